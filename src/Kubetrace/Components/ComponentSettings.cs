@@ -1,0 +1,10 @@
+using Kubetrace.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Components;
+
+/// <summary>What every component gets besides its config: its identity, logging and the service's own metrics.</summary>
+public sealed record ComponentSettings(ComponentId Id, ILoggerFactory LoggerFactory, MetricsRegistry Metrics, ServiceStatus Status)
+{
+    public ILogger CreateLogger() => LoggerFactory.CreateLogger($"Kubetrace.{Id}");
+}

@@ -1,0 +1,3 @@
+using Kubetrace.Cli;
+
+return await KubetraceCommand.RunAsync(args);
