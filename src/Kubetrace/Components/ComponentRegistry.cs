@@ -1,0 +1,38 @@
+namespace Kubetrace.Components;
+
+/// <summary>
+/// Every component type this binary knows, by kind. A single binary wires its pipelines directly, so this is a
+/// plain list rather than a plugin mechanism: add one line per factory.
+/// </summary>
+public static class ComponentRegistry
+{
+    public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
+    [
+    ];
+
+    public static IReadOnlyList<IProcessorFactory> Processors { get; } =
+    [
+    ];
+
+    public static IReadOnlyList<IExporterFactory> Exporters { get; } =
+    [
+    ];
+
+    public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
+    [
+    ];
+
+    /// <summary>Deprecated type names still accepted, mapped to the current ones (the Collector renamed logging to debug).</summary>
+    public static IReadOnlyDictionary<string, string> DeprecatedAliases { get; } = new Dictionary<string, string>
+    {
+    };
+
+    public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch
+    {
+        ComponentKind.Receiver => Receivers.FirstOrDefault(f => f.Type == type),
+        ComponentKind.Processor => Processors.FirstOrDefault(f => f.Type == type),
+        ComponentKind.Exporter => Exporters.FirstOrDefault(f => f.Type == type),
+        ComponentKind.Extension => Extensions.FirstOrDefault(f => f.Type == type),
+        _ => null,
+    };
+}
