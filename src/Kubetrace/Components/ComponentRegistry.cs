@@ -22,11 +22,6 @@ public static class ComponentRegistry
     [
     ];
 
-    /// <summary>Deprecated type names still accepted, mapped to the current ones (the Collector renamed logging to debug).</summary>
-    public static IReadOnlyDictionary<string, string> DeprecatedAliases { get; } = new Dictionary<string, string>
-    {
-    };
-
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch
     {
         ComponentKind.Receiver => Receivers.FirstOrDefault(f => f.Type == type),
