@@ -22,10 +22,11 @@ internal sealed class FileExporterOutput
     public IReadOnlyList<ExportTraceServiceRequest> Requests { get; }
 
     /// <summary>Every span in file order, flattened out of its resource and scope.</summary>
-    public IReadOnlyList<ExportedSpan> Spans => Requests
-        .SelectMany(r => r.ResourceSpans)
-        .SelectMany(rs => rs.ScopeSpans.SelectMany(ss => ss.Spans.Select(s => new ExportedSpan(rs.Resource, ss.Scope, s))))
-        .ToList();
+    public IReadOnlyList<ExportedSpan> Spans => Requests.SelectMany(Flatten).ToList();
+
+    /// <summary>The spans of one request, each with its resource and scope.</summary>
+    public static IEnumerable<ExportedSpan> Flatten(ExportTraceServiceRequest request) => request.ResourceSpans
+        .SelectMany(rs => rs.ScopeSpans.SelectMany(ss => ss.Spans.Select(s => new ExportedSpan(rs.Resource, ss.Scope, s))));
 
     /// <summary>All lines as one request (the resource spans of every line, in order).</summary>
     public ExportTraceServiceRequest Merged
