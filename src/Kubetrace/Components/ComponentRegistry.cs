@@ -16,6 +16,9 @@ public static class ComponentRegistry
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
     [
+        new Exporters.Nop.NopExporterFactory(),
+        new Exporters.Debug.DebugExporterFactory(),
+        new Exporters.Debug.LoggingExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
