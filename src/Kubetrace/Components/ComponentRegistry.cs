@@ -19,6 +19,7 @@ public static class ComponentRegistry
         new Exporters.Nop.NopExporterFactory(),
         new Exporters.Debug.DebugExporterFactory(),
         new Exporters.Debug.LoggingExporterFactory(),
+        new Exporters.File.FileExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
