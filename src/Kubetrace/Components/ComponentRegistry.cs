@@ -12,6 +12,7 @@ public static class ComponentRegistry
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
     [
+        new Processors.Batch.BatchProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
