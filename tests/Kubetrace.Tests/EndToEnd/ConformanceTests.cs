@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Kubetrace.Tests.EndToEnd.Harness;
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
 namespace Kubetrace.Tests.EndToEnd;
 
@@ -28,7 +29,7 @@ public sealed class ConformanceTests
         Assert.Equal("eee19b7ec3c1b174", exported.SpanIdHex);
         Assert.Equal("eee19b7ec3c1b173", OtlpValues.Hex(exported.Span.ParentSpanId));
         Assert.Equal("I'm a server span", exported.Span.Name);
-        Assert.Equal(Otlp.Proto.Trace.Span.Types.SpanKind.Server, exported.Span.Kind);
+        Assert.Equal(SpanKind.Server, exported.Span.Kind);
         Assert.Equal(1544712660000000000UL, exported.Span.StartTimeUnixNano);
         Assert.Equal(1544712661000000000UL, exported.Span.EndTimeUnixNano);
         Assert.Equal(OtlpValues.Attribute("my.span.attr", "some value"), Assert.Single(exported.Span.Attributes));

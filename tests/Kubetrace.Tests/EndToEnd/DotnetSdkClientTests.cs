@@ -1,4 +1,5 @@
 using Kubetrace.Tests.EndToEnd.Harness;
+using StatusCode = Kubetrace.Otlp.Proto.Trace.Status.Types.StatusCode;
 using OpenTelemetry.Exporter;
 
 namespace Kubetrace.Tests.EndToEnd;
@@ -39,7 +40,7 @@ public sealed class DotnetSdkClientTests
         Assert.Equal(root.SpanId, client.ParentSpanId);
         Assert.Equal(client.SpanId, decode.ParentSpanId);
         Assert.All(output.Spans, s => Assert.Equal(root.TraceId, s.Span.TraceId));
-        Assert.Equal(Otlp.Proto.Trace.Status.Types.StatusCode.Error, client.Status.Code);
+        Assert.Equal(StatusCode.Error, client.Status.Code);
         Assert.Equal("etcdserver: leader changed", client.Status.Message);
         Assert.Equal(1_795_600_800_123_456_700UL, root.StartTimeUnixNano); // 2026-11-25T10:00:00.1234567Z
         Assert.Equal(1_795_600_800_373_456_700UL, root.EndTimeUnixNano);

@@ -1,4 +1,5 @@
 using Kubetrace.Tests.EndToEnd.Harness;
+using StatusCode = Kubetrace.Otlp.Proto.Trace.Status.Types.StatusCode;
 
 namespace Kubetrace.Tests.EndToEnd;
 
@@ -23,7 +24,7 @@ public sealed class JsClientTests
         // The script's trace: a server span continuing a remote trace, with client (error + events), internal (link)
         // and producer descendants. Checked here so that "equal" below cannot be vacuous.
         Assert.Equal(4, sent.Spans.Count);
-        Assert.Contains(sent.Spans, s => s.Events.Count == 2 && s.Status.Code == Otlp.Proto.Trace.Status.Types.StatusCode.Error);
+        Assert.Contains(sent.Spans, s => s.Events.Count == 2 && s.Status.Code == StatusCode.Error);
         Assert.Contains(sent.Spans, s => s.Links.Count == 1);
         OtlpAssert.OutputMatches(sent, output);
     }
