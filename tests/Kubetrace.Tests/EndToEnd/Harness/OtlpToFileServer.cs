@@ -31,7 +31,11 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
 
     private string OutputPath => _folder.File("spans.jsonl");
 
-    public static async Task<OtlpToFileServer> StartAsync()
+    /// <param name="processors">
+    /// Processors for the pipeline, in order: component ID and settings as a YAML flow map
+    /// (<c>("batch", "{ timeout: 1h }")</c>).
+    /// </param>
+    public static async Task<OtlpToFileServer> StartAsync(params (string Id, string Settings)[] processors)
     {
         var folder = new TempDirectory();
         try
@@ -39,7 +43,7 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
             var ports = FreePorts.Take(3);
             var (grpc, http, metrics) = (ports[0], ports[1], ports[2]);
             var config = folder.File("config.yaml");
-            await File.WriteAllTextAsync(config, Yaml(grpc, http, metrics, folder.File("spans.jsonl")));
+            await File.WriteAllTextAsync(config, Yaml(grpc, http, metrics, folder.File("spans.jsonl"), processors));
             var process = await KubetraceProcess.StartAsync(config, [("127.0.0.1", grpc), ("127.0.0.1", http)]);
             return new OtlpToFileServer(folder, process, grpc, http);
         }
@@ -60,6 +64,9 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
         return FileExporterOutput.Read(OutputPath);
     }
 
+    /// <summary>What the file exporter has written so far, while the server runs.</summary>
+    public FileExporterOutput ReadOutputSoFar() => FileExporterOutput.Read(OutputPath);
+
     public async ValueTask DisposeAsync()
     {
         await Process.DisposeAsync();
@@ -67,7 +74,16 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
     }
 
     // The metrics endpoint gets a free port too: the Collector's default (8888) would collide between tests.
-    private static string Yaml(int grpcPort, int httpPort, int metricsPort, string outputPath) => $"""
+    private static string Yaml(int grpcPort, int httpPort, int metricsPort, string outputPath,
+        (string Id, string Settings)[] processors)
+    {
+        var processorsSection = processors.Length == 0
+            ? ""
+            : "processors:\n" + string.Concat(processors.Select(p => $"  {p.Id}: {p.Settings}\n"));
+        var pipelineProcessors = processors.Length == 0
+            ? ""
+            : $"      processors: [{string.Join(", ", processors.Select(p => p.Id))}]\n";
+        return $"""
         receivers:
           otlp:
             protocols:
@@ -75,7 +91,7 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
                 endpoint: 127.0.0.1:{grpcPort}
               http:
                 endpoint: 127.0.0.1:{httpPort}
-        exporters:
+        {processorsSection}exporters:
           file:
             path: {outputPath}
         service:
@@ -85,6 +101,7 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
           pipelines:
             traces:
               receivers: [otlp]
-              exporters: [file]
+        {pipelineProcessors}      exporters: [file]
         """;
+    }
 }
