@@ -8,6 +8,7 @@ public static class ComponentRegistry
 {
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
+        new Receivers.Otlp.OtlpReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
