@@ -40,8 +40,12 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
     {
         var diagnostics = new ConfigDiagnostics(source);
         var config = Read(yaml, diagnostics);
-        return new ConfigLoadResult(diagnostics.HasErrors ? null : config, diagnostics.Errors, diagnostics.Warnings);
+        return new ConfigLoadResult(diagnostics.HasErrors ? null : config, InFileOrder(diagnostics.Errors), InFileOrder(diagnostics.Warnings));
     }
+
+    /// <summary>Sorted by position so that a user fixes the file top to bottom; problems without a line come last.</summary>
+    private static List<ConfigDiagnostic> InFileOrder(IEnumerable<ConfigDiagnostic> diagnostics) =>
+        diagnostics.OrderBy(d => d.Line == 0 ? int.MaxValue : d.Line).ThenBy(d => d.Column).ToList();
 
     private ServiceConfig? Read(string yaml, ConfigDiagnostics diagnostics)
     {
@@ -72,7 +76,7 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
             Pipelines = pipelines,
             Telemetry = telemetry,
         };
-        WarnAboutUnusedComponents(root, config, diagnostics);
+        if (pipelines.Count > 0) WarnAboutUnusedComponents(root, config, diagnostics);
         return config;
     }
 
