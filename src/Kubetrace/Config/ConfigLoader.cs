@@ -55,14 +55,15 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
         CheckTopLevelKeys(root, diagnostics);
 
         var sections = new Dictionary<ComponentKind, Dictionary<ComponentId, ComponentConfig>>();
+        var defined = new Dictionary<ComponentKind, IReadOnlySet<ComponentId>>();
         var componentReader = new ComponentSectionReader(catalog, diagnostics);
         foreach (var (name, kind) in ComponentSections)
         {
             YamlNodes.TryGetChild(root, name, out _, out var section);
-            sections[kind] = componentReader.Read(section, name, kind);
+            (sections[kind], var declared) = componentReader.Read(section, name, kind);
+            defined[kind] = declared;
         }
 
-        var defined = sections.ToDictionary(s => s.Key, s => (IReadOnlySet<ComponentId>)s.Value.Keys.ToHashSet());
         YamlNodes.TryGetChild(root, "service", out _, out var serviceNode);
         var (extensions, pipelines, telemetry) = new ServiceSectionReader(diagnostics, defined).Read(serviceNode);
 
