@@ -37,6 +37,9 @@ public sealed class KubetraceService : IAsyncDisposable
 
     public ServiceStatus Status { get; } = new();
 
+    /// <summary>The components that have started, in start order (for introspection and tests).</summary>
+    public IReadOnlyList<RunningComponent> Components => _started;
+
     /// <summary>URLs of the metrics endpoint once started (empty when <c>service.telemetry.metrics.level</c> is none).</summary>
     public IReadOnlyList<string> MetricsUrls => _metricsServer?.Urls ?? [];
 
