@@ -14,10 +14,16 @@ public static class ComponentRegistry
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
     [
+        new Processors.Batch.BatchProcessorFactory(),
+        new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
     [
+        new Exporters.Nop.NopExporterFactory(),
+        new Exporters.Debug.DebugExporterFactory(),
+        new Exporters.Debug.LoggingExporterFactory(),
+        new Exporters.File.FileExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
