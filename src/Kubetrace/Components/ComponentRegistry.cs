@@ -1,3 +1,5 @@
+using Kubetrace.Extensions.HealthCheck;
+
 namespace Kubetrace.Components;
 
 /// <summary>
@@ -27,6 +29,7 @@ public static class ComponentRegistry
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
+        new HealthCheckFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch
