@@ -12,6 +12,8 @@ public static class ComponentRegistry
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
     [
+        new Processors.Batch.BatchProcessorFactory(),
+        new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
