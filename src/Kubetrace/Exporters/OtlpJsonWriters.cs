@@ -1,4 +1,5 @@
 using System.Buffers;
+using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 
 namespace Kubetrace.Exporters;
@@ -9,7 +10,5 @@ public delegate void OtlpJsonWriter(IBufferWriter<byte> output, ExportTraceServi
 /// <summary>The OTLP JSON writer the exporters use unless a test passes another.</summary>
 public static class OtlpJsonWriters
 {
-    // TODO(receiver merge): Kubetrace.Otlp.Json.OtlpJson.WriteTo once the shared OTLP JSON codec is on main.
-    public static OtlpJsonWriter Default { get; } = (_, _) =>
-        throw new NotSupportedException("the OTLP JSON writer is not available in this build: use the proto encoding");
+    public static OtlpJsonWriter Default { get; } = (output, request) => OtlpJson.WriteTo(output, request);
 }
