@@ -132,7 +132,7 @@ internal sealed class TestOtlpServer : IAsyncDisposable
         var request = json
             ? OtlpJson.ParseRequest(body.ToArray())
             : ExportTraceServiceRequest.Parser.ParseFrom(body.ToArray());
-        Accepted.Enqueue(new SeenRequest(request, context.Request.ContentType, context.Request.Headers.ContentEncoding,
+        Accepted.Enqueue(new SeenRequest(request, context.Request.ContentType, context.Request.Headers.ContentEncoding.ToString(),
             context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
         var response = new ExportTraceServiceResponse { PartialSuccess = PartialSuccess };
         context.Response.ContentType = json ? "application/json" : "application/x-protobuf";
