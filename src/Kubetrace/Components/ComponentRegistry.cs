@@ -25,6 +25,8 @@ public static class ComponentRegistry
         new Exporters.Debug.DebugExporterFactory(),
         new Exporters.Debug.LoggingExporterFactory(),
         new Exporters.File.FileExporterFactory(),
+        new Exporters.Otlp.OtlpGrpcExporterFactory(),
+        new Exporters.Otlp.OtlpHttpExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
