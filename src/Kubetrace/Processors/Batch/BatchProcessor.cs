@@ -30,6 +30,7 @@ public sealed class BatchProcessor : IProcessor
     private readonly SendFailureLog _failures;
     private readonly Lock _startGate = new();
     private CancellationTokenSource _deadlineTimer = new();
+    private long _nextDeadline = long.MaxValue; // earliest shard deadline, or earlier (then the check finds nothing)
     private Task? _loop;
 
     public BatchProcessor(ComponentSettings settings, BatchConfig config, ITraceConsumer next)
@@ -117,9 +118,14 @@ public sealed class BatchProcessor : IProcessor
         var reader = _input.Reader;
         while (true)
         {
-            while (reader.TryRead(out var item)) await AddAsync(item.Shard, item.Batch);
+            while (reader.TryRead(out var item))
+            {
+                await AddAsync(item.Shard, item.Batch);
+                // Under sustained input the queue may never run dry: timeouts must not wait for a quiet moment.
+                if (Stopwatch.GetTimestamp() >= _nextDeadline) await SendExpiredAsync();
+            }
 
-            var outcome = await WaitForInputAsync(EarliestDeadline());
+            var outcome = await WaitForInputAsync(_nextDeadline);
             if (outcome == WaitOutcome.InputCompleted) break;
             if (outcome == WaitOutcome.DeadlinePassed) await SendExpiredAsync();
         }
@@ -136,6 +142,7 @@ public sealed class BatchProcessor : IProcessor
         {
             shard.Deadline = Stopwatch.GetTimestamp() + TimeoutTicks;
             _waiting.Add(shard);
+            _nextDeadline = Math.Min(_nextDeadline, shard.Deadline);
         }
         shard.Add(batch);
 
@@ -163,6 +170,8 @@ public sealed class BatchProcessor : IProcessor
             _metrics.TimeoutTriggered.Add(1);
             while (shard.SpanCount > 0) await SendNextAsync(shard);
         }
+        _nextDeadline = long.MaxValue;
+        foreach (var shard in _waiting) _nextDeadline = Math.Min(_nextDeadline, shard.Deadline);
     }
 
     /// <summary>Sends the shard's oldest spans, up to send_batch_max_size.</summary>
@@ -201,14 +210,6 @@ public sealed class BatchProcessor : IProcessor
 
     private long TimeoutTicks => (long)(_config.Timeout.TotalSeconds * Stopwatch.Frequency);
 
-    private long? EarliestDeadline()
-    {
-        long? earliest = null;
-        foreach (var shard in _waiting)
-            if (earliest is null || shard.Deadline < earliest) earliest = shard.Deadline;
-        return earliest;
-    }
-
     private enum WaitOutcome
     {
         InputAvailable,
@@ -216,13 +217,13 @@ public sealed class BatchProcessor : IProcessor
         InputCompleted,
     }
 
-    private async ValueTask<WaitOutcome> WaitForInputAsync(long? deadline)
+    private async ValueTask<WaitOutcome> WaitForInputAsync(long deadline)
     {
         var reader = _input.Reader;
-        if (deadline is null)
+        if (deadline == long.MaxValue)
             return await reader.WaitToReadAsync() ? WaitOutcome.InputAvailable : WaitOutcome.InputCompleted;
 
-        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline.Value);
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
         if (remaining <= TimeSpan.Zero) return WaitOutcome.DeadlinePassed;
 
         // One timer source reused across waits: this runs for every input when traffic is light.
