@@ -208,7 +208,11 @@ public sealed class BatchProcessor : IProcessor
         }
     }
 
-    private long TimeoutTicks => (long)(_config.Timeout.TotalSeconds * Stopwatch.Frequency);
+    // Clamped so that an absurd timeout (years) cannot overflow a timestamp into the past.
+    private long TimeoutTicks => (long)Math.Min(_config.Timeout.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 4);
+
+    // CancelAfter takes at most ~49 days; longer waits simply wake up once a day and wait again.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
     private enum WaitOutcome
     {
@@ -232,7 +236,7 @@ public sealed class BatchProcessor : IProcessor
             _deadlineTimer.Dispose();
             _deadlineTimer = new CancellationTokenSource();
         }
-        _deadlineTimer.CancelAfter(remaining);
+        _deadlineTimer.CancelAfter(remaining < LongestWait ? remaining : LongestWait);
         try
         {
             return await reader.WaitToReadAsync(_deadlineTimer.Token) ? WaitOutcome.InputAvailable : WaitOutcome.InputCompleted;
