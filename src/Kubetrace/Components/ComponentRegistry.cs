@@ -18,6 +18,10 @@ public static class ComponentRegistry
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
     [
+        new Exporters.Nop.NopExporterFactory(),
+        new Exporters.Debug.DebugExporterFactory(),
+        new Exporters.Debug.LoggingExporterFactory(),
+        new Exporters.File.FileExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =

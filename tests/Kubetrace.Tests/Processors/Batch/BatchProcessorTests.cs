@@ -76,7 +76,7 @@ public class BatchProcessorTests
         Assert.Equal(inputs.SelectMany(TestSpans.Flatten).ToList(), TestSpans.Flatten(next.Received));
         // Each output is a valid request on its own: decoded from its bytes, it still holds its spans.
         Assert.All(next.Received, b =>
-            Assert.Equal(b.SpanCount, TraceBatch.CountSpans(Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(b.Encoded.Span))));
+            Assert.Equal(b.SpanCount, TraceBatch.CountSpans(global::Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(b.Encoded.Span))));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class BatchProcessorTests
         var merged = Assert.Single(next.Received);
         Assert.True(merged.HasEncoded);
         Assert.Equal(inputs.SelectMany(b => b.Encoded.ToArray()).ToArray(), merged.Encoded.ToArray());
-        var expected = new Otlp.Proto.Collector.ExportTraceServiceRequest();
+        var expected = new global::Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest();
         foreach (var input in inputs) expected.ResourceSpans.Add(input.Request.ResourceSpans);
         Assert.Equal(expected, merged.Request);
         await processor.ShutdownAsync(default);

@@ -1,0 +1,38 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Exporters.File;
+
+/// <summary>Writes the OTLP JSON of a request (the shared OTLP JSON writer, passed in so this folder does not own it).</summary>
+public delegate void OtlpJsonWriter(IBufferWriter<byte> output, ExportTraceServiceRequest request);
+
+/// <summary>Turns one batch into the bytes of one record of the file.</summary>
+internal interface IFileRecordEncoder
+{
+    void Encode(TraceBatch batch, IBufferWriter<byte> output);
+}
+
+/// <summary>Length-prefixed protobuf: the batch's bytes as they arrived, never re-serialized.</summary>
+internal sealed class ProtoRecordEncoder : IFileRecordEncoder
+{
+    public void Encode(TraceBatch batch, IBufferWriter<byte> output)
+    {
+        var encoded = batch.Encoded.Span;
+        BinaryPrimitives.WriteUInt32BigEndian(output.GetSpan(4), (uint)encoded.Length);
+        output.Advance(4);
+        output.Write(encoded);
+    }
+}
+
+/// <summary>JSON lines: one OTLP JSON request per line (the writer emits no raw newlines: JSON escapes them).</summary>
+internal sealed class JsonLineEncoder(OtlpJsonWriter writeJson) : IFileRecordEncoder
+{
+    public void Encode(TraceBatch batch, IBufferWriter<byte> output)
+    {
+        writeJson(output, batch.Request);
+        output.GetSpan(1)[0] = (byte)'\n';
+        output.Advance(1);
+    }
+}
