@@ -1,7 +1,7 @@
 namespace Kubetrace.Bench;
 
 /// <summary>The wire protocols the generator speaks.</summary>
-internal enum BenchProtocol
+public enum BenchProtocol
 {
     Grpc,
     Http,
