@@ -37,13 +37,14 @@ public static class BenchCommand
         var gzip = new Option<bool>("--gzip") { Description = "gzip request bodies" };
         var serverPid = new Option<int?>("--server-pid") { Description = "measure this process's CPU and peak RSS over the window (from /proc)" };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
+        var jsonFile = new Option<string?>("--json-file") { Description = "also write the result as JSON to this file" };
         var distinct = IntOption("--distinct-requests", "distinct requests encoded before the run (each send also gets fresh IDs)", 16);
         var timeout = DurationOption("--timeout", "per-request timeout", "10s");
         var seed = IntOption("--seed", "seed of the span mix", 1);
 
         var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory")
         {
-            endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, distinct, timeout, seed,
+            endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
             BenchSinkCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -75,13 +76,23 @@ public static class BenchCommand
 
             var asJson = parse.GetValue(json);
             var result = await new LoadGenerator(options).RunAsync(CommandLine(parse), Console.Error, cancellationToken);
+            if (parse.GetValue(jsonFile) is { } path)
+                await File.WriteAllTextAsync(path, BenchReport.ToJson(result) + Environment.NewLine, CancellationToken.None);
             if (asJson)
                 Console.WriteLine(BenchReport.ToJson(result));
             else
-                BenchReport.WriteTable(result, AnsiConsole.Console);
+                BenchReport.WriteTable(result, WideConsole());
             return result.Requests > 0 && result.FailedRequests < result.Requests ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>The console, at least 120 columns wide so that a table piped to a file is not wrapped at 80.</summary>
+    private static IAnsiConsole WideConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        return console;
     }
 
     /// <summary>The command as typed (options in the order given), to paste into a report.</summary>
