@@ -36,5 +36,12 @@ public sealed record DependencyEdge(string Parent, string Child, long CallCount,
 /// <summary>What is stored and its cost.</summary>
 public sealed record StoreStats(long Spans, long Traces, long BytesOnDisk, int Blocks, long HeadSpans, long WalBytes)
 {
-    public double BytesPerSpan => Spans == 0 ? 0 : (double)BytesOnDisk / Spans;
+    /// <summary>Bytes of the blocks alone (the WAL is temporary: it is deleted once its spans are in a block).</summary>
+    public long BlockBytes { get; init; }
+
+    /// <summary>Spans held by blocks.</summary>
+    public long BlockSpans { get; init; }
+
+    /// <summary>Cost of a span at rest: block bytes per block span.</summary>
+    public double BlockBytesPerSpan => BlockSpans == 0 ? 0 : (double)BlockBytes / BlockSpans;
 }
