@@ -5,7 +5,7 @@ using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
-namespace Kubetrace.Tests.Otlp;
+namespace Kubetrace.Tests.OtlpCodec;
 
 /// <summary>Requests built in code for codec, scanner and receiver tests.</summary>
 internal static class SampleRequests

@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Tests.Receivers;
+
+/// <summary>The pipeline seen from a receiver: records every batch, or refuses with a chosen error.</summary>
+internal sealed class CapturingConsumer : ITraceConsumer
+{
+    public ConcurrentQueue<TraceBatch> Batches { get; } = new();
+
+    /// <summary>When set, every batch is refused with this error instead of recorded.</summary>
+    public ConsumerException? RefuseWith { get; set; }
+
+    /// <summary>When set, consuming waits for it (to hold requests in flight).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public int SpanCount => Batches.Sum(b => b.SpanCount);
+
+    public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
+    {
+        if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        if (RefuseWith is { } error) throw error;
+        Batches.Enqueue(batch);
+    }
+}
