@@ -11,6 +11,9 @@ internal sealed class CapturingConsumer : ITraceConsumer
     /// <summary>When set, every batch is refused with this error instead of recorded.</summary>
     public ConsumerException? RefuseWith { get; set; }
 
+    /// <summary>When set, a batch for which it returns an error is refused with it (others are recorded).</summary>
+    public Func<TraceBatch, ConsumerException?>? RefuseWhen { get; set; }
+
     /// <summary>When set, consuming waits for it (to hold requests in flight).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
@@ -20,6 +23,7 @@ internal sealed class CapturingConsumer : ITraceConsumer
     {
         if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
         if (RefuseWith is { } error) throw error;
+        if (RefuseWhen?.Invoke(batch) is { } selected) throw selected;
         Batches.Enqueue(batch);
     }
 }
