@@ -19,9 +19,25 @@ internal sealed class CapturingConsumer : ITraceConsumer
 
     public int SpanCount => Batches.Sum(b => b.SpanCount);
 
+    /// <summary>Batches currently held at the <see cref="Gate"/>.</summary>
+    public int Waiting => _waiting;
+
+    private int _waiting;
+
     public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
-        if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
+        if (Gate is { } gate)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
         if (RefuseWith is { } error) throw error;
         if (RefuseWhen?.Invoke(batch) is { } selected) throw selected;
         Batches.Enqueue(batch);
