@@ -9,9 +9,9 @@ public static class ConfigOption
     public static Option<string?> Create(string description) => new("--config", "-c") { Description = description };
 
     /// <summary>Loads <paramref name="path"/>, or the built-in default configuration when it is null.</summary>
-    public static ConfigLoadResult Load(string? path)
+    public static ConfigLoadResult Load(string? path, ComponentCatalog? catalog = null)
     {
-        var loader = new ConfigLoader(ComponentCatalog.Default);
+        var loader = new ConfigLoader(catalog ?? ComponentCatalog.Default);
         return path is null ? loader.Load(DefaultConfig.Yaml, DefaultConfig.SourceName) : loader.LoadFile(path);
     }
 

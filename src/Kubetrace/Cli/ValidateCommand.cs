@@ -1,11 +1,13 @@
 using System.CommandLine;
+using Kubetrace.Config;
 
 namespace Kubetrace.Cli;
 
 /// <summary><c>kubetrace validate FILE</c> (or <c>--config FILE</c>, as <c>otelcol validate</c> takes it).</summary>
 public static class ValidateCommand
 {
-    public static Command Create()
+    /// <param name="catalog">The component types to accept; the registry's by default (tests pass their own).</param>
+    public static Command Create(ComponentCatalog? catalog = null)
     {
         var file = new Argument<string?>("FILE") { Description = "Configuration file to check", Arity = ArgumentArity.ZeroOrOne };
         var config = ConfigOption.Create("Configuration file to check (same as FILE)");
@@ -22,13 +24,9 @@ public static class ValidateCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file) ?? parse.GetValue(config)!;
-            var result = ConfigOption.Load(path);
-            if (!result.IsValid)
-            {
-                ConfigOption.PrintDiagnostics(result, parse.InvocationConfiguration.Error);
-                return ExitCodes.Failure;
-            }
+            var result = ConfigOption.Load(path, catalog);
             ConfigOption.PrintDiagnostics(result, parse.InvocationConfiguration.Error);
+            if (!result.IsValid) return ExitCodes.Failure;
             parse.InvocationConfiguration.Output.WriteLine("config is valid");
             return ExitCodes.Ok;
         });
