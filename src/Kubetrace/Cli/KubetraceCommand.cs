@@ -15,6 +15,7 @@ public static class KubetraceCommand
             VersionCommand.Create(),
             ServeCommand.Create(),
             ValidateCommand.Create(),
+            BenchCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

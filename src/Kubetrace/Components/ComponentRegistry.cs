@@ -10,6 +10,7 @@ public static class ComponentRegistry
 {
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
+        new Receivers.Otlp.OtlpReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
@@ -24,6 +25,8 @@ public static class ComponentRegistry
         new Exporters.Debug.DebugExporterFactory(),
         new Exporters.Debug.LoggingExporterFactory(),
         new Exporters.File.FileExporterFactory(),
+        new Exporters.Otlp.OtlpGrpcExporterFactory(),
+        new Exporters.Otlp.OtlpHttpExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
