@@ -1,3 +1,5 @@
+using Kubetrace.Extensions.HealthCheck;
+
 namespace Kubetrace.Components;
 
 /// <summary>
@@ -8,6 +10,7 @@ public static class ComponentRegistry
 {
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
+        new Receivers.Otlp.OtlpReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
@@ -28,6 +31,7 @@ public static class ComponentRegistry
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
+        new HealthCheckFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch
