@@ -40,8 +40,12 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
     {
         var diagnostics = new ConfigDiagnostics(source);
         var config = Read(yaml, diagnostics);
-        return new ConfigLoadResult(diagnostics.HasErrors ? null : config, diagnostics.Errors, diagnostics.Warnings);
+        return new ConfigLoadResult(diagnostics.HasErrors ? null : config, InFileOrder(diagnostics.Errors), InFileOrder(diagnostics.Warnings));
     }
+
+    /// <summary>Sorted by position so that a user fixes the file top to bottom; problems without a line come last.</summary>
+    private static List<ConfigDiagnostic> InFileOrder(IEnumerable<ConfigDiagnostic> diagnostics) =>
+        diagnostics.OrderBy(d => d.Line == 0 ? int.MaxValue : d.Line).ThenBy(d => d.Column).ToList();
 
     private ServiceConfig? Read(string yaml, ConfigDiagnostics diagnostics)
     {
@@ -51,14 +55,15 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
         CheckTopLevelKeys(root, diagnostics);
 
         var sections = new Dictionary<ComponentKind, Dictionary<ComponentId, ComponentConfig>>();
+        var defined = new Dictionary<ComponentKind, IReadOnlySet<ComponentId>>();
         var componentReader = new ComponentSectionReader(catalog, diagnostics);
         foreach (var (name, kind) in ComponentSections)
         {
             YamlNodes.TryGetChild(root, name, out _, out var section);
-            sections[kind] = componentReader.Read(section, name, kind);
+            (sections[kind], var declared) = componentReader.Read(section, name, kind);
+            defined[kind] = declared;
         }
 
-        var defined = sections.ToDictionary(s => s.Key, s => (IReadOnlySet<ComponentId>)s.Value.Keys.ToHashSet());
         YamlNodes.TryGetChild(root, "service", out _, out var serviceNode);
         var (extensions, pipelines, telemetry) = new ServiceSectionReader(diagnostics, defined).Read(serviceNode);
 
@@ -72,7 +77,7 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
             Pipelines = pipelines,
             Telemetry = telemetry,
         };
-        WarnAboutUnusedComponents(root, config, diagnostics);
+        if (pipelines.Count > 0) WarnAboutUnusedComponents(root, config, diagnostics);
         return config;
     }
 
