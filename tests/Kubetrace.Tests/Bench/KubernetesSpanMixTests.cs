@@ -81,7 +81,7 @@ public class KubernetesSpanMixTests
         Assert.NotEqual(mix.Build(200, 2, Now), mix.Build(200, 3, Now));
     }
 
-    internal static IEnumerable<(ResourceSpans Resource, Span Span)> AllSpans(Otlp.Proto.Collector.ExportTraceServiceRequest request) =>
+    internal static IEnumerable<(ResourceSpans Resource, Span Span)> AllSpans(global::Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest request) =>
         from resource in request.ResourceSpans
         from scope in resource.ScopeSpans
         from span in scope.Spans
