@@ -10,6 +10,7 @@ public static class KubetraceCommand
         var root = new RootCommand("Kubetrace: a Kubernetes-aware OpenTelemetry tracing system")
         {
             VersionCommand.Create(),
+            BenchStoreCommand.Create(),
         };
         return root.Parse(args).InvokeAsync();
     }
