@@ -8,7 +8,7 @@ namespace Kubetrace.Storage.Benchmark;
 /// <c>kubetrace bench-store</c>: durable ingest rate, bytes per span, trace-by-ID latency and search latency of the
 /// embedded store on the issue's dataset shape, in-process (no network), printed as a report.
 /// </summary>
-internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, TextWriter output)
+internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, TextWriter output)
 {
     public async Task<int> RunAsync()
     {
@@ -22,20 +22,29 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         var sample = BenchmarkInput.Generate(inputPath, spans, batchSpans, now);
         Line($"generated {spans:N0} spans ({new FileInfo(inputPath).Length / (double)spans:F0} B/span as OTLP protobuf) in {watch.Elapsed.TotalSeconds:F1}s (not timed)");
 
-        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero };
+        if (profile) ComponentCosts.Measure(inputPath, 100, output);
+
+        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression };
         var store = EmbeddedTraceStore.Open(options);
+        var cpu = CpuSeconds();
         var (appended, ingestSeconds) = await IngestAsync(store, inputPath);
-        Line($"ingest: {appended:N0} spans acknowledged durable in {ingestSeconds:F2}s = {appended / ingestSeconds:N0} spans/s ({clients} clients, {batchSpans} spans/batch)");
+        var ingestCpu = CpuSeconds() - cpu;
+        Line($"ingest: {appended:N0} spans acknowledged durable in {ingestSeconds:F2}s = {appended / ingestSeconds:N0} spans/s " +
+             $"({clients} clients, {batchSpans} spans/batch, WAL {(walCompression ? "brotli-1" : "raw")}); process CPU {ingestCpu:F2}s = {appended / ingestCpu:N0} spans per CPU-second");
         watch.Restart();
+        cpu = CpuSeconds();
         await store.FlushHeadAsync();
-        Line($"indexing backlog after the last ack: {watch.Elapsed.TotalSeconds:F2}s to write the remaining head as a block; " +
-             $"ingest incl. all blocks written: {appended / (ingestSeconds + watch.Elapsed.TotalSeconds):N0} spans/s");
+        var flushCpu = CpuSeconds() - cpu;
+        Line($"indexing backlog after the last ack: {watch.Elapsed.TotalSeconds:F2}s (CPU {flushCpu:F2}s) to write the remaining head as a block; " +
+             $"ingest incl. all blocks written: {appended / (ingestSeconds + watch.Elapsed.TotalSeconds):N0} spans/s, " +
+             $"{appended / (ingestCpu + flushCpu):N0} spans per CPU-second");
 
         var stats = store.GetStats();
         Line($"disk: {stats.BlockBytes:N0} B in {stats.Blocks} blocks = {stats.BlockBytesPerSpan:F1} B/span (blocks); WAL now {stats.WalBytes:N0} B");
 
         await MeasureTraceByIdAsync(store, sample);
         await MeasureSearchesAsync(store, now);
+        Line($"load average (1/5/15 min): {LoadAverage()}");
         Line($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
 
         await store.DisposeAsync();
@@ -119,6 +128,11 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         double At(double p) => values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
         return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.5):F2} ms, p99 {At(0.99):F2} ms, max {values[^1]:F2} ms");
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private void Line(string text) => output.WriteLine(text);
 }
