@@ -114,6 +114,20 @@ public class BatchProcessorTests
     }
 
     [Fact]
+    public async Task A_shutdown_that_runs_out_of_time_returns_and_counts_what_it_could_not_send()
+    {
+        var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = Never });
+        next.Hold(); // the exporter never answers
+        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 5)), default);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await processor.ShutdownAsync(deadline.Token);
+
+        await WaitUntil(() => metrics.Render().Contains("otelcol_processor_dropped_spans_total{processor=\"batch\"} 5\n"));
+        Assert.Equal([5], next.SpanCounts);
+    }
+
+    [Fact]
     public async Task A_slow_next_consumer_holds_callers_back_instead_of_buffering_without_bound()
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 1, Timeout = Never });
