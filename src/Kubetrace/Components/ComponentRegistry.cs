@@ -1,3 +1,5 @@
+using Kubetrace.Extensions.HealthCheck;
+
 namespace Kubetrace.Components;
 
 /// <summary>
@@ -23,10 +25,13 @@ public static class ComponentRegistry
         new Exporters.Debug.DebugExporterFactory(),
         new Exporters.Debug.LoggingExporterFactory(),
         new Exporters.File.FileExporterFactory(),
+        new Exporters.Otlp.OtlpGrpcExporterFactory(),
+        new Exporters.Otlp.OtlpHttpExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
+        new HealthCheckFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch

@@ -12,14 +12,17 @@ public sealed class ComponentSectionReader(ComponentCatalog catalog, ConfigDiagn
 {
     private readonly ConfigBinder _binder = new(diagnostics);
 
-    public Dictionary<ComponentId, ComponentConfig> Read(YamlNode? section, string sectionName, ComponentKind kind)
+    /// <returns>The usable components, and every well-formed ID declared in the section (also those of unknown
+    /// type or with errors), so that pipelines naming a broken component do not add a second, misleading error.</returns>
+    public (Dictionary<ComponentId, ComponentConfig> Components, HashSet<ComponentId> Declared) Read(YamlNode? section, string sectionName, ComponentKind kind)
     {
         var result = new Dictionary<ComponentId, ComponentConfig>();
-        if (YamlNodes.IsNull(section)) return result;
+        var declared = new HashSet<ComponentId>();
+        if (YamlNodes.IsNull(section)) return (result, declared);
         if (section is not YamlMappingNode mapping)
         {
             diagnostics.Error(section, sectionName, $"expected a mapping of component IDs, got {YamlNodes.Describe(section!)}");
-            return result;
+            return (result, declared);
         }
 
         foreach (var (keyNode, valueNode) in mapping.Children)
@@ -31,6 +34,7 @@ public sealed class ComponentSectionReader(ComponentCatalog catalog, ConfigDiagn
                 diagnostics.Error(keyNode, path, idError!);
                 continue;
             }
+            declared.Add(id);
             var factory = catalog.Find(kind, id.Type);
             if (factory is null)
             {
@@ -47,7 +51,7 @@ public sealed class ComponentSectionReader(ComponentCatalog catalog, ConfigDiagn
             if (diagnostics.Errors.Count == errorsBefore) ValidationReporter.Report(diagnostics, settings, keyNode, valueNode, path);
             result[id] = new ComponentConfig(id, kind, factory, settings);
         }
-        return result;
+        return (result, declared);
     }
 
     public static string KindName(ComponentKind kind) => kind.ToString().ToLowerInvariant();

@@ -29,7 +29,11 @@ internal static class TestSpans
             };
             for (var s = 0; s < spansPerScope.Length; s++)
             {
-                var scopeSpans = new ScopeSpans { Scope = new InstrumentationScope { Name = $"scope-{s}", Version = "1.0" } };
+                var scopeSpans = new ScopeSpans
+                {
+                    Scope = new InstrumentationScope { Name = $"scope-{s}", Version = "1.0" },
+                    SchemaUrl = $"https://example.com/scope-schema/{s}",
+                };
                 for (var i = 0; i < spansPerScope[s]; i++)
                 {
                     var id = Interlocked.Increment(ref _nextSpan);
@@ -62,5 +66,5 @@ internal static class TestSpans
         from scopeSpans in resourceSpans.ScopeSpans
         from span in scopeSpans.Spans
         select $"{resourceSpans.Resource.Attributes[0].Value.StringValue} {resourceSpans.SchemaUrl} / " +
-               $"{scopeSpans.Scope.Name} {scopeSpans.Scope.Version} / {span.Name}";
+               $"{scopeSpans.Scope.Name} {scopeSpans.Scope.Version} {scopeSpans.SchemaUrl} / {span.Name}";
 }

@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Config;
 
 namespace Kubetrace.Exporters.Debug;
 
@@ -11,7 +12,7 @@ public sealed class LoggingExporterConfig : IValidatableConfig
     private static readonly string[] LogLevels = ["debug", "info", "warn", "error"];
 
     // A string rather than an enum so that "absent" (use verbosity) is distinguishable from a value.
-    // TODO(config merge): [ConfigKey("loglevel", "logLevel")] once Kubetrace.Config is on main.
+    [ConfigKey("loglevel", "logLevel")]
     public string? LogLevel { get; set; }
 
     public Verbosity Verbosity { get; set; } = Verbosity.Basic;

@@ -12,13 +12,8 @@ public sealed class FileExporterFactory(OtlpJsonWriter? jsonWriter = null, TimeP
         IFileRecordEncoder encoder = config.Format switch
         {
             FileFormat.Proto => new ProtoRecordEncoder(),
-            _ => new JsonLineEncoder(jsonWriter ?? DefaultJsonWriter),
+            _ => new JsonLineEncoder(jsonWriter ?? OtlpJsonWriters.Default),
         };
         return new FileSink(config, encoder, time ?? TimeProvider.System);
     }
-
-    // TODO(receiver merge): Kubetrace.Otlp.Json.OtlpJson.WriteTo once the OTLP JSON codec is on main.
-    private static void DefaultJsonWriter(System.Buffers.IBufferWriter<byte> output,
-        Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest request) =>
-        throw new NotSupportedException("the OTLP JSON writer is not available yet: use format: proto");
 }

@@ -1,12 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
 
 namespace Kubetrace.Exporters.File;
-
-/// <summary>Writes the OTLP JSON of a request (the shared OTLP JSON writer, passed in so this folder does not own it).</summary>
-public delegate void OtlpJsonWriter(IBufferWriter<byte> output, ExportTraceServiceRequest request);
 
 /// <summary>Turns one batch into the bytes of one record of the file.</summary>
 internal interface IFileRecordEncoder

@@ -30,6 +30,7 @@ public sealed class BatchProcessor : IProcessor
     private readonly SendFailureLog _failures;
     private readonly Lock _startGate = new();
     private CancellationTokenSource _deadlineTimer = new();
+    private long _nextDeadline = long.MaxValue; // earliest shard deadline, or earlier (then the check finds nothing)
     private Task? _loop;
 
     public BatchProcessor(ComponentSettings settings, BatchConfig config, ITraceConsumer next)
@@ -83,7 +84,7 @@ public sealed class BatchProcessor : IProcessor
         catch (ChannelClosedException)
         {
             _metrics.Spans.Refused.Add(batch.SpanCount);
-            throw ConsumerException.Unavailable("the batch processor is shutting down");
+            throw ConsumerException.Unavailable("the batch processor is not accepting data (shutting down or stopped)");
         }
     }
 
@@ -114,12 +115,31 @@ public sealed class BatchProcessor : IProcessor
 
     private async Task RunAsync()
     {
+        try
+        {
+            await BatchUntilCompletedAsync();
+        }
+        catch (Exception e)
+        {
+            // A bug must not leave callers waiting forever on a full queue: refuse from now on (retryable).
+            _input.Writer.TryComplete(e);
+            _logger.LogCritical(e, "The batch processor stopped; new data is refused");
+        }
+    }
+
+    private async Task BatchUntilCompletedAsync()
+    {
         var reader = _input.Reader;
         while (true)
         {
-            while (reader.TryRead(out var item)) await AddAsync(item.Shard, item.Batch);
+            while (reader.TryRead(out var item))
+            {
+                await AddAsync(item.Shard, item.Batch);
+                // Under sustained input the queue may never run dry: timeouts must not wait for a quiet moment.
+                if (Stopwatch.GetTimestamp() >= _nextDeadline) await SendExpiredAsync();
+            }
 
-            var outcome = await WaitForInputAsync(EarliestDeadline());
+            var outcome = await WaitForInputAsync(_nextDeadline);
             if (outcome == WaitOutcome.InputCompleted) break;
             if (outcome == WaitOutcome.DeadlinePassed) await SendExpiredAsync();
         }
@@ -136,6 +156,7 @@ public sealed class BatchProcessor : IProcessor
         {
             shard.Deadline = Stopwatch.GetTimestamp() + TimeoutTicks;
             _waiting.Add(shard);
+            _nextDeadline = Math.Min(_nextDeadline, shard.Deadline);
         }
         shard.Add(batch);
 
@@ -163,6 +184,8 @@ public sealed class BatchProcessor : IProcessor
             _metrics.TimeoutTriggered.Add(1);
             while (shard.SpanCount > 0) await SendNextAsync(shard);
         }
+        _nextDeadline = long.MaxValue;
+        foreach (var shard in _waiting) _nextDeadline = Math.Min(_nextDeadline, shard.Deadline);
     }
 
     /// <summary>Sends the shard's oldest spans, up to send_batch_max_size.</summary>
@@ -199,15 +222,11 @@ public sealed class BatchProcessor : IProcessor
         }
     }
 
-    private long TimeoutTicks => (long)(_config.Timeout.TotalSeconds * Stopwatch.Frequency);
+    // Clamped so that an absurd timeout (years) cannot overflow a timestamp into the past.
+    private long TimeoutTicks => (long)Math.Min(_config.Timeout.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 4);
 
-    private long? EarliestDeadline()
-    {
-        long? earliest = null;
-        foreach (var shard in _waiting)
-            if (earliest is null || shard.Deadline < earliest) earliest = shard.Deadline;
-        return earliest;
-    }
+    // CancelAfter takes at most ~49 days; longer waits simply wake up once a day and wait again.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
     private enum WaitOutcome
     {
@@ -216,13 +235,13 @@ public sealed class BatchProcessor : IProcessor
         InputCompleted,
     }
 
-    private async ValueTask<WaitOutcome> WaitForInputAsync(long? deadline)
+    private async ValueTask<WaitOutcome> WaitForInputAsync(long deadline)
     {
         var reader = _input.Reader;
-        if (deadline is null)
+        if (deadline == long.MaxValue)
             return await reader.WaitToReadAsync() ? WaitOutcome.InputAvailable : WaitOutcome.InputCompleted;
 
-        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline.Value);
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
         if (remaining <= TimeSpan.Zero) return WaitOutcome.DeadlinePassed;
 
         // One timer source reused across waits: this runs for every input when traffic is light.
@@ -231,7 +250,7 @@ public sealed class BatchProcessor : IProcessor
             _deadlineTimer.Dispose();
             _deadlineTimer = new CancellationTokenSource();
         }
-        _deadlineTimer.CancelAfter(remaining);
+        _deadlineTimer.CancelAfter(remaining < LongestWait ? remaining : LongestWait);
         try
         {
             return await reader.WaitToReadAsync(_deadlineTimer.Token) ? WaitOutcome.InputAvailable : WaitOutcome.InputCompleted;

@@ -9,14 +9,25 @@ internal static class TraceBatchSplitter
 {
     /// <summary>
     /// Returns the first <paramref name="headSpans"/> spans and the rest as two new batches with the input's
-    /// metadata. The input is decoded (the split point is a span) but not modified: resources, scopes and spans
-    /// are shared, and only the ResourceSpans / ScopeSpans envelopes that straddle the cut are new.
+    /// metadata. An encoded batch is cut in its bytes (<see cref="EncodedTraceSplitter"/>); otherwise the objects
+    /// are split without being modified: resources, scopes and spans are shared, and only the ResourceSpans /
+    /// ScopeSpans envelopes that straddle the cut are new.
     /// </summary>
     public static (TraceBatch Head, TraceBatch Tail) Split(TraceBatch batch, int headSpans)
     {
         if (headSpans <= 0 || headSpans >= batch.SpanCount)
             throw new ArgumentOutOfRangeException(nameof(headSpans), headSpans, $"must be within 1..{batch.SpanCount - 1}");
 
+        if (batch.HasEncoded && EncodedTraceSplitter.TrySplit(batch.Encoded.Span, headSpans, out var headBytes, out var tailBytes))
+        {
+            return (TraceBatch.FromEncoded(headBytes, headSpans, batch.Metadata),
+                TraceBatch.FromEncoded(tailBytes, batch.SpanCount - headSpans, batch.Metadata));
+        }
+        return SplitObjects(batch, headSpans);
+    }
+
+    private static (TraceBatch Head, TraceBatch Tail) SplitObjects(TraceBatch batch, int headSpans)
+    {
         var head = new ExportTraceServiceRequest();
         var tail = new ExportTraceServiceRequest();
         var remaining = headSpans;

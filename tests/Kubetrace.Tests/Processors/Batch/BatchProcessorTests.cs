@@ -76,7 +76,7 @@ public class BatchProcessorTests
         Assert.Equal(inputs.SelectMany(TestSpans.Flatten).ToList(), TestSpans.Flatten(next.Received));
         // Each output is a valid request on its own: decoded from its bytes, it still holds its spans.
         Assert.All(next.Received, b =>
-            Assert.Equal(b.SpanCount, TraceBatch.CountSpans(Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(b.Encoded.Span))));
+            Assert.Equal(b.SpanCount, TraceBatch.CountSpans(global::Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(b.Encoded.Span))));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class BatchProcessorTests
         var merged = Assert.Single(next.Received);
         Assert.True(merged.HasEncoded);
         Assert.Equal(inputs.SelectMany(b => b.Encoded.ToArray()).ToArray(), merged.Encoded.ToArray());
-        var expected = new Otlp.Proto.Collector.ExportTraceServiceRequest();
+        var expected = new global::Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest();
         foreach (var input in inputs) expected.ResourceSpans.Add(input.Request.ResourceSpans);
         Assert.Equal(expected, merged.Request);
         await processor.ShutdownAsync(default);
@@ -111,6 +111,20 @@ public class BatchProcessorTests
         var refused = await Assert.ThrowsAsync<ConsumerException>(() =>
             processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("late", 1, 1)), default).AsTask());
         Assert.Equal(ConsumerErrorKind.Unavailable, refused.Kind);
+    }
+
+    [Fact]
+    public async Task A_shutdown_that_runs_out_of_time_returns_and_counts_what_it_could_not_send()
+    {
+        var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = Never });
+        next.Hold(); // the exporter never answers
+        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 5)), default);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await processor.ShutdownAsync(deadline.Token);
+
+        await WaitUntil(() => metrics.Render().Contains("otelcol_processor_dropped_spans_total{processor=\"batch\"} 5\n"));
+        Assert.Equal([5], next.SpanCounts);
     }
 
     [Fact]

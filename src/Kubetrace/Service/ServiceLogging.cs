@@ -1,0 +1,30 @@
+using Kubetrace.Config;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Kubetrace.Service;
+
+/// <summary>The service's logger: one line per message on stderr (as the Collector logs), at <c>service.telemetry.logs.level</c>.</summary>
+public static class ServiceLogging
+{
+    public static ILoggerFactory Create(TelemetryLogLevel level) =>
+        LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(ToLogLevel(level))
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                options.ColorBehavior = LoggerColorBehavior.Disabled;
+            })
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+
+    public static LogLevel ToLogLevel(TelemetryLogLevel level) => level switch
+    {
+        TelemetryLogLevel.Debug => LogLevel.Debug,
+        TelemetryLogLevel.Warn => LogLevel.Warning,
+        TelemetryLogLevel.Error => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Kubetrace.Storage.Head;
+using Kubetrace.Storage.Wal;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Storage.Blocks;
+
+/// <summary>The folder of block files: opens them at start (skipping damaged ones), writes new ones atomically, deletes.</summary>
+internal sealed class BlockDirectory
+{
+    private const string Extension = ".ktb";
+    private readonly string _directory;
+    private readonly ILogger _logger;
+
+    public BlockDirectory(string directory, ILogger logger, int cacheSpans = 256 * 1024)
+    {
+        _directory = directory;
+        _logger = logger;
+        Cache = new RowGroupCache(cacheSpans);
+        Directory.CreateDirectory(directory);
+    }
+
+    public RowGroupCache Cache { get; }
+
+    public List<BlockReader> OpenAll()
+    {
+        foreach (var leftover in Directory.EnumerateFiles(_directory, "*.tmp")) File.Delete(leftover);
+        var blocks = new List<BlockReader>();
+        foreach (var path in Directory.EnumerateFiles(_directory, "*" + Extension).Order())
+        {
+            try
+            {
+                blocks.Add(BlockReader.Open(path, Cache, _logger));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or Google.Protobuf.InvalidProtocolBufferException)
+            {
+                _logger.LogWarning(e, "block {Path} is damaged; skipping it (renamed to .corrupt)", path);
+                TryRename(path, path + ".corrupt");
+            }
+        }
+        return blocks;
+    }
+
+    public BlockReader Write(HeadBlock frozen, StoreOptions options)
+    {
+        var name = frozen.LastSegment.ToString("D12", CultureInfo.InvariantCulture) + Extension;
+        var path = Path.Combine(_directory, name);
+        var temporary = path + ".tmp";
+        try
+        {
+            BlockWriter.Write(frozen, temporary, options.RowGroupSpans);
+            File.Move(temporary, path, overwrite: true);
+            DirectorySync.Sync(_directory);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+        return BlockReader.Open(path, Cache, _logger);
+    }
+
+    /// <summary>Deletes the file now; the open handle keeps serving queries that already hold the block and is
+    /// closed a little later, when the space is reclaimed.</summary>
+    public void Delete(BlockReader block)
+    {
+        TryDelete(block.Path);
+        Cache.Evict(block);
+        _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => block.Dispose(), TaskScheduler.Default);
+    }
+
+    private void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException e) { _logger.LogWarning(e, "cannot delete {Path}", path); }
+    }
+
+    private void TryRename(string from, string to)
+    {
+        try { File.Move(from, to, overwrite: true); }
+        catch (IOException) { }
+    }
+}

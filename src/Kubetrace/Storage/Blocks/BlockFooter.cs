@@ -1,0 +1,197 @@
+using Google.Protobuf;
+using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Otlp.Proto.Resource;
+using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Model;
+
+namespace Kubetrace.Storage.Blocks;
+
+/// <summary>Where one row group's compressed columns are in the file.</summary>
+internal sealed record RowGroupInfo(int FirstTrace, int TraceCount, int FirstRow, int RowCount, long Offset,
+    int[] CompressedLengths, int[] RawLengths, int[] AttributeKeys)
+{
+    public long Length => CompressedLengths.Sum(l => (long)l);
+}
+
+/// <summary>One service→service edge count within a minute.</summary>
+internal readonly record struct DependencyBucket(long Minute, int Parent, int Child, long Calls, long Errors);
+
+/// <summary>
+/// The metadata and indexes of a block, kept in memory while the block is open: dictionaries, the sorted trace
+/// table (trace by ID and trace summaries without reading rows), row group directory, posting lists from
+/// (service | name | attribute value) to trace ordinals, dependency edges per minute, and the catalog.
+/// </summary>
+internal sealed class BlockFooter
+{
+    public const int Version = 1;
+
+    public long FirstSegment { get; set; }
+    public long LastSegment { get; set; }
+    public int SpanCount { get; set; }
+    public ulong MinStart { get; set; }
+    public ulong MaxEnd { get; set; }
+
+    public required Dictionaries Dictionaries { get; init; }
+    public required int[][] Shapes { get; init; }
+
+    public required TraceTable Traces { get; init; }
+    public required int[][] ServiceSets { get; init; }
+    public required RowGroupInfo[] RowGroups { get; init; }
+    public required PostingIndex Postings { get; init; }
+    public required DependencyBucket[] Dependencies { get; init; }
+    public required (int Service, int Name, int Kind)[] Operations { get; init; }
+    public required int[] SpanKeys { get; init; }
+
+    public void Write(ByteWriter w)
+    {
+        w.WriteVarint(Version);
+        w.WriteVarint(FirstSegment);
+        w.WriteVarint(LastSegment);
+        w.WriteVarint(SpanCount);
+        w.WriteVarint(MinStart);
+        w.WriteVarint(MaxEnd);
+
+        var strings = Dictionaries.Strings.ToArray();
+        w.WriteVarint(strings.Length);
+        foreach (var s in strings) w.WriteString(s);
+        var values = Dictionaries.Values.ToArray();
+        w.WriteVarint(values.Length);
+        foreach (var v in values)
+        {
+            if (v.Encoded is { } encoded)
+            {
+                w.WriteByte(1);
+                w.WriteBytes(encoded.Span);
+            }
+            else
+            {
+                w.WriteByte(0);
+                w.WriteString(v.Text);
+            }
+        }
+        var resources = Dictionaries.Resources.ToArray();
+        w.WriteVarint(resources.Length);
+        foreach (var r in resources)
+        {
+            w.WriteBytes(r.Resource.ToByteArray());
+            w.WriteString(r.SchemaUrl);
+        }
+        var scopes = Dictionaries.Scopes.ToArray();
+        w.WriteVarint(scopes.Length);
+        foreach (var s in scopes)
+        {
+            w.WriteBytes(s.Scope.ToByteArray());
+            w.WriteString(s.SchemaUrl);
+        }
+        WriteJagged(w, Shapes);
+        Traces.Write(w, MinStart);
+        WriteJagged(w, ServiceSets);
+
+        w.WriteVarint(RowGroups.Length);
+        foreach (var g in RowGroups)
+        {
+            w.WriteVarint(g.FirstTrace);
+            w.WriteVarint(g.TraceCount);
+            w.WriteVarint(g.FirstRow);
+            w.WriteVarint(g.RowCount);
+            w.WriteVarint(g.Offset);
+            WriteInts(w, g.CompressedLengths);
+            WriteInts(w, g.RawLengths);
+            WriteInts(w, g.AttributeKeys);
+        }
+        Postings.Write(w);
+        w.WriteVarint(Dependencies.Length);
+        foreach (var d in Dependencies)
+        {
+            w.WriteVarint(d.Minute);
+            w.WriteVarint(d.Parent);
+            w.WriteVarint(d.Child);
+            w.WriteVarint(d.Calls);
+            w.WriteVarint(d.Errors);
+        }
+        w.WriteVarint(Operations.Length);
+        foreach (var o in Operations)
+        {
+            w.WriteVarint(o.Service);
+            w.WriteVarint(o.Name);
+            w.WriteVarint(o.Kind);
+        }
+        WriteInts(w, SpanKeys);
+    }
+
+    public static BlockFooter Read(ByteReader r)
+    {
+        var version = r.ReadInt();
+        if (version != Version) throw new InvalidDataException($"unsupported block version {version}");
+        var firstSegment = r.ReadLong();
+        var lastSegment = r.ReadLong();
+        var spanCount = r.ReadInt();
+        var minStart = r.ReadVarint();
+        var maxEnd = r.ReadVarint();
+
+        var strings = new string[r.ReadInt()];
+        for (var i = 0; i < strings.Length; i++) strings[i] = r.ReadString();
+        var values = new StoredValue[r.ReadInt()];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = r.ReadByte() == 1
+                ? StoredValue.FromEncoded(ByteString.CopyFrom(r.ReadBytes()))
+                : StoredValue.FromString(r.ReadString());
+        var resources = new ResourceEntry[r.ReadInt()];
+        for (var i = 0; i < resources.Length; i++)
+            resources[i] = new ResourceEntry(Resource.Parser.ParseFrom(r.ReadBytes()), r.ReadString());
+        var scopes = new ScopeEntry[r.ReadInt()];
+        for (var i = 0; i < scopes.Length; i++)
+            scopes[i] = new ScopeEntry(InstrumentationScope.Parser.ParseFrom(r.ReadBytes()), r.ReadString());
+        var dictionaries = new Dictionaries(new StringTable(strings), new ValueTable(values),
+            new EntryTable<ResourceEntry>(resources), new EntryTable<ScopeEntry>(scopes));
+        var shapes = ReadJagged(r);
+        var traces = TraceTable.Read(r, minStart);
+        var serviceSets = ReadJagged(r);
+
+        var rowGroups = new RowGroupInfo[r.ReadInt()];
+        for (var i = 0; i < rowGroups.Length; i++)
+            rowGroups[i] = new RowGroupInfo(r.ReadInt(), r.ReadInt(), r.ReadInt(), r.ReadInt(), r.ReadLong(),
+                ReadInts(r), ReadInts(r), ReadInts(r));
+        var postings = PostingIndex.Read(r);
+        var dependencies = new DependencyBucket[r.ReadInt()];
+        for (var i = 0; i < dependencies.Length; i++)
+            dependencies[i] = new DependencyBucket(r.ReadLong(), r.ReadInt(), r.ReadInt(), r.ReadLong(), r.ReadLong());
+        var operations = new (int, int, int)[r.ReadInt()];
+        for (var i = 0; i < operations.Length; i++) operations[i] = (r.ReadInt(), r.ReadInt(), r.ReadInt());
+        var spanKeys = ReadInts(r);
+
+        return new BlockFooter
+        {
+            FirstSegment = firstSegment, LastSegment = lastSegment, SpanCount = spanCount,
+            MinStart = minStart, MaxEnd = maxEnd, Dictionaries = dictionaries, Shapes = shapes, Traces = traces,
+            ServiceSets = serviceSets, RowGroups = rowGroups, Postings = postings, Dependencies = dependencies,
+            Operations = operations, SpanKeys = spanKeys,
+        };
+    }
+
+    private static void WriteInts(ByteWriter w, int[] values)
+    {
+        w.WriteVarint(values.Length);
+        foreach (var v in values) w.WriteVarint(v);
+    }
+
+    private static int[] ReadInts(ByteReader r)
+    {
+        var values = new int[r.ReadInt()];
+        for (var i = 0; i < values.Length; i++) values[i] = r.ReadInt();
+        return values;
+    }
+
+    private static void WriteJagged(ByteWriter w, int[][] values)
+    {
+        w.WriteVarint(values.Length);
+        foreach (var v in values) WriteInts(w, v);
+    }
+
+    private static int[][] ReadJagged(ByteReader r)
+    {
+        var values = new int[r.ReadInt()][];
+        for (var i = 0; i < values.Length; i++) values[i] = ReadInts(r);
+        return values;
+    }
+}

@@ -1,0 +1,144 @@
+using Kubetrace.Storage.Query;
+
+namespace Kubetrace.Storage.Blocks;
+
+/// <summary>
+/// Search within a block from its indexes alone: posting lists for service, span name and attribute values, the
+/// trace table for durations and errors. What the indexes cannot decide becomes an inexact candidate that the
+/// store checks on the rows.
+/// </summary>
+internal sealed partial class BlockReader
+{
+    /// <summary>Trace ordinals (sorted) a condition allows; null means "any trace" (no index could narrow it).</summary>
+    private readonly record struct Selection(int[]? Traces, bool Exact);
+
+    public void FindCandidates(SpanFilter filter, List<Candidate> candidates)
+    {
+        var selection = Select(filter);
+        var traces = Footer.Traces;
+        var range = filter.Request.Range;
+        void Consider(int t)
+        {
+            if (!range.Overlaps((long)traces.Starts[t], (long)traces.Ends[t])) return;
+            // Inside the range entirely: the matching span surely started in it.
+            var inside = range.Contains((long)traces.Starts[t]) && range.Contains((long)traces.Ends[t]);
+            candidates.Add(new Candidate(traces.Ids[t], traces.Starts[t], this, selection.Exact && inside));
+        }
+        if (selection.Traces is { } selected)
+            foreach (var t in selected) Consider(t);
+        else
+            for (var t = 0; t < traces.Count; t++) Consider(t);
+    }
+
+    private Selection Select(SpanFilter filter)
+    {
+        if (filter.Matchers.Length == 0) return new Selection(null, true);
+        Selection? combined = null;
+        foreach (var matcher in filter.Matchers)
+        {
+            var next = SelectOne(matcher);
+            combined = combined is not { } current ? next
+                : filter.Request.AllConditions ? Intersect(current, next) : Union(current, next);
+        }
+        var result = combined!.Value;
+        // Trace-level postings cannot tell whether several conditions hold on the same span.
+        return filter.Request.AllConditions && filter.Matchers.Length > 1 ? result with { Exact = false } : result;
+    }
+
+    private Selection SelectOne(ConditionMatcher matcher)
+    {
+        var condition = matcher.Condition;
+        switch (matcher.Intrinsic)
+        {
+            case Intrinsic.Service: return FromPostings(PostingKind.Service, 0, matcher);
+            case Intrinsic.Name: return FromPostings(PostingKind.Name, 0, matcher);
+            case Intrinsic.Duration when condition.Op is ConditionOp.Greater or ConditionOp.GreaterOrEqual:
+                return FromTraceTable(t => matcher.TestNumber((long)Footer.Traces.MaxSpanDurations[t]));
+            case Intrinsic.Status when condition.Op == ConditionOp.Equal && condition.Value == "error":
+                return FromTraceTable(t => Footer.Traces.Errors[t] > 0);
+            case Intrinsic.None when condition.Scope != AttributeScope.Intrinsic:
+                var keyId = Strings.Find(condition.Key);
+                if (keyId < 0) return new Selection([], true);
+                var selections = new List<Selection>();
+                if (condition.Scope != AttributeScope.Resource)
+                {
+                    var indexed = Footer.Postings.Range(PostingKind.SpanAttribute, keyId);
+                    var hasKey = Array.IndexOf(Footer.SpanKeys, keyId) >= 0;
+                    selections.Add(indexed.Start < indexed.End || !hasKey
+                        ? FromPostings(PostingKind.SpanAttribute, keyId, matcher)
+                        : new Selection(null, false));
+                }
+                if (condition.Scope != AttributeScope.Span)
+                    selections.Add(FromPostings(PostingKind.ResourceAttribute, keyId, matcher));
+                return selections.Aggregate(Union);
+            default:
+                return new Selection(null, false);
+        }
+    }
+
+    private Selection FromPostings(PostingKind kind, int keyId, ConditionMatcher matcher)
+    {
+        var postings = Footer.Postings;
+        var lists = new List<int[]>();
+        if (matcher.Condition.Op == ConditionOp.Equal)
+        {
+            // Names and services are in the string table; attribute values in the value table.
+            var found = kind is PostingKind.Name or PostingKind.Service
+                ? Strings.Find(matcher.Condition.Value ?? "")
+                : Footer.Dictionaries.Values.TryFindText(matcher.Condition.Value ?? "", out var valueId) ? valueId : -1;
+            var index = found < 0 ? -1 : postings.Find(kind, keyId, found);
+            if (index >= 0) lists.Add(postings.Decode(index));
+        }
+        else
+        {
+            var (start, end) = postings.Range(kind, keyId);
+            for (var i = start; i < end; i++)
+            {
+                var value = PostingIndex.ValueOf(postings.KeyAt(i));
+                var text = kind is PostingKind.Name or PostingKind.Service ? Strings[value] : Footer.Dictionaries.Values[value].Text;
+                if (matcher.Test(text)) lists.Add(postings.Decode(i));
+            }
+        }
+        return new Selection(Merge(lists), true);
+    }
+
+    private Selection FromTraceTable(Func<int, bool> predicate)
+    {
+        var selected = new List<int>();
+        for (var t = 0; t < Footer.Traces.Count; t++)
+            if (predicate(t)) selected.Add(t);
+        return new Selection([.. selected], true);
+    }
+
+    private static Selection Intersect(Selection a, Selection b)
+    {
+        if (a.Traces is null) return b with { Exact = a.Exact && b.Exact };
+        if (b.Traces is null) return a with { Exact = a.Exact && b.Exact };
+        var result = new List<int>();
+        int i = 0, j = 0;
+        while (i < a.Traces.Length && j < b.Traces.Length)
+        {
+            if (a.Traces[i] < b.Traces[j]) i++;
+            else if (a.Traces[i] > b.Traces[j]) j++;
+            else { result.Add(a.Traces[i]); i++; j++; }
+        }
+        return new Selection([.. result], a.Exact && b.Exact);
+    }
+
+    private static Selection Union(Selection a, Selection b) =>
+        a.Traces is null || b.Traces is null
+            ? new Selection(null, false)
+            : new Selection(Merge([a.Traces, b.Traces]), a.Exact && b.Exact);
+
+    private static int[] Merge(List<int[]> lists)
+    {
+        if (lists.Count == 0) return [];
+        if (lists.Count == 1) return lists[0];
+        var all = lists.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        var unique = 0;
+        for (var i = 0; i < all.Length; i++)
+            if (i == 0 || all[i] != all[i - 1]) all[unique++] = all[i];
+        return all[..unique];
+    }
+}

@@ -1,0 +1,138 @@
+using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Model;
+using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Wal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace Kubetrace.Storage.Blocks;
+
+/// <summary>
+/// An open block: its footer in memory, its row groups read with positional reads on demand (through a shared
+/// cache). Immutable, so any number of queries read it concurrently.
+/// </summary>
+internal sealed partial class BlockReader : ITracePart, IDisposable
+{
+    private readonly SafeFileHandle _file;
+    private readonly RowGroupCache _cache;
+    private readonly ILogger _logger;
+    private int _corruptionLogged;
+
+    private BlockReader(string path, SafeFileHandle file, long fileSize, BlockFooter footer, RowGroupCache cache, ILogger logger)
+    {
+        Path = path;
+        _file = file;
+        FileSize = fileSize;
+        Footer = footer;
+        _cache = cache;
+        _logger = logger;
+    }
+
+    public string Path { get; }
+    public long FileSize { get; }
+    public BlockFooter Footer { get; }
+    public int SpanCount => Footer.SpanCount;
+    public int TraceCount => Footer.Traces.Count;
+    public long LastSegment => Footer.LastSegment;
+    public ulong MinStart => Footer.MinStart;
+    public ulong MaxEnd => Footer.MaxEnd;
+
+    /// <summary>Opens a block, checking its trailer and footer checksum; throws <see cref="InvalidDataException"/> if damaged.</summary>
+    public static BlockReader Open(string path, RowGroupCache cache, ILogger logger)
+    {
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            var size = RandomAccess.GetLength(file);
+            if (size < BlockWriter.Magic.Length + BlockWriter.TrailerSize) throw new InvalidDataException("file too short");
+            var trailer = ReadAt(file, size - BlockWriter.TrailerSize, BlockWriter.TrailerSize);
+            if (!trailer.AsSpan(12).SequenceEqual(BlockWriter.Magic)) throw new InvalidDataException("bad trailer magic");
+            var reader = new ByteReader(trailer);
+            var compressedLength = reader.ReadFixed32();
+            var rawLength = reader.ReadFixed32();
+            var crc = reader.ReadFixed32();
+            var footerOffset = size - BlockWriter.TrailerSize - compressedLength;
+            if (footerOffset < BlockWriter.Magic.Length) throw new InvalidDataException("bad footer length");
+            var compressed = ReadAt(file, footerOffset, (int)compressedLength);
+            if (Crc32C.Compute(compressed) != crc) throw new InvalidDataException("footer checksum mismatch");
+            var footer = BlockFooter.Read(new ByteReader(Codec.Decompress(compressed, (int)rawLength)));
+            return new BlockReader(path, file, size, footer, cache, logger);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The decoded rows of a row group, or null when the group cannot be read (logged once).</summary>
+    public SpanTable? LoadGroup(int group)
+    {
+        try
+        {
+            return _cache.GetOrAdd(this, group, () =>
+            {
+                var info = Footer.RowGroups[group];
+                return RowGroupDecoder.Decode(Footer, info, ReadAt(_file, info.Offset, checked((int)info.Length)));
+            });
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or KeyNotFoundException or IndexOutOfRangeException)
+        {
+            if (Interlocked.Exchange(ref _corruptionLogged, 1) == 0)
+                _logger.LogWarning(e, "block {Path}: row group {Group} is unreadable; skipping it", Path, group);
+            return null;
+        }
+    }
+
+    /// <summary>The row group holding a trace ordinal.</summary>
+    public int GroupOf(int trace)
+    {
+        var groups = Footer.RowGroups;
+        int lo = 0, hi = groups.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) >>> 1;
+            if (groups[mid].FirstTrace <= trace) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    public void CollectRows(UInt128 traceId, List<(SpanTable Table, int Row)> rows)
+    {
+        var trace = Footer.Traces.Find(traceId);
+        if (trace < 0) return;
+        var group = GroupOf(trace);
+        if (LoadGroup(group) is not { } table) return;
+        var first = Footer.Traces.FirstRows[trace] - Footer.RowGroups[group].FirstRow;
+        for (var i = 0; i < Footer.Traces.SpanCounts[trace]; i++) rows.Add((table, first + i));
+    }
+
+    public bool AddToSummary(UInt128 traceId, SummaryBuilder summary)
+    {
+        var t = Footer.Traces;
+        var trace = t.Find(traceId);
+        if (trace < 0) return false;
+        var strings = Footer.Dictionaries.Strings;
+        summary.AddPart(t.Starts[trace], t.Ends[trace], t.SpanCounts[trace], t.Errors[trace],
+            Footer.ServiceSets[t.ServiceSets[trace]].Select(s => strings[s]));
+        if (t.HasRoot[trace]) summary.SetRoot(strings[t.RootServices[trace]], strings[t.RootNames[trace]]);
+        else summary.NoteEarliest(t.Starts[trace], strings[t.RootServices[trace]], strings[t.RootNames[trace]]);
+        return true;
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    private static byte[] ReadAt(SafeFileHandle file, long offset, int length)
+    {
+        var buffer = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = RandomAccess.Read(file, buffer.AsSpan(read), offset + read);
+            if (n == 0) throw new InvalidDataException("unexpected end of block file");
+            read += n;
+        }
+        return buffer;
+    }
+}

@@ -1,0 +1,234 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Pipeline;
+using Kubetrace.Storage.Blocks;
+using Kubetrace.Storage.Head;
+using Kubetrace.Storage.Model;
+using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Wal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubetrace.Storage;
+
+/// <summary>
+/// The embedded trace store: a WAL of raw OTLP batches (acknowledged on fsync, group commit), an in-memory head
+/// that is queryable at once, and immutable columnar blocks with per-block indexes, deleted by retention.
+/// See docs/storage.md.
+/// </summary>
+public sealed class EmbeddedTraceStore : ITraceStore
+{
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly WriteAheadLog _wal;
+    private readonly BlockDirectory _blocks;
+    private readonly Lock _viewGate = new();
+    private readonly Channel<HeadBlock> _toFlush = Channel.CreateBounded<HeadBlock>(1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly IngestLoop _ingest;
+    private readonly Task _flusher;
+    private readonly Task _retention;
+    private StoreView _view;
+    private int _disposed;
+
+    private EmbeddedTraceStore(StoreOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _blocks = new BlockDirectory(Path.Combine(options.Directory, "blocks"), logger);
+        _wal = new WriteAheadLog(Path.Combine(options.Directory, "wal"), logger);
+
+        var blocks = _blocks.OpenAll();
+        var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
+        var head = new HeadBlock(coveredThrough + 1);
+        var replayed = 0L;
+        _wal.Replay(coveredThrough, (_, frame) =>
+        {
+            try
+            {
+                head.Append(ExportTraceServiceRequest.Parser.ParseFrom(frame.Span));
+                replayed++;
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException e)
+            {
+                _logger.LogWarning(e, "skipping an undecodable WAL record");
+            }
+        });
+        if (replayed > 0) _logger.LogInformation("replayed {Batches} WAL batches ({Spans} spans)", replayed, head.SpanCount);
+        _wal.StartNewSegment();
+        _view = new StoreView(head, [], [.. blocks]);
+        _ingest = new IngestLoop(_wal, head, options, logger, OnCut);
+        _flusher = Task.Run(FlushLoopAsync);
+        _retention = Task.Run(RetentionLoopAsync);
+    }
+
+    /// <summary>Opens (or creates) the store in <see cref="StoreOptions.Directory"/>, replaying the WAL.</summary>
+    public static EmbeddedTraceStore Open(StoreOptions options, ILoggerFactory? loggerFactory = null) =>
+        new(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Kubetrace.Storage"));
+
+    private StoreView View => Volatile.Read(ref _view);
+
+    public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) != 0) throw ConsumerException.Unavailable("the trace store is closed");
+        return _ingest.AppendAsync(batch, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<ResourceSpans>?> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken)
+    {
+        var rows = new List<(SpanTable Table, int Row)>();
+        foreach (var part in View.Parts()) part.CollectRows(traceId.Value, rows);
+        if (rows.Count == 0) return ValueTask.FromResult<IReadOnlyList<ResourceSpans>?>(null);
+        var assembler = new TraceAssembler();
+        foreach (var (table, row) in rows) assembler.Add(table, row);
+        return ValueTask.FromResult<IReadOnlyList<ResourceSpans>?>(assembler.Result());
+    }
+
+    public ValueTask<IReadOnlyList<TraceMatch>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<TraceMatch>>(TraceSearch.Run(View.Parts().ToList(), request, cancellationToken));
+
+    public ValueTask<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken) =>
+        Sorted(View.Parts().SelectMany(p => p.Services()));
+
+    public ValueTask<IReadOnlyList<Operation>> GetOperationsAsync(string service, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<Operation>>(View.Parts().SelectMany(p => p.Operations())
+            .Where(o => o.Service == service)
+            .Select(o => new Operation(o.Name, ConditionMatcher.KindName(o.Kind)))
+            .Distinct().OrderBy(o => o.Name, StringComparer.Ordinal).ThenBy(o => o.SpanKind, StringComparer.Ordinal).ToList());
+
+    public ValueTask<IReadOnlyList<string>> GetAttributeNamesAsync(AttributeScope scope, CancellationToken cancellationToken) =>
+        Sorted(View.Parts().SelectMany(p => p.AttributeNames(scope)));
+
+    public ValueTask<IReadOnlyList<string>> GetAttributeValuesAsync(AttributeScope scope, string key, int limit,
+        CancellationToken cancellationToken)
+    {
+        var values = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var part in View.Parts())
+        foreach (var value in part.AttributeValues(scope, key))
+        {
+            values.Add(value);
+            if (values.Count >= limit) break;
+        }
+        return ValueTask.FromResult<IReadOnlyList<string>>(values.Take(limit).ToList());
+    }
+
+    public ValueTask<IReadOnlyList<DependencyEdge>> GetDependenciesAsync(TimeRange range, CancellationToken cancellationToken)
+    {
+        var edges = new Dictionary<(string Parent, string Child), (long Calls, long Errors)>();
+        foreach (var part in View.Overlapping(range)) part.AddDependencies(range, edges);
+        return ValueTask.FromResult<IReadOnlyList<DependencyEdge>>(edges
+            .Select(e => new DependencyEdge(e.Key.Parent, e.Key.Child, e.Value.Calls, e.Value.Errors))
+            .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
+    }
+
+    public StoreStats GetStats()
+    {
+        var view = View;
+        var headSpans = view.Head.SpanCount + view.Flushing.Sum(h => (long)h.SpanCount);
+        var walBytes = _wal.TotalBytes();
+        var blockBytes = view.Blocks.Sum(b => b.FileSize);
+        return new StoreStats(
+            Spans: view.Blocks.Sum(b => (long)b.SpanCount) + headSpans,
+            Traces: view.Blocks.Sum(b => (long)b.TraceCount) + view.Head.TraceCount + view.Flushing.Sum(h => (long)h.TraceCount),
+            BytesOnDisk: blockBytes + walBytes,
+            Blocks: view.Blocks.Count,
+            HeadSpans: headSpans,
+            WalBytes: walBytes) { BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount) };
+    }
+
+    public ValueTask EnforceRetentionAsync(CancellationToken cancellationToken)
+    {
+        var view = View;
+        var doomed = RetentionPolicy.BlocksToDelete(view.Blocks, _options, _options.Clock.GetUtcNow());
+        if (doomed.Count == 0) return ValueTask.CompletedTask;
+        lock (_viewGate)
+        {
+            _view = _view with { Blocks = _view.Blocks.RemoveRange(doomed) };
+        }
+        foreach (var block in doomed) _blocks.Delete(block);
+        _logger.LogInformation("retention deleted {Count} blocks", doomed.Count);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes the current head as a block now (tests, shutdown of a benchmark); returns when written.</summary>
+    internal async Task FlushHeadAsync()
+    {
+        await _ingest.CutNowAsync().ConfigureAwait(false);
+        while (!View.Flushing.IsEmpty) await Task.Delay(10).ConfigureAwait(false);
+    }
+
+    private void OnCut(HeadBlock frozen, HeadBlock next)
+    {
+        lock (_viewGate)
+        {
+            _view = _view with { Head = next, Flushing = _view.Flushing.Add(frozen) };
+        }
+        // Bounded: while a block is still being written, the ingest loop (and so appenders) waits.
+        _toFlush.Writer.WriteAsync(frozen).AsTask().GetAwaiter().GetResult();
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        await foreach (var frozen in _toFlush.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    var block = _blocks.Write(frozen, _options);
+                    lock (_viewGate)
+                    {
+                        _view = _view with { Flushing = _view.Flushing.Remove(frozen), Blocks = _view.Blocks.Add(block) };
+                    }
+                    _wal.Delete(frozen.FirstSegment, frozen.LastSegment);
+                    break;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The frozen head stays queryable and its WAL segments stay on disk; try again later.
+                    _logger.LogError(e, "writing a block failed; retrying in 10s");
+                    try { await Task.Delay(TimeSpan.FromSeconds(10), _stopping.Token).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { return; }
+                }
+            }
+        }
+    }
+
+    private async Task RetentionLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.RetentionInterval, _stopping.Token).ConfigureAwait(false);
+                await EnforceRetentionAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "retention failed; retrying at the next interval");
+            }
+        }
+    }
+
+    private static ValueTask<IReadOnlyList<string>> Sorted(IEnumerable<string> items) =>
+        ValueTask.FromResult<IReadOnlyList<string>>(items.Distinct().Order(StringComparer.Ordinal).ToList());
+
+    /// <summary>Stops ingest after committing what was queued; the head stays in the WAL (replayed on open).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _ingest.DisposeAsync().ConfigureAwait(false);
+        _toFlush.Writer.TryComplete();
+        await _flusher.ConfigureAwait(false);
+        _stopping.Cancel();
+        await _retention.ConfigureAwait(false);
+        _wal.Dispose();
+        foreach (var block in View.Blocks) block.Dispose();
+    }
+}

@@ -1,0 +1,30 @@
+using ZstdSharp;
+
+namespace Kubetrace.Storage.Encoding;
+
+/// <summary>
+/// Compression of block columns: zstd (ZstdSharp, a managed port). Chosen over the BCL's Brotli and Deflate by
+/// measurement (docs/storage.md): similar ratio to Brotli at a fraction of the CPU.
+/// </summary>
+internal static class Codec
+{
+    public const int Level = 3;
+
+    [ThreadStatic] private static Compressor? _compressor;
+    [ThreadStatic] private static Decompressor? _decompressor;
+
+    public static byte[] Compress(ReadOnlySpan<byte> raw)
+    {
+        _compressor ??= new Compressor(Level);
+        return _compressor.Wrap(raw).ToArray();
+    }
+
+    public static byte[] Decompress(ReadOnlySpan<byte> compressed, int rawLength)
+    {
+        _decompressor ??= new Decompressor();
+        var output = new byte[rawLength];
+        var written = _decompressor.Unwrap(compressed, output);
+        if (written != rawLength) throw new InvalidDataException($"column decompressed to {written} bytes, expected {rawLength}");
+        return output;
+    }
+}

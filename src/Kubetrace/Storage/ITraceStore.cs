@@ -1,0 +1,52 @@
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Storage;
+
+/// <summary>
+/// A trace store: durable appends, and the reads a query engine needs. Implemented by the embedded engine
+/// (<see cref="EmbeddedTraceStore"/>) and, later, by a ClickHouse backend.
+/// </summary>
+/// <remarks>
+/// The query engine above talks to storage with plain data (<see cref="FetchRequest"/>), the way Tempo's TraceQL
+/// engine talks to its block formats: storage pushes down what it can and may return more than asked for; the
+/// engine re-evaluates the conditions on what comes back, so correctness lives in one place.
+/// Every method is safe to call concurrently with appends and with each other.
+/// </remarks>
+public interface ITraceStore : IAsyncDisposable
+{
+    /// <summary>
+    /// Appends a batch and completes once it is durable (survives a crash of the process or the machine).
+    /// Throws <see cref="ConsumerException"/>: Unavailable when the disk is full or failing (retryable),
+    /// Permanent when the batch cannot be decoded.
+    /// </summary>
+    ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Every stored span of the trace, grouped by resource and scope as in OTLP; null when unknown.</summary>
+    ValueTask<IReadOnlyList<ResourceSpans>?> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken);
+
+    /// <summary>Traces with a span matching the request, most recent first (see <see cref="FetchRequest"/>).</summary>
+    ValueTask<IReadOnlyList<TraceMatch>> FetchAsync(FetchRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Service names seen (resource attribute service.name).</summary>
+    ValueTask<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Span names of a service, each with the span kinds it was seen with.</summary>
+    ValueTask<IReadOnlyList<Operation>> GetOperationsAsync(string service, CancellationToken cancellationToken);
+
+    /// <summary>Attribute keys seen in the scope (for autocompletion).</summary>
+    ValueTask<IReadOnlyList<string>> GetAttributeNamesAsync(AttributeScope scope, CancellationToken cancellationToken);
+
+    /// <summary>Distinct values of an attribute key (for autocompletion), at most <paramref name="limit"/>.</summary>
+    ValueTask<IReadOnlyList<string>> GetAttributeValuesAsync(AttributeScope scope, string key, int limit,
+        CancellationToken cancellationToken);
+
+    /// <summary>Parent service → child service call and error counts from spans that started in the range.</summary>
+    ValueTask<IReadOnlyList<DependencyEdge>> GetDependenciesAsync(TimeRange range, CancellationToken cancellationToken);
+
+    /// <summary>What is stored and what it costs on disk.</summary>
+    StoreStats GetStats();
+
+    /// <summary>Deletes data past the retention limits now (the store also does this continuously).</summary>
+    ValueTask EnforceRetentionAsync(CancellationToken cancellationToken);
+}

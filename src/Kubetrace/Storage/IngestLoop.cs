@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Pipeline;
+using Kubetrace.Storage.Head;
+using Kubetrace.Storage.Wal;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Storage;
+
+/// <summary>
+/// The single writer: drains waiting appends, writes them to the WAL as one group, fsyncs once, applies them to
+/// the head, then acknowledges every caller of the group (group commit). Cuts the head when it is full or old.
+/// </summary>
+internal sealed class IngestLoop : IAsyncDisposable
+{
+    private sealed record Pending(byte Codec, ReadOnlyMemory<byte> Bytes, ExportTraceServiceRequest Request, int Spans,
+        TaskCompletionSource Done);
+
+    /// <summary>Upper bound of one group's bytes, so one fsync does not wait behind an unbounded write.</summary>
+    private const int MaxGroupBytes = 16 << 20;
+
+    private readonly Channel<Pending> _pending;
+    private readonly WriteAheadLog _wal;
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly Action<HeadBlock, HeadBlock> _onCut;
+    private readonly ArrayBufferWriter<byte> _group = new(1 << 20);
+    private readonly List<Pending> _batch = [];
+    private readonly Task _loop;
+
+    /// <param name="head">The head to append to (possibly filled by replay).</param>
+    /// <param name="onCut">Called on the loop with (frozen head, new head) when the head is cut.</param>
+    public IngestLoop(WriteAheadLog wal, HeadBlock head, StoreOptions options, ILogger logger, Action<HeadBlock, HeadBlock> onCut)
+    {
+        _wal = wal;
+        Head = head;
+        _options = options;
+        _logger = logger;
+        _onCut = onCut;
+        _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxPendingAppends)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    public HeadBlock Head { get; private set; }
+
+    public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
+    {
+        ExportTraceServiceRequest request;
+        try
+        {
+            request = batch.Request; // decoded on the caller's thread: decoding runs in parallel across callers
+        }
+        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw ConsumerException.Permanent($"cannot decode the trace batch: {e.Message}", e);
+        }
+        // Compressed here, on the caller's thread, so that callers compress in parallel and the writer only copies.
+        var (codec, payload) = WalCodec.Encode(batch.Encoded, _options.WalCompression);
+        var pending = new Pending(codec, payload, request, batch.SpanCount,
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await _pending.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw ConsumerException.Unavailable("the trace store is shutting down");
+        }
+        await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Cuts the head now, after the appends queued before this call.</summary>
+    public async Task CutNowAsync()
+    {
+        var marker = new Pending(WalCodec.Raw, ReadOnlyMemory<byte>.Empty, new ExportTraceServiceRequest(), -1,
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _pending.Writer.WriteAsync(marker).ConfigureAwait(false);
+        await marker.Done.Task.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _pending.Reader;
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                more = true;
+            }
+            if (!more) break;
+            _batch.Clear();
+            _group.ResetWrittenCount();
+            Pending? cutRequest = null;
+            while (_group.WrittenCount < MaxGroupBytes && reader.TryRead(out var pending))
+            {
+                if (pending.Spans < 0)
+                {
+                    cutRequest = pending;
+                    break;
+                }
+                WalFrame.Write(_group, pending.Codec, pending.Bytes.Span);
+                _batch.Add(pending);
+            }
+            if (_batch.Count > 0) CommitGroup();
+            if (cutRequest is not null)
+            {
+                if (Head.SpanCount > 0) ForceCut();
+                cutRequest.Done.TrySetResult();
+            }
+            CutIfDue();
+        }
+    }
+
+    private void CommitGroup()
+    {
+        try
+        {
+            _wal.Current.AppendDurably(_group.WrittenSpan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(e, "WAL write failed; refusing {Count} appends with a retryable error", _batch.Count);
+            var error = ConsumerException.Unavailable($"trace store cannot write its WAL: {e.Message}",
+                TimeSpan.FromSeconds(5), e);
+            foreach (var pending in _batch) pending.Done.TrySetException(error);
+            return;
+        }
+        foreach (var pending in _batch)
+        {
+            try
+            {
+                Head.Append(pending.Request);
+            }
+            catch (Exception e)
+            {
+                // Durable already; a failure to index is a bug, not the caller's problem. Never lose it silently.
+                _logger.LogError(e, "indexing a durable batch failed; it stays in the WAL and is replayed on restart");
+            }
+            pending.Done.TrySetResult();
+        }
+    }
+
+    private void CutIfDue()
+    {
+        var head = Head;
+        if (head.SpanCount == 0) return;
+        if (head.SpanCount < _options.MaxHeadSpans && DateTime.UtcNow - head.CreatedAt < _options.MaxHeadAge) return;
+        ForceCut();
+    }
+
+    /// <summary>Freezes the head and starts a new head on a new WAL segment (loop thread or before the loop runs).</summary>
+    private void ForceCut()
+    {
+        var frozen = Head;
+        frozen.LastSegment = _wal.CurrentSequence;
+        var next = new HeadBlock(_wal.StartNewSegment());
+        Head = next;
+        _onCut(frozen, next);
+    }
+
+    /// <summary>Stops accepting, commits what is queued, and waits for the loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,57 @@
+namespace Kubetrace.Storage.Model;
+
+/// <summary>A dictionary of strings (span names, attribute keys, status messages); id 0 is the empty string.</summary>
+internal sealed class StringTable
+{
+    private readonly GrowList<string> _items;
+    private Dictionary<string, int>? _ids;
+    private readonly Lock _gate = new();
+
+    public StringTable() : this([""]) { }
+
+    public StringTable(string[] items) => _items = GrowList<string>.Wrap(items.Length == 0 ? [""] : items);
+
+    public int Count => _items.Count;
+
+    public string this[int id] => _items.Items[id];
+
+    /// <summary>Id of a string, adding it when new (writer side only).</summary>
+    public int Intern(string value)
+    {
+        var ids = Ids();
+        if (ids.TryGetValue(value, out var id)) return id;
+        id = _items.Count;
+        _items.Add(value);
+        lock (_gate) ids.Add(value, id);
+        return id;
+    }
+
+    /// <summary>Id of a string, or -1 when absent.</summary>
+    public int Find(string value)
+    {
+        var ids = Ids();
+        lock (_gate) return ids.TryGetValue(value, out var id) ? id : -1;
+    }
+
+    public IEnumerable<string> Items()
+    {
+        var count = _items.Count;
+        var items = _items.Items;
+        for (var i = 0; i < count; i++) yield return items[i];
+    }
+
+    public string[] ToArray() => _items.AsSpan().ToArray();
+
+    private Dictionary<string, int> Ids()
+    {
+        if (_ids is { } ids) return ids;
+        lock (_gate)
+        {
+            if (_ids is not null) return _ids;
+            var map = new Dictionary<string, int>(StringComparer.Ordinal);
+            var count = _items.Count;
+            for (var i = 0; i < count; i++) map.TryAdd(_items.Items[i], i);
+            return _ids = map;
+        }
+    }
+}

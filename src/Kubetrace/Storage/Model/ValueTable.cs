@@ -1,0 +1,63 @@
+using Google.Protobuf;
+using Kubetrace.Otlp.Proto.Common;
+
+namespace Kubetrace.Storage.Model;
+
+/// <summary>The dictionary of attribute values of a head or a block.</summary>
+internal sealed class ValueTable
+{
+    private readonly GrowList<StoredValue> _items;
+    private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<ByteString, int> _others = new();
+    private Dictionary<string, int>? _byText;
+    private readonly Lock _gate = new();
+
+    public ValueTable() => _items = new GrowList<StoredValue>(1024);
+
+    public ValueTable(StoredValue[] items) => _items = GrowList<StoredValue>.Wrap(items);
+
+    public int Count => _items.Count;
+
+    public StoredValue this[int id] => _items.Items[id];
+
+    public int InternString(string text)
+    {
+        if (_strings.TryGetValue(text, out var id)) return id;
+        id = _items.Count;
+        _items.Add(StoredValue.FromString(text));
+        _strings.Add(text, id);
+        return id;
+    }
+
+    public int InternOther(AnyValue value)
+    {
+        var encoded = value.ToByteString();
+        if (_others.TryGetValue(encoded, out var id)) return id;
+        id = _items.Count;
+        _items.Add(StoredValue.FromAnyValue(value));
+        _others.Add(encoded, id);
+        return id;
+    }
+
+    /// <summary>Ids of values whose text equals <paramref name="text"/> (a string and, say, an int may share it).</summary>
+    public bool TryFindText(string text, out int id)
+    {
+        Dictionary<string, int> map;
+        lock (_gate)
+        {
+            map = _byText ??= BuildTextMap();
+        }
+        return map.TryGetValue(text, out id);
+    }
+
+    public StoredValue[] ToArray() => _items.AsSpan().ToArray();
+
+    private Dictionary<string, int> BuildTextMap()
+    {
+        // Only used on immutable (block) tables; the head searches by scanning.
+        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        var count = _items.Count;
+        for (var i = 0; i < count; i++) map.TryAdd(_items.Items[i].Text, i);
+        return map;
+    }
+}

@@ -1,0 +1,72 @@
+using Kubetrace.Storage.Model;
+
+namespace Kubetrace.Storage.Query;
+
+/// <summary>
+/// Runs a fetch over the parts of a store: each part proposes candidates from its index, the newest traces are
+/// checked (when the index was not exact) and summarised over every part that holds a piece of them.
+/// </summary>
+internal static class TraceSearch
+{
+    public static List<TraceMatch> Run(IReadOnlyList<ITracePart> parts, FetchRequest request, CancellationToken cancellationToken)
+    {
+        var filter = new SpanFilter(request);
+        var candidates = new List<Candidate>();
+        foreach (var part in parts)
+        {
+            if (part.MinStart != ulong.MaxValue && !request.Range.Overlaps((long)part.MinStart, (long)Math.Min(part.MaxEnd, long.MaxValue)))
+                continue;
+            part.FindCandidates(filter, candidates);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // Newest first; a trace proposed by several parts is considered once, exact if any part was sure.
+        candidates.Sort((a, b) => b.Start.CompareTo(a.Start));
+        var exactById = new Dictionary<UInt128, bool>();
+        foreach (var c in candidates)
+            exactById[c.TraceId] = c.Exact || exactById.GetValueOrDefault(c.TraceId);
+        var results = new List<TraceMatch>();
+        var considered = new HashSet<UInt128>();
+        var rows = new List<(SpanTable Table, int Row)>();
+        var limit = Math.Max(1, request.Limit);
+        foreach (var candidate in candidates)
+        {
+            if (results.Count >= limit) break;
+            if (!considered.Add(candidate.TraceId)) continue;
+            cancellationToken.ThrowIfCancellationRequested();
+            var exact = exactById[candidate.TraceId];
+            var matched = new List<MatchedSpan>();
+            if (!exact || request.SpansPerTrace > 0)
+            {
+                rows.Clear();
+                foreach (var part in parts) part.CollectRows(candidate.TraceId, rows);
+                foreach (var (table, row) in rows)
+                {
+                    if (!filter.Matches(table, row)) continue;
+                    exact = true;
+                    if (matched.Count < request.SpansPerTrace) matched.Add(ToMatchedSpan(table, row));
+                }
+                if (!exact) continue;
+            }
+            results.Add(new TraceMatch(Summarize(parts, candidate.TraceId), matched));
+        }
+        return results;
+    }
+
+    public static TraceSummary Summarize(IReadOnlyList<ITracePart> parts, UInt128 traceId)
+    {
+        var builder = new SummaryBuilder(new TraceId(traceId));
+        foreach (var part in parts) part.AddToSummary(traceId, builder);
+        return builder.Build();
+    }
+
+    private static MatchedSpan ToMatchedSpan(SpanTable table, int row)
+    {
+        var (start, end) = table.AttrRange(row);
+        var attributes = new List<KeyValuePair<string, string>>(end - start);
+        for (var i = start; i < end; i++)
+            attributes.Add(KeyValuePair.Create(table.Dictionaries.Strings[table.AttrKeys.Items[i]], table.ValueText(table.AttrValues.Items[i])));
+        return new MatchedSpan(table.SpanIds.Items[row], table.Service(row), table.Name(row),
+            (long)table.Starts.Items[row], table.Duration(row), attributes);
+    }
+}

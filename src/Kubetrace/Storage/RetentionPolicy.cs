@@ -1,0 +1,30 @@
+using Kubetrace.Storage.Blocks;
+
+namespace Kubetrace.Storage;
+
+/// <summary>Which blocks retention deletes: whole blocks, oldest first, by age and then by total size.</summary>
+internal static class RetentionPolicy
+{
+    public static List<BlockReader> BlocksToDelete(IReadOnlyCollection<BlockReader> blocks, StoreOptions options, DateTimeOffset now)
+    {
+        var doomed = new List<BlockReader>();
+        var oldestFirst = blocks.OrderBy(b => b.MaxEnd).ToList();
+        if (options.Retention > TimeSpan.Zero)
+        {
+            var cutoff = (ulong)Math.Max(0, TimeRange.ToNanos(now - options.Retention));
+            doomed.AddRange(oldestFirst.Where(b => b.MaxEnd < cutoff));
+        }
+        if (options.MaxDiskBytes > 0)
+        {
+            var total = oldestFirst.Sum(b => b.FileSize) - doomed.Sum(b => b.FileSize);
+            foreach (var block in oldestFirst)
+            {
+                if (total <= options.MaxDiskBytes) break;
+                if (doomed.Contains(block)) continue;
+                doomed.Add(block);
+                total -= block.FileSize;
+            }
+        }
+        return doomed;
+    }
+}

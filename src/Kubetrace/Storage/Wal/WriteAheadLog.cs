@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Storage.Wal;
+
+/// <summary>
+/// The folder of WAL segments (<c>wal/000000000042.wal</c>). Batches are appended to the newest segment; a head
+/// cut starts a new one; segments are deleted once a block holds their spans.
+/// </summary>
+internal sealed class WriteAheadLog : IDisposable
+{
+    private const string Extension = ".wal";
+    private readonly string _directory;
+    private readonly ILogger _logger;
+    private WalSegmentWriter? _current;
+
+    public WriteAheadLog(string directory, ILogger logger)
+    {
+        _directory = directory;
+        _logger = logger;
+        Directory.CreateDirectory(directory);
+    }
+
+    public WalSegmentWriter Current => _current ?? throw new InvalidOperationException("WAL not opened");
+
+    public long CurrentSequence => Current.Sequence;
+
+    /// <summary>Sequences of the segments on disk, oldest first.</summary>
+    public List<long> Segments() =>
+        Directory.EnumerateFiles(_directory, "*" + Extension)
+            .Select(p => long.TryParse(Path.GetFileNameWithoutExtension(p), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : -1)
+            .Where(s => s >= 0).Order().ToList();
+
+    /// <summary>
+    /// Replays every segment after <paramref name="coveredThrough"/> (older ones are already in blocks and are
+    /// deleted). A torn or corrupt tail is cut off with a warning; replay never refuses to start.
+    /// </summary>
+    /// <param name="onFrame">Called with each record's OTLP bytes (decompressed).</param>
+    public void Replay(long coveredThrough, Action<long, ReadOnlyMemory<byte>> onFrame)
+    {
+        foreach (var sequence in Segments())
+        {
+            var path = PathOf(sequence);
+            if (sequence <= coveredThrough)
+            {
+                File.Delete(path);
+                continue;
+            }
+            var length = new FileInfo(path).Length;
+            var valid = WalSegmentReader.ReadFrames(path, (codec, frame) =>
+            {
+                ReadOnlyMemory<byte> otlp;
+                try
+                {
+                    otlp = WalCodec.Decode(codec, frame);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    _logger.LogWarning(e, "WAL segment {Path}: skipping a record that cannot be decompressed", path);
+                    return;
+                }
+                onFrame(sequence, otlp);
+            });
+            if (valid < length)
+            {
+                _logger.LogWarning("WAL segment {Path}: {Bytes} bytes after offset {Offset} are torn or corrupt; truncating them",
+                    path, length - valid, valid);
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+                stream.SetLength(valid);
+                stream.Flush(flushToDisk: true);
+            }
+        }
+    }
+
+    /// <summary>Closes the current segment (if any) and opens the next one; returns its sequence.</summary>
+    public long StartNewSegment()
+    {
+        var next = Math.Max(_current?.Sequence ?? 0, Segments().DefaultIfEmpty(0).Max()) + 1;
+        _current?.Dispose();
+        _current = new WalSegmentWriter(PathOf(next), next);
+        SyncDirectory();
+        return next;
+    }
+
+    /// <summary>Deletes the segments in [first, last] (their spans are in a durable block now).</summary>
+    public void Delete(long first, long last)
+    {
+        foreach (var sequence in Segments())
+            if (sequence >= first && sequence <= last && sequence != _current?.Sequence)
+                File.Delete(PathOf(sequence));
+    }
+
+    public long TotalBytes() =>
+        Directory.EnumerateFiles(_directory, "*" + Extension).Sum(p => new FileInfo(p).Length);
+
+    public void Dispose() => _current?.Dispose();
+
+    private string PathOf(long sequence) =>
+        Path.Combine(_directory, sequence.ToString("D12", CultureInfo.InvariantCulture) + Extension);
+
+    private void SyncDirectory() => DirectorySync.Sync(_directory);
+}

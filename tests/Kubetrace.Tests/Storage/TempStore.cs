@@ -1,0 +1,54 @@
+using Google.Protobuf;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Pipeline;
+using Kubetrace.Storage;
+
+namespace Kubetrace.Tests.Storage;
+
+/// <summary>A store in a fresh temporary folder, deleted afterwards. <see cref="Reopen"/> simulates a crash.</summary>
+internal sealed class TempStore : IAsyncDisposable
+{
+    private readonly List<EmbeddedTraceStore> _abandoned = [];
+
+    public TempStore(Func<string, StoreOptions>? options = null)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "kubetrace-store-" + Guid.NewGuid().ToString("N"));
+        Options = options?.Invoke(Directory) ?? new StoreOptions { Directory = Directory };
+        Store = EmbeddedTraceStore.Open(Options);
+    }
+
+    public string Directory { get; }
+    public StoreOptions Options { get; }
+    public EmbeddedTraceStore Store { get; private set; }
+
+    public ValueTask AppendAsync(ExportTraceServiceRequest request) =>
+        Store.AppendAsync(TraceBatch.FromEncoded(request.ToByteArray(), TraceBatch.CountSpans(request)), CancellationToken.None);
+
+    /// <summary>Drops the current store without shutting it down (no flush, no close) and opens the folder again,
+    /// as a restart after a crash would.</summary>
+    public EmbeddedTraceStore Crash()
+    {
+        _abandoned.Add(Store);
+        Store = EmbeddedTraceStore.Open(Options);
+        return Store;
+    }
+
+    /// <summary>A clean restart: shut down, then open again.</summary>
+    public async Task<EmbeddedTraceStore> RestartAsync()
+    {
+        await Store.DisposeAsync();
+        Store = EmbeddedTraceStore.Open(Options);
+        return Store;
+    }
+
+    public long BytesOnDisk() =>
+        new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        foreach (var store in _abandoned) await store.DisposeAsync();
+        try { System.IO.Directory.Delete(Directory, recursive: true); }
+        catch (IOException) { }
+    }
+}
