@@ -64,7 +64,7 @@ public sealed class BatchProcessor : IProcessor
         if (shard is null)
         {
             _metrics.Spans.Refused.Add(batch.SpanCount);
-            throw ConsumerException.Permanent("too many batcher metadata-value combinations");
+            return ValueTask.FromException(ConsumerException.Permanent("too many batcher metadata-value combinations"));
         }
         if (_input.Writer.TryWrite((shard, batch)))
         {

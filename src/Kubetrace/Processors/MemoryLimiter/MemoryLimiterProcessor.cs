@@ -50,7 +50,7 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _logger.LogInformation("Memory limiter: {Limits}, checked every {Interval}", _limits, _config.CheckInterval);
+        _logger.LogInformation("Memory limiter: {Limits}, checked every {IntervalMs} ms", _limits, _config.CheckInterval.TotalMilliseconds);
         // In a container the .NET GC caps its heap at 75% of the cgroup limit by default: a limit above that cap
         // would never be reached, the process would fail with OutOfMemoryException first.
         var gcHeapLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
