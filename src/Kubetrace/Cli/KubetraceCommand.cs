@@ -16,6 +16,7 @@ public static class KubetraceCommand
             ServeCommand.Create(),
             ValidateCommand.Create(),
             BenchCommand.Create(),
+            BenchStoreCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.
