@@ -9,9 +9,6 @@ internal sealed class HelpedExporter(ITraceConsumer chain, QueueStage? queue, IE
 {
     private int _shutdown;
 
-    /// <summary>The sink, for tests and for components that need to inspect it.</summary>
-    public IExportSink Sink => sink;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await sink.StartAsync(cancellationToken).ConfigureAwait(false);
