@@ -36,6 +36,13 @@ internal sealed record BenchResult
 
     public ResourceUsage? Resources { get; init; }
 
+    /// <summary>
+    /// Accepted spans per second of server CPU time: the server's efficiency, comparable across runs even when
+    /// other processes take part of the machine. Null without <c>--server-pid</c>.
+    /// </summary>
+    public double? SpansPerServerCoreSecond =>
+        Resources?.ServerCpuCores is > 0 and var cores ? AcceptedSpansPerSecond / cores : null;
+
     /// <summary>Counted over the whole run, warm-up and the tail included: what the server received in all.</summary>
     public required RunTotals Totals { get; init; }
 }

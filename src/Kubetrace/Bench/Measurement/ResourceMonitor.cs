@@ -11,7 +11,14 @@ internal sealed record ResourceUsage(
     double? ServerLifetimePeakRssMib,
     double MachineBusyCores,
     int MachineCores,
-    string LoadAverageAtStart);
+    string LoadAverageAtStart)
+{
+    /// <summary>
+    /// Cores the machine spent on something other than the generator and the server: other processes, which
+    /// disturb the figures (a clean run has this near 0).
+    /// </summary>
+    public double OtherBusyCores => Math.Max(0, MachineBusyCores - GeneratorCpuCores - (ServerCpuCores ?? 0));
+}
 
 /// <summary>
 /// Takes CPU counters at the start and end of the measured window and samples resident memory every 200 ms in

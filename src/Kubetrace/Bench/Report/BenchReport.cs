@@ -43,10 +43,10 @@ internal static class BenchReport
         {
             Row("generator CPU", $"{usage.GeneratorCpuCores:N2} cores, peak RSS {usage.GeneratorPeakRssMib:N0} MiB");
             if (usage.ServerCpuCores is { } serverCpu)
-                Row("server CPU", $"{serverCpu:N2} cores");
+                Row("server CPU", $"{serverCpu:N2} cores = {result.SpansPerServerCoreSecond:N0} spans/s per core");
             if (usage.ServerPeakRssMib is { } serverRss)
                 Row("server peak RSS", $"{serverRss:N0} MiB in the window ({usage.ServerLifetimePeakRssMib?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} MiB VmHWM)");
-            Row("machine CPU busy", $"{usage.MachineBusyCores:N2} of {usage.MachineCores} cores");
+            Row("machine CPU busy", $"{usage.MachineBusyCores:N2} of {usage.MachineCores} cores ({usage.OtherBusyCores:N2} by other processes)");
             Row("load average at start", usage.LoadAverageAtStart);
         }
         Row("whole run", $"{result.Totals.Requests:N0} requests, {result.Totals.Spans:N0} spans, {result.Totals.Bytes / 1048576.0:N1} MiB");

@@ -50,6 +50,9 @@ internal sealed class OtlpSink : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // counting only: no body is held in memory
+            // The otlp receiver's HTTP/2 flow-control windows, so that the ceiling differs from it only in the work.
+            kestrel.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 2 * 1024 * 1024;
             kestrel.Listen(grpcEndpoint, listen => (grpcListen = listen).Protocols = HttpProtocols.Http2);
             if (httpEndpoint is not null)
                 kestrel.Listen(httpEndpoint, listen => (httpListen = listen).Protocols = HttpProtocols.Http1);
