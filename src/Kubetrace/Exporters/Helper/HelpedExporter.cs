@@ -17,8 +17,9 @@ internal sealed class HelpedExporter(ITraceConsumer chain, QueueStage? queue, IE
 
     public ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
+        // Refusals travel in the returned task, never as a synchronous throw (the pipeline's convention).
         if (Volatile.Read(ref _shutdown) != 0)
-            throw ConsumerException.Unavailable("exporter is shut down");
+            return ValueTask.FromException(ConsumerException.Unavailable("exporter is shut down"));
         return chain.ConsumeAsync(batch, cancellationToken);
     }
 
