@@ -20,26 +20,33 @@ internal static class TraceSearch
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // Newest first; a trace proposed by several parts is considered once, exact if any part was sure.
-        candidates.Sort((a, b) => b.Start.CompareTo(a.Start));
-        var exactById = new Dictionary<UInt128, bool>();
+        // One entry per trace: its earliest start over the parts, exact if any part was sure, and who proposed it.
+        var byTrace = new Dictionary<UInt128, (ulong Start, bool Exact, List<ITracePart> Parts)>();
         foreach (var c in candidates)
-            exactById[c.TraceId] = c.Exact || exactById.GetValueOrDefault(c.TraceId);
+        {
+            if (byTrace.TryGetValue(c.TraceId, out var entry))
+            {
+                entry.Parts.Add(c.Part);
+                byTrace[c.TraceId] = (Math.Min(entry.Start, c.Start), entry.Exact || c.Exact, entry.Parts);
+            }
+            else byTrace[c.TraceId] = (c.Start, c.Exact, [c.Part]);
+        }
+        var ordered = byTrace.OrderByDescending(e => e.Value.Start);
+
         var results = new List<TraceMatch>();
-        var considered = new HashSet<UInt128>();
         var rows = new List<(SpanTable Table, int Row)>();
         var limit = Math.Max(1, request.Limit);
-        foreach (var candidate in candidates)
+        foreach (var (traceId, (_, sure, proposers)) in ordered)
         {
             if (results.Count >= limit) break;
-            if (!considered.Add(candidate.TraceId)) continue;
             cancellationToken.ThrowIfCancellationRequested();
-            var exact = exactById[candidate.TraceId];
+            var exact = sure;
             var matched = new List<MatchedSpan>();
             if (!exact || request.SpansPerTrace > 0)
             {
                 rows.Clear();
-                foreach (var part in parts) part.CollectRows(candidate.TraceId, rows);
+                // Checking only the proposing parts is complete: a part holding a matching span proposes the trace.
+                foreach (var part in exact ? parts : proposers) part.CollectRows(traceId, rows);
                 foreach (var (table, row) in rows)
                 {
                     if (!filter.Matches(table, row)) continue;
@@ -48,7 +55,7 @@ internal static class TraceSearch
                 }
                 if (!exact) continue;
             }
-            results.Add(new TraceMatch(Summarize(parts, candidate.TraceId), matched));
+            results.Add(new TraceMatch(Summarize(parts, traceId), matched));
         }
         return results;
     }
