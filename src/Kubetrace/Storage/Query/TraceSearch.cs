@@ -20,24 +20,31 @@ internal static class TraceSearch
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // One entry per trace: its earliest start over the parts, exact if any part was sure, and who proposed it.
-        var byTrace = new Dictionary<UInt128, (ulong Start, bool Exact, List<ITracePart> Parts)>();
-        foreach (var c in candidates)
+        // One entry per trace (its earliest start over the parts, exact if any part was sure, the span of
+        // candidates that proposed it), newest first. Struct sorts only: a broad search has one candidate per trace.
+        candidates.Sort((a, b) => a.TraceId.CompareTo(b.TraceId));
+        var merged = new List<(ulong Start, bool Exact, int First, int Count)>();
+        for (var i = 0; i < candidates.Count;)
         {
-            if (byTrace.TryGetValue(c.TraceId, out var entry))
+            var j = i;
+            var start = ulong.MaxValue;
+            var exactAny = false;
+            for (; j < candidates.Count && candidates[j].TraceId == candidates[i].TraceId; j++)
             {
-                entry.Parts.Add(c.Part);
-                byTrace[c.TraceId] = (Math.Min(entry.Start, c.Start), entry.Exact || c.Exact, entry.Parts);
+                start = Math.Min(start, candidates[j].Start);
+                exactAny |= candidates[j].Exact;
             }
-            else byTrace[c.TraceId] = (c.Start, c.Exact, [c.Part]);
+            merged.Add((start, exactAny, i, j - i));
+            i = j;
         }
-        var ordered = byTrace.OrderByDescending(e => e.Value.Start);
+        merged.Sort((a, b) => b.Start.CompareTo(a.Start));
 
         var results = new List<TraceMatch>();
         var rows = new List<(SpanTable Table, int Row)>();
         var limit = Math.Max(1, request.Limit);
-        foreach (var (traceId, (_, sure, proposers)) in ordered)
+        foreach (var (_, sure, first, count) in merged)
         {
+            var traceId = candidates[first].TraceId;
             if (results.Count >= limit) break;
             cancellationToken.ThrowIfCancellationRequested();
             var exact = sure;
@@ -46,7 +53,8 @@ internal static class TraceSearch
             {
                 rows.Clear();
                 // Checking only the proposing parts is complete: a part holding a matching span proposes the trace.
-                foreach (var part in exact ? parts : proposers) part.CollectRows(traceId, rows);
+                if (exact) foreach (var part in parts) part.CollectRows(traceId, rows);
+                else for (var k = first; k < first + count; k++) candidates[k].Part.CollectRows(traceId, rows);
                 foreach (var (table, row) in rows)
                 {
                     if (!filter.Matches(table, row)) continue;
