@@ -18,22 +18,23 @@ public static class ServeCommand
     {
         var config = ConfigOption.Create("Collector-format configuration file (default: a built-in otlp → batch → debug pipeline)");
         var command = new Command("serve", "Run the pipelines of a Collector-format configuration until SIGTERM") { config };
-        command.SetAction((parse, stop) => RunAsync(parse.GetValue(config), parse.InvocationConfiguration.Error, stop));
+        command.SetAction((parse, stop) => RunAsync(parse.GetValue(config) ?? [], parse.InvocationConfiguration.Error, stop));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? path, TextWriter error, CancellationToken stop)
+    private static async Task<int> RunAsync(string[] paths, TextWriter error, CancellationToken stop)
     {
-        var result = ConfigOption.Load(path);
+        var result = ConfigOption.Load(paths);
         if (!result.IsValid)
         {
             ConfigOption.PrintDiagnostics(result, error);
             return ExitCodes.Failure;
         }
 
-        using var loggerFactory = ServiceLogging.Create(result.Config!.Telemetry.Logs.Level);
+        using var loggerFactory = ServiceLogging.Create(result.Config!.Telemetry.Logs);
         var logger = loggerFactory.CreateLogger("Kubetrace");
-        logger.LogInformation("Starting kubetrace {Version} with {Config}", VersionCommand.Version, path ?? DefaultConfig.SourceName);
+        logger.LogInformation("Starting kubetrace {Version} with {Config}", VersionCommand.Version,
+            paths.Length == 0 ? DefaultConfig.SourceName : string.Join(" + ", paths));
         foreach (var warning in result.Warnings) logger.LogWarning("{Warning}", warning);
 
         await using var service = new KubetraceService(result.Config, loggerFactory);

@@ -18,6 +18,8 @@ public sealed class ComponentCatalog
             .Concat(ComponentRegistry.Exporters)
             .Concat(ComponentRegistry.Extensions));
 
+    public IReadOnlyList<IComponentFactory> All => _factories;
+
     public IComponentFactory? Find(ComponentKind kind, string type) =>
         _factories.FirstOrDefault(f => f.Kind == kind && f.Type == type);
 

@@ -20,37 +20,55 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
 
     private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "extensions", "connectors", "service"];
 
-    public ConfigLoadResult LoadFile(string path)
+    public ConfigLoadResult LoadFile(string path) => LoadFiles([path]);
+
+    /// <summary>Loads several files merged in order, later ones winning (mappings merge key by key, other values are replaced).</summary>
+    public ConfigLoadResult LoadFiles(IReadOnlyList<string> paths)
     {
-        string text;
-        try
+        var documents = new List<(string Yaml, string Source)>();
+        var unreadable = new List<ConfigDiagnostic>();
+        foreach (var path in paths)
         {
-            text = File.ReadAllText(path);
+            try
+            {
+                documents.Add((File.ReadAllText(path), path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                unreadable.Add(new ConfigDiagnostic(path, 0, 0, "", $"cannot read the configuration: {e.Message}"));
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var diagnostic = new ConfigDiagnostic(path, 0, 0, "", $"cannot read the configuration: {e.Message}");
-            return new ConfigLoadResult(null, [diagnostic], []);
-        }
-        return Load(text, path);
+        return unreadable.Count > 0 ? new ConfigLoadResult(null, unreadable, []) : Load(documents);
     }
 
     /// <param name="source">Shown as the file name in every diagnostic.</param>
-    public ConfigLoadResult Load(string yaml, string source)
+    public ConfigLoadResult Load(string yaml, string source) => Load([(yaml, source)]);
+
+    private ConfigLoadResult Load(IReadOnlyList<(string Yaml, string Source)> documents)
     {
-        var diagnostics = new ConfigDiagnostics(source);
-        var config = Read(yaml, diagnostics);
-        return new ConfigLoadResult(diagnostics.HasErrors ? null : config, InFileOrder(diagnostics.Errors), InFileOrder(diagnostics.Warnings));
+        var diagnostics = new ConfigDiagnostics(string.Join(" + ", documents.Select(d => d.Source)));
+        YamlMappingNode? root = null;
+        foreach (var (yaml, source) in documents)
+        {
+            var document = YamlDocumentReader.Read(yaml, source, diagnostics);
+            if (document is not null) root = root is null ? document : YamlMerge.Into(root, document);
+        }
+        var config = root is null || diagnostics.HasErrors ? null : Read(root, diagnostics);
+        var sources = documents.Select(d => d.Source).ToList();
+        return new ConfigLoadResult(diagnostics.HasErrors ? null : config,
+            InFileOrder(diagnostics.Errors, sources), InFileOrder(diagnostics.Warnings, sources));
     }
 
-    /// <summary>Sorted by position so that a user fixes the file top to bottom; problems without a line come last.</summary>
-    private static List<ConfigDiagnostic> InFileOrder(IEnumerable<ConfigDiagnostic> diagnostics) =>
-        diagnostics.OrderBy(d => d.Line == 0 ? int.MaxValue : d.Line).ThenBy(d => d.Column).ToList();
+    /// <summary>Sorted by file, then position, so that a user fixes files top to bottom; problems without a line come last.</summary>
+    private static List<ConfigDiagnostic> InFileOrder(IEnumerable<ConfigDiagnostic> diagnostics, List<string> sources) =>
+        diagnostics
+            .OrderBy(d => d.Line == 0 ? int.MaxValue : sources.IndexOf(d.Source))
+            .ThenBy(d => d.Line)
+            .ThenBy(d => d.Column)
+            .ToList();
 
-    private ServiceConfig? Read(string yaml, ConfigDiagnostics diagnostics)
+    private ServiceConfig Read(YamlMappingNode root, ConfigDiagnostics diagnostics)
     {
-        var root = YamlDocumentReader.Read(yaml, diagnostics);
-        if (root is null) return null;
         new EnvironmentExpander(diagnostics, environment ?? Environment.GetEnvironmentVariable).ExpandAll(root, "");
         CheckTopLevelKeys(root, diagnostics);
 

@@ -8,7 +8,7 @@ namespace Kubetrace.Config;
 public static partial class YamlDocumentReader
 {
     /// <summary>The root mapping, or null after reporting why there is none (syntax error, empty file, not a mapping).</summary>
-    public static YamlMappingNode? Read(string text, ConfigDiagnostics diagnostics)
+    public static YamlMappingNode? Read(string text, string source, ConfigDiagnostics diagnostics)
     {
         var stream = new YamlStream();
         var scanner = new Scanner(new StringReader(text));
@@ -18,19 +18,20 @@ public static partial class YamlDocumentReader
         }
         catch (YamlException e)
         {
-            diagnostics.Error((int)e.Start.Line, (int)e.Start.Column, "", $"invalid YAML: {Describe(e)}");
+            diagnostics.Error(source, (int)e.Start.Line, (int)e.Start.Column, "", $"invalid YAML: {Describe(e)}");
             return null;
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet fails this way on some truncated input (an unclosed flow list at the end of the file).
             var at = scanner.CurrentPosition;
-            diagnostics.Error((int)at.Line, (int)at.Column, "", "invalid YAML: unexpected end of the input (is a \"[\", \"{\" or quote left open?)");
+            diagnostics.Error(source, (int)at.Line, (int)at.Column, "", "invalid YAML: unexpected end of the input (is a \"[\", \"{\" or quote left open?)");
             return null;
         }
+        foreach (var document in stream.Documents) diagnostics.AddSource(document.RootNode, source);
         if (stream.Documents.Count == 0 || YamlNodes.IsNull(stream.Documents[0].RootNode))
         {
-            diagnostics.Error(null, "", "the configuration is empty");
+            diagnostics.Error(source, 0, 0, "", "the configuration is empty");
             return null;
         }
         if (stream.Documents.Count > 1)

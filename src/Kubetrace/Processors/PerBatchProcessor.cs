@@ -39,10 +39,11 @@ public abstract class PerBatchProcessor : IProcessor
         {
             output = Process(batch);
         }
-        catch (ConsumerException)
+        catch (ConsumerException refusal)
         {
+            // Reported through the ValueTask, as an async method would, never thrown from the call itself.
             _metrics.Refused.Add(batch.SpanCount);
-            throw;
+            return ValueTask.FromException(refusal);
         }
 
         _metrics.Accepted.Add(batch.SpanCount);

@@ -40,10 +40,11 @@ public sealed class ConformanceTests
     }
 
     [RequiresSharedFolderFact]
-    public async Task Jaeger_and_tempo_otlp_json_fixtures_come_out_equal()
+    public async Task Jaeger_storage_integration_otlp_json_fixtures_come_out_equal()
     {
+        // (Tempo's traceql_engine fixture is not used here: its "BrokenSpan" has an all-zero span ID, which the
+        // OTLP rules make invalid, so it is rightly rejected through partial success.)
         var files = Directory.GetFiles(SharedFile("conformance/jaeger/storage-integration/traces"), "*.json")
-            .Append(SharedFile("conformance/traceql_engine/fixture_trace.otlp.json"))
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.True(files.Count > 10, $"expected the conformance fixtures, found {files.Count} files");

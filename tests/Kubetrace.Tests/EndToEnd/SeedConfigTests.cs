@@ -34,8 +34,8 @@ public sealed class SeedConfigTests
     [Fact]
     public async Task The_seed_config_runs_unchanged_and_prints_every_span_a_dotnet_client_sent()
     {
-        AssertFree(CollectorGrpcPort);
-        AssertFree(CollectorMetricsPort);
+        await WaitUntilFreeAsync(CollectorGrpcPort);
+        await WaitUntilFreeAsync(CollectorMetricsPort);
         using var folder = new TempDirectory();
         var config = folder.File("seed.yaml");
         await File.WriteAllTextAsync(config, SeedYaml);
@@ -65,17 +65,29 @@ public sealed class SeedConfigTests
         Assert.Contains("deprecated", server.Stdout + server.Stderr, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The seed config cannot be given other ports; a port held by another process must fail clearly.</summary>
-    private static void AssertFree(int port)
+    /// <summary>
+    /// The seed config cannot be given other ports. Another test or a developer's server may hold one for a while;
+    /// wait for it, then fail with a clear message rather than a confusing bind error.
+    /// </summary>
+    private static async Task WaitUntilFreeAsync(int port)
     {
-        try
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
         {
-            using var probe = new TcpListener(IPAddress.Loopback, port);
-            probe.Start();
-        }
-        catch (SocketException e)
-        {
-            Assert.Fail($"port {port} is in use by another process ({e.SocketErrorCode}); the seed config uses the Collector's default ports");
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+            catch (SocketException e)
+            {
+                Assert.Fail($"port {port} is held by another process ({e.SocketErrorCode}); the seed config uses the Collector's default ports");
+            }
         }
     }
 }

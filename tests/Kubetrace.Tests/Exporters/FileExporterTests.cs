@@ -36,14 +36,13 @@ public sealed class FileExporterTests : IDisposable
     }
 
     [Fact]
-    public async Task Proto_records_read_back_equal_to_what_was_exported()
+    public async Task Proto_records_read_back_equal_and_in_order_to_what_was_exported()
     {
         var path = Path.Combine(_directory, "traces.pb");
         var batches = Enumerable.Range(1, 20).Select(i => TestBatches.WithSpans(i, $"batch{i}")).ToList();
         var config = new FileExporterConfig
         {
             Path = path, Format = FileFormat.Proto,
-            SendingQueue = new Kubetrace.Exporters.Helper.QueueConfig { NumConsumers = 1 },
         };
 
         await Export(config, batches);
@@ -61,7 +60,6 @@ public sealed class FileExporterTests : IDisposable
         {
             Path = path, Format = FileFormat.Proto,
             Rotation = new RotationConfig { MaxMegabytes = 1, MaxBackups = 2 },
-            SendingQueue = new Kubetrace.Exporters.Helper.QueueConfig { NumConsumers = 1 },
         };
 
         await Export(config, batches);
@@ -86,6 +84,38 @@ public sealed class FileExporterTests : IDisposable
 
         Assert.Equal(60, ReadProtoRecords(path).Sum(TraceBatch.CountSpans));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
+    public async Task Json_lines_hold_one_OTLP_JSON_request_per_line_that_reads_back_equal()
+    {
+        var path = Path.Combine(_directory, "traces.jsonl");
+        var batches = Enumerable.Range(1, 12).Select(i => TestBatches.WithSpans(i, $"line{i}")).ToList();
+        var config = new FileExporterConfig { Path = path };
+
+        await Export(config, batches);
+
+        var lines = System.IO.File.ReadAllLines(path);
+        Assert.Equal(batches.Select(b => b.Request), lines.Select(l => Kubetrace.Otlp.Json.OtlpJson.ParseRequest(System.Text.Encoding.UTF8.GetBytes(l))));
+        Assert.StartsWith("{\"resourceSpans\":[{\"resource\":", lines[0]);
+        Assert.Contains("\"traceId\":\"0102030405060708090a0b0c0d0e0f10\"", lines[0]);
+    }
+
+    [Fact]
+    public async Task Buffered_records_reach_the_file_within_the_flush_interval_without_a_shutdown()
+    {
+        var path = Path.Combine(_directory, "traces.pb");
+        var test = new TestSettings("file");
+        var exporter = new FileExporterFactory().Create(test.Settings,
+            new FileExporterConfig { Path = path, Format = FileFormat.Proto, FlushInterval = TimeSpan.FromMilliseconds(100) });
+        await exporter.StartAsync(default);
+
+        await exporter.ConsumeAsync(TestBatches.WithSpans(3), default);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (new FileInfo(path).Length == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+
+        Assert.Equal(3, TraceBatch.CountSpans(Assert.Single(ReadProtoRecords(path))));
+        await exporter.ShutdownAsync(default);
     }
 
     [Fact]

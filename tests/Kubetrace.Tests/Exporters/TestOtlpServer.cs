@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
 using Kubetrace.Exporters.Otlp;
@@ -65,14 +66,15 @@ internal sealed class TestOtlpServer : IAsyncDisposable
     /// <summary>Base URL of the HTTP listener.</summary>
     public string HttpBaseUrl { get; private set; } = "";
 
-    public static async Task<TestOtlpServer> StartAsync()
+    /// <param name="certificate">Serve HTTPS with this certificate instead of plain text.</param>
+    public static async Task<TestOtlpServer> StartAsync(X509Certificate2? certificate = null)
     {
         TestOtlpServer? server = null;
-        var grpc = Build(HttpProtocols.Http2, app =>
+        var grpc = Build(HttpProtocols.Http2, certificate, app =>
         {
             app.MapGrpcService<ExportService>();
         }, services => services.AddGrpc(), () => server!);
-        var http = Build(HttpProtocols.Http1AndHttp2, app =>
+        var http = Build(HttpProtocols.Http1AndHttp2, certificate, app =>
         {
             app.MapPost("/v1/traces", context => server!.HandleHttp(context));
             app.MapPost("/custom/path", context => server!.HandleHttp(context));
@@ -93,12 +95,17 @@ internal sealed class TestOtlpServer : IAsyncDisposable
         await _http.DisposeAsync();
     }
 
-    private static WebApplication Build(HttpProtocols protocols, Action<WebApplication> map,
+    private static WebApplication Build(HttpProtocols protocols, X509Certificate2? certificate, Action<WebApplication> map,
         Action<IServiceCollection> services, Func<TestOtlpServer> server)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = protocols));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            l.Protocols = protocols;
+            if (certificate is not null) l.UseHttps(certificate);
+        }));
         builder.Services.AddSingleton(_ => server());
         services(builder.Services);
         var app = builder.Build();

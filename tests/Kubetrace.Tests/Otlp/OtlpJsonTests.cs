@@ -8,7 +8,7 @@ using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Trace;
 using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
-namespace Kubetrace.Tests.Otlp;
+namespace Kubetrace.Tests.OtlpCodec;
 
 public class OtlpJsonTests
 {

@@ -5,7 +5,7 @@ using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
-namespace Kubetrace.Tests.Otlp;
+namespace Kubetrace.Tests.OtlpCodec;
 
 /// <summary>Requests built in code for codec, scanner and receiver tests.</summary>
 internal static class SampleRequests
@@ -99,7 +99,7 @@ internal static class SampleRequests
                         {
                             SchemaUrl = "s",
                             Scope = new InstrumentationScope { Name = "scope", Version = "1", DroppedAttributesCount = 8, Attributes = { Attr("a", new AnyValue { StringValue = "b" }) } },
-                            Spans = { span, new OtlpSpan { Name = "bare" } },
+                            Spans = { span, new OtlpSpan { Name = "bare", TraceId = TraceId(5), SpanId = SpanId(5) } },
                         },
                         new ScopeSpans(),
                     },

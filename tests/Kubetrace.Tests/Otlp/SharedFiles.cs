@@ -1,4 +1,5 @@
-namespace Kubetrace.Tests.Otlp;
+// Namespace is not Kubetrace.Tests.Otlp: that would shadow Kubetrace.Otlp for tests elsewhere that write "Otlp.Proto...".
+namespace Kubetrace.Tests.OtlpCodec;
 
 /// <summary>Finds the project's shared folder (conformance payloads): ../shared beside the repository, else /work/shared.</summary>
 internal static class SharedFiles

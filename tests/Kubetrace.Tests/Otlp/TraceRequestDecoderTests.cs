@@ -6,7 +6,7 @@ using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Otlp.Wire;
 using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
-namespace Kubetrace.Tests.Otlp;
+namespace Kubetrace.Tests.OtlpCodec;
 
 public class TraceRequestDecoderTests
 {

@@ -28,10 +28,11 @@ internal sealed class RecordingConsumer : ITraceConsumer
 
     public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
+        var failure = FailWith; // read before signalling, so that a test may change it once a batch arrived
         lock (_received) _received.Add(batch);
         _arrivals.Release();
         await _gate.Task.WaitAsync(cancellationToken);
-        if (FailWith is { } error) throw error;
+        if (failure is not null) throw failure;
     }
 
     /// <summary>Waits until <paramref name="count"/> batches have arrived in total (since creation).</summary>

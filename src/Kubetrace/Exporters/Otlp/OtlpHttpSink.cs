@@ -63,18 +63,27 @@ internal sealed class OtlpHttpSink : IExportSink
         return buffer.WrittenMemory;
     }
 
+    /// <summary>The response body, at most <see cref="MaxErrorBody"/> bytes: enough for a google.rpc.Status or a
+    /// partial success, without letting a misbehaving server make us buffer megabytes.</summary>
     private static async Task<byte[]> ReadBounded(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        var declared = response.Content.Headers.ContentLength;
+        if (declared == 0) return [];
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxErrorBody];
+        var buffer = new byte[(int)Math.Min(declared ?? 1024, MaxErrorBody)];
         var length = 0;
-        while (length < buffer.Length)
+        while (true)
         {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length == MaxErrorBody) break;
+                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxErrorBody));
+            }
             var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
             if (read == 0) break;
             length += read;
         }
-        return buffer[..length];
+        return length == buffer.Length ? buffer : buffer[..length];
     }
 
     private void ReportPartialSuccess(byte[] body, string? mediaType)

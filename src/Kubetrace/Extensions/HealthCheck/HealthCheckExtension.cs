@@ -36,10 +36,14 @@ public sealed class HealthCheckExtension(ComponentSettings settings, HealthCheck
         var since = _readySince;
         var ready = since is not null && settings.Status.IsReady;
         var body = ready
-            ? new HealthStatus("Server available", since!.Value.ToString("O"), $"{(DateTimeOffset.UtcNow - since.Value).TotalSeconds:0.###}s")
-            : new HealthStatus("Server not available", DateTimeOffset.MinValue.ToString("O"), "");
+            ? new HealthStatus("Server available", GoTime(since!.Value), $"{(DateTimeOffset.UtcNow - since.Value).TotalSeconds:0.###}s")
+            : new HealthStatus("Server not available", GoTime(DateTimeOffset.MinValue), "");
         return Results.Json(body, HealthStatusJson.Default.HealthStatus, statusCode: ready ? 200 : 503);
     }
+
+    /// <summary>RFC 3339 in UTC as Go prints it (the zero time is <c>0001-01-01T00:00:00Z</c>), for probes that parse it.</summary>
+    private static string GoTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {

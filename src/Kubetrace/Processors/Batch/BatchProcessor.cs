@@ -64,7 +64,7 @@ public sealed class BatchProcessor : IProcessor
         if (shard is null)
         {
             _metrics.Spans.Refused.Add(batch.SpanCount);
-            throw ConsumerException.Permanent("too many batcher metadata-value combinations");
+            return ValueTask.FromException(ConsumerException.Permanent("too many batcher metadata-value combinations"));
         }
         if (_input.Writer.TryWrite((shard, batch)))
         {
@@ -84,7 +84,7 @@ public sealed class BatchProcessor : IProcessor
         catch (ChannelClosedException)
         {
             _metrics.Spans.Refused.Add(batch.SpanCount);
-            throw ConsumerException.Unavailable("the batch processor is shutting down");
+            throw ConsumerException.Unavailable("the batch processor is not accepting data (shutting down or stopped)");
         }
     }
 
@@ -114,6 +114,20 @@ public sealed class BatchProcessor : IProcessor
     }
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await BatchUntilCompletedAsync();
+        }
+        catch (Exception e)
+        {
+            // A bug must not leave callers waiting forever on a full queue: refuse from now on (retryable).
+            _input.Writer.TryComplete(e);
+            _logger.LogCritical(e, "The batch processor stopped; new data is refused");
+        }
+    }
+
+    private async Task BatchUntilCompletedAsync()
     {
         var reader = _input.Reader;
         while (true)

@@ -50,7 +50,16 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _logger.LogInformation("Memory limiter: {Limits}, checked every {Interval}", _limits, _config.CheckInterval);
+        _logger.LogInformation("Memory limiter: {Limits}, checked every {IntervalMs} ms", _limits, _config.CheckInterval.TotalMilliseconds);
+        // In a container the .NET GC caps its heap at 75% of the cgroup limit by default: a limit above that cap
+        // would never be reached, the process would fail with OutOfMemoryException first.
+        var gcHeapLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (gcHeapLimit > 0 && _limits.Hard > gcHeapLimit)
+        {
+            _logger.LogWarning(
+                "The memory limit ({LimitMiB} MiB) is above what the .NET GC may use ({GcMiB} MiB); lower limit_mib/limit_percentage or raise DOTNET_GCHeapHardLimitPercent",
+                ToMiB(_limits.Hard), ToMiB(gcHeapLimit));
+        }
         _timer ??= _time.CreateTimer(_ => CheckMemory(), null, TimeSpan.Zero, _config.CheckInterval);
         return Task.CompletedTask;
     }

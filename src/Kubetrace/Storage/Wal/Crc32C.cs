@@ -8,9 +8,11 @@ internal static class Crc32C
     private const uint Polynomial = 0x82F63B78;
     private static readonly uint[] Table = BuildTable();
 
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Append(0xFFFFFFFFu, data);
+
+    /// <summary>Continues a running (not yet inverted) checksum over more data; start from 0xFFFFFFFF, finish with ~.</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
-        var crc = 0xFFFFFFFFu;
         if (Sse42.X64.IsSupported)
         {
             ulong crc64 = crc;
@@ -21,10 +23,10 @@ internal static class Crc32C
             }
             crc = (uint)crc64;
             foreach (var b in data) crc = Sse42.Crc32(crc, b);
-            return ~crc;
+            return crc;
         }
         foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
+        return crc;
     }
 
     private static uint[] BuildTable()

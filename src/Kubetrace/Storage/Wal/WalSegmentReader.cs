@@ -9,7 +9,7 @@ internal static class WalSegmentReader
     /// Calls <paramref name="onFrame"/> for each valid frame in order; returns the offset just past the last valid
     /// frame (the file length when the whole file is valid).
     /// </summary>
-    public static long ReadFrames(string path, Action<ReadOnlyMemory<byte>> onFrame)
+    public static long ReadFrames(string path, Action<byte, ReadOnlyMemory<byte>> onFrame)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
         var header = new byte[WalFrame.HeaderSize];
@@ -19,10 +19,11 @@ internal static class WalSegmentReader
             if (!ReadExactly(stream, header)) return valid;
             var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
             var crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+            var codec = header[8];
             if (length > WalFrame.MaxPayload || valid + WalFrame.HeaderSize + length > stream.Length) return valid;
             var payload = new byte[length];
-            if (!ReadExactly(stream, payload) || Crc32C.Compute(payload) != crc) return valid;
-            onFrame(payload);
+            if (!ReadExactly(stream, payload) || WalFrame.Checksum(codec, payload) != crc) return valid;
+            onFrame(codec, payload);
             valid += WalFrame.HeaderSize + length;
         }
     }

@@ -35,6 +35,7 @@ internal sealed class WriteAheadLog : IDisposable
     /// Replays every segment after <paramref name="coveredThrough"/> (older ones are already in blocks and are
     /// deleted). A torn or corrupt tail is cut off with a warning; replay never refuses to start.
     /// </summary>
+    /// <param name="onFrame">Called with each record's OTLP bytes (decompressed).</param>
     public void Replay(long coveredThrough, Action<long, ReadOnlyMemory<byte>> onFrame)
     {
         foreach (var sequence in Segments())
@@ -46,7 +47,20 @@ internal sealed class WriteAheadLog : IDisposable
                 continue;
             }
             var length = new FileInfo(path).Length;
-            var valid = WalSegmentReader.ReadFrames(path, frame => onFrame(sequence, frame));
+            var valid = WalSegmentReader.ReadFrames(path, (codec, frame) =>
+            {
+                ReadOnlyMemory<byte> otlp;
+                try
+                {
+                    otlp = WalCodec.Decode(codec, frame);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    _logger.LogWarning(e, "WAL segment {Path}: skipping a record that cannot be decompressed", path);
+                    return;
+                }
+                onFrame(sequence, otlp);
+            });
             if (valid < length)
             {
                 _logger.LogWarning("WAL segment {Path}: {Bytes} bytes after offset {Offset} are torn or corrupt; truncating them",
@@ -76,8 +90,13 @@ internal sealed class WriteAheadLog : IDisposable
                 File.Delete(PathOf(sequence));
     }
 
+    /// <summary>Bytes of the segments on disk (a segment deleted meanwhile counts as 0).</summary>
     public long TotalBytes() =>
-        Directory.EnumerateFiles(_directory, "*" + Extension).Sum(p => new FileInfo(p).Length);
+        new DirectoryInfo(_directory).EnumerateFiles("*" + Extension).Sum(f =>
+        {
+            try { return f.Length; }
+            catch (FileNotFoundException) { return 0; }
+        });
 
     public void Dispose() => _current?.Dispose();
 

@@ -1,11 +1,11 @@
+using System.Text;
+using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
-/// <summary>Parses OTLP JSON (as written by the file exporter or found in conformance data) into objects.</summary>
+/// <summary>Parses OTLP JSON (a file exporter line, or conformance data) with the project's OTLP JSON codec.</summary>
 internal static class OtlpJsonFile
 {
-    // TODO(e2e): call the project's codec (src/Kubetrace/Otlp/Json) once the receiver branch lands it.
-    public static ExportTraceServiceRequest Parse(string json) =>
-        throw new NotImplementedException("the OTLP JSON codec (src/Kubetrace/Otlp/Json) has not landed yet");
+    public static ExportTraceServiceRequest Parse(string json) => OtlpJson.ParseRequest(Encoding.UTF8.GetBytes(json));
 }

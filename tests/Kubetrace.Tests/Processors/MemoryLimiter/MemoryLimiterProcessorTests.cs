@@ -100,6 +100,19 @@ public class MemoryLimiterProcessorTests
     }
 
     [Fact]
+    public async Task Started_it_measures_in_the_background_without_being_asked()
+    {
+        _memory.InUse = 85 * MiB;
+
+        await _limiter.StartAsync(default);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!_limiter.IsRefusing && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await _limiter.ShutdownAsync(default);
+
+        Assert.True(_limiter.IsRefusing);
+    }
+
+    [Fact]
     public void Both_processors_are_registered_under_the_collectors_type_names()
     {
         Assert.IsType<MemoryLimiterProcessorFactory>(ComponentRegistry.Find(ComponentKind.Processor, "memory_limiter"));

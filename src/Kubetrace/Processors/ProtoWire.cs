@@ -1,4 +1,4 @@
-namespace Kubetrace.Processors.Batch;
+namespace Kubetrace.Processors;
 
 /// <summary>One field of a protobuf message, located in its encoding (offsets relative to the message).</summary>
 internal readonly record struct WireField(int Number, int WireType, int Start, int ValueStart, int End)
@@ -9,8 +9,9 @@ internal readonly record struct WireField(int Number, int WireType, int Start, i
 }
 
 /// <summary>
-/// Just enough of the protobuf wire format to walk a message's fields without decoding them: used to cut
-/// encoded batches at a span boundary while copying everything else as raw bytes.
+/// Just enough of the protobuf wire format to walk a message's fields without decoding them: the batch processor
+/// cuts encoded batches with it, and a processor that decides on one field (a sampler reading trace IDs) can read
+/// encoded batches with it instead of decoding every span.
 /// </summary>
 internal static class ProtoWire
 {

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Kubetrace.Storage.Benchmark;
+
+namespace Kubetrace.Cli;
+
+/// <summary><c>kubetrace bench-store</c>: measures the embedded store in-process (see docs/storage.md).</summary>
+public static class BenchStoreCommand
+{
+    public static Command Create()
+    {
+        var spans = new Option<long>("--spans") { Description = "Spans to ingest", DefaultValueFactory = _ => 1_000_000 };
+        var dir = new Option<string>("--dir") { Description = "Work folder (input file and store)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "kubetrace-bench-store") };
+        var clients = new Option<int>("--clients") { Description = "Concurrent appenders", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch-spans") { Description = "Spans per appended batch", DefaultValueFactory = _ => 1000 };
+        var queries = new Option<int>("--queries") { Description = "Trace-by-ID lookups to time", DefaultValueFactory = _ => 1000 };
+        var profile = new Option<bool>("--profile") { Description = "Also measure the CPU cost of each ingest step (parse, head append, checksum, codecs)" };
+        var walCompression = new Option<bool>("--wal-compression") { Description = "Compress WAL records", DefaultValueFactory = _ => true };
+        var rowGroup = new Option<int>("--row-group-spans") { Description = "Spans per block row group", DefaultValueFactory = _ => 1024 };
+        var skipScan = new Option<bool>("--skip-scan") { Description = "Skip the unindexed-attribute scan query" };
+        var command = new Command("bench-store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
+        {
+            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan,
+        };
+        command.SetAction(result => new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
+            result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup), result.GetValue(skipScan), Console.Out).RunAsync());
+        return command;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Storage.Benchmark;
+
+/// <summary>
+/// The benchmark's input, generated before timing into a file of length-prefixed OTLP requests and streamed back
+/// during the run, so that the measured rate is the store's and not the generator's.
+/// </summary>
+internal static class BenchmarkInput
+{
+    /// <summary>Writes <paramref name="spans"/> spans; returns every 100th trace ID (for trace-by-ID lookups).</summary>
+    public static List<TraceId> Generate(string path, long spans, int batchSpans, DateTimeOffset now, int seed = 42)
+    {
+        var generator = new KubernetesTraceGenerator(seed, now, TimeSpan.FromHours(2));
+        var sample = new List<TraceId>();
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        Span<byte> header = stackalloc byte[8];
+        var tracesPerBatch = Math.Max(1, batchSpans / KubernetesTraceGenerator.SpansPerTrace);
+        var traceNumber = 0L;
+        while (generator.SpansGenerated < spans)
+        {
+            var request = generator.NextRequest(tracesPerBatch);
+            foreach (var span in request.ResourceSpans[0].ScopeSpans[0].Spans)
+                if (span.ParentSpanId.IsEmpty && traceNumber++ % 100 == 0) sample.Add(TraceId.FromByteString(span.TraceId));
+            var bytes = request.ToByteArray();
+            BinaryPrimitives.WriteInt32LittleEndian(header, bytes.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(header[4..], TraceBatch.CountSpans(request));
+            file.Write(header);
+            file.Write(bytes);
+        }
+        return sample;
+    }
+
+    /// <summary>Streams the batches into a bounded channel (a reader thread; the file is in the page cache).</summary>
+    public static ChannelReader<TraceBatch> Stream(string path)
+    {
+        var channel = Channel.CreateBounded<TraceBatch>(256);
+        _ = Task.Run(async () =>
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            var header = new byte[8];
+            while (file.Read(header) == 8)
+            {
+                var bytes = new byte[BinaryPrimitives.ReadInt32LittleEndian(header)];
+                file.ReadExactly(bytes);
+                await channel.Writer.WriteAsync(TraceBatch.FromEncoded(bytes, BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4))));
+            }
+            channel.Writer.Complete();
+        });
+        return channel.Reader;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Storage.Benchmark;
+
+/// <summary>
+/// <c>kubetrace bench-store</c>: durable ingest rate, bytes per span, trace-by-ID latency and search latency of the
+/// embedded store on the issue's dataset shape, in-process (no network), printed as a report.
+/// </summary>
+internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, TextWriter output)
+{
+    public async Task<int> RunAsync()
+    {
+        Directory.CreateDirectory(directory);
+        var storeDirectory = Path.Combine(directory, "store");
+        if (Directory.Exists(storeDirectory)) Directory.Delete(storeDirectory, recursive: true);
+        var inputPath = Path.Combine(directory, "input.otlp");
+        var now = DateTimeOffset.UtcNow;
+
+        var watch = Stopwatch.StartNew();
+        var sample = BenchmarkInput.Generate(inputPath, spans, batchSpans, now);
+        Line($"generated {spans:N0} spans ({new FileInfo(inputPath).Length / (double)spans:F0} B/span as OTLP protobuf) in {watch.Elapsed.TotalSeconds:F1}s (not timed)");
+
+        if (profile) ComponentCosts.Measure(inputPath, 100, output);
+
+        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans };
+        var store = EmbeddedTraceStore.Open(options);
+        var cpu = CpuSeconds();
+        var (appended, ingestSeconds) = await IngestAsync(store, inputPath);
+        var ingestCpu = CpuSeconds() - cpu;
+        Line($"ingest: {appended:N0} spans acknowledged durable in {ingestSeconds:F2}s = {appended / ingestSeconds:N0} spans/s " +
+             $"({clients} clients, {batchSpans} spans/batch, WAL {(walCompression ? "brotli-1" : "raw")}); process CPU {ingestCpu:F2}s = {appended / ingestCpu:N0} spans per CPU-second");
+        watch.Restart();
+        cpu = CpuSeconds();
+        await store.FlushHeadAsync();
+        var flushCpu = CpuSeconds() - cpu;
+        Line($"indexing backlog after the last ack: {watch.Elapsed.TotalSeconds:F2}s (CPU {flushCpu:F2}s) to write the remaining head as a block; " +
+             $"ingest incl. all blocks written: {appended / (ingestSeconds + watch.Elapsed.TotalSeconds):N0} spans/s, " +
+             $"{appended / (ingestCpu + flushCpu):N0} spans per CPU-second");
+
+        var stats = store.GetStats();
+        Line($"row groups of {rowGroupSpans} spans");
+        Line($"disk: {stats.BlockBytes:N0} B in {stats.Blocks} blocks = {stats.BlockBytesPerSpan:F1} B/span (blocks); WAL now {stats.WalBytes:N0} B");
+
+        await MeasureTraceByIdAsync(store, sample);
+        await MeasureSearchesAsync(store, now);
+        if (!skipScan) await Search(store, "20 most recent, audit-id=<uuid> (unindexed: scans every row group), last hour", _ =>
+            new FetchRequest(TimeRange.Last(TimeSpan.FromHours(1), now),
+                [Condition.Attribute("k8s.audit.id", "00000000-0000-4000-8000-000000000000", AttributeScope.Span)]), runs: 3);
+        Line($"load average (1/5/15 min): {LoadAverage()}");
+        Line($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
+
+        await store.DisposeAsync();
+        watch.Restart();
+        store = EmbeddedTraceStore.Open(options);
+        Line($"reopen (block footers + WAL replay): {watch.Elapsed.TotalMilliseconds:F0} ms");
+        await MeasureTraceByIdAsync(store, sample);
+        await store.DisposeAsync();
+        return 0;
+    }
+
+    private async Task<(long Spans, double Seconds)> IngestAsync(EmbeddedTraceStore store, string inputPath)
+    {
+        var input = BenchmarkInput.Stream(inputPath);
+        // Let the reader fill its buffer first so the timed part starts with batches ready.
+        await Task.Delay(200);
+        long appended = 0;
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var batch in input.ReadAllAsync())
+            {
+                await store.AppendAsync(batch, CancellationToken.None);
+                Interlocked.Add(ref appended, batch.SpanCount);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        return (appended, watch.Elapsed.TotalSeconds);
+    }
+
+    private async Task MeasureTraceByIdAsync(EmbeddedTraceStore store, List<TraceId> sample)
+    {
+        var random = new Random(7);
+        var latencies = new List<double>();
+        var spansFound = 0L;
+        for (var i = 0; i < queries; i++)
+        {
+            var id = sample[random.Next(sample.Count)];
+            var watch = Stopwatch.StartNew();
+            var trace = await store.GetTraceAsync(id, CancellationToken.None);
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            spansFound += trace?.SelectMany(r => r.ScopeSpans).Sum(s => s.Spans.Count) ?? 0;
+        }
+        Line($"trace by ID ({queries} random sampled IDs): {Percentiles(latencies)}; {spansFound / (double)queries:F1} spans/trace found");
+    }
+
+    private async Task MeasureSearchesAsync(EmbeddedTraceStore store, DateTimeOffset now)
+    {
+        var lastHour = TimeRange.Last(TimeSpan.FromHours(1), now);
+        var namespaces = KubernetesTraceGenerator.NamespaceValues;
+        var services = new[] { "apiserver", "kubelet", "etcd", "containerd" };
+        await Search(store, "20 most recent, namespace=X, last hour", i =>
+            new FetchRequest(lastHour, [Condition.Attribute("k8s.namespace.name", namespaces[i % namespaces.Count], AttributeScope.Span)]));
+        await Search(store, "20 most recent, service=X, last hour", i =>
+            new FetchRequest(lastHour, [Condition.Service(services[i % services.Length])]));
+        await Search(store, "20 most recent, duration>=400ms, last hour", i =>
+            new FetchRequest(lastHour, [Condition.MinDuration(TimeSpan.FromMilliseconds(400 + i % 50))]));
+        await Search(store, "20 most recent, service=etcd && namespace=X (same span), last hour", i =>
+            new FetchRequest(lastHour, [Condition.Service("etcd"), Condition.Attribute("k8s.namespace.name", namespaces[i % namespaces.Count], AttributeScope.Span)]));
+    }
+
+    private async Task Search(EmbeddedTraceStore store, string name, Func<int, FetchRequest> request, int runs = 20)
+    {
+        var latencies = new List<double>();
+        var found = 0;
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = await store.FetchAsync(request(i), CancellationToken.None);
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            found += result.Count;
+        }
+        Line($"search {name}: {Percentiles(latencies)}; {found / (double)runs:F1} traces/query");
+    }
+
+    private static string Percentiles(List<double> values)
+    {
+        values.Sort();
+        double At(double p) => values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.5):F2} ms, p99 {At(0.99):F2} ms, max {values[^1]:F2} ms");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    private void Line(string text) => output.WriteLine(text);
+}
