@@ -31,5 +31,5 @@ public sealed class StoreOptions
     public bool WalCompression { get; init; } = true;
 
     /// <summary>Spans per row group in a block: the unit read and decompressed for a trace.</summary>
-    public int RowGroupSpans { get; init; } = 4096;
+    public int RowGroupSpans { get; init; } = 1024;
 }

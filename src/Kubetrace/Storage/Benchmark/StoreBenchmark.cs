@@ -8,7 +8,7 @@ namespace Kubetrace.Storage.Benchmark;
 /// <c>kubetrace bench-store</c>: durable ingest rate, bytes per span, trace-by-ID latency and search latency of the
 /// embedded store on the dataset shape, in-process (no network), printed as a report.
 /// </summary>
-internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, TextWriter output)
+internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, TextWriter output)
 {
     public async Task<int> RunAsync()
     {
@@ -24,7 +24,7 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
 
         if (profile) ComponentCosts.Measure(inputPath, 100, output);
 
-        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression };
+        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans };
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
         var (appended, ingestSeconds) = await IngestAsync(store, inputPath);
@@ -40,10 +40,14 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
              $"{appended / (ingestCpu + flushCpu):N0} spans per CPU-second");
 
         var stats = store.GetStats();
+        Line($"row groups of {rowGroupSpans} spans");
         Line($"disk: {stats.BlockBytes:N0} B in {stats.Blocks} blocks = {stats.BlockBytesPerSpan:F1} B/span (blocks); WAL now {stats.WalBytes:N0} B");
 
         await MeasureTraceByIdAsync(store, sample);
         await MeasureSearchesAsync(store, now);
+        if (!skipScan) await Search(store, "20 most recent, audit-id=<uuid> (unindexed: scans every row group), last hour", _ =>
+            new FetchRequest(TimeRange.Last(TimeSpan.FromHours(1), now),
+                [Condition.Attribute("k8s.audit.id", "00000000-0000-4000-8000-000000000000", AttributeScope.Span)]), runs: 3);
         Line($"load average (1/5/15 min): {LoadAverage()}");
         Line($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
 
@@ -104,8 +108,6 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
             new FetchRequest(lastHour, [Condition.MinDuration(TimeSpan.FromMilliseconds(400 + i % 50))]));
         await Search(store, "20 most recent, service=etcd && namespace=X (same span), last hour", i =>
             new FetchRequest(lastHour, [Condition.Service("etcd"), Condition.Attribute("k8s.namespace.name", namespaces[i % namespaces.Count], AttributeScope.Span)]));
-        await Search(store, "20 most recent, audit-id=<uuid> (unindexed, scan), last hour", _ =>
-            new FetchRequest(lastHour, [Condition.Attribute("k8s.audit.id", "00000000-0000-4000-8000-000000000000", AttributeScope.Span)]), runs: 3);
     }
 
     private async Task Search(EmbeddedTraceStore store, string name, Func<int, FetchRequest> request, int runs = 20)

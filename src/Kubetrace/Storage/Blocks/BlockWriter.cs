@@ -49,6 +49,7 @@ internal static class BlockWriter
         file.Write(Magic);
         var rows = new List<int>();
         var serviceBuffer = new List<int>();
+        var spanIdsOfTrace = new Dictionary<ulong, int>();
         RowGroupEncoder? encoder = null;
         int groupFirstTrace = 0, groupFirstRow = 0, row0 = 0;
 
@@ -64,7 +65,7 @@ internal static class BlockWriter
             starts[t] = ulong.MaxValue;
             var earliestNonRoot = -1;
             serviceBuffer.Clear();
-            var spanIdsOfTrace = new Dictionary<ulong, int>(rows.Count);
+            spanIdsOfTrace.Clear();
             foreach (var row in rows) spanIdsOfTrace.TryAdd(table.SpanIds.Items[row], row);
             foreach (var row in rows)
             {
