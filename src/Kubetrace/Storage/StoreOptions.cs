@@ -19,7 +19,7 @@ public sealed class StoreOptions
     public TimeSpan MaxHeadAge { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Appends waiting for the WAL writer; more wait (bounded, back-pressure) for room.</summary>
-    public int MaxPendingAppends { get; init; } = 1024;
+    public int MaxPendingAppends { get; init; } = 64;
 
     /// <summary>How often retention runs in the background.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);

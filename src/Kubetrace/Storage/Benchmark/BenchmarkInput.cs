@@ -37,7 +37,7 @@ internal static class BenchmarkInput
     /// <summary>Streams the batches into a bounded channel (a reader thread; the file is in the page cache).</summary>
     public static ChannelReader<TraceBatch> Stream(string path)
     {
-        var channel = Channel.CreateBounded<TraceBatch>(256);
+        var channel = Channel.CreateBounded<TraceBatch>(32);
         _ = Task.Run(async () =>
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);

@@ -27,8 +27,11 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans };
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
+        var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var (appended, ingestSeconds) = await IngestAsync(store, inputPath);
         var ingestCpu = CpuSeconds() - cpu;
+        Line($"GC during ingest: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2 collections, " +
+             $"{(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2}s paused; {GC.GetTotalAllocatedBytes() / (double)appended:F0} B allocated per span (whole run)");
         Line($"ingest: {appended:N0} spans acknowledged durable in {ingestSeconds:F2}s = {appended / ingestSeconds:N0} spans/s " +
              $"({clients} clients, {batchSpans} spans/batch, WAL {(walCompression ? "brotli-1" : "raw")}); process CPU {ingestCpu:F2}s = {appended / ingestCpu:N0} spans per CPU-second");
         watch.Restart();
