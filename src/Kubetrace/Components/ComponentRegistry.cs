@@ -1,3 +1,5 @@
+using Kubetrace.Extensions.HealthCheck;
+
 namespace Kubetrace.Components;
 
 /// <summary>
@@ -8,18 +10,28 @@ public static class ComponentRegistry
 {
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
+        new Receivers.Otlp.OtlpReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
     [
+        new Processors.Batch.BatchProcessorFactory(),
+        new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
     [
+        new Exporters.Nop.NopExporterFactory(),
+        new Exporters.Debug.DebugExporterFactory(),
+        new Exporters.Debug.LoggingExporterFactory(),
+        new Exporters.File.FileExporterFactory(),
+        new Exporters.Otlp.OtlpGrpcExporterFactory(),
+        new Exporters.Otlp.OtlpHttpExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
+        new HealthCheckFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch

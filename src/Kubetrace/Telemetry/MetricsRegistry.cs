@@ -24,6 +24,10 @@ public sealed class MetricsRegistry
     public void Gauge(string name, string help, Func<double> read, params (string Key, string Value)[] labels) =>
         GetFamily(name, help, "gauge").Series[FormatLabels(labels)] = new Gauge(read);
 
+    /// <summary>A distribution with fixed bucket upper bounds (rendered as a Prometheus histogram).</summary>
+    public Histogram Histogram(string name, string help, double[] bounds, params (string Key, string Value)[] labels) =>
+        (Histogram)GetFamily(name, help, "histogram").Series.GetOrAdd(FormatLabels(labels), _ => new Histogram(bounds));
+
     /// <summary>Writes every metric in the Prometheus text exposition format 0.0.4.</summary>
     public void WriteTo(TextWriter writer)
     {
@@ -33,6 +37,11 @@ public sealed class MetricsRegistry
             writer.Write($"# HELP {exposedName} {family.Help}\n# TYPE {exposedName} {family.Type}\n");
             foreach (var (labels, series) in family.Series.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
+                if (series is Histogram histogram)
+                {
+                    histogram.WriteTo(writer, exposedName, labels);
+                    continue;
+                }
                 writer.Write(exposedName);
                 writer.Write(labels);
                 writer.Write(' ');

@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Kubetrace.Bench;
+using Kubetrace.Bench.Report;
+using Spectre.Console;
+
+namespace Kubetrace.Cli;
+
+/// <summary>
+/// <c>kubetrace bench</c>: an OTLP load generator for any OTLP endpoint (Kubetrace, a Collector, another backend),
+/// and <c>kubetrace bench sink</c>, the bare endpoint that gives the machine's ceiling under the same load.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var protocol = new Option<BenchProtocol>("--protocol")
+        {
+            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf)",
+            HelpName = "grpc|http",
+            DefaultValueFactory = _ => BenchProtocol.Grpc,
+            CustomParser = ParseProtocol,
+        };
+        var endpoint = new Option<string?>("--endpoint")
+        {
+            Description = "OTLP endpoint, host:port or URL [default: http://127.0.0.1:4317 for grpc, http://127.0.0.1:4318 for http; " +
+                          "an http URL without a path gets /v1/traces]",
+        };
+        var connections = IntOption("--connections", "separate connections (each its own GrpcChannel / socket pool)", 4);
+        var concurrency = IntOption("--concurrency", "requests in flight per connection", 2);
+        var spans = IntOption("--spans-per-request", "spans per request (the issue's workload: 100-1000)", 500);
+        var attributes = IntOption("--attributes", "attributes per span (the issue's workload: 10-20)", 15);
+        var duration = DurationOption("--duration", "measured time after the warm-up", "30s");
+        var warmup = DurationOption("--warmup", "load before the measured window", "5s");
+        var rate = new Option<double?>("--rate") { Description = "target spans/s over all connections [default: as fast as the server answers]" };
+        var gzip = new Option<bool>("--gzip") { Description = "gzip request bodies" };
+        var serverPid = new Option<int?>("--server-pid") { Description = "measure this process's CPU and peak RSS over the window (from /proc)" };
+        var json = new Option<bool>("--json") { Description = "print the result as JSON" };
+        var jsonFile = new Option<string?>("--json-file") { Description = "also write the result as JSON to this file" };
+        var distinct = IntOption("--distinct-requests", "distinct requests encoded before the run (each send also gets fresh IDs)", 16);
+        var timeout = DurationOption("--timeout", "per-request timeout", "10s");
+        var seed = IntOption("--seed", "seed of the span mix", 1);
+
+        var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory")
+        {
+            endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
+            BenchSinkCommand.Create(),
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var chosenProtocol = parse.GetValue(protocol);
+            var written = parse.GetValue(endpoint) ?? (chosenProtocol == BenchProtocol.Grpc ? "http://127.0.0.1:4317" : "http://127.0.0.1:4318");
+            if (!BenchEndpoint.TryParseUrl(written, out var url, out var endpointError))
+                return Fail(endpointError);
+            var options = new BenchOptions
+            {
+                Endpoint = url,
+                Protocol = chosenProtocol,
+                Connections = parse.GetValue(connections),
+                Concurrency = parse.GetValue(concurrency),
+                SpansPerRequest = parse.GetValue(spans),
+                AttributesPerSpan = parse.GetValue(attributes),
+                Duration = parse.GetValue(duration),
+                Warmup = parse.GetValue(warmup),
+                SpansPerSecond = parse.GetValue(rate),
+                Gzip = parse.GetValue(gzip),
+                ServerPid = parse.GetValue(serverPid),
+                DistinctRequests = parse.GetValue(distinct),
+                RequestTimeout = parse.GetValue(timeout),
+                Seed = parse.GetValue(seed),
+            };
+            var problems = options.Validate().ToList();
+            if (problems.Count > 0)
+                return Fail(string.Join(Environment.NewLine, problems));
+
+            var asJson = parse.GetValue(json);
+            var result = await new LoadGenerator(options).RunAsync(CommandLine(parse), Console.Error, cancellationToken);
+            if (parse.GetValue(jsonFile) is { } path)
+                await File.WriteAllTextAsync(path, BenchReport.ToJson(result) + Environment.NewLine, CancellationToken.None);
+            if (asJson)
+                Console.WriteLine(BenchReport.ToJson(result));
+            else
+                BenchReport.WriteTable(result, WideConsole());
+            return result.Requests > 0 && result.FailedRequests < result.Requests ? 0 : 1;
+        });
+        return command;
+    }
+
+    /// <summary>The console, at least 120 columns wide so that a table piped to a file is not wrapped at 80.</summary>
+    private static IAnsiConsole WideConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        return console;
+    }
+
+    /// <summary>The command as typed (options in the order given), to paste into a report.</summary>
+    private static string CommandLine(ParseResult parse) =>
+        "kubetrace " + string.Join(' ', parse.Tokens.Select(t => t.Value.Any(char.IsWhiteSpace) ? $"'{t.Value}'" : t.Value));
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"kubetrace bench: {message}");
+        return 2;
+    }
+
+    internal static Option<int> IntOption(string name, string description, int defaultValue) =>
+        new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    private static Option<TimeSpan> DurationOption(string name, string description, string defaultValue) => new(name)
+    {
+        Description = $"{description}: a number and ms, s, m or h, e.g. {defaultValue}",
+        HelpName = "duration",
+        DefaultValueFactory = _ => ParseDuration(defaultValue)!.Value,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultValue;
+            if (ParseDuration(text) is { } value) return value;
+            result.AddError($"{name}: '{text}' is not a duration (use e.g. 30s, 500ms, 2m)");
+            return TimeSpan.Zero;
+        },
+    };
+
+    /// <summary>One number with a unit: ms, s, m or h.</summary>
+    private static TimeSpan? ParseDuration(string text)
+    {
+        var unitStart = text.AsSpan().IndexOfAnyExceptInRange('0', '9');
+        if (unitStart == 0) return null;
+        if (unitStart > 0 && text[unitStart] == '.') unitStart = text.AsSpan(unitStart + 1).IndexOfAnyExceptInRange('0', '9') + unitStart + 1;
+        if (unitStart <= 0 || !double.TryParse(text.AsSpan(0, unitStart), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            return null;
+        return text[unitStart..] switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(number),
+            "s" => TimeSpan.FromSeconds(number),
+            "m" => TimeSpan.FromMinutes(number),
+            "h" => TimeSpan.FromHours(number),
+            _ => null,
+        };
+    }
+
+    private static BenchProtocol ParseProtocol(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "grpc";
+        switch (text.ToLowerInvariant())
+        {
+            case "grpc": return BenchProtocol.Grpc;
+            case "http" or "http/protobuf": return BenchProtocol.Http;
+            default:
+                result.AddError($"--protocol: '{text}' is not grpc or http");
+                return BenchProtocol.Grpc;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Kubetrace.Config;
+
+namespace Kubetrace.Cli;
+
+/// <summary>The <c>--config FILE</c> option shared by <c>serve</c> and <c>validate</c>, and how a file is loaded for them.</summary>
+public static class ConfigOption
+{
+    /// <summary>May be repeated; the files are merged in order, later ones winning, as in the Collector.</summary>
+    public static Option<string[]> Create(string description) => new("--config", "-c") { Description = description };
+
+    /// <summary>Loads and merges <paramref name="paths"/>, or the built-in default configuration when there are none.</summary>
+    public static ConfigLoadResult Load(IReadOnlyList<string> paths, ComponentCatalog? catalog = null)
+    {
+        var loader = new ConfigLoader(catalog ?? ComponentCatalog.Default);
+        return paths.Count == 0 ? loader.Load(DefaultConfig.Yaml, DefaultConfig.SourceName) : loader.LoadFiles(paths);
+    }
+
+    /// <summary>Prints every error (and warning) of a failed load, one per line, as compilers do.</summary>
+    public static void PrintDiagnostics(ConfigLoadResult result, TextWriter writer)
+    {
+        foreach (var error in result.Errors) writer.WriteLine(error);
+        foreach (var warning in result.Warnings) writer.WriteLine($"warning: {warning}");
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Kubetrace.Config;
+using Kubetrace.Service;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Cli;
+
+/// <summary><c>kubetrace serve [--config FILE]</c>: runs the pipelines until SIGTERM or Ctrl+C, then drains and exits.</summary>
+public static class ServeCommand
+{
+    /// <summary>
+    /// How long System.CommandLine waits for the action after SIGTERM/SIGINT before it forces the exit: the
+    /// service's own bounded shutdown plus a margin, so that queues are drained rather than cut off.
+    /// </summary>
+    public static readonly TimeSpan ProcessTerminationTimeout = KubetraceService.DefaultShutdownTimeout + TimeSpan.FromSeconds(5);
+
+    public static Command Create()
+    {
+        var config = ConfigOption.Create("Collector-format configuration file (default: a built-in otlp → batch → debug pipeline)");
+        var command = new Command("serve", "Run the pipelines of a Collector-format configuration until SIGTERM") { config };
+        command.SetAction((parse, stop) => RunAsync(parse.GetValue(config) ?? [], parse.InvocationConfiguration.Error, stop));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] paths, TextWriter error, CancellationToken stop)
+    {
+        var result = ConfigOption.Load(paths);
+        if (!result.IsValid)
+        {
+            ConfigOption.PrintDiagnostics(result, error);
+            return ExitCodes.Failure;
+        }
+
+        using var loggerFactory = ServiceLogging.Create(result.Config!.Telemetry.Logs);
+        var logger = loggerFactory.CreateLogger("Kubetrace");
+        logger.LogInformation("Starting kubetrace {Version} with {Config}", VersionCommand.Version,
+            paths.Length == 0 ? DefaultConfig.SourceName : string.Join(" + ", paths));
+        foreach (var warning in result.Warnings) logger.LogWarning("{Warning}", warning);
+
+        await using var service = new KubetraceService(result.Config, loggerFactory);
+        try
+        {
+            await service.RunAsync(stop);
+            return ExitCodes.Ok;
+        }
+        catch (ServiceStartException e)
+        {
+            logger.LogError("{Error}", e.Message);
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Ok; // stopped while starting; the service has already shut down what had started
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Kubetrace.Config;
+
+namespace Kubetrace.Cli;
+
+/// <summary><c>kubetrace validate FILE</c> (or <c>--config FILE</c>, as <c>otelcol validate</c> takes it).</summary>
+public static class ValidateCommand
+{
+    /// <param name="catalog">The component types to accept; the registry's by default (tests pass their own).</param>
+    public static Command Create(ComponentCatalog? catalog = null)
+    {
+        var file = new Argument<string?>("FILE") { Description = "Configuration file to check", Arity = ArgumentArity.ZeroOrOne };
+        var config = ConfigOption.Create("Configuration file to check (same as FILE); repeat to check files merged");
+        var command = new Command("validate", "Check a Collector-format configuration and report every error") { file, config };
+        command.Validators.Add(result =>
+        {
+            var fromArgument = result.GetValue(file);
+            var fromOption = result.GetValue(config) ?? [];
+            if (fromArgument is null && fromOption.Length == 0)
+                result.AddError("give the configuration file to check: kubetrace validate FILE");
+            else if (fromArgument is not null && fromOption.Length > 0)
+                result.AddError("give the configuration file either as FILE or with --config, not both");
+        });
+        command.SetAction(parse =>
+        {
+            var paths = parse.GetValue(file) is { } path ? [path] : parse.GetValue(config) ?? [];
+            var result = ConfigOption.Load(paths, catalog);
+            ConfigOption.PrintDiagnostics(result, parse.InvocationConfiguration.Error);
+            if (!result.IsValid) return ExitCodes.Failure;
+            parse.InvocationConfiguration.Output.WriteLine("config is valid");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,135 @@
+using Kubetrace.Components;
+using YamlDotNet.RepresentationModel;
+
+namespace Kubetrace.Config;
+
+/// <summary>
+/// Loads a Collector-format configuration: YAML → environment expansion → component sections bound onto each
+/// factory's defaults → <c>service</c> (extensions, pipelines, telemetry). Every problem found on the way is
+/// returned together; the config is returned only when there is none.
+/// </summary>
+public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>? environment = null)
+{
+    private static readonly (string Name, ComponentKind Kind)[] ComponentSections =
+    [
+        ("receivers", ComponentKind.Receiver),
+        ("processors", ComponentKind.Processor),
+        ("exporters", ComponentKind.Exporter),
+        ("extensions", ComponentKind.Extension),
+    ];
+
+    private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "extensions", "connectors", "service"];
+
+    public ConfigLoadResult LoadFile(string path) => LoadFiles([path]);
+
+    /// <summary>Loads several files merged in order, later ones winning (mappings merge key by key, other values are replaced).</summary>
+    public ConfigLoadResult LoadFiles(IReadOnlyList<string> paths)
+    {
+        var documents = new List<(string Yaml, string Source)>();
+        var unreadable = new List<ConfigDiagnostic>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                documents.Add((File.ReadAllText(path), path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                unreadable.Add(new ConfigDiagnostic(path, 0, 0, "", $"cannot read the configuration: {e.Message}"));
+            }
+        }
+        return unreadable.Count > 0 ? new ConfigLoadResult(null, unreadable, []) : Load(documents);
+    }
+
+    /// <param name="source">Shown as the file name in every diagnostic.</param>
+    public ConfigLoadResult Load(string yaml, string source) => Load([(yaml, source)]);
+
+    private ConfigLoadResult Load(IReadOnlyList<(string Yaml, string Source)> documents)
+    {
+        var diagnostics = new ConfigDiagnostics(string.Join(" + ", documents.Select(d => d.Source)));
+        YamlMappingNode? root = null;
+        foreach (var (yaml, source) in documents)
+        {
+            var document = YamlDocumentReader.Read(yaml, source, diagnostics);
+            if (document is not null) root = root is null ? document : YamlMerge.Into(root, document);
+        }
+        var config = root is null || diagnostics.HasErrors ? null : Read(root, diagnostics);
+        var sources = documents.Select(d => d.Source).ToList();
+        return new ConfigLoadResult(diagnostics.HasErrors ? null : config,
+            InFileOrder(diagnostics.Errors, sources), InFileOrder(diagnostics.Warnings, sources));
+    }
+
+    /// <summary>Sorted by file, then position, so that a user fixes files top to bottom; problems without a line come last.</summary>
+    private static List<ConfigDiagnostic> InFileOrder(IEnumerable<ConfigDiagnostic> diagnostics, List<string> sources) =>
+        diagnostics
+            .OrderBy(d => d.Line == 0 ? int.MaxValue : sources.IndexOf(d.Source))
+            .ThenBy(d => d.Line)
+            .ThenBy(d => d.Column)
+            .ToList();
+
+    private ServiceConfig Read(YamlMappingNode root, ConfigDiagnostics diagnostics)
+    {
+        new EnvironmentExpander(diagnostics, environment ?? Environment.GetEnvironmentVariable).ExpandAll(root, "");
+        CheckTopLevelKeys(root, diagnostics);
+
+        var sections = new Dictionary<ComponentKind, Dictionary<ComponentId, ComponentConfig>>();
+        var defined = new Dictionary<ComponentKind, IReadOnlySet<ComponentId>>();
+        var componentReader = new ComponentSectionReader(catalog, diagnostics);
+        foreach (var (name, kind) in ComponentSections)
+        {
+            YamlNodes.TryGetChild(root, name, out _, out var section);
+            (sections[kind], var declared) = componentReader.Read(section, name, kind);
+            defined[kind] = declared;
+        }
+
+        YamlNodes.TryGetChild(root, "service", out _, out var serviceNode);
+        var (extensions, pipelines, telemetry) = new ServiceSectionReader(diagnostics, defined).Read(serviceNode);
+
+        var config = new ServiceConfig
+        {
+            Receivers = sections[ComponentKind.Receiver],
+            Processors = sections[ComponentKind.Processor],
+            Exporters = sections[ComponentKind.Exporter],
+            Extensions = sections[ComponentKind.Extension],
+            ServiceExtensions = extensions,
+            Pipelines = pipelines,
+            Telemetry = telemetry,
+        };
+        if (pipelines.Count > 0) WarnAboutUnusedComponents(root, config, diagnostics);
+        return config;
+    }
+
+    private static void CheckTopLevelKeys(YamlMappingNode root, ConfigDiagnostics diagnostics)
+    {
+        foreach (var (key, _) in root.Children)
+        {
+            var text = YamlNodes.KeyText(key) ?? "";
+            if (text == "connectors")
+                diagnostics.Error(key, text, "connectors are not supported by Kubetrace (traces-only pipelines feed exporters directly)");
+            else if (!TopLevelKeys.Contains(text))
+                diagnostics.Error(key, text, $"unknown key \"{text}\"{KeySuggestion.DidYouMean(text, TopLevelKeys)}");
+        }
+    }
+
+    /// <summary>As in the Collector, a defined but unused component is not built; say so, since it is often a mistake.</summary>
+    private static void WarnAboutUnusedComponents(YamlMappingNode root, ServiceConfig config, ConfigDiagnostics diagnostics)
+    {
+        var used = config.Pipelines.SelectMany(p =>
+                p.Receivers.Select(id => (ComponentKind.Receiver, id))
+                    .Concat(p.Processors.Select(id => (ComponentKind.Processor, id)))
+                    .Concat(p.Exporters.Select(id => (ComponentKind.Exporter, id))))
+            .ToHashSet();
+        foreach (var (name, kind) in ComponentSections)
+        {
+            if (!YamlNodes.TryGetChild(root, name, out _, out var section) || section is not YamlMappingNode mapping) continue;
+            foreach (var id in config.Section(kind).Keys)
+            {
+                var isUsed = kind == ComponentKind.Extension ? config.ServiceExtensions.Contains(id) : used.Contains((kind, id));
+                if (isUsed) continue;
+                YamlNodes.TryGetChild(mapping, id.ToString(), out var keyNode, out _);
+                var where = kind == ComponentKind.Extension ? "not listed in service::extensions" : "not used by any pipeline";
+                diagnostics.Warning(keyNode, KeyPath.Join(name, id.ToString()), $"defined but {where}, so it will not run");
+            }
+        }
+    }
+}

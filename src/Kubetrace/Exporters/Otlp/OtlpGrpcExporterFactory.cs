@@ -1,0 +1,11 @@
+using Kubetrace.Components;
+using Kubetrace.Exporters.Helper;
+
+namespace Kubetrace.Exporters.Otlp;
+
+/// <summary><c>otlp</c>: OTLP over gRPC to another collector or backend.</summary>
+public sealed class OtlpGrpcExporterFactory() : ExporterFactory<OtlpGrpcExporterConfig>("otlp")
+{
+    protected override IExportSink CreateSink(ComponentSettings settings, OtlpGrpcExporterConfig config) =>
+        new OtlpGrpcSink(config, settings.CreateLogger());
+}

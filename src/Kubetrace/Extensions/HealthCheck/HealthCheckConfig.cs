@@ -1,0 +1,9 @@
+namespace Kubetrace.Extensions.HealthCheck;
+
+/// <summary>The Collector's <c>health_check</c> extension settings.</summary>
+public sealed class HealthCheckConfig
+{
+    public string Endpoint { get; set; } = "localhost:13133";
+
+    public string Path { get; set; } = "/";
+}

@@ -1,0 +1,57 @@
+using Google.Protobuf;
+using Kubetrace.Otlp.Json;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Otlp.Validation;
+using Kubetrace.Otlp.Wire;
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Otlp;
+
+/// <summary>
+/// Turns a received export request (protobuf or JSON) into a <see cref="TraceBatch"/> of valid spans, transport
+/// independent (the gRPC and HTTP adapters both call it).
+/// </summary>
+/// <remarks>
+/// Fast path: the wire scanner finds every span valid and no legacy field → the received bytes go on untouched as
+/// <see cref="TraceBatch.FromEncoded"/>. Otherwise the request is decoded, legacy spans folded into scope_spans and
+/// invalid spans removed one by one for partial_success.
+/// </remarks>
+public static class TraceRequestDecoder
+{
+    /// <param name="body">The request bytes; ownership passes to the batch (the caller must not reuse the memory).</param>
+    /// <exception cref="ProtobufFormatException">Truncated or not protobuf.</exception>
+    public static DecodedTraces DecodeProtobuf(ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var scan = TraceRequestScanner.Scan(body.Span);
+        if (scan.IsPassThrough)
+            return new DecodedTraces(scan.SpanCount == 0 ? null : TraceBatch.FromEncoded(body, scan.SpanCount, metadata), 0, null);
+
+        ExportTraceServiceRequest request;
+        try
+        {
+            request = ExportTraceServiceRequest.Parser.ParseFrom(body.Span);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new ProtobufFormatException($"invalid protobuf: {e.Message}", e);
+        }
+        return Sanitize(request, metadata);
+    }
+
+    /// <exception cref="OtlpJsonException">Not JSON, or not an ExportTraceServiceRequest.</exception>
+    public static DecodedTraces DecodeJson(in System.Buffers.ReadOnlySequence<byte> body, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Sanitize(OtlpJson.ParseRequest(body), metadata);
+
+    /// <summary>Folds legacy spans and removes invalid ones from a decoded request, which the batch then owns.</summary>
+    public static DecodedTraces Sanitize(ExportTraceServiceRequest request, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        LegacyScopeSpans.Fold(request);
+        var total = TraceBatch.CountSpans(request);
+        var report = SpanFilter.RemoveInvalid(request);
+        var accepted = total - report.Rejected;
+        return new DecodedTraces(
+            accepted == 0 ? null : TraceBatch.FromRequest(request, metadata),
+            report.Rejected,
+            report.Rejected == 0 ? null : report.ToMessage(total));
+    }
+}

@@ -1,0 +1,16 @@
+namespace Kubetrace.Otlp.Wire;
+
+/// <summary>What <see cref="TraceRequestScanner"/> learned about a request without materialising it.</summary>
+public struct ScanResult
+{
+    public int SpanCount;
+
+    /// <summary>Spans that break a rule of <see cref="Validation.SpanRules"/>.</summary>
+    public int InvalidSpanCount;
+
+    /// <summary>ResourceSpans field 1000 (<c>instrumentation_library_spans</c> of OTLP 0.15-0.19 exporters) is present.</summary>
+    public bool HasLegacyScopeSpans;
+
+    /// <summary>The bytes can be passed on as they are: every span valid and nothing to fold.</summary>
+    public readonly bool IsPassThrough => InvalidSpanCount == 0 && !HasLegacyScopeSpans;
+}

@@ -1,0 +1,182 @@
+using System.Text.Unicode;
+using Kubetrace.Otlp.Validation;
+
+namespace Kubetrace.Otlp.Wire;
+
+/// <summary>
+/// Walks the protobuf encoding of an ExportTraceServiceRequest without building objects: counts spans, checks
+/// each against <see cref="SpanRules"/>, notices legacy field 1000, and verifies everything the generated parser
+/// verifies (well-formed nested messages, UTF-8 strings), so that bytes it passes can later be parsed by any
+/// stage without error: a parse failure after acknowledging would lose data silently.
+/// </summary>
+/// <remarks>
+/// No allocation: IDs are checked as slices of the input. Fields are matched by number and wire type, exactly as
+/// the generated parser does (a known number with another wire type is an unknown field there, skipped here).
+/// Nesting is limited below protobuf's own recursion limit (100), so nothing accepted here fails there.
+/// </remarks>
+public static class TraceRequestScanner
+{
+    private const int MaxDepth = 64;
+
+    /// <exception cref="ProtobufFormatException">The bytes are truncated or not a protobuf message.</exception>
+    public static ScanResult Scan(ReadOnlySpan<byte> request)
+    {
+        var result = new ScanResult();
+        var reader = new ProtoWireReader(request);
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (field == 1 && type == WireType.LengthDelimited) ScanResourceSpans(Nested(ref reader), ref result, 1);
+            else reader.Skip(field, type, 0);
+        }
+        return result;
+    }
+
+    internal static void CheckDepth(int depth, int offset)
+    {
+        if (depth > MaxDepth) throw ProtoWireReader.Error(offset, $"messages nested more than {MaxDepth} deep");
+    }
+
+    private static ProtoWireReader Nested(ref ProtoWireReader reader)
+    {
+        var body = reader.ReadLengthDelimited(out var offset);
+        return new ProtoWireReader(body, offset);
+    }
+
+    private static void ScanResourceSpans(ProtoWireReader reader, ref ScanResult result, int depth)
+    {
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
+            switch (field)
+            {
+                case 1: ScanMessage(Nested(ref reader), depth + 1, keyValueField: 1, stringFields: 0); break; // Resource
+                case 2: ScanScopeSpans(Nested(ref reader), ref result, depth + 1); break;
+                case 3: ReadString(ref reader); break; // schema_url
+                case 1000:
+                    result.HasLegacyScopeSpans = true;
+                    ScanScopeSpans(Nested(ref reader), ref result, depth + 1);
+                    break;
+                default: reader.Skip(field, type, depth); break;
+            }
+        }
+    }
+
+    private static void ScanScopeSpans(ProtoWireReader reader, ref ScanResult result, int depth)
+    {
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
+            switch (field)
+            {
+                case 1: ScanMessage(Nested(ref reader), depth + 1, keyValueField: 3, stringFields: Bits(1, 2)); break; // InstrumentationScope
+                case 3: ReadString(ref reader); break; // schema_url
+                case 2:
+                    result.SpanCount++;
+                    if (!ScanSpan(Nested(ref reader), depth + 1)) result.InvalidSpanCount++;
+                    break;
+                default: reader.Skip(field, type, depth); break;
+            }
+        }
+    }
+
+    /// <summary>Returns whether the span meets <see cref="SpanRules"/>; throws if it is malformed.</summary>
+    private static bool ScanSpan(ProtoWireReader reader, int depth)
+    {
+        CheckDepth(depth, reader.Offset);
+        ReadOnlySpan<byte> traceId = default, spanId = default, parentSpanId = default;
+        ulong start = 0, end = 0;
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            switch (field, type)
+            {
+                case (1, WireType.LengthDelimited): traceId = reader.ReadLengthDelimited(out _); break;
+                case (2, WireType.LengthDelimited): spanId = reader.ReadLengthDelimited(out _); break;
+                case (4, WireType.LengthDelimited): parentSpanId = reader.ReadLengthDelimited(out _); break;
+                case (7, WireType.Fixed64): start = reader.ReadFixed64(); break;
+                case (8, WireType.Fixed64): end = reader.ReadFixed64(); break;
+                case (3, WireType.LengthDelimited): ReadString(ref reader); break; // trace_state
+                case (5, WireType.LengthDelimited): ReadString(ref reader); break; // name
+                case (9, WireType.LengthDelimited): ScanKeyValue(Nested(ref reader), depth + 1); break;
+                case (11, WireType.LengthDelimited): ScanMessage(Nested(ref reader), depth + 1, keyValueField: 3, stringFields: Bits(2)); break; // Event
+                case (13, WireType.LengthDelimited): ScanMessage(Nested(ref reader), depth + 1, keyValueField: 4, stringFields: Bits(3)); break; // Link
+                case (15, WireType.LengthDelimited): ScanMessage(Nested(ref reader), depth + 1, keyValueField: 0, stringFields: Bits(2)); break; // Status
+                default: reader.Skip(field, type, depth); break;
+            }
+        }
+        return SpanRules.Check(traceId, spanId, parentSpanId, start, end) == SpanProblem.None;
+    }
+
+    /// <summary>
+    /// A message whose only nested messages are KeyValues in field <paramref name="keyValueField"/> (0: none) and whose
+    /// string fields are the bits set in <paramref name="stringFields"/>.
+    /// </summary>
+    private static void ScanMessage(ProtoWireReader reader, int depth, int keyValueField, uint stringFields)
+    {
+        CheckDepth(depth, reader.Offset);
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (type != WireType.LengthDelimited) reader.Skip(field, type, depth);
+            else if (field == keyValueField) ScanKeyValue(Nested(ref reader), depth + 1);
+            else if (field < 32 && (stringFields & (1u << field)) != 0) ReadString(ref reader);
+            else reader.Skip(field, type, depth);
+        }
+    }
+
+    private static void ScanKeyValue(ProtoWireReader reader, int depth)
+    {
+        CheckDepth(depth, reader.Offset);
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (type != WireType.LengthDelimited) reader.Skip(field, type, depth);
+            else if (field == 1) ReadString(ref reader); // key
+            else if (field == 2) ScanAnyValue(Nested(ref reader), depth + 1);
+            else reader.Skip(field, type, depth);
+        }
+    }
+
+    private static void ScanAnyValue(ProtoWireReader reader, int depth)
+    {
+        CheckDepth(depth, reader.Offset);
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
+            switch (field)
+            {
+                case 1: ReadString(ref reader); break; // string_value
+                case 5: ScanValueList(Nested(ref reader), depth + 1, elementsAreKeyValues: false); break; // ArrayValue
+                case 6: ScanValueList(Nested(ref reader), depth + 1, elementsAreKeyValues: true); break; // KeyValueList
+                default: reader.Skip(field, type, depth); break;
+            }
+        }
+    }
+
+    private static void ScanValueList(ProtoWireReader reader, int depth, bool elementsAreKeyValues)
+    {
+        CheckDepth(depth, reader.Offset);
+        while (!reader.AtEnd)
+        {
+            var (field, type) = reader.ReadTag();
+            if (field != 1 || type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
+            if (elementsAreKeyValues) ScanKeyValue(Nested(ref reader), depth + 1);
+            else ScanAnyValue(Nested(ref reader), depth + 1);
+        }
+    }
+
+    private static uint Bits(int field) => 1u << field;
+
+    private static uint Bits(int field1, int field2) => (1u << field1) | (1u << field2);
+
+    /// <summary>proto3 strings must be UTF-8; the generated parser refuses the whole message otherwise.</summary>
+    private static void ReadString(ref ProtoWireReader reader)
+    {
+        var text = reader.ReadLengthDelimited(out var offset);
+        if (!Utf8.IsValid(text)) throw ProtoWireReader.Error(offset, "string is not valid UTF-8");
+    }
+}

@@ -1,0 +1,119 @@
+using Kubetrace.Components;
+using Kubetrace.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Processors.MemoryLimiter;
+
+/// <summary>
+/// The <c>memory_limiter</c> processor: refuses data with a retryable error while memory in use is above the soft
+/// limit (limit - spike), and forces garbage collections to get back under it.
+/// </summary>
+/// <remarks>
+/// Memory is measured every <c>check_interval</c> in the background, never per batch: the hot path only reads a
+/// flag. Refusals are RESOURCE_EXHAUSTED / 429 with a retry delay of one check interval, the soonest the answer
+/// can change. Place it first in the pipeline so that refused data has cost nothing yet.
+/// </remarks>
+public sealed class MemoryLimiterProcessor : PerBatchProcessor
+{
+    private readonly MemoryLimiterConfig _config;
+    private readonly MemoryLimits _limits;
+    private readonly IProcessMemory _memory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _checkGate = new();
+    private volatile bool _mustRefuse;
+    private long? _lastCollection; // TimeProvider timestamp
+    private ITimer? _timer;
+
+    public MemoryLimiterProcessor(ComponentSettings settings, MemoryLimiterConfig config, ITraceConsumer next)
+        : this(settings, config, next, MemoryLimits.From(config, TotalMemory.Read), ManagedHeapMemory.Instance, TimeProvider.System)
+    {
+    }
+
+    internal MemoryLimiterProcessor(ComponentSettings settings, MemoryLimiterConfig config, ITraceConsumer next,
+        MemoryLimits limits, IProcessMemory memory, TimeProvider time)
+        : base(settings, next)
+    {
+        _config = config;
+        _limits = limits;
+        _memory = memory;
+        _time = time;
+        _logger = settings.CreateLogger();
+    }
+
+    /// <summary>True while data is being refused.</summary>
+    public bool IsRefusing => _mustRefuse;
+
+    protected override TraceBatch Process(TraceBatch batch) => _mustRefuse
+        ? throw ConsumerException.ResourceExhausted("data refused due to high memory usage", _config.CheckInterval)
+        : batch;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _logger.LogInformation("Memory limiter: {Limits}, checked every {IntervalMs} ms", _limits, _config.CheckInterval.TotalMilliseconds);
+        // In a container the .NET GC caps its heap at 75% of the cgroup limit by default: a limit above that cap
+        // would never be reached, the process would fail with OutOfMemoryException first.
+        var gcHeapLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (gcHeapLimit > 0 && _limits.Hard > gcHeapLimit)
+        {
+            _logger.LogWarning(
+                "The memory limit ({LimitMiB} MiB) is above what the .NET GC may use ({GcMiB} MiB); lower limit_mib/limit_percentage or raise DOTNET_GCHeapHardLimitPercent",
+                ToMiB(_limits.Hard), ToMiB(gcHeapLimit));
+        }
+        _timer ??= _time.CreateTimer(_ => CheckMemory(), null, TimeSpan.Zero, _config.CheckInterval);
+        return Task.CompletedTask;
+    }
+
+    public override Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One measurement, as the Collector makes it: GC above the hard limit; refuse above the soft one.</summary>
+    internal void CheckMemory()
+    {
+        // A forced GC can outlast the interval; overlapping checks would only collect again.
+        if (!_checkGate.TryEnter()) return;
+        try
+        {
+            var inUse = _memory.InUseBytes();
+            if (inUse >= _limits.Hard && CollectedLongerAgoThan(_config.MinGcIntervalWhenHardLimited))
+            {
+                _logger.LogWarning("Memory usage {InUseMiB} MiB is above the hard limit; forcing a GC", ToMiB(inUse));
+                inUse = CollectAndRead(compact: true);
+            }
+
+            var wasRefusing = _mustRefuse;
+            var mustRefuse = inUse >= _limits.Soft;
+            if (mustRefuse && !wasRefusing && CollectedLongerAgoThan(_config.MinGcIntervalWhenSoftLimited))
+            {
+                // Perhaps it is only garbage: collect before starting to refuse.
+                inUse = CollectAndRead(compact: false);
+                mustRefuse = inUse >= _limits.Soft;
+            }
+
+            if (mustRefuse && !wasRefusing)
+                _logger.LogWarning("Memory usage {InUseMiB} MiB is above the soft limit; refusing data", ToMiB(inUse));
+            else if (!mustRefuse && wasRefusing)
+                _logger.LogInformation("Memory usage {InUseMiB} MiB is back within limits; accepting data", ToMiB(inUse));
+            _mustRefuse = mustRefuse;
+        }
+        finally
+        {
+            _checkGate.Exit();
+        }
+    }
+
+    private bool CollectedLongerAgoThan(TimeSpan interval) =>
+        _lastCollection is not { } last || _time.GetElapsedTime(last) >= interval;
+
+    private long CollectAndRead(bool compact)
+    {
+        _memory.Collect(compact);
+        _lastCollection = _time.GetTimestamp();
+        return _memory.InUseBytes();
+    }
+
+    private static long ToMiB(long bytes) => bytes / (1024 * 1024);
+}

@@ -1,0 +1,40 @@
+using Grpc.AspNetCore.Server.Model;
+using Kubetrace.Receivers.Otlp.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Receivers.Otlp.Grpc;
+
+/// <summary>OTLP/gRPC on its own Kestrel listener: HTTP/2 cleartext, gzip requests, the configured message size limit.</summary>
+internal static class GrpcTraceServer
+{
+    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
+    {
+        EndpointAddress.TryParse(config.Endpoint, out var address, out _);
+        var builder = ReceiverWebHost.CreateBuilder(loggerFactory);
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            ReceiverWebHost.Listen(options, address, HttpProtocols.Http2);
+            ReceiverWebHost.LimitSlowClients(options.Limits, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
+            options.Limits.MaxRequestBodySize = null; // gRPC enforces max_recv_msg_size_mib per message, after decompression
+            if (config.MaxConcurrentStreams > 0) options.Limits.Http2.MaxStreamsPerConnection = config.MaxConcurrentStreams;
+            // Larger flow-control windows than the defaults (96 KiB / 128 KiB) so that a request of a few hundred KiB
+            // is not throttled by window updates; still bounded per stream and per connection.
+            options.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
+            options.Limits.Http2.InitialConnectionWindowSize = 2 * 1024 * 1024;
+        });
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = (int)config.MaxReceiveMessageBytes;
+            options.EnableDetailedErrors = false;
+        });
+        builder.Services.AddSingleton(new GrpcTraceService(exports, config.IncludeMetadata));
+        builder.Services.AddSingleton<IServiceMethodProvider<GrpcTraceService>, GrpcTraceMethodProvider>();
+
+        var app = builder.Build();
+        app.MapGrpcService<GrpcTraceService>();
+        return app;
+    }
+}

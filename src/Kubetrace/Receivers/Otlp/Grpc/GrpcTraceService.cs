@@ -1,0 +1,40 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Kubetrace.Otlp;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Otlp.Wire;
+
+namespace Kubetrace.Receivers.Otlp.Grpc;
+
+/// <summary>The gRPC adapter: raw request bytes in, <see cref="TraceExportService"/>, gRPC status out.</summary>
+internal sealed class GrpcTraceService(TraceExportService exports, bool includeMetadata)
+{
+    /// <summary>Trailer that carries a serialized google.rpc.Status with details (RetryInfo).</summary>
+    private const string StatusDetailsTrailer = "grpc-status-details-bin";
+
+    public async Task<ExportTraceServiceResponse> Export(byte[] request, ServerCallContext context)
+    {
+        DecodedTraces decoded;
+        try
+        {
+            var metadata = includeMetadata ? ClientMetadata.From(context.RequestHeaders.Where(h => !h.IsBinary).Select(h => KeyValuePair.Create(h.Key, h.Value))) : null;
+            decoded = TraceRequestDecoder.DecodeProtobuf(request, metadata);
+        }
+        catch (ProtobufFormatException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+
+        var (response, failure) = await exports.ExportAsync(decoded, context.CancellationToken).ConfigureAwait(false);
+        if (failure is null) return response!;
+        throw ToRpcException(failure);
+    }
+
+    private static RpcException ToRpcException(ExportFailure failure)
+    {
+        var trailers = new Metadata();
+        var details = failure.ToRpcStatus();
+        if (details.Details.Count > 0) trailers.Add(StatusDetailsTrailer, details.ToByteArray());
+        return new RpcException(new Status(failure.GrpcStatus, failure.Message), trailers);
+    }
+}

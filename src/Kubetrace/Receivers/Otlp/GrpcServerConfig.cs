@@ -1,0 +1,28 @@
+using Kubetrace.Components;
+
+namespace Kubetrace.Receivers.Otlp;
+
+/// <summary><c>protocols.grpc</c>: the Collector's gRPC server settings that apply here.</summary>
+public sealed class GrpcServerConfig
+{
+    public string Endpoint { get; set; } = "localhost:4317";
+
+    /// <summary>Largest accepted message, after decompression, in MiB; bigger ones get RESOURCE_EXHAUSTED (final).</summary>
+    public int MaxRecvMsgSizeMib { get; set; } = 4;
+
+    /// <summary>Most concurrent calls on one connection (HTTP/2 streams); 0 keeps the server default (100).</summary>
+    public int MaxConcurrentStreams { get; set; }
+
+    /// <summary>Pass the request headers on as <see cref="Pipeline.TraceBatch.Metadata"/>.</summary>
+    public bool IncludeMetadata { get; set; }
+
+    public long MaxReceiveMessageBytes => MaxRecvMsgSizeMib * 1024L * 1024L;
+
+    public IEnumerable<ConfigProblem> Validate()
+    {
+        if (!EndpointAddress.TryParse(Endpoint, out _, out var error)) yield return new("endpoint", error!);
+        if (MaxRecvMsgSizeMib <= 0 || MaxRecvMsgSizeMib > 2047)
+            yield return new("max_recv_msg_size_mib", "max_recv_msg_size_mib must be between 1 and 2047");
+        if (MaxConcurrentStreams < 0) yield return new("max_concurrent_streams", "max_concurrent_streams must not be negative");
+    }
+}

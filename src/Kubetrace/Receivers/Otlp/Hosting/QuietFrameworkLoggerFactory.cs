@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Receivers.Otlp.Hosting;
+
+/// <summary>
+/// Passes the framework's own logs (categories <c>Microsoft.*</c>) through at Warning and above only: ASP.NET Core
+/// logs every request at Information, which on the ingest hot path would be a log line per export call.
+/// </summary>
+internal sealed class QuietFrameworkLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+{
+    public ILogger CreateLogger(string categoryName)
+    {
+        var logger = inner.CreateLogger(categoryName);
+        return categoryName.StartsWith("Microsoft.", StringComparison.Ordinal) ? new MinimumLevelLogger(logger, LogLevel.Warning) : logger;
+    }
+
+    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+    /// <summary>The factory belongs to the service; the web host must not dispose it.</summary>
+    public void Dispose()
+    {
+    }
+
+    private sealed class MinimumLevelLogger(ILogger inner, LogLevel minimum) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) inner.Log(logLevel, eventId, state, exception, formatter);
+        }
+    }
+}

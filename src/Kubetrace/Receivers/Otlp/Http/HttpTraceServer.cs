@@ -1,0 +1,27 @@
+using Kubetrace.Receivers.Otlp.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Receivers.Otlp.Http;
+
+/// <summary>OTLP/HTTP on its own Kestrel listener (HTTP/1.1), with one handler and no routing table.</summary>
+internal static class HttpTraceServer
+{
+    public static WebApplication Build(HttpServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
+    {
+        EndpointAddress.TryParse(config.Endpoint, out var address, out _);
+        var builder = ReceiverWebHost.CreateBuilder(loggerFactory);
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            ReceiverWebHost.Listen(options, address, HttpProtocols.Http1);
+            ReceiverWebHost.LimitSlowClients(options.Limits, config.ReadHeaderTimeout, config.IdleTimeout);
+            // The handler enforces max_request_body_size on the decompressed body itself (and on Content-Length).
+            options.Limits.MaxRequestBodySize = null;
+        });
+        var app = builder.Build();
+        var handler = new OtlpHttpHandler(config, exports);
+        app.Run(handler.HandleAsync);
+        return app;
+    }
+}

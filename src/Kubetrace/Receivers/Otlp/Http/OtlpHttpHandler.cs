@@ -1,0 +1,94 @@
+using System.Buffers;
+using Kubetrace.Otlp;
+using Microsoft.AspNetCore.Http;
+using GrpcCode = Grpc.Core.StatusCode;
+
+namespace Kubetrace.Receivers.Otlp.Http;
+
+/// <summary>
+/// The HTTP adapter: <c>POST {traces_url_path}</c> with a protobuf or JSON body (optionally gzip/deflate) in, the
+/// status codes of the OTLP specification out. Every refusal carries a google.rpc.Status in the request's encoding.
+/// </summary>
+internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportService exports)
+{
+    private readonly CorsPolicy? _cors = config.Cors is null ? null : new CorsPolicy(config.Cors);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        if (!string.Equals(request.Path.Value, config.TracesUrlPath, StringComparison.Ordinal))
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        if (_cors is not null)
+        {
+            if (_cors.TryAnswerPreflight(context)) return;
+            _cors.AddResponseHeaders(context);
+        }
+
+        var known = OtlpMediaType.TryParse(request.ContentType, out var encoding);
+        if (!known) encoding = OtlpEncoding.Json; // for the error body only
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            response.Headers.Allow = "POST";
+            await HttpAnswers.WriteErrorAsync(response, StatusCodes.Status405MethodNotAllowed, encoding, GrpcCode.Unimplemented,
+                $"method {request.Method} is not allowed on {config.TracesUrlPath}; use POST").ConfigureAwait(false);
+            return;
+        }
+        if (!known)
+        {
+            await HttpAnswers.WriteErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, encoding, GrpcCode.InvalidArgument,
+                $"unsupported content type \"{request.ContentType}\"; use {OtlpMediaType.Protobuf} or {OtlpMediaType.Json}").ConfigureAwait(false);
+            return;
+        }
+        if (!ContentCodings.TryParse(request.Headers.ContentEncoding, out var coding))
+        {
+            await HttpAnswers.WriteErrorAsync(response, StatusCodes.Status400BadRequest, encoding, GrpcCode.InvalidArgument,
+                $"unsupported content encoding \"{request.Headers.ContentEncoding}\"; use gzip, deflate or none").ConfigureAwait(false);
+            return;
+        }
+
+        DecodedTraces decoded;
+        try
+        {
+            var body = await RequestBodyReader.ReadAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
+            var metadata = config.IncludeMetadata ? ClientMetadata.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))) : null;
+            decoded = encoding == OtlpEncoding.Protobuf
+                ? TraceRequestDecoder.DecodeProtobuf(body, metadata)
+                : TraceRequestDecoder.DecodeJson(new ReadOnlySequence<byte>(body), metadata);
+        }
+        catch (BodyTooLargeException e)
+        {
+            await HttpAnswers.WriteErrorAsync(response, StatusCodes.Status413PayloadTooLarge, encoding, GrpcCode.ResourceExhausted, e.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (InvalidDataException e)
+        {
+            await HttpAnswers.WriteErrorAsync(response, StatusCodes.Status400BadRequest, encoding, GrpcCode.InvalidArgument,
+                $"cannot decompress the {coding.ToString().ToLowerInvariant()} body: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+        catch (FormatException e) // protobuf or JSON that does not decode
+        {
+            await HttpAnswers.WriteErrorAsync(response, StatusCodes.Status400BadRequest, encoding, GrpcCode.InvalidArgument, e.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (EndOfStreamException)
+        {
+            await HttpAnswers.WriteErrorAsync(response, StatusCodes.Status400BadRequest, encoding, GrpcCode.InvalidArgument,
+                "request body shorter than its Content-Length").ConfigureAwait(false);
+            return;
+        }
+
+        var (answer, failure) = await exports.ExportAsync(decoded, context.RequestAborted).ConfigureAwait(false);
+        if (failure is null)
+        {
+            await HttpAnswers.WriteResponseAsync(response, encoding, answer!).ConfigureAwait(false);
+            return;
+        }
+        if (failure.RetryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await HttpAnswers.WriteErrorAsync(response, failure.HttpStatus, encoding, failure.ToRpcStatus()).ConfigureAwait(false);
+    }
+}

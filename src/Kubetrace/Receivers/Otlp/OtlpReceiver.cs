@@ -1,0 +1,101 @@
+using Kubetrace.Components;
+using Kubetrace.Pipeline;
+using Kubetrace.Receivers.Otlp.Grpc;
+using Kubetrace.Receivers.Otlp.Hosting;
+using Kubetrace.Receivers.Otlp.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Receivers.Otlp;
+
+/// <summary>
+/// The <c>otlp</c> receiver: OTLP/gRPC and OTLP/HTTP listeners, each on its own Kestrel host, feeding one consumer.
+/// </summary>
+/// <remarks>
+/// Shutdown stops accepting connections and lets in-flight exports finish (until the shutdown token fires), so
+/// every request either gets its answer or fails at the client, which then retries: nothing acknowledged is lost.
+/// </remarks>
+public sealed class OtlpReceiver : IReceiver
+{
+    private readonly ComponentSettings _settings;
+    private readonly OtlpReceiverConfig _config;
+    private readonly ITraceConsumer _next;
+    private readonly ILogger _logger;
+    private readonly List<WebApplication> _hosts = [];
+    private int _shutdown;
+
+    public OtlpReceiver(ComponentSettings settings, OtlpReceiverConfig config, ITraceConsumer next)
+    {
+        _settings = settings;
+        _config = config;
+        _next = next;
+        _logger = settings.CreateLogger();
+    }
+
+    /// <summary>The address the gRPC listener is bound to once started (e.g. <c>http://127.0.0.1:43117</c>); null if off.</summary>
+    public Uri? GrpcAddress { get; private set; }
+
+    /// <summary>The address the HTTP listener is bound to once started; null if off.</summary>
+    public Uri? HttpAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var id = _settings.Id.ToString();
+        try
+        {
+            if (_config.Protocols.Grpc is { } grpc)
+            {
+                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger);
+                GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, _settings.LoggerFactory),
+                    "OTLP/gRPC", grpc.Endpoint, "", cancellationToken).ConfigureAwait(false);
+            }
+            if (_config.Protocols.Http is { } http)
+            {
+                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger);
+                HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, _settings.LoggerFactory),
+                    "OTLP/HTTP", http.Endpoint, $" (POST {http.TracesUrlPath})", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) == 1) return;
+        // Stop in parallel: each host first stops accepting, then waits for its in-flight requests.
+        await Task.WhenAll(_hosts.Select(host => StopAsync(host, cancellationToken))).ConfigureAwait(false);
+        _hosts.Clear();
+    }
+
+    private async Task<Uri> StartHostAsync(WebApplication host, string protocol, string endpoint, string detail, CancellationToken cancellationToken)
+    {
+        _hosts.Add(host);
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"receiver {_settings.Id}: cannot listen for {protocol} on {endpoint}: {e.Message}", e);
+        }
+        var addresses = ReceiverWebHost.BoundAddresses(host);
+        _logger.LogInformation("Receiver {Id} listening for {Protocol} on {Addresses}{Detail}", _settings.Id, protocol, string.Join(", ", addresses), detail);
+        return new Uri(addresses[0]);
+    }
+
+    private static async Task StopAsync(WebApplication host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

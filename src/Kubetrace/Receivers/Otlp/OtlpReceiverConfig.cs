@@ -1,0 +1,39 @@
+using Kubetrace.Components;
+
+namespace Kubetrace.Receivers.Otlp;
+
+/// <summary>
+/// The <c>otlp</c> receiver's configuration, as in the Collector: <c>protocols.grpc</c> and <c>protocols.http</c>.
+/// A protocol whose section is absent is off; a section present but empty (<c>grpc:</c>) is on with defaults.
+/// </summary>
+public sealed class OtlpReceiverConfig : IValidatableConfig
+{
+    public ProtocolsConfig Protocols { get; set; } = new();
+
+    public IEnumerable<ConfigProblem> Validate()
+    {
+        if (Protocols.Grpc is null && Protocols.Http is null)
+        {
+            yield return new("protocols", "must specify at least one protocol when using the OTLP receiver (grpc or http)");
+            yield break;
+        }
+        foreach (var problem in Protocols.Grpc?.Validate() ?? []) yield return problem with { Key = $"protocols.grpc.{problem.Key}" };
+        foreach (var problem in Protocols.Http?.Validate() ?? []) yield return problem with { Key = $"protocols.http.{problem.Key}" };
+        if (Protocols.Grpc is { } grpc && Protocols.Http is { } http &&
+            EndpointAddress.TryParse(grpc.Endpoint, out var grpcAddress, out _) &&
+            EndpointAddress.TryParse(http.Endpoint, out var httpAddress, out _) &&
+            grpcAddress.Port != 0 && grpcAddress == httpAddress)
+        {
+            yield return new("protocols.http.endpoint", $"grpc and http cannot both listen on {http.Endpoint}");
+        }
+    }
+}
+
+public sealed class ProtocolsConfig
+{
+    /// <summary>OTLP/gRPC; null (section absent) means off.</summary>
+    public GrpcServerConfig? Grpc { get; set; }
+
+    /// <summary>OTLP/HTTP; null (section absent) means off.</summary>
+    public HttpServerConfig? Http { get; set; }
+}

@@ -1,0 +1,54 @@
+using Kubetrace.Otlp;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Receivers.Otlp;
+
+/// <summary>
+/// The transport-independent half of the receiver: hands decoded spans to the pipeline, counts them, and turns
+/// the outcome into a response (with partial_success) or an <see cref="ExportFailure"/>. The gRPC and HTTP
+/// adapters only translate to and from their wire.
+/// </summary>
+public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metrics, ILogger logger)
+{
+    private static readonly ExportTraceServiceResponse Success = new();
+
+    /// <returns>The response on success (partial or full), otherwise the failure to report.</returns>
+    public async ValueTask<(ExportTraceServiceResponse? Response, ExportFailure? Failure)> ExportAsync(
+        DecodedTraces decoded, CancellationToken cancellationToken)
+    {
+        if (decoded.RejectedSpans > 0) metrics.RefusedSpans.Add(decoded.RejectedSpans);
+        if (decoded.Batch is { } batch)
+        {
+            try
+            {
+                await next.ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
+                metrics.AcceptedSpans.Add(batch.SpanCount);
+            }
+            catch (ConsumerException e)
+            {
+                metrics.RefusedSpans.Add(batch.SpanCount);
+                logger.LogDebug("Pipeline refused {Spans} spans ({Kind}): {Message}", batch.SpanCount, e.Kind, e.Message);
+                return (null, ExportFailure.From(e));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                metrics.RefusedSpans.Add(batch.SpanCount);
+                throw;
+            }
+            catch (Exception e)
+            {
+                // Not classified by the consumer: treat as transient, as the Collector does with non-permanent errors.
+                metrics.RefusedSpans.Add(batch.SpanCount);
+                logger.LogWarning(e, "Pipeline failed on {Spans} spans", batch.SpanCount);
+                return (null, new ExportFailure(ConsumerErrorKind.Unavailable, $"pipeline error: {e.Message}", null));
+            }
+        }
+        if (decoded.RejectedSpans == 0) return (Success, null);
+        return (new ExportTraceServiceResponse
+        {
+            PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = decoded.RejectedSpans, ErrorMessage = decoded.ErrorMessage },
+        }, null);
+    }
+}

@@ -1,0 +1,18 @@
+using Kubetrace.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Kubetrace.Service;
+
+/// <summary>Serves the <see cref="MetricsRegistry"/> at <c>/metrics</c> in the Prometheus text format.</summary>
+public static class MetricsEndpoint
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static Task<SmallHttpServer> StartAsync(string endpoint, MetricsRegistry metrics, CancellationToken cancellationToken) =>
+        SmallHttpServer.StartAsync(endpoint, app => app.MapGet("/metrics", (HttpContext context) =>
+        {
+            context.Response.ContentType = ContentType;
+            return context.Response.WriteAsync(metrics.Render(), context.RequestAborted);
+        }), cancellationToken);
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Kubetrace.Tests.EndToEnd.Harness;
+
+/// <summary>
+/// A real <c>kubetrace serve --config FILE</c> running as a child process, as an operator would run it: started
+/// from the built kubetrace.dll, considered up when its ports accept connections, stopped with SIGTERM.
+/// </summary>
+internal sealed class KubetraceProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly CapturedOutput _stdout = new();
+    private readonly CapturedOutput _stderr = new();
+
+    private KubetraceProcess(Process process) => _process = process;
+
+    public string Stdout => _stdout.Text;
+    public string Stderr => _stderr.Text;
+
+    /// <summary>Starts <c>kubetrace serve --config configPath</c> and waits until every port accepts connections.</summary>
+    public static async Task<KubetraceProcess> StartAsync(string configPath, IReadOnlyList<(string Host, int Port)> readyWhenListening)
+    {
+        if (!File.Exists(RepoPaths.KubetraceDll))
+            throw new FileNotFoundException("kubetrace.dll is not next to the test assembly; build the solution first.", RepoPaths.KubetraceDll);
+
+        var start = new ProcessStartInfo(DotnetHost(), ["exec", RepoPaths.KubetraceDll, "serve", "--config", configPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(configPath)!,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new KubetraceProcess(process);
+        process.OutputDataReceived += (_, e) => server._stdout.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server._stderr.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await server.WaitUntilListeningAsync(readyWhenListening);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>Waits until the health_check extension answers 200 (every pipeline started).</summary>
+    public async Task WaitUntilHealthyAsync(Uri healthUrl)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(healthUrl);
+                if (response.IsSuccessStatusCode) return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"kubetrace was not healthy at {healthUrl} (last: {last}).\n{Describe()}");
+    }
+
+    /// <summary>Sends SIGTERM and waits for the exit; the exit code is returned, a hang is an exception.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited) ProcessSignals.Terminate(_process);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"kubetrace did not exit within {StopTimeout.TotalSeconds}s of SIGTERM.\n{Describe()}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Stops with SIGTERM and asserts a clean exit (code 0), as a graceful shutdown must end.</summary>
+    public async Task StopCleanlyAsync()
+    {
+        var exitCode = await StopAsync();
+        Assert.True(exitCode == 0, $"kubetrace exited with code {exitCode} after SIGTERM.\n{Describe()}");
+    }
+
+    /// <summary>Polls stdout until it satisfies the condition (output is written asynchronously by exporters).</summary>
+    public async Task<bool> WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(Stdout))
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited) return condition(Stdout);
+            await Task.Delay(50);
+        }
+        return true;
+    }
+
+    /// <summary>The process state and its output, for assertion messages.</summary>
+    public string Describe() =>
+        $"--- exited: {(_process.HasExited ? _process.ExitCode.ToString() : "no")}\n" +
+        $"--- stdout:\n{Stdout}--- stderr:\n{Stderr}---";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // Only reached when a test failed before stopping the server: do not leave it running.
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilListeningAsync(IReadOnlyList<(string Host, int Port)> endpoints)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        foreach (var (host, port) in endpoints)
+        {
+            while (!await AcceptsConnectionAsync(host, port))
+            {
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"kubetrace exited before listening on {host}:{port}.\n{Describe()}");
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"kubetrace did not listen on {host}:{port} within {StartTimeout.TotalSeconds}s.\n{Describe()}");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static async Task<bool> AcceptsConnectionAsync(string host, int port)
+    {
+        using var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(host, port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The dotnet host running these tests (set by the dotnet CLI), so the server runs on the same runtime.</summary>
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+}

@@ -1,0 +1,118 @@
+namespace Kubetrace.Tests.EndToEnd.Harness;
+
+/// <summary>
+/// A running kubetrace whose only pipeline is otlp (gRPC + HTTP on free loopback ports) → file, the setup in
+/// which "what comes out equals what went in" can be checked field by field.
+/// </summary>
+internal sealed class OtlpToFileServer : IAsyncDisposable
+{
+    private readonly TempDirectory _folder;
+    private readonly int _grpcPort;
+    private readonly int _httpPort;
+    private readonly int _metricsPort;
+    private readonly int _healthPort;
+
+    private OtlpToFileServer(TempDirectory folder, KubetraceProcess process, int[] ports)
+    {
+        _folder = folder;
+        Process = process;
+        (_grpcPort, _httpPort, _metricsPort, _healthPort) = (ports[0], ports[1], ports[2], ports[3]);
+    }
+
+    public KubetraceProcess Process { get; }
+
+    /// <summary>gRPC endpoint in the form OTLP clients take (<c>http://host:port</c>, h2c).</summary>
+    public Uri GrpcEndpoint => new($"http://127.0.0.1:{_grpcPort}");
+
+    /// <summary>Base URL of the OTLP/HTTP receiver.</summary>
+    public Uri HttpEndpoint => new($"http://127.0.0.1:{_httpPort}");
+
+    /// <summary>The full OTLP/HTTP traces URL.</summary>
+    public Uri HttpTracesUrl => new(HttpEndpoint, "/v1/traces");
+
+    /// <summary>The service's own metrics (Prometheus text).</summary>
+    public Uri MetricsUrl => new($"http://127.0.0.1:{_metricsPort}/metrics");
+
+    /// <summary>The health_check extension.</summary>
+    public Uri HealthUrl => new($"http://127.0.0.1:{_healthPort}/");
+
+    private string OutputPath => _folder.File("spans.jsonl");
+
+    /// <param name="processors">
+    /// Processors for the pipeline, in order: component ID and settings as a YAML flow map
+    /// (<c>("batch", "{ timeout: 1h }")</c>).
+    /// </param>
+    public static async Task<OtlpToFileServer> StartAsync(params (string Id, string Settings)[] processors)
+    {
+        var folder = new TempDirectory();
+        try
+        {
+            var ports = FreePorts.Take(4);
+            var config = folder.File("config.yaml");
+            await File.WriteAllTextAsync(config, Yaml(ports, folder.File("spans.jsonl"), processors));
+            var process = await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[1])]);
+            var server = new OtlpToFileServer(folder, process, ports);
+            await process.WaitUntilHealthyAsync(server.HealthUrl);
+            return server;
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops the server with SIGTERM (asserting a clean exit; shutdown must flush the exporter) and reads what the
+    /// file exporter wrote.
+    /// </summary>
+    public async Task<FileExporterOutput> StopAndReadOutputAsync()
+    {
+        await Process.StopCleanlyAsync();
+        return FileExporterOutput.Read(OutputPath);
+    }
+
+    /// <summary>What the file exporter has written so far, while the server runs.</summary>
+    public FileExporterOutput ReadOutputSoFar() => FileExporterOutput.Read(OutputPath);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    // Every endpoint gets a free port: the Collector's defaults (8888, 13133) would collide between tests.
+    private static string Yaml(int[] ports, string outputPath, (string Id, string Settings)[] processors)
+    {
+        var processorsSection = processors.Length == 0
+            ? ""
+            : "processors:\n" + string.Concat(processors.Select(p => $"  {p.Id}: {p.Settings}\n"));
+        var pipelineProcessors = processors.Length == 0
+            ? ""
+            : $"      processors: [{string.Join(", ", processors.Select(p => p.Id))}]\n";
+        return $"""
+        receivers:
+          otlp:
+            protocols:
+              grpc:
+                endpoint: 127.0.0.1:{ports[0]}
+              http:
+                endpoint: 127.0.0.1:{ports[1]}
+        {processorsSection}exporters:
+          file:
+            path: {outputPath}
+        extensions:
+          health_check:
+            endpoint: 127.0.0.1:{ports[3]}
+        service:
+          extensions: [health_check]
+          telemetry:
+            metrics:
+              address: 127.0.0.1:{ports[2]}
+          pipelines:
+            traces:
+              receivers: [otlp]
+        {pipelineProcessors}      exporters: [file]
+        """;
+    }
+}

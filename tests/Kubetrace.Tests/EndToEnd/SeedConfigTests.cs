@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using Kubetrace.Tests.EndToEnd.Harness;
+using OpenTelemetry.Exporter;
+
+namespace Kubetrace.Tests.EndToEnd;
+
+/// <summary>
+/// The collector config of the seed document, unchanged (so on the Collector's default ports), run with
+/// <c>kubetrace serve --config</c>: every span a real client sends is printed in detail.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SeedConfigTests
+{
+    // Exactly as written in the seed document: the deprecated `logging` exporter with its `logLevel` key.
+    private const string SeedYaml = """
+        receivers:
+          otlp:
+            protocols:
+              grpc:
+        exporters:
+          logging:
+            logLevel: debug
+        service:
+          pipelines:
+            traces:
+              receivers: [otlp]
+              exporters: [logging]
+        """;
+
+    private const int CollectorGrpcPort = 4317;
+    private const int CollectorMetricsPort = 8888;
+
+    [Fact]
+    public async Task The_seed_config_runs_unchanged_and_prints_every_span_a_dotnet_client_sent()
+    {
+        await WaitUntilFreeAsync(CollectorGrpcPort);
+        await WaitUntilFreeAsync(CollectorMetricsPort);
+        using var folder = new TempDirectory();
+        var config = folder.File("seed.yaml");
+        await File.WriteAllTextAsync(config, SeedYaml);
+        await using var server = await KubetraceProcess.StartAsync(config, [("127.0.0.1", CollectorGrpcPort)]);
+
+        var sent = DotnetSdkClient.SendNestedTrace(OtlpExportProtocol.Grpc, new Uri($"http://localhost:{CollectorGrpcPort}"));
+        var allPrinted = await server.WaitForStdoutAsync(
+            stdout => sent.Spans.All(s => stdout.Contains(s.Name, StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+        await server.StopCleanlyAsync();
+
+        Assert.True(allPrinted, $"not every span name reached stdout.\n{server.Describe()}");
+        var stdout = server.Stdout;
+        foreach (var span in sent.Spans)
+        {
+            Assert.Contains(span.Name, stdout);
+            Assert.Contains(OtlpValues.Hex(span.SpanId), stdout, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.Contains(OtlpValues.Hex(sent.Spans[0].TraceId), stdout, StringComparison.OrdinalIgnoreCase);
+        // "In detail": attributes with their values, of several types.
+        Assert.Contains("etcd.key", stdout);
+        Assert.Contains("/registry/pods/default/nginx-7f8d", stdout);
+        Assert.Contains("etcd.revision", stdout);
+        Assert.Contains("123456789012", stdout);
+        Assert.Contains("apiserver.cache.hit", stdout);
+        Assert.Contains("etcdserver: leader changed", stdout);
+        // `logging` is the Collector's deprecated name for `debug`: accepted, with a warning.
+        Assert.Contains("deprecated", server.Stdout + server.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The seed config cannot be given other ports. Another test or a developer's server may hold one for a while;
+    /// wait for it, then fail with a clear message rather than a confusing bind error.
+    /// </summary>
+    private static async Task WaitUntilFreeAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+            catch (SocketException e)
+            {
+                Assert.Fail($"port {port} is held by another process ({e.SocketErrorCode}); the seed config uses the Collector's default ports");
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using Kubetrace.Components;
+using Kubetrace.Config;
+using Kubetrace.Exporters.Debug;
+using Kubetrace.Exporters.File;
+using Kubetrace.Exporters.Helper;
+using Kubetrace.Exporters.Otlp;
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Tests.Exporters;
+
+/// <summary>Exporter sections of real Collector-format files bind to "the defaults plus these changes".</summary>
+public sealed class ExporterConfigTests
+{
+    private sealed class StubReceiverConfig;
+
+    private sealed class StubReceiverFactory() : ComponentFactory<StubReceiverConfig>("otlp", ComponentKind.Receiver), IReceiverFactory
+    {
+        public IReceiver Create(ComponentSettings settings, object config, ITraceConsumer next) => throw new NotSupportedException();
+    }
+
+    private static ConfigLoadResult Load(string exporters, string used)
+    {
+        var catalog = new ComponentCatalog(ComponentRegistry.Exporters.Cast<IComponentFactory>().Append(new StubReceiverFactory()));
+        var yaml = $"""
+            receivers:
+              otlp:
+            exporters:
+            {exporters}
+            service:
+              pipelines:
+                traces:
+                  receivers: [otlp]
+                  exporters: [{used}]
+            """;
+        return new ConfigLoader(catalog, _ => null).Load(yaml, "config.yaml");
+    }
+
+    private static T Exporter<T>(ConfigLoadResult result, string id)
+    {
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        ComponentId.TryParse(id, out var parsed, out _);
+        return (T)result.Config!.Exporters[parsed].Settings;
+    }
+
+    [Fact]
+    public void The_seed_logging_config_binds_logLevel_debug_to_detailed()
+    {
+        var result = Load("""
+              logging:
+                logLevel: debug
+            """, "logging");
+
+        var config = Exporter<LoggingExporterConfig>(result, "logging");
+
+        Assert.Equal(Verbosity.Detailed, config.ToDebugConfig().Verbosity);
+    }
+
+    [Fact]
+    public void Debug_takes_verbosity_and_sampling()
+    {
+        var result = Load("""
+              debug/verbose:
+                verbosity: detailed
+                sampling_initial: 5
+                sampling_thereafter: 200
+            """, "debug/verbose");
+
+        var config = Exporter<DebugExporterConfig>(result, "debug/verbose");
+
+        Assert.Equal((Verbosity.Detailed, 5, 200), (config.Verbosity, config.SamplingInitial, config.SamplingThereafter));
+    }
+
+    [Fact]
+    public void Otlp_binds_tls_headers_compression_queue_and_retry_over_the_defaults()
+    {
+        var result = Load("""
+              otlp/tempo:
+                endpoint: tempo.monitoring:4317
+                tls:
+                  insecure: true
+                headers:
+                  x-scope-orgid: cluster-a
+                compression: none
+                timeout: 10s
+                sending_queue:
+                  num_consumers: 4
+                  queue_size: 5000
+                  sizer: items
+                  blocking: true
+                retry_on_failure:
+                  initial_interval: 1s
+                  max_elapsed_time: 1m
+            """, "otlp/tempo");
+
+        var config = Exporter<OtlpGrpcExporterConfig>(result, "otlp/tempo");
+
+        Assert.Equal("http://tempo.monitoring:4317/", config.Address().ToString());
+        Assert.Equal("cluster-a", config.Headers["x-scope-orgid"]);
+        Assert.Equal(OtlpCompression.None, config.Compression);
+        Assert.Equal(TimeSpan.FromSeconds(10), config.Timeout);
+        Assert.Equal((true, 4, 5000, QueueSizer.Items, true), (config.SendingQueue.Enabled, config.SendingQueue.NumConsumers,
+            config.SendingQueue.QueueSize, config.SendingQueue.Sizer, config.SendingQueue.Blocking));
+        var defaults = new RetryConfig();
+        Assert.Equal(TimeSpan.FromSeconds(1), config.RetryOnFailure.InitialInterval);
+        Assert.Equal(TimeSpan.FromMinutes(1), config.RetryOnFailure.MaxElapsedTime);
+        Assert.Equal((defaults.Multiplier, defaults.RandomizationFactor, defaults.MaxInterval),
+            (config.RetryOnFailure.Multiplier, config.RetryOnFailure.RandomizationFactor, config.RetryOnFailure.MaxInterval));
+    }
+
+    [Fact]
+    public void Otlphttp_and_file_bind_their_own_keys()
+    {
+        var result = Load("""
+              otlphttp:
+                traces_endpoint: https://backend.example/otlp/v1/traces
+                encoding: json
+              file:
+                path: /var/lib/kubetrace/traces.jsonl
+                format: proto
+                flush_interval: 200ms
+                rotation:
+                  max_megabytes: 10
+                  max_backups: 3
+                  localtime: true
+            """, "otlphttp, file");
+
+        var http = Exporter<OtlpHttpExporterConfig>(result, "otlphttp");
+        var file = Exporter<FileExporterConfig>(result, "file");
+
+        Assert.Equal("https://backend.example/otlp/v1/traces", http.TracesUrl().ToString());
+        Assert.Equal(OtlpHttpEncoding.Json, http.Encoding);
+        Assert.Equal(OtlpCompression.Gzip, http.Compression);
+        Assert.Equal(FileFormat.Proto, file.Format);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), file.FlushInterval);
+        Assert.Equal((10, 3, 0, true), (file.Rotation!.MaxMegabytes, file.Rotation.MaxBackups, file.Rotation.MaxDays, file.Rotation.Localtime));
+    }
+
+    [Theory]
+    [InlineData("  otlp:\n    endpoint: ''\n", "otlp", "exporters::otlp::endpoint: is required (host:port)")]
+    [InlineData("  file:\n    format: json\n", "file", "exporters::file::path: is required")]
+    [InlineData("  otlp:\n    endpoint: a:1\n    sending_queue:\n      queue_size: 0\n", "otlp",
+        "exporters::otlp::sending_queue::queue_size: must be at least 1")]
+    [InlineData("  logging:\n    loglevel: verbose\n", "logging",
+        "exporters::logging::loglevel: unknown level \"verbose\": use one of debug, info, warn, error")]
+    public void Broken_exporter_configs_are_reported_with_the_key_path(string exporters, string used, string expected)
+    {
+        var result = Load(exporters, used);
+
+        var error = Assert.Single(result.Errors);
+        Assert.EndsWith(expected, error.ToString());
+    }
+}

@@ -1,0 +1,56 @@
+using Kubetrace.Pipeline;
+
+namespace Kubetrace.Tests.Processors;
+
+/// <summary>
+/// The next stage of a processor under test: records what reaches it, and can be told to hold every call
+/// (a slow exporter) or to fail (a dead one).
+/// </summary>
+internal sealed class RecordingConsumer : ITraceConsumer
+{
+    private readonly List<TraceBatch> _received = [];
+    private readonly SemaphoreSlim _arrivals = new(0);
+    private TaskCompletionSource _gate = CompletedGate();
+
+    public Exception? FailWith { get; set; }
+
+    public IReadOnlyList<TraceBatch> Received
+    {
+        get { lock (_received) return _received.ToList(); }
+    }
+
+    public IReadOnlyList<int> SpanCounts => Received.Select(b => b.SpanCount).ToList();
+
+    /// <summary>From now on every call waits until <see cref="Release"/>.</summary>
+    public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate.TrySetResult();
+
+    public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
+    {
+        var failure = FailWith; // read before signalling, so that a test may change it once a batch arrived
+        lock (_received) _received.Add(batch);
+        _arrivals.Release();
+        await _gate.Task.WaitAsync(cancellationToken);
+        if (failure is not null) throw failure;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> batches have arrived in total (since creation).</summary>
+    public async Task WaitForBatchesAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            lock (_received)
+                if (_received.Count >= count) return;
+            await _arrivals.WaitAsync(timeout.Token);
+        }
+    }
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
+}
