@@ -72,10 +72,11 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         var watch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
-            await foreach (var batch in input.ReadAllAsync())
+            await foreach (var (batch, buffer) in input.ReadAllAsync())
             {
                 await store.AppendAsync(batch, CancellationToken.None);
                 Interlocked.Add(ref appended, batch.SpanCount);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer); // the store keeps no reference after the append
             }
         })).ToArray();
         await Task.WhenAll(workers);
