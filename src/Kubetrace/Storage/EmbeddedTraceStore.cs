@@ -42,7 +42,7 @@ public sealed class EmbeddedTraceStore : ITraceStore
 
         var blocks = _blocks.OpenAll();
         var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
-        var head = new HeadBlock(coveredThrough + 1);
+        var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options));
         var replayed = 0L;
         _wal.Replay(coveredThrough, (_, frame) =>
         {

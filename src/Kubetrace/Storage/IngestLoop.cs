@@ -165,10 +165,12 @@ internal sealed class IngestLoop : IAsyncDisposable
     {
         var frozen = Head;
         frozen.LastSegment = _wal.CurrentSequence;
-        var next = new HeadBlock(_wal.StartNewSegment());
+        var next = new HeadBlock(_wal.StartNewSegment(), HeadCapacity(_options));
         Head = next;
         _onCut(frozen, next);
     }
+
+    public static int HeadCapacity(StoreOptions options) => options.HeadCapacity > 0 ? options.HeadCapacity + 1024 : 4096;
 
     /// <summary>Stops accepting, commits what is queued, and waits for the loop to end.</summary>
     public async ValueTask DisposeAsync()

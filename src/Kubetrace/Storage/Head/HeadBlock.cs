@@ -11,15 +11,22 @@ internal sealed class HeadBlock
 {
     private readonly Dictionary<UInt128, int> _traceOrdinals = new();
     private readonly Lock _traceGate = new();
-    private readonly GrowList<int> _traceFirstRow = new(1024);
-    private readonly GrowList<int> _traceLastRow = new(1024);
-    private readonly GrowList<int> _nextRowInTrace = new(4096);
-    private readonly GrowList<int> _traceOfRow = new(4096);
-    private readonly GrowList<ulong> _traceStart = new(1024);
+    private readonly GrowList<int> _traceFirstRow;
+    private readonly GrowList<int> _traceLastRow;
+    private readonly GrowList<int> _nextRowInTrace;
+    private readonly GrowList<int> _traceOfRow;
+    private readonly GrowList<ulong> _traceStart;
 
-    public HeadBlock(long firstSegment)
+    /// <param name="capacity">Rows to allocate up front: a head sized for its cut threshold never copies its
+    /// columns (each doubling of a large column is a large-object-heap allocation, and those drive gen2 GCs).</param>
+    public HeadBlock(long firstSegment, int capacity = 4096)
     {
-        Table = new SpanTable(new Dictionaries(), 4096);
+        Table = new SpanTable(new Dictionaries(), capacity);
+        _nextRowInTrace = new(capacity);
+        _traceOfRow = new(capacity);
+        _traceFirstRow = new(capacity / 4);
+        _traceLastRow = new(capacity / 4);
+        _traceStart = new(capacity / 4);
         FirstSegment = firstSegment;
         LastSegment = firstSegment;
         CreatedAt = DateTime.UtcNow;
