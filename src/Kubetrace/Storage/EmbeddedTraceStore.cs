@@ -48,10 +48,10 @@ public sealed class EmbeddedTraceStore : ITraceStore
         {
             try
             {
-                head.Append(ExportTraceServiceRequest.Parser.ParseFrom(frame.Span));
+                head.Append(frame.Span);
                 replayed++;
             }
-            catch (Google.Protobuf.InvalidProtocolBufferException e)
+            catch (Exception e) when (e is InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
             {
                 _logger.LogWarning(e, "skipping an undecodable WAL record");
             }

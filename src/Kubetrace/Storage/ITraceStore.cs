@@ -18,7 +18,7 @@ public interface ITraceStore : IAsyncDisposable
     /// <summary>
     /// Appends a batch and completes once it is durable (survives a crash of the process or the machine).
     /// Throws <see cref="ConsumerException"/>: Unavailable when the disk is full or failing (retryable),
-    /// Permanent when the batch cannot be decoded.
+    /// (Batches arrive validated by the receiver's wire scan; a batch the head cannot read is kept in the WAL and logged.)
     /// </summary>
     ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken);
 

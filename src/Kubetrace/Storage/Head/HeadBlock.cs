@@ -1,4 +1,3 @@
-using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Head;
@@ -16,6 +15,7 @@ internal sealed class HeadBlock
     private readonly GrowList<int> _nextRowInTrace;
     private readonly GrowList<int> _traceOfRow;
     private readonly GrowList<ulong> _traceStart;
+    private WireSpanAppender? _appender;
 
     /// <param name="capacity">Rows to allocate up front: a head sized for its cut threshold never copies its
     /// columns (each doubling of a large column is a large-object-heap allocation, and those drive gen2 GCs).</param>
@@ -44,29 +44,23 @@ internal sealed class HeadBlock
     public ulong MinStart { get; private set; } = ulong.MaxValue;
     public ulong MaxEnd { get; private set; }
 
-    /// <summary>Appends every span of a request (writer only).</summary>
-    public void Append(ExportTraceServiceRequest request)
+    /// <summary>Appends every span of an OTLP ExportTraceServiceRequest given as protobuf bytes (writer only).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid request; spans before the damage stay.</exception>
+    public void Append(ReadOnlySpan<byte> request)
     {
-        foreach (var resourceSpans in request.ResourceSpans)
-        {
-            var resourceId = SpanAppender.InternResource(Table, resourceSpans.Resource, resourceSpans.SchemaUrl);
-            foreach (var scopeSpans in resourceSpans.ScopeSpans)
-            {
-                var scopeId = SpanAppender.InternScope(Table, scopeSpans.Scope, scopeSpans.SchemaUrl);
-                foreach (var span in scopeSpans.Spans)
-                {
-                    // Link the row into its trace before publishing it (Append publishes by bumping Count).
-                    var row = Table.Count;
-                    _nextRowInTrace.Add(-1);
-                    var ordinal = LinkIntoTrace(TraceId.FromByteString(span.TraceId).Value, row);
-                    _traceOfRow.Add(ordinal);
-                    _traceStart[ordinal] = Math.Min(_traceStart[ordinal], span.StartTimeUnixNano);
-                    SpanAppender.Append(Table, resourceId, scopeId, span);
-                    MinStart = Math.Min(MinStart, span.StartTimeUnixNano);
-                    MaxEnd = Math.Max(MaxEnd, span.EndTimeUnixNano);
-                }
-            }
-        }
+        _appender ??= new WireSpanAppender(Table, BeforePublish);
+        _appender.AppendRequest(request);
+    }
+
+    /// <summary>Links a row into its trace before the row is published (readers stop at published rows).</summary>
+    private void BeforePublish(UInt128 traceId, int row, ulong start, ulong end)
+    {
+        _nextRowInTrace.Add(-1);
+        var ordinal = LinkIntoTrace(traceId, row);
+        _traceOfRow.Add(ordinal);
+        _traceStart[ordinal] = Math.Min(_traceStart[ordinal], start);
+        MinStart = Math.Min(MinStart, start);
+        MaxEnd = Math.Max(MaxEnd, end);
     }
 
     /// <summary>Rows of a trace, in arrival order; empty when the head does not have it.</summary>
