@@ -27,6 +27,7 @@ public static class ComponentRegistry
         new Exporters.File.FileExporterFactory(),
         new Exporters.Otlp.OtlpGrpcExporterFactory(),
         new Exporters.Otlp.OtlpHttpExporterFactory(),
+        new Exporters.Kubetrace.KubetraceExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
