@@ -15,12 +15,14 @@ public static class BenchStoreCommand
         var queries = new Option<int>("--queries") { Description = "Trace-by-ID lookups to time", DefaultValueFactory = _ => 1000 };
         var profile = new Option<bool>("--profile") { Description = "Also measure the CPU cost of each ingest step (parse, head append, checksum, codecs)" };
         var walCompression = new Option<bool>("--wal-compression") { Description = "Compress WAL records", DefaultValueFactory = _ => true };
+        var rowGroup = new Option<int>("--row-group-spans") { Description = "Spans per block row group", DefaultValueFactory = _ => 1024 };
+        var skipScan = new Option<bool>("--skip-scan") { Description = "Skip the unindexed-attribute scan query" };
         var command = new Command("bench-store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
         {
-            spans, dir, clients, batch, queries, profile, walCompression,
+            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan,
         };
         command.SetAction(result => new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
-            result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), Console.Out).RunAsync());
+            result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup), result.GetValue(skipScan), Console.Out).RunAsync());
         return command;
     }
 }

@@ -31,7 +31,7 @@ public static class ServeCommand
             return ExitCodes.Failure;
         }
 
-        using var loggerFactory = ServiceLogging.Create(result.Config!.Telemetry.Logs.Level);
+        using var loggerFactory = ServiceLogging.Create(result.Config!.Telemetry.Logs);
         var logger = loggerFactory.CreateLogger("Kubetrace");
         logger.LogInformation("Starting kubetrace {Version} with {Config}", VersionCommand.Version,
             paths.Length == 0 ? DefaultConfig.SourceName : string.Join(" + ", paths));

@@ -67,7 +67,6 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
             .ThenBy(d => d.Column)
             .ToList();
 
-
     private ServiceConfig Read(YamlMappingNode root, ConfigDiagnostics diagnostics)
     {
         new EnvironmentExpander(diagnostics, environment ?? Environment.GetEnvironmentVariable).ExpandAll(root, "");

@@ -73,7 +73,7 @@ public sealed class PipelineReader(ConfigDiagnostics diagnostics, IReadOnlyDicti
         var section = kindName + "s";
         var listPath = KeyPath.Join(path, section);
         var result = new List<ComponentId>();
-        if (!YamlNodes.TryGetChild(pipeline, section, out var listKey, out var list) || YamlNodes.IsNull(list)
+        if (!YamlNodes.TryGetChild(pipeline, section, out _, out var list) || YamlNodes.IsNull(list)
             || list is YamlSequenceNode { Children.Count: 0 })
         {
             if (required) diagnostics.Error(list ?? pipelineKey, listPath, $"a pipeline needs at least one {kindName}");
@@ -84,7 +84,6 @@ public sealed class PipelineReader(ConfigDiagnostics diagnostics, IReadOnlyDicti
             diagnostics.Error(list, listPath, $"expected a list of {kindName} IDs such as [{(kind == ComponentKind.Receiver ? "otlp" : "debug")}], got {YamlNodes.Describe(list)}");
             return result;
         }
-        _ = listKey;
         foreach (var item in sequence.Children)
         {
             var text = (item as YamlScalarNode)?.Value ?? "";

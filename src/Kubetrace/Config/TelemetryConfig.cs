@@ -16,6 +16,15 @@ public sealed class TelemetryConfig : IValidatableConfig
 public sealed class TelemetryLogsConfig
 {
     public TelemetryLogLevel Level { get; set; } = TelemetryLogLevel.Info;
+
+    /// <summary><c>console</c> (one readable line per message) or <c>json</c> (one JSON object per line, for log pipelines).</summary>
+    public TelemetryLogEncoding Encoding { get; set; } = TelemetryLogEncoding.Console;
+}
+
+public enum TelemetryLogEncoding
+{
+    Console,
+    Json,
 }
 
 /// <summary>The Collector's (zap) level names.</summary>

@@ -4,21 +4,33 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Kubetrace.Service;
 
-/// <summary>The service's logger: one line per message on stderr (as the Collector logs), at <c>service.telemetry.logs.level</c>.</summary>
+/// <summary>The service's logger: one line per message on stderr (as the Collector logs), per <c>service.telemetry.logs</c>.</summary>
 public static class ServiceLogging
 {
-    public static ILoggerFactory Create(TelemetryLogLevel level) =>
-        LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(ToLogLevel(level))
-            .AddSimpleConsole(options =>
+    public static ILoggerFactory Create(TelemetryLogsConfig config) =>
+        LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(ToLogLevel(config.Level)).AddFilter("Microsoft", LogLevel.Warning);
+            if (config.Encoding == TelemetryLogEncoding.Json)
             {
-                options.SingleLine = true;
-                options.UseUtcTimestamp = true;
-                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                options.ColorBehavior = LoggerColorBehavior.Disabled;
-            })
-            .AddFilter("Microsoft", LogLevel.Warning)
-            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+                builder.AddJsonConsole(options =>
+                {
+                    options.UseUtcTimestamp = true;
+                    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                });
+            }
+            else
+            {
+                builder.AddSimpleConsole(options =>
+                {
+                    options.SingleLine = true;
+                    options.UseUtcTimestamp = true;
+                    options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                    options.ColorBehavior = LoggerColorBehavior.Disabled;
+                });
+            }
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
 
     public static LogLevel ToLogLevel(TelemetryLogLevel level) => level switch
     {

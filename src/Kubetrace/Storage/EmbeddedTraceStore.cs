@@ -178,11 +178,12 @@ public sealed class EmbeddedTraceStore : ITraceStore
                 try
                 {
                     var block = _blocks.Write(frozen, _options);
+                    // The block is durable: its WAL segments can go (the frozen head still answers until the swap).
+                    _wal.Delete(frozen.FirstSegment, frozen.LastSegment);
                     lock (_viewGate)
                     {
                         _view = _view with { Flushing = _view.Flushing.Remove(frozen), Blocks = _view.Blocks.Add(block) };
                     }
-                    _wal.Delete(frozen.FirstSegment, frozen.LastSegment);
                     break;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)

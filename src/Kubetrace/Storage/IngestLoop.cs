@@ -14,7 +14,7 @@ namespace Kubetrace.Storage;
 /// </summary>
 internal sealed class IngestLoop : IAsyncDisposable
 {
-    private sealed record Pending(byte Codec, ReadOnlyMemory<byte> Bytes, ExportTraceServiceRequest Request, int Spans,
+    private sealed record Pending(byte Codec, ReadOnlyMemory<byte> Bytes, byte[]? Rented, ExportTraceServiceRequest Request, int Spans,
         TaskCompletionSource Done);
 
     /// <summary>Upper bound of one group's bytes, so one fsync does not wait behind an unbounded write.</summary>
@@ -60,8 +60,8 @@ internal sealed class IngestLoop : IAsyncDisposable
             throw ConsumerException.Permanent($"cannot decode the trace batch: {e.Message}", e);
         }
         // Compressed here, on the caller's thread, so that callers compress in parallel and the writer only copies.
-        var (codec, payload) = WalCodec.Encode(batch.Encoded, _options.WalCompression);
-        var pending = new Pending(codec, payload, request, batch.SpanCount,
+        var (codec, payload, rented) = WalCodec.Encode(batch.Encoded, _options.WalCompression);
+        var pending = new Pending(codec, payload, rented, request, batch.SpanCount,
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
@@ -77,7 +77,7 @@ internal sealed class IngestLoop : IAsyncDisposable
     /// <summary>Cuts the head now, after the appends queued before this call.</summary>
     public async Task CutNowAsync()
     {
-        var marker = new Pending(WalCodec.Raw, ReadOnlyMemory<byte>.Empty, new ExportTraceServiceRequest(), -1,
+        var marker = new Pending(WalCodec.Raw, ReadOnlyMemory<byte>.Empty, null, new ExportTraceServiceRequest(), -1,
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await _pending.Writer.WriteAsync(marker).ConfigureAwait(false);
         await marker.Done.Task.ConfigureAwait(false);
@@ -112,6 +112,8 @@ internal sealed class IngestLoop : IAsyncDisposable
                 _batch.Add(pending);
             }
             if (_batch.Count > 0) CommitGroup();
+            foreach (var written in _batch)
+                if (written.Rented is { } buffer) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             if (cutRequest is not null)
             {
                 if (Head.SpanCount > 0) ForceCut();

@@ -19,7 +19,7 @@ public sealed class StoreOptions
     public TimeSpan MaxHeadAge { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Appends waiting for the WAL writer; more wait (bounded, back-pressure) for room.</summary>
-    public int MaxPendingAppends { get; init; } = 1024;
+    public int MaxPendingAppends { get; init; } = 64;
 
     /// <summary>How often retention runs in the background.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);
@@ -31,5 +31,5 @@ public sealed class StoreOptions
     public bool WalCompression { get; init; } = true;
 
     /// <summary>Spans per row group in a block: the unit read and decompressed for a trace.</summary>
-    public int RowGroupSpans { get; init; } = 4096;
+    public int RowGroupSpans { get; init; } = 1024;
 }

@@ -35,7 +35,7 @@ public sealed class KubetraceExporterTests
     {
         if (Environment.GetEnvironmentVariable(KubetraceExporterConfig.DataEnvironmentVariable) is { Length: > 0 }) return;
         Assert.Equal(Path.GetFullPath("data"), new KubetraceExporterConfig().ResolvedPath());
-        Assert.Equal(Path.GetFullPath("/tmp/x"), new KubetraceExporterConfig { Path = "/tmp/x" }.ResolvedPath());
+        Assert.Equal(Path.GetFullPath("/tmp/x"), new KubetraceExporterConfig { Directory = "/tmp/x" }.ResolvedPath());
     }
 
     [Fact]

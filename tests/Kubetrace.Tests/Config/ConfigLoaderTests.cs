@@ -44,6 +44,7 @@ public class ConfigLoaderTests
 
         Assert.Equal([Id("health_check")], config.ServiceExtensions);
         Assert.Equal(TelemetryLogLevel.Debug, config.Telemetry.Logs.Level);
+        Assert.Equal(TelemetryLogEncoding.Json, config.Telemetry.Logs.Encoding);
         Assert.Equal("127.0.0.1:9999", config.Telemetry.Metrics.EffectiveAddress);
 
         Assert.Collection(config.Pipelines,

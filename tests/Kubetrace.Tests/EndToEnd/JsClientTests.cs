@@ -5,20 +5,25 @@ namespace Kubetrace.Tests.EndToEnd;
 
 /// <summary>
 /// The OpenTelemetry JS exporters (npm packages pinned in tests/clients/js/package-lock.json), unmodified, against a
-/// real kubetrace process: gRPC, HTTP/protobuf and HTTP/JSON.
+/// real kubetrace process: gRPC, HTTP/protobuf and HTTP/JSON, each plain and gzip-compressed.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class JsClientTests
 {
     [RequiresNodeClientsTheory]
-    [InlineData("grpc")]
-    [InlineData("proto")]
-    [InlineData("http")]
-    public async Task Nested_spans_from_the_js_exporters_come_out_of_the_file_exporter_exactly_as_sent(string protocol)
+    [InlineData("grpc", "none")]
+    [InlineData("grpc", "gzip")]
+    [InlineData("proto", "none")]
+    [InlineData("proto", "gzip")]
+    [InlineData("http", "none")]
+    [InlineData("http", "gzip")]
+    public async Task Nested_spans_from_the_js_exporters_come_out_of_the_file_exporter_exactly_as_sent(
+        string protocol, string compression)
     {
         await using var server = await OtlpToFileServer.StartAsync();
 
-        var sent = await NodeClient.SendNestedTraceAsync(protocol, protocol == "grpc" ? server.GrpcEndpoint : server.HttpEndpoint);
+        var sent = await NodeClient.SendNestedTraceAsync(protocol, compression,
+            protocol == "grpc" ? server.GrpcEndpoint : server.HttpEndpoint);
         var output = await server.StopAndReadOutputAsync();
 
         // The script's trace: a server span continuing a remote trace, with client (error + events), internal (link)

@@ -208,13 +208,16 @@ public sealed class DebugExporterTests
         var output = new StringWriter();
         var test = new TestSettings("debug");
         var config = new DebugExporterConfig { SamplingInitial = 2, SamplingThereafter = 3 };
-        var exporter = new DebugExporterFactory(output).Create(test.Settings, config);
+        var clock = new ManualClock();
+        var exporter = new DebugExporterFactory(output, clock).Create(test.Settings, config);
 
         for (var i = 0; i < 8; i++) await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 2; i++) await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
 
-        // Batches 1, 2 (initial), then 5 and 8 (every third), assuming the loop runs within one second.
-        Assert.Equal(4, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(8, test.Counter("otelcol_exporter_sent_spans"));
+        // First second: batches 1, 2 (initial), then 5 and 8 (every third); the next second starts afresh.
+        Assert.Equal(6, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(10, test.Counter("otelcol_exporter_sent_spans"));
     }
 
     [Theory]
@@ -250,5 +253,17 @@ public sealed class DebugExporterTests
         var problem = Assert.Single(new LoggingExporterConfig { LogLevel = "verbose" }.Validate());
 
         Assert.Equal(new ConfigProblem("loglevel", "unknown level \"verbose\": use one of debug, info, warn, error"), problem);
+    }
+
+    /// <summary>A clock that moves only when told, for the per-second sampling window.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

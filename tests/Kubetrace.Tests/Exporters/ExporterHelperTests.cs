@@ -241,6 +241,30 @@ public sealed class ExporterHelperTests
     }
 
     [Fact]
+    public async Task An_unexpected_exception_from_a_sink_becomes_a_counted_permanent_error()
+    {
+        var test = new TestSettings("debug");
+        var exporter = ExporterBuilder.Build(test.Settings, new ThrowingSink(), helper: null);
+
+        var error = await Assert.ThrowsAsync<ConsumerException>(
+            () => exporter.ConsumeAsync(TestBatches.WithSpans(3), default).AsTask());
+
+        Assert.Equal(ConsumerErrorKind.Permanent, error.Kind);
+        Assert.Equal("unexpected IOException: broken pipe", error.Message);
+        Assert.Equal(3, test.Counter("otelcol_exporter_send_failed_spans"));
+    }
+
+    private sealed class ThrowingSink : IExportSink
+    {
+        public ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken) =>
+            throw new IOException("broken pipe");
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task ShutdownAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
     public void Invalid_queue_and_retry_settings_are_reported_with_their_key_paths()
     {
         var config = new HelperConfig

@@ -36,14 +36,13 @@ public sealed class FileExporterTests : IDisposable
     }
 
     [Fact]
-    public async Task Proto_records_read_back_equal_to_what_was_exported()
+    public async Task Proto_records_read_back_equal_and_in_order_to_what_was_exported()
     {
         var path = Path.Combine(_directory, "traces.pb");
         var batches = Enumerable.Range(1, 20).Select(i => TestBatches.WithSpans(i, $"batch{i}")).ToList();
         var config = new FileExporterConfig
         {
             Path = path, Format = FileFormat.Proto,
-            SendingQueue = new Kubetrace.Exporters.Helper.QueueConfig { NumConsumers = 1 },
         };
 
         await Export(config, batches);
@@ -61,7 +60,6 @@ public sealed class FileExporterTests : IDisposable
         {
             Path = path, Format = FileFormat.Proto,
             Rotation = new RotationConfig { MaxMegabytes = 1, MaxBackups = 2 },
-            SendingQueue = new Kubetrace.Exporters.Helper.QueueConfig { NumConsumers = 1 },
         };
 
         await Export(config, batches);
@@ -93,10 +91,7 @@ public sealed class FileExporterTests : IDisposable
     {
         var path = Path.Combine(_directory, "traces.jsonl");
         var batches = Enumerable.Range(1, 12).Select(i => TestBatches.WithSpans(i, $"line{i}")).ToList();
-        var config = new FileExporterConfig
-        {
-            Path = path, SendingQueue = new Kubetrace.Exporters.Helper.QueueConfig { NumConsumers = 1 },
-        };
+        var config = new FileExporterConfig { Path = path };
 
         await Export(config, batches);
 

@@ -21,7 +21,7 @@ public class BadInputTests
 
     private static readonly HttpClient Http = new();
 
-    private static readonly Lazy<byte[]> GzipBomb = new(() =>
+    internal static readonly Lazy<byte[]> GzipBomb = new(() =>
     {
         // 1 GiB of zeros compresses to about 1 MiB.
         using var output = new MemoryStream();

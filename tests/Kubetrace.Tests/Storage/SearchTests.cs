@@ -57,6 +57,22 @@ public class SearchTests
     }
 
     [Theory, MemberData(nameof(Places))]
+    public async Task By_an_attribute_too_unique_to_index_by_scanning_rows(bool inBlock)
+    {
+        await using var temp = new TempStore();
+        for (var t = 1; t <= 300; t++)
+            await temp.AppendAsync(Request(Resource("apiserver", Span(t, 1, 0, "GET", t, 1, ("k8s.audit.id", $"00000000-0000-4000-8000-{t:D12}"), ("request.id", $"req-{t}")))));
+        if (inBlock) await temp.Store.FlushHeadAsync();
+
+        foreach (var key in new[] { "k8s.audit.id", "request.id" })
+        {
+            var value = key == "request.id" ? "req-42" : "00000000-0000-4000-8000-000000000042";
+            var matches = await temp.Store.FetchAsync(new FetchRequest(Everything, [Condition.Attribute(key, value, AttributeScope.Span)]), CancellationToken.None);
+            Assert.Equal(42, (int)Assert.Single(matches).Summary.TraceId.Value);
+        }
+    }
+
+    [Theory, MemberData(nameof(Places))]
     public async Task By_resource_attribute(bool inBlock)
     {
         Assert.Equal(new[] { 2 }, await Find(inBlock, new Condition(AttributeScope.Resource, "service.name", ConditionOp.Equal, "kubelet")));

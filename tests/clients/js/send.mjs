@@ -1,7 +1,7 @@
 // Sends one fixed nested trace to an OTLP endpoint with the real OpenTelemetry JS exporters, then prints what
 // was sent as JSON on stdout, so the Kubetrace end-to-end tests can compare it with what the server wrote.
 //
-//   node send.mjs --protocol grpc|proto|http --endpoint http://127.0.0.1:4317
+//   node send.mjs --protocol grpc|proto|http --endpoint http://127.0.0.1:4317 [--compression gzip|none]
 //
 // grpc = @opentelemetry/exporter-trace-otlp-grpc, proto = -proto (HTTP/protobuf), http = -http (HTTP/JSON).
 // For proto and http the endpoint is the receiver's base URL; /v1/traces is appended.
@@ -18,16 +18,18 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 const EXPORT_SUCCESS = 0; // ExportResultCode.SUCCESS in @opentelemetry/core
 
 function usage(message) {
-  process.stderr.write(`${message}\nusage: node send.mjs --protocol grpc|proto|http --endpoint URL\n`);
+  process.stderr.write(`${message}\nusage: node send.mjs --protocol grpc|proto|http --endpoint URL [--compression gzip|none]\n`);
   process.exit(2);
 }
 
-function createExporter(protocol, endpoint) {
+function createExporter(protocol, endpoint, compression) {
   const base = endpoint.replace(/\/+$/, '');
+  // The exporters take the CompressionAlgorithm enum, whose values are these strings.
+  if (compression !== 'gzip' && compression !== 'none') return usage(`unknown compression: ${compression}`);
   switch (protocol) {
-    case 'grpc': return new GrpcExporter({ url: base });
-    case 'proto': return new ProtoExporter({ url: `${base}/v1/traces` });
-    case 'http': return new JsonExporter({ url: `${base}/v1/traces` });
+    case 'grpc': return new GrpcExporter({ url: base, compression });
+    case 'proto': return new ProtoExporter({ url: `${base}/v1/traces`, compression });
+    case 'http': return new JsonExporter({ url: `${base}/v1/traces`, compression });
     default: return usage(`unknown protocol: ${protocol}`);
   }
 }
@@ -52,7 +54,7 @@ const nanos = ([seconds, ns]) => (BigInt(seconds) * 1_000_000_000n + BigInt(ns))
 const at = (offsetNanos) => [1795600800, 123456789 + offsetNanos];
 const ms = 1_000_000;
 
-function sendTrace(tracer, protocol) {
+function sendTrace(tracer, protocol, compression) {
   // The server span continues a trace propagated from a remote caller (as kube-apiserver does from kubectl).
   const remoteParent = trace.setSpanContext(ROOT_CONTEXT, {
     traceId: hex(16), spanId: hex(8), traceFlags: TraceFlags.SAMPLED, isRemote: true,
@@ -63,6 +65,7 @@ function sendTrace(tracer, protocol) {
     startTime: at(0),
     attributes: {
       'client.protocol': protocol,
+      'client.compression': compression,
       'http.request.method': 'GET',
       'http.response.status_code': 200,
       'apiserver.cache.hit': true,
@@ -128,10 +131,12 @@ function describe(span) {
   };
 }
 
-const { values } = parseArgs({ options: { protocol: { type: 'string' }, endpoint: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { protocol: { type: 'string' }, endpoint: { type: 'string' }, compression: { type: 'string', default: 'none' } },
+});
 if (!values.protocol || !values.endpoint) usage('--protocol and --endpoint are required');
 
-const exporter = new RecordingExporter(createExporter(values.protocol, values.endpoint));
+const exporter = new RecordingExporter(createExporter(values.protocol, values.endpoint, values.compression));
 const resource = resourceFromAttributes({
   'service.name': 'e2e-js-client',
   'service.version': '7.8.9',
@@ -143,7 +148,7 @@ const resource = resourceFromAttributes({
 const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
 const tracer = provider.getTracer('kubetrace.e2e.js', '4.5.6');
 
-sendTrace(tracer, values.protocol);
+sendTrace(tracer, values.protocol, values.compression);
 try {
   await provider.forceFlush();
   await provider.shutdown();

@@ -7,16 +7,18 @@ namespace Kubetrace.Exporters.Debug;
 internal sealed class OutputSampler(int initial, int thereafter, TimeProvider time)
 {
     private readonly object _gate = new();
-    private long _windowStart = long.MinValue;
+    private long _windowStart;
     private long _count;
+    private bool _started;
 
     public bool ShouldPrint()
     {
         var now = time.GetTimestamp();
         lock (_gate)
         {
-            if (now - _windowStart >= time.TimestampFrequency)
+            if (!_started || now - _windowStart >= time.TimestampFrequency)
             {
+                _started = true;
                 _windowStart = now;
                 _count = 0;
             }

@@ -41,7 +41,9 @@ public sealed class FileExporterConfig : IValidatableConfig, IExporterHelperConf
     /// <summary>Buffered appends reach the file at least this often; zero writes through on every batch.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public QueueConfig SendingQueue { get; set; } = new();
+    /// <summary>One consumer by default: appends are serialized by the file anyway, and a single consumer keeps
+    /// the records in the order the batches arrived in, as the Collector's file exporter does.</summary>
+    public QueueConfig SendingQueue { get; set; } = new() { NumConsumers = 1 };
 
     public RetryConfig RetryOnFailure { get; set; } = new();
 

@@ -10,20 +10,16 @@ namespace Kubetrace.Exporters.Helper;
 public static class ExporterBuilder
 {
     /// <param name="helper">The exporter's queue/retry/timeout settings; null for sinks that cannot fail
-    /// transiently (nop, debug), which get only the metrics.</param>
+    /// transiently (nop, debug), which get only the metrics and the error classification.</param>
     public static IExporter Build(ComponentSettings settings, IExportSink sink, IExporterHelperConfig? helper,
         TimeProvider? time = null)
     {
         var logger = settings.CreateLogger();
         var metrics = new ExporterMetrics(settings.Metrics, settings.Id);
-        ITraceConsumer chain = sink;
         QueueStage? queue = null;
-        if (helper is not null)
-        {
-            chain = new TimeoutStage(chain, helper.Timeout);
-            if (helper.RetryOnFailure.Enabled)
-                chain = new RetryStage(chain, helper.RetryOnFailure, time ?? TimeProvider.System);
-        }
+        ITraceConsumer chain = new TimeoutStage(sink, helper?.Timeout ?? TimeSpan.Zero);
+        if (helper is { RetryOnFailure.Enabled: true })
+            chain = new RetryStage(chain, helper.RetryOnFailure, time ?? TimeProvider.System);
         var queued = helper is { SendingQueue.Enabled: true };
         chain = new ObservingStage(chain, metrics, logger, queued);
         if (queued)

@@ -9,9 +9,6 @@ internal sealed class HelpedExporter(ITraceConsumer chain, QueueStage? queue, IE
 {
     private int _shutdown;
 
-    /// <summary>The sink, for tests and for components that need to inspect it.</summary>
-    public IExportSink Sink => sink;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await sink.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -20,8 +17,9 @@ internal sealed class HelpedExporter(ITraceConsumer chain, QueueStage? queue, IE
 
     public ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
+        // Refusals travel in the returned task, never as a synchronous throw (the pipeline's convention).
         if (Volatile.Read(ref _shutdown) != 0)
-            throw ConsumerException.Unavailable("exporter is shut down");
+            return ValueTask.FromException(ConsumerException.Unavailable("exporter is shut down"));
         return chain.ConsumeAsync(batch, cancellationToken);
     }
 

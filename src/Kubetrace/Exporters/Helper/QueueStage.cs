@@ -67,7 +67,7 @@ internal sealed class QueueStage : ITraceConsumer
                 throw Refuse(batch, "sending queue is full and the caller gave up waiting");
             }
         }
-        _fullReported = false;
+        if (_fullReported) _fullReported = false; // read first: no shared write per batch in the common case
         if (!_channel.Writer.TryWrite(batch))
         {
             _capacity.Release(weight);

@@ -5,17 +5,18 @@ namespace Kubetrace.Exporters.Helper;
 /// <summary>
 /// Bounds one send attempt by <c>timeout</c> and is the single place where whatever a sink throws becomes a
 /// <see cref="ConsumerException"/>: a timed-out attempt is retryable (gRPC DEADLINE_EXCEEDED), an unexpected
-/// exception is a bug in the sink or in the data and is not retried.
+/// exception is a bug in the sink or in the data and is not retried. With a zero timeout (nop, debug) it only
+/// classifies, and costs no timer.
 /// </summary>
 internal sealed class TimeoutStage(ITraceConsumer next, TimeSpan timeout) : ITraceConsumer
 {
     public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout > TimeSpan.Zero) attempt.CancelAfter(timeout);
+        using var attempt = timeout > TimeSpan.Zero ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        attempt?.CancelAfter(timeout);
         try
         {
-            await next.ConsumeAsync(batch, attempt.Token).ConfigureAwait(false);
+            await next.ConsumeAsync(batch, attempt?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (ConsumerException)
         {

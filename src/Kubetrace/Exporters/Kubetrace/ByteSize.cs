@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Kubetrace.Exporters.Kubetrace;
 
-/// <summary>Sizes as people write them in config: <c>10GiB</c>, <c>500MB</c>, <c>1.5TiB</c>, <c>4096</c> (bytes).</summary>
+/// <summary>Sizes as people write them in config: <c>10GiB</c>, <c>500MB</c>, <c>1.5TiB</c>, <c>4096</c> (bytes);
+/// empty is 0 (no limit).</summary>
 public static class ByteSize
 {
     private static readonly (string Unit, double Factor)[] Units =
@@ -17,7 +18,7 @@ public static class ByteSize
     {
         bytes = 0;
         var trimmed = text?.Trim() ?? "";
-        if (trimmed.Length == 0) return false;
+        if (trimmed.Length == 0) return true;
         var factor = 1.0;
         foreach (var (unit, f) in Units)
         {

@@ -1,15 +1,21 @@
 using Kubetrace.Components;
+using Kubetrace.Config;
 
 namespace Kubetrace.Exporters.Kubetrace;
 
 /// <summary>Config of the <c>kubetrace</c> exporter: the embedded trace store.</summary>
+/// <remarks>
+/// Deliberately without <c>sending_queue</c>/<c>retry_on_failure</c>: an Export succeeds only once the spans are
+/// durable in the store's WAL, so nothing may acknowledge them earlier from an in-memory queue.
+/// </remarks>
 public sealed class KubetraceExporterConfig : IValidatableConfig
 {
-    /// <summary>Environment variable naming the data folder when <see cref="Path"/> is not set.</summary>
+    /// <summary>Environment variable naming the data folder when <see cref="Directory"/> is not set.</summary>
     public const string DataEnvironmentVariable = "KUBETRACE_DATA";
 
     /// <summary>Data folder; empty: <c>$KUBETRACE_DATA</c>, else <c>./data</c> in the working directory.</summary>
-    public string Path { get; set; } = "";
+    [ConfigKey("path", "directory")]
+    public string Directory { get; set; } = "";
 
     /// <summary>Traces older than this are deleted; 0 keeps them forever.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(72);
@@ -18,7 +24,7 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     public string MaxDiskSize { get; set; } = "";
 
     public string ResolvedPath() =>
-        System.IO.Path.GetFullPath(Path.Length > 0 ? Path
+        Path.GetFullPath(Directory.Length > 0 ? Directory
             : Environment.GetEnvironmentVariable(DataEnvironmentVariable) is { Length: > 0 } fromEnv ? fromEnv
             : "data");
 

@@ -19,50 +19,26 @@ internal static class ExportResponseJson
         writer.WriteEndObject();
     }
 
-    public static ExportTraceServiceResponse Read(ref Utf8JsonReader reader)
+    private static readonly JsonFieldReader<ExportTraceServiceResponse> ResponseFields = ReadResponseField;
+    private static readonly JsonFieldReader<ExportTracePartialSuccess> PartialSuccessFields = ReadPartialSuccessField;
+
+    public static ExportTraceServiceResponse Read(ref Utf8JsonReader reader) => JsonObject.Read(ref reader, new ExportTraceServiceResponse(), ResponseFields);
+
+    private static bool ReadResponseField(ref Utf8JsonReader reader, scoped ReadOnlySpan<char> name, ExportTraceServiceResponse response, ref string field)
     {
-        JsonValueReader.Expect(ref reader, JsonTokenType.StartObject, "an object");
-        var response = new ExportTraceServiceResponse();
-        Span<char> buffer = stackalloc char[JsonFieldName.MaxLength];
-        var field = "";
-        try
-        {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = buffer[..JsonFieldName.Fold(ref reader, buffer)];
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null) continue;
-                if (name is "partialsuccess") { field = "partialSuccess"; response.PartialSuccess = ReadPartialSuccess(ref reader); }
-                else reader.Skip();
-            }
-        }
-        catch (OtlpJsonException e) { throw e.Within(field); }
-        catch (JsonException e) { throw OtlpJsonException.Syntax(e).Within(field); }
-        return response;
+        if (name is not "partialsuccess") return false;
+        field = "partialSuccess";
+        response.PartialSuccess = JsonObject.Read(ref reader, new ExportTracePartialSuccess(), PartialSuccessFields);
+        return true;
     }
 
-    private static ExportTracePartialSuccess ReadPartialSuccess(ref Utf8JsonReader reader)
+    private static bool ReadPartialSuccessField(ref Utf8JsonReader reader, scoped ReadOnlySpan<char> name, ExportTracePartialSuccess partial, ref string field)
     {
-        JsonValueReader.Expect(ref reader, JsonTokenType.StartObject, "an object");
-        var partial = new ExportTracePartialSuccess();
-        Span<char> buffer = stackalloc char[JsonFieldName.MaxLength];
-        var field = "";
-        try
+        switch (name)
         {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = buffer[..JsonFieldName.Fold(ref reader, buffer)];
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null) continue;
-                switch (name)
-                {
-                    case "rejectedspans": field = "rejectedSpans"; partial.RejectedSpans = JsonValueReader.ReadInt64(ref reader); break;
-                    case "errormessage": field = "errorMessage"; partial.ErrorMessage = JsonValueReader.ReadString(ref reader); break;
-                    default: reader.Skip(); break;
-                }
-            }
+            case "rejectedspans": field = "rejectedSpans"; partial.RejectedSpans = JsonValueReader.ReadInt64(ref reader); return true;
+            case "errormessage": field = "errorMessage"; partial.ErrorMessage = JsonValueReader.ReadString(ref reader); return true;
+            default: return false;
         }
-        catch (OtlpJsonException e) { throw e.Within(field); }
-        return partial;
     }
 }

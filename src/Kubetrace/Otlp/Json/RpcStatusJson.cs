@@ -34,31 +34,19 @@ internal static class RpcStatusJson
         writer.WriteEndObject();
     }
 
-    public static Google.Rpc.Status Read(ref Utf8JsonReader reader)
+    private static readonly JsonFieldReader<Google.Rpc.Status> StatusFields = ReadStatusField;
+
+    public static Google.Rpc.Status Read(ref Utf8JsonReader reader) => JsonObject.Read(ref reader, new Google.Rpc.Status(), StatusFields);
+
+    private static bool ReadStatusField(ref Utf8JsonReader reader, scoped ReadOnlySpan<char> name, Google.Rpc.Status status, ref string field)
     {
-        JsonValueReader.Expect(ref reader, JsonTokenType.StartObject, "an object");
-        var status = new Google.Rpc.Status();
-        Span<char> buffer = stackalloc char[JsonFieldName.MaxLength];
-        var field = "";
-        try
+        switch (name)
         {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = buffer[..JsonFieldName.Fold(ref reader, buffer)];
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null) continue;
-                switch (name)
-                {
-                    case "code": field = "code"; status.Code = JsonValueReader.ReadInt32(ref reader); break;
-                    case "message": field = "message"; status.Message = JsonValueReader.ReadString(ref reader); break;
-                    case "details": field = "details"; ReadDetails(ref reader, status); break;
-                    default: reader.Skip(); break;
-                }
-            }
+            case "code": field = "code"; status.Code = JsonValueReader.ReadInt32(ref reader); return true;
+            case "message": field = "message"; status.Message = JsonValueReader.ReadString(ref reader); return true;
+            case "details": field = "details"; ReadDetails(ref reader, status); return true;
+            default: return false;
         }
-        catch (OtlpJsonException e) { throw e.Within(field); }
-        catch (JsonException e) { throw OtlpJsonException.Syntax(e).Within(field); }
-        return status;
     }
 
     private static void ReadDetails(ref Utf8JsonReader reader, Google.Rpc.Status status)

@@ -15,6 +15,11 @@ internal sealed partial class BlockReader
     public void FindCandidates(SpanFilter filter, List<Candidate> candidates)
     {
         var selection = Select(filter);
+        if (selection.Traces is null && !selection.Exact)
+        {
+            Scan(filter, candidates);
+            return;
+        }
         var traces = Footer.Traces;
         var range = filter.Request.Range;
         void Consider(int t)
@@ -28,6 +33,32 @@ internal sealed partial class BlockReader
             foreach (var t in selected) Consider(t);
         else
             for (var t = 0; t < traces.Count; t++) Consider(t);
+    }
+
+    /// <summary>
+    /// No index narrows the search (e.g. an unindexed high-cardinality attribute): read every row group once, in
+    /// file order, and check the rows. Decoded groups bypass the cache so a scan does not evict hot traces.
+    /// </summary>
+    private void Scan(SpanFilter filter, List<Candidate> candidates)
+    {
+        var traces = Footer.Traces;
+        for (var group = 0; group < Footer.RowGroups.Length; group++)
+        {
+            var info = Footer.RowGroups[group];
+            if (DecodeUncached(group) is not { } table) continue;
+            var row = 0;
+            for (var trace = info.FirstTrace; trace < info.FirstTrace + info.TraceCount; trace++)
+            {
+                var end = row + traces.SpanCounts[trace];
+                for (var r = row; r < end; r++)
+                {
+                    if (!filter.Matches(table, r)) continue;
+                    candidates.Add(new Candidate(traces.Ids[trace], traces.Starts[trace], this, Exact: true));
+                    break;
+                }
+                row = end;
+            }
+        }
     }
 
     private Selection Select(SpanFilter filter)

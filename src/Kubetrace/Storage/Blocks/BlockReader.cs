@@ -66,15 +66,22 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     }
 
     /// <summary>The decoded rows of a row group, or null when the group cannot be read (logged once).</summary>
-    public SpanTable? LoadGroup(int group)
+    public SpanTable? LoadGroup(int group) => Guarded(group, () => _cache.GetOrAdd(this, group, () => Decode(group)));
+
+    /// <summary>Like <see cref="LoadGroup"/> without touching the cache (for scans).</summary>
+    public SpanTable? DecodeUncached(int group) => Guarded(group, () => Decode(group));
+
+    private SpanTable Decode(int group)
+    {
+        var info = Footer.RowGroups[group];
+        return RowGroupDecoder.Decode(Footer, info, ReadAt(_file, info.Offset, checked((int)info.Length)));
+    }
+
+    private SpanTable? Guarded(int group, Func<SpanTable> load)
     {
         try
         {
-            return _cache.GetOrAdd(this, group, () =>
-            {
-                var info = Footer.RowGroups[group];
-                return RowGroupDecoder.Decode(Footer, info, ReadAt(_file, info.Offset, checked((int)info.Length)));
-            });
+            return load();
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or KeyNotFoundException or IndexOutOfRangeException)
         {

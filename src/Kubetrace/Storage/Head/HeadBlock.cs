@@ -14,6 +14,8 @@ internal sealed class HeadBlock
     private readonly GrowList<int> _traceFirstRow = new(1024);
     private readonly GrowList<int> _traceLastRow = new(1024);
     private readonly GrowList<int> _nextRowInTrace = new(4096);
+    private readonly GrowList<int> _traceOfRow = new(4096);
+    private readonly GrowList<ulong> _traceStart = new(1024);
 
     public HeadBlock(long firstSegment)
     {
@@ -49,7 +51,9 @@ internal sealed class HeadBlock
                     // Link the row into its trace before publishing it (Append publishes by bumping Count).
                     var row = Table.Count;
                     _nextRowInTrace.Add(-1);
-                    LinkIntoTrace(TraceId.FromByteString(span.TraceId).Value, row);
+                    var ordinal = LinkIntoTrace(TraceId.FromByteString(span.TraceId).Value, row);
+                    _traceOfRow.Add(ordinal);
+                    _traceStart[ordinal] = Math.Min(_traceStart[ordinal], span.StartTimeUnixNano);
                     SpanAppender.Append(Table, resourceId, scopeId, span);
                     MinStart = Math.Min(MinStart, span.StartTimeUnixNano);
                     MaxEnd = Math.Max(MaxEnd, span.EndTimeUnixNano);
@@ -78,7 +82,13 @@ internal sealed class HeadBlock
 
     public int NextRowInTrace(int row) => _nextRowInTrace.Items[row];
 
-    private void LinkIntoTrace(UInt128 traceId, int row)
+    /// <summary>Trace ordinal of a published row.</summary>
+    public int TraceOfRow(int row) => _traceOfRow.Items[row];
+
+    /// <summary>Earliest start of a trace's spans in this head.</summary>
+    public ulong TraceStart(int ordinal) => _traceStart.Items[ordinal];
+
+    private int LinkIntoTrace(UInt128 traceId, int row)
     {
         int ordinal;
         lock (_traceGate)
@@ -88,11 +98,13 @@ internal sealed class HeadBlock
                 ordinal = _traceFirstRow.Count;
                 _traceFirstRow.Add(row);
                 _traceLastRow.Add(row);
+                _traceStart.Add(ulong.MaxValue);
                 _traceOrdinals.Add(traceId, ordinal);
-                return;
+                return ordinal;
             }
         }
         _nextRowInTrace[_traceLastRow[ordinal]] = row;
         _traceLastRow[ordinal] = row;
+        return ordinal;
     }
 }

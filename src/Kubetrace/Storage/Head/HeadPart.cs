@@ -28,21 +28,15 @@ internal sealed class HeadPart(HeadBlock head) : ITracePart
     public void FindCandidates(SpanFilter filter, List<Candidate> candidates)
     {
         var count = Table.Count;
-        var seen = new HashSet<UInt128>();
+        var seen = new bool[Head.TraceCount];
         var traceIds = Table.TraceIds.Items;
-        var starts = Table.Starts.Items;
         for (var row = 0; row < count; row++)
         {
-            if (!filter.Matches(Table, row) || !seen.Add(traceIds[row])) continue;
-            candidates.Add(new Candidate(traceIds[row], TraceStart(traceIds[row], starts[row]), this, Exact: true));
+            var ordinal = Head.TraceOfRow(row);
+            if (ordinal >= seen.Length || seen[ordinal] || !filter.Matches(Table, row)) continue;
+            seen[ordinal] = true;
+            candidates.Add(new Candidate(traceIds[row], Head.TraceStart(ordinal), this, Exact: true));
         }
-    }
-
-    private ulong TraceStart(UInt128 traceId, ulong fallback)
-    {
-        var start = fallback;
-        foreach (var row in Head.RowsOf(traceId)) start = Math.Min(start, Table.Starts.Items[row]);
-        return start;
     }
 
     public IEnumerable<string> Services() => Table.Dictionaries.Resources.Items().Select(r => r.Service).Distinct();

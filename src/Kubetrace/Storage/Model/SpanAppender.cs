@@ -24,9 +24,10 @@ internal static class SpanAppender
     public static int Append(SpanTable table, int resourceId, int scopeId, Span span)
     {
         var dictionaries = table.Dictionaries;
+        var position = 1;
         foreach (var attribute in span.Attributes)
         {
-            table.AttrKeys.Add(dictionaries.Strings.Intern(attribute.Key));
+            table.AttrKeys.Add(dictionaries.Strings.InternAt(position++, attribute.Key));
             table.AttrValues.Add(InternValue(table, attribute.Value));
         }
 
@@ -35,7 +36,7 @@ internal static class SpanAppender
         table.ParentSpanIds.Add(SpanIds.FromByteString(span.ParentSpanId));
         table.Starts.Add(span.StartTimeUnixNano);
         table.Ends.Add(Math.Max(span.EndTimeUnixNano, span.StartTimeUnixNano));
-        table.Names.Add(dictionaries.Strings.Intern(span.Name));
+        table.Names.Add(dictionaries.Strings.InternAt(0, span.Name));
         var status = span.Status;
         table.KindStatus.Add((byte)(((int)(status?.Code ?? 0) << 4) | ((int)span.Kind & 0xF)));
         table.StatusMessages.Add(string.IsNullOrEmpty(status?.Message) ? 0 : dictionaries.Strings.Intern(status.Message));

@@ -26,6 +26,24 @@ internal sealed class StringTable
         return id;
     }
 
+    private const int Slots = 64;
+    private readonly string?[] _slotText = new string?[Slots];
+    private readonly int[] _slotId = new int[Slots];
+
+    /// <summary>
+    /// <see cref="Intern"/> with a one-entry cache per caller-chosen slot: spans of a kind repeat their attribute
+    /// keys in the same order, so comparing with the key last seen at that position usually avoids hashing.
+    /// </summary>
+    public int InternAt(int slot, string value)
+    {
+        if ((uint)slot >= Slots) return Intern(value);
+        if (_slotText[slot] is { } last && string.Equals(last, value)) return _slotId[slot];
+        var id = Intern(value);
+        _slotText[slot] = value;
+        _slotId[slot] = id;
+        return id;
+    }
+
     /// <summary>Id of a string, or -1 when absent.</summary>
     public int Find(string value)
     {

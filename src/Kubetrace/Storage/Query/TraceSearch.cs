@@ -20,26 +20,41 @@ internal static class TraceSearch
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // Newest first; a trace proposed by several parts is considered once, exact if any part was sure.
-        candidates.Sort((a, b) => b.Start.CompareTo(a.Start));
-        var exactById = new Dictionary<UInt128, bool>();
-        foreach (var c in candidates)
-            exactById[c.TraceId] = c.Exact || exactById.GetValueOrDefault(c.TraceId);
+        // One entry per trace (its earliest start over the parts, exact if any part was sure, the span of
+        // candidates that proposed it), newest first. Struct sorts only: a broad search has one candidate per trace.
+        candidates.Sort((a, b) => a.TraceId.CompareTo(b.TraceId));
+        var merged = new List<(ulong Start, bool Exact, int First, int Count)>();
+        for (var i = 0; i < candidates.Count;)
+        {
+            var j = i;
+            var start = ulong.MaxValue;
+            var exactAny = false;
+            for (; j < candidates.Count && candidates[j].TraceId == candidates[i].TraceId; j++)
+            {
+                start = Math.Min(start, candidates[j].Start);
+                exactAny |= candidates[j].Exact;
+            }
+            merged.Add((start, exactAny, i, j - i));
+            i = j;
+        }
+        merged.Sort((a, b) => b.Start.CompareTo(a.Start));
+
         var results = new List<TraceMatch>();
-        var considered = new HashSet<UInt128>();
         var rows = new List<(SpanTable Table, int Row)>();
         var limit = Math.Max(1, request.Limit);
-        foreach (var candidate in candidates)
+        foreach (var (_, sure, first, count) in merged)
         {
+            var traceId = candidates[first].TraceId;
             if (results.Count >= limit) break;
-            if (!considered.Add(candidate.TraceId)) continue;
             cancellationToken.ThrowIfCancellationRequested();
-            var exact = exactById[candidate.TraceId];
+            var exact = sure;
             var matched = new List<MatchedSpan>();
             if (!exact || request.SpansPerTrace > 0)
             {
                 rows.Clear();
-                foreach (var part in parts) part.CollectRows(candidate.TraceId, rows);
+                // Checking only the proposing parts is complete: a part holding a matching span proposes the trace.
+                if (exact) foreach (var part in parts) part.CollectRows(traceId, rows);
+                else for (var k = first; k < first + count; k++) candidates[k].Part.CollectRows(traceId, rows);
                 foreach (var (table, row) in rows)
                 {
                     if (!filter.Matches(table, row)) continue;
@@ -48,7 +63,7 @@ internal static class TraceSearch
                 }
                 if (!exact) continue;
             }
-            results.Add(new TraceMatch(Summarize(parts, candidate.TraceId), matched));
+            results.Add(new TraceMatch(Summarize(parts, traceId), matched));
         }
         return results;
     }

@@ -90,8 +90,13 @@ internal sealed class WriteAheadLog : IDisposable
                 File.Delete(PathOf(sequence));
     }
 
+    /// <summary>Bytes of the segments on disk (a segment deleted meanwhile counts as 0).</summary>
     public long TotalBytes() =>
-        Directory.EnumerateFiles(_directory, "*" + Extension).Sum(p => new FileInfo(p).Length);
+        new DirectoryInfo(_directory).EnumerateFiles("*" + Extension).Sum(f =>
+        {
+            try { return f.Length; }
+            catch (FileNotFoundException) { return 0; }
+        });
 
     public void Dispose() => _current?.Dispose();
 

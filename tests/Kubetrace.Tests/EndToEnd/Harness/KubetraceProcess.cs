@@ -57,6 +57,29 @@ internal sealed class KubetraceProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Waits until the health_check extension answers 200 (every pipeline started).</summary>
+    public async Task WaitUntilHealthyAsync(Uri healthUrl)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(healthUrl);
+                if (response.IsSuccessStatusCode) return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"kubetrace was not healthy at {healthUrl} (last: {last}).\n{Describe()}");
+    }
+
     /// <summary>Sends SIGTERM and waits for the exit; the exit code is returned, a hang is an exception.</summary>
     public async Task<int> StopAsync()
     {

@@ -21,10 +21,12 @@ internal static class NodeClient
         .FirstOrDefault(File.Exists);
 
     /// <param name="protocol">grpc, proto (HTTP/protobuf) or http (HTTP/JSON): one JS exporter package each.</param>
-    public static async Task<SentTrace> SendNestedTraceAsync(string protocol, Uri endpoint)
+    /// <param name="compression">gzip or none.</param>
+    public static async Task<SentTrace> SendNestedTraceAsync(string protocol, string compression, Uri endpoint)
     {
         var node = NodeExecutable ?? throw new InvalidOperationException("node is not on PATH");
-        var start = new ProcessStartInfo(node, ["send.mjs", "--protocol", protocol, "--endpoint", endpoint.ToString()])
+        var start = new ProcessStartInfo(node,
+            ["send.mjs", "--protocol", protocol, "--compression", compression, "--endpoint", endpoint.ToString()])
         {
             WorkingDirectory = RepoPaths.JsClients,
             RedirectStandardOutput = true,

@@ -9,13 +9,14 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
     private readonly TempDirectory _folder;
     private readonly int _grpcPort;
     private readonly int _httpPort;
+    private readonly int _metricsPort;
+    private readonly int _healthPort;
 
-    private OtlpToFileServer(TempDirectory folder, KubetraceProcess process, int grpcPort, int httpPort)
+    private OtlpToFileServer(TempDirectory folder, KubetraceProcess process, int[] ports)
     {
         _folder = folder;
         Process = process;
-        _grpcPort = grpcPort;
-        _httpPort = httpPort;
+        (_grpcPort, _httpPort, _metricsPort, _healthPort) = (ports[0], ports[1], ports[2], ports[3]);
     }
 
     public KubetraceProcess Process { get; }
@@ -29,19 +30,30 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
     /// <summary>The full OTLP/HTTP traces URL.</summary>
     public Uri HttpTracesUrl => new(HttpEndpoint, "/v1/traces");
 
+    /// <summary>The service's own metrics (Prometheus text).</summary>
+    public Uri MetricsUrl => new($"http://127.0.0.1:{_metricsPort}/metrics");
+
+    /// <summary>The health_check extension.</summary>
+    public Uri HealthUrl => new($"http://127.0.0.1:{_healthPort}/");
+
     private string OutputPath => _folder.File("spans.jsonl");
 
-    public static async Task<OtlpToFileServer> StartAsync()
+    /// <param name="processors">
+    /// Processors for the pipeline, in order: component ID and settings as a YAML flow map
+    /// (<c>("batch", "{ timeout: 1h }")</c>).
+    /// </param>
+    public static async Task<OtlpToFileServer> StartAsync(params (string Id, string Settings)[] processors)
     {
         var folder = new TempDirectory();
         try
         {
-            var ports = FreePorts.Take(3);
-            var (grpc, http, metrics) = (ports[0], ports[1], ports[2]);
+            var ports = FreePorts.Take(4);
             var config = folder.File("config.yaml");
-            await File.WriteAllTextAsync(config, Yaml(grpc, http, metrics, folder.File("spans.jsonl")));
-            var process = await KubetraceProcess.StartAsync(config, [("127.0.0.1", grpc), ("127.0.0.1", http)]);
-            return new OtlpToFileServer(folder, process, grpc, http);
+            await File.WriteAllTextAsync(config, Yaml(ports, folder.File("spans.jsonl"), processors));
+            var process = await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[1])]);
+            var server = new OtlpToFileServer(folder, process, ports);
+            await process.WaitUntilHealthyAsync(server.HealthUrl);
+            return server;
         }
         catch
         {
@@ -60,31 +72,47 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
         return FileExporterOutput.Read(OutputPath);
     }
 
+    /// <summary>What the file exporter has written so far, while the server runs.</summary>
+    public FileExporterOutput ReadOutputSoFar() => FileExporterOutput.Read(OutputPath);
+
     public async ValueTask DisposeAsync()
     {
         await Process.DisposeAsync();
         _folder.Dispose();
     }
 
-    // The metrics endpoint gets a free port too: the Collector's default (8888) would collide between tests.
-    private static string Yaml(int grpcPort, int httpPort, int metricsPort, string outputPath) => $"""
+    // Every endpoint gets a free port: the Collector's defaults (8888, 13133) would collide between tests.
+    private static string Yaml(int[] ports, string outputPath, (string Id, string Settings)[] processors)
+    {
+        var processorsSection = processors.Length == 0
+            ? ""
+            : "processors:\n" + string.Concat(processors.Select(p => $"  {p.Id}: {p.Settings}\n"));
+        var pipelineProcessors = processors.Length == 0
+            ? ""
+            : $"      processors: [{string.Join(", ", processors.Select(p => p.Id))}]\n";
+        return $"""
         receivers:
           otlp:
             protocols:
               grpc:
-                endpoint: 127.0.0.1:{grpcPort}
+                endpoint: 127.0.0.1:{ports[0]}
               http:
-                endpoint: 127.0.0.1:{httpPort}
-        exporters:
+                endpoint: 127.0.0.1:{ports[1]}
+        {processorsSection}exporters:
           file:
             path: {outputPath}
+        extensions:
+          health_check:
+            endpoint: 127.0.0.1:{ports[3]}
         service:
+          extensions: [health_check]
           telemetry:
             metrics:
-              address: 127.0.0.1:{metricsPort}
+              address: 127.0.0.1:{ports[2]}
           pipelines:
             traces:
               receivers: [otlp]
-              exporters: [file]
+        {pipelineProcessors}      exporters: [file]
         """;
+    }
 }

@@ -11,6 +11,13 @@ internal static class RequestBodyReader
 {
     private const int ChunkSize = 64 * 1024;
 
+    /// <summary>
+    /// Up to this declared length the final array is allocated before the body arrives. Larger bodies grow with the
+    /// bytes actually received, so that a client declaring a big Content-Length and then stalling does not make the
+    /// server commit that memory up front.
+    /// </summary>
+    private const long UpFrontLimit = 1024 * 1024;
+
     /// <exception cref="BodyTooLargeException">More than <paramref name="limit"/> bytes (declared or read).</exception>
     /// <exception cref="InvalidDataException">The compressed body is corrupt.</exception>
     public static async ValueTask<byte[]> ReadAsync(HttpRequest request, ContentCoding coding, long limit, CancellationToken cancellationToken)
@@ -18,7 +25,7 @@ internal static class RequestBodyReader
         var declared = request.ContentLength;
         if (declared > limit) throw new BodyTooLargeException(limit);
 
-        if (coding == ContentCoding.Identity && declared is { } length)
+        if (coding == ContentCoding.Identity && declared is { } length && length <= UpFrontLimit)
         {
             // The common case: read straight into the final array, one copy out of the transport.
             var body = new byte[length];
