@@ -32,7 +32,7 @@ public static class JaegerApi
 
     private static async Task ServiceOperations(HttpContext context, QueryEngine engine)
     {
-        var service = RouteText(context, "service");
+        var service = RouteText.Get(context, "service");
         var operations = await engine.Store.GetOperationsAsync(service, context.RequestAborted);
         var names = operations.Select(o => o.Name).Distinct().ToList();
         await JaegerEnvelope.WriteAsync(context, 200, w => WriteStrings(w, names), names.Count);
@@ -84,7 +84,7 @@ public static class JaegerApi
 
     private static async Task Trace(HttpContext context, QueryEngine engine)
     {
-        var id = JaegerIds.ParseTraceId(RouteText(context, "traceId"));
+        var id = JaegerIds.ParseTraceId(RouteText.Get(context, "traceId"));
         var spans = await engine.GetTraceAsync(id, context.RequestAborted);
         if (spans is null)
         {
@@ -137,8 +137,4 @@ public static class JaegerApi
         foreach (var item in items) writer.WriteStringValue(item);
         writer.WriteEndArray();
     }
-
-    /// <summary>A route value with an encoded slash restored (Kestrel leaves <c>%2F</c> encoded in paths).</summary>
-    internal static string RouteText(HttpContext context, string name) =>
-        (context.Request.RouteValues[name]?.ToString() ?? "").Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 }

@@ -20,7 +20,7 @@ public static class NativeApi
         }));
         app.MapGet("/api/v1/services/{service}/operations", api.Handle(async (context, engine) =>
         {
-            var service = Jaeger.JaegerApi.RouteText(context, "service");
+            var service = RouteText.Get(context, "service");
             var operations = await engine.Store.GetOperationsAsync(service, context.RequestAborted);
             await JsonBody.WriteAsync(context, 200, w =>
             {
@@ -46,7 +46,7 @@ public static class NativeApi
         }));
         app.MapGet("/api/v1/attributes/{key}/values", api.Handle(async (context, engine) =>
         {
-            var key = Jaeger.JaegerApi.RouteText(context, "key");
+            var key = RouteText.Get(context, "key");
             var values = await engine.Store.GetAttributeValuesAsync(Scope(context), key, 1000, context.RequestAborted);
             await JsonBody.WriteAsync(context, 200, w => WriteStrings(w, "values", values));
         }));
@@ -70,7 +70,7 @@ public static class NativeApi
 
     private static async Task Trace(HttpContext context, QueryEngine engine)
     {
-        var text = Jaeger.JaegerApi.RouteText(context, "traceId");
+        var text = RouteText.Get(context, "traceId");
         if (!TraceId.TryParse(text, out var id))
             throw new BadQueryException($"\"{text}\" is not a trace ID (1 to 32 hex digits)");
         var spans = await engine.GetTraceAsync(id, context.RequestAborted);

@@ -33,7 +33,7 @@ public static class TempoApi
 
     private static async Task Trace(HttpContext context, QueryEngine engine, bool v2)
     {
-        var id = TempoIds.ParseTraceId(Jaeger.JaegerApi.RouteText(context, "traceId"));
+        var id = TempoIds.ParseTraceId(RouteText.Get(context, "traceId"));
         foreach (var name in new[] { "start", "end" })
             if (context.Request.Query[name].ToString() is { Length: > 0 } text && !GoText.TryParseUint32(text, out _, out var error))
                 throw new BadQueryException($"invalid {name}: {error}");
@@ -94,7 +94,7 @@ public static class TempoApi
 
     private static async Task TagValues(HttpContext context, QueryEngine engine, bool v2)
     {
-        var tag = Jaeger.JaegerApi.RouteText(context, "tag");
+        var tag = RouteText.Get(context, "tag");
         var (scope, key) = v2 ? ScopedTag(tag) : (AttributeScope.Any, tag);
         IReadOnlyList<string> values;
         var type = "string";
