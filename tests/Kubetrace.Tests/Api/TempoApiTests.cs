@@ -33,6 +33,10 @@ public sealed class TempoApiTests(JaegerFixtures fixtures) : IClassFixture<Jaege
             Assert.True(spanSet["matched"]!.GetValue<int>() >= 1);
             Assert.Single(spanSet["spans"]!.AsArray()); // spss=1
             Assert.Equal(16, spanSet["spans"]![0]!["spanID"]!.GetValue<string>().Length);
+            // As in Tempo, the spanset shows the attributes the query tested.
+            var attribute = Assert.Single(spanSet["spans"]![0]!["attributes"]!.AsArray())!;
+            Assert.Equal("service.name", attribute["key"]!.GetValue<string>());
+            Assert.Equal("query22-service", attribute["value"]!["stringValue"]!.GetValue<string>());
             Assert.True(trace["serviceStats"]!["query22-service"]!["spanCount"]!.GetValue<int>() >= 1);
         }
     }

@@ -4,6 +4,7 @@ using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Query;
 using Kubetrace.Storage;
+using ConditionMatcher = Kubetrace.Storage.Query.ConditionMatcher;
 
 namespace Kubetrace.Api.Tempo;
 
@@ -19,7 +20,8 @@ public static class TempoSearchWriter
     public static void Write(Utf8JsonWriter w, IReadOnlyList<FoundTrace> traces, TraceQuery query)
     {
         var keys = query.Conditions.Select(c => c.Condition)
-            .Where(c => c.Scope != AttributeScope.Intrinsic).Select(c => c.Key).Distinct().ToArray();
+            .Where(c => c.Scope != AttributeScope.Intrinsic || c.Key is "status" or "kind" or "service")
+            .Select(c => (c.Scope == AttributeScope.Intrinsic, c.Key)).Distinct().ToArray();
         w.WriteStartObject();
         w.WriteStartArray("traces");
         foreach (var trace in traces) WriteTrace(w, trace, keys);
@@ -32,7 +34,7 @@ public static class TempoSearchWriter
         w.WriteEndObject();
     }
 
-    private static void WriteTrace(Utf8JsonWriter w, FoundTrace trace, string[] keys)
+    private static void WriteTrace(Utf8JsonWriter w, FoundTrace trace, (bool Intrinsic, string Key)[] keys)
     {
         var summary = trace.Summary;
         w.WriteStartObject();
@@ -59,7 +61,7 @@ public static class TempoSearchWriter
         w.WriteEndObject();
     }
 
-    private static void WriteSpanSet(Utf8JsonWriter w, FoundTrace trace, string[] keys)
+    private static void WriteSpanSet(Utf8JsonWriter w, FoundTrace trace, (bool Intrinsic, string Key)[] keys)
     {
         w.WriteStartObject();
         w.WriteStartArray("spans");
@@ -80,14 +82,25 @@ public static class TempoSearchWriter
         w.WriteEndObject();
     }
 
-    /// <summary>Like Tempo, a spanset shows the attributes the query mentioned (span first, then resource).</summary>
-    private static IEnumerable<KeyValue> QueriedAttributes(SpanView view, string[] keys)
+    /// <summary>
+    /// Like Tempo, a spanset shows the attributes the query mentioned (span first, then resource), and the
+    /// intrinsics service.name, status and kind (<c>{"key":"status","value":{"stringValue":"error"}}</c>).
+    /// </summary>
+    private static IEnumerable<KeyValue> QueriedAttributes(SpanView view, (bool Intrinsic, string Key)[] keys)
     {
         foreach (var key in keys)
         {
-            var found = view.Span.Attributes.FirstOrDefault(a => a.Key == key)
-                        ?? view.Resource.Resource?.Attributes.FirstOrDefault(a => a.Key == key);
+            var found = key switch
+            {
+                (true, "status") => Text("status", ConditionMatcher.StatusName((int)(view.Span.Status?.Code ?? 0))),
+                (true, "kind") => Text("kind", ConditionMatcher.KindName((int)view.Span.Kind)),
+                (true, "service") => view.Resource.Resource?.Attributes.FirstOrDefault(a => a.Key == "service.name"),
+                _ => view.Span.Attributes.FirstOrDefault(a => a.Key == key.Key)
+                     ?? view.Resource.Resource?.Attributes.FirstOrDefault(a => a.Key == key.Key),
+            };
             if (found is not null) yield return found;
         }
     }
+
+    private static KeyValue Text(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 }
