@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using Kubetrace.Bench;
 using Kubetrace.Bench.Report;
+using Kubetrace.Config;
 using Spectre.Console;
 
 namespace Kubetrace.Cli;
@@ -82,7 +82,8 @@ public static class BenchCommand
                 Console.WriteLine(BenchReport.ToJson(result));
             else
                 BenchReport.WriteTable(result, WideConsole());
-            return result.Requests > 0 && result.FailedRequests < result.Requests ? 0 : 1;
+            // A run in which nothing got through is a failure, so that scripts notice a wrong endpoint.
+            return result.Requests > 0 && result.FailedRequests < result.Requests ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }
@@ -102,7 +103,7 @@ public static class BenchCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine($"kubetrace bench: {message}");
-        return 2;
+        return ExitCodes.Usage;
     }
 
     internal static Option<int> IntOption(string name, string description, int defaultValue) =>
@@ -110,35 +111,17 @@ public static class BenchCommand
 
     private static Option<TimeSpan> DurationOption(string name, string description, string defaultValue) => new(name)
     {
-        Description = $"{description}: a number and ms, s, m or h, e.g. {defaultValue}",
+        Description = $"{description}, as a Go duration such as {defaultValue}",
         HelpName = "duration",
-        DefaultValueFactory = _ => ParseDuration(defaultValue)!.Value,
+        DefaultValueFactory = _ => GoDuration.TryParse(defaultValue, out var value) ? value : throw new ArgumentException(defaultValue),
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultValue;
-            if (ParseDuration(text) is { } value) return value;
-            result.AddError($"{name}: '{text}' is not a duration (use e.g. 30s, 500ms, 2m)");
+            if (GoDuration.TryParse(text, out var value)) return value;
+            result.AddError($"{name}: '{text}' is not a duration ({GoDuration.Hint})");
             return TimeSpan.Zero;
         },
     };
-
-    /// <summary>One number with a unit: ms, s, m or h.</summary>
-    private static TimeSpan? ParseDuration(string text)
-    {
-        var unitStart = text.AsSpan().IndexOfAnyExceptInRange('0', '9');
-        if (unitStart == 0) return null;
-        if (unitStart > 0 && text[unitStart] == '.') unitStart = text.AsSpan(unitStart + 1).IndexOfAnyExceptInRange('0', '9') + unitStart + 1;
-        if (unitStart <= 0 || !double.TryParse(text.AsSpan(0, unitStart), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            return null;
-        return text[unitStart..] switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(number),
-            "s" => TimeSpan.FromSeconds(number),
-            "m" => TimeSpan.FromMinutes(number),
-            "h" => TimeSpan.FromHours(number),
-            _ => null,
-        };
-    }
 
     private static BenchProtocol ParseProtocol(ArgumentResult result)
     {

@@ -30,13 +30,13 @@ public static class BenchSinkCommand
                 !BenchEndpoint.TryParseListen(parse.GetValue(httpEndpoint)!, out var httpAddress, out error))
             {
                 Console.Error.WriteLine($"kubetrace bench sink: {error}");
-                return 2;
+                return ExitCodes.Usage;
             }
             await using var sink = await OtlpSink.StartAsync(grpcAddress, httpAddress, cancellationToken);
             Console.WriteLine($"sink listening: OTLP/gRPC on {sink.GrpcEndpoint}, OTLP/HTTP on {sink.HttpEndpoint}; Ctrl+C to stop");
             await ReportUntilStoppedAsync(sink, cancellationToken);
             Console.WriteLine($"sink received {sink.Requests:N0} requests, {sink.Bytes / 1048576.0:N1} MiB");
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -9,11 +9,17 @@ public static class ConfigOption
     /// <summary>May be repeated; the files are merged in order, later ones winning, as in the Collector.</summary>
     public static Option<string[]> Create(string description) => new("--config", "-c") { Description = description };
 
-    /// <summary>Loads and merges <paramref name="paths"/>, or the built-in default configuration when there are none.</summary>
-    public static ConfigLoadResult Load(IReadOnlyList<string> paths, ComponentCatalog? catalog = null)
+    /// <summary><c>--set key::path=value</c>, repeatable, applied over the files as in the Collector.</summary>
+    public static Option<string[]> CreateSet() =>
+        new("--set") { Description = "Override one setting, e.g. --set processors::batch::timeout=2s (repeatable)" };
+
+    /// <summary>Loads and merges <paramref name="paths"/> (or the built-in default configuration when there are none), then the overrides.</summary>
+    public static ConfigLoadResult Load(IReadOnlyList<string> paths, IReadOnlyList<string> overrides, ComponentCatalog? catalog = null)
     {
         var loader = new ConfigLoader(catalog ?? ComponentCatalog.Default);
-        return paths.Count == 0 ? loader.Load(DefaultConfig.Yaml, DefaultConfig.SourceName) : loader.LoadFiles(paths);
+        return paths.Count == 0
+            ? loader.Load(DefaultConfig.Yaml, DefaultConfig.SourceName, overrides)
+            : loader.LoadFiles(paths, overrides);
     }
 
     /// <summary>Prints every error (and warning) of a failed load, one per line, as compilers do.</summary>

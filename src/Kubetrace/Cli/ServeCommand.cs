@@ -17,14 +17,16 @@ public static class ServeCommand
     public static Command Create()
     {
         var config = ConfigOption.Create("Collector-format configuration file (default: a built-in otlp → batch → debug pipeline)");
-        var command = new Command("serve", "Run the pipelines of a Collector-format configuration until SIGTERM") { config };
-        command.SetAction((parse, stop) => RunAsync(parse.GetValue(config) ?? [], parse.InvocationConfiguration.Error, stop));
+        var set = ConfigOption.CreateSet();
+        var command = new Command("serve", "Run the pipelines of a Collector-format configuration until SIGTERM") { config, set };
+        command.SetAction((parse, stop) =>
+            RunAsync(parse.GetValue(config) ?? [], parse.GetValue(set) ?? [], parse.InvocationConfiguration.Error, stop));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, TextWriter error, CancellationToken stop)
+    private static async Task<int> RunAsync(string[] paths, string[] overrides, TextWriter error, CancellationToken stop)
     {
-        var result = ConfigOption.Load(paths);
+        var result = ConfigOption.Load(paths, overrides);
         if (!result.IsValid)
         {
             ConfigOption.PrintDiagnostics(result, error);

@@ -11,7 +11,8 @@ public static class ValidateCommand
     {
         var file = new Argument<string?>("FILE") { Description = "Configuration file to check", Arity = ArgumentArity.ZeroOrOne };
         var config = ConfigOption.Create("Configuration file to check (same as FILE); repeat to check files merged");
-        var command = new Command("validate", "Check a Collector-format configuration and report every error") { file, config };
+        var set = ConfigOption.CreateSet();
+        var command = new Command("validate", "Check a Collector-format configuration and report every error") { file, config, set };
         command.Validators.Add(result =>
         {
             var fromArgument = result.GetValue(file);
@@ -24,7 +25,7 @@ public static class ValidateCommand
         command.SetAction(parse =>
         {
             var paths = parse.GetValue(file) is { } path ? [path] : parse.GetValue(config) ?? [];
-            var result = ConfigOption.Load(paths, catalog);
+            var result = ConfigOption.Load(paths, parse.GetValue(set) ?? [], catalog);
             ConfigOption.PrintDiagnostics(result, parse.InvocationConfiguration.Error);
             if (!result.IsValid) return ExitCodes.Failure;
             parse.InvocationConfiguration.Output.WriteLine("config is valid");

@@ -11,7 +11,7 @@ public sealed class ConfigDiagnostics(string source)
 {
     private readonly List<ConfigDiagnostic> _errors = [];
     private readonly List<ConfigDiagnostic> _warnings = [];
-    private readonly Dictionary<YamlNode, string> _nodeSources = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<YamlNode, (string Source, bool WithPositions)> _nodeSources = new(ReferenceEqualityComparer.Instance);
 
     public string Source { get; } = source;
 
@@ -29,13 +29,18 @@ public sealed class ConfigDiagnostics(string source)
         _errors.Add(new ConfigDiagnostic(source, line, column, keyPath, message));
 
     /// <summary>Records that every node under <paramref name="root"/> was read from <paramref name="source"/>.</summary>
-    public void AddSource(YamlNode root, string source)
+    /// <param name="withPositions">False for nodes that were not read from a file (<c>--set</c>): no line to show.</param>
+    public void AddSource(YamlNode root, string source, bool withPositions = true)
     {
-        foreach (var node in root.AllNodes) _nodeSources[node] = source;
+        foreach (var node in root.AllNodes) _nodeSources[node] = (source, withPositions);
     }
 
-    private ConfigDiagnostic Create(YamlNode? at, string keyPath, string message) =>
-        at is null
-            ? new ConfigDiagnostic(Source, 0, 0, keyPath, message)
-            : new ConfigDiagnostic(_nodeSources.GetValueOrDefault(at, Source), (int)at.Start.Line, (int)at.Start.Column, keyPath, message);
+    private ConfigDiagnostic Create(YamlNode? at, string keyPath, string message)
+    {
+        if (at is null) return new ConfigDiagnostic(Source, 0, 0, keyPath, message);
+        var (source, withPositions) = _nodeSources.GetValueOrDefault(at, (Source, true));
+        return withPositions
+            ? new ConfigDiagnostic(source, (int)at.Start.Line, (int)at.Start.Column, keyPath, message)
+            : new ConfigDiagnostic(source, 0, 0, keyPath, message);
+    }
 }

@@ -22,8 +22,9 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
 
     public ConfigLoadResult LoadFile(string path) => LoadFiles([path]);
 
-    /// <summary>Loads several files merged in order, later ones winning (mappings merge key by key, other values are replaced).</summary>
-    public ConfigLoadResult LoadFiles(IReadOnlyList<string> paths)
+    /// <summary>Loads several files merged in order, later ones winning (mappings merge key by key, other values are
+    /// replaced), then the <c>--set key::path=value</c> overrides.</summary>
+    public ConfigLoadResult LoadFiles(IReadOnlyList<string> paths, IReadOnlyList<string>? overrides = null)
     {
         var documents = new List<(string Yaml, string Source)>();
         var unreadable = new List<ConfigDiagnostic>();
@@ -38,13 +39,14 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
                 unreadable.Add(new ConfigDiagnostic(path, 0, 0, "", $"cannot read the configuration: {e.Message}"));
             }
         }
-        return unreadable.Count > 0 ? new ConfigLoadResult(null, unreadable, []) : Load(documents);
+        return unreadable.Count > 0 ? new ConfigLoadResult(null, unreadable, []) : Load(documents, overrides ?? []);
     }
 
     /// <param name="source">Shown as the file name in every diagnostic.</param>
-    public ConfigLoadResult Load(string yaml, string source) => Load([(yaml, source)]);
+    public ConfigLoadResult Load(string yaml, string source, IReadOnlyList<string>? overrides = null) =>
+        Load([(yaml, source)], overrides ?? []);
 
-    private ConfigLoadResult Load(IReadOnlyList<(string Yaml, string Source)> documents)
+    private ConfigLoadResult Load(IReadOnlyList<(string Yaml, string Source)> documents, IReadOnlyList<string> overrides)
     {
         var diagnostics = new ConfigDiagnostics(string.Join(" + ", documents.Select(d => d.Source)));
         YamlMappingNode? root = null;
@@ -53,7 +55,13 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
             var document = YamlDocumentReader.Read(yaml, source, diagnostics);
             if (document is not null) root = root is null ? document : YamlMerge.Into(root, document);
         }
-        var config = root is null || diagnostics.HasErrors ? null : Read(root, diagnostics);
+        // A file that does not parse leaves the merge incomplete: checking the rest would only add false errors.
+        var filesParsed = root is not null && !diagnostics.HasErrors;
+        foreach (var expression in overrides)
+        {
+            if (SetOverride.Parse(expression, diagnostics) is { } overlay && root is not null) YamlMerge.Into(root, overlay);
+        }
+        var config = filesParsed ? Read(root!, diagnostics) : null;
         var sources = documents.Select(d => d.Source).ToList();
         return new ConfigLoadResult(diagnostics.HasErrors ? null : config,
             InFileOrder(diagnostics.Errors, sources), InFileOrder(diagnostics.Warnings, sources));

@@ -39,7 +39,7 @@ public static class TraceRequestDecoder
     }
 
     /// <exception cref="OtlpJsonException">Not JSON, or not an ExportTraceServiceRequest.</exception>
-    public static DecodedTraces DecodeJson(in System.Buffers.ReadOnlySequence<byte> body, IReadOnlyDictionary<string, string>? metadata = null) =>
+    public static DecodedTraces DecodeJson(ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string>? metadata = null) =>
         Sanitize(OtlpJson.ParseRequest(body), metadata);
 
     /// <summary>Folds legacy spans and removes invalid ones from a decoded request, which the batch then owns.</summary>

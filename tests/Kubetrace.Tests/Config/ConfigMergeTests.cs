@@ -45,4 +45,34 @@ public class ConfigMergeTests
             File.Delete(overrideFile);
         }
     }
+
+    [Fact]
+    public void Set_overrides_apply_over_the_files()
+    {
+        var loader = new ConfigLoader(new TestWorld().Catalog, _ => null);
+
+        var result = loader.LoadFiles([TestData.PathOf("merge_base.yaml")],
+            ["exporters::otlp::timeout=2s", "exporters::otlp::tags=[x, y]", "receivers::otlp::protocols::http="]);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var exporter = (TestExporterConfig)result.Config!.Exporters[new ComponentId("otlp", "")].Settings;
+        Assert.Equal(TimeSpan.FromSeconds(2), exporter.Timeout);
+        Assert.Equal(["x", "y"], exporter.Tags);
+        Assert.NotNull(((TestReceiverConfig)result.Config.Receivers[new ComponentId("otlp", "")].Settings).Protocols.Http);
+    }
+
+    [Fact]
+    public void Bad_set_overrides_are_reported_by_their_expression()
+    {
+        var loader = new ConfigLoader(new TestWorld().Catalog, _ => null);
+
+        var result = loader.LoadFiles([TestData.PathOf("merge_base.yaml")], ["exporters::otlp::timeout=soon", "nonsense"]);
+
+        Assert.Equal(
+            [
+                "--set exporters::otlp::timeout=soon: exporters::otlp::timeout: invalid duration \"soon\" (use e.g. 5s, 200ms)",
+                "--set nonsense: expected key::path=value, e.g. --set processors::batch::timeout=2s",
+            ],
+            result.Errors.Select(e => e.ToString()).Order());
+    }
 }

@@ -14,9 +14,6 @@ using Status = Kubetrace.Otlp.Proto.Trace.Status;
 
 namespace Kubetrace.Tests.EndToEnd;
 
-/// <summary>What a real client sent: the OTLP objects it must come out as.</summary>
-internal sealed record SentTrace(Resource Resource, InstrumentationScope Scope, IReadOnlyList<OtlpSpan> Spans);
-
 /// <summary>
 /// The OpenTelemetry .NET SDK with its OTLP exporter, sending one fixed nested trace (server → client →
 /// internal) that uses every attribute type, events, links, trace state and an error status. Times are given

@@ -15,6 +15,7 @@ namespace Kubetrace.Tests.Receivers;
 /// Each kind of bad input gets its specified answer while valid traffic (gRPC, HTTP protobuf, HTTP JSON gzip)
 /// flows beside it, and that traffic is all accepted and arrives unchanged.
 /// </summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class BadInputTests
 {
     private const long BodyLimit = 4 * 1024 * 1024;

@@ -4,6 +4,7 @@ using System.Net;
 
 namespace Kubetrace.Tests.Receivers;
 
+[Collection(MeasuredAloneCollection.Name)]
 public class GrpcGzipBombTests
 {
     [Fact]

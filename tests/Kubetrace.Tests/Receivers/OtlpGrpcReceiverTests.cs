@@ -23,8 +23,12 @@ public class OtlpGrpcReceiverTests
     public async Task Export_hands_the_received_bytes_to_the_pipeline_unchanged(bool gzip)
     {
         await using var receiver = await RunningReceiver.StartAsync();
-        var client = Client(receiver, out var channel);
-        using var _ = channel;
+        var sentEncodings = new List<string>();
+        using var channel = GrpcChannel.ForAddress(receiver.GrpcAddress, new GrpcChannelOptions
+        {
+            HttpHandler = new HeaderRecorder(sentEncodings, new SocketsHttpHandler()),
+        });
+        var client = new TraceService.TraceServiceClient(channel);
         var request = SampleRequests.Valid(10);
 
         var response = await client.ExportAsync(request, gzip ? Gzip : null);
@@ -34,6 +38,7 @@ public class OtlpGrpcReceiverTests
         Assert.True(batch.HasEncoded, "valid protobuf should take the pass-through path");
         Assert.Equal(10, batch.SpanCount);
         Assert.Equal(request.ToByteArray(), batch.Encoded.ToArray());
+        Assert.Equal([gzip ? "gzip" : "identity"], sentEncodings);
         Assert.Equal(10, receiver.Counter("otelcol_receiver_accepted_spans", "grpc"));
     }
 
@@ -135,5 +140,15 @@ public class OtlpGrpcReceiverTests
         var metadata = Assert.Single(receiver.Consumer.Batches).Metadata!;
         Assert.Equal("team-a", metadata["x-tenant"]);
         Assert.Equal("team-a", metadata["X-Tenant"]);
+    }
+
+    /// <summary>Records the grpc-encoding the client really sent, so that the gzip case is known to be compressed.</summary>
+    private sealed class HeaderRecorder(List<string> encodings, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            encodings.Add(request.Headers.TryGetValues("grpc-encoding", out var values) ? values.Single() : "identity");
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Kubetrace.Otlp;
 using Microsoft.AspNetCore.Http;
 using GrpcCode = Grpc.Core.StatusCode;
@@ -53,11 +52,19 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
         DecodedTraces decoded;
         try
         {
-            var body = await RequestBodyReader.ReadAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
             var metadata = config.IncludeMetadata ? ClientMetadata.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))) : null;
-            decoded = encoding == OtlpEncoding.Protobuf
-                ? TraceRequestDecoder.DecodeProtobuf(body, metadata)
-                : TraceRequestDecoder.DecodeJson(new ReadOnlySequence<byte>(body), metadata);
+            if (encoding == OtlpEncoding.Protobuf)
+            {
+                // The batch keeps the bytes (pass-through path), so they go into an array it owns.
+                var body = await RequestBodyReader.ReadArrayAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
+                decoded = TraceRequestDecoder.DecodeProtobuf(body, metadata);
+            }
+            else
+            {
+                // JSON becomes objects; its text is dropped after parsing, so a pooled buffer will do.
+                using var body = await RequestBodyReader.ReadPooledAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
+                decoded = TraceRequestDecoder.DecodeJson(body.Span, metadata);
+            }
         }
         catch (BodyTooLargeException e)
         {

@@ -1,0 +1,19 @@
+using System.Buffers;
+
+namespace Kubetrace.Receivers.Otlp.Http;
+
+/// <summary>A request body in a buffer rented from the shared pool; dispose to return it.</summary>
+internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
+{
+    private byte[]? _buffer = buffer;
+
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, length);
+
+    /// <summary>An exact-size copy the caller may keep (for a batch that outlives the request).</summary>
+    public byte[] ToArray() => Span.ToArray();
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } rented) ArrayPool<byte>.Shared.Return(rented);
+    }
+}
