@@ -27,20 +27,24 @@ internal sealed class StringTable
     }
 
     private const int Slots = 64;
-    private readonly string?[] _slotText = new string?[Slots];
-    private readonly int[] _slotId = new int[Slots];
+
+    private readonly byte[]?[] _slotUtf8 = new byte[]?[Slots];
+    private readonly int[] _slotUtf8Id = new int[Slots];
 
     /// <summary>
-    /// <see cref="Intern"/> with a one-entry cache per caller-chosen slot: spans of a kind repeat their attribute
-    /// keys in the same order, so comparing with the key last seen at that position usually avoids hashing.
+    /// <see cref="Intern"/> from UTF-8 bytes with a one-entry cache per caller-chosen slot: spans of a kind repeat
+    /// their attribute keys in the same order, so comparing bytes with the key last seen at that position usually
+    /// avoids both hashing and making a string.
     /// </summary>
-    public int InternAt(int slot, string value)
+    public int InternUtf8At(int slot, ReadOnlySpan<byte> utf8)
     {
-        if ((uint)slot >= Slots) return Intern(value);
-        if (_slotText[slot] is { } last && string.Equals(last, value)) return _slotId[slot];
-        var id = Intern(value);
-        _slotText[slot] = value;
-        _slotId[slot] = id;
+        if ((uint)slot < Slots && _slotUtf8[slot] is { } last && utf8.SequenceEqual(last)) return _slotUtf8Id[slot];
+        var id = Intern(System.Text.Encoding.UTF8.GetString(utf8));
+        if ((uint)slot < Slots)
+        {
+            _slotUtf8[slot] = utf8.ToArray();
+            _slotUtf8Id[slot] = id;
+        }
         return id;
     }
 
