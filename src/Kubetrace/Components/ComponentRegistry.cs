@@ -33,6 +33,7 @@ public static class ComponentRegistry
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
         new HealthCheckFactory(),
+        new Api.Extension.KubetraceQueryFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch
