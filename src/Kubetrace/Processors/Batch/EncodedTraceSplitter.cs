@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using Kubetrace.Otlp.Wire;
 
 namespace Kubetrace.Processors.Batch;
 
@@ -25,12 +26,12 @@ internal static class EncodedTraceSplitter
     {
         head = tail = null;
         var remaining = headSpans;
-        var position = 0;
+        var reader = new ProtoWireReader(request);
         int headEnd = -1, tailStart = -1;
         byte[]? straddleHead = null, straddleTail = null;
-        while (position < request.Length && remaining > 0)
+        while (!reader.AtEnd && remaining > 0)
         {
-            if (!ProtoWire.TryReadField(request, ref position, out var field)) return false;
+            if (!reader.TryReadField(out var field)) return false;
             if (field.Number != ResourceSpansField || !field.IsLengthDelimited) return false;
             var resourceSpans = request[field.ValueStart..field.End];
             var spans = CountSpansInResource(resourceSpans);
@@ -62,14 +63,14 @@ internal static class EncodedTraceSplitter
     private static byte[] Assemble(ReadOnlySpan<byte> raw, byte[]? resourceBefore, byte[]? resourceAfter)
     {
         var size = raw.Length;
-        if (resourceBefore is not null) size += ProtoWire.LengthDelimitedSize(resourceBefore.Length);
-        if (resourceAfter is not null) size += ProtoWire.LengthDelimitedSize(resourceAfter.Length);
+        if (resourceBefore is not null) size += ProtoWireWriter.LengthDelimitedSize(resourceBefore.Length);
+        if (resourceAfter is not null) size += ProtoWireWriter.LengthDelimitedSize(resourceAfter.Length);
         var output = GC.AllocateUninitializedArray<byte>(size);
         var position = 0;
-        if (resourceBefore is not null) position += ProtoWire.WriteLengthDelimited(output, ResourceSpansField, resourceBefore);
+        if (resourceBefore is not null) position += ProtoWireWriter.WriteLengthDelimited(output, ResourceSpansField, resourceBefore);
         raw.CopyTo(output.AsSpan(position));
         position += raw.Length;
-        if (resourceAfter is not null) ProtoWire.WriteLengthDelimited(output.AsSpan(position), ResourceSpansField, resourceAfter);
+        if (resourceAfter is not null) ProtoWireWriter.WriteLengthDelimited(output.AsSpan(position), ResourceSpansField, resourceAfter);
         return output;
     }
 
@@ -80,10 +81,10 @@ internal static class EncodedTraceSplitter
         var headWriter = new ArrayBufferWriter<byte>(resourceSpans.Length);
         var tailWriter = new ArrayBufferWriter<byte>(resourceSpans.Length);
         var remaining = headSpans;
-        var position = 0;
-        while (position < resourceSpans.Length)
+        var reader = new ProtoWireReader(resourceSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(resourceSpans, ref position, out var field)) return false;
+            if (!reader.TryReadField(out var field)) return false;
             var raw = resourceSpans[field.Start..field.End];
             if (field.Number != ScopeSpansField || !field.IsLengthDelimited)
             {
@@ -123,10 +124,10 @@ internal static class EncodedTraceSplitter
         var headWriter = new ArrayBufferWriter<byte>(scopeSpans.Length);
         var tailWriter = new ArrayBufferWriter<byte>(scopeSpans.Length);
         var seen = 0;
-        var position = 0;
-        while (position < scopeSpans.Length)
+        var reader = new ProtoWireReader(scopeSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(scopeSpans, ref position, out var field)) return false;
+            if (!reader.TryReadField(out var field)) return false;
             var raw = scopeSpans[field.Start..field.End];
             if (field.Number == SpansField && field.IsLengthDelimited)
             {
@@ -143,8 +144,8 @@ internal static class EncodedTraceSplitter
 
     private static void WriteField(ArrayBufferWriter<byte> writer, int fieldNumber, ReadOnlySpan<byte> value)
     {
-        var size = ProtoWire.LengthDelimitedSize(value.Length);
-        ProtoWire.WriteLengthDelimited(writer.GetSpan(size), fieldNumber, value);
+        var size = ProtoWireWriter.LengthDelimitedSize(value.Length);
+        ProtoWireWriter.WriteLengthDelimited(writer.GetSpan(size), fieldNumber, value);
         writer.Advance(size);
     }
 
@@ -152,10 +153,10 @@ internal static class EncodedTraceSplitter
     private static int CountSpansInResource(ReadOnlySpan<byte> resourceSpans)
     {
         var count = 0;
-        var position = 0;
-        while (position < resourceSpans.Length)
+        var reader = new ProtoWireReader(resourceSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(resourceSpans, ref position, out var field)) return -1;
+            if (!reader.TryReadField(out var field)) return -1;
             if (field.Number == LegacyScopeSpansField) return -1;
             if (field.Number != ScopeSpansField || !field.IsLengthDelimited) continue;
             var spans = CountSpansInScope(resourceSpans[field.ValueStart..field.End]);
@@ -168,10 +169,10 @@ internal static class EncodedTraceSplitter
     private static int CountSpansInScope(ReadOnlySpan<byte> scopeSpans)
     {
         var count = 0;
-        var position = 0;
-        while (position < scopeSpans.Length)
+        var reader = new ProtoWireReader(scopeSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(scopeSpans, ref position, out var field)) return -1;
+            if (!reader.TryReadField(out var field)) return -1;
             if (field.Number == SpansField && field.IsLengthDelimited) count++;
         }
         return count;
