@@ -5,12 +5,14 @@ using Kubetrace.Otlp.Wire;
 namespace Kubetrace.Processors.Batch;
 
 /// <summary>
-/// Cuts an encoded ExportTraceServiceRequest after a number of spans without decoding it: whole ResourceSpans,
-/// ScopeSpans and spans are copied as raw bytes, and only the envelopes that straddle the cut are written anew
-/// (their resource, scope and schema fields copied into both halves).
+/// Cuts an encoded ExportTraceServiceRequest after a number of spans without decoding it: whole ScopeSpans and
+/// spans are moved as raw bytes, and only the envelopes that straddle the cut are written anew (their resource,
+/// scope and schema fields copied into both halves).
 /// </summary>
 /// <remarks>
-/// Only the bytes up to the cut are walked, one tag per span; the rest is copied in one block. Anything
+/// Only the bytes up to the cut are walked, one tag per span. The halves are returned as segments (see
+/// <see cref="Pipeline.TraceBatch.FromEncodedSegments"/>): the whole ResourceSpans before and after the cut are
+/// slices of the input, not copies, and only the one ResourceSpans that straddles the cut is written anew. Anything
 /// unexpected (malformed bytes, an unknown top-level field, legacy instrumentation_library_spans) makes it give up
 /// so that the caller splits the decoded objects instead.
 /// </remarks>
@@ -21,10 +23,11 @@ internal static class EncodedTraceSplitter
     private const int LegacyScopeSpansField = 1000; // in ResourceSpans (OTLP < 0.15)
     private const int SpansField = 2; // in ScopeSpans
 
-    public static bool TrySplit(ReadOnlySpan<byte> request, int headSpans,
-        [NotNullWhen(true)] out byte[]? head, [NotNullWhen(true)] out byte[]? tail)
+    public static bool TrySplit(ReadOnlyMemory<byte> encoded, int headSpans,
+        [NotNullWhen(true)] out ReadOnlyMemory<byte>[]? head, [NotNullWhen(true)] out ReadOnlyMemory<byte>[]? tail)
     {
         head = tail = null;
+        var request = encoded.Span;
         var remaining = headSpans;
         var reader = new ProtoWireReader(request);
         int headEnd = -1, tailStart = -1;
@@ -55,22 +58,16 @@ internal static class EncodedTraceSplitter
         }
         if (remaining > 0 || headEnd < 0) return false; // fewer spans than the batch claims, or nothing to cut
 
-        head = Assemble(request[..headEnd], null, straddleHead);
-        tail = Assemble(request[tailStart..], straddleTail, null);
+        head = straddleHead is null ? [encoded[..headEnd]] : [encoded[..headEnd], AsResourceSpansField(straddleHead)];
+        tail = straddleTail is null ? [encoded[tailStart..]] : [AsResourceSpansField(straddleTail), encoded[tailStart..]];
         return true;
     }
 
-    private static byte[] Assemble(ReadOnlySpan<byte> raw, byte[]? resourceBefore, byte[]? resourceAfter)
+    /// <summary>A top-level resource_spans field holding <paramref name="resourceSpans"/>.</summary>
+    private static byte[] AsResourceSpansField(byte[] resourceSpans)
     {
-        var size = raw.Length;
-        if (resourceBefore is not null) size += ProtoWireWriter.LengthDelimitedSize(resourceBefore.Length);
-        if (resourceAfter is not null) size += ProtoWireWriter.LengthDelimitedSize(resourceAfter.Length);
-        var output = GC.AllocateUninitializedArray<byte>(size);
-        var position = 0;
-        if (resourceBefore is not null) position += ProtoWireWriter.WriteLengthDelimited(output, ResourceSpansField, resourceBefore);
-        raw.CopyTo(output.AsSpan(position));
-        position += raw.Length;
-        if (resourceAfter is not null) ProtoWireWriter.WriteLengthDelimited(output.AsSpan(position), ResourceSpansField, resourceAfter);
+        var output = GC.AllocateUninitializedArray<byte>(ProtoWireWriter.LengthDelimitedSize(resourceSpans.Length));
+        ProtoWireWriter.WriteLengthDelimited(output, ResourceSpansField, resourceSpans);
         return output;
     }
 
