@@ -1,10 +1,5 @@
 using System.Collections.Concurrent;
-using Google.Protobuf;
 using Kubetrace.Components;
-using Kubetrace.Otlp.Proto.Collector;
-using Kubetrace.Otlp.Proto.Common;
-using Kubetrace.Otlp.Proto.Resource;
-using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
 using Kubetrace.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -58,32 +53,6 @@ internal sealed class TestSettings
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
             Func<TState, Exception?, string> formatter) => lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
-    }
-}
-
-/// <summary>Builds small, fully known batches.</summary>
-internal static class TestBatches
-{
-    public static TraceBatch WithSpans(int spans, string name = "op")
-    {
-        var scope = new ScopeSpans { Scope = new InstrumentationScope { Name = "test" } };
-        for (var i = 0; i < spans; i++)
-        {
-            scope.Spans.Add(new Span
-            {
-                TraceId = ByteString.CopyFrom(Enumerable.Range(1, 16).Select(b => (byte)b).ToArray()),
-                SpanId = ByteString.CopyFrom(BitConverter.GetBytes((long)i + 1)),
-                Name = $"{name}-{i}",
-                Kind = Span.Types.SpanKind.Server,
-                StartTimeUnixNano = 1_700_000_000_000_000_000UL + (ulong)i,
-                EndTimeUnixNano = 1_700_000_000_500_000_000UL + (ulong)i,
-            });
-        }
-        var request = new ExportTraceServiceRequest();
-        var resource = new Resource();
-        resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "kube-apiserver" } });
-        request.ResourceSpans.Add(new ResourceSpans { Resource = resource, ScopeSpans = { scope } });
-        return TraceBatch.FromEncoded(request.ToByteArray(), spans);
     }
 }
 

@@ -4,9 +4,10 @@ using Kubetrace.Otlp;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Otlp.Wire;
+using Kubetrace.Tests.TestSupport;
 using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
-namespace Kubetrace.Tests.OtlpCodec;
+namespace Kubetrace.Tests.Otlp;
 
 public class TraceRequestDecoderTests
 {

@@ -3,7 +3,7 @@ using System.Net;
 using Grpc.Net.Client;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.OtlpCodec;
+using Kubetrace.Tests.TestSupport;
 using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
 namespace Kubetrace.Tests.Receivers;
