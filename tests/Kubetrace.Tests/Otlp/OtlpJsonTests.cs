@@ -7,7 +7,6 @@ using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Tests.TestSupport;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
 namespace Kubetrace.Tests.Otlp;
 

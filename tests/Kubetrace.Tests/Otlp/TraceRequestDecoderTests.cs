@@ -5,7 +5,6 @@ using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Otlp.Wire;
 using Kubetrace.Tests.TestSupport;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
 namespace Kubetrace.Tests.Otlp;
 

@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
 using Kubetrace.Tests.TestSupport;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
 namespace Kubetrace.Tests.Receivers;
 
