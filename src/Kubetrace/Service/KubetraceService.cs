@@ -79,7 +79,6 @@ public sealed class KubetraceService : IAsyncDisposable
 
         foreach (var summary in graph.PipelineSummaries) _logger.LogInformation("Pipeline {Pipeline}", summary);
         Status.MarkReady();
-        foreach (var watcher in _started.Select(c => c.Component).OfType<IPipelineWatcher>()) watcher.Ready();
         _logger.LogInformation("Everything is ready. Begin running and processing data (started in {Elapsed} ms)", clock.ElapsedMilliseconds);
     }
 
@@ -92,7 +91,6 @@ public sealed class KubetraceService : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _shutdownStarted, 1) == 1) return;
         Status.MarkStopping();
-        foreach (var watcher in _started.Select(c => c.Component).OfType<IPipelineWatcher>()) watcher.NotReady();
         _logger.LogInformation("Shutting down (timeout {Timeout} s)", _shutdownTimeout.TotalSeconds);
 
         var deadline = Stopwatch.StartNew();

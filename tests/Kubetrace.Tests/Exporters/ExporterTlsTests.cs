@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kubetrace.Exporters.Helper;
 using Kubetrace.Exporters.Otlp;
+using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Exporters;
 
@@ -48,7 +49,7 @@ public sealed class ExporterTlsTests : IDisposable
         var exporter = new OtlpGrpcExporterFactory().Create(test.Settings, config);
         await exporter.StartAsync(default);
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(2), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(2), default);
         await exporter.ShutdownAsync(default);
 
         Assert.Single(server.Accepted);
@@ -73,7 +74,7 @@ public sealed class ExporterTlsTests : IDisposable
         foreach (var exporter in new[] { withCa, withoutCa })
         {
             await exporter.StartAsync(default);
-            await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+            await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
             await exporter.ShutdownAsync(default);
         }
 

@@ -4,9 +4,9 @@ using Kubetrace.Otlp;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Otlp.Wire;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
+using Kubetrace.Tests.TestSupport;
 
-namespace Kubetrace.Tests.OtlpCodec;
+namespace Kubetrace.Tests.Otlp;
 
 public class TraceRequestDecoderTests
 {

@@ -3,7 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.OtlpCodec;
+using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Receivers;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.EndToEnd.Harness;
 

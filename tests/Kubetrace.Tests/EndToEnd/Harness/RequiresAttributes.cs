@@ -1,3 +1,5 @@
+using Kubetrace.Tests.TestSupport;
+
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
 /// <summary>

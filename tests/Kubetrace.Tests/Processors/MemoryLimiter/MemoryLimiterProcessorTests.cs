@@ -2,6 +2,7 @@ using Kubetrace.Components;
 using Kubetrace.Pipeline;
 using Kubetrace.Processors.MemoryLimiter;
 using Kubetrace.Telemetry;
+using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Processors.MemoryLimiter;
 
@@ -24,7 +25,7 @@ public class MemoryLimiterProcessorTests
         _limiter = new MemoryLimiterProcessor(TestSettings.For("memory_limiter", _metrics), config, _next, Limits, _memory, _clock);
     }
 
-    private ValueTask Send(int spans) => _limiter.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, spans)), default);
+    private ValueTask Send(int spans) => _limiter.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, spans)), default);
 
     [Fact]
     public async Task Passes_data_on_below_the_soft_limit()
