@@ -1,4 +1,3 @@
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
