@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Kubetrace.Bench;
 using Kubetrace.Tests.EndToEnd.Harness;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Bench;
 

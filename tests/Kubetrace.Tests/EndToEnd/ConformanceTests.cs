@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Kubetrace.Tests.EndToEnd.Harness;
-using Kubetrace.Tests.TestSupport;
 using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
 namespace Kubetrace.Tests.EndToEnd;

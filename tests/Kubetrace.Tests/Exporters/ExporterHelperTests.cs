@@ -1,7 +1,6 @@
 using Kubetrace.Components;
 using Kubetrace.Exporters.Helper;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Exporters;
 

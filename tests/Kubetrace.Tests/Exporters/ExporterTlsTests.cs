@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Kubetrace.Exporters.Helper;
 using Kubetrace.Exporters.Otlp;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Exporters;
 

@@ -3,7 +3,6 @@ using Kubetrace.Components;
 using Kubetrace.Exporters.File;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Exporters;
 

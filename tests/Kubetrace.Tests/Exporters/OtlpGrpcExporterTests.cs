@@ -5,7 +5,6 @@ using Kubetrace.Exporters.File;
 using Kubetrace.Exporters.Helper;
 using Kubetrace.Exporters.Otlp;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Exporters;
 

@@ -3,7 +3,6 @@ using Kubetrace.Exporters.Helper;
 using Kubetrace.Exporters.Otlp;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Exporters;
 

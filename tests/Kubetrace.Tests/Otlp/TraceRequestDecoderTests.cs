@@ -4,7 +4,6 @@ using Kubetrace.Otlp;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Otlp.Wire;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Otlp;
 

@@ -3,7 +3,6 @@ using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
 using Kubetrace.Processors;
 using Kubetrace.Telemetry;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Processors;
 

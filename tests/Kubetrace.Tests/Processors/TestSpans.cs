@@ -4,7 +4,6 @@ using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Processors;
 

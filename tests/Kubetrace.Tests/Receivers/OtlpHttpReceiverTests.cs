@@ -6,7 +6,6 @@ using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Receivers;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.EndToEnd.Harness;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.EndToEnd.Harness;
 

@@ -1,5 +1,3 @@
-using Kubetrace.Tests.TestSupport;
-
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
 /// <summary>

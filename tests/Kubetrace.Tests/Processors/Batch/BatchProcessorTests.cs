@@ -1,7 +1,6 @@
 using Kubetrace.Pipeline;
 using Kubetrace.Processors.Batch;
 using Kubetrace.Telemetry;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Processors.Batch;
 

@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
 using Kubetrace.Processors.Batch;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Processors.Batch;
 

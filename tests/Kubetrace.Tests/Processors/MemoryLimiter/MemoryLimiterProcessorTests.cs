@@ -2,7 +2,6 @@ using Kubetrace.Components;
 using Kubetrace.Pipeline;
 using Kubetrace.Processors.MemoryLimiter;
 using Kubetrace.Telemetry;
-using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Processors.MemoryLimiter;
 
