@@ -20,13 +20,21 @@ public sealed class TraceBatch
 {
     private readonly object _gate = new();
     private ExportTraceServiceRequest? _request;
-    private ReadOnlyMemory<byte>? _encoded;
+    private readonly ReadOnlyMemory<byte>? _encoded; // as received, or cut from received bytes
+    private byte[]? _producedEncoding; // joined or serialized on first use; a reference, so never seen half-written
+
+    // The encoding in pieces whose concatenation is the request (see FromEncodedSegments); joined into
+    // _producedEncoding only when a stage asks for contiguous bytes.
+    private readonly ReadOnlyMemory<byte>[]? _segments;
+    private readonly int _segmentsLength;
 
     private TraceBatch(ExportTraceServiceRequest? request, ReadOnlyMemory<byte>? encoded, int spanCount,
-        IReadOnlyDictionary<string, string>? metadata)
+        IReadOnlyDictionary<string, string>? metadata, ReadOnlyMemory<byte>[]? segments = null, int segmentsLength = 0)
     {
         _request = request;
         _encoded = encoded;
+        _segments = segments;
+        _segmentsLength = segmentsLength;
         SpanCount = spanCount;
         Metadata = metadata;
     }
@@ -38,14 +46,38 @@ public sealed class TraceBatch
     public IReadOnlyDictionary<string, string>? Metadata { get; }
 
     /// <summary>True when the protobuf encoding is available without serializing.</summary>
-    public bool HasEncoded => _encoded.HasValue;
+    public bool HasEncoded => _encoded.HasValue || _segments is not null;
 
-    /// <summary>Size in bytes of the protobuf encoding (computed without serializing when only objects exist).</summary>
-    public int EncodedSize => _encoded?.Length ?? _request!.CalculateSize();
+    /// <summary>Size in bytes of the protobuf encoding (computed without serializing or joining).</summary>
+    public int EncodedSize => _encoded?.Length ?? (_segments is not null ? _segmentsLength : _producedEncoding?.Length ?? _request!.CalculateSize());
 
     /// <summary>Wraps an already-validated protobuf encoding. The memory must not be reused by the caller.</summary>
     public static TraceBatch FromEncoded(ReadOnlyMemory<byte> encoded, int spanCount,
         IReadOnlyDictionary<string, string>? metadata = null) => new(null, encoded, spanCount, metadata);
+
+    /// <summary>
+    /// Wraps an encoding given in pieces whose concatenation is one valid request (repeated fields of
+    /// concatenated messages concatenate), so that batches are merged and cut without copying their bytes; they are
+    /// joined once, on first use of <see cref="Encoded"/>, by a stage that needs them contiguous. The memory must
+    /// not be reused by the caller.
+    /// </summary>
+    public static TraceBatch FromEncodedSegments(ReadOnlyMemory<byte>[] segments, int spanCount,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (segments.Length == 1) return FromEncoded(segments[0], spanCount, metadata);
+        long length = 0;
+        foreach (var segment in segments) length += segment.Length;
+        if (length > Array.MaxLength)
+            throw new InvalidOperationException($"a batch of {length} bytes exceeds the largest possible buffer");
+        return new TraceBatch(null, null, spanCount, metadata, segments, (int)length);
+    }
+
+    /// <summary>
+    /// The protobuf encoding as pieces to be written one after the other (one piece unless the batch was built
+    /// from segments), without joining them. Serializes on first use when only objects exist.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> EncodedSegments =>
+        _segments ?? [Encoded];
 
     /// <summary>Wraps a request object; the caller gives up ownership of it.</summary>
     public static TraceBatch FromRequest(ExportTraceServiceRequest request,
@@ -60,9 +92,10 @@ public sealed class TraceBatch
         get
         {
             if (_request is not null) return _request;
+            var encoded = Encoded;
             lock (_gate)
             {
-                return _request ??= ExportTraceServiceRequest.Parser.ParseFrom(_encoded!.Value.Span);
+                return _request ??= ExportTraceServiceRequest.Parser.ParseFrom(encoded.Span);
             }
         }
     }
@@ -73,12 +106,26 @@ public sealed class TraceBatch
         get
         {
             if (_encoded is { } encoded) return encoded;
+            if (Volatile.Read(ref _producedEncoding) is { } produced) return produced;
             lock (_gate)
             {
-                _encoded ??= _request!.ToByteArray();
-                return _encoded.Value;
+                _producedEncoding ??= _segments is not null ? Join(_segments, _segmentsLength) : _request!.ToByteArray();
+                return _producedEncoding;
             }
         }
+    }
+
+    private static byte[] Join(ReadOnlyMemory<byte>[] segments, int length)
+    {
+        // Uninitialized: every byte is overwritten just below.
+        var joined = GC.AllocateUninitializedArray<byte>(length);
+        var offset = 0;
+        foreach (var segment in segments)
+        {
+            segment.Span.CopyTo(joined.AsSpan(offset));
+            offset += segment.Length;
+        }
+        return joined;
     }
 
     public static int CountSpans(ExportTraceServiceRequest request)

@@ -48,7 +48,8 @@ public sealed class KubetraceService : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         ProcessMetrics.Register(Metrics);
-        var graph = ServiceGraph.Build(_config, id => new ComponentSettings(id, _loggerFactory, Metrics, Status));
+        var directory = new ComponentDirectory();
+        var graph = ServiceGraph.Build(_config, id => new ComponentSettings(id, _loggerFactory, Metrics, Status) { Directory = directory });
         try
         {
             if (_config.Telemetry.Metrics.EffectiveAddress is { } address)

@@ -13,11 +13,14 @@ internal static class PassThroughMarshallers
     private static readonly Marshaller<TraceBatch> Request = new(
         (batch, context) =>
         {
-            var encoded = batch.Encoded.Span;
-            context.SetPayloadLength(encoded.Length);
+            // Segment by segment: a merged batch goes into the frame without being joined first.
+            context.SetPayloadLength(batch.EncodedSize);
             var output = context.GetBufferWriter();
-            encoded.CopyTo(output.GetSpan(encoded.Length));
-            output.Advance(encoded.Length);
+            foreach (var segment in batch.EncodedSegments)
+            {
+                segment.Span.CopyTo(output.GetSpan(segment.Length));
+                output.Advance(segment.Length);
+            }
             context.Complete();
         },
         _ => throw new NotSupportedException("the exporter never receives requests"));

@@ -1,4 +1,4 @@
-using System.Text.Unicode;
+using System.Runtime.CompilerServices;
 using Kubetrace.Otlp.Validation;
 
 namespace Kubetrace.Otlp.Wire;
@@ -32,16 +32,16 @@ public static class TraceRequestScanner
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CheckDepth(int depth, int offset)
     {
-        if (depth > MaxDepth) throw ProtoWireReader.Error(offset, $"messages nested more than {MaxDepth} deep");
+        if (depth > MaxDepth) ThrowTooDeep(offset);
     }
 
-    private static ProtoWireReader Nested(ref ProtoWireReader reader)
-    {
-        var body = reader.ReadLengthDelimited(out var offset);
-        return new ProtoWireReader(body, offset);
-    }
+    private static void ThrowTooDeep(int offset) =>
+        throw ProtoWireReader.Error(offset, $"messages nested more than {MaxDepth} deep");
+
+    private static ProtoWireReader Nested(ref ProtoWireReader reader) => reader.ReadNested();
 
     private static void ScanResourceSpans(ProtoWireReader reader, ref ScanResult result, int depth)
     {
@@ -93,9 +93,9 @@ public static class TraceRequestScanner
             var (field, type) = reader.ReadTag();
             switch (field, type)
             {
-                case (1, WireType.LengthDelimited): traceId = reader.ReadLengthDelimited(out _); break;
-                case (2, WireType.LengthDelimited): spanId = reader.ReadLengthDelimited(out _); break;
-                case (4, WireType.LengthDelimited): parentSpanId = reader.ReadLengthDelimited(out _); break;
+                case (1, WireType.LengthDelimited): traceId = reader.ReadLengthDelimited(); break;
+                case (2, WireType.LengthDelimited): spanId = reader.ReadLengthDelimited(); break;
+                case (4, WireType.LengthDelimited): parentSpanId = reader.ReadLengthDelimited(); break;
                 case (7, WireType.Fixed64): start = reader.ReadFixed64(); break;
                 case (8, WireType.Fixed64): end = reader.ReadFixed64(); break;
                 case (3, WireType.LengthDelimited): ReadString(ref reader); break; // trace_state
@@ -174,9 +174,12 @@ public static class TraceRequestScanner
     private static uint Bits(int field1, int field2) => (1u << field1) | (1u << field2);
 
     /// <summary>proto3 strings must be UTF-8; the generated parser refuses the whole message otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReadString(ref ProtoWireReader reader)
     {
-        var text = reader.ReadLengthDelimited(out var offset);
-        if (!Utf8.IsValid(text)) throw ProtoWireReader.Error(offset, "string is not valid UTF-8");
+        var text = reader.ReadLengthDelimited();
+        if (!Utf8Check.IsValid(text)) ThrowNotUtf8(reader.Offset - text.Length);
     }
+
+    private static void ThrowNotUtf8(int offset) => throw ProtoWireReader.Error(offset, "string is not valid UTF-8");
 }

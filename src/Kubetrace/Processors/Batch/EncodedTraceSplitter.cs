@@ -1,15 +1,18 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using Kubetrace.Otlp.Wire;
 
 namespace Kubetrace.Processors.Batch;
 
 /// <summary>
-/// Cuts an encoded ExportTraceServiceRequest after a number of spans without decoding it: whole ResourceSpans,
-/// ScopeSpans and spans are copied as raw bytes, and only the envelopes that straddle the cut are written anew
-/// (their resource, scope and schema fields copied into both halves).
+/// Cuts an encoded ExportTraceServiceRequest after a number of spans without decoding it: whole ScopeSpans and
+/// spans are moved as raw bytes, and only the envelopes that straddle the cut are written anew (their resource,
+/// scope and schema fields copied into both halves).
 /// </summary>
 /// <remarks>
-/// Only the bytes up to the cut are walked, one tag per span; the rest is copied in one block. Anything
+/// Only the bytes up to the cut are walked, one tag per span. The halves are returned as segments (see
+/// <see cref="Pipeline.TraceBatch.FromEncodedSegments"/>): the whole ResourceSpans before and after the cut are
+/// slices of the input, not copies, and only the one ResourceSpans that straddles the cut is written anew. Anything
 /// unexpected (malformed bytes, an unknown top-level field, legacy instrumentation_library_spans) makes it give up
 /// so that the caller splits the decoded objects instead.
 /// </remarks>
@@ -20,17 +23,18 @@ internal static class EncodedTraceSplitter
     private const int LegacyScopeSpansField = 1000; // in ResourceSpans (OTLP < 0.15)
     private const int SpansField = 2; // in ScopeSpans
 
-    public static bool TrySplit(ReadOnlySpan<byte> request, int headSpans,
-        [NotNullWhen(true)] out byte[]? head, [NotNullWhen(true)] out byte[]? tail)
+    public static bool TrySplit(ReadOnlyMemory<byte> encoded, int headSpans,
+        [NotNullWhen(true)] out ReadOnlyMemory<byte>[]? head, [NotNullWhen(true)] out ReadOnlyMemory<byte>[]? tail)
     {
         head = tail = null;
+        var request = encoded.Span;
         var remaining = headSpans;
-        var position = 0;
+        var reader = new ProtoWireReader(request);
         int headEnd = -1, tailStart = -1;
         byte[]? straddleHead = null, straddleTail = null;
-        while (position < request.Length && remaining > 0)
+        while (!reader.AtEnd && remaining > 0)
         {
-            if (!ProtoWire.TryReadField(request, ref position, out var field)) return false;
+            if (!reader.TryReadField(out var field)) return false;
             if (field.Number != ResourceSpansField || !field.IsLengthDelimited) return false;
             var resourceSpans = request[field.ValueStart..field.End];
             var spans = CountSpansInResource(resourceSpans);
@@ -54,22 +58,16 @@ internal static class EncodedTraceSplitter
         }
         if (remaining > 0 || headEnd < 0) return false; // fewer spans than the batch claims, or nothing to cut
 
-        head = Assemble(request[..headEnd], null, straddleHead);
-        tail = Assemble(request[tailStart..], straddleTail, null);
+        head = straddleHead is null ? [encoded[..headEnd]] : [encoded[..headEnd], AsResourceSpansField(straddleHead)];
+        tail = straddleTail is null ? [encoded[tailStart..]] : [AsResourceSpansField(straddleTail), encoded[tailStart..]];
         return true;
     }
 
-    private static byte[] Assemble(ReadOnlySpan<byte> raw, byte[]? resourceBefore, byte[]? resourceAfter)
+    /// <summary>A top-level resource_spans field holding <paramref name="resourceSpans"/>.</summary>
+    private static byte[] AsResourceSpansField(byte[] resourceSpans)
     {
-        var size = raw.Length;
-        if (resourceBefore is not null) size += ProtoWire.LengthDelimitedSize(resourceBefore.Length);
-        if (resourceAfter is not null) size += ProtoWire.LengthDelimitedSize(resourceAfter.Length);
-        var output = GC.AllocateUninitializedArray<byte>(size);
-        var position = 0;
-        if (resourceBefore is not null) position += ProtoWire.WriteLengthDelimited(output, ResourceSpansField, resourceBefore);
-        raw.CopyTo(output.AsSpan(position));
-        position += raw.Length;
-        if (resourceAfter is not null) ProtoWire.WriteLengthDelimited(output.AsSpan(position), ResourceSpansField, resourceAfter);
+        var output = GC.AllocateUninitializedArray<byte>(ProtoWireWriter.LengthDelimitedSize(resourceSpans.Length));
+        ProtoWireWriter.WriteLengthDelimited(output, ResourceSpansField, resourceSpans);
         return output;
     }
 
@@ -80,10 +78,10 @@ internal static class EncodedTraceSplitter
         var headWriter = new ArrayBufferWriter<byte>(resourceSpans.Length);
         var tailWriter = new ArrayBufferWriter<byte>(resourceSpans.Length);
         var remaining = headSpans;
-        var position = 0;
-        while (position < resourceSpans.Length)
+        var reader = new ProtoWireReader(resourceSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(resourceSpans, ref position, out var field)) return false;
+            if (!reader.TryReadField(out var field)) return false;
             var raw = resourceSpans[field.Start..field.End];
             if (field.Number != ScopeSpansField || !field.IsLengthDelimited)
             {
@@ -123,10 +121,10 @@ internal static class EncodedTraceSplitter
         var headWriter = new ArrayBufferWriter<byte>(scopeSpans.Length);
         var tailWriter = new ArrayBufferWriter<byte>(scopeSpans.Length);
         var seen = 0;
-        var position = 0;
-        while (position < scopeSpans.Length)
+        var reader = new ProtoWireReader(scopeSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(scopeSpans, ref position, out var field)) return false;
+            if (!reader.TryReadField(out var field)) return false;
             var raw = scopeSpans[field.Start..field.End];
             if (field.Number == SpansField && field.IsLengthDelimited)
             {
@@ -143,8 +141,8 @@ internal static class EncodedTraceSplitter
 
     private static void WriteField(ArrayBufferWriter<byte> writer, int fieldNumber, ReadOnlySpan<byte> value)
     {
-        var size = ProtoWire.LengthDelimitedSize(value.Length);
-        ProtoWire.WriteLengthDelimited(writer.GetSpan(size), fieldNumber, value);
+        var size = ProtoWireWriter.LengthDelimitedSize(value.Length);
+        ProtoWireWriter.WriteLengthDelimited(writer.GetSpan(size), fieldNumber, value);
         writer.Advance(size);
     }
 
@@ -152,10 +150,10 @@ internal static class EncodedTraceSplitter
     private static int CountSpansInResource(ReadOnlySpan<byte> resourceSpans)
     {
         var count = 0;
-        var position = 0;
-        while (position < resourceSpans.Length)
+        var reader = new ProtoWireReader(resourceSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(resourceSpans, ref position, out var field)) return -1;
+            if (!reader.TryReadField(out var field)) return -1;
             if (field.Number == LegacyScopeSpansField) return -1;
             if (field.Number != ScopeSpansField || !field.IsLengthDelimited) continue;
             var spans = CountSpansInScope(resourceSpans[field.ValueStart..field.End]);
@@ -168,10 +166,10 @@ internal static class EncodedTraceSplitter
     private static int CountSpansInScope(ReadOnlySpan<byte> scopeSpans)
     {
         var count = 0;
-        var position = 0;
-        while (position < scopeSpans.Length)
+        var reader = new ProtoWireReader(scopeSpans);
+        while (!reader.AtEnd)
         {
-            if (!ProtoWire.TryReadField(scopeSpans, ref position, out var field)) return -1;
+            if (!reader.TryReadField(out var field)) return -1;
             if (field.Number == SpansField && field.IsLengthDelimited) count++;
         }
         return count;

@@ -12,20 +12,14 @@ internal static class TraceBatchMerger
     /// <remarks>
     /// Concatenated ExportTraceServiceRequest encodings are a valid ExportTraceServiceRequest (its only field,
     /// resource_spans, is repeated, and repeated fields of concatenated messages concatenate), so when any part
-    /// is encoded the merge is a single copy into one buffer, with no decoding and no per-span work; parts that
-    /// only have objects are serialized once, which is cheaper than decoding the others. When no part is
-    /// encoded (JSON input), the objects are shared into a new request instead: nothing is copied at all.
+    /// is encoded the merged batch is the list of the parts' encodings (<see cref="TraceBatch.FromEncodedSegments"/>):
+    /// no copy and no per-span work here, and one copy later only if an exporter needs the bytes contiguous (the
+    /// nop exporter never does). Parts that only have objects are serialized once, which is cheaper than decoding
+    /// the others. When no part is encoded (JSON input), the objects are shared into a new request instead.
     /// </remarks>
     public static TraceBatch Merge(IReadOnlyList<TraceBatch> parts, IReadOnlyDictionary<string, string>? metadata)
     {
-        if (parts.Count == 1)
-        {
-            var only = parts[0];
-            if (ReferenceEquals(only.Metadata, metadata)) return only;
-            return only.HasEncoded
-                ? TraceBatch.FromEncoded(only.Encoded, only.SpanCount, metadata)
-                : TraceBatch.FromRequest(only.Request, metadata);
-        }
+        if (parts.Count == 1 && ReferenceEquals(parts[0].Metadata, metadata)) return parts[0];
 
         var anyEncoded = false;
         foreach (var part in parts) anyEncoded |= part.HasEncoded;
@@ -34,26 +28,14 @@ internal static class TraceBatchMerger
 
     private static TraceBatch Concatenate(IReadOnlyList<TraceBatch> parts, IReadOnlyDictionary<string, string>? metadata)
     {
-        long total = 0;
+        var segments = new List<ReadOnlyMemory<byte>>(parts.Count);
         var spans = 0;
         foreach (var part in parts)
         {
-            total += part.Encoded.Length;
+            segments.AddRange(part.EncodedSegments);
             spans += part.SpanCount;
         }
-        if (total > Array.MaxLength)
-            throw new InvalidOperationException($"merged batch of {total} bytes exceeds the largest possible buffer");
-
-        // Uninitialized: every byte is overwritten just below.
-        var buffer = GC.AllocateUninitializedArray<byte>((int)total);
-        var offset = 0;
-        foreach (var part in parts)
-        {
-            var encoded = part.Encoded.Span;
-            encoded.CopyTo(buffer.AsSpan(offset));
-            offset += encoded.Length;
-        }
-        return TraceBatch.FromEncoded(buffer, spans, metadata);
+        return TraceBatch.FromEncodedSegments([.. segments], spans, metadata);
     }
 
     private static TraceBatch ShareObjects(IReadOnlyList<TraceBatch> parts, IReadOnlyDictionary<string, string>? metadata)

@@ -18,10 +18,10 @@ internal static class TraceBatchSplitter
         if (headSpans <= 0 || headSpans >= batch.SpanCount)
             throw new ArgumentOutOfRangeException(nameof(headSpans), headSpans, $"must be within 1..{batch.SpanCount - 1}");
 
-        if (batch.HasEncoded && EncodedTraceSplitter.TrySplit(batch.Encoded.Span, headSpans, out var headBytes, out var tailBytes))
+        if (batch.HasEncoded && EncodedTraceSplitter.TrySplit(batch.Encoded, headSpans, out var headSegments, out var tailSegments))
         {
-            return (TraceBatch.FromEncoded(headBytes, headSpans, batch.Metadata),
-                TraceBatch.FromEncoded(tailBytes, batch.SpanCount - headSpans, batch.Metadata));
+            return (TraceBatch.FromEncodedSegments(headSegments, headSpans, batch.Metadata),
+                TraceBatch.FromEncodedSegments(tailSegments, batch.SpanCount - headSpans, batch.Metadata));
         }
         return SplitObjects(batch, headSpans);
     }

@@ -1,10 +1,11 @@
 using Google.Protobuf;
-using Kubetrace.Processors;
+using Kubetrace.Otlp.Wire;
 using Kubetrace.Processors.Batch;
+using Kubetrace.Tests.Processors;
 
-namespace Kubetrace.Tests.Processors;
+namespace Kubetrace.Tests.Otlp.Wire;
 
-public class ProtoWireTests
+public class ProtoWireReaderTests
 {
     [Fact]
     public void Walks_the_fields_of_a_message_and_locates_their_values()
@@ -12,11 +13,11 @@ public class ProtoWireTests
         var request = TestSpans.Request("svc", 2, 1);
         var bytes = request.ToByteArray();
 
-        var position = 0;
         var fields = new List<WireField>();
-        while (position < bytes.Length)
+        var reader = new ProtoWireReader(bytes);
+        while (!reader.AtEnd)
         {
-            Assert.True(ProtoWire.TryReadField(bytes, ref position, out var field));
+            Assert.True(reader.TryReadField(out var field));
             fields.Add(field);
         }
 
@@ -31,10 +32,29 @@ public class ProtoWireTests
     [InlineData(new byte[] { 0x0A, 0xFF })] // truncated varint
     [InlineData(new byte[] { 0x0B })] // start group: not OTLP
     [InlineData(new byte[] { 0x09, 1, 2, 3 })] // fixed64 cut short
+    [InlineData(new byte[] { 0x0D, 1, 2, 3 })] // fixed32 cut short
+    [InlineData(new byte[] { 0x00, 0x01 })] // field number 0
     public void Refuses_malformed_bytes_instead_of_reading_past_them(byte[] bytes)
     {
-        var position = 0;
-        Assert.False(ProtoWire.TryReadField(bytes, ref position, out _));
+        var reader = new ProtoWireReader(bytes);
+        Assert.False(reader.TryReadField(out _));
+    }
+
+    [Fact]
+    public void The_validating_reads_and_the_field_walk_agree_on_where_each_field_ends()
+    {
+        var bytes = SampleRequests.EveryFieldSet().ToByteArray();
+
+        var walk = new ProtoWireReader(bytes);
+        var read = new ProtoWireReader(bytes);
+        while (!walk.AtEnd)
+        {
+            Assert.True(walk.TryReadField(out var field));
+            var (number, type) = read.ReadTag();
+            read.Skip(number, type, 0);
+            Assert.Equal((field.Number, field.Type, field.End), (number, type, read.Offset));
+        }
+        Assert.True(read.AtEnd);
     }
 
     [Fact]

@@ -1,0 +1,38 @@
+namespace Kubetrace.Otlp.Wire;
+
+/// <summary>
+/// The few writes needed to re-wrap encoded messages (the batch processor's splitter writes new envelopes around
+/// fields copied as raw bytes): length-delimited fields with one-byte tags.
+/// </summary>
+internal static class ProtoWireWriter
+{
+    /// <summary>Size of a length-delimited field holding <paramref name="length"/> bytes (tags here are one byte).</summary>
+    public static int LengthDelimitedSize(int length) => 1 + VarintSize((uint)length) + length;
+
+    /// <summary>Writes a length-delimited field with a one-byte tag (field numbers 1-15) and returns the bytes written.</summary>
+    public static int WriteLengthDelimited(Span<byte> destination, int fieldNumber, ReadOnlySpan<byte> value)
+    {
+        destination[0] = (byte)((fieldNumber << 3) | (int)WireType.LengthDelimited);
+        var position = 1;
+        var length = (uint)value.Length;
+        while (length >= 0x80)
+        {
+            destination[position++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+        destination[position++] = (byte)length;
+        value.CopyTo(destination[position..]);
+        return position + value.Length;
+    }
+
+    private static int VarintSize(uint value)
+    {
+        var size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+        return size;
+    }
+}
