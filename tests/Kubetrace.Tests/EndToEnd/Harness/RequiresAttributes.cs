@@ -1,4 +1,3 @@
-
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
 /// <summary>
