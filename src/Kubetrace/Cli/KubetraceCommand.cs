@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kubetrace.Cli.Query;
 
 namespace Kubetrace.Cli;
 
@@ -17,6 +18,10 @@ public static class KubetraceCommand
             ValidateCommand.Create(),
             BenchCommand.Create(),
             BenchStoreCommand.Create(),
+            TraceCommand.Create(),
+            SearchCommand.Create(),
+            ServicesCommand.Create(),
+            StatsCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Kubetrace.Cli.Query;
+
+/// <summary>The options every command that talks to a running server shares: <c>--server</c>, <c>--json</c>, <c>--width</c>.</summary>
+public static class QueryOptions
+{
+    public const string DefaultServer = "http://localhost:16686";
+    public const string ServerVariable = "KUBETRACE_SERVER";
+
+    /// <summary>The server to ask when <c>--server</c> is not given: <c>$KUBETRACE_SERVER</c>, else the local query port.</summary>
+    public static string ResolveServer(string? fromEnvironment) =>
+        string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultServer : fromEnvironment.Trim();
+
+    public static Option<Uri> Server() => new("--server", "-s")
+    {
+        Description = $"Query URL of a running kubetrace (default ${ServerVariable}, else {DefaultServer})",
+        HelpName = "URL",
+        DefaultValueFactory = _ => ParseServer(ResolveServer(Environment.GetEnvironmentVariable(ServerVariable))) ?? new Uri(DefaultServer),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (ParseServer(text) is { } uri) return uri;
+            result.AddError($"--server must be an http:// or https:// URL, got \"{text}\"");
+            return null;
+        },
+    };
+
+    public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} as JSON instead of a table" };
+
+    /// <summary>Columns of the output; the terminal's by default (80 when the output is not a terminal).</summary>
+    public static Option<int?> Width() => new("--width")
+    {
+        Description = "Output width in columns (default: the terminal's)",
+        HelpName = "columns",
+        Validators = { result => { if (result.GetValueOrDefault<int?>() is < 40 or > 1000) result.AddError("--width must be from 40 to 1000"); } },
+    };
+
+    private static Uri? ParseServer(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Kubetrace.Config;
+using Spectre.Console;
+
+namespace Kubetrace.Cli.Query;
+
+/// <summary><c>kubetrace search</c>: the native search API's filters as flags, the trace summaries as a table.</summary>
+public static class SearchCommand
+{
+    public static Command Create()
+    {
+        var service = new Option<string>("--service") { Description = "Service name (resource service.name)" };
+        var name = new Option<string>("--name") { Description = "Span name" };
+        var attr = new Option<string[]>("--attr") { Description = "Attribute equality key=value on the span or its resource (repeatable; span.key= / resource.key= choose one)", HelpName = "key=value" };
+        var min = Duration("--min-duration", "Spans at least this long");
+        var max = Duration("--max-duration", "Spans at most this long");
+        var status = new Option<string>("--status") { Description = "Span status" };
+        status.AcceptOnlyFromAmong("error", "ok", "unset");
+        var kind = new Option<string>("--kind") { Description = "Span kind" };
+        kind.AcceptOnlyFromAmong("server", "client", "internal", "producer", "consumer", "unspecified");
+        var since = Duration("--since", "Search the spans that started this long ago until now (server default 1h)");
+        var start = Time("--start", "Spans that started at or after this time");
+        var end = Time("--end", "Spans that started before this time");
+        var limit = new Option<int>("--limit") { Description = "Traces to list, most recent first", DefaultValueFactory = _ => 20 };
+        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10000) r.AddError("--limit must be from 1 to 10000"); });
+        var server = QueryOptions.Server();
+        var json = QueryOptions.Json("the search answer");
+        var width = QueryOptions.Width();
+        var command = new Command("search", "Find traces in a running kubetrace; every filter must hold on the same span")
+        {
+            service, name, attr, min, max, status, kind, since, start, end, limit, server, json, width,
+        };
+        command.Validators.Add(r =>
+        {
+            foreach (var pair in r.GetValue(attr) ?? [])
+                if (pair.IndexOf('=') <= 0) r.AddError($"--attr must be key=value, got \"{pair}\"");
+            if (r.GetValue(since) is not null && (r.GetValue(start) is not null || r.GetValue(end) is not null))
+                r.AddError("give either --since or --start/--end, not both");
+        });
+        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        {
+            var query = new List<(string, string)>();
+            void Add(string key, string? value) { if (!string.IsNullOrEmpty(value)) query.Add((key, value)); }
+            Add("service", parse.GetValue(service));
+            Add("name", parse.GetValue(name));
+            foreach (var pair in parse.GetValue(attr) ?? []) Add("attr", pair);
+            Add("minDuration", parse.GetValue(min));
+            Add("maxDuration", parse.GetValue(max));
+            Add("status", parse.GetValue(status));
+            Add("kind", parse.GetValue(kind));
+            Add("lookback", parse.GetValue(since));
+            Add("start", parse.GetValue(start));
+            Add("end", parse.GetValue(end));
+            Add("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture));
+            var path = "api/v1/search?" + string.Join('&', query.Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2)}"));
+            if (parse.GetValue(json))
+                await QueryAction.WriteRawAsync(context.Output, await context.Api.GetBytesAsync(path, cancel));
+            else
+                Print(context.Console, await context.Api.GetJsonAsync(path, cancel));
+        });
+        return command;
+    }
+
+    private static void Print(IAnsiConsole console, JsonElement answer)
+    {
+        var traces = answer.GetProperty("traces").EnumerateArray().ToList();
+        if (traces.Count == 0)
+        {
+            console.WriteLine("no traces found");
+            return;
+        }
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("TRACE ID", "START (UTC)", "ROOT SERVICE", "ROOT NAME")
+            .AddColumn(new TableColumn("DURATION").RightAligned()).AddColumn(new TableColumn("SPANS").RightAligned())
+            .AddColumn(new TableColumn("ERRORS").RightAligned()).AddColumn("SERVICES");
+        foreach (var trace in traces)
+        {
+            var errors = trace.GetProperty("errorCount").GetInt32();
+            var root = trace.GetProperty("rootName").GetString() ?? "";
+            table.AddRow(
+                new Text(trace.GetProperty("traceId").GetString() ?? ""),
+                new Text(HumanText.Time(long.Parse(trace.GetProperty("startTimeUnixNano").GetString() ?? "0", CultureInfo.InvariantCulture))),
+                new Text(trace.GetProperty("rootService").GetString() ?? ""),
+                // A trace whose root span has not arrived is named after its earliest span: say so.
+                new Text(trace.GetProperty("hasRoot").GetBoolean() ? root : $"{root} (no root yet)"),
+                new Text(HumanText.Duration(trace.GetProperty("durationNanos").GetInt64())),
+                new Text(trace.GetProperty("spanCount").GetInt32().ToString(CultureInfo.InvariantCulture)),
+                new Text(errors.ToString(CultureInfo.InvariantCulture), errors > 0 ? new Style(Color.Red) : Style.Plain),
+                new Text(string.Join(", ", trace.GetProperty("services").EnumerateArray().Select(s => s.GetString()))));
+        }
+        console.Write(table);
+    }
+
+    /// <summary>A Go duration (<c>100ms</c>, <c>1.5s</c>), checked here so that a typo is a usage error, and sent as typed.</summary>
+    private static Option<string> Duration(string flag, string description) => new(flag)
+    {
+        Description = $"{description}, e.g. 100ms, 1.5s, 2h",
+        HelpName = "duration",
+        Validators = { r => { if (r.GetValueOrDefault<string>() is { } text && (!GoDuration.TryParse(text, out var value) || value < TimeSpan.Zero)) r.AddError($"{flag}: \"{text}\" is not a duration ({GoDuration.Hint})"); } },
+    };
+
+    private static Option<string> Time(string flag, string description) => new(flag)
+    {
+        Description = $"{description}: RFC 3339 (2026-01-02T15:04:05Z) or Unix nanoseconds",
+        HelpName = "time",
+        Validators =
+        {
+            r =>
+            {
+                if (r.GetValueOrDefault<string>() is { } text && !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                    && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+                    r.AddError($"{flag}: \"{text}\" is neither RFC 3339 (2026-01-02T15:04:05Z) nor Unix nanoseconds");
+            },
+        },
+    };
+}

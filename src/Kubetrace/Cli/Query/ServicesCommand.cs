@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Kubetrace.Cli.Query;
+
+/// <summary><c>kubetrace services</c>: the services of a running server, one a line, or with <c>--operations</c> a table of their operations.</summary>
+public static class ServicesCommand
+{
+    public static Command Create()
+    {
+        var operations = new Option<bool>("--operations", "-o") { Description = "Also list each service's operations (span names) with their span kind" };
+        var server = QueryOptions.Server();
+        var json = QueryOptions.Json("the services");
+        var width = QueryOptions.Width();
+        var command = new Command("services", "List the services (and operations) stored in a running kubetrace") { operations, server, json, width };
+        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        {
+            if (!parse.GetValue(operations))
+            {
+                if (parse.GetValue(json))
+                    await QueryAction.WriteRawAsync(context.Output, await context.Api.GetBytesAsync("api/v1/services", cancel));
+                else
+                    foreach (var name in Names(await context.Api.GetJsonAsync("api/v1/services", cancel))) context.Console.WriteLine(name);
+                return;
+            }
+            var all = new List<(string Service, JsonElement Operations)>();
+            foreach (var name in Names(await context.Api.GetJsonAsync("api/v1/services", cancel)))
+            {
+                var answer = await context.Api.GetJsonAsync($"api/v1/services/{Uri.EscapeDataString(name)}/operations", cancel);
+                all.Add((name, answer.GetProperty("operations")));
+            }
+            if (parse.GetValue(json)) await WriteJsonAsync(context.Output, all);
+            else Print(context.Console, all);
+        });
+        return command;
+    }
+
+    private static List<string> Names(JsonElement answer) =>
+        answer.GetProperty("services").EnumerateArray().Select(s => s.GetString() ?? "").ToList();
+
+    private static void Print(IAnsiConsole console, List<(string Service, JsonElement Operations)> all)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("SERVICE", "OPERATION", "SPAN KIND");
+        foreach (var (service, operations) in all)
+        {
+            var first = true;
+            foreach (var operation in operations.EnumerateArray())
+            {
+                table.AddRow(new Text(first ? service : ""), new Text(operation.GetProperty("name").GetString() ?? ""),
+                    new Text(operation.GetProperty("spanKind").GetString() ?? ""));
+                first = false;
+            }
+            if (first) table.AddRow(new Text(service), new Text(""), new Text(""));
+        }
+        console.Write(table);
+    }
+
+    /// <summary><c>{"services":[{"name":"apiserver","operations":[{"name","spanKind"}]}]}</c>.</summary>
+    private static async Task WriteJsonAsync(TextWriter output, List<(string Service, JsonElement Operations)> all)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("services");
+            foreach (var (service, operations) in all)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", service);
+                w.WritePropertyName("operations");
+                operations.WriteTo(w);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        await QueryAction.WriteRawAsync(output, buffer.ToArray());
+    }
+}

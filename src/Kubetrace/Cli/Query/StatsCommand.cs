@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Kubetrace.Cli.Query;
+
+/// <summary><c>kubetrace stats</c>: what a running server stores and what it costs on disk.</summary>
+public static class StatsCommand
+{
+    public static Command Create()
+    {
+        var server = QueryOptions.Server();
+        var json = QueryOptions.Json("the store statistics");
+        var width = QueryOptions.Width();
+        var command = new Command("stats", "Show the stored spans, traces and bytes on disk of a running kubetrace") { server, json, width };
+        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        {
+            if (parse.GetValue(json))
+            {
+                await QueryAction.WriteRawAsync(context.Output, await context.Api.GetBytesAsync("api/v1/stats", cancel));
+                return;
+            }
+            var stats = await context.Api.GetJsonAsync("api/v1/stats", cancel);
+            long Get(string name) => stats.TryGetProperty(name, out var value) ? (long)value.GetDouble() : 0;
+            var spans = Get("spans");
+            var bytes = Get("bytesOnDisk");
+            var table = new Table().Border(TableBorder.None).HideHeaders().AddColumn("").AddColumn(new TableColumn("").RightAligned());
+            table.AddRow("Spans", Count(spans));
+            table.AddRow("Traces", Count(Get("traces")));
+            table.AddRow("Bytes on disk", HumanText.Bytes(bytes));
+            // Everything on disk (WAL and blocks) over everything stored: what a span really costs right now.
+            table.AddRow("Bytes per span", spans > 0 ? (bytes / (double)spans).ToString("0.0", CultureInfo.InvariantCulture) : "-");
+            table.AddRow("Bytes per span in blocks", stats.TryGetProperty("blockBytesPerSpan", out var perSpan) && Get("blockSpans") > 0
+                ? perSpan.GetDouble().ToString("0.0", CultureInfo.InvariantCulture) : "-");
+            table.AddRow("Blocks", Count(Get("blocks")));
+            table.AddRow("Spans not yet in blocks", Count(Get("headSpans")));
+            table.AddRow("WAL", HumanText.Bytes(Get("walBytes")));
+            context.Console.Write(table);
+        });
+        return command;
+    }
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

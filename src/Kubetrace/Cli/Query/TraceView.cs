@@ -1,0 +1,73 @@
+using System.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Kubetrace.Cli.Query;
+
+/// <summary>
+/// Draws a <see cref="TraceTree"/> as a table: the span name indented by tree guides, its service, its duration,
+/// and a bar placed on the trace's timeline (start offset and length scaled to the columns left). Errors are red
+/// and marked <c>!</c>, so they also show without colour.
+/// </summary>
+public static class TraceView
+{
+    public const char Bar = '█';
+    private const int MinTimeline = 10;
+
+    public static IRenderable Render(string traceId, TraceTree tree, int width)
+    {
+        var durations = tree.Rows.Select(r => HumanText.Duration(r.DurationNanos)).ToList();
+        var labels = tree.Rows.Select(Label).ToList();
+        var services = tree.Rows.Select(r => r.Service).ToList();
+        var durationWidth = Math.Max("DURATION".Length, durations.Max(d => d.Length));
+        // Each column but the last has one space of padding on its right.
+        var room = width - durationWidth - 3 - MinTimeline;
+        var serviceWidth = Math.Min(Math.Max("SERVICE".Length, services.Max(s => s.Length)), Math.Max(8, room / 4));
+        var labelWidth = Math.Min(Math.Max("SPAN".Length, labels.Max(l => l.Length)), Math.Max(12, room - serviceWidth));
+        var timeline = Math.Max(MinTimeline, width - labelWidth - serviceWidth - durationWidth - 3);
+
+        var table = new Table().Border(TableBorder.None).ShowHeaders();
+        table.AddColumn(Column("SPAN", labelWidth));
+        table.AddColumn(Column("SERVICE", serviceWidth));
+        table.AddColumn(Column("DURATION", durationWidth).RightAligned());
+        table.AddColumn(Column("TIMELINE", timeline).PadRight(0));
+        for (var i = 0; i < tree.Rows.Count; i++)
+        {
+            var row = tree.Rows[i];
+            var style = row.IsError ? new Style(Color.Red) : Style.Plain;
+            table.AddRow(
+                new Text(Fit(labels[i], labelWidth), style),
+                new Text(Fit(services[i], serviceWidth), row.IsError ? style : new Style(Color.Aqua)),
+                new Text(durations[i], style),
+                new Text(Timeline(row, tree, timeline), row.IsError ? style : new Style(Color.Green)));
+        }
+        var errors = tree.Rows.Count(r => r.IsError);
+        var header = new Markup(Markup.Escape(
+            $"trace {traceId}  {HumanText.Time(tree.StartNanos)} UTC  {HumanText.Duration(tree.DurationNanos)}  " +
+            $"{tree.Rows.Count} spans  {tree.Rows.Select(r => r.Service).Distinct().Count()} services  {errors} errors"));
+        return new Rows(header, table);
+    }
+
+    /// <summary>The bar of one span: offset and length proportional to the trace, at least one cell so short spans show.</summary>
+    public static string Timeline(TraceTreeRow row, TraceTree tree, int width)
+    {
+        var total = Math.Max(1, tree.DurationNanos);
+        var offset = (int)Math.Min(width - 1, (row.StartNanos - tree.StartNanos) * width / total);
+        var length = (int)Math.Clamp((long)Math.Round((double)row.DurationNanos * width / total), 1, width - offset);
+        return new string(' ', offset) + new string(Bar, length) + new string(' ', width - offset - length);
+    }
+
+    private static string Label(TraceTreeRow row)
+    {
+        var text = new StringBuilder();
+        for (var level = 1; level < row.Depth; level++) text.Append(row.LastAtLevel[level] ? "   " : "│  ");
+        if (row.Depth > 0) text.Append(row.LastAtLevel[^1] ? "└─ " : "├─ ");
+        text.Append(row.Name);
+        if (row.IsError) text.Append(" !");
+        return text.ToString();
+    }
+
+    private static TableColumn Column(string header, int width) => new TableColumn(header) { Width = width, NoWrap = true }.PadLeft(0).PadRight(1);
+
+    private static string Fit(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+}
