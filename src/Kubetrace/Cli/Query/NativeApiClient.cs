@@ -12,11 +12,12 @@ public sealed class NativeApiClient : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly HttpClient _http;
-    private readonly Uri _server;
+    /// <summary>The server as the user wrote it, for messages.</summary>
+    private readonly string _server;
 
     public NativeApiClient(Uri server)
     {
-        _server = server;
+        _server = server.OriginalString.TrimEnd('/');
         // A trailing slash keeps a path prefix (a server behind a reverse proxy at http://host/kubetrace).
         var root = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
         _http = new HttpClient { BaseAddress = root, Timeout = Timeout };

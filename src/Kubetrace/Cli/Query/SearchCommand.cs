@@ -71,10 +71,11 @@ public static class SearchCommand
             console.WriteLine("no traces found");
             return;
         }
+        // IDs, times and numbers never wrap; names and service lists take the wrapping on a narrow terminal.
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("TRACE ID", "START (UTC)", "ROOT SERVICE", "ROOT NAME")
-            .AddColumn(new TableColumn("DURATION").RightAligned()).AddColumn(new TableColumn("SPANS").RightAligned())
-            .AddColumn(new TableColumn("ERRORS").RightAligned()).AddColumn("SERVICES");
+            .AddColumn(Fixed("TRACE ID")).AddColumn(Fixed("START (UTC)")).AddColumns("ROOT SERVICE", "ROOT NAME")
+            .AddColumn(Fixed("DURATION").RightAligned()).AddColumn(Fixed("SPANS").RightAligned())
+            .AddColumn(Fixed("ERRORS").RightAligned()).AddColumn("SERVICES");
         foreach (var trace in traces)
         {
             var errors = trace.GetProperty("errorCount").GetInt32();
@@ -92,6 +93,8 @@ public static class SearchCommand
         }
         console.Write(table);
     }
+
+    private static TableColumn Fixed(string header) => new(header) { NoWrap = true };
 
     /// <summary>A Go duration (<c>100ms</c>, <c>1.5s</c>), checked here so that a typo is a usage error, and sent as typed.</summary>
     private static Option<string> Duration(string flag, string description) => new(flag)

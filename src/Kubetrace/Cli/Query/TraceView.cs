@@ -42,9 +42,10 @@ public static class TraceView
                 new Text(Timeline(row, tree, timeline), row.IsError ? style : new Style(Color.Green)));
         }
         var errors = tree.Rows.Count(r => r.IsError);
-        var header = new Markup(Markup.Escape(
-            $"trace {traceId}  {HumanText.Time(tree.StartNanos)} UTC  {HumanText.Duration(tree.DurationNanos)}  " +
-            $"{tree.Rows.Count} spans  {tree.Rows.Select(r => r.Service).Distinct().Count()} services  {errors} errors"));
+        // Two short lines rather than one that wraps on a narrow terminal.
+        var header = new Text($"trace {traceId}\n" +
+            $"{HumanText.Time(tree.StartNanos)} UTC  {HumanText.Duration(tree.DurationNanos)}  {Plural(tree.Rows.Count, "span")}  " +
+            $"{Plural(tree.Rows.Select(r => r.Service).Distinct().Count(), "service")}  {Plural(errors, "error")}");
         return new Rows(header, table);
     }
 
@@ -66,6 +67,8 @@ public static class TraceView
         if (row.IsError) text.Append(" !");
         return text.ToString();
     }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static TableColumn Column(string header, int width) => new TableColumn(header) { Width = width, NoWrap = true }.PadLeft(0).PadRight(1);
 

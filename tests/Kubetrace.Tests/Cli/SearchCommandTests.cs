@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+
+namespace Kubetrace.Tests.Cli;
+
+/// <summary><c>kubetrace search</c> against a running server: flags become the native search, rows the summaries.</summary>
+public sealed class SearchCommandTests(CliServer server) : IClassFixture<CliServer>
+{
+    private string[] Range => ["--start", $"{KnownTraces.Day}T00:00:00Z", "--end", $"{KnownTraces.Day}T23:59:59Z", "--server", server.Url, "--width", "180"];
+
+    [Fact]
+    public async Task Every_trace_in_the_range_is_a_row_most_recent_first()
+    {
+        var result = await CliRun.RunAsync(["search", .. Range]);
+
+        Assert.Equal(0, result.Code);
+        Assert.Equal("", result.Error);
+        Assert.Matches("TRACE ID +START \\(UTC\\) +ROOT SERVICE +ROOT NAME +DURATION +SPANS +ERRORS +SERVICES", result.Output);
+        var rows = result.Lines.Where(l => l.Contains(KnownTraces.PodsId) || l.Contains(KnownTraces.SyncId)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Matches($"{KnownTraces.SyncId} +2026-01-02 11:00:00.000 +kubelet +SyncPod +1s +2 +0 +containerd, kubelet", rows[0]);
+        Assert.Matches($"{KnownTraces.PodsId} +2026-01-02 10:00:00.000 +apiserver +GET /api/v1/namespaces/default/pods +100ms +4 +1 +apiserver, etcd", rows[1]);
+    }
+
+    [Fact]
+    public async Task Filters_on_one_span_narrow_the_rows()
+    {
+        var errors = await CliRun.RunAsync(["search", "--status", "error", "--service", "etcd", .. Range]);
+        var slow = await CliRun.RunAsync(["search", "--min-duration", "500ms", "--kind", "client", .. Range]);
+        var byName = await CliRun.RunAsync(["search", "--name", "authorize", "--max-duration", "20ms", .. Range]);
+
+        Assert.Contains(KnownTraces.PodsId, errors.Output);
+        Assert.DoesNotContain(KnownTraces.SyncId, errors.Output);
+        Assert.Contains(KnownTraces.SyncId, slow.Output); // CreateContainer: a 500 ms client span
+        Assert.DoesNotContain(KnownTraces.PodsId, slow.Output);
+        Assert.Contains(KnownTraces.PodsId, byName.Output);
+        Assert.DoesNotContain(KnownTraces.SyncId, byName.Output);
+    }
+
+    [Fact]
+    public async Task No_match_says_so_and_json_prints_the_apis_summaries()
+    {
+        var none = await CliRun.RunAsync(["search", "--service", "scheduler", .. Range]);
+        var json = await CliRun.RunAsync(["search", "--limit", "1", "--json", .. Range]);
+
+        Assert.Equal(0, none.Code);
+        Assert.Equal("no traces found\n", none.Output.ReplaceLineEndings("\n"));
+        var traces = JsonNode.Parse(json.Output)!["traces"]!.AsArray();
+        Assert.Equal(KnownTraces.SyncId, Assert.Single(traces)!["traceId"]!.GetValue<string>());
+    }
+}
