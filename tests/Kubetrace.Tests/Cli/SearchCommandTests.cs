@@ -17,8 +17,8 @@ public sealed class SearchCommandTests(CliServer server) : IClassFixture<CliServ
         Assert.Matches("TRACE ID +START \\(UTC\\) +ROOT SERVICE +ROOT NAME +DURATION +SPANS +ERRORS +SERVICES", result.Output);
         var rows = result.Lines.Where(l => l.Contains(KnownTraces.PodsId) || l.Contains(KnownTraces.SyncId)).ToList();
         Assert.Equal(2, rows.Count);
-        Assert.Matches($"{KnownTraces.SyncId} +2026-01-02 11:00:00.000 +kubelet +SyncPod +1s +2 +0 +containerd, kubelet", rows[0]);
-        Assert.Matches($"{KnownTraces.PodsId} +2026-01-02 10:00:00.000 +apiserver +GET /api/v1/namespaces/default/pods +100ms +4 +1 +apiserver, etcd", rows[1]);
+        Assert.Matches($"{KnownTraces.SyncId} +2026-01-02 11:00:00 +kubelet +SyncPod +1s +2 +0 +containerd, kubelet", rows[0]);
+        Assert.Matches($"{KnownTraces.PodsId} +2026-01-02 10:00:00 +apiserver +GET /api/v1/namespaces/default/pods +100ms +4 +1 +apiserver, etcd", rows[1]);
     }
 
     [Fact]

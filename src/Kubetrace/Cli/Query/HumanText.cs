@@ -19,9 +19,10 @@ public static class HumanText
             : string.Create(CultureInfo.InvariantCulture, $"{time.Minutes}m{time.Seconds:00}s");
     }
 
-    /// <summary>UTC, to the millisecond: the same on every machine and sortable.</summary>
-    public static string Time(long unixNanos) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+    /// <summary>UTC (the same on every machine, and sortable), to the millisecond or the second.</summary>
+    public static string Time(long unixNanos, bool milliseconds = true) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000).UtcDateTime
+            .ToString(milliseconds ? "yyyy-MM-dd HH:mm:ss.fff" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     public static string Bytes(long bytes)
     {

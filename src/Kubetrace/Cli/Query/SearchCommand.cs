@@ -72,17 +72,17 @@ public static class SearchCommand
             return;
         }
         // IDs, times and numbers never wrap; names and service lists take the wrapping on a narrow terminal.
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumn(Fixed("TRACE ID")).AddColumn(Fixed("START (UTC)")).AddColumns("ROOT SERVICE", "ROOT NAME")
+        var table = new Table().Border(TableBorder.None)
+            .AddColumn(Fixed("TRACE ID")).AddColumn(Fixed("START (UTC)")).AddColumn(Flexible("ROOT SERVICE")).AddColumn(Flexible("ROOT NAME"))
             .AddColumn(Fixed("DURATION").RightAligned()).AddColumn(Fixed("SPANS").RightAligned())
-            .AddColumn(Fixed("ERRORS").RightAligned()).AddColumn("SERVICES");
+            .AddColumn(Fixed("ERRORS").RightAligned()).AddColumn(Flexible("SERVICES").PadRight(0));
         foreach (var trace in traces)
         {
             var errors = trace.GetProperty("errorCount").GetInt32();
             var root = trace.GetProperty("rootName").GetString() ?? "";
             table.AddRow(
                 new Text(trace.GetProperty("traceId").GetString() ?? ""),
-                new Text(HumanText.Time(long.Parse(trace.GetProperty("startTimeUnixNano").GetString() ?? "0", CultureInfo.InvariantCulture))),
+                new Text(HumanText.Time(long.Parse(trace.GetProperty("startTimeUnixNano").GetString() ?? "0", CultureInfo.InvariantCulture), milliseconds: false)),
                 new Text(trace.GetProperty("rootService").GetString() ?? ""),
                 // A trace whose root span has not arrived is named after its earliest span: say so.
                 new Text(trace.GetProperty("hasRoot").GetBoolean() ? root : $"{root} (no root yet)"),
@@ -91,10 +91,19 @@ public static class SearchCommand
                 new Text(errors.ToString(CultureInfo.InvariantCulture), errors > 0 ? new Style(Color.Red) : Style.Plain),
                 new Text(string.Join(", ", trace.GetProperty("services").EnumerateArray().Select(s => s.GetString()))));
         }
+        // Below this Spectre would hide the whole table behind "…": lines wider than the terminal lose nothing.
+        var width = console.Profile.Width;
+        console.Profile.Width = Math.Max(width, MinimumWidth);
         console.Write(table);
+        console.Profile.Width = width;
     }
 
-    private static TableColumn Fixed(string header) => new(header) { NoWrap = true };
+    /// <summary>Trace ID, start, duration, counts, three wrapping columns of 12, and the gaps between columns.</summary>
+    private const int MinimumWidth = 32 + 19 + 8 + 5 + 6 + 3 * 12 + 7 * 2;
+
+    private static TableColumn Fixed(string header) => new TableColumn(header) { NoWrap = true }.PadLeft(0).PadRight(2);
+
+    private static TableColumn Flexible(string header) => new TableColumn(header).PadLeft(0).PadRight(2);
 
     /// <summary>A Go duration (<c>100ms</c>, <c>1.5s</c>), checked here so that a typo is a usage error, and sent as typed.</summary>
     private static Option<string> Duration(string flag, string description) => new(flag)

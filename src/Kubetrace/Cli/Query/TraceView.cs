@@ -20,12 +20,12 @@ public static class TraceView
         var labels = tree.Rows.Select(Label).ToList();
         var services = tree.Rows.Select(r => r.Service).ToList();
         var durationWidth = Math.Max("DURATION".Length, durations.Max(d => d.Length));
-        // Each column but the last has one space of padding on its right.
-        var room = width - durationWidth - 3 - MinTimeline;
-        var serviceWidth = Math.Min(Math.Max("SERVICE".Length, services.Max(s => s.Length)), Math.Max(8, room / 4));
-        var labelWidth = Math.Min(Math.Max("SPAN".Length, labels.Max(l => l.Length)), Math.Max(12, room - serviceWidth));
-        var timeline = Math.Max(MinTimeline, width - labelWidth - serviceWidth - durationWidth - 3);
-
+        // Each column but the last has one space of padding on its right. The timeline gets two fifths of the
+        // room at least, the service a fifth at most; long span names are shortened with "…" rather than wrapped.
+        var room = width - durationWidth - 3;
+        var serviceWidth = Math.Min(Math.Max("SERVICE".Length, services.Max(s => s.Length)), Math.Max(8, room / 5));
+        var labelWidth = Math.Min(Math.Max("SPAN".Length, labels.Max(l => l.Length)), Math.Max(12, room - serviceWidth - Math.Max(MinTimeline, room * 2 / 5)));
+        var timeline = Math.Max(MinTimeline, room - labelWidth - serviceWidth);
         var table = new Table().Border(TableBorder.None).ShowHeaders();
         table.AddColumn(Column("SPAN", labelWidth));
         table.AddColumn(Column("SERVICE", serviceWidth));
