@@ -5,7 +5,9 @@ namespace Kubetrace.Tests.Cli;
 /// <summary><c>kubetrace search</c> against a running server: flags become the native search, rows the summaries.</summary>
 public sealed class SearchCommandTests(CliServer server) : IClassFixture<CliServer>
 {
-    private string[] Range => ["--start", $"{KnownTraces.Day}T00:00:00Z", "--end", $"{KnownTraces.Day}T23:59:59Z", "--server", server.Url, "--width", "180"];
+    private string[] Day => ["--start", $"{KnownTraces.Day}T00:00:00Z", "--end", $"{KnownTraces.Day}T23:59:59Z", "--server", server.Url];
+
+    private string[] Range => [.. Day, "--width", "180"];
 
     [Fact]
     public async Task Every_trace_in_the_range_is_a_row_most_recent_first()
@@ -19,6 +21,16 @@ public sealed class SearchCommandTests(CliServer server) : IClassFixture<CliServ
         Assert.Equal(2, rows.Count);
         Assert.Matches($"{KnownTraces.SyncId} +2026-01-02 11:00:00 +kubelet +SyncPod +1s +2 +0 +containerd, kubelet", rows[0]);
         Assert.Matches($"{KnownTraces.PodsId} +2026-01-02 10:00:00 +apiserver +GET /api/v1/namespaces/default/pods +100ms +4 +1 +apiserver, etcd", rows[1]);
+    }
+
+    [Fact]
+    public async Task On_a_narrow_terminal_ids_and_times_stay_whole_and_names_wrap()
+    {
+        var result = await CliRun.RunAsync(["search", .. Day, "--width", "80"]);
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains(result.Lines, l => l.StartsWith($"{KnownTraces.PodsId}  2026-01-02 10:00:00  apiserver", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.StartsWith($"{KnownTraces.SyncId}  2026-01-02 11:00:00  kubelet", StringComparison.Ordinal));
     }
 
     [Fact]
