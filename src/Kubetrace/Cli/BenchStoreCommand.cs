@@ -17,12 +17,13 @@ public static class BenchStoreCommand
         var walCompression = new Option<bool>("--wal-compression") { Description = "Compress WAL records", DefaultValueFactory = _ => true };
         var rowGroup = new Option<int>("--row-group-spans") { Description = "Spans per block row group", DefaultValueFactory = _ => 1024 };
         var skipScan = new Option<bool>("--skip-scan") { Description = "Skip the unindexed-attribute scan query" };
+        var preallocate = new Option<bool>("--preallocate-head") { Description = "Allocate head columns for 500k spans up front" };
         var command = new Command("bench-store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
         {
-            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan,
+            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate,
         };
         command.SetAction(result => new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
-            result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup), result.GetValue(skipScan), Console.Out).RunAsync());
+            result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup), result.GetValue(skipScan), result.GetValue(preallocate), Console.Out).RunAsync());
         return command;
     }
 }

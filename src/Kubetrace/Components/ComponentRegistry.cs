@@ -27,11 +27,13 @@ public static class ComponentRegistry
         new Exporters.File.FileExporterFactory(),
         new Exporters.Otlp.OtlpGrpcExporterFactory(),
         new Exporters.Otlp.OtlpHttpExporterFactory(),
+        new Exporters.Kubetrace.KubetraceExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
         new HealthCheckFactory(),
+        new Api.Extension.KubetraceQueryFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch

@@ -6,5 +6,8 @@ namespace Kubetrace.Components;
 /// <summary>What every component gets besides its config: its identity, logging and the service's own metrics.</summary>
 public sealed record ComponentSettings(ComponentId Id, ILoggerFactory LoggerFactory, MetricsRegistry Metrics, ServiceStatus Status)
 {
+    /// <summary>Where components of the same service find each other by ID (see <see cref="ComponentDirectory"/>).</summary>
+    public ComponentDirectory Directory { get; init; } = new();
+
     public ILogger CreateLogger() => LoggerFactory.CreateLogger($"Kubetrace.{Id}");
 }

@@ -8,6 +8,11 @@ public static class DefaultConfig
 {
     public const string SourceName = "<built-in default config>";
 
+    /// <remarks>
+    /// No batch processor: it acknowledges a request when it is queued, before the store has it, which would break
+    /// "an Export succeeds only once its spans are durable". The store's WAL already groups concurrent appends into
+    /// one fsync (group commit), which is the batching that matters for a local store.
+    /// </remarks>
     public const string Yaml = """
         receivers:
           otlp:
@@ -16,16 +21,19 @@ public static class DefaultConfig
                 endpoint: localhost:4317
               http:
                 endpoint: localhost:4318
-        processors:
-          batch:
         exporters:
-          debug:
-            verbosity: basic
+          kubetrace:
+            retention: 72h
+        extensions:
+          kubetrace_query:
+            storage: kubetrace
+            endpoint: localhost:16686
+            tempo_endpoint: localhost:3200
         service:
+          extensions: [kubetrace_query]
           pipelines:
             traces:
               receivers: [otlp]
-              processors: [batch]
-              exporters: [debug]
+              exporters: [kubetrace]
         """;
 }

@@ -48,7 +48,8 @@ public sealed class KubetraceService : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         ProcessMetrics.Register(Metrics);
-        var graph = ServiceGraph.Build(_config, id => new ComponentSettings(id, _loggerFactory, Metrics, Status));
+        var directory = new ComponentDirectory();
+        var graph = ServiceGraph.Build(_config, id => new ComponentSettings(id, _loggerFactory, Metrics, Status) { Directory = directory });
         try
         {
             if (_config.Telemetry.Metrics.EffectiveAddress is { } address)
@@ -78,7 +79,6 @@ public sealed class KubetraceService : IAsyncDisposable
 
         foreach (var summary in graph.PipelineSummaries) _logger.LogInformation("Pipeline {Pipeline}", summary);
         Status.MarkReady();
-        foreach (var watcher in _started.Select(c => c.Component).OfType<IPipelineWatcher>()) watcher.Ready();
         _logger.LogInformation("Everything is ready. Begin running and processing data (started in {Elapsed} ms)", clock.ElapsedMilliseconds);
     }
 
@@ -91,7 +91,6 @@ public sealed class KubetraceService : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _shutdownStarted, 1) == 1) return;
         Status.MarkStopping();
-        foreach (var watcher in _started.Select(c => c.Component).OfType<IPipelineWatcher>()) watcher.NotReady();
         _logger.LogInformation("Shutting down (timeout {Timeout} s)", _shutdownTimeout.TotalSeconds);
 
         var deadline = Stopwatch.StartNew();

@@ -1,17 +1,16 @@
-using System.Net;
+using System.Net.Sockets;
+using Kubetrace.Hosting;
+using Kubetrace.Receivers.Otlp;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubetrace.Service;
 
 /// <summary>
-/// A minimal Kestrel server on a Collector-style <c>host:port</c> endpoint, for the small operational endpoints
-/// (service metrics, health_check). One mechanism for both, so that endpoint parsing and errors are the same.
+/// A minimal HTTP/1.1 server on a Collector-style <c>host:port</c> endpoint, for the small operational endpoints
+/// (service metrics, health_check). Built by <see cref="KestrelHost"/> like the receivers, so that endpoint parsing,
+/// binding and errors are the same everywhere.
 /// </summary>
 public sealed class SmallHttpServer : IAsyncDisposable
 {
@@ -20,26 +19,21 @@ public sealed class SmallHttpServer : IAsyncDisposable
     private SmallHttpServer(WebApplication app) => _app = app;
 
     /// <summary>The URLs actually bound (with the real port when the endpoint asked for port 0).</summary>
-    public IReadOnlyList<string> Urls =>
-        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    public IReadOnlyList<string> Urls => KestrelHost.BoundAddresses(_app);
 
     public static async Task<SmallHttpServer> StartAsync(string endpoint, Action<WebApplication> mapRoutes, CancellationToken cancellationToken)
     {
-        var listen = ParseEndpoint(endpoint);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders(); // the caller logs what matters; Kestrel's own start-up lines would be noise
-        builder.WebHost.ConfigureKestrel(options =>
-        {
-            options.AddServerHeader = false;
-            foreach (var address in listen.Addresses) options.Listen(address, listen.Port, o => o.Protocols = HttpProtocols.Http1);
-        });
+        if (!EndpointAddress.TryParse(endpoint, out var address, out var error)) throw new ServiceStartException(error!);
+        // The caller logs what matters; the framework's own lines would be noise.
+        var builder = KestrelHost.CreateBuilder(NullLoggerFactory.Instance);
+        builder.WebHost.ConfigureKestrel(options => KestrelHost.Listen(options, address, HttpProtocols.Http1));
         var app = builder.Build();
         mapRoutes(app);
         try
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or SocketException)
         {
             await app.DisposeAsync();
             throw new ServiceStartException($"cannot listen on {endpoint}: {e.Message}", e);
@@ -52,29 +46,5 @@ public sealed class SmallHttpServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
-    }
-
-    /// <summary>
-    /// <c>host:port</c> as the Collector writes it: <c>localhost:8888</c> (both loopback families), <c>0.0.0.0:8888</c>,
-    /// <c>[::1]:8888</c>, <c>:8888</c> (every interface) or a host name resolved now.
-    /// </summary>
-    public static (IReadOnlyList<IPAddress> Addresses, int Port) ParseEndpoint(string endpoint)
-    {
-        var colon = endpoint.LastIndexOf(':');
-        if (colon < 0 || !int.TryParse(endpoint[(colon + 1)..], out var port) || port is < 0 or > 65535)
-            throw new ServiceStartException($"invalid endpoint \"{endpoint}\": expected host:port, e.g. localhost:8888");
-        var host = endpoint[..colon].Trim('[', ']');
-        if (host.Length == 0) return ([IPAddress.IPv6Any], port);
-        if (host == "localhost")
-            return (System.Net.Sockets.Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback], port);
-        if (IPAddress.TryParse(host, out var ip)) return ([ip], port);
-        try
-        {
-            return (Dns.GetHostAddresses(host), port);
-        }
-        catch (System.Net.Sockets.SocketException e)
-        {
-            throw new ServiceStartException($"invalid endpoint \"{endpoint}\": cannot resolve \"{host}\": {e.Message}", e);
-        }
     }
 }

@@ -42,16 +42,16 @@ public sealed class EmbeddedTraceStore : ITraceStore
 
         var blocks = _blocks.OpenAll();
         var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
-        var head = new HeadBlock(coveredThrough + 1);
+        var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options));
         var replayed = 0L;
         _wal.Replay(coveredThrough, (_, frame) =>
         {
             try
             {
-                head.Append(ExportTraceServiceRequest.Parser.ParseFrom(frame.Span));
+                head.Append(frame.Span);
                 replayed++;
             }
-            catch (Google.Protobuf.InvalidProtocolBufferException e)
+            catch (Exception e) when (e is InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
             {
                 _logger.LogWarning(e, "skipping an undecodable WAL record");
             }

@@ -17,8 +17,9 @@ public interface ITraceStore : IAsyncDisposable
 {
     /// <summary>
     /// Appends a batch and completes once it is durable (survives a crash of the process or the machine).
-    /// Throws <see cref="ConsumerException"/>: Unavailable when the disk is full or failing (retryable),
-    /// Permanent when the batch cannot be decoded.
+    /// Throws <see cref="ConsumerException"/> Unavailable (retryable) when the disk is full or failing, or the store
+    /// is closed. Batches arrive validated by the receiver's wire scan; one the head cannot read anyway is kept in
+    /// the WAL and logged, never dropped silently.
     /// </summary>
     ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken);
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Threading.Channels;
-using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Wal;
@@ -14,7 +13,7 @@ namespace Kubetrace.Storage;
 /// </summary>
 internal sealed class IngestLoop : IAsyncDisposable
 {
-    private sealed record Pending(byte Codec, ReadOnlyMemory<byte> Bytes, ExportTraceServiceRequest Request, int Spans,
+    private sealed record Pending(byte Codec, ReadOnlyMemory<byte> Bytes, byte[]? Rented, ReadOnlyMemory<byte> Otlp, int Spans,
         TaskCompletionSource Done);
 
     /// <summary>Upper bound of one group's bytes, so one fsync does not wait behind an unbounded write.</summary>
@@ -50,18 +49,11 @@ internal sealed class IngestLoop : IAsyncDisposable
 
     public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
-        ExportTraceServiceRequest request;
-        try
-        {
-            request = batch.Request; // decoded on the caller's thread: decoding runs in parallel across callers
-        }
-        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException)
-        {
-            throw ConsumerException.Permanent($"cannot decode the trace batch: {e.Message}", e);
-        }
+        // Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes.
+        var otlp = batch.Encoded;
         // Compressed here, on the caller's thread, so that callers compress in parallel and the writer only copies.
-        var (codec, payload) = WalCodec.Encode(batch.Encoded, _options.WalCompression);
-        var pending = new Pending(codec, payload, request, batch.SpanCount,
+        var (codec, payload, rented) = WalCodec.Encode(otlp, _options.WalCompression);
+        var pending = new Pending(codec, payload, rented, otlp, batch.SpanCount,
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
@@ -77,7 +69,7 @@ internal sealed class IngestLoop : IAsyncDisposable
     /// <summary>Cuts the head now, after the appends queued before this call.</summary>
     public async Task CutNowAsync()
     {
-        var marker = new Pending(WalCodec.Raw, ReadOnlyMemory<byte>.Empty, new ExportTraceServiceRequest(), -1,
+        var marker = new Pending(WalCodec.Raw, ReadOnlyMemory<byte>.Empty, null, ReadOnlyMemory<byte>.Empty, -1,
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await _pending.Writer.WriteAsync(marker).ConfigureAwait(false);
         await marker.Done.Task.ConfigureAwait(false);
@@ -112,6 +104,8 @@ internal sealed class IngestLoop : IAsyncDisposable
                 _batch.Add(pending);
             }
             if (_batch.Count > 0) CommitGroup();
+            foreach (var written in _batch)
+                if (written.Rented is { } buffer) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             if (cutRequest is not null)
             {
                 if (Head.SpanCount > 0) ForceCut();
@@ -139,7 +133,7 @@ internal sealed class IngestLoop : IAsyncDisposable
         {
             try
             {
-                Head.Append(pending.Request);
+                Head.Append(pending.Otlp.Span);
             }
             catch (Exception e)
             {
@@ -163,10 +157,12 @@ internal sealed class IngestLoop : IAsyncDisposable
     {
         var frozen = Head;
         frozen.LastSegment = _wal.CurrentSequence;
-        var next = new HeadBlock(_wal.StartNewSegment());
+        var next = new HeadBlock(_wal.StartNewSegment(), HeadCapacity(_options));
         Head = next;
         _onCut(frozen, next);
     }
+
+    public static int HeadCapacity(StoreOptions options) => options.HeadCapacity > 0 ? options.HeadCapacity + 1024 : 4096;
 
     /// <summary>Stops accepting, commits what is queued, and waits for the loop to end.</summary>
     public async ValueTask DisposeAsync()

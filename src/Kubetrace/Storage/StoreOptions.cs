@@ -18,8 +18,12 @@ public sealed class StoreOptions
     /// <summary>…or when it is this old.</summary>
     public TimeSpan MaxHeadAge { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Rows each head allocates up front (0: grow on demand). Set to about <see cref="MaxHeadSpans"/> on a
+    /// busy server: growing by doubling allocates large arrays that cost gen2 collections (docs/storage.md).</summary>
+    public int HeadCapacity { get; init; }
+
     /// <summary>Appends waiting for the WAL writer; more wait (bounded, back-pressure) for room.</summary>
-    public int MaxPendingAppends { get; init; } = 1024;
+    public int MaxPendingAppends { get; init; } = 64;
 
     /// <summary>How often retention runs in the background.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);

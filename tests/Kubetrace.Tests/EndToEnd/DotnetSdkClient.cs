@@ -8,7 +8,6 @@ using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 using Resource = Kubetrace.Otlp.Proto.Resource.Resource;
 using Status = Kubetrace.Otlp.Proto.Trace.Status;
 

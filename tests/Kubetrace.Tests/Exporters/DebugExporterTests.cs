@@ -211,9 +211,9 @@ public sealed class DebugExporterTests
         var clock = new ManualClock();
         var exporter = new DebugExporterFactory(output, clock).Create(test.Settings, config);
 
-        for (var i = 0; i < 8; i++) await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        for (var i = 0; i < 8; i++) await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         clock.Advance(TimeSpan.FromSeconds(1));
-        for (var i = 0; i < 2; i++) await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        for (var i = 0; i < 2; i++) await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
 
         // First second: batches 1, 2 (initial), then 5 and 8 (every third); the next second starts afresh.
         Assert.Equal(6, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);

@@ -29,13 +29,13 @@ public sealed class ExporterHelperTests
         sink.Gate = new TaskCompletionSource();
         await exporter.StartAsync(default);
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default); // taken by the only consumer, held at the gate
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default); // taken by the only consumer, held at the gate
         await sink.FirstCallStarted.Task.WaitAsync(Patience);
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default); // queued
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default); // queued: now full
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default); // queued
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default); // queued: now full
 
         var refused = await Assert.ThrowsAsync<ConsumerException>(
-            () => exporter.ConsumeAsync(TestBatches.WithSpans(7), default).AsTask());
+            () => exporter.ConsumeAsync(SampleRequests.Batch(7), default).AsTask());
 
         Assert.Equal(ConsumerErrorKind.ResourceExhausted, refused.Kind);
         Assert.True(refused.IsRetryable);
@@ -55,13 +55,13 @@ public sealed class ExporterHelperTests
         var (exporter, sink, test) = Build(Queue(size: 10, sizer: QueueSizer.Items));
         sink.Gate = new TaskCompletionSource();
         await exporter.StartAsync(default);
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await sink.FirstCallStarted.Task.WaitAsync(Patience);
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(6), default);
-        await exporter.ConsumeAsync(TestBatches.WithSpans(4), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(6), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(4), default);
         var refused = await Assert.ThrowsAsync<ConsumerException>(
-            () => exporter.ConsumeAsync(TestBatches.WithSpans(1), default).AsTask());
+            () => exporter.ConsumeAsync(SampleRequests.Batch(1), default).AsTask());
 
         Assert.Equal(ConsumerErrorKind.ResourceExhausted, refused.Kind);
         Assert.Equal(10, test.Gauge("otelcol_exporter_queue_size"));
@@ -75,11 +75,11 @@ public sealed class ExporterHelperTests
         var (exporter, sink, test) = Build(Queue(size: 1, blocking: true));
         sink.Gate = new TaskCompletionSource();
         await exporter.StartAsync(default);
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await sink.FirstCallStarted.Task.WaitAsync(Patience);
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default); // fills the queue
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default); // fills the queue
 
-        var waiting = exporter.ConsumeAsync(TestBatches.WithSpans(1), default).AsTask();
+        var waiting = exporter.ConsumeAsync(SampleRequests.Batch(1), default).AsTask();
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
 
@@ -96,7 +96,7 @@ public sealed class ExporterHelperTests
         var (exporter, sink, test) = Build(Queue(size: 100, consumers: 3));
         sink.Outcome = _ => { Thread.Sleep(5); return null; };
         await exporter.StartAsync(default);
-        for (var i = 0; i < 60; i++) await exporter.ConsumeAsync(TestBatches.WithSpans(2), default);
+        for (var i = 0; i < 60; i++) await exporter.ConsumeAsync(SampleRequests.Batch(2), default);
 
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
@@ -104,7 +104,7 @@ public sealed class ExporterHelperTests
         Assert.Equal(120, test.Counter("otelcol_exporter_sent_spans"));
         Assert.True(sink.ShutDown);
         var late = await Assert.ThrowsAsync<ConsumerException>(
-            () => exporter.ConsumeAsync(TestBatches.WithSpans(1), default).AsTask());
+            () => exporter.ConsumeAsync(SampleRequests.Batch(1), default).AsTask());
         Assert.Equal(ConsumerErrorKind.Unavailable, late.Kind);
     }
 
@@ -114,7 +114,7 @@ public sealed class ExporterHelperTests
         var (exporter, sink, test) = Build(Queue(size: 100));
         sink.Gate = new TaskCompletionSource(); // never opens: the destination hangs
         await exporter.StartAsync(default);
-        for (var i = 0; i < 5; i++) await exporter.ConsumeAsync(TestBatches.WithSpans(3), default);
+        for (var i = 0; i < 5; i++) await exporter.ConsumeAsync(SampleRequests.Batch(3), default);
         await sink.FirstCallStarted.Task.WaitAsync(Patience);
 
         await exporter.ShutdownAsync(new CancellationTokenSource(TimeSpan.FromMilliseconds(200)).Token);
@@ -133,7 +133,7 @@ public sealed class ExporterHelperTests
         await exporter.StartAsync(default);
 
         var started = DateTime.UtcNow;
-        await exporter.ConsumeAsync(TestBatches.WithSpans(4), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(4), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(4, sink.Calls);
@@ -153,12 +153,14 @@ public sealed class ExporterHelperTests
         sink.Outcome = n => n == 1 ? ConsumerException.ResourceExhausted("slow down", TimeSpan.FromMilliseconds(400)) : null;
         await exporter.StartAsync(default);
 
-        var started = DateTime.UtcNow;
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, sink.Calls);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(400));
+        // .NET timers count whole milliseconds of a coarser clock, so a 400 ms delay may end up to one tick
+        // before 400 ms of Stopwatch time; the back-off alone (1 ms) would retry at once.
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(399), $"retried after {started.Elapsed.TotalMilliseconds} ms");
     }
 
     [Fact]
@@ -170,7 +172,7 @@ public sealed class ExporterHelperTests
         sink.Outcome = _ => ConsumerException.Permanent("HTTP 400: bad span");
         await exporter.StartAsync(default);
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(5), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(5), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(1, sink.Calls);
@@ -192,7 +194,7 @@ public sealed class ExporterHelperTests
         await exporter.StartAsync(default);
 
         var started = DateTime.UtcNow;
-        await exporter.ConsumeAsync(TestBatches.WithSpans(3), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(3), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.True(sink.Calls > 2);
@@ -215,7 +217,7 @@ public sealed class ExporterHelperTests
         await exporter.StartAsync(default);
 
         var error = await Assert.ThrowsAsync<ConsumerException>(
-            () => exporter.ConsumeAsync(TestBatches.WithSpans(2), default).AsTask());
+            () => exporter.ConsumeAsync(SampleRequests.Batch(2), default).AsTask());
 
         Assert.Equal(ConsumerErrorKind.Unavailable, error.Kind);
         Assert.Equal(2, test.Counter("otelcol_exporter_send_failed_spans"));
@@ -232,7 +234,7 @@ public sealed class ExporterHelperTests
         sink.HangingCalls = 1;
         await exporter.StartAsync(default);
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, sink.Calls);
@@ -247,7 +249,7 @@ public sealed class ExporterHelperTests
         var exporter = ExporterBuilder.Build(test.Settings, new ThrowingSink(), helper: null);
 
         var error = await Assert.ThrowsAsync<ConsumerException>(
-            () => exporter.ConsumeAsync(TestBatches.WithSpans(3), default).AsTask());
+            () => exporter.ConsumeAsync(SampleRequests.Batch(3), default).AsTask());
 
         Assert.Equal(ConsumerErrorKind.Permanent, error.Kind);
         Assert.Equal("unexpected IOException: broken pipe", error.Message);

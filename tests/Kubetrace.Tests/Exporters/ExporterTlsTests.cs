@@ -48,7 +48,7 @@ public sealed class ExporterTlsTests : IDisposable
         var exporter = new OtlpGrpcExporterFactory().Create(test.Settings, config);
         await exporter.StartAsync(default);
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(2), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(2), default);
         await exporter.ShutdownAsync(default);
 
         Assert.Single(server.Accepted);
@@ -73,7 +73,7 @@ public sealed class ExporterTlsTests : IDisposable
         foreach (var exporter in new[] { withCa, withoutCa })
         {
             await exporter.StartAsync(default);
-            await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+            await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
             await exporter.ShutdownAsync(default);
         }
 

@@ -39,7 +39,7 @@ public sealed class FileExporterTests : IDisposable
     public async Task Proto_records_read_back_equal_and_in_order_to_what_was_exported()
     {
         var path = Path.Combine(_directory, "traces.pb");
-        var batches = Enumerable.Range(1, 20).Select(i => TestBatches.WithSpans(i, $"batch{i}")).ToList();
+        var batches = Enumerable.Range(1, 20).Select(i => SampleRequests.Batch(i, $"batch{i}")).ToList();
         var config = new FileExporterConfig
         {
             Path = path, Format = FileFormat.Proto,
@@ -54,8 +54,8 @@ public sealed class FileExporterTests : IDisposable
     public async Task Rotation_rolls_over_to_backups_and_keeps_at_most_max_backups()
     {
         var path = Path.Combine(_directory, "traces.pb");
-        // ~64 KB per batch, 60 batches: about 3.7 MB through a 1 MB limit.
-        var batches = Enumerable.Range(0, 60).Select(_ => TestBatches.WithSpans(1000)).ToList();
+        // ~86 KB per batch, 60 batches: about 5 MB through a 1 MB limit.
+        var batches = Enumerable.Range(0, 60).Select(_ => SampleRequests.Batch(1000)).ToList();
         var config = new FileExporterConfig
         {
             Path = path, Format = FileFormat.Proto,
@@ -80,7 +80,7 @@ public sealed class FileExporterTests : IDisposable
         var path = Path.Combine(_directory, "nested", "dir", "traces.pb");
         var config = new FileExporterConfig { Path = path, Format = FileFormat.Proto };
 
-        await Export(config, Enumerable.Range(0, 30).Select(_ => TestBatches.WithSpans(2)));
+        await Export(config, Enumerable.Range(0, 30).Select(_ => SampleRequests.Batch(2)));
 
         Assert.Equal(60, ReadProtoRecords(path).Sum(TraceBatch.CountSpans));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
@@ -90,7 +90,7 @@ public sealed class FileExporterTests : IDisposable
     public async Task Json_lines_hold_one_OTLP_JSON_request_per_line_that_reads_back_equal()
     {
         var path = Path.Combine(_directory, "traces.jsonl");
-        var batches = Enumerable.Range(1, 12).Select(i => TestBatches.WithSpans(i, $"line{i}")).ToList();
+        var batches = Enumerable.Range(1, 12).Select(i => SampleRequests.Batch(i, $"line{i}")).ToList();
         var config = new FileExporterConfig { Path = path };
 
         await Export(config, batches);
@@ -110,7 +110,7 @@ public sealed class FileExporterTests : IDisposable
             new FileExporterConfig { Path = path, Format = FileFormat.Proto, FlushInterval = TimeSpan.FromMilliseconds(100) });
         await exporter.StartAsync(default);
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(3), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(3), default);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (new FileInfo(path).Length == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
 

@@ -38,7 +38,7 @@ public sealed class OtlpGrpcExporterTests
         await using var server = await TestOtlpServer.StartAsync();
         server.Script = n => n <= 2 ? ScriptedAnswer.Unavailable() : null;
         var (exporter, test) = await Start(Config(server.GrpcEndpoint));
-        var batch = TestBatches.WithSpans(5);
+        var batch = SampleRequests.Batch(5);
 
         await exporter.ConsumeAsync(batch, default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
@@ -59,7 +59,7 @@ public sealed class OtlpGrpcExporterTests
         var config = Config(server.GrpcEndpoint);
         config.Compression = OtlpCompression.None;
         var (exporter, _) = await Start(config);
-        var batch = TestBatches.WithSpans(2);
+        var batch = SampleRequests.Batch(2);
 
         await exporter.ConsumeAsync(batch, default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
@@ -77,7 +77,7 @@ public sealed class OtlpGrpcExporterTests
         var (exporter, _) = await Start(Config(server.GrpcEndpoint));
 
         var started = DateTime.UtcNow;
-        await exporter.ConsumeAsync(TestBatches.WithSpans(1), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, server.Calls);
@@ -92,7 +92,7 @@ public sealed class OtlpGrpcExporterTests
         server.Script = _ => ScriptedAnswer.BadData();
         var (exporter, test) = await Start(Config(server.GrpcEndpoint));
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(4), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(4), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(1, server.Calls);
@@ -109,7 +109,7 @@ public sealed class OtlpGrpcExporterTests
         server.Script = _ => new ScriptedAnswer(413, Grpc.Core.StatusCode.ResourceExhausted, "message too large");
         var (exporter, test) = await Start(Config(server.GrpcEndpoint));
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(2), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(2), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(1, server.Calls);
@@ -126,7 +126,7 @@ public sealed class OtlpGrpcExporterTests
         };
         var (exporter, test) = await Start(Config(server.GrpcEndpoint));
 
-        await exporter.ConsumeAsync(TestBatches.WithSpans(3), default);
+        await exporter.ConsumeAsync(SampleRequests.Batch(3), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(1, server.Calls);
@@ -148,7 +148,7 @@ public sealed class OtlpGrpcExporterTests
             var file = new FileExporterFactory().Create(fileTest.Settings,
                 new FileExporterConfig { Path = path, Format = FileFormat.Proto });
             await file.StartAsync(default);
-            var batches = Enumerable.Range(1, 10).Select(i => TestBatches.WithSpans(i)).ToList();
+            var batches = Enumerable.Range(1, 10).Select(i => SampleRequests.Batch(i)).ToList();
 
             // The pipeline's own fan-out: every exporter gets every batch; the dead one must not hold the other up.
             var fanOut = Kubetrace.Service.FanOutConsumer.Over([("otlp", otlp), ("file", file)]);

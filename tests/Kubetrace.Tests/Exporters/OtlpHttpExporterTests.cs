@@ -41,7 +41,7 @@ public sealed class OtlpHttpExporterTests
         OtlpCompression compression, string contentType, string contentEncoding)
     {
         await using var server = await TestOtlpServer.StartAsync();
-        var batch = TestBatches.WithSpans(3);
+        var batch = SampleRequests.Batch(3);
 
         var (test, _) = await Export(Config(server, encoding, compression), server, batch);
 
@@ -61,7 +61,7 @@ public sealed class OtlpHttpExporterTests
         config.Endpoint = null;
         config.TracesEndpoint = server.HttpBaseUrl + "/custom/path";
 
-        await Export(config, server, TestBatches.WithSpans(1));
+        await Export(config, server, SampleRequests.Batch(1));
 
         Assert.Single(server.Accepted);
     }
@@ -73,7 +73,7 @@ public sealed class OtlpHttpExporterTests
         server.Script = n => n == 1 ? ScriptedAnswer.Unavailable(TimeSpan.FromSeconds(1)) : null;
 
         var started = DateTime.UtcNow;
-        var (test, calls) = await Export(Config(server), server, TestBatches.WithSpans(2));
+        var (test, calls) = await Export(Config(server), server, SampleRequests.Batch(2));
 
         Assert.Equal(2, calls);
         Assert.Single(server.Accepted);
@@ -87,7 +87,7 @@ public sealed class OtlpHttpExporterTests
         await using var server = await TestOtlpServer.StartAsync();
         server.Script = n => n <= 3 ? new ScriptedAnswer(429, Grpc.Core.StatusCode.ResourceExhausted, "slow down") : null;
 
-        var (_, calls) = await Export(Config(server), server, TestBatches.WithSpans(2));
+        var (_, calls) = await Export(Config(server), server, SampleRequests.Batch(2));
 
         Assert.Equal(4, calls);
         Assert.Single(server.Accepted);
@@ -99,7 +99,7 @@ public sealed class OtlpHttpExporterTests
         await using var server = await TestOtlpServer.StartAsync();
         server.Script = _ => ScriptedAnswer.BadData();
 
-        var (test, calls) = await Export(Config(server), server, TestBatches.WithSpans(6));
+        var (test, calls) = await Export(Config(server), server, SampleRequests.Batch(6));
 
         Assert.Equal(1, calls);
         Assert.Equal(6, test.Counter("otelcol_exporter_send_failed_spans"));
@@ -116,7 +116,7 @@ public sealed class OtlpHttpExporterTests
         await using var server = await TestOtlpServer.StartAsync();
         server.PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = 2, ErrorMessage = "invalid span id" };
 
-        var (test, calls) = await Export(Config(server, encoding), server, TestBatches.WithSpans(4));
+        var (test, calls) = await Export(Config(server, encoding), server, SampleRequests.Batch(4));
 
         Assert.Equal(1, calls);
         Assert.Equal($"Warning: Partial success from {server.HttpBaseUrl}/v1/traces: 2 spans rejected: invalid span id",

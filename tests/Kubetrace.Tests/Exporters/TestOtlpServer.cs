@@ -5,16 +5,15 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
 using Kubetrace.Exporters.Otlp;
+using Kubetrace.Hosting;
 using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubetrace.Tests.Exporters;
 
@@ -98,8 +97,7 @@ internal sealed class TestOtlpServer : IAsyncDisposable
     private static WebApplication Build(HttpProtocols protocols, X509Certificate2? certificate, Action<WebApplication> map,
         Action<IServiceCollection> services, Func<TestOtlpServer> server)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var builder = KestrelHost.CreateBuilder(NullLoggerFactory.Instance);
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
         {
@@ -113,8 +111,7 @@ internal sealed class TestOtlpServer : IAsyncDisposable
         return app;
     }
 
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    private static string Address(WebApplication app) => KestrelHost.BoundAddresses(app).Single();
 
     private ScriptedAnswer? NextAnswer() => Script(Interlocked.Increment(ref _calls));
 

@@ -6,9 +6,8 @@ using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Trace;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
-namespace Kubetrace.Tests.OtlpCodec;
+namespace Kubetrace.Tests.Otlp;
 
 public class OtlpJsonTests
 {
@@ -19,7 +18,7 @@ public class OtlpJsonTests
     [SkippableFact]
     public void Conformance_example_decodes_and_survives_a_round_trip()
     {
-        var path = SharedFiles.Find("conformance/otlp/trace.json");
+        var path = RepoPaths.FindShared("conformance/otlp/trace.json");
         Skip.If(path is null, "shared/conformance/otlp/trace.json not found (neither ../shared beside the repository nor /work/shared)");
 
         var request = OtlpJson.ParseRequest(File.ReadAllBytes(path!));

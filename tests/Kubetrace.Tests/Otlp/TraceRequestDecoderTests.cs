@@ -4,9 +4,8 @@ using Kubetrace.Otlp;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Otlp.Wire;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
-namespace Kubetrace.Tests.OtlpCodec;
+namespace Kubetrace.Tests.Otlp;
 
 public class TraceRequestDecoderTests
 {

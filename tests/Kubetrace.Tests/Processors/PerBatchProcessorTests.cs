@@ -28,9 +28,9 @@ public class PerBatchProcessorTests
         var processor = new KeepFirstResource(TestSettings.For("filter/test", metrics), next);
         var twoResources = TestSpans.Request("svc", 2, 3);
 
-        await processor.ConsumeAsync(TestSpans.Encoded(twoResources), default);
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("one", 1, 2)), default);
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("drop", 1, 4)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(twoResources), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("one", 1, 2)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("drop", 1, 4)), default);
 
         Assert.Equal([3, 2], next.SpanCounts);
         Assert.Equal(TestSpans.Flatten(twoResources).Take(3), TestSpans.Flatten([next.Received[0]]));

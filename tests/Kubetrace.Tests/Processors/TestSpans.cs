@@ -39,7 +39,7 @@ internal static class TestSpans
                     var id = Interlocked.Increment(ref _nextSpan);
                     scopeSpans.Spans.Add(new Span
                     {
-                        TraceId = ByteString.CopyFrom(Enumerable.Range(1, 16).Select(b => (byte)b).ToArray()),
+                        TraceId = SampleRequests.TraceId(0),
                         SpanId = ByteString.CopyFrom(BitConverter.GetBytes((long)id)),
                         Name = $"span-{id}",
                         StartTimeUnixNano = 1_000,
@@ -52,10 +52,6 @@ internal static class TestSpans
         }
         return request;
     }
-
-    /// <summary>The batch as the gRPC receiver hands it on: protobuf bytes only.</summary>
-    public static TraceBatch Encoded(ExportTraceServiceRequest request, IReadOnlyDictionary<string, string>? metadata = null) =>
-        TraceBatch.FromEncoded(request.ToByteArray(), TraceBatch.CountSpans(request), metadata);
 
     /// <summary>Every span as "resource / scope / span", in order: what must survive batching and splitting.</summary>
     public static List<string> Flatten(IEnumerable<TraceBatch> batches) =>

@@ -3,8 +3,6 @@ using System.Net;
 using Grpc.Net.Client;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.OtlpCodec;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
 
 namespace Kubetrace.Tests.Receivers;
 

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.OtlpCodec;
 
 namespace Kubetrace.Tests.Receivers;
 

@@ -6,7 +6,6 @@ using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.OtlpCodec;
 
 namespace Kubetrace.Tests.Receivers;
 
@@ -68,7 +67,7 @@ public class OtlpHttpReceiverTests
     [SkippableFact]
     public async Task The_conformance_example_is_accepted_over_http_json_and_comes_out_equal()
     {
-        var path = SharedFiles.Find("conformance/otlp/trace.json");
+        var path = RepoPaths.FindShared("conformance/otlp/trace.json");
         Skip.If(path is null, "shared/conformance/otlp/trace.json not found (neither ../shared beside the repository nor /work/shared)");
         await using var receiver = await RunningReceiver.StartAsync();
         var json = await File.ReadAllBytesAsync(path!);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using Kubetrace.Otlp.Proto.Collector;
-using Kubetrace.Tests.OtlpCodec;
 
 namespace Kubetrace.Tests.Receivers;
 

@@ -46,13 +46,11 @@ public class TelemetryEndpointTests
             Assert.Equal("{\"status\":\"Server not available\",\"upSince\":\"0001-01-01T00:00:00Z\",\"uptime\":\"\"}", body);
 
             status.MarkReady();
-            extension.Ready();
             (code, body) = await GetAsync(url);
             Assert.Equal(HttpStatusCode.OK, code);
             Assert.StartsWith("{\"status\":\"Server available\",\"upSince\":\"", body);
 
             status.MarkStopping();
-            extension.NotReady();
             (code, _) = await GetAsync(url);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, code);
         }

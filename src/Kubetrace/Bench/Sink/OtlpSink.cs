@@ -1,8 +1,10 @@
 using System.Net;
+using Kubetrace.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubetrace.Bench.Sink;
 
@@ -44,9 +46,11 @@ internal sealed class OtlpSink : IAsyncDisposable
     public static async Task<OtlpSink> StartAsync(IPEndPoint grpcEndpoint, IPEndPoint? httpEndpoint = null,
         CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        // The service's own host builder (no framework logging, no console lifetime); the one request delegate below
+        // is the whole pipeline, so nothing else runs per request.
+        var builder = KestrelHost.CreateBuilder(NullLoggerFactory.Instance);
         ListenOptions? grpcListen = null, httpListen = null;
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // counting only: no body is held in memory

@@ -12,11 +12,10 @@ namespace Kubetrace.Extensions.HealthCheck;
 /// once every pipeline has started, 503 with <c>{"status":"Server not available",...}</c> before that and from the
 /// moment shutdown begins (so Kubernetes stops routing traffic while queues drain).
 /// </summary>
-public sealed class HealthCheckExtension(ComponentSettings settings, HealthCheckConfig config) : IExtension, IPipelineWatcher
+public sealed class HealthCheckExtension(ComponentSettings settings, HealthCheckConfig config) : IExtension
 {
     private readonly ILogger _logger = settings.CreateLogger();
     private SmallHttpServer? _server;
-    private DateTimeOffset? _readySince;
 
     /// <summary>Bound URLs once started.</summary>
     public IReadOnlyList<string> Urls => _server?.Urls ?? [];
@@ -27,18 +26,14 @@ public sealed class HealthCheckExtension(ComponentSettings settings, HealthCheck
         _logger.LogInformation("Health check at {Urls}", string.Join(", ", _server.Urls.Select(u => u + config.Path)));
     }
 
-    public void Ready() => _readySince = DateTimeOffset.UtcNow;
-
-    public void NotReady() => _readySince = null;
-
     private IResult Answer()
     {
-        var since = _readySince;
-        var ready = since is not null && settings.Status.IsReady;
-        var body = ready
-            ? new HealthStatus("Server available", GoTime(since!.Value), $"{(DateTimeOffset.UtcNow - since.Value).TotalSeconds:0.###}s")
+        // The service's status is the one truth: ready once every pipeline has started, not ready once stopping.
+        var since = settings.Status.ReadySince;
+        var body = since is { } up
+            ? new HealthStatus("Server available", GoTime(up), $"{(DateTimeOffset.UtcNow - up).TotalSeconds:0.###}s")
             : new HealthStatus("Server not available", GoTime(DateTimeOffset.MinValue), "");
-        return Results.Json(body, HealthStatusJson.Default.HealthStatus, statusCode: ready ? 200 : 503);
+        return Results.Json(body, HealthStatusJson.Default.HealthStatus, statusCode: since is null ? 503 : 200);
     }
 
     /// <summary>RFC 3339 in UTC as Go prints it (the zero time is <c>0001-01-01T00:00:00Z</c>), for probes that parse it.</summary>

@@ -1,7 +1,7 @@
 using Kubetrace.Components;
+using Kubetrace.Hosting;
 using Kubetrace.Pipeline;
 using Kubetrace.Receivers.Otlp.Grpc;
-using Kubetrace.Receivers.Otlp.Hosting;
 using Kubetrace.Receivers.Otlp.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -82,7 +82,7 @@ public sealed class OtlpReceiver : IReceiver
         {
             throw new IOException($"receiver {_settings.Id}: cannot listen for {protocol} on {endpoint}: {e.Message}", e);
         }
-        var addresses = ReceiverWebHost.BoundAddresses(host);
+        var addresses = KestrelHost.BoundAddresses(host);
         _logger.LogInformation("Receiver {Id} listening for {Protocol} on {Addresses}{Detail}", _settings.Id, protocol, string.Join(", ", addresses), detail);
         return new Uri(addresses[0]);
     }

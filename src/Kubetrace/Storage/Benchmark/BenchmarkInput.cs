@@ -34,19 +34,24 @@ internal static class BenchmarkInput
         return sample;
     }
 
-    /// <summary>Streams the batches into a bounded channel (a reader thread; the file is in the page cache).</summary>
-    public static ChannelReader<TraceBatch> Stream(string path)
+    /// <summary>
+    /// Streams the batches into a bounded channel (a reader thread; the file is in the page cache). Buffers are
+    /// pooled, as a receiver's are: the caller returns <c>Buffer</c> once the append has completed.
+    /// </summary>
+    public static ChannelReader<(TraceBatch Batch, byte[] Buffer)> Stream(string path)
     {
-        var channel = Channel.CreateBounded<TraceBatch>(256);
+        var channel = Channel.CreateBounded<(TraceBatch, byte[])>(32);
         _ = Task.Run(async () =>
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
             var header = new byte[8];
             while (file.Read(header) == 8)
             {
-                var bytes = new byte[BinaryPrimitives.ReadInt32LittleEndian(header)];
-                file.ReadExactly(bytes);
-                await channel.Writer.WriteAsync(TraceBatch.FromEncoded(bytes, BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4))));
+                var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+                var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+                file.ReadExactly(bytes, 0, length);
+                var batch = TraceBatch.FromEncoded(bytes.AsMemory(0, length), BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)));
+                await channel.Writer.WriteAsync((batch, bytes));
             }
             channel.Writer.Complete();
         });

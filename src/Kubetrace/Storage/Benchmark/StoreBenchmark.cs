@@ -8,7 +8,7 @@ namespace Kubetrace.Storage.Benchmark;
 /// <c>kubetrace bench-store</c>: durable ingest rate, bytes per span, trace-by-ID latency and search latency of the
 /// embedded store on the issue's dataset shape, in-process (no network), printed as a report.
 /// </summary>
-internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, TextWriter output)
+internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, bool preallocate, TextWriter output)
 {
     public async Task<int> RunAsync()
     {
@@ -24,11 +24,15 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
 
         if (profile) ComponentCosts.Measure(inputPath, 100, output);
 
-        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans };
+        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans,
+            HeadCapacity = preallocate ? 500_000 : 0 };
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
+        var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var (appended, ingestSeconds) = await IngestAsync(store, inputPath);
         var ingestCpu = CpuSeconds() - cpu;
+        Line($"GC during ingest: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2 collections, " +
+             $"{(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2}s paused; {GC.GetTotalAllocatedBytes() / (double)appended:F0} B allocated per span (whole run)");
         Line($"ingest: {appended:N0} spans acknowledged durable in {ingestSeconds:F2}s = {appended / ingestSeconds:N0} spans/s " +
              $"({clients} clients, {batchSpans} spans/batch, WAL {(walCompression ? "brotli-1" : "raw")}); process CPU {ingestCpu:F2}s = {appended / ingestCpu:N0} spans per CPU-second");
         watch.Restart();
@@ -40,7 +44,7 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
              $"{appended / (ingestCpu + flushCpu):N0} spans per CPU-second");
 
         var stats = store.GetStats();
-        Line($"row groups of {rowGroupSpans} spans");
+        Line($"row groups of {rowGroupSpans} spans; head columns {(preallocate ? "preallocated" : "grown on demand")}");
         Line($"disk: {stats.BlockBytes:N0} B in {stats.Blocks} blocks = {stats.BlockBytesPerSpan:F1} B/span (blocks); WAL now {stats.WalBytes:N0} B");
 
         await MeasureTraceByIdAsync(store, sample);
@@ -69,10 +73,11 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         var watch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
-            await foreach (var batch in input.ReadAllAsync())
+            await foreach (var (batch, buffer) in input.ReadAllAsync())
             {
                 await store.AppendAsync(batch, CancellationToken.None);
                 Interlocked.Add(ref appended, batch.SpanCount);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer); // the store keeps no reference after the append
             }
         })).ToArray();
         await Task.WhenAll(workers);

@@ -38,7 +38,6 @@ internal static class BlockWriter
         var postings = new PostingIndex.Builder();
         var dependencies = new Dictionary<(long Minute, int Parent, int Child), (long Calls, long Errors)>();
         var operations = new HashSet<(int, int, int)>();
-        var spanKeys = new HashSet<int>();
         var rowGroups = new List<RowGroupInfo>();
         var serviceIdOfResource = new int[table.Dictionaries.Resources.Count];
         for (var r = 0; r < serviceIdOfResource.Length; r++)
@@ -95,7 +94,7 @@ internal static class BlockWriter
                     }
                 }
                 operations.Add((service, table.Names.Items[row], table.Kind(row)));
-                AddPostings(table, row, t, service, indexedKeys, postings, spanKeys, resourcePostings);
+                AddPostings(table, row, t, service, indexedKeys, postings, resourcePostings);
             }
             if (!hasRoot[t] && earliestNonRoot >= 0)
             {
@@ -141,7 +140,7 @@ internal static class BlockWriter
             Postings = postings.Build(),
             Dependencies = dependencies.Select(d => new DependencyBucket(d.Key.Minute, d.Key.Parent, d.Key.Child, d.Value.Calls, d.Value.Errors)).ToArray(),
             Operations = [.. operations],
-            SpanKeys = [.. spanKeys],
+            SpanKeys = shapes.ToArray().SelectMany(shape => shape).Distinct().ToArray(),
         };
         WriteFooter(file, footer);
         file.Flush(flushToDisk: true);
@@ -156,25 +155,35 @@ internal static class BlockWriter
         return traces;
     }
 
-    /// <summary>Span attribute keys worth a posting list: not UUIDs and not nearly unique per trace.</summary>
-    private static HashSet<int> IndexedKeys(SpanTable table, int traceCount)
+    /// <summary>Span attribute keys worth a posting list (by key id): not UUIDs and not nearly unique per trace.</summary>
+    private static bool[] IndexedKeys(SpanTable table, int traceCount)
     {
-        var distinct = new Dictionary<int, HashSet<int>>();
         var limit = Math.Max(256, traceCount / 2);
+        var keyCount = table.Dictionaries.Strings.Count;
+        var valueCount = table.Dictionaries.Values.Count;
+        var seen = new System.Collections.BitArray?[keyCount];
+        var distinct = new int[keyCount];
         var count = table.Count == 0 ? 0 : table.AttrEnds.Items[table.Count - 1];
+        var keys = table.AttrKeys.Items;
+        var values = table.AttrValues.Items;
         for (var i = 0; i < count; i++)
         {
-            var value = table.AttrValues.Items[i];
+            var value = values[i];
             if (value < 0) continue;
-            var key = table.AttrKeys.Items[i];
-            if (!distinct.TryGetValue(key, out var set)) distinct[key] = set = [];
-            if (set.Count <= limit) set.Add(value);
+            var key = keys[i];
+            if (distinct[key] > limit) continue;
+            var bits = seen[key] ??= new System.Collections.BitArray(valueCount);
+            if (bits[value]) continue;
+            bits[value] = true;
+            distinct[key]++;
         }
-        return distinct.Where(d => d.Value.Count <= limit).Select(d => d.Key).ToHashSet();
+        var indexed = new bool[keyCount];
+        for (var key = 0; key < keyCount; key++) indexed[key] = seen[key] is not null && distinct[key] <= limit;
+        return indexed;
     }
 
-    private static void AddPostings(SpanTable table, int row, int trace, int service, HashSet<int> indexedKeys,
-        PostingIndex.Builder postings, HashSet<int> spanKeys, ulong[][] resourcePostings)
+    private static void AddPostings(SpanTable table, int row, int trace, int service, bool[] indexedKeys,
+        PostingIndex.Builder postings, ulong[][] resourcePostings)
     {
         postings.Add(PostingIndex.Pack(PostingKind.Service, 0, service), trace);
         postings.Add(PostingIndex.Pack(PostingKind.Name, 0, table.Names.Items[row]), trace);
@@ -182,9 +191,8 @@ internal static class BlockWriter
         for (var i = start; i < end; i++)
         {
             var key = table.AttrKeys.Items[i];
-            spanKeys.Add(key);
             var value = table.AttrValues.Items[i];
-            if (value >= 0 && indexedKeys.Contains(key))
+            if (value >= 0 && key < indexedKeys.Length && indexedKeys[key])
                 postings.Add(PostingIndex.Pack(PostingKind.SpanAttribute, key, value), trace);
         }
         foreach (var key in resourcePostings[table.Resources.Items[row]]) postings.Add(key, trace);

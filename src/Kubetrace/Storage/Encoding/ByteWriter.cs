@@ -45,6 +45,9 @@ internal sealed class ByteWriter(int capacity = 256)
         Length += 8;
     }
 
+    /// <summary>Protobuf's fixed64 (little-endian), for fields copied into protobuf encodings.</summary>
+    public void WriteFixed64LittleEndian(ulong value) => WriteFixed64(value);
+
     public void WriteFixed32(uint value)
     {
         Ensure(4);

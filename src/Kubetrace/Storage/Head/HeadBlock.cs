@@ -1,4 +1,3 @@
-using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Head;
@@ -11,15 +10,23 @@ internal sealed class HeadBlock
 {
     private readonly Dictionary<UInt128, int> _traceOrdinals = new();
     private readonly Lock _traceGate = new();
-    private readonly GrowList<int> _traceFirstRow = new(1024);
-    private readonly GrowList<int> _traceLastRow = new(1024);
-    private readonly GrowList<int> _nextRowInTrace = new(4096);
-    private readonly GrowList<int> _traceOfRow = new(4096);
-    private readonly GrowList<ulong> _traceStart = new(1024);
+    private readonly GrowList<int> _traceFirstRow;
+    private readonly GrowList<int> _traceLastRow;
+    private readonly GrowList<int> _nextRowInTrace;
+    private readonly GrowList<int> _traceOfRow;
+    private readonly GrowList<ulong> _traceStart;
+    private WireSpanAppender? _appender;
 
-    public HeadBlock(long firstSegment)
+    /// <param name="capacity">Rows to allocate up front: a head sized for its cut threshold never copies its
+    /// columns (each doubling of a large column is a large-object-heap allocation, and those drive gen2 GCs).</param>
+    public HeadBlock(long firstSegment, int capacity = 4096)
     {
-        Table = new SpanTable(new Dictionaries(), 4096);
+        Table = new SpanTable(new Dictionaries(), capacity);
+        _nextRowInTrace = new(capacity);
+        _traceOfRow = new(capacity);
+        _traceFirstRow = new(capacity / 4);
+        _traceLastRow = new(capacity / 4);
+        _traceStart = new(capacity / 4);
         FirstSegment = firstSegment;
         LastSegment = firstSegment;
         CreatedAt = DateTime.UtcNow;
@@ -37,29 +44,23 @@ internal sealed class HeadBlock
     public ulong MinStart { get; private set; } = ulong.MaxValue;
     public ulong MaxEnd { get; private set; }
 
-    /// <summary>Appends every span of a request (writer only).</summary>
-    public void Append(ExportTraceServiceRequest request)
+    /// <summary>Appends every span of an OTLP ExportTraceServiceRequest given as protobuf bytes (writer only).</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid request; spans before the damage stay.</exception>
+    public void Append(ReadOnlySpan<byte> request)
     {
-        foreach (var resourceSpans in request.ResourceSpans)
-        {
-            var resourceId = SpanAppender.InternResource(Table, resourceSpans.Resource, resourceSpans.SchemaUrl);
-            foreach (var scopeSpans in resourceSpans.ScopeSpans)
-            {
-                var scopeId = SpanAppender.InternScope(Table, scopeSpans.Scope, scopeSpans.SchemaUrl);
-                foreach (var span in scopeSpans.Spans)
-                {
-                    // Link the row into its trace before publishing it (Append publishes by bumping Count).
-                    var row = Table.Count;
-                    _nextRowInTrace.Add(-1);
-                    var ordinal = LinkIntoTrace(TraceId.FromByteString(span.TraceId).Value, row);
-                    _traceOfRow.Add(ordinal);
-                    _traceStart[ordinal] = Math.Min(_traceStart[ordinal], span.StartTimeUnixNano);
-                    SpanAppender.Append(Table, resourceId, scopeId, span);
-                    MinStart = Math.Min(MinStart, span.StartTimeUnixNano);
-                    MaxEnd = Math.Max(MaxEnd, span.EndTimeUnixNano);
-                }
-            }
-        }
+        _appender ??= new WireSpanAppender(Table, BeforePublish);
+        _appender.AppendRequest(request);
+    }
+
+    /// <summary>Links a row into its trace before the row is published (readers stop at published rows).</summary>
+    private void BeforePublish(UInt128 traceId, int row, ulong start, ulong end)
+    {
+        _nextRowInTrace.Add(-1);
+        var ordinal = LinkIntoTrace(traceId, row);
+        _traceOfRow.Add(ordinal);
+        _traceStart[ordinal] = Math.Min(_traceStart[ordinal], start);
+        MinStart = Math.Min(MinStart, start);
+        MaxEnd = Math.Max(MaxEnd, end);
     }
 
     /// <summary>Rows of a trace, in arrival order; empty when the head does not have it.</summary>

@@ -55,6 +55,17 @@ internal sealed class EntryTable<T> where T : class
         return id;
     }
 
+    /// <summary>Interns by the message's wire bytes (the wire appender's path); <paramref name="create"/> parses them.</summary>
+    public int InternEncoded(ReadOnlySpan<byte> encoded, string schemaUrl, Func<T> create)
+    {
+        var key = (ByteString.CopyFrom(encoded), schemaUrl);
+        if (_ids.TryGetValue(key, out var id)) return id;
+        id = _items.Count;
+        _items.Add(create());
+        _ids.Add(key, id);
+        return id;
+    }
+
     public T[] ToArray() => _items.AsSpan().ToArray();
 
     public IEnumerable<T> Items()

@@ -29,8 +29,8 @@ internal sealed class SpanTable
         Scopes = new(capacity);
         Flags = new(capacity);
         AttrEnds = new(capacity);
-        AttrKeys = new(capacity * 8);
-        AttrValues = new(capacity * 8);
+        AttrKeys = new(capacity * 12);
+        AttrValues = new(capacity * 12);
         Extra = new(capacity);
         ExtraData = new(16);
         Uuids = new(16);

@@ -26,6 +26,28 @@ internal sealed class StringTable
         return id;
     }
 
+    private const int Slots = 64;
+
+    private readonly byte[]?[] _slotUtf8 = new byte[]?[Slots];
+    private readonly int[] _slotUtf8Id = new int[Slots];
+
+    /// <summary>
+    /// <see cref="Intern"/> from UTF-8 bytes with a one-entry cache per caller-chosen slot: spans of a kind repeat
+    /// their attribute keys in the same order, so comparing bytes with the key last seen at that position usually
+    /// avoids both hashing and making a string.
+    /// </summary>
+    public int InternUtf8At(int slot, ReadOnlySpan<byte> utf8)
+    {
+        if ((uint)slot < Slots && _slotUtf8[slot] is { } last && utf8.SequenceEqual(last)) return _slotUtf8Id[slot];
+        var id = Intern(System.Text.Encoding.UTF8.GetString(utf8));
+        if ((uint)slot < Slots)
+        {
+            _slotUtf8[slot] = utf8.ToArray();
+            _slotUtf8Id[slot] = id;
+        }
+        return id;
+    }
+
     /// <summary>Id of a string, or -1 when absent.</summary>
     public int Find(string value)
     {

@@ -24,6 +24,25 @@ internal static class Uuid
         return true;
     }
 
+    /// <summary>The same test on UTF-8 bytes (the wire form), without making a string.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out UInt128 value)
+    {
+        value = 0;
+        if (text.Length != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return false;
+        UInt128 result = 0;
+        foreach (var c in text)
+        {
+            if (c == '-') continue;
+            int digit;
+            if (c is >= (byte)'0' and <= (byte)'9') digit = c - '0';
+            else if (c is >= (byte)'a' and <= (byte)'f') digit = c - 'a' + 10;
+            else return false;
+            result = (result << 4) | (uint)digit;
+        }
+        value = result;
+        return true;
+    }
+
     public static string Format(UInt128 value)
     {
         return string.Create(36, value, static (chars, v) =>

@@ -29,6 +29,15 @@ internal sealed class ValueTable
         return id;
     }
 
+    /// <summary>Id of a string value given as UTF-8; allocates a string only when the value is new.</summary>
+    public int InternUtf8(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> chars = utf8.Length <= 256 ? stackalloc char[utf8.Length] : new char[utf8.Length];
+        var count = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        return lookup.TryGetValue(chars[..count], out var id) ? id : InternString(new string(chars[..count]));
+    }
+
     public int InternOther(AnyValue value)
     {
         var encoded = value.ToByteString();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 
 namespace Kubetrace.Storage.Wal;
@@ -12,12 +13,18 @@ internal static class WalCodec
     public const byte Raw = 0;
     public const byte Brotli = 1;
 
-    public static (byte Codec, ReadOnlyMemory<byte> Payload) Encode(ReadOnlyMemory<byte> otlp, bool compress)
+    /// <summary>The payload to write; <c>Rented</c> (when not null) goes back to the shared pool once written.
+    /// Batches are hundreds of KB: fresh buffers would land on the large object heap and force gen2 collections.</summary>
+    public static (byte Codec, ReadOnlyMemory<byte> Payload, byte[]? Rented) Encode(ReadOnlyMemory<byte> otlp, bool compress)
     {
-        if (!compress) return (Raw, otlp);
-        var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(otlp.Length)];
-        if (!BrotliEncoder.TryCompress(otlp.Span, buffer, out var written, quality: 1, window: 22)) return (Raw, otlp);
-        return (Brotli, buffer.AsMemory(0, written));
+        if (!compress) return (Raw, otlp, null);
+        var buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(otlp.Length));
+        if (!BrotliEncoder.TryCompress(otlp.Span, buffer, out var written, quality: 1, window: 22))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (Raw, otlp, null);
+        }
+        return (Brotli, buffer.AsMemory(0, written), buffer);
     }
 
     public static ReadOnlyMemory<byte> Decode(byte codec, ReadOnlyMemory<byte> payload)

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Kubetrace.Otlp.Wire;
 using Kubetrace.Processors.Batch;
-using Kubetrace.Tests.OtlpCodec;
 using Kubetrace.Tests.Processors;
 
 namespace Kubetrace.Tests.Otlp.Wire;

@@ -22,7 +22,7 @@ public class BatchProcessorTests
     {
         var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 10, Timeout = Never });
 
-        for (var i = 0; i < 5; i++) await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 4)), default);
+        for (var i = 0; i < 5; i++) await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 4)), default);
         await next.WaitForBatchesAsync(1);
         await processor.ShutdownAsync(default);
 
@@ -42,8 +42,8 @@ public class BatchProcessorTests
             new BatchConfig { SendBatchSize = 1000, Timeout = TimeSpan.FromMilliseconds(50) }, next);
 
         // Queued before the loop starts, so that a slow test machine cannot put a timeout between them.
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 2)), default);
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 1)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 2)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 1)), default);
         await processor.StartAsync(default);
         await next.WaitForBatchesAsync(1);
 
@@ -59,7 +59,7 @@ public class BatchProcessorTests
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = TimeSpan.Zero });
 
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 3)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 3)), default);
         await next.WaitForBatchesAsync(1);
 
         Assert.Equal([3], next.SpanCounts);
@@ -73,7 +73,7 @@ public class BatchProcessorTests
         // 6 spans each, over 2 resources x 2 scopes (2 + 1 spans), so that cuts fall inside resources and scopes.
         var inputs = Enumerable.Range(0, 4).Select(i => TestSpans.Request($"svc{i}", 2, 2, 1)).ToList();
         // The second arrives as objects (JSON receiver), the others as bytes.
-        var batches = inputs.Select((r, i) => i == 1 ? TraceBatch.FromRequest(r) : TestSpans.Encoded(r));
+        var batches = inputs.Select((r, i) => i == 1 ? TraceBatch.FromRequest(r) : SampleRequests.Encoded(r));
         foreach (var batch in batches) await processor.ConsumeAsync(batch, default);
         await processor.ShutdownAsync(default);
 
@@ -88,7 +88,7 @@ public class BatchProcessorTests
     public async Task Merges_encoded_inputs_by_concatenating_their_bytes()
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 9, Timeout = Never });
-        var inputs = Enumerable.Range(0, 3).Select(i => TestSpans.Encoded(TestSpans.Request($"svc{i}", 1, 1, 2))).ToList();
+        var inputs = Enumerable.Range(0, 3).Select(i => SampleRequests.Encoded(TestSpans.Request($"svc{i}", 1, 1, 2))).ToList();
 
         foreach (var batch in inputs) await processor.ConsumeAsync(batch, default);
         await next.WaitForBatchesAsync(1);
@@ -107,14 +107,14 @@ public class BatchProcessorTests
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = Never });
         var inputs = Enumerable.Range(0, 5).Select(i => TestSpans.Request($"svc{i}", 1, 2)).ToList();
-        foreach (var input in inputs) await processor.ConsumeAsync(TestSpans.Encoded(input), default);
+        foreach (var input in inputs) await processor.ConsumeAsync(SampleRequests.Encoded(input), default);
 
         await processor.ShutdownAsync(default);
         await processor.ShutdownAsync(default); // idempotent
 
         Assert.Equal(inputs.SelectMany(TestSpans.Flatten).ToList(), TestSpans.Flatten(next.Received));
         var refused = await Assert.ThrowsAsync<ConsumerException>(() =>
-            processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("late", 1, 1)), default).AsTask());
+            processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("late", 1, 1)), default).AsTask());
         Assert.Equal(ConsumerErrorKind.Unavailable, refused.Kind);
     }
 
@@ -123,7 +123,7 @@ public class BatchProcessorTests
     {
         var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = Never });
         next.Hold(); // the exporter never answers
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 5)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 5)), default);
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await processor.ShutdownAsync(deadline.Token);
@@ -139,7 +139,7 @@ public class BatchProcessorTests
         next.Hold();
         var calls = new List<Task>();
         var inputs = Enumerable.Range(0, BatchProcessor.InputCapacity + 10).Select(i => TestSpans.Request($"svc{i}", 1, 1)).ToList();
-        foreach (var input in inputs) calls.Add(processor.ConsumeAsync(TestSpans.Encoded(input), default).AsTask());
+        foreach (var input in inputs) calls.Add(processor.ConsumeAsync(SampleRequests.Encoded(input), default).AsTask());
         await next.WaitForBatchesAsync(1);
 
         // One batch is being sent, the input queue is full, every later caller waits.
@@ -161,10 +161,10 @@ public class BatchProcessorTests
         var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 2, Timeout = Never });
         next.FailWith = ConsumerException.Unavailable("exporter down");
 
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 2)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 2)), default);
         await next.WaitForBatchesAsync(1);
         next.FailWith = null;
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("svc", 1, 3)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 3)), default);
         await processor.ShutdownAsync(default);
 
         Assert.Equal([2, 3], next.SpanCounts);
@@ -182,11 +182,11 @@ public class BatchProcessorTests
         });
         Dictionary<string, string> Tenant(string name) => new() { ["x-tenant"] = name, ["user-agent"] = "test" };
 
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("a1", 1, 1), Tenant("a")), default);
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("b1", 1, 2), Tenant("b")), default);
-        await processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("a2", 1, 3), Tenant("a")), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("a1", 1, 1), Tenant("a")), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("b1", 1, 2), Tenant("b")), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("a2", 1, 3), Tenant("a")), default);
         var refused = await Assert.ThrowsAsync<ConsumerException>(() =>
-            processor.ConsumeAsync(TestSpans.Encoded(TestSpans.Request("c1", 1, 1), Tenant("c")), default).AsTask());
+            processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("c1", 1, 1), Tenant("c")), default).AsTask());
         Assert.Equal(ConsumerErrorKind.Permanent, refused.Kind);
         Assert.Contains("otelcol_processor_batch_metadata_cardinality{processor=\"batch\"} 2\n", metrics.Render());
         await processor.ShutdownAsync(default);

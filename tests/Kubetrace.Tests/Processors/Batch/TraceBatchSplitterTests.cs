@@ -41,7 +41,7 @@ public class TraceBatchSplitterTests
     public void Cuts_encoded_batches_in_their_bytes_into_exactly_what_the_object_split_gives(int headSpans)
     {
         var request = Input();
-        var encoded = TestSpans.Encoded(request, new Dictionary<string, string> { ["k"] = "v" });
+        var encoded = SampleRequests.Encoded(request, new Dictionary<string, string> { ["k"] = "v" });
 
         var (head, tail) = TraceBatchSplitter.Split(encoded, headSpans);
         var (expectedHead, expectedTail) = TraceBatchSplitter.Split(TraceBatch.FromRequest(request.Clone()), headSpans);

@@ -1,3 +1,4 @@
+using Kubetrace.Hosting;
 using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -11,10 +12,10 @@ internal static class HttpTraceServer
     public static WebApplication Build(HttpServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
-        var builder = ReceiverWebHost.CreateBuilder(loggerFactory);
+        var builder = KestrelHost.CreateBuilder(loggerFactory);
         builder.WebHost.ConfigureKestrel(options =>
         {
-            ReceiverWebHost.Listen(options, address, HttpProtocols.Http1);
+            KestrelHost.Listen(options, address, HttpProtocols.Http1);
             ReceiverWebHost.LimitSlowClients(options.Limits, config.ReadHeaderTimeout, config.IdleTimeout);
             // The handler enforces max_request_body_size on the decompressed body itself (and on Content-Length).
             options.Limits.MaxRequestBodySize = null;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 
-namespace Kubetrace.Receivers.Otlp.Hosting;
+namespace Kubetrace.Hosting;
 
 /// <summary>
-/// A host lifetime that does nothing: a receiver's web host is started and stopped by the receiver, in pipeline
+/// A host lifetime that does nothing: a component's web host is started and stopped by its component, in pipeline
 /// order, never by its own Ctrl+C / SIGTERM handling (the service owns shutdown).
 /// </summary>
 internal sealed class ManualHostLifetime : IHostLifetime

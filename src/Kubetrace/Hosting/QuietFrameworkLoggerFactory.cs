@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Kubetrace.Receivers.Otlp.Hosting;
+namespace Kubetrace.Hosting;
 
 /// <summary>
 /// Passes the framework's own logs (categories <c>Microsoft.*</c>) through at Warning and above only: ASP.NET Core

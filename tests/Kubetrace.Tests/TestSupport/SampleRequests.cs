@@ -3,11 +3,11 @@ using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
-using OtlpSpan = Kubetrace.Otlp.Proto.Trace.Span;
+using Kubetrace.Pipeline;
 
-namespace Kubetrace.Tests.OtlpCodec;
+namespace Kubetrace.Tests.TestSupport;
 
-/// <summary>Requests built in code for codec, scanner and receiver tests.</summary>
+/// <summary>Requests and batches built in code, shared by the codec, receiver, processor and exporter tests.</summary>
 internal static class SampleRequests
 {
     public static ByteString TraceId(int seed) => ByteString.CopyFrom(Enumerable.Range(seed, 16).Select(i => (byte)(i + 1)).ToArray());
@@ -38,8 +38,16 @@ internal static class SampleRequests
         },
     };
 
-    public static ExportTraceServiceRequest Valid(int spanCount, int seed = 0) =>
-        WithSpans(Enumerable.Range(0, spanCount).Select(i => ValidSpan($"span-{i}", seed + i)).ToArray());
+    /// <summary>One resource, one scope, <paramref name="spanCount"/> valid spans named <c>{name}-0</c>, <c>{name}-1</c>, ...</summary>
+    public static ExportTraceServiceRequest Valid(int spanCount, int seed = 0, string name = "span") =>
+        WithSpans(Enumerable.Range(0, spanCount).Select(i => ValidSpan($"{name}-{i}", seed + i)).ToArray());
+
+    /// <summary>The batch as the gRPC receiver hands it on: protobuf bytes only.</summary>
+    public static TraceBatch Encoded(ExportTraceServiceRequest request, IReadOnlyDictionary<string, string>? metadata = null) =>
+        TraceBatch.FromEncoded(request.ToByteArray(), TraceBatch.CountSpans(request), metadata);
+
+    /// <summary><see cref="Valid"/> as an encoded batch.</summary>
+    public static TraceBatch Batch(int spanCount, string name = "span") => Encoded(Valid(spanCount, name: name));
 
     public static ExportTraceServiceRequest EveryFieldSet()
     {

@@ -1,0 +1,25 @@
+using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Query;
+
+namespace Kubetrace.Api;
+
+/// <summary>
+/// Finds the query engine over the named storage at request time: the query server starts before the exporter
+/// that owns the store (extensions start first), and the store closes before the server at shutdown.
+/// </summary>
+public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageName)
+{
+    private QueryEngine? _engine;
+
+    public string StorageName => storageName;
+
+    /// <summary>The engine, or null while the store is not open (answered 503).</summary>
+    public QueryEngine? Current()
+    {
+        var store = find()?.Store;
+        if (store is null) return null;
+        var engine = Volatile.Read(ref _engine);
+        if (engine is null || !ReferenceEquals(engine.Store, store)) Volatile.Write(ref _engine, engine = new QueryEngine(store));
+        return engine;
+    }
+}

@@ -1,0 +1,68 @@
+using Kubetrace.Api.Jaeger;
+using Kubetrace.Api.Native;
+using Kubetrace.Api.Tempo;
+using Kubetrace.Components;
+using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Service;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Api.Extension;
+
+/// <summary>
+/// The query server: the native and Jaeger APIs on <c>endpoint</c>, the Tempo API on <c>tempo_endpoint</c>, all
+/// over the store of the exporter named by <c>storage</c>, looked up in the service's component directory.
+/// </summary>
+public sealed class KubetraceQueryExtension(ComponentSettings settings, KubetraceQueryConfig config) : IExtension
+{
+    private readonly ILogger _logger = settings.CreateLogger();
+    private SmallHttpServer? _query;
+    private SmallHttpServer? _tempo;
+
+    /// <summary>Bound URLs of the native/Jaeger server once started.</summary>
+    public IReadOnlyList<string> Urls => _query?.Urls ?? [];
+
+    /// <summary>Bound URLs of the Tempo server once started (empty when off).</summary>
+    public IReadOnlyList<string> TempoUrls => _tempo?.Urls ?? [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        ComponentId.TryParse(config.Storage, out var storageId, out _);
+        // Every component is built before any starts, so a wrong name is reported now, not at the first query.
+        if (settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId) is null)
+            throw new InvalidOperationException(
+                $"storage \"{config.Storage}\" is not a storage exporter (e.g. kubetrace) used in a pipeline of this configuration");
+        var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage);
+
+        var native = new ApiHandler(engines, NativeErrors.Instance, _logger);
+        var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);
+        _query = await SmallHttpServer.StartAsync(config.Endpoint, app =>
+        {
+            NativeApi.Map(app, native);
+            JaegerApi.Map(app, jaeger);
+        }, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Native and Jaeger query API at {Urls}", string.Join(", ", _query.Urls));
+
+        if (!string.IsNullOrWhiteSpace(config.TempoEndpoint))
+        {
+            var tempo = new ApiHandler(engines, TempoErrors.Instance, _logger);
+            try
+            {
+                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, app => TempoApi.Map(app, tempo), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch
+            {
+                // The service only shuts down components that started: release the first port ourselves.
+                await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            _logger.LogInformation("Tempo query API at {Urls}", string.Join(", ", _tempo.Urls));
+        }
+    }
+
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _tempo, null) is { } tempo) await tempo.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _query, null) is { } query) await query.DisposeAsync().ConfigureAwait(false);
+    }
+}

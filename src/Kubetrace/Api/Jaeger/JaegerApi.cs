@@ -1,0 +1,140 @@
+using Kubetrace.Query;
+using Kubetrace.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Kubetrace.Api.Jaeger;
+
+/// <summary>
+/// The Jaeger query API as Jaeger UI and Grafana's Jaeger data source call it (see docs/api.md and
+/// ../shared/conformance/jaeger_api.md). Searching goes through the shared <see cref="QueryEngine"/>.
+/// </summary>
+public static class JaegerApi
+{
+    private static readonly TimeSpan DefaultDependencyLookback = TimeSpan.FromHours(24);
+
+    public static void Map(IEndpointRouteBuilder app, ApiHandler api)
+    {
+        app.MapGet("/api/services", api.Handle(Services));
+        app.MapGet("/api/services/{service}/operations", api.Handle(ServiceOperations));
+        app.MapGet("/api/operations", api.Handle(Operations));
+        app.MapGet("/api/traces", api.Handle(Search));
+        app.MapGet("/api/traces/{traceId}", api.Handle(Trace));
+        app.MapGet("/api/dependencies", api.Handle(Dependencies));
+    }
+
+    private static async Task Services(HttpContext context, QueryEngine engine)
+    {
+        var services = await engine.Store.GetServicesAsync(context.RequestAborted);
+        await JaegerEnvelope.WriteAsync(context, 200, w => WriteStrings(w, services), services.Count);
+    }
+
+    private static async Task ServiceOperations(HttpContext context, QueryEngine engine)
+    {
+        var service = RouteText.Get(context, "service");
+        var operations = await engine.Store.GetOperationsAsync(service, context.RequestAborted);
+        var names = operations.Select(o => o.Name).Distinct().ToList();
+        await JaegerEnvelope.WriteAsync(context, 200, w => WriteStrings(w, names), names.Count);
+    }
+
+    private static async Task Operations(HttpContext context, QueryEngine engine)
+    {
+        var service = context.Request.Query["service"].ToString();
+        if (service.Length == 0) throw new BadQueryException("parameter 'service' is required");
+        var kind = context.Request.Query["spanKind"].ToString();
+        var operations = (await engine.Store.GetOperationsAsync(service, context.RequestAborted))
+            .Where(o => kind.Length == 0 || o.SpanKind == kind).ToList();
+        await JaegerEnvelope.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartArray();
+            foreach (var operation in operations)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", operation.Name);
+                w.WriteString("spanKind", operation.SpanKind);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }, operations.Count);
+    }
+
+    private static async Task Search(HttpContext context, QueryEngine engine)
+    {
+        var search = JaegerSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
+        var traces = new List<(TraceId Id, IReadOnlyList<Otlp.Proto.Trace.ResourceSpans> Spans)>();
+        var errors = new List<JaegerError>();
+        if (search.Query is { } query)
+        {
+            foreach (var found in await engine.SearchAsync(query with { SpansPerTrace = 0 }, context.RequestAborted))
+                traces.Add((found.Summary.TraceId, found.Spans));
+        }
+        foreach (var id in search.TraceIds)
+        {
+            if (await engine.GetTraceAsync(id, context.RequestAborted) is { } spans) traces.Add((id, spans));
+            else errors.Add(new JaegerError(0, "trace not found", JaegerIds.Format(id)));
+        }
+        await JaegerEnvelope.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartArray();
+            foreach (var (id, spans) in traces) JaegerTraceWriter.Write(w, id, spans);
+            w.WriteEndArray();
+        }, errors: errors);
+    }
+
+    private static async Task Trace(HttpContext context, QueryEngine engine)
+    {
+        var id = JaegerIds.ParseTraceId(RouteText.Get(context, "traceId"));
+        var spans = await engine.GetTraceAsync(id, context.RequestAborted);
+        if (spans is null)
+        {
+            await JaegerErrors.Instance.WriteAsync(context, 404, "trace not found");
+            return;
+        }
+        await JaegerEnvelope.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartArray();
+            JaegerTraceWriter.Write(w, id, spans);
+            w.WriteEndArray();
+        });
+    }
+
+    private static async Task Dependencies(HttpContext context, QueryEngine engine)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var endMs = Millis(context, "endTs") ?? now.ToUnixTimeMilliseconds();
+        var lookbackMs = Millis(context, "lookback") ?? (long)DefaultDependencyLookback.TotalMilliseconds;
+        if (lookbackMs < 0) throw new BadQueryException("unable to parse param 'lookback': must not be negative");
+        var range = new TimeRange(Math.Max(0, endMs - lookbackMs) * 1_000_000, (endMs + 1) * 1_000_000);
+        var edges = await engine.Store.GetDependenciesAsync(range, context.RequestAborted);
+        await JaegerEnvelope.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartArray();
+            foreach (var edge in edges)
+            {
+                w.WriteStartObject();
+                w.WriteString("parent", edge.Parent);
+                w.WriteString("child", edge.Child);
+                w.WriteNumber("callCount", edge.CallCount);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }, edges.Count);
+    }
+
+    private static long? Millis(HttpContext context, string name)
+    {
+        var text = context.Request.Query[name].ToString();
+        if (text.Length == 0) return null;
+        if (!GoText.TryParseInt64(text, out var value, out var error))
+            throw new BadQueryException($"unable to parse param '{name}': {error}");
+        return value;
+    }
+
+    private static void WriteStrings(System.Text.Json.Utf8JsonWriter writer, IEnumerable<string> items)
+    {
+        writer.WriteStartArray();
+        foreach (var item in items) writer.WriteStringValue(item);
+        writer.WriteEndArray();
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Kubetrace.Otlp.Json;
+using Kubetrace.Query;
+using Kubetrace.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Kubetrace.Api.Native;
+
+/// <summary>Kubetrace's own versioned JSON API, <c>/api/v1/...</c>, documented in docs/api.md.</summary>
+public static class NativeApi
+{
+    public static void Map(IEndpointRouteBuilder app, ApiHandler api)
+    {
+        app.MapGet("/api/v1/services", api.Handle(async (context, engine) =>
+        {
+            var services = await engine.Store.GetServicesAsync(context.RequestAborted);
+            await JsonBody.WriteAsync(context, 200, w => WriteStrings(w, "services", services));
+        }));
+        app.MapGet("/api/v1/services/{service}/operations", api.Handle(async (context, engine) =>
+        {
+            var service = RouteText.Get(context, "service");
+            var operations = await engine.Store.GetOperationsAsync(service, context.RequestAborted);
+            await JsonBody.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("operations");
+                foreach (var operation in operations)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", operation.Name);
+                    w.WriteString("spanKind", operation.SpanKind);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }));
+        app.MapGet("/api/v1/search", api.Handle(Search));
+        app.MapGet("/api/v1/traces/{traceId}", api.Handle(Trace));
+        app.MapGet("/api/v1/attributes", api.Handle(async (context, engine) =>
+        {
+            var names = await engine.Store.GetAttributeNamesAsync(Scope(context), context.RequestAborted);
+            await JsonBody.WriteAsync(context, 200, w => WriteStrings(w, "names", names));
+        }));
+        app.MapGet("/api/v1/attributes/{key}/values", api.Handle(async (context, engine) =>
+        {
+            var key = RouteText.Get(context, "key");
+            var values = await engine.Store.GetAttributeValuesAsync(Scope(context), key, 1000, context.RequestAborted);
+            await JsonBody.WriteAsync(context, 200, w => WriteStrings(w, "values", values));
+        }));
+        app.MapGet("/api/v1/dependencies", api.Handle(Dependencies));
+        app.MapGet("/api/v1/stats", api.Handle((context, engine) => JsonBody.WriteAsync(context, 200, w => WriteStats(w, engine.Store.GetStats()))));
+    }
+
+    private static async Task Search(HttpContext context, QueryEngine engine)
+    {
+        var query = NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
+        var found = await engine.SearchAsync(query, context.RequestAborted);
+        await JsonBody.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("traces");
+            foreach (var trace in found) NativeWriter.WriteSummary(w, trace);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task Trace(HttpContext context, QueryEngine engine)
+    {
+        var text = RouteText.Get(context, "traceId");
+        if (!TraceId.TryParse(text, out var id))
+            throw new BadQueryException($"\"{text}\" is not a trace ID (1 to 32 hex digits)");
+        var spans = await engine.GetTraceAsync(id, context.RequestAborted);
+        if (spans is null)
+        {
+            await NativeErrors.Instance.WriteAsync(context, 404, $"trace {id} not found");
+            return;
+        }
+        var request = new Otlp.Proto.Collector.ExportTraceServiceRequest();
+        request.ResourceSpans.AddRange(spans);
+        await JsonBody.WriteAsync(context, 200, w => OtlpJson.Write(w, request));
+    }
+
+    private static async Task Dependencies(HttpContext context, QueryEngine engine)
+    {
+        var query = NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
+        var edges = await engine.Store.GetDependenciesAsync(query.Range, context.RequestAborted);
+        await JsonBody.WriteAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("dependencies");
+            foreach (var edge in edges)
+            {
+                w.WriteStartObject();
+                w.WriteString("parent", edge.Parent);
+                w.WriteString("child", edge.Child);
+                w.WriteNumber("callCount", edge.CallCount);
+                w.WriteNumber("errorCount", edge.ErrorCount);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static AttributeScope Scope(HttpContext context) => context.Request.Query["scope"].ToString() switch
+    {
+        "" or "any" => AttributeScope.Any,
+        "span" => AttributeScope.Span,
+        "resource" => AttributeScope.Resource,
+        var other => throw new BadQueryException($"scope must be span, resource or any, got \"{other}\""),
+    };
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> items)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray(name);
+        foreach (var item in items) w.WriteStringValue(item);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteStats(Utf8JsonWriter w, StoreStats stats)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("spans", stats.Spans);
+        w.WriteNumber("traces", stats.Traces);
+        w.WriteNumber("bytesOnDisk", stats.BytesOnDisk);
+        w.WriteNumber("blocks", stats.Blocks);
+        w.WriteNumber("blockBytes", stats.BlockBytes);
+        w.WriteNumber("blockSpans", stats.BlockSpans);
+        w.WriteNumber("blockBytesPerSpan", Math.Round(stats.BlockBytesPerSpan, 2));
+        w.WriteNumber("headSpans", stats.HeadSpans);
+        w.WriteNumber("walBytes", stats.WalBytes);
+        w.WriteEndObject();
+    }
+}

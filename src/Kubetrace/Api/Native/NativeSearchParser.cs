@@ -1,0 +1,88 @@
+using System.Globalization;
+using Kubetrace.Query;
+using Kubetrace.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Kubetrace.Api.Native;
+
+/// <summary>
+/// Parses <c>GET /api/v1/search</c> (documented in docs/api.md) into the shared <see cref="TraceQuery"/>:
+/// <c>service</c>, <c>name</c>, <c>attr=key=value</c> (repeated; <c>span.</c> / <c>resource.</c> prefixes choose
+/// the scope), <c>minDuration</c>, <c>maxDuration</c>, <c>status</c>, <c>kind</c>, <c>start</c> / <c>end</c>
+/// (RFC 3339 or Unix nanoseconds; default the last <c>lookback</c>, 1h), <c>limit</c> (default 20), <c>spans</c>.
+/// </summary>
+public static class NativeSearchParser
+{
+    public const int DefaultLimit = 20;
+    private static readonly string[] Kinds = ["unspecified", "internal", "server", "client", "producer", "consumer"];
+    private static readonly string[] Statuses = ["unset", "ok", "error"];
+
+    public static TraceQuery Parse(IQueryCollection query, DateTimeOffset now)
+    {
+        var conditions = new List<QueryCondition>();
+        if (Text(query, "service") is { } service) conditions.Add(Condition.Service(service));
+        if (Text(query, "name") is { } name) conditions.Add(Condition.SpanName(name));
+        foreach (var attr in query["attr"]) conditions.Add(Attribute(attr ?? ""));
+        var min = Duration(query, "minDuration");
+        var max = Duration(query, "maxDuration");
+        if (min is { } a && max is { } b && b < a) throw new BadQueryException("maxDuration must not be less than minDuration");
+        if (min is { } minimum) conditions.Add(Condition.MinDuration(minimum));
+        if (max is { } maximum) conditions.Add(Condition.MaxDuration(maximum));
+        if (Text(query, "status") is { } status) conditions.Add(Intrinsic("status", status, Statuses));
+        if (Text(query, "kind") is { } kind) conditions.Add(Intrinsic("kind", kind, Kinds));
+
+        var lookback = Duration(query, "lookback") ?? TimeSpan.FromHours(1);
+        var end = Time(query, "end") ?? TimeRange.ToNanos(now) + 1;
+        var start = Time(query, "start") ?? end - lookback.Ticks * 100;
+        if (end <= start) throw new BadQueryException($"end ({end}) must be after start ({start})");
+        var limit = Integer(query, "limit", DefaultLimit, 1, TraceQuery.MaxLimit);
+        var spans = Integer(query, "spans", 0, 0, 1000);
+        return new TraceQuery(new TimeRange(Math.Max(0, start), end), conditions, limit) { SpansPerTrace = spans };
+    }
+
+    private static QueryCondition Attribute(string text)
+    {
+        var equals = text.IndexOf('=');
+        if (equals <= 0) throw new BadQueryException($"attr must be key=value, got \"{text}\"");
+        var key = text[..equals];
+        var value = text[(equals + 1)..];
+        if (key.StartsWith("span.", StringComparison.Ordinal)) return Condition.Attribute(key[5..], value, AttributeScope.Span);
+        if (key.StartsWith("resource.", StringComparison.Ordinal)) return Condition.Attribute(key[9..], value, AttributeScope.Resource);
+        return Condition.Attribute(key, value);
+    }
+
+    private static Condition Intrinsic(string key, string value, string[] allowed)
+    {
+        var lower = value.ToLowerInvariant();
+        if (!allowed.Contains(lower)) throw new BadQueryException($"{key} must be one of {string.Join(", ", allowed)}, got \"{value}\"");
+        return new Condition(AttributeScope.Intrinsic, key, ConditionOp.Equal, lower);
+    }
+
+    private static string? Text(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.ToString() is { Length: > 0 } text ? text : null;
+
+    private static TimeSpan? Duration(IQueryCollection query, string name)
+    {
+        if (Text(query, name) is not { } text) return null;
+        if (!GoText.TryParseDuration(text, out var value, out var error) || value < TimeSpan.Zero)
+            throw new BadQueryException($"{name}: {(error.Length > 0 ? error : "must not be negative")} (use e.g. 250ms, 1.5s, 2m)");
+        return value;
+    }
+
+    private static long? Time(IQueryCollection query, string name)
+    {
+        if (Text(query, name) is not { } text) return null;
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var nanos)) return nanos;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            return TimeRange.ToNanos(time);
+        throw new BadQueryException($"{name}: \"{text}\" is neither RFC 3339 (2026-01-02T15:04:05Z) nor Unix nanoseconds");
+    }
+
+    private static int Integer(IQueryCollection query, string name, int fallback, int min, int max)
+    {
+        if (Text(query, name) is not { } text) return fallback;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new BadQueryException($"{name} must be a whole number from {min} to {max}, got \"{text}\"");
+        return value;
+    }
+}

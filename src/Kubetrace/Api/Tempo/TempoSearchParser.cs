@@ -1,0 +1,105 @@
+using Kubetrace.Query;
+using Kubetrace.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Kubetrace.Api.Tempo;
+
+/// <summary>Tempo's SearchRequest fields as parsed (names as in tempopb, for comparison with Tempo's own cases).</summary>
+public sealed record TempoSearchRequest(
+    IReadOnlyDictionary<string, string> Tags,
+    uint MinDurationMs,
+    uint MaxDurationMs,
+    uint Limit,
+    uint Start,
+    uint End,
+    string Query,
+    uint SpansPerSpanSet);
+
+/// <summary>
+/// Parses <c>GET /api/search</c> as Tempo's ParseSearchRequest does (same defaults and error texts), then turns it
+/// into the shared <see cref="TraceQuery"/>: <c>q</c> through <see cref="TraceQlFilter"/>, <c>tags</c> as exact
+/// span-or-resource attribute conditions, min/max duration on the whole trace, start/end in Unix seconds.
+/// </summary>
+public static class TempoSearchParser
+{
+    public const int DefaultLimit = 20;
+    public const uint DefaultSpansPerSpanSet = 3;
+
+    private static readonly HashSet<string> Reserved =
+        ["q", "tags", "minDuration", "maxDuration", "limit", "start", "end", "spss", "skip_ast_transformations"];
+
+    public static TempoSearchRequest ParseRequest(IQueryCollection query)
+    {
+        var q = Text(query, "q");
+        var tagsText = Text(query, "tags");
+        if (q.Length > 0 && tagsText.Length > 0)
+            throw new BadQueryException("invalid request: can't specify tags and q in the same query");
+        var tags = tagsText.Length > 0 ? Logfmt.Parse(tagsText) : new Dictionary<string, string>();
+
+        var min = DurationMs(query, "minDuration");
+        var max = DurationMs(query, "maxDuration");
+        if (min > 0 && max > 0 && min > max) throw new BadQueryException("invalid maxDuration: must be greater than minDuration");
+
+        var limit = UInt(query, "limit");
+        if (limit is 0) throw new BadQueryException("invalid limit: must be a positive number");
+        if (limit > TraceQuery.MaxLimit) throw new BadQueryException($"invalid limit: must be at most {TraceQuery.MaxLimit}");
+
+        var start = UInt(query, "start") ?? 0;
+        var end = UInt(query, "end") ?? 0;
+        if ((start != 0 || end != 0) && end <= start)
+            throw new BadQueryException($"http parameter start must be before end. received start={start} end={end}");
+        var spss = UInt(query, "spss") ?? DefaultSpansPerSpanSet;
+
+        // Legacy: bare k=v parameters are tags, but only in a plain recent-data search.
+        if (q.Length == 0 && tagsText.Length == 0 && start == 0 && end == 0)
+            foreach (var (key, value) in query)
+                if (!Reserved.Contains(key)) tags[key] = value.ToString();
+
+        return new TempoSearchRequest(tags, min, max, limit ?? 0, start, end, q, spss);
+    }
+
+    public static TraceQuery ToTraceQuery(TempoSearchRequest request)
+    {
+        var conditions = new List<QueryCondition>();
+        if (request.Query.Length > 0) conditions.AddRange(TraceQlFilter.Parse(request.Query));
+        foreach (var (key, value) in request.Tags)
+        {
+            conditions.Add(key switch
+            {
+                "service.name" => Condition.Service(value),
+                "name" => Condition.SpanName(value),
+                _ when value.Length == 0 => new Condition(AttributeScope.Any, key, ConditionOp.Exists),
+                _ => Condition.Attribute(key, value),
+            });
+        }
+        // Both 0: "recent data"; here that is everything, newest first (the limit bounds the work).
+        var range = request.Start == 0 && request.End == 0
+            ? TimeRange.All
+            : new TimeRange(request.Start * 1_000_000_000L, (request.End + 1L) * 1_000_000_000L);
+        return new TraceQuery(range, conditions, request.Limit == 0 ? DefaultLimit : (int)request.Limit)
+        {
+            SpansPerTrace = (int)Math.Min(request.SpansPerSpanSet, 1000),
+            MinTraceDuration = request.MinDurationMs > 0 ? TimeSpan.FromMilliseconds(request.MinDurationMs) : null,
+            MaxTraceDuration = request.MaxDurationMs > 0 ? TimeSpan.FromMilliseconds(request.MaxDurationMs) : null,
+        };
+    }
+
+    private static string Text(IQueryCollection query, string name) => query[name].ToString();
+
+    private static uint DurationMs(IQueryCollection query, string name)
+    {
+        var text = Text(query, name);
+        if (text.Length == 0) return 0;
+        if (!GoText.TryParseDuration(text, out var value, out var error)) throw new BadQueryException($"invalid {name}: {error}");
+        if (value < TimeSpan.Zero) throw new BadQueryException($"invalid {name}: must not be negative");
+        return (uint)Math.Min(uint.MaxValue, value.TotalMilliseconds);
+    }
+
+    private static uint? UInt(IQueryCollection query, string name)
+    {
+        var text = Text(query, name);
+        if (text.Length == 0) return null;
+        if (!GoText.TryParseUint32(text, out var value, out var error)) throw new BadQueryException($"invalid {name}: {error}");
+        return value;
+    }
+}

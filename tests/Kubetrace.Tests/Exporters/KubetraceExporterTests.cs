@@ -1,0 +1,85 @@
+using Kubetrace.Components;
+using Kubetrace.Config;
+using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Pipeline;
+using Kubetrace.Storage;
+using Kubetrace.Tests.Storage;
+using static Kubetrace.Tests.Storage.Spans;
+
+namespace Kubetrace.Tests.Exporters;
+
+public sealed class KubetraceExporterTests
+{
+    private sealed class StubReceiverConfig;
+
+    private sealed class StubReceiverFactory() : ComponentFactory<StubReceiverConfig>("otlp", ComponentKind.Receiver), IReceiverFactory
+    {
+        public IReceiver Create(ComponentSettings settings, object config, ITraceConsumer next) => throw new NotSupportedException();
+    }
+
+    private static ConfigLoadResult Load(string section)
+    {
+        var catalog = new ComponentCatalog(ComponentRegistry.Exporters.Cast<IComponentFactory>().Append(new StubReceiverFactory()));
+        var yaml = $"""
+            receivers:
+              otlp:
+            exporters:
+              kubetrace:
+            {section}
+            service:
+              pipelines:
+                traces:
+                  receivers: [otlp]
+                  exporters: [kubetrace]
+            """;
+        return new ConfigLoader(catalog, _ => null).Load(yaml, "config.yaml");
+    }
+
+    [Fact]
+    public void Config_takes_directory_retention_and_max_disk_size()
+    {
+        var result = Load("""
+                directory: /var/lib/kubetrace
+                retention: 24h
+                max_disk_size: 20GiB
+            """);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var config = (KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings;
+        Assert.Equal(("/var/lib/kubetrace", TimeSpan.FromHours(24), "20GiB"), (config.Directory, config.Retention, config.MaxDiskSize));
+        Assert.True(ByteSize.TryParse(config.MaxDiskSize, out var bytes));
+        Assert.Equal(20L << 30, bytes);
+    }
+
+    [Fact]
+    public void A_bad_size_is_reported_with_its_key()
+    {
+        var result = Load("""
+                max_disk_size: lots
+            """);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.ToString().Contains("max_disk_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Exported_spans_are_in_the_store_once_the_export_returns()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "kubetrace-exporter-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var factory = new KubetraceExporterFactory();
+            var exporter = factory.Create(new TestSettings("kubetrace").Settings, new KubetraceExporterConfig { Directory = directory });
+            await exporter.StartAsync(CancellationToken.None);
+            await exporter.ConsumeAsync(TraceBatch.FromRequest(Request(Resource("apiserver", Span(1, 1, 0, "GET /api/v1/pods")))), CancellationToken.None);
+            await exporter.ShutdownAsync(CancellationToken.None);
+
+            await using var store = EmbeddedTraceStore.Open(new StoreOptions { Directory = directory });
+            Assert.NotNull(await store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(1)), CancellationToken.None));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Kubetrace.Tests.TestSupport;
+
+/// <summary>Where tests find the repository, the shared conformance data and the JS clients.</summary>
+internal static class RepoPaths
+{
+    /// <summary>The folder holding Kubetrace.slnx, found by walking up from the test assembly.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>
+    /// Where the project's shared folder may be, in order: <c>../shared</c> beside the clone (where CI lays it), then
+    /// /work/shared (a developer machine).
+    /// </summary>
+    private static readonly string[] SharedCandidates = [Path.GetFullPath(Path.Combine(Root, "..", "shared")), "/work/shared"];
+
+    /// <summary>The first shared folder that exists; null when neither does.</summary>
+    public static string? Shared { get; } = SharedCandidates.FirstOrDefault(Directory.Exists);
+
+    public static string JsClients { get; } = Path.Combine(Root, "tests", "clients", "js");
+
+    /// <summary>The kubetrace entry assembly, copied next to the test assembly by the project reference.</summary>
+    public static string KubetraceDll { get; } = Path.Combine(AppContext.BaseDirectory, "kubetrace.dll");
+
+    /// <summary>A file of the shared folder (e.g. <c>conformance/otlp/trace.json</c>) from the first candidate that has it, or null.</summary>
+    public static string? FindShared(string relativePath) =>
+        SharedCandidates.Select(root => Path.Combine(root, relativePath)).FirstOrDefault(File.Exists);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Kubetrace.slnx"))) return dir.FullName;
+        }
+        throw new InvalidOperationException($"No Kubetrace.slnx above {AppContext.BaseDirectory}");
+    }
+}
