@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Wire;
-using Kubetrace.Tests.OtlpCodec;
+using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Otlp.Wire;
 
