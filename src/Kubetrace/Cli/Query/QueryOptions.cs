@@ -16,7 +16,13 @@ public static class QueryOptions
     {
         Description = $"Query URL of a running kubetrace (default ${ServerVariable}, else {DefaultServer})",
         HelpName = "URL",
-        DefaultValueFactory = _ => ParseServer(ResolveServer(Environment.GetEnvironmentVariable(ServerVariable))) ?? new Uri(DefaultServer),
+        DefaultValueFactory = result =>
+        {
+            var text = ResolveServer(Environment.GetEnvironmentVariable(ServerVariable));
+            if (ParseServer(text) is { } uri) return uri;
+            result.AddError($"${ServerVariable} must be an http:// or https:// URL, got \"{text}\"");
+            return null!;
+        },
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
