@@ -97,6 +97,14 @@ internal sealed class KubetraceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGKILL (a crash: no shutdown code runs) and waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) ProcessSignals.KillNow(_process);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
     /// <summary>Stops with SIGTERM and asserts a clean exit (code 0), as a graceful shutdown must end.</summary>
     public async Task StopCleanlyAsync()
     {
