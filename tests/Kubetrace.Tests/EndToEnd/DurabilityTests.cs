@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Kubetrace.Tests.EndToEnd.Harness;
 
 namespace Kubetrace.Tests.EndToEnd;
@@ -7,7 +8,7 @@ namespace Kubetrace.Tests.EndToEnd;
 /// and a clean restart, and the server comes back on its data directory without manual steps.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class DurabilityTests
+public sealed class DurabilityTests(ITestOutputHelper output)
 {
     private const int SpansPerTrace = 3;
 
@@ -30,6 +31,8 @@ public sealed class DurabilityTests
             Assert.True(o.Acknowledged > 0, $"a client had nothing acknowledged before the kill:\n{report}");
             Assert.True(o.Failure is not null && o.EndedAt >= killedAt, $"a client stopped before the kill (at {killedAt.TotalSeconds:F2}s):\n{report}");
         });
+
+        output.WriteLine($"killed at {killedAt.TotalSeconds:F2}s, {acknowledged.Count} traces acknowledged:\n{report}");
 
         await server.RestartAsync();
         using var stored = new StoredTraces(server.QueryUrl);
