@@ -153,12 +153,14 @@ public sealed class ExporterHelperTests
         sink.Outcome = n => n == 1 ? ConsumerException.ResourceExhausted("slow down", TimeSpan.FromMilliseconds(400)) : null;
         await exporter.StartAsync(default);
 
-        var started = DateTime.UtcNow;
+        var started = System.Diagnostics.Stopwatch.StartNew();
         await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, sink.Calls);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(400));
+        // .NET timers count whole milliseconds of a coarser clock, so a 400 ms delay may end up to one tick
+        // before 400 ms of Stopwatch time; the back-off alone (1 ms) would retry at once.
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(399), $"retried after {started.Elapsed.TotalMilliseconds} ms");
     }
 
     [Fact]

@@ -35,6 +35,9 @@ internal ref struct ProtoWireReader
 
     public readonly bool AtEnd => _position >= _data.Length;
 
+    /// <summary>The bytes not read yet.</summary>
+    public readonly ReadOnlySpan<byte> Remaining => _data[_position..];
+
     /// <summary>Offset of the next byte in the whole message.</summary>
     public readonly int Offset => _baseOffset + _position;
 

@@ -130,6 +130,7 @@ public static class TraceRequestScanner
     private static void ScanKeyValue(ProtoWireReader reader, int depth)
     {
         CheckDepth(depth, reader.Offset);
+        if (depth < MaxDepth && IsShortStringAttribute(reader.Remaining)) return;
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();
@@ -138,6 +139,25 @@ public static class TraceRequestScanner
             else if (field == 2) ScanAnyValue(Nested(ref reader), depth + 1);
             else reader.Skip(field, type, depth);
         }
+    }
+
+    /// <summary>
+    /// The most common KeyValue, a short string key with a short string value, recognised and checked in one go:
+    /// <c>0A kl key 12 al [0A sl value]</c>, every length one byte, nothing else in the message. It accepts only
+    /// what the general loop accepts (the caller checks that the AnyValue is within the depth limit); anything else,
+    /// invalid UTF-8 included, is left to the general loop, which also words the error.
+    /// </summary>
+    private static bool IsShortStringAttribute(ReadOnlySpan<byte> keyValue)
+    {
+        if (keyValue.Length < 6 || keyValue[0] != 0x0A) return false;
+        int keyLength = keyValue[1];
+        var valueTag = 2 + keyLength;
+        if (keyLength >= 0x80 || keyValue.Length < valueTag + 4 || keyValue[valueTag] != 0x12) return false;
+        int anyValueLength = keyValue[valueTag + 1];
+        if (anyValueLength >= 0x80 || valueTag + 2 + anyValueLength != keyValue.Length) return false;
+        if (keyValue[valueTag + 2] != 0x0A || keyValue[valueTag + 3] + 2 != anyValueLength) return false;
+        return Utf8Check.IsValid(keyValue.Slice(2, keyLength))
+            && Utf8Check.IsValid(keyValue.Slice(valueTag + 4, anyValueLength - 2));
     }
 
     private static void ScanAnyValue(ProtoWireReader reader, int depth)

@@ -10,7 +10,13 @@ internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, length);
 
     /// <summary>An exact-size copy the caller may keep (for a batch that outlives the request).</summary>
-    public byte[] ToArray() => Span.ToArray();
+    public byte[] ToArray()
+    {
+        // Not zeroed first: the copy overwrites every byte.
+        var copy = GC.AllocateUninitializedArray<byte>(length);
+        Span.CopyTo(copy);
+        return copy;
+    }
 
     public void Dispose()
     {

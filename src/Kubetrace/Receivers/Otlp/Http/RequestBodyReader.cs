@@ -29,7 +29,8 @@ internal static class RequestBodyReader
         var declared = CheckDeclaredLength(request, limit);
         if (coding == ContentCoding.Identity && declared is { } length and <= UpFrontLimit)
         {
-            var body = new byte[length];
+            // Not zeroed first: ReadExactlyAsync fills every byte or throws.
+            var body = GC.AllocateUninitializedArray<byte>((int)length);
             await request.Body.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
             return body;
         }

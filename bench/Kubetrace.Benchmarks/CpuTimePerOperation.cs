@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Kubetrace.Benchmarks.Otlp.Wire;
+using Kubetrace.Benchmarks.Processors.Batch;
+
+namespace Kubetrace.Benchmarks;
+
+/// <summary>
+/// <c>cpu scan|batch [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
+/// one benchmark, beside wall time and the collections it caused. On a shared machine CPU time moves far less than
+/// BenchmarkDotNet's wall-clock figures, because time spent waiting for a core is not counted.
+/// </summary>
+internal static class CpuTimePerOperation
+{
+    public static void Run(string[] args)
+    {
+        var which = args.Length > 1 ? args[1] : "batch";
+        var operations = args.Length > 2 ? int.Parse(args[2]) : 3000;
+        Func<int> operation = which switch
+        {
+            "scan" => Scan(),
+            "batch" => ReceiveAndBatch(),
+            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch)"),
+        };
+        for (var i = 0; i < operations / 5; i++) operation(); // warm-up: tiered compilation reaches its final code
+
+        var process = Process.GetCurrentProcess();
+        var (gen0, gen2) = (GC.CollectionCount(0), GC.CollectionCount(2));
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        for (var i = 0; i < operations; i++) operation();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        Console.WriteLine($"{which}: {cpu.TotalMicroseconds / operations:F0} us CPU/op, {wall.Elapsed.TotalMicroseconds / operations:F0} us wall/op, " +
+            $"gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2} per {operations} ops");
+    }
+
+    private static Func<int> Scan()
+    {
+        var benchmark = new TraceRequestScannerBenchmarks { Spans = 500 };
+        benchmark.Setup();
+        return benchmark.Scan;
+    }
+
+    private static Func<int> ReceiveAndBatch()
+    {
+        var benchmark = new BatchShardBenchmarks();
+        benchmark.Setup();
+        return benchmark.ReceiveAndBatch;
+    }
+}
