@@ -16,31 +16,26 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     public async Task Every_acknowledged_span_is_found_after_SIGKILL_in_mid_stream_and_a_restart()
     {
         await using var server = await OtlpToStoreServer.StartAsync();
-        var traffic = AcknowledgedTraffic.Start(server, "durability-crash", grpcClients: 2, httpClients: 2, SpansPerTrace);
-
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var killedAt = traffic.Elapsed;
-        await server.Process.KillAsync();
-        var outcomes = await traffic.StopAsync();
-        var acknowledged = traffic.Acknowledged.ToList();
-
-        // The kill must have hit a live stream: every client was still sending, and only the kill stopped it.
-        var report = string.Join("\n", outcomes.Select(o => $"{o.Client}: {o.Acknowledged} acknowledged, ended at {o.EndedAt.TotalSeconds:F2}s by {o.Failure ?? "stop"}"));
-        Assert.All(outcomes, o =>
-        {
-            Assert.True(o.Acknowledged > 0, $"a client had nothing acknowledged before the kill:\n{report}");
-            Assert.True(o.Failure is not null && o.EndedAt >= killedAt, $"a client stopped before the kill (at {killedAt.TotalSeconds:F2}s):\n{report}");
-        });
-
-        output.WriteLine($"killed at {killedAt.TotalSeconds:F2}s, {acknowledged.Count} traces acknowledged:\n{report}");
+        var acknowledged = await SendUntilKilledAsync(server, "durability-crash");
 
         await server.RestartAsync();
-        using var stored = new StoredTraces(server.QueryUrl);
-        var missing = await stored.MissingAsync(acknowledged);
 
-        Assert.True(missing.Count == 0,
-            $"{missing.Count} of {acknowledged.Count * SpansPerTrace} acknowledged spans are missing after the crash, e.g. " +
-            $"{string.Join(", ", missing.Take(10))}\n{report}\n{server.Process.Describe()}");
+        await AssertAllStoredAsync(server, acknowledged);
+        await server.Process.StopCleanlyAsync();
+    }
+
+    [Fact]
+    public async Task Spans_acknowledged_after_recovering_from_a_crash_survive_a_second_crash()
+    {
+        // The second run writes on top of a replayed WAL: its own segment must not be mistaken for a replayed one.
+        await using var server = await OtlpToStoreServer.StartAsync();
+        var firstRun = await SendUntilKilledAsync(server, "durability-crash-1");
+        await server.RestartAsync();
+        var secondRun = await SendUntilKilledAsync(server, "durability-crash-2");
+
+        await server.RestartAsync();
+
+        await AssertAllStoredAsync(server, [.. firstRun, .. secondRun]);
         await server.Process.StopCleanlyAsync();
     }
 
@@ -81,5 +76,39 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             }
         }
         return sent;
+    }
+
+    /// <summary>
+    /// Concurrent gRPC and HTTP clients send for ~2 s, then the server gets SIGKILL while they are still sending.
+    /// Returns the traces acknowledged before the kill.
+    /// </summary>
+    private async Task<IReadOnlyList<SentTraceIds>> SendUntilKilledAsync(OtlpToStoreServer server, string service)
+    {
+        var traffic = AcknowledgedTraffic.Start(server, service, grpcClients: 2, httpClients: 2, SpansPerTrace);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var killedAt = traffic.Elapsed;
+        await server.Process.KillAsync();
+        var outcomes = await traffic.StopAsync();
+
+        // The kill must have hit a live stream: every client was still sending, and only the kill stopped it.
+        var report = string.Join("\n", outcomes.Select(o =>
+            $"{o.Client}: {o.Acknowledged} acknowledged, ended at {o.EndedAt.TotalSeconds:F2}s by {o.Failure ?? "stop"}"));
+        output.WriteLine($"{service}: killed at {killedAt.TotalSeconds:F2}s, {traffic.Acknowledged.Count} traces acknowledged:\n{report}");
+        Assert.All(outcomes, o =>
+        {
+            Assert.True(o.Acknowledged > 0, $"a client had nothing acknowledged before the kill:\n{report}");
+            Assert.True(o.Failure is not null && o.EndedAt >= killedAt, $"a client stopped before the kill (at {killedAt.TotalSeconds:F2}s):\n{report}");
+        });
+        return traffic.Acknowledged.ToList();
+    }
+
+    /// <summary>Every span of every acknowledged trace is returned by trace ID through the native API.</summary>
+    private static async Task AssertAllStoredAsync(OtlpToStoreServer server, IReadOnlyList<SentTraceIds> acknowledged)
+    {
+        using var stored = new StoredTraces(server.QueryUrl);
+        var missing = await stored.MissingAsync(acknowledged);
+        Assert.True(missing.Count == 0,
+            $"{missing.Count} of {acknowledged.Count * SpansPerTrace} acknowledged spans are missing after the crash, e.g. " +
+            $"{string.Join(", ", missing.Take(10))}\n{server.Process.Describe()}");
     }
 }
