@@ -40,6 +40,21 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Spans_acknowledged_before_a_SIGTERM_shutdown_cut_short_by_SIGKILL_are_found_after_a_restart()
+    {
+        // Kubernetes sends SIGTERM, then SIGKILL when the grace period ends: here the shutdown gets 100 ms while
+        // clients are still sending, so the kill lands while the server drains its receivers and its WAL.
+        await using var server = await OtlpToStoreServer.StartAsync();
+        var acknowledged = await SendUntilKilledAsync(server, "durability-sigterm-sigkill",
+            process => process.TerminateThenKillAsync(TimeSpan.FromMilliseconds(100)));
+
+        await server.RestartAsync();
+
+        await AssertAllStoredAsync(server, acknowledged);
+        await server.Process.StopCleanlyAsync();
+    }
+
+    [Fact]
     public async Task Traces_written_before_and_after_a_clean_restart_are_all_found_by_ID_and_by_search()
     {
         const string service = "durability-restart";
@@ -79,18 +94,20 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Concurrent gRPC and HTTP clients send for ~2 s, then the server gets SIGKILL while they are still sending.
-    /// Returns the traces acknowledged before the kill.
+    /// Concurrent gRPC and HTTP clients send for ~2 s, then the server gets SIGKILL (or what <paramref name="kill"/>
+    /// does) while they are still sending. Returns the traces acknowledged before the kill.
     /// </summary>
-    private async Task<IReadOnlyList<SentTraceIds>> SendUntilKilledAsync(OtlpToStoreServer server, string service)
+    private async Task<IReadOnlyList<SentTraceIds>> SendUntilKilledAsync(OtlpToStoreServer server, string service,
+        Func<KubetraceProcess, Task>? kill = null)
     {
         var traffic = AcknowledgedTraffic.Start(server, service, grpcClients: 2, httpClients: 2, SpansPerTrace);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var killedAt = traffic.Elapsed;
-        await server.Process.KillAsync();
+        await (kill ?? (process => process.KillAsync()))(server.Process);
         var outcomes = await traffic.StopAsync();
 
-        // The kill must have hit a live stream: every client was still sending, and only the kill stopped it.
+        // The kill must have hit a live stream: every client was still sending, and only the kill (or the shutdown
+        // it cut short) stopped it.
         var report = string.Join("\n", outcomes.Select(o =>
             $"{o.Client}: {o.Acknowledged} acknowledged, ended at {o.EndedAt.TotalSeconds:F2}s by {o.Failure ?? "stop"}"));
         output.WriteLine($"{service}: killed at {killedAt.TotalSeconds:F2}s, {traffic.Acknowledged.Count} traces acknowledged:\n{report}");
