@@ -66,13 +66,17 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var afterRestart = await SendAsync(server, service);
         using var stored = new StoredTraces(server.QueryUrl);
         var missing = await stored.MissingAsync(beforeRestart.Concat(afterRestart));
-        var found = await stored.SearchServiceAsync(service, limit: 1000);
+        var foundNative = await stored.SearchServiceAsync(service, limit: 1000);
+        var foundJaeger = await stored.JaegerSearchServiceAsync(service, limit: 1000);
         await server.Process.StopCleanlyAsync();
 
         Assert.Empty(missing);
-        Assert.Subset(found.ToHashSet(), beforeRestart.Select(t => t.TraceId).ToHashSet());
-        Assert.Subset(found.ToHashSet(), afterRestart.Select(t => t.TraceId).ToHashSet());
-        Assert.Equal(beforeRestart.Count + afterRestart.Count, found.Count);
+        foreach (var found in new[] { foundNative, foundJaeger })
+        {
+            Assert.Subset(found.ToHashSet(), beforeRestart.Select(t => t.TraceId).ToHashSet());
+            Assert.Subset(found.ToHashSet(), afterRestart.Select(t => t.TraceId).ToHashSet());
+            Assert.Equal(beforeRestart.Count + afterRestart.Count, found.Count);
+        }
     }
 
     /// <summary>A short burst from one gRPC and one HTTP client, every request of which must be acknowledged.</summary>

@@ -34,6 +34,22 @@ internal sealed class StoredTraces(Uri queryUrl) : IDisposable
     }
 
     /// <summary>
+    /// The trace IDs the Jaeger API's search (<c>/api/traces?service=...</c>, as Jaeger UI calls it) finds, as 32 hex
+    /// digits (Jaeger writes 16 when the high half is zero).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> JaegerSearchServiceAsync(string service, int limit)
+    {
+        var path = $"/api/traces?service={Uri.EscapeDataString(service)}&lookback=1h&limit={limit}";
+        using var response = await _http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new Xunit.Sdk.XunitException($"GET {path}: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("data").EnumerateArray()
+            .Select(t => t.GetProperty("traceID").GetString()!.PadLeft(32, '0')).ToHashSet();
+    }
+
+    /// <summary>
     /// The acknowledged spans the store does not have, as "trace/span" (empty when every one is there). Reads
     /// with a few requests in flight: a crash test acknowledges a few thousand traces.
     /// </summary>
