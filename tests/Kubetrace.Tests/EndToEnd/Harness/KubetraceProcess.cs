@@ -97,6 +97,29 @@ internal sealed class KubetraceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGKILL (a crash: no shutdown code runs) and waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) ProcessSignals.KillNow(_process);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// SIGTERM, then SIGKILL if the process has not exited within <paramref name="grace"/>: Kubernetes ending a pod
+    /// whose grace period runs out in the middle of its shutdown.
+    /// </summary>
+    public async Task TerminateThenKillAsync(TimeSpan grace)
+    {
+        if (!_process.HasExited) ProcessSignals.Terminate(_process);
+        using (var waited = new CancellationTokenSource(grace))
+        {
+            try { await _process.WaitForExitAsync(waited.Token); }
+            catch (OperationCanceledException) { /* still shutting down: cut it short */ }
+        }
+        await KillAsync();
+    }
+
     /// <summary>Stops with SIGTERM and asserts a clean exit (code 0), as a graceful shutdown must end.</summary>
     public async Task StopCleanlyAsync()
     {

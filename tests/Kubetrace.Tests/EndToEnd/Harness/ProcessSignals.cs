@@ -4,22 +4,28 @@ using System.Runtime.InteropServices;
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
 /// <summary>
-/// Sends SIGTERM, the signal an operator (or Kubernetes) uses to stop a collector. <see cref="Process.Kill()"/>
-/// sends SIGKILL, which would skip the graceful shutdown these tests exist to check.
+/// Sends SIGTERM, the signal an operator (or Kubernetes) uses to stop a collector, and SIGKILL, a crash the
+/// process cannot react to (the durability tests). Both through kill(2), so the test names the signal it sends.
 /// </summary>
 internal static class ProcessSignals
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     // DllImport rather than LibraryImport: the latter needs unsafe code enabled for the whole test project.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    public static void Terminate(Process process)
+    public static void Terminate(Process process) => Send(process, SigTerm, "SIGTERM");
+
+    /// <summary>SIGKILL: the process ends at once, without running any shutdown code (as in a crash or an OOM kill).</summary>
+    public static void KillNow(Process process) => Send(process, SigKill, "SIGKILL");
+
+    private static void Send(Process process, int signal, string name)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-            throw new PlatformNotSupportedException("SIGTERM is only available on Unix; the end-to-end tests need it.");
-        if (Kill(process.Id, SigTerm) != 0 && !process.HasExited)
-            throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}");
+            throw new PlatformNotSupportedException($"{name} is only available on Unix; the end-to-end tests need it.");
+        if (Kill(process.Id, signal) != 0 && !process.HasExited)
+            throw new InvalidOperationException($"kill({process.Id}, {name}) failed with errno {Marshal.GetLastPInvokeError()}");
     }
 }

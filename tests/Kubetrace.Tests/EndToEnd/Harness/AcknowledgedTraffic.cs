@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Kubetrace.Tests.EndToEnd.Harness;
+
+/// <summary>How one client's stream of requests ended: how many were acknowledged, and the failure that ended it.</summary>
+internal sealed record ClientOutcome(string Client, int Acknowledged, string? Failure, TimeSpan EndedAt);
+
+/// <summary>
+/// Several concurrent OTLP clients (gRPC and HTTP) sending traces back to back, each recording exactly which traces
+/// the server acknowledged. A client stops at its first request that is not acknowledged (the server was killed)
+/// or when asked to.
+/// </summary>
+internal sealed class AcknowledgedTraffic
+{
+    private readonly ConcurrentQueue<SentTraceIds> _acknowledged = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<Task<ClientOutcome>> _clients = [];
+    private volatile bool _stopping;
+
+    /// <summary>Time since the traffic started, on the same clock as <see cref="ClientOutcome.EndedAt"/>.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>The traces acknowledged so far.</summary>
+    public IReadOnlyCollection<SentTraceIds> Acknowledged => _acknowledged;
+
+    public static AcknowledgedTraffic Start(OtlpToStoreServer server, string service, int grpcClients, int httpClients, int spansPerTrace)
+    {
+        var traffic = new AcknowledgedTraffic();
+        var senders = Enumerable.Range(0, grpcClients).Select(_ => OtlpSender.Grpc(server.GrpcEndpoint))
+            .Concat(Enumerable.Range(0, httpClients).Select(_ => OtlpSender.Http(server.HttpTracesUrl)));
+        var index = 0;
+        foreach (var sender in senders)
+        {
+            var name = $"{sender.Transport} client {index++}";
+            traffic._clients.Add(Task.Run(() => traffic.RunAsync(name, sender, service, spansPerTrace)));
+        }
+        return traffic;
+    }
+
+    /// <summary>Asks every client to stop after its current request and returns how each one ended.</summary>
+    public async Task<IReadOnlyList<ClientOutcome>> StopAsync()
+    {
+        _stopping = true;
+        return await Task.WhenAll(_clients);
+    }
+
+    private async Task<ClientOutcome> RunAsync(string name, OtlpSender sender, string service, int spansPerTrace)
+    {
+        using (sender)
+        {
+            var acknowledged = 0;
+            while (!_stopping)
+            {
+                var (trace, failure) = await sender.SendTraceAsync(service, spansPerTrace);
+                if (trace is null) return new ClientOutcome(name, acknowledged, failure, _clock.Elapsed);
+                _acknowledged.Enqueue(trace);
+                acknowledged++;
+            }
+            return new ClientOutcome(name, acknowledged, null, _clock.Elapsed);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+namespace Kubetrace.Tests.EndToEnd.Harness;
+
+/// <summary>
+/// A running kubetrace whose pipeline is otlp → <c>kubetrace</c> (the embedded store) with the
+/// <c>kubetrace_query</c> extension: the built-in configuration of <c>kubetrace serve</c>, on free loopback ports
+/// and a data directory of its own that outlives the process, so a test can crash or stop the server and start it
+/// again on the same data.
+/// </summary>
+internal sealed class OtlpToStoreServer : IAsyncDisposable
+{
+    private readonly TempDirectory _folder = new();
+    private int[] _ports = [];
+
+    private OtlpToStoreServer()
+    {
+    }
+
+    /// <summary>The current server process (a new one after every <see cref="RestartAsync"/>).</summary>
+    public KubetraceProcess Process => _process ?? throw new InvalidOperationException("the server is not running");
+
+    private KubetraceProcess? _process;
+
+    /// <summary>Where the store keeps its WAL and blocks; the same for every run.</summary>
+    public string DataDirectory => _folder.File("data");
+
+    /// <summary>gRPC endpoint in the form OTLP clients take (<c>http://host:port</c>, h2c).</summary>
+    public Uri GrpcEndpoint => new($"http://127.0.0.1:{_ports[0]}");
+
+    /// <summary>The full OTLP/HTTP traces URL.</summary>
+    public Uri HttpTracesUrl => new($"http://127.0.0.1:{_ports[1]}/v1/traces");
+
+    /// <summary>Base URL of the native (<c>/api/v1</c>) and Jaeger query APIs.</summary>
+    public Uri QueryUrl => new($"http://127.0.0.1:{_ports[2]}");
+
+    private Uri HealthUrl => new($"http://127.0.0.1:{_ports[4]}/");
+
+    public static async Task<OtlpToStoreServer> StartAsync()
+    {
+        var server = new OtlpToStoreServer();
+        try
+        {
+            await server.StartProcessAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a new process on the same data directory (the previous one must have exited), on fresh ports: the old
+    /// ones may be taken by someone else meanwhile. Returns once every pipeline is up, with no step in between: a
+    /// restart after a crash must need no manual recovery.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        var previous = _process;
+        _process = null;
+        if (previous is not null) await previous.DisposeAsync();
+        await StartProcessAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Disposing kills a process still running (a failed test) before its data directory is removed.
+        if (_process is not null) await _process.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private async Task StartProcessAsync()
+    {
+        _ports = FreePorts.Take(6);
+        var config = _folder.File("config.yaml");
+        await File.WriteAllTextAsync(config, Yaml());
+        _process = await KubetraceProcess.StartAsync(config,
+            [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])]);
+        await Process.WaitUntilHealthyAsync(HealthUrl);
+    }
+
+    // No batch processor, as in the built-in config: an Export is acknowledged only once the store has it durably.
+    private string Yaml() => $"""
+        receivers:
+          otlp:
+            protocols:
+              grpc:
+                endpoint: 127.0.0.1:{_ports[0]}
+              http:
+                endpoint: 127.0.0.1:{_ports[1]}
+        exporters:
+          kubetrace:
+            path: {DataDirectory}
+        extensions:
+          kubetrace_query:
+            storage: kubetrace
+            endpoint: 127.0.0.1:{_ports[2]}
+            tempo_endpoint: 127.0.0.1:{_ports[3]}
+          health_check:
+            endpoint: 127.0.0.1:{_ports[4]}
+        service:
+          extensions: [kubetrace_query, health_check]
+          telemetry:
+            metrics:
+              address: 127.0.0.1:{_ports[5]}
+          pipelines:
+            traces:
+              receivers: [otlp]
+              exporters: [kubetrace]
+        """;
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Kubetrace.Tests.EndToEnd.Harness;
+
+/// <summary>Reads back what the store holds through the native query API (<c>/api/v1</c>), as a user's tool would.</summary>
+internal sealed class StoredTraces(Uri queryUrl) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = queryUrl, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>The span IDs (lowercase hex) of one trace by <c>/api/v1/traces/{id}</c>; empty when it is unknown (404).</summary>
+    public async Task<IReadOnlySet<string>> SpanIdsAsync(string traceId)
+    {
+        using var response = await _http.GetAsync($"/api/v1/traces/{traceId}");
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode == HttpStatusCode.NotFound) return new HashSet<string>();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new Xunit.Sdk.XunitException($"GET /api/v1/traces/{traceId}: {(int)response.StatusCode} {body}");
+        // The body is OTLP JSON {"resourceSpans":[...]}, the shape of an ExportTraceServiceRequest.
+        return FileExporterOutput.Flatten(OtlpJsonFile.Parse(body)).Select(s => s.SpanIdHex).ToHashSet();
+    }
+
+    /// <summary>The trace IDs <c>/api/v1/search?service=...</c> finds over the last hour.</summary>
+    public async Task<IReadOnlySet<string>> SearchServiceAsync(string service, int limit)
+    {
+        var path = $"/api/v1/search?service={Uri.EscapeDataString(service)}&lookback=1h&limit={limit}";
+        using var response = await _http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new Xunit.Sdk.XunitException($"GET {path}: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("traces").EnumerateArray()
+            .Select(t => t.GetProperty("traceId").GetString()!).ToHashSet();
+    }
+
+    /// <summary>
+    /// The trace IDs the Jaeger API's search (<c>/api/traces?service=...</c>, as Jaeger UI calls it) finds, as 32 hex
+    /// digits (Jaeger writes 16 when the high half is zero).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> JaegerSearchServiceAsync(string service, int limit)
+    {
+        var path = $"/api/traces?service={Uri.EscapeDataString(service)}&lookback=1h&limit={limit}";
+        using var response = await _http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new Xunit.Sdk.XunitException($"GET {path}: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("data").EnumerateArray()
+            .Select(t => t.GetProperty("traceID").GetString()!.PadLeft(32, '0')).ToHashSet();
+    }
+
+    /// <summary>
+    /// The acknowledged spans the store does not have, as "trace/span" (empty when every one is there). Reads
+    /// with a few requests in flight: a crash test acknowledges a few thousand traces.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MissingAsync(IEnumerable<SentTraceIds> acknowledged)
+    {
+        var missing = new List<string>();
+        await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (trace, _) =>
+        {
+            var stored = await SpanIdsAsync(trace.TraceId);
+            var lost = trace.SpanIds.Where(id => !stored.Contains(id)).Select(id => $"{trace.TraceId}/{id}").ToList();
+            if (lost.Count > 0) lock (missing) missing.AddRange(lost);
+        });
+        return missing;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
