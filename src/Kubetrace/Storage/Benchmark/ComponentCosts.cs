@@ -48,6 +48,12 @@ internal static class ComponentCosts
             var head = new HeadBlock(1);
             foreach (var b in batches) head.Append(b);
         });
+        var blockPath = Path.Combine(Path.GetDirectoryName(inputPath)!, "profile-block.ktb");
+        var frozen = new HeadBlock(1);
+        foreach (var b in batches) frozen.Append(b);
+        Report("block write (sort, index, zstd-3)", () => Blocks.BlockWriter.Write(frozen, blockPath, 1024));
+        output.WriteLine($"  (block: {new FileInfo(blockPath).Length / (double)spans:F1} B/span for {spans:N0} spans)");
+        File.Delete(blockPath);
         Report("CRC-32C", () => { foreach (var b in batches) Crc32C.Compute(b); });
         long zstd1 = 0, zstd3 = 0, brotli = 0, deflate = 0;
         Report("zstd level 1", () => { zstd1 = 0; using var c = new ZstdSharp.Compressor(1); foreach (var b in batches) zstd1 += c.Wrap(b).Length; });

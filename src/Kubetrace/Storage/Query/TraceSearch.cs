@@ -20,41 +20,24 @@ internal static class TraceSearch
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // One entry per trace (its earliest start over the parts, exact if any part was sure, the span of
-        // candidates that proposed it), newest first. Struct sorts only: a broad search has one candidate per trace.
-        candidates.Sort((a, b) => a.TraceId.CompareTo(b.TraceId));
-        var merged = new List<(ulong Start, bool Exact, int First, int Count)>();
-        for (var i = 0; i < candidates.Count;)
-        {
-            var j = i;
-            var start = ulong.MaxValue;
-            var exactAny = false;
-            for (; j < candidates.Count && candidates[j].TraceId == candidates[i].TraceId; j++)
-            {
-                start = Math.Min(start, candidates[j].Start);
-                exactAny |= candidates[j].Exact;
-            }
-            merged.Add((start, exactAny, i, j - i));
-            i = j;
-        }
-        merged.Sort((a, b) => b.Start.CompareTo(a.Start));
-
+        // Newest first, lazily: a broad search has a candidate for nearly every trace, but only the first few are
+        // needed, so the candidates are heapified (linear) and popped, never fully sorted.
+        var queue = new PriorityQueue<int, ulong>(candidates.Select((c, i) => (i, ulong.MaxValue - c.Start)));
         var results = new List<TraceMatch>();
+        var considered = new HashSet<UInt128>();
         var rows = new List<(SpanTable Table, int Row)>();
         var limit = Math.Max(1, request.Limit);
-        foreach (var (_, sure, first, count) in merged)
+        while (results.Count < limit && queue.TryDequeue(out var index, out _))
         {
-            var traceId = candidates[first].TraceId;
-            if (results.Count >= limit) break;
+            var candidate = candidates[index];
+            if (!considered.Add(candidate.TraceId)) continue;
             cancellationToken.ThrowIfCancellationRequested();
-            var exact = sure;
+            var exact = candidate.Exact;
             var matched = new List<MatchedSpan>();
             if (!exact || request.SpansPerTrace > 0)
             {
                 rows.Clear();
-                // Checking only the proposing parts is complete: a part holding a matching span proposes the trace.
-                if (exact) foreach (var part in parts) part.CollectRows(traceId, rows);
-                else for (var k = first; k < first + count; k++) candidates[k].Part.CollectRows(traceId, rows);
+                foreach (var part in parts) part.CollectRows(candidate.TraceId, rows);
                 foreach (var (table, row) in rows)
                 {
                     if (!filter.Matches(table, row)) continue;
@@ -63,8 +46,10 @@ internal static class TraceSearch
                 }
                 if (!exact) continue;
             }
-            results.Add(new TraceMatch(Summarize(parts, traceId), matched));
+            results.Add(new TraceMatch(Summarize(parts, candidate.TraceId), matched));
         }
+        // A trace spread over parts was ranked by the share that proposed it; show them by their real start.
+        results.Sort((a, b) => b.Summary.StartUnixNano.CompareTo(a.Summary.StartUnixNano));
         return results;
     }
 
