@@ -1,5 +1,5 @@
-using Xunit.Abstractions;
 using Kubetrace.Tests.EndToEnd.Harness;
+using Xunit.Abstractions;
 
 namespace Kubetrace.Tests.EndToEnd;
 
