@@ -37,9 +37,9 @@ internal sealed class AcknowledgedTraffic
     }
 
     /// <summary>
-    /// Waits, without asking them to stop, until every client has stopped at a failed request (the server is gone);
-    /// each request has a deadline, so this is bounded. Asking them to stop instead would race with the kill: a
-    /// client between two requests would end "by request", hiding whether it was still sending.
+    /// Waits until every client has stopped at a failed request (the server is gone); each request has a deadline,
+    /// so this is bounded. There is deliberately no "stop" request: it would race with the kill, and a client ending
+    /// between two requests could not show that it was still sending when the server died.
     /// </summary>
     public async Task<IReadOnlyList<ClientOutcome>> WaitUntilAllFailedAsync() =>
         await Task.WhenAll(_clients).WaitAsync(TimeSpan.FromSeconds(30));
