@@ -4,19 +4,17 @@ using System.Diagnostics;
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
 /// <summary>How one client's stream of requests ended: how many were acknowledged, and the failure that ended it.</summary>
-internal sealed record ClientOutcome(string Client, int Acknowledged, string? Failure, TimeSpan EndedAt);
+internal sealed record ClientOutcome(string Client, int Acknowledged, string Failure, TimeSpan EndedAt);
 
 /// <summary>
 /// Several concurrent OTLP clients (gRPC and HTTP) sending traces back to back, each recording exactly which traces
-/// the server acknowledged. A client stops at its first request that is not acknowledged (the server was killed)
-/// or when asked to.
+/// the server acknowledged. A client stops at its first request that is not acknowledged (the server was killed).
 /// </summary>
 internal sealed class AcknowledgedTraffic
 {
     private readonly ConcurrentQueue<SentTraceIds> _acknowledged = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<Task<ClientOutcome>> _clients = [];
-    private volatile bool _stopping;
 
     /// <summary>Time since the traffic started, on the same clock as <see cref="ClientOutcome.EndedAt"/>.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -38,26 +36,26 @@ internal sealed class AcknowledgedTraffic
         return traffic;
     }
 
-    /// <summary>Asks every client to stop after its current request and returns how each one ended.</summary>
-    public async Task<IReadOnlyList<ClientOutcome>> StopAsync()
-    {
-        _stopping = true;
-        return await Task.WhenAll(_clients);
-    }
+    /// <summary>
+    /// Waits until every client has stopped at a failed request (the server is gone); each request has a deadline,
+    /// so this is bounded. There is deliberately no "stop" request: it would race with the kill, and a client ending
+    /// between two requests could not show that it was still sending when the server died.
+    /// </summary>
+    public async Task<IReadOnlyList<ClientOutcome>> WaitUntilAllFailedAsync() =>
+        await Task.WhenAll(_clients).WaitAsync(TimeSpan.FromSeconds(30));
 
     private async Task<ClientOutcome> RunAsync(string name, OtlpSender sender, string service, int spansPerTrace)
     {
         using (sender)
         {
             var acknowledged = 0;
-            while (!_stopping)
+            while (true)
             {
                 var (trace, failure) = await sender.SendTraceAsync(service, spansPerTrace);
-                if (trace is null) return new ClientOutcome(name, acknowledged, failure, _clock.Elapsed);
+                if (trace is null) return new ClientOutcome(name, acknowledged, failure ?? "not acknowledged", _clock.Elapsed);
                 _acknowledged.Enqueue(trace);
                 acknowledged++;
             }
-            return new ClientOutcome(name, acknowledged, null, _clock.Elapsed);
         }
     }
 }
