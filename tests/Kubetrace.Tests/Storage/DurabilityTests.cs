@@ -46,6 +46,23 @@ public class DurabilityTests
     }
 
     [Fact]
+    public async Task New_wal_segments_are_numbered_after_those_blocks_cover_even_when_the_wal_folder_is_empty()
+    {
+        await using var temp = new TempStore();
+        await AppendTraces(temp, 1, 100);
+        await temp.Store.FlushHeadAsync();          // a block now covers the first segments
+        await temp.Store.DisposeAsync();
+        foreach (var segment in Directory.GetFiles(Path.Combine(temp.Directory, "wal")))
+            File.Delete(segment);                   // e.g. emptied by an operator: nothing in it is needed any more
+        temp.Crash();                               // opens the folder again
+
+        await AppendTraces(temp, 101, 200);         // acknowledged: must not land in a segment numbered as covered
+        var reopened = temp.Crash();
+
+        Assert.Equal(400, await CountFound(reopened, 200));
+    }
+
+    [Fact]
     public async Task A_torn_wal_tail_is_cut_off_and_the_store_starts_with_everything_acknowledged()
     {
         await using var temp = new TempStore();

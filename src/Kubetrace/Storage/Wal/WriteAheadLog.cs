@@ -13,6 +13,7 @@ internal sealed class WriteAheadLog : IDisposable
     private readonly string _directory;
     private readonly ILogger _logger;
     private WalSegmentWriter? _current;
+    private long _coveredThrough;
 
     public WriteAheadLog(string directory, ILogger logger)
     {
@@ -38,6 +39,9 @@ internal sealed class WriteAheadLog : IDisposable
     /// <param name="onFrame">Called with each record's OTLP bytes (decompressed).</param>
     public void Replay(long coveredThrough, Action<long, ReadOnlyMemory<byte>> onFrame)
     {
+        // New segments must be numbered after every segment a block covers, even when none of those files is
+        // left: a segment numbered as covered would be deleted, unreplayed, at the next start.
+        _coveredThrough = Math.Max(_coveredThrough, coveredThrough);
         foreach (var sequence in Segments())
         {
             var path = PathOf(sequence);
@@ -75,7 +79,7 @@ internal sealed class WriteAheadLog : IDisposable
     /// <summary>Closes the current segment (if any) and opens the next one; returns its sequence.</summary>
     public long StartNewSegment()
     {
-        var next = Math.Max(_current?.Sequence ?? 0, Segments().DefaultIfEmpty(0).Max()) + 1;
+        var next = Math.Max(Math.Max(_current?.Sequence ?? 0, _coveredThrough), Segments().DefaultIfEmpty(0).Max()) + 1;
         _current?.Dispose();
         _current = new WalSegmentWriter(PathOf(next), next);
         SyncDirectory();
