@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server.Model;
+using Kubetrace.Hosting;
 using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -13,10 +14,10 @@ internal static class GrpcTraceServer
     public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
-        var builder = ReceiverWebHost.CreateBuilder(loggerFactory);
+        var builder = KestrelHost.CreateBuilder(loggerFactory);
         builder.WebHost.ConfigureKestrel(options =>
         {
-            ReceiverWebHost.Listen(options, address, HttpProtocols.Http2);
+            KestrelHost.Listen(options, address, HttpProtocols.Http2);
             ReceiverWebHost.LimitSlowClients(options.Limits, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
             options.Limits.MaxRequestBodySize = null; // gRPC enforces max_recv_msg_size_mib per message, after decompression
             if (config.MaxConcurrentStreams > 0) options.Limits.Http2.MaxStreamsPerConnection = config.MaxConcurrentStreams;

@@ -1,7 +1,5 @@
 using Kubetrace.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
 
 namespace Kubetrace.Receivers.Otlp.Hosting;
 
@@ -11,13 +9,6 @@ namespace Kubetrace.Receivers.Otlp.Hosting;
 /// </summary>
 internal static class ReceiverWebHost
 {
-    // CreateBuilder and Listen only forward to KestrelHost; they remain because Grpc/GrpcTraceServer.cs calls them
-    // (that folder is being reworked elsewhere). New code calls KestrelHost directly.
-    public static WebApplicationBuilder CreateBuilder(ILoggerFactory loggerFactory) => KestrelHost.CreateBuilder(loggerFactory);
-
-    public static void Listen(KestrelServerOptions options, EndpointAddress address, HttpProtocols protocols) =>
-        KestrelHost.Listen(options, address, protocols);
-
     /// <summary>Slow-client protection shared by both protocols.</summary>
     public static void LimitSlowClients(KestrelServerLimits limits, TimeSpan headersTimeout, TimeSpan idleTimeout)
     {
