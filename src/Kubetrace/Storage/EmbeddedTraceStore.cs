@@ -11,6 +11,8 @@ using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using Kubetrace.Storage.Scan;
+
 namespace Kubetrace.Storage;
 
 /// <summary>
@@ -122,6 +124,9 @@ public sealed class EmbeddedTraceStore : ITraceStore
             .Select(e => new DependencyEdge(e.Key.Parent, e.Key.Child, e.Value.Calls, e.Value.Errors))
             .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
     }
+
+    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
+        TraceObjectScan.ScanAsync(this, request, visitor, cancellationToken);
 
     public StoreStats GetStats()
     {
