@@ -8,6 +8,8 @@ public static class AnalysisCatalog
 {
     public static IReadOnlyList<AnalysisDefinition> All { get; } =
     [
+        CriticalPath.CriticalPathAnalysis.Definition,
+        Compare.CompareAnalysis.Definition,
     ];
 
     public static AnalysisDefinition? Find(string name) => All.FirstOrDefault(a => a.Name == name);
