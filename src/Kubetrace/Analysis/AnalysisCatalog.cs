@@ -10,6 +10,7 @@ public static class AnalysisCatalog
     [
         CriticalPath.CriticalPathAnalysis.Definition,
         Compare.CompareAnalysis.Definition,
+        Kubernetes.Analyses.Pods.PodsAnalysis.Definition,
     ];
 
     public static AnalysisDefinition? Find(string name) => All.FirstOrDefault(a => a.Name == name);

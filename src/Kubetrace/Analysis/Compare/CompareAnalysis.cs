@@ -49,7 +49,7 @@ public static class CompareAnalysis
             ["Span", "Service", "A", "B", "B − A", "Own time B − A", "Match"], rows) { Notes = notes };
     }
 
-    private static string Signed(long nanos) => (nanos < 0 ? "-" : "+") + HumanText.Duration(Math.Abs(nanos));
+    private static string Signed(long nanos) => AnalysisText.Signed(nanos);
 
     private static string Ratio(long a, long b) =>
         a == 0 ? "matched" : "×" + ((double)b / a).ToString("0.##", CultureInfo.InvariantCulture);
