@@ -11,6 +11,7 @@ public static class AnalysisCatalog
         CriticalPath.CriticalPathAnalysis.Definition,
         Compare.CompareAnalysis.Definition,
         Kubernetes.Analyses.Pods.PodsAnalysis.Definition,
+        Kubernetes.Analyses.Objects.ObjectAnalysis.Definition,
     ];
 
     public static AnalysisDefinition? Find(string name) => All.FirstOrDefault(a => a.Name == name);

@@ -13,16 +13,17 @@ internal static class PodStartups
 
     /// <summary>
     /// One pod's start-up on <paramref name="node"/>: sandbox, pull (when <paramref name="pullMs"/> &gt; 0),
-    /// create and start in sequence, with <paramref name="otherMs"/> of syncPod's own work at the end.
+    /// create and start in sequence from <paramref name="atMs"/>, with <paramref name="otherMs"/> of syncPod's own
+    /// work at the end.
     /// <paramref name="image"/> is named by containerd 1.7's <c>pkg.cri.server.PullImage</c> span, or by
     /// nothing when null (containerd 1.6 has only its server span).
     /// </summary>
     public static KubeTraces Pod(this KubeTraces traces, int trace, string node, string ns, string name, string uid,
-        long sandboxMs, long pullMs, string? image, long createMs, long startMs, long otherMs)
+        long sandboxMs, long pullMs, string? image, long createMs, long startMs, long otherMs, long atMs = 0)
     {
-        var t = 0L;
+        var t = atMs;
         var total = sandboxMs + pullMs + createMs + startMs + otherMs;
-        traces.Span("kubelet", node, trace, 1, 0, "syncPod", 0, total, attributes:
+        traces.Span("kubelet", node, trace, 1, 0, "syncPod", atMs, atMs + total, attributes:
             [("k8s.pod.uid", uid), ("k8s.pod", ns + "/" + name), ("k8s.pod.name", name), ("k8s.namespace.name", ns), ("k8s.pod.update_type", "create")]);
         traces.Cri(trace, node, 10, Runtime + "RunPodSandbox", t, t += sandboxMs);
         if (pullMs > 0)
