@@ -22,6 +22,7 @@ public static class KubetraceCommand
             SearchCommand.Create(),
             ServicesCommand.Create(),
             StatsCommand.Create(),
+            K8s.K8sCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.
