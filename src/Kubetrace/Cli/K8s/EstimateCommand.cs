@@ -23,17 +23,16 @@ public static class EstimateCommand
             Validators = { result => { if (result.GetValueOrDefault<double>() is < 0 or double.NaN) result.AddError("--requests-per-second must not be negative"); } },
         };
         var rate = K8sOptions.SamplingRateOption("The apiserver's samplingRatePerMillion [default: 100]");
-        var retention = new Option<TimeSpan>("--retention")
+        var retention = new Option<TimeSpan?>("--retention")
         {
             Description = "How long spans are kept, e.g. 7d, 2w, 36h [default: 7d]",
             HelpName = "period",
-            DefaultValueFactory = _ => TimeSpan.FromDays(7),
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
                 if (RetentionText.TryParse(text, out var value)) return value;
                 result.AddError($"--retention: \"{text}\" is not a period such as 7d, 2w or 36h");
-                return TimeSpan.Zero;
+                return null;
             },
         };
         var spans = new Option<double?>("--spans-per-request")
@@ -49,11 +48,11 @@ public static class EstimateCommand
         };
         var bytes = new Option<double>("--bytes-per-span")
         {
-            Description = $"Stored bytes per span [default: {StoredSpanSize.MeasuredBytesPerSpan}, measured, docs/storage.md]",
+            Description = "Stored bytes per span (the default is the store's measured size, docs/storage.md)",
             HelpName = "B",
             DefaultValueFactory = _ => StoredSpanSize.MeasuredBytesPerSpan,
         };
-        var kubernetes = K8sOptions.KubernetesVersionOption($"Kubernetes release, for the default spans per request [default: {KubernetesTracingReleases.Default}]", withDefault: true);
+        var kubernetes = K8sOptions.KubernetesVersionOption("Kubernetes release, for the default spans per request", withDefault: true);
         var json = QueryOptions.Json("the estimate");
         var width = QueryOptions.Width();
 
@@ -61,19 +60,18 @@ public static class EstimateCommand
         {
             requests, rate, retention, spans, etcdSpans, bytes, kubernetes, json, width,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(spans) is < 0) result.AddError("--spans-per-request must not be negative");
-            if (result.GetValue(etcdSpans) < 0) result.AddError("--etcd-spans-per-request must not be negative");
-            if (result.GetValue(bytes) <= 0) result.AddError("--bytes-per-span must be positive");
-        });
         command.SetAction(parse =>
         {
+            if (Problem(parse.GetValue(spans), parse.GetValue(etcdSpans), parse.GetValue(bytes)) is { } problem)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"kubetrace k8s estimate: {problem}");
+                return ExitCodes.Usage;
+            }
             var version = parse.GetValue(kubernetes) ?? KubernetesTracingReleases.Default;
             var input = new TracingVolumeInput(
                 parse.GetValue(requests),
                 parse.GetValue(rate) ?? TracedComponents.DefaultSamplingRatePerMillion(TracedComponent.ApiServer),
-                parse.GetValue(retention),
+                parse.GetValue(retention) ?? DefaultRetention,
                 parse.GetValue(spans) ?? TracingVolumeInput.DefaultApiServerSpansPerRequest(version),
                 parse.GetValue(etcdSpans),
                 parse.GetValue(bytes));
@@ -86,6 +84,14 @@ public static class EstimateCommand
         });
         return command;
     }
+
+    private static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(7);
+
+    private static string? Problem(double? spans, double etcdSpans, double bytes) =>
+        spans is < 0 ? "--spans-per-request must not be negative"
+        : etcdSpans < 0 ? "--etcd-spans-per-request must not be negative"
+        : bytes <= 0 ? "--bytes-per-span must be positive"
+        : null;
 
     private static Table Table(TracingVolumeEstimate estimate)
     {

@@ -21,9 +21,9 @@ public static class K8sOptions
         },
     };
 
-    public static Option<ComponentVersion?> ComponentVersionOption(string name, string component, string choices) => new(name)
+    public static Option<ComponentVersion?> ComponentVersionOption(string name, string component, string choices, string defaultText) => new(name)
     {
-        Description = $"{component} release ({choices})",
+        Description = $"{component} release [{defaultText}]",
         HelpName = choices,
         CustomParser = result =>
         {
