@@ -12,11 +12,15 @@ public static class KubernetesKinds
     public const string TracingConfiguration = "TracingConfiguration";
     public const string KubeletConfiguration = "KubeletConfiguration";
 
-    /// <summary>kube-apiserver's <c>--tracing-config-file</c>: v1alpha1 from 1.22, v1beta1 from 1.26, v1 from 1.34.</summary>
+    /// <summary>
+    /// kube-apiserver's <c>--tracing-config-file</c>: v1alpha1 from 1.22, v1beta1 from 1.27, v1 from 1.34. v1beta1
+    /// came with the beta graduation (kubernetes#116144, 1.27); the first attempt for 1.26 (#113693) was reverted
+    /// before that release, so 1.26 reads only v1alpha1. v1 came with GA (#132340, 1.34), unchanged from v1beta1.
+    /// </summary>
     public static readonly IReadOnlyList<ApiVersion> TracingConfigurationVersions =
     [
         new("apiserver.config.k8s.io/v1alpha1", KubernetesVersion.Of(22)),
-        new("apiserver.config.k8s.io/v1beta1", KubernetesVersion.Of(26)),
+        new("apiserver.config.k8s.io/v1beta1", KubernetesVersion.Of(27)),
         new("apiserver.config.k8s.io/v1", KubernetesVersion.Of(34)),
     ];
 

@@ -10,7 +10,8 @@ public class CommandTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Theory]
-    [InlineData("apiserver", "1.26", "TracingConfiguration (apiserver.config.k8s.io/v1beta1) is valid for Kubernetes 1.26")]
+    [InlineData("apiserver", "1.26", "TracingConfiguration (apiserver.config.k8s.io/v1alpha1) is valid for Kubernetes 1.26")]
+    [InlineData("apiserver", "1.27", "TracingConfiguration (apiserver.config.k8s.io/v1beta1) is valid for Kubernetes 1.27")]
     [InlineData("apiserver", "1.34", "TracingConfiguration (apiserver.config.k8s.io/v1) is valid for Kubernetes 1.34")]
     [InlineData("kubelet", "1.25", "KubeletConfiguration (kubelet.config.k8s.io/v1beta1) is valid for Kubernetes 1.25")]
     [InlineData("kubelet", "1.36", "KubeletConfiguration (kubelet.config.k8s.io/v1beta1) is valid for Kubernetes 1.36")]
@@ -27,6 +28,25 @@ public class CommandTests : IDisposable
         Assert.Contains("samplingRatePerMillion: 500\n", File.ReadAllText(path));
         Assert.Equal(0, validated.Code);
         Assert.Equal(verdict, validated.Lines.Single());
+    }
+
+    [Theory]
+    [InlineData("etcd", "--etcd-version", "3.5", "etcd.flags", "etcd flags (etcd 3.5) is valid")]
+    [InlineData("etcd", "--etcd-version", "3.7", "etcd.flags", "etcd flags (etcd 3.7) is valid")]
+    [InlineData("containerd", "--containerd-version", "1.6", "config.toml", "containerd configuration (version 2) is valid")]
+    [InlineData("containerd", "--containerd-version", "1.7", "config.toml", "containerd configuration (version 2) is valid")]
+    public async Task Generated_etcd_flags_and_containerd_toml_pass_validate(string component, string versionOption, string version, string file, string verdict)
+    {
+        var path = Path.Combine(_folder, file);
+
+        var generated = await CliRun.RunAsync("k8s", "tracing-config", "--component", component, versionOption, version, "-o", path);
+        string[] validateArgs = component == "etcd" ? ["validate", path, "--etcd-version", version] : ["validate", path];
+        var validated = await CliRun.RunAsync(validateArgs);
+
+        Assert.Equal(0, generated.Code);
+        Assert.Equal(0, validated.Code);
+        Assert.Equal(verdict, validated.Lines.Single());
+        Assert.Empty(validated.Error);
     }
 
     [Fact]

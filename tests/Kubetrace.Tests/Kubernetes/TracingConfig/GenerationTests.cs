@@ -34,7 +34,7 @@ public class GenerationTests
     [Theory]
     [InlineData("1.22", "apiserver.config.k8s.io/v1alpha1", true)]
     [InlineData("1.25", "apiserver.config.k8s.io/v1alpha1", true)]
-    [InlineData("1.26", "apiserver.config.k8s.io/v1beta1", true)]
+    [InlineData("1.26", "apiserver.config.k8s.io/v1alpha1", true)] // v1beta1's first attempt was reverted before 1.26
     [InlineData("1.27", "apiserver.config.k8s.io/v1beta1", false)]
     [InlineData("1.33", "apiserver.config.k8s.io/v1beta1", false)]
     [InlineData("1.34", "apiserver.config.k8s.io/v1", false)]
@@ -109,6 +109,10 @@ public class GenerationTests
         Assert.Contains(new KeyValuePair<string, string>($"ETCD_{prefix.ToUpperInvariant().Replace('-', '_')}DISTRIBUTED_TRACING_SAMPLING_RATE", "0"), config.Environment);
         // Every line of the printed file is a comment or a flag, so it can be pasted into a manifest's command.
         Assert.All(config.Render().TrimEnd('\n').Split('\n'), line => Assert.True(line.StartsWith('#') || line.StartsWith("--"), line));
+        Assert.True(EtcdFlagsCheck.IsEtcdFlagsFile(config.Render()));
+        var validation = EtcdFlagsCheck.Validate(config.Render(), "etcd.flags", ComponentVersion.TryParse(etcd, out var release) ? release : null);
+        Assert.Empty(validation.Errors);
+        Assert.Empty(validation.Warnings);
     }
 
     [Theory]
@@ -141,6 +145,15 @@ public class GenerationTests
             """, config.Body);
         Assert.Empty(config.Environment);
         Assert.Contains("not ParentBased", config.Render());
+        AssertValidToml(config);
+    }
+
+    private static void AssertValidToml(GeneratedConfig config)
+    {
+        var validation = ContainerdConfigCheck.Validate(config.Render(), "config.toml");
+        Assert.Empty(validation.Errors);
+        Assert.Empty(validation.Warnings);
+        Assert.True(validation.IsValid);
     }
 
     [Fact]
@@ -161,6 +174,7 @@ public class GenerationTests
             ],
             config.Environment);
         Assert.Contains("#   Environment=\"OTEL_TRACES_SAMPLER=parentbased_traceidratio\"", config.Render());
+        AssertValidToml(config);
     }
 
     [Theory]
