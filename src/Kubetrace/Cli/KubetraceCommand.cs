@@ -22,6 +22,8 @@ public static class KubetraceCommand
             SearchCommand.Create(),
             ServicesCommand.Create(),
             StatsCommand.Create(),
+            AnalyzeCommand.Create(),
+            SimulateCommand.Create(),
             K8s.K8sCommand.Create(),
         };
         var parse = root.Parse(args);
