@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 
 namespace Kubetrace.Kubernetes.TracingConfig;
 
@@ -9,16 +8,13 @@ namespace Kubetrace.Kubernetes.TracingConfig;
 /// </summary>
 public readonly record struct KubernetesVersion(int Major, int Minor) : IComparable<KubernetesVersion>
 {
+    /// <summary><c>1.27</c>, <c>v1.27</c> or <c>1.27.3</c>; only major version 1 exists.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out KubernetesVersion? version)
     {
-        version = null;
-        var parts = (text ?? "").Trim().TrimStart('v', 'V').Split('.');
-        if (parts.Length is < 2 or > 3) return false;
-        if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) || major != 1) return false;
-        if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor)) return false;
-        if (parts.Length == 3 && !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out _)) return false;
-        version = new KubernetesVersion(major, minor);
-        return true;
+        version = ComponentVersion.TryParse(text, out var parsed) && parsed.Value.Major == 1
+            ? new KubernetesVersion(1, parsed.Value.Minor)
+            : null;
+        return version is not null;
     }
 
     public static KubernetesVersion Of(int minor) => new(1, minor);

@@ -230,14 +230,7 @@ public class BrokenFilesTests
             ["f.yaml:4:3: featureGates::KubeletTracing: KubeletTracing is GA in Kubernetes 1.34 and cannot be turned off; remove the gate"]
         },
         {
-            """
-            apiVersion: kubelet.config.k8s.io/v1beta1
-            kind: KubeletConfiguration
-            featureGates:
-              KubeletTracing: true
-            tracing:
-              samplingRatePerMillion: 100
-            """,
+            SeedExamplesTests.KubeletExample,
             "1.24",
             [
                 "f.yaml:4:3: featureGates::KubeletTracing: Kubernetes 1.24 has no feature gate KubeletTracing (the kubelet refuses unknown gates)",
@@ -268,9 +261,7 @@ public class BrokenFilesTests
     [MemberData(nameof(BrokenFiles))]
     public void Each_mistake_is_reported_at_its_line_and_column_with_its_key(string yaml, string? release, string[] expected)
     {
-        KubernetesVersion? version = release is null ? null : KubernetesVersion.TryParse(release, out var parsed) ? parsed : throw new ArgumentException(release);
-
-        var result = KubernetesConfigValidator.Validate(yaml, "f.yaml", version);
+        var result = KubernetesConfigValidator.Validate(yaml, "f.yaml", Release(release));
 
         Assert.Equal(expected, result.Errors.Select(e => e.ToString()));
         Assert.False(result.IsValid);
@@ -290,14 +281,7 @@ public class BrokenFilesTests
             "f.yaml:3:1: tracing: Kubernetes 1.25 and 1.26 need featureGates: {KubeletTracing: true} (KubeletTracing is on by default from 1.27); give --kubernetes-version to check for your release"
         },
         {
-            """
-            apiVersion: kubelet.config.k8s.io/v1beta1
-            kind: KubeletConfiguration
-            featureGates:
-              KubeletTracing: true
-            tracing:
-              samplingRatePerMillion: 100
-            """,
+            SeedExamplesTests.KubeletExample,
             "1.34",
             "f.yaml:4:3: featureGates::KubeletTracing: KubeletTracing is GA in Kubernetes 1.34: setting it is deprecated, and the kubelet will refuse it once the gate is removed"
         },
@@ -315,11 +299,12 @@ public class BrokenFilesTests
     [MemberData(nameof(Warnings))]
     public void Files_that_work_only_in_some_releases_are_valid_with_a_warning(string yaml, string? release, string warning)
     {
-        KubernetesVersion? version = release is null ? null : KubernetesVersion.TryParse(release, out var parsed) ? parsed : throw new ArgumentException(release);
-
-        var result = KubernetesConfigValidator.Validate(yaml, "f.yaml", version);
+        var result = KubernetesConfigValidator.Validate(yaml, "f.yaml", Release(release));
 
         Assert.Empty(result.Errors);
         Assert.Equal([warning], result.Warnings.Select(w => w.ToString()));
     }
+
+    private static KubernetesVersion? Release(string? text) =>
+        text is null ? null : KubernetesVersion.TryParse(text, out var version) ? version : throw new ArgumentException(text);
 }

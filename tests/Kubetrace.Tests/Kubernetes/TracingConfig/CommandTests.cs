@@ -1,13 +1,14 @@
 using Kubetrace.Tests.Cli;
+using Kubetrace.Tests.EndToEnd.Harness;
 
 namespace Kubetrace.Tests.Kubernetes.TracingConfig;
 
 /// <summary>The command lines: <c>kubetrace k8s tracing-config</c> into a file, then <c>kubetrace validate</c> on it.</summary>
 public class CommandTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("kubetrace-k8scfg-").FullName;
+    private readonly TempDirectory _folder = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData("apiserver", "1.26", "TracingConfiguration (apiserver.config.k8s.io/v1alpha1) is valid for Kubernetes 1.26")]
@@ -17,7 +18,7 @@ public class CommandTests : IDisposable
     [InlineData("kubelet", "1.36", "KubeletConfiguration (kubelet.config.k8s.io/v1beta1) is valid for Kubernetes 1.36")]
     public async Task A_generated_file_passes_validate(string component, string release, string verdict)
     {
-        var path = Path.Combine(_folder, $"{component}.yaml");
+        var path = _folder.File($"{component}.yaml");
 
         var generated = await CliRun.RunAsync("k8s", "tracing-config", "--component", component, "--endpoint", "otel.monitoring:4317",
             "--sampling-rate-per-million", "500", "--kubernetes-version", release, "--output", path);
@@ -37,7 +38,7 @@ public class CommandTests : IDisposable
     [InlineData("containerd", "--containerd-version", "1.7", "config.toml", "containerd configuration (version 2) is valid")]
     public async Task Generated_etcd_flags_and_containerd_toml_pass_validate(string component, string versionOption, string version, string file, string verdict)
     {
-        var path = Path.Combine(_folder, file);
+        var path = _folder.File(file);
 
         var generated = await CliRun.RunAsync("k8s", "tracing-config", "--component", component, versionOption, version, "-o", path);
         string[] validateArgs = component == "etcd" ? ["validate", path, "--etcd-version", version] : ["validate", path];
@@ -52,7 +53,7 @@ public class CommandTests : IDisposable
     [Fact]
     public async Task Printing_to_stdout_gives_the_same_file()
     {
-        var path = Path.Combine(_folder, "kubelet.yaml");
+        var path = _folder.File("kubelet.yaml");
 
         var printed = await CliRun.RunAsync("k8s", "tracing-config", "--component", "kubelet", "--kubernetes-version", "1.30");
         await CliRun.RunAsync("k8s", "tracing-config", "--component", "kubelet", "--kubernetes-version", "1.30", "-o", path);
@@ -64,7 +65,7 @@ public class CommandTests : IDisposable
     [Fact]
     public async Task Validate_of_a_broken_kubernetes_file_exits_1_with_each_error_located()
     {
-        var path = Path.Combine(_folder, "tracing.yaml");
+        var path = _folder.File("tracing.yaml");
         File.WriteAllText(path, "apiVersion: apiserver.config.k8s.io/v1beta1\nkind: TracingConfiguration\nsamplingRatePerMilion: 100\n");
 
         var result = await CliRun.RunAsync("validate", path);
@@ -77,7 +78,7 @@ public class CommandTests : IDisposable
     [Fact]
     public async Task Validate_still_checks_collector_configurations()
     {
-        var path = Path.Combine(_folder, "collector.yaml");
+        var path = _folder.File("collector.yaml");
         File.WriteAllText(path, "receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n");
 
         var result = await CliRun.RunAsync("validate", path, "--kubernetes-version", "1.34");

@@ -15,7 +15,7 @@ public partial class SeedExamplesTests
         samplingRatePerMillion: 100  # 10000リクエストに1回のサンプリング
         """;
 
-    private const string KubeletExample = """
+    internal const string KubeletExample = """
         apiVersion: kubelet.config.k8s.io/v1beta1
         kind: KubeletConfiguration
         featureGates:
