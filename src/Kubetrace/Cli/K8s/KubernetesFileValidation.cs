@@ -30,7 +30,7 @@ public static class KubernetesFileValidation
         if (!result.IsValid) return ExitCodes.Failure;
         var release = kubernetes is { } v && result.Kind is KubernetesKinds.TracingConfiguration or KubernetesKinds.KubeletConfiguration
             ? $" for Kubernetes {v}" : "";
-        parse.InvocationConfiguration.Output.WriteLine($"{result.Kind} ({result.ApiVersion}) is valid{release}");
+        parse.InvocationConfiguration.Output.WriteLine($"{result.Kind} ({result.Version}) is valid{release}");
         return ExitCodes.Ok;
     }
 
@@ -44,7 +44,7 @@ public static class KubernetesFileValidation
     private static FileKind? KindOf(string path)
     {
         if (path.EndsWith(".toml", StringComparison.OrdinalIgnoreCase)) return File.Exists(path) ? FileKind.ContainerdToml : null;
-        if (KubernetesConfigValidator.TryReadKubernetesObject(path, out var text) is not null) return FileKind.KubernetesYaml;
+        if (KubernetesConfigValidator.IsKubernetesFile(path, out var text)) return FileKind.KubernetesYaml;
         return text.Length > 0 && EtcdFlagsCheck.IsEtcdFlagsFile(text) ? FileKind.EtcdFlags : null;
     }
 }

@@ -17,7 +17,7 @@ public static class ContainerdConfigCheck
         [ContainerdTracing.TracingPlugin] = ["sampling_ratio", "service_name"],
     };
 
-    public static KubernetesValidationResult Validate(string toml, string source)
+    public static ComponentConfigValidation Validate(string toml, string source)
     {
         var diagnostics = new ConfigDiagnostics(source);
         var document = SyntaxParser.Parse(toml, source);
@@ -28,7 +28,7 @@ public static class ContainerdConfigCheck
         }
         if (!document.HasErrors) Check(document, source, diagnostics);
         var ordered = diagnostics.Errors.OrderBy(d => d.Line == 0 ? int.MaxValue : d.Line).ThenBy(d => d.Column).ToList();
-        return new KubernetesValidationResult(diagnostics.HasErrors ? null : "containerd configuration", "version 2", ordered, diagnostics.Warnings);
+        return new ComponentConfigValidation(diagnostics.HasErrors ? null : "containerd configuration", "version 2", ordered, diagnostics.Warnings);
     }
 
     private static void Check(DocumentSyntax document, string source, ConfigDiagnostics diagnostics)

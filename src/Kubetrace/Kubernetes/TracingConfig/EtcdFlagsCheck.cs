@@ -25,7 +25,7 @@ public static class EtcdFlagsCheck
             && lines.Any(l => l.Text.Contains("tracing", StringComparison.Ordinal));
     }
 
-    public static KubernetesValidationResult Validate(string text, string source, ComponentVersion? version)
+    public static ComponentConfigValidation Validate(string text, string source, ComponentVersion? version)
     {
         var diagnostics = new ConfigDiagnostics(source);
         var enabled = false;
@@ -53,7 +53,7 @@ public static class EtcdFlagsCheck
             diagnostics.Warning(source, setting.Line, setting.Column, setting.Name, $"--{setting.Name} is set but tracing is not enabled (add --{Prefix(setting.Name)}{Enable}=true)");
         var ordered = diagnostics.Errors.OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
         var release = version is { } v ? $"etcd {v}" : "etcd 3.5 to 3.7";
-        return new KubernetesValidationResult(diagnostics.HasErrors ? null : "etcd flags", release, ordered, diagnostics.Warnings);
+        return new ComponentConfigValidation(diagnostics.HasErrors ? null : "etcd flags", release, ordered, diagnostics.Warnings);
     }
 
     private static string Prefix(string name) => name.StartsWith(Experimental, StringComparison.Ordinal) ? Experimental : "";

@@ -307,4 +307,39 @@ public class BrokenFilesTests
 
     private static KubernetesVersion? Release(string? text) =>
         text is null ? null : KubernetesVersion.TryParse(text, out var version) ? version : throw new ArgumentException(text);
+
+    [Fact]
+    public void In_a_kubeadm_file_the_kubelet_document_is_checked_and_kubeadms_own_are_left_alone()
+    {
+        const string kubeadm = """
+            apiVersion: kubeadm.k8s.io/v1beta4
+            kind: ClusterConfiguration
+            kubernetesVersion: v1.26.3
+            ---
+            apiVersion: kubelet.config.k8s.io/v1beta1
+            kind: KubeletConfiguration
+            cgroupDriver: systemd
+            tracing:
+              samplingRatePerMilion: 100
+            """;
+
+        var result = KubernetesConfigValidator.Validate(kubeadm, "kubeadm.yaml", Release("1.27"));
+
+        Assert.Equal(
+            ["kubeadm.yaml:9:3: tracing::samplingRatePerMilion: unknown field \"samplingRatePerMilion\" (did you mean \"samplingRatePerMillion\"?)"],
+            result.Errors.Select(e => e.ToString()));
+        var fixedFile = KubernetesConfigValidator.Validate(kubeadm.Replace("Milion", "Million"), "kubeadm.yaml", Release("1.27"));
+        Assert.True(fixedFile.IsValid);
+        Assert.Equal("KubeletConfiguration", fixedFile.Kind);
+    }
+
+    [Fact]
+    public void A_file_of_other_kinds_only_is_not_silently_accepted()
+    {
+        var result = KubernetesConfigValidator.Validate(
+            "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n",
+            "kubeadm.yaml", version: null);
+
+        Assert.Equal(["kubeadm.yaml: none of the documents is a TracingConfiguration or KubeletConfiguration"], result.Errors.Select(e => e.ToString()));
+    }
 }

@@ -25,7 +25,7 @@ public class GenerationTests
     }
 
     /// <summary>The printed file, checked as <c>kubetrace validate --kubernetes-version</c> checks it.</summary>
-    private static KubernetesValidationResult ValidateRendered(GeneratedConfig config, string kubernetes)
+    private static ComponentConfigValidation ValidateRendered(GeneratedConfig config, string kubernetes)
     {
         Assert.True(KubernetesVersion.TryParse(kubernetes, out var version));
         return KubernetesConfigValidator.Validate(config.Render(), "generated.yaml", version);
@@ -57,7 +57,7 @@ public class GenerationTests
         Assert.All(flags, flag => Assert.Contains("#   " + flag, config.Render()));
         var validation = ValidateRendered(config, kubernetes);
         Assert.Empty(validation.Errors);
-        Assert.Equal(apiVersion, validation.ApiVersion);
+        Assert.Equal(apiVersion, validation.Version);
         // Before beta the file is right but not enough: validate says the flag is needed too.
         Assert.Equal(needsGate ? 1 : 0, validation.Warnings.Count);
     }
