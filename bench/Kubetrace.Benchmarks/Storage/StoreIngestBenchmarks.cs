@@ -56,6 +56,30 @@ public class StoreIngestBenchmarks
     [Benchmark]
     public long WalBrotli() => WalEncode(compress: true);
 
+    [Benchmark]
+    public long WalLz4()
+    {
+        long bytes = 0;
+        var buffer = new byte[1 << 22];
+        foreach (var request in _requests) bytes += K4os.Compression.LZ4.LZ4Codec.Encode(request, buffer, K4os.Compression.LZ4.LZ4Level.L00_FAST);
+        return bytes;
+    }
+
+    [Benchmark]
+    public long WalBrotli0()
+    {
+        long bytes = 0;
+        var buffer = new byte[1 << 22];
+        foreach (var request in _requests)
+        {
+            System.IO.Compression.BrotliEncoder.TryCompress(request, buffer, out var written, 0, 22);
+            bytes += written;
+        }
+        return bytes;
+    }
+
+    public long RawBytes => _requests.Sum(r => (long)r.Length);
+
     private long WalEncode(bool compress)
     {
         long bytes = 0;
