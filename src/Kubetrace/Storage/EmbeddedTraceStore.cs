@@ -171,7 +171,10 @@ public sealed class EmbeddedTraceStore : ITraceStore
             _view = _view with { Head = next, Flushing = _view.Flushing.Add(frozen) };
         }
         // Bounded: while a block is still being written, the ingest loop (and so appenders) waits.
+        if (_toFlush.Writer.TryWrite(frozen)) return;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         _toFlush.Writer.WriteAsync(frozen).AsTask().GetAwaiter().GetResult();
+        _logger.LogWarning("block writing is behind ingest: appends waited {Milliseconds} ms for the previous block", waited.ElapsedMilliseconds);
     }
 
     private async Task FlushLoopAsync()
