@@ -165,15 +165,18 @@ public sealed class EmbeddedTraceStore : ITraceStore
         {
             _view = _view with { Head = next, Flushing = _view.Flushing.Add(frozen) };
         }
-        // Bounded: while a block is still being written, the ingest loop (and so appenders) waits.
-        _toFlush.Writer.WriteAsync(frozen).AsTask().GetAwaiter().GetResult();
+        // Bounded: while a block is still being written, the ingest loop (and so appenders) waits. Not past
+        // shutdown, though: a block writer retrying on a full disk must not hang it (the WAL keeps the spans).
+        if (_toFlush.Writer.TryWrite(frozen)) return;
+        try { _toFlush.Writer.WriteAsync(frozen, _stopping.Token).AsTask().GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) { _logger.LogWarning("shutting down with a head not yet written as a block; its WAL is replayed at the next start"); }
     }
 
     private async Task FlushLoopAsync()
     {
         await foreach (var frozen in _toFlush.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            while (true)
+            for (var attempt = 0; ; attempt++)
             {
                 try
                 {
@@ -188,9 +191,11 @@ public sealed class EmbeddedTraceStore : ITraceStore
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    // The frozen head stays queryable and its WAL segments stay on disk; try again later.
-                    _logger.LogError(e, "writing a block failed; retrying in 10s");
-                    try { await Task.Delay(TimeSpan.FromSeconds(10), _stopping.Token).ConfigureAwait(false); }
+                    // The frozen head stays queryable and its WAL segments stay on disk; try again later, soon at
+                    // first (space freed by an operator or by retention), then every 30 s.
+                    var delay = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5)));
+                    _logger.LogError(e, "writing a block failed; its spans stay in the WAL; retrying in {Delay}s", delay.TotalSeconds);
+                    try { await Task.Delay(delay, _stopping.Token).ConfigureAwait(false); }
                     catch (OperationCanceledException) { return; }
                 }
             }
@@ -224,10 +229,12 @@ public sealed class EmbeddedTraceStore : ITraceStore
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // Cancelled first so that a block writer waiting to retry (full disk) gives up instead of holding shutdown;
+        // blocks already queued are still written, and whatever is not stays in the WAL.
+        _stopping.Cancel();
         await _ingest.DisposeAsync().ConfigureAwait(false);
         _toFlush.Writer.TryComplete();
         await _flusher.ConfigureAwait(false);
-        _stopping.Cancel();
         await _retention.ConfigureAwait(false);
         _wal.Dispose();
         foreach (var block in View.Blocks) block.Dispose();
