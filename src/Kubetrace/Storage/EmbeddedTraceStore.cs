@@ -18,7 +18,7 @@ namespace Kubetrace.Storage;
 /// that is queryable at once, and immutable columnar blocks with per-block indexes, deleted by retention.
 /// See docs/storage.md.
 /// </summary>
-public sealed class EmbeddedTraceStore : ITraceStore
+public sealed partial class EmbeddedTraceStore : ITraceStore
 {
     private readonly StoreOptions _options;
     private readonly ILogger _logger;
@@ -40,7 +40,7 @@ public sealed class EmbeddedTraceStore : ITraceStore
         _blocks = new BlockDirectory(Path.Combine(options.Directory, "blocks"), logger);
         _wal = new WriteAheadLog(Path.Combine(options.Directory, "wal"), logger);
 
-        var blocks = _blocks.OpenAll();
+        var blocks = DropMergedBlocks(_blocks.OpenAll());
         var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
         var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options));
         var replayed = 0L;
@@ -210,6 +210,7 @@ public sealed class EmbeddedTraceStore : ITraceStore
             {
                 await Task.Delay(_options.RetentionInterval, _stopping.Token).ConfigureAwait(false);
                 await EnforceRetentionAsync(_stopping.Token).ConfigureAwait(false);
+                await CompactAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

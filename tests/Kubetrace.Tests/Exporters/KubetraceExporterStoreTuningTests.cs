@@ -37,12 +37,14 @@ public sealed class KubetraceExporterStoreTuningTests
                 max_head_age: 30s
                 row_group_spans: 512
                 wal_compression: false
+                compaction_target_spans: 0
             """);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         var options = ((KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings).ToStoreOptions();
-        Assert.Equal(("/var/lib/kubetrace", 20000, TimeSpan.FromSeconds(30), 512, false),
-            (options.Directory, options.MaxHeadSpans, options.MaxHeadAge, options.RowGroupSpans, options.WalCompression));
+        Assert.Equal(("/var/lib/kubetrace", 20000, TimeSpan.FromSeconds(30), 512, false, 0),
+            (options.Directory, options.MaxHeadSpans, options.MaxHeadAge, options.RowGroupSpans, options.WalCompression,
+             options.CompactionTargetSpans));
     }
 
     [Fact]
@@ -59,6 +61,7 @@ public sealed class KubetraceExporterStoreTuningTests
     [InlineData("max_head_spans: 20000000", "config.yaml:7:21: exporters::kubetrace::max_head_spans: must be between 1 and 10,000,000 (got 20000000)")]
     [InlineData("max_head_age: 0s", "config.yaml:7:19: exporters::kubetrace::max_head_age: must be a positive duration such as 5m or 30s (got 00:00:00)")]
     [InlineData("row_group_spans: 8", "config.yaml:7:22: exporters::kubetrace::row_group_spans: must be between 16 and 65,536 (got 8)")]
+    [InlineData("compaction_target_spans: -1", "config.yaml:7:30: exporters::kubetrace::compaction_target_spans: must be between 0 (no compaction) and 10,000,000 (got -1)")]
     [InlineData("max_head_spans: many", "config.yaml:7:21: exporters::kubetrace::max_head_spans:")]
     [InlineData("max_head_age: soon", "config.yaml:7:19: exporters::kubetrace::max_head_age:")]
     [InlineData("max_head_span: 100", "config.yaml:7:5: exporters::kubetrace::max_head_span: unknown key \"max_head_span\" (did you mean \"max_head_spans\"?)")]
