@@ -117,7 +117,9 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     public ValueTask<IReadOnlyList<DependencyEdge>> GetDependenciesAsync(TimeRange range, CancellationToken cancellationToken)
     {
         var edges = new Dictionary<(string Parent, string Child), (long Calls, long Errors)>();
-        foreach (var part in View.Overlapping(range)) part.AddDependencies(range, edges);
+        var parts = View.Overlapping(range).ToList();
+        foreach (var part in parts) part.AddDependencies(range, edges);
+        CrossPartDependencies.Add(parts, range, edges);
         return ValueTask.FromResult<IReadOnlyList<DependencyEdge>>(edges
             .Select(e => new DependencyEdge(e.Key.Parent, e.Key.Child, e.Value.Calls, e.Value.Errors))
             .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
