@@ -36,4 +36,11 @@ public sealed class StoreOptions
 
     /// <summary>Spans per row group in a block: the unit read and decompressed for a trace.</summary>
     public int RowGroupSpans { get; init; } = 1024;
+
+    /// <summary>Adjacent blocks of at most half this many spans are merged into blocks of up to this many
+    /// (docs/storage.md, Compaction); 0 turns compaction off. Runs after retention, every <see cref="RetentionInterval"/>.</summary>
+    public int CompactionTargetSpans { get; init; } = 500_000;
+
+    /// <summary>A merged block holds at most this much time, so that retention still frees space in small steps.</summary>
+    public TimeSpan CompactionMaxWindow { get; init; } = TimeSpan.FromHours(1);
 }
