@@ -7,11 +7,11 @@ using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Scan;
+using Kubetrace.Storage.Scan.Columnar;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-
-using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Storage;
 
@@ -125,8 +125,11 @@ public sealed class EmbeddedTraceStore : ITraceStore
             .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
     }
 
-    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
-        TraceObjectScan.ScanAsync(this, request, visitor, cancellationToken);
+    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    {
+        ColumnarScan.Run(View, request, visitor, cancellationToken);
+        return ValueTask.CompletedTask;
+    }
 
     public StoreStats GetStats()
     {
