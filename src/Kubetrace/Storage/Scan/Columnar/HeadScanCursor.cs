@@ -90,6 +90,7 @@ internal sealed class HeadScanCursor : IScanCursor
     private void FillValues(string?[] values, int row, int resource)
     {
         if (values.Length == 0) return;
+        Array.Clear(values);
         var (start, end) = _table.AttrRange(row);
         var keys = _table.AttrKeys.Items;
         var ids = _table.AttrValues.Items;

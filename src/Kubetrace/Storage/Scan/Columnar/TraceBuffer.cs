@@ -18,7 +18,7 @@ internal sealed class TraceBuffer(int keyCount)
         Trace.Spans.Clear();
     }
 
-    /// <summary>The next span of the trace, values cleared, links empty.</summary>
+    /// <summary>The next span of the trace, links empty; the caller sets every value slot.</summary>
     public ScannedSpan Add()
     {
         var index = Trace.Spans.Count;
@@ -28,7 +28,6 @@ internal sealed class TraceBuffer(int keyCount)
             _links.Add([]);
         }
         var span = _pool[index];
-        Array.Clear(span.Values);
         span.Links = NoLinks;
         Trace.Spans.Add(span);
         return span;
