@@ -8,6 +8,8 @@ public static class AnalysisCatalog
 {
     public static IReadOnlyList<AnalysisDefinition> All { get; } =
     [
+        ServiceGraph.ServiceGraphAnalysis.Definition,
+        Red.RedAnalysis.Definition,
     ];
 
     public static AnalysisDefinition? Find(string name) => All.FirstOrDefault(a => a.Name == name);

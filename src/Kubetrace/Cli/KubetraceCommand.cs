@@ -18,6 +18,7 @@ public static class KubetraceCommand
             ValidateCommand.Create(),
             BenchCommand.Create(),
             BenchStoreCommand.Create(),
+            BenchAnalyzeCommand.Create(),
             TraceCommand.Create(),
             SearchCommand.Create(),
             ServicesCommand.Create(),

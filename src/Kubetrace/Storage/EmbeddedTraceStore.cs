@@ -8,6 +8,7 @@ using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Query;
 using Kubetrace.Storage.Scan;
+using Kubetrace.Storage.Scan.Columnar;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -127,8 +128,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
     }
 
-    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
-        TraceObjectScan.ScanAsync(this, request, visitor, cancellationToken);
+    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    {
+        ColumnarScan.Run(View, request, visitor, cancellationToken);
+        return ValueTask.CompletedTask;
+    }
 
     public StoreStats GetStats()
     {

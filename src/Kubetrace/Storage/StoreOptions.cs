@@ -34,6 +34,9 @@ public sealed class StoreOptions
     /// <summary>Compress WAL records (Brotli q0): ~5.1x less disk bandwidth for ~1 µs of CPU per span.</summary>
     public bool WalCompression { get; init; } = true;
 
+    /// <summary>Told about every appended span once durable (e.g. span metrics); null: none.</summary>
+    public ISpanObserver? SpanObserver { get; init; }
+
     /// <summary>Spans per row group in a block: the unit read and decompressed for a trace.</summary>
     public int RowGroupSpans { get; init; } = 1024;
 
