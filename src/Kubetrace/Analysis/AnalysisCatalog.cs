@@ -8,6 +8,9 @@ public static class AnalysisCatalog
 {
     public static IReadOnlyList<AnalysisDefinition> All { get; } =
     [
+        Kubernetes.Analyses.ApiserverLatencyAnalysis.Definition,
+        Kubernetes.Analyses.WebhookLatencyAnalysis.Definition,
+        Kubernetes.Analyses.EtcdLatencyAnalysis.Definition,
     ];
 
     public static AnalysisDefinition? Find(string name) => All.FirstOrDefault(a => a.Name == name);

@@ -31,7 +31,8 @@ public sealed class ApiserverLatencyAnalysis
     {
         var analysis = new ApiserverLatencyAnalysis(request.Range);
         await request.Store.ScanAsync(analysis.ScanRequest, analysis.Add, cancellationToken);
-        return new AnalysisResult(analysis.Report(), analysis.Table());
+        var report = analysis.Report();
+        return new AnalysisResult(report, Table(report));
     }
 
     public void Add(ScannedTrace trace) => _walker.Walk(trace, Add);
@@ -78,8 +79,6 @@ public sealed class ApiserverLatencyAnalysis
         return new ApiserverRequestGroup(verb, resource, latency.Count, Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
             Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares);
     }
-
-    public AnalysisTable Table() => Table(Report());
 
     public static AnalysisTable Table(ApiserverLatencyReport report)
     {

@@ -4,7 +4,7 @@ namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>One admission webhook call of a request, as <see cref="WebhookLatencyAnalysis"/> reads it.</summary>
 public readonly record struct WebhookCall(
-    int Phase, string Configuration, string Name, string Resource, string Operation,
+    int Phase, string Configuration, string Name, bool Mutating, string Resource, string Operation,
     long DurationNanos, bool Failed, bool TimedOut);
 
 /// <summary>

@@ -143,7 +143,7 @@ public sealed class ApiserverRequestWalker
         var resource = Attributes.Get(span, K8sKeys.Resource) is { } r ? ApiserverRoute.ResourceName(r) : "";
         if (NonEmpty(Attributes.Get(span, K8sKeys.Subresource)) is { } sub) resource += "/" + sub;
         var (failed, timedOut) = WebhookOutcome.Of(_tree, index, Attributes);
-        request.Webhooks.Add(new WebhookCall(phase, configuration, name, resource,
+        request.Webhooks.Add(new WebhookCall(phase, configuration, name, span.Name == "Call mutating webhook", resource,
             Attributes.Get(span, K8sKeys.AdmissionOperation) ?? "", span.DurationNanos, failed, timedOut));
         return phase;
     }
