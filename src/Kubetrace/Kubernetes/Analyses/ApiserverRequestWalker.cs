@@ -156,6 +156,7 @@ public sealed class ApiserverRequestWalker
         if (ApiserverRoute.PathOfSpanName(root.Name) is { } route && ApiserverRoute.Parse(route).Named) named = true;
         resource ??= pathResource;
         subresource ??= pathSubresource;
+        if (resource is null) named = true; // a non-resource GET (/healthz, /metrics) reads one thing
         var method = Attributes.Get(root, K8sKeys.HttpMethod) ?? ApiserverRoute.MethodOfSpanName(root.Name) ?? "GET";
         request.Verb = handlerVerb ?? ApiserverRoute.VerbOf(verbAttribute ?? method, named, path);
         request.Resource = resource is null ? "(non-resource)" : subresource is null ? resource : resource + "/" + subresource;
