@@ -23,6 +23,7 @@ public static class KubetraceCommand
             ServicesCommand.Create(),
             StatsCommand.Create(),
             AnalyzeCommand.Create(),
+            SimulateCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

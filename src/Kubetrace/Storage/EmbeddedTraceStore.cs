@@ -7,11 +7,11 @@ using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Scan;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Storage;
 
