@@ -8,6 +8,9 @@ public static class AnalysisCatalog
 {
     public static IReadOnlyList<AnalysisDefinition> All { get; } =
     [
+        Kubernetes.Analyses.ApiserverLatencyAnalysis.Definition,
+        Kubernetes.Analyses.WebhookLatencyAnalysis.Definition,
+        Kubernetes.Analyses.EtcdLatencyAnalysis.Definition,
         ServiceGraph.ServiceGraphAnalysis.Definition,
         Red.RedAnalysis.Definition,
     ];
