@@ -13,6 +13,9 @@ public static class AnalysisText
         _ => string.Create(CultureInfo.InvariantCulture, $"{nanos / 1e9:0.##} s"),
     };
 
+    /// <summary>A change: <c>+1.2 s</c>, <c>-30 ms</c>.</summary>
+    public static string Signed(long nanos) => (nanos < 0 ? "-" : "+") + Duration(Math.Abs(nanos));
+
     public static string Percent(double ratio) => string.Create(CultureInfo.InvariantCulture, $"{ratio * 100:0.##}%");
 
     public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
