@@ -37,16 +37,6 @@ public class BrokenFilesTests
             ["f.yaml:3:25: samplingRatePerMillion: 2000000 is more than one million; use from 0 to 1000000 (1000000 samples every trace)"]
         },
         {
-            // The seed's example is for 1.27 and later.
-            """
-            apiVersion: apiserver.config.k8s.io/v1beta1
-            kind: TracingConfiguration
-            samplingRatePerMillion: 100
-            """,
-            "1.26",
-            ["f.yaml:1:13: apiVersion: apiserver.config.k8s.io/v1beta1 exists from Kubernetes 1.27; Kubernetes 1.26 reads apiserver.config.k8s.io/v1alpha1"]
-        },
-        {
             """
             apiVersion: apiserver.config.k8s.io/v1beta1
             kind: TracingConfiguration
@@ -56,16 +46,6 @@ public class BrokenFilesTests
             ["f.yaml:3:25: samplingRatePerMillion: -5 is negative; use from 0 to 1000000 (0 starts no traces)"]
         },
         {
-            // The seed's example is for 1.27 and later.
-            """
-            apiVersion: apiserver.config.k8s.io/v1beta1
-            kind: TracingConfiguration
-            samplingRatePerMillion: 100
-            """,
-            "1.26",
-            ["f.yaml:1:13: apiVersion: apiserver.config.k8s.io/v1beta1 exists from Kubernetes 1.27; Kubernetes 1.26 reads apiserver.config.k8s.io/v1alpha1"]
-        },
-        {
             """
             apiVersion: apiserver.config.k8s.io/v1beta1
             kind: TracingConfiguration
@@ -73,16 +53,6 @@ public class BrokenFilesTests
             """,
             null,
             ["f.yaml:3:25: samplingRatePerMillion: expected an integer from 0 to 1000000, got \"0.01\"; a ratio of 0.01 is 10000 per million"]
-        },
-        {
-            // The seed's example is for 1.27 and later.
-            """
-            apiVersion: apiserver.config.k8s.io/v1beta1
-            kind: TracingConfiguration
-            samplingRatePerMillion: 100
-            """,
-            "1.26",
-            ["f.yaml:1:13: apiVersion: apiserver.config.k8s.io/v1beta1 exists from Kubernetes 1.27; Kubernetes 1.26 reads apiserver.config.k8s.io/v1alpha1"]
         },
         {
             """
@@ -119,32 +89,12 @@ public class BrokenFilesTests
             ["f.yaml:1:13: apiVersion: apiserver.config.k8s.io/v1 exists from Kubernetes 1.34; Kubernetes 1.30 reads apiserver.config.k8s.io/v1alpha1, apiserver.config.k8s.io/v1beta1"]
         },
         {
-            // The seed's example is for 1.27 and later.
-            """
-            apiVersion: apiserver.config.k8s.io/v1beta1
-            kind: TracingConfiguration
-            samplingRatePerMillion: 100
-            """,
-            "1.26",
-            ["f.yaml:1:13: apiVersion: apiserver.config.k8s.io/v1beta1 exists from Kubernetes 1.27; Kubernetes 1.26 reads apiserver.config.k8s.io/v1alpha1"]
-        },
-        {
             """
             apiVersion: apiserver.config.k8s.io/v1beta1
             kind: TracingConfig
             """,
             null,
             ["f.yaml:2:7: kind: unknown kind \"TracingConfig\" (known: TracingConfiguration, KubeletConfiguration)"]
-        },
-        {
-            // The seed's example is for 1.27 and later.
-            """
-            apiVersion: apiserver.config.k8s.io/v1beta1
-            kind: TracingConfiguration
-            samplingRatePerMillion: 100
-            """,
-            "1.26",
-            ["f.yaml:1:13: apiVersion: apiserver.config.k8s.io/v1beta1 exists from Kubernetes 1.27; Kubernetes 1.26 reads apiserver.config.k8s.io/v1alpha1"]
         },
         {
             """
