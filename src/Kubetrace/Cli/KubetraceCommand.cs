@@ -24,6 +24,7 @@ public static class KubetraceCommand
             StatsCommand.Create(),
             AnalyzeCommand.Create(),
             SimulateCommand.Create(),
+            Demo.DemoCommand.Create(),
             K8s.K8sCommand.Create(),
         };
         var parse = root.Parse(args);
