@@ -98,7 +98,7 @@ public static class EstimateCommand
         var input = estimate.Input;
         var table = new Table().Border(TableBorder.None).HideHeaders().AddColumn("").AddColumn(new TableColumn("").RightAligned()).AddColumn("");
         table.AddRow("Sampled apiserver requests", PerSecond(estimate.SampledRequestsPerSecond),
-            Markup.Escape($"{SamplingRate.Describe(input.SamplingRatePerMillion)} of {Number(input.RequestsPerSecond)}/s"));
+            Markup.Escape($"{SamplingRate.Fraction(input.SamplingRatePerMillion)} of {Number(input.RequestsPerSecond)} requests/s"));
         table.AddRow("apiserver spans", PerSecond(estimate.ApiServerSpansPerSecond), Markup.Escape($"{Number(input.ApiServerSpansPerRequest)} per sampled request"));
         table.AddRow("etcd spans", PerSecond(estimate.EtcdSpansPerSecond), Markup.Escape($"{Number(input.EtcdSpansPerRequest)} per sampled request (ParentBased)"));
         table.AddRow("Spans", PerSecond(estimate.SpansPerSecond), Markup.Escape($"{Number(estimate.SpansPerDay)} per day"));
