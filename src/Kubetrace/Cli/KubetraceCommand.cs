@@ -22,6 +22,9 @@ public static class KubetraceCommand
             SearchCommand.Create(),
             ServicesCommand.Create(),
             StatsCommand.Create(),
+            AnalyzeCommand.Create(),
+            SimulateCommand.Create(),
+            Demo.DemoCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

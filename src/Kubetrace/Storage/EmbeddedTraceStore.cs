@@ -7,9 +7,11 @@ using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Scan;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+
 
 namespace Kubetrace.Storage;
 
@@ -124,6 +126,9 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             .Select(e => new DependencyEdge(e.Key.Parent, e.Key.Child, e.Value.Calls, e.Value.Errors))
             .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
     }
+
+    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
+        TraceObjectScan.ScanAsync(this, request, visitor, cancellationToken);
 
     public StoreStats GetStats()
     {

@@ -38,6 +38,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         _query = await SmallHttpServer.StartAsync(config.Endpoint, app =>
         {
             NativeApi.Map(app, native);
+            AnalyzeApi.Map(app, native);
             JaegerApi.Map(app, jaeger);
         }, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Native and Jaeger query API at {Urls}", string.Join(", ", _query.Urls));
