@@ -20,6 +20,7 @@ public sealed class KubetraceExporterStoreTuningTests
                 row_group_spans: 512
                 wal_compression: false
                 compaction_target_spans: 0
+                compaction_interval: 10s
             """);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
@@ -27,6 +28,7 @@ public sealed class KubetraceExporterStoreTuningTests
         Assert.Equal(("/var/lib/kubetrace", 20000, TimeSpan.FromSeconds(30), 512, false, 0),
             (options.Directory, options.MaxHeadSpans, options.MaxHeadAge, options.RowGroupSpans, options.WalCompression,
              options.CompactionTargetSpans));
+        Assert.Equal(TimeSpan.FromSeconds(10), options.CompactionInterval);
     }
 
     [Fact]
