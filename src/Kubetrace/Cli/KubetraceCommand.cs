@@ -18,6 +18,7 @@ public static class KubetraceCommand
             ValidateCommand.Create(),
             BenchCommand.Create(),
             BenchStoreCommand.Create(),
+            BenchAnalyzeCommand.Create(),
             TraceCommand.Create(),
             SearchCommand.Create(),
             ServicesCommand.Create(),
@@ -25,6 +26,7 @@ public static class KubetraceCommand
             AnalyzeCommand.Create(),
             SimulateCommand.Create(),
             Demo.DemoCommand.Create(),
+            K8s.K8sCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

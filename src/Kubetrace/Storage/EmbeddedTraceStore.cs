@@ -8,6 +8,7 @@ using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Query;
 using Kubetrace.Storage.Scan;
+using Kubetrace.Storage.Scan.Columnar;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -127,8 +128,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
     }
 
-    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
-        TraceObjectScan.ScanAsync(this, request, visitor, cancellationToken);
+    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    {
+        ColumnarScan.Run(View, request, visitor, cancellationToken);
+        return ValueTask.CompletedTask;
+    }
 
     public StoreStats GetStats()
     {
@@ -175,8 +179,16 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         // Bounded: while a block is still being written, the ingest loop (and so appenders) waits. Not past
         // shutdown, though: a block writer retrying on a full disk must not hang it (the WAL keeps the spans).
         if (_toFlush.Writer.TryWrite(frozen)) return;
-        try { _toFlush.Writer.WriteAsync(frozen, _stopping.Token).AsTask().GetAwaiter().GetResult(); }
-        catch (OperationCanceledException) { _logger.LogWarning("shutting down with a head not yet written as a block; its WAL is replayed at the next start"); }
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            _toFlush.Writer.WriteAsync(frozen, _stopping.Token).AsTask().GetAwaiter().GetResult();
+            _logger.LogWarning("block writing is behind ingest: appends waited {Milliseconds} ms for the previous block", waited.ElapsedMilliseconds);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("shutting down with a head not yet written as a block; its WAL is replayed at the next start");
+        }
     }
 
     private async Task FlushLoopAsync()

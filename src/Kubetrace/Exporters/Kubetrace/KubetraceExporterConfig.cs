@@ -51,8 +51,10 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
             : "data");
 
     /// <summary>The store's options from this config (only valid after <see cref="Validate"/> passed).</summary>
-    public StoreOptions ToStoreOptions() => new()
+    /// <param name="observer">Sees every appended span (the spanmetrics of the query port).</param>
+    public StoreOptions ToStoreOptions(ISpanObserver? observer = null) => new()
     {
+        SpanObserver = observer,
         Directory = ResolvedPath(),
         Retention = Retention,
         MaxDiskBytes = MaxDiskBytes(),

@@ -1,3 +1,4 @@
+using Kubetrace.Analysis.SpanMetrics;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Helper;
 using Kubetrace.Pipeline;
@@ -11,7 +12,7 @@ namespace Kubetrace.Exporters.Kubetrace;
 /// sending queue in front (an OTLP Export must succeed only when its spans survive a crash); the store's WAL
 /// batches concurrent appends into one fsync (group commit), which is the batching that matters here.
 /// </summary>
-internal sealed class StoreSink : IExportSink, ITraceStoreSource
+internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSource
 {
     private readonly ComponentSettings _settings;
     private readonly KubetraceExporterConfig _config;
@@ -28,13 +29,15 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource
 
     public ITraceStore? Store => Volatile.Read(ref _store);
 
+    public SpanMetricsRecorder SpanMetrics { get; } = new();
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var path = _config.ResolvedPath();
         try
         {
             Directory.CreateDirectory(path);
-            _store = EmbeddedTraceStore.Open(_config.ToStoreOptions(), _settings.LoggerFactory);
+            _store = EmbeddedTraceStore.Open(_config.ToStoreOptions(SpanMetrics), _settings.LoggerFactory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
