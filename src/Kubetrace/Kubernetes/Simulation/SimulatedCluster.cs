@@ -103,6 +103,7 @@ internal sealed class SimulatedCluster
                 bits -= 5;
             }
         }
+        if (bits > 0) text.Append(alphabet[buffer << (5 - bits) & 31]); // unpadded base32 keeps the last partial group
         return text.ToString();
     }
 }
