@@ -83,11 +83,13 @@ public sealed class ApiserverRequestWalker
             _parent[n] = parent;
             Clip(n, span, parent, root);
             var own = n == 0 ? ApiserverPhase.Rest : ApiserverPhase.Of(span.Name);
+            if (own is ApiserverPhase.Authentication or ApiserverPhase.Authorization or ApiserverPhase.PriorityAndFairness or ApiserverPhase.OtherFilters)
+                request.HasFilterSpans = true;
             if (own == ApiserverPhase.FirstWebhook) own = WebhookCallOf(index, span, request);
             _phase[n] = own == ApiserverPhase.None ? EnclosingPhase(n) : own;
-            if (ApiserverPhase.IsFilter(span.Name)) request.HasFilterSpans = true;
-            handlerVerb ??= ApiserverRoute.VerbOfHandler(span.Name);
-            if (ApiserverRoute.VerbOfHandler(span.Name) is not null || ApiserverPhase.IsStorage(span.Name))
+            var verb = own == ApiserverPhase.None ? ApiserverRoute.VerbOfHandler(span.Name) : null;
+            handlerVerb ??= verb;
+            if (verb is not null || (own == ApiserverPhase.Etcd && ApiserverPhase.IsStorage(span.Name)))
             {
                 verbAttribute ??= Attributes.Get(span, K8sKeys.Verb);
                 resource ??= NonEmpty(Attributes.Get(span, K8sKeys.Resource));

@@ -32,11 +32,13 @@ public static class ApiserverRoute
     public static string? MethodOfSpanName(string spanName)
     {
         var space = spanName.IndexOf(' ');
-        var method = space > 0 ? spanName[..space] : spanName;
-        return IsHttpMethod(method) ? method : null;
+        var method = space > 0 ? spanName.AsSpan(0, space) : spanName.AsSpan();
+        foreach (var known in HttpMethods)
+            if (method.SequenceEqual(known)) return known; // no allocation: this runs for every span of a scan
+        return null;
     }
 
-    public static bool IsHttpMethod(string text) => text is "GET" or "POST" or "PUT" or "PATCH" or "DELETE" or "HEAD" or "OPTIONS";
+    private static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
     /// <summary>A handler span's name as a Kubernetes verb (<c>Create</c> → <c>create</c>); null for other spans.</summary>
     public static string? VerbOfHandler(string spanName) => spanName switch

@@ -13,7 +13,9 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// </remarks>
 public sealed class ExclusiveTimeSweep
 {
-    private (long Time, int Node, bool Start)[] _events = new (long, int, bool)[64];
+    // Events sorted as plain longs (time × 2, +1 for a start) with the node alongside: the runtime's fastest sort.
+    private long[] _eventKeys = new long[64];
+    private int[] _eventNodes = new int[64];
     private int[] _runningBelow = new int[32];
     private bool[] _running = new bool[32];
     private int[] _leavesInPhase = new int[16];
@@ -34,16 +36,20 @@ public sealed class ExclusiveTimeSweep
             _running[i] = false;
             _runningBelow[i] = 0;
             if (end[i] <= start[i]) continue; // takes no time
-            _events[count++] = (start[i], i, true);
-            _events[count++] = (end[i], i, false);
+            _eventKeys[count] = start[i] * 2 + 1;
+            _eventNodes[count++] = i;
+            _eventKeys[count] = end[i] * 2;
+            _eventNodes[count++] = i;
         }
-        Array.Sort(_events, 0, count, EventOrder.Instance);
+        Array.Sort(_eventKeys, _eventNodes, 0, count); // at the same instant ends (even) before starts (odd)
         Array.Clear(_leavesInPhase, 0, phaseTime.Length);
         var leaves = 0;
-        var previous = count > 0 ? _events[0].Time : 0;
+        var previous = count > 0 ? _eventKeys[0] >> 1 : 0;
         for (var e = 0; e < count; e++)
         {
-            var (time, node, isStart) = _events[e];
+            var time = _eventKeys[e] >> 1;
+            var node = _eventNodes[e];
+            var isStart = (_eventKeys[e] & 1) == 1;
             if (time > previous && leaves > 0)
             {
                 var share = (double)(time - previous) / leaves;
@@ -81,17 +87,9 @@ public sealed class ExclusiveTimeSweep
             var size = Math.Max(nodes, _running.Length * 2);
             _running = new bool[size];
             _runningBelow = new int[size];
-            _events = new (long, int, bool)[size * 2];
+            _eventKeys = new long[size * 2];
+            _eventNodes = new int[size * 2];
         }
         if (_leavesInPhase.Length < phases) _leavesInPhase = new int[Math.Max(phases, _leavesInPhase.Length * 2)];
-    }
-
-    /// <summary>By time; at the same instant ends before starts, so back-to-back spans never look concurrent.</summary>
-    private sealed class EventOrder : IComparer<(long Time, int Node, bool Start)>
-    {
-        public static readonly EventOrder Instance = new();
-
-        public int Compare((long Time, int Node, bool Start) x, (long Time, int Node, bool Start) y) =>
-            x.Time != y.Time ? x.Time.CompareTo(y.Time) : x.Start.CompareTo(y.Start);
     }
 }

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Kubetrace.Tests.Api;
+using Kubetrace.Tests.Cli;
+
+namespace Kubetrace.Tests.Kubernetes.Analyses;
+
+/// <summary>A running server holding the hand-built 1.27, 1.34 and 1.36 requests of <see cref="ApiserverFixtures"/>, sent a few minutes ago over OTLP/JSON.</summary>
+public sealed class RecentApiserverRequests : IAsyncLifetime
+{
+    public QueryServer Server { get; private set; } = null!;
+
+    public string Url => Server.Query.BaseAddress!.OriginalString.TrimEnd('/');
+
+    public async Task InitializeAsync()
+    {
+        Server = await QueryServer.StartAsync();
+        var origin = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await Server.PostOtlpJsonAsync(K8sTraceBuilder.OtlpJson(
+        [
+            ApiserverFixtures.PodCreate127(origin), ApiserverFixtures.PodGet136(origin.AddSeconds(1)),
+            ApiserverFixtures.DeploymentUpdateWithParallelWebhooks(origin.AddSeconds(2)),
+        ]), "apiserver requests");
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary><c>kubetrace analyze apiserver|webhooks|etcd</c> against a running server: tables people read, JSON scripts read.</summary>
+public sealed class AnalyzeCommandTests(RecentApiserverRequests server) : IClassFixture<RecentApiserverRequests>
+{
+    [Fact]
+    public async Task Analyze_apiserver_prints_one_row_per_verb_and_resource_worst_p99_first_with_the_shares()
+    {
+        var result = await CliRun.RunAsync("analyze", "apiserver", "--server", server.Url, "--since", "1h", "--width", "160");
+
+        Assert.Equal(0, result.Code);
+        var rows = result.Lines.Where(l => Regex.IsMatch(l, "^ *(create|get|update) ")).Select(l => l.Trim()).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Matches(@"^create +pods +1 +100ms +100ms +100ms +n/a +n/a +n/a +20% +40% +8\.0% +32%$", rows[0]);
+        Assert.Matches(@"^get +pods +1 +50ms +50ms +50ms +4\.0% +4\.0% +20% +0\.0% +40% +6\.0% +26%$", rows[1]);
+        Assert.StartsWith("update", rows[2]);
+        Assert.Contains(result.Lines, l => l.Contains("carry no filter spans", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Analyze_webhooks_as_json_gives_every_webhook_with_its_latency_and_what_it_intercepts()
+    {
+        var result = await CliRun.RunAsync("analyze", "webhooks", "--server", server.Url, "--json");
+
+        Assert.Equal(0, result.Code);
+        var webhooks = JsonNode.Parse(result.Output)!["webhooks"]!.AsArray();
+        // The apiserver p99 is the 100 ms pod create, where only the sidecar injector runs; the others tie at 0 and go by p99.
+        Assert.Equal(["istio-sidecar-injector/namespace.sidecar-injector.istio.io", "guards/policy.example.com", "guards/quota.example.com"],
+            webhooks.Select(w => $"{w!["configuration"]}/{w["name"]}"));
+        var istio = webhooks[0]!;
+        Assert.Equal(0.2, istio["shareOfApiserverP99"]!.GetValue<double>());
+        Assert.Equal((20.0, "mutating", "pods", "CREATE"), (istio["p50Ms"]!.GetValue<double>(), istio["type"]!.GetValue<string>(),
+            istio["intercepts"]![0]!["resource"]!.GetValue<string>(), istio["intercepts"]![0]!["operation"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Analyze_etcd_through_the_api_counts_each_call_once_by_key_prefix()
+    {
+        using var response = await server.Server.Query.GetAsync("/api/v1/analyze/etcd?since=1h");
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal("etcd", answer["analysis"]!.GetValue<string>());
+        Assert.Equal(["KV/Txn /registry/pods 30", "KV/Range /registry/pods 16"],
+            answer["data"]!["operations"]!.AsArray().Select(o => $"{o!["method"]} {o["keyPrefix"]} {o["p99Ms"]}"));
+        Assert.Equal("/registry/pods", answer["table"]!["rows"]![0]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_catalog_lists_the_three_analyses_and_an_unknown_parameter_is_refused()
+    {
+        var catalog = JsonNode.Parse(await server.Server.Query.GetStringAsync("/api/v1/analyze"))!["analyses"]!.AsArray().Select(a => a!["name"]!.GetValue<string>());
+        using var refused = await server.Server.Query.GetAsync("/api/v1/analyze/webhooks?resource=pods");
+
+        Assert.Superset(new HashSet<string> { "apiserver", "webhooks", "etcd" }, catalog.ToHashSet());
+        Assert.Equal(400, (int)refused.StatusCode);
+    }
+}

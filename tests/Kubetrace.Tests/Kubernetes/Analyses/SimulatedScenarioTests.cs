@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Kubetrace.Kubernetes.Simulation;
+
+namespace Kubetrace.Tests.Kubernetes.Analyses;
+
+/// <summary>
+/// Issue 4's acceptance test: for every scenario, simulated through real OTLP into a running server, the matching
+/// analysis names the planted cause first, with its added latency within 10% of what was planted.
+/// </summary>
+public sealed class SimulatedScenarioTests(SimulatedScenarios cluster) : IClassFixture<SimulatedScenarios>
+{
+    [Fact]
+    public async Task Slow_webhook_comes_first_in_webhooks_with_the_planted_latency_and_its_timeouts()
+    {
+        var planted = cluster.Report(SimulationScenario.SlowWebhook).SlowWebhook!;
+
+        var answer = await cluster.AnalyseAsync("webhooks", SimulationScenario.SlowWebhook);
+
+        var first = answer["data"]!["webhooks"]![0]!;
+        Assert.Equal((planted.Configuration, planted.Webhook, planted.Type), (Text(first, "configuration"), Text(first, "name"), Text(first, "type")));
+        AssertWithin10Percent(planted.AddedLatency.TotalMilliseconds, Number(first, "p50Ms"));
+        Assert.Equal((planted.Calls, planted.TimedOutCalls), ((long)Number(first, "calls"), (long)Number(first, "timeouts")));
+        Assert.True(planted.TimedOutCalls > 0, "the scenario plants some timeouts");
+        Assert.True(Number(first, "shareOfApiserverP99") > 0.5, first.ToJsonString());
+        Assert.Equal(planted.Webhook, Text(answer["table"]!["rows"]![0]!, 1));
+    }
+
+    [Fact]
+    public async Task Failing_webhook_comes_first_in_webhooks_with_the_planted_failure_rate()
+    {
+        var planted = cluster.Report(SimulationScenario.FailingWebhook).FailingWebhook!;
+
+        var first = (await cluster.AnalyseAsync("webhooks", SimulationScenario.FailingWebhook))["data"]!["webhooks"]![0]!;
+
+        Assert.Equal((planted.Configuration, planted.Webhook), (Text(first, "configuration"), Text(first, "name")));
+        Assert.Equal((planted.Calls, planted.FailedCalls, 0L), ((long)Number(first, "calls"), (long)Number(first, "errors"), (long)Number(first, "timeouts")));
+        AssertWithin10Percent(planted.FailureRate, Number(first, "errorRate"));
+    }
+
+    [Fact]
+    public async Task Etcd_slow_puts_the_planted_key_prefix_first_in_etcd_with_the_planted_latency()
+    {
+        var planted = cluster.Report(SimulationScenario.EtcdSlow).SlowEtcd!;
+
+        var operations = (await cluster.AnalyseAsync("etcd", SimulationScenario.EtcdSlow))["data"]!["operations"]!.AsArray();
+
+        var first = operations[0]!;
+        Assert.Equal((planted.KeyPrefix.TrimEnd('/'), "apiserver"), (Text(first, "keyPrefix"), Text(first, "measuredOn")));
+        AssertWithin10Percent(planted.AddedLatency.TotalMilliseconds, Number(first, "p50Ms"));
+        var slowCalls = operations.Where(o => Text(o!, "keyPrefix") == planted.KeyPrefix.TrimEnd('/')).Sum(o => (long)Number(o!, "calls"));
+        Assert.Equal(planted.Operations, slowCalls); // every planted operation counted once, none twice
+    }
+
+    [Fact]
+    public async Task Apf_throttling_shows_the_throttled_flow_first_in_apiserver_with_its_queue_wait_in_priority_and_fairness()
+    {
+        var planted = cluster.Report(SimulationScenario.ApfThrottling).ThrottledFlow!;
+
+        var answer = await cluster.AnalyseAsync("apiserver", SimulationScenario.ApfThrottling);
+
+        var first = answer["data"]!["groups"]![0]!;
+        Assert.Equal(("list", "pods"), (Text(first, "verb"), Text(first, "resource"))); // the load tester's requests
+        Assert.Equal(planted.Requests, (long)Number(first, "count"));
+        var shares = first["shares"]!.AsObject();
+        var fairness = Number(shares, "priorityAndFairness");
+        Assert.All(shares.Where(s => s.Value is JsonValue), s => Assert.True(s.Value!.GetValue<double>() <= fairness, s.Key));
+        AssertWithin10Percent(planted.QueueWait.TotalMilliseconds, fairness * Number(first, "meanMs")); // mean time in APF per request
+    }
+
+    private static void AssertWithin10Percent(double planted, double found) =>
+        Assert.True(Math.Abs(found - planted) <= planted * 0.1, $"found {found}, planted {planted}");
+
+    private static string? Text(JsonNode node, string name) => node[name]?.GetValue<string>();
+
+    private static string? Text(JsonNode row, int column) => row[column]?.GetValue<string>();
+
+    private static double Number(JsonNode node, string name) => node[name]!.GetValue<double>();
+}
