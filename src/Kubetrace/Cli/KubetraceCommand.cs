@@ -18,10 +18,15 @@ public static class KubetraceCommand
             ValidateCommand.Create(),
             BenchCommand.Create(),
             BenchStoreCommand.Create(),
+            BenchAnalyzeCommand.Create(),
             TraceCommand.Create(),
             SearchCommand.Create(),
             ServicesCommand.Create(),
             StatsCommand.Create(),
+            AnalyzeCommand.Create(),
+            SimulateCommand.Create(),
+            Demo.DemoCommand.Create(),
+            K8s.K8sCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

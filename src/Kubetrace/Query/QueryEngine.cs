@@ -34,10 +34,22 @@ public sealed class QueryEngine(ITraceStore store)
         return found.OrderByDescending(f => f.Summary.StartUnixNano).Take(limit).ToList();
     }
 
+    /// <summary>Fetches with each variant of the pushed conditions (Kubernetes names have several raw forms,
+    /// see <see cref="NormalisedConditions"/>) until the limit is filled.</summary>
     private async Task CollectAsync(TraceQuery query, List<Condition> pushed, SpanPredicate predicate, int limit,
         List<FoundTrace> found, HashSet<TraceId> examined, CancellationToken cancellationToken)
     {
-        var fetchLimit = limit;
+        // Each variant looks for the newest `wanted` traces on its own: the newest of the union are among them.
+        var wanted = limit - found.Count;
+        foreach (var variant in NormalisedConditions.Variants(pushed))
+            await CollectVariantAsync(query, variant, predicate, wanted, found, examined, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CollectVariantAsync(TraceQuery query, IReadOnlyList<Condition> pushed, SpanPredicate predicate, int wanted,
+        List<FoundTrace> found, HashSet<TraceId> examined, CancellationToken cancellationToken)
+    {
+        var limit = found.Count + wanted;
+        var fetchLimit = Math.Max(1, wanted);
         while (true)
         {
             var matches = await store.FetchAsync(new FetchRequest(query.Range, pushed, AllConditions: true, fetchLimit),

@@ -1,3 +1,4 @@
+using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Storage;
 using ConditionMatcher = Kubetrace.Storage.Query.ConditionMatcher;
@@ -13,20 +14,42 @@ namespace Kubetrace.Query;
 public sealed class SpanPredicate
 {
     private readonly TimeRange _range;
-    private readonly (ConditionMatcher Matcher, bool Everywhere)[] _conditions;
+    private readonly (ConditionMatcher Matcher, bool Everywhere, bool Normalised)[] _conditions;
 
     public SpanPredicate(TraceQuery query)
     {
         _range = query.Range;
-        _conditions = query.Conditions.Select(c => (new ConditionMatcher(c.Condition), c.Everywhere)).ToArray();
+        _conditions = query.Conditions.Select(c => (new ConditionMatcher(c.Condition), c.Everywhere,
+            c.Condition.Scope != AttributeScope.Intrinsic && NormalisedConditions.IsNormalised(c.Condition.Key))).ToArray();
     }
 
     public bool Matches(in SpanView view)
     {
         if (!_range.Contains((long)view.Span.StartTimeUnixNano)) return false;
-        foreach (var (matcher, everywhere) in _conditions)
-            if (!Matches(matcher, everywhere, view)) return false;
+        foreach (var (matcher, everywhere, normalised) in _conditions)
+            if (!Matches(matcher, everywhere, view) && !(normalised && MatchesNormalised(matcher, view))) return false;
         return true;
+    }
+
+    /// <summary>A Kubernetes name matches on its normalised value too (whichever raw form the span carries).</summary>
+    private static bool MatchesNormalised(ConditionMatcher matcher, in SpanView view) =>
+        matcher.Test(K8sVocabulary.Resolve(matcher.Condition.Key, new ScopedAttributes(view, matcher.Condition.Scope)));
+
+    /// <summary>Raw attributes of a span within a condition's scope (span, resource, or span then resource).</summary>
+    private readonly struct ScopedAttributes(SpanView view, AttributeScope scope) : IRawAttributes
+    {
+        public string? Get(string rawKey)
+        {
+            if (scope != AttributeScope.Resource && Find(view.Span.Attributes, rawKey) is { } own) return own;
+            return scope != AttributeScope.Span ? Find(view.Resource.Resource?.Attributes, rawKey) : null;
+        }
+
+        private static string? Find(IEnumerable<KeyValue>? attributes, string key)
+        {
+            foreach (var attribute in attributes ?? [])
+                if (attribute.Key == key && attribute.Value is { } value) return StoredValue.TextOf(value);
+            return null;
+        }
     }
 
     private static bool Matches(ConditionMatcher matcher, bool everywhere, in SpanView view)

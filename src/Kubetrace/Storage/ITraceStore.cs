@@ -1,5 +1,6 @@
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
+using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Storage;
 
@@ -44,6 +45,13 @@ public interface ITraceStore : IAsyncDisposable
 
     /// <summary>Parent service → child service call and error counts from spans that started in the range.</summary>
     ValueTask<IReadOnlyList<DependencyEdge>> GetDependenciesAsync(TimeRange range, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="visitor"/> once per trace with a span starting in the request's range, with every
+    /// stored span of that trace reduced to what analyses read (see <see cref="SpanScanRequest"/>). Sequential:
+    /// the visitor is never called concurrently; objects passed to it are reused after it returns.
+    /// </summary>
+    ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken);
 
     /// <summary>What is stored and what it costs on disk.</summary>
     StoreStats GetStats();

@@ -133,7 +133,9 @@ internal sealed class IngestLoop : IAsyncDisposable
         {
             try
             {
+                var firstRow = Head.SpanCount;
                 Head.Append(pending.Otlp.Span);
+                if (_options.SpanObserver is { } observer) Observe(observer, Head.Table, firstRow);
             }
             catch (Exception e)
             {
@@ -142,6 +144,13 @@ internal sealed class IngestLoop : IAsyncDisposable
             }
             pending.Done.TrySetResult();
         }
+    }
+
+    private static void Observe(ISpanObserver observer, Model.SpanTable table, int firstRow)
+    {
+        var count = table.Count;
+        for (var row = firstRow; row < count; row++)
+            observer.Observe(new AppendedSpan(table.Service(row), table.Name(row), table.Kind(row), table.StatusCode(row), table.Duration(row)));
     }
 
     private void CutIfDue()

@@ -38,6 +38,8 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         _query = await SmallHttpServer.StartAsync(config.Endpoint, app =>
         {
             NativeApi.Map(app, native);
+            AnalyzeApi.Map(app, native);
+            SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
             JaegerApi.Map(app, jaeger);
         }, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Native and Jaeger query API at {Urls}", string.Join(", ", _query.Urls));

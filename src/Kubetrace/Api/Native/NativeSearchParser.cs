@@ -61,7 +61,7 @@ public static class NativeSearchParser
     private static string? Text(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var values) && values.ToString() is { Length: > 0 } text ? text : null;
 
-    private static TimeSpan? Duration(IQueryCollection query, string name)
+    internal static TimeSpan? Duration(IQueryCollection query, string name)
     {
         if (Text(query, name) is not { } text) return null;
         if (!GoText.TryParseDuration(text, out var value, out var error) || value < TimeSpan.Zero)
@@ -69,7 +69,7 @@ public static class NativeSearchParser
         return value;
     }
 
-    private static long? Time(IQueryCollection query, string name)
+    internal static long? Time(IQueryCollection query, string name)
     {
         if (Text(query, name) is not { } text) return null;
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var nanos)) return nanos;

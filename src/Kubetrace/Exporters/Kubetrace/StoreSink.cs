@@ -1,3 +1,4 @@
+using Kubetrace.Analysis.SpanMetrics;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Helper;
 using Kubetrace.Pipeline;
@@ -11,7 +12,7 @@ namespace Kubetrace.Exporters.Kubetrace;
 /// sending queue in front (an OTLP Export must succeed only when its spans survive a crash); the store's WAL
 /// batches concurrent appends into one fsync (group commit), which is the batching that matters here.
 /// </summary>
-internal sealed class StoreSink : IExportSink, ITraceStoreSource
+internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSource
 {
     private readonly ComponentSettings _settings;
     private readonly KubetraceExporterConfig _config;
@@ -28,26 +29,23 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource
 
     public ITraceStore? Store => Volatile.Read(ref _store);
 
+    public SpanMetricsRecorder SpanMetrics { get; } = new();
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var path = _config.ResolvedPath();
         try
         {
             Directory.CreateDirectory(path);
-            _store = EmbeddedTraceStore.Open(new StoreOptions
-            {
-                Directory = path,
-                Retention = _config.Retention,
-                MaxDiskBytes = _config.MaxDiskBytes(),
-            }, _settings.LoggerFactory);
+            _store = EmbeddedTraceStore.Open(_config.ToStoreOptions(SpanMetrics), _settings.LoggerFactory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new IOException($"cannot open the trace store in {path}: {e.Message}", e);
         }
-        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk})", path,
-            _config.Retention == TimeSpan.Zero ? "none" : _config.Retention.ToString(),
-            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize);
+        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge})",
+            path, _config.Retention == TimeSpan.Zero ? "none" : _config.Retention.ToString(),
+            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, _config.MaxHeadAge);
         return Task.CompletedTask;
     }
 

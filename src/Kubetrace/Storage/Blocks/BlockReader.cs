@@ -71,6 +71,14 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     /// <summary>Like <see cref="LoadGroup"/> without touching the cache (for scans).</summary>
     public SpanTable? DecodeUncached(int group) => Guarded(group, () => Decode(group));
 
+    /// <summary>The compressed columns of a row group, read into <paramref name="destination"/> (its exact
+    /// length), bypassing the cache: span scans decode only the columns they need, into buffers of their own.</summary>
+    public void ReadRowGroup(int group, Span<byte> destination)
+    {
+        var info = Footer.RowGroups[group];
+        ReadInto(_file, info.Offset, destination);
+    }
+
     private SpanTable Decode(int group)
     {
         var info = Footer.RowGroups[group];
@@ -79,15 +87,24 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
 
     private SpanTable? Guarded(int group, Func<SpanTable> load)
     {
+        SpanTable? table = null;
+        return TryRead(group, () => table = load()) ? table : null;
+    }
+
+    /// <summary>Runs a read of a row group; false (logged once per block) when the group is unreadable.</summary>
+    public bool TryRead(int group, Action read)
+    {
         try
         {
-            return load();
+            read();
+            return true;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or KeyNotFoundException or IndexOutOfRangeException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or KeyNotFoundException
+                                      or IndexOutOfRangeException or ObjectDisposedException)
         {
             if (Interlocked.Exchange(ref _corruptionLogged, 1) == 0)
                 _logger.LogWarning(e, "block {Path}: row group {Group} is unreadable; skipping it", Path, group);
-            return null;
+            return false;
         }
     }
 
@@ -133,13 +150,18 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     private static byte[] ReadAt(SafeFileHandle file, long offset, int length)
     {
         var buffer = new byte[length];
+        ReadInto(file, offset, buffer);
+        return buffer;
+    }
+
+    private static void ReadInto(SafeFileHandle file, long offset, Span<byte> buffer)
+    {
         var read = 0;
-        while (read < length)
+        while (read < buffer.Length)
         {
-            var n = RandomAccess.Read(file, buffer.AsSpan(read), offset + read);
+            var n = RandomAccess.Read(file, buffer[read..], offset + read);
             if (n == 0) throw new InvalidDataException("unexpected end of block file");
             read += n;
         }
-        return buffer;
     }
 }

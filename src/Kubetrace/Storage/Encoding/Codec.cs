@@ -40,4 +40,12 @@ internal static class Codec
         if (written != rawLength) throw new InvalidDataException($"column decompressed to {written} bytes, expected {rawLength}");
         return output;
     }
+
+    /// <summary>Decompresses into a caller's buffer of exactly the raw length (scans reuse their buffers).</summary>
+    public static void DecompressInto(ReadOnlySpan<byte> compressed, Span<byte> output)
+    {
+        _decompressor ??= new Decompressor();
+        var written = _decompressor.Unwrap(compressed, output);
+        if (written != output.Length) throw new InvalidDataException($"column decompressed to {written} bytes, expected {output.Length}");
+    }
 }

@@ -1,0 +1,24 @@
+using Kubetrace.Api;
+using Kubetrace.Query;
+using Kubetrace.Storage;
+
+namespace Kubetrace.Analysis;
+
+/// <summary>What an analysis runs on: the store (through the query engine), a time range and its parameters.</summary>
+public sealed record AnalysisRequest(QueryEngine Engine, TimeRange Range, IReadOnlyDictionary<string, string> Parameters)
+{
+    public ITraceStore Store => Engine.Store;
+
+    /// <summary>A parameter's value, or null when not given.</summary>
+    public string? Get(string name) => Parameters.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>A required parameter; a clear 400 when it is missing.</summary>
+    public string Require(string name) => Get(name) ?? throw new BadQueryException($"{name} is required");
+
+    /// <summary>A trace ID parameter; a clear 400 when it is missing or malformed.</summary>
+    public TraceId RequireTraceId(string name)
+    {
+        var text = Require(name);
+        return TraceId.TryParse(text, out var id) ? id : throw new BadQueryException($"{name}: \"{text}\" is not a trace ID (1 to 32 hex digits)");
+    }
+}

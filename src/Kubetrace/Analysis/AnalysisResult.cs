@@ -1,0 +1,14 @@
+namespace Kubetrace.Analysis;
+
+/// <summary>
+/// What an analysis found: <see cref="Data"/>, its typed result (serialised as JSON for <c>--json</c> and API
+/// clients), and <see cref="Table"/>, the same findings as rows sorted worst first for people.
+/// </summary>
+public sealed record AnalysisResult(object Data, AnalysisTable Table);
+
+/// <summary>A readable table: the CLI draws it with Spectre.Console, the UI as HTML.</summary>
+public sealed record AnalysisTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)
+{
+    /// <summary>Lines under the table: what was planted, what was skipped, how many spans were read.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Kubetrace.Storage.Benchmark;
+
+namespace Kubetrace.Cli;
+
+/// <summary><c>kubetrace bench-analyze</c>: the span scan and every analysis timed over N spans (issue 4's benchmark).</summary>
+public static class BenchAnalyzeCommand
+{
+    public static Command Create()
+    {
+        var spans = new Option<long>("--spans") { Description = "Spans to load", DefaultValueFactory = _ => 10_000_000 };
+        var dir = new Option<string>("--dir") { Description = "Work folder (store)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "kubetrace-bench-analyze") };
+        var reuse = new Option<bool>("--reuse") { Description = "Reuse the store a previous run loaded into --dir" };
+        var runs = new Option<int>("--runs") { Description = "Runs of each measurement (the best is reported)", DefaultValueFactory = _ => 3 };
+        var only = new Option<string[]>("--analysis") { Description = "Only these analyses (repeatable); default: all", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench-analyze", "Benchmark the span scan and each analysis over N spans of the Kubernetes shape")
+        {
+            spans, dir, reuse, runs, only,
+        };
+        command.SetAction(result => new AnalysisBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(reuse),
+            Math.Max(1, result.GetValue(runs)), result.GetValue(only) ?? [], Console.Out).RunAsync());
+        return command;
+    }
+}

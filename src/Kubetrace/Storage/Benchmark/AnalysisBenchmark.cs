@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kubetrace.Analysis;
+using Kubetrace.Query;
+using Kubetrace.Storage.Scan;
+
+namespace Kubetrace.Storage.Benchmark;
+
+/// <summary>
+/// <c>kubetrace bench-analyze</c>: loads N spans of the Kubernetes benchmark shape into a store (or reuses one
+/// loaded before), then times the raw span scan (spans per second, wall and CPU) and every analysis of the
+/// <see cref="AnalysisCatalog"/> over the whole data set, as <c>kubetrace analyze</c> would run it.
+/// </summary>
+internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse, int runs, IReadOnlyList<string> only, TextWriter output)
+{
+    /// <summary>Four raw keys, as a typical analysis asks (namespace, resource, verb, pod).</summary>
+    private static readonly string[] FourKeys = ["k8s.namespace.name", "k8s.resource", "k8s.verb", "k8s.pod.name"];
+
+    public async Task<int> RunAsync()
+    {
+        var storeDirectory = Path.Combine(directory, "store");
+        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = false };
+        if (!reuse || !Directory.Exists(storeDirectory)) await LoadAsync(options, storeDirectory);
+
+        await using var store = EmbeddedTraceStore.Open(options);
+        var stats = store.GetStats();
+        Line($"store: {stats.Spans:N0} spans, {stats.Traces:N0} traces in {stats.Blocks} blocks (+{stats.HeadSpans:N0} in the head)");
+        var range = TimeRange.All;
+
+        Time("scan, no attribute keys", () => Scan(store, new SpanScanRequest(range, [])));
+        Time("scan, 4 attribute keys (namespace, resource, verb, pod)", () => Scan(store, new SpanScanRequest(range, FourKeys)));
+        Time("scan, object fallback (1/100 of the traces)", () => ObjectScanSample(store, range));
+
+        var engine = new QueryEngine(store);
+        foreach (var analysis in AnalysisCatalog.All.Where(a => only.Count == 0 || only.Contains(a.Name)))
+        {
+            if (analysis.Arguments.Any(a => a.Required))
+            {
+                Line($"analyze {analysis.Name}: skipped (needs {string.Join(", ", analysis.Arguments.Select(a => a.Name))})");
+                continue;
+            }
+            Time($"analyze {analysis.Name}", () =>
+            {
+                var result = analysis.RunAsync(new AnalysisRequest(engine, range, new Dictionary<string, string>()), CancellationToken.None)
+                    .GetAwaiter().GetResult();
+                return (stats.Spans, $"{result.Table.Rows.Count} rows");
+            });
+        }
+        Line($"load average (1/5/15 min): {(File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a")}");
+        return 0;
+    }
+
+    private async Task LoadAsync(StoreOptions options, string storeDirectory)
+    {
+        Directory.CreateDirectory(directory);
+        if (Directory.Exists(storeDirectory)) Directory.Delete(storeDirectory, recursive: true);
+        var inputPath = Path.Combine(directory, "input.otlp");
+        var watch = Stopwatch.StartNew();
+        BenchmarkInput.Generate(inputPath, spans, 1000, DateTimeOffset.UtcNow);
+        Line($"generated {spans:N0} spans in {watch.Elapsed.TotalSeconds:F1}s");
+        watch.Restart();
+        await using var store = EmbeddedTraceStore.Open(options);
+        var input = BenchmarkInput.Stream(inputPath);
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var (batch, buffer) in input.ReadAllAsync())
+            {
+                await store.AppendAsync(batch, CancellationToken.None);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        await store.FlushHeadAsync();
+        File.Delete(inputPath);
+        Line($"loaded into {storeDirectory} in {watch.Elapsed.TotalSeconds:F1}s (not part of the figures below; --reuse skips it)");
+    }
+
+    private static (long Spans, string Note) Scan(ITraceStore store, SpanScanRequest request)
+    {
+        long spans = 0, traces = 0, values = 0;
+        store.ScanAsync(request, trace =>
+        {
+            traces++;
+            spans += trace.Spans.Count;
+            foreach (var span in trace.Spans)
+                if (span.Values.Length > 0 && span.Values[0] is not null) values++;
+        }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return (spans, $"{traces:N0} traces, {values:N0} spans with the first key");
+    }
+
+    private static (long Spans, string Note) ObjectScanSample(ITraceStore store, TimeRange range)
+    {
+        long spans = 0, traces = 0;
+        var request = new SpanScanRequest(range, FourKeys);
+        var matches = store.FetchAsync(new FetchRequest(range, [], true, TraceObjectScan.MaxTraces), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var trace = new ScannedTrace();
+        foreach (var match in matches.Where((_, i) => i % 100 == 0))
+        {
+            var stored = store.GetTraceAsync(match.Summary.TraceId, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            if (stored is null) continue;
+            TraceObjectScan.Fill(trace, match.Summary.TraceId, stored, request);
+            traces++;
+            spans += trace.Spans.Count;
+        }
+        return (spans, $"{traces:N0} traces (the fetch of every trace summary included)");
+    }
+
+    private void Time(string name, Func<(long Spans, string Note)> run)
+    {
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        (long Spans, string Note) last = default;
+        for (var i = 0; i < runs; i++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var watch = Stopwatch.StartNew();
+            last = run();
+            walls.Add(watch.Elapsed.TotalSeconds);
+            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+            if (i == runs - 1)
+                Line(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: best of {runs} {walls.Min() * 1000:F0} ms wall ({last.Spans / walls.Min() / 1e6:F1}M spans/s), " +
+                    $"CPU {cpus.Min() * 1000:F0} ms ({last.Spans / Math.Max(cpus.Min(), 1e-9) / 1e6:F1}M spans per CPU-second); " +
+                    $"{(GC.GetTotalAllocatedBytes() - allocated) / (double)Math.Max(1, last.Spans):F1} B allocated/span; {last.Note}"));
+        }
+    }
+
+    private void Line(string text) => output.WriteLine(text);
+}

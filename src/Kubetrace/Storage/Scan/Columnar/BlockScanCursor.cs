@@ -1,0 +1,124 @@
+using Kubetrace.Storage.Blocks;
+
+namespace Kubetrace.Storage.Scan.Columnar;
+
+/// <summary>
+/// A block in trace ID order (its trace table is sorted by ID). Decides from the trace table alone whenever it
+/// can (trace start inside the range, or the trace's spans all outside it; services from the footer's service
+/// sets), and decodes a row group only when a trace in it is delivered or needs its rows checked, once.
+/// </summary>
+internal sealed class BlockScanCursor : IScanCursor
+{
+    private readonly BlockReader _block;
+    private readonly TraceTable _traces;
+    private readonly ScanDictionary _dictionary;
+    private readonly ScannedRowGroup _rows;
+    private readonly int[][] _shapeSlots;
+    private readonly sbyte[] _serviceSetRequested;
+    private readonly SpanScanRequest _request;
+    private int _trace = -1;
+    private int _group = -1;
+    private int _decodedGroup = -1;
+    private bool _decodedOk;
+
+    public BlockScanCursor(BlockReader block, SpanScanRequest request)
+    {
+        _block = block;
+        _request = request;
+        _traces = block.Footer.Traces;
+        var dictionaries = block.Footer.Dictionaries;
+        _dictionary = new ScanDictionary(dictionaries, request, dictionaries.Strings.Count, dictionaries.Resources.Count);
+        _rows = new ScannedRowGroup(_dictionary.KeyCount);
+        _shapeSlots = block.Footer.Shapes.Select(shape => shape.Select(_dictionary.SlotOf).Where(s => s >= 0).ToArray()).ToArray();
+        _serviceSetRequested = new sbyte[block.Footer.ServiceSets.Length];
+    }
+
+    public UInt128 Current => _traces.Ids[_trace];
+
+    public bool MoveNext()
+    {
+        if (++_trace >= _traces.Count) return false;
+        var groups = _block.Footer.RowGroups;
+        while (_group + 1 < groups.Length && groups[_group + 1].FirstTrace <= _trace) _group++;
+        return true;
+    }
+
+    public bool HasSpanStartingIn(TimeRange range)
+    {
+        var start = (long)_traces.Starts[_trace];
+        if (range.Contains(start)) return true;
+        // Every span of the trace here starts within [trace start, trace end].
+        if (start >= range.EndUnixNano || (long)_traces.Ends[_trace] < range.StartUnixNano) return false;
+        if (!Decoded()) return false;
+        var (first, end) = RowsOfTrace();
+        for (var row = first; row < end; row++)
+            if (range.Contains((long)_rows.Starts[row])) return true;
+        return false;
+    }
+
+    public bool HasRequestedService()
+    {
+        if (_request.Services is not { } services) return true;
+        var set = _traces.ServiceSets[_trace];
+        if (_serviceSetRequested[set] == 0)
+        {
+            var strings = _block.Footer.Dictionaries.Strings;
+            _serviceSetRequested[set] = _block.Footer.ServiceSets[set].Any(s => services.Contains(strings[s])) ? (sbyte)1 : (sbyte)-1;
+        }
+        return _serviceSetRequested[set] > 0;
+    }
+
+    public void AddSpans(TraceBuffer buffer)
+    {
+        if (!Decoded()) return;
+        var (first, end) = RowsOfTrace();
+        var rows = _rows;
+        var strings = _dictionary.Strings;
+        var keyCount = _dictionary.KeyCount;
+        for (var row = first; row < end; row++)
+        {
+            var span = buffer.Add();
+            var resource = rows.Resources[row];
+            span.SpanId = rows.SpanIds[row];
+            span.ParentSpanId = rows.Parents[row];
+            span.Service = _dictionary.Service(resource);
+            span.Name = strings[rows.Names[row]];
+            var kindStatus = rows.KindStatus[row];
+            span.Kind = (Otlp.Proto.Trace.Span.Types.SpanKind)(kindStatus & 0xF);
+            span.IsError = kindStatus >> 4 == 2;
+            var message = rows.StatusMessages[row];
+            span.StatusMessage = message == 0 ? null : strings[message];
+            span.StartUnixNano = (long)rows.Starts[row];
+            span.EndUnixNano = (long)rows.Ends[row];
+            if (keyCount > 0)
+            {
+                var values = span.Values;
+                var ids = rows.Values.AsSpan(row * keyCount, keyCount);
+                string?[]? fromResource = null;
+                for (var slot = 0; slot < keyCount; slot++)
+                {
+                    var id = ids[slot];
+                    values[slot] = id != ScannedRowGroup.Absent ? _dictionary.ValueText(id, rows.Uuids)
+                        : (fromResource ??= _dictionary.ResourceValues(resource))[slot];
+                }
+            }
+            var (offset, length) = rows.Extras[row];
+            if (length > 0) buffer.SetLinks(span, rows.ExtraBytes.AsSpan(offset, length));
+        }
+    }
+
+    private (int First, int End) RowsOfTrace()
+    {
+        var first = _traces.FirstRows[_trace] - _block.Footer.RowGroups[_group].FirstRow;
+        return (first, first + _traces.SpanCounts[_trace]);
+    }
+
+    /// <summary>Decodes the current trace's row group unless it is the one decoded last; false when unreadable.</summary>
+    private bool Decoded()
+    {
+        if (_decodedGroup == _group) return _decodedOk;
+        _decodedGroup = _group;
+        _decodedOk = _block.TryRead(_group, () => _rows.Decode(_block, _group, _dictionary.KeyIds, _shapeSlots));
+        return _decodedOk;
+    }
+}
