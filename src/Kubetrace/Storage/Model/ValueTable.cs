@@ -12,7 +12,7 @@ internal sealed class ValueTable
     private readonly Dictionary<ByteString, int> _others = new();
     /// <summary>Non-string values by their bytes as received, so that a repeated int or bool is found without
     /// parsing and re-encoding it (the canonical encoding in <see cref="_others"/> stays the identity).</summary>
-    private readonly Dictionary<byte[], int> _othersByWire = new(WireBytesComparer.Instance);
+    private readonly Dictionary<byte[], int> _othersByWire = new(ArrayKeyComparer<byte>.Instance);
     private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _othersByWireBytes;
     private Dictionary<string, int>? _byText;
     private readonly Lock _gate = new();
@@ -84,23 +84,5 @@ internal sealed class ValueTable
         var count = _items.Count;
         for (var i = 0; i < count; i++) map.TryAdd(_items.Items[i].Text, i);
         return map;
-    }
-
-    private sealed class WireBytesComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly WireBytesComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-        public int GetHashCode(byte[] obj) => Hash(obj);
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-        public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
-
-        private static int Hash(ReadOnlySpan<byte> bytes)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(bytes);
-            return hash.ToHashCode();
-        }
     }
 }
