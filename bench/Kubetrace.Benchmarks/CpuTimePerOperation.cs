@@ -48,7 +48,7 @@ internal static class CpuTimePerOperation
         return which switch
         {
             "head" => benchmark.HeadAppend,
-            "block" => () => (int)benchmark.BlockWrite(),
+            "block" => () => { Console.Error.WriteLine($"block {benchmark.BlockWrite() / (double)benchmark.Spans:F1} B/span"); return 0; },
             "lz4" => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalLz4():F2}"); return 0; },
             "brotli0" => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli0():F2}"); return 0; },
             _ => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli():F2}"); return 0; },

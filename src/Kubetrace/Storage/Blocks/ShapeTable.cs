@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Blocks;
 
@@ -9,7 +9,7 @@ namespace Kubetrace.Storage.Blocks;
 internal sealed class ShapeTable
 {
     private readonly List<int[]> _shapes = [];
-    private readonly Dictionary<int[], int> _ids = new(new Comparer());
+    private readonly Dictionary<int[], int> _ids = new(ArrayKeyComparer<int>.Instance);
     private readonly Dictionary<int[], int>.AlternateLookup<ReadOnlySpan<int>> _lookup;
 
     public ShapeTable() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<int>>();
@@ -25,20 +25,4 @@ internal sealed class ShapeTable
     }
 
     public int[][] ToArray() => [.. _shapes];
-
-    private sealed class Comparer : IEqualityComparer<int[]>, IAlternateEqualityComparer<ReadOnlySpan<int>, int[]>
-    {
-        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
-        public int GetHashCode(int[] obj) => Hash(obj);
-        public bool Equals(ReadOnlySpan<int> alternate, int[] other) => alternate.SequenceEqual(other);
-        public int GetHashCode(ReadOnlySpan<int> alternate) => Hash(alternate);
-        public int[] Create(ReadOnlySpan<int> alternate) => alternate.ToArray();
-
-        private static int Hash(ReadOnlySpan<int> keys)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(MemoryMarshal.AsBytes(keys));
-            return hash.ToHashCode();
-        }
-    }
 }

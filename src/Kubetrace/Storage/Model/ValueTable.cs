@@ -10,6 +10,10 @@ internal sealed class ValueTable
     private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _stringsByChars;
     private readonly Dictionary<ByteString, int> _others = new();
+    /// <summary>Non-string values by their bytes as received, so that a repeated int or bool is found without
+    /// parsing and re-encoding it (the canonical encoding in <see cref="_others"/> stays the identity).</summary>
+    private readonly Dictionary<byte[], int> _othersByWire = new(ArrayKeyComparer<byte>.Instance);
+    private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _othersByWireBytes;
     private Dictionary<string, int>? _byText;
     private readonly Lock _gate = new();
 
@@ -21,6 +25,7 @@ internal sealed class ValueTable
     {
         _items = items;
         _stringsByChars = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        _othersByWireBytes = _othersByWire.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     public int Count => _items.Count;
@@ -39,6 +44,15 @@ internal sealed class ValueTable
     /// <summary>Id of a string value given as UTF-8; allocates a string only when the value is new.</summary>
     public int InternUtf8(ReadOnlySpan<byte> utf8) =>
         Utf8Keys.TryGetValue(_stringsByChars, utf8, out var id) ? id : InternString(System.Text.Encoding.UTF8.GetString(utf8));
+
+    /// <summary>Id of a non-string value given as its AnyValue encoding; parses it only the first time.</summary>
+    public int InternOtherEncoded(ReadOnlySpan<byte> anyValue)
+    {
+        if (_othersByWireBytes.TryGetValue(anyValue, out var id)) return id;
+        id = InternOther(AnyValue.Parser.ParseFrom(anyValue));
+        _othersByWire.Add(anyValue.ToArray(), id);
+        return id;
+    }
 
     public int InternOther(AnyValue value)
     {

@@ -168,7 +168,7 @@ internal sealed class WireSpanAppender(SpanTable table, Action<UInt128, int, ulo
                     return Uuid.TryParse(text, out var uuid) ? table.AddUuid(uuid) : values.InternUtf8(text);
             }
         }
-        return values.InternOther(present ? AnyValue.Parser.ParseFrom(anyValue) : new AnyValue());
+        return present ? values.InternOtherEncoded(anyValue) : values.InternOther(new AnyValue());
     }
 
     private (int Code, int Message) ReadStatus(ReadOnlySpan<byte> status)
