@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using Kubetrace.Benchmarks.Otlp.Wire;
 using Kubetrace.Benchmarks.Processors.Batch;
+using Kubetrace.Benchmarks.Storage;
 
 namespace Kubetrace.Benchmarks;
 
 /// <summary>
-/// <c>cpu scan|batch [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
+/// <c>cpu scan|batch|head|block|wal [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
 /// one benchmark, beside wall time and the collections it caused. On a shared machine CPU time moves far less than
 /// BenchmarkDotNet's wall-clock figures, because time spent waiting for a core is not counted.
 /// </summary>
@@ -15,11 +16,13 @@ internal static class CpuTimePerOperation
     {
         var which = args.Length > 1 ? args[1] : "batch";
         var operations = args.Length > 2 ? int.Parse(args[2]) : 3000;
+        var spansPerOperation = 0;
         Func<int> operation = which switch
         {
             "scan" => Scan(),
             "batch" => ReceiveAndBatch(),
-            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch)"),
+            "head" or "block" or "wal" or "lz4" or "brotli0" => Store(which, out spansPerOperation),
+            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, head, block, wal)"),
         };
         for (var i = 0; i < operations / 5; i++) operation(); // warm-up: tiered compilation reaches its final code
 
@@ -32,7 +35,24 @@ internal static class CpuTimePerOperation
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         Console.WriteLine($"{which}: {cpu.TotalMicroseconds / operations:F0} us CPU/op, {wall.Elapsed.TotalMicroseconds / operations:F0} us wall/op, " +
-            $"gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2} per {operations} ops");
+            $"gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2} per {operations} ops" +
+            (spansPerOperation > 0 ? $"; {cpu.TotalMicroseconds / operations / spansPerOperation:F3} us CPU/span" : ""));
+    }
+
+    /// <summary>The store's ingest steps, one operation over 100k spans of the store benchmark's shape.</summary>
+    private static Func<int> Store(string which, out int spans)
+    {
+        var benchmark = new StoreIngestBenchmarks();
+        benchmark.Setup();
+        spans = benchmark.Spans;
+        return which switch
+        {
+            "head" => benchmark.HeadAppend,
+            "block" => () => (int)benchmark.BlockWrite(),
+            "lz4" => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalLz4():F2}"); return 0; },
+            "brotli0" => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli0():F2}"); return 0; },
+            _ => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli():F2}"); return 0; },
+        };
     }
 
     private static Func<int> Scan()

@@ -8,8 +8,15 @@ public static class AnalysisCatalog
 {
     public static IReadOnlyList<AnalysisDefinition> All { get; } =
     [
+        Kubernetes.Analyses.ApiserverLatencyAnalysis.Definition,
+        Kubernetes.Analyses.WebhookLatencyAnalysis.Definition,
+        Kubernetes.Analyses.EtcdLatencyAnalysis.Definition,
+        Kubernetes.Analyses.Pods.PodsAnalysis.Definition,
+        Kubernetes.Analyses.Objects.ObjectAnalysis.Definition,
+        CriticalPath.CriticalPathAnalysis.Definition,
         ServiceGraph.ServiceGraphAnalysis.Definition,
         Red.RedAnalysis.Definition,
+        Compare.CompareAnalysis.Definition,
     ];
 
     public static AnalysisDefinition? Find(string name) => All.FirstOrDefault(a => a.Name == name);

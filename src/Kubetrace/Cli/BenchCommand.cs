@@ -109,7 +109,7 @@ public static class BenchCommand
     internal static Option<int> IntOption(string name, string description, int defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
 
-    private static Option<TimeSpan> DurationOption(string name, string description, string defaultValue) => new(name)
+    internal static Option<TimeSpan> DurationOption(string name, string description, string defaultValue) => new(name)
     {
         Description = $"{description}, as a Go duration such as {defaultValue}",
         HelpName = "duration",
@@ -123,7 +123,7 @@ public static class BenchCommand
         },
     };
 
-    private static BenchProtocol ParseProtocol(ArgumentResult result)
+    internal static BenchProtocol ParseProtocol(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "grpc";
         switch (text.ToLowerInvariant())

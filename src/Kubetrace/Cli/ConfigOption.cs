@@ -23,9 +23,12 @@ public static class ConfigOption
     }
 
     /// <summary>Prints every error (and warning) of a failed load, one per line, as compilers do.</summary>
-    public static void PrintDiagnostics(ConfigLoadResult result, TextWriter writer)
+    public static void PrintDiagnostics(ConfigLoadResult result, TextWriter writer) =>
+        PrintDiagnostics(result.Errors, result.Warnings, writer);
+
+    public static void PrintDiagnostics(IEnumerable<ConfigDiagnostic> errors, IEnumerable<ConfigDiagnostic> warnings, TextWriter writer)
     {
-        foreach (var error in result.Errors) writer.WriteLine(error);
-        foreach (var warning in result.Warnings) writer.WriteLine($"warning: {warning}");
+        foreach (var error in errors) writer.WriteLine(error);
+        foreach (var warning in warnings) writer.WriteLine($"warning: {warning}");
     }
 }

@@ -24,6 +24,9 @@ public static class KubetraceCommand
             ServicesCommand.Create(),
             StatsCommand.Create(),
             AnalyzeCommand.Create(),
+            SimulateCommand.Create(),
+            Demo.DemoCommand.Create(),
+            K8s.K8sCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kubetrace.Cli.K8s;
 using Kubetrace.Config;
 
 namespace Kubetrace.Cli;
@@ -12,7 +13,16 @@ public static class ValidateCommand
         var file = new Argument<string?>("FILE") { Description = "Configuration file to check", Arity = ArgumentArity.ZeroOrOne };
         var config = ConfigOption.Create("Configuration file to check (same as FILE); repeat to check files merged");
         var set = ConfigOption.CreateSet();
-        var command = new Command("validate", "Check a Collector-format configuration and report every error") { file, config, set };
+        var kubernetes = K8sOptions.KubernetesVersionOption(
+            "For Kubernetes files: the release to check against (apiVersions, feature gates) [default: what holds for every release]", withDefault: false);
+        var etcd = K8sOptions.ComponentVersionOption("--etcd-version", "For an etcd flags file: the etcd", "3.5|3.6|3.7",
+            "default: what holds for every release");
+        var command = new Command("validate",
+            "Check a Collector-format configuration, or a component's tracing configuration (Kubernetes TracingConfiguration / " +
+            "KubeletConfiguration, containerd config.toml, etcd flags), and report every error")
+        {
+            file, config, set, kubernetes, etcd,
+        };
         command.Validators.Add(result =>
         {
             var fromArgument = result.GetValue(file);
@@ -25,6 +35,7 @@ public static class ValidateCommand
         command.SetAction(parse =>
         {
             var paths = parse.GetValue(file) is { } path ? [path] : parse.GetValue(config) ?? [];
+            if (KubernetesFileValidation.Applies(paths)) return KubernetesFileValidation.Run(parse, paths[0], parse.GetValue(set) ?? [], parse.GetValue(kubernetes), parse.GetValue(etcd));
             var result = ConfigOption.Load(paths, parse.GetValue(set) ?? [], catalog);
             ConfigOption.PrintDiagnostics(result, parse.InvocationConfiguration.Error);
             if (!result.IsValid) return ExitCodes.Failure;

@@ -10,3 +10,12 @@ public interface IValidatableConfig
 {
     IEnumerable<ConfigProblem> Validate();
 }
+
+/// <summary>
+/// Implemented by config classes that are valid but worth a warning (a deprecated component or key), so that
+/// <c>kubetrace validate</c> says it too, not only the running service's log.
+/// </summary>
+public interface IConfigWithWarnings
+{
+    IEnumerable<ConfigProblem> Warnings();
+}

@@ -28,6 +28,10 @@ public sealed class ConfigDiagnostics(string source)
     public void Error(string source, int line, int column, string keyPath, string message) =>
         _errors.Add(new ConfigDiagnostic(source, line, column, keyPath, message));
 
+    /// <summary>A warning at a position of a file that is not YAML (containerd's TOML, a file of etcd flags).</summary>
+    public void Warning(string source, int line, int column, string keyPath, string message) =>
+        _warnings.Add(new ConfigDiagnostic(source, line, column, keyPath, message));
+
     /// <summary>Records that every node under <paramref name="root"/> was read from <paramref name="source"/>.</summary>
     /// <param name="withPositions">False for nodes that were not read from a file (<c>--set</c>): no line to show.</param>
     public void AddSource(YamlNode root, string source, bool withPositions = true)

@@ -10,6 +10,30 @@ public static partial class YamlDocumentReader
     /// <summary>The root mapping, or null after reporting why there is none (syntax error, empty file, not a mapping).</summary>
     public static YamlMappingNode? Read(string text, string source, ConfigDiagnostics diagnostics)
     {
+        var documents = ReadDocuments(text, source, diagnostics);
+        if (documents is null) return null;
+        if (documents.Count == 0 || YamlNodes.IsNull(documents[0]))
+        {
+            diagnostics.Error(source, 0, 0, "", "the configuration is empty");
+            return null;
+        }
+        if (documents.Count > 1)
+            diagnostics.Error(documents[1], "", "expected a single YAML document; remove the \"---\" separator");
+        if (documents[0] is not YamlMappingNode root)
+        {
+            var node = documents[0];
+            diagnostics.Error(node, "", $"expected a mapping with receivers, exporters and service at the top level, got {YamlNodes.Describe(node)}");
+            return null;
+        }
+        return root;
+    }
+
+    /// <summary>
+    /// The root node of every document in the text (Kubernetes files may hold several, separated by <c>---</c>), or
+    /// null after reporting a syntax error.
+    /// </summary>
+    public static IReadOnlyList<YamlNode>? ReadDocuments(string text, string source, ConfigDiagnostics diagnostics)
+    {
         var stream = new YamlStream();
         var scanner = new Scanner(new StringReader(text));
         try
@@ -29,20 +53,7 @@ public static partial class YamlDocumentReader
             return null;
         }
         foreach (var document in stream.Documents) diagnostics.AddSource(document.RootNode, source);
-        if (stream.Documents.Count == 0 || YamlNodes.IsNull(stream.Documents[0].RootNode))
-        {
-            diagnostics.Error(source, 0, 0, "", "the configuration is empty");
-            return null;
-        }
-        if (stream.Documents.Count > 1)
-            diagnostics.Error(stream.Documents[1].RootNode, "", "expected a single YAML document; remove the \"---\" separator");
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            var node = stream.Documents[0].RootNode;
-            diagnostics.Error(node, "", $"expected a mapping with receivers, exporters and service at the top level, got {YamlNodes.Describe(node)}");
-            return null;
-        }
-        return root;
+        return stream.Documents.Select(d => d.RootNode).ToList();
     }
 
     /// <summary>YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (...): "; the diagnostic already has the position.</summary>

@@ -13,6 +13,7 @@ using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
+
 namespace Kubetrace.Storage;
 
 /// <summary>
@@ -20,7 +21,7 @@ namespace Kubetrace.Storage;
 /// that is queryable at once, and immutable columnar blocks with per-block indexes, deleted by retention.
 /// See docs/storage.md.
 /// </summary>
-public sealed class EmbeddedTraceStore : ITraceStore
+public sealed partial class EmbeddedTraceStore : ITraceStore
 {
     private readonly StoreOptions _options;
     private readonly ILogger _logger;
@@ -42,7 +43,7 @@ public sealed class EmbeddedTraceStore : ITraceStore
         _blocks = new BlockDirectory(Path.Combine(options.Directory, "blocks"), logger);
         _wal = new WriteAheadLog(Path.Combine(options.Directory, "wal"), logger);
 
-        var blocks = _blocks.OpenAll();
+        var blocks = DropMergedBlocks(_blocks.OpenAll());
         var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
         var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options));
         var replayed = 0L;
@@ -119,7 +120,9 @@ public sealed class EmbeddedTraceStore : ITraceStore
     public ValueTask<IReadOnlyList<DependencyEdge>> GetDependenciesAsync(TimeRange range, CancellationToken cancellationToken)
     {
         var edges = new Dictionary<(string Parent, string Child), (long Calls, long Errors)>();
-        foreach (var part in View.Overlapping(range)) part.AddDependencies(range, edges);
+        var parts = View.Overlapping(range).ToList();
+        foreach (var part in parts) part.AddDependencies(range, edges);
+        CrossPartDependencies.Add(parts, range, edges);
         return ValueTask.FromResult<IReadOnlyList<DependencyEdge>>(edges
             .Select(e => new DependencyEdge(e.Key.Parent, e.Key.Child, e.Value.Calls, e.Value.Errors))
             .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList());
@@ -173,15 +176,26 @@ public sealed class EmbeddedTraceStore : ITraceStore
         {
             _view = _view with { Head = next, Flushing = _view.Flushing.Add(frozen) };
         }
-        // Bounded: while a block is still being written, the ingest loop (and so appenders) waits.
-        _toFlush.Writer.WriteAsync(frozen).AsTask().GetAwaiter().GetResult();
+        // Bounded: while a block is still being written, the ingest loop (and so appenders) waits. Not past
+        // shutdown, though: a block writer retrying on a full disk must not hang it (the WAL keeps the spans).
+        if (_toFlush.Writer.TryWrite(frozen)) return;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            _toFlush.Writer.WriteAsync(frozen, _stopping.Token).AsTask().GetAwaiter().GetResult();
+            _logger.LogWarning("block writing is behind ingest: appends waited {Milliseconds} ms for the previous block", waited.ElapsedMilliseconds);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("shutting down with a head not yet written as a block; its WAL is replayed at the next start");
+        }
     }
 
     private async Task FlushLoopAsync()
     {
         await foreach (var frozen in _toFlush.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            while (true)
+            for (var attempt = 0; ; attempt++)
             {
                 try
                 {
@@ -196,9 +210,11 @@ public sealed class EmbeddedTraceStore : ITraceStore
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    // The frozen head stays queryable and its WAL segments stay on disk; try again later.
-                    _logger.LogError(e, "writing a block failed; retrying in 10s");
-                    try { await Task.Delay(TimeSpan.FromSeconds(10), _stopping.Token).ConfigureAwait(false); }
+                    // The frozen head stays queryable and its WAL segments stay on disk; try again later, soon at
+                    // first (space freed by an operator or by retention), then every 30 s.
+                    var delay = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5)));
+                    _logger.LogError(e, "writing a block failed; its spans stay in the WAL; retrying in {Delay}s", delay.TotalSeconds);
+                    try { await Task.Delay(delay, _stopping.Token).ConfigureAwait(false); }
                     catch (OperationCanceledException) { return; }
                 }
             }
@@ -213,6 +229,7 @@ public sealed class EmbeddedTraceStore : ITraceStore
             {
                 await Task.Delay(_options.RetentionInterval, _stopping.Token).ConfigureAwait(false);
                 await EnforceRetentionAsync(_stopping.Token).ConfigureAwait(false);
+                await CompactAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -232,10 +249,12 @@ public sealed class EmbeddedTraceStore : ITraceStore
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // Cancelled first so that a block writer waiting to retry (full disk) gives up instead of holding shutdown;
+        // blocks already queued are still written, and whatever is not stays in the WAL.
+        _stopping.Cancel();
         await _ingest.DisposeAsync().ConfigureAwait(false);
         _toFlush.Writer.TryComplete();
         await _flusher.ConfigureAwait(false);
-        _stopping.Cancel();
         await _retention.ConfigureAwait(false);
         _wal.Dispose();
         foreach (var block in View.Blocks) block.Dispose();

@@ -71,8 +71,8 @@ public sealed class ServiceGraphAndRedTests : IAsyncLifetime
         var redisRow = Array.FindIndex(result.Lines, l => l.Contains("cart", StringComparison.Ordinal) && l.Contains("redis", StringComparison.Ordinal));
         var cartRow = Array.FindIndex(result.Lines, l => l.Contains("frontend", StringComparison.Ordinal) && l.Contains("cart", StringComparison.Ordinal));
         Assert.True(redisRow >= 0 && cartRow > redisRow, result.Output);
-        Assert.Matches(@"cart\s+.*redis\s+.*1\s+.*1\s+.*100%\s+.*10 ms\s+.*10 ms", result.Lines[redisRow]);
-        Assert.Matches(@"frontend\s+.*cart\s+.*2\s+.*0\s+.*0%\s+.*40 ms\s+.*60 ms", result.Lines[cartRow]);
+        Assert.Matches(@"cart\s+.*redis\s+.*1\s+.*1\s+.*100%\s+.*10ms\s+.*10ms", result.Lines[redisRow]);
+        Assert.Matches(@"frontend\s+.*cart\s+.*2\s+.*0\s+.*0%\s+.*40ms\s+.*60ms", result.Lines[cartRow]);
         Assert.Contains(result.Lines, l => l.Contains("2 edges between 3 services", StringComparison.Ordinal));
     }
 

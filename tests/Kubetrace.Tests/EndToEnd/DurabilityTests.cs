@@ -97,31 +97,10 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         return sent;
     }
 
-    /// <summary>
-    /// Concurrent gRPC and HTTP clients send for ~2 s, then the server gets SIGKILL (or what <paramref name="kill"/>
-    /// does) while they are still sending. Returns the traces acknowledged before the kill.
-    /// </summary>
-    private async Task<IReadOnlyList<SentTraceIds>> SendUntilKilledAsync(OtlpToStoreServer server, string service,
-        Func<KubetraceProcess, Task>? kill = null)
-    {
-        var traffic = AcknowledgedTraffic.Start(server, service, grpcClients: 2, httpClients: 2, SpansPerTrace);
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var killedAt = traffic.Elapsed;
-        await (kill ?? (process => process.KillAsync()))(server.Process);
-        var outcomes = await traffic.WaitUntilAllFailedAsync();
-
-        // The kill must have hit a live stream: every client was still sending, and only the kill (or the shutdown
-        // it cut short) stopped it.
-        var report = string.Join("\n", outcomes.Select(o =>
-            $"{o.Client}: {o.Acknowledged} acknowledged, ended at {o.EndedAt.TotalSeconds:F2}s by {o.Failure}"));
-        output.WriteLine($"{service}: killed at {killedAt.TotalSeconds:F2}s, {traffic.Acknowledged.Count} traces acknowledged:\n{report}");
-        Assert.All(outcomes, o =>
-        {
-            Assert.True(o.Acknowledged > 0, $"a client had nothing acknowledged before the kill:\n{report}");
-            Assert.True(o.EndedAt >= killedAt, $"a client stopped before the kill (at {killedAt.TotalSeconds:F2}s):\n{report}");
-        });
-        return traffic.Acknowledged.ToList();
-    }
+    /// <summary>Clients send for ~2 s, then the server gets SIGKILL (or what <paramref name="kill"/> does) mid-stream.</summary>
+    private Task<IReadOnlyList<SentTraceIds>> SendUntilKilledAsync(OtlpToStoreServer server, string service,
+        Func<KubetraceProcess, Task>? kill = null) =>
+        KillMidStream.RunAsync(server, service, SpansPerTrace, TimeSpan.FromSeconds(2), output, kill);
 
     /// <summary>Every span of every acknowledged trace is returned by trace ID through the native API.</summary>
     private static async Task AssertAllStoredAsync(OtlpToStoreServer server, IReadOnlyList<SentTraceIds> acknowledged)

@@ -32,6 +32,24 @@ public sealed class SeedConfigTests
     private const int CollectorMetricsPort = 8888;
 
     [Fact]
+    public async Task Validate_accepts_the_seed_config_and_warns_at_the_deprecated_exporter()
+    {
+        using var folder = new TempDirectory();
+        var config = folder.File("seed.yaml");
+        await File.WriteAllTextAsync(config, SeedYaml);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = await Kubetrace.Cli.KubetraceCommand.RunAsync(["validate", config],
+            new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+
+        Assert.Equal(0, code);
+        Assert.Equal("config is valid", output.ToString().Trim());
+        Assert.Equal($"warning: {config}:6:3: exporters::logging: the logging exporter is deprecated (as in the Collector): use debug; "
+            + "loglevel maps to verbosity", error.ToString().Trim());
+    }
+
+    [Fact]
     public async Task The_seed_config_runs_unchanged_and_prints_every_span_a_dotnet_client_sent()
     {
         await WaitUntilFreeAsync(CollectorGrpcPort);

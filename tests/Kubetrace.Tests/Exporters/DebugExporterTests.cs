@@ -235,7 +235,7 @@ public sealed class DebugExporterTests
     }
 
     [Fact]
-    public async Task The_logging_exporter_warns_that_it_is_deprecated_and_prints_like_debug()
+    public async Task The_logging_exporter_prints_like_debug()
     {
         var output = new StringWriter();
         var test = new TestSettings("logging");
@@ -243,8 +243,17 @@ public sealed class DebugExporterTests
 
         await exporter.ConsumeAsync(TraceBatch.FromRequest(KnownRequest()), default);
 
-        Assert.Contains(test.Log, l => l.StartsWith("Warning: the logging exporter is deprecated, use debug", StringComparison.Ordinal));
         Assert.Equal(Detailed.ReplaceLineEndings("\n"), output.ToString());
+    }
+
+    [Fact]
+    public void The_logging_exporter_config_warns_that_it_is_deprecated()
+    {
+        var warning = Assert.Single(new LoggingExporterConfig { LogLevel = "debug" }.Warnings());
+
+        Assert.Equal("", warning.Key);
+        Assert.Contains("deprecated", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("use debug", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -116,6 +116,26 @@ public class TraceRoundTripTests
     }
 
     [Fact]
+    public async Task A_long_trace_keeps_every_parent_link_and_dependency_edge_in_a_block()
+    {
+        // 60 spans (the block writer searches parents differently above 32), a chain alternating apiserver and
+        // etcd, sent newest first, with one span whose parent is not in the store.
+        var spans = Enumerable.Range(1, 60).Reverse()
+            .Select(i => (Service: i % 2 == 1 ? "apiserver" : "etcd", Span: Span(1, i, i == 1 ? 0 : i == 40 ? 999 : i - 1, $"step {i}", i, 100 - i)))
+            .ToList();
+        await using var temp = new TempStore();
+        await temp.AppendAsync(Request(spans.Select(s => Resource(s.Service, s.Span)).ToArray()));
+        await temp.Store.FlushHeadAsync();
+
+        var stored = await temp.Store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(1)), CancellationToken.None);
+        var links = stored!.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans).Select(s => (s.SpanId, s.ParentSpanId)).OrderBy(l => l.SpanId.ToBase64());
+        Assert.Equal(spans.Select(s => (s.Span.SpanId, s.Span.ParentSpanId)).OrderBy(l => l.SpanId.ToBase64()), links);
+        var edges = await temp.Store.GetDependenciesAsync(TimeRange.All, CancellationToken.None);
+        // 59 parent-child pairs, one of them (39 → 40) broken: 29 calls each way.
+        Assert.Equal([new DependencyEdge("apiserver", "etcd", 29, 0), new DependencyEdge("etcd", "apiserver", 29, 0)], edges);
+    }
+
+    [Fact]
     public async Task An_unknown_trace_is_null()
     {
         await using var temp = new TempStore();

@@ -33,6 +33,14 @@ internal sealed class RequestBody
         _templateTimeNanos = templateTimeNanos;
     }
 
+    /// <summary>A body sent as encoded and never refreshed: its IDs and times are already the ones to send (the simulator's).</summary>
+    public RequestBody(byte[] encoded, int spanCount)
+    {
+        Bytes = encoded;
+        SpanCount = spanCount;
+        _traceIds = _spanIds = _times = [];
+    }
+
     /// <summary>The encoded ExportTraceServiceRequest (exact length).</summary>
     public byte[] Bytes { get; }
 

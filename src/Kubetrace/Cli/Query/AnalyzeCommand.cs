@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Kubetrace.Analysis;
-using Spectre.Console;
 
 namespace Kubetrace.Cli.Query;
 
@@ -51,20 +50,8 @@ public static class AnalyzeCommand
             if (parse.GetValue(json))
                 await QueryAction.WriteRawAsync(context.Output, JsonSerializer.SerializeToUtf8Bytes(answer.GetProperty("data")));
             else
-                Print(context.Console, answer.GetProperty("table"));
+                AnalysisTablePrinter.Print(context.Console, answer.GetProperty("table"));
         });
         return command;
-    }
-
-    /// <summary>Draws the server's table: title, rows as sent (worst first), then its notes.</summary>
-    private static void Print(IAnsiConsole console, JsonElement table)
-    {
-        var grid = new Table().Border(TableBorder.Simple).Title(Markup.Escape(table.GetProperty("title").GetString() ?? ""));
-        foreach (var column in table.GetProperty("columns").EnumerateArray())
-            grid.AddColumn(new TableColumn(Markup.Escape(column.GetString() ?? "")));
-        foreach (var row in table.GetProperty("rows").EnumerateArray())
-            grid.AddRow(row.EnumerateArray().Select(cell => (Spectre.Console.Rendering.IRenderable)new Text(cell.GetString() ?? "")).ToArray());
-        if (grid.Columns.Count > 0) console.Write(grid);
-        foreach (var note in table.GetProperty("notes").EnumerateArray()) console.WriteLine(note.GetString() ?? "");
     }
 }

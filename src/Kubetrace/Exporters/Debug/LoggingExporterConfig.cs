@@ -7,7 +7,7 @@ namespace Kubetrace.Exporters.Debug;
 /// Config of the deprecated <c>logging</c> exporter: the debug settings plus the older <c>loglevel</c>
 /// (debug → detailed, info → normal, otherwise basic), which wins when set, as it did in the Collector.
 /// </summary>
-public sealed class LoggingExporterConfig : IValidatableConfig
+public sealed class LoggingExporterConfig : IValidatableConfig, IConfigWithWarnings
 {
     private static readonly string[] LogLevels = ["debug", "info", "warn", "error"];
 
@@ -34,6 +34,11 @@ public sealed class LoggingExporterConfig : IValidatableConfig
         SamplingInitial = SamplingInitial,
         SamplingThereafter = SamplingThereafter,
     };
+
+    public IEnumerable<ConfigProblem> Warnings()
+    {
+        yield return new ConfigProblem("", "the logging exporter is deprecated (as in the Collector): use debug; loglevel maps to verbosity");
+    }
 
     public IEnumerable<ConfigProblem> Validate()
     {

@@ -37,21 +37,15 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
         try
         {
             Directory.CreateDirectory(path);
-            _store = EmbeddedTraceStore.Open(new StoreOptions
-            {
-                Directory = path,
-                Retention = _config.Retention,
-                MaxDiskBytes = _config.MaxDiskBytes(),
-                SpanObserver = SpanMetrics,
-            }, _settings.LoggerFactory);
+            _store = EmbeddedTraceStore.Open(_config.ToStoreOptions(SpanMetrics), _settings.LoggerFactory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new IOException($"cannot open the trace store in {path}: {e.Message}", e);
         }
-        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk})", path,
-            _config.Retention == TimeSpan.Zero ? "none" : _config.Retention.ToString(),
-            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize);
+        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge})",
+            path, _config.Retention == TimeSpan.Zero ? "none" : _config.Retention.ToString(),
+            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, _config.MaxHeadAge);
         return Task.CompletedTask;
     }
 

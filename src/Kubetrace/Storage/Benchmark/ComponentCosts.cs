@@ -55,11 +55,22 @@ internal static class ComponentCosts
         output.WriteLine($"  (block: {new FileInfo(blockPath).Length / (double)spans:F1} B/span for {spans:N0} spans)");
         File.Delete(blockPath);
         Report("CRC-32C", () => { foreach (var b in batches) Crc32C.Compute(b); });
-        long zstd1 = 0, zstd3 = 0, brotli = 0, deflate = 0;
+        long zstd1 = 0, zstd3 = 0, brotli0 = 0, brotli = 0, deflate = 0;
         Report("zstd level 1", () => { zstd1 = 0; using var c = new ZstdSharp.Compressor(1); foreach (var b in batches) zstd1 += c.Wrap(b).Length; });
         Report("zstd level 1 (ratio)", () => { }, zstd1);
         Report("zstd level 3", () => { zstd3 = 0; using var c = new ZstdSharp.Compressor(3); foreach (var b in batches) zstd3 += c.Wrap(b).Length; });
         Report("zstd level 3 (ratio)", () => { }, zstd3);
+        Report("brotli quality 0 (the WAL's)", () =>
+        {
+            brotli0 = 0;
+            foreach (var b in batches)
+            {
+                var (_, payload, rented) = WalCodec.Encode(b, compress: true);
+                brotli0 += payload.Length;
+                if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        });
+        Report("brotli quality 0 (ratio)", () => { }, brotli0);
         Report("brotli quality 1", () =>
         {
             brotli = 0;

@@ -34,7 +34,7 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         Line($"GC during ingest: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2 collections, " +
              $"{(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2}s paused; {GC.GetTotalAllocatedBytes() / (double)appended:F0} B allocated per span (whole run)");
         Line($"ingest: {appended:N0} spans acknowledged durable in {ingestSeconds:F2}s = {appended / ingestSeconds:N0} spans/s " +
-             $"({clients} clients, {batchSpans} spans/batch, WAL {(walCompression ? "brotli-1" : "raw")}); process CPU {ingestCpu:F2}s = {appended / ingestCpu:N0} spans per CPU-second");
+             $"({clients} clients, {batchSpans} spans/batch, WAL {(walCompression ? "brotli-0" : "raw")}); process CPU {ingestCpu:F2}s = {appended / ingestCpu:N0} spans per CPU-second");
         watch.Restart();
         cpu = CpuSeconds();
         await store.FlushHeadAsync();

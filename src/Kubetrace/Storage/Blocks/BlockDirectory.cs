@@ -41,9 +41,10 @@ internal sealed class BlockDirectory
         return blocks;
     }
 
-    public BlockReader Write(HeadBlock frozen, StoreOptions options)
+    /// <param name="name">The file name; default: the head's last WAL segment (merged blocks name their range).</param>
+    public BlockReader Write(HeadBlock frozen, StoreOptions options, string? name = null)
     {
-        var name = frozen.LastSegment.ToString("D12", CultureInfo.InvariantCulture) + Extension;
+        name ??= frozen.LastSegment.ToString("D12", CultureInfo.InvariantCulture) + Extension;
         var path = Path.Combine(_directory, name);
         var temporary = path + ".tmp";
         try

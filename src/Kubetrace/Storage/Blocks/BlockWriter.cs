@@ -44,30 +44,30 @@ internal static class BlockWriter
             serviceIdOfResource[r] = strings.Intern(table.Dictionaries.Resources[r].Service);
         var resourcePostings = ResourcePostingKeys(table);
 
+        var postingSlots = new PostingSlots(table, postings, resourcePostings);
+
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         file.Write(Magic);
-        var rows = new List<int>();
+        var trace = new TraceRows();
         var serviceBuffer = new List<int>();
-        var spanIdsOfTrace = new Dictionary<ulong, int>();
-        RowGroupEncoder? encoder = null;
+        var encoder = new RowGroupEncoder(table, shapes);
         int groupFirstTrace = 0, groupFirstRow = 0, row0 = 0;
 
         for (var t = 0; t < traceCount; t++)
         {
             var (traceId, ordinal) = traceOrder[t];
-            rows.Clear();
-            for (var row = head.FirstRowOfTrace(ordinal); row >= 0; row = head.NextRowInTrace(row)) rows.Add(row);
-            rows.Sort((a, b) => table.Starts.Items[a].CompareTo(table.Starts.Items[b]));
+            trace.Load(head, ordinal);
+            var rows = trace.Rows;
+            var parents = trace.Parents;
 
             ids[t] = traceId;
-            spanCounts[t] = rows.Count;
+            spanCounts[t] = rows.Length;
             starts[t] = ulong.MaxValue;
             var earliestNonRoot = -1;
             serviceBuffer.Clear();
-            spanIdsOfTrace.Clear();
-            foreach (var row in rows) spanIdsOfTrace.TryAdd(table.SpanIds.Items[row], row);
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Length; i++)
             {
+                var row = rows[i];
                 starts[t] = Math.Min(starts[t], table.Starts.Items[row]);
                 ends[t] = Math.Max(ends[t], table.Ends.Items[row]);
                 var isError = table.StatusCode(row) == 2;
@@ -75,26 +75,26 @@ internal static class BlockWriter
                 maxDurations[t] = Math.Max(maxDurations[t], (ulong)table.Duration(row));
                 var service = serviceIdOfResource[table.Resources.Items[row]];
                 if (!serviceBuffer.Contains(service)) serviceBuffer.Add(service);
-                var parent = table.ParentSpanIds.Items[row];
-                if (parent == 0 && !hasRoot[t])
+                var parent = parents[i];
+                if (parent == TraceRows.Root && !hasRoot[t])
                 {
                     hasRoot[t] = true;
                     rootServices[t] = service;
                     rootNames[t] = table.Names.Items[row];
                 }
-                else if (parent != 0 && earliestNonRoot < 0) earliestNonRoot = row;
-                if (parent != 0 && spanIdsOfTrace.TryGetValue(parent, out var parentRow))
+                else if (parent != TraceRows.Root && earliestNonRoot < 0) earliestNonRoot = row;
+                if (parent >= 0)
                 {
-                    var parentService = serviceIdOfResource[table.Resources.Items[parentRow]];
+                    var parentService = serviceIdOfResource[table.Resources.Items[rows[parent]]];
                     if (parentService != service)
                     {
                         var key = ((long)(table.Starts.Items[row] / 60_000_000_000UL), parentService, service);
-                        dependencies.TryGetValue(key, out var counts);
-                        dependencies[key] = (counts.Calls + 1, counts.Errors + (isError ? 1 : 0));
+                        ref var counts = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(dependencies, key, out _);
+                        counts = (counts.Calls + 1, counts.Errors + (isError ? 1 : 0));
                     }
                 }
                 operations.Add((service, table.Names.Items[row], table.Kind(row)));
-                AddPostings(table, row, t, service, indexedKeys, postings, resourcePostings);
+                postingSlots.Add(row, t, service, indexedKeys);
             }
             if (!hasRoot[t] && earliestNonRoot >= 0)
             {
@@ -104,8 +104,7 @@ internal static class BlockWriter
             serviceBuffer.Sort();
             serviceSetIds[t] = serviceSets.Intern(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(serviceBuffer));
 
-            encoder ??= new RowGroupEncoder(table, shapes);
-            encoder.AddTrace(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), starts[t]);
+            encoder.AddTrace(rows, parents, starts[t]);
             if (encoder.RowCount >= rowGroupSpans || t == traceCount - 1)
             {
                 var offset = file.Position;
@@ -114,9 +113,9 @@ internal static class BlockWriter
                     offset, compressed, raw, keys));
                 groupFirstTrace = t + 1;
                 groupFirstRow += encoder.RowCount;
-                encoder = null;
+                encoder.Reset();
             }
-            row0 += rows.Count;
+            row0 += rows.Length;
         }
 
         var traces = new TraceTable
@@ -182,22 +181,6 @@ internal static class BlockWriter
         return indexed;
     }
 
-    private static void AddPostings(SpanTable table, int row, int trace, int service, bool[] indexedKeys,
-        PostingIndex.Builder postings, ulong[][] resourcePostings)
-    {
-        postings.Add(PostingIndex.Pack(PostingKind.Service, 0, service), trace);
-        postings.Add(PostingIndex.Pack(PostingKind.Name, 0, table.Names.Items[row]), trace);
-        var (start, end) = table.AttrRange(row);
-        for (var i = start; i < end; i++)
-        {
-            var key = table.AttrKeys.Items[i];
-            var value = table.AttrValues.Items[i];
-            if (value >= 0 && key < indexedKeys.Length && indexedKeys[key])
-                postings.Add(PostingIndex.Pack(PostingKind.SpanAttribute, key, value), trace);
-        }
-        foreach (var key in resourcePostings[table.Resources.Items[row]]) postings.Add(key, trace);
-    }
-
     /// <summary>The posting keys of each resource's attributes, computed once per resource.</summary>
     private static ulong[][] ResourcePostingKeys(SpanTable table)
     {
@@ -223,5 +206,67 @@ internal static class BlockWriter
         trailer.WriteFixed32(Crc32C.Compute(compressed));
         trailer.WriteRaw(Magic);
         file.Write(trailer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Adds a row's posting keys (service, name, indexed span attributes, resource attributes) to the builder,
+    /// remembering the slots of the keys that repeat on every span (services, names, resources) so that only span
+    /// attribute values are looked up.
+    /// </summary>
+    private sealed class PostingSlots(SpanTable table, PostingIndex.Builder postings, ulong[][] resourcePostings)
+    {
+        private int[] _serviceSlots = [];
+        private int[] _nameSlots = [];
+        private readonly int[]?[] _resourceSlots = new int[]?[resourcePostings.Length];
+        // Per attribute key, the last value seen and its slot: a trace's spans mostly share namespace, pod, ...
+        private int[] _lastValue = [];
+        private int[] _lastSlot = [];
+
+        public void Add(int row, int trace, int service, bool[] indexedKeys)
+        {
+            postings.Add(Cached(ref _serviceSlots, service, PostingKind.Service), trace);
+            postings.Add(Cached(ref _nameSlots, table.Names.Items[row], PostingKind.Name), trace);
+            var (start, end) = table.AttrRange(row);
+            var keys = table.AttrKeys.Items;
+            var values = table.AttrValues.Items;
+            for (var i = start; i < end; i++)
+            {
+                var key = keys[i];
+                var value = values[i];
+                if (value >= 0 && key < indexedKeys.Length && indexedKeys[key]) postings.Add(AttributeSlot(key, value), trace);
+            }
+            var resource = table.Resources.Items[row];
+            var slots = _resourceSlots[resource] ??= [.. resourcePostings[resource].Select(postings.Slot)];
+            foreach (var slot in slots) postings.Add(slot, trace);
+        }
+
+        private int AttributeSlot(int key, int value)
+        {
+            if (key >= _lastValue.Length)
+            {
+                var size = Math.Max(key + 1, _lastValue.Length * 2);
+                var grown = new int[size];
+                Array.Fill(grown, -1);
+                _lastValue.CopyTo(grown, 0);
+                _lastValue = grown;
+                Array.Resize(ref _lastSlot, size);
+            }
+            if (_lastValue[key] == value) return _lastSlot[key];
+            _lastValue[key] = value;
+            return _lastSlot[key] = postings.Slot(PostingIndex.Pack(PostingKind.SpanAttribute, key, value));
+        }
+
+        private int Cached(ref int[] slots, int id, PostingKind kind)
+        {
+            if (id >= slots.Length)
+            {
+                var grown = new int[Math.Max(id + 1, slots.Length * 2)];
+                Array.Fill(grown, -1, slots.Length, grown.Length - slots.Length);
+                slots.CopyTo(grown, 0);
+                slots = grown;
+            }
+            if (slots[id] < 0) slots[id] = postings.Slot(PostingIndex.Pack(kind, 0, id));
+            return slots[id];
+        }
     }
 }

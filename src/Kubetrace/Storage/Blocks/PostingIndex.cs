@@ -110,33 +110,118 @@ internal sealed class PostingIndex
         return length;
     }
 
-    /// <summary>Collects lists while a block is written.</summary>
+    /// <summary>
+    /// Collects lists while a block is written, traces in ascending ordinal order. A key is looked up once
+    /// (<see cref="Slot"/>, open addressing on the packed key) and callers keep slots of keys they see often; a
+    /// list's entries go to shared arrays (ordinal, slot) in arrival order, so adding allocates nothing; building
+    /// groups them by slot with one counting-sort pass. The block writer adds ~17 keys per span, which made
+    /// dictionaries of lists the largest cost of writing a block.
+    /// </summary>
     public sealed class Builder
     {
-        private readonly Dictionary<ulong, List<int>> _lists = new();
+        private ulong[] _tableKeys = new ulong[1 << 12];
+        private int[] _tableSlots = new int[1 << 12]; // slot + 1; 0 = empty
+        private ulong[] _slotKeys = new ulong[1 << 10];
+        private int[] _slotLastTrace = new int[1 << 10];
+        private int[] _slotCount = new int[1 << 10];
+        private int[] _entryTrace = new int[1 << 16];
+        private int[] _entrySlot = new int[1 << 16];
+        private int _slots;
+        private int _entries;
 
-        public void Add(ulong key, int traceOrdinal)
+        /// <summary>The slot of a key, created when new.</summary>
+        public int Slot(ulong key)
         {
-            if (!_lists.TryGetValue(key, out var list)) _lists[key] = list = [];
-            if (list.Count == 0 || list[^1] != traceOrdinal) list.Add(traceOrdinal);
+            var mask = _tableKeys.Length - 1;
+            var i = (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & mask;
+            while (true)
+            {
+                var slot = _tableSlots[i];
+                if (slot == 0) return NewSlot(key, i);
+                if (_tableKeys[i] == key) return slot - 1;
+                i = (i + 1) & mask;
+            }
+        }
+
+        /// <summary>Adds a trace to a slot's list; ordinals arrive in ascending order, repeats are dropped.</summary>
+        public void Add(int slot, int traceOrdinal)
+        {
+            if (_slotLastTrace[slot] == traceOrdinal) return;
+            _slotLastTrace[slot] = traceOrdinal;
+            if (_entries == _entryTrace.Length)
+            {
+                Array.Resize(ref _entryTrace, _entries * 2);
+                Array.Resize(ref _entrySlot, _entries * 2);
+            }
+            _entryTrace[_entries] = traceOrdinal;
+            _entrySlot[_entries++] = slot;
+            _slotCount[slot]++;
+        }
+
+        public void Add(ulong key, int traceOrdinal) => Add(Slot(key), traceOrdinal);
+
+        private int NewSlot(ulong key, int tableIndex)
+        {
+            var slot = _slots++;
+            if (slot == _slotKeys.Length)
+            {
+                var size = slot * 2;
+                Array.Resize(ref _slotKeys, size);
+                Array.Resize(ref _slotLastTrace, size);
+                Array.Resize(ref _slotCount, size);
+            }
+            _slotKeys[slot] = key;
+            _slotLastTrace[slot] = -1;
+            _tableKeys[tableIndex] = key;
+            _tableSlots[tableIndex] = slot + 1;
+            if (_slots * 2 > _tableKeys.Length) Rehash();
+            return slot;
+        }
+
+        private void Rehash()
+        {
+            var size = _tableKeys.Length * 2;
+            _tableKeys = new ulong[size];
+            _tableSlots = new int[size];
+            for (var slot = 0; slot < _slots; slot++)
+            {
+                var key = _slotKeys[slot];
+                var i = (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & (size - 1);
+                while (_tableSlots[i] != 0) i = (i + 1) & (size - 1);
+                _tableKeys[i] = key;
+                _tableSlots[i] = slot + 1;
+            }
         }
 
         public PostingIndex Build()
         {
-            var keys = _lists.Keys.Order().ToArray();
-            var offsets = new int[keys.Length];
+            var keys = _slotKeys.AsSpan(0, _slots).ToArray();
+            var order = new int[_slots];
+            for (var i = 0; i < order.Length; i++) order[i] = i;
+            Array.Sort(keys, order);
+            // Counting sort: each slot's entries go to a run at the slot's place in key order; entries arrive in
+            // ascending ordinal order, so every run ends up ascending.
+            var next = new int[_slots];
             var counts = new int[keys.Length];
-            var blob = new ByteWriter(1 << 16);
+            var position = 0;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                next[order[i]] = position;
+                position += counts[i] = _slotCount[order[i]];
+            }
+            var grouped = new int[_entries];
+            for (var e = 0; e < _entries; e++) grouped[next[_entrySlot[e]]++] = _entryTrace[e];
+            var offsets = new int[keys.Length];
+            var blob = new ByteWriter(Math.Max(1 << 16, _entries * 2));
+            position = 0;
             for (var i = 0; i < keys.Length; i++)
             {
                 offsets[i] = blob.Length;
-                var list = _lists[keys[i]];
-                counts[i] = list.Count;
                 var previous = -1;
-                foreach (var ordinal in list)
+                for (var end = position + counts[i]; position < end; position++)
                 {
-                    blob.WriteVarint(ordinal - previous - 1);
-                    previous = ordinal;
+                    blob.WriteVarint(grouped[position] - previous - 1);
+                    previous = grouped[position];
                 }
             }
             return new PostingIndex(keys, offsets, counts, blob.WrittenSpan.ToArray());

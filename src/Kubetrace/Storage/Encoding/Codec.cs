@@ -12,11 +12,23 @@ internal static class Codec
 
     [ThreadStatic] private static Compressor? _compressor;
     [ThreadStatic] private static Decompressor? _decompressor;
+    [ThreadStatic] private static byte[]? _output;
 
     public static byte[] Compress(ReadOnlySpan<byte> raw)
     {
         _compressor ??= new Compressor(Level);
         return _compressor.Wrap(raw).ToArray();
+    }
+
+    /// <summary>Compresses into a buffer of this thread, valid until its next call (the block writer copies it
+    /// straight to the file: no array per column).</summary>
+    public static ReadOnlySpan<byte> CompressToBuffer(ReadOnlySpan<byte> raw)
+    {
+        _compressor ??= new Compressor(Level);
+        var bound = Compressor.GetCompressBound(raw.Length);
+        if (_output is null || _output.Length < bound) _output = new byte[Math.Max(bound, 1 << 16)];
+        var written = _compressor.Wrap(raw, _output);
+        return _output.AsSpan(0, written);
     }
 
     public static byte[] Decompress(ReadOnlySpan<byte> compressed, int rawLength)

@@ -39,6 +39,16 @@ internal sealed class HeadPart(HeadBlock head) : ITracePart
         }
     }
 
+    public IEnumerable<UInt128> TraceIds()
+    {
+        var published = Table.Count;
+        for (var ordinal = 0; ordinal < Head.TraceCount; ordinal++)
+        {
+            var row = Head.FirstRowOfTrace(ordinal);
+            if (row < published) yield return Table.TraceIds.Items[row];
+        }
+    }
+
     public IEnumerable<string> Services() => Table.Dictionaries.Resources.Items().Select(r => r.Service).Distinct();
 
     public IEnumerable<(string Service, string Name, int Kind)> Operations()

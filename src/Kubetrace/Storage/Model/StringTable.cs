@@ -30,6 +30,8 @@ internal sealed class StringTable
 
     private readonly byte[]?[] _slotUtf8 = new byte[]?[Slots];
     private readonly int[] _slotUtf8Id = new int[Slots];
+    private readonly int[] _slotUtf8Length = new int[Slots];
+    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? _idsByChars;
 
     /// <summary>
     /// <see cref="Intern"/> from UTF-8 bytes with a one-entry cache per caller-chosen slot: spans of a kind repeat
@@ -38,14 +40,22 @@ internal sealed class StringTable
     /// </summary>
     public int InternUtf8At(int slot, ReadOnlySpan<byte> utf8)
     {
-        if ((uint)slot < Slots && _slotUtf8[slot] is { } last && utf8.SequenceEqual(last)) return _slotUtf8Id[slot];
-        var id = Intern(System.Text.Encoding.UTF8.GetString(utf8));
-        if ((uint)slot < Slots)
-        {
-            _slotUtf8[slot] = utf8.ToArray();
-            _slotUtf8Id[slot] = id;
-        }
+        if ((uint)slot >= Slots) return InternUtf8(utf8);
+        var last = _slotUtf8[slot];
+        if (last is not null && utf8.SequenceEqual(last.AsSpan(0, _slotUtf8Length[slot]))) return _slotUtf8Id[slot];
+        var id = InternUtf8(utf8);
+        if (last is null || last.Length < utf8.Length) _slotUtf8[slot] = last = new byte[Math.Max(32, utf8.Length)];
+        utf8.CopyTo(last);
+        _slotUtf8Length[slot] = utf8.Length;
+        _slotUtf8Id[slot] = id;
         return id;
+    }
+
+    /// <summary><see cref="Intern"/> from UTF-8 bytes; makes a string only when it is new (writer side only).</summary>
+    public int InternUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var byChars = _idsByChars ??= Ids().GetAlternateLookup<ReadOnlySpan<char>>();
+        return Utf8Keys.TryGetValue(byChars, utf8, out var id) ? id : Intern(System.Text.Encoding.UTF8.GetString(utf8));
     }
 
     /// <summary>Id of a string, or -1 when absent.</summary>

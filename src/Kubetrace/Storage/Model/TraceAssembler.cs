@@ -8,7 +8,9 @@ internal sealed class TraceAssembler
 {
     private readonly List<ResourceSpans> _result = [];
     private readonly Dictionary<(Dictionaries, int), ResourceSpans> _byResource = new();
-    private readonly Dictionary<(ResourceSpans, Dictionaries, int), ScopeSpans> _byScope = new();
+    // Keyed by ids, not by the ResourceSpans: a protobuf message hashes its whole content, spans included, which
+    // made assembling a row group of a thousand spans quadratic (compaction assembles whole row groups).
+    private readonly Dictionary<(Dictionaries, int Resource, int Scope), ScopeSpans> _byScope = new();
 
     public int SpanCount { get; private set; }
 
@@ -30,7 +32,7 @@ internal sealed class TraceAssembler
         }
 
         var scopeId = table.Scopes.Items[row];
-        if (!_byScope.TryGetValue((resourceSpans, table.Dictionaries, scopeId), out var scopeSpans))
+        if (!_byScope.TryGetValue((table.Dictionaries, resourceId, scopeId), out var scopeSpans))
         {
             var entry = table.Dictionaries.Scopes[scopeId];
             scopeSpans = resourceSpans.ScopeSpans.FirstOrDefault(s => s.SchemaUrl == entry.SchemaUrl && Equals(s.Scope, entry.Scope));
@@ -39,7 +41,7 @@ internal sealed class TraceAssembler
                 scopeSpans = new ScopeSpans { Scope = entry.Scope.Clone(), SchemaUrl = entry.SchemaUrl };
                 resourceSpans.ScopeSpans.Add(scopeSpans);
             }
-            _byScope[(resourceSpans, table.Dictionaries, scopeId)] = scopeSpans;
+            _byScope[(table.Dictionaries, resourceId, scopeId)] = scopeSpans;
         }
 
         scopeSpans.Spans.Add(BuildSpan(table, row));

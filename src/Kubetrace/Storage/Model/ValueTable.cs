@@ -8,13 +8,20 @@ internal sealed class ValueTable
 {
     private readonly GrowList<StoredValue> _items;
     private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _stringsByChars;
     private readonly Dictionary<ByteString, int> _others = new();
     private Dictionary<string, int>? _byText;
     private readonly Lock _gate = new();
 
-    public ValueTable() => _items = new GrowList<StoredValue>(1024);
+    public ValueTable() : this(new GrowList<StoredValue>(1024)) { }
 
-    public ValueTable(StoredValue[] items) => _items = GrowList<StoredValue>.Wrap(items);
+    public ValueTable(StoredValue[] items) : this(GrowList<StoredValue>.Wrap(items)) { }
+
+    private ValueTable(GrowList<StoredValue> items)
+    {
+        _items = items;
+        _stringsByChars = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _items.Count;
 
@@ -33,13 +40,8 @@ internal sealed class ValueTable
     }
 
     /// <summary>Id of a string value given as UTF-8; allocates a string only when the value is new.</summary>
-    public int InternUtf8(ReadOnlySpan<byte> utf8)
-    {
-        Span<char> chars = utf8.Length <= 256 ? stackalloc char[utf8.Length] : new char[utf8.Length];
-        var count = System.Text.Encoding.UTF8.GetChars(utf8, chars);
-        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-        return lookup.TryGetValue(chars[..count], out var id) ? id : InternString(new string(chars[..count]));
-    }
+    public int InternUtf8(ReadOnlySpan<byte> utf8) =>
+        Utf8Keys.TryGetValue(_stringsByChars, utf8, out var id) ? id : InternString(System.Text.Encoding.UTF8.GetString(utf8));
 
     public int InternOther(AnyValue value)
     {

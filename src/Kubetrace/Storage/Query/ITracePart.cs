@@ -30,6 +30,9 @@ internal interface ITracePart
     IEnumerable<string> AttributeNames(AttributeScope scope);
     IEnumerable<string> AttributeValues(AttributeScope scope, string key);
 
+    /// <summary>Every trace ID this part holds spans of, each once.</summary>
+    IEnumerable<UInt128> TraceIds();
+
     /// <summary>Adds parent→child service call and error counts of spans starting in the range.</summary>
     void AddDependencies(TimeRange range, Dictionary<(string Parent, string Child), (long Calls, long Errors)> edges);
 }

@@ -20,6 +20,7 @@ internal sealed class KubetraceProcess : IAsyncDisposable
 
     public string Stdout => _stdout.Text;
     public string Stderr => _stderr.Text;
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>kubetrace serve --config configPath</c> and waits until every port accepts connections.</summary>
     public static async Task<KubetraceProcess> StartAsync(string configPath, IReadOnlyList<(string Host, int Port)> readyWhenListening)
@@ -128,12 +129,19 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     }
 
     /// <summary>Polls stdout until it satisfies the condition (output is written asynchronously by exporters).</summary>
-    public async Task<bool> WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout)
+    public Task<bool> WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout) =>
+        WaitForOutputAsync(() => Stdout, condition, timeout);
+
+    /// <summary>Polls the log (stderr, where the console logger writes) until it contains <paramref name="text"/>.</summary>
+    public Task<bool> WaitForLogAsync(string text, TimeSpan timeout) =>
+        WaitForOutputAsync(() => Stderr, log => log.Contains(text, StringComparison.Ordinal), timeout);
+
+    private async Task<bool> WaitForOutputAsync(Func<string> output, Func<string, bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition(Stdout))
+        while (!condition(output()))
         {
-            if (DateTime.UtcNow > deadline || _process.HasExited) return condition(Stdout);
+            if (DateTime.UtcNow > deadline || _process.HasExited) return condition(output());
             await Task.Delay(50);
         }
         return true;

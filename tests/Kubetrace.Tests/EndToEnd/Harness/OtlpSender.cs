@@ -50,7 +50,11 @@ internal sealed class OtlpSender : IDisposable
             var failure = _grpc is not null ? await SendGrpcAsync(request) : await SendHttpAsync(request);
             return failure is null ? (ids, null) : (null, failure);
         }
-        catch (Exception e) when (e is RpcException or HttpRequestException or TaskCanceledException or IOException)
+        catch (RpcException e)
+        {
+            return (null, $"gRPC {e.StatusCode}: {e.Status.Detail}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {
             return (null, $"{e.GetType().Name}: {e.Message}");
         }
@@ -74,7 +78,8 @@ internal sealed class OtlpSender : IDisposable
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         using var response = await _http!.PostAsync(_httpUrl, content);
         var body = await response.Content.ReadAsByteArrayAsync();
-        if (!response.IsSuccessStatusCode) return $"HTTP {(int)response.StatusCode}";
+        if (!response.IsSuccessStatusCode)
+            return $"HTTP {(int)response.StatusCode}" + (response.Headers.RetryAfter is { Delta: { } delay } ? $" Retry-After {delay.TotalSeconds}s" : "");
         return Rejected(ExportTraceServiceResponse.Parser.ParseFrom(body));
     }
 

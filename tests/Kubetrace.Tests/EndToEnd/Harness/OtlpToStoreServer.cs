@@ -9,10 +9,14 @@ namespace Kubetrace.Tests.EndToEnd.Harness;
 internal sealed class OtlpToStoreServer : IAsyncDisposable
 {
     private readonly TempDirectory _folder = new();
+    private readonly string _exporterKeys;
+    private readonly string? _dataDirectory;
     private int[] _ports = [];
 
-    private OtlpToStoreServer()
+    private OtlpToStoreServer(string exporterKeys, string? dataDirectory)
     {
+        _exporterKeys = exporterKeys;
+        _dataDirectory = dataDirectory;
     }
 
     /// <summary>The current server process (a new one after every <see cref="RestartAsync"/>).</summary>
@@ -21,7 +25,7 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
     private KubetraceProcess? _process;
 
     /// <summary>Where the store keeps its WAL and blocks; the same for every run.</summary>
-    public string DataDirectory => _folder.File("data");
+    public string DataDirectory => _dataDirectory ?? _folder.File("data");
 
     /// <summary>gRPC endpoint in the form OTLP clients take (<c>http://host:port</c>, h2c).</summary>
     public Uri GrpcEndpoint => new($"http://127.0.0.1:{_ports[0]}");
@@ -34,9 +38,11 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
 
     private Uri HealthUrl => new($"http://127.0.0.1:{_ports[4]}/");
 
-    public static async Task<OtlpToStoreServer> StartAsync()
+    /// <param name="exporterKeys">More keys of the <c>kubetrace</c> exporter, one per line (e.g. <c>max_head_spans: 50</c>).</param>
+    /// <param name="dataDirectory">The store's folder (e.g. a small tmpfs); default: one inside the server's temporary folder.</param>
+    public static async Task<OtlpToStoreServer> StartAsync(string exporterKeys = "", string? dataDirectory = null)
     {
-        var server = new OtlpToStoreServer();
+        var server = new OtlpToStoreServer(exporterKeys, dataDirectory);
         try
         {
             await server.StartProcessAsync();
@@ -91,6 +97,7 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
         exporters:
           kubetrace:
             path: {DataDirectory}
+        {Indented(_exporterKeys, "    ")}
         extensions:
           kubetrace_query:
             storage: kubetrace
@@ -108,4 +115,7 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
               receivers: [otlp]
               exporters: [kubetrace]
         """;
+
+    private static string Indented(string lines, string indent) =>
+        string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => indent + line.Trim()));
 }

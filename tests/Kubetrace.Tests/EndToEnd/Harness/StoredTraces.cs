@@ -9,15 +9,18 @@ internal sealed class StoredTraces(Uri queryUrl) : IDisposable
     private readonly HttpClient _http = new() { BaseAddress = queryUrl, Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>The span IDs (lowercase hex) of one trace by <c>/api/v1/traces/{id}</c>; empty when it is unknown (404).</summary>
-    public async Task<IReadOnlySet<string>> SpanIdsAsync(string traceId)
+    public async Task<IReadOnlySet<string>> SpanIdsAsync(string traceId) => (await SpanIdListAsync(traceId)).ToHashSet();
+
+    /// <summary>Like <see cref="SpanIdsAsync"/>, as returned: a span stored twice is listed twice.</summary>
+    public async Task<IReadOnlyList<string>> SpanIdListAsync(string traceId)
     {
         using var response = await _http.GetAsync($"/api/v1/traces/{traceId}");
         var body = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode == HttpStatusCode.NotFound) return new HashSet<string>();
+        if (response.StatusCode == HttpStatusCode.NotFound) return [];
         if (response.StatusCode != HttpStatusCode.OK)
             throw new Xunit.Sdk.XunitException($"GET /api/v1/traces/{traceId}: {(int)response.StatusCode} {body}");
         // The body is OTLP JSON {"resourceSpans":[...]}, the shape of an ExportTraceServiceRequest.
-        return FileExporterOutput.Flatten(OtlpJsonFile.Parse(body)).Select(s => s.SpanIdHex).ToHashSet();
+        return FileExporterOutput.Flatten(OtlpJsonFile.Parse(body)).Select(s => s.SpanIdHex).ToList();
     }
 
     /// <summary>The trace IDs <c>/api/v1/search?service=...</c> finds over the last hour.</summary>
@@ -63,6 +66,26 @@ internal sealed class StoredTraces(Uri queryUrl) : IDisposable
             if (lost.Count > 0) lock (missing) missing.AddRange(lost);
         });
         return missing;
+    }
+
+    /// <summary>
+    /// The acknowledged spans not stored exactly once, as "trace/span: missing" or "trace/span: stored N times"
+    /// (empty when every one is there once, e.g. not both in a replayed WAL and in the block written from it).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> NotExactlyOnceAsync(IEnumerable<SentTraceIds> acknowledged)
+    {
+        var wrong = new List<string>();
+        await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (trace, _) =>
+        {
+            var stored = (await SpanIdListAsync(trace.TraceId)).CountBy(id => id).ToDictionary();
+            var problems = trace.SpanIds
+                .Select(id => (id, times: stored.GetValueOrDefault(id)))
+                .Where(s => s.times != 1)
+                .Select(s => $"{trace.TraceId}/{s.id}: " + (s.times == 0 ? "missing" : $"stored {s.times} times"))
+                .ToList();
+            if (problems.Count > 0) lock (wrong) wrong.AddRange(problems);
+        });
+        return wrong;
     }
 
     public void Dispose() => _http.Dispose();

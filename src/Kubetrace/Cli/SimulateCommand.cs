@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Kubetrace.Bench;
+using Kubetrace.Kubernetes.Simulation;
+
+namespace Kubetrace.Cli;
+
+/// <summary>
+/// <c>kubetrace simulate</c>: sends a simulated Kubernetes control plane's traces (apiserver, etcd, kubelets,
+/// containerd, traced clients) over OTLP, in real time or as a backfill of the last hour, with planted problems,
+/// and prints what it planted.
+/// </summary>
+public static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var endpoint = new Option<string?>("--endpoint")
+        {
+            Description = "OTLP endpoint, host:port or URL [default: http://127.0.0.1:4317 for grpc, http://127.0.0.1:4318 for http]",
+        };
+        var protocol = new Option<BenchProtocol>("--protocol")
+        {
+            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf)", HelpName = "grpc|http",
+            DefaultValueFactory = _ => BenchProtocol.Grpc, CustomParser = BenchCommand.ParseProtocol,
+        };
+        var version = new Option<KubernetesVersion>("--kubernetes-version")
+        {
+            Description = "the components' Kubernetes version: span names and conventions follow it (1.27 and later)",
+            HelpName = "1.xx", DefaultValueFactory = _ => new KubernetesVersion(1, 34),
+            CustomParser = r => Parse(r, "1.34", (string t, out KubernetesVersion v) => KubernetesVersion.TryParse(t, out v), "is not a version such as 1.34"),
+        };
+        var containerd = new Option<ContainerdVersion?>("--containerd-version")
+        {
+            Description = "containerd 1.6 or 1.7 [default: 1.6 with Kubernetes 1.27, else 1.7]", HelpName = "1.6|1.7",
+            CustomParser = r => r.Tokens[0].Value switch
+            {
+                "1.6" => ContainerdVersion.V1_6,
+                "1.7" => ContainerdVersion.V1_7,
+                var other => Error<ContainerdVersion?>(r, $"--containerd-version: '{other}' is not 1.6 or 1.7"),
+            },
+        };
+        var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
+        var containerdSampling = new Option<int?>("--containerd-sampling-rate-per-million") { Description = "containerd's own ratio × 1e6 [default: the same]" };
+        var rate = new Option<double>("--rate") { Description = "kube-apiserver requests per second", DefaultValueFactory = _ => 50 };
+        var duration = BenchCommand.DurationOption("--duration", "real time: how long to send", "30s");
+        var backfill = new Option<TimeSpan?>("--backfill")
+        {
+            Description = "instead of real time: generate this much past traffic ending now (e.g. 1h), sent as fast as the backend accepts",
+            HelpName = "duration",
+            CustomParser = r => Parse(r, "", (string t, out TimeSpan v) => Config.GoDuration.TryParse(t, out v), "is not a duration"),
+        };
+        var start = new Option<DateTimeOffset?>("--start") { Description = "the window's start (RFC 3339) instead of now: the same seed and start give the same spans" };
+        var nodes = BenchCommand.IntOption("--nodes", "worker nodes (a kubelet and a containerd each)", 3);
+        var namespaces = BenchCommand.IntOption("--namespaces", "namespaces the workloads run in", 4);
+        var seed = new Option<ulong>("--seed") { Description = "seed: the same seed, options and start give the same output", DefaultValueFactory = _ => 1 };
+        var scenario = new Option<SimulationScenario>("--scenario")
+        {
+            Description = $"what to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)}",
+            HelpName = "list", DefaultValueFactory = _ => SimulationScenario.Healthy,
+            CustomParser = r => SimulationScenarios.TryParse(r.Tokens[0].Value, out var s, out var error) ? s : Error<SimulationScenario>(r, "--scenario: " + error),
+        };
+        var webhookLatency = BenchCommand.DurationOption("--webhook-latency", "slow-webhook: latency the slow webhook adds", "300ms");
+        var etcdLatency = BenchCommand.DurationOption("--etcd-latency", "etcd-slow: latency added to the slow resource's etcd operations", "200ms");
+        var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
+        var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
+        var concurrency = BenchCommand.IntOption("--concurrency", "exports in flight", 4);
+        var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var reportJson = new Option<string?>("--report-json") { Description = "also write the report as JSON to this file", HelpName = "file" };
+
+        var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
+        {
+            endpoint, protocol, version, containerd, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
+            scenario, webhookLatency, etcdLatency, pullTime, apfWait, concurrency, timeout, json, reportJson,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var chosenProtocol = parse.GetValue(protocol);
+            var written = parse.GetValue(endpoint) ?? (chosenProtocol == BenchProtocol.Grpc ? "http://127.0.0.1:4317" : "http://127.0.0.1:4318");
+            if (!BenchEndpoint.TryParseUrl(written, out var url, out var endpointError))
+                return await FailAsync(error, endpointError);
+            var window = parse.GetValue(backfill) ?? parse.GetValue(duration);
+            var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            var options = new SimulationOptions
+            {
+                KubernetesVersion = parse.GetValue(version),
+                Containerd = parse.GetValue(containerd),
+                SamplingRatePerMillion = parse.GetValue(sampling),
+                ContainerdSamplingRatePerMillion = parse.GetValue(containerdSampling),
+                RequestsPerSecond = parse.GetValue(rate),
+                Duration = window,
+                Start = parse.GetValue(start) ?? (parse.GetValue(backfill) is null ? now : now - window),
+                Nodes = parse.GetValue(nodes),
+                Namespaces = parse.GetValue(namespaces),
+                Seed = parse.GetValue(seed),
+                Scenarios = parse.GetValue(scenario),
+                WebhookAddedLatency = parse.GetValue(webhookLatency),
+                EtcdAddedLatency = parse.GetValue(etcdLatency),
+                SlowImagePullTime = parse.GetValue(pullTime),
+                ApfQueueWait = parse.GetValue(apfWait),
+            };
+            var problems = options.Validate().ToList();
+            if (parse.GetValue(concurrency) < 1) problems.Add("--concurrency must be at least 1");
+            if (problems.Count > 0) return await FailAsync(error, string.Join(Environment.NewLine, problems));
+
+            var simulator = new ClusterSimulator(options);
+            var sendOptions = new SimulationSendOptions
+            {
+                Endpoint = url, Protocol = chosenProtocol, Concurrency = parse.GetValue(concurrency), Timeout = parse.GetValue(timeout),
+                // A window that starts in the past (backfill, or --start) has nothing to wait for.
+                RealTime = options.Start + window > now && parse.GetValue(backfill) is null,
+            };
+            var sent = await SimulationSender.SendAsync(simulator, sendOptions, cancellationToken);
+            var report = simulator.Report;
+            if (parse.GetValue(reportJson) is { } path)
+                await File.WriteAllTextAsync(path, report.ToJson() + Environment.NewLine, CancellationToken.None);
+            if (parse.GetValue(json))
+                await output.WriteLineAsync(report.ToJson());
+            else
+                SimulationSummary.Write(output, report, sent, sendOptions.TargetUri);
+            return sent.Batches > 0 && sent.FailedBatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private delegate bool TryParser<T>(string text, out T value);
+
+    private static T Parse<T>(ArgumentResult result, string fallback, TryParser<T> parser, string problem)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : fallback;
+        return parser(text, out var value) ? value : Error<T>(result, $"'{text}' {problem}");
+    }
+
+    private static T Error<T>(ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
+    }
+
+    private static async Task<int> FailAsync(TextWriter error, string message)
+    {
+        await error.WriteLineAsync($"kubetrace simulate: {message}");
+        return ExitCodes.Usage;
+    }
+}

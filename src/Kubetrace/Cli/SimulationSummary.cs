@@ -1,0 +1,37 @@
+using System.Globalization;
+using Kubetrace.Kubernetes.Simulation;
+
+namespace Kubetrace.Cli;
+
+/// <summary>The report of <c>kubetrace simulate</c> as a person reads it: what ran, what was planted, what was sent.</summary>
+internal static class SimulationSummary
+{
+    public static void Write(TextWriter output, SimulationReport report, SimulationSendResult sent, Uri target)
+    {
+        output.WriteLine($"Simulated Kubernetes {report.KubernetesVersion} (containerd {report.ContainerdVersion}), seed {report.Seed}, " +
+                         $"scenarios: {string.Join(", ", report.Scenarios)}");
+        output.WriteLine($"Window {report.Start:yyyy-MM-ddTHH:mm:ssZ} .. {report.End:yyyy-MM-ddTHH:mm:ssZ}, {N(report.RequestsPerSecond)} apiserver requests/s, " +
+                         $"{report.Nodes} nodes, {report.Namespaces} namespaces, sampling {report.SamplingRatePerMillion} per million");
+        output.WriteLine($"Apiserver requests {N(report.ApiserverRequests)} ({N(report.SampledApiserverRequests)} sampled), pod starts {N(report.PodStarts)}, " +
+                         $"spans {N(report.Spans)}, traces {N(report.Traces)}, OTLP exports {N(report.Batches)}");
+        output.WriteLine($"Sent to {target} in {sent.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s: {N(sent.Spans)} spans accepted, " +
+                         $"{N(sent.RejectedSpans)} rejected, {N(sent.FailedBatches)} exports failed{(sent.FirstError is null ? "" : $" (first: {sent.FirstError})")}");
+        if (report.SlowWebhook is { } slow)
+            output.WriteLine($"Planted slow-webhook: {slow.Type} {slow.Configuration}/{slow.Webhook} adds {Ms(slow.AddedLatency)}; " +
+                             $"{N(slow.TimedOutCalls)} of {N(slow.Calls)} calls timed out at {Ms(slow.Timeout)}");
+        if (report.FailingWebhook is { } failing)
+            output.WriteLine($"Planted failing-webhook: {failing.Type} {failing.Configuration}/{failing.Webhook} (failurePolicy {failing.FailurePolicy}) " +
+                             $"failed {N(failing.FailedCalls)} of {N(failing.Calls)} calls with HTTP 500");
+        if (report.SlowEtcd is { } etcd)
+            output.WriteLine($"Planted etcd-slow: {etcd.Resource} ({etcd.KeyPrefix}) +{Ms(etcd.AddedLatency)} on {N(etcd.Operations)} etcd operations");
+        if (report.SlowImage is { } image)
+            output.WriteLine($"Planted image-pull-slow: {image.Image} pulls take {Ms(image.PullTime)} ({N(image.Pulls)} pulls; others up to {Ms(image.UsualPullTimeMax)})");
+        if (report.ThrottledFlow is { } flow)
+            output.WriteLine($"Planted apf-throttling: {flow.User} ({flow.FlowSchema} → {flow.PriorityLevel}) waits {Ms(flow.QueueWait)}; " +
+                             $"{N(flow.Rejected)} of {N(flow.Requests)} requests rejected with 429");
+    }
+
+    private static string N(double value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
+
+    private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("#,0.###", CultureInfo.InvariantCulture) + "ms";
+}

@@ -1,0 +1,46 @@
+namespace Kubetrace.Kubernetes.Analyses;
+
+/// <summary>
+/// Where a kube-apiserver request spends its time, as the spans tell it. Each admission webhook is a phase of
+/// its own (numbered from <see cref="FirstWebhook"/> by <see cref="ApiserverRequestWalker"/>).
+/// </summary>
+public static class ApiserverPhase
+{
+    /// <summary>The request's own code between its children: routing, decoding, validation, defaulting, writing the response.</summary>
+    public const int Rest = 0;
+    public const int Authentication = 1;
+    public const int Authorization = 2;
+    public const int PriorityAndFairness = 3;
+    /// <summary>The audit and (constrained) impersonation filters.</summary>
+    public const int OtherFilters = 4;
+    /// <summary>Storage spans (<c>Get etcd3</c>, ...), the etcd client spans under them, and etcd's own server spans.</summary>
+    public const int Etcd = 5;
+    public const int Serialization = 6;
+    public const int FirstWebhook = 7;
+
+    /// <summary>A span that starts a phase of its own; <see cref="None"/> when it belongs to its enclosing span's phase.</summary>
+    public const int None = -1;
+
+    /// <summary>The phase a span's name starts (names from shared/reference/kubernetes-spans.md), webhooks as <see cref="FirstWebhook"/>.</summary>
+    public static int Of(string spanName) => spanName switch
+    {
+        "authentication" => Authentication,
+        "authorization" => Authorization,
+        "priorityandfairness" => PriorityAndFairness,
+        "audit" or "impersonation" or "constrainedimpersonation" => OtherFilters,
+        "SerializeObject" => Serialization,
+        _ when IsWebhook(spanName) => FirstWebhook,
+        _ when IsStorage(spanName) || IsEtcdRpc(spanName) => Etcd,
+        _ => None,
+    };
+
+    public static bool IsFilter(string spanName) => Of(spanName) is Authentication or Authorization or PriorityAndFairness or OtherFilters;
+
+    public static bool IsWebhook(string spanName) => spanName is "Call mutating webhook" or "Call validating webhook";
+
+    /// <summary>The apiserver's storage layer: <c>Get etcd3</c>, <c>GuaranteedUpdate etcd3</c>, <c>List(recursive=true) etcd3</c>, ...</summary>
+    public static bool IsStorage(string spanName) => spanName.EndsWith(" etcd3", StringComparison.Ordinal);
+
+    /// <summary>An etcd gRPC call, client or server side: <c>etcdserverpb.KV/Range</c>, <c>etcdserverpb.KV/Txn</c>, ...</summary>
+    public static bool IsEtcdRpc(string spanName) => spanName.StartsWith("etcdserverpb.", StringComparison.Ordinal);
+}

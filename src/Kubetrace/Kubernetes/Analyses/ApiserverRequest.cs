@@ -1,0 +1,37 @@
+using Kubetrace.Storage.Scan;
+
+namespace Kubetrace.Kubernetes.Analyses;
+
+/// <summary>One admission webhook call of a request, as <see cref="WebhookLatencyAnalysis"/> reads it.</summary>
+public readonly record struct WebhookCall(
+    int Phase, string Configuration, string Name, bool Mutating, string Resource, string Operation,
+    long DurationNanos, bool Failed, bool TimedOut);
+
+/// <summary>
+/// One kube-apiserver request found in a trace, with its time split by phase (<see cref="ApiserverPhase"/>).
+/// Reused by <see cref="ApiserverRequestWalker"/> for the next request: copy what you keep.
+/// </summary>
+public sealed class ApiserverRequest
+{
+    /// <summary>The HTTP server span (<c>KubernetesAPI</c> or route-style).</summary>
+    public ScannedSpan Root { get; internal set; } = new();
+
+    /// <summary>Kubernetes verb, lower case (<c>get</c>, <c>list</c>, <c>create</c>, ...).</summary>
+    public string Verb { get; internal set; } = "";
+
+    /// <summary><c>pods</c>, <c>pods/status</c>, or <c>(non-resource)</c>.</summary>
+    public string Resource { get; internal set; } = "";
+
+    public long DurationNanos => Root.DurationNanos;
+
+    /// <summary>Watches and connections: their duration is how long the client stayed, not latency.</summary>
+    public bool IsLongRunning => ApiserverRoute.IsLongRunning(Verb);
+
+    /// <summary>Whether the request carries filter spans (Kubernetes 1.34+); before that their time is in <see cref="ApiserverPhase.Rest"/>.</summary>
+    public bool HasFilterSpans { get; internal set; }
+
+    /// <summary>Nanoseconds per phase, adding up to the duration; index with <see cref="ApiserverPhase"/> or a webhook's phase.</summary>
+    public double[] PhaseTime { get; internal set; } = [];
+
+    public List<WebhookCall> Webhooks { get; } = [];
+}

@@ -1,0 +1,128 @@
+using Kubetrace.Analysis;
+using Kubetrace.Kubernetes.Semantics;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Storage;
+using Kubetrace.Storage.Scan;
+using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
+
+namespace Kubetrace.Kubernetes.Analyses;
+
+/// <summary>
+/// <c>etcd</c>: per gRPC method, apiserver storage operation and key prefix, the call rate, latency percentiles
+/// and errors. Each call is measured once, on the apiserver's etcd client span (what the apiserver waits for,
+/// network included); etcd's server span under it is not counted again. An etcd server span with no client
+/// span above it (a caller that does not trace, or an apiserver span that was not stored) is measured on the
+/// etcd side. Sorted by p99, worst first.
+/// </summary>
+public sealed class EtcdLatencyAnalysis
+{
+    private static readonly string[] NormalisedKeys = [K8sKeys.Resource, K8sKeys.EtcdKey, K8sKeys.RpcMethod, K8sKeys.RpcStatus];
+
+    private readonly ScannedAttributes _attributes;
+    private readonly TraceTree _tree = new();
+    private readonly Dictionary<(string Method, string Storage, string Prefix, string Side), Operation> _operations = [];
+    private long _firstStart = long.MaxValue;
+    private long _lastEnd = long.MinValue;
+
+    public EtcdLatencyAnalysis(TimeRange range) =>
+        _attributes = new ScannedAttributes(range, NormalisedKeys).ForServices(ApiserverRequestWalker.Services);
+
+    public static AnalysisDefinition Definition { get; } = new("etcd",
+        "etcd calls per operation and key prefix (resource): rate, latency percentiles, errors",
+        RunAsync);
+
+    public SpanScanRequest ScanRequest => _attributes.Request;
+
+    public static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)
+    {
+        var analysis = new EtcdLatencyAnalysis(request.Range);
+        await request.Store.ScanAsync(analysis.ScanRequest, analysis.Add, cancellationToken);
+        var report = analysis.Report();
+        return new AnalysisResult(report, Table(report));
+    }
+
+    public void Add(ScannedTrace trace)
+    {
+        _tree.Load(trace);
+        for (var i = 0; i < _tree.Count; i++)
+        {
+            var span = _tree[i];
+            if (!ApiserverPhase.IsEtcdRpc(span.Name)) continue;
+            string side;
+            if (span.Kind == Span.Types.SpanKind.Client) side = "apiserver";
+            else if (span.Kind == Span.Types.SpanKind.Server && !UnderClientSpan(i)) side = "etcd";
+            else continue;
+            var storage = StorageAncestor(i);
+            var prefix = storage is null ? EtcdKeyPrefix.Unknown
+                : EtcdKeyPrefix.Of(_attributes.Get(storage, K8sKeys.EtcdKey), _attributes.Get(storage, K8sKeys.Resource));
+            var method = MethodOf(span);
+            var key = (method, storage?.Name ?? "", prefix, side);
+            if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new Operation());
+            operation.Latency.Record(span.DurationNanos);
+            if (span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK") operation.Errors++;
+            _firstStart = Math.Min(_firstStart, span.StartUnixNano);
+            _lastEnd = Math.Max(_lastEnd, span.EndUnixNano);
+        }
+    }
+
+    /// <summary><c>KV/Range</c>: the method without etcd's package name, from rpc.method (old or new form) or the span name.</summary>
+    private string MethodOf(ScannedSpan span)
+    {
+        var method = _attributes.Get(span, K8sKeys.RpcMethod) is { } rpc && rpc.Contains('/') ? rpc : span.Name;
+        return method.StartsWith("etcdserverpb.", StringComparison.Ordinal) ? method["etcdserverpb.".Length..] : method;
+    }
+
+    private bool UnderClientSpan(int index)
+    {
+        var parent = _tree.ParentOf(index);
+        return parent >= 0 && _tree[parent].Kind == Span.Types.SpanKind.Client && ApiserverPhase.IsEtcdRpc(_tree[parent].Name);
+    }
+
+    private ScannedSpan? StorageAncestor(int index)
+    {
+        var steps = 0;
+        for (var a = _tree.ParentOf(index); a >= 0 && steps++ < _tree.Count; a = _tree.ParentOf(a))
+            if (ApiserverPhase.IsStorage(_tree[a].Name)) return _tree[a];
+        return null;
+    }
+
+    public EtcdLatencyReport Report()
+    {
+        var seconds = _lastEnd > _firstStart ? (_lastEnd - _firstStart) / 1e9 : 0;
+        var operations = _operations.Select(o =>
+        {
+            var latency = o.Value.Latency;
+            return new EtcdOperationLatency(o.Key.Method, o.Key.Storage, o.Key.Prefix, o.Key.Side, latency.Count,
+                Math.Round(latency.Count / Math.Max(seconds, 1), 3), Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
+                Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction((double)o.Value.Errors / latency.Count));
+        })
+            .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
+            .ThenBy(o => o.KeyPrefix, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal).ThenBy(o => o.StorageOperation, StringComparer.Ordinal)
+            .ToList();
+        return new EtcdLatencyReport(operations.Sum(o => o.Calls), Math.Round(seconds, 3), "p99", operations);
+    }
+
+    public static AnalysisTable Table(EtcdLatencyReport report)
+    {
+        var rows = report.Operations.Select(o => (IReadOnlyList<string>)
+        [
+            o.KeyPrefix, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, Count(o.Calls), Rate(o.RatePerSecond),
+            Duration(o.P50Ms * 1e6), Duration(o.P95Ms * 1e6), Duration(o.P99Ms * 1e6), Count(o.Errors), Percent(o.ErrorRate),
+        ]).ToList();
+        var notes = new List<string>
+        {
+            $"{Count(report.Calls)} etcd calls over {report.ObservedSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (first call to last; rates are per second of that), sorted by p99, worst first.",
+            "Each call counted once: on the apiserver's etcd client span when there is one, else on etcd's server span (Measured on). Errors: error status or a gRPC status other than OK.",
+            PercentileNote,
+        };
+        return new AnalysisTable("etcd calls by key prefix and operation",
+            ["Key prefix", "Method", "Storage operation", "Measured on", "Calls", "Rate", "p50", "p95", "p99", "Errors", "Error %"], rows)
+        { Notes = notes };
+    }
+
+    private sealed class Operation
+    {
+        public readonly LatencySketch Latency = new();
+        public long Errors;
+    }
+}

@@ -1,0 +1,103 @@
+namespace Kubetrace.Kubernetes.Analyses;
+
+/// <summary>
+/// Latency percentiles in bounded memory: a log-linear histogram of nanosecond durations. Each power of two is
+/// split into 128 equal buckets, so every value shares its bucket only with values within 1/128 (0.78%) of it;
+/// a percentile is the mean of the values in the bucket holding its rank, which is exact when they are all equal
+/// (hand-built tests) and within 0.78% of the true nearest-rank value otherwise.
+/// </summary>
+/// <remarks>
+/// An exact sort would need every duration kept: 7 million apiserver requests an hour at the benchmark's rate.
+/// Buckets are held densely between the lowest and highest seen (a few thousand for three decades of latency).
+/// </remarks>
+public sealed class LatencySketch
+{
+    private const int SubBucketBits = 7;
+    private const int SubBuckets = 1 << SubBucketBits;
+
+    private long[] _counts = [];
+    private long[] _sums = [];
+    private int _lowest; // bucket index of _counts[0]
+
+    public long Count { get; private set; }
+
+    public long Sum { get; private set; }
+
+    public long Max { get; private set; }
+
+    public double Mean => Count == 0 ? 0 : (double)Sum / Count;
+
+    public void Record(long nanos)
+    {
+        if (nanos < 0) nanos = 0;
+        var bucket = BucketOf(nanos);
+        EnsureHolds(bucket);
+        _counts[bucket - _lowest]++;
+        _sums[bucket - _lowest] += nanos;
+        Count++;
+        Sum += nanos;
+        if (nanos > Max) Max = nanos;
+    }
+
+    /// <summary>The nearest-rank percentile (<paramref name="quantile"/> in 0..1): the value at rank ⌈q·n⌉; 0 when empty.</summary>
+    public long Percentile(double quantile)
+    {
+        var bucket = BucketAtPercentile(quantile);
+        return bucket < 0 ? 0 : _sums[bucket - _lowest] / _counts[bucket - _lowest];
+    }
+
+    /// <summary>The bucket (see <see cref="BucketOf"/>) holding the nearest-rank percentile; -1 when empty.</summary>
+    public int BucketAtPercentile(double quantile)
+    {
+        if (Count == 0) return -1;
+        var rank = Math.Max(1, (long)Math.Ceiling(quantile * Count));
+        long seen = 0;
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            seen += _counts[i];
+            if (seen >= rank) return _lowest + i;
+        }
+        return _lowest + _counts.Length - 1;
+    }
+
+    /// <summary>The index of the bucket a value falls in; equal indexes mean "within 0.78% of each other".</summary>
+    public static int BucketOf(long nanos)
+    {
+        if (nanos < SubBuckets) return (int)nanos;
+        var exponent = 63 - (int)long.LeadingZeroCount(nanos); // ≥ SubBucketBits
+        var shift = exponent - SubBucketBits;
+        return ((shift + 1) << SubBucketBits) + (int)((nanos >> shift) & (SubBuckets - 1));
+    }
+
+    private void EnsureHolds(int bucket)
+    {
+        if (_counts.Length == 0)
+        {
+            _lowest = bucket;
+            _counts = new long[16];
+            _sums = new long[16];
+            return;
+        }
+        if (bucket < _lowest)
+        {
+            var grow = Math.Max(_lowest - bucket, _counts.Length / 2);
+            grow = Math.Min(grow, _lowest);
+            _counts = Shifted(_counts, grow);
+            _sums = Shifted(_sums, grow);
+            _lowest -= grow;
+        }
+        else if (bucket - _lowest >= _counts.Length)
+        {
+            var size = Math.Max(bucket - _lowest + 1, _counts.Length * 2);
+            Array.Resize(ref _counts, size);
+            Array.Resize(ref _sums, size);
+        }
+    }
+
+    private static long[] Shifted(long[] values, int by)
+    {
+        var shifted = new long[values.Length + by];
+        Array.Copy(values, 0, shifted, by, values.Length);
+        return shifted;
+    }
+}

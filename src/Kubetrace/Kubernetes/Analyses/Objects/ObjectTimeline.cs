@@ -1,0 +1,49 @@
+namespace Kubetrace.Kubernetes.Analyses.Objects;
+
+/// <summary>How a span on an object's timeline is related to the object.</summary>
+public enum TimelineRelation
+{
+    /// <summary>Its attributes name the object (apiserver namespace+name, kubelet k8s.pod / k8s.pod.uid).</summary>
+    Attribute,
+    /// <summary>An etcd storage span on the object's key (/registry/…/namespace/name).</summary>
+    EtcdKey,
+    /// <summary>Below a span that names the object: webhook calls, storage, etcd, CRI and containerd calls.</summary>
+    Under,
+    /// <summary>The request or sync a span that names the object is part of.</summary>
+    Encloses,
+    /// <summary>In another trace, joined by a span link (a client's call and the apiserver request it caused).</summary>
+    Link,
+}
+
+/// <summary>One span on the timeline.</summary>
+public sealed record TimelineEntry(
+    long StartUnixNano,
+    long DurationNanos,
+    string Component,
+    string? Host,
+    string Operation,
+    string SpanName,
+    string TraceId,
+    string SpanId,
+    int Depth,
+    string Status,
+    bool Error,
+    TimelineRelation Relation,
+    string How,
+    string? AuditId);
+
+/// <summary>
+/// Everything that touched one object, across traces and components, in time order; <see cref="Traces"/> are
+/// the traces it spans, each with why it is included.
+/// </summary>
+public sealed record ObjectTimeline(
+    string Object,
+    string? Namespace,
+    string? Name,
+    string? Uid,
+    IReadOnlyList<TimelineTrace> Traces,
+    IReadOnlyList<TimelineEntry> Entries,
+    IReadOnlyList<string> Notes);
+
+/// <summary>A trace on the timeline: found by the object's attributes, or joined by a link from one that was.</summary>
+public sealed record TimelineTrace(string TraceId, string RootComponent, string RootOperation, bool FoundByAttribute, int Spans);

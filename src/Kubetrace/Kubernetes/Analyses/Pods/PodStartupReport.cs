@@ -1,0 +1,46 @@
+namespace Kubetrace.Kubernetes.Analyses.Pods;
+
+/// <summary>
+/// One pod's start-up as kubelet measured it: the syncPod calls that did start-up work (created the sandbox,
+/// pulled, created or started containers), split by CRI call; <see cref="OtherNanos"/> is the rest of syncPod
+/// (volumes, status, waiting). Phase times are kubelet's CRI client spans, so containerd's own spans under them
+/// are not counted twice.
+/// </summary>
+public sealed record PodStartup(
+    string Pod,
+    string? Uid,
+    string Node,
+    IReadOnlyList<string> Images,
+    long StartUnixNano,
+    long TotalNanos,
+    long SandboxNanos,
+    long ImagePullNanos,
+    long CreateNanos,
+    long StartNanos,
+    long OtherNanos,
+    bool Error,
+    IReadOnlyList<string> TraceIds);
+
+/// <summary>One PullImage call by kubelet; <see cref="Image"/> is null when no span named the image.</summary>
+public sealed record ImagePull(string? Image, string Node, string Pod, long DurationNanos, bool Error, string TraceId);
+
+/// <summary>
+/// Pull times of one image. <see cref="AddedP50Nanos"/> is its median pull minus the median pull of every other
+/// image: how much slower this image is than a typical pull in the same window.
+/// </summary>
+public sealed record ImagePullStats(string Image, int Pulls, int Errors, long P50Nanos, long P99Nanos, long MaxNanos,
+    long AddedP50Nanos, IReadOnlyList<string> Nodes);
+
+/// <summary>Start-up and pull times on one node.</summary>
+public sealed record NodeStartupStats(string Node, int Pods, long StartupP50Nanos, long StartupP99Nanos, int Pulls,
+    long PullP50Nanos, long PullP99Nanos);
+
+/// <summary>What <c>pods</c> found: pods slowest first, images by pull p50 (slowest first), nodes by start-up p99.</summary>
+public sealed record PodStartupReport(
+    int PodCount,
+    IReadOnlyList<PodStartup> Pods,
+    IReadOnlyList<ImagePullStats> Images,
+    IReadOnlyList<NodeStartupStats> Nodes,
+    int UnattributedPulls,
+    long SpansRead,
+    IReadOnlyList<string> Notes);

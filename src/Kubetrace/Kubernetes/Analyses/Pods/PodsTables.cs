@@ -1,0 +1,40 @@
+using Kubetrace.Analysis;
+
+namespace Kubetrace.Kubernetes.Analyses.Pods;
+
+/// <summary>The three views of <see cref="PodStartupReport"/> as tables, worst first.</summary>
+public static class PodsTables
+{
+    public static AnalysisTable For(PodStartupReport report, string by)
+    {
+        var notes = new List<string>(report.Notes);
+        if (report.Images.FirstOrDefault() is { } slowest && report.Images.Count > 1)
+            notes.Add($"slowest image: {slowest.Image}, pull p50 {D(slowest.P50Nanos)} ({Signed(slowest.AddedP50Nanos)} over the other images' p50), p99 {D(slowest.P99Nanos)}");
+        if (by == "pod" && report.Pods.Count < report.PodCount)
+            notes.Add($"showing the {report.Pods.Count} slowest of {report.PodCount} pods (--limit)");
+        return by switch
+        {
+            "image" => new AnalysisTable("Image pulls, slowest image first",
+                ["Image", "Pulls", "Errors", "Pull p50", "Pull p99", "Max", "p50 vs other images", "Nodes"],
+                report.Images.Select(i => Row(i.Image, N(i.Pulls), N(i.Errors), D(i.P50Nanos), D(i.P99Nanos), D(i.MaxNanos),
+                    Signed(i.AddedP50Nanos), string.Join(", ", i.Nodes))).ToList()) { Notes = notes },
+            "node" => new AnalysisTable("Pod start-up per node, slowest first",
+                ["Node", "Pods", "Start-up p50", "Start-up p99", "Pulls", "Pull p50", "Pull p99"],
+                report.Nodes.Select(n => Row(n.Node, N(n.Pods), D(n.StartupP50Nanos), D(n.StartupP99Nanos), N(n.Pulls),
+                    D(n.PullP50Nanos), D(n.PullP99Nanos))).ToList()) { Notes = notes },
+            _ => new AnalysisTable("Pod start-up, slowest first",
+                ["Pod", "Node", "Total", "Sandbox", "Image pull", "Create", "Start", "Other", "Images", "Status"],
+                report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), D(p.SandboxNanos), D(p.ImagePullNanos),
+                    D(p.CreateNanos), D(p.StartNanos), D(p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
+                    p.Error ? "error" : "ok")).ToList()) { Notes = notes },
+        };
+    }
+
+    private static IReadOnlyList<string> Row(params string[] cells) => cells;
+
+    private static string D(long nanos) => AnalysisText.Duration(nanos);
+
+    private static string N(int n) => AnalysisText.Count(n);
+
+    private static string Signed(long nanos) => AnalysisText.Signed(nanos);
+}

@@ -1,0 +1,12 @@
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>
+/// Who sends a request to the apiserver: the identity API Priority and Fairness and the 1.33+ parent rule look at,
+/// what the handler span records (<c>client</c>, <c>user-agent</c>, <c>accept</c>), and the component whose client
+/// spans trace the call (null for callers without tracing, whose requests start a trace with no link).
+/// </summary>
+internal sealed record ApiCaller(string User, string UserAgent, string ClientIp, string Accept, bool Privileged, SimulatedComponent? Traced)
+{
+    public const string ProtobufAccept = "application/vnd.kubernetes.protobuf,application/json";
+    public const string JsonAccept = "application/json";
+}

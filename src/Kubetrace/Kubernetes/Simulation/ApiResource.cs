@@ -1,0 +1,52 @@
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>
+/// A Kubernetes API resource as the apiserver names it in URLs, routes, storage keys and Go types
+/// (<c>/apis/apps/v1/namespaces/shop/deployments/web</c>, <c>/registry/deployments/shop/web</c>, <c>*apps.Deployment</c>).
+/// </summary>
+internal sealed record ApiResource(string Group, string Version, string Resource, string Kind, bool Namespaced)
+{
+    public static readonly ApiResource Pods = new("", "v1", "pods", "Pod", true);
+    public static readonly ApiResource ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true);
+    public static readonly ApiResource Nodes = new("", "v1", "nodes", "Node", false);
+    public static readonly ApiResource Leases = new("coordination.k8s.io", "v1", "leases", "Lease", true);
+    public static readonly ApiResource Deployments = new("apps", "v1", "deployments", "Deployment", true);
+    public static readonly ApiResource ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet", true);
+
+    /// <summary>The resources whose etcd operations the etcd-slow scenario may slow down.</summary>
+    public static readonly IReadOnlyList<ApiResource> EtcdSlowCandidates = [ConfigMaps, Leases, Deployments, Pods];
+
+    private string Prefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
+
+    /// <summary>The Go type the storage layer reports (<c>*core.Pod</c>, <c>*apps.DeploymentList</c>).</summary>
+    public string TypeName(bool list) => $"*{(Group.Length == 0 ? "core" : Group.Split('.')[0])}.{Kind}{(list ? "List" : "")}";
+
+    /// <summary>The request path, e.g. <c>/api/v1/namespaces/shop/pods/web-1/status</c>.</summary>
+    public string Path(string ns, string name, string subresource)
+    {
+        var path = Namespaced && ns.Length > 0 ? $"{Prefix}/namespaces/{ns}/{Resource}" : $"{Prefix}/{Resource}";
+        if (name.Length > 0) path += "/" + name;
+        if (subresource.Length > 0) path += "/" + subresource;
+        return path;
+    }
+
+    /// <summary>The route the apiserver names its server span after (1.31+), names and namespaces templated.</summary>
+    public string Route(bool named, string subresource)
+    {
+        var route = Namespaced ? $"{Prefix}/namespaces/{{:namespace}}/{Resource}" : $"{Prefix}/{Resource}";
+        if (named) route += "/{:name}";
+        if (subresource.Length > 0) route += "/" + subresource;
+        return route;
+    }
+
+    /// <summary>The etcd key of an object (<c>/registry/pods/shop/web-1</c>) or of a list (<c>/registry/pods/shop</c>).</summary>
+    public string StorageKey(string ns, string name)
+    {
+        var key = $"{KeyPrefix}{(Namespaced && ns.Length > 0 ? ns : "")}";
+        if (name.Length > 0) key += (Namespaced && ns.Length > 0 ? "/" : "") + name;
+        return key;
+    }
+
+    /// <summary>Where this resource's objects live in etcd, e.g. <c>/registry/pods/</c>.</summary>
+    public string KeyPrefix => $"/registry/{Resource}/";
+}

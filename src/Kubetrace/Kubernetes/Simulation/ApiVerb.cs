@@ -1,0 +1,39 @@
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>
+/// A request verb and how the apiserver spells it in each place: HTTP method, handler span name, the handler's
+/// <c>verb</c> attribute (as the apiserver's metrics clean it), admission operation, storage span and etcd call.
+/// </summary>
+internal sealed record ApiVerb(string Method, string HandlerSpan, string MetricsVerb, string? AdmissionOperation, int SuccessStatus,
+    string StorageSpan, GrpcMethod Etcd, bool Named)
+{
+    public static readonly ApiVerb Get = new("GET", "Get", "GET", null, 200, "Get etcd3", GrpcMethod.EtcdRange, true);
+    public static readonly ApiVerb List = new("GET", "List", "LIST", null, 200, "List(recursive=true) etcd3", GrpcMethod.EtcdRange, false);
+    public static readonly ApiVerb Create = new("POST", "Create", "POST", "CREATE", 201, "Create etcd3", GrpcMethod.EtcdTxn, false);
+    public static readonly ApiVerb Update = new("PUT", "Update", "PUT", "UPDATE", 200, "GuaranteedUpdate etcd3", GrpcMethod.EtcdTxn, true);
+    public static readonly ApiVerb Patch = new("PATCH", "Patch", "PATCH", "UPDATE", 200, "GuaranteedUpdate etcd3", GrpcMethod.EtcdTxn, true);
+
+    /// <summary>A graceful delete sets deletionTimestamp through GuaranteedUpdate, as pod deletion does.</summary>
+    public static readonly ApiVerb Delete = new("DELETE", "Delete", "DELETE", "DELETE", 200, "GuaranteedUpdate etcd3", GrpcMethod.EtcdTxn, true);
+
+    public bool IsList => this == List;
+}
+
+/// <summary>One request to the apiserver, before it is written as spans.</summary>
+/// <param name="Name">The object's name; for a create, the name of the object created (not in the URL unless a subresource is).</param>
+internal sealed record ApiCall(ApiVerb Verb, ApiResource Resource, string Subresource, string Namespace, string Name, ApiCaller Caller)
+{
+    /// <summary>Whether the URL names the object (a create of a subresource such as <c>pods/binding</c> does).</summary>
+    public bool NamedInUrl => Verb.Named || Subresource.Length > 0;
+
+    public string Path => Resource.Path(Namespace, NamedInUrl ? Name : "", Subresource);
+
+    /// <summary>The handler's <c>scope</c>: resource for a named request or a create, else namespace or cluster.</summary>
+    public string Scope => NamedInUrl || Verb == ApiVerb.Create ? "resource" : Namespace.Length > 0 ? "namespace" : "cluster";
+}
+
+/// <summary>How a request ended: when its server span ended and the status code it answered.</summary>
+internal readonly record struct ApiResult(long End, int Status)
+{
+    public bool Failed => Status >= 400;
+}

@@ -1,0 +1,135 @@
+using static Kubetrace.Bench.Workload.Attr;
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
+
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>
+/// Writes one kube-apiserver request as the apiserver traces it: the otelhttp server span (a new root linked to a
+/// traced caller, or the caller's child for system:masters from 1.33), the filter spans (1.34+), the handler span,
+/// admission webhooks for writes, storage with the etcd call seen from both sides, and SerializeObject.
+/// </summary>
+internal sealed class ApiserverWriter(SimulationContext sim)
+{
+    private static readonly string[] Filters = ["authentication", "audit", "impersonation", "priorityandfairness", "authorization"];
+
+    private readonly WebhookWriter _webhooks = new(sim);
+    private readonly EtcdWriter _etcd = new(sim);
+
+    /// <summary>Writes the request arriving at <paramref name="start"/>; <paramref name="caller"/> is the traceparent it carried.</summary>
+    public ApiResult Write(ApiCall call, long start, SimulatedSpanContext? caller)
+    {
+        var random = sim.Random;
+        var version = sim.Options.KubernetesVersion;
+        var verb = call.Verb;
+        sim.Report.ApiserverRequests++;
+
+        var name = version.RouteStyleServerSpanNames ? $"{verb.Method} {call.Resource.Route(call.NamedInUrl, call.Subresource)}" : "KubernetesAPI";
+        var adopt = caller is { } parent && call.Caller.Privileged && version.PrivilegedCallersBecomeParent;
+        var server = adopt
+            ? sim.Recorder.Child(caller!.Value, remote: true, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start)
+            : sim.Recorder.Root(sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start, sim.Sampler);
+        if (caller is { } linked && !adopt) SpanRecorder.Link(server, linked);
+        if (server.Recording) sim.Report.SampledApiserverRequests++;
+        var auditId = random.Uuid();
+
+        // The filters run in this order whether or not they are traced (spans from 1.34): their time counts either way.
+        var t = start + random.Micros(30, 120);
+        var throttled = sim.Faults.Throttles(call.Caller);
+        var rejected = false;
+        foreach (var filter in Filters)
+        {
+            var duration = filter switch
+            {
+                "authentication" => random.Micros(20, 200),
+                "audit" => random.Micros(10, 60),
+                "impersonation" => random.Micros(3, 15),
+                "authorization" => random.Micros(10, 120),
+                _ => random.Micros(5, 60),
+            };
+            if (filter == "priorityandfairness" && throttled)
+            {
+                sim.Faults.ThrottledFlowReport!.Requests++;
+                duration += sim.Options.ApfQueueWait.Ticks * 100;
+                rejected = random.Chance(PlantedFaults.ApfRejectRate);
+                if (rejected) sim.Faults.ThrottledFlowReport.Rejected++;
+            }
+            if (version.FilterSpans)
+            {
+                var span = sim.Recorder.Child(server.Context, false, sim.Cluster.Apiserver, SimulatedScope.FilterLatency, filter, SpanKind.Internal, t);
+                sim.Recorder.End(span, t + duration);
+            }
+            t += duration + random.Micros(2, 10);
+            if (rejected) break;
+        }
+
+        int status;
+        if (rejected)
+            status = 429;
+        else
+        {
+            (t, status) = Handle(call, server.Context, auditId, t);
+        }
+        var end = t + random.Micros(10, 50);
+        sim.Semconv.HttpServer(server, verb.Method, call.Path, status, call.Caller.UserAgent, auditId);
+        sim.Recorder.End(server, end, status >= 500 ? "" : null);
+        return new ApiResult(end, status);
+    }
+
+    /// <summary>The handler span and what runs under it; returns when it ended and the status.</summary>
+    private (long End, int Status) Handle(ApiCall call, SimulatedSpanContext server, string auditId, long start)
+    {
+        var random = sim.Random;
+        var verb = call.Verb;
+        var handler = sim.Recorder.Child(server, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, verb.HandlerSpan, SpanKind.Internal, start);
+        if (handler.Proto is { } proto)
+        {
+            var a = proto.Attributes;
+            a.Add(Str("accept", call.Caller.Accept));
+            a.Add(Str("audit-id", auditId));
+            a.Add(Str("client", call.Caller.ClientIp));
+            a.Add(Str("api-group", call.Resource.Group));
+            a.Add(Str("api-version", call.Resource.Version));
+            a.Add(Str("name", call.NamedInUrl ? call.Name : ""));
+            a.Add(Str("subresource", call.Subresource));
+            a.Add(Str("namespace", call.Namespace));
+            a.Add(Str("protocol", "HTTP/2.0"));
+            a.Add(Str("resource", call.Resource.Resource));
+            a.Add(Str("scope", call.Scope));
+            a.Add(Str("url", call.Path));
+            a.Add(Str("user-agent", call.Caller.UserAgent));
+            a.Add(Str("verb", verb.MetricsVerb));
+        }
+
+        var t = start + random.Micros(20, 80); // decoding the body or the options
+        if (verb.AdmissionOperation is { } operation)
+        {
+            var admitted = _webhooks.Admit(call, operation, handler.Context, ref t);
+            if (!admitted)
+            {
+                var failedAt = t + random.Micros(20, 80);
+                sim.Recorder.End(handler, failedAt, "Internal error occurred: failed calling webhook");
+                return (failedAt, 500);
+            }
+        }
+
+        t = _etcd.Store(call, handler.Context, auditId, t + random.Micros(5, 20));
+
+        var serializeStart = t + random.Micros(5, 20);
+        var serialize = sim.Recorder.Child(handler.Context, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, "SerializeObject",
+            SpanKind.Internal, serializeStart);
+        if (serialize.Proto is { } s)
+        {
+            s.Attributes.Add(Str("audit-id", auditId));
+            s.Attributes.Add(Str("method", verb.Method));
+            s.Attributes.Add(Str("url", call.Path));
+            s.Attributes.Add(Str("protocol", "HTTP/2.0"));
+            s.Attributes.Add(Str("mediaType", call.Caller.Accept == ApiCaller.JsonAccept ? "application/json" : "application/vnd.kubernetes.protobuf"));
+            s.Attributes.Add(Str("encoder", call.Caller.Accept == ApiCaller.JsonAccept ? "json" : "protobuf"));
+        }
+        var serializeEnd = serializeStart + (verb.IsList ? random.Micros(300, 4000) : random.Micros(20, 300));
+        sim.Recorder.End(serialize, serializeEnd);
+        var end = serializeEnd + random.Micros(5, 30);
+        sim.Recorder.End(handler, end);
+        return (end, verb.SuccessStatus);
+    }
+}

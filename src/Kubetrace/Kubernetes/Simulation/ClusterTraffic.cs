@@ -1,0 +1,107 @@
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>
+/// What happens in the cluster, one story at a time: a pod start (deployer creates it, the scheduler binds it, the
+/// kubelet starts it and reports its status: four apiserver requests in four traces), or one request of the
+/// background traffic of kubelets, controllers, an operator, kubectl and a CI job. Each story says how many
+/// apiserver requests it made, so that the arrival rate counts requests.
+/// </summary>
+internal sealed class ClusterTraffic
+{
+    private const string NameChars = "bcdfghjklmnpqrstvwxz2456789";
+
+    private readonly SimulationContext _sim;
+    private readonly ClientCallWriter _calls;
+    private readonly KubeletWriter _kubelet;
+    private readonly (int Weight, Func<long, int> Write)[] _stories;
+    private readonly int _totalWeight;
+
+    public ClusterTraffic(SimulationContext sim)
+    {
+        _sim = sim;
+        _calls = new ClientCallWriter(sim, new ApiserverWriter(sim));
+        _kubelet = new KubeletWriter(sim, _calls);
+        var cluster = sim.Cluster;
+        _stories =
+        [
+            (6, PodStart),
+            (2, t => One(ApiVerb.Delete, ApiResource.Pods, "", PodName(Workload().App), cluster.Deployer, t)),
+            (8, t => { var n = Node(); return One(ApiVerb.Get, ApiResource.Pods, "", PodName(Workload().App), n.Caller, t); }),
+            (6, t => { var n = Node(); return Cluster(ApiVerb.Patch, ApiResource.Nodes, "status", n.Name, n.Caller, t); }),
+            (10, t => { var n = Node(); return Call(new ApiCall(ApiVerb.Update, ApiResource.Leases, "", "kube-node-lease", n.Name, n.Caller), t); }),
+            (8, t => One(ApiVerb.Get, ApiResource.ConfigMaps, "", Workload().App + "-config", cluster.Operator, t)),
+            (3, t => One(ApiVerb.List, ApiResource.ConfigMaps, "", "", cluster.Operator, t)),
+            (6, t => One(ApiVerb.Update, ApiResource.ConfigMaps, "", Workload().App + "-config", cluster.Operator, t)),
+            (3, t => One(ApiVerb.Create, ApiResource.ConfigMaps, "", $"{Workload().App}-settings-{Suffix()}", cluster.Operator, t)),
+            (8, t => One(ApiVerb.Get, ApiResource.ReplicaSets, "", ReplicaSetName(Workload().App), SimulatedCluster.ControllerManager, t)),
+            (5, t => One(ApiVerb.Update, ApiResource.Deployments, "status", Workload().App, SimulatedCluster.ControllerManager, t)),
+            (5, t => One(ApiVerb.Get, ApiResource.Pods, "", PodName(Workload().App), SimulatedCluster.Kubectl, t)),
+            (3, t => One(ApiVerb.List, ApiResource.Deployments, "", "", SimulatedCluster.Kubectl, t)),
+            (4, t => One(ApiVerb.Patch, ApiResource.Deployments, "", Workload().App, SimulatedCluster.Kubectl, t)),
+            (8, t => One(ApiVerb.List, ApiResource.Pods, "", "", SimulatedCluster.LoadTester, t)),
+        ];
+        _totalWeight = _stories.Sum(s => s.Weight);
+    }
+
+    /// <summary>Writes the next story, starting at <paramref name="start"/>; returns how many apiserver requests it made.</summary>
+    public int WriteNext(long start)
+    {
+        var pick = _sim.Random.Next(_totalWeight);
+        foreach (var (weight, write) in _stories)
+        {
+            if (pick < weight) return write(start);
+            pick -= weight;
+        }
+        throw new InvalidOperationException("story weights do not add up");
+    }
+
+    private int PodStart(long start)
+    {
+        var random = _sim.Random;
+        var ns = Namespace();
+        var (app, image) = Workload();
+        var pod = PodName(app);
+        var created = _calls.Call(new ApiCall(ApiVerb.Create, ApiResource.Pods, "", ns, pod, _sim.Cluster.Deployer), start);
+        if (created.Failed) return 1;
+        var bound = _calls.Call(new ApiCall(ApiVerb.Create, ApiResource.Pods, "binding", ns, pod, SimulatedCluster.Scheduler),
+            created.End + random.Micros(2_000, 30_000));
+        if (bound.Failed) return 2;
+        var node = Node();
+        var synced = _kubelet.SyncPod(node, ns, pod, random.Uuid(), app, image, bound.End + random.Micros(5_000, 60_000));
+        _calls.Call(new ApiCall(ApiVerb.Patch, ApiResource.Pods, "status", ns, pod, node.Caller), synced + random.Micros(5_000, 50_000));
+        return 4;
+    }
+
+    private int One(ApiVerb verb, ApiResource resource, string subresource, string name, ApiCaller caller, long start) =>
+        Call(new ApiCall(verb, resource, subresource, Namespace(), name, caller), start);
+
+    private int Cluster(ApiVerb verb, ApiResource resource, string subresource, string name, ApiCaller caller, long start) =>
+        Call(new ApiCall(verb, resource, subresource, "", name, caller), start);
+
+    private int Call(ApiCall call, long start)
+    {
+        _calls.Call(call, start);
+        return 1;
+    }
+
+    private string Namespace() => _sim.Random.Pick(_sim.Cluster.Namespaces);
+
+    private SimulatedNode Node() => _sim.Random.Pick(_sim.Cluster.Nodes);
+
+    private (string App, string Image) Workload() => _sim.Random.Pick(SimulatedCluster.Workloads);
+
+    /// <summary>A Deployment's ReplicaSet, named with a hash of its pod template (fixed per app here).</summary>
+    private static string ReplicaSetName(string app)
+    {
+        var hash = 2166136261u; // FNV-1a: string.GetHashCode differs between processes
+        foreach (var c in app) hash = (hash ^ c) * 16777619;
+        return $"{app}-{hash & 0xFFFFFF:x6}";
+    }
+
+    private string PodName(string app) => $"{ReplicaSetName(app)}-{Suffix()}";
+
+    private string Suffix() => string.Create(5, _sim.Random, static (chars, random) =>
+    {
+        for (var i = 0; i < chars.Length; i++) chars[i] = NameChars[random.Next(NameChars.Length)];
+    });
+}

@@ -1,0 +1,106 @@
+using Kubetrace.Otlp.Proto.Common;
+using static Kubetrace.Bench.Workload.Attr;
+
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>
+/// The HTTP and RPC attributes otelhttp and otelgrpc record at a Kubernetes version: old conventions
+/// (<c>http.method</c>, <c>rpc.service</c>) before the switch, the new ones after it (kubernetes-spans.md).
+/// </summary>
+internal sealed class SemanticConventions(KubernetesVersion version)
+{
+    private static readonly KeyValue OldRpcSystem = Str("rpc.system", "grpc");
+    private static readonly KeyValue NewRpcSystem = Str("rpc.system.name", "grpc");
+    private static readonly KeyValue OldRpcOk = Int("rpc.grpc.status_code", 0);
+    private static readonly KeyValue NewRpcOk = Str("rpc.response.status_code", "OK");
+
+    /// <summary>The apiserver's otelhttp server span.</summary>
+    public void HttpServer(OpenSpan span, string method, string path, int status, string userAgent, string auditId)
+    {
+        if (span.Proto is not { } proto) return;
+        var a = proto.Attributes;
+        if (version.StableHttpConventions)
+        {
+            a.Add(Str("http.request.method", method));
+            a.Add(Int("http.response.status_code", status));
+            a.Add(Str("url.path", path));
+            a.Add(Str("server.address", "kubernetes.default.svc"));
+        }
+        else
+        {
+            a.Add(Str("http.method", method));
+            a.Add(Int("http.status_code", status));
+            a.Add(Str("net.host.name", "kubernetes.default.svc"));
+            if (version.ServerSpanHttpTarget) a.Add(Str("http.target", path));
+        }
+        a.Add(Str("user_agent.original", userAgent));
+        if (version.ServerSpanAuditId) a.Add(Str("audit-id", auditId));
+    }
+
+    /// <summary>An otelhttp client span (<c>HTTP GET</c>): a kubelet's or a client's call, a webhook call.</summary>
+    public void HttpClient(OpenSpan span, string method, int status)
+    {
+        if (span.Proto is not { } proto) return;
+        proto.Attributes.Add(Str(version.StableHttpConventions ? "http.request.method" : "http.method", method));
+        proto.Attributes.Add(Int(version.StableHttpConventions ? "http.response.status_code" : "http.status_code", status));
+    }
+
+    /// <summary>An otelgrpc client span of a Kubernetes component (the apiserver's etcd calls, the kubelet's CRI calls).</summary>
+    public void RpcClient(OpenSpan span, GrpcMethod method)
+    {
+        if (span.Proto is not { } proto) return;
+        var a = proto.Attributes;
+        if (version.NewRpcConventions)
+        {
+            a.Add(NewRpcSystem);
+            a.Add(method.FullMethod);
+            a.Add(NewRpcOk);
+        }
+        else
+        {
+            a.Add(OldRpcSystem);
+            a.Add(method.Service);
+            a.Add(method.Method);
+            a.Add(OldRpcOk);
+        }
+    }
+
+    /// <summary>An otelgrpc server span of etcd or containerd, whose otelgrpc is not Kubernetes' and keeps the old conventions.</summary>
+    public static void RpcServer(OpenSpan span, GrpcMethod method)
+    {
+        if (span.Proto is not { } proto) return;
+        proto.Attributes.Add(OldRpcSystem);
+        proto.Attributes.Add(method.Service);
+        proto.Attributes.Add(method.Method);
+        proto.Attributes.Add(OldRpcOk);
+    }
+}
+
+/// <summary>A gRPC method as the span name and the rpc attributes spell it, encoded once.</summary>
+internal sealed class GrpcMethod
+{
+    public static readonly GrpcMethod EtcdRange = new("etcdserverpb.KV", "Range");
+    public static readonly GrpcMethod EtcdTxn = new("etcdserverpb.KV", "Txn");
+    public static readonly GrpcMethod RunPodSandbox = new("runtime.v1.RuntimeService", "RunPodSandbox");
+    public static readonly GrpcMethod CreateContainer = new("runtime.v1.RuntimeService", "CreateContainer");
+    public static readonly GrpcMethod StartContainer = new("runtime.v1.RuntimeService", "StartContainer");
+    public static readonly GrpcMethod PullImage = new("runtime.v1.ImageService", "PullImage");
+    public static readonly GrpcMethod TasksCreate = new("containerd.services.tasks.v1.Tasks", "Create");
+
+    private GrpcMethod(string service, string method)
+    {
+        SpanName = $"{service}/{method}";
+        Service = Str("rpc.service", service);
+        Method = Str("rpc.method", method);
+        FullMethod = Str("rpc.method", SpanName);
+    }
+
+    /// <summary>The span name: the method without the leading slash (<c>etcdserverpb.KV/Range</c>).</summary>
+    public string SpanName { get; }
+
+    public KeyValue Service { get; }
+
+    public KeyValue Method { get; }
+
+    public KeyValue FullMethod { get; }
+}

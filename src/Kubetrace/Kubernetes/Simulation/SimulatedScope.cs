@@ -1,0 +1,32 @@
+using Kubetrace.Otlp.Proto.Common;
+
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>The instrumentation scopes the simulated components report spans under (kubernetes-spans.md).</summary>
+internal enum SimulatedScope
+{
+    OtelHttp,
+    OtelGrpc,
+    ComponentBase,
+    FilterLatency,
+    Kubelet,
+    Containerd,
+}
+
+internal static class SimulatedScopes
+{
+    public const int Count = 6;
+
+    private static readonly InstrumentationScope[] Scopes =
+    [
+        new() { Name = "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp" },
+        new() { Name = "go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc" },
+        new() { Name = "k8s.io/component-base/tracing" },
+        new() { Name = "k8s.op/apiserver/pkg/endpoints/filterlatency" },
+        new() { Name = "k8s.io/kubernetes/pkg/kubelet" },
+        new() { Name = "github.com/containerd/containerd" },
+    ];
+
+    /// <summary>The scope message, shared by every export: callers must not change it.</summary>
+    public static InstrumentationScope Message(SimulatedScope scope) => Scopes[(int)scope];
+}

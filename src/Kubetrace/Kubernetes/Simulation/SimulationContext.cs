@@ -1,0 +1,39 @@
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>What every writer of one simulation shares: options, randomness, the cluster, the planted faults, the report.</summary>
+internal sealed class SimulationContext
+{
+    public SimulationContext(SimulationOptions options, SimulationReport report, PlantedFaults faults, SimRandom random,
+        SimulatedCluster cluster, SpanBatcher batches)
+    {
+        Options = options;
+        Report = report;
+        Faults = faults;
+        Random = random;
+        Cluster = cluster;
+        Recorder = new SpanRecorder(random, batches);
+        Sampler = new TraceIdRatioSampler(options.SamplingRatePerMillion);
+        ContainerdSampler = new TraceIdRatioSampler(options.EffectiveContainerdSamplingRatePerMillion);
+        Semconv = new SemanticConventions(options.KubernetesVersion);
+    }
+
+    public SimulationOptions Options { get; }
+
+    public SimulationReport Report { get; }
+
+    public PlantedFaults Faults { get; }
+
+    public SimRandom Random { get; }
+
+    public SimulatedCluster Cluster { get; }
+
+    public SpanRecorder Recorder { get; }
+
+    /// <summary>The ratio half of the apiserver's, kubelet's, etcd's and the clients' ParentBased samplers.</summary>
+    public TraceIdRatioSampler Sampler { get; }
+
+    /// <summary>containerd's sampler (plain ratio in 1.6, the ratio half of ParentBased in 1.7).</summary>
+    public TraceIdRatioSampler ContainerdSampler { get; }
+
+    public SemanticConventions Semconv { get; }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Kubetrace.Kubernetes.Simulation;
+
+/// <summary>
+/// What a simulation planted and emitted, so that tests and the demo can check analyses against it. Durations are
+/// written to JSON as milliseconds (<c>...Ms</c>). Counts cover every simulated request, sampled or not; span,
+/// trace and batch counts cover what was emitted.
+/// </summary>
+public sealed class SimulationReport
+{
+    public required string KubernetesVersion { get; init; }
+
+    public required string ContainerdVersion { get; init; }
+
+    public required ulong Seed { get; init; }
+
+    public required IReadOnlyList<string> Scenarios { get; init; }
+
+    public required DateTimeOffset Start { get; init; }
+
+    public required DateTimeOffset End { get; init; }
+
+    public required double RequestsPerSecond { get; init; }
+
+    public required int SamplingRatePerMillion { get; init; }
+
+    public required int ContainerdSamplingRatePerMillion { get; init; }
+
+    public required int Nodes { get; init; }
+
+    public required int Namespaces { get; init; }
+
+    public PlantedSlowWebhook? SlowWebhook { get; init; }
+
+    public PlantedFailingWebhook? FailingWebhook { get; init; }
+
+    public PlantedSlowEtcd? SlowEtcd { get; init; }
+
+    public PlantedSlowImage? SlowImage { get; init; }
+
+    public PlantedThrottledFlow? ThrottledFlow { get; init; }
+
+    /// <summary>kube-apiserver requests simulated, sampled or not.</summary>
+    public long ApiserverRequests { get; set; }
+
+    /// <summary>Of those, the ones whose server span was recorded.</summary>
+    public long SampledApiserverRequests { get; set; }
+
+    public long PodStarts { get; set; }
+
+    public long Spans { get; set; }
+
+    /// <summary>Recorded root spans: traces started by some component (a linked apiserver trace counts apart from its caller's).</summary>
+    public long Traces { get; set; }
+
+    /// <summary>OTLP export requests.</summary>
+    public long Batches { get; set; }
+
+    public IReadOnlyList<ComponentReport> Components { get; set; } = [];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static SimulationReport FromJson(string json) =>
+        JsonSerializer.Deserialize<SimulationReport>(json, Json) ?? throw new JsonException("empty simulation report");
+}
+
+/// <summary>What one component (<c>kubelet</c> on node <c>worker-1</c>) emitted.</summary>
+public sealed record ComponentReport(string Service, string? Node, long Spans, long Traces, long Batches);
+
+/// <summary>slow-webhook: every call of this webhook takes <see cref="AddedLatency"/> more; some hit the timeout (failurePolicy Ignore).</summary>
+public sealed class PlantedSlowWebhook
+{
+    /// <summary><c>mutating</c> or <c>validating</c>.</summary>
+    public required string Type { get; init; }
+
+    public required string Configuration { get; init; }
+
+    public required string Webhook { get; init; }
+
+    [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan AddedLatency { get; init; }
+
+    [JsonPropertyName("timeoutMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan Timeout { get; init; }
+
+    public required double TimeoutRate { get; init; }
+
+    public required IReadOnlyList<string> Resources { get; init; }
+
+    public required IReadOnlyList<string> Operations { get; init; }
+
+    public long Calls { get; set; }
+
+    public long TimedOutCalls { get; set; }
+}
+
+/// <summary>failing-webhook: this validating webhook answers HTTP 500 to a share of calls; failurePolicy Fail makes the request fail with 500.</summary>
+public sealed class PlantedFailingWebhook
+{
+    public required string Type { get; init; }
+
+    public required string Configuration { get; init; }
+
+    public required string Webhook { get; init; }
+
+    public required string FailurePolicy { get; init; }
+
+    public required double FailureRate { get; init; }
+
+    public long Calls { get; set; }
+
+    public long FailedCalls { get; set; }
+}
+
+/// <summary>etcd-slow: every etcd operation on this resource's keys takes <see cref="AddedLatency"/> more (in etcd's own server span).</summary>
+public sealed class PlantedSlowEtcd
+{
+    public required string Resource { get; init; }
+
+    public required string Group { get; init; }
+
+    /// <summary>The etcd key prefix of the resource (<c>/registry/configmaps/</c>).</summary>
+    public required string KeyPrefix { get; init; }
+
+    [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan AddedLatency { get; init; }
+
+    public long Operations { get; set; }
+}
+
+/// <summary>image-pull-slow: every pull of this image takes exactly <see cref="PullTime"/> (the kubelet's CRI PullImage span).</summary>
+public sealed class PlantedSlowImage
+{
+    public required string Image { get; init; }
+
+    [JsonPropertyName("pullTimeMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan PullTime { get; init; }
+
+    /// <summary>What pulling other images takes, for comparison (the range they are drawn from).</summary>
+    [JsonPropertyName("usualPullTimeMaxMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan UsualPullTimeMax { get; init; }
+
+    public long Pulls { get; set; }
+}
+
+/// <summary>apf-throttling: this flow's requests wait <see cref="QueueWait"/> in priority and fairness; some are rejected with 429.</summary>
+public sealed class PlantedThrottledFlow
+{
+    public required string User { get; init; }
+
+    public required string UserAgent { get; init; }
+
+    public required string FlowSchema { get; init; }
+
+    public required string PriorityLevel { get; init; }
+
+    [JsonPropertyName("queueWaitMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan QueueWait { get; init; }
+
+    public required double RejectRate { get; init; }
+
+    public long Requests { get; set; }
+
+    public long Rejected { get; set; }
+}
+
+/// <summary>Writes a duration as a JSON number of milliseconds (fractions kept).</summary>
+internal sealed class MillisecondsConverter : JsonConverter<TimeSpan>
+{
+    public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        TimeSpan.FromTicks((long)Math.Round(reader.GetDouble() * TimeSpan.TicksPerMillisecond));
+
+    public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value.Ticks / (double)TimeSpan.TicksPerMillisecond);
+}

@@ -1,0 +1,60 @@
+namespace Kubetrace.Kubernetes.TracingConfig;
+
+/// <summary>
+/// etcd: command-line flags. 3.5 has only the <c>--experimental-distributed-tracing-*</c> names (the sampling-rate
+/// flag from 3.5.11); 3.6 adds the same flags without <c>experimental-</c> and deprecates the old ones; 3.7 keeps
+/// only the new ones. etcd samples ParentBased, so at rate 0 it records exactly the requests the apiserver sampled.
+/// </summary>
+public static class EtcdTracing
+{
+    public static readonly ComponentVersion FirstWithTracing = new(3, 5);
+    public static readonly ComponentVersion FirstWithUnprefixedFlags = new(3, 6);
+    public static readonly ComponentVersion NewestKnown = new(3, 7);
+
+    /// <summary>The etcd minor that kubeadm deploys with a Kubernetes release: 3.6 from 1.34, 3.5 before.</summary>
+    public static ComponentVersion DefaultFor(KubernetesVersion kubernetes) =>
+        kubernetes >= KubernetesVersion.Of(34) ? new ComponentVersion(3, 6) : new ComponentVersion(3, 5);
+
+    public static GenerationResult Generate(TracingConfigRequest request)
+    {
+        var version = request.EtcdVersion ?? DefaultFor(request.KubernetesVersion);
+        if (version.CompareTo(FirstWithTracing) < 0)
+            return GenerationResult.Fail($"etcd {version} cannot emit traces: distributed tracing arrived in etcd {FirstWithTracing}");
+        if (version.CompareTo(NewestKnown) > 0)
+            return GenerationResult.Fail($"etcd {version} is newer than the releases this kubetrace knows (3.5 to {NewestKnown})");
+
+        var prefix = version.CompareTo(FirstWithUnprefixedFlags) < 0 ? "experimental-" : "";
+        var flags = new List<string>
+        {
+            $"--{prefix}enable-distributed-tracing=true",
+            $"--{prefix}distributed-tracing-address={request.Endpoint}",
+            $"--{prefix}distributed-tracing-service-name=etcd",
+            $"--{prefix}distributed-tracing-sampling-rate={request.SamplingRatePerMillion}",
+        };
+        var comments = new List<string>
+        {
+            $"etcd {version} tracing: add these flags to every etcd member (kubeadm: /etc/kubernetes/manifests/etcd.yaml).",
+            prefix.Length > 0
+                ? "etcd 3.5 knows only the experimental- names; --experimental-distributed-tracing-sampling-rate needs 3.5.11 or later."
+                : version.CompareTo(NewestKnown) < 0
+                    ? $"etcd {version} also accepts the deprecated experimental- names; 3.7 accepts only these."
+                    : $"etcd {version} no longer accepts the experimental- names.",
+            "Also set a unique instance ID per member, e.g.",
+            $"  --{prefix}distributed-tracing-instance-id=<member name>",
+            request.SamplingRatePerMillion == 0
+                ? "Rate 0: etcd starts no traces of its own and records the requests whose apiserver trace was sampled (ParentBased)."
+                : $"etcd follows a sampled apiserver parent (ParentBased) and also starts {SamplingRate.Describe(request.SamplingRatePerMillion)} of requests without one.",
+        };
+        var body = string.Concat(flags.Select(f => f + "\n"));
+        var environment = flags.Select(ToEnvironment).ToList();
+        return GenerationResult.Ok(new GeneratedConfig(TracedComponent.Etcd, "flags", comments, body, flags, environment));
+    }
+
+    /// <summary>etcd reads every flag from <c>ETCD_</c> + the flag name in upper case with <c>_</c> for <c>-</c>.</summary>
+    private static KeyValuePair<string, string> ToEnvironment(string flag)
+    {
+        var equals = flag.IndexOf('=');
+        var name = "ETCD_" + flag[2..equals].Replace('-', '_').ToUpperInvariant();
+        return new(name, flag[(equals + 1)..]);
+    }
+}

@@ -1,0 +1,137 @@
+using Kubetrace.Kubernetes.Simulation;
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
+
+namespace Kubetrace.Tests.Kubernetes.Simulation;
+
+/// <summary>
+/// What the report says was planted is what the spans show, exactly: the analyses' tests compare their findings
+/// with the report, so the report must be right to the span.
+/// </summary>
+public sealed class PlantedReportTests
+{
+    private static readonly Lazy<SimulatedSpans> Everything = new(() => SimulatedSpans.Run(new SimulationOptions
+    {
+        RequestsPerSecond = 100,
+        Duration = TimeSpan.FromSeconds(30),
+        Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.EtcdSlow |
+                    SimulationScenario.ImagePullSlow | SimulationScenario.ApfThrottling,
+        WebhookAddedLatency = TimeSpan.FromMilliseconds(250),
+        EtcdAddedLatency = TimeSpan.FromMilliseconds(120),
+        SlowImagePullTime = TimeSpan.FromSeconds(15),
+        ApfQueueWait = TimeSpan.FromMilliseconds(400),
+    }));
+
+    private static SimulatedSpans Simulated => Everything.Value;
+
+    [Fact]
+    public void The_slow_webhook_adds_exactly_its_latency_and_its_timeouts_are_errors()
+    {
+        var planted = Simulated.Report.SlowWebhook!;
+        var calls = Simulated.Of("apiserver").Where(s => s.Name.StartsWith("Call ", StringComparison.Ordinal) && s.Attr("webhook") == planted.Webhook).ToList();
+        var others = Simulated.Of("apiserver").Where(s => s.Name.StartsWith("Call ", StringComparison.Ordinal) && s.Attr("webhook") != planted.Webhook).ToList();
+
+        Assert.Equal(250, planted.AddedLatency.TotalMilliseconds);
+        Assert.Equal(planted.Calls, calls.Count);
+        Assert.True(planted.Calls > 100, $"only {planted.Calls} calls");
+        var timedOut = calls.Where(c => c.IsError).ToList();
+        Assert.Equal(planted.TimedOutCalls, timedOut.Count);
+        Assert.All(timedOut, c => Assert.True(c.Milliseconds >= planted.Timeout.TotalMilliseconds));
+        Assert.All(calls.Where(c => !c.IsError), c => Assert.InRange(c.Milliseconds - 250, 1, 9)); // its own 1-8 ms plus the call's overhead
+        Assert.All(others, c => Assert.True(c.Milliseconds < 10 || c.IsError));
+        Assert.All(calls, c => Assert.Equal(planted.Configuration, c.Attr("configuration")));
+    }
+
+    [Fact]
+    public void The_failing_webhooks_failures_are_the_requests_that_answered_500()
+    {
+        var planted = Simulated.Report.FailingWebhook!;
+        var calls = Simulated.Of("apiserver").Where(s => s.Name == "Call validating webhook" && s.Attr("webhook") == planted.Webhook).ToList();
+        var failed = calls.Where(c => c.IsError).ToList();
+
+        Assert.Equal(planted.Calls, calls.Count);
+        Assert.Equal(planted.FailedCalls, failed.Count);
+        Assert.InRange(planted.FailedCalls / (double)planted.Calls, 0.15, 0.35);
+        Assert.All(failed, call =>
+        {
+            var post = Assert.Single(Simulated.Spans, s => s.ParentId == call.SpanId && s.TraceId == call.TraceId);
+            Assert.Equal("500", post.Attr("http.status_code"));
+            var server = Simulated.Parent(Simulated.Parent(call)!)!;
+            Assert.Equal(SpanKind.Server, server.Kind);
+            Assert.Equal("500", server.Attr("http.status_code"));
+            Assert.True(server.IsError);
+        });
+    }
+
+    [Fact]
+    public void Every_etcd_operation_on_the_slow_resource_takes_the_added_latency_and_no_other_does()
+    {
+        var planted = Simulated.Report.SlowEtcd!;
+        var storage = Simulated.Of("apiserver").Where(s => s.Name.EndsWith(" etcd3", StringComparison.Ordinal)).ToList();
+        var slow = storage.Where(s => s.Attr("resource") == planted.Resource).ToList();
+
+        Assert.Equal(planted.Operations, slow.Count);
+        Assert.True(slow.Count > 50, $"only {slow.Count} operations");
+        Assert.All(slow, s => Assert.StartsWith(planted.KeyPrefix, s.Attr("key")));
+        Assert.All(slow, s => Assert.InRange(s.Milliseconds, 120, 120 + 25));
+        Assert.All(storage.Except(slow), s => Assert.True(s.Milliseconds < 25, $"{s.Attr("resource")} {s.Milliseconds} ms"));
+        // The latency is etcd's own: its server span under the storage call carries it.
+        Assert.All(Simulated.Of("etcd").Where(e => slow.Contains(Simulated.Parent(Simulated.Parent(e)!)!)),
+            e => Assert.True(e.Milliseconds >= 120));
+    }
+
+    [Fact]
+    public void Pulling_the_slow_image_takes_exactly_the_planted_time()
+    {
+        var planted = Simulated.Report.SlowImage!;
+        var pulls = Simulated.Of("containerd").Where(s => s.Name == "pkg.cri.server.PullImage").ToList();
+        // containerd names the image; the kubelet's CRI client span two levels up has the exact duration.
+        var kubeletPull = pulls.ToLookup(p => p.Attr("image.ref"), p => Simulated.Parent(Simulated.Parent(p)!)!);
+
+        Assert.Equal(planted.Pulls, kubeletPull[planted.Image].Count());
+        Assert.True(planted.Pulls >= 5, $"only {planted.Pulls} pulls");
+        Assert.All(kubeletPull[planted.Image], p =>
+        {
+            Assert.Equal("kubelet", p.Service);
+            Assert.Equal("runtime.v1.ImageService/PullImage", p.Name);
+            Assert.Equal(15_000, p.Milliseconds);
+        });
+        Assert.All(kubeletPull.Where(g => g.Key != planted.Image).SelectMany(g => g),
+            p => Assert.True(p.Milliseconds <= planted.UsualPullTimeMax.TotalMilliseconds));
+    }
+
+    [Fact]
+    public void The_throttled_flow_waits_in_priority_and_fairness_and_its_rejections_answer_429()
+    {
+        var planted = Simulated.Report.ThrottledFlow!;
+        var requests = Simulated.Of("apiserver").Where(s => s.Kind == SpanKind.Server && s.Attr("user_agent.original") == planted.UserAgent).ToList();
+        var waits = Simulated.Of("apiserver").Where(s => s.Name == "priorityandfairness").ToLookup(s => Simulated.Parent(s)!);
+
+        Assert.Equal(planted.Requests, requests.Count);
+        Assert.Equal(planted.Rejected, requests.Count(r => r.Attr("http.status_code") == "429"));
+        Assert.True(planted.Rejected > 5, $"only {planted.Rejected} rejected");
+        Assert.All(requests, r => Assert.InRange(Assert.Single(waits[r]).Milliseconds, 400, 401));
+        Assert.All(waits.Where(g => !requests.Contains(g.Key)).SelectMany(g => g), w => Assert.True(w.Milliseconds < 1));
+        // A rejected request never reaches its handler.
+        Assert.All(requests.Where(r => r.Attr("http.status_code") == "429"),
+            r => Assert.DoesNotContain(Simulated.Spans, s => s.ParentId == r.SpanId && s.Name == "List"));
+    }
+
+    [Fact]
+    public void The_report_counts_what_was_emitted()
+    {
+        var report = Simulated.Report;
+
+        Assert.Equal(Simulated.Spans.Count, report.Spans);
+        Assert.Equal(Simulated.Batches.Count, report.Batches);
+        Assert.Equal(Simulated.Spans.Count(s => s.Span.ParentSpanId.IsEmpty), report.Traces);
+        Assert.Equal(report.ApiserverRequests, Simulated.Of("apiserver").Count(s => s.Kind == SpanKind.Server));
+        Assert.Equal(report.PodStarts, Simulated.Spans.Count(s => s.Name == "syncPod"));
+        Assert.InRange(report.ApiserverRequests, 2900, 3100); // 100/s for 30 s
+        Assert.All(report.Components, c => Assert.Equal(c.Spans, Simulated.Spans.Count(s => s.Service == c.Service && (s.HostName ?? c.Node) == c.Node)));
+        Assert.All(Simulated.Batches, b => Assert.InRange(b.SpanCount, 1, 512));
+        var json = SimulationReport.FromJson(report.ToJson());
+        Assert.Equal(report.SlowWebhook!.AddedLatency, json.SlowWebhook!.AddedLatency);
+        Assert.Equal(report.SlowImage!.Image, json.SlowImage!.Image);
+        Assert.Contains("\"addedLatencyMs\": 250", report.ToJson());
+    }
+}

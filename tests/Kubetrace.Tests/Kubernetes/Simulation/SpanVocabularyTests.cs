@@ -1,0 +1,179 @@
+using Kubetrace.Kubernetes.Simulation;
+using Kubetrace.Otlp.Proto.Trace;
+
+namespace Kubetrace.Tests.Kubernetes.Simulation;
+
+/// <summary>
+/// The simulator emits, per Kubernetes version, exactly the span names and attribute keys that
+/// /work/shared/reference/kubernetes-spans.md lists for that version: every expected span appears with exactly its
+/// keys, and nothing else appears. The table below is that document, written out per version.
+/// </summary>
+public sealed class SpanVocabularyTests
+{
+    private const string Server = "SERVER", Client = "CLIENT", Internal = "INTERNAL";
+
+    /// <summary>The apiserver's HTTP server span from 1.31: method and templated route, checked apart from the table.</summary>
+    private const string RouteName = "<METHOD> <route>";
+
+    private static readonly string[] Handler =
+        ["accept", "audit-id", "client", "api-group", "api-version", "name", "subresource", "namespace", "protocol", "resource", "scope", "url", "user-agent", "verb"];
+
+    private static readonly string[] Webhook = ["configuration", "webhook", "resource", "subresource", "operation", "UID"];
+    private static readonly string[] Storage = ["audit-id", "key", "type", "group", "resource"];
+    private static readonly string[] StorageList = [.. Storage, "resourceVersion", "resourceVersionMatch", "limit", "continue"];
+    private static readonly string[] Serialize = ["audit-id", "method", "url", "protocol", "mediaType", "encoder"];
+    private static readonly string[] OldRpc = ["rpc.system", "rpc.service", "rpc.method", "rpc.grpc.status_code"];
+    private static readonly string[] NewRpc = ["rpc.system.name", "rpc.method", "rpc.response.status_code"];
+    private static readonly string[] OldHttpClient = ["http.method", "http.status_code"];
+    private static readonly string[] NewHttpClient = ["http.request.method", "http.response.status_code"];
+    private static readonly string[] SyncPod = ["k8s.pod.uid", "k8s.pod", "k8s.pod.name", "k8s.pod.update_type", "k8s.namespace.name"];
+    private static readonly string[] ContainerdServer = [.. OldRpc, "net.peer.ip", "net.peer.port"];
+    private static readonly string[] Filters = ["authentication", "audit", "impersonation", "priorityandfairness", "authorization"];
+
+    private static readonly string[] Cri =
+    [
+        "runtime.v1.RuntimeService/RunPodSandbox", "runtime.v1.ImageService/PullImage",
+        "runtime.v1.RuntimeService/CreateContainer", "runtime.v1.RuntimeService/StartContainer",
+    ];
+
+    /// <summary>The version's differences: server span name and keys, filter spans, HTTP and RPC conventions, containerd.</summary>
+    public static TheoryData<string> Versions => new("1.27", "1.31", "1.34", "1.36");
+
+    private static Dictionary<(string Service, string Kind, string Name), string[]> Expected(string version)
+    {
+        var (serverName, serverKeys, filters, http, rpc, containerd17) = version switch
+        {
+            "1.27" => ("KubernetesAPI", new[] { "http.method", "http.status_code", "net.host.name", "user_agent.original" }, false, OldHttpClient, OldRpc, false),
+            "1.31" => (RouteName, ["http.method", "http.status_code", "net.host.name", "user_agent.original", "http.target"], false, OldHttpClient, OldRpc, true),
+            "1.34" => (RouteName, ["http.method", "http.status_code", "net.host.name", "user_agent.original", "http.target", "audit-id"], true, OldHttpClient, OldRpc, true),
+            "1.36" => (RouteName, ["http.request.method", "http.response.status_code", "url.path", "server.address", "user_agent.original", "audit-id"], true,
+                NewHttpClient, NewRpc, true),
+            _ => throw new ArgumentException(version),
+        };
+        var table = new Dictionary<(string, string, string), string[]>
+        {
+            [("apiserver", Server, serverName)] = serverKeys,
+            [("apiserver", Internal, "Get")] = Handler,
+            [("apiserver", Internal, "List")] = Handler,
+            [("apiserver", Internal, "Create")] = Handler,
+            [("apiserver", Internal, "Update")] = Handler,
+            [("apiserver", Internal, "Patch")] = Handler,
+            [("apiserver", Internal, "Delete")] = Handler,
+            [("apiserver", Internal, "Call mutating webhook")] = Webhook,
+            [("apiserver", Internal, "Call validating webhook")] = Webhook,
+            [("apiserver", Client, "HTTP POST")] = http,
+            [("apiserver", Internal, "Get etcd3")] = Storage,
+            [("apiserver", Internal, "Create etcd3")] = Storage,
+            [("apiserver", Internal, "GuaranteedUpdate etcd3")] = Storage,
+            [("apiserver", Internal, "List(recursive=true) etcd3")] = StorageList,
+            [("apiserver", Internal, "SerializeObject")] = Serialize,
+            [("apiserver", Client, "etcdserverpb.KV/Range")] = rpc,
+            [("apiserver", Client, "etcdserverpb.KV/Txn")] = rpc,
+            [("etcd", Server, "etcdserverpb.KV/Range")] = OldRpc,
+            [("etcd", Server, "etcdserverpb.KV/Txn")] = OldRpc,
+            [("kubelet", Internal, "syncPod")] = SyncPod,
+            [("kubelet", Client, "HTTP GET")] = http,
+            [("kubelet", Client, "HTTP PATCH")] = http,
+            [("kubelet", Client, "HTTP PUT")] = http,
+            [("containerd", Server, "containerd.services.tasks.v1.Tasks/Create")] = ContainerdServer,
+            // Traced clients of the simulated cluster (not Kubernetes components): plain otelhttp client spans.
+            [("config-operator", Client, "HTTP GET")] = http,
+            [("config-operator", Client, "HTTP PUT")] = http,
+            [("config-operator", Client, "HTTP POST")] = http,
+            [("platform-deployer", Client, "HTTP POST")] = http,
+            [("platform-deployer", Client, "HTTP DELETE")] = http,
+        };
+        foreach (var method in Cri)
+        {
+            table[("kubelet", Client, method)] = rpc;
+            table[("containerd", Server, method)] = ContainerdServer;
+        }
+        if (filters)
+            foreach (var filter in Filters)
+                table[("apiserver", Internal, filter)] = [];
+        if (containerd17)
+        {
+            table[("containerd", Internal, "pkg.cri.server.PullImage")] = ["image.ref", "image.id"];
+            table[("containerd", Internal, "pull.Pull")] = ["image.ref"];
+            table[("containerd", Internal, "pull.fetch")] = [];
+            table[("containerd", Internal, "pkg.unpack.unpacker.unpackLayer")] = ["snapshotter.name"];
+        }
+        return table;
+    }
+
+    private static SimulatedSpans Simulate(string version) => SimulatedSpans.Run(new SimulationOptions
+    {
+        KubernetesVersion = KubernetesVersion.Parse(version),
+        RequestsPerSecond = 100,
+        Duration = TimeSpan.FromSeconds(20),
+        Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.EtcdSlow |
+                    SimulationScenario.ImagePullSlow | SimulationScenario.ApfThrottling,
+    });
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Every_span_kind_has_exactly_the_names_and_attribute_keys_of_its_version(string version)
+    {
+        var spans = Simulate(version).Spans;
+        var expected = Expected(version);
+
+        var actual = spans
+            .GroupBy(s => (s.Service, Kind(s.Kind), Name(s)))
+            .ToDictionary(g => g.Key, g => g.SelectMany(s => s.AttributeKeys).ToHashSet());
+
+        Assert.Empty(actual.Keys.Except(expected.Keys).Select(k => $"unexpected span {k}"));
+        Assert.Empty(expected.Keys.Except(actual.Keys).Select(k => $"missing span {k}"));
+        foreach (var (key, keys) in expected)
+        {
+            var emitted = actual[key];
+            Assert.True(emitted.SetEquals(keys),
+                $"{key}: emitted [{string.Join(", ", emitted.Order())}], expected [{string.Join(", ", keys.Order())}]");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void The_apiservers_server_span_is_KubernetesAPI_before_131_and_a_templated_route_after(string version)
+    {
+        var names = Simulate(version).Of("apiserver").Where(s => s.Kind == Span.Types.SpanKind.Server).Select(s => s.Name).ToHashSet();
+
+        if (version == "1.27")
+        {
+            Assert.Equal(["KubernetesAPI"], names);
+            return;
+        }
+        Assert.Contains("GET /api/v1/namespaces/{:namespace}/pods/{:name}", names);
+        Assert.Contains("GET /api/v1/namespaces/{:namespace}/pods", names);
+        Assert.Contains("POST /api/v1/namespaces/{:namespace}/pods/{:name}/binding", names);
+        Assert.Contains("PATCH /api/v1/nodes/{:name}/status", names);
+        Assert.Contains("PUT /apis/coordination.k8s.io/v1/namespaces/{:namespace}/leases/{:name}", names);
+        Assert.Contains("PATCH /apis/apps/v1/namespaces/{:namespace}/deployments/{:name}", names);
+        Assert.All(names, name => Assert.Matches(@"^(GET|POST|PUT|PATCH|DELETE) /apis?/[a-z0-9./]+(/namespaces/\{:namespace\})?/[a-z]+(/\{:name\}(/[a-z]+)?)?$", name));
+    }
+
+    [Theory]
+    [InlineData("1.27", ContainerdVersion.V1_6, false)]
+    [InlineData("1.34", ContainerdVersion.V1_7, true)]
+    public void Resources_name_the_component_and_per_node_components_their_host(string version, ContainerdVersion containerd, bool containerdHostName)
+    {
+        var simulated = SimulatedSpans.Run(new SimulationOptions { KubernetesVersion = KubernetesVersion.Parse(version), Duration = TimeSpan.FromSeconds(10), Nodes = 2 });
+
+        Assert.Equal(containerd, version == "1.27" ? ContainerdVersion.V1_6 : ContainerdVersion.V1_7);
+        Assert.All(simulated.Of("kubelet"), s => Assert.Matches("^worker-[12]$", s.HostName));
+        Assert.All(simulated.Of("containerd"), s => Assert.Equal(containerdHostName, s.HostName is not null));
+        Assert.All(simulated.Of("etcd"), s => Assert.Null(s.HostName));
+        var apiserver = simulated.Batches.First(b => b.Service == "apiserver").Request.ResourceSpans[0].Resource;
+        Assert.Matches("^apiserver-[a-z2-7]{52}$", apiserver.Attributes.Single(a => a.Key == "service.instance.id").Value.StringValue);
+    }
+
+    private static string Kind(Span.Types.SpanKind kind) => kind switch
+    {
+        Span.Types.SpanKind.Server => Server,
+        Span.Types.SpanKind.Client => Client,
+        Span.Types.SpanKind.Internal => Internal,
+        _ => kind.ToString(),
+    };
+
+    private static string Name(EmittedSpan span) =>
+        span.Service == "apiserver" && span.Kind == Span.Types.SpanKind.Server && span.Name != "KubernetesAPI" ? RouteName : span.Name;
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Storage;
+using Kubetrace.Storage.Benchmark;
+using Xunit.Abstractions;
+using static Kubetrace.Tests.Storage.Spans;
+
+namespace Kubetrace.Tests.Storage;
+
+/// <summary>
+/// Compaction merges adjacent small blocks into one, atomically: every span is found exactly once before, after,
+/// and after a crash at any point of it; retention still deletes the oldest data first.
+/// </summary>
+public sealed class CompactionTests(ITestOutputHelper output)
+{
+    private static StoreOptions Options(string directory, int targetSpans = 10_000, TimeSpan? retention = null) => new()
+    {
+        Directory = directory, RetentionInterval = TimeSpan.FromHours(1), CompactionTargetSpans = targetSpans,
+        Retention = retention ?? TimeSpan.FromHours(72),
+    };
+
+    /// <summary>One block per call: <paramref name="traces"/> traces of two spans (apiserver → etcd).</summary>
+    private static async Task AddBlockAsync(TempStore temp, int firstTrace, int traces, long startMs = 0)
+    {
+        for (var t = firstTrace; t < firstTrace + traces; t++)
+            await temp.AppendAsync(Request(
+                Resource("apiserver", Span(t, 1, 0, "GET /api/v1/pods", startMs, 10, ("k8s.namespace.name", $"team-{t % 7}"))),
+                Resource("etcd", Span(t, 2, 1, "etcdserverpb.KV/Range", startMs + 1, 5))));
+        await temp.Store.FlushHeadAsync();
+    }
+
+    private static string[] BlockFiles(TempStore temp) => Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.ktb");
+
+    /// <summary>How many times each span ID of the trace is stored (a duplicate shows as 2).</summary>
+    private static async Task<Dictionary<string, int>> StoredSpansAsync(EmbeddedTraceStore store, int trace) =>
+        (await store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(trace)), CancellationToken.None) ?? [])
+        .SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans)
+        .CountBy(s => Convert.ToHexString(s.SpanId.Span)).ToDictionary();
+
+    private static async Task AssertEverySpanOnceAsync(EmbeddedTraceStore store, int traces)
+    {
+        for (var t = 1; t <= traces; t++)
+        {
+            var stored = await StoredSpansAsync(store, t);
+            Assert.True(stored.Count == 2 && stored.Values.All(n => n == 1),
+                $"trace {t}: expected spans 1 and 2 once each, got {string.Join(", ", stored.Select(s => $"{s.Key}×{s.Value}"))}");
+        }
+    }
+
+    [Fact]
+    public async Task Adjacent_small_blocks_become_one_block_holding_every_span_once()
+    {
+        await using var temp = new TempStore(dir => Options(dir));
+        for (var b = 0; b < 6; b++) await AddBlockAsync(temp, b * 20 + 1, 20, startMs: b * 100);
+        // Trace 1's etcd span arrives one block later than its root: after merging it is one trace in one place.
+        await temp.AppendAsync(Request(Resource("etcd", Span(1, 3, 1, "etcdserverpb.KV/Txn", 700, 5))));
+        await temp.Store.FlushHeadAsync();
+        var before = (Blocks: BlockFiles(temp).Length, temp.Store.GetStats().Spans, Bytes: temp.BytesOnDisk());
+
+        var merged = await temp.Store.CompactAsync(CancellationToken.None);
+
+        var stats = temp.Store.GetStats();
+        output.WriteLine($"{before.Blocks} blocks, {before.Bytes} B → {stats.Blocks} block, {temp.BytesOnDisk()} B");
+        Assert.Equal((7, 7, 1, 1), (before.Blocks, merged, stats.Blocks, BlockFiles(temp).Length));
+        Assert.Equal(before.Spans, stats.Spans);
+        Assert.Equal(["1", "2", "3"], (await StoredSpansAsync(temp.Store, 1)).Keys.Select(k => k.TrimStart('0')).Order());
+        var found = await temp.Store.FetchAsync(new FetchRequest(TimeRange.All, [Condition.Service("apiserver")], Limit: 1000),
+            CancellationToken.None);
+        Assert.Equal(120, found.Count);
+        Assert.Equal(3, found.Single(m => m.Summary.TraceId == Kubetrace.Storage.TraceId.FromByteString(TraceId(1))).Summary.SpanCount);
+
+        var reopened = await temp.RestartAsync();
+        Assert.Equal(1, reopened.GetStats().Blocks);
+        for (var t = 2; t <= 120; t++) Assert.Equal(2, (await StoredSpansAsync(reopened, t)).Values.Sum());
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_merged_block_is_in_place_but_before_its_sources_are_deleted_reads_no_span_twice()
+    {
+        await using var temp = new TempStore(dir => Options(dir));
+        for (var b = 0; b < 4; b++) await AddBlockAsync(temp, b * 10 + 1, 10);
+        var blocksFolder = Path.Combine(temp.Directory, "blocks");
+        var sources = BlockFiles(temp).ToDictionary(f => f, File.ReadAllBytes);
+        await temp.Store.CompactAsync(CancellationToken.None);
+        await temp.Store.DisposeAsync();
+        // The state a SIGKILL leaves between the rename of the merged block and the deletion of its sources.
+        foreach (var (path, bytes) in sources) File.WriteAllBytes(path, bytes);
+        Assert.Equal(5, Directory.GetFiles(blocksFolder, "*.ktb").Length);
+
+        var reopened = temp.Crash();
+
+        await AssertEverySpanOnceAsync(reopened, 40);
+        Assert.Equal(1, reopened.GetStats().Blocks);
+        Assert.Equal(80, reopened.GetStats().Spans);
+        Assert.All(sources.Keys, source => Assert.False(File.Exists(source), $"{source} was merged but not deleted"));
+    }
+
+    [Fact]
+    public async Task A_crash_while_the_merged_block_is_written_keeps_the_sources()
+    {
+        await using var temp = new TempStore(dir => Options(dir));
+        for (var b = 0; b < 3; b++) await AddBlockAsync(temp, b * 10 + 1, 10);
+        var sources = BlockFiles(temp).ToDictionary(f => f, File.ReadAllBytes);
+        await temp.Store.CompactAsync(CancellationToken.None);
+        var mergedFile = Assert.Single(BlockFiles(temp));
+        var merged = File.ReadAllBytes(mergedFile);
+        await temp.Store.DisposeAsync();
+        // A SIGKILL halfway through writing the merged block: its temporary file is half written, sources intact.
+        File.Delete(mergedFile);
+        File.WriteAllBytes(mergedFile + ".tmp", merged[..(merged.Length / 2)]);
+        foreach (var (path, bytes) in sources) File.WriteAllBytes(path, bytes);
+
+        var reopened = temp.Crash();
+
+        await AssertEverySpanOnceAsync(reopened, 30);
+        Assert.Equal(3, reopened.GetStats().Blocks);
+        Assert.False(File.Exists(mergedFile + ".tmp"));
+        Assert.Equal(3, await reopened.CompactAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Blocks_hours_apart_are_not_merged_so_retention_still_deletes_the_oldest_data_first()
+    {
+        var old = -(long)TimeSpan.FromHours(100).TotalMilliseconds;
+        await using var temp = new TempStore(dir => Options(dir, retention: TimeSpan.FromHours(72)));
+        await AddBlockAsync(temp, 1, 10, startMs: old);
+        await AddBlockAsync(temp, 11, 10, startMs: old + 60_000);
+        await AddBlockAsync(temp, 21, 10, startMs: 0);
+        await AddBlockAsync(temp, 31, 10, startMs: 60_000);
+
+        Assert.Equal(4, await temp.Store.CompactAsync(CancellationToken.None));
+        Assert.Equal(2, temp.Store.GetStats().Blocks);
+        await temp.Store.EnforceRetentionAsync(CancellationToken.None);
+
+        Assert.Empty(await StoredSpansAsync(temp.Store, 1));
+        Assert.Empty(await StoredSpansAsync(temp.Store, 20));
+        Assert.Equal(2, (await StoredSpansAsync(temp.Store, 21)).Count);
+        Assert.Equal(2, (await StoredSpansAsync(temp.Store, 40)).Count);
+    }
+
+    [Fact]
+    public async Task A_block_already_at_half_the_target_is_left_alone()
+    {
+        await using var temp = new TempStore(dir => Options(dir, targetSpans: 40));
+        await AddBlockAsync(temp, 1, 20);  // 40 spans: large enough
+        await AddBlockAsync(temp, 21, 5);
+        await AddBlockAsync(temp, 26, 5);
+
+        Assert.Equal(2, await temp.Store.CompactAsync(CancellationToken.None));
+        Assert.Equal(2, temp.Store.GetStats().Blocks);
+    }
+
+    [Fact]
+    public async Task Merging_twenty_small_blocks_of_the_benchmark_shape_cuts_bytes_per_span_and_trace_by_ID_time()
+    {
+        var generator = new KubernetesTraceGenerator(seed: 7, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
+        await using var temp = new TempStore(dir => Options(dir, targetSpans: 100_000));
+        var ids = new List<Kubetrace.Storage.TraceId>();
+        for (var b = 0; b < 20; b++)
+        {
+            var request = generator.NextRequest(traces: 100);
+            ids.AddRange(request.ResourceSpans.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans)
+                .Select(s => Kubetrace.Storage.TraceId.FromByteString(s.TraceId)).Distinct());
+            await temp.AppendAsync(request);
+            await temp.Store.FlushHeadAsync();
+        }
+        var before = (Stats: temp.Store.GetStats(), Lookup: await TraceByIdAsync(temp.Store, ids));
+
+        var compaction = Stopwatch.StartNew();
+        await temp.Store.CompactAsync(CancellationToken.None);
+        output.WriteLine($"compaction of {before.Stats.Spans} spans: {compaction.Elapsed.TotalSeconds:F2} s");
+        var reopened = await temp.RestartAsync(); // cold caches on both sides of the comparison
+        var after = (Stats: reopened.GetStats(), Lookup: await TraceByIdAsync(reopened, ids));
+
+        output.WriteLine($"{before.Stats.Blocks} blocks: {before.Stats.BlockBytesPerSpan:F1} B/span, trace by ID {before.Lookup.TotalMilliseconds / ids.Count:F3} ms avg");
+        output.WriteLine($"{after.Stats.Blocks} block:  {after.Stats.BlockBytesPerSpan:F1} B/span, trace by ID {after.Lookup.TotalMilliseconds / ids.Count:F3} ms avg");
+        Assert.Equal((20, 1), (before.Stats.Blocks, after.Stats.Blocks));
+        Assert.Equal(before.Stats.Spans, after.Stats.Spans);
+        Assert.True(after.Stats.BlockBytesPerSpan < before.Stats.BlockBytesPerSpan * 0.97,
+            $"merging should save the per-block dictionaries and indexes: {before.Stats.BlockBytesPerSpan:F1} → {after.Stats.BlockBytesPerSpan:F1} B/span");
+    }
+
+    private static async Task<TimeSpan> TraceByIdAsync(EmbeddedTraceStore store, IReadOnlyList<Kubetrace.Storage.TraceId> ids)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var id in ids) Assert.NotNull(await store.GetTraceAsync(id, CancellationToken.None));
+        return clock.Elapsed;
+    }
+}
