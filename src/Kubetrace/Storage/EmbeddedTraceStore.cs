@@ -223,13 +223,26 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
 
     private async Task RetentionLoopAsync()
     {
+        var nextRetention = DateTime.UtcNow + _options.RetentionInterval;
+        var nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_options.RetentionInterval, _stopping.Token).ConfigureAwait(false);
-                await EnforceRetentionAsync(_stopping.Token).ConfigureAwait(false);
-                await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                // One loop for both, so that retention never deletes a block while it is being merged.
+                var now = DateTime.UtcNow;
+                var next = nextRetention < nextCompaction ? nextRetention : nextCompaction;
+                if (next > now) await Task.Delay(next - now, _stopping.Token).ConfigureAwait(false);
+                if (DateTime.UtcNow >= nextRetention)
+                {
+                    nextRetention = DateTime.UtcNow + _options.RetentionInterval;
+                    await EnforceRetentionAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                if (DateTime.UtcNow >= nextCompaction)
+                {
+                    nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
+                    await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {

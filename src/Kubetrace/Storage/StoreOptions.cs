@@ -41,9 +41,12 @@ public sealed class StoreOptions
     public int RowGroupSpans { get; init; } = 1024;
 
     /// <summary>Adjacent blocks of at most half this many spans are merged into blocks of up to this many
-    /// (docs/storage.md, Compaction); 0 turns compaction off. Runs after retention, every <see cref="RetentionInterval"/>.</summary>
+    /// (docs/storage.md, Compaction); 0 turns compaction off. Runs every <see cref="CompactionInterval"/>.</summary>
     public int CompactionTargetSpans { get; init; } = 500_000;
 
     /// <summary>A merged block holds at most this much time, so that retention still frees space in small steps.</summary>
     public TimeSpan CompactionMaxWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often compaction looks for blocks to merge (on the retention loop, never at the same time).</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -8,25 +8,7 @@ namespace Kubetrace.Tests.Exporters;
 /// into the store's options, and every bad value reported at its line with the key and what would be valid.</summary>
 public sealed class KubetraceExporterStoreTuningTests
 {
-    private static ConfigLoadResult Load(string exporterKeys)
-    {
-        var catalog = new ComponentCatalog(ComponentRegistry.Exporters.Cast<IComponentFactory>().Concat(ComponentRegistry.Receivers));
-        var yaml = $"""
-            receivers:
-              otlp:
-                protocols:
-                  grpc:
-            exporters:
-              kubetrace:
-            {exporterKeys}
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-            """;
-        return new ConfigLoader(catalog, _ => null).Load(yaml, "config.yaml");
-    }
+    private static ConfigLoadResult Load(string exporterKeys) => KubetraceExporterTests.Load(exporterKeys);
 
     [Fact]
     public void Head_cut_row_group_and_wal_keys_reach_the_store_options()
@@ -38,6 +20,7 @@ public sealed class KubetraceExporterStoreTuningTests
                 row_group_spans: 512
                 wal_compression: false
                 compaction_target_spans: 0
+                compaction_interval: 10s
             """);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
@@ -45,6 +28,7 @@ public sealed class KubetraceExporterStoreTuningTests
         Assert.Equal(("/var/lib/kubetrace", 20000, TimeSpan.FromSeconds(30), 512, false, 0),
             (options.Directory, options.MaxHeadSpans, options.MaxHeadAge, options.RowGroupSpans, options.WalCompression,
              options.CompactionTargetSpans));
+        Assert.Equal(TimeSpan.FromSeconds(10), options.CompactionInterval);
     }
 
     [Fact]
@@ -57,14 +41,14 @@ public sealed class KubetraceExporterStoreTuningTests
     }
 
     [Theory]
-    [InlineData("max_head_spans: 0", "config.yaml:7:21: exporters::kubetrace::max_head_spans: must be between 1 and 10,000,000 (got 0)")]
-    [InlineData("max_head_spans: 20000000", "config.yaml:7:21: exporters::kubetrace::max_head_spans: must be between 1 and 10,000,000 (got 20000000)")]
-    [InlineData("max_head_age: 0s", "config.yaml:7:19: exporters::kubetrace::max_head_age: must be a positive duration such as 5m or 30s (got 00:00:00)")]
-    [InlineData("row_group_spans: 8", "config.yaml:7:22: exporters::kubetrace::row_group_spans: must be between 16 and 65,536 (got 8)")]
-    [InlineData("compaction_target_spans: -1", "config.yaml:7:30: exporters::kubetrace::compaction_target_spans: must be between 0 (no compaction) and 10,000,000 (got -1)")]
-    [InlineData("max_head_spans: many", "config.yaml:7:21: exporters::kubetrace::max_head_spans:")]
-    [InlineData("max_head_age: soon", "config.yaml:7:19: exporters::kubetrace::max_head_age:")]
-    [InlineData("max_head_span: 100", "config.yaml:7:5: exporters::kubetrace::max_head_span: unknown key \"max_head_span\" (did you mean \"max_head_spans\"?)")]
+    [InlineData("max_head_spans: 0", "config.yaml:5:21: exporters::kubetrace::max_head_spans: must be between 1 and 10,000,000 (got 0)")]
+    [InlineData("max_head_spans: 20000000", "config.yaml:5:21: exporters::kubetrace::max_head_spans: must be between 1 and 10,000,000 (got 20000000)")]
+    [InlineData("max_head_age: 0s", "config.yaml:5:19: exporters::kubetrace::max_head_age: must be a positive duration such as 5m or 30s (got 00:00:00)")]
+    [InlineData("row_group_spans: 8", "config.yaml:5:22: exporters::kubetrace::row_group_spans: must be between 16 and 65,536 (got 8)")]
+    [InlineData("compaction_target_spans: -1", "config.yaml:5:30: exporters::kubetrace::compaction_target_spans: must be between 0 (no compaction) and 10,000,000 (got -1)")]
+    [InlineData("max_head_spans: many", "config.yaml:5:21: exporters::kubetrace::max_head_spans:")]
+    [InlineData("max_head_age: soon", "config.yaml:5:19: exporters::kubetrace::max_head_age:")]
+    [InlineData("max_head_span: 100", "config.yaml:5:5: exporters::kubetrace::max_head_span: unknown key \"max_head_span\" (did you mean \"max_head_spans\"?)")]
     public void A_bad_tuning_value_is_reported_at_its_line_with_the_valid_range(string line, string expected)
     {
         var result = Load("    " + line);

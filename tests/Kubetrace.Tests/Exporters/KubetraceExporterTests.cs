@@ -17,7 +17,7 @@ public sealed class KubetraceExporterTests
         public IReceiver Create(ComponentSettings settings, object config, ITraceConsumer next) => throw new NotSupportedException();
     }
 
-    private static ConfigLoadResult Load(string section)
+    internal static ConfigLoadResult Load(string section)
     {
         var catalog = new ComponentCatalog(ComponentRegistry.Exporters.Cast<IComponentFactory>().Append(new StubReceiverFactory()));
         var yaml = $"""

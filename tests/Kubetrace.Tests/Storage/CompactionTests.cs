@@ -15,7 +15,8 @@ public sealed class CompactionTests(ITestOutputHelper output)
 {
     private static StoreOptions Options(string directory, int targetSpans = 10_000, TimeSpan? retention = null) => new()
     {
-        Directory = directory, RetentionInterval = TimeSpan.FromHours(1), CompactionTargetSpans = targetSpans,
+        Directory = directory, RetentionInterval = TimeSpan.FromHours(1), CompactionInterval = TimeSpan.FromHours(1),
+        CompactionTargetSpans = targetSpans,
         Retention = retention ?? TimeSpan.FromHours(72),
     };
 

@@ -22,6 +22,7 @@ public static class TempoApi
     {
         app.MapGet("/api/echo", () => Results.Text("echo"));
         app.MapGet("/ready", () => Results.Text("ready"));
+        app.MapGet("/api/status/buildinfo", (HttpContext context) => JsonBody.WriteAsync(context, 200, TempoBuildInfo.Write));
         app.MapGet("/api/traces/{traceId}", api.Handle((c, e) => Trace(c, e, v2: false)));
         app.MapGet("/api/v2/traces/{traceId}", api.Handle((c, e) => Trace(c, e, v2: true)));
         app.MapGet("/api/search", api.Handle(Search));

@@ -17,8 +17,8 @@ public sealed record TempoSearchRequest(
 
 /// <summary>
 /// Parses <c>GET /api/search</c> as Tempo's ParseSearchRequest does (same defaults and error texts), then turns it
-/// into the shared <see cref="TraceQuery"/>: <c>q</c> through <see cref="TraceQlFilter"/>, <c>tags</c> as exact
-/// span-or-resource attribute conditions, min/max duration on the whole trace, start/end in Unix seconds.
+/// into the shared <see cref="TraceQuery"/>: <c>q</c> through <see cref="TraceQlFilter"/>, <c>tags</c> as
+/// case-insensitive substring conditions on span or resource attributes (as Tempo documents them), min/max duration on the whole trace, start/end in Unix seconds.
 /// </summary>
 public static class TempoSearchParser
 {
@@ -64,12 +64,14 @@ public static class TempoSearchParser
         if (request.Query.Length > 0) conditions.AddRange(TraceQlFilter.Parse(request.Query));
         foreach (var (key, value) in request.Tags)
         {
+            // As Tempo documents it: a tag's value matches case-insensitively anywhere in the stored value.
+            var contains = $"(?i).*{System.Text.RegularExpressions.Regex.Escape(value)}.*";
             conditions.Add(key switch
             {
-                "service.name" => Condition.Service(value),
-                "name" => Condition.SpanName(value),
+                "service.name" => new Condition(AttributeScope.Intrinsic, "service", ConditionOp.Regex, contains),
+                "name" => new Condition(AttributeScope.Intrinsic, "name", ConditionOp.Regex, contains),
                 _ when value.Length == 0 => new Condition(AttributeScope.Any, key, ConditionOp.Exists),
-                _ => Condition.Attribute(key, value),
+                _ => new Condition(AttributeScope.Any, key, ConditionOp.Regex, contains),
             });
         }
         // Both 0: "recent data"; here that is everything, newest first (the limit bounds the work).

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Google.Protobuf;
-using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 
@@ -10,11 +9,14 @@ namespace Kubetrace.Api.Tempo;
 /// A trace as Tempo returns it. Protobuf: <c>tempopb.Trace</c>, whose wire shape is OTLP's
 /// <c>repeated ResourceSpans = 1</c> (the same bytes as an ExportTraceServiceRequest); v2 wraps it as field 1 of
 /// TraceByIDResponse. JSON: v1 <c>{"batches":[...]}</c>, v2 <c>{"trace":{"resourceSpans":[...]},"status":"COMPLETE"}</c>,
-/// written with the OTLP JSON writer (hex IDs as OTLP/JSON specifies; Tempo's own jsonpb writes base64, and its
-/// reader, like Grafana's, asks for protobuf).
+/// in the proto3 JSON mapping as Tempo's jsonpb writes it: trace and span IDs as <b>base64</b> (bytes fields; not
+/// hex as OTLP/JSON specifies), 64-bit integers as decimal strings, enums as numbers, defaults left out
+/// (see ../shared/conformance/tempo_api.md and tempo/example_trace_vulture_jsonpb.json).
 /// </summary>
 public static class TempoTraceWriter
 {
+    private static readonly JsonFormatter Jsonpb = new(JsonFormatter.Settings.Default.WithFormatEnumsAsIntegers(true));
+
     public static byte[] Protobuf(IReadOnlyList<ResourceSpans> trace, bool v2)
     {
         var request = new ExportTraceServiceRequest();
@@ -35,7 +37,7 @@ public static class TempoTraceWriter
         w.WriteStartObject();
         if (v2) w.WriteStartObject("trace");
         w.WriteStartArray(v2 ? "resourceSpans" : "batches");
-        foreach (var resourceSpans in trace) OtlpJson.Write(w, resourceSpans);
+        foreach (var resourceSpans in trace) w.WriteRawValue(Jsonpb.Format(resourceSpans), skipInputValidation: true);
         w.WriteEndArray();
         if (v2)
         {

@@ -14,7 +14,8 @@ public static class DemoCommand
     public static Command Create()
     {
         var defaults = new DemoOptions();
-        var otlp = Port("--otlp-port", "OTLP/gRPC port (OTLP/HTTP uses the next one)", defaults.OtlpGrpcPort);
+        var otlp = Port("--otlp-port", "OTLP/gRPC port", defaults.OtlpGrpcPort);
+        var otlpHttp = Port("--otlp-http-port", "OTLP/HTTP port", defaults.OtlpHttpPort);
         var query = Port("--query-port", "query API port (native and Jaeger)", defaults.QueryPort);
         var tempo = Port("--tempo-port", "Tempo API port", defaults.TempoPort);
         var data = new Option<string?>("--data") { Description = "Keep the demo's traces in this folder (default: a temporary folder, deleted on exit)", HelpName = "dir" };
@@ -43,19 +44,19 @@ public static class DemoCommand
             DefaultValueFactory = _ => string.Join(',', SimulationScenarios.ToNames(defaults.Scenarios)),
             Validators = { r => { if (!SimulationScenarios.TryParse(r.GetValueOrDefault<string>() ?? "", out _, out var error)) r.AddError($"--scenario: {error}"); } },
         };
+        var width = QueryOptions.Width();
         var exit = new Option<bool>("--exit") { Description = "Exit after the summary instead of serving until Ctrl+C" };
         var command = new Command("demo", "Start kubetrace with a simulated cluster and show what is slow in it")
         {
-            otlp, query, tempo, data, rate, backfill, scenario, exit,
+            otlp, otlpHttp, query, tempo, data, rate, backfill, scenario, width, exit,
         };
         command.SetAction(async (parse, stop) =>
         {
             SimulationScenarios.TryParse(parse.GetValue(scenario) ?? "", out var scenarios, out _);
-            var grpcPort = parse.GetValue(otlp);
             var options = new DemoOptions
             {
-                OtlpGrpcPort = grpcPort,
-                OtlpHttpPort = grpcPort + 1,
+                OtlpGrpcPort = parse.GetValue(otlp),
+                OtlpHttpPort = parse.GetValue(otlpHttp),
                 QueryPort = parse.GetValue(query),
                 TempoPort = parse.GetValue(tempo),
                 DataPath = parse.GetValue(data) is { } path ? Path.GetFullPath(path) : null,
@@ -65,7 +66,7 @@ public static class DemoCommand
                 KeepRunning = !parse.GetValue(exit),
             };
             var invocation = parse.InvocationConfiguration;
-            var console = QueryConsole.Create(invocation, width: null);
+            var console = QueryConsole.Create(invocation, parse.GetValue(width));
             return await new DemoRun(options, console, invocation.Output).RunAsync(stop);
         });
         return command;
@@ -76,6 +77,6 @@ public static class DemoCommand
         Description = description,
         HelpName = "port",
         DefaultValueFactory = _ => fallback,
-        Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 65534) r.AddError($"{name} must be from 1 to 65534"); } },
+        Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 65535) r.AddError($"{name} must be from 1 to 65535"); } },
     };
 }

@@ -39,6 +39,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>Adjacent blocks of at most half this many spans are merged in the background; 0: no compaction.</summary>
     public int CompactionTargetSpans { get; set; } = 500_000;
 
+    /// <summary>How often compaction looks for blocks to merge.</summary>
+    public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Bounds that keep a head's arrays and a block's row groups sensible (docs/storage.md).</summary>
     public const int MaxHeadSpansLimit = 10_000_000, MinRowGroupSpans = 16, MaxRowGroupSpans = 65_536;
 
@@ -60,6 +63,7 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         RowGroupSpans = RowGroupSpans,
         WalCompression = WalCompression,
         CompactionTargetSpans = CompactionTargetSpans,
+        CompactionInterval = CompactionInterval,
     };
 
     /// <summary>Bytes, 0 for unlimited (only valid after <see cref="Validate"/> passed).</summary>
@@ -78,6 +82,8 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         if (CompactionTargetSpans is < 0 or > MaxHeadSpansLimit)
             yield return new ConfigProblem("compaction_target_spans",
                 $"must be between 0 (no compaction) and {MaxHeadSpansLimit:N0} (got {CompactionTargetSpans})");
+        if (CompactionInterval <= TimeSpan.Zero)
+            yield return new ConfigProblem("compaction_interval", $"must be a positive duration such as 1m (got {CompactionInterval})");
         if (RowGroupSpans is < MinRowGroupSpans or > MaxRowGroupSpans)
             yield return new ConfigProblem("row_group_spans",
                 $"must be between {MinRowGroupSpans} and {MaxRowGroupSpans:N0} (got {RowGroupSpans})");

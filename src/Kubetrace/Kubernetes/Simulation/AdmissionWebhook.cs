@@ -7,6 +7,11 @@ namespace Kubetrace.Kubernetes.Simulation;
 internal sealed record AdmissionWebhook(bool Mutating, string Configuration, string Name, string[] Resources, string[] Operations,
     int MinMicros, int MaxMicros, TimeSpan Timeout)
 {
+    /// <summary>Each instance is a distinct, shared definition: equal only to itself (and cheap to hash as a key).</summary>
+    public bool Equals(AdmissionWebhook? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     /// <summary>The webhooks of the simulated cluster, mutating first, in the order the apiserver calls them.</summary>
     public static readonly IReadOnlyList<AdmissionWebhook> Cluster =
     [

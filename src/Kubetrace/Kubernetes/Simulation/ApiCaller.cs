@@ -7,6 +7,11 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// </summary>
 internal sealed record ApiCaller(string User, string UserAgent, string ClientIp, string Accept, bool Privileged, SimulatedComponent? Traced)
 {
+    /// <summary>Each instance is a distinct, shared definition: equal only to itself (and cheap to hash as a key).</summary>
+    public bool Equals(ApiCaller? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     public const string ProtobufAccept = "application/vnd.kubernetes.protobuf,application/json";
     public const string JsonAccept = "application/json";
 }

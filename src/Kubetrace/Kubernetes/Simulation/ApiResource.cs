@@ -6,6 +6,11 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// </summary>
 internal sealed record ApiResource(string Group, string Version, string Resource, string Kind, bool Namespaced)
 {
+    /// <summary>Each instance is a distinct, shared definition: equal only to itself (and cheap to hash as a key).</summary>
+    public bool Equals(ApiResource? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     public static readonly ApiResource Pods = new("", "v1", "pods", "Pod", true);
     public static readonly ApiResource ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true);
     public static readonly ApiResource Nodes = new("", "v1", "nodes", "Node", false);
@@ -19,7 +24,11 @@ internal sealed record ApiResource(string Group, string Version, string Resource
     private string Prefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
 
     /// <summary>The Go type the storage layer reports (<c>*core.Pod</c>, <c>*apps.DeploymentList</c>).</summary>
-    public string TypeName(bool list) => $"*{(Group.Length == 0 ? "core" : Group.Split('.')[0])}.{Kind}{(list ? "List" : "")}";
+    public string TypeName(bool list) => list ? ListTypeName : ObjectTypeName;
+
+    private string ObjectTypeName => field ??= $"*{(Group.Length == 0 ? "core" : Group.Split('.')[0])}.{Kind}";
+
+    private string ListTypeName => field ??= ObjectTypeName + "List";
 
     /// <summary>The request path, e.g. <c>/api/v1/namespaces/shop/pods/web-1/status</c>.</summary>
     public string Path(string ns, string name, string subresource)

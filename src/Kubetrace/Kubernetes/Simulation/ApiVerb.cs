@@ -7,6 +7,11 @@ namespace Kubetrace.Kubernetes.Simulation;
 internal sealed record ApiVerb(string Method, string HandlerSpan, string MetricsVerb, string? AdmissionOperation, int SuccessStatus,
     string StorageSpan, GrpcMethod Etcd, bool Named)
 {
+    /// <summary>Each instance is a distinct, shared definition: equal only to itself (and cheap to hash as a key).</summary>
+    public bool Equals(ApiVerb? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     public static readonly ApiVerb Get = new("GET", "Get", "GET", null, 200, "Get etcd3", GrpcMethod.EtcdRange, true);
     public static readonly ApiVerb List = new("GET", "List", "LIST", null, 200, "List(recursive=true) etcd3", GrpcMethod.EtcdRange, false);
     public static readonly ApiVerb Create = new("POST", "Create", "POST", "CREATE", 201, "Create etcd3", GrpcMethod.EtcdTxn, false);

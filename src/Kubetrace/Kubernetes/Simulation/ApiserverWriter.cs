@@ -14,6 +14,7 @@ internal sealed class ApiserverWriter(SimulationContext sim)
 
     private readonly WebhookWriter _webhooks = new(sim);
     private readonly EtcdWriter _etcd = new(sim);
+    private readonly Dictionary<(ApiVerb, ApiResource, bool, string), string> _serverSpanNames = [];
 
     /// <summary>Writes the request arriving at <paramref name="start"/>; <paramref name="caller"/> is the traceparent it carried.</summary>
     public ApiResult Write(ApiCall call, long start, SimulatedSpanContext? caller)
@@ -23,7 +24,7 @@ internal sealed class ApiserverWriter(SimulationContext sim)
         var verb = call.Verb;
         sim.Report.ApiserverRequests++;
 
-        var name = version.RouteStyleServerSpanNames ? $"{verb.Method} {call.Resource.Route(call.NamedInUrl, call.Subresource)}" : "KubernetesAPI";
+        var name = ServerSpanName(call);
         var adopt = caller is { } parent && call.Caller.Privileged && version.PrivilegedCallersBecomeParent;
         var server = adopt
             ? sim.Recorder.Child(caller!.Value, remote: true, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start)
@@ -75,29 +76,40 @@ internal sealed class ApiserverWriter(SimulationContext sim)
         return new ApiResult(end, status);
     }
 
+    /// <summary>The otelhttp server span's name: <c>KubernetesAPI</c> before 1.31, then method and route (one string per route).</summary>
+    private string ServerSpanName(ApiCall call)
+    {
+        if (!sim.Options.KubernetesVersion.RouteStyleServerSpanNames) return "KubernetesAPI";
+        var key = (call.Verb, call.Resource, call.NamedInUrl, call.Subresource);
+        if (!_serverSpanNames.TryGetValue(key, out var name))
+            _serverSpanNames.Add(key, name = $"{call.Verb.Method} {call.Resource.Route(call.NamedInUrl, call.Subresource)}");
+        return name;
+    }
+
     /// <summary>The handler span and what runs under it; returns when it ended and the status.</summary>
     private (long End, int Status) Handle(ApiCall call, SimulatedSpanContext server, string auditId, long start)
     {
         var random = sim.Random;
         var verb = call.Verb;
         var handler = sim.Recorder.Child(server, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, verb.HandlerSpan, SpanKind.Internal, start);
+        var cache = sim.Attributes;
         if (handler.Proto is { } proto)
         {
             var a = proto.Attributes;
-            a.Add(Str("accept", call.Caller.Accept));
+            a.Add(cache.Str("accept", call.Caller.Accept));
             a.Add(Str("audit-id", auditId));
-            a.Add(Str("client", call.Caller.ClientIp));
-            a.Add(Str("api-group", call.Resource.Group));
-            a.Add(Str("api-version", call.Resource.Version));
+            a.Add(cache.Str("client", call.Caller.ClientIp));
+            a.Add(cache.Str("api-group", call.Resource.Group));
+            a.Add(cache.Str("api-version", call.Resource.Version));
             a.Add(Str("name", call.NamedInUrl ? call.Name : ""));
-            a.Add(Str("subresource", call.Subresource));
-            a.Add(Str("namespace", call.Namespace));
-            a.Add(Str("protocol", "HTTP/2.0"));
-            a.Add(Str("resource", call.Resource.Resource));
-            a.Add(Str("scope", call.Scope));
+            a.Add(cache.Str("subresource", call.Subresource));
+            a.Add(cache.Str("namespace", call.Namespace));
+            a.Add(cache.Str("protocol", "HTTP/2.0"));
+            a.Add(cache.Str("resource", call.Resource.Resource));
+            a.Add(cache.Str("scope", call.Scope));
             a.Add(Str("url", call.Path));
-            a.Add(Str("user-agent", call.Caller.UserAgent));
-            a.Add(Str("verb", verb.MetricsVerb));
+            a.Add(cache.Str("user-agent", call.Caller.UserAgent));
+            a.Add(cache.Str("verb", verb.MetricsVerb));
         }
 
         var t = start + random.Micros(20, 80); // decoding the body or the options
@@ -120,11 +132,11 @@ internal sealed class ApiserverWriter(SimulationContext sim)
         if (serialize.Proto is { } s)
         {
             s.Attributes.Add(Str("audit-id", auditId));
-            s.Attributes.Add(Str("method", verb.Method));
+            s.Attributes.Add(cache.Str("method", verb.Method));
             s.Attributes.Add(Str("url", call.Path));
-            s.Attributes.Add(Str("protocol", "HTTP/2.0"));
-            s.Attributes.Add(Str("mediaType", call.Caller.Accept == ApiCaller.JsonAccept ? "application/json" : "application/vnd.kubernetes.protobuf"));
-            s.Attributes.Add(Str("encoder", call.Caller.Accept == ApiCaller.JsonAccept ? "json" : "protobuf"));
+            s.Attributes.Add(cache.Str("protocol", "HTTP/2.0"));
+            s.Attributes.Add(cache.Str("mediaType", call.Caller.Accept == ApiCaller.JsonAccept ? "application/json" : "application/vnd.kubernetes.protobuf"));
+            s.Attributes.Add(cache.Str("encoder", call.Caller.Accept == ApiCaller.JsonAccept ? "json" : "protobuf"));
         }
         var serializeEnd = serializeStart + (verb.IsList ? random.Micros(300, 4000) : random.Micros(20, 300));
         sim.Recorder.End(serialize, serializeEnd);

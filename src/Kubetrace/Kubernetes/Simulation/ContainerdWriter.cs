@@ -48,11 +48,11 @@ internal sealed class ContainerdWriter(SimulationContext sim)
         if (!V17) return;
         var random = sim.Random;
         var cri = sim.Recorder.Child(server.Context, false, server.Component, SimulatedScope.Containerd, "pkg.cri.server.PullImage", SpanKind.Internal, start + random.Micros(10, 50));
-        cri.Proto?.Attributes.Add(Str("image.ref", image));
+        cri.Proto?.Attributes.Add(sim.Attributes.Str("image.ref", image));
         var pullStart = (long)(cri.Proto?.StartTimeUnixNano ?? (ulong)start) + random.Micros(10, 50);
         var pullEnd = end - random.Micros(100, 400);
         var pull = sim.Recorder.Child(cri.Context, false, server.Component, SimulatedScope.Containerd, "pull.Pull", SpanKind.Internal, pullStart);
-        pull.Proto?.Attributes.Add(Str("image.ref", image));
+        pull.Proto?.Attributes.Add(sim.Attributes.Str("image.ref", image));
         // Layers are fetched, then unpacked: about 70% of the pull fetching, the rest unpacking.
         var layers = 1 + random.Next(3);
         var fetchTime = (pullEnd - pullStart) * 7 / 10 / layers;

@@ -21,9 +21,9 @@ internal sealed class EtcdWriter(SimulationContext sim)
             var a = proto.Attributes;
             a.Add(Str("audit-id", auditId));
             a.Add(Str("key", resource.StorageKey(call.Namespace, verb.IsList ? "" : call.Name)));
-            a.Add(Str("type", resource.TypeName(verb.IsList)));
-            a.Add(Str("group", resource.Group));
-            a.Add(Str("resource", resource.Resource));
+            a.Add(sim.Attributes.Str("type", resource.TypeName(verb.IsList)));
+            a.Add(sim.Attributes.Str("group", resource.Group));
+            a.Add(sim.Attributes.Str("resource", resource.Resource));
             if (verb.IsList)
             {
                 a.Add(Str("resourceVersion", ""));

@@ -23,8 +23,8 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
             proto.Attributes.Add(Str("k8s.pod.uid", uid));
             proto.Attributes.Add(Str("k8s.pod", $"{ns}/{pod}"));
             proto.Attributes.Add(Str("k8s.pod.name", pod));
-            proto.Attributes.Add(Str("k8s.pod.update_type", "create"));
-            proto.Attributes.Add(Str("k8s.namespace.name", ns));
+            proto.Attributes.Add(sim.Attributes.Str("k8s.pod.update_type", "create"));
+            proto.Attributes.Add(sim.Attributes.Str("k8s.namespace.name", ns));
         }
         var t = start + random.Micros(50, 300);
         var volume = calls.Call(new ApiCall(ApiVerb.Get, ApiResource.ConfigMaps, "", ns, app + "-config", node.Caller), t, sync.Context);

@@ -7,7 +7,7 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// The HTTP and RPC attributes otelhttp and otelgrpc record at a Kubernetes version: old conventions
 /// (<c>http.method</c>, <c>rpc.service</c>) before the switch, the new ones after it (kubernetes-spans.md).
 /// </summary>
-internal sealed class SemanticConventions(KubernetesVersion version)
+internal sealed class SemanticConventions(KubernetesVersion version, AttributeCache cache)
 {
     private static readonly KeyValue OldRpcSystem = Str("rpc.system", "grpc");
     private static readonly KeyValue NewRpcSystem = Str("rpc.system.name", "grpc");
@@ -21,19 +21,19 @@ internal sealed class SemanticConventions(KubernetesVersion version)
         var a = proto.Attributes;
         if (version.StableHttpConventions)
         {
-            a.Add(Str("http.request.method", method));
+            a.Add(cache.Str("http.request.method", method));
             a.Add(Int("http.response.status_code", status));
             a.Add(Str("url.path", path));
-            a.Add(Str("server.address", "kubernetes.default.svc"));
+            a.Add(cache.Str("server.address", "kubernetes.default.svc"));
         }
         else
         {
-            a.Add(Str("http.method", method));
+            a.Add(cache.Str("http.method", method));
             a.Add(Int("http.status_code", status));
-            a.Add(Str("net.host.name", "kubernetes.default.svc"));
+            a.Add(cache.Str("net.host.name", "kubernetes.default.svc"));
             if (version.ServerSpanHttpTarget) a.Add(Str("http.target", path));
         }
-        a.Add(Str("user_agent.original", userAgent));
+        a.Add(cache.Str("user_agent.original", userAgent));
         if (version.ServerSpanAuditId) a.Add(Str("audit-id", auditId));
     }
 
@@ -41,7 +41,7 @@ internal sealed class SemanticConventions(KubernetesVersion version)
     public void HttpClient(OpenSpan span, string method, int status)
     {
         if (span.Proto is not { } proto) return;
-        proto.Attributes.Add(Str(version.StableHttpConventions ? "http.request.method" : "http.method", method));
+        proto.Attributes.Add(cache.Str(version.StableHttpConventions ? "http.request.method" : "http.method", method));
         proto.Attributes.Add(Int(version.StableHttpConventions ? "http.response.status_code" : "http.status_code", status));
     }
 

@@ -14,7 +14,7 @@ internal sealed class SimulationContext
         Recorder = new SpanRecorder(random, batches);
         Sampler = new TraceIdRatioSampler(options.SamplingRatePerMillion);
         ContainerdSampler = new TraceIdRatioSampler(options.EffectiveContainerdSamplingRatePerMillion);
-        Semconv = new SemanticConventions(options.KubernetesVersion);
+        Semconv = new SemanticConventions(options.KubernetesVersion, Attributes);
     }
 
     public SimulationOptions Options { get; }
@@ -36,4 +36,7 @@ internal sealed class SimulationContext
     public TraceIdRatioSampler ContainerdSampler { get; }
 
     public SemanticConventions Semconv { get; }
+
+    /// <summary>Shared attributes for low-cardinality values.</summary>
+    public AttributeCache Attributes { get; } = new();
 }

@@ -38,11 +38,11 @@ internal sealed class WebhookWriter(SimulationContext sim)
         var uid = random.Uuid();
         if (span.Proto is { } proto)
         {
-            proto.Attributes.Add(Str("configuration", webhook.Configuration));
-            proto.Attributes.Add(Str("webhook", webhook.Name));
-            proto.Attributes.Add(Str("resource", call.Resource.Resource));
-            proto.Attributes.Add(Str("subresource", call.Subresource));
-            proto.Attributes.Add(Str("operation", operation));
+            proto.Attributes.Add(sim.Attributes.Str("configuration", webhook.Configuration));
+            proto.Attributes.Add(sim.Attributes.Str("webhook", webhook.Name));
+            proto.Attributes.Add(sim.Attributes.Str("resource", call.Resource.Resource));
+            proto.Attributes.Add(sim.Attributes.Str("subresource", call.Subresource));
+            proto.Attributes.Add(sim.Attributes.Str("operation", operation));
             proto.Attributes.Add(Str("UID", uid));
         }
         var postStart = start + random.Micros(10, 40);

@@ -15,6 +15,15 @@ public sealed partial class EmbeddedTraceStore
     /// </summary>
     internal Task<int> CompactAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
+        // One compaction at a time (tests call this beside the background loop): two merging the same sources
+        // would both add their block to the view.
+        lock (_compactionGate) return CompactRuns(cancellationToken);
+    }, CancellationToken.None);
+
+    private readonly Lock _compactionGate = new();
+
+    private int CompactRuns(CancellationToken cancellationToken)
+    {
         var merged = 0;
         foreach (var run in CompactionPlanner.Plan(View.Blocks, _options))
         {
@@ -39,7 +48,7 @@ public sealed partial class EmbeddedTraceStore
             _logger.LogInformation("compacted {Count} blocks ({Spans} spans) into {Path}", run.Count, block.SpanCount, block.Path);
         }
         return merged;
-    }, CancellationToken.None);
+    }
 
     /// <summary>Blocks merged into another before a crash could delete them: deleted now, never read twice.</summary>
     private List<BlockReader> DropMergedBlocks(List<BlockReader> blocks)

@@ -22,6 +22,21 @@ internal sealed class AcknowledgedTraffic
     /// <summary>The traces acknowledged so far.</summary>
     public IReadOnlyCollection<SentTraceIds> Acknowledged => _acknowledged;
 
+    private int _clientsAcknowledged;
+
+    /// <summary>Waits until every client has had a request acknowledged (a busy server takes a while to answer the
+    /// first gRPC call), so that a kill after this hits every client's live stream.</summary>
+    public async Task WaitUntilEveryClientWasAcknowledgedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Volatile.Read(ref _clientsAcknowledged) < _clients.Count)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"only {_clientsAcknowledged} of {_clients.Count} clients were acknowledged within {timeout.TotalSeconds}s");
+            await Task.Delay(20);
+        }
+    }
+
     public static AcknowledgedTraffic Start(OtlpToStoreServer server, string service, int grpcClients, int httpClients, int spansPerTrace)
     {
         var traffic = new AcknowledgedTraffic();
@@ -54,7 +69,7 @@ internal sealed class AcknowledgedTraffic
                 var (trace, failure) = await sender.SendTraceAsync(service, spansPerTrace);
                 if (trace is null) return new ClientOutcome(name, acknowledged, failure ?? "not acknowledged", _clock.Elapsed);
                 _acknowledged.Enqueue(trace);
-                acknowledged++;
+                if (++acknowledged == 1) Interlocked.Increment(ref _clientsAcknowledged);
             }
         }
     }

@@ -3,7 +3,8 @@ using Xunit.Abstractions;
 namespace Kubetrace.Tests.EndToEnd.Harness;
 
 /// <summary>
-/// One crash round: concurrent gRPC and HTTP clients send for a while, then the server gets SIGKILL (or what the
+/// One crash round: concurrent gRPC and HTTP clients send (for <c>sendFor</c> after each had a first request
+/// acknowledged), then the server gets SIGKILL (or what the
 /// caller's kill does) while they are still sending. Returns the traces acknowledged before the kill, after
 /// checking that the kill really hit a live stream.
 /// </summary>
@@ -13,6 +14,7 @@ internal static class KillMidStream
         TimeSpan sendFor, ITestOutputHelper output, Func<KubetraceProcess, Task>? kill = null)
     {
         var traffic = AcknowledgedTraffic.Start(server, service, grpcClients: 2, httpClients: 2, spansPerTrace);
+        await traffic.WaitUntilEveryClientWasAcknowledgedAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(sendFor);
         var killedAt = traffic.Elapsed;
         await (kill ?? (process => process.KillAsync()))(server.Process);

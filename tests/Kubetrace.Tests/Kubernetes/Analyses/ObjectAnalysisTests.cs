@@ -68,7 +68,9 @@ public sealed class ObjectAnalysisTests
         Assert.Equal((TimelineRelation.Link, "encloses the linked HTTP POST"), (command.Relation, command.How));
         Assert.DoesNotContain(timeline.Entries, e => e.SpanName == "authentication"); // beside the handler, not about the object
         var handler = timeline.Entries.Single(e => e.Operation == "Create pods");
-        Assert.Equal((TimelineRelation.Attribute, "pods shop/web-1", "aud-create-1"), (handler.Relation, handler.How, handler.AuditId));
+        // Found through its etcd write, the create's handler brings its admission webhooks with it.
+        Assert.Equal((TimelineRelation.EtcdKey, "request writing key /registry/pods/shop/web-1", "aud-create-1"), (handler.Relation, handler.How, handler.AuditId));
+        Assert.Equal((TimelineRelation.Attribute, "pods shop/web-1"), timeline.Entries.Where(e => e.SpanName == "Patch").Select(e => (e.Relation, e.How)).Single());
         var webhook = timeline.Entries.Single(e => e.SpanName == "Call mutating webhook");
         Assert.Equal((TimelineRelation.Under, "aud-create-1"), (webhook.Relation, webhook.AuditId));
         Assert.Equal(TimelineRelation.EtcdKey, timeline.Entries.Single(e => e.SpanName == "GuaranteedUpdate etcd3").Relation);

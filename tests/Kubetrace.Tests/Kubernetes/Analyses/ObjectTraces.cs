@@ -40,10 +40,12 @@ internal static class ObjectTraces
     private static KubeTraces ApiserverRequest(this KubeTraces traces, int trace, string method, string verb, long atMs,
         string? subresource, string auditId, (int, int) link, string etcd)
     {
+        // A create is addressed to the collection: its handler span has no name, only its etcd write names the pod.
         var handler = new List<(string, string)>
         {
-            ("namespace", "shop"), ("name", "web-1"), ("resource", "pods"), ("verb", verb.ToLowerInvariant()), ("audit-id", auditId),
+            ("namespace", "shop"), ("resource", "pods"), ("verb", verb.ToLowerInvariant()), ("audit-id", auditId),
         };
+        if (verb != "Create") handler.Add(("name", "web-1"));
         if (subresource is not null) handler.Add(("subresource", subresource));
         var route = "/api/v1/namespaces/{:namespace}/pods" + (method == "POST" ? "" : "/{:name}/status");
         return traces

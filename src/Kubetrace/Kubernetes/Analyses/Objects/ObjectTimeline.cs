@@ -34,7 +34,7 @@ public sealed record TimelineEntry(
 
 /// <summary>
 /// Everything that touched one object, across traces and components, in time order; <see cref="Traces"/> are
-/// the traces it spans, each with why it is included.
+/// the traces it spans, in the order they first appear, each with why it is included.
 /// </summary>
 public sealed record ObjectTimeline(
     string Object,

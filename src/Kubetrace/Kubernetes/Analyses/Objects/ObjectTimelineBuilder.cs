@@ -19,7 +19,7 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
 
     private static readonly string[] Keys =
     [
-        K8sKeys.Namespace, K8sKeys.ObjectName, K8sKeys.PodUid, K8sKeys.Resource, K8sKeys.Subresource, K8sKeys.AuditId,
+        K8sKeys.Namespace, K8sKeys.ObjectName, K8sKeys.PodUid, K8sKeys.Resource, K8sKeys.Subresource, K8sKeys.ApiGroup, K8sKeys.Verb, K8sKeys.AuditId,
         K8sKeys.EtcdKey, K8sKeys.Webhook, K8sKeys.Image, K8sKeys.HttpStatusCode, K8sKeys.RpcStatus, K8sKeys.Node,
     ];
 
@@ -36,8 +36,13 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
             target = ResolveUid(target);
         }
         if (target.HasName)
+        {
             foreach (var conditions in Searches(target))
                 await FindAsync(conditions, cancellationToken).ConfigureAwait(false);
+            // A create is addressed to the collection (the handler span has no name): its etcd write names the key.
+            foreach (var key in EtcdKeys(target).ToList())
+                await FindAsync([Condition.Attribute("key", key, AttributeScope.Span)], cancellationToken).ConfigureAwait(false);
+        }
         foreach (var (id, entry) in _traces.ToList())
             if (!AddAnchors(id, entry.Tree, target)) _traces.Remove(id); // storage may over-return: re-checked here
         await FollowLinksAsync(cancellationToken).ConfigureAwait(false);
@@ -54,6 +59,30 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
             yield return [Condition.Attribute("k8s.namespace.name", ns, AttributeScope.Span), Condition.Attribute("k8s.pod.name", target.Name!, AttributeScope.Span)];
         }
         else yield return [Condition.Attribute("name", target.Name!, AttributeScope.Span)];
+    }
+
+    /// <summary>
+    /// The object's etcd keys: <c>/registry/[group/]resource/namespace/name</c> for the resources its spans name
+    /// (pods when kubelet syncs it, and <c>--resource</c>), each looked up exactly through the index.
+    /// </summary>
+    private IEnumerable<string> EtcdKeys(ObjectRef target)
+    {
+        var resources = new HashSet<(string? Group, string Resource)>();
+        if (resource is not null) resources.Add((null, resource));
+        foreach (var (trace, _, _) in _traces.Values)
+        foreach (var span in trace.Spans)
+        {
+            if (_attributes.Get(span, K8sKeys.ObjectName) != target.Name || _attributes.Get(span, K8sKeys.Namespace) != target.Namespace) continue;
+            var spanResource = _attributes.Get(span, K8sKeys.Resource);
+            if (spanResource is null) resources.Add((null, "pods")); // kubelet's spans: the object is a pod
+            else if (resource is null || spanResource == resource) resources.Add((_attributes.Get(span, K8sKeys.ApiGroup), spanResource));
+        }
+        var objectPath = target.Namespace is null ? target.Name : target.Namespace + "/" + target.Name;
+        foreach (var (group, name) in resources)
+        {
+            yield return $"/registry/{name}/{objectPath}";
+            if (!string.IsNullOrEmpty(group)) yield return $"/registry/{group}/{name}/{objectPath}";
+        }
     }
 
     private async Task FindAsync(Condition[] conditions, CancellationToken cancellationToken)
@@ -98,9 +127,17 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
     private bool AddAnchors(TraceId id, SpanTree tree, ObjectRef target)
     {
         var anchors = tree.Nodes.Select(n => (Node: n, How: Names(n.Span, target))).Where(a => a.How is not null).ToList();
+        // A create names only the collection; its handler (verb, resource) writing the object's key is about the
+        // object too, with its admission webhooks.
+        foreach (var (node, how) in anchors.ToList())
+            if (how!.StartsWith("etcd key", StringComparison.Ordinal)
+                && node.Ancestors().FirstOrDefault(a => _attributes.Get(a.Span, K8sKeys.Verb) is not null) is { } handler
+                && anchors.TrueForAll(a => a.Node != handler))
+                anchors.Add((handler, "request writing " + how["etcd ".Length..]));
         foreach (var (node, how) in anchors)
         {
-            var relation = how!.StartsWith("etcd key", StringComparison.Ordinal) ? TimelineRelation.EtcdKey : TimelineRelation.Attribute;
+            var relation = how!.StartsWith("etcd key", StringComparison.Ordinal) || how.StartsWith("request writing", StringComparison.Ordinal)
+                ? TimelineRelation.EtcdKey : TimelineRelation.Attribute;
             Add(id, node, relation, how);
             foreach (var descendant in node.Descendants()) Add(id, descendant, TimelineRelation.Under, "under " + node.Span.Name);
             foreach (var ancestor in node.Ancestors()) Add(id, ancestor, TimelineRelation.Encloses, "encloses " + node.Span.Name);
@@ -160,10 +197,9 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
         if (ordered.Count > MaxEntries)
             _notes.Add($"the timeline has {ordered.Count} spans: the first {MaxEntries} are shown (narrow it with --since or --resource)");
         var entries = ordered.Take(MaxEntries).Select(Entry).ToList();
-        var traces = _traces
-            .Where(t => _rows.Keys.Any(k => k.Item1 == t.Key))
+        var traces = entries.Select(e => e.TraceId).Distinct()
+            .Select(id => _traces.First(t => t.Key.ToString() == id))
             .Select(t => TraceOf(t.Key, t.Value.Tree, t.Value.Found))
-            .OrderBy(t => t.TraceId, StringComparer.Ordinal)
             .ToList();
         if (entries.Count == 0)
             _notes.Add($"no span in the range names {target}: apiserver handler spans (namespace, name), kubelet syncPod (k8s.pod, k8s.pod.uid) and etcd keys were searched");

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Kubernetes.Semantics;
+using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Kubernetes.Analyses.Pods;
@@ -57,14 +58,14 @@ public sealed class PodStartupCollector(ScannedAttributes attributes)
         var node = attributes.Get(span, K8sKeys.Node) ?? "(unknown node)";
         var key = uid ?? pod;
         if (!_pods.TryGetValue(key, out var accumulator)) _pods[key] = accumulator = new PodAccumulator(pod, uid, node);
-        accumulator.AddSync(span, trace.TraceId.ToString());
+        accumulator.AddSync(span, trace.TraceId);
         foreach (var (call, phase) in calls)
         {
             accumulator.Add(phase, call.Span.DurationNanos, call.Span.IsError);
             if (phase != CriPhase.ImagePull) continue;
             var image = ImageOf(call);
             if (image is not null) accumulator.Images.Add(image);
-            _pulls.Add(new ImagePull(image, node, pod, call.Span.DurationNanos, call.Span.IsError, trace.TraceId.ToString()));
+            _pulls.Add(new ImagePull(image, node, pod, call.Span.DurationNanos, call.Span.IsError));
         }
     }
 
@@ -76,13 +77,13 @@ public sealed class PodStartupCollector(ScannedAttributes attributes)
     private sealed class PodAccumulator(string pod, string? uid, string node)
     {
         private readonly long[] _phases = new long[5];
-        private readonly List<string> _traces = [];
+        private readonly List<TraceId> _traces = [];
         private long _start = long.MaxValue, _total;
         private bool _error;
 
         public SortedSet<string> Images { get; } = new(StringComparer.Ordinal);
 
-        public void AddSync(ScannedSpan sync, string traceId)
+        public void AddSync(ScannedSpan sync, TraceId traceId)
         {
             _start = Math.Min(_start, sync.StartUnixNano);
             _total += sync.DurationNanos;
@@ -101,7 +102,7 @@ public sealed class PodStartupCollector(ScannedAttributes attributes)
             var cri = _phases.Sum();
             return new PodStartup(pod, uid, node, Images.ToList(), _start, _total,
                 _phases[(int)CriPhase.Sandbox], _phases[(int)CriPhase.ImagePull], _phases[(int)CriPhase.Create],
-                _phases[(int)CriPhase.Start], Math.Max(0, _total - cri), _error, _traces);
+                _phases[(int)CriPhase.Start], Math.Max(0, _total - cri), _error, _traces.ConvertAll(t => t.ToString()));
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed record PodStartup(
     IReadOnlyList<string> TraceIds);
 
 /// <summary>One PullImage call by kubelet; <see cref="Image"/> is null when no span named the image.</summary>
-public sealed record ImagePull(string? Image, string Node, string Pod, long DurationNanos, bool Error, string TraceId);
+public sealed record ImagePull(string? Image, string Node, string Pod, long DurationNanos, bool Error);
 
 /// <summary>
 /// Pull times of one image. <see cref="AddedP50Nanos"/> is its median pull minus the median pull of every other
