@@ -13,12 +13,13 @@ public static class BenchAnalyzeCommand
         var reuse = new Option<bool>("--reuse") { Description = "Reuse the store a previous run loaded into --dir" };
         var runs = new Option<int>("--runs") { Description = "Runs of each measurement (the best is reported)", DefaultValueFactory = _ => 3 };
         var only = new Option<string[]>("--analysis") { Description = "Only these analyses (repeatable); default: all", AllowMultipleArgumentsPerToken = true };
+        var fallback = new Option<bool>("--fallback") { Description = "Also time the object-based scan on 1 in 100 traces (slow)" };
         var command = new Command("bench-analyze", "Benchmark the span scan and each analysis over N spans of the Kubernetes shape")
         {
-            spans, dir, reuse, runs, only,
+            spans, dir, reuse, runs, only, fallback,
         };
         command.SetAction(result => new AnalysisBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(reuse),
-            Math.Max(1, result.GetValue(runs)), result.GetValue(only) ?? [], Console.Out).RunAsync());
+            Math.Max(1, result.GetValue(runs)), result.GetValue(only) ?? [], result.GetValue(fallback), Console.Out).RunAsync());
         return command;
     }
 }

@@ -89,7 +89,7 @@ public class NormalisedSearchTests
         OtlpJson.WriteTo(json, Cluster());
         await server.PostOtlpJsonAsync(System.Text.Encoding.UTF8.GetString(json.WrittenSpan), "cluster");
 
-        using var native = JsonDocument.Parse(await server.Query.GetStringAsync("/api/v1/search?attr=k8s.namespace.name=kube-system&since=24h"));
+        using var native = JsonDocument.Parse(await server.Query.GetStringAsync("/api/v1/search?attr=k8s.namespace.name=kube-system&lookback=24h"));
         Assert.Equal(InKubeSystem, native.RootElement.GetProperty("traces").EnumerateArray()
             .Select(t => t.GetProperty("rootName").GetString()!).Order(StringComparer.Ordinal));
 

@@ -32,6 +32,9 @@ internal sealed class ValueTable
 
     public StoredValue this[int id] => _items.Items[id];
 
+    /// <summary>The backing array now: valid for every id below <see cref="Count"/> read before (scans keep it).</summary>
+    public StoredValue[] Snapshot() => _items.Items;
+
     public int InternString(string text)
     {
         if (_strings.TryGetValue(text, out var id)) return id;

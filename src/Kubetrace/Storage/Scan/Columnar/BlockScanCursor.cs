@@ -12,14 +12,11 @@ internal sealed class BlockScanCursor : IScanCursor
     private readonly BlockReader _block;
     private readonly TraceTable _traces;
     private readonly ScanDictionary _dictionary;
-    private readonly ScannedRowGroup _rows;
-    private readonly int[][] _shapeSlots;
+    private readonly RowGroupPipeline _groups;
     private readonly sbyte[] _serviceSetRequested;
     private readonly SpanScanRequest _request;
     private int _trace = -1;
     private int _group = -1;
-    private int _decodedGroup = -1;
-    private bool _decodedOk;
 
     public BlockScanCursor(BlockReader block, SpanScanRequest request)
     {
@@ -28,8 +25,10 @@ internal sealed class BlockScanCursor : IScanCursor
         _traces = block.Footer.Traces;
         var dictionaries = block.Footer.Dictionaries;
         _dictionary = new ScanDictionary(dictionaries, request, dictionaries.Strings.Count, dictionaries.Resources.Count);
-        _rows = new ScannedRowGroup(_dictionary.KeyCount);
-        _shapeSlots = block.Footer.Shapes.Select(shape => shape.Select(_dictionary.SlotOf).Where(s => s >= 0).ToArray()).ToArray();
+        var shapeSlots = block.Footer.Shapes.Select(shape => shape.Select(_dictionary.SlotOf).Where(s => s >= 0).ToArray()).ToArray();
+        // Every group is needed when every trace qualifies: then decode one ahead on another core.
+        var wholeBlock = request.Services is null && request.Range.Contains((long)block.MinStart) && request.Range.Contains((long)block.MaxEnd);
+        _groups = new RowGroupPipeline(block, _dictionary.KeyIds, shapeSlots, wholeBlock);
         _serviceSetRequested = new sbyte[block.Footer.ServiceSets.Length];
     }
 
@@ -49,10 +48,10 @@ internal sealed class BlockScanCursor : IScanCursor
         if (range.Contains(start)) return true;
         // Every span of the trace here starts within [trace start, trace end].
         if (start >= range.EndUnixNano || (long)_traces.Ends[_trace] < range.StartUnixNano) return false;
-        if (!Decoded()) return false;
+        if (!_groups.Load(_group)) return false;
         var (first, end) = RowsOfTrace();
         for (var row = first; row < end; row++)
-            if (range.Contains((long)_rows.Starts[row])) return true;
+            if (range.Contains((long)_groups.Rows.Starts[row])) return true;
         return false;
     }
 
@@ -70,9 +69,9 @@ internal sealed class BlockScanCursor : IScanCursor
 
     public void AddSpans(TraceBuffer buffer)
     {
-        if (!Decoded()) return;
+        if (!_groups.Load(_group)) return;
         var (first, end) = RowsOfTrace();
-        var rows = _rows;
+        var rows = _groups.Rows;
         var strings = _dictionary.Strings;
         var keyCount = _dictionary.KeyCount;
         for (var row = first; row < end; row++)
@@ -111,14 +110,5 @@ internal sealed class BlockScanCursor : IScanCursor
     {
         var first = _traces.FirstRows[_trace] - _block.Footer.RowGroups[_group].FirstRow;
         return (first, first + _traces.SpanCounts[_trace]);
-    }
-
-    /// <summary>Decodes the current trace's row group unless it is the one decoded last; false when unreadable.</summary>
-    private bool Decoded()
-    {
-        if (_decodedGroup == _group) return _decodedOk;
-        _decodedGroup = _group;
-        _decodedOk = _block.TryRead(_group, () => _rows.Decode(_block, _group, _dictionary.KeyIds, _shapeSlots));
-        return _decodedOk;
     }
 }

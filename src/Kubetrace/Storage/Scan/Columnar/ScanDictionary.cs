@@ -11,10 +11,11 @@ namespace Kubetrace.Storage.Scan.Columnar;
 internal sealed class ScanDictionary
 {
     private readonly Dictionaries _dictionaries;
+    private readonly StoredValue[] _values;
     private readonly SpanScanRequest _request;
     private readonly int[] _slotOfKey;
     private readonly string?[]?[] _resourceValues;
-    private readonly string[] _services;
+    private readonly string?[] _services;
     private readonly sbyte[] _inServices;
 
     /// <param name="stringCount">Strings (keys) visible to the scan: rows read refer only to these.</param>
@@ -22,6 +23,7 @@ internal sealed class ScanDictionary
     public ScanDictionary(Dictionaries dictionaries, SpanScanRequest request, int stringCount, int resourceCount)
     {
         _dictionaries = dictionaries;
+        _values = dictionaries.Values.Snapshot();
         _request = request;
         KeyIds = request.AttributeKeys.Select(dictionaries.Strings.Find).ToArray();
         _slotOfKey = new int[stringCount];
@@ -29,7 +31,7 @@ internal sealed class ScanDictionary
         for (var slot = KeyIds.Length - 1; slot >= 0; slot--)
             if (KeyIds[slot] >= 0 && KeyIds[slot] < stringCount) _slotOfKey[KeyIds[slot]] = slot;
         _resourceValues = new string?[]?[resourceCount];
-        _services = new string[resourceCount];
+        _services = new string?[resourceCount];
         _inServices = new sbyte[resourceCount];
     }
 
@@ -45,13 +47,14 @@ internal sealed class ScanDictionary
 
     /// <summary>Text of a value id: the dictionary's string, or a formatted UUID (<paramref name="uuids"/>, id &lt; 0).</summary>
     public string ValueText(int valueId, UInt128[] uuids) =>
-        valueId >= 0 ? _dictionaries.Values[valueId].Text : Uuid.Format(uuids[~valueId]);
+        valueId >= 0 ? _values[valueId].Text : Uuid.Format(uuids[~valueId]);
 
     /// <summary>The resource attribute <c>service.name</c> as a string ("" when missing or not a string).</summary>
     public string Service(int resource)
     {
+        if (_services[resource] is { } service) return service;
         Load(resource);
-        return _services[resource];
+        return _services[resource]!;
     }
 
     /// <summary>The resource's values of the requested keys, by slot (null where absent).</summary>
