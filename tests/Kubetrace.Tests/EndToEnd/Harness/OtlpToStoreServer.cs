@@ -77,11 +77,22 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        _ports = FreePorts.Take(6);
-        var config = _folder.File("config.yaml");
-        await File.WriteAllTextAsync(config, Yaml());
-        _process = await KubetraceProcess.StartAsync(config,
-            [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])]);
+        // A port free when chosen can be taken by a parallel test before the server binds it: choose again.
+        for (var attempt = 1; ; attempt++)
+        {
+            _ports = FreePorts.Take(6);
+            var config = _folder.File("config.yaml");
+            await File.WriteAllTextAsync(config, Yaml());
+            try
+            {
+                _process = await KubetraceProcess.StartAsync(config,
+                    [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])]);
+                break;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
         await Process.WaitUntilHealthyAsync(HealthUrl);
     }
 
