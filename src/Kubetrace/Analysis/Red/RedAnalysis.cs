@@ -75,12 +75,12 @@ public static class RedAnalysis
 
     private sealed class Operation
     {
-        public LatencyDigest Latency { get; } = new();
+        public LatencySketch Latency { get; } = new();
         public long Errors { get; private set; }
 
         public void Add(ScannedSpan span)
         {
-            Latency.Add(span.DurationNanos);
+            Latency.Record(span.DurationNanos);
             if (span.IsError) Errors++;
         }
     }

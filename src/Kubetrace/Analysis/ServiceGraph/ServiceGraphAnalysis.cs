@@ -67,12 +67,12 @@ public static class ServiceGraphAnalysis
 
     private sealed class EdgeCounts
     {
-        public LatencyDigest Latency { get; } = new();
+        public LatencySketch Latency { get; } = new();
         public long Errors { get; private set; }
 
         public void Add(ScannedSpan child)
         {
-            Latency.Add(child.DurationNanos);
+            Latency.Record(child.DurationNanos);
             if (child.IsError) Errors++;
         }
     }

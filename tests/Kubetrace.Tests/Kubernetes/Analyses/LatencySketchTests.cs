@@ -1,3 +1,4 @@
+using Kubetrace.Analysis;
 using Kubetrace.Kubernetes.Analyses;
 
 namespace Kubetrace.Tests.Kubernetes.Analyses;

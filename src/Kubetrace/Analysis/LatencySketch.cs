@@ -1,4 +1,4 @@
-namespace Kubetrace.Kubernetes.Analyses;
+namespace Kubetrace.Analysis;
 
 /// <summary>
 /// Latency percentiles in bounded memory: a log-linear histogram of nanosecond durations. Each power of two is
