@@ -136,6 +136,28 @@ public class TraceRoundTripTests
     }
 
     [Fact]
+    public async Task Children_that_start_before_their_parent_keep_their_parent_in_a_block()
+    {
+        // Rows are sorted by start time, so with another host's clock running ahead (etcd under the apiserver) or
+        // equal starts a child's row comes before its parent's. Two traces, so a parent resolved from the wrong
+        // trace's rows would show.
+        Span[] first = [Span(1, 1, 0, "root", 10, 100), Span(1, 2, 1, "skewed child", 5, 20), Span(1, 3, 2, "skewed grandchild", 0, 10), Span(1, 4, 1, "same start", 10, 5)];
+        Span[] second = [Span(2, 11, 0, "root", 10, 100), Span(2, 12, 11, "skewed child", 2, 20)];
+        await using var temp = new TempStore();
+        await temp.AppendAsync(Request(Resource("apiserver", first[0], first[3]), Resource("etcd", first[1], first[2]),
+            Resource("apiserver", second)));
+        await temp.Store.FlushHeadAsync();
+        Assert.Equal(1, temp.Store.GetStats().Blocks);
+
+        foreach (var (trace, spans) in new[] { (1, first), (2, second) })
+        {
+            var stored = await temp.Store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(trace)), CancellationToken.None);
+            var links = stored!.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans).Select(s => (s.Name, s.SpanId, s.ParentSpanId)).OrderBy(l => l.Name);
+            Assert.Equal(spans.Select(s => (s.Name, s.SpanId, s.ParentSpanId)).OrderBy(l => l.Name), links);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_trace_is_null()
     {
         await using var temp = new TempStore();

@@ -25,27 +25,34 @@ internal static class RowGroupDecoder
         var table = new SpanTable(footer.Dictionaries, group.RowCount);
         var traces = footer.Traces;
         var spanIds = new ulong[64];
+        var parentCodes = new int[64];
         for (var trace = group.FirstTrace; trace < group.FirstTrace + group.TraceCount; trace++)
         {
             var count = traces.SpanCounts[trace];
-            if (spanIds.Length < count) spanIds = new ulong[count];
+            if (spanIds.Length < count)
+            {
+                spanIds = new ulong[count];
+                parentCodes = new int[count];
+            }
+            var firstRow = table.Count;
             for (var i = 0; i < count; i++)
-                spanIds[i] = DecodeRow(table, footer, columns, keyIndex, traces.Ids[trace], traces.Starts[trace], spanIds);
+                spanIds[i] = DecodeRow(table, footer, columns, keyIndex, traces.Ids[trace], traces.Starts[trace], out parentCodes[i]);
+            // A parent is stored as its index within the trace, and rows are sorted by start time: a child can come
+            // before its parent (same start, or another host's clock running ahead), so parents are resolved once
+            // every span ID of the trace is known.
+            for (var i = 0; i < count; i++)
+                if (parentCodes[i] >= 2) table.ParentSpanIds[firstRow + i] = spanIds[parentCodes[i] - 2];
         }
         return table;
     }
 
+    /// <summary>Decodes one row; a parent within the trace is left for the caller (<paramref name="parentCode"/> ≥ 2).</summary>
     private static ulong DecodeRow(SpanTable table, BlockFooter footer, ByteReader[] c, Dictionary<int, int> keyIndex,
-        UInt128 traceId, ulong traceStart, ulong[] spanIdsOfTrace)
+        UInt128 traceId, ulong traceStart, out int parentCode)
     {
         var spanId = c[RowGroupColumns.SpanIds].ReadFixed64();
-        var parentCode = c[RowGroupColumns.ParentCodes].ReadInt();
-        var parent = parentCode switch
-        {
-            0 => 0UL,
-            1 => c[RowGroupColumns.ExternalParents].ReadFixed64(),
-            _ => spanIdsOfTrace[parentCode - 2],
-        };
+        parentCode = c[RowGroupColumns.ParentCodes].ReadInt();
+        var parent = parentCode == 1 ? c[RowGroupColumns.ExternalParents].ReadFixed64() : 0UL;
         var start = traceStart + c[RowGroupColumns.StartDeltas].ReadVarint();
         var end = start + c[RowGroupColumns.Durations].ReadVarint();
 
