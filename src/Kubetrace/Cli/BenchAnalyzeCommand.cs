@@ -14,12 +14,19 @@ public static class BenchAnalyzeCommand
         var runs = new Option<int>("--runs") { Description = "Runs of each measurement (the best is reported)", DefaultValueFactory = _ => 3 };
         var only = new Option<string[]>("--analysis") { Description = "Only these analyses (repeatable); default: all", AllowMultipleArgumentsPerToken = true };
         var fallback = new Option<bool>("--fallback") { Description = "Also time the object-based scan on 1 in 100 traces (slow)" };
+        var simulated = new Option<double?>("--simulated")
+        {
+            Description = "Load one hour of `kubetrace simulate` traffic at this many apiserver requests/s (every scenario planted) instead of --spans spans of the bench-store shape",
+            HelpName = "requests-per-second",
+            Validators = { r => { if (r.GetValueOrDefault<double?>() is <= 0 or > 5_000) r.AddError("--simulated must be above 0 and at most 5000 requests/s"); } },
+        };
         var command = new Command("bench-analyze", "Benchmark the span scan and each analysis over N spans of the Kubernetes shape")
         {
-            spans, dir, reuse, runs, only, fallback,
+            spans, dir, reuse, runs, only, fallback, simulated,
         };
         command.SetAction(result => new AnalysisBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(reuse),
-            Math.Max(1, result.GetValue(runs)), result.GetValue(only) ?? [], result.GetValue(fallback), Console.Out).RunAsync());
+            Math.Max(1, result.GetValue(runs)), result.GetValue(only) ?? [], result.GetValue(fallback), Console.Out,
+            result.GetValue(simulated)).RunAsync());
         return command;
     }
 }

@@ -9,13 +9,13 @@ namespace Kubetrace.Kubernetes.Semantics;
 /// </summary>
 public sealed class ScannedAttributes
 {
-    private readonly Dictionary<string, int> _rawIndex;
+    private readonly string[] _rawKeys;
 
     public ScannedAttributes(TimeRange range, IEnumerable<string> normalisedKeys, IEnumerable<string>? rawKeys = null)
     {
         var keys = K8sVocabulary.SourcesOf(normalisedKeys).Concat(rawKeys ?? []).Distinct().ToList();
         Request = new SpanScanRequest(range, keys);
-        _rawIndex = keys.Select((key, i) => (key, i)).ToDictionary(p => p.key, p => p.i);
+        _rawKeys = keys.ToArray();
     }
 
     public SpanScanRequest Request { get; private set; }
@@ -28,10 +28,21 @@ public sealed class ScannedAttributes
     }
 
     /// <summary>The normalised value of <paramref name="key"/> (a <see cref="K8sKeys"/> name, or a raw key asked for).</summary>
-    public string? Get(ScannedSpan span, string key) => K8sVocabulary.Resolve(key, new Raw(span, _rawIndex));
+    public string? Get(ScannedSpan span, string key) => K8sVocabulary.Resolve(key, new Raw(span, _rawKeys));
 
-    private readonly struct Raw(ScannedSpan span, Dictionary<string, int> index) : IRawAttributes
+    /// <remarks>
+    /// Called several times per span for millions of spans, so no hashing: the keys are the vocabulary's string
+    /// constants, found by reference among the ~20 asked for; a key spelt at run time is found by value.
+    /// </remarks>
+    private readonly struct Raw(ScannedSpan span, string[] keys) : IRawAttributes
     {
-        public string? Get(string rawKey) => index.TryGetValue(rawKey, out var i) ? span.Value(i) : null;
+        public string? Get(string rawKey)
+        {
+            for (var i = 0; i < keys.Length; i++)
+                if (ReferenceEquals(keys[i], rawKey)) return span.Value(i);
+            for (var i = 0; i < keys.Length; i++)
+                if (keys[i] == rawKey) return span.Value(i);
+            return null;
+        }
     }
 }

@@ -11,7 +11,11 @@ namespace Kubetrace.Storage.Benchmark;
 /// loaded before), then times the raw span scan (spans per second, wall and CPU) and every analysis of the
 /// <see cref="AnalysisCatalog"/> over the whole data set, as <c>kubetrace analyze</c> would run it.
 /// </summary>
-internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse, int runs, IReadOnlyList<string> only, bool fallback, TextWriter output)
+/// <param name="simulatedRate">When set, the data set is one hour of <c>kubetrace simulate</c> traffic at this many
+/// apiserver requests per second (every scenario planted, sampled at 100%) instead of <paramref name="spans"/>
+/// spans of the bench-store shape.</param>
+internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse, int runs, IReadOnlyList<string> only, bool fallback,
+    TextWriter output, double? simulatedRate = null)
 {
     /// <summary>Four raw keys, as a typical analysis asks (namespace, resource, verb, pod).</summary>
     private static readonly string[] FourKeys = ["k8s.namespace.name", "k8s.resource", "k8s.verb", "k8s.pod.name"];
@@ -76,6 +80,11 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
     {
         Directory.CreateDirectory(directory);
         if (Directory.Exists(storeDirectory)) Directory.Delete(storeDirectory, recursive: true);
+        if (simulatedRate is { } rate)
+        {
+            await LoadSimulatedAsync(options, storeDirectory, rate);
+            return;
+        }
         var inputPath = Path.Combine(directory, "input.otlp");
         var watch = Stopwatch.StartNew();
         BenchmarkInput.Generate(inputPath, spans, 1000, DateTimeOffset.UtcNow);
@@ -95,6 +104,35 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
         await store.FlushHeadAsync();
         File.Delete(inputPath);
         Line($"loaded into {storeDirectory} in {watch.Elapsed.TotalSeconds:F1}s (not part of the figures below; --reuse skips it)");
+    }
+
+    /// <summary>One hour of simulated cluster traffic, appended as the simulator batches it (4 appenders).</summary>
+    private async Task LoadSimulatedAsync(StoreOptions options, string storeDirectory, double rate)
+    {
+        var watch = Stopwatch.StartNew();
+        var simulator = new Kubernetes.Simulation.ClusterSimulator(new Kubernetes.Simulation.SimulationOptions
+        {
+            RequestsPerSecond = rate,
+            Duration = TimeSpan.FromHours(1),
+            Start = DateTimeOffset.UtcNow - TimeSpan.FromHours(1),
+            Scenarios = Kubernetes.Simulation.SimulationScenario.SlowWebhook | Kubernetes.Simulation.SimulationScenario.FailingWebhook
+                | Kubernetes.Simulation.SimulationScenario.EtcdSlow | Kubernetes.Simulation.SimulationScenario.ImagePullSlow
+                | Kubernetes.Simulation.SimulationScenario.ApfThrottling,
+        });
+        await using var store = EmbeddedTraceStore.Open(options);
+        var queue = System.Threading.Channels.Channel.CreateBounded<Pipeline.TraceBatch>(64);
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var batch in queue.Reader.ReadAllAsync()) await store.AppendAsync(batch, CancellationToken.None);
+        })).ToArray();
+        foreach (var batch in simulator.Batches())
+            await queue.Writer.WriteAsync(Pipeline.TraceBatch.FromEncoded(Google.Protobuf.MessageExtensions.ToByteArray(batch.Request), batch.SpanCount));
+        queue.Writer.Complete();
+        await Task.WhenAll(workers);
+        await store.FlushHeadAsync();
+        var report = simulator.Report;
+        Line($"simulated 1h at {rate:N0} apiserver requests/s (scenarios {string.Join(", ", report.Scenarios)}): {report.Spans:N0} spans, " +
+             $"{report.Traces:N0} traces, generated and loaded into {storeDirectory} in {watch.Elapsed.TotalSeconds:F1}s (not part of the figures below)");
     }
 
     private static (long Spans, string Note) Scan(ITraceStore store, SpanScanRequest request)
