@@ -1,5 +1,4 @@
 using System.Globalization;
-using Kubetrace.Cli.Query;
 
 namespace Kubetrace.Kubernetes.Analyses;
 
@@ -15,7 +14,8 @@ internal static class AnalysisFormat
     public static string Percent(double? fraction) =>
         fraction is { } f ? (f * 100).ToString(f >= 0.1 ? "0" : "0.0", CultureInfo.InvariantCulture) + "%" : "n/a";
 
-    public static string Duration(double nanos) => HumanText.Duration((long)Math.Round(nanos));
+    /// <summary>As every analysis table writes durations (<see cref="Analysis.AnalysisText.Duration"/>).</summary>
+    public static string Duration(double nanos) => Analysis.AnalysisText.Duration((long)Math.Round(nanos));
 
     public static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 

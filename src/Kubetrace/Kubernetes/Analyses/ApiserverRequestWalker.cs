@@ -153,9 +153,11 @@ public sealed class ApiserverRequestWalker
     private void SetVerbAndResource(ApiserverRequest request, ScannedSpan root, string? handlerVerb, string? verbAttribute,
         string? resource, string? subresource)
     {
-        var path = Attributes.Get(root, K8sKeys.UrlPath) ?? ApiserverRoute.PathOfSpanName(root.Name);
-        var (pathResource, pathSubresource, named) = ApiserverRoute.Parse(path ?? ApiserverRoute.PathOfSpanName(root.Name));
-        if (ApiserverRoute.PathOfSpanName(root.Name) is { } route && ApiserverRoute.Parse(route).Named) named = true;
+        var route = ApiserverRoute.PathOfSpanName(root.Name);
+        var path = Attributes.Get(root, K8sKeys.UrlPath) ?? route;
+        var (pathResource, pathSubresource, named) = ApiserverRoute.Parse(path);
+        // The templated route ({:name}) can say "one object" where the recorded path does not.
+        if (route is not null && !ReferenceEquals(route, path) && ApiserverRoute.Parse(route).Named) named = true;
         resource ??= pathResource;
         subresource ??= pathSubresource;
         if (resource is null) named = true; // a non-resource GET (/healthz, /metrics) reads one thing
