@@ -18,4 +18,10 @@ public sealed record AnalysisDefinition(
 
     /// <summary>Named options (CLI <c>--name value</c>; API query parameters), all optional.</summary>
     public IReadOnlyList<AnalysisParameter> Options { get; init; } = [];
+
+    /// <summary>
+    /// The per-block aggregate this analysis merges instead of rescanning old blocks (null: it always scans). The
+    /// store exporter registers every catalog entry's rollup (<see cref="Storage.StoreOptions.Rollups"/>).
+    /// </summary>
+    public Storage.Rollups.IRollup? Rollup { get; init; }
 }

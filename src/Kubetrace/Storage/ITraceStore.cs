@@ -1,5 +1,6 @@
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
+using Kubetrace.Storage.Rollups;
 using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Storage;
@@ -52,6 +53,18 @@ public interface ITraceStore : IAsyncDisposable
     /// the visitor is never called concurrently; objects passed to it are reused after it returns.
     /// </summary>
     ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="ScanAsync"/> for an analysis that can merge pre-aggregated results: where the store holds a
+    /// rollup of <paramref name="rollup"/> whose traces all lie inside the range, it hands over the rollup's bytes
+    /// (<paramref name="rolledUp"/>) instead of those traces; every other trace goes to <paramref name="visitor"/>.
+    /// Each trace counts exactly once, in one rollup or through the visitor, so the merged result equals a full
+    /// scan's. The request's attribute keys must be the rollup's. Calls are sequential, never concurrent.
+    /// Stores without rollups deliver every trace to the visitor.
+    /// </summary>
+    ValueTask ScanRolledUpAsync(SpanScanRequest request, IRollup rollup, Action<ScannedTrace> visitor,
+        Action<ReadOnlyMemory<byte>> rolledUp, CancellationToken cancellationToken) =>
+        ScanAsync(request, visitor, cancellationToken);
 
     /// <summary>What is stored and what it costs on disk.</summary>
     StoreStats GetStats();

@@ -49,4 +49,7 @@ public sealed class StoreOptions
 
     /// <summary>How often compaction looks for blocks to merge (on the retention loop, never at the same time).</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Aggregates kept per block once it has settled (<see cref="Rollups.IRollup"/>); empty: none.</summary>
+    public IReadOnlyList<Rollups.IRollup> Rollups { get; init; } = [];
 }
