@@ -1,3 +1,4 @@
+using Kubetrace.Analysis;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
@@ -135,7 +136,7 @@ public sealed class ApiserverRequestWalker
     {
         var configuration = Attributes.Get(span, K8sKeys.WebhookConfiguration) ?? "";
         var name = Attributes.Get(span, K8sKeys.Webhook) ?? "";
-        var key = configuration + "/" + name;
+        var key = LabelPool.Join(configuration, '/', name);
         if (!_webhookPhases.TryGetValue(key, out var phase))
         {
             phase = _phaseNames.Count;
@@ -143,7 +144,7 @@ public sealed class ApiserverRequestWalker
             _phaseNames.Add(key);
         }
         var resource = Attributes.Get(span, K8sKeys.Resource) is { } r ? ApiserverRoute.ResourceName(r) : "";
-        if (NonEmpty(Attributes.Get(span, K8sKeys.Subresource)) is { } sub) resource += "/" + sub;
+        if (NonEmpty(Attributes.Get(span, K8sKeys.Subresource)) is { } sub) resource = LabelPool.Join(resource, '/', sub);
         var (failed, timedOut) = WebhookOutcome.Of(_tree, index, Attributes);
         request.Webhooks.Add(new WebhookCall(phase, configuration, name, span.Name == "Call mutating webhook", resource,
             Attributes.Get(span, K8sKeys.AdmissionOperation) ?? "", span.DurationNanos, failed, timedOut));
@@ -154,16 +155,19 @@ public sealed class ApiserverRequestWalker
         string? resource, string? subresource)
     {
         var route = ApiserverRoute.PathOfSpanName(root.Name);
-        var path = Attributes.Get(root, K8sKeys.UrlPath) ?? route;
+        // As recorded, query included (watch=true): the parser reads a path in place, where the normalised
+        // url.path would be a copy without the query.
+        var recorded = Attributes.Source(root, K8sKeys.UrlPath);
+        var path = recorded is null ? route : recorded.AsSpan();
         var (pathResource, pathSubresource, named) = ApiserverRoute.Parse(path);
         // The templated route ({:name}) can say "one object" where the recorded path does not.
-        if (route is not null && !ReferenceEquals(route, path) && ApiserverRoute.Parse(route).Named) named = true;
+        if (recorded is not null && !route.IsEmpty && ApiserverRoute.Parse(route).Named) named = true;
         resource ??= pathResource;
         subresource ??= pathSubresource;
         if (resource is null) named = true; // a non-resource GET (/healthz, /metrics) reads one thing
         var method = Attributes.Get(root, K8sKeys.HttpMethod) ?? ApiserverRoute.MethodOfSpanName(root.Name) ?? "GET";
         request.Verb = handlerVerb ?? ApiserverRoute.VerbOf(verbAttribute ?? method, named, path);
-        request.Resource = resource is null ? "(non-resource)" : subresource is null ? resource : resource + "/" + subresource;
+        request.Resource = resource is null ? "(non-resource)" : subresource is null ? resource : LabelPool.Join(resource, '/', subresource);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

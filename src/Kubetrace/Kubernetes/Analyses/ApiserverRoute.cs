@@ -1,3 +1,5 @@
+using Kubetrace.Analysis;
+
 namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>
@@ -7,25 +9,40 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// </summary>
 public static class ApiserverRoute
 {
-    /// <summary>Resource and subresource of an API path; (null, null) for non-resource paths such as <c>/healthz</c>.</summary>
-    public static (string? Resource, string? Subresource, bool Named) Parse(string? path)
+    /// <summary>
+    /// Resource and subresource of an API path (<c>/api/v1/namespaces/default/pods/web-0/status</c> → pods, status,
+    /// named), or (null, null, false) for non-resource paths such as <c>/healthz</c>. A query is ignored, and so are
+    /// the scheme and host of a full URL (the handler's <c>url</c>). Runs once per request of a scan, so it reads
+    /// the path in place and returns pooled names: no allocation.
+    /// </summary>
+    public static (string? Resource, string? Subresource, bool Named) Parse(ReadOnlySpan<char> path)
     {
-        if (string.IsNullOrEmpty(path)) return (null, null, false);
+        var scheme = path.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0 && path[..scheme].IndexOfAny('/', '?') < 0)
+        {
+            var host = path[(scheme + 3)..];
+            var slash = host.IndexOfAny('/', '?');
+            path = slash < 0 ? default : host[slash..];
+        }
         var query = path.IndexOf('?');
         if (query >= 0) path = path[..query];
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var first = segments.Length > 0 && segments[0] == "api" ? 2 : segments.Length > 0 && segments[0] == "apis" ? 3 : -1;
-        if (first < 0 || segments.Length <= first) return (null, null, false);
-        var rest = segments.AsSpan(first);
-        if (rest[0] == "namespaces" && rest.Length >= 3) rest = rest[2..];
-        return (rest[0], rest.Length >= 3 ? rest[2] : null, rest.Length >= 2);
+        // The deepest segment read is the 8th (apis/group/version/namespaces/ns/resource/name/subresource); a 9th
+        // range takes whatever follows, so the first eight are exact.
+        Span<Range> segments = stackalloc Range[9];
+        var count = path.Split(segments, '/', StringSplitOptions.RemoveEmptyEntries);
+        if (count == 0) return (null, null, false);
+        var first = path[segments[0]] is "api" ? 2 : path[segments[0]] is "apis" ? 3 : -1;
+        if (first < 0 || count <= first) return (null, null, false);
+        if (path[segments[first]] is "namespaces" && count - first >= 3) first += 2;
+        var rest = count - first;
+        return (LabelPool.Get(path[segments[first]]), rest >= 3 ? LabelPool.Get(path[segments[first + 2]]) : null, rest >= 2);
     }
 
-    /// <summary>The path of a route-style span name (<c>GET /api/v1/...</c>), or null (<c>KubernetesAPI</c>, bare <c>GET</c>).</summary>
-    public static string? PathOfSpanName(string spanName)
+    /// <summary>The path of a route-style span name (<c>GET /api/v1/...</c>); empty for <c>KubernetesAPI</c> or a bare <c>GET</c>.</summary>
+    public static ReadOnlySpan<char> PathOfSpanName(string spanName)
     {
         var space = spanName.IndexOf(' ');
-        return space > 0 && space + 1 < spanName.Length && spanName[space + 1] == '/' ? spanName[(space + 1)..] : null;
+        return space > 0 && space + 1 < spanName.Length && spanName[space + 1] == '/' ? spanName.AsSpan(space + 1) : default;
     }
 
     /// <summary>The HTTP method of a route-style span name, or null.</summary>
@@ -56,21 +73,31 @@ public static class ApiserverRoute
 
     /// <summary>
     /// The handler's <c>verb</c> attribute (upper case in most versions, sometimes the HTTP method) as a Kubernetes
-    /// verb, given whether the request names one object.
+    /// verb, given whether the request names one object and its path or route (a watch is a GET with <c>watch=true</c>).
+    /// Compared ignoring case instead of upper-casing a copy: this runs once per request of a scan.
     /// </summary>
-    public static string VerbOf(string verbOrMethod, bool named, string? path) => verbOrMethod.ToUpperInvariant() switch
+    public static string VerbOf(string verbOrMethod, bool named, ReadOnlySpan<char> path)
     {
-        "POST" or "CREATE" => "create",
-        "PUT" or "UPDATE" => "update",
-        "PATCH" => "patch",
-        "DELETE" => named ? "delete" : "deletecollection",
-        "DELETECOLLECTION" => "deletecollection",
-        "LIST" => "list",
-        "WATCH" or "WATCHLIST" => "watch",
-        "GET" or "HEAD" => path is not null && path.Contains("watch=true", StringComparison.Ordinal) ? "watch" : named ? "get" : "list",
-        "CONNECT" => "connect",
-        var other => other.ToLowerInvariant(),
-    };
+        foreach (var (word, verb) in Verbs)
+            if (verbOrMethod.Equals(word, StringComparison.OrdinalIgnoreCase))
+                return verb switch
+                {
+                    Deletes => named ? "delete" : "deletecollection",
+                    Reads => path.Contains("watch=true", StringComparison.Ordinal) ? "watch" : named ? "get" : "list",
+                    _ => verb,
+                };
+        return verbOrMethod.ToLowerInvariant(); // returns the same instance when already lower case
+    }
+
+    private const string Deletes = "(delete)";
+    private const string Reads = "(read)";
+
+    private static readonly (string Word, string Verb)[] Verbs =
+    [
+        ("GET", Reads), ("HEAD", Reads), ("LIST", "list"), ("WATCH", "watch"), ("WATCHLIST", "watch"),
+        ("POST", "create"), ("CREATE", "create"), ("PUT", "update"), ("UPDATE", "update"), ("PATCH", "patch"),
+        ("DELETE", Deletes), ("DELETECOLLECTION", "deletecollection"), ("CONNECT", "connect"),
+    ];
 
     /// <summary>Watches and connections last as long as the client keeps them: their duration is not latency.</summary>
     public static bool IsLongRunning(string verb) => verb is "watch" or "connect";
@@ -79,6 +106,6 @@ public static class ApiserverRoute
     public static string ResourceName(string resource)
     {
         var marker = resource.IndexOf("Resource=", StringComparison.Ordinal);
-        return marker >= 0 ? resource[(marker + "Resource=".Length)..] : resource;
+        return marker >= 0 ? LabelPool.Get(resource.AsSpan(marker + "Resource=".Length)) : resource;
     }
 }

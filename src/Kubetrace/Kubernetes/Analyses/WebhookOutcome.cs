@@ -31,16 +31,21 @@ public static class WebhookOutcome
         return (failed, timedOut);
     }
 
-    private static bool MentionsTimeout(string? message) =>
-        message is not null && TimeoutWords.Any(w => message.Contains(w, StringComparison.OrdinalIgnoreCase));
+    private static bool MentionsTimeout(string? message)
+    {
+        if (message is null) return false;
+        foreach (var word in TimeoutWords)
+            if (message.Contains(word, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
-    /// <summary>The <c>timeout=10s</c> query parameter of a webhook URL, in nanoseconds.</summary>
+    /// <summary>The <c>timeout=10s</c> query parameter of a webhook URL, in nanoseconds; null when absent or not in seconds.</summary>
     public static long? TimeoutOf(string? url)
     {
         if (url is null) return null;
         var at = url.IndexOf("timeout=", StringComparison.Ordinal);
         if (at < 0) return null;
-        var value = url[(at + "timeout=".Length)..];
+        var value = url.AsSpan(at + "timeout=".Length);
         var stop = value.IndexOf('&');
         if (stop >= 0) value = value[..stop];
         return value.EndsWith('s') && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)

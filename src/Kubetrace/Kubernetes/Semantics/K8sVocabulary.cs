@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Kubetrace.Kubernetes.Semantics;
 
 /// <summary>
@@ -9,33 +11,42 @@ namespace Kubetrace.Kubernetes.Semantics;
 public static class K8sVocabulary
 {
     /// <summary>The raw keys a normalised key is read from, in order of preference.</summary>
-    public static IReadOnlyList<string> SourcesOf(string key) => key switch
+    /// <remarks>The same array on every call (scans resolve keys for millions of spans); callers must not change it.</remarks>
+    public static IReadOnlyList<string> SourcesOf(string key) => Sources.TryGetValue(key, out var sources) ? sources : [key];
+
+    private static readonly FrozenDictionary<string, string[]> Sources = new Dictionary<string, string[]>
     {
-        K8sKeys.Namespace => ["namespace", "k8s.namespace.name", "k8s.pod"],
-        K8sKeys.ObjectName => ["name", "k8s.pod.name", "k8s.pod"],
-        K8sKeys.Resource => ["resource"],
-        K8sKeys.Subresource => ["subresource"],
-        K8sKeys.Verb => ["verb"],
-        K8sKeys.ApiGroup => ["api-group"],
-        K8sKeys.ApiVersion => ["api-version"],
-        K8sKeys.AuditId => ["audit-id"],
-        K8sKeys.PodName => ["k8s.pod.name", "k8s.pod"],
-        K8sKeys.PodUid => ["k8s.pod.uid"],
-        K8sKeys.Node => ["k8s.node.name", "host.name"],
-        K8sKeys.WebhookConfiguration => ["configuration"],
-        K8sKeys.Webhook => ["webhook"],
-        K8sKeys.AdmissionOperation => ["operation"],
-        K8sKeys.EtcdKey => ["key"],
-        K8sKeys.Image => ["container.image.name", "image.ref"],
-        K8sKeys.HttpMethod => ["http.request.method", "http.method"],
-        K8sKeys.HttpStatusCode => ["http.response.status_code", "http.status_code"],
-        K8sKeys.UrlPath => ["url.path", "http.target", "url"],
-        K8sKeys.UserAgent => ["user_agent.original", "http.user_agent", "user-agent"],
-        K8sKeys.RpcSystem => ["rpc.system.name", "rpc.system"],
-        K8sKeys.RpcMethod => ["rpc.method", "rpc.service"],
-        K8sKeys.RpcStatus => ["rpc.response.status_code", "rpc.grpc.status_code"],
-        _ => [key],
-    };
+        [K8sKeys.Namespace] = ["namespace", "k8s.namespace.name", "k8s.pod"],
+        [K8sKeys.ObjectName] = ["name", "k8s.pod.name", "k8s.pod"],
+        [K8sKeys.Resource] = ["resource"],
+        [K8sKeys.Subresource] = ["subresource"],
+        [K8sKeys.Verb] = ["verb"],
+        [K8sKeys.ApiGroup] = ["api-group"],
+        [K8sKeys.ApiVersion] = ["api-version"],
+        [K8sKeys.AuditId] = ["audit-id"],
+        [K8sKeys.PodName] = ["k8s.pod.name", "k8s.pod"],
+        [K8sKeys.PodUid] = ["k8s.pod.uid"],
+        [K8sKeys.Node] = ["k8s.node.name", "host.name"],
+        [K8sKeys.WebhookConfiguration] = ["configuration"],
+        [K8sKeys.Webhook] = ["webhook"],
+        [K8sKeys.AdmissionOperation] = ["operation"],
+        [K8sKeys.EtcdKey] = ["key"],
+        [K8sKeys.Image] = ["container.image.name", "image.ref"],
+        [K8sKeys.HttpMethod] = ["http.request.method", "http.method"],
+        [K8sKeys.HttpStatusCode] = ["http.response.status_code", "http.status_code"],
+        [K8sKeys.UrlPath] = ["url.path", "http.target", "url"],
+        [K8sKeys.UserAgent] = ["user_agent.original", "http.user_agent", "user-agent"],
+        [K8sKeys.RpcSystem] = ["rpc.system.name", "rpc.system"],
+        [K8sKeys.RpcMethod] = ["rpc.method", "rpc.service"],
+        [K8sKeys.RpcStatus] = ["rpc.response.status_code", "rpc.grpc.status_code"],
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether <paramref name="key"/>'s value is its first present source as it is (no splitting, joining or
+    /// renaming, unlike the keys <see cref="Resolve"/> handles case by case), so a reader may take it directly.
+    /// </summary>
+    public static bool IsVerbatim(string key) =>
+        key is not (K8sKeys.Namespace or K8sKeys.ObjectName or K8sKeys.PodName or K8sKeys.UrlPath or K8sKeys.RpcMethod or K8sKeys.RpcStatus);
 
     /// <summary>Every raw key the normalised <paramref name="keys"/> need, without duplicates.</summary>
     public static IReadOnlyList<string> SourcesOf(IEnumerable<string> keys) => keys.SelectMany(SourcesOf).Distinct().ToList();
@@ -58,8 +69,9 @@ public static class K8sVocabulary
             case K8sKeys.RpcStatus:
                 return raw.Get("rpc.response.status_code") ?? GrpcStatusName(raw.Get("rpc.grpc.status_code"));
             default:
-                foreach (var source in SourcesOf(key))
-                    if (raw.Get(source) is { } value) return value;
+                var sources = SourcesOf(key);
+                for (var i = 0; i < sources.Count; i++)
+                    if (raw.Get(sources[i]) is { } value) return value;
                 return null;
         }
     }
@@ -76,7 +88,9 @@ public static class K8sVocabulary
     private static string? PathOnly(string? target)
     {
         if (target is null) return null;
-        if (Uri.TryCreate(target, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal))
+        // Only a target that is not a path can be a URL ("/api/..." would parse as a file URI on Unix, and cost a
+        // Uri per request).
+        if (!target.StartsWith('/') && Uri.TryCreate(target, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal))
             return absolute.AbsolutePath;
         var query = target.IndexOf('?');
         return query < 0 ? target : target[..query];
