@@ -101,6 +101,19 @@ public sealed class ApiserverLatencyAnalysisTests
         Assert.Equal(1, report.LongRunningLeftOut);
     }
 
+    [Fact]
+    public void An_old_request_without_a_handler_span_is_a_watch_when_its_http_target_says_so()
+    {
+        var watch = new K8sTraceBuilder();
+        watch.Add("apiserver", "KubernetesAPI", SpanKind.Server, null, 0, 300_000,
+            ("http.method", "GET"), ("http.target", "/api/v1/namespaces/default/pods?watch=true&resourceVersion=7"));
+
+        var report = Analyse(watch, ApiserverFixtures.PodGet136());
+
+        Assert.Equal(["get pods"], report.Groups.Select(g => $"{g.Verb} {g.Resource}"));
+        Assert.Equal(1, report.LongRunningLeftOut);
+    }
+
     [Theory]
     [InlineData("KubernetesAPI", "POST", "/api/v1/namespaces/default/pods", "create", "pods")]
     [InlineData("KubernetesAPI", "GET", "/apis/apps/v1/namespaces/shop/deployments/cart", "get", "deployments")]
@@ -108,6 +121,10 @@ public sealed class ApiserverLatencyAnalysisTests
     [InlineData("PATCH /api/v1/namespaces/{:namespace}/pods/{:name}/status", "PATCH", null, "patch", "pods/status")]
     [InlineData("DELETE /apis/batch/v1/namespaces/{:namespace}/jobs", "DELETE", null, "deletecollection", "jobs")]
     [InlineData("GET", "GET", "/healthz", "get", "(non-resource)")]
+    [InlineData("KubernetesAPI", "PUT", "/api/v1/nodes/worker-1/status", "update", "nodes/status")]
+    [InlineData("KubernetesAPI", "GET", "/api/v1/nodes?limit=500", "list", "nodes")]
+    [InlineData("GET /api/v1/nodes/{:name}", "GET", "/api/v1/nodes/worker-1", "get", "nodes")]
+    [InlineData("GET /api/v1/namespaces/{:namespace}/pods/{:name}", "GET", "/api/v1/namespaces/default/pods/", "get", "pods")] // the route names one object
     public void Without_a_handler_span_verb_and_resource_come_from_the_route_or_path(string spanName, string method, string? path, string verb, string resource)
     {
         var t = new K8sTraceBuilder();

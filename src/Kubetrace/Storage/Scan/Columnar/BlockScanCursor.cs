@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Kubetrace.Storage.Blocks;
 
 namespace Kubetrace.Storage.Scan.Columnar;
@@ -89,20 +91,27 @@ internal sealed class BlockScanCursor : IScanCursor
             span.StatusMessage = message == 0 ? null : strings[message];
             span.StartUnixNano = (long)rows.Starts[row];
             span.EndUnixNano = (long)rows.Ends[row];
-            if (keyCount > 0)
-            {
-                var values = span.Values;
-                var ids = rows.Values.AsSpan(row * keyCount, keyCount);
-                string?[]? fromResource = null;
-                for (var slot = 0; slot < keyCount; slot++)
-                {
-                    var id = ids[slot];
-                    values[slot] = id != ScannedRowGroup.Absent ? _dictionary.ValueText(id, rows.Uuids)
-                        : (fromResource ??= _dictionary.ResourceValues(resource))[slot];
-                }
-            }
+            if (keyCount > 0) FillValues(span.Values, rows.Values.AsSpan(row * keyCount, keyCount), resource, rows.Uuids);
             var (offset, length) = rows.Extras[row];
             if (length > 0) buffer.SetLinks(span, rows.ExtraBytes.AsSpan(offset, length));
+        }
+    }
+
+    /// <summary>
+    /// The resource's values first (what a span without the attribute shows), then the span's own over them: most
+    /// of the requested keys are absent from any one span (an analysis asks for every source form of a key), so
+    /// one block copy and a few writes instead of a lookup per key.
+    /// </summary>
+    private void FillValues(string?[] values, ReadOnlySpan<int> ids, int resource, UInt128[] uuids)
+    {
+        _dictionary.ResourceValues(resource).AsSpan().CopyTo(values);
+        // values is a string?[] of exactly ids.Length (TraceBuffer): writing through a reference skips the
+        // covariant array store check an indexed store of a reference pays.
+        ref var first = ref MemoryMarshal.GetArrayDataReference(values);
+        for (var slot = 0; slot < ids.Length; slot++)
+        {
+            var id = ids[slot];
+            if (id != ScannedRowGroup.Absent) Unsafe.Add(ref first, slot) = _dictionary.ValueText(id, uuids);
         }
     }
 

@@ -15,6 +15,8 @@ internal sealed class HeadScanCursor : IScanCursor
     private readonly int _published;
     private readonly (UInt128 Id, int Ordinal)[] _traces;
     private readonly ScanDictionary _dictionary;
+    private readonly int[] _slotStamps;
+    private int _stamp;
     private int _position = -1;
 
     public HeadScanCursor(HeadBlock head, SpanScanRequest request)
@@ -33,6 +35,7 @@ internal sealed class HeadScanCursor : IScanCursor
         Array.Sort(_traces, (a, b) => a.Item1.CompareTo(b.Item1));
         var dictionaries = _table.Dictionaries;
         _dictionary = new ScanDictionary(dictionaries, request, dictionaries.Strings.Count, dictionaries.Resources.Count);
+        _slotStamps = new int[request.AttributeKeys.Count];
     }
 
     public UInt128 Current => _traces[_position].Id;
@@ -87,19 +90,26 @@ internal sealed class HeadScanCursor : IScanCursor
         }
     }
 
+    /// <summary>
+    /// The resource's values first (what a span without the attribute shows), then the span's own attributes over
+    /// them, the first of a repeated key winning: one block copy and a write per requested attribute the span has,
+    /// instead of a pass over every requested key.
+    /// </summary>
     private void FillValues(string?[] values, int row, int resource)
     {
         if (values.Length == 0) return;
-        Array.Clear(values);
+        _dictionary.ResourceValues(resource).AsSpan().CopyTo(values);
         var (start, end) = _table.AttrRange(row);
         var keys = _table.AttrKeys.Items;
         var ids = _table.AttrValues.Items;
+        // A slot the span itself has already set (a repeated key) carries this row's stamp.
+        var stamp = ++_stamp;
         for (var i = start; i < end; i++)
         {
             var slot = _dictionary.SlotOf(keys[i]);
-            if (slot >= 0) values[slot] ??= _dictionary.ValueText(ids[i], _table.Uuids.Items);
+            if (slot < 0 || _slotStamps[slot] == stamp) continue;
+            _slotStamps[slot] = stamp;
+            values[slot] = _dictionary.ValueText(ids[i], _table.Uuids.Items);
         }
-        var fromResource = _dictionary.ResourceValues(resource);
-        for (var slot = 0; slot < values.Length; slot++) values[slot] ??= fromResource[slot];
     }
 }
