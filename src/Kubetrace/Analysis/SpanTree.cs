@@ -21,11 +21,11 @@ public sealed class SpanTree
                 && _byId.TryGetValue(node.Span.ParentSpanId, out var parent))
             {
                 node.Parent = parent;
-                parent.ChildList.Add(node);
+                parent.AddChild(node);
             }
             else roots.Add(node);
         }
-        foreach (var node in _byId.Values) node.ChildList.Sort(ByStart);
+        foreach (var node in _byId.Values) node.SortChildren();
         roots.Sort(ByStart);
         Roots = roots;
     }
@@ -49,27 +49,41 @@ public sealed class SpanTree
     public static string Hex(ulong spanId) => spanId.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>A span in the tree.</summary>
+    /// <remarks>Most spans are leaves, so a node has no child list until it gets a child (pod start-up builds a tree per trace).</remarks>
     public sealed class Node(ScannedSpan span)
     {
+        private static readonly IReadOnlyList<Node> NoChildren = [];
+        private List<Node>? _children;
+
         public ScannedSpan Span { get; } = span;
 
         public Node? Parent { get; internal set; }
 
-        internal List<Node> ChildList { get; } = [];
-
-        public IReadOnlyList<Node> Children => ChildList;
+        public IReadOnlyList<Node> Children => _children is null ? NoChildren : _children;
 
         public int Depth => Parent is null ? 0 : Parent.Depth + 1;
+
+        internal void AddChild(Node child) => (_children ??= []).Add(child);
+
+        internal void SortChildren() => _children?.Sort(ByStart);
 
         /// <summary>Every span below this one, depth first in start order.</summary>
         public IEnumerable<Node> Descendants()
         {
-            var stack = new Stack<Node>(ChildList.AsEnumerable().Reverse());
+            if (_children is null) yield break;
+            var stack = new Stack<Node>();
+            PushChildren(stack, this);
             while (stack.TryPop(out var node))
             {
                 yield return node;
-                for (var i = node.ChildList.Count - 1; i >= 0; i--) stack.Push(node.ChildList[i]);
+                PushChildren(stack, node);
             }
+        }
+
+        private static void PushChildren(Stack<Node> stack, Node node)
+        {
+            if (node._children is not { } children) return;
+            for (var i = children.Count - 1; i >= 0; i--) stack.Push(children[i]);
         }
 
         /// <summary>The parent, its parent, … up to the root.</summary>
@@ -80,19 +94,20 @@ public sealed class SpanTree
 
         /// <summary>
         /// Time this span spent on its own: its duration minus the union of its children's intervals (clipped to
-        /// the span), so concurrent children are not subtracted twice.
+        /// the span), so concurrent children are not subtracted twice. Children are already in start order.
         /// </summary>
         public long SelfNanos()
         {
             long start = Span.StartUnixNano, end = Span.EndUnixNano, covered = 0, cursor = start;
-            foreach (var child in ChildList.OrderBy(c => c.Span.StartUnixNano))
-            {
-                var from = Math.Max(cursor, Math.Max(start, child.Span.StartUnixNano));
-                var to = Math.Min(end, child.Span.EndUnixNano);
-                if (to <= from) continue;
-                covered += to - from;
-                cursor = to;
-            }
+            if (_children is not null)
+                foreach (var child in _children)
+                {
+                    var from = Math.Max(cursor, Math.Max(start, child.Span.StartUnixNano));
+                    var to = Math.Min(end, child.Span.EndUnixNano);
+                    if (to <= from) continue;
+                    covered += to - from;
+                    cursor = to;
+                }
             return Math.Max(0, end - start - covered);
         }
     }

@@ -69,7 +69,7 @@ public sealed class EtcdLatencyAnalysis
     private string MethodOf(ScannedSpan span)
     {
         var method = _attributes.Get(span, K8sKeys.RpcMethod) is { } rpc && rpc.Contains('/') ? rpc : span.Name;
-        return method.StartsWith("etcdserverpb.", StringComparison.Ordinal) ? method["etcdserverpb.".Length..] : method;
+        return method.StartsWith("etcdserverpb.", StringComparison.Ordinal) ? LabelPool.Get(method.AsSpan("etcdserverpb.".Length)) : method;
     }
 
     private bool UnderClientSpan(int index)
