@@ -19,6 +19,7 @@ public sealed class ExclusiveTimeSweep
     private int[] _runningBelow = new int[32];
     private bool[] _running = new bool[32];
     private int[] _leavesInPhase = new int[16];
+    private double[] _settledAt = new double[16];
 
     /// <summary>
     /// Adds each phase's share of [<paramref name="start"/>[0], <paramref name="end"/>[0]) to <paramref name="phaseTime"/>.
@@ -43,6 +44,12 @@ public sealed class ExclusiveTimeSweep
         }
         Array.Sort(_eventKeys, _eventNodes, 0, count); // at the same instant ends (even) before starts (odd)
         Array.Clear(_leavesInPhase, 0, phaseTime.Length);
+        Array.Clear(_settledAt, 0, phaseTime.Length);
+        // shareSoFar: the time one leaf has been owed since the first event (each instant split among the leaves
+        // running then). A phase is owed its leaf count times the growth of shareSoFar while that count held, so
+        // it is settled only when its count changes, not at every event: the work per event follows the depth of
+        // the span that starts or ends, not the number of phases (webhooks each add one).
+        var shareSoFar = 0.0;
         var leaves = 0;
         var previous = count > 0 ? _eventKeys[0] >> 1 : 0;
         for (var e = 0; e < count; e++)
@@ -50,34 +57,37 @@ public sealed class ExclusiveTimeSweep
             var time = _eventKeys[e] >> 1;
             var node = _eventNodes[e];
             var isStart = (_eventKeys[e] & 1) == 1;
-            if (time > previous && leaves > 0)
-            {
-                var share = (double)(time - previous) / leaves;
-                for (var p = 0; p < phaseTime.Length; p++)
-                    if (_leavesInPhase[p] > 0) phaseTime[p] += share * _leavesInPhase[p];
-            }
+            if (time > previous && leaves > 0) shareSoFar += (double)(time - previous) / leaves;
             previous = time;
             if (isStart)
             {
                 for (var a = parent[node]; a >= 0; a = parent[a])
                 {
-                    if (_running[a] && _runningBelow[a] == 0) { _leavesInPhase[phase[a]]--; leaves--; }
+                    if (_running[a] && _runningBelow[a] == 0) { Change(phase[a], -1, shareSoFar, phaseTime); leaves--; }
                     _runningBelow[a]++;
                 }
                 _running[node] = true;
-                if (_runningBelow[node] == 0) { _leavesInPhase[phase[node]]++; leaves++; }
+                if (_runningBelow[node] == 0) { Change(phase[node], +1, shareSoFar, phaseTime); leaves++; }
             }
             else
             {
                 _running[node] = false;
-                if (_runningBelow[node] == 0) { _leavesInPhase[phase[node]]--; leaves--; }
+                if (_runningBelow[node] == 0) { Change(phase[node], -1, shareSoFar, phaseTime); leaves--; }
                 for (var a = parent[node]; a >= 0; a = parent[a])
                 {
                     _runningBelow[a]--;
-                    if (_running[a] && _runningBelow[a] == 0) { _leavesInPhase[phase[a]]++; leaves++; }
+                    if (_running[a] && _runningBelow[a] == 0) { Change(phase[a], +1, shareSoFar, phaseTime); leaves++; }
                 }
             }
         }
+    }
+
+    /// <summary>Pays <paramref name="phase"/> what its leaves were owed up to now, then changes their count.</summary>
+    private void Change(int phase, int by, double shareSoFar, double[] phaseTime)
+    {
+        phaseTime[phase] += _leavesInPhase[phase] * (shareSoFar - _settledAt[phase]);
+        _settledAt[phase] = shareSoFar;
+        _leavesInPhase[phase] += by;
     }
 
     private void EnsureCapacity(int nodes, int phases)
@@ -90,6 +100,8 @@ public sealed class ExclusiveTimeSweep
             _eventKeys = new long[size * 2];
             _eventNodes = new int[size * 2];
         }
-        if (_leavesInPhase.Length < phases) _leavesInPhase = new int[Math.Max(phases, _leavesInPhase.Length * 2)];
+        if (_leavesInPhase.Length >= phases) return;
+        _leavesInPhase = new int[Math.Max(phases, _leavesInPhase.Length * 2)];
+        _settledAt = new double[_leavesInPhase.Length];
     }
 }
