@@ -16,8 +16,6 @@ internal static class LinkedTraces
 {
     public static TraceId Id(int trace) => TraceId.FromByteString(Spans.TraceId(trace));
 
-    public static long StartNanos(long ms) => (long)BaseTime + ms * 1_000_000;
-
     public static Span Linking(int trace, int id, int parent, long startMs, params int[] targets)
     {
         var span = Span(trace, id, parent, "GET /api/v1/namespaces/{:namespace}/configmaps/{:name}", startMs);

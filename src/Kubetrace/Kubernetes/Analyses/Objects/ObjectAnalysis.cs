@@ -69,7 +69,7 @@ public static class ObjectAnalysis
         var traces = timeline.Traces.ToDictionary(t => t.TraceId, StringComparer.Ordinal);
         foreach (var (id, number) in numbers)
             notes.Add($"{number} = {id}: {traces[id].RootComponent} {traces[id].RootOperation}" +
-                (traces[id].FoundByAttribute ? "" : " (joined by a span link)"));
+                (traces[id].FoundByAttribute ? "" : traces[id].LinksIn ? " (links in: a request made by a trace above)" : " (joined by a span link)"));
         notes.AddRange(timeline.Notes);
         return new AnalysisTable($"Timeline of {timeline.Object}",
             ["Time (UTC)", "+", "Component", "Operation", "Duration", "Status", "Trace", "How related", "Audit ID"], rows) { Notes = notes };
