@@ -36,6 +36,8 @@ public static class ObjectAnalysis
             : throw new BadQueryException($"limit: \"{limitText}\" is not a number from 1 to 10000");
         var timeline = await AnalyseAsync(request.Store, request.Range, target, request.Get("resource"), limit, cancellationToken)
             .ConfigureAwait(false);
+        // Nothing names it: a 404 that says what was searched, not an empty table that looks like a quiet object.
+        if (timeline.Entries.Count == 0) throw new NotFoundException(string.Join("; ", timeline.Notes));
         return new AnalysisResult(timeline, Table(timeline));
     }
 

@@ -179,7 +179,7 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
             .Select(t => TraceOf(t.Key, t.Value.Tree, t.Value.Found))
             .ToList();
         if (entries.Count == 0)
-            _notes.Add($"no span in the range names {target}: apiserver handler spans (namespace, name), kubelet syncPod (k8s.pod, k8s.pod.uid) and etcd keys were searched");
+            _notes.Add($"no span in the range names {target}{(resource is null ? "" : $" as {resource}")}: apiserver handler spans (namespace, name), kubelet syncPod (k8s.pod, k8s.pod.uid) and etcd keys were searched");
         return new ObjectTimeline(target.ToString(), target.Namespace, target.Name, target.Uid, traces, entries, _notes);
     }
 
