@@ -126,7 +126,7 @@ internal sealed class BlockFooter
             w.WriteVarint(o.Kind);
         }
         WriteInts(w, SpanKeys);
-        if (FormatVersion >= 2) (Links ?? LinkIndex.Empty).Write(w, MinStart);
+        if (FormatVersion >= 2) (Links ?? LinkIndex.Empty).Write(w, Traces);
     }
 
     public static BlockFooter Read(ByteReader r)
@@ -169,7 +169,7 @@ internal sealed class BlockFooter
         var operations = new (int, int, int)[r.ReadInt()];
         for (var i = 0; i < operations.Length; i++) operations[i] = (r.ReadInt(), r.ReadInt(), r.ReadInt());
         var spanKeys = ReadInts(r);
-        var links = version >= 2 ? LinkIndex.Read(r, minStart, traces.Count) : null;
+        var links = version >= 2 ? LinkIndex.Read(r, traces) : null;
 
         return new BlockFooter
         {

@@ -46,29 +46,33 @@ internal sealed class LinkIndex
         return lo;
     }
 
-    /// <summary>Targets as 16 bytes each (sorted, so zstd finds the repeats), then ordinals and start deltas.</summary>
-    public void Write(ByteWriter w, ulong minStart)
+    /// <summary>
+    /// Targets as 16 bytes each, then trace ordinals, then each start as its offset into the linking trace (from the
+    /// trace table's start: a few bytes, where an absolute time takes eight).
+    /// </summary>
+    public void Write(ByteWriter w, TraceTable traces)
     {
         w.WriteVarint(Targets.Length);
         foreach (var target in Targets) w.WriteUInt128(target);
         foreach (var trace in Traces) w.WriteVarint(trace);
-        foreach (var start in Starts) w.WriteVarint(start - Math.Min(start, minStart));
+        for (var i = 0; i < Starts.Length; i++) w.WriteVarint(Starts[i] - Math.Min(Starts[i], traces.Starts[Traces[i]]));
     }
 
-    public static LinkIndex Read(ByteReader r, ulong minStart, int traceCount)
+    public static LinkIndex Read(ByteReader r, TraceTable traces)
     {
+        var traceCount = traces.Count;
         var count = r.ReadInt();
         var targets = new UInt128[count];
         for (var i = 0; i < count; i++) targets[i] = r.ReadUInt128();
-        var traces = new int[count];
+        var ordinals = new int[count];
         for (var i = 0; i < count; i++)
         {
-            traces[i] = r.ReadInt();
-            if ((uint)traces[i] >= (uint)traceCount) throw new InvalidDataException($"link index: trace ordinal {traces[i]} out of range");
+            ordinals[i] = r.ReadInt();
+            if ((uint)ordinals[i] >= (uint)traceCount) throw new InvalidDataException($"link index: trace ordinal {ordinals[i]} out of range");
         }
         var starts = new ulong[count];
-        for (var i = 0; i < count; i++) starts[i] = minStart + r.ReadVarint();
-        return new LinkIndex(targets, traces, starts);
+        for (var i = 0; i < count; i++) starts[i] = traces.Starts[ordinals[i]] + r.ReadVarint();
+        return new LinkIndex(targets, ordinals, starts);
     }
 
     /// <summary>Collects links in any order; <see cref="Build"/> sorts them by target, then trace.</summary>
