@@ -71,6 +71,21 @@ public sealed class LinkLookupTests
     }
 
     [Fact]
+    public async Task Compaction_carries_the_links_of_the_merged_blocks_into_the_new_one()
+    {
+        await using var temp = new TempStore(dir => new StoreOptions { Directory = dir, CompactionInterval = TimeSpan.FromHours(1) });
+        await temp.AppendAsync(Request());
+        await temp.Store.FlushHeadAsync();
+        await temp.AppendAsync(Request(Resource("apiserver", Linking(20, 1, 0, 950, 2))));
+        await temp.Store.FlushHeadAsync();
+
+        Assert.Equal(2, await temp.Store.CompactAsync(CancellationToken.None));
+
+        Assert.Equal(1, temp.Store.GetStats().Blocks);
+        Assert.Equal([new LinkingTrace(Id(20), Id(2), StartNanos(950)), .. Expected], await FindAsync(temp.Store));
+    }
+
+    [Fact]
     public void A_block_round_trips_its_link_table_sorted_by_target()
     {
         var head = new HeadBlock(1);
