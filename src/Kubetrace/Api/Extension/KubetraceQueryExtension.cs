@@ -1,6 +1,7 @@
 using Kubetrace.Api.Jaeger;
 using Kubetrace.Api.Native;
 using Kubetrace.Api.Tempo;
+using Kubetrace.Api.Ui;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Service;
@@ -41,8 +42,9 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             AnalyzeApi.Map(app, native);
             SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
             JaegerApi.Map(app, jaeger);
+            WebUi.Map(app);
         }, cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Native and Jaeger query API at {Urls}", string.Join(", ", _query.Urls));
+        _logger.LogInformation("Web UI, native and Jaeger query API at {Urls}", string.Join(", ", _query.Urls));
 
         if (!string.IsNullOrWhiteSpace(config.TempoEndpoint))
         {
