@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Kubetrace.Api.Extension;
 
 /// <summary>
-/// The query server: the native and Jaeger APIs on <c>endpoint</c>, the Tempo API on <c>tempo_endpoint</c>, all
+/// The query server: the web UI, the native and Jaeger APIs on <c>endpoint</c>, the Tempo API on <c>tempo_endpoint</c>, all
 /// over the store of the exporter named by <c>storage</c>, looked up in the service's component directory.
 /// </summary>
 public sealed class KubetraceQueryExtension(ComponentSettings settings, KubetraceQueryConfig config) : IExtension
