@@ -48,21 +48,26 @@ function columns(services, edges) {
 function graphSvg(listed, edges) {
   const services = [...new Set([...listed, ...edges.flatMap(e => [e.parent, e.child])])].sort();
   const column = columns(services, edges);
-  // Within a column, a service sits level with its callers (their mean row), so arrows run mostly straight.
+  // Within a column, a service sits level with its callers (their mean row) where it can, so arrows run straight.
   const byColumn = [];
   for (const service of services) (byColumn[column.get(service)] ??= []).push(service);
   const row = new Map();
   for (const list of byColumn) {
     const callerRow = s => mean(edges.filter(e => e.child === s && row.has(e.parent)).map(e => row.get(e.parent)));
     list.sort((a, b) => callerRow(a) - callerRow(b) || a.localeCompare(b));
-    list.forEach((service, index) => row.set(service, index));
+    let next = 0;
+    for (const service of list) {
+      const wanted = callerRow(service);
+      row.set(service, Number.isFinite(wanted) ? Math.max(next, Math.round(wanted)) : next);
+      next = row.get(service) + 1;
+    }
   }
   const place = new Map(services.map(s => [s, {
     x: 10 + column.get(s) * (node.width + node.columnGap),
     y: 10 + row.get(s) * (node.height + node.rowGap),
   }]));
   const width = 20 + (Math.max(...column.values()) + 1) * (node.width + node.columnGap) - node.columnGap;
-  const height = 20 + Math.max(...byColumn.map(list => list.length)) * (node.height + node.rowGap) - node.rowGap;
+  const height = 20 + (Math.max(...row.values()) + 1) * (node.height + node.rowGap) - node.rowGap;
 
   return svg('svg', { class: 'service-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Service graph' },
     svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' },

@@ -52,7 +52,7 @@ export function createWaterfall(trace, { critical, onSelect }) {
       onclick: () => select(span.spanId),
       onkeydown: event => { if (event.key === 'Enter') select(span.spanId); },
     },
-    h('div', { class: 'wf-label', style: { paddingLeft: `${span.depth * 14}px` } },
+    h('div', { class: 'wf-label', style: { paddingLeft: `${8 + span.depth * 14}px` } },
       toggle,
       h('span', { class: 'wf-service', style: { borderColor: serviceColor(span.service) } }, span.service),
       h('span', { class: 'wf-name' }, span.name)),
