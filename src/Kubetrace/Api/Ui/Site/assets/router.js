@@ -32,7 +32,10 @@ function show() {
     return;
   }
   const [, argument] = path.match(route.pattern);
-  route.render(view, { argument: argument && decodeURIComponent(argument), query: new URLSearchParams(location.search) });
+  // Pages show their own API errors; anything else still ends as a message, not a blank page.
+  Promise.resolve()
+    .then(() => route.render(view, { argument: argument && decodeURIComponent(argument), query: new URLSearchParams(location.search) }))
+    .catch(error => view.replaceChildren(errorBox(error)));
 }
 
 function followLink(event) {

@@ -23,7 +23,8 @@ export async function renderTrace(view, { argument: id, query }) {
     critical: critical.spans,
     onSelect: span => {
       details.replaceChildren(spanDetails(span, trace));
-      history.replaceState(null, '', `${location.pathname}?span=${span.spanId}`);
+      // The selection is part of the URL (a link to this span), unless the user has already left this page.
+      if (view.isConnected) history.replaceState(null, '', `${location.pathname}?span=${span.spanId}`);
     },
   });
   const layout = h('div', { class: 'trace-layout show-critical' }, waterfall.element, details);
