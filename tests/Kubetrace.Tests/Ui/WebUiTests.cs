@@ -40,6 +40,32 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
     }
 
     [SkippableFact]
+    public async Task The_search_form_sends_tags_and_kubernetes_fields_as_native_search_attributes()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var expected = await ui.ApiAsync("/api/v1/search?attr=resource%3Dconfigmaps&attr=k8s.namespace.name%3Dpayments");
+
+        await page.GotoAsync("/ui/search");
+        await page.GetByLabel("Tags").FillAsync("resource=configmaps");
+        await page.GetByLabel("Namespace").FillAsync("payments");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("\\?lookback=1h&limit=20&attr=resource%3Dconfigmaps&attr=k8s.namespace.name%3Dpayments$"));
+        var rows = page.Locator(".search-results tbody tr");
+        await Expect(rows.First).ToBeVisibleAsync();
+        var shown = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.traceId)");
+        Assert.Equal(expected["traces"]!.AsArray().Select(t => t!["traceId"]!.GetValue<string>()), shown);
+        Assert.NotEmpty(shown);
+        // The form shows the search it made, so it can be refined.
+        await Expect(page.GetByLabel("Namespace")).ToHaveValueAsync("payments");
+
+        await page.GetByLabel("Tags").FillAsync("http.method");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Tags are key=value pairs separated by spaces; \"http.method\" is not one.");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
     public async Task Collapsing_a_span_hides_its_descendants_and_the_critical_path_is_marked()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
