@@ -75,10 +75,13 @@ public sealed class ObjectLinkInTests
     }
 
     [Fact]
-    public async Task The_table_numbers_the_linked_in_traces_and_says_why_they_are_there()
+    public async Task The_table_numbers_the_linked_in_traces_and_says_why_they_are_there_and_the_json_marks_them()
     {
-        var table = ObjectAnalysis.Table(await TimelineAsync("shop/api-1"));
+        var timeline = await TimelineAsync("shop/api-1");
+        var table = ObjectAnalysis.Table(timeline);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(timeline, Kubetrace.Analysis.AnalysisJson.Options))!;
 
+        Assert.Equal([false, true, true, true], json["traces"]!.AsArray().Select(t => t!["linksIn"]!.GetValue<bool>()));
         Assert.Contains($"T2 = {Hex(SecretGet)}: apiserver GET /api/v1/namespaces/{{:namespace}}/secrets/{{:name}} (links in: a request made by a trace above)", table.Notes);
     }
 }
