@@ -1,7 +1,9 @@
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Rollups;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
+using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
 using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
 
@@ -12,9 +14,9 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// and errors. Each call is measured once, on the apiserver's etcd client span (what the apiserver waits for,
 /// network included); etcd's server span under it is not counted again. An etcd server span with no client
 /// span above it (a caller that does not trace, or an apiserver span that was not stored) is measured on the
-/// etcd side. Sorted by p99, worst first.
+/// etcd side. Sorted by p99, worst first. States merge exactly (<see cref="Merge"/>): per-block rollups.
 /// </summary>
-public sealed class EtcdLatencyAnalysis
+public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
 {
     private static readonly string[] NormalisedKeys = [K8sKeys.Resource, K8sKeys.EtcdKey, K8sKeys.RpcMethod, K8sKeys.RpcStatus];
 
@@ -27,19 +29,17 @@ public sealed class EtcdLatencyAnalysis
     public EtcdLatencyAnalysis(TimeRange range) =>
         _attributes = new ScannedAttributes(range, NormalisedKeys).ForServices(ApiserverRequestWalker.Services);
 
-    public static AnalysisDefinition Definition { get; } = new("etcd",
+    /// <summary>The per-block aggregate (<c>etcd-1</c>).</summary>
+    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-1", () => new EtcdLatencyAnalysis(TimeRange.All));
+
+    public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd",
         "etcd calls per operation and key prefix (resource): rate, latency percentiles, errors",
-        RunAsync);
+        request => new EtcdLatencyAnalysis(request.Range),
+        (analysis, _) => Result(analysis.Report()));
+
+    private static AnalysisResult Result(EtcdLatencyReport report) => new(report, Table(report));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
-
-    public static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)
-    {
-        var analysis = new EtcdLatencyAnalysis(request.Range);
-        await request.Store.ScanAsync(analysis.ScanRequest, analysis.Add, cancellationToken);
-        var report = analysis.Report();
-        return new AnalysisResult(report, Table(report));
-    }
 
     public void Add(ScannedTrace trace)
     {
@@ -56,13 +56,59 @@ public sealed class EtcdLatencyAnalysis
             var prefix = storage is null ? EtcdKeyPrefix.Unknown
                 : EtcdKeyPrefix.Of(_attributes.Get(storage, K8sKeys.EtcdKey), _attributes.Get(storage, K8sKeys.Resource));
             var method = MethodOf(span);
-            var key = (method, storage?.Name ?? "", prefix, side);
-            if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new Operation());
+            var operation = OperationOf((method, storage?.Name ?? "", prefix, side));
             operation.Latency.Record(span.DurationNanos);
             if (span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK") operation.Errors++;
             _firstStart = Math.Min(_firstStart, span.StartUnixNano);
             _lastEnd = Math.Max(_lastEnd, span.EndUnixNano);
         }
+    }
+
+    public void Merge(EtcdLatencyAnalysis other)
+    {
+        foreach (var (key, theirs) in other._operations)
+        {
+            var operation = OperationOf(key);
+            operation.Latency.Merge(theirs.Latency);
+            operation.Errors += theirs.Errors;
+        }
+        _firstStart = Math.Min(_firstStart, other._firstStart);
+        _lastEnd = Math.Max(_lastEnd, other._lastEnd);
+    }
+
+    void IRollupState<EtcdLatencyAnalysis>.WriteTo(ByteWriter writer)
+    {
+        writer.WriteSigned(_firstStart);
+        writer.WriteSigned(_lastEnd);
+        writer.WriteVarint(_operations.Count);
+        foreach (var ((method, storage, prefix, side), operation) in _operations)
+        {
+            writer.WriteString(method);
+            writer.WriteString(storage);
+            writer.WriteString(prefix);
+            writer.WriteString(side);
+            writer.WriteVarint(operation.Errors);
+            operation.Latency.WriteTo(writer);
+        }
+    }
+
+    static EtcdLatencyAnalysis IRollupState<EtcdLatencyAnalysis>.ReadFrom(ByteReader reader)
+    {
+        var state = new EtcdLatencyAnalysis(TimeRange.All) { _firstStart = reader.ReadSigned(), _lastEnd = reader.ReadSigned() };
+        var operations = reader.ReadInt();
+        for (var i = 0; i < operations; i++)
+        {
+            var operation = state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString()));
+            operation.Errors += reader.ReadLong();
+            operation.Latency.Merge(LatencySketch.ReadFrom(reader));
+        }
+        return state;
+    }
+
+    private Operation OperationOf((string Method, string Storage, string Prefix, string Side) key)
+    {
+        if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new Operation());
+        return operation;
     }
 
     /// <summary><c>KV/Range</c>: the method without etcd's package name, from rpc.method (old or new form) or the span name.</summary>
@@ -98,6 +144,7 @@ public sealed class EtcdLatencyAnalysis
         })
             .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
             .ThenBy(o => o.KeyPrefix, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal).ThenBy(o => o.StorageOperation, StringComparer.Ordinal)
+            .ThenBy(o => o.MeasuredOn, StringComparer.Ordinal)
             .ToList();
         return new EtcdLatencyReport(operations.Sum(o => o.Calls), Math.Round(seconds, 3), "p99", operations);
     }
