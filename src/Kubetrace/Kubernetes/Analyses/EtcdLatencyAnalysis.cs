@@ -22,7 +22,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
 
     private readonly ScannedAttributes _attributes;
     private readonly TraceTree _tree = new();
-    private readonly Dictionary<(string Method, string Storage, string Prefix, string Side), Operation> _operations = [];
+    private readonly Dictionary<(string Method, string Storage, string Prefix, string Side), CallStats> _operations = [];
     private long _firstStart = long.MaxValue;
     private long _lastEnd = long.MinValue;
 
@@ -57,8 +57,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
                 : EtcdKeyPrefix.Of(_attributes.Get(storage, K8sKeys.EtcdKey), _attributes.Get(storage, K8sKeys.Resource));
             var method = MethodOf(span);
             var operation = OperationOf((method, storage?.Name ?? "", prefix, side));
-            operation.Latency.Record(span.DurationNanos);
-            if (span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK") operation.Errors++;
+            operation.Record(span.DurationNanos, span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK");
             _firstStart = Math.Min(_firstStart, span.StartUnixNano);
             _lastEnd = Math.Max(_lastEnd, span.EndUnixNano);
         }
@@ -66,12 +65,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
 
     public void Merge(EtcdLatencyAnalysis other)
     {
-        foreach (var (key, theirs) in other._operations)
-        {
-            var operation = OperationOf(key);
-            operation.Latency.Merge(theirs.Latency);
-            operation.Errors += theirs.Errors;
-        }
+        foreach (var (key, theirs) in other._operations) OperationOf(key).Merge(theirs);
         _firstStart = Math.Min(_firstStart, other._firstStart);
         _lastEnd = Math.Max(_lastEnd, other._lastEnd);
     }
@@ -87,8 +81,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
             writer.WriteString(storage);
             writer.WriteString(prefix);
             writer.WriteString(side);
-            writer.WriteVarint(operation.Errors);
-            operation.Latency.WriteTo(writer);
+            operation.WriteTo(writer);
         }
     }
 
@@ -97,17 +90,13 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         var state = new EtcdLatencyAnalysis(TimeRange.All) { _firstStart = reader.ReadSigned(), _lastEnd = reader.ReadSigned() };
         var operations = reader.ReadInt();
         for (var i = 0; i < operations; i++)
-        {
-            var operation = state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString()));
-            operation.Errors += reader.ReadLong();
-            operation.Latency.Merge(LatencySketch.ReadFrom(reader));
-        }
+            state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString())).MergeFrom(reader);
         return state;
     }
 
-    private Operation OperationOf((string Method, string Storage, string Prefix, string Side) key)
+    private CallStats OperationOf((string Method, string Storage, string Prefix, string Side) key)
     {
-        if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new Operation());
+        if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new CallStats());
         return operation;
     }
 
@@ -140,7 +129,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
             var latency = o.Value.Latency;
             return new EtcdOperationLatency(o.Key.Method, o.Key.Storage, o.Key.Prefix, o.Key.Side, latency.Count,
                 Math.Round(latency.Count / Math.Max(seconds, 1), 3), Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
-                Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction((double)o.Value.Errors / latency.Count));
+                Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction(o.Value.ErrorRate));
         })
             .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
             .ThenBy(o => o.KeyPrefix, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal).ThenBy(o => o.StorageOperation, StringComparer.Ordinal)
@@ -165,11 +154,5 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         return new AnalysisTable("etcd calls by key prefix and operation",
             ["Key prefix", "Method", "Storage operation", "Measured on", "Calls", "Rate", "p50", "p95", "p99", "Errors", "Error %"], rows)
         { Notes = notes };
-    }
-
-    private sealed class Operation
-    {
-        public readonly LatencySketch Latency = new();
-        public long Errors;
     }
 }
