@@ -78,29 +78,27 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
 
     void IRollupState<RedState>.WriteTo(ByteWriter writer)
     {
-        writer.WriteVarint(_operations.Count);
-        foreach (var ((serviceName, name, kind), operation) in _operations)
+        writer.WriteEach(_operations, operation =>
         {
-            writer.WriteString(serviceName);
-            writer.WriteString(name);
-            writer.WriteVarint(kind);
-            writer.WriteSigned(operation.FirstStart);
-            writer.WriteSigned(operation.LastStart);
-            operation.Calls.WriteTo(writer);
-        }
+            writer.WriteString(operation.Key.Service);
+            writer.WriteString(operation.Key.Name);
+            writer.WriteVarint(operation.Key.Kind);
+            writer.WriteSigned(operation.Value.FirstStart);
+            writer.WriteSigned(operation.Value.LastStart);
+            operation.Value.Calls.WriteTo(writer);
+        });
     }
 
     static RedState IRollupState<RedState>.ReadFrom(ByteReader reader)
     {
         var state = new RedState(TimeRange.All);
-        var operations = reader.ReadInt();
-        for (var i = 0; i < operations; i++)
+        reader.ReadEach(() =>
         {
             var operation = state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadInt()));
             operation.FirstStart = Math.Min(operation.FirstStart, reader.ReadSigned());
             operation.LastStart = Math.Max(operation.LastStart, reader.ReadSigned());
             operation.Calls.MergeFrom(reader);
-        }
+        });
         return state;
     }
 

@@ -59,24 +59,20 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     {
         writer.WriteVarint(_traces);
         writer.WriteVarint(_spans);
-        writer.WriteVarint(_services.Count);
-        foreach (var service in _services) writer.WriteString(service);
-        writer.WriteVarint(_edges.Count);
-        foreach (var ((parent, child), calls) in _edges)
+        writer.WriteEach(_services, writer.WriteString);
+        writer.WriteEach(_edges, edge =>
         {
-            writer.WriteString(parent);
-            writer.WriteString(child);
-            calls.WriteTo(writer);
-        }
+            writer.WriteString(edge.Key.Parent);
+            writer.WriteString(edge.Key.Child);
+            edge.Value.WriteTo(writer);
+        });
     }
 
     static ServiceGraphState IRollupState<ServiceGraphState>.ReadFrom(ByteReader reader)
     {
         var state = new ServiceGraphState(TimeRange.All) { _traces = reader.ReadLong(), _spans = reader.ReadLong() };
-        var services = reader.ReadInt();
-        for (var i = 0; i < services; i++) state._services.Add(reader.ReadString());
-        var edges = reader.ReadInt();
-        for (var i = 0; i < edges; i++) state.EdgeOf(reader.ReadString(), reader.ReadString()).MergeFrom(reader);
+        reader.ReadEach(() => state._services.Add(reader.ReadString()));
+        reader.ReadEach(() => state.EdgeOf(reader.ReadString(), reader.ReadString()).MergeFrom(reader));
         return state;
     }
 

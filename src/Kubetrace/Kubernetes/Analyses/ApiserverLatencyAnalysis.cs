@@ -84,18 +84,15 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     {
         writer.WriteVarint(_longRunning);
         writer.WriteVarint(_withoutFilterSpans);
-        writer.WriteVarint(_phaseNames.Count);
-        foreach (var name in _phaseNames) writer.WriteString(name);
-        writer.WriteVarint(_groups.Count);
-        foreach (var ((verb, resource), group) in _groups)
+        writer.WriteEach(_phaseNames, writer.WriteString);
+        writer.WriteEach(_groups, group =>
         {
-            writer.WriteString(verb);
-            writer.WriteString(resource);
-            writer.WriteVarint(group.WithFilterSpans);
-            group.Latency.WriteTo(writer);
-            writer.WriteVarint(group.PhaseTime.Length);
-            foreach (var time in group.PhaseTime) writer.WriteSigned(time);
-        }
+            writer.WriteString(group.Key.Verb);
+            writer.WriteString(group.Key.Resource);
+            writer.WriteVarint(group.Value.WithFilterSpans);
+            group.Value.Latency.WriteTo(writer);
+            writer.WriteEach(group.Value.PhaseTime, writer.WriteSigned);
+        });
     }
 
     static ApiserverLatencyAnalysis IRollupState<ApiserverLatencyAnalysis>.ReadFrom(ByteReader reader)
@@ -106,19 +103,23 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         written._phaseByName.Clear();
         written._longRunning = reader.ReadLong();
         written._withoutFilterSpans = reader.ReadLong();
-        var phases = reader.ReadInt();
-        for (var p = 0; p < phases; p++)
-            if (written.PhaseNamed(reader.ReadString()) != p) throw new InvalidDataException("apiserver rollup: a phase is named twice");
-        var groups = reader.ReadInt();
-        for (var g = 0; g < groups; g++)
+        reader.ReadEach(() =>
+        {
+            var count = written._phaseNames.Count;
+            if (written.PhaseNamed(reader.ReadString()) != count) throw new InvalidDataException("apiserver rollup: a phase is named twice");
+        });
+        reader.ReadEach(() =>
         {
             var group = written.GroupOf(reader.ReadString(), reader.ReadString());
             group.WithFilterSpans = reader.ReadLong();
             group.Latency.Merge(LatencySketch.ReadFrom(reader));
-            var times = reader.ReadInt();
-            if (times > phases) throw new InvalidDataException($"apiserver rollup: {times} phase times for {phases} phases");
-            for (var p = 0; p < times; p++) group.AddPhase(p, reader.ReadSigned());
-        }
+            var phase = 0;
+            reader.ReadEach(() =>
+            {
+                if (phase >= written._phaseNames.Count) throw new InvalidDataException("apiserver rollup: more phase times than phases");
+                group.AddPhase(phase++, reader.ReadSigned());
+            });
+        });
         var state = new ApiserverLatencyAnalysis(TimeRange.All);
         state.Merge(written);
         return state;

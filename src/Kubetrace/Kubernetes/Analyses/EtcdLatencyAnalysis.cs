@@ -74,23 +74,20 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     {
         writer.WriteSigned(_firstStart);
         writer.WriteSigned(_lastEnd);
-        writer.WriteVarint(_operations.Count);
-        foreach (var ((method, storage, prefix, side), operation) in _operations)
+        writer.WriteEach(_operations, operation =>
         {
-            writer.WriteString(method);
-            writer.WriteString(storage);
-            writer.WriteString(prefix);
-            writer.WriteString(side);
-            operation.WriteTo(writer);
-        }
+            writer.WriteString(operation.Key.Method);
+            writer.WriteString(operation.Key.Storage);
+            writer.WriteString(operation.Key.Prefix);
+            writer.WriteString(operation.Key.Side);
+            operation.Value.WriteTo(writer);
+        });
     }
 
     static EtcdLatencyAnalysis IRollupState<EtcdLatencyAnalysis>.ReadFrom(ByteReader reader)
     {
         var state = new EtcdLatencyAnalysis(TimeRange.All) { _firstStart = reader.ReadSigned(), _lastEnd = reader.ReadSigned() };
-        var operations = reader.ReadInt();
-        for (var i = 0; i < operations; i++)
-            state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString())).MergeFrom(reader);
+        reader.ReadEach(() => state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString())).MergeFrom(reader));
         return state;
     }
 

@@ -75,25 +75,21 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     void IRollupState<WebhookLatencyAnalysis>.WriteTo(ByteWriter writer)
     {
         _apiserver.WriteTo(writer);
-        writer.WriteVarint(_requestsByBucket.Count);
-        foreach (var (bucket, (time, count)) in _requestsByBucket)
+        writer.WriteEach(_requestsByBucket, requests =>
         {
-            writer.WriteVarint(bucket);
-            writer.WriteVarint(time);
-            writer.WriteVarint(count);
-        }
-        writer.WriteVarint(_webhooks.Count);
-        foreach (var webhook in _webhooks.Values) webhook.WriteTo(writer);
+            writer.WriteVarint(requests.Key);
+            writer.WriteVarint(requests.Value.Time);
+            writer.WriteVarint(requests.Value.Count);
+        });
+        writer.WriteEach(_webhooks.Values, webhook => webhook.WriteTo(writer));
     }
 
     static WebhookLatencyAnalysis IRollupState<WebhookLatencyAnalysis>.ReadFrom(ByteReader reader)
     {
         var state = new WebhookLatencyAnalysis(TimeRange.All);
         state._apiserver.Merge(LatencySketch.ReadFrom(reader));
-        var buckets = reader.ReadInt();
-        for (var b = 0; b < buckets; b++) state.AddRequests(reader.ReadInt(), reader.ReadLong(), reader.ReadLong());
-        var webhooks = reader.ReadInt();
-        for (var w = 0; w < webhooks; w++) state.WebhookOf(reader.ReadString(), reader.ReadString()).ReadFrom(reader);
+        reader.ReadEach(() => state.AddRequests(reader.ReadInt(), reader.ReadLong(), reader.ReadLong()));
+        reader.ReadEach(() => state.WebhookOf(reader.ReadString(), reader.ReadString()).ReadFrom(reader));
         return state;
     }
 
@@ -199,19 +195,17 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
             writer.WriteVarint(_errors);
             writer.WriteVarint(_timeouts);
             _latency.WriteTo(writer);
-            writer.WriteVarint(_intercepts.Count);
-            foreach (var ((resource, operation), calls) in _intercepts)
+            writer.WriteEach(_intercepts, intercept =>
             {
-                writer.WriteString(resource);
-                writer.WriteString(operation);
-                writer.WriteVarint(calls);
-            }
-            writer.WriteVarint(_timeByRequestBucket.Count);
-            foreach (var (bucket, nanos) in _timeByRequestBucket)
+                writer.WriteString(intercept.Key.Resource);
+                writer.WriteString(intercept.Key.Operation);
+                writer.WriteVarint(intercept.Value);
+            });
+            writer.WriteEach(_timeByRequestBucket, time =>
             {
-                writer.WriteVarint(bucket);
-                writer.WriteVarint(nanos);
-            }
+                writer.WriteVarint(time.Key);
+                writer.WriteVarint(time.Value);
+            });
         }
 
         /// <summary>Adds what <see cref="WriteTo"/> wrote after the name.</summary>
@@ -223,10 +217,8 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
             _errors += reader.ReadLong();
             _timeouts += reader.ReadLong();
             _latency.Merge(LatencySketch.ReadFrom(reader));
-            var intercepts = reader.ReadInt();
-            for (var i = 0; i < intercepts; i++) AddIntercepts(reader.ReadString(), reader.ReadString(), reader.ReadLong());
-            var buckets = reader.ReadInt();
-            for (var b = 0; b < buckets; b++) AddTime(reader.ReadInt(), reader.ReadLong());
+            reader.ReadEach(() => AddIntercepts(reader.ReadString(), reader.ReadString(), reader.ReadLong()));
+            reader.ReadEach(() => AddTime(reader.ReadInt(), reader.ReadLong()));
         }
 
         private void AddIntercepts(string resource, string operation, long calls) =>

@@ -27,10 +27,13 @@ public sealed class MixedScenarioStore : IAsyncLifetime
     }
 
     /// <summary>Copies of every trace a scan delivers (scanners reuse theirs).</summary>
-    public async Task<List<ScannedTrace>> TracesAsync(SpanScanRequest request)
+    public Task<List<ScannedTrace>> TracesAsync(SpanScanRequest request) => CopiesAsync(Store, request);
+
+    /// <summary>Copies of every trace a scan of <paramref name="store"/> delivers.</summary>
+    public static async Task<List<ScannedTrace>> CopiesAsync(ITraceStore store, SpanScanRequest request)
     {
         var traces = new List<ScannedTrace>();
-        await Store.ScanAsync(request, trace =>
+        await store.ScanAsync(request, trace =>
         {
             var copy = new ScannedTrace { TraceId = trace.TraceId };
             copy.Spans.AddRange(trace.Spans.Select(s => s.Clone()));

@@ -21,14 +21,7 @@ public sealed class PodStartupStateTests
                 createMs: 100, startMs: 100, otherMs: 500, atMs: i);
         await using var store = new TempStore();
         await store.AppendAsync(traces.Request());
-        var scanned = new List<ScannedTrace>();
-        await store.Store.ScanAsync(new PodStartupState(TimeRange.All).ScanRequest, trace =>
-        {
-            var copy = new ScannedTrace { TraceId = trace.TraceId };
-            copy.Spans.AddRange(trace.Spans.Select(s => s.Clone()));
-            scanned.Add(copy);
-        }, CancellationToken.None);
-        return scanned;
+        return await MixedScenarioStore.CopiesAsync(store.Store, new PodStartupState(TimeRange.All).ScanRequest);
     }
 
     [Fact]

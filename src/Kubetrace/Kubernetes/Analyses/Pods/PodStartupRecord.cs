@@ -1,3 +1,4 @@
+using Kubetrace.Analysis.Rollups;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
@@ -67,12 +68,9 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         writer.WriteSigned(_start);
         writer.WriteVarint(TotalNanos);
         writer.WriteByte(_error ? (byte)1 : (byte)0);
-        writer.WriteVarint(_phases.Length);
-        foreach (var nanos in _phases) writer.WriteVarint(nanos);
-        writer.WriteVarint(Images.Count);
-        foreach (var image in Images) writer.WriteString(image);
-        writer.WriteVarint(_traces.Count);
-        foreach (var trace in _traces) writer.WriteUInt128(trace.Value);
+        writer.WriteEach(_phases, writer.WriteVarint);
+        writer.WriteEach(Images, writer.WriteString);
+        writer.WriteEach(_traces, trace => writer.WriteUInt128(trace.Value));
     }
 
     public static PodStartupRecord ReadFrom(ByteReader reader)
@@ -83,13 +81,14 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         {
             _start = reader.ReadSigned(), TotalNanos = reader.ReadLong(), _error = reader.ReadByte() != 0,
         };
-        var phases = reader.ReadInt();
-        if (phases != record._phases.Length) throw new InvalidDataException($"pod start-up: {phases} phases, not {record._phases.Length}");
-        for (var p = 0; p < phases; p++) record._phases[p] = reader.ReadLong();
-        var images = reader.ReadInt();
-        for (var i = 0; i < images; i++) record.Images.Add(reader.ReadString());
-        var traces = reader.ReadInt();
-        for (var t = 0; t < traces; t++) record._traces.Add(new TraceId(reader.ReadUInt128()));
+        var phase = 0;
+        reader.ReadEach(() =>
+        {
+            if (phase >= record._phases.Length) throw new InvalidDataException($"pod start-up: more than {record._phases.Length} phases");
+            record._phases[phase++] = reader.ReadLong();
+        });
+        reader.ReadEach(() => record.Images.Add(reader.ReadString()));
+        reader.ReadEach(() => record._traces.Add(new TraceId(reader.ReadUInt128())));
         return record;
     }
 }

@@ -1,4 +1,5 @@
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Rollups;
 using Kubetrace.Storage.Encoding;
 
 namespace Kubetrace.Kubernetes.Analyses.Pods;
@@ -51,14 +52,12 @@ public sealed class ImagePulls
     internal void WriteTo(ByteWriter writer)
     {
         Pulls.WriteTo(writer);
-        writer.WriteVarint(Nodes.Count);
-        foreach (var node in Nodes) writer.WriteString(node);
+        writer.WriteEach(Nodes, writer.WriteString);
     }
 
     internal void MergeFrom(ByteReader reader)
     {
         Pulls.MergeFrom(reader);
-        var nodes = reader.ReadInt();
-        for (var n = 0; n < nodes; n++) Nodes.Add(reader.ReadString());
+        reader.ReadEach(() => Nodes.Add(reader.ReadString()));
     }
 }

@@ -125,20 +125,17 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         writer.WriteVarint(SpansRead);
         writer.WriteVarint(SyncsWithoutStartup);
         writer.WriteVarint(UnattributedPulls);
-        writer.WriteVarint(_nodes.Count);
-        foreach (var (name, node) in _nodes)
+        writer.WriteEach(_nodes, node =>
         {
-            writer.WriteString(name);
-            node.WriteTo(writer);
-        }
-        writer.WriteVarint(_images.Count);
-        foreach (var (image, pulls) in _images)
+            writer.WriteString(node.Key);
+            node.Value.WriteTo(writer);
+        });
+        writer.WriteEach(_images, image =>
         {
-            writer.WriteString(image);
-            pulls.WriteTo(writer);
-        }
-        writer.WriteVarint(_pods.Count);
-        foreach (var record in _pods.Values) record.WriteTo(writer);
+            writer.WriteString(image.Key);
+            image.Value.WriteTo(writer);
+        });
+        writer.WriteEach(_pods.Values, record => record.WriteTo(writer));
     }
 
     static PodStartupState IRollupState<PodStartupState>.ReadFrom(ByteReader reader)
@@ -147,16 +144,13 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         {
             SpansRead = reader.ReadLong(), SyncsWithoutStartup = reader.ReadLong(), UnattributedPulls = reader.ReadLong(),
         };
-        var nodes = reader.ReadInt();
-        for (var n = 0; n < nodes; n++) state.NodeOf(reader.ReadString()).MergeFrom(reader);
-        var images = reader.ReadInt();
-        for (var i = 0; i < images; i++) state.ImageOf(reader.ReadString()).MergeFrom(reader);
-        var pods = reader.ReadInt();
-        for (var p = 0; p < pods; p++)
+        reader.ReadEach(() => state.NodeOf(reader.ReadString()).MergeFrom(reader));
+        reader.ReadEach(() => state.ImageOf(reader.ReadString()).MergeFrom(reader));
+        reader.ReadEach(() =>
         {
             var record = PodStartupRecord.ReadFrom(reader);
             state.RecordOf(record.Pod, record.Uid, record.Node).Merge(record);
-        }
+        });
         return state;
     }
 
