@@ -67,6 +67,20 @@ public sealed class PodStartupStateTests
         Assert.Equal(2, pod.TraceIds.Count);
     }
 
+    [Theory]
+    [InlineData("limit", "1001", "limit: \"1001\" is not a number from 1 to 1000")]
+    [InlineData("limit", "0", "limit: \"0\" is not a number from 1 to 1000")]
+    [InlineData("by", "namespace", "by: \"namespace\" is not one of pod, image, node")]
+    public async Task Options_out_of_range_are_a_clear_bad_query(string option, string value, string message)
+    {
+        await using var store = new TempStore();
+        var request = new AnalysisRequest(new Kubetrace.Query.QueryEngine(store.Store), TimeRange.All, new Dictionary<string, string> { [option] = value });
+
+        var error = await Assert.ThrowsAsync<Kubetrace.Api.BadQueryException>(() => PodsAnalysis.Definition.RunAsync(request, CancellationToken.None));
+
+        Assert.Equal(message, error.Message);
+    }
+
     private static byte[] StateRollup(PodStartupState state) => Kubetrace.Analysis.Rollups.StateRollup<PodStartupState>.ToBytes(state);
 
     private static string Json(PodStartupReport report) => JsonSerializer.Serialize(report, AnalysisJson.Options);
