@@ -67,6 +67,26 @@ public sealed class PodStartupStateTests
         Assert.Equal(2, pod.TraceIds.Count);
     }
 
+    [Fact]
+    public async Task A_pod_that_pulls_no_image_counts_for_its_node_alone_and_after_a_merge()
+    {
+        var traces = new KubeTraces()
+            .Pod(1, "node-1", "shop", "web-1", "uid-web-1", sandboxMs: 500, pullMs: 3000, "registry.example/web:1", createMs: 100, startMs: 100, otherMs: 100)
+            .Pod(2, "node-2", "shop", "cached-1", "uid-cached-1", sandboxMs: 300, pullMs: 0, image: null, createMs: 100, startMs: 100, otherMs: 100);
+        await using var store = new TempStore();
+        await store.AppendAsync(traces.Request());
+        var (first, second) = (new PodStartupState(TimeRange.All), new PodStartupState(TimeRange.All));
+        await store.Store.ScanAsync(first.ScanRequest, trace => (trace.Spans.Exists(s => s.Service == "kubelet" && s.Name.EndsWith("PullImage", StringComparison.Ordinal)) ? first : second).Add(trace),
+            CancellationToken.None);
+
+        first.Merge(PodStartupState.Rollup.Read(StateRollup(second)));
+        var report = PodsAnalysis.Report(first, 50);
+
+        Assert.Equal(2, report.PodCount);
+        var node2 = report.Nodes.Single(n => n.Node == "node-2");
+        Assert.Equal((1, 600 * Ms, 0), (node2.Pods, node2.StartupP50Nanos, node2.Pulls));
+    }
+
     [Theory]
     [InlineData("limit", "1001", "limit: \"1001\" is not a number from 1 to 1000")]
     [InlineData("limit", "0", "limit: \"0\" is not a number from 1 to 1000")]

@@ -158,7 +158,9 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     private PodStartupRecord RecordOf(string pod, string? uid, string node)
     {
         var key = uid ?? pod;
-        if (!_pods.TryGetValue(key, out var record)) _pods.Add(key, record = new PodStartupRecord(pod, uid, node));
+        if (_pods.TryGetValue(key, out var record)) return record;
+        _pods.Add(key, record = new PodStartupRecord(pod, uid, node));
+        NodeOf(node); // the per-node rows list every node with a start-up, with or without pulls
         return record;
     }
 
