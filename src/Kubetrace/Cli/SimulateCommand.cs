@@ -40,6 +40,12 @@ public static class SimulateCommand
                 var other => Error<ContainerdVersion?>(r, $"--containerd-version: '{other}' is not 1.6 or 1.7"),
             },
         };
+        var etcdVersion = new Option<EtcdVersion?>("--etcd-version")
+        {
+            Description = "etcd 3.5, 3.6 or 3.7 (3.7 adds its internal spans) [default: 3.5 before Kubernetes 1.34, else 3.6]", HelpName = "3.x",
+            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not 3.5, 3.6 or 3.7"),
+        };
+        var kms = new Option<bool>("--kms-encryption") { Description = "secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
         var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
         var containerdSampling = new Option<int?>("--containerd-sampling-rate-per-million") { Description = "containerd's own ratio × 1e6 [default: the same]" };
         var rate = new Option<double>("--rate") { Description = "kube-apiserver requests per second", DefaultValueFactory = _ => 50 };
@@ -71,7 +77,7 @@ public static class SimulateCommand
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
-            endpoint, protocol, version, containerd, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
+            endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
             scenario, webhookLatency, etcdLatency, pullTime, apfWait, concurrency, timeout, json, reportJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -88,6 +94,8 @@ public static class SimulateCommand
             {
                 KubernetesVersion = parse.GetValue(version),
                 Containerd = parse.GetValue(containerd),
+                Etcd = parse.GetValue(etcdVersion),
+                KmsEncryption = parse.GetValue(kms),
                 SamplingRatePerMillion = parse.GetValue(sampling),
                 ContainerdSamplingRatePerMillion = parse.GetValue(containerdSampling),
                 RequestsPerSecond = parse.GetValue(rate),

@@ -77,6 +77,8 @@ public sealed class ClusterSimulator
     {
         KubernetesVersion = Options.KubernetesVersion.ToString(),
         ContainerdVersion = Options.EffectiveContainerd == ContainerdVersion.V1_6 ? "1.6" : "1.7",
+        EtcdVersion = EtcdVersions.Name(Options.EffectiveEtcd),
+        KmsEncryption = Options.KmsEncryption,
         Seed = Options.Seed,
         Scenarios = SimulationScenarios.ToNames(Options.Scenarios),
         Start = Start,

@@ -11,6 +11,15 @@ public sealed record SimulationOptions
     /// <summary>containerd's tracing shape; null takes the version's usual containerd (1.6 with 1.27, else 1.7).</summary>
     public ContainerdVersion? Containerd { get; init; }
 
+    /// <summary>etcd's tracing shape; null takes the version's usual etcd (3.5 before 1.34, else 3.6). 3.7 adds internal spans.</summary>
+    public EtcdVersion? Etcd { get; init; }
+
+    /// <summary>
+    /// Secrets are encrypted at rest with a KMS v2 provider: their storage calls carry the envelope transformer's
+    /// spans (<c>TransformFromStorage with envelopeTransformer</c>, <c>TransformToStorage with envelopeTransformer</c>).
+    /// </summary>
+    public bool KmsEncryption { get; init; }
+
     /// <summary>
     /// The apiserver's, kubelet's and etcd's <c>samplingRatePerMillion</c> (0..1,000,000), applied as
     /// ParentBased(TraceIDRatioBased(rate/1e6)).
@@ -53,6 +62,8 @@ public sealed record SimulationOptions
     public int MaxSpansPerExport { get; init; } = 512;
 
     public ContainerdVersion EffectiveContainerd => Containerd ?? KubernetesVersion.DefaultContainerd;
+
+    public EtcdVersion EffectiveEtcd => Etcd ?? KubernetesVersion.DefaultEtcd;
 
     public int EffectiveContainerdSamplingRatePerMillion => ContainerdSamplingRatePerMillion ?? SamplingRatePerMillion;
 

@@ -14,6 +14,12 @@ public sealed class SimulationReport
 
     public required string ContainerdVersion { get; init; }
 
+    /// <summary><c>3.5</c>, <c>3.6</c> or <c>3.7</c>.</summary>
+    public string? EtcdVersion { get; init; }
+
+    /// <summary>Whether secrets were encrypted with a KMS v2 provider (envelope transformer spans on their storage calls).</summary>
+    public bool KmsEncryption { get; init; }
+
     public required ulong Seed { get; init; }
 
     public required IReadOnlyList<string> Scenarios { get; init; }
@@ -47,6 +53,12 @@ public sealed class SimulationReport
 
     /// <summary>Of those, the ones whose server span was recorded.</summary>
     public long SampledApiserverRequests { get; set; }
+
+    /// <summary>Of those, the watches (long-running: their duration is how long the client stayed).</summary>
+    public long Watches { get; set; }
+
+    /// <summary>Of those, the reads the watch cache answered without reaching etcd.</summary>
+    public long ReadsFromCache { get; set; }
 
     public long PodStarts { get; set; }
 
