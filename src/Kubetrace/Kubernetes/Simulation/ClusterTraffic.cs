@@ -47,7 +47,7 @@ internal sealed class ClusterTraffic
             (4, t => One(ApiVerb.Patch, ApiResource.Deployments, "", Workload().App, SimulatedCluster.Kubectl, t)),
             (8, t => One(ApiVerb.List, ApiResource.Pods, "", "", SimulatedCluster.LoadTester, t)),
             // An informer's relist: resourceVersion=0, answered by the watch cache.
-            (2, t => Cluster(ApiVerb.List, ApiResource.Pods, "", "", SimulatedCluster.ControllerManager, t, resourceVersion: "0")),
+            (2, t => Cluster(ApiVerb.List, ApiResource.ReplicaSets, "", "", SimulatedCluster.ControllerManager, t, resourceVersion: "0")),
             // Watches: informers of kubelets (their node's pods), controllers and the operator; the event exporter's reaches etcd.
             (6, t => Watch(ApiResource.Pods, "", Node().Caller, t)),
             (4, t => Watch(_sim.Random.Chance(0.5) ? ApiResource.ReplicaSets : ApiResource.Deployments, "", SimulatedCluster.ControllerManager, t)),

@@ -88,5 +88,12 @@ internal sealed class PlantedFaults
 
     public PlantedThrottledFlow? ThrottledFlowReport { get; }
 
+    /// <summary>
+    /// Whether the <paramref name="n"/>th event (from 1) is one of a share <paramref name="rate"/> spread evenly:
+    /// after any number of events the count chosen is exactly ⌊n × rate⌋, so a planted rate holds in a short window
+    /// too (a coin toss per event would wander by a few percent over a hundred calls).
+    /// </summary>
+    public static bool IsNthOfRate(long n, double rate) => (long)Math.Floor(n * rate) > (long)Math.Floor((n - 1) * rate);
+
     public bool Throttles(ApiCaller caller) => ThrottledFlowReport is not null && caller == SimulatedCluster.LoadTester;
 }

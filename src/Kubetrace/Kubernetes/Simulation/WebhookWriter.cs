@@ -72,7 +72,7 @@ internal sealed class WebhookWriter(SimulationContext sim)
         {
             var report = sim.Faults.FailingWebhookReport!;
             report.Calls++;
-            if (random.Chance(PlantedFaults.WebhookFailureRate))
+            if (PlantedFaults.IsNthOfRate(report.Calls, PlantedFaults.WebhookFailureRate))
             {
                 report.FailedCalls++;
                 status = 500;
