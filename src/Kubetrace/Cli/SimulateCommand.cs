@@ -70,6 +70,7 @@ public static class SimulateCommand
         var etcdLatency = BenchCommand.DurationOption("--etcd-latency", "etcd-slow: latency added to the slow resource's etcd operations", "200ms");
         var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
         var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
+        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: latency the KMS plugin adds to each envelope transform of a secret", "200ms");
         var concurrency = BenchCommand.IntOption("--concurrency", "exports in flight", 4);
         var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
@@ -78,7 +79,7 @@ public static class SimulateCommand
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
             endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
-            scenario, webhookLatency, etcdLatency, pullTime, apfWait, concurrency, timeout, json, reportJson,
+            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, concurrency, timeout, json, reportJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -109,6 +110,7 @@ public static class SimulateCommand
                 EtcdAddedLatency = parse.GetValue(etcdLatency),
                 SlowImagePullTime = parse.GetValue(pullTime),
                 ApfQueueWait = parse.GetValue(apfWait),
+                KmsAddedLatency = parse.GetValue(kmsLatency),
             };
             var problems = options.Validate().ToList();
             if (parse.GetValue(concurrency) < 1) problems.Add("--concurrency must be at least 1");

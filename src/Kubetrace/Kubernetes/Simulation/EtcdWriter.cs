@@ -45,7 +45,8 @@ internal sealed class EtcdWriter(SimulationContext sim)
             }
         }
 
-        var encrypted = sim.Options.KmsEncryption && resource == ApiResource.Secrets;
+        var encrypted = sim.Options.EffectiveKmsEncryption && resource == ApiResource.Secrets;
+        if (encrypted && sim.Faults.SlowKmsReport is { } slowKms) slowKms.Requests++;
         var method = verb.Etcd;
         var t = start + random.Micros(5, 30);
         if (method == GrpcMethod.EtcdTxn)

@@ -57,6 +57,8 @@ internal sealed class PlantedFaults
             SlowImage = random.Pick(SimulatedCluster.Workloads).Image;
             SlowImageReport = new PlantedSlowImage { Image = SlowImage, PullTime = options.SlowImagePullTime, UsualPullTimeMax = UsualPullTimeMax };
         }
+        if (scenarios.HasFlag(SimulationScenario.KmsSlow))
+            SlowKmsReport = new PlantedSlowKms { Resource = ApiResource.Secrets.Resource, Provider = "kms-v2 (kms-plugin)", AddedLatency = options.KmsAddedLatency };
         if (scenarios.HasFlag(SimulationScenario.ApfThrottling))
         {
             ThrottledFlowReport = new PlantedThrottledFlow
@@ -87,6 +89,8 @@ internal sealed class PlantedFaults
     public PlantedSlowImage? SlowImageReport { get; }
 
     public PlantedThrottledFlow? ThrottledFlowReport { get; }
+
+    public PlantedSlowKms? SlowKmsReport { get; }
 
     /// <summary>
     /// Whether the <paramref name="n"/>th event (from 1) is one of a share <paramref name="rate"/> spread evenly:

@@ -20,6 +20,9 @@ public sealed record SimulationOptions
     /// </summary>
     public bool KmsEncryption { get; init; }
 
+    /// <summary>Whether secrets are encrypted: asked for, or implied by the kms-slow scenario.</summary>
+    public bool EffectiveKmsEncryption => KmsEncryption || Scenarios.HasFlag(SimulationScenario.KmsSlow);
+
     /// <summary>
     /// The apiserver's, kubelet's and etcd's <c>samplingRatePerMillion</c> (0..1,000,000), applied as
     /// ParentBased(TraceIDRatioBased(rate/1e6)).
@@ -58,6 +61,9 @@ public sealed record SimulationOptions
     /// <summary>apf-throttling: how long the throttled flow's requests wait in their priority level's queue.</summary>
     public TimeSpan ApfQueueWait { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>kms-slow: what the KMS plugin adds to each envelope transform of a secret.</summary>
+    public TimeSpan KmsAddedLatency { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The Go batch span processor's largest export (spans per OTLP request).</summary>
     public int MaxSpansPerExport { get; init; } = 512;
 
@@ -85,7 +91,7 @@ public sealed record SimulationOptions
         foreach (var (name, value) in new[]
                  {
                      ("webhook added latency", WebhookAddedLatency), ("etcd added latency", EtcdAddedLatency),
-                     ("slow image pull time", SlowImagePullTime), ("APF queue wait", ApfQueueWait),
+                     ("slow image pull time", SlowImagePullTime), ("APF queue wait", ApfQueueWait), ("KMS added latency", KmsAddedLatency),
                  })
         {
             if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(5)) yield return $"{name} {value} must be above 0 and at most 5m";

@@ -48,6 +48,8 @@ public sealed class SimulationReport
 
     public PlantedThrottledFlow? ThrottledFlow { get; init; }
 
+    public PlantedSlowKms? SlowKms { get; init; }
+
     /// <summary>kube-apiserver requests simulated, sampled or not.</summary>
     public long ApiserverRequests { get; set; }
 
@@ -182,6 +184,24 @@ public sealed class PlantedThrottledFlow
     public long Requests { get; set; }
 
     public long Rejected { get; set; }
+}
+
+/// <summary>kms-slow: every envelope transform of this resource (encryption on write, decryption on read from etcd) takes <see cref="AddedLatency"/> more.</summary>
+public sealed class PlantedSlowKms
+{
+    public required string Resource { get; init; }
+
+    /// <summary>The encryption provider of the EncryptionConfiguration.</summary>
+    public required string Provider { get; init; }
+
+    [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan AddedLatency { get; init; }
+
+    /// <summary>Envelope transforms made (each waited for the plugin).</summary>
+    public long Transforms { get; set; }
+
+    /// <summary>Requests that made at least one.</summary>
+    public long Requests { get; set; }
 }
 
 /// <summary>Writes a duration as a JSON number of milliseconds (fractions kept).</summary>

@@ -67,6 +67,23 @@ public sealed class SimulatedScenarioTests(SimulatedScenarios cluster) : IClassF
         AssertWithin10Percent(planted.QueueWait.TotalMilliseconds, fairness * Number(first, "meanMs")); // mean time in APF per request
     }
 
+    [Fact]
+    public async Task Kms_slow_puts_a_secrets_request_first_in_apiserver_with_the_planted_latency_in_its_KMS_share()
+    {
+        var planted = cluster.Report(SimulationScenario.KmsSlow).SlowKms!;
+
+        var answer = await cluster.AnalyseAsync("apiserver", SimulationScenario.KmsSlow);
+
+        var first = answer["data"]!["groups"]![0]!;
+        Assert.Equal(planted.Resource, Text(first, "resource"));
+        var shares = first["shares"]!.AsObject();
+        var kms = Number(shares, "encryption");
+        Assert.All(shares.Where(s => s.Value is JsonValue), s => Assert.True(s.Value!.GetValue<double>() <= kms, s.Key));
+        // A secret read from etcd decrypts one object and a write encrypts one: one slow transform per request.
+        AssertWithin10Percent(planted.AddedLatency.TotalMilliseconds, kms * Number(first, "meanMs"));
+        Assert.True(planted.Transforms >= planted.Requests && planted.Requests > 0, $"{planted.Transforms} transforms in {planted.Requests} requests");
+    }
+
     private static void AssertWithin10Percent(double planted, double found) =>
         Assert.True(Math.Abs(found - planted) <= planted * 0.1, $"found {found}, planted {planted}");
 
