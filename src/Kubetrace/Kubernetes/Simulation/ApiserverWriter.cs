@@ -56,10 +56,11 @@ internal sealed class ApiserverWriter(SimulationContext sim)
             };
             if (filter == "priorityandfairness" && throttled)
             {
-                sim.Faults.ThrottledFlowReport!.Requests++;
+                var flow = sim.Faults.ThrottledFlowReport!;
+                flow.Requests++;
                 duration += sim.Options.ApfQueueWait.Ticks * 100;
-                rejected = random.Chance(PlantedFaults.ApfRejectRate);
-                if (rejected) sim.Faults.ThrottledFlowReport.Rejected++;
+                rejected = PlantedFaults.IsNthOfRate(flow.Requests, PlantedFaults.ApfRejectRate);
+                if (rejected) flow.Rejected++;
             }
             if (version.FilterSpans)
             {

@@ -7,7 +7,7 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// kubelet starts it and reports its status: four apiserver requests in four traces), a pod deletion (and the
 /// kubelet terminating it), or one request of the background traffic of kubelets, controllers, an operator,
 /// kubectl, an event exporter and a CI job: reads (some answered by the watch cache), writes, events, secrets, and
-/// watches (about one request in ten). Each story says how many apiserver requests it made, so that the arrival
+/// watches (about one request in fifteen). Each story says how many apiserver requests it made, so that the arrival
 /// rate counts requests. Timer-driven work (<see cref="PeriodicWork"/>) runs as the clock passes it.
 /// </summary>
 internal sealed class ClusterTraffic
@@ -49,8 +49,9 @@ internal sealed class ClusterTraffic
             // An informer's relist: resourceVersion=0, answered by the watch cache.
             (2, t => Cluster(ApiVerb.List, ApiResource.ReplicaSets, "", "", SimulatedCluster.ControllerManager, t, resourceVersion: "0")),
             // Watches: informers of kubelets (their node's pods), controllers and the operator; the event exporter's reaches etcd.
-            (6, t => Watch(ApiResource.Pods, "", Node().Caller, t)),
-            (4, t => Watch(_sim.Random.Chance(0.5) ? ApiResource.ReplicaSets : ApiResource.Deployments, "", SimulatedCluster.ControllerManager, t)),
+            // Few, as in a real cluster, where each informer re-watches every 5 to 10 minutes: each holds its spans until it closes.
+            (3, t => Watch(ApiResource.Pods, "", Node().Caller, t)),
+            (2, t => Watch(_sim.Random.Chance(0.5) ? ApiResource.ReplicaSets : ApiResource.Deployments, "", SimulatedCluster.ControllerManager, t)),
             (2, t => Watch(ApiResource.ConfigMaps, Namespace(), cluster.Operator, t)),
             (1, t => Watch(ApiResource.Events, "", SimulatedCluster.EventExporter, t)),
             // Events (no watch cache, written with a TTL lease) and secrets (encrypted at rest when KMS is on).

@@ -131,6 +131,21 @@ public sealed class PlantedReportTests
         Assert.All(transforms, t => Assert.Equal("secrets", Simulated.Parent(t)!.Attr("resource")));
     }
 
+    [Theory]
+    [InlineData(0.02)]
+    [InlineData(0.1)]
+    [InlineData(0.25)]
+    public void A_planted_share_hits_the_first_call_and_then_exactly_its_rate_after_any_number_of_calls(double rate)
+    {
+        var hits = 0;
+        for (var n = 1; n <= 1_000; n++)
+        {
+            if (PlantedFaults.IsNthOfRate(n, rate)) hits++;
+            Assert.Equal((int)Math.Ceiling(Math.Round(n * rate, 9)), hits);
+        }
+        Assert.True(PlantedFaults.IsNthOfRate(1, rate));
+    }
+
     [Fact]
     public void The_report_counts_what_was_emitted()
     {

@@ -23,7 +23,7 @@ public sealed class WatchCacheAndEncryptionTests
         var watches = Simulated.Of("apiserver").Where(s => s.Name == "WatchList").ToList();
 
         Assert.Equal(report.Watches, watches.Count);
-        Assert.InRange(report.Watches / (double)report.ApiserverRequests, 0.06, 0.14);
+        Assert.InRange(report.Watches / (double)report.ApiserverRequests, 0.04, 0.10);
         var end = (ulong)(report.End.ToUnixTimeMilliseconds() * 1_000_000);
         Assert.All(watches, w => Assert.True(w.Span.EndTimeUnixNano <= end + 1_000_000UL, "a watch outlives the window"));
         Assert.Contains(watches, w => w.Milliseconds > 10_000); // informers' watches stay open for minutes, here up to the window's end
