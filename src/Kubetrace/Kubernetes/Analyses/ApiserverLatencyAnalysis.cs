@@ -167,7 +167,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         var webhooks = total == 0 ? 0 : Fraction(group.PhaseTime.Skip(ApiserverPhase.FirstWebhook).Sum() / total);
         var shares = new ApiserverPhaseShares(FilterShare(ApiserverPhase.Authentication), FilterShare(ApiserverPhase.Authorization),
             FilterShare(ApiserverPhase.PriorityAndFairness), FilterShare(ApiserverPhase.OtherFilters), webhooks,
-            Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook);
+            Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook);
         var latency = group.Latency;
         return new ApiserverRequestGroup(verb, resource, latency.Count, Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
             Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares);
@@ -179,13 +179,14 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         [
             g.Verb, g.Resource, Count(g.Count), Duration(g.P50Ms * 1e6), Duration(g.P95Ms * 1e6), Duration(g.P99Ms * 1e6),
             Percent(g.Shares.Authentication), Percent(g.Shares.Authorization), Percent(g.Shares.PriorityAndFairness),
-            Percent(g.Shares.Webhooks), Percent(g.Shares.Etcd), Percent(g.Shares.Serialization),
+            Percent(g.Shares.Webhooks), Percent(g.Shares.Etcd), Percent(g.Shares.Encryption), Percent(g.Shares.Serialization),
             Percent(g.Shares.Rest + (g.Shares.OtherFilters ?? 0)),
         ]).ToList();
         var notes = new List<string>
         {
             $"{Count(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
             "Shares: each instant of a request goes to the deepest spans running then (split evenly between concurrent ones), so storage and its etcd calls are never counted twice and the shares add up to 100%.",
+            "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd.",
             "Rest: the request's own code outside any child span, plus the audit and impersonation filters (otherFilters in --json). Webhooks: all admission webhooks (see `kubetrace analyze webhooks`).",
             PercentileNote,
         };
@@ -195,7 +196,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         if (report.LongRunningLeftOut > 0)
             notes.Add($"{Count(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
         return new AnalysisTable("kube-apiserver latency by verb and resource",
-            ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "Serialize", "Rest"], rows)
+            ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest"], rows)
         { Notes = notes };
     }
 

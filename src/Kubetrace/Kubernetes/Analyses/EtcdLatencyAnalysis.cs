@@ -47,7 +47,8 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         for (var i = 0; i < _tree.Count; i++)
         {
             var span = _tree[i];
-            if (!ApiserverPhase.IsEtcdRpc(span.Name)) continue;
+            // A watch stream lasts as long as its watcher: its duration is not an operation's latency.
+            if (!ApiserverPhase.IsEtcdRpc(span.Name) || ApiserverPhase.IsEtcdWatch(span.Name)) continue;
             string side;
             if (span.Kind == Span.Types.SpanKind.Client) side = "apiserver";
             else if (span.Kind == Span.Types.SpanKind.Server && !UnderClientSpan(i)) side = "etcd";
