@@ -18,9 +18,12 @@ internal static class ColumnarScan
     /// </summary>
     public static readonly TimeSpan TraceSpread = TimeSpan.FromMinutes(15);
 
+    /// <param name="rolledUp">Blocks whose rollup the caller merges instead (<see cref="RolledUpBlock"/>): their
+    /// owned traces are not delivered, their other spans are added to the traces delivered.</param>
     public static void Run(StoreView view, SpanScanRequest request, Action<ScannedTrace> visitor,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<RolledUpBlock>? rolledUp = null)
     {
+        rolledUp ??= [];
         var spread = TraceSpread.Ticks * 100;
         var reach = new TimeRange(Math.Max(0, request.Range.StartUnixNano - spread),
             request.Range.EndUnixNano > long.MaxValue - spread ? long.MaxValue : request.Range.EndUnixNano + spread);
@@ -29,13 +32,13 @@ internal static class ColumnarScan
             if (head.SpanCount > 0 && reach.Overlaps((long)head.MinStart, (long)Math.Min(head.MaxEnd, long.MaxValue)))
                 cursors.Add(new HeadScanCursor(head, request));
         foreach (var block in view.Blocks)
-            if (block.TraceCount > 0 && reach.Overlaps((long)block.MinStart, (long)Math.Min(block.MaxEnd, long.MaxValue)))
+            if (block.TraceCount > 0 && !rolledUp.Any(r => ReferenceEquals(r.Block, block)) && reach.Overlaps((long)block.MinStart, (long)Math.Min(block.MaxEnd, long.MaxValue)))
                 cursors.Add(new BlockScanCursor(block, request));
-        Merge(cursors, request, visitor, cancellationToken);
+        Merge(cursors, rolledUp, request, visitor, cancellationToken);
     }
 
-    private static void Merge(List<IScanCursor> cursors, SpanScanRequest request, Action<ScannedTrace> visitor,
-        CancellationToken cancellationToken)
+    private static void Merge(List<IScanCursor> cursors, IReadOnlyList<RolledUpBlock> rolledUp, SpanScanRequest request,
+        Action<ScannedTrace> visitor, CancellationToken cancellationToken)
     {
         var queue = new PriorityQueue<IScanCursor, UInt128>(cursors.Count);
         foreach (var cursor in cursors)
@@ -50,16 +53,29 @@ internal static class ColumnarScan
             while (queue.TryPeek(out var next, out var nextId) && nextId == traceId)
                 parts.Add(queue.Dequeue());
 
-            if (Wanted(parts, request))
+            // Probing the rolled-up blocks may add parts; they are not merge cursors, so they are not advanced.
+            var merged = parts.Count;
+            if (Probe(rolledUp, traceId, request, parts) && Wanted(parts, request))
             {
                 buffer.Start(new TraceId(traceId));
                 foreach (var part in parts) part.AddSpans(buffer);
                 if (buffer.Trace.Spans.Count > 0) visitor(buffer.Trace);
             }
-            foreach (var part in parts)
-                if (part.MoveNext()) queue.Enqueue(part, part.Current);
+            for (var i = 0; i < merged; i++)
+                if (parts[i].MoveNext()) queue.Enqueue(parts[i], parts[i].Current);
             if ((++traces & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>Adds the rolled-up blocks' spans of a trace not counted in their rollups; false when one counted it.</summary>
+    private static bool Probe(IReadOnlyList<RolledUpBlock> rolledUp, UInt128 traceId, SpanScanRequest request, List<IScanCursor> parts)
+    {
+        foreach (var block in rolledUp)
+        {
+            if (block.Probe(traceId, request, out var counted) is { } cursor) parts.Add(cursor);
+            else if (counted) return false;
+        }
+        return true;
     }
 
     private static bool Wanted(List<IScanCursor> parts, SpanScanRequest request)
