@@ -8,13 +8,10 @@ namespace Kubetrace.Storage;
 /// <summary>Per-block rollups: built in the background once a block has settled, merged by analyses (docs/storage.md).</summary>
 public sealed partial class EmbeddedTraceStore
 {
-    /// <summary>How often the maintenance loop looks for settled blocks to roll up when it found none.</summary>
-    private static readonly TimeSpan RollupCheckInterval = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// The registered rollup's payload for every block whose rollup covers only spans starting in the range, then
-    /// a scan of the rest as <see cref="ScanAsync"/> scans, less the traces those rollups counted and plus the
-    /// rolled-up blocks' spans of the traces delivered. <see cref="SpanScanRequest.Services"/> narrows only the
+    /// a scan as <see cref="ScanAsync"/> scans, less the traces those rollups counted (the rolled-up blocks are
+    /// walked only for the traces they did not count). <see cref="SpanScanRequest.Services"/> narrows only the
     /// traces delivered to the visitor: a rollup counted every trace its block owns, so an analysis that filters
     /// by service must ignore (as its rollup does) traces without those services.
     /// </summary>
@@ -23,10 +20,12 @@ public sealed partial class EmbeddedTraceStore
     {
         var view = View;
         var blocks = new List<RolledUpBlock>();
+        var reach = ColumnarScan.Reach(request.Range);
         if (_rollups.IsRegistered(rollup.Id))
             foreach (var block in view.Blocks)
             {
-                if (_rollups.Find(block, rollup.Id) is not { } sidecar || !sidecar.LiesIn(request.Range)) continue;
+                if (_rollups.Find(block, rollup.Id) is not { } sidecar || !sidecar.LiesIn(request.Range) ||
+                    !ColumnarScan.InReach(reach, block.MinStart, block.MaxEnd)) continue;
                 byte[] payload;
                 try
                 {
@@ -37,7 +36,7 @@ public sealed partial class EmbeddedTraceStore
                     _rollups.Discard(block, sidecar, e);
                     continue;
                 }
-                blocks.Add(new RolledUpBlock(block, sidecar));
+                blocks.Add(new RolledUpBlock(block, sidecar, request));
                 rolledUp(payload);
             }
         ColumnarScan.Run(view, request, visitor, cancellationToken, blocks);

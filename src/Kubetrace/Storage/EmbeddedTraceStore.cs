@@ -239,7 +239,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     {
         var nextRetention = DateTime.UtcNow + _options.RetentionInterval;
         var nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
-        var nextRollup = DateTime.UtcNow;
+        var nextRollup = DateTime.UtcNow + _options.RollupInterval;
         while (!_stopping.IsCancellationRequested)
         {
             try
@@ -262,7 +262,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                 if (DateTime.UtcNow >= nextRollup)
                 {
                     // One block at a time, so that retention and compaction are not held up behind a long backlog.
-                    nextRollup = DateTime.UtcNow + RollupCheckInterval; // also after a failure, logged below
+                    nextRollup = DateTime.UtcNow + _options.RollupInterval; // also after a failure, logged below
                     if (await BuildRollupsAsync(_stopping.Token, maxBlocks: 1).ConfigureAwait(false) > 0) nextRollup = DateTime.UtcNow;
                 }
             }

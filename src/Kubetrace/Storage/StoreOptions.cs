@@ -56,4 +56,8 @@ public sealed class StoreOptions
     /// <summary>A block is rolled up once its file is this old, so that spans still in flight for its traces have
     /// arrived (later ones are not counted in the rollup: docs/storage.md, Rollups). Measured with <see cref="Clock"/>.</summary>
     public TimeSpan RollupSettle { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the maintenance loop looks for settled blocks lacking rollups (first look one interval
+    /// after opening; after rolling up a block it looks again at once).</summary>
+    public TimeSpan RollupInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -83,15 +83,13 @@ internal static class RollupBuilder
     private static List<RollupHolder> Holders(StoreView view, BlockReader block, SpanScanRequest request, IReadOnlyList<IRollup> rollups,
         RollupCatalog catalog)
     {
-        var spread = ColumnarScan.TraceSpread.Ticks * 100;
-        var reach = new TimeRange(Math.Max(0, (long)block.MinStart - spread), (long)Math.Min(block.MaxEnd, long.MaxValue - (ulong)spread) + spread);
+        var reach = ColumnarScan.Reach(new TimeRange((long)Math.Min(block.MinStart, long.MaxValue), (long)Math.Min(block.MaxEnd, long.MaxValue - 1) + 1));
         var holders = new List<RollupHolder>();
         foreach (var head in new[] { view.Head }.Concat(view.Flushing))
-            if (head.SpanCount > 0 && reach.Overlaps((long)head.MinStart, (long)Math.Min(head.MaxEnd, long.MaxValue)))
+            if (head.SpanCount > 0 && ColumnarScan.InReach(reach, head.MinStart, head.MaxEnd))
                 holders.Add(RollupHolder.ForHead(head, request, rollups.Count));
         foreach (var other in view.Blocks)
-            if (!ReferenceEquals(other, block) && other.TraceCount > 0 &&
-                reach.Overlaps((long)other.MinStart, (long)Math.Min(other.MaxEnd, long.MaxValue)))
+            if (!ReferenceEquals(other, block) && other.TraceCount > 0 && ColumnarScan.InReach(reach, other.MinStart, other.MaxEnd))
                 holders.Add(RollupHolder.ForBlock(other, request, rollups, catalog));
         return holders;
     }

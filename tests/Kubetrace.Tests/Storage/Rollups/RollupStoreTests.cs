@@ -1,0 +1,264 @@
+using Kubetrace.Storage;
+using Kubetrace.Storage.Scan;
+using static Kubetrace.Tests.Storage.Rollups.RollupTraffic;
+
+namespace Kubetrace.Tests.Storage.Rollups;
+
+/// <summary>
+/// Per-block rollups in the embedded store: built only once a block has settled, merged with a scan of the rest
+/// so that every trace counts exactly once and whole, whatever the range, and kept, deleted and rebuilt with
+/// their blocks.
+/// </summary>
+public sealed class RollupStoreTests
+{
+    private static readonly SnapshotRollup Snapshot = new("test-snapshot-1", "k8s.namespace.name");
+    private static readonly SpansPerServiceRollup Counts = new();
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static TempStore NewStore(ManualClock clock, Func<StoreOptions, StoreOptions>? tune = null) =>
+        new(dir =>
+        {
+            var options = Options(dir, clock);
+            options = new StoreOptions
+            {
+                Directory = options.Directory, Clock = options.Clock, RowGroupSpans = options.RowGroupSpans,
+                CompactionTargetSpans = options.CompactionTargetSpans, RetentionInterval = options.RetentionInterval,
+                CompactionInterval = options.CompactionInterval, RollupInterval = options.RollupInterval, Rollups = [Snapshot, Counts],
+            };
+            return tune?.Invoke(options) ?? options;
+        });
+
+    /// <summary>Loads the traffic, lets every block settle and builds every rollup.</summary>
+    private static async Task<TempStore> RolledUpStoreAsync(ManualClock clock, Func<StoreOptions, StoreOptions>? tune = null)
+    {
+        var temp = NewStore(clock, tune);
+        await LoadAsync(temp);
+        clock.Now += TimeSpan.FromMinutes(1);
+        await temp.Store.BuildRollupsAsync(CancellationToken.None);
+        return temp;
+    }
+
+    private static string[] Sidecars(TempStore temp) =>
+        Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.rollup").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    private static TimeRange Between(int firstTrace, int endTrace, long endOffsetMs = 0) =>
+        new(StartOf(firstTrace), StartOf(endTrace) + endOffsetMs * 1_000_000);
+
+    [Fact]
+    public async Task Before_its_block_settles_no_rollup_exists_and_every_trace_reaches_the_visitor()
+    {
+        await using var temp = NewStore(new ManualClock(DateTimeOffset.UtcNow));
+        await LoadAsync(temp);
+
+        Assert.Equal(0, await temp.Store.BuildRollupsAsync(CancellationToken.None));
+        var stats = temp.Store.GetStats();
+        Assert.Equal((0, stats.Blocks * 2), (stats.RollupsBuilt, stats.RollupsPending));
+        var scan = await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot);
+        Assert.Equal((0, Traces), (scan.Payloads, scan.Visited));
+        Assert.Empty(Sidecars(temp));
+    }
+
+    [Fact]
+    public async Task Once_settled_every_block_is_rolled_up_and_the_merged_scan_counts_each_trace_once_and_whole()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock);
+
+        var stats = temp.Store.GetStats();
+        Assert.True(stats.Blocks >= 7, $"{stats.Blocks} blocks");
+        Assert.Equal((stats.Blocks * 2, 0), (stats.RollupsBuilt, stats.RollupsPending));
+        Assert.True(stats.RollupBytes > 0);
+        Assert.Equal(stats.Blocks * 2, Sidecars(temp).Length);
+
+        var whole = await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot);
+        Assert.Equal(Traces, whole.Traces.Count);
+        Assert.Equal(stats.Blocks, whole.Payloads);
+        // Only the traces owned by the head (those whose earliest span is there) reach the visitor.
+        Assert.InRange(whole.Visited, 1, 10);
+    }
+
+    [Theory]
+    [InlineData(10, 40, 0)]   // many blocks inside, blocks at both edges scanned
+    [InlineData(20, 22, 0)]   // inside one block or two: most scanned
+    [InlineData(14, 28, 30)]  // ends inside trace 28: its root is in, its children start after the end
+    [InlineData(3, 59, 5)]    // the clock-skewed spans (start before their roots) at the edges
+    [InlineData(0, 70, 0)]    // everything, as a bounded range
+    public async Task For_a_range_covering_some_blocks_the_merged_scan_equals_the_full_scan(int first, int end, long endOffsetMs)
+    {
+        await using var temp = await RolledUpStoreAsync(new ManualClock(DateTimeOffset.UtcNow));
+
+        var scan = await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, Between(first, end, endOffsetMs), Snapshot);
+
+        Assert.NotEmpty(scan.Traces);
+        // A block is rolled up for a range when all its owned traces lie in it: here, one spanning four head cuts.
+        if (end - first >= 28) Assert.True(scan.Payloads > 0, "a range over four cuts holds a whole rolled-up block");
+    }
+
+    [Fact]
+    public async Task A_rollup_with_other_keys_built_in_the_same_pass_merges_to_the_full_scan_counts()
+    {
+        await using var temp = await RolledUpStoreAsync(new ManualClock(DateTimeOffset.UtcNow));
+
+        foreach (var range in new[] { TimeRange.All, Between(10, 40) })
+        {
+            var request = new SpanScanRequest(range, Counts.AttributeKeys);
+            var expected = new Dictionary<string, long>();
+            await temp.Store.ScanAsync(request, trace => SpansPerServiceRollup.Count(trace, expected), CancellationToken.None);
+            var merged = new Dictionary<string, long>();
+            await temp.Store.ScanRolledUpAsync(request, Counts, trace => SpansPerServiceRollup.Count(trace, merged),
+                payload =>
+                {
+                    foreach (var (key, count) in SpansPerServiceRollup.Read(payload)) merged[key] = merged.GetValueOrDefault(key) + count;
+                }, CancellationToken.None);
+
+            Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), merged.OrderBy(e => e.Key, StringComparer.Ordinal));
+        }
+        Assert.Contains("etcd|-|team-1", (await FullCountsAsync(temp.Store)).Keys);
+    }
+
+    private static async Task<Dictionary<string, long>> FullCountsAsync(ITraceStore store)
+    {
+        var counts = new Dictionary<string, long>();
+        await store.ScanAsync(new SpanScanRequest(TimeRange.All, Counts.AttributeKeys), trace => SpansPerServiceRollup.Count(trace, counts), CancellationToken.None);
+        return counts;
+    }
+
+    [Fact]
+    public async Task A_rollup_that_is_not_registered_is_never_merged()
+    {
+        await using var temp = await RolledUpStoreAsync(new ManualClock(DateTimeOffset.UtcNow));
+
+        var scan = await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, new SnapshotRollup("test-snapshot-2", "k8s.namespace.name"));
+
+        Assert.Equal((0, Traces), (scan.Payloads, scan.Visited));
+    }
+
+    [Fact]
+    public async Task A_damaged_rollup_is_ignored_the_block_scanned_and_the_rollup_rebuilt()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock);
+        var blocks = temp.Store.GetStats().Blocks;
+        var damaged = Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.test-snapshot-1.rollup").Order(StringComparer.Ordinal).ElementAt(2);
+        var bytes = await File.ReadAllBytesAsync(damaged);
+        bytes[^3] ^= 0x5A; // in the payload
+        await File.WriteAllBytesAsync(damaged, bytes);
+
+        var scan = await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot);
+
+        Assert.Equal(blocks - 1, scan.Payloads);
+        Assert.False(File.Exists(damaged));
+        Assert.Equal(1, temp.Store.GetStats().RollupsPending);
+        Assert.Equal(1, await temp.Store.BuildRollupsAsync(CancellationToken.None));
+        Assert.True(File.Exists(damaged));
+        Assert.Equal(blocks, (await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot)).Payloads);
+    }
+
+    [Theory]
+    [InlineData("torn")]
+    [InlineData("header")]
+    [InlineData("other-block")]
+    public async Task At_open_a_torn_damaged_or_foreign_rollup_is_deleted_and_rebuilt(string damage)
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock);
+        var sidecars = Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.test-snapshot-1.rollup").Order(StringComparer.Ordinal).ToArray();
+        await temp.Store.DisposeAsync();
+        var bytes = await File.ReadAllBytesAsync(sidecars[1]);
+        switch (damage)
+        {
+            case "torn": await File.WriteAllBytesAsync(sidecars[1], bytes[..(bytes.Length / 2)]); break;
+            case "header": bytes[10] ^= 0x01; await File.WriteAllBytesAsync(sidecars[1], bytes); break;
+            default: File.Copy(sidecars[2], sidecars[1], overwrite: true); break; // valid, but of another block
+        }
+
+        var store = await temp.RestartAsync();
+
+        Assert.False(File.Exists(sidecars[1]));
+        Assert.Equal(1, store.GetStats().RollupsPending);
+        await RolledUpScan.AssertSameAsFullScanAsync(store, TimeRange.All, Snapshot);
+        Assert.Equal(1, await store.BuildRollupsAsync(CancellationToken.None));
+        Assert.True(File.Exists(sidecars[1]));
+        await RolledUpScan.AssertSameAsFullScanAsync(store, TimeRange.All, Snapshot);
+    }
+
+    [Fact]
+    public async Task A_restart_keeps_the_rollups_and_deletes_those_without_a_block()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock);
+        var before = Sidecars(temp);
+        var orphan = Path.Combine(temp.Directory, "blocks", "000000009999.test-snapshot-1.rollup");
+        File.Copy(Path.Combine(temp.Directory, "blocks", before[0]), orphan);
+
+        var store = await temp.RestartAsync();
+
+        Assert.Equal(before, Sidecars(temp));
+        Assert.Equal(0, store.GetStats().RollupsPending);
+        Assert.Equal(0, await store.BuildRollupsAsync(CancellationToken.None));
+        Assert.Equal(store.GetStats().Blocks, (await RolledUpScan.AssertSameAsFullScanAsync(store, TimeRange.All, Snapshot)).Payloads);
+    }
+
+    [Fact]
+    public async Task Retention_deletes_a_blocks_rollups_with_it_and_the_rest_still_merges_exactly()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock);
+        var blocks = temp.Store.GetStats().Blocks;
+
+        // 72 h after trace 30 began, the blocks that end before it are past retention.
+        clock.Now = DateTimeOffset.FromUnixTimeMilliseconds(StartOf(30) / 1_000_000) + TimeSpan.FromHours(72);
+        await temp.Store.EnforceRetentionAsync(CancellationToken.None);
+
+        var left = temp.Store.GetStats();
+        Assert.InRange(left.Blocks, 1, blocks - 2);
+        Assert.Equal(left.Blocks * 2, Sidecars(temp).Length);
+        Assert.Equal((left.Blocks * 2, 0), (left.RollupsBuilt, left.RollupsPending));
+        // Traces whose owner block was deleted still have spans in later blocks: delivered as the full scan does.
+        // A rollup built before retention still counts its owned traces' spans deleted with older blocks
+        // (docs/storage.md, Rollups): those traces hold more spans than the full scan finds, never fewer.
+        var request = new SpanScanRequest(TimeRange.All, Snapshot.AttributeKeys);
+        var full = await Scan.ScanSnapshot.TakeAsync(temp.Store, request);
+        var merged = await RolledUpScan.TakeAsync(temp.Store, request, Snapshot);
+        Assert.Equal(full.Keys, merged.Traces.Keys);
+        var differing = full.Keys.Where(id => full[id] != merged.Traces[id]).ToList();
+        Assert.All(differing, id => Assert.Superset(full[id].Split('\n').ToHashSet(), merged.Traces[id].Split('\n').ToHashSet()));
+        Assert.InRange(differing.Count, 0, 3);
+    }
+
+    [Fact]
+    public async Task Compaction_deletes_the_sources_rollups_and_the_merged_block_is_rolled_up_once_settled()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock, options => new StoreOptions
+        {
+            Directory = options.Directory, Clock = options.Clock, RowGroupSpans = options.RowGroupSpans, Rollups = options.Rollups,
+            RetentionInterval = options.RetentionInterval, CompactionInterval = options.CompactionInterval,
+            RollupInterval = options.RollupInterval, CompactionTargetSpans = 100, // blocks of at most 50 spans merge in runs of up to 100
+        });
+        var before = temp.Store.GetStats().Blocks;
+        clock.Now = DateTimeOffset.UtcNow;
+
+        var merged = await temp.Store.CompactAsync(CancellationToken.None);
+
+        var after = temp.Store.GetStats();
+        Assert.True(merged >= 2, $"{merged} blocks merged");
+        Assert.True(after.RollupsPending >= 2, "the merged blocks lack rollups");
+        Assert.Equal(after.RollupsBuilt, Sidecars(temp).Length);
+        await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot);
+        Assert.Equal(0, await temp.Store.BuildRollupsAsync(CancellationToken.None)); // written just now: not settled
+
+        clock.Now += TimeSpan.FromMinutes(1);
+        Assert.True(await temp.Store.BuildRollupsAsync(CancellationToken.None) >= 1);
+
+        Assert.Equal(0, temp.Store.GetStats().RollupsPending);
+        Assert.Equal(after.Blocks * 2, Sidecars(temp).Length);
+        Assert.True(before > after.Blocks);
+        Assert.Equal(after.Blocks, (await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot)).Payloads);
+    }
+}
