@@ -148,7 +148,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         return new StoreStats(
             Spans: view.Blocks.Sum(b => (long)b.SpanCount) + headSpans,
             Traces: view.Blocks.Sum(b => (long)b.TraceCount) + view.Head.TraceCount + view.Flushing.Sum(h => (long)h.TraceCount),
-            BytesOnDisk: blockBytes + walBytes,
+            BytesOnDisk: blockBytes + walBytes + rollups.Bytes,
             Blocks: view.Blocks.Count,
             HeadSpans: headSpans,
             WalBytes: walBytes)
