@@ -28,21 +28,29 @@ internal sealed class RollupCatalog
 
     public bool IsRegistered(string rollupId) => Rollups.Any(r => r.Id == rollupId);
 
-    /// <summary>Reads the sidecars of the blocks opened at start: a damaged one, or one of another block of the same
-    /// name, is logged and deleted (it is rebuilt); sidecars without a block are deleted.</summary>
+    /// <summary>Reads the sidecars of the blocks opened at start: a damaged one, one of another block of the same
+    /// name, or one of another version of a registered rollup is logged and deleted (a registered rollup is then
+    /// rebuilt); sidecars without a block are deleted.</summary>
     public void Load(string directory, IReadOnlyList<BlockReader> blocks)
     {
         RollupFiles.DeleteOrphans(directory, blocks.Select(b => b.Path), _logger);
         foreach (var block in blocks)
-        foreach (var rollup in Rollups)
+        foreach (var (path, id) in RollupFiles.Of(block.Path))
         {
-            var path = RollupFiles.PathFor(block.Path, rollup.Id);
-            if (!File.Exists(path)) continue;
+            if (!IsRegistered(id))
+            {
+                if (Rollups.FirstOrDefault(r => RollupFiles.Family(r.Id) == RollupFiles.Family(id)) is { } current)
+                {
+                    _logger.LogInformation("rollup {Path} is of another version than {Id}; deleting it (it is rebuilt)", path, current.Id);
+                    RollupFiles.TryDelete(path, _logger);
+                }
+                continue; // a rollup not registered now (rollups off, or an analysis gone): kept with its block
+            }
             try
             {
                 var sidecar = RollupSidecar.Read(path);
-                if (!sidecar.Matches(block, rollup.Id)) throw new InvalidDataException("it was built for another block of that name");
-                _built[(block, rollup.Id)] = sidecar;
+                if (!sidecar.Matches(block, id)) throw new InvalidDataException("it was built for another block of that name");
+                _built[(block, id)] = sidecar;
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {

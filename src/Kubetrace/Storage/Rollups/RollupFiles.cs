@@ -21,14 +21,31 @@ internal static class RollupFiles
             throw new ArgumentException($"rollup ID \"{rollupId}\" must be 1 to 64 ASCII letters, digits, '-' or '_' (it names files)");
     }
 
+    /// <summary>The sidecars of a block and their rollup IDs.</summary>
+    public static IEnumerable<(string Path, string RollupId)> Of(string blockPath)
+    {
+        var stem = Path.GetFileNameWithoutExtension(blockPath);
+        foreach (var path in Directory.EnumerateFiles(Path.GetDirectoryName(blockPath)!, stem + ".*" + Extension))
+        {
+            var name = Path.GetFileName(path);
+            yield return (path, name[(stem.Length + 1)..^Extension.Length]);
+        }
+    }
+
+    /// <summary>A rollup ID without its trailing version (<c>apiserver-2</c> → <c>apiserver</c>): sidecars of the
+    /// same family but another version are stale.</summary>
+    public static string Family(string rollupId)
+    {
+        var dash = rollupId.LastIndexOf('-');
+        return dash > 0 && rollupId[(dash + 1)..].All(char.IsAsciiDigit) ? rollupId[..dash] : rollupId;
+    }
+
     /// <summary>Deletes every sidecar of a block (with the block: retention, compaction, merged-block recovery).</summary>
     public static void DeleteFor(string blockPath, ILogger logger)
     {
-        var directory = Path.GetDirectoryName(blockPath)!;
-        var stem = Path.GetFileNameWithoutExtension(blockPath);
         try
         {
-            foreach (var sidecar in Directory.EnumerateFiles(directory, stem + ".*" + Extension)) TryDelete(sidecar, logger);
+            foreach (var (sidecar, _) in Of(blockPath).ToList()) TryDelete(sidecar, logger);
         }
         catch (IOException e)
         {

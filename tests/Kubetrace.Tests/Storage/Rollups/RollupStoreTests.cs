@@ -205,6 +205,33 @@ public sealed class RollupStoreTests
     }
 
     [Fact]
+    public async Task Sidecars_of_another_version_are_deleted_and_those_of_unregistered_rollups_kept()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock);
+        var built = Sidecars(temp);
+        await temp.Store.DisposeAsync();
+        EmbeddedTraceStore Reopen(params Kubetrace.Storage.Rollups.IRollup[] rollups) => EmbeddedTraceStore.Open(new StoreOptions
+        {
+            Directory = temp.Directory, Clock = clock, RollupInterval = TimeSpan.FromHours(1), Rollups = rollups,
+        });
+
+        // Rollups off: nothing is built, nothing deleted.
+        await using (var off = Reopen())
+        {
+            Assert.Equal(built, Sidecars(temp));
+            Assert.Equal((0, 0), (off.GetStats().RollupsBuilt, off.GetStats().RollupsPending));
+        }
+        // The snapshot rollup in version 2: its version 1 sidecars go, the counting rollup's stay valid.
+        await using var next = Reopen(new SnapshotRollup("test-snapshot-2", "k8s.namespace.name"), Counts);
+        var blocks = next.GetStats().Blocks;
+        Assert.Equal(built.Where(name => name.Contains(".test-spans-per-service-1.", StringComparison.Ordinal)), Sidecars(temp));
+        Assert.Equal((blocks, blocks), (next.GetStats().RollupsBuilt, next.GetStats().RollupsPending));
+        Assert.Equal(blocks, await next.BuildRollupsAsync(CancellationToken.None));
+        Assert.Equal(blocks * 2, Sidecars(temp).Length);
+    }
+
+    [Fact]
     public async Task Retention_deletes_a_blocks_rollups_with_it_and_the_rest_still_merges_exactly()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
