@@ -1,3 +1,4 @@
+using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Rollups;
 using Kubetrace.Storage.Scan;
 using Kubetrace.Storage.Scan.Columnar;
@@ -58,6 +59,9 @@ public sealed partial class EmbeddedTraceStore
         }
     }, CancellationToken.None);
 
+    /// <summary>Blocks a rollup threw on (guarded by the compaction gate, like every build).</summary>
+    private readonly HashSet<BlockReader> _rollupFailures = [];
+
     private bool BuildNextRollup(CancellationToken cancellationToken)
     {
         var view = View;
@@ -65,7 +69,7 @@ public sealed partial class EmbeddedTraceStore
         var now = _options.Clock.GetUtcNow();
         foreach (var block in view.Blocks.OrderBy(b => PartOrder.Of(b)))
         {
-            if (block.TraceCount == 0 || !_rollups.IsSettled(block, now, _options.RollupSettle)) continue;
+            if (block.TraceCount == 0 || _rollupFailures.Contains(block) || !_rollups.IsSettled(block, now, _options.RollupSettle)) continue;
             var missing = _rollups.Missing(block);
             if (missing.Count == 0) continue;
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -76,6 +80,13 @@ public sealed partial class EmbeddedTraceStore
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning(e, "rolling up block {Path} failed; its traces are scanned until a later attempt succeeds", block.Path);
+                return false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A rollup that throws on this block's traces would throw again: not retried until the next start.
+                _rollupFailures.Add(block);
+                _logger.LogError(e, "rolling up block {Path} failed; its traces are scanned (not retried until a restart)", block.Path);
                 return false;
             }
             _logger.LogDebug("rolled up block {Path} ({Spans} spans, {Rollups} rollups) in {Milliseconds} ms",

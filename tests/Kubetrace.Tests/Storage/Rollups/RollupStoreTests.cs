@@ -231,6 +231,38 @@ public sealed class RollupStoreTests
         Assert.Equal(blocks * 2, Sidecars(temp).Length);
     }
 
+    private sealed class FailingRollup : Kubetrace.Storage.Rollups.IRollup
+    {
+        public string Id => "test-failing-1";
+        public IReadOnlyList<string> AttributeKeys => [];
+        public Kubetrace.Storage.Rollups.IRollupAccumulator CreateAccumulator() => new Accumulator();
+
+        private sealed class Accumulator : Kubetrace.Storage.Rollups.IRollupAccumulator
+        {
+            public void Add(ScannedTrace trace) => throw new InvalidOperationException("a bug in an analysis");
+            public byte[] ToBytes() => [];
+        }
+    }
+
+    [Fact]
+    public async Task A_rollup_that_throws_leaves_its_blocks_scanned_and_is_not_retried()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = NewStore(clock, options => new StoreOptions
+        {
+            Directory = options.Directory, Clock = options.Clock, RollupInterval = options.RollupInterval, Rollups = [new FailingRollup()],
+        });
+        await LoadAsync(temp);
+        clock.Now += TimeSpan.FromMinutes(1);
+
+        Assert.Equal(0, await temp.Store.BuildRollupsAsync(CancellationToken.None));
+        Assert.Equal(0, await temp.Store.BuildRollupsAsync(CancellationToken.None));
+
+        Assert.Equal(temp.Store.GetStats().Blocks, temp.Store.GetStats().RollupsPending);
+        Assert.Empty(Sidecars(temp));
+        Assert.Equal(Traces, (await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot)).Visited);
+    }
+
     [Fact]
     public async Task Retention_deletes_a_blocks_rollups_with_it_and_the_rest_still_merges_exactly()
     {
