@@ -6,7 +6,7 @@ using Kubetrace.Benchmarks.Storage;
 namespace Kubetrace.Benchmarks;
 
 /// <summary>
-/// <c>cpu scan|batch|head|block|wal [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
+/// <c>cpu scan|batch|head|block|wal|sim-head|sim-head-links [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
 /// one benchmark, beside wall time and the collections it caused. On a shared machine CPU time moves far less than
 /// BenchmarkDotNet's wall-clock figures, because time spent waiting for a core is not counted.
 /// </summary>
@@ -22,7 +22,8 @@ internal static class CpuTimePerOperation
             "scan" => Scan(),
             "batch" => ReceiveAndBatch(),
             "head" or "block" or "wal" or "lz4" or "brotli0" => Store(which, out spansPerOperation),
-            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, head, block, wal)"),
+            "sim-head" or "sim-head-links" => SimulatedHead(which, out spansPerOperation),
+            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, head, block, wal, sim-head, sim-head-links)"),
         };
         for (var i = 0; i < operations / 5; i++) operation(); // warm-up: tiered compilation reaches its final code
 
@@ -53,6 +54,16 @@ internal static class CpuTimePerOperation
             "brotli0" => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli0():F2}"); return 0; },
             _ => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli():F2}"); return 0; },
         };
+    }
+
+    /// <summary>The head append on simulated cluster traffic, whole or only its link indexing.</summary>
+    private static Func<int> SimulatedHead(string which, out int spans)
+    {
+        var benchmark = new Storage.Head.HeadLinkBenchmarks();
+        benchmark.Setup();
+        spans = benchmark.SpanCount;
+        Console.Error.WriteLine($"{benchmark.LinkCount} links in {benchmark.SpanCount} simulated spans");
+        return which == "sim-head" ? benchmark.HeadAppend : benchmark.LinkIndex;
     }
 
     private static Func<int> Scan()

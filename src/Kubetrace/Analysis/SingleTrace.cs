@@ -14,7 +14,7 @@ public static class SingleTrace
         CancellationToken cancellationToken)
     {
         var spans = await store.GetTraceAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new BadQueryException($"trace {id} not found");
+            ?? throw new NotFoundException($"trace {id} not found: no span of it is stored (it may be older than the retention, or not sent yet)");
         var trace = new ScannedTrace();
         TraceObjectScan.Fill(trace, id, spans, new SpanScanRequest(TimeRange.All, attributeKeys));
         return trace;

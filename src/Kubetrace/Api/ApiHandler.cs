@@ -7,7 +7,7 @@ namespace Kubetrace.Api;
 
 /// <summary>
 /// Wraps every API handler the same way: finds the engine (503 while the store is not open), turns
-/// <see cref="BadQueryException"/> into 400 and any other failure into 500, each in the API's own error format,
+/// <see cref="BadQueryException"/> into 400, <see cref="NotFoundException"/> into 404 and any other failure into 500, each in the API's own error format,
 /// and never lets an exception reach Kestrel.
 /// </summary>
 public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogger logger)
@@ -30,6 +30,10 @@ public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogge
         catch (BadQueryException e)
         {
             await errors.WriteAsync(context, StatusCodes.Status400BadRequest, e.Message).ConfigureAwait(false);
+        }
+        catch (NotFoundException e)
+        {
+            await errors.WriteAsync(context, StatusCodes.Status404NotFound, e.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -138,6 +138,10 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<IReadOnlyList<LinkingTrace>> FindLinkingTracesAsync(IReadOnlyCollection<TraceId> targets, TimeRange range,
+        int limit, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(LinkLookup.Run(View.Overlapping(range), targets, range, limit, cancellationToken));
+
     public StoreStats GetStats()
     {
         var view = View;

@@ -66,6 +66,15 @@ public interface ITraceStore : IAsyncDisposable
         Action<ReadOnlyMemory<byte>> rolledUp, CancellationToken cancellationToken) =>
         ScanAsync(request, visitor, cancellationToken);
 
+    /// <summary>
+    /// Traces with a span that starts in the range and links to a span of one of <paramref name="targets"/> (one
+    /// hop): one entry per (linking trace, target), the latest linking span first, at most <paramref name="limit"/>.
+    /// Stores without a link index answer with a scan of the range (<see cref="LinkScan"/>).
+    /// </summary>
+    ValueTask<IReadOnlyList<LinkingTrace>> FindLinkingTracesAsync(IReadOnlyCollection<TraceId> targets, TimeRange range, int limit,
+        CancellationToken cancellationToken) =>
+        LinkScan.FindAsync(this, targets, range, limit, cancellationToken);
+
     /// <summary>What is stored and what it costs on disk.</summary>
     StoreStats GetStats();
 

@@ -28,6 +28,9 @@ public sealed class DemoCommandTests
         Assert.Contains("/registry/deployments", FirstRowAfter(lines, "Is etcd slow, and for what?"), StringComparison.Ordinal);
         Assert.Contains("ghcr.io/example/worker:0.9.1", FirstRowAfter(lines, "Why are pods slow to start?"), StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains($"http://localhost:{ports[2]}/api/v1/analyze", StringComparison.Ordinal));
+        // The web UI is the first place to look.
+        var whereToLook = Array.FindIndex(lines, l => l.StartsWith("Where to look", StringComparison.Ordinal));
+        Assert.StartsWith($"  Web UI:       http://localhost:{ports[2]}/ ", lines[whereToLook + 1], StringComparison.Ordinal);
     }
 
     /// <summary>The first data row of the table printed under a question: the line after the header rule.</summary>

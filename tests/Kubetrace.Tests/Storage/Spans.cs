@@ -11,6 +11,9 @@ internal static class Spans
 {
     public static readonly ulong BaseTime = (ulong)(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds() * 1_000_000);
 
+    /// <summary>Unix nanoseconds of <paramref name="ms"/> milliseconds after <see cref="BaseTime"/>.</summary>
+    public static long StartNanos(long ms) => (long)BaseTime + ms * 1_000_000;
+
     public static ByteString TraceId(int n) => ByteString.CopyFrom(Convert.FromHexString($"{n:x32}".PadLeft(32, '0')));
 
     public static ByteString SpanId(int n) => n == 0 ? ByteString.Empty : ByteString.CopyFrom(Convert.FromHexString($"{n:x16}"));

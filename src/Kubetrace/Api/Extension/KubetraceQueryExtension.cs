@@ -1,6 +1,7 @@
 using Kubetrace.Api.Jaeger;
 using Kubetrace.Api.Native;
 using Kubetrace.Api.Tempo;
+using Kubetrace.Api.Ui;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Service;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Kubetrace.Api.Extension;
 
 /// <summary>
-/// The query server: the native and Jaeger APIs on <c>endpoint</c>, the Tempo API on <c>tempo_endpoint</c>, all
+/// The query server: the web UI, the native and Jaeger APIs on <c>endpoint</c>, the Tempo API on <c>tempo_endpoint</c>, all
 /// over the store of the exporter named by <c>storage</c>, looked up in the service's component directory.
 /// </summary>
 public sealed class KubetraceQueryExtension(ComponentSettings settings, KubetraceQueryConfig config) : IExtension
@@ -41,8 +42,9 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             AnalyzeApi.Map(app, native);
             SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
             JaegerApi.Map(app, jaeger);
+            WebUi.Map(app);
         }, cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Native and Jaeger query API at {Urls}", string.Join(", ", _query.Urls));
+        _logger.LogInformation("Web UI, native and Jaeger query API at {Urls}", string.Join(", ", _query.Urls));
 
         if (!string.IsNullOrWhiteSpace(config.TempoEndpoint))
         {

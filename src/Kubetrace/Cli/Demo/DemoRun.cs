@@ -110,6 +110,7 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
     {
         var query = options.QueryUrl;
         console.MarkupLine($"[bold]Where to look[/] (ready in {elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)}s):");
+        output.WriteLine($"  Web UI:       {query}/  (analyses: {query}/ui/analyses/webhooks, service graph: {query}/ui/graph)");
         output.WriteLine($"  Send your own OTLP: grpc {options.Host}:{options.OtlpGrpcPort}, http http://{options.Host}:{options.OtlpHttpPort}/v1/traces");
         output.WriteLine($"  Native API:   {query}/api/v1/services, {query}/api/v1/analyze");
         output.WriteLine($"  Jaeger API:   {query}/api/traces?service=apiserver (Grafana Jaeger data source: {query})");

@@ -19,11 +19,14 @@ internal readonly record struct DependencyBucket(long Minute, int Parent, int Ch
 /// <summary>
 /// The metadata and indexes of a block, kept in memory while the block is open: dictionaries, the sorted trace
 /// table (trace by ID and trace summaries without reading rows), row group directory, posting lists from
-/// (service | name | attribute value) to trace ordinals, dependency edges per minute, and the catalog.
+/// (service | name | attribute value) to trace ordinals, dependency edges per minute, the catalog, and (from
+/// version 2) the reverse link table.
 /// </summary>
 internal sealed class BlockFooter
 {
-    public const int Version = 1;
+    /// <summary>Written by this version: 2 adds <see cref="Links"/> at the end; version 1 blocks still open.</summary>
+    public const int Version = 2;
+    private const int OldestReadable = 1;
 
     public long FirstSegment { get; set; }
     public long LastSegment { get; set; }
@@ -41,10 +44,16 @@ internal sealed class BlockFooter
     public required DependencyBucket[] Dependencies { get; init; }
     public required (int Service, int Name, int Kind)[] Operations { get; init; }
     public required int[] SpanKeys { get; init; }
+    /// <summary>Who links to which trace; null for a version 1 block (found by reading its extras instead).</summary>
+    public LinkIndex? Links { get; init; }
+
+    /// <summary>The version to write: <see cref="Version"/>, or 1 for a block as written before the link table
+    /// (how tests make the old blocks that stores still hold).</summary>
+    public int FormatVersion { get; init; } = Version;
 
     public void Write(ByteWriter w)
     {
-        w.WriteVarint(Version);
+        w.WriteVarint(FormatVersion);
         w.WriteVarint(FirstSegment);
         w.WriteVarint(LastSegment);
         w.WriteVarint(SpanCount);
@@ -117,12 +126,13 @@ internal sealed class BlockFooter
             w.WriteVarint(o.Kind);
         }
         WriteInts(w, SpanKeys);
+        if (FormatVersion >= 2) (Links ?? LinkIndex.Empty).Write(w, Traces);
     }
 
     public static BlockFooter Read(ByteReader r)
     {
         var version = r.ReadInt();
-        if (version != Version) throw new InvalidDataException($"unsupported block version {version}");
+        if (version is < OldestReadable or > Version) throw new InvalidDataException($"unsupported block version {version}");
         var firstSegment = r.ReadLong();
         var lastSegment = r.ReadLong();
         var spanCount = r.ReadInt();
@@ -159,13 +169,14 @@ internal sealed class BlockFooter
         var operations = new (int, int, int)[r.ReadInt()];
         for (var i = 0; i < operations.Length; i++) operations[i] = (r.ReadInt(), r.ReadInt(), r.ReadInt());
         var spanKeys = ReadInts(r);
+        var links = version >= 2 ? LinkIndex.Read(r, traces) : null;
 
         return new BlockFooter
         {
             FirstSegment = firstSegment, LastSegment = lastSegment, SpanCount = spanCount,
             MinStart = minStart, MaxEnd = maxEnd, Dictionaries = dictionaries, Shapes = shapes, Traces = traces,
             ServiceSets = serviceSets, RowGroups = rowGroups, Postings = postings, Dependencies = dependencies,
-            Operations = operations, SpanKeys = spanKeys,
+            Operations = operations, SpanKeys = spanKeys, Links = links, FormatVersion = version,
         };
     }
 

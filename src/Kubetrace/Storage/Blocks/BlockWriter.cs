@@ -15,7 +15,8 @@ internal static class BlockWriter
     public static readonly byte[] Magic = "KTB1"u8.ToArray();
     public const int TrailerSize = 16;
 
-    public static void Write(HeadBlock head, string path, int rowGroupSpans)
+    /// <param name="formatVersion">The footer version to write (<see cref="BlockFooter.Version"/>; 1 leaves the link table out).</param>
+    public static void Write(HeadBlock head, string path, int rowGroupSpans, int formatVersion = BlockFooter.Version)
     {
         var table = head.Table;
         var strings = table.Dictionaries.Strings;
@@ -140,6 +141,8 @@ internal static class BlockWriter
             Dependencies = dependencies.Select(d => new DependencyBucket(d.Key.Minute, d.Key.Parent, d.Key.Child, d.Value.Calls, d.Value.Errors)).ToArray(),
             Operations = [.. operations],
             SpanKeys = shapes.ToArray().SelectMany(shape => shape).Distinct().ToArray(),
+            Links = LinkTable(head, traceOrder),
+            FormatVersion = formatVersion,
         };
         WriteFooter(file, footer);
         file.Flush(flushToDisk: true);
@@ -152,6 +155,17 @@ internal static class BlockWriter
             traces[ordinal] = (head.Table.TraceIds.Items[head.FirstRowOfTrace(ordinal)], ordinal);
         Array.Sort(traces, (a, b) => a.Item1.CompareTo(b.Item1));
         return traces;
+    }
+
+    /// <summary>The head's links with each linking row's trace as its ordinal in the block (sorted by trace ID).</summary>
+    private static LinkIndex LinkTable(HeadBlock head, (UInt128 Id, int Ordinal)[] traceOrder)
+    {
+        var blockOrdinal = new int[traceOrder.Length];
+        for (var t = 0; t < traceOrder.Length; t++) blockOrdinal[traceOrder[t].Ordinal] = t;
+        var links = new LinkIndex.Builder();
+        foreach (var (target, row) in head.Links.All())
+            links.Add(target, blockOrdinal[head.TraceOfRow(row)], head.Table.Starts.Items[row]);
+        return links.Build();
     }
 
     /// <summary>Span attribute keys worth a posting list (by key id): not UUIDs and not nearly unique per trace.</summary>

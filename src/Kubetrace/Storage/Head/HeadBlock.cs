@@ -34,6 +34,9 @@ internal sealed class HeadBlock
 
     public SpanTable Table { get; }
 
+    /// <summary>Which rows link to which traces (the reverse link lookup).</summary>
+    public HeadLinks Links { get; } = new();
+
     /// <summary>The WAL segments whose batches this head holds (inclusive).</summary>
     public long FirstSegment { get; }
     public long LastSegment { get; set; }
@@ -49,7 +52,17 @@ internal sealed class HeadBlock
     public void Append(ReadOnlySpan<byte> request)
     {
         _appender ??= new WireSpanAppender(Table, BeforePublish);
-        _appender.AppendRequest(request);
+        var first = Table.Count;
+        try
+        {
+            _appender.AppendRequest(request);
+        }
+        finally
+        {
+            // After the rows are published: a reader may see a row a moment before its links, never a link to a
+            // row it cannot read. Also after damage: the rows before it stay, so do their links.
+            Links.Index(Table, first, Table.Count);
+        }
     }
 
     /// <summary>Links a row into its trace before the row is published (readers stop at published rows).</summary>

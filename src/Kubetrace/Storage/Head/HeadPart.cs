@@ -49,6 +49,21 @@ internal sealed class HeadPart(HeadBlock head) : ITracePart
         }
     }
 
+    public void FindLinkingTraces(IReadOnlyCollection<UInt128> targets, TimeRange range, List<LinkingTrace> found)
+    {
+        var rows = new List<int>();
+        foreach (var target in targets)
+        {
+            rows.Clear();
+            Head.Links.RowsLinkingTo(target, rows);
+            foreach (var row in rows)
+            {
+                var start = (long)Math.Min(Table.Starts.Items[row], long.MaxValue);
+                if (range.Contains(start)) found.Add(new LinkingTrace(new TraceId(Table.TraceIds.Items[row]), new TraceId(target), start));
+            }
+        }
+    }
+
     public IEnumerable<string> Services() => Table.Dictionaries.Resources.Items().Select(r => r.Service).Distinct();
 
     public IEnumerable<(string Service, string Name, int Kind)> Operations()

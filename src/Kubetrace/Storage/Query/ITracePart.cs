@@ -33,6 +33,9 @@ internal interface ITracePart
     /// <summary>Every trace ID this part holds spans of, each once.</summary>
     IEnumerable<UInt128> TraceIds();
 
+    /// <summary>Adds each trace with a span starting in the range that links to one of the targets (once per link).</summary>
+    void FindLinkingTraces(IReadOnlyCollection<UInt128> targets, TimeRange range, List<LinkingTrace> found);
+
     /// <summary>Adds parent→child service call and error counts of spans starting in the range.</summary>
     void AddDependencies(TimeRange range, Dictionary<(string Parent, string Child), (long Calls, long Errors)> edges);
 }

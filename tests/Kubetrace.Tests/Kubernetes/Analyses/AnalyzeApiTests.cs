@@ -71,11 +71,11 @@ public sealed class AnalyzeApiTests(AnalysesServer server) : IClassFixture<Analy
     [Fact]
     public async Task Mistakes_are_answered_with_400_and_say_what_is_wrong()
     {
-        var missing = await server.GetAsync($"/api/v1/analyze/critical-path?trace-id={new string('f', 32)}", HttpStatusCode.BadRequest);
+        var badId = await server.GetAsync("/api/v1/analyze/critical-path?trace-id=not-hex", HttpStatusCode.BadRequest);
         var badBy = await server.GetAsync("/api/v1/analyze/pods?by=cluster", HttpStatusCode.BadRequest);
         var badObject = await server.GetAsync("/api/v1/analyze/object?object=a/b/c", HttpStatusCode.BadRequest);
 
-        Assert.Contains("not found", missing.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("is not a trace ID", badId.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("is not one of pod, image, node", badBy.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("is not namespace/name", badObject.ToJsonString(), StringComparison.Ordinal);
     }

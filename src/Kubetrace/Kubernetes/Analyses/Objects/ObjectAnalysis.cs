@@ -36,6 +36,8 @@ public static class ObjectAnalysis
             : throw new BadQueryException($"limit: \"{limitText}\" is not a number from 1 to 10000");
         var timeline = await AnalyseAsync(request.Store, request.Range, target, request.Get("resource"), limit, cancellationToken)
             .ConfigureAwait(false);
+        // Nothing names it: a 404 that says what was searched, not an empty table that looks like a quiet object.
+        if (timeline.Entries.Count == 0) throw new NotFoundException(string.Join("; ", timeline.Notes));
         return new AnalysisResult(timeline, Table(timeline));
     }
 
@@ -69,7 +71,7 @@ public static class ObjectAnalysis
         var traces = timeline.Traces.ToDictionary(t => t.TraceId, StringComparer.Ordinal);
         foreach (var (id, number) in numbers)
             notes.Add($"{number} = {id}: {traces[id].RootComponent} {traces[id].RootOperation}" +
-                (traces[id].FoundByAttribute ? "" : " (joined by a span link)"));
+                (traces[id].FoundByAttribute ? "" : traces[id].LinksIn ? " (links in: a request made by a trace above)" : " (joined by a span link)"));
         notes.AddRange(timeline.Notes);
         return new AnalysisTable($"Timeline of {timeline.Object}",
             ["Time (UTC)", "+", "Component", "Operation", "Duration", "Status", "Trace", "How related", "Audit ID"], rows) { Notes = notes };

@@ -11,7 +11,10 @@ public enum TimelineRelation
     Under,
     /// <summary>The request or sync a span that names the object is part of.</summary>
     Encloses,
-    /// <summary>In another trace, joined by a span link (a client's call and the apiserver request it caused).</summary>
+    /// <summary>
+    /// In another trace, joined by a span link: out (the client's call a request about the object links to) or
+    /// in (a request whose span links to a span on the timeline, such as kubelet's GET of the pod's config map).
+    /// </summary>
     Link,
 }
 
@@ -45,5 +48,9 @@ public sealed record ObjectTimeline(
     IReadOnlyList<TimelineEntry> Entries,
     IReadOnlyList<string> Notes);
 
-/// <summary>A trace on the timeline: found by the object's attributes, or joined by a link from one that was.</summary>
-public sealed record TimelineTrace(string TraceId, string RootComponent, string RootOperation, bool FoundByAttribute, int Spans);
+/// <summary>A trace on the timeline: found by the object's attributes, or joined by a link from or to one that was.</summary>
+public sealed record TimelineTrace(string TraceId, string RootComponent, string RootOperation, bool FoundByAttribute, int Spans)
+{
+    /// <summary>Joined because one of its spans links to a span on the timeline (a request the object's traces made).</summary>
+    public bool LinksIn { get; init; }
+}

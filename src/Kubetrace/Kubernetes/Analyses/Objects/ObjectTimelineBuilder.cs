@@ -10,9 +10,9 @@ namespace Kubetrace.Kubernetes.Analyses.Objects;
 /// attribute index (apiserver handler <c>namespace</c>+<c>name</c>, kubelet <c>k8s.pod</c> / <c>k8s.pod.uid</c>),
 /// read whole, and the spans that name it kept with the request around them and everything under them (webhooks,
 /// storage and etcd, CRI and containerd). Span links then join the traces on the other side: a client's call and
-/// the apiserver request it caused are separate traces in Kubernetes.
+/// the apiserver request it caused are separate traces in Kubernetes (see ObjectTimelineBuilder.Links.cs).
 /// </summary>
-public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, string? resource, int maxTraces)
+public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange range, string? resource, int maxTraces)
 {
     /// <summary>Most rows a timeline holds (the earliest are kept).</summary>
     public const int MaxEntries = 5_000;
@@ -46,6 +46,7 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
         foreach (var (id, entry) in _traces.ToList())
             if (!AddAnchors(id, entry.Tree, target)) _traces.Remove(id); // storage may over-return: re-checked here
         await FollowLinksAsync(cancellationToken).ConfigureAwait(false);
+        await FollowLinksInAsync(cancellationToken).ConfigureAwait(false);
         return Timeline(target);
     }
 
@@ -158,30 +159,6 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
         return spanResource is not null ? $"{spanResource} {target}" : "k8s.pod " + target;
     }
 
-    /// <summary>
-    /// Joins traces by span links, both ways between the traces on the timeline, and one hop out to traces that do
-    /// not name the object (a controller's or kubectl's call): the linked span and the spans enclosing it are added.
-    /// </summary>
-    private async Task FollowLinksAsync(CancellationToken cancellationToken)
-    {
-        foreach (var row in _rows.Values.ToList())
-        foreach (var link in row.Node.Span.Links)
-        {
-            if (!await LoadAsync(link.TraceId, found: false, cancellationToken).ConfigureAwait(false)) continue;
-            var (_, tree, _) = _traces[link.TraceId];
-            if (tree.Find(link.SpanId) is not { } linked) continue;
-            var how = $"linked from {row.Node.Span.Service} {row.Node.Span.Name} (trace {row.TraceId})";
-            if (_rows.TryGetValue((link.TraceId, link.SpanId), out var existing)) existing.Also.Add(how);
-            else
-            {
-                Add(link.TraceId, linked, TimelineRelation.Link, how);
-                foreach (var ancestor in linked.Ancestors())
-                    Add(link.TraceId, ancestor, TimelineRelation.Link, "encloses the linked " + linked.Span.Name);
-            }
-            row.Also.Add($"links to {linked.Span.Service} {linked.Span.Name} (trace {link.TraceId})");
-        }
-    }
-
     private void Add(TraceId id, SpanTree.Node node, TimelineRelation relation, string how)
     {
         var key = (id, node.Span.SpanId);
@@ -202,14 +179,14 @@ public sealed class ObjectTimelineBuilder(ITraceStore store, TimeRange range, st
             .Select(t => TraceOf(t.Key, t.Value.Tree, t.Value.Found))
             .ToList();
         if (entries.Count == 0)
-            _notes.Add($"no span in the range names {target}: apiserver handler spans (namespace, name), kubelet syncPod (k8s.pod, k8s.pod.uid) and etcd keys were searched");
+            _notes.Add($"no span in the range names {target}{(resource is null ? "" : $" as {resource}")}: apiserver handler spans (namespace, name), kubelet syncPod (k8s.pod, k8s.pod.uid) and etcd keys were searched");
         return new ObjectTimeline(target.ToString(), target.Namespace, target.Name, target.Uid, traces, entries, _notes);
     }
 
     private TimelineTrace TraceOf(TraceId id, SpanTree tree, bool found)
     {
         var root = tree.MainRoot!;
-        return new TimelineTrace(id.ToString(), root.Span.Service, root.Span.Name, found, tree.Nodes.Count());
+        return new TimelineTrace(id.ToString(), root.Span.Service, root.Span.Name, found, tree.Nodes.Count()) { LinksIn = _linksIn.Contains(id) };
     }
 
     private TimelineEntry Entry(Row row)

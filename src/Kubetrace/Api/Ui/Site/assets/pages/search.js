@@ -1,0 +1,127 @@
+// Search: the form's fields are the native search parameters (GET /api/v1/search, docs/api.md), and so is the
+// page's URL: /ui/search?service=apiserver&minDuration=300ms is a link to a search, and the page sends its own
+// query string to the API as it is.
+import { h, errorBox, loading } from '../dom.js';
+import { getJson } from '../api.js';
+import { navigate } from '../router.js';
+import { duration, time, serviceColor } from '../format.js';
+
+/** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
+const kubernetesKeys = { namespace: 'k8s.namespace.name', pod: 'k8s.pod.name' };
+const lookbacks = ['5m', '15m', '1h', '3h', '6h', '24h', '7d'];
+
+export function renderSearch(view, { query }) {
+  const form = searchForm(query);
+  const results = h('div', { class: 'results' });
+  view.append(h('h1', {}, 'Search traces'), form, results);
+  runSearch(results, query);
+}
+
+function searchForm(query) {
+  const attrs = query.getAll('attr');
+  const kubernetes = key => (attrs.find(a => a.startsWith(`${kubernetesKeys[key]}=`)) ?? '').slice(kubernetesKeys[key].length + 1);
+  const tags = attrs.filter(a => !Object.values(kubernetesKeys).some(k => a.startsWith(`${k}=`))).join(' ');
+  const service = h('select', { name: 'service', 'aria-label': 'Service' }, h('option', { value: '' }, 'All services'));
+  const operation = h('select', { name: 'name', 'aria-label': 'Operation' }, h('option', { value: '' }, 'All operations'));
+  const problem = h('div');
+  fillServices(service, operation, query.get('service') ?? '', query.get('name') ?? '');
+  service.addEventListener('change', () => fillOperations(operation, service.value, ''));
+
+  const field = (label, control) => h('label', {}, h('span', {}, label), control);
+  const text = (name, value, placeholder) => h('input', { name, value: value ?? '', placeholder, autocomplete: 'off', spellcheck: 'false' });
+  const form = h('form', { class: 'search-form' },
+    field('Service', service),
+    field('Operation', operation),
+    field('Tags', text('tags', tags, 'key=value key2=value2')),
+    field('Namespace', text('namespace', kubernetes('namespace'), 'kube-system')),
+    field('Pod', text('pod', kubernetes('pod'), 'coredns-7db6d8ff4d-x2v9k')),
+    field('Min duration', text('minDuration', query.get('minDuration'), '300ms')),
+    field('Max duration', text('maxDuration', query.get('maxDuration'), '2s')),
+    field('Lookback', h('select', { name: 'lookback' },
+      lookbacks.map(l => h('option', { value: l, selected: l === (query.get('lookback') ?? '1h') }, `last ${l}`)))),
+    field('Limit', h('input', { name: 'limit', type: 'number', min: 1, max: 10000, value: query.get('limit') ?? 20 })),
+    h('button', { type: 'submit', class: 'primary' }, 'Search'),
+    problem);
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    try {
+      navigate(`/ui/search?${toQuery(new FormData(form))}`);
+    } catch (e) {
+      problem.replaceChildren(errorBox(e));
+    }
+  });
+  return form;
+}
+
+/** The form as native search parameters; a malformed tag is reported here rather than sent. */
+function toQuery(data) {
+  const params = new URLSearchParams();
+  for (const name of ['service', 'name', 'minDuration', 'maxDuration', 'lookback', 'limit']) {
+    const value = String(data.get(name) ?? '').trim();
+    if (value) params.set(name, value);
+  }
+  for (const tag of String(data.get('tags')).split(/\s+/).filter(Boolean)) {
+    if (tag.indexOf('=') < 1) throw new Error(`Tags are key=value pairs separated by spaces; "${tag}" is not one.`);
+    params.append('attr', tag);
+  }
+  for (const [field, key] of Object.entries(kubernetesKeys)) {
+    const value = String(data.get(field) ?? '').trim();
+    if (value) params.append('attr', `${key}=${value}`);
+  }
+  return params;
+}
+
+async function fillServices(service, operation, selected, selectedOperation) {
+  try {
+    const { services } = await getJson('/api/v1/services');
+    // A service in the URL that is not (or no longer) stored stays selectable: the search then says what it found.
+    for (const name of new Set([...services, selected].filter(Boolean))) {
+      service.append(h('option', { value: name, selected: name === selected }, name));
+    }
+  } catch (e) {
+    service.after(errorBox(e));
+  }
+  if (selected) await fillOperations(operation, selected, selectedOperation);
+}
+
+async function fillOperations(operation, service, selected) {
+  operation.replaceChildren(h('option', { value: '' }, 'All operations'));
+  if (!service) return;
+  try {
+    const { operations } = await getJson(`/api/v1/services/${encodeURIComponent(service)}/operations`);
+    for (const name of new Set([...operations.map(o => o.name), selected].filter(Boolean))) {
+      operation.append(h('option', { value: name, selected: name === selected }, name));
+    }
+  } catch (e) {
+    operation.after(errorBox(e));
+  }
+}
+
+async function runSearch(results, query) {
+  results.append(loading('traces'));
+  try {
+    const { traces } = await getJson('/api/v1/search', query);
+    results.replaceChildren(traces.length === 0
+      ? h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.')
+      : resultsTable(traces));
+  } catch (e) {
+    results.replaceChildren(errorBox(e));
+  }
+}
+
+function resultsTable(traces) {
+  const longest = Math.max(...traces.map(t => Number(t.durationNanos)), 1);
+  return h('table', { class: 'grid search-results' },
+    h('thead', {}, h('tr', {}, ['Start', 'Trace', 'Duration', 'Spans', 'Errors', 'Services'].map(c => h('th', {}, c)))),
+    h('tbody', {}, traces.map(t => h('tr', { 'data-trace-id': t.traceId },
+      h('td', { class: 'nowrap' }, time(t.startTimeUnixNano)),
+      h('td', {},
+        h('a', { href: `/ui/trace/${t.traceId}` }, `${t.rootService}: ${t.rootName}`),
+        t.hasRoot ? null : h('span', { class: 'muted' }, ' (root span not received yet)'),
+        h('div', { class: 'mono muted' }, t.traceId)),
+      h('td', { class: 'nowrap' }, duration(t.durationNanos),
+        h('div', { class: 'meter' }, h('div', { style: { width: `${(100 * Number(t.durationNanos)) / longest}%` } }))),
+      h('td', { class: 'number' }, t.spanCount),
+      h('td', { class: t.errorCount > 0 ? 'number bad' : 'number' }, t.errorCount),
+      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s)))))));
+}

@@ -1,0 +1,79 @@
+// The waterfall: one row per span in tree order, indented by depth, with a bar placed on the trace's time axis in
+// its service's colour. A span with children can be collapsed; spans on the critical path are marked.
+import { h } from '../dom.js';
+import { duration, serviceColor } from '../format.js';
+
+/**
+ * trace: from buildTrace; critical: Set of span IDs on the critical path; onSelect(span) when a row is chosen.
+ * Returns { element, select(spanId) }.
+ */
+export function createWaterfall(trace, { critical, onSelect }) {
+  const collapsed = new Set();
+  let selectedId = null;
+  const rows = h('div', { class: 'wf-rows', role: 'tree' });
+  const element = h('div', { class: 'waterfall' },
+    h('div', { class: 'wf-row wf-header' },
+      h('div', { class: 'wf-label' }, 'Service and span'),
+      h('div', { class: 'wf-timeline' }, [0, 0.25, 0.5, 0.75, 1].map(f =>
+        h('span', { class: 'wf-tick', style: { left: `${f * 100}%` } }, duration(f * trace.duration))))),
+    rows);
+
+  const percent = nanos => `${trace.duration === 0 ? 0 : (100 * nanos) / trace.duration}%`;
+
+  function draw() {
+    const visible = [];
+    let hiddenBelow = Infinity; // depth of the collapsed span whose descendants are being skipped
+    for (const span of trace.spans) {
+      if (span.depth > hiddenBelow) continue;
+      hiddenBelow = collapsed.has(span.spanId) ? span.depth : Infinity;
+      visible.push(row(span));
+    }
+    rows.replaceChildren(...visible);
+  }
+
+  function row(span) {
+    const open = !collapsed.has(span.spanId);
+    const toggle = span.children.length === 0
+      ? h('span', { class: 'wf-toggle' })
+      : h('button', {
+        class: 'wf-toggle', type: 'button', 'aria-expanded': String(open),
+        'aria-label': `${open ? 'Collapse' : 'Expand'} ${span.name}`,
+        onclick: event => {
+          event.stopPropagation();
+          if (open) collapsed.add(span.spanId); else collapsed.delete(span.spanId);
+          draw();
+        },
+      }, open ? '▾' : `▸ ${span.children.length}`);
+    const classes = ['wf-row', critical.has(span.spanId) && 'critical', span.status === 'error' && 'error',
+      span.spanId === selectedId && 'selected'].filter(Boolean).join(' ');
+    return h('div', {
+      class: classes, role: 'treeitem', tabindex: 0, 'data-span-id': span.spanId,
+      title: critical.has(span.spanId) ? 'on the critical path' : null,
+      onclick: () => select(span.spanId),
+      onkeydown: event => { if (event.key === 'Enter') select(span.spanId); },
+    },
+    h('div', { class: 'wf-label', style: { paddingLeft: `${8 + span.depth * 14}px` } },
+      toggle,
+      h('span', { class: 'wf-service', style: { borderColor: serviceColor(span.service) } }, span.service),
+      h('span', { class: 'wf-name' }, span.name)),
+    h('div', { class: 'wf-timeline' },
+      h('div', { class: 'wf-bar', style: { left: percent(span.offset), width: percent(span.duration), background: serviceColor(span.service) } }),
+      h('span', { class: 'wf-duration', style: { left: percent(span.offset + span.duration) } }, duration(span.duration))));
+  }
+
+  function select(spanId) {
+    const span = trace.byId.get(spanId);
+    if (!span) return;
+    selectedId = spanId;
+    // A span asked for by a link may sit under a collapsed ancestor: open the way to it.
+    for (let parent = trace.byId.get(span.parentSpanId); parent; parent = trace.byId.get(parent.parentSpanId)) {
+      collapsed.delete(parent.spanId);
+    }
+    draw();
+    rows.querySelector(`[data-span-id="${CSS.escape(spanId)}"]`)?.scrollIntoView({ block: 'nearest' });
+    onSelect(span);
+  }
+
+  draw();
+  return { element, select };
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Kubetrace.Bench;
+using Kubetrace.Kubernetes.Simulation;
+using Kubetrace.Tests.Api;
+using Microsoft.Playwright;
+
+namespace Kubetrace.Tests.Ui;
+
+/// <summary>
+/// One running server filled with a simulated cluster (slow-webhook planted) over real OTLP/HTTP, and one headless
+/// Debian chromium driven by Playwright, shared by the UI tests of a class. Chromium is never downloaded: without
+/// /usr/bin/chromium the tests skip with the reason, or fail under CI=true, where .ci/run installs it.
+/// </summary>
+public sealed class UiServer : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public QueryServer Server { get; private set; } = null!;
+
+    public SimulationReport Report { get; private set; } = null!;
+
+    /// <summary>Why no browser runs here (null when one does).</summary>
+    public string? BrowserProblem { get; private set; }
+
+    public string BaseUrl => Server.Query.BaseAddress!.ToString().TrimEnd('/');
+
+    public async Task InitializeAsync()
+    {
+        Server = await QueryServer.StartAsync();
+        var simulator = new ClusterSimulator(new SimulationOptions
+        {
+            Scenarios = SimulationScenario.SlowWebhook,
+            Start = DateTimeOffset.UtcNow.AddMinutes(-5),
+            Duration = TimeSpan.FromSeconds(20),
+            RequestsPerSecond = 50,
+            Seed = 7,
+        });
+        var sent = await SimulationSender.SendAsync(simulator,
+            new SimulationSendOptions { Endpoint = Server.OtlpTracesUrl, Protocol = BenchProtocol.Http }, CancellationToken.None);
+        Assert.True(sent.FailedBatches == 0 && sent.RejectedSpans == 0, $"simulated traffic was refused: {sent}");
+        Report = simulator.Report;
+        await StartBrowserAsync();
+    }
+
+    private async Task StartBrowserAsync()
+    {
+        if (!File.Exists(Chromium))
+        {
+            BrowserProblem = $"Debian's chromium is not installed ({Chromium}; apt-get install -y chromium)";
+            return;
+        }
+        try
+        {
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
+        }
+        catch (PlaywrightException e)
+        {
+            BrowserProblem = $"{Chromium} did not start under Playwright: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// A fresh page (own history) on the UI, with the uncaught script errors it raises; skips or fails the test
+    /// when there is no browser.
+    /// </summary>
+    public async Task<(IPage Page, List<string> ScriptErrors)> NewPageAsync()
+    {
+        if (BrowserProblem is { } why)
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+                Assert.Fail($"CI must run the web UI tests in a real browser, but {why}. .ci/run installs it when missing.");
+            Skip.If(true, $"web UI tests need a browser: {why}");
+        }
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        return (page, errors);
+    }
+
+    /// <summary>The native API's answer, for a test to learn what the page should show.</summary>
+    public async Task<JsonNode> ApiAsync(string url)
+    {
+        using var response = await Server.Query.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        await Server.DisposeAsync();
+    }
+}
