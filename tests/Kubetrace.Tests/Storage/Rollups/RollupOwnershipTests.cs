@@ -12,12 +12,6 @@ public sealed class RollupOwnershipTests
 {
     private static readonly SnapshotRollup Snapshot = new("test-snapshot-1", "k8s.namespace.name");
 
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static TempStore NewStore(ManualClock clock) => new(dir => new StoreOptions
     {
         Directory = dir, Clock = clock, Rollups = [Snapshot], RollupInterval = TimeSpan.FromHours(1),

@@ -14,12 +14,6 @@ public sealed class RollupStoreTests
     private static readonly SnapshotRollup Snapshot = new("test-snapshot-1", "k8s.namespace.name");
     private static readonly SpansPerServiceRollup Counts = new();
 
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static TempStore NewStore(ManualClock clock, Func<StoreOptions, StoreOptions>? tune = null) =>
         new(dir =>
         {
