@@ -108,12 +108,24 @@ internal sealed class RollupSidecar
     /// <exception cref="InvalidDataException">Torn, damaged or not a sidecar.</exception>
     public static RollupSidecar Read(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        try
+        {
+            return Parse(path, File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentException)
+        {
+            throw new InvalidDataException($"malformed rollup sidecar ({e.Message})", e);
+        }
+    }
+
+    private static RollupSidecar Parse(string path, byte[] bytes)
+    {
         if (bytes.Length < Magic.Length + 8 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException("not a rollup sidecar (bad magic)");
-        var headerLength = checked((int)new ByteReader(bytes, Magic.Length, 4).ReadFixed32());
+        var declared = new ByteReader(bytes, Magic.Length, 4).ReadFixed32();
         var headerStart = Magic.Length + 4;
-        if (headerLength < 0 || headerLength > bytes.Length - headerStart - 4) throw new InvalidDataException("bad header length");
+        if (declared > (uint)(bytes.Length - headerStart - 4)) throw new InvalidDataException("bad header length");
+        var headerLength = (int)declared;
         var headerCrc = new ByteReader(bytes, headerStart + headerLength, 4).ReadFixed32();
         if (Crc32C.Compute(bytes.AsSpan(headerStart, headerLength)) != headerCrc) throw new InvalidDataException("header checksum mismatch");
         var r = new ByteReader(bytes, headerStart, headerLength);

@@ -156,6 +156,7 @@ public sealed class RollupStoreTests
     [Theory]
     [InlineData("torn")]
     [InlineData("header")]
+    [InlineData("length")]
     [InlineData("other-block")]
     public async Task At_open_a_torn_damaged_or_foreign_rollup_is_deleted_and_rebuilt(string damage)
     {
@@ -168,6 +169,7 @@ public sealed class RollupStoreTests
         {
             case "torn": await File.WriteAllBytesAsync(sidecars[1], bytes[..(bytes.Length / 2)]); break;
             case "header": bytes[10] ^= 0x01; await File.WriteAllBytesAsync(sidecars[1], bytes); break;
+            case "length": bytes.AsSpan(4, 4).Fill(0xFF); await File.WriteAllBytesAsync(sidecars[1], bytes); break;
             default: File.Copy(sidecars[2], sidecars[1], overwrite: true); break; // valid, but of another block
         }
 
