@@ -18,10 +18,39 @@ internal static class RollupTraffic
 
     public static StoreOptions Options(string directory, TimeProvider clock) => new()
     {
-        Directory = directory, Clock = clock, RowGroupSpans = 4, CompactionTargetSpans = 0,
+        Directory = directory, Clock = clock, RowGroupSpans = 4, CompactionTargetSpans = 0, Rollups = [Snapshot, Counts],
         RetentionInterval = TimeSpan.FromHours(1), CompactionInterval = TimeSpan.FromHours(1),
         RollupInterval = TimeSpan.FromHours(1), // tests build rollups themselves, after moving the clock
     };
+
+    public static readonly SnapshotRollup Snapshot = new("test-snapshot-1", "k8s.namespace.name");
+    public static readonly SpansPerServiceRollup Counts = new();
+
+    /// <summary>A store for the traffic with both test rollups; <paramref name="tune"/> changes its options.</summary>
+    public static TempStore NewStore(ManualClock clock, Func<StoreOptions, StoreOptions>? tune = null) =>
+        new(dir =>
+        {
+            var options = Options(dir, clock);
+            return tune?.Invoke(options) ?? options;
+        });
+
+    /// <summary>Loads the traffic, lets every block settle and builds every rollup.</summary>
+    public static async Task<TempStore> RolledUpStoreAsync(ManualClock clock, Func<StoreOptions, StoreOptions>? tune = null)
+    {
+        var temp = NewStore(clock, tune);
+        await LoadAsync(temp);
+        clock.Now += TimeSpan.FromMinutes(1);
+        await temp.Store.BuildRollupsAsync(CancellationToken.None);
+        return temp;
+    }
+
+    /// <summary>The rollup sidecar files beside the blocks, by name.</summary>
+    public static string[] Sidecars(TempStore temp) =>
+        Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.rollup").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    /// <summary>From trace <paramref name="firstTrace"/>'s start to <paramref name="endTrace"/>'s (plus an offset).</summary>
+    public static TimeRange Between(int firstTrace, int endTrace, long endOffsetMs = 0) =>
+        new(StartOf(firstTrace), StartOf(endTrace) + endOffsetMs * 1_000_000);
 
     /// <summary>The start of trace <paramref name="trace"/>'s root span, in Unix nanoseconds.</summary>
     public static long StartOf(int trace) => (long)BaseTime + trace * TraceGapMs * 1_000_000;
