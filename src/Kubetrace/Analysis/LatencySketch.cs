@@ -1,3 +1,5 @@
+using Kubetrace.Storage.Encoding;
+
 namespace Kubetrace.Analysis;
 
 /// <summary>
@@ -9,6 +11,8 @@ namespace Kubetrace.Analysis;
 /// <remarks>
 /// An exact sort would need every duration kept: 7 million apiserver requests an hour at the benchmark's rate.
 /// Buckets are held densely between the lowest and highest seen (a few thousand for three decades of latency).
+/// Sketches merge exactly (<see cref="Merge"/>: bucket counts and sums add up), so per-block rollups of an
+/// analysis give the percentiles a single scan would.
 /// </remarks>
 public sealed class LatencySketch
 {
@@ -60,6 +64,88 @@ public sealed class LatencySketch
         return _lowest + _counts.Length - 1;
     }
 
+    /// <summary>
+    /// Adds every value <paramref name="other"/> recorded: afterwards this sketch is the one that would have
+    /// recorded both streams (same counts, sums, maximum, and so the same percentiles).
+    /// </summary>
+    public void Merge(LatencySketch other)
+    {
+        if (other.Count == 0) return;
+        var (first, last) = other.OccupiedRange();
+        EnsureHolds(other._lowest + first);
+        EnsureHolds(other._lowest + last);
+        for (var i = first; i <= last; i++)
+        {
+            var at = other._lowest + i - _lowest;
+            _counts[at] += other._counts[i];
+            _sums[at] += other._sums[i];
+        }
+        Count += other.Count;
+        Sum += other.Sum;
+        Max = Math.Max(Max, other.Max);
+    }
+
+    /// <summary>
+    /// Writes the occupied buckets only: the first and last (so a reader allocates once), then for each the gap to
+    /// it, its count, and its sum above the bucket's lowest value (a few bits: every value of a bucket is within
+    /// 0.78% of it), so a sketch costs ~4 bytes per occupied bucket.
+    /// </summary>
+    internal void WriteTo(ByteWriter writer)
+    {
+        if (Count == 0)
+        {
+            writer.WriteVarint(0);
+            return;
+        }
+        var (first, last) = OccupiedRange();
+        var occupied = 0;
+        for (var i = first; i <= last; i++)
+            if (_counts[i] > 0) occupied++;
+        writer.WriteVarint(occupied);
+        writer.WriteVarint(Max);
+        writer.WriteVarint(_lowest + first);
+        writer.WriteVarint(last - first);
+        var previous = first - 1;
+        for (var i = first; i <= last; i++)
+        {
+            if (_counts[i] == 0) continue;
+            writer.WriteVarint(i - previous - 1);
+            writer.WriteVarint(_counts[i]);
+            writer.WriteVarint(_sums[i] - _counts[i] * LowestValueOf(_lowest + i));
+            previous = i;
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote; <see cref="InvalidDataException"/> when it cannot be a sketch.</summary>
+    internal static LatencySketch ReadFrom(ByteReader reader)
+    {
+        var sketch = new LatencySketch();
+        var occupied = reader.ReadInt();
+        if (occupied == 0) return sketch;
+        var max = reader.ReadLong();
+        var first = reader.ReadInt();
+        var span = reader.ReadInt();
+        if (first + span > HighestBucket || occupied > span + 1)
+            throw new InvalidDataException($"latency sketch: {occupied} buckets from {first} to {first + span}");
+        sketch._lowest = first;
+        sketch._counts = new long[span + 1];
+        sketch._sums = new long[span + 1];
+        var at = -1;
+        for (var n = 0; n < occupied; n++)
+        {
+            at += reader.ReadInt() + 1;
+            var count = reader.ReadLong();
+            if (at > span || count <= 0) throw new InvalidDataException($"latency sketch: bucket {first + at} with {count} values");
+            var sum = reader.ReadLong() + count * LowestValueOf(first + at);
+            sketch._counts[at] = count;
+            sketch._sums[at] = sum;
+            sketch.Count += count;
+            sketch.Sum += sum;
+        }
+        sketch.Max = max;
+        return sketch;
+    }
+
     /// <summary>The index of the bucket a value falls in; equal indexes mean "within 0.78% of each other".</summary>
     public static int BucketOf(long nanos)
     {
@@ -67,6 +153,26 @@ public sealed class LatencySketch
         var exponent = 63 - (int)long.LeadingZeroCount(nanos); // ≥ SubBucketBits
         var shift = exponent - SubBucketBits;
         return ((shift + 1) << SubBucketBits) + (int)((nanos >> shift) & (SubBuckets - 1));
+    }
+
+    /// <summary>The smallest value of a bucket (inverse of <see cref="BucketOf"/> on bucket boundaries).</summary>
+    public static long LowestValueOf(int bucket)
+    {
+        if (bucket < SubBuckets) return bucket;
+        var shift = (bucket >> SubBucketBits) - 1;
+        return (long)(SubBuckets + (bucket & (SubBuckets - 1))) << shift;
+    }
+
+    private static readonly int HighestBucket = BucketOf(long.MaxValue);
+
+    /// <summary>The first and last bucket (offsets into the arrays) that hold values; only when not empty.</summary>
+    private (int First, int Last) OccupiedRange()
+    {
+        var first = 0;
+        while (_counts[first] == 0) first++;
+        var last = _counts.Length - 1;
+        while (_counts[last] == 0) last--;
+        return (first, last);
     }
 
     private void EnsureHolds(int bucket)

@@ -40,6 +40,12 @@ public static class SimulateCommand
                 var other => Error<ContainerdVersion?>(r, $"--containerd-version: '{other}' is not 1.6 or 1.7"),
             },
         };
+        var etcdVersion = new Option<EtcdVersion?>("--etcd-version")
+        {
+            Description = "etcd 3.5, 3.6 or 3.7 (3.7 adds its internal spans) [default: 3.5 before Kubernetes 1.34, else 3.6]", HelpName = "3.x",
+            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not 3.5, 3.6 or 3.7"),
+        };
+        var kms = new Option<bool>("--kms-encryption") { Description = "secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
         var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
         var containerdSampling = new Option<int?>("--containerd-sampling-rate-per-million") { Description = "containerd's own ratio × 1e6 [default: the same]" };
         var rate = new Option<double>("--rate") { Description = "kube-apiserver requests per second", DefaultValueFactory = _ => 50 };
@@ -64,6 +70,7 @@ public static class SimulateCommand
         var etcdLatency = BenchCommand.DurationOption("--etcd-latency", "etcd-slow: latency added to the slow resource's etcd operations", "200ms");
         var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
         var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
+        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: latency the KMS plugin adds to each envelope transform of a secret", "200ms");
         var concurrency = BenchCommand.IntOption("--concurrency", "exports in flight", 4);
         var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
@@ -71,8 +78,8 @@ public static class SimulateCommand
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
-            endpoint, protocol, version, containerd, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
-            scenario, webhookLatency, etcdLatency, pullTime, apfWait, concurrency, timeout, json, reportJson,
+            endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
+            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, concurrency, timeout, json, reportJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -88,6 +95,8 @@ public static class SimulateCommand
             {
                 KubernetesVersion = parse.GetValue(version),
                 Containerd = parse.GetValue(containerd),
+                Etcd = parse.GetValue(etcdVersion),
+                KmsEncryption = parse.GetValue(kms),
                 SamplingRatePerMillion = parse.GetValue(sampling),
                 ContainerdSamplingRatePerMillion = parse.GetValue(containerdSampling),
                 RequestsPerSecond = parse.GetValue(rate),
@@ -101,6 +110,7 @@ public static class SimulateCommand
                 EtcdAddedLatency = parse.GetValue(etcdLatency),
                 SlowImagePullTime = parse.GetValue(pullTime),
                 ApfQueueWait = parse.GetValue(apfWait),
+                KmsAddedLatency = parse.GetValue(kmsLatency),
             };
             var problems = options.Validate().ToList();
             if (parse.GetValue(concurrency) < 1) problems.Add("--concurrency must be at least 1");

@@ -8,11 +8,13 @@ internal static class SimulationSummary
 {
     public static void Write(TextWriter output, SimulationReport report, SimulationSendResult sent, Uri target)
     {
-        output.WriteLine($"Simulated Kubernetes {report.KubernetesVersion} (containerd {report.ContainerdVersion}), seed {report.Seed}, " +
+        output.WriteLine($"Simulated Kubernetes {report.KubernetesVersion} (containerd {report.ContainerdVersion}, etcd {report.EtcdVersion}" +
+                         $"{(report.KmsEncryption ? ", secrets encrypted with KMS v2" : "")}), seed {report.Seed}, " +
                          $"scenarios: {string.Join(", ", report.Scenarios)}");
         output.WriteLine($"Window {report.Start:yyyy-MM-ddTHH:mm:ssZ} .. {report.End:yyyy-MM-ddTHH:mm:ssZ}, {N(report.RequestsPerSecond)} apiserver requests/s, " +
                          $"{report.Nodes} nodes, {report.Namespaces} namespaces, sampling {report.SamplingRatePerMillion} per million");
-        output.WriteLine($"Apiserver requests {N(report.ApiserverRequests)} ({N(report.SampledApiserverRequests)} sampled), pod starts {N(report.PodStarts)}, " +
+        output.WriteLine($"Apiserver requests {N(report.ApiserverRequests)} ({N(report.SampledApiserverRequests)} sampled; {N(report.Watches)} watches, " +
+                         $"{N(report.ReadsFromCache)} reads from the watch cache), pod starts {N(report.PodStarts)}, " +
                          $"spans {N(report.Spans)}, traces {N(report.Traces)}, OTLP exports {N(report.Batches)}");
         output.WriteLine($"Sent to {target} in {sent.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s: {N(sent.Spans)} spans accepted, " +
                          $"{N(sent.RejectedSpans)} rejected, {N(sent.FailedBatches)} exports failed{(sent.FirstError is null ? "" : $" (first: {sent.FirstError})")}");
@@ -29,6 +31,9 @@ internal static class SimulationSummary
         if (report.ThrottledFlow is { } flow)
             output.WriteLine($"Planted apf-throttling: {flow.User} ({flow.FlowSchema} → {flow.PriorityLevel}) waits {Ms(flow.QueueWait)}; " +
                              $"{N(flow.Rejected)} of {N(flow.Requests)} requests rejected with 429");
+        if (report.SlowKms is { } kms)
+            output.WriteLine($"Planted kms-slow: {kms.Provider} adds {Ms(kms.AddedLatency)} to each of {N(kms.Transforms)} envelope transforms " +
+                             $"of {kms.Resource} in {N(kms.Requests)} requests");
     }
 
     private static string N(double value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);

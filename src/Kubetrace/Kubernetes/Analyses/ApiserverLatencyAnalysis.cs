@@ -1,5 +1,7 @@
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Rollups;
 using Kubetrace.Storage;
+using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
 using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
 
@@ -9,31 +11,43 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// <c>apiserver</c>: per verb and resource, how many requests, their p50/p95/p99 latency, and the share of their
 /// time spent in authentication, authorization, priority and fairness, each admission webhook, etcd (storage and
 /// etcd client spans together, never counted twice), serialization and the rest (the request's own code).
-/// Feed it traces (<see cref="Add"/>) from a scan or a simulator, then read <see cref="Report"/>.
+/// Feed it traces (<see cref="Add(ScannedTrace)"/>) from a scan or a simulator, or merge other states
+/// (<see cref="Merge"/>, per-block rollups), then read <see cref="Report"/>.
 /// </summary>
-public sealed class ApiserverLatencyAnalysis
+/// <remarks>
+/// Phase times are summed as whole nanoseconds (each request's split rounded once), so that merged states add
+/// up to exactly what one state over all the traces holds; phases are kept by name in the rollup's bytes, so
+/// states of walkers that number webhooks differently, or know more fixed phases, still merge.
+/// </remarks>
+public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnalysis>
 {
     private readonly ApiserverRequestWalker _walker;
     private readonly Dictionary<(string Verb, string Resource), Group> _groups = [];
+    // This state's phases by name: the walker's fixed phases first, in its order, then webhooks as they come.
+    private readonly List<string> _phaseNames = [];
+    private readonly Dictionary<string, int> _phaseByName = new(StringComparer.Ordinal);
+    private readonly List<int> _fromWalkerPhase = [];
     private long _longRunning;
     private long _withoutFilterSpans;
 
-    public ApiserverLatencyAnalysis(TimeRange range) => _walker = new ApiserverRequestWalker(range);
+    public ApiserverLatencyAnalysis(TimeRange range)
+    {
+        _walker = new ApiserverRequestWalker(range);
+        for (var p = 0; p < _walker.PhaseNames.Count; p++) PhaseNamed(_walker.PhaseNames[p]);
+    }
 
-    public static AnalysisDefinition Definition { get; } = new("apiserver",
+    /// <summary>The per-block aggregate (<c>apiserver-1</c>): every request of the block, grouped.</summary>
+    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-1", () => new ApiserverLatencyAnalysis(TimeRange.All));
+
+    public static AnalysisDefinition Definition { get; } = Rollup.Define("apiserver",
         "kube-apiserver latency per verb and resource, and where it goes: authentication, authorization, priority and fairness, webhooks, etcd, serialization",
-        RunAsync);
+        request => new ApiserverLatencyAnalysis(request.Range),
+        (analysis, _) => Result(analysis.Report()));
+
+    private static AnalysisResult Result(ApiserverLatencyReport report) => new(report, Table(report));
 
     /// <summary>What to ask the store for.</summary>
     public SpanScanRequest ScanRequest => _walker.Attributes.Request;
-
-    public static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)
-    {
-        var analysis = new ApiserverLatencyAnalysis(request.Range);
-        await request.Store.ScanAsync(analysis.ScanRequest, analysis.Add, cancellationToken);
-        var report = analysis.Report();
-        return new AnalysisResult(report, Table(report));
-    }
 
     public void Add(ScannedTrace trace) => _walker.Walk(trace, Add);
 
@@ -45,12 +59,91 @@ public sealed class ApiserverLatencyAnalysis
             return;
         }
         if (!request.HasFilterSpans) _withoutFilterSpans++;
-        if (!_groups.TryGetValue((request.Verb, request.Resource), out var group))
-            _groups.Add((request.Verb, request.Resource), group = new Group());
+        var group = GroupOf(request.Verb, request.Resource);
         group.Latency.Record(request.DurationNanos);
         if (request.HasFilterSpans) group.WithFilterSpans++;
-        if (group.PhaseTime.Length < request.PhaseTime.Length) Array.Resize(ref group.PhaseTime, request.PhaseTime.Length);
-        for (var p = 0; p < request.PhaseTime.Length; p++) group.PhaseTime[p] += request.PhaseTime[p];
+        for (var p = 0; p < request.PhaseTime.Length; p++)
+            if (request.PhaseTime[p] != 0) group.AddPhase(LocalPhase(p), (long)Math.Round(request.PhaseTime[p]));
+    }
+
+    public void Merge(ApiserverLatencyAnalysis other)
+    {
+        _longRunning += other._longRunning;
+        _withoutFilterSpans += other._withoutFilterSpans;
+        foreach (var ((verb, resource), theirs) in other._groups)
+        {
+            var group = GroupOf(verb, resource);
+            group.Latency.Merge(theirs.Latency);
+            group.WithFilterSpans += theirs.WithFilterSpans;
+            for (var p = 0; p < theirs.PhaseTime.Length; p++)
+                if (theirs.PhaseTime[p] != 0) group.AddPhase(PhaseNamed(other._phaseNames[p]), theirs.PhaseTime[p]);
+        }
+    }
+
+    void IRollupState<ApiserverLatencyAnalysis>.WriteTo(ByteWriter writer)
+    {
+        writer.WriteVarint(_longRunning);
+        writer.WriteVarint(_withoutFilterSpans);
+        writer.WriteEach(_phaseNames, writer.WriteString);
+        writer.WriteEach(_groups, group =>
+        {
+            writer.WriteString(group.Key.Verb);
+            writer.WriteString(group.Key.Resource);
+            writer.WriteVarint(group.Value.WithFilterSpans);
+            group.Value.Latency.WriteTo(writer);
+            writer.WriteEach(group.Value.PhaseTime, writer.WriteSigned);
+        });
+    }
+
+    static ApiserverLatencyAnalysis IRollupState<ApiserverLatencyAnalysis>.ReadFrom(ByteReader reader)
+    {
+        // Read as a state of its own (phase numbers as written), then merged into one of ours (numbered by name).
+        var written = new ApiserverLatencyAnalysis(TimeRange.All);
+        written._phaseNames.Clear();
+        written._phaseByName.Clear();
+        written._longRunning = reader.ReadLong();
+        written._withoutFilterSpans = reader.ReadLong();
+        reader.ReadEach(() =>
+        {
+            var count = written._phaseNames.Count;
+            if (written.PhaseNamed(reader.ReadString()) != count) throw new InvalidDataException("apiserver rollup: a phase is named twice");
+        });
+        reader.ReadEach(() =>
+        {
+            var group = written.GroupOf(reader.ReadString(), reader.ReadString());
+            group.WithFilterSpans = reader.ReadLong();
+            group.Latency.Merge(LatencySketch.ReadFrom(reader));
+            var phase = 0;
+            reader.ReadEach(() =>
+            {
+                if (phase >= written._phaseNames.Count) throw new InvalidDataException("apiserver rollup: more phase times than phases");
+                group.AddPhase(phase++, reader.ReadSigned());
+            });
+        });
+        var state = new ApiserverLatencyAnalysis(TimeRange.All);
+        state.Merge(written);
+        return state;
+    }
+
+    private Group GroupOf(string verb, string resource)
+    {
+        if (!_groups.TryGetValue((verb, resource), out var group)) _groups.Add((verb, resource), group = new Group());
+        return group;
+    }
+
+    private int PhaseNamed(string name)
+    {
+        if (_phaseByName.TryGetValue(name, out var phase)) return phase;
+        _phaseByName.Add(name, phase = _phaseNames.Count);
+        _phaseNames.Add(name);
+        return phase;
+    }
+
+    /// <summary>This state's number for the walker's phase <paramref name="walkerPhase"/> (webhooks are numbered as the walker meets them).</summary>
+    private int LocalPhase(int walkerPhase)
+    {
+        while (_fromWalkerPhase.Count <= walkerPhase) _fromWalkerPhase.Add(PhaseNamed(_walker.PhaseNames[_fromWalkerPhase.Count]));
+        return _fromWalkerPhase[walkerPhase];
     }
 
     public ApiserverLatencyReport Report()
@@ -69,12 +162,12 @@ public sealed class ApiserverLatencyAnalysis
         double? FilterShare(int phase) => group.WithFilterSpans == 0 ? null : Share(phase);
         var byWebhook = Enumerable.Range(ApiserverPhase.FirstWebhook, Math.Max(0, group.PhaseTime.Length - ApiserverPhase.FirstWebhook))
             .Where(p => group.PhaseTime[p] > 0)
-            .Select(p => new WebhookShare(_walker.PhaseNames[p], Share(p)))
-            .OrderByDescending(w => w.Share).ToList();
+            .Select(p => new WebhookShare(_phaseNames[p], Share(p)))
+            .OrderByDescending(w => w.Share).ThenBy(w => w.Webhook, StringComparer.Ordinal).ToList();
         var webhooks = total == 0 ? 0 : Fraction(group.PhaseTime.Skip(ApiserverPhase.FirstWebhook).Sum() / total);
         var shares = new ApiserverPhaseShares(FilterShare(ApiserverPhase.Authentication), FilterShare(ApiserverPhase.Authorization),
             FilterShare(ApiserverPhase.PriorityAndFairness), FilterShare(ApiserverPhase.OtherFilters), webhooks,
-            Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook);
+            Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook);
         var latency = group.Latency;
         return new ApiserverRequestGroup(verb, resource, latency.Count, Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
             Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares);
@@ -86,13 +179,14 @@ public sealed class ApiserverLatencyAnalysis
         [
             g.Verb, g.Resource, Count(g.Count), Duration(g.P50Ms * 1e6), Duration(g.P95Ms * 1e6), Duration(g.P99Ms * 1e6),
             Percent(g.Shares.Authentication), Percent(g.Shares.Authorization), Percent(g.Shares.PriorityAndFairness),
-            Percent(g.Shares.Webhooks), Percent(g.Shares.Etcd), Percent(g.Shares.Serialization),
+            Percent(g.Shares.Webhooks), Percent(g.Shares.Etcd), Percent(g.Shares.Encryption), Percent(g.Shares.Serialization),
             Percent(g.Shares.Rest + (g.Shares.OtherFilters ?? 0)),
         ]).ToList();
         var notes = new List<string>
         {
             $"{Count(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
             "Shares: each instant of a request goes to the deepest spans running then (split evenly between concurrent ones), so storage and its etcd calls are never counted twice and the shares add up to 100%.",
+            "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd.",
             "Rest: the request's own code outside any child span, plus the audit and impersonation filters (otherFilters in --json). Webhooks: all admission webhooks (see `kubetrace analyze webhooks`).",
             PercentileNote,
         };
@@ -102,14 +196,20 @@ public sealed class ApiserverLatencyAnalysis
         if (report.LongRunningLeftOut > 0)
             notes.Add($"{Count(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
         return new AnalysisTable("kube-apiserver latency by verb and resource",
-            ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "Serialize", "Rest"], rows)
+            ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest"], rows)
         { Notes = notes };
     }
 
     private sealed class Group
     {
         public readonly LatencySketch Latency = new();
-        public double[] PhaseTime = [];
+        public long[] PhaseTime = [];
         public long WithFilterSpans;
+
+        public void AddPhase(int phase, long nanos)
+        {
+            if (PhaseTime.Length <= phase) Array.Resize(ref PhaseTime, phase + 1);
+            PhaseTime[phase] += nanos;
+        }
     }
 }

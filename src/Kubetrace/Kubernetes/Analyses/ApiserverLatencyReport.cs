@@ -23,6 +23,7 @@ public sealed record ApiserverRequestGroup(
 /// <summary>
 /// Fractions of the group's total request time (they add up to 1). The filter phases are null when no request
 /// of the group carried filter spans (before Kubernetes 1.34): that time is then inside <see cref="Rest"/>.
+/// <see cref="Encryption"/> is the KMS envelope transformer's time inside storage, not counted in <see cref="Etcd"/>.
 /// </summary>
 public sealed record ApiserverPhaseShares(
     double? Authentication,
@@ -31,6 +32,7 @@ public sealed record ApiserverPhaseShares(
     double? OtherFilters,
     double Webhooks,
     double Etcd,
+    double Encryption,
     double Serialization,
     double Rest,
     IReadOnlyList<WebhookShare> ByWebhook);

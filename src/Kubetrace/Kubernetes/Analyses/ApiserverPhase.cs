@@ -16,7 +16,12 @@ public static class ApiserverPhase
     /// <summary>Storage spans (<c>Get etcd3</c>, ...), the etcd client spans under them, and etcd's own server spans.</summary>
     public const int Etcd = 5;
     public const int Serialization = 6;
-    public const int FirstWebhook = 7;
+    /// <summary>
+    /// Encryption at rest: the KMS v2 envelope transformer's spans (<c>TransformFromStorage with envelopeTransformer</c>,
+    /// <c>TransformToStorage with envelopeTransformer</c>) inside the storage spans, taken out of <see cref="Etcd"/>.
+    /// </summary>
+    public const int Encryption = 7;
+    public const int FirstWebhook = 8;
 
     /// <summary>A span that starts a phase of its own; <see cref="None"/> when it belongs to its enclosing span's phase.</summary>
     public const int None = -1;
@@ -29,6 +34,7 @@ public static class ApiserverPhase
         "priorityandfairness" => PriorityAndFairness,
         "audit" or "impersonation" or "constrainedimpersonation" => OtherFilters,
         "SerializeObject" => Serialization,
+        _ when IsTransform(spanName) => Encryption,
         _ when IsWebhook(spanName) => FirstWebhook,
         _ when IsStorage(spanName) || IsEtcdRpc(spanName) => Etcd,
         _ => None,
@@ -40,6 +46,13 @@ public static class ApiserverPhase
 
     /// <summary>The apiserver's storage layer: <c>Get etcd3</c>, <c>GuaranteedUpdate etcd3</c>, <c>List(recursive=true) etcd3</c>, ...</summary>
     public static bool IsStorage(string spanName) => spanName.EndsWith(" etcd3", StringComparison.Ordinal);
+
+    /// <summary>A storage transformer's span: <c>TransformFromStorage with envelopeTransformer</c>, <c>TransformToStorage with ...</c>.</summary>
+    public static bool IsTransform(string spanName) =>
+        spanName.StartsWith("TransformFromStorage", StringComparison.Ordinal) || spanName.StartsWith("TransformToStorage", StringComparison.Ordinal);
+
+    /// <summary>An etcd watch stream (<c>etcdserverpb.Watch/Watch</c>): open as long as its watcher stays, so its duration is not latency.</summary>
+    public static bool IsEtcdWatch(string spanName) => spanName == "etcdserverpb.Watch/Watch";
 
     /// <summary>An etcd gRPC call, client or server side: <c>etcdserverpb.KV/Range</c>, <c>etcdserverpb.KV/Txn</c>, ...</summary>
     public static bool IsEtcdRpc(string spanName) => spanName.StartsWith("etcdserverpb.", StringComparison.Ordinal);

@@ -27,7 +27,7 @@ public sealed class ApiserverRequestWalker
     private readonly ExclusiveTimeSweep _sweep = new();
     private readonly ApiserverRequest _request = new();
     private readonly Dictionary<string, int> _webhookPhases = new(StringComparer.Ordinal);
-    private readonly List<string> _phaseNames = ["rest", "authentication", "authorization", "priorityandfairness", "other filters", "etcd", "serialization"];
+    private readonly List<string> _phaseNames = ["rest", "authentication", "authorization", "priorityandfairness", "other filters", "etcd", "serialization", "encryption"];
     private readonly List<int> _nodes = [];
     private int[] _nodeOf = new int[64];
     private int[] _parent = new int[64];

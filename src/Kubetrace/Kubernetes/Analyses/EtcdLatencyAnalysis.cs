@@ -1,7 +1,9 @@
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Rollups;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
+using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
 using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
 
@@ -12,34 +14,32 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// and errors. Each call is measured once, on the apiserver's etcd client span (what the apiserver waits for,
 /// network included); etcd's server span under it is not counted again. An etcd server span with no client
 /// span above it (a caller that does not trace, or an apiserver span that was not stored) is measured on the
-/// etcd side. Sorted by p99, worst first.
+/// etcd side. Sorted by p99, worst first. States merge exactly (<see cref="Merge"/>): per-block rollups.
 /// </summary>
-public sealed class EtcdLatencyAnalysis
+public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
 {
     private static readonly string[] NormalisedKeys = [K8sKeys.Resource, K8sKeys.EtcdKey, K8sKeys.RpcMethod, K8sKeys.RpcStatus];
 
     private readonly ScannedAttributes _attributes;
     private readonly TraceTree _tree = new();
-    private readonly Dictionary<(string Method, string Storage, string Prefix, string Side), Operation> _operations = [];
+    private readonly Dictionary<(string Method, string Storage, string Prefix, string Side), CallStats> _operations = [];
     private long _firstStart = long.MaxValue;
     private long _lastEnd = long.MinValue;
 
     public EtcdLatencyAnalysis(TimeRange range) =>
         _attributes = new ScannedAttributes(range, NormalisedKeys).ForServices(ApiserverRequestWalker.Services);
 
-    public static AnalysisDefinition Definition { get; } = new("etcd",
+    /// <summary>The per-block aggregate (<c>etcd-1</c>).</summary>
+    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-1", () => new EtcdLatencyAnalysis(TimeRange.All));
+
+    public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd",
         "etcd calls per operation and key prefix (resource): rate, latency percentiles, errors",
-        RunAsync);
+        request => new EtcdLatencyAnalysis(request.Range),
+        (analysis, _) => Result(analysis.Report()));
+
+    private static AnalysisResult Result(EtcdLatencyReport report) => new(report, Table(report));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
-
-    public static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)
-    {
-        var analysis = new EtcdLatencyAnalysis(request.Range);
-        await request.Store.ScanAsync(analysis.ScanRequest, analysis.Add, cancellationToken);
-        var report = analysis.Report();
-        return new AnalysisResult(report, Table(report));
-    }
 
     public void Add(ScannedTrace trace)
     {
@@ -47,7 +47,8 @@ public sealed class EtcdLatencyAnalysis
         for (var i = 0; i < _tree.Count; i++)
         {
             var span = _tree[i];
-            if (!ApiserverPhase.IsEtcdRpc(span.Name)) continue;
+            // A watch stream lasts as long as its watcher: its duration is not an operation's latency.
+            if (!ApiserverPhase.IsEtcdRpc(span.Name) || ApiserverPhase.IsEtcdWatch(span.Name)) continue;
             string side;
             if (span.Kind == Span.Types.SpanKind.Client) side = "apiserver";
             else if (span.Kind == Span.Types.SpanKind.Server && !UnderClientSpan(i)) side = "etcd";
@@ -56,13 +57,45 @@ public sealed class EtcdLatencyAnalysis
             var prefix = storage is null ? EtcdKeyPrefix.Unknown
                 : EtcdKeyPrefix.Of(_attributes.Get(storage, K8sKeys.EtcdKey), _attributes.Get(storage, K8sKeys.Resource));
             var method = MethodOf(span);
-            var key = (method, storage?.Name ?? "", prefix, side);
-            if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new Operation());
-            operation.Latency.Record(span.DurationNanos);
-            if (span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK") operation.Errors++;
+            var operation = OperationOf((method, storage?.Name ?? "", prefix, side));
+            operation.Record(span.DurationNanos, span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK");
             _firstStart = Math.Min(_firstStart, span.StartUnixNano);
             _lastEnd = Math.Max(_lastEnd, span.EndUnixNano);
         }
+    }
+
+    public void Merge(EtcdLatencyAnalysis other)
+    {
+        foreach (var (key, theirs) in other._operations) OperationOf(key).Merge(theirs);
+        _firstStart = Math.Min(_firstStart, other._firstStart);
+        _lastEnd = Math.Max(_lastEnd, other._lastEnd);
+    }
+
+    void IRollupState<EtcdLatencyAnalysis>.WriteTo(ByteWriter writer)
+    {
+        writer.WriteSigned(_firstStart);
+        writer.WriteSigned(_lastEnd);
+        writer.WriteEach(_operations, operation =>
+        {
+            writer.WriteString(operation.Key.Method);
+            writer.WriteString(operation.Key.Storage);
+            writer.WriteString(operation.Key.Prefix);
+            writer.WriteString(operation.Key.Side);
+            operation.Value.WriteTo(writer);
+        });
+    }
+
+    static EtcdLatencyAnalysis IRollupState<EtcdLatencyAnalysis>.ReadFrom(ByteReader reader)
+    {
+        var state = new EtcdLatencyAnalysis(TimeRange.All) { _firstStart = reader.ReadSigned(), _lastEnd = reader.ReadSigned() };
+        reader.ReadEach(() => state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString())).MergeFrom(reader));
+        return state;
+    }
+
+    private CallStats OperationOf((string Method, string Storage, string Prefix, string Side) key)
+    {
+        if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new CallStats());
+        return operation;
     }
 
     /// <summary><c>KV/Range</c>: the method without etcd's package name, from rpc.method (old or new form) or the span name.</summary>
@@ -94,10 +127,11 @@ public sealed class EtcdLatencyAnalysis
             var latency = o.Value.Latency;
             return new EtcdOperationLatency(o.Key.Method, o.Key.Storage, o.Key.Prefix, o.Key.Side, latency.Count,
                 Math.Round(latency.Count / Math.Max(seconds, 1), 3), Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
-                Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction((double)o.Value.Errors / latency.Count));
+                Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction(o.Value.ErrorRate));
         })
             .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
             .ThenBy(o => o.KeyPrefix, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal).ThenBy(o => o.StorageOperation, StringComparer.Ordinal)
+            .ThenBy(o => o.MeasuredOn, StringComparer.Ordinal)
             .ToList();
         return new EtcdLatencyReport(operations.Sum(o => o.Calls), Math.Round(seconds, 3), "p99", operations);
     }
@@ -118,11 +152,5 @@ public sealed class EtcdLatencyAnalysis
         return new AnalysisTable("etcd calls by key prefix and operation",
             ["Key prefix", "Method", "Storage operation", "Measured on", "Calls", "Rate", "p50", "p95", "p99", "Errors", "Error %"], rows)
         { Notes = notes };
-    }
-
-    private sealed class Operation
-    {
-        public readonly LatencySketch Latency = new();
-        public long Errors;
     }
 }

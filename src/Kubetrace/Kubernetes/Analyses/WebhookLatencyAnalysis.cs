@@ -1,5 +1,7 @@
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Rollups;
 using Kubetrace.Storage;
+using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
 using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
 
@@ -12,32 +14,36 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// part that was this webhook's exclusive time (<see cref="ExclusiveTimeSweep"/>). Worst first: webhooks failing
 /// at least 1% of their calls (a failure rejects or degrades a request), then by share of the p99, then by p99.
 /// </summary>
-public sealed class WebhookLatencyAnalysis
+/// <remarks>
+/// Everything is kept in mergeable form (sketches, counters, time per latency bucket summed as whole
+/// nanoseconds), so per-block rollups merged give the report one state over all the traces gives: the p99 tail
+/// is read from the merged buckets, never from per-request data.
+/// </remarks>
+public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis>
 {
     /// <summary>A failure rate from which a webhook ranks above every slow-but-working one.</summary>
     public const double FailingRate = 0.01;
 
     private readonly ApiserverRequestWalker _walker;
-    private readonly Dictionary<int, Webhook> _webhooks = [];
+    private readonly Dictionary<(string Configuration, string Name), Webhook> _webhooks = [];
+    private readonly List<Webhook?> _byWalkerPhase = [];
     private readonly LatencySketch _apiserver = new();
     // Per apiserver latency bucket (LatencySketch.BucketOf): total request time and count, to read the p99 tail afterwards.
-    private readonly Dictionary<int, (double Time, long Count)> _requestsByBucket = [];
+    private readonly Dictionary<int, (long Time, long Count)> _requestsByBucket = [];
 
     public WebhookLatencyAnalysis(TimeRange range) => _walker = new ApiserverRequestWalker(range);
 
-    public static AnalysisDefinition Definition { get; } = new("webhooks",
+    /// <summary>The per-block aggregate (<c>webhooks-1</c>).</summary>
+    internal static StateRollup<WebhookLatencyAnalysis> Rollup { get; } = new("webhooks-1", () => new WebhookLatencyAnalysis(TimeRange.All));
+
+    public static AnalysisDefinition Definition { get; } = Rollup.Define("webhooks",
         "Admission webhooks: calls, added latency, errors and timeouts, what they intercept, and their share of the apiserver's p99",
-        RunAsync);
+        request => new WebhookLatencyAnalysis(request.Range),
+        (analysis, _) => Result(analysis.Report()));
+
+    private static AnalysisResult Result(WebhookLatencyReport report) => new(report, Table(report));
 
     public SpanScanRequest ScanRequest => _walker.Attributes.Request;
-
-    public static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)
-    {
-        var analysis = new WebhookLatencyAnalysis(request.Range);
-        await request.Store.ScanAsync(analysis.ScanRequest, analysis.Add, cancellationToken);
-        var report = analysis.Report();
-        return new AnalysisResult(report, Table(report));
-    }
 
     public void Add(ScannedTrace trace) => _walker.Walk(trace, Add);
 
@@ -45,30 +51,67 @@ public sealed class WebhookLatencyAnalysis
     {
         foreach (var call in request.Webhooks)
         {
-            if (!_webhooks.TryGetValue(call.Phase, out var webhook))
-                _webhooks.Add(call.Phase, webhook = new Webhook(call.Configuration, call.Name));
+            var webhook = WebhookOf(call.Configuration, call.Name);
+            while (_byWalkerPhase.Count <= call.Phase) _byWalkerPhase.Add(null);
+            _byWalkerPhase[call.Phase] = webhook;
             webhook.Record(call);
         }
         if (request.IsLongRunning) return;
         _apiserver.Record(request.DurationNanos);
         var bucket = LatencySketch.BucketOf(request.DurationNanos);
-        _requestsByBucket[bucket] = _requestsByBucket.TryGetValue(bucket, out var seen)
-            ? (seen.Time + request.DurationNanos, seen.Count + 1) : (request.DurationNanos, 1);
+        AddRequests(bucket, request.DurationNanos, 1);
         for (var phase = ApiserverPhase.FirstWebhook; phase < request.PhaseTime.Length; phase++)
-            if (request.PhaseTime[phase] > 0 && _webhooks.TryGetValue(phase, out var webhook))
-                webhook.TimeByRequestBucket[bucket] = webhook.TimeByRequestBucket.GetValueOrDefault(bucket) + request.PhaseTime[phase];
+            if (request.PhaseTime[phase] > 0 && phase < _byWalkerPhase.Count && _byWalkerPhase[phase] is { } webhook)
+                webhook.AddTime(bucket, (long)Math.Round(request.PhaseTime[phase]));
     }
+
+    public void Merge(WebhookLatencyAnalysis other)
+    {
+        _apiserver.Merge(other._apiserver);
+        foreach (var (bucket, (time, count)) in other._requestsByBucket) AddRequests(bucket, time, count);
+        foreach (var ((configuration, name), theirs) in other._webhooks) WebhookOf(configuration, name).Merge(theirs);
+    }
+
+    void IRollupState<WebhookLatencyAnalysis>.WriteTo(ByteWriter writer)
+    {
+        _apiserver.WriteTo(writer);
+        writer.WriteEach(_requestsByBucket, requests =>
+        {
+            writer.WriteVarint(requests.Key);
+            writer.WriteVarint(requests.Value.Time);
+            writer.WriteVarint(requests.Value.Count);
+        });
+        writer.WriteEach(_webhooks.Values, webhook => webhook.WriteTo(writer));
+    }
+
+    static WebhookLatencyAnalysis IRollupState<WebhookLatencyAnalysis>.ReadFrom(ByteReader reader)
+    {
+        var state = new WebhookLatencyAnalysis(TimeRange.All);
+        state._apiserver.Merge(LatencySketch.ReadFrom(reader));
+        reader.ReadEach(() => state.AddRequests(reader.ReadInt(), reader.ReadLong(), reader.ReadLong()));
+        reader.ReadEach(() => state.WebhookOf(reader.ReadString(), reader.ReadString()).ReadFrom(reader));
+        return state;
+    }
+
+    private Webhook WebhookOf(string configuration, string name)
+    {
+        if (!_webhooks.TryGetValue((configuration, name), out var webhook))
+            _webhooks.Add((configuration, name), webhook = new Webhook(configuration, name));
+        return webhook;
+    }
+
+    private void AddRequests(int bucket, long time, long count) =>
+        _requestsByBucket[bucket] = _requestsByBucket.TryGetValue(bucket, out var seen) ? (seen.Time + time, seen.Count + count) : (time, count);
 
     public WebhookLatencyReport Report()
     {
         var p99Bucket = _apiserver.BucketAtPercentile(0.99);
-        double tailTime = 0;
-        long tailCount = 0;
+        long tailTime = 0, tailCount = 0;
         foreach (var (bucket, (time, count)) in _requestsByBucket)
             if (bucket >= p99Bucket) { tailTime += time; tailCount += count; }
         var webhooks = _webhooks.Values.Select(w =>
         {
-            var inTail = w.TimeByRequestBucket.Where(b => b.Key >= p99Bucket).Sum(b => b.Value);
+            var inTail = (double)w.TimeAtOrAbove(p99Bucket);
             return w.Describe(tailTime == 0 ? 0 : Fraction(inTail / tailTime), tailCount == 0 ? 0 : Ms(inTail / tailCount));
         })
             .OrderByDescending(w => w.ErrorRate >= FailingRate).ThenByDescending(w => w.ShareOfApiserverP99).ThenByDescending(w => w.P99Ms)
@@ -103,13 +146,12 @@ public sealed class WebhookLatencyAnalysis
     {
         private readonly LatencySketch _latency = new();
         private readonly Dictionary<(string Resource, string Operation), long> _intercepts = [];
+        // The webhook's exclusive time in apiserver requests, by the request's latency bucket.
+        private readonly Dictionary<int, long> _timeByRequestBucket = [];
         private long _errors;
         private long _timeouts;
         private bool _mutating;
         private bool _validating;
-
-        /// <summary>The webhook's exclusive time in apiserver requests, by the request's latency bucket.</summary>
-        public readonly Dictionary<int, double> TimeByRequestBucket = [];
 
         public void Record(WebhookCall call)
         {
@@ -118,8 +160,69 @@ public sealed class WebhookLatencyAnalysis
             if (call.TimedOut) _timeouts++;
             if (call.Mutating) _mutating = true;
             else _validating = true;
-            _intercepts[(call.Resource, call.Operation)] = _intercepts.GetValueOrDefault((call.Resource, call.Operation)) + 1;
+            AddIntercepts(call.Resource, call.Operation, 1);
         }
+
+        public void AddTime(int requestBucket, long nanos) =>
+            _timeByRequestBucket[requestBucket] = _timeByRequestBucket.GetValueOrDefault(requestBucket) + nanos;
+
+        /// <summary>Its time in requests whose latency bucket is <paramref name="p99Bucket"/> or above.</summary>
+        public long TimeAtOrAbove(int p99Bucket)
+        {
+            long time = 0;
+            foreach (var (bucket, nanos) in _timeByRequestBucket)
+                if (bucket >= p99Bucket) time += nanos;
+            return time;
+        }
+
+        public void Merge(Webhook other)
+        {
+            _latency.Merge(other._latency);
+            foreach (var ((resource, operation), calls) in other._intercepts) AddIntercepts(resource, operation, calls);
+            foreach (var (bucket, nanos) in other._timeByRequestBucket) AddTime(bucket, nanos);
+            _errors += other._errors;
+            _timeouts += other._timeouts;
+            _mutating |= other._mutating;
+            _validating |= other._validating;
+        }
+
+        /// <summary>Configuration and name first (the reader finds the webhook by them), then the rest.</summary>
+        public void WriteTo(ByteWriter writer)
+        {
+            writer.WriteString(configuration);
+            writer.WriteString(name);
+            writer.WriteByte((byte)((_mutating ? 1 : 0) | (_validating ? 2 : 0)));
+            writer.WriteVarint(_errors);
+            writer.WriteVarint(_timeouts);
+            _latency.WriteTo(writer);
+            writer.WriteEach(_intercepts, intercept =>
+            {
+                writer.WriteString(intercept.Key.Resource);
+                writer.WriteString(intercept.Key.Operation);
+                writer.WriteVarint(intercept.Value);
+            });
+            writer.WriteEach(_timeByRequestBucket, time =>
+            {
+                writer.WriteVarint(time.Key);
+                writer.WriteVarint(time.Value);
+            });
+        }
+
+        /// <summary>Adds what <see cref="WriteTo"/> wrote after the name.</summary>
+        public void ReadFrom(ByteReader reader)
+        {
+            var kinds = reader.ReadByte();
+            _mutating |= (kinds & 1) != 0;
+            _validating |= (kinds & 2) != 0;
+            _errors += reader.ReadLong();
+            _timeouts += reader.ReadLong();
+            _latency.Merge(LatencySketch.ReadFrom(reader));
+            reader.ReadEach(() => AddIntercepts(reader.ReadString(), reader.ReadString(), reader.ReadLong()));
+            reader.ReadEach(() => AddTime(reader.ReadInt(), reader.ReadLong()));
+        }
+
+        private void AddIntercepts(string resource, string operation, long calls) =>
+            _intercepts[(resource, operation)] = _intercepts.GetValueOrDefault((resource, operation)) + calls;
 
         public WebhookLatency Describe(double shareOfP99, double meanAtP99Ms)
         {
@@ -129,6 +232,7 @@ public sealed class WebhookLatencyAnalysis
                 calls, Ms(_latency.Percentile(0.5)), Ms(_latency.Percentile(0.99)), Ms(_latency.Mean), _errors, _timeouts,
                 Fraction((double)_errors / calls), Fraction((double)_timeouts / calls),
                 _intercepts.OrderByDescending(i => i.Value).ThenBy(i => i.Key.Resource, StringComparer.Ordinal)
+                    .ThenBy(i => i.Key.Operation, StringComparer.Ordinal)
                     .Select(i => new WebhookIntercept(i.Key.Resource, i.Key.Operation, i.Value)).ToList(),
                 shareOfP99, meanAtP99Ms);
         }

@@ -4,7 +4,13 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// A Kubernetes API resource as the apiserver names it in URLs, routes, storage keys and Go types
 /// (<c>/apis/apps/v1/namespaces/shop/deployments/web</c>, <c>/registry/deployments/shop/web</c>, <c>*apps.Deployment</c>).
 /// </summary>
-internal sealed record ApiResource(string Group, string Version, string Resource, string Kind, bool Namespaced)
+/// <param name="WatchCached">
+/// Whether the apiserver keeps a watch cache of the resource (every resource but events, whose cache is off by
+/// default): watches and cached reads of it are served by the cacher and do not reach etcd.
+/// </param>
+/// <param name="Ttl">Objects are written with a TTL (events: one hour), so their creates attach an etcd lease.</param>
+internal sealed record ApiResource(string Group, string Version, string Resource, string Kind, bool Namespaced,
+    bool WatchCached = true, bool Ttl = false)
 {
     /// <summary>Each instance is a distinct, shared definition: equal only to itself (and cheap to hash as a key).</summary>
     public bool Equals(ApiResource? other) => ReferenceEquals(this, other);
@@ -17,6 +23,8 @@ internal sealed record ApiResource(string Group, string Version, string Resource
     public static readonly ApiResource Leases = new("coordination.k8s.io", "v1", "leases", "Lease", true);
     public static readonly ApiResource Deployments = new("apps", "v1", "deployments", "Deployment", true);
     public static readonly ApiResource ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet", true);
+    public static readonly ApiResource Secrets = new("", "v1", "secrets", "Secret", true);
+    public static readonly ApiResource Events = new("", "v1", "events", "Event", true, WatchCached: false, Ttl: true);
 
     /// <summary>The resources whose etcd operations the etcd-slow scenario may slow down.</summary>
     public static readonly IReadOnlyList<ApiResource> EtcdSlowCandidates = [ConfigMaps, Leases, Deployments, Pods];

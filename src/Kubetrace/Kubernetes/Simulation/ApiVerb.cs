@@ -21,17 +21,38 @@ internal sealed record ApiVerb(string Method, string HandlerSpan, string Metrics
     /// <summary>A graceful delete sets deletionTimestamp through GuaranteedUpdate, as pod deletion does.</summary>
     public static readonly ApiVerb Delete = new("DELETE", "Delete", "DELETE", "DELETE", 200, "GuaranteedUpdate etcd3", GrpcMethod.EtcdTxn, true);
 
+    /// <summary>
+    /// A watch (<c>GET ...?watch=true</c>): the handler span <c>WatchList</c>; served by the cacher, or for a resource
+    /// without a watch cache by an etcd watch stream. No storage span: the etcd3 store does not trace watches.
+    /// </summary>
+    public static readonly ApiVerb Watch = new("GET", "WatchList", "WATCH", null, 200, "", GrpcMethod.EtcdWatch, false);
+
     public bool IsList => this == List;
+
+    public bool IsWatch => this == Watch;
 }
 
 /// <summary>One request to the apiserver, before it is written as spans.</summary>
 /// <param name="Name">The object's name; for a create, the name of the object created (not in the URL unless a subresource is).</param>
-internal sealed record ApiCall(ApiVerb Verb, ApiResource Resource, string Subresource, string Namespace, string Name, ApiCaller Caller)
+/// <param name="ResourceVersion">
+/// The read's <c>resourceVersion</c> parameter: <c>"0"</c> lets the watch cache answer; empty asks for the latest
+/// (etcd, or the cache when it can prove it is current: ConsistentListFromCache).
+/// </param>
+internal sealed record ApiCall(ApiVerb Verb, ApiResource Resource, string Subresource, string Namespace, string Name, ApiCaller Caller,
+    string ResourceVersion = "")
 {
     /// <summary>Whether the URL names the object (a create of a subresource such as <c>pods/binding</c> does).</summary>
     public bool NamedInUrl => Verb.Named || Subresource.Length > 0;
 
     public string Path => Resource.Path(Namespace, NamedInUrl ? Name : "", Subresource);
+
+    /// <summary>The request URI with its query, as <c>http.target</c> and the handler's <c>url</c> record it.</summary>
+    public string Url => Verb.IsWatch ? Path + "?watch=true&resourceVersion=" + ResourceVersion + "&timeoutSeconds=" + WatchTimeoutSeconds
+        : ResourceVersion.Length > 0 ? Path + "?resourceVersion=" + ResourceVersion
+        : Path;
+
+    /// <summary>A watch's <c>timeoutSeconds</c>: how long the client asked to keep it open (informers: 5 to 10 minutes).</summary>
+    public int WatchTimeoutSeconds { get; init; }
 
     /// <summary>The handler's <c>scope</c>: resource for a named request or a create, else namespace or cluster.</summary>
     public string Scope => NamedInUrl || Verb == ApiVerb.Create ? "resource" : Namespace.Length > 0 ? "namespace" : "cluster";

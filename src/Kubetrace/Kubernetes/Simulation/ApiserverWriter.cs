@@ -6,15 +6,22 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// <summary>
 /// Writes one kube-apiserver request as the apiserver traces it: the otelhttp server span (a new root linked to a
 /// traced caller, or the caller's child for system:masters from 1.33), the filter spans (1.34+), the handler span,
-/// admission webhooks for writes, storage with the etcd call seen from both sides, and SerializeObject.
+/// admission webhooks for writes, storage with the etcd call seen from both sides (reads through the watch cache),
+/// and SerializeObject; a watch is served until it closes instead.
 /// </summary>
 internal sealed class ApiserverWriter(SimulationContext sim)
 {
     private static readonly string[] Filters = ["authentication", "audit", "impersonation", "priorityandfairness", "authorization"];
 
     private readonly WebhookWriter _webhooks = new(sim);
-    private readonly EtcdWriter _etcd = new(sim);
     private readonly Dictionary<(ApiVerb, ApiResource, bool, string), string> _serverSpanNames = [];
+
+    /// <summary>The apiserver's etcd client (one: the TTL lease it reuses is shared), also for the compactor's calls.</summary>
+    public EtcdWriter Etcd { get; } = new(sim);
+
+    private CacherWriter Cacher => field ??= new(sim, Etcd);
+
+    private WatchWriter Watches => field ??= new(sim, Etcd);
 
     /// <summary>Writes the request arriving at <paramref name="start"/>; <paramref name="caller"/> is the traceparent it carried.</summary>
     public ApiResult Write(ApiCall call, long start, SimulatedSpanContext? caller)
@@ -49,10 +56,11 @@ internal sealed class ApiserverWriter(SimulationContext sim)
             };
             if (filter == "priorityandfairness" && throttled)
             {
-                sim.Faults.ThrottledFlowReport!.Requests++;
+                var flow = sim.Faults.ThrottledFlowReport!;
+                flow.Requests++;
                 duration += sim.Options.ApfQueueWait.Ticks * 100;
-                rejected = random.Chance(PlantedFaults.ApfRejectRate);
-                if (rejected) sim.Faults.ThrottledFlowReport.Rejected++;
+                rejected = PlantedFaults.IsNthOfRate(flow.Requests, PlantedFaults.ApfRejectRate);
+                if (rejected) flow.Rejected++;
             }
             if (version.FilterSpans)
             {
@@ -71,7 +79,7 @@ internal sealed class ApiserverWriter(SimulationContext sim)
             (t, status) = Handle(call, server.Context, auditId, t);
         }
         var end = t + random.Micros(10, 50);
-        sim.Semconv.HttpServer(server, verb.Method, call.Path, status, call.Caller.UserAgent, auditId);
+        sim.Semconv.HttpServer(server, verb.Method, call.Path, call.Url, status, call.Caller.UserAgent, auditId);
         sim.Recorder.End(server, end, status >= 500 ? "" : null);
         return new ApiResult(end, status);
     }
@@ -107,12 +115,18 @@ internal sealed class ApiserverWriter(SimulationContext sim)
             a.Add(cache.Str("protocol", "HTTP/2.0"));
             a.Add(cache.Str("resource", call.Resource.Resource));
             a.Add(cache.Str("scope", call.Scope));
-            a.Add(Str("url", call.Path));
+            a.Add(Str("url", call.Url));
             a.Add(cache.Str("user-agent", call.Caller.UserAgent));
             a.Add(cache.Str("verb", verb.MetricsVerb));
         }
 
         var t = start + random.Micros(20, 80); // decoding the body or the options
+        if (verb.IsWatch)
+        {
+            var closed = Watches.Serve(call, handler.Context, auditId, t);
+            sim.Recorder.End(handler, closed);
+            return (closed, verb.SuccessStatus);
+        }
         if (verb.AdmissionOperation is { } operation)
         {
             var admitted = _webhooks.Admit(call, operation, handler.Context, ref t);
@@ -124,20 +138,14 @@ internal sealed class ApiserverWriter(SimulationContext sim)
             }
         }
 
-        t = _etcd.Store(call, handler.Context, auditId, t + random.Micros(5, 20));
+        t = verb.Etcd == GrpcMethod.EtcdRange
+            ? Cacher.Read(call, handler.Context, auditId, t + random.Micros(5, 20))
+            : Etcd.Store(call, handler.Context, auditId, t + random.Micros(5, 20));
 
         var serializeStart = t + random.Micros(5, 20);
         var serialize = sim.Recorder.Child(handler.Context, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, "SerializeObject",
             SpanKind.Internal, serializeStart);
-        if (serialize.Proto is { } s)
-        {
-            s.Attributes.Add(Str("audit-id", auditId));
-            s.Attributes.Add(cache.Str("method", verb.Method));
-            s.Attributes.Add(Str("url", call.Path));
-            s.Attributes.Add(cache.Str("protocol", "HTTP/2.0"));
-            s.Attributes.Add(cache.Str("mediaType", call.Caller.Accept == ApiCaller.JsonAccept ? "application/json" : "application/vnd.kubernetes.protobuf"));
-            s.Attributes.Add(cache.Str("encoder", call.Caller.Accept == ApiCaller.JsonAccept ? "json" : "protobuf"));
-        }
+        if (serialize.Proto is { } s) ResponseEncoding.Describe(s, call, auditId, cache);
         var serializeEnd = serializeStart + (verb.IsList ? random.Micros(300, 4000) : random.Micros(20, 300));
         sim.Recorder.End(serialize, serializeEnd);
         var end = serializeEnd + random.Micros(5, 30);

@@ -77,6 +77,8 @@ public sealed class ClusterSimulator
     {
         KubernetesVersion = Options.KubernetesVersion.ToString(),
         ContainerdVersion = Options.EffectiveContainerd == ContainerdVersion.V1_6 ? "1.6" : "1.7",
+        EtcdVersion = EtcdVersions.Name(Options.EffectiveEtcd),
+        KmsEncryption = Options.EffectiveKmsEncryption,
         Seed = Options.Seed,
         Scenarios = SimulationScenarios.ToNames(Options.Scenarios),
         Start = Start,
@@ -91,5 +93,6 @@ public sealed class ClusterSimulator
         SlowEtcd = faults.SlowEtcdReport,
         SlowImage = faults.SlowImageReport,
         ThrottledFlow = faults.ThrottledFlowReport,
+        SlowKms = faults.SlowKmsReport,
     };
 }

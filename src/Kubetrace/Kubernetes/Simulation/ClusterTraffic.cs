@@ -1,10 +1,14 @@
+using System.Globalization;
+
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
 /// What happens in the cluster, one story at a time: a pod start (deployer creates it, the scheduler binds it, the
-/// kubelet starts it and reports its status: four apiserver requests in four traces), or one request of the
-/// background traffic of kubelets, controllers, an operator, kubectl and a CI job. Each story says how many
-/// apiserver requests it made, so that the arrival rate counts requests.
+/// kubelet starts it and reports its status: four apiserver requests in four traces), a pod deletion (and the
+/// kubelet terminating it), or one request of the background traffic of kubelets, controllers, an operator,
+/// kubectl, an event exporter and a CI job: reads (some answered by the watch cache), writes, events, secrets, and
+/// watches (about one request in fifteen). Each story says how many apiserver requests it made, so that the arrival
+/// rate counts requests. Timer-driven work (<see cref="PeriodicWork"/>) runs as the clock passes it.
 /// </summary>
 internal sealed class ClusterTraffic
 {
@@ -13,19 +17,22 @@ internal sealed class ClusterTraffic
     private readonly SimulationContext _sim;
     private readonly ClientCallWriter _calls;
     private readonly KubeletWriter _kubelet;
+    private readonly PeriodicWork _periodic;
     private readonly (int Weight, Func<long, int> Write)[] _stories;
     private readonly int _totalWeight;
 
     public ClusterTraffic(SimulationContext sim)
     {
         _sim = sim;
-        _calls = new ClientCallWriter(sim, new ApiserverWriter(sim));
+        var apiserver = new ApiserverWriter(sim);
+        _calls = new ClientCallWriter(sim, apiserver);
         _kubelet = new KubeletWriter(sim, _calls);
+        _periodic = new PeriodicWork(sim, apiserver.Etcd);
         var cluster = sim.Cluster;
         _stories =
         [
             (6, PodStart),
-            (2, t => One(ApiVerb.Delete, ApiResource.Pods, "", PodName(Workload().App), cluster.Deployer, t)),
+            (2, PodDelete),
             (8, t => { var n = Node(); return One(ApiVerb.Get, ApiResource.Pods, "", PodName(Workload().App), n.Caller, t); }),
             (6, t => { var n = Node(); return Cluster(ApiVerb.Patch, ApiResource.Nodes, "status", n.Name, n.Caller, t); }),
             (10, t => { var n = Node(); return Call(new ApiCall(ApiVerb.Update, ApiResource.Leases, "", "kube-node-lease", n.Name, n.Caller), t); }),
@@ -39,6 +46,21 @@ internal sealed class ClusterTraffic
             (3, t => One(ApiVerb.List, ApiResource.Deployments, "", "", SimulatedCluster.Kubectl, t)),
             (4, t => One(ApiVerb.Patch, ApiResource.Deployments, "", Workload().App, SimulatedCluster.Kubectl, t)),
             (8, t => One(ApiVerb.List, ApiResource.Pods, "", "", SimulatedCluster.LoadTester, t)),
+            // An informer's relist: resourceVersion=0, answered by the watch cache.
+            (2, t => Cluster(ApiVerb.List, ApiResource.ReplicaSets, "", "", SimulatedCluster.ControllerManager, t, resourceVersion: "0")),
+            // Watches: informers of kubelets (their node's pods), controllers and the operator; the event exporter's reaches etcd.
+            // Few, as in a real cluster, where each informer re-watches every 5 to 10 minutes: each holds its spans until it closes.
+            (3, t => Watch(ApiResource.Pods, "", Node().Caller, t)),
+            (2, t => Watch(_sim.Random.Chance(0.5) ? ApiResource.ReplicaSets : ApiResource.Deployments, "", SimulatedCluster.ControllerManager, t)),
+            (2, t => Watch(ApiResource.ConfigMaps, Namespace(), cluster.Operator, t)),
+            (1, t => Watch(ApiResource.Events, "", SimulatedCluster.EventExporter, t)),
+            // Events (no watch cache, written with a TTL lease) and secrets (encrypted at rest when KMS is on).
+            (4, t => { var n = Node(); return One(ApiVerb.Create, ApiResource.Events, "", $"{PodName(Workload().App)}.{_sim.Random.NextUInt64():x16}", n.Caller, t); }),
+            (1, t => One(ApiVerb.List, ApiResource.Events, "", "", SimulatedCluster.Kubectl, t)),
+            (4, t => One(ApiVerb.Get, ApiResource.Secrets, "", Workload().App + "-credentials", cluster.Operator, t)),
+            (2, t => One(ApiVerb.Update, ApiResource.Secrets, "", Workload().App + "-credentials", cluster.Operator, t)),
+            (1, t => One(ApiVerb.Create, ApiResource.Secrets, "", $"{Workload().App}-token-{Suffix()}", cluster.Deployer, t)),
+            (1, t => One(ApiVerb.List, ApiResource.Secrets, "", "", cluster.Operator, t)),
         ];
         _totalWeight = _stories.Sum(s => s.Weight);
     }
@@ -46,6 +68,7 @@ internal sealed class ClusterTraffic
     /// <summary>Writes the next story, starting at <paramref name="start"/>; returns how many apiserver requests it made.</summary>
     public int WriteNext(long start)
     {
+        _periodic.WriteDue(start);
         var pick = _sim.Random.Next(_totalWeight);
         foreach (var (weight, write) in _stories)
         {
@@ -72,11 +95,30 @@ internal sealed class ClusterTraffic
         return 4;
     }
 
+    /// <summary>The deployer deletes a pod (a graceful delete); its node's kubelet then stops it and reports it.</summary>
+    private int PodDelete(long start)
+    {
+        var random = _sim.Random;
+        var ns = Namespace();
+        var pod = PodName(Workload().App);
+        var deleted = _calls.Call(new ApiCall(ApiVerb.Delete, ApiResource.Pods, "", ns, pod, _sim.Cluster.Deployer), start);
+        if (deleted.Failed) return 1;
+        return 1 + _kubelet.TerminatePod(Node(), ns, pod, random.Uuid(), deleted.End + random.Micros(5_000, 80_000));
+    }
+
+    /// <summary>An informer's watch from the resourceVersion its list returned, for the 5 to 10 minutes client-go asks for.</summary>
+    private int Watch(ApiResource resource, string ns, ApiCaller caller, long start)
+    {
+        var random = _sim.Random;
+        var resourceVersion = random.Between(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
+        return Call(new ApiCall(ApiVerb.Watch, resource, "", ns, "", caller, resourceVersion) { WatchTimeoutSeconds = (int)random.Between(300, 600) }, start);
+    }
+
     private int One(ApiVerb verb, ApiResource resource, string subresource, string name, ApiCaller caller, long start) =>
         Call(new ApiCall(verb, resource, subresource, Namespace(), name, caller), start);
 
-    private int Cluster(ApiVerb verb, ApiResource resource, string subresource, string name, ApiCaller caller, long start) =>
-        Call(new ApiCall(verb, resource, subresource, "", name, caller), start);
+    private int Cluster(ApiVerb verb, ApiResource resource, string subresource, string name, ApiCaller caller, long start, string resourceVersion = "") =>
+        Call(new ApiCall(verb, resource, subresource, "", name, caller, resourceVersion), start);
 
     private int Call(ApiCall call, long start)
     {

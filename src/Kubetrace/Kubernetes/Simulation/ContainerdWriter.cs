@@ -7,7 +7,8 @@ namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
 /// containerd's side of a CRI call: the otelgrpc server span under the kubelet's client span (1.6: sampled by
-/// trace-ID ratio alone, with message events; 1.7: ParentBased), and for 1.7 the internal image-pull spans.
+/// trace-ID ratio alone, with message events; 1.7: ParentBased), and for 1.7 the internal spans of image pulls and
+/// image status checks.
 /// </summary>
 internal sealed class ContainerdWriter(SimulationContext sim)
 {
@@ -40,6 +41,16 @@ internal sealed class ContainerdWriter(SimulationContext sim)
         }
         sim.Recorder.End(span, serverEnd);
         return span;
+    }
+
+    /// <summary>containerd 1.7's own span of an image status check inside the ImageStatus server span.</summary>
+    public void StatusInternals(OpenSpan server, string image, long start, long end)
+    {
+        if (!V17) return;
+        var status = sim.Recorder.Child(server.Context, false, server.Component, SimulatedScope.Containerd, "pkg.cri.server.ImageStatus", SpanKind.Internal,
+            start + (end - start) / 10);
+        status.Proto?.Attributes.Add(sim.Attributes.Str("image.ref", image));
+        sim.Recorder.End(status, end - (end - start) / 10);
     }
 
     /// <summary>containerd 1.7's own spans of an image pull inside the PullImage server span.</summary>

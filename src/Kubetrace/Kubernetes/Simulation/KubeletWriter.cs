@@ -4,9 +4,11 @@ using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
-/// A pod start on one node as the kubelet traces it: <c>syncPod</c> (a root: the kubelet does not continue the
-/// apiserver's trace), the kubelet's GET of the pod's config map (an apiserver trace linked to it), then the CRI
-/// calls sandbox → for each container pull, create, start, each with containerd's span under it.
+/// A pod's life on one node as the kubelet traces it. Start: <c>syncPod</c> (a root: the kubelet does not continue
+/// the apiserver's trace), the kubelet's GET of the pod's config map (an apiserver trace linked to it), then the CRI
+/// calls sandbox → for each container image status, pull, create, start, each with containerd's span under it.
+/// Deletion: <c>syncTerminatingPod</c> stops the sandbox, the kubelet reports the status, <c>syncTerminatedPod</c>
+/// cleans up.
 /// </summary>
 internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter calls)
 {
@@ -17,15 +19,8 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
     {
         var random = sim.Random;
         sim.Report.PodStarts++;
-        var sync = sim.Recorder.Root(node.Kubelet, SimulatedScope.Kubelet, "syncPod", SpanKind.Internal, start, sim.Sampler);
-        if (sync.Proto is { } proto)
-        {
-            proto.Attributes.Add(Str("k8s.pod.uid", uid));
-            proto.Attributes.Add(Str("k8s.pod", $"{ns}/{pod}"));
-            proto.Attributes.Add(Str("k8s.pod.name", pod));
-            proto.Attributes.Add(sim.Attributes.Str("k8s.pod.update_type", "create"));
-            proto.Attributes.Add(sim.Attributes.Str("k8s.namespace.name", ns));
-        }
+        var sync = PodSpan("syncPod", node, ns, pod, uid, start);
+        sync.Proto?.Attributes.Add(sim.Attributes.Str("k8s.pod.update_type", "create"));
         var t = start + random.Micros(50, 300);
         var volume = calls.Call(new ApiCall(ApiVerb.Get, ApiResource.ConfigMaps, "", ns, app + "-config", node.Caller), t, sync.Context);
         t = volume.End + random.Micros(100, 1_000);
@@ -33,13 +28,15 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
         t = Cri(GrpcMethod.RunPodSandbox, node, sync, t, random.Micros(150_000, 900_000));
         foreach (var containerImage in (ReadOnlySpan<string>)[SimulatedCluster.SidecarImage, image])
         {
+            // IfNotPresent: the image manager asks for the image's status, finds it missing and pulls it.
+            t = Cri(GrpcMethod.ImageStatus, node, sync, t, random.Micros(1_000, 6_000), containerImage);
             var pullTime = random.Micros(300_000, (int)(PlantedFaults.UsualPullTimeMax.Ticks / 10));
             if (containerImage == sim.Faults.SlowImage)
             {
                 sim.Faults.SlowImageReport!.Pulls++;
                 pullTime = sim.Options.SlowImagePullTime.Ticks * 100;
             }
-            t = Cri(GrpcMethod.PullImage, node, sync, t, pullTime, containerImage);
+            t = Cri(GrpcMethod.PullImage, node, sync, t + random.Micros(50, 300), pullTime, containerImage);
             t = Cri(GrpcMethod.CreateContainer, node, sync, t + random.Micros(100, 500), random.Micros(20_000, 120_000));
             t = Cri(GrpcMethod.StartContainer, node, sync, t + random.Micros(100, 500), random.Micros(40_000, 250_000));
         }
@@ -48,21 +45,55 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
         return end;
     }
 
-    /// <summary>One CRI call of <paramref name="duration"/> (exact, as the kubelet's client span records it); returns its end.</summary>
-    private long Cri(GrpcMethod method, SimulatedNode node, OpenSpan sync, long start, long duration, string? image = null)
+    /// <summary>
+    /// Writes the termination of a deleted pod starting at <paramref name="start"/>: stopping it, the status PATCH
+    /// (the status manager's own call, so a trace of its own) and the clean-up. Returns the apiserver requests made.
+    /// </summary>
+    public int TerminatePod(SimulatedNode node, string ns, string pod, string uid, long start)
     {
-        var client = sim.Recorder.Child(sync.Context, false, node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start);
+        var random = sim.Random;
+        var terminating = PodSpan("syncTerminatingPod", node, ns, pod, uid, start);
+        // The containers get their grace period to exit; StopPodSandbox then tears down the sandbox and its network.
+        var t = Cri(GrpcMethod.StopPodSandbox, node, terminating, start + random.Micros(200_000, 2_000_000), random.Micros(30_000, 300_000));
+        var stopped = t + random.Micros(100, 500);
+        sim.Recorder.End(terminating, stopped);
+        var reported = calls.Call(new ApiCall(ApiVerb.Patch, ApiResource.Pods, "status", ns, pod, node.Caller), stopped + random.Micros(1_000, 20_000));
+        var cleanup = reported.End + random.Micros(1_000, 10_000);
+        var terminated = PodSpan("syncTerminatedPod", node, ns, pod, uid, cleanup);
+        sim.Recorder.End(terminated, cleanup + random.Micros(2_000, 30_000));
+        return 1;
+    }
+
+    /// <summary>A pod worker's span (a root): the pod it works on, as <c>syncPod</c> and the termination syncs record it.</summary>
+    private OpenSpan PodSpan(string name, SimulatedNode node, string ns, string pod, string uid, long start)
+    {
+        var span = sim.Recorder.Root(node.Kubelet, SimulatedScope.Kubelet, name, SpanKind.Internal, start, sim.Sampler);
+        if (span.Proto is { } proto)
+        {
+            proto.Attributes.Add(Str("k8s.pod.uid", uid));
+            proto.Attributes.Add(Str("k8s.pod", $"{ns}/{pod}"));
+            proto.Attributes.Add(Str("k8s.pod.name", pod));
+            proto.Attributes.Add(sim.Attributes.Str("k8s.namespace.name", ns));
+        }
+        return span;
+    }
+
+    /// <summary>One CRI call of <paramref name="duration"/> (exact, as the kubelet's client span records it); returns its end.</summary>
+    private long Cri(GrpcMethod method, SimulatedNode node, OpenSpan parent, long start, long duration, string? image = null)
+    {
+        var client = sim.Recorder.Child(parent.Context, false, node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start);
         var end = start + duration;
         var server = _containerd.Serve(method, client.Context, node, start, end);
         var serverStart = (long)(server.Proto?.StartTimeUnixNano ?? (ulong)start);
         var serverEnd = (long)(server.Proto?.EndTimeUnixNano ?? (ulong)end);
-        if (image is not null)
-            _containerd.PullInternals(server, image, serverStart, serverEnd);
-        if (method == GrpcMethod.StartContainer)
+        if (method == GrpcMethod.PullImage)
+            _containerd.PullInternals(server, image!, serverStart, serverEnd);
+        else if (method == GrpcMethod.ImageStatus)
+            _containerd.StatusInternals(server, image!, serverStart, serverEnd);
+        else if (method == GrpcMethod.StartContainer)
         {
             var taskStart = start + (end - start) / 4;
-            var task = _containerd.Serve(GrpcMethod.TasksCreate, server.Context, node, taskStart, taskStart + (end - start) / 2);
-            _ = task;
+            _containerd.Serve(GrpcMethod.TasksCreate, server.Context, node, taskStart, taskStart + (end - start) / 2);
         }
         sim.Semconv.RpcClient(client, method);
         sim.Recorder.End(client, end);

@@ -32,6 +32,15 @@ public readonly record struct KubernetesVersion(int Major, int Minor) : ICompara
     /// <summary>New RPC conventions (<c>rpc.system.name</c>, fully qualified <c>rpc.method</c>) from 1.36.</summary>
     public bool NewRpcConventions => this >= new KubernetesVersion(1, 36);
 
+    /// <summary>
+    /// ConsistentListFromCache (beta and on by default from 1.31): a list without resourceVersion is served from the
+    /// watch cache instead of etcd. Before, only lists and gets with <c>resourceVersion=0</c> are.
+    /// </summary>
+    public bool ConsistentListFromCache => this >= new KubernetesVersion(1, 31);
+
+    /// <summary>The etcd a cluster of this version typically runs: 3.5 before 1.34, 3.6 from 1.34 (3.7 on request).</summary>
+    public EtcdVersion DefaultEtcd => this >= new KubernetesVersion(1, 34) ? EtcdVersion.V3_6 : EtcdVersion.V3_5;
+
     /// <summary>The containerd a cluster of this version typically runs: 1.6 with 1.27, 1.7 afterwards.</summary>
     public ContainerdVersion DefaultContainerd => this >= new KubernetesVersion(1, 28) ? ContainerdVersion.V1_7 : ContainerdVersion.V1_6;
 

@@ -57,6 +57,8 @@ internal sealed class PlantedFaults
             SlowImage = random.Pick(SimulatedCluster.Workloads).Image;
             SlowImageReport = new PlantedSlowImage { Image = SlowImage, PullTime = options.SlowImagePullTime, UsualPullTimeMax = UsualPullTimeMax };
         }
+        if (scenarios.HasFlag(SimulationScenario.KmsSlow))
+            SlowKmsReport = new PlantedSlowKms { Resource = ApiResource.Secrets.Resource, Provider = "kms-v2 (kms-plugin)", AddedLatency = options.KmsAddedLatency };
         if (scenarios.HasFlag(SimulationScenario.ApfThrottling))
         {
             ThrottledFlowReport = new PlantedThrottledFlow
@@ -87,6 +89,19 @@ internal sealed class PlantedFaults
     public PlantedSlowImage? SlowImageReport { get; }
 
     public PlantedThrottledFlow? ThrottledFlowReport { get; }
+
+    public PlantedSlowKms? SlowKmsReport { get; }
+
+    /// <summary>
+    /// Whether the <paramref name="n"/>th event (from 1) is one of a share <paramref name="rate"/> spread evenly:
+    /// the first, then every (1 / rate)th, so that after any number of events exactly ⌈n × rate⌉ were chosen. A
+    /// planted rate then holds in a short window too (a coin toss per event would wander by a few percent over a
+    /// hundred calls, and might plant none of a 2% share).
+    /// </summary>
+    public static bool IsNthOfRate(long n, double rate) => Chosen(n, rate) > Chosen(n - 1, rate);
+
+    /// <summary>⌈n × rate⌉, with a margin for rates such as 0.1 that binary floating point cannot hold exactly.</summary>
+    private static long Chosen(long n, double rate) => (long)Math.Ceiling(n * rate - 1e-9);
 
     public bool Throttles(ApiCaller caller) => ThrottledFlowReport is not null && caller == SimulatedCluster.LoadTester;
 }

@@ -15,7 +15,7 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
     private static readonly KeyValue NewRpcOk = Str("rpc.response.status_code", "OK");
 
     /// <summary>The apiserver's otelhttp server span.</summary>
-    public void HttpServer(OpenSpan span, string method, string path, int status, string userAgent, string auditId)
+    public void HttpServer(OpenSpan span, string method, string path, string target, int status, string userAgent, string auditId)
     {
         if (span.Proto is not { } proto) return;
         var a = proto.Attributes;
@@ -31,7 +31,7 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
             a.Add(cache.Str("http.method", method));
             a.Add(Int("http.status_code", status));
             a.Add(cache.Str("net.host.name", "kubernetes.default.svc"));
-            if (version.ServerSpanHttpTarget) a.Add(Str("http.target", path));
+            if (version.ServerSpanHttpTarget) a.Add(Str("http.target", target));
         }
         a.Add(cache.Str("user_agent.original", userAgent));
         if (version.ServerSpanAuditId) a.Add(Str("audit-id", auditId));
@@ -43,6 +43,17 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
         if (span.Proto is not { } proto) return;
         proto.Attributes.Add(cache.Str(version.StableHttpConventions ? "http.request.method" : "http.method", method));
         proto.Attributes.Add(Int(version.StableHttpConventions ? "http.response.status_code" : "http.status_code", status));
+    }
+
+    /// <summary>The kubelet's go-restful (otelrestful) server span, named after the route it matched and recording it.</summary>
+    public void HttpRouteServer(OpenSpan span, string method, string route, int status, string userAgent)
+    {
+        if (span.Proto is not { } proto) return;
+        var a = proto.Attributes;
+        a.Add(cache.Str(version.StableHttpConventions ? "http.request.method" : "http.method", method));
+        a.Add(cache.Str("http.route", route));
+        a.Add(Int(version.StableHttpConventions ? "http.response.status_code" : "http.status_code", status));
+        a.Add(cache.Str("user_agent.original", userAgent));
     }
 
     /// <summary>An otelgrpc client span of a Kubernetes component (the apiserver's etcd calls, the kubelet's CRI calls).</summary>
@@ -81,6 +92,11 @@ internal sealed class GrpcMethod
 {
     public static readonly GrpcMethod EtcdRange = new("etcdserverpb.KV", "Range");
     public static readonly GrpcMethod EtcdTxn = new("etcdserverpb.KV", "Txn");
+    public static readonly GrpcMethod EtcdCompact = new("etcdserverpb.KV", "Compact");
+    public static readonly GrpcMethod EtcdWatch = new("etcdserverpb.Watch", "Watch");
+    public static readonly GrpcMethod EtcdLeaseGrant = new("etcdserverpb.Lease", "LeaseGrant");
+    public static readonly GrpcMethod StopPodSandbox = new("runtime.v1.RuntimeService", "StopPodSandbox");
+    public static readonly GrpcMethod ImageStatus = new("runtime.v1.ImageService", "ImageStatus");
     public static readonly GrpcMethod RunPodSandbox = new("runtime.v1.RuntimeService", "RunPodSandbox");
     public static readonly GrpcMethod CreateContainer = new("runtime.v1.RuntimeService", "CreateContainer");
     public static readonly GrpcMethod StartContainer = new("runtime.v1.RuntimeService", "StartContainer");

@@ -77,6 +77,10 @@ internal sealed class SimulatedCluster
     public static readonly ApiCaller Kubectl = new("jane@example.com", "kubectl/v1 (linux/amd64) kubernetes/sim", "192.168.10.23",
         ApiCaller.JsonAccept, false, null);
 
+    /// <summary>An untraced agent that watches events cluster-wide (events have no watch cache: its watch reaches etcd).</summary>
+    public static readonly ApiCaller EventExporter = new("system:serviceaccount:monitoring:event-exporter", "event-exporter/1.7.0 (linux/amd64)",
+        "10.244.2.33", ApiCaller.JsonAccept, false, null);
+
     /// <summary>The flow the apf-throttling scenario throttles: a CI job that lists pods in a loop.</summary>
     public static readonly ApiCaller LoadTester = new("system:serviceaccount:ci:load-tester", "load-tester/0.3.0 (linux/amd64)",
         "10.244.3.41", ApiCaller.JsonAccept, false, null);

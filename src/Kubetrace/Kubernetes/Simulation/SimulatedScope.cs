@@ -11,11 +11,13 @@ internal enum SimulatedScope
     FilterLatency,
     Kubelet,
     Containerd,
+    Etcd,
+    OtelRestful,
 }
 
 internal static class SimulatedScopes
 {
-    public const int Count = 6;
+    public const int Count = 8;
 
     private static readonly InstrumentationScope[] Scopes =
     [
@@ -25,6 +27,8 @@ internal static class SimulatedScopes
         new() { Name = "k8s.op/apiserver/pkg/endpoints/filterlatency" },
         new() { Name = "k8s.io/kubernetes/pkg/kubelet" },
         new() { Name = "github.com/containerd/containerd" },
+        new() { Name = "go.etcd.io/etcd/server/v3/etcdserver" },
+        new() { Name = "go.opentelemetry.io/contrib/instrumentation/github.com/emicklei/go-restful/otelrestful" },
     ];
 
     /// <summary>The scope message, shared by every export: callers must not change it.</summary>

@@ -15,7 +15,11 @@ internal sealed class SimulationContext
         Sampler = new TraceIdRatioSampler(options.SamplingRatePerMillion);
         ContainerdSampler = new TraceIdRatioSampler(options.EffectiveContainerdSamplingRatePerMillion);
         Semconv = new SemanticConventions(options.KubernetesVersion, Attributes);
+        WindowEnd = (options.Start!.Value + options.Duration).ToUnixTimeMilliseconds() * 1_000_000;
     }
+
+    /// <summary>The end of the simulated window (Unix nanoseconds): long-running requests close by then.</summary>
+    public long WindowEnd { get; }
 
     public SimulationOptions Options { get; }
 

@@ -11,6 +11,18 @@ public sealed record SimulationOptions
     /// <summary>containerd's tracing shape; null takes the version's usual containerd (1.6 with 1.27, else 1.7).</summary>
     public ContainerdVersion? Containerd { get; init; }
 
+    /// <summary>etcd's tracing shape; null takes the version's usual etcd (3.5 before 1.34, else 3.6). 3.7 adds internal spans.</summary>
+    public EtcdVersion? Etcd { get; init; }
+
+    /// <summary>
+    /// Secrets are encrypted at rest with a KMS v2 provider: their storage calls carry the envelope transformer's
+    /// spans (<c>TransformFromStorage with envelopeTransformer</c>, <c>TransformToStorage with envelopeTransformer</c>).
+    /// </summary>
+    public bool KmsEncryption { get; init; }
+
+    /// <summary>Whether secrets are encrypted: asked for, or implied by the kms-slow scenario.</summary>
+    public bool EffectiveKmsEncryption => KmsEncryption || Scenarios.HasFlag(SimulationScenario.KmsSlow);
+
     /// <summary>
     /// The apiserver's, kubelet's and etcd's <c>samplingRatePerMillion</c> (0..1,000,000), applied as
     /// ParentBased(TraceIDRatioBased(rate/1e6)).
@@ -49,10 +61,15 @@ public sealed record SimulationOptions
     /// <summary>apf-throttling: how long the throttled flow's requests wait in their priority level's queue.</summary>
     public TimeSpan ApfQueueWait { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>kms-slow: what the KMS plugin adds to each envelope transform of a secret.</summary>
+    public TimeSpan KmsAddedLatency { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The Go batch span processor's largest export (spans per OTLP request).</summary>
     public int MaxSpansPerExport { get; init; } = 512;
 
     public ContainerdVersion EffectiveContainerd => Containerd ?? KubernetesVersion.DefaultContainerd;
+
+    public EtcdVersion EffectiveEtcd => Etcd ?? KubernetesVersion.DefaultEtcd;
 
     public int EffectiveContainerdSamplingRatePerMillion => ContainerdSamplingRatePerMillion ?? SamplingRatePerMillion;
 
@@ -74,7 +91,7 @@ public sealed record SimulationOptions
         foreach (var (name, value) in new[]
                  {
                      ("webhook added latency", WebhookAddedLatency), ("etcd added latency", EtcdAddedLatency),
-                     ("slow image pull time", SlowImagePullTime), ("APF queue wait", ApfQueueWait),
+                     ("slow image pull time", SlowImagePullTime), ("APF queue wait", ApfQueueWait), ("KMS added latency", KmsAddedLatency),
                  })
         {
             if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(5)) yield return $"{name} {value} must be above 0 and at most 5m";

@@ -14,6 +14,12 @@ public sealed class SimulationReport
 
     public required string ContainerdVersion { get; init; }
 
+    /// <summary><c>3.5</c>, <c>3.6</c> or <c>3.7</c>.</summary>
+    public string? EtcdVersion { get; init; }
+
+    /// <summary>Whether secrets were encrypted with a KMS v2 provider (envelope transformer spans on their storage calls).</summary>
+    public bool KmsEncryption { get; init; }
+
     public required ulong Seed { get; init; }
 
     public required IReadOnlyList<string> Scenarios { get; init; }
@@ -42,11 +48,19 @@ public sealed class SimulationReport
 
     public PlantedThrottledFlow? ThrottledFlow { get; init; }
 
+    public PlantedSlowKms? SlowKms { get; init; }
+
     /// <summary>kube-apiserver requests simulated, sampled or not.</summary>
     public long ApiserverRequests { get; set; }
 
     /// <summary>Of those, the ones whose server span was recorded.</summary>
     public long SampledApiserverRequests { get; set; }
+
+    /// <summary>Of those, the watches (long-running: their duration is how long the client stayed).</summary>
+    public long Watches { get; set; }
+
+    /// <summary>Of those, the reads the watch cache answered without reaching etcd.</summary>
+    public long ReadsFromCache { get; set; }
 
     public long PodStarts { get; set; }
 
@@ -170,6 +184,24 @@ public sealed class PlantedThrottledFlow
     public long Requests { get; set; }
 
     public long Rejected { get; set; }
+}
+
+/// <summary>kms-slow: every envelope transform of this resource (encryption on write, decryption on read from etcd) takes <see cref="AddedLatency"/> more.</summary>
+public sealed class PlantedSlowKms
+{
+    public required string Resource { get; init; }
+
+    /// <summary>The encryption provider of the EncryptionConfiguration.</summary>
+    public required string Provider { get; init; }
+
+    [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
+    public required TimeSpan AddedLatency { get; init; }
+
+    /// <summary>Envelope transforms made (each waited for the plugin).</summary>
+    public long Transforms { get; set; }
+
+    /// <summary>Requests that made at least one.</summary>
+    public long Requests { get; set; }
 }
 
 /// <summary>Writes a duration as a JSON number of milliseconds (fractions kept).</summary>

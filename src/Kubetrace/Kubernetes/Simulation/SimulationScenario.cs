@@ -21,6 +21,9 @@ public enum SimulationScenario
 
     /// <summary>One flow (user) waits in an API Priority and Fairness queue; some of its requests get 429.</summary>
     ApfThrottling = 16,
+
+    /// <summary>The KMS plugin is slow: every envelope transform of a secret waits for it (turns KMS encryption on).</summary>
+    KmsSlow = 32,
 }
 
 /// <summary>The scenario names of the command line and the report.</summary>
@@ -34,6 +37,7 @@ public static class SimulationScenarios
         ("etcd-slow", SimulationScenario.EtcdSlow),
         ("image-pull-slow", SimulationScenario.ImagePullSlow),
         ("apf-throttling", SimulationScenario.ApfThrottling),
+        ("kms-slow", SimulationScenario.KmsSlow),
     ];
 
     public static IEnumerable<string> AllNames => Names.Select(n => n.Name);

@@ -55,7 +55,7 @@ internal sealed class WebhookWriter(SimulationContext sim)
         {
             var report = sim.Faults.SlowWebhookReport!;
             report.Calls++;
-            if (random.Chance(PlantedFaults.WebhookTimeoutRate))
+            if (PlantedFaults.IsNthOfRate(report.Calls, PlantedFaults.WebhookTimeoutRate))
             {
                 // failurePolicy Ignore: the call is abandoned at the timeout and the request goes on.
                 report.TimedOutCalls++;
@@ -72,7 +72,7 @@ internal sealed class WebhookWriter(SimulationContext sim)
         {
             var report = sim.Faults.FailingWebhookReport!;
             report.Calls++;
-            if (random.Chance(PlantedFaults.WebhookFailureRate))
+            if (PlantedFaults.IsNthOfRate(report.Calls, PlantedFaults.WebhookFailureRate))
             {
                 report.FailedCalls++;
                 status = 500;

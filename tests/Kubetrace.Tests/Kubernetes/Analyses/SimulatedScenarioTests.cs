@@ -67,6 +67,40 @@ public sealed class SimulatedScenarioTests(SimulatedScenarios cluster) : IClassF
         AssertWithin10Percent(planted.QueueWait.TotalMilliseconds, fairness * Number(first, "meanMs")); // mean time in APF per request
     }
 
+    [Fact]
+    public async Task Kms_slow_puts_a_secrets_request_first_in_apiserver_with_the_planted_latency_in_its_KMS_share()
+    {
+        var planted = cluster.Report(SimulationScenario.KmsSlow).SlowKms!;
+
+        var answer = await cluster.AnalyseAsync("apiserver", SimulationScenario.KmsSlow);
+
+        var first = answer["data"]!["groups"]![0]!;
+        Assert.Equal(planted.Resource, Text(first, "resource"));
+        var shares = first["shares"]!.AsObject();
+        var kms = Number(shares, "encryption");
+        Assert.All(shares.Where(s => s.Value is JsonValue), s => Assert.True(s.Value!.GetValue<double>() <= kms, s.Key));
+        // A secret read from etcd decrypts one object and a write encrypts one: one slow transform per request.
+        AssertWithin10Percent(planted.AddedLatency.TotalMilliseconds, kms * Number(first, "meanMs"));
+        Assert.True(planted.Transforms >= planted.Requests && planted.Requests > 0, $"{planted.Transforms} transforms in {planted.Requests} requests");
+    }
+
+    [Fact]
+    public async Task Simulated_watches_are_left_out_of_apiserver_and_etcd_latency_and_cached_reads_spend_nothing_in_etcd()
+    {
+        var report = cluster.Report(SimulationScenario.KmsSlow);
+
+        var apiserver = (await cluster.AnalyseAsync("apiserver", SimulationScenario.KmsSlow))["data"]!;
+        var etcd = (await cluster.AnalyseAsync("etcd", SimulationScenario.KmsSlow))["data"]!["operations"]!.AsArray();
+
+        Assert.True(report.Watches > 0);
+        Assert.Equal(report.Watches, (long)Number(apiserver, "longRunningLeftOut"));
+        Assert.DoesNotContain(apiserver["groups"]!.AsArray(), g => Text(g!, "verb") == "watch");
+        Assert.DoesNotContain(etcd, o => Text(o!, "method")!.StartsWith("Watch", StringComparison.Ordinal));
+        // Replica sets are only listed by the controller-manager's relists (resourceVersion=0): the cache answers them.
+        var relists = apiserver["groups"]!.AsArray().Single(g => (Text(g!, "verb"), Text(g!, "resource")) == ("list", "replicasets"))!;
+        Assert.Equal(0, Number(relists["shares"]!, "etcd"));
+    }
+
     private static void AssertWithin10Percent(double planted, double found) =>
         Assert.True(Math.Abs(found - planted) <= planted * 0.1, $"found {found}, planted {planted}");
 

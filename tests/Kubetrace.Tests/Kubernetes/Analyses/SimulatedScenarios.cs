@@ -8,14 +8,14 @@ using Kubetrace.Tests.Api;
 namespace Kubetrace.Tests.Kubernetes.Analyses;
 
 /// <summary>
-/// One running server holding four simulated clusters, each sent by <c>kubetrace simulate</c>'s sender over real
-/// OTLP/HTTP: slow-webhook, failing-webhook, etcd-slow and apf-throttling, each in a 20-second window of its own
+/// One running server holding five simulated clusters, each sent by <c>kubetrace simulate</c>'s sender over real
+/// OTLP/HTTP: slow-webhook, failing-webhook, etcd-slow, apf-throttling and kms-slow, each in a 20-second window of its own
 /// within the last hour, so every analysis reads exactly one scenario through <c>start</c>/<c>end</c>.
 /// </summary>
 public sealed class SimulatedScenarios : IAsyncLifetime
 {
     private static readonly SimulationScenario[] Planted =
-        [SimulationScenario.SlowWebhook, SimulationScenario.FailingWebhook, SimulationScenario.EtcdSlow, SimulationScenario.ApfThrottling];
+        [SimulationScenario.SlowWebhook, SimulationScenario.FailingWebhook, SimulationScenario.EtcdSlow, SimulationScenario.ApfThrottling, SimulationScenario.KmsSlow];
 
     private readonly Dictionary<SimulationScenario, SimulationReport> _reports = [];
 

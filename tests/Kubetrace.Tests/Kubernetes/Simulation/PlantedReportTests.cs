@@ -14,7 +14,8 @@ public sealed class PlantedReportTests
         RequestsPerSecond = 100,
         Duration = TimeSpan.FromSeconds(30),
         Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.EtcdSlow |
-                    SimulationScenario.ImagePullSlow | SimulationScenario.ApfThrottling,
+                    SimulationScenario.ImagePullSlow | SimulationScenario.ApfThrottling | SimulationScenario.KmsSlow,
+        KmsAddedLatency = TimeSpan.FromMilliseconds(150),
         WebhookAddedLatency = TimeSpan.FromMilliseconds(250),
         EtcdAddedLatency = TimeSpan.FromMilliseconds(120),
         SlowImagePullTime = TimeSpan.FromSeconds(15),
@@ -73,7 +74,8 @@ public sealed class PlantedReportTests
         Assert.True(slow.Count > 50, $"only {slow.Count} operations");
         Assert.All(slow, s => Assert.StartsWith(planted.KeyPrefix, s.Attr("key")));
         Assert.All(slow, s => Assert.InRange(s.Milliseconds, 120, 120 + 25));
-        Assert.All(storage.Except(slow), s => Assert.True(s.Milliseconds < 25, $"{s.Attr("resource")} {s.Milliseconds} ms"));
+        // Secrets' storage calls also wait for the slow KMS plugin (kms-slow), outside etcd.
+        Assert.All(storage.Except(slow).Where(s => s.Attr("resource") != "secrets"), s => Assert.True(s.Milliseconds < 25, $"{s.Attr("resource")} {s.Milliseconds} ms"));
         // The latency is etcd's own: its server span under the storage call carries it.
         Assert.All(Simulated.Of("etcd").Where(e => slow.Contains(Simulated.Parent(Simulated.Parent(e)!)!)),
             e => Assert.True(e.Milliseconds >= 120));
@@ -114,6 +116,34 @@ public sealed class PlantedReportTests
         // A rejected request never reaches its handler.
         Assert.All(requests.Where(r => r.Attr("http.status_code") == "429"),
             r => Assert.DoesNotContain(Simulated.Spans, s => s.ParentId == r.SpanId && s.Name == "List"));
+    }
+
+    [Fact]
+    public void Every_envelope_transform_of_a_secret_waits_for_the_slow_KMS_plugin()
+    {
+        var planted = Simulated.Report.SlowKms!;
+        var transforms = Simulated.Of("apiserver").Where(s => s.Name.EndsWith("with envelopeTransformer", StringComparison.Ordinal)).ToList();
+
+        Assert.True(Simulated.Report.KmsEncryption, "kms-slow turns encryption on");
+        Assert.Equal(planted.Transforms, transforms.Count);
+        Assert.Equal(planted.Requests, transforms.Select(t => Simulated.Parent(t)!).Distinct().Count());
+        Assert.All(transforms, t => Assert.InRange(t.Milliseconds, 150, 150.2));
+        Assert.All(transforms, t => Assert.Equal("secrets", Simulated.Parent(t)!.Attr("resource")));
+    }
+
+    [Theory]
+    [InlineData(0.02)]
+    [InlineData(0.1)]
+    [InlineData(0.25)]
+    public void A_planted_share_hits_the_first_call_and_then_exactly_its_rate_after_any_number_of_calls(double rate)
+    {
+        var hits = 0;
+        for (var n = 1; n <= 1_000; n++)
+        {
+            if (PlantedFaults.IsNthOfRate(n, rate)) hits++;
+            Assert.Equal((int)Math.Ceiling(Math.Round(n * rate, 9)), hits);
+        }
+        Assert.True(PlantedFaults.IsNthOfRate(1, rate));
     }
 
     [Fact]

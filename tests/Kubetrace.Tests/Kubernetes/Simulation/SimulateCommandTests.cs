@@ -43,11 +43,14 @@ public sealed class SimulateCommandTests
     {
         var version = await CliRun.RunAsync("simulate", "--kubernetes-version", "1.20");
         var scenario = await CliRun.RunAsync("simulate", "--scenario", "slow-dns");
+        var etcd = await CliRun.RunAsync("simulate", "--etcd-version", "3.4");
 
         Assert.Equal(2, version.Code);
         Assert.Contains("Kubernetes 1.20 is not simulated: use 1.27 or later", version.Error);
         Assert.Equal(2, scenario.Code);
         Assert.Contains("'slow-dns' is not a scenario", scenario.Error);
+        Assert.Equal(2, etcd.Code);
+        Assert.Contains("--etcd-version: '3.4' is not 3.5, 3.6 or 3.7", etcd.Error);
     }
 
     private static async Task<JsonNode> GetAsync(QueryServer server, string path)

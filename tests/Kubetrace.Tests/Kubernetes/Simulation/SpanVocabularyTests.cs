@@ -27,6 +27,8 @@ public sealed class SpanVocabularyTests
     private static readonly string[] OldHttpClient = ["http.method", "http.status_code"];
     private static readonly string[] NewHttpClient = ["http.request.method", "http.response.status_code"];
     private static readonly string[] SyncPod = ["k8s.pod.uid", "k8s.pod", "k8s.pod.name", "k8s.pod.update_type", "k8s.namespace.name"];
+    private static readonly string[] PodTermination = ["k8s.pod.uid", "k8s.pod", "k8s.pod.name", "k8s.namespace.name"];
+    private static readonly string[] EtcdRange = ["range_begin", "range_end", "rev", "limit", "count_only", "keys_only"];
     private static readonly string[] ContainerdServer = [.. OldRpc, "net.peer.ip", "net.peer.port"];
     private static readonly string[] Filters = ["authentication", "audit", "impersonation", "priorityandfairness", "authorization"];
 
@@ -34,12 +36,22 @@ public sealed class SpanVocabularyTests
     [
         "runtime.v1.RuntimeService/RunPodSandbox", "runtime.v1.ImageService/PullImage",
         "runtime.v1.RuntimeService/CreateContainer", "runtime.v1.RuntimeService/StartContainer",
+        "runtime.v1.RuntimeService/StopPodSandbox", "runtime.v1.ImageService/ImageStatus",
     ];
+
+    private static readonly string[] EtcdMethods =
+        ["etcdserverpb.KV/Range", "etcdserverpb.KV/Txn", "etcdserverpb.KV/Compact", "etcdserverpb.Watch/Watch", "etcdserverpb.Lease/LeaseGrant"];
 
     /// <summary>The version's differences: server span name and keys, filter spans, HTTP and RPC conventions, containerd.</summary>
     public static TheoryData<string> Versions => new("1.27", "1.31", "1.34", "1.36");
 
-    private static Dictionary<(string Service, string Kind, string Name), string[]> Expected(string version)
+    /// <summary>Each version with its usual etcd (3.5 before 1.34, then 3.6), and etcd 3.7, which adds its own spans.</summary>
+    public static TheoryData<string, string?> VersionsAndEtcd => new()
+    {
+        { "1.27", null }, { "1.31", null }, { "1.34", null }, { "1.36", null }, { "1.34", "3.7" }, { "1.36", "3.7" },
+    };
+
+    private static Dictionary<(string Service, string Kind, string Name), string[]> Expected(string version, string? etcd)
     {
         var (serverName, serverKeys, filters, http, rpc, containerd17) = version switch
         {
@@ -50,9 +62,22 @@ public sealed class SpanVocabularyTests
                 NewHttpClient, NewRpc, true),
             _ => throw new ArgumentException(version),
         };
+        var (kubeletMethod, kubeletStatus) = version == "1.36" ? ("http.request.method", "http.response.status_code") : ("http.method", "http.status_code");
         var table = new Dictionary<(string, string, string), string[]>
         {
             [("apiserver", Server, serverName)] = serverKeys,
+            [("apiserver", Internal, "WatchList")] = Handler,
+            [("apiserver", Internal, "WatchServer.HandleHTTP")] = Serialize,
+            [("apiserver", Internal, "cacher.Get")] = [],
+            [("apiserver", Internal, "cacher.GetList")] = [],
+            [("apiserver", Internal, "cacher.Watch")] = [],
+            [("apiserver", Internal, "TransformFromStorage with envelopeTransformer")] = [],
+            [("apiserver", Internal, "TransformToStorage with envelopeTransformer")] = [],
+            [("kubelet", Internal, "syncTerminatingPod")] = PodTermination,
+            [("kubelet", Internal, "syncTerminatedPod")] = PodTermination,
+            [("kubelet", Internal, "Containers/GarbageCollect")] = [],
+            [("kubelet", Internal, "Images/GarbageCollect")] = [],
+            [("kubelet", Server, "/stats/summary")] = [kubeletMethod, "http.route", kubeletStatus, "user_agent.original"],
             [("apiserver", Internal, "Get")] = Handler,
             [("apiserver", Internal, "List")] = Handler,
             [("apiserver", Internal, "Create")] = Handler,
@@ -67,14 +92,11 @@ public sealed class SpanVocabularyTests
             [("apiserver", Internal, "GuaranteedUpdate etcd3")] = Storage,
             [("apiserver", Internal, "List(recursive=true) etcd3")] = StorageList,
             [("apiserver", Internal, "SerializeObject")] = Serialize,
-            [("apiserver", Client, "etcdserverpb.KV/Range")] = rpc,
-            [("apiserver", Client, "etcdserverpb.KV/Txn")] = rpc,
-            [("etcd", Server, "etcdserverpb.KV/Range")] = OldRpc,
-            [("etcd", Server, "etcdserverpb.KV/Txn")] = OldRpc,
             [("kubelet", Internal, "syncPod")] = SyncPod,
             [("kubelet", Client, "HTTP GET")] = http,
             [("kubelet", Client, "HTTP PATCH")] = http,
             [("kubelet", Client, "HTTP PUT")] = http,
+            [("kubelet", Client, "HTTP POST")] = http, // events
             [("containerd", Server, "containerd.services.tasks.v1.Tasks/Create")] = ContainerdServer,
             // Traced clients of the simulated cluster (not Kubernetes components): plain otelhttp client spans.
             [("config-operator", Client, "HTTP GET")] = http,
@@ -83,6 +105,19 @@ public sealed class SpanVocabularyTests
             [("platform-deployer", Client, "HTTP POST")] = http,
             [("platform-deployer", Client, "HTTP DELETE")] = http,
         };
+        foreach (var method in EtcdMethods)
+        {
+            table[("apiserver", Client, method)] = rpc;
+            table[("etcd", Server, method)] = OldRpc;
+        }
+        if (etcd == "3.7")
+        {
+            table[("etcd", Internal, "range")] = EtcdRange;
+            table[("etcd", Internal, "txn")] = [];
+            table[("etcd", Internal, "put")] = [];
+            table[("etcd", Internal, "lease_grant")] = [];
+            table[("etcd", Internal, "compact")] = ["rev"];
+        }
         foreach (var method in Cri)
         {
             table[("kubelet", Client, method)] = rpc;
@@ -94,6 +129,7 @@ public sealed class SpanVocabularyTests
         if (containerd17)
         {
             table[("containerd", Internal, "pkg.cri.server.PullImage")] = ["image.ref", "image.id"];
+            table[("containerd", Internal, "pkg.cri.server.ImageStatus")] = ["image.ref"];
             table[("containerd", Internal, "pull.Pull")] = ["image.ref"];
             table[("containerd", Internal, "pull.fetch")] = [];
             table[("containerd", Internal, "pkg.unpack.unpacker.unpackLayer")] = ["snapshotter.name"];
@@ -101,9 +137,11 @@ public sealed class SpanVocabularyTests
         return table;
     }
 
-    private static SimulatedSpans Simulate(string version) => SimulatedSpans.Run(new SimulationOptions
+    private static SimulatedSpans Simulate(string version, string? etcd = null) => SimulatedSpans.Run(new SimulationOptions
     {
         KubernetesVersion = KubernetesVersion.Parse(version),
+        Etcd = etcd is null ? null : EtcdVersions.TryParse(etcd, out var e) ? e : throw new ArgumentException(etcd),
+        KmsEncryption = true,
         RequestsPerSecond = 100,
         Duration = TimeSpan.FromSeconds(20),
         Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.EtcdSlow |
@@ -111,11 +149,11 @@ public sealed class SpanVocabularyTests
     });
 
     [Theory]
-    [MemberData(nameof(Versions))]
-    public void Every_span_kind_has_exactly_the_names_and_attribute_keys_of_its_version(string version)
+    [MemberData(nameof(VersionsAndEtcd))]
+    public void Every_span_kind_has_exactly_the_names_and_attribute_keys_of_its_version(string version, string? etcd)
     {
-        var spans = Simulate(version).Spans;
-        var expected = Expected(version);
+        var spans = Simulate(version, etcd).Spans;
+        var expected = Expected(version, etcd);
 
         var actual = spans
             .GroupBy(s => (s.Service, s.Kind.ToString(), Name(s)))

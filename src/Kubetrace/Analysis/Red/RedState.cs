@@ -1,0 +1,117 @@
+using Kubetrace.Analysis.Rollups;
+using Kubetrace.Storage;
+using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Scan;
+
+namespace Kubetrace.Analysis.Red;
+
+/// <summary>
+/// What <c>red</c> adds up, per service and operation (span name + kind) over the spans that start in the range:
+/// calls, errors, latency, first and last start. Kept for every service, so that <c>--service</c> is applied
+/// when reporting and a per-block rollup (over all services) answers it too.
+/// </summary>
+public sealed class RedState(TimeRange range, string? service = null) : IRollupState<RedState>
+{
+    private readonly Dictionary<(string Service, string Name, int Kind), Operation> _operations = [];
+
+    /// <summary>The per-block aggregate (<c>red-1</c>).</summary>
+    internal static StateRollup<RedState> Rollup { get; } = new("red-1", () => new RedState(TimeRange.All));
+
+    /// <summary>Every trace of the range; only those touching <c>service</c> when one is given (its spans are all there).</summary>
+    public SpanScanRequest ScanRequest => service is null
+        ? new SpanScanRequest(range, [])
+        : new SpanScanRequest(range, []) { Services = new HashSet<string>(StringComparer.Ordinal) { service } };
+
+    public void Add(ScannedTrace trace)
+    {
+        foreach (var span in trace.Spans)
+        {
+            if (!range.Contains(span.StartUnixNano) || (service is not null && span.Service != service)) continue;
+            var operation = OperationOf((span.Service, span.Name, (int)span.Kind));
+            operation.Calls.Record(span.DurationNanos, span.IsError);
+            operation.FirstStart = Math.Min(operation.FirstStart, span.StartUnixNano);
+            operation.LastStart = Math.Max(operation.LastStart, span.StartUnixNano);
+        }
+    }
+
+    public void Merge(RedState other)
+    {
+        foreach (var (key, theirs) in other._operations)
+        {
+            var operation = OperationOf(key);
+            operation.Calls.Merge(theirs.Calls);
+            operation.FirstStart = Math.Min(operation.FirstStart, theirs.FirstStart);
+            operation.LastStart = Math.Max(operation.LastStart, theirs.LastStart);
+        }
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="onlyService"/> (all when null), most errors first. The rate divides by the part
+    /// of <paramref name="reportRange"/> that holds data: from the first span start to the end of the range, or to
+    /// the last span start when the range is open-ended.
+    /// </summary>
+    public RedResult Result(TimeRange reportRange, string? onlyService)
+    {
+        var operations = _operations.Where(o => onlyService is null || o.Key.Service == onlyService).ToList();
+        long spans = 0, firstStart = long.MaxValue, lastStart = long.MinValue;
+        foreach (var (_, operation) in operations)
+        {
+            spans += operation.Calls.Calls;
+            firstStart = Math.Min(firstStart, operation.FirstStart);
+            lastStart = Math.Max(lastStart, operation.LastStart);
+        }
+        var end = reportRange.EndUnixNano == long.MaxValue ? lastStart : reportRange.EndUnixNano;
+        var seconds = spans == 0 ? 0 : Math.Max(1.0, (end - firstStart) / 1e9);
+        var rows = operations.Select(o =>
+            {
+                var (calls, latency) = (o.Value.Calls, o.Value.Calls.Latency);
+                return new RedRow(o.Key.Service, o.Key.Name, ConditionMatcher.KindName(o.Key.Kind), calls.Calls,
+                    calls.Calls / Math.Max(seconds, 1e-9), calls.Errors, calls.ErrorRate,
+                    latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99));
+            })
+            .OrderByDescending(r => r.Errors).ThenByDescending(r => r.P99Nanos)
+            .ThenBy(r => r.Service, StringComparer.Ordinal).ThenBy(r => r.Operation, StringComparer.Ordinal)
+            .ThenBy(r => r.Kind, StringComparer.Ordinal).ToList();
+        return new RedResult(rows, seconds, spans);
+    }
+
+    void IRollupState<RedState>.WriteTo(ByteWriter writer)
+    {
+        writer.WriteEach(_operations, operation =>
+        {
+            writer.WriteString(operation.Key.Service);
+            writer.WriteString(operation.Key.Name);
+            writer.WriteVarint(operation.Key.Kind);
+            writer.WriteSigned(operation.Value.FirstStart);
+            writer.WriteSigned(operation.Value.LastStart);
+            operation.Value.Calls.WriteTo(writer);
+        });
+    }
+
+    static RedState IRollupState<RedState>.ReadFrom(ByteReader reader)
+    {
+        var state = new RedState(TimeRange.All);
+        reader.ReadEach(() =>
+        {
+            var operation = state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadInt()));
+            operation.FirstStart = Math.Min(operation.FirstStart, reader.ReadSigned());
+            operation.LastStart = Math.Max(operation.LastStart, reader.ReadSigned());
+            operation.Calls.MergeFrom(reader);
+        });
+        return state;
+    }
+
+    private Operation OperationOf((string Service, string Name, int Kind) key)
+    {
+        if (!_operations.TryGetValue(key, out var operation)) _operations.Add(key, operation = new Operation());
+        return operation;
+    }
+
+    private sealed class Operation
+    {
+        public readonly CallStats Calls = new();
+        public long FirstStart = long.MaxValue;
+        public long LastStart = long.MinValue;
+    }
+}

@@ -1,0 +1,63 @@
+using Kubetrace.Analysis;
+using Kubetrace.Analysis.Rollups;
+using Kubetrace.Storage.Encoding;
+
+namespace Kubetrace.Kubernetes.Analyses.Pods;
+
+/// <summary>One node's pulls, and the start-up times of its pods no longer kept whole (<see cref="PodStartupState"/>).</summary>
+public sealed class NodeStartups
+{
+    public LatencySketch DroppedStartups { get; } = new();
+
+    public LatencySketch Pulls { get; } = new();
+
+    public void Merge(NodeStartups other)
+    {
+        DroppedStartups.Merge(other.DroppedStartups);
+        Pulls.Merge(other.Pulls);
+    }
+
+    internal void WriteTo(ByteWriter writer)
+    {
+        DroppedStartups.WriteTo(writer);
+        Pulls.WriteTo(writer);
+    }
+
+    internal void MergeFrom(ByteReader reader)
+    {
+        DroppedStartups.Merge(LatencySketch.ReadFrom(reader));
+        Pulls.Merge(LatencySketch.ReadFrom(reader));
+    }
+}
+
+/// <summary>One image's pulls: their times, failures and the nodes that pulled it.</summary>
+public sealed class ImagePulls
+{
+    public CallStats Pulls { get; } = new();
+
+    public SortedSet<string> Nodes { get; } = new(StringComparer.Ordinal);
+
+    public void Record(string node, long nanos, bool error)
+    {
+        Pulls.Record(nanos, error);
+        Nodes.Add(node);
+    }
+
+    public void Merge(ImagePulls other)
+    {
+        Pulls.Merge(other.Pulls);
+        Nodes.UnionWith(other.Nodes);
+    }
+
+    internal void WriteTo(ByteWriter writer)
+    {
+        Pulls.WriteTo(writer);
+        writer.WriteEach(Nodes, writer.WriteString);
+    }
+
+    internal void MergeFrom(ByteReader reader)
+    {
+        Pulls.MergeFrom(reader);
+        reader.ReadEach(() => Nodes.Add(reader.ReadString()));
+    }
+}

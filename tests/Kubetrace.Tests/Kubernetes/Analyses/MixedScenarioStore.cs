@@ -1,0 +1,46 @@
+using Kubetrace.Kubernetes.Simulation;
+using Kubetrace.Storage;
+using Kubetrace.Storage.Scan;
+using Kubetrace.Tests.Storage;
+
+namespace Kubetrace.Tests.Kubernetes.Analyses;
+
+/// <summary>
+/// A real store holding 40 simulated seconds of a cluster with every scenario planted at once (slow, failing and
+/// throttled apiserver requests, slow etcd, a slow image), generated in-process: traffic for every scanning analysis.
+/// </summary>
+public sealed class MixedScenarioStore : IAsyncLifetime
+{
+    private readonly TempStore _store = new();
+
+    public ITraceStore Store => _store.Store;
+
+    public async Task InitializeAsync()
+    {
+        var simulator = new ClusterSimulator(new SimulationOptions
+        {
+            Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.EtcdSlow |
+                        SimulationScenario.ImagePullSlow | SimulationScenario.ApfThrottling,
+            Start = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero), Duration = TimeSpan.FromSeconds(40), Seed = 5,
+        });
+        foreach (var batch in simulator.Batches()) await _store.AppendAsync(batch.Request);
+    }
+
+    /// <summary>Copies of every trace a scan delivers (scanners reuse theirs).</summary>
+    public Task<List<ScannedTrace>> TracesAsync(SpanScanRequest request) => CopiesAsync(Store, request);
+
+    /// <summary>Copies of every trace a scan of <paramref name="store"/> delivers.</summary>
+    public static async Task<List<ScannedTrace>> CopiesAsync(ITraceStore store, SpanScanRequest request)
+    {
+        var traces = new List<ScannedTrace>();
+        await store.ScanAsync(request, trace =>
+        {
+            var copy = new ScannedTrace { TraceId = trace.TraceId };
+            copy.Spans.AddRange(trace.Spans.Select(s => s.Clone()));
+            traces.Add(copy);
+        }, CancellationToken.None);
+        return traces;
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+}

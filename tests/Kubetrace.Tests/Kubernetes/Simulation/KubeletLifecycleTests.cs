@@ -1,0 +1,60 @@
+using Kubetrace.Kubernetes.Simulation;
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
+
+namespace Kubetrace.Tests.Kubernetes.Simulation;
+
+/// <summary>The kubelet's side beyond pod starts: image status checks, pod termination, garbage collection and its HTTP server.</summary>
+public sealed class KubeletLifecycleTests
+{
+    private static readonly SimulatedSpans Simulated = SimulatedSpans.Run(new SimulationOptions
+    {
+        KubernetesVersion = new KubernetesVersion(1, 34), RequestsPerSecond = 40, Duration = TimeSpan.FromSeconds(75), Nodes = 2,
+    });
+
+    private static List<string> Children(EmittedSpan span) =>
+        Simulated.Spans.Where(s => s.TraceId == span.TraceId && s.ParentId == span.SpanId).OrderBy(s => s.Span.StartTimeUnixNano).Select(s => s.Name).ToList();
+
+    [Fact]
+    public void Each_pull_is_preceded_by_an_image_status_check_of_the_same_image()
+    {
+        var sync = Simulated.Of("kubelet").First(s => s.Name == "syncPod");
+
+        var cri = Children(sync).Where(n => n.StartsWith("runtime.v1.", StringComparison.Ordinal)).Select(n => n[(n.IndexOf('/') + 1)..]).ToList();
+
+        Assert.Equal(["RunPodSandbox", "ImageStatus", "PullImage", "CreateContainer", "StartContainer", "ImageStatus", "PullImage", "CreateContainer", "StartContainer"], cri);
+        var statuses = Simulated.Of("containerd").Where(s => s.Name == "pkg.cri.server.ImageStatus").Select(s => s.Attr("image.ref")).ToHashSet();
+        Assert.Contains(SimulatedCluster.SidecarImage, statuses);
+    }
+
+    [Fact]
+    public void A_deleted_pod_is_terminated_by_its_kubelet_which_reports_its_status_in_a_linked_trace()
+    {
+        var terminating = Simulated.Of("kubelet").Where(s => s.Name == "syncTerminatingPod").ToList();
+        var terminated = Simulated.Of("kubelet").Where(s => s.Name == "syncTerminatedPod").ToDictionary(s => s.Attr("k8s.pod.uid")!);
+
+        Assert.NotEmpty(terminating);
+        Assert.All(terminating, t =>
+        {
+            Assert.Equal(["runtime.v1.RuntimeService/StopPodSandbox"], Children(t));
+            Assert.True(terminated[t.Attr("k8s.pod.uid")!].Span.StartTimeUnixNano > t.Span.EndTimeUnixNano);
+        });
+        var patches = Simulated.Of("kubelet").Where(s => s.Name == "HTTP PATCH" && s.Span.ParentSpanId.IsEmpty).ToList();
+        Assert.True(patches.Count >= terminating.Count);
+        var linkedFrom = Simulated.Of("apiserver").Where(s => s.Kind == SpanKind.Server).SelectMany(s => s.Span.Links).Select(l => l.SpanId).ToHashSet();
+        Assert.All(patches, p => Assert.Contains(p.Span.SpanId, linkedFrom));
+    }
+
+    [Fact]
+    public void Every_kubelet_collects_containers_each_minute_images_each_five_and_serves_stats_each_fifteen_seconds()
+    {
+        foreach (var node in new[] { "worker-1", "worker-2" })
+        {
+            var own = Simulated.Of("kubelet").Where(s => s.HostName == node && s.Span.ParentSpanId.IsEmpty).ToList();
+            Assert.Equal(2, own.Count(s => s.Name == "Containers/GarbageCollect")); // 75 s: at its offset and a minute later
+            Assert.Equal(1, own.Count(s => s.Name == "Images/GarbageCollect"));
+            var scrapes = own.Where(s => s.Name == "/stats/summary").ToList();
+            Assert.InRange(scrapes.Count, 4, 5);
+            Assert.All(scrapes, s => Assert.Equal((SpanKind.Server, "/stats/summary", "200"), (s.Kind, s.Attr("http.route"), s.Attr("http.status_code"))));
+        }
+    }
+}
