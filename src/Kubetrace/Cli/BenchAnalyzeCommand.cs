@@ -20,13 +20,17 @@ public static class BenchAnalyzeCommand
             HelpName = "requests-per-second",
             Validators = { r => { if (r.GetValueOrDefault<double?>() is <= 0 or > 5_000) r.AddError("--simulated must be above 0 and at most 5000 requests/s"); } },
         };
+        var noRollups = new Option<bool>("--no-rollups")
+        {
+            Description = "Do not build or use the analyses' per-block rollups: every analysis scans every span (the cold figure)",
+        };
         var command = new Command("bench-analyze", "Benchmark the span scan and each analysis over N spans of the Kubernetes shape")
         {
-            spans, dir, reuse, runs, only, fallback, simulated,
+            spans, dir, reuse, runs, only, fallback, simulated, noRollups,
         };
         command.SetAction(result => new AnalysisBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(reuse),
             Math.Max(1, result.GetValue(runs)), result.GetValue(only) ?? [], result.GetValue(fallback), Console.Out,
-            result.GetValue(simulated)).RunAsync());
+            result.GetValue(simulated), rollups: !result.GetValue(noRollups)).RunAsync());
         return command;
     }
 }

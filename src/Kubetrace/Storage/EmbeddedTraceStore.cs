@@ -7,6 +7,7 @@ using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Rollups;
 using Kubetrace.Storage.Scan;
 using Kubetrace.Storage.Scan.Columnar;
 using Kubetrace.Storage.Wal;
@@ -33,6 +34,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     private readonly IngestLoop _ingest;
     private readonly Task _flusher;
     private readonly Task _retention;
+    private readonly RollupCatalog _rollups;
     private StoreView _view;
     private int _disposed;
 
@@ -44,6 +46,8 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         _wal = new WriteAheadLog(Path.Combine(options.Directory, "wal"), logger);
 
         var blocks = DropMergedBlocks(_blocks.OpenAll());
+        _rollups = new RollupCatalog(options.Rollups, logger);
+        _rollups.Load(_blocks.Folder, blocks);
         var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
         var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options));
         var replayed = 0L;
@@ -144,27 +148,37 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         var headSpans = view.Head.SpanCount + view.Flushing.Sum(h => (long)h.SpanCount);
         var walBytes = _wal.TotalBytes();
         var blockBytes = view.Blocks.Sum(b => b.FileSize);
+        var rollups = _rollups.Count(view.Blocks);
         return new StoreStats(
             Spans: view.Blocks.Sum(b => (long)b.SpanCount) + headSpans,
             Traces: view.Blocks.Sum(b => (long)b.TraceCount) + view.Head.TraceCount + view.Flushing.Sum(h => (long)h.TraceCount),
-            BytesOnDisk: blockBytes + walBytes,
+            BytesOnDisk: blockBytes + walBytes + rollups.Bytes,
             Blocks: view.Blocks.Count,
             HeadSpans: headSpans,
-            WalBytes: walBytes) { BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount) };
+            WalBytes: walBytes)
+        {
+            BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount),
+            RollupsBuilt = rollups.Built, RollupsPending = rollups.Pending, RollupBytes = rollups.Bytes,
+        };
     }
 
     public ValueTask EnforceRetentionAsync(CancellationToken cancellationToken)
     {
-        var view = View;
-        var doomed = RetentionPolicy.BlocksToDelete(view.Blocks, _options, _options.Clock.GetUtcNow());
-        if (doomed.Count == 0) return ValueTask.CompletedTask;
-        lock (_viewGate)
+        // Not beside compaction or a rollup build (tests call this beside the background loop): both read blocks
+        // retention would delete.
+        lock (_compactionGate)
         {
-            _view = _view with { Blocks = _view.Blocks.RemoveRange(doomed) };
+            var view = View;
+            var doomed = RetentionPolicy.BlocksToDelete(view.Blocks, _options, _options.Clock.GetUtcNow());
+            if (doomed.Count == 0) return ValueTask.CompletedTask;
+            lock (_viewGate)
+            {
+                _view = _view with { Blocks = _view.Blocks.RemoveRange(doomed) };
+            }
+            foreach (var block in doomed) _blocks.Delete(block);
+            _logger.LogInformation("retention deleted {Count} blocks", doomed.Count);
+            return ValueTask.CompletedTask;
         }
-        foreach (var block in doomed) _blocks.Delete(block);
-        _logger.LogInformation("retention deleted {Count} blocks", doomed.Count);
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Writes the current head as a block now (tests, shutdown of a benchmark); returns when written.</summary>
@@ -229,13 +243,15 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     {
         var nextRetention = DateTime.UtcNow + _options.RetentionInterval;
         var nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
+        var nextRollup = DateTime.UtcNow + _options.RollupInterval;
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
-                // One loop for both, so that retention never deletes a block while it is being merged.
+                // One loop for all three, so that retention never deletes a block while it is being merged or
+                // rolled up (or read as another part of a trace being rolled up).
                 var now = DateTime.UtcNow;
-                var next = nextRetention < nextCompaction ? nextRetention : nextCompaction;
+                var next = new[] { nextRetention, nextCompaction, nextRollup }.Min();
                 if (next > now) await Task.Delay(next - now, _stopping.Token).ConfigureAwait(false);
                 if (DateTime.UtcNow >= nextRetention)
                 {
@@ -247,6 +263,12 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                     nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
                     await CompactAsync(_stopping.Token).ConfigureAwait(false);
                 }
+                if (DateTime.UtcNow >= nextRollup)
+                {
+                    // One block at a time, so that retention and compaction are not held up behind a long backlog.
+                    nextRollup = DateTime.UtcNow + _options.RollupInterval; // also after a failure, logged below
+                    if (await BuildRollupsAsync(_stopping.Token, maxBlocks: 1).ConfigureAwait(false) > 0) nextRollup = DateTime.UtcNow;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -254,7 +276,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "retention failed; retrying at the next interval");
+                _logger.LogError(e, "background maintenance (retention, compaction, rollups) failed; retrying at the next interval");
             }
         }
     }

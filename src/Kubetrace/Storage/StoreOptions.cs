@@ -52,4 +52,12 @@ public sealed class StoreOptions
 
     /// <summary>Aggregates kept per block once it has settled (<see cref="Rollups.IRollup"/>); empty: none.</summary>
     public IReadOnlyList<Rollups.IRollup> Rollups { get; init; } = [];
+
+    /// <summary>A block is rolled up once its file is this old, so that spans still in flight for its traces have
+    /// arrived (later ones are not counted in the rollup: docs/storage.md, Rollups). Measured with <see cref="Clock"/>.</summary>
+    public TimeSpan RollupSettle { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the maintenance loop looks for settled blocks lacking rollups (first look one interval
+    /// after opening; after rolling up a block it looks again at once).</summary>
+    public TimeSpan RollupInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

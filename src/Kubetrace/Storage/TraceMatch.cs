@@ -42,6 +42,14 @@ public sealed record StoreStats(long Spans, long Traces, long BytesOnDisk, int B
     /// <summary>Spans held by blocks.</summary>
     public long BlockSpans { get; init; }
 
+    /// <summary>Block rollups built (one per block and registered rollup) and still to build (blocks not settled yet
+    /// included); see docs/storage.md, Rollups.</summary>
+    public int RollupsBuilt { get; init; }
+    public int RollupsPending { get; init; }
+
+    /// <summary>Bytes of the rollup sidecars (beside the blocks, not in <see cref="BlockBytes"/>).</summary>
+    public long RollupBytes { get; init; }
+
     /// <summary>Cost of a span at rest: block bytes per block span.</summary>
     public double BlockBytesPerSpan => BlockSpans == 0 ? 0 : (double)BlockBytes / BlockSpans;
 }

@@ -32,6 +32,28 @@ public sealed class KubetraceExporterStoreTuningTests
     }
 
     [Fact]
+    public void Rollup_keys_reach_the_store_options_and_rollups_false_registers_none()
+    {
+        var result = Load("""
+                rollups: false
+                rollup_settle: 2m
+            """);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var options = ((KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings).ToStoreOptions();
+        Assert.Equal((0, TimeSpan.FromMinutes(2)), (options.Rollups.Count, options.RollupSettle));
+    }
+
+    [Fact]
+    public void By_default_the_store_keeps_the_rollup_of_every_analysis_that_has_one_after_30_seconds()
+    {
+        var options = new KubetraceExporterConfig { Directory = "/data" }.ToStoreOptions();
+
+        Assert.Equal(Kubetrace.Analysis.AnalysisCatalog.All.Where(a => a.Rollup is not null).Select(a => a.Rollup!.Id), options.Rollups.Select(r => r.Id));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RollupSettle);
+    }
+
+    [Fact]
     public void Without_tuning_keys_the_store_cuts_at_500k_spans_or_5_minutes()
     {
         var options = new KubetraceExporterConfig { Directory = "/data" }.ToStoreOptions();
@@ -46,6 +68,8 @@ public sealed class KubetraceExporterStoreTuningTests
     [InlineData("max_head_age: 0s", "config.yaml:5:19: exporters::kubetrace::max_head_age: must be a positive duration such as 5m or 30s (got 00:00:00)")]
     [InlineData("row_group_spans: 8", "config.yaml:5:22: exporters::kubetrace::row_group_spans: must be between 16 and 65,536 (got 8)")]
     [InlineData("compaction_target_spans: -1", "config.yaml:5:30: exporters::kubetrace::compaction_target_spans: must be between 0 (no compaction) and 10,000,000 (got -1)")]
+    [InlineData("rollup_settle: -5s", "config.yaml:5:20: exporters::kubetrace::rollup_settle: must not be negative; a duration such as 30s or 2m (got -00:00:05)")]
+    [InlineData("rollups: maybe", "config.yaml:5:14: exporters::kubetrace::rollups:")]
     [InlineData("max_head_spans: many", "config.yaml:5:21: exporters::kubetrace::max_head_spans:")]
     [InlineData("max_head_age: soon", "config.yaml:5:19: exporters::kubetrace::max_head_age:")]
     [InlineData("max_head_span: 100", "config.yaml:5:5: exporters::kubetrace::max_head_span: unknown key \"max_head_span\" (did you mean \"max_head_spans\"?)")]

@@ -135,6 +135,9 @@ public static class NativeApi
         w.WriteNumber("blockBytesPerSpan", Math.Round(stats.BlockBytesPerSpan, 2));
         w.WriteNumber("headSpans", stats.HeadSpans);
         w.WriteNumber("walBytes", stats.WalBytes);
+        w.WriteNumber("rollupsBuilt", stats.RollupsBuilt);
+        w.WriteNumber("rollupsPending", stats.RollupsPending);
+        w.WriteNumber("rollupBytes", stats.RollupBytes);
         w.WriteEndObject();
     }
 }

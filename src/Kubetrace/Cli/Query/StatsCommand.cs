@@ -35,6 +35,8 @@ public static class StatsCommand
             table.AddRow("Blocks", Count(Get("blocks")));
             table.AddRow("Spans not yet in blocks", Count(Get("headSpans")));
             table.AddRow("WAL", HumanText.Bytes(Get("walBytes")));
+            table.AddRow("Block rollups built / pending", $"{Count(Get("rollupsBuilt"))} / {Count(Get("rollupsPending"))}");
+            table.AddRow("Rollup bytes", HumanText.Bytes(Get("rollupBytes")));
             context.Console.Write(table);
         });
         return command;

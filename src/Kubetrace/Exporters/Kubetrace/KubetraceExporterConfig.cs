@@ -1,6 +1,8 @@
 using Kubetrace.Components;
 using Kubetrace.Config;
+using Kubetrace.Analysis;
 using Kubetrace.Storage;
+using Kubetrace.Storage.Rollups;
 
 namespace Kubetrace.Exporters.Kubetrace;
 
@@ -42,6 +44,13 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>How often compaction looks for blocks to merge.</summary>
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Keep per-block rollups of the analyses, so that an analysis of a long range merges them instead of
+    /// rescanning old blocks (docs/storage.md, Rollups).</summary>
+    public bool Rollups { get; set; } = true;
+
+    /// <summary>A block is rolled up once it is this old: spans of its traces arriving later are not counted.</summary>
+    public TimeSpan RollupSettle { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Bounds that keep a head's arrays and a block's row groups sensible (docs/storage.md).</summary>
     public const int MaxHeadSpansLimit = 10_000_000, MinRowGroupSpans = 16, MaxRowGroupSpans = 65_536;
 
@@ -64,7 +73,12 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         WalCompression = WalCompression,
         CompactionTargetSpans = CompactionTargetSpans,
         CompactionInterval = CompactionInterval,
+        Rollups = Rollups ? AnalysisRollups() : [],
+        RollupSettle = RollupSettle,
     };
+
+    /// <summary>The rollup of every analysis of the catalog that has one: what a store serving analyses keeps.</summary>
+    public static IReadOnlyList<IRollup> AnalysisRollups() => AnalysisCatalog.All.Select(a => a.Rollup).OfType<IRollup>().ToList();
 
     /// <summary>Bytes, 0 for unlimited (only valid after <see cref="Validate"/> passed).</summary>
     public long MaxDiskBytes() => ByteSize.TryParse(MaxDiskSize, out var bytes) ? bytes : 0;
@@ -84,6 +98,8 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
                 $"must be between 0 (no compaction) and {MaxHeadSpansLimit:N0} (got {CompactionTargetSpans})");
         if (CompactionInterval <= TimeSpan.Zero)
             yield return new ConfigProblem("compaction_interval", $"must be a positive duration such as 1m (got {CompactionInterval})");
+        if (RollupSettle < TimeSpan.Zero)
+            yield return new ConfigProblem("rollup_settle", $"must not be negative; a duration such as 30s or 2m (got {RollupSettle})");
         if (RowGroupSpans is < MinRowGroupSpans or > MaxRowGroupSpans)
             yield return new ConfigProblem("row_group_spans",
                 $"must be between {MinRowGroupSpans} and {MaxRowGroupSpans:N0} (got {RowGroupSpans})");

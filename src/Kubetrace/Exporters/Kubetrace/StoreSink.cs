@@ -43,9 +43,10 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
         {
             throw new IOException($"cannot open the trace store in {path}: {e.Message}", e);
         }
-        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge})",
+        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} analysis rollups per block after {RollupSettle})",
             path, _config.Retention == TimeSpan.Zero ? "none" : _config.Retention.ToString(),
-            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, _config.MaxHeadAge);
+            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, _config.MaxHeadAge,
+            _config.Rollups ? KubetraceExporterConfig.AnalysisRollups().Count : 0, _config.RollupSettle);
         return Task.CompletedTask;
     }
 

@@ -22,6 +22,9 @@ internal sealed class BlockDirectory
 
     public RowGroupCache Cache { get; }
 
+    /// <summary>The folder (rollup sidecars live beside the blocks).</summary>
+    public string Folder => _directory;
+
     public List<BlockReader> OpenAll()
     {
         foreach (var leftover in Directory.EnumerateFiles(_directory, "*.tmp")) File.Delete(leftover);
@@ -50,6 +53,7 @@ internal sealed class BlockDirectory
         try
         {
             BlockWriter.Write(frozen, temporary, options.RowGroupSpans);
+            Rollups.RollupFiles.DeleteFor(path, _logger); // a retried write replaces the block: its rollups are stale
             File.Move(temporary, path, overwrite: true);
             DirectorySync.Sync(_directory);
         }
@@ -66,6 +70,7 @@ internal sealed class BlockDirectory
     public void Delete(BlockReader block)
     {
         TryDelete(block.Path);
+        Rollups.RollupFiles.DeleteFor(block.Path, _logger);
         Cache.Evict(block);
         _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => block.Dispose(), TaskScheduler.Default);
     }

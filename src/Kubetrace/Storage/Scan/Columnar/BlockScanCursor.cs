@@ -20,7 +20,8 @@ internal sealed class BlockScanCursor : IScanCursor
     private int _trace = -1;
     private int _group = -1;
 
-    public BlockScanCursor(BlockReader block, SpanScanRequest request)
+    /// <param name="probing">Only <see cref="Seek"/> is used: never decode row groups ahead.</param>
+    public BlockScanCursor(BlockReader block, SpanScanRequest request, bool probing = false)
     {
         _block = block;
         _request = request;
@@ -29,7 +30,7 @@ internal sealed class BlockScanCursor : IScanCursor
         _dictionary = new ScanDictionary(dictionaries, request, dictionaries.Strings.Count, dictionaries.Resources.Count);
         var shapeSlots = block.Footer.Shapes.Select(shape => shape.Select(_dictionary.SlotOf).Where(s => s >= 0).ToArray()).ToArray();
         // Every group is needed when every trace qualifies: then decode one ahead on another core.
-        var wholeBlock = request.Services is null && request.Range.Contains((long)block.MinStart) && request.Range.Contains((long)block.MaxEnd);
+        var wholeBlock = !probing && request.Services is null && request.Range.Contains((long)block.MinStart) && request.Range.Contains((long)block.MaxEnd);
         _groups = new RowGroupPipeline(block, _dictionary.KeyIds, shapeSlots, wholeBlock);
         _serviceSetRequested = new sbyte[block.Footer.ServiceSets.Length];
     }
@@ -43,6 +44,26 @@ internal sealed class BlockScanCursor : IScanCursor
         while (_group + 1 < groups.Length && groups[_group + 1].FirstTrace <= _trace) _group++;
         return true;
     }
+
+    public bool Seek(UInt128 traceId)
+    {
+        var trace = _traces.Find(traceId);
+        if (trace < 0) return false;
+        MoveTo(trace);
+        return true;
+    }
+
+    /// <summary>Makes the trace at this ordinal of the block's trace table the current one.</summary>
+    public void MoveTo(int trace)
+    {
+        _trace = trace;
+        _group = _block.GroupOf(trace);
+    }
+
+    /// <summary>The current trace's ordinal in the block's trace table.</summary>
+    public int Ordinal => _trace;
+
+    public ulong EarliestStart => _traces.Starts[_trace];
 
     public bool HasSpanStartingIn(TimeRange range)
     {

@@ -18,24 +18,38 @@ internal static class ColumnarScan
     /// </summary>
     public static readonly TimeSpan TraceSpread = TimeSpan.FromMinutes(15);
 
+    /// <param name="rolledUp">Blocks whose rollup the caller merges instead (<see cref="RolledUpBlock"/>): the traces
+    /// their rollups counted are not delivered, whichever parts hold them; their other traces are.</param>
     public static void Run(StoreView view, SpanScanRequest request, Action<ScannedTrace> visitor,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<RolledUpBlock>? rolledUp = null)
     {
-        var spread = TraceSpread.Ticks * 100;
-        var reach = new TimeRange(Math.Max(0, request.Range.StartUnixNano - spread),
-            request.Range.EndUnixNano > long.MaxValue - spread ? long.MaxValue : request.Range.EndUnixNano + spread);
+        rolledUp ??= [];
+        var reach = Reach(request.Range);
         var cursors = new List<IScanCursor>();
         foreach (var head in new[] { view.Head }.Concat(view.Flushing))
-            if (head.SpanCount > 0 && reach.Overlaps((long)head.MinStart, (long)Math.Min(head.MaxEnd, long.MaxValue)))
+            if (head.SpanCount > 0 && InReach(reach, head.MinStart, head.MaxEnd))
                 cursors.Add(new HeadScanCursor(head, request));
+        cursors.AddRange(rolledUp);
         foreach (var block in view.Blocks)
-            if (block.TraceCount > 0 && reach.Overlaps((long)block.MinStart, (long)Math.Min(block.MaxEnd, long.MaxValue)))
+            if (block.TraceCount > 0 && !rolledUp.Any(r => ReferenceEquals(r.Block, block)) && InReach(reach, block.MinStart, block.MaxEnd))
                 cursors.Add(new BlockScanCursor(block, request));
-        Merge(cursors, request, visitor, cancellationToken);
+        Merge(cursors, rolledUp, request, visitor, cancellationToken);
     }
 
-    private static void Merge(List<IScanCursor> cursors, SpanScanRequest request, Action<ScannedTrace> visitor,
-        CancellationToken cancellationToken)
+    /// <summary>The time in which parts are read for a range: the range widened by <see cref="TraceSpread"/>.</summary>
+    public static TimeRange Reach(TimeRange range)
+    {
+        var spread = TraceSpread.Ticks * 100;
+        return new TimeRange(Math.Max(0, range.StartUnixNano - spread),
+            range.EndUnixNano > long.MaxValue - spread ? long.MaxValue : range.EndUnixNano + spread);
+    }
+
+    /// <summary>Whether a part whose spans lie in [<paramref name="minStart"/>, <paramref name="maxEnd"/>] is in reach.</summary>
+    public static bool InReach(TimeRange reach, ulong minStart, ulong maxEnd) =>
+        reach.Overlaps((long)Math.Min(minStart, long.MaxValue), (long)Math.Min(maxEnd, long.MaxValue));
+
+    private static void Merge(List<IScanCursor> cursors, IReadOnlyList<RolledUpBlock> rolledUp, SpanScanRequest request,
+        Action<ScannedTrace> visitor, CancellationToken cancellationToken)
     {
         var queue = new PriorityQueue<IScanCursor, UInt128>(cursors.Count);
         foreach (var cursor in cursors)
@@ -50,7 +64,7 @@ internal static class ColumnarScan
             while (queue.TryPeek(out var next, out var nextId) && nextId == traceId)
                 parts.Add(queue.Dequeue());
 
-            if (Wanted(parts, request))
+            if (!Counted(rolledUp, traceId) && Wanted(parts, request))
             {
                 buffer.Start(new TraceId(traceId));
                 foreach (var part in parts) part.AddSpans(buffer);
@@ -60,6 +74,14 @@ internal static class ColumnarScan
                 if (part.MoveNext()) queue.Enqueue(part, part.Current);
             if ((++traces & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>Whether a rolled-up block's rollup counted the trace (a binary search in each one's trace table).</summary>
+    private static bool Counted(IReadOnlyList<RolledUpBlock> rolledUp, UInt128 traceId)
+    {
+        foreach (var block in rolledUp)
+            if (block.Counted(traceId)) return true;
+        return false;
     }
 
     private static bool Wanted(List<IScanCursor> parts, SpanScanRequest request)

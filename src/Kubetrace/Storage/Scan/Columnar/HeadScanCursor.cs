@@ -50,6 +50,35 @@ internal sealed class HeadScanCursor : IScanCursor
         return next < _published ? next : -1;
     }
 
+    public bool Seek(UInt128 traceId)
+    {
+        int lo = 0, hi = _traces.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var id = _traces[mid].Id;
+            if (id == traceId)
+            {
+                _position = mid;
+                return true;
+            }
+            if (id < traceId) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        return false;
+    }
+
+    public ulong EarliestStart
+    {
+        get
+        {
+            var starts = _table.Starts.Items;
+            var earliest = ulong.MaxValue;
+            for (var row = FirstRow; row >= 0; row = NextRow(row)) earliest = Math.Min(earliest, starts[row]);
+            return earliest;
+        }
+    }
+
     public bool HasSpanStartingIn(TimeRange range)
     {
         var starts = _table.Starts.Items;

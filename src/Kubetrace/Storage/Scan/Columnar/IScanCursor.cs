@@ -19,4 +19,14 @@ internal interface IScanCursor
 
     /// <summary>Adds this part's spans of the current trace.</summary>
     void AddSpans(TraceBuffer buffer);
+
+    /// <summary>
+    /// Makes <paramref name="traceId"/> the current trace when this part holds it (binary search, nothing decoded);
+    /// false otherwise. For probing a part for a few traces instead of walking it: calls go in ascending trace ID
+    /// order, so that each row group is decoded at most once; not mixed with <see cref="MoveNext"/>.
+    /// </summary>
+    bool Seek(UInt128 traceId);
+
+    /// <summary>The earliest start of the current trace's spans in this part.</summary>
+    ulong EarliestStart { get; }
 }
