@@ -128,7 +128,8 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
             Duration = TimeSpan.FromDays(1),
             Start = DateTimeOffset.UtcNow,
             Scenarios = options.Scenarios,
-            Seed = options.Seed + 1,
+            Seed = options.Seed + 1, // fresh traffic (new trace IDs)…
+            FaultSeed = options.Seed, // …with the problems the summary reported
         });
         await SimulationSender.SendAsync(live, new SimulationSendOptions { Endpoint = grpc, RealTime = true }, stop);
     }

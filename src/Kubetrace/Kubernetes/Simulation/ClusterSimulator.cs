@@ -23,7 +23,7 @@ public sealed class ClusterSimulator
         Options = options.Start is null
             ? options with { Start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()) }
             : options;
-        Report = NewReport(new PlantedFaults(Options, new SimRandom(Options.Seed)));
+        Report = NewReport(new PlantedFaults(Options, new SimRandom(Options.FaultSeed ?? Options.Seed)));
     }
 
     /// <summary>The options with <see cref="SimulationOptions.Start"/> set.</summary>
@@ -46,7 +46,8 @@ public sealed class ClusterSimulator
     public IEnumerable<SimulatedBatch> Batches()
     {
         var random = new SimRandom(Options.Seed);
-        var faults = new PlantedFaults(Options, random);
+        // Without a fault seed the picks are the first draws of the traffic's own stream (same output as ever).
+        var faults = new PlantedFaults(Options, Options.FaultSeed is { } faultSeed ? new SimRandom(faultSeed) : random);
         var report = NewReport(faults);
         Report = report;
         var cluster = new SimulatedCluster(Options);

@@ -47,6 +47,13 @@ public sealed record SimulationOptions
 
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>
+    /// The seed that picks what the scenarios plant (which webhook, resource, image); null: <see cref="Seed"/>. Lets
+    /// a second run send fresh traffic (another <see cref="Seed"/>) with the same planted problems, as the demo's
+    /// live traffic after its backfill does.
+    /// </summary>
+    public ulong? FaultSeed { get; init; }
+
     public SimulationScenario Scenarios { get; init; } = SimulationScenario.Healthy;
 
     /// <summary>slow-webhook: what the slow webhook adds to each call it does not time out on.</summary>

@@ -34,6 +34,23 @@ public sealed class DeterminismAndSamplingTests
     }
 
     [Fact]
+    public void A_fault_seed_keeps_the_planted_problems_while_another_seed_sends_fresh_traffic()
+    {
+        // What the demo does: its live traffic after the backfill must plant what the summary reported.
+        var backfill = SimulatedSpans.Run(Mixed);
+        // A seed that, on its own, plants another webhook: so the assertions below fail without the fault seed.
+        var otherSeed = Enumerable.Range(2, 20).Select(seed => (ulong)seed)
+            .First(seed => SimulatedSpans.Run(Mixed with { Seed = seed, Duration = TimeSpan.FromSeconds(1) }).Report.SlowWebhook!.Webhook
+                           != backfill.Report.SlowWebhook!.Webhook);
+        var live = SimulatedSpans.Run(Mixed with { Seed = otherSeed, FaultSeed = Mixed.Seed });
+
+        Assert.Equal(backfill.Report.SlowWebhook!.Webhook, live.Report.SlowWebhook!.Webhook);
+        Assert.Equal(backfill.Report.SlowEtcd!.Resource, live.Report.SlowEtcd!.Resource);
+        Assert.Equal(backfill.Report.SlowImage!.Image, live.Report.SlowImage!.Image);
+        Assert.NotEqual(backfill.Spans[0].TraceId, live.Spans[0].TraceId);
+    }
+
+    [Fact]
     public void Rate_zero_records_nothing_though_the_traffic_still_happens()
     {
         var simulated = SimulatedSpans.Run(Mixed with { SamplingRatePerMillion = 0 });
