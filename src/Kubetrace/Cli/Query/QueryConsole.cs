@@ -12,6 +12,12 @@ public static class QueryConsole
 {
     public const int RedirectedWidth = 80;
 
+    /// <summary>
+    /// Width when stdout is a pipe or a file: Spectre then assumes 80 columns, which squeezes analysis tables into
+    /// unreadable wrapped cells ("Ve…"); lines that fit a wide screen and can be grepped whole are better there.
+    /// </summary>
+    public const int PipedWidth = 200;
+
     public static IAnsiConsole Create(InvocationConfiguration invocation, int? width)
     {
         var console = ReferenceEquals(invocation.Output, Console.Out)
@@ -25,6 +31,7 @@ public static class QueryConsole
             });
         if (width is { } columns) console.Profile.Width = columns;
         else if (!ReferenceEquals(invocation.Output, Console.Out)) console.Profile.Width = RedirectedWidth;
+        else if (Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, PipedWidth);
         return console;
     }
 }
