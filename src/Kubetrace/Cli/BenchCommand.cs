@@ -9,7 +9,8 @@ namespace Kubetrace.Cli;
 
 /// <summary>
 /// <c>kubetrace bench</c>: an OTLP load generator for any OTLP endpoint (Kubetrace, a Collector, another backend),
-/// and <c>kubetrace bench sink</c>, the bare endpoint that gives the machine's ceiling under the same load.
+/// <c>kubetrace bench sink</c>, the bare endpoint that gives the machine's ceiling under the same load, and the in-process
+/// benchmarks of the embedded store (<c>bench store</c>) and of the analyses over it (<c>bench analyze</c>).
 /// </summary>
 public static class BenchCommand
 {
@@ -46,6 +47,8 @@ public static class BenchCommand
         {
             endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
             BenchSinkCommand.Create(),
+            BenchStoreCommand.Create(),
+            BenchAnalyzeCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
