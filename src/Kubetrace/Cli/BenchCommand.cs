@@ -43,7 +43,8 @@ public static class BenchCommand
         var timeout = DurationOption("--timeout", "per-request timeout", "10s");
         var seed = IntOption("--seed", "seed of the span mix", 1);
 
-        var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory")
+        var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory; " +
+            "its subcommands measure the machine's ceiling (sink), the embedded store (store) and the analyses (analyze)")
         {
             endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
             BenchSinkCommand.Create(),
