@@ -15,24 +15,22 @@ internal sealed class BlockScanCursor : IScanCursor
     private readonly TraceTable _traces;
     private readonly ScanDictionary _dictionary;
     private readonly RowGroupPipeline _groups;
-    private readonly sbyte[] _serviceSetRequested;
-    private readonly SpanScanRequest _request;
+    private readonly QualifyingServiceSets _services;
     private int _trace = -1;
     private int _group = -1;
 
-    /// <param name="probing">Only <see cref="Seek"/> is used: never decode row groups ahead.</param>
+    /// <param name="probing">Only <see cref="Seek"/> or <see cref="MoveTo"/> is used, for a few traces: never decode row groups ahead.</param>
     public BlockScanCursor(BlockReader block, SpanScanRequest request, bool probing = false)
     {
         _block = block;
-        _request = request;
         _traces = block.Footer.Traces;
         var dictionaries = block.Footer.Dictionaries;
         _dictionary = new ScanDictionary(dictionaries, request, dictionaries.Strings.Count, dictionaries.Resources.Count);
         var shapeSlots = block.Footer.Shapes.Select(shape => shape.Select(_dictionary.SlotOf).Where(s => s >= 0).ToArray()).ToArray();
-        // Every group is needed when every trace qualifies: then decode one ahead on another core.
-        var wholeBlock = !probing && request.Services is null && request.Range.Contains((long)block.MinStart) && request.Range.Contains((long)block.MaxEnd);
-        _groups = new RowGroupPipeline(block, _dictionary.KeyIds, shapeSlots, wholeBlock);
-        _serviceSetRequested = new sbyte[block.Footer.ServiceSets.Length];
+        _services = new QualifyingServiceSets(block.Footer, request.Services);
+        // Decode the next group the scan will read ahead on another core, skipping the groups it will not.
+        var readAhead = probing ? null : RowGroupsToRead.Of(block, request.Range, _services);
+        _groups = new RowGroupPipeline(block, _dictionary.KeyIds, shapeSlots, readAhead);
     }
 
     public UInt128 Current => _traces.Ids[_trace];
@@ -78,17 +76,7 @@ internal sealed class BlockScanCursor : IScanCursor
         return false;
     }
 
-    public bool HasRequestedService()
-    {
-        if (_request.Services is not { } services) return true;
-        var set = _traces.ServiceSets[_trace];
-        if (_serviceSetRequested[set] == 0)
-        {
-            var strings = _block.Footer.Dictionaries.Strings;
-            _serviceSetRequested[set] = _block.Footer.ServiceSets[set].Any(s => services.Contains(strings[s])) ? (sbyte)1 : (sbyte)-1;
-        }
-        return _serviceSetRequested[set] > 0;
-    }
+    public bool HasRequestedService() => _services.HasTrace(_trace);
 
     public void AddSpans(TraceBuffer buffer)
     {

@@ -84,17 +84,21 @@ internal static class ColumnarScan
         return false;
     }
 
+    /// <summary>
+    /// Services first: told from the footers without reading rows, so a trace of other services never makes a
+    /// block decode a row group to check span starts at the range's edges (and <see cref="RowGroupsToRead"/> can
+    /// tell in advance which groups a filtered scan reads).
+    /// </summary>
     private static bool Wanted(List<IScanCursor> parts, SpanScanRequest request)
     {
-        var inRange = false;
+        if (request.Services is not null && !AnyHasRequestedService(parts)) return false;
         foreach (var part in parts)
-            if (part.HasSpanStartingIn(request.Range))
-            {
-                inRange = true;
-                break;
-            }
-        if (!inRange) return false;
-        if (request.Services is null) return true;
+            if (part.HasSpanStartingIn(request.Range)) return true;
+        return false;
+    }
+
+    private static bool AnyHasRequestedService(List<IScanCursor> parts)
+    {
         foreach (var part in parts)
             if (part.HasRequestedService()) return true;
         return false;
