@@ -31,12 +31,15 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
             // IfNotPresent: the image manager asks for the image's status, finds it missing and pulls it.
             t = Cri(GrpcMethod.ImageStatus, node, sync, t, random.Micros(1_000, 6_000), containerImage);
             var pullTime = random.Micros(300_000, (int)(PlantedFaults.UsualPullTimeMax.Ticks / 10));
+            var registryDelay = 0L;
             if (containerImage == sim.Faults.SlowImage)
             {
+                // A slow registry: the pull is the usual one plus time spent fetching.
                 sim.Faults.SlowImageReport!.Pulls++;
+                registryDelay = Math.Max(0, sim.Options.SlowImagePullTime.Ticks * 100 - pullTime);
                 pullTime = sim.Options.SlowImagePullTime.Ticks * 100;
             }
-            t = Cri(GrpcMethod.PullImage, node, sync, t + random.Micros(50, 300), pullTime, containerImage);
+            t = Cri(GrpcMethod.PullImage, node, sync, t + random.Micros(50, 300), pullTime, containerImage, registryDelay);
             t = Cri(GrpcMethod.CreateContainer, node, sync, t + random.Micros(100, 500), random.Micros(20_000, 120_000));
             t = Cri(GrpcMethod.StartContainer, node, sync, t + random.Micros(100, 500), random.Micros(40_000, 250_000));
         }
@@ -92,7 +95,7 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
     /// One CRI call of <paramref name="duration"/> (exact, as the kubelet's client span records it) under
     /// <paramref name="parent"/>, or a root when the kubelet calls without a traced context; returns its end.
     /// </summary>
-    private long Cri(GrpcMethod method, SimulatedNode node, OpenSpan? parent, long start, long duration, string? image = null)
+    private long Cri(GrpcMethod method, SimulatedNode node, OpenSpan? parent, long start, long duration, string? image = null, long registryDelay = 0)
     {
         var client = parent is { } caller
             ? sim.Recorder.Child(caller.Context, false, node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start)
@@ -102,7 +105,7 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
         var serverStart = (long)(server.Proto?.StartTimeUnixNano ?? (ulong)start);
         var serverEnd = (long)(server.Proto?.EndTimeUnixNano ?? (ulong)end);
         if (method == GrpcMethod.PullImage)
-            _containerd.PullInternals(server, image!, serverStart, serverEnd);
+            _containerd.PullInternals(server, image!, serverStart, serverEnd, registryDelay);
         else if (method == GrpcMethod.ImageStatus)
             _containerd.StatusInternals(server, image!, serverStart, serverEnd);
         else if (method == GrpcMethod.StartContainer)

@@ -79,6 +79,9 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
         var usualFetchMax = images.Where(i => i!["image"]!.GetValue<string>() != planted.Image)
             .Max(i => i!["pullSplit"]!["fetchNanos"]!.GetValue<long>() / i["pullSplit"]!["pulls"]!.GetValue<long>());
         Assert.True(fetch / planted.Pulls > 2 * usualFetchMax, "the slow image's mean fetch stands out from every other image's");
+        // The planted delay is the registry's: unpacking takes what a usual pull's does (at most 30% of one).
+        Assert.True(unpack / planted.Pulls <= planted.UsualPullTimeMax.Ticks * 100 * 3 / 10, $"mean unpack {unpack / planted.Pulls / 1e6:0}ms");
+        AssertWithin10Percent((planted.PullTime - (UsualPullTimeMin + planted.UsualPullTimeMax) / 2 * 3 / 10).Ticks * 100, fetch / planted.Pulls, "mean fetch");
     }
 
     [Fact]
