@@ -78,7 +78,7 @@ for target in $TARGETS; do
     sink)  measure sink "$(port_for 4327 4328)" "$KUBETRACE" bench sink --endpoint 127.0.0.1:4327 --http-endpoint 127.0.0.1:4328 ;;
     serve) measure serve "$(port_for 4317 4318)" "$KUBETRACE" serve --config docs/bench/nop.yaml ;;
     store)
-      data="$(mktemp -d /tmp/kubetrace-bench-store.XXXXXX)"
+      data="$(mktemp -d /tmp/kubetrace-bench-serve-store.XXXXXX)"
       KUBETRACE_DATA="$data" measure store "$(port_for 4317 4318)" "$KUBETRACE" serve
       echo "store on disk: $(du -sh "$data" | cut -f1) in $data (removed)"
       rm -rf "$data" ;;

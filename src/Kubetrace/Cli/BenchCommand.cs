@@ -9,7 +9,8 @@ namespace Kubetrace.Cli;
 
 /// <summary>
 /// <c>kubetrace bench</c>: an OTLP load generator for any OTLP endpoint (Kubetrace, a Collector, another backend),
-/// and <c>kubetrace bench sink</c>, the bare endpoint that gives the machine's ceiling under the same load.
+/// <c>kubetrace bench sink</c>, the bare endpoint that gives the machine's ceiling under the same load, and the in-process
+/// benchmarks of the embedded store (<c>bench store</c>) and of the analyses over it (<c>bench analyze</c>).
 /// </summary>
 public static class BenchCommand
 {
@@ -42,10 +43,13 @@ public static class BenchCommand
         var timeout = DurationOption("--timeout", "per-request timeout", "10s");
         var seed = IntOption("--seed", "seed of the span mix", 1);
 
-        var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory")
+        var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory; " +
+            "its subcommands measure the machine's ceiling (sink), the embedded store (store) and the analyses (analyze)")
         {
             endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
             BenchSinkCommand.Create(),
+            BenchStoreCommand.Create(),
+            BenchAnalyzeCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -3,13 +3,13 @@ using Kubetrace.Storage.Benchmark;
 
 namespace Kubetrace.Cli;
 
-/// <summary><c>kubetrace bench-store</c>: measures the embedded store in-process (see docs/storage.md).</summary>
+/// <summary><c>kubetrace bench store</c>: measures the embedded store in-process (see docs/storage.md).</summary>
 public static class BenchStoreCommand
 {
     public static Command Create()
     {
         var spans = new Option<long>("--spans") { Description = "Spans to ingest", DefaultValueFactory = _ => 1_000_000 };
-        var dir = new Option<string>("--dir") { Description = "Work folder (input file and store)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "kubetrace-bench-store") };
+        var dir = new Option<string>("--dir") { Description = "Work folder (input file and store)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "kubetrace-bench", "store") };
         var clients = new Option<int>("--clients") { Description = "Concurrent appenders", DefaultValueFactory = _ => 8 };
         var batch = new Option<int>("--batch-spans") { Description = "Spans per appended batch", DefaultValueFactory = _ => 1000 };
         var queries = new Option<int>("--queries") { Description = "Trace-by-ID lookups to time", DefaultValueFactory = _ => 1000 };
@@ -18,7 +18,7 @@ public static class BenchStoreCommand
         var rowGroup = new Option<int>("--row-group-spans") { Description = "Spans per block row group", DefaultValueFactory = _ => 1024 };
         var skipScan = new Option<bool>("--skip-scan") { Description = "Skip the unindexed-attribute scan query" };
         var preallocate = new Option<bool>("--preallocate-head") { Description = "Allocate head columns for 500k spans up front" };
-        var command = new Command("bench-store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
+        var command = new Command("store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
         {
             spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate,
         };

@@ -17,8 +17,6 @@ public static class KubetraceCommand
             ServeCommand.Create(),
             ValidateCommand.Create(),
             BenchCommand.Create(),
-            BenchStoreCommand.Create(),
-            BenchAnalyzeCommand.Create(),
             TraceCommand.Create(),
             SearchCommand.Create(),
             ServicesCommand.Create(),

@@ -1,4 +1,3 @@
-using Kubetrace.Receivers.Otlp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Kubetrace.Hosting;
-using Kubetrace.Receivers.Otlp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -11,9 +11,37 @@ public class BenchCommandTests
     [InlineData("bench", "--spans-per-request", "0")]
     [InlineData("bench", "--endpoint", "ftp://127.0.0.1:21")]
     [InlineData("bench", "sink", "--endpoint", "some-host:4327")]
+    [InlineData("bench", "analyze", "--simulated", "0")]
+    [InlineData("bench-store", "--spans", "1000")]
+    [InlineData("bench-analyze", "--spans", "1000")]
     public async Task Wrong_usage_exits_with_the_usage_code_before_any_load_is_sent(params string[] args)
     {
         Assert.Equal(ExitCodes.Usage, await KubetraceCommand.RunAsync(args));
+    }
+
+    [Fact]
+    public async Task Bench_store_and_bench_analyze_are_subcommands_of_bench_that_measure_a_store_in_the_given_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("kubetrace-bench-test-");
+        try
+        {
+            var store = Path.Combine(folder.FullName, "store-run");
+            var analyze = Path.Combine(folder.FullName, "analyze-run");
+
+            var storeExit = await KubetraceCommand.RunAsync(
+                ["bench", "store", "--spans", "2000", "--clients", "1", "--batch-spans", "500", "--queries", "5", "--skip-scan", "--dir", store]);
+            var analyzeExit = await KubetraceCommand.RunAsync(
+                ["bench", "analyze", "--spans", "2000", "--runs", "1", "--analysis", "red", "--dir", analyze]);
+
+            Assert.Equal(ExitCodes.Ok, storeExit);
+            Assert.Equal(ExitCodes.Ok, analyzeExit);
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(store, "store"), "*", SearchOption.AllDirectories));
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(analyze, "store"), "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]

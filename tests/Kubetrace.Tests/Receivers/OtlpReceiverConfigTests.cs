@@ -1,5 +1,6 @@
 using Kubetrace.Components;
 using Kubetrace.Config;
+using Kubetrace.Hosting;
 using Kubetrace.Receivers.Otlp;
 
 namespace Kubetrace.Tests.Receivers;

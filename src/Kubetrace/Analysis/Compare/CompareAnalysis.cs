@@ -1,5 +1,4 @@
 using System.Globalization;
-using Kubetrace.Cli.Query;
 
 namespace Kubetrace.Analysis.Compare;
 
@@ -31,15 +30,15 @@ public static class CompareAnalysis
         [
             new string(' ', 2 * s.Depth) + s.Name,
             s.Service,
-            s.DurationA is { } a ? HumanText.Duration(a) : "—",
-            s.DurationB is { } b ? HumanText.Duration(b) : "—",
+            s.DurationA is { } a ? AnalysisText.Duration(a) : "—",
+            s.DurationB is { } b ? AnalysisText.Duration(b) : "—",
             Signed(s.DifferenceNanos),
             Signed(s.SelfDifferenceNanos),
             s.DurationA is null ? "only in B" : s.DurationB is null ? "only in A" : Ratio(s.DurationA.Value, s.DurationB.Value),
         ]).ToList();
         var notes = new List<string>
         {
-            $"A {c.TraceA}: {HumanText.Duration(c.DurationA)}; B {c.TraceB}: {HumanText.Duration(c.DurationB)} ({Signed(c.DurationB - c.DurationA)}); " +
+            $"A {c.TraceA}: {AnalysisText.Duration(c.DurationA)}; B {c.TraceB}: {AnalysisText.Duration(c.DurationB)} ({Signed(c.DurationB - c.DurationA)}); " +
             $"{c.Matched} spans matched by path, {c.OnlyInA.Count} only in A, {c.OnlyInB.Count} only in B",
         };
         if (c.Spans.Where(s => s.SelfDifferenceNanos != 0).MaxBy(s => Math.Abs(s.SelfDifferenceNanos)) is { } culprit)

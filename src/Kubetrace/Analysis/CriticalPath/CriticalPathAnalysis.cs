@@ -1,4 +1,3 @@
-using Kubetrace.Cli.Query;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
 
@@ -61,7 +60,7 @@ public static class CriticalPathAnalysis
         var notes = new List<string>();
         foreach (var skew in times.Adjustments)
             notes.Add($"clock skew: {skew.Service} span {skew.Name} ({skew.SpanId}) did not fit in its {skew.ParentService} parent; " +
-                $"shifted {(skew.ShiftNanos > 0 ? "+" : "-")}{HumanText.Duration(Math.Abs(skew.ShiftNanos))} to the middle of it, with its descendants (as Jaeger's clock-skew adjuster does)");
+                $"shifted {(skew.ShiftNanos > 0 ? "+" : "-")}{AnalysisText.Duration(Math.Abs(skew.ShiftNanos))} to the middle of it, with its descendants (as Jaeger's clock-skew adjuster does)");
         foreach (var node in finder.Clipped)
             notes.Add($"{node.Span.Service} span {node.Span.Name} ({SpanTree.Hex(node.Span.SpanId)}) reaches outside its parent " +
                 "(asynchronous, or longer than its parent): only the part inside the parent is counted");
@@ -78,18 +77,18 @@ public static class CriticalPathAnalysis
             .OrderByDescending(p => p.step.SelfOnPathNanos)
             .Select(p => (IReadOnlyList<string>)
             [
-                (p.index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                AnalysisText.Count(p.index + 1),
                 new string(' ', 2 * p.step.Depth) + p.step.Name,
                 p.step.Service,
-                "+" + HumanText.Duration(p.step.StartUnixNano - report.StartUnixNano),
-                HumanText.Duration(p.step.DurationNanos),
-                HumanText.Duration(p.step.SelfOnPathNanos),
+                "+" + AnalysisText.Duration(p.step.StartUnixNano - report.StartUnixNano),
+                AnalysisText.Duration(p.step.DurationNanos),
+                AnalysisText.Duration(p.step.SelfOnPathNanos),
                 p.step.Share.ToString("P1", System.Globalization.CultureInfo.InvariantCulture),
             ])
             .ToList();
         var notes = new List<string>
         {
-            $"trace {report.TraceId}: {report.RootService} {report.RootName}, {HumanText.Duration(report.DurationNanos)}; " +
+            $"trace {report.TraceId}: {report.RootService} {report.RootName}, {AnalysisText.Duration(report.DurationNanos)}; " +
             $"{report.Path.Count} spans on the critical path (# is the order along the path); their self time sums to the trace's duration",
         };
         notes.AddRange(report.Notes);

@@ -3,7 +3,8 @@ using Kubetrace.Analysis.Rollups;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
-using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
+using static Kubetrace.Analysis.AnalysisText;
+using static Kubetrace.Analysis.ReportNumbers;
 
 namespace Kubetrace.Kubernetes.Analyses;
 
@@ -177,24 +178,24 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     {
         var rows = report.Groups.Select(g => (IReadOnlyList<string>)
         [
-            g.Verb, g.Resource, Count(g.Count), Duration(g.P50Ms * 1e6), Duration(g.P95Ms * 1e6), Duration(g.P99Ms * 1e6),
-            Percent(g.Shares.Authentication), Percent(g.Shares.Authorization), Percent(g.Shares.PriorityAndFairness),
-            Percent(g.Shares.Webhooks), Percent(g.Shares.Etcd), Percent(g.Shares.Encryption), Percent(g.Shares.Serialization),
-            Percent(g.Shares.Rest + (g.Shares.OtherFilters ?? 0)),
+            g.Verb, g.Resource, GroupedCount(g.Count), DurationMs(g.P50Ms), DurationMs(g.P95Ms), DurationMs(g.P99Ms),
+            ShortPercent(g.Shares.Authentication), ShortPercent(g.Shares.Authorization), ShortPercent(g.Shares.PriorityAndFairness),
+            ShortPercent(g.Shares.Webhooks), ShortPercent(g.Shares.Etcd), ShortPercent(g.Shares.Encryption), ShortPercent(g.Shares.Serialization),
+            ShortPercent(g.Shares.Rest + (g.Shares.OtherFilters ?? 0)),
         ]).ToList();
         var notes = new List<string>
         {
-            $"{Count(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
+            $"{GroupedCount(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
             "Shares: each instant of a request goes to the deepest spans running then (split evenly between concurrent ones), so storage and its etcd calls are never counted twice and the shares add up to 100%.",
             "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd.",
             "Rest: the request's own code outside any child span, plus the audit and impersonation filters (otherFilters in --json). Webhooks: all admission webhooks (see `kubetrace analyze webhooks`).",
             PercentileNote,
         };
         if (report.RequestsWithoutFilterSpans > 0)
-            notes.Add($"{Count(report.RequestsWithoutFilterSpans)} of {Count(report.Requests)} requests carry no filter spans (the apiserver emits them from Kubernetes 1.34): " +
+            notes.Add($"{GroupedCount(report.RequestsWithoutFilterSpans)} of {GroupedCount(report.Requests)} requests carry no filter spans (the apiserver emits them from Kubernetes 1.34): " +
                 "their authentication, authorization and priority-and-fairness time is inside Rest, and rows without any show n/a.");
         if (report.LongRunningLeftOut > 0)
-            notes.Add($"{Count(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
+            notes.Add($"{GroupedCount(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
         return new AnalysisTable("kube-apiserver latency by verb and resource",
             ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest"], rows)
         { Notes = notes };

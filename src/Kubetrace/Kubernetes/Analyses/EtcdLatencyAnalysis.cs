@@ -5,7 +5,8 @@ using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
-using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
+using static Kubetrace.Analysis.AnalysisText;
+using static Kubetrace.Analysis.ReportNumbers;
 
 namespace Kubetrace.Kubernetes.Analyses;
 
@@ -126,26 +127,26 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         {
             var latency = o.Value.Latency;
             return new EtcdOperationLatency(o.Key.Method, o.Key.Storage, o.Key.Prefix, o.Key.Side, latency.Count,
-                Math.Round(latency.Count / Math.Max(seconds, 1), 3), Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
+                Thousandths(latency.Count / Math.Max(seconds, 1)), Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
                 Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction(o.Value.ErrorRate));
         })
             .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
             .ThenBy(o => o.KeyPrefix, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal).ThenBy(o => o.StorageOperation, StringComparer.Ordinal)
             .ThenBy(o => o.MeasuredOn, StringComparer.Ordinal)
             .ToList();
-        return new EtcdLatencyReport(operations.Sum(o => o.Calls), Math.Round(seconds, 3), "p99", operations);
+        return new EtcdLatencyReport(operations.Sum(o => o.Calls), Thousandths(seconds), "p99", operations);
     }
 
     public static AnalysisTable Table(EtcdLatencyReport report)
     {
         var rows = report.Operations.Select(o => (IReadOnlyList<string>)
         [
-            o.KeyPrefix, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, Count(o.Calls), Rate(o.RatePerSecond),
-            Duration(o.P50Ms * 1e6), Duration(o.P95Ms * 1e6), Duration(o.P99Ms * 1e6), Count(o.Errors), Percent(o.ErrorRate),
+            o.KeyPrefix, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, GroupedCount(o.Calls), Rate(o.RatePerSecond),
+            DurationMs(o.P50Ms), DurationMs(o.P95Ms), DurationMs(o.P99Ms), GroupedCount(o.Errors), ShortPercent(o.ErrorRate),
         ]).ToList();
         var notes = new List<string>
         {
-            $"{Count(report.Calls)} etcd calls over {report.ObservedSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (first call to last; rates are per second of that), sorted by p99, worst first.",
+            $"{GroupedCount(report.Calls)} etcd calls over {Number(report.ObservedSeconds)} s (first call to last; rates are per second of that), sorted by p99, worst first.",
             "Each call counted once: on the apiserver's etcd client span when there is one, else on etcd's server span (Measured on). Errors: error status or a gRPC status other than OK.",
             PercentileNote,
         };

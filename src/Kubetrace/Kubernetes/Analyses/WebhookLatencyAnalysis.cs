@@ -3,7 +3,8 @@ using Kubetrace.Analysis.Rollups;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
-using static Kubetrace.Kubernetes.Analyses.AnalysisFormat;
+using static Kubetrace.Analysis.AnalysisText;
+using static Kubetrace.Analysis.ReportNumbers;
 
 namespace Kubetrace.Kubernetes.Analyses;
 
@@ -125,16 +126,16 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     {
         var rows = report.Webhooks.Select(w => (IReadOnlyList<string>)
         [
-            w.Configuration, w.Name, w.Type, Count(w.Calls), Duration(w.P50Ms * 1e6), Duration(w.P99Ms * 1e6),
-            Percent(w.ErrorRate), Percent(w.TimeoutRate),
+            w.Configuration, w.Name, w.Type, GroupedCount(w.Calls), DurationMs(w.P50Ms), DurationMs(w.P99Ms),
+            ShortPercent(w.ErrorRate), ShortPercent(w.TimeoutRate),
             string.Join(", ", w.Intercepts.Take(3).Select(i => $"{i.Resource} {i.Operation}")) + (w.Intercepts.Count > 3 ? ", …" : ""),
-            Percent(w.ShareOfApiserverP99), Duration(w.MeanAddedAtApiserverP99Ms * 1e6),
+            ShortPercent(w.ShareOfApiserverP99), DurationMs(w.MeanAddedAtApiserverP99Ms),
         ]).ToList();
         var notes = new List<string>
         {
-            $"{Count(report.Calls)} webhook calls. Worst first: {report.SortedBy}.",
+            $"{GroupedCount(report.Calls)} webhook calls. Worst first: {report.SortedBy}.",
             "Added latency: the Call mutating/validating webhook span. Errors: the call or its HTTP POST failed (4xx/5xx included); timeouts: the failure says deadline/timeout, or lasted the timeout in the webhook URL. Errors include timeouts.",
-            $"p99 share: of the time of the {Count(report.ApiserverP99Requests)} apiserver requests at or above the apiserver p99 ({Duration(report.ApiserverP99Ms * 1e6)}), the webhook's exclusive part; 'at p99' is its mean time per such request.",
+            $"p99 share: of the time of the {GroupedCount(report.ApiserverP99Requests)} apiserver requests at or above the apiserver p99 ({DurationMs(report.ApiserverP99Ms)}), the webhook's exclusive part; 'at p99' is its mean time per such request.",
             PercentileNote,
         };
         return new AnalysisTable("Admission webhooks, worst first",

@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Hosting;
 
 namespace Kubetrace.Receivers.Otlp;
 

@@ -7,7 +7,7 @@ using Kubetrace.Storage.Scan;
 namespace Kubetrace.Storage.Benchmark;
 
 /// <summary>
-/// <c>kubetrace bench-analyze</c>: loads N spans of the Kubernetes benchmark shape into a store (or reuses one
+/// <c>kubetrace bench analyze</c>: loads N spans of the Kubernetes benchmark shape into a store (or reuses one
 /// loaded before), then times the raw span scan (spans per second, wall and CPU) and every analysis of the
 /// <see cref="AnalysisCatalog"/> over the whole data set, as <c>kubetrace analyze</c> would run it.
 /// </summary>
@@ -15,7 +15,7 @@ namespace Kubetrace.Storage.Benchmark;
 /// bytes against block bytes) and let the analyses merge them; false: every analysis scans every span.</param>
 /// <param name="simulatedRate">When set, the data set is one hour of <c>kubetrace simulate</c> traffic at this many
 /// apiserver requests per second (every scenario planted, sampled at 100%) instead of <paramref name="spans"/>
-/// spans of the bench-store shape.</param>
+/// spans of the <c>bench store</c> shape.</param>
 internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse, int runs, IReadOnlyList<string> only, bool fallback,
     TextWriter output, double? simulatedRate = null, bool rollups = true)
 {

@@ -5,7 +5,7 @@ using Kubetrace.Pipeline;
 namespace Kubetrace.Storage.Benchmark;
 
 /// <summary>
-/// <c>kubetrace bench-store</c>: durable ingest rate, bytes per span, trace-by-ID latency and search latency of the
+/// <c>kubetrace bench store</c>: durable ingest rate, bytes per span, trace-by-ID latency and search latency of the
 /// embedded store on the dataset shape, in-process (no network), printed as a report.
 /// </summary>
 internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, bool preallocate, TextWriter output)

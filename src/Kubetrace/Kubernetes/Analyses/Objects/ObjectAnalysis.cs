@@ -55,10 +55,10 @@ public static class ObjectAnalysis
         var rows = timeline.Entries.Select(e => (IReadOnlyList<string>)
         [
             HumanText.Time(e.StartUnixNano),
-            "+" + HumanText.Duration(e.StartUnixNano - origin),
+            "+" + AnalysisText.Duration(e.StartUnixNano - origin),
             e.Host is null ? e.Component : $"{e.Component} ({e.Host})",
             new string(' ', 2 * e.Depth) + e.Operation,
-            HumanText.Duration(e.DurationNanos),
+            AnalysisText.Duration(e.DurationNanos),
             e.Status,
             numbers[e.TraceId],
             e.How,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace Kubetrace.Receivers.Otlp;
+namespace Kubetrace.Hosting;
 
 /// <summary>
 /// A listen address written as in the Collector: <c>host:port</c>, <c>[::1]:port</c> or <c>:port</c> (all interfaces).
