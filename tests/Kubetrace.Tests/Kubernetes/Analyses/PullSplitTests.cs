@@ -86,6 +86,22 @@ public sealed class PullSplitTests
     }
 
     [Fact]
+    public async Task With_both_containerd_versions_the_split_covers_the_1_7_pulls_alone_and_the_note_says_so()
+    {
+        var traces = new KubeTraces()
+            .Pod(1, "node-1", "shop", "web-1", "uid-web-1", sandboxMs: 100, pullMs: 1000, "registry.example/web:1", createMs: 100, startMs: 100, otherMs: 100)
+            .Layers(1, "node-1", fetches: [(100, 900)], unpacks: [])
+            .Pod(2, "node-2", "jobs", "batch-1", "uid-batch-1", sandboxMs: 100, pullMs: 600, image: null, createMs: 100, startMs: 100, otherMs: 100);
+
+        var report = await AnalyseAsync(traces);
+
+        Assert.Equal(1, report.SplitPulls);
+        Assert.Equal((800 * Ms, 0L, 200 * Ms), (report.Pods[0].PullSplit!.FetchNanos, report.Pods[0].PullSplit!.UnpackNanos, report.Pods[0].PullSplit!.RestNanos));
+        Assert.Null(report.Pods.Single(p => p.Pod == "jobs/batch-1").PullSplit);
+        Assert.Contains(report.Notes, n => n.EndsWith("1 of 2 pulls have them and the split covers those alone", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Simulated_containerd_1_7_splits_every_pull_and_the_parts_add_up_to_each_pods_pull_time()
     {
         Assert.Equal(ContainerdVersion.V1_7, new SimulationOptions { KubernetesVersion = KubernetesVersion.Parse("1.34") }.EffectiveContainerd);
