@@ -53,8 +53,11 @@ internal sealed class ContainerdWriter(SimulationContext sim)
         sim.Recorder.End(status, end - (end - start) / 10);
     }
 
-    /// <summary>containerd 1.7's own spans of an image pull inside the PullImage server span.</summary>
-    public void PullInternals(OpenSpan server, string image, long start, long end)
+    /// <summary>
+    /// containerd 1.7's own spans of an image pull inside the PullImage server span; <paramref name="registryDelay"/>
+    /// of it is a slow registry's, spent fetching.
+    /// </summary>
+    public void PullInternals(OpenSpan server, string image, long start, long end, long registryDelay)
     {
         if (!V17) return;
         var random = sim.Random;
@@ -64,10 +67,12 @@ internal sealed class ContainerdWriter(SimulationContext sim)
         var pullEnd = end - random.Micros(100, 400);
         var pull = sim.Recorder.Child(cri.Context, false, server.Component, SimulatedScope.Containerd, "pull.Pull", SpanKind.Internal, pullStart);
         pull.Proto?.Attributes.Add(sim.Attributes.Str("image.ref", image));
-        // Layers are fetched, then unpacked: about 70% of the pull fetching, the rest unpacking.
+        // Layers are fetched, then unpacked: about 70% of a usual pull fetching, the rest unpacking; a slow
+        // registry's delay adds to the fetching alone.
         var layers = 1 + random.Next(3);
-        var fetchTime = (pullEnd - pullStart) * 7 / 10 / layers;
-        var unpackTime = (pullEnd - pullStart) * 3 / 10 / layers;
+        var usual = Math.Max(0, pullEnd - pullStart - registryDelay);
+        var fetchTime = (usual * 7 / 10 + Math.Min(registryDelay, pullEnd - pullStart)) / layers;
+        var unpackTime = usual * 3 / 10 / layers;
         var t = pullStart;
         for (var i = 0; i < layers; i++, t += fetchTime)
             sim.Recorder.End(sim.Recorder.Child(pull.Context, false, server.Component, SimulatedScope.Containerd, "pull.fetch", SpanKind.Internal, t), t + fetchTime - 1_000);

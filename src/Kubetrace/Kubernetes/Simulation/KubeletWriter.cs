@@ -7,8 +7,8 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// A pod's life on one node as the kubelet traces it. Start: <c>syncPod</c> (a root: the kubelet does not continue
 /// the apiserver's trace), the kubelet's GET of the pod's config map (an apiserver trace linked to it), then the CRI
 /// calls sandbox → for each container image status, pull, create, start, each with containerd's span under it.
-/// Deletion: <c>syncTerminatingPod</c> stops the sandbox, the kubelet reports the status, <c>syncTerminatedPod</c>
-/// cleans up.
+/// Deletion: <c>syncTerminatingPod</c> stops the containers and the sandbox, the kubelet reports the status,
+/// <c>syncTerminatedPod</c> cleans up, and the pod container deletor removes the dead containers.
 /// </summary>
 internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter calls)
 {
@@ -31,12 +31,15 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
             // IfNotPresent: the image manager asks for the image's status, finds it missing and pulls it.
             t = Cri(GrpcMethod.ImageStatus, node, sync, t, random.Micros(1_000, 6_000), containerImage);
             var pullTime = random.Micros(300_000, (int)(PlantedFaults.UsualPullTimeMax.Ticks / 10));
+            var registryDelay = 0L;
             if (containerImage == sim.Faults.SlowImage)
             {
+                // A slow registry: the pull is the usual one plus time spent fetching.
                 sim.Faults.SlowImageReport!.Pulls++;
+                registryDelay = Math.Max(0, sim.Options.SlowImagePullTime.Ticks * 100 - pullTime);
                 pullTime = sim.Options.SlowImagePullTime.Ticks * 100;
             }
-            t = Cri(GrpcMethod.PullImage, node, sync, t + random.Micros(50, 300), pullTime, containerImage);
+            t = Cri(GrpcMethod.PullImage, node, sync, t + random.Micros(50, 300), pullTime, containerImage, registryDelay);
             t = Cri(GrpcMethod.CreateContainer, node, sync, t + random.Micros(100, 500), random.Micros(20_000, 120_000));
             t = Cri(GrpcMethod.StartContainer, node, sync, t + random.Micros(100, 500), random.Micros(40_000, 250_000));
         }
@@ -47,20 +50,30 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
 
     /// <summary>
     /// Writes the termination of a deleted pod starting at <paramref name="start"/>: stopping it, the status PATCH
-    /// (the status manager's own call, so a trace of its own) and the clean-up. Returns the apiserver requests made.
+    /// (the status manager's own call, so a trace of its own), the clean-up and the removal of its dead containers.
+    /// Returns the apiserver requests made.
     /// </summary>
     public int TerminatePod(SimulatedNode node, string ns, string pod, string uid, long start)
     {
         var random = sim.Random;
         var terminating = PodSpan("syncTerminatingPod", node, ns, pod, uid, start);
-        // The containers get their grace period to exit; StopPodSandbox then tears down the sandbox and its network.
-        var t = Cri(GrpcMethod.StopPodSandbox, node, terminating, start + random.Micros(200_000, 2_000_000), random.Micros(30_000, 300_000));
+        // killPod stops the sidecar and the app in parallel (a goroutine each): each StopContainer lasts until the
+        // container exits within its grace period. StopPodSandbox then tears down the sandbox and its network.
+        var stopStart = start + random.Micros(200, 2_000);
+        var sidecarStopped = Cri(GrpcMethod.StopContainer, node, terminating, stopStart, random.Micros(200_000, 2_000_000));
+        var appStopped = Cri(GrpcMethod.StopContainer, node, terminating, stopStart + random.Micros(10, 100), random.Micros(200_000, 2_000_000));
+        var t = Cri(GrpcMethod.StopPodSandbox, node, terminating, Math.Max(sidecarStopped, appStopped) + random.Micros(100, 1_000), random.Micros(30_000, 300_000));
         var stopped = t + random.Micros(100, 500);
         sim.Recorder.End(terminating, stopped);
         var reported = calls.Call(new ApiCall(ApiVerb.Patch, ApiResource.Pods, "status", ns, pod, node.Caller), stopped + random.Micros(1_000, 20_000));
         var cleanup = reported.End + random.Micros(1_000, 10_000);
         var terminated = PodSpan("syncTerminatedPod", node, ns, pod, uid, cleanup);
         sim.Recorder.End(terminated, cleanup + random.Micros(2_000, 30_000));
+        // PLEG's next relist (each second) sees the containers died; the pod container deletor removes them one after
+        // the other with context.Background(), so each RemoveContainer is a trace of its own.
+        var removed = Math.Max(sidecarStopped, appStopped) + random.Micros(1_000, 1_000_000);
+        for (var container = 0; container < 2; container++)
+            removed = Cri(GrpcMethod.RemoveContainer, node, parent: null, removed + random.Micros(50, 500), random.Micros(5_000, 40_000));
         return 1;
     }
 
@@ -78,16 +91,21 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
         return span;
     }
 
-    /// <summary>One CRI call of <paramref name="duration"/> (exact, as the kubelet's client span records it); returns its end.</summary>
-    private long Cri(GrpcMethod method, SimulatedNode node, OpenSpan parent, long start, long duration, string? image = null)
+    /// <summary>
+    /// One CRI call of <paramref name="duration"/> (exact, as the kubelet's client span records it) under
+    /// <paramref name="parent"/>, or a root when the kubelet calls without a traced context; returns its end.
+    /// </summary>
+    private long Cri(GrpcMethod method, SimulatedNode node, OpenSpan? parent, long start, long duration, string? image = null, long registryDelay = 0)
     {
-        var client = sim.Recorder.Child(parent.Context, false, node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start);
+        var client = parent is { } caller
+            ? sim.Recorder.Child(caller.Context, false, node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start)
+            : sim.Recorder.Root(node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start, sim.Sampler);
         var end = start + duration;
         var server = _containerd.Serve(method, client.Context, node, start, end);
         var serverStart = (long)(server.Proto?.StartTimeUnixNano ?? (ulong)start);
         var serverEnd = (long)(server.Proto?.EndTimeUnixNano ?? (ulong)end);
         if (method == GrpcMethod.PullImage)
-            _containerd.PullInternals(server, image!, serverStart, serverEnd);
+            _containerd.PullInternals(server, image!, serverStart, serverEnd, registryDelay);
         else if (method == GrpcMethod.ImageStatus)
             _containerd.StatusInternals(server, image!, serverStart, serverEnd);
         else if (method == GrpcMethod.StartContainer)

@@ -95,6 +95,8 @@ internal sealed class GrpcMethod
     public static readonly GrpcMethod EtcdCompact = new("etcdserverpb.KV", "Compact");
     public static readonly GrpcMethod EtcdWatch = new("etcdserverpb.Watch", "Watch");
     public static readonly GrpcMethod EtcdLeaseGrant = new("etcdserverpb.Lease", "LeaseGrant");
+    public static readonly GrpcMethod StopContainer = new("runtime.v1.RuntimeService", "StopContainer");
+    public static readonly GrpcMethod RemoveContainer = new("runtime.v1.RuntimeService", "RemoveContainer");
     public static readonly GrpcMethod StopPodSandbox = new("runtime.v1.RuntimeService", "StopPodSandbox");
     public static readonly GrpcMethod ImageStatus = new("runtime.v1.ImageService", "ImageStatus");
     public static readonly GrpcMethod RunPodSandbox = new("runtime.v1.RuntimeService", "RunPodSandbox");

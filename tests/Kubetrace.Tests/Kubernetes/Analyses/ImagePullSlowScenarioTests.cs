@@ -65,6 +65,26 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
     }
 
     [Fact]
+    public async Task The_slow_images_pull_time_is_in_its_registry_fetch()
+    {
+        var planted = cluster.Planted.SlowImage!;
+
+        var images = (await CliJsonAsync("analyze", "pods", "--by", "image", "--since", "1h"))["images"]!.AsArray();
+
+        var split = images.Single(i => i!["image"]!.GetValue<string>() == planted.Image)!["pullSplit"]!;
+        Assert.Equal(planted.Pulls, split["pulls"]!.GetValue<int>()); // containerd 1.7 (1.34's default) traced every pull
+        var (fetch, unpack, rest) = (split["fetchNanos"]!.GetValue<long>(), split["unpackNanos"]!.GetValue<long>(), split["restNanos"]!.GetValue<long>());
+        Assert.Equal(split["pullNanos"]!.GetValue<long>(), fetch + unpack + rest);
+        Assert.True(fetch > 2 * (unpack + rest), $"fetch {fetch / 1e6:0}ms, unpack {unpack / 1e6:0}ms, rest {rest / 1e6:0}ms");
+        var usualFetchMax = images.Where(i => i!["image"]!.GetValue<string>() != planted.Image)
+            .Max(i => i!["pullSplit"]!["fetchNanos"]!.GetValue<long>() / i["pullSplit"]!["pulls"]!.GetValue<long>());
+        Assert.True(fetch / planted.Pulls > 2 * usualFetchMax, "the slow image's mean fetch stands out from every other image's");
+        // The planted delay is the registry's: unpacking takes what a usual pull's does (at most 30% of one).
+        Assert.True(unpack / planted.Pulls <= planted.UsualPullTimeMax.Ticks * 100 * 3 / 10, $"mean unpack {unpack / planted.Pulls / 1e6:0}ms");
+        AssertWithin10Percent((planted.PullTime - (UsualPullTimeMin + planted.UsualPullTimeMax) / 2 * 3 / 10).Ticks * 100, fetch / planted.Pulls, "mean fetch");
+    }
+
+    [Fact]
     public async Task The_pod_table_puts_a_pod_of_the_slow_image_first_and_the_image_table_says_so()
     {
         var pods = await CliRun.RunAsync("analyze", "pods", "--since", "1h", "--server", cluster.Url, "--width", "250");

@@ -39,6 +39,19 @@ internal static class PodStartups
         return traces;
     }
 
+    /// <summary>
+    /// containerd 1.7's layer spans under the <c>pull.Pull</c> of <see cref="Pod"/>'s trace: <c>pull.fetch</c> and
+    /// <c>pkg.unpack.unpacker.unpackLayer</c> spans, from and to the milliseconds given (absolute, like the pod's).
+    /// </summary>
+    public static KubeTraces Layers(this KubeTraces traces, int trace, string node, (long From, long To)[] fetches, (long From, long To)[] unpacks)
+    {
+        var id = 100;
+        foreach (var (from, to) in fetches) traces.Span("containerd", node, trace, id++, 23, "pull.fetch", from, to);
+        foreach (var (from, to) in unpacks)
+            traces.Span("containerd", node, trace, id++, 23, "pkg.unpack.unpacker.unpackLayer", from, to, attributes: [("snapshotter.name", "overlayfs")]);
+        return traces;
+    }
+
     /// <summary>kubelet's client span (id) and containerd's server span under it (id + 1), as otelgrpc names both.</summary>
     private static KubeTraces Cri(this KubeTraces traces, int trace, string node, int id, string method, long startMs, long endMs) =>
         traces.Span("kubelet", node, trace, id, 1, method, startMs, endMs, SpanKind.Client, attributes: RpcAttributes(method))

@@ -71,9 +71,9 @@ public sealed class PodsAnalysisTests
         var report = new PodStartupReport(1,
             [new PodStartup("a/b", "u", "n1", ["img"], 0, 10 * Ms, 1 * Ms, 5 * Ms, 1 * Ms, 1 * Ms, 2 * Ms, false, ["t"])],
             [new ImagePullStats("img", 1, 0, 5 * Ms, 5 * Ms, 5 * Ms, 0, ["n1"])],
-            [new NodeStartupStats("n1", 1, 10 * Ms, 10 * Ms, 1, 5 * Ms, 5 * Ms)], 0, 12, []);
+            [new NodeStartupStats("n1", 1, 10 * Ms, 10 * Ms, 1, 5 * Ms, 5 * Ms)], 0, 12, 0, []);
 
-        Assert.Equal(["a/b", "n1", "10ms", "1ms", "5ms", "1ms", "1ms", "2ms", "img", "ok"], PodsTables.For(report, "pod").Rows[0]);
+        Assert.Equal(["a/b", "n1", "10ms", "1ms", "5ms", "n/a", "n/a", "n/a", "1ms", "1ms", "2ms", "img", "ok"], PodsTables.For(report, "pod").Rows[0]);
         Assert.Equal("img", PodsTables.For(report, "image").Rows[0][0]);
         Assert.Equal("n1", PodsTables.For(report, "node").Rows[0][0]);
     }

@@ -49,7 +49,7 @@ public sealed class RolledUpAnalysesTests(MixedScenarioStore cluster) : IClassFi
 
         var merged = Json(await RunAsync(definition, store, ""));
 
-        Assert.Equal($"{analysis}-1", definition.Rollup!.Id);
+        Assert.Matches($"^{analysis}-[0-9]+$", definition.Rollup!.Id); // the version goes up when the state gains fields
         Assert.Equal(Json(await RunAsync(definition, cluster.Store, "")), merged);
     }
 

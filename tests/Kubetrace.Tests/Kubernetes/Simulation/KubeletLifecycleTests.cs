@@ -35,13 +35,34 @@ public sealed class KubeletLifecycleTests
         Assert.NotEmpty(terminating);
         Assert.All(terminating, t =>
         {
-            Assert.Equal(["runtime.v1.RuntimeService/StopPodSandbox"], Children(t));
+            // Both containers are stopped (in parallel) before the sandbox.
+            Assert.Equal(["runtime.v1.RuntimeService/StopContainer", "runtime.v1.RuntimeService/StopContainer", "runtime.v1.RuntimeService/StopPodSandbox"],
+                Children(t));
+            var stops = Simulated.Spans.Where(s => s.TraceId == t.TraceId && s.ParentId == t.SpanId).ToList();
+            Assert.True(stops[2].Span.StartTimeUnixNano > Math.Max(stops[0].Span.EndTimeUnixNano, stops[1].Span.EndTimeUnixNano));
             Assert.True(terminated[t.Attr("k8s.pod.uid")!].Span.StartTimeUnixNano > t.Span.EndTimeUnixNano);
         });
         var patches = Simulated.Of("kubelet").Where(s => s.Name == "HTTP PATCH" && s.Span.ParentSpanId.IsEmpty).ToList();
         Assert.True(patches.Count >= terminating.Count);
         var linkedFrom = Simulated.Of("apiserver").Where(s => s.Kind == SpanKind.Server).SelectMany(s => s.Span.Links).Select(l => l.SpanId).ToHashSet();
         Assert.All(patches, p => Assert.Contains(p.Span.SpanId, linkedFrom));
+    }
+
+    [Fact]
+    public void The_dead_containers_of_a_deleted_pod_are_removed_in_traces_of_their_own_with_containerds_span_under_each()
+    {
+        var removals = Simulated.Of("kubelet").Where(s => s.Name == "runtime.v1.RuntimeService/RemoveContainer").ToList();
+        var terminations = Simulated.Of("kubelet").Count(s => s.Name == "syncTerminatingPod");
+
+        // Two containers per pod; a pod deleted near the window's end may not have been cleaned up yet.
+        Assert.InRange(removals.Count, 2 * terminations - 2, 2 * terminations);
+        Assert.All(removals, r =>
+        {
+            Assert.True(r.Span.ParentSpanId.IsEmpty, "the pod container deletor calls with context.Background()");
+            Assert.Equal(SpanKind.Client, r.Kind);
+            var server = Assert.Single(Simulated.Spans, s => s.TraceId == r.TraceId && s.ParentId == r.SpanId);
+            Assert.Equal(("containerd", r.Name, r.HostName), (server.Service, server.Name, server.HostName));
+        });
     }
 
     [Fact]

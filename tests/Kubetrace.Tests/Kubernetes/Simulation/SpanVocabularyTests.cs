@@ -37,6 +37,7 @@ public sealed class SpanVocabularyTests
         "runtime.v1.RuntimeService/RunPodSandbox", "runtime.v1.ImageService/PullImage",
         "runtime.v1.RuntimeService/CreateContainer", "runtime.v1.RuntimeService/StartContainer",
         "runtime.v1.RuntimeService/StopPodSandbox", "runtime.v1.ImageService/ImageStatus",
+        "runtime.v1.RuntimeService/StopContainer", "runtime.v1.RuntimeService/RemoveContainer",
     ];
 
     private static readonly string[] EtcdMethods =

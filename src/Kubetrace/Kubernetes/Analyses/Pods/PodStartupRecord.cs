@@ -28,6 +28,9 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
 
     public SortedSet<string> Images { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Its pulls that containerd 1.7's spans split into fetch, unpack and the rest.</summary>
+    public PullSplitTotals PullSplit { get; } = new();
+
     public void AddSync(ScannedSpan sync, TraceId traceId)
     {
         _start = Math.Min(_start, sync.StartUnixNano);
@@ -50,6 +53,7 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         for (var p = 0; p < _phases.Length; p++) _phases[p] += other._phases[p];
         _traces.UnionWith(other._traces);
         Images.UnionWith(other.Images);
+        PullSplit.Merge(other.PullSplit);
     }
 
     public PodStartup ToStartup()
@@ -57,7 +61,8 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         var cri = _phases.Sum();
         return new PodStartup(pod, uid, node, Images.ToList(), _start, TotalNanos,
             _phases[(int)CriPhase.Sandbox], _phases[(int)CriPhase.ImagePull], _phases[(int)CriPhase.Create],
-            _phases[(int)CriPhase.Start], Math.Max(0, TotalNanos - cri), _error, _traces.Select(t => t.ToString()).ToList());
+            _phases[(int)CriPhase.Start], Math.Max(0, TotalNanos - cri), _error, _traces.Select(t => t.ToString()).ToList(),
+            PullSplit.ToReport());
     }
 
     public void WriteTo(ByteWriter writer)
@@ -71,6 +76,7 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         writer.WriteEach(_phases, writer.WriteVarint);
         writer.WriteEach(Images, writer.WriteString);
         writer.WriteEach(_traces, trace => writer.WriteUInt128(trace.Value));
+        PullSplit.WriteTo(writer);
     }
 
     public static PodStartupRecord ReadFrom(ByteReader reader)
@@ -89,6 +95,7 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         });
         reader.ReadEach(() => record.Images.Add(reader.ReadString()));
         reader.ReadEach(() => record._traces.Add(new TraceId(reader.ReadUInt128())));
+        record.PullSplit.MergeFrom(reader);
         return record;
     }
 }

@@ -19,7 +19,15 @@ public sealed record PodStartup(
     long StartNanos,
     long OtherNanos,
     bool Error,
-    IReadOnlyList<string> TraceIds);
+    IReadOnlyList<string> TraceIds,
+    PullTimeSplit? PullSplit = null);
+
+/// <summary>
+/// Image pull time split by containerd 1.7's spans (<see cref="Pods.PullSplit"/>), summed over the
+/// <see cref="Pulls"/> pulls that carry them: registry fetch, layer unpack, and the rest. Null where no pull does
+/// (containerd 1.6): n/a.
+/// </summary>
+public sealed record PullTimeSplit(int Pulls, long PullNanos, long FetchNanos, long UnpackNanos, long RestNanos);
 
 /// <summary>One PullImage call by kubelet; <see cref="Image"/> is null when no span named the image.</summary>
 public sealed record ImagePull(string? Image, string Node, string Pod, long DurationNanos, bool Error);
@@ -29,7 +37,7 @@ public sealed record ImagePull(string? Image, string Node, string Pod, long Dura
 /// image: how much slower this image is than a typical pull in the same window.
 /// </summary>
 public sealed record ImagePullStats(string Image, int Pulls, int Errors, long P50Nanos, long P99Nanos, long MaxNanos,
-    long AddedP50Nanos, IReadOnlyList<string> Nodes);
+    long AddedP50Nanos, IReadOnlyList<string> Nodes, PullTimeSplit? PullSplit = null);
 
 /// <summary>Start-up and pull times on one node.</summary>
 public sealed record NodeStartupStats(string Node, int Pods, long StartupP50Nanos, long StartupP99Nanos, int Pulls,
@@ -43,4 +51,5 @@ public sealed record PodStartupReport(
     IReadOnlyList<NodeStartupStats> Nodes,
     int UnattributedPulls,
     long SpansRead,
+    int SplitPulls,
     IReadOnlyList<string> Notes);

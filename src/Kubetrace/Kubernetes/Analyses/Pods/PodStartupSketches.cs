@@ -30,34 +30,41 @@ public sealed class NodeStartups
     }
 }
 
-/// <summary>One image's pulls: their times, failures and the nodes that pulled it.</summary>
+/// <summary>One image's pulls: their times, failures, the nodes that pulled it and where the time went.</summary>
 public sealed class ImagePulls
 {
     public CallStats Pulls { get; } = new();
 
+    /// <summary>The pulls that containerd 1.7's spans split into fetch, unpack and the rest.</summary>
+    public PullSplitTotals Split { get; } = new();
+
     public SortedSet<string> Nodes { get; } = new(StringComparer.Ordinal);
 
-    public void Record(string node, long nanos, bool error)
+    public void Record(string node, long nanos, bool error, PullSplit? split)
     {
         Pulls.Record(nanos, error);
         Nodes.Add(node);
+        if (split is { } known) Split.Add(known);
     }
 
     public void Merge(ImagePulls other)
     {
         Pulls.Merge(other.Pulls);
         Nodes.UnionWith(other.Nodes);
+        Split.Merge(other.Split);
     }
 
     internal void WriteTo(ByteWriter writer)
     {
         Pulls.WriteTo(writer);
         writer.WriteEach(Nodes, writer.WriteString);
+        Split.WriteTo(writer);
     }
 
     internal void MergeFrom(ByteReader reader)
     {
         Pulls.MergeFrom(reader);
         reader.ReadEach(() => Nodes.Add(reader.ReadString()));
+        Split.MergeFrom(reader);
     }
 }

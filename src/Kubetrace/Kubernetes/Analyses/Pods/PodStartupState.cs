@@ -10,7 +10,8 @@ namespace Kubetrace.Kubernetes.Analyses.Pods;
 /// <summary>
 /// What <c>pods</c> adds up: kubelet's <c>syncPod</c> spans that did start-up work with their CRI client calls per
 /// pod, and every image pull with the image named by the span itself or by containerd's spans under it
-/// (<c>image.ref</c> on <c>pkg.cri.server.PullImage</c> / <c>pull.Pull</c>), per image and per node.
+/// (<c>image.ref</c> on <c>pkg.cri.server.PullImage</c> / <c>pull.Pull</c>), per image and per node; with
+/// containerd 1.7 each pull's time split into registry fetch, unpack and the rest (<see cref="PullSplit"/>).
 /// </summary>
 /// <remarks>
 /// Bounded: it keeps the <see cref="KeptPods"/> slowest pods whole (at most twice as many while adding); a pod
@@ -36,8 +37,8 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
 
     public PodStartupState(TimeRange range) => _attributes = new ScannedAttributes(range, Keys).ForServices("kubelet");
 
-    /// <summary>The per-block aggregate (<c>pods-1</c>).</summary>
-    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-1", () => new PodStartupState(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>pods-2</c>: <c>pods-1</c> had no pull split).</summary>
+    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-2", () => new PodStartupState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
 
@@ -48,6 +49,9 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
 
     /// <summary>Pulls whose image no span names: they count for their pod and node only.</summary>
     public long UnattributedPulls { get; private set; }
+
+    /// <summary>Pulls that containerd 1.7's spans split into fetch, unpack and the rest.</summary>
+    public long SplitPulls { get; private set; }
 
     public IReadOnlyDictionary<string, NodeStartups> Nodes => _nodes;
 
@@ -92,13 +96,19 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
             record.Add(phase, call.Span.DurationNanos, call.Span.IsError);
             if (phase != CriPhase.ImagePull) continue;
             NodeOf(record.Node).Pulls.Record(call.Span.DurationNanos);
+            var split = PullSplit.Of(call);
+            if (split is { } known)
+            {
+                SplitPulls++;
+                record.PullSplit.Add(known);
+            }
             if (ImageOf(call) is not { } image)
             {
                 UnattributedPulls++;
                 continue;
             }
             record.Images.Add(image);
-            ImageOf(image).Record(record.Node, call.Span.DurationNanos, call.Span.IsError);
+            ImageOf(image).Record(record.Node, call.Span.DurationNanos, call.Span.IsError, split);
         }
     }
 
@@ -112,6 +122,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         SpansRead += other.SpansRead;
         SyncsWithoutStartup += other.SyncsWithoutStartup;
         UnattributedPulls += other.UnattributedPulls;
+        SplitPulls += other.SplitPulls;
         foreach (var (name, theirs) in other._nodes) NodeOf(name).Merge(theirs);
         foreach (var (image, theirs) in other._images) ImageOf(image).Merge(theirs);
         foreach (var record in other._pods.Values) RecordOf(record.Pod, record.Uid, record.Node).Merge(record);
@@ -125,6 +136,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         writer.WriteVarint(SpansRead);
         writer.WriteVarint(SyncsWithoutStartup);
         writer.WriteVarint(UnattributedPulls);
+        writer.WriteVarint(SplitPulls);
         writer.WriteEach(_nodes, node =>
         {
             writer.WriteString(node.Key);
@@ -143,6 +155,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         var state = new PodStartupState(TimeRange.All)
         {
             SpansRead = reader.ReadLong(), SyncsWithoutStartup = reader.ReadLong(), UnattributedPulls = reader.ReadLong(),
+            SplitPulls = reader.ReadLong(),
         };
         reader.ReadEach(() => state.NodeOf(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() => state.ImageOf(reader.ReadString()).MergeFrom(reader));

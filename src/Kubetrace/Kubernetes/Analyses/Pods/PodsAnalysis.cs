@@ -68,8 +68,22 @@ public static class PodsAnalysis
         if (state.UnattributedPulls > 0)
             notes.Add($"{state.UnattributedPulls} of {pulls} image pulls name no image (neither the PullImage span nor containerd spans under it " +
                 "carry image.ref / container.image.name: containerd 1.6 has no internal spans, or containerd is not traced); they count per pod and node, not per image");
+        if (pulls > 0) notes.Add(SplitNote(state.SplitPulls, pulls));
         return new PodStartupReport(podCount, kept.Take(limit).Select(p => p.ToStartup()).ToList(), images, nodes,
-            (int)state.UnattributedPulls, state.SpansRead, notes);
+            (int)state.UnattributedPulls, state.SpansRead, (int)state.SplitPulls, notes);
+    }
+
+    /// <summary>What the fetch / unpack / rest columns mean, and which pulls they cover.</summary>
+    private static string SplitNote(long split, long pulls)
+    {
+        const string Meaning = "Fetch, Unpack and Pull rest split image pulls by containerd 1.7's spans under the PullImage call: " +
+            "Fetch while a pull.fetch (registry download) runs, Unpack while only a pkg.unpack.unpacker.unpackLayer runs, Pull rest the remainder " +
+            "(resolving, CRI and gRPC hops); per image they are means per pull";
+        if (split == 0)
+            return $"{Meaning}. n/a: none of the {pulls} pulls has containerd 1.7's pull spans (containerd 1.6 emits none, or containerd is not traced)";
+        return split == pulls
+            ? $"{Meaning}; every pull has them"
+            : $"{Meaning}; {split} of {pulls} pulls have them and the split covers those alone";
     }
 
     /// <summary>An image's pull times, and its p50 over the p50 of every other image's pulls.</summary>
@@ -80,7 +94,7 @@ public static class PodsAnalysis
         var latency = pulls.Pulls.Latency;
         var p50 = latency.Percentile(0.5);
         return new ImagePullStats(image, (int)latency.Count, (int)pulls.Pulls.Errors, p50, latency.Percentile(0.99), latency.Max,
-            others.Count == 0 ? 0 : p50 - others.Percentile(0.5), pulls.Nodes.ToList());
+            others.Count == 0 ? 0 : p50 - others.Percentile(0.5), pulls.Nodes.ToList(), pulls.Split.ToReport());
     }
 
     /// <summary>A node's start-ups: those of pods dropped from the slowest kept, and those kept.</summary>

@@ -15,20 +15,30 @@ public static class PodsTables
         return by switch
         {
             "image" => new AnalysisTable("Image pulls, slowest image first",
-                ["Image", "Pulls", "Errors", "Pull p50", "Pull p99", "Max", "p50 vs other images", "Nodes"],
+                ["Image", "Pulls", "Errors", "Pull p50", "Pull p99", "Max", "p50 vs other images", "Fetch (mean)", "Unpack (mean)", "Pull rest (mean)", "Nodes"],
                 report.Images.Select(i => Row(i.Image, N(i.Pulls), N(i.Errors), D(i.P50Nanos), D(i.P99Nanos), D(i.MaxNanos),
-                    Signed(i.AddedP50Nanos), string.Join(", ", i.Nodes))).ToList()) { Notes = notes },
+                    Signed(i.AddedP50Nanos), Mean(i.PullSplit, s => s.FetchNanos), Mean(i.PullSplit, s => s.UnpackNanos),
+                    Mean(i.PullSplit, s => s.RestNanos), string.Join(", ", i.Nodes))).ToList()) { Notes = notes },
             "node" => new AnalysisTable("Pod start-up per node, slowest first",
                 ["Node", "Pods", "Start-up p50", "Start-up p99", "Pulls", "Pull p50", "Pull p99"],
                 report.Nodes.Select(n => Row(n.Node, N(n.Pods), D(n.StartupP50Nanos), D(n.StartupP99Nanos), N(n.Pulls),
                     D(n.PullP50Nanos), D(n.PullP99Nanos))).ToList()) { Notes = notes },
             _ => new AnalysisTable("Pod start-up, slowest first",
-                ["Pod", "Node", "Total", "Sandbox", "Image pull", "Create", "Start", "Other", "Images", "Status"],
+                ["Pod", "Node", "Total", "Sandbox", "Image pull", "Fetch", "Unpack", "Pull rest", "Create", "Start", "Other", "Images", "Status"],
                 report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), D(p.SandboxNanos), D(p.ImagePullNanos),
+                    Sum(p.PullSplit, s => s.FetchNanos), Sum(p.PullSplit, s => s.UnpackNanos), Sum(p.PullSplit, s => s.RestNanos),
                     D(p.CreateNanos), D(p.StartNanos), D(p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
                     p.Error ? "error" : "ok")).ToList()) { Notes = notes },
         };
     }
+
+    /// <summary>A pod's pulls split, or n/a when none of them has containerd 1.7's pull spans.</summary>
+    private static string Sum(PullTimeSplit? split, Func<PullTimeSplit, long> part) => split is null ? NotAvailable : D(part(split));
+
+    /// <summary>An image's split per pull that has it, or n/a.</summary>
+    private static string Mean(PullTimeSplit? split, Func<PullTimeSplit, long> part) => split is null ? NotAvailable : D(part(split) / split.Pulls);
+
+    private const string NotAvailable = "n/a";
 
     private static IReadOnlyList<string> Row(params string[] cells) => cells;
 
