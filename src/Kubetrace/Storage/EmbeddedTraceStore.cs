@@ -169,7 +169,8 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         lock (_compactionGate)
         {
             var view = View;
-            var doomed = RetentionPolicy.BlocksToDelete(view.Blocks, _options, _options.Clock.GetUtcNow());
+            var doomed = RetentionPolicy.BlocksToDelete(view.Blocks, _options, _options.Clock.GetUtcNow(),
+                block => block.FileSize + _rollups.BytesOf(block));
             if (doomed.Count == 0) return ValueTask.CompletedTask;
             lock (_viewGate)
             {

@@ -5,7 +5,10 @@ namespace Kubetrace.Storage;
 /// <summary>Which blocks retention deletes: whole blocks, oldest first, by age and then by total size.</summary>
 internal static class RetentionPolicy
 {
-    public static List<BlockReader> BlocksToDelete(IReadOnlyCollection<BlockReader> blocks, StoreOptions options, DateTimeOffset now)
+    /// <param name="diskBytes">What a block takes on disk with what is kept beside it (its rollups), so that
+    /// <see cref="StoreOptions.MaxDiskBytes"/> bounds what the store really uses.</param>
+    public static List<BlockReader> BlocksToDelete(IReadOnlyCollection<BlockReader> blocks, StoreOptions options, DateTimeOffset now,
+        Func<BlockReader, long> diskBytes)
     {
         var doomed = new List<BlockReader>();
         var oldestFirst = blocks.OrderBy(b => b.MaxEnd).ToList();
@@ -16,13 +19,13 @@ internal static class RetentionPolicy
         }
         if (options.MaxDiskBytes > 0)
         {
-            var total = oldestFirst.Sum(b => b.FileSize) - doomed.Sum(b => b.FileSize);
+            var total = oldestFirst.Sum(diskBytes) - doomed.Sum(diskBytes);
             foreach (var block in oldestFirst)
             {
                 if (total <= options.MaxDiskBytes) break;
                 if (doomed.Contains(block)) continue;
                 doomed.Add(block);
-                total -= block.FileSize;
+                total -= diskBytes(block);
             }
         }
         return doomed;

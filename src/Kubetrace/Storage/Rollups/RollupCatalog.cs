@@ -100,6 +100,15 @@ internal sealed class RollupCatalog
         return now - written >= settle;
     }
 
+    /// <summary>Bytes of the sidecars kept beside <paramref name="block"/>.</summary>
+    public long BytesOf(BlockReader block)
+    {
+        long bytes = 0;
+        foreach (var rollup in Rollups)
+            if (Find(block, rollup.Id) is { } sidecar) bytes += sidecar.FileSize;
+        return bytes;
+    }
+
     /// <summary>Rollups built and missing over <paramref name="blocks"/>, and the sidecars' bytes.</summary>
     public (int Built, int Pending, long Bytes) Count(IReadOnlyCollection<BlockReader> blocks)
     {

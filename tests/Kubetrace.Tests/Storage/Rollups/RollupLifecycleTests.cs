@@ -165,6 +165,32 @@ public sealed class RollupLifecycleTests
     }
 
     [Fact]
+    public async Task The_disk_budget_counts_the_rollups_beside_the_blocks()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var temp = await RolledUpStoreAsync(clock);
+        var before = temp.Store.GetStats();
+        Assert.True(before.RollupBytes > 0);
+        await temp.Store.DisposeAsync();
+
+        // Room for every block, but not for their rollups as well: the oldest blocks go until both fit.
+        var budget = before.BlockBytes;
+        var o = temp.Options;
+        await using var limited = EmbeddedTraceStore.Open(new StoreOptions
+        {
+            Directory = o.Directory, Clock = o.Clock, RowGroupSpans = o.RowGroupSpans, CompactionTargetSpans = 0, Rollups = o.Rollups,
+            RetentionInterval = o.RetentionInterval, CompactionInterval = o.CompactionInterval, RollupInterval = o.RollupInterval,
+            MaxDiskBytes = budget,
+        });
+        await limited.EnforceRetentionAsync(CancellationToken.None);
+
+        var after = limited.GetStats();
+        Assert.InRange(after.Blocks, 1, before.Blocks - 1);
+        Assert.True(after.BlockBytes + after.RollupBytes <= budget, $"{after.BlockBytes} + {after.RollupBytes} > {budget}");
+        Assert.Equal(after.RollupsBuilt, Sidecars(temp).Length);
+    }
+
+    [Fact]
     public async Task Compaction_deletes_the_sources_rollups_and_the_merged_block_is_rolled_up_once_settled()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
