@@ -1,0 +1,9 @@
+namespace Kubetrace.Kubernetes.Catalog;
+
+/// <summary>What containerd emits per release, from its upstream source (filled in by the Kubernetes truth work, issue 9).</summary>
+public static class ContainerdCatalog
+{
+    public static IReadOnlyList<SpanShape> Spans { get; } = [];
+
+    public static IReadOnlyList<ComponentTracing> Components { get; } = [];
+}
