@@ -44,6 +44,40 @@ public sealed class TraceTreeTests
         Assert.Equal(new string(' ', 19) + TraceView.Bar, bar);
     }
 
+    [Fact]
+    public void Guides_continue_only_below_ancestors_that_have_later_siblings()
+    {
+        // root
+        // ├─ a
+        // │  └─ a1
+        // └─ b            (the last child, with children of its own)
+        //    ├─ b1
+        //    │  └─ b1x    (depth 3: b is last, so no guide under it; b1 has a later sibling, so a guide)
+        //    └─ b2
+        //       └─ b2x
+        var tree = TraceTree.From(SampleRequests.WithSpans(
+            Span("root", id: 1, parent: 0, startMs: 0, lengthMs: 100),
+            Span("a", id: 2, parent: 1, startMs: 1),
+            Span("a1", id: 3, parent: 2, startMs: 2),
+            Span("b", id: 4, parent: 1, startMs: 20, lengthMs: 50),
+            Span("b1", id: 5, parent: 4, startMs: 21),
+            Span("b1x", id: 6, parent: 5, startMs: 22),
+            Span("b2", id: 7, parent: 4, startMs: 40),
+            Span("b2x", id: 8, parent: 7, startMs: 41)));
+
+        Assert.Equal(
+        [
+            "root",
+            "├─ a",
+            "│  └─ a1",
+            "└─ b",
+            "   ├─ b1",
+            "   │  └─ b1x",
+            "   └─ b2",
+            "      └─ b2x",
+        ], tree.Rows.Select(TraceView.Label));
+    }
+
     private static OtlpSpan Span(string name, int id, int parent, int startMs, int lengthMs = 10)
     {
         var span = SampleRequests.ValidSpan(name);

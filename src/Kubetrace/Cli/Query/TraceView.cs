@@ -58,10 +58,15 @@ public static class TraceView
         return new string(' ', offset) + new string(Bar, length) + new string(' ', width - offset - length);
     }
 
-    private static string Label(TraceTreeRow row)
+    /// <summary>
+    /// The span's name behind its tree guides: one column per ancestor below the root, a <c>│</c> where that ancestor
+    /// has later siblings (so its line goes on below), blank where it was the last of them.
+    /// </summary>
+    public static string Label(TraceTreeRow row)
     {
         var text = new StringBuilder();
-        for (var level = 1; level < row.Depth; level++) text.Append(row.LastAtLevel[level] ? "   " : "│  ");
+        // LastAtLevel[i] tells whether the ancestor at depth i + 1 (the row itself for the last entry) is a last child.
+        for (var depth = 1; depth < row.Depth; depth++) text.Append(row.LastAtLevel[depth - 1] ? "   " : "│  ");
         if (row.Depth > 0) text.Append(row.LastAtLevel[^1] ? "└─ " : "├─ ");
         text.Append(row.Name);
         if (row.IsError) text.Append(" !");
