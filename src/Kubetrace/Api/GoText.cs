@@ -27,11 +27,14 @@ public static class GoText
         return false;
     }
 
-    /// <summary>Go's <c>time.ParseDuration</c> with its error texts.</summary>
+    /// <summary>
+    /// A duration parameter: Go's <c>time.ParseDuration</c> plus days and weeks (<c>7d</c>, <c>2w</c>, as Grafana and the
+    /// web UI send ranges; <see cref="GoDuration.TryParseWithDays"/>), with Go's error texts.
+    /// </summary>
     public static bool TryParseDuration(string text, out TimeSpan value, out string error)
     {
         error = "";
-        if (GoDuration.TryParse(text, out value)) return true;
+        if (GoDuration.TryParseWithDays(text, out value)) return true;
         error = DurationError(text);
         return false;
     }
@@ -49,7 +52,7 @@ public static class GoText
             while (i < s.Length && !char.IsAsciiDigit(s[i]) && s[i] != '.') i++;
             if (unitStart == i) return $"time: missing unit in duration \"{text}\"";
             var unit = s[unitStart..i];
-            if (unit is not ("ns" or "us" or "µs" or "μs" or "ms" or "s" or "m" or "h"))
+            if (!GoDuration.IsUnit(unit, withDays: true))
                 return $"time: unknown unit \"{unit}\" in duration \"{text}\"";
         }
         return $"time: invalid duration \"{text}\"";

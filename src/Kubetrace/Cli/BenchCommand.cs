@@ -18,9 +18,9 @@ public static class BenchCommand
     {
         var protocol = new Option<BenchProtocol>("--protocol")
         {
-            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf)",
+            // No default factory: help would print the enum's name (Grpc); absent means the first member, Grpc.
+            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf) [default: grpc]",
             HelpName = "grpc|http",
-            DefaultValueFactory = _ => BenchProtocol.Grpc,
             CustomParser = ParseProtocol,
         };
         var endpoint = new Option<string?>("--endpoint")
@@ -113,19 +113,9 @@ public static class BenchCommand
     internal static Option<int> IntOption(string name, string description, int defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
 
-    internal static Option<TimeSpan> DurationOption(string name, string description, string defaultValue) => new(name)
-    {
-        Description = $"{description}, as a Go duration such as {defaultValue}",
-        HelpName = "duration",
-        DefaultValueFactory = _ => GoDuration.TryParse(defaultValue, out var value) ? value : throw new ArgumentException(defaultValue),
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultValue;
-            if (GoDuration.TryParse(text, out var value)) return value;
-            result.AddError($"{name}: '{text}' is not a duration ({GoDuration.Hint})");
-            return TimeSpan.Zero;
-        },
-    };
+    /// <summary>A duration flag (<see cref="CliDuration.Option"/>), shared with <c>simulate</c>.</summary>
+    internal static Option<CliDuration> DurationOption(string name, string description, string defaultValue) =>
+        CliDuration.Option(name, description, defaultValue);
 
     internal static BenchProtocol ParseProtocol(ArgumentResult result)
     {

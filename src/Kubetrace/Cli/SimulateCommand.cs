@@ -21,8 +21,8 @@ public static class SimulateCommand
         };
         var protocol = new Option<BenchProtocol>("--protocol")
         {
-            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf)", HelpName = "grpc|http",
-            DefaultValueFactory = _ => BenchProtocol.Grpc, CustomParser = BenchCommand.ParseProtocol,
+            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf) [default: grpc]", HelpName = "grpc|http",
+            CustomParser = BenchCommand.ParseProtocol,
         };
         var version = new Option<KubernetesVersion>("--kubernetes-version")
         {
@@ -54,7 +54,7 @@ public static class SimulateCommand
         {
             Description = "instead of real time: generate this much past traffic ending now (e.g. 1h), sent as fast as the backend accepts",
             HelpName = "duration",
-            CustomParser = r => Parse(r, "", (string t, out TimeSpan v) => Config.GoDuration.TryParse(t, out v), "is not a duration"),
+            CustomParser = r => Parse(r, "", (string t, out TimeSpan v) => Config.GoDuration.TryParseWithDays(t, out v), "is not a duration"),
         };
         var start = new Option<DateTimeOffset?>("--start") { Description = "the window's start (RFC 3339) instead of now: the same seed and start give the same spans" };
         var nodes = BenchCommand.IntOption("--nodes", "worker nodes (a kubelet and a containerd each)", 3);

@@ -58,6 +58,20 @@ public sealed class BadQueryTests(JaegerFixtures fixtures) : IClassFixture<Jaege
         }
     }
 
+    /// <summary>The web UI's "last 7d" and Grafana-style ranges use days and weeks: every duration parameter takes them.</summary>
+    [Theory]
+    [InlineData("native", "/api/v1/search?since=7d")]
+    [InlineData("native", "/api/v1/analyze/red?since=2w")]
+    [InlineData("jaeger", "/api/traces?service=a&minDuration=1d")]
+    [InlineData("tempo", "/api/search?minDuration=1d")]
+    public async Task Duration_parameters_take_days_and_weeks(string api, string url)
+    {
+        var client = api == "tempo" ? fixtures.Server.Tempo : fixtures.Server.Query;
+        using var response = await client.GetAsync(url);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact]
     public async Task Unknown_trace_is_404_in_each_apis_way()
     {

@@ -34,6 +34,17 @@ public sealed class SearchCommandTests(CliServer server) : IClassFixture<CliServ
     }
 
     [Fact]
+    public async Task Since_takes_days_as_every_duration_flag_does()
+    {
+        var twoDays = await CliRun.RunAsync(["search", "--since", "2d", "--server", server.Url]);
+        var bad = await CliRun.RunAsync(["search", "--since", "2 days", "--server", server.Url]);
+
+        Assert.True(twoDays.Code == 0, twoDays.Error);
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("--since: \"2 days\" is not a duration (use e.g. 200ms, 5m, 1h, 7d, 2w)", bad.Error + bad.Output);
+    }
+
+    [Fact]
     public async Task Filters_on_one_span_narrow_the_rows()
     {
         var errors = await CliRun.RunAsync(["search", "--status", "error", "--service", "etcd", .. Range]);

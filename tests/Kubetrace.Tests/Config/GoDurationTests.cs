@@ -37,3 +37,43 @@ public class GoDurationTests
         Assert.False(GoDuration.TryParse(text, out _));
     }
 }
+
+/// <summary>The one duration grammar of flags, API parameters and UI fields: Go's units plus days and weeks.</summary>
+public class DurationWithDaysTests
+{
+    [Theory]
+    [InlineData("7d", 7 * TimeSpan.TicksPerDay)]
+    [InlineData("2w", 14 * TimeSpan.TicksPerDay)]
+    [InlineData("1d12h", 36 * TimeSpan.TicksPerHour)]
+    [InlineData("1.5d", 36 * TimeSpan.TicksPerHour)]
+    [InlineData("90m", 90 * TimeSpan.TicksPerMinute)]
+    [InlineData("300ms", 300 * TimeSpan.TicksPerMillisecond)]
+    public void Flags_and_parameters_take_days_and_weeks_beside_Go_units(string text, long ticks)
+    {
+        Assert.True(GoDuration.TryParseWithDays(text, out var value));
+        Assert.Equal(TimeSpan.FromTicks(ticks), value);
+    }
+
+    [Theory]
+    [InlineData("7 days")]
+    [InlineData("1y")]
+    [InlineData("d")]
+    [InlineData("5")]
+    public void Still_refuses_what_is_not_a_duration(string text) => Assert.False(GoDuration.TryParseWithDays(text, out _));
+
+    [Theory]
+    [InlineData("0s", 0L)]
+    [InlineData("3d", 3 * TimeSpan.TicksPerDay)]
+    [InlineData("36h", 36 * TimeSpan.TicksPerHour)]
+    [InlineData("1h30m", 90 * TimeSpan.TicksPerMinute)]
+    [InlineData("300ms", 300 * TimeSpan.TicksPerMillisecond)]
+    [InlineData("1s500ms", 1500 * TimeSpan.TicksPerMillisecond)]
+    [InlineData("-2m", -2 * TimeSpan.TicksPerMinute)]
+    [InlineData("1µs100ns", 11L)]
+    public void Formats_in_the_same_grammar_and_reads_back(string text, long ticks)
+    {
+        Assert.Equal(text, GoDuration.Format(TimeSpan.FromTicks(ticks)));
+        Assert.True(GoDuration.TryParseWithDays(text, out var back));
+        Assert.Equal(TimeSpan.FromTicks(ticks), back);
+    }
+}

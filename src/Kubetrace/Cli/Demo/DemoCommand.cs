@@ -33,7 +33,7 @@ public static class DemoCommand
             CustomParser = r =>
             {
                 var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (Config.GoDuration.TryParse(text, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromHours(24)) return value;
+                if (Config.GoDuration.TryParseWithDays(text, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromHours(24)) return value;
                 r.AddError($"--backfill must be a duration from 1s to 24h, such as 10m; got \"{text}\"");
                 return default;
             },

@@ -3,21 +3,11 @@ using Kubetrace.Config;
 
 namespace Kubetrace.Cli.K8s;
 
-/// <summary>A retention period as people write it: <c>7d</c>, <c>2w</c>, <c>36h</c>, or any Go duration.</summary>
+/// <summary>A retention period as people write it: <c>7d</c>, <c>2w</c>, <c>36h</c> (the flags' duration grammar, <see cref="GoDuration.TryParseWithDays"/>).</summary>
 public static class RetentionText
 {
-    public static bool TryParse(string text, out TimeSpan retention)
-    {
-        retention = TimeSpan.Zero;
-        var trimmed = text.Trim();
-        if (trimmed.Length > 1 && trimmed[^1] is 'd' or 'w'
-            && double.TryParse(trimmed[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count))
-        {
-            retention = TimeSpan.FromDays(count * (trimmed[^1] == 'w' ? 7 : 1));
-            return retention > TimeSpan.Zero;
-        }
-        return GoDuration.TryParse(trimmed, out retention) && retention > TimeSpan.Zero;
-    }
+    public static bool TryParse(string text, out TimeSpan retention) =>
+        GoDuration.TryParseWithDays(text, out retention) && retention > TimeSpan.Zero;
 
     /// <summary><c>7d</c>, <c>36h</c>: how the period is shown back.</summary>
     public static string Format(TimeSpan retention) =>

@@ -23,7 +23,7 @@ public static class AnalyzeCommand
         var server = QueryOptions.Server();
         var json = QueryOptions.Json("the analysis result");
         var width = QueryOptions.Width();
-        var since = new Option<string?>("--since") { Description = "How far back to look (e.g. 15m, 1h, 24h; default 1h)", HelpName = "duration" };
+        var since = new Option<string?>("--since") { Description = "How far back to look (e.g. 15m, 1h, 7d; default 1h)", HelpName = "duration" };
         var command = new Command(analysis.Name, analysis.Summary) { server, json, width, since };
         var arguments = analysis.Arguments.Select(a =>
         {

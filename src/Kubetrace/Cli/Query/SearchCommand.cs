@@ -110,7 +110,7 @@ public static class SearchCommand
     {
         Description = $"{description}, e.g. 100ms, 1.5s, 2h",
         HelpName = "duration",
-        Validators = { r => { if (r.GetValueOrDefault<string>() is { } text && (!GoDuration.TryParse(text, out var value) || value < TimeSpan.Zero)) r.AddError($"{flag}: \"{text}\" is not a duration ({GoDuration.Hint})"); } },
+        Validators = { r => { if (r.GetValueOrDefault<string>() is { } text && (!GoDuration.TryParseWithDays(text, out var value) || value < TimeSpan.Zero)) r.AddError($"{flag}: \"{text}\" is not a duration ({GoDuration.HintWithDays})"); } },
     };
 
     private static Option<string> Time(string flag, string description) => new(flag)

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis.SpanMetrics;
 using Kubetrace.Components;
+using Kubetrace.Config;
 using Kubetrace.Exporters.Helper;
 using Kubetrace.Pipeline;
 using Kubetrace.Storage;
@@ -44,9 +45,9 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
             throw new IOException($"cannot open the trace store in {path}: {e.Message}", e);
         }
         _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} analysis rollups per block after {RollupSettle})",
-            path, _config.Retention == TimeSpan.Zero ? "none" : _config.Retention.ToString(),
-            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, _config.MaxHeadAge,
-            _config.Rollups ? KubetraceExporterConfig.AnalysisRollups().Count : 0, _config.RollupSettle);
+            path, _config.Retention == TimeSpan.Zero ? "none" : GoDuration.Format(_config.Retention),
+            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, GoDuration.Format(_config.MaxHeadAge),
+            _config.Rollups ? KubetraceExporterConfig.AnalysisRollups().Count : 0, GoDuration.Format(_config.RollupSettle));
         return Task.CompletedTask;
     }
 

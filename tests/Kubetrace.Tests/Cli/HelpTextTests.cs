@@ -1,0 +1,28 @@
+namespace Kubetrace.Tests.Cli;
+
+/// <summary>Help shows defaults as users type them, not as .NET prints them.</summary>
+public sealed class HelpTextTests
+{
+    [Theory]
+    [InlineData("simulate")]
+    [InlineData("bench")]
+    public async Task Duration_and_protocol_defaults_read_as_flags_are_written(string command)
+    {
+        var help = await CliRun.RunAsync(command, "--help");
+
+        Assert.Equal(0, help.Code);
+        Assert.Contains("[default: 10s]", help.Output);   // --timeout
+        Assert.Contains("[default: grpc]", help.Output);  // --protocol
+        Assert.DoesNotMatch(@"\[default: (-?\d+\.)?\d\d:\d\d:\d\d", help.Output);
+        Assert.DoesNotContain("[default: Grpc]", help.Output);
+    }
+
+    [Fact]
+    public async Task A_duration_flag_takes_days_and_names_the_grammar_when_wrong()
+    {
+        var result = await CliRun.RunAsync("simulate", "--duration", "a while");
+
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains("--duration: 'a while' is not a duration (use e.g. 200ms, 5m, 1h, 7d, 2w)", result.Error + result.Output);
+    }
+}
