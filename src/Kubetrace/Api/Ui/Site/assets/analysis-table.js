@@ -20,7 +20,7 @@ function withTraceLinks(text) {
   return text.split(traceIds).map((part, i) => (i % 2 === 1 ? h('a', { href: `/ui/trace/${part}`, class: 'mono' }, part) : part));
 }
 
-/** The analyses' range, as `kubetrace analyze --since` takes it: a Go duration, with common choices offered. */
+/** The analyses' range, as `kubetrace analyze --since` takes it (Go's units plus d and w), with common choices offered. */
 export function sinceInput(value) {
   return [
     h('input', { name: 'since', value: value ?? '1h', list: 'since-choices', size: 6, autocomplete: 'off', 'aria-label': 'Since' }),
