@@ -153,6 +153,24 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    [SkippableFact]
+    public async Task Rows_of_spans_in_error_are_as_high_as_the_others_and_marked()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var found = await ui.ApiAsync("/api/v1/search?status=error&limit=1");
+        var traceId = found["traces"]![0]!["traceId"]!.GetValue<string>();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        var errorRows = page.Locator(".wf-rows .wf-row.error");
+        await Expect(errorRows.First).ToBeVisibleAsync();
+        var heights = await page.Locator(".wf-rows .wf-row").EvaluateAllAsync<double[]>("rows => rows.map(r => r.getBoundingClientRect().height)");
+        var errorHeights = await errorRows.EvaluateAllAsync<double[]>("rows => rows.map(r => r.getBoundingClientRect().height)");
+
+        Assert.All(errorHeights, h => Assert.Equal(heights.Min(), h, 0.5));
+        Assert.Equal(heights.Min(), heights.Max(), 0.5);
+        Assert.Empty(scriptErrors);
+    }
+
     private static async Task<string[]> FirstRowAsync(IPage page)
     {
         var first = page.Locator(".analysis-table tbody tr").First;

@@ -24,7 +24,7 @@ function assemble(element, props, children) {
 
 /** A failure as the user sees it: the API's own message, announced to screen readers. */
 export function errorBox(error) {
-  return h('div', { class: 'error', role: 'alert' }, error?.message ?? String(error));
+  return h('div', { class: 'error-box', role: 'alert' }, error?.message ?? String(error));
 }
 
 export function loading(what) {
