@@ -38,6 +38,17 @@ public sealed record SpanShape
     /// <summary>Anything a reader must know that the fields do not say (e.g. a known upstream bug and its fix).</summary>
     public string? Note { get; init; }
 
+    /// <summary>
+    /// Whether a span called <paramref name="name"/> has this shape's name: equal, or matching the pattern, where
+    /// each part in angle brackets (<c>&lt;METHOD&gt; &lt;route&gt;</c>) stands for one or more characters without a space.
+    /// </summary>
+    public bool NameMatches(string name)
+    {
+        if (!Name.Contains('<')) return name == Name;
+        var pattern = System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Escape(Name), "<[^>]*>", "[^ ]+");
+        return System.Text.RegularExpressions.Regex.IsMatch(name, "^" + pattern + "$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+    }
+
     /// <summary>The attribute keys present on the span in <paramref name="release"/>.</summary>
     public IEnumerable<AttributeShape> AttributesIn(ComponentRelease release) =>
         Attributes.Where(a => a.Releases is not { } r || r.Contains(release));
