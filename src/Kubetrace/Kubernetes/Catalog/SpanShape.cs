@@ -39,13 +39,15 @@ public sealed record SpanShape
     public string? Note { get; init; }
 
     /// <summary>
-    /// Whether a span called <paramref name="name"/> has this shape's name: equal, or matching the pattern, where
-    /// each part in angle brackets (<c>&lt;METHOD&gt; &lt;route&gt;</c>) stands for one or more characters without a space.
+    /// Whether a span called <paramref name="name"/> has this shape's name: equal, or matching the pattern, where a
+    /// part in angle brackets stands for one word without spaces: <c>&lt;METHOD&gt;</c> (any upper-case word) an
+    /// HTTP method, <c>&lt;route&gt;</c> or <c>&lt;path&gt;</c> a path starting with a slash, anything else any word.
     /// </summary>
     public bool NameMatches(string name)
     {
         if (!Name.Contains('<')) return name == Name;
-        var pattern = System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Escape(Name), "<[^>]*>", "[^ ]+");
+        var pattern = System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Escape(Name), "<([^>]*)>", m =>
+            m.Groups[1].Value is "route" or "path" ? "/[^ ]*" : m.Groups[1].Value.All(char.IsUpper) ? "[A-Z]+" : "[^ ]+");
         return System.Text.RegularExpressions.Regex.IsMatch(name, "^" + pattern + "$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
     }
 
