@@ -1,6 +1,6 @@
 namespace Kubetrace.Bench.Workload;
 
-/// <summary>The instrumentation scope names the Kubernetes components report (see kubernetes-spans.md).</summary>
+/// <summary>The instrumentation scope names the Kubernetes components report (docs/catalog.md).</summary>
 internal static class InstrumentationScopes
 {
     public const string OtelHttp = "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp";

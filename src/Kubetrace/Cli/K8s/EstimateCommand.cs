@@ -37,7 +37,7 @@ public static class EstimateCommand
         };
         var spans = new Option<double?>("--spans-per-request")
         {
-            Description = "apiserver spans per sampled request [default: 10 from Kubernetes 1.34 (filter spans), 5 before]",
+            Description = "apiserver spans per sampled request [default: 10 from Kubernetes 1.34 (filter spans), 6 before]",
             HelpName = "S",
         };
         var etcdSpans = new Option<double>("--etcd-spans-per-request")

@@ -30,6 +30,9 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     private readonly List<int> _fromWalkerPhase = [];
     private long _longRunning;
     private long _withoutFilterSpans;
+    private long _withNestedFilters;
+    // Authentication spans that are traces of their own (1.33+): their durations, apart from any request.
+    private readonly LatencySketch _separateAuthentication = new();
 
     public ApiserverLatencyAnalysis(TimeRange range)
     {
@@ -37,8 +40,12 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         for (var p = 0; p < _walker.PhaseNames.Count; p++) PhaseNamed(_walker.PhaseNames[p]);
     }
 
-    /// <summary>The per-block aggregate (<c>apiserver-1</c>): every request of the block, grouped.</summary>
-    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-1", () => new ApiserverLatencyAnalysis(TimeRange.All));
+    /// <summary>
+    /// The per-block aggregate (<c>apiserver-2</c>): every request of the block, grouped. Version 2: requests rebuilt
+    /// per release (1.33 extents, nested filters charged their own time, watches found by the query, authentication
+    /// apart where it is a trace of its own).
+    /// </summary>
+    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-2", () => new ApiserverLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("apiserver",
         "kube-apiserver latency per verb and resource, and where it goes: authentication, authorization, priority and fairness, webhooks, etcd, serialization",
@@ -50,7 +57,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     /// <summary>What to ask the store for.</summary>
     public SpanScanRequest ScanRequest => _walker.Attributes.Request;
 
-    public void Add(ScannedTrace trace) => _walker.Walk(trace, Add);
+    public void Add(ScannedTrace trace) => _walker.Walk(trace, Add, span => _separateAuthentication.Record(span.DurationNanos));
 
     private void Add(ApiserverRequest request)
     {
@@ -59,10 +66,12 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             _longRunning++;
             return;
         }
-        if (!request.HasFilterSpans) _withoutFilterSpans++;
+        if (!request.HasNestedFilters) _withoutFilterSpans++;
+        else _withNestedFilters++;
         var group = GroupOf(request.Verb, request.Resource);
         group.Latency.Record(request.DurationNanos);
-        if (request.HasFilterSpans) group.WithFilterSpans++;
+        if (request.HasNestedFilters) group.WithFilterSpans++;
+        if (request.HasAuthenticationSpan) group.WithAuthenticationSpan++;
         for (var p = 0; p < request.PhaseTime.Length; p++)
             if (request.PhaseTime[p] != 0) group.AddPhase(LocalPhase(p), (long)Math.Round(request.PhaseTime[p]));
     }
@@ -71,11 +80,14 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     {
         _longRunning += other._longRunning;
         _withoutFilterSpans += other._withoutFilterSpans;
+        _withNestedFilters += other._withNestedFilters;
+        _separateAuthentication.Merge(other._separateAuthentication);
         foreach (var ((verb, resource), theirs) in other._groups)
         {
             var group = GroupOf(verb, resource);
             group.Latency.Merge(theirs.Latency);
             group.WithFilterSpans += theirs.WithFilterSpans;
+            group.WithAuthenticationSpan += theirs.WithAuthenticationSpan;
             for (var p = 0; p < theirs.PhaseTime.Length; p++)
                 if (theirs.PhaseTime[p] != 0) group.AddPhase(PhaseNamed(other._phaseNames[p]), theirs.PhaseTime[p]);
         }
@@ -85,12 +97,15 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     {
         writer.WriteVarint(_longRunning);
         writer.WriteVarint(_withoutFilterSpans);
+        writer.WriteVarint(_withNestedFilters);
+        _separateAuthentication.WriteTo(writer);
         writer.WriteEach(_phaseNames, writer.WriteString);
         writer.WriteEach(_groups, group =>
         {
             writer.WriteString(group.Key.Verb);
             writer.WriteString(group.Key.Resource);
             writer.WriteVarint(group.Value.WithFilterSpans);
+            writer.WriteVarint(group.Value.WithAuthenticationSpan);
             group.Value.Latency.WriteTo(writer);
             writer.WriteEach(group.Value.PhaseTime, writer.WriteSigned);
         });
@@ -104,6 +119,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         written._phaseByName.Clear();
         written._longRunning = reader.ReadLong();
         written._withoutFilterSpans = reader.ReadLong();
+        written._withNestedFilters = reader.ReadLong();
+        written._separateAuthentication.Merge(LatencySketch.ReadFrom(reader));
         reader.ReadEach(() =>
         {
             var count = written._phaseNames.Count;
@@ -113,6 +130,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         {
             var group = written.GroupOf(reader.ReadString(), reader.ReadString());
             group.WithFilterSpans = reader.ReadLong();
+            group.WithAuthenticationSpan = reader.ReadLong();
             group.Latency.Merge(LatencySketch.ReadFrom(reader));
             var phase = 0;
             reader.ReadEach(() =>
@@ -153,7 +171,24 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             .Select(g => Describe(g.Key.Verb, g.Key.Resource, g.Value))
             .OrderByDescending(g => g.P99Ms).ThenByDescending(g => g.Count).ThenBy(g => g.Verb, StringComparer.Ordinal).ThenBy(g => g.Resource, StringComparer.Ordinal)
             .ToList();
-        return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups);
+        return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups, SeparateAuthentication());
+    }
+
+    /// <summary>
+    /// Authentication spans that are traces of their own (1.33+): no trace ID joins them to their request. In 1.33
+    /// each lasts the authentication; from 1.34 (requests with nested filter spans) it lasts until its request ends,
+    /// so its duration is not the authentication's and none can be given.
+    /// </summary>
+    private SeparateAuthentication? SeparateAuthentication()
+    {
+        var spans = _separateAuthentication.Count;
+        if (spans == 0) return null;
+        if (_withNestedFilters > 0)
+            return new SeparateAuthentication(spans, null, null, null,
+                "from Kubernetes 1.34 the authentication span is a trace of its own that lasts until its request ends (filterlatency defers its End): " +
+                "its duration is the whole request, and no trace ID joins it to the request, so the authentication time cannot be read from spans");
+        return new SeparateAuthentication(spans, Ms(_separateAuthentication.Percentile(0.5)), Ms(_separateAuthentication.Percentile(0.95)),
+            Ms(_separateAuthentication.Percentile(0.99)), null);
     }
 
     private ApiserverRequestGroup Describe(string verb, string resource, Group group)
@@ -161,12 +196,13 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         var total = (double)group.Latency.Sum;
         double Share(int phase) => total == 0 || phase >= group.PhaseTime.Length ? 0 : Fraction(group.PhaseTime[phase] / total);
         double? FilterShare(int phase) => group.WithFilterSpans == 0 ? null : Share(phase);
+        double? AuthenticationShare() => group.WithAuthenticationSpan == 0 ? null : Share(ApiserverPhase.Authentication);
         var byWebhook = Enumerable.Range(ApiserverPhase.FirstWebhook, Math.Max(0, group.PhaseTime.Length - ApiserverPhase.FirstWebhook))
             .Where(p => group.PhaseTime[p] > 0)
             .Select(p => new WebhookShare(_phaseNames[p], Share(p)))
             .OrderByDescending(w => w.Share).ThenBy(w => w.Webhook, StringComparer.Ordinal).ToList();
         var webhooks = total == 0 ? 0 : Fraction(group.PhaseTime.Skip(ApiserverPhase.FirstWebhook).Sum() / total);
-        var shares = new ApiserverPhaseShares(FilterShare(ApiserverPhase.Authentication), FilterShare(ApiserverPhase.Authorization),
+        var shares = new ApiserverPhaseShares(AuthenticationShare(), FilterShare(ApiserverPhase.Authorization),
             FilterShare(ApiserverPhase.PriorityAndFairness), FilterShare(ApiserverPhase.OtherFilters), webhooks,
             Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook);
         var latency = group.Latency;
@@ -192,8 +228,20 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             PercentileNote,
         };
         if (report.RequestsWithoutFilterSpans > 0)
-            notes.Add($"{GroupedCount(report.RequestsWithoutFilterSpans)} of {GroupedCount(report.Requests)} requests carry no filter spans (the apiserver emits them from Kubernetes 1.34): " +
-                "their authentication, authorization and priority-and-fairness time is inside Rest, and rows without any show n/a.");
+            notes.Add($"{GroupedCount(report.RequestsWithoutFilterSpans)} of {GroupedCount(report.Requests)} requests carry no authorization or priority-and-fairness spans " +
+                "(the apiserver traces those filters from Kubernetes 1.34): their time is inside Rest, and rows without any show n/a. " +
+                "Authn is read from the request's own authentication span (through 1.32); from 1.33 authentication is a trace of its own and the column shows n/a.");
+        if (report.SeparateAuthentication is { } authentication)
+        {
+            if (authentication.NotApplicable is { } reason)
+                notes.Add($"Authentication: n/a for {GroupedCount(authentication.Spans)} authentication traces: {reason}.");
+            else
+                rows.Add(["(authentication)", "(own traces)", GroupedCount(authentication.Spans), DurationMs(authentication.P50Ms!.Value),
+                    DurationMs(authentication.P95Ms!.Value), DurationMs(authentication.P99Ms!.Value), "100%", "", "", "", "", "", "", ""]);
+            if (authentication.NotApplicable is null)
+                notes.Add("(authentication): Kubernetes 1.33 traces authentication as a one-span trace of its own, joined to no request by trace ID: " +
+                    "its latency is shown apart, and the request rows' time starts after it.");
+        }
         if (report.LongRunningLeftOut > 0)
             notes.Add($"{GroupedCount(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
         return new AnalysisTable("kube-apiserver latency by verb and resource",
@@ -206,6 +254,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         public readonly LatencySketch Latency = new();
         public long[] PhaseTime = [];
         public long WithFilterSpans;
+        public long WithAuthenticationSpan;
 
         public void AddPhase(int phase, long nanos)
         {

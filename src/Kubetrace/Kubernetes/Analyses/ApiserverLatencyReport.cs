@@ -6,7 +6,14 @@ public sealed record ApiserverLatencyReport(
     long LongRunningLeftOut,
     long RequestsWithoutFilterSpans,
     string SortedBy,
-    IReadOnlyList<ApiserverRequestGroup> Groups);
+    IReadOnlyList<ApiserverRequestGroup> Groups,
+    SeparateAuthentication? SeparateAuthentication = null);
+
+/// <summary>
+/// Authentication spans that are traces of their own (Kubernetes 1.33+), joined to no request: their latency (1.33),
+/// or why it cannot be read (<see cref="NotApplicable"/>, 1.34+, where the span lasts until its request ends).
+/// </summary>
+public sealed record SeparateAuthentication(long Spans, double? P50Ms, double? P95Ms, double? P99Ms, string? NotApplicable);
 
 /// <summary>One verb and resource: latency percentiles (ms) and where the time went.</summary>
 public sealed record ApiserverRequestGroup(
@@ -17,12 +24,14 @@ public sealed record ApiserverRequestGroup(
     double P95Ms,
     double P99Ms,
     double MeanMs,
+    /// <summary>Requests with the nested filter spans (1.34+): the authorization and priority-and-fairness shares rest on them.</summary>
     long RequestsWithFilterSpans,
     ApiserverPhaseShares Shares);
 
 /// <summary>
-/// Fractions of the group's total request time (they add up to 1). The filter phases are null when no request
-/// of the group carried filter spans (before Kubernetes 1.34): that time is then inside <see cref="Rest"/>.
+/// Fractions of the group's total request time (they add up to 1). <see cref="Authentication"/> is null when no
+/// request of the group carried its authentication span (from 1.33 it is a trace of its own); the other filter
+/// phases are null when none carried the nested filter spans (before 1.34): that time is then inside <see cref="Rest"/>.
 /// <see cref="Encryption"/> is the KMS envelope transformer's time inside storage, not counted in <see cref="Etcd"/>.
 /// </summary>
 public sealed record ApiserverPhaseShares(

@@ -1,3 +1,5 @@
+using Kubetrace.Kubernetes.Catalog;
+
 namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>
@@ -26,23 +28,28 @@ public static class ApiserverPhase
     /// <summary>A span that starts a phase of its own; <see cref="None"/> when it belongs to its enclosing span's phase.</summary>
     public const int None = -1;
 
-    /// <summary>The phase a span's name starts (names from shared/reference/kubernetes-spans.md), webhooks as <see cref="FirstWebhook"/>.</summary>
+    /// <summary>The phase a span's name starts (names from the catalog, <see cref="ApiserverSpans"/>), webhooks as <see cref="FirstWebhook"/>.</summary>
     public static int Of(string spanName) => spanName switch
     {
-        "authentication" => Authentication,
-        "authorization" => Authorization,
-        "priorityandfairness" => PriorityAndFairness,
-        "audit" or "impersonation" or "constrainedimpersonation" => OtherFilters,
-        "SerializeObject" => Serialization,
+        ApiserverSpans.Authentication => Authentication,
+        ApiserverSpans.Authorization => Authorization,
+        ApiserverSpans.PriorityAndFairness => PriorityAndFairness,
+        ApiserverSpans.Audit or ApiserverSpans.Impersonation or ApiserverSpans.ConstrainedImpersonation => OtherFilters,
+        ApiserverSpans.SerializeObject => Serialization,
+        // The handler's own code: a phase of its own, not the enclosing filter's (from 1.34 the handler is the
+        // authorization span's child, and that span lasts until the handler ends).
+        _ when ApiserverSpans.IsHandler(spanName) => Rest,
         _ when IsTransform(spanName) => Encryption,
         _ when IsWebhook(spanName) => FirstWebhook,
         _ when IsStorage(spanName) || IsEtcdRpc(spanName) => Etcd,
         _ => None,
     };
 
-    public static bool IsFilter(string spanName) => Of(spanName) is Authentication or Authorization or PriorityAndFairness or OtherFilters;
+    public static bool IsFilter(string spanName) => IsFilterPhase(Of(spanName));
 
-    public static bool IsWebhook(string spanName) => spanName is "Call mutating webhook" or "Call validating webhook";
+    public static bool IsFilterPhase(int phase) => phase is Authentication or Authorization or PriorityAndFairness or OtherFilters;
+
+    public static bool IsWebhook(string spanName) => ApiserverSpans.IsWebhook(spanName);
 
     /// <summary>The apiserver's storage layer: <c>Get etcd3</c>, <c>GuaranteedUpdate etcd3</c>, <c>List(recursive=true) etcd3</c>, ...</summary>
     public static bool IsStorage(string spanName) => spanName.EndsWith(" etcd3", StringComparison.Ordinal);

@@ -22,13 +22,25 @@ public sealed class ApiserverRequest
     /// <summary><c>pods</c>, <c>pods/status</c>, or <c>(non-resource)</c>.</summary>
     public string Resource { get; internal set; } = "";
 
-    public long DurationNanos => Root.DurationNanos;
+    /// <summary>When the request started: its server span's start (from 1.33 that is after authentication, a trace of its own).</summary>
+    public long StartUnixNano { get; internal set; }
+
+    /// <summary>When it ended: the server span's end, or where 1.33 ends that span early, the last of its apiserver spans.</summary>
+    public long EndUnixNano { get; internal set; }
+
+    public long DurationNanos => Math.Max(0, EndUnixNano - StartUnixNano);
 
     /// <summary>Watches and connections: their duration is how long the client stayed, not latency.</summary>
     public bool IsLongRunning => ApiserverRoute.IsLongRunning(Verb);
 
-    /// <summary>Whether the request carries filter spans (Kubernetes 1.34+); before that their time is in <see cref="ApiserverPhase.Rest"/>.</summary>
-    public bool HasFilterSpans { get; internal set; }
+    /// <summary>Whether the request carries its authentication span (through 1.32; from 1.33 it is a trace of its own).</summary>
+    public bool HasAuthenticationSpan { get; internal set; }
+
+    /// <summary>
+    /// Whether it carries the nested filter spans (audit, impersonation, priorityandfairness, authorization: 1.34+);
+    /// before, their time is in <see cref="ApiserverPhase.Rest"/>.
+    /// </summary>
+    public bool HasNestedFilters { get; internal set; }
 
     /// <summary>Nanoseconds per phase, adding up to the duration; index with <see cref="ApiserverPhase"/> or a webhook's phase.</summary>
     public double[] PhaseTime { get; internal set; } = [];

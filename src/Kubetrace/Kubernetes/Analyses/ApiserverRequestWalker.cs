@@ -1,4 +1,5 @@
 using Kubetrace.Analysis;
+using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
@@ -8,8 +9,12 @@ namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>
 /// Finds the kube-apiserver requests in scanned traces and splits each one's time by phase
-/// (<see cref="ExclusiveTimeSweep"/>). Recognises the server span by its name in every version: <c>KubernetesAPI</c>
-/// before 1.31, route-style (<c>GET /api/v1/namespaces/{:namespace}/pods/{:name}</c>, or a bare method) after.
+/// (<see cref="ExclusiveTimeSweep"/>), on every release's shape (<see cref="ApiserverCatalog"/>): the server span
+/// by its name (<c>KubernetesAPI</c> before 1.31, route-style after); its extent rebuilt from its children where
+/// 1.33 ends it early; the one <c>authentication</c> child through 1.32, the nested filters from 1.34 (each charged
+/// only its own time, never the handler's under it); watches recognised by the request URI's query in every
+/// release (no handler span says so through 1.35). An <c>authentication</c> span that is a trace of its own
+/// (1.33+) cannot be joined to its request: it is handed over apart.
 /// </summary>
 public sealed class ApiserverRequestWalker
 {
@@ -21,8 +26,11 @@ public sealed class ApiserverRequestWalker
         K8sKeys.AdmissionOperation, K8sKeys.HttpMethod, K8sKeys.HttpStatusCode, K8sKeys.UrlPath,
     ];
 
-    /// <summary>The webhook's URL carries its timeout (<c>?timeout=10s</c>), old and new HTTP conventions.</summary>
-    private static readonly string[] WebhookUrlKeys = ["http.url", "url.full"];
+    /// <summary>
+    /// Read raw: the webhook's URL carries its timeout (<c>?timeout=10s</c>), old and new HTTP conventions; the server
+    /// span's <c>http.target</c> carries the query (a watch's <c>watch=true</c>), which <c>url.path</c> (1.35+) does not.
+    /// </summary>
+    private static readonly string[] RawKeys = ["http.url", "url.full", ApiserverKeys.HttpTarget];
 
     private readonly TraceTree _tree = new();
     private readonly ExclusiveTimeSweep _sweep = new();
@@ -36,7 +44,7 @@ public sealed class ApiserverRequestWalker
     private long[] _end = new long[64];
     private int[] _phase = new int[64];
 
-    public ApiserverRequestWalker(TimeRange range) => Attributes = new ScannedAttributes(range, NormalisedKeys, WebhookUrlKeys).ForServices(Services);
+    public ApiserverRequestWalker(TimeRange range) => Attributes = new ScannedAttributes(range, NormalisedKeys, RawKeys).ForServices(Services);
 
     /// <summary>Builds the scan request and reads the normalised attributes.</summary>
     public ScannedAttributes Attributes { get; }
@@ -44,19 +52,37 @@ public sealed class ApiserverRequestWalker
     /// <summary>Phase names by index: the fixed ones, then <c>configuration/webhook</c> for each webhook seen.</summary>
     public IReadOnlyList<string> PhaseNames => _phaseNames;
 
-    public static bool IsApiserver(string service) => service is "apiserver" or "kube-apiserver";
+    public static bool IsApiserver(string service) => service is ApiserverSpans.Component or "kube-apiserver";
 
     /// <summary>The otelhttp server span of an apiserver request, in any Kubernetes version.</summary>
     public static bool IsRequestSpan(ScannedSpan span) =>
         span.Kind == Span.Types.SpanKind.Server &&
-        (span.Name == "KubernetesAPI" || (IsApiserver(span.Service) && ApiserverRoute.MethodOfSpanName(span.Name) is not null));
+        (span.Name == ApiserverSpans.LegacyServerSpan || (IsApiserver(span.Service) && ApiserverRoute.MethodOfSpanName(span.Name) is not null));
 
-    /// <summary>Calls <paramref name="onRequest"/> for every apiserver request of the trace (the object is reused).</summary>
-    public void Walk(ScannedTrace trace, Action<ApiserverRequest> onRequest)
+    /// <summary>
+    /// An <c>authentication</c> span with no request under it: from 1.33 authentication runs before tracing and is
+    /// a trace of its own (1.33: its duration is the authentication; 1.34+: the whole request, see the catalog).
+    /// </summary>
+    private bool IsSeparateAuthentication(int index) =>
+        _tree[index].Name == ApiserverSpans.Authentication && _tree.ParentOf(index) < 0 && IsApiserver(_tree[index].Service) && !HasRequestChild(index);
+
+    private bool HasRequestChild(int index)
+    {
+        for (var child = _tree.FirstChildOf(index); child >= 0; child = _tree.NextSiblingOf(child))
+            if (IsRequestSpan(_tree[child])) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onRequest"/> for every apiserver request of the trace (the object is reused), and
+    /// <paramref name="onSeparateAuthentication"/> for every authentication span that is a trace of its own.
+    /// </summary>
+    public void Walk(ScannedTrace trace, Action<ApiserverRequest> onRequest, Action<ScannedSpan>? onSeparateAuthentication = null)
     {
         _tree.Load(trace);
         for (var i = 0; i < _tree.Count; i++)
         {
+            if (onSeparateAuthentication is not null && IsSeparateAuthentication(i)) onSeparateAuthentication(_tree[i]);
             if (!IsRequestSpan(_tree[i]) || _tree[i].DurationNanos == 0) continue;
             Describe(i);
             onRequest(_request);
@@ -71,7 +97,10 @@ public sealed class ApiserverRequestWalker
         var root = _tree[rootIndex];
         var request = _request;
         request.Root = root;
-        request.HasFilterSpans = false;
+        request.StartUnixNano = root.StartUnixNano;
+        request.EndUnixNano = RebuiltEnd(root);
+        request.HasAuthenticationSpan = false;
+        request.HasNestedFilters = false;
         request.Webhooks.Clear();
         string? handlerVerb = null, verbAttribute = null, resource = null, subresource = null;
         foreach (var index in _nodes) _nodeOf[index] = -1;
@@ -82,13 +111,13 @@ public sealed class ApiserverRequestWalker
             _nodeOf[index] = n;
             var parent = n == 0 ? -1 : _nodeOf[_tree.ParentOf(index)];
             _parent[n] = parent;
-            Clip(n, span, parent, root);
+            Clip(n, span, parent, request);
             var own = n == 0 ? ApiserverPhase.Rest : ApiserverPhase.Of(span.Name);
-            if (own is ApiserverPhase.Authentication or ApiserverPhase.Authorization or ApiserverPhase.PriorityAndFairness or ApiserverPhase.OtherFilters)
-                request.HasFilterSpans = true;
+            if (own == ApiserverPhase.Authentication) request.HasAuthenticationSpan = true;
+            else if (ApiserverPhase.IsFilterPhase(own)) request.HasNestedFilters = true;
             if (own == ApiserverPhase.FirstWebhook) own = WebhookCallOf(index, span, request);
             _phase[n] = own == ApiserverPhase.None ? EnclosingPhase(n) : own;
-            var verb = own == ApiserverPhase.None ? ApiserverRoute.VerbOfHandler(span.Name) : null;
+            var verb = n == 0 ? null : ApiserverRoute.VerbOfHandler(span.Name);
             handlerVerb ??= verb;
             if (verb is not null || (own == ApiserverPhase.Etcd && ApiserverPhase.IsStorage(span.Name)))
             {
@@ -98,20 +127,58 @@ public sealed class ApiserverRequestWalker
             }
         }
         SetVerbAndResource(request, root, handlerVerb, verbAttribute, resource, subresource);
+        AdoptSiblingSerialization();
         var phases = _phaseNames.Count;
         if (request.PhaseTime.Length != phases) request.PhaseTime = new double[phases];
         else Array.Clear(request.PhaseTime);
+        _start[0] = request.StartUnixNano;
+        _end[0] = request.EndUnixNano;
         _sweep.Attribute(_nodes.Count, _parent, _start, _end, _phase, request.PhaseTime);
+    }
+
+    /// <summary>
+    /// Through 1.31 the handlers do not put their span into the request context, so <c>SerializeObject</c> is the
+    /// handler's sibling (kubernetes#124073) although the handler runs it: hung under the handler whose interval
+    /// holds it, so that the two are not taken for concurrent work sharing the time.
+    /// </summary>
+    private void AdoptSiblingSerialization()
+    {
+        for (var n = 1; n < _nodes.Count; n++)
+        {
+            if (_phase[n] != ApiserverPhase.Serialization || _tree[_nodes[n]].Name != ApiserverSpans.SerializeObject) continue;
+            for (var m = 1; m < _nodes.Count; m++)
+                if (m != n && _parent[m] == _parent[n] && ApiserverSpans.IsHandler(_tree[_nodes[m]].Name) && _start[m] <= _start[n] && _end[n] <= _end[m])
+                {
+                    _parent[n] = m;
+                    break;
+                }
+        }
+    }
+
+    /// <summary>
+    /// When the request ended: the server span's end, or the last end among the apiserver's own spans under it when
+    /// that is later. Only 1.33 needs it (the audit filter ends the server span before the handler runs); elsewhere
+    /// the apiserver's spans lie inside their request. Spans of other processes (etcd) are left out: their clocks differ.
+    /// </summary>
+    private long RebuiltEnd(ScannedSpan root)
+    {
+        var end = root.EndUnixNano;
+        for (var n = 1; n < _nodes.Count; n++)
+        {
+            var span = _tree[_nodes[n]];
+            if (span.Service == root.Service && span.EndUnixNano > end) end = span.EndUnixNano;
+        }
+        return end;
     }
 
     /// <summary>
     /// Keeps every interval inside the request. A span of another process (etcd under the apiserver's client span)
     /// is also kept inside its parent: clocks of different machines disagree, and its time is its parent's.
     /// </summary>
-    private void Clip(int n, ScannedSpan span, int parent, ScannedSpan root)
+    private void Clip(int n, ScannedSpan span, int parent, ApiserverRequest request)
     {
-        var start = Math.Max(span.StartUnixNano, root.StartUnixNano);
-        var end = Math.Min(span.EndUnixNano, root.EndUnixNano);
+        var start = Math.Max(span.StartUnixNano, request.StartUnixNano);
+        var end = Math.Min(span.EndUnixNano, request.EndUnixNano);
         if (parent >= 0 && _tree[_nodes[parent]].Service != span.Service)
         {
             start = Math.Max(start, _start[parent]);
@@ -122,13 +189,14 @@ public sealed class ApiserverRequestWalker
     }
 
     /// <summary>
-    /// The phase of the nearest ancestor whose interval holds the span. Not simply the parent's: a handler span
-    /// is nested under filter spans that ended before it started, and its time is not theirs.
+    /// The phase of the nearest ancestor whose interval holds the span, filters skipped. Not simply the parent's:
+    /// through 1.32 the handler hangs under the authentication span that ended before it started, and from 1.34
+    /// under the authorization span that encloses it; neither filter's time is the handler's.
     /// </summary>
     private int EnclosingPhase(int n)
     {
         for (var a = _parent[n]; a >= 0; a = _parent[a])
-            if (_start[a] <= _start[n] && _end[n] <= _end[a]) return _phase[a];
+            if (!ApiserverPhase.IsFilterPhase(_phase[a]) && _start[a] <= _start[n] && _end[n] <= _end[a]) return _phase[a];
         return ApiserverPhase.Rest;
     }
 
@@ -146,7 +214,7 @@ public sealed class ApiserverRequestWalker
         var resource = Attributes.Get(span, K8sKeys.Resource) is { } r ? ApiserverRoute.ResourceName(r) : "";
         if (NonEmpty(Attributes.Get(span, K8sKeys.Subresource)) is { } sub) resource = LabelPool.Join(resource, '/', sub);
         var (failed, timedOut) = WebhookOutcome.Of(_tree, index, Attributes);
-        request.Webhooks.Add(new WebhookCall(phase, configuration, name, span.Name == "Call mutating webhook", resource,
+        request.Webhooks.Add(new WebhookCall(phase, configuration, name, span.Name == ApiserverSpans.MutatingWebhook, resource,
             Attributes.Get(span, K8sKeys.AdmissionOperation) ?? "", span.DurationNanos, failed, timedOut));
         return phase;
     }
@@ -155,9 +223,10 @@ public sealed class ApiserverRequestWalker
         string? resource, string? subresource)
     {
         var route = ApiserverRoute.PathOfSpanName(root.Name);
-        // As recorded, query included (watch=true): the parser reads a path in place, where the normalised
-        // url.path would be a copy without the query.
-        var recorded = Attributes.Source(root, K8sKeys.UrlPath);
+        // As recorded, query included (watch=true): Kubernetes' http.target (the request URI) beside url.path from
+        // 1.35, otelhttp's own before 1.29. The parser reads a path in place, where the normalised url.path would
+        // be a copy without the query.
+        var recorded = Attributes.Get(root, ApiserverKeys.HttpTarget) ?? Attributes.Source(root, K8sKeys.UrlPath);
         var path = recorded is null ? route : recorded.AsSpan();
         var (pathResource, pathSubresource, named) = ApiserverRoute.Parse(path);
         // The templated route ({:name}) can say "one object" where the recorded path does not.

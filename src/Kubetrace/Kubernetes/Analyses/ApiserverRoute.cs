@@ -1,4 +1,5 @@
 using Kubetrace.Analysis;
+using Kubetrace.Kubernetes.Catalog;
 
 namespace Kubetrace.Kubernetes.Analyses;
 
@@ -60,14 +61,13 @@ public static class ApiserverRoute
     /// <summary>A handler span's name as a Kubernetes verb (<c>Create</c> → <c>create</c>); null for other spans.</summary>
     public static string? VerbOfHandler(string spanName) => spanName switch
     {
-        "Create" => "create",
-        "Get" => "get",
-        "List" => "list",
-        "WatchList" => "watch",
-        "Update" => "update",
-        "Patch" => "patch",
-        "Delete" => "delete",
-        "DeleteCollection" => "deletecollection",
+        ApiserverSpans.Create => "create",
+        ApiserverSpans.Get => "get",
+        ApiserverSpans.List => "list",
+        ApiserverSpans.WatchList => "watch",
+        ApiserverSpans.Update => "update",
+        ApiserverSpans.Patch => "patch",
+        ApiserverSpans.Delete => "delete",
         _ => null,
     };
 
@@ -83,7 +83,7 @@ public static class ApiserverRoute
                 return verb switch
                 {
                     Deletes => named ? "delete" : "deletecollection",
-                    Reads => path.Contains("watch=true", StringComparison.Ordinal) ? "watch" : named ? "get" : "list",
+                    Reads => IsWatchQuery(path) ? "watch" : named ? "get" : "list",
                     _ => verb,
                 };
         return verbOrMethod.ToLowerInvariant(); // returns the same instance when already lower case
@@ -98,6 +98,26 @@ public static class ApiserverRoute
         ("POST", "create"), ("CREATE", "create"), ("PUT", "update"), ("UPDATE", "update"), ("PATCH", "patch"),
         ("DELETE", Deletes), ("DELETECOLLECTION", "deletecollection"), ("CONNECT", "connect"),
     ];
+
+    /// <summary>
+    /// Whether the request URI's query asks for a watch: a <c>watch</c> parameter Go's strconv.ParseBool reads as
+    /// true (<c>true</c>, <c>1</c>, <c>t</c>, ...), as the apiserver decodes ListOptions.
+    /// </summary>
+    public static bool IsWatchQuery(ReadOnlySpan<char> uri)
+    {
+        var query = uri.IndexOf('?');
+        if (query < 0) return false;
+        var rest = uri[(query + 1)..];
+        while (!rest.IsEmpty)
+        {
+            var amp = rest.IndexOf('&');
+            var parameter = amp < 0 ? rest : rest[..amp];
+            if (parameter.StartsWith("watch=", StringComparison.Ordinal))
+                return parameter["watch=".Length..] is "true" or "1" or "t" or "T" or "TRUE" or "True";
+            rest = amp < 0 ? default : rest[(amp + 1)..];
+        }
+        return false;
+    }
 
     /// <summary>Watches and connections last as long as the client keeps them: their duration is not latency.</summary>
     public static bool IsLongRunning(string verb) => verb is "watch" or "connect";

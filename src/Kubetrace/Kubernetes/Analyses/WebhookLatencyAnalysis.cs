@@ -34,8 +34,8 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
 
     public WebhookLatencyAnalysis(TimeRange range) => _walker = new ApiserverRequestWalker(range);
 
-    /// <summary>The per-block aggregate (<c>webhooks-1</c>).</summary>
-    internal static StateRollup<WebhookLatencyAnalysis> Rollup { get; } = new("webhooks-1", () => new WebhookLatencyAnalysis(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>webhooks-2</c>: version 2 reads requests per release, watches found by the query).</summary>
+    internal static StateRollup<WebhookLatencyAnalysis> Rollup { get; } = new("webhooks-2", () => new WebhookLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("webhooks",
         "Admission webhooks: calls, added latency, errors and timeouts, what they intercept, and their share of the apiserver's p99",

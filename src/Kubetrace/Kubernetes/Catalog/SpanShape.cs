@@ -38,6 +38,19 @@ public sealed record SpanShape
     /// <summary>Anything a reader must know that the fields do not say (e.g. a known upstream bug and its fix).</summary>
     public string? Note { get; init; }
 
+    /// <summary>
+    /// Whether a span called <paramref name="name"/> has this shape's name: equal, or matching the pattern, where a
+    /// part in angle brackets stands for one word without spaces: <c>&lt;METHOD&gt;</c> (any upper-case word) an
+    /// HTTP method, <c>&lt;route&gt;</c> or <c>&lt;path&gt;</c> a path starting with a slash, anything else any word.
+    /// </summary>
+    public bool NameMatches(string name)
+    {
+        if (!Name.Contains('<')) return name == Name;
+        var pattern = System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Escape(Name), "<([^>]*)>", m =>
+            m.Groups[1].Value is "route" or "path" ? "/[^ ]*" : m.Groups[1].Value.All(char.IsUpper) ? "[A-Z]+" : "[^ ]+");
+        return System.Text.RegularExpressions.Regex.IsMatch(name, "^" + pattern + "$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+    }
+
     /// <summary>The attribute keys present on the span in <paramref name="release"/>.</summary>
     public IEnumerable<AttributeShape> AttributesIn(ComponentRelease release) =>
         Attributes.Where(a => a.Releases is not { } r || r.Contains(release));

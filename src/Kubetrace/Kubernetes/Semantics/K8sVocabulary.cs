@@ -3,8 +3,8 @@ using System.Collections.Frozen;
 namespace Kubetrace.Kubernetes.Semantics;
 
 /// <summary>
-/// Where each <see cref="K8sKeys"/> name comes from, for every form listed in
-/// shared/reference/kubernetes-spans.md: apiserver handler attributes (<c>namespace</c>, <c>resource</c>,
+/// Where each <see cref="K8sKeys"/> name comes from, for every form the components emit (docs/catalog.md, read
+/// from their upstream source): apiserver handler attributes (<c>namespace</c>, <c>resource</c>,
 /// <c>verb</c>, <c>name</c>), kubelet's <c>k8s.pod</c> = namespace/name, old and new HTTP and RPC conventions.
 /// Originals are never rewritten; this is a view used by search and every analysis.
 /// </summary>

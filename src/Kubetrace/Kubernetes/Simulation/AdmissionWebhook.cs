@@ -1,3 +1,5 @@
+using Kubetrace.Kubernetes.Catalog;
+
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
@@ -21,7 +23,13 @@ internal sealed record AdmissionWebhook(bool Mutating, string Configuration, str
         new(false, "quota-guard", "quota.guard.example.com", ["pods", "configmaps"], ["CREATE"], 1_000, 3_000, TimeSpan.FromSeconds(10)),
     ];
 
-    public string SpanName => Mutating ? "Call mutating webhook" : "Call validating webhook";
+    public string SpanName => Mutating ? ApiserverSpans.MutatingWebhook : ApiserverSpans.ValidatingWebhook;
+
+    /// <summary>The webhook service's host, from its name (<c>inject.sidecar.example.com</c> → <c>inject.webhooks.svc</c>).</summary>
+    public string Host => field ??= Name[..Name.IndexOf('.')] + ".webhooks.svc";
+
+    /// <summary>The URL the apiserver posts to: the service, with the webhook's timeout in the query (<c>?timeout=10s</c>).</summary>
+    public string Url => field ??= $"https://{Host}:443/{(Mutating ? "mutate" : "validate")}?timeout={(int)Timeout.TotalSeconds}s";
 
     public string Type => Mutating ? "mutating" : "validating";
 

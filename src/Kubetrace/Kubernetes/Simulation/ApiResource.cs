@@ -29,6 +29,12 @@ internal sealed record ApiResource(string Group, string Version, string Resource
     /// <summary>The resources whose etcd operations the etcd-slow scenario may slow down.</summary>
     public static readonly IReadOnlyList<ApiResource> EtcdSlowCandidates = [ConfigMaps, Leases, Deployments, Pods];
 
+    /// <summary>The group/version as apimachinery prints it: <c>v1</c> for the core group, <c>apps/v1</c>.</summary>
+    public string GroupVersion => field ??= Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>The GroupVersionResource as Go prints it (<c>/v1, Resource=pods</c>), as the webhook spans record it.</summary>
+    public string GroupVersionResource => field ??= $"{Group}/{Version}, Resource={Resource}";
+
     private string Prefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
 
     /// <summary>The Go type the storage layer reports (<c>*core.Pod</c>, <c>*apps.DeploymentList</c>).</summary>

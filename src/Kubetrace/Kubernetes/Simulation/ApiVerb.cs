@@ -1,3 +1,5 @@
+using Kubetrace.Kubernetes.Catalog;
+
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
@@ -22,10 +24,11 @@ internal sealed record ApiVerb(string Method, string HandlerSpan, string Metrics
     public static readonly ApiVerb Delete = new("DELETE", "Delete", "DELETE", "DELETE", 200, "GuaranteedUpdate etcd3", GrpcMethod.EtcdTxn, true);
 
     /// <summary>
-    /// A watch (<c>GET ...?watch=true</c>): the handler span <c>WatchList</c>; served by the cacher, or for a resource
-    /// without a watch cache by an etcd watch stream. No storage span: the etcd3 store does not trace watches.
+    /// A watch (<c>GET ...?watch=true</c>): through 1.35 the List handler's span, never ended, so never exported; in
+    /// 1.36 a <c>WatchList</c> span for streaming lists only. Served by the cacher, or for a resource without a watch
+    /// cache by an etcd watch stream. No storage span: the etcd3 store does not trace watches.
     /// </summary>
-    public static readonly ApiVerb Watch = new("GET", "WatchList", "WATCH", null, 200, "", GrpcMethod.EtcdWatch, false);
+    public static readonly ApiVerb Watch = new("GET", ApiserverSpans.List, "WATCH", null, 200, "", GrpcMethod.EtcdWatch, false);
 
     public bool IsList => this == List;
 
@@ -47,9 +50,13 @@ internal sealed record ApiCall(ApiVerb Verb, ApiResource Resource, string Subres
     public string Path => Resource.Path(Namespace, NamedInUrl ? Name : "", Subresource);
 
     /// <summary>The request URI with its query, as <c>http.target</c> and the handler's <c>url</c> record it.</summary>
-    public string Url => Verb.IsWatch ? Path + "?watch=true&resourceVersion=" + ResourceVersion + "&timeoutSeconds=" + WatchTimeoutSeconds
+    public string Url => StreamingList ? Path + "?allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&sendInitialEvents=true&timeoutSeconds=" + WatchTimeoutSeconds + "&watch=true"
+        : Verb.IsWatch ? Path + "?allowWatchBookmarks=true&resourceVersion=" + ResourceVersion + "&timeoutSeconds=" + WatchTimeoutSeconds + "&watch=true"
         : ResourceVersion.Length > 0 ? Path + "?resourceVersion=" + ResourceVersion
         : Path;
+
+    /// <summary>A watch that starts with the current state as events (<c>sendInitialEvents=true</c>): a streaming list.</summary>
+    public bool StreamingList { get; init; }
 
     /// <summary>A watch's <c>timeoutSeconds</c>: how long the client asked to keep it open (informers: 5 to 10 minutes).</summary>
     public int WatchTimeoutSeconds { get; init; }

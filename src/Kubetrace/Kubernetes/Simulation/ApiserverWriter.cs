@@ -1,25 +1,27 @@
-using static Kubetrace.Bench.Workload.Attr;
+using Kubetrace.Kubernetes.Catalog;
 using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
-/// Writes one kube-apiserver request as the apiserver traces it: the otelhttp server span (a new root linked to a
-/// traced caller, or the caller's child for system:masters from 1.33), the filter spans (1.34+), the handler span,
-/// admission webhooks for writes, storage with the etcd call seen from both sides (reads through the watch cache),
-/// and SerializeObject; a watch is served until it closes instead.
+/// Writes one kube-apiserver request as the release's handler chain traces it (docs/catalog.md): the otelhttp
+/// server span (a new root linked to a traced caller, or from 1.33 a system:masters caller's child), authentication
+/// (through 1.32 the server span's child and the parent of all that follows; from 1.33 a trace of its own, lasting
+/// the request from 1.34), the filters (untraced through 1.33, where 1.33's audit filter ends the server span; nested
+/// spans ending with the request from 1.34), then the handler (<see cref="HandlerWriter"/>) or the watch.
 /// </summary>
 internal sealed class ApiserverWriter(SimulationContext sim)
 {
-    private static readonly string[] Filters = ["authentication", "audit", "impersonation", "priorityandfairness", "authorization"];
+    /// <summary>The filters after authentication, outermost first (DefaultBuildHandlerChain).</summary>
+    private static readonly string[] Filters = [.. ApiserverSpans.NestedFilters];
 
-    private readonly WebhookWriter _webhooks = new(sim);
     private readonly Dictionary<(ApiVerb, ApiResource, bool, string), string> _serverSpanNames = [];
+    private readonly OpenSpan[] _filterSpans = new OpenSpan[Filters.Length];
 
     /// <summary>The apiserver's etcd client (one: the TTL lease it reuses is shared), also for the compactor's calls.</summary>
     public EtcdWriter Etcd { get; } = new(sim);
 
-    private CacherWriter Cacher => field ??= new(sim, Etcd);
+    private HandlerWriter Handlers => field ??= new(sim, Etcd);
 
     private WatchWriter Watches => field ??= new(sim, Etcd);
 
@@ -28,33 +30,94 @@ internal sealed class ApiserverWriter(SimulationContext sim)
     {
         var random = sim.Random;
         var version = sim.Options.KubernetesVersion;
-        var verb = call.Verb;
+        var recorder = sim.Recorder;
+        var apiserver = sim.Cluster.Apiserver;
         sim.Report.ApiserverRequests++;
-
-        var name = ServerSpanName(call);
-        var adopt = caller is { } parent && call.Caller.Privileged && version.PrivilegedCallersBecomeParent;
-        var server = adopt
-            ? sim.Recorder.Child(caller!.Value, remote: true, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start)
-            : sim.Recorder.Root(sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start, sim.Sampler);
-        if (caller is { } linked && !adopt) SpanRecorder.Link(server, linked);
-        if (server.Recording) sim.Report.SampledApiserverRequests++;
         var auditId = random.Uuid();
 
-        // The filters run in this order whether or not they are traced (spans from 1.34): their time counts either way.
-        var t = start + random.Micros(30, 120);
-        var throttled = sim.Faults.Throttles(call.Caller);
-        var rejected = false;
-        foreach (var filter in Filters)
+        var authenticationStart = start + random.Micros(30, 120);
+        var authenticated = authenticationStart + random.Micros(20, 200);
+        OpenSpan server, authentication;
+        SimulatedSpanContext requestContext; // the span later spans start under: SpanFromContext of the request
+        if (version.AuthenticationUnderServerSpan)
         {
+            server = OpenServer(call, start, caller, null);
+            authentication = recorder.Child(server.Context, false, apiserver, SimulatedScope.FilterLatency, ApiserverSpans.Authentication, SpanKind.Internal, authenticationStart);
+            recorder.End(authentication, authenticated);
+            requestContext = authentication.Context;
+        }
+        else
+        {
+            // Before tracing, with no span in the context: the root of a trace of its own.
+            authentication = recorder.Root(apiserver, SimulatedScope.FilterLatency, ApiserverSpans.Authentication, SpanKind.Internal, authenticationStart, sim.Sampler);
+            authenticated += random.Micros(2, 10);
+            server = OpenServer(call, authenticated, caller, authentication.Context);
+            if (!version.NestedFilterSpans) recorder.End(authentication, authenticated);
+            requestContext = server.Context;
+        }
+        if (server.Recording) sim.Report.SampledApiserverRequests++;
+
+        var (t, opened, rejected) = RunFilters(call, server, auditId, authenticated + random.Micros(2, 10), ref requestContext);
+        int status;
+        if (rejected)
+            status = 429;
+        else if (call.Verb.IsWatch)
+            (t, status) = Watches.Serve(call, requestContext, auditId, t);
+        else
+            (t, status) = Handlers.Handle(call, requestContext, auditId, t);
+
+        // From 1.34 every filter span ends as its deferred End runs, innermost first, when the handler returns.
+        for (var i = opened - 1; i >= 0; i--) recorder.End(_filterSpans[i], t += random.Micros(1, 5));
+        var end = t + random.Micros(10, 50);
+        if (!version.ServerSpanEndsAfterAudit)
+        {
+            sim.Semconv.HttpServer(server, call, auditId, status);
+            recorder.End(server, end, status >= 500 ? "" : null);
+        }
+        if (version.NestedFilterSpans) recorder.End(authentication, end + random.Micros(1, 5));
+        return new ApiResult(end, status);
+    }
+
+    /// <summary>
+    /// The otelhttp server span. Through 1.32 every request starts a new trace; from 1.33 a system:masters caller's
+    /// traceparent is followed, and without one the authentication span (still in the context) is the parent.
+    /// Everyone else's span is a new root, linked to the caller's span when it sent one.
+    /// </summary>
+    private OpenSpan OpenServer(ApiCall call, long start, SimulatedSpanContext? caller, SimulatedSpanContext? authentication)
+    {
+        var name = ServerSpanName(call);
+        var follows = call.Caller.Privileged && sim.Options.KubernetesVersion.PrivilegedCallersBecomeParent;
+        if (follows && caller is { } remote)
+            return sim.Recorder.Child(remote, remote: true, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start);
+        if (follows && authentication is { } parent)
+            return sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start);
+        var root = sim.Recorder.Root(sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start, sim.Sampler);
+        if (caller is { } linked) SpanRecorder.Link(root, linked);
+        return root;
+    }
+
+    /// <summary>
+    /// Audit, impersonation, priority and fairness, authorization: their time counts in every release; spans from
+    /// 1.34 (each the next one's parent, left open until the request ends); in 1.33 the server span ends after audit.
+    /// </summary>
+    private (long End, int Opened, bool Rejected) RunFilters(ApiCall call, OpenSpan server, string auditId, long t, ref SimulatedSpanContext context)
+    {
+        var random = sim.Random;
+        var version = sim.Options.KubernetesVersion;
+        var throttled = sim.Faults.Throttles(call.Caller);
+        var opened = 0;
+        for (var i = 0; i < Filters.Length; i++)
+        {
+            var filter = Filters[i];
             var duration = filter switch
             {
-                "authentication" => random.Micros(20, 200),
-                "audit" => random.Micros(10, 60),
-                "impersonation" => random.Micros(3, 15),
-                "authorization" => random.Micros(10, 120),
+                ApiserverSpans.Audit => random.Micros(10, 60),
+                ApiserverSpans.Impersonation => random.Micros(3, 15),
+                ApiserverSpans.Authorization => random.Micros(10, 120),
                 _ => random.Micros(5, 60),
             };
-            if (filter == "priorityandfairness" && throttled)
+            var rejected = false;
+            if (filter == ApiserverSpans.PriorityAndFairness && throttled)
             {
                 var flow = sim.Faults.ThrottledFlowReport!;
                 flow.Requests++;
@@ -62,94 +125,30 @@ internal sealed class ApiserverWriter(SimulationContext sim)
                 rejected = PlantedFaults.IsNthOfRate(flow.Requests, PlantedFaults.ApfRejectRate);
                 if (rejected) flow.Rejected++;
             }
-            if (version.FilterSpans)
+            if (version.NestedFilterSpans)
             {
-                var span = sim.Recorder.Child(server.Context, false, sim.Cluster.Apiserver, SimulatedScope.FilterLatency, filter, SpanKind.Internal, t);
-                sim.Recorder.End(span, t + duration);
+                _filterSpans[opened++] = sim.Recorder.Child(context, false, sim.Cluster.Apiserver, SimulatedScope.FilterLatency, filter, SpanKind.Internal, t);
+                context = _filterSpans[opened - 1].Context;
             }
             t += duration + random.Micros(2, 10);
-            if (rejected) break;
+            if (filter == ApiserverSpans.Audit && version.ServerSpanEndsAfterAudit)
+            {
+                // trackCompleted after the audit filter ends SpanFromContext: the server span, before otelhttp sets its status.
+                sim.Semconv.HttpServer(server, call, auditId, null);
+                sim.Recorder.End(server, t);
+            }
+            if (rejected) return (t, opened, true);
         }
-
-        int status;
-        if (rejected)
-            status = 429;
-        else
-        {
-            (t, status) = Handle(call, server.Context, auditId, t);
-        }
-        var end = t + random.Micros(10, 50);
-        sim.Semconv.HttpServer(server, verb.Method, call.Path, call.Url, status, call.Caller.UserAgent, auditId);
-        sim.Recorder.End(server, end, status >= 500 ? "" : null);
-        return new ApiResult(end, status);
+        return (t, opened, false);
     }
 
     /// <summary>The otelhttp server span's name: <c>KubernetesAPI</c> before 1.31, then method and route (one string per route).</summary>
     private string ServerSpanName(ApiCall call)
     {
-        if (!sim.Options.KubernetesVersion.RouteStyleServerSpanNames) return "KubernetesAPI";
+        if (!sim.Options.KubernetesVersion.RouteStyleServerSpanNames) return ApiserverSpans.LegacyServerSpan;
         var key = (call.Verb, call.Resource, call.NamedInUrl, call.Subresource);
         if (!_serverSpanNames.TryGetValue(key, out var name))
             _serverSpanNames.Add(key, name = $"{call.Verb.Method} {call.Resource.Route(call.NamedInUrl, call.Subresource)}");
         return name;
-    }
-
-    /// <summary>The handler span and what runs under it; returns when it ended and the status.</summary>
-    private (long End, int Status) Handle(ApiCall call, SimulatedSpanContext server, string auditId, long start)
-    {
-        var random = sim.Random;
-        var verb = call.Verb;
-        var handler = sim.Recorder.Child(server, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, verb.HandlerSpan, SpanKind.Internal, start);
-        var cache = sim.Attributes;
-        if (handler.Proto is { } proto)
-        {
-            var a = proto.Attributes;
-            a.Add(cache.Str("accept", call.Caller.Accept));
-            a.Add(Str("audit-id", auditId));
-            a.Add(cache.Str("client", call.Caller.ClientIp));
-            a.Add(cache.Str("api-group", call.Resource.Group));
-            a.Add(cache.Str("api-version", call.Resource.Version));
-            a.Add(Str("name", call.NamedInUrl ? call.Name : ""));
-            a.Add(cache.Str("subresource", call.Subresource));
-            a.Add(cache.Str("namespace", call.Namespace));
-            a.Add(cache.Str("protocol", "HTTP/2.0"));
-            a.Add(cache.Str("resource", call.Resource.Resource));
-            a.Add(cache.Str("scope", call.Scope));
-            a.Add(Str("url", call.Url));
-            a.Add(cache.Str("user-agent", call.Caller.UserAgent));
-            a.Add(cache.Str("verb", verb.MetricsVerb));
-        }
-
-        var t = start + random.Micros(20, 80); // decoding the body or the options
-        if (verb.IsWatch)
-        {
-            var closed = Watches.Serve(call, handler.Context, auditId, t);
-            sim.Recorder.End(handler, closed);
-            return (closed, verb.SuccessStatus);
-        }
-        if (verb.AdmissionOperation is { } operation)
-        {
-            var admitted = _webhooks.Admit(call, operation, handler.Context, ref t);
-            if (!admitted)
-            {
-                var failedAt = t + random.Micros(20, 80);
-                sim.Recorder.End(handler, failedAt, "Internal error occurred: failed calling webhook");
-                return (failedAt, 500);
-            }
-        }
-
-        t = verb.Etcd == GrpcMethod.EtcdRange
-            ? Cacher.Read(call, handler.Context, auditId, t + random.Micros(5, 20))
-            : Etcd.Store(call, handler.Context, auditId, t + random.Micros(5, 20));
-
-        var serializeStart = t + random.Micros(5, 20);
-        var serialize = sim.Recorder.Child(handler.Context, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, "SerializeObject",
-            SpanKind.Internal, serializeStart);
-        if (serialize.Proto is { } s) ResponseEncoding.Describe(s, call, auditId, cache);
-        var serializeEnd = serializeStart + (verb.IsList ? random.Micros(300, 4000) : random.Micros(20, 300));
-        sim.Recorder.End(serialize, serializeEnd);
-        var end = serializeEnd + random.Micros(5, 30);
-        sim.Recorder.End(handler, end);
-        return (end, verb.SuccessStatus);
     }
 }

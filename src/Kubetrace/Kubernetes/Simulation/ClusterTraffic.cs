@@ -111,7 +111,11 @@ internal sealed class ClusterTraffic
     {
         var random = _sim.Random;
         var resourceVersion = random.Between(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture);
-        return Call(new ApiCall(ApiVerb.Watch, resource, "", ns, "", caller, resourceVersion) { WatchTimeoutSeconds = (int)random.Between(300, 600) }, start);
+        // The simulated controller-manager's informers ask for streaming lists (sendInitialEvents) from 1.36: its
+        // watches show 1.36's WatchList spans; everyone else's are plain watches.
+        var streaming = caller == SimulatedCluster.ControllerManager && _sim.Options.KubernetesVersion.StreamingListSpans;
+        return Call(new ApiCall(ApiVerb.Watch, resource, "", ns, "", caller, streaming ? "" : resourceVersion)
+            { WatchTimeoutSeconds = (int)random.Between(300, 600), StreamingList = streaming }, start);
     }
 
     private int One(ApiVerb verb, ApiResource resource, string subresource, string name, ApiCaller caller, long start) =>

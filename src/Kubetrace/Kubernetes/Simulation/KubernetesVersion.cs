@@ -1,30 +1,67 @@
 using System.Globalization;
+using Kubetrace.Kubernetes.Catalog;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
-/// A Kubernetes minor version (<c>1.34</c>), and what its components' tracing looks like at that version
-/// (kubernetes-spans.md): each property names one change in span names or attribute keys.
+/// A Kubernetes minor version (<c>1.34</c>), and what its components' tracing looks like at that version (the
+/// catalog, docs/catalog.md, cites the upstream lines): each property names one change in span names, nesting or
+/// attribute keys.
 /// </summary>
 public readonly record struct KubernetesVersion(int Major, int Minor) : IComparable<KubernetesVersion>
 {
     /// <summary>The oldest version simulated: APIServerTracing and KubeletTracing are beta and on by default from 1.27.</summary>
     public static readonly KubernetesVersion Oldest = new(1, 27);
 
+    /// <summary>The newest version whose source the catalog was read from.</summary>
+    public static readonly KubernetesVersion Newest = new(1, 36);
+
+    /// <summary>The catalog's release for this version.</summary>
+    public ComponentRelease Release => ComponentRelease.Kubernetes(Minor);
+
     /// <summary>Before 1.31 the apiserver's HTTP server span is called <c>KubernetesAPI</c>; from 1.31 it is route-style.</summary>
     public bool RouteStyleServerSpanNames => this >= new KubernetesVersion(1, 31);
 
-    /// <summary>The server span carries <c>http.target</c> from 1.29 (old HTTP conventions only).</summary>
-    public bool ServerSpanHttpTarget => this >= new KubernetesVersion(1, 29);
+    /// <summary>The HTTP server attributes of the otelhttp the apiserver's go.mod pins (0.35.1, 0.44, 0.53/0.58, 0.61+).</summary>
+    public HttpServerConventions ServerConventions =>
+        Minor <= 28 ? HttpServerConventions.Semconv112 : Minor <= 30 ? HttpServerConventions.Semconv117
+        : Minor <= 34 ? HttpServerConventions.Semconv120 : HttpServerConventions.Stable;
 
-    /// <summary>The server span carries <c>audit-id</c>, and the filter spans exist, from 1.34.</summary>
+    /// <summary>The server span carries <c>audit-id</c> from 1.34.</summary>
     public bool ServerSpanAuditId => this >= new KubernetesVersion(1, 34);
 
-    /// <summary>Filter spans (authentication, audit, impersonation, priorityandfairness, authorization) from 1.34.</summary>
-    public bool FilterSpans => this >= new KubernetesVersion(1, 34);
+    /// <summary>
+    /// Through 1.32 tracing wraps authentication: the one <c>authentication</c> span is the server span's child and
+    /// stays the request context's span, so the handler hangs under it. From 1.33 it is a trace of its own.
+    /// </summary>
+    public bool AuthenticationUnderServerSpan => this <= new KubernetesVersion(1, 32);
+
+    /// <summary>1.33: the audit filter's trackCompleted ends the server span (without status) right after audit.</summary>
+    public bool ServerSpanEndsAfterAudit => this == new KubernetesVersion(1, 33);
+
+    /// <summary>
+    /// Filter spans audit ⊃ impersonation ⊃ priorityandfairness ⊃ authorization ⊃ handler from 1.34, each ending when
+    /// the request ends; the authentication span (a trace of its own) then lasts the whole request too.
+    /// </summary>
+    public bool NestedFilterSpans => this >= new KubernetesVersion(1, 34);
 
     /// <summary>Callers in system:masters / system:monitoring become the parent of the apiserver's span from 1.33.</summary>
     public bool PrivilegedCallersBecomeParent => this >= new KubernetesVersion(1, 33);
+
+    /// <summary>Handler spans carry api-group, api-version, name, namespace and subresource from 1.29 (trace_util.go).</summary>
+    public bool HandlerNamesObject => this >= new KubernetesVersion(1, 29);
+
+    /// <summary>From 1.32 the handlers put their span into the request, so SerializeObject is the handler's child (kubernetes#124073).</summary>
+    public bool SerializeUnderHandler => this >= new KubernetesVersion(1, 32);
+
+    /// <summary>From 1.33 the response writer records the writer type on "About to start writing response", not on "Write call succeeded".</summary>
+    public bool WriterOnFirstWriteEvent => this >= new KubernetesVersion(1, 33);
+
+    /// <summary>The List handler records "About to List from storage" ... through 1.35; 1.36 dropped them.</summary>
+    public bool ListEvents => this <= new KubernetesVersion(1, 35);
+
+    /// <summary>1.36: a streaming list (sendInitialEvents) has <c>WatchList</c> and <c>WatchServer.HandleHTTP</c> spans; a plain watch has no handler span in any release.</summary>
+    public bool StreamingListSpans => this >= new KubernetesVersion(1, 36);
 
     /// <summary>Stable HTTP semantic conventions (<c>http.request.method</c>, ...) from 1.35.</summary>
     public bool StableHttpConventions => this >= new KubernetesVersion(1, 35);
@@ -75,7 +112,23 @@ public readonly record struct KubernetesVersion(int Major, int Minor) : ICompara
     public override string ToString() => $"{Major}.{Minor}";
 }
 
-/// <summary>The containerd shapes that differ in tracing (kubernetes-spans.md, "containerd").</summary>
+/// <summary>The apiserver's otelhttp server attributes, by the otelhttp version each release pins (docs/catalog.md).</summary>
+public enum HttpServerConventions
+{
+    /// <summary>otelhttp 0.35.1 (1.27, 1.28): semconv 1.12, <c>http.user_agent</c>, <c>net.peer.ip</c>, its own <c>http.target</c>.</summary>
+    Semconv112,
+
+    /// <summary>otelhttp 0.44 (1.29, 1.30): semconv 1.17, <c>net.sock.peer.addr</c>, <c>http.user_agent</c>.</summary>
+    Semconv117,
+
+    /// <summary>otelhttp 0.53/0.58 (1.31–1.34): semconv 1.20, <c>user_agent.original</c>, <c>net.protocol.version</c>.</summary>
+    Semconv120,
+
+    /// <summary>otelhttp 0.61+ (1.35+): stable conventions, <c>url.path</c>, <c>http.request.method</c>.</summary>
+    Stable,
+}
+
+/// <summary>The containerd shapes that differ in tracing.</summary>
 public enum ContainerdVersion
 {
     /// <summary>1.6: plain TraceIDRatioBased sampling, otelgrpc server spans only, no host.name.</summary>

@@ -1,11 +1,13 @@
+using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Otlp.Proto.Common;
 using static Kubetrace.Bench.Workload.Attr;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
-/// The HTTP and RPC attributes otelhttp and otelgrpc record at a Kubernetes version: old conventions
-/// (<c>http.method</c>, <c>rpc.service</c>) before the switch, the new ones after it (kubernetes-spans.md).
+/// The HTTP and RPC attributes otelhttp and otelgrpc record at a Kubernetes version (docs/catalog.md cites the
+/// otelhttp each release pins): old conventions (<c>http.method</c>, <c>rpc.service</c>) before the switch, the
+/// new ones after it.
 /// </summary>
 internal sealed class SemanticConventions(KubernetesVersion version, AttributeCache cache)
 {
@@ -13,28 +15,106 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
     private static readonly KeyValue NewRpcSystem = Str("rpc.system.name", "grpc");
     private static readonly KeyValue OldRpcOk = Int("rpc.grpc.status_code", 0);
     private static readonly KeyValue NewRpcOk = Str("rpc.response.status_code", "OK");
+    private const string Host = "kubernetes.default.svc";
 
-    /// <summary>The apiserver's otelhttp server span.</summary>
-    public void HttpServer(OpenSpan span, string method, string path, string target, int status, string userAgent, string auditId)
+    /// <summary>
+    /// The apiserver's otelhttp server span: the attributes otelhttp sets when the span starts, Kubernetes'
+    /// <c>http.target</c> (the request URI, query included) and <c>audit-id</c>, and, unless 1.33's audit filter
+    /// already ended the span (<paramref name="status"/> null), the status attributes otelhttp sets at the end.
+    /// </summary>
+    public void HttpServer(OpenSpan span, ApiCall call, string auditId, int? status)
     {
         if (span.Proto is not { } proto) return;
         var a = proto.Attributes;
-        if (version.StableHttpConventions)
+        var caller = call.Caller;
+        switch (version.ServerConventions)
         {
-            a.Add(cache.Str("http.request.method", method));
-            a.Add(Int("http.response.status_code", status));
-            a.Add(Str("url.path", path));
-            a.Add(cache.Str("server.address", "kubernetes.default.svc"));
+            case HttpServerConventions.Semconv112:
+                a.Add(cache.Str("net.transport", "ip_tcp"));
+                a.Add(cache.Str("net.peer.ip", caller.ClientIp));
+                a.Add(Int("net.peer.port", caller.ClientPort));
+                a.Add(cache.Str("net.host.name", Host));
+                a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
+                a.Add(cache.Str("http.server_name", ApiserverSpans.LegacyServerSpan));
+                a.Add(cache.Str("http.user_agent", caller.UserAgent));
+                a.Add(cache.Str("http.scheme", "https"));
+                a.Add(cache.Str("http.host", Host + ":443"));
+                a.Add(cache.Str("http.flavor", "2"));
+                a.Add(cache.Str("http.method", call.Verb.Method));
+                if (status is { } s112) a.Add(Int("http.status_code", s112));
+                break;
+            case HttpServerConventions.Semconv117:
+                a.Add(cache.Str("http.method", call.Verb.Method));
+                a.Add(cache.Str("http.scheme", "https"));
+                a.Add(cache.Str("http.flavor", "2.0"));
+                a.Add(cache.Str("net.host.name", Host));
+                a.Add(cache.Str("net.sock.peer.addr", caller.ClientIp));
+                a.Add(Int("net.sock.peer.port", caller.ClientPort));
+                a.Add(cache.Str("http.user_agent", caller.UserAgent));
+                a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
+                if (status is { } s117) a.Add(Int("http.status_code", s117));
+                break;
+            case HttpServerConventions.Semconv120:
+                a.Add(cache.Str("http.method", call.Verb.Method));
+                a.Add(cache.Str("http.scheme", "https"));
+                a.Add(cache.Str("net.host.name", Host));
+                a.Add(cache.Str("net.sock.peer.addr", caller.ClientIp));
+                a.Add(Int("net.sock.peer.port", caller.ClientPort));
+                a.Add(cache.Str("user_agent.original", caller.UserAgent));
+                a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
+                a.Add(cache.Str("net.protocol.version", "2"));
+                if (version.ServerSpanAuditId) a.Add(Str(ApiserverKeys.AuditId, auditId));
+                if (status is { } s120) a.Add(Int("http.status_code", s120));
+                break;
+            default:
+                a.Add(cache.Str("server.address", Host));
+                a.Add(cache.Str("http.request.method", call.Verb.Method));
+                a.Add(cache.Str("url.scheme", "https"));
+                a.Add(cache.Str("network.peer.address", caller.ClientIp));
+                a.Add(Int("network.peer.port", caller.ClientPort));
+                a.Add(cache.Str("user_agent.original", caller.UserAgent));
+                a.Add(cache.Str("client.address", caller.ClientIp));
+                a.Add(Str("url.path", call.Path));
+                a.Add(cache.Str("network.protocol.version", "2"));
+                a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
+                a.Add(Str(ApiserverKeys.AuditId, auditId));
+                if (status is { } stable) a.Add(Int("http.response.status_code", stable));
+                break;
         }
-        else
+    }
+
+    /// <summary>The otelhttp client span of an admission webhook call (<c>HTTP POST</c>); <paramref name="status"/> 0 when no response came.</summary>
+    public void WebhookPost(OpenSpan span, string url, string host, int status)
+    {
+        if (span.Proto is not { } proto) return;
+        var a = proto.Attributes;
+        switch (version.ServerConventions)
         {
-            a.Add(cache.Str("http.method", method));
-            a.Add(Int("http.status_code", status));
-            a.Add(cache.Str("net.host.name", "kubernetes.default.svc"));
-            if (version.ServerSpanHttpTarget) a.Add(Str("http.target", target));
+            case HttpServerConventions.Semconv112:
+                a.Add(cache.Str("http.url", url));
+                a.Add(cache.Str("http.scheme", "https"));
+                a.Add(cache.Str("http.host", host + ":443"));
+                a.Add(cache.Str("http.flavor", "1.1"));
+                a.Add(cache.Str("http.method", "POST"));
+                if (status > 0) a.Add(Int("http.status_code", status));
+                break;
+            case HttpServerConventions.Semconv117:
+            case HttpServerConventions.Semconv120:
+                a.Add(cache.Str("http.method", "POST"));
+                if (version.ServerConventions == HttpServerConventions.Semconv117) a.Add(cache.Str("http.flavor", "1.1"));
+                a.Add(cache.Str("http.url", url));
+                a.Add(cache.Str("net.peer.name", host));
+                if (status > 0) a.Add(Int("http.status_code", status));
+                break;
+            default:
+                a.Add(cache.Str("http.request.method", "POST"));
+                a.Add(cache.Str("url.full", url));
+                a.Add(cache.Str("server.address", host));
+                a.Add(cache.Str("network.protocol.version", "1.1"));
+                if (status > 0) a.Add(Int("http.response.status_code", status));
+                if (status >= 400) a.Add(cache.Str("error.type", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                break;
         }
-        a.Add(cache.Str("user_agent.original", userAgent));
-        if (version.ServerSpanAuditId) a.Add(Str("audit-id", auditId));
     }
 
     /// <summary>An otelhttp client span (<c>HTTP GET</c>): a kubelet's or a client's call, a webhook call.</summary>

@@ -27,8 +27,7 @@ internal sealed class SimulatedCluster
 
     public SimulatedCluster(SimulationOptions options)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("apiserver-sim-control-plane"));
-        Apiserver = Add("apiserver", null, false, ("service.instance.id", "apiserver-" + Base32(hash)));
+        Apiserver = Add("apiserver", null, false, ("service.instance.id", ApiserverId("control-plane-1")));
         Etcd = Add("etcd", null, false);
         var v17 = options.EffectiveContainerd == ContainerdVersion.V1_7;
         for (var i = 1; i <= options.Nodes; i++)
@@ -90,6 +89,23 @@ internal sealed class SimulatedCluster
         var component = new SimulatedComponent(_components.Count, service, node, hostName, attributes);
         _components.Add(component);
         return component;
+    }
+
+    /// <summary>
+    /// kube-apiserver's identity (its service.instance.id): "apiserver-" and the lower-case unpadded base32 of the
+    /// first 16 bytes of SHA-256 over the length-prefixed host name and "kube-apiserver" (pkg/server/config.go).
+    /// </summary>
+    public static string ApiserverId(string hostname)
+    {
+        var data = new List<byte>();
+        foreach (var part in new[] { hostname, "kube-apiserver" })
+        {
+            var bytes = Encoding.UTF8.GetBytes(part);
+            data.Add((byte)(bytes.Length >> 8));
+            data.Add((byte)bytes.Length);
+            data.AddRange(bytes);
+        }
+        return "apiserver-" + Base32(SHA256.HashData(data.ToArray())[..16]);
     }
 
     private static string Base32(byte[] bytes)

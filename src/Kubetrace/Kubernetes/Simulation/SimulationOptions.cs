@@ -85,6 +85,8 @@ public sealed record SimulationOptions
     {
         if (KubernetesVersion < KubernetesVersion.Oldest)
             yield return $"Kubernetes {KubernetesVersion} is not simulated: use {KubernetesVersion.Oldest} or later";
+        if (KubernetesVersion > KubernetesVersion.Newest)
+            yield return $"Kubernetes {KubernetesVersion} is not simulated: the catalog was read from {KubernetesVersion.Oldest} to {KubernetesVersion.Newest}";
         if (SamplingRatePerMillion is < 0 or > 1_000_000)
             yield return $"samplingRatePerMillion {SamplingRatePerMillion} is outside 0..1000000";
         if (ContainerdSamplingRatePerMillion is < 0 or > 1_000_000)

@@ -1,3 +1,4 @@
+using Kubetrace.Kubernetes.Catalog;
 using static Kubetrace.Bench.Workload.Attr;
 using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
@@ -5,7 +6,9 @@ namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
 /// Admission as the apiserver runs it: the mutating webhooks that intercept the request one after another, then the
-/// validating ones all at once. Each call is a <c>Call ... webhook</c> span with the <c>HTTP POST</c> under it.
+/// validating ones all at once. Each call is a <c>Call ... webhook</c> span (resource as Go prints the
+/// GroupVersionResource, "Request completed" and "Patch applied" events, no status of its own) with otelhttp's
+/// <c>HTTP POST</c> under it, which carries the status code or the transport error (docs/catalog.md).
 /// </summary>
 internal sealed class WebhookWriter(SimulationContext sim)
 {
@@ -38,15 +41,15 @@ internal sealed class WebhookWriter(SimulationContext sim)
         var uid = random.Uuid();
         if (span.Proto is { } proto)
         {
-            proto.Attributes.Add(sim.Attributes.Str("configuration", webhook.Configuration));
-            proto.Attributes.Add(sim.Attributes.Str("webhook", webhook.Name));
-            proto.Attributes.Add(sim.Attributes.Str("resource", call.Resource.Resource));
-            proto.Attributes.Add(sim.Attributes.Str("subresource", call.Subresource));
-            proto.Attributes.Add(sim.Attributes.Str("operation", operation));
-            proto.Attributes.Add(Str("UID", uid));
+            proto.Attributes.Add(sim.Attributes.Str(ApiserverKeys.Configuration, webhook.Configuration));
+            proto.Attributes.Add(sim.Attributes.Str(ApiserverKeys.Webhook, webhook.Name));
+            proto.Attributes.Add(sim.Attributes.Str(ApiserverKeys.Resource, call.Resource.GroupVersionResource));
+            proto.Attributes.Add(sim.Attributes.Str(ApiserverKeys.Subresource, call.Subresource));
+            proto.Attributes.Add(sim.Attributes.Str(ApiserverKeys.Operation, operation));
+            proto.Attributes.Add(Str(ApiserverKeys.Uid, uid));
         }
         var postStart = start + random.Micros(10, 40);
-        var post = sim.Recorder.Child(span.Context, false, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, "HTTP POST", SpanKind.Client, postStart);
+        var post = sim.Recorder.Child(span.Context, false, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, ApiserverSpans.WebhookPost, SpanKind.Client, postStart);
         var duration = random.Micros(webhook.MinMicros, webhook.MaxMicros);
         var status = 200;
         string? error = null;
@@ -81,10 +84,15 @@ internal sealed class WebhookWriter(SimulationContext sim)
             }
         }
         var postEnd = postStart + duration;
-        if (status != 0) sim.Semconv.HttpClient(post, "POST", status);
+        sim.Semconv.WebhookPost(post, webhook.Url, webhook.Host, status);
         sim.Recorder.End(post, postEnd, status is 0 or >= 400 ? error : null);
         var end = postEnd + random.Micros(10, 60);
-        sim.Recorder.End(span, end, error);
+        if (status is > 0 and < 400)
+        {
+            span.Event(postEnd + random.Micros(2, 10), ApiserverEvents.RequestCompleted);
+            if (webhook.Mutating) span.Event(end - 1_000, ApiserverEvents.PatchApplied);
+        }
+        sim.Recorder.End(span, end);
         return (end, admitted);
     }
 }

@@ -15,13 +15,13 @@ public sealed record TracingVolumeInput(
     double BytesPerSpan = StoredSpanSize.MeasuredBytesPerSpan)
 {
     /// <summary>
-    /// Spans of one sampled request, from the span list of ../shared/reference/kubernetes-spans.md: the HTTP server
-    /// span, the handler (Get, List, ...), storage (Get etcd3, ...), the etcd client call and SerializeObject; from
-    /// 1.34 also the filter spans (authentication, audit, authorization, impersonation, priorityandfairness).
-    /// Webhook calls add two spans each (Call ... webhook and its HTTP POST).
+    /// Spans of one sampled request, from the catalog (docs/catalog.md): the HTTP server span, authentication (its
+    /// child through 1.32, a trace of its own from 1.33, sampled at the same rate), the handler (Get, List, ...),
+    /// storage, the etcd client call and SerializeObject; from 1.34 also the nested filter spans (audit,
+    /// impersonation, priorityandfairness, authorization). Webhook calls add two spans each (Call ... webhook and its HTTP POST).
     /// </summary>
     public static double DefaultApiServerSpansPerRequest(KubernetesVersion version) =>
-        version >= KubernetesVersion.Of(34) ? 10 : 5;
+        version >= KubernetesVersion.Of(34) ? 10 : 6;
 
     /// <summary>One etcd server span per etcd call (etcdserverpb.KV/Range, /Txn), most requests making one.</summary>
     public const double DefaultEtcdSpansPerRequest = 1;

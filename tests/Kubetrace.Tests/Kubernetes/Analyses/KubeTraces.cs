@@ -9,8 +9,8 @@ namespace Kubetrace.Tests.Kubernetes.Analyses;
 
 /// <summary>
 /// Hand-built Kubernetes traces as components send them over OTLP: one resource per component and host
-/// (<c>service.name</c>, <c>host.name</c>), spans with the names and attributes of
-/// shared/reference/kubernetes-spans.md, times in milliseconds after <see cref="Spans.BaseTime"/>.
+/// (<c>service.name</c>, <c>host.name</c>), spans with the names and attributes of the catalog
+/// (docs/catalog.md), times in milliseconds after <see cref="Spans.BaseTime"/>.
 /// </summary>
 internal sealed class KubeTraces
 {

@@ -3,7 +3,7 @@ using Kubetrace.Kubernetes.Semantics;
 namespace Kubetrace.Tests.Kubernetes.Semantics;
 
 /// <summary>
-/// One vocabulary over the forms Kubernetes components really emit (shared/reference/kubernetes-spans.md):
+/// One vocabulary over the forms Kubernetes components really emit (docs/catalog.md):
 /// every variant of a thing resolves to the same normalised key.
 /// </summary>
 public sealed class K8sVocabularyTests

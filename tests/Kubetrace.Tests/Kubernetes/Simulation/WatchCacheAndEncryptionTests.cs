@@ -20,27 +20,28 @@ public sealed class WatchCacheAndEncryptionTests
     public void Watches_are_a_steady_share_of_requests_and_close_by_the_end_of_the_window()
     {
         var report = Simulated.Report;
-        var watches = Simulated.Of("apiserver").Where(s => s.Name == "WatchList").ToList();
+        // No handler span is exported for a watch (the List span is never ended, docs/catalog.md): the server span,
+        // whose http.target asks for one, is the watch.
+        var watches = Simulated.Of("apiserver").Where(s => s.Kind == SpanKind.Server && s.Attr("http.target")!.Contains("watch=true", StringComparison.Ordinal)).ToList();
 
         Assert.Equal(report.Watches, watches.Count);
+        Assert.DoesNotContain(Simulated.Of("apiserver"), s => s.Name is "WatchList" or "WatchServer.HandleHTTP"); // 1.36's streaming lists only
         Assert.InRange(report.Watches / (double)report.ApiserverRequests, 0.04, 0.10);
         var end = (ulong)(report.End.ToUnixTimeMilliseconds() * 1_000_000);
         Assert.All(watches, w => Assert.True(w.Span.EndTimeUnixNano <= end + 1_000_000UL, "a watch outlives the window"));
         Assert.Contains(watches, w => w.Milliseconds > 10_000); // informers' watches stay open for minutes, here up to the window's end
-        Assert.All(watches, w => Assert.Contains("watch=true", w.Attr("url"), StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_cached_resources_watch_registers_with_the_cacher_and_an_events_watch_holds_an_etcd_stream()
+    public void An_events_watch_holds_an_etcd_stream_under_the_unexported_List_span_and_cacher_Watch_is_traced_from_1_36()
     {
-        var byWatch = Simulated.Of("apiserver").Where(s => s.Name == "WatchList")
-            .Select(w => (Resource: w.Attr("resource"), Children: Simulated.Spans.Where(c => c.TraceId == w.TraceId && c.ParentId == w.SpanId).Select(c => c.Name).Order().ToList()))
-            .ToList();
+        var streams = Simulated.Of("apiserver").Where(s => s.Name == "etcdserverpb.Watch/Watch").ToList();
 
-        Assert.Contains(byWatch, w => w.Resource == "events");
-        Assert.All(byWatch, w => Assert.Equal(
-            w.Resource == "events" ? ["WatchServer.HandleHTTP", "etcdserverpb.Watch/Watch"] : new[] { "WatchServer.HandleHTTP", "cacher.Watch" }.Order().ToList(),
-            w.Children.Order().ToList()));
+        Assert.NotEmpty(streams);
+        Assert.All(streams, s => Assert.Null(Simulated.Parent(s))); // its parent, the watch's List span, never ends
+        Assert.DoesNotContain(Simulated.Of("apiserver"), s => s.Name == "cacher.Watch");
+        var v136 = SimulatedSpans.Run(Options with { KubernetesVersion = new KubernetesVersion(1, 36), Duration = TimeSpan.FromSeconds(10) });
+        Assert.Contains(v136.Of("apiserver"), s => s.Name == "cacher.Watch" && v136.Parent(s)!.Name is "authorization" or "WatchList");
     }
 
     [Fact]
@@ -63,7 +64,9 @@ public sealed class WatchCacheAndEncryptionTests
 
         var listsFromCache = simulated.Of("apiserver").Where(s => s.Name == "cacher.GetList" && !simulated.Spans.Any(c => c.ParentId == s.SpanId && c.TraceId == s.TraceId)).ToList();
         Assert.NotEmpty(listsFromCache);
-        Assert.All(listsFromCache, l => Assert.EndsWith("?resourceVersion=0", simulated.Parent(l)!.Attr("url"), StringComparison.Ordinal));
+        // The handler's url is the path alone (req.URL.Path); the server span's http.target has the query.
+        Assert.All(listsFromCache, l => Assert.EndsWith("?resourceVersion=0",
+            simulated.Spans.Single(s => s.TraceId == l.TraceId && s.Kind == SpanKind.Server).Attr("http.target"), StringComparison.Ordinal));
         Assert.Contains(simulated.Of("apiserver"), s => s.Name == "List(recursive=true) etcd3" && simulated.Parent(s)!.Name == "cacher.GetList");
     }
 

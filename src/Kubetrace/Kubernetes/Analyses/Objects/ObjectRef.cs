@@ -28,15 +28,17 @@ public sealed record ObjectRef(string? Namespace, string? Name, string? Uid)
     public override string ToString() => Name is null ? Uid ?? "" : Namespace is null ? Name : Namespace + "/" + Name;
 
     /// <summary>
-    /// Whether an etcd key is this object's: <c>/registry/[group/]resource/namespace/name</c> (or
-    /// <c>/registry/[group/]resource/name</c> when cluster-scoped).
+    /// Whether an etcd key is this object's: <c>[/registry]/[group/]resource/namespace/name</c> (or
+    /// <c>[/registry]/[group/]resource/name</c> when cluster-scoped). The apiserver's storage spans record the key
+    /// before the prefix is added (<c>/pods/shop/web-1</c>); etcd stores it with the prefix.
     /// </summary>
     public bool IsKey(string? key)
     {
-        if (key is null || Name is null || !key.StartsWith("/registry/", StringComparison.Ordinal)) return false;
+        if (key is null || Name is null || !key.StartsWith('/')) return false;
+        var prefix = key.StartsWith("/registry/", StringComparison.Ordinal) ? "/registry/".Length : 1;
         var suffix = Namespace is null ? "/" + Name : "/" + Namespace + "/" + Name;
-        if (!key.EndsWith(suffix, StringComparison.Ordinal)) return false;
-        var resourcePart = key["/registry/".Length..^suffix.Length];
+        if (!key.EndsWith(suffix, StringComparison.Ordinal) || key.Length <= prefix + suffix.Length) return false;
+        var resourcePart = key[prefix..^suffix.Length];
         return resourcePart.Length > 0 && resourcePart.Count(c => c == '/') <= 1;
     }
 }

@@ -1,7 +1,9 @@
 using Kubetrace.Analysis;
+using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
 namespace Kubetrace.Kubernetes.Analyses.Objects;
 
@@ -20,7 +22,7 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
     private static readonly string[] Keys =
     [
         K8sKeys.Namespace, K8sKeys.ObjectName, K8sKeys.PodUid, K8sKeys.Resource, K8sKeys.Subresource, K8sKeys.ApiGroup, K8sKeys.Verb, K8sKeys.AuditId,
-        K8sKeys.EtcdKey, K8sKeys.Webhook, K8sKeys.Image, K8sKeys.HttpStatusCode, K8sKeys.RpcStatus, K8sKeys.Node,
+        K8sKeys.EtcdKey, K8sKeys.Webhook, K8sKeys.Image, K8sKeys.HttpStatusCode, K8sKeys.RpcStatus, K8sKeys.Node, K8sKeys.UrlPath,
     ];
 
     private readonly ScannedAttributes _attributes = new(range, Keys);
@@ -39,6 +41,17 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
         {
             foreach (var conditions in Searches(target))
                 await FindAsync(conditions, cancellationToken).ConfigureAwait(false);
+            // Kubernetes 1.27/1.28 handler spans carry no namespace or name: their request path does.
+            if (target.Namespace is { } ns)
+            {
+                _urlResource = resource ?? "pods";
+                var before = _traces.Count;
+                await FindAsync([Condition.Attribute(ApiserverKeys.Url, CorePath(ns, _urlResource, target.Name!), AttributeScope.Span)], cancellationToken)
+                    .ConfigureAwait(false);
+                if (_traces.Count > before)
+                    _notes.Add($"found by request path (/api/v1/namespaces/{ns}/{_urlResource}/{target.Name}): the handler spans carry no namespace and name " +
+                        "before Kubernetes 1.29" + (resource is null ? "; give --resource for an object that is not a pod" : ""));
+            }
             // A create is addressed to the collection (the handler span has no name): its etcd write names the key.
             foreach (var key in EtcdKeys(target).ToList())
                 await FindAsync([Condition.Attribute("key", key, AttributeScope.Span)], cancellationToken).ConfigureAwait(false);
@@ -63,13 +76,14 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
     }
 
     /// <summary>
-    /// The object's etcd keys: <c>/registry/[group/]resource/namespace/name</c> for the resources its spans name
-    /// (pods when kubelet syncs it, and <c>--resource</c>), each looked up exactly through the index.
+    /// The object's etcd keys for the resources its spans name (pods when kubelet syncs it, and <c>--resource</c>),
+    /// each looked up exactly through the index: as the storage spans record them, before the apiserver adds its
+    /// prefix (<c>/[group/]resource/namespace/name</c>), and with the <c>/registry</c> prefix as etcd stores them.
     /// </summary>
     private IEnumerable<string> EtcdKeys(ObjectRef target)
     {
         var resources = new HashSet<(string? Group, string Resource)>();
-        if (resource is not null) resources.Add((null, resource));
+        if ((resource ?? _urlResource) is { } named) resources.Add((null, named));
         foreach (var (trace, _, _) in _traces.Values)
         foreach (var span in trace.Spans)
         {
@@ -80,11 +94,23 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
         }
         var objectPath = target.Namespace is null ? target.Name : target.Namespace + "/" + target.Name;
         foreach (var (group, name) in resources)
+        foreach (var prefix in KeyPrefixes)
         {
-            yield return $"/registry/{name}/{objectPath}";
-            if (!string.IsNullOrEmpty(group)) yield return $"/registry/{group}/{name}/{objectPath}";
+            yield return $"{prefix}/{name}/{objectPath}";
+            if (!string.IsNullOrEmpty(group)) yield return $"{prefix}/{group}/{name}/{objectPath}";
         }
     }
+
+    private static readonly string[] KeyPrefixes = ["", "/registry"];
+
+    /// <summary>The resource whose request paths were searched (1.27/1.28), or null.</summary>
+    private string? _urlResource;
+
+    private static string CorePath(string ns, string resource, string name) => $"/api/v1/namespaces/{ns}/{resource}/{name}";
+
+    /// <summary>The object's path, or one of its subresources' (<c>.../pods/web-1/status</c>).</summary>
+    private static bool IsPathOf(string path, string objectPath) =>
+        path.StartsWith(objectPath, StringComparison.Ordinal) && (path.Length == objectPath.Length || path[objectPath.Length] == '/');
 
     private async Task FindAsync(Condition[] conditions, CancellationToken cancellationToken)
     {
@@ -128,6 +154,9 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
     private bool AddAnchors(TraceId id, SpanTree tree, ObjectRef target)
     {
         var anchors = tree.Nodes.Select(n => (Node: n, How: Names(n.Span, target))).Where(a => a.How is not null).ToList();
+        // A request path names the object on the server span and its handler alike: the handler is the anchor.
+        if (anchors.Any(a => a.How!.StartsWith("request path", StringComparison.Ordinal) && a.Node.Span.Kind != SpanKind.Server))
+            anchors.RemoveAll(a => a.How!.StartsWith("request path", StringComparison.Ordinal) && a.Node.Span.Kind == SpanKind.Server);
         // A create names only the collection; its handler (verb, resource) writing the object's key is about the
         // object too, with its admission webhooks.
         foreach (var (node, how) in anchors.ToList())
@@ -153,6 +182,9 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
         if (target.Name is null) return null;
         var key = _attributes.Get(span, K8sKeys.EtcdKey);
         if (target.IsKey(key) && (resource is null || key!.Contains("/" + resource + "/", StringComparison.Ordinal))) return "etcd key " + key;
+        if (_urlResource is { } byUrl && target.Namespace is { } ns && _attributes.Get(span, K8sKeys.ObjectName) is null
+            && _attributes.Get(span, K8sKeys.UrlPath) is { } path && IsPathOf(path, CorePath(ns, byUrl, target.Name)))
+            return $"request path {path}";
         if (_attributes.Get(span, K8sKeys.ObjectName) != target.Name || _attributes.Get(span, K8sKeys.Namespace) != target.Namespace) return null;
         var spanResource = _attributes.Get(span, K8sKeys.Resource);
         if (resource is not null && (spanResource ?? "pods") != resource) return null;

@@ -1,0 +1,146 @@
+using Kubetrace.Kubernetes.Analyses;
+using Kubetrace.Storage;
+
+namespace Kubetrace.Tests.Kubernetes.Upstream;
+
+/// <summary>
+/// The apiserver and webhook analyses on upstream-shaped traces of every release in the corpus give the planted
+/// answers of its READMEs: request extents (1.33 rebuilt from the children), watches left out, nested filters
+/// charged only their own time, the slow webhook's time, authentication where each release can tell it.
+/// </summary>
+public sealed class ApiserverCorpusTests
+{
+    private const string Component = "apiserver";
+    private const double Ms = 1e6;
+
+    /// <summary>Planted: when the create request (create-slow-webhook.json) starts and ends, in ms after its arrival, as the release lets one see it.</summary>
+    private static (double From, double To) CreateExtent(int minor) => minor switch
+    {
+        <= 32 => (0.00, 329.10), // the server span, around authentication
+        33 => (0.60, 329.00),    // after authentication (a trace of its own); the server span ends after audit: the handler's end
+        _ => (0.60, 329.10),     // after authentication (a trace of its own)
+    };
+
+    private static int Minor(string release) => int.Parse(release.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ApiserverLatencyReport Apiserver(string release)
+    {
+        var analysis = new ApiserverLatencyAnalysis(TimeRange.All);
+        foreach (var trace in UpstreamCorpus.Traces(UpstreamCorpus.Requests(Component, release), analysis.ScanRequest)) analysis.Add(trace);
+        return analysis.Report();
+    }
+
+    private static List<ApiserverRequest> Requests(string release, string file)
+    {
+        var walker = new ApiserverRequestWalker(TimeRange.All);
+        var found = new List<ApiserverRequest>();
+        foreach (var trace in UpstreamCorpus.Traces([UpstreamCorpus.Request(Component, release, file)], walker.Attributes.Request))
+            walker.Walk(trace, r => found.Add(Copy(r)));
+        return found;
+    }
+
+    private static ApiserverRequest Copy(ApiserverRequest r)
+    {
+        var copy = new ApiserverRequest { Root = r.Root, Verb = r.Verb, Resource = r.Resource, StartUnixNano = r.StartUnixNano, EndUnixNano = r.EndUnixNano, PhaseTime = [.. r.PhaseTime] };
+        copy.Webhooks.AddRange(r.Webhooks);
+        return copy;
+    }
+
+    [Theory]
+    [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
+    public void The_create_request_lasts_its_planted_extent_and_the_slow_webhook_295_ms_of_it(string release)
+    {
+        var request = Assert.Single(Requests(release, "create-slow-webhook"));
+        var (from, to) = CreateExtent(Minor(release));
+
+        Assert.Equal(("create", "pods"), (request.Verb, request.Resource));
+        Assert.Equal((to - from) * Ms, request.DurationNanos, tolerance: 1_000);
+        var podPolicy = Assert.Single(request.Webhooks, w => w.Name == "pod-policy.example.com");
+        Assert.Equal(295 * Ms, request.PhaseTime[podPolicy.Phase], tolerance: 1_000); // 300 ms, of which 10 beside quota.example.com
+        Assert.Equal(request.DurationNanos, request.PhaseTime.Sum(), tolerance: 1_000);
+    }
+
+    [Theory]
+    [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
+    public void Watches_are_recognised_in_every_release_and_kept_out_of_latency(string release)
+    {
+        var report = Apiserver(release);
+
+        Assert.Equal(Minor(release) >= 36 ? 2 : 1, report.LongRunningLeftOut); // the watch, and 1.36's streaming list
+        Assert.DoesNotContain(report.Groups, g => g.Verb == "watch");
+        Assert.All(report.Groups, g => Assert.True(g.P99Ms < 400, $"{g.Verb} {g.Resource}: p99 {g.P99Ms} ms"));
+        var list = Assert.Single(report.Groups, g => g.Verb == "list");
+        Assert.Equal(1, list.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
+    public void A_GETs_handler_time_is_never_charged_to_a_filter(string release)
+    {
+        var get = Assert.Single(Apiserver(release).Groups, g => g.Verb == "get");
+        var minor = Minor(release);
+
+        // The GET: handler 1.00–3.40 ms (KV/Range 0.7 ms, SerializeObject 1.1 ms); authorization 0.80–1.00 and 3.40–3.42.
+        Assert.Equal(minor >= 33 ? 3 : 2, get.Count);
+        if (minor >= 34)
+        {
+            Assert.Equal(0.22 / 2.90, get.Shares.Authorization!.Value, 3);
+            Assert.Equal(0.09 / 2.90, get.Shares.PriorityAndFairness!.Value, 3);
+            Assert.Equal(0.65 / 2.90, get.Shares.Rest, 3);
+        }
+        else
+        {
+            Assert.Null(get.Shares.Authorization);
+            Assert.Null(get.Shares.PriorityAndFairness);
+        }
+        Assert.Equal(1.1 / (minor <= 32 ? 3.50 : minor == 33 ? 2.80 : 2.90), get.Shares.Serialization, 3);
+    }
+
+    [Theory]
+    [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
+    public void Authentication_is_a_share_through_132_its_own_distribution_in_133_and_na_after(string release)
+    {
+        var report = Apiserver(release);
+        var get = Assert.Single(report.Groups, g => g.Verb == "get");
+        var minor = Minor(release);
+
+        if (minor <= 32)
+        {
+            Assert.Equal(0.50 / 3.50, get.Shares.Authentication!.Value, 3);
+            Assert.Null(report.SeparateAuthentication);
+            return;
+        }
+        Assert.Null(get.Shares.Authentication); // never 0%: no request span says
+        var authentication = report.SeparateAuthentication!;
+        Assert.Equal(minor >= 36 ? 7 : 6, authentication.Spans); // every request but the system:masters one without traceparent
+        if (minor == 33)
+        {
+            Assert.Equal(0.50, authentication.P50Ms!.Value, 1);
+            Assert.Null(authentication.NotApplicable);
+            Assert.Contains(ApiserverLatencyAnalysis.Table(report).Rows, row => row[0] == "(authentication)");
+        }
+        else
+        {
+            Assert.Null(authentication.P50Ms);
+            Assert.Contains("lasts until its request ends", authentication.NotApplicable);
+            Assert.Contains(ApiserverLatencyAnalysis.Table(report).Notes!, note => note.StartsWith("Authentication: n/a", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
+    public void The_slow_webhook_holds_its_share_of_the_p99_and_the_failing_one_its_error_rate(string release)
+    {
+        var analysis = new WebhookLatencyAnalysis(TimeRange.All);
+        foreach (var trace in UpstreamCorpus.Traces(UpstreamCorpus.Requests(Component, release), analysis.ScanRequest)) analysis.Add(trace);
+        var report = analysis.Report();
+        var (from, to) = CreateExtent(Minor(release));
+
+        var podPolicy = Assert.Single(report.Webhooks, w => w.Name == "pod-policy.example.com");
+        Assert.Equal(295 / (to - from), podPolicy.ShareOfApiserverP99, 2);
+        Assert.Equal(300, podPolicy.P99Ms, 0);
+        var sidecar = Assert.Single(report.Webhooks, w => w.Name == "inject.sidecar.example.com");
+        Assert.Equal((2, 0.5), (sidecar.Calls, sidecar.ErrorRate));
+        Assert.Equal("inject.sidecar.example.com", report.Webhooks[0].Name); // failing first
+    }
+}
