@@ -117,6 +117,8 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
         output.WriteLine($"  Tempo API:    http://{options.Host}:{options.TempoPort} (Grafana Tempo data source)");
         output.WriteLine($"  Commands:     kubetrace analyze webhooks --server {query}");
         output.WriteLine($"                kubetrace search --service apiserver --min-duration 300ms --server {query}");
+        // After the README's steps no `kubetrace` command exists yet: say how to get one.
+        output.WriteLine("                (kubetrace = dotnet run --project src/Kubetrace --, or install the command: scripts/install-tool.sh)");
         output.WriteLine();
     }
 
