@@ -15,23 +15,8 @@ public sealed class ApiserverCatalogConformanceTests
 {
     public static TheoryData<string> Releases => new("1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36");
 
-    private static readonly Dictionary<string, SimulatedSpans> Runs = [];
-
-    private static SimulatedSpans Simulate(string version)
-    {
-        lock (Runs)
-        {
-            if (!Runs.TryGetValue(version, out var run))
-                Runs[version] = run = SimulatedSpans.Run(new SimulationOptions
-                {
-                    KubernetesVersion = KubernetesVersion.Parse(version),
-                    RequestsPerSecond = 100,
-                    Duration = TimeSpan.FromSeconds(20),
-                    Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.ApfThrottling,
-                });
-            return run;
-        }
-    }
+    private static SimulatedSpans Simulate(string version) => SimulatedReleases.Of(version,
+        SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.ApfThrottling, seconds: 20);
 
     private static bool InCatalog(EmittedSpan span) =>
         span.Service == S.Component && ApiserverCatalog.Spans.Any(shape => shape.NameMatches(span.Name));

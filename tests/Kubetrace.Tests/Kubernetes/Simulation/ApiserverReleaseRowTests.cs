@@ -10,23 +10,7 @@ namespace Kubetrace.Tests.Kubernetes.Simulation;
 /// </summary>
 public sealed class ApiserverReleaseRowTests
 {
-    private static readonly Dictionary<string, SimulatedSpans> Runs = [];
-
-    private static SimulatedSpans Simulate(string version)
-    {
-        lock (Runs)
-        {
-            if (!Runs.TryGetValue(version, out var run))
-                Runs[version] = run = SimulatedSpans.Run(new SimulationOptions
-                {
-                    KubernetesVersion = KubernetesVersion.Parse(version),
-                    RequestsPerSecond = 100,
-                    Duration = TimeSpan.FromSeconds(10),
-                    Scenarios = SimulationScenario.SlowWebhook,
-                });
-            return run;
-        }
-    }
+    private static SimulatedSpans Simulate(string version) => SimulatedReleases.Of(version, SimulationScenario.SlowWebhook, seconds: 10);
 
     private static List<EmittedSpan> Apiserver(string version) => Simulate(version).Of("apiserver").ToList();
 
