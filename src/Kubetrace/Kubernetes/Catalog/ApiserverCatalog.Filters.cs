@@ -50,16 +50,6 @@ public static partial class ApiserverCatalog
         _ => 1019,
     };
 
-    private static SpanShape Filter(ReleaseRange releases, string name, string parent, string ends, IReadOnlyList<SourceRef> sources, string note) => new()
-    {
-        Component = S.Component,
-        Releases = releases,
-        Name = name,
-        Kind = SpanKind.Internal,
-        Scope = S.FilterLatencyScope,
-        Parent = parent,
-        Ends = ends,
-        Sources = sources,
-        Note = note,
-    };
+    private static SpanShape Filter(ReleaseRange releases, string name, string parent, string ends, IReadOnlyList<SourceRef> sources, string note) =>
+        Shape(releases, name, SpanKind.Internal, S.FilterLatencyScope, parent, ends, sources) with { Note = note };
 }

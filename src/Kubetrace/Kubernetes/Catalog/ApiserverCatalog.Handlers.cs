@@ -71,18 +71,8 @@ public static partial class ApiserverCatalog
     ];
 
     private static SpanShape Handler(string name, IReadOnlyList<SourceRef> sources, IReadOnlyList<EventShape> events, string? note = null,
-        ReleaseRange? releases = null, string? ends = null) => new()
-    {
-        Component = S.Component,
-        Releases = releases ?? ReleaseRange.Kubernetes(27),
-        Name = name,
-        Kind = SpanKind.Internal,
-        Scope = S.ComponentBaseScope,
-        Parent = HandlerParent,
-        Ends = ends ?? HandlerEnds,
-        Attributes = HandlerAttributes,
-        Events = events,
-        Sources = [.. sources, Src(27, TraceUtilGo, 25, "traceFields"), Src(29, TraceUtilGo, 30, "api-group ... namespace from 1.29")],
-        Note = note,
-    };
+        ReleaseRange? releases = null, string? ends = null) =>
+        Shape(releases ?? ReleaseRange.Kubernetes(27), name, SpanKind.Internal, S.ComponentBaseScope, HandlerParent, ends ?? HandlerEnds,
+            [.. sources, Src(27, TraceUtilGo, 25, "traceFields"), Src(29, TraceUtilGo, 30, "api-group ... namespace from 1.29")])
+        with { Attributes = HandlerAttributes, Events = events, Note = note };
 }

@@ -41,38 +41,23 @@ public static partial class ApiserverCatalog
         Serialize(ReleaseRange.Kubernetes(32),
             "the handler span (every handler re-wraps the request context from 1.32)",
             [Src(32, WritersGo, 94, "tracing.Start"), Src(32, GetGo, 61, "req = req.WithContext(ctx)"), Src(33, WritersGo, 275, "1.33: About to start writing response with writer")]),
-        new SpanShape
+        Shape(ReleaseRange.Kubernetes(36), S.WatchServer, SpanKind.Internal, S.ComponentBaseScope, "the WatchList span",
+            "only when a streaming list's initial events are written (span.End after \"Writing initial events done\"); a plain watch's is never ended, so never exported",
+            [Src(36, WatchGo, 243, "tracing.Start(\"WatchServer.HandleHTTP\")"), Src(36, WatchGo, 340, "Writing initial events done"), Src(36, WatchGo, 341, "the only span.End")])
+        with
         {
-            Component = S.Component,
-            Releases = ReleaseRange.Kubernetes(36),
-            Name = S.WatchServer,
-            Kind = SpanKind.Internal,
-            Scope = S.ComponentBaseScope,
-            Parent = "the WatchList span",
-            Ends = "only when a streaming list's initial events are written (span.End after \"Writing initial events done\"); a plain watch's is never ended, so never exported",
             Attributes =
             [
                 Str(K.AuditId, "the audit ID (a UUID)"), Str(K.Method, "GET"), Str(K.Url, "the request path without the query"), Str(K.Protocol, "HTTP/2.0"),
                 Str(K.MediaType, "the watch stream's media type"), Str(K.Encoder, "the watch encoder's identifier"),
             ],
             Events = [Event(E.AboutToStartWriting, "before the first event"), Event(E.InitialEventsDone, "the initial-events-end bookmark was written")],
-            Sources = [Src(36, WatchGo, 243, "tracing.Start(\"WatchServer.HandleHTTP\")"), Src(36, WatchGo, 340, "Writing initial events done"), Src(36, WatchGo, 341, "the only span.End")],
             Note = "Exported for streaming lists (WatchList) only.",
         },
     ];
 
-    private static SpanShape Serialize(ReleaseRange releases, string parent, IReadOnlyList<SourceRef> sources) => new()
-    {
-        Component = S.Component,
-        Releases = releases,
-        Name = S.SerializeObject,
-        Kind = SpanKind.Internal,
-        Scope = S.ComponentBaseScope,
-        Parent = parent,
-        Ends = "when the response is written (defer span.End(5s))",
-        Attributes = ResponseAttributes,
-        Events = WriteEvents,
-        Sources = [.. sources, Apimachinery(34, "pkg/runtime/serializer/versioning/versioning.go", 103, "the encoder identifier")],
-        Note = "Error responses (a rejected create, a 404) are encoded through it too.",
-    };
+    private static SpanShape Serialize(ReleaseRange releases, string parent, IReadOnlyList<SourceRef> sources) =>
+        Shape(releases, S.SerializeObject, SpanKind.Internal, S.ComponentBaseScope, parent, "when the response is written (defer span.End(5s))",
+            [.. sources, Apimachinery(34, "pkg/runtime/serializer/versioning/versioning.go", 103, "the encoder identifier")])
+        with { Attributes = ResponseAttributes, Events = WriteEvents, Note = "Error responses (a rejected create, a 404) are encoded through it too." };
 }

@@ -107,17 +107,6 @@ public static partial class ApiserverCatalog
     ];
 
     private static SpanShape Server(ReleaseRange releases, string name, IReadOnlyList<AttributeShape> attributes, string ends,
-        IReadOnlyList<SourceRef> sources, string note) => new()
-    {
-        Component = S.Component,
-        Releases = releases,
-        Name = name,
-        Kind = SpanKind.Server,
-        Scope = S.OtelHttpScope,
-        Parent = ServerParent,
-        Ends = ends,
-        Attributes = attributes,
-        Sources = sources,
-        Note = note,
-    };
+        IReadOnlyList<SourceRef> sources, string note) =>
+        Shape(releases, name, SpanKind.Server, S.OtelHttpScope, ServerParent, ends, sources) with { Attributes = attributes, Note = note };
 }

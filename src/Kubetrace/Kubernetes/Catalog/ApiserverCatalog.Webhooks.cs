@@ -56,32 +56,22 @@ public static partial class ApiserverCatalog
         ]),
     ];
 
-    private static SpanShape Webhook(string name, string order, IReadOnlyList<EventShape> events, IReadOnlyList<SourceRef> sources) => new()
-    {
-        Component = S.Component,
-        Releases = ReleaseRange.Kubernetes(27),
-        Name = name,
-        Kind = SpanKind.Internal,
-        Scope = S.ComponentBaseScope,
-        Parent = "the handler span (Create, Update, Patch, Delete); admission runs after \"About to store object in database\", " + order,
-        Ends = "when the call and its response handling return (defer span.End(500ms))",
-        Attributes = WebhookAttributes,
-        Events = events,
-        Sources = sources,
-        Note = "A failed call sets no status on this span (the dispatcher returns the error): the HTTP POST under it carries the status code or the transport error.",
-    };
+    private static SpanShape Webhook(string name, string order, IReadOnlyList<EventShape> events, IReadOnlyList<SourceRef> sources) =>
+        Shape(ReleaseRange.Kubernetes(27), name, SpanKind.Internal, S.ComponentBaseScope,
+            "the handler span (Create, Update, Patch, Delete); admission runs after \"About to store object in database\", " + order,
+            "when the call and its response handling return (defer span.End(500ms))", sources)
+        with
+        {
+            Attributes = WebhookAttributes,
+            Events = events,
+            Note = "A failed call sets no status on this span (the dispatcher returns the error): the HTTP POST under it carries the status code or the transport error.",
+        };
 
-    private static SpanShape Post(ReleaseRange releases, string otelhttp, int attributesLine, IReadOnlyList<AttributeShape> attributes) => new()
-    {
-        Component = S.Component,
-        Releases = releases,
-        Name = S.WebhookPost,
-        Kind = SpanKind.Client,
-        Scope = S.OtelHttpScope,
-        Parent = "the Call mutating/validating webhook span (the webhook client is wrapped with otelhttp.NewTransport)",
-        Ends = "when the response arrives, or with status Error and the error's message on a transport error (context deadline exceeded at the webhook's timeout)",
-        Attributes = attributes,
-        Events = [.. ClientError.Where(e => e.Releases is not { } r || r.Contains(releases.From))],
-        Sources = [OtelHttp(otelhttp, TransportGo, attributesLine, "client request attributes"), ComponentBase(releases.From.Minor, "tracing/utils.go", releases.From.Minor switch { 27 => 117, 29 => 126, _ => 127 }, "WrapperFor: otelhttp.NewTransport")],
-    };
+    private static SpanShape Post(ReleaseRange releases, string otelhttp, int attributesLine, IReadOnlyList<AttributeShape> attributes) =>
+        Shape(releases, S.WebhookPost, SpanKind.Client, S.OtelHttpScope,
+            "the Call mutating/validating webhook span (the webhook client is wrapped with otelhttp.NewTransport)",
+            "when the response arrives, or with status Error and the error's message on a transport error (context deadline exceeded at the webhook's timeout)",
+            [OtelHttp(otelhttp, TransportGo, attributesLine, "client request attributes"),
+             ComponentBase(releases.From.Minor, "tracing/utils.go", releases.From.Minor switch { 27 => 117, 29 => 126, _ => 127 }, "WrapperFor: otelhttp.NewTransport")])
+        with { Attributes = attributes, Events = [.. ClientError.Where(e => e.Releases is not { } r || r.Contains(releases.From))] };
 }

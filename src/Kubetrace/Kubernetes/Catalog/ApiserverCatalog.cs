@@ -1,6 +1,7 @@
 using static Kubetrace.Kubernetes.Catalog.ApiserverSources;
 using K = Kubetrace.Kubernetes.Catalog.ApiserverKeys;
 using S = Kubetrace.Kubernetes.Catalog.ApiserverSpans;
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
 namespace Kubetrace.Kubernetes.Catalog;
 
@@ -50,6 +51,20 @@ public static partial class ApiserverCatalog
             Src(tag, ConfigGo, hashLine, "APIServerID from hash[:16]"), ComponentBase(tag, "tracing/utils.go", samplerLine, "ParentBased(sampler)"),
             .. incomingSources,
         ],
+    };
+
+    /// <summary>A request-path span shape; callers add attributes, events and a note with <c>with</c>.</summary>
+    private static SpanShape Shape(ReleaseRange releases, string name, SpanKind kind, string scope, string parent, string ends,
+        IReadOnlyList<SourceRef> sources) => new()
+    {
+        Component = S.Component,
+        Releases = releases,
+        Name = name,
+        Kind = kind,
+        Scope = scope,
+        Parent = parent,
+        Ends = ends,
+        Sources = sources,
     };
 
     private static AttributeShape Str(string key, string form, ReleaseRange? releases = null, bool optional = false) =>

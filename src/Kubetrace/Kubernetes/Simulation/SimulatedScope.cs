@@ -1,3 +1,4 @@
+using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Otlp.Proto.Common;
 
 namespace Kubetrace.Kubernetes.Simulation;
@@ -21,10 +22,10 @@ internal static class SimulatedScopes
 
     private static readonly InstrumentationScope[] Scopes =
     [
-        new() { Name = "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp" },
+        new() { Name = ApiserverSpans.OtelHttpScope },
         new() { Name = "go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc" },
-        new() { Name = "k8s.io/component-base/tracing" },
-        new() { Name = "k8s.op/apiserver/pkg/endpoints/filterlatency" },
+        new() { Name = ApiserverSpans.ComponentBaseScope },
+        new() { Name = ApiserverSpans.FilterLatencyScope },
         new() { Name = "k8s.io/kubernetes/pkg/kubelet" },
         new() { Name = "github.com/containerd/containerd" },
         new() { Name = "go.etcd.io/etcd/server/v3/etcdserver" },

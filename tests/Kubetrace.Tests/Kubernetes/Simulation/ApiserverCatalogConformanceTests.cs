@@ -8,30 +8,15 @@ namespace Kubetrace.Tests.Kubernetes.Simulation;
 /// <summary>
 /// The simulator emits kube-apiserver's request path as the catalog (read from the upstream source) says each
 /// release does: every emitted span of a catalog name matches a shape of that release (name, kind, scope,
-/// attribute keys, event names), every shape of the release is emitted, and the spans hang and end as the code
-/// makes them (authentication, nested filters, the 1.33 server span, SerializeObject, watches, the trust rule).
+/// attribute keys, event names), every shape of the release is emitted, and the trust rule and the instance ID are
+/// the code's. How the spans hang and end per release: <see cref="ApiserverReleaseRowTests"/>.
 /// </summary>
 public sealed class ApiserverCatalogConformanceTests
 {
     public static TheoryData<string> Releases => new("1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36");
 
-    private static readonly Dictionary<string, SimulatedSpans> Runs = [];
-
-    private static SimulatedSpans Simulate(string version)
-    {
-        lock (Runs)
-        {
-            if (!Runs.TryGetValue(version, out var run))
-                Runs[version] = run = SimulatedSpans.Run(new SimulationOptions
-                {
-                    KubernetesVersion = KubernetesVersion.Parse(version),
-                    RequestsPerSecond = 100,
-                    Duration = TimeSpan.FromSeconds(20),
-                    Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.ApfThrottling,
-                });
-            return run;
-        }
-    }
+    private static SimulatedSpans Simulate(string version) => SimulatedReleases.Of(version,
+        SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.ApfThrottling, seconds: 20);
 
     private static bool InCatalog(EmittedSpan span) =>
         span.Service == S.Component && ApiserverCatalog.Spans.Any(shape => shape.NameMatches(span.Name));
@@ -79,65 +64,6 @@ public sealed class ApiserverCatalogConformanceTests
             .Where(shape => !spans.Any(s => shape.NameMatches(s.Name) && s.Kind == shape.Kind && s.Scope == shape.Scope))
             .Select(shape => $"{shape.Name} ({shape.Releases})");
         Assert.Empty(missing);
-    }
-
-    [Theory]
-    [MemberData(nameof(Releases))]
-    public void Spans_hang_and_end_as_the_release_builds_them(string version)
-    {
-        var run = Simulate(version);
-        var minor = KubernetesVersion.Parse(version).Minor;
-        var apiserver = run.Of(S.Component).ToList();
-        var handlers = apiserver.Where(s => S.IsHandler(s.Name)).ToList();
-        var authentications = apiserver.Where(s => s.Name == S.Authentication).ToList();
-
-        Assert.NotEmpty(handlers);
-        if (minor <= 32)
-        {
-            Assert.All(authentications, a => Assert.Equal(SpanKind(run.Parent(a)), Span.Types.SpanKind.Server));
-            Assert.All(handlers, h => Assert.Equal(S.Authentication, run.Parent(h)?.Name));
-        }
-        else
-        {
-            Assert.All(authentications, a => Assert.True(a.Span.ParentSpanId.IsEmpty, "authentication is a trace of its own"));
-            if (minor == 33) Assert.All(handlers, h => Assert.Equal(Span.Types.SpanKind.Server, SpanKind(run.Parent(h))));
-            else Assert.All(handlers, h => Assert.Equal(S.Authorization, run.Parent(h)?.Name));
-        }
-        var serializeParents = apiserver.Where(s => s.Name == S.SerializeObject).Select(s => run.Parent(s)!.Name).ToList();
-        Assert.NotEmpty(serializeParents);
-        if (minor <= 31) Assert.All(serializeParents, p => Assert.Equal(S.Authentication, p)); // the handler's sibling
-        else Assert.All(serializeParents, p => Assert.True(S.IsHandler(p), p));
-        var servers = apiserver.Where(s => s.Kind == Span.Types.SpanKind.Server).ToList();
-        if (minor == 33)
-        {
-            Assert.All(servers, s => Assert.Null(s.Attr("http.status_code")));
-            Assert.Contains(handlers, h => h.Span.EndTimeUnixNano > run.Parent(h)!.Span.EndTimeUnixNano); // ended after audit, before the handler
-        }
-        else
-            Assert.All(servers, s => Assert.NotNull(s.Attr(minor >= 35 ? "http.response.status_code" : "http.status_code")));
-        if (minor >= 34)
-        {
-            // Every filter span ends when the request ends: after the handler under it.
-            foreach (var handler in handlers)
-                for (var filter = run.Parent(handler); filter is not null && S.IsFilter(filter.Name); filter = run.Parent(filter))
-                    Assert.True(filter.Span.EndTimeUnixNano >= handler.Span.EndTimeUnixNano, $"{filter.Name} ends before its {handler.Name}");
-        }
-    }
-
-    private static Span.Types.SpanKind? SpanKind(EmittedSpan? span) => span?.Kind;
-
-    [Theory]
-    [MemberData(nameof(Releases))]
-    public void Watches_have_no_handler_span_except_1_36s_streaming_lists(string version)
-    {
-        var run = Simulate(version);
-        var minor = KubernetesVersion.Parse(version).Minor;
-        Assert.True(run.Report.Watches > 0);
-
-        var watchHandlers = run.Of(S.Component).Where(s => S.IsHandler(s.Name) && s.Attr(ApiserverKeys.Verb) == "WATCH").ToList();
-        if (minor <= 35) Assert.Empty(watchHandlers);
-        else Assert.All(watchHandlers, h => Assert.Equal(S.WatchList, h.Name));
-        Assert.Equal(minor >= 36, run.Of(S.Component).Any(s => s.Name == S.WatchServer));
     }
 
     [Theory]
