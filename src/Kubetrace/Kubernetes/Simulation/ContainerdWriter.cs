@@ -33,22 +33,22 @@ internal sealed class ContainerdWriter(SimulationContext sim)
         : v.Minor == 7 && v.Patch < 20 ? "1.19.0" : "1.21.0";
 
     /// <summary>
-    /// Writes the server span of a CRI call starting at <paramref name="start"/> and what containerd does under it;
-    /// <paramref name="duration"/> is the handler's time for calls without modelled internals (a pull's internals
-    /// take their own time). Returns the server span's end.
+    /// Writes the server span of a CRI call the kubelet made from <paramref name="clientStart"/> to
+    /// <paramref name="clientEnd"/>, and what containerd does under it in that time.
     /// </summary>
-    public long Serve(GrpcMethod method, SimulatedSpanContext client, SimulatedNode node, long start, long duration, CriWork work)
+    public void Serve(GrpcMethod method, SimulatedSpanContext client, SimulatedNode node, long clientStart, long clientEnd, CriWork work)
     {
+        var start = clientStart + sim.Random.Micros(50, 200);
+        var duration = clientEnd - sim.Random.Micros(50, 200) - start;
         var server = Sample(client, node, method.SpanName, start);
         if (server.Proto is { } proto) SemanticConventions.RpcServer(server, method, Version.NewRpcConventions);
         if (Version.ServerMessageEvents) Message(server, "RECEIVED", start + sim.Random.Micros(5, 30));
-        var end = method == GrpcMethod.PullImage && Version.PullSpans ? Pull(server, work, start)
-            : method == GrpcMethod.ImageStatus && Version.CriImageSpans ? ImageStatus(server, work.Image!, start, duration)
-            : Version.ClientSpans ? ClientCalls(method, server, start, duration)
-            : start + duration;
+        var end = start + duration;
+        if (method == GrpcMethod.PullImage && Version.PullSpans) Pull(server, work, start, end);
+        else if (method == GrpcMethod.ImageStatus && Version.CriImageSpans) ImageStatus(server, work.Image!, start, end);
+        else if (Version.ClientSpans) ClientCalls(method, server, start, duration);
         if (Version.ServerMessageEvents) Message(server, "SENT", end - sim.Random.Micros(5, 30));
         sim.Recorder.End(server, end);
-        return end;
     }
 
     private OpenSpan Sample(SimulatedSpanContext client, SimulatedNode node, string name, long start) => Version.Sampling switch
@@ -69,42 +69,45 @@ internal sealed class ContainerdWriter(SimulationContext sim)
     }
 
     /// <summary>1.7's <c>pkg.cri.server.ImageStatus</c>: the image is not there yet (the kubelet pulls next), so an event and no image.id.</summary>
-    private long ImageStatus(OpenSpan server, string image, long start, long duration)
+    private void ImageStatus(OpenSpan server, string image, long start, long end)
     {
         var status = Internal(server, CriImageStatus, start + sim.Random.Micros(10, 40));
         if (status.Proto is { } proto)
-            proto.Events.Add(new Span.Types.Event { Name = $"image \"{image}\": not found", TimeUnixNano = (ulong)(start + duration / 2) });
-        var end = start + duration;
+            proto.Events.Add(new Span.Types.Event { Name = $"image \"{image}\": not found", TimeUnixNano = (ulong)(start + (end - start) / 2) });
         EndOk(status, end - sim.Random.Micros(10, 40));
-        return end;
     }
 
     /// <summary>
-    /// A pull: 1.7 under <c>pkg.cri.server.PullImage</c>, 2.0 under the server span, 2.1+ through the transfer
-    /// service (no <c>pull.*</c>). <paramref name="work"/>'s registry delay slows every layer download.
+    /// A pull filling the server span from <paramref name="start"/> to <paramref name="end"/>: 1.7 under
+    /// <c>pkg.cri.server.PullImage</c>, 2.0 under the server span, 2.1+ through the transfer service (no
+    /// <c>pull.*</c>). Resolving and the manifest take small shares of the usual pull time; the layers' downloads
+    /// take what is left after unpacking, so a slow registry's delay lands in them.
     /// </summary>
-    private long Pull(OpenSpan server, CriWork work, long start)
+    private void Pull(OpenSpan server, CriWork work, long start, long end)
     {
         var random = sim.Random;
-        var image = work.Image!;
         var usual = work.PlannedNanos;
         var cri = Version.CriImageSpans ? Internal(server, CriPullImage, start + random.Micros(10, 40)) : server;
         if (cri.Proto is { } criProto)
         {
-            criProto.Attributes.Add(sim.Attributes.Str(ImageRef, image));
+            criProto.Attributes.Add(sim.Attributes.Str(ImageRef, work.Image!));
             criProto.Attributes.Add(Snapshotter);
         }
-        var t = (long)(cri.Proto?.StartTimeUnixNano ?? (ulong)start) + random.Micros(100, 400);
+        var criEnd = Version.CriImageSpans ? end - random.Micros(10, 40) : end;
+        var completed = criEnd - random.Micros(500, 2_000); // then the CRI plugin reads the image config and writes its record
         var local = !Version.TransferServicePull;
+        var t = (long)(cri.Proto?.StartTimeUnixNano ?? (ulong)start) + random.Micros(100, 400);
         var pull = local ? Internal(cri, ContainerdNames.Pull, t) : cri;
         if (local && pull.Proto is { } pullProto)
         {
-            pullProto.Attributes.Add(sim.Attributes.Str(ImageRef, image));
+            pullProto.Attributes.Add(sim.Attributes.Str(ImageRef, work.Image!));
             pullProto.Attributes.Add(Bool(UnpackKey, true));
             pullProto.Attributes.Add(Int(MaxConcurrentDownloads, DownloadSlots));
             pullProto.Attributes.Add(Int(PlatformsCount, 0));
             pullProto.Attributes.Add(Snapshotter);
         }
+        var pullEnd = completed - random.Micros(200, 800);
+        var unpacked = local ? pullEnd - random.Micros(5_000, 10_000) : pullEnd; // pull.pull.createNewImage comes after
         // Resolve and fetch index, manifest and config (pull.fetch); handling the config starts the unpacker.
         var fetch = local ? Internal(pull, Fetch, t + random.Micros(20, 80)) : pull;
         var f = (long)(fetch.Proto?.StartTimeUnixNano ?? (ulong)t) + random.Micros(10, 50);
@@ -113,46 +116,39 @@ internal sealed class ContainerdWriter(SimulationContext sim)
         var configHandled = Handler(fetch, "application/vnd.oci.image.config.v1+json", f + random.Micros(20, 100), usual / 60);
         var fetchEnd = configHandled + random.Micros(50, 300);
         if (local) sim.Recorder.End(fetch, fetchEnd);
-        var unpacked = Unpack(pull, configHandled + random.Micros(10, 50), usual, work.RegistryDelayNanos);
-        var end = Math.Max(fetchEnd, unpacked);
+        Unpack(pull, configHandled + random.Micros(10, 50), unpacked, usual);
         if (local)
         {
-            sim.Recorder.End(Internal(pull, UnpackWait, fetchEnd + random.Micros(10, 50)), end + random.Micros(10, 50));
-            var create = Internal(pull, CreateNewImage, end + random.Micros(100, 200));
-            end = create.Start + random.Micros(2_000, 8_000);
-            sim.Recorder.End(create, end);
-            end += random.Micros(100, 400);
-            sim.Recorder.End(pull, end);
+            sim.Recorder.End(Internal(pull, UnpackWait, fetchEnd + random.Micros(10, 50)), unpacked + random.Micros(10, 50));
+            var create = Internal(pull, CreateNewImage, unpacked + random.Micros(100, 200));
+            sim.Recorder.End(create, pullEnd - random.Micros(50, 100));
+            sim.Recorder.End(pull, pullEnd);
         }
-        end += random.Micros(200, 800);
-        if (cri.Proto is { } done) done.Events.Add(new Span.Types.Event { Name = PullCompleteEvent, TimeUnixNano = (ulong)end });
-        end += random.Micros(500, 2_000); // reading the image config and writing the CRI image record
-        if (Version.CriImageSpans) EndOk(cri, end);
-        return end + random.Micros(20, 80);
+        if (cri.Proto is { } done) done.Events.Add(new Span.Types.Event { Name = PullCompleteEvent, TimeUnixNano = (ulong)completed });
+        if (Version.CriImageSpans) EndOk(cri, criEnd);
     }
 
     /// <summary>
-    /// The unpacker: <c>unpack</c>, its chained <c>fetchLayer</c>s (downloads in parallel, up to
-    /// <see cref="DownloadSlots"/>) and its sequential <c>unpackLayer</c>s, each waiting for its layer.
-    /// Returns when the last layer is unpacked.
+    /// The unpacker from <paramref name="start"/> to <paramref name="end"/>: <c>unpack</c>, its chained
+    /// <c>fetchLayer</c>s (downloads in parallel, up to <see cref="DownloadSlots"/>) and its sequential
+    /// <c>unpackLayer</c>s, each waiting for its layer's download and then applying it (a quarter of the usual pull).
     /// </summary>
-    private long Unpack(OpenSpan parent, long start, long usual, long registryDelay)
+    private void Unpack(OpenSpan parent, long start, long end, long usual)
     {
         var random = sim.Random;
         var unpack = Internal(parent, ContainerdNames.Unpack, start);
         var layers = 1 + random.Next(3);
+        var apply = usual / 4 / layers;
         var fetchStart = start + random.Micros(200, 1_000); // reading the config blob, preparing the first snapshot
-        var downloaded = new long[layers];
         var chain = unpack;
         for (var i = 0; i < layers; i++)
         {
-            var size = random.Between(2_000_000, 60_000_000);
+            // Layer i must be down when the unpacking of the layers before it is done.
+            var downloaded = Math.Max(fetchStart + 2_000_000, end - (layers - i) * apply - random.Micros(100, 300));
             var layer = Internal(chain, FetchLayer, fetchStart + i * random.Micros(20, 60));
-            AddLayer(layer, size, i);
-            var download = usual * 6 / 10 / layers + registryDelay + random.Micros(0, 20_000);
-            downloaded[i] = layer.Start + download;
-            Registry(layer, "GET", layer.Start + random.Micros(50, 200), download - random.Micros(300, 500), covers: Version.RegistrySpansCoverBody);
-            sim.Recorder.End(layer, downloaded[i]);
+            AddLayer(layer, random.Between(2_000_000, 60_000_000), i);
+            Registry(layer, "GET", layer.Start + random.Micros(50, 200), downloaded - layer.Start - random.Micros(300, 500), covers: Version.RegistrySpansCoverBody);
+            sim.Recorder.End(layer, downloaded);
             chain = layer;
         }
         var t = fetchStart - random.Micros(50, 150);
@@ -160,12 +156,10 @@ internal sealed class ContainerdWriter(SimulationContext sim)
         {
             var layer = Internal(unpack, UnpackLayer, t);
             AddLayer(layer, random.Between(2_000_000, 60_000_000), i);
-            t = Math.Max(t, downloaded[i]) + usual * 25 / 100 / layers; // waits for its download, then applies and commits
+            t = i == layers - 1 ? end - random.Micros(20, 50) : end - (layers - 1 - i) * apply; // waited for its download, then applied
             EndOk(layer, t);
-            t += random.Micros(20, 100);
         }
-        sim.Recorder.End(unpack, t);
-        return t;
+        sim.Recorder.End(unpack, end);
     }
 
     private void AddLayer(OpenSpan layer, long size, int index)
@@ -270,5 +264,5 @@ internal sealed class ContainerdWriter(SimulationContext sim)
     }
 }
 
-/// <summary>What a CRI call works on: the image of a pull or status check, the planned pull time and a slow registry's share.</summary>
-internal readonly record struct CriWork(string? Image = null, long PlannedNanos = 0, long RegistryDelayNanos = 0);
+/// <summary>What a CRI call works on: the image of a pull or status check, and the usual time of a pull (a slow registry adds to it).</summary>
+internal readonly record struct CriWork(string? Image = null, long PlannedNanos = 0);

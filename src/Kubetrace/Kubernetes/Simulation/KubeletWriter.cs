@@ -44,7 +44,7 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
                 registryDelay = Math.Max(0, sim.Options.SlowImagePullTime.Ticks * 100 - pullTime);
             }
             t = Cri(GrpcMethod.PullImage, node, runtime, t + random.Micros(50, 300), pullTime + registryDelay,
-                new CriWork(containerImage, pullTime, registryDelay));
+                new CriWork(containerImage, pullTime));
             t = Cri(GrpcMethod.CreateContainer, node, runtime, t + random.Micros(100, 500), random.Micros(20_000, 120_000));
             t = Cri(GrpcMethod.StartContainer, node, runtime, t + random.Micros(100, 500), random.Micros(40_000, 250_000));
         }
@@ -97,8 +97,8 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
 
     /// <summary>
     /// One CRI call under <paramref name="parent"/>, or a root when the kubelet calls without a traced context: the
-    /// client span with otelgrpc's message events, containerd's side under it; <paramref name="duration"/> is the
-    /// handler's time where containerd's internals do not set it. Returns the client span's end.
+    /// client span of exactly <paramref name="duration"/> with otelgrpc's message events, containerd's side under it.
+    /// Returns the client span's end.
     /// </summary>
     private long Cri(GrpcMethod method, SimulatedNode node, OpenSpan? parent, long start, long duration, CriWork work = default)
     {
@@ -107,8 +107,8 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
             ? sim.Recorder.Child(caller.Context, false, node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start)
             : sim.Recorder.Root(node.Kubelet, SimulatedScope.OtelGrpc, method.SpanName, SpanKind.Client, start, sim.Sampler);
         sim.Semconv.RpcMessage(client, "SENT", start + random.Micros(5, 30), random.Between(40, 2_000));
-        var serverEnd = _containerd.Serve(method, client.Context, node, start + random.Micros(50, 200), duration, work);
-        var end = serverEnd + random.Micros(50, 200);
+        var end = start + duration;
+        _containerd.Serve(method, client.Context, node, start, end, work);
         sim.Semconv.RpcMessage(client, "RECEIVED", end - random.Micros(5, 30), random.Between(10, 4_000));
         sim.Semconv.RpcClient(client, method);
         sim.Recorder.End(client, end);
