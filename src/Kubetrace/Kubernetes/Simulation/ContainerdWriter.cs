@@ -157,7 +157,7 @@ internal sealed class ContainerdWriter(SimulationContext sim)
             var layer = Internal(unpack, UnpackLayer, t);
             AddLayer(layer, random.Between(2_000_000, 60_000_000), i);
             t = i == layers - 1 ? end - random.Micros(20, 50) : end - (layers - 1 - i) * apply; // waited for its download, then applied
-            EndOk(layer, t);
+            sim.Recorder.End(layer, t); // 1.7–2.1 end it without a status on success
         }
         sim.Recorder.End(unpack, end);
     }
@@ -180,7 +180,7 @@ internal sealed class ContainerdWriter(SimulationContext sim)
             proto.Attributes.Add(Str(DescriptorDigest, $"sha256:{sim.Random.NextUInt64():x16}"));
         }
         var end = Registry(handler, "GET", start + sim.Random.Micros(20, 80), duration) + sim.Random.Micros(50, 200);
-        EndOk(handler, end);
+        sim.Recorder.End(handler, end);
         return end;
     }
 
@@ -256,7 +256,7 @@ internal sealed class ContainerdWriter(SimulationContext sim)
     private OpenSpan Internal(OpenSpan parent, string name, long start) =>
         sim.Recorder.Child(parent.Context, false, parent.Component, SimulatedScope.Containerd, name, SpanKind.Internal, start);
 
-    /// <summary>containerd's tracing.Span.SetStatus(nil) sets status Ok, unlike otelgrpc and the kubelet.</summary>
+    /// <summary>Where containerd calls tracing.Span.SetStatus(nil) (the CRI plugin's image spans) the status is Ok, unlike otelgrpc's and the kubelet's.</summary>
     private void EndOk(OpenSpan span, long end)
     {
         if (span.Proto is { } proto) proto.Status = new Status { Code = Status.Types.StatusCode.Ok };
