@@ -41,7 +41,7 @@ public static class ContainerdCatalog
             [
                 new("rpc.system", "string: grpc", Range(C(1, 6), C(2, 2, 99))), new("rpc.service", "string: runtime.v1.RuntimeService | ImageService", Range(C(1, 6), C(2, 2, 99))),
                 new("rpc.method", "string: method; service/method from 2.3"), new("rpc.grpc.status_code", "int: 0 on success", Range(C(1, 6), C(2, 2, 99))),
-                new("rpc.system.name", "string: grpc", Range(C(2, 3))),
+                new("rpc.system.name", "string: grpc", Range(C(2, 3))), new("rpc.response.status_code", "string: OK", Range(C(2, 3))),
                 new(ImageRef, "string: normalised reference (2.x PullImage: the CRI plugin sets it on the server span)", V2, Optional: true),
                 new(SnapshotterName, "string: overlayfs (2.x PullImage)", V2, Optional: true),
             ],
@@ -155,17 +155,24 @@ public static class ContainerdCatalog
         },
         new()
         {
-            Component = "containerd", Releases = V17On, Name = RegistryRequest, Kind = SpanKind.Client, Scope = ContainerdNames.Scope,
-            Parent = "pull.fetch (resolve, manifest, config) or the layer's fetchLayer (blob)",
-            Ends = "1.7.0–1.7.10: when the response headers arrive (defer httpSpan.End() in request.do); 1.7.11+ and 2.x: otelhttp transport, when the body is read or closed",
+            Component = "containerd", Releases = Range(C(1, 7), C(1, 7, 10)), Name = RegistryRequest, Kind = SpanKind.Client, Scope = ContainerdNames.Scope,
+            Parent = "pull.fetch's handlers (resolve, manifest, config) or the layer's fetchLayer (blob)",
+            Ends = "when the response headers arrive (defer httpSpan.End() in request.do): a blob's span does not cover its download",
+            Attributes = [new("http.method", "string: HEAD | GET"), new("http.status_code", "int")],
+            Sources = [Src("v1.7.0", "remotes/docker/resolver.go", 578, "tracing.StartSpan(..., WithHTTPRequest): ends with the headers")],
+        },
+        new()
+        {
+            Component = "containerd", Releases = Range(C(1, 7, 11)), Name = RegistryRequest, Kind = SpanKind.Client, Scope = OtelHttpScope,
+            Parent = "pull.fetch's handlers (resolve, manifest, config) or the layer's fetchLayer (blob)",
+            Ends = "otelhttp transport: when the body is read to its end or closed, so a blob's span lasts its download",
             Attributes =
             [
-                new("http.method", "string: HEAD | GET", Range(C(1, 7), C(2, 2, 99))), new("http.status_code", "int", Range(C(1, 7), C(2, 2, 99))),
-                new("http.url", "string", Range(C(1, 7, 11), C(2, 2, 99))), new("http.request.method", "string", Range(C(2, 3))),
-                new("http.response.status_code", "int", Range(C(2, 3))), new("url.full", "string", Range(C(2, 3))),
+                new("http.method", "string: HEAD | GET", Range(C(1, 7, 11), C(2, 2, 99))), new("http.status_code", "int", Range(C(1, 7, 11), C(2, 2, 99))),
+                new("http.url", "string", Range(C(1, 7, 11), C(2, 2, 99)), Optional: true), new("http.request.method", "string", Range(C(2, 3))),
+                new("http.response.status_code", "int", Range(C(2, 3))), new("url.full", "string", Range(C(2, 3)), Optional: true),
             ],
-            Sources = [Src("v1.7.0", "remotes/docker/resolver.go", 578, "tracing.StartSpan(..., WithHTTPRequest): ends with the headers"), Src("v1.7.20", "remotes/docker/resolver.go", 589, "tracing.UpdateHTTPClient: otelhttp transport named remotes.docker.resolver.HTTPRequest")],
-            Note = "1.7.11+: scope is otelhttp's; the span name is fixed by a span name formatter.",
+            Sources = [Src("v1.7.20", "remotes/docker/resolver.go", 589, "tracing.UpdateHTTPClient: otelhttp transport, span name fixed to remotes.docker.resolver.HTTPRequest")],
         },
         Client2(NewContainer, "CreateContainer and RunPodSandbox server spans", "when the container record is created (child: metadata.containers.Create)",
             [new(ContainerId, "string"), new(ContainerImageRef, "string", Optional: true)], Src("v2.0.0", "client/client.go", 288, "tracing.StartSpan(ctx, \"client.NewContainer\")"),
