@@ -77,6 +77,54 @@ public static class KubeletCatalog
         },
         new()
         {
+            Component = "kubelet", Releases = ReleaseRange.Kubernetes(27), Name = ContainerGarbageCollect, Kind = SpanKind.Internal,
+            Scope = "k8s.io/kubernetes/pkg/kubelet/kuberuntime",
+            Parent = "root (the GC loop, every minute)", Ends = "when the container GC pass returns (defer otelSpan.End()); its RemoveContainer / RemovePodSandbox CRI calls are its children",
+            Sources =
+            [
+                new(K8s, RecentCommit, "pkg/kubelet/kuberuntime/kuberuntime_gc.go", 0, "line not pinned (read through the search index): cgc.tracer.Start(ctx, \"Containers/GarbageCollect\")"),
+                new(K8s, "pull/114504", "pkg/kubelet/kubelet.go", 1871, "top-level traces for pod sync and GC (kubernetes#114504)"),
+            ],
+            Note = "The scope is kuberuntime's tracer as kubernetes#114504 names it; not pinned at a tag.",
+        },
+        new()
+        {
+            Component = "kubelet", Releases = ReleaseRange.Kubernetes(27), Name = "<route> (/stats/summary, /pods, /containerLogs/{podNamespace}/{podID}/{containerName}, ...)",
+            Kind = SpanKind.Server, Scope = "go.opentelemetry.io/contrib/instrumentation/github.com/emicklei/go-restful/otelrestful",
+            Parent = "the caller's span when it sends a sampled traceparent (ParentBased), else root",
+            Ends = "when the handler returns",
+            Attributes =
+            [
+                new("http.method", "string", ReleaseRange.Kubernetes(27, 34)), new("http.route", "string: the go-restful route"),
+                new("http.status_code", "int", ReleaseRange.Kubernetes(27, 34)), new("http.request.method", "string", ReleaseRange.Kubernetes(35)),
+                new("http.response.status_code", "int", ReleaseRange.Kubernetes(35)), new("user_agent.original", "string", Optional: true),
+            ],
+            Sources = [new(K8s, RecentCommit, "pkg/kubelet/server/server.go", 0, "line not pinned (read through the search index): InstallTracingFilter: otelrestful.OTelFilter(\"kubelet\", WithTracerProvider(tp))")],
+            Note = "Only the authenticated server (port 10250) is traced. Attribute keys follow the otelrestful version of the release (not pinned per tag here).",
+        },
+        new()
+        {
+            Component = "kubelet", Releases = ReleaseRange.Kubernetes(27), Name = "HTTP <METHOD>", Kind = SpanKind.Client,
+            Scope = ContainerdNames.OtelHttpScope,
+            Parent = "the span of the work that calls the apiserver with its context (syncPod's config map and secret reads), else root (status manager, node status, leases, events)",
+            Ends = "when the response body is read or closed (otelhttp transport)",
+            Attributes =
+            [
+                new("http.method", "string", ReleaseRange.Kubernetes(27, 34)), new("http.status_code", "int", ReleaseRange.Kubernetes(27, 34)),
+                new("http.url", "string", ReleaseRange.Kubernetes(27, 34), Optional: true), new("net.peer.name", "string", ReleaseRange.Kubernetes(27, 34), Optional: true),
+                new("http.request.method", "string", ReleaseRange.Kubernetes(35)), new("http.response.status_code", "int", ReleaseRange.Kubernetes(35)),
+                new("url.full", "string", ReleaseRange.Kubernetes(35), Optional: true), new("server.address", "string", ReleaseRange.Kubernetes(35), Optional: true),
+            ],
+            Sources =
+            [
+                new(K8s, RecentCommit, "cmd/kubelet/app/server.go", 0, "line not pinned (read through the search index): clientConfig.Wrap(tracing.WrapperFor(tp)) when KubeletTracing is on"),
+                new("kubernetes/component-base", "v0.34.0", "tracing/utils.go", 119, "WrapperFor: otelhttp.NewTransport with the W3C propagators"),
+                new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.44.0", "instrumentation/net/http/otelhttp/transport.go", 80, "span name \"HTTP \" + method"),
+                new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.61.0", "instrumentation/net/http/otelhttp/internal/semconv/env.go", 226, "1.35 (otelhttp v0.61): stable client attributes by default"),
+            ],
+        },
+        new()
+        {
             Component = "kubelet", Releases = ReleaseRange.Kubernetes(27), Name = "<runtime.v1.RuntimeService|ImageService>/<Method>", Kind = SpanKind.Client,
             Scope = ContainerdNames.OtelGrpcScope,
             Parent = "1.27, 1.30+: the pod worker span that made the call (syncPod, syncTerminatingPod); 1.28–1.29: root for the calls of the runtime's SyncPod " +
