@@ -2,7 +2,7 @@ using Kubetrace.Otlp.Proto.Common;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
-/// <summary>The instrumentation scopes the simulated components report spans under (kubernetes-spans.md).</summary>
+/// <summary>The instrumentation scopes the simulated components report spans under (the catalog, <see cref="Catalog.SpanCatalog"/>).</summary>
 internal enum SimulatedScope
 {
     OtelHttp,
