@@ -11,8 +11,10 @@ namespace Kubetrace.Kubernetes.Analyses.Pods;
 /// <summary>
 /// What <c>pods</c> adds up: kubelet's <c>syncPod</c> spans that did start-up work with their CRI client calls per
 /// pod, and every image pull with the image named by the span itself or by containerd's spans under it
-/// (<c>image.ref</c> on <c>pkg.cri.server.PullImage</c> / <c>pull.Pull</c>), per image and per node; with
-/// containerd 1.7 each pull's time split into registry fetch, unpack and the rest (<see cref="PullSplit"/>).
+/// (<c>image.ref</c> on 1.7's <c>pkg.cri.server.PullImage</c> / <c>pull.Pull</c>, on 2.x's server span), per image
+/// and per node; with containerd 1.7 and 2.x each pull's time split into registry fetch, unpack and the rest
+/// (<see cref="PullSplit"/>). Kubelet 1.28–1.29's CRI calls are roots of their own: their pulls count per image and
+/// node, and a create sync without CRI calls under it is a start-up whose phases are unknown.
 /// </summary>
 /// <remarks>
 /// Bounded: it keeps the <see cref="KeptPods"/> slowest pods whole (at most twice as many while adding); a pod
