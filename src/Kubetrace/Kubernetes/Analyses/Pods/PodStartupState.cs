@@ -76,11 +76,13 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     public void Add(ScannedTrace trace)
     {
         SpansRead += trace.Spans.Count;
+        // Most kubelet traces (apiserver calls, GC, HTTP server) hold neither: skip building their tree.
+        if (!trace.Spans.Exists(s => s.Name == SyncPod || (s.ParentSpanId == 0 && s.Service == Kubelet && CriPhases.Of(s.Name) != CriPhase.None))) return;
         var tree = new SpanTree(trace.Spans);
         foreach (var node in tree.Nodes)
         {
             if (node.Span.Name == SyncPod) AddSyncPod(trace, node);
-            else if (node.Parent is null && node.Span.Service == Kubelet && CriPhases.Of(node.Span.Name) is var phase and not CriPhase.None)
+            else if (node.Span.ParentSpanId == 0 && node.Span.Service == Kubelet && CriPhases.Of(node.Span.Name) is var phase and not CriPhase.None)
                 AddDetached(node, phase);
         }
         KeepBounded();
