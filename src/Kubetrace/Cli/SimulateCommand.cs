@@ -32,13 +32,10 @@ public static class SimulateCommand
         };
         var containerd = new Option<ContainerdVersion?>("--containerd-version")
         {
-            Description = "containerd 1.6 or 1.7 [default: 1.6 with Kubernetes 1.27, else 1.7]", HelpName = "1.6|1.7",
-            CustomParser = r => r.Tokens[0].Value switch
-            {
-                "1.6" => ContainerdVersion.V1_6,
-                "1.7" => ContainerdVersion.V1_7,
-                var other => Error<ContainerdVersion?>(r, $"--containerd-version: '{other}' is not 1.6 or 1.7"),
-            },
+            Description = "containerd release: 1.6.x, 1.7.x or 2.x; a bare 1.6 / 1.7 means 1.6.20 / 1.7.20 " +
+                "[default: 1.6.20 with Kubernetes 1.27, 1.7.20 through 1.35, 2.1.0 from 1.36]", HelpName = "1.6|1.7|1.7.16|2.1",
+            CustomParser = r => ContainerdVersion.TryParse(r.Tokens[0].Value, out var v)
+                ? v : Error<ContainerdVersion?>(r, $"--containerd-version: '{r.Tokens[0].Value}' is not a containerd release 1.6.x, 1.7.x or 2.x"),
         };
         var etcdVersion = new Option<EtcdVersion?>("--etcd-version")
         {

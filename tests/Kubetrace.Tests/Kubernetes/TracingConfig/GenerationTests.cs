@@ -143,7 +143,9 @@ public class GenerationTests
               service_name = "containerd"
 
             """, config.Body);
-        Assert.Empty(config.Environment);
+        // containerd 1.6.32+ read only OTEL_* (tracing/plugin/otlp.go at v1.6.33): the environment comes too.
+        Assert.Contains(new KeyValuePair<string, string>("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.observability:4317"), config.Environment);
+        Assert.Contains("1.6.32+ read only these environment variables", config.Render());
         Assert.Contains("not ParentBased", config.Render());
         AssertValidToml(config);
     }

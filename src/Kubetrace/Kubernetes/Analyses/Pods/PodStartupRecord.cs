@@ -16,6 +16,8 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
     private readonly SortedSet<TraceId> _traces = [];
     private long _start = long.MaxValue;
     private bool _error;
+    private bool _createWithoutCri;
+    private long _criCalls;
 
     public string Pod => pod;
 
@@ -42,14 +44,23 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
     public void Add(CriPhase phase, long nanos, bool error)
     {
         _phases[(int)phase] += nanos;
+        _criCalls++;
         _error |= error;
     }
+
+    /// <summary>A create sync with no CRI call under it (kubelet 1.28–1.29 detach them; or the sync failed before the runtime).</summary>
+    public void AddCreateWithoutCri() => _createWithoutCri = true;
+
+    /// <summary>The phases are known when some start-up sync of the pod had its CRI calls under it.</summary>
+    private bool PhasesKnown => _criCalls > 0 || !_createWithoutCri;
 
     public void Merge(PodStartupRecord other)
     {
         _start = Math.Min(_start, other._start);
         TotalNanos += other.TotalNanos;
         _error |= other._error;
+        _createWithoutCri |= other._createWithoutCri;
+        _criCalls += other._criCalls;
         for (var p = 0; p < _phases.Length; p++) _phases[p] += other._phases[p];
         _traces.UnionWith(other._traces);
         Images.UnionWith(other.Images);
@@ -62,7 +73,7 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         return new PodStartup(pod, uid, node, Images.ToList(), _start, TotalNanos,
             _phases[(int)CriPhase.Sandbox], _phases[(int)CriPhase.ImagePull], _phases[(int)CriPhase.Create],
             _phases[(int)CriPhase.Start], Math.Max(0, TotalNanos - cri), _error, _traces.Select(t => t.ToString()).ToList(),
-            PullSplit.ToReport());
+            PullSplit.ToReport(), PhasesKnown);
     }
 
     public void WriteTo(ByteWriter writer)
@@ -72,7 +83,8 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         writer.WriteString(node);
         writer.WriteSigned(_start);
         writer.WriteVarint(TotalNanos);
-        writer.WriteByte(_error ? (byte)1 : (byte)0);
+        writer.WriteByte((byte)((_error ? 1 : 0) | (_createWithoutCri ? 2 : 0)));
+        writer.WriteVarint(_criCalls);
         writer.WriteEach(_phases, writer.WriteVarint);
         writer.WriteEach(Images, writer.WriteString);
         writer.WriteEach(_traces, trace => writer.WriteUInt128(trace.Value));
@@ -85,8 +97,10 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         var uid = reader.ReadString();
         var record = new PodStartupRecord(pod, uid.Length == 0 ? null : uid, reader.ReadString())
         {
-            _start = reader.ReadSigned(), TotalNanos = reader.ReadLong(), _error = reader.ReadByte() != 0,
+            _start = reader.ReadSigned(), TotalNanos = reader.ReadLong(),
         };
+        var flags = reader.ReadByte();
+        (record._error, record._createWithoutCri, record._criCalls) = ((flags & 1) != 0, (flags & 2) != 0, reader.ReadLong());
         var phase = 0;
         reader.ReadEach(() =>
         {

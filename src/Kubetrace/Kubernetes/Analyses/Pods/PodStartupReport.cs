@@ -4,7 +4,8 @@ namespace Kubetrace.Kubernetes.Analyses.Pods;
 /// One pod's start-up as kubelet measured it: the syncPod calls that did start-up work (created the sandbox,
 /// pulled, created or started containers), split by CRI call; <see cref="OtherNanos"/> is the rest of syncPod
 /// (volumes, status, waiting). Phase times are kubelet's CRI client spans, so containerd's own spans under them
-/// are not counted twice.
+/// are not counted twice. <see cref="PhasesKnown"/> is false where none of its start-up syncs had its CRI calls
+/// under it (kubelet 1.28–1.29): then only <see cref="TotalNanos"/> is known.
 /// </summary>
 public sealed record PodStartup(
     string Pod,
@@ -20,10 +21,11 @@ public sealed record PodStartup(
     long OtherNanos,
     bool Error,
     IReadOnlyList<string> TraceIds,
-    PullTimeSplit? PullSplit = null);
+    PullTimeSplit? PullSplit = null,
+    bool PhasesKnown = true);
 
 /// <summary>
-/// Image pull time split by containerd 1.7's spans (<see cref="Pods.PullSplit"/>), summed over the
+/// Image pull time split by containerd's spans (1.7, 2.x) (<see cref="Pods.PullSplit"/>), summed over the
 /// <see cref="Pulls"/> pulls that carry them: registry fetch, layer unpack, and the rest. Null where no pull does
 /// (containerd 1.6): n/a.
 /// </summary>
@@ -52,4 +54,5 @@ public sealed record PodStartupReport(
     int UnattributedPulls,
     long SpansRead,
     int SplitPulls,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    long DetachedCriCalls = 0);

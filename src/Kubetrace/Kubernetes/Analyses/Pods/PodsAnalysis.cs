@@ -69,22 +69,33 @@ public static class PodsAnalysis
             notes.Add($"{state.UnattributedPulls} of {pulls} image pulls name no image (neither the PullImage span nor containerd spans under it " +
                 "carry image.ref / container.image.name: containerd 1.6 has no internal spans, or containerd is not traced); they count per pod and node, not per image");
         if (pulls > 0) notes.Add(SplitNote(state.SplitPulls, pulls));
-        return new PodStartupReport(podCount, kept.Take(limit).Select(p => p.ToStartup()).ToList(), images, nodes,
-            (int)state.UnattributedPulls, state.SpansRead, (int)state.SplitPulls, notes);
+        var startups = kept.Take(limit).Select(p => p.ToStartup()).ToList();
+        if (state.DetachedCriCalls > 0 || startups.Any(p => !p.PhasesKnown))
+            notes.Add(DetachedNote(state.DetachedCriCalls, kept.Count(p => !p.ToStartup().PhasesKnown)));
+        return new PodStartupReport(podCount, startups, images, nodes,
+            (int)state.UnattributedPulls, state.SpansRead, (int)state.SplitPulls, notes, state.DetachedCriCalls);
     }
 
     /// <summary>What the fetch / unpack / rest columns mean, and which pulls they cover.</summary>
     private static string SplitNote(long split, long pulls)
     {
-        const string Meaning = "Fetch, Unpack and Pull rest split image pulls by containerd 1.7's spans under the PullImage call: " +
-            "Fetch while a pull.fetch (registry download) runs, Unpack while only a pkg.unpack.unpacker.unpackLayer runs, Pull rest the remainder " +
-            "(resolving, CRI and gRPC hops); per image they are means per pull";
+        const string Meaning = "Fetch, Unpack and Pull rest split image pulls by containerd's spans under the PullImage call (1.7, 2.x): " +
+            "Fetch while the registry is being read (pull.fetch, a layer's pkg.unpack.unpacker.fetchLayer, a registry request), " +
+            "Unpack while only a pkg.unpack.unpacker.unpackLayer runs (its wait for its layer's download counts as Fetch), Pull rest the remainder " +
+            "(CRI and gRPC hops, writing the image record); per image they are means per pull";
         if (split == 0)
-            return $"{Meaning}. n/a: none of the {pulls} pulls has containerd 1.7's pull spans (containerd 1.6 emits none, or containerd is not traced)";
+            return $"{Meaning}. n/a: none of the {pulls} pulls has containerd's pull spans (containerd 1.6 traces only its gRPC server, or containerd is not traced)";
         return split == pulls
             ? $"{Meaning}; every pull has them"
             : $"{Meaning}; {split} of {pulls} pulls have them and the split covers those alone";
     }
+
+    /// <summary>Why a pod's sandbox / pull / create / start columns are n/a.</summary>
+    private static string DetachedNote(long detached, int pods) =>
+        $"{detached} start-up CRI calls are roots of traces of their own, not under a syncPod (kubelet 1.28–1.29: the runtime's SyncPod gets a fresh " +
+        "context, kubernetes#121192, fixed in 1.30 by #122087); their pulls count per image and node. " +
+        $"n/a for {pods} pods' Sandbox, Image pull, Create, Start and Other: no span names the pod of a detached call, and a node runs several pod " +
+        "syncs at once, so joining them by time would guess";
 
     /// <summary>An image's pull times, and its p50 over the p50 of every other image's pulls.</summary>
     private static ImagePullStats ImageStats(string image, ImagePulls pulls, IEnumerable<LatencySketch> otherImages)

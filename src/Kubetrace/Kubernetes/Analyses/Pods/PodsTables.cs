@@ -25,14 +25,17 @@ public static class PodsTables
                     D(n.PullP50Nanos), D(n.PullP99Nanos))).ToList()) { Notes = notes },
             _ => new AnalysisTable("Pod start-up, slowest first",
                 ["Pod", "Node", "Total", "Sandbox", "Image pull", "Fetch", "Unpack", "Pull rest", "Create", "Start", "Other", "Images", "Status"],
-                report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), D(p.SandboxNanos), D(p.ImagePullNanos),
+                report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), Phase(p, p.SandboxNanos), Phase(p, p.ImagePullNanos),
                     Sum(p.PullSplit, s => s.FetchNanos), Sum(p.PullSplit, s => s.UnpackNanos), Sum(p.PullSplit, s => s.RestNanos),
-                    D(p.CreateNanos), D(p.StartNanos), D(p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
+                    Phase(p, p.CreateNanos), Phase(p, p.StartNanos), Phase(p, p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
                     p.Error ? "error" : "ok")).ToList()) { Notes = notes },
         };
     }
 
-    /// <summary>A pod's pulls split, or n/a when none of them has containerd 1.7's pull spans.</summary>
+    /// <summary>A pod's phase, or n/a where its CRI calls are not under its syncPod (the notes say why).</summary>
+    private static string Phase(PodStartup pod, long nanos) => pod.PhasesKnown ? D(nanos) : NotAvailable;
+
+    /// <summary>A pod's pulls split, or n/a when none of them has containerd's pull spans.</summary>
     private static string Sum(PullTimeSplit? split, Func<PullTimeSplit, long> part) => split is null ? NotAvailable : D(part(split));
 
     /// <summary>An image's split per pull that has it, or n/a.</summary>
