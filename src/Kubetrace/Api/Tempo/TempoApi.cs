@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Kubetrace.Query;
+using Kubetrace.Query.TraceQl;
+using AttributeScope = Kubetrace.Storage.AttributeScope;
 using Kubetrace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -57,9 +59,22 @@ public static class TempoApi
 
     private static async Task Search(HttpContext context, QueryEngine engine)
     {
-        var query = TempoSearchParser.ToTraceQuery(TempoSearchParser.ParseRequest(context.Request.Query));
+        var request = TempoSearchParser.ParseRequest(context.Request.Query);
+        if (request.Query.Length > 0)
+        {
+            await TraceQlSearchAsync(context, engine, request);
+            return;
+        }
+        var query = TempoSearchParser.ToTraceQuery(request);
         var found = await engine.SearchAsync(query, context.RequestAborted);
         await JsonBody.WriteAsync(context, 200, w => TempoSearchWriter.Write(w, found, query));
+    }
+
+    private static async Task TraceQlSearchAsync(HttpContext context, QueryEngine engine, TempoSearchRequest request)
+    {
+        var search = TempoSearchParser.ToTraceQlSearch(request);
+        var result = await TempoTraceQl.Run(() => new TraceQlSearch(engine.Store).SearchAsync(search, context.RequestAborted));
+        await JsonBody.WriteAsync(context, 200, w => TempoTraceQlWriter.Write(w, result, search.Query, search.SpansPerSpanset));
     }
 
     private static async Task Tags(HttpContext context, QueryEngine engine, bool v2)

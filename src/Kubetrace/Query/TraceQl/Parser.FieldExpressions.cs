@@ -158,7 +158,8 @@ public sealed partial class Parser
                 return AttributeRef.Of(scoped);
             case TokenKind.Dot:
                 Take();
-                return AttributeRef.Scoped(AttributeScope.None, false, AttributeName());
+                // `.name` is the attribute called name, never the intrinsic (Tempo's NewAttribute).
+                return new AttributeRef(AttributeName(), AttributeScope.None, false, Intrinsic.None);
             case TokenKind.ResourceDot or TokenKind.SpanDot or TokenKind.EventDot or TokenKind.LinkDot or TokenKind.InstrumentationDot:
                 Take();
                 var scope = token.Kind switch

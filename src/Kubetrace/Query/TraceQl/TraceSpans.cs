@@ -15,7 +15,12 @@ public static class TraceSpans
         return spans;
     }
 
-    private static bool IsRoot(Span span) => span.ParentSpanId.IsEmpty || span.ParentSpanId.Span.IndexOfAnyExcept((byte)0) < 0 && span.SpanId != span.ParentSpanId;
+    /// <summary>
+    /// A root has no parent (an all-zero parent id counts as none); a span whose own id is all zeros is invalid and
+    /// never a root, so a span claiming itself as parent stays disconnected.
+    /// </summary>
+    private static bool IsRoot(Span span) =>
+        (span.ParentSpanId.IsEmpty || span.ParentSpanId.Span.IndexOfAnyExcept((byte)0) < 0) && span.SpanId.Span.IndexOfAnyExcept((byte)0) >= 0;
 
     private static TraceFacts Facts(List<SpanView> views)
     {
