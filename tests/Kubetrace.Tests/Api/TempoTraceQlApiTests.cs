@@ -113,4 +113,27 @@ public sealed class TempoTraceQlApiTests(JaegerFixtures fixtures) : IClassFixtur
         var status = JsonNode.Parse(await Tempo.GetStringAsync("/api/v2/search/tag/status/values"))!["tagValues"]!.AsArray();
         Assert.All(status, v => Assert.Equal("keyword", v!["type"]!.GetValue<string>()));
     }
+
+    [RequiresSharedFolderFact]
+    public async Task Metrics_query_range_answers_Tempos_series_format()
+    {
+        var q = Uri.EscapeDataString("{ } | count_over_time() by (resource.service.name)");
+        var answer = JsonNode.Parse(await Tempo.GetStringAsync($"/api/metrics/query_range?q={q}&start=1485388800&end=1485475200&step=1h"))!;
+        var series = answer["series"]!.AsArray();
+        Assert.NotEmpty(series);
+        var query22 = series.Single(s => s!["labels"]![0]!["value"]!["stringValue"]!.GetValue<string>() == "query22-service")!;
+        Assert.Equal("resource.service.name", query22["labels"]![0]!["key"]!.GetValue<string>());
+        var samples = query22["samples"]!.AsArray();
+        Assert.True(samples.Sum(x => x!["value"]!.GetValue<double>()) >= 3); // three traces of query22-service
+        Assert.All(samples, x => Assert.Equal(0, long.Parse(x!["timestampMs"]!.GetValue<string>()) % 3_600_000));
+
+        var instant = JsonNode.Parse(await Tempo.GetStringAsync($"/api/metrics/query?q={Uri.EscapeDataString("{ } | rate()")}&start=1485388800&end=1485475200"))!;
+        Assert.True(Assert.Single(instant["series"]!.AsArray())!["value"]!.GetValue<double>() > 0);
+
+        using var search = await Tempo.GetAsync($"/api/metrics/query_range?q={Uri.EscapeDataString("{ }")}");
+        Assert.Equal(HttpStatusCode.BadRequest, search.StatusCode);
+        Assert.Contains("not a metrics query", await search.Content.ReadAsStringAsync());
+        using var tooFine = await Tempo.GetAsync($"/api/metrics/query_range?q={Uri.EscapeDataString("{ } | rate()")}&start=1485388800&end=1485475200&step=1ms");
+        Assert.Equal(HttpStatusCode.BadRequest, tooFine.StatusCode);
+    }
 }

@@ -27,6 +27,8 @@ public static class TempoApi
         app.MapGet("/api/v2/search/tags", api.Handle((c, e) => TempoTags.TagsAsync(c, e, v2: true)));
         app.MapGet("/api/search/tag/{tag}/values", api.Handle((c, e) => TempoTags.ValuesAsync(c, e, v2: false)));
         app.MapGet("/api/v2/search/tag/{tag}/values", api.Handle((c, e) => TempoTags.ValuesAsync(c, e, v2: true)));
+        app.MapGet("/api/metrics/query_range", api.Handle(TempoMetricsApi.QueryRangeAsync));
+        app.MapGet("/api/metrics/query", api.Handle(TempoMetricsApi.QueryInstantAsync));
     }
 
     private static async Task Trace(HttpContext context, QueryEngine engine, bool v2)
