@@ -37,7 +37,8 @@ public static class TempoApi
         foreach (var name in new[] { "start", "end" })
             if (context.Request.Query[name].ToString() is { Length: > 0 } text && !GoText.TryParseUint32(text, out _, out var error))
                 throw new BadQueryException($"invalid {name}: {error}");
-        var trace = await engine.GetTraceAsync(id, context.RequestAborted);
+        var stored = await engine.GetTraceAsync(id, context.RequestAborted);
+        var trace = stored is null ? null : DuplicateSpans.Remove(stored);
         if (trace is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound; // Tempo: 404 with an empty body

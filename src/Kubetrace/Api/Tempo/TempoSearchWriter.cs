@@ -48,15 +48,8 @@ public static class TempoSearchWriter
         w.WriteStartArray("spanSets");
         WriteSpanSet(w, trace, keys);
         w.WriteEndArray();
-        WriteServiceStats(w, trace.Spans);
-        w.WriteEndObject();
-    }
-
-    /// <summary>Spans and errors per service of the whole trace.</summary>
-    public static void WriteServiceStats(Utf8JsonWriter w, IReadOnlyList<Otlp.Proto.Trace.ResourceSpans> spans)
-    {
         w.WriteStartObject("serviceStats");
-        foreach (var group in SpanView.All(spans).GroupBy(v => v.ServiceName).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in SpanView.All(trace.Spans).GroupBy(v => v.ServiceName).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             w.WriteStartObject(group.Key);
             w.WriteNumber("spanCount", group.Count());
@@ -64,6 +57,7 @@ public static class TempoSearchWriter
             if (errors > 0) w.WriteNumber("errorCount", errors);
             w.WriteEndObject();
         }
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

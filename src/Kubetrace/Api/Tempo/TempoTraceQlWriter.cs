@@ -49,7 +49,22 @@ public static class TempoTraceQlWriter
         w.WriteStartArray("spanSets");
         foreach (var spanset in trace.Spansets) WriteSpanset(w, spanset, shown, showName, spss);
         w.WriteEndArray();
-        TempoSearchWriter.WriteServiceStats(w, trace.Spans);
+        WriteServiceStats(w, trace.Spans);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Spans and errors per service of the whole trace.</summary>
+    private static void WriteServiceStats(Utf8JsonWriter w, IReadOnlyList<Otlp.Proto.Trace.ResourceSpans> spans)
+    {
+        w.WriteStartObject("serviceStats");
+        foreach (var group in SpanView.All(spans).GroupBy(v => v.ServiceName).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(group.Key);
+            w.WriteNumber("spanCount", group.Count());
+            var errors = group.Count(v => v.Span.Status?.Code == Otlp.Proto.Trace.Status.Types.StatusCode.Error);
+            if (errors > 0) w.WriteNumber("errorCount", errors);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

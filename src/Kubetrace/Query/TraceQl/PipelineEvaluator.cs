@@ -29,6 +29,8 @@ public sealed class PipelineEvaluator
 
     private List<Spanset> Filter(SpansetFilter filter, List<Spanset> input)
     {
+        if (filter.Expression is Literal { Value.Type: StaticType.Boolean } constant)
+            return constant.Value.AsBool ? input.Where(s => s.Spans.Count > 0).ToList() : [];
         var shape = Shape(filter.Expression);
         var output = new List<Spanset>(input.Count);
         foreach (var set in input)

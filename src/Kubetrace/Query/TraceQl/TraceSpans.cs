@@ -7,7 +7,7 @@ public static class TraceSpans
 {
     public static List<SpanRecord> Build(IReadOnlyList<ResourceSpans> trace)
     {
-        var views = SpanView.All(trace).ToList();
+        var views = SpanView.All(DuplicateSpans.Remove(trace)).ToList();
         var facts = Facts(views);
         var spans = new List<SpanRecord>(views.Count);
         foreach (var view in views) spans.Add(new SpanRecord(view.Resource, view.Scope, view.Span, facts, spans.Count));

@@ -7,7 +7,7 @@ namespace Kubetrace.Query.TraceQl.Metrics;
 /// </summary>
 internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsRequest request, TraceQlLimits limits)
 {
-    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<object, Group> _groups = [];
     private readonly int _intervals = request.IntervalCount;
 
     private sealed class Group(List<KeyValuePair<string, Static>> labels, int intervals)
@@ -39,12 +39,18 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
             // Durations count in seconds, as Tempo reports them.
             value = v.Type == StaticType.Duration ? v.AsInt / 1e9 : v.AsFloat;
         }
-        var labels = new List<KeyValuePair<string, Static>>(aggregate.By.Count + 1);
-        foreach (var by in aggregate.By)
-            labels.Add(new(by.ToString(), Evaluator.Lookup(by, new Evaluator.SpanContext(span))));
-        var key = string.Join("\u0001", labels.Select(l => l.Value.Type + ":" + l.Value));
+        var values = new Static[aggregate.By.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = Evaluator.Lookup(aggregate.By[i], new Evaluator.SpanContext(span));
+        // One by() value (the common case) keys by the value itself; more by their joined text.
+        object key = values.Length switch
+        {
+            0 => "",
+            1 => values[0].GroupKey,
+            _ => string.Join("\u0001", values.Select(v => v.Type + ":" + v)),
+        };
         if (!_groups.TryGetValue(key, out var group))
         {
+            var labels = aggregate.By.Select((by, i) => new KeyValuePair<string, Static>(by.ToString(), values[i])).ToList();
             if (_groups.Count >= limits.MaxSeries)
                 throw new TraceQlException(TraceQlErrorKind.Validation, $"the query produces more than {limits.MaxSeries} series: narrow it with a filter or fewer by() attributes");
             if (labels.Count == 0 && aggregate.Op is not (MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime))
