@@ -106,12 +106,7 @@ public static class TempoMetricsApi
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartObject("metrics");
-        w.WriteNumber("inspectedTraces", result.Cost.InspectedTraces);
-        w.WriteString("inspectedSpans", result.Cost.InspectedSpans.ToString(CultureInfo.InvariantCulture));
-        w.WriteNumber("completedJobs", 1);
-        w.WriteNumber("totalJobs", 1);
-        w.WriteEndObject();
+        TempoTraceQlWriter.WriteMetrics(w, result.Cost);
         w.WriteEndObject();
     }
 }

@@ -23,12 +23,18 @@ public static class TempoTraceQlWriter
         w.WriteStartArray("traces");
         foreach (var trace in result.Traces) WriteTrace(w, trace, shown, showName, spansPerSpanset);
         w.WriteEndArray();
+        WriteMetrics(w, result.Cost);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Tempo's SearchMetrics: what the query read (one job: the query runs in one process).</summary>
+    public static void WriteMetrics(Utf8JsonWriter w, QueryCost cost)
+    {
         w.WriteStartObject("metrics");
-        w.WriteNumber("inspectedTraces", result.Cost.InspectedTraces);
-        w.WriteString("inspectedSpans", result.Cost.InspectedSpans.ToString(CultureInfo.InvariantCulture));
+        w.WriteNumber("inspectedTraces", cost.InspectedTraces);
+        w.WriteString("inspectedSpans", cost.InspectedSpans.ToString(CultureInfo.InvariantCulture));
         w.WriteNumber("completedJobs", 1);
         w.WriteNumber("totalJobs", 1);
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -123,35 +129,9 @@ public static class TempoTraceQlWriter
     /// <summary>Attributes the query reads on spans (trace-level intrinsics and the span's own fields excluded).</summary>
     private static HashSet<AttributeRef> ShownAttributes(Query.TraceQl.Pipeline pipeline)
     {
-        var shown = new HashSet<AttributeRef>();
-        Visit(pipeline);
+        var shown = AttributeRefs.In(pipeline).ToHashSet();
         shown.RemoveWhere(a => a.Intrinsic is Intrinsic.Duration or Intrinsic.TraceDuration or Intrinsic.TraceRootService
             or Intrinsic.TraceRootSpan or Intrinsic.TraceId or Intrinsic.SpanId or Intrinsic.Parent || a.Parent);
         return shown;
-
-        void Visit(Element e)
-        {
-            switch (e)
-            {
-                case Query.TraceQl.Pipeline p: foreach (var x in p.Elements) Visit(x); break;
-                case SpansetFilter f: Field(f.Expression); break;
-                case SpansetOperation o: Visit(o.Lhs); Visit(o.Rhs); break;
-                case ScalarFilter f: Visit(f.Lhs); Visit(f.Rhs); break;
-                case ScalarOperation o: Visit(o.Lhs); Visit(o.Rhs); break;
-                case Aggregate { Expression: { } x }: Field(x); break;
-                case GroupOperation g: Field(g.Expression); break;
-                case SelectOperation s: foreach (var a in s.Attributes) shown.Add(a); break;
-            }
-        }
-
-        void Field(FieldExpr e)
-        {
-            switch (e)
-            {
-                case AttributeRef a: shown.Add(a); break;
-                case BinaryExpr b: Field(b.Lhs); Field(b.Rhs); break;
-                case UnaryExpr u: Field(u.Operand); break;
-            }
-        }
     }
 }

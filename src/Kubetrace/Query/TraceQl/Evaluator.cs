@@ -326,26 +326,9 @@ public readonly record struct ExpressionShape(bool ReadsEvents, bool ReadsLinks)
 {
     public static ExpressionShape Of(FieldExpr expression)
     {
-        bool events = false, links = false;
-        Visit(expression);
-        return new ExpressionShape(events, links);
-
-        void Visit(FieldExpr e)
-        {
-            switch (e)
-            {
-                case AttributeRef a:
-                    events |= a.Scope == AttributeScope.Event || a.Intrinsic is Intrinsic.EventName or Intrinsic.EventTimeSinceStart;
-                    links |= a.Scope == AttributeScope.Link || a.Intrinsic is Intrinsic.LinkSpanId or Intrinsic.LinkTraceId;
-                    break;
-                case BinaryExpr b:
-                    Visit(b.Lhs);
-                    Visit(b.Rhs);
-                    break;
-                case UnaryExpr u:
-                    Visit(u.Operand);
-                    break;
-            }
-        }
+        var attributes = AttributeRefs.In(expression).ToList();
+        return new ExpressionShape(
+            attributes.Any(a => a.Scope == AttributeScope.Event || a.Intrinsic is Intrinsic.EventName or Intrinsic.EventTimeSinceStart),
+            attributes.Any(a => a.Scope == AttributeScope.Link || a.Intrinsic is Intrinsic.LinkSpanId or Intrinsic.LinkTraceId));
     }
 }

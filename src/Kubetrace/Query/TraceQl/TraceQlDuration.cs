@@ -52,37 +52,8 @@ public static class TraceQlDuration
     private static bool TryParseGo(string text, out long nanos)
     {
         nanos = 0;
-        var s = text.AsSpan();
-        var negative = false;
-        if (s.Length > 0 && s[0] is '-' or '+')
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-        if (s is "0") return true;
-        if (s.IsEmpty) return false;
-        decimal total = 0;
-        while (!s.IsEmpty)
-        {
-            var n = 0;
-            while (n < s.Length && (char.IsAsciiDigit(s[n]) || s[n] == '.')) n++;
-            if (n == 0 || s[..n] is ".") return false;
-            if (!decimal.TryParse(s[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)) return false;
-            s = s[n..];
-            var u = 0;
-            while (u < s.Length && !char.IsAsciiDigit(s[u]) && s[u] != '.') u++;
-            decimal unit = s[..u] switch
-            {
-                "ns" => 1m, "us" or "µs" or "μs" => 1_000m, "ms" => 1_000_000m, "s" => 1_000_000_000m,
-                "m" => 60_000_000_000m, "h" => 3_600_000_000_000m, _ => 0m,
-            };
-            if (unit == 0) return false;
-            s = s[u..];
-            total += number * unit;
-            if (total > long.MaxValue) return false;
-        }
+        if (!Config.GoDuration.TryParseNanoseconds(text, out var total) || decimal.Abs(total) > long.MaxValue) return false;
         nanos = (long)decimal.Truncate(total);
-        if (negative) nanos = -nanos;
         return true;
     }
 

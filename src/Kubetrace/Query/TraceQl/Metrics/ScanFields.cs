@@ -13,41 +13,8 @@ namespace Kubetrace.Query.TraceQl.Metrics;
 /// </summary>
 internal static class ScanFields
 {
-    public static bool Covers(Pipeline pipeline, MetricsAggregate metrics)
-    {
-        var ok = true;
-        Visit(pipeline);
-        if (metrics.Attribute is { } a) ok &= Supported(a);
-        foreach (var by in metrics.By) ok &= Supported(by);
-        return ok;
-
-        void Visit(Element e)
-        {
-            switch (e)
-            {
-                case Pipeline p: foreach (var x in p.Elements) Visit(x); break;
-                case SpansetFilter f: Field(f.Expression); break;
-                case SpansetOperation o: Visit(o.Lhs); Visit(o.Rhs); break;
-                case ScalarFilter f: Visit(f.Lhs); Visit(f.Rhs); break;
-                case ScalarOperation o: Visit(o.Lhs); Visit(o.Rhs); break;
-                case Aggregate { Expression: { } x }: Field(x); break;
-                case GroupOperation g: Field(g.Expression); break;
-                case SelectOperation: break;
-                case Aggregate or CoalesceOperation: break;
-                default: ok = false; break;
-            }
-        }
-
-        void Field(FieldExpr e)
-        {
-            switch (e)
-            {
-                case AttributeRef a: ok &= Supported(a); break;
-                case BinaryExpr b: Field(b.Lhs); Field(b.Rhs); break;
-                case UnaryExpr u: Field(u.Operand); break;
-            }
-        }
-    }
+    public static bool Covers(Pipeline pipeline, MetricsAggregate metrics) =>
+        AttributeRefs.In(pipeline).All(Supported) && (metrics.Attribute is null || Supported(metrics.Attribute)) && metrics.By.All(Supported);
 
     private static bool Supported(AttributeRef a) =>
         a.Intrinsic is Intrinsic.Duration or Intrinsic.Name or Intrinsic.Status or Intrinsic.StatusMessage or Intrinsic.Kind
