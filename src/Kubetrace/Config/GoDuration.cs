@@ -56,15 +56,18 @@ public static class GoDuration
     private static bool TryParse(string text, bool withDays, out TimeSpan value)
     {
         value = TimeSpan.Zero;
-        if (!TryParseNanoseconds(text, out var totalNanoseconds)) return false;
+        if (!TryParseNanoseconds(text, withDays, out var totalNanoseconds)) return false;
         var ticks = totalNanoseconds / 100;
         if (decimal.Abs(ticks) > TimeSpan.MaxValue.Ticks) return false;
         value = TimeSpan.FromTicks((long)ticks);
         return true;
     }
 
-    /// <summary>The duration in nanoseconds, exactly (TraceQL needs nanosecond precision).</summary>
-    public static bool TryParseNanoseconds(string text, out decimal totalNanoseconds)
+    /// <summary>The duration in nanoseconds, exactly (TraceQL needs nanosecond precision), in Go's grammar.</summary>
+    public static bool TryParseNanoseconds(string text, out decimal totalNanoseconds) =>
+        TryParseNanoseconds(text, withDays: false, out totalNanoseconds);
+
+    private static bool TryParseNanoseconds(string text, bool withDays, out decimal totalNanoseconds)
     {
         totalNanoseconds = 0;
         var s = text.AsSpan().Trim();
