@@ -17,6 +17,7 @@ public static class ComponentRegistry
     [
         new Processors.Batch.BatchProcessorFactory(),
         new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
+        new Processors.ProbabilisticSampler.ProbabilisticSamplerProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
