@@ -18,6 +18,7 @@ public static class ComponentRegistry
         new Processors.Batch.BatchProcessorFactory(),
         new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
         new Processors.ProbabilisticSampler.ProbabilisticSamplerProcessorFactory(),
+        new Processors.Redaction.RedactionProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =

@@ -1,4 +1,5 @@
 using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 
 namespace Kubetrace.Processors;
@@ -9,6 +10,9 @@ namespace Kubetrace.Processors;
 /// </summary>
 public delegate Span? SpanRewrite(ResourceSpans resource, ScopeSpans scope, Span span);
 
+/// <summary>What a processor does to a resource: return it unchanged or a replacement (never the input edited).</summary>
+public delegate Resource ResourceRewrite(Resource resource);
+
 /// <summary>
 /// The one way processors change spans without breaking the ownership rule (a batch is immutable once handed
 /// on): walks a request, applies a <see cref="SpanRewrite"/> to each span, and builds a new request only when some
@@ -17,13 +21,19 @@ public delegate Span? SpanRewrite(ResourceSpans resource, ScopeSpans scope, Span
 public static class SpanRewriter
 {
     /// <returns>The input itself when nothing changed; otherwise a new request (without emptied scopes and resources).</returns>
-    public static ExportTraceServiceRequest Rewrite(ExportTraceServiceRequest request, SpanRewrite rewrite)
+    public static ExportTraceServiceRequest Rewrite(ExportTraceServiceRequest request, SpanRewrite rewrite, ResourceRewrite? resourceRewrite = null)
     {
         ExportTraceServiceRequest? output = null;
         for (var r = 0; r < request.ResourceSpans.Count; r++)
         {
             var resourceSpans = request.ResourceSpans[r];
             ResourceSpans? newResource = null;
+            if (resourceRewrite is not null && resourceSpans.Resource is { } resource
+                && resourceRewrite(resource) is var rewritten && !ReferenceEquals(rewritten, resource))
+            {
+                newResource = CopyResourceWithScopes(resourceSpans, 0);
+                newResource.Resource = rewritten;
+            }
             for (var s = 0; s < resourceSpans.ScopeSpans.Count; s++)
             {
                 var scopeSpans = resourceSpans.ScopeSpans[s];

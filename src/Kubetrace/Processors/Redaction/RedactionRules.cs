@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+using Kubetrace.Query;
+
+namespace Kubetrace.Processors.Redaction;
+
+/// <summary>A configuration compiled once: key sets, key patterns, value rules, allowed values and the masker.</summary>
+internal sealed class RedactionRules
+{
+    /// <summary>The processor's own summary attributes, always allowed (as the Collector's allow list adds them).</summary>
+    public static readonly string[] SummaryKeys =
+    [
+        "redaction.redacted.keys", "redaction.redacted.count", "redaction.masked.keys", "redaction.masked.count", "redaction.ignored.count",
+    ];
+
+    private readonly HashSet<string> _allowedKeys;
+    private readonly HashSet<string> _ignoredKeys;
+    private readonly Regex[] _blockedKeys;
+    private readonly Regex[] _allowedValues;
+
+    public RedactionRules(RedactionConfig config)
+    {
+        var preset = config.Preset == KubernetesPreset.Name;
+        AllowAllKeys = config.AllowAllKeys;
+        _allowedKeys = new HashSet<string>(config.AllowedKeys.Concat(SummaryKeys), StringComparer.Ordinal);
+        _ignoredKeys = new HashSet<string>(config.IgnoredKeys, StringComparer.Ordinal);
+        _blockedKeys = config.BlockedKeyPatterns.Concat(preset ? KubernetesPreset.KeyPatterns : [])
+            .Select(p => UserRegex.Compile(p)).ToArray();
+        _allowedValues = config.AllowedValues.Select(p => UserRegex.Compile(p)).ToArray();
+        ValueRules = config.BlockedValues.Concat(preset ? KubernetesPreset.ValuePatterns : []).Select(p => new ValueRule(p)).ToArray();
+        Masker = new Masker(config.HashFunction, config.MaskingString);
+        ScanAllTypes = config.RedactAllTypes;
+        ScanNestedStrings = preset || config.RedactAllTypes;
+        ScanSpanText = preset;
+        Summary = config.Summary;
+    }
+
+    public bool AllowAllKeys { get; }
+
+    public ValueRule[] ValueRules { get; }
+
+    public Masker Masker { get; }
+
+    /// <summary>Numbers and booleans are checked through their text (redact_all_types).</summary>
+    public bool ScanAllTypes { get; }
+
+    /// <summary>Strings inside lists and maps are checked (the preset, or redact_all_types).</summary>
+    public bool ScanNestedStrings { get; }
+
+    /// <summary>Span names, status messages and event names are checked too (the preset).</summary>
+    public bool ScanSpanText { get; }
+
+    public string Summary { get; }
+
+    public bool IsIgnored(string key) => _ignoredKeys.Contains(key);
+
+    public bool MustRemove(string key) => !AllowAllKeys && !_allowedKeys.Contains(key);
+
+    public bool IsBlockedKey(string key)
+    {
+        foreach (var regex in _blockedKeys)
+            if (regex.IsMatch(key)) return true;
+        return false;
+    }
+
+    public bool IsAllowedValue(string value)
+    {
+        foreach (var regex in _allowedValues)
+            if (regex.IsMatch(value)) return true;
+        return false;
+    }
+
+    /// <summary>Every value rule applied in turn; null when none matched.</summary>
+    public string? RedactText(string value)
+    {
+        string? changed = null;
+        foreach (var rule in ValueRules)
+        {
+            var result = rule.Redact(changed ?? value, Masker);
+            if (result is not null) changed = result;
+        }
+        return changed;
+    }
+}
