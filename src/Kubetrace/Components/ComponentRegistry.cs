@@ -19,6 +19,7 @@ public static class ComponentRegistry
         new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
         new Processors.ProbabilisticSampler.ProbabilisticSamplerProcessorFactory(),
         new Processors.Redaction.RedactionProcessorFactory(),
+        new Processors.TailSampling.TailSamplingProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
