@@ -20,6 +20,8 @@ public static class ComponentRegistry
         new Processors.ProbabilisticSampler.ProbabilisticSamplerProcessorFactory(),
         new Processors.Redaction.RedactionProcessorFactory(),
         new Processors.TailSampling.TailSamplingProcessorFactory(),
+        new Processors.Attributes.AttributesProcessorFactory(),
+        new Processors.ResourceAttributes.ResourceProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =

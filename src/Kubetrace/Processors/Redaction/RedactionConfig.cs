@@ -1,5 +1,4 @@
 using Kubetrace.Components;
-using Kubetrace.Query;
 
 namespace Kubetrace.Processors.Redaction;
 
@@ -62,18 +61,7 @@ public sealed class RedactionConfig : IValidatableConfig, IConfigWithWarnings
                  })
         {
             for (var i = 0; i < patterns.Count; i++)
-            {
-                string? error = null;
-                try
-                {
-                    UserRegex.Compile(patterns[i]);
-                }
-                catch (InvalidUserRegexException e)
-                {
-                    error = e.Message;
-                }
-                if (error is not null) yield return new($"{key}::{i}", error);
-            }
+                if (CollectorRegex.Problem(patterns[i]) is { } error) yield return new($"{key}::{i}", error);
         }
     }
 

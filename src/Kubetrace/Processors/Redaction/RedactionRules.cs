@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Kubetrace.Query;
 
 namespace Kubetrace.Processors.Redaction;
 
@@ -24,8 +23,8 @@ internal sealed class RedactionRules
         _allowedKeys = new HashSet<string>(config.AllowedKeys.Concat(SummaryKeys), StringComparer.Ordinal);
         _ignoredKeys = new HashSet<string>(config.IgnoredKeys, StringComparer.Ordinal);
         _blockedKeys = config.BlockedKeyPatterns.Concat(preset ? KubernetesPreset.KeyPatterns : [])
-            .Select(p => UserRegex.Compile(p)).ToArray();
-        _allowedValues = config.AllowedValues.Select(p => UserRegex.Compile(p)).ToArray();
+            .Select(p => CollectorRegex.Compile(p)).ToArray();
+        _allowedValues = config.AllowedValues.Select(p => CollectorRegex.Compile(p)).ToArray();
         ValueRules = config.BlockedValues.Concat(preset ? KubernetesPreset.ValuePatterns : []).Select(p => new ValueRule(p)).ToArray();
         Masker = new Masker(config.HashFunction, config.MaskingString);
         ScanAllTypes = config.RedactAllTypes;

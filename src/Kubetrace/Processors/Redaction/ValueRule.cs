@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Kubetrace.Query;
 
 namespace Kubetrace.Processors.Redaction;
 
 /// <summary>
 /// A regex whose matches are masked in values. When it has a group named <c>secret</c>, only that group is masked
 /// (so <c>?token=abc</c> becomes <c>?token=****</c> and the URL stays readable); otherwise the whole match is, as
-/// the Collector masks <c>blocked_values</c>. Compiled through <see cref="UserRegex"/>: linear time.
+/// the Collector masks <c>blocked_values</c>. Compiled through <see cref="CollectorRegex"/>: linear time.
 /// </summary>
 internal sealed class ValueRule
 {
@@ -16,7 +15,7 @@ internal sealed class ValueRule
 
     public ValueRule(string pattern)
     {
-        _regex = UserRegex.Compile(pattern);
+        _regex = CollectorRegex.Compile(pattern);
         _secretGroup = _regex.GroupNumberFromName("secret");
     }
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Kubetrace.Otlp.Proto.Common;
-using Kubetrace.Query;
 
 namespace Kubetrace.Processors.TailSampling.Policies;
 
@@ -18,7 +17,7 @@ internal sealed class StringAttributePolicy : SamplingPolicy
     {
         _config = config;
         _exact = config.EnabledRegexMatching ? [] : [.. config.Values];
-        _patterns = config.EnabledRegexMatching ? config.Values.Select(v => UserRegex.Compile(v)).ToArray() : [];
+        _patterns = config.EnabledRegexMatching ? config.Values.Select(v => CollectorRegex.Compile(v)).ToArray() : [];
     }
 
     public override PolicyDecision Evaluate(TraceData trace, long now)
