@@ -22,6 +22,8 @@ public static class ComponentRegistry
         new Processors.TailSampling.TailSamplingProcessorFactory(),
         new Processors.Attributes.AttributesProcessorFactory(),
         new Processors.ResourceAttributes.ResourceProcessorFactory(),
+        new Processors.Filter.FilterProcessorFactory(),
+        new Processors.Transform.TransformProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
