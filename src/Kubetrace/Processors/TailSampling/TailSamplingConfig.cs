@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Processors.Ottl;
 
 namespace Kubetrace.Processors.TailSampling;
 
@@ -97,7 +98,11 @@ public sealed class PolicyConfig
                 or "boolean_attribute" or "kubernetes":
                 break;
             case "ottl_condition":
-                yield return new($"{path}::type", $"{where}: ottl_condition policies are not supported by Kubetrace yet (use the attribute, status_code and latency policies)");
+                if (OttlCondition.Span.Count + OttlCondition.Spanevent.Count == 0)
+                    yield return new($"{path}::ottl_condition", $"{where}: at least one span or spanevent condition is required");
+                foreach (var problem in OttlConfigCheck.Conditions(OttlCondition.Span, OttlContext.Span, $"{path}::ottl_condition::span")) yield return problem;
+                foreach (var problem in OttlConfigCheck.Conditions(OttlCondition.Spanevent, OttlContext.SpanEvent, $"{path}::ottl_condition::spanevent"))
+                    yield return problem;
                 break;
             case "numeric_attribute":
                 if (NumericAttribute.MinValue is null && NumericAttribute.MaxValue is null)
@@ -231,6 +236,7 @@ public sealed class BooleanAttributeConfig
 
 public sealed class OttlConditionConfig
 {
+    /// <summary>propagate (default), ignore or silent; a failing condition never keeps a trace either way.</summary>
     public string ErrorMode { get; set; } = "propagate";
 
     public List<string> Span { get; set; } = [];

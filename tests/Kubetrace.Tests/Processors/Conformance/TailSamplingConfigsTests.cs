@@ -65,17 +65,28 @@ public class TailSamplingConfigsTests
         Assert.StartsWith("unknown key \"value\"", error.Message);
     }
 
-    [Theory]
-    [InlineData("tail_sampling_config_errormode.yaml", "processors::tail_sampling::policies::0::type")]
-    [InlineData("readme_example_all_policies.yaml", "processors::tail_sampling::policies::12::type")]
-    public void Ottl_condition_policies_are_refused_with_a_message_naming_the_gap(string file, string keyPath)
+    [Fact]
+    public void Ottl_condition_policies_load_with_their_default_error_mode()
     {
-        // Valid in the Collector; Kubetrace does not evaluate ottl_condition yet and says so rather than guess.
-        var path = CollectorConfigs.FindFile($"tailsampling/{file}");
+        var errorMode = CollectorConfigs.FindFile("tailsampling/tail_sampling_config_errormode.yaml");
+        if (errorMode is null) return;
+        var (processors, diagnostics) = CollectorConfigs.Load(errorMode);
+        Assert.Empty(diagnostics.Errors);
+        var ottl = CollectorConfigs.Settings<TailSamplingConfig>(processors, "tail_sampling").Policies.Single().OttlCondition;
+        Assert.Equal("propagate", ottl.ErrorMode);
+        Assert.Equal(["attributes[\"test_attr\"] == \"val\""], ottl.Span);
+    }
+
+    [Fact]
+    public void The_all_policies_example_loads_and_builds()
+    {
+        var path = CollectorConfigs.FindFile("tailsampling/readme_example_all_policies.yaml");
         if (path is null) return;
-        var (_, diagnostics) = CollectorConfigs.Load(path);
-        var error = Assert.Single(diagnostics.Errors);
-        Assert.Equal(keyPath, error.KeyPath);
-        Assert.Contains("ottl_condition policies are not supported by Kubetrace yet", error.Message);
+        var (processors, diagnostics) = CollectorConfigs.Load(path);
+        Assert.Empty(diagnostics.Errors);
+        var config = CollectorConfigs.Settings<TailSamplingConfig>(processors, "tail_sampling");
+        Assert.Equal((100_000, 100_000), (config.DecisionCache.SampledCacheSize, config.DecisionCache.NonSampledCacheSize));
+        Assert.Equal(16, config.Policies.Count);
+        Assert.NotNull(new TailSamplingProcessor(TestSupport.TestSettings.For("tail_sampling"), config, new RecordingConsumer()));
     }
 }

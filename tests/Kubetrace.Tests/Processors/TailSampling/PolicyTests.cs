@@ -110,6 +110,18 @@ public class PolicyTests
     }
 
     [Fact]
+    public Task Ottl_condition_on_spans_and_span_events() =>
+        AssertKeepsOnlyTheHit(new() { Name = "p", Type = "ottl_condition", OttlCondition = new() { Spanevent = ["name == \"exception\""] } },
+            [SpanWithEvent(1, "exception")], [SpanWithEvent(2, "log")]);
+
+    private static Span SpanWithEvent(int trace, string name)
+    {
+        var span = Span(trace);
+        span.Events.Add(new Span.Types.Event { Name = name });
+        return span;
+    }
+
+    [Fact]
     public async Task Rate_limiting_keeps_traces_until_the_spans_of_the_second_are_spent()
     {
         var harness = new TailSamplingHarness(With(new PolicyConfig { Name = "p", Type = "rate_limiting", RateLimiting = new() { SpansPerSecond = 3 } }));

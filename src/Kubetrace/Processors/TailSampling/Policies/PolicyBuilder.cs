@@ -22,6 +22,7 @@ internal static class PolicyBuilder
         "composite" => new CompositePolicy(config.Name, config.Composite,
             config.Composite.CompositeSubPolicy.ToDictionary(p => p.Name, Build)),
         "kubernetes" => new KubernetesPolicy(config.Name, config.Kubernetes),
+        "ottl_condition" => new OttlConditionPolicy(config.Name, config.OttlCondition),
         _ => throw new NotSupportedException($"sampling policy type \"{config.Type}\" of policy \"{config.Name}\" is not supported"),
     };
 }
