@@ -10,7 +10,7 @@ namespace Kubetrace.Processors;
 /// </summary>
 public static class CollectorRegex
 {
-    public static Regex Compile(string pattern) => UserRegex.Compile(ToDotNet(pattern));
+    public static Regex Compile(string pattern, RegexOptions extra = RegexOptions.None) => UserRegex.Compile(ToDotNet(pattern), extra);
 
     /// <summary>The pattern's problem as a config message, or null when it compiles.</summary>
     public static string? Problem(string pattern)

@@ -15,6 +15,7 @@ internal sealed class RedactionRules
     private readonly HashSet<string> _ignoredKeys;
     private readonly Regex[] _blockedKeys;
     private readonly Regex[] _allowedValues;
+    private readonly Regex? _anyValueRule;
 
     public RedactionRules(RedactionConfig config)
     {
@@ -25,7 +26,9 @@ internal sealed class RedactionRules
         _blockedKeys = config.BlockedKeyPatterns.Concat(preset ? KubernetesPreset.KeyPatterns : [])
             .Select(p => CollectorRegex.Compile(p)).ToArray();
         _allowedValues = config.AllowedValues.Select(p => CollectorRegex.Compile(p)).ToArray();
-        ValueRules = config.BlockedValues.Concat(preset ? KubernetesPreset.ValuePatterns : []).Select(p => new ValueRule(p)).ToArray();
+        var valuePatterns = config.BlockedValues.Concat(preset ? KubernetesPreset.ValuePatterns : []).ToList();
+        ValueRules = valuePatterns.Select(p => new ValueRule(p)).ToArray();
+        _anyValueRule = AnyOf(valuePatterns);
         Masker = new Masker(config.HashFunction, config.MaskingString);
         ScanAllTypes = config.RedactAllTypes;
         ScanNestedStrings = preset || config.RedactAllTypes;
@@ -68,9 +71,21 @@ internal sealed class RedactionRules
         return false;
     }
 
+    /// <summary>
+    /// One scan that tells whether any value rule can match, so that a clean value (nearly every value) costs one
+    /// pass instead of one per rule; null when the rules do not fit one pattern (see <see cref="UserRegex"/>'s limit).
+    /// </summary>
+    private static Regex? AnyOf(List<string> patterns)
+    {
+        if (patterns.Count < 2) return null;
+        var combined = string.Join("|", patterns.Select(p => $"(?:{p})"));
+        return combined.Length <= Query.UserRegex.MaxPatternLength ? CollectorRegex.Compile(combined, RegexOptions.ExplicitCapture) : null;
+    }
+
     /// <summary>Every value rule applied in turn; null when none matched.</summary>
     public string? RedactText(string value)
     {
+        if (_anyValueRule is not null && !_anyValueRule.IsMatch(value)) return null;
         string? changed = null;
         foreach (var rule in ValueRules)
         {
