@@ -26,6 +26,7 @@ public sealed class ProbabilisticSamplerProcessor : PerBatchProcessor
     private readonly ILogger _logger;
     private readonly Counter[,] _sampled;
     private readonly SpanRewrite _rewrite;
+    private readonly EncodedSpanSampler.Decide _decideEncoded;
     private long _errorsLogged;
 
     public ProbabilisticSamplerProcessor(ComponentSettings settings, ProbabilisticSamplerConfig config, ITraceConsumer next)
@@ -42,21 +43,44 @@ public sealed class ProbabilisticSamplerProcessor : PerBatchProcessor
                     "otelcol_processor_probabilistic_sampler_count_traces_sampled", "Count of traces that were sampled or not",
                     ("processor", settings.Id.ToString()), ("policy", PolicyName(source)), ("sampled", outcome == 1 ? "true" : "false"));
         _rewrite = Decide;
+        _decideEncoded = DecideEncoded;
     }
 
     protected override TraceBatch? Process(TraceBatch batch)
     {
+        // The common case (no tracestate, no sampling.priority) is decided on the encoded bytes, without objects.
+        if (batch.HasEncoded && EncodedSpanSampler.TrySample(batch.Encoded.Span, _decideEncoded, out var kept) is { } encoded)
+            return kept == 0 ? null : TraceBatch.FromEncoded(encoded, kept, batch.Metadata);
         var output = SpanRewriter.Rewrite(batch.Request, _rewrite);
         return ReferenceEquals(output, batch.Request) ? batch : batch.WithRequest(output);
     }
 
+    private string? DecideEncoded(ReadOnlySpan<byte> traceId)
+    {
+        var state = OtelTraceState.Empty();
+        return Decide(traceId, state, parsed: true, SamplingPriority.Defer) ? state.Serialize() : null;
+    }
+
     private Span? Decide(Otlp.Proto.Trace.ResourceSpans resource, ScopeSpans scope, Span span)
     {
-        var traceId = span.TraceId.Span;
-        var priority = SamplingPriorityAttribute.Of(span);
+        var parsed = OtelTraceState.TryParse(span.TraceState, out var state, out var parseError);
+        if (!Decide(span.TraceId.Span, state, parsed, SamplingPriorityAttribute.Of(span), parseError)) return null;
+        if (!parsed) return span;
+        var traceState = state.Serialize();
+        if (traceState == span.TraceState) return span;
+        var copy = SpanRewriter.ShallowCopy(span);
+        copy.TraceState = traceState;
+        return copy;
+    }
+
+    /// <summary>
+    /// One span's decision, the Collector's steps in its order; a kept span's threshold is recorded in
+    /// <paramref name="state"/> (raised, never lowered). Counted by policy and outcome.
+    /// </summary>
+    private bool Decide(ReadOnlySpan<byte> traceId, OtelTraceState state, bool parsed, SamplingPriority priority, string? parseError = null)
+    {
         string? error;
         SpanRandomness randomness;
-        var parsed = OtelTraceState.TryParse(span.TraceState, out var state, out error);
         if (parsed)
         {
             error = _sampler.Randomness(traceId, state, out randomness);
@@ -66,6 +90,7 @@ public sealed class ProbabilisticSamplerProcessor : PerBatchProcessor
         {
             // An unparsable tracestate is left as it is; the randomness is still needed for a forced decision.
             _sampler.Randomness(traceId, OtelTraceState.Empty(), out randomness);
+            error = parseError;
         }
 
         SamplingThreshold threshold;
@@ -86,14 +111,8 @@ public sealed class ProbabilisticSamplerProcessor : PerBatchProcessor
 
         var sampled = _sampler.ShouldSample(threshold, randomness, traceId);
         _sampled[(int)randomness.Source, sampled ? 1 : 0].Add(1);
-        if (!sampled) return null;
-        if (!parsed) return span;
-        state.UpdateThreshold(threshold);
-        var traceState = state.Serialize();
-        if (traceState == span.TraceState) return span;
-        var copy = SpanRewriter.ShallowCopy(span);
-        copy.TraceState = traceState;
-        return copy;
+        if (sampled && parsed) state.UpdateThreshold(threshold);
+        return sampled;
     }
 
     /// <summary>A span without randomness cannot be decided; an arriving th that its randomness contradicts is a lie

@@ -19,6 +19,8 @@ internal static class SamplingPriorityAttribute
 {
     public const string Key = "sampling.priority";
 
+    public static ReadOnlySpan<byte> KeyUtf8 => "sampling.priority"u8;
+
     public static SamplingPriority Of(Span span)
     {
         foreach (var attribute in span.Attributes)

@@ -28,7 +28,7 @@ public class KubernetesRateTests
         var next = new RecordingConsumer();
         var processor = new ProbabilisticSamplerProcessor(TestSettings.For("probabilistic_sampler"),
             new ProbabilisticSamplerConfig { SamplingRatePerMillion = ratePerMillion }, next);
-        foreach (var chunk in spans.Chunk(10_000)) await processor.ConsumeAsync(SpanBuilder.Batch(chunk), default);
+        foreach (var chunk in spans.Chunk(10_000)) await processor.ConsumeAsync(SampleRequests.Encoded(SpanBuilder.Request(chunk)), default);
         return SpanBuilder.Spans(next.Received).ToList();
     }
 

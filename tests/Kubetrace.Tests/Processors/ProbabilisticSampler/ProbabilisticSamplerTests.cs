@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Pipeline;
 using Kubetrace.Processors.ProbabilisticSampler;
 using Kubetrace.Processors.Sampling;
 using Kubetrace.Tests.TestSupport;
@@ -8,12 +9,45 @@ namespace Kubetrace.Tests.Processors.ProbabilisticSampler;
 
 public class ProbabilisticSamplerTests
 {
-    private static async Task<List<Span>> Run(ProbabilisticSamplerConfig config, IEnumerable<Span> spans, TestSettings? settings = null)
+    /// <param name="encoded">Batches as a receiver hands them on (bytes, the fast path) or as objects.</param>
+    private static async Task<List<Span>> Run(ProbabilisticSamplerConfig config, IEnumerable<Span> spans, TestSettings? settings = null, bool encoded = true)
     {
         var next = new RecordingConsumer();
         var processor = new ProbabilisticSamplerProcessor((settings ?? new TestSettings("probabilistic_sampler")).Settings, config, next);
-        foreach (var chunk in spans.Chunk(10_000)) await processor.ConsumeAsync(SpanBuilder.Batch(chunk), default);
+        foreach (var chunk in spans.Chunk(10_000))
+        {
+            var request = SpanBuilder.Request(chunk);
+            await processor.ConsumeAsync(encoded ? SampleRequests.Encoded(request) : TraceBatch.FromRequest(request), default);
+        }
         return SpanBuilder.Spans(next.Received).ToList();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(SamplerMode.HashSeed)]
+    [InlineData(SamplerMode.Equalizing)]
+    public async Task Encoded_batches_are_decided_exactly_as_decoded_ones(SamplerMode? mode)
+    {
+        var spans = RandomSpans(20_000, seed: 31);
+        var config = new ProbabilisticSamplerConfig { SamplingPercentage = 10, Mode = mode, HashSeed = mode == SamplerMode.HashSeed ? 5u : 0 };
+        var fromBytes = await Run(config, spans, encoded: true);
+        var fromObjects = await Run(config, spans, encoded: false);
+        Assert.Equal(fromObjects.Select(s => (s.TraceId, s.TraceState)), fromBytes.Select(s => (s.TraceId, s.TraceState)));
+        Assert.Equal(fromObjects, fromBytes); // every other field intact
+    }
+
+    [Fact]
+    public async Task Encoded_batches_stay_encoded_and_fall_back_to_objects_only_for_tracestate_or_priority()
+    {
+        var next = new RecordingConsumer();
+        var processor = new ProbabilisticSamplerProcessor(TestSettings.For("probabilistic_sampler"), new ProbabilisticSamplerConfig { SamplingPercentage = 100 }, next);
+        var random = new Random(9);
+        await processor.ConsumeAsync(SampleRequests.Encoded(SpanBuilder.Request(RandomSpans(10, seed: 10))), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(SpanBuilder.Request([SpanBuilder.Span(SpanBuilder.RandomTraceId(random), traceState: "vendor=x")])), default);
+
+        Assert.Equal([true, false], next.Received.Select(b => b.HasEncoded));
+        Assert.All(SpanBuilder.Spans([next.Received[0]]), s => Assert.Equal("ot=th:0", s.TraceState));
+        Assert.Equal("ot=th:0,vendor=x", SpanBuilder.Spans([next.Received[1]]).Single().TraceState);
     }
 
     private static List<Span> RandomSpans(int count, int seed)
