@@ -17,6 +17,13 @@ public static class ComponentRegistry
     [
         new Processors.Batch.BatchProcessorFactory(),
         new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
+        new Processors.ProbabilisticSampler.ProbabilisticSamplerProcessorFactory(),
+        new Processors.Redaction.RedactionProcessorFactory(),
+        new Processors.TailSampling.TailSamplingProcessorFactory(),
+        new Processors.Attributes.AttributesProcessorFactory(),
+        new Processors.ResourceAttributes.ResourceProcessorFactory(),
+        new Processors.Filter.FilterProcessorFactory(),
+        new Processors.Transform.TransformProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
