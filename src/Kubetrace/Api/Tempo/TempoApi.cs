@@ -59,6 +59,7 @@ public static class TempoApi
     {
         var query = TempoSearchParser.ToTraceQuery(TempoSearchParser.ParseRequest(context.Request.Query));
         var found = await engine.SearchAsync(query, context.RequestAborted);
+        IncompleteAnswer.Mark(context, found);
         await JsonBody.WriteAsync(context, 200, w => TempoSearchWriter.Write(w, found, query));
     }
 
