@@ -63,6 +63,20 @@ public sealed class QueryLimitsApiTests
         Assert.Contains("is longer than max_duration (24h0m0s)", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/api/v1/search?start=2026-01-01T00:00:00Z&end=3000-01-02T00:00:00Z", "end: \"3000-01-02T00:00:00Z\" is outside the times the store can hold")]
+    [InlineData("/api/v1/search?start=1&end=99999999999999999999", "end: \"99999999999999999999\" is neither RFC 3339")]
+    [InlineData("/api/traces?service=x&start=0&end=9223372036854776", "unable to parse param 'end': 9223372036854776 is after the latest time the store can hold")]
+    public async Task A_time_the_store_cannot_hold_is_a_400_naming_the_parameter(string url, string message)
+    {
+        await using var server = await QueryServer.StartAsync();
+
+        var response = await server.Query.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, System.Text.RegularExpressions.Regex.Unescape(await response.Content.ReadAsStringAsync()));
+    }
+
     /// <summary>Traces of three spans, each span with a 4 KB attribute.</summary>
     private static string BulkyTraces(int count)
     {
