@@ -124,6 +124,7 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
         TraceQuery query)
     {
         var matched = new List<SpanView>();
+        var slim = query.WholeTraces ? null : new SlimParents();
         var count = 0;
         var services = new SortedDictionary<string, (int Spans, int Errors)>(StringComparer.Ordinal);
         foreach (var view in SpanView.All(spans))
@@ -132,13 +133,31 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
             services[view.ServiceName] = (serviceSpans + 1, serviceErrors + (view.Span.Status?.Code == Status.Types.StatusCode.Error ? 1 : 0));
             if (!predicate.Matches(view)) continue;
             count++;
-            if (matched.Count < query.SpansPerTrace) matched.Add(view);
+            if (matched.Count < query.SpansPerTrace) matched.Add(slim?.Of(view) ?? view);
         }
         if (count == 0) return null;
         return new FoundTrace(summary, query.WholeTraces ? spans : [], matched, count)
         {
             ServiceStats = services.Select(s => new ServiceSpanCount(s.Key, s.Value.Spans, s.Value.Errors)).ToList(),
         };
+    }
+
+    /// <summary>
+    /// A matching span kept without its whole trace: its view points at copies of its resource and scope that hold
+    /// no spans, so the rest of the trace can be collected as soon as it has been evaluated.
+    /// </summary>
+    private sealed class SlimParents
+    {
+        private readonly Dictionary<ScopeSpans, (ResourceSpans Resource, ScopeSpans Scope)> _copies = new(ReferenceEqualityComparer.Instance);
+
+        public SpanView Of(SpanView view)
+        {
+            if (!_copies.TryGetValue(view.Scope, out var copy))
+                _copies[view.Scope] = copy = (
+                    new ResourceSpans { Resource = view.Resource.Resource, SchemaUrl = view.Resource.SchemaUrl },
+                    new ScopeSpans { Scope = view.Scope.Scope, SchemaUrl = view.Scope.SchemaUrl });
+            return new SpanView(copy.Resource, copy.Scope, view.Span);
+        }
     }
 
     /// <summary>

@@ -29,8 +29,8 @@ public sealed class KubetraceQueryConfig : IValidatableConfig
     /// <summary>Most spans one search holds for its answer.</summary>
     public int MaxSpansPerQuery { get; set; } = QueryLimits.Default.MaxSpansPerQuery;
 
-    /// <summary>Most bytes of spans (OTLP protobuf size) one search holds for its answer (<c>32MiB</c>).</summary>
-    public string MaxBytesPerQuery { get; set; } = "32MiB";
+    /// <summary>Most bytes of spans (OTLP protobuf size) one search holds for its answer (<c>8MiB</c>).</summary>
+    public string MaxBytesPerQuery { get; set; } = "8MiB";
 
     /// <summary>A search answers what it has after this long; other queries are cancelled a little later.</summary>
     public TimeSpan QueryTimeout { get; set; } = QueryLimits.Default.QueryTimeout;

@@ -23,9 +23,10 @@ public sealed record QueryLimits
     /// <summary>Most spans a search holds for its answer (whole traces for Jaeger, matching spans otherwise).</summary>
     public int MaxSpansPerQuery { get; init; } = 200_000;
 
-    /// <summary>Most bytes (OTLP protobuf size) of spans a search holds for its answer; the .NET objects holding
-    /// them take about three times as much (docs/benchmarks.md, "Query memory").</summary>
-    public long MaxBytesPerQuery { get; init; } = 32L << 20;
+    /// <summary>Most bytes (OTLP protobuf size) of spans a search holds for its answer. The .NET objects holding them
+    /// and the JSON answer take several times as much (docs/benchmarks.md, "Query memory"): with the default 4
+    /// queries at once, 8 MiB each keeps the widest searches of every API within a 512 MiB heap.</summary>
+    public long MaxBytesPerQuery { get; init; } = 8L << 20;
 
     /// <summary>A search stops collecting after this long and answers with what it has; any query still running
     /// <see cref="CancelGrace"/> later is cancelled (503).</summary>
