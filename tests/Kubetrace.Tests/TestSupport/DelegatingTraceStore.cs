@@ -8,6 +8,9 @@ namespace Kubetrace.Tests;
 /// <summary>A real store behind a wrapper whose calls a test can override one by one (e.g. to make reads slow).</summary>
 internal abstract class DelegatingTraceStore(ITraceStore inner) : ITraceStore
 {
+    /// <summary>The real store behind the wrapper.</summary>
+    protected ITraceStore Inner => inner;
+
     public virtual ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken) => inner.AppendAsync(batch, cancellationToken);
 
     public virtual ValueTask<IReadOnlyList<ResourceSpans>?> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken) =>
