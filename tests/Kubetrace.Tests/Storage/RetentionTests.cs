@@ -66,6 +66,34 @@ public class RetentionTests
     }
 
     [Fact]
+    public async Task Max_disk_size_holds_after_every_block_written_not_only_at_the_next_retention_pass()
+    {
+        // Measure one block of this shape, then allow about three; retention's own pass is an hour away.
+        long oneBlock;
+        await using (var probe = new TempStore())
+        {
+            await AddBlock(probe, 1, startMs: 0);
+            oneBlock = probe.Store.GetStats().BlockBytes;
+        }
+        var limit = oneBlock * 3 + oneBlock / 2;
+        await using var temp = new TempStore(dir => new StoreOptions
+        {
+            Directory = dir, MaxDiskBytes = limit, RetentionInterval = TimeSpan.FromHours(1), Rollups = [],
+        });
+
+        var seen = new List<long>();
+        for (var block = 0; block < 8; block++)
+        {
+            await AddBlock(temp, 1 + block * 100, startMs: block * 1000);
+            seen.Add(temp.Store.GetStats().BytesOnDisk);
+        }
+
+        Assert.All(seen, bytes => Assert.InRange(bytes, 1, limit));
+        Assert.True(await Has(temp, 701));  // the newest block stays
+        Assert.False(await Has(temp, 1));   // the oldest went first
+    }
+
+    [Fact]
     public async Task Retention_runs_by_itself_in_the_background()
     {
         await using var temp = new TempStore(dir => new StoreOptions

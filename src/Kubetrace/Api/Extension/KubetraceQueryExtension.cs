@@ -32,7 +32,8 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         if (settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId) is null)
             throw new InvalidOperationException(
                 $"storage \"{config.Storage}\" is not a storage exporter (e.g. kubetrace) used in a pipeline of this configuration");
-        var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage);
+        var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage,
+            config.ToLimits());
 
         var native = new ApiHandler(engines, NativeErrors.Instance, _logger);
         var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);

@@ -65,6 +65,7 @@ public static class TempoApi
         }
         var query = TempoSearchParser.ToTraceQuery(request);
         var found = await engine.SearchAsync(query, context.RequestAborted);
+        IncompleteAnswer.Mark(context, found);
         await JsonBody.WriteAsync(context, 200, w => TempoSearchWriter.Write(w, found, query));
     }
 

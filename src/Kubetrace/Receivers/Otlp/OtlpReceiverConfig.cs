@@ -11,6 +11,9 @@ public sealed class OtlpReceiverConfig : IValidatableConfig
 {
     public ProtocolsConfig Protocols { get; set; } = new();
 
+    /// <summary>What one received span may hold, on both protocols (docs: Receivers/Otlp/README.md).</summary>
+    public SpanLimitsConfig SpanLimits { get; set; } = new();
+
     public IEnumerable<ConfigProblem> Validate()
     {
         if (Protocols.Grpc is null && Protocols.Http is null)
@@ -18,6 +21,7 @@ public sealed class OtlpReceiverConfig : IValidatableConfig
             yield return new("protocols", "must specify at least one protocol when using the OTLP receiver (grpc or http)");
             yield break;
         }
+        foreach (var problem in SpanLimits.Validate()) yield return problem with { Key = $"span_limits.{problem.Key}" };
         foreach (var problem in Protocols.Grpc?.Validate() ?? []) yield return problem with { Key = $"protocols.grpc.{problem.Key}" };
         foreach (var problem in Protocols.Http?.Validate() ?? []) yield return problem with { Key = $"protocols.http.{problem.Key}" };
         if (Protocols.Grpc is { } grpc && Protocols.Http is { } http &&

@@ -22,8 +22,24 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     public string Stderr => _stderr.Text;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Peak resident set size so far (VmHWM from /proc), in bytes; 0 where /proc is not available.</summary>
+    public long PeakResidentBytes()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Starts <c>kubetrace serve --config configPath</c> and waits until every port accepts connections.</summary>
-    public static async Task<KubetraceProcess> StartAsync(string configPath, IReadOnlyList<(string Host, int Port)> readyWhenListening)
+    /// <param name="environment">More environment variables for the process (e.g. <c>DOTNET_GCHeapHardLimit</c>).</param>
+    public static async Task<KubetraceProcess> StartAsync(string configPath, IReadOnlyList<(string Host, int Port)> readyWhenListening,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(RepoPaths.KubetraceDll))
             throw new FileNotFoundException("kubetrace.dll is not next to the test assembly; build the solution first.", RepoPaths.KubetraceDll);
@@ -37,6 +53,7 @@ internal sealed class KubetraceProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(configPath)!,
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new KubetraceProcess(process);

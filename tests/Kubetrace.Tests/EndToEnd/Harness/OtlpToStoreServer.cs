@@ -11,12 +11,16 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
     private readonly TempDirectory _folder = new();
     private readonly string _exporterKeys;
     private readonly string? _dataDirectory;
+    private readonly string _queryKeys;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
     private int[] _ports = [];
 
-    private OtlpToStoreServer(string exporterKeys, string? dataDirectory)
+    private OtlpToStoreServer(string exporterKeys, string? dataDirectory, string queryKeys, IReadOnlyDictionary<string, string>? environment)
     {
         _exporterKeys = exporterKeys;
         _dataDirectory = dataDirectory;
+        _queryKeys = queryKeys;
+        _environment = environment;
     }
 
     /// <summary>The current server process (a new one after every <see cref="RestartAsync"/>).</summary>
@@ -30,6 +34,9 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
     /// <summary>gRPC endpoint in the form OTLP clients take (<c>http://host:port</c>, h2c).</summary>
     public Uri GrpcEndpoint => new($"http://127.0.0.1:{_ports[0]}");
 
+    /// <summary>Base URL of the Tempo query API.</summary>
+    public Uri TempoUrl => new($"http://127.0.0.1:{_ports[3]}");
+
     /// <summary>The full OTLP/HTTP traces URL.</summary>
     public Uri HttpTracesUrl => new($"http://127.0.0.1:{_ports[1]}/v1/traces");
 
@@ -40,9 +47,12 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
 
     /// <param name="exporterKeys">More keys of the <c>kubetrace</c> exporter, one per line (e.g. <c>max_head_spans: 50</c>).</param>
     /// <param name="dataDirectory">The store's folder (e.g. a small tmpfs); default: one inside the server's temporary folder.</param>
-    public static async Task<OtlpToStoreServer> StartAsync(string exporterKeys = "", string? dataDirectory = null)
+    /// <param name="queryKeys">More keys of the <c>kubetrace_query</c> extension, one per line.</param>
+    /// <param name="environment">More environment variables of the server process.</param>
+    public static async Task<OtlpToStoreServer> StartAsync(string exporterKeys = "", string? dataDirectory = null,
+        string queryKeys = "", IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = new OtlpToStoreServer(exporterKeys, dataDirectory);
+        var server = new OtlpToStoreServer(exporterKeys, dataDirectory, queryKeys, environment);
         try
         {
             await server.StartProcessAsync();
@@ -86,7 +96,7 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
             try
             {
                 _process = await KubetraceProcess.StartAsync(config,
-                    [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])]);
+                    [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])], _environment);
                 break;
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
@@ -114,6 +124,7 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
             storage: kubetrace
             endpoint: 127.0.0.1:{_ports[2]}
             tempo_endpoint: 127.0.0.1:{_ports[3]}
+        {Indented(_queryKeys, "    ")}
           health_check:
             endpoint: 127.0.0.1:{_ports[4]}
         service:
