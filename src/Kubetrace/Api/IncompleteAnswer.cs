@@ -11,8 +11,10 @@ public static class IncompleteAnswer
 {
     public const string Header = "Kubetrace-Incomplete";
 
-    public static void Mark(HttpContext context, SearchResult result)
+    public static void Mark(HttpContext context, SearchResult result) => Mark(context, result.Incomplete);
+
+    public static void Mark(HttpContext context, Incompleteness? incomplete)
     {
-        if (result.Incomplete is { } incomplete) context.Response.Headers[Header] = incomplete.Limit;
+        if (incomplete is not null) context.Response.Headers[Header] = incomplete.Limit;
     }
 }

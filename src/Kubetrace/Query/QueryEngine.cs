@@ -45,31 +45,17 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
         return new SearchResult(found.OrderByDescending(f => f.Summary.StartUnixNano).Take(limit).ToList(), budget.Stopped);
     }
 
-    /// <summary>
-    /// Checks a query against the limits that can be judged before it runs. A range from 0 to the end of time is
-    /// "no range" (Tempo's start=end=0: all data, newest first) and not held to <see cref="QueryLimits.MaxDuration"/>:
-    /// such a search reads newest first and stops at its other limits like any other.
-    /// </summary>
+    /// <summary>Checks a query against the limits that can be judged before it runs (400 naming the key).</summary>
     public TraceQuery Admit(TraceQuery query)
     {
-        if (query.Limit > Limits.MaxResultLimit)
-            throw new QueryLimitException(QueryRefusal.BadRequest, "max_result_limit",
-                $"limit {query.Limit} is more than max_result_limit ({Limits.MaxResultLimit})");
-        if (Limits.MaxSpansPerSpanSet > 0 && query.SpansPerTrace > Limits.MaxSpansPerSpanSet)
-            throw new QueryLimitException(QueryRefusal.BadRequest, "max_spans_per_span_set",
-                $"{query.SpansPerTrace} spans per trace is more than max_spans_per_span_set ({Limits.MaxSpansPerSpanSet})");
-        if (Limits.MaxDuration <= TimeSpan.Zero || query.Range == TimeRange.All) return query;
-        // Each API's end is inclusive at its own unit (µs, s), so a range of exactly max_duration may be a second over.
-        var width = query.Range.EndUnixNano - query.Range.StartUnixNano;
-        if (width > Limits.MaxDuration.Ticks * 100 + 1_000_000_000)
-            throw new QueryLimitException(QueryRefusal.BadRequest, "max_duration",
-                $"the range from start to end ({DurationText(width)}) is longer than max_duration ({DurationText(Limits.MaxDuration.Ticks * 100)})");
+        Limits.CheckResultLimit(query.Limit);
+        Limits.CheckSpansPerSpanSet(query.SpansPerTrace);
+        Limits.CheckRange(query.Range);
         return query;
     }
 
-    private static string DurationText(long nanos) =>
-        nanos >= 86_400_000_000_000 * 3650L ? $"{nanos / 86_400_000_000_000 / 365} years"
-        : TimeSpan.FromTicks(nanos / 100) is var t && t.TotalHours >= 1 ? $"{(long)t.TotalHours}h{t.Minutes}m{t.Seconds}s" : $"{t.TotalSeconds:0.###}s";
+    /// <summary>A TraceQL search held to the same limits as every other search here.</summary>
+    public TraceQl.TraceQlSearch TraceQl() => new(store, Limits);
 
     /// <summary>Fetches with each variant of the pushed conditions (Kubernetes names have several raw forms,
     /// see <see cref="NormalisedConditions"/>) until the limit is filled.</summary>

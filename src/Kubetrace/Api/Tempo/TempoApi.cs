@@ -72,7 +72,9 @@ public static class TempoApi
     private static async Task TraceQlSearchAsync(HttpContext context, QueryEngine engine, TempoSearchRequest request)
     {
         var search = TempoSearchParser.ToTraceQlSearch(request);
-        var result = await TempoTraceQl.Run(() => new TraceQlSearch(engine.Store).SearchAsync(search, context.RequestAborted));
+        engine.Limits.CheckSpansPerSpanSet(search.SpansPerSpanset);
+        var result = await TempoTraceQl.Run(() => engine.TraceQl().SearchAsync(search, context.RequestAborted));
+        IncompleteAnswer.Mark(context, result.Incomplete);
         await JsonBody.WriteAsync(context, 200, w => TempoTraceQlWriter.Write(w, result, search.Query, search.SpansPerSpanset));
     }
 }

@@ -171,7 +171,7 @@ public static class TempoTags
     {
         var query = filter ?? Parser.Parse("{}");
         var request = new TraceQlSearchRequest(query, Range(context), SampleTraces) { SpansPerSpanset = int.MaxValue };
-        var result = await TempoTraceQl.Run(() => new TraceQlSearch(engine.Store).SearchAsync(request, context.RequestAborted));
+        var result = await TempoTraceQl.Run(() => engine.TraceQl().SearchAsync(request, context.RequestAborted));
         return result.Traces.SelectMany(t => t.Spansets).SelectMany(s => s.Spans).Distinct().ToList();
     }
 

@@ -1,3 +1,4 @@
+using Kubetrace.Bench.Workload;
 using Kubetrace.Kubernetes.Catalog;
 using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
@@ -39,7 +40,14 @@ internal sealed class WatchWriter(SimulationContext sim, EtcdWriter etcd)
         {
             if (version.StreamingListSpans)
             {
+                // apiserver v0.36.0 pkg/storage/cacher/cacher.go:510: audit-id and the group-resource as "type".
                 var register = sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, "cacher.Watch", SpanKind.Internal, t);
+                if (register.Proto is { } proto)
+                {
+                    var resource = call.Resource;
+                    proto.Attributes.Add(Attr.Str("audit-id", auditId));
+                    proto.Attributes.Add(sim.Attributes.Str("type", resource.Group.Length == 0 ? resource.Resource : $"{resource.Resource}.{resource.Group}"));
+                }
                 t += random.Micros(20, 150);
                 sim.Recorder.End(register, t);
             }

@@ -1,3 +1,5 @@
+using Kubetrace.Storage;
+
 namespace Kubetrace.Query.Budget;
 
 /// <summary>
@@ -41,4 +43,39 @@ public sealed record QueryLimits
 
     /// <summary>Time a search that stopped at its timeout still has to write its answer before it is cancelled.</summary>
     public TimeSpan CancelGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Refuses (400 naming the key) a search asking for more traces than <see cref="MaxResultLimit"/>.</summary>
+    public void CheckResultLimit(int limit)
+    {
+        if (limit > MaxResultLimit)
+            throw new QueryLimitException(QueryRefusal.BadRequest, "max_result_limit",
+                $"limit {limit} is more than max_result_limit ({MaxResultLimit})");
+    }
+
+    /// <summary>Refuses a search listing more spans per trace than <see cref="MaxSpansPerSpanSet"/>.</summary>
+    public void CheckSpansPerSpanSet(int spansPerTrace)
+    {
+        if (MaxSpansPerSpanSet > 0 && spansPerTrace > MaxSpansPerSpanSet)
+            throw new QueryLimitException(QueryRefusal.BadRequest, "max_spans_per_span_set",
+                $"{spansPerTrace} spans per trace is more than max_spans_per_span_set ({MaxSpansPerSpanSet})");
+    }
+
+    /// <summary>
+    /// Refuses a range wider than <see cref="MaxDuration"/>. A range from 0 to the end of time is "no range" (Tempo's
+    /// start=end=0: all data, newest first) and not held to it: such a search reads newest first and stops at its
+    /// other limits like any other.
+    /// </summary>
+    public void CheckRange(TimeRange range)
+    {
+        if (MaxDuration <= TimeSpan.Zero || range == TimeRange.All) return;
+        // Each API's end is inclusive at its own unit (µs, s), so a range of exactly max_duration may be a second over.
+        var width = range.EndUnixNano - range.StartUnixNano;
+        if (width > MaxDuration.Ticks * 100 + 1_000_000_000)
+            throw new QueryLimitException(QueryRefusal.BadRequest, "max_duration",
+                $"the range from start to end ({DurationText(width)}) is longer than max_duration ({DurationText(MaxDuration.Ticks * 100)})");
+    }
+
+    private static string DurationText(long nanos) =>
+        nanos >= 86_400_000_000_000 * 3650L ? $"{nanos / 86_400_000_000_000 / 365} years"
+        : TimeSpan.FromTicks(nanos / 100) is var t && t.TotalHours >= 1 ? $"{(long)t.TotalHours}h{t.Minutes}m{t.Seconds}s" : $"{t.TotalSeconds:0.###}s";
 }

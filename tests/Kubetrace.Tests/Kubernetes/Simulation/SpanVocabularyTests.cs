@@ -75,6 +75,7 @@ public sealed class SpanVocabularyTests
             [("platform-deployer", Client, "HTTP POST")] = http,
             [("platform-deployer", Client, "HTTP DELETE")] = http,
         };
+        if (version == "1.36") table[("apiserver", Internal, "cacher.Watch")] = ["audit-id", "type"];
         foreach (var method in EtcdMethods)
         {
             table[("apiserver", Client, method)] = rpc;
