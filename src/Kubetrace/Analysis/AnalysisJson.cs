@@ -30,6 +30,12 @@ public static class AnalysisJson
         writer.WriteStartArray("notes");
         foreach (var note in table.Notes) writer.WriteStringValue(note);
         writer.WriteEndArray();
+        if (table.DropFirst.Count > 0)
+        {
+            writer.WriteStartArray("dropFirst");
+            foreach (var column in table.DropFirst) writer.WriteStringValue(column);
+            writer.WriteEndArray();
+        }
         writer.WriteEndObject();
     }
 }

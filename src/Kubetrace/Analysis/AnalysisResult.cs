@@ -11,4 +11,10 @@ public sealed record AnalysisTable(string Title, IReadOnlyList<string> Columns, 
 {
     /// <summary>Lines under the table: what was planted, what was skipped, how many spans were read.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// Columns a narrow terminal leaves out first, in that order (the CLI's fitted layout); the others go after them,
+    /// rightmost first, and the first column never. Empty: rightmost first.
+    /// </summary>
+    public IReadOnlyList<string> DropFirst { get; init; } = [];
 }

@@ -127,7 +127,7 @@ public static class SimulateCommand
             if (parse.GetValue(json))
                 await output.WriteLineAsync(report.ToJson());
             else
-                SimulationSummary.Write(output, report, sent, sendOptions.TargetUri);
+                SimulationSummary.Write(output, report, sent, sendOptions.TargetUri, TerminalWidth(output));
             return sent.Batches > 0 && sent.FailedBatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
@@ -152,4 +152,8 @@ public static class SimulateCommand
         await error.WriteLineAsync($"kubetrace simulate: {message}");
         return ExitCodes.Usage;
     }
+
+    /// <summary>The terminal's columns when writing to it, else no limit (a file or pipe gets whole lines).</summary>
+    private static int TerminalWidth(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && Console.WindowWidth > 0 ? Console.WindowWidth : int.MaxValue;
 }

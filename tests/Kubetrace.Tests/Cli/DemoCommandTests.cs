@@ -30,7 +30,7 @@ public sealed class DemoCommandTests
         Assert.Contains(lines, l => l.Contains($"http://localhost:{ports[2]}/api/v1/analyze", StringComparison.Ordinal));
         // The web UI is the first place to look.
         var whereToLook = Array.FindIndex(lines, l => l.StartsWith("Where to look", StringComparison.Ordinal));
-        Assert.StartsWith($"  Web UI:       http://localhost:{ports[2]}/ ", lines[whereToLook + 1], StringComparison.Ordinal);
+        Assert.Equal($"  Web UI       http://localhost:{ports[2]}/", lines[whereToLook + 1]);
     }
 
     /// <summary>The first data row of the table printed under a question: the line after the header rule.</summary>

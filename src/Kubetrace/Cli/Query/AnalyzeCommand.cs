@@ -24,7 +24,7 @@ public static class AnalyzeCommand
         var json = QueryOptions.Json("the analysis result");
         var width = QueryOptions.Width();
         var since = new Option<string?>("--since") { Description = "How far back to look (e.g. 15m, 1h, 7d; default 1h)", HelpName = "duration" };
-        var command = new Command(analysis.Name, analysis.Summary) { server, json, width, since };
+        var command = new Command(analysis.Name, analysis.Summary) { server, json, width.Width, width.Wide, since };
         var arguments = analysis.Arguments.Select(a =>
         {
             var argument = new Argument<string>(a.Name) { Description = a.Description, Arity = a.Required ? ArgumentArity.ExactlyOne : ArgumentArity.ZeroOrOne };

@@ -74,6 +74,11 @@ public static class ObjectAnalysis
                 (traces[id].FoundByAttribute ? "" : traces[id].LinksIn ? " (links in: a request made by a trace above)" : " (joined by a span link)"));
         notes.AddRange(timeline.Notes);
         return new AnalysisTable($"Timeline of {timeline.Object}",
-            ["Time (UTC)", "+", "Component", "Operation", "Duration", "Status", "Trace", "How related", "Audit ID"], rows) { Notes = notes };
+            ["Time (UTC)", "+", "Component", "Operation", "Duration", "Status", "Trace", "How related", "Audit ID"], rows)
+        {
+            Notes = notes,
+            // The offsets carry the order on a narrow terminal; the operation keeps its room.
+            DropFirst = ["Audit ID", "How related", "Time (UTC)", "Trace"],
+        };
     }
 }

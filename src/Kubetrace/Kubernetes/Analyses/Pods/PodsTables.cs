@@ -18,7 +18,8 @@ public static class PodsTables
                 ["Image", "Pulls", "Errors", "Pull p50", "Pull p99", "Max", "p50 vs other images", "Fetch (mean)", "Unpack (mean)", "Pull rest (mean)", "Nodes"],
                 report.Images.Select(i => Row(i.Image, N(i.Pulls), N(i.Errors), D(i.P50Nanos), D(i.P99Nanos), D(i.MaxNanos),
                     Signed(i.AddedP50Nanos), Mean(i.PullSplit, s => s.FetchNanos), Mean(i.PullSplit, s => s.UnpackNanos),
-                    Mean(i.PullSplit, s => s.RestNanos), string.Join(", ", i.Nodes))).ToList()) { Notes = notes },
+                    Mean(i.PullSplit, s => s.RestNanos), string.Join(", ", i.Nodes))).ToList())
+            { Notes = notes, DropFirst = ["Nodes", "Max", "Pull rest (mean)", "p50 vs other images"] },
             "node" => new AnalysisTable("Pod start-up per node, slowest first",
                 ["Node", "Pods", "Start-up p50", "Start-up p99", "Pulls", "Pull p50", "Pull p99"],
                 report.Nodes.Select(n => Row(n.Node, N(n.Pods), D(n.StartupP50Nanos), D(n.StartupP99Nanos), N(n.Pulls),
@@ -28,7 +29,8 @@ public static class PodsTables
                 report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), Phase(p, p.SandboxNanos), Phase(p, p.ImagePullNanos),
                     Sum(p.PullSplit, s => s.FetchNanos), Sum(p.PullSplit, s => s.UnpackNanos), Sum(p.PullSplit, s => s.RestNanos),
                     Phase(p, p.CreateNanos), Phase(p, p.StartNanos), Phase(p, p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
-                    p.Error ? "error" : "ok")).ToList()) { Notes = notes },
+                    p.Error ? "error" : "ok")).ToList())
+            { Notes = notes, DropFirst = ["Images", "Other", "Pull rest", "Fetch", "Unpack", "Create", "Sandbox"] },
         };
     }
 

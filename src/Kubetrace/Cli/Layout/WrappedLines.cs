@@ -1,0 +1,39 @@
+namespace Kubetrace.Cli.Layout;
+
+/// <summary>
+/// Sentences for people, broken between words to fit the terminal, the lines after the first indented (a hanging
+/// indent, so each statement still starts at the left edge). A word longer than the width (a URL) stays whole.
+/// </summary>
+public static class WrappedLines
+{
+    public const string Indent = "    ";
+
+    public static IEnumerable<string> Wrap(string text, int width, string indent = Indent)
+    {
+        var line = new System.Text.StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && CellWidth.Of(line.ToString()) + 1 + CellWidth.Of(word) > width)
+            {
+                yield return line.ToString();
+                line.Clear().Append(indent);
+            }
+            else if (line.Length > 0 && line.ToString() != indent) line.Append(' ');
+            line.Append(word);
+        }
+        // Keep the leading spaces of an indented statement ("  Web UI ...").
+        if (line.Length > 0) yield return line.ToString();
+    }
+
+    public static void WriteLine(TextWriter output, string text, int width)
+    {
+        var lead = text.Length - text.TrimStart(' ').Length;
+        var first = true;
+        foreach (var line in Wrap(text.TrimStart(' '), width - lead, Indent))
+        {
+            output.WriteLine(new string(' ', lead) + line);
+            first = false;
+        }
+        if (first) output.WriteLine();
+    }
+}
