@@ -86,8 +86,8 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
             await server.RestartAsync();
         }
         else File.Delete(filler);
-        await WaitUntilAsync(() => Directory.GetFiles(blocksDisk.Path, "*.ktb").Length > 0, TimeSpan.FromSeconds(30),
-            $"no block was written after space was freed\n{server.Process.Describe()}");
+        var blockWritten = await Wait.HoldsWithinAsync(() => Directory.GetFiles(blocksDisk.Path, "*.ktb").Length > 0, Wait.DefaultTimeout);
+        Assert.True(blockWritten, $"no block was written after space was freed\n{server.Process.Describe()}");
         await server.Process.KillAsync();
         await server.RestartAsync();
 
@@ -164,13 +164,4 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
     private static long WalBytes(string data) =>
         new DirectoryInfo(Path.Combine(data, "wal")).EnumerateFiles("*.wal").Sum(f => f.Length);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string failure)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException(failure);
-            await Task.Delay(100);
-        }
-    }
 }

@@ -5,12 +5,6 @@ namespace Kubetrace.Tests.Storage;
 
 public class RetentionTests
 {
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static async Task AddBlock(TempStore temp, int firstTrace, long startMs)
     {
         for (var t = firstTrace; t < firstTrace + 50; t++)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Kubetrace.Tests.EndToEnd.Harness;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>
 /// Picks loopback ports that are free right now. Tests run in parallel with other tests (and other developers'
