@@ -17,14 +17,18 @@ public sealed partial class BenchAgainstServeTests
     public async Task Kubetrace_serve_with_the_benchmark_config_accepts_and_exports_every_generated_span()
     {
         using var folder = new TempDirectory();
-        var ports = FreePorts.Take(3);
         var config = folder.File("nop.yaml");
-        var yaml = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "bench", "nop.yaml")))
-            .Replace("127.0.0.1:4317", $"127.0.0.1:{ports[0]}")
-            .Replace("127.0.0.1:4318", $"127.0.0.1:{ports[1]}")
-            .Replace("127.0.0.1:8888", $"127.0.0.1:{ports[2]}");
-        await File.WriteAllTextAsync(config, yaml);
-        await using var server = await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[2])]);
+        var documented = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "bench", "nop.yaml"));
+        int[] ports = [];
+        await using var server = await FreePorts.StartOnFreshAsync(3, async chosen =>
+        {
+            ports = chosen;
+            await File.WriteAllTextAsync(config, documented
+                .Replace("127.0.0.1:4317", $"127.0.0.1:{ports[0]}")
+                .Replace("127.0.0.1:4318", $"127.0.0.1:{ports[1]}")
+                .Replace("127.0.0.1:8888", $"127.0.0.1:{ports[2]}"));
+            return await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[2])]);
+        });
 
         var result = await new LoadGenerator(new BenchOptions
         {

@@ -99,14 +99,9 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
     [GeneratedRegex(@"^(gRPC Unavailable: .*No space left on device.*|HTTP 503 Retry-After \d+s)$")]
     private static partial Regex RetryableRefusal();
 
-    private static void RequireTmpfs()
-    {
-        if (TmpfsMount.Unavailable is not { } why) return;
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-            Assert.Fail($"CI runs as root and must be able to mount a tmpfs for the full-disk tests, but: {why}. " +
-                "A container needs CAP_SYS_ADMIN (docker run --privileged) for mount(2).");
-        Skip.If(true, $"cannot mount a tmpfs here (run the tests as root to include the full-disk tests): {why}");
-    }
+    private static void RequireTmpfs() =>
+        Requires.Present(TmpfsMount.Unavailable is { } why ? $"a tmpfs cannot be mounted here (run the tests as root): {why}" : null,
+            "CI runs as root; a container needs CAP_SYS_ADMIN (docker run --privileged) for mount(2).");
 
     private static async Task<List<SentTraceIds>> SendAcknowledgedAsync(OtlpSender sender, string service, int count)
     {
