@@ -134,14 +134,10 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
 
     private static async Task<List<SentTraceIds>> SendOnceAcceptedAgainAsync(OtlpSender sender, string service, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        SentTraceIds? trace = null;
         string? failure = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            (var trace, failure) = await sender.SendTraceAsync(service, SpansPerTrace);
-            if (trace is not null) return [trace];
-            await Task.Delay(200);
-        }
+        if (await Wait.HoldsWithinAsync(async () => ((trace, failure) = await sender.SendTraceAsync(service, SpansPerTrace)).trace is not null, timeout))
+            return [trace!];
         throw new Xunit.Sdk.XunitException($"{sender.Transport}: still refused {timeout.TotalSeconds}s after space was freed: {failure}");
     }
 

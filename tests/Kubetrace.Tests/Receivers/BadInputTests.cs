@@ -82,10 +82,8 @@ public class BadInputTests
         {
             var bomb = GzipBomb.Value;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var clock = Stopwatch.StartNew();
             using var response = await Http.PostAsync(r.TracesUrl, GzippedBody(bomb));
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"413 took {clock.Elapsed}");
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             Assert.True(allocated < 256L * 1024 * 1024, $"{allocated / (1024 * 1024)} MiB allocated while refusing a 1 GiB gzip bomb");
         },

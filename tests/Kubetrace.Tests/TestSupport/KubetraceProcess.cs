@@ -80,22 +80,23 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     public async Task WaitUntilHealthyAsync(Uri healthUrl)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartTimeout;
         var last = "no answer";
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        var healthy = false;
+        await Wait.HoldsWithinAsync(async () =>
         {
             try
             {
                 using var response = await http.GetAsync(healthUrl);
-                if (response.IsSuccessStatusCode) return;
+                healthy = response.IsSuccessStatusCode;
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 last = e.Message;
             }
-            await Task.Delay(100);
-        }
+            return healthy || _process.HasExited;
+        }, StartTimeout);
+        if (healthy) return;
         throw new TimeoutException($"kubetrace was not healthy at {healthUrl} (last: {last}).\n{Describe()}");
     }
 
