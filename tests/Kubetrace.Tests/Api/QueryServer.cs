@@ -38,7 +38,20 @@ public sealed class QueryServer : IAsyncDisposable
     public static async Task<QueryServer> StartAsync(string queryKeys = "")
     {
         var data = new TempDirectory();
-        var ports = FreePorts.Take(3);
+        try
+        {
+            return await FreePorts.StartOnFreshAsync(3, async ports =>
+                new QueryServer(await ServiceTestHost.StartAsync(Yaml(ports, data, queryKeys), ComponentCatalog.Default), ports[0], ports[1], ports[2], data));
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    private static string Yaml(int[] ports, TempDirectory data, string queryKeys)
+    {
         var yaml = $"""
             receivers:
               otlp:
@@ -63,8 +76,7 @@ public sealed class QueryServer : IAsyncDisposable
                   exporters: [kubetrace]
 
             """ + ServiceTestHost.Telemetry;
-        var service = await ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default);
-        return new QueryServer(service, ports[0], ports[1], ports[2], data);
+        return yaml;
     }
 
     /// <summary>Posts OTLP JSON and asserts that every span was accepted (acknowledged means durable).</summary>

@@ -11,12 +11,17 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task The_demo_shows_the_planted_webhook_etcd_resource_and_image_as_the_worst_findings()
     {
-        var ports = FreePorts.Take(4).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         using var data = new TempDirectory();
 
-        var result = await CliRun.RunAsync("demo", "--exit", "--backfill", "2m", "--rate", "20", "--width", "400",
-            "--otlp-port", ports[0], "--otlp-http-port", ports[1], "--query-port", ports[2], "--tempo-port", ports[3],
-            "--data", data.Path);
+        int[] ports = [];
+        var result = await FreePorts.StartOnFreshAsync(4, async chosen =>
+        {
+            ports = chosen;
+            var run = await CliRun.RunAsync("demo", "--exit", "--backfill", "2m", "--rate", "20", "--width", "400",
+                "--otlp-port", $"{ports[0]}", "--otlp-http-port", $"{ports[1]}", "--query-port", $"{ports[2]}", "--tempo-port", $"{ports[3]}",
+                "--data", data.Path);
+            return FreePorts.IsBindRace(run.Error) ? throw new IOException(run.Error) : run;
+        });
 
         Assert.True(result.Code == 0, result.Output + result.Error);
         var lines = result.Lines;

@@ -94,7 +94,7 @@ public sealed class ExporterHelperTests
     public async Task Shutdown_drains_everything_queued_before_the_sink_shuts_down()
     {
         var (exporter, sink, test) = Build(Queue(size: 100, consumers: 3));
-        sink.Outcome = _ => { Thread.Sleep(5); return null; };
+        sink.Outcome = _ => { Thread.Sleep(5); return null; }; // simulated work: a slow sink keeps the queue full
         await exporter.StartAsync(default);
         for (var i = 0; i < 60; i++) await exporter.ConsumeAsync(SampleRequests.Batch(2), default);
 

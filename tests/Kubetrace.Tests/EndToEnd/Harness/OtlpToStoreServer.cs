@@ -87,22 +87,14 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        // A port free when chosen can be taken by a parallel test before the server binds it: choose again.
-        for (var attempt = 1; ; attempt++)
+        _process = await FreePorts.StartOnFreshAsync(6, async ports =>
         {
-            _ports = FreePorts.Take(6);
+            _ports = ports;
             var config = _folder.File("config.yaml");
             await File.WriteAllTextAsync(config, Yaml());
-            try
-            {
-                _process = await KubetraceProcess.StartAsync(config,
-                    [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])], _environment);
-                break;
-            }
-            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
-            {
-            }
-        }
+            return await KubetraceProcess.StartAsync(config,
+                [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])], _environment);
+        });
         await Process.WaitUntilHealthyAsync(HealthUrl);
     }
 

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace Kubetrace.Tests.EndToEnd.Harness;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>
 /// A real <c>kubetrace serve --config FILE</c> running as a child process, as an operator would run it: started
-/// from the built kubetrace.dll, considered up when its ports accept connections, stopped with SIGTERM.
+/// from the built kubetrace.dll, considered up when it logs that every component started and its ports accept
+/// connections, stopped with SIGTERM. (The in-process counterpart is <see cref="ServiceTestHost"/>.)
 /// </summary>
 internal sealed class KubetraceProcess : IAsyncDisposable
 {
@@ -79,22 +80,23 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     public async Task WaitUntilHealthyAsync(Uri healthUrl)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartTimeout;
         var last = "no answer";
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        var healthy = false;
+        await Wait.HoldsWithinAsync(async () =>
         {
             try
             {
                 using var response = await http.GetAsync(healthUrl);
-                if (response.IsSuccessStatusCode) return;
+                healthy = response.IsSuccessStatusCode;
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 last = e.Message;
             }
-            await Task.Delay(100);
-        }
+            return healthy || _process.HasExited;
+        }, StartTimeout);
+        if (healthy) return;
         throw new TimeoutException($"kubetrace was not healthy at {healthUrl} (last: {last}).\n{Describe()}");
     }
 
@@ -153,15 +155,11 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     public Task<bool> WaitForLogAsync(string text, TimeSpan timeout) =>
         WaitForOutputAsync(() => Stderr, log => log.Contains(text, StringComparison.Ordinal), timeout);
 
+    /// <summary>Polls until the condition holds, the timeout passes or the process exits (its output is then final).</summary>
     private async Task<bool> WaitForOutputAsync(Func<string> output, Func<string, bool> condition, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition(output()))
-        {
-            if (DateTime.UtcNow > deadline || _process.HasExited) return condition(output());
-            await Task.Delay(50);
-        }
-        return true;
+        await Wait.HoldsWithinAsync(() => condition(output()) || _process.HasExited, timeout);
+        return condition(output());
     }
 
     /// <summary>The process state and its output, for assertion messages.</summary>
@@ -180,21 +178,28 @@ internal sealed class KubetraceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// Waits for the service's own word that every component started (so every port is bound by this process: a
+    /// port that another process holds accepts connections too), then checks that the ports accept connections.
+    /// A process that exits first (a port taken before it bound it) fails with its output.
+    /// </summary>
     private async Task WaitUntilListeningAsync(IReadOnlyList<(string Host, int Port)> endpoints)
     {
-        var deadline = DateTime.UtcNow + StartTimeout;
+        if (!await WaitForLogAsync(ReadyLine, StartTimeout))
+        {
+            if (_process.HasExited) await _process.WaitForExitAsync(); // its last output read, for the message
+            throw new InvalidOperationException(
+                $"kubetrace {(_process.HasExited ? "exited" : $"was not ready within {StartTimeout.TotalSeconds} s")} before logging \"{ReadyLine}\".\n{Describe()}");
+        }
         foreach (var (host, port) in endpoints)
         {
-            while (!await AcceptsConnectionAsync(host, port))
-            {
-                if (_process.HasExited)
-                    throw new InvalidOperationException($"kubetrace exited before listening on {host}:{port}.\n{Describe()}");
-                if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"kubetrace did not listen on {host}:{port} within {StartTimeout.TotalSeconds}s.\n{Describe()}");
-                await Task.Delay(100);
-            }
+            if (!await Wait.HoldsWithinAsync(() => AcceptsConnectionAsync(host, port), StartTimeout))
+                throw new TimeoutException($"kubetrace was ready but did not accept connections on {host}:{port}.\n{Describe()}");
         }
     }
+
+    /// <summary>What <c>KubetraceService</c> logs once every component started.</summary>
+    private const string ReadyLine = "Everything is ready";
 
     private static async Task<bool> AcceptsConnectionAsync(string host, int port)
     {

@@ -5,7 +5,7 @@ using Kubetrace.Service;
 using Kubetrace.Tests.Config;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Kubetrace.Tests.Service;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>Starts a <see cref="KubetraceService"/> from inline YAML over the test components of <see cref="TestWorld"/>.</summary>
 public static class ServiceTestHost

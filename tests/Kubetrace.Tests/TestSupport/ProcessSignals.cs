@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Kubetrace.Tests.EndToEnd.Harness;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>
 /// Sends SIGTERM, the signal an operator (or Kubernetes) uses to stop a collector, and SIGKILL, a crash the

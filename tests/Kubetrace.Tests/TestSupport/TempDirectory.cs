@@ -1,4 +1,4 @@
-namespace Kubetrace.Tests.EndToEnd.Harness;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>A private folder for one server's config and output, removed afterwards.</summary>
 internal sealed class TempDirectory : IDisposable

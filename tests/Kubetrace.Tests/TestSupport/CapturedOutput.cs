@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Kubetrace.Tests.EndToEnd.Harness;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>
 /// One output stream of the child process, kept for assertions and failure messages. Bounded, because a server
