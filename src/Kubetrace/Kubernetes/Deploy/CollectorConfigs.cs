@@ -11,8 +11,8 @@ public static class CollectorConfigs
     public const string ConfigPath = "/etc/kubetrace";
     public const string ConfigFile = "config.yaml";
 
-    /// <summary>Receives on the node and forwards to the gateway. The queue is in memory until file_storage exists.</summary>
-    public static string Agent(InstallRequest request) => $"""
+    /// <summary>What agent and store receive with, and the memory limiter both put first.</summary>
+    private static readonly string ReceiverAndLimiter = $"""
         receivers:
           otlp:
             protocols:
@@ -25,6 +25,11 @@ public static class CollectorConfigs
             check_interval: 1s
             limit_percentage: 80
             spike_limit_percentage: 20
+        """;
+
+    /// <summary>Receives on the node and forwards to the gateway. The queue is in memory until file_storage exists.</summary>
+    public static string Agent(InstallRequest request) => $"""
+        {ReceiverAndLimiter}
           batch:
             timeout: 1s
         exporters:
@@ -54,18 +59,7 @@ public static class CollectorConfigs
 
     /// <summary>Receives, stores durably (an Export is answered once the WAL has it) and serves queries.</summary>
     public static string Store(InstallRequest request) => $"""
-        receivers:
-          otlp:
-            protocols:
-              grpc:
-                endpoint: ":{Ports.OtlpGrpc}"
-              http:
-                endpoint: ":{Ports.OtlpHttp}"
-        processors:
-          memory_limiter:
-            check_interval: 1s
-            limit_percentage: 80
-            spike_limit_percentage: 20
+        {ReceiverAndLimiter}
         exporters:
           kubetrace:
             directory: {DataPath}
