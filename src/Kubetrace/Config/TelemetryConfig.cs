@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Hosting;
 
 namespace Kubetrace.Config;
 
@@ -55,6 +56,13 @@ public sealed class TelemetryMetricsConfig
         Level == MetricsLevel.None ? null
         : Readers.Count > 0 && Readers[0].Pull?.Exporter.Prometheus is { } prometheus ? $"{prometheus.Host}:{prometheus.Port}"
         : Address ?? DefaultAddress;
+
+    /// <summary>The metrics endpoint as a listener (null when metrics are off), replaced where it was written.</summary>
+    public ListenerSetting? Listener => EffectiveAddress is not { } address ? null
+        : Readers.Count > 0 && Readers[0].Pull?.Exporter.Prometheus is { } prometheus
+            ? new("service::telemetry::metrics::readers::0::pull::exporter::prometheus::host", address,
+                e => prometheus.Host = EndpointAddress.TryParse(e, out var parsed, out _) ? parsed.Host : prometheus.Host)
+            : new("service::telemetry::metrics::address", address, e => Address = e);
 
     public IEnumerable<ConfigProblem> Validate()
     {

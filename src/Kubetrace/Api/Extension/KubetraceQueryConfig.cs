@@ -1,13 +1,23 @@
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Hosting;
 using Kubetrace.Query;
 using Kubetrace.Query.Budget;
 
 namespace Kubetrace.Api.Extension;
 
 /// <summary>Config of the <c>kubetrace_query</c> extension.</summary>
-public sealed class KubetraceQueryConfig : IValidatableConfig
+public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
 {
+    public IEnumerable<ListenerSetting> Listeners
+    {
+        get
+        {
+            yield return new("endpoint", Endpoint, e => Endpoint = e);
+            if (TempoEndpoint.Length > 0) yield return new("tempo_endpoint", TempoEndpoint, e => TempoEndpoint = e);
+        }
+    }
+
     /// <summary>ID of the storage exporter whose store is queried (Jaeger v2's <c>jaeger_query.storage</c>).</summary>
     public string Storage { get; set; } = "kubetrace";
 

@@ -1,0 +1,76 @@
+{{/* Collector-format configurations (the same text as src/Kubetrace/Kubernetes/Deploy/CollectorConfigs.cs). */}}
+{{- define "kubetrace.agentConfig" -}}
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: ":4317"
+      http:
+        endpoint: ":4318"
+processors:
+  memory_limiter:
+    check_interval: 1s
+    limit_percentage: 80
+    spike_limit_percentage: 20
+  batch:
+    timeout: 1s
+exporters:
+  otlp:
+    endpoint: kubetrace-gateway.{{ .Release.Namespace }}.svc:4317
+    tls:
+      insecure: true
+    sending_queue:
+      queue_size: 1000
+    retry_on_failure:
+      max_elapsed_time: 0s
+extensions:
+  health_check:
+    endpoint: ":13133"
+service:
+  extensions: [health_check]
+  telemetry:
+    metrics:
+      address: ":8888"
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter, batch]
+      exporters: [otlp]
+{{- end }}
+
+{{- define "kubetrace.storeConfig" -}}
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: ":4317"
+      http:
+        endpoint: ":4318"
+processors:
+  memory_limiter:
+    check_interval: 1s
+    limit_percentage: 80
+    spike_limit_percentage: 20
+exporters:
+  kubetrace:
+    directory: /var/lib/kubetrace
+    retention: {{ .Values.storage.retention }}
+    max_disk_size: {{ .Values.storage.maxDiskSize }}
+extensions:
+  health_check:
+    endpoint: ":13133"
+  kubetrace_query:
+    storage: kubetrace
+    endpoint: ":16686"
+    tempo_endpoint: ":3200"
+service:
+  extensions: [health_check, kubetrace_query]
+  telemetry:
+    metrics:
+      address: ":8888"
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter]
+      exporters: [kubetrace]
+{{- end }}
