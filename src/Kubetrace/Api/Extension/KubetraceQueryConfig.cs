@@ -1,5 +1,6 @@
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Query;
 using Kubetrace.Query.Budget;
 
@@ -16,6 +17,9 @@ public sealed class KubetraceQueryConfig : IValidatableConfig
 
     /// <summary>Tempo query API, Tempo's port (its <c>/api/traces/{id}</c> differs from Jaeger's); empty: off.</summary>
     public string TempoEndpoint { get; set; } = "localhost:3200";
+
+    /// <summary>TLS on both ports (web UI, native, Jaeger and Tempo APIs); null: plain text.</summary>
+    public TlsServerConfig? Tls { get; set; }
 
     /// <summary>Longest range one search may cover (Tempo's key); 0: no limit. See <see cref="QueryLimits"/>.</summary>
     public TimeSpan MaxDuration { get; set; } = QueryLimits.Default.MaxDuration;
@@ -72,5 +76,6 @@ public sealed class KubetraceQueryConfig : IValidatableConfig
         if (!ComponentId.TryParse(Storage, out _, out var error))
             yield return new ConfigProblem("storage", error ?? "is not a component ID");
         if (string.IsNullOrWhiteSpace(Endpoint)) yield return new ConfigProblem("endpoint", "is required (host:port)");
+        foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
     }
 }

@@ -4,6 +4,7 @@ using Kubetrace.Api.Tempo;
 using Kubetrace.Api.Ui;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Service;
 using Microsoft.Extensions.Logging;
 
@@ -35,9 +36,11 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage,
             config.ToLimits());
 
+        // Loaded once: both ports present the same certificate and reload it together.
+        var tls = ServerTls.Create(config.Tls, _logger);
         var native = new ApiHandler(engines, NativeErrors.Instance, _logger);
         var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);
-        _query = await SmallHttpServer.StartAsync(config.Endpoint, app =>
+        _query = await SmallHttpServer.StartAsync(config.Endpoint, tls, app =>
         {
             NativeApi.Map(app, native);
             AnalyzeApi.Map(app, native);
@@ -52,7 +55,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             var tempo = new ApiHandler(engines, TempoErrors.Instance, _logger);
             try
             {
-                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, app => TempoApi.Map(app, tempo), cancellationToken)
+                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, tls, app => TempoApi.Map(app, tempo), cancellationToken)
                     .ConfigureAwait(false);
             }
             catch

@@ -1,4 +1,5 @@
 using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -12,10 +13,11 @@ internal static class HttpTraceServer
     public static WebApplication Build(HttpServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
+        var tls = ServerTls.Create(config.Tls, loggerFactory.CreateLogger("Kubetrace.Tls"));
         var builder = KestrelHost.CreateBuilder(loggerFactory);
         builder.WebHost.ConfigureKestrel(options =>
         {
-            KestrelHost.Listen(options, address, HttpProtocols.Http1);
+            KestrelHost.Listen(options, address, HttpProtocols.Http1, tls);
             ReceiverWebHost.LimitSlowClients(options.Limits, config.ReadHeaderTimeout, config.IdleTimeout);
             // The handler enforces max_request_body_size on the decompressed body itself (and on Content-Length).
             options.Limits.MaxRequestBodySize = null;
