@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 
@@ -11,6 +12,9 @@ public sealed class HttpServerConfig
 
     /// <summary>TLS with the Collector's server keys; null (absent): plain text.</summary>
     public TlsServerConfig? Tls { get; set; }
+
+    /// <summary>The Collector's <c>auth: authenticator:</c>; null: anyone who reaches the port may send.</summary>
+    public AuthenticationConfig? Auth { get; set; }
 
     public string TracesUrlPath { get; set; } = "/v1/traces";
 
@@ -37,6 +41,7 @@ public sealed class HttpServerConfig
             yield return new("max_request_body_size", $"max_request_body_size must be between 1 and {int.MaxValue}");
         if (ReadHeaderTimeout <= TimeSpan.Zero) yield return new("read_header_timeout", "read_header_timeout must be positive");
         if (IdleTimeout <= TimeSpan.Zero) yield return new("idle_timeout", "idle_timeout must be positive");
+        foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
         foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
         if (Cors is not null)
         {

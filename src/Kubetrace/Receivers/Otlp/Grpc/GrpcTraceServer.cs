@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server.Model;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Receivers.Otlp.Hosting;
@@ -12,7 +13,8 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 /// <summary>OTLP/gRPC on its own Kestrel listener: HTTP/2 (cleartext, or TLS with <c>tls:</c>), gzip requests, the configured message size limit.</summary>
 internal static class GrpcTraceServer
 {
-    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
+    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, IServerAuthenticator? authenticator,
+        ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
         var tls = ServerTls.Create(config.Tls, loggerFactory.CreateLogger("Kubetrace.Tls"));
@@ -37,6 +39,7 @@ internal static class GrpcTraceServer
         builder.Services.AddSingleton<IServiceMethodProvider<GrpcTraceService>, GrpcTraceMethodProvider>();
 
         var app = builder.Build();
+        AuthenticationGate.Require(app, authenticator, AuthenticationGate.RefuseGrpc);
         app.MapGrpcService<GrpcTraceService>();
         return app;
     }

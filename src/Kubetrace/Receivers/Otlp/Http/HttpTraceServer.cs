@@ -1,3 +1,4 @@
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Receivers.Otlp.Hosting;
@@ -10,7 +11,8 @@ namespace Kubetrace.Receivers.Otlp.Http;
 /// <summary>OTLP/HTTP on its own Kestrel listener (HTTP/1.1), with one handler and no routing table.</summary>
 internal static class HttpTraceServer
 {
-    public static WebApplication Build(HttpServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
+    public static WebApplication Build(HttpServerConfig config, TraceExportService exports, IServerAuthenticator? authenticator,
+        ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
         var tls = ServerTls.Create(config.Tls, loggerFactory.CreateLogger("Kubetrace.Tls"));
@@ -24,6 +26,7 @@ internal static class HttpTraceServer
         });
         var app = builder.Build();
         var handler = new OtlpHttpHandler(config, exports);
+        AuthenticationGate.Require(app, authenticator, (context, reason) => AuthenticationGate.RefuseHttp(context, reason, authenticator!.Challenge));
         app.Run(handler.HandleAsync);
         return app;
     }
