@@ -4,6 +4,7 @@ using Kubetrace.Api.Tempo;
 using Kubetrace.Api.Ui;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Service;
 using Microsoft.Extensions.Logging;
@@ -38,10 +39,12 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
 
         // Loaded once: both ports present the same certificate and reload it together.
         var tls = ServerTls.Create(config.Tls, _logger);
+        var authenticator = AuthenticationConfig.Resolve(config.Auth, settings.Directory);
         var native = new ApiHandler(engines, NativeErrors.Instance, _logger);
         var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);
         _query = await SmallHttpServer.StartAsync(config.Endpoint, tls, app =>
         {
+            AuthenticationGate.RequireHttp(app, authenticator);
             NativeApi.Map(app, native);
             AnalyzeApi.Map(app, native);
             SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
@@ -55,7 +58,11 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             var tempo = new ApiHandler(engines, TempoErrors.Instance, _logger);
             try
             {
-                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, tls, app => TempoApi.Map(app, tempo), cancellationToken)
+                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, tls, app =>
+                {
+                    AuthenticationGate.RequireHttp(app, authenticator);
+                    TempoApi.Map(app, tempo);
+                }, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch

@@ -33,6 +33,10 @@ public static class AuthenticationGate
         });
     }
 
+    /// <summary>Requires <paramref name="authenticator"/> on an HTTP listener: failures are 401 with the authenticator's challenge.</summary>
+    public static void RequireHttp(WebApplication app, IServerAuthenticator? authenticator) =>
+        Require(app, authenticator, (context, reason) => RefuseHttp(context, reason, authenticator!.Challenge));
+
     /// <summary>The principal the gate established for this request; null when the listener has no authentication.</summary>
     public static Principal? PrincipalOf(HttpContext context) => context.Features.Get<Principal>();
 

@@ -26,7 +26,7 @@ internal static class HttpTraceServer
         });
         var app = builder.Build();
         var handler = new OtlpHttpHandler(config, exports);
-        AuthenticationGate.Require(app, authenticator, (context, reason) => AuthenticationGate.RefuseHttp(context, reason, authenticator!.Challenge));
+        AuthenticationGate.RequireHttp(app, authenticator);
         app.Run(handler.HandleAsync);
         return app;
     }
