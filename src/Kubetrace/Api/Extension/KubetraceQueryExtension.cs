@@ -5,6 +5,7 @@ using Kubetrace.Api.Ui;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Extensions.Auth;
+using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Service;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,8 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         // Loaded once: both ports present the same certificate and reload it together.
         var tls = ServerTls.Create(config.Tls, _logger);
         var authenticator = AuthenticationConfig.Resolve(config.Auth, settings.Directory);
+        foreach (var endpoint in new[] { config.Endpoint, config.TempoEndpoint }.Where(e => !string.IsNullOrWhiteSpace(e)))
+            ExposureWarning.Check(_logger, $"Query extension {settings.Id}", endpoint, tls is not null, authenticator is not null);
         var native = new ApiHandler(engines, NativeErrors.Instance, _logger);
         var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);
         _query = await SmallHttpServer.StartAsync(config.Endpoint, tls, app =>
