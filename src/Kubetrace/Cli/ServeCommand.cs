@@ -43,7 +43,6 @@ public static class ServeCommand
             paths.Length == 0 ? DefaultConfig.SourceName : string.Join(" + ", paths));
         foreach (var warning in result.Warnings) logger.LogWarning("{Warning}", warning);
         if (listenAll) ListenAddresses.OpenToAllInterfaces(result.Config);
-        foreach (var warning in ListenAddresses.ExposureWarnings(result.Config)) logger.LogWarning("{Warning}", warning);
 
         await using var service = new KubetraceService(result.Config, loggerFactory);
         try

@@ -41,6 +41,9 @@ public static class ComponentRegistry
     [
         new HealthCheckFactory(),
         new Api.Extension.KubetraceQueryFactory(),
+        new Extensions.Auth.BearerToken.BearerTokenAuthFactory(),
+        new Extensions.Auth.Basic.BasicAuthFactory(),
+        new Extensions.Auth.Oidc.OidcAuthFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch

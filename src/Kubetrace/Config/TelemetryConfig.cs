@@ -1,5 +1,6 @@
 using Kubetrace.Components;
 using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 
 namespace Kubetrace.Config;
 
@@ -51,6 +52,9 @@ public sealed class TelemetryMetricsConfig
 
     public List<MetricReaderConfig> Readers { get; set; } = [];
 
+    /// <summary>TLS on the metrics endpoint, with the Collector's server keys (a Kubetrace addition here); null: plain text.</summary>
+    public TlsServerConfig? Tls { get; set; }
+
     /// <summary>host:port to serve <c>/metrics</c> on, or null when metrics are off.</summary>
     public string? EffectiveAddress =>
         Level == MetricsLevel.None ? null
@@ -68,6 +72,7 @@ public sealed class TelemetryMetricsConfig
     {
         if (Address is not null && Readers.Count > 0)
             yield return new ConfigProblem("address", "set either address or readers, not both");
+        foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
         if (Readers.Count > 1)
             yield return new ConfigProblem("readers", "Kubetrace serves its metrics on one endpoint; give a single reader");
         for (var i = 0; i < Readers.Count; i++)

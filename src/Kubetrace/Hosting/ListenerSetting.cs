@@ -4,9 +4,7 @@ namespace Kubetrace.Hosting;
 /// One socket a component listens on, as its configuration names it: the key (relative to the component), the
 /// <c>host:port</c> written there, and how to replace it (for <c>serve --listen-all</c>).
 /// </summary>
-/// <param name="Secured">True when the listener has TLS or authentication configured (nothing sets it yet: Kubetrace
-/// has no TLS or authentication settings of its own).</param>
-public sealed record ListenerSetting(string Key, string Endpoint, Action<string> Replace, bool Secured = false);
+public sealed record ListenerSetting(string Key, string Endpoint, Action<string> Replace);
 
 /// <summary>A component configuration that opens listening sockets.</summary>
 public interface IListeningConfig

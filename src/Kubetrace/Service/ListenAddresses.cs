@@ -7,8 +7,9 @@ namespace Kubetrace.Service;
 
 /// <summary>
 /// Every socket a loaded configuration will listen on (receivers, extensions, the service's metrics), so that
-/// <c>serve --listen-all</c> can open the loopback ones to all interfaces and start-up can warn about listeners
-/// reachable from other machines without TLS or authentication.
+/// <c>serve --listen-all</c> can open the loopback ones to all interfaces. (Each receiver and query listener warns at
+/// start when it is reachable from other machines without TLS or authentication: <see cref="ExposureWarning"/>;
+/// health_check and metrics serve no trace data.)
 /// </summary>
 public static class ListenAddresses
 {
@@ -37,18 +38,6 @@ public static class ListenAddresses
         {
             if (EndpointAddress.TryParse(listener.Endpoint, out var address, out _) && IsLoopback(address))
                 listener.Replace(new EndpointAddress("", address.Port).ToString());
-        }
-    }
-
-    /// <summary>One warning per listener that other machines can reach and that has neither TLS nor authentication.</summary>
-    public static IEnumerable<string> ExposureWarnings(ServiceConfig config)
-    {
-        foreach (var listener in Of(config))
-        {
-            if (listener.Secured || !EndpointAddress.TryParse(listener.Endpoint, out var address, out _) || IsLoopback(address)) continue;
-            var where = address.IsAnyInterface ? $"all interfaces (port {address.Port})" : address.ToString();
-            yield return $"{listener.Key}: listening on {where} without TLS or authentication (no TLS is configured): " +
-                         "anyone who can reach it can send or read traces; keep it behind a NetworkPolicy or firewall";
         }
     }
 

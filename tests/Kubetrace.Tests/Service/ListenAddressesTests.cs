@@ -13,7 +13,7 @@ namespace Kubetrace.Tests.Service;
 public class ListenAddressesTests
 {
     [Fact]
-    public void The_default_configuration_listens_on_loopback_only_and_warns_about_nothing()
+    public void The_default_configuration_listens_on_loopback_only()
     {
         var config = ConfigOption.Load([], []).Config!;
 
@@ -26,21 +26,16 @@ public class ListenAddressesTests
                 "service::telemetry::metrics::address=localhost:8888",
             ],
             ListenAddresses.Of(config).Select(l => $"{l.Key}={l.Endpoint}"));
-        Assert.Empty(ListenAddresses.ExposureWarnings(config));
     }
 
     [Fact]
-    public void Listen_all_opens_every_loopback_listener_keeps_other_hosts_and_each_open_one_is_warned_about()
+    public void Listen_all_opens_every_loopback_listener_and_keeps_other_hosts()
     {
         var config = ConfigOption.Load([], ["receivers::otlp::protocols::http::endpoint=10.1.2.3:4318", "extensions::kubetrace_query::tempo_endpoint=127.0.0.1:3200"]).Config!;
 
         ListenAddresses.OpenToAllInterfaces(config);
 
         Assert.Equal([":4317", "10.1.2.3:4318", ":16686", ":3200", ":8888"], ListenAddresses.Of(config).Select(l => l.Endpoint));
-        var warnings = ListenAddresses.ExposureWarnings(config).ToList();
-        Assert.Equal(5, warnings.Count);
-        Assert.StartsWith("receivers::otlp::protocols::grpc::endpoint: listening on all interfaces (port 4317) without TLS or authentication", warnings[0]);
-        Assert.StartsWith("receivers::otlp::protocols::http::endpoint: listening on 10.1.2.3:4318 without TLS", warnings[1]);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Hosting;
+using Kubetrace.Extensions.Auth;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Query;
 using Kubetrace.Query.Budget;
 
@@ -26,6 +28,12 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
 
     /// <summary>Tempo query API, Tempo's port (its <c>/api/traces/{id}</c> differs from Jaeger's); empty: off.</summary>
     public string TempoEndpoint { get; set; } = "localhost:3200";
+
+    /// <summary>TLS on both ports (web UI, native, Jaeger and Tempo APIs); null: plain text.</summary>
+    public TlsServerConfig? Tls { get; set; }
+
+    /// <summary>Who may query, on both ports (the Collector's <c>auth: authenticator:</c>); null: anyone who reaches the port.</summary>
+    public AuthenticationConfig? Auth { get; set; }
 
     /// <summary>Longest range one search may cover (Tempo's key); 0: no limit. See <see cref="QueryLimits"/>.</summary>
     public TimeSpan MaxDuration { get; set; } = QueryLimits.Default.MaxDuration;
@@ -82,5 +90,7 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
         if (!ComponentId.TryParse(Storage, out _, out var error))
             yield return new ConfigProblem("storage", error ?? "is not a component ID");
         if (string.IsNullOrWhiteSpace(Endpoint)) yield return new ConfigProblem("endpoint", "is required (host:port)");
+        foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
+        foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
     }
 }
