@@ -35,6 +35,7 @@ public static class ComponentRegistry
         new Exporters.Otlp.OtlpGrpcExporterFactory(),
         new Exporters.Otlp.OtlpHttpExporterFactory(),
         new Exporters.Kubetrace.KubetraceExporterFactory(),
+        new Exporters.ClickHouse.ClickHouseExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
