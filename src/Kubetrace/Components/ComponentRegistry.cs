@@ -41,6 +41,7 @@ public static class ComponentRegistry
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
         new HealthCheckFactory(),
+        new Extensions.FileStorage.FileStorageFactory(),
         new Api.Extension.KubetraceQueryFactory(),
     ];
 

@@ -33,7 +33,7 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
 
     /// <summary>The columns of a span row, in insert order (see <see cref="SpanRowEncoder"/>).</summary>
     public const string SpanColumns = "date, trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, " +
-        "start_ns, end_ns, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra";
+        "start_ns, end_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra";
 
     public async Task MigrateAsync(ClickHouseHttp http, CancellationToken cancellationToken)
     {
@@ -73,6 +73,8 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
     /// events, links in full, trace state, flags, dropped counts and non-scalar attribute values.
     /// trace_index: (trace ID, service, first and last start) per inserted block, ordered by trace ID — trace by
     /// ID reads it, then only the (service, start) ranges of spans it names.
+    /// written: when the batch arrived (Unix ns) plus the span's position in it, so that a trace comes back in
+    /// the order it was written (ClickHouse keeps no row order of its own), as the embedded store returns it.
     /// operations and attribute_keys: the small catalogs behind service, operation and tag-name lists.
     /// </remarks>
     private IEnumerable<string> Version1()
@@ -89,6 +91,7 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
             status_message String,
             start_ns UInt64,
             end_ns UInt64,
+            written UInt64,
             attr_keys Array(String),
             attr_values Array(String),
             attr_types Array(UInt8),

@@ -76,26 +76,22 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     }
 
     /// <summary>
-    /// Every stored span of the traces: the trace index names each trace's services and start ranges, so that the
-    /// spans table is read only in those (service, start) ranges of its primary key.
+    /// Every stored span of the traces, in the order written, in one query: the trace index names the traces'
+    /// services and first and last start (scalar subqueries, evaluated before the query is planned), so that
+    /// the spans table is read only in those partitions and those services' ranges of its primary key.
     /// </summary>
     private async Task<List<StoredSpan>> ReadTracesAsync(IReadOnlyCollection<TraceId> traceIds, CancellationToken cancellationToken)
     {
         if (traceIds.Count == 0) return [];
         var ids = Sql.TraceIdList(traceIds);
-        var ranges = await _http.QueryLinesAsync(
-            $"SELECT service, min(min_start), max(max_start) FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({ids}) GROUP BY service",
-            cancellationToken).ConfigureAwait(false);
-        if (ranges.Count == 0) return [];
-        var where = string.Join(" OR ", ranges.Select(line =>
-        {
-            var fields = line.Split('\t');
-            var start = long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-            var end = long.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture);
-            return $"(service = {Sql.String(Unescape(fields[0]))} AND {Sql.StartIn(start, end + 1)})";
-        }));
-        var data = await _http.QueryAsync($"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} WHERE trace_id IN ({ids}) AND ({where}) FORMAT RowBinary",
-            cancellationToken).ConfigureAwait(false);
+        var index = $"FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({ids})";
+        var data = await _http.QueryAsync(
+            $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} WHERE trace_id IN ({ids}) " +
+            $"AND service IN (SELECT service {index}) " +
+            $"AND start_ns >= (SELECT min(min_start) {index}) AND start_ns <= (SELECT max(max_start) {index}) " +
+            $"AND date >= (SELECT toDate(intDiv(min(min_start), 86400000000000)) {index}) " +
+            $"AND date <= (SELECT toDate(intDiv(max(max_start), 86400000000000)) {index}) " +
+            "ORDER BY written FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
         return StoredSpan.ReadAll(data);
     }
 
@@ -110,10 +106,11 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var considered = new HashSet<TraceId>();
         while (true)
         {
+            // Ranked by the trace's first span start (the trace index knows it whatever the range), newest first.
             var data = await _http.QueryAsync(
-                $"SELECT trace_id, max(start_ns) AS latest FROM {ClickHouseSchema.Spans} " +
-                $"WHERE {Sql.StartIn(request.Range.StartUnixNano, request.Range.EndUnixNano)} AND ({clause}) " +
-                $"GROUP BY trace_id ORDER BY latest DESC, trace_id LIMIT {candidates} FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+                $"SELECT trace_id, min(min_start) AS first FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN " +
+                $"(SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(request.Range.StartUnixNano, request.Range.EndUnixNano)} AND ({clause})) " +
+                $"GROUP BY trace_id ORDER BY first DESC, trace_id LIMIT {candidates} FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
             var found = ReadTraceIds(data);
             var fresh = found.Where(considered.Add).ToList();
             foreach (var chunk in fresh.Chunk(500))
@@ -124,14 +121,14 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
                     var matched = trace.Where(filter.Matches).ToList();
                     if (matched.Count == 0) continue;
                     results.Add(new TraceMatch(Summarize(trace.Key, trace),
-                        matched.OrderBy(s => s.Start).Take(request.SpansPerTrace).Select(s => s.ToMatchedSpan()).ToList()));
+                        matched.Take(request.SpansPerTrace).Select(s => s.ToMatchedSpan()).ToList()));
                 }
                 cancellationToken.ThrowIfCancellationRequested();
             }
             if (results.Count >= limit || found.Count < candidates || exact) break;
             candidates *= 4;
         }
-        // Ranked by their latest matching span; shown, like the embedded store's, by their start.
+        // Shown, like the embedded store's, by their start.
         return results.OrderByDescending(m => m.Summary.StartUnixNano).ThenBy(m => m.Summary.TraceId).ToList();
     }
 

@@ -20,6 +20,7 @@ internal static class SpanRowEncoder
     public static int Write(TraceBatch batch, RowBinaryWriter rows)
     {
         var count = 0;
+        var written = (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow);
         foreach (var resourceSpans in batch.Request.ResourceSpans)
         {
             var resource = new ResourceSpans { Resource = resourceSpans.Resource, SchemaUrl = resourceSpans.SchemaUrl }.ToByteArray();
@@ -38,7 +39,7 @@ internal static class SpanRowEncoder
                 var scope = new ScopeSpans { Scope = scopeSpans.Scope, SchemaUrl = scopeSpans.SchemaUrl }.ToByteArray();
                 foreach (var span in scopeSpans.Spans)
                 {
-                    WriteSpan(rows, span, service, resKeys, resValues, resource, scope);
+                    WriteSpan(rows, span, service, resKeys, resValues, resource, scope, written + (ulong)count);
                     count++;
                 }
             }
@@ -47,7 +48,7 @@ internal static class SpanRowEncoder
     }
 
     private static void WriteSpan(RowBinaryWriter rows, Span span, string service, string[] resKeys, string[] resValues,
-        byte[] resource, byte[] scope)
+        byte[] resource, byte[] scope, ulong written)
     {
         rows.UInt16((ushort)Math.Clamp((long)(span.StartTimeUnixNano / NanosPerDay), 0, ushort.MaxValue));
         rows.TraceId(TraceId.FromByteString(span.TraceId));
@@ -60,6 +61,7 @@ internal static class SpanRowEncoder
         rows.String(span.Status?.Message ?? "");
         rows.UInt64(span.StartTimeUnixNano);
         rows.UInt64(span.EndTimeUnixNano);
+        rows.UInt64(written);
 
         var extra = new Span
         {

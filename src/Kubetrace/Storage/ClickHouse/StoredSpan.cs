@@ -9,7 +9,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed class StoredSpan
 {
     /// <summary>What a read selects: every column but the partition date and the link columns (links are in <c>extra</c>).</summary>
-    public const string Columns = "trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, end_ns, " +
+    public const string Columns = "trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, end_ns, written, " +
         "attr_keys, attr_values, attr_types, res_keys, res_values, resource, scope, extra";
 
     public TraceId TraceId;
@@ -22,6 +22,7 @@ internal sealed class StoredSpan
     public string StatusMessage = "";
     public ulong Start;
     public ulong End;
+    public ulong Written;
     public string[] AttrKeys = [];
     public string[] AttrValues = [];
     public byte[] AttrTypes = [];
@@ -43,7 +44,7 @@ internal sealed class StoredSpan
             {
                 TraceId = reader.TraceId(), SpanId = reader.UInt64(), ParentSpanId = reader.UInt64(),
                 Service = reader.String(), Name = reader.String(), Kind = reader.UInt8(), StatusCode = reader.UInt8(),
-                StatusMessage = reader.String(), Start = reader.UInt64(), End = reader.UInt64(),
+                StatusMessage = reader.String(), Start = reader.UInt64(), End = reader.UInt64(), Written = reader.UInt64(),
                 AttrKeys = reader.StringArray(), AttrValues = reader.StringArray(), AttrTypes = reader.UInt8Array(),
                 ResKeys = reader.StringArray(), ResValues = reader.StringArray(),
                 Resource = reader.Bytes().ToArray(), Scope = reader.Bytes().ToArray(), Extra = reader.Bytes().ToArray(),
@@ -116,7 +117,7 @@ internal static class StoredTraceAssembler
         var byResource = new Dictionary<ByteString, ResourceSpans>();
         var byScope = new Dictionary<(ByteString Resource, ByteString Scope), ScopeSpans>();
         var seen = new HashSet<(ByteString Resource, ByteString Scope, ByteString Span)>();
-        foreach (var row in rows)
+        foreach (var row in rows.OrderBy(r => r.Written))
         {
             var resourceKey = ByteString.CopyFrom(row.Resource);
             var scopeKey = ByteString.CopyFrom(row.Scope);
