@@ -14,7 +14,7 @@ public sealed class ClickHouseTestServer : IDisposable
 {
     public const string Binary = "/usr/sbin/clickhouse-server";
     private static readonly Lazy<ClickHouseTestServer> SharedServer = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
-    private readonly Process? _process;
+    private Process? _process;
     private readonly string? _folder;
 
     private ClickHouseTestServer(Uri endpoint, Process? process, string? folder)
@@ -77,17 +77,25 @@ public sealed class ClickHouseTestServer : IDisposable
               <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
             </yandex>
             """);
-        var process = Process.Start(new ProcessStartInfo(Binary, [$"--config-file={folder}/config.xml"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder,
-        }) ?? throw new InvalidOperationException("clickhouse-server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new ClickHouseTestServer(new Uri($"http://127.0.0.1:{httpPort}"), process, folder);
-        server.WaitUntilReady();
+        var server = new ClickHouseTestServer(new Uri($"http://127.0.0.1:{httpPort}"), null, folder);
+        server.Launch();
         return server;
+    }
+
+    /// <summary>Starts the server process on its folder and ports (again, after <see cref="Kill"/>: a restart on the same data).</summary>
+    public void Launch()
+    {
+        if (_folder is null || _process is { HasExited: false }) return;
+        _process?.Dispose();
+        _process = Process.Start(new ProcessStartInfo(Binary, [$"--config-file={_folder}/config.xml"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder,
+        }) ?? throw new InvalidOperationException("clickhouse-server did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        WaitUntilReady();
     }
 
     private static ClickHouseTestServer Start()

@@ -32,14 +32,23 @@ internal sealed class ClickHouseSink : IExportSink, ITraceStoreSource
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = _config.ToOptions();
+        var store = ClickHouseTraceStore.Open(options, _settings.LoggerFactory);
         try
         {
-            _store = await ClickHouseTraceStore.OpenAsync(options, _settings.LoggerFactory, cancellationToken).ConfigureAwait(false);
+            await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClickHouseException e) when (e.Transient)
+        {
+            // Not fatal: exports fail retryably (or wait in the persistent queue) until the server is back, and the
+            // schema is created then.
+            _logger.LogWarning("ClickHouse at {Endpoint} is not reachable yet ({Reason}); retrying at each export", options.Endpoint, e.Message);
         }
         catch (ClickHouseException e)
         {
+            await store.DisposeAsync().ConfigureAwait(false);
             throw new IOException($"cannot open the ClickHouse trace store at {options.Endpoint} (database {options.Database}): {e.Message}", e);
         }
+        _store = store;
         _logger.LogInformation("Trace store in ClickHouse at {Endpoint}, database {Database}{Cluster}, ttl {Ttl}",
             options.Endpoint, options.Database, options.Cluster.Length > 0 ? $", cluster {options.Cluster}" : "",
             options.Retention == TimeSpan.Zero ? "none" : Config.GoDuration.Format(options.Retention));

@@ -20,6 +20,8 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ClickHouseStats _stats;
+    private readonly SemaphoreSlim _migrating = new(1, 1);
+    private volatile bool _migrated;
     private int _disposed;
 
     private ClickHouseTraceStore(ClickHouseOptions options, ILogger logger)
@@ -37,10 +39,10 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     public static async Task<ClickHouseTraceStore> OpenAsync(ClickHouseOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
-        var store = new ClickHouseTraceStore(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Kubetrace.Storage.ClickHouse"));
+        var store = Open(options, loggerFactory);
         try
         {
-            await store._schema.MigrateAsync(store._http, cancellationToken).ConfigureAwait(false);
+            await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -48,6 +50,28 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
             throw;
         }
         return store;
+    }
+
+    /// <summary>The store without touching the server yet: the schema is created or migrated at first use (see
+    /// <see cref="EnsureSchemaAsync"/>), so that Kubetrace starts, and queues, while ClickHouse is down.</summary>
+    public static ClickHouseTraceStore Open(ClickHouseOptions options, ILoggerFactory? loggerFactory = null) =>
+        new(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Kubetrace.Storage.ClickHouse"));
+
+    /// <summary>Creates or migrates the schema unless done already (once per store; again after a failure).</summary>
+    public async ValueTask EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_migrated) return;
+        await _migrating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_migrated) return;
+            await _schema.MigrateAsync(_http, cancellationToken).ConfigureAwait(false);
+            _migrated = true;
+        }
+        finally
+        {
+            _migrating.Release();
+        }
     }
 
     /// <summary>Inserts the batch in one INSERT (atomic on the server for up to a million rows); completes once ClickHouse has written it.</summary>
@@ -60,6 +84,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
             await _http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, cancellationToken).ConfigureAwait(false);
         }
         catch (ClickHouseException e)
