@@ -35,8 +35,9 @@ public sealed class ClickHouseDurabilityTests(ITestOutputHelper output)
         clickHouse.Launch();
         await server.RestartAsync();
 
-        using var stored = new StoredTraces(server.QueryUrl);
-        var wrong = await WaitUntilEmptyAsync(() => stored.NotExactlyOnceAsync(acknowledged), TimeSpan.FromSeconds(60));
+        // Generous: each read is a ClickHouse query, and the tests' server shares 2 cores with everything else.
+        using var stored = new StoredTraces(server.QueryUrl, TimeSpan.FromSeconds(60));
+        var wrong = await WaitUntilEmptyAsync(() => stored.NotExactlyOnceAsync(acknowledged), TimeSpan.FromSeconds(120));
         output.WriteLine($"{acknowledged.Count} traces acknowledged, {acknowledgedWhileDown} spans queued while ClickHouse was down");
         Assert.True(acknowledgedWhileDown > 0, "nothing was acknowledged while ClickHouse was down: the kill did not test the queue");
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {acknowledged.Count * SpansPerTrace} acknowledged spans are not stored exactly once, e.g. " +
