@@ -159,6 +159,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         {
             BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount),
             RollupsBuilt = rollups.Built, RollupsPending = rollups.Pending, RollupBytes = rollups.Bytes,
+            DamagedRowGroups = view.Blocks.Sum(b => b.DamagedGroups),
         };
     }
 
