@@ -17,6 +17,10 @@ public sealed class KubetraceQueryConfig : IValidatableConfig
     /// <summary>Tempo query API, Tempo's port (its <c>/api/traces/{id}</c> differs from Jaeger's); empty: off.</summary>
     public string TempoEndpoint { get; set; } = "localhost:3200";
 
+    /// <summary>Host header values the query ports answer besides the loopback names and the endpoint's own host
+    /// (DNS rebinding protection, <see cref="HostHeaderCheck"/>); <c>*</c>: any.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Longest range one search may cover (Tempo's key); 0: no limit. See <see cref="QueryLimits"/>.</summary>
     public TimeSpan MaxDuration { get; set; } = QueryLimits.Default.MaxDuration;
 
@@ -72,5 +76,8 @@ public sealed class KubetraceQueryConfig : IValidatableConfig
         if (!ComponentId.TryParse(Storage, out _, out var error))
             yield return new ConfigProblem("storage", error ?? "is not a component ID");
         if (string.IsNullOrWhiteSpace(Endpoint)) yield return new ConfigProblem("endpoint", "is required (host:port)");
+        foreach (var host in AllowedHosts)
+            if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c == '/'))
+                yield return new ConfigProblem("allowed_hosts", $"\"{host}\" is not a host name or address (no scheme or path), or * for any");
     }
 }

@@ -39,6 +39,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);
         _query = await SmallHttpServer.StartAsync(config.Endpoint, app =>
         {
+            CheckHost(app, config.Endpoint);
             NativeApi.Map(app, native);
             AnalyzeApi.Map(app, native);
             SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
@@ -52,7 +53,11 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             var tempo = new ApiHandler(engines, TempoErrors.Instance, _logger);
             try
             {
-                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, app => TempoApi.Map(app, tempo), cancellationToken)
+                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, app =>
+                {
+                    CheckHost(app, config.TempoEndpoint);
+                    TempoApi.Map(app, tempo);
+                }, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch
@@ -63,6 +68,13 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             }
             _logger.LogInformation("Tempo query API at {Urls}", string.Join(", ", _tempo.Urls));
         }
+    }
+
+    private void CheckHost(Microsoft.AspNetCore.Builder.WebApplication app, string endpoint)
+    {
+        Hosting.EndpointAddress.TryParse(endpoint, out var address, out _);
+        var check = new HostHeaderCheck(address, config.AllowedHosts);
+        app.Use(check.InvokeAsync);
     }
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)
