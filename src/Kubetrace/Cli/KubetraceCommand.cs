@@ -26,6 +26,7 @@ public static class KubetraceCommand
             Demo.DemoCommand.Create(),
             K8s.K8sCommand.Create(),
             HealthCheckCommand.Create(),
+            StoreCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

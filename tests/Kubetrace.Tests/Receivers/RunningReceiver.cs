@@ -25,6 +25,7 @@ internal sealed class RunningReceiver : IAsyncDisposable
 
     public Uri TracesUrl => new(Receiver.HttpAddress!, "/v1/traces");
 
+    /// <param name="loggerFactory">Where the receiver and its servers log; nowhere by default.</param>
     public static async Task<RunningReceiver> StartAsync(Action<OtlpReceiverConfig>? configure = null,
         Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, ComponentDirectory? directory = null)
     {

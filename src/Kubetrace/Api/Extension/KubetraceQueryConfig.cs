@@ -35,6 +35,10 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
     /// <summary>Who may query, on both ports (the Collector's <c>auth: authenticator:</c>); null: anyone who reaches the port.</summary>
     public AuthenticationConfig? Auth { get; set; }
 
+    /// <summary>Host header values the query ports answer besides the loopback names and the endpoint's own host
+    /// (DNS rebinding protection, <see cref="HostHeaderCheck"/>); <c>*</c>: any.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Longest range one search may cover (Tempo's key); 0: no limit. See <see cref="QueryLimits"/>.</summary>
     public TimeSpan MaxDuration { get; set; } = QueryLimits.Default.MaxDuration;
 
@@ -92,5 +96,9 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
         if (string.IsNullOrWhiteSpace(Endpoint)) yield return new ConfigProblem("endpoint", "is required (host:port)");
         foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
         foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
+
+        foreach (var host in AllowedHosts)
+            if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c == '/'))
+                yield return new ConfigProblem("allowed_hosts", $"\"{host}\" is not a host name or address (no scheme or path), or * for any");
     }
 }

@@ -47,6 +47,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);
         _query = await SmallHttpServer.StartAsync(config.Endpoint, tls, app =>
         {
+            CheckHost(app, config.Endpoint);
             AuthenticationGate.RequireHttp(app, authenticator);
             NativeApi.Map(app, native);
             AnalyzeApi.Map(app, native);
@@ -63,6 +64,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             {
                 _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, tls, app =>
                 {
+                    CheckHost(app, config.TempoEndpoint);
                     AuthenticationGate.RequireHttp(app, authenticator);
                     TempoApi.Map(app, tempo);
                 }, cancellationToken)
@@ -76,6 +78,13 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             }
             _logger.LogInformation("Tempo query API at {Urls}", string.Join(", ", _tempo.Urls));
         }
+    }
+
+    private void CheckHost(Microsoft.AspNetCore.Builder.WebApplication app, string endpoint)
+    {
+        Hosting.EndpointAddress.TryParse(endpoint, out var address, out _);
+        var check = new HostHeaderCheck(address, config.AllowedHosts);
+        app.Use(check.InvokeAsync);
     }
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)

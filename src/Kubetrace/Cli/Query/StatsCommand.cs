@@ -37,6 +37,8 @@ public static class StatsCommand
             table.AddRow("WAL", HumanText.Bytes(Get("walBytes")));
             table.AddRow("Block rollups built / pending", $"{Count(Get("rollupsBuilt"))} / {Count(Get("rollupsPending"))}");
             table.AddRow("Rollup bytes", HumanText.Bytes(Get("rollupBytes")));
+            if (Get("damagedRowGroups") is > 0 and var damaged)
+                table.AddRow("Damaged row groups (quarantined)", Count(damaged));
             table.Write(context.Console);
         });
         return command;

@@ -34,12 +34,15 @@ internal static class GrpcTraceServer
         {
             options.MaxReceiveMessageSize = (int)config.MaxReceiveMessageBytes;
             options.EnableDetailedErrors = false;
+            options.CompressionProviders = [new CheckedGzipProvider()];
         });
         builder.Services.AddSingleton(new GrpcTraceService(exports, config.IncludeMetadata));
         builder.Services.AddSingleton<IServiceMethodProvider<GrpcTraceService>, GrpcTraceMethodProvider>();
 
         var app = builder.Build();
         AuthenticationGate.Require(app, authenticator, AuthenticationGate.RefuseGrpc);
+        var frameCheck = new GrpcFrameCheck(config.MaxReceiveMessageBytes);
+        app.Use(frameCheck.InvokeAsync);
         app.MapGrpcService<GrpcTraceService>();
         return app;
     }
