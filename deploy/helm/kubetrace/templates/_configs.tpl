@@ -63,6 +63,9 @@ extensions:
     storage: kubetrace
     endpoint: ":16686"
     tempo_endpoint: ":3200"
+    # Reached by Service names, port-forwards and an ingress's host: the Host check guards a browser on a
+    # workstation against DNS rebinding, not a cluster Service. Narrow it to your ingress host if you expose one.
+    allowed_hosts: ["*"]
 service:
   extensions: [health_check, kubetrace_query]
   telemetry:

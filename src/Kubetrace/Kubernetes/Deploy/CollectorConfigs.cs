@@ -72,6 +72,9 @@ public static class CollectorConfigs
             storage: kubetrace
             endpoint: ":{Ports.Query}"
             tempo_endpoint: ":{Ports.Tempo}"
+            # Reached by Service names, port-forwards and an ingress's host: the Host check guards a browser on a
+            # workstation against DNS rebinding, not a cluster Service. Narrow it to your ingress host if you expose one.
+            allowed_hosts: ["*"]
         service:
           extensions: [health_check, kubetrace_query]
           telemetry:
