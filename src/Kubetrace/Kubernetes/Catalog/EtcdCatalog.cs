@@ -52,7 +52,8 @@ public static class EtcdCatalog
             [new(EtcdKeys.RpcSystemNew, "string: grpc"), new(EtcdKeys.RpcMethodNew, "string: etcdserverpb.KV/Range"), new(EtcdKeys.RpcStatusNew, "string: OK"),
              new("server.address", "string: etcd's own listen address", Optional: true), new("server.port", "int", Optional: true)],
             [],
-            [At(V37, "server/etcdserver/api/v3rpc/grpc.go", 68, "grpc.StatsHandler(otelgrpc.NewServerHandler)"), Grpc("v0.68.0", "stats_handler.go", 100), Grpc("v0.68.0", "config.go", 90, "semconv mode: new by default")]),
+            [At(V37, "server/etcdserver/api/v3rpc/grpc.go", 68, "grpc.StatsHandler(otelgrpc.NewServerHandler)"), Grpc("v0.68.0", "stats_handler.go", 100), Grpc("v0.68.0", "config.go", 90, "semconv mode: new by default"),
+             At(V37, "server/etcdserver/api/v3rpc/watch.go", 330, "a `watch` span started and never ended: never exported")]),
         Request(EtcdNames.Range, "`KV/Range`", 108,
             [new(EtcdKeys.RangeBegin, "string: the full key, e.g. /registry/pods/shop/web-1"), new(EtcdKeys.RangeEnd, "string: \"\" for one key, the prefix end for a list"),
              new(EtcdKeys.Rev, "int: 0 = latest"), new(EtcdKeys.Limit, "int"), new(EtcdKeys.CountOnly, "bool"), new(EtcdKeys.KeysOnly, "bool")], []),
@@ -66,6 +67,8 @@ public static class EtcdCatalog
             [new(EtcdKeys.IsPhysical, "bool"), new(EtcdKeys.Rev, "int: the revision compacted up to")], RaftEvents,
             note: "Compaction of the key space after raft applies it; the physical compaction of the backend continues in the background after the span ends unless is_physical."),
         Request(EtcdNames.LeaseGrant, "`Lease/LeaseGrant`", 441, [new(EtcdKeys.Id, "int: the lease ID"), new(EtcdKeys.Ttl, "int: seconds")], RaftEvents),
+        Request(EtcdNames.LeaseRevoke, "`Lease/LeaseRevoke`; a root span when etcd's lessor revokes an expired lease itself (server.go#L885, the server's own context: sampled as a root)", 472,
+            [new(EtcdKeys.Id, "int: the lease ID")], RaftEvents),
         Request(EtcdNames.Put, "`KV/Put` (not used by the apiserver, which writes through Txn)", 297, [new("key", "string")], RaftEvents),
         Request(EtcdNames.DeleteRange, "`KV/DeleteRange`", 312, [new(EtcdKeys.RangeBegin, "string"), new(EtcdKeys.RangeEnd, "string")], RaftEvents),
     ];
@@ -160,6 +163,7 @@ public static class EtcdNames
     public const string Txn = "txn";
     public const string Compact = "compact";
     public const string LeaseGrant = "lease_grant";
+    public const string LeaseRevoke = "lease_revoke";
     public const string Put = "put";
     public const string DeleteRange = "delete_range";
 }

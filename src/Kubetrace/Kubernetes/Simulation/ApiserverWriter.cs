@@ -139,8 +139,8 @@ internal sealed class ApiserverWriter(SimulationContext sim)
         }
 
         t = verb.Etcd == GrpcMethod.EtcdRange
-            ? Cacher.Read(call, handler.Context, auditId, t + random.Micros(5, 20))
-            : Etcd.Store(call, handler.Context, auditId, t + random.Micros(5, 20));
+            ? Cacher.Read(call, handler, auditId, t + random.Micros(5, 20))
+            : Etcd.Write(call, handler.Context, auditId, t + random.Micros(5, 20));
 
         var serializeStart = t + random.Micros(5, 20);
         var serialize = sim.Recorder.Child(handler.Context, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, "SerializeObject",

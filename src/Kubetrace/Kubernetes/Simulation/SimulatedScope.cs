@@ -27,7 +27,7 @@ internal static class SimulatedScopes
         new() { Name = "k8s.op/apiserver/pkg/endpoints/filterlatency" },
         new() { Name = "k8s.io/kubernetes/pkg/kubelet" },
         new() { Name = "github.com/containerd/containerd" },
-        new() { Name = "go.etcd.io/etcd/server/v3/etcdserver" },
+        new() { Name = Catalog.EtcdNames.Scope },
         new() { Name = "go.opentelemetry.io/contrib/instrumentation/github.com/emicklei/go-restful/otelrestful" },
     ];
 

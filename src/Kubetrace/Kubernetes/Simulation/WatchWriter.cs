@@ -20,12 +20,7 @@ internal sealed class WatchWriter(SimulationContext sim, EtcdWriter etcd)
         sim.Report.Watches++;
         var t = start + random.Micros(10, 40);
         var closeAt = Math.Max(t + random.Micros(1_000, 5_000), Math.Min(start + call.WatchTimeoutSeconds * NanosPerSecond, sim.WindowEnd));
-        if (call.Resource.WatchCached)
-        {
-            var register = sim.Recorder.Child(handler, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, "cacher.Watch", SpanKind.Internal, t);
-            t += random.Micros(20, 150);
-            sim.Recorder.End(register, t);
-        }
+        if (call.Resource.WatchCached) t = CacherWriter.RegisterWatch(sim, call, handler, auditId, t);
         else
             etcd.Call(handler, GrpcMethod.EtcdWatch, t, Math.Max(0, closeAt - t - random.Micros(100, 300)));
 
