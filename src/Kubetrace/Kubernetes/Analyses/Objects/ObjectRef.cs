@@ -28,15 +28,17 @@ public sealed record ObjectRef(string? Namespace, string? Name, string? Uid)
     public override string ToString() => Name is null ? Uid ?? "" : Namespace is null ? Name : Namespace + "/" + Name;
 
     /// <summary>
-    /// Whether an etcd key is this object's: <c>/registry/[group/]resource/namespace/name</c> (or
-    /// <c>/registry/[group/]resource/name</c> when cluster-scoped).
+    /// Whether a storage key is this object's: <c>/[group/]resource/namespace/name</c> as the apiserver's storage spans
+    /// record it (before the <c>/registry</c> prefix is added), or etcd's <c>/registry/[group/]resource/namespace/name</c>
+    /// (<c>…/resource/name</c> when cluster-scoped).
     /// </summary>
     public bool IsKey(string? key)
     {
-        if (key is null || Name is null || !key.StartsWith("/registry/", StringComparison.Ordinal)) return false;
+        if (key is null || Name is null || !key.StartsWith('/')) return false;
+        var start = key.StartsWith("/registry/", StringComparison.Ordinal) ? "/registry/".Length : 1;
         var suffix = Namespace is null ? "/" + Name : "/" + Namespace + "/" + Name;
-        if (!key.EndsWith(suffix, StringComparison.Ordinal)) return false;
-        var resourcePart = key["/registry/".Length..^suffix.Length];
+        if (key.Length < start + suffix.Length || !key.EndsWith(suffix, StringComparison.Ordinal)) return false;
+        var resourcePart = key[start..^suffix.Length];
         return resourcePart.Length > 0 && resourcePart.Count(c => c == '/') <= 1;
     }
 }

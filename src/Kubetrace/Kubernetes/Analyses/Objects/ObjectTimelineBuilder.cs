@@ -63,7 +63,7 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
     }
 
     /// <summary>
-    /// The object's etcd keys: <c>/registry/[group/]resource/namespace/name</c> for the resources its spans name
+    /// The object's storage keys: <c>/resource/namespace/name</c> (and etcd's <c>/registry/[group/]resource/…</c>) for the resources its spans name
     /// (pods when kubelet syncs it, and <c>--resource</c>), each looked up exactly through the index.
     /// </summary>
     private IEnumerable<string> EtcdKeys(ObjectRef target)
@@ -81,7 +81,10 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
         var objectPath = target.Namespace is null ? target.Name : target.Namespace + "/" + target.Name;
         foreach (var (group, name) in resources)
         {
-            yield return $"/registry/{name}/{objectPath}";
+            // The storage spans record the key before the /registry prefix is added (nodes are stored as minions).
+            var stored = name == "nodes" ? "minions" : name;
+            yield return $"/{stored}/{objectPath}";
+            yield return $"/registry/{stored}/{objectPath}";
             if (!string.IsNullOrEmpty(group)) yield return $"/registry/{group}/{name}/{objectPath}";
         }
     }
