@@ -105,8 +105,8 @@ public static class ApiserverStorageCatalog
                 new("Txn call failed", ["err"]),
                 .. DecodeEvents,
             ],
-            Sources = [Api(27, Store, 379), Api(33, Store, 444), Api(34, Store, 455), Api(36, Store, 470), Api(33, Delegator, 250, "CacheDelegator.GuaranteedUpdate passes the cached object"),
-                new SourceRef("kubernetes/kubernetes", "3e4a7900d75552087b6d82edb80ac44be8f71d67", "pkg/registry/core/pod/storage/storage.go", 186, "BindingREST → r.store.Storage.GuaranteedUpdate"),
+            Sources = [Api(27, Store, 379), Api(33, Store, 444), Api(34, Store, 455), Api(36, Store, 470), Api(33, Delegator, 252, "CacheDelegator.GuaranteedUpdate passes the cached object"),
+                new SourceRef("kubernetes/kubernetes", "3e4a7900d75552087b6d82edb80ac44be8f71d67", "pkg/registry/core/pod/storage/storage.go", 193, "BindingREST setPodHostAndAnnotations → r.store.Storage.GuaranteedUpdate"),
                 IntegrationTest],
             Note = "pods/binding is a GuaranteedUpdate of the pod (key /pods/<ns>/<name>, type *core.Pod), not a Create.",
         },
@@ -143,7 +143,7 @@ public static class ApiserverStorageCatalog
             Ends = Ends,
             Attributes = CacherListAttributes,
             Events = CacherListEvents,
-            Sources = [Api(32, Cacher, 870), Api(33, Cacher, 735), Api(34, Cacher, 723), Api(36, Cacher, 758), Api(34, Cacher, 758, "Listed items from cache"), Api(33, Delegator, 190, "CacheDelegator.GetList delegates before the span")],
+            Sources = [Api(32, Cacher, 870), Api(33, Cacher, 735), Api(34, Cacher, 723), Api(36, Cacher, 758), Api(34, Cacher, 758, "Listed items from cache"), Api(33, Delegator, 188, "CacheDelegator.GetList delegates before the span")],
         },
         new()
         {
