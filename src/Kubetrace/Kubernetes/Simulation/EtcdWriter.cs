@@ -266,28 +266,27 @@ internal sealed class EtcdWriter(SimulationContext sim)
     private void ClientMessages(in OpenSpan client, in EtcdRequest request, long sent, long received)
     {
         if (!client.Recording) return;
-        switch (StorageKeys.ClientConventions(ComponentRelease.Kubernetes(Kubernetes.Minor)))
+        var conventions = StorageKeys.ClientConventions(ComponentRelease.Kubernetes(Kubernetes.Minor));
+        var (type, id, compressed, uncompressed) = conventions switch
         {
-            case EtcdClientConventions.InterceptorWithSizes:
-                client.AddEvent(sent, StorageEvents.Message, Str(StorageKeys.MessageType, "SENT"), Int(StorageKeys.MessageId, 1), Int(StorageKeys.MessageUncompressedSize, request.RequestBytes));
-                client.AddEvent(received, StorageEvents.Message, Str(StorageKeys.MessageType, "RECEIVED"), Int(StorageKeys.MessageId, 1), Int(StorageKeys.MessageUncompressedSize, request.ResponseBytes));
-                break;
-            case EtcdClientConventions.Interceptor:
-                client.AddEvent(sent, StorageEvents.Message, Str(StorageKeys.MessageType, "SENT"), Int(StorageKeys.MessageId, 1));
-                client.AddEvent(received, StorageEvents.Message, Str(StorageKeys.MessageType, "RECEIVED"), Int(StorageKeys.MessageId, 1));
-                break;
-            case EtcdClientConventions.StatsHandler:
-                client.AddEvent(sent, StorageEvents.Message, Str(StorageKeys.MessageType, "SENT"), Int(StorageKeys.MessageId, 1),
-                    Int(StorageKeys.MessageCompressedSize, request.RequestBytes), Int(StorageKeys.MessageUncompressedSize, request.RequestBytes));
-                client.AddEvent(received, StorageEvents.Message, Str(StorageKeys.MessageType, "RECEIVED"), Int(StorageKeys.MessageId, 1),
-                    Int(StorageKeys.MessageCompressedSize, request.ResponseBytes), Int(StorageKeys.MessageUncompressedSize, request.ResponseBytes));
-                break;
-            default:
-                client.AddEvent(sent, StorageEvents.Message, Str(StorageKeys.RpcMessageType, "SENT"), Int(StorageKeys.RpcMessageId, 1),
-                    Int(StorageKeys.RpcMessageCompressedSize, request.RequestBytes), Int(StorageKeys.RpcMessageUncompressedSize, request.RequestBytes));
-                client.AddEvent(received, StorageEvents.Message, Str(StorageKeys.RpcMessageType, "RECEIVED"), Int(StorageKeys.RpcMessageId, 1),
-                    Int(StorageKeys.RpcMessageCompressedSize, request.ResponseBytes), Int(StorageKeys.RpcMessageUncompressedSize, request.ResponseBytes));
-                break;
+            EtcdClientConventions.InterceptorWithSizes => (StorageKeys.MessageType, StorageKeys.MessageId, null, StorageKeys.MessageUncompressedSize),
+            EtcdClientConventions.Interceptor => (StorageKeys.MessageType, StorageKeys.MessageId, null, null),
+            EtcdClientConventions.StatsHandler => (StorageKeys.MessageType, StorageKeys.MessageId, StorageKeys.MessageCompressedSize, StorageKeys.MessageUncompressedSize),
+            _ => (StorageKeys.RpcMessageType, StorageKeys.RpcMessageId, StorageKeys.RpcMessageCompressedSize, (string?)StorageKeys.RpcMessageUncompressedSize),
+        };
+        Message(client, sent, "SENT", request.RequestBytes);
+        Message(client, received, "RECEIVED", request.ResponseBytes);
+
+        void Message(in OpenSpan span, long time, string direction, int bytes)
+        {
+            KeyValue[] attributes = (compressed, uncompressed) switch
+            {
+                (null, null) => [Str(type, direction), Int(id, 1)],
+                (null, { } u) => [Str(type, direction), Int(id, 1), Int(u, bytes)],
+                ({ } c, { } u) => [Str(type, direction), Int(id, 1), Int(c, bytes), Int(u, bytes)],
+                _ => [Str(type, direction), Int(id, 1)],
+            };
+            span.AddEvent(time, StorageEvents.Message, attributes);
         }
     }
 }
