@@ -53,21 +53,11 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         _tree.Load(trace);
         for (var i = 0; i < _tree.Count; i++)
         {
+            if (!_context.IsMeasuredOn(i)) continue;
             var span = _tree[i];
-            if (!EtcdCallContext.IsCall(span)) continue;
-            string side;
-            var server = -1;
-            if (span.Kind == Span.Types.SpanKind.Client)
-            {
-                side = "apiserver";
-                server = _context.ServerOf(i);
-            }
-            else if (span.Kind == Span.Types.SpanKind.Server && !_context.IsUnderClientSpan(i))
-            {
-                side = "etcd";
-                server = i;
-            }
-            else continue;
+            var client = span.Kind == Span.Types.SpanKind.Client;
+            var side = client ? "apiserver" : "etcd";
+            var server = client ? _context.ServerOf(i) : i;
             var (operation, resource) = _context.Describe(i);
             var stats = OperationOf((_context.MethodOf(span), operation, resource, side));
             stats.Calls.Record(span.DurationNanos, _context.Failed(span));

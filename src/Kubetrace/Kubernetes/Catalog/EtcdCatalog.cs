@@ -28,8 +28,8 @@ public static class EtcdCatalog
 
     private static readonly AttributeShape[] OldServerAttributes =
     [
-        new(EtcdKeys.RpcSystemOld, "string: grpc"), new(EtcdKeys.RpcService, "string: etcdserverpb.KV"), new(EtcdKeys.RpcMethodOld, "string: Range"),
-        new(EtcdKeys.GrpcStatusCode, "int: 0 = OK"),
+        new(StorageKeys.RpcSystemOld, "string: grpc"), new(StorageKeys.RpcService, "string: etcdserverpb.KV"), new(StorageKeys.RpcMethodOld, "string: Range"),
+        new(StorageKeys.GrpcStatusCode, "int: 0 = OK"),
     ];
 
     private static readonly EventShape[] RaftEvents =
@@ -42,14 +42,14 @@ public static class EtcdCatalog
     [
         Server(Range(5, 0, 5, 10), "v0.20.0 (3.5.0–3.5.4), v0.25.0 (3.5.5–3.5.10)",
             [.. OldServerAttributes, new("net.peer.ip", "string: the client's address"), new("net.peer.port", "string")],
-            [new(EtcdEvents.Message, [EtcdKeys.MessageType, EtcdKeys.MessageId, EtcdKeys.MessageUncompressedSize], When: "RECEIVED, then SENT (always on)")],
+            [new(EtcdEvents.Message, [StorageKeys.MessageType, StorageKeys.MessageId, StorageKeys.MessageUncompressedSize], When: "RECEIVED, then SENT (always on)")],
             [At("v3.5.0", "server/etcdserver/api/v3rpc/grpc.go", 59, "otelgrpc.UnaryServerInterceptor"), Grpc("v0.20.0", "interceptor.go", 327), Grpc("v0.20.0", "interceptor.go", 336)]),
         Server(Range(5, 11, 6), "v0.46.0 (3.5.11+), v0.59.0 (3.6)",
             [.. OldServerAttributes, new("net.sock.peer.addr", "string"), new("net.sock.peer.port", "int")],
             [],
             [At("v3.5.12", "server/etcdserver/api/v3rpc/grpc.go", 60), At("v3.6.0", "server/etcdserver/api/v3rpc/grpc.go", 70), Grpc("v0.46.0", "interceptor.go", 371, "message events only with WithMessageEvents, which etcd does not set")]),
         Server(Range(7, 0), "v0.68.0 stats handler, new RPC conventions unless OTEL_SEMCONV_STABILITY_OPT_IN says rpc/old",
-            [new(EtcdKeys.RpcSystemNew, "string: grpc"), new(EtcdKeys.RpcMethodNew, "string: etcdserverpb.KV/Range"), new(EtcdKeys.RpcStatusNew, "string: OK"),
+            [new(StorageKeys.RpcSystemNew, "string: grpc"), new(StorageKeys.RpcMethodNew, "string: etcdserverpb.KV/Range"), new(StorageKeys.RpcStatusNew, "string: OK"),
              new("server.address", "string: etcd's own listen address", Optional: true), new("server.port", "int", Optional: true)],
             [],
             [At(V37, "server/etcdserver/api/v3rpc/grpc.go", 68, "grpc.StatsHandler(otelgrpc.NewServerHandler)"), Grpc("v0.68.0", "stats_handler.go", 100), Grpc("v0.68.0", "config.go", 90, "semconv mode: new by default"),
@@ -168,19 +168,9 @@ public static class EtcdNames
     public const string DeleteRange = "delete_range";
 }
 
-/// <summary>Attribute keys on etcd's spans.</summary>
+/// <summary>Attribute keys on etcd's own spans (its otelgrpc spans use the keys in <see cref="StorageKeys"/>).</summary>
 public static class EtcdKeys
 {
-    public const string RpcSystemOld = "rpc.system";
-    public const string RpcService = "rpc.service";
-    public const string RpcMethodOld = "rpc.method";
-    public const string GrpcStatusCode = "rpc.grpc.status_code";
-    public const string RpcSystemNew = "rpc.system.name";
-    public const string RpcMethodNew = "rpc.method";
-    public const string RpcStatusNew = "rpc.response.status_code";
-    public const string MessageType = "message.type";
-    public const string MessageId = "message.id";
-    public const string MessageUncompressedSize = "message.uncompressed_size";
     public const string RangeBegin = "range_begin";
     public const string RangeEnd = "range_end";
     public const string Rev = "rev";

@@ -246,8 +246,8 @@ internal sealed class EtcdWriter(SimulationContext sim)
         if (etcd.NewRpcConventions)
         {
             proto.Attributes.Add(method.FullMethod);
-            proto.Attributes.Add(Str(EtcdKeys.RpcSystemNew, "grpc"));
-            proto.Attributes.Add(Str(EtcdKeys.RpcStatusNew, "OK"));
+            proto.Attributes.Add(Str(StorageKeys.RpcSystemNew, "grpc"));
+            proto.Attributes.Add(Str(StorageKeys.RpcStatusNew, "OK"));
             return;
         }
         SemanticConventions.RpcServer(server, method);
@@ -255,8 +255,8 @@ internal sealed class EtcdWriter(SimulationContext sim)
         proto.Attributes.Add(Str(legacyPeer ? "net.peer.ip" : "net.sock.peer.addr", ApiserverAddress));
         proto.Attributes.Add(legacyPeer ? Str("net.peer.port", ApiserverPort.ToString(System.Globalization.CultureInfo.InvariantCulture)) : Int("net.sock.peer.port", ApiserverPort));
         if (!legacyPeer) return;
-        server.AddEvent(start, EtcdEvents.Message, Str(EtcdKeys.MessageType, "RECEIVED"), Int(EtcdKeys.MessageId, 1), Int(EtcdKeys.MessageUncompressedSize, request.RequestBytes));
-        server.AddEvent(end, EtcdEvents.Message, Str(EtcdKeys.MessageType, "SENT"), Int(EtcdKeys.MessageId, 1), Int(EtcdKeys.MessageUncompressedSize, request.ResponseBytes));
+        server.AddEvent(start, EtcdEvents.Message, Str(StorageKeys.MessageType, "RECEIVED"), Int(StorageKeys.MessageId, 1), Int(StorageKeys.MessageUncompressedSize, request.RequestBytes));
+        server.AddEvent(end, EtcdEvents.Message, Str(StorageKeys.MessageType, "SENT"), Int(StorageKeys.MessageId, 1), Int(StorageKeys.MessageUncompressedSize, request.ResponseBytes));
     }
 
     private const string ApiserverAddress = "10.0.0.10";

@@ -33,6 +33,16 @@ public sealed class EtcdCallContext
     /// <summary>An etcd RPC span, client or server side, but not a watch stream (open as long as its watcher: no latency).</summary>
     public static bool IsCall(ScannedSpan span) => ApiserverPhase.IsEtcdRpc(span.Name) && !ApiserverPhase.IsEtcdWatch(span.Name);
 
+    /// <summary>
+    /// Whether the etcd call at <paramref name="index"/> is measured on this span: the apiserver's client span, or
+    /// etcd's server span when no client span is above it (each call is measured once).
+    /// </summary>
+    public bool IsMeasuredOn(int index)
+    {
+        var span = _tree[index];
+        return IsCall(span) && (span.Kind == SpanKind.Client || span.Kind == SpanKind.Server && !IsUnderClientSpan(index));
+    }
+
     /// <summary>Whether the span at <paramref name="index"/> is etcd's server span under the apiserver's client span of the same call.</summary>
     public bool IsUnderClientSpan(int index)
     {

@@ -69,9 +69,8 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         _tree.Load(trace);
         for (var i = 0; i < _tree.Count; i++)
         {
+            if (!_context.IsMeasuredOn(i)) continue;
             var span = _tree[i];
-            if (!EtcdCallContext.IsCall(span)) continue;
-            if (!(span.Kind == Span.Types.SpanKind.Client || span.Kind == Span.Types.SpanKind.Server && !_context.IsUnderClientSpan(i))) continue;
             var minute = MinuteOf(span.StartUnixNano);
             if (_context.MethodOf(span) == "KV/Compact")
             {
