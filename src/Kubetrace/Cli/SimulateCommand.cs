@@ -39,8 +39,8 @@ public static class SimulateCommand
         };
         var etcdVersion = new Option<EtcdVersion?>("--etcd-version")
         {
-            Description = "etcd 3.5, 3.6 or 3.7 (3.7 adds its internal spans) [default: 3.5 before Kubernetes 1.34, else 3.6]", HelpName = "3.x",
-            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not 3.5, 3.6 or 3.7"),
+            Description = "etcd 3.5, 3.6 or 3.7, with a patch where tracing changes (3.5.0-3.5.4 sample roots always, 3.5.5-3.5.10 never, 3.5.11+ by rate; 3.7 adds its request spans) [default: the etcd the apiserver's go.mod pins, e.g. 3.5.7 for 1.27, 3.6.4 for 1.34]", HelpName = "3.x[.y]",
+            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not an etcd 3.5, 3.6 or 3.7 release (3.6, 3.5.3, 3.5.11)"),
         };
         var kms = new Option<bool>("--kms-encryption") { Description = "secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
         var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);

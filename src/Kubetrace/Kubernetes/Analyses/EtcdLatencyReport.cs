@@ -10,13 +10,14 @@ public sealed record EtcdLatencyReport(
 
 /// <summary>One etcd operation on one key prefix.</summary>
 /// <param name="Method">The gRPC method, <c>KV/Range</c>, <c>KV/Txn</c>, ...</param>
-/// <param name="StorageOperation">The apiserver storage span it ran under (<c>GuaranteedUpdate etcd3</c>), or "" when none.</param>
-/// <param name="KeyPrefix">The registry prefix (<c>/registry/pods</c>), from the storage span's key.</param>
+/// <param name="StorageOperation">The apiserver span it ran under (<c>GuaranteedUpdate etcd3</c>, <c>cacher.Get</c>, a GET's handler <c>Get</c>), or "" when none.</param>
+/// <param name="Resource">group.resource (<c>deployments.apps</c>, <c>pods</c>), <c>(compaction)</c>, or <c>(unknown)</c> when no span names it.</param>
+/// <param name="EtcdSideCalls">How many of the calls have etcd's server span stored: what <paramref name="EtcdP99Ms"/> rests on (null when none).</param>
 /// <param name="MeasuredOn"><c>apiserver</c> (its etcd client span) or <c>etcd</c> (a server span with no client span above it).</param>
 public sealed record EtcdOperationLatency(
     string Method,
     string StorageOperation,
-    string KeyPrefix,
+    string Resource,
     string MeasuredOn,
     long Calls,
     double RatePerSecond,
@@ -25,4 +26,7 @@ public sealed record EtcdOperationLatency(
     double P99Ms,
     double MeanMs,
     long Errors,
-    double ErrorRate);
+    double ErrorRate,
+    long EtcdSideCalls,
+    double? EtcdP50Ms,
+    double? EtcdP99Ms);

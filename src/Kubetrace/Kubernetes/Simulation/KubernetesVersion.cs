@@ -75,8 +75,8 @@ public readonly record struct KubernetesVersion(int Major, int Minor) : ICompara
     /// </summary>
     public bool ConsistentListFromCache => this >= new KubernetesVersion(1, 31);
 
-    /// <summary>The etcd a cluster of this version typically runs: 3.5 before 1.34, 3.6 from 1.34 (3.7 on request).</summary>
-    public EtcdVersion DefaultEtcd => this >= new KubernetesVersion(1, 34) ? EtcdVersion.V3_6 : EtcdVersion.V3_5;
+    /// <summary>The etcd a cluster of this version runs unless told: the one its apiserver's go.mod pins (<see cref="EtcdVersion.PinnedBy"/>).</summary>
+    public EtcdVersion DefaultEtcd => EtcdVersion.PinnedBy(this);
 
     /// <summary>The containerd a cluster of this version typically runs: 1.6.20 with 1.27, 1.7.20 through 1.35, 2.1 from 1.36.</summary>
     public ContainerdVersion DefaultContainerd =>

@@ -60,15 +60,15 @@ public sealed class AnalyzeCommandTests(RecentApiserverRequests server) : IClass
     }
 
     [Fact]
-    public async Task Analyze_etcd_through_the_api_counts_each_call_once_by_key_prefix()
+    public async Task Analyze_etcd_through_the_api_counts_each_call_once_by_resource()
     {
         using var response = await server.Server.Query.GetAsync("/api/v1/analyze/etcd?since=1h");
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal("etcd", answer["analysis"]!.GetValue<string>());
-        Assert.Equal(["KV/Txn /registry/pods 30", "KV/Range /registry/pods 16"],
-            answer["data"]!["operations"]!.AsArray().Select(o => $"{o!["method"]} {o["keyPrefix"]} {o["p99Ms"]}"));
-        Assert.Equal("/registry/pods", answer["table"]!["rows"]![0]![0]!.GetValue<string>());
+        Assert.Equal(["KV/Txn pods 30", "KV/Range pods 16"],
+            answer["data"]!["operations"]!.AsArray().Select(o => $"{o!["method"]} {o["resource"]} {o["p99Ms"]}"));
+        Assert.Equal("pods", answer["table"]!["rows"]![0]![0]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,0 +1,210 @@
+using Kubetrace.Analysis;
+using Kubetrace.Analysis.Rollups;
+using Kubetrace.Api;
+using Kubetrace.Kubernetes.Catalog;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Storage;
+using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Scan;
+using static Kubetrace.Analysis.AnalysisText;
+using static Kubetrace.Analysis.ReportNumbers;
+
+namespace Kubetrace.Kubernetes.Analyses.Storage;
+
+/// <summary>
+/// <c>etcd-timeline</c>: etcd latency per time bucket beside the compactions in it, so an operator sees whether
+/// slowness follows compactions. Calls are measured once as in <c>etcd</c> (the apiserver's client span, else
+/// etcd's server span; watch streams left out); a compaction is a <c>KV/Compact</c> call (every etcd version: the
+/// apiserver's compactor each 5 minutes), with the revision from etcd 3.7's <c>compact</c> span when stored. The
+/// summary compares the p99 of buckets with or just after a compaction to the others. States are per minute and
+/// merge exactly: per-block rollups (<c>etcd-timeline-1</c>).
+/// </summary>
+public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
+{
+    private const long Minute = 60_000_000_000;
+    private const int MaxRows = 240;
+
+    private readonly Kubernetes.Semantics.ScannedAttributes _attributes;
+    private readonly TraceTree _tree = new();
+    private readonly EtcdCallContext _context;
+    private readonly SortedDictionary<long, MinuteStats> _minutes = [];
+
+    public EtcdTimelineAnalysis(TimeRange range)
+    {
+        _attributes = new Kubernetes.Semantics.ScannedAttributes(range, EtcdCallContext.NormalisedKeys, [.. EtcdCallContext.RawKeys, EtcdKeys.Rev])
+            .ForServices(ApiserverRequestWalker.Services);
+        _context = new EtcdCallContext(_attributes, _tree);
+    }
+
+    internal static StateRollup<EtcdTimelineAnalysis> Rollup { get; } = new("etcd-timeline-1", () => new EtcdTimelineAnalysis(TimeRange.All));
+
+    public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd-timeline",
+        "etcd latency per time bucket beside compactions: does slowness follow compactions?",
+        request =>
+        {
+            _ = BucketOf(request); // a bad bucket is refused before anything is read
+            return new EtcdTimelineAnalysis(request.Range);
+        },
+        (analysis, request) =>
+        {
+            var report = analysis.Report(BucketOf(request));
+            return new AnalysisResult(report, Table(report));
+        }) with
+    {
+        Options = [new AnalysisParameter("bucket", "bucket size, whole minutes (default: 1m, wider when the range needs more than 240 rows)", Required: false)],
+    };
+
+    private static long? BucketOf(AnalysisRequest request)
+    {
+        if (request.Get("bucket") is not { } text) return null;
+        if (!Config.GoDuration.TryParse(text, out var duration) || duration < TimeSpan.FromMinutes(1) || duration.Ticks % TimeSpan.TicksPerMinute != 0 || duration > TimeSpan.FromDays(7))
+            throw new BadQueryException($"bucket: \"{text}\" is not a whole number of minutes from 1m to 168h");
+        return duration.Ticks * 100;
+    }
+
+    public SpanScanRequest ScanRequest => _attributes.Request;
+
+    public void Add(ScannedTrace trace)
+    {
+        _tree.Load(trace);
+        for (var i = 0; i < _tree.Count; i++)
+        {
+            if (!_context.IsMeasuredOn(i)) continue;
+            var span = _tree[i];
+            var minute = MinuteOf(span.StartUnixNano);
+            if (_context.MethodOf(span) == "KV/Compact")
+            {
+                minute.Compactions++;
+                minute.CompactionNanosMax = Math.Max(minute.CompactionNanosMax, span.DurationNanos);
+                minute.CompactedRevision = Math.Max(minute.CompactedRevision, RevisionOf(i));
+            }
+            else minute.Latency.Record(span.DurationNanos);
+        }
+    }
+
+    /// <summary>etcd 3.7's <c>compact</c> span under the call's server span says which revision was compacted (0 when not stored).</summary>
+    private long RevisionOf(int call)
+    {
+        var server = _tree[call].Kind == Span.Types.SpanKind.Server ? call : _context.ServerOf(call);
+        if (server < 0) return 0;
+        for (var c = _tree.FirstChildOf(server); c >= 0; c = _tree.NextSiblingOf(c))
+            if (_tree[c].Name == EtcdNames.Compact && long.TryParse(_attributes.Get(_tree[c], EtcdKeys.Rev), out var rev)) return rev;
+        return 0;
+    }
+
+    private MinuteStats MinuteOf(long unixNano)
+    {
+        var start = unixNano - unixNano % Minute;
+        if (!_minutes.TryGetValue(start, out var minute)) _minutes.Add(start, minute = new MinuteStats());
+        return minute;
+    }
+
+    public void Merge(EtcdTimelineAnalysis other)
+    {
+        foreach (var (start, theirs) in other._minutes)
+        {
+            var mine = MinuteOf(start);
+            mine.Latency.Merge(theirs.Latency);
+            mine.Compactions += theirs.Compactions;
+            mine.CompactionNanosMax = Math.Max(mine.CompactionNanosMax, theirs.CompactionNanosMax);
+            mine.CompactedRevision = Math.Max(mine.CompactedRevision, theirs.CompactedRevision);
+        }
+    }
+
+    void IRollupState<EtcdTimelineAnalysis>.WriteTo(ByteWriter writer) =>
+        writer.WriteEach(_minutes, minute =>
+        {
+            writer.WriteSigned(minute.Key);
+            writer.WriteVarint(minute.Value.Compactions);
+            writer.WriteVarint(minute.Value.CompactionNanosMax);
+            writer.WriteVarint(minute.Value.CompactedRevision);
+            minute.Value.Latency.WriteTo(writer);
+        });
+
+    static EtcdTimelineAnalysis IRollupState<EtcdTimelineAnalysis>.ReadFrom(ByteReader reader)
+    {
+        var state = new EtcdTimelineAnalysis(TimeRange.All);
+        reader.ReadEach(() =>
+        {
+            var minute = state.MinuteOf(reader.ReadSigned());
+            minute.Compactions += reader.ReadLong();
+            minute.CompactionNanosMax = Math.Max(minute.CompactionNanosMax, reader.ReadLong());
+            minute.CompactedRevision = Math.Max(minute.CompactedRevision, reader.ReadLong());
+            minute.Latency.Merge(LatencySketch.ReadFrom(reader));
+        });
+        return state;
+    }
+
+    /// <param name="bucketNanos">Bucket width (null: a minute, or wider when the range would need more than 240 rows).</param>
+    public EtcdTimelineReport Report(long? bucketNanos = null)
+    {
+        if (_minutes.Count == 0) return new EtcdTimelineReport(Minute / 1_000_000_000, 0, 0, null, null, [], "no etcd calls in the range");
+        var first = _minutes.Keys.First();
+        var span = _minutes.Keys.Last() + Minute - first;
+        var bucket = bucketNanos ?? Math.Max(Minute, (span / MaxRows + Minute - 1) / Minute * Minute);
+        var buckets = new SortedDictionary<long, MinuteStats>();
+        foreach (var (start, minute) in _minutes)
+        {
+            var key = start - (start - first) % bucket;
+            if (!buckets.TryGetValue(key, out var b)) buckets.Add(key, b = new MinuteStats());
+            b.Latency.Merge(minute.Latency);
+            b.Compactions += minute.Compactions;
+            b.CompactionNanosMax = Math.Max(b.CompactionNanosMax, minute.CompactionNanosMax);
+            b.CompactedRevision = Math.Max(b.CompactedRevision, minute.CompactedRevision);
+        }
+        var near = new LatencySketch();
+        var elsewhere = new LatencySketch();
+        var previousHadCompaction = false;
+        var rows = new List<EtcdTimelineRow>(buckets.Count);
+        foreach (var (start, b) in buckets)
+        {
+            var afterCompaction = b.Compactions > 0 || previousHadCompaction;
+            (afterCompaction ? near : elsewhere).Merge(b.Latency);
+            previousHadCompaction = b.Compactions > 0;
+            rows.Add(new EtcdTimelineRow(start, b.Latency.Count, Ms(b.Latency.Percentile(0.5)), Ms(b.Latency.Percentile(0.99)),
+                b.Compactions, b.Compactions == 0 ? null : Ms(b.CompactionNanosMax), b.CompactedRevision == 0 ? null : b.CompactedRevision));
+        }
+        var compactions = rows.Sum(r => r.Compactions);
+        string? why = compactions == 0
+            ? "n/a: no compaction in the range. The apiserver's compactor runs every 5 minutes outside any request, so its trace is kept only when the apiserver's sampler keeps that root (at samplingRatePerMillion 100, about one in 10,000)."
+            : elsewhere.Count == 0 ? "n/a: every bucket has or follows a compaction; choose a narrower bucket" : null;
+        return new EtcdTimelineReport(bucket / 1_000_000_000, rows.Sum(r => r.Calls), compactions,
+            why is null && near.Count > 0 ? Ms(near.Percentile(0.99)) : null, why is null ? Ms(elsewhere.Percentile(0.99)) : null, rows, why);
+    }
+
+    public static AnalysisTable Table(EtcdTimelineReport report)
+    {
+        var rows = report.Buckets.Select(b => (IReadOnlyList<string>)
+        [
+            Cli.Query.HumanText.Time(b.StartUnixNano), GroupedCount(b.Calls), b.Calls == 0 ? "-" : DurationMs(b.P50Ms), b.Calls == 0 ? "-" : DurationMs(b.P99Ms),
+            b.Compactions == 0 ? "" : GroupedCount(b.Compactions), b.CompactionMaxMs is { } ms ? DurationMs(ms) : "", b.CompactedRevision is { } rev ? Count(rev) : "",
+        ]).ToList();
+        var notes = new List<string>
+        {
+            $"{GroupedCount(report.Calls)} etcd calls in {report.BucketSeconds / 60}-minute buckets, {GroupedCount(report.Compactions)} compactions (KV/Compact calls; the revision from etcd 3.7's compact span).",
+            report.Unanswered ?? $"p99 in buckets with or right after a compaction: {DurationMs(report.P99NearCompactionMs ?? 0)}; elsewhere: {DurationMs(report.P99ElsewhereMs ?? 0)}.",
+            "Each call measured once, as in etcd (the apiserver's client span, else etcd's server span); compaction calls are not in the latency; watch streams are left out.",
+            PercentileNote,
+        };
+        return new AnalysisTable("etcd latency over time beside compactions",
+            ["Bucket (UTC)", "Calls", "p50", "p99", "Compactions", "Compaction took", "Compacted to revision"], rows) { Notes = notes };
+    }
+
+    private sealed class MinuteStats
+    {
+        public LatencySketch Latency { get; } = new();
+
+        public long Compactions;
+        public long CompactionNanosMax;
+        public long CompactedRevision;
+    }
+}
+
+/// <summary>What the <c>etcd-timeline</c> analysis found.</summary>
+/// <param name="P99NearCompactionMs">p99 of the calls in buckets with or right after a compaction (null: not answerable, see <paramref name="Unanswered"/>).</param>
+/// <param name="Unanswered">Why the comparison is n/a (no compaction in the range, …), or null.</param>
+public sealed record EtcdTimelineReport(long BucketSeconds, long Calls, long Compactions, double? P99NearCompactionMs, double? P99ElsewhereMs,
+    IReadOnlyList<EtcdTimelineRow> Buckets, string? Unanswered);
+
+/// <summary>One time bucket.</summary>
+public sealed record EtcdTimelineRow(long StartUnixNano, long Calls, double P50Ms, double P99Ms, long Compactions, double? CompactionMaxMs, long? CompactedRevision);
