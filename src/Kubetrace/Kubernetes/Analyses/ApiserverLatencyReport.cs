@@ -1,3 +1,5 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>What the <c>apiserver</c> analysis found (the JSON of <c>kubetrace analyze apiserver --json</c>).</summary>
@@ -6,7 +8,11 @@ public sealed record ApiserverLatencyReport(
     long LongRunningLeftOut,
     long RequestsWithoutFilterSpans,
     string SortedBy,
-    IReadOnlyList<ApiserverRequestGroup> Groups);
+    IReadOnlyList<ApiserverRequestGroup> Groups)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public required SamplingSummary Sampling { get; init; }
+}
 
 /// <summary>One verb and resource: latency percentiles (ms) and where the time went.</summary>
 public sealed record ApiserverRequestGroup(
@@ -18,7 +24,11 @@ public sealed record ApiserverRequestGroup(
     double P99Ms,
     double MeanMs,
     long RequestsWithFilterSpans,
-    ApiserverPhaseShares Shares);
+    ApiserverPhaseShares Shares)
+{
+    /// <summary>The sampled traces and requests behind the row, scaled; its percentiles' bounds.</summary>
+    public required RowSample Sample { get; init; }
+}
 
 /// <summary>
 /// Fractions of the group's total request time (they add up to 1). The filter phases are null when no request
