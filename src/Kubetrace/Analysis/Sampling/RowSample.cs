@@ -25,6 +25,9 @@ public sealed record RowSample(
     ProportionBound? ErrorRate,
     bool Small)
 {
+    /// <summary>A row that has not been told what it rests on (analyses set every row's; the catalog test checks).</summary>
+    public static RowSample None { get; } = new(0, 0, null, null, null, [], [], null, false);
+
     /// <summary>The bound of the percentile named <paramref name="name"/> (<c>p99</c>, <c>pull p99</c>); null when the row has none.</summary>
     public PercentileBound? Percentile(string name) => Percentiles.FirstOrDefault(p => p.Name == name);
 }

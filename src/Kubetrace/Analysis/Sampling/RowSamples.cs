@@ -42,6 +42,17 @@ public sealed class RowSamples(SamplingRates rates)
             percentiles.Any(p => p.Mark.Length > 0) || errorRate is { Wide: true });
     }
 
+    /// <summary>The sample of a row of calls: their percentiles and error rate bounded, a rate over <paramref name="seconds"/>.</summary>
+    public RowSample Of(CallStats calls, double? seconds = null) => Of(calls.Sample, calls.Latency, seconds, errors: true);
+
+    /// <summary>The sample of a row read from whole traces (single-trace analyses): each trace one observation, weighted by its root's decision.</summary>
+    public RowSample OfTraces(IEnumerable<SamplingBasis> traces)
+    {
+        var tally = new SampleTally();
+        foreach (var basis in traces) tally.RecordTrace(basis);
+        return Of(tally);
+    }
+
     /// <summary>Further percentiles of a row (e.g. <c>pull p99</c> beside <c>p99</c>), appended to its sample.</summary>
     public static RowSample With(RowSample sample, string prefix, LatencySketch latency)
     {

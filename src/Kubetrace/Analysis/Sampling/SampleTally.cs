@@ -32,6 +32,13 @@ public sealed class SampleTally
         Add(sampling.BasisOf(span), 1, error ? 1 : 0);
     }
 
+    /// <summary>Counts a whole trace as one observation (single-trace analyses).</summary>
+    public void RecordTrace(SamplingBasis basis)
+    {
+        Traces++;
+        Add(basis, 1, 0);
+    }
+
     public void Merge(SampleTally other)
     {
         Traces += other.Traces;

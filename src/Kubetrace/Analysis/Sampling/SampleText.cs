@@ -31,8 +31,8 @@ public static class SampleText
     public static string Rate(RowSample sample, double sampledPerSecond) =>
         sample.EstimatedPerSecond is { } estimated ? "≈" + AnalysisText.Rate(estimated) : AnalysisText.Rate(sampledPerSecond);
 
-    /// <summary>An error rate (<see cref="AnalysisText.ShortPercent"/>), followed by its 95% interval when that is wide.</summary>
-    public static string ErrorRate(RowSample sample, double rate) =>
-        AnalysisText.ShortPercent(rate) + (sample.ErrorRate is { Wide: true } bound
+    /// <summary>An error rate (<paramref name="rateText"/>, as the table writes rates), followed by its 95% interval when that is wide.</summary>
+    public static string ErrorRate(RowSample sample, string rateText) =>
+        rateText + (sample.ErrorRate is { Wide: true } bound
             ? $" ({AnalysisText.ShortPercent(bound.Low)}–{AnalysisText.ShortPercent(bound.High)})" : "");
 }

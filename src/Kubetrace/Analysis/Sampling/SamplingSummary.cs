@@ -19,14 +19,23 @@ public sealed record SamplingSummary(
     int SmallRows,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>An answer that has not been told what it rests on (analyses set theirs; the catalog test checks).</summary>
+    public static SamplingSummary None { get; } = new("", 0, 0, null, [], 0, 0, []) { Total = RowSample.None };
+
     /// <summary>The summary of an answer whose observations are <paramref name="total"/> and whose rows are <paramref name="rows"/>.</summary>
     public static SamplingSummary Of(string unit, RowSample total, IReadOnlyCollection<RowSample> rows)
     {
         var small = rows.Count(r => r.Small);
         var notes = new List<string> { RestsOn(unit, total) };
         if (small > 0) notes.Add(SmallSampleNote(small, rows.Count));
-        return new SamplingSummary(unit, total.Traces, total.Sampled, total.Estimated, total.ScaledBy, rows.Count, small, notes);
+        return new SamplingSummary(unit, total.Traces, total.Sampled, total.Estimated, total.ScaledBy, rows.Count, small, notes) { Total = total };
     }
+
+    /// <summary>The same answer shown as other rows (another view of one report, such as <c>pods --by image</c>).</summary>
+    public SamplingSummary ForRows(IReadOnlyCollection<RowSample> rows) => Of(Unit, Total, rows);
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    private RowSample Total { get; init; } = null!;
 
     private static string RestsOn(string unit, RowSample total)
     {

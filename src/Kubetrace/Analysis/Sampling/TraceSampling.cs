@@ -27,15 +27,24 @@ public sealed class TraceSampling
     public void Begin(ScannedTrace trace)
     {
         Stamp = Interlocked.Increment(ref s_stamps);
+        var decider = DeciderOf(trace.Spans);
+        _root = decider is null ? new("", -1) : new(decider.Service, ThresholdOf(decider.TraceState));
+    }
+
+    /// <summary>The decision a whole trace was kept by (single-trace analyses: what the trace stands for).</summary>
+    public static SamplingBasis RootBasisOf(IEnumerable<ScannedSpan> spans) =>
+        DeciderOf(spans) is { } decider ? new(decider.Service, OtelThreshold.Parse(decider.TraceState)) : new("", -1);
+
+    /// <summary>The root span, the earliest when several; without one (its parent was not stored) the earliest span.</summary>
+    private static ScannedSpan? DeciderOf(IEnumerable<ScannedSpan> spans)
+    {
         ScannedSpan? root = null, earliest = null;
-        foreach (var span in trace.Spans)
+        foreach (var span in spans)
         {
             if (span.IsRoot && (root is null || span.StartUnixNano < root.StartUnixNano)) root = span;
             if (earliest is null || span.StartUnixNano < earliest.StartUnixNano) earliest = span;
         }
-        // Without a root span (its parent was not stored) the earliest span stands for the decision.
-        var decider = root ?? earliest;
-        _root = decider is null ? new("", -1) : new(decider.Service, ThresholdOf(decider.TraceState));
+        return root ?? earliest;
     }
 
     /// <summary>The decision <paramref name="span"/> (of the trace given to <see cref="Begin"/>) was kept by.</summary>

@@ -167,7 +167,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     {
         samples ??= new RowSamples(SamplingRates.Unknown);
         var groups = _groups
-            .Select(g => Describe(g.Key.Verb, g.Key.Resource, g.Value) with { Sample = samples.Of(g.Value.Sample, g.Value.Latency) })
+            .Select(g => Describe(g.Key.Verb, g.Key.Resource, g.Value, samples))
             .OrderByDescending(g => g.P99Ms).ThenByDescending(g => g.Count).ThenBy(g => g.Verb, StringComparer.Ordinal).ThenBy(g => g.Resource, StringComparer.Ordinal)
             .ToList();
         return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups)
@@ -176,7 +176,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         };
     }
 
-    private ApiserverRequestGroup Describe(string verb, string resource, Group group)
+    private ApiserverRequestGroup Describe(string verb, string resource, Group group, RowSamples samples)
     {
         var total = (double)group.Latency.Sum;
         double Share(int phase) => total == 0 || phase >= group.PhaseTime.Length ? 0 : Fraction(group.PhaseTime[phase] / total);
@@ -191,7 +191,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook);
         var latency = group.Latency;
         return new ApiserverRequestGroup(verb, resource, latency.Count, Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
-            Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares) { Sample = null! }; // set by Report
+            Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares) { Sample = samples.Of(group.Sample, latency) };
     }
 
     public static AnalysisTable Table(ApiserverLatencyReport report)

@@ -11,7 +11,7 @@ public sealed record ApiserverLatencyReport(
     IReadOnlyList<ApiserverRequestGroup> Groups)
 {
     /// <summary>How much of the cluster's traffic the answer rests on.</summary>
-    public required SamplingSummary Sampling { get; init; }
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
 }
 
 /// <summary>One verb and resource: latency percentiles (ms) and where the time went.</summary>
@@ -27,7 +27,7 @@ public sealed record ApiserverRequestGroup(
     ApiserverPhaseShares Shares)
 {
     /// <summary>The sampled traces and requests behind the row, scaled; its percentiles' bounds.</summary>
-    public required RowSample Sample { get; init; }
+    public RowSample Sample { get; init; } = RowSample.None;
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
@@ -24,19 +25,21 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     private readonly ScannedAttributes _attributes;
     private readonly TraceTree _tree = new();
     private readonly Dictionary<(string Method, string Storage, string Prefix, string Side), CallStats> _operations = [];
+    private readonly TraceSampling _sampling = new();
+    private readonly SampleTally _all = new();
     private long _firstStart = long.MaxValue;
     private long _lastEnd = long.MinValue;
 
     public EtcdLatencyAnalysis(TimeRange range) =>
         _attributes = new ScannedAttributes(range, NormalisedKeys).ForServices(ApiserverRequestWalker.Services);
 
-    /// <summary>The per-block aggregate (<c>etcd-1</c>).</summary>
-    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-1", () => new EtcdLatencyAnalysis(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>etcd-2</c>: <c>etcd-1</c> had no sample tallies).</summary>
+    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-2", () => new EtcdLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd",
         "etcd calls per operation and key prefix (resource): rate, latency percentiles, errors",
         request => new EtcdLatencyAnalysis(request.Range),
-        (analysis, _) => Result(analysis.Report()));
+        (analysis, request) => Result(analysis.Report(request.Samples)));
 
     private static AnalysisResult Result(EtcdLatencyReport report) => new(report, Table(report));
 
@@ -45,6 +48,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     public void Add(ScannedTrace trace)
     {
         _tree.Load(trace);
+        _sampling.Begin(trace);
         for (var i = 0; i < _tree.Count; i++)
         {
             var span = _tree[i];
@@ -59,7 +63,9 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
                 : EtcdKeyPrefix.Of(_attributes.Get(storage, K8sKeys.EtcdKey), _attributes.Get(storage, K8sKeys.Resource));
             var method = MethodOf(span);
             var operation = OperationOf((method, storage?.Name ?? "", prefix, side));
-            operation.Record(span.DurationNanos, span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK");
+            var error = span.IsError || _attributes.Get(span, K8sKeys.RpcStatus) is { } status && status != "OK";
+            operation.Record(span.DurationNanos, error, _sampling, span);
+            _all.Record(_sampling, span, error);
             _firstStart = Math.Min(_firstStart, span.StartUnixNano);
             _lastEnd = Math.Max(_lastEnd, span.EndUnixNano);
         }
@@ -68,6 +74,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     public void Merge(EtcdLatencyAnalysis other)
     {
         foreach (var (key, theirs) in other._operations) OperationOf(key).Merge(theirs);
+        _all.Merge(other._all);
         _firstStart = Math.Min(_firstStart, other._firstStart);
         _lastEnd = Math.Max(_lastEnd, other._lastEnd);
     }
@@ -76,6 +83,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     {
         writer.WriteSigned(_firstStart);
         writer.WriteSigned(_lastEnd);
+        _all.WriteTo(writer);
         writer.WriteEach(_operations, operation =>
         {
             writer.WriteString(operation.Key.Method);
@@ -89,6 +97,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     static EtcdLatencyAnalysis IRollupState<EtcdLatencyAnalysis>.ReadFrom(ByteReader reader)
     {
         var state = new EtcdLatencyAnalysis(TimeRange.All) { _firstStart = reader.ReadSigned(), _lastEnd = reader.ReadSigned() };
+        state._all.MergeFrom(reader);
         reader.ReadEach(() => state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString())).MergeFrom(reader));
         return state;
     }
@@ -120,29 +129,38 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         return null;
     }
 
-    public EtcdLatencyReport Report()
+    /// <summary>The report, its rows' samples scaled by <paramref name="samples"/>' rates (none known when null).</summary>
+    public EtcdLatencyReport Report(RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         var seconds = _lastEnd > _firstStart ? (_lastEnd - _firstStart) / 1e9 : 0;
         var operations = _operations.Select(o =>
         {
             var latency = o.Value.Latency;
             return new EtcdOperationLatency(o.Key.Method, o.Key.Storage, o.Key.Prefix, o.Key.Side, latency.Count,
                 Thousandths(latency.Count / Math.Max(seconds, 1)), Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
-                Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction(o.Value.ErrorRate));
+                Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Errors, Fraction(o.Value.ErrorRate))
+            {
+                Sample = samples.Of(o.Value, Math.Max(seconds, 1)),
+            };
         })
             .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
             .ThenBy(o => o.KeyPrefix, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal).ThenBy(o => o.StorageOperation, StringComparer.Ordinal)
             .ThenBy(o => o.MeasuredOn, StringComparer.Ordinal)
             .ToList();
-        return new EtcdLatencyReport(operations.Sum(o => o.Calls), Thousandths(seconds), "p99", operations);
+        return new EtcdLatencyReport(operations.Sum(o => o.Calls), Thousandths(seconds), "p99", operations)
+        {
+            Sampling = SamplingSummary.Of("etcd calls", samples.Of(_all), operations.Select(o => o.Sample).ToList()),
+        };
     }
 
     public static AnalysisTable Table(EtcdLatencyReport report)
     {
         var rows = report.Operations.Select(o => (IReadOnlyList<string>)
         [
-            o.KeyPrefix, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, GroupedCount(o.Calls), Rate(o.RatePerSecond),
-            DurationMs(o.P50Ms), DurationMs(o.P95Ms), DurationMs(o.P99Ms), GroupedCount(o.Errors), ShortPercent(o.ErrorRate),
+            o.KeyPrefix, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, SampleText.Count(o.Sample),
+            SampleText.Rate(o.Sample, o.RatePerSecond), SampleText.Percentile(o.Sample, "p50", o.P50Ms), SampleText.Percentile(o.Sample, "p95", o.P95Ms),
+            SampleText.Percentile(o.Sample, "p99", o.P99Ms), GroupedCount(o.Errors), SampleText.ErrorRate(o.Sample, ShortPercent(o.ErrorRate)),
         ]).ToList();
         var notes = new List<string>
         {
@@ -152,6 +170,6 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         };
         return new AnalysisTable("etcd calls by key prefix and operation",
             ["Key prefix", "Method", "Storage operation", "Measured on", "Calls", "Rate", "p50", "p95", "p99", "Errors", "Error %"], rows)
-        { Notes = notes };
+        { Notes = notes, Samples = report.Operations.Select(o => o.Sample).ToList(), Sampling = report.Sampling };
     }
 }

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
@@ -34,11 +35,12 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     private readonly Dictionary<string, PodStartupRecord> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeStartups> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ImagePulls> _images = new(StringComparer.Ordinal);
+    private readonly TraceSampling _sampling = new();
 
     public PodStartupState(TimeRange range) => _attributes = new ScannedAttributes(range, Keys).ForServices("kubelet");
 
-    /// <summary>The per-block aggregate (<c>pods-2</c>: <c>pods-1</c> had no pull split).</summary>
-    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-2", () => new PodStartupState(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>pods-3</c>: <c>pods-1</c> had no pull split, <c>pods-2</c> no sample tallies).</summary>
+    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-3", () => new PodStartupState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
 
@@ -53,6 +55,9 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     /// <summary>Pulls that containerd 1.7's spans split into fetch, unpack and the rest.</summary>
     public long SplitPulls { get; private set; }
 
+    /// <summary>The sampled traces and start-up syncs the answer rests on.</summary>
+    public SampleTally Sample { get; } = new();
+
     public IReadOnlyDictionary<string, NodeStartups> Nodes => _nodes;
 
     public IReadOnlyDictionary<string, ImagePulls> Images => _images;
@@ -65,6 +70,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     {
         SpansRead += trace.Spans.Count;
         if (!trace.Spans.Exists(s => s.Name == SyncPod)) return;
+        _sampling.Begin(trace);
         var tree = new SpanTree(trace.Spans);
         foreach (var node in tree.Nodes)
             if (node.Span.Name == SyncPod) AddSyncPod(trace, node);
@@ -90,7 +96,9 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         var uid = _attributes.Get(span, K8sKeys.PodUid);
         var nodeName = _attributes.Get(span, K8sKeys.Node) ?? "(unknown node)";
         var record = RecordOf(pod, uid, nodeName);
-        record.AddSync(span, trace.TraceId);
+        record.AddSync(span, trace.TraceId, _sampling);
+        NodeOf(record.Node).Sample.Record(_sampling, span, span.IsError);
+        Sample.Record(_sampling, span, span.IsError);
         foreach (var (call, phase) in calls)
         {
             record.Add(phase, call.Span.DurationNanos, call.Span.IsError);
@@ -108,7 +116,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
                 continue;
             }
             record.Images.Add(image);
-            ImageOf(image).Record(record.Node, call.Span.DurationNanos, call.Span.IsError, split);
+            ImageOf(image).Record(record.Node, call.Span.DurationNanos, call.Span.IsError, split, _sampling, call.Span);
         }
     }
 
@@ -123,6 +131,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         SyncsWithoutStartup += other.SyncsWithoutStartup;
         UnattributedPulls += other.UnattributedPulls;
         SplitPulls += other.SplitPulls;
+        Sample.Merge(other.Sample);
         foreach (var (name, theirs) in other._nodes) NodeOf(name).Merge(theirs);
         foreach (var (image, theirs) in other._images) ImageOf(image).Merge(theirs);
         foreach (var record in other._pods.Values) RecordOf(record.Pod, record.Uid, record.Node).Merge(record);
@@ -137,6 +146,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         writer.WriteVarint(SyncsWithoutStartup);
         writer.WriteVarint(UnattributedPulls);
         writer.WriteVarint(SplitPulls);
+        Sample.WriteTo(writer);
         writer.WriteEach(_nodes, node =>
         {
             writer.WriteString(node.Key);
@@ -157,6 +167,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
             SpansRead = reader.ReadLong(), SyncsWithoutStartup = reader.ReadLong(), UnattributedPulls = reader.ReadLong(),
             SplitPulls = reader.ReadLong(),
         };
+        state.Sample.MergeFrom(reader);
         reader.ReadEach(() => state.NodeOf(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() => state.ImageOf(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() =>
