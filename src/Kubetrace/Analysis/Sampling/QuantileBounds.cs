@@ -5,7 +5,7 @@ namespace Kubetrace.Analysis.Sampling;
 /// below the true q-quantile is Bin(n, q), so the r-th smallest sample X₍ᵣ₎ is at or below it exactly when
 /// B ≥ r. The 95% interval [X₍ₗ₎, X₍ᵤ₎] takes the largest l with P(B ≤ l−1) ≤ 2.5% and the smallest u with
 /// P(B ≤ u−1) ≥ 97.5% (each side misses with at most 2.5%). With too few samples a side does not exist: no
-/// sample is above the true p99 often enough until 0.99ⁿ ≤ 2.5%, that is n ≥ 367.
+/// sample is above the true p99 often enough until 0.99ⁿ ≤ 2.5%, that is n ≥ 368.
 /// </summary>
 public static class QuantileBounds
 {
@@ -23,7 +23,7 @@ public static class QuantileBounds
         return (low, high);
     }
 
-    /// <summary>The fewest samples that have a 95% upper bound for the quantile (0.99: 367; 0.95: 72; 0.5: 6).</summary>
+    /// <summary>The fewest samples that have a 95% upper bound for the quantile (0.99: 368; 0.95: 72; 0.5: 6).</summary>
     public static long SamplesForUpperBound(double quantile) =>
         (long)Math.Ceiling(Math.Log(TailProbability) / Math.Log(quantile) - 1e-9);
 
