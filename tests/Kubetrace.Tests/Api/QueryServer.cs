@@ -34,7 +34,8 @@ public sealed class QueryServer : IAsyncDisposable
     /// <summary>The Tempo API port.</summary>
     public HttpClient Tempo { get; }
 
-    public static async Task<QueryServer> StartAsync()
+    /// <param name="queryExtension">More keys of the <c>kubetrace_query</c> extension, as YAML lines indented by four.</param>
+    public static async Task<QueryServer> StartAsync(string queryExtension = "")
     {
         var data = new TempDirectory();
         var ports = FreePorts.Take(3);
@@ -53,6 +54,7 @@ public sealed class QueryServer : IAsyncDisposable
                 storage: kubetrace
                 endpoint: 127.0.0.1:{ports[1]}
                 tempo_endpoint: 127.0.0.1:{ports[2]}
+            {queryExtension}
             service:
               extensions: [kubetrace_query]
               pipelines:

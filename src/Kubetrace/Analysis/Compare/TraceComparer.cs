@@ -31,7 +31,7 @@ public static class TraceComparer
             spans.Count(s => s.DurationA is not null && s.DurationB is not null), spans,
             spans.Where(s => s.DurationB is null).ToList(), spans.Where(s => s.DurationA is null).ToList(), notes)
         {
-            Sampling = SamplingSummary.Of("traces", both, spans.Select(s => s.Sample).ToList()),
+            Sampling = SamplingSummary.Of(SamplingSummary.TracesUnit, both, spans.Select(s => s.Sample).ToList()),
         };
     }
 

@@ -49,7 +49,7 @@ public static class CriticalPathAnalysis
         return new CriticalPathReport(trace.TraceId.ToString(), root.Span.Service, root.Span.Name, start, duration,
             path, times.Adjustments, clipped, Notes(tree, root, times, finder))
         {
-            Sampling = SamplingSummary.Of("traces", sample, path.Select(p => p.Sample).ToList()),
+            Sampling = SamplingSummary.Of(SamplingSummary.TracesUnit, sample, path.Select(p => p.Sample).ToList()),
         };
     }
 

@@ -39,16 +39,22 @@ public sealed record SamplingSummary(
 
     private static string RestsOn(string unit, RowSample total)
     {
-        var restsOn = $"Rests on {AnalysisText.GroupedCount(total.Traces)} sampled trace{(total.Traces == 1 ? "" : "s")} " +
-            $"({AnalysisText.GroupedCount(total.Sampled)} {unit})";
+        var restsOn = $"Rests on {Counted(total.Traces, "sampled traces")}" + (unit == TracesUnit ? "" : $" ({Counted(total.Sampled, unit)})");
         if (total.Sampled == 0) return restsOn + ".";
         if (total.Estimated is { } estimated)
-            return $"{restsOn}; {string.Join(", ", total.ScaledBy)} ⇒ ≈ {AnalysisText.GroupedCount((long)Math.Round(estimated))} {unit} in the cluster. " +
-                "≈ marks figures scaled by those rates.";
+            return $"{restsOn}; {string.Join(", ", total.ScaledBy)} ⇒ ≈ {Counted((long)Math.Round(estimated), unit)} " +
+                $"{(unit == TracesUnit ? "like them" : "in the cluster")}. ≈ marks figures scaled by those rates.";
         return $"{restsOn}; {string.Join(", ", total.ScaledBy.Where(s => s.EndsWith("rate unknown", StringComparison.Ordinal)))}: " +
             "counts are of what was kept, not of the cluster's traffic (tell Kubetrace the components' samplingRatePerMillion: " +
             "--sampling-rate-per-million component=N, or sampling_rate_per_million in the kubetrace_query extension).";
     }
+
+    /// <summary>The unit of single-trace analyses, whose rows are spans of the traces themselves.</summary>
+    public const string TracesUnit = "traces";
+
+    /// <summary><c>1 request</c>, <c>2 requests</c>, <c>1 webhook call</c>: the unit's last word in the singular for one.</summary>
+    private static string Counted(long count, string unit) =>
+        AnalysisText.GroupedCount(count) + " " + (count == 1 && unit.EndsWith('s') ? unit[..^1] : unit);
 
     private static string SmallSampleNote(int small, int rows) =>
         $"Small samples in {small} of {rows} rows: ≥ marks a percentile with too few samples for a 95% upper bound " +

@@ -61,7 +61,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             .ThenBy(e => e.Child, StringComparer.Ordinal).ToList();
         return new ServiceGraphResult(_services.Order(StringComparer.Ordinal).ToList(), edges, _spans, _traces)
         {
-            Sampling = SamplingSummary.Of("calls between services", samples.Of(_all), edges.Select(e => e.Sample).ToList()),
+            Sampling = SamplingSummary.Of("service-to-service calls", samples.Of(_all), edges.Select(e => e.Sample).ToList()),
         };
     }
 

@@ -54,7 +54,7 @@ public sealed class ScalingTests
         var report = Apiserver(Rates(), ApiserverFixtures.PodCreate127());
 
         Assert.Null(report.Groups[0].Sample.Estimated);
-        Assert.StartsWith("Rests on 1 sampled trace (1 requests); apiserver: rate unknown: counts are of what was kept", report.Sampling.Notes[0]);
+        Assert.StartsWith("Rests on 1 sampled trace (1 request); apiserver: rate unknown: counts are of what was kept", report.Sampling.Notes[0]);
         Assert.Equal("1", ApiserverLatencyAnalysis.Table(report).Rows[0][2]);
     }
 

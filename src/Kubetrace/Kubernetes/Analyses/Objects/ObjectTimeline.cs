@@ -66,7 +66,7 @@ public sealed record ObjectTimeline(
         return this with
         {
             Entries = entries,
-            Sampling = SamplingSummary.Of("traces", samples.OfTraces(Traces.Select(t => t.Sampling)), entries.Select(e => e.Sample).ToList()),
+            Sampling = SamplingSummary.Of(SamplingSummary.TracesUnit, samples.OfTraces(Traces.Select(t => t.Sampling)), entries.Select(e => e.Sample).ToList()),
         };
     }
 }
