@@ -124,9 +124,15 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
 
     private SampleTally ServiceTally(string name)
     {
+        // Spans come in runs of one service (one resource each), with the scan's one string per service.
+        if (ReferenceEquals(name, _lastService)) return _lastServiceTally!;
         if (!_byService.TryGetValue(name, out var tally)) _byService.Add(name, tally = new SampleTally());
+        (_lastService, _lastServiceTally) = (name, tally);
         return tally;
     }
+
+    private string? _lastService;
+    private SampleTally? _lastServiceTally;
 
     private Operation OperationOf((string Service, string Name, int Kind) key)
     {

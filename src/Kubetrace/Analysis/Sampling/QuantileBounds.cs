@@ -27,27 +27,63 @@ public static class QuantileBounds
     public static long SamplesForUpperBound(double quantile) =>
         (long)Math.Ceiling(Math.Log(TailProbability) / Math.Log(quantile) - 1e-9);
 
+    /// <summary>The largest k with P(B ≤ k) ≤ <paramref name="probability"/> (P(B ≤ 0) ≤ it holds).</summary>
     private static long LastAtMost(long n, double q, double probability)
     {
-        long lo = 0, hi = n - 1; // Cdf(lo) ≤ probability holds
-        while (lo < hi)
+        // One incomplete-beta evaluation near the answer (the normal approximation's guess), then exact steps by
+        // the ratio of neighbouring binomial terms: a row's bounds cost a few evaluations, not a binary search's.
+        var k = Guess(n, q, probability);
+        var cdf = Binomial.Cdf(k, n, q);
+        var term = Term(k, n, q);
+        while (cdf > probability && k > 0) // step down: P(B ≤ k−1) = P(B ≤ k) − P(B = k)
         {
-            var mid = lo + (hi - lo + 1) / 2;
-            if (Binomial.Cdf(mid, n, q) <= probability) lo = mid;
-            else hi = mid - 1;
+            cdf -= term;
+            term = Previous(term, k--, n, q);
         }
-        return lo;
+        while (k < n - 1)
+        {
+            var next = Next(term, k, n, q);
+            if (cdf + next > probability) break;
+            cdf += next;
+            term = next;
+            k++;
+        }
+        return k;
     }
 
+    /// <summary>The smallest k with P(B ≤ k) ≥ <paramref name="probability"/> (P(B ≤ n−1) ≥ it holds).</summary>
     private static long FirstAtLeast(long n, double q, double probability)
     {
-        long lo = 0, hi = n - 1; // Cdf(hi) ≥ probability holds
-        while (lo < hi)
+        var k = Guess(n, q, probability);
+        var cdf = Binomial.Cdf(k, n, q);
+        var term = Term(k, n, q);
+        while (cdf < probability && k < n - 1)
         {
-            var mid = lo + (hi - lo) / 2;
-            if (Binomial.Cdf(mid, n, q) >= probability) hi = mid;
-            else lo = mid + 1;
+            term = Next(term, k++, n, q);
+            cdf += term;
         }
-        return lo;
+        while (k > 0 && cdf - term >= probability)
+        {
+            cdf -= term;
+            term = Previous(term, k--, n, q);
+        }
+        return k;
     }
+
+    /// <summary>Where P(B ≤ k) is near <paramref name="probability"/> by the normal approximation, within 0..n−1.</summary>
+    private static long Guess(long n, double q, double probability)
+    {
+        var z = probability < 0.5 ? -1.96 : 1.96;
+        return Math.Clamp((long)Math.Round(n * q + z * Math.Sqrt(n * q * (1 - q))), 0, n - 1);
+    }
+
+    /// <summary>P(B = k).</summary>
+    private static double Term(long k, long n, double q) => Math.Exp(Binomial.LogGamma(n + 1) - Binomial.LogGamma(k + 1) - Binomial.LogGamma(n - k + 1)
+        + k * Math.Log(q) + (n - k) * double.LogP1(-q));
+
+    /// <summary>P(B = k+1) from P(B = k).</summary>
+    private static double Next(double term, long k, long n, double q) => term * (n - k) / (k + 1) * q / (1 - q);
+
+    /// <summary>P(B = k−1) from P(B = k).</summary>
+    private static double Previous(double term, long k, long n, double q) => term * k / (n - k + 1) * (1 - q) / q;
 }
