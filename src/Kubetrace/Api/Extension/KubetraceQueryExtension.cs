@@ -40,7 +40,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         _query = await SmallHttpServer.StartAsync(config.Endpoint, app =>
         {
             NativeApi.Map(app, native);
-            AnalyzeApi.Map(app, native);
+            AnalyzeApi.Map(app, native, Analysis.Sampling.SamplingRates.FromConfig(config.SamplingRatePerMillion));
             SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
             JaegerApi.Map(app, jaeger);
             WebUi.Map(app);

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
@@ -27,6 +28,8 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     private readonly TraceTree _tree = new();
     private readonly EtcdCallContext _context;
     private readonly Dictionary<(string Method, string Storage, string Resource, string Side), Operation> _operations = [];
+    private readonly TraceSampling _sampling = new();
+    private readonly SampleTally _all = new();
     private long _firstStart = long.MaxValue;
     private long _lastEnd = long.MinValue;
 
@@ -36,13 +39,13 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         _context = new EtcdCallContext(_attributes, _tree);
     }
 
-    /// <summary>The per-block aggregate (<c>etcd-2</c>: resources instead of key prefixes, and etcd-side latency).</summary>
-    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-2", () => new EtcdLatencyAnalysis(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>etcd-3</c>: <c>etcd-2</c> had no sample tallies; <c>etcd-1</c> grouped by key prefix, without etcd-side latency).</summary>
+    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-3", () => new EtcdLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd",
         "etcd calls per operation and resource: rate, latency percentiles (apiserver and etcd side), errors",
         request => new EtcdLatencyAnalysis(request.Range),
-        (analysis, _) => Result(analysis.Report()));
+        (analysis, request) => Result(analysis.Report(request.Samples)));
 
     private static AnalysisResult Result(EtcdLatencyReport report) => new(report, Table(report));
 
@@ -51,6 +54,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     public void Add(ScannedTrace trace)
     {
         _tree.Load(trace);
+        _sampling.Begin(trace);
         for (var i = 0; i < _tree.Count; i++)
         {
             if (!_context.IsMeasuredOn(i)) continue;
@@ -60,7 +64,9 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
             var server = client ? _context.ServerOf(i) : i;
             var (operation, resource) = _context.Describe(i);
             var stats = OperationOf((_context.MethodOf(span), operation, resource, side));
-            stats.Calls.Record(span.DurationNanos, _context.Failed(span));
+            var error = _context.Failed(span);
+            stats.Calls.Record(span.DurationNanos, error, _sampling, span);
+            _all.Record(_sampling, span, error);
             if (server >= 0) stats.EtcdSide.Record(_tree[server].DurationNanos);
             _firstStart = Math.Min(_firstStart, span.StartUnixNano);
             _lastEnd = Math.Max(_lastEnd, span.EndUnixNano);
@@ -75,6 +81,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
             mine.Calls.Merge(theirs.Calls);
             mine.EtcdSide.Merge(theirs.EtcdSide);
         }
+        _all.Merge(other._all);
         _firstStart = Math.Min(_firstStart, other._firstStart);
         _lastEnd = Math.Max(_lastEnd, other._lastEnd);
     }
@@ -83,6 +90,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     {
         writer.WriteSigned(_firstStart);
         writer.WriteSigned(_lastEnd);
+        _all.WriteTo(writer);
         writer.WriteEach(_operations, operation =>
         {
             writer.WriteString(operation.Key.Method);
@@ -97,6 +105,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     static EtcdLatencyAnalysis IRollupState<EtcdLatencyAnalysis>.ReadFrom(ByteReader reader)
     {
         var state = new EtcdLatencyAnalysis(TimeRange.All) { _firstStart = reader.ReadSigned(), _lastEnd = reader.ReadSigned() };
+        state._all.MergeFrom(reader);
         reader.ReadEach(() =>
         {
             var operation = state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadString()));
@@ -120,8 +129,10 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         public LatencySketch EtcdSide { get; } = new();
     }
 
-    public EtcdLatencyReport Report()
+    /// <summary>The report, its rows' samples scaled by <paramref name="samples"/>' rates (none known when null).</summary>
+    public EtcdLatencyReport Report(RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         var seconds = _lastEnd > _firstStart ? (_lastEnd - _firstStart) / 1e9 : 0;
         var operations = _operations.Select(o =>
         {
@@ -130,21 +141,29 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
             return new EtcdOperationLatency(o.Key.Method, o.Key.Storage, o.Key.Resource, o.Key.Side, latency.Count,
                 Thousandths(latency.Count / Math.Max(seconds, 1)), Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
                 Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Calls.Errors, Fraction(o.Value.Calls.ErrorRate),
-                etcd.Count, etcd.Count == 0 ? null : Ms(etcd.Percentile(0.5)), etcd.Count == 0 ? null : Ms(etcd.Percentile(0.99)));
+                etcd.Count, etcd.Count == 0 ? null : Ms(etcd.Percentile(0.5)), etcd.Count == 0 ? null : Ms(etcd.Percentile(0.99)))
+            {
+                Sample = samples.Of(o.Value.Calls, Math.Max(seconds, 1)),
+            };
         })
             .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
             .ThenBy(o => o.Resource, StringComparer.Ordinal).ThenBy(o => o.Method, StringComparer.Ordinal).ThenBy(o => o.StorageOperation, StringComparer.Ordinal)
             .ThenBy(o => o.MeasuredOn, StringComparer.Ordinal)
             .ToList();
-        return new EtcdLatencyReport(operations.Sum(o => o.Calls), Thousandths(seconds), "p99", operations);
+        return new EtcdLatencyReport(operations.Sum(o => o.Calls), Thousandths(seconds), "p99", operations)
+        {
+            Sampling = SamplingSummary.Of("etcd calls", samples.Of(_all), operations.Select(o => o.Sample).ToList()),
+        };
     }
 
     public static AnalysisTable Table(EtcdLatencyReport report)
     {
         var rows = report.Operations.Select(o => (IReadOnlyList<string>)
         [
-            o.Resource, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, GroupedCount(o.Calls), Rate(o.RatePerSecond),
-            DurationMs(o.P50Ms), DurationMs(o.P95Ms), DurationMs(o.P99Ms), o.EtcdP99Ms is { } etcd ? DurationMs(etcd) : "n/a", GroupedCount(o.Errors), ShortPercent(o.ErrorRate),
+            o.Resource, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, SampleText.Count(o.Sample),
+            SampleText.Rate(o.Sample, o.RatePerSecond), SampleText.Percentile(o.Sample, "p50", o.P50Ms), SampleText.Percentile(o.Sample, "p95", o.P95Ms),
+            SampleText.Percentile(o.Sample, "p99", o.P99Ms), o.EtcdP99Ms is { } etcd ? DurationMs(etcd) : "n/a", GroupedCount(o.Errors),
+            SampleText.ErrorRate(o.Sample, ShortPercent(o.ErrorRate)),
         ]).ToList();
         var notes = new List<string>
         {
@@ -156,6 +175,6 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         };
         return new AnalysisTable("etcd calls by resource and operation",
             ["Resource", "Method", "Operation", "Measured on", "Calls", "Rate", "p50", "p95", "p99", "etcd p99", "Errors", "Error %"], rows)
-        { Notes = notes };
+        { Notes = notes, Samples = report.Operations.Select(o => o.Sample).ToList(), Sampling = report.Sampling };
     }
 }

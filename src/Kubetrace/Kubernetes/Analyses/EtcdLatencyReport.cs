@@ -1,3 +1,5 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>What the <c>etcd</c> analysis found (the JSON of <c>kubetrace analyze etcd --json</c>).</summary>
@@ -6,7 +8,11 @@ public sealed record EtcdLatencyReport(
     long Calls,
     double ObservedSeconds,
     string SortedBy,
-    IReadOnlyList<EtcdOperationLatency> Operations);
+    IReadOnlyList<EtcdOperationLatency> Operations)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}
 
 /// <summary>One etcd operation on one key prefix.</summary>
 /// <param name="Method">The gRPC method, <c>KV/Range</c>, <c>KV/Txn</c>, ...</param>
@@ -29,4 +35,8 @@ public sealed record EtcdOperationLatency(
     double ErrorRate,
     long EtcdSideCalls,
     double? EtcdP50Ms,
-    double? EtcdP99Ms);
+    double? EtcdP99Ms)
+{
+    /// <summary>The sampled traces and calls behind the row, scaled (calls and rate); its percentiles' and error rate's bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}

@@ -66,6 +66,7 @@ public static class TraceObjectScan
             IsError = span.Status?.Code == Status.Types.StatusCode.Error,
             StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message,
             Values = values,
+            TraceState = span.TraceState.Length == 0 ? null : span.TraceState,
             Links = span.Links.Count == 0 ? [] : span.Links
                 .Select(l => new ScannedLink(TraceId.FromByteString(l.TraceId), SpanIds.FromByteString(l.SpanId))).ToArray(),
         };

@@ -220,7 +220,10 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
     private TimelineTrace TraceOf(TraceId id, SpanTree tree, bool found)
     {
         var root = tree.MainRoot!;
-        return new TimelineTrace(id.ToString(), root.Span.Service, root.Span.Name, found, tree.Nodes.Count()) { LinksIn = _linksIn.Contains(id) };
+        return new TimelineTrace(id.ToString(), root.Span.Service, root.Span.Name, found, tree.Nodes.Count())
+        {
+            LinksIn = _linksIn.Contains(id), Sampling = Analysis.Sampling.TraceSampling.RootBasisOf(tree.Nodes.Select(n => n.Span)),
+        };
     }
 
     private TimelineEntry Entry(Row row)

@@ -32,16 +32,29 @@ internal sealed class TraceBuffer(IReadOnlyList<string> keys)
         }
         var span = _pool[index];
         span.Links = NoLinks;
+        span.TraceState = null;
         Trace.Spans.Add(span);
         return span;
     }
 
-    /// <summary>Reads the links, and the event values the request asks for, of the span just added from a stored partial span.</summary>
-    public void SetLinks(ScannedSpan span, ReadOnlySpan<byte> partialSpan)
+    /// <summary>Reads the links, the tracestate and the event values the request asks for of the span just added from a stored partial span.</summary>
+    public void SetExtras(ScannedSpan span, ReadOnlySpan<byte> partialSpan)
     {
         var links = _links[Trace.Spans.Count - 1];
         LinkReader.Read(partialSpan, links);
         span.Links = links.Count == 0 ? NoLinks : links;
         _events?.Read(partialSpan, span.Values);
+        var traceState = LinkReader.TraceState(partialSpan);
+        if (traceState.IsEmpty) return;
+        // A sampler writes the same tracestate on every span: one string for a run of them.
+        if (!traceState.SequenceEqual(_lastTraceStateBytes))
+        {
+            _lastTraceStateBytes = traceState.ToArray();
+            _lastTraceState = System.Text.Encoding.UTF8.GetString(traceState);
+        }
+        span.TraceState = _lastTraceState;
     }
+
+    private byte[] _lastTraceStateBytes = [];
+    private string? _lastTraceState;
 }
