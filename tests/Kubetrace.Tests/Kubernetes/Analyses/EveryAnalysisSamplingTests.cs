@@ -6,7 +6,7 @@ using static Kubetrace.Tests.Kubernetes.Analyses.ObjectTraces;
 namespace Kubetrace.Tests.Kubernetes.Analyses;
 
 /// <summary>
-/// Every analysis of the catalog, through the API over the object traces: each table row ends with the sampled
+/// Every analysis of the catalog, through the API over the object traces (and <see cref="ListTraces"/>): each table row ends with the sampled
 /// traces it rests on, each row of the data (the JSON of <c>--json</c>) carries its <c>sample</c>, and the answer
 /// says what it rests on. An analysis added to the catalog is checked without anyone remembering to.
 /// </summary>

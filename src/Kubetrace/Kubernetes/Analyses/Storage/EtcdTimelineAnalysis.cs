@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Api;
 using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Otlp.Proto.Trace;
@@ -17,7 +18,9 @@ namespace Kubetrace.Kubernetes.Analyses.Storage;
 /// etcd's server span; watch streams left out); a compaction is a <c>KV/Compact</c> call (every etcd version: the
 /// apiserver's compactor each 5 minutes), with the revision from etcd 3.7's <c>compact</c> span when stored. The
 /// summary compares the p99 of buckets with or just after a compaction to the others. States are per minute and
-/// merge exactly: per-block rollups (<c>etcd-timeline-1</c>).
+/// merge exactly: per-block rollups (<c>etcd-timeline-2</c>; <c>etcd-timeline-1</c> had no sample tallies). Each bucket carries the
+/// sampled traces behind its calls, and its compactions are scaled like its calls (a compaction trace is the
+/// compactor's root, kept at the apiserver's rate).
 /// </summary>
 public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
 {
@@ -28,6 +31,8 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
     private readonly TraceTree _tree = new();
     private readonly EtcdCallContext _context;
     private readonly SortedDictionary<long, MinuteStats> _minutes = [];
+    private readonly TraceSampling _sampling = new();
+    private readonly SampleTally _all = new();
 
     public EtcdTimelineAnalysis(TimeRange range)
     {
@@ -36,7 +41,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         _context = new EtcdCallContext(_attributes, _tree);
     }
 
-    internal static StateRollup<EtcdTimelineAnalysis> Rollup { get; } = new("etcd-timeline-1", () => new EtcdTimelineAnalysis(TimeRange.All));
+    internal static StateRollup<EtcdTimelineAnalysis> Rollup { get; } = new("etcd-timeline-2", () => new EtcdTimelineAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd-timeline",
         "etcd latency per time bucket beside compactions: does slowness follow compactions?",
@@ -47,7 +52,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         },
         (analysis, request) =>
         {
-            var report = analysis.Report(BucketOf(request));
+            var report = analysis.Report(BucketOf(request), request.Samples);
             return new AnalysisResult(report, Table(report));
         }) with
     {
@@ -67,18 +72,26 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
     public void Add(ScannedTrace trace)
     {
         _tree.Load(trace);
+        _sampling.Begin(trace);
         for (var i = 0; i < _tree.Count; i++)
         {
             if (!_context.IsMeasuredOn(i)) continue;
             var span = _tree[i];
             var minute = MinuteOf(span.StartUnixNano);
+            var error = _context.Failed(span);
+            _all.Record(_sampling, span, error);
             if (_context.MethodOf(span) == "KV/Compact")
             {
                 minute.Compactions++;
+                minute.CompactionSample.Record(_sampling, span, error);
                 minute.CompactionNanosMax = Math.Max(minute.CompactionNanosMax, span.DurationNanos);
                 minute.CompactedRevision = Math.Max(minute.CompactedRevision, RevisionOf(i));
             }
-            else minute.Latency.Record(span.DurationNanos);
+            else
+            {
+                minute.Latency.Record(span.DurationNanos);
+                minute.Sample.Record(_sampling, span, error);
+            }
         }
     }
 
@@ -101,17 +114,13 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
 
     public void Merge(EtcdTimelineAnalysis other)
     {
-        foreach (var (start, theirs) in other._minutes)
-        {
-            var mine = MinuteOf(start);
-            mine.Latency.Merge(theirs.Latency);
-            mine.Compactions += theirs.Compactions;
-            mine.CompactionNanosMax = Math.Max(mine.CompactionNanosMax, theirs.CompactionNanosMax);
-            mine.CompactedRevision = Math.Max(mine.CompactedRevision, theirs.CompactedRevision);
-        }
+        foreach (var (start, theirs) in other._minutes) MinuteOf(start).Merge(theirs);
+        _all.Merge(other._all);
     }
 
-    void IRollupState<EtcdTimelineAnalysis>.WriteTo(ByteWriter writer) =>
+    void IRollupState<EtcdTimelineAnalysis>.WriteTo(ByteWriter writer)
+    {
+        _all.WriteTo(writer);
         writer.WriteEach(_minutes, minute =>
         {
             writer.WriteSigned(minute.Key);
@@ -119,11 +128,15 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             writer.WriteVarint(minute.Value.CompactionNanosMax);
             writer.WriteVarint(minute.Value.CompactedRevision);
             minute.Value.Latency.WriteTo(writer);
+            minute.Value.Sample.WriteTo(writer);
+            minute.Value.CompactionSample.WriteTo(writer);
         });
+    }
 
     static EtcdTimelineAnalysis IRollupState<EtcdTimelineAnalysis>.ReadFrom(ByteReader reader)
     {
         var state = new EtcdTimelineAnalysis(TimeRange.All);
+        state._all.MergeFrom(reader);
         reader.ReadEach(() =>
         {
             var minute = state.MinuteOf(reader.ReadSigned());
@@ -131,13 +144,17 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             minute.CompactionNanosMax = Math.Max(minute.CompactionNanosMax, reader.ReadLong());
             minute.CompactedRevision = Math.Max(minute.CompactedRevision, reader.ReadLong());
             minute.Latency.Merge(LatencySketch.ReadFrom(reader));
+            minute.Sample.MergeFrom(reader);
+            minute.CompactionSample.MergeFrom(reader);
         });
         return state;
     }
 
     /// <param name="bucketNanos">Bucket width (null: a minute, or wider when the range would need more than 240 rows).</param>
-    public EtcdTimelineReport Report(long? bucketNanos = null)
+    /// <param name="samples">The rates the rows' samples are scaled by (none known when null).</param>
+    public EtcdTimelineReport Report(long? bucketNanos = null, RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         if (_minutes.Count == 0) return new EtcdTimelineReport(Minute / 1_000_000_000, 0, 0, null, null, [], "no etcd calls in the range");
         var first = _minutes.Keys.First();
         var span = _minutes.Keys.Last() + Minute - first;
@@ -147,10 +164,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         {
             var key = start - (start - first) % bucket;
             if (!buckets.TryGetValue(key, out var b)) buckets.Add(key, b = new MinuteStats());
-            b.Latency.Merge(minute.Latency);
-            b.Compactions += minute.Compactions;
-            b.CompactionNanosMax = Math.Max(b.CompactionNanosMax, minute.CompactionNanosMax);
-            b.CompactedRevision = Math.Max(b.CompactedRevision, minute.CompactedRevision);
+            b.Merge(minute);
         }
         var near = new LatencySketch();
         var elsewhere = new LatencySketch();
@@ -162,22 +176,29 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             (afterCompaction ? near : elsewhere).Merge(b.Latency);
             previousHadCompaction = b.Compactions > 0;
             rows.Add(new EtcdTimelineRow(start, b.Latency.Count, Ms(b.Latency.Percentile(0.5)), Ms(b.Latency.Percentile(0.99)),
-                b.Compactions, b.Compactions == 0 ? null : Ms(b.CompactionNanosMax), b.CompactedRevision == 0 ? null : b.CompactedRevision));
+                b.Compactions, b.Compactions == 0 ? null : Ms(b.CompactionNanosMax), b.CompactedRevision == 0 ? null : b.CompactedRevision)
+            {
+                Sample = samples.Of(b.Sample, b.Latency, bucket / 1e9, errors: true),
+                CompactionSample = samples.Of(b.CompactionSample),
+            });
         }
         var compactions = rows.Sum(r => r.Compactions);
         string? why = compactions == 0
             ? "n/a: no compaction in the range. The apiserver's compactor runs every 5 minutes outside any request, so its trace is kept only when the apiserver's sampler keeps that root (at samplingRatePerMillion 100, about one in 10,000)."
             : elsewhere.Count == 0 ? "n/a: every bucket has or follows a compaction; choose a narrower bucket" : null;
         return new EtcdTimelineReport(bucket / 1_000_000_000, rows.Sum(r => r.Calls), compactions,
-            why is null && near.Count > 0 ? Ms(near.Percentile(0.99)) : null, why is null ? Ms(elsewhere.Percentile(0.99)) : null, rows, why);
+            why is null && near.Count > 0 ? Ms(near.Percentile(0.99)) : null, why is null ? Ms(elsewhere.Percentile(0.99)) : null, rows, why)
+        {
+            Sampling = SamplingSummary.Of("etcd calls", samples.Of(_all), rows.Select(r => r.Sample).ToList()),
+        };
     }
 
     public static AnalysisTable Table(EtcdTimelineReport report)
     {
         var rows = report.Buckets.Select(b => (IReadOnlyList<string>)
         [
-            Cli.Query.HumanText.Time(b.StartUnixNano), GroupedCount(b.Calls), b.Calls == 0 ? "-" : DurationMs(b.P50Ms), b.Calls == 0 ? "-" : DurationMs(b.P99Ms),
-            b.Compactions == 0 ? "" : GroupedCount(b.Compactions), b.CompactionMaxMs is { } ms ? DurationMs(ms) : "", b.CompactedRevision is { } rev ? Count(rev) : "",
+            Cli.Query.HumanText.Time(b.StartUnixNano), SampleText.Count(b.Sample), b.Calls == 0 ? "-" : SampleText.Percentile(b.Sample, "p50", b.P50Ms),
+            b.Calls == 0 ? "-" : SampleText.Percentile(b.Sample, "p99", b.P99Ms), b.Compactions == 0 ? "" : SampleText.Count(b.CompactionSample), b.CompactionMaxMs is { } ms ? DurationMs(ms) : "", b.CompactedRevision is { } rev ? Count(rev) : "",
         ]).ToList();
         var notes = new List<string>
         {
@@ -187,16 +208,33 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             PercentileNote,
         };
         return new AnalysisTable("etcd latency over time beside compactions",
-            ["Bucket (UTC)", "Calls", "p50", "p99", "Compactions", "Compaction took", "Compacted to revision"], rows) { Notes = notes };
+            ["Bucket (UTC)", "Calls", "p50", "p99", "Compactions", "Compaction took", "Compacted to revision"], rows)
+        { Notes = notes, Samples = report.Buckets.Select(b => b.Sample).ToList(), Sampling = report.Sampling };
     }
 
     private sealed class MinuteStats
     {
         public LatencySketch Latency { get; } = new();
 
+        /// <summary>The sampled traces and calls behind <see cref="Latency"/>.</summary>
+        public SampleTally Sample { get; } = new();
+
+        /// <summary>The sampled traces and compaction calls behind <see cref="Compactions"/>.</summary>
+        public SampleTally CompactionSample { get; } = new();
+
         public long Compactions;
         public long CompactionNanosMax;
         public long CompactedRevision;
+
+        public void Merge(MinuteStats other)
+        {
+            Latency.Merge(other.Latency);
+            Sample.Merge(other.Sample);
+            CompactionSample.Merge(other.CompactionSample);
+            Compactions += other.Compactions;
+            CompactionNanosMax = Math.Max(CompactionNanosMax, other.CompactionNanosMax);
+            CompactedRevision = Math.Max(CompactedRevision, other.CompactedRevision);
+        }
     }
 }
 
@@ -204,7 +242,18 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
 /// <param name="P99NearCompactionMs">p99 of the calls in buckets with or right after a compaction (null: not answerable, see <paramref name="Unanswered"/>).</param>
 /// <param name="Unanswered">Why the comparison is n/a (no compaction in the range, …), or null.</param>
 public sealed record EtcdTimelineReport(long BucketSeconds, long Calls, long Compactions, double? P99NearCompactionMs, double? P99ElsewhereMs,
-    IReadOnlyList<EtcdTimelineRow> Buckets, string? Unanswered);
+    IReadOnlyList<EtcdTimelineRow> Buckets, string? Unanswered)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}
 
 /// <summary>One time bucket.</summary>
-public sealed record EtcdTimelineRow(long StartUnixNano, long Calls, double P50Ms, double P99Ms, long Compactions, double? CompactionMaxMs, long? CompactedRevision);
+public sealed record EtcdTimelineRow(long StartUnixNano, long Calls, double P50Ms, double P99Ms, long Compactions, double? CompactionMaxMs, long? CompactedRevision)
+{
+    /// <summary>The sampled traces and calls behind the bucket's latency, scaled (calls and rate); its percentiles' and error rate's bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The sampled traces and compaction calls behind <see cref="Compactions"/>, scaled.</summary>
+    public RowSample CompactionSample { get; init; } = RowSample.None;
+}

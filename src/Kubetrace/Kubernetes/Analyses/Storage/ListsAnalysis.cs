@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Storage;
@@ -17,7 +18,7 @@ namespace Kubetrace.Kubernetes.Analyses.Storage;
 /// objects it returned and how many bytes it wrote, from the events that carry them: the handler's
 /// "Writing http response done" (count), the cacher's "Listed items from cache" / "Filtered items" (count),
 /// SerializeObject's "Write call succeeded" (size). Where a span or event is missing, that cell says n/a.
-/// States merge exactly: per-block rollups (<c>lists-1</c>).
+/// Each row carries the sampled traces behind it. States merge exactly: per-block rollups (<c>lists-2</c>; <c>lists-1</c> had no sample tallies).
 /// </summary>
 public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
 {
@@ -34,17 +35,19 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
     private readonly TraceTree _tree = new();
     private readonly List<int> _subtree = [];
     private readonly Dictionary<(string Resource, string Caller, string Served), ListStats> _rows = [];
+    private readonly TraceSampling _sampling = new();
+    private readonly SampleTally _all = new();
 
     public ListsAnalysis(TimeRange range) =>
         _attributes = new ScannedAttributes(range, [K8sKeys.Verb, K8sKeys.Resource, K8sKeys.ApiGroup, K8sKeys.UserAgent, K8sKeys.EtcdKey],
             [ApiserverKeys.Url, StorageKeys.Type, ReturnedKey, FilteredKey, ListedKey, WrittenKey]).ForServices(ApiserverRequestWalker.Services);
 
-    internal static StateRollup<ListsAnalysis> Rollup { get; } = new("lists-1", () => new ListsAnalysis(TimeRange.All));
+    internal static StateRollup<ListsAnalysis> Rollup { get; } = new("lists-2", () => new ListsAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("lists",
         "LIST requests per resource and caller: served from the watch cache or etcd, objects returned, bytes written",
         request => new ListsAnalysis(request.Range),
-        (analysis, _) => Result(analysis.Report()));
+        (analysis, request) => Result(analysis.Report(request.Samples)));
 
     private static AnalysisResult Result(ListsReport report) => new(report, Table(report));
 
@@ -53,6 +56,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
     public void Add(ScannedTrace trace)
     {
         _tree.Load(trace);
+        _sampling.Begin(trace);
         for (var i = 0; i < _tree.Count; i++)
         {
             var handler = _tree[i];
@@ -86,6 +90,8 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
             var served = fromEtcd ? FromEtcd : fromCache ? FromCache : Unknown;
             var row = RowOf((resource, Caller(_attributes.Get(handler, K8sKeys.UserAgent)), served));
             row.Latency.Record(handler.DurationNanos);
+            row.Sample.Record(_sampling, handler);
+            _all.Record(_sampling, handler);
             row.Returned.Add(ValueOf(handler, ReturnedKey) ?? filtered);
             row.ReadFromCache.Add(listed);
             row.Written.Add(written);
@@ -106,9 +112,12 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
     public void Merge(ListsAnalysis other)
     {
         foreach (var (key, theirs) in other._rows) RowOf(key).Merge(theirs);
+        _all.Merge(other._all);
     }
 
-    void IRollupState<ListsAnalysis>.WriteTo(ByteWriter writer) =>
+    void IRollupState<ListsAnalysis>.WriteTo(ByteWriter writer)
+    {
+        _all.WriteTo(writer);
         writer.WriteEach(_rows, row =>
         {
             writer.WriteString(row.Key.Resource);
@@ -116,10 +125,12 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
             writer.WriteString(row.Key.Served);
             row.Value.WriteTo(writer);
         });
+    }
 
     static ListsAnalysis IRollupState<ListsAnalysis>.ReadFrom(ByteReader reader)
     {
         var state = new ListsAnalysis(TimeRange.All);
+        state._all.MergeFrom(reader);
         reader.ReadEach(() => state.RowOf((reader.ReadString(), reader.ReadString(), reader.ReadString())).MergeFrom(reader));
         return state;
     }
@@ -130,23 +141,31 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         return row;
     }
 
-    public ListsReport Report()
+    /// <summary>The report, its rows' samples scaled by <paramref name="samples"/>' rates (none known when null).</summary>
+    public ListsReport Report(RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         var rows = _rows.Select(r => new ListsRow(r.Key.Resource, r.Key.Caller, r.Key.Served, r.Value.Latency.Count,
                 Ms(r.Value.Latency.Percentile(0.5)), Ms(r.Value.Latency.Percentile(0.99)),
-                r.Value.Returned.Summary(), r.Value.ReadFromCache.Summary(), r.Value.Written.Summary()))
+                r.Value.Returned.Summary(), r.Value.ReadFromCache.Summary(), r.Value.Written.Summary())
+            {
+                Sample = samples.Of(r.Value.Sample, r.Value.Latency),
+            })
             .OrderByDescending(r => r.Lists).ThenBy(r => r.Resource, StringComparer.Ordinal).ThenBy(r => r.Caller, StringComparer.Ordinal)
             .ThenBy(r => r.ServedFrom, StringComparer.Ordinal)
             .ToList();
         return new ListsReport(rows.Sum(r => r.Lists), rows.Where(r => r.ServedFrom == FromCache).Sum(r => r.Lists),
-            rows.Where(r => r.ServedFrom == FromEtcd).Sum(r => r.Lists), rows);
+            rows.Where(r => r.ServedFrom == FromEtcd).Sum(r => r.Lists), rows)
+        {
+            Sampling = SamplingSummary.Of("LIST requests", samples.Of(_all), rows.Select(r => r.Sample).ToList()),
+        };
     }
 
     public static AnalysisTable Table(ListsReport report)
     {
         var rows = report.Rows.Select(r => (IReadOnlyList<string>)
         [
-            r.Resource, r.Caller, r.ServedFrom, GroupedCount(r.Lists), DurationMs(r.P50Ms), DurationMs(r.P99Ms),
+            r.Resource, r.Caller, r.ServedFrom, SampleText.Count(r.Sample), SampleText.Percentile(r.Sample, "p50", r.P50Ms), SampleText.Percentile(r.Sample, "p99", r.P99Ms),
             Mean(r.ObjectsReturned), Max(r.ObjectsReturned), Mean(r.ObjectsReadFromCache), Mean(r.BytesWritten), Max(r.BytesWritten),
         ]).ToList();
         var notes = new List<string>
@@ -158,7 +177,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         };
         return new AnalysisTable("LIST requests by resource, caller and where they were served",
             ["Resource", "Caller", "Served from", "Lists", "p50", "p99", "Objects (mean)", "Objects (max)", "Read from cache (mean)", "Bytes (mean)", "Bytes (max)"], rows)
-        { Notes = notes };
+        { Notes = notes, Samples = report.Rows.Select(r => r.Sample).ToList(), Sampling = report.Sampling };
     }
 
     private static string Mean(ValueSummary? summary) => summary is { } s ? Number(Math.Round(s.Mean, 1)) : "n/a";
@@ -176,9 +195,13 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
 
         public ValueStats Written { get; } = new();
 
+        /// <summary>The sampled traces and LISTs behind the row.</summary>
+        public SampleTally Sample { get; } = new();
+
         public void Merge(ListStats other)
         {
             Latency.Merge(other.Latency);
+            Sample.Merge(other.Sample);
             Returned.Merge(other.Returned);
             ReadFromCache.Merge(other.ReadFromCache);
             Written.Merge(other.Written);
@@ -187,6 +210,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         public void WriteTo(ByteWriter writer)
         {
             Latency.WriteTo(writer);
+            Sample.WriteTo(writer);
             Returned.WriteTo(writer);
             ReadFromCache.WriteTo(writer);
             Written.WriteTo(writer);
@@ -195,6 +219,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         public void MergeFrom(ByteReader reader)
         {
             Latency.Merge(LatencySketch.ReadFrom(reader));
+            Sample.MergeFrom(reader);
             Returned.MergeFrom(reader);
             ReadFromCache.MergeFrom(reader);
             Written.MergeFrom(reader);
