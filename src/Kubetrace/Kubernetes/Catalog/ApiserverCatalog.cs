@@ -14,7 +14,7 @@ namespace Kubetrace.Kubernetes.Catalog;
 public static partial class ApiserverCatalog
 {
     // Built on first use, after every partial file's static fields (their initialisation order across files is not defined).
-    public static IReadOnlyList<SpanShape> Spans => field ??= [.. ServerSpans, .. FilterSpans, .. HandlerSpans, .. ResponseSpans, .. WebhookSpans];
+    public static IReadOnlyList<SpanShape> Spans => field ??= [.. ServerSpans, .. FilterSpans, .. HandlerSpans, .. ResponseSpans, .. WebhookSpans, .. ReentrantSpans];
 
     public static IReadOnlyList<ComponentTracing> Components { get; } =
     [
