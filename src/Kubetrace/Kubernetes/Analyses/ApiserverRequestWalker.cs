@@ -291,22 +291,26 @@ public sealed class ApiserverRequestWalker
     }
 
     /// <summary>
-    /// A request of an aggregated API, on either side of the proxy: kube-apiserver's (it proxied) is named with the
-    /// group and the address the proxy dialled (<c>pods.metrics.k8s.io via 10.96.112.40:443</c>, the spans carry no
-    /// service name); the extension server's own, when it followed the proxy's context, with the group and
-    /// <c>(extension)</c>. An extension request that started a trace of its own looks like any apiserver request.
+    /// A resource outside kube-apiserver's own groups (a custom resource, an aggregated API) is named with its group
+    /// (<c>pods.metrics.k8s.io</c>). On kube-apiserver's side of the aggregator's proxy the address it dialled is
+    /// added (<c>via 10.96.112.40:443</c>: the spans carry no service name); the extension server's own request,
+    /// when it followed the proxy's context, is marked <c>(extension)</c>.
     /// </summary>
     private void NameAggregatedResource(int rootIndex, ApiserverRequest request)
     {
         var proxy = request.Proxied.FindIndex(p => p.Aggregated);
         var parent = _tree.ParentOf(rootIndex);
         var servedForProxy = parent >= 0 && IsOutgoingRequest(_tree[parent], ApiserverPhase.Rest) && OutgoingPhase(_tree[parent]) == ApiserverPhase.AggregatedApi;
-        if (proxy < 0 && !servedForProxy) return;
         var root = _tree[rootIndex];
         var path = Attributes.Get(root, ApiserverKeys.HttpTarget) ?? Attributes.Source(root, K8sKeys.UrlPath) ?? "";
         var group = GroupOfPath(path);
-        var resource = group.Length == 0 ? request.Resource : LabelPool.Join(request.Resource, '.', group);
-        request.Resource = proxy >= 0 ? $"{resource} via {request.Proxied[proxy].Peer}" : resource + " (extension)";
+        var resource = request.Resource;
+        if (!BuiltInApiGroups.Contains(group) && resource != "(non-resource)")
+        {
+            var slash = resource.IndexOf('/'); // the group goes with the resource, before a subresource: widgets.example.com/status
+            resource = slash < 0 ? LabelPool.Join(resource, '.', group) : $"{resource[..slash]}.{group}{resource[slash..]}";
+        }
+        request.Resource = proxy >= 0 ? $"{resource} via {request.Proxied[proxy].Peer}" : servedForProxy ? resource + " (extension)" : resource;
     }
 
     /// <summary>The API group of <c>/apis/&lt;group&gt;/&lt;version&gt;/...</c>; empty for the core group.</summary>
