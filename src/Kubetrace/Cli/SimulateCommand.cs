@@ -65,6 +65,7 @@ public static class SimulateCommand
         };
         var webhookLatency = BenchCommand.DurationOption("--webhook-latency", "slow-webhook: latency the slow webhook adds", "300ms");
         var etcdLatency = BenchCommand.DurationOption("--etcd-latency", "etcd-slow: latency added to the slow resource's etcd operations", "200ms");
+        var extensionLatency = BenchCommand.DurationOption("--extension-latency", "slow-extension-apiserver: latency the metrics.k8s.io extension API server adds to each request", "400ms");
         var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
         var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
         var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: latency the KMS plugin adds to each envelope transform of a secret", "200ms");
@@ -76,7 +77,7 @@ public static class SimulateCommand
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
             endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
-            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, concurrency, timeout, json, reportJson,
+            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, extensionLatency, concurrency, timeout, json, reportJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -108,6 +109,7 @@ public static class SimulateCommand
                 SlowImagePullTime = parse.GetValue(pullTime),
                 ApfQueueWait = parse.GetValue(apfWait),
                 KmsAddedLatency = parse.GetValue(kmsLatency),
+                ExtensionAddedLatency = parse.GetValue(extensionLatency),
             };
             var problems = options.Validate().ToList();
             if (parse.GetValue(concurrency) < 1) problems.Add("--concurrency must be at least 1");

@@ -224,7 +224,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         var webhooks = total == 0 ? 0 : Fraction(group.PhaseTime.Skip(ApiserverPhase.FirstWebhook).Sum() / total);
         var shares = new ApiserverPhaseShares(AuthenticationShare(), FilterShare(ApiserverPhase.Authorization),
             FilterShare(ApiserverPhase.PriorityAndFairness), FilterShare(ApiserverPhase.OtherFilters), webhooks,
-            Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook);
+            Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook,
+            Share(ApiserverPhase.AggregatedApi), Share(ApiserverPhase.NestedRequests));
         var latency = group.Latency;
         return new ApiserverRequestGroup(verb, resource, latency.Count, Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
             Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares) { Sample = samples.Of(group.Sample, latency) };
@@ -232,6 +233,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
 
     public static AnalysisTable Table(ApiserverLatencyReport report)
     {
+        // Shown only where some request was proxied or sent one on, so tables of clusters without either keep their shape.
+        var proxied = report.Groups.Any(g => g.Shares.AggregatedApi + g.Shares.NestedRequests > 0);
         var rows = report.Groups.Select(g => (IReadOnlyList<string>)
         [
             g.Verb, g.Resource, SampleText.Count(g.Sample), SampleText.Percentile(g.Sample, "p50", g.P50Ms),
@@ -239,6 +242,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             ShortPercent(g.Shares.Authentication), ShortPercent(g.Shares.Authorization), ShortPercent(g.Shares.PriorityAndFairness),
             ShortPercent(g.Shares.Webhooks), ShortPercent(g.Shares.Etcd), ShortPercent(g.Shares.Encryption), ShortPercent(g.Shares.Serialization),
             ShortPercent(g.Shares.Rest + (g.Shares.OtherFilters ?? 0)),
+            .. (proxied ? [ShortPercent(g.Shares.AggregatedApi + g.Shares.NestedRequests)] : Array.Empty<string>()),
         ]).ToList();
         var notes = new List<string>
         {
@@ -258,15 +262,19 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
                 notes.Add($"Authentication: n/a for {GroupedCount(authentication.Spans)} authentication traces: {reason}.");
             else
                 rows.Add(["(authentication)", "(own traces)", GroupedCount(authentication.Spans), DurationMs(authentication.P50Ms!.Value),
-                    DurationMs(authentication.P95Ms!.Value), DurationMs(authentication.P99Ms!.Value), "100%", "", "", "", "", "", "", ""]);
+                    DurationMs(authentication.P95Ms!.Value), DurationMs(authentication.P99Ms!.Value), "100%", "", "", "", "", "", "", "", .. (proxied ? [""] : Array.Empty<string>())]);
             if (authentication.NotApplicable is null)
                 notes.Add("(authentication): Kubernetes 1.33 traces authentication as a one-span trace of its own, joined to no request by trace ID: " +
                     "its latency is shown apart, and the request rows' time starts after it.");
         }
+        if (proxied)
+            notes.Add("Proxied: time in requests sent on from inside the request, with everything under them counted once: the aggregation layer's proxy to an " +
+                "extension API server (traced from Kubernetes 1.31; the row's resource names the API group and the address the proxy dialled, a service IP) " +
+                "and loopback calls. The extension server's own request, when it followed the trace context (1.33+, system:masters callers), is a row of its own marked (extension).");
         if (report.LongRunningLeftOut > 0)
             notes.Add($"{GroupedCount(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
         return new AnalysisTable("kube-apiserver latency by verb and resource",
-            ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest"], rows)
+            ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest", .. (proxied ? ["Proxied"] : Array.Empty<string>())], rows)
         { Notes = notes, Samples = report.Groups.Select(g => g.Sample).ToList(), Sampling = report.Sampling };
     }
 

@@ -54,7 +54,11 @@ public sealed record ApiserverPhaseShares(
     double Encryption,
     double Serialization,
     double Rest,
-    IReadOnlyList<WebhookShare> ByWebhook);
+    IReadOnlyList<WebhookShare> ByWebhook,
+    /// <summary>Requests proxied by the aggregation layer to an extension API server (1.31+, the proxy's span), the extension's own spans included.</summary>
+    double AggregatedApi = 0,
+    /// <summary>Requests the apiserver sent itself from inside the request (loopback calls in its trace), their served spans included.</summary>
+    double NestedRequests = 0);
 
 /// <summary>One webhook's (<c>configuration/webhook</c>) share of a group's time.</summary>
 public sealed record WebhookShare(string Webhook, double Share);

@@ -10,8 +10,9 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// </param>
 /// <param name="Ttl">Objects are written with a TTL (events: one hour), so their creates attach an etcd lease.</param>
 /// <param name="StoragePrefix">The registry's key prefix when it is not the resource's name (nodes: <c>minions</c>).</param>
+/// <param name="Aggregated">The extension API server that serves the resource through the aggregation layer (null: kube-apiserver's own).</param>
 internal sealed record ApiResource(string Group, string Version, string Resource, string Kind, bool Namespaced,
-    bool WatchCached = true, bool Ttl = false, string? StoragePrefix = null)
+    bool WatchCached = true, bool Ttl = false, string? StoragePrefix = null, AggregatedApi? Aggregated = null)
 {
     /// <summary>Each instance is a distinct, shared definition: equal only to itself (and cheap to hash as a key).</summary>
     public bool Equals(ApiResource? other) => ReferenceEquals(this, other);
@@ -26,6 +27,10 @@ internal sealed record ApiResource(string Group, string Version, string Resource
     public static readonly ApiResource ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet", true);
     public static readonly ApiResource Secrets = new("", "v1", "secrets", "Secret", true);
     public static readonly ApiResource Events = new("", "v1", "events", "Event", true, WatchCached: false, Ttl: true);
+    public static readonly ApiResource ResourceQuotas = new("", "v1", "resourcequotas", "ResourceQuota", true);
+
+    /// <summary>metrics-server's pod metrics, served through the aggregation layer (HPA and kubectl top read them).</summary>
+    public static readonly ApiResource PodMetrics = new("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", true, Aggregated: AggregatedApi.MetricsServer);
 
     /// <summary>The resources whose etcd operations the etcd-slow scenario may slow down.</summary>
     public static readonly IReadOnlyList<ApiResource> EtcdSlowCandidates = [ConfigMaps, Leases, Deployments, Pods];

@@ -11,7 +11,11 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// and the handler's events), admission webhooks for writes, storage (reads through the watch cache), and
 /// SerializeObject for the response, the error responses included: the handler's sibling through 1.31, its child after.
 /// </summary>
-internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd)
+/// <remarks>
+/// <paramref name="server"/> is the process serving the request (an extension API server's handlers read their own
+/// memory, not etcd); <paramref name="loopback"/> writes admission's loopback requests (kube-apiserver only).
+/// </remarks>
+internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, SimulatedComponent server, LoopbackWriter? loopback)
 {
     private readonly WebhookWriter _webhooks = new(sim);
 
@@ -23,7 +27,7 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd)
         var random = sim.Random;
         var verb = call.Verb;
         var version = sim.Options.KubernetesVersion;
-        var handler = sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, verb.HandlerSpan, SpanKind.Internal, start);
+        var handler = sim.Recorder.Child(parent, false, server, SimulatedScope.ComponentBase, verb.HandlerSpan, SpanKind.Internal, start);
         HandlerAttributes.Describe(sim, handler, call, auditId);
         var bodyLength = verb.AdmissionOperation is null ? 0 : (int)random.Between(600, 4_000);
 
@@ -63,7 +67,10 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd)
             return (failedAt, 500);
         }
 
-        t = verb.Etcd == GrpcMethod.EtcdRange
+        if (verb.AdmissionOperation == "CREATE" && loopback is not null) t = loopback.ChargeQuota(call, t);
+
+        t = call.Resource.Aggregated is not null ? AggregatedApiWriter.ServeFromMemory(sim, t)
+            : verb.Etcd == GrpcMethod.EtcdRange
             ? Cacher.Read(call, handler, auditId, t + random.Micros(5, 20))
             : etcd.Write(call, handler.Context, auditId, t + random.Micros(5, 20));
 
@@ -91,7 +98,7 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd)
         var random = sim.Random;
         var version = sim.Options.KubernetesVersion;
         var serializeStart = start + random.Micros(5, 20);
-        var span = sim.Recorder.Child(version.SerializeUnderHandler ? handler.Context : requestContext, false, sim.Cluster.Apiserver,
+        var span = sim.Recorder.Child(version.SerializeUnderHandler ? handler.Context : requestContext, false, server,
             SimulatedScope.ComponentBase, ApiserverSpans.SerializeObject, SpanKind.Internal, serializeStart);
         if (span.Proto is { } proto) ResponseEncoding.Describe(proto, call, auditId, sim.Attributes);
         var end = serializeStart + (call.Verb.IsList ? random.Micros(300, 4000) : random.Micros(20, 300));

@@ -48,6 +48,9 @@ public readonly record struct KubernetesVersion(int Major, int Minor) : ICompara
     /// <summary>Callers in system:masters / system:monitoring become the parent of the apiserver's span from 1.33.</summary>
     public bool PrivilegedCallersBecomeParent => this >= new KubernetesVersion(1, 33);
 
+    /// <summary>The aggregator wraps its proxy's round tripper with otelhttp from 1.31 (kube-aggregator handler_proxy.go); before, it forwards the caller's traceparent unchanged.</summary>
+    public bool TracesAggregatorProxy => this >= new KubernetesVersion(1, 31);
+
     /// <summary>Handler spans carry api-group, api-version, name, namespace and subresource from 1.29 (trace_util.go).</summary>
     public bool HandlerNamesObject => this >= new KubernetesVersion(1, 29);
 

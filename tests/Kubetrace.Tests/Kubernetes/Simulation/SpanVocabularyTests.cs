@@ -60,6 +60,7 @@ public sealed class SpanVocabularyTests
             [("config-operator", Client, "HTTP PUT")] = http,
             [("config-operator", Client, "HTTP POST")] = http,
             [("platform-deployer", Client, "HTTP POST")] = http,
+            [("platform-deployer", Client, "HTTP GET")] = http, // kubectl top: pod metrics through the aggregation layer
             [("platform-deployer", Client, "HTTP DELETE")] = http,
         };
         return table;
