@@ -18,6 +18,10 @@ public static class KubeletCatalog
     /// <summary>The stored kubernetes/kubernetes commit of pkg/kubelet/kubelet.go read for the 1.3x attributes.</summary>
     private const string RecentCommit = "000d95431f9f9ef4bb8298f8b78684eacbb18fa0";
 
+    /// <summary>The stored versions of pkg/kubelet/server/server.go and cmd/kubelet/app/server.go (recent main, semconv v1.41).</summary>
+    private const string ServerCommit = "008b3652959ca58af8be3fb5b6ecfe9ae7638282";
+    private const string CmdCommit = "001332b0422071acf4860769f18e34b5e9b7c1bc";
+
     private static SourceRef CriClient(string tag, string path, int line, string what) => new("kubernetes/cri-client", tag, path, line, what);
 
     private static SourceRef ComponentBase(string tag, int line, string what) => new("kubernetes/component-base", tag, "tracing/utils.go", line, what);
@@ -45,7 +49,7 @@ public static class KubeletCatalog
             Sources =
             [
                 new(K8s, BrokenCommit, "pkg/kubelet/kubelet.go", 1719, "SyncPod starts the syncPod span (cited by kubernetes#122087)"),
-                new(K8s, RecentCommit, "pkg/kubelet/kubelet.go", 0, "line not pinned (read through the search index): SyncPod: kl.tracer.Start(ctx, \"syncPod\", pod uid, k8s.pod, name, update_type, namespace); RecordError + status Error on failure"),
+                new(K8s, RecentCommit, "pkg/kubelet/kubelet.go", 1846, "SyncPod: kl.tracer.Start(ctx, \"syncPod\", pod uid, k8s.pod, name, update_type, namespace); RecordError + status Error on failure"),
             ],
             Note = "1.28–1.29: the CRI calls of the sync are not its children (see the CRI client span). The span carries no node: the node is the kubelet resource's host.name.",
         },
@@ -58,7 +62,7 @@ public static class KubeletCatalog
             Sources =
             [
                 new(K8s, "pull/114504", "pkg/kubelet/kubelet.go", 1871, "syncTerminatingPod as a new root span (kubernetes#114504)"),
-                new(K8s, RecentCommit, "pkg/kubelet/kubelet.go", 0, "line not pinned (read through the search index): SyncTerminatingPod: kl.tracer.Start(..., \"syncTerminatingPod\", uid, k8s.pod, name, namespace)"),
+                new(K8s, RecentCommit, "pkg/kubelet/kubelet.go", 2069, "SyncTerminatingPod: kl.tracer.Start(context.Background(), \"syncTerminatingPod\", uid, k8s.pod, name, namespace)"),
             ],
             Note = "Its killPod CRI calls (StopContainer per container in parallel, then StopPodSandbox) are its children in every release.",
         },
@@ -82,10 +86,9 @@ public static class KubeletCatalog
             Parent = "root (the GC loop, every minute)", Ends = "when the container GC pass returns (defer otelSpan.End()); its RemoveContainer / RemovePodSandbox CRI calls are its children",
             Sources =
             [
-                new(K8s, RecentCommit, "pkg/kubelet/kuberuntime/kuberuntime_gc.go", 0, "line not pinned (read through the search index): cgc.tracer.Start(ctx, \"Containers/GarbageCollect\")"),
                 new(K8s, "pull/114504", "pkg/kubelet/kubelet.go", 1871, "top-level traces for pod sync and GC (kubernetes#114504)"),
             ],
-            Note = "The scope is kuberuntime's tracer as kubernetes#114504 names it; not pinned at a tag.",
+            Note = "The scope is kuberuntime's tracer as kubernetes#114504 names it. The Start call itself (cgc.tracer.Start(ctx, \"Containers/GarbageCollect\") at the top of containerGC.GarbageCollect) is not cited by line: the search index holds only pre-tracing versions of kuberuntime_gc.go.",
         },
         new()
         {
@@ -99,7 +102,7 @@ public static class KubeletCatalog
                 new("http.status_code", "int", ReleaseRange.Kubernetes(27, 34)), new("http.request.method", "string", ReleaseRange.Kubernetes(35)),
                 new("http.response.status_code", "int", ReleaseRange.Kubernetes(35)), new("user_agent.original", "string", Optional: true),
             ],
-            Sources = [new(K8s, RecentCommit, "pkg/kubelet/server/server.go", 0, "line not pinned (read through the search index): InstallTracingFilter: otelrestful.OTelFilter(\"kubelet\", WithTracerProvider(tp))")],
+            Sources = [new(K8s, ServerCommit, "pkg/kubelet/server/server.go", 426, "InstallTracingFilter: s.restfulCont.Filter(otelrestful.OTelFilter(\"kubelet\", ... WithTracerProvider(tp)))")],
             Note = "Only the authenticated server (port 10250) is traced. Attribute keys follow the otelrestful version of the release (not pinned per tag here).",
         },
         new()
@@ -117,7 +120,7 @@ public static class KubeletCatalog
             ],
             Sources =
             [
-                new(K8s, RecentCommit, "cmd/kubelet/app/server.go", 0, "line not pinned (read through the search index): clientConfig.Wrap(tracing.WrapperFor(tp)) when KubeletTracing is on"),
+                new(K8s, CmdCommit, "cmd/kubelet/app/server.go", 1121, "buildKubeletClientConfig: clientConfig.Wrap(tracing.WrapperFor(tp)) (unconditional here; earlier releases behind the KubeletTracing gate)"),
                 new("kubernetes/component-base", "v0.34.0", "tracing/utils.go", 119, "WrapperFor: otelhttp.NewTransport with the W3C propagators"),
                 new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.44.0", "instrumentation/net/http/otelhttp/transport.go", 80, "span name \"HTTP \" + method"),
                 new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.61.0", "instrumentation/net/http/otelhttp/internal/semconv/env.go", 226, "1.35 (otelhttp v0.61): stable client attributes by default"),
@@ -170,7 +173,7 @@ public static class KubeletCatalog
             IncomingContext = "none: the kubelet's spans are roots; its CRI client propagates W3C traceparent to containerd",
             Sources =
             [
-                new(K8s, RecentCommit, "cmd/kubelet/app/server.go", 0, "line not pinned (read through the search index): newTracerProvider: service.name kubelet, host.name from nodeutil.GetHostname"),
+                new(K8s, CmdCommit, "cmd/kubelet/app/server.go", 1433, "newTracerProvider: semconv.ServiceNameKey.String(server.ComponentKubelet) (\"kubelet\"), HostNameKey from the node's hostname on the next line"),
                 ComponentBase("v0.27.0", 77, "sampler := sdktrace.NeverSample()"),
                 ComponentBase("v0.27.0", 85, "sdktrace.ParentBased(sampler)"),
             ],
