@@ -5,7 +5,7 @@ namespace Kubetrace.Analysis.Sampling;
 /// <summary>
 /// Per trace, whose sampling decision each span rests on. Kubernetes components and etcd sample with
 /// ParentBased(TraceIDRatioBased(rate/1e6)) (k8s.io/component-base tracing/utils.go, v0.27.0 lines 79–85 to
-/// v0.36.0 lines 81–87; etcd server/embed/config_tracing.go line 80 from v3.5.12): a span under a sampled parent is
+/// v0.36.0 lines 81–87; etcd server/embed/config_tracing.go line 80 from v3.5.11): a span under a sampled parent is
 /// kept with it, so every span of a trace was kept with the probability of the trace's root, once.
 /// containerd 1.6 and 1.7.16+ sample by trace ID ratio alone (1.6.20 tracing/plugin/otlp.go line 145; 1.7.20 lines
 /// 169–171 set OTEL_TRACES_SAMPLER=traceidratio): its spans were kept with containerd's own rate.
