@@ -33,7 +33,7 @@ internal static class SimulationSummary
             output.WriteLine($"Planted failing-webhook: {failing.Type} {failing.Configuration}/{failing.Webhook} (failurePolicy {failing.FailurePolicy}) " +
                              $"failed {N(failing.FailedCalls)} of {N(failing.Calls)} calls with HTTP 500");
         if (report.SlowEtcd is { } etcd)
-            output.WriteLine($"Planted etcd-slow: {etcd.Resource} ({etcd.KeyPrefix}) +{Ms(etcd.AddedLatency)} on {N(etcd.Operations)} etcd operations");
+            output.WriteLine($"Planted etcd-slow: {etcd.GroupResource} (keys {etcd.KeyPrefix}) +{Ms(etcd.AddedLatency)} on {N(etcd.Operations)} etcd operations");
         if (report.SlowImage is { } image)
             output.WriteLine($"Planted image-pull-slow: {image.Image} pulls take {Ms(image.PullTime)} ({N(image.Pulls)} pulls; others up to {Ms(image.UsualPullTimeMax)})");
         if (report.ThrottledFlow is { } flow)

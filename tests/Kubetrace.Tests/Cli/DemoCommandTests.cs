@@ -30,7 +30,7 @@ public sealed class DemoCommandTests
         Assert.Contains("policy-controller/validate.policy.example.com", planted, StringComparison.Ordinal);
         // Each analysis's first row (worst first) names what was planted.
         Assert.Contains("policy-controller", FirstRowAfter(lines, "Which admission webhook adds latency?"), StringComparison.Ordinal);
-        Assert.Contains("/registry/deployments", FirstRowAfter(lines, "Is etcd slow, and for what?"), StringComparison.Ordinal);
+        Assert.Contains("deployments.apps", FirstRowAfter(lines, "Is etcd slow, and for what?"), StringComparison.Ordinal);
         Assert.Contains("ghcr.io/example/worker:0.9.1", FirstRowAfter(lines, "Why are pods slow to start?"), StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains($"http://localhost:{ports[2]}/api/v1/analyze", StringComparison.Ordinal));
         // The web UI is the first place to look.

@@ -76,6 +76,13 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
         MaxQueuedQueries = MaxQueuedQueries,
     };
 
+    /// <summary>
+    /// Each component's <c>samplingRatePerMillion</c> (service name → rate; <c>"*"</c>: every other component), so
+    /// that analyses scale what was sampled back to the cluster's traffic. A query's <c>sampling-rate-per-million</c>
+    /// overrides it.
+    /// </summary>
+    public Dictionary<string, int> SamplingRatePerMillion { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<ConfigProblem> Validate()
     {
         if (MaxDuration < TimeSpan.Zero) yield return new ConfigProblem("max_duration", "must not be negative; 0 turns the limit off");
@@ -91,6 +98,9 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
             yield return new ConfigProblem("max_concurrent_queries", $"must be between 1 and 1024 (got {MaxConcurrentQueries})");
         if (MaxQueuedQueries is < 0 or > 100_000)
             yield return new ConfigProblem("max_queued_queries", $"must be between 0 and 100,000 (got {MaxQueuedQueries})");
+        foreach (var (component, rate) in SamplingRatePerMillion)
+            if (rate is < 0 or > 1_000_000)
+                yield return new ConfigProblem($"sampling_rate_per_million::{component}", $"{rate} is outside 0..1000000");
         if (!ComponentId.TryParse(Storage, out _, out var error))
             yield return new ConfigProblem("storage", error ?? "is not a component ID");
         if (string.IsNullOrWhiteSpace(Endpoint)) yield return new ConfigProblem("endpoint", "is required (host:port)");

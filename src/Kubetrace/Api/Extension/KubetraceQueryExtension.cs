@@ -50,7 +50,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             CheckHost(app, config.Endpoint);
             AuthenticationGate.RequireHttp(app, authenticator);
             NativeApi.Map(app, native);
-            AnalyzeApi.Map(app, native);
+            AnalyzeApi.Map(app, native, Analysis.Sampling.SamplingRates.FromConfig(config.SamplingRatePerMillion));
             SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
             JaegerApi.Map(app, jaeger);
             WebUi.Map(app);

@@ -26,9 +26,10 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
     public void Every_analysis_table_fits_the_terminal_without_wrapping(int width)
     {
         Assert.True(tables.All.Count >= 11, $"only {tables.All.Count} tables");
-        foreach (var (name, table) in tables.All)
+        foreach (var (name, record) in tables.All)
         {
-            var json = Json(table);
+            var json = Json(record);
+            var table = Sent.Of(json); // as the API sends it: with the Traces column the sampling mechanism adds
             var lines = Render(json, width, notes: false);
 
             Assert.All(lines, l => Assert.True(l.Length <= width, $"{name} at {width}: a line of {l.Length}: {l}"));
@@ -53,10 +54,11 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
     [MemberData(nameof(Widths))]
     public void Notes_are_broken_between_words(int width)
     {
-        foreach (var (name, table) in tables.All)
+        foreach (var (name, record) in tables.All)
         {
-            var lines = Render(Json(table), width, notes: true);
-            var noteLines = lines.Skip(Render(Json(table), width, notes: false).Length).ToList();
+            var table = Sent.Of(Json(record));
+            var lines = Render(Json(record), width, notes: true);
+            var noteLines = lines.Skip(Render(Json(record), width, notes: false).Length).ToList();
 
             Assert.All(noteLines, l => Assert.True(l.Length <= width, $"{name} at {width}: {l}"));
             var words = string.Join(" ", noteLines.Select(l => l.Trim())).Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -72,6 +74,16 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
 
         Assert.Matches(@"^Verb +Resource +(Count +)?p99 +Authz +(APF +)?Webhooks +Etcd", header);
         Assert.DoesNotContain("p95", header);
+    }
+
+    /// <summary>The table as the API's JSON carries it.</summary>
+    private sealed record Sent(string Title, List<string> Columns, List<string[]> Rows, List<string> Notes)
+    {
+        public static Sent Of(JsonElement json) => new(
+            json.GetProperty("title").GetString()!,
+            json.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList(),
+            json.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToArray()).ToList(),
+            json.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList());
     }
 
     /// <summary>The value whole, or cut in the middle: its start, "…", its end.</summary>
