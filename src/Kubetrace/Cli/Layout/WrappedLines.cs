@@ -2,7 +2,8 @@ namespace Kubetrace.Cli.Layout;
 
 /// <summary>
 /// Sentences for people, broken between words to fit the terminal, the lines after the first indented (a hanging
-/// indent, so each statement still starts at the left edge). A word longer than the width (a URL) stays whole.
+/// indent, so each statement still starts at the left edge). A word longer than a line (a long span name) is cut
+/// in the middle with "…", as a table cell is: a terminal would otherwise break it anywhere.
 /// </summary>
 public static class WrappedLines
 {
@@ -11,8 +12,9 @@ public static class WrappedLines
     public static IEnumerable<string> Wrap(string text, int width, string indent = Indent)
     {
         var line = new System.Text.StringBuilder();
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var whole in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
+            var word = CellWidth.Of(whole) > width - indent.Length ? FittedTable.CutMiddle(whole, Math.Max(1, width - indent.Length)) : whole;
             if (line.Length > 0 && CellWidth.Of(line.ToString()) + 1 + CellWidth.Of(word) > width)
             {
                 yield return line.ToString();
