@@ -56,12 +56,8 @@ public sealed class ClickHouseDurabilityTests(ITestOutputHelper output)
 
     private static async Task<IReadOnlyList<string>> WaitUntilEmptyAsync(Func<Task<IReadOnlyList<string>>> problems, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var found = await problems();
-            if (found.Count == 0 || DateTime.UtcNow > deadline) return found;
-            await Task.Delay(500);
-        }
+        IReadOnlyList<string> found = [];
+        await Wait.HoldsWithinAsync(async () => (found = await problems()).Count == 0, timeout);
+        return found;
     }
 }

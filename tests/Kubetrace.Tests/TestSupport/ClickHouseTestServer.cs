@@ -111,22 +111,20 @@ public sealed class ClickHouseTestServer : IDisposable
     private void WaitUntilReady()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
+        Wait.UntilAsync(async () =>
         {
             try
             {
-                if (http.GetStringAsync(new Uri(Endpoint, "/ping")).GetAwaiter().GetResult().StartsWith("Ok", StringComparison.Ordinal)) return;
+                return (await http.GetStringAsync(new Uri(Endpoint, "/ping"))).StartsWith("Ok", StringComparison.Ordinal);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 if (_process is { HasExited: true })
                     throw new InvalidOperationException($"clickhouse-server exited with {_process.ExitCode}: " +
                         (File.Exists(Path.Combine(_folder!, "error.log")) ? File.ReadAllText(Path.Combine(_folder!, "error.log")) : ""));
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"clickhouse-server did not answer on {Endpoint} within 60 s");
+                return false;
             }
-            Thread.Sleep(100);
-        }
+        }, $"clickhouse-server answering on {Endpoint}").GetAwaiter().GetResult();
     }
 
     /// <summary>Stops the server at once (SIGKILL: tests that stop it mid-stream mean a crash).</summary>
