@@ -21,13 +21,17 @@ exporters:
       insecure: true
     sending_queue:
       queue_size: 1000
+      storage: file_storage
     retry_on_failure:
       max_elapsed_time: 0s
 extensions:
   health_check:
     endpoint: ":13133"
+  file_storage:
+    directory: /var/lib/kubetrace/queue
+    create_directory: true
 service:
-  extensions: [health_check]
+  extensions: [health_check, file_storage]
   telemetry:
     metrics:
       address: ":8888"

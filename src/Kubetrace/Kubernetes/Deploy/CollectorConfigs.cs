@@ -27,7 +27,11 @@ public static class CollectorConfigs
             spike_limit_percentage: 20
         """;
 
-    /// <summary>Receives on the node and forwards to the gateway. The queue is in memory until file_storage exists.</summary>
+    /// <summary>
+    /// Receives on the node and forwards to the gateway through a persistent queue (file_storage on the agent's data
+    /// volume): an Export is answered once the batch is on disk, so a gateway outage or an agent restart loses nothing
+    /// acknowledged.
+    /// </summary>
     public static string Agent(InstallRequest request) => $"""
         {ReceiverAndLimiter}
           batch:
@@ -39,13 +43,17 @@ public static class CollectorConfigs
               insecure: true
             sending_queue:
               queue_size: 1000
+              storage: file_storage
             retry_on_failure:
               max_elapsed_time: 0s
         extensions:
           health_check:
             endpoint: ":{Ports.Health}"
+          file_storage:
+            directory: {DataPath}/queue
+            create_directory: true
         service:
-          extensions: [health_check]
+          extensions: [health_check, file_storage]
           telemetry:
             metrics:
               address: ":{Ports.Metrics}"
