@@ -67,7 +67,7 @@ public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
             if (drop is not { } index)
                 return new TableLayout(width, shown, widths, hidden); // only key columns left: lines may be longer
             shown.Remove(index);
-            hidden.Insert(0, index);
+            hidden.Add(index);
             hidden.Sort();
         }
     }

@@ -12,18 +12,25 @@ public static class WrappedLines
     public static IEnumerable<string> Wrap(string text, int width, string indent = Indent)
     {
         var line = new System.Text.StringBuilder();
+        var cells = 0; // of the line so far
         foreach (var whole in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var word = CellWidth.Of(whole) > width - indent.Length ? FittedTable.CutMiddle(whole, Math.Max(1, width - indent.Length)) : whole;
-            if (line.Length > 0 && CellWidth.Of(line.ToString()) + 1 + CellWidth.Of(word) > width)
+            var wordCells = CellWidth.Of(word);
+            if (line.Length > 0 && cells + 1 + wordCells > width)
             {
                 yield return line.ToString();
                 line.Clear().Append(indent);
+                cells = indent.Length;
             }
-            else if (line.Length > 0 && line.ToString() != indent) line.Append(' ');
+            else if (line.Length > 0)
+            {
+                line.Append(' ');
+                cells++;
+            }
             line.Append(word);
+            cells += wordCells;
         }
-        // Keep the leading spaces of an indented statement ("  Web UI ...").
         if (line.Length > 0) yield return line.ToString();
     }
 

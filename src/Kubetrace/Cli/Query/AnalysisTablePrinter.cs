@@ -36,7 +36,7 @@ public static partial class AnalysisTablePrinter
     /// The layout of each column, read from the cells (the API sends text): a column whose cells are all numbers,
     /// durations, percentages or short words is an atom, right-aligned when numeric; any other is a name.
     /// </summary>
-    public static IReadOnlyList<FittedColumn> Columns(IReadOnlyList<string> headers, IReadOnlyList<string[]> rows, IReadOnlyList<string> dropFirst)
+    private static List<FittedColumn> Columns(List<string> headers, List<string[]> rows, List<string> dropFirst)
     {
         var columns = new List<FittedColumn>();
         for (var i = 0; i < headers.Count; i++)
@@ -44,22 +44,16 @@ public static partial class AnalysisTablePrinter
             var cells = rows.Select(r => i < r.Length ? r[i] : "").Where(c => c.Length > 0).ToList();
             var numeric = cells.Count > 0 && cells.All(c => Numeric().IsMatch(c));
             var atom = cells.All(c => c.Length <= ShortWord || Numeric().IsMatch(c));
-            var position = dropFirst.Count - IndexOf(dropFirst, headers[i]);
-            // Named columns go first (highest rank), then the rest from the right; the key column never.
-            var rank = i == 0 ? 0 : IndexOf(dropFirst, headers[i]) >= 0 ? headers.Count + position : i;
-            columns.Add(new FittedColumn(headers[i], atom ? FittedKind.Atom : FittedKind.Name, rank, numeric));
+            var named = dropFirst.IndexOf(headers[i]);
+            // Named columns go first (the first named, the highest rank), then the rest from the right; the key column never.
+            var rank = i == 0 ? 0 : named >= 0 ? headers.Count + dropFirst.Count - named : i;
+            columns.Add(new FittedColumn(headers[i], atom ? FittedKind.Atom : FittedKind.Name, rank, RightAligned: numeric));
         }
         return columns;
     }
 
     /// <summary>Longest word shown whole in a column of words ("error", "create", "ok").</summary>
     private const int ShortWord = 12;
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var i = 0; i < names.Count; i++) if (names[i] == name) return i;
-        return -1;
-    }
 
     /// <summary>A count, duration, rate, size, percentage, signed difference or time: "1,234", "12.5ms", "+3.1s", "46%", "—",
     /// "2026-01-02 10:00:00.123".</summary>
