@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Kubetrace.Hosting;
@@ -11,7 +10,7 @@ public static class ExposureWarning
 {
     public static void Check(ILogger logger, string listener, string endpoint, bool tls, bool authentication)
     {
-        if (!EndpointAddress.TryParse(endpoint, out var address, out _) || IsLoopback(address) || (tls && authentication)) return;
+        if (!EndpointAddress.TryParse(endpoint, out var address, out _) || address.IsLoopback || (tls && authentication)) return;
         var missing = (tls, authentication) switch
         {
             (false, false) => "neither TLS nor authentication",
@@ -21,7 +20,4 @@ public static class ExposureWarning
         logger.LogWarning("{Listener} listens on {Endpoint}, reachable from other machines, with {Missing}: set tls: and auth: (docs/security.md)",
             listener, endpoint, missing);
     }
-
-    private static bool IsLoopback(EndpointAddress address) =>
-        address.IsLocalhost || (IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip));
 }

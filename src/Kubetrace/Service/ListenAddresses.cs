@@ -1,4 +1,3 @@
-using System.Net;
 using Kubetrace.Components;
 using Kubetrace.Config;
 using Kubetrace.Hosting;
@@ -36,11 +35,8 @@ public static class ListenAddresses
     {
         foreach (var listener in Of(config))
         {
-            if (EndpointAddress.TryParse(listener.Endpoint, out var address, out _) && IsLoopback(address))
+            if (EndpointAddress.TryParse(listener.Endpoint, out var address, out _) && address.IsLoopback)
                 listener.Replace(new EndpointAddress("", address.Port).ToString());
         }
     }
-
-    private static bool IsLoopback(EndpointAddress address) =>
-        address.IsLocalhost || (IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip));
 }
