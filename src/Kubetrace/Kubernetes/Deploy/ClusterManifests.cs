@@ -74,20 +74,7 @@ public static class ClusterManifests
 
             """;
         // The node-local Service: from any node, its fixed address reaches that node's own agent.
-        yield return $"""
-            apiVersion: v1
-            kind: Service
-            {Metadata(request, ManifestNames.Agent, component)}
-            spec:
-              type: ClusterIP
-              clusterIP: {request.ServiceIp}
-              internalTrafficPolicy: Local
-              selector:
-                {Selector(component, 4)}
-              ports:
-                {Text.Indent(ServicePorts(query: false), 4)}
-
-            """;
+        yield return Service(request, ManifestNames.Agent, component, request.ServiceIp, queryPorts: false, nodeLocal: true);
         yield return NetworkPolicy(request, ManifestNames.Agent, component, query: false, forwardsToGateway: true);
     }
 
@@ -95,20 +82,9 @@ public static class ClusterManifests
     {
         const string component = "gateway";
         yield return ConfigMap(request, ManifestNames.Gateway, component, CollectorConfigs.Store(request));
-        yield return $"""
-            apiVersion: v1
-            kind: Service
-            {Metadata(request, ManifestNames.GatewayHeadless, component)}
-            spec:
-              clusterIP: None
-              selector:
-                {Selector(component, 4)}
-              ports:
-                {Text.Indent(ServicePorts(query: true), 4)}
-
-            """;
-        yield return StoreService(request, ManifestNames.Gateway, component,
-            fixedIp: request.Topology == InstallTopology.Gateway ? request.ServiceIp : null);
+        yield return Service(request, ManifestNames.GatewayHeadless, component, Headless, queryPorts: true);
+        yield return Service(request, ManifestNames.Gateway, component,
+            request.Topology == InstallTopology.Gateway ? request.ServiceIp : null, queryPorts: true);
         var template = PodTemplate.Render(component, ManifestNames.Gateway, queryPorts: true, request.Store, request, dataVolume: null);
         yield return $"""
             apiVersion: apps/v1
@@ -170,7 +146,7 @@ public static class ClusterManifests
                 {Text.Indent(template, 4)}
 
             """;
-        yield return StoreService(request, ManifestNames.Single, component, request.ServiceIp);
+        yield return Service(request, ManifestNames.Single, component, request.ServiceIp, queryPorts: true);
         yield return DisruptionBudget(request, ManifestNames.Single, component);
         yield return NetworkPolicy(request, ManifestNames.Single, component, query: true, forwardsToGateway: false);
     }
@@ -185,18 +161,33 @@ public static class ClusterManifests
 
         """;
 
-    private static string StoreService(InstallRequest request, string name, string component, string? fixedIp) => $"""
-        apiVersion: v1
-        kind: Service
-        {Metadata(request, name, component)}
-        spec:
-          type: ClusterIP
-          {(fixedIp is null ? "" : $"clusterIP: {fixedIp}\n  ")}selector:
-            {Selector(component, 4)}
-          ports:
-            {Text.Indent(ServicePorts(query: true), 4)}
+    private const string Headless = "None";
 
-        """;
+    /// <summary>
+    /// Every Service of the install: a fixed <paramref name="clusterIp"/> (the address the apiserver and kubelet
+    /// configs name), <see cref="Headless"/> for the StatefulSet's pod names, or null for one Kubernetes picks;
+    /// <paramref name="nodeLocal"/> keeps traffic on the caller's node (the agent DaemonSet).
+    /// </summary>
+    private static string Service(InstallRequest request, string name, string component, string? clusterIp, bool queryPorts,
+        bool nodeLocal = false)
+    {
+        var spec = new List<string>();
+        if (clusterIp != Headless) spec.Add("type: ClusterIP");
+        if (clusterIp is not null) spec.Add($"clusterIP: {clusterIp}");
+        if (nodeLocal) spec.Add("internalTrafficPolicy: Local");
+        return $"""
+            apiVersion: v1
+            kind: Service
+            {Metadata(request, name, component)}
+            spec:
+              {string.Join("\n  ", spec)}
+              selector:
+                {Selector(component, 4)}
+              ports:
+                {Text.Indent(ServicePorts(queryPorts), 4)}
+
+            """;
+    }
 
     /// <summary>
     /// One replica (the embedded store has one writer): <c>maxUnavailable: 1</c> lets <c>kubectl drain</c> move it
