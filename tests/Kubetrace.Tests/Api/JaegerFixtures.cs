@@ -39,3 +39,9 @@ public sealed class ClickHouseJaegerFixtures : JaegerFixtures
 {
     protected override StoreBackend Backend => StoreBackend.ClickHouse;
 }
+
+/// <summary>The same fixtures on the tests' two-shard ClickHouse cluster: each trace on the shard its ID picks.</summary>
+public sealed class ClickHouseShardsJaegerFixtures : JaegerFixtures
+{
+    protected override StoreBackend Backend => StoreBackend.ClickHouseShards;
+}

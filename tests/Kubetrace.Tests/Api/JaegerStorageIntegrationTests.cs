@@ -131,3 +131,6 @@ public sealed class JaegerStorageIntegrationTests(JaegerFixtures fixtures) : Jae
 
 /// <summary>The suite on ClickHouse.</summary>
 public sealed class JaegerStorageIntegrationOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : JaegerStorageIntegrationSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;
+
+/// <summary>The suite on a two-shard ClickHouse cluster.</summary>
+public sealed class JaegerStorageIntegrationOnClickHouseShardsTests(ClickHouseShardsJaegerFixtures fixtures) : JaegerStorageIntegrationSuite(fixtures), IClassFixture<ClickHouseShardsJaegerFixtures>;

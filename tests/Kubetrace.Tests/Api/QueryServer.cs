@@ -43,7 +43,7 @@ public sealed class QueryServer : IAsyncDisposable
         try
         {
             // One database per server on the shared ClickHouse: chosen once, kept if the ports must be chosen again.
-            var database = backend == StoreBackend.ClickHouse ? ClickHouseTestServer.NewOptions().Database : null;
+            var database = backend == StoreBackend.Embedded ? null : ClickHouseTestServer.NewDatabase();
             return await FreePorts.StartOnFreshAsync(3, async ports =>
                 new QueryServer(await ServiceTestHost.StartAsync(Yaml(ports, data, queryKeys, backend, database), ComponentCatalog.Default), ports[0], ports[1], ports[2], data));
         }
@@ -62,11 +62,20 @@ public sealed class QueryServer : IAsyncDisposable
                 path: {data.Path}
                 retention: 0s
             """
-            : $"""
+            : backend == StoreBackend.ClickHouse
+            ? $"""
               clickhouse:
                 endpoint: {ClickHouseTestServer.Shared.Endpoint}
                 database: {database}
                 ttl: 0s
+            """
+            : $"""
+              clickhouse:
+                endpoint: {ClickHouseTestServer.SharedShards[0].Endpoint}
+                database: {database}
+                ttl: 0s
+                cluster_name: {ClickHouseTestServer.ClusterName}
+                shard_endpoints: [{string.Join(", ", ClickHouseTestServer.SharedShards.Select(s => s.Endpoint))}]
             """;
         var exporterId = backend == StoreBackend.Embedded ? "kubetrace" : "clickhouse";
         var yaml = $"""

@@ -13,7 +13,9 @@ internal sealed class TempStore : ITestStore
     public TempStore(Func<string, StoreOptions>? options = null)
     {
         Directory = Path.Combine(Path.GetTempPath(), "kubetrace-store-" + Guid.NewGuid().ToString("N"));
-        Options = options?.Invoke(Directory) ?? new StoreOptions { Directory = Directory };
+        // No retention unless a test asks for it: test data often lies months back (fixed simulation dates), and
+        // the background loop would drop it a minute into a long run on a busy machine.
+        Options = options?.Invoke(Directory) ?? new StoreOptions { Directory = Directory, Retention = TimeSpan.Zero };
         Store = EmbeddedTraceStore.Open(Options);
     }
 

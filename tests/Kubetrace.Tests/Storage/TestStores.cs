@@ -18,8 +18,12 @@ public interface ITestStore : IAsyncDisposable
 
 public static class TestStores
 {
-    public static ITestStore Create(StoreBackend backend) =>
-        backend == StoreBackend.Embedded ? new TempStore() : new ClickHouseTempStore();
+    public static ITestStore Create(StoreBackend backend) => backend switch
+    {
+        StoreBackend.Embedded => new TempStore(),
+        StoreBackend.ClickHouse => new ClickHouseTempStore(),
+        _ => new ClickHouseTempStore(ClickHouseTestServer.NewClusterOptions()),
+    };
 }
 
 /// <summary>A ClickHouse store in a database of its own on the tests' server, dropped afterwards.</summary>
@@ -47,7 +51,10 @@ internal sealed class ClickHouseTempStore : ITestStore
         await using var store = await _store.Value;
         // Tidiness only (the server's folder goes at the end of the run): never hold a test up for it.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        try { await http.PostAsync(Options.Endpoint, new StringContent($"DROP DATABASE IF EXISTS {Options.Database}")); }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+        foreach (var server in Options.ShardEndpoints.DefaultIfEmpty(Options.Endpoint))
+        {
+            try { await http.PostAsync(server, new StringContent($"DROP DATABASE IF EXISTS {Options.Database}")); }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+        }
     }
 }

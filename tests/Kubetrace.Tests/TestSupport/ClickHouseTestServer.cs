@@ -31,14 +31,34 @@ public sealed class ClickHouseTestServer : IDisposable
 
     public static ClickHouseTestServer Shared => SharedServer.Value;
 
+    /// <summary>Two servers forming the cluster <see cref="ClusterName"/>, one shard each (started at first use).</summary>
+    public static IReadOnlyList<ClickHouseTestServer> SharedShards => SharedCluster.Value;
+
+    /// <summary>The cluster of <see cref="SharedShards"/> in both servers' <c>remote_servers</c>.</summary>
+    public const string ClusterName = "kubetrace_test";
+
+    private static readonly Lazy<IReadOnlyList<ClickHouseTestServer>> SharedCluster = new(StartCluster, LazyThreadSafetyMode.ExecutionAndPublication);
+
     /// <summary>Options for a store of its own: a fresh database on the shared server, no retention.</summary>
-    public static ClickHouseOptions NewOptions() => new()
+    public static ClickHouseOptions NewOptions() => NewOptions(Shared.Endpoint);
+
+    /// <summary>A database name no other test uses.</summary>
+    public static string NewDatabase() => "kt_" + Guid.NewGuid().ToString("N")[..16];
+
+    private static ClickHouseOptions NewOptions(Uri endpoint) => new()
     {
-        Endpoint = Shared.Endpoint,
-        Database = "kt_" + Guid.NewGuid().ToString("N")[..16],
+        Endpoint = endpoint,
+        Database = NewDatabase(),
         Retention = TimeSpan.Zero,
         MaxQueryMemoryBytes = 256L << 20,
         MaxThreads = 1,
+    };
+
+    /// <summary>Options for a store of its own on the two-shard cluster: written and read through the first shard.</summary>
+    public static ClickHouseOptions NewClusterOptions() => NewOptions(SharedShards[0].Endpoint) with
+    {
+        Cluster = ClusterName,
+        ShardEndpoints = SharedShards.Select(s => s.Endpoint).ToList(),
     };
 
     /// <summary>Starts a server process on free ports; <paramref name="extraConfig"/> is XML inserted into its config (e.g. remote_servers).</summary>
@@ -106,6 +126,18 @@ public sealed class ClickHouseTestServer : IDisposable
         var server = StartProcess(ports[0], ports[1]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         return server;
+    }
+
+    /// <summary>Two servers, each knowing both as the shards of <see cref="ClusterName"/> (native TCP between them).</summary>
+    private static IReadOnlyList<ClickHouseTestServer> StartCluster()
+    {
+        var ports = FreePorts.Take(4);
+        var remoteServers = $"<remote_servers><{ClusterName}>" +
+            string.Concat(new[] { ports[1], ports[3] }.Select(tcp => $"<shard><replica><host>127.0.0.1</host><port>{tcp}</port></replica></shard>")) +
+            $"</{ClusterName}></remote_servers>";
+        var shards = new[] { StartProcess(ports[0], ports[1], remoteServers), StartProcess(ports[2], ports[3], remoteServers) };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { foreach (var shard in shards) shard.Dispose(); };
+        return shards;
     }
 
     private void WaitUntilReady()

@@ -27,6 +27,13 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
     [ConfigKey("cluster_name", "cluster")]
     public string ClusterName { get; set; } = "";
 
+    /// <summary>
+    /// The HTTP interface of each shard of the cluster: Kubetrace then creates the tables and enforces the ttl on
+    /// each shard itself. Without it, statements for every shard use <c>ON CLUSTER</c> (distributed DDL, which needs
+    /// ZooKeeper or ClickHouse Keeper on the servers).
+    /// </summary>
+    public List<string> ShardEndpoints { get; set; } = [];
+
     /// <summary>Spans older than this are deleted (by whole days); 0 keeps them forever. The Collector's exporter calls it ttl.</summary>
     [ConfigKey("ttl", "retention")]
     public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(72);
@@ -50,6 +57,7 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
         Username = Username,
         Password = Password,
         Cluster = ClusterName,
+        ShardEndpoints = ShardEndpoints.Select(e => new Uri(e)).ToList(),
         Retention = Ttl,
         QueryTimeout = QueryTimeout,
         MaxQueryMemoryBytes = Kubetrace.ByteSize.TryParse(MaxQueryMemory, out var bytes) && bytes > 0 ? bytes : 1L << 30,
@@ -57,8 +65,13 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
 
     public IEnumerable<ConfigProblem> Validate()
     {
-        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!IsHttpUrl(Endpoint))
             yield return new ConfigProblem("endpoint", $"\"{Endpoint}\" is not the http:// or https:// URL of ClickHouse's HTTP interface (port 8123 by default)");
+        foreach (var endpoint in ShardEndpoints)
+            if (!IsHttpUrl(endpoint))
+                yield return new ConfigProblem("shard_endpoints", $"\"{endpoint}\" is not the http:// or https:// URL of a shard's HTTP interface");
+        if (ShardEndpoints.Count > 0 && ClusterName.Length == 0)
+            yield return new ConfigProblem("shard_endpoints", "needs cluster_name: the shards are those of a cluster in the servers' remote_servers");
         foreach (var (key, value) in new[] { ("database", Database), ("cluster_name", ClusterName) })
             if ((key == "database" || value.Length > 0) && !IsIdentifier(value))
                 yield return new ConfigProblem(key, $"\"{value}\" must be a plain identifier (letters, digits, _)");
@@ -68,6 +81,8 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
             yield return new ConfigProblem("max_query_memory", $"\"{MaxQueryMemory}\" is not a size; write e.g. 1GiB or 500MB");
         foreach (var problem in this.ValidateHelper()) yield return problem;
     }
+
+    private static bool IsHttpUrl(string text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     private static bool IsIdentifier(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

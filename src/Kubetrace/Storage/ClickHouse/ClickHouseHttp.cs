@@ -46,6 +46,15 @@ internal sealed class ClickHouseHttp : IDisposable
         query.Append("&max_bytes_before_external_sort=").Append(options.MaxQueryMemoryBytes / 2);
         query.Append("&max_bytes_before_external_group_by=").Append(options.MaxQueryMemoryBytes / 2);
         if (options.MaxThreads > 0) query.Append("&max_threads=").Append(options.MaxThreads);
+        if (options.Cluster.Length > 0)
+        {
+            // An INSERT into the Distributed table returns once every shard has written its rows (by default it
+            // returns once they are queued on the local server, so an acknowledged span could be unreadable or lost).
+            query.Append("&insert_distributed_sync=1");
+            // A trace's rows are on one shard (sharded by trace ID), so a subquery over a Distributed table can read
+            // each shard's local part, where ClickHouse would otherwise refuse it ("double-distributed IN").
+            query.Append("&distributed_product_mode=local");
+        }
         _baseQuery = query.ToString();
     }
 

@@ -18,6 +18,13 @@ public sealed record ClickHouseOptions
     /// </summary>
     public string Cluster { get; init; } = "";
 
+    /// <summary>
+    /// The HTTP interface of every shard of <see cref="Cluster"/> (one replica each). When listed, Kubetrace creates
+    /// the tables, drops expired partitions and reads disk figures on each shard itself; when empty it uses
+    /// <c>ON CLUSTER</c>, which needs the servers' distributed DDL (ZooKeeper or ClickHouse Keeper).
+    /// </summary>
+    public IReadOnlyList<Uri> ShardEndpoints { get; init; } = [];
+
     /// <summary>Days of spans kept (whole daily partitions are dropped past it); zero keeps them forever.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromHours(72);
 

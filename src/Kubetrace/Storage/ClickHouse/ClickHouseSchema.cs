@@ -17,7 +17,8 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
 
     public string OnClusterClause => OnCluster;
 
-    private string OnCluster => Clustered ? $" ON CLUSTER {Identifier(options.Cluster)}" : "";
+    /// <summary>Statements for every shard go through distributed DDL unless Kubetrace runs them on each shard itself.</summary>
+    private string OnCluster => Clustered && options.ShardEndpoints.Count == 0 ? $" ON CLUSTER {Identifier(options.Cluster)}" : "";
 
     /// <summary>The table queries read and inserts write: the table itself, or the Distributed table over the shards.</summary>
     public static string Spans => "spans";
@@ -37,9 +38,9 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
 
     public async Task MigrateAsync(ClickHouseHttp http, CancellationToken cancellationToken)
     {
-        await http.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {Identifier(options.Database)}{OnCluster}", cancellationToken,
-            withoutDatabase: true).ConfigureAwait(false);
-        await http.ExecuteAsync($"CREATE TABLE IF NOT EXISTS schema_migrations{OnCluster} (version UInt32, applied DateTime) ENGINE = TinyLog",
+        await RunAsync(http, $"CREATE DATABASE IF NOT EXISTS {Identifier(options.Database)}{OnCluster}", cancellationToken, withoutDatabase: true)
+            .ConfigureAwait(false);
+        await RunAsync(http, $"CREATE TABLE IF NOT EXISTS schema_migrations{OnCluster} (version UInt32, applied DateTime) ENGINE = TinyLog",
             cancellationToken).ConfigureAwait(false);
         var applied = await AppliedVersionAsync(http, cancellationToken).ConfigureAwait(false);
         if (applied > Version)
@@ -48,8 +49,28 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
         for (var version = applied + 1; version <= Version; version++)
         {
             foreach (var statement in Migration(version))
-                await http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+                await RunAsync(http, statement, cancellationToken).ConfigureAwait(false);
             await http.ExecuteAsync($"INSERT INTO schema_migrations VALUES ({version}, now())", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs an idempotent statement, again after a failure: two instances creating the same table at the same
+    /// moment can fail one of them on 18.16 ("File not found: .../tmp_sizes.json") although the table then exists.
+    /// </summary>
+    private async Task RunAsync(ClickHouseHttp http, string statement, CancellationToken cancellationToken, bool withoutDatabase = false)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await http.ExecuteAsync(statement, cancellationToken, withoutDatabase).ConfigureAwait(false);
+                return;
+            }
+            catch (ClickHouseException) when (attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), options.Clock, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -5,9 +5,10 @@ namespace Kubetrace.Storage.ClickHouse;
 /// <summary>
 /// What the ClickHouse store holds and costs (rows, bytes on disk from system.parts) and how inserts fare,
 /// for <c>kubetrace stats</c> and the metrics endpoint. Store statistics are synchronous, so the figures from
-/// the server are refreshed at most every few seconds and a refresh is bounded in time.
+/// the server are refreshed at most every few seconds and a refresh is bounded in time. In a cluster the disk
+/// figures are summed over the listed shards (system.parts shows one server's parts).
 /// </summary>
-internal sealed class ClickHouseStats(ClickHouseHttp http, ClickHouseSchema schema)
+internal sealed class ClickHouseStats(ClickHouseHttp http, IReadOnlyList<ClickHouseHttp> shards, ClickHouseSchema schema)
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private readonly Lock _gate = new();
@@ -60,19 +61,27 @@ internal sealed class ClickHouseStats(ClickHouseHttp http, ClickHouseSchema sche
     private async Task<StoreStats> ReadAsync(CancellationToken cancellationToken)
     {
         var tables = string.Join(",", schema.StoredTables.Select(Sql.String));
-        var parts = (await http.QueryLinesAsync(
-            $"SELECT table = {Sql.String(schema.Local(ClickHouseSchema.Spans))} AS spans, sum(rows), sum(bytes_on_disk), count() FROM system.parts " +
-            $"WHERE database = {Sql.String(http.Options.Database)} AND table IN ({tables}) AND active GROUP BY spans ORDER BY spans DESC",
-            cancellationToken).ConfigureAwait(false)).Select(l => l.Split('\t')).ToList();
+        long spanRows = 0, spanBytes = 0, totalBytes = 0, parts = 0;
+        foreach (var shard in shards)
+        {
+            var rows = await shard.QueryLinesAsync(
+                $"SELECT table = {Sql.String(schema.Local(ClickHouseSchema.Spans))} AS spans, sum(rows), sum(bytes_on_disk), count() FROM system.parts " +
+                $"WHERE database = {Sql.String(http.Options.Database)} AND table IN ({tables}) AND active GROUP BY spans",
+                cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows.Select(l => l.Split('\t')))
+            {
+                var (isSpans, rowCount, bytes, count) = (row[0] == "1", Number(row[1]), Number(row[2]), Number(row[3]));
+                if (isSpans) (spanRows, spanBytes) = (spanRows + rowCount, spanBytes + bytes);
+                totalBytes += bytes;
+                parts += count;
+            }
+        }
         var traces = await http.QueryLinesAsync($"SELECT uniq(trace_id) FROM {ClickHouseSchema.TraceIndex}", cancellationToken).ConfigureAwait(false);
-        long Field(int row, int column) => row < parts.Count ? long.Parse(parts[row][column], CultureInfo.InvariantCulture) : 0;
-        var spanRows = parts.Count > 0 && parts[0][0] == "1" ? Field(0, 1) : 0;
-        var spanBytes = parts.Count > 0 && parts[0][0] == "1" ? Field(0, 2) : 0;
-        var totalBytes = Field(0, 2) + Field(1, 2);
-        return new StoreStats(spanRows, long.Parse(traces[0], CultureInfo.InvariantCulture), totalBytes,
-            (int)(Field(0, 3) + Field(1, 3)), HeadSpans: 0, WalBytes: 0)
+        return new StoreStats(spanRows, Number(traces[0]), totalBytes, (int)parts, HeadSpans: 0, WalBytes: 0)
         {
             BlockBytes = spanBytes, BlockSpans = spanRows,
         };
     }
+
+    private static long Number(string text) => long.Parse(text, CultureInfo.InvariantCulture);
 }

@@ -16,6 +16,8 @@ namespace Kubetrace.Storage.ClickHouse;
 public sealed partial class ClickHouseTraceStore : ITraceStore
 {
     private readonly ClickHouseHttp _http;
+    /// <summary>Where statements for every shard run: each listed shard, or the one endpoint (alone, or with ON CLUSTER).</summary>
+    private readonly IReadOnlyList<ClickHouseHttp> _shards;
     private readonly ClickHouseSchema _schema;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -29,8 +31,11 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         Options = options;
         _logger = logger;
         _http = new ClickHouseHttp(options);
+        _shards = options.Cluster.Length > 0 && options.ShardEndpoints.Count > 0
+            ? options.ShardEndpoints.Select(e => new ClickHouseHttp(options with { Endpoint = e })).ToList()
+            : [_http];
         _schema = new ClickHouseSchema(options);
-        _stats = new ClickHouseStats(_http, _schema);
+        _stats = new ClickHouseStats(_http, _shards, _schema);
     }
 
     public ClickHouseOptions Options { get; }
@@ -65,7 +70,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         try
         {
             if (_migrated) return;
-            await _schema.MigrateAsync(_http, cancellationToken).ConfigureAwait(false);
+            foreach (var shard in _shards) await _schema.MigrateAsync(shard, cancellationToken).ConfigureAwait(false);
             _migrated = true;
         }
         finally
@@ -277,17 +282,18 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var cutoff = TimeRange.ToNanos(Options.Clock.GetUtcNow() - Options.Retention);
         // A partition (day d) holds spans up to the end of day d: it may go once that end is before the cutoff.
         var lastDoomedDay = cutoff / 86_400_000_000_000 - 1;
+        foreach (var shard in _shards)
         foreach (var table in _schema.StoredTables)
         {
-            var partitions = await _http.QueryLinesAsync(
+            var partitions = await shard.QueryLinesAsync(
                 $"SELECT DISTINCT partition FROM system.parts WHERE database = {Sql.String(Options.Database)} AND table = {Sql.String(table)} " +
                 $"AND active AND max_date <= toDate({Sql.Number(Math.Max(0, lastDoomedDay))}) AND {Sql.Number(lastDoomedDay)} >= 0",
                 cancellationToken).ConfigureAwait(false);
             foreach (var partition in partitions)
             {
-                await _http.ExecuteAsync($"ALTER TABLE {table}{_schema.OnClusterClause} DROP PARTITION {Sql.String(partition)}", cancellationToken)
+                await shard.ExecuteAsync($"ALTER TABLE {table}{_schema.OnClusterClause} DROP PARTITION {Sql.String(partition)}", cancellationToken)
                     .ConfigureAwait(false);
-                _logger.LogInformation("retention dropped partition {Partition} of {Table}", partition, table);
+                _logger.LogInformation("retention dropped partition {Partition} of {Table} on {Server}", partition, table, shard.Options.Endpoint);
             }
         }
     }
@@ -323,6 +329,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return ValueTask.CompletedTask;
         _stopping.Cancel();
         _http.Dispose();
+        foreach (var shard in _shards.Where(s => s != _http)) shard.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -10,8 +10,7 @@ namespace Kubetrace.Tests.Kubernetes.Analyses;
 /// The same simulated cluster (every scenario planted) in the embedded store and in ClickHouse: every scanning
 /// analysis, the service graph, the catalogs and searches must give the same answers on both.
 /// </summary>
-public sealed class AnalysesOnClickHouseTests(MixedScenarioStore embedded, ClickHouseMixedScenarioStore clickHouse)
-    : IClassFixture<MixedScenarioStore>, IClassFixture<ClickHouseMixedScenarioStore>
+public abstract class AnalysesOnClickHouseSuite(MixedScenarioStore embedded, MixedScenarioStore clickHouse)
 {
     public static TheoryData<string, string> Runs => new()
     {
@@ -92,3 +91,11 @@ public sealed class AnalysesOnClickHouseTests(MixedScenarioStore embedded, Click
         return JsonSerializer.Serialize(result.Data, result.Data.GetType(), AnalysisJson.Options) + Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
+
+/// <summary>The comparison against one ClickHouse server.</summary>
+public sealed class AnalysesOnClickHouseTests(MixedScenarioStore embedded, ClickHouseMixedScenarioStore clickHouse)
+    : AnalysesOnClickHouseSuite(embedded, clickHouse), IClassFixture<MixedScenarioStore>, IClassFixture<ClickHouseMixedScenarioStore>;
+
+/// <summary>The comparison against a two-shard ClickHouse cluster (each trace on the shard its ID picks).</summary>
+public sealed class AnalysesOnClickHouseShardsTests(MixedScenarioStore embedded, ClickHouseShardsMixedScenarioStore clickHouse)
+    : AnalysesOnClickHouseSuite(embedded, clickHouse), IClassFixture<MixedScenarioStore>, IClassFixture<ClickHouseShardsMixedScenarioStore>;

@@ -52,3 +52,6 @@ public class MixedScenarioStore : IAsyncLifetime
 
 /// <summary>The same cluster's traffic in ClickHouse.</summary>
 public sealed class ClickHouseMixedScenarioStore() : MixedScenarioStore(StoreBackend.ClickHouse);
+
+/// <summary>The same cluster's traffic on a two-shard ClickHouse cluster.</summary>
+public sealed class ClickHouseShardsMixedScenarioStore() : MixedScenarioStore(StoreBackend.ClickHouseShards);
