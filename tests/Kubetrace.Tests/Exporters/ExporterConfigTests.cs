@@ -142,6 +142,10 @@ public sealed class ExporterConfigTests
         "exporters::otlp::sending_queue::queue_size: must be at least 1")]
     [InlineData("  logging:\n    loglevel: verbose\n", "logging",
         "exporters::logging::loglevel: unknown level \"verbose\": use one of debug, info, warn, error")]
+    [InlineData("  clickhouse:\n    shard_endpoints: [http://a:8123]\n", "clickhouse",
+        "exporters::clickhouse::shard_endpoints: needs cluster_name: the shards are those of a cluster in the servers' remote_servers")]
+    [InlineData("  clickhouse:\n    cluster_name: traces\n    shard_endpoints: [a:9000]\n", "clickhouse",
+        "exporters::clickhouse::shard_endpoints: \"a:9000\" is not the http:// or https:// URL of a shard's HTTP interface")]
     public void Broken_exporter_configs_are_reported_with_the_key_path(string exporters, string used, string expected)
     {
         var result = Load(exporters, used);
