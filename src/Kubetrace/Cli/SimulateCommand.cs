@@ -56,7 +56,12 @@ public static class SimulateCommand
         var start = new Option<DateTimeOffset?>("--start") { Description = "the window's start (RFC 3339) instead of now: the same seed and start give the same spans" };
         var nodes = BenchCommand.IntOption("--nodes", "worker nodes (a kubelet and a containerd each)", 3);
         var namespaces = BenchCommand.IntOption("--namespaces", "namespaces the workloads run in", 4);
-        var seed = new Option<ulong>("--seed") { Description = "seed: the same seed, options and start give the same output", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "seed: the same seed, options, start and run id give the same output", DefaultValueFactory = _ => 1 };
+        var runId = new Option<ulong?>("--run-id")
+        {
+            Description = "the run identity that, with the seed and start, keys the trace IDs [default: 0 with --start, else random: runs never share trace IDs]",
+            HelpName = "number",
+        };
         var scenario = new Option<SimulationScenario>("--scenario")
         {
             Description = $"what to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)}",
@@ -75,7 +80,7 @@ public static class SimulateCommand
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
-            endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
+            endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed, runId,
             scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, concurrency, timeout, json, reportJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -102,6 +107,8 @@ public static class SimulateCommand
                 Nodes = parse.GetValue(nodes),
                 Namespaces = parse.GetValue(namespaces),
                 Seed = parse.GetValue(seed),
+                // Reproducible when the start is given; otherwise fresh, so a run beside another (the demo's) merges nothing.
+                RunId = parse.GetValue(runId) ?? (parse.GetValue(start) is null ? (ulong)Random.Shared.NextInt64() : 0),
                 Scenarios = parse.GetValue(scenario),
                 WebhookAddedLatency = parse.GetValue(webhookLatency),
                 EtcdAddedLatency = parse.GetValue(etcdLatency),
