@@ -77,11 +77,17 @@ public static class SimulateCommand
         var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var reportJson = new Option<string?>("--report-json") { Description = "also write the report as JSON to this file", HelpName = "file" };
+        var progressEvery = new Option<TimeSpan>("--progress-interval")
+        {
+            Description = "when output is not a terminal: how often to print a progress line (a terminal shows a live bar)",
+            HelpName = "duration", DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            CustomParser = r => Parse(r, "10s", (string t, out TimeSpan v) => Config.GoDuration.TryParseWithDays(t, out v) && v > TimeSpan.Zero, "is not a positive duration"),
+        };
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
             endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed, runId,
-            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, concurrency, timeout, json, reportJson,
+            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, concurrency, timeout, json, reportJson, progressEvery,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -121,13 +127,16 @@ public static class SimulateCommand
             if (problems.Count > 0) return await FailAsync(error, string.Join(Environment.NewLine, problems));
 
             var simulator = new ClusterSimulator(options);
+            var progress = new SimulationSendProgress();
             var sendOptions = new SimulationSendOptions
             {
+                Progress = progress,
                 Endpoint = url, Protocol = chosenProtocol, Concurrency = parse.GetValue(concurrency), Timeout = parse.GetValue(timeout),
                 // A window that starts in the past (backfill, or --start) has nothing to wait for.
                 RealTime = options.Start + window > now && parse.GetValue(backfill) is null,
             };
-            var sent = await SimulationSender.SendAsync(simulator, sendOptions, cancellationToken);
+            var sent = await LiveProgress.RunAsync("simulate", () => Reading(progress, simulator),
+                SimulationSender.SendAsync(simulator, sendOptions, cancellationToken), error, LiveProgress.Interactive, parse.GetValue(progressEvery));
             var report = simulator.Report;
             if (parse.GetValue(reportJson) is { } path)
                 await File.WriteAllTextAsync(path, report.ToJson() + Environment.NewLine, CancellationToken.None);
@@ -138,6 +147,15 @@ public static class SimulateCommand
             return sent.Batches > 0 && sent.FailedBatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
+    }
+
+    private static ProgressReading Reading(SimulationSendProgress progress, ClusterSimulator simulator)
+    {
+        var reached = progress.Reached ?? simulator.Start;
+        var failed = progress.FailedBatches;
+        return new ProgressReading((reached - simulator.Start) / (simulator.End - simulator.Start),
+            string.Create(CultureInfo.InvariantCulture,
+                $"{progress.Spans:N0} spans sent{(failed > 0 ? $", {failed:N0} exports failed" : "")}, simulated up to {reached.UtcDateTime:HH:mm:ss}Z"));
     }
 
     private delegate bool TryParser<T>(string text, out T value);
