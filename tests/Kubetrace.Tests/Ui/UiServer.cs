@@ -84,6 +84,21 @@ public sealed class UiServer : IAsyncLifetime
         return (page, errors);
     }
 
+    /// <summary>
+    /// Full-page screenshots of what the page shows at 1024 and 1600 px wide, kept as test artifacts in the test
+    /// output directory (ui-screenshots/NAME-WIDTH.png), never committed.
+    /// </summary>
+    public static async Task ScreenshotsAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "ui-screenshots");
+        Directory.CreateDirectory(folder);
+        foreach (var width in new[] { 1024, 1600 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-{width}.png"), FullPage = true });
+        }
+    }
+
     /// <summary>The native API's answer, for a test to learn what the page should show.</summary>
     public async Task<JsonNode> ApiAsync(string url)
     {

@@ -4,9 +4,23 @@ namespace Kubetrace.Analysis.ServiceGraph;
 
 /// <summary>One dependency: calls from <see cref="Parent"/> to <see cref="Child"/> (child spans whose parent span
 /// belongs to another service), with the child spans' errors and latency.</summary>
-public sealed record ServiceEdge(string Parent, string Child, long Calls, long Errors, double ErrorRate, long P50Nanos, long P99Nanos);
+public sealed record ServiceEdge(string Parent, string Child, long Calls, long Errors, double ErrorRate, long P50Nanos, long P99Nanos)
+{
+    public const string Call = "call";
+    public const string Link = "link";
 
-public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces);
+    /// <summary>
+    /// <see cref="Call"/>: parent/child spans (what the Jaeger dependencies API counts); <see cref="Link"/>: the
+    /// callee's span links the caller's span in another trace (the apiserver's answer to a kubelet or operator).
+    /// </summary>
+    public string Kind { get; init; } = Call;
+}
+
+public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces)
+{
+    /// <summary>Span links whose linked span was not found (unsampled, outside the range, or in another stored block).</summary>
+    public long UnresolvedLinks { get; init; }
+}
 
 /// <summary>
 /// <c>graph</c>: the service dependency graph over the range, from parent/child spans of the same trace that
@@ -32,13 +46,18 @@ public static class ServiceGraphAnalysis
     {
         var rows = result.Edges.Select(e => (IReadOnlyList<string>)
         [
-            e.Parent, e.Child, AnalysisText.Count(e.Calls), AnalysisText.Count(e.Errors), AnalysisText.Percent(e.ErrorRate),
+            e.Parent, e.Child, e.Kind, AnalysisText.Count(e.Calls), AnalysisText.Count(e.Errors), AnalysisText.Percent(e.ErrorRate),
             AnalysisText.Duration(e.P50Nanos), AnalysisText.Duration(e.P99Nanos),
         ]).ToList();
         var table = new AnalysisTable("Service dependencies (worst first)",
-            ["caller", "callee", "calls", "errors", "error rate", "p50", "p99"], rows)
+            ["caller", "callee", "via", "calls", "errors", "error rate", "p50", "p99"], rows)
         {
-            Notes = [$"{result.Edges.Count} edges between {result.Services.Count} services, from {result.SpansRead} spans of {result.Traces} traces"],
+            Notes =
+            [
+                $"{result.Edges.Count} edges between {result.Services.Count} services, from {result.SpansRead} spans of {result.Traces} traces",
+                $"via call: parent and child spans (as the Jaeger dependencies API counts); via link: the callee's span links the caller's span in another trace" +
+                (result.UnresolvedLinks > 0 ? $" ({result.UnresolvedLinks} links to spans not found are left out)" : ""),
+            ],
         };
         return new AnalysisResult(result, table);
     }
