@@ -12,7 +12,7 @@ namespace Kubetrace.Tests.Ui;
 /// Debian chromium driven by Playwright, shared by the UI tests of a class. Chromium is never downloaded: without
 /// /usr/bin/chromium the tests skip with the reason, or fail under CI=true, where .ci/run installs it.
 /// </summary>
-public sealed class UiServer : IAsyncLifetime
+public class UiServer : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -28,9 +28,18 @@ public sealed class UiServer : IAsyncLifetime
 
     public string BaseUrl => Server.Query.BaseAddress!.ToString().TrimEnd('/');
 
+    /// <summary>Whether the server is filled with the simulated cluster (an empty one shows the first-run page).</summary>
+    protected virtual bool Filled => true;
+
     public async Task InitializeAsync()
     {
         Server = await QueryServer.StartAsync();
+        if (Filled) await FillAsync();
+        await StartBrowserAsync();
+    }
+
+    private async Task FillAsync()
+    {
         var simulator = new ClusterSimulator(new SimulationOptions
         {
             Scenarios = SimulationScenario.SlowWebhook,
@@ -43,7 +52,6 @@ public sealed class UiServer : IAsyncLifetime
             new SimulationSendOptions { Endpoint = Server.OtlpTracesUrl, Protocol = BenchProtocol.Http }, CancellationToken.None);
         Assert.True(sent.FailedBatches == 0 && sent.RejectedSpans == 0, $"simulated traffic was refused: {sent}");
         Report = simulator.Report;
-        await StartBrowserAsync();
     }
 
     private async Task StartBrowserAsync()
@@ -114,4 +122,10 @@ public sealed class UiServer : IAsyncLifetime
         _playwright?.Dispose();
         await Server.DisposeAsync();
     }
+}
+
+/// <summary>A server with nothing stored, and the browser: what a first run shows.</summary>
+public sealed class EmptyUiServer : UiServer
+{
+    protected override bool Filled => false;
 }

@@ -5,6 +5,7 @@ import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { duration, time, serviceColor } from '../format.js';
+import { firstRunHelp } from '../first-run.js';
 
 /** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
 const kubernetesKeys = { namespace: 'k8s.namespace.name', pod: 'k8s.pod.name' };
@@ -101,11 +102,21 @@ async function runSearch(results, query) {
   results.append(loading('traces'));
   try {
     const { traces } = await getJson('/api/v1/search', query);
-    results.replaceChildren(traces.length === 0
-      ? h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.')
-      : resultsTable(traces));
+    if (traces.length > 0) results.replaceChildren(resultsTable(traces));
+    else results.replaceChildren(await storeIsEmpty()
+      ? firstRunHelp()
+      : h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.'));
   } catch (e) {
     results.replaceChildren(errorBox(e));
+  }
+}
+
+/** Whether nothing at all is stored (not merely nothing matching): the first run. */
+async function storeIsEmpty() {
+  try {
+    return (await getJson('/api/v1/services')).services.length === 0;
+  } catch {
+    return false;
   }
 }
 
