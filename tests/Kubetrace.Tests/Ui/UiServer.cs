@@ -76,7 +76,7 @@ public class UiServer : IAsyncLifetime
     /// A fresh page (own history) on the UI, with the uncaught script errors it raises; skips or fails the test
     /// when there is no browser.
     /// </summary>
-    public async Task<(IPage Page, List<string> ScriptErrors)> NewPageAsync()
+    public async Task<(IPage Page, List<string> ScriptErrors)> NewPageAsync(string? timezoneId = null)
     {
         if (BrowserProblem is { } why)
         {
@@ -84,7 +84,7 @@ public class UiServer : IAsyncLifetime
                 Assert.Fail($"CI must run the web UI tests in a real browser, but {why}. .ci/run installs it when missing.");
             Skip.If(true, $"web UI tests need a browser: {why}");
         }
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, TimezoneId = timezoneId });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         var errors = new List<string>();

@@ -6,6 +6,7 @@ import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { duration, time, serviceColor } from '../format.js';
 import { firstRunHelp } from '../first-run.js';
+import { scatterPlot } from '../search/scatter.js';
 
 /** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
 const kubernetesKeys = { namespace: 'k8s.namespace.name', pod: 'k8s.pod.name' };
@@ -101,8 +102,11 @@ async function fillOperations(operation, service, selected) {
 async function runSearch(results, query) {
   results.append(loading('traces'));
   try {
-    const { traces } = await getJson('/api/v1/search', query);
-    if (traces.length > 0) results.replaceChildren(resultsTable(traces));
+    // The page's own parameters (sort) are not the API's.
+    const apiQuery = new URLSearchParams(query);
+    apiQuery.delete('sort');
+    const { traces } = await getJson('/api/v1/search', apiQuery);
+    if (traces.length > 0) results.replaceChildren(scatterPlot(traces), resultsTable(traces, query));
     else results.replaceChildren(await storeIsEmpty()
       ? firstRunHelp()
       : h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.'));
@@ -120,11 +124,36 @@ async function storeIsEmpty() {
   }
 }
 
-function resultsTable(traces) {
+const orders = {
+  start: (a, b) => (BigInt(a.startTimeUnixNano) > BigInt(b.startTimeUnixNano) ? 1 : -1),
+  duration: (a, b) => Number(b.durationNanos) - Number(a.durationNanos),
+  spans: (a, b) => b.spanCount - a.spanCount,
+};
+
+/** The results, sorted as ?sort= says (the API's order by default), with two to tick for a side-by-side compare. */
+function resultsTable(traces, query) {
   const longest = Math.max(...traces.map(t => Number(t.durationNanos)), 1);
-  return h('table', { class: 'grid search-results' },
-    h('thead', {}, h('tr', {}, ['Start', 'Trace', 'Duration', 'Spans', 'Errors', 'Services'].map(c => h('th', {}, c)))),
-    h('tbody', {}, traces.map(t => h('tr', { 'data-trace-id': t.traceId },
+  const sort = query.get('sort');
+  const sorted = orders[sort] ? [...traces].sort(orders[sort]) : traces;
+  const chosen = [];
+  const compare = h('button', { type: 'button', disabled: true, onclick: () => navigate(`/ui/compare?a=${chosen[0]}&b=${chosen[1]}`) }, 'Compare 2 traces');
+  const choose = (traceId, checked) => {
+    if (checked) chosen.push(traceId); else chosen.splice(chosen.indexOf(traceId), 1);
+    compare.disabled = chosen.length !== 2;
+  };
+  const sortSelect = h('select', { 'aria-label': 'Sort by', onchange: event => {
+    const next = new URLSearchParams(query);
+    if (event.target.value) next.set('sort', event.target.value); else next.delete('sort');
+    navigate(`/ui/search?${next}`);
+  } }, [['', 'most recent first (as found)'], ['start', 'start time'], ['duration', 'longest first'], ['spans', 'most spans first']]
+    .map(([value, label]) => h('option', { value, selected: (sort ?? '') === value }, label)));
+  return h('div', {},
+    h('div', { class: 'results-bar' }, h('label', {}, 'Sort by ', sortSelect), compare,
+      h('span', { class: 'muted' }, `${traces.length} traces`)),
+    h('table', { class: 'grid search-results' },
+    h('thead', {}, h('tr', {}, ['', 'Start', 'Trace', 'Duration', 'Spans', 'Errors', 'Services'].map(c => h('th', {}, c)))),
+    h('tbody', {}, sorted.map(t => h('tr', { 'data-trace-id': t.traceId },
+      h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Compare ${t.traceId}`, onchange: event => choose(t.traceId, event.target.checked) })),
       h('td', { class: 'nowrap' }, time(t.startTimeUnixNano)),
       h('td', {},
         h('a', { href: `/ui/trace/${t.traceId}` }, `${t.rootService}: ${t.rootName}`),
@@ -134,5 +163,5 @@ function resultsTable(traces) {
         h('div', { class: 'meter' }, h('div', { style: { width: `${(100 * Number(t.durationNanos)) / longest}%` } }))),
       h('td', { class: 'number' }, t.spanCount),
       h('td', { class: t.errorCount > 0 ? 'number bad' : 'number' }, t.errorCount),
-      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s)))))));
+      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s))))))));
 }
