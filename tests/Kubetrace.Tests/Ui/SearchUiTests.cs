@@ -78,6 +78,22 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
     }
 
     [SkippableFact]
+    public async Task The_tags_field_suggests_stored_attribute_keys_then_the_keys_values()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var webhook = ui.Report.SlowWebhook!.Webhook;
+
+        await page.GotoAsync("/ui/search");
+        var tags = page.GetByLabel("Tags");
+        await tags.FillAsync("resource=pods webh");
+        await Expect(page.Locator("#tag-suggestions option[value='resource=pods webhook=']")).ToHaveCountAsync(1);
+
+        await tags.FillAsync("resource=pods webhook=");
+        await Expect(page.Locator($"#tag-suggestions option[value='resource=pods webhook={webhook}']")).ToHaveCountAsync(1);
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
     public async Task Times_say_their_zone_and_the_header_switches_between_utc_and_the_browsers_zone()
     {
         // A browser in New York, so that its zone is not UTC.

@@ -7,6 +7,7 @@ import { navigate } from '../router.js';
 import { duration, time, serviceColor } from '../format.js';
 import { firstRunHelp } from '../first-run.js';
 import { scatterPlot } from '../search/scatter.js';
+import { withTagSuggestions } from '../search/tag-suggestions.js';
 
 /** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
 const kubernetesKeys = { namespace: 'k8s.namespace.name', pod: 'k8s.pod.name' };
@@ -34,7 +35,7 @@ function searchForm(query) {
   const form = h('form', { class: 'search-form' },
     field('Service', service),
     field('Operation', operation),
-    field('Tags', text('tags', tags, 'key=value key2=value2')),
+    field('Tags', withTagSuggestions(text('tags', tags, 'key=value key2=value2'), 'tag-suggestions')),
     field('Namespace', text('namespace', kubernetes('namespace'), 'kube-system')),
     field('Pod', text('pod', kubernetes('pod'), 'coredns-7db6d8ff4d-x2v9k')),
     field('Min duration', text('minDuration', query.get('minDuration'), '300ms')),
