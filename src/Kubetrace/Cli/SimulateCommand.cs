@@ -77,12 +77,8 @@ public static class SimulateCommand
         var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var reportJson = new Option<string?>("--report-json") { Description = "also write the report as JSON to this file", HelpName = "file" };
-        var progressEvery = new Option<TimeSpan>("--progress-interval")
-        {
-            Description = "when output is not a terminal: how often to print a progress line (a terminal shows a live bar)",
-            HelpName = "duration", DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
-            CustomParser = r => Parse(r, "10s", (string t, out TimeSpan v) => Config.GoDuration.TryParseWithDays(t, out v) && v > TimeSpan.Zero, "is not a positive duration"),
-        };
+        var progressEvery = BenchCommand.DurationOption("--progress-interval",
+            "when output is not a terminal: how often to print a progress line (a terminal shows a live bar)", "10s");
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
@@ -124,6 +120,7 @@ public static class SimulateCommand
             };
             var problems = options.Validate().ToList();
             if (parse.GetValue(concurrency) < 1) problems.Add("--concurrency must be at least 1");
+            if (parse.GetValue(progressEvery).Value <= TimeSpan.Zero) problems.Add("--progress-interval must be more than 0");
             if (problems.Count > 0) return await FailAsync(error, string.Join(Environment.NewLine, problems));
 
             var simulator = new ClusterSimulator(options);
