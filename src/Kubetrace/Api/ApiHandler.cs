@@ -76,12 +76,12 @@ public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogge
         }
         catch (ConsumerException e) when (e.IsRetryable)
         {
-            await errors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, e.Message).ConfigureAwait(false);
+            await errors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ClientText.WithoutPaths(e.Message)).ConfigureAwait(false);
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
             logger.LogError(e, "query {Path} failed", context.Request.Path);
-            await errors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"query failed: {e.Message}").ConfigureAwait(false);
+            await errors.WriteAsync(context, StatusCodes.Status500InternalServerError, $"query failed: {ClientText.WithoutPaths(e.Message)}").ConfigureAwait(false);
         }
     };
 }

@@ -39,8 +39,8 @@ public static class SimulateCommand
         };
         var etcdVersion = new Option<EtcdVersion?>("--etcd-version")
         {
-            Description = "etcd 3.5, 3.6 or 3.7 (3.7 adds its internal spans) [default: 3.5 before Kubernetes 1.34, else 3.6]", HelpName = "3.x",
-            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not 3.5, 3.6 or 3.7"),
+            Description = "etcd 3.5, 3.6 or 3.7, with a patch where tracing changes (3.5.0-3.5.4 sample roots always, 3.5.5-3.5.10 never, 3.5.11+ by rate; 3.7 adds its request spans) [default: the etcd the apiserver's go.mod pins, e.g. 3.5.7 for 1.27, 3.6.4 for 1.34]", HelpName = "3.x[.y]",
+            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not an etcd 3.5, 3.6 or 3.7 release (3.6, 3.5.3, 3.5.11)"),
         };
         var kms = new Option<bool>("--kms-encryption") { Description = "secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
         var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
@@ -70,6 +70,7 @@ public static class SimulateCommand
         };
         var webhookLatency = BenchCommand.DurationOption("--webhook-latency", "slow-webhook: latency the slow webhook adds", "300ms");
         var etcdLatency = BenchCommand.DurationOption("--etcd-latency", "etcd-slow: latency added to the slow resource's etcd operations", "200ms");
+        var extensionLatency = BenchCommand.DurationOption("--extension-latency", "slow-extension-apiserver: latency the metrics.k8s.io extension API server adds to each request", "400ms");
         var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
         var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
         var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: latency the KMS plugin adds to each envelope transform of a secret", "200ms");
@@ -83,7 +84,7 @@ public static class SimulateCommand
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
             endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed, runId,
-            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, concurrency, timeout, json, reportJson, progressEvery,
+            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, extensionLatency, concurrency, timeout, json, reportJson, progressEvery,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -117,6 +118,7 @@ public static class SimulateCommand
                 SlowImagePullTime = parse.GetValue(pullTime),
                 ApfQueueWait = parse.GetValue(apfWait),
                 KmsAddedLatency = parse.GetValue(kmsLatency),
+                ExtensionAddedLatency = parse.GetValue(extensionLatency),
             };
             var problems = options.Validate().ToList();
             if (parse.GetValue(concurrency) < 1) problems.Add("--concurrency must be at least 1");
@@ -140,7 +142,7 @@ public static class SimulateCommand
             if (parse.GetValue(json))
                 await output.WriteLineAsync(report.ToJson());
             else
-                SimulationSummary.Write(output, report, sent, sendOptions.TargetUri);
+                SimulationSummary.Write(output, report, sent, sendOptions.TargetUri, TerminalWidth(output));
             return sent.Batches > 0 && sent.FailedBatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
@@ -174,4 +176,8 @@ public static class SimulateCommand
         await error.WriteLineAsync($"kubetrace simulate: {message}");
         return ExitCodes.Usage;
     }
+
+    /// <summary>The terminal's columns when writing to it, else no limit (a file or pipe gets whole lines).</summary>
+    private static int TerminalWidth(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && Console.WindowWidth > 0 ? Console.WindowWidth : int.MaxValue;
 }

@@ -35,12 +35,17 @@ public static class ComponentRegistry
         new Exporters.Otlp.OtlpGrpcExporterFactory(),
         new Exporters.Otlp.OtlpHttpExporterFactory(),
         new Exporters.Kubetrace.KubetraceExporterFactory(),
+        new Exporters.ClickHouse.ClickHouseExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
         new HealthCheckFactory(),
+        new Extensions.FileStorage.FileStorageFactory(),
         new Api.Extension.KubetraceQueryFactory(),
+        new Extensions.Auth.BearerToken.BearerTokenAuthFactory(),
+        new Extensions.Auth.Basic.BasicAuthFactory(),
+        new Extensions.Auth.Oidc.OidcAuthFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch

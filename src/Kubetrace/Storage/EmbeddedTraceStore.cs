@@ -151,7 +151,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         var rollups = _rollups.Count(view.Blocks);
         return new StoreStats(
             Spans: view.Blocks.Sum(b => (long)b.SpanCount) + headSpans,
-            Traces: view.Blocks.Sum(b => (long)b.TraceCount) + view.Head.TraceCount + view.Flushing.Sum(h => (long)h.TraceCount),
+            Traces: DistinctTraces.Count(view.Parts()),
             BytesOnDisk: blockBytes + walBytes + rollups.Bytes,
             Blocks: view.Blocks.Count,
             HeadSpans: headSpans,
@@ -159,6 +159,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         {
             BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount),
             RollupsBuilt = rollups.Built, RollupsPending = rollups.Pending, RollupBytes = rollups.Bytes,
+            DamagedRowGroups = view.Blocks.Sum(b => b.DamagedGroups),
         };
     }
 

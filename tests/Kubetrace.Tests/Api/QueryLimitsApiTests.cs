@@ -77,6 +77,20 @@ public sealed class QueryLimitsApiTests
         Assert.Contains(message, System.Text.RegularExpressions.Regex.Unescape(await response.Content.ReadAsStringAsync()));
     }
 
+    [Theory]
+    [InlineData("start=1.0e300&end=1485475200", "'start' parameter 1.0e300 is outside the times the store can hold")]
+    [InlineData("start=1485388800&end=9999999999", "'end' parameter 9999999999 is outside the times the store can hold")]
+    [InlineData("start=-5&end=1485475200", "'start' parameter -5 is outside the times the store can hold")]
+    public async Task A_tempo_metrics_time_the_store_cannot_hold_is_a_400_naming_the_parameter(string range, string message)
+    {
+        await using var server = await QueryServer.StartAsync();
+
+        var response = await server.Tempo.GetAsync($"/api/metrics/query_range?q={Uri.EscapeDataString("{ } | rate()")}&{range}&step=1h");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Traces of three spans, each span with a 4 KB attribute.</summary>
     private static string BulkyTraces(int count)
     {

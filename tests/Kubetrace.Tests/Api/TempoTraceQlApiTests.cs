@@ -5,7 +5,7 @@ using Kubetrace.Tests.EndToEnd.Harness;
 namespace Kubetrace.Tests.Api;
 
 /// <summary>The queries Grafana's Tempo data source, search builder and Traces Drilldown send, over HTTP.</summary>
-public sealed class TempoTraceQlApiTests(JaegerFixtures fixtures) : IClassFixture<JaegerFixtures>
+public abstract class TempoTraceQlApiSuite(JaegerFixtures fixtures)
 {
     private HttpClient Tempo => fixtures.Server.Tempo;
 
@@ -137,3 +137,9 @@ public sealed class TempoTraceQlApiTests(JaegerFixtures fixtures) : IClassFixtur
         Assert.Equal(HttpStatusCode.BadRequest, tooFine.StatusCode);
     }
 }
+
+/// <summary>The suite on the embedded store.</summary>
+public sealed class TempoTraceQlApiTests(JaegerFixtures fixtures) : TempoTraceQlApiSuite(fixtures), IClassFixture<JaegerFixtures>;
+
+/// <summary>The suite on ClickHouse.</summary>
+public sealed class TempoTraceQlApiOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : TempoTraceQlApiSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;

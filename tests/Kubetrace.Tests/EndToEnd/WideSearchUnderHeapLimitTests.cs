@@ -38,9 +38,17 @@ public sealed class WideSearchUnderHeapLimitTests(ITestOutputHelper output)
         };
         var answers = await Task.WhenAll(searches.Select(async url =>
         {
-            using var response = await http.GetAsync(url);
-            var body = await response.Content.ReadAsStringAsync();
-            return (Url: url, response.StatusCode, Incomplete: response.Headers.TryGetValues("Kubetrace-Incomplete", out var v) ? v.Single() : null, Body: body);
+            try
+            {
+                using var response = await http.GetAsync(url);
+                var body = await response.Content.ReadAsStringAsync();
+                return (Url: url, response.StatusCode, Incomplete: response.Headers.TryGetValues("Kubetrace-Incomplete", out var v) ? v.Single() : null, Body: body);
+            }
+            catch (HttpRequestException e)
+            {
+                // A connection cut mid-answer: the server's own account (an out-of-memory exit, a budget) says why.
+                throw new Xunit.Sdk.XunitException($"{url.PathAndQuery}: {e.Message} ({e.InnerException?.Message})\n{server.Process.Describe()}");
+            }
         }));
         var peak = server.Process.PeakResidentBytes();
         output.WriteLine($"peak RSS {peak >> 20} MiB");

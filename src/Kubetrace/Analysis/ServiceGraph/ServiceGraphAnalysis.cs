@@ -1,3 +1,4 @@
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 
 namespace Kubetrace.Analysis.ServiceGraph;
@@ -14,12 +15,18 @@ public sealed record ServiceEdge(string Parent, string Child, long Calls, long E
     /// callee's span links the caller's span in another trace (the apiserver's answer to a kubelet or operator).
     /// </summary>
     public string Kind { get; init; } = Call;
+
+    /// <summary>The sampled traces and calls behind the edge, scaled; its percentiles' and error rate's bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
 }
 
 public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces)
 {
     /// <summary>Span links whose linked span was not found (unsampled, outside the range, or in another stored block).</summary>
     public long UnresolvedLinks { get; init; }
+
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
 }
 
 /// <summary>
@@ -33,7 +40,7 @@ public static class ServiceGraphAnalysis
     public static AnalysisDefinition Definition { get; } = ServiceGraphState.Rollup.Define("graph",
         "Service dependency graph: calls, errors, error rate and p50/p99 latency per caller → callee edge",
         request => new ServiceGraphState(request.Range),
-        (state, _) => Result(state.Result()));
+        (state, request) => Result(state.Result(request.Samples)));
 
     /// <summary>The graph itself, for other analyses and tests.</summary>
     public static async Task<ServiceGraphResult> ComputeAsync(ITraceStore store, TimeRange range, CancellationToken cancellationToken)
@@ -46,8 +53,8 @@ public static class ServiceGraphAnalysis
     {
         var rows = result.Edges.Select(e => (IReadOnlyList<string>)
         [
-            e.Parent, e.Child, e.Kind, AnalysisText.Count(e.Calls), AnalysisText.Count(e.Errors), AnalysisText.Percent(e.ErrorRate),
-            AnalysisText.Duration(e.P50Nanos), AnalysisText.Duration(e.P99Nanos),
+            e.Parent, e.Child, e.Kind, SampleText.Count(e.Sample), AnalysisText.Count(e.Errors), SampleText.ErrorRate(e.Sample, AnalysisText.Percent(e.ErrorRate)),
+            SampleText.PercentileNanos(e.Sample, "p50", e.P50Nanos), SampleText.PercentileNanos(e.Sample, "p99", e.P99Nanos),
         ]).ToList();
         var table = new AnalysisTable("Service dependencies (worst first)",
             ["caller", "callee", "via", "calls", "errors", "error rate", "p50", "p99"], rows)
@@ -58,6 +65,8 @@ public static class ServiceGraphAnalysis
                 $"via call: parent and child spans (as the Jaeger dependencies API counts); via link: the callee's span links the caller's span in another trace" +
                 (result.UnresolvedLinks > 0 ? $" ({result.UnresolvedLinks} links to spans not found are left out)" : ""),
             ],
+            Samples = result.Edges.Select(e => e.Sample).ToList(),
+            Sampling = result.Sampling,
         };
         return new AnalysisResult(result, table);
     }

@@ -146,6 +146,7 @@ public static class NativeApi
         w.WriteNumber("rollupsBuilt", stats.RollupsBuilt);
         w.WriteNumber("rollupsPending", stats.RollupsPending);
         w.WriteNumber("rollupBytes", stats.RollupBytes);
+        w.WriteNumber("damagedRowGroups", stats.DamagedRowGroups);
         w.WriteEndObject();
     }
 }

@@ -52,17 +52,29 @@ public static class TempoMetricsApi
 
     private static long ToNanos(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
-    /// <summary>Tempo's parseTimestamp: "1.5" seconds with fraction, up to 10 digits seconds, more nanoseconds, else RFC 3339.</summary>
+    /// <summary>Tempo's parseTimestamp: "1.5" seconds with fraction, up to 10 digits seconds, more nanoseconds, else
+    /// RFC 3339; a time the store cannot hold (before 1970, after 2262-04-11) is a 400 naming the parameter instead of
+    /// an overflow.</summary>
     private static DateTimeOffset Timestamp(IQueryCollection query, string name, DateTimeOffset fallback)
     {
         var text = query[name].ToString();
         if (text.Length == 0) return fallback;
+        var ticks = UnixTicks(text) ?? throw new BadQueryException($"could not parse '{name}' parameter: {text}");
+        if (ticks < 0 || ticks > long.MaxValue / 100)
+            throw new BadQueryException($"'{name}' parameter {text} is outside the times the store can hold (1970-01-01 to 2262-04-11)");
+        return DateTimeOffset.UnixEpoch.AddTicks((long)ticks);
+    }
+
+    /// <summary>Ticks since the Unix epoch, as a decimal so that no text overflows; null when not a time.</summary>
+    private static decimal? UnixTicks(string text)
+    {
         if (text.Contains('.') && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-            return DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * 1000) * TimeSpan.TicksPerMillisecond);
+            return double.IsFinite(seconds) && Math.Abs(seconds) < 1e15 ? (decimal)Math.Round(seconds * 1000) * TimeSpan.TicksPerMillisecond : decimal.MaxValue;
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-            return text.Length <= 10 ? DateTimeOffset.UnixEpoch.AddSeconds(number) : DateTimeOffset.UnixEpoch.AddTicks(number / 100);
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
-        throw new BadQueryException($"could not parse '{name}' parameter: {text}");
+            return text.Length <= 10 ? (decimal)number * TimeSpan.TicksPerSecond : Math.Floor(number / 100m);
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            return time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return null;
     }
 
     private static long StepNanos(string text, long start, long end)

@@ -1,3 +1,5 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>What the <c>apiserver</c> analysis found (the JSON of <c>kubetrace analyze apiserver --json</c>).</summary>
@@ -7,7 +9,11 @@ public sealed record ApiserverLatencyReport(
     long RequestsWithoutFilterSpans,
     string SortedBy,
     IReadOnlyList<ApiserverRequestGroup> Groups,
-    SeparateAuthentication? SeparateAuthentication = null);
+    SeparateAuthentication? SeparateAuthentication = null)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}
 
 /// <summary>
 /// Authentication spans that are traces of their own (Kubernetes 1.33+), joined to no request: their latency (1.33),
@@ -26,7 +32,11 @@ public sealed record ApiserverRequestGroup(
     double MeanMs,
     /// <summary>Requests with the nested filter spans (1.34+): the authorization and priority-and-fairness shares rest on them.</summary>
     long RequestsWithFilterSpans,
-    ApiserverPhaseShares Shares);
+    ApiserverPhaseShares Shares)
+{
+    /// <summary>The sampled traces and requests behind the row, scaled; its percentiles' bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>
 /// Fractions of the group's total request time (they add up to 1). <see cref="Authentication"/> is null when no
@@ -44,7 +54,11 @@ public sealed record ApiserverPhaseShares(
     double Encryption,
     double Serialization,
     double Rest,
-    IReadOnlyList<WebhookShare> ByWebhook);
+    IReadOnlyList<WebhookShare> ByWebhook,
+    /// <summary>Requests proxied by the aggregation layer to an extension API server (1.31+, the proxy's span), the extension's own spans included.</summary>
+    double AggregatedApi = 0,
+    /// <summary>Requests the apiserver sent itself from inside the request (loopback calls in its trace), their served spans included.</summary>
+    double NestedRequests = 0);
 
 /// <summary>One webhook's (<c>configuration/webhook</c>) share of a group's time.</summary>
 public sealed record WebhookShare(string Webhook, double Share);

@@ -23,7 +23,16 @@ public static class ApiserverPhase
     /// <c>TransformToStorage with envelopeTransformer</c>) inside the storage spans, taken out of <see cref="Etcd"/>.
     /// </summary>
     public const int Encryption = 7;
-    public const int FirstWebhook = 8;
+    /// <summary>
+    /// A request proxied by the aggregation layer (1.31+: the proxy's otelhttp client span) and everything under it,
+    /// the extension API server's own spans included: charged here once, never also to those spans' phases.
+    /// </summary>
+    public const int AggregatedApi = 8;
+
+    /// <summary>A request the apiserver sent itself from inside this one (a loopback client span in its subtree) and all under it.</summary>
+    public const int NestedRequests = 9;
+
+    public const int FirstWebhook = 10;
 
     /// <summary>A span that starts a phase of its own; <see cref="None"/> when it belongs to its enclosing span's phase.</summary>
     public const int None = -1;

@@ -8,6 +8,14 @@ public readonly record struct WebhookCall(
     long DurationNanos, bool Failed, bool TimedOut);
 
 /// <summary>
+/// A request sent on from inside another: by the aggregation layer to an extension API server
+/// (<paramref name="Aggregated"/>) or to the apiserver's own loopback address; <paramref name="Peer"/> the address
+/// it went to (<c>host:port</c>), <paramref name="SpanIndex"/> the client span in the walked trace, under which the
+/// served request's own spans hang when the serving apiserver followed the context.
+/// </summary>
+public readonly record struct ProxiedCall(bool Aggregated, string Peer, long DurationNanos, int SpanIndex);
+
+/// <summary>
 /// One kube-apiserver request found in a trace, with its time split by phase (<see cref="ApiserverPhase"/>).
 /// Reused by <see cref="ApiserverRequestWalker"/> for the next request: copy what you keep.
 /// </summary>
@@ -46,4 +54,7 @@ public sealed class ApiserverRequest
     public double[] PhaseTime { get; internal set; } = [];
 
     public List<WebhookCall> Webhooks { get; } = [];
+
+    /// <summary>Requests this one sent on (the aggregator's proxy, loopback calls), each charged to its phase with all under it.</summary>
+    public List<ProxiedCall> Proxied { get; } = [];
 }

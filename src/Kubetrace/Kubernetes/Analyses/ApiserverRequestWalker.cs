@@ -30,19 +30,21 @@ public sealed class ApiserverRequestWalker
     /// Read raw: the webhook's URL carries its timeout (<c>?timeout=10s</c>), old and new HTTP conventions; the server
     /// span's <c>http.target</c> carries the query (a watch's <c>watch=true</c>), which <c>url.path</c> (1.35+) does not.
     /// </summary>
-    private static readonly string[] RawKeys = ["http.url", "url.full", ApiserverKeys.HttpTarget];
+    private static readonly string[] RawKeys = ["http.url", "url.full", ApiserverKeys.HttpTarget, "server.address", "net.peer.name", "http.host", "server.port", "net.peer.port"];
 
     private readonly TraceTree _tree = new();
     private readonly ExclusiveTimeSweep _sweep = new();
     private readonly ApiserverRequest _request = new();
     private readonly Dictionary<string, int> _webhookPhases = new(StringComparer.Ordinal);
-    private readonly List<string> _phaseNames = ["rest", "authentication", "authorization", "priorityandfairness", "other filters", "etcd", "serialization", "encryption"];
+    private readonly List<string> _phaseNames = ["rest", "authentication", "authorization", "priorityandfairness", "other filters", "etcd", "serialization", "encryption", "aggregated API", "nested requests"];
     private readonly List<int> _nodes = [];
     private int[] _nodeOf = new int[64];
     private int[] _parent = new int[64];
     private long[] _start = new long[64];
     private long[] _end = new long[64];
     private int[] _phase = new int[64];
+    // Whether a node lies under an outgoing request (the aggregator's proxy, a loopback call): its phase is that request's.
+    private bool[] _underOutgoing = new bool[64];
 
     public ApiserverRequestWalker(TimeRange range) => Attributes = new ScannedAttributes(range, NormalisedKeys, RawKeys).ForServices(Services);
 
@@ -102,6 +104,7 @@ public sealed class ApiserverRequestWalker
         request.HasAuthenticationSpan = false;
         request.HasNestedFilters = false;
         request.Webhooks.Clear();
+        request.Proxied.Clear();
         string? handlerVerb = null, verbAttribute = null, resource = null, subresource = null;
         foreach (var index in _nodes) _nodeOf[index] = -1;
         for (var n = 0; n < _nodes.Count; n++)
@@ -117,6 +120,21 @@ public sealed class ApiserverRequestWalker
             else if (ApiserverPhase.IsFilterPhase(own)) request.HasNestedFilters = true;
             if (own == ApiserverPhase.FirstWebhook) own = WebhookCallOf(index, span, request);
             _phase[n] = own == ApiserverPhase.None ? EnclosingPhase(n) : own;
+            _underOutgoing[n] = false;
+            if (parent >= 0 && _underOutgoing[parent])
+            {
+                // The extension server's (or the nested request's) spans: their time is the outgoing request's, counted once.
+                _phase[n] = _phase[parent];
+                _underOutgoing[n] = true;
+                continue;
+            }
+            if (n > 0 && IsOutgoingRequest(span, _phase[n]))
+            {
+                _phase[n] = OutgoingPhase(span);
+                _underOutgoing[n] = true;
+                request.Proxied.Add(new ProxiedCall(_phase[n] == ApiserverPhase.AggregatedApi, PeerOf(span), span.DurationNanos, index));
+                continue;
+            }
             var verb = n == 0 ? null : ApiserverRoute.VerbOfHandler(span.Name);
             handlerVerb ??= verb;
             if (verb is not null || (own == ApiserverPhase.Etcd && ApiserverPhase.IsStorage(span.Name)))
@@ -127,6 +145,7 @@ public sealed class ApiserverRequestWalker
             }
         }
         SetVerbAndResource(request, root, handlerVerb, verbAttribute, resource, subresource);
+        NameAggregatedResource(rootIndex, request);
         AdoptSiblingSerialization();
         var phases = _phaseNames.Count;
         if (request.PhaseTime.Length != phases) request.PhaseTime = new double[phases];
@@ -239,6 +258,70 @@ public sealed class ApiserverRequestWalker
         request.Resource = resource is null ? "(non-resource)" : subresource is null ? resource : LabelPool.Join(resource, '/', subresource);
     }
 
+    /// <summary>
+    /// An otelhttp client span of the apiserver's own under the request, outside admission webhooks: the
+    /// aggregator's proxy (1.31+) or a loopback call. Webhook calls' <c>HTTP POST</c> keep their webhook's phase.
+    /// </summary>
+    private static bool IsOutgoingRequest(ScannedSpan span, int enclosingPhase) =>
+        span.Kind == Span.Types.SpanKind.Client && IsApiserver(span.Service) && enclosingPhase < ApiserverPhase.FirstWebhook
+        && span.Name.StartsWith("HTTP ", StringComparison.Ordinal);
+
+    /// <summary>A call to the apiserver's own loopback address is a nested request; any other the aggregator's proxy.</summary>
+    private int OutgoingPhase(ScannedSpan span)
+    {
+        var host = PeerHost(span);
+        return host is "127.0.0.1" or "::1" or "localhost" or "[::1]" ? ApiserverPhase.NestedRequests : ApiserverPhase.AggregatedApi;
+    }
+
+    private string PeerHost(ScannedSpan span)
+    {
+        var host = Attributes.Get(span, "server.address") ?? Attributes.Get(span, "net.peer.name");
+        if (host is not null) return host;
+        var hostPort = Attributes.Get(span, "http.host") ?? "";
+        var colon = hostPort.LastIndexOf(':');
+        return colon > 0 ? hostPort[..colon] : hostPort;
+    }
+
+    /// <summary>The address the call went to, <c>host:port</c> (the proxy records the service's IP, not its name).</summary>
+    private string PeerOf(ScannedSpan span)
+    {
+        if (Attributes.Get(span, "http.host") is { } hostPort) return hostPort;
+        var port = Attributes.Get(span, "server.port") ?? Attributes.Get(span, "net.peer.port") ?? "443";
+        return LabelPool.Join(PeerHost(span), ':', port);
+    }
+
+    /// <summary>
+    /// A resource outside kube-apiserver's own groups (a custom resource, an aggregated API) is named with its group
+    /// (<c>pods.metrics.k8s.io</c>). On kube-apiserver's side of the aggregator's proxy the address it dialled is
+    /// added (<c>via 10.96.112.40:443</c>: the spans carry no service name); the extension server's own request,
+    /// when it followed the proxy's context, is marked <c>(extension)</c>.
+    /// </summary>
+    private void NameAggregatedResource(int rootIndex, ApiserverRequest request)
+    {
+        var proxy = request.Proxied.FindIndex(p => p.Aggregated);
+        var parent = _tree.ParentOf(rootIndex);
+        var servedForProxy = parent >= 0 && IsOutgoingRequest(_tree[parent], ApiserverPhase.Rest) && OutgoingPhase(_tree[parent]) == ApiserverPhase.AggregatedApi;
+        var root = _tree[rootIndex];
+        var path = Attributes.Get(root, ApiserverKeys.HttpTarget) ?? Attributes.Source(root, K8sKeys.UrlPath) ?? "";
+        var group = GroupOfPath(path);
+        var resource = request.Resource;
+        if (!BuiltInApiGroups.Contains(group) && resource != "(non-resource)")
+        {
+            var slash = resource.IndexOf('/'); // the group goes with the resource, before a subresource: widgets.example.com/status
+            resource = slash < 0 ? LabelPool.Join(resource, '.', group) : $"{resource[..slash]}.{group}{resource[slash..]}";
+        }
+        request.Resource = proxy >= 0 ? $"{resource} via {request.Proxied[proxy].Peer}" : servedForProxy ? resource + " (extension)" : resource;
+    }
+
+    /// <summary>The API group of <c>/apis/&lt;group&gt;/&lt;version&gt;/...</c>; empty for the core group.</summary>
+    private static string GroupOfPath(string path)
+    {
+        const string prefix = "/apis/";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal)) return "";
+        var end = path.IndexOf('/', prefix.Length);
+        return end < 0 ? path[prefix.Length..] : path[prefix.Length..end];
+    }
+
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private void EnsureCapacity(int nodes)
@@ -250,5 +333,6 @@ public sealed class ApiserverRequestWalker
         _start = new long[size];
         _end = new long[size];
         _phase = new int[size];
+        _underOutgoing = new bool[size];
     }
 }

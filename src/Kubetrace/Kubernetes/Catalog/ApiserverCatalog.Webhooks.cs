@@ -28,32 +28,8 @@ public static partial class ApiserverCatalog
             [Event(E.RequestCompleted, "after the call returned without error")],
             [Src(27, ValidatingGo, 258, "tracing.Start(\"Call validating webhook\")"), Src(27, ValidatingGo, 304, "Request completed"), Src(34, ValidatingGo, 128, "wg.Add: in parallel"),
              Src(34, ValidatingGo, 267, "same at 1.34")]),
-        Post(ReleaseRange.Kubernetes(27, 28), "0.35.1", 113,
-        [
-            Str("http.url", "the webhook URL, with ?timeout=10s"), Str("http.scheme", "https"), Str("http.host", "the webhook service host"), Str("http.flavor", "1.1 or 2"),
-            Str("http.method", "POST"), Str("http.user_agent", "the apiserver's user agent", optional: true),
-            Int("http.request_content_length", "request body length", optional: true), Int("http.status_code", "the response status", optional: true),
-        ]),
-        Post(ReleaseRange.Kubernetes(29, 30), "0.44.0", 113,
-        [
-            Str("http.method", "POST"), Str("http.flavor", "1.1 or 2.0"), Str("http.url", "the webhook URL, with ?timeout=10s"), Str("net.peer.name", "the webhook service host"),
-            Int("net.peer.port", "port when not the default", optional: true), Str("http.user_agent", "the apiserver's user agent", optional: true),
-            Int("http.request_content_length", "request body length", optional: true), Int("http.status_code", "the response status", optional: true),
-            Int("http.response_content_length", "response length", optional: true),
-        ]),
-        Post(ReleaseRange.Kubernetes(31, 34), "0.53.0", 158,
-        [
-            Str("http.method", "POST"), Str("http.url", "the webhook URL, with ?timeout=10s"), Str("net.peer.name", "the webhook service host"),
-            Int("net.peer.port", "port when not the default", optional: true), Str("user_agent.original", "the apiserver's user agent", optional: true),
-            Int("http.request_content_length", "request body length", optional: true), Int("http.status_code", "the response status", optional: true),
-            Int("http.response_content_length", "response length", optional: true),
-        ]),
-        Post(ReleaseRange.Kubernetes(35), "0.61.0", 128,
-        [
-            Str("http.request.method", "POST"), Str("url.full", "the webhook URL, with ?timeout=10s"), Str("server.address", "the webhook service host"),
-            Int("server.port", "port when not the default", optional: true), Str("network.protocol.version", "1.1 or 2", optional: true),
-            Int("http.response.status_code", "the response status", optional: true), Str("error.type", "on failure: the status code or the error's type", optional: true),
-        ]),
+        .. OtelHttpClientVersions.Select(v => Post(v.Releases, v.OtelHttp, v.AttributesLine,
+            OtelHttpClientAttributes(v.Releases, "POST", "the webhook URL, with ?timeout=10s", "the webhook service host"))),
     ];
 
     private static SpanShape Webhook(string name, string order, IReadOnlyList<EventShape> events, IReadOnlyList<SourceRef> sources) =>

@@ -14,7 +14,10 @@ namespace Kubetrace.Kubernetes.Catalog;
 public static partial class ApiserverCatalog
 {
     // Built on first use, after every partial file's static fields (their initialisation order across files is not defined).
-    public static IReadOnlyList<SpanShape> Spans => field ??= [.. ServerSpans, .. FilterSpans, .. HandlerSpans, .. ResponseSpans, .. WebhookSpans];
+    // Published once even when tests on several threads ask at the same time: shapes compare by value, and a second
+    // build's lists would not equal the first's.
+    public static IReadOnlyList<SpanShape> Spans =>
+        LazyInitializer.EnsureInitialized(ref field, () => [.. ServerSpans, .. FilterSpans, .. HandlerSpans, .. ResponseSpans, .. WebhookSpans, .. ReentrantSpans]);
 
     public static IReadOnlyList<ComponentTracing> Components { get; } =
     [

@@ -45,6 +45,11 @@ public static class ApiserverSpans
     public const string ValidatingWebhook = "Call validating webhook";
     /// <summary>otelhttp's client span around a webhook call (<c>"HTTP " + method</c> in every otelhttp the apiserver uses).</summary>
     public const string WebhookPost = "HTTP POST";
+    /// <summary>otelhttp's client span of the loopback client and of the aggregator's proxy (<c>"HTTP " + method</c>).</summary>
+    public const string OtelHttpClientSpan = "HTTP <METHOD>";
+
+    /// <summary>The user the loopback client authenticates as (<c>user.APIServerUser</c>), in group system:masters.</summary>
+    public const string LoopbackUser = "system:apiserver";
 
     /// <summary>The filters traced from 1.34, outermost first: each span is the parent of the next, the handler under the last.</summary>
     public static readonly IReadOnlyList<string> NestedFilters = [Audit, Impersonation, PriorityAndFairness, Authorization];

@@ -19,6 +19,7 @@ internal static class ApiserverSources
     public const string ValidatingGo = "pkg/admission/plugin/webhook/validating/dispatcher.go";
     public const string HandlerGo = "instrumentation/net/http/otelhttp/handler.go";
     public const string TransportGo = "instrumentation/net/http/otelhttp/transport.go";
+    public const string HandlerProxyGo = "pkg/apiserver/handler_proxy.go";
 
     /// <summary>k8s.io/apiserver at the tag of Kubernetes 1.<paramref name="minor"/>.</summary>
     public static SourceRef Src(int minor, string path, int line, string? what = null) => new("kubernetes/apiserver", $"v0.{minor}.0", path, line, what);
@@ -28,6 +29,10 @@ internal static class ApiserverSources
 
     public static SourceRef Apimachinery(int minor, string path, int line, string? what = null) =>
         new("kubernetes/apimachinery", $"v0.{minor}.0", path, line, what);
+
+    /// <summary>k8s.io/kube-aggregator (the aggregation layer kube-apiserver runs in front of itself) at the tag of Kubernetes 1.<paramref name="minor"/>.</summary>
+    public static SourceRef Aggregator(int minor, string path, int line, string? what = null) =>
+        new("kubernetes/kube-aggregator", $"v0.{minor}.0", path, line, what);
 
     /// <summary>otelhttp at <paramref name="version"/> (the one the release's go.mod pins).</summary>
     public static SourceRef OtelHttp(string version, string path, int line, string? what = null) =>

@@ -10,30 +10,63 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// the request from 1.34), the filters (untraced through 1.33, where 1.33's audit filter ends the server span; nested
 /// spans ending with the request from 1.34), then the handler (<see cref="HandlerWriter"/>) or the watch.
 /// </summary>
-internal sealed class ApiserverWriter(SimulationContext sim)
+/// <remarks>
+/// <paramref name="serving"/> is the serving process: kube-apiserver, or an extension API server built on
+/// k8s.io/apiserver (<see cref="AggregatedApiWriter"/>), whose request path is the same code. Write is re-entrant:
+/// admission's loopback requests (<see cref="LoopbackWriter"/>) are written while the outer request's filters are open.
+/// </remarks>
+internal sealed class ApiserverWriter(SimulationContext sim, SimulatedComponent? serving = null)
 {
     /// <summary>The filters after authentication, outermost first (DefaultBuildHandlerChain).</summary>
     private static readonly string[] Filters = [.. ApiserverSpans.NestedFilters];
 
     private readonly Dictionary<(ApiVerb, ApiResource, bool, string), string> _serverSpanNames = [];
-    private readonly OpenSpan[] _filterSpans = new OpenSpan[Filters.Length];
+    // One set of open filter spans per nesting level: a loopback request runs inside its caller's filters.
+    private readonly List<OpenSpan[]> _filterStacks = [];
+    private OpenSpan[] _filterSpans = [];
+    private int _depth;
+
+    private SimulatedComponent Server => serving ?? sim.Cluster.Apiserver;
+
+    private bool IsExtension => serving is not null && serving != sim.Cluster.Apiserver;
 
     /// <summary>The apiserver's etcd client (one: the TTL lease it reuses is shared), also for the compactor's calls.</summary>
     public EtcdWriter Etcd { get; } = new(sim);
 
-    private HandlerWriter Handlers => field ??= new(sim, Etcd);
+    private HandlerWriter Handlers => field ??= new(sim, Etcd, Server, IsExtension ? null : new LoopbackWriter(sim, this));
+
+    private AggregatedApiWriter Aggregator => field ??= new(sim);
 
     private WatchWriter Watches => field ??= new(sim, Etcd);
 
-    /// <summary>Writes the request arriving at <paramref name="start"/>; <paramref name="caller"/> is the traceparent it carried.</summary>
-    public ApiResult Write(ApiCall call, long start, SimulatedSpanContext? caller)
+    /// <summary>
+    /// Writes the request arriving at <paramref name="start"/>; <paramref name="caller"/> is the traceparent it
+    /// carried, <paramref name="auditId"/> the Audit-ID header it carried (the aggregator sets it), else a new one.
+    /// </summary>
+    public ApiResult Write(ApiCall call, long start, SimulatedSpanContext? caller, string? auditId = null)
+    {
+        if (_depth == _filterStacks.Count) _filterStacks.Add(new OpenSpan[Filters.Length]);
+        var outer = _filterSpans;
+        _filterSpans = _filterStacks[_depth++];
+        try
+        {
+            return WriteRequest(call, start, caller, auditId);
+        }
+        finally
+        {
+            _depth--;
+            _filterSpans = outer;
+        }
+    }
+
+    private ApiResult WriteRequest(ApiCall call, long start, SimulatedSpanContext? caller, string? auditId)
     {
         var random = sim.Random;
         var version = sim.Options.KubernetesVersion;
         var recorder = sim.Recorder;
-        var apiserver = sim.Cluster.Apiserver;
-        sim.Report.ApiserverRequests++;
-        var auditId = random.Uuid();
+        var apiserver = Server;
+        if (!IsExtension) sim.Report.ApiserverRequests++;
+        auditId ??= random.Uuid();
 
         var authenticationStart = start + random.Micros(30, 120);
         var authenticated = authenticationStart + random.Micros(20, 200);
@@ -55,12 +88,14 @@ internal sealed class ApiserverWriter(SimulationContext sim)
             if (!version.NestedFilterSpans) recorder.End(authentication, authenticated);
             requestContext = server.Context;
         }
-        if (server.Recording) sim.Report.SampledApiserverRequests++;
+        if (server.Recording && !IsExtension) sim.Report.SampledApiserverRequests++;
 
         var (t, opened, rejected) = RunFilters(call, server, auditId, authenticated + random.Micros(2, 10), ref requestContext);
         int status;
         if (rejected)
             status = 429;
+        else if (call.Resource.Aggregated is not null && !IsExtension)
+            (t, status) = Aggregator.Forward(call, requestContext, caller, auditId, t);
         else if (call.Verb.IsWatch)
             (t, status) = Watches.Serve(call, requestContext, auditId, t);
         else
@@ -88,10 +123,10 @@ internal sealed class ApiserverWriter(SimulationContext sim)
         var name = ServerSpanName(call);
         var follows = call.Caller.Privileged && sim.Options.KubernetesVersion.PrivilegedCallersBecomeParent;
         if (follows && caller is { } remote)
-            return sim.Recorder.Child(remote, remote: true, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start);
+            return sim.Recorder.Child(remote, remote: true, Server, SimulatedScope.OtelHttp, name, SpanKind.Server, start);
         if (follows && authentication is { } parent)
-            return sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start);
-        var root = sim.Recorder.Root(sim.Cluster.Apiserver, SimulatedScope.OtelHttp, name, SpanKind.Server, start, sim.Sampler);
+            return sim.Recorder.Child(parent, false, Server, SimulatedScope.OtelHttp, name, SpanKind.Server, start);
+        var root = sim.Recorder.Root(Server, SimulatedScope.OtelHttp, name, SpanKind.Server, start, sim.Sampler);
         if (caller is { } linked) SpanRecorder.Link(root, linked);
         return root;
     }
@@ -127,7 +162,7 @@ internal sealed class ApiserverWriter(SimulationContext sim)
             }
             if (version.NestedFilterSpans)
             {
-                _filterSpans[opened++] = sim.Recorder.Child(context, false, sim.Cluster.Apiserver, SimulatedScope.FilterLatency, filter, SpanKind.Internal, t);
+                _filterSpans[opened++] = sim.Recorder.Child(context, false, Server, SimulatedScope.FilterLatency, filter, SpanKind.Internal, t);
                 context = _filterSpans[opened - 1].Context;
             }
             t += duration + random.Micros(2, 10);

@@ -96,5 +96,6 @@ public sealed class ClusterSimulator
         SlowImage = faults.SlowImageReport,
         ThrottledFlow = faults.ThrottledFlowReport,
         SlowKms = faults.SlowKmsReport,
+        SlowExtension = faults.SlowExtensionReport,
     };
 }

@@ -61,6 +61,9 @@ internal sealed class ClusterTraffic
             (2, t => One(ApiVerb.Update, ApiResource.Secrets, "", Workload().App + "-credentials", cluster.Operator, t)),
             (1, t => One(ApiVerb.Create, ApiResource.Secrets, "", $"{Workload().App}-token-{Suffix()}", cluster.Deployer, t)),
             (1, t => One(ApiVerb.List, ApiResource.Secrets, "", "", cluster.Operator, t)),
+            // Aggregated API reads, proxied to metrics-server: the HPA controller's and an admin's kubectl top.
+            (2, t => One(ApiVerb.List, ApiResource.PodMetrics, "", "", SimulatedCluster.ControllerManager, t)),
+            (1, t => One(ApiVerb.Get, ApiResource.PodMetrics, "", PodName(Workload().App), cluster.Deployer, t)),
         ];
         _totalWeight = _stories.Sum(s => s.Weight);
     }

@@ -11,7 +11,11 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// and the handler's events), admission webhooks for writes, storage (reads through the watch cache), and
 /// SerializeObject for the response, the error responses included: the handler's sibling through 1.31, its child after.
 /// </summary>
-internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd)
+/// <remarks>
+/// <paramref name="server"/> is the process serving the request (an extension API server's handlers read their own
+/// memory, not etcd); <paramref name="loopback"/> writes admission's loopback requests (kube-apiserver only).
+/// </remarks>
+internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, SimulatedComponent server, LoopbackWriter? loopback)
 {
     private readonly WebhookWriter _webhooks = new(sim);
 
@@ -23,64 +27,67 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd)
         var random = sim.Random;
         var verb = call.Verb;
         var version = sim.Options.KubernetesVersion;
-        var handler = sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, verb.HandlerSpan, SpanKind.Internal, start);
+        var handler = sim.Recorder.Child(parent, false, server, SimulatedScope.ComponentBase, verb.HandlerSpan, SpanKind.Internal, start);
         HandlerAttributes.Describe(sim, handler, call, auditId);
         var bodyLength = verb.AdmissionOperation is null ? 0 : (int)random.Between(600, 4_000);
 
         var t = start + random.Micros(20, 80); // decoding the body or the options
         if (verb == ApiVerb.Create || verb == ApiVerb.Update)
         {
-            handler.Event(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
-            handler.Event(t += random.Micros(5, 20), E.AboutToConvert);
-            handler.Event(t += random.Micros(10, 60), E.ConversionDone);
-            handler.Event(t += random.Micros(5, 20), E.AboutToStore);
+            handler.AddEvent(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToConvert);
+            handler.AddEvent(t += random.Micros(10, 60), E.ConversionDone);
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToStore);
         }
         else if (verb == ApiVerb.Patch)
         {
-            handler.Event(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
-            handler.Event(t += random.Micros(5, 20), E.RecordedAudit);
-            handler.Event(t += random.Micros(5, 20), E.AboutToApplyPatch);
-            handler.Event(t += random.Micros(20, 80), E.AboutToAdmit);
+            handler.AddEvent(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
+            handler.AddEvent(t += random.Micros(5, 20), E.RecordedAudit);
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToApplyPatch);
+            handler.AddEvent(t += random.Micros(20, 80), E.AboutToAdmit);
         }
         else if (verb == ApiVerb.Delete)
         {
-            handler.Event(t, E.DecodedDeleteOptions);
-            handler.Event(t += random.Micros(5, 20), E.RecordedAudit);
-            handler.Event(t += random.Micros(5, 20), E.AboutToDelete);
+            handler.AddEvent(t, E.DecodedDeleteOptions);
+            handler.AddEvent(t += random.Micros(5, 20), E.RecordedAudit);
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToDelete);
         }
         else if (verb == ApiVerb.Get)
-            handler.Event(t, E.AboutToGet);
+            handler.AddEvent(t, E.AboutToGet);
         else if (verb.IsList && version.ListEvents)
-            handler.Event(t, E.AboutToList);
+            handler.AddEvent(t, E.AboutToList);
 
         if (verb.AdmissionOperation is { } operation && !_webhooks.Admit(call, operation, handler.Context, ref t))
         {
             if (verb == ApiVerb.Create || verb == ApiVerb.Update)
-                handler.Event(t += random.Micros(20, 80), E.WriteFailed, Int(K.Len, bodyLength),
+                handler.AddEvent(t += random.Micros(20, 80), E.WriteFailed, Int(K.Len, bodyLength),
                     Str(K.Err, "Internal error occurred: failed calling webhook"));
             var failedAt = Serialize(call, handler, parent, auditId, t, 412) + random.Micros(5, 20);
             sim.Recorder.End(handler, failedAt);
             return (failedAt, 500);
         }
 
-        t = verb.Etcd == GrpcMethod.EtcdRange
-            ? Cacher.Read(call, handler.Context, auditId, t + random.Micros(5, 20))
-            : etcd.Store(call, handler.Context, auditId, t + random.Micros(5, 20));
+        if (verb.AdmissionOperation == "CREATE" && loopback is not null) t = loopback.ChargeQuota(call, t);
+
+        t = call.Resource.Aggregated is not null ? AggregatedApiWriter.ServeFromMemory(sim, t)
+            : verb.Etcd == GrpcMethod.EtcdRange
+            ? Cacher.Read(call, handler, auditId, t + random.Micros(5, 20))
+            : etcd.Write(call, handler.Context, auditId, t + random.Micros(5, 20));
 
         var count = verb.IsList ? (int)random.Between(1, 200) : 1;
-        if (verb == ApiVerb.Create || verb == ApiVerb.Update) handler.Event(t += random.Micros(2, 8), E.WriteSucceeded, Int(K.Len, bodyLength));
-        else if (verb == ApiVerb.Patch) handler.Event(t += random.Micros(2, 8), E.Stored);
-        else if (verb == ApiVerb.Delete) handler.Event(t += random.Micros(2, 8), E.Deleted);
-        else if (verb.IsList && version.ListEvents) handler.Event(t += random.Micros(2, 8), E.ListingDone);
-        if (!verb.IsList) handler.Event(t += random.Micros(2, 8), E.AboutToWriteResponse);
+        if (verb == ApiVerb.Create || verb == ApiVerb.Update) handler.AddEvent(t += random.Micros(2, 8), E.WriteSucceeded, Int(K.Len, bodyLength));
+        else if (verb == ApiVerb.Patch) handler.AddEvent(t += random.Micros(2, 8), E.Stored);
+        else if (verb == ApiVerb.Delete) handler.AddEvent(t += random.Micros(2, 8), E.Deleted);
+        else if (verb.IsList && version.ListEvents) handler.AddEvent(t += random.Micros(2, 8), E.ListingDone);
+        if (!verb.IsList) handler.AddEvent(t += random.Micros(2, 8), E.AboutToWriteResponse);
 
         var written = Serialize(call, handler, parent, auditId, t, verb.IsList ? count * 2_000 : 2_000);
         var end = written + random.Micros(5, 30);
         if (verb.IsList)
         {
-            if (version.ListEvents) handler.Event(end - 1_000, E.ResponseDone, Int(K.Count, count));
+            if (version.ListEvents) handler.AddEvent(end - 1_000, E.ResponseDone, Int(K.Count, count));
         }
-        else handler.Event(end - 1_000, E.ResponseDone);
+        else handler.AddEvent(end - 1_000, E.ResponseDone);
         sim.Recorder.End(handler, end);
         return (end, verb.SuccessStatus);
     }
@@ -91,7 +98,7 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd)
         var random = sim.Random;
         var version = sim.Options.KubernetesVersion;
         var serializeStart = start + random.Micros(5, 20);
-        var span = sim.Recorder.Child(version.SerializeUnderHandler ? handler.Context : requestContext, false, sim.Cluster.Apiserver,
+        var span = sim.Recorder.Child(version.SerializeUnderHandler ? handler.Context : requestContext, false, server,
             SimulatedScope.ComponentBase, ApiserverSpans.SerializeObject, SpanKind.Internal, serializeStart);
         if (span.Proto is { } proto) ResponseEncoding.Describe(proto, call, auditId, sim.Attributes);
         var end = serializeStart + (call.Verb.IsList ? random.Micros(300, 4000) : random.Micros(20, 300));

@@ -48,6 +48,9 @@ public readonly record struct KubernetesVersion(int Major, int Minor) : ICompara
     /// <summary>Callers in system:masters / system:monitoring become the parent of the apiserver's span from 1.33.</summary>
     public bool PrivilegedCallersBecomeParent => this >= new KubernetesVersion(1, 33);
 
+    /// <summary>The aggregator wraps its proxy's round tripper with otelhttp from 1.31 (kube-aggregator handler_proxy.go); before, it forwards the caller's traceparent unchanged.</summary>
+    public bool TracesAggregatorProxy => this >= new KubernetesVersion(1, 31);
+
     /// <summary>Handler spans carry api-group, api-version, name, namespace and subresource from 1.29 (trace_util.go).</summary>
     public bool HandlerNamesObject => this >= new KubernetesVersion(1, 29);
 
@@ -75,8 +78,8 @@ public readonly record struct KubernetesVersion(int Major, int Minor) : ICompara
     /// </summary>
     public bool ConsistentListFromCache => this >= new KubernetesVersion(1, 31);
 
-    /// <summary>The etcd a cluster of this version typically runs: 3.5 before 1.34, 3.6 from 1.34 (3.7 on request).</summary>
-    public EtcdVersion DefaultEtcd => this >= new KubernetesVersion(1, 34) ? EtcdVersion.V3_6 : EtcdVersion.V3_5;
+    /// <summary>The etcd a cluster of this version runs unless told: the one its apiserver's go.mod pins (<see cref="EtcdVersion.PinnedBy"/>).</summary>
+    public EtcdVersion DefaultEtcd => EtcdVersion.PinnedBy(this);
 
     /// <summary>The containerd a cluster of this version typically runs: 1.6.20 with 1.27, 1.7.20 through 1.35, 2.1 from 1.36.</summary>
     public ContainerdVersion DefaultContainerd =>

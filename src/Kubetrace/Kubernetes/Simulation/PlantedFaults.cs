@@ -59,6 +59,15 @@ internal sealed class PlantedFaults
         }
         if (scenarios.HasFlag(SimulationScenario.KmsSlow))
             SlowKmsReport = new PlantedSlowKms { Resource = ApiResource.Secrets.Resource, Provider = "kms-v2 (kms-plugin)", AddedLatency = options.KmsAddedLatency };
+        if (scenarios.HasFlag(SimulationScenario.SlowExtensionApiserver))
+        {
+            var api = AggregatedApi.MetricsServer;
+            SlowExtensionReport = new PlantedSlowExtension
+            {
+                Group = api.Group, Version = api.Version, Service = api.Service, ServiceAddress = api.ServiceAddress,
+                AddedLatency = options.ExtensionAddedLatency,
+            };
+        }
         if (scenarios.HasFlag(SimulationScenario.ApfThrottling))
         {
             ThrottledFlowReport = new PlantedThrottledFlow
@@ -91,6 +100,8 @@ internal sealed class PlantedFaults
     public PlantedThrottledFlow? ThrottledFlowReport { get; }
 
     public PlantedSlowKms? SlowKmsReport { get; }
+
+    public PlantedSlowExtension? SlowExtensionReport { get; }
 
     /// <summary>
     /// Whether the <paramref name="n"/>th event (from 1) is one of a share <paramref name="rate"/> spread evenly:

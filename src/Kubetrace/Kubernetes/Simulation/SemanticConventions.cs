@@ -85,32 +85,42 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
     }
 
     /// <summary>The otelhttp client span of an admission webhook call (<c>HTTP POST</c>); <paramref name="status"/> 0 when no response came.</summary>
-    public void WebhookPost(OpenSpan span, string url, string host, int status)
+    public void WebhookPost(OpenSpan span, string url, string host, int status) => ApiserverClient(span, "POST", url, host, 443, status);
+
+    /// <summary>
+    /// An otelhttp client span of the apiserver (component-base's WrapperFor: webhooks, the loopback client, the
+    /// aggregator's proxy) with the request attributes of the otelhttp its release pins; <paramref name="status"/> 0
+    /// when no response came. The port is recorded where it is not the scheme's default.
+    /// </summary>
+    public void ApiserverClient(OpenSpan span, string method, string url, string host, int port, int status)
     {
         if (span.Proto is not { } proto) return;
         var a = proto.Attributes;
+        var otherPort = port != 443;
         switch (version.ServerConventions)
         {
             case HttpServerConventions.Semconv112:
                 a.Add(cache.Str("http.url", url));
                 a.Add(cache.Str("http.scheme", "https"));
-                a.Add(cache.Str("http.host", host + ":443"));
+                a.Add(cache.Str("http.host", host + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 a.Add(cache.Str("http.flavor", "1.1"));
-                a.Add(cache.Str("http.method", "POST"));
+                a.Add(cache.Str("http.method", method));
                 if (status > 0) a.Add(Int("http.status_code", status));
                 break;
             case HttpServerConventions.Semconv117:
             case HttpServerConventions.Semconv120:
-                a.Add(cache.Str("http.method", "POST"));
+                a.Add(cache.Str("http.method", method));
                 if (version.ServerConventions == HttpServerConventions.Semconv117) a.Add(cache.Str("http.flavor", "1.1"));
                 a.Add(cache.Str("http.url", url));
                 a.Add(cache.Str("net.peer.name", host));
+                if (otherPort) a.Add(Int("net.peer.port", port));
                 if (status > 0) a.Add(Int("http.status_code", status));
                 break;
             default:
-                a.Add(cache.Str("http.request.method", "POST"));
+                a.Add(cache.Str("http.request.method", method));
                 a.Add(cache.Str("url.full", url));
                 a.Add(cache.Str("server.address", host));
+                if (otherPort) a.Add(Int("server.port", port));
                 a.Add(cache.Str("network.protocol.version", "1.1"));
                 if (status > 0) a.Add(Int("http.response.status_code", status));
                 if (status >= 400) a.Add(cache.Str("error.type", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));

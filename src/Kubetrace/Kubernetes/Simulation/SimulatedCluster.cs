@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ApiserverSpanNames = Kubetrace.Kubernetes.Catalog.ApiserverSpans;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
@@ -46,6 +47,10 @@ internal sealed class SimulatedCluster
         Deployer = new ApiCaller("admin", "platform-deployer/1.8.0", "10.0.200.5", ApiCaller.JsonAccept, true, deployer);
         Operator = new ApiCaller("system:serviceaccount:operators:config-operator", "config-operator/0.12.1", "10.244.1.17",
             ApiCaller.JsonAccept, false, operatorComponent);
+        // An extension API server built on k8s.io/apiserver reports service.name "apiserver" too; only its instance id differs.
+        MetricsServer = Add(ApiserverSpanNames.Component, null, false, ("service.instance.id", ApiserverId(AggregatedApi.MetricsServer.Host)));
+        Loopback = new ApiCaller(ApiserverSpanNames.LoopbackUser, $"kube-apiserver/v{options.KubernetesVersion}.0 (linux/amd64) kubernetes/sim", "127.0.0.1",
+            ApiCaller.ProtobufAccept, true, Apiserver);
         for (var i = 0; i < options.Namespaces; i++)
             Namespaces.Add(i < NamespaceNames.Length ? NamespaceNames[i] : $"team-{i - NamespaceNames.Length + 1}");
     }
@@ -53,6 +58,12 @@ internal sealed class SimulatedCluster
     public SimulatedComponent Apiserver { get; }
 
     public SimulatedComponent Etcd { get; }
+
+    /// <summary>The extension API server behind metrics.k8s.io (<see cref="AggregatedApi.MetricsServer"/>).</summary>
+    public SimulatedComponent MetricsServer { get; }
+
+    /// <summary>The apiserver's loopback client: system:apiserver in system:masters, traced by the apiserver itself.</summary>
+    public ApiCaller Loopback { get; }
 
     public List<SimulatedNode> Nodes { get; } = [];
 

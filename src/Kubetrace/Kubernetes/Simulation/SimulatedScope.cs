@@ -28,7 +28,7 @@ internal static class SimulatedScopes
         new() { Name = ApiserverSpans.FilterLatencyScope },
         new() { Name = "k8s.io/kubernetes/pkg/kubelet" },
         new() { Name = "" }, // containerd's tracing.StartSpan uses otel.Tracer("")
-        new() { Name = "go.etcd.io/etcd/server/v3/etcdserver" },
+        new() { Name = Catalog.EtcdNames.Scope },
         new() { Name = "go.opentelemetry.io/contrib/instrumentation/github.com/emicklei/go-restful/otelrestful" },
     ];
 

@@ -78,6 +78,9 @@ public sealed record SimulationOptions
     /// <summary>kms-slow: what the KMS plugin adds to each envelope transform of a secret.</summary>
     public TimeSpan KmsAddedLatency { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>What the slow-extension-apiserver scenario adds to every request its extension API server serves.</summary>
+    public TimeSpan ExtensionAddedLatency { get; init; } = TimeSpan.FromMilliseconds(400);
+
     /// <summary>The Go batch span processor's largest export (spans per OTLP request).</summary>
     public int MaxSpansPerExport { get; init; } = 512;
 
@@ -108,6 +111,7 @@ public sealed record SimulationOptions
                  {
                      ("webhook added latency", WebhookAddedLatency), ("etcd added latency", EtcdAddedLatency),
                      ("slow image pull time", SlowImagePullTime), ("APF queue wait", ApfQueueWait), ("KMS added latency", KmsAddedLatency),
+                     ("extension added latency", ExtensionAddedLatency),
                  })
         {
             if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(5)) yield return $"{name} {value} must be above 0 and at most 5m";

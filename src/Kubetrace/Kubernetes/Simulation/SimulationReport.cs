@@ -53,6 +53,14 @@ public sealed class SimulationReport
 
     public PlantedSlowKms? SlowKms { get; init; }
 
+    public PlantedSlowExtension? SlowExtension { get; init; }
+
+    /// <summary>Requests the apiserver sent itself through its loopback client (admission's quota writes), each also counted in <see cref="ApiserverRequests"/>.</summary>
+    public long LoopbackRequests { get; set; }
+
+    /// <summary>Requests the aggregation layer proxied to an extension API server.</summary>
+    public long AggregatedRequests { get; set; }
+
     /// <summary>kube-apiserver requests simulated, sampled or not.</summary>
     public long ApiserverRequests { get; set; }
 
@@ -147,6 +155,9 @@ public sealed class PlantedSlowEtcd
     /// <summary>The etcd key prefix of the resource (<c>/registry/configmaps/</c>).</summary>
     public required string KeyPrefix { get; init; }
 
+    /// <summary>group.resource, as the etcd analysis names it (<c>deployments.apps</c>, <c>configmaps</c>).</summary>
+    public string GroupResource => Group.Length == 0 ? Resource : $"{Resource}.{Group}";
+
     [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
     public required TimeSpan AddedLatency { get; init; }
 
@@ -215,4 +226,25 @@ internal sealed class MillisecondsConverter : JsonConverter<TimeSpan>
 
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
         writer.WriteNumberValue(value.Ticks / (double)TimeSpan.TicksPerMillisecond);
+}
+
+/// <summary>The slow-extension-apiserver scenario: the extension API server behind an aggregated group, and what it adds.</summary>
+public sealed class PlantedSlowExtension
+{
+    /// <summary>The aggregated API group, e.g. <c>metrics.k8s.io</c>.</summary>
+    public required string Group { get; init; }
+
+    public required string Version { get; init; }
+
+    /// <summary>The APIService's backend service, <c>namespace/name</c>.</summary>
+    public required string Service { get; init; }
+
+    /// <summary>The service's cluster IP and port, as the proxy's client span records it (the spans carry no service name).</summary>
+    public required string ServiceAddress { get; init; }
+
+    /// <summary>Added to every request the extension server serves (its handler's own time).</summary>
+    public required TimeSpan AddedLatency { get; init; }
+
+    /// <summary>Requests proxied to it.</summary>
+    public long Requests { get; set; }
 }

@@ -24,6 +24,9 @@ public enum SimulationScenario
 
     /// <summary>The KMS plugin is slow: every envelope transform of a secret waits for it (turns KMS encryption on).</summary>
     KmsSlow = 32,
+
+    /// <summary>The extension API server behind one aggregated API group (metrics.k8s.io) answers every request a fixed time late.</summary>
+    SlowExtensionApiserver = 64,
 }
 
 /// <summary>The scenario names of the command line and the report.</summary>
@@ -38,6 +41,7 @@ public static class SimulationScenarios
         ("image-pull-slow", SimulationScenario.ImagePullSlow),
         ("apf-throttling", SimulationScenario.ApfThrottling),
         ("kms-slow", SimulationScenario.KmsSlow),
+        ("slow-extension-apiserver", SimulationScenario.SlowExtensionApiserver),
     ];
 
     public static IEnumerable<string> AllNames => Names.Select(n => n.Name);

@@ -7,8 +7,17 @@ namespace Kubetrace.Receivers.Otlp;
 /// The <c>otlp</c> receiver's configuration, as in the Collector: <c>protocols.grpc</c> and <c>protocols.http</c>.
 /// A protocol whose section is absent is off; a section present but empty (<c>grpc:</c>) is on with defaults.
 /// </summary>
-public sealed class OtlpReceiverConfig : IValidatableConfig
+public sealed class OtlpReceiverConfig : IValidatableConfig, IListeningConfig
 {
+    public IEnumerable<ListenerSetting> Listeners
+    {
+        get
+        {
+            if (Protocols.Grpc is { } grpc) yield return new("protocols::grpc::endpoint", grpc.Endpoint, e => grpc.Endpoint = e);
+            if (Protocols.Http is { } http) yield return new("protocols::http::endpoint", http.Endpoint, e => http.Endpoint = e);
+        }
+    }
+
     public ProtocolsConfig Protocols { get; set; } = new();
 
     /// <summary>What one received span may hold, on both protocols (docs: Receivers/Otlp/README.md).</summary>

@@ -46,7 +46,7 @@ public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metr
                 // Not classified by the consumer: treat as transient, as the Collector does with non-permanent errors.
                 metrics.RefusedSpans.Add(batch.SpanCount);
                 logger.LogWarning(e, "Pipeline failed on {Spans} spans", batch.SpanCount);
-                return (null, new ExportFailure(ConsumerErrorKind.Unavailable, $"pipeline error: {e.Message}", null));
+                return (null, new ExportFailure(ConsumerErrorKind.Unavailable, $"pipeline error: {ClientText.WithoutPaths(e.Message)}", null));
             }
         }
         if (decoded.ErrorMessage is null) return (Success, null);

@@ -26,6 +26,30 @@ public sealed class ServiceGraphLinkEdgeTests(MixedScenarioStore cluster) : ICla
     }
 
     [Fact]
+    public async Task Each_link_edge_rests_on_its_linking_spans_and_traces_and_the_summary_counts_every_trace_once()
+    {
+        var graph = await ServiceGraphAnalysis.ComputeAsync(cluster.Store, TimeRange.All, CancellationToken.None);
+        var traces = await cluster.TracesAsync(new SpanScanRequest(TimeRange.All, []));
+        var callers = traces.SelectMany(t => t.Spans
+                .Where(s => s.Kind is SpanKind.Client or SpanKind.Producer && !t.Spans.Any(c => !c.IsRoot && c.ParentSpanId == s.SpanId))
+                .Select(s => (Key: (t.TraceId, s.SpanId), s.Service)))
+            .ToDictionary(c => c.Key, c => c.Service);
+        var linked = traces.SelectMany(t => t.Spans.SelectMany(s => s.Links
+                .Where(l => callers.TryGetValue((l.TraceId, l.SpanId), out var caller) && caller != s.Service)
+                .Select(l => (Edge: $"{callers[(l.TraceId, l.SpanId)]}->{s.Service}", Trace: t.TraceId))))
+            .ToList();
+        var called = traces.Where(t => t.Spans.Any(s => !s.IsRoot && t.Spans.FirstOrDefault(p => p.SpanId == s.ParentSpanId) is { } p && p.Service != s.Service))
+            .Select(t => t.TraceId);
+
+        var edge = Assert.Single(graph.Edges, e => e is { Parent: "kubelet", Child: "apiserver", Kind: ServiceEdge.Link });
+        Assert.Equal(edge.Calls, edge.Sample.Sampled);
+        Assert.Equal(linked.Where(l => l.Edge == "kubelet->apiserver").Select(l => l.Trace).Distinct().Count(), edge.Sample.Traces);
+        Assert.True(edge.Sample.Traces > 1, $"the kubelet calls are linked from {edge.Sample.Traces} traces");
+        Assert.Equal(graph.Edges.Sum(e => e.Calls), graph.Sampling.Sampled);
+        Assert.Equal(called.Concat(linked.Select(l => l.Trace)).Distinct().Count(), graph.Sampling.Traces);
+    }
+
+    [Fact]
     public async Task The_call_edges_are_the_dependencies_api_edges_with_the_same_counts()
     {
         var graph = await ServiceGraphAnalysis.ComputeAsync(cluster.Store, TimeRange.All, CancellationToken.None);

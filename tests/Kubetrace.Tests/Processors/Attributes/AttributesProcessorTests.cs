@@ -15,8 +15,8 @@ public class AttributesProcessorTests
 
     private static Dictionary<string, AttributesConfig> LoadUpstream()
     {
-        var path = CollectorConfigs.FindFile("attributes/config.yaml");
-        if (path is null) return [];
+        var path = CollectorConfigs.FindFileIfPresent("attributes/config.yaml");
+        if (path is null) return []; // the tests call CollectorConfigs.Directory() first, which skips (fails under CI)
         return CollectorConfigs.Load(path).Processors.ToDictionary(p => p.Key.ToString(), p => (AttributesConfig)p.Value.Settings);
     }
 
@@ -32,10 +32,10 @@ public class AttributesProcessorTests
 
     private static string Render(Span span) => string.Join(", ", span.Attributes.Select(a => $"{a.Key}={AttributeValues.AsString(a.Value)}:{a.Value.ValueCase}"));
 
-    [Fact]
+    [SkippableFact]
     public async Task Complex_backfills_copies_then_deletes_in_order()
     {
-        if (Upstream.Count == 0) return;
+        CollectorConfigs.Directory();
         var output = await Run(Upstream["attributes/complex"], "svc",
             S("1", ("timeout", 10), ("svc.operation", "addition"), ("operation", "addition")),
             S("2", ("operation", "subtract"), ("math_value", 123)),
@@ -47,18 +47,18 @@ public class AttributesProcessorTests
         ], output.Select(Render));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Insert_types_values_as_yaml_does_and_copies_from_attributes()
     {
-        if (Upstream.Count == 0) return;
+        CollectorConfigs.Directory();
         var output = await Run(Upstream["attributes/insert"], "svc", S("a", ("anotherkey", "v"), ("attribute1", "kept")), S("b"));
         Assert.Equal(["anotherkey=v:StringValue, attribute1=kept:StringValue, string key=v:StringValue", "attribute1=123:IntValue"], output.Select(Render));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Extract_upserts_named_groups_and_convert_and_hash_change_values()
     {
-        if (Upstream.Count == 0) return;
+        CollectorConfigs.Directory();
         var extracted = await Run(Upstream["attributes/regex_insert"], "svc", S("a", ("http.url", "http://example.com/path?queryParam1=value1,queryParam2=value2")));
         Assert.Equal("http.url=http://example.com/path?queryParam1=value1,queryParam2=value2:StringValue, http_protocol=http:StringValue, "
             + "http_domain=example.com:StringValue, http_path=path:StringValue, http_query_params=queryParam1=value1,queryParam2=value2:StringValue",
@@ -71,10 +71,10 @@ public class AttributesProcessorTests
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("a@b.c"u8)), hashed.Single().StringAttribute("user.email"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Exclude_spares_spans_whose_service_and_every_attribute_match()
     {
-        if (Upstream.Count == 0) return;
+        CollectorConfigs.Directory();
         var spared = await Run(Upstream["attributes/excludemulti"], "svcB", S("1", ("env", "dev"), ("test_request", 123), ("credit_card", 1234)));
         var changed = await Run(Upstream["attributes/excludemulti"], "svcB", S("3", ("env", 1), ("test_request", "dev"), ("credit_card", 1234)));
         var otherService = await Run(Upstream["attributes/excludemulti"], "svcC", S("4", ("env", "dev"), ("test_request", false), ("credit_card", 1)));
@@ -83,27 +83,27 @@ public class AttributesProcessorTests
         Assert.DoesNotContain(otherService.Single().Attributes, a => a.Key == "credit_card");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Strict_attribute_matching_compares_types_so_the_string_false_is_not_false()
     {
-        if (Upstream.Count == 0) return;
+        CollectorConfigs.Directory();
         var processed = await Run(Upstream["attributes/selectiveprocessing"], "svcB", S("1", ("redact_trace", "false"), ("credit_card", 1234)));
         var spared = await Run(Upstream["attributes/selectiveprocessing"], "svcB", S("3", ("redact_trace", false), ("credit_card", 1234)));
         Assert.DoesNotContain(processed.Single().Attributes, a => a.Key == "credit_card");
         Assert.Contains(spared.Single().Attributes, a => a.Key == "credit_card");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Regexp_include_and_exclude_on_services_and_span_names()
     {
-        if (Upstream.Count == 0) return;
+        CollectorConfigs.Directory();
         var changed = await Run(Upstream["attributes/regexp"], "auth-svc", S("check", ("password", "p"), ("token", "t")));
         var excluded = await Run(Upstream["attributes/regexp"], "auth-svc", S("login-form", ("password", "p"), ("token", "t")));
         Assert.Equal("password=obfuscated:StringValue", Render(changed.Single()));
         Assert.Equal("password=p:StringValue, token=t:StringValue", Render(excluded.Single()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_resource_processor_applies_the_same_actions_to_resources()
     {
         var next = new RecordingConsumer();

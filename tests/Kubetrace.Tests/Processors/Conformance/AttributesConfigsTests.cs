@@ -5,11 +5,10 @@ namespace Kubetrace.Tests.Processors.Conformance;
 /// <summary>processor/attributesprocessor/testdata/config.yaml: all 19 processors load as in the Collector's config_test.</summary>
 public class AttributesConfigsTests
 {
-    [Fact]
+    [SkippableFact]
     public void Every_processor_of_the_upstream_testdata_loads()
     {
         var path = CollectorConfigs.FindFile("attributes/config.yaml");
-        if (path is null) return;
         var (processors, diagnostics) = CollectorConfigs.Load(path);
 
         Assert.Empty(diagnostics.Errors);

@@ -14,32 +14,31 @@ internal static class CollectorConfigs
 {
     public const string Folder = "conformance/collector-configs";
 
-    /// <summary>The folder, or null on a developer machine without it; under CI=true its absence fails the test.</summary>
-    public static string? Directory()
+    /// <summary>The folder, or null when it is absent (for a static field, which must not skip).</summary>
+    private static string? Existing() =>
+        RepoPaths.Shared is { } shared && System.IO.Directory.Exists(Path.Combine(shared, Folder)) ? Path.Combine(shared, Folder) : null;
+
+    /// <summary>The folder; when it is absent the test is skipped, or fails under CI=true (see <see cref="Requires"/>).</summary>
+    public static string Directory()
     {
-        var path = RepoPaths.Shared is null ? null : Path.Combine(RepoPaths.Shared, Folder);
-        if (path is not null && System.IO.Directory.Exists(path)) return path;
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-            Assert.Fail($"the shared folder's {Folder} is missing (CI=true: it must be laid beside the clone)");
-        return null;
+        var directory = Existing();
+        Requires.Present(directory is null ? $"the shared folder's {Folder} is missing" : null, "CI lays the shared folder beside the clone.");
+        return directory!;
     }
 
-    public static IEnumerable<string> Files(string processor)
-    {
-        var directory = Directory();
-        if (directory is null) return [];
-        return System.IO.Directory.GetFiles(Path.Combine(directory, processor), "*.yaml").Order(StringComparer.Ordinal);
-    }
+    public static IEnumerable<string> Files(string processor) =>
+        System.IO.Directory.GetFiles(Path.Combine(Directory(), processor), "*.yaml").Order(StringComparer.Ordinal);
 
-    /// <summary>A file of the folder (e.g. <c>redaction/config.yaml</c>); null (the test returns early) only off CI.</summary>
-    public static string? FindFile(string relative)
+    /// <summary>A file of the folder (e.g. <c>redaction/config.yaml</c>); skips (fails under CI) without the folder.</summary>
+    public static string FindFile(string relative)
     {
-        var directory = Directory();
-        if (directory is null) return null;
-        var path = Path.Combine(directory, relative);
-        Assert.True(File.Exists(path), $"{relative} is missing from {directory}");
+        var path = Path.Combine(Directory(), relative);
+        Assert.True(File.Exists(path), $"{relative} is missing from {Path.GetDirectoryName(path)}");
         return path;
     }
+
+    /// <summary>A file of the folder, or null when the folder is absent: for static fields; the tests then call <see cref="Directory"/>.</summary>
+    public static string? FindFileIfPresent(string relative) => Existing() is { } directory ? Path.Combine(directory, relative) : null;
 
     public static (Dictionary<ComponentId, ComponentConfig> Processors, ConfigDiagnostics Diagnostics) Load(string path)
     {

@@ -16,7 +16,8 @@ internal sealed class TailSamplingHarness
 
     public TestSettings Settings { get; }
 
-    public ManualTime Time { get; } = new();
+    /// <summary>Decision waits and rate limits run on this clock (its timestamps start at 0 and move when told).</summary>
+    public ManualClock Time { get; } = new();
 
     public RecordingConsumer Next { get; } = new();
 

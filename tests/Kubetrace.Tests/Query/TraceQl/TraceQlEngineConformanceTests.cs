@@ -17,10 +17,10 @@ namespace Kubetrace.Tests.Query.TraceQl;
 /// queries that must or must not return it) against a real embedded store holding the fixture and noise traces,
 /// through the TraceQL search and Tempo's response format (spansets compared whole where Tempo asserts them).
 /// </summary>
-public sealed class TraceQlEngineConformanceTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class TraceQlEngineConformanceSuite(ITestOutputHelper output, StoreBackend backend) : IAsyncLifetime
 {
     private const string RootSpanId = "0000000000040506";
-    private readonly TempStore _store = new();
+    private readonly ITestStore _store = TestStores.Create(backend);
     private string _fixtureTraceId = "";
 
     /// <summary>Cases where the engine knowingly answers differently from Tempo, with why (also in docs/api.md).</summary>
@@ -145,3 +145,9 @@ public sealed class TraceQlEngineConformanceTests(ITestOutputHelper output) : IA
         return JsonNode.Parse(Encoding.UTF8.GetString(stream.ToArray()))!;
     }
 }
+
+/// <summary>The engine cases on the embedded store.</summary>
+public sealed class TraceQlEngineConformanceTests(ITestOutputHelper output) : TraceQlEngineConformanceSuite(output, StoreBackend.Embedded);
+
+/// <summary>The engine cases on ClickHouse.</summary>
+public sealed class TraceQlEngineConformanceOnClickHouseTests(ITestOutputHelper output) : TraceQlEngineConformanceSuite(output, StoreBackend.ClickHouse);

@@ -1,4 +1,5 @@
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
@@ -33,8 +34,12 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
     /// <summary>Its pulls that containerd 1.7's spans split into fetch, unpack and the rest.</summary>
     public PullSplitTotals PullSplit { get; } = new();
 
-    public void AddSync(ScannedSpan sync, TraceId traceId)
+    /// <summary>The sampled traces and start-up syncs behind the pod's row.</summary>
+    public SampleTally Sample { get; } = new();
+
+    public void AddSync(ScannedSpan sync, TraceId traceId, TraceSampling sampling)
     {
+        Sample.Record(sampling, sync, sync.IsError);
         _start = Math.Min(_start, sync.StartUnixNano);
         TotalNanos += sync.DurationNanos;
         _error |= sync.IsError;
@@ -52,7 +57,7 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
     public void AddCreateWithoutCri() => _createWithoutCri = true;
 
     /// <summary>The phases are known when some start-up sync of the pod had its CRI calls under it.</summary>
-    private bool PhasesKnown => _criCalls > 0 || !_createWithoutCri;
+    public bool PhasesKnown => _criCalls > 0 || !_createWithoutCri;
 
     public void Merge(PodStartupRecord other)
     {
@@ -65,15 +70,16 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         _traces.UnionWith(other._traces);
         Images.UnionWith(other.Images);
         PullSplit.Merge(other.PullSplit);
+        Sample.Merge(other.Sample);
     }
 
-    public PodStartup ToStartup()
+    public PodStartup ToStartup(RowSamples samples)
     {
         var cri = _phases.Sum();
         return new PodStartup(pod, uid, node, Images.ToList(), _start, TotalNanos,
             _phases[(int)CriPhase.Sandbox], _phases[(int)CriPhase.ImagePull], _phases[(int)CriPhase.Create],
             _phases[(int)CriPhase.Start], Math.Max(0, TotalNanos - cri), _error, _traces.Select(t => t.ToString()).ToList(),
-            PullSplit.ToReport(), PhasesKnown);
+            PullSplit.ToReport(), PhasesKnown) { Sample = samples.Of(Sample) };
     }
 
     public void WriteTo(ByteWriter writer)
@@ -89,6 +95,7 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         writer.WriteEach(Images, writer.WriteString);
         writer.WriteEach(_traces, trace => writer.WriteUInt128(trace.Value));
         PullSplit.WriteTo(writer);
+        Sample.WriteTo(writer);
     }
 
     public static PodStartupRecord ReadFrom(ByteReader reader)
@@ -110,6 +117,7 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
         reader.ReadEach(() => record.Images.Add(reader.ReadString()));
         reader.ReadEach(() => record._traces.Add(new TraceId(reader.ReadUInt128())));
         record.PullSplit.MergeFrom(reader);
+        record.Sample.MergeFrom(reader);
         return record;
     }
 }

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Storage;
@@ -37,14 +38,15 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     private readonly Dictionary<string, PodStartupRecord> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeStartups> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ImagePulls> _images = new(StringComparer.Ordinal);
+    private readonly TraceSampling _sampling = new();
 
     public PodStartupState(TimeRange range) => _attributes = new ScannedAttributes(range, Keys).ForServices("kubelet");
 
     /// <summary>
-    /// The per-block aggregate (<c>pods-3</c>: <c>pods-2</c> took fetchLayer for unpack time and had no detached CRI
-    /// calls or create syncs without CRI calls; <c>pods-1</c> had no pull split).
+    /// The per-block aggregate (<c>pods-4</c>: <c>pods-3</c> had no sample tallies; <c>pods-2</c> took fetchLayer for
+    /// unpack time and had no detached CRI calls or create syncs without CRI calls; <c>pods-1</c> had no pull split).
     /// </summary>
-    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-3", () => new PodStartupState(TimeRange.All));
+    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-4", () => new PodStartupState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
 
@@ -65,6 +67,9 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     /// </summary>
     public long DetachedCriCalls { get; private set; }
 
+    /// <summary>The sampled traces and start-up syncs the answer rests on.</summary>
+    public SampleTally Sample { get; } = new();
+
     public IReadOnlyDictionary<string, NodeStartups> Nodes => _nodes;
 
     public IReadOnlyDictionary<string, ImagePulls> Images => _images;
@@ -78,6 +83,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         SpansRead += trace.Spans.Count;
         // Most kubelet traces (apiserver calls, GC, HTTP server) hold neither: skip building their tree.
         if (!trace.Spans.Exists(s => s.Name == SyncPod || (s.ParentSpanId == 0 && s.Service == Kubelet && CriPhases.Of(s.Name) != CriPhase.None))) return;
+        _sampling.Begin(trace);
         var tree = new SpanTree(trace.Spans);
         foreach (var node in tree.Nodes)
         {
@@ -118,7 +124,9 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         var uid = _attributes.Get(span, K8sKeys.PodUid);
         var nodeName = _attributes.Get(span, K8sKeys.Node) ?? "(unknown node)";
         var record = RecordOf(pod, uid, nodeName);
-        record.AddSync(span, trace.TraceId);
+        record.AddSync(span, trace.TraceId, _sampling);
+        NodeOf(record.Node).Sample.Record(_sampling, span, span.IsError);
+        Sample.Record(_sampling, span, span.IsError);
         if (calls.Count == 0) record.AddCreateWithoutCri();
         foreach (var (call, phase) in calls)
         {
@@ -143,7 +151,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
             return;
         }
         record?.Images.Add(image);
-        ImageOf(image).Record(node, call.Span.DurationNanos, call.Span.IsError, split);
+        ImageOf(image).Record(node, call.Span.DurationNanos, call.Span.IsError, split, _sampling, call.Span);
     }
 
     /// <summary>The image a PullImage call fetched: named on the call, else by containerd's spans under it.</summary>
@@ -158,6 +166,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         UnattributedPulls += other.UnattributedPulls;
         SplitPulls += other.SplitPulls;
         DetachedCriCalls += other.DetachedCriCalls;
+        Sample.Merge(other.Sample);
         foreach (var (name, theirs) in other._nodes) NodeOf(name).Merge(theirs);
         foreach (var (image, theirs) in other._images) ImageOf(image).Merge(theirs);
         foreach (var record in other._pods.Values) RecordOf(record.Pod, record.Uid, record.Node).Merge(record);
@@ -173,6 +182,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         writer.WriteVarint(UnattributedPulls);
         writer.WriteVarint(SplitPulls);
         writer.WriteVarint(DetachedCriCalls);
+        Sample.WriteTo(writer);
         writer.WriteEach(_nodes, node =>
         {
             writer.WriteString(node.Key);
@@ -193,6 +203,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
             SpansRead = reader.ReadLong(), SyncsWithoutStartup = reader.ReadLong(), UnattributedPulls = reader.ReadLong(),
             SplitPulls = reader.ReadLong(), DetachedCriCalls = reader.ReadLong(),
         };
+        state.Sample.MergeFrom(reader);
         reader.ReadEach(() => state.NodeOf(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() => state.ImageOf(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() =>
