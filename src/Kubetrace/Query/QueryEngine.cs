@@ -57,6 +57,9 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
     /// <summary>A TraceQL search held to the same limits as every other search here.</summary>
     public TraceQl.TraceQlSearch TraceQl() => new(store, Limits);
 
+    /// <summary>TraceQL metrics over this engine's store, within the same <see cref="Limits"/>.</summary>
+    public TraceQl.Metrics.MetricsEngine Metrics() => new(store, Limits);
+
     /// <summary>Fetches with each variant of the pushed conditions (Kubernetes names have several raw forms,
     /// see <see cref="NormalisedConditions"/>) until the limit is filled.</summary>
     private async Task CollectAsync(TraceQuery query, List<Condition> pushed, SpanPredicate predicate, int limit,

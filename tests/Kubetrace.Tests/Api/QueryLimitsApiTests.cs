@@ -64,6 +64,19 @@ public sealed class QueryLimitsApiTests
     }
 
     [Theory]
+    [InlineData("/api/search?q=%7B%7D&spss=1001")]
+    [InlineData("/api/search?tags=service.name%3Dapiserver&spss=1001")]
+    public async Task Tempo_spans_per_spanset_over_max_spans_per_span_set_is_a_400_naming_it_not_a_silent_cut(string url)
+    {
+        await using var server = await QueryServer.StartAsync();
+
+        var response = await server.Tempo.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("1001 spans per trace is more than max_spans_per_span_set (1000)", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
     [InlineData("/api/v1/search?start=2026-01-01T00:00:00Z&end=3000-01-02T00:00:00Z", "end: \"3000-01-02T00:00:00Z\" is outside the times the store can hold")]
     [InlineData("/api/v1/search?start=1&end=99999999999999999999", "end: \"99999999999999999999\" is neither RFC 3339")]
     [InlineData("/api/traces?service=x&start=0&end=9223372036854776", "unable to parse param 'end': 9223372036854776 is after the latest time the store can hold")]

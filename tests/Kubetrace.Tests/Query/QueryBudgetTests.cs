@@ -136,6 +136,26 @@ public sealed class QueryBudgetTests
         Assert.Equal(20, unbounded.Count);
     }
 
+    [Fact]
+    public async Task A_traceql_metrics_query_keeps_to_the_same_query_timeout_and_max_duration_and_is_refused_rather_than_cut()
+    {
+        await using var store = await StoreWithBulkyTracesAsync();
+        var limits = new QueryLimits { QueryTimeout = TimeSpan.FromMilliseconds(500), MaxDuration = TimeSpan.FromHours(1) };
+        var engine = new QueryEngine(new SlowTraceReads(store.Store, TimeSpan.FromMilliseconds(100)), limits);
+        var start = StartNanos(0) - 60_000_000_000L;
+        // An attribute condition is not in the span scan: the engine reads whole traces, each read slow.
+        var query = Kubetrace.Query.TraceQl.Parser.Parse("{ span.blob != \"\" } | rate()");
+
+        var timedOut = await Assert.ThrowsAsync<QueryLimitException>(() => engine.Metrics().QueryAsync(
+            new Kubetrace.Query.TraceQl.Metrics.MetricsRequest(query, start, start + 600_000_000_000L, 60_000_000_000L), CancellationToken.None));
+        var tooLong = await Assert.ThrowsAsync<QueryLimitException>(() => engine.Metrics().QueryAsync(
+            new Kubetrace.Query.TraceQl.Metrics.MetricsRequest(query, start, start + 7_200_000_000_000L, 60_000_000_000L), CancellationToken.None));
+
+        Assert.Equal(("query_timeout", QueryRefusal.Unavailable), (timedOut.Limit, timedOut.Refusal));
+        Assert.Contains("ran past query_timeout (500ms)", timedOut.Message);
+        Assert.Equal(("max_duration", QueryRefusal.BadRequest), (tooLong.Limit, tooLong.Refusal));
+    }
+
     /// <summary>The real store, with every trace read taking a while (as on a slow disk).</summary>
     private sealed class SlowTraceReads(ITraceStore inner, TimeSpan delay) : DelegatingTraceStore(inner)
     {

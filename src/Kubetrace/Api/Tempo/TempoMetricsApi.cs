@@ -24,7 +24,7 @@ public static class TempoMetricsApi
     private static async Task RunAsync(HttpContext context, QueryEngine engine, bool instant)
     {
         var request = ParseRequest(context.Request.Query, DateTimeOffset.UtcNow, instant);
-        var result = await TempoTraceQl.Run(() => new MetricsEngine(engine.Store).QueryAsync(request, context.RequestAborted));
+        var result = await TempoTraceQl.Run(() => engine.Metrics().QueryAsync(request, context.RequestAborted));
         await JsonBody.WriteAsync(context, 200, w => Write(w, result, request));
     }
 

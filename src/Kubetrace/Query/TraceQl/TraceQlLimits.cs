@@ -1,16 +1,13 @@
 namespace Kubetrace.Query.TraceQl;
 
 /// <summary>
-/// The budget of one TraceQL query: how long it may run and how much it may read. A search that reaches a limit
-/// stops and answers with what it found (marked partial); a metrics query that reaches one is refused (its numbers
-/// would be wrong). Explicit so the service's global query budgets can set them.
+/// What one TraceQL query may read and produce. A search that reaches a limit stops and answers with what it found
+/// (marked partial); a metrics query that reaches one is refused (its numbers would be wrong). Time is not here:
+/// both engines keep to the service's one <c>query_timeout</c> through their <see cref="Budget.QueryBudget"/>.
 /// </summary>
 public sealed record TraceQlLimits
 {
     public static TraceQlLimits Default { get; } = new();
-
-    /// <summary>Wall-clock time of one query.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Candidate traces read from storage and evaluated.</summary>
     public int MaxTracesInspected { get; init; } = 100_000;
@@ -34,8 +31,6 @@ public sealed record TraceQlLimits
 /// <summary>What a query read, for the response's metrics and for budgets.</summary>
 public sealed class QueryCost(TraceQlLimits limits)
 {
-    private readonly DateTime _deadline = DateTime.UtcNow + limits.Timeout;
-
     public int InspectedTraces { get; private set; }
 
     public long InspectedSpans { get; private set; }
@@ -49,7 +44,6 @@ public sealed class QueryCost(TraceQlLimits limits)
         if (LimitReached is not null) return false;
         if (InspectedTraces >= limits.MaxTracesInspected) LimitReached = $"inspected {limits.MaxTracesInspected} traces";
         else if (InspectedSpans + spans > limits.MaxSpansInspected) LimitReached = $"inspected {limits.MaxSpansInspected} spans";
-        else if (DateTime.UtcNow > _deadline) LimitReached = $"ran for {limits.Timeout.TotalSeconds:0.#} s";
         if (LimitReached is not null) return false;
         InspectedTraces++;
         InspectedSpans += spans;

@@ -1,4 +1,5 @@
 using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Query.Budget;
 using Kubetrace.Storage;
 
 namespace Kubetrace.Query.TraceQl.Metrics;
@@ -12,11 +13,14 @@ public sealed record MetricsResult(IReadOnlyList<Series> Series, QueryCost Cost)
 /// filters, scalar arithmetic) and arithmetic between queries run on the series. Traces come from the store's
 /// fetch with pushed-down conditions, or, when the query reads only what the span scan carries (name, kind,
 /// status, duration, service), from the scan, which is much cheaper. Budgets: a query that would read more than
-/// the limits is refused rather than answered wrong.
+/// the limits (<see cref="TraceQlLimits"/>), cover a longer range than <c>max_duration</c> or run past
+/// <c>query_timeout</c> (the service's <see cref="QueryLimits"/>, as for every search) is refused rather than
+/// answered wrong.
 /// </summary>
-public sealed class MetricsEngine(ITraceStore store, TraceQlLimits? limits = null)
+public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = null, TraceQlLimits? limits = null)
 {
     private readonly TraceQlLimits _limits = limits ?? TraceQlLimits.Default;
+    private readonly QueryLimits _queryLimits = queryLimits ?? QueryLimits.Default;
 
     public async Task<MetricsResult> QueryAsync(MetricsRequest request, CancellationToken cancellationToken)
     {
@@ -29,9 +33,21 @@ public sealed class MetricsEngine(ITraceStore store, TraceQlLimits? limits = nul
         if (request.IntervalCount > _limits.MaxPointsPerSeries)
             throw new TraceQlException(TraceQlErrorKind.Validation,
                 $"the query asks for {request.IntervalCount} points per series, more than {_limits.MaxPointsPerSeries}: use a larger step");
+        _queryLimits.CheckRange(new TimeRange(request.Start, request.End));
         var cost = new QueryCost(_limits);
-        var series = await EvaluateAsync(request.Query.Expression, request, cost, cancellationToken).ConfigureAwait(false);
-        return new MetricsResult(series, cost);
+        using var budget = new QueryBudget(_queryLimits, cancellationToken);
+        try
+        {
+            var series = await EvaluateAsync(request.Query.Expression, request, cost, budget.Token).ConfigureAwait(false);
+            return new MetricsResult(series, cost);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && budget.TimedOut())
+        {
+            // Partial series would read as a drop in the rate: a metrics query out of time is refused, not cut.
+            throw new QueryLimitException(QueryRefusal.Unavailable, "query_timeout",
+                $"the metrics query ran past query_timeout ({QueryBudget.GoDurationText(_queryLimits.QueryTimeout)}): narrow the time range or the filter",
+                TimeSpan.FromSeconds(1));
+        }
     }
 
     private async Task<List<Series>> EvaluateAsync(QueryExpression e, MetricsRequest request, QueryCost cost, CancellationToken cancellationToken)
@@ -64,6 +80,7 @@ public sealed class MetricsEngine(ITraceStore store, TraceQlLimits? limits = nul
             string? refused = null;
             await store.ScanAsync(new Storage.Scan.SpanScanRequest(range, []), scanned =>
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (refused is not null) return;
                 if (!cost.TryInspect(scanned.Spans.Count))
                 {
