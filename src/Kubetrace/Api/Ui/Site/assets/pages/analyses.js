@@ -60,7 +60,7 @@ async function showAnalysis(main, analysis, query) {
   try {
     const answer = await getJson(`/api/v1/analyze/${encodeURIComponent(analysis.name)}`, query);
     // The object timeline is also drawn as lanes per component; every analysis has its table.
-    result.replaceChildren(...[analysis.name === 'object' ? objectLanes(answer.data?.entries) : null, analysisTable(answer.table)].filter(Boolean));
+    result.replaceChildren(...[analysis.name === 'object' ? objectLanes(answer.data?.entries) : null, analysisTable(answer.table, answer)].filter(Boolean));
   } catch (e) {
     result.replaceChildren(errorBox(e));
   }

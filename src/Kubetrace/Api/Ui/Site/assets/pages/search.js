@@ -8,6 +8,7 @@ import { duration, time, serviceColor } from '../format.js';
 import { firstRunHelp } from '../first-run.js';
 import { scatterPlot } from '../search/scatter.js';
 import { withTagSuggestions } from '../search/tag-suggestions.js';
+import { resizableColumns } from '../resizable.js';
 
 /** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
 const kubernetesKeys = { namespace: 'k8s.namespace.name', pod: 'k8s.pod.name' };
@@ -151,7 +152,7 @@ function resultsTable(traces, query) {
   return h('div', {},
     h('div', { class: 'results-bar' }, h('label', {}, 'Sort by ', sortSelect), compare,
       h('span', { class: 'muted' }, `${traces.length} traces`)),
-    h('table', { class: 'grid search-results' },
+    resizableColumns(h('table', { class: 'grid search-results' },
     h('thead', {}, h('tr', {}, ['', 'Start', 'Trace', 'Duration', 'Spans', 'Errors', 'Services'].map(c => h('th', {}, c)))),
     h('tbody', {}, sorted.map(t => h('tr', { 'data-trace-id': t.traceId },
       h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Compare ${t.traceId}`, onchange: event => choose(t.traceId, event.target.checked) })),
@@ -164,5 +165,5 @@ function resultsTable(traces, query) {
         h('div', { class: 'meter' }, h('div', { style: { width: `${(100 * Number(t.durationNanos)) / longest}%` } }))),
       h('td', { class: 'number' }, t.spanCount),
       h('td', { class: t.errorCount > 0 ? 'number bad' : 'number' }, t.errorCount),
-      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s))))))));
+      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s)))))))));
 }

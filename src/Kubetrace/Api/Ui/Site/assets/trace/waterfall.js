@@ -3,6 +3,7 @@
 // events are ticks on its bar and its links a mark at its end; spans found by "find" are highlighted.
 import { h } from '../dom.js';
 import { duration, between, serviceColor } from '../format.js';
+import { resizeHandle } from '../resizable.js';
 
 /**
  * trace: from buildTrace; critical: Set of span IDs on the critical path; onSelect(span) when a row is chosen.
@@ -13,12 +14,16 @@ export function createWaterfall(trace, { critical, onSelect }) {
   let matches = new Set();
   let selectedId = null;
   const rows = h('div', { class: 'wf-rows', role: 'tree' });
+  // The name column's width is one variable on the waterfall, so the header's handle resizes every row at once.
+  const label = h('div', { class: 'wf-label' }, 'Service and span');
   const element = h('div', { class: 'waterfall' },
     h('div', { class: 'wf-row wf-header' },
-      h('div', { class: 'wf-label' }, 'Service and span'),
+      label,
       h('div', { class: 'wf-timeline' }, [0, 0.25, 0.5, 0.75, 1].map(f =>
         h('span', { class: 'wf-tick', style: { left: `${f * 100}%` } }, duration(f * trace.duration))))),
     rows);
+  label.append(resizeHandle('Service and span', () => label.getBoundingClientRect().width,
+    width => element.style.setProperty('--wf-name-width', `${width}px`)));
 
   const percent = nanos => `${trace.duration === 0 ? 0 : (100 * nanos) / trace.duration}%`;
 
