@@ -16,9 +16,10 @@ public static class AnalysisJson
     };
 
     /// <summary>
-    /// The table as the API sends it: <c>{"title","columns","rows","notes","samples","sampling"}</c>. When the table
-    /// says what its rows rest on (<see cref="AnalysisTable.Samples"/>), each row ends with its sampled traces
-    /// (<see cref="TracesColumn"/>) and the answer's sampling notes come first.
+    /// The table as the API sends it: <c>{"title","columns","rows","notes","samples","searches","sampling"}</c>. When
+    /// the table says what its rows rest on (<see cref="AnalysisTable.Samples"/>), each row ends with its sampled
+    /// traces (<see cref="TracesColumn"/>) and the answer's sampling notes come first; <c>searches</c> only when the
+    /// analysis gives its rows' (<see cref="AnalysisTable.Searches"/>).
     /// </summary>
     public static void Write(Utf8JsonWriter writer, AnalysisTable table)
     {
@@ -52,6 +53,11 @@ public static class AnalysisJson
         {
             writer.WritePropertyName("samples");
             JsonSerializer.Serialize(writer, table.Samples, Options);
+        }
+        if (table.Searches.Count == table.Rows.Count && table.Rows.Count > 0)
+        {
+            writer.WritePropertyName("searches");
+            JsonSerializer.Serialize(writer, table.Searches, Options);
         }
         if (table.Sampling is { } sampling)
         {

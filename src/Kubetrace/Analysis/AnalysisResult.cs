@@ -24,6 +24,12 @@ public sealed record AnalysisTable(string Title, IReadOnlyList<string> Columns, 
     /// </summary>
     public IReadOnlyList<Sampling.RowSample> Samples { get; init; } = [];
 
+    /// <summary>
+    /// Per row, in row order, the search that finds the spans the row measured (<see cref="RowSearch"/>; null for a
+    /// row no search can single out). Empty: the analysis gives none.
+    /// </summary>
+    public IReadOnlyList<RowSearch?> Searches { get; init; } = [];
+
     /// <summary>How much of the cluster's traffic the whole answer rests on (its notes come first under the table).</summary>
     public Sampling.SamplingSummary? Sampling { get; init; }
 }

@@ -19,11 +19,15 @@ public sealed class CallStats
     public double ErrorRate => Calls == 0 ? 0 : (double)Errors / Calls;
 
     /// <summary>A call measured on <paramref name="span"/> of the trace <paramref name="sampling"/> began.</summary>
-    public void Record(long nanos, bool error, TraceSampling sampling, ScannedSpan span)
+    public void Record(long nanos, bool error, TraceSampling sampling, ScannedSpan span) =>
+        Record(nanos, error, sampling.BasisOf(span), sampling.Stamp);
+
+    /// <summary>A call whose sampling decision was read from its span earlier (see <see cref="SampleTally.Record(SamplingBasis, long, bool)"/>).</summary>
+    public void Record(long nanos, bool error, SamplingBasis basis, long stamp)
     {
         Latency.Record(nanos);
         if (error) Errors++;
-        Sample.Record(sampling, span, error);
+        Sample.Record(basis, stamp, error);
     }
 
     public void Merge(CallStats other)

@@ -56,7 +56,12 @@ public static class SimulateCommand
         var start = new Option<DateTimeOffset?>("--start") { Description = "the window's start (RFC 3339) instead of now: the same seed and start give the same spans" };
         var nodes = BenchCommand.IntOption("--nodes", "worker nodes (a kubelet and a containerd each)", 3);
         var namespaces = BenchCommand.IntOption("--namespaces", "namespaces the workloads run in", 4);
-        var seed = new Option<ulong>("--seed") { Description = "seed: the same seed, options and start give the same output", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "seed: the same seed, options, start and run id give the same output", DefaultValueFactory = _ => 1 };
+        var runId = new Option<ulong?>("--run-id")
+        {
+            Description = "the run identity that, with the seed and start, keys the trace IDs [default: 0 with --start, else random: runs never share trace IDs]",
+            HelpName = "number",
+        };
         var scenario = new Option<SimulationScenario>("--scenario")
         {
             Description = $"what to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)}",
@@ -73,11 +78,13 @@ public static class SimulateCommand
         var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var reportJson = new Option<string?>("--report-json") { Description = "also write the report as JSON to this file", HelpName = "file" };
+        var progressEvery = BenchCommand.DurationOption("--progress-interval",
+            "when output is not a terminal: how often to print a progress line (a terminal shows a live bar)", "10s");
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
-            endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed,
-            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, extensionLatency, concurrency, timeout, json, reportJson,
+            endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed, runId,
+            scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, extensionLatency, concurrency, timeout, json, reportJson, progressEvery,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -103,6 +110,8 @@ public static class SimulateCommand
                 Nodes = parse.GetValue(nodes),
                 Namespaces = parse.GetValue(namespaces),
                 Seed = parse.GetValue(seed),
+                // Reproducible when the start is given; otherwise fresh, so a run beside another (the demo's) merges nothing.
+                RunId = parse.GetValue(runId) ?? (parse.GetValue(start) is null ? (ulong)Random.Shared.NextInt64() : 0),
                 Scenarios = parse.GetValue(scenario),
                 WebhookAddedLatency = parse.GetValue(webhookLatency),
                 EtcdAddedLatency = parse.GetValue(etcdLatency),
@@ -113,16 +122,20 @@ public static class SimulateCommand
             };
             var problems = options.Validate().ToList();
             if (parse.GetValue(concurrency) < 1) problems.Add("--concurrency must be at least 1");
+            if (parse.GetValue(progressEvery).Value <= TimeSpan.Zero) problems.Add("--progress-interval must be more than 0");
             if (problems.Count > 0) return await FailAsync(error, string.Join(Environment.NewLine, problems));
 
             var simulator = new ClusterSimulator(options);
+            var progress = new SimulationSendProgress();
             var sendOptions = new SimulationSendOptions
             {
+                Progress = progress,
                 Endpoint = url, Protocol = chosenProtocol, Concurrency = parse.GetValue(concurrency), Timeout = parse.GetValue(timeout),
                 // A window that starts in the past (backfill, or --start) has nothing to wait for.
                 RealTime = options.Start + window > now && parse.GetValue(backfill) is null,
             };
-            var sent = await SimulationSender.SendAsync(simulator, sendOptions, cancellationToken);
+            var sent = await LiveProgress.RunAsync("simulate", () => Reading(progress, simulator),
+                SimulationSender.SendAsync(simulator, sendOptions, cancellationToken), error, LiveProgress.Interactive, parse.GetValue(progressEvery));
             var report = simulator.Report;
             if (parse.GetValue(reportJson) is { } path)
                 await File.WriteAllTextAsync(path, report.ToJson() + Environment.NewLine, CancellationToken.None);
@@ -133,6 +146,15 @@ public static class SimulateCommand
             return sent.Batches > 0 && sent.FailedBatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
+    }
+
+    private static ProgressReading Reading(SimulationSendProgress progress, ClusterSimulator simulator)
+    {
+        var reached = progress.Reached ?? simulator.Start;
+        var failed = progress.FailedBatches;
+        return new ProgressReading((reached - simulator.Start) / (simulator.End - simulator.Start),
+            string.Create(CultureInfo.InvariantCulture,
+                $"{progress.Spans:N0} spans sent{(failed > 0 ? $", {failed:N0} exports failed" : "")}, simulated up to {reached.UtcDateTime:HH:mm:ss}Z"));
     }
 
     private delegate bool TryParser<T>(string text, out T value);

@@ -17,7 +17,7 @@ internal static class SimulationSummary
     private static void Write(WrappingWriter output, SimulationReport report, SimulationSendResult sent, Uri target)
     {
         output.WriteLine($"Simulated Kubernetes {report.KubernetesVersion} (containerd {report.ContainerdVersion}, etcd {report.EtcdVersion}" +
-                         $"{(report.KmsEncryption ? ", secrets encrypted with KMS v2" : "")}), seed {report.Seed}, " +
+                         $"{(report.KmsEncryption ? ", secrets encrypted with KMS v2" : "")}), seed {report.Seed}, run {report.RunId}, " +
                          $"scenarios: {string.Join(", ", report.Scenarios)}");
         output.WriteLine($"Window {report.Start:yyyy-MM-ddTHH:mm:ssZ} .. {report.End:yyyy-MM-ddTHH:mm:ssZ}, {N(report.RequestsPerSecond)} apiserver requests/s, " +
                          $"{report.Nodes} nodes, {report.Namespaces} namespaces, sampling {report.SamplingRatePerMillion} per million");

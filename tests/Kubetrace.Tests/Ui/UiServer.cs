@@ -12,7 +12,7 @@ namespace Kubetrace.Tests.Ui;
 /// Debian chromium driven by Playwright, shared by the UI tests of a class. Chromium is never downloaded: without
 /// /usr/bin/chromium the tests skip with the reason, or fail under CI=true, where .ci/run installs it.
 /// </summary>
-public sealed class UiServer : IAsyncLifetime
+public class UiServer : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -28,9 +28,18 @@ public sealed class UiServer : IAsyncLifetime
 
     public string BaseUrl => Server.Query.BaseAddress!.ToString().TrimEnd('/');
 
+    /// <summary>Whether the server is filled with the simulated cluster (an empty one shows the first-run page).</summary>
+    protected virtual bool Filled => true;
+
     public async Task InitializeAsync()
     {
         Server = await QueryServer.StartAsync();
+        if (Filled) await FillAsync();
+        await StartBrowserAsync();
+    }
+
+    private async Task FillAsync()
+    {
         var simulator = new ClusterSimulator(new SimulationOptions
         {
             Scenarios = SimulationScenario.SlowWebhook,
@@ -43,7 +52,6 @@ public sealed class UiServer : IAsyncLifetime
             new SimulationSendOptions { Endpoint = Server.OtlpTracesUrl, Protocol = BenchProtocol.Http }, CancellationToken.None);
         Assert.True(sent.FailedBatches == 0 && sent.RejectedSpans == 0, $"simulated traffic was refused: {sent}");
         Report = simulator.Report;
-        await StartBrowserAsync();
     }
 
     private async Task StartBrowserAsync()
@@ -68,15 +76,30 @@ public sealed class UiServer : IAsyncLifetime
     /// A fresh page (own history) on the UI, with the uncaught script errors it raises; skips or fails the test
     /// when there is no browser.
     /// </summary>
-    public async Task<(IPage Page, List<string> ScriptErrors)> NewPageAsync()
+    public async Task<(IPage Page, List<string> ScriptErrors)> NewPageAsync(string? timezoneId = null)
     {
         Requires.Present(BrowserProblem is { } why ? $"the web UI tests need a browser: {why}" : null, ".ci/run installs it when missing.");
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, TimezoneId = timezoneId });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
         return (page, errors);
+    }
+
+    /// <summary>
+    /// Full-page screenshots of what the page shows at 1024 and 1600 px wide, kept as test artifacts in the test
+    /// output directory (ui-screenshots/NAME-WIDTH.png), never committed.
+    /// </summary>
+    public static async Task ScreenshotsAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "ui-screenshots");
+        Directory.CreateDirectory(folder);
+        foreach (var width in new[] { 1024, 1600 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-{width}.png"), FullPage = true });
+        }
     }
 
     /// <summary>The native API's answer, for a test to learn what the page should show.</summary>
@@ -94,4 +117,10 @@ public sealed class UiServer : IAsyncLifetime
         _playwright?.Dispose();
         await Server.DisposeAsync();
     }
+}
+
+/// <summary>A server with nothing stored, and the browser: what a first run shows.</summary>
+public sealed class EmptyUiServer : UiServer
+{
+    protected override bool Filled => false;
 }

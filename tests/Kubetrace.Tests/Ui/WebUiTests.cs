@@ -132,7 +132,7 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(page.Locator(".graph-node[data-service='apiserver']")).ToBeVisibleAsync();
         await Expect(page.Locator(".graph-node[data-service='etcd']")).ToBeVisibleAsync();
         var edges = await page.Locator(".graph-edge title").AllTextContentsAsync();
-        Assert.Contains(edges, e => e.StartsWith("apiserver → etcd: ", StringComparison.Ordinal));
+        Assert.Contains(edges, e => e.StartsWith("apiserver → etcd (via call): ", StringComparison.Ordinal));
         Assert.Empty(scriptErrors);
     }
 

@@ -53,6 +53,7 @@ public static class RedAnalysis
         {
             Notes = [$"{result.Spans} spans over {AnalysisText.Number(result.Seconds)} s"],
             Samples = result.Operations.Select(r => r.Sample).ToList(),
+            Searches = result.Operations.Select(r => new RowSearch(r.Service, r.Operation, r.Kind, [])).ToList(),
             Sampling = result.Sampling,
         };
         return new AnalysisResult(result, table);

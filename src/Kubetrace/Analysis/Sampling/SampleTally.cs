@@ -21,15 +21,26 @@ public sealed class SampleTally
 
     public long Errors { get; private set; }
 
+    /// <summary>A stamp no trace has: the observation's trace is already counted in this row.</summary>
+    public const long CountedTrace = 0;
+
     /// <summary>Counts <paramref name="span"/>'s observation, and its trace once.</summary>
-    public void Record(TraceSampling sampling, ScannedSpan span, bool error = false)
+    public void Record(TraceSampling sampling, ScannedSpan span, bool error = false) =>
+        Record(sampling.BasisOf(span), sampling.Stamp, error);
+
+    /// <summary>
+    /// Counts an observation whose decision was read from its span earlier (a span link matched after the scan),
+    /// and its trace once: <paramref name="stamp"/> tells the trace as <see cref="TraceSampling.Stamp"/> does, or
+    /// is <see cref="CountedTrace"/>.
+    /// </summary>
+    public void Record(SamplingBasis basis, long stamp, bool error)
     {
-        if (_lastStamp != sampling.Stamp)
+        if (stamp != CountedTrace && _lastStamp != stamp)
         {
-            _lastStamp = sampling.Stamp;
+            _lastStamp = stamp;
             Traces++;
         }
-        Add(sampling.BasisOf(span), 1, error ? 1 : 0);
+        Add(basis, 1, error ? 1 : 0);
     }
 
     /// <summary>Counts a whole trace as one observation (single-trace analyses).</summary>

@@ -24,9 +24,12 @@ public sealed class TraceSampling
     /// <summary>A number no other trace of any state has: how a row counts each trace once.</summary>
     public long Stamp { get; private set; }
 
+    /// <summary>A new stamp (never <see cref="SampleTally.CountedTrace"/>), for a trace read from kept observations.</summary>
+    public static long NextStamp() => Interlocked.Increment(ref s_stamps);
+
     public void Begin(ScannedTrace trace)
     {
-        Stamp = Interlocked.Increment(ref s_stamps);
+        Stamp = NextStamp();
         var decider = DeciderOf(trace.Spans);
         _root = decider is null ? new("", -1) : new(decider.Service, ThresholdOf(decider.TraceState));
     }

@@ -7,12 +7,24 @@ namespace Kubetrace.Analysis.ServiceGraph;
 /// belongs to another service), with the child spans' errors and latency.</summary>
 public sealed record ServiceEdge(string Parent, string Child, long Calls, long Errors, double ErrorRate, long P50Nanos, long P99Nanos)
 {
+    public const string Call = "call";
+    public const string Link = "link";
+
+    /// <summary>
+    /// <see cref="Call"/>: parent/child spans (what the Jaeger dependencies API counts); <see cref="Link"/>: the
+    /// callee's span links the caller's span in another trace (the apiserver's answer to a kubelet or operator).
+    /// </summary>
+    public string Kind { get; init; } = Call;
+
     /// <summary>The sampled traces and calls behind the edge, scaled; its percentiles' and error rate's bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
 }
 
 public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces)
 {
+    /// <summary>Span links whose linked span was not found (unsampled, outside the range, or in another stored block).</summary>
+    public long UnresolvedLinks { get; init; }
+
     /// <summary>How much of the cluster's traffic the answer rests on.</summary>
     public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
 }
@@ -41,13 +53,18 @@ public static class ServiceGraphAnalysis
     {
         var rows = result.Edges.Select(e => (IReadOnlyList<string>)
         [
-            e.Parent, e.Child, SampleText.Count(e.Sample), AnalysisText.Count(e.Errors), SampleText.ErrorRate(e.Sample, AnalysisText.Percent(e.ErrorRate)),
+            e.Parent, e.Child, e.Kind, SampleText.Count(e.Sample), AnalysisText.Count(e.Errors), SampleText.ErrorRate(e.Sample, AnalysisText.Percent(e.ErrorRate)),
             SampleText.PercentileNanos(e.Sample, "p50", e.P50Nanos), SampleText.PercentileNanos(e.Sample, "p99", e.P99Nanos),
         ]).ToList();
         var table = new AnalysisTable("Service dependencies (worst first)",
-            ["caller", "callee", "calls", "errors", "error rate", "p50", "p99"], rows)
+            ["caller", "callee", "via", "calls", "errors", "error rate", "p50", "p99"], rows)
         {
-            Notes = [$"{result.Edges.Count} edges between {result.Services.Count} services, from {result.SpansRead} spans of {result.Traces} traces"],
+            Notes =
+            [
+                $"{result.Edges.Count} edges between {result.Services.Count} services, from {result.SpansRead} spans of {result.Traces} traces",
+                $"via call: parent and child spans (as the Jaeger dependencies API counts); via link: the callee's span links the caller's span in another trace" +
+                (result.UnresolvedLinks > 0 ? $" ({result.UnresolvedLinks} links to spans not found are left out)" : ""),
+            ],
             Samples = result.Edges.Select(e => e.Sample).ToList(),
             Sampling = result.Sampling,
         };

@@ -156,8 +156,16 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         };
         return new AnalysisTable("Admission webhooks, worst first",
             ["Configuration", "Webhook", "Type", "Calls", "p50", "p99", "Errors", "Timeouts", "Intercepts", "p99 share", "At p99"], rows)
-        { Notes = notes, Samples = report.Webhooks.Select(w => w.Sample).ToList(), Sampling = report.Sampling };
+        {
+            Notes = notes, Samples = report.Webhooks.Select(w => w.Sample).ToList(), Sampling = report.Sampling,
+            Searches = report.Webhooks.Select(SearchOf).ToList(),
+        };
     }
+
+    /// <summary>The webhook's call spans: its configuration and name, and the span name of its type when it has one.</summary>
+    private static RowSearch SearchOf(WebhookLatency webhook) => new(null,
+        webhook.Type switch { "mutating" => Catalog.ApiserverSpans.MutatingWebhook, "validating" => Catalog.ApiserverSpans.ValidatingWebhook, _ => null }, null,
+        [$"{Semantics.K8sKeys.WebhookConfiguration}={webhook.Configuration}", $"{Semantics.K8sKeys.Webhook}={webhook.Name}"]);
 
     private sealed class Webhook(string configuration, string name)
     {

@@ -81,6 +81,7 @@ public sealed class ClusterSimulator
         EtcdVersion = EtcdVersions.Name(Options.EffectiveEtcd),
         KmsEncryption = Options.EffectiveKmsEncryption,
         Seed = Options.Seed,
+        RunId = Options.RunId,
         Scenarios = SimulationScenarios.ToNames(Options.Scenarios),
         Start = Start,
         End = End,

@@ -11,7 +11,7 @@ internal sealed class SimulationContext
         Faults = faults;
         Random = random;
         Cluster = cluster;
-        Recorder = new SpanRecorder(random, batches);
+        Recorder = new SpanRecorder(random, batches, TraceIdKey.For(options));
         Sampler = new TraceIdRatioSampler(options.SamplingRatePerMillion);
         ContainerdSampler = new TraceIdRatioSampler(options.EffectiveContainerdSamplingRatePerMillion);
         Semconv = new SemanticConventions(options.KubernetesVersion, Attributes);

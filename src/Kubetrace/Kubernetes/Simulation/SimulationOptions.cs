@@ -48,6 +48,13 @@ public sealed record SimulationOptions
     public ulong Seed { get; init; } = 1;
 
     /// <summary>
+    /// The run's identity: with <see cref="Seed"/> and <see cref="Start"/> it keys the trace IDs, so that two runs
+    /// share no trace ID unless all three are equal (runs beside each other must not merge unrelated traces).
+    /// <c>kubetrace simulate</c> draws a fresh one unless <c>--start</c> or <c>--run-id</c> asks for a reproducible run.
+    /// </summary>
+    public ulong RunId { get; init; }
+
+    /// <summary>
     /// The seed that picks what the scenarios plant (which webhook, resource, image); null: <see cref="Seed"/>. Lets
     /// a second run send fresh traffic (another <see cref="Seed"/>) with the same planted problems, as the demo's
     /// live traffic after its backfill does.

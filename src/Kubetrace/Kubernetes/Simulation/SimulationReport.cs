@@ -22,6 +22,9 @@ public sealed class SimulationReport
 
     public required ulong Seed { get; init; }
 
+    /// <summary>The run identity that, with the seed and start, keys the trace IDs (<see cref="SimulationOptions.RunId"/>).</summary>
+    public ulong RunId { get; init; }
+
     public required IReadOnlyList<string> Scenarios { get; init; }
 
     public required DateTimeOffset Start { get; init; }

@@ -25,7 +25,35 @@ internal sealed record SimulationSendOptions
     public int Attempts { get; init; } = 6;
 
     /// <summary>The URL requests go to: the endpoint for gRPC, <c>/v1/traces</c> under it for HTTP when it has no path.</summary>
+    /// <summary>Counters the sender keeps current for a progress display; null keeps none.</summary>
+    public SimulationSendProgress? Progress { get; init; }
+
     public Uri TargetUri => Protocol == BenchProtocol.Http && Endpoint.AbsolutePath is "" or "/" ? new Uri(Endpoint, "/v1/traces") : Endpoint;
+}
+
+/// <summary>
+/// How far a send has got, read by a progress display while the sender writes it: plain fields written with
+/// Interlocked/Volatile, so reporting costs the sender two writes per batch and no lock.
+/// </summary>
+public sealed class SimulationSendProgress
+{
+    private long _spans;
+    private long _failedBatches;
+    private long _reachedTicks;
+
+    /// <summary>Spans the backend accepted so far.</summary>
+    public long Spans => Volatile.Read(ref _spans);
+
+    public long FailedBatches => Volatile.Read(ref _failedBatches);
+
+    /// <summary>The simulated time covered: the due time of the last batch handed to the senders.</summary>
+    public DateTimeOffset? Reached => Volatile.Read(ref _reachedTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    internal void Accepted(int spans) => Interlocked.Add(ref _spans, spans);
+
+    internal void Failed() => Interlocked.Increment(ref _failedBatches);
+
+    internal void Queued(DateTimeOffset sendAt) => Volatile.Write(ref _reachedTicks, sendAt.UtcTicks);
 }
 
 /// <summary>What reached the backend.</summary>
@@ -57,11 +85,13 @@ internal static class SimulationSender
                 if (outcome.Error is null)
                 {
                     Interlocked.Add(ref spans, batch.SpanCount);
+                    options.Progress?.Accepted(batch.SpanCount);
                     Interlocked.Add(ref rejected, outcome.RejectedSpans);
                 }
                 else
                 {
                     Interlocked.Increment(ref failedBatches);
+                    options.Progress?.Failed();
                     Interlocked.Add(ref failedSpans, batch.SpanCount);
                     Interlocked.CompareExchange(ref firstError, $"{outcome.Error}{(outcome.Detail is null ? "" : ": " + outcome.Detail)}", null);
                 }
@@ -79,6 +109,7 @@ internal static class SimulationSender
                     if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 }
                 await queue.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                options.Progress?.Queued(batch.SendAt);
             }
         }
         finally

@@ -20,14 +20,14 @@ internal readonly record struct OpenSpan(SimulatedSpanContext Context, Span? Pro
 /// Starts and ends spans with the samplers' semantics and hands ended, sampled spans to the batches. Only place
 /// that creates IDs, so the sequence of random draws (and so the output) depends only on the seed and options.
 /// </summary>
-internal sealed class SpanRecorder(SimRandom random, SpanBatcher batches)
+internal sealed class SpanRecorder(SimRandom random, SpanBatcher batches, TraceIdKey traceIdKey)
 {
     private const uint SampledLocalParent = 0x101; // sampled, and "parent is not remote" known (the Go SDK's flags)
     private const uint SampledRemoteParent = 0x301;
 
     public SimRandom Random => random;
 
-    public SimulatedTraceId NewTrace() => new(random.NextId(), random.NextId());
+    public SimulatedTraceId NewTrace() => traceIdKey.Apply(random.NextId(), random.NextId());
 
     /// <summary>A root span of a new trace, sampled by <paramref name="sampler"/> (the ratio half of ParentBased).</summary>
     public OpenSpan Root(SimulatedComponent component, SimulatedScope scope, string name, SpanKind kind, long start,

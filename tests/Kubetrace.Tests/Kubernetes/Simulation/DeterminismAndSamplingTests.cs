@@ -34,6 +34,24 @@ public sealed class DeterminismAndSamplingTests
     }
 
     [Fact]
+    public void Runs_with_the_same_seed_at_different_starts_or_run_ids_share_no_trace_id()
+    {
+        // What `simulate` beside the demo does: the same seed, another start. Links count: they name traces too.
+        static HashSet<string> TraceIds(SimulatedSpans run) =>
+            run.Spans.Select(s => s.TraceId).Concat(run.Spans.SelectMany(s => s.Span.Links.Select(l => l.TraceId.ToBase64()))).ToHashSet();
+        var options = Mixed with { Duration = TimeSpan.FromSeconds(5) };
+        var first = TraceIds(SimulatedSpans.Run(options));
+        var oneSecondLater = TraceIds(SimulatedSpans.Run(options with { Start = options.Start!.Value.AddSeconds(1) }));
+        var anotherRun = TraceIds(SimulatedSpans.Run(options with { RunId = 1 }));
+
+        Assert.True(first.Count > 100, $"only {first.Count} traces");
+        Assert.True(oneSecondLater.Count > 100, $"only {oneSecondLater.Count} traces");
+        Assert.Empty(first.Intersect(oneSecondLater));
+        Assert.Empty(first.Intersect(anotherRun));
+        Assert.Equal(first, TraceIds(SimulatedSpans.Run(options)));
+    }
+
+    [Fact]
     public void A_fault_seed_keeps_the_planted_problems_while_another_seed_sends_fresh_traffic()
     {
         // What the demo does: its live traffic after the backfill must plant what the summary reported.

@@ -39,6 +39,22 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
+    public async Task A_real_time_run_into_a_pipe_prints_progress_lines_on_standard_error()
+    {
+        await using var server = await QueryServer.StartAsync();
+
+        var result = await CliRun.RunAsync("simulate", "--protocol", "http", "--endpoint", server.OtlpTracesUrl.ToString(),
+            "--duration", "3s", "--rate", "20", "--progress-interval", "500ms", "--json");
+
+        Assert.True(result.Code == 0, result.Output + result.Error);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 3, $"progress lines: [{result.Error}]");
+        Assert.All(lines, line => Assert.Matches(@"^simulate: \d+% after \d+s, [\d,]+ spans sent, simulated up to \d\d:\d\d:\d\dZ\r?$", line));
+        // The report on standard output stays machine-readable.
+        Assert.NotEqual(0UL, SimulationReport.FromJson(result.Output).RunId);
+    }
+
+    [Fact]
     public async Task Bad_options_are_usage_errors()
     {
         var version = await CliRun.RunAsync("simulate", "--kubernetes-version", "1.20");

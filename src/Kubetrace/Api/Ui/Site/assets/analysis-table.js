@@ -1,23 +1,64 @@
 // An analysis's table ({"title","columns","rows","notes","samples","sampling"} from /api/v1/analyze/{name}) as HTML:
 // rows in the analysis's own order (worst first), what the answer rests on above them, the notes underneath, and
 // trace IDs anywhere as links to the trace view. Rows resting on too small a sample are marked, and so are the
-// cells whose figure is scaled (≈) or cannot be bounded (≥, ≤, ?, an error rate's interval).
+// cells whose figure is scaled (≈) or cannot be bounded (≥, ≤, ?, an error rate's interval). A row that carries
+// its search (table.searches) links to the traces behind it within the analysis's range: the slowest, a typical
+// one and all of them. Columns are resizable.
 import { h } from './dom.js';
+import { resizableColumns } from './resizable.js';
 
 const traceIds = /\b([0-9a-f]{32})\b/;
 
-export function analysisTable(table) {
+/** table: the analysis's table; range: the answer's { start, end } (Unix nanoseconds), for the rows' searches. */
+export function analysisTable(table, range = null) {
   const samples = table.samples ?? [];
+  const searches = range ? table.searches ?? [] : [];
+  const examples = searches.some(Boolean);
   const samplingNotes = table.sampling?.notes ?? [];
   return h('div', { class: 'analysis-table' },
     h('h2', {}, table.title),
     samplingNotes.length === 0 ? null : h('div', { class: 'sampling-summary', role: 'note' }, samplingNotes.map(n => h('p', {}, n))),
     table.rows.length === 0
       ? h('p', { class: 'muted' }, 'No rows: nothing in this range matched the analysis.')
-      : h('table', { class: 'grid' },
-        h('thead', {}, h('tr', {}, table.columns.map(c => h('th', {}, c)))),
-        h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]), row.map(cell => h('td', cellAttributes(cell), withTraceLinks(cell))))))),
+      : h('div', { class: 'table-scroll' }, resizableColumns(h('table', { class: 'grid' },
+        h('thead', {}, h('tr', {}, table.columns.map(c => h('th', {}, c)), examples ? h('th', {}, 'Example traces') : null)),
+        h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
+          row.map(cell => h('td', cellAttributes(cell), withTraceLinks(cell))),
+          examples ? h('td', { class: 'examples' }, exampleLinks(searches[i], samples[i], range)) : null)))))),
     notesList(table.notes.slice(samplingNotes.length)));
+}
+
+/**
+ * Links to the search that finds a row's spans (all conditions on one span, started within the analysis's range):
+ * the slowest (at or above the p99's lower bound, longest first), a typical one (within the p50's 95% bounds) and
+ * all. Percentile bounds are in ms; the search takes whole microseconds, rounded outwards.
+ */
+function exampleLinks(search, sample, range) {
+  if (!search) return null;
+  const base = new URLSearchParams();
+  if (search.service) base.set('service', search.service);
+  if (search.name) base.set('name', search.name);
+  if (search.kind) base.set('kind', search.kind);
+  for (const attribute of search.attributes) base.append('attr', attribute);
+  base.set('start', BigInt(range.start).toString());
+  base.set('end', BigInt(range.end).toString());
+  const link = (text, title, extra) => {
+    const params = new URLSearchParams(base);
+    for (const [key, value] of Object.entries(extra)) params.set(key, value);
+    return h('a', { href: `/ui/search?${params}`, title, class: 'example-link' }, text);
+  };
+  const bound = name => sample?.percentiles?.find(p => p.name === name);
+  const micros = (ms, round) => `${round(ms * 1000)}us`;
+  const p99 = bound('p99');
+  const p50 = bound('p50');
+  return [
+    link('slowest', 'The row\'s traces at or above its p99, longest first',
+      p99?.lowMs != null ? { minDuration: micros(p99.lowMs, Math.floor), sort: 'duration' } : { sort: 'duration' }),
+    p50?.lowMs != null && p50?.highMs != null
+      ? link('typical', 'The row\'s traces within its p50\'s bounds', { minDuration: micros(p50.lowMs, Math.floor), maxDuration: micros(p50.highMs, Math.ceil) })
+      : null,
+    link('all', 'A search for the row\'s spans, pre-filled', {}),
+  ];
 }
 
 function notesList(notes) {

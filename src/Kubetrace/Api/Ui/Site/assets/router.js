@@ -18,6 +18,11 @@ export function navigate(url) {
   show();
 }
 
+/** Draws the current URL's page again (after a display preference changed). */
+export function refresh() {
+  show();
+}
+
 function show() {
   const path = location.pathname;
   const route = routes.find(r => r.pattern.test(path));

@@ -5,6 +5,7 @@ import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { analysisTable, samplingRateInput, sinceInput } from '../analysis-table.js';
+import { objectLanes } from '../object-lanes.js';
 
 export async function renderAnalyses(view, { argument: name, query }) {
   view.append(loading('the analyses'));
@@ -58,7 +59,8 @@ async function showAnalysis(main, analysis, query) {
   result.append(loading(analysis.name));
   try {
     const answer = await getJson(`/api/v1/analyze/${encodeURIComponent(analysis.name)}`, query);
-    result.replaceChildren(analysisTable(answer.table));
+    // The object timeline is also drawn as lanes per component; every analysis has its table.
+    result.replaceChildren(...[analysis.name === 'object' ? objectLanes(answer.data?.entries) : null, analysisTable(answer.table, answer)].filter(Boolean));
   } catch (e) {
     result.replaceChildren(errorBox(e));
   }

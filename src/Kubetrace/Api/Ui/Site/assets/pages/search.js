@@ -5,6 +5,10 @@ import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { duration, time, serviceColor } from '../format.js';
+import { firstRunHelp } from '../first-run.js';
+import { scatterPlot } from '../search/scatter.js';
+import { withTagSuggestions } from '../search/tag-suggestions.js';
+import { resizableColumns } from '../resizable.js';
 
 /** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
 const kubernetesKeys = { namespace: 'k8s.namespace.name', pod: 'k8s.pod.name' };
@@ -32,7 +36,7 @@ function searchForm(query) {
   const form = h('form', { class: 'search-form' },
     field('Service', service),
     field('Operation', operation),
-    field('Tags', text('tags', tags, 'key=value key2=value2')),
+    field('Tags', withTagSuggestions(text('tags', tags, 'key=value key2=value2'), 'tag-suggestions')),
     field('Namespace', text('namespace', kubernetes('namespace'), 'kube-system')),
     field('Pod', text('pod', kubernetes('pod'), 'coredns-7db6d8ff4d-x2v9k')),
     field('Min duration', text('minDuration', query.get('minDuration'), '300ms')),
@@ -100,20 +104,58 @@ async function fillOperations(operation, service, selected) {
 async function runSearch(results, query) {
   results.append(loading('traces'));
   try {
-    const { traces } = await getJson('/api/v1/search', query);
-    results.replaceChildren(traces.length === 0
-      ? h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.')
-      : resultsTable(traces));
+    // The page's own parameters (sort) are not the API's.
+    const apiQuery = new URLSearchParams(query);
+    apiQuery.delete('sort');
+    const { traces } = await getJson('/api/v1/search', apiQuery);
+    if (traces.length > 0) results.replaceChildren(scatterPlot(traces), resultsTable(traces, query));
+    else results.replaceChildren(await storeIsEmpty()
+      ? firstRunHelp()
+      : h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.'));
   } catch (e) {
     results.replaceChildren(errorBox(e));
   }
 }
 
-function resultsTable(traces) {
+/** Whether nothing at all is stored (not merely nothing matching): the first run. */
+async function storeIsEmpty() {
+  try {
+    return (await getJson('/api/v1/services')).services.length === 0;
+  } catch {
+    return false;
+  }
+}
+
+const orders = {
+  start: (a, b) => (BigInt(a.startTimeUnixNano) > BigInt(b.startTimeUnixNano) ? 1 : -1),
+  duration: (a, b) => Number(b.durationNanos) - Number(a.durationNanos),
+  spans: (a, b) => b.spanCount - a.spanCount,
+};
+
+/** The results, sorted as ?sort= says (the API's order by default), with two to tick for a side-by-side compare. */
+function resultsTable(traces, query) {
   const longest = Math.max(...traces.map(t => Number(t.durationNanos)), 1);
-  return h('table', { class: 'grid search-results' },
-    h('thead', {}, h('tr', {}, ['Start', 'Trace', 'Duration', 'Spans', 'Errors', 'Services'].map(c => h('th', {}, c)))),
-    h('tbody', {}, traces.map(t => h('tr', { 'data-trace-id': t.traceId },
+  const sort = query.get('sort');
+  const sorted = orders[sort] ? [...traces].sort(orders[sort]) : traces;
+  const chosen = [];
+  const compare = h('button', { type: 'button', disabled: true, onclick: () => navigate(`/ui/compare?a=${chosen[0]}&b=${chosen[1]}`) }, 'Compare 2 traces');
+  const choose = (traceId, checked) => {
+    if (checked) chosen.push(traceId); else chosen.splice(chosen.indexOf(traceId), 1);
+    compare.disabled = chosen.length !== 2;
+  };
+  const sortSelect = h('select', { 'aria-label': 'Sort by', onchange: event => {
+    const next = new URLSearchParams(query);
+    if (event.target.value) next.set('sort', event.target.value); else next.delete('sort');
+    navigate(`/ui/search?${next}`);
+  } }, [['', 'most recent first (as found)'], ['start', 'start time'], ['duration', 'longest first'], ['spans', 'most spans first']]
+    .map(([value, label]) => h('option', { value, selected: (sort ?? '') === value }, label)));
+  return h('div', {},
+    h('div', { class: 'results-bar' }, h('label', {}, 'Sort by ', sortSelect), compare,
+      h('span', { class: 'muted' }, `${traces.length} traces`)),
+    resizableColumns(h('table', { class: 'grid search-results' },
+    h('thead', {}, h('tr', {}, ['', 'Start', 'Trace', 'Duration', 'Spans', 'Errors', 'Services'].map(c => h('th', {}, c)))),
+    h('tbody', {}, sorted.map(t => h('tr', { 'data-trace-id': t.traceId },
+      h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Compare ${t.traceId}`, onchange: event => choose(t.traceId, event.target.checked) })),
       h('td', { class: 'nowrap' }, time(t.startTimeUnixNano)),
       h('td', {},
         h('a', { href: `/ui/trace/${t.traceId}` }, `${t.rootService}: ${t.rootName}`),
@@ -123,5 +165,5 @@ function resultsTable(traces) {
         h('div', { class: 'meter' }, h('div', { style: { width: `${(100 * Number(t.durationNanos)) / longest}%` } }))),
       h('td', { class: 'number' }, t.spanCount),
       h('td', { class: t.errorCount > 0 ? 'number bad' : 'number' }, t.errorCount),
-      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s)))))));
+      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s)))))))));
 }

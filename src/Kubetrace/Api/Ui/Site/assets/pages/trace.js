@@ -1,11 +1,18 @@
-// The trace view: a summary, the waterfall with the critical path marked (from the critical-path analysis), and
-// the selected span's details. /ui/trace/{id}?span={spanId} opens with that span selected.
+// The trace view: a summary, the minimap, the waterfall with the critical path marked (from the critical-path
+// analysis) or the flame graph or the trace statistics, find-in-trace, downloads, and the selected span's details.
+// Everything is in the URL: /ui/trace/{id}?span={spanId}&view=timeline|flame|stats&find={text}.
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { duration, time, serviceColor } from '../format.js';
 import { buildTrace } from '../trace/trace-model.js';
 import { createWaterfall } from '../trace/waterfall.js';
 import { spanDetails } from '../trace/span-details.js';
+import { findSpans } from '../trace/find.js';
+import { flameGraph } from '../trace/flame-graph.js';
+import { statisticsTable } from '../trace/self-time.js';
+import { minimap } from '../trace/minimap.js';
+
+const views = { timeline: 'Timeline', flame: 'Flame graph', stats: 'Statistics' };
 
 export async function renderTrace(view, { argument: id, query }) {
   view.append(loading('trace'));
@@ -18,16 +25,52 @@ export async function renderTrace(view, { argument: id, query }) {
   }
   const critical = await criticalPath(trace.traceId);
 
+  const state = { span: null, view: views[query.get('view')] ? query.get('view') : 'timeline', find: query.get('find') ?? '' };
+  // The page's state is its URL (a link to this span, view and search), unless the user has already left the page.
+  const remember = () => {
+    if (!view.isConnected) return;
+    const params = new URLSearchParams();
+    if (state.span) params.set('span', state.span);
+    if (state.view !== 'timeline') params.set('view', state.view);
+    if (state.find) params.set('find', state.find);
+    history.replaceState(null, '', `${location.pathname}?${params}`);
+  };
   const details = h('aside', { class: 'details-pane' }, h('p', { class: 'muted' }, 'Select a span to see its details.'));
   const waterfall = createWaterfall(trace, {
     critical: critical.spans,
     onSelect: span => {
+      state.span = span.spanId;
       details.replaceChildren(spanDetails(span, trace));
-      // The selection is part of the URL (a link to this span), unless the user has already left this page.
-      if (view.isConnected) history.replaceState(null, '', `${location.pathname}?span=${span.spanId}`);
+      if (state.view === 'flame') drawMain();
+      remember();
     },
   });
-  const layout = h('div', { class: 'trace-layout show-critical' }, waterfall.element, details);
+  const main = h('div', {});
+  const drawMain = () => main.replaceChildren(
+    state.view === 'flame' ? flameGraph(trace, { matches: findSpans(trace, state.find), selectedId: state.span, onSelect: id => waterfall.select(id) })
+      : state.view === 'stats' ? statisticsTable(trace)
+        : waterfall.element);
+  const layout = h('div', { class: 'trace-layout show-critical' }, main, details);
+  const tabs = h('nav', { class: 'trace-tabs', 'aria-label': 'Trace views' }, Object.entries(views).map(([key, label]) =>
+    h('a', { href: '#', 'data-view': key, class: key === state.view ? 'active' : null, onclick: event => {
+      event.preventDefault();
+      state.view = key;
+      for (const tab of tabs.children) tab.classList.toggle('active', tab.dataset.view === key);
+      drawMain();
+      remember();
+    } }, label)));
+  const found = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const find = text => {
+    state.find = text;
+    const matches = findSpans(trace, text);
+    waterfall.highlight(matches);
+    found.textContent = text.trim() ? `${matches.size} of ${trace.spans.length} spans match` : '';
+    if (state.view === 'flame') drawMain();
+    remember();
+  };
+  const findBox = h('label', { class: 'find-box' }, 'Find ',
+    h('input', { type: 'search', value: state.find, placeholder: 'name, service, attribute', 'aria-label': 'Find in trace',
+      oninput: event => find(event.target.value) }));
   const showCritical = h('input', { type: 'checkbox', checked: critical.spans.size > 0, disabled: critical.spans.size === 0,
     onchange: event => layout.classList.toggle('show-critical', event.target.checked) });
 
@@ -43,10 +86,16 @@ export async function renderTrace(view, { argument: id, query }) {
       critical.problem ? h('span', { class: 'muted' }, ` (critical path unavailable: ${critical.problem})`) : null,
       h('a', { href: `/ui/analyses/critical-path?trace-id=${trace.traceId}` }, 'Critical path table'),
       h('a', { href: `/ui/search?service=${encodeURIComponent(trace.root.service)}&name=${encodeURIComponent(trace.root.name)}` },
-        'Traces of this operation')),
+        'Traces of this operation'),
+      h('a', { href: `/api/v1/traces/${trace.traceId}`, download: `trace-${trace.traceId}.otlp.json` }, 'Download OTLP JSON'),
+      h('a', { href: `/api/traces/${trace.traceId}`, download: `trace-${trace.traceId}.jaeger.json` }, 'Download Jaeger JSON')),
+    h('div', { class: 'toolbar' }, tabs, findBox, found),
+    minimap(trace, id => waterfall.select(id)),
     layout);
   const wanted = query.get('span');
   waterfall.select(trace.byId.has(wanted) ? wanted : trace.root.spanId);
+  if (state.find) find(state.find);
+  drawMain();
 }
 
 /** The span IDs on the critical path; the trace view works without them (the analysis may refuse a trace). */

@@ -2,6 +2,7 @@
 // the linked trace with the linked span selected.
 import { h } from '../dom.js';
 import { duration, between, serviceColor } from '../format.js';
+import { objectsOf, objectTimelineUrl } from './k8s-objects.js';
 
 export function spanDetails(span, trace) {
   return h('div', { class: 'span-details' },
@@ -14,6 +15,7 @@ export function spanDetails(span, trace) {
       ['status', span.statusMessage ? `${span.status}: ${span.statusMessage}` : span.status],
       ['scope', [span.scope.name, span.scope.version].filter(Boolean).join(' ')],
     ]),
+    kubernetesObjects(span),
     keyValues('Attributes', span.attributes),
     keyValues('Resource', span.resource),
     span.events.length === 0 ? null : h('section', {},
@@ -26,6 +28,14 @@ export function spanDetails(span, trace) {
       span.links.map(link => h('div', { class: 'link' },
         h('a', { href: `/ui/trace/${link.traceId}?span=${link.spanId}` }, `trace ${link.traceId}, span ${link.spanId}`),
         keyValues(null, link.attributes)))));
+}
+
+/** Links to the object timeline of every Kubernetes object the span names. */
+function kubernetesObjects(span) {
+  const objects = objectsOf(span);
+  return objects.length === 0 ? null : h('section', { class: 'k8s-objects' },
+    h('h3', {}, 'Kubernetes objects'),
+    objects.map(o => h('div', {}, h('a', { href: objectTimelineUrl(o), class: 'nowrap' }, `${o.label} timeline`))));
 }
 
 function keyValues(title, pairs) {

@@ -1,22 +1,29 @@
 // The waterfall: one row per span in tree order, indented by depth, with a bar placed on the trace's time axis in
-// its service's colour. A span with children can be collapsed; spans on the critical path are marked.
+// its service's colour. A span with children can be collapsed; spans on the critical path are marked; the span's
+// events are ticks on its bar and its links a mark at its end; spans found by "find" are highlighted.
 import { h } from '../dom.js';
-import { duration, serviceColor } from '../format.js';
+import { duration, between, serviceColor } from '../format.js';
+import { resizeHandle } from '../resizable.js';
 
 /**
  * trace: from buildTrace; critical: Set of span IDs on the critical path; onSelect(span) when a row is chosen.
- * Returns { element, select(spanId) }.
+ * Returns { element, select(spanId), highlight(spanIds) }.
  */
 export function createWaterfall(trace, { critical, onSelect }) {
   const collapsed = new Set();
+  let matches = new Set();
   let selectedId = null;
   const rows = h('div', { class: 'wf-rows', role: 'tree' });
+  // The name column's width is one variable on the waterfall, so the header's handle resizes every row at once.
+  const label = h('div', { class: 'wf-label' }, 'Service and span');
   const element = h('div', { class: 'waterfall' },
     h('div', { class: 'wf-row wf-header' },
-      h('div', { class: 'wf-label' }, 'Service and span'),
+      label,
       h('div', { class: 'wf-timeline' }, [0, 0.25, 0.5, 0.75, 1].map(f =>
         h('span', { class: 'wf-tick', style: { left: `${f * 100}%` } }, duration(f * trace.duration))))),
     rows);
+  label.append(resizeHandle('Service and span', () => label.getBoundingClientRect().width,
+    width => element.style.setProperty('--wf-name-width', `${width}px`)));
 
   const percent = nanos => `${trace.duration === 0 ? 0 : (100 * nanos) / trace.duration}%`;
 
@@ -45,7 +52,7 @@ export function createWaterfall(trace, { critical, onSelect }) {
         },
       }, open ? '▾' : `▸ ${span.children.length}`);
     const classes = ['wf-row', critical.has(span.spanId) && 'critical', span.status === 'error' && 'error',
-      span.spanId === selectedId && 'selected'].filter(Boolean).join(' ');
+      span.spanId === selectedId && 'selected', matches.has(span.spanId) && 'match'].filter(Boolean).join(' ');
     return h('div', {
       class: classes, role: 'treeitem', tabindex: 0, 'data-span-id': span.spanId,
       title: critical.has(span.spanId) ? 'on the critical path' : null,
@@ -58,7 +65,10 @@ export function createWaterfall(trace, { critical, onSelect }) {
       h('span', { class: 'wf-name' }, span.name)),
     h('div', { class: 'wf-timeline' },
       h('div', { class: 'wf-bar', style: { left: percent(span.offset), width: percent(span.duration), background: serviceColor(span.service) } }),
-      h('span', { class: 'wf-duration', style: { left: percent(span.offset + span.duration) } }, duration(span.duration))));
+      span.events.map(e => h('span', { class: 'wf-event', title: `event ${e.name} at +${duration(between(trace.start, e.time))}`,
+        style: { left: percent(between(trace.start, e.time)) } })),
+      h('span', { class: 'wf-duration', style: { left: percent(span.offset + span.duration) } }, duration(span.duration),
+        span.links.length === 0 ? null : h('span', { class: 'wf-link', title: `${span.links.length} link(s) to other traces: see the span's details` }, ` ⇢ ${span.links.length}`))));
   }
 
   function select(spanId) {
@@ -74,6 +84,15 @@ export function createWaterfall(trace, { critical, onSelect }) {
     onSelect(span);
   }
 
+  /** Highlights the spans found, opening the way to each. */
+  function highlight(spanIds) {
+    matches = spanIds;
+    for (const id of spanIds) {
+      for (let parent = trace.byId.get(trace.byId.get(id)?.parentSpanId); parent; parent = trace.byId.get(parent.parentSpanId)) collapsed.delete(parent.spanId);
+    }
+    draw();
+  }
+
   draw();
-  return { element, select };
+  return { element, select, highlight };
 }

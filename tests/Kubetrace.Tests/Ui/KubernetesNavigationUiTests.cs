@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kubetrace.Tests.Ui;
+
+/// <summary>Kubernetes navigation: an object named in a span's request URL links to its object timeline.</summary>
+public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiServer>
+{
+    private static readonly Regex ObjectPath = new(@"^/apis?/(?:[^/]+/)?[^/]+/namespaces/([^/]+)/([^/]+)/([^/?{]+)");
+
+    [SkippableFact]
+    public async Task An_object_in_a_spans_request_url_links_to_its_object_timeline()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spanId, ns, resource, name) = await SpanNamingAnObjectAsync();
+
+        await page.GotoAsync($"/ui/trace/{traceId}?span={spanId}");
+        var link = page.Locator(".span-details .k8s-objects a", new() { HasTextString = $"{resource} {ns}/{name} timeline" });
+        await link.ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(Uri.EscapeDataString($"{ns}/{name}"))}&since=24h&resource={resource}$"));
+        await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync();
+        await Expect(page.Locator(".analysis-table")).ToContainTextAsync(traceId);
+        // The same timeline drawn as lanes per component: the request we came from is a bar that opens its trace.
+        var rows = await page.Locator(".analysis-table tbody tr").CountAsync();
+        await Expect(page.Locator(".object-lanes .lane-bar")).ToHaveCountAsync(rows);
+        await Expect(page.Locator(".object-lanes .lane[data-lane^='apiserver']").First).ToBeVisibleAsync();
+        await UiServer.ScreenshotsAsync(page, "object-timeline");
+        Assert.Empty(scriptErrors);
+    }
+
+    private async Task<(string TraceId, string SpanId, string Namespace, string Resource, string Name)> SpanNamingAnObjectAsync()
+    {
+        var found = await ui.ApiAsync("/api/v1/search?service=apiserver&kind=server&limit=100");
+        foreach (var summary in found["traces"]!.AsArray())
+        {
+            var traceId = summary!["traceId"]!.GetValue<string>();
+            var trace = await ui.ApiAsync($"/api/v1/traces/{traceId}");
+            foreach (var span in trace["resourceSpans"]!.AsArray().SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray()))
+                foreach (var attribute in span!["attributes"]?.AsArray() ?? [])
+                    if (attribute!["key"]!.GetValue<string>() is "url.path" or "http.target"
+                        && ObjectPath.Match(attribute["value"]!["stringValue"]?.GetValue<string>() ?? "") is { Success: true } m)
+                        return (traceId, span["spanId"]!.GetValue<string>(), m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value);
+        }
+        throw new InvalidOperationException("no apiserver span names a namespaced object in its URL among 100 simulated requests");
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kubetrace.Tests.Ui;
+
+/// <summary>The search results: the duration scatter plot, sorting, the 7d lookback, choosing two traces to compare, the time zone.</summary>
+public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
+{
+    [SkippableFact]
+    public async Task The_scatter_plot_has_a_dot_per_result_and_the_highest_dot_opens_the_longest_trace()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var found = await ui.ApiAsync("/api/v1/search?service=apiserver&limit=30&lookback=7d");
+        var longest = found["traces"]!.AsArray().MaxBy(t => long.Parse(t!["durationNanos"]!.ToString()))!["traceId"]!.GetValue<string>();
+
+        await page.GotoAsync("/ui/search");
+        await page.GetByLabel("Service").SelectOptionAsync("apiserver");
+        await page.GetByLabel("Lookback").SelectOptionAsync("7d");
+        await page.GetByLabel("Limit").FillAsync("30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("lookback=7d"));
+        var dots = page.Locator(".scatter circle.dot");
+        await Expect(dots).ToHaveCountAsync(30);
+        var highest = await dots.EvaluateAllAsync<string>("dots => dots.reduce((a, b) => +b.getAttribute('cy') < +a.getAttribute('cy') ? b : a).dataset.traceId");
+        Assert.Equal(longest, highest);
+        await UiServer.ScreenshotsAsync(page, "search-scatter");
+        await page.Locator($".scatter circle[data-trace-id='{longest}']").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{longest}"));
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Sorting_by_duration_and_by_spans_orders_the_rows_and_is_part_of_the_url()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+
+        await page.GotoAsync("/ui/search?lookback=1h&limit=25");
+        await page.GetByLabel("Sort by").SelectOptionAsync("duration");
+        await Expect(page).ToHaveURLAsync(new Regex("sort=duration$"));
+        await Expect(page.Locator(".search-results tbody tr")).ToHaveCountAsync(25);
+        var durationOf = (await ui.ApiAsync("/api/v1/search?lookback=1h&limit=25"))["traces"]!.AsArray()
+            .ToDictionary(t => t!["traceId"]!.GetValue<string>(), t => long.Parse(t!["durationNanos"]!.ToString()));
+        var shown = await page.Locator(".search-results tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.traceId)");
+        Assert.Equal(durationOf.Values.OrderDescending(), shown.Select(id => durationOf[id]));
+
+        await page.GetByLabel("Sort by").SelectOptionAsync("spans");
+        await Expect(page).ToHaveURLAsync(new Regex("sort=spans$"));
+        await Expect(page.GetByLabel("Sort by")).ToHaveValueAsync("spans");
+        var spans = await page.Locator(".search-results tbody tr td:nth-child(5)").AllTextContentsAsync();
+        Assert.Equal(25, spans.Count);
+        Assert.Equal(spans.Select(int.Parse).OrderDescending(), spans.Select(int.Parse));
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Two_ticked_results_open_side_by_side_with_the_compare_table()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var found = await ui.ApiAsync("/api/v1/search?service=apiserver&name=Call%20validating%20webhook&limit=2");
+        var (a, b) = (found["traces"]![0]!["traceId"]!.GetValue<string>(), found["traces"]![1]!["traceId"]!.GetValue<string>());
+
+        await page.GotoAsync("/ui/search?service=apiserver&name=Call%20validating%20webhook&limit=2");
+        var compare = page.GetByRole(AriaRole.Button, new() { Name = "Compare 2 traces" });
+        await page.GetByLabel($"Compare {a}").CheckAsync();
+        await Expect(compare).ToBeDisabledAsync();
+        await page.GetByLabel($"Compare {b}").CheckAsync();
+        await compare.ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/compare\\?a={a}&b={b}$"));
+        await Expect(page.Locator(".compare-side[data-side='A'] .summary")).ToContainTextAsync(a);
+        await Expect(page.Locator(".compare-side[data-side='B'] .summary")).ToContainTextAsync(b);
+        await Expect(page.Locator(".compare-side[data-side='A'] .wf-row[data-span-id]").First).ToBeVisibleAsync();
+        await Expect(page.Locator(".analysis-table tbody")).ToContainTextAsync("Call validating webhook");
+        await UiServer.ScreenshotsAsync(page, "compare");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task The_tags_field_suggests_stored_attribute_keys_then_the_keys_values()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var webhook = ui.Report.SlowWebhook!.Webhook;
+
+        await page.GotoAsync("/ui/search");
+        var tags = page.GetByLabel("Tags");
+        await tags.FillAsync("resource=pods webh");
+        await Expect(page.Locator("#tag-suggestions option[value='resource=pods webhook=']")).ToHaveCountAsync(1);
+
+        await tags.FillAsync("resource=pods webhook=");
+        await Expect(page.Locator($"#tag-suggestions option[value='resource=pods webhook={webhook}']")).ToHaveCountAsync(1);
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Times_say_their_zone_and_the_header_switches_between_utc_and_the_browsers_zone()
+    {
+        // A browser in New York, so that its zone is not UTC.
+        var (page, scriptErrors) = await ui.NewPageAsync("America/New_York");
+
+        await page.GotoAsync("/ui/search?limit=1");
+        var start = page.Locator(".search-results tbody td.nowrap").First;
+        await Expect(start).ToHaveTextAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Times: UTC" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Times: local" })).ToBeVisibleAsync();
+        await Expect(start).Not.ToHaveTextAsync(new Regex("UTC$"));
+        await Expect(page.Locator(".search-results tbody td.nowrap").First).ToHaveTextAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} E[SD]T$"));
+        Assert.Empty(scriptErrors);
+    }
+}

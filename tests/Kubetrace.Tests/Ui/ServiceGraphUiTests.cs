@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kubetrace.Tests.Ui;
+
+/// <summary>The service graph page: link edges drawn apart with a legend, and RED details for services and edges.</summary>
+public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
+{
+    [SkippableFact]
+    public async Task Kubelet_calls_recorded_as_links_are_a_dashed_edge_whose_details_give_rate_errors_and_p99()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var graph = await ui.ApiAsync("/api/v1/analyze/graph?since=15m");
+        var linkEdge = graph["data"]!["edges"]!.AsArray()
+            .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
+
+        await page.GotoAsync("/ui/graph?since=15m");
+        var edge = page.Locator(".graph-edge.link[data-key='kubelet>apiserver']");
+        await Expect(edge).ToBeVisibleAsync();
+        Assert.Equal("6 4", await edge.Locator("path").EvaluateAsync<string>("p => getComputedStyle(p).strokeDasharray.replaceAll('px', '').replaceAll(',', '')"));
+        await Expect(page.Locator(".graph-legend")).ToContainTextAsync("link (the callee's trace links the caller's span)");
+        await Expect(edge.Locator("text")).ToContainTextAsync($"{linkEdge["calls"]} linked calls");
+
+        await edge.ClickAsync(new() { Force = true });
+        await Expect(page).ToHaveURLAsync(new Regex("/ui/graph\\?since=15m&select=kubelet%3Eapiserver$"));
+        var details = page.Locator(".graph-details");
+        await Expect(details.Locator("h2")).ToHaveTextAsync("kubelet → apiserver");
+        await Expect(details).ToContainTextAsync("via link");
+        await Expect(details.Locator("tr", new() { HasTextString = "request rate" })).ToContainTextAsync("/s");
+        await Expect(details.Locator("tr", new() { HasTextString = "p99" })).ToBeVisibleAsync();
+
+        await page.Locator(".graph-node[data-service='apiserver']").ClickAsync();
+        await Expect(details.Locator("h2")).ToHaveTextAsync("apiserver");
+        await Expect(details.Locator("tr", new() { HasTextString = "error rate" })).ToContainTextAsync("%");
+        await Expect(details.Locator("tbody tr").First).ToBeVisibleAsync();
+
+        // The selection is a deep link: reloading shows the same details.
+        await page.ReloadAsync();
+        await Expect(page.Locator(".graph-details h2")).ToHaveTextAsync("apiserver");
+        await UiServer.ScreenshotsAsync(page, "service-graph");
+        Assert.Empty(scriptErrors);
+    }
+}

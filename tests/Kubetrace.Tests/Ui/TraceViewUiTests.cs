@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kubetrace.Tests.Ui;
+
+/// <summary>The trace view's tools: find with highlight, the flame graph, the statistics (self time), downloads, the minimap, deep links.</summary>
+public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
+{
+    [SkippableFact]
+    public async Task Find_highlights_the_spans_carrying_the_text_and_is_kept_in_the_url()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spans) = await WebhookTraceAsync();
+        var webhook = ui.Report.SlowWebhook!.Webhook;
+        var expected = spans.Where(s => (s["attributes"]?.AsArray() ?? []).Any(a => a!["value"]!["stringValue"]?.GetValue<string>()?.Contains(webhook) == true)
+                                        || s["name"]!.GetValue<string>().Contains(webhook))
+            .Select(s => s["spanId"]!.GetValue<string>()).Order().ToList();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        await page.GetByLabel("Find in trace").FillAsync(webhook);
+
+        var highlighted = page.Locator(".wf-rows .wf-row.match");
+        await Expect(highlighted).ToHaveCountAsync(expected.Count);
+        Assert.Equal(expected, (await highlighted.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.spanId)")).Order());
+        await Expect(page.Locator(".toolbar").Last).ToContainTextAsync($"{expected.Count} of {spans.Count} spans match");
+        await Expect(page).ToHaveURLAsync(new Regex($"find={Regex.Escape(Uri.EscapeDataString(webhook))}"));
+
+        await page.ReloadAsync();
+        await Expect(page.Locator(".wf-rows .wf-row.match")).ToHaveCountAsync(expected.Count);
+        await UiServer.ScreenshotsAsync(page, "trace-find");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task The_flame_graph_draws_a_box_per_span_and_a_click_selects_it()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spans) = await WebhookTraceAsync();
+        var webhookSpan = spans.First(s => s["name"]!.GetValue<string>() == "Call validating webhook")["spanId"]!.GetValue<string>();
+
+        await page.GotoAsync($"/ui/trace/{traceId}?view=flame");
+
+        var boxes = page.Locator(".flame-graph .flame-box");
+        await Expect(boxes).ToHaveCountAsync(spans.Count);
+        await page.Locator($".flame-box[data-span-id='{webhookSpan}'] rect").ClickAsync(new() { Force = true });
+        await Expect(page.Locator(".span-details h2")).ToHaveTextAsync("Call validating webhook");
+        await Expect(page).ToHaveURLAsync(new Regex($"span={webhookSpan}&view=flame$"));
+        await UiServer.ScreenshotsAsync(page, "trace-flame-graph");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task The_statistics_give_self_time_per_service_and_operation_adding_up_to_the_busy_time()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spans) = await WebhookTraceAsync();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Trace views" }).GetByRole(AriaRole.Link, new() { Name = "Statistics" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("view=stats"));
+        var rows = page.Locator(".trace-statistics tbody tr");
+        await Expect(rows.First).ToBeVisibleAsync();
+        var operations = spans.Select(s => (s["name"]!.GetValue<string>())).Distinct().Count();
+        Assert.True(await rows.CountAsync() >= operations - 1, "one row per service and operation");
+        var counted = await page.Locator(".trace-statistics tbody td:nth-child(3)").AllTextContentsAsync();
+        Assert.Equal(spans.Count, counted.Sum(int.Parse));
+        // The root's self time is what no child covers: never more than the root's own duration.
+        var selfNanos = await page.Locator(".trace-statistics td[data-self-nanos]").EvaluateAllAsync<double[]>("cells => cells.map(c => +c.dataset.selfNanos)");
+        Assert.All(selfNanos, n => Assert.True(n >= 0));
+        Assert.Equal(selfNanos.OrderDescending(), selfNanos);
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task The_downloads_give_the_trace_as_otlp_json_and_as_jaeger_json()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spans) = await WebhookTraceAsync();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        var otlp = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download OTLP JSON" }).ClickAsync());
+        var jaeger = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download Jaeger JSON" }).ClickAsync());
+
+        Assert.Equal($"trace-{traceId}.otlp.json", otlp.SuggestedFilename);
+        var otlpSpans = JsonNode.Parse(await File.ReadAllTextAsync((await otlp.PathAsync())!))!["resourceSpans"]!.AsArray()
+            .SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray()).Count();
+        Assert.Equal(spans.Count, otlpSpans);
+        Assert.Equal($"trace-{traceId}.jaeger.json", jaeger.SuggestedFilename);
+        var jaegerTrace = JsonNode.Parse(await File.ReadAllTextAsync((await jaeger.PathAsync())!))!["data"]![0]!;
+        Assert.Equal(traceId, jaegerTrace["traceID"]!.GetValue<string>());
+        Assert.Equal(spans.Count, jaegerTrace["spans"]!.AsArray().Count);
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task The_minimap_selects_the_span_drawn_where_it_is_clicked_and_events_are_ticks_on_the_bars()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spans) = await WebhookTraceAsync();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        var map = page.Locator(".minimap svg");
+        var box = (await map.BoundingBoxAsync())!;
+        await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height - 1);
+
+        var last = await page.Locator(".wf-rows .wf-row").Last.GetAttributeAsync("data-span-id");
+        await Expect(page.Locator(".wf-row.selected")).ToHaveAttributeAsync("data-span-id", last!);
+        var events = spans.Sum(s => s["events"]?.AsArray().Count ?? 0);
+        await Expect(page.Locator(".wf-event")).ToHaveCountAsync(events);
+        Assert.Empty(scriptErrors);
+    }
+
+    /// <summary>A trace with a call to the planted slow webhook, and its spans as the native API gives them.</summary>
+    private async Task<(string TraceId, List<JsonNode> Spans)> WebhookTraceAsync()
+    {
+        var webhook = ui.Report.SlowWebhook!.Webhook;
+        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&attr=webhook%3D{Uri.EscapeDataString(webhook)}&limit=1");
+        var traceId = found["traces"]![0]!["traceId"]!.GetValue<string>();
+        var trace = await ui.ApiAsync($"/api/v1/traces/{traceId}");
+        return (traceId, trace["resourceSpans"]!.AsArray().SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray()).Select(s => s!).ToList());
+    }
+}
