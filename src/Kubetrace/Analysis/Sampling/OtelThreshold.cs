@@ -1,41 +1,29 @@
-using System.Globalization;
+using Kubetrace.Processors.Sampling;
 
 namespace Kubetrace.Analysis.Sampling;
 
 /// <summary>
 /// The consistent-probability sampling threshold an OpenTelemetry sampler writes into the W3C <c>tracestate</c>
-/// (<c>ot=th:fd70a4</c>; OpenTelemetry specification, "TraceState: Probability Sampling"): 1 to 14 hex digits, padded
-/// with trailing zeros to a 56-bit rejection threshold T. A span was kept with probability (2⁵⁶ − T) / 2⁵⁶, so it
-/// stands for 2⁵⁶ / (2⁵⁶ − T) spans (its adjusted count); <c>th:0</c> keeps everything.
+/// (<c>ot=th:fd70a4</c>; OpenTelemetry specification, "TraceState: Probability Sampling") as the analyses weigh it:
+/// a span kept under threshold T stands for 2⁵⁶ / (2⁵⁶ − T) spans (its adjusted count); <c>th:0</c> keeps everything.
+/// The text is read by the processors' parser (<see cref="OtelTraceState"/>), so an analysis and a sampler never
+/// disagree on what a tracestate says.
 /// </summary>
 public static class OtelThreshold
 {
-    public const long MaxAdjustedCount = 1L << 56;
-
-    /// <summary>The rejection threshold in <paramref name="traceState"/>'s <c>ot</c> member; -1 when absent or malformed.</summary>
-    public static long Parse(string? traceState)
-    {
-        if (string.IsNullOrEmpty(traceState)) return -1;
-        foreach (var member in traceState.AsSpan().Split(','))
-        {
-            var text = traceState.AsSpan()[member].Trim();
-            if (!text.StartsWith("ot=", StringComparison.Ordinal)) continue;
-            foreach (var field in text[3..].Split(';'))
-            {
-                var pair = text[3..][field];
-                if (pair.StartsWith("th:", StringComparison.Ordinal)) return ParseHex(pair[3..]);
-            }
-        }
-        return -1;
-    }
-
-    private static long ParseHex(ReadOnlySpan<char> digits)
-    {
-        if (digits.Length is < 1 or > 14 || !long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
-            return -1;
-        return value << (4 * (14 - digits.Length));
-    }
+    /// <summary>
+    /// The rejection threshold in <paramref name="traceState"/>'s <c>ot</c> member; -1 when there is none or the
+    /// tracestate is not valid. A malformed <c>rv</c> (the specification asks for exactly 14 lower-case hex digits,
+    /// tracestate-handling.md "Explicit randomness value") counts as no threshold: the randomness the sampler
+    /// compared with <c>th</c> is unknown, so <c>rv ≥ th</c> cannot be checked, and a threshold that cannot be
+    /// checked for consistency is erased (tracestate-probability-sampling.md, "General requirements"). The
+    /// OpenTelemetry Collector's pkg/sampling refuses the whole <c>ot</c> value alike.
+    /// </summary>
+    public static long Parse(string? traceState) =>
+        !string.IsNullOrEmpty(traceState) && OtelTraceState.TryParse(traceState, out var state, out _) && state.Threshold is { } threshold
+            ? (long)threshold.Unsigned
+            : -1;
 
     /// <summary>How many spans one kept span with threshold <paramref name="threshold"/> stands for.</summary>
-    public static double AdjustedCount(long threshold) => (double)MaxAdjustedCount / (MaxAdjustedCount - threshold);
+    public static double AdjustedCount(long threshold) => new SamplingThreshold((ulong)threshold).AdjustedCount;
 }

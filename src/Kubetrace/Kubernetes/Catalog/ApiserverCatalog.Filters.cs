@@ -38,6 +38,9 @@ public static partial class ApiserverCatalog
             {
                 S.Authorization => "The innermost filter: the handler span is its child. Its own (exclusive) time is the filter's; the time under its child is the handler's.",
                 S.Impersonation => "1.36 with the ConstrainedImpersonation feature gate (alpha, off by default) names it constrainedimpersonation (config.go#L1057 at v0.36.0).",
+                S.PriorityAndFairness => "Nested: its exclusive time (its interval minus its child filter's) is classification, queue wait and seat dispatch together. " +
+                                         "No attributes or events: the flow schema and priority level reach only the HTTP log line (priority-and-fairness.go#L119-L120) " +
+                                         "and the response headers (#L373-L374), so no span tells APF queueing per flow (docs/analyses.md).",
                 _ => "Nested: its exclusive time (its interval minus its child filter's) is the filter's own work.",
             })),
     ];

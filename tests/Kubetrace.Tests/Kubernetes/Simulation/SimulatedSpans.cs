@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Kubetrace.Kubernetes.Simulation;
+using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 
 namespace Kubetrace.Tests.Kubernetes.Simulation;
@@ -31,26 +32,21 @@ internal sealed record EmittedSpan(string Service, string? HostName, string Scop
     public IEnumerable<string> AttributeKeys => Span.Attributes.Select(a => a.Key);
 }
 
-/// <summary>Runs a simulation in-process and keeps everything it exported, flattened, with its report.</summary>
-internal sealed class SimulatedSpans
+/// <summary>
+/// The spans of some export requests, flattened, each with the resource and scope it came under, and found by id:
+/// a simulation's output (<see cref="SimulatedSpans"/>) or an upstream-shaped corpus file, read alike.
+/// </summary>
+internal class ExportedSpans
 {
-    public static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-
-    private SimulatedSpans(IReadOnlyList<SimulatedBatch> batches, SimulationReport report)
+    public ExportedSpans(IEnumerable<ExportTraceServiceRequest> requests)
     {
-        Batches = batches;
-        Report = report;
-        Spans = batches.SelectMany(b => b.Request.ResourceSpans.SelectMany(r => r.ScopeSpans.SelectMany(s => s.Spans.Select(span =>
+        Spans = requests.SelectMany(request => request.ResourceSpans.SelectMany(r => r.ScopeSpans.SelectMany(s => s.Spans.Select(span =>
             new EmittedSpan(
                 r.Resource.Attributes.First(a => a.Key == "service.name").Value.StringValue,
                 r.Resource.Attributes.FirstOrDefault(a => a.Key == "host.name")?.Value.StringValue,
-                s.Scope.Name, span))))).ToList();
+                s.Scope?.Name ?? "", span))))).ToList();
         ById = Spans.ToDictionary(s => s.TraceId + s.SpanId);
     }
-
-    public IReadOnlyList<SimulatedBatch> Batches { get; }
-
-    public SimulationReport Report { get; }
 
     public IReadOnlyList<EmittedSpan> Spans { get; }
 
@@ -62,6 +58,22 @@ internal sealed class SimulatedSpans
     public EmittedSpan? Find(ByteString traceId, ByteString spanId) => ById.GetValueOrDefault(traceId.ToBase64() + spanId.ToBase64());
 
     public IEnumerable<EmittedSpan> Of(string service) => Spans.Where(s => s.Service == service);
+}
+
+/// <summary>Runs a simulation in-process and keeps everything it exported, flattened, with its report.</summary>
+internal sealed class SimulatedSpans : ExportedSpans
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+
+    private SimulatedSpans(IReadOnlyList<SimulatedBatch> batches, SimulationReport report) : base(batches.Select(b => b.Request))
+    {
+        Batches = batches;
+        Report = report;
+    }
+
+    public IReadOnlyList<SimulatedBatch> Batches { get; }
+
+    public SimulationReport Report { get; }
 
     public static SimulatedSpans Run(SimulationOptions options)
     {

@@ -96,6 +96,19 @@ public sealed class ApiserverCorpusTests
         Assert.Equal(1.1 / (minor <= 32 ? 3.50 : minor == 33 ? 2.80 : 2.90), get.Shares.Serialization, 3);
     }
 
+    [Fact]
+    public void Release_1_33_requests_are_rebuilt_from_the_broken_server_span_not_60_us_of_Rest()
+    {
+        // 1.33's server span ends right after the audit filter (tracing runs after authentication while trackCompleted
+        // still ends SpanFromContext): taken alone, each request lasted tens of µs, all of it "Rest".
+        var report = Apiserver("1.33");
+
+        var get = Assert.Single(report.Groups, g => g.Verb == "get");
+        Assert.Equal(2.80, get.P50Ms, 1); // the handler's 1.00–3.40 ms and the filters after the audit filter's start
+        Assert.InRange(get.Shares.Rest, 0.01, 0.5);
+        Assert.All(report.Groups, g => Assert.True(g.P50Ms > 1 && g.Shares.Rest < 0.5, $"{g.Verb} {g.Resource}: p50 {g.P50Ms} ms, rest {g.Shares.Rest}"));
+    }
+
     [Theory]
     [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
     public void Authentication_is_a_share_through_132_its_own_distribution_in_133_and_na_after(string release)
