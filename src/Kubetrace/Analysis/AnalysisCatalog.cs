@@ -13,6 +13,7 @@ public static class AnalysisCatalog
         Kubernetes.Analyses.EtcdLatencyAnalysis.Definition,
         Kubernetes.Analyses.Pods.PodsAnalysis.Definition,
         Kubernetes.Analyses.Objects.ObjectAnalysis.Definition,
+        Kubernetes.Analyses.Flow.FlowAnalysis.Definition,
         CriticalPath.CriticalPathAnalysis.Definition,
         ServiceGraph.ServiceGraphAnalysis.Definition,
         Red.RedAnalysis.Definition,
