@@ -15,7 +15,7 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
     private readonly ContainerdWriter _containerd = new(sim);
 
     /// <summary>Writes the sync of a new pod starting at <paramref name="start"/>; returns when syncPod ended.</summary>
-    public long SyncPod(SimulatedNode node, string ns, string pod, string uid, string app, string image, long start)
+    public long SyncPod(SimulatedNode node, string ns, string pod, string uid, string app, string image, long start, PodStartTimes? times = null)
     {
         var random = sim.Random;
         sim.Report.PodStarts++;
@@ -25,7 +25,9 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
         var volume = calls.Call(new ApiCall(ApiVerb.Get, ApiResource.ConfigMaps, "", ns, app + "-config", node.Caller), t, sync.Context);
         t = volume.End + random.Micros(100, 1_000);
 
+        var sandboxStart = t;
         t = Cri(GrpcMethod.RunPodSandbox, node, sync, t, random.Micros(150_000, 900_000));
+        times?.Sandbox = t - sandboxStart;
         foreach (var containerImage in (ReadOnlySpan<string>)[SimulatedCluster.SidecarImage, image])
         {
             // IfNotPresent: the image manager asks for the image's status, finds it missing and pulls it.
@@ -40,8 +42,10 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
                 pullTime = sim.Options.SlowImagePullTime.Ticks * 100;
             }
             t = Cri(GrpcMethod.PullImage, node, sync, t + random.Micros(50, 300), pullTime, containerImage, registryDelay);
-            t = Cri(GrpcMethod.CreateContainer, node, sync, t + random.Micros(100, 500), random.Micros(20_000, 120_000));
-            t = Cri(GrpcMethod.StartContainer, node, sync, t + random.Micros(100, 500), random.Micros(40_000, 250_000));
+            var (create, startTime) = (random.Micros(20_000, 120_000), random.Micros(40_000, 250_000));
+            t = Cri(GrpcMethod.CreateContainer, node, sync, t + random.Micros(100, 500), create);
+            t = Cri(GrpcMethod.StartContainer, node, sync, t + random.Micros(100, 500), startTime);
+            if (times is not null) (times.Pulls, times.Containers, times.LastStarted) = (times.Pulls + pullTime, times.Containers + create + startTime, t);
         }
         var end = t + random.Micros(100, 500);
         sim.Recorder.End(sync, end);

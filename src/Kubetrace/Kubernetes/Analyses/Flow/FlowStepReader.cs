@@ -121,7 +121,7 @@ internal sealed class FlowStepReader(ITraceStore store, TimeRange range)
     private (string? Verb, string? Resource, string Subresource) Request(ScannedSpan span)
     {
         if (span.Service != ApiserverSpans.Component) return (null, null, "");
-        var verb = _attributes.Get(span, K8sKeys.Verb)?.ToLowerInvariant();
+        var verb = Verb(_attributes.Get(span, K8sKeys.Verb));
         var resource = _attributes.Get(span, K8sKeys.Resource);
         if (verb is not null && resource is not null) return (verb, resource, _attributes.Get(span, K8sKeys.Subresource) ?? "");
         if (span.Kind != SpanKind.Internal || _attributes.Get(span, K8sKeys.UrlPath) is not { } path) return (null, null, "");
@@ -133,6 +133,18 @@ internal sealed class FlowStepReader(ITraceStore store, TimeRange range)
         if (at < 0 || parts.Length < at + 3) return (null, null, "");
         return (named, parts[at + 2], parts.Length > at + 4 ? parts[at + 4] : "");
     }
+
+    /// <summary>
+    /// The handler span's <c>verb</c> is metrics.NormalizedVerb of the request (k8s.io/apiserver
+    /// pkg/endpoints/handlers/helpers.go line 194 at v0.34.0): the HTTP method, LIST/WATCH for collection reads,
+    /// APPLY for a server-side apply. Read as the API verb: POST is a create, PUT an update.
+    /// </summary>
+    private static string? Verb(string? normalized) => normalized?.ToLowerInvariant() switch
+    {
+        "post" => "create",
+        "put" => "update",
+        var verb => verb,
+    };
 
     private string RequestOperation(ScannedSpan span)
     {
