@@ -33,7 +33,7 @@ public sealed class UiServer : IAsyncLifetime
         Server = await QueryServer.StartAsync();
         var simulator = new ClusterSimulator(new SimulationOptions
         {
-            Scenarios = SimulationScenario.SlowWebhook,
+            Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.SlowScheduling,
             Start = DateTimeOffset.UtcNow.AddMinutes(-5),
             Duration = TimeSpan.FromSeconds(20),
             RequestsPerSecond = 50,

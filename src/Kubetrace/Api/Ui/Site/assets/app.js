@@ -4,6 +4,7 @@ import { renderSearch } from './pages/search.js';
 import { renderTrace } from './pages/trace.js';
 import { renderAnalyses } from './pages/analyses.js';
 import { renderGraph } from './pages/graph.js';
+import { renderFlow } from './pages/flow.js';
 
 document.getElementById('open-trace').addEventListener('submit', event => {
   event.preventDefault();
@@ -17,4 +18,5 @@ start([
   { pattern: /^\/ui\/trace\/([^/]+)$/, section: 'search', render: renderTrace },
   { pattern: /^\/ui\/analyses(?:\/([^/]+))?$/, section: 'analyses', render: renderAnalyses },
   { pattern: /^\/ui\/graph$/, section: 'graph', render: renderGraph },
+  { pattern: /^\/ui\/flow(?:\/([^/]+))?$/, section: 'flow', render: renderFlow },
 ]);
