@@ -48,10 +48,12 @@ public static class FlowGaps
             gaps.Add(Phase(ImagePull, pod, cri, CriPhase.ImagePull, sync, "PullImage calls, one per image pulled", joins));
             gaps.Add(Phase(ContainerStart, pod, cri, CriPhase.Create, sync, "CreateContainer and StartContainer calls", joins, CriPhase.Start));
             var status = started is null ? null : own.Where(s => s.Kind == FlowStepKind.PodStatus && s.StartUnixNano >= started.EndUnixNano).MinBy(s => s.StartUnixNano);
+            // No container start without the sync that made it: then the sync is what is missing.
+            var startedStep = sync is null ? "syncPod" : "last StartContainer";
             gaps.Add(Between(StatusReport, pod, started, status, "last StartContainer", "pods/status",
-                "from the last container's start to the kubelet's status patch that reports it", joins));
-            gaps.Add(Between(PodStartup, pod, create, started, "Pod create", "last StartContainer", "the pod's whole start-up, as the traces see it", joins)
-                with { ToSpanId = null });
+                "from the last container's start to the kubelet's status patch that reports it", joins, started is null ? startedStep : null));
+            gaps.Add(Between(PodStartup, pod, create, started, "Pod create", "last StartContainer", "the pod's whole start-up, as the traces see it", joins,
+                create is null ? null : startedStep) with { ToSpanId = null });
             if (started is not null) lastStart = Math.Max(lastStart ?? long.MinValue, started.EndUnixNano);
         }
         if (action is not null)
@@ -66,14 +68,15 @@ public static class FlowGaps
 
     private static FlowStep? First(List<FlowStep> steps, FlowStepKind kind) => steps.Where(s => s.Kind == kind).MinBy(s => s.StartUnixNano);
 
-    private static FlowGap Between(string name, string? pod, FlowStep? from, FlowStep? to, string fromName, string toName, string meaning, FlowJoins joins)
+    private static FlowGap Between(string name, string? pod, FlowStep? from, FlowStep? to, string fromName, string toName, string meaning, FlowJoins joins,
+        string? missingStep = null)
     {
         if (from is not null && to is not null)
             return new FlowGap(name, pod, fromName, toName, Math.Max(0, to.StartUnixNano - from.EndUnixNano), meaning)
             {
                 ToSpanId = to.SpanId, StartUnixNano = from.EndUnixNano,
             };
-        var missing = from is null ? fromName : toName;
+        var missing = missingStep ?? (from is null ? fromName : toName);
         return new FlowGap(name, pod, fromName, toName, null, meaning) { Missing = $"{missing} missing: {joins.WhyMissing(missing, pod)}" };
     }
 
