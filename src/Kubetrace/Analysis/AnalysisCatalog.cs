@@ -11,6 +11,8 @@ public static class AnalysisCatalog
         Kubernetes.Analyses.ApiserverLatencyAnalysis.Definition,
         Kubernetes.Analyses.WebhookLatencyAnalysis.Definition,
         Kubernetes.Analyses.EtcdLatencyAnalysis.Definition,
+        Kubernetes.Analyses.Storage.EtcdTimelineAnalysis.Definition,
+        Kubernetes.Analyses.Storage.ListsAnalysis.Definition,
         Kubernetes.Analyses.Pods.PodsAnalysis.Definition,
         Kubernetes.Analyses.Objects.ObjectAnalysis.Definition,
         Kubernetes.Analyses.Flow.FlowAnalysis.Definition,

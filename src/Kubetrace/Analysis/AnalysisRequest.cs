@@ -9,6 +9,12 @@ public sealed record AnalysisRequest(QueryEngine Engine, TimeRange Range, IReadO
 {
     public ITraceStore Store => Engine.Store;
 
+    /// <summary>The components' sampling rates the answer is scaled by (configured, or given with the query).</summary>
+    public Sampling.SamplingRates Sampling { get; init; } = Analysis.Sampling.SamplingRates.Unknown;
+
+    /// <summary>How rows are told what they rest on, at these rates.</summary>
+    public Sampling.RowSamples Samples => new(Sampling);
+
     /// <summary>A parameter's value, or null when not given.</summary>
     public string? Get(string name) => Parameters.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 

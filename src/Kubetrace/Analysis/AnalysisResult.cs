@@ -11,4 +11,19 @@ public sealed record AnalysisTable(string Title, IReadOnlyList<string> Columns, 
 {
     /// <summary>Lines under the table: what was planted, what was skipped, how many spans were read.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// Columns a narrow terminal leaves out first, in that order (the CLI's fitted layout); the others go after them,
+    /// rightmost first, and the first column never. Empty: rightmost first.
+    /// </summary>
+    public IReadOnlyList<string> DropFirst { get; init; } = [];
+
+    /// <summary>
+    /// What each row rests on, in row order: written as the table's last column (<c>Traces</c>) and its
+    /// <c>samples</c>, so that no analysis's table lacks it (every catalog entry is tested for it).
+    /// </summary>
+    public IReadOnlyList<Sampling.RowSample> Samples { get; init; } = [];
+
+    /// <summary>How much of the cluster's traffic the whole answer rests on (its notes come first under the table).</summary>
+    public Sampling.SamplingSummary? Sampling { get; init; }
 }

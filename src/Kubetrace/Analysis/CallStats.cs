@@ -1,8 +1,10 @@
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Analysis;
 
-/// <summary>Calls of one kind (an edge, an operation): their latency and how many failed. Merges exactly.</summary>
+/// <summary>Calls of one kind (an edge, an operation): their latency, how many failed, and the sample they rest on. Merges exactly.</summary>
 public sealed class CallStats
 {
     public LatencySketch Latency { get; } = new();
@@ -11,24 +13,31 @@ public sealed class CallStats
 
     public long Errors { get; private set; }
 
+    /// <summary>The sampled traces and calls behind these, by sampling decision.</summary>
+    public SampleTally Sample { get; } = new();
+
     public double ErrorRate => Calls == 0 ? 0 : (double)Errors / Calls;
 
-    public void Record(long nanos, bool error)
+    /// <summary>A call measured on <paramref name="span"/> of the trace <paramref name="sampling"/> began.</summary>
+    public void Record(long nanos, bool error, TraceSampling sampling, ScannedSpan span)
     {
         Latency.Record(nanos);
         if (error) Errors++;
+        Sample.Record(sampling, span, error);
     }
 
     public void Merge(CallStats other)
     {
         Latency.Merge(other.Latency);
         Errors += other.Errors;
+        Sample.Merge(other.Sample);
     }
 
     internal void WriteTo(ByteWriter writer)
     {
         writer.WriteVarint(Errors);
         Latency.WriteTo(writer);
+        Sample.WriteTo(writer);
     }
 
     /// <summary>Adds what <see cref="WriteTo"/> wrote.</summary>
@@ -36,5 +45,6 @@ public sealed class CallStats
     {
         Errors += reader.ReadLong();
         Latency.Merge(LatencySketch.ReadFrom(reader));
+        Sample.MergeFrom(reader);
     }
 }

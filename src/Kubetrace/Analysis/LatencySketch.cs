@@ -50,11 +50,20 @@ public sealed class LatencySketch
         return bucket < 0 ? 0 : _sums[bucket - _lowest] / _counts[bucket - _lowest];
     }
 
+    /// <summary>The <paramref name="rank"/>-th smallest value (1-based), as <see cref="Percentile"/> reads it: its bucket's mean; 0 when empty.</summary>
+    public long ValueAtRank(long rank)
+    {
+        var bucket = BucketAtRank(rank);
+        return bucket < 0 ? 0 : _sums[bucket - _lowest] / _counts[bucket - _lowest];
+    }
+
     /// <summary>The bucket (see <see cref="BucketOf"/>) holding the nearest-rank percentile; -1 when empty.</summary>
-    public int BucketAtPercentile(double quantile)
+    public int BucketAtPercentile(double quantile) => BucketAtRank((long)Math.Ceiling(quantile * Count));
+
+    private int BucketAtRank(long rank)
     {
         if (Count == 0) return -1;
-        var rank = Math.Max(1, (long)Math.Ceiling(quantile * Count));
+        rank = Math.Clamp(rank, 1, Count);
         long seen = 0;
         for (var i = 0; i < _counts.Length; i++)
         {

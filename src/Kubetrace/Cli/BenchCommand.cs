@@ -50,6 +50,7 @@ public static class BenchCommand
             BenchSinkCommand.Create(),
             BenchStoreCommand.Create(),
             BenchAnalyzeCommand.Create(),
+            BenchTraceQlCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -25,6 +25,8 @@ public static class KubetraceCommand
             SimulateCommand.Create(),
             Demo.DemoCommand.Create(),
             K8s.K8sCommand.Create(),
+            HealthCheckCommand.Create(),
+            StoreCommand.Create(),
         };
         var parse = root.Parse(args);
         // SIGTERM/Ctrl+C cancel the action's token; the wait before a forced exit must cover serve's drain.

@@ -18,13 +18,17 @@ public static class ServeCommand
     {
         var config = ConfigOption.Create("Collector-format configuration file (default: a built-in otlp → batch → debug pipeline)");
         var set = ConfigOption.CreateSet();
-        var command = new Command("serve", "Run the pipelines of a Collector-format configuration until SIGTERM") { config, set };
+        var listenAll = new Option<bool>("--listen-all")
+        {
+            Description = "Listen on all interfaces where the configuration says localhost (as a container needs); other hosts are kept",
+        };
+        var command = new Command("serve", "Run the pipelines of a Collector-format configuration until SIGTERM") { config, set, listenAll };
         command.SetAction((parse, stop) =>
-            RunAsync(parse.GetValue(config) ?? [], parse.GetValue(set) ?? [], parse.InvocationConfiguration.Error, stop));
+            RunAsync(parse.GetValue(config) ?? [], parse.GetValue(set) ?? [], parse.GetValue(listenAll), parse.InvocationConfiguration.Error, stop));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, string[] overrides, TextWriter error, CancellationToken stop)
+    private static async Task<int> RunAsync(string[] paths, string[] overrides, bool listenAll, TextWriter error, CancellationToken stop)
     {
         var result = ConfigOption.Load(paths, overrides);
         if (!result.IsValid)
@@ -38,6 +42,7 @@ public static class ServeCommand
         logger.LogInformation("Starting kubetrace {Version} with {Config}", VersionCommand.Version,
             paths.Length == 0 ? DefaultConfig.SourceName : string.Join(" + ", paths));
         foreach (var warning in result.Warnings) logger.LogWarning("{Warning}", warning);
+        if (listenAll) ListenAddresses.OpenToAllInterfaces(result.Config);
 
         await using var service = new KubetraceService(result.Config, loggerFactory);
         try

@@ -32,18 +32,15 @@ public static class SimulateCommand
         };
         var containerd = new Option<ContainerdVersion?>("--containerd-version")
         {
-            Description = "containerd 1.6 or 1.7 [default: 1.6 with Kubernetes 1.27, else 1.7]", HelpName = "1.6|1.7",
-            CustomParser = r => r.Tokens[0].Value switch
-            {
-                "1.6" => ContainerdVersion.V1_6,
-                "1.7" => ContainerdVersion.V1_7,
-                var other => Error<ContainerdVersion?>(r, $"--containerd-version: '{other}' is not 1.6 or 1.7"),
-            },
+            Description = "containerd release: 1.6.x, 1.7.x or 2.x; a bare 1.6 / 1.7 means 1.6.20 / 1.7.20 " +
+                "[default: 1.6.20 with Kubernetes 1.27, 1.7.20 through 1.35, 2.1.0 from 1.36]", HelpName = "1.6|1.7|1.7.16|2.1",
+            CustomParser = r => ContainerdVersion.TryParse(r.Tokens[0].Value, out var v)
+                ? v : Error<ContainerdVersion?>(r, $"--containerd-version: '{r.Tokens[0].Value}' is not a containerd release 1.6.x, 1.7.x or 2.x"),
         };
         var etcdVersion = new Option<EtcdVersion?>("--etcd-version")
         {
-            Description = "etcd 3.5, 3.6 or 3.7 (3.7 adds its internal spans) [default: 3.5 before Kubernetes 1.34, else 3.6]", HelpName = "3.x",
-            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not 3.5, 3.6 or 3.7"),
+            Description = "etcd 3.5, 3.6 or 3.7, with a patch where tracing changes (3.5.0-3.5.4 sample roots always, 3.5.5-3.5.10 never, 3.5.11+ by rate; 3.7 adds its request spans) [default: the etcd the apiserver's go.mod pins, e.g. 3.5.7 for 1.27, 3.6.4 for 1.34]", HelpName = "3.x[.y]",
+            CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not an etcd 3.5, 3.6 or 3.7 release (3.6, 3.5.3, 3.5.11)"),
         };
         var kms = new Option<bool>("--kms-encryption") { Description = "secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
         var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
@@ -132,7 +129,7 @@ public static class SimulateCommand
             if (parse.GetValue(json))
                 await output.WriteLineAsync(report.ToJson());
             else
-                SimulationSummary.Write(output, report, sent, sendOptions.TargetUri);
+                SimulationSummary.Write(output, report, sent, sendOptions.TargetUri, TerminalWidth(output));
             return sent.Batches > 0 && sent.FailedBatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
@@ -157,4 +154,8 @@ public static class SimulateCommand
         await error.WriteLineAsync($"kubetrace simulate: {message}");
         return ExitCodes.Usage;
     }
+
+    /// <summary>The terminal's columns when writing to it, else no limit (a file or pipe gets whole lines).</summary>
+    private static int TerminalWidth(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && Console.WindowWidth > 0 ? Console.WindowWidth : int.MaxValue;
 }

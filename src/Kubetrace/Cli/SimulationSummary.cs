@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kubetrace.Cli.Layout;
 using Kubetrace.Kubernetes.Simulation;
 
 namespace Kubetrace.Cli;
@@ -6,7 +7,14 @@ namespace Kubetrace.Cli;
 /// <summary>The report of <c>kubetrace simulate</c> as a person reads it: what ran, what was planted, what was sent.</summary>
 internal static class SimulationSummary
 {
-    public static void Write(TextWriter output, SimulationReport report, SimulationSendResult sent, Uri target)
+    /// <summary>Writes the report, each statement broken between words to fit <paramref name="width"/> columns.</summary>
+    public static void Write(TextWriter output, SimulationReport report, SimulationSendResult sent, Uri target, int width = int.MaxValue)
+    {
+        var wrapped = new WrappingWriter(output, width);
+        Write(wrapped, report, sent, target);
+    }
+
+    private static void Write(WrappingWriter output, SimulationReport report, SimulationSendResult sent, Uri target)
     {
         output.WriteLine($"Simulated Kubernetes {report.KubernetesVersion} (containerd {report.ContainerdVersion}, etcd {report.EtcdVersion}" +
                          $"{(report.KmsEncryption ? ", secrets encrypted with KMS v2" : "")}), seed {report.Seed}, " +
@@ -25,7 +33,7 @@ internal static class SimulationSummary
             output.WriteLine($"Planted failing-webhook: {failing.Type} {failing.Configuration}/{failing.Webhook} (failurePolicy {failing.FailurePolicy}) " +
                              $"failed {N(failing.FailedCalls)} of {N(failing.Calls)} calls with HTTP 500");
         if (report.SlowEtcd is { } etcd)
-            output.WriteLine($"Planted etcd-slow: {etcd.Resource} ({etcd.KeyPrefix}) +{Ms(etcd.AddedLatency)} on {N(etcd.Operations)} etcd operations");
+            output.WriteLine($"Planted etcd-slow: {etcd.GroupResource} (keys {etcd.KeyPrefix}) +{Ms(etcd.AddedLatency)} on {N(etcd.Operations)} etcd operations");
         if (report.SlowImage is { } image)
             output.WriteLine($"Planted image-pull-slow: {image.Image} pulls take {Ms(image.PullTime)} ({N(image.Pulls)} pulls; others up to {Ms(image.UsualPullTimeMax)})");
         if (report.ThrottledFlow is { } flow)
@@ -34,6 +42,12 @@ internal static class SimulationSummary
         if (report.SlowKms is { } kms)
             output.WriteLine($"Planted kms-slow: {kms.Provider} adds {Ms(kms.AddedLatency)} to each of {N(kms.Transforms)} envelope transforms " +
                              $"of {kms.Resource} in {N(kms.Requests)} requests");
+    }
+
+    /// <summary>Each WriteLine a statement, wrapped.</summary>
+    private sealed class WrappingWriter(TextWriter output, int width)
+    {
+        public void WriteLine(string text) => WrappedLines.WriteLine(output, text, width);
     }
 
     private static string N(double value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);

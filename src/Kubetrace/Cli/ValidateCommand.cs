@@ -15,7 +15,7 @@ public static class ValidateCommand
         var set = ConfigOption.CreateSet();
         var kubernetes = K8sOptions.KubernetesVersionOption(
             "For Kubernetes files: the release to check against (apiVersions, feature gates) [default: what holds for every release]", withDefault: false);
-        var etcd = K8sOptions.ComponentVersionOption("--etcd-version", "For an etcd flags file: the etcd", "3.5|3.6|3.7",
+        var etcd = K8sOptions.ComponentVersionOption("--etcd-version", "For an etcd flags file: the etcd", "3.5|3.5.9|3.6|3.7",
             "default: what holds for every release");
         var command = new Command("validate",
             "Check a Collector-format configuration, or a component's tracing configuration (Kubernetes TracingConfiguration / " +

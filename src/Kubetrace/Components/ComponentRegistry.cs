@@ -17,6 +17,13 @@ public static class ComponentRegistry
     [
         new Processors.Batch.BatchProcessorFactory(),
         new Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
+        new Processors.ProbabilisticSampler.ProbabilisticSamplerProcessorFactory(),
+        new Processors.Redaction.RedactionProcessorFactory(),
+        new Processors.TailSampling.TailSamplingProcessorFactory(),
+        new Processors.Attributes.AttributesProcessorFactory(),
+        new Processors.ResourceAttributes.ResourceProcessorFactory(),
+        new Processors.Filter.FilterProcessorFactory(),
+        new Processors.Transform.TransformProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
@@ -28,12 +35,17 @@ public static class ComponentRegistry
         new Exporters.Otlp.OtlpGrpcExporterFactory(),
         new Exporters.Otlp.OtlpHttpExporterFactory(),
         new Exporters.Kubetrace.KubetraceExporterFactory(),
+        new Exporters.ClickHouse.ClickHouseExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
         new HealthCheckFactory(),
+        new Extensions.FileStorage.FileStorageFactory(),
         new Api.Extension.KubetraceQueryFactory(),
+        new Extensions.Auth.BearerToken.BearerTokenAuthFactory(),
+        new Extensions.Auth.Basic.BasicAuthFactory(),
+        new Extensions.Auth.Oidc.OidcAuthFactory(),
     ];
 
     public static IComponentFactory? Find(ComponentKind kind, string type) => kind switch

@@ -60,6 +60,12 @@ public sealed class ConfigBinder(ConfigDiagnostics diagnostics)
         }
 
         if (ScalarConverter.IsScalarType(type)) return TryConvertScalar(node, type, path, out value);
+        if (type == typeof(YamlNode))
+        {
+            // A value whose type the YAML decides (an attribute value: 123, "text", true), kept for the component to read.
+            value = node;
+            return true;
+        }
         if (IsGeneric(type, typeof(List<>))) return TryConvertList(node, type, path, out value);
         if (IsGeneric(type, typeof(Dictionary<,>)) && type.GetGenericArguments()[0] == typeof(string))
             return TryConvertDictionary(node, type, path, out value);

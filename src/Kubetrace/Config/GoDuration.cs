@@ -56,6 +56,20 @@ public static class GoDuration
     private static bool TryParse(string text, bool withDays, out TimeSpan value)
     {
         value = TimeSpan.Zero;
+        if (!TryParseNanoseconds(text, withDays, out var totalNanoseconds)) return false;
+        var ticks = totalNanoseconds / 100;
+        if (decimal.Abs(ticks) > TimeSpan.MaxValue.Ticks) return false;
+        value = TimeSpan.FromTicks((long)ticks);
+        return true;
+    }
+
+    /// <summary>The duration in nanoseconds, exactly (TraceQL needs nanosecond precision), in Go's grammar.</summary>
+    public static bool TryParseNanoseconds(string text, out decimal totalNanoseconds) =>
+        TryParseNanoseconds(text, withDays: false, out totalNanoseconds);
+
+    private static bool TryParseNanoseconds(string text, bool withDays, out decimal totalNanoseconds)
+    {
+        totalNanoseconds = 0;
         var s = text.AsSpan().Trim();
         if (s.IsEmpty) return false;
         var negative = false;
@@ -67,7 +81,6 @@ public static class GoDuration
         if (s is "0") return true;
         if (s.IsEmpty) return false;
 
-        decimal totalNanoseconds = 0;
         while (!s.IsEmpty)
         {
             var numberLength = 0;
@@ -93,11 +106,7 @@ public static class GoDuration
                 return false;
             }
         }
-
-        var ticks = totalNanoseconds / 100;
-        if (ticks > TimeSpan.MaxValue.Ticks) return false;
-        value = TimeSpan.FromTicks((long)ticks);
-        if (negative) value = -value;
+        if (negative) totalNanoseconds = -totalNanoseconds;
         return true;
     }
 

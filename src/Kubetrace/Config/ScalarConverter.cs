@@ -62,7 +62,7 @@ public static class ScalarConverter
     private static bool TryInteger(string text, Type type, out object? value, out string error)
     {
         value = null;
-        if (!Int128.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        if (!Int128.TryParse(WithoutDigitSeparators(text.Trim()), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
             error = $"invalid integer \"{text}\"";
             return false;
@@ -76,6 +76,20 @@ public static class ScalarConverter
         value = Convert.ChangeType((long)number == number ? (object)(long)number : (ulong)number, type, CultureInfo.InvariantCulture);
         error = "";
         return true;
+    }
+
+    /// <summary>
+    /// <c>100_000</c> → <c>100000</c>: Go's YAML reads integers with <c>strconv.ParseInt(s, 0, 64)</c>, which accepts
+    /// an underscore between digits, so Collector configs use it (the tail sampler's README does). Any other
+    /// placement is left in and fails to parse.
+    /// </summary>
+    private static string WithoutDigitSeparators(string text)
+    {
+        if (!text.Contains('_')) return text;
+        for (var i = 0; i < text.Length; i++)
+            if (text[i] == '_' && (i == 0 || i == text.Length - 1 || !char.IsAsciiDigit(text[i - 1]) || !char.IsAsciiDigit(text[i + 1])))
+                return text;
+        return text.Replace("_", "");
     }
 
     private static (Int128 Min, Int128 Max) IntegerRange(Type type) => type switch
@@ -96,7 +110,7 @@ public static class ScalarConverter
             error = $"invalid number \"{text}\"";
             return false;
         }
-        value = type == typeof(float) ? (float)number : number;
+        value = type == typeof(float) ? (object)(float)number : number; // boxed as the property's own type
         error = "";
         return true;
     }

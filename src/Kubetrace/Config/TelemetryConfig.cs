@@ -1,4 +1,6 @@
 using Kubetrace.Components;
+using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 
 namespace Kubetrace.Config;
 
@@ -50,16 +52,27 @@ public sealed class TelemetryMetricsConfig
 
     public List<MetricReaderConfig> Readers { get; set; } = [];
 
+    /// <summary>TLS on the metrics endpoint, with the Collector's server keys (a Kubetrace addition here); null: plain text.</summary>
+    public TlsServerConfig? Tls { get; set; }
+
     /// <summary>host:port to serve <c>/metrics</c> on, or null when metrics are off.</summary>
     public string? EffectiveAddress =>
         Level == MetricsLevel.None ? null
         : Readers.Count > 0 && Readers[0].Pull?.Exporter.Prometheus is { } prometheus ? $"{prometheus.Host}:{prometheus.Port}"
         : Address ?? DefaultAddress;
 
+    /// <summary>The metrics endpoint as a listener (null when metrics are off), replaced where it was written.</summary>
+    public ListenerSetting? Listener => EffectiveAddress is not { } address ? null
+        : Readers.Count > 0 && Readers[0].Pull?.Exporter.Prometheus is { } prometheus
+            ? new("service::telemetry::metrics::readers::0::pull::exporter::prometheus::host", address,
+                e => prometheus.Host = EndpointAddress.TryParse(e, out var parsed, out _) ? parsed.Host : prometheus.Host)
+            : new("service::telemetry::metrics::address", address, e => Address = e);
+
     public IEnumerable<ConfigProblem> Validate()
     {
         if (Address is not null && Readers.Count > 0)
             yield return new ConfigProblem("address", "set either address or readers, not both");
+        foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
         if (Readers.Count > 1)
             yield return new ConfigProblem("readers", "Kubetrace serves its metrics on one endpoint; give a single reader");
         for (var i = 0; i < Readers.Count; i++)

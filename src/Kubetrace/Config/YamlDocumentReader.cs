@@ -57,7 +57,7 @@ public static partial class YamlDocumentReader
     }
 
     /// <summary>YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (...): "; the diagnostic already has the position.</summary>
-    private static string Describe(YamlException e)
+    internal static string Describe(YamlException e)
     {
         var message = PositionPrefix().Replace(e.Message, "").TrimEnd('.');
         if (message.StartsWith("Duplicate key ", StringComparison.Ordinal)) return $"duplicate key \"{message["Duplicate key ".Length..]}\"";

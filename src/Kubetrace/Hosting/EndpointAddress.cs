@@ -11,6 +11,9 @@ public readonly record struct EndpointAddress(string Host, int Port)
 {
     public bool IsLocalhost => Host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Reachable from this machine only: <c>localhost</c> or a loopback address (127.0.0.0/8, ::1).</summary>
+    public bool IsLoopback => IsLocalhost || (IPAddress.TryParse(Host, out var ip) && IPAddress.IsLoopback(ip));
+
     public bool IsAnyInterface => Host.Length == 0 || Host is "0.0.0.0" or "::";
 
     public static bool TryParse(string text, out EndpointAddress address, out string? error)

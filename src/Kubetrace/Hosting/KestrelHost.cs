@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Kubetrace.Hosting.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace Kubetrace.Hosting;
@@ -29,11 +30,16 @@ internal static class KestrelHost
         return builder;
     }
 
-    /// <summary>Listens on <paramref name="address"/> with <paramref name="protocols"/> (no TLS).</summary>
-    public static void Listen(KestrelServerOptions options, EndpointAddress address, HttpProtocols protocols)
+    /// <summary>Listens on <paramref name="address"/> with <paramref name="protocols"/>, over TLS when <paramref name="tls"/> is given.</summary>
+    public static void Listen(KestrelServerOptions options, EndpointAddress address, HttpProtocols protocols, ServerTls? tls = null)
     {
         options.AddServerHeader = false;
-        void Configure(ListenOptions listen) => listen.Protocols = protocols;
+        void Configure(ListenOptions listen)
+        {
+            listen.Protocols = protocols;
+            tls?.Apply(listen);
+        }
+
         // localhost with port 0 binds IPv4 loopback only: two families would each get a different random port.
         if (address.IsLocalhost && address.Port != 0) options.ListenLocalhost(address.Port, Configure);
         else if (address.Host.Length == 0) options.ListenAnyIP(address.Port, Configure);

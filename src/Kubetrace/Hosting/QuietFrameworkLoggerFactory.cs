@@ -3,15 +3,17 @@ using Microsoft.Extensions.Logging;
 namespace Kubetrace.Hosting;
 
 /// <summary>
-/// Passes the framework's own logs (categories <c>Microsoft.*</c>) through at Warning and above only: ASP.NET Core
-/// logs every request at Information, which on the ingest hot path would be a log line per export call.
+/// Passes the framework's own logs (categories <c>Microsoft.*</c> and <c>Grpc.*</c>) through at Warning and above
+/// only: ASP.NET Core logs every request at Information, which on the ingest hot path would be a log line per
+/// export call, and ASP.NET Core gRPC logs each status it sends for a refused call at Information with the stack
+/// trace of the exception that carried it.
 /// </summary>
 internal sealed class QuietFrameworkLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
     public ILogger CreateLogger(string categoryName)
     {
         var logger = inner.CreateLogger(categoryName);
-        return categoryName.StartsWith("Microsoft.", StringComparison.Ordinal) ? new MinimumLevelLogger(logger, LogLevel.Warning) : logger;
+        return categoryName.StartsWith("Microsoft.", StringComparison.Ordinal) || categoryName.StartsWith("Grpc.", StringComparison.Ordinal) ? new MinimumLevelLogger(logger, LogLevel.Warning) : logger;
     }
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);

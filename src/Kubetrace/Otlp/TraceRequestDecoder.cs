@@ -20,9 +20,10 @@ public static class TraceRequestDecoder
 {
     /// <param name="body">The request bytes; ownership passes to the batch (the caller must not reuse the memory).</param>
     /// <exception cref="ProtobufFormatException">Truncated or not protobuf.</exception>
-    public static DecodedTraces DecodeProtobuf(ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string>? metadata = null)
+    public static DecodedTraces DecodeProtobuf(ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string>? metadata = null,
+        SpanLimits? limits = null)
     {
-        var scan = TraceRequestScanner.Scan(body.Span);
+        var scan = TraceRequestScanner.Scan(body.Span, limits);
         if (scan.IsPassThrough)
             return new DecodedTraces(scan.SpanCount == 0 ? null : TraceBatch.FromEncoded(body, scan.SpanCount, metadata), 0, null);
 
@@ -35,23 +36,30 @@ public static class TraceRequestDecoder
         {
             throw new ProtobufFormatException($"invalid protobuf: {e.Message}", e);
         }
-        return Sanitize(request, metadata);
+        return Sanitize(request, metadata, limits);
     }
 
     /// <exception cref="OtlpJsonException">Not JSON, or not an ExportTraceServiceRequest.</exception>
-    public static DecodedTraces DecodeJson(ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string>? metadata = null) =>
-        Sanitize(OtlpJson.ParseRequest(body), metadata);
+    public static DecodedTraces DecodeJson(ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string>? metadata = null,
+        SpanLimits? limits = null) =>
+        Sanitize(OtlpJson.ParseRequest(body), metadata, limits);
 
-    /// <summary>Folds legacy spans and removes invalid ones from a decoded request, which the batch then owns.</summary>
-    public static DecodedTraces Sanitize(ExportTraceServiceRequest request, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Folds legacy spans, removes invalid ones and cuts the rest to their limits, in a decoded request
+    /// which the batch then owns. The message says what was refused and what was cut (a warning with 0 rejected).</summary>
+    public static DecodedTraces Sanitize(ExportTraceServiceRequest request, IReadOnlyDictionary<string, string>? metadata = null,
+        SpanLimits? limits = null)
     {
         LegacyScopeSpans.Fold(request);
         var total = TraceBatch.CountSpans(request);
         var report = SpanFilter.RemoveInvalid(request);
+        var invalid = report.Rejected;
+        var cut = SpanTrimmer.Apply(request, limits ?? SpanLimits.Default, report);
+        if (report.Rejected > invalid) SpanFilter.RemoveEmptied(request);
         var accepted = total - report.Rejected;
+        var message = string.Join("; ", new[] { report.Rejected == 0 ? null : report.ToMessage(total), cut }.OfType<string>());
         return new DecodedTraces(
             accepted == 0 ? null : TraceBatch.FromRequest(request, metadata),
             report.Rejected,
-            report.Rejected == 0 ? null : report.ToMessage(total));
+            message.Length == 0 ? null : message);
     }
 }

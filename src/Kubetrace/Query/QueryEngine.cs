@@ -1,4 +1,5 @@
 using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Query.Budget;
 using Kubetrace.Storage;
 
 namespace Kubetrace.Query;
@@ -8,15 +9,25 @@ namespace Kubetrace.Query;
 /// down what storage can evaluate, re-evaluates every condition on the stored spans (storage may over-return),
 /// and returns trace summaries with their matching spans. Every API (native, Jaeger, Tempo) searches through here.
 /// </summary>
-public sealed class QueryEngine(ITraceStore store)
+public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
 {
     /// <summary>Most candidate traces one search examines when storage could not apply every condition.</summary>
     public const int MaxCandidates = 20_000;
 
     public ITraceStore Store => store;
 
-    public async Task<IReadOnlyList<FoundTrace>> SearchAsync(TraceQuery query, CancellationToken cancellationToken)
+    /// <summary>What one query may cost (the <c>kubetrace_query</c> keys); every search here keeps to them.</summary>
+    public QueryLimits Limits { get; } = limits ?? QueryLimits.Default;
+
+    /// <summary>
+    /// Runs a search within <see cref="Limits"/>: a request asking for more than they allow is refused
+    /// (<see cref="QueryLimitException"/>); one that reaches a limit while it runs answers what it found so far,
+    /// with <see cref="SearchResult.Incomplete"/> naming the limit.
+    /// </summary>
+    public async Task<SearchResult> SearchAsync(TraceQuery query, CancellationToken cancellationToken)
     {
+        query = Admit(query);
+        using var budget = new QueryBudget(Limits, cancellationToken);
         var limit = Math.Clamp(query.Limit, 1, TraceQuery.MaxLimit);
         var predicate = new SpanPredicate(query);
         var found = new List<FoundTrace>();
@@ -27,59 +38,112 @@ public sealed class QueryEngine(ITraceStore store)
             // Fast path through the indexes: most tags are span or resource attributes. Only when that does not
             // fill the limit does the engine look at every candidate for tags in events, scopes and links.
             var pushed = exact.Concat(query.Conditions.Where(c => c.Everywhere).Select(AsSpanOrResource)).ToList();
-            await CollectAsync(query, pushed, predicate, limit, found, examined, cancellationToken).ConfigureAwait(false);
+            await CollectAsync(query, pushed, predicate, limit, found, examined, budget).ConfigureAwait(false);
         }
-        if (found.Count < limit)
-            await CollectAsync(query, exact, predicate, limit, found, examined, cancellationToken).ConfigureAwait(false);
-        return found.OrderByDescending(f => f.Summary.StartUnixNano).Take(limit).ToList();
+        if (found.Count < limit && budget.Stopped is null)
+            await CollectAsync(query, exact, predicate, limit, found, examined, budget).ConfigureAwait(false);
+        return new SearchResult(found.OrderByDescending(f => f.Summary.StartUnixNano).Take(limit).ToList(), budget.Stopped);
     }
+
+    /// <summary>Checks a query against the limits that can be judged before it runs (400 naming the key).</summary>
+    public TraceQuery Admit(TraceQuery query)
+    {
+        Limits.CheckResultLimit(query.Limit);
+        Limits.CheckSpansPerSpanSet(query.SpansPerTrace);
+        Limits.CheckRange(query.Range);
+        return query;
+    }
+
+    /// <summary>A TraceQL search held to the same limits as every other search here.</summary>
+    public TraceQl.TraceQlSearch TraceQl() => new(store, Limits);
 
     /// <summary>Fetches with each variant of the pushed conditions (Kubernetes names have several raw forms,
     /// see <see cref="NormalisedConditions"/>) until the limit is filled.</summary>
     private async Task CollectAsync(TraceQuery query, List<Condition> pushed, SpanPredicate predicate, int limit,
-        List<FoundTrace> found, HashSet<TraceId> examined, CancellationToken cancellationToken)
+        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget)
     {
         // Each variant looks for the newest `wanted` traces on its own: the newest of the union are among them.
         var wanted = limit - found.Count;
         foreach (var variant in NormalisedConditions.Variants(pushed))
-            await CollectVariantAsync(query, variant, predicate, wanted, found, examined, cancellationToken).ConfigureAwait(false);
+        {
+            if (budget.Stopped is not null) return;
+            await CollectVariantAsync(query, variant, predicate, wanted, found, examined, budget).ConfigureAwait(false);
+        }
     }
 
     private async Task CollectVariantAsync(TraceQuery query, IReadOnlyList<Condition> pushed, SpanPredicate predicate, int wanted,
-        List<FoundTrace> found, HashSet<TraceId> examined, CancellationToken cancellationToken)
+        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget)
     {
         var limit = found.Count + wanted;
         var fetchLimit = Math.Max(1, wanted);
         while (true)
         {
-            var matches = await store.FetchAsync(new FetchRequest(query.Range, pushed, AllConditions: true, fetchLimit),
-                cancellationToken).ConfigureAwait(false);
+            var request = new FetchRequest(query.Range, pushed, AllConditions: true, fetchLimit);
+            if (budget.TimedOut() || await budget.UntilDeadlineAsync(t => store.FetchAsync(request, t)).ConfigureAwait(false) is not { } matches)
+                return;
             foreach (var match in matches)
             {
-                if (found.Count >= limit) return;
+                if (found.Count >= limit || budget.TimedOut()) return;
                 if (!examined.Add(match.Summary.TraceId)) continue;
                 if (!query.AcceptsTraceDuration(match.Summary.DurationNano)) continue;
-                var spans = await store.GetTraceAsync(match.Summary.TraceId, cancellationToken).ConfigureAwait(false);
+                var spans = await budget.UntilDeadlineAsync(t => store.GetTraceAsync(match.Summary.TraceId, t)).ConfigureAwait(false);
+                if (budget.Stopped is not null) return;
                 if (spans is null) continue; // deleted by retention between fetch and read
-                if (Evaluate(match.Summary, spans, predicate, query.SpansPerTrace) is { } result) found.Add(result);
+                if (Evaluate(match.Summary, spans, predicate, query) is not { } result) continue;
+                var (heldSpans, heldBytes) = Held(result);
+                if (!budget.TryHold(heldSpans, heldBytes)) return;
+                found.Add(result);
             }
             if (found.Count >= limit || matches.Count < fetchLimit || fetchLimit >= MaxCandidates) return;
             fetchLimit = Math.Min(MaxCandidates, fetchLimit * 4);
         }
     }
 
+    /// <summary>What a found trace keeps in memory for the answer: spans and their OTLP protobuf bytes.</summary>
+    private static (int Spans, long Bytes) Held(FoundTrace trace)
+    {
+        if (trace.Spans.Count > 0) return (trace.Summary.SpanCount, trace.Spans.Sum(r => (long)r.CalculateSize()));
+        return (trace.Matched.Count, trace.Matched.Sum(v => (long)v.Span.CalculateSize()));
+    }
+
     private static FoundTrace? Evaluate(TraceSummary summary, IReadOnlyList<ResourceSpans> spans, SpanPredicate predicate,
-        int spansPerTrace)
+        TraceQuery query)
     {
         var matched = new List<SpanView>();
+        var slim = query.WholeTraces ? null : new SlimParents();
         var count = 0;
+        var services = new SortedDictionary<string, (int Spans, int Errors)>(StringComparer.Ordinal);
         foreach (var view in SpanView.All(spans))
         {
+            var (serviceSpans, serviceErrors) = services.GetValueOrDefault(view.ServiceName);
+            services[view.ServiceName] = (serviceSpans + 1, serviceErrors + (view.Span.Status?.Code == Status.Types.StatusCode.Error ? 1 : 0));
             if (!predicate.Matches(view)) continue;
             count++;
-            if (matched.Count < spansPerTrace) matched.Add(view);
+            if (matched.Count < query.SpansPerTrace) matched.Add(slim?.Of(view) ?? view);
         }
-        return count == 0 ? null : new FoundTrace(summary, spans, matched, count);
+        if (count == 0) return null;
+        return new FoundTrace(summary, query.WholeTraces ? spans : [], matched, count)
+        {
+            ServiceStats = services.Select(s => new ServiceSpanCount(s.Key, s.Value.Spans, s.Value.Errors)).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// A matching span kept without its whole trace: its view points at copies of its resource and scope that hold
+    /// no spans, so the rest of the trace can be collected as soon as it has been evaluated.
+    /// </summary>
+    private sealed class SlimParents
+    {
+        private readonly Dictionary<ScopeSpans, (ResourceSpans Resource, ScopeSpans Scope)> _copies = new(ReferenceEqualityComparer.Instance);
+
+        public SpanView Of(SpanView view)
+        {
+            if (!_copies.TryGetValue(view.Scope, out var copy))
+                _copies[view.Scope] = copy = (
+                    new ResourceSpans { Resource = view.Resource.Resource, SchemaUrl = view.Resource.SchemaUrl },
+                    new ScopeSpans { Scope = view.Scope.Scope, SchemaUrl = view.Scope.SchemaUrl });
+            return new SpanView(copy.Resource, copy.Scope, view.Span);
+        }
     }
 
     /// <summary>

@@ -17,6 +17,10 @@ public sealed record TraceQuery(TimeRange Range, IReadOnlyList<QueryCondition> C
 
     public TimeSpan? MaxTraceDuration { get; init; }
 
+    /// <summary>Keep every span of each found trace in <see cref="FoundTrace.Spans"/> (Jaeger's search answers
+    /// whole traces); otherwise only the matching spans are kept, and the answer holds far less.</summary>
+    public bool WholeTraces { get; init; }
+
     public bool AcceptsTraceDuration(long durationNanos) =>
         (MinTraceDuration is not { } min || durationNanos >= min.Ticks * 100) &&
         (MaxTraceDuration is not { } max || durationNanos <= max.Ticks * 100);

@@ -15,30 +15,34 @@ public static class UserRegex
     public const int MaxPatternLength = 1024;
 
     /// <summary>Compiles <paramref name="pattern"/> as given (callers anchor it if they need whole-value matching).</summary>
-    public static Regex Compile(string pattern, RegexOptions extra = RegexOptions.None)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        if (pattern.Length > MaxPatternLength)
-            throw new InvalidUserRegexException(pattern, $"longer than {MaxPatternLength} characters");
-        try
-        {
-            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | extra);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new InvalidUserRegexException(pattern, e.Message);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidUserRegexException(pattern, e is RegexParseException parse ? $"{parse.Error} at offset {parse.Offset}" : e.Message);
-        }
-    }
+    public static Regex Compile(string pattern, RegexOptions extra = RegexOptions.None) => Build(pattern, pattern, 0, extra);
 
     /// <summary>Compiles <paramref name="pattern"/> to match a whole value: <c>^(?:pattern)$</c>.</summary>
     public static Regex CompileWhole(string pattern, RegexOptions extra = RegexOptions.None) =>
-        pattern.Length > MaxPatternLength
-            ? throw new InvalidUserRegexException(pattern, $"longer than {MaxPatternLength} characters")
-            : Compile($"^(?:{pattern})$", extra);
+        Build($"^(?:{pattern})$", pattern, 4, extra);
+
+    /// <summary>Builds <paramref name="full"/>; a problem names <paramref name="shown"/>, the user's own text,
+    /// with offsets relative to it (<paramref name="prefix"/> characters were added in front).</summary>
+    private static Regex Build(string full, string shown, int prefix, RegexOptions extra)
+    {
+        ArgumentNullException.ThrowIfNull(shown);
+        if (shown.Length > MaxPatternLength)
+            throw new InvalidUserRegexException(shown, $"longer than {MaxPatternLength} characters");
+        try
+        {
+            return new Regex(full, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | extra);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new InvalidUserRegexException(shown, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidUserRegexException(shown, e is RegexParseException parse
+                ? $"{parse.Error} at offset {Math.Clamp(parse.Offset - prefix, 0, shown.Length)}"
+                : e.Message);
+        }
+    }
 }
 
 /// <summary>A user's regular expression that cannot be compiled; the message names the pattern and the reason.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Kubetrace.Components;
 using Kubetrace.Config;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -54,7 +55,7 @@ public sealed class KubetraceService : IAsyncDisposable
         {
             if (_config.Telemetry.Metrics.EffectiveAddress is { } address)
             {
-                _metricsServer = await MetricsEndpoint.StartAsync(address, Metrics, cancellationToken);
+                _metricsServer = await MetricsEndpoint.StartAsync(address, ServerTls.Create(_config.Telemetry.Metrics.Tls, _logger), Metrics, cancellationToken);
                 _logger.LogInformation("Serving the service metrics at {Urls}", string.Join(", ", _metricsServer.Urls.Select(u => u + "/metrics")));
             }
             foreach (var component in graph.StartOrder)

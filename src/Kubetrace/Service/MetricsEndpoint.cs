@@ -1,3 +1,4 @@
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,8 +10,8 @@ public static class MetricsEndpoint
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static Task<SmallHttpServer> StartAsync(string endpoint, MetricsRegistry metrics, CancellationToken cancellationToken) =>
-        SmallHttpServer.StartAsync(endpoint, app => app.MapGet("/metrics", (HttpContext context) =>
+    public static Task<SmallHttpServer> StartAsync(string endpoint, ServerTls? tls, MetricsRegistry metrics, CancellationToken cancellationToken) =>
+        SmallHttpServer.StartAsync(endpoint, tls, app => app.MapGet("/metrics", (HttpContext context) =>
         {
             context.Response.ContentType = ContentType;
             return context.Response.WriteAsync(metrics.Render(), context.RequestAborted);

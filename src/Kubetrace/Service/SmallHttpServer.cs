@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Kubetrace.Service;
 
 /// <summary>
-/// A minimal HTTP/1.1 server on a Collector-style <c>host:port</c> endpoint, for the small operational endpoints
+/// A minimal HTTP/1.1 server (TLS when given) on a Collector-style <c>host:port</c> endpoint, for the small operational endpoints
 /// (service metrics, health_check). Built by <see cref="KestrelHost"/> like the receivers, so that endpoint parsing,
 /// binding and errors are the same everywhere.
 /// </summary>
@@ -20,12 +21,13 @@ public sealed class SmallHttpServer : IAsyncDisposable
     /// <summary>The URLs actually bound (with the real port when the endpoint asked for port 0).</summary>
     public IReadOnlyList<string> Urls => KestrelHost.BoundAddresses(_app);
 
-    public static async Task<SmallHttpServer> StartAsync(string endpoint, Action<WebApplication> mapRoutes, CancellationToken cancellationToken)
+    public static async Task<SmallHttpServer> StartAsync(string endpoint, ServerTls? tls, Action<WebApplication> mapRoutes,
+        CancellationToken cancellationToken)
     {
         if (!EndpointAddress.TryParse(endpoint, out var address, out var error)) throw new ServiceStartException(error!);
         // The caller logs what matters; the framework's own lines would be noise.
         var builder = KestrelHost.CreateBuilder(NullLoggerFactory.Instance);
-        builder.WebHost.ConfigureKestrel(options => KestrelHost.Listen(options, address, HttpProtocols.Http1));
+        builder.WebHost.ConfigureKestrel(options => KestrelHost.Listen(options, address, HttpProtocols.Http1, tls));
         var app = builder.Build();
         mapRoutes(app);
         try

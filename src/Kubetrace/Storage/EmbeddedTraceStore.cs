@@ -151,7 +151,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         var rollups = _rollups.Count(view.Blocks);
         return new StoreStats(
             Spans: view.Blocks.Sum(b => (long)b.SpanCount) + headSpans,
-            Traces: view.Blocks.Sum(b => (long)b.TraceCount) + view.Head.TraceCount + view.Flushing.Sum(h => (long)h.TraceCount),
+            Traces: DistinctTraces.Count(view.Parts()),
             BytesOnDisk: blockBytes + walBytes + rollups.Bytes,
             Blocks: view.Blocks.Count,
             HeadSpans: headSpans,
@@ -159,10 +159,21 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         {
             BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount),
             RollupsBuilt = rollups.Built, RollupsPending = rollups.Pending, RollupBytes = rollups.Bytes,
+            DamagedRowGroups = view.Blocks.Sum(b => b.DamagedGroups),
         };
     }
 
     public ValueTask EnforceRetentionAsync(CancellationToken cancellationToken)
+    {
+        EnforceRetention(reserveBytes: _options.MaxDiskBytes > 0 ? _wal.TotalBytes() : 0);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Deletes blocks past retention and, oldest first, while the blocks (with their sidecars) and
+    /// <paramref name="reserveBytes"/> (the WAL, a block about to be written) would take more than max_disk_size.
+    /// </summary>
+    private void EnforceRetention(long reserveBytes)
     {
         // Not beside compaction or a rollup build (tests call this beside the background loop): both read blocks
         // retention would delete.
@@ -170,16 +181,29 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         {
             var view = View;
             var doomed = RetentionPolicy.BlocksToDelete(view.Blocks, _options, _options.Clock.GetUtcNow(),
-                block => block.FileSize + _rollups.BytesOf(block));
-            if (doomed.Count == 0) return ValueTask.CompletedTask;
+                block => block.FileSize + _rollups.BytesOf(block), reserveBytes);
+            if (doomed.Count == 0) return;
             lock (_viewGate)
             {
                 _view = _view with { Blocks = _view.Blocks.RemoveRange(doomed) };
             }
             foreach (var block in doomed) _blocks.Delete(block);
             _logger.LogInformation("retention deleted {Count} blocks", doomed.Count);
-            return ValueTask.CompletedTask;
         }
+    }
+
+    /// <summary>
+    /// Before a block is written: room for it within max_disk_size, by deleting the oldest blocks now rather than at
+    /// the next retention pass (the budget holds at every moment, not once a minute). Its size is estimated from
+    /// the blocks' bytes per span (64 before there is a block), with a quarter more as margin; the WAL is reserved too.
+    /// </summary>
+    private void MakeRoomFor(HeadBlock frozen)
+    {
+        if (_options.MaxDiskBytes <= 0) return;
+        var blocks = View.Blocks;
+        var spans = blocks.Sum(b => (long)b.SpanCount);
+        var bytesPerSpan = spans == 0 ? 64.0 : (double)blocks.Sum(b => b.FileSize) / spans;
+        EnforceRetention((long)(frozen.SpanCount * bytesPerSpan * 1.25) + _wal.TotalBytes());
     }
 
     /// <summary>Writes the current head as a block now (tests, shutdown of a benchmark); returns when written.</summary>
@@ -218,6 +242,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             {
                 try
                 {
+                    MakeRoomFor(frozen);
                     var block = _blocks.Write(frozen, _options);
                     // The block is durable: its WAL segments can go (the frozen head still answers until the swap).
                     _wal.Delete(frozen.FirstSegment, frozen.LastSegment);

@@ -27,6 +27,7 @@ internal sealed class IngestLoop : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _group = new(1 << 20);
     private readonly List<Pending> _batch = [];
     private readonly Task _loop;
+    private readonly Telemetry.LogThrottle _walFailures;
 
     /// <param name="head">The head to append to (possibly filled by replay).</param>
     /// <param name="onCut">Called on the loop with (frozen head, new head) when the head is cut.</param>
@@ -37,6 +38,7 @@ internal sealed class IngestLoop : IAsyncDisposable
         _options = options;
         _logger = logger;
         _onCut = onCut;
+        _walFailures = new Telemetry.LogThrottle(options.FailureLogInterval, options.Clock);
         _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxPendingAppends)
         {
             SingleReader = true,
@@ -123,8 +125,12 @@ internal sealed class IngestLoop : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError(e, "WAL write failed; refusing {Count} appends with a retryable error", _batch.Count);
-            var error = ConsumerException.Unavailable($"trace store cannot write its WAL: {e.Message}",
+            // A full disk fails every group until space is freed: one line per interval, with a count, and no
+            // stack trace (the reason is the message).
+            if (_walFailures.TryReport(out var held))
+                _logger.LogError("WAL write failed ({Reason}); refusing appends with a retryable error until it succeeds " +
+                    "({Held} more failed writes since the last report)", e.Message, held);
+            var error = ConsumerException.Unavailable($"trace store cannot write its WAL: {ClientText.WithoutPaths(e.Message)}",
                 TimeSpan.FromSeconds(5), e);
             foreach (var pending in _batch) pending.Done.TrySetException(error);
             return;

@@ -7,8 +7,10 @@ internal static class RetentionPolicy
 {
     /// <param name="diskBytes">What a block takes on disk with what is kept beside it (its rollups), so that
     /// <see cref="StoreOptions.MaxDiskBytes"/> bounds what the store really uses.</param>
+    /// <param name="reserveBytes">Room the blocks must leave within <see cref="StoreOptions.MaxDiskBytes"/> for
+    /// what else is on disk (the WAL) or about to be (a block being written).</param>
     public static List<BlockReader> BlocksToDelete(IReadOnlyCollection<BlockReader> blocks, StoreOptions options, DateTimeOffset now,
-        Func<BlockReader, long> diskBytes)
+        Func<BlockReader, long> diskBytes, long reserveBytes = 0)
     {
         var doomed = new List<BlockReader>();
         var oldestFirst = blocks.OrderBy(b => b.MaxEnd).ToList();
@@ -22,7 +24,7 @@ internal static class RetentionPolicy
             var total = oldestFirst.Sum(diskBytes) - doomed.Sum(diskBytes);
             foreach (var block in oldestFirst)
             {
-                if (total <= options.MaxDiskBytes) break;
+                if (total + reserveBytes <= options.MaxDiskBytes) break;
                 if (doomed.Contains(block)) continue;
                 doomed.Add(block);
                 total -= diskBytes(block);

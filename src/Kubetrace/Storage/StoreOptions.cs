@@ -28,6 +28,9 @@ public sealed class StoreOptions
     /// <summary>How often retention runs in the background.</summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>A failure repeating on every write (a full disk) is logged once per this interval, with a count.</summary>
+    public TimeSpan FailureLogInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Clock for retention (tests move it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

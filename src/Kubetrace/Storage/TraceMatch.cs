@@ -50,6 +50,9 @@ public sealed record StoreStats(long Spans, long Traces, long BytesOnDisk, int B
     /// <summary>Bytes of the rollup sidecars (beside the blocks, not in <see cref="BlockBytes"/>).</summary>
     public long RollupBytes { get; init; }
 
+    /// <summary>Row groups of open blocks found damaged and quarantined (their spans are left out of answers).</summary>
+    public int DamagedRowGroups { get; init; }
+
     /// <summary>Cost of a span at rest: block bytes per block span.</summary>
     public double BlockBytesPerSpan => BlockSpans == 0 ? 0 : (double)BlockBytes / BlockSpans;
 }

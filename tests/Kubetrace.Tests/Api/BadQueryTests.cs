@@ -32,8 +32,10 @@ public sealed class BadQueryTests(JaegerFixtures fixtures) : IClassFixture<Jaege
     [InlineData("tempo", "/api/search?minDuration=1fortnight", "invalid minDuration: time: unknown unit \"fortnight\" in duration \"1fortnight\"")]
     [InlineData("tempo", "/api/search?start=20&end=10", "http parameter start must be before end. received start=20 end=10")]
     [InlineData("tempo", "/api/search?limit=5000000", "invalid limit: must be at most 10000")]
-    [InlineData("tempo", "/api/search?q=%7B%20.a%20%3D%20%22b%22%20%7C%7C%20.c%20%3D%20%22d%22%20%7D", "unsupported TraceQL: '||'")]
-    [InlineData("tempo", "/api/search?q=%7B%20duration%20%3E%20fast%20%7D", "invalid TraceQL query: duration needs a duration value")]
+    [InlineData("tempo", "/api/search?q=%7B%20name%20%3D~%20%22*%22%20%7D", "invalid TraceQL query: invalid regex: `*`")]
+    [InlineData("tempo", "/api/search?q=%7B%20duration%20%3E%20fast%20%7D", "invalid TraceQL query: parse error at line 1, col 14: unknown identifier: fast")]
+    [InlineData("tempo", "/api/search?q=%7B%201%20%3D%20%22foo%22%20%7D", "invalid TraceQL query: binary operations must operate on the same type: 1 = `foo`")]
+    [InlineData("tempo", "/api/search?q=%7B%20parent.a%20%3D%201%20%7D", "unsupported TraceQL: parent not yet supported")]
     [InlineData("tempo", "/api/search?q=%7B%20.a%20%3D%20%22b%22", "invalid TraceQL query")]
     [InlineData("tempo", "/api/v2/search/tag/nonsense/values", "invalid tag \"nonsense\"")]
     public async Task Bad_query_is_a_400_with_a_clear_message_in_the_apis_format(string api, string url, string message)

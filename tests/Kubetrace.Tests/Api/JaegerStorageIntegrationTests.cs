@@ -10,7 +10,7 @@ namespace Kubetrace.Tests.Api;
 /// of the 27 queries (queries.json and the Elasticsearch pair in queries_es.json) is asked as Jaeger UI would,
 /// and the answer must hold exactly the expected traces, each with every span as sent.
 /// </summary>
-public sealed class JaegerStorageIntegrationTests(JaegerFixtures fixtures) : IClassFixture<JaegerFixtures>
+public abstract class JaegerStorageIntegrationSuite(JaegerFixtures fixtures)
 {
     [RequiresSharedFolderFact]
     public async Task Every_storage_integration_query_returns_exactly_the_expected_traces()
@@ -125,3 +125,9 @@ public sealed class JaegerStorageIntegrationTests(JaegerFixtures fixtures) : ICl
     private static IEnumerable<JsonNode> Load(string file) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(JaegerFixtures.Folder!, file)))!.AsArray().Select(n => n!);
 }
+
+/// <summary>The suite on the embedded store.</summary>
+public sealed class JaegerStorageIntegrationTests(JaegerFixtures fixtures) : JaegerStorageIntegrationSuite(fixtures), IClassFixture<JaegerFixtures>;
+
+/// <summary>The suite on ClickHouse.</summary>
+public sealed class JaegerStorageIntegrationOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : JaegerStorageIntegrationSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;

@@ -31,11 +31,14 @@ public sealed class KubetraceExporterTests
     }
 
     [Fact]
-    public void Data_folder_defaults_to_data_in_the_working_directory()
+    public void Data_folder_is_the_path_key_else_the_environment_variable_else_data_in_the_working_directory()
     {
-        if (Environment.GetEnvironmentVariable(KubetraceExporterConfig.DataEnvironmentVariable) is { Length: > 0 }) return;
-        Assert.Equal(Path.GetFullPath("data"), new KubetraceExporterConfig().ResolvedPath());
-        Assert.Equal(Path.GetFullPath("/tmp/x"), new KubetraceExporterConfig { Directory = "/tmp/x" }.ResolvedPath());
+        Func<string, string?> unset = _ => null;
+        Func<string, string?> set = name => name == "KUBETRACE_DATA" ? "/srv/traces" : null;
+
+        Assert.Equal(Path.GetFullPath("data"), new KubetraceExporterConfig().ResolvedPath(unset));
+        Assert.Equal("/srv/traces", new KubetraceExporterConfig().ResolvedPath(set));
+        Assert.Equal("/tmp/x", new KubetraceExporterConfig { Directory = "/tmp/x" }.ResolvedPath(set));
     }
 
     [Fact]
@@ -75,8 +78,8 @@ public sealed class KubetraceExporterTests
                   receivers: [otlp]
                   exporters: [nop]
 
-            """ + Kubetrace.Tests.Service.ServiceTestHost.Telemetry;
-        var error = await Assert.ThrowsAsync<ServiceStartException>(() => Kubetrace.Tests.Service.ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default));
+            """ + ServiceTestHost.Telemetry;
+        var error = await Assert.ThrowsAsync<ServiceStartException>(() => ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default));
         Assert.Contains("storage \"kubetrace/missing\"", error.Message);
     }
 }

@@ -6,7 +6,7 @@ using Kubetrace.Tests.EndToEnd.Harness;
 namespace Kubetrace.Tests.Api;
 
 /// <summary>The native /api/v1 API over the Jaeger fixtures (docs/api.md).</summary>
-public sealed class NativeApiTests(JaegerFixtures fixtures) : IClassFixture<JaegerFixtures>
+public abstract class NativeApiSuite(JaegerFixtures fixtures)
 {
     private HttpClient Http => fixtures.Server.Query;
 
@@ -63,3 +63,9 @@ public sealed class NativeApiTests(JaegerFixtures fixtures) : IClassFixture<Jaeg
         return JsonNode.Parse(body)!;
     }
 }
+
+/// <summary>The suite on the embedded store.</summary>
+public sealed class NativeApiTests(JaegerFixtures fixtures) : NativeApiSuite(fixtures), IClassFixture<JaegerFixtures>;
+
+/// <summary>The suite on ClickHouse.</summary>
+public sealed class NativeApiOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : NativeApiSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;

@@ -5,6 +5,7 @@ using Kubetrace.Config;
 using Kubetrace.Service;
 using Kubetrace.Tests.EndToEnd.Harness;
 using Kubetrace.Tests.Service;
+using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Api;
 
@@ -34,10 +35,40 @@ public sealed class QueryServer : IAsyncDisposable
     /// <summary>The Tempo API port.</summary>
     public HttpClient Tempo { get; }
 
-    public static async Task<QueryServer> StartAsync()
+    /// <param name="queryKeys">More keys of the <c>kubetrace_query</c> extension, one per line (e.g. <c>query_timeout: 1s</c>).</param>
+    /// <param name="backend">The store behind the query extension: the embedded store, or a database of its own on the tests' ClickHouse server.</param>
+    public static async Task<QueryServer> StartAsync(string queryKeys = "", StoreBackend backend = StoreBackend.Embedded)
     {
         var data = new TempDirectory();
-        var ports = FreePorts.Take(3);
+        try
+        {
+            // One database per server on the shared ClickHouse: chosen once, kept if the ports must be chosen again.
+            var database = backend == StoreBackend.ClickHouse ? ClickHouseTestServer.NewOptions().Database : null;
+            return await FreePorts.StartOnFreshAsync(3, async ports =>
+                new QueryServer(await ServiceTestHost.StartAsync(Yaml(ports, data, queryKeys, backend, database), ComponentCatalog.Default), ports[0], ports[1], ports[2], data));
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    private static string Yaml(int[] ports, TempDirectory data, string queryKeys, StoreBackend backend, string? database)
+    {
+        var exporter = backend == StoreBackend.Embedded
+            ? $"""
+              kubetrace:
+                path: {data.Path}
+                retention: 0s
+            """
+            : $"""
+              clickhouse:
+                endpoint: {ClickHouseTestServer.Shared.Endpoint}
+                database: {database}
+                ttl: 0s
+            """;
+        var exporterId = backend == StoreBackend.Embedded ? "kubetrace" : "clickhouse";
         var yaml = $"""
             receivers:
               otlp:
@@ -45,24 +76,22 @@ public sealed class QueryServer : IAsyncDisposable
                   http:
                     endpoint: 127.0.0.1:{ports[0]}
             exporters:
-              kubetrace:
-                path: {data.Path}
-                retention: 0s
+            {exporter}
             extensions:
               kubetrace_query:
-                storage: kubetrace
+                storage: {exporterId}
                 endpoint: 127.0.0.1:{ports[1]}
                 tempo_endpoint: 127.0.0.1:{ports[2]}
+            {string.Join("\n", queryKeys.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(k => "    " + k.Trim()))}
             service:
               extensions: [kubetrace_query]
               pipelines:
                 traces:
                   receivers: [otlp]
-                  exporters: [kubetrace]
+                  exporters: [{exporterId}]
 
             """ + ServiceTestHost.Telemetry;
-        var service = await ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default);
-        return new QueryServer(service, ports[0], ports[1], ports[2], data);
+        return yaml;
     }
 
     /// <summary>Posts OTLP JSON and asserts that every span was accepted (acknowledged means durable).</summary>

@@ -6,7 +6,7 @@ using Kubetrace.Tests.EndToEnd.Harness;
 namespace Kubetrace.Tests.Api;
 
 /// <summary>Details of the Tempo API that Tempo's own clients see: jsonpb IDs, build info, tag matching.</summary>
-public sealed class TempoApiDetailsTests(JaegerFixtures fixtures) : IClassFixture<JaegerFixtures>
+public abstract class TempoApiDetailsSuite(JaegerFixtures fixtures)
 {
     private HttpClient Tempo => fixtures.Server.Tempo;
 
@@ -61,3 +61,9 @@ public sealed class TempoApiDetailsTests(JaegerFixtures fixtures) : IClassFixtur
         Assert.Empty(await RootServices("service.name=no-such-service"));
     }
 }
+
+/// <summary>The suite on the embedded store.</summary>
+public sealed class TempoApiDetailsTests(JaegerFixtures fixtures) : TempoApiDetailsSuite(fixtures), IClassFixture<JaegerFixtures>;
+
+/// <summary>The suite on ClickHouse.</summary>
+public sealed class TempoApiDetailsOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : TempoApiDetailsSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;

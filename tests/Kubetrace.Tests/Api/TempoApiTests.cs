@@ -7,7 +7,7 @@ using Kubetrace.Tests.EndToEnd.Harness;
 namespace Kubetrace.Tests.Api;
 
 /// <summary>The Tempo API over the Jaeger fixtures, as Grafana's Tempo data source calls it.</summary>
-public sealed class TempoApiTests(JaegerFixtures fixtures) : IClassFixture<JaegerFixtures>
+public abstract class TempoApiSuite(JaegerFixtures fixtures)
 {
     private HttpClient Tempo => fixtures.Server.Tempo;
 
@@ -83,3 +83,9 @@ public sealed class TempoApiTests(JaegerFixtures fixtures) : IClassFixture<Jaege
         Assert.Contains("query06-service", v1.Select(v => v!.GetValue<string>()));
     }
 }
+
+/// <summary>The suite on the embedded store.</summary>
+public sealed class TempoApiTests(JaegerFixtures fixtures) : TempoApiSuite(fixtures), IClassFixture<JaegerFixtures>;
+
+/// <summary>The suite on ClickHouse.</summary>
+public sealed class TempoApiOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : TempoApiSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;

@@ -17,14 +17,18 @@ public sealed partial class BenchAgainstServeTests
     public async Task Kubetrace_serve_with_the_benchmark_config_accepts_and_exports_every_generated_span()
     {
         using var folder = new TempDirectory();
-        var ports = FreePorts.Take(3);
         var config = folder.File("nop.yaml");
-        var yaml = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "bench", "nop.yaml")))
-            .Replace("127.0.0.1:4317", $"127.0.0.1:{ports[0]}")
-            .Replace("127.0.0.1:4318", $"127.0.0.1:{ports[1]}")
-            .Replace("127.0.0.1:8888", $"127.0.0.1:{ports[2]}");
-        await File.WriteAllTextAsync(config, yaml);
-        await using var server = await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[2])]);
+        var documented = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "bench", "nop.yaml"));
+        int[] ports = [];
+        await using var server = await FreePorts.StartOnFreshAsync(3, async chosen =>
+        {
+            ports = chosen;
+            await File.WriteAllTextAsync(config, documented
+                .Replace("127.0.0.1:4317", $"127.0.0.1:{ports[0]}")
+                .Replace("127.0.0.1:4318", $"127.0.0.1:{ports[1]}")
+                .Replace("127.0.0.1:8888", $"127.0.0.1:{ports[2]}"));
+            return await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[2])]);
+        });
 
         var result = await new LoadGenerator(new BenchOptions
         {
@@ -37,7 +41,7 @@ public sealed partial class BenchAgainstServeTests
             Duration = TimeSpan.FromMilliseconds(1500),
         }).RunAsync("test", null, CancellationToken.None);
 
-        Assert.True(result.Requests > 0, server.Describe());
+        Assert.True(result.Totals.Requests > 0, server.Describe());
         Assert.Equal(0, result.FailedRequests);
         Assert.Equal(0, result.RejectedSpans);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[2]}") };
@@ -45,13 +49,13 @@ public sealed partial class BenchAgainstServeTests
         Assert.Equal(result.Totals.Spans, Metric(metrics, "otelcol_receiver_accepted_spans_total", "transport=\"grpc\""));
         Assert.Equal(0, Metric(metrics, "otelcol_receiver_refused_spans_total", "transport=\"grpc\""));
         // The batch processor hands its last partial batch on after its timeout (200 ms by default).
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        long exported;
-        while ((exported = Metric(await http.GetStringAsync("/metrics"), "otelcol_exporter_sent_spans_total", "exporter=\"nop\"")) < result.Totals.Spans
-               && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
-        Assert.Equal(result.Totals.Spans, exported);
+        await Wait.UntilAsync(async () => await ExportedAsync(http) >= result.Totals.Spans,
+            $"the nop exporter counted all {result.Totals.Spans} spans as sent");
+        Assert.Equal(result.Totals.Spans, await ExportedAsync(http));
     }
+
+    private static async Task<long> ExportedAsync(HttpClient http) =>
+        Metric(await http.GetStringAsync("/metrics"), "otelcol_exporter_sent_spans_total", "exporter=\"nop\"");
 
     /// <summary>The value of the series of <paramref name="name"/> whose labels contain <paramref name="label"/>; 0 when absent.</summary>
     private static long Metric(string text, string name, string label)

@@ -47,7 +47,7 @@ public class BenchCommandTests
     [Fact]
     public async Task A_run_in_which_no_request_got_through_exits_with_failure()
     {
-        var unused = EndToEnd.Harness.FreePorts.Take(1)[0];
+        var unused = FreePorts.Take(1)[0];
 
         var exit = await KubetraceCommand.RunAsync(
             ["bench", "--endpoint", $"127.0.0.1:{unused}", "--duration", "300ms", "--warmup", "0s", "--connections", "1", "--concurrency", "1", "--json"]);

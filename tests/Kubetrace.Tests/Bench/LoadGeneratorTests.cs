@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Kubetrace.Bench;
 using Kubetrace.Bench.Sink;
 
@@ -20,16 +19,18 @@ public class LoadGeneratorTests
 
         var result = await new LoadGenerator(options).RunAsync("kubetrace bench (test)", null, CancellationToken.None);
 
-        Assert.True(result.Requests > 0, "no request completed in the measured window");
+        // Whether any request finished inside the measured window depends on the machine's speed; the totals
+        // (warm-up and tail included, in-flight sends completed) do not.
+        Assert.True(result.Totals.Requests > 0, "no request was sent");
+        Assert.Equal(result.Totals.Requests, result.Totals.SucceededRequests);
         Assert.Equal(0, result.FailedRequests);
         Assert.Equal(result.Requests * options.SpansPerRequest, result.AcceptedSpans);
-        Assert.True(result.AcceptedSpansPerSecond > 0);
         Assert.True(result.Totals.Requests >= result.Requests);
         Assert.Equal(result.Totals.Requests, sink.Requests);
         var framing = protocol == BenchProtocol.Grpc ? GrpcFrameHeader * result.Totals.Requests : 0;
         Assert.Equal(result.Totals.Bytes + framing, sink.Bytes);
         Assert.NotNull(result.Resources);
-        Assert.True(result.Resources.GeneratorCpuCores > 0);
+        Assert.True(result.Resources.GeneratorCpuCores >= 0);
     }
 
     [Fact]
@@ -41,9 +42,12 @@ public class LoadGeneratorTests
 
         var result = await new LoadGenerator(options).RunAsync("test", null, CancellationToken.None);
 
-        Assert.True(result.Resources!.ServerCpuCores > 0);
+        // Present and plausible, not a speed: a .NET process with a gRPC server holds more than 10 MiB. (VmHWM is
+        // not compared with the sampled RSS: the kernel does not raise it when the GC returns pages with madvise.)
+        Assert.NotNull(result.Resources!.ServerCpuCores);
+        Assert.True(result.Resources.ServerCpuCores >= 0);
         Assert.True(result.Resources.ServerPeakRssMib > 10);
-        Assert.True(result.Resources.ServerLifetimePeakRssMib >= result.Resources.ServerPeakRssMib);
+        Assert.True(result.Resources.ServerLifetimePeakRssMib > 10);
     }
 
     [Theory]
@@ -53,7 +57,7 @@ public class LoadGeneratorTests
     {
         // Long enough for a refused connection to come back even on a loaded machine (a request still connecting
         // when the run ends is not counted).
-        var options = SmallRun(new Uri($"http://127.0.0.1:{UnusedPort()}"), protocol) with
+        var options = SmallRun(new Uri($"http://127.0.0.1:{FreePorts.Take(1)[0]}"), protocol) with
         {
             Duration = TimeSpan.FromSeconds(2),
             Warmup = TimeSpan.Zero,
@@ -69,19 +73,36 @@ public class LoadGeneratorTests
     }
 
     [Fact]
-    public async Task A_target_rate_holds_the_load_near_it()
+    public void A_target_rate_spaces_the_sends_evenly_and_catches_up_after_a_stall()
+    {
+        // 2,000 spans/s in requests of 100 spans: one request every 50 ms, on a clock the test moves.
+        var clock = new ManualClock();
+        var pacer = new RatePacer(2_000 / 100.0, clock);
+
+        Assert.Equal(TimeSpan.Zero, pacer.TakeSlot());
+        Assert.Equal(TimeSpan.FromMilliseconds(50), pacer.TakeSlot());
+        Assert.Equal(TimeSpan.FromMilliseconds(100), pacer.TakeSlot());
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), pacer.TakeSlot()); // slot 3 is due at 150 ms
+
+        // A stall (a slow server) leaves slots behind: they are due at once, so the average rate holds.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(200 - 1_100), pacer.TakeSlot());
+    }
+
+    [Fact]
+    public async Task A_target_rate_is_reported_beside_what_was_reached()
     {
         await using var sink = await OtlpSink.StartAsync(new IPEndPoint(IPAddress.Loopback, 0));
-        var options = SmallRun(new Uri($"http://{sink.GrpcEndpoint}"), BenchProtocol.Grpc) with
-        {
-            SpansPerSecond = 2_000, // 20 requests/s of 100 spans
-            Warmup = TimeSpan.FromMilliseconds(500),
-            Duration = TimeSpan.FromSeconds(2),
-        };
+        var options = SmallRun(new Uri($"http://{sink.GrpcEndpoint}"), BenchProtocol.Grpc) with { SpansPerSecond = 2_000 };
 
         var result = await new LoadGenerator(options).RunAsync("test", null, CancellationToken.None);
 
-        Assert.InRange(result.AcceptedSpansPerSecond, 1_500, 2_500);
+        // How close the rate came is the bench's measurement, not a test's: the test machine may be starved.
+        Assert.Equal(2_000, result.TargetSpansPerSecond);
+        Assert.Equal(0, result.FailedRequests);
+        Assert.Equal(result.Requests * options.SpansPerRequest, result.AcceptedSpans);
+        Assert.Equal(result.Totals.Requests, sink.Requests);
     }
 
     private static BenchOptions SmallRun(Uri endpoint, BenchProtocol protocol) => new()
@@ -95,11 +116,4 @@ public class LoadGeneratorTests
         Warmup = TimeSpan.FromMilliseconds(300),
         Duration = TimeSpan.FromMilliseconds(1500),
     };
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

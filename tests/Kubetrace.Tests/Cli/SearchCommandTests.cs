@@ -24,13 +24,18 @@ public sealed class SearchCommandTests(CliServer server) : IClassFixture<CliServ
     }
 
     [Fact]
-    public async Task On_a_narrow_terminal_ids_and_times_stay_whole_and_names_wrap()
+    public async Task At_80_columns_ids_and_durations_stay_whole_names_are_cut_and_the_least_needed_columns_go()
     {
-        var result = await CliRun.RunAsync(["search", .. Day, "--width", "80"]);
+        var narrow = await CliRun.RunAsync(["search", .. Day, "--width", "80"]);
+        var wide = await CliRun.RunAsync(["search", .. Day, "--wide"]);
 
-        Assert.Equal(0, result.Code);
-        Assert.Contains(result.Lines, l => l.StartsWith($"{KnownTraces.PodsId}  2026-01-02 10:00:00  apiserver", StringComparison.Ordinal));
-        Assert.Contains(result.Lines, l => l.StartsWith($"{KnownTraces.SyncId}  2026-01-02 11:00:00  kubelet", StringComparison.Ordinal));
+        Assert.Equal(0, narrow.Code);
+        Assert.All(narrow.Lines, l => Assert.True(l.Length <= 80, $"{l.Length}: {l}"));
+        Assert.Contains(narrow.Lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $"^{KnownTraces.PodsId}  apiserver +GET /api/v1…fault/pods +100ms$"));
+        Assert.Contains(narrow.Lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $"^{KnownTraces.SyncId}  kubelet +SyncPod +1s$"));
+        Assert.Equal("(START (UTC), SPANS, ERRORS, SERVICES not shown at 80 columns: --wide shows every column)",
+            string.Join(" ", narrow.Lines[^2..].Select(l => l.Trim())));
+        Assert.Contains(wide.Lines, l => l.Contains("2026-01-02 10:00:00") && l.Contains("GET /api/v1/namespaces/default/pods") && l.EndsWith("apiserver, etcd"));
     }
 
     [Fact]

@@ -74,7 +74,8 @@ internal static class DotnetSdkClient
         ActivityTraceFlags.Recorded, "upstream=1", isRemote: true);
 
     /// <summary>Sends the trace to a running server and returns what the SDK sent, as OTLP objects.</summary>
-    public static SentTrace SendNestedTrace(OtlpExportProtocol protocol, Uri endpoint)
+    /// <param name="httpClientFactory">The SDK's own hook for the client it sends with (TLS trust, client certificate).</param>
+    public static SentTrace SendNestedTrace(OtlpExportProtocol protocol, Uri endpoint, Func<HttpClient>? httpClientFactory = null)
     {
         using var source = new ActivitySource(ScopeName, ScopeVersion);
         using var provider = Sdk.CreateTracerProviderBuilder()
@@ -89,6 +90,7 @@ internal static class DotnetSdkClient
                 o.Endpoint = endpoint;
                 // Export each span synchronously when it ends: no timer decides what reaches the server.
                 o.ExportProcessorType = ExportProcessorType.Simple;
+                if (httpClientFactory is not null) o.HttpClientFactory = httpClientFactory;
             })
             .Build()!;
 

@@ -86,8 +86,8 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
             await server.RestartAsync();
         }
         else File.Delete(filler);
-        await WaitUntilAsync(() => Directory.GetFiles(blocksDisk.Path, "*.ktb").Length > 0, TimeSpan.FromSeconds(30),
-            $"no block was written after space was freed\n{server.Process.Describe()}");
+        var blockWritten = await Wait.HoldsWithinAsync(() => Directory.GetFiles(blocksDisk.Path, "*.ktb").Length > 0, Wait.DefaultTimeout);
+        Assert.True(blockWritten, $"no block was written after space was freed\n{server.Process.Describe()}");
         await server.Process.KillAsync();
         await server.RestartAsync();
 
@@ -99,14 +99,9 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
     [GeneratedRegex(@"^(gRPC Unavailable: .*No space left on device.*|HTTP 503 Retry-After \d+s)$")]
     private static partial Regex RetryableRefusal();
 
-    private static void RequireTmpfs()
-    {
-        if (TmpfsMount.Unavailable is not { } why) return;
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-            Assert.Fail($"CI runs as root and must be able to mount a tmpfs for the full-disk tests, but: {why}. " +
-                "A container needs CAP_SYS_ADMIN (docker run --privileged) for mount(2).");
-        Skip.If(true, $"cannot mount a tmpfs here (run the tests as root to include the full-disk tests): {why}");
-    }
+    private static void RequireTmpfs() =>
+        Requires.Present(TmpfsMount.Unavailable is { } why ? $"a tmpfs cannot be mounted here (run the tests as root): {why}" : null,
+            "CI runs as root; a container needs CAP_SYS_ADMIN (docker run --privileged) for mount(2).");
 
     private static async Task<List<SentTraceIds>> SendAcknowledgedAsync(OtlpSender sender, string service, int count)
     {
@@ -139,14 +134,10 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
 
     private static async Task<List<SentTraceIds>> SendOnceAcceptedAgainAsync(OtlpSender sender, string service, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        SentTraceIds? trace = null;
         string? failure = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            (var trace, failure) = await sender.SendTraceAsync(service, SpansPerTrace);
-            if (trace is not null) return [trace];
-            await Task.Delay(200);
-        }
+        if (await Wait.HoldsWithinAsync(async () => ((trace, failure) = await sender.SendTraceAsync(service, SpansPerTrace)).trace is not null, timeout))
+            return [trace!];
         throw new Xunit.Sdk.XunitException($"{sender.Transport}: still refused {timeout.TotalSeconds}s after space was freed: {failure}");
     }
 
@@ -164,13 +155,4 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
     private static long WalBytes(string data) =>
         new DirectoryInfo(Path.Combine(data, "wal")).EnumerateFiles("*.wal").Sum(f => f.Length);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string failure)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException(failure);
-            await Task.Delay(100);
-        }
-    }
 }

@@ -21,11 +21,11 @@ public sealed class OperatingTests
         var exported = $"otelcol_exporter_sent_spans_total{{exporter=\"file\"}} {sent.Spans.Count}\n";
         var metrics = "";
         // The file exporter sends from its queue: poll until the count arrives (or the deadline says it never will).
-        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(100))
+        await Wait.HoldsWithinAsync(async () =>
         {
             metrics = await http.GetStringAsync(server.MetricsUrl);
-            if (metrics.Contains(accepted) && metrics.Contains(exported)) break;
-        }
+            return metrics.Contains(accepted) && metrics.Contains(exported);
+        }, Wait.DefaultTimeout);
         var log = server.Process.Stdout + server.Process.Stderr;
         await server.Process.StopCleanlyAsync();
 

@@ -52,12 +52,11 @@ public sealed class SeedConfigTests
     [Fact]
     public async Task The_seed_config_runs_unchanged_and_prints_every_span_a_dotnet_client_sent()
     {
-        await WaitUntilFreeAsync(CollectorGrpcPort);
-        await WaitUntilFreeAsync(CollectorMetricsPort);
         using var folder = new TempDirectory();
         var config = folder.File("seed.yaml");
         await File.WriteAllTextAsync(config, SeedYaml);
-        await using var server = await KubetraceProcess.StartAsync(config, [("127.0.0.1", CollectorGrpcPort)]);
+        using var defaultPorts = await MachineWideLock.AcquireAsync("collector-default-ports", PortsTimeout);
+        await using var server = await StartOnDefaultPortsAsync(config);
 
         var sent = DotnetSdkClient.SendNestedTrace(OtlpExportProtocol.Grpc, new Uri($"http://localhost:{CollectorGrpcPort}"));
         var allPrinted = await server.WaitForStdoutAsync(
@@ -84,28 +83,48 @@ public sealed class SeedConfigTests
     }
 
     /// <summary>
-    /// The seed config cannot be given other ports. Another test or a developer's server may hold one for a while;
-    /// wait for it, then fail with a clear message rather than a confusing bind error.
+    /// The seed config cannot be given other ports. Test runs of other clones on this machine take turns through a
+    /// machine-wide lock; anything else holding a port (a developer's collector) is waited for, and when it takes
+    /// a port between the check and the bind, the server (which then exits, see <see cref="KubetraceProcess"/>)
+    /// is started again. Past the timeout, the failure names the port.
     /// </summary>
-    private static async Task WaitUntilFreeAsync(int port)
+    private static async Task<KubetraceProcess> StartOnDefaultPortsAsync(string config)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
+            await WaitUntilFreeAsync(CollectorGrpcPort);
+            await WaitUntilFreeAsync(CollectorMetricsPort);
             try
             {
-                using var probe = new TcpListener(IPAddress.Loopback, port);
-                probe.Start();
-                return;
+                return await KubetraceProcess.StartAsync(config, [("127.0.0.1", CollectorGrpcPort)]);
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (InvalidOperationException e) when (FreePorts.IsBindRace(e) && System.Diagnostics.Stopwatch.GetElapsedTime(started) < PortsTimeout)
             {
-                await Task.Delay(500);
             }
-            catch (SocketException e)
-            {
-                Assert.Fail($"port {port} is held by another process ({e.SocketErrorCode}); the seed config uses the Collector's default ports");
-            }
+        }
+    }
+
+    private static readonly TimeSpan PortsTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>Waits until nothing listens on <paramref name="port"/> of either loopback address (the config says localhost).</summary>
+    private static async Task WaitUntilFreeAsync(int port)
+    {
+        if (!await Wait.HoldsWithinAsync(() => IsFree(IPAddress.Loopback, port) && IsFree(IPAddress.IPv6Loopback, port), PortsTimeout))
+            Assert.Fail($"port {port} stayed in use for {PortsTimeout.TotalSeconds} s; the seed config uses the Collector's default ports");
+    }
+
+    private static bool IsFree(IPAddress address, int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(address, port);
+            probe.Start();
+            return true;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode != SocketError.AddressAlreadyInUse; // e.g. no ::1 on this machine: nothing to wait for
         }
     }
 }

@@ -263,16 +263,4 @@ public sealed class DebugExporterTests
 
         Assert.Equal(new ConfigProblem("loglevel", "unknown level \"verbose\": use one of debug, info, warn, error"), problem);
     }
-
-    /// <summary>A clock that moves only when told, for the per-second sampling window.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
 }

@@ -111,8 +111,7 @@ public sealed class FileExporterTests : IDisposable
         await exporter.StartAsync(default);
 
         await exporter.ConsumeAsync(SampleRequests.Batch(3), default);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (new FileInfo(path).Length == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Wait.UntilAsync(() => new FileInfo(path).Length > 0, "the flush loop wrote the buffered records");
 
         Assert.Equal(3, TraceBatch.CountSpans(Assert.Single(ReadProtoRecords(path))));
         await exporter.ShutdownAsync(default);

@@ -75,7 +75,12 @@ public sealed class KubetraceExporterTests
             await exporter.ShutdownAsync(CancellationToken.None);
 
             await using var store = EmbeddedTraceStore.Open(new StoreOptions { Directory = directory });
-            Assert.NotNull(await store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(1)), CancellationToken.None));
+            var stored = await store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(1)), CancellationToken.None);
+            var resource = Assert.Single(stored!);
+            Assert.Contains(resource.Resource.Attributes, a => a.Key == "service.name" && a.Value.StringValue == "apiserver");
+            var span = Assert.Single(resource.ScopeSpans.SelectMany(s => s.Spans));
+            Assert.Equal("GET /api/v1/pods", span.Name);
+            Assert.Equal(TraceId(1), span.TraceId);
         }
         finally
         {

@@ -18,10 +18,9 @@ public class OtlpJsonTests
     [SkippableFact]
     public void Conformance_example_decodes_and_survives_a_round_trip()
     {
-        var path = RepoPaths.FindShared("conformance/otlp/trace.json");
-        Skip.If(path is null, "shared/conformance/otlp/trace.json not found (neither ../shared beside the repository nor /work/shared)");
+        var path = Requires.SharedFile("conformance/otlp/trace.json");
 
-        var request = OtlpJson.ParseRequest(File.ReadAllBytes(path!));
+        var request = OtlpJson.ParseRequest(File.ReadAllBytes(path));
 
         var resourceSpans = request.ResourceSpans.Single();
         Assert.Equal("my.service", resourceSpans.Resource.Attributes.Single(a => a.Key == "service.name").Value.StringValue);

@@ -9,7 +9,6 @@ namespace Kubetrace.Tests.Processors;
 internal sealed class RecordingConsumer : ITraceConsumer
 {
     private readonly List<TraceBatch> _received = [];
-    private readonly SemaphoreSlim _arrivals = new(0);
     private TaskCompletionSource _gate = CompletedGate();
 
     public Exception? FailWith { get; set; }
@@ -30,22 +29,13 @@ internal sealed class RecordingConsumer : ITraceConsumer
     {
         var failure = FailWith; // read before signalling, so that a test may change it once a batch arrived
         lock (_received) _received.Add(batch);
-        _arrivals.Release();
         await _gate.Task.WaitAsync(cancellationToken);
         if (failure is not null) throw failure;
     }
 
     /// <summary>Waits until <paramref name="count"/> batches have arrived in total (since creation).</summary>
-    public async Task WaitForBatchesAsync(int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            lock (_received)
-                if (_received.Count >= count) return;
-            await _arrivals.WaitAsync(timeout.Token);
-        }
-    }
+    public Task WaitForBatchesAsync(int count) =>
+        Wait.UntilAsync(() => { lock (_received) return _received.Count >= count; }, $"{count} batches reached the next consumer");
 
     private static TaskCompletionSource CompletedGate()
     {

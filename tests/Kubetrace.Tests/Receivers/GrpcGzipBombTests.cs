@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 
 namespace Kubetrace.Tests.Receivers;
@@ -27,14 +26,12 @@ public class GrpcGzipBombTests
         request.Headers.Add("grpc-encoding", "gzip");
         request.Headers.TE.Add(new("trailers"));
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
 
         using var response = await http.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
 
         var status = response.TrailingHeaders.TryGetValues("grpc-status", out var values) ? values.Single() : response.Headers.GetValues("grpc-status").Single();
         Assert.Equal("8", status); // RESOURCE_EXHAUSTED
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         Assert.True(allocated < 128L * 1024 * 1024, $"{allocated / (1024 * 1024)} MiB allocated while refusing a 1 GiB gzip bomb");
         Assert.Empty(receiver.Consumer.Batches);

@@ -67,10 +67,9 @@ public class OtlpHttpReceiverTests
     [SkippableFact]
     public async Task The_conformance_example_is_accepted_over_http_json_and_comes_out_equal()
     {
-        var path = RepoPaths.FindShared("conformance/otlp/trace.json");
-        Skip.If(path is null, "shared/conformance/otlp/trace.json not found (neither ../shared beside the repository nor /work/shared)");
+        var path = Requires.SharedFile("conformance/otlp/trace.json");
         await using var receiver = await RunningReceiver.StartAsync();
-        var json = await File.ReadAllBytesAsync(path!);
+        var json = await File.ReadAllBytesAsync(path);
 
         using var response = await Http.PostAsync(receiver.TracesUrl, OtlpHttpClient.Body(json, "application/json"));
 

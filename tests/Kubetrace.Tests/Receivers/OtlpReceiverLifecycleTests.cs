@@ -16,11 +16,11 @@ public class OtlpReceiverLifecycleTests
         using var channel = GrpcChannel.ForAddress(receiver.GrpcAddress);
         var httpExport = http.PostAsync(receiver.TracesUrl, OtlpHttpClient.Protobuf(SampleRequests.Valid(2)));
         var grpcExport = new TraceService.TraceServiceClient(channel).ExportAsync(SampleRequests.Valid(3, seed: 50)).ResponseAsync;
-        await WaitUntilAsync(() => receiver.Consumer.Waiting == 2);
+        await Wait.UntilAsync(() => receiver.Consumer.Waiting == 2, "two requests wait in the consumer");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var shutdown = receiver.Receiver.ShutdownAsync(timeout.Token);
-        await WaitUntilAsync(() => !Accepts(receiver.TracesUrl));
+        await Wait.UntilAsync(() => !Accepts(receiver.TracesUrl), "the receiver refuses new connections");
         Assert.False(shutdown.IsCompleted, "shutdown must wait for the in-flight exports");
 
         receiver.Consumer.Gate.SetResult();
@@ -59,13 +59,4 @@ public class OtlpReceiverLifecycleTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -25,7 +25,9 @@ internal sealed class RunningReceiver : IAsyncDisposable
 
     public Uri TracesUrl => new(Receiver.HttpAddress!, "/v1/traces");
 
-    public static async Task<RunningReceiver> StartAsync(Action<OtlpReceiverConfig>? configure = null)
+    /// <param name="loggerFactory">Where the receiver and its servers log; nowhere by default.</param>
+    public static async Task<RunningReceiver> StartAsync(Action<OtlpReceiverConfig>? configure = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, ComponentDirectory? directory = null)
     {
         var config = new OtlpReceiverConfig
         {
@@ -39,7 +41,10 @@ internal sealed class RunningReceiver : IAsyncDisposable
         Assert.Empty(config.Validate());
         var metrics = new MetricsRegistry();
         var consumer = new CapturingConsumer();
-        var settings = new ComponentSettings(new ComponentId("otlp", ""), NullLoggerFactory.Instance, metrics, new ServiceStatus());
+        var settings = new ComponentSettings(new ComponentId("otlp", ""), loggerFactory ?? NullLoggerFactory.Instance, metrics, new ServiceStatus())
+        {
+            Directory = directory ?? new ComponentDirectory(),
+        };
         var receiver = new OtlpReceiver(settings, config, consumer);
         await receiver.StartAsync(CancellationToken.None);
         return new RunningReceiver(receiver, consumer, metrics);

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Kubetrace.Tests.Service;
@@ -12,82 +9,52 @@ namespace Kubetrace.Tests.Service;
 /// </summary>
 public class ServeProcessTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task Sigterm_flushes_held_spans_to_the_exporter_and_exits_0()
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // SIGTERM is a POSIX signal
-
-        var directory = Directory.CreateTempSubdirectory("kubetrace-serve-");
-        var output = Path.Combine(directory.FullName, "spans.jsonl");
-        var httpPort = FreePort();
-        var config = Path.Combine(directory.FullName, "config.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-                    endpoint: 127.0.0.1:{httpPort}
-            processors:
-              batch:
-                timeout: 1h
-            exporters:
-              file:
-                path: {output}
-            service:
-              telemetry:
-                metrics:
-                  level: none
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  processors: [batch]
-                  exporters: [file]
-            """);
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "kubetrace.dll"), "serve", "--config", config])
+        Requires.Present(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? null : "SIGTERM is a POSIX signal", "CI runs on Linux.");
+        using var folder = new TempDirectory();
+        var output = folder.File("spans.jsonl");
+        var config = folder.File("config.yaml");
+        var httpPort = 0;
+        await using var server = await FreePorts.StartOnFreshAsync(1, async ports =>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        var log = new StringBuilder();
-        var ready = new TaskCompletionSource();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (log) log.AppendLine(e.Data);
-            if (e.Data?.Contains("Everything is ready") == true) ready.TrySetResult();
-        };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        try
-        {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            using var http = new HttpClient();
-            const string span = """{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /api/v1/pods","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000500000000"}]}]}]}""";
-            using var response = await http.PostAsync($"http://127.0.0.1:{httpPort}/v1/traces", new StringContent(span, Encoding.UTF8, "application/json"));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            httpPort = ports[0];
+            await File.WriteAllTextAsync(config, $"""
+                receivers:
+                  otlp:
+                    protocols:
+                      http:
+                        endpoint: 127.0.0.1:{httpPort}
+                processors:
+                  batch:
+                    timeout: 1h
+                exporters:
+                  file:
+                    path: {output}
+                service:
+                  telemetry:
+                    metrics:
+                      level: none
+                  pipelines:
+                    traces:
+                      receivers: [otlp]
+                      processors: [batch]
+                      exporters: [file]
+                """);
+            return await KubetraceProcess.StartAsync(config, [("127.0.0.1", httpPort)]);
+        });
 
-            Assert.Equal(0, Kill(process.Id, Sigterm));
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient();
+        const string span = """{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /api/v1/pods","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000500000000"}]}]}]}""";
+        using var response = await http.PostAsync($"http://127.0.0.1:{httpPort}/v1/traces", new StringContent(span, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(File.Exists(output) && File.ReadAllText(output).Contains("5b8efff798038103d269b633813fc60c"),
+            "the batch processor (timeout 1h) should still hold the span");
 
-            Assert.Equal(0, process.ExitCode);
-            Assert.Contains("5b8efff798038103d269b633813fc60c", await File.ReadAllTextAsync(output));
-            lock (log) Assert.Contains("Shutdown complete", log.ToString());
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill();
-            directory.Delete(recursive: true);
-        }
-    }
+        await server.StopCleanlyAsync();
 
-    private const int Sigterm = 15;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        Assert.Contains("5b8efff798038103d269b633813fc60c", await File.ReadAllTextAsync(output));
+        Assert.Contains("Shutdown complete", server.Stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kubetrace.Components;
 using Kubetrace.Config;
 using Kubetrace.Pipeline;
@@ -43,10 +42,9 @@ public class ServiceLifecycleTests
         var catalog = new ComponentCatalog([.. world.Catalog.All, new OddExporterFactory("stuck", failStart: false)]);
         var service = await ServiceTestHost.StartAsync(Pipeline, catalog, shutdownTimeout: TimeSpan.FromMilliseconds(300));
 
-        var clock = Stopwatch.StartNew();
-        await service.ShutdownAsync();
+        // The stuck exporter never finishes, so shutdown returning at all shows the 300 ms timeout cut it short.
+        await service.ShutdownAsync().WaitAsync(Wait.DefaultTimeout);
 
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Contains("shutdown exporter debug", world.Events); // the others still got their turn
         Assert.Contains("shutdown receiver otlp", world.Events);
     }

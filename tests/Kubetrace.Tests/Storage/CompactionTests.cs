@@ -152,7 +152,7 @@ public sealed class CompactionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Merging_twenty_small_blocks_of_the_benchmark_shape_cuts_bytes_per_span_and_trace_by_ID_time()
+    public async Task Merging_twenty_small_blocks_of_the_benchmark_shape_cuts_bytes_per_span_and_still_finds_every_trace_by_ID()
     {
         var generator = new KubernetesTraceGenerator(seed: 7, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
         await using var temp = new TempStore(dir => Options(dir, targetSpans: 100_000));
@@ -173,6 +173,7 @@ public sealed class CompactionTests(ITestOutputHelper output)
         var reopened = await temp.RestartAsync(); // cold caches on both sides of the comparison
         var after = (Stats: reopened.GetStats(), Lookup: await TraceByIdAsync(reopened, ids));
 
+        // The lookup times are printed for the curious, not asserted: speed is the benchmark's (docs/benchmarks.md).
         output.WriteLine($"{before.Stats.Blocks} blocks: {before.Stats.BlockBytesPerSpan:F1} B/span, trace by ID {before.Lookup.TotalMilliseconds / ids.Count:F3} ms avg");
         output.WriteLine($"{after.Stats.Blocks} block:  {after.Stats.BlockBytesPerSpan:F1} B/span, trace by ID {after.Lookup.TotalMilliseconds / ids.Count:F3} ms avg");
         Assert.Equal((20, 1), (before.Stats.Blocks, after.Stats.Blocks));

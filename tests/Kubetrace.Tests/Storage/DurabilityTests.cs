@@ -93,6 +93,33 @@ public class DurabilityTests
         Assert.Equal(18, await CountFound(reopened, 10));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_damaged_record_in_the_middle_of_a_segment_loses_only_itself(bool damageTheLength)
+    {
+        await using var temp = new TempStore();
+        await AppendTraces(temp, 1, 10, parallelism: 1); // ten records, one trace of two spans each
+        var segment = Directory.GetFiles(Path.Combine(temp.Directory, "wal")).Order().Last(f => new FileInfo(f).Length > 0);
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var fifth = RecordOffsets(bytes)[4];
+        // The length field (nothing then says where the next record starts) or a byte of the payload.
+        bytes[damageTheLength ? fifth + 1 : fifth + 20] ^= 0x5A;
+        await File.WriteAllBytesAsync(segment, bytes);
+
+        var reopened = temp.Crash();
+
+        Assert.Equal(18, await CountFound(reopened, 10));
+    }
+
+    private static List<int> RecordOffsets(byte[] segment)
+    {
+        var offsets = new List<int>();
+        for (var offset = 0; offset < segment.Length; offset += 9 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(segment.AsSpan(offset)))
+            offsets.Add(offset);
+        return offsets;
+    }
+
     [Fact]
     public async Task A_damaged_block_is_skipped_and_the_rest_is_served()
     {

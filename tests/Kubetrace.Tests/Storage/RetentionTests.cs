@@ -5,12 +5,6 @@ namespace Kubetrace.Tests.Storage;
 
 public class RetentionTests
 {
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static async Task AddBlock(TempStore temp, int firstTrace, long startMs)
     {
         for (var t = firstTrace; t < firstTrace + 50; t++)
@@ -66,6 +60,34 @@ public class RetentionTests
     }
 
     [Fact]
+    public async Task Max_disk_size_holds_after_every_block_written_not_only_at_the_next_retention_pass()
+    {
+        // Measure one block of this shape, then allow about three; retention's own pass is an hour away.
+        long oneBlock;
+        await using (var probe = new TempStore())
+        {
+            await AddBlock(probe, 1, startMs: 0);
+            oneBlock = probe.Store.GetStats().BlockBytes;
+        }
+        var limit = oneBlock * 3 + oneBlock / 2;
+        await using var temp = new TempStore(dir => new StoreOptions
+        {
+            Directory = dir, MaxDiskBytes = limit, RetentionInterval = TimeSpan.FromHours(1), Rollups = [],
+        });
+
+        var seen = new List<long>();
+        for (var block = 0; block < 8; block++)
+        {
+            await AddBlock(temp, 1 + block * 100, startMs: block * 1000);
+            seen.Add(temp.Store.GetStats().BytesOnDisk);
+        }
+
+        Assert.All(seen, bytes => Assert.InRange(bytes, 1, limit));
+        Assert.True(await Has(temp, 701));  // the newest block stays
+        Assert.False(await Has(temp, 1));   // the oldest went first
+    }
+
+    [Fact]
     public async Task Retention_runs_by_itself_in_the_background()
     {
         await using var temp = new TempStore(dir => new StoreOptions
@@ -74,10 +96,8 @@ public class RetentionTests
         });
         await AddBlock(temp, 1, startMs: -(long)TimeSpan.FromHours(3).TotalMilliseconds);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (temp.Store.GetStats().Blocks > 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => temp.Store.GetStats().Blocks == 0, "the retention loop removed the expired block");
 
-        Assert.Equal(0, temp.Store.GetStats().Blocks);
         Assert.False(await Has(temp, 1));
     }
 }

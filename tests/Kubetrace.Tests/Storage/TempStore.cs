@@ -6,7 +6,7 @@ using Kubetrace.Storage;
 namespace Kubetrace.Tests.Storage;
 
 /// <summary>A store in a fresh temporary folder, deleted afterwards. <see cref="Reopen"/> simulates a crash.</summary>
-internal sealed class TempStore : IAsyncDisposable
+internal sealed class TempStore : ITestStore
 {
     private readonly List<EmbeddedTraceStore> _abandoned = [];
 
@@ -20,6 +20,8 @@ internal sealed class TempStore : IAsyncDisposable
     public string Directory { get; }
     public StoreOptions Options { get; }
     public EmbeddedTraceStore Store { get; private set; }
+
+    ITraceStore ITestStore.Store => Store;
 
     public ValueTask AppendAsync(ExportTraceServiceRequest request) =>
         Store.AppendAsync(TraceBatch.FromEncoded(request.ToByteArray(), TraceBatch.CountSpans(request)), CancellationToken.None);

@@ -18,7 +18,10 @@ internal static class RepoPaths
     public static string JsClients { get; } = Path.Combine(Root, "tests", "clients", "js");
 
     /// <summary>The kubetrace entry assembly, copied next to the test assembly by the project reference.</summary>
-    public static string KubetraceDll { get; } = Path.Combine(AppContext.BaseDirectory, "kubetrace.dll");
+    /// <summary>The server the end-to-end tests start: the one built beside them, or <c>$KUBETRACE_TEST_DLL</c> (to
+    /// run them against another build, e.g. to show a test fails without a change).</summary>
+    public static string KubetraceDll { get; } =
+        Environment.GetEnvironmentVariable("KUBETRACE_TEST_DLL") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "kubetrace.dll");
 
     /// <summary>A file of the shared folder (e.g. <c>conformance/otlp/trace.json</c>) from the first candidate that has it, or null.</summary>
     public static string? FindShared(string relativePath) =>

@@ -61,7 +61,7 @@ internal static class SampleRequests
             Name = "GET /api/v1/pods — ünïcode",
             Kind = OtlpSpan.Types.SpanKind.Client,
             StartTimeUnixNano = 1_700_000_000_000_000_001UL,
-            EndTimeUnixNano = ulong.MaxValue,
+            EndTimeUnixNano = long.MaxValue, // the latest time accepted (SpanRules.LatestTime)
             DroppedAttributesCount = 1,
             DroppedEventsCount = 2,
             DroppedLinksCount = 3,

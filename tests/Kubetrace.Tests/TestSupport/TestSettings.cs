@@ -40,6 +40,10 @@ internal sealed class TestSettings
         return double.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A logger factory whose every logger adds its lines (with the exception, stack trace included, as a
+    /// console logger would print it) to <paramref name="lines"/>.</summary>
+    public static ILoggerFactory Capturing(ConcurrentQueue<string> lines) => new CapturingLoggerFactory(lines);
+
     private sealed class CapturingLoggerFactory(ConcurrentQueue<string> lines) : ILoggerFactory
     {
         public ILogger CreateLogger(string categoryName) => new CapturingLogger(lines);
@@ -56,6 +60,7 @@ internal sealed class TestSettings
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-            Func<TState, Exception?, string> formatter) => lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+            Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : "\n" + exception)}");
     }
 }

@@ -20,7 +20,7 @@ public static class CompareAnalysis
     {
         var a = await SingleTrace.LoadAsync(request.Store, request.RequireTraceId("trace-a"), [], cancellationToken).ConfigureAwait(false);
         var b = await SingleTrace.LoadAsync(request.Store, request.RequireTraceId("trace-b"), [], cancellationToken).ConfigureAwait(false);
-        var comparison = TraceComparer.Compare(a, b);
+        var comparison = TraceComparer.Compare(a, b, request.Samples);
         return new AnalysisResult(comparison, Table(comparison));
     }
 
@@ -45,7 +45,10 @@ public static class CompareAnalysis
             notes.Add($"biggest change of a span's own time: {culprit.Service} {culprit.Name} ({Signed(culprit.SelfDifferenceNanos)}) — {culprit.Path}");
         notes.AddRange(c.Notes);
         return new AnalysisTable($"Trace {c.TraceA} (A) vs {c.TraceB} (B)",
-            ["Span", "Service", "A", "B", "B − A", "Own time B − A", "Match"], rows) { Notes = notes };
+            ["Span", "Service", "A", "B", "B − A", "Own time B − A", "Match"], rows)
+        {
+            Notes = notes, Samples = c.Spans.Select(s => s.Sample).ToList(), Sampling = c.Sampling,
+        };
     }
 
     private static string Signed(long nanos) => AnalysisText.Signed(nanos);

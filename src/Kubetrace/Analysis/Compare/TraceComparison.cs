@@ -1,3 +1,5 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Analysis.Compare;
 
 /// <summary>
@@ -15,7 +17,11 @@ public sealed record ComparedSpan(
     long DifferenceNanos,
     long SelfDifferenceNanos,
     string? SpanIdA,
-    string? SpanIdB);
+    string? SpanIdB)
+{
+    /// <summary>The sampled traces behind the row: A, B or both.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>Two traces side by side: every span path, biggest difference first.</summary>
 public sealed record TraceComparison(
@@ -27,4 +33,8 @@ public sealed record TraceComparison(
     IReadOnlyList<ComparedSpan> Spans,
     IReadOnlyList<ComparedSpan> OnlyInA,
     IReadOnlyList<ComparedSpan> OnlyInB,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The two traces' sampling: how many traces like them they stand for.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}

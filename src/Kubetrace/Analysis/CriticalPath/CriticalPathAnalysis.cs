@@ -1,3 +1,4 @@
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
 
@@ -23,13 +24,14 @@ public static class CriticalPathAnalysis
     {
         var id = request.RequireTraceId("trace-id");
         var trace = await SingleTrace.LoadAsync(request.Store, id, HostKeys, cancellationToken).ConfigureAwait(false);
-        var report = Analyse(trace);
+        var report = Analyse(trace, request.Samples);
         return new AnalysisResult(report, Table(report));
     }
 
     /// <summary>The critical path of a trace whose spans carry the <see cref="HostKeys"/> values (in that order).</summary>
-    public static CriticalPathReport Analyse(ScannedTrace trace)
+    public static CriticalPathReport Analyse(ScannedTrace trace, RowSamples? samples = null)
     {
+        var sample = (samples ?? new RowSamples(SamplingRates.Unknown)).OfTraces([TraceSampling.RootBasisOf(trace.Spans)]);
         var tree = new SpanTree(trace.Spans);
         var root = tree.MainRoot ?? throw new Api.BadQueryException($"trace {trace.TraceId} has no spans");
         var times = new ClockSkewAdjuster(tree, ClockOf);
@@ -41,11 +43,14 @@ public static class CriticalPathAnalysis
             var self = p.Segments.Sum(s => s.Nanos);
             var (spanStart, spanEnd) = times.TimesOf(p.Node);
             return new CriticalPathStep(SpanTree.Hex(p.Node.Span.SpanId), p.Node.Span.Service, p.Node.Span.Name,
-                p.Node.Depth, spanStart, spanEnd - spanStart, self, duration == 0 ? 0 : (double)self / duration, p.Segments);
+                p.Node.Depth, spanStart, spanEnd - spanStart, self, duration == 0 ? 0 : (double)self / duration, p.Segments) { Sample = sample };
         }).ToList();
         var clipped = finder.Clipped.Select(n => SpanTree.Hex(n.Span.SpanId)).ToList();
         return new CriticalPathReport(trace.TraceId.ToString(), root.Span.Service, root.Span.Name, start, duration,
-            path, times.Adjustments, clipped, Notes(tree, root, times, finder));
+            path, times.Adjustments, clipped, Notes(tree, root, times, finder))
+        {
+            Sampling = SamplingSummary.Of(SamplingSummary.TracesUnit, sample, path.Select(p => p.Sample).ToList()),
+        };
     }
 
     private static string ClockOf(SpanTree.Node node)
@@ -93,6 +98,11 @@ public static class CriticalPathAnalysis
         };
         notes.AddRange(report.Notes);
         return new AnalysisTable($"Critical path of {report.TraceId}",
-            ["#", "Span", "Service", "Start", "Duration", "Self on path", "Share"], rows) { Notes = notes };
+            ["#", "Span", "Service", "Start", "Duration", "Self on path", "Share"], rows)
+        {
+            Notes = notes,
+            Samples = report.Path.OrderByDescending(step => step.SelfOnPathNanos).Select(step => step.Sample).ToList(),
+            Sampling = report.Sampling,
+        };
     }
 }

@@ -1,3 +1,5 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Analysis.CriticalPath;
 
 /// <summary>One span on the critical path: how much of the trace's latency was its own work.</summary>
@@ -10,7 +12,11 @@ public sealed record CriticalPathStep(
     long DurationNanos,
     long SelfOnPathNanos,
     double Share,
-    IReadOnlyList<PathSegment> Segments);
+    IReadOnlyList<PathSegment> Segments)
+{
+    /// <summary>The one sampled trace behind the step, and what it stands for.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>
 /// The critical path of one trace: <see cref="Path"/> in the order it is walked from the root, whose
@@ -25,4 +31,8 @@ public sealed record CriticalPathReport(
     IReadOnlyList<CriticalPathStep> Path,
     IReadOnlyList<SkewAdjustment> SkewAdjustments,
     IReadOnlyList<string> ClippedSpanIds,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The trace's sampling: how many traces like it it stands for.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}

@@ -1,12 +1,21 @@
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 
 namespace Kubetrace.Analysis.Red;
 
 /// <summary>Rate, errors and duration of one operation: a service's spans of one name and kind.</summary>
 public sealed record RedRow(string Service, string Operation, string Kind, long Calls, double RatePerSecond, long Errors,
-    double ErrorRate, long P50Nanos, long P95Nanos, long P99Nanos);
+    double ErrorRate, long P50Nanos, long P95Nanos, long P99Nanos)
+{
+    /// <summary>The sampled traces and spans behind the row, scaled (calls and rate); its percentiles' and error rate's bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
-public sealed record RedResult(IReadOnlyList<RedRow> Operations, double Seconds, long Spans);
+public sealed record RedResult(IReadOnlyList<RedRow> Operations, double Seconds, long Spans)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}
 
 /// <summary>
 /// <c>red</c>: rate, errors and duration percentiles per service and operation (span name + kind), over the spans
@@ -18,7 +27,7 @@ public static class RedAnalysis
     public static AnalysisDefinition Definition { get; } = RedState.Rollup.Define("red",
         "Rate, errors and p50/p95/p99 duration per service and operation (span name + kind)",
         request => new RedState(request.Range, request.Get("service")),
-        (state, request) => Result(state.Result(request.Range, request.Get("service")))) with
+        (state, request) => Result(state.Result(request.Range, request.Get("service"), request.Samples))) with
     {
         Options = [new AnalysisParameter("service", "Only this service's operations", Required: false)],
     };
@@ -34,14 +43,17 @@ public static class RedAnalysis
     {
         var rows = result.Operations.Select(r => (IReadOnlyList<string>)
         [
-            r.Service, r.Operation, r.Kind, AnalysisText.Count(r.Calls), AnalysisText.Number(r.RatePerSecond) + "/s",
-            AnalysisText.Count(r.Errors), AnalysisText.Percent(r.ErrorRate), AnalysisText.Duration(r.P50Nanos),
-            AnalysisText.Duration(r.P95Nanos), AnalysisText.Duration(r.P99Nanos),
+            r.Service, r.Operation, r.Kind, SampleText.Count(r.Sample), SampleText.Rate(r.Sample, r.RatePerSecond),
+            AnalysisText.Count(r.Errors), SampleText.ErrorRate(r.Sample, AnalysisText.Percent(r.ErrorRate)),
+            SampleText.PercentileNanos(r.Sample, "p50", r.P50Nanos), SampleText.PercentileNanos(r.Sample, "p95", r.P95Nanos),
+            SampleText.PercentileNanos(r.Sample, "p99", r.P99Nanos),
         ]).ToList();
         var table = new AnalysisTable("Rate, errors, duration per operation (most errors first)",
             ["service", "operation", "kind", "calls", "rate", "errors", "error rate", "p50", "p95", "p99"], rows)
         {
             Notes = [$"{result.Spans} spans over {AnalysisText.Number(result.Seconds)} s"],
+            Samples = result.Operations.Select(r => r.Sample).ToList(),
+            Sampling = result.Sampling,
         };
         return new AnalysisResult(result, table);
     }

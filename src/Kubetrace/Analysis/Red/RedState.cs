@@ -1,4 +1,5 @@
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Query;
@@ -14,9 +15,13 @@ namespace Kubetrace.Analysis.Red;
 public sealed class RedState(TimeRange range, string? service = null) : IRollupState<RedState>
 {
     private readonly Dictionary<(string Service, string Name, int Kind), Operation> _operations = [];
+    private readonly TraceSampling _sampling = new();
+    // What the answer rests on: over every service, and per service for --service.
+    private readonly SampleTally _all = new();
+    private readonly Dictionary<string, SampleTally> _byService = new(StringComparer.Ordinal);
 
-    /// <summary>The per-block aggregate (<c>red-1</c>).</summary>
-    internal static StateRollup<RedState> Rollup { get; } = new("red-1", () => new RedState(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>red-2</c>: <c>red-1</c> had no sample tallies).</summary>
+    internal static StateRollup<RedState> Rollup { get; } = new("red-2", () => new RedState(TimeRange.All));
 
     /// <summary>Every trace of the range; only those touching <c>service</c> when one is given (its spans are all there).</summary>
     public SpanScanRequest ScanRequest => service is null
@@ -25,11 +30,14 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
 
     public void Add(ScannedTrace trace)
     {
+        _sampling.Begin(trace);
         foreach (var span in trace.Spans)
         {
             if (!range.Contains(span.StartUnixNano) || (service is not null && span.Service != service)) continue;
             var operation = OperationOf((span.Service, span.Name, (int)span.Kind));
-            operation.Calls.Record(span.DurationNanos, span.IsError);
+            operation.Calls.Record(span.DurationNanos, span.IsError, _sampling, span);
+            _all.Record(_sampling, span, span.IsError);
+            ServiceTally(span.Service).Record(_sampling, span, span.IsError);
             operation.FirstStart = Math.Min(operation.FirstStart, span.StartUnixNano);
             operation.LastStart = Math.Max(operation.LastStart, span.StartUnixNano);
         }
@@ -37,6 +45,8 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
 
     public void Merge(RedState other)
     {
+        _all.Merge(other._all);
+        foreach (var (name, tally) in other._byService) ServiceTally(name).Merge(tally);
         foreach (var (key, theirs) in other._operations)
         {
             var operation = OperationOf(key);
@@ -51,8 +61,9 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
     /// of <paramref name="reportRange"/> that holds data: from the first span start to the end of the range, or to
     /// the last span start when the range is open-ended.
     /// </summary>
-    public RedResult Result(TimeRange reportRange, string? onlyService)
+    public RedResult Result(TimeRange reportRange, string? onlyService, RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         var operations = _operations.Where(o => onlyService is null || o.Key.Service == onlyService).ToList();
         long spans = 0, firstStart = long.MaxValue, lastStart = long.MinValue;
         foreach (var (_, operation) in operations)
@@ -68,16 +79,23 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
                 var (calls, latency) = (o.Value.Calls, o.Value.Calls.Latency);
                 return new RedRow(o.Key.Service, o.Key.Name, ConditionMatcher.KindName(o.Key.Kind), calls.Calls,
                     calls.Calls / Math.Max(seconds, 1e-9), calls.Errors, calls.ErrorRate,
-                    latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99));
+                    latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99)) { Sample = samples.Of(calls, seconds) };
             })
             .OrderByDescending(r => r.Errors).ThenByDescending(r => r.P99Nanos)
             .ThenBy(r => r.Service, StringComparer.Ordinal).ThenBy(r => r.Operation, StringComparer.Ordinal)
             .ThenBy(r => r.Kind, StringComparer.Ordinal).ToList();
-        return new RedResult(rows, seconds, spans);
+        var total = onlyService is null ? _all : _byService.GetValueOrDefault(onlyService) ?? new SampleTally();
+        return new RedResult(rows, seconds, spans) { Sampling = SamplingSummary.Of("spans", samples.Of(total), rows.Select(r => r.Sample).ToList()) };
     }
 
     void IRollupState<RedState>.WriteTo(ByteWriter writer)
     {
+        _all.WriteTo(writer);
+        writer.WriteEach(_byService, tally =>
+        {
+            writer.WriteString(tally.Key);
+            tally.Value.WriteTo(writer);
+        });
         writer.WriteEach(_operations, operation =>
         {
             writer.WriteString(operation.Key.Service);
@@ -92,6 +110,8 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
     static RedState IRollupState<RedState>.ReadFrom(ByteReader reader)
     {
         var state = new RedState(TimeRange.All);
+        state._all.MergeFrom(reader);
+        reader.ReadEach(() => state.ServiceTally(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() =>
         {
             var operation = state.OperationOf((reader.ReadString(), reader.ReadString(), reader.ReadInt()));
@@ -101,6 +121,18 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
         });
         return state;
     }
+
+    private SampleTally ServiceTally(string name)
+    {
+        // Spans come in runs of one service (one resource each), with the scan's one string per service.
+        if (ReferenceEquals(name, _lastService)) return _lastServiceTally!;
+        if (!_byService.TryGetValue(name, out var tally)) _byService.Add(name, tally = new SampleTally());
+        (_lastService, _lastServiceTally) = (name, tally);
+        return tally;
+    }
+
+    private string? _lastService;
+    private SampleTally? _lastServiceTally;
 
     private Operation OperationOf((string Service, string Name, int Kind) key)
     {

@@ -1,12 +1,21 @@
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 
 namespace Kubetrace.Analysis.ServiceGraph;
 
 /// <summary>One dependency: calls from <see cref="Parent"/> to <see cref="Child"/> (child spans whose parent span
 /// belongs to another service), with the child spans' errors and latency.</summary>
-public sealed record ServiceEdge(string Parent, string Child, long Calls, long Errors, double ErrorRate, long P50Nanos, long P99Nanos);
+public sealed record ServiceEdge(string Parent, string Child, long Calls, long Errors, double ErrorRate, long P50Nanos, long P99Nanos)
+{
+    /// <summary>The sampled traces and calls behind the edge, scaled; its percentiles' and error rate's bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
-public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces);
+public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}
 
 /// <summary>
 /// <c>graph</c>: the service dependency graph over the range, from parent/child spans of the same trace that
@@ -19,7 +28,7 @@ public static class ServiceGraphAnalysis
     public static AnalysisDefinition Definition { get; } = ServiceGraphState.Rollup.Define("graph",
         "Service dependency graph: calls, errors, error rate and p50/p99 latency per caller → callee edge",
         request => new ServiceGraphState(request.Range),
-        (state, _) => Result(state.Result()));
+        (state, request) => Result(state.Result(request.Samples)));
 
     /// <summary>The graph itself, for other analyses and tests.</summary>
     public static async Task<ServiceGraphResult> ComputeAsync(ITraceStore store, TimeRange range, CancellationToken cancellationToken)
@@ -32,13 +41,15 @@ public static class ServiceGraphAnalysis
     {
         var rows = result.Edges.Select(e => (IReadOnlyList<string>)
         [
-            e.Parent, e.Child, AnalysisText.Count(e.Calls), AnalysisText.Count(e.Errors), AnalysisText.Percent(e.ErrorRate),
-            AnalysisText.Duration(e.P50Nanos), AnalysisText.Duration(e.P99Nanos),
+            e.Parent, e.Child, SampleText.Count(e.Sample), AnalysisText.Count(e.Errors), SampleText.ErrorRate(e.Sample, AnalysisText.Percent(e.ErrorRate)),
+            SampleText.PercentileNanos(e.Sample, "p50", e.P50Nanos), SampleText.PercentileNanos(e.Sample, "p99", e.P99Nanos),
         ]).ToList();
         var table = new AnalysisTable("Service dependencies (worst first)",
             ["caller", "callee", "calls", "errors", "error rate", "p50", "p99"], rows)
         {
             Notes = [$"{result.Edges.Count} edges between {result.Services.Count} services, from {result.SpansRead} spans of {result.Traces} traces"],
+            Samples = result.Edges.Select(e => e.Sample).ToList(),
+            Sampling = result.Sampling,
         };
         return new AnalysisResult(result, table);
     }

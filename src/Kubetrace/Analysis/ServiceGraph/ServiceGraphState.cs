@@ -1,4 +1,5 @@
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
@@ -15,10 +16,12 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     private readonly Dictionary<(string Parent, string Child), CallStats> _edges = [];
     private readonly HashSet<string> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, ScannedSpan> _byId = []; // scratch, per trace
+    private readonly TraceSampling _sampling = new();
+    private readonly SampleTally _all = new();
     private long _spans, _traces;
 
-    /// <summary>The per-block aggregate (<c>graph-1</c>).</summary>
-    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-1", () => new ServiceGraphState(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>graph-2</c>: <c>graph-1</c> had no sample tallies).</summary>
+    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-2", () => new ServiceGraphState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => new(range, []);
 
@@ -26,6 +29,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     {
         _traces++;
         _spans += trace.Spans.Count;
+        _sampling.Begin(trace);
         _byId.Clear();
         foreach (var span in trace.Spans) _byId.TryAdd(span.SpanId, span);
         foreach (var span in trace.Spans)
@@ -33,7 +37,8 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             if (!range.Contains(span.StartUnixNano)) continue;
             _services.Add(span.Service);
             if (span.IsRoot || !_byId.TryGetValue(span.ParentSpanId, out var parent) || parent.Service == span.Service) continue;
-            EdgeOf(parent.Service, span.Service).Record(span.DurationNanos, span.IsError);
+            EdgeOf(parent.Service, span.Service).Record(span.DurationNanos, span.IsError, _sampling, span);
+            _all.Record(_sampling, span, span.IsError);
         }
     }
 
@@ -41,24 +46,30 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     {
         _traces += other._traces;
         _spans += other._spans;
+        _all.Merge(other._all);
         _services.UnionWith(other._services);
         foreach (var ((parent, child), calls) in other._edges) EdgeOf(parent, child).Merge(calls);
     }
 
     /// <summary>The graph, edges with errors first, then by p99.</summary>
-    public ServiceGraphResult Result()
+    public ServiceGraphResult Result(RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         var edges = _edges.Select(e => new ServiceEdge(e.Key.Parent, e.Key.Child, e.Value.Calls, e.Value.Errors,
-                e.Value.ErrorRate, e.Value.Latency.Percentile(0.5), e.Value.Latency.Percentile(0.99)))
+                e.Value.ErrorRate, e.Value.Latency.Percentile(0.5), e.Value.Latency.Percentile(0.99)) { Sample = samples.Of(e.Value) })
             .OrderByDescending(e => e.Errors).ThenByDescending(e => e.P99Nanos).ThenBy(e => e.Parent, StringComparer.Ordinal)
             .ThenBy(e => e.Child, StringComparer.Ordinal).ToList();
-        return new ServiceGraphResult(_services.Order(StringComparer.Ordinal).ToList(), edges, _spans, _traces);
+        return new ServiceGraphResult(_services.Order(StringComparer.Ordinal).ToList(), edges, _spans, _traces)
+        {
+            Sampling = SamplingSummary.Of("service-to-service calls", samples.Of(_all), edges.Select(e => e.Sample).ToList()),
+        };
     }
 
     void IRollupState<ServiceGraphState>.WriteTo(ByteWriter writer)
     {
         writer.WriteVarint(_traces);
         writer.WriteVarint(_spans);
+        _all.WriteTo(writer);
         writer.WriteEach(_services, writer.WriteString);
         writer.WriteEach(_edges, edge =>
         {
@@ -71,6 +82,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     static ServiceGraphState IRollupState<ServiceGraphState>.ReadFrom(ByteReader reader)
     {
         var state = new ServiceGraphState(TimeRange.All) { _traces = reader.ReadLong(), _spans = reader.ReadLong() };
+        state._all.MergeFrom(reader);
         reader.ReadEach(() => state._services.Add(reader.ReadString()));
         reader.ReadEach(() => state.EdgeOf(reader.ReadString(), reader.ReadString()).MergeFrom(reader));
         return state;

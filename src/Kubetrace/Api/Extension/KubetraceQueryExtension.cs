@@ -4,6 +4,9 @@ using Kubetrace.Api.Tempo;
 using Kubetrace.Api.Ui;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Extensions.Auth;
+using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Service;
 using Microsoft.Extensions.Logging;
 
@@ -32,14 +35,22 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         if (settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId) is null)
             throw new InvalidOperationException(
                 $"storage \"{config.Storage}\" is not a storage exporter (e.g. kubetrace) used in a pipeline of this configuration");
-        var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage);
+        var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage,
+            config.ToLimits());
 
+        // Loaded once: both ports present the same certificate and reload it together.
+        var tls = ServerTls.Create(config.Tls, _logger);
+        var authenticator = AuthenticationConfig.Resolve(config.Auth, settings.Directory);
+        foreach (var endpoint in new[] { config.Endpoint, config.TempoEndpoint }.Where(e => !string.IsNullOrWhiteSpace(e)))
+            ExposureWarning.Check(_logger, $"Query extension {settings.Id}", endpoint, tls is not null, authenticator is not null);
         var native = new ApiHandler(engines, NativeErrors.Instance, _logger);
         var jaeger = new ApiHandler(engines, JaegerErrors.Instance, _logger);
-        _query = await SmallHttpServer.StartAsync(config.Endpoint, app =>
+        _query = await SmallHttpServer.StartAsync(config.Endpoint, tls, app =>
         {
+            CheckHost(app, config.Endpoint);
+            AuthenticationGate.RequireHttp(app, authenticator);
             NativeApi.Map(app, native);
-            AnalyzeApi.Map(app, native);
+            AnalyzeApi.Map(app, native, Analysis.Sampling.SamplingRates.FromConfig(config.SamplingRatePerMillion));
             SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
             JaegerApi.Map(app, jaeger);
             WebUi.Map(app);
@@ -51,7 +62,12 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             var tempo = new ApiHandler(engines, TempoErrors.Instance, _logger);
             try
             {
-                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, app => TempoApi.Map(app, tempo), cancellationToken)
+                _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, tls, app =>
+                {
+                    CheckHost(app, config.TempoEndpoint);
+                    AuthenticationGate.RequireHttp(app, authenticator);
+                    TempoApi.Map(app, tempo);
+                }, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch
@@ -62,6 +78,13 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
             }
             _logger.LogInformation("Tempo query API at {Urls}", string.Join(", ", _tempo.Urls));
         }
+    }
+
+    private void CheckHost(Microsoft.AspNetCore.Builder.WebApplication app, string endpoint)
+    {
+        Hosting.EndpointAddress.TryParse(endpoint, out var address, out _);
+        var check = new HostHeaderCheck(address, config.AllowedHosts);
+        app.Use(check.InvokeAsync);
     }
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)

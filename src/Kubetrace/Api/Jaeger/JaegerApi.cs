@@ -66,8 +66,10 @@ public static class JaegerApi
         var errors = new List<JaegerError>();
         if (search.Query is { } query)
         {
-            foreach (var found in await engine.SearchAsync(query with { SpansPerTrace = 0 }, context.RequestAborted))
-                traces.Add((found.Summary.TraceId, found.Spans));
+            var result = await engine.SearchAsync(query with { SpansPerTrace = 0, WholeTraces = true }, context.RequestAborted);
+            foreach (var found in result) traces.Add((found.Summary.TraceId, found.Spans));
+            IncompleteAnswer.Mark(context, result);
+            if (result.Incomplete is { } incomplete) errors.Add(new JaegerError(0, $"incomplete result: {incomplete.Message}"));
         }
         foreach (var id in search.TraceIds)
         {

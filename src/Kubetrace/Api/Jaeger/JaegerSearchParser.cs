@@ -42,12 +42,13 @@ public static class JaegerSearchParser
         if (limit < 0) throw new BadQueryException("'limit' must not be negative");
         if (limit > TraceQuery.MaxLimit) throw new BadQueryException($"'limit' must be at most {TraceQuery.MaxLimit}");
 
-        var endMicros = Int64(query, "end") ?? now.ToUnixTimeMilliseconds() * 1000;
+        var endMicros = Micros(query, "end") ?? now.ToUnixTimeMilliseconds() * 1000;
         var lookback = Single(query, "lookback") is { } text && GoText.TryParseDuration(text, out var parsed, out _) ? parsed : DefaultLookback;
-        var startMicros = Int64(query, "start") ?? endMicros - (long)(lookback.Ticks / 10);
+        var startMicros = Micros(query, "start") ?? endMicros - (long)(lookback.Ticks / 10);
         if (endMicros < startMicros)
             throw new BadQueryException($"'end' ({endMicros}) must not be before 'start' ({startMicros})");
-        var range = new TimeRange(Math.Max(0, startMicros) * 1000, Math.Max(0, endMicros + 1) * 1000);
+        var range = new TimeRange(Math.Max(0, startMicros) * 1000,
+            endMicros >= LatestMicros ? long.MaxValue : Math.Max(0, endMicros + 1) * 1000);
         return new JaegerSearch([], new TraceQuery(range, conditions, limit == 0 ? DefaultLimit : (int)limit));
     }
 
@@ -62,10 +63,11 @@ public static class JaegerSearchParser
             return Condition.Attribute(key, value);
         try
         {
-            _ = new Regex(value, RegexOptions.None, TimeSpan.FromSeconds(1));
+            // Only to learn whether it is a pattern at all; it runs through the linear-time engine like every user regex.
+            _ = UserRegex.Compile(value);
             return new Condition(AttributeScope.Any, key, ConditionOp.Regex, $"{Regex.Escape(value)}|{value}");
         }
-        catch (ArgumentException)
+        catch (InvalidUserRegexException)
         {
             return Condition.Attribute(key, value);
         }
@@ -119,6 +121,18 @@ public static class JaegerSearchParser
         if (Single(query, name) is not { Length: > 0 } text) return null;
         if (!GoText.TryParseInt64(text, out var value, out var error))
             throw new BadQueryException($"unable to parse param '{name}': {error}");
+        return value;
+    }
+
+    /// <summary>The latest time in µs whose nanoseconds still fit the store's 64-bit times (2262-04-11).</summary>
+    private const long LatestMicros = long.MaxValue / 1000;
+
+    /// <summary>A time in Unix µs; beyond what nanoseconds can hold is a 400 naming the parameter, never a wrap-around.</summary>
+    private static long? Micros(IQueryCollection query, string name)
+    {
+        var value = Int64(query, name);
+        if (value > LatestMicros)
+            throw new BadQueryException($"unable to parse param '{name}': {value} is after the latest time the store can hold ({LatestMicros} µs, 2262-04-11)");
         return value;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Query;
 using Kubetrace.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -15,22 +16,27 @@ namespace Kubetrace.Api.Native;
 /// </summary>
 public static class AnalyzeApi
 {
+    /// <summary>Taken by every analysis: <c>N</c> or <c>component=N</c>, comma-separated or repeated (<see cref="SamplingRates"/>).</summary>
+    public const string SamplingRateParameter = "sampling-rate-per-million";
+
     private static readonly string[] RangeParameters = ["since", "start", "end"];
 
-    public static void Map(IEndpointRouteBuilder app, ApiHandler api)
+    /// <param name="rates">The rates configured for the server (the extension's <c>sampling_rate_per_million</c>).</param>
+    public static void Map(IEndpointRouteBuilder app, ApiHandler api, SamplingRates? rates = null)
     {
         app.MapGet("/api/v1/analyze", api.Handle((context, _) => JsonBody.WriteAsync(context, 200, WriteCatalog)));
-        app.MapGet("/api/v1/analyze/{name}", api.Handle(Run));
+        app.MapGet("/api/v1/analyze/{name}", api.Handle((context, engine) => Run(context, engine, rates ?? SamplingRates.Unknown)));
     }
 
-    private static async Task Run(HttpContext context, QueryEngine engine)
+    private static async Task Run(HttpContext context, QueryEngine engine, SamplingRates configured)
     {
         var name = RouteText.Get(context, "name");
         var analysis = AnalysisCatalog.Find(name) ?? throw new BadQueryException(
             $"unknown analysis \"{name}\"; known: {string.Join(", ", AnalysisCatalog.All.Select(a => a.Name))}");
         var range = Range(context.Request.Query, DateTimeOffset.UtcNow);
         var parameters = Parameters(context.Request.Query, analysis);
-        var result = await analysis.RunAsync(new AnalysisRequest(engine, range, parameters), context.RequestAborted);
+        var rates = configured.With(context.Request.Query[SamplingRateParameter].Select(v => v ?? ""));
+        var result = await analysis.RunAsync(new AnalysisRequest(engine, range, parameters) { Sampling = rates }, context.RequestAborted);
         await JsonBody.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
@@ -61,10 +67,10 @@ public static class AnalyzeApi
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in query)
         {
-            if (RangeParameters.Contains(key)) continue;
+            if (RangeParameters.Contains(key) || key == SamplingRateParameter) continue;
             if (!known.Contains(key))
                 throw new BadQueryException($"{analysis.Name} has no parameter \"{key}\"; it takes: " +
-                    string.Join(", ", RangeParameters.Concat(known)));
+                    string.Join(", ", RangeParameters.Append(SamplingRateParameter).Concat(known)));
             parameters[key] = value.ToString();
         }
         foreach (var argument in analysis.Arguments.Where(a => a.Required))

@@ -58,12 +58,20 @@ public static class NativeApi
     {
         var query = NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
         var found = await engine.SearchAsync(query, context.RequestAborted);
+        IncompleteAnswer.Mark(context, found);
         await JsonBody.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("traces");
             foreach (var trace in found) NativeWriter.WriteSummary(w, trace);
             w.WriteEndArray();
+            if (found.Incomplete is { } incomplete)
+            {
+                w.WriteStartObject("incomplete");
+                w.WriteString("limit", incomplete.Limit);
+                w.WriteString("message", incomplete.Message);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         });
     }
@@ -138,6 +146,7 @@ public static class NativeApi
         w.WriteNumber("rollupsBuilt", stats.RollupsBuilt);
         w.WriteNumber("rollupsPending", stats.RollupsPending);
         w.WriteNumber("rollupBytes", stats.RollupBytes);
+        w.WriteNumber("damagedRowGroups", stats.DamagedRowGroups);
         w.WriteEndObject();
     }
 }

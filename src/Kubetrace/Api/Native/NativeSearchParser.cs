@@ -69,12 +69,19 @@ public static class NativeSearchParser
         return value;
     }
 
+    /// <summary>The latest time whose Unix nanoseconds fit 64 bits.</summary>
+    private static readonly DateTimeOffset Latest = DateTimeOffset.UnixEpoch.AddTicks(long.MaxValue / 100);
+
     internal static long? Time(IQueryCollection query, string name)
     {
         if (Text(query, name) is not { } text) return null;
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var nanos)) return nanos;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            if (time < DateTimeOffset.UnixEpoch || time > Latest)
+                throw new BadQueryException($"{name}: \"{text}\" is outside the times the store can hold (1970-01-01 to 2262-04-11)");
             return TimeRange.ToNanos(time);
+        }
         throw new BadQueryException($"{name}: \"{text}\" is neither RFC 3339 (2026-01-02T15:04:05Z) nor Unix nanoseconds");
     }
 

@@ -1,4 +1,6 @@
 using Kubetrace.Query;
+using Kubetrace.Query.TraceQl;
+using AttributeScope = Kubetrace.Storage.AttributeScope;
 using Kubetrace.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -17,7 +19,8 @@ public sealed record TempoSearchRequest(
 
 /// <summary>
 /// Parses <c>GET /api/search</c> as Tempo's ParseSearchRequest does (same defaults and error texts), then turns it
-/// into the shared <see cref="TraceQuery"/>: <c>q</c> through <see cref="TraceQlFilter"/>, <c>tags</c> as
+/// into a search: <c>q</c> into a TraceQL search (<see cref="ToTraceQlSearch"/>), otherwise the shared
+/// <see cref="TraceQuery"/> with <c>tags</c> as
 /// case-insensitive substring conditions on span or resource attributes (as Tempo documents them), min/max duration on the whole trace, start/end in Unix seconds.
 /// </summary>
 public static class TempoSearchParser
@@ -61,7 +64,6 @@ public static class TempoSearchParser
     public static TraceQuery ToTraceQuery(TempoSearchRequest request)
     {
         var conditions = new List<QueryCondition>();
-        if (request.Query.Length > 0) conditions.AddRange(TraceQlFilter.Parse(request.Query));
         foreach (var (key, value) in request.Tags)
         {
             // As Tempo documents it: a tag's value matches case-insensitively anywhere in the stored value.
@@ -83,6 +85,20 @@ public static class TempoSearchParser
             SpansPerTrace = (int)Math.Min(request.SpansPerSpanSet, 1000),
             MinTraceDuration = request.MinDurationMs > 0 ? TimeSpan.FromMilliseconds(request.MinDurationMs) : null,
             MaxTraceDuration = request.MaxDurationMs > 0 ? TimeSpan.FromMilliseconds(request.MaxDurationMs) : null,
+        };
+    }
+
+    /// <summary>A search with <c>q</c>: the TraceQL query over traces overlapping start..end (Unix seconds, both 0: all).</summary>
+    public static TraceQlSearchRequest ToTraceQlSearch(TempoSearchRequest request)
+    {
+        var range = request.Start == 0 && request.End == 0
+            ? TimeRange.All
+            : new TimeRange(request.Start * 1_000_000_000L, (request.End + 1L) * 1_000_000_000L);
+        return new TraceQlSearchRequest(TempoTraceQl.Parse(request.Query), range, request.Limit == 0 ? DefaultLimit : (int)request.Limit)
+        {
+            SpansPerSpanset = (int)Math.Min(request.SpansPerSpanSet, 1000),
+            MinTraceDurationNanos = request.MinDurationMs > 0 ? request.MinDurationMs * 1_000_000L : null,
+            MaxTraceDurationNanos = request.MaxDurationMs > 0 ? request.MaxDurationMs * 1_000_000L : null,
         };
     }
 

@@ -49,12 +49,11 @@ public static class TempoSearchWriter
         WriteSpanSet(w, trace, keys);
         w.WriteEndArray();
         w.WriteStartObject("serviceStats");
-        foreach (var group in SpanView.All(trace.Spans).GroupBy(v => v.ServiceName).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var service in trace.ServiceStats)
         {
-            w.WriteStartObject(group.Key);
-            w.WriteNumber("spanCount", group.Count());
-            var errors = group.Count(v => v.Span.Status?.Code == Otlp.Proto.Trace.Status.Types.StatusCode.Error);
-            if (errors > 0) w.WriteNumber("errorCount", errors);
+            w.WriteStartObject(service.Service);
+            w.WriteNumber("spanCount", service.Spans);
+            if (service.Errors > 0) w.WriteNumber("errorCount", service.Errors);
             w.WriteEndObject();
         }
         w.WriteEndObject();

@@ -48,7 +48,7 @@ public static class DemoCommand
         var exit = new Option<bool>("--exit") { Description = "Exit after the summary instead of serving until Ctrl+C" };
         var command = new Command("demo", "Start kubetrace with a simulated cluster and show what is slow in it")
         {
-            otlp, otlpHttp, query, tempo, data, rate, backfill, scenario, width, exit,
+            otlp, otlpHttp, query, tempo, data, rate, backfill, scenario, width.Width, width.Wide, exit,
         };
         command.SetAction(async (parse, stop) =>
         {
@@ -66,7 +66,7 @@ public static class DemoCommand
                 KeepRunning = !parse.GetValue(exit),
             };
             var invocation = parse.InvocationConfiguration;
-            var console = QueryConsole.Create(invocation, parse.GetValue(width));
+            var console = QueryConsole.Create(invocation, width.Resolve(parse));
             return await new DemoRun(options, console, invocation.Output).RunAsync(stop);
         });
         return command;

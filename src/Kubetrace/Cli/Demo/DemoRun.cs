@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kubetrace.Analysis;
+using Kubetrace.Cli.Layout;
 using Kubetrace.Cli.Query;
 using Kubetrace.Config;
 using Kubetrace.Kubernetes.Simulation;
@@ -48,8 +49,8 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
                 Scenarios = options.Scenarios,
                 Seed = options.Seed,
             });
-            output.WriteLine($"Simulating the last {Minutes(options.Backfill)} of a cluster at {options.RequestsPerSecond} apiserver requests/s " +
-                              $"with problems planted ({string.Join(", ", SimulationScenarios.ToNames(options.Scenarios))})...");
+            Say($"Simulating the last {Minutes(options.Backfill)} of a cluster at {options.RequestsPerSecond} apiserver requests/s " +
+                $"with problems planted ({string.Join(", ", SimulationScenarios.ToNames(options.Scenarios))})...");
             var grpc = new Uri($"http://{options.Host}:{options.OtlpGrpcPort}");
             var sent = await SimulationSender.SendAsync(simulator, new SimulationSendOptions { Endpoint = grpc }, stop);
             if (sent.FailedBatches > 0)
@@ -58,7 +59,7 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
                 return ExitCodes.Failure;
             }
             console.WriteLine();
-            SimulationSummary.Write(output, simulator.Report, sent, grpc);
+            SimulationSummary.Write(output, simulator.Report, sent, grpc, console.Profile.Width);
             console.WriteLine();
 
             await ShowFindingsAsync(stop);
@@ -72,7 +73,7 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
         catch (ServiceStartException e)
         {
             console.MarkupLine($"[red]Kubetrace could not start:[/] {Markup.Escape(e.Message)}");
-            output.WriteLine("Is another kubetrace (or collector) using these ports? Choose others with --otlp-port, --query-port, --tempo-port.");
+            Say("Is another kubetrace (or collector) using these ports? Choose others with --otlp-port, --query-port, --tempo-port.");
             return ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -110,15 +111,20 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
     {
         var query = options.QueryUrl;
         console.MarkupLine($"[bold]Where to look[/] (ready in {elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)}s):");
-        output.WriteLine($"  Web UI:       {query}/  (analyses: {query}/ui/analyses/webhooks, service graph: {query}/ui/graph)");
-        output.WriteLine($"  Send your own OTLP: grpc {options.Host}:{options.OtlpGrpcPort}, http http://{options.Host}:{options.OtlpHttpPort}/v1/traces");
-        output.WriteLine($"  Native API:   {query}/api/v1/services, {query}/api/v1/analyze");
-        output.WriteLine($"  Jaeger API:   {query}/api/traces?service=apiserver (Grafana Jaeger data source: {query})");
-        output.WriteLine($"  Tempo API:    http://{options.Host}:{options.TempoPort} (Grafana Tempo data source)");
-        output.WriteLine($"  Commands:     kubetrace analyze webhooks --server {query}");
-        output.WriteLine($"                kubetrace search --service apiserver --min-duration 300ms --server {query}");
+        // Short lines: the summary must read in an 80-column terminal.
+        output.WriteLine($"  Web UI       {query}/");
+        output.WriteLine($"               analyses {query}/ui/analyses/webhooks");
+        output.WriteLine($"               service graph {query}/ui/graph");
+        output.WriteLine($"  OTLP         grpc {options.Host}:{options.OtlpGrpcPort}, http http://{options.Host}:{options.OtlpHttpPort}/v1/traces");
+        output.WriteLine($"  Native API   {query}/api/v1/analyze");
+        output.WriteLine($"  Jaeger API   {query} (a Grafana Jaeger data source)");
+        output.WriteLine($"  Tempo API    http://{options.Host}:{options.TempoPort} (a Grafana Tempo data source)");
+        output.WriteLine($"  Commands     export KUBETRACE_SERVER={query}");
+        output.WriteLine("               kubetrace analyze webhooks");
+        output.WriteLine("               kubetrace search --service apiserver --min-duration 300ms");
         // After the README's steps no `kubetrace` command exists yet: say how to get one.
-        output.WriteLine("                (kubetrace = dotnet run --project src/Kubetrace --, or install the command: scripts/install-tool.sh)");
+        output.WriteLine("               (no kubetrace command? scripts/install-tool.sh installs it,");
+        output.WriteLine("               or use: dotnet run --project src/Kubetrace --)");
         output.WriteLine();
     }
 
@@ -135,6 +141,9 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
         });
         await SimulationSender.SendAsync(live, new SimulationSendOptions { Endpoint = grpc, RealTime = true }, stop);
     }
+
+    /// <summary>A sentence to the user, broken between words at the console's width.</summary>
+    private void Say(string text) => WrappedLines.WriteLine(output, text, console.Profile.Width);
 
     private static string Minutes(TimeSpan span) => $"{(int)Math.Ceiling(span.TotalMinutes)}m";
 

@@ -58,7 +58,7 @@ public static class EstimateCommand
 
         var command = new Command("estimate", "Estimate spans/s and storage for tracing the apiserver at a sampling rate")
         {
-            requests, rate, retention, spans, etcdSpans, bytes, kubernetes, json, width,
+            requests, rate, retention, spans, etcdSpans, bytes, kubernetes, json, width.Width, width.Wide,
         };
         command.SetAction(parse =>
         {
@@ -79,7 +79,7 @@ public static class EstimateCommand
             if (parse.GetValue(json))
                 parse.InvocationConfiguration.Output.WriteLine(ToJson(estimate));
             else
-                QueryConsole.Create(parse.InvocationConfiguration, parse.GetValue(width)).Write(Table(estimate));
+                QueryConsole.Create(parse.InvocationConfiguration, width.Resolve(parse)).Write(Table(estimate));
             return ExitCodes.Ok;
         });
         return command;

@@ -8,6 +8,7 @@ public static class K8sCommand
     public static Command Create() => new("k8s", "Configure and size the tracing of Kubernetes components, and list what each release emits")
     {
         TracingConfigCommand.Create(),
+        InstallCommand.Create(),
         EstimateCommand.Create(),
         CatalogCommand.Create(),
     };

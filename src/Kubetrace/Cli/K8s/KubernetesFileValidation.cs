@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Kubetrace.Config;
+using Kubetrace.Kubernetes.Deploy.Checks;
 using Kubetrace.Kubernetes.TracingConfig;
 
 namespace Kubetrace.Cli.K8s;
@@ -6,7 +8,7 @@ namespace Kubetrace.Cli.K8s;
 /// <summary>
 /// The <c>kubetrace validate</c> path for one cluster component file, told apart from a Collector configuration by
 /// its content: a YAML file that declares <c>kind</c> or <c>apiVersion</c> (TracingConfiguration,
-/// KubeletConfiguration), a <c>.toml</c> file (containerd), or a file of <c>--flags</c> about tracing (etcd).
+/// KubeletConfiguration) or objects of the Kubernetes API (manifests), a <c>.toml</c> file (containerd), or a file of <c>--flags</c> about tracing (etcd).
 /// </summary>
 public static class KubernetesFileValidation
 {
@@ -24,6 +26,7 @@ public static class KubernetesFileValidation
         {
             FileKind.ContainerdToml => ContainerdConfigCheck.Validate(File.ReadAllText(path), path),
             FileKind.EtcdFlags => EtcdFlagsCheck.Validate(File.ReadAllText(path), path, etcd),
+            FileKind.Manifests => ManifestCheck.Validate(File.ReadAllText(path), path),
             _ => KubernetesConfigValidator.ValidateFile(path, kubernetes),
         };
         ConfigOption.PrintDiagnostics(result.Errors, result.Warnings, error);
@@ -37,6 +40,7 @@ public static class KubernetesFileValidation
     private enum FileKind
     {
         KubernetesYaml,
+        Manifests,
         ContainerdToml,
         EtcdFlags,
     }
@@ -44,7 +48,12 @@ public static class KubernetesFileValidation
     private static FileKind? KindOf(string path)
     {
         if (path.EndsWith(".toml", StringComparison.OrdinalIgnoreCase)) return File.Exists(path) ? FileKind.ContainerdToml : null;
-        if (KubernetesConfigValidator.IsKubernetesFile(path, out var text)) return FileKind.KubernetesYaml;
+        if (KubernetesConfigValidator.IsKubernetesFile(path, out var text))
+        {
+            // Objects of the Kubernetes API (k8s install's output, a rendered chart) rather than component configs.
+            var documents = YamlDocumentReader.ReadDocuments(text, path, new ConfigDiagnostics(path)) ?? [];
+            return documents.Any(ManifestCheck.IsManifest) ? FileKind.Manifests : FileKind.KubernetesYaml;
+        }
         return text.Length > 0 && EtcdFlagsCheck.IsEtcdFlagsFile(text) ? FileKind.EtcdFlags : null;
     }
 }

@@ -32,7 +32,7 @@ public static class TracingConfigCommand
         };
         var rate = K8sOptions.SamplingRateOption("New traces sampled per million [default: 100, i.e. 1 in 10,000; etcd 0, i.e. only under sampled apiserver requests]");
         var kubernetes = K8sOptions.KubernetesVersionOption("Kubernetes release of the cluster", withDefault: true);
-        var etcd = K8sOptions.ComponentVersionOption("--etcd-version", "etcd", "3.5|3.6|3.7", "default: 3.6 from Kubernetes 1.34, 3.5 before, as kubeadm deploys");
+        var etcd = K8sOptions.ComponentVersionOption("--etcd-version", "etcd", "3.5|3.5.9|3.6|3.7", "default: 3.6 from Kubernetes 1.34, 3.5 before, as kubeadm deploys; a 3.5 patch before 3.5.11 has no sampling-rate flag");
         var containerd = K8sOptions.ComponentVersionOption("--containerd-version", "containerd", "1.6|1.7", "default: 1.7");
         var output = new Option<string?>("--output", "-o") { Description = "Write the file here instead of printing it", HelpName = "FILE" };
 

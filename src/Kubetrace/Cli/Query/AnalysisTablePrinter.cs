@@ -1,24 +1,62 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Kubetrace.Cli.Layout;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace Kubetrace.Cli.Query;
 
-/// <summary>Draws an analysis table as the native API sends it (<c>{"title","columns","rows","notes"}</c>).</summary>
-public static class AnalysisTablePrinter
+/// <summary>
+/// Draws an analysis table as the native API sends it (<c>{"title","columns","rows","notes","dropFirst"}</c>), fitted
+/// to the console: the first column is the row's key and always shown; columns of names are cut in the middle;
+/// on a narrow terminal the columns the analysis named in <c>dropFirst</c> are left out first, then the rightmost.
+/// </summary>
+public static partial class AnalysisTablePrinter
 {
     /// <summary>Title, rows as sent (worst first; the first <paramref name="maxRows"/> when given), then the notes.</summary>
     public static void Print(IAnsiConsole console, JsonElement table, int? maxRows = null, bool notes = true)
     {
-        var grid = new Table().Border(TableBorder.Simple).Title(Markup.Escape(table.GetProperty("title").GetString() ?? ""));
-        foreach (var column in table.GetProperty("columns").EnumerateArray())
-            grid.AddColumn(new TableColumn(Markup.Escape(column.GetString() ?? "")));
-        var rows = table.GetProperty("rows").EnumerateArray().ToList();
-        foreach (var row in rows.Take(maxRows ?? int.MaxValue))
-            grid.AddRow(row.EnumerateArray().Select(cell => (IRenderable)new Text(cell.GetString() ?? "")).ToArray());
-        if (grid.Columns.Count > 0) console.Write(grid);
-        if (rows.Count > (maxRows ?? int.MaxValue)) console.WriteLine($"  ... {rows.Count - maxRows} more rows");
+        var headers = table.GetProperty("columns").EnumerateArray().Select(c => c.GetString() ?? "").ToList();
+        var rows = table.GetProperty("rows").EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(cell => cell.GetString() ?? "").ToArray()).ToList();
+        var dropFirst = table.TryGetProperty("dropFirst", out var named) ? named.EnumerateArray().Select(c => c.GetString() ?? "").ToList() : [];
+        var shown = rows.Take(maxRows ?? int.MaxValue).ToList();
+        if (headers.Count > 0)
+        {
+            var fitted = new FittedTable(Columns(headers, shown, dropFirst)) { Title = table.GetProperty("title").GetString(), HeaderRule = true };
+            foreach (var row in shown) fitted.AddRow(row);
+            fitted.Write(console);
+        }
+        if (rows.Count > shown.Count) console.WriteLine($"  ... {rows.Count - shown.Count} more rows");
         if (!notes) return;
-        foreach (var note in table.GetProperty("notes").EnumerateArray()) console.WriteLine(note.GetString() ?? "");
+        foreach (var note in table.GetProperty("notes").EnumerateArray())
+            foreach (var line in WrappedLines.Wrap(note.GetString() ?? "", console.Profile.Width)) console.WriteLine(line);
     }
+
+    /// <summary>
+    /// The layout of each column, read from the cells (the API sends text): a column whose cells are all numbers,
+    /// durations, percentages or short words is an atom, right-aligned when numeric; any other is a name.
+    /// </summary>
+    private static List<FittedColumn> Columns(List<string> headers, List<string[]> rows, List<string> dropFirst)
+    {
+        var columns = new List<FittedColumn>();
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var cells = rows.Select(r => i < r.Length ? r[i] : "").Where(c => c.Length > 0).ToList();
+            var numeric = cells.Count > 0 && cells.All(c => Numeric().IsMatch(c));
+            var atom = cells.All(c => c.Length <= ShortWord || Numeric().IsMatch(c));
+            var named = dropFirst.IndexOf(headers[i]);
+            // Named columns go first (the first named, the highest rank), then the rest from the right; the key column never.
+            var rank = i == 0 ? 0 : named >= 0 ? headers.Count + dropFirst.Count - named : i;
+            columns.Add(new FittedColumn(headers[i], atom ? FittedKind.Atom : FittedKind.Name, rank, RightAligned: numeric));
+        }
+        return columns;
+    }
+
+    /// <summary>Longest word shown whole in a column of words ("error", "create", "ok").</summary>
+    private const int ShortWord = 12;
+
+    /// <summary>A count, duration, rate, size, percentage, signed difference or time: "1,234", "12.5ms", "+3.1s", "46%", "—",
+    /// "2026-01-02 10:00:00.123".</summary>
+    [GeneratedRegex(@"^([-+]?[\d.,]+\s?[a-zA-Zµ%/]{0,4}(/s)?|—|-|n/a|\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?Z?)$")]
+    private static partial Regex Numeric();
 }

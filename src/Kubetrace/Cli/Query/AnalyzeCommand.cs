@@ -24,7 +24,13 @@ public static class AnalyzeCommand
         var json = QueryOptions.Json("the analysis result");
         var width = QueryOptions.Width();
         var since = new Option<string?>("--since") { Description = "How far back to look (e.g. 15m, 1h, 7d; default 1h)", HelpName = "duration" };
-        var command = new Command(analysis.Name, analysis.Summary) { server, json, width, since };
+        var sampling = new Option<string[]>("--" + Api.Native.AnalyzeApi.SamplingRateParameter)
+        {
+            Description = "The components' samplingRatePerMillion, to scale counts and rates to the cluster's traffic: N (every component) " +
+                "or component=N (apiserver, kubelet, etcd, containerd), repeated or comma-separated; overrides the server's configuration",
+            HelpName = "[component=]N",
+        };
+        var command = new Command(analysis.Name, analysis.Summary) { server, json, width.Width, width.Wide, since, sampling };
         var arguments = analysis.Arguments.Select(a =>
         {
             var argument = new Argument<string>(a.Name) { Description = a.Description, Arity = a.Required ? ArgumentArity.ExactlyOne : ArgumentArity.ZeroOrOne };
@@ -41,6 +47,8 @@ public static class AnalyzeCommand
         {
             var query = new List<string>();
             if (parse.GetValue(since) is { } lookback) query.Add("since=" + Uri.EscapeDataString(lookback));
+            foreach (var rate in parse.GetValue(sampling) ?? [])
+                query.Add(Api.Native.AnalyzeApi.SamplingRateParameter + "=" + Uri.EscapeDataString(rate));
             foreach (var (name, argument) in arguments)
                 if (parse.GetValue(argument) is { Length: > 0 } value) query.Add(name + "=" + Uri.EscapeDataString(value));
             foreach (var (name, option) in options)

@@ -13,10 +13,10 @@ public static class QueryConsole
     public const int RedirectedWidth = 80;
 
     /// <summary>
-    /// Width when stdout is a pipe or a file: Spectre then assumes 80 columns, which squeezes analysis tables into
-    /// unreadable wrapped cells ("Ve…"); lines that fit a wide screen and can be grepped whole are better there.
+    /// Width for <c>--wide</c> and when stdout is a pipe or a file: every column whole, nothing cut or left out, so
+    /// that lines can be grepped and cut whole (<c>--json</c> is the form for programs).
     /// </summary>
-    public const int PipedWidth = 200;
+    public const int WideWidth = 4096;
 
     public static IAnsiConsole Create(InvocationConfiguration invocation, int? width)
     {
@@ -31,7 +31,7 @@ public static class QueryConsole
             });
         if (width is { } columns) console.Profile.Width = columns;
         else if (!ReferenceEquals(invocation.Output, Console.Out)) console.Profile.Width = RedirectedWidth;
-        else if (Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, PipedWidth);
+        else if (Console.IsOutputRedirected) console.Profile.Width = WideWidth;
         return console;
     }
 }

@@ -34,14 +34,28 @@ public static class QueryOptions
 
     public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} as JSON instead of a table" };
 
-    /// <summary>Columns of the output; the terminal's by default (80 when the output is not a terminal).</summary>
-    public static Option<int?> Width() => new("--width")
+    /// <summary><c>--width</c> and <c>--wide</c>: the columns of the output, the terminal's by default.</summary>
+    public static WidthOptions Width() => new();
+
+    private static Uri? ParseServer(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
+}
+
+/// <summary>
+/// <c>--width N</c> lays tables out to N columns (the terminal's by default, 80 when the output is not a terminal
+/// but a test's writer); <c>--wide</c> shows every column whole however long the lines get, as piped output does.
+/// </summary>
+public sealed class WidthOptions
+{
+    public Option<int?> Width { get; } = new("--width")
     {
-        Description = "Output width in columns (default: the terminal's)",
+        Description = "Output width in columns (default: the terminal's); narrower tables cut names and leave out columns",
         HelpName = "columns",
         Validators = { result => { if (result.GetValueOrDefault<int?>() is < 40 or > 1000) result.AddError("--width must be from 40 to 1000"); } },
     };
 
-    private static Uri? ParseServer(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
+    public Option<bool> Wide { get; } = new("--wide") { Description = "Show every column whole, however wide the lines get" };
+
+    /// <summary>The width the console gets: <see cref="QueryConsole.WideWidth"/> for --wide, --width, or null (decide from the output).</summary>
+    public int? Resolve(ParseResult parse) => parse.GetValue(Wide) ? QueryConsole.WideWidth : parse.GetValue(Width);
 }

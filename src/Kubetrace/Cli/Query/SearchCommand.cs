@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Kubetrace.Cli.Layout;
 using Kubetrace.Config;
 using Spectre.Console;
 
@@ -30,7 +31,7 @@ public static class SearchCommand
         var width = QueryOptions.Width();
         var command = new Command("search", "Find traces in a running kubetrace; every filter must hold on the same span")
         {
-            service, name, attr, min, max, status, kind, since, start, end, limit, server, json, width,
+            service, name, attr, min, max, status, kind, since, start, end, limit, server, json, width.Width, width.Wide,
         };
         command.Validators.Add(r =>
         {
@@ -71,39 +72,30 @@ public static class SearchCommand
             console.WriteLine("no traces found");
             return;
         }
-        // IDs, times and numbers never wrap; names and service lists take the wrapping on a narrow terminal.
-        var table = new Table().Border(TableBorder.None)
-            .AddColumn(Fixed("TRACE ID")).AddColumn(Fixed("START (UTC)")).AddColumn(Flexible("ROOT SERVICE")).AddColumn(Flexible("ROOT NAME"))
-            .AddColumn(Fixed("DURATION").RightAligned()).AddColumn(Fixed("SPANS").RightAligned())
-            .AddColumn(Fixed("ERRORS").RightAligned()).AddColumn(Flexible("SERVICES").PadRight(0));
+        // The trace ID, the root's service and name and the duration are the key: the rest goes first at 80 columns.
+        var table = new FittedTable([
+            new FittedColumn("TRACE ID"), new FittedColumn("START (UTC)", DropRank: 3), new FittedColumn("ROOT SERVICE", FittedKind.Name),
+            new FittedColumn("ROOT NAME", FittedKind.Name), new FittedColumn("DURATION", RightAligned: true),
+            new FittedColumn("SPANS", DropRank: 2, RightAligned: true), new FittedColumn("ERRORS", DropRank: 1, RightAligned: true),
+            new FittedColumn("SERVICES", FittedKind.Name, DropRank: 4),
+        ]);
         foreach (var trace in traces)
         {
             var errors = trace.GetProperty("errorCount").GetInt32();
             var root = trace.GetProperty("rootName").GetString() ?? "";
             table.AddRow(
-                new Text(trace.GetProperty("traceId").GetString() ?? ""),
-                new Text(HumanText.Time(long.Parse(trace.GetProperty("startTimeUnixNano").GetString() ?? "0", CultureInfo.InvariantCulture), milliseconds: false)),
-                new Text(trace.GetProperty("rootService").GetString() ?? ""),
+                new FittedCell(trace.GetProperty("traceId").GetString() ?? ""),
+                new FittedCell(HumanText.Time(long.Parse(trace.GetProperty("startTimeUnixNano").GetString() ?? "0", CultureInfo.InvariantCulture), milliseconds: false)),
+                new FittedCell(trace.GetProperty("rootService").GetString() ?? ""),
                 // A trace whose root span has not arrived is named after its earliest span: say so.
-                new Text(trace.GetProperty("hasRoot").GetBoolean() ? root : $"{root} (no root yet)"),
-                new Text(HumanText.Duration(trace.GetProperty("durationNanos").GetInt64())),
-                new Text(trace.GetProperty("spanCount").GetInt32().ToString(CultureInfo.InvariantCulture)),
-                new Text(errors.ToString(CultureInfo.InvariantCulture), errors > 0 ? new Style(Color.Red) : Style.Plain),
-                new Text(string.Join(", ", trace.GetProperty("services").EnumerateArray().Select(s => s.GetString()))));
+                new FittedCell(trace.GetProperty("hasRoot").GetBoolean() ? root : $"{root} (no root yet)"),
+                new FittedCell(HumanText.Duration(trace.GetProperty("durationNanos").GetInt64())),
+                new FittedCell(trace.GetProperty("spanCount").GetInt32().ToString(CultureInfo.InvariantCulture)),
+                new FittedCell(errors.ToString(CultureInfo.InvariantCulture), errors > 0 ? new Style(Color.Red) : Style.Plain),
+                new FittedCell(string.Join(", ", trace.GetProperty("services").EnumerateArray().Select(s => s.GetString()))));
         }
-        // Below this Spectre would hide the whole table behind "…": lines wider than the terminal lose nothing.
-        var width = console.Profile.Width;
-        console.Profile.Width = Math.Max(width, MinimumWidth);
-        console.Write(table);
-        console.Profile.Width = width;
+        table.Write(console);
     }
-
-    /// <summary>Trace ID, start, duration, counts, three wrapping columns of 12, and the gaps between columns.</summary>
-    private const int MinimumWidth = 32 + 19 + 8 + 5 + 6 + 3 * 12 + 7 * 2;
-
-    private static TableColumn Fixed(string header) => new TableColumn(header) { NoWrap = true }.PadLeft(0).PadRight(2);
-
-    private static TableColumn Flexible(string header) => new TableColumn(header).PadLeft(0).PadRight(2);
 
     /// <summary>A Go duration (<c>100ms</c>, <c>1.5s</c>), checked here so that a typo is a usage error, and sent as typed.</summary>
     private static Option<string> Duration(string flag, string description) => new(flag)

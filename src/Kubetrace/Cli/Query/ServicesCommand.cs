@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Kubetrace.Cli.Layout;
 using Spectre.Console;
 
 namespace Kubetrace.Cli.Query;
@@ -13,7 +14,7 @@ public static class ServicesCommand
         var server = QueryOptions.Server();
         var json = QueryOptions.Json("the services");
         var width = QueryOptions.Width();
-        var command = new Command("services", "List the services (and operations) stored in a running kubetrace") { operations, server, json, width };
+        var command = new Command("services", "List the services (and operations) stored in a running kubetrace") { operations, server, json, width.Width, width.Wide };
         QueryAction.Set(command, server, width, async (parse, context, cancel) =>
         {
             if (!parse.GetValue(operations))
@@ -41,19 +42,18 @@ public static class ServicesCommand
 
     private static void Print(IAnsiConsole console, List<(string Service, JsonElement Operations)> all)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("SERVICE", "OPERATION", "SPAN KIND");
+        var table = new FittedTable([new FittedColumn("SERVICE", FittedKind.Name), new FittedColumn("OPERATION", FittedKind.Name), new FittedColumn("SPAN KIND", DropRank: 1)]);
         foreach (var (service, operations) in all)
         {
             var first = true;
             foreach (var operation in operations.EnumerateArray())
             {
-                table.AddRow(new Text(first ? service : ""), new Text(operation.GetProperty("name").GetString() ?? ""),
-                    new Text(operation.GetProperty("spanKind").GetString() ?? ""));
+                table.AddRow(first ? service : "", operation.GetProperty("name").GetString() ?? "", operation.GetProperty("spanKind").GetString() ?? "");
                 first = false;
             }
-            if (first) table.AddRow(new Text(service), new Text(""), new Text(""));
+            if (first) table.AddRow(service, "", "");
         }
-        console.Write(table);
+        table.Write(console);
     }
 
     /// <summary><c>{"services":[{"name":"apiserver","operations":[{"name","spanKind"}]}]}</c>.</summary>

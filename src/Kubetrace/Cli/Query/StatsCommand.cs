@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
+using Kubetrace.Cli.Layout;
 
 namespace Kubetrace.Cli.Query;
 
@@ -12,7 +12,7 @@ public static class StatsCommand
         var server = QueryOptions.Server();
         var json = QueryOptions.Json("the store statistics");
         var width = QueryOptions.Width();
-        var command = new Command("stats", "Show the stored spans, traces and bytes on disk of a running kubetrace") { server, json, width };
+        var command = new Command("stats", "Show the stored spans, traces and bytes on disk of a running kubetrace") { server, json, width.Width, width.Wide };
         QueryAction.Set(command, server, width, async (parse, context, cancel) =>
         {
             if (parse.GetValue(json))
@@ -24,7 +24,7 @@ public static class StatsCommand
             long Get(string name) => stats.TryGetProperty(name, out var value) ? (long)value.GetDouble() : 0;
             var spans = Get("spans");
             var bytes = Get("bytesOnDisk");
-            var table = new Table().Border(TableBorder.None).HideHeaders().AddColumn("").AddColumn(new TableColumn("").RightAligned());
+            var table = new FittedTable([new FittedColumn("MEASURE"), new FittedColumn("VALUE", RightAligned: true)]) { ShowHeaders = false };
             table.AddRow("Spans", Count(spans));
             table.AddRow("Traces", Count(Get("traces")));
             table.AddRow("Bytes on disk", HumanText.Bytes(bytes));
@@ -37,7 +37,9 @@ public static class StatsCommand
             table.AddRow("WAL", HumanText.Bytes(Get("walBytes")));
             table.AddRow("Block rollups built / pending", $"{Count(Get("rollupsBuilt"))} / {Count(Get("rollupsPending"))}");
             table.AddRow("Rollup bytes", HumanText.Bytes(Get("rollupBytes")));
-            context.Console.Write(table);
+            if (Get("damagedRowGroups") is > 0 and var damaged)
+                table.AddRow("Damaged row groups (quarantined)", Count(damaged));
+            table.Write(context.Console);
         });
         return command;
     }

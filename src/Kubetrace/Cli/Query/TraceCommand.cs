@@ -12,7 +12,7 @@ public static class TraceCommand
         var server = QueryOptions.Server();
         var json = QueryOptions.Json("the trace (OTLP JSON)");
         var width = QueryOptions.Width();
-        var command = new Command("trace", "Show one trace of a running kubetrace as a span tree with duration bars") { id, server, json, width };
+        var command = new Command("trace", "Show one trace of a running kubetrace as a span tree with duration bars") { id, server, json, width.Width, width.Wide };
         id.Validators.Add(result =>
         {
             var text = result.GetValueOrDefault<string>() ?? "";
@@ -31,7 +31,9 @@ public static class TraceCommand
             try { tree = TraceTree.From(OtlpJson.ParseRequest(body)); }
             catch (OtlpJsonException e) { throw new QueryFailure($"the server's answer is not an OTLP trace: {e.Message}"); }
             if (tree.Rows.Count == 0) throw new QueryFailure($"trace {parse.GetValue(id)} has no spans");
-            context.Console.Write(TraceView.Render(parse.GetValue(id)!.ToLowerInvariant().PadLeft(32, '0'), tree, context.Console.Profile.Width));
+            // Wide (piped) output shows names whole; the timeline itself needs no more than a wide screen's columns.
+            var width = context.Console.Profile.Width >= QueryConsole.WideWidth ? TraceView.WideWidth : context.Console.Profile.Width;
+            context.Console.Write(TraceView.Render(parse.GetValue(id)!.ToLowerInvariant().PadLeft(32, '0'), tree, width));
         });
         return command;
     }

@@ -14,6 +14,9 @@ public static class TraceView
     public const char Bar = '█';
     private const int MinTimeline = 10;
 
+    /// <summary>Width of the view for <c>--wide</c> and piped output.</summary>
+    public const int WideWidth = 200;
+
     public static IRenderable Render(string traceId, TraceTree tree, int width)
     {
         var durations = tree.Rows.Select(r => HumanText.Duration(r.DurationNanos)).ToList();

@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Extensions.FileStorage;
 using Kubetrace.Pipeline;
 
 namespace Kubetrace.Exporters.Helper;
@@ -16,7 +17,7 @@ public static class ExporterBuilder
     {
         var logger = settings.CreateLogger();
         var metrics = new ExporterMetrics(settings.Metrics, settings.Id);
-        QueueStage? queue = null;
+        ISendingQueue? queue = null;
         ITraceConsumer chain = new TimeoutStage(sink, helper?.Timeout ?? TimeSpan.Zero);
         if (helper is { RetryOnFailure.Enabled: true })
             chain = new RetryStage(chain, helper.RetryOnFailure, time ?? TimeProvider.System);
@@ -24,9 +25,22 @@ public static class ExporterBuilder
         chain = new ObservingStage(chain, metrics, logger, queued);
         if (queued)
         {
-            queue = new QueueStage(chain, helper!.SendingQueue, metrics, logger);
+            var config = helper!.SendingQueue;
+            queue = config.Storage.Length == 0
+                ? new QueueStage(chain, config, metrics, logger)
+                : new PersistentQueueStage(chain, config, metrics, logger, () => OpenStorage(settings, config.Storage));
             chain = queue;
         }
         return new HelpedExporter(chain, queue, sink);
+    }
+
+    /// <summary>The exporter's client of the storage extension its queue names (started before exporters).</summary>
+    private static IStorageClient OpenStorage(ComponentSettings settings, string storage)
+    {
+        ComponentId.TryParse(storage, out var id, out _);
+        var extension = settings.Directory.Find<IStorageExtension>(ComponentKind.Extension, id)
+            ?? throw new InvalidOperationException($"exporter {settings.Id}: sending_queue.storage names \"{storage}\", " +
+                "which is not a storage extension of this service (add it under extensions: and service.extensions)");
+        return extension.GetClient(ComponentKind.Exporter, settings.Id, "traces");
     }
 }

@@ -5,7 +5,7 @@ namespace Kubetrace.Exporters.Helper;
 
 /// <summary>An exporter assembled by <see cref="ExporterBuilder"/>: the decorator chain plus the lifecycle that
 /// starts the sink before the queue workers and, at shutdown, drains the queue before the sink flushes.</summary>
-internal sealed class HelpedExporter(ITraceConsumer chain, QueueStage? queue, IExportSink sink) : IExporter
+internal sealed class HelpedExporter(ITraceConsumer chain, ISendingQueue? queue, IExportSink sink) : IExporter
 {
     private int _shutdown;
 

@@ -46,6 +46,9 @@ internal sealed class QueueCapacity(long capacity)
         }
     }
 
+    /// <summary>Takes room whatever is left (entries a persistent queue already acknowledged in an earlier run).</summary>
+    public void ForceReserve(long weight) => Interlocked.Add(ref _used, weight);
+
     public void Release(long weight)
     {
         Interlocked.Add(ref _used, -weight);

@@ -28,11 +28,19 @@ public sealed class QueueConfig
     /// <summary>When full: wait for room (true) or refuse at once with a retryable error (false).</summary>
     public bool Blocking { get; set; }
 
+    /// <summary>
+    /// ID of a storage extension (<c>file_storage</c>): the queue is kept there, a batch is acknowledged once it is
+    /// stored, and what is queued survives a crash or restart (<see cref="PersistentQueueStage"/>). Empty: in memory.
+    /// </summary>
+    public string Storage { get; set; } = "";
+
     /// <summary>Checked by the embedding exporter config (see <see cref="ExporterHelperConfigExtensions.ValidateHelper"/>), which prefixes the keys.</summary>
     public IEnumerable<ConfigProblem> Validate()
     {
         if (!Enabled) yield break;
         if (NumConsumers < 1) yield return new ConfigProblem("num_consumers", "must be at least 1");
         if (QueueSize < 1) yield return new ConfigProblem("queue_size", "must be at least 1");
+        if (Storage.Length > 0 && !ComponentId.TryParse(Storage, out _, out var error))
+            yield return new ConfigProblem("storage", $"\"{Storage}\" is not a component ID: {error}");
     }
 }

@@ -10,7 +10,7 @@ namespace Kubetrace.Exporters.Helper;
 /// therefore never blocks the pipeline's other exporters; when the queue is full the producer gets a retryable
 /// ResourceExhausted (or waits, with <c>blocking: true</c>), which is how back-pressure reaches the receiver.
 /// </summary>
-internal sealed class QueueStage : ITraceConsumer
+internal sealed class QueueStage : ISendingQueue
 {
     private readonly ITraceConsumer _next;
     private readonly QueueConfig _config;

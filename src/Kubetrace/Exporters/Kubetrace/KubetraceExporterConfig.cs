@@ -54,9 +54,11 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>Bounds that keep a head's arrays and a block's row groups sensible (docs/storage.md).</summary>
     public const int MaxHeadSpansLimit = 10_000_000, MinRowGroupSpans = 16, MaxRowGroupSpans = 65_536;
 
-    public string ResolvedPath() =>
+    /// <summary>The data folder: <c>path</c>, else <c>$KUBETRACE_DATA</c>, else <c>data</c> in the working directory.</summary>
+    /// <param name="environment">Reads an environment variable (a test passes its own, so the machine's cannot decide).</param>
+    public string ResolvedPath(Func<string, string?>? environment = null) =>
         Path.GetFullPath(Directory.Length > 0 ? Directory
-            : Environment.GetEnvironmentVariable(DataEnvironmentVariable) is { Length: > 0 } fromEnv ? fromEnv
+            : (environment ?? Environment.GetEnvironmentVariable)(DataEnvironmentVariable) is { Length: > 0 } fromEnv ? fromEnv
             : "data");
 
     /// <summary>The store's options from this config (only valid after <see cref="Validate"/> passed).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kubetrace.Components;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Service;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,7 @@ public sealed class HealthCheckExtension(ComponentSettings settings, HealthCheck
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _server = await SmallHttpServer.StartAsync(config.Endpoint, app => app.MapGet(config.Path, Answer), cancellationToken);
+        _server = await SmallHttpServer.StartAsync(config.Endpoint, ServerTls.Create(config.Tls, _logger), app => app.MapGet(config.Path, Answer), cancellationToken);
         _logger.LogInformation("Health check at {Urls}", string.Join(", ", _server.Urls.Select(u => u + config.Path)));
     }
 

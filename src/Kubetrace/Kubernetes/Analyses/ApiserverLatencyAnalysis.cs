@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
@@ -28,6 +29,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     private readonly List<string> _phaseNames = [];
     private readonly Dictionary<string, int> _phaseByName = new(StringComparer.Ordinal);
     private readonly List<int> _fromWalkerPhase = [];
+    private readonly TraceSampling _sampling = new();
+    private readonly SampleTally _all = new();
     private long _longRunning;
     private long _withoutFilterSpans;
     private long _withNestedFilters;
@@ -41,23 +44,27 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     }
 
     /// <summary>
-    /// The per-block aggregate (<c>apiserver-2</c>): every request of the block, grouped. Version 2: requests rebuilt
+    /// The per-block aggregate (<c>apiserver-3</c>): every request of the block, grouped. Version 2: requests rebuilt
     /// per release (1.33 extents, nested filters charged their own time, watches found by the query, authentication
-    /// apart where it is a trace of its own).
+    /// apart where it is a trace of its own); version 3: each row's and the whole's sample tallies.
     /// </summary>
-    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-2", () => new ApiserverLatencyAnalysis(TimeRange.All));
+    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-3", () => new ApiserverLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("apiserver",
         "kube-apiserver latency per verb and resource, and where it goes: authentication, authorization, priority and fairness, webhooks, etcd, serialization",
         request => new ApiserverLatencyAnalysis(request.Range),
-        (analysis, _) => Result(analysis.Report()));
+        (analysis, request) => Result(analysis.Report(request.Samples)));
 
     private static AnalysisResult Result(ApiserverLatencyReport report) => new(report, Table(report));
 
     /// <summary>What to ask the store for.</summary>
     public SpanScanRequest ScanRequest => _walker.Attributes.Request;
 
-    public void Add(ScannedTrace trace) => _walker.Walk(trace, Add, span => _separateAuthentication.Record(span.DurationNanos));
+    public void Add(ScannedTrace trace)
+    {
+        _sampling.Begin(trace);
+        _walker.Walk(trace, Add, span => _separateAuthentication.Record(span.DurationNanos));
+    }
 
     private void Add(ApiserverRequest request)
     {
@@ -70,6 +77,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         else _withNestedFilters++;
         var group = GroupOf(request.Verb, request.Resource);
         group.Latency.Record(request.DurationNanos);
+        group.Sample.Record(_sampling, request.Root);
+        _all.Record(_sampling, request.Root);
         if (request.HasNestedFilters) group.WithFilterSpans++;
         if (request.HasAuthenticationSpan) group.WithAuthenticationSpan++;
         for (var p = 0; p < request.PhaseTime.Length; p++)
@@ -82,10 +91,12 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         _withoutFilterSpans += other._withoutFilterSpans;
         _withNestedFilters += other._withNestedFilters;
         _separateAuthentication.Merge(other._separateAuthentication);
+        _all.Merge(other._all);
         foreach (var ((verb, resource), theirs) in other._groups)
         {
             var group = GroupOf(verb, resource);
             group.Latency.Merge(theirs.Latency);
+            group.Sample.Merge(theirs.Sample);
             group.WithFilterSpans += theirs.WithFilterSpans;
             group.WithAuthenticationSpan += theirs.WithAuthenticationSpan;
             for (var p = 0; p < theirs.PhaseTime.Length; p++)
@@ -99,6 +110,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         writer.WriteVarint(_withoutFilterSpans);
         writer.WriteVarint(_withNestedFilters);
         _separateAuthentication.WriteTo(writer);
+        _all.WriteTo(writer);
         writer.WriteEach(_phaseNames, writer.WriteString);
         writer.WriteEach(_groups, group =>
         {
@@ -107,6 +119,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             writer.WriteVarint(group.Value.WithFilterSpans);
             writer.WriteVarint(group.Value.WithAuthenticationSpan);
             group.Value.Latency.WriteTo(writer);
+            group.Value.Sample.WriteTo(writer);
             writer.WriteEach(group.Value.PhaseTime, writer.WriteSigned);
         });
     }
@@ -121,6 +134,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         written._withoutFilterSpans = reader.ReadLong();
         written._withNestedFilters = reader.ReadLong();
         written._separateAuthentication.Merge(LatencySketch.ReadFrom(reader));
+        written._all.MergeFrom(reader);
         reader.ReadEach(() =>
         {
             var count = written._phaseNames.Count;
@@ -132,6 +146,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             group.WithFilterSpans = reader.ReadLong();
             group.WithAuthenticationSpan = reader.ReadLong();
             group.Latency.Merge(LatencySketch.ReadFrom(reader));
+            group.Sample.MergeFrom(reader);
             var phase = 0;
             reader.ReadEach(() =>
             {
@@ -165,13 +180,18 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         return _fromWalkerPhase[walkerPhase];
     }
 
-    public ApiserverLatencyReport Report()
+    /// <summary>The report, its rows' samples scaled by <paramref name="samples"/>' rates (none known when null).</summary>
+    public ApiserverLatencyReport Report(RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         var groups = _groups
-            .Select(g => Describe(g.Key.Verb, g.Key.Resource, g.Value))
+            .Select(g => Describe(g.Key.Verb, g.Key.Resource, g.Value, samples))
             .OrderByDescending(g => g.P99Ms).ThenByDescending(g => g.Count).ThenBy(g => g.Verb, StringComparer.Ordinal).ThenBy(g => g.Resource, StringComparer.Ordinal)
             .ToList();
-        return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups, SeparateAuthentication());
+        return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups, SeparateAuthentication())
+        {
+            Sampling = SamplingSummary.Of("requests", samples.Of(_all), groups.Select(g => g.Sample).ToList()),
+        };
     }
 
     /// <summary>
@@ -191,7 +211,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             Ms(_separateAuthentication.Percentile(0.99)), null);
     }
 
-    private ApiserverRequestGroup Describe(string verb, string resource, Group group)
+    private ApiserverRequestGroup Describe(string verb, string resource, Group group, RowSamples samples)
     {
         var total = (double)group.Latency.Sum;
         double Share(int phase) => total == 0 || phase >= group.PhaseTime.Length ? 0 : Fraction(group.PhaseTime[phase] / total);
@@ -208,7 +228,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             Share(ApiserverPhase.AggregatedApi), Share(ApiserverPhase.NestedRequests));
         var latency = group.Latency;
         return new ApiserverRequestGroup(verb, resource, latency.Count, Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
-            Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares);
+            Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares) { Sample = samples.Of(group.Sample, latency) };
     }
 
     public static AnalysisTable Table(ApiserverLatencyReport report)
@@ -217,7 +237,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         var proxied = report.Groups.Any(g => g.Shares.AggregatedApi + g.Shares.NestedRequests > 0);
         var rows = report.Groups.Select(g => (IReadOnlyList<string>)
         [
-            g.Verb, g.Resource, GroupedCount(g.Count), DurationMs(g.P50Ms), DurationMs(g.P95Ms), DurationMs(g.P99Ms),
+            g.Verb, g.Resource, SampleText.Count(g.Sample), SampleText.Percentile(g.Sample, "p50", g.P50Ms),
+            SampleText.Percentile(g.Sample, "p95", g.P95Ms), SampleText.Percentile(g.Sample, "p99", g.P99Ms),
             ShortPercent(g.Shares.Authentication), ShortPercent(g.Shares.Authorization), ShortPercent(g.Shares.PriorityAndFairness),
             ShortPercent(g.Shares.Webhooks), ShortPercent(g.Shares.Etcd), ShortPercent(g.Shares.Encryption), ShortPercent(g.Shares.Serialization),
             ShortPercent(g.Shares.Rest + (g.Shares.OtherFilters ?? 0)),
@@ -254,12 +275,17 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             notes.Add($"{GroupedCount(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
         return new AnalysisTable("kube-apiserver latency by verb and resource",
             ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest", .. (proxied ? ["Proxied"] : Array.Empty<string>())], rows)
-        { Notes = notes };
+        {
+            Notes = notes, Samples = report.Groups.Select(g => g.Sample).ToList(), Sampling = report.Sampling,
+            // At 80 columns the anatomy (where the time goes) matters more than the spread of the latency.
+            DropFirst = ["p95", "p50", "KMS", "Authn", "Serialize", "APF", "Count"],
+        };
     }
 
     private sealed class Group
     {
         public readonly LatencySketch Latency = new();
+        public readonly SampleTally Sample = new();
         public long[] PhaseTime = [];
         public long WithFilterSpans;
         public long WithAuthenticationSpan;

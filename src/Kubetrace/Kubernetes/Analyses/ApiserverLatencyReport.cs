@@ -1,3 +1,5 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>What the <c>apiserver</c> analysis found (the JSON of <c>kubetrace analyze apiserver --json</c>).</summary>
@@ -7,7 +9,11 @@ public sealed record ApiserverLatencyReport(
     long RequestsWithoutFilterSpans,
     string SortedBy,
     IReadOnlyList<ApiserverRequestGroup> Groups,
-    SeparateAuthentication? SeparateAuthentication = null);
+    SeparateAuthentication? SeparateAuthentication = null)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}
 
 /// <summary>
 /// Authentication spans that are traces of their own (Kubernetes 1.33+), joined to no request: their latency (1.33),
@@ -26,7 +32,11 @@ public sealed record ApiserverRequestGroup(
     double MeanMs,
     /// <summary>Requests with the nested filter spans (1.34+): the authorization and priority-and-fairness shares rest on them.</summary>
     long RequestsWithFilterSpans,
-    ApiserverPhaseShares Shares);
+    ApiserverPhaseShares Shares)
+{
+    /// <summary>The sampled traces and requests behind the row, scaled; its percentiles' bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>
 /// Fractions of the group's total request time (they add up to 1). <see cref="Authentication"/> is null when no

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Scan;
@@ -29,24 +30,30 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     private readonly Dictionary<(string Configuration, string Name), Webhook> _webhooks = [];
     private readonly List<Webhook?> _byWalkerPhase = [];
     private readonly LatencySketch _apiserver = new();
+    private readonly TraceSampling _sampling = new();
+    private readonly SampleTally _all = new();
     // Per apiserver latency bucket (LatencySketch.BucketOf): total request time and count, to read the p99 tail afterwards.
     private readonly Dictionary<int, (long Time, long Count)> _requestsByBucket = [];
 
     public WebhookLatencyAnalysis(TimeRange range) => _walker = new ApiserverRequestWalker(range);
 
-    /// <summary>The per-block aggregate (<c>webhooks-2</c>: version 2 reads requests per release, watches found by the query).</summary>
-    internal static StateRollup<WebhookLatencyAnalysis> Rollup { get; } = new("webhooks-2", () => new WebhookLatencyAnalysis(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>webhooks-3</c>: version 2 read requests per release, watches found by the query, but had no sample tallies).</summary>
+    internal static StateRollup<WebhookLatencyAnalysis> Rollup { get; } = new("webhooks-3", () => new WebhookLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("webhooks",
         "Admission webhooks: calls, added latency, errors and timeouts, what they intercept, and their share of the apiserver's p99",
         request => new WebhookLatencyAnalysis(request.Range),
-        (analysis, _) => Result(analysis.Report()));
+        (analysis, request) => Result(analysis.Report(request.Samples)));
 
     private static AnalysisResult Result(WebhookLatencyReport report) => new(report, Table(report));
 
     public SpanScanRequest ScanRequest => _walker.Attributes.Request;
 
-    public void Add(ScannedTrace trace) => _walker.Walk(trace, Add);
+    public void Add(ScannedTrace trace)
+    {
+        _sampling.Begin(trace);
+        _walker.Walk(trace, Add);
+    }
 
     private void Add(ApiserverRequest request)
     {
@@ -55,7 +62,8 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
             var webhook = WebhookOf(call.Configuration, call.Name);
             while (_byWalkerPhase.Count <= call.Phase) _byWalkerPhase.Add(null);
             _byWalkerPhase[call.Phase] = webhook;
-            webhook.Record(call);
+            webhook.Record(call, _sampling, request.Root);
+            _all.Record(_sampling, request.Root, call.Failed);
         }
         if (request.IsLongRunning) return;
         _apiserver.Record(request.DurationNanos);
@@ -69,6 +77,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     public void Merge(WebhookLatencyAnalysis other)
     {
         _apiserver.Merge(other._apiserver);
+        _all.Merge(other._all);
         foreach (var (bucket, (time, count)) in other._requestsByBucket) AddRequests(bucket, time, count);
         foreach (var ((configuration, name), theirs) in other._webhooks) WebhookOf(configuration, name).Merge(theirs);
     }
@@ -76,6 +85,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     void IRollupState<WebhookLatencyAnalysis>.WriteTo(ByteWriter writer)
     {
         _apiserver.WriteTo(writer);
+        _all.WriteTo(writer);
         writer.WriteEach(_requestsByBucket, requests =>
         {
             writer.WriteVarint(requests.Key);
@@ -89,6 +99,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     {
         var state = new WebhookLatencyAnalysis(TimeRange.All);
         state._apiserver.Merge(LatencySketch.ReadFrom(reader));
+        state._all.MergeFrom(reader);
         reader.ReadEach(() => state.AddRequests(reader.ReadInt(), reader.ReadLong(), reader.ReadLong()));
         reader.ReadEach(() => state.WebhookOf(reader.ReadString(), reader.ReadString()).ReadFrom(reader));
         return state;
@@ -104,8 +115,10 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     private void AddRequests(int bucket, long time, long count) =>
         _requestsByBucket[bucket] = _requestsByBucket.TryGetValue(bucket, out var seen) ? (seen.Time + time, seen.Count + count) : (time, count);
 
-    public WebhookLatencyReport Report()
+    /// <summary>The report, its rows' samples scaled by <paramref name="samples"/>' rates (none known when null).</summary>
+    public WebhookLatencyReport Report(RowSamples? samples = null)
     {
+        samples ??= new RowSamples(SamplingRates.Unknown);
         var p99Bucket = _apiserver.BucketAtPercentile(0.99);
         long tailTime = 0, tailCount = 0;
         foreach (var (bucket, (time, count)) in _requestsByBucket)
@@ -113,21 +126,24 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         var webhooks = _webhooks.Values.Select(w =>
         {
             var inTail = (double)w.TimeAtOrAbove(p99Bucket);
-            return w.Describe(tailTime == 0 ? 0 : Fraction(inTail / tailTime), tailCount == 0 ? 0 : Ms(inTail / tailCount));
+            return w.Describe(tailTime == 0 ? 0 : Fraction(inTail / tailTime), tailCount == 0 ? 0 : Ms(inTail / tailCount), samples);
         })
             .OrderByDescending(w => w.ErrorRate >= FailingRate).ThenByDescending(w => w.ShareOfApiserverP99).ThenByDescending(w => w.P99Ms)
             .ThenBy(w => w.Configuration, StringComparer.Ordinal).ThenBy(w => w.Name, StringComparer.Ordinal)
             .ToList();
         return new WebhookLatencyReport(webhooks.Sum(w => w.Calls), Ms(_apiserver.Percentile(0.99)), tailCount,
-            $"failing (error rate ≥ {FailingRate:P0}) first, then share of apiserver p99, then p99", webhooks);
+            $"failing (error rate ≥ {FailingRate:P0}) first, then share of apiserver p99, then p99", webhooks)
+        {
+            Sampling = SamplingSummary.Of("webhook calls", samples.Of(_all), webhooks.Select(w => w.Sample).ToList()),
+        };
     }
 
     public static AnalysisTable Table(WebhookLatencyReport report)
     {
         var rows = report.Webhooks.Select(w => (IReadOnlyList<string>)
         [
-            w.Configuration, w.Name, w.Type, GroupedCount(w.Calls), DurationMs(w.P50Ms), DurationMs(w.P99Ms),
-            ShortPercent(w.ErrorRate), ShortPercent(w.TimeoutRate),
+            w.Configuration, w.Name, w.Type, SampleText.Count(w.Sample), SampleText.Percentile(w.Sample, "p50", w.P50Ms),
+            SampleText.Percentile(w.Sample, "p99", w.P99Ms), SampleText.ErrorRate(w.Sample, ShortPercent(w.ErrorRate)), ShortPercent(w.TimeoutRate),
             string.Join(", ", w.Intercepts.Take(3).Select(i => $"{i.Resource} {i.Operation}")) + (w.Intercepts.Count > 3 ? ", …" : ""),
             ShortPercent(w.ShareOfApiserverP99), DurationMs(w.MeanAddedAtApiserverP99Ms),
         ]).ToList();
@@ -140,12 +156,13 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         };
         return new AnalysisTable("Admission webhooks, worst first",
             ["Configuration", "Webhook", "Type", "Calls", "p50", "p99", "Errors", "Timeouts", "Intercepts", "p99 share", "At p99"], rows)
-        { Notes = notes };
+        { Notes = notes, Samples = report.Webhooks.Select(w => w.Sample).ToList(), Sampling = report.Sampling };
     }
 
     private sealed class Webhook(string configuration, string name)
     {
         private readonly LatencySketch _latency = new();
+        private readonly SampleTally _sample = new();
         private readonly Dictionary<(string Resource, string Operation), long> _intercepts = [];
         // The webhook's exclusive time in apiserver requests, by the request's latency bucket.
         private readonly Dictionary<int, long> _timeByRequestBucket = [];
@@ -154,9 +171,11 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         private bool _mutating;
         private bool _validating;
 
-        public void Record(WebhookCall call)
+        /// <summary>A call of the request whose server span is <paramref name="request"/> (the call is kept with it).</summary>
+        public void Record(WebhookCall call, TraceSampling sampling, ScannedSpan request)
         {
             _latency.Record(call.DurationNanos);
+            _sample.Record(sampling, request, call.Failed);
             if (call.Failed) _errors++;
             if (call.TimedOut) _timeouts++;
             if (call.Mutating) _mutating = true;
@@ -179,6 +198,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         public void Merge(Webhook other)
         {
             _latency.Merge(other._latency);
+            _sample.Merge(other._sample);
             foreach (var ((resource, operation), calls) in other._intercepts) AddIntercepts(resource, operation, calls);
             foreach (var (bucket, nanos) in other._timeByRequestBucket) AddTime(bucket, nanos);
             _errors += other._errors;
@@ -196,6 +216,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
             writer.WriteVarint(_errors);
             writer.WriteVarint(_timeouts);
             _latency.WriteTo(writer);
+            _sample.WriteTo(writer);
             writer.WriteEach(_intercepts, intercept =>
             {
                 writer.WriteString(intercept.Key.Resource);
@@ -218,6 +239,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
             _errors += reader.ReadLong();
             _timeouts += reader.ReadLong();
             _latency.Merge(LatencySketch.ReadFrom(reader));
+            _sample.MergeFrom(reader);
             reader.ReadEach(() => AddIntercepts(reader.ReadString(), reader.ReadString(), reader.ReadLong()));
             reader.ReadEach(() => AddTime(reader.ReadInt(), reader.ReadLong()));
         }
@@ -225,7 +247,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         private void AddIntercepts(string resource, string operation, long calls) =>
             _intercepts[(resource, operation)] = _intercepts.GetValueOrDefault((resource, operation)) + calls;
 
-        public WebhookLatency Describe(double shareOfP99, double meanAtP99Ms)
+        public WebhookLatency Describe(double shareOfP99, double meanAtP99Ms, RowSamples samples)
         {
             var calls = _latency.Count;
             return new WebhookLatency(configuration, name,
@@ -235,7 +257,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
                 _intercepts.OrderByDescending(i => i.Value).ThenBy(i => i.Key.Resource, StringComparer.Ordinal)
                     .ThenBy(i => i.Key.Operation, StringComparer.Ordinal)
                     .Select(i => new WebhookIntercept(i.Key.Resource, i.Key.Operation, i.Value)).ToList(),
-                shareOfP99, meanAtP99Ms);
+                shareOfP99, meanAtP99Ms) { Sample = samples.Of(_sample, _latency, errors: true) };
         }
     }
 }

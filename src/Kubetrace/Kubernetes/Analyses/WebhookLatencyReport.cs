@@ -1,3 +1,5 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses;
 
 /// <summary>What the <c>webhooks</c> analysis found (the JSON of <c>kubetrace analyze webhooks --json</c>).</summary>
@@ -8,7 +10,11 @@ public sealed record WebhookLatencyReport(
     double ApiserverP99Ms,
     long ApiserverP99Requests,
     string SortedBy,
-    IReadOnlyList<WebhookLatency> Webhooks);
+    IReadOnlyList<WebhookLatency> Webhooks)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on.</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}
 
 /// <summary>One admission webhook (configuration and name).</summary>
 /// <param name="Type"><c>mutating</c> or <c>validating</c> (<c>mutating+validating</c> when both span names carry these names).</param>
@@ -31,6 +37,10 @@ public sealed record WebhookLatency(
     double TimeoutRate,
     IReadOnlyList<WebhookIntercept> Intercepts,
     double ShareOfApiserverP99,
-    double MeanAddedAtApiserverP99Ms);
+    double MeanAddedAtApiserverP99Ms)
+{
+    /// <summary>The sampled traces and calls behind the row, scaled; its percentiles' and error rate's bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 public sealed record WebhookIntercept(string Resource, string Operation, long Calls);

@@ -56,8 +56,12 @@ public readonly record struct ComponentRelease(ReleaseLine Line, int Major, int 
 
     public static bool operator <(ComponentRelease a, ComponentRelease b) => a.CompareTo(b) < 0;
 
-    /// <summary><c>1.34</c> for Kubernetes, <c>3.5.12</c> for the others.</summary>
-    public override string ToString() => Line == ReleaseLine.Kubernetes && Patch == 0 ? $"{Major}.{Minor}" : $"{Major}.{Minor}.{Patch}";
+    /// <summary><c>1.34</c> for Kubernetes, <c>3.5.12</c> for the others; <c>3.5.x</c> for the last patch of a minor (<see cref="LastPatch"/>).</summary>
+    public override string ToString() => Line == ReleaseLine.Kubernetes && Patch == 0 ? $"{Major}.{Minor}"
+        : Patch == LastPatch ? $"{Major}.{Minor}.x" : $"{Major}.{Minor}.{Patch}";
+
+    /// <summary>The patch level that stands for "every patch of this minor" at the end of a range.</summary>
+    public const int LastPatch = int.MaxValue;
 }
 
 /// <summary>The releases from <see cref="From"/> through <see cref="Through"/> (open-ended when null), inclusive.</summary>

@@ -9,9 +9,10 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// default): watches and cached reads of it are served by the cacher and do not reach etcd.
 /// </param>
 /// <param name="Ttl">Objects are written with a TTL (events: one hour), so their creates attach an etcd lease.</param>
+/// <param name="StoragePrefix">The registry's key prefix when it is not the resource's name (nodes: <c>minions</c>).</param>
 /// <param name="Aggregated">The extension API server that serves the resource through the aggregation layer (null: kube-apiserver's own).</param>
 internal sealed record ApiResource(string Group, string Version, string Resource, string Kind, bool Namespaced,
-    bool WatchCached = true, bool Ttl = false, AggregatedApi? Aggregated = null)
+    bool WatchCached = true, bool Ttl = false, string? StoragePrefix = null, AggregatedApi? Aggregated = null)
 {
     /// <summary>Each instance is a distinct, shared definition: equal only to itself (and cheap to hash as a key).</summary>
     public bool Equals(ApiResource? other) => ReferenceEquals(this, other);
@@ -20,7 +21,7 @@ internal sealed record ApiResource(string Group, string Version, string Resource
 
     public static readonly ApiResource Pods = new("", "v1", "pods", "Pod", true);
     public static readonly ApiResource ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true);
-    public static readonly ApiResource Nodes = new("", "v1", "nodes", "Node", false);
+    public static readonly ApiResource Nodes = new("", "v1", "nodes", "Node", false, StoragePrefix: "minions");
     public static readonly ApiResource Leases = new("coordination.k8s.io", "v1", "leases", "Lease", true);
     public static readonly ApiResource Deployments = new("apps", "v1", "deployments", "Deployment", true);
     public static readonly ApiResource ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet", true);
@@ -67,14 +68,25 @@ internal sealed record ApiResource(string Group, string Version, string Resource
         return route;
     }
 
-    /// <summary>The etcd key of an object (<c>/registry/pods/shop/web-1</c>) or of a list (<c>/registry/pods/shop</c>).</summary>
+    /// <summary>
+    /// The key the storage layer records (before the <c>/registry</c> prefix is added): an object's
+    /// (<c>/pods/shop/web-1</c>, <c>/minions/worker-1</c>) or a list's (<c>/pods/shop</c>, <c>/pods</c> for all namespaces).
+    /// </summary>
     public string StorageKey(string ns, string name)
     {
-        var key = $"{KeyPrefix}{(Namespaced && ns.Length > 0 ? ns : "")}";
-        if (name.Length > 0) key += (Namespaced && ns.Length > 0 ? "/" : "") + name;
-        return key;
+        var key = Namespaced && ns.Length > 0 ? $"{ResourcePrefix}/{ns}" : ResourcePrefix;
+        return name.Length > 0 ? key + "/" + name : key;
     }
 
+    /// <summary>The key etcd sees: <c>/registry</c> and the storage key.</summary>
+    public static string EtcdKey(string storageKey) => "/registry" + storageKey;
+
+    /// <summary>The storage layer's resource prefix, e.g. <c>/pods</c>, <c>/minions</c>, <c>/deployments</c>.</summary>
+    public string ResourcePrefix => field ??= "/" + (StoragePrefix ?? Resource);
+
     /// <summary>Where this resource's objects live in etcd, e.g. <c>/registry/pods/</c>.</summary>
-    public string KeyPrefix => $"/registry/{Resource}/";
+    public string KeyPrefix => EtcdKey(ResourcePrefix) + "/";
+
+    /// <summary>group.resource as Kubernetes' GroupResource.String() spells it: <c>deployments.apps</c>, <c>pods</c>.</summary>
+    public string GroupResource => field ??= Group.Length == 0 ? Resource : $"{Resource}.{Group}";
 }

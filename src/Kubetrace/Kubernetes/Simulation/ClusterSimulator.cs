@@ -77,7 +77,7 @@ public sealed class ClusterSimulator
     private SimulationReport NewReport(PlantedFaults faults) => new()
     {
         KubernetesVersion = Options.KubernetesVersion.ToString(),
-        ContainerdVersion = Options.EffectiveContainerd == ContainerdVersion.V1_6 ? "1.6" : "1.7",
+        ContainerdVersion = Options.EffectiveContainerd.ToString(),
         EtcdVersion = EtcdVersions.Name(Options.EffectiveEtcd),
         KmsEncryption = Options.EffectiveKmsEncryption,
         Seed = Options.Seed,

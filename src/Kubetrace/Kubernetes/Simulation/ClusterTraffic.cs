@@ -5,10 +5,11 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// <summary>
 /// What happens in the cluster, one story at a time: a pod start (deployer creates it, the scheduler binds it, the
 /// kubelet starts it and reports its status: four apiserver requests in four traces), a Deployment rollout (the
-/// whole flow of one action, <see cref="DeploymentRollout"/>), a pod deletion (and the kubelet terminating it), or one request of the background traffic of kubelets, controllers, an operator,
-/// kubectl, an event exporter and a CI job: reads (some answered by the watch cache), writes, events, secrets, and
-/// watches (about one request in fifteen). Each story says how many apiserver requests it made, so that the arrival
-/// rate counts requests. Timer-driven work (<see cref="PeriodicWork"/>) runs as the clock passes it.
+/// whole flow of one action, <see cref="DeploymentRollout"/>), a pod deletion (and the kubelet terminating it), or
+/// one request of the background traffic of kubelets, controllers, an operator, kubectl, an event exporter and a CI
+/// job: reads (some answered by the watch cache), writes, events, secrets, and watches (about one request in
+/// fifteen). Each story says how many apiserver requests it made, so that the arrival rate counts requests.
+/// Timer-driven work (<see cref="PeriodicWork"/>) runs as the clock passes it.
 /// </summary>
 internal sealed class ClusterTraffic
 {

@@ -1,68 +1,102 @@
-using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Kubernetes.Catalog;
 using static Kubetrace.Bench.Workload.Attr;
 using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
-/// etcd 3.7's own spans under its otelgrpc server span: the applied request (<c>range</c>, <c>txn</c> with the
-/// <c>put</c> it runs, <c>lease_grant</c>, <c>compact</c>), a range with its <c>range_begin</c>, <c>range_end</c>,
-/// <c>rev</c>, <c>limit</c>, <c>count_only</c>, <c>keys_only</c>. Earlier etcd versions emit none. Timed as fixed
-/// fractions of the server span: the apply is most of what etcd does for a request.
+/// etcd 3.7's own request spans (v3_server.go, <see cref="EtcdCatalog"/>) under its otelgrpc server span:
+/// <c>range</c> with the request's keys and limits; <c>txn</c> with its first compared and first written key,
+/// lease and operation counts (the operations inside have no spans: no nested <c>put</c>); <c>compact</c>;
+/// <c>lease_grant</c>. Writes carry the raft events. Earlier etcd versions emit none. A request span starts as
+/// the handler starts and ends as it returns (<c>defer span.End()</c>): nearly the whole server span.
 /// </summary>
 internal sealed class EtcdApplyWriter(SimulationContext sim)
 {
-    private static readonly KeyValue LatestRevision = Int("rev", 0);
-    private static readonly KeyValue NoLimit = Int("limit", 0);
-    private static readonly KeyValue PageLimit = Int("limit", 500);
-    private static readonly KeyValue NotCountOnly = Bool("count_only", false);
-    private static readonly KeyValue NotKeysOnly = Bool("keys_only", false);
-    private static readonly KeyValue NoRangeEnd = Str("range_end", "");
-
     /// <summary>The store's revision: every write adds one, and compaction keeps the latest.</summary>
     private long _revision = 1_000_000;
 
-    private bool V37 => sim.Options.EffectiveEtcd == EtcdVersion.V3_7;
+    private bool Emits => sim.Options.EffectiveEtcd.RequestSpans;
 
-    /// <summary>Writes the apply spans of <paramref name="method"/> inside <paramref name="server"/> (<paramref name="start"/>..<paramref name="end"/>).</summary>
-    public void Write(in OpenSpan server, GrpcMethod method, string? key, bool prefix, long start, long end)
+    /// <summary>Writes the request span of <paramref name="method"/> inside <paramref name="server"/> (<paramref name="start"/>..<paramref name="end"/>).</summary>
+    public void Write(in OpenSpan server, GrpcMethod method, in EtcdRequest request, long start, long end)
     {
         if (method == GrpcMethod.EtcdTxn) _revision++;
-        if (!V37 || !server.Recording || method == GrpcMethod.EtcdWatch) return;
-        var name = method == GrpcMethod.EtcdRange ? "range"
-            : method == GrpcMethod.EtcdTxn ? "txn"
-            : method == GrpcMethod.EtcdLeaseGrant ? "lease_grant"
-            : method == GrpcMethod.EtcdCompact ? "compact"
-            : null;
-        if (name is null) return;
-        var applyStart = start + (end - start) / 10;
-        var applyEnd = end - (end - start) / 10;
-        var apply = sim.Recorder.Child(server.Context, false, sim.Cluster.Etcd, SimulatedScope.Etcd, name, SpanKind.Internal, applyStart);
-        var a = apply.Proto!.Attributes;
+        if (!Emits || !server.Recording || method == GrpcMethod.EtcdWatch) return;
+        var spanStart = start + Math.Min(20_000, (end - start) / 20);
+        var spanEnd = end - Math.Min(20_000, (end - start) / 20);
         if (method == GrpcMethod.EtcdRange)
         {
-            a.Add(Str("range_begin", key ?? ""));
-            a.Add(prefix && key is not null ? Str("range_end", PrefixEnd(key)) : NoRangeEnd);
-            a.Add(LatestRevision);
-            a.Add(prefix ? PageLimit : NoLimit);
-            a.Add(NotCountOnly);
-            a.Add(NotKeysOnly);
+            var range = Open(server.Context, EtcdNames.Range, spanStart);
+            var a = range.Proto!.Attributes;
+            a.Add(Str(EtcdKeys.RangeBegin, request.Key));
+            a.Add(Str(EtcdKeys.RangeEnd, request.RangeEnd));
+            a.Add(Int(EtcdKeys.Rev, 0));
+            a.Add(Int(EtcdKeys.Limit, request.Limit));
+            a.Add(Bool(EtcdKeys.CountOnly, false));
+            a.Add(Bool(EtcdKeys.KeysOnly, false));
+            sim.Recorder.End(range, spanEnd);
         }
-        else if (method == GrpcMethod.EtcdCompact)
-            a.Add(Int("rev", _revision));
         else if (method == GrpcMethod.EtcdTxn)
         {
-            // The apiserver's writes are compare-and-put transactions.
-            var put = sim.Recorder.Child(apply.Context, false, sim.Cluster.Etcd, SimulatedScope.Etcd, "put", SpanKind.Internal, applyStart + (applyEnd - applyStart) / 4);
-            sim.Recorder.End(put, applyEnd - (applyEnd - applyStart) / 4);
+            var txn = Open(server.Context, EtcdNames.Txn, spanStart);
+            var a = txn.Proto!.Attributes;
+            a.Add(Str(EtcdKeys.CompareFirstKey, request.Key));
+            a.Add(Str(EtcdKeys.SuccessFirstKey, request.Key));
+            a.Add(Str(EtcdKeys.SuccessFirstType, "put"));
+            a.Add(Int(EtcdKeys.SuccessFirstLease, request.Lease));
+            a.Add(Int(EtcdKeys.CompareLen, request.CompareLen));
+            a.Add(Int(EtcdKeys.SuccessLen, request.SuccessLen));
+            a.Add(Int(EtcdKeys.FailureLen, request.FailureLen));
+            a.Add(Bool(EtcdKeys.ReadOnly, false));
+            Raft(txn, spanStart, spanEnd);
+            sim.Recorder.End(txn, spanEnd);
         }
-        sim.Recorder.End(apply, applyEnd);
+        else if (method == GrpcMethod.EtcdCompact)
+        {
+            var compact = Open(server.Context, EtcdNames.Compact, spanStart);
+            compact.Proto!.Attributes.Add(Bool(EtcdKeys.IsPhysical, false));
+            compact.Proto.Attributes.Add(Int(EtcdKeys.Rev, _revision));
+            Raft(compact, spanStart, spanEnd);
+            sim.Recorder.End(compact, spanEnd);
+        }
+        else if (method == GrpcMethod.EtcdLeaseGrant)
+        {
+            var grant = Open(server.Context, EtcdNames.LeaseGrant, spanStart);
+            grant.Proto!.Attributes.Add(Int(EtcdKeys.Id, request.Lease));
+            grant.Proto.Attributes.Add(Int(EtcdKeys.Ttl, request.LeaseTtl));
+            Raft(grant, spanStart, spanEnd);
+            sim.Recorder.End(grant, spanEnd);
+        }
     }
 
-    /// <summary>etcd's end of a prefix range: the prefix with its last byte incremented (<c>/registry/pods/</c> → <c>/registry/pods0</c>).</summary>
-    private static string PrefixEnd(string key)
+    /// <summary>
+    /// etcd's lessor revoking an expired lease (server.go: <c>s.LeaseRevoke</c> with the server's own context): a
+    /// root <c>lease_revoke</c> span in 3.7, sampled by etcd's sampler for roots.
+    /// </summary>
+    public void RevokeExpiredLease(long start, long leaseId)
     {
-        var prefix = key.EndsWith('/') ? key : key + "/";
-        return string.Concat(prefix.AsSpan(0, prefix.Length - 1), [(char)(prefix[^1] + 1)]);
+        if (!Emits) return;
+        var sampler = sim.Options.EffectiveEtcd.Sampling switch
+        {
+            EtcdSampling.AlwaysOnRoots => new TraceIdRatioSampler(1_000_000),
+            EtcdSampling.NeverRoots => new TraceIdRatioSampler(0),
+            _ => sim.Sampler,
+        };
+        var revoke = sim.Recorder.Root(sim.Cluster.Etcd, SimulatedScope.Etcd, EtcdNames.LeaseRevoke, SpanKind.Internal, start, sampler);
+        revoke.Proto?.Attributes.Add(Int(EtcdKeys.Id, leaseId));
+        var end = start + sim.Random.Micros(500, 2_500);
+        Raft(revoke, start, end);
+        sim.Recorder.End(revoke, end);
+    }
+
+    private OpenSpan Open(SimulatedSpanContext server, string name, long start) =>
+        sim.Recorder.Child(server, false, sim.Cluster.Etcd, SimulatedScope.Etcd, name, SpanKind.Internal, start);
+
+    /// <summary>A write's proposal to raft and its result once applied (processInternalRaftRequestOnce).</summary>
+    private void Raft(in OpenSpan span, long start, long end)
+    {
+        span.AddEvent(start + (end - start) / 10, EtcdEvents.SendRaftProposal);
+        span.AddEvent(end - (end - start) / 20, EtcdEvents.ReceiveRaftResult);
     }
 }

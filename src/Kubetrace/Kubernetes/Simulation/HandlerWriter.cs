@@ -34,33 +34,33 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, Simu
         var t = start + random.Micros(20, 80); // decoding the body or the options
         if (verb == ApiVerb.Create || verb == ApiVerb.Update)
         {
-            handler.Event(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
-            handler.Event(t += random.Micros(5, 20), E.AboutToConvert);
-            handler.Event(t += random.Micros(10, 60), E.ConversionDone);
-            handler.Event(t += random.Micros(5, 20), E.AboutToStore);
+            handler.AddEvent(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToConvert);
+            handler.AddEvent(t += random.Micros(10, 60), E.ConversionDone);
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToStore);
         }
         else if (verb == ApiVerb.Patch)
         {
-            handler.Event(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
-            handler.Event(t += random.Micros(5, 20), E.RecordedAudit);
-            handler.Event(t += random.Micros(5, 20), E.AboutToApplyPatch);
-            handler.Event(t += random.Micros(20, 80), E.AboutToAdmit);
+            handler.AddEvent(t, E.ReadBodySucceeded, Int(K.Len, bodyLength));
+            handler.AddEvent(t += random.Micros(5, 20), E.RecordedAudit);
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToApplyPatch);
+            handler.AddEvent(t += random.Micros(20, 80), E.AboutToAdmit);
         }
         else if (verb == ApiVerb.Delete)
         {
-            handler.Event(t, E.DecodedDeleteOptions);
-            handler.Event(t += random.Micros(5, 20), E.RecordedAudit);
-            handler.Event(t += random.Micros(5, 20), E.AboutToDelete);
+            handler.AddEvent(t, E.DecodedDeleteOptions);
+            handler.AddEvent(t += random.Micros(5, 20), E.RecordedAudit);
+            handler.AddEvent(t += random.Micros(5, 20), E.AboutToDelete);
         }
         else if (verb == ApiVerb.Get)
-            handler.Event(t, E.AboutToGet);
+            handler.AddEvent(t, E.AboutToGet);
         else if (verb.IsList && version.ListEvents)
-            handler.Event(t, E.AboutToList);
+            handler.AddEvent(t, E.AboutToList);
 
         if (verb.AdmissionOperation is { } operation && !_webhooks.Admit(call, operation, handler.Context, ref t))
         {
             if (verb == ApiVerb.Create || verb == ApiVerb.Update)
-                handler.Event(t += random.Micros(20, 80), E.WriteFailed, Int(K.Len, bodyLength),
+                handler.AddEvent(t += random.Micros(20, 80), E.WriteFailed, Int(K.Len, bodyLength),
                     Str(K.Err, "Internal error occurred: failed calling webhook"));
             var failedAt = Serialize(call, handler, parent, auditId, t, 412) + random.Micros(5, 20);
             sim.Recorder.End(handler, failedAt);
@@ -71,23 +71,23 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, Simu
 
         t = call.Resource.Aggregated is not null ? AggregatedApiWriter.ServeFromMemory(sim, t)
             : verb.Etcd == GrpcMethod.EtcdRange
-            ? Cacher.Read(call, handler.Context, auditId, t + random.Micros(5, 20))
-            : etcd.Store(call, handler.Context, auditId, t + random.Micros(5, 20));
+            ? Cacher.Read(call, handler, auditId, t + random.Micros(5, 20))
+            : etcd.Write(call, handler.Context, auditId, t + random.Micros(5, 20));
 
         var count = verb.IsList ? (int)random.Between(1, 200) : 1;
-        if (verb == ApiVerb.Create || verb == ApiVerb.Update) handler.Event(t += random.Micros(2, 8), E.WriteSucceeded, Int(K.Len, bodyLength));
-        else if (verb == ApiVerb.Patch) handler.Event(t += random.Micros(2, 8), E.Stored);
-        else if (verb == ApiVerb.Delete) handler.Event(t += random.Micros(2, 8), E.Deleted);
-        else if (verb.IsList && version.ListEvents) handler.Event(t += random.Micros(2, 8), E.ListingDone);
-        if (!verb.IsList) handler.Event(t += random.Micros(2, 8), E.AboutToWriteResponse);
+        if (verb == ApiVerb.Create || verb == ApiVerb.Update) handler.AddEvent(t += random.Micros(2, 8), E.WriteSucceeded, Int(K.Len, bodyLength));
+        else if (verb == ApiVerb.Patch) handler.AddEvent(t += random.Micros(2, 8), E.Stored);
+        else if (verb == ApiVerb.Delete) handler.AddEvent(t += random.Micros(2, 8), E.Deleted);
+        else if (verb.IsList && version.ListEvents) handler.AddEvent(t += random.Micros(2, 8), E.ListingDone);
+        if (!verb.IsList) handler.AddEvent(t += random.Micros(2, 8), E.AboutToWriteResponse);
 
         var written = Serialize(call, handler, parent, auditId, t, verb.IsList ? count * 2_000 : 2_000);
         var end = written + random.Micros(5, 30);
         if (verb.IsList)
         {
-            if (version.ListEvents) handler.Event(end - 1_000, E.ResponseDone, Int(K.Count, count));
+            if (version.ListEvents) handler.AddEvent(end - 1_000, E.ResponseDone, Int(K.Count, count));
         }
-        else handler.Event(end - 1_000, E.ResponseDone);
+        else handler.AddEvent(end - 1_000, E.ResponseDone);
         sim.Recorder.End(handler, end);
         return (end, verb.SuccessStatus);
     }

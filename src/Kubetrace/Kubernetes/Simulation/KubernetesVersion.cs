@@ -78,11 +78,19 @@ public readonly record struct KubernetesVersion(int Major, int Minor) : ICompara
     /// </summary>
     public bool ConsistentListFromCache => this >= new KubernetesVersion(1, 31);
 
-    /// <summary>The etcd a cluster of this version typically runs: 3.5 before 1.34, 3.6 from 1.34 (3.7 on request).</summary>
-    public EtcdVersion DefaultEtcd => this >= new KubernetesVersion(1, 34) ? EtcdVersion.V3_6 : EtcdVersion.V3_5;
+    /// <summary>The etcd a cluster of this version runs unless told: the one its apiserver's go.mod pins (<see cref="EtcdVersion.PinnedBy"/>).</summary>
+    public EtcdVersion DefaultEtcd => EtcdVersion.PinnedBy(this);
 
-    /// <summary>The containerd a cluster of this version typically runs: 1.6 with 1.27, 1.7 afterwards.</summary>
-    public ContainerdVersion DefaultContainerd => this >= new KubernetesVersion(1, 28) ? ContainerdVersion.V1_7 : ContainerdVersion.V1_6;
+    /// <summary>The containerd a cluster of this version typically runs: 1.6.20 with 1.27, 1.7.20 through 1.35, 2.1 from 1.36.</summary>
+    public ContainerdVersion DefaultContainerd =>
+        this >= new KubernetesVersion(1, 36) ? ContainerdVersion.V2_1
+        : this >= new KubernetesVersion(1, 28) ? ContainerdVersion.V1_7 : ContainerdVersion.V1_6;
+
+    /// <summary>
+    /// 1.28–1.29: the kubelet's SyncPod hands the container runtime a fresh context (kubernetes#117412), so its CRI
+    /// calls are roots of traces of their own, not children of <c>syncPod</c> (kubernetes#121192, fixed in 1.30 by #122087).
+    /// </summary>
+    public bool KubeletCriCallsDetached => this >= new KubernetesVersion(1, 28) && this <= new KubernetesVersion(1, 29);
 
     /// <summary>Parses <c>1.34</c>, <c>v1.34</c> or <c>1.34.2</c> (the patch level does not change tracing).</summary>
     public static bool TryParse(string text, out KubernetesVersion version)
@@ -129,14 +137,4 @@ public enum HttpServerConventions
 
     /// <summary>otelhttp 0.61+ (1.35+): stable conventions, <c>url.path</c>, <c>http.request.method</c>.</summary>
     Stable,
-}
-
-/// <summary>The containerd shapes that differ in tracing.</summary>
-public enum ContainerdVersion
-{
-    /// <summary>1.6: plain TraceIDRatioBased sampling, otelgrpc server spans only, no host.name.</summary>
-    V1_6,
-
-    /// <summary>1.7: ParentBased sampling, host.name, internal image-pull spans.</summary>
-    V1_7,
 }

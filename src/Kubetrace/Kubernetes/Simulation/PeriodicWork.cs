@@ -6,7 +6,7 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// What components do on a timer rather than for a request, each a trace of its own: every kubelet's container
 /// garbage collection (each minute) and image garbage collection (each 5 minutes), a monitoring agent scraping
 /// every kubelet's <c>/stats/summary</c> (each 15 s, a go-restful route of the kubelet's HTTP server), and the
-/// apiserver's etcd compaction (each 5 minutes). The first runs are staggered over the first seconds of the window
+/// apiserver's etcd compaction (each 5 minutes), etcd's lessor revoking an expired lease (each minute). The first runs are staggered over the first seconds of the window
 /// (per node), so that a short window sees each kind.
 /// </summary>
 internal sealed class PeriodicWork
@@ -23,6 +23,7 @@ internal sealed class PeriodicWork
         _sim = sim;
         var start = sim.Options.Start!.Value.ToUnixTimeMilliseconds() * 1_000_000;
         _jobs.Add(new Job(start + 10 * Second, 300 * Second, etcd.Compact));
+        _jobs.Add(new Job(start + 35 * Second, 60 * Second, etcd.RevokeExpiredLease));
         for (var i = 0; i < sim.Cluster.Nodes.Count; i++)
         {
             var node = sim.Cluster.Nodes[i];

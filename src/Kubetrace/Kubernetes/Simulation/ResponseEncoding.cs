@@ -35,13 +35,13 @@ internal static class ResponseEncoding
         if (!span.Recording) return;
         if (version.WriterOnFirstWriteEvent)
         {
-            span.Event(writing, ApiserverEvents.AboutToStartWriting, Str(ApiserverKeys.Writer, Writer), Int(ApiserverKeys.Size, size));
-            span.Event(written, ApiserverEvents.WriteCallSucceeded, Int(ApiserverKeys.Size, size));
+            span.AddEvent(writing, ApiserverEvents.AboutToStartWriting, Str(ApiserverKeys.Writer, Writer), Int(ApiserverKeys.Size, size));
+            span.AddEvent(written, ApiserverEvents.WriteCallSucceeded, Int(ApiserverKeys.Size, size));
         }
         else
         {
-            span.Event(writing, ApiserverEvents.AboutToStartWriting, Int(ApiserverKeys.Size, size));
-            span.Event(written, ApiserverEvents.WriteCallSucceeded, Str(ApiserverKeys.Writer, Writer), Int(ApiserverKeys.Size, size), Bool(ApiserverKeys.FirstWrite, true));
+            span.AddEvent(writing, ApiserverEvents.AboutToStartWriting, Int(ApiserverKeys.Size, size));
+            span.AddEvent(written, ApiserverEvents.WriteCallSucceeded, Str(ApiserverKeys.Writer, Writer), Int(ApiserverKeys.Size, size), Bool(ApiserverKeys.FirstWrite, true));
         }
     }
 

@@ -1,13 +1,14 @@
 using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Otlp.Proto.Trace;
 using static Kubetrace.Bench.Workload.Attr;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
 /// The HTTP and RPC attributes otelhttp and otelgrpc record at a Kubernetes version (docs/catalog.md cites the
-/// otelhttp each release pins): old conventions (<c>http.method</c>, <c>rpc.service</c>) before the switch, the
-/// new ones after it.
+/// otelhttp and otelgrpc each release pins): old conventions (<c>http.method</c>, <c>rpc.service</c>) before the
+/// switch, the new ones after it.
 /// </summary>
 internal sealed class SemanticConventions(KubernetesVersion version, AttributeCache cache)
 {
@@ -166,14 +167,40 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
         }
     }
 
-    /// <summary>An otelgrpc server span of etcd or containerd, whose otelgrpc is not Kubernetes' and keeps the old conventions.</summary>
-    public static void RpcServer(OpenSpan span, GrpcMethod method)
+    /// <summary>
+    /// An otelgrpc server span of etcd or containerd, whose otelgrpc is not Kubernetes': the old conventions, or the
+    /// new ones where that component's otelgrpc has them (<paramref name="newConventions"/>: containerd 2.3's v0.68).
+    /// </summary>
+    public static void RpcServer(OpenSpan span, GrpcMethod method, bool newConventions = false)
     {
         if (span.Proto is not { } proto) return;
+        if (newConventions)
+        {
+            proto.Attributes.Add(NewRpcSystem);
+            proto.Attributes.Add(method.FullMethod);
+            proto.Attributes.Add(NewRpcOk);
+            return;
+        }
         proto.Attributes.Add(OldRpcSystem);
         proto.Attributes.Add(method.Service);
         proto.Attributes.Add(method.Method);
         proto.Attributes.Add(OldRpcOk);
+    }
+
+    /// <summary>
+    /// otelgrpc's <c>message</c> event on a Kubernetes client span (the kubelet asks for them): <c>message.*</c> keys
+    /// with the uncompressed size, the compressed size too from the stats handler (1.34), <c>rpc.message.*</c> from 1.36.
+    /// </summary>
+    public void RpcMessage(OpenSpan span, string type, long time, long size)
+    {
+        if (span.Proto is not { } proto) return;
+        var prefix = version.NewRpcConventions ? "rpc.message." : "message.";
+        var message = new Span.Types.Event { Name = "message", TimeUnixNano = (ulong)time };
+        message.Attributes.Add(cache.Str(prefix + "type", type));
+        message.Attributes.Add(Int(prefix + "id", 1));
+        if (version >= new KubernetesVersion(1, 34)) message.Attributes.Add(Int(prefix + "compressed_size", size));
+        message.Attributes.Add(Int(prefix + "uncompressed_size", size));
+        proto.Events.Add(message);
     }
 }
 
@@ -193,7 +220,6 @@ internal sealed class GrpcMethod
     public static readonly GrpcMethod CreateContainer = new("runtime.v1.RuntimeService", "CreateContainer");
     public static readonly GrpcMethod StartContainer = new("runtime.v1.RuntimeService", "StartContainer");
     public static readonly GrpcMethod PullImage = new("runtime.v1.ImageService", "PullImage");
-    public static readonly GrpcMethod TasksCreate = new("containerd.services.tasks.v1.Tasks", "Create");
 
     private GrpcMethod(string service, string method)
     {

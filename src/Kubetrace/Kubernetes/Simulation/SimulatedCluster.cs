@@ -30,14 +30,14 @@ internal sealed class SimulatedCluster
     {
         Apiserver = Add("apiserver", null, false, ("service.instance.id", ApiserverId("control-plane-1")));
         Etcd = Add("etcd", null, false);
-        var v17 = options.EffectiveContainerd == ContainerdVersion.V1_7;
+        var containerdVersion = options.EffectiveContainerd;
         for (var i = 1; i <= options.Nodes; i++)
         {
             var node = $"worker-{i}";
             var ip = $"10.0.{i / 250}.{10 + i % 250}";
             var kubelet = Add("kubelet", node, hostName: true);
-            // containerd 1.6 sends no host.name: its nodes' spans share one resource.
-            var containerd = Add("containerd", node, hostName: v17);
+            // Only containerd 1.7.0–1.7.15 send host.name: elsewhere its nodes' spans share one resource.
+            var containerd = Add("containerd", node, containerdVersion.HostName, ContainerdWriter.ResourceAttributes(containerdVersion));
             Nodes.Add(new SimulatedNode(node, ip, kubelet, containerd,
                 new ApiCaller($"system:node:{node}", $"kubelet/v{options.KubernetesVersion}.0 (linux/amd64) kubernetes/sim", ip,
                     ApiCaller.ProtobufAccept, false, kubelet)));

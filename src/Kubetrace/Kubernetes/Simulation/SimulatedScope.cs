@@ -3,7 +3,7 @@ using Kubetrace.Otlp.Proto.Common;
 
 namespace Kubetrace.Kubernetes.Simulation;
 
-/// <summary>The instrumentation scopes the simulated components report spans under (docs/catalog.md).</summary>
+/// <summary>The instrumentation scopes the simulated components report spans under (the catalog, <see cref="Catalog.SpanCatalog"/>).</summary>
 internal enum SimulatedScope
 {
     OtelHttp,
@@ -27,8 +27,8 @@ internal static class SimulatedScopes
         new() { Name = ApiserverSpans.ComponentBaseScope },
         new() { Name = ApiserverSpans.FilterLatencyScope },
         new() { Name = "k8s.io/kubernetes/pkg/kubelet" },
-        new() { Name = "github.com/containerd/containerd" },
-        new() { Name = "go.etcd.io/etcd/server/v3/etcdserver" },
+        new() { Name = "" }, // containerd's tracing.StartSpan uses otel.Tracer("")
+        new() { Name = Catalog.EtcdNames.Scope },
         new() { Name = "go.opentelemetry.io/contrib/instrumentation/github.com/emicklei/go-restful/otelrestful" },
     ];
 

@@ -160,6 +160,9 @@ public sealed class PlantedSlowEtcd
     /// <summary>The etcd key prefix of the resource (<c>/registry/configmaps/</c>).</summary>
     public required string KeyPrefix { get; init; }
 
+    /// <summary>group.resource, as the etcd analysis names it (<c>deployments.apps</c>, <c>configmaps</c>).</summary>
+    public string GroupResource => Group.Length == 0 ? Resource : $"{Resource}.{Group}";
+
     [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
     public required TimeSpan AddedLatency { get; init; }
 

@@ -1,3 +1,4 @@
+using Kubetrace.Bench.Workload;
 using Kubetrace.Kubernetes.Catalog;
 using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
@@ -35,16 +36,7 @@ internal sealed class WatchWriter(SimulationContext sim, EtcdWriter etcd)
             // runs under it points at a parent no trace holds.
             parent = sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, ApiserverSpans.List, SpanKind.Internal, start).Context;
 
-        if (call.Resource.WatchCached)
-        {
-            if (version.StreamingListSpans)
-            {
-                var register = sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, "cacher.Watch", SpanKind.Internal, t);
-                t += random.Micros(20, 150);
-                sim.Recorder.End(register, t);
-            }
-            else t += random.Micros(20, 150);
-        }
+        if (call.Resource.WatchCached) t = CacherWriter.RegisterWatch(sim, call, parent, auditId, t);
         else
             etcd.Call(parent, GrpcMethod.EtcdWatch, t, Math.Max(0, closeAt - t - random.Micros(100, 300)));
 
@@ -53,9 +45,9 @@ internal sealed class WatchWriter(SimulationContext sim, EtcdWriter etcd)
             var serveStart = t + random.Micros(5, 20);
             var serve = sim.Recorder.Child(list.Context, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, ApiserverSpans.WatchServer, SpanKind.Internal, serveStart);
             if (serve.Proto is { } proto) ResponseEncoding.Describe(proto, call, auditId, sim.Attributes);
-            serve.Event(serveStart + random.Micros(5, 20), ApiserverEvents.AboutToStartWriting);
+            serve.AddEvent(serveStart + random.Micros(5, 20), ApiserverEvents.AboutToStartWriting);
             var initialEvents = Math.Min(closeAt, serveStart + random.Micros(1_000, 40_000));
-            serve.Event(initialEvents, ApiserverEvents.InitialEventsDone);
+            serve.AddEvent(initialEvents, ApiserverEvents.InitialEventsDone);
             sim.Recorder.End(serve, initialEvents + 1_000);
             sim.Recorder.End(list, initialEvents + random.Micros(2, 10));
         }

@@ -89,8 +89,8 @@ internal sealed class WebhookWriter(SimulationContext sim)
         var end = postEnd + random.Micros(10, 60);
         if (status is > 0 and < 400)
         {
-            span.Event(postEnd + random.Micros(2, 10), ApiserverEvents.RequestCompleted);
-            if (webhook.Mutating) span.Event(end - 1_000, ApiserverEvents.PatchApplied);
+            span.AddEvent(postEnd + random.Micros(2, 10), ApiserverEvents.RequestCompleted);
+            if (webhook.Mutating) span.AddEvent(end - 1_000, ApiserverEvents.PatchApplied);
         }
         sim.Recorder.End(span, end);
         return (end, admitted);

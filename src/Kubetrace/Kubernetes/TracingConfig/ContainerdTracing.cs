@@ -3,9 +3,11 @@ namespace Kubetrace.Kubernetes.TracingConfig;
 /// <summary>
 /// containerd: two plugin sections of <c>config.toml</c> (version = 2), the same in 1.6 and 1.7 —
 /// <c>[plugins."io.containerd.tracing.processor.v1.otlp"]</c> (endpoint, protocol, insecure) and
-/// <c>[plugins."io.containerd.internal.v1.tracing"]</c> (sampling_ratio, service_name). From 1.7.16 the standard
-/// <c>OTEL_*</c> environment variables configure it too and win over the file. 1.6 samples by trace ID alone (not
-/// ParentBased), so it gets the kubelet's rate: the same trace IDs then pass in both.
+/// <c>[plugins."io.containerd.internal.v1.tracing"]</c> (sampling_ratio, service_name). How they are read changes
+/// within the minors (<see cref="Catalog.ContainerdCatalog"/>): 1.6.0–1.6.31 sample by trace ID alone (not
+/// ParentBased), so they get the kubelet's rate and the same trace IDs pass in both; 1.6.32+ and 1.7.16–1.7.18 read
+/// only the <c>OTEL_*</c> environment (the file is ignored); 1.7.0–1.7.15 are ParentBased; 1.7.19+ turn the file into
+/// the environment, <c>sampling_ratio</c> into a plain <c>traceidratio</c> sampler. The environment wins over the file.
 /// </summary>
 public static class ContainerdTracing
 {
@@ -34,25 +36,25 @@ public static class ContainerdTracing
             $"containerd {version} tracing: merge into {ConfigPath} (a version = 2 file) and restart containerd.",
             "OTLP over gRPC without TLS, like the Kubernetes components; containerd's own default is http/protobuf.",
             parentBased
-                ? $"Samples {SamplingRate.Describe(request.SamplingRatePerMillion)} it starts and follows a sampled kubelet parent (ParentBased)."
-                : $"containerd 1.6 samples by trace ID alone (not ParentBased): give it the kubelet's rate ({ratio}) so that both keep the same traces.",
+                ? $"1.7.0–1.7.15 sample {SamplingRate.Describe(request.SamplingRatePerMillion)} they start and follow a sampled kubelet parent (ParentBased); " +
+                  "1.7.19+ turn sampling_ratio into a plain traceidratio sampler (the kubelet's rate keeps the same trace IDs in both)."
+                : $"containerd 1.6.0–1.6.31 sample by trace ID alone (not ParentBased): give it the kubelet's rate ({ratio}) so that both keep the same traces.",
             "Not every build has the tracing plugins (Debian 12's containerd 1.6.20 has none): `ctr plugins ls | grep tracing` shows them.",
         };
-        var environment = new List<KeyValuePair<string, string>>();
+        List<KeyValuePair<string, string>> environment =
+        [
+            new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://" + request.Endpoint),
+            new("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            new("OTEL_SERVICE_NAME", "containerd"),
+            new("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            new("OTEL_TRACES_SAMPLER_ARG", ratio),
+        ];
+        comments.Add(parentBased
+            ? "From 1.7.16 these environment variables configure the same (and win over the file), e.g. in a systemd drop-in:"
+            : "1.6.32+ read only these environment variables (the file's sections are ignored and tracing stays off without them), e.g. in a systemd drop-in:");
+        comments.AddRange(environment.Select(e => $"  Environment=\"{e.Key}={e.Value}\""));
         if (parentBased)
-        {
-            environment.AddRange(
-            [
-                new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://" + request.Endpoint),
-                new("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
-                new("OTEL_SERVICE_NAME", "containerd"),
-                new("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
-                new("OTEL_TRACES_SAMPLER_ARG", ratio),
-            ]);
-            comments.Add("From 1.7.16 these environment variables configure the same (and win over the file), e.g. in a systemd drop-in:");
-            comments.AddRange(environment.Select(e => $"  Environment=\"{e.Key}={e.Value}\""));
-            comments.Add("1.7.16 ignored these TOML sections (containerd#10358, fixed by #10360 in a later 1.7 patch): there, use the variables.");
-        }
+            comments.Add("1.7.16–1.7.18 ignore these TOML sections (the plugin reads the environment only; 1.7.19 converts the file again): there, use the variables.");
         var body = $"""
             version = 2
 

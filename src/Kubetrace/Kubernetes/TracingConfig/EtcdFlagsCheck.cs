@@ -68,7 +68,9 @@ public static class EtcdFlagsCheck
                 diagnostics.Warning(source, line, column, name, $"--{name} is etcd 3.5's name: deprecated in 3.6 and removed in 3.7 (there: --{plain}); give --etcd-version to check for your release");
             return;
         }
-        if (!experimental && release.CompareTo(EtcdTracing.FirstWithUnprefixedFlags) < 0)
+        if (plain == SamplingRate && !EtcdTracing.HasSamplingRateFlag(release))
+            diagnostics.Error(source, line, column, name, $"etcd {release} does not know --{name}; it arrived in 3.5.11 (before, etcd samples without a rate: {EtcdTracing.SamplerWithoutRate(release)})");
+        else if (!experimental && release.CompareTo(EtcdTracing.FirstWithUnprefixedFlags) < 0)
             diagnostics.Error(source, line, column, name, $"etcd {release} does not know --{name}; it arrived in 3.6 (3.5 has --{Experimental}{name})");
         else if (experimental && release.CompareTo(EtcdTracing.NewestKnown) >= 0)
             diagnostics.Error(source, line, column, name, $"etcd {release} removed --{name}; use --{plain}");

@@ -1,9 +1,15 @@
+using Kubetrace.Kubernetes.Catalog;
+
 namespace Kubetrace.Kubernetes.TracingConfig;
 
 /// <summary>
-/// etcd: command-line flags. 3.5 has only the <c>--experimental-distributed-tracing-*</c> names (the sampling-rate
-/// flag from 3.5.11); 3.6 adds the same flags without <c>experimental-</c> and deprecates the old ones; 3.7 keeps
-/// only the new ones. etcd samples ParentBased, so at rate 0 it records exactly the requests the apiserver sampled.
+/// etcd: command-line flags. 3.5 has only the <c>--experimental-distributed-tracing-*</c> names; 3.6 adds the same
+/// flags without <c>experimental-</c> and deprecates the old ones; 3.7 keeps only the new ones. The sampler is the
+/// catalog's (<see cref="EtcdCatalog.SamplingOf"/>): the sampling-rate flag exists from 3.5.11 (v3.5.11
+/// server/etcdmain/config.go:279); 3.5.5–3.5.10 sample ParentBased(NeverSample) (v3.5.5
+/// server/embed/config_tracing.go:67) and 3.5.0–3.5.4 the SDK default ParentBased(AlwaysOn) (v3.5.4
+/// server/embed/etcd.go:845, no sampler set), so before 3.5.11 no rate flag is written. A 3.5 without a patch is
+/// taken as the latest patch. etcd samples ParentBased, so at rate 0 it records exactly the requests the apiserver sampled.
 /// </summary>
 public static class EtcdTracing
 {
@@ -24,31 +30,48 @@ public static class EtcdTracing
             return GenerationResult.Fail($"etcd {version} is newer than the releases this kubetrace knows (3.5 to {NewestKnown})");
 
         var prefix = version.CompareTo(FirstWithUnprefixedFlags) < 0 ? "experimental-" : "";
+        var sampling = SamplingOf(version);
         var flags = new List<string>
         {
             $"--{prefix}enable-distributed-tracing=true",
             $"--{prefix}distributed-tracing-address={request.Endpoint}",
             $"--{prefix}distributed-tracing-service-name=etcd",
-            $"--{prefix}distributed-tracing-sampling-rate={request.SamplingRatePerMillion}",
         };
+        if (sampling == EtcdSampling.RatioRoots) flags.Add($"--{prefix}distributed-tracing-sampling-rate={request.SamplingRatePerMillion}");
         var comments = new List<string>
         {
             $"etcd {version} tracing: add these flags to every etcd member (kubeadm: /etc/kubernetes/manifests/etcd.yaml).",
             prefix.Length > 0
-                ? "etcd 3.5 knows only the experimental- names; --experimental-distributed-tracing-sampling-rate needs 3.5.11 or later."
+                ? version.Patch is null
+                    ? "etcd 3.5 knows only the experimental- names; --experimental-distributed-tracing-sampling-rate needs 3.5.11 or later (give the patch, e.g. --etcd-version 3.5.9, for an earlier one)."
+                    : "etcd 3.5 knows only the experimental- names."
                 : version.CompareTo(NewestKnown) < 0
                     ? $"etcd {version} also accepts the deprecated experimental- names; 3.7 accepts only these."
                     : $"etcd {version} no longer accepts the experimental- names.",
             "Also set a unique instance ID per member, e.g.",
             $"  --{prefix}distributed-tracing-instance-id=<member name>",
-            request.SamplingRatePerMillion == 0
-                ? "Rate 0: etcd starts no traces of its own and records the requests whose apiserver trace was sampled (ParentBased)."
-                : $"etcd follows a sampled apiserver parent (ParentBased) and also starts {SamplingRate.Describe(request.SamplingRatePerMillion)} of requests without one.",
+            sampling switch
+            {
+                EtcdSampling.AlwaysOnRoots or EtcdSampling.NeverRoots => $"etcd {version} has no sampling-rate flag and samples {SamplerWithoutRate(version)}.",
+                _ when request.SamplingRatePerMillion == 0 => "Rate 0: etcd starts no traces of its own and records the requests whose apiserver trace was sampled (ParentBased).",
+                _ => $"etcd follows a sampled apiserver parent (ParentBased) and also starts {SamplingRate.Describe(request.SamplingRatePerMillion)} of requests without one.",
+            },
         };
         var body = string.Concat(flags.Select(f => f + "\n"));
         var environment = flags.Select(ToEnvironment).ToList();
         return GenerationResult.Ok(new GeneratedConfig(TracedComponent.Etcd, "flags", comments, body, flags, environment));
     }
+
+    /// <summary>Whether <paramref name="version"/> has the sampling-rate flag (3.5.11+; a 3.5 without a patch is taken as the latest).</summary>
+    public static bool HasSamplingRateFlag(ComponentVersion version) => SamplingOf(version) == EtcdSampling.RatioRoots;
+
+    /// <summary>How an etcd without the sampling-rate flag samples.</summary>
+    public static string SamplerWithoutRate(ComponentVersion version) => SamplingOf(version) == EtcdSampling.AlwaysOnRoots
+        ? "ParentBased(AlwaysOn): it follows a sampled apiserver parent and traces every request without one"
+        : "ParentBased(NeverSample): it records exactly the requests whose apiserver trace was sampled";
+
+    private static EtcdSampling SamplingOf(ComponentVersion version) =>
+        EtcdCatalog.SamplingOf(ComponentRelease.Etcd(version.Minor, version.Patch ?? ComponentRelease.LastPatch));
 
     /// <summary>etcd reads every flag from <c>ETCD_</c> + the flag name in upper case with <c>_</c> for <c>-</c>.</summary>
     private static KeyValuePair<string, string> ToEnvironment(string flag)

@@ -15,7 +15,7 @@ internal static class JsonFieldName
     /// <summary>Writes the folded name into <paramref name="buffer"/> and returns its length (0 for a name that is not ours).</summary>
     public static int Fold(ref Utf8JsonReader reader, scoped Span<char> buffer)
     {
-        if (reader.HasValueSequence || reader.ValueIsEscaped) return FoldChars(reader.GetString()!, buffer);
+        if (reader.HasValueSequence || reader.ValueIsEscaped) return FoldChars(JsonValueReader.Text(ref reader), buffer);
         var raw = reader.ValueSpan;
         var length = 0;
         foreach (var b in raw)

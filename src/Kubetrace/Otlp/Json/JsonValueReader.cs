@@ -13,7 +13,23 @@ internal static class JsonValueReader
     public static string ReadString(ref Utf8JsonReader reader)
     {
         Expect(ref reader, JsonTokenType.String, "a string");
-        return reader.GetString()!;
+        return Text(ref reader);
+    }
+
+    /// <summary>The text of the string token the reader stands on (a property name or a value).</summary>
+    /// <exception cref="OtlpJsonException">It is not UTF-8 text: an invalid byte sequence, or an escape that is a lone
+    /// surrogate (<c>"\ud800"</c>); the message gives the byte where the string starts.</exception>
+    public static string Text(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OtlpJsonException(
+                $"the string at byte {reader.TokenStartIndex} is not valid UTF-8 text (an invalid byte sequence or a lone surrogate escape)", e);
+        }
     }
 
     public static bool ReadBool(ref Utf8JsonReader reader) => reader.TokenType switch
@@ -41,7 +57,7 @@ internal static class JsonValueReader
     {
         if (reader.TokenType == JsonTokenType.Number) return reader.GetDouble();
         if (reader.TokenType != JsonTokenType.String) throw Unexpected(ref reader, "a number");
-        var text = reader.GetString()!;
+        var text = Text(ref reader);
         return text switch
         {
             "NaN" => double.NaN,
@@ -59,13 +75,13 @@ internal static class JsonValueReader
     public static ByteString ReadHexBytes(ref Utf8JsonReader reader)
     {
         Expect(ref reader, JsonTokenType.String, "a hex string");
-        if (reader.HasValueSequence || reader.ValueIsEscaped) return HexFromString(reader.GetString()!);
+        if (reader.HasValueSequence || reader.ValueIsEscaped) return HexFromString(Text(ref reader));
         var hex = reader.ValueSpan;
         if (hex.Length == 0) return ByteString.Empty;
-        if (hex.Length % 2 != 0) throw new OtlpJsonException($"\"{Shorten(reader.GetString()!)}\" is not a hex string: odd number of digits");
+        if (hex.Length % 2 != 0) throw new OtlpJsonException($"\"{Shorten(Text(ref reader))}\" is not a hex string: odd number of digits");
         var bytes = new byte[hex.Length / 2];
         if (Convert.FromHexString(hex, bytes, out _, out _) != OperationStatus.Done)
-            throw new OtlpJsonException($"\"{Shorten(reader.GetString()!)}\" is not a hex string");
+            throw new OtlpJsonException($"\"{Shorten(Text(ref reader))}\" is not a hex string");
         return UnsafeByteOperations.UnsafeWrap(bytes);
     }
 
@@ -89,7 +105,7 @@ internal static class JsonValueReader
             return System.Runtime.CompilerServices.Unsafe.As<int, TEnum>(ref number);
         }
         if (reader.TokenType != JsonTokenType.String) throw Unexpected(ref reader, "an enum number or name");
-        var name = reader.GetString()!;
+        var name = Text(ref reader);
         var bare = name.StartsWith(namePrefix, StringComparison.OrdinalIgnoreCase) ? name[namePrefix.Length..] : name;
         if (bare.Length > 0 && char.IsAsciiLetter(bare[0]) && Enum.TryParse<TEnum>(bare.Replace("_", ""), ignoreCase: true, out var value))
             return value;
@@ -115,8 +131,8 @@ internal static class JsonValueReader
         else if (reader.TokenType == JsonTokenType.String)
         {
             if (TryParseUtf8(ref reader, out long whole)) value = whole;
-            else if (!decimal.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-                throw new OtlpJsonException($"\"{Shorten(reader.GetString()!)}\" is not an integer");
+            else if (!decimal.TryParse(Text(ref reader), NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+                throw new OtlpJsonException($"\"{Shorten(Text(ref reader))}\" is not an integer");
         }
         else throw Unexpected(ref reader, "an integer (number or decimal string)");
 
@@ -155,7 +171,7 @@ internal static class JsonValueReader
 
     private static string Describe(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        JsonTokenType.String => $"string \"{Shorten(reader.GetString()!)}\"",
+        JsonTokenType.String => $"string \"{Shorten(Text(ref reader))}\"",
         JsonTokenType.Number => "a number",
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",

@@ -49,7 +49,8 @@ public static class SpanFilter
         return spanIndex;
     }
 
-    private static void RemoveEmptied(ExportTraceServiceRequest request)
+    /// <summary>Removes the scopes and resources left without spans.</summary>
+    public static void RemoveEmptied(ExportTraceServiceRequest request)
     {
         foreach (var resourceSpans in request.ResourceSpans)
         {

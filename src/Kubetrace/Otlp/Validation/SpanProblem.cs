@@ -10,4 +10,5 @@ public enum SpanProblem : byte
     SpanIdZero,
     ParentSpanIdLength,
     EndBeforeStart,
+    TimeOutOfRange,
 }

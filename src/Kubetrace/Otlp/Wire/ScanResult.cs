@@ -11,6 +11,12 @@ public struct ScanResult
     /// <summary>ResourceSpans field 1000 (<c>instrumentation_library_spans</c> of OTLP 0.15-0.19 exporters) is present.</summary>
     public bool HasLegacyScopeSpans;
 
-    /// <summary>The bytes can be passed on as they are: every span valid and nothing to fold.</summary>
-    public readonly bool IsPassThrough => InvalidSpanCount == 0 && !HasLegacyScopeSpans;
+    /// <summary>Something is over one of <see cref="Limits"/> (a value, a count, a span's size): the request must be cut.</summary>
+    public bool ExceedsLimits;
+
+    /// <summary>The limits the scan checked against.</summary>
+    public Validation.SpanLimits? Limits;
+
+    /// <summary>The bytes can be passed on as they are: every span valid, within its limits, and nothing to fold.</summary>
+    public readonly bool IsPassThrough => InvalidSpanCount == 0 && !HasLegacyScopeSpans && !ExceedsLimits;
 }

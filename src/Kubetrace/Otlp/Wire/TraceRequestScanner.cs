@@ -19,9 +19,9 @@ public static class TraceRequestScanner
     private const int MaxDepth = 64;
 
     /// <exception cref="ProtobufFormatException">The bytes are truncated or not a protobuf message.</exception>
-    public static ScanResult Scan(ReadOnlySpan<byte> request)
+    public static ScanResult Scan(ReadOnlySpan<byte> request, SpanLimits? limits = null)
     {
-        var result = new ScanResult();
+        var result = new ScanResult { Limits = limits ?? SpanLimits.Default };
         var reader = new ProtoWireReader(request);
         while (!reader.AtEnd)
         {
@@ -51,7 +51,7 @@ public static class TraceRequestScanner
             if (type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
             switch (field)
             {
-                case 1: ScanMessage(Nested(ref reader), depth + 1, keyValueField: 1, stringFields: 0); break; // Resource
+                case 1: ScanMessage(Nested(ref reader), ref result, depth + 1, keyValueField: 1, stringFields: 0); break; // Resource
                 case 2: ScanScopeSpans(Nested(ref reader), ref result, depth + 1); break;
                 case 3: ReadString(ref reader); break; // schema_url
                 case 1000:
@@ -71,11 +71,11 @@ public static class TraceRequestScanner
             if (type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
             switch (field)
             {
-                case 1: ScanMessage(Nested(ref reader), depth + 1, keyValueField: 3, stringFields: Bits(1, 2)); break; // InstrumentationScope
+                case 1: ScanMessage(Nested(ref reader), ref result, depth + 1, keyValueField: 3, stringFields: Bits(1, 2)); break; // InstrumentationScope
                 case 3: ReadString(ref reader); break; // schema_url
                 case 2:
                     result.SpanCount++;
-                    if (!ScanSpan(Nested(ref reader), depth + 1)) result.InvalidSpanCount++;
+                    if (!ScanSpan(Nested(ref reader), ref result, depth + 1)) result.InvalidSpanCount++;
                     break;
                 default: reader.Skip(field, type, depth); break;
             }
@@ -83,9 +83,12 @@ public static class TraceRequestScanner
     }
 
     /// <summary>Returns whether the span meets <see cref="SpanRules"/>; throws if it is malformed.</summary>
-    private static bool ScanSpan(ProtoWireReader reader, int depth)
+    private static bool ScanSpan(ProtoWireReader reader, ref ScanResult result, int depth)
     {
         CheckDepth(depth, reader.Offset);
+        var limits = result.Limits!;
+        if (reader.Remaining.Length > limits.MaxSpanBytes) result.ExceedsLimits = true;
+        int attributes = 0, events = 0, links = 0;
         ReadOnlySpan<byte> traceId = default, spanId = default, parentSpanId = default;
         ulong start = 0, end = 0;
         while (!reader.AtEnd)
@@ -100,13 +103,15 @@ public static class TraceRequestScanner
                 case (8, WireType.Fixed64): end = reader.ReadFixed64(); break;
                 case (3, WireType.LengthDelimited): ReadString(ref reader); break; // trace_state
                 case (5, WireType.LengthDelimited): ReadString(ref reader); break; // name
-                case (9, WireType.LengthDelimited): ScanKeyValue(Nested(ref reader), depth + 1); break;
-                case (11, WireType.LengthDelimited): ScanMessage(Nested(ref reader), depth + 1, keyValueField: 3, stringFields: Bits(2)); break; // Event
-                case (13, WireType.LengthDelimited): ScanMessage(Nested(ref reader), depth + 1, keyValueField: 4, stringFields: Bits(3)); break; // Link
-                case (15, WireType.LengthDelimited): ScanMessage(Nested(ref reader), depth + 1, keyValueField: 0, stringFields: Bits(2)); break; // Status
+                case (9, WireType.LengthDelimited): attributes++; ScanKeyValue(Nested(ref reader), ref result, depth + 1); break;
+                case (11, WireType.LengthDelimited): events++; ScanMessage(Nested(ref reader), ref result, depth + 1, keyValueField: 3, stringFields: Bits(2)); break; // Event
+                case (13, WireType.LengthDelimited): links++; ScanMessage(Nested(ref reader), ref result, depth + 1, keyValueField: 4, stringFields: Bits(3)); break; // Link
+                case (15, WireType.LengthDelimited): ScanMessage(Nested(ref reader), ref result, depth + 1, keyValueField: 0, stringFields: Bits(2)); break; // Status
                 default: reader.Skip(field, type, depth); break;
             }
         }
+        if (attributes > limits.MaxAttributesPerSpan || events > limits.MaxEventsPerSpan || links > limits.MaxLinksPerSpan)
+            result.ExceedsLimits = true;
         return SpanRules.Check(traceId, spanId, parentSpanId, start, end) == SpanProblem.None;
     }
 
@@ -114,20 +119,25 @@ public static class TraceRequestScanner
     /// A message whose only nested messages are KeyValues in field <paramref name="keyValueField"/> (0: none) and whose
     /// string fields are the bits set in <paramref name="stringFields"/>.
     /// </summary>
-    private static void ScanMessage(ProtoWireReader reader, int depth, int keyValueField, uint stringFields)
+    private static void ScanMessage(ProtoWireReader reader, ref ScanResult result, int depth, int keyValueField, uint stringFields)
     {
         CheckDepth(depth, reader.Offset);
+        var attributes = 0;
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();
             if (type != WireType.LengthDelimited) reader.Skip(field, type, depth);
-            else if (field == keyValueField) ScanKeyValue(Nested(ref reader), depth + 1);
+            else if (field == keyValueField)
+            {
+                if (++attributes > result.Limits!.MaxAttributesPerSpan) result.ExceedsLimits = true;
+                ScanKeyValue(Nested(ref reader), ref result, depth + 1);
+            }
             else if (field < 32 && (stringFields & (1u << field)) != 0) ReadString(ref reader);
             else reader.Skip(field, type, depth);
         }
     }
 
-    private static void ScanKeyValue(ProtoWireReader reader, int depth)
+    private static void ScanKeyValue(ProtoWireReader reader, ref ScanResult result, int depth)
     {
         CheckDepth(depth, reader.Offset);
         if (depth < MaxDepth && IsShortStringAttribute(reader.Remaining)) return;
@@ -136,7 +146,7 @@ public static class TraceRequestScanner
             var (field, type) = reader.ReadTag();
             if (type != WireType.LengthDelimited) reader.Skip(field, type, depth);
             else if (field == 1) ReadString(ref reader); // key
-            else if (field == 2) ScanAnyValue(Nested(ref reader), depth + 1);
+            else if (field == 2) ScanAnyValue(Nested(ref reader), ref result, depth + 1);
             else reader.Skip(field, type, depth);
         }
     }
@@ -160,7 +170,7 @@ public static class TraceRequestScanner
             && Utf8Check.IsValid(keyValue.Slice(valueTag + 4, anyValueLength - 2));
     }
 
-    private static void ScanAnyValue(ProtoWireReader reader, int depth)
+    private static void ScanAnyValue(ProtoWireReader reader, ref ScanResult result, int depth)
     {
         CheckDepth(depth, reader.Offset);
         while (!reader.AtEnd)
@@ -169,23 +179,28 @@ public static class TraceRequestScanner
             if (type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
             switch (field)
             {
-                case 1: ReadString(ref reader); break; // string_value
-                case 5: ScanValueList(Nested(ref reader), depth + 1, elementsAreKeyValues: false); break; // ArrayValue
-                case 6: ScanValueList(Nested(ref reader), depth + 1, elementsAreKeyValues: true); break; // KeyValueList
+                case 1: // string_value
+                    if (ReadString(ref reader) > result.Limits!.MaxAttributeValueBytes) result.ExceedsLimits = true;
+                    break;
+                case 7: // bytes_value
+                    if (reader.ReadLengthDelimited().Length > result.Limits!.MaxAttributeValueBytes) result.ExceedsLimits = true;
+                    break;
+                case 5: ScanValueList(Nested(ref reader), ref result, depth + 1, elementsAreKeyValues: false); break; // ArrayValue
+                case 6: ScanValueList(Nested(ref reader), ref result, depth + 1, elementsAreKeyValues: true); break; // KeyValueList
                 default: reader.Skip(field, type, depth); break;
             }
         }
     }
 
-    private static void ScanValueList(ProtoWireReader reader, int depth, bool elementsAreKeyValues)
+    private static void ScanValueList(ProtoWireReader reader, ref ScanResult result, int depth, bool elementsAreKeyValues)
     {
         CheckDepth(depth, reader.Offset);
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();
             if (field != 1 || type != WireType.LengthDelimited) { reader.Skip(field, type, depth); continue; }
-            if (elementsAreKeyValues) ScanKeyValue(Nested(ref reader), depth + 1);
-            else ScanAnyValue(Nested(ref reader), depth + 1);
+            if (elementsAreKeyValues) ScanKeyValue(Nested(ref reader), ref result, depth + 1);
+            else ScanAnyValue(Nested(ref reader), ref result, depth + 1);
         }
     }
 
@@ -195,10 +210,11 @@ public static class TraceRequestScanner
 
     /// <summary>proto3 strings must be UTF-8; the generated parser refuses the whole message otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReadString(ref ProtoWireReader reader)
+    private static int ReadString(ref ProtoWireReader reader)
     {
         var text = reader.ReadLengthDelimited();
         if (!Utf8Check.IsValid(text)) ThrowNotUtf8(reader.Offset - text.Length);
+        return text.Length;
     }
 
     private static void ThrowNotUtf8(int offset) => throw ProtoWireReader.Error(offset, "string is not valid UTF-8");

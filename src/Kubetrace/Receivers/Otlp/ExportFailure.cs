@@ -18,7 +18,7 @@ public sealed record ExportFailure(ConsumerErrorKind Kind, string Message, TimeS
     /// <summary>Used for Retry-After / RetryInfo when the consumer did not say how long to wait.</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
 
-    public static ExportFailure From(ConsumerException e) => new(e.Kind, e.Message, e.RetryAfter);
+    public static ExportFailure From(ConsumerException e) => new(e.Kind, ClientText.WithoutPaths(e.Message), e.RetryAfter);
 
     public int HttpStatus => Kind switch
     {

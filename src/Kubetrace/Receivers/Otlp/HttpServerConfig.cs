@@ -1,5 +1,7 @@
 using Kubetrace.Components;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 
 namespace Kubetrace.Receivers.Otlp;
 
@@ -7,6 +9,12 @@ namespace Kubetrace.Receivers.Otlp;
 public sealed class HttpServerConfig
 {
     public string Endpoint { get; set; } = "localhost:4318";
+
+    /// <summary>TLS with the Collector's server keys; null (absent): plain text.</summary>
+    public TlsServerConfig? Tls { get; set; }
+
+    /// <summary>The Collector's <c>auth: authenticator:</c>; null: anyone who reaches the port may send.</summary>
+    public AuthenticationConfig? Auth { get; set; }
 
     public string TracesUrlPath { get; set; } = "/v1/traces";
 
@@ -33,6 +41,8 @@ public sealed class HttpServerConfig
             yield return new("max_request_body_size", $"max_request_body_size must be between 1 and {int.MaxValue}");
         if (ReadHeaderTimeout <= TimeSpan.Zero) yield return new("read_header_timeout", "read_header_timeout must be positive");
         if (IdleTimeout <= TimeSpan.Zero) yield return new("idle_timeout", "idle_timeout must be positive");
+        foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
+        foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
         if (Cors is not null)
         {
             foreach (var problem in Cors.Validate()) yield return problem with { Key = $"cors.{problem.Key}" };

@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Pipeline;
 using Kubetrace.Receivers.Otlp.Grpc;
@@ -45,14 +46,16 @@ public sealed class OtlpReceiver : IReceiver
         {
             if (_config.Protocols.Grpc is { } grpc)
             {
-                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger);
-                GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, _settings.LoggerFactory),
+                ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/gRPC)", grpc.Endpoint, grpc.Tls is not null, grpc.Auth is not null);
+                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger, _config.SpanLimits.ToLimits());
+                GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, AuthenticationConfig.Resolve(grpc.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/gRPC", grpc.Endpoint, "", cancellationToken).ConfigureAwait(false);
             }
             if (_config.Protocols.Http is { } http)
             {
-                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger);
-                HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, _settings.LoggerFactory),
+                ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/HTTP)", http.Endpoint, http.Tls is not null, http.Auth is not null);
+                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger, _config.SpanLimits.ToLimits());
+                HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, AuthenticationConfig.Resolve(http.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/HTTP", http.Endpoint, $" (POST {http.TracesUrlPath})", cancellationToken).ConfigureAwait(false);
             }
         }

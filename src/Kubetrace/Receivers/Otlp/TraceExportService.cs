@@ -1,4 +1,5 @@
 using Kubetrace.Otlp;
+using Kubetrace.Otlp.Validation;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,11 @@ namespace Kubetrace.Receivers.Otlp;
 /// the outcome into a response (with partial_success) or an <see cref="ExportFailure"/>. The gRPC and HTTP
 /// adapters only translate to and from their wire.
 /// </summary>
-public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metrics, ILogger logger)
+public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metrics, ILogger logger, SpanLimits? limits = null)
 {
+    /// <summary>What one span may hold; the adapters decode every request against these.</summary>
+    public SpanLimits Limits { get; } = limits ?? SpanLimits.Default;
+
     private static readonly ExportTraceServiceResponse Success = new();
 
     /// <returns>The response on success (partial or full), otherwise the failure to report.</returns>
@@ -42,10 +46,10 @@ public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metr
                 // Not classified by the consumer: treat as transient, as the Collector does with non-permanent errors.
                 metrics.RefusedSpans.Add(batch.SpanCount);
                 logger.LogWarning(e, "Pipeline failed on {Spans} spans", batch.SpanCount);
-                return (null, new ExportFailure(ConsumerErrorKind.Unavailable, $"pipeline error: {e.Message}", null));
+                return (null, new ExportFailure(ConsumerErrorKind.Unavailable, $"pipeline error: {ClientText.WithoutPaths(e.Message)}", null));
             }
         }
-        if (decoded.RejectedSpans == 0) return (Success, null);
+        if (decoded.ErrorMessage is null) return (Success, null);
         return (new ExportTraceServiceResponse
         {
             PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = decoded.RejectedSpans, ErrorMessage = decoded.ErrorMessage },

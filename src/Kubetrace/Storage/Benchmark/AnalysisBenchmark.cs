@@ -111,7 +111,7 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
         return samples;
     }
 
-    private async Task LoadAsync(StoreOptions options, string storeDirectory)
+    internal async Task LoadAsync(StoreOptions options, string storeDirectory)
     {
         Directory.CreateDirectory(directory);
         if (Directory.Exists(storeDirectory)) Directory.Delete(storeDirectory, recursive: true);

@@ -6,9 +6,10 @@ using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Blocks;
 
-/// <summary>Where one row group's compressed columns are in the file.</summary>
+/// <summary>Where one row group's compressed columns are in the file, and (from version 3) the CRC-32C of each
+/// (<see cref="ChunkChecksums"/>; empty in older blocks).</summary>
 internal sealed record RowGroupInfo(int FirstTrace, int TraceCount, int FirstRow, int RowCount, long Offset,
-    int[] CompressedLengths, int[] RawLengths, int[] AttributeKeys)
+    int[] CompressedLengths, int[] RawLengths, int[] AttributeKeys, uint[] Checksums)
 {
     public long Length => CompressedLengths.Sum(l => (long)l);
 }
@@ -20,12 +21,13 @@ internal readonly record struct DependencyBucket(long Minute, int Parent, int Ch
 /// The metadata and indexes of a block, kept in memory while the block is open: dictionaries, the sorted trace
 /// table (trace by ID and trace summaries without reading rows), row group directory, posting lists from
 /// (service | name | attribute value) to trace ordinals, dependency edges per minute, the catalog, and (from
-/// version 2) the reverse link table.
+/// version 2) the reverse link table; from version 3 every column chunk carries a CRC-32C.
 /// </summary>
 internal sealed class BlockFooter
 {
-    /// <summary>Written by this version: 2 adds <see cref="Links"/> at the end; version 1 blocks still open.</summary>
-    public const int Version = 2;
+    /// <summary>Written by this version: 2 adds <see cref="Links"/> at the end, 3 the chunk checksums of each row
+    /// group; version 1 and 2 blocks still open.</summary>
+    public const int Version = 3;
     private const int OldestReadable = 1;
 
     public long FirstSegment { get; set; }
@@ -107,6 +109,8 @@ internal sealed class BlockFooter
             WriteInts(w, g.CompressedLengths);
             WriteInts(w, g.RawLengths);
             WriteInts(w, g.AttributeKeys);
+            if (FormatVersion >= 3)
+                foreach (var checksum in g.Checksums) w.WriteFixed32(checksum);
         }
         Postings.Write(w);
         w.WriteVarint(Dependencies.Length);
@@ -160,8 +164,13 @@ internal sealed class BlockFooter
 
         var rowGroups = new RowGroupInfo[r.ReadInt()];
         for (var i = 0; i < rowGroups.Length; i++)
-            rowGroups[i] = new RowGroupInfo(r.ReadInt(), r.ReadInt(), r.ReadInt(), r.ReadInt(), r.ReadLong(),
-                ReadInts(r), ReadInts(r), ReadInts(r));
+        {
+            var (firstTrace, traceCount, firstRow, rowCount, offset) = (r.ReadInt(), r.ReadInt(), r.ReadInt(), r.ReadInt(), r.ReadLong());
+            var (compressed, raw, keys) = (ReadInts(r), ReadInts(r), ReadInts(r));
+            var checksums = new uint[version >= 3 ? compressed.Length : 0];
+            for (var c = 0; c < checksums.Length; c++) checksums[c] = r.ReadFixed32();
+            rowGroups[i] = new RowGroupInfo(firstTrace, traceCount, firstRow, rowCount, offset, compressed, raw, keys, checksums);
+        }
         var postings = PostingIndex.Read(r);
         var dependencies = new DependencyBucket[r.ReadInt()];
         for (var i = 0; i < dependencies.Length; i++)

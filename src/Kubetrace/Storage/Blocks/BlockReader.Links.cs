@@ -37,8 +37,8 @@ internal sealed partial class BlockReader
     private void ScanGroupLinks(int group, LinkIndex.Builder builder, List<ScannedLink> links)
     {
         var info = Footer.RowGroups[group];
-        var extras = Column(info, RowGroupColumns.Extras);
-        var starts = Column(info, RowGroupColumns.StartDeltas);
+        var extras = Column(group, RowGroupColumns.Extras);
+        var starts = Column(group, RowGroupColumns.StartDeltas);
         var traces = Footer.Traces;
         for (var trace = info.FirstTrace; trace < info.FirstTrace + info.TraceCount; trace++)
         for (var i = 0; i < traces.SpanCounts[trace]; i++)
@@ -52,11 +52,14 @@ internal sealed partial class BlockReader
     }
 
     /// <summary>One decompressed column of a row group, read alone.</summary>
-    private ByteReader Column(RowGroupInfo info, int column)
+    private ByteReader Column(int group, int column)
     {
+        var info = Footer.RowGroups[group];
         var offset = info.Offset;
         for (var i = 0; i < column; i++) offset += info.CompressedLengths[i];
-        var raw = info.RawLengths[column] == 0 ? [] : Codec.Decompress(ReadAt(_file, offset, info.CompressedLengths[column]), info.RawLengths[column]);
-        return new ByteReader(raw);
+        if (info.RawLengths[column] == 0) return new ByteReader([]);
+        var chunk = ReadAt(_file, offset, info.CompressedLengths[column]);
+        ChunkChecksums.VerifyColumn(info, group, column, chunk);
+        return new ByteReader(Codec.Decompress(chunk, info.RawLengths[column]));
     }
 }

@@ -16,7 +16,9 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     private readonly SafeFileHandle _file;
     private readonly RowGroupCache _cache;
     private readonly ILogger _logger;
-    private int _corruptionLogged;
+    /// <summary>Per row group, 1 once it was found damaged: quarantined, never read again by this process.</summary>
+    private readonly int[] _damaged;
+    private int _damagedCount;
 
     private BlockReader(string path, SafeFileHandle file, long fileSize, BlockFooter footer, RowGroupCache cache, ILogger logger)
     {
@@ -26,6 +28,7 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
         Footer = footer;
         _cache = cache;
         _logger = logger;
+        _damaged = new int[footer.RowGroups.Length];
     }
 
     public string Path { get; }
@@ -36,6 +39,9 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     public long LastSegment => Footer.LastSegment;
     public ulong MinStart => Footer.MinStart;
     public ulong MaxEnd => Footer.MaxEnd;
+
+    /// <summary>Row groups found damaged (checksum mismatch or undecodable) and quarantined so far.</summary>
+    public int DamagedGroups => Volatile.Read(ref _damagedCount);
 
     /// <summary>Opens a block, checking its trailer and footer checksum; throws <see cref="InvalidDataException"/> if damaged.</summary>
     public static BlockReader Open(string path, RowGroupCache cache, ILogger logger)
@@ -73,16 +79,22 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
 
     /// <summary>The compressed columns of a row group, read into <paramref name="destination"/> (its exact
     /// length), bypassing the cache: span scans decode only the columns they need, into buffers of their own.</summary>
+    /// <exception cref="InvalidDataException">A chunk fails its checksum.</exception>
     public void ReadRowGroup(int group, Span<byte> destination)
     {
         var info = Footer.RowGroups[group];
         ReadInto(_file, info.Offset, destination);
+        ChunkChecksums.VerifyGroup(info, group, destination);
     }
 
-    private SpanTable Decode(int group)
+    /// <summary>Reads, checks and decodes a row group, throwing on damage (<c>kubetrace store check</c>).</summary>
+    /// <exception cref="InvalidDataException">A chunk fails its checksum or does not decode.</exception>
+    internal SpanTable Decode(int group)
     {
         var info = Footer.RowGroups[group];
-        return RowGroupDecoder.Decode(Footer, info, ReadAt(_file, info.Offset, checked((int)info.Length)));
+        var bytes = new byte[checked((int)info.Length)];
+        ReadRowGroup(group, bytes);
+        return RowGroupDecoder.Decode(Footer, info, bytes);
     }
 
     private SpanTable? Guarded(int group, Func<SpanTable> load)
@@ -91,19 +103,35 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
         return TryRead(group, () => table = load()) ? table : null;
     }
 
-    /// <summary>Runs a read of a row group; false (logged once per block) when the group is unreadable.</summary>
+    /// <summary>
+    /// Runs a read of a row group; false when the group cannot be read. A damaged group (a chunk failing its
+    /// checksum, or bytes that do not decode) is reported once and quarantined: never read, never served again
+    /// (<see cref="DamagedGroups"/>); the block's other groups go on serving. An I/O error or a block closed
+    /// meanwhile only skips the group this time.
+    /// </summary>
     public bool TryRead(int group, Action read)
     {
+        if (Volatile.Read(ref _damaged[group]) != 0) return false;
         try
         {
             read();
             return true;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or KeyNotFoundException
-                                      or IndexOutOfRangeException or ObjectDisposedException)
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException or KeyNotFoundException or IndexOutOfRangeException)
         {
-            if (Interlocked.Exchange(ref _corruptionLogged, 1) == 0)
-                _logger.LogWarning(e, "block {Path}: row group {Group} is unreadable; skipping it", Path, group);
+            if (Interlocked.Exchange(ref _damaged[group], 1) == 0)
+            {
+                Interlocked.Increment(ref _damagedCount);
+                var info = Footer.RowGroups[group];
+                _logger.LogError("block {Block}: row group {Group} ({Spans} spans of {Traces} traces) is damaged ({Reason}); quarantined: " +
+                    "its spans are left out of every answer (kubetrace store check lists the damage)",
+                    System.IO.Path.GetFileName(Path), group, info.RowCount, info.TraceCount, e.Message);
+            }
+            return false;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            _logger.LogWarning("block {Block}: row group {Group} cannot be read now ({Reason}); skipping it", System.IO.Path.GetFileName(Path), group, e.Message);
             return false;
         }
     }

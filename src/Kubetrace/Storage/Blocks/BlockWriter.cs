@@ -109,9 +109,9 @@ internal static class BlockWriter
             if (encoder.RowCount >= rowGroupSpans || t == traceCount - 1)
             {
                 var offset = file.Position;
-                var (compressed, raw, keys) = encoder.WriteTo(file);
+                var (compressed, raw, keys, checksums) = encoder.WriteTo(file);
                 rowGroups.Add(new RowGroupInfo(groupFirstTrace, t + 1 - groupFirstTrace, groupFirstRow, encoder.RowCount,
-                    offset, compressed, raw, keys));
+                    offset, compressed, raw, keys, formatVersion >= 3 ? checksums : []));
                 groupFirstTrace = t + 1;
                 groupFirstRow += encoder.RowCount;
                 encoder.Reset();

@@ -1,5 +1,6 @@
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Model;
+using Kubetrace.Storage.Wal;
 
 namespace Kubetrace.Storage.Blocks;
 
@@ -84,12 +85,14 @@ internal sealed class RowGroupEncoder(SpanTable table, ShapeTable shapes)
         return codes;
     }
 
-    /// <summary>Compresses the columns and appends them to the file; returns (compressed lengths, raw lengths, keys).</summary>
-    public (int[] Compressed, int[] Raw, int[] Keys) WriteTo(Stream output)
+    /// <summary>Compresses the columns and appends them to the file; returns (compressed lengths, raw lengths, keys,
+    /// the CRC-32C of each compressed chunk).</summary>
+    public (int[] Compressed, int[] Raw, int[] Keys, uint[] Checksums) WriteTo(Stream output)
     {
         var count = RowGroupColumns.FixedCount + 2 * _keyOrder.Count;
         var compressed = new int[count];
         var raw = new int[count];
+        var checksums = new uint[count]; // an empty chunk's CRC-32C is 0
         for (var i = 0; i < count; i++)
         {
             var column = i < RowGroupColumns.FixedCount ? _fixed[i]
@@ -99,9 +102,10 @@ internal sealed class RowGroupEncoder(SpanTable table, ShapeTable shapes)
             if (raw[i] == 0) continue;
             var bytes = Codec.CompressToBuffer(column.WrittenSpan);
             compressed[i] = bytes.Length;
+            checksums[i] = Crc32C.Compute(bytes);
             output.Write(bytes);
         }
-        return (compressed, raw, [.. _keyOrder]);
+        return (compressed, raw, [.. _keyOrder], checksums);
     }
 
     /// <summary>Empties every column for the next row group (buffers are kept).</summary>

@@ -27,6 +27,8 @@ public sealed partial class EmbeddedTraceStore
         var merged = 0;
         foreach (var run in CompactionPlanner.Plan(View.Blocks, _options))
         {
+            // Merging would drop a quarantined row group for good: such a block stays as it is.
+            if (run.Any(b => b.DamagedGroups > 0)) continue;
             BlockReader block;
             try
             {

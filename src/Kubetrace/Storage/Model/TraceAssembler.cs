@@ -11,6 +11,9 @@ internal sealed class TraceAssembler
     // Keyed by ids, not by the ResourceSpans: a protobuf message hashes its whole content, spans included, which
     // made assembling a row group of a thousand spans quadratic (compaction assembles whole row groups).
     private readonly Dictionary<(Dictionaries, int Resource, int Scope), ScopeSpans> _byScope = new();
+    // Spans already added by (span ID, start): the same span exported twice (a client retrying an export whose
+    // answer it lost) is stored twice, but is one span, returned once when resource, scope and content are equal.
+    private readonly Dictionary<(ulong SpanId, ulong Start), List<(ScopeSpans Scope, Span Span)>> _added = new();
 
     public int SpanCount { get; private set; }
 
@@ -44,7 +47,16 @@ internal sealed class TraceAssembler
             _byScope[(table.Dictionaries, resourceId, scopeId)] = scopeSpans;
         }
 
-        scopeSpans.Spans.Add(BuildSpan(table, row));
+        var span = BuildSpan(table, row);
+        var key = (table.SpanIds.Items[row], table.Starts.Items[row]);
+        if (_added.TryGetValue(key, out var same))
+        {
+            foreach (var (scope, earlier) in same)
+                if (ReferenceEquals(scope, scopeSpans) && earlier.Equals(span)) return;
+        }
+        else _added[key] = same = [];
+        same.Add((scopeSpans, span));
+        scopeSpans.Spans.Add(span);
         SpanCount++;
     }
 

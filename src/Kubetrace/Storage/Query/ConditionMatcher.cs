@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Kubetrace.Query;
 using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Query;
@@ -21,7 +22,7 @@ internal sealed class ConditionMatcher
         Condition = condition;
         Intrinsic = condition.Intrinsic;
         if (condition.Op == ConditionOp.Regex)
-            _regex = new Regex($"^(?:{condition.Value})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            _regex = UserRegex.CompileWhole(condition.Value ?? ""); // linear time; an invalid pattern is a 400
         if (double.TryParse(condition.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
             _number = number;
     }

@@ -30,7 +30,7 @@ internal static class RollupBuilder
         var drafts = rollups.Select(_ => new RollupDraft(block.TraceCount)).ToArray();
         var owns = new bool[rollups.Count];
         var present = new List<RollupHolder>();
-        var buffer = new TraceBuffer(keys.Count);
+        var buffer = new TraceBuffer(keys);
         var own = new BlockScanCursor(block, request);
         var traces = 0;
         while (own.MoveNext())

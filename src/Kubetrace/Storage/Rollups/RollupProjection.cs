@@ -43,6 +43,7 @@ internal sealed class RollupProjection
             to.IsError = from.IsError;
             to.StatusMessage = from.StatusMessage;
             to.Links = from.Links;
+            to.TraceState = from.TraceState;
             for (var slot = 0; slot < _slots.Length; slot++) to.Values[slot] = from.Values[_slots[slot]];
             _trace.Spans.Add(to);
         }

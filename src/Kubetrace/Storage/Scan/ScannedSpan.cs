@@ -43,6 +43,12 @@ public sealed class ScannedSpan
 
     public IReadOnlyList<ScannedLink> Links { get; set; } = NoLinks;
 
+    /// <summary>
+    /// The W3C <c>tracestate</c> the span was recorded with (null when none): where an OpenTelemetry sampler writes
+    /// its threshold (<c>ot=th:...</c>), which analyses scale counts by.
+    /// </summary>
+    public string? TraceState { get; set; }
+
     public bool IsRoot => ParentSpanId == 0;
 
     /// <summary>The value of the request's attribute key at <paramref name="keyIndex"/> (-1 gives null).</summary>
@@ -52,6 +58,6 @@ public sealed class ScannedSpan
     {
         SpanId = SpanId, ParentSpanId = ParentSpanId, Service = Service, Name = Name, Kind = Kind,
         StartUnixNano = StartUnixNano, EndUnixNano = EndUnixNano, IsError = IsError, StatusMessage = StatusMessage,
-        Values = (string?[])Values.Clone(), Links = Links.Count == 0 ? NoLinks : Links.ToArray(),
+        Values = (string?[])Values.Clone(), Links = Links.Count == 0 ? NoLinks : Links.ToArray(), TraceState = TraceState,
     };
 }

@@ -51,7 +51,9 @@ public static class TraceObjectScan
     {
         var values = new string?[request.AttributeKeys.Count];
         for (var i = 0; i < values.Length; i++)
-            values[i] = Find(span.Attributes, request.AttributeKeys[i]) ?? Find(resourceAttributes, request.AttributeKeys[i]);
+            values[i] = EventValueKey.TryParse(request.AttributeKeys[i], out var eventName, out var eventKey)
+                ? EventValue(span, eventName, eventKey)
+                : Find(span.Attributes, request.AttributeKeys[i]) ?? Find(resourceAttributes, request.AttributeKeys[i]);
         return new ScannedSpan
         {
             SpanId = SpanIds.FromByteString(span.SpanId),
@@ -64,9 +66,32 @@ public static class TraceObjectScan
             IsError = span.Status?.Code == Status.Types.StatusCode.Error,
             StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message,
             Values = values,
+            TraceState = span.TraceState.Length == 0 ? null : span.TraceState,
             Links = span.Links.Count == 0 ? [] : span.Links
                 .Select(l => new ScannedLink(TraceId.FromByteString(l.TraceId), SpanIds.FromByteString(l.SpanId))).ToArray(),
         };
+    }
+
+    /// <summary>An <see cref="EventValueKey"/>'s value: the attribute summed over the span's events of that name (their count for no attribute).</summary>
+    private static string? EventValue(Span span, string eventName, string attributeKey)
+    {
+        double? sum = null;
+        foreach (var e in span.Events)
+        {
+            if (e.Name != eventName) continue;
+            if (attributeKey.Length == 0) sum = (sum ?? 0) + 1;
+            else if (e.Attributes.FirstOrDefault(a => a.Key == attributeKey)?.Value is { } value)
+            {
+                double? number = value.ValueCase switch
+                {
+                    Otlp.Proto.Common.AnyValue.ValueOneofCase.IntValue => value.IntValue,
+                    Otlp.Proto.Common.AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue,
+                    _ => null,
+                };
+                if (number is { } n) sum = (sum ?? 0) + n;
+            }
+        }
+        return sum?.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string? Find(Google.Protobuf.Collections.RepeatedField<Otlp.Proto.Common.KeyValue>? attributes, string key)

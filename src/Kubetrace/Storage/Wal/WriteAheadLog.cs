@@ -34,7 +34,8 @@ internal sealed class WriteAheadLog : IDisposable
 
     /// <summary>
     /// Replays every segment after <paramref name="coveredThrough"/> (older ones are already in blocks and are
-    /// deleted). A torn or corrupt tail is cut off with a warning; replay never refuses to start.
+    /// deleted). A damaged record is skipped and replay goes on with the next valid one (logged with its offset and
+    /// size); a torn or damaged tail is cut off with a warning; replay never refuses to start.
     /// </summary>
     /// <param name="onFrame">Called with each record's OTLP bytes (decompressed).</param>
     public void Replay(long coveredThrough, Action<long, ReadOnlyMemory<byte>> onFrame)
@@ -51,7 +52,7 @@ internal sealed class WriteAheadLog : IDisposable
                 continue;
             }
             var length = new FileInfo(path).Length;
-            var valid = WalSegmentReader.ReadFrames(path, (codec, frame) =>
+            var scan = WalSegmentReader.ReadFrames(path, (codec, frame) =>
             {
                 ReadOnlyMemory<byte> otlp;
                 try
@@ -65,6 +66,10 @@ internal sealed class WriteAheadLog : IDisposable
                 }
                 onFrame(sequence, otlp);
             });
+            if (scan.SkippedRegions > 0)
+                _logger.LogWarning("WAL segment {Path}: skipped {Regions} damaged stretches ({Bytes} bytes) between valid records; the records after them were replayed",
+                    path, scan.SkippedRegions, scan.SkippedBytes);
+            var valid = scan.ValidEnd;
             if (valid < length)
             {
                 _logger.LogWarning("WAL segment {Path}: {Bytes} bytes after offset {Offset} are torn or corrupt; truncating them",

@@ -28,13 +28,8 @@ internal sealed class AcknowledgedTraffic
     /// first gRPC call), so that a kill after this hits every client's live stream.</summary>
     public async Task WaitUntilEveryClientWasAcknowledgedAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Volatile.Read(ref _clientsAcknowledged) < _clients.Count)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"only {_clientsAcknowledged} of {_clients.Count} clients were acknowledged within {timeout.TotalSeconds}s");
-            await Task.Delay(20);
-        }
+        if (!await Wait.HoldsWithinAsync(() => Volatile.Read(ref _clientsAcknowledged) >= _clients.Count, timeout))
+            throw new TimeoutException($"only {_clientsAcknowledged} of {_clients.Count} clients were acknowledged within {timeout.TotalSeconds}s");
     }
 
     public static AcknowledgedTraffic Start(OtlpToStoreServer server, string service, int grpcClients, int httpClients, int spansPerTrace)

@@ -47,12 +47,14 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
         var folder = new TempDirectory();
         try
         {
-            var ports = FreePorts.Take(4);
-            var config = folder.File("config.yaml");
-            await File.WriteAllTextAsync(config, Yaml(ports, folder.File("spans.jsonl"), processors));
-            var process = await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[1])]);
-            var server = new OtlpToFileServer(folder, process, ports);
-            await process.WaitUntilHealthyAsync(server.HealthUrl);
+            var server = await FreePorts.StartOnFreshAsync(4, async ports =>
+            {
+                var config = folder.File("config.yaml");
+                await File.WriteAllTextAsync(config, Yaml(ports, folder.File("spans.jsonl"), processors));
+                var process = await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[1])]);
+                return new OtlpToFileServer(folder, process, ports);
+            });
+            await server.Process.WaitUntilHealthyAsync(server.HealthUrl);
             return server;
         }
         catch

@@ -11,12 +11,19 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
     private readonly TempDirectory _folder = new();
     private readonly string _exporterKeys;
     private readonly string? _dataDirectory;
+    private readonly string _queryKeys;
+    private readonly IReadOnlyDictionary<string, string>? _environment;
+    private readonly Uri? _clickHouse;
     private int[] _ports = [];
 
-    private OtlpToStoreServer(string exporterKeys, string? dataDirectory)
+    private OtlpToStoreServer(string exporterKeys, string? dataDirectory, string queryKeys, IReadOnlyDictionary<string, string>? environment,
+        Uri? clickHouse)
     {
+        _clickHouse = clickHouse;
         _exporterKeys = exporterKeys;
         _dataDirectory = dataDirectory;
+        _queryKeys = queryKeys;
+        _environment = environment;
     }
 
     /// <summary>The current server process (a new one after every <see cref="RestartAsync"/>).</summary>
@@ -30,19 +37,30 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
     /// <summary>gRPC endpoint in the form OTLP clients take (<c>http://host:port</c>, h2c).</summary>
     public Uri GrpcEndpoint => new($"http://127.0.0.1:{_ports[0]}");
 
+    /// <summary>Base URL of the Tempo query API.</summary>
+    public Uri TempoUrl => new($"http://127.0.0.1:{_ports[3]}");
+
     /// <summary>The full OTLP/HTTP traces URL.</summary>
     public Uri HttpTracesUrl => new($"http://127.0.0.1:{_ports[1]}/v1/traces");
 
     /// <summary>Base URL of the native (<c>/api/v1</c>) and Jaeger query APIs.</summary>
     public Uri QueryUrl => new($"http://127.0.0.1:{_ports[2]}");
 
+    /// <summary>The service's own metrics (Prometheus text).</summary>
+    public Uri MetricsUrl => new($"http://127.0.0.1:{_ports[5]}/metrics");
+
     private Uri HealthUrl => new($"http://127.0.0.1:{_ports[4]}/");
 
     /// <param name="exporterKeys">More keys of the <c>kubetrace</c> exporter, one per line (e.g. <c>max_head_spans: 50</c>).</param>
     /// <param name="dataDirectory">The store's folder (e.g. a small tmpfs); default: one inside the server's temporary folder.</param>
-    public static async Task<OtlpToStoreServer> StartAsync(string exporterKeys = "", string? dataDirectory = null)
+    /// <param name="queryKeys">More keys of the <c>kubetrace_query</c> extension, one per line.</param>
+    /// <param name="environment">More environment variables of the server process.</param>
+    /// <param name="clickHouse">Store in this ClickHouse server instead (the <c>clickhouse</c> exporter, with its sending
+    /// queue persisted by <c>file_storage</c> in the data directory); <paramref name="exporterKeys"/> then go to it.</param>
+    public static async Task<OtlpToStoreServer> StartAsync(string exporterKeys = "", string? dataDirectory = null,
+        string queryKeys = "", IReadOnlyDictionary<string, string>? environment = null, Uri? clickHouse = null)
     {
-        var server = new OtlpToStoreServer(exporterKeys, dataDirectory);
+        var server = new OtlpToStoreServer(exporterKeys, dataDirectory, queryKeys, environment, clickHouse);
         try
         {
             await server.StartProcessAsync();
@@ -77,22 +95,14 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        // A port free when chosen can be taken by a parallel test before the server binds it: choose again.
-        for (var attempt = 1; ; attempt++)
+        _process = await FreePorts.StartOnFreshAsync(6, async ports =>
         {
-            _ports = FreePorts.Take(6);
+            _ports = ports;
             var config = _folder.File("config.yaml");
             await File.WriteAllTextAsync(config, Yaml());
-            try
-            {
-                _process = await KubetraceProcess.StartAsync(config,
-                    [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])]);
-                break;
-            }
-            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
-            {
-            }
-        }
+            return await KubetraceProcess.StartAsync(config,
+                [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])], _environment);
+        });
         await Process.WaitUntilHealthyAsync(HealthUrl);
     }
 
@@ -106,26 +116,34 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
               http:
                 endpoint: 127.0.0.1:{_ports[1]}
         exporters:
-          kubetrace:
-            path: {DataDirectory}
+        {Exporter()}
         {Indented(_exporterKeys, "    ")}
         extensions:
           kubetrace_query:
-            storage: kubetrace
+            storage: {ExporterId}
             endpoint: 127.0.0.1:{_ports[2]}
             tempo_endpoint: 127.0.0.1:{_ports[3]}
+        {Indented(_queryKeys, "    ")}
           health_check:
             endpoint: 127.0.0.1:{_ports[4]}
+        {(_clickHouse is null ? "" : $"  file_storage:\n    directory: {DataDirectory}\n    create_directory: true\n    fsync: true")}
         service:
-          extensions: [kubetrace_query, health_check]
+          extensions: [kubetrace_query, health_check{(_clickHouse is null ? "" : ", file_storage")}]
           telemetry:
             metrics:
               address: 127.0.0.1:{_ports[5]}
           pipelines:
             traces:
               receivers: [otlp]
-              exporters: [kubetrace]
+              exporters: [{ExporterId}]
         """;
+
+    private string ExporterId => _clickHouse is null ? "kubetrace" : "clickhouse";
+
+    private string Exporter() => _clickHouse is null
+        ? $"  kubetrace:\n    path: {DataDirectory}"
+        : $"  clickhouse:\n    endpoint: {_clickHouse}\n    database: kubetrace\n    ttl: 0s\n" +
+          "    sending_queue:\n      enabled: true\n      storage: file_storage\n      queue_size: 100000\n      sizer: items";
 
     private static string Indented(string lines, string indent) =>
         string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => indent + line.Trim()));

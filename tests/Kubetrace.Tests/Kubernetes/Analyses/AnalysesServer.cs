@@ -17,6 +17,7 @@ public sealed class AnalysesServer : IAsyncLifetime
     {
         Server = await QueryServer.StartAsync();
         await PostAsync(Server, ObjectTraces.Build().Request());
+        await PostAsync(Server, ListTraces.Build().Request());
     }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();

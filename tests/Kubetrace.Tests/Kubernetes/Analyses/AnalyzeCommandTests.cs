@@ -37,8 +37,9 @@ public sealed class AnalyzeCommandTests(RecentApiserverRequests server) : IClass
         Assert.Equal(0, result.Code);
         var rows = result.Lines.Where(l => Regex.IsMatch(l, "^ *(create|get|update) ")).Select(l => l.Trim()).ToList();
         Assert.Equal(3, rows.Count);
-        Assert.Matches(@"^create +pods +1 +100ms +100ms +100ms +2\.0% +n/a +n/a +20% +40% +0\.0% +8\.0% +30%$", rows[0]);
-        Assert.Matches(@"^get +pods +1 +50ms +50ms +50ms +n/a +8\.2% +20% +0\.0% +40% +0\.0% +6\.0% +26%$", rows[1]);
+        // One request per row: percentiles marked as unbounded, and the row's one trace in the last column.
+        Assert.Matches(@"^create +pods +1 +100ms\? +100ms\? +≥100ms +2\.0% +n/a +n/a +20% +40% +0\.0% +8\.0% +30% +1$", rows[0]);
+        Assert.Matches(@"^get +pods +1 +50ms\? +50ms\? +≥50ms +n/a +8\.2% +20% +0\.0% +40% +0\.0% +6\.0% +26% +1$", rows[1]);
         Assert.StartsWith("update", rows[2]);
         Assert.Contains(result.Lines, l => l.Contains("carry no authorization or priority-and-fairness spans", StringComparison.Ordinal));
     }
@@ -60,15 +61,15 @@ public sealed class AnalyzeCommandTests(RecentApiserverRequests server) : IClass
     }
 
     [Fact]
-    public async Task Analyze_etcd_through_the_api_counts_each_call_once_by_key_prefix()
+    public async Task Analyze_etcd_through_the_api_counts_each_call_once_by_resource()
     {
         using var response = await server.Server.Query.GetAsync("/api/v1/analyze/etcd?since=1h");
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal("etcd", answer["analysis"]!.GetValue<string>());
-        Assert.Equal(["KV/Txn /registry/pods 30", "KV/Range /registry/pods 16"],
-            answer["data"]!["operations"]!.AsArray().Select(o => $"{o!["method"]} {o["keyPrefix"]} {o["p99Ms"]}"));
-        Assert.Equal("/registry/pods", answer["table"]!["rows"]![0]![0]!.GetValue<string>());
+        Assert.Equal(["KV/Txn pods 30", "KV/Range pods 16"],
+            answer["data"]!["operations"]!.AsArray().Select(o => $"{o!["method"]} {o["resource"]} {o["p99Ms"]}"));
+        Assert.Equal("pods", answer["table"]!["rows"]![0]![0]!.GetValue<string>());
     }
 
     [Fact]

@@ -61,6 +61,13 @@ internal sealed class K8sTraceBuilder
         return span;
     }
 
+    /// <summary>Every span so far carries <paramref name="traceState"/> (as a ParentBased sampler propagates its root's).</summary>
+    public K8sTraceBuilder WithTraceState(string traceState)
+    {
+        foreach (var (_, span) in _spans) span.TraceState = traceState;
+        return this;
+    }
+
     public Span Internal(string name, Span parent, double fromMs, double toMs, params (string Key, object Value)[] attributes) =>
         Add("apiserver", name, SpanKind.Internal, parent, fromMs, toMs, attributes);
 

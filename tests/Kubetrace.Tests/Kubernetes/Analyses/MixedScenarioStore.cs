@@ -1,6 +1,7 @@
 using Kubetrace.Kubernetes.Simulation;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
+using Kubetrace.Tests.Api;
 using Kubetrace.Tests.Storage;
 
 namespace Kubetrace.Tests.Kubernetes.Analyses;
@@ -9,9 +10,13 @@ namespace Kubetrace.Tests.Kubernetes.Analyses;
 /// A real store holding 40 simulated seconds of a cluster with every scenario planted at once (slow, failing and
 /// throttled apiserver requests, slow etcd, a slow image), generated in-process: traffic for every scanning analysis.
 /// </summary>
-public sealed class MixedScenarioStore : IAsyncLifetime
+public class MixedScenarioStore : IAsyncLifetime
 {
-    private readonly TempStore _store = new();
+    private readonly ITestStore _store;
+
+    public MixedScenarioStore() : this(StoreBackend.Embedded) { }
+
+    protected MixedScenarioStore(StoreBackend backend) => _store = TestStores.Create(backend);
 
     public ITraceStore Store => _store.Store;
 
@@ -44,3 +49,6 @@ public sealed class MixedScenarioStore : IAsyncLifetime
 
     public async Task DisposeAsync() => await _store.DisposeAsync();
 }
+
+/// <summary>The same cluster's traffic in ClickHouse.</summary>
+public sealed class ClickHouseMixedScenarioStore() : MixedScenarioStore(StoreBackend.ClickHouse);

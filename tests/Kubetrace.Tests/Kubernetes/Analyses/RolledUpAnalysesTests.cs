@@ -60,7 +60,8 @@ public sealed class RolledUpAnalysesTests(MixedScenarioStore cluster) : IClassFi
 
         var error = Assert.Throws<InvalidDataException>(() => rollup.Read(Encoding.UTF8.GetBytes("not a rollup at all")));
 
-        Assert.StartsWith("rollup apiserver-2: unreadable state", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"rollup {rollup.Id}: unreadable state", error.Message, StringComparison.Ordinal);
+        Assert.Matches("^apiserver-[0-9]+$", rollup.Id);
     }
 
     private static async Task<AnalysisResult> RunAsync(AnalysisDefinition definition, ITraceStore store, string parameters)

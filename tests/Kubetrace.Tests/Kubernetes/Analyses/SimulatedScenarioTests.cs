@@ -38,16 +38,16 @@ public sealed class SimulatedScenarioTests(SimulatedScenarios cluster) : IClassF
     }
 
     [Fact]
-    public async Task Etcd_slow_puts_the_planted_key_prefix_first_in_etcd_with_the_planted_latency()
+    public async Task Etcd_slow_puts_the_planted_resource_first_in_etcd_with_the_planted_latency()
     {
         var planted = cluster.Report(SimulationScenario.EtcdSlow).SlowEtcd!;
 
         var operations = (await cluster.AnalyseAsync("etcd", SimulationScenario.EtcdSlow))["data"]!["operations"]!.AsArray();
 
         var first = operations[0]!;
-        Assert.Equal((planted.KeyPrefix.TrimEnd('/'), "apiserver"), (Text(first, "keyPrefix"), Text(first, "measuredOn")));
+        Assert.Equal((planted.GroupResource, "apiserver"), (Text(first, "resource"), Text(first, "measuredOn")));
         AssertWithin10Percent(planted.AddedLatency.TotalMilliseconds, Number(first, "p50Ms"));
-        var slowCalls = operations.Where(o => Text(o!, "keyPrefix") == planted.KeyPrefix.TrimEnd('/')).Sum(o => (long)Number(o!, "calls"));
+        var slowCalls = operations.Where(o => Text(o!, "resource") == planted.GroupResource).Sum(o => (long)Number(o!, "calls"));
         Assert.Equal(planted.Operations, slowCalls); // every planted operation counted once, none twice
     }
 

@@ -118,9 +118,37 @@ public sealed class DeterminismAndSamplingTests
     }
 
     [Fact]
-    public void Containerd_17_follows_the_kubelets_decision()
+    public void Containerd_1_7_0_to_1_7_15_follows_the_kubelets_decision()
     {
-        var simulated = SimulatedSpans.Run(Mixed with { SamplingRatePerMillion = 0, ContainerdSamplingRatePerMillion = 1_000_000 });
+        var simulated = SimulatedSpans.Run(Mixed with
+        {
+            Containerd = new ContainerdVersion(1, 7, 15), SamplingRatePerMillion = 0, ContainerdSamplingRatePerMillion = 1_000_000,
+        });
+
+        Assert.Empty(simulated.Spans);
+    }
+
+    [Fact]
+    public void Containerd_1_7_19_and_later_turn_sampling_ratio_into_a_plain_traceidratio_sampler_that_ignores_the_kubelet()
+    {
+        // tracing/plugin/otlp.go at v1.7.20: sampling_ratio becomes OTEL_TRACES_SAMPLER=traceidratio, not parentbased_traceidratio.
+        var simulated = SimulatedSpans.Run(Mixed with
+        {
+            Containerd = new ContainerdVersion(1, 7, 20), SamplingRatePerMillion = 0, ContainerdSamplingRatePerMillion = 1_000_000,
+        });
+
+        Assert.NotEmpty(simulated.Spans);
+        Assert.All(simulated.Spans, s => Assert.Equal("containerd", s.Service));
+        Assert.All(simulated.Spans.Where(s => s.Kind == SpanKind.Server), s => Assert.Null(simulated.Parent(s)));
+    }
+
+    [Fact]
+    public void Containerd_2_ignores_sampling_ratio_and_follows_the_kubelet()
+    {
+        var simulated = SimulatedSpans.Run(Mixed with
+        {
+            Containerd = new ContainerdVersion(2, 1), SamplingRatePerMillion = 0, ContainerdSamplingRatePerMillion = 1_000_000,
+        });
 
         Assert.Empty(simulated.Spans);
     }

@@ -78,18 +78,24 @@ public sealed class PlantedReportTests
     public void Every_etcd_operation_on_the_slow_resource_takes_the_added_latency_and_no_other_does()
     {
         var planted = Simulated.Report.SlowEtcd!;
-        var storage = Simulated.Of("apiserver").Where(s => s.Name.EndsWith(" etcd3", StringComparison.Ordinal)).ToList();
-        var slow = storage.Where(s => s.Attr("resource") == planted.Resource).ToList();
+        var calls = Simulated.Of("etcd").Where(s => s.Kind == SpanKind.Server && s.Name != "etcdserverpb.Watch/Watch").ToList();
+        var slow = calls.Where(c => ResourceOf(c) == planted.Resource).ToList();
 
         Assert.Equal(planted.Operations, slow.Count);
         Assert.True(slow.Count > 50, $"only {slow.Count} operations");
-        Assert.All(slow, s => Assert.StartsWith(planted.KeyPrefix, s.Attr("key")));
         Assert.All(slow, s => Assert.InRange(s.Milliseconds, 120, 120 + 25));
-        // Secrets' storage calls also wait for the slow KMS plugin (kms-slow), outside etcd.
-        Assert.All(storage.Except(slow).Where(s => s.Attr("resource") != "secrets"), s => Assert.True(s.Milliseconds < 25, $"{s.Attr("resource")} {s.Milliseconds} ms"));
-        // The latency is etcd's own: its server span under the storage call carries it.
-        Assert.All(Simulated.Of("etcd").Where(e => slow.Contains(Simulated.Parent(Simulated.Parent(e)!)!)),
-            e => Assert.True(e.Milliseconds >= 120));
+        Assert.All(calls.Except(slow), s => Assert.True(s.Milliseconds < 25, $"{ResourceOf(s)} {s.Milliseconds} ms"));
+    }
+
+    /// <summary>The resource an etcd call is for, from the apiserver span it ran under: a storage span's key, or the handler's resource (a GET has no storage span).</summary>
+    private static string? ResourceOf(EmittedSpan etcdServer)
+    {
+        for (var s = Simulated.Parent(etcdServer); s is not null; s = Simulated.Parent(s))
+        {
+            if (s.Attr("key") is { } key) return key.Split('/')[1];
+            if (s.Attr("verb") is not null) return s.Attr("resource");
+        }
+        return null;
     }
 
     [Fact]
@@ -142,7 +148,7 @@ public sealed class PlantedReportTests
         Assert.Equal(planted.Transforms, transforms.Count);
         Assert.Equal(planted.Requests, transforms.Select(t => Simulated.Parent(t)!).Distinct().Count());
         Assert.All(transforms, t => Assert.InRange(t.Milliseconds, 150, 150.2));
-        Assert.All(transforms, t => Assert.Equal("secrets", Simulated.Parent(t)!.Attr("resource")));
+        Assert.All(transforms, t => Assert.StartsWith("/secrets", Simulated.Parent(t)!.Attr("key")));
     }
 
     [Theory]
@@ -172,8 +178,10 @@ public sealed class PlantedReportTests
         Assert.Equal(report.ApiserverRequests + report.AggregatedRequests, Simulated.Of("apiserver").Count(s => s.Kind == SpanKind.Server));
         Assert.Equal(report.PodStarts, Simulated.Spans.Count(s => s.Name == "syncPod"));
         Assert.InRange(report.ApiserverRequests, 2900, 3100); // 100/s for 30 s
-        Assert.All(report.Components.GroupBy(c => (c.Service, c.Node)), c =>
+        // containerd 1.7.16+ sends no host.name: its nodes' spans add up per service only.
+        Assert.All(report.Components.Where(c => c.Service != "containerd").GroupBy(c => (c.Service, c.Node)), c =>
             Assert.Equal(c.Sum(x => x.Spans), Simulated.Spans.Count(s => s.Service == c.Key.Service && (s.HostName ?? c.Key.Node) == c.Key.Node)));
+        Assert.Equal(report.Components.Where(c => c.Service == "containerd").Sum(c => c.Spans), Simulated.Spans.Count(s => s.Service == "containerd"));
         Assert.All(Simulated.Batches, b => Assert.InRange(b.SpanCount, 1, 512));
         var json = SimulationReport.FromJson(report.ToJson());
         Assert.Equal(report.SlowWebhook!.AddedLatency, json.SlowWebhook!.AddedLatency);

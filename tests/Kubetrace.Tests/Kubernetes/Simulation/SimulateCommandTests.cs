@@ -50,7 +50,7 @@ public sealed class SimulateCommandTests
         Assert.Equal(2, scenario.Code);
         Assert.Contains("'slow-dns' is not a scenario", scenario.Error);
         Assert.Equal(2, etcd.Code);
-        Assert.Contains("--etcd-version: '3.4' is not 3.5, 3.6 or 3.7", etcd.Error);
+        Assert.Contains("--etcd-version: '3.4' is not an etcd 3.5, 3.6 or 3.7 release", etcd.Error);
     }
 
     private static async Task<JsonNode> GetAsync(QueryServer server, string path)

@@ -38,36 +38,86 @@ public sealed class WatchCacheAndEncryptionTests
         var streams = Simulated.Of("apiserver").Where(s => s.Name == "etcdserverpb.Watch/Watch").ToList();
 
         Assert.NotEmpty(streams);
+        Assert.All(streams, s => Assert.Equal(SpanKind.Client, s.Kind));
         Assert.All(streams, s => Assert.Null(Simulated.Parent(s))); // its parent, the watch's List span, never ends
         Assert.DoesNotContain(Simulated.Of("apiserver"), s => s.Name == "cacher.Watch");
+
         var v136 = SimulatedSpans.Run(Options with { KubernetesVersion = new KubernetesVersion(1, 36), Duration = TimeSpan.FromSeconds(10) });
-        Assert.Contains(v136.Of("apiserver"), s => s.Name == "cacher.Watch" && v136.Parent(s)!.Name is "authorization" or "WatchList");
+        var registrations = v136.Of("apiserver").Where(s => s.Name == "cacher.Watch").ToList();
+        Assert.NotEmpty(registrations);
+        Assert.All(registrations, r => Assert.True(v136.Parent(r)!.Name is "authorization" or "WatchList", v136.Parent(r)!.Name));
+        Assert.All(registrations, r => Assert.NotEqual("events", r.Attr("type")));
+        Assert.All(registrations, r => Assert.True(r.Milliseconds < 1, "cacher.Watch ends once the watcher is registered"));
     }
 
     [Fact]
-    public void Reads_with_resourceVersion_0_and_1_31_lists_are_answered_by_the_cache_without_etcd()
+    public void From_1_32_every_get_has_a_cacher_Get_span_and_only_those_without_resourceVersion_reach_etcd()
     {
-        var cacherReads = Simulated.Of("apiserver").Where(s => s.Name is "cacher.Get" or "cacher.GetList").ToList();
-        var fromCache = cacherReads.Where(c => !Simulated.Spans.Any(s => s.TraceId == c.TraceId && s.ParentId == c.SpanId)).ToList();
-
-        Assert.Equal(Simulated.Report.ReadsFromCache, fromCache.Count);
-        Assert.All(fromCache, c => Assert.Equal("cacher.GetList", c.Name) ); // 1.34 serves lists from the cache; gets without resourceVersion go to etcd
-        Assert.All(cacherReads.Except(fromCache), c => Assert.Equal("cacher.Get", c.Name));
-        // Events have no watch cache: their lists read etcd directly.
-        Assert.Contains(Simulated.Of("apiserver"), s => s.Name == "List(recursive=true) etcd3" && s.Attr("resource") == "events" && Simulated.Parent(s)!.Name == "List");
+        var gets = Simulated.Of("apiserver").Where(s => s.Name == "cacher.Get").ToList();
+        Assert.NotEmpty(gets);
+        foreach (var get in gets)
+        {
+            var events = get.Span.Events.Select(e => e.Name).ToList();
+            var etcd = Simulated.Spans.Where(c => c.TraceId == get.TraceId && c.ParentId == get.SpanId && c.Name == "etcdserverpb.KV/Range").ToList();
+            if (get.Attr("resource-version") == "")
+            {
+                Assert.Equal("About to Get from underlying storage", events[0]);
+                Assert.Single(etcd);
+            }
+            else
+            {
+                Assert.Equal(["About to fetch object from cache", "watchCache locked acquired", "watchCache fresh enough"], events);
+                Assert.Empty(etcd);
+            }
+            Assert.StartsWith("/", get.Attr("key"));
+            Assert.DoesNotContain("/registry", get.Attr("key"), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(Simulated.Spans, s => s.Name == "Get etcd3"); // store.Get has no span
     }
 
     [Fact]
-    public void Before_1_31_lists_without_resourceVersion_read_etcd_through_the_cacher()
+    public void Lists_the_cache_serves_carry_their_counts_and_those_it_does_not_go_to_etcd_without_a_cacher_span()
+    {
+        var fromCache = Simulated.Of("apiserver").Where(s => s.Name == "cacher.GetList").ToList();
+        Assert.NotEmpty(fromCache);
+        Assert.All(fromCache, c =>
+        {
+            var listed = Assert.Single(c.Span.Events, e => e.Name == "Listed items from cache");
+            Assert.Equal("count", Assert.Single(listed.Attributes).Key);
+            Assert.Contains(c.Span.Events, e => e.Name == "Filtered items");
+        });
+        var gets = Simulated.Of("apiserver").Count(s => s.Name == "cacher.Get" && s.Attr("resource-version") != "");
+        Assert.Equal(Simulated.Report.ReadsFromCache, fromCache.Count + gets);
+        // 1.34 with etcd 3.6: a consistent list asks etcd for the current revision inside cacher.GetList.
+        Assert.Contains(Simulated.Of("apiserver"), s => s.Name == "List(recursive=false) etcd3" && Simulated.Parent(s)!.Name == "cacher.GetList" && s.Attr("limit") == "1");
+        // Events have no watch cache: their lists read etcd directly, under the handler.
+        Assert.Contains(Simulated.Of("apiserver"), s => s.Name == "List(recursive=true) etcd3" && s.Attr("key")!.StartsWith("/events", StringComparison.Ordinal) && Simulated.Parent(s)!.Name == "List");
+        Assert.All(Simulated.Of("apiserver").Where(s => s.Name == "List(recursive=true) etcd3"), s => Assert.Equal("List", Simulated.Parent(s)!.Name));
+    }
+
+    [Fact]
+    public void Through_1_31_a_cached_read_has_no_cacher_span_but_a_cached_list_has_cacher_list()
     {
         var simulated = SimulatedSpans.Run(Options with { KubernetesVersion = new KubernetesVersion(1, 27), Duration = TimeSpan.FromSeconds(10) });
 
-        var listsFromCache = simulated.Of("apiserver").Where(s => s.Name == "cacher.GetList" && !simulated.Spans.Any(c => c.ParentId == s.SpanId && c.TraceId == s.TraceId)).ToList();
+        Assert.DoesNotContain(simulated.Spans, s => s.Name is "cacher.Get" or "cacher.GetList" or "Get etcd3");
+        var listsFromCache = simulated.Of("apiserver").Where(s => s.Name == "cacher list").ToList();
         Assert.NotEmpty(listsFromCache);
         // The handler's url is the path alone (req.URL.Path); the server span's http.target has the query.
         Assert.All(listsFromCache, l => Assert.EndsWith("?resourceVersion=0",
             simulated.Spans.Single(s => s.TraceId == l.TraceId && s.Kind == SpanKind.Server).Attr("http.target"), StringComparison.Ordinal));
-        Assert.Contains(simulated.Of("apiserver"), s => s.Name == "List(recursive=true) etcd3" && simulated.Parent(s)!.Name == "cacher.GetList");
+        Assert.All(listsFromCache, l => Assert.DoesNotContain(simulated.Spans, c => c.ParentId == l.SpanId && c.TraceId == l.TraceId));
+        // Lists without resourceVersion go to etcd before ConsistentListFromCache (1.31): no cacher span at all.
+        Assert.All(simulated.Of("apiserver").Where(s => s.Name == "List(recursive=true) etcd3"), s => Assert.Equal("List", simulated.Parent(s)!.Name));
+        // A GET's Range hangs under the handler itself, or the cache answered and left its events on the handler.
+        // (metrics-server's own handler spans, which report service.name apiserver, read from its memory, not a cacher.)
+        var getHandlers = simulated.Of("apiserver").Where(s => s.Name == "Get" && !(s.Attr("url") ?? "").StartsWith("/apis/metrics.k8s.io/", StringComparison.Ordinal)).ToList();
+        Assert.All(getHandlers, g =>
+        {
+            var ranges = simulated.Spans.Count(c => c.TraceId == g.TraceId && c.ParentId == g.SpanId && c.Name == "etcdserverpb.KV/Range");
+            var cached = g.Span.Events.Any(e => e.Name == "watchCache fresh enough");
+            Assert.True(ranges + (cached ? 1 : 0) <= 1 && (ranges == 1 || cached || g.Attr("resource") == "events"), g.Attr("url"));
+        });
     }
 
     [Fact]
@@ -77,13 +127,17 @@ public sealed class WatchCacheAndEncryptionTests
 
         Assert.Contains(transforms, t => t.Name == "TransformFromStorage with envelopeTransformer");
         Assert.Contains(transforms, t => t.Name == "TransformToStorage with envelopeTransformer");
-        Assert.All(transforms, t => Assert.Equal("secrets", Simulated.Parent(t)!.Attr("resource")));
+        Assert.All(transforms, t => Assert.Equal("kms-plugin", t.Attr("transformer.provider.name")));
+        Assert.All(transforms, t => Assert.StartsWith("/secrets", Simulated.Parent(t)!.Attr("key")));
         var secretWrites = Simulated.Of("apiserver").Count(s => s.Name is "Create etcd3" or "GuaranteedUpdate etcd3" && s.Attr("resource") == "secrets");
         Assert.Equal(secretWrites, transforms.Count(t => t.Name.StartsWith("TransformToStorage", StringComparison.Ordinal)));
 
         var off = SimulatedSpans.Run(Options with { KmsEncryption = false, Duration = TimeSpan.FromSeconds(10) });
         Assert.DoesNotContain(off.Spans, s => s.Name.StartsWith("Transform", StringComparison.Ordinal));
         Assert.False(off.Report.KmsEncryption);
+        // The envelope transformer is traced from 1.29.
+        var v128 = SimulatedSpans.Run(Options with { KubernetesVersion = new KubernetesVersion(1, 28), Duration = TimeSpan.FromSeconds(10) });
+        Assert.DoesNotContain(v128.Spans, s => s.Name.StartsWith("Transform", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -106,6 +106,13 @@ public class ContainerdAndEtcdFilesTests
                 "etcd.flags:2:37: distributed-tracing-sampling-rate: 1000001 is out of range: from 0 to 1000000 (etcd refuses to start)",
             ]
         },
+        {
+            "--experimental-enable-distributed-tracing=true\n--experimental-distributed-tracing-sampling-rate=100\n",
+            "3.5.9",
+            [
+                "etcd.flags:2:1: experimental-distributed-tracing-sampling-rate: etcd 3.5.9 does not know --experimental-distributed-tracing-sampling-rate; it arrived in 3.5.11 (before, etcd samples without a rate: ParentBased(NeverSample): it records exactly the requests whose apiserver trace was sampled)",
+            ]
+        },
     };
 
     [Theory]

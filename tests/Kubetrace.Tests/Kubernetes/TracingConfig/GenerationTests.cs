@@ -116,6 +116,31 @@ public class GenerationTests
     }
 
     [Theory]
+    [InlineData("3.5.3", "ParentBased(AlwaysOn)")] // v3.5.4 server/embed/etcd.go:845: no sampler set
+    [InlineData("3.5.4", "ParentBased(AlwaysOn)")]
+    [InlineData("3.5.5", "ParentBased(NeverSample)")] // v3.5.5 server/embed/config_tracing.go:67
+    [InlineData("3.5.10", "ParentBased(NeverSample)")]
+    public void Etcd_before_3_5_11_gets_no_sampling_rate_flag_and_is_told_how_it_samples(string etcd, string sampler)
+    {
+        var config = Generate(TracedComponent.Etcd, "1.30", rate: 100, etcd: etcd);
+
+        Assert.DoesNotContain(config.Flags, f => f.Contains("sampling-rate", StringComparison.Ordinal));
+        Assert.Contains(config.Comments, c => c.Contains($"etcd {etcd} has no sampling-rate flag and samples {sampler}", StringComparison.Ordinal));
+        var validation = EtcdFlagsCheck.Validate(config.Render(), "etcd.flags", ComponentVersion.TryParse(etcd, out var release) ? release : null);
+        Assert.Empty(validation.Errors);
+    }
+
+    [Theory]
+    [InlineData("3.5.11")] // v3.5.11 server/etcdmain/config.go:279
+    [InlineData("3.5")] // no patch: the latest 3.5
+    public void Etcd_from_3_5_11_gets_the_sampling_rate_flag(string etcd)
+    {
+        var config = Generate(TracedComponent.Etcd, "1.30", rate: 100, etcd: etcd);
+
+        Assert.Contains("--experimental-distributed-tracing-sampling-rate=100", config.Flags);
+    }
+
+    [Theory]
     [InlineData("1.33", "experimental-")]
     [InlineData("1.34", "")]
     public void Etcd_defaults_to_the_minor_kubeadm_deploys_with_the_kubernetes_release(string kubernetes, string prefix)
@@ -143,7 +168,9 @@ public class GenerationTests
               service_name = "containerd"
 
             """, config.Body);
-        Assert.Empty(config.Environment);
+        // containerd 1.6.32+ read only OTEL_* (tracing/plugin/otlp.go at v1.6.33): the environment comes too.
+        Assert.Contains(new KeyValuePair<string, string>("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.observability:4317"), config.Environment);
+        Assert.Contains("1.6.32+ read only these environment variables", config.Render());
         Assert.Contains("not ParentBased", config.Render());
         AssertValidToml(config);
     }

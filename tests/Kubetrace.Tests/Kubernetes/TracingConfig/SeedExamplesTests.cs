@@ -53,10 +53,9 @@ public partial class SeedExamplesTests
     [SkippableFact]
     public void Every_kubernetes_example_in_the_seed_document_validates()
     {
-        var path = RepoPaths.FindShared(SeedDocument);
-        Skip.If(path is null, $"{SeedDocument} not found (neither ../shared beside the repository nor /work/shared); the literal copies above still run");
+        var path = Requires.SharedFile(SeedDocument);
 
-        var examples = YamlBlocks().Matches(File.ReadAllText(path!))
+        var examples = YamlBlocks().Matches(File.ReadAllText(path))
             .Select(m => m.Groups[1].Value)
             .Where(block => block.Contains("kind:", StringComparison.Ordinal))
             .ToList();
@@ -66,7 +65,7 @@ public partial class SeedExamplesTests
         Assert.Equal(KubeletExample, examples[1].TrimEnd('\n'));
         foreach (var example in examples)
         {
-            var result = KubernetesConfigValidator.Validate(example, path!, version: null);
+            var result = KubernetesConfigValidator.Validate(example, path, version: null);
             Assert.True(result.IsValid, string.Join("\n", result.Errors));
         }
     }

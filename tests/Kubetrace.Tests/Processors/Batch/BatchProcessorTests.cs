@@ -41,10 +41,10 @@ public class BatchProcessorTests
         var processor = new BatchProcessor(TestSettings.For("batch", metrics),
             new BatchConfig { SendBatchSize = 1000, Timeout = TimeSpan.FromMilliseconds(50) }, next);
 
-        // Queued before the loop starts, so that a slow test machine cannot put a timeout between them.
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 2)), default);
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 1)), default);
+        // One input far below send_batch_size: only the timeout can send it (merging inputs is tested above; two
+        // inputs here would race the 50 ms timeout on a starved machine).
         await processor.StartAsync(default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 3)), default);
         await next.WaitForBatchesAsync(1);
 
         Assert.Equal([3], next.SpanCounts);
@@ -128,7 +128,7 @@ public class BatchProcessorTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await processor.ShutdownAsync(deadline.Token);
 
-        await WaitUntil(() => metrics.Render().Contains("otelcol_processor_dropped_spans_total{processor=\"batch\"} 5\n"));
+        await Wait.UntilAsync(() => metrics.Render().Contains("otelcol_processor_dropped_spans_total{processor=\"batch\"} 5\n"), "5 spans counted as dropped");
         Assert.Equal([5], next.SpanCounts);
     }
 
@@ -144,7 +144,7 @@ public class BatchProcessorTests
 
         // One batch is being sent, the input queue is full, every later caller waits.
         var expectedAccepted = BatchProcessor.InputCapacity + 1;
-        await WaitUntil(() => calls.Count(c => c.IsCompleted) >= expectedAccepted);
+        await Wait.UntilAsync(() => calls.Count(c => c.IsCompleted) >= expectedAccepted, $"{expectedAccepted} callers accepted");
         await Task.Delay(200);
         Assert.Equal(expectedAccepted, calls.Count(c => c.IsCompletedSuccessfully));
         Assert.Single(next.Received);
@@ -197,13 +197,4 @@ public class BatchProcessorTests
         Assert.All(next.Received, b => Assert.Equal(["x-tenant"], b.Metadata!.Keys));
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
-            await Task.Delay(10);
-        }
-    }
 }

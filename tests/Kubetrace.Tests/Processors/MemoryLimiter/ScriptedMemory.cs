@@ -20,15 +20,3 @@ internal sealed class ScriptedMemory : IProcessMemory
         if (AfterCollection is { } after) InUse = after;
     }
 }
-
-/// <summary>A clock that moves only when the test says so.</summary>
-internal sealed class ManualClock : TimeProvider
-{
-    private long _ticks;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp() => _ticks;
-
-    public void Advance(TimeSpan by) => _ticks += by.Ticks;
-}

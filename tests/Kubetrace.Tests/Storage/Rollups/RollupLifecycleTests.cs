@@ -127,7 +127,7 @@ public sealed class RollupLifecycleTests
             Directory = options.Directory, Clock = options.Clock, RollupInterval = options.RollupInterval, Rollups = [new FailingRollup()],
         });
         await LoadAsync(temp);
-        clock.Now += TimeSpan.FromMinutes(1);
+        RollupTraffic.SettleEveryBlock(clock);
 
         Assert.Equal(0, await temp.Store.BuildRollupsAsync(CancellationToken.None));
         Assert.Equal(0, await temp.Store.BuildRollupsAsync(CancellationToken.None));
@@ -212,7 +212,7 @@ public sealed class RollupLifecycleTests
         await RolledUpScan.AssertSameAsFullScanAsync(temp.Store, TimeRange.All, Snapshot);
         Assert.Equal(0, await temp.Store.BuildRollupsAsync(CancellationToken.None)); // written just now: not settled
 
-        clock.Now += TimeSpan.FromMinutes(1);
+        RollupTraffic.SettleEveryBlock(clock);
         Assert.True(await temp.Store.BuildRollupsAsync(CancellationToken.None) >= 1);
 
         Assert.Equal(0, temp.Store.GetStats().RollupsPending);

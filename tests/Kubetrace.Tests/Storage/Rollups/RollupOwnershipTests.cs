@@ -20,7 +20,7 @@ public sealed class RollupOwnershipTests
 
     private static async Task SettleAndBuildAsync(TempStore temp, ManualClock clock)
     {
-        clock.Now += TimeSpan.FromMinutes(1);
+        RollupTraffic.SettleEveryBlock(clock);
         Assert.Equal(1, await temp.Store.BuildRollupsAsync(CancellationToken.None));
     }
 

@@ -39,10 +39,18 @@ internal static class RollupTraffic
     {
         var temp = NewStore(clock, tune);
         await LoadAsync(temp);
-        clock.Now += TimeSpan.FromMinutes(1);
+        SettleEveryBlock(clock);
         await temp.Store.BuildRollupsAsync(CancellationToken.None);
         return temp;
     }
+
+    /// <summary>
+    /// Moves the clock past the settle time of every block written so far. A block's written time is its file's
+    /// modification time (real time, so that it survives restarts), so the clock goes on from the later of itself
+    /// and the real now: loading the traffic may take longer than the settle time on a starved machine.
+    /// </summary>
+    public static void SettleEveryBlock(ManualClock clock) =>
+        clock.Now = (clock.Now > DateTimeOffset.UtcNow ? clock.Now : DateTimeOffset.UtcNow) + TimeSpan.FromMinutes(1);
 
     /// <summary>The rollup sidecar files beside the blocks, by name.</summary>
     public static string[] Sidecars(TempStore temp) =>

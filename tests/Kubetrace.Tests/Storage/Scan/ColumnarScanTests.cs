@@ -60,6 +60,35 @@ public class ColumnarScanTests
     }
 
     [Fact]
+    public async Task Event_value_keys_deliver_an_events_attribute_summed_over_the_spans_events_in_the_head_and_in_blocks()
+    {
+        await using var temp = new TempStore(dir => new StoreOptions { Directory = dir, RowGroupSpans = 4 });
+        for (var t = 1; t <= 6; t++)
+        {
+            var request = Rich(t, t * 1000);
+            var root = request.ResourceSpans[0].ScopeSpans[0].Spans[0];
+            root.Events.Add(Event("Write call succeeded", ("size", 1000 * t)));
+            if (t % 2 == 0) root.Events.Add(Event("Write call succeeded", ("size", 5)));
+            root.Events.Add(Event("Listed items from cache", ("count", t)));
+            await temp.AppendAsync(request);
+            if (t == 3) await temp.Store.FlushHeadAsync(); // three traces in blocks, three in the head
+        }
+        var keys = new[] { EventValueKey.Of("Write call succeeded", "size"), EventValueKey.Of("Listed items from cache", "count"), EventValueKey.Of("Write call succeeded", ""), EventValueKey.Of("Absent", "count") };
+
+        var traces = await ScanSnapshot.AssertSameAsFallbackAsync(temp.Store, new SpanScanRequest(Everything, keys));
+
+        Assert.Contains("values=[2005,2,2,-]", traces[TraceIdValue.FromByteString(TraceId(2)).ToString()]);
+        Assert.Contains("values=[3000,3,1,-]", traces[TraceIdValue.FromByteString(TraceId(3)).ToString()]);
+        Assert.Contains("values=[6005,6,2,-]", traces[TraceIdValue.FromByteString(TraceId(6)).ToString()]);
+        Assert.Contains("values=[-,-,-,-]", traces[TraceIdValue.FromByteString(TraceId(6)).ToString()]); // the etcd span has no events
+    }
+
+    private static Kubetrace.Otlp.Proto.Trace.Span.Types.Event Event(string name, (string Key, long Value) attribute) => new()
+    {
+        Name = name, TimeUnixNano = BaseTime, Attributes = { new KeyValue { Key = attribute.Key, Value = new AnyValue { IntValue = attribute.Value } } },
+    };
+
+    [Fact]
     public async Task From_blocks_the_scan_delivers_what_the_object_scan_does()
     {
         await using var temp = new TempStore(dir => new StoreOptions { Directory = dir, RowGroupSpans = 4 });

@@ -38,6 +38,7 @@ public static class ObjectAnalysis
             .ConfigureAwait(false);
         // Nothing names it: a 404 that says what was searched, not an empty table that looks like a quiet object.
         if (timeline.Entries.Count == 0) throw new NotFoundException(string.Join("; ", timeline.Notes));
+        timeline = timeline.WithSamples(request.Samples);
         return new AnalysisResult(timeline, Table(timeline));
     }
 
@@ -74,6 +75,11 @@ public static class ObjectAnalysis
                 (traces[id].FoundByAttribute ? "" : traces[id].LinksIn ? " (links in: a request made by a trace above)" : " (joined by a span link)"));
         notes.AddRange(timeline.Notes);
         return new AnalysisTable($"Timeline of {timeline.Object}",
-            ["Time (UTC)", "+", "Component", "Operation", "Duration", "Status", "Trace", "How related", "Audit ID"], rows) { Notes = notes };
+            ["Time (UTC)", "+", "Component", "Operation", "Duration", "Status", "Trace", "How related", "Audit ID"], rows)
+        {
+            Notes = notes, Samples = timeline.Entries.Select(e => e.Sample).ToList(), Sampling = timeline.Sampling,
+            // The offsets carry the order on a narrow terminal; the operation keeps its room.
+            DropFirst = ["Audit ID", "How related", "Time (UTC)", "Trace"],
+        };
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses.Objects;
 
 /// <summary>How a span on an object's timeline is related to the object.</summary>
@@ -33,7 +36,11 @@ public sealed record TimelineEntry(
     bool Error,
     TimelineRelation Relation,
     string How,
-    string? AuditId);
+    string? AuditId)
+{
+    /// <summary>The sampled trace behind the entry, and what it stands for (set when the analysis reports).</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>
 /// Everything that touched one object, across traces and components, in time order; <see cref="Traces"/> are
@@ -46,11 +53,31 @@ public sealed record ObjectTimeline(
     string? Uid,
     IReadOnlyList<TimelineTrace> Traces,
     IReadOnlyList<TimelineEntry> Entries,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>How many sampled traces the timeline rests on (set when the analysis reports).</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+
+    /// <summary>This timeline with each entry's sample and the summary, at <paramref name="samples"/>' rates.</summary>
+    public ObjectTimeline WithSamples(RowSamples samples)
+    {
+        var byTrace = Traces.ToDictionary(t => t.TraceId, t => samples.OfTraces([t.Sampling]), StringComparer.Ordinal);
+        var entries = Entries.Select(e => e with { Sample = byTrace[e.TraceId] }).ToList();
+        return this with
+        {
+            Entries = entries,
+            Sampling = SamplingSummary.Of(SamplingSummary.TracesUnit, samples.OfTraces(Traces.Select(t => t.Sampling)), entries.Select(e => e.Sample).ToList()),
+        };
+    }
+}
 
 /// <summary>A trace on the timeline: found by the object's attributes, or joined by a link from or to one that was.</summary>
 public sealed record TimelineTrace(string TraceId, string RootComponent, string RootOperation, bool FoundByAttribute, int Spans)
 {
     /// <summary>Joined because one of its spans links to a span on the timeline (a request the object's traces made).</summary>
     public bool LinksIn { get; init; }
+
+    /// <summary>The sampling decision the trace was kept by.</summary>
+    [JsonIgnore]
+    public SamplingBasis Sampling { get; init; }
 }

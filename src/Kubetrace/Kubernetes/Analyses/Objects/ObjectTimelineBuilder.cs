@@ -78,7 +78,7 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
     /// <summary>
     /// The object's etcd keys for the resources its spans name (pods when kubelet syncs it, and <c>--resource</c>),
     /// each looked up exactly through the index: as the storage spans record them, before the apiserver adds its
-    /// prefix (<c>/[group/]resource/namespace/name</c>), and with the <c>/registry</c> prefix as etcd stores them.
+    /// prefix (<c>/[group/]resource/namespace/name</c>, nodes as <c>minions</c>), and with the <c>/registry</c> prefix as etcd stores them.
     /// </summary>
     private IEnumerable<string> EtcdKeys(ObjectRef target)
     {
@@ -96,8 +96,10 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
         foreach (var (group, name) in resources)
         foreach (var prefix in KeyPrefixes)
         {
-            yield return $"{prefix}/{name}/{objectPath}";
-            if (!string.IsNullOrEmpty(group)) yield return $"{prefix}/{group}/{name}/{objectPath}";
+            // The storage spans record the key before the /registry prefix is added (nodes are stored as minions).
+            var stored = name == "nodes" ? "minions" : name;
+            yield return $"{prefix}/{stored}/{objectPath}";
+            if (!string.IsNullOrEmpty(group)) yield return $"{prefix}/{group}/{stored}/{objectPath}";
         }
     }
 
@@ -218,7 +220,10 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
     private TimelineTrace TraceOf(TraceId id, SpanTree tree, bool found)
     {
         var root = tree.MainRoot!;
-        return new TimelineTrace(id.ToString(), root.Span.Service, root.Span.Name, found, tree.Nodes.Count()) { LinksIn = _linksIn.Contains(id) };
+        return new TimelineTrace(id.ToString(), root.Span.Service, root.Span.Name, found, tree.Nodes.Count())
+        {
+            LinksIn = _linksIn.Contains(id), Sampling = Analysis.Sampling.TraceSampling.RootBasisOf(tree.Nodes.Select(n => n.Span)),
+        };
     }
 
     private TimelineEntry Entry(Row row)

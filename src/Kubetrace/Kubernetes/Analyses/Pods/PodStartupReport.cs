@@ -1,10 +1,13 @@
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses.Pods;
 
 /// <summary>
 /// One pod's start-up as kubelet measured it: the syncPod calls that did start-up work (created the sandbox,
 /// pulled, created or started containers), split by CRI call; <see cref="OtherNanos"/> is the rest of syncPod
 /// (volumes, status, waiting). Phase times are kubelet's CRI client spans, so containerd's own spans under them
-/// are not counted twice.
+/// are not counted twice. <see cref="PhasesKnown"/> is false where none of its start-up syncs had its CRI calls
+/// under it (kubelet 1.28–1.29): then only <see cref="TotalNanos"/> is known.
 /// </summary>
 public sealed record PodStartup(
     string Pod,
@@ -20,10 +23,15 @@ public sealed record PodStartup(
     long OtherNanos,
     bool Error,
     IReadOnlyList<string> TraceIds,
-    PullTimeSplit? PullSplit = null);
+    PullTimeSplit? PullSplit = null,
+    bool PhasesKnown = true)
+{
+    /// <summary>The sampled traces and start-up syncs behind the row.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>
-/// Image pull time split by containerd 1.7's spans (<see cref="Pods.PullSplit"/>), summed over the
+/// Image pull time split by containerd's spans (1.7, 2.x) (<see cref="Pods.PullSplit"/>), summed over the
 /// <see cref="Pulls"/> pulls that carry them: registry fetch, layer unpack, and the rest. Null where no pull does
 /// (containerd 1.6): n/a.
 /// </summary>
@@ -37,11 +45,19 @@ public sealed record ImagePull(string? Image, string Node, string Pod, long Dura
 /// image: how much slower this image is than a typical pull in the same window.
 /// </summary>
 public sealed record ImagePullStats(string Image, int Pulls, int Errors, long P50Nanos, long P99Nanos, long MaxNanos,
-    long AddedP50Nanos, IReadOnlyList<string> Nodes, PullTimeSplit? PullSplit = null);
+    long AddedP50Nanos, IReadOnlyList<string> Nodes, PullTimeSplit? PullSplit = null)
+{
+    /// <summary>The sampled traces and pulls behind the row, scaled; its percentiles' and error rate's bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>Start-up and pull times on one node.</summary>
 public sealed record NodeStartupStats(string Node, int Pods, long StartupP50Nanos, long StartupP99Nanos, int Pulls,
-    long PullP50Nanos, long PullP99Nanos);
+    long PullP50Nanos, long PullP99Nanos)
+{
+    /// <summary>The sampled traces and start-up syncs behind the row, scaled; its start-up (<c>p50</c>, ...) and pull (<c>pull p50</c>, ...) percentiles' bounds.</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+}
 
 /// <summary>What <c>pods</c> found: pods slowest first, images by pull p50 (slowest first), nodes by start-up p99.</summary>
 public sealed record PodStartupReport(
@@ -52,4 +68,9 @@ public sealed record PodStartupReport(
     int UnattributedPulls,
     long SpansRead,
     int SplitPulls,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    long DetachedCriCalls = 0)
+{
+    /// <summary>How much of the cluster's traffic the answer rests on (its small rows: the pod rows').</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+}

@@ -1,5 +1,7 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
+using Kubetrace.Storage.Scan;
 using Kubetrace.Storage.Encoding;
 
 namespace Kubetrace.Kubernetes.Analyses.Pods;
@@ -11,22 +13,28 @@ public sealed class NodeStartups
 
     public LatencySketch Pulls { get; } = new();
 
+    /// <summary>The sampled traces and start-up syncs of the node's pods.</summary>
+    public SampleTally Sample { get; } = new();
+
     public void Merge(NodeStartups other)
     {
         DroppedStartups.Merge(other.DroppedStartups);
         Pulls.Merge(other.Pulls);
+        Sample.Merge(other.Sample);
     }
 
     internal void WriteTo(ByteWriter writer)
     {
         DroppedStartups.WriteTo(writer);
         Pulls.WriteTo(writer);
+        Sample.WriteTo(writer);
     }
 
     internal void MergeFrom(ByteReader reader)
     {
         DroppedStartups.Merge(LatencySketch.ReadFrom(reader));
         Pulls.Merge(LatencySketch.ReadFrom(reader));
+        Sample.MergeFrom(reader);
     }
 }
 
@@ -40,9 +48,10 @@ public sealed class ImagePulls
 
     public SortedSet<string> Nodes { get; } = new(StringComparer.Ordinal);
 
-    public void Record(string node, long nanos, bool error, PullSplit? split)
+    /// <summary>A pull measured on kubelet's <paramref name="span"/> of the trace <paramref name="sampling"/> began.</summary>
+    public void Record(string node, long nanos, bool error, PullSplit? split, TraceSampling sampling, ScannedSpan span)
     {
-        Pulls.Record(nanos, error);
+        Pulls.Record(nanos, error, sampling, span);
         Nodes.Add(node);
         if (split is { } known) Split.Add(known);
     }

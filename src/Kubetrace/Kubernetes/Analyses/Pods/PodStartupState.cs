@@ -1,5 +1,7 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Rollups;
+using Kubetrace.Analysis.Sampling;
+using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Kubernetes.Semantics;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
@@ -10,8 +12,10 @@ namespace Kubetrace.Kubernetes.Analyses.Pods;
 /// <summary>
 /// What <c>pods</c> adds up: kubelet's <c>syncPod</c> spans that did start-up work with their CRI client calls per
 /// pod, and every image pull with the image named by the span itself or by containerd's spans under it
-/// (<c>image.ref</c> on <c>pkg.cri.server.PullImage</c> / <c>pull.Pull</c>), per image and per node; with
-/// containerd 1.7 each pull's time split into registry fetch, unpack and the rest (<see cref="PullSplit"/>).
+/// (<c>image.ref</c> on 1.7's <c>pkg.cri.server.PullImage</c> / <c>pull.Pull</c>, on 2.x's server span), per image
+/// and per node; with containerd 1.7 and 2.x each pull's time split into registry fetch, unpack and the rest
+/// (<see cref="PullSplit"/>). Kubelet 1.28–1.29's CRI calls are roots of their own: their pulls count per image and
+/// node, and a create sync without CRI calls under it is a start-up whose phases are unknown.
 /// </summary>
 /// <remarks>
 /// Bounded: it keeps the <see cref="KeptPods"/> slowest pods whole (at most twice as many while adding); a pod
@@ -22,23 +26,27 @@ namespace Kubetrace.Kubernetes.Analyses.Pods;
 /// </remarks>
 public sealed class PodStartupState : IRollupState<PodStartupState>
 {
-    public const string SyncPod = "syncPod";
+    public const string SyncPod = KubeletNames.SyncPod;
 
     /// <summary>How many of the slowest pods a state keeps whole: the most <c>--limit</c> can list.</summary>
     public const int KeptPods = 1000;
 
     /// <summary>The normalised keys this state reads.</summary>
-    private static readonly string[] Keys = [K8sKeys.PodUid, K8sKeys.Namespace, K8sKeys.PodName, K8sKeys.Node, K8sKeys.Image];
+    private static readonly string[] Keys = [K8sKeys.PodUid, K8sKeys.Namespace, K8sKeys.PodName, K8sKeys.Node, K8sKeys.Image, KubeletNames.UpdateType];
 
     private readonly ScannedAttributes _attributes;
     private readonly Dictionary<string, PodStartupRecord> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeStartups> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ImagePulls> _images = new(StringComparer.Ordinal);
+    private readonly TraceSampling _sampling = new();
 
     public PodStartupState(TimeRange range) => _attributes = new ScannedAttributes(range, Keys).ForServices("kubelet");
 
-    /// <summary>The per-block aggregate (<c>pods-2</c>: <c>pods-1</c> had no pull split).</summary>
-    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-2", () => new PodStartupState(TimeRange.All));
+    /// <summary>
+    /// The per-block aggregate (<c>pods-4</c>: <c>pods-3</c> had no sample tallies; <c>pods-2</c> took fetchLayer for
+    /// unpack time and had no detached CRI calls or create syncs without CRI calls; <c>pods-1</c> had no pull split).
+    /// </summary>
+    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-4", () => new PodStartupState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
 
@@ -50,8 +58,17 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     /// <summary>Pulls whose image no span names: they count for their pod and node only.</summary>
     public long UnattributedPulls { get; private set; }
 
-    /// <summary>Pulls that containerd 1.7's spans split into fetch, unpack and the rest.</summary>
+    /// <summary>Pulls that containerd's spans (1.7, 2.x) split into fetch, unpack and the rest.</summary>
     public long SplitPulls { get; private set; }
+
+    /// <summary>
+    /// The kubelet's start-up CRI calls that are roots of traces of their own instead of children of a syncPod
+    /// (kubelet 1.28–1.29, kubernetes#121192): their pulls count per image and node, not per pod.
+    /// </summary>
+    public long DetachedCriCalls { get; private set; }
+
+    /// <summary>The sampled traces and start-up syncs the answer rests on.</summary>
+    public SampleTally Sample { get; } = new();
 
     public IReadOnlyDictionary<string, NodeStartups> Nodes => _nodes;
 
@@ -64,11 +81,26 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     public void Add(ScannedTrace trace)
     {
         SpansRead += trace.Spans.Count;
-        if (!trace.Spans.Exists(s => s.Name == SyncPod)) return;
+        // Most kubelet traces (apiserver calls, GC, HTTP server) hold neither: skip building their tree.
+        if (!trace.Spans.Exists(s => s.Name == SyncPod || (s.ParentSpanId == 0 && s.Service == Kubelet && CriPhases.Of(s.Name) != CriPhase.None))) return;
+        _sampling.Begin(trace);
         var tree = new SpanTree(trace.Spans);
         foreach (var node in tree.Nodes)
+        {
             if (node.Span.Name == SyncPod) AddSyncPod(trace, node);
+            else if (node.Span.ParentSpanId == 0 && node.Span.Service == Kubelet && CriPhases.Of(node.Span.Name) is var phase and not CriPhase.None)
+                AddDetached(node, phase);
+        }
         KeepBounded();
+    }
+
+    private const string Kubelet = "kubelet";
+
+    /// <summary>A start-up CRI call with no syncPod above it: its pull counts for its node and image.</summary>
+    private void AddDetached(SpanTree.Node call, CriPhase phase)
+    {
+        DetachedCriCalls++;
+        if (phase == CriPhase.ImagePull) AddPull(call, _attributes.Get(call.Span, K8sKeys.Node) ?? "(unknown node)", record: null);
     }
 
     private void AddSyncPod(ScannedTrace trace, SpanTree.Node sync)
@@ -78,38 +110,48 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
             .Select(d => (Node: d, Phase: CriPhases.Of(d.Span.Name)))
             .Where(c => c.Phase != CriPhase.None)
             .ToList();
-        if (calls.Count == 0)
+        var span = sync.Span;
+        // A create sync without CRI calls under it still started the pod where the calls are detached (1.28–1.29).
+        var create = _attributes.Get(span, KubeletNames.UpdateType) == KubeletNames.UpdateTypeCreate;
+        if (calls.Count == 0 && !create)
         {
             SyncsWithoutStartup++;
             return;
         }
-        var span = sync.Span;
         var ns = _attributes.Get(span, K8sKeys.Namespace);
         var name = _attributes.Get(span, K8sKeys.PodName) ?? "?";
         var pod = ns is null ? name : ns + "/" + name;
         var uid = _attributes.Get(span, K8sKeys.PodUid);
         var nodeName = _attributes.Get(span, K8sKeys.Node) ?? "(unknown node)";
         var record = RecordOf(pod, uid, nodeName);
-        record.AddSync(span, trace.TraceId);
+        record.AddSync(span, trace.TraceId, _sampling);
+        NodeOf(record.Node).Sample.Record(_sampling, span, span.IsError);
+        Sample.Record(_sampling, span, span.IsError);
+        if (calls.Count == 0) record.AddCreateWithoutCri();
         foreach (var (call, phase) in calls)
         {
             record.Add(phase, call.Span.DurationNanos, call.Span.IsError);
-            if (phase != CriPhase.ImagePull) continue;
-            NodeOf(record.Node).Pulls.Record(call.Span.DurationNanos);
-            var split = PullSplit.Of(call);
-            if (split is { } known)
-            {
-                SplitPulls++;
-                record.PullSplit.Add(known);
-            }
-            if (ImageOf(call) is not { } image)
-            {
-                UnattributedPulls++;
-                continue;
-            }
-            record.Images.Add(image);
-            ImageOf(image).Record(record.Node, call.Span.DurationNanos, call.Span.IsError, split);
+            if (phase == CriPhase.ImagePull) AddPull(call, record.Node, record);
         }
+    }
+
+    /// <summary>One PullImage call: for its node and image, and its pod when known.</summary>
+    private void AddPull(SpanTree.Node call, string node, PodStartupRecord? record)
+    {
+        NodeOf(node).Pulls.Record(call.Span.DurationNanos);
+        var split = PullSplit.Of(call);
+        if (split is { } known)
+        {
+            SplitPulls++;
+            record?.PullSplit.Add(known);
+        }
+        if (ImageOf(call) is not { } image)
+        {
+            UnattributedPulls++;
+            return;
+        }
+        record?.Images.Add(image);
+        ImageOf(image).Record(node, call.Span.DurationNanos, call.Span.IsError, split, _sampling, call.Span);
     }
 
     /// <summary>The image a PullImage call fetched: named on the call, else by containerd's spans under it.</summary>
@@ -123,6 +165,8 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         SyncsWithoutStartup += other.SyncsWithoutStartup;
         UnattributedPulls += other.UnattributedPulls;
         SplitPulls += other.SplitPulls;
+        DetachedCriCalls += other.DetachedCriCalls;
+        Sample.Merge(other.Sample);
         foreach (var (name, theirs) in other._nodes) NodeOf(name).Merge(theirs);
         foreach (var (image, theirs) in other._images) ImageOf(image).Merge(theirs);
         foreach (var record in other._pods.Values) RecordOf(record.Pod, record.Uid, record.Node).Merge(record);
@@ -137,6 +181,8 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         writer.WriteVarint(SyncsWithoutStartup);
         writer.WriteVarint(UnattributedPulls);
         writer.WriteVarint(SplitPulls);
+        writer.WriteVarint(DetachedCriCalls);
+        Sample.WriteTo(writer);
         writer.WriteEach(_nodes, node =>
         {
             writer.WriteString(node.Key);
@@ -155,8 +201,9 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         var state = new PodStartupState(TimeRange.All)
         {
             SpansRead = reader.ReadLong(), SyncsWithoutStartup = reader.ReadLong(), UnattributedPulls = reader.ReadLong(),
-            SplitPulls = reader.ReadLong(),
+            SplitPulls = reader.ReadLong(), DetachedCriCalls = reader.ReadLong(),
         };
+        state.Sample.MergeFrom(reader);
         reader.ReadEach(() => state.NodeOf(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() => state.ImageOf(reader.ReadString()).MergeFrom(reader));
         reader.ReadEach(() =>

@@ -1,4 +1,5 @@
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Sampling;
 
 namespace Kubetrace.Kubernetes.Analyses.Pods;
 
@@ -16,23 +17,30 @@ public static class PodsTables
         {
             "image" => new AnalysisTable("Image pulls, slowest image first",
                 ["Image", "Pulls", "Errors", "Pull p50", "Pull p99", "Max", "p50 vs other images", "Fetch (mean)", "Unpack (mean)", "Pull rest (mean)", "Nodes"],
-                report.Images.Select(i => Row(i.Image, N(i.Pulls), N(i.Errors), D(i.P50Nanos), D(i.P99Nanos), D(i.MaxNanos),
+                report.Images.Select(i => Row(i.Image, SampleText.Count(i.Sample), N(i.Errors), P(i.Sample, "p50", i.P50Nanos), P(i.Sample, "p99", i.P99Nanos), D(i.MaxNanos),
                     Signed(i.AddedP50Nanos), Mean(i.PullSplit, s => s.FetchNanos), Mean(i.PullSplit, s => s.UnpackNanos),
-                    Mean(i.PullSplit, s => s.RestNanos), string.Join(", ", i.Nodes))).ToList()) { Notes = notes },
+                    Mean(i.PullSplit, s => s.RestNanos), string.Join(", ", i.Nodes))).ToList())
+                { Notes = notes, Samples = Samples(report.Images.Select(i => i.Sample)), Sampling = report.Sampling.ForRows(Samples(report.Images.Select(i => i.Sample))),
+                  DropFirst = ["Nodes", "Max", "Pull rest (mean)", "p50 vs other images"] },
             "node" => new AnalysisTable("Pod start-up per node, slowest first",
                 ["Node", "Pods", "Start-up p50", "Start-up p99", "Pulls", "Pull p50", "Pull p99"],
-                report.Nodes.Select(n => Row(n.Node, N(n.Pods), D(n.StartupP50Nanos), D(n.StartupP99Nanos), N(n.Pulls),
-                    D(n.PullP50Nanos), D(n.PullP99Nanos))).ToList()) { Notes = notes },
+                report.Nodes.Select(n => Row(n.Node, N(n.Pods), P(n.Sample, "p50", n.StartupP50Nanos), P(n.Sample, "p99", n.StartupP99Nanos), N(n.Pulls),
+                    P(n.Sample, "pull p50", n.PullP50Nanos), P(n.Sample, "pull p99", n.PullP99Nanos))).ToList())
+                { Notes = notes, Samples = Samples(report.Nodes.Select(n => n.Sample)), Sampling = report.Sampling.ForRows(Samples(report.Nodes.Select(n => n.Sample))) },
             _ => new AnalysisTable("Pod start-up, slowest first",
                 ["Pod", "Node", "Total", "Sandbox", "Image pull", "Fetch", "Unpack", "Pull rest", "Create", "Start", "Other", "Images", "Status"],
-                report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), D(p.SandboxNanos), D(p.ImagePullNanos),
+                report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), Phase(p, p.SandboxNanos), Phase(p, p.ImagePullNanos),
                     Sum(p.PullSplit, s => s.FetchNanos), Sum(p.PullSplit, s => s.UnpackNanos), Sum(p.PullSplit, s => s.RestNanos),
-                    D(p.CreateNanos), D(p.StartNanos), D(p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
-                    p.Error ? "error" : "ok")).ToList()) { Notes = notes },
+                    Phase(p, p.CreateNanos), Phase(p, p.StartNanos), Phase(p, p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
+                    p.Error ? "error" : "ok")).ToList()) { Notes = notes, Samples = Samples(report.Pods.Select(p => p.Sample)), Sampling = report.Sampling,
+                DropFirst = ["Images", "Other", "Pull rest", "Fetch", "Unpack", "Create", "Sandbox"] },
         };
     }
 
-    /// <summary>A pod's pulls split, or n/a when none of them has containerd 1.7's pull spans.</summary>
+    /// <summary>A pod's phase, or n/a where its CRI calls are not under its syncPod (the notes say why).</summary>
+    private static string Phase(PodStartup pod, long nanos) => pod.PhasesKnown ? D(nanos) : NotAvailable;
+
+    /// <summary>A pod's pulls split, or n/a when none of them has containerd's pull spans.</summary>
     private static string Sum(PullTimeSplit? split, Func<PullTimeSplit, long> part) => split is null ? NotAvailable : D(part(split));
 
     /// <summary>An image's split per pull that has it, or n/a.</summary>
@@ -41,6 +49,11 @@ public static class PodsTables
     private const string NotAvailable = "n/a";
 
     private static IReadOnlyList<string> Row(params string[] cells) => cells;
+
+    private static List<RowSample> Samples(IEnumerable<RowSample> samples) => samples.ToList();
+
+    /// <summary>A percentile with its small-sample mark (<see cref="SampleText"/>).</summary>
+    private static string P(RowSample sample, string name, long nanos) => SampleText.PercentileNanos(sample, name, nanos);
 
     private static string D(long nanos) => AnalysisText.Duration(nanos);
 

@@ -1,20 +1,18 @@
 using Kubetrace.Analysis;
+using Kubetrace.Kubernetes.Catalog;
 
 namespace Kubetrace.Kubernetes.Analyses.Pods;
 
 /// <summary>
-/// Where one image pull's time went, from containerd 1.7's spans under the kubelet's <c>PullImage</c> call
-/// (<c>runtime.v1.ImageService/PullImage</c> server span → <c>pkg.cri.server.PullImage</c> → <c>pull.Pull</c> →
-/// <c>pull.fetch</c> per layer, <c>pkg.unpack.unpacker.unpackLayer</c> per layer). Every instant of the pull is
-/// counted once: fetching if a fetch runs (fetches may overlap each other and unpacks), else unpacking if an unpack
-/// runs, else the rest (resolving the reference, the CRI and gRPC hops, writing the image record).
+/// Where one image pull's time went, from containerd's spans under the kubelet's <c>PullImage</c> call
+/// (<see cref="Catalog.ContainerdCatalog"/>): the registry download is every <c>pull.fetch</c> (resolve, manifest,
+/// config), <c>pkg.unpack.unpacker.fetchLayer</c> (a layer's download) and registry request; unpacking is
+/// <c>pkg.unpack.unpacker.unpackLayer</c>. Every instant of the pull is counted once: fetch while any download runs,
+/// else unpack while an unpackLayer runs, else the rest (the CRI and gRPC hops, writing the image record). An
+/// unpackLayer starts before its layer is down and waits for it, so its waiting counts as fetch, not unpack.
 /// </summary>
 public readonly record struct PullSplit(long PullNanos, long FetchNanos, long UnpackNanos)
 {
-    public const string Pull = "pull.Pull";
-    public const string Fetch = "pull.fetch";
-    public const string Unpack = "pkg.unpack.unpacker.unpackLayer";
-
     public long RestNanos => Math.Max(0, PullNanos - FetchNanos - UnpackNanos);
 
     /// <summary>
@@ -29,8 +27,13 @@ public readonly record struct PullSplit(long PullNanos, long FetchNanos, long Un
         foreach (var descendant in pull.Descendants())
         {
             var span = descendant.Span;
-            var (fetches, unpacks) = span.Name switch { Fetch => (1, 0), Unpack => (0, 1), _ => (0, 0) };
-            traced |= fetches + unpacks > 0 || span.Name == Pull;
+            var (fetches, unpacks) = span.Name switch
+            {
+                ContainerdNames.Fetch or ContainerdNames.FetchLayer or ContainerdNames.RegistryRequest => (1, 0),
+                ContainerdNames.UnpackLayer => (0, 1),
+                _ => (0, 0),
+            };
+            traced |= fetches + unpacks > 0 || span.Name is ContainerdNames.Pull or ContainerdNames.Unpack;
             if (fetches + unpacks == 0) continue;
             // Clipped to the kubelet's call: containerd runs on the same node, so only rounding can stray outside.
             var (start, end) = (Math.Clamp(span.StartUnixNano, from, to), Math.Clamp(span.EndUnixNano, from, to));

@@ -1,5 +1,7 @@
 using Grpc.AspNetCore.Server.Model;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -8,16 +10,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Kubetrace.Receivers.Otlp.Grpc;
 
-/// <summary>OTLP/gRPC on its own Kestrel listener: HTTP/2 cleartext, gzip requests, the configured message size limit.</summary>
+/// <summary>OTLP/gRPC on its own Kestrel listener: HTTP/2 (cleartext, or TLS with <c>tls:</c>), gzip requests, the configured message size limit.</summary>
 internal static class GrpcTraceServer
 {
-    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
+    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, IServerAuthenticator? authenticator,
+        ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
+        var tls = ServerTls.Create(config.Tls, loggerFactory.CreateLogger("Kubetrace.Tls"));
         var builder = KestrelHost.CreateBuilder(loggerFactory);
         builder.WebHost.ConfigureKestrel(options =>
         {
-            KestrelHost.Listen(options, address, HttpProtocols.Http2);
+            KestrelHost.Listen(options, address, HttpProtocols.Http2, tls);
             ReceiverWebHost.LimitSlowClients(options.Limits, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
             options.Limits.MaxRequestBodySize = null; // gRPC enforces max_recv_msg_size_mib per message, after decompression
             if (config.MaxConcurrentStreams > 0) options.Limits.Http2.MaxStreamsPerConnection = config.MaxConcurrentStreams;
@@ -30,11 +34,15 @@ internal static class GrpcTraceServer
         {
             options.MaxReceiveMessageSize = (int)config.MaxReceiveMessageBytes;
             options.EnableDetailedErrors = false;
+            options.CompressionProviders = [new CheckedGzipProvider()];
         });
         builder.Services.AddSingleton(new GrpcTraceService(exports, config.IncludeMetadata));
         builder.Services.AddSingleton<IServiceMethodProvider<GrpcTraceService>, GrpcTraceMethodProvider>();
 
         var app = builder.Build();
+        AuthenticationGate.Require(app, authenticator, AuthenticationGate.RefuseGrpc);
+        var frameCheck = new GrpcFrameCheck(config.MaxReceiveMessageBytes);
+        app.Use(frameCheck.InvokeAsync);
         app.MapGrpcService<GrpcTraceService>();
         return app;
     }

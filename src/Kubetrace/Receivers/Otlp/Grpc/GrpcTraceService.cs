@@ -18,7 +18,7 @@ internal sealed class GrpcTraceService(TraceExportService exports, bool includeM
         try
         {
             var metadata = includeMetadata ? ClientMetadata.From(context.RequestHeaders.Where(h => !h.IsBinary).Select(h => KeyValuePair.Create(h.Key, h.Value))) : null;
-            decoded = TraceRequestDecoder.DecodeProtobuf(request, metadata);
+            decoded = TraceRequestDecoder.DecodeProtobuf(request, metadata, exports.Limits);
         }
         catch (ProtobufFormatException e)
         {

@@ -60,5 +60,5 @@ internal sealed class CorsPolicy
 
     /// <summary><c>https://*.example.com</c> → a case-insensitive whole-string pattern where <c>*</c> matches anything.</summary>
     private static Regex ToPattern(string origin) =>
-        new("^" + Regex.Escape(origin).Replace("\\*", ".*") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        Query.UserRegex.CompileWhole(Regex.Escape(origin).Replace("\\*", ".*"), RegexOptions.IgnoreCase);
 }

@@ -1,4 +1,6 @@
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
+using Kubetrace.Hosting.Tls;
 using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -9,19 +11,22 @@ namespace Kubetrace.Receivers.Otlp.Http;
 /// <summary>OTLP/HTTP on its own Kestrel listener (HTTP/1.1), with one handler and no routing table.</summary>
 internal static class HttpTraceServer
 {
-    public static WebApplication Build(HttpServerConfig config, TraceExportService exports, ILoggerFactory loggerFactory)
+    public static WebApplication Build(HttpServerConfig config, TraceExportService exports, IServerAuthenticator? authenticator,
+        ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
+        var tls = ServerTls.Create(config.Tls, loggerFactory.CreateLogger("Kubetrace.Tls"));
         var builder = KestrelHost.CreateBuilder(loggerFactory);
         builder.WebHost.ConfigureKestrel(options =>
         {
-            KestrelHost.Listen(options, address, HttpProtocols.Http1);
+            KestrelHost.Listen(options, address, HttpProtocols.Http1, tls);
             ReceiverWebHost.LimitSlowClients(options.Limits, config.ReadHeaderTimeout, config.IdleTimeout);
             // The handler enforces max_request_body_size on the decompressed body itself (and on Content-Length).
             options.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
         var handler = new OtlpHttpHandler(config, exports);
+        AuthenticationGate.RequireHttp(app, authenticator);
         app.Run(handler.HandleAsync);
         return app;
     }

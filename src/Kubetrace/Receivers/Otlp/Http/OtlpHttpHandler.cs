@@ -57,13 +57,13 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
             {
                 // The batch keeps the bytes (pass-through path), so they go into an array it owns.
                 var body = await RequestBodyReader.ReadArrayAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
-                decoded = TraceRequestDecoder.DecodeProtobuf(body, metadata);
+                decoded = TraceRequestDecoder.DecodeProtobuf(body, metadata, exports.Limits);
             }
             else
             {
                 // JSON becomes objects; its text is dropped after parsing, so a pooled buffer will do.
                 using var body = await RequestBodyReader.ReadPooledAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
-                decoded = TraceRequestDecoder.DecodeJson(body.Span, metadata);
+                decoded = TraceRequestDecoder.DecodeJson(body.Span, metadata, exports.Limits);
             }
         }
         catch (BodyTooLargeException e)

@@ -102,7 +102,7 @@ internal sealed class BlockScanCursor : IScanCursor
             span.EndUnixNano = (long)rows.Ends[row];
             if (keyCount > 0) FillValues(span.Values, rows.Values.AsSpan(row * keyCount, keyCount), resource, rows.Uuids);
             var (offset, length) = rows.Extras[row];
-            if (length > 0) buffer.SetLinks(span, rows.ExtraBytes.AsSpan(offset, length));
+            if (length > 0) buffer.SetExtras(span, rows.ExtraBytes.AsSpan(offset, length));
         }
     }
 

@@ -54,7 +54,7 @@ internal static class ColumnarScan
         var queue = new PriorityQueue<IScanCursor, UInt128>(cursors.Count);
         foreach (var cursor in cursors)
             if (cursor.MoveNext()) queue.Enqueue(cursor, cursor.Current);
-        var buffer = new TraceBuffer(request.AttributeKeys.Count);
+        var buffer = new TraceBuffer(request.AttributeKeys);
         var parts = new List<IScanCursor>();
         var traces = 0;
         while (queue.TryDequeue(out var first, out var traceId))

@@ -115,7 +115,7 @@ internal sealed class HeadScanCursor : IScanCursor
             span.EndUnixNano = (long)t.Ends.Items[row];
             FillValues(span.Values, row, resource);
             var extra = t.Extra.Items[row];
-            if (extra >= 0) buffer.SetLinks(span, t.ExtraData.Items[extra].Span);
+            if (extra >= 0) buffer.SetExtras(span, t.ExtraData.Items[extra].Span);
         }
     }
 

@@ -4,7 +4,7 @@
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
-import { analysisTable, sinceInput } from '../analysis-table.js';
+import { analysisTable, samplingRateInput, sinceInput } from '../analysis-table.js';
 
 export async function renderAnalyses(view, { argument: name, query }) {
   view.append(loading('the analyses'));
@@ -36,6 +36,7 @@ async function showAnalysis(main, analysis, query) {
   const parameters = [...analysis.arguments, ...analysis.options];
   const form = h('form', { class: 'analysis-form' },
     h('label', {}, h('span', {}, 'Since'), sinceInput(query.get('since'))),
+    h('label', {}, h('span', {}, 'Sampling rate per million'), samplingRateInput(query.get('sampling-rate-per-million'))),
     parameters.map(p => h('label', { title: p.description },
       h('span', {}, p.required ? `${p.name} *` : p.name),
       h('input', { name: p.name, value: query.get(p.name) ?? '', placeholder: p.description, required: p.required, autocomplete: 'off' }))),

@@ -1,0 +1,83 @@
+{{/* Collector-format configurations (the same text as src/Kubetrace/Kubernetes/Deploy/CollectorConfigs.cs). */}}
+{{- define "kubetrace.agentConfig" -}}
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: ":4317"
+      http:
+        endpoint: ":4318"
+processors:
+  memory_limiter:
+    check_interval: 1s
+    limit_percentage: 80
+    spike_limit_percentage: 20
+  batch:
+    timeout: 1s
+exporters:
+  otlp:
+    endpoint: kubetrace-gateway.{{ .Release.Namespace }}.svc:4317
+    tls:
+      insecure: true
+    sending_queue:
+      queue_size: 1000
+      storage: file_storage
+    retry_on_failure:
+      max_elapsed_time: 0s
+extensions:
+  health_check:
+    endpoint: ":13133"
+  file_storage:
+    directory: /var/lib/kubetrace/queue
+    create_directory: true
+service:
+  extensions: [health_check, file_storage]
+  telemetry:
+    metrics:
+      address: ":8888"
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter, batch]
+      exporters: [otlp]
+{{- end }}
+
+{{- define "kubetrace.storeConfig" -}}
+receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: ":4317"
+      http:
+        endpoint: ":4318"
+processors:
+  memory_limiter:
+    check_interval: 1s
+    limit_percentage: 80
+    spike_limit_percentage: 20
+exporters:
+  kubetrace:
+    directory: /var/lib/kubetrace
+    retention: {{ .Values.storage.retention }}
+    max_disk_size: {{ .Values.storage.maxDiskSize }}
+extensions:
+  health_check:
+    endpoint: ":13133"
+  kubetrace_query:
+    storage: kubetrace
+    endpoint: ":16686"
+    tempo_endpoint: ":3200"
+    # Reached by Service names, port-forwards and an ingress's host: the Host check guards a browser on a
+    # workstation against DNS rebinding, not a cluster Service. Narrow it to your ingress host if you expose one.
+    allowed_hosts: ["*"]
+service:
+  extensions: [health_check, kubetrace_query]
+  telemetry:
+    metrics:
+      address: ":8888"
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [memory_limiter]
+      exporters: [kubetrace]
+{{- end }}

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Kubetrace.Kubernetes.Deploy;
+using Kubetrace.Kubernetes.TracingConfig;
+
+namespace Kubetrace.Cli.K8s;
+
+/// <summary>
+/// <c>kubetrace k8s install</c>: writes the manifests of one topology and the control plane's tracing files
+/// (docs/deploy.md). Nothing is applied: <c>--dry-run</c> prints the files, otherwise they go into a folder for
+/// <c>kubectl apply -f</c> and <c>kubeadm --patches</c>.
+/// </summary>
+public static class InstallCommand
+{
+    public static Command Create()
+    {
+        var topology = new Option<InstallTopology>("--topology")
+        {
+            Description = "agent: a DaemonSet on every node forwarding to a gateway with the store; gateway: the store alone; single: one Deployment",
+            HelpName = string.Join("|", InstallTopologies.Names),
+            Required = true,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (InstallTopologies.Parse(text) is { } parsed) return parsed;
+                result.AddError($"--topology: \"{text}\" is not one of {string.Join(", ", InstallTopologies.Names)}");
+                return default;
+            },
+        };
+        var kubernetes = K8sOptions.KubernetesVersionOption("Kubernetes release of the cluster", withDefault: true);
+        var ns = new Option<string>("--namespace") { Description = "Namespace of Kubetrace's objects", DefaultValueFactory = _ => "kubetrace" };
+        var image = new Option<string>("--image") { Description = "Kubetrace image (scripts/build-image.sh builds it)", DefaultValueFactory = _ => InstallRequest.DefaultImage };
+        var serviceIp = new Option<string>("--service-ip")
+        {
+            Description = "Fixed ClusterIP the components send to (they run without cluster DNS); must be in the cluster's Service range",
+            DefaultValueFactory = _ => "10.96.0.50",
+        };
+        var storageSize = new Option<string>("--storage-size") { Description = "Volume of the embedded store", DefaultValueFactory = _ => "10Gi" };
+        var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the store's volume [default: the cluster's default]" };
+        var retention = new Option<string>("--retention") { Description = "How long traces are kept", DefaultValueFactory = _ => "72h" };
+        var rate = K8sOptions.SamplingRateOption("New traces the apiserver, kubelet and containerd start per million [default: 100]; etcd follows the apiserver");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the files instead of writing them" };
+        var outputDir = new Option<string>("--output-dir", "-o") { Description = "Folder to write the files into", DefaultValueFactory = _ => "kubetrace-install" };
+
+        var command = new Command("install", "Write the manifests of a Kubetrace topology and the control plane's tracing files")
+        {
+            topology, kubernetes, ns, image, serviceIp, storageSize, storageClass, retention, rate, dryRun, outputDir,
+        };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var request = new InstallRequest(
+                parse.GetValue(topology),
+                parse.GetValue(kubernetes) ?? KubernetesTracingReleases.Default,
+                parse.GetValue(ns)!,
+                parse.GetValue(image)!,
+                parse.GetValue(serviceIp)!,
+                parse.GetValue(storageSize)!,
+                parse.GetValue(storageClass),
+                parse.GetValue(retention)!,
+                parse.GetValue(rate) ?? 100);
+            if (request.Problem() is { } problem)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"kubetrace k8s install: {problem}");
+                return ExitCodes.Failure;
+            }
+            var files = InstallManifests.Render(request);
+            if (parse.GetValue(dryRun))
+            {
+                foreach (var file in files)
+                {
+                    output.WriteLine($"# ==> {file.Path} <==");
+                    output.Write(file.Content);
+                }
+                return ExitCodes.Ok;
+            }
+            var root = parse.GetValue(outputDir)!;
+            foreach (var file in files)
+            {
+                var path = Path.Combine(root, file.Path);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, file.Content);
+                output.WriteLine($"wrote {path}");
+            }
+            output.WriteLine();
+            output.WriteLine("Next (docs/deploy.md):");
+            output.WriteLine($"  kubetrace validate {Path.Combine(root, InstallManifests.ClusterFile)}");
+            output.WriteLine($"  kubectl apply -f {Path.Combine(root, InstallManifests.ClusterFile)}");
+            output.WriteLine($"  on each control-plane node: copy {ControlPlaneFiles.Directory}/tracing-config.yaml to {ApiServerTracing.SuggestedPath}, then");
+            output.WriteLine($"    kubeadm upgrade node --patches {Path.Combine(root, ControlPlaneFiles.PatchesDirectory)}   (apiserver, etcd, kubelet)");
+            output.WriteLine($"  on each node: merge {ControlPlaneFiles.Directory}/containerd-tracing.toml into {ContainerdTracing.ConfigPath} and restart containerd");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,73 @@
+using Kubetrace.Components;
+using Kubetrace.Config;
+using Kubetrace.Exporters.Helper;
+using Kubetrace.Storage.ClickHouse;
+
+namespace Kubetrace.Exporters.ClickHouse;
+
+/// <summary>Config of the <c>clickhouse</c> exporter: spans into ClickHouse, served back by <c>kubetrace_query</c>.</summary>
+/// <remarks>
+/// Without a sending queue (the default) an Export succeeds once ClickHouse has written its spans, and fails
+/// retryably while ClickHouse is down. <c>sending_queue</c> with <c>storage: file_storage</c> acknowledges once the
+/// batch is in the persistent queue instead (docs/storage.md, ClickHouse); an in-memory queue would acknowledge
+/// spans a crash can lose, so it is off unless asked for.
+/// </remarks>
+public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelperConfig
+{
+    /// <summary>ClickHouse's HTTP interface, e.g. <c>http://127.0.0.1:8123</c>.</summary>
+    public string Endpoint { get; set; } = "http://127.0.0.1:8123";
+
+    public string Database { get; set; } = "kubetrace";
+
+    public string Username { get; set; } = "";
+
+    public string Password { get; set; } = "";
+
+    /// <summary>A cluster of the servers' <c>remote_servers</c>: tables on every shard, read and written through Distributed tables.</summary>
+    [ConfigKey("cluster_name", "cluster")]
+    public string ClusterName { get; set; } = "";
+
+    /// <summary>Spans older than this are deleted (by whole days); 0 keeps them forever. The Collector's exporter calls it ttl.</summary>
+    [ConfigKey("ttl", "retention")]
+    public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>Longest a query may run on the server.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Memory one query may use on the server (<c>1GiB</c>, <c>500MB</c>).</summary>
+    public string MaxQueryMemory { get; set; } = "1GiB";
+
+    public QueueConfig SendingQueue { get; set; } = new() { Enabled = false };
+
+    public RetryConfig RetryOnFailure { get; set; } = new() { Enabled = false };
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public ClickHouseOptions ToOptions() => new()
+    {
+        Endpoint = new Uri(Endpoint),
+        Database = Database,
+        Username = Username,
+        Password = Password,
+        Cluster = ClusterName,
+        Retention = Ttl,
+        QueryTimeout = QueryTimeout,
+        MaxQueryMemoryBytes = Kubetrace.ByteSize.TryParse(MaxQueryMemory, out var bytes) && bytes > 0 ? bytes : 1L << 30,
+    };
+
+    public IEnumerable<ConfigProblem> Validate()
+    {
+        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            yield return new ConfigProblem("endpoint", $"\"{Endpoint}\" is not the http:// or https:// URL of ClickHouse's HTTP interface (port 8123 by default)");
+        foreach (var (key, value) in new[] { ("database", Database), ("cluster_name", ClusterName) })
+            if ((key == "database" || value.Length > 0) && !IsIdentifier(value))
+                yield return new ConfigProblem(key, $"\"{value}\" must be a plain identifier (letters, digits, _)");
+        if (Ttl < TimeSpan.Zero) yield return new ConfigProblem("ttl", "must not be negative");
+        if (QueryTimeout < TimeSpan.Zero) yield return new ConfigProblem("query_timeout", "must not be negative");
+        if (!Kubetrace.ByteSize.TryParse(MaxQueryMemory, out _))
+            yield return new ConfigProblem("max_query_memory", $"\"{MaxQueryMemory}\" is not a size; write e.g. 1GiB or 500MB");
+        foreach (var problem in this.ValidateHelper()) yield return problem;
+    }
+
+    private static bool IsIdentifier(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+}

@@ -1,0 +1,98 @@
+namespace Kubetrace.Kubernetes.Deploy;
+
+/// <summary>
+/// The Collector-format configurations the ConfigMaps carry. Every listener is on all interfaces (<c>":port"</c>):
+/// the pod's network namespace is the boundary, and <c>kubectl port-forward</c>, which arrives on loopback, still
+/// reaches the query port. The NetworkPolicy decides who may connect.
+/// </summary>
+public static class CollectorConfigs
+{
+    public const string DataPath = "/var/lib/kubetrace";
+    public const string ConfigPath = "/etc/kubetrace";
+    public const string ConfigFile = "config.yaml";
+
+    /// <summary>What agent and store receive with, and the memory limiter both put first.</summary>
+    private static readonly string ReceiverAndLimiter = $"""
+        receivers:
+          otlp:
+            protocols:
+              grpc:
+                endpoint: ":{Ports.OtlpGrpc}"
+              http:
+                endpoint: ":{Ports.OtlpHttp}"
+        processors:
+          memory_limiter:
+            check_interval: 1s
+            limit_percentage: 80
+            spike_limit_percentage: 20
+        """;
+
+    /// <summary>
+    /// Receives on the node and forwards to the gateway through a persistent queue (file_storage on the agent's data
+    /// volume): an Export is answered once the batch is on disk, so a gateway outage or an agent restart loses nothing
+    /// acknowledged.
+    /// </summary>
+    public static string Agent(InstallRequest request) => $"""
+        {ReceiverAndLimiter}
+          batch:
+            timeout: 1s
+        exporters:
+          otlp:
+            endpoint: {ManifestNames.Gateway}.{request.Namespace}.svc:{Ports.OtlpGrpc}
+            tls:
+              insecure: true
+            sending_queue:
+              queue_size: 1000
+              storage: file_storage
+            retry_on_failure:
+              max_elapsed_time: 0s
+        extensions:
+          health_check:
+            endpoint: ":{Ports.Health}"
+          file_storage:
+            directory: {DataPath}/queue
+            create_directory: true
+        service:
+          extensions: [health_check, file_storage]
+          telemetry:
+            metrics:
+              address: ":{Ports.Metrics}"
+          pipelines:
+            traces:
+              receivers: [otlp]
+              processors: [memory_limiter, batch]
+              exporters: [otlp]
+
+        """;
+
+    /// <summary>Receives, stores durably (an Export is answered once the WAL has it) and serves queries.</summary>
+    public static string Store(InstallRequest request) => $"""
+        {ReceiverAndLimiter}
+        exporters:
+          kubetrace:
+            directory: {DataPath}
+            retention: {request.Retention}
+            max_disk_size: {Quantity.NinetyPercentAsByteSize(request.StorageSize)}
+        extensions:
+          health_check:
+            endpoint: ":{Ports.Health}"
+          kubetrace_query:
+            storage: kubetrace
+            endpoint: ":{Ports.Query}"
+            tempo_endpoint: ":{Ports.Tempo}"
+            # Reached by Service names, port-forwards and an ingress's host: the Host check guards a browser on a
+            # workstation against DNS rebinding, not a cluster Service. Narrow it to your ingress host if you expose one.
+            allowed_hosts: ["*"]
+        service:
+          extensions: [health_check, kubetrace_query]
+          telemetry:
+            metrics:
+              address: ":{Ports.Metrics}"
+          pipelines:
+            traces:
+              receivers: [otlp]
+              processors: [memory_limiter]
+              exporters: [kubetrace]
+
+        """;
+}

@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+
+namespace Kubetrace.Processors.Redaction;
+
+/// <summary>A configuration compiled once: key sets, key patterns, value rules, allowed values and the masker.</summary>
+internal sealed class RedactionRules
+{
+    /// <summary>The processor's own summary attributes, always allowed (as the Collector's allow list adds them).</summary>
+    public static readonly string[] SummaryKeys =
+    [
+        "redaction.redacted.keys", "redaction.redacted.count", "redaction.masked.keys", "redaction.masked.count", "redaction.ignored.count",
+    ];
+
+    private readonly HashSet<string> _allowedKeys;
+    private readonly HashSet<string> _ignoredKeys;
+    private readonly Regex[] _blockedKeys;
+    private readonly Regex[] _allowedValues;
+    private readonly Regex? _anyValueRule;
+
+    public RedactionRules(RedactionConfig config)
+    {
+        var preset = config.Preset == KubernetesPreset.Name;
+        AllowAllKeys = config.AllowAllKeys;
+        _allowedKeys = new HashSet<string>(config.AllowedKeys.Concat(SummaryKeys), StringComparer.Ordinal);
+        _ignoredKeys = new HashSet<string>(config.IgnoredKeys, StringComparer.Ordinal);
+        _blockedKeys = config.BlockedKeyPatterns.Concat(preset ? KubernetesPreset.KeyPatterns : [])
+            .Select(p => CollectorRegex.Compile(p)).ToArray();
+        _allowedValues = config.AllowedValues.Select(p => CollectorRegex.Compile(p)).ToArray();
+        var valuePatterns = config.BlockedValues.Concat(preset ? KubernetesPreset.ValuePatterns : []).ToList();
+        ValueRules = valuePatterns.Select(p => new ValueRule(p)).ToArray();
+        _anyValueRule = AnyOf(valuePatterns);
+        Masker = new Masker(config.HashFunction, config.MaskingString);
+        ScanAllTypes = config.RedactAllTypes;
+        ScanNestedStrings = preset || config.RedactAllTypes;
+        ScanSpanText = preset;
+        Summary = config.Summary;
+    }
+
+    public bool AllowAllKeys { get; }
+
+    public ValueRule[] ValueRules { get; }
+
+    public Masker Masker { get; }
+
+    /// <summary>Numbers and booleans are checked through their text (redact_all_types).</summary>
+    public bool ScanAllTypes { get; }
+
+    /// <summary>Strings inside lists and maps are checked (the preset, or redact_all_types).</summary>
+    public bool ScanNestedStrings { get; }
+
+    /// <summary>Span names, status messages and event names are checked too (the preset).</summary>
+    public bool ScanSpanText { get; }
+
+    public string Summary { get; }
+
+    public bool IsIgnored(string key) => _ignoredKeys.Contains(key);
+
+    public bool MustRemove(string key) => !AllowAllKeys && !_allowedKeys.Contains(key);
+
+    public bool IsBlockedKey(string key)
+    {
+        foreach (var regex in _blockedKeys)
+            if (regex.IsMatch(key)) return true;
+        return false;
+    }
+
+    public bool IsAllowedValue(string value)
+    {
+        foreach (var regex in _allowedValues)
+            if (regex.IsMatch(value)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// One scan that tells whether any value rule can match, so that a clean value (nearly every value) costs one
+    /// pass instead of one per rule; null when the rules do not fit one pattern (see <see cref="UserRegex"/>'s limit).
+    /// </summary>
+    private static Regex? AnyOf(List<string> patterns)
+    {
+        if (patterns.Count < 2) return null;
+        var combined = string.Join("|", patterns.Select(p => $"(?:{p})"));
+        return combined.Length <= Query.UserRegex.MaxPatternLength ? CollectorRegex.Compile(combined, RegexOptions.ExplicitCapture) : null;
+    }
+
+    /// <summary>Every value rule applied in turn; null when none matched.</summary>
+    public string? RedactText(string value)
+    {
+        if (_anyValueRule is not null && !_anyValueRule.IsMatch(value)) return null;
+        string? changed = null;
+        foreach (var rule in ValueRules)
+        {
+            var result = rule.Redact(changed ?? value, Masker);
+            if (result is not null) changed = result;
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,33 @@
+using Kubetrace.Processors.Ottl;
+
+namespace Kubetrace.Processors.TailSampling.Policies;
+
+/// <summary>
+/// ottl_condition: keeps a trace when any span satisfies any <c>span</c> condition or any span event any
+/// <c>spanevent</c> condition (the Kubetrace OTTL subset; see Processors/Ottl). With error_mode ignore (or silent) a
+/// condition that fails counts as false; with propagate the policy does not keep the trace.
+/// </summary>
+internal sealed class OttlConditionPolicy(string name, OttlConditionConfig config) : SamplingPolicy(name)
+{
+    private readonly OttlProgram _spans = OttlProgram.ForConditions(config.Span, OttlContext.Span);
+    private readonly OttlProgram _events = OttlProgram.ForConditions(config.Spanevent, OttlContext.SpanEvent);
+
+    public override PolicyDecision Evaluate(TraceData trace, long now)
+    {
+        try
+        {
+            foreach (var buffered in trace.Spans)
+            {
+                if (_spans.Conditions.Count > 0 && _spans.AnyCondition(OttlView.ForSpan(buffered.Span, buffered.Resource.Resource))) return PolicyDecision.Sampled;
+                if (_events.Conditions.Count == 0) continue;
+                foreach (var spanEvent in buffered.Span.Events)
+                    if (_events.AnyCondition(OttlView.ForEvent(spanEvent))) return PolicyDecision.Sampled;
+            }
+        }
+        catch (OttlException)
+        {
+            // Both modes leave the trace to the other policies; only "propagate" would have reported it upstream.
+        }
+        return PolicyDecision.NotSampled;
+    }
+}

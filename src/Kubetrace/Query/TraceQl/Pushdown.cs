@@ -1,0 +1,92 @@
+using System.Globalization;
+using Kubetrace.Storage;
+using StorageScope = Kubetrace.Storage.AttributeScope;
+
+namespace Kubetrace.Query.TraceQl;
+
+/// <summary>
+/// The storage conditions implied by a query: comparisons that every matching trace must satisfy on one span,
+/// taken from the first spanset filter that the pipeline requires. Storage compares text (or numbers when both
+/// sides are numbers), so it may return traces TraceQL's strict typing rejects — never fewer; the engine decides.
+/// Unscoped attributes (<c>.x</c>) are not pushed down: TraceQL also finds them in events, links and scopes,
+/// which storage does not index.
+/// </summary>
+public static class Pushdown
+{
+    public static List<Condition> Conditions(Pipeline pipeline)
+    {
+        var conditions = new List<Condition>();
+        if (pipeline.Elements.Count > 0 && Required(pipeline.Elements[0]) is { } filter) Collect(filter.Expression, conditions);
+        return conditions;
+    }
+
+    /// <summary>A filter that a span of every trace the element returns must pass.</summary>
+    private static SpansetFilter? Required(Element element) => element switch
+    {
+        SpansetFilter f => f,
+        Pipeline { Elements.Count: > 0 } p => Required(p.Elements[0]),
+        SpansetOperation { Op: Op.SpansetUnion } => null,
+        SpansetOperation { Op: Op.SpansetNotChild or Op.SpansetNotParent or Op.SpansetNotDescendant or Op.SpansetNotAncestor or Op.SpansetNotSibling } o =>
+            Required(o.Rhs),
+        SpansetOperation o => Required(o.Lhs) ?? Required(o.Rhs),
+        _ => null,
+    };
+
+    private static void Collect(FieldExpr e, List<Condition> conditions)
+    {
+        if (e is BinaryExpr { Op: Op.And } and)
+        {
+            Collect(and.Lhs, conditions);
+            Collect(and.Rhs, conditions);
+            return;
+        }
+        if (e is not BinaryExpr b) return;
+        var (attribute, literal, op) = b switch
+        {
+            { Lhs: AttributeRef a, Rhs: Literal l } => (a, l.Value, b.Op),
+            { Lhs: Literal l, Rhs: AttributeRef a } => (a, l.Value, b.Op.Flipped()),
+            _ => ((AttributeRef?)null, Static.Nil, Op.None),
+        };
+        if (attribute is null || attribute.Parent) return;
+        if (ToCondition(attribute, literal, op) is { } condition) conditions.Add(condition);
+    }
+
+    private static Condition? ToCondition(AttributeRef a, Static value, Op op)
+    {
+        var conditionOp = op switch
+        {
+            Op.Equal => ConditionOp.Equal, Op.Greater => ConditionOp.Greater, Op.GreaterEqual => ConditionOp.GreaterOrEqual,
+            Op.Less => ConditionOp.Less, Op.LessEqual => ConditionOp.LessOrEqual, Op.Regex => ConditionOp.Regex,
+            _ => (ConditionOp?)null,
+        };
+        if (conditionOp is not { } cop) return null;
+        switch (a.Intrinsic)
+        {
+            case Intrinsic.Name when value.Type == StaticType.String && cop is ConditionOp.Equal or ConditionOp.Regex:
+                return new Condition(StorageScope.Intrinsic, "name", cop, Text(value, cop));
+            case Intrinsic.Status when value.Type == StaticType.Status && cop == ConditionOp.Equal:
+                return new Condition(StorageScope.Intrinsic, "status", cop, value.ToString());
+            case Intrinsic.Kind when value.Type == StaticType.Kind && cop == ConditionOp.Equal:
+                return new Condition(StorageScope.Intrinsic, "kind", cop, value.ToString());
+            case Intrinsic.Duration when value.Type == StaticType.Duration && cop != ConditionOp.Regex:
+                return new Condition(StorageScope.Intrinsic, "duration", cop, value.AsInt.ToString(CultureInfo.InvariantCulture));
+            case Intrinsic.None:
+                break;
+            default:
+                return null;
+        }
+        if (a.Scope is not (AttributeScope.Span or AttributeScope.Resource)) return null;
+        if (value.Type is not (StaticType.String or StaticType.Int)) return null;
+        if (cop == ConditionOp.Regex && value.Type != StaticType.String) return null;
+        if (value.Type == StaticType.String && cop is not (ConditionOp.Equal or ConditionOp.Regex)) return null;
+        if (a.Scope == AttributeScope.Resource && a.Name == "service.name" && cop == ConditionOp.Equal)
+            return new Condition(StorageScope.Intrinsic, "service", cop, value.AsString);
+        var scope = a.Scope == AttributeScope.Span ? StorageScope.Span : StorageScope.Resource;
+        return new Condition(scope, a.Name, cop, Text(value, cop));
+    }
+
+    /// <summary>The operand as storage reads it; a regex keeps TraceQL's "dot matches newline".</summary>
+    private static string Text(Static value, ConditionOp op) => op == ConditionOp.Regex
+        ? "(?s:" + value.AsString + ")"
+        : value.Type == StaticType.String ? value.AsString : value.AsInt.ToString(CultureInfo.InvariantCulture);
+}

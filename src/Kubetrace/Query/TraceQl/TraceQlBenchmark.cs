@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kubetrace.Query.TraceQl.Metrics;
+using Kubetrace.Storage;
+using Kubetrace.Storage.Benchmark;
+
+namespace Kubetrace.Query.TraceQl;
+
+/// <summary>
+/// <c>kubetrace bench traceql</c>: TraceQL searches and metrics timed in process over the store `bench analyze`
+/// loads (the same folder, so <c>--reuse</c> shares it): a one-condition filter (20 most recent, last hour), a
+/// structural query, a pipeline with <c>count()</c>, and <c>rate() by (resource.service.name)</c> over one hour in
+/// 1 min steps. Each figure is the best of the runs, wall and CPU.
+/// </summary>
+internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse, int runs, TextWriter output)
+{
+    public async Task<int> RunAsync()
+    {
+        var storeDirectory = Path.Combine(directory, "store");
+        var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = false };
+        if (!reuse || !Directory.Exists(storeDirectory))
+            await new AnalysisBenchmark(spans, directory, reuse, runs, [], false, output).LoadAsync(options, storeDirectory);
+        await using var store = EmbeddedTraceStore.Open(options);
+        var stats = store.GetStats();
+        output.WriteLine($"store: {stats.Spans:N0} spans, {stats.Traces:N0} traces in {stats.Blocks} blocks");
+
+        // "The last hour" of the data: up to the newest trace, wherever the data lies in time.
+        var newest = (await store.FetchAsync(new FetchRequest(TimeRange.All, [], Limit: 1), CancellationToken.None))[0].Summary;
+        var end = newest.StartUnixNano + 1_000_000_000;
+        var hour = new TimeRange(end - 3_600_000_000_000, end);
+        var services = await store.GetServicesAsync(CancellationToken.None);
+        var service = services.Contains("kube-apiserver") ? "kube-apiserver" : services[0];
+        var other = services.FirstOrDefault(s => s is "etcd") ?? services.First(s => s != service);
+
+        await Search(store, hour, $"{{ resource.service.name = \"{service}\" }}");
+        await Search(store, hour, "{ status = error }");
+        await Search(store, hour, $"{{ resource.service.name = \"{service}\" }} >> {{ resource.service.name = \"{other}\" }}");
+        await Search(store, hour, $"{{ resource.service.name = \"{service}\" }} | count() > 2");
+        await Metrics(store, hour, "{ } | rate() by (resource.service.name)");
+        await Metrics(store, hour, $"{{ resource.service.name = \"{service}\" }} | quantile_over_time(duration, .99) by (name)");
+        output.WriteLine($"load average (1/5/15 min): {(File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a")}");
+        return 0;
+    }
+
+    private Task Search(ITraceStore store, TimeRange range, string query) => Time($"search {query} (20 most recent, last hour)", async () =>
+    {
+        var result = await new TraceQlSearch(store).SearchAsync(new TraceQlSearchRequest(Parser.Parse(query), range, 20), CancellationToken.None);
+        return $"{result.Traces.Count} traces, {result.Cost.InspectedTraces} inspected";
+    });
+
+    private Task Metrics(ITraceStore store, TimeRange range, string query) => Time($"metrics {query} (1 h, step 1 min)", async () =>
+    {
+        var request = new MetricsRequest(Parser.Parse(query), range.StartUnixNano, range.EndUnixNano, 60_000_000_000);
+        var result = await new MetricsEngine(store).QueryAsync(request, CancellationToken.None);
+        return $"{result.Series.Count} series, {result.Cost.InspectedSpans:N0} spans inspected";
+    });
+
+    private async Task Time(string name, Func<Task<string>> run)
+    {
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        var note = "";
+        for (var i = 0; i < runs; i++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            note = await run();
+            walls.Add(watch.Elapsed.TotalMilliseconds);
+            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: best of {runs} {walls.Min():F1} ms wall, CPU {cpus.Min():F1} ms; {note}"));
+    }
+}

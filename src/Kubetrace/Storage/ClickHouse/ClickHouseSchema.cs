@@ -1,0 +1,138 @@
+using System.Globalization;
+
+namespace Kubetrace.Storage.ClickHouse;
+
+/// <summary>
+/// The tables Kubetrace keeps in ClickHouse, created and migrated by Kubetrace: numbered migrations, each a list
+/// of idempotent statements (<c>IF NOT EXISTS</c>), applied in order and recorded in <c>schema_migrations</c>, so
+/// that several instances starting at once, or one restarting half-way, end with the same schema.
+/// Written for ClickHouse 18.16 (Debian's package); docs/storage.md says what a newer server allows.
+/// </summary>
+internal sealed class ClickHouseSchema(ClickHouseOptions options)
+{
+    /// <summary>The version this build writes and reads.</summary>
+    public const int Version = 1;
+
+    private bool Clustered => options.Cluster.Length > 0;
+
+    public string OnClusterClause => OnCluster;
+
+    private string OnCluster => Clustered ? $" ON CLUSTER {Identifier(options.Cluster)}" : "";
+
+    /// <summary>The table queries read and inserts write: the table itself, or the Distributed table over the shards.</summary>
+    public static string Spans => "spans";
+    public static string TraceIndex => "trace_index";
+    public static string Operations => "operations";
+    public static string AttributeKeys => "attribute_keys";
+
+    /// <summary>The tables whose daily partitions retention drops (on every shard in a cluster).</summary>
+    public IEnumerable<string> StoredTables => [Local(Spans), Local(TraceIndex), Local(Operations), Local(AttributeKeys)];
+
+    /// <summary>Where the data lives: the table itself on one server, its shard-local part in a cluster.</summary>
+    public string Local(string table) => Clustered ? table + "_local" : table;
+
+    /// <summary>The columns of a span row, in insert order (see <see cref="SpanRowEncoder"/>).</summary>
+    public const string SpanColumns = "date, trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, " +
+        "start_ns, end_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra";
+
+    public async Task MigrateAsync(ClickHouseHttp http, CancellationToken cancellationToken)
+    {
+        await http.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {Identifier(options.Database)}{OnCluster}", cancellationToken,
+            withoutDatabase: true).ConfigureAwait(false);
+        await http.ExecuteAsync($"CREATE TABLE IF NOT EXISTS schema_migrations{OnCluster} (version UInt32, applied DateTime) ENGINE = TinyLog",
+            cancellationToken).ConfigureAwait(false);
+        var applied = await AppliedVersionAsync(http, cancellationToken).ConfigureAwait(false);
+        if (applied > Version)
+            throw new ClickHouseException($"the ClickHouse database {options.Database} has schema version {applied}, newer than " +
+                $"this Kubetrace's {Version}: upgrade Kubetrace", transient: false);
+        for (var version = applied + 1; version <= Version; version++)
+        {
+            foreach (var statement in Migration(version))
+                await http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+            await http.ExecuteAsync($"INSERT INTO schema_migrations VALUES ({version}, now())", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<int> AppliedVersionAsync(ClickHouseHttp http, CancellationToken cancellationToken)
+    {
+        var lines = await http.QueryLinesAsync("SELECT max(version) FROM schema_migrations", cancellationToken).ConfigureAwait(false);
+        return lines.Count == 0 ? 0 : int.Parse(lines[0], CultureInfo.InvariantCulture);
+    }
+
+    private IEnumerable<string> Migration(int version) => version switch
+    {
+        1 => Version1(),
+        _ => throw new ArgumentOutOfRangeException(nameof(version)),
+    };
+
+    /// <remarks>
+    /// spans: one row per span, partitioned by day (retention drops partitions), ordered by (service, start) so
+    /// that "recent traces of a service" reads a narrow range. Attributes as parallel arrays of keys and text
+    /// values, so that equality and existence are <c>has</c>/<c>indexOf</c> over two arrays (no Map on 18.16);
+    /// attr_types keeps the OTLP type of scalar values, and <c>extra</c> (an OTLP Span message) what has no column:
+    /// events, links in full, trace state, flags, dropped counts and non-scalar attribute values.
+    /// trace_index: (trace ID, service, first and last start) per inserted block, ordered by trace ID — trace by
+    /// ID reads it, then only the (service, start) ranges of spans it names.
+    /// written: when the batch arrived (Unix ns) plus the span's position in it, so that a trace comes back in
+    /// the order it was written (ClickHouse keeps no row order of its own), as the embedded store returns it.
+    /// operations and attribute_keys: the small catalogs behind service, operation and tag-name lists.
+    /// </remarks>
+    private IEnumerable<string> Version1()
+    {
+        foreach (var statement in CreateTable(Spans, """
+            date Date,
+            trace_id FixedString(16),
+            span_id UInt64,
+            parent_span_id UInt64,
+            service String,
+            name String,
+            kind UInt8,
+            status_code UInt8,
+            status_message String,
+            start_ns UInt64,
+            end_ns UInt64,
+            written UInt64,
+            attr_keys Array(String),
+            attr_values Array(String),
+            attr_types Array(UInt8),
+            res_keys Array(String),
+            res_values Array(String),
+            link_trace_ids Array(FixedString(16)),
+            link_span_ids Array(UInt64),
+            resource String,
+            scope String,
+            extra String
+            """, "MergeTree PARTITION BY date ORDER BY (service, start_ns)", "cityHash64(trace_id)")) yield return statement;
+        foreach (var statement in CreateTable(TraceIndex, "date Date, trace_id FixedString(16), service String, min_start UInt64, max_start UInt64",
+            "MergeTree PARTITION BY date ORDER BY (trace_id, service)", "cityHash64(trace_id)")) yield return statement;
+        yield return CreateView(TraceIndex, "SELECT date, trace_id, service, min(start_ns) AS min_start, max(start_ns) AS max_start " +
+            $"FROM {Local(Spans)} GROUP BY date, trace_id, service");
+        foreach (var statement in CreateTable(Operations, "date Date, service String, name String, kind UInt8",
+            "ReplacingMergeTree PARTITION BY date ORDER BY (service, name, kind)", "rand()")) yield return statement;
+        yield return CreateView(Operations, $"SELECT date, service, name, kind FROM {Local(Spans)} GROUP BY date, service, name, kind");
+        foreach (var statement in CreateTable(AttributeKeys, "date Date, scope UInt8, key String",
+            "ReplacingMergeTree PARTITION BY date ORDER BY (scope, key)", "rand()")) yield return statement;
+        yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)AttributeScope.Span}) AS scope, arrayJoin(attr_keys) AS key " +
+            $"FROM {Local(Spans)} GROUP BY date, scope, key", "span_keys");
+        yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)AttributeScope.Resource}) AS scope, arrayJoin(res_keys) AS key " +
+            $"FROM {Local(Spans)} GROUP BY date, scope, key", "resource_keys");
+    }
+
+    /// <summary>The table (on every shard in a cluster) and, in a cluster, the Distributed table over it.</summary>
+    private IEnumerable<string> CreateTable(string name, string columns, string engine, string shardingKey)
+    {
+        yield return $"CREATE TABLE IF NOT EXISTS {Local(name)}{OnCluster} ({columns}) ENGINE = {engine}";
+        if (Clustered)
+            yield return $"CREATE TABLE IF NOT EXISTS {name}{OnCluster} AS {Local(name)} " +
+                $"ENGINE = Distributed({Identifier(options.Cluster)}, {Identifier(options.Database)}, {Local(name)}, {shardingKey})";
+    }
+
+    /// <summary>A materialized view filling a shard-local table from the shard-local spans (so a trace's index stays beside it).</summary>
+    private string CreateView(string target, string select, string? suffix = null) =>
+        $"CREATE MATERIALIZED VIEW IF NOT EXISTS {Local(target)}_{suffix ?? "mv"}{OnCluster} TO {Local(target)} AS {select}";
+
+    public static string Identifier(string name) =>
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && name.Length > 0
+            ? name
+            : throw new ArgumentException($"\"{name}\" is not a plain ClickHouse identifier (letters, digits, _)");
+}

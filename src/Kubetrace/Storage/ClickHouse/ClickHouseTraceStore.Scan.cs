@@ -1,0 +1,89 @@
+using Kubetrace.Storage.Scan;
+
+namespace Kubetrace.Storage.ClickHouse;
+
+public sealed partial class ClickHouseTraceStore
+{
+    /// <summary>Spans one scan query reads at most (about 100 MB of answer); larger scans are split by trace-ID hash.</summary>
+    internal const int SpansPerScanQuery = 300_000;
+
+    /// <summary>
+    /// Every trace with a span in the range, whole: the trace index bounds where their spans can be, and the
+    /// answer comes ordered by trace ID, so each trace is handed to the visitor as soon as its rows are read.
+    /// Only the columns analyses use are read, the requested attributes resolved by ClickHouse.
+    /// </summary>
+    public async ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    {
+        var inRange = Sql.StartIn(request.Range.StartUnixNano, request.Range.EndUnixNano);
+        if (request.Services is { Count: > 0 } services)
+            inRange += $" AND service IN ({string.Join(",", services.Select(Sql.String))})";
+        else if (request.Services is { Count: 0 }) return;
+        var traces = $"SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {inRange}";
+        var bounds = await TraceBoundsAsync(traces, cancellationToken).ConfigureAwait(false);
+        if (bounds is not { } b) return;
+        var spansInBounds = await _http.QueryLinesAsync(
+            $"SELECT count() FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(b.Start, b.End + 1)}", cancellationToken).ConfigureAwait(false);
+        var chunks = (int)Math.Max(1, (long.Parse(spansInBounds[0], System.Globalization.CultureInfo.InvariantCulture) + SpansPerScanQuery - 1) / SpansPerScanQuery);
+
+        var values = string.Join("", request.AttributeKeys.Select(key =>
+        {
+            var k = Sql.String(key);
+            return $", multiIf(has(attr_keys, {k}), toNullable(attr_values[indexOf(attr_keys, {k})]), " +
+                $"has(res_keys, {k}), toNullable(res_values[indexOf(res_keys, {k})]), NULL)";
+        }));
+        var trace = new ScannedTrace();
+        var pool = new List<ScannedSpan>();
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var slice = chunks == 1 ? "" : $" AND cityHash64(trace_id) % {chunks} = {chunk}";
+            var data = await _http.QueryAsync(
+                "SELECT trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, end_ns, " +
+                $"link_trace_ids, link_span_ids{values} FROM {ClickHouseSchema.Spans} " +
+                $"WHERE {Sql.StartIn(b.Start, b.End + 1)}{slice} AND trace_id IN ({traces}{slice}) ORDER BY trace_id FORMAT RowBinary",
+                cancellationToken).ConfigureAwait(false);
+            Deliver(data, request.AttributeKeys.Count, trace, pool, visitor);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static void Deliver(ReadOnlySpan<byte> data, int keys, ScannedTrace trace, List<ScannedSpan> pool, Action<ScannedTrace> visitor)
+    {
+        var reader = new RowBinaryReader(data);
+        trace.Spans.Clear();
+        var used = 0;
+        while (!reader.End)
+        {
+            var traceId = reader.TraceId();
+            if (trace.Spans.Count > 0 && traceId != trace.TraceId)
+            {
+                visitor(trace);
+                trace.Spans.Clear();
+                used = 0;
+            }
+            trace.TraceId = traceId;
+            if (used == pool.Count) pool.Add(new ScannedSpan());
+            var span = pool[used++];
+            span.SpanId = reader.UInt64();
+            span.ParentSpanId = reader.UInt64();
+            span.Service = reader.String();
+            span.Name = reader.String();
+            span.Kind = (Otlp.Proto.Trace.Span.Types.SpanKind)reader.UInt8();
+            span.IsError = reader.UInt8() == 2;
+            var message = reader.String();
+            span.StatusMessage = message.Length == 0 ? null : message;
+            span.StartUnixNano = (long)reader.UInt64();
+            span.EndUnixNano = (long)reader.UInt64();
+            var linkCount = reader.VarUInt();
+            var linkTraces = new TraceId[linkCount];
+            for (var i = 0; i < linkCount; i++) linkTraces[i] = reader.TraceId();
+            var links = new ScannedLink[reader.VarUInt()];
+            for (var i = 0; i < links.Length; i++) links[i] = new ScannedLink(linkTraces[i], reader.UInt64());
+            span.Links = links;
+            if (span.Values.Length != keys) span.Values = new string?[keys];
+            for (var i = 0; i < keys; i++) span.Values[i] = reader.UInt8() == 1 ? null : reader.String();
+            trace.Spans.Add(span);
+        }
+        if (trace.Spans.Count > 0) visitor(trace);
+        trace.Spans.Clear();
+    }
+}

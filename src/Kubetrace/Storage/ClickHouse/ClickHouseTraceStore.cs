@@ -1,0 +1,328 @@
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Pipeline;
+using Kubetrace.Storage.Query;
+using Kubetrace.Storage.Scan;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubetrace.Storage.ClickHouse;
+
+/// <summary>
+/// The trace store on ClickHouse (docs/storage.md, ClickHouse): Kubetrace stays stateless in front of it, so
+/// several instances can write and read the same database. Conditions are pushed down to SQL
+/// (<see cref="SqlConditions"/>); what SQL cannot decide exactly is re-checked here with the embedded store's
+/// matchers, so both stores answer alike.
+/// </summary>
+public sealed partial class ClickHouseTraceStore : ITraceStore
+{
+    private readonly ClickHouseHttp _http;
+    private readonly ClickHouseSchema _schema;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ClickHouseStats _stats;
+    private readonly SemaphoreSlim _migrating = new(1, 1);
+    private volatile bool _migrated;
+    private int _disposed;
+
+    private ClickHouseTraceStore(ClickHouseOptions options, ILogger logger)
+    {
+        Options = options;
+        _logger = logger;
+        _http = new ClickHouseHttp(options);
+        _schema = new ClickHouseSchema(options);
+        _stats = new ClickHouseStats(_http, _schema);
+    }
+
+    public ClickHouseOptions Options { get; }
+
+    /// <summary>Connects and creates or migrates the schema; throws <see cref="ClickHouseException"/> when the server cannot be reached.</summary>
+    public static async Task<ClickHouseTraceStore> OpenAsync(ClickHouseOptions options, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        var store = Open(options, loggerFactory);
+        try
+        {
+            await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>The store without touching the server yet: the schema is created or migrated at first use (see
+    /// <see cref="EnsureSchemaAsync"/>), so that Kubetrace starts, and queues, while ClickHouse is down.</summary>
+    public static ClickHouseTraceStore Open(ClickHouseOptions options, ILoggerFactory? loggerFactory = null) =>
+        new(options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Kubetrace.Storage.ClickHouse"));
+
+    /// <summary>Creates or migrates the schema unless done already (once per store; again after a failure).</summary>
+    public async ValueTask EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_migrated) return;
+        await _migrating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_migrated) return;
+            await _schema.MigrateAsync(_http, cancellationToken).ConfigureAwait(false);
+            _migrated = true;
+        }
+        finally
+        {
+            _migrating.Release();
+        }
+    }
+
+    /// <summary>Inserts the batch in one INSERT (atomic on the server for up to a million rows); completes once ClickHouse has written it.</summary>
+    public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _disposed) != 0) throw ConsumerException.Unavailable("the ClickHouse trace store is closed");
+        var rows = new RowBinaryWriter();
+        var count = SpanRowEncoder.Write(batch, rows);
+        if (count == 0) return;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            await _http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClickHouseException e)
+        {
+            throw ConsumerException.Unavailable(e.Message, inner: e);
+        }
+        _stats.RecordInsert(count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    public async ValueTask<IReadOnlyList<ResourceSpans>?> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken)
+    {
+        var rows = await ReadTracesAsync([traceId], cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : StoredTraceAssembler.Assemble(rows);
+    }
+
+    /// <summary>
+    /// Every stored span of the traces, in the order written, in one query: the trace index names the traces'
+    /// services and first and last start (scalar subqueries, evaluated before the query is planned), so that
+    /// the spans table is read only in those partitions and those services' ranges of its primary key.
+    /// </summary>
+    private async Task<List<StoredSpan>> ReadTracesAsync(IReadOnlyCollection<TraceId> traceIds, CancellationToken cancellationToken)
+    {
+        if (traceIds.Count == 0) return [];
+        var ids = Sql.TraceIdList(traceIds);
+        var index = $"FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({ids})";
+        var data = await _http.QueryAsync(
+            $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} WHERE trace_id IN ({ids}) " +
+            $"AND service IN (SELECT service {index}) " +
+            $"AND start_ns >= (SELECT min(min_start) {index}) AND start_ns <= (SELECT max(max_start) {index}) " +
+            $"AND date >= (SELECT toDate(intDiv(min(min_start), 86400000000000)) {index}) " +
+            $"AND date <= (SELECT toDate(intDiv(max(max_start), 86400000000000)) {index}) " +
+            "ORDER BY written FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+        return StoredSpan.ReadAll(data);
+    }
+
+    public async ValueTask<IReadOnlyList<TraceMatch>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        var (clause, exact) = SqlConditions.Where(request.Conditions, request.AllConditions);
+        var filter = new StoredSpanFilter(request);
+        var limit = Math.Max(1, request.Limit);
+        // When SQL cannot decide exactly, ask for more candidates than needed, and for more again while too few pass.
+        var candidates = exact ? limit : limit * 4 + 16;
+        var results = new List<TraceMatch>();
+        var considered = new HashSet<TraceId>();
+        while (true)
+        {
+            // Ranked by the trace's first span start (the trace index knows it whatever the range), newest first.
+            var data = await _http.QueryAsync(
+                $"SELECT trace_id, min(min_start) AS first FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN " +
+                $"(SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(request.Range.StartUnixNano, request.Range.EndUnixNano)} AND ({clause})) " +
+                $"GROUP BY trace_id ORDER BY first DESC, trace_id LIMIT {candidates} FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+            var found = ReadTraceIds(data);
+            var fresh = found.Where(considered.Add).ToList();
+            foreach (var chunk in fresh.Chunk(500))
+            {
+                var rows = await ReadTracesAsync(chunk, cancellationToken).ConfigureAwait(false);
+                foreach (var trace in rows.GroupBy(r => r.TraceId))
+                {
+                    var matched = trace.Where(filter.Matches).ToList();
+                    if (matched.Count == 0) continue;
+                    results.Add(new TraceMatch(Summarize(trace.Key, trace),
+                        matched.Take(request.SpansPerTrace).Select(s => s.ToMatchedSpan()).ToList()));
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            if (results.Count >= limit || found.Count < candidates || exact) break;
+            candidates *= 4;
+        }
+        // Shown, like the embedded store's, by their start.
+        return results.OrderByDescending(m => m.Summary.StartUnixNano).ThenBy(m => m.Summary.TraceId).ToList();
+    }
+
+    private static TraceSummary Summarize(TraceId traceId, IEnumerable<StoredSpan> spans)
+    {
+        var builder = new SummaryBuilder(traceId);
+        var unique = new HashSet<(ulong SpanId, ulong Start)>();
+        foreach (var span in spans)
+        {
+            if (!unique.Add((span.SpanId, span.Start))) continue; // the same span exported twice counts once
+            builder.AddPart(span.Start, span.End, 1, span.StatusCode == 2 ? 1 : 0, [span.Service]);
+            if (span.ParentSpanId == 0) builder.SetRoot(span.Service, span.Name);
+            else builder.NoteEarliest(span.Start, span.Service, span.Name);
+        }
+        return builder.Build();
+    }
+
+    private static List<TraceId> ReadTraceIds(ReadOnlySpan<byte> data)
+    {
+        var ids = new List<TraceId>();
+        var reader = new RowBinaryReader(data);
+        while (!reader.End)
+        {
+            ids.Add(reader.TraceId());
+            reader.UInt64();
+        }
+        return ids;
+    }
+
+    public async ValueTask<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken) =>
+        Sorted(await _http.QueryLinesAsync($"SELECT DISTINCT service FROM {ClickHouseSchema.Operations}", cancellationToken).ConfigureAwait(false));
+
+    public async ValueTask<IReadOnlyList<Operation>> GetOperationsAsync(string service, CancellationToken cancellationToken)
+    {
+        var lines = await _http.QueryLinesAsync(
+            $"SELECT DISTINCT name, kind FROM {ClickHouseSchema.Operations} WHERE service = {Sql.String(service)}", cancellationToken).ConfigureAwait(false);
+        return lines.Select(line => line.Split('\t'))
+            .Select(f => new Operation(Unescape(f[0]), ConditionMatcher.KindName(int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture))))
+            .Distinct().OrderBy(o => o.Name, StringComparer.Ordinal).ThenBy(o => o.SpanKind, StringComparer.Ordinal).ToList();
+    }
+
+    public async ValueTask<IReadOnlyList<string>> GetAttributeNamesAsync(AttributeScope scope, CancellationToken cancellationToken)
+    {
+        var scopes = scope switch
+        {
+            AttributeScope.Span => $"{(int)AttributeScope.Span}",
+            AttributeScope.Resource => $"{(int)AttributeScope.Resource}",
+            _ => $"{(int)AttributeScope.Span}, {(int)AttributeScope.Resource}",
+        };
+        return Sorted(await _http.QueryLinesAsync(
+            $"SELECT DISTINCT key FROM {ClickHouseSchema.AttributeKeys} WHERE scope IN ({scopes})", cancellationToken).ConfigureAwait(false));
+    }
+
+    public async ValueTask<IReadOnlyList<string>> GetAttributeValuesAsync(AttributeScope scope, string key, int limit,
+        CancellationToken cancellationToken)
+    {
+        if (limit <= 0) return [];
+        var k = Sql.String(key);
+        var selects = new List<string>();
+        if (scope != AttributeScope.Resource)
+            selects.Add($"SELECT DISTINCT attr_values[indexOf(attr_keys, {k})] AS v FROM {ClickHouseSchema.Spans} WHERE has(attr_keys, {k}) LIMIT {limit}");
+        if (scope != AttributeScope.Span)
+            selects.Add($"SELECT DISTINCT res_values[indexOf(res_keys, {k})] AS v FROM {ClickHouseSchema.Spans} WHERE has(res_keys, {k}) LIMIT {limit}");
+        var values = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var select in selects)
+            values.UnionWith(await ReadStringsAsync(select, cancellationToken).ConfigureAwait(false));
+        return values.Take(limit).ToList();
+    }
+
+    public async ValueTask<IReadOnlyList<DependencyEdge>> GetDependenciesAsync(TimeRange range, CancellationToken cancellationToken)
+    {
+        var inRange = Sql.StartIn(range.StartUnixNano, range.EndUnixNano);
+        var bounds = await TraceBoundsAsync($"SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {inRange}", cancellationToken).ConfigureAwait(false);
+        if (bounds is not { } b) return [];
+        // A child in range and its parent wherever it is in the trace: ANY join, so a parent stored twice counts once.
+        var lines = await _http.QueryLinesAsync(
+            "SELECT parent_service, child_service, count(), sum(error) FROM " +
+            $"(SELECT trace_id, parent_span_id AS id, service AS child_service, status_code = 2 AS error FROM {ClickHouseSchema.Spans} " +
+            $" WHERE {inRange} AND parent_span_id != 0) " +
+            "ANY INNER JOIN " +
+            $"(SELECT trace_id, span_id AS id, service AS parent_service FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(b.Start, b.End + 1)} " +
+            $" AND trace_id IN (SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {inRange})) USING (trace_id, id) " +
+            "WHERE parent_service != child_service GROUP BY parent_service, child_service", cancellationToken).ConfigureAwait(false);
+        return lines.Select(line => line.Split('\t'))
+            .Select(f => new DependencyEdge(Unescape(f[0]), Unescape(f[1]), long.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture),
+                long.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(e => e.Parent, StringComparer.Ordinal).ThenBy(e => e.Child, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The first and last span start of the traces the subquery names (from the trace index), or null when none.</summary>
+    private async Task<(long Start, long End)?> TraceBoundsAsync(string traceIdsQuery, CancellationToken cancellationToken)
+    {
+        var lines = await _http.QueryLinesAsync(
+            $"SELECT count(), min(min_start), max(max_start) FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({traceIdsQuery})",
+            cancellationToken).ConfigureAwait(false);
+        var fields = lines[0].Split('\t');
+        if (fields[0] == "0") return null;
+        return (long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async ValueTask<IReadOnlyList<LinkingTrace>> FindLinkingTracesAsync(IReadOnlyCollection<TraceId> targets, TimeRange range, int limit,
+        CancellationToken cancellationToken)
+    {
+        if (targets.Count == 0 || limit <= 0) return [];
+        var data = await _http.QueryAsync(
+            $"SELECT trace_id, target, max(start_ns) AS latest FROM {ClickHouseSchema.Spans} ARRAY JOIN link_trace_ids AS target " +
+            $"WHERE {Sql.StartIn(range.StartUnixNano, range.EndUnixNano)} AND target IN ({Sql.TraceIdList(targets)}) " +
+            $"GROUP BY trace_id, target ORDER BY latest DESC, trace_id, target LIMIT {limit} FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+        var found = new List<LinkingTrace>();
+        var reader = new RowBinaryReader(data);
+        while (!reader.End) found.Add(new LinkingTrace(reader.TraceId(), reader.TraceId(), (long)reader.UInt64()));
+        return LinkLookup.Merge(found, limit);
+    }
+
+    public StoreStats GetStats() => _stats.Current(_stopping.Token);
+
+    /// <summary>Drops the daily partitions that lie wholly before now − retention, in every table.</summary>
+    public async ValueTask EnforceRetentionAsync(CancellationToken cancellationToken)
+    {
+        if (Options.Retention <= TimeSpan.Zero) return;
+        var cutoff = TimeRange.ToNanos(Options.Clock.GetUtcNow() - Options.Retention);
+        // A partition (day d) holds spans up to the end of day d: it may go once that end is before the cutoff.
+        var lastDoomedDay = cutoff / 86_400_000_000_000 - 1;
+        foreach (var table in _schema.StoredTables)
+        {
+            var partitions = await _http.QueryLinesAsync(
+                $"SELECT DISTINCT partition FROM system.parts WHERE database = {Sql.String(Options.Database)} AND table = {Sql.String(table)} " +
+                $"AND active AND max_date <= toDate({Sql.Number(Math.Max(0, lastDoomedDay))}) AND {Sql.Number(lastDoomedDay)} >= 0",
+                cancellationToken).ConfigureAwait(false);
+            foreach (var partition in partitions)
+            {
+                await _http.ExecuteAsync($"ALTER TABLE {table}{_schema.OnClusterClause} DROP PARTITION {Sql.String(partition)}", cancellationToken)
+                    .ConfigureAwait(false);
+                _logger.LogInformation("retention dropped partition {Partition} of {Table}", partition, table);
+            }
+        }
+    }
+
+    private async Task<List<string>> ReadStringsAsync(string select, CancellationToken cancellationToken)
+    {
+        var data = await _http.QueryAsync(select + " FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+        var values = new List<string>();
+        var reader = new RowBinaryReader(data);
+        while (!reader.End) values.Add(reader.String());
+        return values;
+    }
+
+    private static IReadOnlyList<string> Sorted(IEnumerable<string> lines) =>
+        lines.Select(Unescape).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>A TSV field back to its text (ClickHouse escapes \t, \n, \\ and a few more with a backslash).</summary>
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\')) return field;
+        var text = new System.Text.StringBuilder(field.Length);
+        for (var i = 0; i < field.Length; i++)
+        {
+            if (field[i] != '\\' || i + 1 == field.Length) { text.Append(field[i]); continue; }
+            var c = field[++i];
+            text.Append(c switch { 't' => '\t', 'n' => '\n', 'r' => '\r', '0' => '\0', 'b' => '\b', 'f' => '\f', _ => c });
+        }
+        return text.ToString();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return ValueTask.CompletedTask;
+        _stopping.Cancel();
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

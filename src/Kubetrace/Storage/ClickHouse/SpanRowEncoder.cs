@@ -1,0 +1,127 @@
+using System.Globalization;
+using Google.Protobuf;
+using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Pipeline;
+using Kubetrace.Storage.Model;
+
+namespace Kubetrace.Storage.ClickHouse;
+
+/// <summary>
+/// Turns an OTLP batch into RowBinary rows of the spans table (<see cref="ClickHouseSchema.SpanColumns"/>).
+/// Scalar attribute values are stored as text with their type (<see cref="AttributeType"/>), so that they are
+/// searchable and come back exactly; everything else of a span travels in <c>extra</c>, an OTLP Span message.
+/// </summary>
+internal static class SpanRowEncoder
+{
+    private const long NanosPerDay = 86_400_000_000_000;
+
+    /// <summary>Writes the batch's spans; returns how many.</summary>
+    public static int Write(TraceBatch batch, RowBinaryWriter rows)
+    {
+        var count = 0;
+        var written = (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow);
+        foreach (var resourceSpans in batch.Request.ResourceSpans)
+        {
+            var resource = new ResourceSpans { Resource = resourceSpans.Resource, SchemaUrl = resourceSpans.SchemaUrl }.ToByteArray();
+            var resourceAttributes = resourceSpans.Resource?.Attributes ?? [];
+            var service = "";
+            var resKeys = new string[resourceAttributes.Count];
+            var resValues = new string[resourceAttributes.Count];
+            for (var i = 0; i < resKeys.Length; i++)
+            {
+                resKeys[i] = resourceAttributes[i].Key;
+                resValues[i] = StoredValue.TextOf(resourceAttributes[i].Value ?? new AnyValue());
+                if (resKeys[i] == "service.name") service = resValues[i];
+            }
+            foreach (var scopeSpans in resourceSpans.ScopeSpans)
+            {
+                var scope = new ScopeSpans { Scope = scopeSpans.Scope, SchemaUrl = scopeSpans.SchemaUrl }.ToByteArray();
+                foreach (var span in scopeSpans.Spans)
+                {
+                    WriteSpan(rows, span, service, resKeys, resValues, resource, scope, written + (ulong)count);
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static void WriteSpan(RowBinaryWriter rows, Span span, string service, string[] resKeys, string[] resValues,
+        byte[] resource, byte[] scope, ulong written)
+    {
+        rows.UInt16((ushort)Math.Clamp((long)(span.StartTimeUnixNano / NanosPerDay), 0, ushort.MaxValue));
+        rows.TraceId(TraceId.FromByteString(span.TraceId));
+        rows.UInt64(SpanIds.FromByteString(span.SpanId));
+        rows.UInt64(span.ParentSpanId.IsEmpty ? 0 : SpanIds.FromByteString(span.ParentSpanId));
+        rows.String(service);
+        rows.String(span.Name);
+        rows.Byte((byte)span.Kind);
+        rows.Byte((byte)(span.Status?.Code ?? 0));
+        rows.String(span.Status?.Message ?? "");
+        rows.UInt64(span.StartTimeUnixNano);
+        rows.UInt64(span.EndTimeUnixNano);
+        rows.UInt64(written);
+
+        var extra = new Span
+        {
+            TraceState = span.TraceState, Flags = span.Flags, DroppedAttributesCount = span.DroppedAttributesCount,
+            DroppedEventsCount = span.DroppedEventsCount, DroppedLinksCount = span.DroppedLinksCount,
+        };
+        extra.Events.Add(span.Events);
+        extra.Links.Add(span.Links);
+        var attributes = span.Attributes;
+        rows.VarUInt((ulong)attributes.Count);
+        foreach (var attribute in attributes) rows.String(attribute.Key);
+        rows.VarUInt((ulong)attributes.Count);
+        foreach (var attribute in attributes) rows.String(StoredValue.TextOf(attribute.Value ?? new AnyValue()));
+        rows.VarUInt((ulong)attributes.Count);
+        foreach (var attribute in attributes)
+        {
+            var type = AttributeTypes.Of(attribute.Value);
+            rows.Byte((byte)type);
+            if (type == AttributeType.Other) extra.Attributes.Add(attribute);
+        }
+        StringArray(rows, resKeys);
+        StringArray(rows, resValues);
+        rows.VarUInt((ulong)span.Links.Count);
+        foreach (var link in span.Links) rows.TraceId(TraceId.FromByteString(link.TraceId));
+        rows.VarUInt((ulong)span.Links.Count);
+        foreach (var link in span.Links) rows.UInt64(SpanIds.FromByteString(link.SpanId));
+        rows.Bytes(resource);
+        rows.Bytes(scope);
+        rows.Bytes(extra.CalculateSize() == 0 ? [] : extra.ToByteArray());
+    }
+
+    private static void StringArray(RowBinaryWriter rows, string[] items)
+    {
+        rows.VarUInt((ulong)items.Length);
+        foreach (var item in items) rows.String(item);
+    }
+}
+
+/// <summary>The OTLP type of a stored attribute value (column attr_types); Other values are kept whole in <c>extra</c>.</summary>
+internal enum AttributeType : byte { Other = 0, String = 1, Int = 2, Double = 3, Bool = 4, Bytes = 5 }
+
+internal static class AttributeTypes
+{
+    public static AttributeType Of(AnyValue? value) => value?.ValueCase switch
+    {
+        AnyValue.ValueOneofCase.StringValue => AttributeType.String,
+        AnyValue.ValueOneofCase.IntValue => AttributeType.Int,
+        AnyValue.ValueOneofCase.DoubleValue => AttributeType.Double,
+        AnyValue.ValueOneofCase.BoolValue => AttributeType.Bool,
+        AnyValue.ValueOneofCase.BytesValue => AttributeType.Bytes,
+        _ => AttributeType.Other,
+    };
+
+    /// <summary>The OTLP value back from its stored text (the inverse of <see cref="StoredValue.TextOf"/> for scalars).</summary>
+    public static AnyValue ToAnyValue(AttributeType type, string text) => type switch
+    {
+        AttributeType.Int => new AnyValue { IntValue = long.Parse(text, CultureInfo.InvariantCulture) },
+        AttributeType.Double => new AnyValue { DoubleValue = double.Parse(text, CultureInfo.InvariantCulture) },
+        AttributeType.Bool => new AnyValue { BoolValue = text == "true" },
+        AttributeType.Bytes => new AnyValue { BytesValue = ByteString.FromBase64(text) },
+        _ => new AnyValue { StringValue = text },
+    };
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kubetrace.Storage.ClickHouse;
+
+/// <summary>Literals for ClickHouse SQL: every user-supplied value enters a statement through here.</summary>
+internal static class Sql
+{
+    public static string String(string value)
+    {
+        var text = new StringBuilder(value.Length + 2).Append('\'');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\\': text.Append(@"\\"); break;
+                case '\'': text.Append(@"\'"); break;
+                case '\0': text.Append(@"\0"); break;
+                case '\n': text.Append(@"\n"); break;
+                case '\r': text.Append(@"\r"); break;
+                case '\t': text.Append(@"\t"); break;
+                default: text.Append(c); break;
+            }
+        }
+        return text.Append('\'').ToString();
+    }
+
+    public static string TraceId(TraceId id) => $"unhex('{id}')";
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Number(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Conditions on start_ns for [start, end), with the partition dates around them so that ClickHouse
+    /// skips whole partitions.</summary>
+    public static string StartIn(long start, long end)
+    {
+        start = Math.Max(0, start);
+        if (end <= start) return "0";
+        var clause = $"start_ns >= {Number(start)} AND date >= {Date(start)}";
+        if (end != long.MaxValue) clause += $" AND start_ns < {Number(end)} AND date <= {Date(end)}";
+        return clause;
+    }
+
+    /// <summary>The partition date of a time (a Date literal), as the encoder computes it.</summary>
+    public static string Date(long unixNanos) =>
+        $"toDate({Number(Math.Clamp(unixNanos / 86_400_000_000_000, 0, ushort.MaxValue))})";
+
+    public static string TraceIdList(IEnumerable<TraceId> ids) => string.Join(",", ids.Select(TraceId));
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using Kubetrace.Storage.Query;
+
+namespace Kubetrace.Storage.ClickHouse;
+
+/// <summary>
+/// Pushes a fetch's conditions down to a WHERE clause. Every condition becomes SQL that holds for at least the
+/// spans it matches; where that SQL is exactly the condition (equality on text, existence, intrinsics), the
+/// fetch can trust ClickHouse's answer, otherwise the store re-checks the spans (<see cref="StoredSpanFilter"/>).
+/// Regexes and comparisons of attributes only test existence in SQL: their semantics (.NET's linear-time regex,
+/// numbers compared as numbers) are the engine's, not ClickHouse's.
+/// </summary>
+internal static class SqlConditions
+{
+    private static readonly string[] KindNames = ["unspecified", "internal", "server", "client", "producer", "consumer"];
+    private static readonly string[] StatusNames = ["unset", "ok", "error"];
+
+    /// <returns>The clause, and whether it selects exactly the spans the conditions match.</returns>
+    public static (string Clause, bool Exact) Where(IReadOnlyList<Condition> conditions, bool all)
+    {
+        if (conditions.Count == 0) return ("1", true);
+        var parts = conditions.Select(ToSql).ToList();
+        var exact = parts.All(p => p.Exact);
+        if (all)
+        {
+            var pushed = parts.Where(p => p.Clause != "1").Select(p => "(" + p.Clause + ")").ToList();
+            return (pushed.Count == 0 ? "1" : string.Join(" AND ", pushed), exact);
+        }
+        // Any: one condition that cannot be pushed down makes every span a candidate.
+        if (parts.Any(p => p.Clause == "1")) return ("1", exact && parts.All(p => p.Exact));
+        return (string.Join(" OR ", parts.Select(p => "(" + p.Clause + ")")), exact);
+    }
+
+    private static (string Clause, bool Exact) ToSql(Condition condition)
+    {
+        var numeric = double.TryParse(condition.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number);
+        switch (condition.Intrinsic)
+        {
+            case Intrinsic.Service: return Text("service", condition, numeric);
+            case Intrinsic.Name: return Text("name", condition, numeric);
+            case Intrinsic.Kind: return Code("kind", KindNames, condition);
+            case Intrinsic.Status: return Code("status_code", StatusNames, condition);
+            case Intrinsic.Duration:
+                if (!numeric || condition.Op is ConditionOp.Regex) return condition.Op == ConditionOp.Exists ? ("1", true) : ("1", false);
+                return ($"if(end_ns > start_ns, end_ns - start_ns, 0) {Operator(condition.Op)} {number.ToString("R", CultureInfo.InvariantCulture)}", true);
+        }
+        if (condition.Scope == AttributeScope.Intrinsic) return ("0", true); // an unknown intrinsic matches nothing
+        var span = Attribute("attr_keys", "attr_values", condition, numeric);
+        var resource = Attribute("res_keys", "res_values", condition, numeric);
+        return condition.Scope switch
+        {
+            AttributeScope.Span => span,
+            AttributeScope.Resource => resource,
+            _ => ($"({span.Clause}) OR ({resource.Clause})", span.Exact && resource.Exact),
+        };
+    }
+
+    private static (string, bool) Text(string column, Condition condition, bool numeric) => condition.Op switch
+    {
+        ConditionOp.Exists => ("1", true),
+        ConditionOp.Equal when !numeric => ($"{column} = {Sql.String(condition.Value ?? "")}", true),
+        ConditionOp.NotEqual when !numeric => ($"{column} != {Sql.String(condition.Value ?? "")}", true),
+        _ => ("1", false),
+    };
+
+    private static (string, bool) Code(string column, string[] names, Condition condition)
+    {
+        var code = Array.IndexOf(names, condition.Value);
+        return condition.Op switch
+        {
+            ConditionOp.Exists => ("1", true),
+            ConditionOp.Equal => code < 0 ? ("1", false) : ($"{column} = {code}", true),
+            ConditionOp.NotEqual => code < 0 ? ("1", false) : ($"{column} != {code}", true),
+            _ => ("1", false),
+        };
+    }
+
+    private static (string Clause, bool Exact) Attribute(string keys, string values, Condition condition, bool numeric)
+    {
+        var key = Sql.String(condition.Key);
+        var has = $"has({keys}, {key})";
+        return condition.Op switch
+        {
+            ConditionOp.Exists => (has, true),
+            // One value per key in OTLP, so the first is the value.
+            ConditionOp.Equal when !numeric => ($"{has} AND {values}[indexOf({keys}, {key})] = {Sql.String(condition.Value ?? "")}", true),
+            ConditionOp.NotEqual when !numeric => ($"{has} AND {values}[indexOf({keys}, {key})] != {Sql.String(condition.Value ?? "")}", true),
+            _ => (has, false),
+        };
+    }
+
+    private static string Operator(ConditionOp op) => op switch
+    {
+        ConditionOp.Equal => "=",
+        ConditionOp.NotEqual => "!=",
+        ConditionOp.Less => "<",
+        ConditionOp.LessOrEqual => "<=",
+        ConditionOp.Greater => ">",
+        _ => ">=",
+    };
+}
+
+/// <summary>A fetch's conditions evaluated on stored rows, with the same matchers the embedded store uses.</summary>
+internal sealed class StoredSpanFilter(FetchRequest request)
+{
+    private readonly ConditionMatcher[] _matchers = request.Conditions.Select(c => new ConditionMatcher(c)).ToArray();
+
+    public bool Matches(StoredSpan span)
+    {
+        if (!request.Range.Contains((long)span.Start)) return false;
+        if (_matchers.Length == 0) return true;
+        foreach (var matcher in _matchers)
+        {
+            var matched = Matches(matcher, span);
+            if (matched != request.AllConditions) return matched;
+        }
+        return request.AllConditions;
+    }
+
+    private static bool Matches(ConditionMatcher matcher, StoredSpan span)
+    {
+        switch (matcher.Intrinsic)
+        {
+            case Intrinsic.Service: return matcher.Test(span.Service);
+            case Intrinsic.Name: return matcher.Test(span.Name);
+            case Intrinsic.Kind: return matcher.Test(ConditionMatcher.KindName(span.Kind));
+            case Intrinsic.Status: return matcher.Test(ConditionMatcher.StatusName(span.StatusCode));
+            case Intrinsic.Duration: return matcher.TestNumber(span.Duration);
+        }
+        var scope = matcher.Condition.Scope;
+        if (scope == AttributeScope.Intrinsic) return false;
+        if (scope != AttributeScope.Resource && AnyMatches(matcher, span.AttrKeys, span.AttrValues)) return true;
+        return scope != AttributeScope.Span && AnyMatches(matcher, span.ResKeys, span.ResValues);
+    }
+
+    private static bool AnyMatches(ConditionMatcher matcher, string[] keys, string[] values)
+    {
+        for (var i = 0; i < keys.Length; i++)
+            if (keys[i] == matcher.Condition.Key && matcher.Test(values[i])) return true;
+        return false;
+    }
+}

@@ -1,0 +1,149 @@
+using Google.Protobuf;
+using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Storage.Model;
+
+namespace Kubetrace.Storage.ClickHouse;
+
+/// <summary>One row of the spans table as read back (<see cref="Columns"/>, in that order).</summary>
+internal sealed class StoredSpan
+{
+    /// <summary>What a read selects: every column but the partition date and the link columns (links are in <c>extra</c>).</summary>
+    public const string Columns = "trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, end_ns, written, " +
+        "attr_keys, attr_values, attr_types, res_keys, res_values, resource, scope, extra";
+
+    public TraceId TraceId;
+    public ulong SpanId;
+    public ulong ParentSpanId;
+    public string Service = "";
+    public string Name = "";
+    public byte Kind;
+    public byte StatusCode;
+    public string StatusMessage = "";
+    public ulong Start;
+    public ulong End;
+    public ulong Written;
+    public string[] AttrKeys = [];
+    public string[] AttrValues = [];
+    public byte[] AttrTypes = [];
+    public string[] ResKeys = [];
+    public string[] ResValues = [];
+    public byte[] Resource = [];
+    public byte[] Scope = [];
+    public byte[] Extra = [];
+
+    public long Duration => End > Start ? (long)(End - Start) : 0;
+
+    public static List<StoredSpan> ReadAll(ReadOnlySpan<byte> data)
+    {
+        var spans = new List<StoredSpan>();
+        var reader = new RowBinaryReader(data);
+        while (!reader.End)
+        {
+            spans.Add(new StoredSpan
+            {
+                TraceId = reader.TraceId(), SpanId = reader.UInt64(), ParentSpanId = reader.UInt64(),
+                Service = reader.String(), Name = reader.String(), Kind = reader.UInt8(), StatusCode = reader.UInt8(),
+                StatusMessage = reader.String(), Start = reader.UInt64(), End = reader.UInt64(), Written = reader.UInt64(),
+                AttrKeys = reader.StringArray(), AttrValues = reader.StringArray(), AttrTypes = reader.UInt8Array(),
+                ResKeys = reader.StringArray(), ResValues = reader.StringArray(),
+                Resource = reader.Bytes().ToArray(), Scope = reader.Bytes().ToArray(), Extra = reader.Bytes().ToArray(),
+            });
+        }
+        return spans;
+    }
+
+    /// <summary>The span as it was written.</summary>
+    public Span ToSpan()
+    {
+        var extra = Extra.Length == 0 ? null : Span.Parser.ParseFrom(Extra);
+        var span = new Span
+        {
+            TraceId = TraceId.ToByteString(),
+            SpanId = SpanIds.ToByteString(SpanId),
+            ParentSpanId = SpanIds.ToByteString(ParentSpanId),
+            Name = Name,
+            Kind = (Span.Types.SpanKind)Kind,
+            StartTimeUnixNano = Start,
+            EndTimeUnixNano = End,
+        };
+        if (StatusCode != 0 || StatusMessage.Length > 0)
+            span.Status = new Status { Code = (Status.Types.StatusCode)StatusCode, Message = StatusMessage };
+        var others = 0;
+        for (var i = 0; i < AttrKeys.Length; i++)
+        {
+            var type = (AttributeType)AttrTypes[i];
+            span.Attributes.Add(type == AttributeType.Other && extra is not null && others < extra.Attributes.Count
+                ? extra.Attributes[others++]
+                : new KeyValue { Key = AttrKeys[i], Value = AttributeTypes.ToAnyValue(type, AttrValues[i]) });
+        }
+        if (extra is not null)
+        {
+            span.TraceState = extra.TraceState;
+            span.Flags = extra.Flags;
+            span.DroppedAttributesCount = extra.DroppedAttributesCount;
+            span.DroppedEventsCount = extra.DroppedEventsCount;
+            span.DroppedLinksCount = extra.DroppedLinksCount;
+            span.Events.Add(extra.Events);
+            span.Links.Add(extra.Links);
+        }
+        return span;
+    }
+
+    /// <summary>The value of a span attribute, else of the resource attribute, of that key; null when absent.</summary>
+    public string? Value(string key) => Find(AttrKeys, AttrValues, key) ?? Find(ResKeys, ResValues, key);
+
+    public static string? Find(string[] keys, string[] values, string key)
+    {
+        var i = Array.IndexOf(keys, key);
+        return i < 0 ? null : values[i];
+    }
+
+    public MatchedSpan ToMatchedSpan()
+    {
+        var attributes = new KeyValuePair<string, string>[AttrKeys.Length];
+        for (var i = 0; i < attributes.Length; i++) attributes[i] = KeyValuePair.Create(AttrKeys[i], AttrValues[i]);
+        return new MatchedSpan(SpanId, Service, Name, (long)Start, Duration, attributes);
+    }
+}
+
+/// <summary>Rebuilds OTLP ResourceSpans from stored rows, grouped by resource and scope as written; a span stored
+/// twice (a client retrying an export whose answer it lost) comes back once, as the embedded store does.</summary>
+internal static class StoredTraceAssembler
+{
+    public static IReadOnlyList<ResourceSpans> Assemble(IEnumerable<StoredSpan> rows)
+    {
+        var result = new List<ResourceSpans>();
+        var byResource = new Dictionary<ByteString, ResourceSpans>();
+        var byScope = new Dictionary<(ByteString Resource, ByteString Scope), ScopeSpans>();
+        var seen = new HashSet<(ByteString Resource, ByteString Scope, ByteString Span)>();
+        foreach (var row in rows.OrderBy(r => r.Written))
+        {
+            var resourceKey = ByteString.CopyFrom(row.Resource);
+            var scopeKey = ByteString.CopyFrom(row.Scope);
+            var span = row.ToSpan();
+            if (!seen.Add((resourceKey, scopeKey, span.ToByteString()))) continue;
+            if (!byResource.TryGetValue(resourceKey, out var resourceSpans))
+            {
+                resourceSpans = ResourceSpans.Parser.ParseFrom(row.Resource);
+                byResource[resourceKey] = resourceSpans;
+                result.Add(resourceSpans);
+            }
+            if (!byScope.TryGetValue((resourceKey, scopeKey), out var scopeSpans))
+            {
+                scopeSpans = ScopeSpans.Parser.ParseFrom(row.Scope);
+                byScope[(resourceKey, scopeKey)] = scopeSpans;
+                resourceSpans.ScopeSpans.Add(scopeSpans);
+            }
+            scopeSpans.Spans.Add(span);
+        }
+        // Spans in start order within each scope, as a reader expects.
+        foreach (var scopeSpans in byScope.Values)
+        {
+            var sorted = scopeSpans.Spans.OrderBy(s => s.StartTimeUnixNano).ToList();
+            scopeSpans.Spans.Clear();
+            scopeSpans.Spans.Add(sorted);
+        }
+        return result;
+    }
+}

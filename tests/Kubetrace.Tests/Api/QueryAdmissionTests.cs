@@ -1,0 +1,91 @@
+using System.Text;
+using Kubetrace.Api;
+using Kubetrace.Api.Native;
+using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Query;
+using Kubetrace.Query.Budget;
+using Kubetrace.Storage;
+using Kubetrace.Tests.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubetrace.Tests.Api;
+
+/// <summary>
+/// Every API handler runs inside the shared query limits: a bounded number at once, a bounded queue (429 beyond
+/// it, 503 after waiting query_timeout), a query cancelled once it overruns its timeout (503), and an invalid user
+/// regex answered 400; each answer names the limit and carries Retry-After where retrying helps.
+/// </summary>
+public sealed class QueryAdmissionTests : IAsyncLifetime
+{
+    private readonly TempStore _store = new();
+    private ApiHandler _api = null!;
+
+    private static readonly QueryLimits Limits = new()
+    {
+        MaxConcurrentQueries = 1, MaxQueuedQueries = 1,
+        QueryTimeout = TimeSpan.FromMilliseconds(400), CancelGrace = TimeSpan.FromMilliseconds(100),
+    };
+
+    public Task InitializeAsync()
+    {
+        _api = new ApiHandler(new EngineSource(() => new Source(_store.Store), "kubetrace", Limits), NativeErrors.Instance, NullLogger.Instance);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    [Fact]
+    public async Task Beyond_the_running_and_queued_queries_a_query_is_refused_429_and_one_that_waits_too_long_503()
+    {
+        var release = new TaskCompletionSource();
+        var running = Run(_ => release.Task);               // holds the only slot
+        var queued = Run(_ => Task.CompletedTask);          // waits for it
+        await Task.Delay(50);
+        var refused = await Run(_ => Task.CompletedTask);   // the queue is full
+
+        var waitedTooLong = await queued;
+        release.SetResult();
+        await running;
+
+        Assert.Equal(429, refused.Response.StatusCode);
+        Assert.Equal("1", refused.Response.Headers.RetryAfter.ToString());
+        Assert.Contains("max_queued_queries", Body(refused));
+        Assert.Equal(503, waitedTooLong.Response.StatusCode);
+        Assert.Equal("1", waitedTooLong.Response.Headers.RetryAfter.ToString());
+        Assert.Contains("no query slot became free within query_timeout (400ms)", Body(waitedTooLong));
+        Assert.Equal(200, (await Run(_ => Task.CompletedTask)).Response.StatusCode); // the slot came back
+    }
+
+    [Fact]
+    public async Task A_query_still_running_past_its_timeout_is_cancelled_and_answered_503()
+    {
+        var answered = await Run(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+
+        Assert.Equal(503, answered.Response.StatusCode);
+        Assert.Contains("did not finish within query_timeout (400ms)", Body(answered));
+    }
+
+    [Fact]
+    public async Task An_invalid_user_regex_is_a_400_naming_the_pattern()
+    {
+        var answered = await Run(_ => Task.FromResult(UserRegex.Compile("(unclosed")));
+
+        Assert.Equal(400, answered.Response.StatusCode);
+        Assert.Contains("invalid regular expression '(unclosed'", Body(answered));
+    }
+
+    private async Task<HttpContext> Run(Func<HttpContext, Task> handler)
+    {
+        var context = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
+        await _api.Handle((c, _) => handler(c))(context);
+        return context;
+    }
+
+    private static string Body(HttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+
+    private sealed class Source(ITraceStore store) : ITraceStoreSource
+    {
+        public ITraceStore? Store => store;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Kubetrace.Tests.EndToEnd.Harness;
+
+namespace Kubetrace.Tests.Api;
+
+/// <summary>The queries Grafana's Tempo data source, search builder and Traces Drilldown send, over HTTP.</summary>
+public abstract class TempoTraceQlApiSuite(JaegerFixtures fixtures)
+{
+    private HttpClient Tempo => fixtures.Server.Tempo;
+
+    private async Task<JsonArray> SearchAsync(string traceQl)
+    {
+        using var response = await Tempo.GetAsync("/api/search?limit=100&spss=50&q=" + Uri.EscapeDataString(traceQl));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{traceQl}: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!["traces"]!.AsArray();
+    }
+
+    private static IEnumerable<JsonNode> Spans(JsonArray traces) =>
+        traces.SelectMany(t => t!["spanSets"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray()).Select(s => s!);
+
+    private static JsonNode? Attribute(JsonNode span, string key) =>
+        span["attributes"]?.AsArray().FirstOrDefault(a => a!["key"]!.GetValue<string>() == key)?["value"];
+
+    [RequiresSharedFolderFact]
+    public async Task Trace_level_intrinsics_select_whole_traces()
+    {
+        var traces = await SearchAsync("{ rootServiceName = \"query22-service\" }");
+        Assert.NotEmpty(traces);
+        Assert.All(traces, t => Assert.Equal("query22-service", t!["rootServiceName"]!.GetValue<string>()));
+
+        var all = await SearchAsync("{}");
+        var longest = all.Max(t => t!["durationMs"]!.GetValue<long>());
+        var slow = await SearchAsync($"{{ traceDuration >= {longest}ms }}");
+        Assert.NotEmpty(slow);
+        Assert.All(slow, t => Assert.True(t!["durationMs"]!.GetValue<long>() >= longest));
+        Assert.Empty(await SearchAsync($"{{ traceDuration > {longest + 1}ms }}"));
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Root_spans_are_those_without_a_parent_in_the_nested_set()
+    {
+        var spans = Spans(await SearchAsync("{ nestedSetParent < 0 }")).ToList();
+        Assert.NotEmpty(spans);
+        Assert.All(spans, s => Assert.Equal("-1", Attribute(s, "nestedSetParent")!["intValue"]!.GetValue<string>()));
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Negated_regex_of_the_multi_select_excludes_every_listed_value()
+    {
+        var spans = Spans(await SearchAsync("{ resource.service.name !~ \"query22-service|query04-service\" }")).ToList();
+        Assert.NotEmpty(spans);
+        Assert.All(spans, s => Assert.DoesNotContain(Attribute(s, "service.name")!["stringValue"]!.GetValue<string>(),
+            new[] { "query22-service", "query04-service" }));
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Types_are_strict_an_integer_is_not_its_text()
+    {
+        Assert.NotEmpty(await SearchAsync("{ span.sameplacetag2 = 123 }"));
+        Assert.Empty(await SearchAsync("{ span.sameplacetag2 = \"123\" }"));
+        Assert.NotEmpty(await SearchAsync("{ span.sameplacetag2 != nil && span.sameplacetag2 >= 100 }"));
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Select_adds_the_selected_attributes_to_the_spans()
+    {
+        var spans = Spans(await SearchAsync("{ resource.service.name = \"query04-service\" } | select(.sameplacetag2, kind)")).ToList();
+        Assert.NotEmpty(spans);
+        Assert.All(spans, s => Assert.NotNull(Attribute(s, "kind")));
+        Assert.Contains(spans, s => Attribute(s, "sameplacetag2")?["intValue"]?.GetValue<string>() == "123");
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Invalid_regex_and_type_errors_are_400_with_position_or_reason()
+    {
+        using var regex = await Tempo.GetAsync("/api/search?q=" + Uri.EscapeDataString("{ name =~ \"*\" }"));
+        Assert.Equal(HttpStatusCode.BadRequest, regex.StatusCode);
+        Assert.Contains("invalid regex", await regex.Content.ReadAsStringAsync());
+        using var syntax = await Tempo.GetAsync("/api/search?q=" + Uri.EscapeDataString("{ .a = 1 } | rate("));
+        Assert.Equal(HttpStatusCode.BadRequest, syntax.StatusCode);
+        Assert.Contains("parse error at line 1, col 19", await syntax.Content.ReadAsStringAsync());
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Tags_come_in_every_scope_Grafana_asks_for()
+    {
+        var intrinsic = JsonNode.Parse(await Tempo.GetStringAsync("/api/v2/search/tags?scope=intrinsic"))!["scopes"]![0]!;
+        Assert.Equal("intrinsic", intrinsic["name"]!.GetValue<string>());
+        Assert.Contains("traceDuration", intrinsic["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        foreach (var scope in new[] { "span", "resource", "event", "link", "instrumentation" })
+        {
+            using var response = await Tempo.GetAsync($"/api/v2/search/tags?scope={scope}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var spanTags = JsonNode.Parse(await Tempo.GetStringAsync("/api/v2/search/tags?scope=span"))!["scopes"]![0]!["tags"]!.AsArray();
+        Assert.Contains("sameplacetag2", spanTags.Select(t => t!.GetValue<string>()));
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Tag_values_are_typed_and_filtered_by_the_query()
+    {
+        var all = JsonNode.Parse(await Tempo.GetStringAsync("/api/v2/search/tag/resource.service.name/values"))!["tagValues"]!.AsArray();
+        Assert.True(all.Count > 2);
+        var q = Uri.EscapeDataString("{ resource.service.name = \"query04-service\" }");
+        var filtered = JsonNode.Parse(await Tempo.GetStringAsync($"/api/v2/search/tag/resource.service.name/values?q={q}"))!["tagValues"]!.AsArray();
+        var only = Assert.Single(filtered)!;
+        Assert.Equal("query04-service", only["value"]!.GetValue<string>());
+
+        var typed = JsonNode.Parse(await Tempo.GetStringAsync($"/api/v2/search/tag/.sameplacetag2/values?q={q}"))!["tagValues"]!.AsArray();
+        Assert.Contains(typed, v => v!["type"]!.GetValue<string>() == "int" && v["value"]!.GetValue<string>() == "123");
+        var status = JsonNode.Parse(await Tempo.GetStringAsync("/api/v2/search/tag/status/values"))!["tagValues"]!.AsArray();
+        Assert.All(status, v => Assert.Equal("keyword", v!["type"]!.GetValue<string>()));
+    }
+
+    [RequiresSharedFolderFact]
+    public async Task Metrics_query_range_answers_Tempos_series_format()
+    {
+        var q = Uri.EscapeDataString("{ } | count_over_time() by (resource.service.name)");
+        var answer = JsonNode.Parse(await Tempo.GetStringAsync($"/api/metrics/query_range?q={q}&start=1485388800&end=1485475200&step=1h"))!;
+        var series = answer["series"]!.AsArray();
+        Assert.NotEmpty(series);
+        var query22 = series.Single(s => s!["labels"]![0]!["value"]!["stringValue"]!.GetValue<string>() == "query22-service")!;
+        Assert.Equal("resource.service.name", query22["labels"]![0]!["key"]!.GetValue<string>());
+        var samples = query22["samples"]!.AsArray();
+        Assert.True(samples.Sum(x => x!["value"]!.GetValue<double>()) >= 3); // three traces of query22-service
+        Assert.All(samples, x => Assert.Equal(0, long.Parse(x!["timestampMs"]!.GetValue<string>()) % 3_600_000));
+
+        var instant = JsonNode.Parse(await Tempo.GetStringAsync($"/api/metrics/query?q={Uri.EscapeDataString("{ } | rate()")}&start=1485388800&end=1485475200"))!;
+        Assert.True(Assert.Single(instant["series"]!.AsArray())!["value"]!.GetValue<double>() > 0);
+
+        using var search = await Tempo.GetAsync($"/api/metrics/query_range?q={Uri.EscapeDataString("{ }")}");
+        Assert.Equal(HttpStatusCode.BadRequest, search.StatusCode);
+        Assert.Contains("not a metrics query", await search.Content.ReadAsStringAsync());
+        using var tooFine = await Tempo.GetAsync($"/api/metrics/query_range?q={Uri.EscapeDataString("{ } | rate()")}&start=1485388800&end=1485475200&step=1ms");
+        Assert.Equal(HttpStatusCode.BadRequest, tooFine.StatusCode);
+    }
+}
+
+/// <summary>The suite on the embedded store.</summary>
+public sealed class TempoTraceQlApiTests(JaegerFixtures fixtures) : TempoTraceQlApiSuite(fixtures), IClassFixture<JaegerFixtures>;
+
+/// <summary>The suite on ClickHouse.</summary>
+public sealed class TempoTraceQlApiOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : TempoTraceQlApiSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using Kubetrace.Analysis;
+using Kubetrace.Cli.Query;
+using Kubetrace.Kubernetes.Simulation;
+using Kubetrace.Pipeline;
+using Kubetrace.Query;
+using Kubetrace.Storage;
+using Kubetrace.Tests.Storage;
+using Spectre.Console;
+
+namespace Kubetrace.Tests.Cli.Layout;
+
+/// <summary>
+/// Every analysis table, as <c>kubetrace analyze</c> draws it from the API's answer, reads at 80, 100, 120 and
+/// 200 columns: no line is longer than the terminal, every row is one line (no cell wrapped), each shown cell is
+/// the value or the value cut in the middle with "…", and the key column is always there.
+/// </summary>
+public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedTables tables) : IClassFixture<AnalysisTableLayoutTests.SimulatedTables>
+{
+    public static TheoryData<int> Widths => new(80, 100, 120, 200);
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Every_analysis_table_fits_the_terminal_without_wrapping(int width)
+    {
+        Assert.True(tables.All.Count >= 11, $"only {tables.All.Count} tables");
+        foreach (var (name, record) in tables.All)
+        {
+            var json = Json(record);
+            var table = Sent.Of(json); // as the API sends it: with the Traces column the sampling mechanism adds
+            var lines = Render(json, width, notes: false);
+
+            Assert.All(lines, l => Assert.True(l.Length <= width, $"{name} at {width}: a line of {l.Length}: {l}"));
+            Assert.Equal(table.Title.Length <= width ? table.Title : table.Title[..(width - 1)] + "…", lines[0]);
+            Assert.StartsWith(table.Columns[0], lines[1].TrimStart(), StringComparison.Ordinal);
+            Assert.StartsWith("───", lines[2], StringComparison.Ordinal);
+            var rows = lines.Skip(3).Take(table.Rows.Count).ToList();
+            Assert.Equal(table.Rows.Count, rows.Count);
+            // After the rows only the note naming the columns left out (and only when some were).
+            Assert.All(lines.Skip(3 + table.Rows.Count), l => Assert.Matches(@"^\(.+|^    .+", l));
+            for (var r = 0; r < rows.Count; r++)
+            {
+                var cells = Regex.Split(rows[r].Trim(), " {2,}");
+                Assert.True(IsShownAs(table.Rows[r][0], cells[0]), $"{name} at {width}: row {r} starts with \"{cells[0]}\", not its key \"{table.Rows[r][0]}\"");
+                foreach (var cell in cells)
+                    Assert.True(table.Rows[r].Any(value => IsShownAs(value, cell)), $"{name} at {width}: \"{cell}\" is no cell of row {r} (broken?)\n{rows[r]}\n{string.Join(" | ", table.Rows[r])}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Notes_are_broken_between_words(int width)
+    {
+        foreach (var (name, record) in tables.All)
+        {
+            var table = Sent.Of(Json(record));
+            var lines = Render(Json(record), width, notes: true);
+            var noteLines = lines.Skip(Render(Json(record), width, notes: false).Length).ToList();
+
+            Assert.All(noteLines, l => Assert.True(l.Length <= width, $"{name} at {width}: {l}"));
+            var words = string.Join(" ", noteLines.Select(l => l.Trim())).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var expected = string.Join(" ", table.Notes).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(expected.Length, words.Length);
+            for (var i = 0; i < words.Length; i++)
+                Assert.True(IsShownAs(expected[i], words[i]), $"{name} at {width}: \"{words[i]}\" for \"{expected[i]}\"");
+        }
+    }
+
+    [Fact]
+    public void At_80_columns_the_apiserver_anatomy_keeps_its_phases_and_drops_the_spread_first()
+    {
+        var (_, table) = tables.All.Single(t => t.Name == "apiserver");
+        var header = Render(Json(table), 80, notes: false)[1];
+
+        Assert.Matches(@"^Verb +Resource +(Count +)?p99 +Authz +(APF +)?Webhooks +Etcd", header);
+        Assert.DoesNotContain("p95", header);
+    }
+
+    /// <summary>The table as the API's JSON carries it.</summary>
+    private sealed record Sent(string Title, List<string> Columns, List<string[]> Rows, List<string> Notes)
+    {
+        public static Sent Of(JsonElement json) => new(
+            json.GetProperty("title").GetString()!,
+            json.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList(),
+            json.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToArray()).ToList(),
+            json.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList());
+    }
+
+    /// <summary>The value whole, or cut in the middle: its start, "…", its end.</summary>
+    private static bool IsShownAs(string value, string shown)
+    {
+        value = value.Trim(); // an object timeline indents nested requests
+        if (value == shown) return true;
+        var dots = shown.IndexOf('…');
+        return dots >= 0 && !value.Contains('…') && value.StartsWith(shown[..dots], StringComparison.Ordinal) && value.EndsWith(shown[(dots + 1)..], StringComparison.Ordinal)
+               && shown.Length < value.Length;
+    }
+
+    private static JsonElement Json(AnalysisTable table)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) AnalysisJson.Write(writer, table);
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+    }
+
+    private static string[] Render(JsonElement table, int width, bool notes)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = width;
+        AnalysisTablePrinter.Print(console, table, notes: notes);
+        return output.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+    }
+
+    /// <summary>Ten minutes of simulated cluster traffic with every problem planted, and every analysis's table on it.</summary>
+    public sealed class SimulatedTables : IAsyncLifetime
+    {
+        private readonly TempStore _store = new();
+
+        public List<(string Name, AnalysisTable Table)> All { get; } = [];
+
+        public async Task InitializeAsync()
+        {
+            var simulator = new ClusterSimulator(new SimulationOptions
+            {
+                RequestsPerSecond = 5, Duration = TimeSpan.FromMinutes(10), Start = DateTimeOffset.UtcNow.AddMinutes(-20), Seed = 3,
+                Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.FailingWebhook | SimulationScenario.EtcdSlow
+                            | SimulationScenario.ImagePullSlow | SimulationScenario.ApfThrottling,
+            });
+            foreach (var batch in simulator.Batches())
+                await _store.Store.AppendAsync(TraceBatch.FromEncoded(batch.Request.ToByteArray(), batch.SpanCount), CancellationToken.None);
+            var engine = new QueryEngine(_store.Store);
+            var traces = await _store.Store.FetchAsync(new FetchRequest(TimeRange.All, [], AllConditions: true, 2), CancellationToken.None);
+            var pods = await RunAsync(engine, "pods", []);
+            var parameters = new Dictionary<string, Dictionary<string, string>>
+            {
+                ["object"] = new() { ["object"] = pods.Rows[0][0] },
+                ["critical-path"] = new() { ["trace-id"] = traces[0].Summary.TraceId.ToString() },
+                ["compare"] = new() { ["trace-a"] = traces[0].Summary.TraceId.ToString(), ["trace-b"] = traces[1].Summary.TraceId.ToString() },
+            };
+            foreach (var analysis in AnalysisCatalog.All)
+                All.Add((analysis.Name, await RunAsync(engine, analysis.Name, parameters.GetValueOrDefault(analysis.Name) ?? [])));
+            All.Add(("pods --by image", await RunAsync(engine, "pods", new() { ["by"] = "image" })));
+            All.Add(("pods --by node", await RunAsync(engine, "pods", new() { ["by"] = "node" })));
+        }
+
+        private static async Task<AnalysisTable> RunAsync(QueryEngine engine, string name, Dictionary<string, string> parameters)
+        {
+            var result = await AnalysisCatalog.Find(name)!.RunAsync(new AnalysisRequest(engine, TimeRange.All, parameters), CancellationToken.None);
+            Assert.True(result.Table.Rows.Count > 0, $"{name}: the simulated traffic gives it rows");
+            return result.Table;
+        }
+
+        public Task DisposeAsync() => _store.DisposeAsync().AsTask();
+    }
+}

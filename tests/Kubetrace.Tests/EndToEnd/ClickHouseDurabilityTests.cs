@@ -1,0 +1,63 @@
+using Kubetrace.Tests.EndToEnd.Harness;
+using Kubetrace.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Kubetrace.Tests.EndToEnd;
+
+/// <summary>
+/// kubetrace → ClickHouse through the persistent sending queue (<c>file_storage</c>): ClickHouse dies mid-stream,
+/// kubetrace keeps acknowledging into its queue, then kubetrace gets SIGKILL while ClickHouse is still down. Both
+/// come back on their data, and every acknowledged span is in ClickHouse exactly once.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ClickHouseDurabilityTests(ITestOutputHelper output)
+{
+    private const int SpansPerTrace = 3;
+
+    [RequiresClickHouseFact]
+    public async Task ClickHouse_down_then_kubetrace_SIGKILLed_loses_no_acknowledged_span_and_stores_each_once()
+    {
+        var ports = FreePorts.Take(2);
+        using var clickHouse = ClickHouseTestServer.StartProcess(ports[0], ports[1]);
+        await using var server = await OtlpToStoreServer.StartAsync(clickHouse: clickHouse.Endpoint);
+
+        var acknowledgedWhileDown = 0;
+        var acknowledged = await KillMidStream.RunAsync(server, "clickhouse-durability", SpansPerTrace, TimeSpan.FromSeconds(2), output,
+            async process =>
+            {
+                clickHouse.Kill();
+                var before = await QueueDepthAsync(server);
+                await Task.Delay(TimeSpan.FromSeconds(2)); // clients go on: their exports now wait in the persistent queue
+                acknowledgedWhileDown = (int)(await QueueDepthAsync(server) - before);
+                await process.KillAsync();
+            });
+
+        clickHouse.Launch();
+        await server.RestartAsync();
+
+        // Generous: each read is a ClickHouse query, and the tests' server shares 2 cores with everything else.
+        using var stored = new StoredTraces(server.QueryUrl, TimeSpan.FromSeconds(60));
+        var wrong = await WaitUntilEmptyAsync(() => stored.NotExactlyOnceAsync(acknowledged), TimeSpan.FromSeconds(120));
+        output.WriteLine($"{acknowledged.Count} traces acknowledged, {acknowledgedWhileDown} spans queued while ClickHouse was down");
+        Assert.True(acknowledgedWhileDown > 0, "nothing was acknowledged while ClickHouse was down: the kill did not test the queue");
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {acknowledged.Count * SpansPerTrace} acknowledged spans are not stored exactly once, e.g. " +
+            $"{string.Join(", ", wrong.Take(10))}\n{server.Process.Describe()}");
+        await server.Process.StopCleanlyAsync();
+    }
+
+    /// <summary>The exporter's queue size in spans, from the metrics endpoint.</summary>
+    private static async Task<double> QueueDepthAsync(OtlpToStoreServer server)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var text = await http.GetStringAsync(server.MetricsUrl);
+        var line = text.Split('\n').First(l => l.StartsWith("otelcol_exporter_queue_size{", StringComparison.Ordinal));
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<IReadOnlyList<string>> WaitUntilEmptyAsync(Func<Task<IReadOnlyList<string>>> problems, TimeSpan timeout)
+    {
+        IReadOnlyList<string> found = [];
+        await Wait.HoldsWithinAsync(async () => (found = await problems()).Count == 0, timeout);
+        return found;
+    }
+}

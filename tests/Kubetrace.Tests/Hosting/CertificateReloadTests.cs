@@ -1,0 +1,61 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using Kubetrace.Tests.Receivers;
+
+namespace Kubetrace.Tests.Hosting;
+
+/// <summary><c>reload_interval</c>: a rotated certificate is served without a restart, and a broken rotation is survived.</summary>
+public sealed class CertificateReloadTests : IDisposable
+{
+    private readonly TestPki _pki = new();
+
+    public void Dispose() => _pki.Dispose();
+
+    [Fact]
+    public async Task A_certificate_rotated_on_disk_is_presented_after_the_reload_interval_and_a_broken_one_is_not()
+    {
+        var tls = _pki.ServerConfig();
+        tls.ReloadInterval = TimeSpan.FromMilliseconds(200);
+        var log = new TestSettings("otlp");
+        await using var receiver = await RunningReceiver.StartAsync(c =>
+        {
+            c.Protocols.Grpc = null;
+            c.Protocols.Http!.Tls = tls;
+        }, log.Settings.LoggerFactory);
+        var port = receiver.TracesUrl.Port;
+        Assert.Equal("CN=kubetrace-server", await PresentedSubjectAsync(port));
+
+        var rotated = _pki.IssueServer("rotated", "CN=kubetrace-server-rotated");
+        File.Copy(rotated.CertFile, tls.CertFile, overwrite: true);
+        File.Copy(rotated.KeyFile, tls.KeyFile, overwrite: true);
+        Assert.Equal("CN=kubetrace-server-rotated", await EventuallyAsync(port, "CN=kubetrace-server-rotated"));
+
+        await File.WriteAllTextAsync(tls.KeyFile, "half written");
+        await Task.Delay(400);
+        Assert.Equal("CN=kubetrace-server-rotated", await PresentedSubjectAsync(port));
+        Assert.Contains(log.Log, l => l.Contains("Keeping the previous TLS certificate: cannot load the TLS certificate", StringComparison.Ordinal));
+    }
+
+    private async Task<string> EventuallyAsync(int port, string expected)
+    {
+        var subject = "";
+        for (var attempt = 0; attempt < 50 && subject != expected; attempt++)
+        {
+            await Task.Delay(100);
+            subject = await PresentedSubjectAsync(port);
+        }
+        return subject;
+    }
+
+    private async Task<string> PresentedSubjectAsync(int port)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        await using var ssl = new SslStream(tcp.GetStream());
+        using var trusting = _pki.Handler();
+        var options = trusting.SslOptions;
+        options.TargetHost = "localhost";
+        await ssl.AuthenticateAsClientAsync(options);
+        return ssl.RemoteCertificate!.Subject;
+    }
+}

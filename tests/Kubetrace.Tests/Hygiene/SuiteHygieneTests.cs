@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+
+namespace Kubetrace.Tests.Hygiene;
+
+/// <summary>
+/// The suite checks its own sources for the patterns that make a test flaky on a busy machine or let it pass
+/// without checking anything (issue 18). Each rule names the file and line of every offence and what to use instead.
+/// </summary>
+public sealed partial class SuiteHygieneTests
+{
+    private static readonly string TestsRoot = Path.Combine(RepoPaths.Root, "tests", "Kubetrace.Tests");
+
+    /// <summary>Every C# source of the test project with its path relative to the project, bin and obj excluded.</summary>
+    private static readonly Lazy<(string Path, string[] Lines)[]> Sources = new(() =>
+        Directory.EnumerateFiles(TestsRoot, "*.cs", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(TestsRoot, path).Replace('\\', '/'))
+            .Where(path => !path.StartsWith("bin/", StringComparison.Ordinal) && !path.StartsWith("obj/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(path => (path, File.ReadAllLines(Path.Combine(TestsRoot, path))))
+            .ToArray());
+
+    /// <summary>This file spells the patterns it looks for.</summary>
+    private const string Self = "Hygiene/SuiteHygieneTests.cs";
+
+    [Fact]
+    public void No_test_builds_its_own_deadline_from_the_wall_clock()
+    {
+        AssertNone(Offences(WallClockDeadline()), "waits go through TestSupport/Wait (a condition and a message), time-driven behaviour through ManualClock");
+    }
+
+    [Fact]
+    public void No_test_bounds_how_long_something_took()
+    {
+        AssertNone(Offences(UpperBoundOnElapsed()), "a busy CI machine is slow, not broken: assert the outcome, and measure speed with a benchmark");
+    }
+
+    [Fact]
+    public void No_test_sleeps_a_thread()
+    {
+        AssertNone(Offences(ThreadSleep(), allowedWhere: line => line.Contains("// simulated work", StringComparison.Ordinal)),
+            "wait for a condition with Wait.UntilAsync; a sleep that stands for slow work says so with `// simulated work`");
+    }
+
+    [Fact]
+    public void Skips_go_through_Requires_so_that_CI_fails_instead()
+    {
+        AssertNone(Offences(SkipCall(), allowedIn: ["TestSupport/Requires.cs"]),
+            "use Requires.Present / Requires.SharedFile: a skip on a developer machine, a failure under CI=true");
+        AssertNone(Offences(SkipInAttribute()), "a test that cannot run is removed or made to run, not skipped forever");
+    }
+
+    [Fact]
+    public void No_test_passes_by_returning_early()
+    {
+        var offences = new List<string>();
+        foreach (var (path, lines) in Sources.Value)
+        {
+            if (path == Self) continue;
+            foreach (var (start, end) in TestMethodBodies(lines))
+                offences.AddRange(ReturnsBeforeAsserting(lines, start, end).Select(i => $"{path}:{i + 1}: {lines[i].Trim()}"));
+        }
+        AssertNone(offences, "a test that cannot run here skips through Requires (a `return;` before the first assertion passes silently)");
+    }
+
+    [Fact]
+    public void No_test_server_listens_on_a_fixed_port()
+    {
+        // Configs that are only parsed, never started, may name any port.
+        AssertNone(Offences(FixedListenPort(), allowedIn: ["Receivers/OtlpReceiverConfigTests.cs", "Kubernetes/TracingConfig/CommandTests.cs"]),
+            "take ports from FreePorts.StartOnFreshAsync (or bind port 0); the seed config's fixed ports are SeedConfigTests' alone");
+    }
+
+    [Fact]
+    public void Clocks_and_signals_come_from_the_shared_harness()
+    {
+        AssertNone(Offences(OwnTimeProvider(), allowedIn: ["TestSupport/ManualClock.cs"]), "use TestSupport/ManualClock");
+        AssertNone(Offences(PInvoke(), allowedIn: ["TestSupport/ProcessSignals.cs"]), "use TestSupport/ProcessSignals");
+    }
+
+    [Fact]
+    public void The_rules_find_what_they_are_meant_to_find()
+    {
+        // Each rule against a line it must flag and a near miss it must let pass, so that a rule cannot rot into
+        // one that finds nothing.
+        Assert.Matches(WallClockDeadline(), "        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);");
+        Assert.Matches(WallClockDeadline(), "        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; )");
+        Assert.DoesNotMatch(WallClockDeadline(), "        var response = await client.ExportAsync(request, deadline: DateTime.UtcNow + RequestTimeout);");
+        Assert.Matches(UpperBoundOnElapsed(), "        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $\"took {clock.Elapsed}\");");
+        Assert.Matches(UpperBoundOnElapsed(), "        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));");
+        Assert.DoesNotMatch(UpperBoundOnElapsed(), "        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(399));");
+        Assert.DoesNotMatch(UpperBoundOnElapsed(), "        for (var i = 0; clock.Elapsed < patience; i++)");
+        Assert.Matches(SkipCall(), "        Skip.If(path is null, \"missing\");");
+        Assert.Matches(SkipInAttribute(), "    [Fact(Skip = \"flaky\")]");
+        Assert.Matches(ReturnStatement(), "        if (!OperatingSystem.IsLinux()) return; // POSIX only");
+        Assert.DoesNotMatch(ReturnStatement(), "        return result;");
+        Assert.Matches(FixedListenPort(), "                endpoint: 127.0.0.1:4317");
+        Assert.Matches(FixedListenPort(), "      address: \"localhost:8888\"");
+        Assert.DoesNotMatch(FixedListenPort(), "                endpoint: 127.0.0.1:{ports[0]}");
+        Assert.DoesNotMatch(FixedListenPort(), "      address: 127.0.0.1:0");
+        Assert.Matches(OwnTimeProvider(), "internal sealed class ManualTime : TimeProvider");
+
+        string[] test =
+        [
+            "    [SkippableFact]",
+            "    public async Task Sends()",
+            "    {",
+            "        if (x) return;",
+            "        var json = \"\"\"{\"a\":{}}\"\"\";",
+            "    }",
+            "    private static void Helper() { return; }",
+        ];
+        Assert.Equal([(2, 5)], TestMethodBodies(test));
+        Assert.Equal([3], ReturnsBeforeAsserting(test, 2, 5));
+        Assert.Empty(ReturnsBeforeAsserting(["    {", "        if (v == \"1.27\")", "        {", "            Assert.Equal(1, n);", "            return;", "        }", "    }"], 0, 6));
+    }
+
+    /// <summary>The lines of a test body with a <c>return;</c> before the body's first assertion.</summary>
+    private static IEnumerable<int> ReturnsBeforeAsserting(string[] lines, int start, int end)
+    {
+        for (var i = start; i <= end && !lines[i].Contains("Assert", StringComparison.Ordinal); i++)
+            if (ReturnStatement().IsMatch(lines[i])) yield return i;
+    }
+
+    private static List<string> Offences(Regex pattern, string[]? allowedIn = null, Func<string, bool>? allowedWhere = null)
+    {
+        var offences = new List<string>();
+        foreach (var (path, lines) in Sources.Value)
+        {
+            if (path == Self || allowedIn?.Contains(path) == true) continue;
+            for (var i = 0; i < lines.Length; i++)
+                if (pattern.IsMatch(lines[i]) && allowedWhere?.Invoke(lines[i]) != true) offences.Add($"{path}:{i + 1}: {lines[i].Trim()}");
+        }
+        return offences;
+    }
+
+    private static void AssertNone(List<string> offences, string instead) =>
+        Assert.True(offences.Count == 0, $"{offences.Count} offence(s); {instead}:\n{string.Join("\n", offences)}");
+
+    /// <summary>
+    /// The line ranges (first and last line, zero-based) of the bodies of methods marked as tests (any attribute
+    /// ending in Fact or Theory), found by matching braces from the method's opening one.
+    /// </summary>
+    private static List<(int Start, int End)> TestMethodBodies(string[] lines)
+    {
+        var bodies = new List<(int, int)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!TestAttribute().IsMatch(lines[i])) continue;
+            var open = i + 1;
+            while (open < lines.Length && (lines[open].TrimStart().StartsWith('[') || !lines[open].Contains('(')) && !lines[open].Contains('{')) open++;
+            while (open < lines.Length && !lines[open].Contains('{') && !lines[open].Contains("=>", StringComparison.Ordinal)) open++;
+            if (open >= lines.Length || !lines[open].Contains('{')) continue; // expression-bodied: no statements
+            var depth = 0;
+            for (var j = open; j < lines.Length; j++)
+            {
+                depth += lines[j].Count(c => c == '{') - lines[j].Count(c => c == '}');
+                if (depth > 0) continue;
+                bodies.Add((open, j));
+                i = j;
+                break;
+            }
+        }
+        return bodies;
+    }
+
+    [GeneratedRegex(@"\bdeadline\s*=\s*DateTime\.(Utc)?Now")]
+    private static partial Regex WallClockDeadline();
+
+    [GeneratedRegex(@"Assert\.\w+\(.*Elapsed\s*<|InRange\([^,]*Elapsed")]
+    private static partial Regex UpperBoundOnElapsed();
+
+    [GeneratedRegex(@"\bThread\.Sleep\(")]
+    private static partial Regex ThreadSleep();
+
+    [GeneratedRegex(@"\bSkip\.(If|IfNot)\(")]
+    private static partial Regex SkipCall();
+
+    [GeneratedRegex(@"\[\w*(Fact|Theory)\(.*\bSkip\s*=")]
+    private static partial Regex SkipInAttribute();
+
+    [GeneratedRegex(@"^\s*\[\w*(Fact|Theory)\b")]
+    private static partial Regex TestAttribute();
+
+    [GeneratedRegex(@"(^|[\s;{}])return;")]
+    private static partial Regex ReturnStatement();
+
+    [GeneratedRegex(@"\b(endpoint|address):\s*""?(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1?\]|\[::\]):[1-9]\d*\b")]
+    private static partial Regex FixedListenPort();
+
+    [GeneratedRegex(@"class\s+\w+(\([^)]*\))?\s*:\s*TimeProvider\b")]
+    private static partial Regex OwnTimeProvider();
+
+    [GeneratedRegex(@"\[(DllImport|LibraryImport)\(")]
+    private static partial Regex PInvoke();
+}

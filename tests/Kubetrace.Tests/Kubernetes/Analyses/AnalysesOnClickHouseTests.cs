@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.Json;
+using Kubetrace.Analysis;
+using Kubetrace.Query;
+using Kubetrace.Storage;
+
+namespace Kubetrace.Tests.Kubernetes.Analyses;
+
+/// <summary>
+/// The same simulated cluster (every scenario planted) in the embedded store and in ClickHouse: every scanning
+/// analysis, the service graph, the catalogs and searches must give the same answers on both.
+/// </summary>
+public sealed class AnalysesOnClickHouseTests(MixedScenarioStore embedded, ClickHouseMixedScenarioStore clickHouse)
+    : IClassFixture<MixedScenarioStore>, IClassFixture<ClickHouseMixedScenarioStore>
+{
+    public static TheoryData<string, string> Runs => new()
+    {
+        { "apiserver", "" }, { "webhooks", "" }, { "etcd", "" }, { "graph", "" }, { "red", "" }, { "red", "service=apiserver" },
+        { "pods", "" }, { "pods", "by=image" }, { "pods", "by=node" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public async Task Every_scanning_analysis_answers_on_ClickHouse_as_on_the_embedded_store(string analysis, string parameters)
+    {
+        var definition = AnalysisCatalog.Find(analysis)!;
+
+        var onEmbedded = Json(await RunAsync(definition, embedded.Store, parameters));
+        var onClickHouse = Json(await RunAsync(definition, clickHouse.Store, parameters));
+
+        Assert.Contains("\"rows\":[[", onEmbedded, StringComparison.Ordinal); // the analysis found something to compare
+        Assert.Equal(onEmbedded, onClickHouse);
+    }
+
+    [Fact]
+    public async Task Services_operations_dependencies_and_attribute_catalogs_are_the_same()
+    {
+        var none = CancellationToken.None;
+        Assert.Equal(await embedded.Store.GetServicesAsync(none), await clickHouse.Store.GetServicesAsync(none));
+        Assert.Equal(await embedded.Store.GetOperationsAsync("apiserver", none), await clickHouse.Store.GetOperationsAsync("apiserver", none));
+        Assert.Equal(await embedded.Store.GetDependenciesAsync(TimeRange.All, none), await clickHouse.Store.GetDependenciesAsync(TimeRange.All, none));
+        foreach (var scope in new[] { AttributeScope.Span, AttributeScope.Resource, AttributeScope.Any })
+            Assert.Equal(await embedded.Store.GetAttributeNamesAsync(scope, none), await clickHouse.Store.GetAttributeNamesAsync(scope, none));
+        Assert.Equal(await embedded.Store.GetAttributeValuesAsync(AttributeScope.Span, "http.route", 1000, none),
+            await clickHouse.Store.GetAttributeValuesAsync(AttributeScope.Span, "http.route", 1000, none));
+    }
+
+    [Theory]
+    [InlineData("service=apiserver", 20)]
+    [InlineData("status=error", 50)]
+    [InlineData("duration>=500000000", 20)]
+    [InlineData("k8s.namespace.name=default", 30)]
+    [InlineData("name=~.*etcd.*", 10)]
+    public async Task Searches_return_the_same_traces_with_the_same_summaries(string condition, int limit)
+    {
+        var request = new FetchRequest(TimeRange.All, [Parse(condition)], Limit: limit) { SpansPerTrace = 3 };
+
+        var onEmbedded = await embedded.Store.FetchAsync(request, CancellationToken.None);
+        var onClickHouse = await clickHouse.Store.FetchAsync(request, CancellationToken.None);
+
+        Assert.NotEmpty(onEmbedded);
+        var expected = Describe(onEmbedded.Take(limit));
+        var actual = Describe(onClickHouse.Take(limit));
+        for (var i = 0; i < Math.Min(expected.Count, actual.Count); i++) Assert.Equal(expected[i], actual[i]);
+        Assert.Equal(expected.Count, actual.Count);
+    }
+
+    private static Condition Parse(string text)
+    {
+        var (op, parts) = text.Contains(">=") ? (ConditionOp.GreaterOrEqual, text.Split(">="))
+            : text.Contains("=~") ? (ConditionOp.Regex, text.Split("=~")) : (ConditionOp.Equal, text.Split('='));
+        var intrinsic = parts[0] is "service" or "status" or "duration" or "name";
+        return new Condition(intrinsic ? AttributeScope.Intrinsic : AttributeScope.Any, parts[0], op, parts[1]);
+    }
+
+    private static List<string> Describe(IEnumerable<TraceMatch> matches) => matches.Select(m =>
+        $"{m.Summary.TraceId} {m.Summary.RootService}/{m.Summary.RootName} {m.Summary.StartUnixNano}+{m.Summary.DurationNano} " +
+        $"spans={m.Summary.SpanCount} errors={m.Summary.ErrorCount} [{string.Join(",", m.Summary.Services)}] matched=" +
+        string.Join(";", m.Spans.Select(s => $"{s.SpanId:x}:{s.Name}:{string.Join(",", s.Attributes)}"))).ToList();
+
+    private static async Task<AnalysisResult> RunAsync(AnalysisDefinition definition, ITraceStore store, string parameters)
+    {
+        var given = parameters.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
+            .ToDictionary(p => p[0], p => p[1]);
+        return await definition.RunAsync(new AnalysisRequest(new QueryEngine(store), TimeRange.All, given), CancellationToken.None);
+    }
+
+    private static string Json(AnalysisResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer)) AnalysisJson.Write(writer, result.Table);
+        return JsonSerializer.Serialize(result.Data, result.Data.GetType(), AnalysisJson.Options) + Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

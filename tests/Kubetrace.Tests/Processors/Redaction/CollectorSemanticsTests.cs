@@ -1,0 +1,92 @@
+using Google.Protobuf;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Processors.Redaction;
+using Kubetrace.Tests.TestSupport;
+
+namespace Kubetrace.Tests.Processors.Redaction;
+
+/// <summary>The Collector's redaction rules and summary attributes (processor/redactionprocessor/processor.go).</summary>
+public class CollectorSemanticsTests
+{
+    private static async Task<Span> Redact(RedactionConfig config, params (string Key, object Value)[] attributes)
+    {
+        var next = new RecordingConsumer();
+        var processor = new RedactionProcessor(TestSettings.For("redaction"), config, next);
+        await processor.ConsumeAsync(SpanBuilder.Batch(SpanBuilder.Span(ByteString.CopyFrom(new byte[16]), attributes: attributes)), default);
+        return Assert.Single(SpanBuilder.Spans(next.Received));
+    }
+
+    private static Dictionary<string, string> Flat(Span span) =>
+        span.Attributes.ToDictionary(a => a.Key, a => a.Value.ValueCase == global::Kubetrace.Otlp.Proto.Common.AnyValue.ValueOneofCase.IntValue
+            ? a.Value.IntValue.ToString() : a.Value.StringValue);
+
+    [Fact]
+    public async Task Keys_not_allowed_are_removed_blocked_values_masked_and_debug_summary_lists_both()
+    {
+        var span = await Redact(new RedactionConfig
+        {
+            AllowedKeys = ["id", "name", "group"],
+            BlockedValues = ["4[0-9]{12}(?:[0-9]{3})?"],
+            Summary = "debug",
+        }, ("id", 5), ("name", "card 4111111111111111 end"), ("group", "g"), ("credit_card", "4111111111111111"), ("birth_date", "x"));
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["id"] = "5", // an int: not a string, so not scanned (redact_all_types is false)
+            ["name"] = "card **** end",
+            ["group"] = "g",
+            ["redaction.redacted.keys"] = "birth_date,credit_card",
+            ["redaction.redacted.count"] = "2",
+            ["redaction.masked.keys"] = "name",
+            ["redaction.masked.count"] = "1",
+        }, Flat(span));
+    }
+
+    [Fact]
+    public async Task Allowed_values_win_over_blocked_values_and_ignored_keys_pass_untouched()
+    {
+        var span = await Redact(new RedactionConfig
+        {
+            AllowAllKeys = true,
+            IgnoredKeys = ["safe_attribute"],
+            BlockedValues = ["mycompany.com"],
+            AllowedValues = [".+@support.mycompany.com"],
+            Summary = "info",
+        }, ("to", "a@support.mycompany.com"), ("from", "b@mycompany.com"), ("safe_attribute", "mycompany.com"));
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["to"] = "a@support.mycompany.com",
+            ["from"] = "b@****",
+            ["safe_attribute"] = "mycompany.com",
+            ["redaction.masked.count"] = "1",
+            ["redaction.allowed.count"] = "1",
+            ["redaction.ignored.count"] = "1",
+        }, Flat(span));
+    }
+
+    [Fact]
+    public async Task Blocked_key_patterns_mask_the_whole_value_and_hash_function_replaces_it_with_a_digest()
+    {
+        var span = await Redact(new RedactionConfig
+        {
+            AllowAllKeys = true,
+            BlockedKeyPatterns = [".*token.*"],
+            BlockedValues = ["secret"],
+            HashFunction = "md5",
+        }, ("auth_token", "abc"), ("note", "a secret here"));
+
+        Assert.Equal("900150983cd24fb0d6963f7d28e17f72", span.StringAttribute("auth_token")); // md5("abc")
+        Assert.Equal("a 5ebe2294ecd0e0f08eab7690d2a6ee69 here", span.StringAttribute("note")); // md5("secret")
+    }
+
+    [Fact]
+    public async Task Redact_all_types_scans_numbers_through_their_text()
+    {
+        var span = await Redact(new RedactionConfig { AllowAllKeys = true, RedactAllTypes = true, BlockedValues = ["4[0-9]{15}"] },
+            ("card", 4111111111111111L), ("count", 3));
+
+        Assert.Equal("****", span.StringAttribute("card"));
+        Assert.Equal(3, span.Attributes[1].Value.IntValue);
+    }
+}

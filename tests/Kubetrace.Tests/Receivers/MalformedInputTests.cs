@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Net;
+using Google.Protobuf;
+using Kubetrace.Tests.TestSupport;
+
+namespace Kubetrace.Tests.Receivers;
+
+/// <summary>
+/// Malformed bytes below the OTLP message: text that is not UTF-8 in OTLP/JSON, and broken gRPC framing. Each gets
+/// a clear 4xx or the status grpc-go answers, and the log gets no stack trace.
+/// </summary>
+public sealed class MalformedInputTests
+{
+    private static readonly HttpClient Http = new();
+
+    [Theory]
+    [InlineData("lone surrogate escape", "\"name\":\"a\\ud800b\"")]
+    [InlineData("raw 0xFF byte", "\"name\":\"a\u00FFb\"")]
+    [InlineData("truncated sequence", "\"name\":\"a\u00E2b\"")]
+    public async Task Text_that_is_not_utf8_in_otlp_json_is_400_with_its_position(string what, string field)
+    {
+        _ = what;
+        var log = new ConcurrentQueue<string>();
+        await using var receiver = await RunningReceiver.StartAsync(loggerFactory: TestSettings.Capturing(log));
+        var json = System.Text.Encoding.Latin1.GetBytes(
+            "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\"," + field + "}]}]}]}");
+
+        using var response = await Http.PostAsync(receiver.TracesUrl, OtlpHttpClient.Body(json, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await OtlpHttpClient.ReadStatusAsync(response)).Message;
+        Assert.Contains("resourceSpans[0].scopeSpans[0].spans[0].name", message);
+        Assert.Contains("name: the string at byte 124 is not valid UTF-8 text", message); // its opening quote
+        Assert.Empty(receiver.Consumer.Batches);
+        Assert.DoesNotContain(log, line => line.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("corrupt gzip", "13", "failed to decompress")]          // INTERNAL, as grpc-go's recvAndDecompress
+    [InlineData("length 0xFFFFFFFF", "8", "larger than max")]          // RESOURCE_EXHAUSTED, as grpc-go's recvMsg
+    [InlineData("compressed flag 2", "13", "unexpected payload format")] // INTERNAL, as grpc-go's checkRecvPayload
+    public async Task Broken_grpc_framing_gets_grpc_gos_status_without_a_stack_trace_in_the_log(string what, string status, string messagePart)
+    {
+        var log = new ConcurrentQueue<string>();
+        await using var receiver = await RunningReceiver.StartAsync(loggerFactory: TestSettings.Capturing(log));
+        var message = SampleRequests.Valid(2).ToByteArray();
+        var (flag, length, payload, gzip) = what switch
+        {
+            "corrupt gzip" => ((byte)1, -1L, CorruptGzip(message), true),
+            "length 0xFFFFFFFF" => ((byte)0, 0xFFFFFFFFL, message, false),
+            _ => ((byte)2, -1L, message, false),
+        };
+        var frame = new byte[5 + payload.Length];
+        frame[0] = flag;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)(length >= 0 ? length : payload.Length));
+        payload.CopyTo(frame, 5);
+
+        var (grpcStatus, grpcMessage) = await SendGrpcFrameAsync(receiver, frame, gzip);
+
+        Assert.Equal(status, grpcStatus);
+        Assert.Contains(messagePart, grpcMessage);
+        Assert.Empty(receiver.Consumer.Batches);
+        Assert.DoesNotContain(log, line => line.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    private static byte[] CorruptGzip(byte[] message)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(message);
+        var bytes = output.ToArray();
+        for (var i = 12; i < bytes.Length - 8; i += 3) bytes[i] ^= 0x5A; // the deflate stream, not the header
+        return bytes;
+    }
+
+    private static async Task<(string Status, string Message)> SendGrpcFrameAsync(RunningReceiver receiver, byte[] frame, bool gzip)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(receiver.GrpcAddress, "/opentelemetry.proto.collector.trace.v1.TraceService/Export"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(frame),
+        };
+        request.Content.Headers.ContentType = new("application/grpc");
+        if (gzip) request.Headers.Add("grpc-encoding", "gzip");
+        request.Headers.TE.Add(new("trailers"));
+        using var response = await Http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        string Header(string name) =>
+            response.TrailingHeaders.TryGetValues(name, out var values) ? values.Single()
+            : response.Headers.TryGetValues(name, out var headers) ? headers.Single() : "";
+        return (Header("grpc-status"), Uri.UnescapeDataString(Header("grpc-message")));
+    }
+}

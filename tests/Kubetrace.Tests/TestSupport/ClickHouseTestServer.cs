@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Kubetrace.Storage.ClickHouse;
+using Kubetrace.Tests.EndToEnd.Harness;
+
+namespace Kubetrace.Tests.TestSupport;
+
+/// <summary>
+/// A real ClickHouse server (Debian's clickhouse-server) for the tests: started once per test run on free
+/// loopback ports with a temporary data folder and a small memory and thread budget, stopped when the run ends.
+/// Each test store gets a database of its own (<see cref="NewOptions"/>), so tests do not see each other's spans.
+/// <c>KUBETRACE_TEST_CLICKHOUSE</c> (an HTTP URL) uses a server that is already running instead.
+/// </summary>
+public sealed class ClickHouseTestServer : IDisposable
+{
+    public const string Binary = "/usr/sbin/clickhouse-server";
+    private static readonly Lazy<ClickHouseTestServer> SharedServer = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private Process? _process;
+    private readonly string? _folder;
+
+    private ClickHouseTestServer(Uri endpoint, Process? process, string? folder)
+    {
+        Endpoint = endpoint;
+        _process = process;
+        _folder = folder;
+    }
+
+    public Uri Endpoint { get; }
+
+    public static bool Installed =>
+        Environment.GetEnvironmentVariable("KUBETRACE_TEST_CLICKHOUSE") is { Length: > 0 } || File.Exists(Binary);
+
+    public static ClickHouseTestServer Shared => SharedServer.Value;
+
+    /// <summary>Options for a store of its own: a fresh database on the shared server, no retention.</summary>
+    public static ClickHouseOptions NewOptions() => new()
+    {
+        Endpoint = Shared.Endpoint,
+        Database = "kt_" + Guid.NewGuid().ToString("N")[..16],
+        Retention = TimeSpan.Zero,
+        MaxQueryMemoryBytes = 256L << 20,
+        MaxThreads = 1,
+    };
+
+    /// <summary>Starts a server process on free ports; <paramref name="extraConfig"/> is XML inserted into its config (e.g. remote_servers).</summary>
+    public static ClickHouseTestServer StartProcess(int httpPort, int tcpPort, string extraConfig = "")
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "kubetrace-clickhouse-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.xml"), $"""
+            <?xml version="1.0"?>
+            <yandex>
+              <logger><level>warning</level><log>{folder}/server.log</log><errorlog>{folder}/error.log</errorlog><size>10M</size><count>1</count></logger>
+              <listen_host>127.0.0.1</listen_host>
+              <http_port>{httpPort}</http_port>
+              <tcp_port>{tcpPort}</tcp_port>
+              <path>{folder}/data/</path>
+              <tmp_path>{folder}/tmp/</tmp_path>
+              <user_files_path>{folder}/user_files/</user_files_path>
+              <format_schema_path>{folder}/format_schemas/</format_schema_path>
+              <users_config>{folder}/users.xml</users_config>
+              <default_profile>default</default_profile>
+              <default_database>default</default_database>
+              <mark_cache_size>67108864</mark_cache_size>
+              <uncompressed_cache_size>0</uncompressed_cache_size>
+              <max_concurrent_queries>64</max_concurrent_queries>
+              <background_pool_size>2</background_pool_size>
+              <background_schedule_pool_size>2</background_schedule_pool_size>
+              <timezone>UTC</timezone>
+              {extraConfig}
+            </yandex>
+            """);
+        File.WriteAllText(Path.Combine(folder, "users.xml"), """
+            <?xml version="1.0"?>
+            <yandex>
+              <profiles><default><max_threads>2</max_threads><max_memory_usage>1000000000</max_memory_usage></default></profiles>
+              <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+              <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+            </yandex>
+            """);
+        var server = new ClickHouseTestServer(new Uri($"http://127.0.0.1:{httpPort}"), null, folder);
+        server.Launch();
+        return server;
+    }
+
+    /// <summary>Starts the server process on its folder and ports (again, after <see cref="Kill"/>: a restart on the same data).</summary>
+    public void Launch()
+    {
+        if (_folder is null || _process is { HasExited: false }) return;
+        _process?.Dispose();
+        _process = Process.Start(new ProcessStartInfo(Binary, [$"--config-file={_folder}/config.xml"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder,
+        }) ?? throw new InvalidOperationException("clickhouse-server did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        WaitUntilReady();
+    }
+
+    private static ClickHouseTestServer Start()
+    {
+        if (Environment.GetEnvironmentVariable("KUBETRACE_TEST_CLICKHOUSE") is { Length: > 0 } url)
+            return new ClickHouseTestServer(new Uri(url), null, null);
+        var ports = FreePorts.Take(2);
+        var server = StartProcess(ports[0], ports[1]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        return server;
+    }
+
+    private void WaitUntilReady()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetStringAsync(new Uri(Endpoint, "/ping"))).StartsWith("Ok", StringComparison.Ordinal);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                if (_process is { HasExited: true })
+                    throw new InvalidOperationException($"clickhouse-server exited with {_process.ExitCode}: " +
+                        (File.Exists(Path.Combine(_folder!, "error.log")) ? File.ReadAllText(Path.Combine(_folder!, "error.log")) : ""));
+                return false;
+            }
+        }, $"clickhouse-server answering on {Endpoint}").GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stops the server at once (SIGKILL: tests that stop it mid-stream mean a crash).</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false }) _process.Kill();
+        _process?.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        if (_folder is not null)
+        {
+            try { Directory.Delete(_folder, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+}
+
+/// <summary>A test that needs clickhouse-server: skipped where it is not installed, except in CI (which installs it).</summary>
+public sealed class RequiresClickHouseFactAttribute : FactAttribute
+{
+    public RequiresClickHouseFactAttribute()
+    {
+        if (!ClickHouseTestServer.Installed && Environment.GetEnvironmentVariable("CI") != "true")
+            Skip = $"clickhouse-server is not installed ({ClickHouseTestServer.Binary}); apt-get install clickhouse-server";
+    }
+}

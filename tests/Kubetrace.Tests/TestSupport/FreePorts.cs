@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Kubetrace.Tests.TestSupport;
+
+/// <summary>
+/// Picks loopback ports that are free right now. Tests run in parallel with other tests (and other developers'
+/// servers), so no test may use a fixed port. All listeners are held until every port is chosen, so the ports of
+/// one call are distinct. A port free when chosen can still be taken before the server binds it: servers are
+/// started through <see cref="StartOnFreshAsync{T}"/>, which chooses again when that happened.
+/// </summary>
+internal static class FreePorts
+{
+    private const int Attempts = 4;
+
+    /// <summary>
+    /// Starts a server on <paramref name="count"/> fresh ports; when a port was taken between the choice and the
+    /// bind (<see cref="IsBindRace(Exception)"/>), chooses new ports and starts again.
+    /// </summary>
+    public static async Task<T> StartOnFreshAsync<T>(int count, Func<int[], Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(Take(count));
+            }
+            catch (Exception e) when (attempt < Attempts && IsBindRace(e))
+            {
+            }
+        }
+    }
+
+    /// <summary>Whether a start failed because an address was in use, as Kestrel says it (also inside a child's output).</summary>
+    public static bool IsBindRace(Exception e) => IsBindRace(e.ToString());
+
+    /// <inheritdoc cref="IsBindRace(Exception)"/>
+    public static bool IsBindRace(string failure) => failure.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
+
+    public static int[] Take(int count)
+    {
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Stop();
+        }
+    }
+}

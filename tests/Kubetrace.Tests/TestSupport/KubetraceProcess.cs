@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Kubetrace.Tests.TestSupport;
+
+/// <summary>
+/// A real <c>kubetrace serve --config FILE</c> running as a child process, as an operator would run it: started
+/// from the built kubetrace.dll, considered up when it logs that every component started and its ports accept
+/// connections, stopped with SIGTERM. (The in-process counterpart is <see cref="ServiceTestHost"/>.)
+/// </summary>
+internal sealed class KubetraceProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly CapturedOutput _stdout = new();
+    private readonly CapturedOutput _stderr = new();
+
+    private KubetraceProcess(Process process) => _process = process;
+
+    public string Stdout => _stdout.Text;
+    public string Stderr => _stderr.Text;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Peak resident set size so far (VmHWM from /proc), in bytes; 0 where /proc is not available.</summary>
+    public long PeakResidentBytes()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Starts <c>kubetrace serve --config configPath</c> and waits until every port accepts connections.</summary>
+    /// <param name="environment">More environment variables for the process (e.g. <c>DOTNET_GCHeapHardLimit</c>).</param>
+    public static async Task<KubetraceProcess> StartAsync(string configPath, IReadOnlyList<(string Host, int Port)> readyWhenListening,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists(RepoPaths.KubetraceDll))
+            throw new FileNotFoundException("kubetrace.dll is not next to the test assembly; build the solution first.", RepoPaths.KubetraceDll);
+
+        var start = new ProcessStartInfo(DotnetHost(), ["exec", RepoPaths.KubetraceDll, "serve", "--config", configPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(configPath)!,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new KubetraceProcess(process);
+        process.OutputDataReceived += (_, e) => server._stdout.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server._stderr.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await server.WaitUntilListeningAsync(readyWhenListening);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>Waits until the health_check extension answers 200 (every pipeline started).</summary>
+    public async Task WaitUntilHealthyAsync(Uri healthUrl)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var last = "no answer";
+        var healthy = false;
+        await Wait.HoldsWithinAsync(async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync(healthUrl);
+                healthy = response.IsSuccessStatusCode;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            return healthy || _process.HasExited;
+        }, StartTimeout);
+        if (healthy) return;
+        throw new TimeoutException($"kubetrace was not healthy at {healthUrl} (last: {last}).\n{Describe()}");
+    }
+
+    /// <summary>Sends SIGTERM and waits for the exit; the exit code is returned, a hang is an exception.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited) ProcessSignals.Terminate(_process);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"kubetrace did not exit within {StopTimeout.TotalSeconds}s of SIGTERM.\n{Describe()}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGKILL (a crash: no shutdown code runs) and waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) ProcessSignals.KillNow(_process);
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// SIGTERM, then SIGKILL if the process has not exited within <paramref name="grace"/>: Kubernetes ending a pod
+    /// whose grace period runs out in the middle of its shutdown.
+    /// </summary>
+    public async Task TerminateThenKillAsync(TimeSpan grace)
+    {
+        if (!_process.HasExited) ProcessSignals.Terminate(_process);
+        using (var waited = new CancellationTokenSource(grace))
+        {
+            try { await _process.WaitForExitAsync(waited.Token); }
+            catch (OperationCanceledException) { /* still shutting down: cut it short */ }
+        }
+        await KillAsync();
+    }
+
+    /// <summary>Stops with SIGTERM and asserts a clean exit (code 0), as a graceful shutdown must end.</summary>
+    public async Task StopCleanlyAsync()
+    {
+        var exitCode = await StopAsync();
+        Assert.True(exitCode == 0, $"kubetrace exited with code {exitCode} after SIGTERM.\n{Describe()}");
+    }
+
+    /// <summary>Polls stdout until it satisfies the condition (output is written asynchronously by exporters).</summary>
+    public Task<bool> WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout) =>
+        WaitForOutputAsync(() => Stdout, condition, timeout);
+
+    /// <summary>Polls the log (stderr, where the console logger writes) until it contains <paramref name="text"/>.</summary>
+    public Task<bool> WaitForLogAsync(string text, TimeSpan timeout) =>
+        WaitForOutputAsync(() => Stderr, log => log.Contains(text, StringComparison.Ordinal), timeout);
+
+    /// <summary>Polls until the condition holds, the timeout passes or the process exits (its output is then final).</summary>
+    private async Task<bool> WaitForOutputAsync(Func<string> output, Func<string, bool> condition, TimeSpan timeout)
+    {
+        await Wait.HoldsWithinAsync(() => condition(output()) || _process.HasExited, timeout);
+        return condition(output());
+    }
+
+    /// <summary>The process state and its output, for assertion messages.</summary>
+    public string Describe() =>
+        $"--- exited: {(_process.HasExited ? _process.ExitCode.ToString() : "no")}\n" +
+        $"--- stdout:\n{Stdout}--- stderr:\n{Stderr}---";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // Only reached when a test failed before stopping the server: do not leave it running.
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>
+    /// Waits for the service's own word that every component started (so every port is bound by this process: a
+    /// port that another process holds accepts connections too), then checks that the ports accept connections.
+    /// A process that exits first (a port taken before it bound it) fails with its output.
+    /// </summary>
+    private async Task WaitUntilListeningAsync(IReadOnlyList<(string Host, int Port)> endpoints)
+    {
+        if (!await WaitForLogAsync(ReadyLine, StartTimeout))
+        {
+            if (_process.HasExited) await _process.WaitForExitAsync(); // its last output read, for the message
+            throw new InvalidOperationException(
+                $"kubetrace {(_process.HasExited ? "exited" : $"was not ready within {StartTimeout.TotalSeconds} s")} before logging \"{ReadyLine}\".\n{Describe()}");
+        }
+        foreach (var (host, port) in endpoints)
+        {
+            if (!await Wait.HoldsWithinAsync(() => AcceptsConnectionAsync(host, port), StartTimeout))
+                throw new TimeoutException($"kubetrace was ready but did not accept connections on {host}:{port}.\n{Describe()}");
+        }
+    }
+
+    /// <summary>What <c>KubetraceService</c> logs once every component started.</summary>
+    private const string ReadyLine = "Everything is ready";
+
+    private static async Task<bool> AcceptsConnectionAsync(string host, int port)
+    {
+        using var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(host, port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The dotnet host running these tests (set by the dotnet CLI), so the server runs on the same runtime.</summary>
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+}
