@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Kubetrace.Analysis.Sampling;
+
 namespace Kubetrace.Kubernetes.Analyses.Flow;
 
 /// <summary>What a step of an action's flow is: the sequence of Kubernetes' start-up of a Deployment's pods.</summary>
@@ -50,6 +53,9 @@ public sealed record FlowStep(
 
     /// <summary>For a CRI call, the part of the start-up it measures (sandbox, image pull, create, start).</summary>
     public Pods.CriPhase? Phase { get; init; }
+
+    /// <summary>The sampled trace behind the step, and what it stands for (set when the analysis reports).</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
 }
 
 /// <summary>
@@ -70,7 +76,12 @@ public sealed record FlowGap(string Name, string? Pod, string From, string To, l
 }
 
 /// <summary>A trace the flow's steps come from, with the component whose sampler decided to keep it (its root's).</summary>
-public sealed record FlowTrace(string TraceId, string RootComponent, string RootOperation, int Steps);
+public sealed record FlowTrace(string TraceId, string RootComponent, string RootOperation, int Steps)
+{
+    /// <summary>The sampling decision the trace was kept by.</summary>
+    [JsonIgnore]
+    public SamplingBasis Sampling { get; init; }
+}
 
 /// <summary>
 /// Everything that followed one action (a Deployment written, or one pod created), across traces and components,
@@ -90,6 +101,21 @@ public sealed record ActionFlow(
     public long StartUnixNano => Steps.Count == 0 ? 0 : Steps.Min(s => s.StartUnixNano);
 
     public long EndUnixNano => Steps.Count == 0 ? 0 : Steps.Max(s => s.EndUnixNano);
+
+    /// <summary>How many sampled traces the flow rests on (set when the analysis reports).</summary>
+    public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+
+    /// <summary>This flow with each step's sample (its trace's) and the summary, at <paramref name="samples"/>' rates.</summary>
+    public ActionFlow WithSamples(RowSamples samples)
+    {
+        var byTrace = Traces.ToDictionary(t => t.TraceId, t => samples.OfTraces([t.Sampling]), StringComparer.Ordinal);
+        var steps = Steps.Select(s => s with { Sample = byTrace[s.TraceId] }).ToList();
+        return this with
+        {
+            Steps = steps,
+            Sampling = SamplingSummary.Of(SamplingSummary.TracesUnit, samples.OfTraces(Traces.Select(t => t.Sampling)), steps.Select(s => s.Sample).ToList()),
+        };
+    }
 
     /// <summary>The gap named <paramref name="name"/> of <paramref name="pod"/> (null: the flow's own).</summary>
     public FlowGap? Gap(string name, string? pod = null) => Gaps.FirstOrDefault(g => g.Name == name && g.Pod == pod);

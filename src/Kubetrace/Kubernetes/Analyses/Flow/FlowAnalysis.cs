@@ -30,26 +30,19 @@ public static class FlowAnalysis
     private static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)
     {
         var target = FlowTarget.Parse(request.Require("object"));
-        var limit = Number(request, "limit", DefaultLimit, 10_000);
-        var pods = Number(request, "pods", FlowBuilder.DefaultMaxPods, 1_000);
-        // The k8s-sampling branch's request.Sampling.RatePerMillion goes here (see docs/analyses.md).
-        var flow = await AnalyseAsync(request.Store, request.Range, target, limit, pods, FlowRates.Unknown, cancellationToken).ConfigureAwait(false);
+        var limit = request.Count("limit", DefaultLimit, Objects.ObjectAnalysis.MaxLimit);
+        var pods = request.Count("pods", FlowBuilder.DefaultMaxPods, 1_000);
+        var flow = await AnalyseAsync(request.Store, request.Range, target, limit, pods, new FlowRates(request.Sampling), cancellationToken)
+            .ConfigureAwait(false);
         // Nothing names it: a 404 that says what was searched, not an empty flow that looks like nothing happened.
         if (flow.Steps.Count == 0) throw new NotFoundException(string.Join("; ", flow.Notes));
+        flow = flow.WithSamples(request.Samples);
         return new AnalysisResult(flow, Table(flow));
     }
 
     public static Task<ActionFlow> AnalyseAsync(ITraceStore store, TimeRange range, FlowTarget target, int maxTraces, int maxPods, FlowRates rates,
         CancellationToken cancellationToken) =>
         new FlowBuilder(store, range, maxTraces, maxPods, rates).BuildAsync(target, cancellationToken);
-
-    private static int Number(AnalysisRequest request, string name, int fallback, int max)
-    {
-        var text = request.Get(name);
-        if (text is null) return fallback;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n
-            : throw new BadQueryException($"{name}: \"{text}\" is not a number from 1 to {max}");
-    }
 
     /// <summary>
     /// One row per step in time order, each with the named gap that ends at it; the per-pod phases, the missing
@@ -85,6 +78,9 @@ public static class FlowAnalysis
         notes.AddRange(numbers.Select(n => $"{n.Value} = {n.Key}: {traces[n.Key].RootComponent} {traces[n.Key].RootOperation}"));
         notes.AddRange(flow.Notes);
         return new AnalysisTable($"Flow of {flow.Kind} {flow.Object}",
-            ["Time (UTC)", "+", "Component", "Caller", "Pod", "Step", "Duration", "Gap before", "Trace", "Joined by"], rows) { Notes = notes };
+            ["Time (UTC)", "+", "Component", "Caller", "Pod", "Step", "Duration", "Gap before", "Trace", "Joined by"], rows)
+        {
+            Notes = notes, Samples = flow.Steps.Select(s => s.Sample).ToList(), Sampling = flow.Sampling,
+        };
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Kubernetes.Analyses.Objects;
 using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Kubernetes.Semantics;
@@ -52,8 +53,10 @@ public sealed class FlowBuilder(ITraceStore store, TimeRange range, int maxTrace
         if (replicaSets.Count > MaxReplicaSets) _notes.Add($"{replicaSets.Count} ReplicaSets of {deployment} in the range: the {MaxReplicaSets} most recent were read");
 
         // The action: the last write that a ReplicaSet create followed (before the next write); else the last write.
+        // It lasts until the next such write: one that changed no pod template (a scale, a label) starts no action.
         Located? action = null;
         (string Name, Located Create, List<Located> Steps)? created = null;
+        var until = long.MaxValue;
         for (var i = writes.Count - 1; i >= 0 && created is null; i--)
         {
             var next = i + 1 < writes.Count ? writes[i + 1].Step.StartUnixNano : long.MaxValue;
@@ -61,6 +64,14 @@ public sealed class FlowBuilder(ITraceStore store, TimeRange range, int maxTrace
                 .OrderBy(c => c.Create.Step.StartUnixNano).ToList();
             if (followed.Count == 0) continue;
             (action, created) = (writes[i], followed[0]);
+        }
+        if (created is { Create.Step.StartUnixNano: var createdAt })
+        {
+            var actedAt = action?.Step.StartUnixNano ?? createdAt;
+            // The next action: the last write before the next ReplicaSet create (or that create, when its write was not recorded).
+            until = creates.Select(c => c.Create.Step.StartUnixNano).Where(t => t > createdAt)
+                .Select(t => writes.Select(w => w.Step.StartUnixNano).LastOrDefault(w => w > actedAt && w <= t, t))
+                .DefaultIfEmpty(long.MaxValue).Min();
         }
         if (created is null && writes.Count == 0 && creates.Count > 0) created = creates.MaxBy(c => c.Create.Step.StartUnixNano);
         action ??= writes.LastOrDefault();
@@ -71,8 +82,6 @@ public sealed class FlowBuilder(ITraceStore store, TimeRange range, int maxTrace
                        $"not recorded; the pods of the most recent ReplicaSet, {replicaSet}, are shown");
 
         var from = action?.Step.StartUnixNano ?? created?.Create.Step.StartUnixNano ?? long.MinValue;
-        var until = action is null ? long.MaxValue : writes.Where(w => w.Step.StartUnixNano > action.Step.StartUnixNano)
-            .Select(w => w.Step.StartUnixNano).DefaultIfEmpty(long.MaxValue).First();
         var steps = new List<Located>();
         if (action is not null) steps.Add(action);
         steps.AddRange(own.Where(s => s.Step.Kind == FlowStepKind.DeploymentStatus));
@@ -122,8 +131,12 @@ public sealed class FlowBuilder(ITraceStore store, TimeRange range, int maxTrace
 
     private FlowTrace Trace(string traceId, int steps)
     {
-        var root = _reader.Cached(traceId)?.MainRoot?.Span;
-        return new FlowTrace(traceId, root?.Service ?? "", root?.Name ?? "", steps);
+        var tree = _reader.Cached(traceId);
+        var root = tree?.MainRoot?.Span;
+        return new FlowTrace(traceId, root?.Service ?? "", root?.Name ?? "", steps)
+        {
+            Sampling = tree is null ? new SamplingBasis("", -1) : TraceSampling.RootBasisOf(tree.Nodes.Select(n => n.Span)),
+        };
     }
 
     /// <summary>The pods of <paramref name="replicaSet"/> created from <paramref name="from"/> on, the first <c>maxPods</c>.</summary>

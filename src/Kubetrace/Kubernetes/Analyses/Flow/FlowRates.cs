@@ -1,20 +1,21 @@
 using System.Globalization;
 using Kubetrace.Analysis;
+using Kubetrace.Analysis.Sampling;
 
 namespace Kubetrace.Kubernetes.Analyses.Flow;
 
 /// <summary>
-/// The sampling rates the components were configured with (<c>samplingRatePerMillion</c>, by service name), as
-/// far as Kubetrace was told: they say how likely a step is to be missing only because it was not sampled. Every
+/// The sampling rates the components were configured with (<see cref="SamplingRates"/>: configured, or given with
+/// the query), read for a flow: they say how likely a step is to be missing only because it was not sampled. Every
 /// Kubernetes component samples with ParentBased(TraceIDRatioBased): requests of untraced callers
 /// (kube-controller-manager, kube-scheduler) and kubelet's pod syncs are roots, each kept at its own component's
 /// ratio, so the steps of one action are kept independently.
 /// </summary>
-public sealed class FlowRates(Func<string, int?> ratePerMillion)
+public sealed class FlowRates(SamplingRates rates)
 {
-    public static FlowRates Unknown { get; } = new(_ => null);
+    public static FlowRates Unknown { get; } = new(SamplingRates.Unknown);
 
-    public int? RatePerMillion(string component) => ratePerMillion(component);
+    public int? RatePerMillion(string component) => rates.RatePerMillion(component);
 
     /// <summary><c> (samplingRatePerMillion 100: 1 in 10,000 kept)</c>, or that the rate was not told.</summary>
     public string Describe(string component) => RatePerMillion(component) switch

@@ -1,3 +1,4 @@
+using Kubetrace.Analysis.Sampling;
 using Kubetrace.Kubernetes.Analyses.Flow;
 using Kubetrace.Kubernetes.Simulation;
 using Kubetrace.Storage;
@@ -23,7 +24,7 @@ public sealed class SampledFlowTests
         });
         await using var store = new TempStore();
         foreach (var batch in simulated.Batches) await store.AppendAsync(batch.Request);
-        var rates = new FlowRates(component => component is "apiserver" or "kubelet" ? 500_000 : null);
+        var rates = new FlowRates(SamplingRates.Unknown.With(["apiserver=500000", "kubelet=500000"]));
 
         var flows = new List<ActionFlow>();
         foreach (var rollout in simulated.Report.Rollouts.DistinctBy(r => (r.Namespace, r.Deployment)))
