@@ -1,3 +1,5 @@
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
+
 namespace Kubetrace.Kubernetes.Catalog;
 
 /// <summary>
@@ -22,8 +24,15 @@ public static class FlowCatalog
     private static SourceRef ControllerManager(int minor, string path, int line, string what) =>
         new("kubernetes/controller-manager", $"v0.{minor}.0", path, line, what);
 
-    /// <summary>kubernetes/kubernetes as the search index stores it (too big to mirror): the commit of the version read.</summary>
-    private static SourceRef Kubernetes(string commit, string path, string what) => new("kubernetes/kubernetes", commit, path, 0, "line not pinned (read through the search index): " + what);
+    /// <summary>kubernetes/kubernetes (too big to mirror) at the commit the search index stores cmd/kube-scheduler at.</summary>
+    private static SourceRef SchedulerCommand(string path, int line, string what) =>
+        new("kubernetes/kubernetes", "008b3652959ca58af8be3fb5b6ecfe9ae7638282", path, line, what);
+
+    /// <summary>The sources of a span the kubelet or containerd catalog already cites: one citation for one fact.</summary>
+    private static IReadOnlyList<SourceRef> SpanSources(string component, string name, SpanKind kind) =>
+        SpanCatalog.Spans.First(s => s.Component == component && s.Name == name && s.Kind == kind).Sources;
+
+    private const string CriMethods = "<runtime.v1.RuntimeService|ImageService>/<Method>";
 
     private static readonly SourceRef[] HandlerAttributes =
     [
@@ -54,21 +63,16 @@ public static class FlowCatalog
             [
                 Scheduler(27, "config/v1/types.go", 43, "KubeSchedulerConfiguration: no tracing field"),
                 Scheduler(34, "config/v1/types.go", 44, "KubeSchedulerConfiguration: no tracing field (same at v0.36.0)"),
-                Kubernetes("008b3652959ca58af8be3fb5b6ecfe9ae7638282", "cmd/kube-scheduler/app/options/options.go",
+                SchedulerCommand("cmd/kube-scheduler/app/options/options.go", 400,
                     "createClients: clientset.NewForConfig(restclient.AddUserAgent(kubeConfig, \"scheduler\")), no Wrap(tracing.WrapperFor)"),
-                Kubernetes("003d5a5959dfba61d867bb151d47feb556f7aeb8", "cmd/kube-scheduler/app/server.go", "Run/Setup: no tracer provider, no tracing import"),
             ]),
         new("syncPod", "kubelet", "yes, with the KubeletTracing gate (beta, on from 1.27) and a tracing block in its configuration; ParentBased(TraceIDRatioBased): syncPod is a root, kept at kubelet's rate",
             "k8s.pod (namespace/name), k8s.pod.uid, k8s.pod.name, k8s.namespace.name on syncPod",
-            [Kubernetes("ad9b60e2c9ddb21e8b00cabbe27e639638a0ea88", "pkg/kubelet/kubelet.go", "SyncPod starts the syncPod span with the pod's attributes (line 1719 at that commit, cited by kubernetes#122087)")]),
+            SpanSources("kubelet", KubeletNames.SyncPod, SpanKind.Internal)),
         new("CRI calls", "kubelet's CRI client (otelgrpc)", "yes, children of syncPod in 1.27 and 1.30+; roots naming no pod in 1.28–1.29 (context.TODO: kubernetes#121192, fixed by #122087), which the flow cannot join",
-            "parent span (syncPod)",
-            [
-                Kubernetes("ad9b60e2c9ddb21e8b00cabbe27e639638a0ea88", "pkg/kubelet/kubelet.go", "1.28–1.29: containerRuntime.SyncPod(todoCtx, ...) (line 1963 at that commit)"),
-                new("kubernetes/cri-client", "v0.34.0", "pkg/remote_runtime.go", 107, "otelgrpc stats handler on the CRI connection"),
-            ]),
+            "parent span (syncPod)", SpanSources("kubelet", CriMethods, SpanKind.Client)),
         new("containerd's spans", "containerd (tracing plugin)", "yes when its OTLP tracing plugin is configured; 1.6 and 1.7.16+ sample by trace ID ratio alone, so a span under a kept CRI call may be dropped",
-            "parent span: the CRI call's traceparent, propagated by otelgrpc", []),
+            "parent span: the CRI call's traceparent, propagated by otelgrpc", SpanSources("containerd", CriMethods, SpanKind.Server)),
         new("Status updates", "kubelet's status manager; the replicaset and deployment controllers", "kubelet: yes (a root: the status manager calls with a context of its own); controllers: no",
             "handler span: pods/status, replicasets/status, deployments/status with namespace and name", HandlerAttributes),
     ];

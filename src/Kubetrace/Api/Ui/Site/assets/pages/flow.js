@@ -58,6 +58,9 @@ function drawFlow(flow) {
     h('h2', {}, `${flow.kind} ${flow.object}`),
     h('p', { class: 'summary' }, `${flow.steps.length} steps in ${flow.traces.length} traces, ${flow.pods.length} pods` +
       (endToEnd ? `; ${duration(endToEnd.nanos)} from the action to the last container started` : '')),
+    // What the flow rests on: its sampled traces, and what they stand for at the components' rates.
+    (flow.sampling?.notes ?? []).length === 0 ? null
+      : h('div', { class: 'sampling-summary', role: 'note' }, flow.sampling.notes.map(n => h('p', {}, n))),
     h('div', { class: 'waterfall flow-axis' },
       h('div', { class: 'wf-row wf-header' },
         h('div', { class: 'wf-label' }, 'Component and step'),
