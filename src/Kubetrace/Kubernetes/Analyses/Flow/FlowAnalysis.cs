@@ -81,6 +81,8 @@ public static class FlowAnalysis
             ["Time (UTC)", "+", "Component", "Caller", "Pod", "Step", "Duration", "Gap before", "Trace", "Joined by"], rows)
         {
             Notes = notes, Samples = flow.Steps.Select(s => s.Sample).ToList(), Sampling = flow.Sampling,
+            // The offsets carry the order on a narrow terminal; the step, its gap and its pod keep their room.
+            DropFirst = ["Joined by", "Time (UTC)", "Trace", "Caller"],
         };
     }
 }
