@@ -15,6 +15,7 @@ public static class AnalysisCatalog
         Kubernetes.Analyses.Storage.ListsAnalysis.Definition,
         Kubernetes.Analyses.Pods.PodsAnalysis.Definition,
         Kubernetes.Analyses.Objects.ObjectAnalysis.Definition,
+        Kubernetes.Analyses.Flow.FlowAnalysis.Definition,
         CriticalPath.CriticalPathAnalysis.Definition,
         ServiceGraph.ServiceGraphAnalysis.Definition,
         Red.RedAnalysis.Definition,

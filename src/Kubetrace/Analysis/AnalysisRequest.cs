@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kubetrace.Api;
 using Kubetrace.Query;
 using Kubetrace.Storage;
@@ -20,6 +21,18 @@ public sealed record AnalysisRequest(QueryEngine Engine, TimeRange Range, IReadO
 
     /// <summary>A required parameter; a clear 400 when it is missing.</summary>
     public string Require(string name) => Get(name) ?? throw new BadQueryException($"{name} is required");
+
+    /// <summary>
+    /// A whole-number parameter from 1 to <paramref name="max"/> (a limit, a count); <paramref name="fallback"/> when
+    /// it is not given; a clear 400 naming it otherwise.
+    /// </summary>
+    public int Count(string name, int fallback, int max)
+    {
+        var text = Get(name);
+        if (text is null) return fallback;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n
+            : throw new BadQueryException($"{name}: \"{text}\" is not a number from 1 to {max}");
+    }
 
     /// <summary>A trace ID parameter; a clear 400 when it is missing or malformed.</summary>
     public TraceId RequireTraceId(string name)

@@ -42,7 +42,7 @@ public class UiServer : IAsyncLifetime
     {
         var simulator = new ClusterSimulator(new SimulationOptions
         {
-            Scenarios = SimulationScenario.SlowWebhook,
+            Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.SlowScheduling,
             Start = DateTimeOffset.UtcNow.AddMinutes(-5),
             Duration = TimeSpan.FromSeconds(20),
             RequestsPerSecond = 50,

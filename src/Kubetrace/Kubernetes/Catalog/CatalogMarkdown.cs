@@ -44,6 +44,16 @@ public static class CatalogMarkdown
                 md.Append($"- Source: {Sources(span.Sources)}\n");
             }
         }
+        md.Append("\n## The flow of one action: what joins each step\n\n");
+        md.Append("What `analyze flow` follows from a Deployment's write to its pods' containers, and the only joins it uses.\n");
+        foreach (var step in FlowCatalog.Steps)
+        {
+            md.Append($"\n### {step.Step}\n\n");
+            md.Append($"- Emitted by: {step.Emitter}\n");
+            md.Append($"- Traces: {step.Traces}\n");
+            md.Append($"- Joined by: {step.JoinedBy}\n");
+            md.Append($"- Source: {Sources(step.Sources)}\n");
+        }
         return md.ToString();
     }
 

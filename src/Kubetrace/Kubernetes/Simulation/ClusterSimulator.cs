@@ -97,5 +97,6 @@ public sealed class ClusterSimulator
         ThrottledFlow = faults.ThrottledFlowReport,
         SlowKms = faults.SlowKmsReport,
         SlowExtension = faults.SlowExtensionReport,
+        SlowScheduling = faults.SlowSchedulingReport,
     };
 }

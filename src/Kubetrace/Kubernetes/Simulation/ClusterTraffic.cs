@@ -4,11 +4,12 @@ namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
 /// What happens in the cluster, one story at a time: a pod start (deployer creates it, the scheduler binds it, the
-/// kubelet starts it and reports its status: four apiserver requests in four traces), a pod deletion (and the
-/// kubelet terminating it), or one request of the background traffic of kubelets, controllers, an operator,
-/// kubectl, an event exporter and a CI job: reads (some answered by the watch cache), writes, events, secrets, and
-/// watches (about one request in fifteen). Each story says how many apiserver requests it made, so that the arrival
-/// rate counts requests. Timer-driven work (<see cref="PeriodicWork"/>) runs as the clock passes it.
+/// kubelet starts it and reports its status: four apiserver requests in four traces), a Deployment rollout (the
+/// whole flow of one action, <see cref="DeploymentRollout"/>), a pod deletion (and the kubelet terminating it), or
+/// one request of the background traffic of kubelets, controllers, an operator, kubectl, an event exporter and a CI
+/// job: reads (some answered by the watch cache), writes, events, secrets, and watches (about one request in
+/// fifteen). Each story says how many apiserver requests it made, so that the arrival rate counts requests.
+/// Timer-driven work (<see cref="PeriodicWork"/>) runs as the clock passes it.
 /// </summary>
 internal sealed class ClusterTraffic
 {
@@ -18,6 +19,7 @@ internal sealed class ClusterTraffic
     private readonly ClientCallWriter _calls;
     private readonly KubeletWriter _kubelet;
     private readonly PeriodicWork _periodic;
+    private readonly DeploymentRollout _rollout;
     private readonly (int Weight, Func<long, int> Write)[] _stories;
     private readonly int _totalWeight;
 
@@ -28,11 +30,13 @@ internal sealed class ClusterTraffic
         _calls = new ClientCallWriter(sim, apiserver);
         _kubelet = new KubeletWriter(sim, _calls);
         _periodic = new PeriodicWork(sim, apiserver.Etcd);
+        _rollout = new DeploymentRollout(sim, _calls, _kubelet);
         var cluster = sim.Cluster;
         _stories =
         [
             (6, PodStart),
             (2, PodDelete),
+            (1, t => { var (app, image) = Workload(); return _rollout.Write(Namespace(), app, image, t); }),
             (8, t => { var n = Node(); return One(ApiVerb.Get, ApiResource.Pods, "", PodName(Workload().App), n.Caller, t); }),
             (6, t => { var n = Node(); return Cluster(ApiVerb.Patch, ApiResource.Nodes, "status", n.Name, n.Caller, t); }),
             (10, t => { var n = Node(); return Call(new ApiCall(ApiVerb.Update, ApiResource.Leases, "", "kube-node-lease", n.Name, n.Caller), t); }),

@@ -18,7 +18,7 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
     private readonly ContainerdWriter _containerd = new(sim);
 
     /// <summary>Writes the sync of a new pod starting at <paramref name="start"/>; returns when syncPod ended.</summary>
-    public long SyncPod(SimulatedNode node, string ns, string pod, string uid, string app, string image, long start)
+    public long SyncPod(SimulatedNode node, string ns, string pod, string uid, string app, string image, long start, PodStartTimes? times = null)
     {
         var random = sim.Random;
         sim.Report.PodStarts++;
@@ -30,7 +30,9 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
 
         // The runtime's SyncPod: its CRI calls hang under syncPod, or are roots where the runtime got a fresh context.
         OpenSpan? runtime = sim.Options.KubernetesVersion.KubeletCriCallsDetached ? null : sync;
+        var sandboxStart = t;
         t = Cri(GrpcMethod.RunPodSandbox, node, runtime, t, random.Micros(150_000, 900_000));
+        times?.Sandbox = t - sandboxStart;
         foreach (var containerImage in (ReadOnlySpan<string>)[SimulatedCluster.SidecarImage, image])
         {
             // The image manager asks for the image's status first, finds it missing and pulls it.
@@ -45,13 +47,18 @@ internal sealed class KubeletWriter(SimulationContext sim, ClientCallWriter call
             }
             t = Cri(GrpcMethod.PullImage, node, runtime, t + random.Micros(50, 300), pullTime + registryDelay,
                 new CriWork(containerImage, pullTime));
-            t = Cri(GrpcMethod.CreateContainer, node, runtime, t + random.Micros(100, 500), random.Micros(20_000, 120_000));
-            t = Cri(GrpcMethod.StartContainer, node, runtime, t + random.Micros(100, 500), random.Micros(40_000, 250_000));
+            var (createAt, create) = (t + random.Micros(100, 500), random.Micros(20_000, 120_000));
+            t = Cri(GrpcMethod.CreateContainer, node, runtime, createAt, create);
+            var (startAt, startTime) = (t + random.Micros(100, 500), random.Micros(40_000, 250_000));
+            t = Cri(GrpcMethod.StartContainer, node, runtime, startAt, startTime);
+            if (times is not null)
+                (times.Pulls, times.Containers, times.LastStarted) = (times.Pulls + pullTime + registryDelay, times.Containers + create + startTime, t);
         }
         var end = t + random.Micros(100, 500);
         sim.Recorder.End(sync, end);
         return end;
     }
+
     /// <summary>
     /// Writes the termination of a deleted pod starting at <paramref name="start"/>: stopping it, the status PATCH
     /// (the status manager's own call, so a trace of its own), the clean-up and the removal of its dead containers.

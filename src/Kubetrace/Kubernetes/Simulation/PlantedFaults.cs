@@ -68,6 +68,8 @@ internal sealed class PlantedFaults
                 AddedLatency = options.ExtensionAddedLatency,
             };
         }
+        if (scenarios.HasFlag(SimulationScenario.SlowScheduling))
+            SlowSchedulingReport = new PlantedSlowScheduling { Delay = options.SchedulingDelay };
         if (scenarios.HasFlag(SimulationScenario.ApfThrottling))
         {
             ThrottledFlowReport = new PlantedThrottledFlow
@@ -102,6 +104,8 @@ internal sealed class PlantedFaults
     public PlantedSlowKms? SlowKmsReport { get; }
 
     public PlantedSlowExtension? SlowExtensionReport { get; }
+
+    public PlantedSlowScheduling? SlowSchedulingReport { get; }
 
     /// <summary>
     /// Whether the <paramref name="n"/>th event (from 1) is one of a share <paramref name="rate"/> spread evenly:

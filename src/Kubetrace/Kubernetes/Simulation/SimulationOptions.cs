@@ -81,6 +81,9 @@ public sealed record SimulationOptions
     /// <summary>What the slow-extension-apiserver scenario adds to every request its extension API server serves.</summary>
     public TimeSpan ExtensionAddedLatency { get; init; } = TimeSpan.FromMilliseconds(400);
 
+    /// <summary>slow-scheduling: how long each rollout's pod waits for the scheduler to bind it.</summary>
+    public TimeSpan SchedulingDelay { get; init; } = TimeSpan.FromSeconds(4);
+
     /// <summary>The Go batch span processor's largest export (spans per OTLP request).</summary>
     public int MaxSpansPerExport { get; init; } = 512;
 
@@ -111,7 +114,7 @@ public sealed record SimulationOptions
                  {
                      ("webhook added latency", WebhookAddedLatency), ("etcd added latency", EtcdAddedLatency),
                      ("slow image pull time", SlowImagePullTime), ("APF queue wait", ApfQueueWait), ("KMS added latency", KmsAddedLatency),
-                     ("extension added latency", ExtensionAddedLatency),
+                     ("extension added latency", ExtensionAddedLatency), ("scheduling delay", SchedulingDelay),
                  })
         {
             if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(5)) yield return $"{name} {value} must be above 0 and at most 5m";

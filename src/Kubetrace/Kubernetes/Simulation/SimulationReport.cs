@@ -75,6 +75,14 @@ public sealed class SimulationReport
 
     public long PodStarts { get; set; }
 
+    /// <summary>Deployment rollouts (<see cref="DeploymentRollout"/>): a Deployment patched, its new ReplicaSet and pods started.</summary>
+    public long DeploymentRollouts { get; set; }
+
+    /// <summary>The first rollouts' planted truth (at most <see cref="DeploymentRollout.RecordedRollouts"/>).</summary>
+    public List<RolloutTruth> Rollouts { get; init; } = [];
+
+    public PlantedSlowScheduling? SlowScheduling { get; init; }
+
     public long Spans { get; set; }
 
     /// <summary>Recorded root spans: traces started by some component (a linked apiserver trace counts apart from its caller's).</summary>
@@ -247,4 +255,63 @@ public sealed class PlantedSlowExtension
 
     /// <summary>Requests proxied to it.</summary>
     public long Requests { get; set; }
+}
+
+/// <summary>
+/// One Deployment rollout as the simulator planted it: the gaps between its steps as drawn (durations in ms in
+/// JSON). The apiserver's spans add their own microseconds around a traced caller's request (its client span ends
+/// a little after the server span), so a gap measured from a traced caller's request may exceed the drawn one by
+/// under a millisecond.
+/// </summary>
+public sealed class RolloutTruth
+{
+    public required string Namespace { get; init; }
+
+    public required string Deployment { get; init; }
+
+    public required string ReplicaSet { get; init; }
+
+    public required string Image { get; init; }
+
+    /// <summary>From the deployer's response to the ReplicaSet's create arriving.</summary>
+    public TimeSpan DeploymentQueueing { get; set; }
+
+    public List<PodTruth> Pods { get; } = [];
+}
+
+/// <summary>One pod of a rollout: what each step waited and took.</summary>
+public sealed class PodTruth
+{
+    public required string Name { get; init; }
+
+    public string? Node { get; set; }
+
+    /// <summary>From the ReplicaSet create's response to this pod's create arriving.</summary>
+    public TimeSpan ReplicaSetQueueing { get; set; }
+
+    /// <summary>From the pod create's response to the binding arriving (the planted slow-scheduling delay).</summary>
+    public TimeSpan SchedulingDelay { get; set; }
+
+    /// <summary>From the binding's response to kubelet's syncPod starting.</summary>
+    public TimeSpan KubeletPickup { get; set; }
+
+    public TimeSpan Sandbox { get; set; }
+
+    /// <summary>Every PullImage call of the start-up (sidecar and app).</summary>
+    public TimeSpan ImagePull { get; set; }
+
+    /// <summary>Every CreateContainer and StartContainer call.</summary>
+    public TimeSpan ContainerStart { get; set; }
+
+    /// <summary>From the last StartContainer's return to the kubelet's status PATCH leaving.</summary>
+    public TimeSpan StatusReport { get; set; }
+}
+
+/// <summary>slow-scheduling: every rollout's pod waits this long in the scheduling queue before its binding.</summary>
+public sealed class PlantedSlowScheduling
+{
+    public required TimeSpan Delay { get; init; }
+
+    /// <summary>Pods that waited.</summary>
+    public long Pods { get; set; }
 }

@@ -27,6 +27,9 @@ public enum SimulationScenario
 
     /// <summary>The extension API server behind one aggregated API group (metrics.k8s.io) answers every request a fixed time late.</summary>
     SlowExtensionApiserver = 64,
+
+    /// <summary>Every rollout's pods wait a fixed time in the scheduler's queue before they are bound.</summary>
+    SlowScheduling = 128,
 }
 
 /// <summary>The scenario names of the command line and the report.</summary>
@@ -42,6 +45,7 @@ public static class SimulationScenarios
         ("apf-throttling", SimulationScenario.ApfThrottling),
         ("kms-slow", SimulationScenario.KmsSlow),
         ("slow-extension-apiserver", SimulationScenario.SlowExtensionApiserver),
+        ("slow-scheduling", SimulationScenario.SlowScheduling),
     ];
 
     public static IEnumerable<string> AllNames => Names.Select(n => n.Name);

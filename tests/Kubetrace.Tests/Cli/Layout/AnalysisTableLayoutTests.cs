@@ -142,6 +142,7 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
             var parameters = new Dictionary<string, Dictionary<string, string>>
             {
                 ["object"] = new() { ["object"] = pods.Rows[0][0] },
+                ["flow"] = new() { ["object"] = pods.Rows[0][0] },
                 ["critical-path"] = new() { ["trace-id"] = traces[0].Summary.TraceId.ToString() },
                 ["compare"] = new() { ["trace-a"] = traces[0].Summary.TraceId.ToString(), ["trace-b"] = traces[1].Summary.TraceId.ToString() },
             };

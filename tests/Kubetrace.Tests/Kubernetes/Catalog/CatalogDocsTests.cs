@@ -25,5 +25,10 @@ public sealed class CatalogDocsTests
             Assert.All(span.Sources, s => Assert.Matches(@"^[\w.-]+/[\w.-]+@\S+:\S+#L[1-9]\d*", s.ToString()));
         });
         Assert.All(SpanCatalog.Components, c => Assert.NotEmpty(c.Sources));
+        Assert.All(FlowCatalog.Steps, step =>
+        {
+            Assert.NotEmpty(step.Sources);
+            Assert.All(step.Sources, s => Assert.Matches(@"^[\w.-]+/[\w.-]+@\S+:\S+#L[1-9]\d*", s.ToString()));
+        });
     }
 }

@@ -62,6 +62,7 @@ public sealed class SpanVocabularyTests
             [("platform-deployer", Client, "HTTP POST")] = http,
             [("platform-deployer", Client, "HTTP GET")] = http, // kubectl top: pod metrics through the aggregation layer
             [("platform-deployer", Client, "HTTP DELETE")] = http,
+            [("platform-deployer", Client, "HTTP PATCH")] = http, // a Deployment rollout: the pod template patched
         };
         return table;
     }

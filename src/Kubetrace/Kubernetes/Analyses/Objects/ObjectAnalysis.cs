@@ -15,6 +15,9 @@ public static class ObjectAnalysis
 {
     private const int DefaultLimit = 200;
 
+    /// <summary>The most traces per lookup a request may ask for.</summary>
+    public const int MaxLimit = 10_000;
+
     public static AnalysisDefinition Definition { get; } = new("object",
         "The timeline of everything that touched one object across traces and components (links, audit-id, pod UID, namespace/name)",
         RunAsync)
@@ -30,10 +33,7 @@ public static class ObjectAnalysis
     private static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)
     {
         var target = ObjectRef.Parse(request.Require("object"));
-        var limitText = request.Get("limit");
-        var limit = limitText is null ? DefaultLimit
-            : int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 10_000 ? n
-            : throw new BadQueryException($"limit: \"{limitText}\" is not a number from 1 to 10000");
+        var limit = request.Count("limit", DefaultLimit, MaxLimit);
         var timeline = await AnalyseAsync(request.Store, request.Range, target, request.Get("resource"), limit, cancellationToken)
             .ConfigureAwait(false);
         // Nothing names it: a 404 that says what was searched, not an empty table that looks like a quiet object.

@@ -133,11 +133,5 @@ public static class PodsAnalysis
         return by is "pod" or "image" or "node" ? by : throw new BadQueryException($"by: \"{by}\" is not one of pod, image, node");
     }
 
-    private static int Limit(AnalysisRequest request)
-    {
-        var text = request.Get("limit");
-        if (text is null) return DefaultLimit;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is > 0 and <= PodStartupState.KeptPods
-            ? limit : throw new BadQueryException($"limit: \"{text}\" is not a number from 1 to {PodStartupState.KeptPods}");
-    }
+    private static int Limit(AnalysisRequest request) => request.Count("limit", DefaultLimit, PodStartupState.KeptPods);
 }

@@ -6,6 +6,7 @@ import { renderSearch } from './pages/search.js';
 import { renderTrace } from './pages/trace.js';
 import { renderAnalyses } from './pages/analyses.js';
 import { renderGraph } from './pages/graph.js';
+import { renderFlow } from './pages/flow.js';
 
 document.getElementById('open-trace').addEventListener('submit', event => {
   event.preventDefault();
@@ -30,4 +31,5 @@ start([
   { pattern: /^\/ui\/analyses(?:\/([^/]+))?$/, section: 'analyses', render: renderAnalyses },
   { pattern: /^\/ui\/graph$/, section: 'graph', render: renderGraph },
   { pattern: /^\/ui\/compare$/, section: 'search', render: renderCompare },
+  { pattern: /^\/ui\/flow(?:\/([^/]+))?$/, section: 'flow', render: renderFlow },
 ]);
