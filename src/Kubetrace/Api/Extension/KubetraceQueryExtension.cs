@@ -31,6 +31,10 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
     /// <summary>Bound URLs of the Tempo server once started (empty when off).</summary>
     public IReadOnlyList<string> TempoUrls => _tempo?.Urls ?? [];
 
+    /// <summary>Every route of both ports with the port's URL, from the routing tables.</summary>
+    public IEnumerable<(string Url, Microsoft.AspNetCore.Routing.RouteEndpoint Route)> Routes =>
+        new[] { _query, _tempo }.Where(s => s is not null).SelectMany(s => s!.Routes.Select(r => (s.Urls[0], r)));
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         ComponentId.TryParse(config.Storage, out var storageId, out _);
