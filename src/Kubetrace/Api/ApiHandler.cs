@@ -1,5 +1,6 @@
 using Kubetrace.Pipeline;
 using Kubetrace.Query;
+using Kubetrace.Query.Access;
 using Kubetrace.Query.Budget;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Kubetrace.Api;
 
 /// <summary>
-/// Wraps every API handler the same way: finds the engine (503 while the store is not open), waits for a query
+/// Wraps every API handler the same way: finds the engine (503 while the store is not open) over the store as the
+/// caller may see it (<see cref="QueryAuthorization"/>: 403 when the policy grants nothing), waits for a query
 /// slot (<see cref="QueryGate"/>: 429 or 503 with Retry-After when none comes), cancels a query still running
 /// <see cref="QueryLimits.CancelGrace"/> after its timeout (503), turns <see cref="BadQueryException"/>, an invalid
 /// user regex and a request over a limit into 400, <see cref="NotFoundException"/> into 404 and any other failure
@@ -28,6 +30,7 @@ public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogge
                     $"the trace store \"{engines.StorageName}\" is not open (starting or stopping)").ConfigureAwait(false);
                 return;
             }
+            engine = engines.Authorization.Scope(context, engine);
             var clientGone = context.RequestAborted;
             using var slot = await engines.Gate.EnterAsync(clientGone).ConfigureAwait(false);
             using var backstop = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
@@ -57,6 +60,10 @@ public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogge
                 _ => StatusCodes.Status503ServiceUnavailable,
             };
             await errors.WriteAsync(context, status, e.Message).ConfigureAwait(false);
+        }
+        catch (AccessDeniedException e) when (!context.Response.HasStarted)
+        {
+            await errors.WriteAsync(context, StatusCodes.Status403Forbidden, e.Message).ConfigureAwait(false);
         }
         catch (InvalidUserRegexException e) when (!context.Response.HasStarted)
         {

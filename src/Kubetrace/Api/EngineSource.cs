@@ -1,3 +1,4 @@
+using Kubetrace.Api.Authorization;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Query;
 using Kubetrace.Query.Budget;
@@ -14,6 +15,9 @@ public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageNa
     private QueryEngine? _engine;
 
     public string StorageName => storageName;
+
+    /// <summary>What each caller may read (<see cref="QueryAuthorization.None"/>: everything).</summary>
+    public QueryAuthorization Authorization { get; init; } = QueryAuthorization.None;
 
     /// <summary>The query slots every API of this server shares.</summary>
     public QueryGate Gate { get; } = new(limits ?? QueryLimits.Default);

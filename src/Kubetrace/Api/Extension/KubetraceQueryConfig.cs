@@ -1,3 +1,4 @@
+using Kubetrace.Api.Authorization;
 using Kubetrace.Components;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Hosting;
@@ -34,6 +35,12 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
 
     /// <summary>Who may query, on both ports (the Collector's <c>auth: authenticator:</c>); null: anyone who reaches the port.</summary>
     public AuthenticationConfig? Auth { get; set; }
+
+    /// <summary>Who may read which namespaces (a policy file); null: every caller reads everything.</summary>
+    public AuthorizationConfig? Authorization { get; set; }
+
+    /// <summary>The audit log of every query; null: none.</summary>
+    public AuditConfig? Audit { get; set; }
 
     /// <summary>Host header values the query ports answer besides the loopback names and the endpoint's own host
     /// (DNS rebinding protection, <see cref="HostHeaderCheck"/>); <c>*</c>: any.</summary>
@@ -105,10 +112,43 @@ public sealed class KubetraceQueryConfig : IValidatableConfig, IListeningConfig
             yield return new ConfigProblem("storage", error ?? "is not a component ID");
         if (string.IsNullOrWhiteSpace(Endpoint)) yield return new ConfigProblem("endpoint", "is required (host:port)");
         foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
+        foreach (var problem in ValidateAuthorization()) yield return problem;
+        if (Audit is not null && string.IsNullOrWhiteSpace(Audit.File)) yield return new ConfigProblem("audit.file", "is required: the file the JSON lines are appended to");
         foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
 
         foreach (var host in AllowedHosts)
             if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c == '/'))
                 yield return new ConfigProblem("allowed_hosts", $"\"{host}\" is not a host name or address (no scheme or path), or * for any");
     }
+
+    private IEnumerable<ConfigProblem> ValidateAuthorization()
+    {
+        if (Authorization is null) yield break;
+        if (string.IsNullOrWhiteSpace(Authorization.PolicyFile))
+            yield return new ConfigProblem("authorization.policy_file", "is required: the file that maps principals to what they may read");
+        else if (Auth is null)
+            yield return new ConfigProblem("authorization", "needs auth: (an authenticator): without one no caller has a name the policy could grant to");
+        else if (!File.Exists(Authorization.PolicyFile))
+            yield return new ConfigProblem("authorization.policy_file", $"file \"{Authorization.PolicyFile}\" does not exist");
+        else
+        {
+            string? error = null;
+            try
+            {
+                AccessPolicyFile.Parse(File.ReadAllText(Authorization.PolicyFile), Authorization.PolicyFile);
+            }
+            catch (InvalidDataException e)
+            {
+                error = e.Message;
+            }
+            if (error is not null) yield return new ConfigProblem("authorization.policy_file", "is not a valid policy:\n" + error);
+        }
+    }
+}
+
+/// <summary><c>kubetrace_query.audit</c>: the audit log (JSON lines, docs/security.md).</summary>
+public sealed class AuditConfig
+{
+    /// <summary>The file each query's line is appended to.</summary>
+    public string File { get; set; } = "";
 }

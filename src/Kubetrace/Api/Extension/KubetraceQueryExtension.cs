@@ -1,3 +1,5 @@
+using Kubetrace.Api.Audit;
+using Kubetrace.Api.Authorization;
 using Kubetrace.Api.Jaeger;
 using Kubetrace.Api.Native;
 using Kubetrace.Api.Tempo;
@@ -21,12 +23,17 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
     private readonly ILogger _logger = settings.CreateLogger();
     private SmallHttpServer? _query;
     private SmallHttpServer? _tempo;
+    private QueryAuditLog? _audit;
 
     /// <summary>Bound URLs of the native/Jaeger server once started.</summary>
     public IReadOnlyList<string> Urls => _query?.Urls ?? [];
 
     /// <summary>Bound URLs of the Tempo server once started (empty when off).</summary>
     public IReadOnlyList<string> TempoUrls => _tempo?.Urls ?? [];
+
+    /// <summary>Every route of both ports with the port's URL, from the routing tables.</summary>
+    public IEnumerable<(string Url, Microsoft.AspNetCore.Routing.RouteEndpoint Route)> Routes =>
+        new[] { _query, _tempo }.Where(s => s is not null).SelectMany(s => s!.Routes.Select(r => (s.Urls[0], r)));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,8 +42,10 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         if (settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId) is null)
             throw new InvalidOperationException(
                 $"storage \"{config.Storage}\" is not a storage exporter (e.g. kubetrace) used in a pipeline of this configuration");
+        var authorization = QueryAuthorization.FromConfig(config.Authorization, _logger);
         var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage,
-            config.ToLimits());
+            config.ToLimits()) { Authorization = authorization };
+        _audit = QueryAuditLog.Open(config.Audit?.File);
 
         // Loaded once: both ports present the same certificate and reload it together.
         var tls = ServerTls.Create(config.Tls, _logger);
@@ -48,10 +57,11 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         _query = await SmallHttpServer.StartAsync(config.Endpoint, tls, app =>
         {
             CheckHost(app, config.Endpoint);
+            _audit?.Use(app, authorization);
             AuthenticationGate.RequireHttp(app, authenticator);
             NativeApi.Map(app, native);
             AnalyzeApi.Map(app, native, Analysis.Sampling.SamplingRates.FromConfig(config.SamplingRatePerMillion));
-            SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId));
+            SpanMetricsApi.Map(app, () => settings.Directory.Find<ISpanMetricsSource>(ComponentKind.Exporter, storageId), authorization);
             JaegerApi.Map(app, jaeger);
             WebUi.Map(app);
         }, cancellationToken).ConfigureAwait(false);
@@ -65,6 +75,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
                 _tempo = await SmallHttpServer.StartAsync(config.TempoEndpoint, tls, app =>
                 {
                     CheckHost(app, config.TempoEndpoint);
+                    _audit?.Use(app, authorization);
                     AuthenticationGate.RequireHttp(app, authenticator);
                     TempoApi.Map(app, tempo);
                 }, cancellationToken)
@@ -91,5 +102,6 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
     {
         if (Interlocked.Exchange(ref _tempo, null) is { } tempo) await tempo.DisposeAsync().ConfigureAwait(false);
         if (Interlocked.Exchange(ref _query, null) is { } query) await query.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _audit, null)?.Dispose();
     }
 }

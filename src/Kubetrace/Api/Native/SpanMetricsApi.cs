@@ -1,4 +1,6 @@
+using Kubetrace.Api.Authorization;
 using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Query.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,16 +10,27 @@ namespace Kubetrace.Api.Native;
 /// <summary>
 /// <c>GET /metrics/spans</c>: the stored spans' RED metrics in the Prometheus text format, named as the
 /// Collector's spanmetrics connector names them (see <see cref="Analysis.SpanMetrics.SpanMetricsRecorder"/>).
-/// 503 while the storage exporter is not running.
+/// 503 while the storage exporter is not running; 403 for a reader not granted all (the counts cover every namespace).
 /// </summary>
 public static class SpanMetricsApi
 {
     public const string Path = "/metrics/spans";
 
-    public static void Map(IEndpointRouteBuilder app, Func<ISpanMetricsSource?> find)
+    public static void Map(IEndpointRouteBuilder app, Func<ISpanMetricsSource?> find, QueryAuthorization authorization)
     {
         app.MapGet(Path, async context =>
         {
+            try
+            {
+                // Counted as spans arrive, over every namespace: no per-reader view exists.
+                authorization.RequireAll(context, "span metrics");
+            }
+            catch (AccessDeniedException e)
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync(e.Message + "\n", context.RequestAborted);
+                return;
+            }
             if (find() is not { } source)
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

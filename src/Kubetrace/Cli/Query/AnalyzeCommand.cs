@@ -20,7 +20,7 @@ public static class AnalyzeCommand
 
     private static Command Create(AnalysisDefinition analysis)
     {
-        var server = QueryOptions.Server();
+        var server = QueryOptions.Connection();
         var json = QueryOptions.Json("the analysis result");
         var width = QueryOptions.Width();
         var since = new Option<string?>("--since") { Description = "How far back to look (e.g. 15m, 1h, 7d; default 1h)", HelpName = "duration" };

@@ -15,12 +15,15 @@ public sealed class NativeApiClient : IDisposable
     /// <summary>The server as the user wrote it, for messages.</summary>
     private readonly string _server;
 
-    public NativeApiClient(Uri server)
+    /// <param name="token">Sent as <c>Authorization: Bearer</c>; never written into a message.</param>
+    /// <param name="handler">Connections (a private CA's trust); the system's defaults when null.</param>
+    public NativeApiClient(Uri server, string? token = null, HttpMessageHandler? handler = null)
     {
         _server = server.OriginalString.TrimEnd('/');
         // A trailing slash keeps a path prefix (a server behind a reverse proxy at http://host/kubetrace).
         var root = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
-        _http = new HttpClient { BaseAddress = root, Timeout = Timeout };
+        _http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = root, Timeout = Timeout };
+        if (token is not null) _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     /// <summary>GETs <paramref name="path"/> (relative, e.g. <c>api/v1/services</c>) and returns the body of a 2xx answer.</summary>
@@ -78,6 +81,9 @@ public sealed class NativeApiClient : IDisposable
             // not the native API's error format: said below without the body
         }
         var code = (int)status;
+        // The authentication gate answers before the API, in plain text ("unauthenticated: token has expired").
+        if (message is null && status == HttpStatusCode.Unauthorized && body.Length is > 0 and < 1024)
+            message = System.Text.Encoding.UTF8.GetString(body).Split('\n')[0].Trim();
         if (message is not null) return code < 500 ? message : $"kubetrace at {_server} failed ({code}): {message}";
         return $"{_server} answered {code} {status}: is it a kubetrace query port?";
     }

@@ -12,14 +12,14 @@ public sealed record QueryContext(NativeApiClient Api, IAnsiConsole Console, Tex
 /// </summary>
 public static class QueryAction
 {
-    public static void Set(Command command, Option<Uri> server, WidthOptions width, Func<ParseResult, QueryContext, CancellationToken, Task> body) =>
+    public static void Set(Command command, ConnectionOptions connection, WidthOptions width, Func<ParseResult, QueryContext, CancellationToken, Task> body) =>
         command.SetAction(async (parse, cancel) =>
         {
             var invocation = parse.InvocationConfiguration;
-            using var api = new NativeApiClient(parse.GetValue(server)!);
-            var context = new QueryContext(api, QueryConsole.Create(invocation, width.Resolve(parse)), invocation.Output);
             try
             {
+                using var api = connection.CreateClient(parse);
+                var context = new QueryContext(api, QueryConsole.Create(invocation, width.Resolve(parse)), invocation.Output);
                 await body(parse, context, cancel);
                 return ExitCodes.Ok;
             }

@@ -2,7 +2,8 @@ using System.CommandLine;
 
 namespace Kubetrace.Cli.Query;
 
-/// <summary>The options every command that talks to a running server shares: <c>--server</c>, <c>--json</c>, <c>--width</c>.</summary>
+/// <summary>The options every command that talks to a running server shares: <c>--server</c> with its credentials
+/// (<see cref="ConnectionOptions"/>), <c>--json</c>, <c>--width</c>.</summary>
 public static class QueryOptions
 {
     public const string DefaultServer = "http://localhost:16686";
@@ -11,6 +12,9 @@ public static class QueryOptions
     /// <summary>The server to ask when <c>--server</c> is not given: <c>$KUBETRACE_SERVER</c>, else the local query port.</summary>
     public static string ResolveServer(string? fromEnvironment) =>
         string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultServer : fromEnvironment.Trim();
+
+    /// <summary><c>--server</c>, <c>--token</c>, <c>--token-file</c> and <c>--ca-file</c>.</summary>
+    public static ConnectionOptions Connection() => new();
 
     public static Option<Uri> Server() => new("--server", "-s")
     {

@@ -26,7 +26,7 @@ public static class SearchCommand
         var end = Time("--end", "Spans that started before this time");
         var limit = new Option<int>("--limit") { Description = "Traces to list, most recent first", DefaultValueFactory = _ => 20 };
         limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10000) r.AddError("--limit must be from 1 to 10000"); });
-        var server = QueryOptions.Server();
+        var server = QueryOptions.Connection();
         var json = QueryOptions.Json("the search answer");
         var width = QueryOptions.Width();
         var command = new Command("search", "Find traces in a running kubetrace; every filter must hold on the same span")

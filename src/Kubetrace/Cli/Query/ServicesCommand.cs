@@ -11,7 +11,7 @@ public static class ServicesCommand
     public static Command Create()
     {
         var operations = new Option<bool>("--operations", "-o") { Description = "Also list each service's operations (span names) with their span kind" };
-        var server = QueryOptions.Server();
+        var server = QueryOptions.Connection();
         var json = QueryOptions.Json("the services");
         var width = QueryOptions.Width();
         var command = new Command("services", "List the services (and operations) stored in a running kubetrace") { operations, server, json, width.Width, width.Wide };

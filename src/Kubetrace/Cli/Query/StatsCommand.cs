@@ -9,7 +9,7 @@ public static class StatsCommand
 {
     public static Command Create()
     {
-        var server = QueryOptions.Server();
+        var server = QueryOptions.Connection();
         var json = QueryOptions.Json("the store statistics");
         var width = QueryOptions.Width();
         var command = new Command("stats", "Show the stored spans, traces and bytes on disk of a running kubetrace") { server, json, width.Width, width.Wide };

@@ -9,7 +9,7 @@ public static class TraceCommand
     public static Command Create()
     {
         var id = new Argument<string>("ID") { Description = "Trace ID, 1 to 32 hex digits" };
-        var server = QueryOptions.Server();
+        var server = QueryOptions.Connection();
         var json = QueryOptions.Json("the trace (OTLP JSON)");
         var width = QueryOptions.Width();
         var command = new Command("trace", "Show one trace of a running kubetrace as a span tree with duration bars") { id, server, json, width.Width, width.Wide };

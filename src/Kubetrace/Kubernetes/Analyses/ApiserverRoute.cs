@@ -18,6 +18,34 @@ public static class ApiserverRoute
     /// </summary>
     public static (string? Resource, string? Subresource, bool Named) Parse(ReadOnlySpan<char> path)
     {
+        Span<Range> segments = stackalloc Range[9];
+        if (!TryRead(ref path, segments, out var count, out var first, out _)) return (null, null, false);
+        var rest = count - first;
+        return (LabelPool.Get(path[segments[first]]), rest >= 3 ? LabelPool.Get(path[segments[first + 2]]) : null, rest >= 2);
+    }
+
+    /// <summary>
+    /// The namespace an API path addresses, read as the apiserver's RequestInfoFactory reads it (k8s.io/apiserver
+    /// pkg/endpoints/request/requestinfo.go:194-206 at v0.34.0): <c>.../namespaces/{ns}/...</c> is in <c>ns</c>, and
+    /// so is the namespace object itself (<c>/api/v1/namespaces/{ns}</c>, its <c>status</c> and <c>finalize</c>);
+    /// any other resource path is "" (a cluster-scoped resource, or a list across every namespace); null for a
+    /// path that names no resource (<c>/healthz</c>, <c>/openapi/v3</c>).
+    /// </summary>
+    public static string? NamespaceOf(ReadOnlySpan<char> path)
+    {
+        Span<Range> segments = stackalloc Range[9];
+        if (!TryRead(ref path, segments, out _, out _, out var namespaceSegment)) return null;
+        return namespaceSegment < 0 ? "" : path[segments[namespaceSegment]].ToString();
+    }
+
+    /// <summary>
+    /// Splits an API path (<c>/api/v1/...</c>, <c>/apis/group/version/...</c>, a full URL, with or without a query)
+    /// into its first segments: <paramref name="first"/> is the resource's, <paramref name="namespaceSegment"/> the
+    /// namespace's (-1 when the path names none). False for a path that names no resource.
+    /// </summary>
+    private static bool TryRead(ref ReadOnlySpan<char> path, scoped Span<Range> segments, out int count, out int first, out int namespaceSegment)
+    {
+        namespaceSegment = -1;
         var scheme = path.IndexOf("://", StringComparison.Ordinal);
         if (scheme > 0 && path[..scheme].IndexOfAny('/', '?') < 0)
         {
@@ -29,14 +57,12 @@ public static class ApiserverRoute
         if (query >= 0) path = path[..query];
         // The deepest segment read is the 8th (apis/group/version/namespaces/ns/resource/name/subresource); a 9th
         // range takes whatever follows, so the first eight are exact.
-        Span<Range> segments = stackalloc Range[9];
-        var count = path.Split(segments, '/', StringSplitOptions.RemoveEmptyEntries);
-        if (count == 0) return (null, null, false);
-        var first = path[segments[0]] is "api" ? 2 : path[segments[0]] is "apis" ? 3 : -1;
-        if (first < 0 || count <= first) return (null, null, false);
+        count = path.Split(segments, '/', StringSplitOptions.RemoveEmptyEntries);
+        first = count == 0 ? -1 : path[segments[0]] is "api" ? 2 : path[segments[0]] is "apis" ? 3 : -1;
+        if (first < 0 || count <= first) return false;
+        if (path[segments[first]] is "namespaces" && count - first >= 2) namespaceSegment = first + 1;
         if (path[segments[first]] is "namespaces" && count - first >= 3) first += 2;
-        var rest = count - first;
-        return (LabelPool.Get(path[segments[first]]), rest >= 3 ? LabelPool.Get(path[segments[first + 2]]) : null, rest >= 2);
+        return true;
     }
 
     /// <summary>The path of a route-style span name (<c>GET /api/v1/...</c>); empty for <c>KubernetesAPI</c> or a bare <c>GET</c>.</summary>

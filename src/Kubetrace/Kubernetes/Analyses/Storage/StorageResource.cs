@@ -48,6 +48,37 @@ public static class StorageResource
         };
     }
 
+    /// <summary>
+    /// The namespace a key is in: <c>[/registry]/[group/]resource/namespace/name</c> names it, and so does a
+    /// namespace's list prefix (<c>/registry/pods/shop/</c>) and the namespace object (<c>/registry/namespaces/shop</c>);
+    /// "" for a whole resource (<c>/registry/pods/</c>: every namespace) and the compaction key; null when the key
+    /// cannot say (<c>/minions/worker-1</c> is a cluster-scoped node, <c>/pods/shop</c> the storage layer's list of a
+    /// namespace: both have one segment after the resource, and only the resource's scope, unknown here, tells them apart).
+    /// </summary>
+    public static string? NamespaceOfKey(string? key)
+    {
+        if (string.IsNullOrEmpty(key)) return null;
+        if (key == CompactRevKey) return "";
+        if (!key.StartsWith('/')) return null;
+        var rest = key.AsSpan().TrimStart('/');
+        if (rest.StartsWith("registry/", StringComparison.Ordinal)) rest = rest["registry/".Length..];
+        var resource = Segment(ref rest);
+        if (resource.IsEmpty) return null;
+        var probe = rest;
+        var second = Segment(ref probe);
+        // A group's folder (a custom resource, an aggregated API's objects) or the services' two folders hold the resource one level down.
+        if (resource.Contains('.') || (resource is "services" && second is "specs" or "endpoints"))
+        {
+            resource = second;
+            rest = probe;
+        }
+        var first = Segment(ref rest);
+        var name = Segment(ref rest);
+        if (first.IsEmpty) return resource.IsEmpty ? null : "";
+        if (resource is "namespaces" || !name.IsEmpty || key.EndsWith('/')) return first.ToString();
+        return null;
+    }
+
     /// <summary>From the apiserver handler's <c>resource</c> and <c>api-group</c> (1.29+), or the group in its URL (<c>/apis/apps/v1/…</c>) before.</summary>
     public static string? FromHandler(string? resource, string? apiGroup, string? url)
     {
