@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Server.Model;
 using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
+using Kubetrace.Receivers.Otlp.Admission;
 using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -13,7 +14,7 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 /// <summary>OTLP/gRPC on its own Kestrel listener: HTTP/2 (cleartext, or TLS with <c>tls:</c>), gzip requests, the configured message size limit.</summary>
 internal static class GrpcTraceServer
 {
-    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, IServerAuthenticator? authenticator,
+    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, InFlightBytes inFlight, IServerAuthenticator? authenticator,
         ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
@@ -41,7 +42,7 @@ internal static class GrpcTraceServer
 
         var app = builder.Build();
         AuthenticationGate.Require(app, authenticator, AuthenticationGate.RefuseGrpc);
-        var frameCheck = new GrpcFrameCheck(config.MaxReceiveMessageBytes);
+        var frameCheck = new GrpcFrameCheck(config.MaxReceiveMessageBytes, inFlight);
         app.Use(frameCheck.InvokeAsync);
         app.MapGrpcService<GrpcTraceService>();
         return app;

@@ -1,6 +1,7 @@
 using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
+using Kubetrace.Receivers.Otlp.Admission;
 using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -11,7 +12,7 @@ namespace Kubetrace.Receivers.Otlp.Http;
 /// <summary>OTLP/HTTP on its own Kestrel listener (HTTP/1.1), with one handler and no routing table.</summary>
 internal static class HttpTraceServer
 {
-    public static WebApplication Build(HttpServerConfig config, TraceExportService exports, IServerAuthenticator? authenticator,
+    public static WebApplication Build(HttpServerConfig config, TraceExportService exports, InFlightBytes inFlight, IServerAuthenticator? authenticator,
         ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
@@ -25,7 +26,7 @@ internal static class HttpTraceServer
             options.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
-        var handler = new OtlpHttpHandler(config, exports);
+        var handler = new OtlpHttpHandler(config, exports, inFlight);
         AuthenticationGate.RequireHttp(app, authenticator);
         app.Run(handler.HandleAsync);
         return app;
