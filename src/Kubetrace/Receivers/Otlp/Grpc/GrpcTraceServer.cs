@@ -3,7 +3,6 @@ using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Receivers.Otlp.Admission;
-using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +22,7 @@ internal static class GrpcTraceServer
         builder.WebHost.ConfigureKestrel(options =>
         {
             KestrelHost.Listen(options, address, HttpProtocols.Http2, tls);
-            ReceiverWebHost.LimitSlowClients(options.Limits, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
+            config.ConnectionLimits.Apply(options.Limits);
             options.Limits.MaxRequestBodySize = null; // gRPC enforces max_recv_msg_size_mib per message, after decompression
             if (config.MaxConcurrentStreams > 0) options.Limits.Http2.MaxStreamsPerConnection = config.MaxConcurrentStreams;
             // Larger flow-control windows than the defaults (96 KiB / 128 KiB) so that a request of a few hundred KiB

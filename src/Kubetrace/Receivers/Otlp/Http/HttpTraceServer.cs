@@ -2,7 +2,6 @@ using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Receivers.Otlp.Admission;
-using Kubetrace.Receivers.Otlp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
@@ -21,7 +20,7 @@ internal static class HttpTraceServer
         builder.WebHost.ConfigureKestrel(options =>
         {
             KestrelHost.Listen(options, address, HttpProtocols.Http1, tls);
-            ReceiverWebHost.LimitSlowClients(options.Limits, config.ReadHeaderTimeout, config.IdleTimeout);
+            config.ConnectionLimits.Apply(options.Limits);
             // The handler enforces max_request_body_size on the decompressed body itself (and on Content-Length).
             options.Limits.MaxRequestBodySize = null;
         });
