@@ -51,6 +51,7 @@ public static class BenchCommand
             BenchStoreCommand.Create(),
             BenchAnalyzeCommand.Create(),
             BenchTraceQlCommand.Create(),
+            BenchSoakCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

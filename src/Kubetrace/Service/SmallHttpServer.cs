@@ -10,7 +10,7 @@ namespace Kubetrace.Service;
 /// <summary>
 /// A minimal HTTP/1.1 server (TLS when given) on a Collector-style <c>host:port</c> endpoint, for the small operational endpoints
 /// (service metrics, health_check). Built by <see cref="KestrelHost"/> like the receivers, so that endpoint parsing,
-/// binding and errors are the same everywhere.
+/// binding and errors are the same everywhere, with <see cref="ConnectionLimits.SmallServer"/> unless told otherwise.
 /// </summary>
 public sealed class SmallHttpServer : IAsyncDisposable
 {
@@ -27,12 +27,16 @@ public sealed class SmallHttpServer : IAsyncDisposable
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
 
     public static async Task<SmallHttpServer> StartAsync(string endpoint, ServerTls? tls, Action<WebApplication> mapRoutes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ConnectionLimits? limits = null)
     {
         if (!EndpointAddress.TryParse(endpoint, out var address, out var error)) throw new ServiceStartException(error!);
         // The caller logs what matters; the framework's own lines would be noise.
         var builder = KestrelHost.CreateBuilder(NullLoggerFactory.Instance);
-        builder.WebHost.ConfigureKestrel(options => KestrelHost.Listen(options, address, HttpProtocols.Http1, tls));
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            KestrelHost.Listen(options, address, HttpProtocols.Http1, tls);
+            (limits ?? ConnectionLimits.SmallServer).Apply(options.Limits);
+        });
         var app = builder.Build();
         mapRoutes(app);
         try

@@ -51,6 +51,10 @@ public class OtlpReceiverConfigTests
                     endpoint: 0.0.0.0:14317
                     max_recv_msg_size_mib: 16
                     max_concurrent_streams: 50
+                    max_concurrent_connections: 300
+                    keepalive:
+                      server_parameters:
+                        max_connection_idle: 45s
                     include_metadata: true
                   http:
                     endpoint: "[::1]:14318"
@@ -59,21 +63,26 @@ public class OtlpReceiverConfigTests
                     max_request_body_size: 1048576
                     read_header_timeout: 5s
                     idle_timeout: 30s
+                    max_concurrent_connections: 200
                     cors:
                       allowed_origins: ["https://*.example.com"]
                       allowed_headers: [X-Tenant]
                       max_age: 7200
+                admission:
+                  request_limit_mib: 64
             """));
 
         var grpc = config.Protocols.Grpc!;
         Assert.Equal(("0.0.0.0:14317", 16, 50, true), (grpc.Endpoint, grpc.MaxRecvMsgSizeMib, grpc.MaxConcurrentStreams, grpc.IncludeMetadata));
+        Assert.Equal(new ConnectionLimits(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(45), 300), grpc.ConnectionLimits);
+        Assert.Equal(64, config.Admission.RequestLimitMib);
         var http = config.Protocols.Http!;
         Assert.Equal("[::1]:14318", http.Endpoint);
         Assert.Equal("/otlp/v1/traces", http.TracesUrlPath);
         Assert.True(http.IncludeMetadata);
         Assert.Equal(1048576, http.MaxRequestBodySize);
         Assert.Equal(TimeSpan.FromSeconds(5), http.ReadHeaderTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), http.IdleTimeout);
+        Assert.Equal(new ConnectionLimits(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), 200), http.ConnectionLimits);
         Assert.Equal(["https://*.example.com"], http.Cors!.AllowedOrigins);
         Assert.Equal(["X-Tenant"], http.Cors.AllowedHeaders);
         Assert.Equal(7200, http.Cors.MaxAge);
@@ -87,6 +96,10 @@ public class OtlpReceiverConfigTests
     [InlineData("protocols: { http: { traces_url_path: v1/traces } }", "traces_url_path must start with \"/\"")]
     [InlineData("protocols: { grpc: { endpoint: \"127.0.0.1:5000\" }, http: { endpoint: \"127.0.0.1:5000\" } }", "cannot both listen on 127.0.0.1:5000")]
     [InlineData("protocols: { http: { cors: { max_age: -1 } } }", "max_age must not be negative")]
+    [InlineData("protocols: { http: { max_concurrent_connections: 0 } }", "max_concurrent_connections must be at least 1")]
+    [InlineData("protocols: { grpc: { keepalive: { server_parameters: { max_connection_idle: 0s } } } }", "max_connection_idle must be positive")]
+    [InlineData("protocols: { grpc: { max_recv_msg_size_mib: 16 } }\n    admission: { request_limit_mib: 8 }", "less than protocols.grpc.max_recv_msg_size_mib (16 MiB)")]
+    [InlineData("protocols: { grpc: }\n    admission: { request_limit_mib: 0 }", "must be positive")]
     public void Invalid_settings_are_reported(string protocols, string expected)
     {
         var result = Load($"  otlp:\n    {protocols}");

@@ -33,6 +33,11 @@ public sealed class HttpServerConfig
     /// <summary>How long an idle keep-alive connection stays open.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Connections open at once; one more is closed as soon as it is accepted (not a Collector key).</summary>
+    public int MaxConcurrentConnections { get; set; } = ReceiverConnections.DefaultMax;
+
+    public ConnectionLimits ConnectionLimits => new(ReadHeaderTimeout, IdleTimeout, MaxConcurrentConnections);
+
     public IEnumerable<ConfigProblem> Validate()
     {
         if (!EndpointAddress.TryParse(Endpoint, out _, out var error)) yield return new("endpoint", error!);
@@ -41,6 +46,7 @@ public sealed class HttpServerConfig
             yield return new("max_request_body_size", $"max_request_body_size must be between 1 and {int.MaxValue}");
         if (ReadHeaderTimeout <= TimeSpan.Zero) yield return new("read_header_timeout", "read_header_timeout must be positive");
         if (IdleTimeout <= TimeSpan.Zero) yield return new("idle_timeout", "idle_timeout must be positive");
+        if (ReceiverConnections.CheckMax(MaxConcurrentConnections) is { } connections) yield return connections;
         foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
         foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
         if (Cors is not null)

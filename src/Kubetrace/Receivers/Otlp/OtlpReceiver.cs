@@ -2,6 +2,7 @@ using Kubetrace.Components;
 using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Pipeline;
+using Kubetrace.Receivers.Otlp.Admission;
 using Kubetrace.Receivers.Otlp.Grpc;
 using Kubetrace.Receivers.Otlp.Http;
 using Microsoft.AspNetCore.Builder;
@@ -39,23 +40,31 @@ public sealed class OtlpReceiver : IReceiver
     /// <summary>The address the HTTP listener is bound to once started; null if off.</summary>
     public Uri? HttpAddress { get; private set; }
 
+    /// <summary>The in-flight bytes budget both listeners share, once started.</summary>
+    public InFlightBytes? InFlight { get; private set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var id = _settings.Id.ToString();
+        // One budget for both protocols: what bounds memory is the total held, whichever way it came in.
+        var inFlight = InFlight = new InFlightBytes(_config.Admission.RequestLimitBytes, _settings.Metrics.Counter("kubetrace_receiver_refused_requests",
+            "Requests refused because the in-flight bytes budget (admission.request_limit_mib) was full.", ("receiver", id)));
+        _settings.Metrics.Gauge("kubetrace_receiver_in_flight_bytes", "Decompressed request bytes the receiver holds now.",
+            () => inFlight.InUse, ("receiver", id));
         try
         {
             if (_config.Protocols.Grpc is { } grpc)
             {
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/gRPC)", grpc.Endpoint, grpc.Tls is not null, grpc.Auth is not null);
                 var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger, _config.SpanLimits.ToLimits());
-                GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, AuthenticationConfig.Resolve(grpc.Auth, _settings.Directory), _settings.LoggerFactory),
+                GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, inFlight, AuthenticationConfig.Resolve(grpc.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/gRPC", grpc.Endpoint, "", cancellationToken).ConfigureAwait(false);
             }
             if (_config.Protocols.Http is { } http)
             {
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/HTTP)", http.Endpoint, http.Tls is not null, http.Auth is not null);
                 var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger, _config.SpanLimits.ToLimits());
-                HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, AuthenticationConfig.Resolve(http.Auth, _settings.Directory), _settings.LoggerFactory),
+                HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, inFlight, AuthenticationConfig.Resolve(http.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/HTTP", http.Endpoint, $" (POST {http.TracesUrlPath})", cancellationToken).ConfigureAwait(false);
             }
         }

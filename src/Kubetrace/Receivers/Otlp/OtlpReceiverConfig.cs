@@ -1,5 +1,6 @@
 using Kubetrace.Components;
 using Kubetrace.Hosting;
+using Kubetrace.Receivers.Otlp.Admission;
 
 namespace Kubetrace.Receivers.Otlp;
 
@@ -23,6 +24,9 @@ public sealed class OtlpReceiverConfig : IValidatableConfig, IListeningConfig
     /// <summary>What one received span may hold, on both protocols (docs: Receivers/Otlp/README.md).</summary>
     public SpanLimitsConfig SpanLimits { get; set; } = new();
 
+    /// <summary>The in-flight bytes budget shared by both protocols (docs: Receivers/Otlp/README.md, Overload).</summary>
+    public AdmissionConfig Admission { get; set; } = new();
+
     public IEnumerable<ConfigProblem> Validate()
     {
         if (Protocols.Grpc is null && Protocols.Http is null)
@@ -31,6 +35,7 @@ public sealed class OtlpReceiverConfig : IValidatableConfig, IListeningConfig
             yield break;
         }
         foreach (var problem in SpanLimits.Validate()) yield return problem with { Key = $"span_limits.{problem.Key}" };
+        foreach (var problem in Admission.Validate(Protocols.Grpc, Protocols.Http)) yield return problem with { Key = $"admission.{problem.Key}" };
         foreach (var problem in Protocols.Grpc?.Validate() ?? []) yield return problem with { Key = $"protocols.grpc.{problem.Key}" };
         foreach (var problem in Protocols.Http?.Validate() ?? []) yield return problem with { Key = $"protocols.http.{problem.Key}" };
         if (Protocols.Grpc is { } grpc && Protocols.Http is { } http &&

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Grpc.Core;
+using Kubetrace.Exporters.Otlp;
+using Kubetrace.Receivers.Otlp.Admission;
 using Microsoft.AspNetCore.Http;
 
 namespace Kubetrace.Receivers.Otlp.Grpc;
@@ -12,35 +14,54 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 /// max_recv_msg_size is RESOURCE_EXHAUSTED "grpc: received message larger than max (N vs. M)". Left to the
 /// framework, these answered UNKNOWN and logged a stack trace per request. The header is peeked, not consumed.
 /// </summary>
-internal sealed class GrpcFrameCheck(long maxMessageBytes)
+/// <remarks>
+/// The header's length is also what the request first takes from the receiver's <see cref="InFlightBytes"/>, before
+/// gRPC reads the message: a request that does not fit is refused without its body ever being buffered, with
+/// RESOURCE_EXHAUSTED and RetryInfo. The lease goes to <see cref="GrpcTraceService"/> as a request feature, which
+/// grows it to the decompressed size, and is given back when the call has been answered.
+/// </remarks>
+internal sealed class GrpcFrameCheck(long maxMessageBytes, InFlightBytes inFlight)
 {
     private const int HeaderSize = 5;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true &&
-            await CheckAsync(context) is { } refusal)
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true)
         {
-            Answer(context.Response, refusal);
+            await next(context);
             return;
         }
+        var (refusal, length) = await CheckAsync(context);
+        if (refusal is not null)
+        {
+            Answer(context.Response, refusal.Value);
+            return;
+        }
+        using var lease = inFlight.Open();
+        if (!lease.TryGrowTo(length))
+        {
+            AnswerRetryable(context.Response, lease.Refusal());
+            return;
+        }
+        context.Features.Set(lease);
         await next(context);
     }
 
-    private async Task<Status?> CheckAsync(HttpContext context)
+    private async Task<(Status? Refusal, long Length)> CheckAsync(HttpContext context)
     {
         var reader = context.Request.BodyReader;
         var result = await reader.ReadAtLeastAsync(HeaderSize, context.RequestAborted);
         var buffer = result.Buffer;
-        Status? refusal = null;
+        (Status?, long) outcome = (null, 0);
         if (buffer.Length >= HeaderSize)
         {
             Span<byte> header = stackalloc byte[HeaderSize];
             buffer.Slice(0, HeaderSize).CopyTo(header);
-            refusal = Check(header[0], BinaryPrimitives.ReadUInt32BigEndian(header[1..]), context.Request.Headers["grpc-encoding"].ToString());
+            var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
+            outcome = (Check(header[0], length, context.Request.Headers["grpc-encoding"].ToString()), length);
         }
         reader.AdvanceTo(buffer.Start); // nothing consumed: gRPC reads the same bytes
-        return refusal;
+        return outcome;
     }
 
     private Status? Check(byte flag, uint length, string encoding) => flag switch
@@ -50,6 +71,13 @@ internal sealed class GrpcFrameCheck(long maxMessageBytes)
         _ when length > maxMessageBytes => new Status(StatusCode.ResourceExhausted, $"grpc: received message larger than max ({length} vs. {maxMessageBytes})"),
         _ => null,
     };
+
+    /// <summary>A trailers-only answer with the failure's google.rpc.Status (and its RetryInfo) in grpc-status-details-bin.</summary>
+    private static void AnswerRetryable(HttpResponse response, ExportFailure failure)
+    {
+        Answer(response, new Status(failure.GrpcStatus, failure.Message));
+        response.Headers[GrpcRetryInfo.TrailerKey] = Convert.ToBase64String(Google.Protobuf.MessageExtensions.ToByteArray(failure.ToRpcStatus()));
+    }
 
     /// <summary>A trailers-only gRPC response: the status in the headers, no body.</summary>
     private static void Answer(HttpResponse response, Status status)

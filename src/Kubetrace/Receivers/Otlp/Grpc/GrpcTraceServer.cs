@@ -2,7 +2,7 @@ using Grpc.AspNetCore.Server.Model;
 using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
-using Kubetrace.Receivers.Otlp.Hosting;
+using Kubetrace.Receivers.Otlp.Admission;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 /// <summary>OTLP/gRPC on its own Kestrel listener: HTTP/2 (cleartext, or TLS with <c>tls:</c>), gzip requests, the configured message size limit.</summary>
 internal static class GrpcTraceServer
 {
-    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, IServerAuthenticator? authenticator,
+    public static WebApplication Build(GrpcServerConfig config, TraceExportService exports, InFlightBytes inFlight, IServerAuthenticator? authenticator,
         ILoggerFactory loggerFactory)
     {
         EndpointAddress.TryParse(config.Endpoint, out var address, out _);
@@ -22,7 +22,7 @@ internal static class GrpcTraceServer
         builder.WebHost.ConfigureKestrel(options =>
         {
             KestrelHost.Listen(options, address, HttpProtocols.Http2, tls);
-            ReceiverWebHost.LimitSlowClients(options.Limits, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
+            config.ConnectionLimits.Apply(options.Limits);
             options.Limits.MaxRequestBodySize = null; // gRPC enforces max_recv_msg_size_mib per message, after decompression
             if (config.MaxConcurrentStreams > 0) options.Limits.Http2.MaxStreamsPerConnection = config.MaxConcurrentStreams;
             // Larger flow-control windows than the defaults (96 KiB / 128 KiB) so that a request of a few hundred KiB
@@ -41,7 +41,7 @@ internal static class GrpcTraceServer
 
         var app = builder.Build();
         AuthenticationGate.Require(app, authenticator, AuthenticationGate.RefuseGrpc);
-        var frameCheck = new GrpcFrameCheck(config.MaxReceiveMessageBytes);
+        var frameCheck = new GrpcFrameCheck(config.MaxReceiveMessageBytes, inFlight);
         app.Use(frameCheck.InvokeAsync);
         app.MapGrpcService<GrpcTraceService>();
         return app;

@@ -1,19 +1,21 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Kubetrace.Exporters.Otlp;
 using Kubetrace.Otlp;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Wire;
+using Kubetrace.Receivers.Otlp.Admission;
 
 namespace Kubetrace.Receivers.Otlp.Grpc;
 
 /// <summary>The gRPC adapter: raw request bytes in, <see cref="TraceExportService"/>, gRPC status out.</summary>
 internal sealed class GrpcTraceService(TraceExportService exports, bool includeMetadata)
 {
-    /// <summary>Trailer that carries a serialized google.rpc.Status with details (RetryInfo).</summary>
-    private const string StatusDetailsTrailer = "grpc-status-details-bin";
-
     public async Task<ExportTraceServiceResponse> Export(byte[] request, ServerCallContext context)
     {
+        // Taken with the frame's (perhaps compressed) length before the message was read; now its decompressed size.
+        if (context.GetHttpContext().Features.Get<InFlightLease>() is { } lease && !lease.TryGrowTo(request.Length))
+            throw ToRpcException(lease.Refusal());
         DecodedTraces decoded;
         try
         {
@@ -34,7 +36,7 @@ internal sealed class GrpcTraceService(TraceExportService exports, bool includeM
     {
         var trailers = new Metadata();
         var details = failure.ToRpcStatus();
-        if (details.Details.Count > 0) trailers.Add(StatusDetailsTrailer, details.ToByteArray());
+        if (details.Details.Count > 0) trailers.Add(GrpcRetryInfo.TrailerKey, details.ToByteArray());
         return new RpcException(new Status(failure.GrpcStatus, failure.Message), trailers);
     }
 }

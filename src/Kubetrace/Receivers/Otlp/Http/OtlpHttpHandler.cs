@@ -1,4 +1,5 @@
 using Kubetrace.Otlp;
+using Kubetrace.Receivers.Otlp.Admission;
 using Microsoft.AspNetCore.Http;
 using GrpcCode = Grpc.Core.StatusCode;
 
@@ -8,7 +9,11 @@ namespace Kubetrace.Receivers.Otlp.Http;
 /// The HTTP adapter: <c>POST {traces_url_path}</c> with a protobuf or JSON body (optionally gzip/deflate) in, the
 /// status codes of the OTLP specification out. Every refusal carries a google.rpc.Status in the request's encoding.
 /// </summary>
-internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportService exports)
+/// <remarks>
+/// The request holds a lease on the receiver's <see cref="InFlightBytes"/> from its first decompressed byte until
+/// the pipeline has answered; when the bytes stop fitting, it is answered 429 with Retry-After at once.
+/// </remarks>
+internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportService exports, InFlightBytes inFlight)
 {
     private readonly CorsPolicy? _cors = config.Cors is null ? null : new CorsPolicy(config.Cors);
 
@@ -49,6 +54,7 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
             return;
         }
 
+        using var lease = inFlight.Open();
         DecodedTraces decoded;
         try
         {
@@ -56,15 +62,20 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
             if (encoding == OtlpEncoding.Protobuf)
             {
                 // The batch keeps the bytes (pass-through path), so they go into an array it owns.
-                var body = await RequestBodyReader.ReadArrayAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
+                var body = await RequestBodyReader.ReadArrayAsync(request, coding, config.MaxRequestBodySize, lease, context.RequestAborted).ConfigureAwait(false);
                 decoded = TraceRequestDecoder.DecodeProtobuf(body, metadata, exports.Limits);
             }
             else
             {
                 // JSON becomes objects; its text is dropped after parsing, so a pooled buffer will do.
-                using var body = await RequestBodyReader.ReadPooledAsync(request, coding, config.MaxRequestBodySize, context.RequestAborted).ConfigureAwait(false);
+                using var body = await RequestBodyReader.ReadPooledAsync(request, coding, config.MaxRequestBodySize, lease, context.RequestAborted).ConfigureAwait(false);
                 decoded = TraceRequestDecoder.DecodeJson(body.Span, metadata, exports.Limits);
             }
+        }
+        catch (RequestOverBudgetException e)
+        {
+            await WriteFailureAsync(response, encoding, e.Lease.Refusal()).ConfigureAwait(false);
+            return;
         }
         catch (BodyTooLargeException e)
         {
@@ -95,7 +106,12 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
             await HttpAnswers.WriteResponseAsync(response, encoding, answer!).ConfigureAwait(false);
             return;
         }
+        await WriteFailureAsync(response, encoding, failure).ConfigureAwait(false);
+    }
+
+    private static Task WriteFailureAsync(HttpResponse response, OtlpEncoding encoding, ExportFailure failure)
+    {
         if (failure.RetryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await HttpAnswers.WriteErrorAsync(response, failure.HttpStatus, encoding, failure.ToRpcStatus()).ConfigureAwait(false);
+        return HttpAnswers.WriteErrorAsync(response, failure.HttpStatus, encoding, failure.ToRpcStatus());
     }
 }

@@ -1,11 +1,13 @@
 using System.Buffers;
+using Kubetrace.Receivers.Otlp.Admission;
 using Microsoft.AspNetCore.Http;
 
 namespace Kubetrace.Receivers.Otlp.Http;
 
 /// <summary>
 /// Reads a request body, enforcing the size limit on the decompressed bytes while they are read: a gzip bomb stops
-/// at the limit, having used at most that much memory.
+/// at the limit, having used at most that much memory. Every decompressed byte is taken from the request's
+/// <see cref="InFlightLease"/> before it is kept, so that all requests together stay within the receiver's budget.
 /// </summary>
 internal static class RequestBodyReader
 {
@@ -24,29 +26,39 @@ internal static class RequestBodyReader
     /// </summary>
     /// <exception cref="BodyTooLargeException">More than <paramref name="limit"/> bytes (declared or read).</exception>
     /// <exception cref="InvalidDataException">The compressed body is corrupt.</exception>
-    public static async ValueTask<byte[]> ReadArrayAsync(HttpRequest request, ContentCoding coding, long limit, CancellationToken cancellationToken)
+    /// <exception cref="RequestOverBudgetException">The bytes read so far do not fit in the in-flight budget.</exception>
+    public static async ValueTask<byte[]> ReadArrayAsync(HttpRequest request, ContentCoding coding, long limit, InFlightLease lease,
+        CancellationToken cancellationToken)
     {
         var declared = CheckDeclaredLength(request, limit);
         if (coding == ContentCoding.Identity && declared is { } length and <= UpFrontLimit)
         {
+            Take(lease, length);
             // Not zeroed first: ReadExactlyAsync fills every byte or throws.
             var body = GC.AllocateUninitializedArray<byte>((int)length);
             await request.Body.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
             return body;
         }
-        using var pooled = await ReadPooledAsync(request, coding, limit, cancellationToken).ConfigureAwait(false);
+        using var pooled = await ReadPooledAsync(request, coding, limit, lease, cancellationToken).ConfigureAwait(false);
         return pooled.ToArray();
     }
 
     /// <summary>Reads the body into a pooled buffer, for bodies that are decoded into objects and then dropped (JSON).</summary>
     /// <exception cref="BodyTooLargeException">More than <paramref name="limit"/> bytes (declared or read).</exception>
     /// <exception cref="InvalidDataException">The compressed body is corrupt.</exception>
-    public static async ValueTask<PooledBody> ReadPooledAsync(HttpRequest request, ContentCoding coding, long limit, CancellationToken cancellationToken)
+    /// <exception cref="RequestOverBudgetException">The bytes read so far do not fit in the in-flight budget.</exception>
+    public static async ValueTask<PooledBody> ReadPooledAsync(HttpRequest request, ContentCoding coding, long limit, InFlightLease lease,
+        CancellationToken cancellationToken)
     {
         var declared = CheckDeclaredLength(request, limit);
         var initial = coding == ContentCoding.Identity && declared is { } length and <= UpFrontLimit ? (int)length + 1 : ChunkSize;
         await using var source = ContentCodings.Decode(coding, request.Body);
-        return await ReadLimitedAsync(source, limit, initial, cancellationToken).ConfigureAwait(false);
+        return await ReadLimitedAsync(source, limit, initial, lease, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Take(InFlightLease lease, long total)
+    {
+        if (!lease.TryGrowTo(total)) throw new RequestOverBudgetException(lease);
     }
 
     private static long? CheckDeclaredLength(HttpRequest request, long limit)
@@ -57,7 +69,8 @@ internal static class RequestBodyReader
     }
 
     /// <summary>Reads into a pooled buffer that grows by doubling, never past <paramref name="limit"/> + one chunk.</summary>
-    private static async ValueTask<PooledBody> ReadLimitedAsync(Stream source, long limit, int initialSize, CancellationToken cancellationToken)
+    private static async ValueTask<PooledBody> ReadLimitedAsync(Stream source, long limit, int initialSize, InFlightLease lease,
+        CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(initialSize);
         var length = 0;
@@ -81,6 +94,7 @@ internal static class RequestBodyReader
                 }
                 length += read;
                 if (length > limit) throw new BodyTooLargeException(limit);
+                Take(lease, length);
             }
         }
         finally

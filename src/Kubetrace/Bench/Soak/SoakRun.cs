@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Kubetrace.Bench.Measurement;
+using Kubetrace.Bench.Workload;
+using Kubetrace.Components;
+using Kubetrace.Exporters.Otlp;
+using Kubetrace.Pipeline;
+using Kubetrace.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubetrace.Bench.Soak;
+
+/// <summary>
+/// Floods a receiver through Kubetrace's own otlp exporters (queue off, so a batch counts as acknowledged only when
+/// the server said OK; retry_on_failure as configured by default, honouring RetryInfo), prints the server's RSS and
+/// the counts every second, and at the end compares acknowledged spans with the spans the server stored.
+/// </summary>
+internal sealed class SoakRun(SoakOptions options, TextWriter output)
+{
+    private long _ackedSpans;
+    private long _lostSpans;
+    private long _ackedRequests;
+
+    public async Task<SoakResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var pool = new RequestPool(distinctRequests: 16, options.SpansPerRequest, attributesPerSpan: 15);
+        var metrics = new MetricsRegistry();
+        var exporters = new List<IExporter>();
+        for (var i = 0; i < options.Exporters; i++)
+        {
+            var settings = new ComponentSettings(new ComponentId("otlp", $"soak{i}"), NullLoggerFactory.Instance, metrics, new ServiceStatus());
+            var exporter = new OtlpGrpcExporterFactory().Create(settings, new OtlpGrpcExporterConfig
+            {
+                Endpoint = options.Endpoint, Tls = new ClientTlsConfig { Insecure = true }, Compression = OtlpCompression.Gzip,
+                SendingQueue = { Enabled = false },
+            });
+            await exporter.StartAsync(cancellationToken);
+            exporters.Add(exporter);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(options.Duration);
+        var runSeed = (ulong)Random.Shared.NextInt64();
+        var workers = Enumerable.Range(0, options.Exporters * options.Concurrency)
+            .Select(i => Task.Run(() => SendAsync(exporters[i % exporters.Count], pool.CopiesFor(i, 2), (ulong)i, runSeed, stop.Token)))
+            .ToArray();
+
+        var samples = new List<SoakSample>();
+        var started = Stopwatch.GetTimestamp();
+        output.WriteLine("second\trss_mib\tacked_spans\tacked_spans_per_s\trefused_requests\trefused_spans");
+        long previous = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            var acked = Interlocked.Read(ref _ackedSpans);
+            var (refusedRequests, refusedSpans) = await ServerRefusalsAsync();
+            var sample = new SoakSample((int)Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds),
+                options.ServerPid is { } pid && ProcFs.Memory(pid) is { } memory ? memory.RssKib / 1024 : 0, acked, acked - previous,
+                refusedRequests, refusedSpans);
+            previous = acked;
+            samples.Add(sample);
+            output.WriteLine($"{sample.Second}\t{sample.RssMib}\t{sample.AckedSpans}\t{sample.AckedSpansPerSecond}\t{sample.RefusedRequests}\t{sample.RefusedSpans}");
+        }
+
+        // Batches already handed to an exporter finish (or give up) before the books are closed.
+        await Task.WhenAll(workers);
+        foreach (var exporter in exporters) await exporter.ShutdownAsync(CancellationToken.None);
+        var stored = options.QueryUrl is null ? (long?)null : await StoredSpansAsync(options.QueryUrl);
+        return new SoakResult(samples, Interlocked.Read(ref _ackedRequests), Interlocked.Read(ref _ackedSpans),
+            Interlocked.Read(ref _lostSpans), stored);
+    }
+
+    private async Task SendAsync(IExporter exporter, RequestBody[] bodies, ulong worker, ulong runSeed, CancellationToken stop)
+    {
+        for (ulong sequence = 0; !stop.IsCancellationRequested; sequence++)
+        {
+            var body = bodies[sequence % (ulong)bodies.Length];
+            body.Refresh(runSeed ^ (worker << 40) ^ sequence, UnixNanos.Now());
+            // The exporter keeps the batch while it retries: it gets its own copy of the refreshed bytes.
+            var batch = TraceBatch.FromEncoded(body.Bytes.ToArray(), body.SpanCount);
+            try
+            {
+                await exporter.ConsumeAsync(batch, CancellationToken.None);
+                Interlocked.Add(ref _ackedSpans, body.SpanCount);
+                Interlocked.Increment(ref _ackedRequests);
+            }
+            catch (ConsumerException)
+            {
+                Interlocked.Add(ref _lostSpans, body.SpanCount);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the server refused so far, from its metrics: requests over the in-flight budget, and spans the pipeline
+    /// refused (memory_limiter); each refusal is an attempt the exporters retried.
+    /// </summary>
+    private async Task<(long Requests, long Spans)> ServerRefusalsAsync()
+    {
+        if (options.MetricsUrl is null) return (0, 0);
+        try
+        {
+            var text = await Http.GetStringAsync(options.MetricsUrl);
+            return (Sum(text, "kubetrace_receiver_refused_requests_total{"), Sum(text, "otelcol_receiver_refused_spans_total{"));
+        }
+        catch (HttpRequestException)
+        {
+            return (-1, -1);
+        }
+    }
+
+    private static long Sum(string metrics, string prefix) => metrics.Split('\n')
+        .Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
+        .Sum(line => (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private static async Task<long> StoredSpansAsync(Uri queryUrl)
+    {
+        await using var stream = await Http.GetStreamAsync(new Uri(queryUrl, "/api/v1/stats"));
+        using var json = await JsonDocument.ParseAsync(stream);
+        return json.RootElement.GetProperty("spans").GetInt64();
+    }
+}
+
+internal sealed record SoakSample(int Second, long RssMib, long AckedSpans, long AckedSpansPerSecond, long RefusedRequests, long RefusedSpans);
+
+internal sealed record SoakResult(IReadOnlyList<SoakSample> Samples, long AckedRequests, long AckedSpans, long LostSpans, long? StoredSpans);
