@@ -12,3 +12,10 @@ internal static class TestKeys
     /// <summary>A ring of the keys, the last one writing.</summary>
     public static StoreKeyRing Ring(params string[] ids) => new([.. ids.Select(id => Key(id))]);
 }
+
+/// <summary>Stores for tests that hold for plaintext and encrypted stores alike.</summary>
+internal static class Stores
+{
+    public static TempStore New(bool encrypted) =>
+        new(dir => new Kubetrace.Storage.StoreOptions { Directory = dir, Keys = encrypted ? TestKeys.Ring("k1") : StoreKeyRing.None });
+}
