@@ -30,7 +30,8 @@ public static class WebUi
         {
             if (Refused(context) is { } refused) return refused;
             var file = context.Request.RouteValues["file"] as string ?? "";
-            return UiPathGuard.IsAssetName(file) && UiAssets.Embedded.Find("assets/" + file) is { } asset
+            if (!UiPathGuard.IsAssetName(file)) return PlainAsync(context, StatusCodes.Status400BadRequest, "bad UI path: not a UI file name");
+            return UiAssets.Embedded.Find("assets/" + file) is { } asset
                 ? WriteAsync(context, asset)
                 : PlainAsync(context, StatusCodes.Status404NotFound, $"no UI file \"{file}\"");
         });

@@ -98,7 +98,8 @@ public sealed class EncryptionAtRestTests
         var found = PlaintextFound(temp.Directory);
 
         foreach (var kind in new[] { ".wal", ".ktb", ".rollup" })
-            Assert.Contains(found, f => f.Contains(kind, StringComparison.Ordinal));
+            Assert.True(found.Any(f => f.Contains(kind + ":", StringComparison.Ordinal)),
+                $"no secret in a {kind} file ({string.Join(", ", FileKinds(temp.Directory))} present); found: {string.Join("; ", found)}");
         foreach (var secret in Secrets) Assert.Contains(found, f => f.EndsWith(secret, StringComparison.Ordinal));
     }
 
