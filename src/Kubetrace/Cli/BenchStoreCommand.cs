@@ -18,12 +18,29 @@ public static class BenchStoreCommand
         var rowGroup = new Option<int>("--row-group-spans") { Description = "Spans per block row group", DefaultValueFactory = _ => 1024 };
         var skipScan = new Option<bool>("--skip-scan") { Description = "Skip the unindexed-attribute scan query" };
         var preallocate = new Option<bool>("--preallocate-head") { Description = "Allocate head columns for 500k spans up front" };
+        var encryption = new Option<string>("--encryption")
+        {
+            Description = "Encryption at rest: off, on (a random AES-256 key), or both (off, then on, in one run: the cost side by side)",
+            DefaultValueFactory = _ => "off",
+        };
+        encryption.AcceptOnlyFromAmong("off", "on", "both");
         var command = new Command("store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
         {
-            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate,
+            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate, encryption,
         };
-        command.SetAction(result => new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
-            result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup), result.GetValue(skipScan), result.GetValue(preallocate), Console.Out).RunAsync());
+        command.SetAction(async result =>
+        {
+            var mode = result.GetValue(encryption)!;
+            foreach (var encrypted in mode == "both" ? new[] { false, true } : [mode == "on"])
+            {
+                if (mode == "both") Console.Out.WriteLine($"== encryption at rest {(encrypted ? "on" : "off")} ==");
+                var code = await new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
+                    result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup),
+                    result.GetValue(skipScan), result.GetValue(preallocate), Console.Out, encrypted ? StoreBenchmark.BenchmarkKeys() : null).RunAsync();
+                if (code != 0) return code;
+            }
+            return 0;
+        });
         return command;
     }
 }

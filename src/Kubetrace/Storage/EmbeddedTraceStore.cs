@@ -42,11 +42,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     {
         _options = options;
         _logger = logger;
-        _blocks = new BlockDirectory(Path.Combine(options.Directory, "blocks"), logger);
-        _wal = new WriteAheadLog(Path.Combine(options.Directory, "wal"), logger);
+        _blocks = new BlockDirectory(Path.Combine(options.Directory, "blocks"), logger, options.Keys);
+        _wal = new WriteAheadLog(Path.Combine(options.Directory, "wal"), logger, options.Keys);
 
         var blocks = DropMergedBlocks(_blocks.OpenAll());
-        _rollups = new RollupCatalog(options.Rollups, logger);
+        _rollups = new RollupCatalog(options.Rollups, logger, options.Keys);
         _rollups.Load(_blocks.Folder, blocks);
         var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
         var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options));

@@ -53,8 +53,8 @@ internal sealed class IngestLoop : IAsyncDisposable
     {
         // Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes.
         var otlp = batch.Encoded;
-        // Compressed here, on the caller's thread, so that callers compress in parallel and the writer only copies.
-        var (codec, payload, rented) = WalCodec.Encode(otlp, _options.WalCompression);
+        // Compressed (and sealed) here, on the caller's thread, so that callers compress in parallel and the writer only copies.
+        var (codec, payload, rented) = WalCodec.Encode(otlp, _options.WalCompression, _options.Keys.Active);
         var pending = new Pending(codec, payload, rented, otlp, batch.SpanCount,
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try

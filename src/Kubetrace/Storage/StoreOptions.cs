@@ -37,6 +37,10 @@ public sealed class StoreOptions
     /// <summary>Compress WAL records (Brotli q0): ~5.1x less disk bandwidth for ~1 µs of CPU per span.</summary>
     public bool WalCompression { get; init; } = true;
 
+    /// <summary>Keys for encryption at rest (docs/storage.md, Encryption at rest): new WAL records, blocks and
+    /// rollup sidecars are sealed with the newest, older data is read with any listed; none: plaintext.</summary>
+    public Encryption.StoreKeyRing Keys { get; init; } = Encryption.StoreKeyRing.None;
+
     /// <summary>Told about every appended span once durable (e.g. span metrics); null: none.</summary>
     public ISpanObserver? SpanObserver { get; init; }
 

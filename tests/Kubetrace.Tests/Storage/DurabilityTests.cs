@@ -1,4 +1,5 @@
 using Kubetrace.Storage;
+using Kubetrace.Tests.Storage.Encryption;
 using static Kubetrace.Tests.Storage.Spans;
 
 namespace Kubetrace.Tests.Storage;
@@ -18,10 +19,12 @@ public class DurabilityTests
         Parallel.ForEachAsync(Enumerable.Range(from, to - from + 1), new ParallelOptions { MaxDegreeOfParallelism = parallelism },
             async (t, _) => await temp.AppendAsync(Request(Resource("apiserver", Span(t, 1, 0, "root"), Span(t, 2, 1, "child")))));
 
-    [Fact]
-    public async Task Every_acknowledged_span_is_present_after_a_crash()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // encrypted at rest: the same guarantees
+    public async Task Every_acknowledged_span_is_present_after_a_crash(bool encrypted)
     {
-        await using var temp = new TempStore();
+        await using var temp = Stores.New(encrypted);
         await AppendTraces(temp, 1, 300);
 
         var reopened = temp.Crash(); // no shutdown: nothing is flushed beyond what each append acknowledged
@@ -30,10 +33,12 @@ public class DurabilityTests
         Assert.Equal(600, reopened.GetStats().Spans);
     }
 
-    [Fact]
-    public async Task Data_written_before_and_after_restarts_and_block_cuts_is_all_there_exactly_once()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // encrypted at rest: the same guarantees
+    public async Task Data_written_before_and_after_restarts_and_block_cuts_is_all_there_exactly_once(bool encrypted)
     {
-        await using var temp = new TempStore();
+        await using var temp = Stores.New(encrypted);
         await AppendTraces(temp, 1, 100);
         await temp.Store.FlushHeadAsync();          // in a block
         await AppendTraces(temp, 101, 200);         // in the WAL only
@@ -45,10 +50,12 @@ public class DurabilityTests
         Assert.Equal(600, temp.Store.GetStats().Spans);
     }
 
-    [Fact]
-    public async Task New_wal_segments_are_numbered_after_those_blocks_cover_even_when_the_wal_folder_is_empty()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task New_wal_segments_are_numbered_after_those_blocks_cover_even_when_the_wal_folder_is_empty(bool encrypted)
     {
-        await using var temp = new TempStore();
+        await using var temp = Stores.New(encrypted);
         await AppendTraces(temp, 1, 100);
         await temp.Store.FlushHeadAsync();          // a block now covers the first segments
         await temp.Store.DisposeAsync();
@@ -62,10 +69,12 @@ public class DurabilityTests
         Assert.Equal(400, await CountFound(reopened, 200));
     }
 
-    [Fact]
-    public async Task A_torn_wal_tail_is_cut_off_and_the_store_starts_with_everything_acknowledged()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // encrypted at rest: the same guarantees
+    public async Task A_torn_wal_tail_is_cut_off_and_the_store_starts_with_everything_acknowledged(bool encrypted)
     {
-        await using var temp = new TempStore();
+        await using var temp = Stores.New(encrypted);
         await AppendTraces(temp, 1, 50);
         var segment = Directory.GetFiles(Path.Combine(temp.Directory, "wal")).Order().Last(f => new FileInfo(f).Length > 0);
         var validLength = new FileInfo(segment).Length;
@@ -78,10 +87,12 @@ public class DurabilityTests
         Assert.Equal(validLength, new FileInfo(segment).Length);
     }
 
-    [Fact]
-    public async Task A_corrupt_record_loses_only_what_follows_it_in_that_segment()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // encrypted at rest: the same guarantees
+    public async Task A_corrupt_record_loses_only_what_follows_it_in_that_segment(bool encrypted)
     {
-        await using var temp = new TempStore();
+        await using var temp = Stores.New(encrypted);
         await AppendTraces(temp, 1, 10, parallelism: 1);
         var segment = Directory.GetFiles(Path.Combine(temp.Directory, "wal")).Order().Last(f => new FileInfo(f).Length > 0);
         var bytes = await File.ReadAllBytesAsync(segment);
@@ -94,11 +105,13 @@ public class DurabilityTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_damaged_record_in_the_middle_of_a_segment_loses_only_itself(bool damageTheLength)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task A_damaged_record_in_the_middle_of_a_segment_loses_only_itself(bool damageTheLength, bool encrypted)
     {
-        await using var temp = new TempStore();
+        await using var temp = Stores.New(encrypted);
         await AppendTraces(temp, 1, 10, parallelism: 1); // ten records, one trace of two spans each
         var segment = Directory.GetFiles(Path.Combine(temp.Directory, "wal")).Order().Last(f => new FileInfo(f).Length > 0);
         var bytes = await File.ReadAllBytesAsync(segment);
@@ -120,10 +133,12 @@ public class DurabilityTests
         return offsets;
     }
 
-    [Fact]
-    public async Task A_damaged_block_is_skipped_and_the_rest_is_served()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // encrypted at rest: the same guarantees
+    public async Task A_damaged_block_is_skipped_and_the_rest_is_served(bool encrypted)
     {
-        await using var temp = new TempStore();
+        await using var temp = Stores.New(encrypted);
         await AppendTraces(temp, 1, 10);
         await temp.Store.FlushHeadAsync();
         await AppendTraces(temp, 11, 20);

@@ -84,6 +84,12 @@ public class UiServer : IAsyncLifetime
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
+        // A Content-Security-Policy violation is reported on the console, not as a page error: count it as one, so
+        // every UI test also checks that the UI works under the strict policy (docs/security.md).
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) errors.Add($"CSP violation: {message.Text}");
+        };
         return (page, errors);
     }
 

@@ -51,6 +51,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>A block is rolled up once it is this old: spans of its traces arriving later are not counted.</summary>
     public TimeSpan RollupSettle { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Encryption at rest; no keys: plaintext files.</summary>
+    public EncryptionConfig Encryption { get; set; } = new();
+
     /// <summary>Bounds that keep a head's arrays and a block's row groups sensible (docs/storage.md).</summary>
     public const int MaxHeadSpansLimit = 10_000_000, MinRowGroupSpans = 16, MaxRowGroupSpans = 65_536;
 
@@ -77,6 +80,7 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         CompactionInterval = CompactionInterval,
         Rollups = Rollups ? AnalysisRollups() : [],
         RollupSettle = RollupSettle,
+        Keys = Encryption.ToKeyRing(),
     };
 
     /// <summary>The rollup of every analysis of the catalog that has one: what a store serving analyses keeps.</summary>
@@ -105,5 +109,6 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         if (RowGroupSpans is < MinRowGroupSpans or > MaxRowGroupSpans)
             yield return new ConfigProblem("row_group_spans",
                 $"must be between {MinRowGroupSpans} and {MaxRowGroupSpans:N0} (got {RowGroupSpans})");
+        foreach (var problem in Encryption.Validate("encryption")) yield return problem;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kubetrace.Components;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Service;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +24,12 @@ public sealed class HealthCheckExtension(ComponentSettings settings, HealthCheck
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _server = await SmallHttpServer.StartAsync(config.Endpoint, ServerTls.Create(config.Tls, _logger), app => app.MapGet(config.Path, Answer), cancellationToken);
+        var authenticator = AuthenticationConfig.Resolve(config.Auth, settings.Directory);
+        _server = await SmallHttpServer.StartAsync(config.Endpoint, ServerTls.Create(config.Tls, _logger), app =>
+        {
+            AuthenticationGate.RequireHttp(app, authenticator);
+            app.MapGet(config.Path, Answer);
+        }, cancellationToken);
         _logger.LogInformation("Health check at {Urls}", string.Join(", ", _server.Urls.Select(u => u + config.Path)));
     }
 

@@ -6,10 +6,16 @@ namespace Kubetrace.Storage.Benchmark;
 
 /// <summary>
 /// <c>kubetrace bench store</c>: durable ingest rate, bytes per span, trace-by-ID latency and search latency of the
-/// embedded store on the issue's dataset shape, in-process (no network), printed as a report.
+/// embedded store on the issue's dataset shape, in-process (no network), printed as a report. With
+/// <paramref name="keys"/> the store encrypts at rest (<c>--encryption on|both</c>).
 /// </summary>
-internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, bool preallocate, TextWriter output)
+internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, bool preallocate, TextWriter output,
+    Encryption.StoreKeyRing? keys = null)
 {
+    /// <summary>A fresh random key for a benchmark run with encryption on.</summary>
+    public static Encryption.StoreKeyRing BenchmarkKeys() =>
+        new([new Encryption.StoreKey("bench", System.Security.Cryptography.RandomNumberGenerator.GetBytes(Encryption.StoreKey.KeySize))]);
+
     public async Task<int> RunAsync()
     {
         Directory.CreateDirectory(directory);
@@ -25,7 +31,8 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         if (profile) ComponentCosts.Measure(inputPath, 100, output);
 
         var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans,
-            HeadCapacity = preallocate ? 500_000 : 0 };
+            HeadCapacity = preallocate ? 500_000 : 0, Keys = keys ?? Encryption.StoreKeyRing.None };
+        Line($"encryption at rest: {(options.Keys.Active is null ? "off" : "on (AES-256-GCM)")}");
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
         var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());

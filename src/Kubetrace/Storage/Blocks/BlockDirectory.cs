@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
@@ -11,11 +12,13 @@ internal sealed class BlockDirectory
     private const string Extension = ".ktb";
     private readonly string _directory;
     private readonly ILogger _logger;
+    private readonly StoreKeyRing _keys;
 
-    public BlockDirectory(string directory, ILogger logger, int cacheSpans = 256 * 1024)
+    public BlockDirectory(string directory, ILogger logger, StoreKeyRing keys, int cacheSpans = 256 * 1024)
     {
         _directory = directory;
         _logger = logger;
+        _keys = keys;
         Cache = new RowGroupCache(cacheSpans);
         Directory.CreateDirectory(directory);
     }
@@ -25,6 +28,7 @@ internal sealed class BlockDirectory
     /// <summary>The folder (rollup sidecars live beside the blocks).</summary>
     public string Folder => _directory;
 
+    /// <exception cref="StoreKeyException">A block's key is missing or wrong (no block is set aside for it).</exception>
     public List<BlockReader> OpenAll()
     {
         foreach (var leftover in Directory.EnumerateFiles(_directory, "*.tmp")) File.Delete(leftover);
@@ -33,7 +37,12 @@ internal sealed class BlockDirectory
         {
             try
             {
-                blocks.Add(BlockReader.Open(path, Cache, _logger));
+                blocks.Add(BlockReader.Open(path, Cache, _logger, _keys));
+            }
+            catch (StoreKeyException)
+            {
+                foreach (var opened in blocks) opened.Dispose();
+                throw;
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or Google.Protobuf.InvalidProtocolBufferException)
             {
@@ -52,7 +61,7 @@ internal sealed class BlockDirectory
         var temporary = path + ".tmp";
         try
         {
-            BlockWriter.Write(frozen, temporary, options.RowGroupSpans);
+            BlockWriter.Write(frozen, temporary, options.RowGroupSpans, sealWith: _keys.Active);
             Rollups.RollupFiles.DeleteFor(path, _logger); // a retried write replaces the block: its rollups are stale
             File.Move(temporary, path, overwrite: true);
             DirectorySync.Sync(_directory);
@@ -62,7 +71,7 @@ internal sealed class BlockDirectory
             TryDelete(temporary);
             throw;
         }
-        return BlockReader.Open(path, Cache, _logger);
+        return BlockReader.Open(path, Cache, _logger, _keys);
     }
 
     /// <summary>Deletes the file now; the open handle keeps serving queries that already hold the block and is
@@ -71,6 +80,13 @@ internal sealed class BlockDirectory
     {
         TryDelete(block.Path);
         Rollups.RollupFiles.DeleteFor(block.Path, _logger);
+        Retire(block);
+    }
+
+    /// <summary>Forgets a block whose file was replaced (renamed over, <see cref="Write"/> under its name): its
+    /// cached row groups go, and its handle, still on the old file, is closed once queries holding it are done.</summary>
+    public void Retire(BlockReader block)
+    {
         Cache.Evict(block);
         _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => block.Dispose(), TaskScheduler.Default);
     }

@@ -55,10 +55,18 @@ internal sealed partial class BlockReader
     private ByteReader Column(int group, int column)
     {
         var info = Footer.RowGroups[group];
-        var offset = info.Offset;
+        var offset = 0;
         for (var i = 0; i < column; i++) offset += info.CompressedLengths[i];
         if (info.RawLengths[column] == 0) return new ByteReader([]);
-        var chunk = ReadAt(_file, offset, info.CompressedLengths[column]);
+        byte[] chunk;
+        if (Key is null) chunk = ReadAt(_file, info.Offset + offset, info.CompressedLengths[column]);
+        else
+        {
+            // A sealed group opens only whole (only version 1 blocks come here, and those are never sealed).
+            var whole = new byte[checked((int)info.Length)];
+            ReadRowGroup(group, whole);
+            chunk = whole.AsSpan(offset, info.CompressedLengths[column]).ToArray();
+        }
         ChunkChecksums.VerifyColumn(info, group, column, chunk);
         return new ByteReader(Codec.Decompress(chunk, info.RawLengths[column]));
     }

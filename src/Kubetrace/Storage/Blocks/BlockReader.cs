@@ -1,4 +1,5 @@
 using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Query;
 using Kubetrace.Storage.Wal;
@@ -20,9 +21,10 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     private readonly int[] _damaged;
     private int _damagedCount;
 
-    private BlockReader(string path, SafeFileHandle file, long fileSize, BlockFooter footer, RowGroupCache cache, ILogger logger)
+    private BlockReader(string path, SafeFileHandle file, long fileSize, BlockFooter footer, RowGroupCache cache, ILogger logger, StoreKey? key)
     {
         Path = path;
+        Key = key;
         _file = file;
         FileSize = fileSize;
         Footer = footer;
@@ -32,6 +34,9 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>The key that sealed the block; null: a plaintext block.</summary>
+    public StoreKey? Key { get; }
     public long FileSize { get; }
     public BlockFooter Footer { get; }
     public int SpanCount => Footer.SpanCount;
@@ -44,7 +49,9 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     public int DamagedGroups => Volatile.Read(ref _damagedCount);
 
     /// <summary>Opens a block, checking its trailer and footer checksum; throws <see cref="InvalidDataException"/> if damaged.</summary>
-    public static BlockReader Open(string path, RowGroupCache cache, ILogger logger)
+    /// <param name="keys">Opens a sealed block (none given: only plaintext blocks open).</param>
+    /// <exception cref="StoreKeyException">The block is sealed with a key not listed, or a wrong one.</exception>
+    public static BlockReader Open(string path, RowGroupCache cache, ILogger logger, StoreKeyRing? keys = null)
     {
         var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
@@ -52,17 +59,29 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
             var size = RandomAccess.GetLength(file);
             if (size < BlockWriter.Magic.Length + BlockWriter.TrailerSize) throw new InvalidDataException("file too short");
             var trailer = ReadAt(file, size - BlockWriter.TrailerSize, BlockWriter.TrailerSize);
-            if (!trailer.AsSpan(12).SequenceEqual(BlockWriter.Magic)) throw new InvalidDataException("bad trailer magic");
+            var sealedBlock = trailer.AsSpan(12).SequenceEqual(BlockSealing.Magic);
+            if (!sealedBlock && !trailer.AsSpan(12).SequenceEqual(BlockWriter.Magic)) throw new InvalidDataException("bad trailer magic");
             var reader = new ByteReader(trailer);
-            var compressedLength = reader.ReadFixed32();
+            var storedLength = reader.ReadFixed32();
             var rawLength = reader.ReadFixed32();
             var crc = reader.ReadFixed32();
-            var footerOffset = size - BlockWriter.TrailerSize - compressedLength;
-            if (footerOffset < BlockWriter.Magic.Length) throw new InvalidDataException("bad footer length");
-            var compressed = ReadAt(file, footerOffset, (int)compressedLength);
-            if (Crc32C.Compute(compressed) != crc) throw new InvalidDataException("footer checksum mismatch");
+            StoreKey? key = null;
+            var dataStart = BlockWriter.Magic.Length;
+            if (sealedBlock)
+                (key, dataStart) = BlockSealing.ReadHeader(ReadAt(file, 0, (int)Math.Min(BlockSealing.MaxHeaderSize, size)),
+                    keys ?? StoreKeyRing.None, $"block {System.IO.Path.GetFileName(path)}");
+            var footerOffset = size - BlockWriter.TrailerSize - storedLength;
+            if (footerOffset < dataStart || sealedBlock && storedLength < StoreKey.Overhead) throw new InvalidDataException("bad footer length");
+            var stored = ReadAt(file, footerOffset, (int)storedLength);
+            if (Crc32C.Compute(stored) != crc) throw new InvalidDataException("footer checksum mismatch");
+            var compressed = stored.AsSpan();
+            if (key is not null)
+            {
+                compressed = compressed[StoreKey.Overhead..];
+                BlockSealing.Open(key, stored.AsSpan(0, StoreKey.Overhead), compressed, -1);
+            }
             var footer = BlockFooter.Read(new ByteReader(Codec.Decompress(compressed, (int)rawLength)));
-            return new BlockReader(path, file, size, footer, cache, logger);
+            return new BlockReader(path, file, size, footer, cache, logger, key);
         }
         catch
         {
@@ -83,7 +102,14 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     public void ReadRowGroup(int group, Span<byte> destination)
     {
         var info = Footer.RowGroups[group];
-        ReadInto(_file, info.Offset, destination);
+        if (Key is null) ReadInto(_file, info.Offset, destination);
+        else
+        {
+            Span<byte> nonceAndTag = stackalloc byte[StoreKey.Overhead];
+            ReadInto(_file, info.Offset, nonceAndTag);
+            ReadInto(_file, info.Offset + StoreKey.Overhead, destination);
+            BlockSealing.Open(Key, nonceAndTag, destination, group);
+        }
         ChunkChecksums.VerifyGroup(info, group, destination);
     }
 

@@ -1,4 +1,5 @@
 using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 using Kubetrace.Storage.Wal;
@@ -8,7 +9,8 @@ namespace Kubetrace.Storage.Blocks;
 /// <summary>
 /// Writes a frozen head as an immutable block file:
 /// <c>"KTB1" | row groups (zstd columns) | footer (zstd) | footer length u32 | raw length u32 | CRC-32C u32 | "KTB1"</c>.
-/// Written to a temporary name, fsynced, then renamed, so a block file is either complete or absent.
+/// Written to a temporary name, fsynced, then renamed, so a block file is either complete or absent. With a key,
+/// the row groups and the footer are sealed (<see cref="BlockSealing"/>).
 /// </summary>
 internal static class BlockWriter
 {
@@ -16,7 +18,8 @@ internal static class BlockWriter
     public const int TrailerSize = 16;
 
     /// <param name="formatVersion">The footer version to write (<see cref="BlockFooter.Version"/>; 1 leaves the link table out).</param>
-    public static void Write(HeadBlock head, string path, int rowGroupSpans, int formatVersion = BlockFooter.Version)
+    /// <param name="sealWith">Seals the block; null: plaintext.</param>
+    public static void Write(HeadBlock head, string path, int rowGroupSpans, int formatVersion = BlockFooter.Version, StoreKey? sealWith = null)
     {
         var table = head.Table;
         var strings = table.Dictionaries.Strings;
@@ -48,7 +51,10 @@ internal static class BlockWriter
         var postingSlots = new PostingSlots(table, postings, resourcePostings);
 
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        file.Write(Magic);
+        BlockSealing.WriteHeader(file, sealWith);
+        // Sealed, a row group is gathered here first (the buffers are kept from group to group).
+        var plainGroup = sealWith is null ? null : new MemoryStream();
+        var sealBuffer = Array.Empty<byte>();
         var trace = new TraceRows();
         var serviceBuffer = new List<int>();
         var encoder = new RowGroupEncoder(table, shapes);
@@ -109,7 +115,10 @@ internal static class BlockWriter
             if (encoder.RowCount >= rowGroupSpans || t == traceCount - 1)
             {
                 var offset = file.Position;
-                var (compressed, raw, keys, checksums) = encoder.WriteTo(file);
+                plainGroup?.SetLength(0);
+                var (compressed, raw, keys, checksums) = encoder.WriteTo(plainGroup ?? (Stream)file);
+                if (sealWith is not null)
+                    BlockSealing.WriteSealed(file, sealWith, plainGroup!.GetBuffer().AsSpan(0, (int)plainGroup.Length), rowGroups.Count, ref sealBuffer);
                 rowGroups.Add(new RowGroupInfo(groupFirstTrace, t + 1 - groupFirstTrace, groupFirstRow, encoder.RowCount,
                     offset, compressed, raw, keys, formatVersion >= 3 ? checksums : []));
                 groupFirstTrace = t + 1;
@@ -144,7 +153,7 @@ internal static class BlockWriter
             Links = LinkTable(head, traceOrder),
             FormatVersion = formatVersion,
         };
-        WriteFooter(file, footer);
+        WriteFooter(file, footer, sealWith, ref sealBuffer);
         file.Flush(flushToDisk: true);
     }
 
@@ -208,17 +217,23 @@ internal static class BlockWriter
         return keys;
     }
 
-    private static void WriteFooter(FileStream file, BlockFooter footer)
+    private static void WriteFooter(FileStream file, BlockFooter footer, StoreKey? key, ref byte[] sealBuffer)
     {
         var raw = new ByteWriter(1 << 20);
         footer.Write(raw);
         var compressed = Codec.Compress(raw.WrittenSpan);
-        file.Write(compressed);
+        ReadOnlySpan<byte> stored = compressed;
+        if (key is not null)
+        {
+            var length = BlockSealing.WriteSealed(file, key, compressed, -1, ref sealBuffer);
+            stored = sealBuffer.AsSpan(0, length);
+        }
+        else file.Write(compressed);
         var trailer = new ByteWriter(TrailerSize);
-        trailer.WriteFixed32((uint)compressed.Length);
+        trailer.WriteFixed32((uint)stored.Length);
         trailer.WriteFixed32((uint)raw.Length);
-        trailer.WriteFixed32(Crc32C.Compute(compressed));
-        trailer.WriteRaw(Magic);
+        trailer.WriteFixed32(Crc32C.Compute(stored));
+        trailer.WriteRaw(key is null ? Magic : BlockSealing.Magic);
         file.Write(trailer.WrittenSpan);
     }
 

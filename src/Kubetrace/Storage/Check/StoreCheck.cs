@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kubetrace.Storage.Blocks;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Rollups;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,12 +19,14 @@ public sealed record CheckedFile(string Path, string Contents, IReadOnlyList<str
 /// checksum and every row group's chunk checksums (decoding it too, which is all a block older than footer
 /// version 3 can be checked by); every WAL record's checksum and codec; every rollup sidecar's checksums and that
 /// its block is there, as built. Reads only: nothing is renamed, truncated or deleted (the store does that when it
-/// opens), so the store should be stopped, or the check run on a copy.
+/// opens), so the store should be stopped, or the check run on a copy. Sealed files are checked with
+/// <paramref name="keys"/>; one whose key is not given is reported as such (not as damage to its bytes).
 /// </summary>
 public static class StoreCheck
 {
-    public static IReadOnlyList<CheckedFile> Run(string directory)
+    public static IReadOnlyList<CheckedFile> Run(string directory, StoreKeyRing? keys = null)
     {
+        keys ??= StoreKeyRing.None;
         var blocksFolder = Path.Combine(directory, "blocks");
         var walFolder = Path.Combine(directory, "wal");
         if (!Directory.Exists(blocksFolder) && !Directory.Exists(walFolder))
@@ -35,7 +38,7 @@ public static class StoreCheck
         {
             foreach (var path in Files(blocksFolder, "*.ktb"))
             {
-                var (file, block) = CheckBlock(directory, path, cache);
+                var (file, block) = CheckBlock(directory, path, cache, keys);
                 files.Add(file);
                 if (block is not null) blocks[Path.GetFileNameWithoutExtension(path)] = block;
             }
@@ -43,9 +46,9 @@ public static class StoreCheck
                 files.Add(new CheckedFile(Relative(directory, path), "a block set aside as damaged when the store opened",
                     ["quarantined: its spans are not served (delete it once the damage is understood)"]));
             foreach (var path in Files(blocksFolder, "*" + RollupFiles.Extension))
-                files.Add(CheckRollup(directory, path, blocks));
+                files.Add(CheckRollup(directory, path, blocks, keys));
             foreach (var path in Files(walFolder, "*.wal"))
-                files.Add(CheckSegment(directory, path));
+                files.Add(CheckSegment(directory, path, keys));
         }
         finally
         {
@@ -54,19 +57,23 @@ public static class StoreCheck
         return files;
     }
 
-    private static (CheckedFile, BlockReader?) CheckBlock(string directory, string path, RowGroupCache cache)
+    private static (CheckedFile, BlockReader?) CheckBlock(string directory, string path, RowGroupCache cache, StoreKeyRing keys)
     {
         var damage = new List<string>();
         using (var stream = File.OpenRead(path))
         {
             var magic = new byte[BlockWriter.Magic.Length];
-            if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.AsSpan().SequenceEqual(BlockWriter.Magic))
+            if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !BlockSealing.IsBlockMagic(magic))
                 damage.Add("bad leading magic");
         }
         BlockReader block;
         try
         {
-            block = BlockReader.Open(path, cache, NullLogger.Instance);
+            block = BlockReader.Open(path, cache, NullLogger.Instance, keys);
+        }
+        catch (StoreKeyException e)
+        {
+            return (new CheckedFile(Relative(directory, path), "a sealed block", [$"{e.Message}: not checked (give its key)"]), null);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or Google.Protobuf.InvalidProtocolBufferException)
         {
@@ -87,19 +94,23 @@ public static class StoreCheck
             }
         }
         var contents = string.Create(CultureInfo.InvariantCulture,
-            $"block format {footer.FormatVersion}{(footer.FormatVersion < 3 ? " (no chunk checksums: row groups checked by decoding)" : "")}, " +
+            $"block format {footer.FormatVersion}{(block.Key is { } key ? $", sealed with key \"{key.Id}\"" : "")}{(footer.FormatVersion < 3 ? " (no chunk checksums: row groups checked by decoding)" : "")}, " +
             $"{footer.RowGroups.Length} row groups, {block.TraceCount} traces, {block.SpanCount} spans");
         return (new CheckedFile(Relative(directory, path), contents, damage), block);
     }
 
-    private static CheckedFile CheckRollup(string directory, string path, Dictionary<string, BlockReader> blocks)
+    private static CheckedFile CheckRollup(string directory, string path, Dictionary<string, BlockReader> blocks, StoreKeyRing keys)
     {
         var name = Path.GetFileName(path);
         var stem = name[..name.IndexOf('.', StringComparison.Ordinal)];
         RollupSidecar sidecar;
         try
         {
-            sidecar = RollupSidecar.Read(path);
+            sidecar = RollupSidecar.Read(path, keys);
+        }
+        catch (StoreKeyException e)
+        {
+            return new CheckedFile(Relative(directory, path), "a sealed rollup sidecar", [$"{e.Message}: not checked (give its key)"]);
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
@@ -113,23 +124,28 @@ public static class StoreCheck
         return new CheckedFile(Relative(directory, path), contents, []);
     }
 
-    private static CheckedFile CheckSegment(string directory, string path)
+    private static CheckedFile CheckSegment(string directory, string path, StoreKeyRing keys)
     {
         var length = new FileInfo(path).Length;
         int records = 0, undecodable = 0;
+        var keyProblems = new SortedSet<string>(StringComparer.Ordinal);
         var scan = WalSegmentReader.ReadFrames(path, (codec, payload) =>
         {
             try
             {
-                WalCodec.Decode(codec, payload);
+                WalCodec.Decode(codec, payload, keys, $"WAL segment {Path.GetFileName(path)}");
                 records++;
+            }
+            catch (StoreKeyException e)
+            {
+                keyProblems.Add($"{e.Message}: those records are not checked (give the key)");
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
                 undecodable++;
             }
         });
-        var damage = new List<string>();
+        var damage = new List<string>(keyProblems);
         if (scan.SkippedRegions > 0)
             damage.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{scan.SkippedRegions} damaged stretches ({scan.SkippedBytes} bytes) between valid records: skipped at replay"));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Kubetrace.Storage.Blocks;
+using Kubetrace.Storage.Encryption;
 using Microsoft.Extensions.Logging;
 
 namespace Kubetrace.Storage.Rollups;
@@ -13,9 +14,11 @@ internal sealed class RollupCatalog
     private readonly ConcurrentDictionary<(BlockReader Block, string Id), RollupSidecar> _built = new();
     private readonly ConcurrentDictionary<BlockReader, DateTimeOffset> _writtenAt = new();
     private readonly ILogger _logger;
+    private readonly StoreKeyRing _keys;
 
-    public RollupCatalog(IReadOnlyList<IRollup> rollups, ILogger logger)
+    public RollupCatalog(IReadOnlyList<IRollup> rollups, ILogger logger, StoreKeyRing keys)
     {
+        _keys = keys;
         foreach (var rollup in rollups) RollupFiles.CheckId(rollup.Id);
         var duplicate = rollups.GroupBy(r => r.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"rollup ID \"{duplicate.Key}\" is registered twice");
@@ -48,7 +51,7 @@ internal sealed class RollupCatalog
             }
             try
             {
-                var sidecar = RollupSidecar.Read(path);
+                var sidecar = RollupSidecar.Read(path, _keys);
                 if (!sidecar.Matches(block, id)) throw new InvalidDataException("it was built for another block of that name");
                 _built[(block, id)] = sidecar;
             }

@@ -1,5 +1,6 @@
 using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Encoding;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Wal;
 using Microsoft.Win32.SafeHandles;
 
@@ -15,11 +16,15 @@ namespace Kubetrace.Storage.Rollups;
 /// the rollup ID, the block's file size and trace count (a sidecar of another block of the same name is refused),
 /// the owned trace count, min and max start, payload length and CRC, and the owned bitmap. Written to a temporary
 /// file, fsynced and renamed, so a crash leaves the old sidecar, none, or the new one, never a torn one; a damaged
-/// one fails its checksums and is rebuilt.
+/// one fails its checksums and is rebuilt. A sidecar of a sealed block is sealed with the block's key: magic
+/// <c>KTRE</c>, the key reference at the end of the header, the payload as <c>nonce | tag | ciphertext</c> (its
+/// length and CRC are those of the sealed bytes).
 /// </remarks>
 internal sealed class RollupSidecar
 {
     private static readonly byte[] Magic = "KTR1"u8.ToArray();
+    private static readonly byte[] SealedMagic = "KTRE"u8.ToArray();
+    private static ReadOnlySpan<byte> PayloadContext => "rollup payload"u8;
 
     public required string Path { get; init; }
     public required string RollupId { get; init; }
@@ -40,6 +45,9 @@ internal sealed class RollupSidecar
     public required int PayloadLength { get; init; }
     public required uint PayloadCrc { get; init; }
 
+    /// <summary>The key that sealed the payload; null: plaintext.</summary>
+    public StoreKey? Key { get; init; }
+
     /// <summary>Bytes on disk.</summary>
     public long FileSize => PayloadOffset + PayloadLength;
 
@@ -59,6 +67,13 @@ internal sealed class RollupSidecar
     /// <summary>Writes a sidecar atomically (temporary file, fsync, rename, directory fsync).</summary>
     public static RollupSidecar Write(string path, string rollupId, BlockReader block, RollupDraft draft, byte[] payload)
     {
+        var key = block.Key;
+        if (key is not null)
+        {
+            var sealedPayload = new byte[payload.Length + StoreKey.Overhead];
+            key.Seal(payload, sealedPayload, PayloadContext);
+            payload = sealedPayload;
+        }
         var header = new ByteWriter(64 + draft.Owned.Length);
         header.WriteString(rollupId);
         header.WriteVarint(block.FileSize);
@@ -70,8 +85,14 @@ internal sealed class RollupSidecar
         var payloadCrc = Crc32C.Compute(payload);
         header.WriteFixed32(payloadCrc);
         header.WriteBytes(draft.Owned);
+        if (key is not null)
+        {
+            var reference = new byte[StoreKeyRing.ReferenceSize(key)];
+            StoreKeyRing.WriteReference(key, reference);
+            header.WriteBytes(reference);
+        }
         var prefix = new ByteWriter(12);
-        prefix.WriteRaw(Magic);
+        prefix.WriteRaw(key is null ? Magic : SealedMagic);
         prefix.WriteFixed32((uint)header.Length);
         var suffix = new ByteWriter(4);
         suffix.WriteFixed32(Crc32C.Compute(header.WrittenSpan));
@@ -101,16 +122,18 @@ internal sealed class RollupSidecar
             Path = path, RollupId = rollupId, BlockFileSize = block.FileSize, BlockTraces = block.TraceCount,
             OwnedTraces = draft.OwnedTraces, MinStart = draft.MinStart, MaxStart = draft.MaxStart, Owned = draft.Owned,
             PayloadOffset = prefix.Length + header.Length + suffix.Length, PayloadLength = payload.Length, PayloadCrc = payloadCrc,
+            Key = key,
         };
     }
 
     /// <summary>Reads and checks a sidecar, payload included.</summary>
     /// <exception cref="InvalidDataException">Torn, damaged or not a sidecar.</exception>
-    public static RollupSidecar Read(string path)
+    /// <exception cref="StoreKeyException">Sealed with a key not listed in <paramref name="keys"/>, or a wrong one.</exception>
+    public static RollupSidecar Read(string path, StoreKeyRing keys)
     {
         try
         {
-            return Parse(path, File.ReadAllBytes(path));
+            return Parse(path, File.ReadAllBytes(path), keys);
         }
         catch (Exception e) when (e is OverflowException or ArgumentException)
         {
@@ -118,9 +141,11 @@ internal sealed class RollupSidecar
         }
     }
 
-    private static RollupSidecar Parse(string path, byte[] bytes)
+    private static RollupSidecar Parse(string path, byte[] bytes, StoreKeyRing keys)
     {
-        if (bytes.Length < Magic.Length + 8 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        if (bytes.Length < Magic.Length + 8) throw new InvalidDataException("not a rollup sidecar (bad magic)");
+        var sealedSidecar = bytes.AsSpan(0, Magic.Length).SequenceEqual(SealedMagic);
+        if (!sealedSidecar && !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException("not a rollup sidecar (bad magic)");
         var declared = new ByteReader(bytes, Magic.Length, 4).ReadFixed32();
         var headerStart = Magic.Length + 4;
@@ -142,7 +167,9 @@ internal sealed class RollupSidecar
             PayloadCrc = r.ReadFixed32(),
             Owned = r.ReadBytes().ToArray(),
             PayloadOffset = headerStart + headerLength + 4,
+            Key = sealedSidecar ? keys.Resolve(r.ReadBytes(), $"rollup sidecar {System.IO.Path.GetFileName(path)}", out _) : null,
         };
+        if (sealedSidecar && sidecar.PayloadLength < StoreKey.Overhead) throw new InvalidDataException("sealed payload too short");
         if (sidecar.FileSize != bytes.Length) throw new InvalidDataException($"payload length {sidecar.PayloadLength} does not match the file ({bytes.Length} bytes)");
         if (Crc32C.Compute(bytes.AsSpan((int)sidecar.PayloadOffset)) != sidecar.PayloadCrc) throw new InvalidDataException("payload checksum mismatch");
         return sidecar;
@@ -170,7 +197,10 @@ internal sealed class RollupSidecar
             throw new InvalidDataException($"cannot read the rollup sidecar: {e.Message}", e);
         }
         if (Crc32C.Compute(payload) != PayloadCrc) throw new InvalidDataException("payload checksum mismatch");
-        return payload;
+        if (Key is null) return payload;
+        var plain = new byte[payload.Length - StoreKey.Overhead];
+        Key.Open(payload.AsSpan(0, StoreKey.Overhead), payload.AsSpan(StoreKey.Overhead), plain, PayloadContext);
+        return plain;
     }
 }
 

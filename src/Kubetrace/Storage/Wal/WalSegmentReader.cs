@@ -71,7 +71,7 @@ internal static class WalSegmentReader
         length = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset));
         crc = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset + 4));
         var codec = data[offset + 8];
-        return codec is WalCodec.Raw or WalCodec.Brotli && length <= WalFrame.MaxPayload &&
+        return WalCodec.IsKnown(codec) && length <= WalFrame.MaxPayload &&
                offset + WalFrame.HeaderSize + (long)length <= data.Length;
     }
 }

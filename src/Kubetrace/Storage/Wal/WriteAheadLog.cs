@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kubetrace.Storage.Encryption;
 using Microsoft.Extensions.Logging;
 
 namespace Kubetrace.Storage.Wal;
@@ -12,13 +13,15 @@ internal sealed class WriteAheadLog : IDisposable
     private const string Extension = ".wal";
     private readonly string _directory;
     private readonly ILogger _logger;
+    private readonly StoreKeyRing _keys;
     private WalSegmentWriter? _current;
     private long _coveredThrough;
 
-    public WriteAheadLog(string directory, ILogger logger)
+    public WriteAheadLog(string directory, ILogger logger, StoreKeyRing keys)
     {
         _directory = directory;
         _logger = logger;
+        _keys = keys;
         Directory.CreateDirectory(directory);
     }
 
@@ -37,7 +40,9 @@ internal sealed class WriteAheadLog : IDisposable
     /// deleted). A damaged record is skipped and replay goes on with the next valid one (logged with its offset and
     /// size); a torn or damaged tail is cut off with a warning; replay never refuses to start.
     /// </summary>
-    /// <param name="onFrame">Called with each record's OTLP bytes (decompressed).</param>
+    /// <param name="onFrame">Called with each record's OTLP bytes (decrypted, decompressed).</param>
+    /// <exception cref="Encryption.StoreKeyException">A record's key is not listed or wrong: nothing of that segment
+    /// is truncated or skipped, the store does not open.</exception>
     public void Replay(long coveredThrough, Action<long, ReadOnlyMemory<byte>> onFrame)
     {
         // New segments must be numbered after every segment a block covers, even when none of those files is
@@ -57,11 +62,11 @@ internal sealed class WriteAheadLog : IDisposable
                 ReadOnlyMemory<byte> otlp;
                 try
                 {
-                    otlp = WalCodec.Decode(codec, frame);
+                    otlp = WalCodec.Decode(codec, frame, _keys, $"WAL segment {Path.GetFileName(path)}");
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException)
                 {
-                    _logger.LogWarning(e, "WAL segment {Path}: skipping a record that cannot be decompressed", path);
+                    _logger.LogWarning(e, "WAL segment {Path}: skipping a record that cannot be decrypted or decompressed", path);
                     return;
                 }
                 onFrame(sequence, otlp);

@@ -1,6 +1,8 @@
 using Kubetrace.Storage;
 using Kubetrace.Storage.Blocks;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Scan;
+using Kubetrace.Tests.Storage.Encryption;
 using Kubetrace.Tests.Storage.Rollups;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Kubetrace.Tests.Storage.Spans;
@@ -16,19 +18,22 @@ public sealed class ByteFlipTests
 {
     private const int TracesPerBlock = 24;
 
-    [Fact]
-    public async Task A_flipped_byte_anywhere_in_a_block_never_changes_an_answer_and_loses_at_most_its_row_group()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // encrypted at rest: a sealed row group fails its tag as a plain one fails its checksums
+    public async Task A_flipped_byte_anywhere_in_a_block_never_changes_an_answer_and_loses_at_most_its_row_group(bool encrypted)
     {
-        var (pristine, originals) = await TwoBlocksAsync();
+        var keys = encrypted ? TestKeys.Ring("k1") : StoreKeyRing.None;
+        var (pristine, originals) = await TwoBlocksAsync(keys);
         try
         {
             var blockFile = Directory.GetFiles(Path.Combine(pristine, "blocks"), "*.ktb").Order(StringComparer.Ordinal).First();
-            var layout = BlockLayout.Of(blockFile);
+            var layout = BlockLayout.Of(blockFile, keys);
             var relative = Path.GetRelativePath(pristine, blockFile);
             var failures = new List<string>();
             foreach (var offset in DamagedCopy.Sample(new FileInfo(blockFile).Length, 120))
             {
-                await using var copy = DamagedCopy.Open(pristine, relative, offset);
+                await using var copy = DamagedCopy.Open(pristine, relative, offset, dir => Options(dir, keys));
                 var lost = layout.TracesLostBy(offset);
                 foreach (var (trace, original) in originals)
                 {
@@ -71,10 +76,13 @@ public sealed class ByteFlipTests
         Assert.Equal(5, (await ScanAsync(store)).Count);
     }
 
-    [Fact]
-    public async Task A_flipped_byte_anywhere_in_a_wal_segment_loses_only_the_record_it_hits()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_flipped_byte_anywhere_in_a_wal_segment_loses_only_the_record_it_hits(bool encrypted)
     {
-        await using var temp = new TempStore();
+        var keys = encrypted ? TestKeys.Ring("k1") : StoreKeyRing.None;
+        await using var temp = Stores.New(encrypted);
         var originals = new Dictionary<int, string>();
         for (var t = 1; t <= 10; t++) await temp.AppendAsync(Trace(t)); // one record per trace, in order
         for (var t = 1; t <= 10; t++) originals[t] = Text((await temp.Store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(t)), CancellationToken.None))!);
@@ -84,7 +92,8 @@ public sealed class ByteFlipTests
         var failures = new List<string>();
         foreach (var offset in DamagedCopy.Sample(new FileInfo(segment).Length, 60))
         {
-            await using var copy = DamagedCopy.Open(temp.Directory, Path.GetRelativePath(temp.Directory, segment), offset);
+            await using var copy = DamagedCopy.Open(temp.Directory, Path.GetRelativePath(temp.Directory, segment), offset,
+                dir => new StoreOptions { Directory = dir, Keys = keys });
             var hit = records.FindLastIndex(r => r <= offset) + 1; // record k holds trace k+1
             foreach (var (trace, original) in originals)
             {
@@ -130,10 +139,10 @@ public sealed class ByteFlipTests
 
     /// <summary>Two blocks of <see cref="TracesPerBlock"/> traces in row groups of 6 spans (two traces each), the
     /// store shut down; returns its folder and each trace's text.</summary>
-    private static async Task<(string Directory, Dictionary<int, string> Traces)> TwoBlocksAsync()
+    private static async Task<(string Directory, Dictionary<int, string> Traces)> TwoBlocksAsync(StoreKeyRing keys)
     {
         var originals = new Dictionary<int, string>();
-        await using var temp = new TempStore(dir => new StoreOptions { Directory = dir, RowGroupSpans = 6, CompactionTargetSpans = 0 });
+        await using var temp = new TempStore(dir => Options(dir, keys));
         for (var t = 1; t <= 2 * TracesPerBlock; t++)
         {
             await temp.AppendAsync(Trace(t));
@@ -144,6 +153,9 @@ public sealed class ByteFlipTests
         await temp.Store.DisposeAsync();
         return (DamagedCopy.Copy(temp.Directory), originals);
     }
+
+    private static StoreOptions Options(string directory, StoreKeyRing keys) =>
+        new() { Directory = directory, RowGroupSpans = 6, CompactionTargetSpans = 0, Keys = keys };
 
     private static Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest Trace(int t) =>
         Request(Resource($"service-{t % 3}",
@@ -170,22 +182,28 @@ public sealed class ByteFlipTests
     }
 
     /// <summary>Where a block's parts lie, read from its intact footer: which traces a flip at an offset may cost.</summary>
+    /// <remarks>A sealed block has its key reference between the leading magic and the first row group (damage there
+    /// costs the whole block, as a footer's does), and each row group is longer by its nonce and tag.</remarks>
     private sealed record BlockLayout(long FooterStart, (long Start, long End, int[] Traces)[] Groups, int[] AllTraces)
     {
-        public static BlockLayout Of(string path)
+        public static BlockLayout Of(string path, StoreKeyRing keys)
         {
-            using var block = BlockReader.Open(path, new RowGroupCache(1), NullLogger.Instance);
+            using var block = BlockReader.Open(path, new RowGroupCache(1), NullLogger.Instance, keys);
             var ids = block.Footer.Traces.Ids;
             int TraceNumber(int ordinal) => (int)(ulong)ids[ordinal];
+            var sealing = block.Key is null ? 0 : StoreKey.Overhead;
             var groups = block.Footer.RowGroups
-                .Select(g => (g.Offset, g.Offset + g.Length, Enumerable.Range(g.FirstTrace, g.TraceCount).Select(TraceNumber).ToArray()))
+                .Select(g => (g.Offset, g.Offset + g.Length + sealing, Enumerable.Range(g.FirstTrace, g.TraceCount).Select(TraceNumber).ToArray()))
                 .ToArray();
             return new BlockLayout(groups[^1].Item2, groups, Enumerable.Range(0, ids.Length).Select(TraceNumber).ToArray());
         }
 
-        public bool InRowGroups(long offset) => offset >= BlockWriter.Magic.Length && offset < FooterStart;
+        private long DataStart => Groups[0].Start;
 
-        /// <summary>The leading magic is never read for data; a row group costs its traces; the footer or trailer the block.</summary>
+        public bool InRowGroups(long offset) => offset >= DataStart && offset < FooterStart;
+
+        /// <summary>The leading magic is never read for data; a row group costs its traces; the key reference, the
+        /// footer or the trailer the block.</summary>
         public IReadOnlySet<int> TracesLostBy(long offset) =>
             offset < BlockWriter.Magic.Length ? new HashSet<int>()
             : InRowGroups(offset) ? Groups.Single(g => offset >= g.Start && offset < g.End).Traces.ToHashSet()
@@ -193,6 +211,7 @@ public sealed class ByteFlipTests
 
         public string Region(long offset) =>
             offset < BlockWriter.Magic.Length ? "leading magic"
+            : offset < DataStart ? "key reference"
             : InRowGroups(offset) ? $"row group {Array.FindIndex(Groups, g => offset >= g.Start && offset < g.End)}"
             : "footer or trailer";
     }
