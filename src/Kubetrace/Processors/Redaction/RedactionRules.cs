@@ -64,7 +64,7 @@ internal sealed class RedactionRules
         return false;
     }
 
-    public bool IsAllowedValue(string value)
+    public bool IsAllowedValue(ReadOnlySpan<char> value)
     {
         foreach (var regex in _allowedValues)
             if (regex.IsMatch(value)) return true;
@@ -80,6 +80,15 @@ internal sealed class RedactionRules
         if (patterns.Count < 2) return null;
         var combined = string.Join("|", patterns.Select(p => $"(?:{p})"));
         return combined.Length <= Query.UserRegex.MaxPatternLength ? CollectorRegex.Compile(combined, RegexOptions.ExplicitCapture) : null;
+    }
+
+    /// <summary>Whether any value rule matches: <see cref="RedactText"/> can change a text only when this is true.</summary>
+    public bool CouldRedact(ReadOnlySpan<char> value)
+    {
+        if (_anyValueRule is not null) return _anyValueRule.IsMatch(value);
+        foreach (var rule in ValueRules)
+            if (rule.IsMatch(value)) return true;
+        return false;
     }
 
     /// <summary>Every value rule applied in turn; null when none matched.</summary>
