@@ -282,15 +282,16 @@ internal sealed class EncodedRedactionScan(RedactionRules rules)
 
     private bool IsCleanString(ReadOnlySpan<byte> utf8, bool allowedValueCounts)
     {
-        var rented = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
+        var rented = utf8.Length <= 512 ? null : ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
+        Span<char> buffer = rented ?? stackalloc char[Encoding.UTF8.GetMaxCharCount(512)];
         try
         {
-            var text = rented.AsSpan(0, Encoding.UTF8.GetChars(utf8, rented));
+            var text = buffer[..Encoding.UTF8.GetChars(utf8, buffer)];
             return !(allowedValueCounts && rules.IsAllowedValue(text)) && !rules.CouldRedact(text);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(rented);
+            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
         }
     }
 }
