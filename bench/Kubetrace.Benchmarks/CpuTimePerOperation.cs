@@ -6,7 +6,7 @@ using Kubetrace.Benchmarks.Storage;
 namespace Kubetrace.Benchmarks;
 
 /// <summary>
-/// <c>cpu scan|batch|head|block|wal|sim-head|sim-head-links [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
+/// <c>cpu scan|batch|decode|redaction|tail|head|block|wal|sim-head|sim-head-links [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
 /// one benchmark, beside wall time and the collections it caused. On a shared machine CPU time moves far less than
 /// BenchmarkDotNet's wall-clock figures, because time spent waiting for a core is not counted.
 /// </summary>
@@ -21,9 +21,10 @@ internal static class CpuTimePerOperation
         {
             "scan" => Scan(),
             "batch" => ReceiveAndBatch(),
+            "decode" or "redaction" or "tail" => Processor(which),
             "head" or "block" or "wal" or "lz4" or "brotli0" => Store(which, out spansPerOperation),
             "sim-head" or "sim-head-links" => SimulatedHead(which, out spansPerOperation),
-            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, head, block, wal, sim-head, sim-head-links)"),
+            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, decode, redaction, tail, head, block, wal, sim-head, sim-head-links)"),
         };
         for (var i = 0; i < operations / 5; i++) operation(); // warm-up: tiered compilation reaches its final code
 
@@ -64,6 +65,19 @@ internal static class CpuTimePerOperation
         spans = benchmark.SpanCount;
         Console.Error.WriteLine($"{benchmark.LinkCount} links in {benchmark.SpanCount} simulated spans");
         return which == "sim-head" ? benchmark.HeadAppend : benchmark.LinkIndex;
+    }
+
+    /// <summary>A default-shaped processor on one received request of 500 spans (or the object decode alone).</summary>
+    private static Func<int> Processor(string which)
+    {
+        var benchmark = new Processors.Costs.ProcessorCostBenchmarks();
+        benchmark.Setup();
+        return which switch
+        {
+            "decode" => benchmark.Decode,
+            "redaction" => benchmark.Redaction,
+            _ => benchmark.TailSampling,
+        };
     }
 
     private static Func<int> Scan()

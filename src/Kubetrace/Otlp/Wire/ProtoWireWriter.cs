@@ -12,17 +12,25 @@ internal static class ProtoWireWriter
     /// <summary>Writes a length-delimited field with a one-byte tag (field numbers 1-15) and returns the bytes written.</summary>
     public static int WriteLengthDelimited(Span<byte> destination, int fieldNumber, ReadOnlySpan<byte> value)
     {
+        var position = WriteLengthDelimitedHeader(destination, fieldNumber, value.Length);
+        value.CopyTo(destination[position..]);
+        return position + value.Length;
+    }
+
+    /// <summary>Writes the tag and length of a length-delimited field whose value the caller writes next; returns the
+    /// bytes written (at most 6).</summary>
+    public static int WriteLengthDelimitedHeader(Span<byte> destination, int fieldNumber, int valueLength)
+    {
         destination[0] = (byte)((fieldNumber << 3) | (int)WireType.LengthDelimited);
         var position = 1;
-        var length = (uint)value.Length;
+        var length = (uint)valueLength;
         while (length >= 0x80)
         {
             destination[position++] = (byte)(length | 0x80);
             length >>= 7;
         }
         destination[position++] = (byte)length;
-        value.CopyTo(destination[position..]);
-        return position + value.Length;
+        return position;
     }
 
     private static int VarintSize(uint value)

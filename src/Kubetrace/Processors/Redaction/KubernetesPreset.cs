@@ -23,6 +23,22 @@ internal static class KubernetesPreset
         @"(?i)^(.*[._-])?(authorization|proxy-authorization|cookie|set-cookie|password|passwd|client[-_]secret|api[-_]?key|auth[-_]token|access[-_]token|refresh[-_]token|id[-_]token|bearer[-_]token|token|private[-_]key|client[-_]key[-_]data|kubeconfig)$",
     ];
 
+    /// <summary>
+    /// Text that every value pattern needs (one of these, ASCII, in any case, must be in a value for any pattern to
+    /// match it): a value with none of them is clean without running the patterns. Kept beside the patterns: a
+    /// pattern added below needs its literal here.
+    /// </summary>
+    public static readonly string[] ValueTriggers =
+    [
+        "earer", "basic", // Bearer, Basic
+        "=", // query strings
+        "@", // user information in URLs
+        "eyJ", // JWTs
+        "-----BEGIN", "LS0tLS1CRUdJTi", // PEM, base64 PEM
+        "token", "client-", "client_", "passw", // kubeconfig / JSON / YAML fields
+        "hooks.slack.com",
+    ];
+
     /// <summary>Secrets inside values; the <c>secret</c> group is what is masked.</summary>
     public static readonly string[] ValuePatterns =
     [

@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using Kubetrace.Components;
+using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
@@ -13,6 +15,9 @@ namespace Kubetrace.Processors.Redaction;
 /// Copy on write: a span (or resource) is copied only when one of its values changes; a clean batch is handed on
 /// as the same object, and a clean value costs one scan per rule and no allocation. With <c>preset: kubernetes</c>
 /// span names, status messages and event names are scanned for secrets too (values only; they are never removed).
+/// A batch that arrived encoded is first scanned in its bytes (<see cref="EncodedRedactionScan"/>): only the
+/// resource groups with something to change are decoded and redacted, the others are handed on as their bytes, and
+/// a request with nothing to change is handed on as it came, never decoded.
 /// </remarks>
 public sealed class RedactionProcessor : PerBatchProcessor
 {
@@ -20,6 +25,7 @@ public sealed class RedactionProcessor : PerBatchProcessor
     private readonly AttributeRedactor _attributes;
     private readonly SpanRewrite _rewriteSpan;
     private readonly ResourceRewrite _rewriteResource;
+    private readonly EncodedRedactionScan? _scan;
 
     public RedactionProcessor(ComponentSettings settings, RedactionConfig config, ITraceConsumer next) : base(settings, next)
     {
@@ -27,12 +33,39 @@ public sealed class RedactionProcessor : PerBatchProcessor
         _attributes = new AttributeRedactor(_rules);
         _rewriteSpan = RedactSpan;
         _rewriteResource = RedactResource;
+        // A rule that matches the empty text would change absent names and messages, which the bytes do not show.
+        _scan = _rules.CouldRedact("") ? null : new EncodedRedactionScan(_rules);
     }
 
     protected override TraceBatch Process(TraceBatch batch)
     {
+        if (_scan is not null && batch.HasEncoded && _scan.DirtyResources(batch.Encoded.Span) is { } dirty)
+            return dirty.Count == 0 ? batch : RedactEncoded(batch, dirty);
         var output = SpanRewriter.Rewrite(batch.Request, _rewriteSpan, _rewriteResource);
         return ReferenceEquals(output, batch.Request) ? batch : batch.WithRequest(output);
+    }
+
+    /// <summary>The request as segments in its order: runs of clean resource groups as their bytes, each dirty group
+    /// decoded, redacted and encoded again (redaction never drops a span, so the count stays).</summary>
+    private TraceBatch RedactEncoded(TraceBatch batch, List<int> dirty)
+    {
+        var encoded = batch.Encoded;
+        var segments = new List<ReadOnlyMemory<byte>>(2 * dirty.Count + 1);
+        var reader = new Otlp.Wire.ProtoWireReader(encoded.Span);
+        var cleanStart = 0;
+        var next = 0;
+        for (var index = 0; !reader.AtEnd; index++)
+        {
+            reader.TryReadField(out var field);
+            if (next == dirty.Count || dirty[next] != index) continue;
+            next++;
+            if (field.Start > cleanStart) segments.Add(encoded[cleanStart..field.Start]);
+            cleanStart = field.End;
+            var group = new ExportTraceServiceRequest { ResourceSpans = { ResourceSpans.Parser.ParseFrom(encoded.Span[field.ValueStart..field.End]) } };
+            segments.Add(SpanRewriter.Rewrite(group, _rewriteSpan, _rewriteResource).ToByteArray());
+        }
+        if (encoded.Length > cleanStart) segments.Add(encoded[cleanStart..]);
+        return TraceBatch.FromEncodedSegments([.. segments], batch.SpanCount, batch.Metadata);
     }
 
     private Resource RedactResource(Resource resource)

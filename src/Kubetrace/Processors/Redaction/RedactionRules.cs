@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Kubetrace.Processors.Redaction;
@@ -16,6 +18,7 @@ internal sealed class RedactionRules
     private readonly Regex[] _blockedKeys;
     private readonly Regex[] _allowedValues;
     private readonly Regex? _anyValueRule;
+    private readonly SearchValues<string>? _triggers;
 
     public RedactionRules(RedactionConfig config)
     {
@@ -29,6 +32,8 @@ internal sealed class RedactionRules
         var valuePatterns = config.BlockedValues.Concat(preset ? KubernetesPreset.ValuePatterns : []).ToList();
         ValueRules = valuePatterns.Select(p => new ValueRule(p)).ToArray();
         _anyValueRule = AnyOf(valuePatterns);
+        // Only the preset's patterns come with the literals they need; a user's blocked_values are always run.
+        _triggers = preset && config.BlockedValues.Count == 0 ? SearchValues.Create(KubernetesPreset.ValueTriggers, StringComparison.OrdinalIgnoreCase) : null;
         Masker = new Masker(config.HashFunction, config.MaskingString);
         ScanAllTypes = config.RedactAllTypes;
         ScanNestedStrings = preset || config.RedactAllTypes;
@@ -64,7 +69,7 @@ internal sealed class RedactionRules
         return false;
     }
 
-    public bool IsAllowedValue(string value)
+    public bool IsAllowedValue(ReadOnlySpan<char> value)
     {
         foreach (var regex in _allowedValues)
             if (regex.IsMatch(value)) return true;
@@ -82,10 +87,22 @@ internal sealed class RedactionRules
         return combined.Length <= Query.UserRegex.MaxPatternLength ? CollectorRegex.Compile(combined, RegexOptions.ExplicitCapture) : null;
     }
 
+    /// <summary>Whether any value rule matches: <see cref="RedactText"/> can change a text only when this is true.</summary>
+    public bool CouldRedact(ReadOnlySpan<char> value)
+    {
+        // Non-ASCII text skips the literal test: a case-insensitive regex matches 'k' to the Kelvin sign, which
+        // an ordinal comparison does not.
+        if (_triggers is not null && !value.ContainsAny(_triggers) && Ascii.IsValid(value)) return false;
+        if (_anyValueRule is not null) return _anyValueRule.IsMatch(value);
+        foreach (var rule in ValueRules)
+            if (rule.IsMatch(value)) return true;
+        return false;
+    }
+
     /// <summary>Every value rule applied in turn; null when none matched.</summary>
     public string? RedactText(string value)
     {
-        if (_anyValueRule is not null && !_anyValueRule.IsMatch(value)) return null;
+        if (!CouldRedact(value)) return null;
         string? changed = null;
         foreach (var rule in ValueRules)
         {

@@ -19,6 +19,8 @@ internal sealed class ValueRule
         _secretGroup = _regex.GroupNumberFromName("secret");
     }
 
+    public bool IsMatch(ReadOnlySpan<char> value) => _regex.IsMatch(value);
+
     /// <returns>The value with every match masked, or null when nothing matched (the common case: no allocation).</returns>
     public string? Redact(string value, Masker masker)
     {

@@ -1,6 +1,5 @@
+using Google.Protobuf;
 using Kubetrace.Components;
-using Kubetrace.Otlp.Proto.Collector;
-using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
 using Kubetrace.Processors.Sampling;
 using Kubetrace.Processors.TailSampling.Policies;
@@ -13,6 +12,9 @@ namespace Kubetrace.Processors.TailSampling;
 /// policies on the whole trace, forwards it if kept, and lets spans that arrive later follow the decision.
 /// </summary>
 /// <remarks>
+/// Spans are buffered as their encoding (slices of the received request under shared resource and scope envelopes,
+/// see <see cref="EncodedTraceRequest"/>) and forwarded as bytes: the hot policies read the few fields they need
+/// from the bytes, and only the policies that need span objects decode them, at decision time.
 /// Memory is bounded by <c>num_traces</c>: pending and decided traces share one table; past it the oldest trace is
 /// evicted (counted in <c>sampling_trace_dropped_too_early</c> when it was still pending). A decided trace keeps
 /// only its entry (its spans are released), and the optional decision cache remembers decisions longer.
@@ -90,14 +92,13 @@ public sealed class TailSamplingProcessor : IProcessor
         var now = _time.GetTimestamp();
         List<(BufferedSpan Span, TraceDecision Decision)>? late = null;
         var lateDropped = 0;
+        // Cut outside the lock; bytes that cannot be walked go through the decoder (which reports what is wrong).
+        var spans = EncodedTraceRequest.Split(batch.Encoded) ?? EncodedTraceRequest.Split(batch.Request.ToByteArray())!;
         lock (_gate)
         {
-            foreach (var resource in batch.Request.ResourceSpans)
-            foreach (var scope in resource.ScopeSpans)
-            foreach (var span in scope.Spans)
+            foreach (var buffered in spans)
             {
-                var key = TraceKey.Of(span.TraceId.Span);
-                var buffered = new BufferedSpan(resource, scope, span);
+                var key = TraceKey.Of(buffered.Wire.TraceId);
                 if (_traces.TryGetValue(key, out var trace))
                 {
                     if (trace.Decision is null) trace.Spans.Add(buffered);
@@ -117,7 +118,7 @@ public sealed class TailSamplingProcessor : IProcessor
         }
         if (late is null) return ValueTask.CompletedTask;
         _metrics.LateSpansKept.Add(late.Count);
-        return _next.ConsumeAsync(TraceBatch.FromRequest(Assemble(late), batch.Metadata), cancellationToken);
+        return _next.ConsumeAsync(TraceBatch.FromEncoded(EncodedTraceRequest.Assemble(late), late.Count, batch.Metadata), cancellationToken);
     }
 
     /// <summary>A new trace; beyond num_traces the oldest one leaves memory first.</summary>
@@ -180,7 +181,7 @@ public sealed class TailSamplingProcessor : IProcessor
         if (kept.Count == 0) return;
         try
         {
-            await _next.ConsumeAsync(TraceBatch.FromRequest(Assemble(kept)), cancellationToken);
+            await _next.ConsumeAsync(TraceBatch.FromEncoded(EncodedTraceRequest.Assemble(kept), kept.Count), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -218,46 +219,5 @@ public sealed class TailSamplingProcessor : IProcessor
         return keptDeterministically || !sampled
             ? new TraceDecision(sampled, SamplingThreshold.Always, null)
             : new TraceDecision(true, probabilistic!.Value.Threshold!.Value, probabilistic.Value.Randomness);
-    }
-
-    /// <summary>One request for the kept spans, grouped under their original resources and scopes, each span
-    /// carrying its trace's rate in its tracestate.</summary>
-    private static ExportTraceServiceRequest Assemble(List<(BufferedSpan Span, TraceDecision Decision)> kept)
-    {
-        var request = new ExportTraceServiceRequest();
-        var resources = new Dictionary<ResourceSpans, ResourceSpans>(ReferenceEqualityComparer.Instance);
-        var scopes = new Dictionary<ScopeSpans, ScopeSpans>(ReferenceEqualityComparer.Instance);
-        foreach (var (buffered, decision) in kept)
-        {
-            if (!scopes.TryGetValue(buffered.Scope, out var scope))
-            {
-                if (!resources.TryGetValue(buffered.Resource, out var resource))
-                {
-                    resources[buffered.Resource] = resource = new ResourceSpans { Resource = buffered.Resource.Resource, SchemaUrl = buffered.Resource.SchemaUrl };
-                    request.ResourceSpans.Add(resource);
-                }
-                scopes[buffered.Scope] = scope = new ScopeSpans { Scope = buffered.Scope.Scope, SchemaUrl = buffered.Scope.SchemaUrl };
-                resource.ScopeSpans.Add(scope);
-            }
-            scope.Spans.Add(WithRate(buffered.Span, decision));
-        }
-        return request;
-    }
-
-    private static Span WithRate(Span span, TraceDecision decision)
-    {
-        if (!OtelTraceState.TryParse(span.TraceState, out var state, out _)) return span;
-        // A decision on our own randomness cannot be recorded over a different rv that the span already carries.
-        if (decision.Randomness is { } randomness)
-        {
-            if (state.Randomness is { } existing && existing != randomness) return span;
-            state.SetRandomness(randomness);
-        }
-        state.UpdateThreshold(decision.Threshold);
-        var traceState = state.Serialize();
-        if (traceState == span.TraceState) return span;
-        var copy = SpanRewriter.ShallowCopy(span);
-        copy.TraceState = traceState;
-        return copy;
     }
 }

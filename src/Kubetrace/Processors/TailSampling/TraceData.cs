@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Processors.Sampling;
 
@@ -13,8 +14,27 @@ internal readonly record struct TraceKey(ulong High, ulong Low)
         : default;
 }
 
-/// <summary>One buffered span with the resource and scope it came with (shared references, never copied).</summary>
-internal readonly record struct BufferedSpan(ResourceSpans Resource, ScopeSpans Scope, Span Span);
+/// <summary>
+/// One buffered span as its encoding (a slice of the received request, never copied) with the resource and scope
+/// group it came in. The hot policies read its fields from the bytes (<see cref="Wire"/>); the span object is decoded
+/// only for a policy that needs it (attribute, OTTL and trace_state policies), on the decision loop.
+/// </summary>
+internal sealed class BufferedSpan(ScopeGroup group, ReadOnlyMemory<byte> encoded)
+{
+    private Span? _span;
+
+    public ScopeGroup Group { get; } = group;
+
+    public ReadOnlyMemory<byte> Encoded { get; } = encoded;
+
+    public EncodedSpan Wire => new(Encoded.Span);
+
+    /// <summary>The decoded span, decoded on first use. Read-only (it is never forwarded; the bytes are).</summary>
+    public Span Span => _span ??= Span.Parser.ParseFrom(Encoded.Span);
+
+    /// <summary>The decoded resource it came with (null when none).</summary>
+    public Resource? Resource => Group.Resource.Resource;
+}
 
 /// <summary>What the processor holds for one trace: its spans until the decision, then the decision for late spans.</summary>
 internal sealed class TraceData(TraceKey key, long arrival)
@@ -34,7 +54,7 @@ internal sealed class TraceData(TraceKey key, long arrival)
     /// <summary>Null while pending.</summary>
     public TraceDecision? Decision { get; set; }
 
-    public ReadOnlySpan<byte> TraceIdBytes => Spans.Count > 0 ? Spans[0].Span.TraceId.Span : default;
+    public ReadOnlySpan<byte> TraceIdBytes => Spans.Count > 0 ? Spans[0].Wire.TraceId : default;
 
     /// <summary>From the earliest start to the latest end, as the Collector's latency policy measures.</summary>
     public TimeSpan Duration
@@ -44,8 +64,9 @@ internal sealed class TraceData(TraceKey key, long arrival)
             ulong start = ulong.MaxValue, end = 0;
             foreach (var buffered in Spans)
             {
-                start = Math.Min(start, buffered.Span.StartTimeUnixNano);
-                end = Math.Max(end, buffered.Span.EndTimeUnixNano);
+                var span = buffered.Wire;
+                start = Math.Min(start, span.StartTimeUnixNano);
+                end = Math.Max(end, span.EndTimeUnixNano);
             }
             return end > start ? TimeSpan.FromTicks((long)((end - start) / 100)) : TimeSpan.Zero;
         }
@@ -63,7 +84,7 @@ internal sealed class TraceData(TraceKey key, long arrival)
     {
         foreach (var buffered in Spans)
         {
-            if (buffered.Resource.Resource is { } resource && Find(resource.Attributes, key) is { } onResource) yield return onResource;
+            if (buffered.Resource is { } resource && Find(resource.Attributes, key) is { } onResource) yield return onResource;
             if (Find(buffered.Span.Attributes, key) is { } onSpan) yield return onSpan;
         }
     }

@@ -1,4 +1,3 @@
-using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Processors.Sampling;
 
@@ -33,32 +32,34 @@ internal sealed class KubernetesPolicy(string name, KubernetesPolicyConfig confi
             : PolicyDecision.NotSampled;
     }
 
+    // Read from the span's bytes: this policy runs on every buffered span, and decoding them would cost more than the rest.
     private bool IsProblem(BufferedSpan buffered)
     {
-        var span = buffered.Span;
+        var span = buffered.Wire;
         var milliseconds = (span.EndTimeUnixNano - span.StartTimeUnixNano) / 1_000_000.0;
-        var isError = span.Status?.Code == Status.Types.StatusCode.Error;
-        if (config.ApiserverErrors && ServiceName(buffered) == "apiserver" && (isError || HttpStatus(span) >= 500)) return true;
-        if (span.Name is "Call mutating webhook" or "Call validating webhook")
+        var isError = span.StatusCode == (int)Status.Types.StatusCode.Error;
+        var name = span.Name;
+        if (config.ApiserverErrors && (isError || HttpStatus(span) >= 500) && ServiceName(buffered) == "apiserver") return true;
+        if (name.SequenceEqual("Call mutating webhook"u8) || name.SequenceEqual("Call validating webhook"u8))
         {
-            if (config.WebhookFailures && (isError || span.Events.All(e => e.Name != "Request completed"))) return true;
+            if (config.WebhookFailures && (isError || !span.HasEvent("Request completed"u8))) return true;
             if (config.WebhookSlowMs > 0 && milliseconds >= config.WebhookSlowMs) return true;
         }
         if (config.EtcdSlowMs > 0 && milliseconds >= config.EtcdSlowMs && IsEtcdCall(span)) return true;
-        if (config.PodStartSlowMs > 0 && milliseconds >= config.PodStartSlowMs && span.Name == "syncPod"
-            && TraceData.Find(span.Attributes, "k8s.pod.update_type")?.StringValue == "create") return true;
+        if (config.PodStartSlowMs > 0 && milliseconds >= config.PodStartSlowMs && name.SequenceEqual("syncPod"u8)
+            && span.TryGetAttribute("k8s.pod.update_type"u8, out var updateType) && updateType.TryGetString(out var text) && text.SequenceEqual("create"u8)) return true;
         return false;
     }
 
-    private static bool IsEtcdCall(Span span) =>
-        span.Name.EndsWith(" etcd3", StringComparison.Ordinal)
-        || span.Name.StartsWith("etcdserverpb.", StringComparison.Ordinal)
-        || TraceData.Find(span.Attributes, "rpc.service")?.StringValue?.StartsWith("etcdserverpb.", StringComparison.Ordinal) == true;
+    private static bool IsEtcdCall(EncodedSpan span) =>
+        span.Name.EndsWith(" etcd3"u8)
+        || span.Name.StartsWith("etcdserverpb."u8)
+        || span.TryGetAttribute("rpc.service"u8, out var service) && service.TryGetString(out var text) && text.StartsWith("etcdserverpb."u8);
 
     private static string? ServiceName(BufferedSpan buffered) =>
-        buffered.Resource.Resource is { } resource ? TraceData.Find(resource.Attributes, "service.name")?.StringValue : null;
+        buffered.Resource is { } resource ? TraceData.Find(resource.Attributes, "service.name")?.StringValue : null;
 
-    private static long HttpStatus(Span span) =>
-        (TraceData.Find(span.Attributes, "http.response.status_code") ?? TraceData.Find(span.Attributes, "http.status_code")) is
-            { ValueCase: AnyValue.ValueOneofCase.IntValue } value ? value.IntValue : 0;
+    private static long HttpStatus(EncodedSpan span) =>
+        (span.TryGetAttribute("http.response.status_code"u8, out var status) || span.TryGetAttribute("http.status_code"u8, out status))
+        && status.TryGetInt(out var code) ? code : 0;
 }

@@ -34,7 +34,7 @@ internal sealed class BytesLimitingPolicy(string name, BytesLimitingConfig confi
         if (_last != long.MinValue) _tokens = Math.Min(_capacity, _tokens + (now - _last) / (double)Stopwatch.Frequency * config.BytesPerSecond);
         _last = now;
         long bytes = 0;
-        foreach (var buffered in trace.Spans) bytes += buffered.Span.CalculateSize();
+        foreach (var buffered in trace.Spans) bytes += buffered.Encoded.Length;
         if (bytes > _tokens) return PolicyDecision.NotSampled;
         _tokens -= bytes;
         return PolicyDecision.Sampled;

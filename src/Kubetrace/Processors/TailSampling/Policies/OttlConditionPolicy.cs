@@ -18,7 +18,7 @@ internal sealed class OttlConditionPolicy(string name, OttlConditionConfig confi
         {
             foreach (var buffered in trace.Spans)
             {
-                if (_spans.Conditions.Count > 0 && _spans.AnyCondition(OttlView.ForSpan(buffered.Span, buffered.Resource.Resource))) return PolicyDecision.Sampled;
+                if (_spans.Conditions.Count > 0 && _spans.AnyCondition(OttlView.ForSpan(buffered.Span, buffered.Resource))) return PolicyDecision.Sampled;
                 if (_events.Conditions.Count == 0) continue;
                 foreach (var spanEvent in buffered.Span.Events)
                     if (_events.AnyCondition(OttlView.ForEvent(spanEvent))) return PolicyDecision.Sampled;

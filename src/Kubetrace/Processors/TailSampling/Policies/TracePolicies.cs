@@ -20,17 +20,17 @@ internal sealed class LatencyPolicy(string name, LatencyConfig config) : Samplin
 /// <summary>status_code: any span with one of the listed status codes.</summary>
 internal sealed class StatusCodePolicy(string name, StatusCodeConfig config) : SamplingPolicy(name)
 {
-    private readonly HashSet<Status.Types.StatusCode> _codes = config.StatusCodes.Select(code => code switch
+    private readonly HashSet<int> _codes = config.StatusCodes.Select(code => code switch
     {
         "OK" => Status.Types.StatusCode.Ok,
         "ERROR" => Status.Types.StatusCode.Error,
         _ => Status.Types.StatusCode.Unset,
-    }).ToHashSet();
+    }).Select(code => (int)code).ToHashSet();
 
     public override PolicyDecision Evaluate(TraceData trace, long now)
     {
         foreach (var buffered in trace.Spans)
-            if (_codes.Contains(buffered.Span.Status?.Code ?? Status.Types.StatusCode.Unset)) return PolicyDecision.Sampled;
+            if (_codes.Contains(buffered.Wire.StatusCode)) return PolicyDecision.Sampled;
         return PolicyDecision.NotSampled;
     }
 }
