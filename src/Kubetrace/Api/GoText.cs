@@ -9,11 +9,16 @@ namespace Kubetrace.Api;
 /// </summary>
 public static class GoText
 {
-    public static bool TryParseInt64(string text, out long value, out string error)
+    public static bool TryParseInt64(string text, out long value, out string error) => TryParseSigned(text, "strconv.ParseInt", out value, out error);
+
+    /// <summary>Go's <c>strconv.Atoi</c> (a 64-bit int in Go; here it must also fit 32 bits).</summary>
+    public static bool TryParseInt32(string text, out int value, out string error) => TryParseSigned(text, "strconv.Atoi", out value, out error);
+
+    private static bool TryParseSigned<T>(string text, string function, out T value, out string error) where T : System.Numerics.IBinaryInteger<T>
     {
         error = "";
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)) return true;
-        error = $"strconv.ParseInt: parsing \"{text}\": {(IsInteger(text) ? "value out of range" : "invalid syntax")}";
+        if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value!)) return true;
+        error = $"{function}: parsing \"{text}\": {(IsInteger(text) ? "value out of range" : "invalid syntax")}";
         return false;
     }
 
@@ -39,15 +44,6 @@ public static class GoText
         };
         if (!known) error = $"strconv.ParseBool: parsing \"{text}\": invalid syntax";
         return known;
-    }
-
-    /// <summary>Go's <c>strconv.Atoi</c> (a 64-bit int in Go; here it must also fit 32 bits).</summary>
-    public static bool TryParseInt32(string text, out int value, out string error)
-    {
-        error = "";
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)) return true;
-        error = $"strconv.Atoi: parsing \"{text}\": {(IsInteger(text) ? "value out of range" : "invalid syntax")}";
-        return false;
     }
 
     /// <summary>Go's <c>strconv.ParseFloat(text, 64)</c>.</summary>
