@@ -19,6 +19,12 @@ public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogge
 {
     public IErrorFormat Errors => errors;
 
+    /// <summary>
+    /// The same engines, query slots and budgets, answering errors in <paramref name="format"/>: for an API whose
+    /// newer endpoints write errors differently (Jaeger's api_v3 gateway beside its v1 envelope).
+    /// </summary>
+    public ApiHandler WithErrors(IErrorFormat format) => new(engines, format, logger);
+
     public RequestDelegate Handle(Func<HttpContext, QueryEngine, Task> handler) => async context =>
     {
         try

@@ -9,11 +9,16 @@ namespace Kubetrace.Api;
 /// </summary>
 public static class GoText
 {
-    public static bool TryParseInt64(string text, out long value, out string error)
+    public static bool TryParseInt64(string text, out long value, out string error) => TryParseSigned(text, "strconv.ParseInt", out value, out error);
+
+    /// <summary>Go's <c>strconv.Atoi</c> (a 64-bit int in Go; here it must also fit 32 bits).</summary>
+    public static bool TryParseInt32(string text, out int value, out string error) => TryParseSigned(text, "strconv.Atoi", out value, out error);
+
+    private static bool TryParseSigned<T>(string text, string function, out T value, out string error) where T : System.Numerics.IBinaryInteger<T>
     {
         error = "";
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)) return true;
-        error = $"strconv.ParseInt: parsing \"{text}\": {(IsInteger(text) ? "value out of range" : "invalid syntax")}";
+        if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value!)) return true;
+        error = $"{function}: parsing \"{text}\": {(IsInteger(text) ? "value out of range" : "invalid syntax")}";
         return false;
     }
 
@@ -26,6 +31,55 @@ public static class GoText
         error = $"strconv.ParseUint: parsing \"{text}\": {(digits ? "value out of range" : "invalid syntax")}";
         return false;
     }
+
+    /// <summary>Go's <c>strconv.ParseBool</c>: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False.</summary>
+    public static bool TryParseBool(string text, out bool value, out string error)
+    {
+        error = "";
+        (var known, value) = text switch
+        {
+            "1" or "t" or "T" or "TRUE" or "true" or "True" => (true, true),
+            "0" or "f" or "F" or "FALSE" or "false" or "False" => (true, false),
+            _ => (false, false),
+        };
+        if (!known) error = $"strconv.ParseBool: parsing \"{text}\": invalid syntax";
+        return known;
+    }
+
+    /// <summary>Go's <c>strconv.ParseFloat(text, 64)</c>.</summary>
+    public static bool TryParseFloat(string text, out double value, out string error)
+    {
+        error = "";
+        if (text.Length > 0 && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
+        value = 0;
+        error = $"strconv.ParseFloat: parsing \"{text}\": invalid syntax";
+        return false;
+    }
+
+    /// <summary>
+    /// Go's <c>time.Parse(time.RFC3339Nano, text)</c> as Unix nanoseconds: <c>2006-01-02T15:04:05.999999999Z07:00</c>,
+    /// fraction optional (up to nine digits), <c>Z</c> or a <c>±hh:mm</c> offset.
+    /// </summary>
+    public static bool TryParseRfc3339Nano(string text, out long unixNanos, out string error)
+    {
+        error = "";
+        unixNanos = 0;
+        var match = Rfc3339.Match(text);
+        if (match.Success && DateTimeOffset.TryParseExact(match.Groups["seconds"].Value + match.Groups["zone"].Value.Replace("z", "Z", StringComparison.Ordinal),
+                ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd't'HH:mm:ssK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var seconds))
+        {
+            var fraction = match.Groups["fraction"].Value;
+            var nanos = fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(9, '0'), CultureInfo.InvariantCulture);
+            unixNanos = (seconds.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + nanos;
+            if (unixNanos >= 0) return true;
+        }
+        error = $"parsing time \"{text}\" as \"2006-01-02T15:04:05.999999999Z07:00\": not an RFC 3339 time at or after 1970";
+        return false;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex Rfc3339 = new(
+        @"^(?<seconds>\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(?:\.(?<fraction>\d{1,9}))?(?<zone>[Zz]|[+-]\d{2}:\d{2})$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>
     /// A duration parameter: Go's <c>time.ParseDuration</c> plus days and weeks (<c>7d</c>, <c>2w</c>, as Grafana and the

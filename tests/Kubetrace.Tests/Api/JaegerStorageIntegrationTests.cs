@@ -45,6 +45,42 @@ public abstract class JaegerStorageIntegrationSuite(JaegerFixtures fixtures)
         Assert.True(failures.Count == 0, $"{failures.Count} of {queries.Count} queries failed:\n" + string.Join("\n", failures));
     }
 
+    /// <summary>The same queries through api_v3 (Jaeger UI 2.x): OTLP JSON back, every span of every expected trace.</summary>
+    [RequiresSharedFolderFact]
+    public async Task Every_storage_integration_query_returns_exactly_the_expected_traces_through_api_v3()
+    {
+        var queries = Load("queries.json").Concat(Load("queries_es.json")).ToList();
+        var failures = new List<string>();
+        foreach (var query in queries)
+        {
+            var caption = query["Caption"]!.GetValue<string>();
+            var expected = query["ExpectedFixtures"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+            var url = V3Url(query["Query"]!);
+            using var response = await fixtures.Server.Query.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            if (expected.Count == 0)
+            {
+                if ((int)response.StatusCode != 404) failures.Add($"{caption}: expected 404 No traces found, got {(int)response.StatusCode} {body}");
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                failures.Add($"{caption}: {(int)response.StatusCode} {body}");
+                continue;
+            }
+            var actual = SpanIdsByTrace(JsonNode.Parse(body)!["result"]!);
+            var wanted = new Dictionary<string, SortedSet<string>>();
+            foreach (var name in expected)
+                foreach (var (trace, spans) in SpanIdsByTrace(fixtures.Traces[name])) wanted[trace] = spans;
+            if (!wanted.Keys.Order().SequenceEqual(actual.Keys.Order()))
+                failures.Add($"{caption}: expected traces [{string.Join(", ", wanted.Keys.Order())}], got [{string.Join(", ", actual.Keys.Order())}]");
+            else
+                failures.AddRange(wanted.Where(w => !w.Value.SetEquals(actual[w.Key]))
+                    .Select(w => $"{caption}: trace {w.Key}: expected spans [{string.Join(", ", w.Value)}], got [{string.Join(", ", actual[w.Key])}]"));
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {queries.Count} queries failed:\n" + string.Join("\n", failures));
+    }
+
     [RequiresSharedFolderFact]
     public async Task Services_and_operations_list_what_the_fixtures_hold()
     {
@@ -106,6 +142,41 @@ public abstract class JaegerStorageIntegrationSuite(JaegerFixtures fixtures)
         if (query["DurationMax"]!.GetValue<long>() is > 0 and var max) parameters.Add($"maxDuration={max}ns");
         parameters.Add("limit=" + query["NumTraces"]!.GetValue<int>());
         return "/api/traces?" + string.Join("&", parameters);
+    }
+
+    /// <summary>The query as Jaeger UI 2.x sends it to api_v3: canonical names, RFC 3339 times, Go durations.</summary>
+    private static string V3Url(JsonNode query)
+    {
+        var parameters = new List<string> { "query.serviceName=" + Uri.EscapeDataString(query["ServiceName"]!.GetValue<string>()) };
+        if (query["OperationName"]?.GetValue<string>() is { Length: > 0 } operation)
+            parameters.Add("query.operationName=" + Uri.EscapeDataString(operation));
+        if (query["Tags"] is JsonObject tags)
+        {
+            var map = tags.ToDictionary(t => t.Key, t => t.Value!.GetValueKind() == JsonValueKind.String
+                ? t.Value.GetValue<string>() : t.Value.ToJsonString());
+            parameters.Add("query.attributes=" + Uri.EscapeDataString(JsonSerializer.Serialize(map)));
+        }
+        parameters.Add("query.startTimeMin=" + Uri.EscapeDataString(query["StartTimeMin"]!.GetValue<string>()));
+        parameters.Add("query.startTimeMax=" + Uri.EscapeDataString(query["StartTimeMax"]!.GetValue<string>()));
+        if (query["DurationMin"]!.GetValue<long>() is > 0 and var min) parameters.Add($"query.durationMin={min}ns");
+        if (query["DurationMax"]!.GetValue<long>() is > 0 and var max) parameters.Add($"query.durationMax={max}ns");
+        parameters.Add("query.searchDepth=" + query["NumTraces"]!.GetValue<int>());
+        return "/api/v3/traces?" + string.Join("&", parameters);
+    }
+
+    /// <summary>OTLP JSON (hex IDs, any case) as trace ID → its span IDs.</summary>
+    private static Dictionary<string, SortedSet<string>> SpanIdsByTrace(JsonNode otlp)
+    {
+        var traces = new Dictionary<string, SortedSet<string>>();
+        foreach (var resource in otlp["resourceSpans"]!.AsArray())
+        foreach (var scope in resource!["scopeSpans"]!.AsArray())
+        foreach (var span in scope!["spans"]!.AsArray())
+        {
+            var trace = span!["traceId"]!.GetValue<string>().ToLowerInvariant();
+            if (!traces.TryGetValue(trace, out var spans)) traces.Add(trace, spans = new SortedSet<string>(StringComparer.Ordinal));
+            spans.Add(span["spanId"]!.GetValue<string>().ToLowerInvariant());
+        }
+        return traces;
     }
 
     private static long Micros(JsonNode time) =>

@@ -75,4 +75,34 @@ public sealed class SearchCommandTests(CliServer server) : IClassFixture<CliServ
         var traces = JsonNode.Parse(json.Output)!["traces"]!.AsArray();
         Assert.Equal(KnownTraces.SyncId, Assert.Single(traces)!["traceId"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task TraceQL_finds_traces_by_structure_and_prints_the_same_table_and_json()
+    {
+        // etcd spans under an apiserver span: only the pods trace has them.
+        var structural = await CliRun.RunAsync(["search", "--traceql", "{ resource.service.name = \"apiserver\" } >> { resource.service.name = \"etcd\" }", .. Range]);
+        var slowClient = await CliRun.RunAsync(["search", "-q", "{ kind = client && duration >= 500ms }", .. Range]);
+        var json = await CliRun.RunAsync(["search", "--traceql", "{ status = error }", "--json", .. Range]);
+
+        Assert.True(structural.Code == 0, structural.Error);
+        Assert.Matches($"{KnownTraces.PodsId} +2026-01-02 10:00:00 +apiserver +GET /api/v1/namespaces/default/pods +100ms +4 +1 +apiserver, etcd", structural.Output);
+        Assert.DoesNotContain(KnownTraces.SyncId, structural.Output);
+        Assert.Contains(KnownTraces.SyncId, slowClient.Output);
+        Assert.DoesNotContain(KnownTraces.PodsId, slowClient.Output);
+        var found = Assert.Single(JsonNode.Parse(json.Output)!["traces"]!.AsArray())!;
+        Assert.Equal(KnownTraces.PodsId, found["traceId"]!.GetValue<string>());
+        Assert.Equal(1, found["matchedSpans"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task TraceQL_mistakes_are_the_servers_message_and_filters_beside_it_a_usage_error()
+    {
+        var syntax = await CliRun.RunAsync(["search", "--traceql", "{ duration > }", .. Range]);
+        var mixed = await CliRun.RunAsync(["search", "--traceql", "{ }", "--service", "etcd", .. Range]);
+
+        Assert.Equal(1, syntax.Code);
+        Assert.Contains("line 1", syntax.Error);
+        Assert.Equal(2, mixed.Code);
+        Assert.Contains("--traceql replaces --service", mixed.Error + mixed.Output);
+    }
 }

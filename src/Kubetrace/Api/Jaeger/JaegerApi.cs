@@ -8,7 +8,8 @@ namespace Kubetrace.Api.Jaeger;
 
 /// <summary>
 /// The Jaeger query API as Jaeger UI and Grafana's Jaeger data source call it (see docs/api.md and
-/// ../shared/conformance/jaeger_api.md). Searching goes through the shared <see cref="QueryEngine"/>.
+/// ../shared/conformance/jaeger_api.md), with the Monitor tab's metrics (<see cref="JaegerMonitorApi"/>) and api_v3
+/// (<see cref="JaegerV3Api"/>, its own error format). Searching goes through the shared <see cref="QueryEngine"/>.
 /// </summary>
 public static class JaegerApi
 {
@@ -22,6 +23,8 @@ public static class JaegerApi
         app.MapGet("/api/traces", api.Handle(Search));
         app.MapGet("/api/traces/{traceId}", api.Handle(Trace));
         app.MapGet("/api/dependencies", api.Handle(Dependencies));
+        JaegerMonitorApi.Map(app, api);
+        JaegerV3Api.Map(app, api.WithErrors(JaegerV3Errors.Instance));
     }
 
     private static async Task Services(HttpContext context, QueryEngine engine)

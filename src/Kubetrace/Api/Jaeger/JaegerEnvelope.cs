@@ -40,7 +40,7 @@ public static class JaegerEnvelope
         }, indented: PrettyPrint(context));
 
     /// <summary>Jaeger indents when <c>prettyPrint</c> is present with any value but <c>false</c>.</summary>
-    private static bool PrettyPrint(HttpContext context) =>
+    internal static bool PrettyPrint(HttpContext context) =>
         context.Request.Query.TryGetValue("prettyPrint", out var value) && value.ToString() != "false";
 }
 

@@ -22,8 +22,8 @@ public static class JaegerSearchParser
 
     public static JaegerSearch Parse(IQueryCollection query, DateTimeOffset now)
     {
-        if (query.TryGetValue("raw", out var raw) && !bool.TryParse(raw.ToString(), out _) && raw.ToString() is not ("1" or "0" or "t" or "f" or "T" or "F"))
-            throw new BadQueryException($"unable to parse param 'raw': strconv.ParseBool: parsing \"{raw}\": invalid syntax");
+        if (query.TryGetValue("raw", out var raw) && !GoText.TryParseBool(raw.ToString(), out _, out var rawError))
+            throw new BadQueryException($"unable to parse param 'raw': {rawError}");
         if (query.TryGetValue("traceID", out var ids) && ids.Count > 0)
             return new JaegerSearch(ids.Select(id => JaegerIds.ParseTraceId(id ?? "")).ToList(), null);
 
@@ -82,26 +82,34 @@ public static class JaegerSearchParser
             if (colon < 0) throw new BadQueryException($"malformed 'tag' parameter, expecting key:value, received: {tag}");
             tags.Add((tag![..colon], tag[(colon + 1)..]));
         }
-        foreach (var json in query["tags"])
+        foreach (var json in query["tags"]) tags.AddRange(StringMap(json ?? "", "malformed 'tags' parameter, cannot unmarshal JSON: "));
+        return tags;
+    }
+
+    /// <summary>
+    /// A JSON object of strings (Go's <c>json.Unmarshal</c> into <c>map[string]string</c>, as Jaeger reads tags and
+    /// api_v3's <c>query.attributes</c>); anything else is a 400 starting with <paramref name="errorPrefix"/>.
+    /// </summary>
+    public static List<(string Key, string Value)> StringMap(string json, string errorPrefix)
+    {
+        var pairs = new List<(string, string)>();
+        try
         {
-            try
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new BadQueryException($"{errorPrefix}json: cannot unmarshal {GoKind(document.RootElement)} into Go value of type map[string]string");
+            foreach (var property in document.RootElement.EnumerateObject())
             {
-                using var document = JsonDocument.Parse(json ?? "");
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new BadQueryException($"malformed 'tags' parameter, cannot unmarshal JSON: json: cannot unmarshal {GoKind(document.RootElement)} into Go value of type map[string]string");
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    if (property.Value.ValueKind != JsonValueKind.String)
-                        throw new BadQueryException($"malformed 'tags' parameter, cannot unmarshal JSON: json: cannot unmarshal {GoKind(property.Value)} into Go value of type string");
-                    tags.Add((property.Name, property.Value.GetString()!));
-                }
-            }
-            catch (JsonException e)
-            {
-                throw new BadQueryException($"malformed 'tags' parameter, cannot unmarshal JSON: {e.Message}");
+                if (property.Value.ValueKind != JsonValueKind.String)
+                    throw new BadQueryException($"{errorPrefix}json: cannot unmarshal {GoKind(property.Value)} into Go value of type string");
+                pairs.Add((property.Name, property.Value.GetString()!));
             }
         }
-        return tags;
+        catch (JsonException e)
+        {
+            throw new BadQueryException(errorPrefix + e.Message);
+        }
+        return pairs;
     }
 
     private static string GoKind(JsonElement element) => element.ValueKind switch

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Kubetrace.Otlp.Json;
+using Kubetrace.Api.Tempo;
 using Kubetrace.Query;
+using Kubetrace.Query.Budget;
 using Kubetrace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -56,16 +58,27 @@ public static class NativeApi
 
     private static async Task Search(HttpContext context, QueryEngine engine)
     {
-        var query = NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
-        var found = await engine.SearchAsync(query, context.RequestAborted);
-        IncompleteAnswer.Mark(context, found);
+        IReadOnlyList<FoundTrace> found;
+        Incompleteness? stopped;
+        if (NativeSearchParser.ParseTraceQl(context.Request.Query, DateTimeOffset.UtcNow) is { } traceQl)
+        {
+            engine.Limits.CheckSpansPerSpanSet(traceQl.SpansPerSpanset);
+            var result = await TempoTraceQl.Run(() => engine.TraceQl().SearchAsync(traceQl, context.RequestAborted));
+            (found, stopped) = (result.Traces.Select(match => NativeWriter.Found(match, traceQl.SpansPerSpanset)).ToList(), result.Incomplete);
+        }
+        else
+        {
+            var result = await engine.SearchAsync(NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow), context.RequestAborted);
+            (found, stopped) = (result, result.Incomplete);
+        }
+        IncompleteAnswer.Mark(context, stopped);
         await JsonBody.WriteAsync(context, 200, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("traces");
             foreach (var trace in found) NativeWriter.WriteSummary(w, trace);
             w.WriteEndArray();
-            if (found.Incomplete is { } incomplete)
+            if (stopped is { } incomplete)
             {
                 w.WriteStartObject("incomplete");
                 w.WriteString("limit", incomplete.Limit);

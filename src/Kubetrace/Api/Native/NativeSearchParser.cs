@@ -1,5 +1,7 @@
 using System.Globalization;
+using Kubetrace.Api.Tempo;
 using Kubetrace.Query;
+using TraceQlSearchRequest = Kubetrace.Query.TraceQl.TraceQlSearchRequest;
 using Kubetrace.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -38,6 +40,22 @@ public static class NativeSearchParser
         var limit = Integer(query, "limit", DefaultLimit, 1, TraceQuery.MaxLimit);
         var spans = Integer(query, "spans", 0, 0, 1000);
         return new TraceQuery(new TimeRange(Math.Max(0, start), end), conditions, limit) { SpansPerTrace = spans };
+    }
+
+    /// <summary>The search's own filters, which a TraceQL query (<c>q</c>) replaces.</summary>
+    private static readonly string[] Filters = ["service", "name", "attr", "minDuration", "maxDuration", "status", "kind"];
+
+    /// <summary>
+    /// A TraceQL search when <c>q</c> is given (null otherwise): the query, with the range, <c>limit</c> and
+    /// <c>spans</c> of <see cref="Parse"/>. The other filters are refused alongside it: the query says it all.
+    /// </summary>
+    public static TraceQlSearchRequest? ParseTraceQl(IQueryCollection query, DateTimeOffset now)
+    {
+        if (Text(query, "q") is not { } text) return null;
+        if (Filters.FirstOrDefault(query.ContainsKey) is { } filter)
+            throw new BadQueryException($"q (TraceQL) and {filter} cannot be combined: write the {filter} condition into the TraceQL query");
+        var search = Parse(query, now);
+        return new TraceQlSearchRequest(TempoTraceQl.Parse(text), search.Range, search.Limit) { SpansPerSpanset = search.SpansPerTrace };
     }
 
     private static QueryCondition Attribute(string text)

@@ -1,12 +1,23 @@
 using System.Globalization;
 using System.Text.Json;
 using Kubetrace.Query;
+using Kubetrace.Query.TraceQl;
 
 namespace Kubetrace.Api.Native;
 
 /// <summary>Native JSON of a search result (docs/api.md).</summary>
 public static class NativeWriter
 {
+    /// <summary>
+    /// A TraceQL match as a search result: the spans of all its spansets, each once in trace order, are the
+    /// matched spans (the first <paramref name="spans"/> of them listed).
+    /// </summary>
+    public static FoundTrace Found(TraceQlMatch match, int spans)
+    {
+        var matched = match.Spansets.SelectMany(s => s.Spans).Distinct().OrderBy(s => s.Index).ToList();
+        return new FoundTrace(match.Summary, [], matched.Take(spans).Select(s => new SpanView(s.Resource, s.Scope, s.Span)).ToList(), matched.Count);
+    }
+
     public static void WriteSummary(Utf8JsonWriter w, FoundTrace trace)
     {
         var summary = trace.Summary;

@@ -7,7 +7,10 @@ using Spectre.Console;
 
 namespace Kubetrace.Cli.Query;
 
-/// <summary><c>kubetrace search</c>: the native search API's filters as flags, the trace summaries as a table.</summary>
+/// <summary>
+/// <c>kubetrace search</c>: the native search API's filters as flags, or a TraceQL query (<c>--traceql</c>, the API's
+/// <c>q</c>) instead of them; the trace summaries as a table.
+/// </summary>
 public static class SearchCommand
 {
     public static Command Create()
@@ -21,6 +24,7 @@ public static class SearchCommand
         status.AcceptOnlyFromAmong("error", "ok", "unset");
         var kind = new Option<string>("--kind") { Description = "Span kind" };
         kind.AcceptOnlyFromAmong("server", "client", "internal", "producer", "consumer", "unspecified");
+        var traceQl = new Option<string>("--traceql", "-q") { Description = "A TraceQL query instead of the filters above, e.g. '{ resource.service.name = \"etcd\" && duration > 100ms }'", HelpName = "query" };
         var since = Duration("--since", "Search the spans that started this long ago until now (server default 1h)");
         var start = Time("--start", "Spans that started at or after this time");
         var end = Time("--end", "Spans that started before this time");
@@ -31,12 +35,15 @@ public static class SearchCommand
         var width = QueryOptions.Width();
         var command = new Command("search", "Find traces in a running kubetrace; every filter must hold on the same span")
         {
-            service, name, attr, min, max, status, kind, since, start, end, limit, server, json, width.Width, width.Wide,
+            service, name, attr, min, max, status, kind, traceQl, since, start, end, limit, server, json, width.Width, width.Wide,
         };
         command.Validators.Add(r =>
         {
             foreach (var pair in r.GetValue(attr) ?? [])
                 if (pair.IndexOf('=') <= 0) r.AddError($"--attr must be key=value, got \"{pair}\"");
+            if (r.GetValue(traceQl) is not null)
+                foreach (var filter in new Option[] { service, name, attr, min, max, status, kind })
+                    if (r.GetResult(filter) is not null) r.AddError($"--traceql replaces {filter.Name}: write that condition into the query");
             if (r.GetValue(since) is not null && (r.GetValue(start) is not null || r.GetValue(end) is not null))
                 r.AddError("give either --since or --start/--end, not both");
         });
@@ -51,6 +58,7 @@ public static class SearchCommand
             Add("maxDuration", parse.GetValue(max));
             Add("status", parse.GetValue(status));
             Add("kind", parse.GetValue(kind));
+            Add("q", parse.GetValue(traceQl));
             Add("lookback", parse.GetValue(since));
             Add("start", parse.GetValue(start));
             Add("end", parse.GetValue(end));
