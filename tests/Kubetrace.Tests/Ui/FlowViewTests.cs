@@ -15,7 +15,10 @@ public sealed class FlowViewTests(UiServer ui) : IClassFixture<UiServer>
     public async Task A_rolled_out_deployments_flow_shows_every_step_and_the_planted_scheduling_delay_between_create_and_binding()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var rollout = ui.Report.Rollouts.First(r => r.Pods.All(p => p.Node is not null));
+        // A Deployment rolled out once in the window: the flow of one rolled out twice shows its latest action.
+        Assert.Equal(ui.Report.DeploymentRollouts, ui.Report.Rollouts.Count); // every rollout is in the report
+        var rollout = ui.Report.Rollouts.First(r => r.Pods.All(p => p.Node is not null) &&
+            ui.Report.Rollouts.Count(o => o.Namespace == r.Namespace && o.Deployment == r.Deployment) == 1);
         var planted = ui.Report.SlowScheduling!.Delay;
         var target = $"deployment/{rollout.Namespace}/{rollout.Deployment}";
         var expected = (await ui.ApiAsync($"/api/v1/analyze/flow?object={Uri.EscapeDataString(target)}&since=1h"))["data"]!;

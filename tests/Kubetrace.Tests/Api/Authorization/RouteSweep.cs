@@ -51,7 +51,7 @@ internal static class RouteSweep
         }
         var values = parameter.Groups[1].Value switch
         {
-            "traceId" => ThreeNamespaces.Traces.Select(ThreeNamespaces.Hex),
+            "traceId" or "trace_id" => ThreeNamespaces.Traces.Select(ThreeNamespaces.Hex),
             "service" => ThreeNamespaces.Services,
             "key" => AttributeKeys,
             "tag" => TempoTags,
@@ -69,13 +69,28 @@ internal static class RouteSweep
         var now = DateTimeOffset.UtcNow;
         var tempoRange = $"start={now.AddHours(-2).ToUnixTimeSeconds()}&end={now.AddMinutes(1).ToUnixTimeSeconds()}";
         string[] services = ["frontend-a", "payments-b", "kube-apiserver", "ledger-c"];
+        var v3Range = $"query.start_time_min={Uri.EscapeDataString(now.AddHours(-2).ToString("O"))}&query.start_time_max={Uri.EscapeDataString(now.AddMinutes(1).ToString("O"))}";
+        var monitorRange = $"endTs={now.AddMinutes(1).ToUnixTimeMilliseconds()}&lookback=7200000&step=60000";
         return pattern switch
         {
             "/api/v1/search" =>
             [
                 "lookback=2h&limit=100&spans=100", .. services.Select(s => $"service={s}&lookback=2h&spans=100"),
                 "attr=" + Uri.EscapeDataString("namespace=team-b") + "&lookback=2h", "name=apply&lookback=2h&spans=100",
+                "q=" + Uri.EscapeDataString("{ span.namespace = \"team-b\" }") + "&lookback=2h&spans=100",
+                "q=" + Uri.EscapeDataString("{ resource.service.name = \"payments-b\" } >> { }") + "&lookback=2h&spans=100",
             ],
+            "/api/v3/traces" =>
+            [
+                .. services.Select(s => $"query.service_name={s}&{v3Range}"),
+                $"query.service_name=kube-apiserver&{v3Range}&query.attributes=" + Uri.EscapeDataString("{\"namespace\":\"team-b\"}"),
+                $"query.service_name=kube-apiserver&{v3Range}&query.raw_traces=true",
+            ],
+            "/api/v3/operations" => services.Select(s => "service=" + s),
+            "/api/metrics/calls" or "/api/metrics/errors" =>
+                [.. services.Select(s => $"service={s}&{monitorRange}"), .. services.Select(s => $"service={s}&{monitorRange}&groupByOperation=true")],
+            "/api/metrics/latencies" =>
+                [.. services.Select(s => $"service={s}&{monitorRange}&quantile=0.95"), .. services.Select(s => $"service={s}&{monitorRange}&quantile=0.5&groupByOperation=true")],
             "/api/v1/dependencies" => ["lookback=2h"],
             "/api/v1/attributes" or "/api/v1/attributes/{key}/values" or "/api/search/tags" or "/api/v2/search/tags" => ["", "scope=span", "scope=resource"],
             "/api/v1/analyze/{name}" => AnalysisQueries(path[(path.LastIndexOf('/') + 1)..]),

@@ -31,7 +31,9 @@ export function analysisTable(table, range = null) {
 /**
  * Links to the search that finds a row's spans (all conditions on one span, started within the analysis's range):
  * the slowest (at or above the p99's lower bound, longest first), a typical one (within the p50's 95% bounds) and
- * all. Percentile bounds are in ms; the search takes whole microseconds, rounded outwards.
+ * all. A percentile bound is the mean of one latency-sketch bucket, whose values lie within 1/128 of it
+ * (Analysis/LatencySketch), and comes in ms rounded to the microsecond: each bound is widened outwards by that
+ * share and one microsecond, or the spans it stands for (303–308 ms behind a p50 of 305.112 ms) would fall out.
  */
 function exampleLinks(search, sample, range) {
   if (!search) return null;
@@ -48,14 +50,17 @@ function exampleLinks(search, sample, range) {
     return h('a', { href: `/ui/search?${params}`, title, class: 'example-link' }, text);
   };
   const bound = name => sample?.percentiles?.find(p => p.name === name);
-  const micros = (ms, round) => `${round(ms * 1000)}us`;
+  const micros = (ms, round) => `${Math.max(0, round(ms * 1000))}us`;
+  const bucketShare = 1 / 128;
+  const below = us => Math.floor(us * (1 - bucketShare)) - 1;
+  const above = us => Math.ceil(us * (1 + bucketShare)) + 1;
   const p99 = bound('p99');
   const p50 = bound('p50');
   return [
     link('slowest', 'The row\'s traces at or above its p99, longest first',
-      p99?.lowMs != null ? { minDuration: micros(p99.lowMs, Math.floor), sort: 'duration' } : { sort: 'duration' }),
+      p99?.lowMs != null ? { minDuration: micros(p99.lowMs, below), sort: 'duration' } : { sort: 'duration' }),
     p50?.lowMs != null && p50?.highMs != null
-      ? link('typical', 'The row\'s traces within its p50\'s bounds', { minDuration: micros(p50.lowMs, Math.floor), maxDuration: micros(p50.highMs, Math.ceil) })
+      ? link('typical', 'The row\'s traces within its p50\'s bounds', { minDuration: micros(p50.lowMs, below), maxDuration: micros(p50.highMs, above) })
       : null,
     link('all', 'A search for the row\'s spans, pre-filled', {}),
   ];
