@@ -90,14 +90,17 @@ public sealed class EncryptionAtRestTests
     }
 
     [Fact]
-    public async Task Without_keys_the_same_store_holds_them_in_plaintext_in_every_kind_of_file()
+    public async Task Without_keys_the_same_store_holds_them_in_plaintext_in_its_wal_and_rollups()
     {
         // The check above can fail: the same traffic unencrypted shows every secret in the WAL, blocks and rollups.
         await using var temp = await EveryKindOfFileAsync(StoreKeyRing.None);
 
         var found = PlaintextFound(temp.Directory);
 
-        foreach (var kind in new[] { ".wal", ".ktb", ".rollup" })
+        // Blocks are zstd-compressed per column: whether a string stays readable there depends on whether zstd
+        // Huffman-codes that column's literals (it did in one CI run), so the control needs only the WAL and rollups;
+        // blocks are shown sealed by the wrong-key tests, which cannot read a single row group without the key.
+        foreach (var kind in new[] { ".wal", ".rollup" })
             Assert.True(found.Any(f => f.Contains(kind + ":", StringComparison.Ordinal)),
                 $"no secret in a {kind} file ({string.Join(", ", FileKinds(temp.Directory))} present); found: {string.Join("; ", found)}");
         foreach (var secret in Secrets) Assert.Contains(found, f => f.EndsWith(secret, StringComparison.Ordinal));
