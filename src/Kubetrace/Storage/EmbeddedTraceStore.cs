@@ -49,7 +49,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         _rollups = new RollupCatalog(options.Rollups, logger, options.Keys);
         _rollups.Load(_blocks.Folder, blocks);
         var coveredThrough = blocks.Count == 0 ? 0 : blocks.Max(b => b.LastSegment);
-        var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options));
+        var head = new HeadBlock(coveredThrough + 1, IngestLoop.HeadCapacity(options), options.Clock.GetUtcNow());
         var replayed = 0L;
         _wal.Replay(coveredThrough, (_, frame) =>
         {

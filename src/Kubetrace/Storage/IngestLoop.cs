@@ -163,7 +163,7 @@ internal sealed class IngestLoop : IAsyncDisposable
     {
         var head = Head;
         if (head.SpanCount == 0) return;
-        if (head.SpanCount < _options.MaxHeadSpans && DateTime.UtcNow - head.CreatedAt < _options.MaxHeadAge) return;
+        if (head.SpanCount < _options.MaxHeadSpans && _options.Clock.GetUtcNow() - head.CreatedAt < _options.MaxHeadAge) return;
         ForceCut();
     }
 
@@ -172,7 +172,7 @@ internal sealed class IngestLoop : IAsyncDisposable
     {
         var frozen = Head;
         frozen.LastSegment = _wal.CurrentSequence;
-        var next = new HeadBlock(_wal.StartNewSegment(), HeadCapacity(_options));
+        var next = new HeadBlock(_wal.StartNewSegment(), HeadCapacity(_options), _options.Clock.GetUtcNow());
         Head = next;
         _onCut(frozen, next);
     }

@@ -19,7 +19,9 @@ internal sealed class HeadBlock
 
     /// <param name="capacity">Rows to allocate up front: a head sized for its cut threshold never copies its
     /// columns (each doubling of a large column is a large-object-heap allocation, and those drive gen2 GCs).</param>
-    public HeadBlock(long firstSegment, int capacity = 4096)
+    /// <param name="createdAt">When the head was started, by the store's clock (its age decides the time cut);
+    /// now by the system clock when not given.</param>
+    public HeadBlock(long firstSegment, int capacity = 4096, DateTimeOffset? createdAt = null)
     {
         Table = new SpanTable(new Dictionaries(), capacity);
         _nextRowInTrace = new(capacity);
@@ -29,7 +31,7 @@ internal sealed class HeadBlock
         _traceStart = new(capacity / 4);
         FirstSegment = firstSegment;
         LastSegment = firstSegment;
-        CreatedAt = DateTime.UtcNow;
+        CreatedAt = createdAt ?? DateTimeOffset.UtcNow;
     }
 
     public SpanTable Table { get; }
@@ -41,7 +43,7 @@ internal sealed class HeadBlock
     public long FirstSegment { get; }
     public long LastSegment { get; set; }
 
-    public DateTime CreatedAt { get; }
+    public DateTimeOffset CreatedAt { get; }
     public int SpanCount => Table.Count;
     public int TraceCount => _traceFirstRow.Count;
     public ulong MinStart { get; private set; } = ulong.MaxValue;
