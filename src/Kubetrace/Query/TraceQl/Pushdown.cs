@@ -8,8 +8,10 @@ namespace Kubetrace.Query.TraceQl;
 /// The storage conditions implied by a query: comparisons that every matching trace must satisfy on one span,
 /// taken from the first spanset filter that the pipeline requires. Storage compares text (or numbers when both
 /// sides are numbers), so it may return traces TraceQL's strict typing rejects — never fewer; the engine decides.
-/// Unscoped attributes (<c>.x</c>) are not pushed down: TraceQL also finds them in events, links and scopes,
-/// which storage does not index.
+/// An unscoped attribute (<c>.x</c>) is pushed down as "span or resource attribute" (storage's <c>Any</c>), which is
+/// where Tempo's fetch layer looks for it (vparquet4 <c>categorizeConditions</c> puts a scope-less condition on the
+/// span and resource columns only): without it, the most common Grafana query, <c>{ .key = "value" }</c>, scanned
+/// every span in range.
 /// </summary>
 public static class Pushdown
 {
@@ -75,13 +77,13 @@ public static class Pushdown
             default:
                 return null;
         }
-        if (a.Scope is not (AttributeScope.Span or AttributeScope.Resource)) return null;
+        if (a.Scope is not (AttributeScope.Span or AttributeScope.Resource or AttributeScope.None)) return null;
         if (value.Type is not (StaticType.String or StaticType.Int)) return null;
         if (cop == ConditionOp.Regex && value.Type != StaticType.String) return null;
         if (value.Type == StaticType.String && cop is not (ConditionOp.Equal or ConditionOp.Regex)) return null;
         if (a.Scope == AttributeScope.Resource && a.Name == "service.name" && cop == ConditionOp.Equal)
             return new Condition(StorageScope.Intrinsic, "service", cop, value.AsString);
-        var scope = a.Scope == AttributeScope.Span ? StorageScope.Span : StorageScope.Resource;
+        var scope = a.Scope switch { AttributeScope.Span => StorageScope.Span, AttributeScope.Resource => StorageScope.Resource, _ => StorageScope.Any };
         return new Condition(scope, a.Name, cop, Text(value, cop));
     }
 
