@@ -6,7 +6,7 @@ using Kubetrace.Benchmarks.Storage;
 namespace Kubetrace.Benchmarks;
 
 /// <summary>
-/// <c>cpu scan|batch|decode|redaction|tail|head|block|wal|sim-head|sim-head-links [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
+/// <c>cpu scan|batch|decode|redaction|tail|head|block|wal|sim-head|sim-head-links|wal-encode|wal-crc|block-write|block-read|block-crc [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
 /// one benchmark, beside wall time and the collections it caused. On a shared machine CPU time moves far less than
 /// BenchmarkDotNet's wall-clock figures, because time spent waiting for a core is not counted.
 /// </summary>
@@ -24,7 +24,9 @@ internal static class CpuTimePerOperation
             "decode" or "redaction" or "tail" => Processor(which),
             "head" or "block" or "wal" or "lz4" or "brotli0" => Store(which, out spansPerOperation),
             "sim-head" or "sim-head-links" => SimulatedHead(which, out spansPerOperation),
-            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, decode, redaction, tail, head, block, wal, sim-head, sim-head-links)"),
+            "wal-encode" or "wal-crc" or "block-write" or "block-read" or "block-crc" => Checksums(which, out spansPerOperation),
+            _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, decode, redaction, tail, head, block, wal, sim-head, sim-head-links, " +
+                "wal-encode, wal-crc, block-write, block-read, block-crc)"),
         };
         for (var i = 0; i < operations / 5; i++) operation(); // warm-up: tiered compilation reaches its final code
 
@@ -54,6 +56,24 @@ internal static class CpuTimePerOperation
             "lz4" => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalLz4():F2}"); return 0; },
             "brotli0" => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli0():F2}"); return 0; },
             _ => () => { Console.Error.WriteLine($"ratio {benchmark.RawBytes / (double)benchmark.WalBrotli():F2}"); return 0; },
+        };
+    }
+
+    /// <summary>The store's checksums beside the work they guard (<see cref="ChecksumBenchmarks"/>), 100k spans an operation.</summary>
+    private static Func<int> Checksums(string which, out int spans)
+    {
+        var benchmark = new ChecksumBenchmarks();
+        benchmark.Setup();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => benchmark.Cleanup();
+        spans = 100_000;
+        Console.Error.WriteLine($"WAL payloads {benchmark.WalBytes / 1024} KiB, block row groups {benchmark.BlockBytes / 1024} KiB");
+        return which switch
+        {
+            "wal-encode" => () => (int)benchmark.WalEncode(),
+            "wal-crc" => () => (int)benchmark.WalChecksums(),
+            "block-write" => () => (int)benchmark.BlockWrite(),
+            "block-read" => benchmark.BlockReadAll,
+            _ => benchmark.BlockChecksums,
         };
     }
 

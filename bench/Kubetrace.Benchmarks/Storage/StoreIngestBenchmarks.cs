@@ -80,13 +80,25 @@ public class StoreIngestBenchmarks
 
     public long RawBytes => _requests.Sum(r => (long)r.Length);
 
-    private long WalEncode(bool compress)
+    /// <summary>Where <see cref="BlockWrite"/> writes its block.</summary>
+    public string BlockPath => _blockPath;
+
+    /// <summary>The WAL records' payloads, as the WAL writes them (Brotli), copied.</summary>
+    public List<byte[]> WalPayloads()
+    {
+        var payloads = new List<byte[]>(_requests.Count);
+        WalEncode(compress: true, payload => payloads.Add(payload.ToArray()));
+        return payloads;
+    }
+
+    private long WalEncode(bool compress, Action<ReadOnlyMemory<byte>>? keep = null)
     {
         long bytes = 0;
         foreach (var request in _requests)
         {
             var (_, payload, rented) = WalCodec.Encode(request, compress);
             bytes += payload.Length;
+            keep?.Invoke(payload);
             if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
         return bytes;

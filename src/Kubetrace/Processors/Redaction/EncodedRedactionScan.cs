@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Kubetrace.Otlp.Wire;
+using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Processors.Redaction;
 
@@ -37,7 +38,7 @@ internal sealed class EncodedRedactionScan(RedactionRules rules)
 
     private enum KeyClass : byte { CheckValue, Dirty, Pass }
 
-    private readonly ConcurrentDictionary<string, KeyClass> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<byte[], KeyClass> _keys = new(ArrayKeyComparer<byte>.Instance);
 
     /// <summary>
     /// The indexes of the request's resource groups that need the object path, in order (empty when the whole
@@ -187,24 +188,14 @@ internal sealed class EncodedRedactionScan(RedactionRules rules)
         };
     }
 
+    /// <summary>The key's class, looked up by its UTF-8 bytes (no decoding for a key seen before).</summary>
     private KeyClass Classify(ReadOnlySpan<byte> utf8Key)
     {
-        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
-        var rented = utf8Key.Length <= 256 ? null : ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8Key.Length));
-        Span<char> buffer = rented ?? stackalloc char[Encoding.UTF8.GetMaxCharCount(256)];
-        try
-        {
-            var key = buffer[..Encoding.UTF8.GetChars(utf8Key, buffer)];
-            if (lookup.TryGetValue(key, out var known)) return known;
-            var text = key.ToString();
-            var computed = ClassOf(text);
-            if (_keys.Count < MaxCachedKeys) _keys.TryAdd(text, computed);
-            return computed;
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<char>.Shared.Return(rented);
-        }
+        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<byte>>();
+        if (lookup.TryGetValue(utf8Key, out var known)) return known;
+        var computed = ClassOf(Encoding.UTF8.GetString(utf8Key));
+        if (_keys.Count < MaxCachedKeys) lookup.TryAdd(utf8Key, computed);
+        return computed;
     }
 
     /// <summary>What <see cref="AttributeRedactor"/> does with an attribute of this key before it looks at the value.</summary>

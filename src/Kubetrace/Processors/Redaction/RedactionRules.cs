@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -18,7 +17,7 @@ internal sealed class RedactionRules
     private readonly Regex[] _blockedKeys;
     private readonly Regex[] _allowedValues;
     private readonly Regex? _anyValueRule;
-    private readonly SearchValues<string>? _triggers;
+    private readonly LiteralPrefilter? _triggers;
 
     public RedactionRules(RedactionConfig config)
     {
@@ -33,7 +32,7 @@ internal sealed class RedactionRules
         ValueRules = valuePatterns.Select(p => new ValueRule(p)).ToArray();
         _anyValueRule = AnyOf(valuePatterns);
         // Only the preset's patterns come with the literals they need; a user's blocked_values are always run.
-        _triggers = preset && config.BlockedValues.Count == 0 ? SearchValues.Create(KubernetesPreset.ValueTriggers, StringComparison.OrdinalIgnoreCase) : null;
+        _triggers = preset && config.BlockedValues.Count == 0 ? new LiteralPrefilter(KubernetesPreset.ValueTriggers) : null;
         Masker = new Masker(config.HashFunction, config.MaskingString);
         ScanAllTypes = config.RedactAllTypes;
         ScanNestedStrings = preset || config.RedactAllTypes;
@@ -92,7 +91,7 @@ internal sealed class RedactionRules
     {
         // Non-ASCII text skips the literal test: a case-insensitive regex matches 'k' to the Kelvin sign, which
         // an ordinal comparison does not.
-        if (_triggers is not null && !value.ContainsAny(_triggers) && Ascii.IsValid(value)) return false;
+        if (_triggers is not null && !_triggers.ContainsAny(value) && Ascii.IsValid(value)) return false;
         if (_anyValueRule is not null) return _anyValueRule.IsMatch(value);
         foreach (var rule in ValueRules)
             if (rule.IsMatch(value)) return true;

@@ -87,15 +87,14 @@ internal static class EncodedTraceRequest
                 scopes[group] = spans = new ArrayBufferWriter<byte>(4096);
                 spans.Write(group.Envelope);
             }
-            var span = buffered.Wire;
-            var current = span.TraceState;
+            var current = buffered.TraceState;
             byte[]? traceState;
             if (current.IsEmpty)
             {
                 if (!fromEmpty.TryGetValue(decision, out traceState)) fromEmpty[decision] = traceState = Utf8(TraceStateWithRate("", decision));
             }
             else traceState = Utf8(TraceStateWithRate(System.Text.Encoding.UTF8.GetString(current), decision));
-            WriteSpan(spans, span.Bytes, traceState);
+            WriteSpan(spans, buffered, traceState);
         }
         var request = new ArrayBufferWriter<byte>(4096);
         var resource = new ArrayBufferWriter<byte>(4096);
@@ -112,15 +111,23 @@ internal static class EncodedTraceRequest
     private static byte[]? Utf8(string? text) => text is null ? null : System.Text.Encoding.UTF8.GetBytes(text);
 
     /// <summary>A span field: the span's bytes as they are when its tracestate stays, otherwise its other fields
-    /// followed by the new tracestate.</summary>
-    private static void WriteSpan(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> span, byte[]? traceState)
+    /// followed by the new tracestate (a span without a tracestate field, the common case, is copied whole).</summary>
+    private static void WriteSpan(ArrayBufferWriter<byte> output, BufferedSpan buffered, byte[]? traceState)
     {
+        var span = buffered.Encoded.Span;
         if (traceState is null)
         {
             Write(output, SpansField, span);
             return;
         }
         var length = ProtoWireWriter.LengthDelimitedSize(traceState.Length);
+        if (buffered.Fields is { HasTraceStateField: false, WellFormed: true })
+        {
+            output.Advance(ProtoWireWriter.WriteLengthDelimitedHeader(output.GetSpan(6), SpansField, length + span.Length));
+            output.Write(span);
+            Write(output, TraceStateField, traceState);
+            return;
+        }
         var reader = new ProtoWireReader(span);
         while (!reader.AtEnd && reader.TryReadField(out var field))
             if (field.Number != TraceStateField) length += field.End - field.Start;

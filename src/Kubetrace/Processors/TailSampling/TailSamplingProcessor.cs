@@ -98,7 +98,7 @@ public sealed class TailSamplingProcessor : IProcessor
         {
             foreach (var buffered in spans)
             {
-                var key = TraceKey.Of(buffered.Wire.TraceId);
+                var key = TraceKey.Of(buffered.TraceId);
                 if (_traces.TryGetValue(key, out var trace))
                 {
                     if (trace.Decision is null) trace.Spans.Add(buffered);

@@ -16,8 +16,9 @@ internal readonly record struct TraceKey(ulong High, ulong Low)
 
 /// <summary>
 /// One buffered span as its encoding (a slice of the received request, never copied) with the resource and scope
-/// group it came in. The hot policies read its fields from the bytes (<see cref="Wire"/>); the span object is decoded
-/// only for a policy that needs it (attribute, OTTL and trace_state policies), on the decision loop.
+/// group it came in. Its singular fields are read once, when it is buffered (<see cref="Fields"/>); the hot policies
+/// read its attributes and events from the bytes (<see cref="Wire"/>); the span object is decoded only for a policy
+/// that needs it (attribute, OTTL and trace_state policies), on the decision loop.
 /// </summary>
 internal sealed class BufferedSpan(ScopeGroup group, ReadOnlyMemory<byte> encoded)
 {
@@ -26,6 +27,14 @@ internal sealed class BufferedSpan(ScopeGroup group, ReadOnlyMemory<byte> encode
     public ScopeGroup Group { get; } = group;
 
     public ReadOnlyMemory<byte> Encoded { get; } = encoded;
+
+    public SpanFields Fields { get; } = SpanFields.Read(encoded.Span);
+
+    public ReadOnlySpan<byte> TraceId => Encoded.Span.Slice(Fields.TraceIdStart, Fields.TraceIdLength);
+
+    public ReadOnlySpan<byte> TraceState => Encoded.Span.Slice(Fields.TraceStateStart, Fields.TraceStateLength);
+
+    public ReadOnlySpan<byte> Name => Encoded.Span.Slice(Fields.NameStart, Fields.NameLength);
 
     public EncodedSpan Wire => new(Encoded.Span);
 
@@ -54,7 +63,7 @@ internal sealed class TraceData(TraceKey key, long arrival)
     /// <summary>Null while pending.</summary>
     public TraceDecision? Decision { get; set; }
 
-    public ReadOnlySpan<byte> TraceIdBytes => Spans.Count > 0 ? Spans[0].Wire.TraceId : default;
+    public ReadOnlySpan<byte> TraceIdBytes => Spans.Count > 0 ? Spans[0].TraceId : default;
 
     /// <summary>From the earliest start to the latest end, as the Collector's latency policy measures.</summary>
     public TimeSpan Duration
@@ -64,9 +73,8 @@ internal sealed class TraceData(TraceKey key, long arrival)
             ulong start = ulong.MaxValue, end = 0;
             foreach (var buffered in Spans)
             {
-                var span = buffered.Wire;
-                start = Math.Min(start, span.StartTimeUnixNano);
-                end = Math.Max(end, span.EndTimeUnixNano);
+                start = Math.Min(start, buffered.Fields.StartTimeUnixNano);
+                end = Math.Max(end, buffered.Fields.EndTimeUnixNano);
             }
             return end > start ? TimeSpan.FromTicks((long)((end - start) / 100)) : TimeSpan.Zero;
         }

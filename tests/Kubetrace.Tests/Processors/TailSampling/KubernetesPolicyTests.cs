@@ -33,6 +33,17 @@ public class KubernetesPolicyTests
     }
 
     [Fact]
+    public async Task The_current_status_code_attribute_decides_wherever_it_stands_and_the_old_one_only_without_it()
+    {
+        var harness = await Run(Preset,
+            ("apiserver", Span(1, "HTTP GET", attributes: [("http.status_code", 200), ("http.response.status_code", 503)])),
+            ("apiserver", Span(2, "HTTP GET", attributes: [("http.status_code", 503), ("http.response.status_code", 200)])),
+            ("apiserver", Span(3, "HTTP GET", attributes: [("http.response.status_code", "503"), ("http.status_code", 503)])),
+            ("apiserver", Span(4, "HTTP GET", attributes: [("other", 1), ("http.status_code", 502)])));
+        Assert.Equal([1, 4], harness.ForwardedTraces);
+    }
+
+    [Fact]
     public async Task Keeps_webhook_calls_that_never_completed_or_were_slow()
     {
         var completed = Span(3, "Call validating webhook", durationMs: 20);

@@ -36,30 +36,30 @@ internal sealed class KubernetesPolicy(string name, KubernetesPolicyConfig confi
     private bool IsProblem(BufferedSpan buffered)
     {
         var span = buffered.Wire;
-        var milliseconds = (span.EndTimeUnixNano - span.StartTimeUnixNano) / 1_000_000.0;
-        var isError = span.StatusCode == (int)Status.Types.StatusCode.Error;
-        var name = span.Name;
+        var fields = buffered.Fields;
+        var milliseconds = (fields.EndTimeUnixNano - fields.StartTimeUnixNano) / 1_000_000.0;
+        var isError = fields.StatusCode == (int)Status.Types.StatusCode.Error;
+        var name = buffered.Name;
         if (config.ApiserverErrors && (isError || HttpStatus(span) >= 500) && ServiceName(buffered) == "apiserver") return true;
         if (name.SequenceEqual("Call mutating webhook"u8) || name.SequenceEqual("Call validating webhook"u8))
         {
             if (config.WebhookFailures && (isError || !span.HasEvent("Request completed"u8))) return true;
             if (config.WebhookSlowMs > 0 && milliseconds >= config.WebhookSlowMs) return true;
         }
-        if (config.EtcdSlowMs > 0 && milliseconds >= config.EtcdSlowMs && IsEtcdCall(span)) return true;
+        if (config.EtcdSlowMs > 0 && milliseconds >= config.EtcdSlowMs && IsEtcdCall(name, span)) return true;
         if (config.PodStartSlowMs > 0 && milliseconds >= config.PodStartSlowMs && name.SequenceEqual("syncPod"u8)
             && span.TryGetAttribute("k8s.pod.update_type"u8, out var updateType) && updateType.TryGetString(out var text) && text.SequenceEqual("create"u8)) return true;
         return false;
     }
 
-    private static bool IsEtcdCall(EncodedSpan span) =>
-        span.Name.EndsWith(" etcd3"u8)
-        || span.Name.StartsWith("etcdserverpb."u8)
+    private static bool IsEtcdCall(ReadOnlySpan<byte> name, EncodedSpan span) =>
+        name.EndsWith(" etcd3"u8)
+        || name.StartsWith("etcdserverpb."u8)
         || span.TryGetAttribute("rpc.service"u8, out var service) && service.TryGetString(out var text) && text.StartsWith("etcdserverpb."u8);
 
     private static string? ServiceName(BufferedSpan buffered) =>
         buffered.Resource is { } resource ? TraceData.Find(resource.Attributes, "service.name")?.StringValue : null;
 
     private static long HttpStatus(EncodedSpan span) =>
-        (span.TryGetAttribute("http.response.status_code"u8, out var status) || span.TryGetAttribute("http.status_code"u8, out status))
-        && status.TryGetInt(out var code) ? code : 0;
+        span.TryGetAttribute("http.response.status_code"u8, fallback: "http.status_code"u8, out var status) && status.TryGetInt(out var code) ? code : 0;
 }

@@ -30,7 +30,7 @@ internal sealed class StatusCodePolicy(string name, StatusCodeConfig config) : S
     public override PolicyDecision Evaluate(TraceData trace, long now)
     {
         foreach (var buffered in trace.Spans)
-            if (_codes.Contains(buffered.Wire.StatusCode)) return PolicyDecision.Sampled;
+            if (_codes.Contains(buffered.Fields.StatusCode)) return PolicyDecision.Sampled;
         return PolicyDecision.NotSampled;
     }
 }
