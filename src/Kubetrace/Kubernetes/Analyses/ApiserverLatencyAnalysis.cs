@@ -248,7 +248,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         {
             $"{GroupedCount(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
             "Shares: each instant of a request goes to the deepest spans running then (split evenly between concurrent ones), so storage and its etcd calls are never counted twice and the shares add up to 100%.",
-            "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd.",
+            "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd. " +
+                "The apiserver traces them from Kubernetes 1.29, KMS v2 only: before 1.29, or with KMS v1, that time is in Rest.",
             "Rest: the request's own code outside any child span, plus the audit and impersonation filters (otherFilters in --json). Webhooks: all admission webhooks (see `kubetrace analyze webhooks`).",
             PercentileNote,
         };

@@ -11,7 +11,9 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// between key rotations, each transform is a local AES-GCM operation of tens of microseconds: the KMS plugin is
 /// not called per object. The kms-slow scenario plants the case where it is and answers slowly (a data key cache
 /// that keeps missing, as after key rotations): every read then shows "About to decrypt DEK using remote service"
-/// and waits for the plugin. Before 1.29 the transform takes its time without a span.
+/// and waits for the plugin. A write never does: it encrypts with the current DEK from the transformer's state,
+/// which a background controller keeps (envelope.go TransformToStorage, stateFunc; TestData/Upstream/kms). Before
+/// 1.29 the transform takes its time without a span.
 /// </summary>
 internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
 {
@@ -50,12 +52,6 @@ internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
         var random = sim.Random;
         var span = Open(StorageNames.TransformToStorage, parent, start);
         var t = start + random.Micros(2, 8);
-        if (sim.Faults.SlowKmsReport is { } slow)
-        {
-            // A writer whose current DEK is not usable (rotated, not yet encrypted by the plugin) waits for the plugin.
-            slow.Transforms++;
-            t += sim.Options.KmsAddedLatency.Ticks * 100;
-        }
         span.AddEvent(t, "About to encrypt data using DEK");
         t += random.Micros(15, 100);
         span.AddEvent(t, "Data encryption succeeded");

@@ -208,7 +208,7 @@ public sealed class PlantedThrottledFlow
     public long Rejected { get; set; }
 }
 
-/// <summary>kms-slow: every envelope transform of this resource (encryption on write, decryption on read from etcd) takes <see cref="AddedLatency"/> more.</summary>
+/// <summary>kms-slow: every decryption of this resource read from etcd misses the DEK cache and waits <see cref="AddedLatency"/> for the plugin (writes never call it).</summary>
 public sealed class PlantedSlowKms
 {
     public required string Resource { get; init; }
@@ -219,10 +219,10 @@ public sealed class PlantedSlowKms
     [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
     public required TimeSpan AddedLatency { get; init; }
 
-    /// <summary>Envelope transforms made (each waited for the plugin).</summary>
+    /// <summary>Decryptions made (each waited for the plugin).</summary>
     public long Transforms { get; set; }
 
-    /// <summary>Requests that made at least one.</summary>
+    /// <summary>Reads from etcd that made at least one.</summary>
     public long Requests { get; set; }
 }
 

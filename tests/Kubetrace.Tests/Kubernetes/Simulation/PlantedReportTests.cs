@@ -139,16 +139,21 @@ public sealed class PlantedReportTests
     }
 
     [Fact]
-    public void Every_envelope_transform_of_a_secret_waits_for_the_slow_KMS_plugin()
+    public void Every_decryption_of_a_secret_read_from_etcd_waits_for_the_slow_KMS_plugin_and_no_write_does()
     {
+        // A write encrypts with the DEK the transformer already holds (envelope.go TransformToStorage: stateFunc, no
+        // plugin call; TestData/Upstream/kms); only a read whose DEK is not cached calls the plugin.
         var planted = Simulated.Report.SlowKms!;
-        var transforms = Simulated.Of("apiserver").Where(s => s.Name.EndsWith("with envelopeTransformer", StringComparison.Ordinal)).ToList();
+        var decryptions = Simulated.Of("apiserver").Where(s => s.Name == "TransformFromStorage with envelopeTransformer").ToList();
+        var encryptions = Simulated.Of("apiserver").Where(s => s.Name == "TransformToStorage with envelopeTransformer").ToList();
 
         Assert.True(Simulated.Report.KmsEncryption, "kms-slow turns encryption on");
-        Assert.Equal(planted.Transforms, transforms.Count);
-        Assert.Equal(planted.Requests, transforms.Select(t => Simulated.Parent(t)!).Distinct().Count());
-        Assert.All(transforms, t => Assert.InRange(t.Milliseconds, 150, 150.2));
-        Assert.All(transforms, t => Assert.StartsWith("/secrets", Simulated.Parent(t)!.Attr("key")));
+        Assert.Equal(planted.Transforms, decryptions.Count);
+        Assert.Equal(planted.Requests, decryptions.Select(t => Simulated.Parent(t)!).Distinct().Count());
+        Assert.All(decryptions, t => Assert.InRange(t.Milliseconds, 150, 150.2));
+        Assert.NotEmpty(encryptions);
+        Assert.All(encryptions, t => Assert.True(t.Milliseconds < 1, $"{t.Milliseconds} ms"));
+        Assert.All(decryptions.Concat(encryptions), t => Assert.StartsWith("/secrets", Simulated.Parent(t)!.Attr("key")));
     }
 
     [Theory]

@@ -52,8 +52,9 @@ public static class FlowGaps
             var startedStep = sync is null ? "syncPod" : "last StartContainer";
             gaps.Add(Between(StatusReport, pod, started, status, "last StartContainer", "pods/status",
                 "from the last container's start to the kubelet's status patch that reports it", joins, started is null ? startedStep : null));
+            // Until the last StartContainer returned, as the action's end-to-end gap: the container has started then.
             gaps.Add(Between(PodStartup, pod, create, started, "Pod create", "last StartContainer", "the pod's whole start-up, as the traces see it", joins,
-                create is null ? null : startedStep) with { ToSpanId = null });
+                create is null ? null : startedStep, untilEnd: true) with { ToSpanId = null });
             if (started is not null) lastStart = Math.Max(lastStart ?? long.MinValue, started.EndUnixNano);
         }
         if (action is not null)
@@ -69,10 +70,10 @@ public static class FlowGaps
     private static FlowStep? First(List<FlowStep> steps, FlowStepKind kind) => steps.Where(s => s.Kind == kind).MinBy(s => s.StartUnixNano);
 
     private static FlowGap Between(string name, string? pod, FlowStep? from, FlowStep? to, string fromName, string toName, string meaning, FlowJoins joins,
-        string? missingStep = null)
+        string? missingStep = null, bool untilEnd = false)
     {
         if (from is not null && to is not null)
-            return new FlowGap(name, pod, fromName, toName, Math.Max(0, to.StartUnixNano - from.EndUnixNano), meaning)
+            return new FlowGap(name, pod, fromName, toName, Math.Max(0, (untilEnd ? to.EndUnixNano : to.StartUnixNano) - from.EndUnixNano), meaning)
             {
                 ToSpanId = to.SpanId, StartUnixNano = from.EndUnixNano,
             };
