@@ -37,13 +37,10 @@ internal sealed class LocalAgentTopology : IAsyncDisposable
         _agent = await FreePorts.StartOnFreshAsync(4, async ports =>
         {
             _agentPorts = ports;
-            var config = await WriteAsync("agent.yaml", CollectorConfigs.Agent(Request),
+            var config = await WriteAsync("agent.yaml", CollectorConfigs.Agent(Request), [
                 ($"{ManifestNames.Gateway}.{Request.Namespace}.svc:{Ports.OtlpGrpc}", $"127.0.0.1:{_gatewayPorts[0]}"),
-                ($"\":{Ports.OtlpGrpc}\"", $"127.0.0.1:{ports[0]}"),
-                ($"\":{Ports.OtlpHttp}\"", $"127.0.0.1:{ports[1]}"),
-                ($"\":{Ports.Health}\"", $"127.0.0.1:{ports[2]}"),
-                ($"\":{Ports.Metrics}\"", $"127.0.0.1:{ports[3]}"),
-                (CollectorConfigs.DataPath, _folder.File("agent-data")));
+                .. LocalConfig.Listeners(LocalConfig.AgentPorts, ports),
+                (CollectorConfigs.DataPath, _folder.File("agent-data"))]);
             return await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[1])]);
         });
         await _agent.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_agentPorts[2]}/"));
@@ -68,14 +65,9 @@ internal sealed class LocalAgentTopology : IAsyncDisposable
         {
             try
             {
-                var config = await WriteAsync("gateway.yaml", CollectorConfigs.Store(Request),
-                    ($"\":{Ports.OtlpGrpc}\"", $"127.0.0.1:{_gatewayPorts[0]}"),
-                    ($"\":{Ports.OtlpHttp}\"", $"127.0.0.1:{_gatewayPorts[1]}"),
-                    ($"\":{Ports.Query}\"", $"127.0.0.1:{_gatewayPorts[2]}"),
-                    ($"\":{Ports.Tempo}\"", $"127.0.0.1:{_gatewayPorts[3]}"),
-                    ($"\":{Ports.Health}\"", $"127.0.0.1:{_gatewayPorts[4]}"),
-                    ($"\":{Ports.Metrics}\"", $"127.0.0.1:{_gatewayPorts[5]}"),
-                    (CollectorConfigs.DataPath, _folder.File("gateway-data")));
+                var config = await WriteAsync("gateway.yaml", CollectorConfigs.Store(Request), [
+                    .. LocalConfig.Listeners(LocalConfig.StorePorts, _gatewayPorts),
+                    (CollectorConfigs.DataPath, _folder.File("gateway-data"))]);
                 _gateway = await KubetraceProcess.StartAsync(config, [("127.0.0.1", _gatewayPorts[0]), ("127.0.0.1", _gatewayPorts[2])]);
                 await _gateway.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{_gatewayPorts[4]}/"));
                 return;
@@ -96,20 +88,10 @@ internal sealed class LocalAgentTopology : IAsyncDisposable
         _folder.Dispose();
     }
 
-    /// <summary>
-    /// Writes the cluster's configuration with each replacement made; a text that no longer occurs fails here, so a
-    /// change of the ConfigMap cannot leave a cluster address (or the real data path) in the local run.
-    /// </summary>
-    private async Task<string> WriteAsync(string name, string clusterConfig, params (string Cluster, string Local)[] replacements)
+    private async Task<string> WriteAsync(string name, string clusterConfig, IEnumerable<(string Cluster, string Local)> replacements)
     {
-        var config = clusterConfig;
-        foreach (var (cluster, local) in replacements)
-        {
-            Assert.True(config.Contains(cluster, StringComparison.Ordinal), $"the ConfigMap's config no longer has {cluster}:\n{clusterConfig}");
-            config = config.Replace(cluster, local, StringComparison.Ordinal);
-        }
         var path = _folder.File(name);
-        await File.WriteAllTextAsync(path, config);
+        await File.WriteAllTextAsync(path, LocalConfig.From(clusterConfig, replacements));
         return path;
     }
 }
