@@ -19,9 +19,7 @@ public sealed class ImageBuildTests
     [SkippableFact]
     public async Task The_built_image_serves_from_its_own_filesystem_and_stops_cleanly()
     {
-        var optIn = Environment.GetEnvironmentVariable("KUBETRACE_IMAGE_TEST");
-        Skip.If(string.IsNullOrEmpty(optIn),
-            "opt-in: set KUBETRACE_IMAGE_TEST=1 (root, apt-get install buildah mmdebstrap) to build and run the image");
+        var optIn = Requires.OptIn("KUBETRACE_IMAGE_TEST", "1 to build the image, as root with buildah and mmdebstrap; or the tag of an image built before");
         var tag = optIn == "1" ? Tag : optIn; // or the tag of an image build-image.sh built before
 
         if (tag == Tag)
