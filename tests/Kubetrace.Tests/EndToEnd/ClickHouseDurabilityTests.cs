@@ -26,9 +26,9 @@ public sealed class ClickHouseDurabilityTests(ITestOutputHelper output)
             async process =>
             {
                 clickHouse.Kill();
-                var before = await QueueDepthAsync(server);
+                var before = await ExporterQueueSize.ReadAsync(server.MetricsUrl);
                 await Task.Delay(TimeSpan.FromSeconds(2)); // clients go on: their exports now wait in the persistent queue
-                acknowledgedWhileDown = (int)(await QueueDepthAsync(server) - before);
+                acknowledgedWhileDown = (int)(await ExporterQueueSize.ReadAsync(server.MetricsUrl) - before);
                 await process.KillAsync();
             });
 
@@ -37,27 +37,11 @@ public sealed class ClickHouseDurabilityTests(ITestOutputHelper output)
 
         // Generous: each read is a ClickHouse query, and the tests' server shares 2 cores with everything else.
         using var stored = new StoredTraces(server.QueryUrl, TimeSpan.FromSeconds(60));
-        var wrong = await WaitUntilEmptyAsync(() => stored.NotExactlyOnceAsync(acknowledged), TimeSpan.FromSeconds(120));
+        var wrong = await stored.NotExactlyOnceWithinAsync(acknowledged, TimeSpan.FromSeconds(120));
         output.WriteLine($"{acknowledged.Count} traces acknowledged, {acknowledgedWhileDown} spans queued while ClickHouse was down");
         Assert.True(acknowledgedWhileDown > 0, "nothing was acknowledged while ClickHouse was down: the kill did not test the queue");
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {acknowledged.Count * SpansPerTrace} acknowledged spans are not stored exactly once, e.g. " +
             $"{string.Join(", ", wrong.Take(10))}\n{server.Process.Describe()}");
         await server.Process.StopCleanlyAsync();
-    }
-
-    /// <summary>The exporter's queue size in spans, from the metrics endpoint.</summary>
-    private static async Task<double> QueueDepthAsync(OtlpToStoreServer server)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var text = await http.GetStringAsync(server.MetricsUrl);
-        var line = text.Split('\n').First(l => l.StartsWith("otelcol_exporter_queue_size{", StringComparison.Ordinal));
-        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<IReadOnlyList<string>> WaitUntilEmptyAsync(Func<Task<IReadOnlyList<string>>> problems, TimeSpan timeout)
-    {
-        IReadOnlyList<string> found = [];
-        await Wait.HoldsWithinAsync(async () => (found = await problems()).Count == 0, timeout);
-        return found;
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Kubetrace.Tests.Packaging;
 
 /// <summary>
@@ -14,11 +12,11 @@ public sealed class ToolPackageTests
         var toolPath = Directory.CreateTempSubdirectory("kubetrace-tool-").FullName;
         try
         {
-            var install = await RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "install-tool.sh"), "--tool-path", toolPath]);
+            var install = await CommandLine.RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "install-tool.sh"), "--tool-path", toolPath]);
             Assert.True(install.Code == 0, $"install-tool.sh failed ({install.Code}):\n{install.Output}");
 
-            var version = await RunAsync(Path.Combine(toolPath, "kubetrace"), ["version"]);
-            var help = await RunAsync(Path.Combine(toolPath, "kubetrace"), ["--help"]);
+            var version = await CommandLine.RunAsync(Path.Combine(toolPath, "kubetrace"), ["version"]);
+            var help = await CommandLine.RunAsync(Path.Combine(toolPath, "kubetrace"), ["--help"]);
 
             Assert.Equal(0, version.Code);
             Assert.StartsWith("kubetrace 0.", version.Output);
@@ -29,16 +27,5 @@ public sealed class ToolPackageTests
         {
             Directory.Delete(toolPath, recursive: true);
         }
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
     }
 }

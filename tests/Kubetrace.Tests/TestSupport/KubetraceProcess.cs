@@ -47,15 +47,26 @@ internal sealed class KubetraceProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo(DotnetHost(), ["exec", RepoPaths.KubetraceDll, "serve", "--config", configPath])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(configPath)!,
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        return await StartAsync(start, readyWhenListening);
+    }
 
+    /// <summary>
+    /// Starts another command that runs <c>kubetrace serve</c> (the image's binary under <c>chroot</c>) and waits as
+    /// <see cref="StartAsync(string, IReadOnlyList{ValueTuple{string, int}}, IReadOnlyDictionary{string, string}?)"/> does.
+    /// </summary>
+    public static Task<KubetraceProcess> StartCommandAsync(string file, IEnumerable<string> args, IReadOnlyList<(string Host, int Port)> readyWhenListening) =>
+        StartAsync(new ProcessStartInfo(file, args), readyWhenListening);
+
+    private static async Task<KubetraceProcess> StartAsync(ProcessStartInfo start, IReadOnlyList<(string Host, int Port)> readyWhenListening)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new KubetraceProcess(process);
         process.OutputDataReceived += (_, e) => server._stdout.Append(e.Data);

@@ -20,6 +20,17 @@ internal static class Requires
         Skip.If(true, missing);
     }
 
+    /// <summary>
+    /// An opt-in test, one CI deliberately does not run (too slow for its budget, e.g. building the image): skipped,
+    /// under CI too, unless <paramref name="variable"/> is set. Returns the variable's value.
+    /// </summary>
+    public static string OptIn(string variable, string how)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        Skip.If(string.IsNullOrEmpty(value), $"opt-in: set {variable} to run it ({how})");
+        return value!;
+    }
+
     /// <summary>A file of the shared folder (<c>conformance/otlp/trace.json</c>); skips (fails under CI) when absent.</summary>
     public static string SharedFile(string relativePath)
     {

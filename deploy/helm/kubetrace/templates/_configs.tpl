@@ -12,15 +12,14 @@ processors:
     check_interval: 1s
     limit_percentage: 80
     spike_limit_percentage: 20
-  batch:
-    timeout: 1s
 exporters:
   otlp:
     endpoint: kubetrace-gateway.{{ .Release.Namespace }}.svc:4317
     tls:
       insecure: true
     sending_queue:
-      queue_size: 1000
+      queue_size: 100000
+      sizer: items
       storage: file_storage
     retry_on_failure:
       max_elapsed_time: 0s
@@ -38,7 +37,7 @@ service:
   pipelines:
     traces:
       receivers: [otlp]
-      processors: [memory_limiter, batch]
+      processors: [memory_limiter]
       exporters: [otlp]
 {{- end }}
 

@@ -32,11 +32,14 @@ internal sealed class AcknowledgedTraffic
             throw new TimeoutException($"only {_clientsAcknowledged} of {_clients.Count} clients were acknowledged within {timeout.TotalSeconds}s");
     }
 
-    public static AcknowledgedTraffic Start(OtlpToStoreServer server, string service, int grpcClients, int httpClients, int spansPerTrace)
+    public static AcknowledgedTraffic Start(OtlpToStoreServer server, string service, int grpcClients, int httpClients, int spansPerTrace) =>
+        Start(Enumerable.Range(0, grpcClients).Select(ITraceSender (_) => OtlpSender.Grpc(server.GrpcEndpoint))
+            .Concat(Enumerable.Range(0, httpClients).Select(_ => OtlpSender.Http(server.HttpTracesUrl))), service, spansPerTrace);
+
+    /// <summary>Each sender sends traces of <paramref name="service"/> back to back (and is disposed when it stops).</summary>
+    public static AcknowledgedTraffic Start(IEnumerable<ITraceSender> senders, string service, int spansPerTrace)
     {
         var traffic = new AcknowledgedTraffic();
-        var senders = Enumerable.Range(0, grpcClients).Select(_ => OtlpSender.Grpc(server.GrpcEndpoint))
-            .Concat(Enumerable.Range(0, httpClients).Select(_ => OtlpSender.Http(server.HttpTracesUrl)));
         var index = 0;
         foreach (var sender in senders)
         {
@@ -54,7 +57,7 @@ internal sealed class AcknowledgedTraffic
     public async Task<IReadOnlyList<ClientOutcome>> WaitUntilAllFailedAsync() =>
         await Task.WhenAll(_clients).WaitAsync(TimeSpan.FromSeconds(30));
 
-    private async Task<ClientOutcome> RunAsync(string name, OtlpSender sender, string service, int spansPerTrace)
+    private async Task<ClientOutcome> RunAsync(string name, ITraceSender sender, string service, int spansPerTrace)
     {
         using (sender)
         {

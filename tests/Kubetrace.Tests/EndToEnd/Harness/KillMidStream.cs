@@ -10,14 +10,19 @@ namespace Kubetrace.Tests.EndToEnd.Harness;
 /// </summary>
 internal static class KillMidStream
 {
-    public static async Task<IReadOnlyList<SentTraceIds>> RunAsync(OtlpToStoreServer server, string service, int spansPerTrace,
+    public static Task<IReadOnlyList<SentTraceIds>> RunAsync(OtlpToStoreServer server, string service, int spansPerTrace,
+        TimeSpan sendFor, ITestOutputHelper output, Func<KubetraceProcess, Task>? kill = null) =>
+        RunAsync(AcknowledgedTraffic.Start(server, service, grpcClients: 2, httpClients: 2, spansPerTrace), server.Process, service,
+            sendFor, output, kill);
+
+    /// <summary>The same round for traffic already started against <paramref name="process"/>.</summary>
+    public static async Task<IReadOnlyList<SentTraceIds>> RunAsync(AcknowledgedTraffic traffic, KubetraceProcess process, string service,
         TimeSpan sendFor, ITestOutputHelper output, Func<KubetraceProcess, Task>? kill = null)
     {
-        var traffic = AcknowledgedTraffic.Start(server, service, grpcClients: 2, httpClients: 2, spansPerTrace);
         await traffic.WaitUntilEveryClientWasAcknowledgedAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(sendFor);
         var killedAt = traffic.Elapsed;
-        await (kill ?? (process => process.KillAsync()))(server.Process);
+        await (kill ?? (p => p.KillAsync()))(process);
         var outcomes = await traffic.WaitUntilAllFailedAsync();
 
         // The kill must have hit a live stream: every client was still sending, and only the kill (or the shutdown

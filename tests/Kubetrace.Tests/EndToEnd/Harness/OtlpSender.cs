@@ -18,7 +18,7 @@ internal sealed record SentTraceIds(string TraceId, IReadOnlyList<string> SpanId
 /// gRPC OK or HTTP 200, without rejected spans. Anything else, including an error or a timeout, is "not
 /// acknowledged": the server owes nothing for those spans.
 /// </summary>
-internal sealed class OtlpSender : IDisposable
+internal sealed class OtlpSender : ITraceSender
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private readonly GrpcChannel? _channel;
@@ -40,8 +40,6 @@ internal sealed class OtlpSender : IDisposable
 
     public string Transport => _grpc is not null ? "grpc" : "http";
 
-    /// <summary>Sends one new trace of <paramref name="spans"/> spans of <paramref name="service"/>.</summary>
-    /// <returns>The trace when the server acknowledged it; otherwise null and why in <paramref name="failure"/>.</returns>
     public async Task<(SentTraceIds? Acknowledged, string? Failure)> SendTraceAsync(string service, int spans)
     {
         var (request, ids) = NewTrace(service, spans);

@@ -89,5 +89,16 @@ internal sealed class StoredTraces(Uri queryUrl, TimeSpan? timeout = null) : IDi
         return wrong;
     }
 
+    /// <summary>
+    /// Polls <see cref="NotExactlyOnceAsync"/> until it finds nothing (the spans still on their way arrived) or the
+    /// timeout passes, and returns its last finding.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> NotExactlyOnceWithinAsync(IReadOnlyCollection<SentTraceIds> acknowledged, TimeSpan timeout)
+    {
+        IReadOnlyList<string> found = [];
+        await Wait.HoldsWithinAsync(async () => (found = await NotExactlyOnceAsync(acknowledged)).Count == 0, timeout);
+        return found;
+    }
+
     public void Dispose() => _http.Dispose();
 }
