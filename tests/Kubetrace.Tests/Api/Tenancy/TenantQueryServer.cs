@@ -9,6 +9,7 @@ using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Pipeline;
 using Kubetrace.Service;
 using Kubetrace.Tests.Api.Authorization;
+using Kubetrace.Tests.TestSupport;
 
 namespace Kubetrace.Tests.Api.Tenancy;
 
@@ -136,13 +137,8 @@ public abstract class TenantQueryServer(bool isolated) : IAsyncLifetime
     private async Task WaitForAsync(string tenant, int trace)
     {
         using var http = As(tenant);
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            using var response = await http.GetAsync($"{QueryUrl}/api/v1/traces/{ThreeNamespaces.Hex(trace)}");
-            if (response.StatusCode == HttpStatusCode.OK) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"tenant {tenant}'s trace {trace:x} was not stored within 5 s");
+        var url = $"{QueryUrl}/api/v1/traces/{ThreeNamespaces.Hex(trace)}";
+        await Wait.UntilAsync(async () => (await http.GetAsync(url)).StatusCode == HttpStatusCode.OK, $"tenant {tenant}'s trace {trace:x} is stored");
     }
 
     public async Task DisposeAsync()
