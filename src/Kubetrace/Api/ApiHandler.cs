@@ -1,3 +1,4 @@
+using Kubetrace.Api.Authorization;
 using Kubetrace.Pipeline;
 using Kubetrace.Query;
 using Kubetrace.Query.Access;
@@ -9,7 +10,8 @@ namespace Kubetrace.Api;
 
 /// <summary>
 /// Wraps every API handler the same way: finds the engine (503 while the store is not open) over the store as the
-/// caller may see it (<see cref="QueryAuthorization"/>: 403 when the policy grants nothing), waits for a query
+/// caller may see it (<see cref="QueryAuthorization"/>: its tenant's store, 401 "no org id" when multitenancy is on
+/// and it names none, 403 when the policy grants nothing), waits for a query
 /// slot (<see cref="QueryGate"/>: 429 or 503 with Retry-After when none comes), cancels a query still running
 /// <see cref="QueryLimits.CancelGrace"/> after its timeout (503), turns <see cref="BadQueryException"/>, an invalid
 /// user regex and a request over a limit into 400, <see cref="NotFoundException"/> into 404 and any other failure
@@ -29,14 +31,13 @@ public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogge
     {
         try
         {
-            var engine = engines.Current();
+            var engine = engines.For(context);
             if (engine is null)
             {
                 await errors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
                     $"the trace store \"{engines.StorageName}\" is not open (starting or stopping)").ConfigureAwait(false);
                 return;
             }
-            engine = engines.Authorization.Scope(context, engine);
             var clientGone = context.RequestAborted;
             using var slot = await engines.Gate.EnterAsync(clientGone).ConfigureAwait(false);
             using var backstop = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
@@ -66,6 +67,10 @@ public sealed class ApiHandler(EngineSource engines, IErrorFormat errors, ILogge
                 _ => StatusCodes.Status503ServiceUnavailable,
             };
             await errors.WriteAsync(context, status, e.Message).ConfigureAwait(false);
+        }
+        catch (MissingTenantException e) when (!context.Response.HasStarted)
+        {
+            await errors.WriteAsync(context, StatusCodes.Status401Unauthorized, e.Message).ConfigureAwait(false);
         }
         catch (AccessDeniedException e) when (!context.Response.HasStarted)
         {

@@ -12,7 +12,8 @@ namespace Kubetrace.Api;
 public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageName, QueryLimits? limits = null)
 {
     private readonly QueryLimits _limits = limits ?? QueryLimits.Default;
-    private QueryEngine? _engine;
+    // One engine per open store (a tenant's), dropped with it.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Storage.ITraceStore, QueryEngine> _engines = new();
 
     public string StorageName => storageName;
 
@@ -22,13 +23,18 @@ public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageNa
     /// <summary>The query slots every API of this server shares.</summary>
     public QueryGate Gate { get; } = new(limits ?? QueryLimits.Default);
 
-    /// <summary>The engine, or null while the store is not open (answered 503).</summary>
-    public QueryEngine? Current()
+    /// <summary>
+    /// The engine over what the caller of <paramref name="context"/> may read, or null while the store is not open
+    /// (answered 503): the store of its tenant (<see cref="QueryAuthorization.TenantOf"/>) narrowed to its
+    /// namespaces (<see cref="QueryAuthorization.Scope"/>). The one place every API's reads are decided.
+    /// </summary>
+    /// <exception cref="MissingTenantException">Multitenancy is on and the request names no tenant.</exception>
+    /// <exception cref="Query.Access.AccessDeniedException">The caller may not read this tenant, or nothing at all.</exception>
+    public QueryEngine? For(Microsoft.AspNetCore.Http.HttpContext context)
     {
-        var store = find()?.Store;
+        var tenant = Authorization.TenantOf(context);
+        var store = find()?.StoreOf(tenant);
         if (store is null) return null;
-        var engine = Volatile.Read(ref _engine);
-        if (engine is null || !ReferenceEquals(engine.Store, store)) Volatile.Write(ref _engine, engine = new QueryEngine(store, _limits));
-        return engine;
+        return Authorization.Scope(context, _engines.GetValue(store, s => new QueryEngine(s, _limits)));
     }
 }

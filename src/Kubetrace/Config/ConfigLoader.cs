@@ -18,7 +18,10 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
         ("extensions", ComponentKind.Extension),
     ];
 
-    private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "extensions", "connectors", "service"];
+    private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "extensions", "connectors", "service", MultitenancyKey];
+
+    /// <summary>Tempo's top-level switch for tenants (docs/security.md, Tenants): every component obeys it.</summary>
+    public const string MultitenancyKey = "multitenancy_enabled";
 
     public ConfigLoadResult LoadFile(string path) => LoadFiles([path]);
 
@@ -102,9 +105,18 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
             ServiceExtensions = extensions,
             Pipelines = pipelines,
             Telemetry = telemetry,
+            MultitenancyEnabled = ReadMultitenancy(root, diagnostics),
         };
         if (pipelines.Count > 0) WarnAboutUnusedComponents(root, config, diagnostics);
         return config;
+    }
+
+    private static bool ReadMultitenancy(YamlMappingNode root, ConfigDiagnostics diagnostics)
+    {
+        if (!YamlNodes.TryGetChild(root, MultitenancyKey, out _, out var node) || YamlNodes.IsNull(node)) return false;
+        if (node is YamlScalarNode scalar && ScalarConverter.TryConvert(scalar.Value ?? "", typeof(bool), out var value, out _)) return (bool)value!;
+        diagnostics.Error(node, MultitenancyKey, $"expected true or false, got {YamlNodes.Describe(node)}");
+        return false;
     }
 
     private static void CheckTopLevelKeys(YamlMappingNode root, ConfigDiagnostics diagnostics)

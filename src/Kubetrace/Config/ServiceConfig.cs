@@ -30,6 +30,9 @@ public sealed class ServiceConfig
 
     public required TelemetryConfig Telemetry { get; init; }
 
+    /// <summary>Top-level <c>multitenancy_enabled</c> (Tempo's): tenants from <c>X-Scope-OrgID</c> on every write and query.</summary>
+    public bool MultitenancyEnabled { get; init; }
+
     public IReadOnlyDictionary<ComponentId, ComponentConfig> Section(ComponentKind kind) => kind switch
     {
         ComponentKind.Receiver => Receivers,

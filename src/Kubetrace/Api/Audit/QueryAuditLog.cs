@@ -62,7 +62,7 @@ public sealed class QueryAuditLog : IDisposable
             json.WriteStartObject();
             json.WriteString("time", time);
             json.WriteString("principal", principal?.Subject);
-            json.WriteString("tenant", grant?.Tenant);
+            json.WriteString("tenant", context.Features.Get<QueryTenant>()?.Id ?? grant?.Tenant);
             json.WriteString("grant", grant?.ToString());
             json.WriteString("method", context.Request.Method);
             json.WriteString("endpoint", (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value);

@@ -1,4 +1,5 @@
 using Kubetrace.Extensions.Auth;
+using Kubetrace.Pipeline;
 using Kubetrace.Query;
 using Kubetrace.Query.Access;
 using Microsoft.AspNetCore.Http;
@@ -14,16 +15,45 @@ namespace Kubetrace.Api.Authorization;
 public sealed class QueryAuthorization
 {
     private readonly WatchedFile<AccessPolicy>? _policy;
+    private readonly bool _multitenancy;
 
-    private QueryAuthorization(WatchedFile<AccessPolicy>? policy) => _policy = policy;
+    private QueryAuthorization(WatchedFile<AccessPolicy>? policy, bool multitenancy)
+    {
+        _policy = policy;
+        _multitenancy = multitenancy;
+    }
 
-    /// <summary>No policy: every caller may read everything.</summary>
-    public static QueryAuthorization None { get; } = new(null);
+    /// <summary>No policy, one tenant: every caller may read everything.</summary>
+    public static QueryAuthorization None { get; } = new(null, false);
 
+    /// <param name="multitenancy">The configuration's <c>multitenancy_enabled</c>: each query names its tenant (<see cref="TenantOf"/>).</param>
     /// <exception cref="InvalidDataException">The policy file cannot be read or is not valid (the message names line and key).</exception>
-    public static QueryAuthorization FromConfig(AuthorizationConfig? config, ILogger logger) =>
-        string.IsNullOrEmpty(config?.PolicyFile) ? None
-        : new QueryAuthorization(new WatchedFile<AccessPolicy>(config.PolicyFile, text => AccessPolicyFile.Parse(text, config.PolicyFile), logger));
+    public static QueryAuthorization FromConfig(AuthorizationConfig? config, ILogger logger, bool multitenancy = false) =>
+        new(string.IsNullOrEmpty(config?.PolicyFile) ? null
+            : new WatchedFile<AccessPolicy>(config.PolicyFile, text => AccessPolicyFile.Parse(text, config.PolicyFile), logger), multitenancy);
+
+    /// <summary>
+    /// Whose data the caller of <paramref name="context"/> reads: <see cref="Tenants.SingleTenant"/> without
+    /// multitenancy; otherwise the tenant its <c>X-Scope-OrgID</c> header names, or, without the header, the tenant
+    /// its policy rule names (the authenticated identity carries the tenant). A reader whose rule names a tenant
+    /// reads that tenant only.
+    /// </summary>
+    /// <exception cref="MissingTenantException">Neither names a tenant (401 "no org id", as Tempo answers).</exception>
+    /// <exception cref="BadQueryException">The header is not a tenant ID (400).</exception>
+    /// <exception cref="AccessDeniedException">The header names another tenant than the caller's rule (403).</exception>
+    public string TenantOf(HttpContext context)
+    {
+        if (!_multitenancy) return Tenants.SingleTenant;
+        if (context.Features.Get<QueryTenant>() is { } decided) return decided.Id;
+        var named = Tenants.FromHeader(context.Request.Headers[Tenants.HeaderName], out var invalid);
+        if (invalid is not null) throw new BadQueryException($"{Tenants.HeaderName}: {invalid}");
+        var own = _policy is null ? null : GrantOf(context).Tenant;
+        if (named is not null && own is not null && named != own)
+            throw new AccessDeniedException($"the policy file grants \"{AuthenticationGate.PrincipalOf(context)?.Subject ?? "(anonymous)"}\" tenant \"{own}\" only");
+        var tenant = named ?? own ?? throw new MissingTenantException();
+        context.Features.Set(new QueryTenant(tenant));
+        return tenant;
+    }
 
     /// <summary>What the caller of <paramref name="context"/> may read (kept on the request for the audit log).</summary>
     public ReadGrant GrantOf(HttpContext context)
@@ -54,3 +84,9 @@ public sealed class QueryAuthorization
         if (!grant.All) throw new AccessDeniedException($"{what} aggregate every namespace; they need a reader granted all (this reader: {grant})");
     }
 }
+
+/// <summary>The tenant a query reads, decided once per request (kept for the audit log).</summary>
+public sealed record QueryTenant(string Id);
+
+/// <summary>A query under multitenancy that names no tenant: Tempo's 401 "no org id".</summary>
+public sealed class MissingTenantException() : Exception(Tenants.NoOrgId);

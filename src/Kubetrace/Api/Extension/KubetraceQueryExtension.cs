@@ -42,7 +42,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
         if (settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId) is null)
             throw new InvalidOperationException(
                 $"storage \"{config.Storage}\" is not a storage exporter (e.g. kubetrace) used in a pipeline of this configuration");
-        var authorization = QueryAuthorization.FromConfig(config.Authorization, _logger);
+        var authorization = QueryAuthorization.FromConfig(config.Authorization, _logger, settings.MultitenancyEnabled);
         var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage,
             config.ToLimits()) { Authorization = authorization };
         _audit = QueryAuditLog.Open(config.Audit?.File);

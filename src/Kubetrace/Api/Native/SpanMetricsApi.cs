@@ -10,7 +10,8 @@ namespace Kubetrace.Api.Native;
 /// <summary>
 /// <c>GET /metrics/spans</c>: the stored spans' RED metrics in the Prometheus text format, named as the
 /// Collector's spanmetrics connector names them (see <see cref="Analysis.SpanMetrics.SpanMetricsRecorder"/>).
-/// 503 while the storage exporter is not running; 403 for a reader not granted all (the counts cover every namespace).
+/// Of the caller's tenant (401 "no org id" under multitenancy without one); 503 while the storage exporter is not
+/// running; 403 for a reader not granted all (the counts cover every namespace).
 /// </summary>
 public static class SpanMetricsApi
 {
@@ -20,14 +21,21 @@ public static class SpanMetricsApi
     {
         app.MapGet(Path, async context =>
         {
+            string tenant;
             try
             {
-                // Counted as spans arrive, over every namespace: no per-reader view exists.
+                tenant = authorization.TenantOf(context);
+                // Counted as spans arrive, over every namespace of the tenant: no per-reader view exists.
                 authorization.RequireAll(context, "span metrics");
             }
-            catch (AccessDeniedException e)
+            catch (Exception e) when (e is AccessDeniedException or MissingTenantException or BadQueryException)
             {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.StatusCode = e switch
+                {
+                    MissingTenantException => StatusCodes.Status401Unauthorized,
+                    BadQueryException => StatusCodes.Status400BadRequest,
+                    _ => StatusCodes.Status403Forbidden,
+                };
                 await context.Response.WriteAsync(e.Message + "\n", context.RequestAborted);
                 return;
             }
@@ -38,7 +46,7 @@ public static class SpanMetricsApi
                 return;
             }
             var text = new StringWriter();
-            source.SpanMetrics.WriteTo(text);
+            source.SpanMetricsOf(tenant)?.WriteTo(text);
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await context.Response.WriteAsync(text.ToString(), context.RequestAborted);
         });

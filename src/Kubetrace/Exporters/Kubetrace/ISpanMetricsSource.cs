@@ -5,5 +5,6 @@ namespace Kubetrace.Exporters.Kubetrace;
 /// <summary>A storage exporter that records span metrics as it stores spans (served on the query port).</summary>
 public interface ISpanMetricsSource
 {
-    SpanMetricsRecorder SpanMetrics { get; }
+    /// <summary>The metrics of one tenant's stored spans; null when the tenant has no store (nothing stored).</summary>
+    SpanMetricsRecorder? SpanMetricsOf(string tenant);
 }

@@ -10,4 +10,10 @@ public interface ITraceStoreSource
 {
     /// <summary>The open store; null before the exporter started and after it shut down.</summary>
     ITraceStore? Store { get; }
+
+    /// <summary>
+    /// The store of one tenant (<see cref="Pipeline.Tenants"/>): null while not open; a store without data for a
+    /// tenant that never wrote. A source that keeps no tenants apart holds the single tenant's data only.
+    /// </summary>
+    ITraceStore? StoreOf(string tenant) => tenant == Pipeline.Tenants.SingleTenant ? Store : Store is null ? null : EmptyTraceStore.Instance;
 }

@@ -1,6 +1,7 @@
 using Kubetrace.Components;
 using Kubetrace.Config;
 using Kubetrace.Analysis;
+using Kubetrace.Pipeline;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Rollups;
 
@@ -54,6 +55,10 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>Encryption at rest; no keys: plaintext files.</summary>
     public EncryptionConfig Encryption { get; set; } = new();
 
+    /// <summary>Per-tenant settings under <c>multitenancy_enabled</c>: tenant ID → its own <c>block_retention</c> and
+    /// <c>max_disk_size</c> (docs/security.md, Tenants).</summary>
+    public Dictionary<string, TenantOverrides> Overrides { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Bounds that keep a head's arrays and a block's row groups sensible (docs/storage.md).</summary>
     public const int MaxHeadSpansLimit = 10_000_000, MinRowGroupSpans = 16, MaxRowGroupSpans = 65_536;
 
@@ -66,22 +71,34 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
 
     /// <summary>The store's options from this config (only valid after <see cref="Validate"/> passed).</summary>
     /// <param name="observer">Sees every appended span (the spanmetrics of the query port).</param>
-    public StoreOptions ToStoreOptions(ISpanObserver? observer = null) => new()
+    /// <param name="tenant">Whose store: the single tenant's is the data folder itself (so turning multitenancy on
+    /// keeps what was stored as the single tenant's), another tenant's is <c>tenants/ID</c> in it, with its overrides.</param>
+    public StoreOptions ToStoreOptions(ISpanObserver? observer = null, string tenant = Tenants.SingleTenant)
     {
-        SpanObserver = observer,
-        Directory = ResolvedPath(),
-        Retention = Retention,
-        MaxDiskBytes = MaxDiskBytes(),
-        MaxHeadSpans = MaxHeadSpans,
-        MaxHeadAge = MaxHeadAge,
-        RowGroupSpans = RowGroupSpans,
-        WalCompression = WalCompression,
-        CompactionTargetSpans = CompactionTargetSpans,
-        CompactionInterval = CompactionInterval,
-        Rollups = Rollups ? AnalysisRollups() : [],
-        RollupSettle = RollupSettle,
-        Keys = Encryption.ToKeyRing(),
-    };
+        var overrides = Overrides.GetValueOrDefault(tenant);
+        return new StoreOptions
+        {
+            SpanObserver = observer,
+            Directory = TenantDirectory(ResolvedPath(), tenant),
+            Retention = overrides?.BlockRetention ?? Retention,
+            MaxDiskBytes = overrides is { MaxDiskSize.Length: > 0 } && ByteSize.TryParse(overrides.MaxDiskSize, out var bytes) ? bytes : MaxDiskBytes(),
+            MaxHeadSpans = MaxHeadSpans,
+            MaxHeadAge = MaxHeadAge,
+            RowGroupSpans = RowGroupSpans,
+            WalCompression = WalCompression,
+            CompactionTargetSpans = CompactionTargetSpans,
+            CompactionInterval = CompactionInterval,
+            Rollups = Rollups ? AnalysisRollups() : [],
+            RollupSettle = RollupSettle,
+            Keys = Encryption.ToKeyRing(),
+        };
+    }
+
+    /// <summary>Folder of the tenants' stores inside the data folder (ID validated by <see cref="Tenants.Invalid"/>, so a safe name).</summary>
+    public const string TenantsFolder = "tenants";
+
+    public static string TenantDirectory(string dataFolder, string tenant) =>
+        tenant == Tenants.SingleTenant ? dataFolder : Path.Combine(dataFolder, TenantsFolder, tenant);
 
     /// <summary>The rollup of every analysis of the catalog that has one: what a store serving analyses keeps.</summary>
     public static IReadOnlyList<IRollup> AnalysisRollups() => AnalysisCatalog.All.Select(a => a.Rollup).OfType<IRollup>().ToList();
@@ -110,5 +127,13 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
             yield return new ConfigProblem("row_group_spans",
                 $"must be between {MinRowGroupSpans} and {MaxRowGroupSpans:N0} (got {RowGroupSpans})");
         foreach (var problem in Encryption.Validate("encryption")) yield return problem;
+        foreach (var (tenant, overrides) in Overrides)
+        {
+            var at = KeyPath.Join("overrides", tenant);
+            if (Tenants.Invalid(tenant) is { } error) yield return new ConfigProblem(at, error);
+            if (overrides.BlockRetention < TimeSpan.Zero) yield return new ConfigProblem(KeyPath.Join(at, "block_retention"), "must not be negative");
+            if (overrides.MaxDiskSize.Length > 0 && !ByteSize.TryParse(overrides.MaxDiskSize, out _))
+                yield return new ConfigProblem(KeyPath.Join(at, "max_disk_size"), $"\"{overrides.MaxDiskSize}\" is not a size; write e.g. 10GiB, 500MB or 1048576");
+        }
     }
 }

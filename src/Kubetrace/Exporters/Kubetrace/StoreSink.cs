@@ -9,16 +9,17 @@ using Microsoft.Extensions.Logging;
 namespace Kubetrace.Exporters.Kubetrace;
 
 /// <summary>
-/// Writes batches into the embedded store and completes only once they are durable. There is deliberately no
-/// sending queue in front (an OTLP Export must succeed only when its spans survive a crash); the store's WAL
-/// batches concurrent appends into one fsync (group commit), which is the batching that matters here.
+/// Writes batches into the embedded store of their tenant (<see cref="TenantStores"/>) and completes only once they
+/// are durable. There is deliberately no sending queue in front (an OTLP Export must succeed only when its spans
+/// survive a crash); the store's WAL batches concurrent appends into one fsync (group commit), which is the batching
+/// that matters here.
 /// </summary>
 internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSource
 {
     private readonly ComponentSettings _settings;
     private readonly KubetraceExporterConfig _config;
     private readonly ILogger _logger;
-    private EmbeddedTraceStore? _store;
+    private TenantStores? _stores;
 
     public StoreSink(ComponentSettings settings, KubetraceExporterConfig config)
     {
@@ -28,35 +29,49 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
         settings.Directory.Publish(ComponentKind.Exporter, settings.Id, this);
     }
 
-    public ITraceStore? Store => Volatile.Read(ref _store);
+    public ITraceStore? Store => StoreOf(Tenants.SingleTenant);
 
-    public SpanMetricsRecorder SpanMetrics { get; } = new();
+    public ITraceStore? StoreOf(string tenant) =>
+        Volatile.Read(ref _stores) is { } stores ? stores.ForRead(tenant)?.Store ?? (ITraceStore)EmptyTraceStore.Instance : null;
+
+    public SpanMetricsRecorder? SpanMetricsOf(string tenant) => Volatile.Read(ref _stores)?.ForRead(tenant)?.SpanMetrics;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var path = _config.ResolvedPath();
+        var stores = new TenantStores(_config, _settings.LoggerFactory);
         try
         {
-            Directory.CreateDirectory(path);
-            _store = EmbeddedTraceStore.Open(_config.ToStoreOptions(SpanMetrics), _settings.LoggerFactory);
+            stores.OpenExisting(_settings.MultitenancyEnabled);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            stores.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw new IOException($"cannot open the trace store in {path}: {e.Message}", e);
         }
+        _stores = stores;
         _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} analysis rollups per block after {RollupSettle})",
             path, _config.Retention == TimeSpan.Zero ? "none" : GoDuration.Format(_config.Retention),
             _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, GoDuration.Format(_config.MaxHeadAge),
             _config.Rollups ? KubetraceExporterConfig.AnalysisRollups().Count : 0, GoDuration.Format(_config.RollupSettle));
+        if (_settings.MultitenancyEnabled)
+            _logger.LogInformation("Multitenancy on: each tenant's store in {Folder}/ID ({Count} found), {Overrides} with overrides",
+                Path.Combine(path, KubetraceExporterConfig.TenantsFolder), stores.Tenants.Count() - 1, _config.Overrides.Count);
+        else if (_config.Overrides.Count > 0)
+            _logger.LogWarning("overrides name tenants but multitenancy_enabled is off: every span is the single tenant's");
         return Task.CompletedTask;
     }
 
     public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
-        var store = Store ?? throw ConsumerException.Unavailable("the trace store is not open");
+        var stores = Volatile.Read(ref _stores) ?? throw ConsumerException.Unavailable("the trace store is not open");
+        // The receiver refuses an export without a tenant; a batch that lost it on the way (a processor that drops
+        // metadata) is refused rather than stored as someone else's.
+        var tenant = !_settings.MultitenancyEnabled ? Tenants.SingleTenant
+            : Tenants.Of(batch) ?? throw ConsumerException.Permanent($"{Tenants.NoOrgId}: the batch carries no tenant ({Tenants.MetadataKey})");
         try
         {
-            await store.AppendAsync(batch, cancellationToken).ConfigureAwait(false);
+            await stores.ForWrite(tenant).Store.AppendAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         catch (ConsumerException)
         {
@@ -75,7 +90,7 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        var store = Interlocked.Exchange(ref _store, null);
-        if (store is not null) await store.DisposeAsync().ConfigureAwait(false);
+        var stores = Interlocked.Exchange(ref _stores, null);
+        if (stores is not null) await stores.DisposeAsync().ConfigureAwait(false);
     }
 }

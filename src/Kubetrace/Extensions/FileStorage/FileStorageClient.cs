@@ -1,4 +1,5 @@
 using System.Text;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Wal;
 using Microsoft.Extensions.Logging;
 
@@ -7,18 +8,21 @@ namespace Kubetrace.Extensions.FileStorage;
 /// <summary>
 /// One entry per file. A write goes to a temporary file that is renamed over the entry's name, so a crash at
 /// any moment leaves the old entry or the new one, never half of one; with fsync, the file and then the folder
-/// are flushed before the write returns. Leftover temporary files are removed when the client opens.
+/// are flushed before the write returns. Leftover temporary files are removed when the client opens. With keys,
+/// every entry is sealed whole (<see cref="SealedEntry"/>) with the newest, and read with any listed.
 /// </summary>
 internal sealed class FileStorageClient : IStorageClient
 {
     private const string TempSuffix = ".tmp";
     private readonly string _folder;
     private readonly bool _fsync;
+    private readonly StoreKeyRing _keys;
 
-    public FileStorageClient(string folder, bool fsync, ILogger logger)
+    public FileStorageClient(string folder, bool fsync, ILogger logger, StoreKeyRing? keys = null)
     {
         _folder = folder;
         _fsync = fsync;
+        _keys = keys ?? StoreKeyRing.None;
         Directory.CreateDirectory(folder);
         foreach (var leftover in Directory.EnumerateFiles(folder, "*" + TempSuffix))
         {
@@ -29,12 +33,15 @@ internal sealed class FileStorageClient : IStorageClient
 
     public byte[]? Get(string key)
     {
-        try { return File.ReadAllBytes(PathOf(key)); }
+        byte[] file;
+        try { file = File.ReadAllBytes(PathOf(key)); }
         catch (FileNotFoundException) { return null; }
+        return SealedEntry.IsSealed(file) ? SealedEntry.Open(file, _keys, key, $"file_storage entry {PathOf(key)}") : file;
     }
 
     public void Set(string key, ReadOnlySpan<byte> value)
     {
+        if (_keys.Active is { } sealing) value = SealedEntry.Seal(sealing, value, key);
         var path = PathOf(key);
         var temp = path + "." + Guid.NewGuid().ToString("N") + TempSuffix;
         using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))

@@ -24,10 +24,15 @@ public sealed class FileStorageConfig : IValidatableConfig
 
     public CompactionConfig Compaction { get; set; } = new();
 
+    /// <summary>Encryption at rest of every entry (a queued batch holds spans), with the store's keys and rules
+    /// (<c>encryption: keys:</c>, the last one sealing; docs/security.md). Kubetrace's, not the Collector's.</summary>
+    public Exporters.Kubetrace.EncryptionConfig Encryption { get; set; } = new();
+
     public IEnumerable<ConfigProblem> Validate()
     {
         if (string.IsNullOrWhiteSpace(Directory)) yield return new ConfigProblem("directory", "is required");
         if (Timeout < TimeSpan.Zero) yield return new ConfigProblem("timeout", "must not be negative");
+        foreach (var problem in Encryption.Validate("encryption")) yield return problem;
     }
 }
 

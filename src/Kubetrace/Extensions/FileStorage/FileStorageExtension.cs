@@ -14,6 +14,7 @@ public sealed class FileStorageExtension : IExtension, IStorageExtension
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, FileStorageClient> _clients = new();
     private volatile bool _started;
+    private Storage.Encryption.StoreKeyRing _keys = Storage.Encryption.StoreKeyRing.None;
 
     public FileStorageExtension(ComponentSettings settings, FileStorageConfig config)
     {
@@ -30,8 +31,10 @@ public sealed class FileStorageExtension : IExtension, IStorageExtension
                 throw new IOException($"file_storage directory {_config.Directory} does not exist (create it, or set create_directory: true)");
             Directory.CreateDirectory(_config.Directory);
         }
+        _keys = _config.Encryption.ToKeyRing();
         _started = true;
-        _logger.LogInformation("File storage in {Directory} (fsync {Fsync})", _config.Directory, _config.Fsync);
+        _logger.LogInformation("File storage in {Directory} (fsync {Fsync}, {Encryption})", _config.Directory, _config.Fsync,
+            _keys.Active is { } key ? $"entries sealed with key \"{key.Id}\"" : "entries in plaintext");
         return Task.CompletedTask;
     }
 
@@ -39,7 +42,7 @@ public sealed class FileStorageExtension : IExtension, IStorageExtension
     {
         if (!_started) throw new InvalidOperationException("file_storage is not started");
         var folder = $"{kind.ToString().ToLowerInvariant()}_{component.Type}_{component.Name}_{name}";
-        return _clients.GetOrAdd(folder, f => new FileStorageClient(Path.Combine(_config.Directory, f), _config.Fsync, _logger));
+        return _clients.GetOrAdd(folder, f => new FileStorageClient(Path.Combine(_config.Directory, f), _config.Fsync, _logger, _keys));
     }
 
     public Task ShutdownAsync(CancellationToken cancellationToken) => Task.CompletedTask;

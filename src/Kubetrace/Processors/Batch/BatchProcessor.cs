@@ -39,7 +39,10 @@ public sealed class BatchProcessor : IProcessor
         _next = next;
         _logger = settings.CreateLogger();
         _failures = new SendFailureLog(_logger);
-        _shards = new BatchShards(config.MetadataKeys, config.MetadataCardinalityLimit);
+        // Under multitenancy a batch never mixes tenants: the tenant is always one of the keys that separate batches.
+        var keys = settings.MultitenancyEnabled && !config.MetadataKeys.Contains(Tenants.MetadataKey, StringComparer.OrdinalIgnoreCase)
+            ? [.. config.MetadataKeys, Tenants.MetadataKey] : config.MetadataKeys;
+        _shards = new BatchShards(keys, config.MetadataCardinalityLimit);
         _metrics = new BatchMetrics(settings, () => _shards.Count);
         _input = Channel.CreateBounded<(BatchShard, TraceBatch)>(new BoundedChannelOptions(InputCapacity)
         {

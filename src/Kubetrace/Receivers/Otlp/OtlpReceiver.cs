@@ -56,14 +56,16 @@ public sealed class OtlpReceiver : IReceiver
             if (_config.Protocols.Grpc is { } grpc)
             {
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/gRPC)", grpc.Endpoint, grpc.Tls is not null, grpc.Auth is not null);
-                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger, _config.SpanLimits.ToLimits());
+                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger, _config.SpanLimits.ToLimits())
+                    { MultitenancyEnabled = _settings.MultitenancyEnabled };
                 GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, inFlight, AuthenticationConfig.Resolve(grpc.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/gRPC", grpc.Endpoint, "", cancellationToken).ConfigureAwait(false);
             }
             if (_config.Protocols.Http is { } http)
             {
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/HTTP)", http.Endpoint, http.Tls is not null, http.Auth is not null);
-                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger, _config.SpanLimits.ToLimits());
+                var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger, _config.SpanLimits.ToLimits())
+                    { MultitenancyEnabled = _settings.MultitenancyEnabled };
                 HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, inFlight, AuthenticationConfig.Resolve(http.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/HTTP", http.Endpoint, $" (POST {http.TracesUrlPath})", cancellationToken).ConfigureAwait(false);
             }

@@ -16,6 +16,9 @@ public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metr
     /// <summary>What one span may hold; the adapters decode every request against these.</summary>
     public SpanLimits Limits { get; } = limits ?? SpanLimits.Default;
 
+    /// <summary>The configuration's <c>multitenancy_enabled</c>: each export must name its tenant (<see cref="ReceiverTenant"/>).</summary>
+    public bool MultitenancyEnabled { get; init; }
+
     private static readonly ExportTraceServiceResponse Success = new();
 
     /// <returns>The response on success (partial or full), otherwise the failure to report.</returns>

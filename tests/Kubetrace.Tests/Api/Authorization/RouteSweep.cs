@@ -21,8 +21,14 @@ internal static class RouteSweep
     public static async Task<List<Answer>> RunAsync(ScopedQueryServer server, string user)
     {
         using var http = ScopedQueryServer.As(user);
+        return await RunAsync(server.Extension.Routes, http);
+    }
+
+    /// <summary>Every route of <paramref name="routes"/> asked through <paramref name="http"/> (which carries the caller's credentials or tenant).</summary>
+    public static async Task<List<Answer>> RunAsync(IEnumerable<(string Url, RouteEndpoint Route)> routes, HttpClient http)
+    {
         var answers = new List<Answer>();
-        foreach (var (baseUrl, route) in server.Extension.Routes)
+        foreach (var (baseUrl, route) in routes)
         foreach (var (path, query, asked) in RequestsFor(route))
         {
             var url = baseUrl.TrimEnd('/') + path + (query.Length > 0 ? "?" + query : "");

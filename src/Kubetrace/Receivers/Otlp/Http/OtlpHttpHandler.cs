@@ -54,11 +54,18 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
             return;
         }
 
+        var metadata = config.IncludeMetadata ? ClientMetadata.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))) : null;
+        if (ReceiverTenant.Apply(exports.MultitenancyEnabled, request.Headers[Pipeline.Tenants.HeaderName], ref metadata) is { } refusal)
+        {
+            await HttpAnswers.WriteErrorAsync(response, refusal.Missing ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, encoding,
+                refusal.Missing ? GrpcCode.Unauthenticated : GrpcCode.InvalidArgument, refusal.Message).ConfigureAwait(false);
+            return;
+        }
+
         using var lease = inFlight.Open();
         DecodedTraces decoded;
         try
         {
-            var metadata = config.IncludeMetadata ? ClientMetadata.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))) : null;
             if (encoding == OtlpEncoding.Protobuf)
             {
                 // The batch keeps the bytes (pass-through path), so they go into an array it owns.

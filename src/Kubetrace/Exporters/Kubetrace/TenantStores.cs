@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Kubetrace.Analysis.SpanMetrics;
+using Kubetrace.Pipeline;
+using Kubetrace.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Kubetrace.Exporters.Kubetrace;
+
+/// <summary>One tenant's store and the span metrics recorded as its spans are stored.</summary>
+internal sealed record TenantStore(EmbeddedTraceStore Store, SpanMetricsRecorder SpanMetrics);
+
+/// <summary>
+/// The stores of the <c>kubetrace</c> exporter, one per tenant, as Tempo keeps each tenant's blocks apart: the single
+/// tenant's in the data folder, every other tenant's in <c>tenants/ID</c> with its own WAL, blocks, rollups,
+/// retention (<see cref="TenantOverrides"/>) and background maintenance. Every store found on disk is opened at
+/// start (so retention runs for tenants that stopped writing); a new tenant's is created by its first write, never
+/// by a read (a query naming an unknown tenant reads <see cref="EmptyTraceStore"/>).
+/// </summary>
+internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, TenantStore> _open = new(StringComparer.Ordinal);
+    private readonly Lock _opening = new();
+
+    public IEnumerable<string> Tenants => _open.Keys;
+
+    /// <summary>Opens the single tenant's store and, under multitenancy, every tenant's store found on disk.</summary>
+    public void OpenExisting(bool multitenancy)
+    {
+        ForWrite(Pipeline.Tenants.SingleTenant);
+        var folder = Path.Combine(config.ResolvedPath(), KubetraceExporterConfig.TenantsFolder);
+        if (!multitenancy || !Directory.Exists(folder)) return;
+        foreach (var directory in Directory.EnumerateDirectories(folder))
+            if (Path.GetFileName(directory) is var tenant && Pipeline.Tenants.Invalid(tenant) is null) ForWrite(tenant);
+    }
+
+    /// <summary>The tenant's store, opened (and its folder created) on first use.</summary>
+    public TenantStore ForWrite(string tenant)
+    {
+        if (_open.TryGetValue(tenant, out var open)) return open;
+        lock (_opening)
+        {
+            if (_open.TryGetValue(tenant, out open)) return open;
+            var metrics = new SpanMetricsRecorder();
+            var options = config.ToStoreOptions(metrics, tenant);
+            Directory.CreateDirectory(options.Directory);
+            open = new TenantStore(EmbeddedTraceStore.Open(options, loggerFactory), metrics);
+            _open[tenant] = open;
+            return open;
+        }
+    }
+
+    /// <summary>The tenant's store if it has one (it wrote, now or before a restart).</summary>
+    public TenantStore? ForRead(string tenant) => _open.GetValueOrDefault(tenant);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var tenant in _open.Keys.ToList())
+            if (_open.TryRemove(tenant, out var store)) await store.Store.DisposeAsync().ConfigureAwait(false);
+    }
+}

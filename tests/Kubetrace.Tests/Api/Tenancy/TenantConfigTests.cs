@@ -1,0 +1,120 @@
+using Kubetrace.Api.Authorization;
+using Kubetrace.Config;
+using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Extensions.Auth;
+using Kubetrace.Pipeline;
+using Kubetrace.Query.Access;
+using Kubetrace.Storage;
+using Kubetrace.Tests.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kubetrace.Tests.Api.Tenancy;
+
+/// <summary>The tenancy settings (top-level <c>multitenancy_enabled</c>, the store's per-tenant <c>overrides</c>) and the tenant of a query.</summary>
+public sealed class TenantConfigTests
+{
+    private static string Config(string top, string overrides) => $"""
+        {top}
+        receivers:
+          otlp:
+            protocols:
+              http:
+        exporters:
+          kubetrace:
+            path: /tmp/unused
+            overrides:
+        {overrides}
+        service:
+          pipelines:
+            traces:
+              receivers: [otlp]
+              exporters: [kubetrace]
+        """;
+
+    private static ConfigLoadResult Load(string yaml) => new ConfigLoader(ComponentCatalog.Default, _ => null).Load(yaml, "config.yaml");
+
+    [Fact]
+    public void Multitenancy_is_off_by_default_and_read_from_the_top_level_as_in_Tempo()
+    {
+        Assert.False(Load(Config("", "      acme: {}")).Config!.MultitenancyEnabled);
+        Assert.True(Load(Config("multitenancy_enabled: true", "      acme: {}")).Config!.MultitenancyEnabled);
+    }
+
+    [Fact]
+    public void Mistakes_name_the_key_and_line()
+    {
+        var result = Load(Config("multitenancy_enabled: maybe", """
+                  "acme/x":
+                    block_retention: 1h
+                  globex:
+                    block_retention: -5m
+                    max_disk_size: lots
+            """));
+
+        Assert.Equal(
+        [
+            "config.yaml:1:23: multitenancy_enabled: expected true or false, got \"maybe\"",
+            "config.yaml:11:9: exporters::kubetrace::overrides::acme/x: tenant \"acme/x\": '/' cannot appear in a tenant ID (letters, digits and ! - _ . * ' ( ))",
+            "config.yaml:13:26: exporters::kubetrace::overrides::globex::block_retention: must not be negative",
+            "config.yaml:14:24: exporters::kubetrace::overrides::globex::max_disk_size: \"lots\" is not a size; write e.g. 10GiB, 500MB or 1048576",
+        ], result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public async Task A_tenants_block_retention_override_deletes_its_old_blocks_and_keeps_the_others()
+    {
+        using var folder = new TempDirectory();
+        var loaded = Load(Config("multitenancy_enabled: true", "      acme:\n        retention: 1h"));
+        var exporter = (KubetraceExporterConfig)loaded.Config!.Exporters.Single().Value.Settings;
+        exporter.Directory = folder.Path;
+        await using var stores = new TenantStores(exporter, NullLoggerFactory.Instance);
+        var threeHoursAgo = -(long)TimeSpan.FromHours(3).TotalMilliseconds;
+        foreach (var tenant in new[] { "acme", "globex" })
+        {
+            var store = stores.ForWrite(tenant).Store;
+            await store.AppendAsync(TraceBatch.FromRequest(Spans.Request(Spans.Resource("svc", Spans.Span(0x3101, 1, 0, "old", threeHoursAgo)))), CancellationToken.None);
+            await store.FlushHeadAsync();
+            await store.EnforceRetentionAsync(CancellationToken.None);
+        }
+
+        Assert.Null(await stores.ForRead("acme")!.Store.GetTraceAsync(TraceId.FromByteString(Spans.TraceId(0x3101)), CancellationToken.None));
+        Assert.NotNull(await stores.ForRead("globex")!.Store.GetTraceAsync(TraceId.FromByteString(Spans.TraceId(0x3101)), CancellationToken.None));
+        Assert.Equal(Path.Combine(folder.Path, "tenants", "acme"), exporter.ToStoreOptions(null, "acme").Directory);
+        Assert.Equal(folder.Path, exporter.ToStoreOptions(null, Tenants.SingleTenant).Directory);
+    }
+
+    [Fact]
+    public async Task A_readers_policy_tenant_is_its_tenant_without_a_header_and_the_only_one_it_may_name()
+    {
+        using var folder = new TempDirectory();
+        var policy = Path.Combine(folder.Path, "policy.yaml");
+        await File.WriteAllTextAsync(policy, """
+            readers:
+              - subjects: [carol]
+                namespaces: [team-a]
+                tenant: acme
+              - subjects: [root]
+                all: true
+            """);
+        var authorization = QueryAuthorization.FromConfig(new AuthorizationConfig { PolicyFile = policy }, NullLogger.Instance, multitenancy: true);
+
+        Assert.Equal("acme", authorization.TenantOf(Request("carol", header: null)));
+        Assert.Equal("acme", authorization.TenantOf(Request("carol", header: "acme")));
+        Assert.Throws<AccessDeniedException>(() => authorization.TenantOf(Request("carol", header: "globex")));
+        // A rule without a tenant leaves the choice to the header, and without one there is none.
+        Assert.Equal("globex", authorization.TenantOf(Request("root", header: "globex")));
+        Assert.Equal(Tenants.NoOrgId, Assert.Throws<MissingTenantException>(() => authorization.TenantOf(Request("root", header: null))).Message);
+        // Without multitenancy every reader reads the single tenant, whatever it names.
+        var single = QueryAuthorization.FromConfig(new AuthorizationConfig { PolicyFile = policy }, NullLogger.Instance);
+        Assert.Equal(Tenants.SingleTenant, single.TenantOf(Request("carol", header: "globex")));
+    }
+
+    private static HttpContext Request(string subject, string? header)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Set(Principal.Named(subject));
+        if (header is not null) context.Request.Headers[Tenants.HeaderName] = header;
+        return context;
+    }
+}

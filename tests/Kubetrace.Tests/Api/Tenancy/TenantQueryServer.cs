@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Protobuf;
+using Kubetrace.Api.Extension;
+using Kubetrace.Config;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Pipeline;
+using Kubetrace.Service;
+using Kubetrace.Tests.Api.Authorization;
+using Kubetrace.Tests.TestSupport;
+
+namespace Kubetrace.Tests.Api.Tenancy;
+
+/// <summary>
+/// A real service whose OTLP receivers (HTTP and gRPC) feed a batch processor and the embedded store, with the query
+/// ports open: tenant <c>acme</c> wrote <see cref="ThreeNamespaces"/>, tenant <c>globex</c> wrote the same traces (same
+/// trace IDs) with every service, span name and attribute value prefixed <c>globex-</c>, so that any globex value in
+/// an answer to acme is a leak findable as text. <see cref="Isolated"/> false runs the same with
+/// <c>multitenancy_enabled</c> off, where the header is ignored and both go into one store (the sweep must see that).
+/// </summary>
+public abstract class TenantQueryServer(bool isolated) : IAsyncLifetime
+{
+    public const string Acme = "acme", Globex = "globex", Marker = "globex-";
+
+    private readonly TempDirectory _folder = new();
+    private KubetraceService? _service;
+
+    public bool Isolated => isolated;
+
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    public string DataFolder => Path.Combine(_folder.Path, "data");
+
+    public string HttpReceiverUrl { get; private set; } = "";
+
+    public string GrpcReceiverUrl { get; private set; } = "";
+
+    public string QueryUrl { get; private set; } = "";
+
+    public string TempoUrl { get; private set; } = "";
+
+    public KubetraceQueryExtension Extension => (KubetraceQueryExtension)_service!.Components.Single(c => c.Component is KubetraceQueryExtension).Component;
+
+    public async Task InitializeAsync()
+    {
+        var (service, ports) = await FreePorts.StartOnFreshAsync(4, async ports =>
+        {
+            var yaml = $"""
+                multitenancy_enabled: {(isolated ? "true" : "false")}
+                receivers:
+                  otlp:
+                    protocols:
+                      http:
+                        endpoint: 127.0.0.1:{ports[0]}
+                      grpc:
+                        endpoint: 127.0.0.1:{ports[3]}
+                processors:
+                  batch:
+                    timeout: 100ms
+                exporters:
+                  kubetrace:
+                    path: {DataFolder}
+                    overrides:
+                      {Acme}:
+                        block_retention: 1h
+                extensions:
+                  kubetrace_query:
+                    endpoint: 127.0.0.1:{ports[1]}
+                    tempo_endpoint: 127.0.0.1:{ports[2]}
+                service:
+                  extensions: [kubetrace_query]
+                  pipelines:
+                    traces:
+                      receivers: [otlp]
+                      processors: [batch]
+                      exporters: [kubetrace]
+
+                """ + ServiceTestHost.Telemetry;
+            var started = new KubetraceService(ServiceTestHost.Load(yaml, ComponentCatalog.Default), TestSettings.Capturing(Log));
+            await started.StartAsync(CancellationToken.None);
+            return (started, ports);
+        });
+        _service = service;
+        HttpReceiverUrl = $"http://127.0.0.1:{ports[0]}/v1/traces";
+        GrpcReceiverUrl = $"http://127.0.0.1:{ports[3]}";
+        QueryUrl = $"http://127.0.0.1:{ports[1]}";
+        TempoUrl = $"http://127.0.0.1:{ports[2]}";
+        // Both at once, so that the batch processor holds both tenants' spans together.
+        var sent = await Task.WhenAll(PostAsync(Acme, ThreeNamespaces.Request()), PostAsync(Globex, Prefixed(ThreeNamespaces.Request())));
+        Assert.All(sent, status => Assert.Equal(HttpStatusCode.OK, status));
+        await WaitForAsync(Acme, ThreeNamespaces.TeamA);
+        await WaitForAsync(Globex, ThreeNamespaces.TeamA);
+    }
+
+    /// <summary>A query client naming <paramref name="tenant"/> in <c>X-Scope-OrgID</c> (none: no header).</summary>
+    public static HttpClient As(string? tenant)
+    {
+        var http = new HttpClient();
+        if (tenant is not null) http.DefaultRequestHeaders.Add(Tenants.HeaderName, tenant);
+        return http;
+    }
+
+    public async Task<HttpStatusCode> PostAsync(string? tenant, ExportTraceServiceRequest request)
+    {
+        using var http = As(tenant);
+        using var content = new ByteArrayContent(request.ToByteArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        using var response = await http.PostAsync(HttpReceiverUrl, content);
+        return response.StatusCode;
+    }
+
+    /// <summary>The request with <see cref="Marker"/> before every string value and span name (keys unchanged).</summary>
+    public static ExportTraceServiceRequest Prefixed(ExportTraceServiceRequest request)
+    {
+        foreach (var resource in request.ResourceSpans)
+        {
+            Prefix(resource.Resource.Attributes);
+            foreach (var scope in resource.ScopeSpans)
+            foreach (var span in scope.Spans)
+            {
+                span.Name = Marker + span.Name;
+                Prefix(span.Attributes);
+            }
+        }
+        return request;
+
+        static void Prefix(IEnumerable<KeyValue> attributes)
+        {
+            foreach (var attribute in attributes)
+                if (attribute.Value.ValueCase == AnyValue.ValueOneofCase.StringValue) attribute.Value.StringValue = Marker + attribute.Value.StringValue;
+        }
+    }
+
+    // The batch processor sends within its timeout; the store answers once the append is durable.
+    private async Task WaitForAsync(string tenant, int trace)
+    {
+        using var http = As(tenant);
+        var url = $"{QueryUrl}/api/v1/traces/{ThreeNamespaces.Hex(trace)}";
+        await Wait.UntilAsync(async () => (await http.GetAsync(url)).StatusCode == HttpStatusCode.OK, $"tenant {tenant}'s trace {trace:x} is stored");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_service is not null) await _service.ShutdownAsync();
+        _folder.Dispose();
+    }
+}
+
+/// <summary><c>multitenancy_enabled: true</c>.</summary>
+public sealed class IsolatedTenants() : TenantQueryServer(isolated: true);
+
+/// <summary><c>multitenancy_enabled: false</c>: what the sweep finds when tenants are not kept apart.</summary>
+public sealed class UnisolatedTenants() : TenantQueryServer(isolated: false);
