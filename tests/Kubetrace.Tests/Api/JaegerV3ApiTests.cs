@@ -130,6 +130,31 @@ public sealed class JaegerV3ApiTests : IAsyncLifetime
         Assert.Equal("{}", await _server.Query.GetStringAsync("/api/v3/operations?service=etcd"));
     }
 
+    [Fact]
+    public async Task Trace_summaries_sum_up_the_searched_traces_as_Jaeger_UI_lists_them()
+    {
+        var spans = Spans(await OkAsync($"/api/v3/traces?query.serviceName=kube-apiserver&{Window}"));
+        using var response = await _server.Query.GetAsync($"/api/v3/trace-summaries?query.serviceName=kube-apiserver&{Window}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["summaries"]!.AsArray())!;
+
+        Assert.Equal(_traceId, summary["traceId"]!.GetValue<string>());
+        Assert.Equal("kube-apiserver", summary["rootServiceName"]!.GetValue<string>());
+        Assert.Equal("GET /pods", summary["rootOperationName"]!.GetValue<string>());
+        Assert.Equal(2, summary["spanCount"]!.GetValue<int>()); // the retry's copies count once
+        Assert.Equal(spans.Min(s => ulong.Parse(s["startTimeUnixNano"]!.GetValue<string>())).ToString(), summary["minStartTimeUnixNano"]!.GetValue<string>());
+        Assert.Equal(spans.Max(s => ulong.Parse(s["endTimeUnixNano"]!.GetValue<string>())).ToString(), summary["maxEndTimeUnixNano"]!.GetValue<string>());
+        Assert.Null(summary["orphanSpanCount"]); // zero, left out as proto3 JSON leaves defaults out
+        var service = Assert.Single(summary["services"]!.AsArray())!;
+        Assert.Equal("kube-apiserver", service["name"]!.GetValue<string>());
+        Assert.Equal(2, service["spanCount"]!.GetValue<int>());
+
+        using var none = await _server.Query.GetAsync($"/api/v3/trace-summaries?query.serviceName=nobody&{Window}");
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        Assert.Equal("{}", await none.Content.ReadAsStringAsync());
+        await AssertErrorAsync("/api/v3/trace-summaries?query.serviceName=x", 400, "query.startTimeMin and query.startTimeMax are required");
+    }
+
     private async Task<JsonNode> OkAsync(string url)
     {
         using var response = await _server.Query.GetAsync(url);

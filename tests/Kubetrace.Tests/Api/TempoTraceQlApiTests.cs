@@ -136,6 +136,29 @@ public abstract class TempoTraceQlApiSuite(JaegerFixtures fixtures)
         using var tooFine = await Tempo.GetAsync($"/api/metrics/query_range?q={Uri.EscapeDataString("{ } | rate()")}&start=1485388800&end=1485475200&step=1ms");
         Assert.Equal(HttpStatusCode.BadRequest, tooFine.StatusCode);
     }
+
+    [RequiresSharedFolderFact]
+    public async Task Metrics_answer_exemplars_and_compare_in_Tempos_shape()
+    {
+        var q = Uri.EscapeDataString("{ } | count_over_time() by (resource.service.name)");
+        var answer = JsonNode.Parse(await Tempo.GetStringAsync($"/api/metrics/query_range?q={q}&start=1485388800&end=1485475200&step=1h&exemplars=2"))!;
+        var exemplars = answer["series"]!.AsArray().SelectMany(s => s!["exemplars"]!.AsArray()).ToList();
+        Assert.InRange(exemplars.Count, 1, 2);
+        foreach (var e in exemplars)
+        {
+            var labels = e!["labels"]!.AsArray().ToDictionary(l => l!["key"]!.GetValue<string>(), l => l!["value"]!["stringValue"]!.GetValue<string>());
+            Assert.Matches("^[0-9a-f]{1,32}$", labels["trace:id"]);
+            Assert.Matches("^[0-9a-f]{16}$", labels["span:id"]);
+            Assert.True(e["value"]!.GetValue<double>() >= 1);
+            Assert.InRange(long.Parse(e["timestampMs"]!.GetValue<string>()), 1485388800_000, 1485475200_000);
+        }
+
+        var compare = JsonNode.Parse(await Tempo.GetStringAsync(
+            $"/api/metrics/query_range?q={Uri.EscapeDataString("{ } | compare({ status = error })")}&start=1485388800&end=1485475200&step=1h"))!;
+        var metaTypes = compare["series"]!.AsArray().Select(s => s!["labels"]![0]!).ToList();
+        Assert.All(metaTypes, l => Assert.Equal("__meta_type", l["key"]!.GetValue<string>()));
+        Assert.Contains(metaTypes, l => l["value"]!["stringValue"]!.GetValue<string>() == "baseline_total");
+    }
 }
 
 /// <summary>The suite on the embedded store.</summary>

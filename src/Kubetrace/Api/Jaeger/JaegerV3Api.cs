@@ -20,6 +20,7 @@ public static class JaegerV3Api
     {
         app.MapGet("/api/v3/traces/{trace_id}", api.Handle(Trace));
         app.MapGet("/api/v3/traces", api.Handle(Search));
+        app.MapGet("/api/v3/trace-summaries", api.Handle(Summaries));
         app.MapGet("/api/v3/services", api.Handle(Services));
         app.MapGet("/api/v3/operations", api.Handle(Operations));
     }
@@ -38,6 +39,15 @@ public static class JaegerV3Api
         var result = await engine.SearchAsync(search.Query, context.RequestAborted);
         IncompleteAnswer.Mark(context, result);
         await WriteTracesAsync(context, result.Select(found => found.Spans).ToList(), search.RawTraces);
+    }
+
+    /// <summary>The same search answered as Jaeger UI's result list reads it (<see cref="JaegerTraceSummaries"/>).</summary>
+    private static async Task Summaries(HttpContext context, QueryEngine engine)
+    {
+        var search = JaegerV3Params.ParseSearch(context.Request.Query);
+        var result = await engine.SearchAsync(search.Query, context.RequestAborted);
+        IncompleteAnswer.Mark(context, result);
+        await JsonBody.WriteAsync(context, 200, w => JaegerTraceSummaries.Write(w, result.Select(found => found.Spans)));
     }
 
     /// <summary>

@@ -47,8 +47,15 @@ public static class TempoMetricsApi
         var endNanos = ToNanos(end);
         if (endNanos <= startNanos) throw new BadQueryException($"invalid start and end: end ({end:O}) must be after start ({start:O})");
         var step = instant ? endNanos - startNanos : StepNanos(query["step"].ToString(), startNanos, endNanos);
-        return new MetricsRequest(root, startNanos, endNanos, step, instant);
+        return new MetricsRequest(root, startNanos, endNanos, step, instant) { Exemplars = ExemplarCount(query["exemplars"].ToString()) };
     }
+
+    /// <summary>Tempo's <c>exemplars</c>: an unsigned count (text that is not one is ignored, as Tempo does); 0 or
+    /// none means the frontend's maximum, 100, which also caps it.</summary>
+    private static int ExemplarCount(string text) =>
+        uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? (int)Math.Min(n, MetricsRequest.MaxExemplars)
+            : MetricsRequest.MaxExemplars;
 
     private static long ToNanos(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
@@ -112,13 +119,30 @@ public static class TempoMetricsApi
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
-                w.WriteStartArray("exemplars");
-                w.WriteEndArray();
+                WriteExemplars(w, series.Exemplars);
             }
             w.WriteEndObject();
         }
         w.WriteEndArray();
         TempoTraceQlWriter.WriteMetrics(w, result.Cost);
         w.WriteEndObject();
+    }
+
+    /// <summary>Tempo's Exemplar message in jsonpb: typed labels, the value, the span's start in ms (a string, int64).</summary>
+    private static void WriteExemplars(Utf8JsonWriter w, List<Exemplar> exemplars)
+    {
+        w.WriteStartArray("exemplars");
+        foreach (var e in exemplars)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("labels");
+            CommonJsonWriter.WriteKeyValue(w, new KeyValue { Key = "trace:id", Value = new AnyValue { StringValue = e.TraceId } });
+            CommonJsonWriter.WriteKeyValue(w, new KeyValue { Key = "span:id", Value = new AnyValue { StringValue = e.SpanId } });
+            w.WriteEndArray();
+            w.WriteNumber("value", e.Value);
+            w.WriteString("timestampMs", e.TimestampMs.ToString(CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 }

@@ -246,7 +246,7 @@ public sealed partial class Parser
             Expect(TokenKind.CloseParens);
             return new MetricsAggregate(metricsOp, null, [], [])
             {
-                CompareFilter = filter, CompareTopN = (int)topN, CompareStart = start, CompareEnd = end,
+                CompareFilter = filter, CompareTopN = (int)Math.Clamp(topN, int.MinValue, int.MaxValue), CompareStart = start, CompareEnd = end,
             };
         }
         AttributeRef? attribute = null;

@@ -43,7 +43,22 @@ public static class Validator
             throw Unsupported($"metrics group by {m.By.Count} values");
         foreach (var q in m.Quantiles)
             if (q is < 0 or > 1) throw Invalid($"quantile must be between 0 and 1: {GoFloat.Format(q)}");
-        if (m.CompareFilter is { } filter) Element(filter);
+        if (m.CompareFilter is { } filter)
+        {
+            Element(filter);
+            CompareArguments(m);
+        }
+    }
+
+    /// <summary>Tempo's MetricsCompare.validate: topN bounded (1000), the selection window in Unix nanoseconds.</summary>
+    private static void CompareArguments(MetricsAggregate m)
+    {
+        const int maxTopN = 1000;
+        if (m.CompareTopN is <= 0 or > maxTopN)
+            throw Invalid($"compare() top number of values must be an integer between 1 and {maxTopN}");
+        if (m.CompareStart == 0 && m.CompareEnd == 0) return;
+        if (m.CompareStart <= 0 || m.CompareEnd <= 0) throw Invalid("compare() timestamps must be positive integer unix nanoseconds");
+        if (m.CompareEnd <= m.CompareStart) throw Invalid("compare() end timestamp must be greater than start timestamp");
     }
 
     private static void Pipeline(Pipeline pipeline)

@@ -86,7 +86,7 @@ internal static class RouteSweep
                 "q=" + Uri.EscapeDataString("{ span.namespace = \"team-b\" }") + "&lookback=2h&spans=100",
                 "q=" + Uri.EscapeDataString("{ resource.service.name = \"payments-b\" } >> { }") + "&lookback=2h&spans=100",
             ],
-            "/api/v3/traces" =>
+            "/api/v3/traces" or "/api/v3/trace-summaries" =>
             [
                 .. services.Select(s => $"query.service_name={s}&{v3Range}"),
                 $"query.service_name=kube-apiserver&{v3Range}&query.attributes=" + Uri.EscapeDataString("{\"namespace\":\"team-b\"}"),

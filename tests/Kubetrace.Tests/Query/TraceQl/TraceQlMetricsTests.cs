@@ -1,8 +1,6 @@
-using Kubetrace.Kubernetes.Simulation;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Query.TraceQl;
 using Kubetrace.Query.TraceQl.Metrics;
-using Kubetrace.Tests.Storage;
 
 namespace Kubetrace.Tests.Query.TraceQl;
 
@@ -11,52 +9,20 @@ namespace Kubetrace.Tests.Query.TraceQl;
 /// that were sent: counts, rates, min/max/sum/avg per service, quantiles to the power-of-two bucket (Tempo's
 /// histogram), topk, and a query that must read whole traces (a span attribute) as well as one the scan serves.
 /// </summary>
-public sealed class TraceQlMetricsTests : IAsyncLifetime
+public sealed class TraceQlMetricsTests(SimulatedMetricsTraffic traffic) : IClassFixture<SimulatedMetricsTraffic>
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-    private const long Second = 1_000_000_000;
-    private const long Step = 5 * Second;
-    private readonly TempStore _store = new();
-    private readonly List<(ResourceSpans Resource, Span Span)> _sent = [];
-    private long _start;
+    private IEnumerable<(ResourceSpans Resource, Span Span)> Sent => traffic.Sent.Select(x => (x.Resource, x.Span));
 
-    public async Task InitializeAsync()
-    {
-        var simulator = new ClusterSimulator(new SimulationOptions { Start = Start, Duration = TimeSpan.FromSeconds(30), Seed = 5, RequestsPerSecond = 20 });
-        foreach (var batch in simulator.Batches())
-        {
-            await _store.AppendAsync(batch.Request);
-            foreach (var resource in batch.Request.ResourceSpans)
-            foreach (var scope in resource.ScopeSpans)
-            foreach (var span in scope.Spans)
-                _sent.Add((resource, span));
-        }
-        _start = (Start.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 - Second / 2; // not on a span's timestamp
-    }
+    private Task<IReadOnlyList<Series>> Query(string traceQl) => traffic.Query(traceQl);
 
-    public async Task DisposeAsync() => await _store.DisposeAsync();
+    private int IntervalOf(Span span) => traffic.IntervalOf(span);
 
-    private long End => _start + 8 * Step;
+    private static string Service(ResourceSpans r) => SimulatedMetricsTraffic.Service(r);
 
-    private async Task<IReadOnlyList<Series>> Query(string traceQl)
-    {
-        var request = new MetricsRequest(Parser.Parse(traceQl), _start, End, Step);
-        return (await new MetricsEngine(_store.Store).QueryAsync(request, CancellationToken.None)).Series;
-    }
-
-    private int IntervalOf(Span span)
-    {
-        var aligned = _start - _start % Step;
-        var offset = (long)span.StartTimeUnixNano - aligned;
-        return offset <= 0 || (long)span.StartTimeUnixNano > End ? -1 : (int)((offset - 1) / Step);
-    }
-
-    private static string Service(ResourceSpans r) => r.Resource.Attributes.First(a => a.Key == "service.name").Value.StringValue;
-
-    private static string Label(Series s, string key) => s.Labels.First(l => l.Key == key).Value.AsString;
+    private static string Label(Series s, string key) => SimulatedMetricsTraffic.Label(s, key);
 
     private Dictionary<(string, int), List<Span>> ByServiceAndInterval(Func<Span, bool> filter) =>
-        _sent.Where(x => filter(x.Span) && IntervalOf(x.Span) >= 0)
+        Sent.Where(x => filter(x.Span) && IntervalOf(x.Span) >= 0)
             .GroupBy(x => (Service(x.Resource), IntervalOf(x.Span)))
             .ToDictionary(g => g.Key, g => g.Select(x => x.Span).ToList());
 
@@ -108,7 +74,7 @@ public sealed class TraceQlMetricsTests : IAsyncLifetime
             var p = s.Labels.First(l => l.Key == "p").Value.AsFloat;
             for (var i = 0; i < s.Values.Length; i++)
             {
-                var durations = _sent.Where(x => IntervalOf(x.Span) == i).Select(x => (double)(x.Span.EndTimeUnixNano - x.Span.StartTimeUnixNano) / 1e9).Order().ToList();
+                var durations = Sent.Where(x => IntervalOf(x.Span) == i).Select(x => (double)(x.Span.EndTimeUnixNano - x.Span.StartTimeUnixNano) / 1e9).Order().ToList();
                 if (durations.Count == 0) continue;
                 var exact = durations[Math.Max(0, (int)Math.Ceiling(p * durations.Count) - 1)];
                 // Tempo interpolates between the sample's power-of-two bucket and the previous non-empty one.
@@ -118,7 +84,7 @@ public sealed class TraceQlMetricsTests : IAsyncLifetime
         }
         var histogram = await Query("{ } | histogram_over_time(duration)");
         for (var i = 0; i < 8; i++)
-            Assert.Equal(_sent.Count(x => IntervalOf(x.Span) == i), histogram.Sum(h => h.Values[i]));
+            Assert.Equal(Sent.Count(x => IntervalOf(x.Span) == i), histogram.Sum(h => h.Values[i]));
     }
 
     [Fact]
@@ -138,12 +104,12 @@ public sealed class TraceQlMetricsTests : IAsyncLifetime
     [Fact]
     public async Task Span_attribute_queries_read_whole_traces_and_agree()
     {
-        var key = _sent.SelectMany(x => x.Span.Attributes).First(a => a.Value.ValueCase == Kubetrace.Otlp.Proto.Common.AnyValue.ValueOneofCase.StringValue).Key;
-        var expected = _sent.Where(x => x.Span.Attributes.Any(a => a.Key == key) && IntervalOf(x.Span) >= 0).ToList();
+        var key = Sent.SelectMany(x => x.Span.Attributes).First(a => a.Value.ValueCase == Kubetrace.Otlp.Proto.Common.AnyValue.ValueOneofCase.StringValue).Key;
+        var expected = Sent.Where(x => x.Span.Attributes.Any(a => a.Key == key) && IntervalOf(x.Span) >= 0).ToList();
         var series = await Query($"{{ span.{key} != nil }} | count_over_time()");
         Assert.Equal(expected.Count, Assert.Single(series).Values.Sum());
         var errors = await Query("{ status = error } | count_over_time()");
-        Assert.Equal(_sent.Count(x => x.Span.Status?.Code == Status.Types.StatusCode.Error && IntervalOf(x.Span) >= 0),
+        Assert.Equal(Sent.Count(x => x.Span.Status?.Code == Status.Types.StatusCode.Error && IntervalOf(x.Span) >= 0),
             errors.Sum(s => s.Values.Sum()));
     }
 

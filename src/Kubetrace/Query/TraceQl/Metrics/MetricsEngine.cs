@@ -26,8 +26,6 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
     {
         if (!request.Query.Expression.IsMetrics)
             throw new TraceQlException(TraceQlErrorKind.Validation, "not a metrics query: add a metrics function, e.g. {...} | rate()");
-        if (request.Query.Expression.Leaves().Any(l => l.Metrics!.Op == MetricsOp.Compare))
-            throw new TraceQlException(TraceQlErrorKind.Unsupported, "compare()");
         if (request.Step <= 0 && !request.Instant) throw new TraceQlException(TraceQlErrorKind.Validation, "step must be positive");
         if (request.End <= request.Start) throw new TraceQlException(TraceQlErrorKind.Validation, "end must be after start");
         if (request.IntervalCount > _limits.MaxPointsPerSeries)
@@ -39,6 +37,7 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
         try
         {
             var series = await EvaluateAsync(request.Query.Expression, request, cost, budget.Token).ConfigureAwait(false);
+            foreach (var s in series) AttachExemplars(s);
             return new MetricsResult(series, cost);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && budget.TimedOut())
@@ -55,9 +54,13 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
         List<Series> series;
         if (e.Op == Op.None)
         {
-            var aggregator = new SeriesAggregator(e.Metrics!, request, _limits);
-            await ForEachSpanAsync(e.Pipeline!, e.Metrics!, request, cost, aggregator.Add, cancellationToken).ConfigureAwait(false);
-            series = aggregator.Results();
+            var sampler = new ExemplarSampler(request);
+            IFirstStage stage = e.Metrics!.Op == MetricsOp.Compare
+                ? new CompareAggregator(e.Metrics, request, sampler)
+                : new SeriesAggregator(e.Metrics, request, _limits, sampler);
+            await ForEachSpanAsync(e.Pipeline!, e.Metrics, request, cost, span => stage.Add(span, sampler.Enabled && sampler.Claims(span)), cancellationToken)
+                .ConfigureAwait(false);
+            series = stage.Results();
         }
         else
         {
@@ -111,6 +114,19 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
         foreach (var spanset in evaluator.Evaluate(pipeline, [new Spanset(spans)]))
         foreach (var span in spanset.Spans)
             if (seen.Add(span)) visit(span);
+    }
+
+    /// <summary>
+    /// Exemplars as Tempo answers them (attachExemplars, SeriesSet.ToProto): one without a value of its own takes
+    /// the series' value in its interval; one whose interval has no value (after topk or a filter) is dropped;
+    /// oldest first.
+    /// </summary>
+    private static void AttachExemplars(Series series)
+    {
+        foreach (var exemplar in series.Exemplars)
+            if (double.IsNaN(exemplar.Value)) exemplar.Value = series.Values[exemplar.Interval];
+        series.Exemplars.RemoveAll(x => double.IsNaN(x.Value) || double.IsNaN(series.Values[x.Interval]));
+        series.Exemplars.Sort((a, b) => a.TimestampMs.CompareTo(b.TimestampMs));
     }
 
     private static TraceQlException Refused(string limit) =>

@@ -7,6 +7,32 @@ namespace Kubetrace.Query.TraceQl.Metrics;
 /// </summary>
 public sealed record MetricsRequest(RootExpr Query, long Start, long End, long Step, bool Instant = false)
 {
+    /// <summary>
+    /// The most exemplars the answer carries (Tempo's <c>exemplars</c> parameter, capped by the frontend's
+    /// <c>max_exemplars</c>, 100); an instant query has none, as in Tempo.
+    /// </summary>
+    public int Exemplars { get; init; } = MaxExemplars;
+
+    /// <summary>Tempo's query-frontend default and cap (<c>metrics.max_exemplars</c>).</summary>
+    public const int MaxExemplars = 100;
+
+    /// <summary>The exemplar limit after the query's <c>with(exemplars=N)</c> or <c>with(exemplars=false)</c> hint,
+    /// which overrides the parameter (Tempo's normalizeRequestExemplars).</summary>
+    public int ExemplarLimit
+    {
+        get
+        {
+            if (Instant) return 0;
+            var limit = Query.Hint("exemplars") switch
+            {
+                { Type: StaticType.Int } n => (int)Math.Clamp(n.AsInt, 0, MaxExemplars),
+                { Type: StaticType.Boolean, AsBool: false } => 0,
+                _ => Exemplars,
+            };
+            return Math.Clamp(limit, 0, MaxExemplars);
+        }
+    }
+
     public long AlignedStart => Instant ? Start : Start - Start % Step;
 
     public long AlignedEnd => Instant ? End : End % Step == 0 ? End : End + (Step - End % Step);
@@ -55,5 +81,28 @@ public sealed class Series(IReadOnlyList<KeyValuePair<string, Static>> labels, i
 
     public double[] Values { get; } = new double[intervals];
 
+    /// <summary>Spans that stand for the series' values, oldest first once the query is done.</summary>
+    public List<Exemplar> Exemplars { get; } = [];
+
     public string Key => string.Join(",", Labels.Where(l => l.Key != "__name__").Select(l => l.Key + "=" + l.Value.Type + ":" + l.Value));
+}
+
+/// <summary>
+/// A span that stands for a series' value in one interval: its trace and span ids (labels <c>trace:id</c> and
+/// <c>span:id</c>, as Grafana reads them), its start (ms) and a value; NaN until the series is done for rate,
+/// count and histogram, whose exemplar value is the series' value in the exemplar's interval (Tempo's
+/// attachExemplars).
+/// </summary>
+public sealed class Exemplar(string traceId, string spanId, long timestampMs, int interval, double value)
+{
+    public string TraceId { get; } = traceId;
+    public string SpanId { get; } = spanId;
+    public long TimestampMs { get; } = timestampMs;
+    public int Interval { get; } = interval;
+    public double Value { get; set; } = value;
+
+    public Exemplar Copy() => new(TraceId, SpanId, TimestampMs, Interval, Value);
+
+    public static Exemplar Of(SpanRecord span, int interval, double value) =>
+        new(Evaluator.TrimmedHex(span.Span.TraceId.Span), Convert.ToHexStringLower(span.Span.SpanId.Span), span.StartUnixNano / 1_000_000, interval, value);
 }

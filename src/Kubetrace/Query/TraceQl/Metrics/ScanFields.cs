@@ -14,7 +14,7 @@ namespace Kubetrace.Query.TraceQl.Metrics;
 internal static class ScanFields
 {
     public static bool Covers(Pipeline pipeline, MetricsAggregate metrics) =>
-        AttributeRefs.In(pipeline).All(Supported) && (metrics.Attribute is null || Supported(metrics.Attribute)) && metrics.By.All(Supported);
+        metrics.Op != MetricsOp.Compare && AttributeRefs.In(pipeline).All(Supported) && (metrics.Attribute is null || Supported(metrics.Attribute)) && metrics.By.All(Supported);
 
     private static bool Supported(AttributeRef a) =>
         a.Intrinsic is Intrinsic.Duration or Intrinsic.Name or Intrinsic.Status or Intrinsic.StatusMessage or Intrinsic.Kind

@@ -3,16 +3,22 @@ namespace Kubetrace.Query.TraceQl.Metrics;
 /// <summary>
 /// The first metrics stage: spans in, one series per <c>by()</c> group (and quantile or histogram bucket) out.
 /// Counts and rates are exact; quantiles come from power-of-two histograms with Tempo's interpolation
-/// (Log2Bucketize / Log2Quantile), so they agree with Tempo's to the bucket.
+/// (Log2Bucketize / Log2Quantile), so they agree with Tempo's to the bucket. Exemplars: the span's value of the
+/// aggregated attribute (seconds for durations), or, for rate, count and histogram, the series' value once known.
 /// </summary>
-internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsRequest request, TraceQlLimits limits)
+internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsRequest request, TraceQlLimits limits, ExemplarSampler sampler)
+    : IFirstStage
 {
     private readonly Dictionary<object, Group> _groups = [];
     private readonly int _intervals = request.IntervalCount;
 
-    private sealed class Group(List<KeyValuePair<string, Static>> labels, int intervals)
+    private sealed class Group(List<KeyValuePair<string, Static>> labels, int intervals, ExemplarBuckets? exemplarBuckets)
     {
         public List<KeyValuePair<string, Static>> Labels { get; } = labels;
+        public ExemplarBuckets? ExemplarBuckets { get; } = exemplarBuckets;
+
+        /// <summary>Exemplars with the histogram bucket they fell in (0 when not a histogram).</summary>
+        public List<(double Bucket, Exemplar Exemplar)> Exemplars { get; } = [];
         public double[] Count { get; } = new double[intervals];
         public double[] Sum { get; } = new double[intervals];
         public double[] Min { get; } = Filled(intervals, double.NaN);
@@ -27,7 +33,7 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
         }
     }
 
-    public void Add(SpanRecord span)
+    public void Add(SpanRecord span, bool exemplar)
     {
         var interval = request.Interval(span.StartUnixNano);
         if (interval < 0) return;
@@ -55,17 +61,23 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
                 throw new TraceQlException(TraceQlErrorKind.Validation, $"the query produces more than {limits.MaxSeries} series: narrow it with a filter or fewer by() attributes");
             if (labels.Count == 0 && aggregate.Op is not (MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime))
                 labels.Add(new("__name__", Static.String(aggregate.Name)));
-            _groups[key] = group = new Group(labels, _intervals);
+            _groups[key] = group = new Group(labels, _intervals, sampler.Enabled ? sampler.NewBuckets() : null);
         }
         group.Count[interval]++;
         group.Sum[interval] += value;
         if (!(group.Min[interval] <= value)) group.Min[interval] = value;
         if (!(group.Max[interval] >= value)) group.Max[interval] = value;
+        double bucket = 0;
         if (aggregate.Op is MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime)
         {
-            var bucket = Log2Bucket(value, aggregate.Attribute!);
+            bucket = Log2Bucket(value, aggregate.Attribute!);
             if (!group.Buckets.TryGetValue(bucket, out var counts)) group.Buckets[bucket] = counts = new double[_intervals];
             counts[interval]++;
+        }
+        if (exemplar && group.ExemplarBuckets!.TryTake(span.StartUnixNano / 1_000_000))
+        {
+            var valued = aggregate.Op is not (MetricsOp.Rate or MetricsOp.CountOverTime or MetricsOp.HistogramOverTime);
+            group.Exemplars.Add((bucket, Exemplar.Of(span, interval, valued ? value : double.NaN)));
         }
     }
 
@@ -97,12 +109,14 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
                             series.Values[i] = Log2Quantile(q, sorted.Select(b => (b.Key, (int)b.Value[i])).Where(b => b.Item2 > 0).ToList());
                         output.Add(series);
                     }
+                    AssignToNearestQuantile(group, output.GetRange(output.Count - aggregate.Quantiles.Count, aggregate.Quantiles.Count));
                     break;
                 case MetricsOp.HistogramOverTime:
                     foreach (var (bucket, counts) in group.Buckets.OrderBy(b => b.Key))
                     {
                         var series = new Series([.. group.Labels, new("__bucket", Static.Float(bucket))], _intervals);
                         counts.CopyTo(series.Values, 0);
+                        series.Exemplars.AddRange(group.Exemplars.Where(e => e.Bucket == bucket).Select(e => e.Exemplar));
                         output.Add(series);
                     }
                     break;
@@ -119,11 +133,22 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
                             MetricsOp.AvgOverTime => group.Count[i] == 0 ? double.NaN : group.Sum[i] / group.Count[i],
                             _ => double.NaN,
                         };
+                    s.Exemplars.AddRange(group.Exemplars.Select(e => e.Exemplar));
                     output.Add(s);
                     break;
             }
         }
         return output;
+    }
+
+    /// <summary>
+    /// Each exemplar goes to one quantile series, the one whose value in the exemplar's interval is nearest the
+    /// exemplar's (Tempo assigns each to one quantile too, by the quantiles of the whole range).
+    /// </summary>
+    private static void AssignToNearestQuantile(Group group, List<Series> quantiles)
+    {
+        foreach (var (_, exemplar) in group.Exemplars)
+            quantiles.MinBy(q => Math.Abs(q.Values[exemplar.Interval] - exemplar.Value))!.Exemplars.Add(exemplar);
     }
 
     /// <summary>Tempo's Log2Quantile: find the bucket holding the p-th sample, interpolate exponentially inside it.</summary>

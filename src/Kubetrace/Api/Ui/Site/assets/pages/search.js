@@ -1,6 +1,6 @@
 // Search: the form's fields are the native search parameters (GET /api/v1/search, docs/api.md), and so is the
 // page's URL: /ui/search?service=apiserver&minDuration=300ms is a link to a search, and the page sends its own
-// query string to the API as it is.
+// query string to the API as it is. A TraceQL query (q=) replaces the other conditions, as the API wants.
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
@@ -8,6 +8,7 @@ import { duration, time, serviceColor } from '../format.js';
 import { firstRunHelp } from '../first-run.js';
 import { scatterPlot } from '../search/scatter.js';
 import { withTagSuggestions } from '../search/tag-suggestions.js';
+import { traceQlBox, traceQlProblem } from '../search/traceql-box.js';
 import { resizableColumns } from '../resizable.js';
 
 /** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
@@ -34,6 +35,7 @@ function searchForm(query) {
   const field = (label, control) => h('label', {}, h('span', {}, label), control);
   const text = (name, value, placeholder) => h('input', { name, value: value ?? '', placeholder, autocomplete: 'off', spellcheck: 'false' });
   const form = h('form', { class: 'search-form' },
+    h('label', { class: 'wide' }, h('span', {}, 'TraceQL (instead of the fields below)'), traceQlBox(query.get('q'))),
     field('Service', service),
     field('Operation', operation),
     field('Tags', withTagSuggestions(text('tags', tags, 'key=value key2=value2'), 'tag-suggestions')),
@@ -57,9 +59,20 @@ function searchForm(query) {
   return form;
 }
 
-/** The form as native search parameters; a malformed tag is reported here rather than sent. */
+/** The fields a TraceQL query replaces. */
+const conditionFields = ['service', 'name', 'tags', 'namespace', 'pod', 'minDuration', 'maxDuration'];
+
+/** The form as native search parameters; a malformed tag, or TraceQL mixed with fields, is reported here rather than sent. */
 function toQuery(data) {
   const params = new URLSearchParams();
+  const traceQl = String(data.get('q') ?? '').trim();
+  if (traceQl) {
+    const mixed = conditionFields.filter(name => String(data.get(name) ?? '').trim());
+    if (mixed.length) throw new Error(`A TraceQL query replaces the other conditions: clear ${mixed.join(', ')} or the TraceQL box.`);
+    params.set('q', traceQl);
+    for (const name of ['lookback', 'limit']) params.set(name, String(data.get(name)).trim());
+    return params;
+  }
   for (const name of ['service', 'name', 'minDuration', 'maxDuration', 'lookback', 'limit']) {
     const value = String(data.get(name) ?? '').trim();
     if (value) params.set(name, value);
@@ -113,7 +126,7 @@ async function runSearch(results, query) {
       ? firstRunHelp()
       : h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.'));
   } catch (e) {
-    results.replaceChildren(errorBox(e));
+    results.replaceChildren(...[errorBox(e), query.get('q') && traceQlProblem(query.get('q'), e.message)].filter(Boolean));
   }
 }
 
