@@ -108,7 +108,26 @@ public sealed class ConfigLoader(ComponentCatalog catalog, Func<string, string?>
             MultitenancyEnabled = ReadMultitenancy(root, diagnostics),
         };
         if (pipelines.Count > 0) WarnAboutUnusedComponents(root, config, diagnostics);
+        if (config.MultitenancyEnabled) RefuseTenantLosingProcessors(root, config, diagnostics);
         return config;
+    }
+
+    /// <summary>
+    /// Under multitenancy a batch's tenant is its client metadata, and <c>tail_sampling</c> emits the traces it
+    /// decides without it (it regroups spans by trace ID across requests): the store would refuse spans already
+    /// acknowledged to the sender. Refuse the configuration instead of losing them (docs/security.md, Tenants).
+    /// </summary>
+    private static void RefuseTenantLosingProcessors(YamlMappingNode root, ServiceConfig config, ConfigDiagnostics diagnostics)
+    {
+        YamlNodes.TryGetChild(root, "processors", out _, out var section);
+        foreach (var id in config.Pipelines.SelectMany(p => p.Processors).Where(id => id.Type == "tail_sampling").Distinct())
+        {
+            YamlNode? keyNode = null;
+            if (section is YamlMappingNode mapping) YamlNodes.TryGetChild(mapping, id.ToString(), out keyNode, out _);
+            diagnostics.Error(keyNode, KeyPath.Join("processors", id.ToString()),
+                "tail_sampling cannot run with multitenancy_enabled: the traces it emits no longer carry their tenant " +
+                "(X-Scope-OrgID), so they could not be stored; sample before the tenants meet (one Kubetrace or pipeline per tenant) or turn multitenancy off");
+        }
     }
 
     private static bool ReadMultitenancy(YamlMappingNode root, ConfigDiagnostics diagnostics)

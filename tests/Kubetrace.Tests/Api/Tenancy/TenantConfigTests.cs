@@ -62,6 +62,34 @@ public sealed class TenantConfigTests
     }
 
     [Fact]
+    public void Tail_sampling_under_multitenancy_is_refused_at_its_line_since_its_traces_lose_their_tenant()
+    {
+        var result = Load("""
+            multitenancy_enabled: true
+            receivers:
+              otlp:
+                protocols:
+                  http:
+            processors:
+              tail_sampling/errors:
+                policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]
+            exporters:
+              kubetrace:
+                path: /tmp/unused
+            service:
+              pipelines:
+                traces:
+                  receivers: [otlp]
+                  processors: [tail_sampling/errors]
+                  exporters: [kubetrace]
+            """);
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("config.yaml:7:3: processors::tail_sampling/errors: tail_sampling cannot run with multitenancy_enabled", error.ToString());
+        Assert.True(Load(Config("", "      acme: {}")).Errors.Count == 0);
+    }
+
+    [Fact]
     public async Task A_tenants_block_retention_override_deletes_its_old_blocks_and_keeps_the_others()
     {
         using var folder = new TempDirectory();
