@@ -69,6 +69,3 @@ public sealed class NativeApiTests(JaegerFixtures fixtures) : NativeApiSuite(fix
 
 /// <summary>The suite on ClickHouse.</summary>
 public sealed class NativeApiOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : NativeApiSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;
-
-/// <summary>The suite on a two-shard ClickHouse cluster.</summary>
-public sealed class NativeApiOnClickHouseShardsTests(ClickHouseShardsJaegerFixtures fixtures) : NativeApiSuite(fixtures), IClassFixture<ClickHouseShardsJaegerFixtures>;
