@@ -44,12 +44,13 @@ public static class BenchCommand
         var seed = IntOption("--seed", "seed of the span mix", 1);
 
         var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory; " +
-            "its subcommands measure the machine's ceiling (sink), the embedded store (store) and the analyses (analyze)")
+            "its subcommands measure the machine's ceiling (sink), the embedded store (store), the analyses (analyze) and the ClickHouse store (clickhouse)")
         {
             endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
             BenchSinkCommand.Create(),
             BenchStoreCommand.Create(),
             BenchAnalyzeCommand.Create(),
+            BenchClickHouseCommand.Create(),
             BenchTraceQlCommand.Create(),
             BenchSoakCommand.Create(),
         };

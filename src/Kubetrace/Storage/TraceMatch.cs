@@ -53,6 +53,9 @@ public sealed record StoreStats(long Spans, long Traces, long BytesOnDisk, int B
     /// <summary>Row groups of open blocks found damaged and quarantined (their spans are left out of answers).</summary>
     public int DamagedRowGroups { get; init; }
 
+    /// <summary>Figures of a store kept in database servers (ClickHouse); null for the embedded store.</summary>
+    public BackendStats? Backend { get; init; }
+
     /// <summary>Cost of a span at rest: block bytes per block span.</summary>
     public double BlockBytesPerSpan => BlockSpans == 0 ? 0 : (double)BlockBytes / BlockSpans;
 }

@@ -18,10 +18,15 @@ public sealed class QueryServer : IAsyncDisposable
     private readonly TempDirectory _data;
     private readonly KubetraceService _service;
 
-    private QueryServer(KubetraceService service, int otlp, int query, int tempo, TempDirectory data)
+    private readonly StoreBackend _backend;
+    private readonly string? _database;
+
+    private QueryServer(KubetraceService service, int otlp, int query, int tempo, TempDirectory data, StoreBackend backend, string? database)
     {
         _service = service;
         _data = data;
+        _backend = backend;
+        _database = database;
         OtlpTracesUrl = new Uri($"http://127.0.0.1:{otlp}/v1/traces");
         Query = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{query}") };
         Tempo = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{tempo}") };
@@ -45,7 +50,8 @@ public sealed class QueryServer : IAsyncDisposable
             // One database per server on the shared ClickHouse: chosen once, kept if the ports must be chosen again.
             var database = backend == StoreBackend.Embedded ? null : ClickHouseTestServer.NewDatabase();
             return await FreePorts.StartOnFreshAsync(3, async ports =>
-                new QueryServer(await ServiceTestHost.StartAsync(Yaml(ports, data, queryKeys, backend, database), ComponentCatalog.Default), ports[0], ports[1], ports[2], data));
+                new QueryServer(await ServiceTestHost.StartAsync(Yaml(ports, data, queryKeys, backend, database), ComponentCatalog.Default), ports[0], ports[1], ports[2],
+                    data, backend, database));
         }
         catch
         {
@@ -68,12 +74,14 @@ public sealed class QueryServer : IAsyncDisposable
                 endpoint: {ClickHouseTestServer.Shared.Endpoint}
                 database: {database}
                 ttl: 0s
+                rollups: false
             """
             : $"""
               clickhouse:
                 endpoint: {ClickHouseTestServer.SharedShards[0].Endpoint}
                 database: {database}
                 ttl: 0s
+                rollups: false
                 cluster_name: {ClickHouseTestServer.ClusterName}
                 shard_endpoints: [{string.Join(", ", ClickHouseTestServer.SharedShards.Select(s => s.Endpoint))}]
             """;
@@ -122,5 +130,8 @@ public sealed class QueryServer : IAsyncDisposable
         Tempo.Dispose();
         await _service.ShutdownAsync();
         _data.Dispose();
+        if (_database is not null)
+            await ClickHouseTestServer.DropDatabaseAsync(_backend == StoreBackend.ClickHouse
+                ? [ClickHouseTestServer.Shared.Endpoint] : ClickHouseTestServer.SharedShards.Select(s => s.Endpoint), _database);
     }
 }

@@ -67,6 +67,3 @@ public sealed class TempoApiDetailsTests(JaegerFixtures fixtures) : TempoApiDeta
 
 /// <summary>The suite on ClickHouse.</summary>
 public sealed class TempoApiDetailsOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : TempoApiDetailsSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;
-
-/// <summary>The suite on a two-shard ClickHouse cluster.</summary>
-public sealed class TempoApiDetailsOnClickHouseShardsTests(ClickHouseShardsJaegerFixtures fixtures) : TempoApiDetailsSuite(fixtures), IClassFixture<ClickHouseShardsJaegerFixtures>;

@@ -89,6 +89,3 @@ public sealed class TempoApiTests(JaegerFixtures fixtures) : TempoApiSuite(fixtu
 
 /// <summary>The suite on ClickHouse.</summary>
 public sealed class TempoApiOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : TempoApiSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;
-
-/// <summary>The suite on a two-shard ClickHouse cluster.</summary>
-public sealed class TempoApiOnClickHouseShardsTests(ClickHouseShardsJaegerFixtures fixtures) : TempoApiSuite(fixtures), IClassFixture<ClickHouseShardsJaegerFixtures>;

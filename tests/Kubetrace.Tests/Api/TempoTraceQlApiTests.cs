@@ -166,6 +166,3 @@ public sealed class TempoTraceQlApiTests(JaegerFixtures fixtures) : TempoTraceQl
 
 /// <summary>The suite on ClickHouse.</summary>
 public sealed class TempoTraceQlApiOnClickHouseTests(ClickHouseJaegerFixtures fixtures) : TempoTraceQlApiSuite(fixtures), IClassFixture<ClickHouseJaegerFixtures>;
-
-/// <summary>The suite on a two-shard ClickHouse cluster.</summary>
-public sealed class TempoTraceQlApiOnClickHouseShardsTests(ClickHouseShardsJaegerFixtures fixtures) : TempoTraceQlApiSuite(fixtures), IClassFixture<ClickHouseShardsJaegerFixtures>;

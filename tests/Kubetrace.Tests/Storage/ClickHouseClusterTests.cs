@@ -60,7 +60,15 @@ public sealed class ClickHouseClusterTests
         Assert.All(rowsPerShard, rows => Assert.InRange(rows, 1, Traces * 3 - 1)); // both shards hold some traces
         Assert.Equal(Traces, shardsPerTrace.Count);
         Assert.All(shardsPerTrace.Values, shards => Assert.Equal(1, shards)); // and a trace stays on one shard
-        Assert.Equal(Traces * 3, reader.GetStats().Spans);
+        var stats = reader.GetStats();
+        Assert.Equal(Traces * 3, stats.Spans);
+        // Per shard, as system.parts on each shard counts them; inserts are this instance's own (the reader wrote none).
+        Assert.Equal(options.ShardEndpoints.Select(e => e.ToString()), stats.Backend!.Servers.Select(s => s.Endpoint));
+        Assert.Equal(rowsPerShard, stats.Backend.Servers.Select(s => s.SpanRows));
+        Assert.Equal((0L, 0), (stats.Backend.InsertedSpans, stats.Backend.InsertsInFlight));
+        var writer = writerA.GetStats().Backend!;
+        Assert.Equal((1L, Traces * 2L), (writer.Inserts, writer.InsertedSpans));
+        Assert.True(writer.MeanInsertLatency > TimeSpan.Zero && writer.MaxInsertLatency >= writer.MeanInsertLatency);
     }
 
     private static Task AppendAsync(ITraceStore store, Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest request) =>

@@ -61,6 +61,20 @@ public sealed class ClickHouseTestServer : IDisposable
         ShardEndpoints = SharedShards.Select(s => s.Endpoint).ToList(),
     };
 
+    /// <summary>
+    /// Drops a test's database on each server, so that a run does not pile up idle tables (each MergeTree table has
+    /// background tasks of its own). Tidiness only: never holds a test up (the folder goes at the end of the run).
+    /// </summary>
+    public static async Task DropDatabaseAsync(IEnumerable<Uri> servers, string database)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var server in servers)
+        {
+            try { (await http.PostAsync(server, new StringContent($"DROP DATABASE IF EXISTS {database}"))).Dispose(); }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+        }
+    }
+
     /// <summary>Starts a server process on free ports; <paramref name="extraConfig"/> is XML inserted into its config (e.g. remote_servers).</summary>
     public static ClickHouseTestServer StartProcess(int httpPort, int tcpPort, string extraConfig = "")
     {

@@ -160,6 +160,32 @@ public static class NativeApi
         w.WriteNumber("rollupsPending", stats.RollupsPending);
         w.WriteNumber("rollupBytes", stats.RollupBytes);
         w.WriteNumber("damagedRowGroups", stats.DamagedRowGroups);
+        if (stats.Backend is { } backend) WriteBackend(w, backend);
+        w.WriteEndObject();
+    }
+
+    private static void WriteBackend(Utf8JsonWriter w, BackendStats backend)
+    {
+        w.WriteStartObject("backend");
+        w.WriteString("name", backend.Name);
+        w.WriteNumber("insertedSpans", backend.InsertedSpans);
+        w.WriteNumber("inserts", backend.Inserts);
+        w.WriteNumber("meanInsertSeconds", Math.Round(backend.MeanInsertLatency.TotalSeconds, 6));
+        w.WriteNumber("maxInsertSeconds", Math.Round(backend.MaxInsertLatency.TotalSeconds, 6));
+        w.WriteNumber("insertsInFlight", backend.InsertsInFlight);
+        w.WriteStartArray("servers");
+        foreach (var server in backend.Servers)
+        {
+            w.WriteStartObject();
+            w.WriteString("endpoint", server.Endpoint);
+            w.WriteNumber("spanRows", server.SpanRows);
+            w.WriteNumber("bytesOnDisk", server.BytesOnDisk);
+            w.WriteNumber("parts", server.Parts);
+            w.WriteNumber("merges", server.Merges);
+            w.WriteNumber("delayedInserts", server.DelayedInserts);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 }

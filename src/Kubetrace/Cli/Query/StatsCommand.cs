@@ -39,9 +39,27 @@ public static class StatsCommand
             table.AddRow("Rollup bytes", HumanText.Bytes(Get("rollupBytes")));
             if (Get("damagedRowGroups") is > 0 and var damaged)
                 table.AddRow("Damaged row groups (quarantined)", Count(damaged));
+            if (stats.TryGetProperty("backend", out var backend)) AddBackend(table, backend);
             table.Write(context.Console);
         });
         return command;
+    }
+
+    /// <summary>A store in database servers (ClickHouse): this instance's inserts, then each server (shard) on a line.</summary>
+    private static void AddBackend(FittedTable table, System.Text.Json.JsonElement backend)
+    {
+        long Get(System.Text.Json.JsonElement element, string name) => element.TryGetProperty(name, out var value) ? (long)value.GetDouble() : 0;
+        string Millis(string name) => backend.TryGetProperty(name, out var value)
+            ? (value.GetDouble() * 1000).ToString("0.0", CultureInfo.InvariantCulture) + " ms" : "-";
+        var name = backend.TryGetProperty("name", out var n) ? n.GetString() : "backend";
+        table.AddRow($"Inserts into {name} (spans)", $"{Count(Get(backend, "inserts"))} ({Count(Get(backend, "insertedSpans"))})");
+        table.AddRow("Insert latency mean / max", $"{Millis("meanInsertSeconds")} / {Millis("maxInsertSeconds")}");
+        table.AddRow("Inserts in flight", Count(Get(backend, "insertsInFlight")));
+        if (!backend.TryGetProperty("servers", out var servers)) return;
+        foreach (var server in servers.EnumerateArray())
+            table.AddRow($"  {server.GetProperty("endpoint").GetString()}",
+                $"{Count(Get(server, "spanRows"))} spans, {HumanText.Bytes(Get(server, "bytesOnDisk"))}, {Count(Get(server, "parts"))} parts, " +
+                $"{Count(Get(server, "merges"))} merges, {Count(Get(server, "delayedInserts"))} delayed inserts");
     }
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

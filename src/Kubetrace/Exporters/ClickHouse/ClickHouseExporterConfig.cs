@@ -44,6 +44,13 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
     /// <summary>Memory one query may use on the server (<c>1GiB</c>, <c>500MB</c>).</summary>
     public string MaxQueryMemory { get; set; } = "1GiB";
 
+    /// <summary>Keep the analyses' rollups per minute of trace start, so <c>kubetrace analyze</c> merges them instead of
+    /// scanning old spans (docs/storage.md, Rollups on ClickHouse).</summary>
+    public bool Rollups { get; set; } = true;
+
+    /// <summary>How long a minute goes without new spans before it is rolled up (spans arriving later are not counted in it).</summary>
+    public TimeSpan RollupSettle { get; set; } = TimeSpan.FromSeconds(30);
+
     public QueueConfig SendingQueue { get; set; } = new() { Enabled = false };
 
     public RetryConfig RetryOnFailure { get; set; } = new() { Enabled = false };
@@ -61,6 +68,8 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
         Retention = Ttl,
         QueryTimeout = QueryTimeout,
         MaxQueryMemoryBytes = Kubetrace.ByteSize.TryParse(MaxQueryMemory, out var bytes) && bytes > 0 ? bytes : 1L << 30,
+        Rollups = Rollups ? global::Kubetrace.Exporters.Kubetrace.KubetraceExporterConfig.AnalysisRollups() : [],
+        RollupSettle = RollupSettle,
     };
 
     public IEnumerable<ConfigProblem> Validate()
@@ -77,6 +86,8 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
                 yield return new ConfigProblem(key, $"\"{value}\" must be a plain identifier (letters, digits, _)");
         if (Ttl < TimeSpan.Zero) yield return new ConfigProblem("ttl", "must not be negative");
         if (QueryTimeout < TimeSpan.Zero) yield return new ConfigProblem("query_timeout", "must not be negative");
+        if (RollupSettle < TimeSpan.Zero)
+            yield return new ConfigProblem("rollup_settle", $"must not be negative; a duration such as 30s or 2m (got {RollupSettle})");
         if (!Kubetrace.ByteSize.TryParse(MaxQueryMemory, out _))
             yield return new ConfigProblem("max_query_memory", $"\"{MaxQueryMemory}\" is not a size; write e.g. 1GiB or 500MB");
         foreach (var problem in this.ValidateHelper()) yield return problem;

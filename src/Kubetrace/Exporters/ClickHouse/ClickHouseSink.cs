@@ -25,6 +25,9 @@ internal sealed class ClickHouseSink : IExportSink, ITraceStoreSource
         _config = config;
         _logger = settings.CreateLogger();
         settings.Directory.Publish(ComponentKind.Exporter, settings.Id, this);
+        var options = config.ToOptions();
+        ClickHouseMetrics.Register(settings.Metrics, ("exporter", settings.Id.ToString()),
+            options.ShardEndpoints.Count > 0 ? options.ShardEndpoints : [options.Endpoint], () => Store?.GetStats());
     }
 
     public ITraceStore? Store => Volatile.Read(ref _store);

@@ -18,6 +18,7 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
 
     public async Task<int> RunAsync()
     {
+        var measure = new StoreMeasurements(queries, output);
         Directory.CreateDirectory(directory);
         var storeDirectory = Path.Combine(directory, "store");
         if (Directory.Exists(storeDirectory)) Directory.Delete(storeDirectory, recursive: true);
@@ -36,7 +37,7 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
         var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
-        var (appended, ingestSeconds) = await IngestAsync(store, inputPath);
+        var (appended, ingestSeconds) = await measure.IngestAsync(store, inputPath, clients);
         var ingestCpu = CpuSeconds() - cpu;
         Line($"GC during ingest: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2 collections, " +
              $"{(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2}s paused; {GC.GetTotalAllocatedBytes() / (double)appended:F0} B allocated per span (whole run)");
@@ -54,97 +55,22 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         Line($"row groups of {rowGroupSpans} spans; head columns {(preallocate ? "preallocated" : "grown on demand")}");
         Line($"disk: {stats.BlockBytes:N0} B in {stats.Blocks} blocks = {stats.BlockBytesPerSpan:F1} B/span (blocks); WAL now {stats.WalBytes:N0} B");
 
-        await MeasureTraceByIdAsync(store, sample);
-        await MeasureSearchesAsync(store, now);
-        if (!skipScan) await Search(store, "20 most recent, audit-id=<uuid> (unindexed: scans every row group), last hour", _ =>
+        await measure.TraceByIdAsync(store, sample);
+        await measure.SearchesAsync(store, now);
+        if (!skipScan) await measure.SearchAsync(store, "20 most recent, audit-id=<uuid> (unindexed: scans every row group), last hour", _ =>
             new FetchRequest(TimeRange.Last(TimeSpan.FromHours(1), now),
                 [Condition.Attribute("k8s.audit.id", "00000000-0000-4000-8000-000000000000", AttributeScope.Span)]), runs: 3);
-        Line($"load average (1/5/15 min): {LoadAverage()}");
+        Line($"load average (1/5/15 min): {StoreMeasurements.LoadAverage()}");
         Line($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
 
         await store.DisposeAsync();
         watch.Restart();
         store = EmbeddedTraceStore.Open(options);
         Line($"reopen (block footers + WAL replay): {watch.Elapsed.TotalMilliseconds:F0} ms");
-        await MeasureTraceByIdAsync(store, sample);
+        await measure.TraceByIdAsync(store, sample);
         await store.DisposeAsync();
         return 0;
     }
-
-    private async Task<(long Spans, double Seconds)> IngestAsync(EmbeddedTraceStore store, string inputPath)
-    {
-        var input = BenchmarkInput.Stream(inputPath);
-        // Let the reader fill its buffer first so the timed part starts with batches ready.
-        await Task.Delay(200);
-        long appended = 0;
-        var watch = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
-        {
-            await foreach (var (batch, buffer) in input.ReadAllAsync())
-            {
-                await store.AppendAsync(batch, CancellationToken.None);
-                Interlocked.Add(ref appended, batch.SpanCount);
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer); // the store keeps no reference after the append
-            }
-        })).ToArray();
-        await Task.WhenAll(workers);
-        return (appended, watch.Elapsed.TotalSeconds);
-    }
-
-    private async Task MeasureTraceByIdAsync(EmbeddedTraceStore store, List<TraceId> sample)
-    {
-        var random = new Random(7);
-        var latencies = new List<double>();
-        var spansFound = 0L;
-        for (var i = 0; i < queries; i++)
-        {
-            var id = sample[random.Next(sample.Count)];
-            var watch = Stopwatch.StartNew();
-            var trace = await store.GetTraceAsync(id, CancellationToken.None);
-            latencies.Add(watch.Elapsed.TotalMilliseconds);
-            spansFound += trace?.SelectMany(r => r.ScopeSpans).Sum(s => s.Spans.Count) ?? 0;
-        }
-        Line($"trace by ID ({queries} random sampled IDs): {Percentiles(latencies)}; {spansFound / (double)queries:F1} spans/trace found");
-    }
-
-    private async Task MeasureSearchesAsync(EmbeddedTraceStore store, DateTimeOffset now)
-    {
-        var lastHour = TimeRange.Last(TimeSpan.FromHours(1), now);
-        var namespaces = KubernetesTraceGenerator.NamespaceValues;
-        var services = new[] { "apiserver", "kubelet", "etcd", "containerd" };
-        await Search(store, "20 most recent, namespace=X, last hour", i =>
-            new FetchRequest(lastHour, [Condition.Attribute("k8s.namespace.name", namespaces[i % namespaces.Count], AttributeScope.Span)]));
-        await Search(store, "20 most recent, service=X, last hour", i =>
-            new FetchRequest(lastHour, [Condition.Service(services[i % services.Length])]));
-        await Search(store, "20 most recent, duration>=400ms, last hour", i =>
-            new FetchRequest(lastHour, [Condition.MinDuration(TimeSpan.FromMilliseconds(400 + i % 50))]));
-        await Search(store, "20 most recent, service=etcd && namespace=X (same span), last hour", i =>
-            new FetchRequest(lastHour, [Condition.Service("etcd"), Condition.Attribute("k8s.namespace.name", namespaces[i % namespaces.Count], AttributeScope.Span)]));
-    }
-
-    private async Task Search(EmbeddedTraceStore store, string name, Func<int, FetchRequest> request, int runs = 20)
-    {
-        var latencies = new List<double>();
-        var found = 0;
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            var result = await store.FetchAsync(request(i), CancellationToken.None);
-            latencies.Add(watch.Elapsed.TotalMilliseconds);
-            found += result.Count;
-        }
-        Line($"search {name}: {Percentiles(latencies)}; {found / (double)runs:F1} traces/query");
-    }
-
-    private static string Percentiles(List<double> values)
-    {
-        values.Sort();
-        double At(double p) => values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
-        return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.5):F2} ms, p99 {At(0.99):F2} ms, max {values[^1]:F2} ms");
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 

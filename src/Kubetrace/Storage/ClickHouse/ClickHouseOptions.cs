@@ -37,5 +37,15 @@ public sealed record ClickHouseOptions
     /// <summary>Threads per query on the server; zero: the server's default.</summary>
     public int MaxThreads { get; init; }
 
+    /// <summary>The analyses' rollups kept per minute of trace start (docs/storage.md, Rollups on ClickHouse); empty: none,
+    /// every analysis scans its spans.</summary>
+    public IReadOnlyList<Rollups.IRollup> Rollups { get; init; } = [];
+
+    /// <summary>How long a window must go without a new span before it is rolled up (later spans are not counted in it).</summary>
+    public TimeSpan RollupSettle { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often settled windows are looked for; zero: only when <see cref="ClickHouseTraceStore.BuildRollupsAsync"/> is called.</summary>
+    public TimeSpan RollupInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

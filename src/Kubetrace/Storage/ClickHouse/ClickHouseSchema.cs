@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -25,9 +25,16 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
     public static string TraceIndex => "trace_index";
     public static string Operations => "operations";
     public static string AttributeKeys => "attribute_keys";
+    public static string SpanWindows => "span_windows";
+    public static string RollupTraces => "rollup_traces";
+    public static string Rollups => "rollups";
+
+    /// <summary>The span-start windows rollups are built for: one minute, fixed by the schema (span_windows' view).</summary>
+    public const long RollupWindowNanos = 60_000_000_000;
 
     /// <summary>The tables whose daily partitions retention drops (on every shard in a cluster).</summary>
-    public IEnumerable<string> StoredTables => [Local(Spans), Local(TraceIndex), Local(Operations), Local(AttributeKeys)];
+    public IEnumerable<string> StoredTables =>
+        [Local(Spans), Local(TraceIndex), Local(Operations), Local(AttributeKeys), Local(SpanWindows), Local(RollupTraces), Local(Rollups)];
 
     /// <summary>Where the data lives: the table itself on one server, its shard-local part in a cluster.</summary>
     public string Local(string table) => Clustered ? table + "_local" : table;
@@ -83,6 +90,7 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
     private IEnumerable<string> Migration(int version) => version switch
     {
         1 => Version1(),
+        2 => Version2(),
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 
@@ -137,6 +145,29 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
             $"FROM {Local(Spans)} GROUP BY date, scope, key", "span_keys");
         yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)AttributeScope.Resource}) AS scope, arrayJoin(res_keys) AS key " +
             $"FROM {Local(Spans)} GROUP BY date, scope, key", "resource_keys");
+    }
+
+    /// <remarks>
+    /// The analyses' rollups (docs/storage.md, "Rollups on ClickHouse"): the embedded store's per-block rollups
+    /// become minutes of trace start (`minute`: start_ns div 60 s; `window` and `rollup` are words of ClickHouse's grammar). span_windows: an aggregating view written at insert, the last
+    /// time a span of each window arrived (maxState is idempotent, so the backfill of spans written before this
+    /// migration may run twice). rollup_traces: which window's rollups count a trace (decided once, beside the
+    /// trace on its shard). rollups: one analysis state per (rollup, window), the newest build winning.
+    /// </remarks>
+    private IEnumerable<string> Version2()
+    {
+        foreach (var statement in CreateTable(SpanWindows, "date Date, minute UInt64, last_written AggregateFunction(max, UInt64)",
+            "AggregatingMergeTree PARTITION BY date ORDER BY minute", "minute")) yield return statement;
+        var windows = $"SELECT date, intDiv(start_ns, {RollupWindowNanos}) AS minute, maxState(written) AS last_written FROM {Local(Spans)} " +
+            "GROUP BY date, minute";
+        yield return CreateView(SpanWindows, windows);
+        // Spans stored before this version: on this server (each shard runs its own migration; ON CLUSTER runs it on one).
+        yield return $"INSERT INTO {Local(SpanWindows)} {windows}";
+        foreach (var statement in CreateTable(RollupTraces, "date Date, minute UInt64, trace_id FixedString(16)",
+            "MergeTree PARTITION BY date ORDER BY (minute, trace_id)", "cityHash64(trace_id)")) yield return statement;
+        foreach (var statement in CreateTable(Rollups,
+            "date Date, rollup_id String, minute UInt64, min_start UInt64, max_start UInt64, traces UInt64, built UInt64, payload String",
+            "ReplacingMergeTree(built) PARTITION BY date ORDER BY (rollup_id, minute)", "minute")) yield return statement;
     }
 
     /// <summary>The table (on every shard in a cluster) and, in a cluster, the Distributed table over it.</summary>

@@ -12,20 +12,32 @@ public sealed partial class ClickHouseTraceStore
     /// answer comes ordered by trace ID, so each trace is handed to the visitor as soon as its rows are read.
     /// Only the columns analyses use are read, the requested attributes resolved by ClickHouse.
     /// </summary>
-    public async ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
+        ScanAsync(request, excluded: null, visitor, cancellationToken);
+
+    /// <summary><see cref="ScanAsync(SpanScanRequest, Action{ScannedTrace}, CancellationToken)"/> less the traces the
+    /// <paramref name="excluded"/> subquery names (those a rollup counted).</summary>
+    private async ValueTask ScanAsync(SpanScanRequest request, string? excluded, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
     {
         var inRange = Sql.StartIn(request.Range.StartUnixNano, request.Range.EndUnixNano);
         if (request.Services is { Count: > 0 } services)
             inRange += $" AND service IN ({string.Join(",", services.Select(Sql.String))})";
         else if (request.Services is { Count: 0 }) return;
-        var traces = $"SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {inRange}";
+        if (excluded is not null) inRange += $" AND trace_id NOT IN ({excluded})";
+        await ScanTracesAsync($"SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {inRange}", request.AttributeKeys, visitor, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Every trace the subquery names, whole, in trace-ID order, with the values of <paramref name="keys"/>.</summary>
+    private async ValueTask ScanTracesAsync(string traces, IReadOnlyList<string> keys, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    {
         var bounds = await TraceBoundsAsync(traces, cancellationToken).ConfigureAwait(false);
         if (bounds is not { } b) return;
         var spansInBounds = await _http.QueryLinesAsync(
             $"SELECT count() FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(b.Start, b.End + 1)}", cancellationToken).ConfigureAwait(false);
         var chunks = (int)Math.Max(1, (long.Parse(spansInBounds[0], System.Globalization.CultureInfo.InvariantCulture) + SpansPerScanQuery - 1) / SpansPerScanQuery);
 
-        var values = string.Join("", request.AttributeKeys.Select(key =>
+        var values = string.Join("", keys.Select(key =>
         {
             var k = Sql.String(key);
             return $", multiIf(has(attr_keys, {k}), toNullable(attr_values[indexOf(attr_keys, {k})]), " +
@@ -41,7 +53,7 @@ public sealed partial class ClickHouseTraceStore
                 $"link_trace_ids, link_span_ids{values} FROM {ClickHouseSchema.Spans} " +
                 $"WHERE {Sql.StartIn(b.Start, b.End + 1)}{slice} AND trace_id IN ({traces}{slice}) ORDER BY trace_id FORMAT RowBinary",
                 cancellationToken).ConfigureAwait(false);
-            Deliver(data, request.AttributeKeys.Count, trace, pool, visitor);
+            Deliver(data, keys.Count, trace, pool, visitor);
             cancellationToken.ThrowIfCancellationRequested();
         }
     }

@@ -36,6 +36,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
             : [_http];
         _schema = new ClickHouseSchema(options);
         _stats = new ClickHouseStats(_http, _shards, _schema);
+        if (options.Rollups.Count > 0 && options.RollupInterval > TimeSpan.Zero) _ = Task.Run(RollUpInBackgroundAsync);
     }
 
     public ClickHouseOptions Options { get; }
@@ -86,15 +87,25 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var rows = new RowBinaryWriter();
         var count = SpanRowEncoder.Write(batch, rows);
         if (count == 0) return;
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-            await _http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, cancellationToken).ConfigureAwait(false);
         }
         catch (ClickHouseException e)
         {
             throw ConsumerException.Unavailable(e.Message, inner: e);
+        }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _stats.InsertStarted();
+        try
+        {
+            await _http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _stats.InsertFailed();
+            if (e is ClickHouseException clickHouse) throw ConsumerException.Unavailable(clickHouse.Message, inner: clickHouse);
+            throw;
         }
         _stats.RecordInsert(count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }

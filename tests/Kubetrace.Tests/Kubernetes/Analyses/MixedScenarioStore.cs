@@ -1,5 +1,7 @@
+using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Kubernetes.Simulation;
 using Kubetrace.Storage;
+using Kubetrace.Storage.ClickHouse;
 using Kubetrace.Storage.Scan;
 using Kubetrace.Tests.Api;
 using Kubetrace.Tests.Storage;
@@ -20,6 +22,12 @@ public class MixedScenarioStore : IAsyncLifetime
 
     public ITraceStore Store => _store.Store;
 
+    /// <summary>
+    /// On ClickHouse, the same database through a store that keeps the analyses' rollups, every minute rolled up
+    /// after loading (<see cref="Store"/> keeps none there, so it answers by scanning); null on the embedded store.
+    /// </summary>
+    public ITraceStore? RolledUp { get; private set; }
+
     public async Task InitializeAsync()
     {
         var simulator = new ClusterSimulator(new SimulationOptions
@@ -29,6 +37,15 @@ public class MixedScenarioStore : IAsyncLifetime
             Start = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero), Duration = TimeSpan.FromSeconds(40), Seed = 5,
         });
         foreach (var batch in simulator.Batches()) await _store.AppendAsync(batch.Request);
+        if (_store is ClickHouseTempStore clickHouse)
+        {
+            var rolledUp = await ClickHouseTraceStore.OpenAsync(clickHouse.Options with
+            {
+                Rollups = KubetraceExporterConfig.AnalysisRollups(), RollupSettle = TimeSpan.Zero, RollupInterval = TimeSpan.Zero,
+            });
+            RolledUp = rolledUp;
+            Assert.True(await rolledUp.BuildRollupsAsync(CancellationToken.None) > 0, "no minute rolled up");
+        }
     }
 
     /// <summary>Copies of every trace a scan delivers (scanners reuse theirs).</summary>
@@ -47,7 +64,11 @@ public class MixedScenarioStore : IAsyncLifetime
         return traces;
     }
 
-    public async Task DisposeAsync() => await _store.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (RolledUp is not null) await RolledUp.DisposeAsync();
+        await _store.DisposeAsync();
+    }
 }
 
 /// <summary>The same cluster's traffic in ClickHouse.</summary>

@@ -151,6 +151,3 @@ public sealed class TraceQlEngineConformanceTests(ITestOutputHelper output) : Tr
 
 /// <summary>The engine cases on ClickHouse.</summary>
 public sealed class TraceQlEngineConformanceOnClickHouseTests(ITestOutputHelper output) : TraceQlEngineConformanceSuite(output, StoreBackend.ClickHouse);
-
-/// <summary>The engine cases on a two-shard ClickHouse cluster.</summary>
-public sealed class TraceQlEngineConformanceOnClickHouseShardsTests(ITestOutputHelper output) : TraceQlEngineConformanceSuite(output, StoreBackend.ClickHouseShards);
