@@ -49,7 +49,7 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
             .ConfigureAwait(false);
         await RunAsync(http, $"CREATE TABLE IF NOT EXISTS schema_migrations{OnCluster} (version UInt32, applied DateTime) ENGINE = TinyLog",
             cancellationToken).ConfigureAwait(false);
-        var applied = await AppliedVersionAsync(http, cancellationToken).ConfigureAwait(false);
+        var applied = await RetriedAsync(() => AppliedVersionAsync(http, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (applied > Version)
             throw new ClickHouseException($"the ClickHouse database {options.Database} has schema version {applied}, newer than " +
                 $"this Kubetrace's {Version}: upgrade Kubetrace", transient: false);
@@ -57,29 +57,37 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
         {
             foreach (var statement in Migration(version))
                 await RunAsync(http, statement, cancellationToken).ConfigureAwait(false);
-            await http.ExecuteAsync($"INSERT INTO schema_migrations VALUES ({version}, now())", cancellationToken).ConfigureAwait(false);
+            // Idempotent in effect: the applied version is the max, so a row written twice (a retry, or a second
+            // instance migrating at the same moment) changes nothing.
+            await RunAsync(http, $"INSERT INTO schema_migrations VALUES ({version}, now())", cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Runs an idempotent statement, again after a failure: two instances creating the same table at the same
-    /// moment can fail one of them on 18.16 ("File not found: .../tmp_sizes.json") although the table then exists.
+    /// Runs an idempotent statement, again after a failure: two instances creating the same table, or writing the
+    /// TinyLog schema_migrations table, at the same moment can fail one of them on 18.16 ("File not found:
+    /// .../tmp_sizes.json") although the statement then holds (found by ClickHouseClusterTests in CI).
     /// </summary>
-    private async Task RunAsync(ClickHouseHttp http, string statement, CancellationToken cancellationToken, bool withoutDatabase = false)
+    private Task RunAsync(ClickHouseHttp http, string statement, CancellationToken cancellationToken, bool withoutDatabase = false) =>
+        RetriedAsync(() => http.ExecuteAsync(statement, cancellationToken, withoutDatabase), cancellationToken);
+
+    private async Task<T> RetriedAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var tries = 1; ; tries++)
         {
             try
             {
-                await http.ExecuteAsync(statement, cancellationToken, withoutDatabase).ConfigureAwait(false);
-                return;
+                return await attempt().ConfigureAwait(false);
             }
-            catch (ClickHouseException) when (attempt < 5)
+            catch (ClickHouseException) when (tries < 5)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), options.Clock, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * tries), options.Clock, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    private Task RetriedAsync(Func<Task> attempt, CancellationToken cancellationToken) =>
+        RetriedAsync(async () => { await attempt().ConfigureAwait(false); return true; }, cancellationToken);
 
     public static async Task<int> AppliedVersionAsync(ClickHouseHttp http, CancellationToken cancellationToken)
     {
