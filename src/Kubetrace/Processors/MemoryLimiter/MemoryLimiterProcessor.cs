@@ -26,7 +26,7 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
     private ITimer? _timer;
 
     public MemoryLimiterProcessor(ComponentSettings settings, MemoryLimiterConfig config, ITraceConsumer next)
-        : this(settings, config, next, MemoryLimits.From(config, TotalMemory.Read), ResidentMemory.Instance, TimeProvider.System)
+        : this(settings, config, next, MemoryLimits.From(config, TotalMemory.Read), ManagedHeapMemory.Instance, TimeProvider.System)
     {
     }
 

@@ -11,26 +11,24 @@ public interface IProcessMemory
 }
 
 /// <summary>
-/// The process's memory as the limit means it: its resident set (what the kernel, a container's cgroup and the
-/// issue's soak measure), or the managed heap when that reads higher (garbage not yet collected counts, like the Go
-/// runtime's <c>Alloc</c> the Collector reads).
+/// The managed heap, measured with <see cref="GC.GetTotalMemory(bool)"/> without forcing a collection.
 /// </summary>
 /// <remarks>
-/// Why not the managed heap alone, as before: the runtime, JIT-compiled code, native buffers and the GC's free but
-/// still committed space come on top of it, so a limit on the heap let the process's RSS run far above the limit
-/// (a 256 MiB limit: 405 MiB RSS while the heap read 243 MiB; docs/benchmarks.md). A forced collection here is
-/// <see cref="GCCollectionMode.Aggressive"/> when compacting: it also gives the freed space back to the system,
-/// so the resident set can fall and data be accepted again. Both readings cost next to nothing once per interval.
+/// Why the managed heap and not the process RSS: spans live on the managed heap, it is the only memory a forced
+/// collection can give back, and it moves with the data in flight — which is what refusing data controls
+/// (native buffers of the HTTP stack are pooled and do not shrink when we refuse). The reading includes garbage
+/// not yet collected, so it errs high, like the Go runtime's <c>Alloc</c> the Collector reads, and it costs
+/// next to nothing, unlike a forced GC or reading /proc.
 /// </remarks>
-public sealed class ResidentMemory : IProcessMemory
+public sealed class ManagedHeapMemory : IProcessMemory
 {
-    public static ResidentMemory Instance { get; } = new();
+    public static ManagedHeapMemory Instance { get; } = new();
 
-    public long InUseBytes() => Math.Max(Environment.WorkingSet, GC.GetTotalMemory(forceFullCollection: false));
+    public long InUseBytes() => GC.GetTotalMemory(forceFullCollection: false);
 
     public void Collect(bool compact)
     {
         if (compact) System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, compact ? GCCollectionMode.Aggressive : GCCollectionMode.Forced, blocking: true, compacting: compact);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: compact);
     }
 }
