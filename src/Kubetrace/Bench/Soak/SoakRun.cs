@@ -71,7 +71,7 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
         // Batches already handed to an exporter finish (or give up) before the books are closed.
         await Task.WhenAll(workers);
         foreach (var exporter in exporters) await exporter.ShutdownAsync(CancellationToken.None);
-        var stored = options.QueryUrl is null ? (long?)null : await StoredSpansAsync(options.QueryUrl);
+        var stored = options.QueryUrl is null ? (long?)null : await StoredSpansAsync(options.QueryUrl, Interlocked.Read(ref _ackedSpans));
         return new SoakResult(samples, Interlocked.Read(ref _ackedRequests), Interlocked.Read(ref _ackedSpans),
             Interlocked.Read(ref _lostSpans), stored);
     }
@@ -121,11 +121,23 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private static async Task<long> StoredSpansAsync(Uri queryUrl)
+    /// <summary>
+    /// The spans the server stored, once they reach <paramref name="acked"/> or after 10 s: a <c>batch</c> processor
+    /// acknowledges a request when it accepts it, as the Collector's does, and hands it to the store up to its
+    /// timeout later, so the last requests may not be stored yet when the flood ends.
+    /// </summary>
+    private static async Task<long> StoredSpansAsync(Uri queryUrl, long acked)
     {
-        await using var stream = await Http.GetStreamAsync(new Uri(queryUrl, "/api/v1/stats"));
-        using var json = await JsonDocument.ParseAsync(stream);
-        return json.RootElement.GetProperty("spans").GetInt64();
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            long stored;
+            await using (var stream = await Http.GetStreamAsync(new Uri(queryUrl, "/api/v1/stats")))
+            using (var json = await JsonDocument.ParseAsync(stream))
+                stored = json.RootElement.GetProperty("spans").GetInt64();
+            if (stored >= acked || Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(10)) return stored;
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
     }
 }
 
