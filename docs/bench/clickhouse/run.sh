@@ -2,9 +2,12 @@
 # kubetrace bench clickhouse on one ClickHouse server, then on a two-shard cluster of two servers (Debian's
 # clickhouse-server, 18.16), each started here on free loopback ports with a temporary folder and stopped (by its
 # PID) at the end. Usage: SPANS=1000000 docs/bench/clickhouse/run.sh  (Release build of src/Kubetrace first).
+# COMPRESSION=zstd writes every part with zstd instead of the server's default LZ4 (on 18.16 the method is a server
+# setting, not a column codec: docs/storage.md, "Bytes per span").
 set -euo pipefail
 SPANS=${SPANS:-1000000}
 RUNS=${RUNS:-3}
+COMPRESSION=${COMPRESSION:-lz4}
 KUBETRACE=${KUBETRACE:-dotnet src/Kubetrace/bin/Release/net10.0/kubetrace.dll}
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -23,6 +26,7 @@ start() {
   <format_schema_path>$dir/format_schemas/</format_schema_path>
   <users_config>$dir/users.xml</users_config><default_profile>default</default_profile><default_database>default</default_database>
   <mark_cache_size>268435456</mark_cache_size><timezone>UTC</timezone>
+  <compression><case><min_part_size>0</min_part_size><min_part_size_ratio>0</min_part_size_ratio><method>$COMPRESSION</method></case></compression>
   ${4:-}
 </yandex>
 XML
