@@ -44,9 +44,9 @@ public sealed class SimulatedMetricsTraffic : IAsyncLifetime
 
     public async Task DisposeAsync() => await _store.DisposeAsync();
 
-    public async Task<IReadOnlyList<Series>> Query(string traceQl, int exemplars = MetricsRequest.MaxExemplars)
+    public async Task<IReadOnlyList<Series>> Query(string traceQl, int exemplars = MetricsRequest.MaxExemplars, int compareCells = 10_000_000)
     {
-        var request = new MetricsRequest(Parser.Parse(traceQl), From, End, Step) { Exemplars = exemplars };
+        var request = new MetricsRequest(Parser.Parse(traceQl), From, End, Step) { Exemplars = exemplars, CompareCells = compareCells };
         return (await new MetricsEngine(_store.Store).QueryAsync(request, CancellationToken.None)).Series;
     }
 

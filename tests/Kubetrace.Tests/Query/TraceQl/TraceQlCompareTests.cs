@@ -86,6 +86,33 @@ public sealed class TraceQlCompareTests(SimulatedMetricsTraffic traffic) : IClas
         Assert.Equal(Expected(x => !Selected(x.Span), _ => "all")["all"], Assert.Single(Side(series, "baseline_total", "kind")).Values);
     }
 
+    /// <summary>
+    /// Control-plane spans carry attributes with a value per request (audit IDs, object names): over an hour of
+    /// real traffic their distinct values exceed compare()'s memory bound, which must cut that attribute to its
+    /// topN (Tempo's jobs keep only their topN) instead of failing the whole query, as Grafana's comparison tab sends it.
+    /// </summary>
+    [Fact]
+    public async Task An_attribute_past_the_memory_bound_is_cut_to_its_topN_and_the_rest_stays_exact()
+    {
+        var baseline = traffic.Sent.Where(x => !IsServer(x.Span)).ToList();
+        var (key, distinct) = baseline.SelectMany(x => x.Span.Attributes)
+            .Where(a => a.Value.ValueCase == global::Kubetrace.Otlp.Proto.Common.AnyValue.ValueOneofCase.StringValue)
+            .GroupBy(a => a.Key).Select(g => (g.Key, g.Select(a => a.Value.StringValue).Distinct().Count()))
+            .MaxBy(x => x.Item2);
+        Assert.True(distinct > 100, $"the traffic needs an attribute with many values; the most has {distinct} ({key})");
+        // Fewer cells than that attribute's values alone.
+        var series = await traffic.Query("{ } | compare({ kind = server }, 5)", compareCells: traffic.IntervalCount * (distinct / 2));
+
+        var values = Side(series, "baseline", "span." + key);
+        Assert.Equal(5, values.Count);
+        Assert.Equal(Expected(x => !IsServer(x.Span), x => x.Span.Attributes.Any(a => a.Key == key) ? "all" : null)["all"],
+            Assert.Single(Side(series, "baseline_total", "span." + key)).Values);
+        // An attribute of no more than topN values is never cut: counted exactly.
+        var kinds = Expected(x => !IsServer(x.Span), x => x.Span.Kind.ToString());
+        Assert.InRange(kinds.Count, 2, 5);
+        Assert.Equal(kinds.Values.Select(v => v.Sum()).Order(), Side(series, "baseline", "kind").Select(s => s.Values.Sum()).Order());
+    }
+
     [Theory]
     [InlineData("{ } | compare({ kind = server }, 0)", "top number of values must be an integer between 1 and 1000")]
     [InlineData("{ } | compare({ kind = server }, 1001)", "top number of values must be an integer between 1 and 1000")]

@@ -12,6 +12,10 @@ namespace Kubetrace.Query.TraceQl.Metrics;
 /// (not ids, times, durations or nested-set numbers, whose values are all distinct; not event or link
 /// attributes, which Tempo reads only when the query names them). Exemplars go to the total series of every
 /// attribute of their span, as in Tempo.
+/// Memory: distinct values times steps are bounded (<see cref="MetricsRequest.CompareCells"/>). Real control-plane traffic carries
+/// attributes with a value per request (audit IDs, UIDs, URLs), so reaching the bound is normal, not an error:
+/// the attribute with the most values is cut to its topN so far and counts no new values (its totals stay
+/// exact) — as Tempo, whose jobs each keep only their topN values of an attribute before the results are merged.
 /// </summary>
 internal sealed class CompareAggregator : IFirstStage
 {
@@ -22,9 +26,6 @@ internal sealed class CompareAggregator : IFirstStage
     private readonly ExemplarBuckets? _exemplarBuckets;
     private readonly Side _baseline = new("baseline"), _selection = new("selection");
     private int _values;
-
-    /// <summary>Counts kept at once (80 MB): distinct values times intervals.</summary>
-    private const int MaxCells = 10_000_000;
 
     public CompareAggregator(MetricsAggregate compare, MetricsRequest request, ExemplarSampler sampler)
     {
@@ -39,6 +40,8 @@ internal sealed class CompareAggregator : IFirstStage
         public string Name { get; } = name;
         public Dictionary<string, Dictionary<object, (Static Value, double[] Counts)>> Values { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, double[]> Totals { get; } = new(StringComparer.Ordinal);
+        /// <summary>Attributes cut to their topN to bound memory: their kept values count on, new ones are not kept.</summary>
+        public HashSet<string> Closed { get; } = new(StringComparer.Ordinal);
         public List<(Exemplar Exemplar, List<string> Attributes)> Exemplars { get; } = [];
     }
 
@@ -88,18 +91,42 @@ internal sealed class CompareAggregator : IFirstStage
             side.Values[attribute] = values = [];
             side.Totals[attribute] = new double[_request.IntervalCount];
         }
+        side.Totals[attribute][interval]++;
+        exemplarAttributes?.Add(attribute);
         var key = value.GroupKey;
         if (!values.TryGetValue(key, out var entry))
         {
+            if (side.Closed.Contains(attribute)) return;
             // Every distinct value is kept to the end (topN ranks by the sum over the range): bound the memory.
-            if (++_values > MaxCells / _request.IntervalCount)
+            if (_values + 1 > _request.CompareCells / _request.IntervalCount && !CloseLargestAttribute())
                 throw new TraceQlException(TraceQlErrorKind.Validation,
-                    $"compare() met more than {MaxCells / _request.IntervalCount} distinct attribute values: narrow the query's filter or range, or use a larger step");
+                    $"compare() met more than {_request.CompareCells / _request.IntervalCount} distinct attribute values that its topN keeps: " +
+                    "narrow the query's filter or range, use a larger step or a smaller topN");
+            if (side.Closed.Contains(attribute)) return;
+            _values++;
             values[key] = entry = (value, new double[_request.IntervalCount]);
         }
         entry.Counts[interval]++;
-        side.Totals[attribute][interval]++;
-        exemplarAttributes?.Add(attribute);
+    }
+
+    /// <summary>
+    /// Cuts the attribute (of either side) with the most kept values to its topN by their sums so far and closes
+    /// it to new values; false when no attribute has more than topN values to give up.
+    /// </summary>
+    private bool CloseLargestAttribute()
+    {
+        var (largest, attribute) = (_baseline, "");
+        var most = _compare.CompareTopN;
+        foreach (var side in new[] { _baseline, _selection })
+        foreach (var (name, values) in side.Values)
+            if (values.Count > most) (largest, attribute, most) = (side, name, values.Count);
+        if (attribute.Length == 0) return false;
+        var kept = largest.Values[attribute];
+        foreach (var dropped in kept.OrderByDescending(v => v.Value.Counts.Sum()).Skip(_compare.CompareTopN).Select(v => v.Key).ToList())
+            kept.Remove(dropped);
+        largest.Closed.Add(attribute);
+        _values -= most - kept.Count;
+        return true;
     }
 
     public List<Series> Results()

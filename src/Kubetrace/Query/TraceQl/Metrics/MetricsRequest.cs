@@ -16,6 +16,9 @@ public sealed record MetricsRequest(RootExpr Query, long Start, long End, long S
     /// <summary>Tempo's query-frontend default and cap (<c>metrics.max_exemplars</c>).</summary>
     public const int MaxExemplars = 100;
 
+    /// <summary>compare()'s memory bound: counts kept at once, distinct values times steps (10M: 80 MB).</summary>
+    public int CompareCells { get; init; } = 10_000_000;
+
     /// <summary>The exemplar limit after the query's <c>with(exemplars=N)</c> or <c>with(exemplars=false)</c> hint,
     /// which overrides the parameter (Tempo's normalizeRequestExemplars).</summary>
     public int ExemplarLimit
