@@ -26,6 +26,8 @@ internal sealed class CompareAggregator : IFirstStage
     private readonly ExemplarBuckets? _exemplarBuckets;
     private readonly Side _baseline = new("baseline"), _selection = new("selection");
     private int _values;
+    private readonly Dictionary<string, string> _spanNames = new(StringComparer.Ordinal), _resourceNames = new(StringComparer.Ordinal),
+        _instrumentationNames = new(StringComparer.Ordinal);
 
     public CompareAggregator(MetricsAggregate compare, MetricsRequest request, ExemplarSampler sampler)
     {
@@ -38,7 +40,7 @@ internal sealed class CompareAggregator : IFirstStage
     private sealed class Side(string name)
     {
         public string Name { get; } = name;
-        public Dictionary<string, Dictionary<object, (Static Value, double[] Counts)>> Values { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<(StaticType, long, double, string?), (Static Value, double[] Counts)>> Values { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, double[]> Totals { get; } = new(StringComparer.Ordinal);
         /// <summary>Attributes cut to their topN to bound memory: their kept values count on, new ones are not kept.</summary>
         public HashSet<string> Closed { get; } = new(StringComparer.Ordinal);
@@ -59,20 +61,27 @@ internal sealed class CompareAggregator : IFirstStage
             Count(side, "rootName", Static.String(span.Trace.RootName), interval, names);
         }
         foreach (var a in span.Resource.Resource?.Attributes ?? [])
-            Count(side, "resource." + a.Key, Evaluator.FromAnyValue(a.Value), interval, names);
+            Count(side, Scoped(_resourceNames, "resource.", a.Key), Evaluator.FromAnyValue(a.Value), interval, names);
         if (scope is not null)
         {
             Count(side, "instrumentation:name", Static.String(scope.Name), interval, names);
             Count(side, "instrumentation:version", Static.String(scope.Version), interval, names);
             foreach (var a in scope.Attributes)
-                Count(side, "instrumentation." + a.Key, Evaluator.FromAnyValue(a.Value), interval, names);
+                Count(side, Scoped(_instrumentationNames, "instrumentation.", a.Key), Evaluator.FromAnyValue(a.Value), interval, names);
         }
         foreach (var a in span.Span.Attributes)
-            Count(side, "span." + a.Key, Evaluator.FromAnyValue(a.Value), interval, names);
+            Count(side, Scoped(_spanNames, "span.", a.Key), Evaluator.FromAnyValue(a.Value), interval, names);
         Count(side, "name", Static.String(span.Span.Name), interval, names);
         Count(side, "status", Static.Status(Evaluator.StatusOf(span.Span)), interval, names);
         Count(side, "statusMessage", Static.String(span.Span.Status?.Message ?? ""), interval, names);
         Count(side, "kind", Static.Kind((int)span.Span.Kind), interval, names);
+    }
+
+    /// <summary>The attribute's scoped name, made once per key rather than once per span.</summary>
+    private static string Scoped(Dictionary<string, string> names, string prefix, string key)
+    {
+        if (!names.TryGetValue(key, out var name)) names[key] = name = prefix + key;
+        return name;
     }
 
     private bool IsSelection(SpanRecord span)
