@@ -38,12 +38,44 @@ public static class InstallCommand
         var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the store's volume [default: the cluster's default]" };
         var retention = new Option<string>("--retention") { Description = "How long traces are kept", DefaultValueFactory = _ => "72h" };
         var rate = K8sOptions.SamplingRateOption("New traces the apiserver, kubelet and containerd start per million [default: 100]; etcd follows the apiserver");
+        var tlsSecret = new Option<string?>("--tls-secret")
+        {
+            Description = "Secret (kubernetes.io/tls with ca.crt, e.g. from cert-manager) with the serving certificate of the query ports " +
+                          "and, in the agent topology, of the gateway's OTLP port (agents trust its ca.crt) [default: plaintext]",
+        };
+        var agentAuth = new Option<AgentAuthentication>("--agent-auth")
+        {
+            Description = "How agents authenticate to the gateway (agent topology, needs --tls-secret): none, mtls (client certificates), " +
+                          "service-account-token (projected token checked by the gateway's oidc extension)",
+            HelpName = string.Join("|", AgentAuthentications.Names),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (AgentAuthentications.Parse(text) is { } parsed) return parsed;
+                result.AddError($"--agent-auth: \"{text}\" is not one of {string.Join(", ", AgentAuthentications.Names)}");
+                return default;
+            },
+        };
+        var agentClientSecret = new Option<string?>("--agent-client-secret") { Description = "For --agent-auth mtls: Secret with the agents' tls.crt and tls.key, signed by the CA in --tls-secret's ca.crt" };
+        var issuer = new Option<string>("--service-account-issuer")
+        {
+            Description = "The cluster's service-account issuer (kubectl get --raw /.well-known/openid-configuration)",
+            DefaultValueFactory = _ => InstallSecurity.KubeadmIssuer,
+        };
+        var audience = new Option<string>("--token-audience") { Description = "Audience of the agents' projected tokens", DefaultValueFactory = _ => "kubetrace" };
+        var jwks = new Option<string>("--jwks-configmap")
+        {
+            Description = "ConfigMap with jwks.json, the issuer's keys (kubectl get --raw /openid/v1/jwks)",
+            DefaultValueFactory = _ => "kubetrace-sa-jwks",
+        };
+        var htpasswd = new Option<string?>("--query-htpasswd-secret") { Description = "Secret with an htpasswd key (htpasswd -B): basic authentication on the query ports [default: none]" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the files instead of writing them" };
         var outputDir = new Option<string>("--output-dir", "-o") { Description = "Folder to write the files into", DefaultValueFactory = _ => "kubetrace-install" };
 
         var command = new Command("install", "Write the manifests of a Kubetrace topology and the control plane's tracing files")
         {
-            topology, kubernetes, ns, image, serviceIp, storageSize, storageClass, retention, rate, dryRun, outputDir,
+            topology, kubernetes, ns, image, serviceIp, storageSize, storageClass, retention, rate,
+            tlsSecret, agentAuth, agentClientSecret, issuer, audience, jwks, htpasswd, dryRun, outputDir,
         };
         command.SetAction(parse =>
         {
@@ -57,7 +89,9 @@ public static class InstallCommand
                 parse.GetValue(storageSize)!,
                 parse.GetValue(storageClass),
                 parse.GetValue(retention)!,
-                parse.GetValue(rate) ?? 100);
+                parse.GetValue(rate) ?? 100,
+                Security: new InstallSecurity(parse.GetValue(tlsSecret), parse.GetValue(agentAuth), parse.GetValue(agentClientSecret),
+                    parse.GetValue(issuer)!, parse.GetValue(audience)!, parse.GetValue(jwks)!, parse.GetValue(htpasswd)));
             if (request.Problem() is { } problem)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"kubetrace k8s install: {problem}");

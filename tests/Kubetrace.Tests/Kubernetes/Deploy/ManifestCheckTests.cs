@@ -52,7 +52,7 @@ public class ManifestCheckTests
     }
 
     [Theory]
-    [InlineData("            name: kubetrace-agent\n", "            name: kubetrace-agents\n", "ConfigMap kubetrace-agents is not in this file")]
+    [InlineData("            name: kubetrace-agent\n", "            name: kubetrace-agents\n", "ConfigMap kubetrace-agents is neither in this file nor declared as made by the user")]
     [InlineData("              port: health\n            periodSeconds: 5", "              port: healthz\n            periodSeconds: 5", "readinessProbe uses port healthz, which the container does not name")]
     [InlineData("      targetPort: otlp-http", "      targetPort: otlp-https", "port otlp-https is not a port of the pods it selects")]
     [InlineData("      serviceAccountName: kubetrace", "      serviceAccountName: kubetrace-sa", "ServiceAccount kubetrace-sa is not in this file")]
