@@ -13,19 +13,9 @@ public static class InstallCommand
 {
     public static Command Create()
     {
-        var topology = new Option<InstallTopology>("--topology")
-        {
-            Description = "agent: a DaemonSet on every node forwarding to a gateway with the store; gateway: the store alone; single: one Deployment",
-            HelpName = string.Join("|", InstallTopologies.Names),
-            Required = true,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (InstallTopologies.Parse(text) is { } parsed) return parsed;
-                result.AddError($"--topology: \"{text}\" is not one of {string.Join(", ", InstallTopologies.Names)}");
-                return default;
-            },
-        };
+        var topology = ChoiceOption("--topology", InstallChoices.Topology,
+            "agent: a DaemonSet on every node forwarding to a gateway with the store; gateway: the store alone; single: one Deployment");
+        topology.Required = true;
         var kubernetes = K8sOptions.KubernetesVersionOption("Kubernetes release of the cluster", withDefault: true);
         var ns = new Option<string>("--namespace") { Description = "Namespace of Kubetrace's objects", DefaultValueFactory = _ => "kubetrace" };
         var image = new Option<string>("--image") { Description = "Kubetrace image (scripts/build-image.sh builds it)", DefaultValueFactory = _ => InstallRequest.DefaultImage };
@@ -43,19 +33,9 @@ public static class InstallCommand
             Description = "Secret (kubernetes.io/tls with ca.crt, e.g. from cert-manager) with the serving certificate of the query ports " +
                           "and, in the agent topology, of the gateway's OTLP port (agents trust its ca.crt) [default: plaintext]",
         };
-        var agentAuth = new Option<AgentAuthentication>("--agent-auth")
-        {
-            Description = "How agents authenticate to the gateway (agent topology, needs --tls-secret): none, mtls (client certificates), " +
-                          "service-account-token (projected token checked by the gateway's oidc extension)",
-            HelpName = string.Join("|", AgentAuthentications.Names),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (AgentAuthentications.Parse(text) is { } parsed) return parsed;
-                result.AddError($"--agent-auth: \"{text}\" is not one of {string.Join(", ", AgentAuthentications.Names)}");
-                return default;
-            },
-        };
+        var agentAuth = ChoiceOption("--agent-auth", InstallChoices.AgentAuth,
+            "How agents authenticate to the gateway (agent topology, needs --tls-secret): none, mtls (client certificates), " +
+            "service-account-token (projected token checked by the gateway's oidc extension)");
         var agentClientSecret = new Option<string?>("--agent-client-secret") { Description = "For --agent-auth mtls: Secret with the agents' tls.crt and tls.key, signed by the CA in --tls-secret's ca.crt" };
         var issuer = new Option<string>("--service-account-issuer")
         {
@@ -126,4 +106,18 @@ public static class InstallCommand
         });
         return command;
     }
+
+    /// <summary>An option whose value is one of <paramref name="choices"/>' names; anything else is an error listing them.</summary>
+    private static Option<T> ChoiceOption<T>(string name, ChoiceNames<T> choices, string description) where T : struct, Enum => new(name)
+    {
+        Description = description,
+        HelpName = string.Join("|", choices.Names),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (choices.Parse(text) is { } parsed) return parsed;
+            result.AddError($"{name}: \"{text}\" is not one of {string.Join(", ", choices.Names)}");
+            return default;
+        },
+    };
 }

@@ -16,18 +16,6 @@ public enum AgentAuthentication
     ServiceAccountToken,
 }
 
-public static class AgentAuthentications
-{
-    private static readonly string[] AllNames = ["none", "mtls", "service-account-token"];
-
-    public static IReadOnlyList<string> Names => AllNames;
-
-    public static string NameOf(AgentAuthentication mode) => AllNames[(int)mode];
-
-    public static AgentAuthentication? Parse(string text) =>
-        Array.IndexOf(AllNames, text.Trim().ToLowerInvariant()) is var index and >= 0 ? (AgentAuthentication)index : null;
-}
-
 /// <summary>
 /// TLS and authentication of an install. Only the hops between Kubetrace and its clients can use them: the agent →
 /// gateway hop and the query ports. The components → agent (or → gateway) hop stays plaintext, because
@@ -82,10 +70,10 @@ public sealed record InstallSecurity(
             if (name is not null && !KubernetesNames.IsDnsSubdomain(name)) return $"{flag} \"{name}\" is not an object name (a DNS subdomain)";
         }
         if (AgentAuth != AgentAuthentication.None && topology != InstallTopology.Agent)
-            return $"--agent-auth {AgentAuthentications.NameOf(AgentAuth)} is for the agent topology: in the {InstallTopologies.NameOf(topology)} " +
+            return $"--agent-auth {InstallChoices.AgentAuth.NameOf(AgentAuth)} is for the agent topology: in the {InstallChoices.Topology.NameOf(topology)} " +
                    "topology the components send to Kubetrace directly, in plaintext without credentials (component-base dials OTLP WithInsecure)";
         if (AgentAuth != AgentAuthentication.None && TlsSecret is null)
-            return $"--agent-auth {AgentAuthentications.NameOf(AgentAuth)} needs --tls-secret: credentials are not sent in plaintext";
+            return $"--agent-auth {InstallChoices.AgentAuth.NameOf(AgentAuth)} needs --tls-secret: credentials are not sent in plaintext";
         if (AgentAuth == AgentAuthentication.Mtls && AgentClientSecret is null) return "--agent-auth mtls needs --agent-client-secret (the agents' tls.crt and tls.key)";
         if (AgentAuth != AgentAuthentication.Mtls && AgentClientSecret is not null) return "--agent-client-secret is only used with --agent-auth mtls";
         if (!Uri.TryCreate(ServiceAccountIssuer, UriKind.Absolute, out var issuer) || issuer.Scheme != "https")

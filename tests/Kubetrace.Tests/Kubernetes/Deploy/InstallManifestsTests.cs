@@ -19,7 +19,7 @@ public class InstallManifestsTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var topology in InstallTopologies.Names)
+        foreach (var topology in InstallChoices.Topology.Names)
         foreach (var release in new[] { "1.27", "1.31", "1.34" })
             data.Add(topology, release);
         return data;
@@ -94,7 +94,7 @@ public class InstallManifestsTests
     [InlineData("agent", "Kubetrace_TLS", AgentAuthentication.None, null, "--tls-secret \"Kubetrace_TLS\" is not an object name")]
     public void Security_settings_that_cannot_work_are_refused_with_the_reason(string topology, string? tlsSecret, AgentAuthentication auth, string? clientSecret, string reason)
     {
-        var request = new InstallRequest(InstallTopologies.Parse(topology)!.Value, KubernetesVersion.Of(31),
+        var request = new InstallRequest(InstallChoices.Topology.Parse(topology)!.Value, KubernetesVersion.Of(31),
             Security: new InstallSecurity(tlsSecret, auth, clientSecret));
 
         Assert.Contains(reason, request.Problem());
@@ -111,7 +111,7 @@ public class InstallManifestsTests
     }
 
     internal static IReadOnlyList<InstallFile> Install(string topology, string release) =>
-        InstallManifests.Render(new InstallRequest(InstallTopologies.Parse(topology)!.Value, KubernetesVersion.TryParse(release, out var v) ? v.Value : default));
+        InstallManifests.Render(new InstallRequest(InstallChoices.Topology.Parse(topology)!.Value, KubernetesVersion.TryParse(release, out var v) ? v.Value : default));
 
     private static string File(IReadOnlyList<InstallFile> files, string path) => files.Single(f => f.Path == path).Content;
 
