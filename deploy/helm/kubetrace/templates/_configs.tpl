@@ -14,9 +14,7 @@ processors:
     spike_limit_percentage: 20
 exporters:
   otlp:
-    endpoint: kubetrace-gateway.{{ .Release.Namespace }}.svc:4317
-    tls:
-      insecure: true
+    endpoint: kubetrace-gateway.{{ .Release.Namespace }}.svc:4317{{ include "kubetrace.agentExporterSecurity" . | replace "\n" "\n    " }}
     sending_queue:
       queue_size: 100000
       sizer: items
@@ -28,9 +26,9 @@ extensions:
     endpoint: ":13133"
   file_storage:
     directory: /var/lib/kubetrace/queue
-    create_directory: true
+    create_directory: true{{ include "kubetrace.agentExtensions" . | replace "\n" "\n  " }}
 service:
-  extensions: [health_check, file_storage]
+  extensions: [{{ include "kubetrace.agentExtensionIds" . }}]
   telemetry:
     metrics:
       address: ":8888"
@@ -42,13 +40,14 @@ service:
 {{- end }}
 
 {{- define "kubetrace.storeConfig" -}}
+{{- $security := include "kubetrace.gatewayReceiverSecurity" . | replace "\n" "\n        " -}}
 receivers:
   otlp:
     protocols:
       grpc:
-        endpoint: ":4317"
+        endpoint: ":4317"{{ $security }}
       http:
-        endpoint: ":4318"
+        endpoint: ":4318"{{ $security }}
 processors:
   memory_limiter:
     check_interval: 1s
@@ -68,9 +67,9 @@ extensions:
     tempo_endpoint: ":3200"
     # Reached by Service names, port-forwards and an ingress's host: the Host check guards a browser on a
     # workstation against DNS rebinding, not a cluster Service. Narrow it to your ingress host if you expose one.
-    allowed_hosts: ["*"]
+    allowed_hosts: ["*"]{{ include "kubetrace.querySecurity" . | replace "\n" "\n    " }}{{ include "kubetrace.storeExtensions" . | replace "\n" "\n  " }}
 service:
-  extensions: [health_check, kubetrace_query]
+  extensions: [{{ include "kubetrace.storeExtensionIds" . }}]
   telemetry:
     metrics:
       address: ":8888"

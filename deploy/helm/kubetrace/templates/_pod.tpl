@@ -1,11 +1,13 @@
 {{/*
 The one pod template (Pod Security restricted, read-only root filesystem, probes on health_check).
-dict: root, component, configMap, query (bool), resources, dataVolume (a YAML string, or "" for a volumeClaimTemplate).
+dict: root, component, configMap, query (bool), resources, dataVolume (a YAML string, or "" for a volumeClaimTemplate);
+credentials (TLS, tokens) follow the component: the agent's or a store's (_security.tpl).
 */}}
 {{- define "kubetrace.pod" -}}
+{{- $credentials := dict "root" .root "agent" (eq .component "agent") -}}
 metadata:
   labels:
-    {{- include "kubetrace.labels" .component | nindent 4 }}
+    {{- include "kubetrace.labels" .component | nindent 4 }}{{ include "kubetrace.userProvided" $credentials | replace "\n" "\n  " }}
 spec:
   serviceAccountName: kubetrace
   automountServiceAccountToken: false
@@ -73,7 +75,7 @@ spec:
         - name: data
           mountPath: /var/lib/kubetrace
         - name: tmp
-          mountPath: /tmp
+          mountPath: /tmp{{ include "kubetrace.credentialMounts" $credentials | replace "\n" "\n        " }}
   volumes:
     - name: config
       configMap:
@@ -84,4 +86,5 @@ spec:
     - name: data
       {{- .dataVolume | nindent 6 }}
     {{- end }}
+    {{- include "kubetrace.credentialVolumes" $credentials | replace "\n" "\n    " }}
 {{- end }}

@@ -13,19 +13,9 @@ public static class InstallCommand
 {
     public static Command Create()
     {
-        var topology = new Option<InstallTopology>("--topology")
-        {
-            Description = "agent: a DaemonSet on every node forwarding to a gateway with the store; gateway: the store alone; single: one Deployment",
-            HelpName = string.Join("|", InstallTopologies.Names),
-            Required = true,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (InstallTopologies.Parse(text) is { } parsed) return parsed;
-                result.AddError($"--topology: \"{text}\" is not one of {string.Join(", ", InstallTopologies.Names)}");
-                return default;
-            },
-        };
+        var topology = ChoiceOption("--topology", InstallChoices.Topology,
+            "agent: a DaemonSet on every node forwarding to a gateway with the store; gateway: the store alone; single: one Deployment");
+        topology.Required = true;
         var kubernetes = K8sOptions.KubernetesVersionOption("Kubernetes release of the cluster", withDefault: true);
         var ns = new Option<string>("--namespace") { Description = "Namespace of Kubetrace's objects", DefaultValueFactory = _ => "kubetrace" };
         var image = new Option<string>("--image") { Description = "Kubetrace image (scripts/build-image.sh builds it)", DefaultValueFactory = _ => InstallRequest.DefaultImage };
@@ -38,12 +28,34 @@ public static class InstallCommand
         var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the store's volume [default: the cluster's default]" };
         var retention = new Option<string>("--retention") { Description = "How long traces are kept", DefaultValueFactory = _ => "72h" };
         var rate = K8sOptions.SamplingRateOption("New traces the apiserver, kubelet and containerd start per million [default: 100]; etcd follows the apiserver");
+        var tlsSecret = new Option<string?>("--tls-secret")
+        {
+            Description = "Secret (kubernetes.io/tls with ca.crt, e.g. from cert-manager) with the serving certificate of the query ports " +
+                          "and, in the agent topology, of the gateway's OTLP port (agents trust its ca.crt) [default: plaintext]",
+        };
+        var agentAuth = ChoiceOption("--agent-auth", InstallChoices.AgentAuth,
+            "How agents authenticate to the gateway (agent topology, needs --tls-secret): none, mtls (client certificates), " +
+            "service-account-token (projected token checked by the gateway's oidc extension)");
+        var agentClientSecret = new Option<string?>("--agent-client-secret") { Description = "For --agent-auth mtls: Secret with the agents' tls.crt and tls.key, signed by the CA in --tls-secret's ca.crt" };
+        var issuer = new Option<string>("--service-account-issuer")
+        {
+            Description = "The cluster's service-account issuer (kubectl get --raw /.well-known/openid-configuration)",
+            DefaultValueFactory = _ => InstallSecurity.KubeadmIssuer,
+        };
+        var audience = new Option<string>("--token-audience") { Description = "Audience of the agents' projected tokens", DefaultValueFactory = _ => "kubetrace" };
+        var jwks = new Option<string>("--jwks-configmap")
+        {
+            Description = "ConfigMap with jwks.json, the issuer's keys (kubectl get --raw /openid/v1/jwks)",
+            DefaultValueFactory = _ => "kubetrace-sa-jwks",
+        };
+        var htpasswd = new Option<string?>("--query-htpasswd-secret") { Description = "Secret with an htpasswd key (htpasswd -B): basic authentication on the query ports [default: none]" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the files instead of writing them" };
         var outputDir = new Option<string>("--output-dir", "-o") { Description = "Folder to write the files into", DefaultValueFactory = _ => "kubetrace-install" };
 
         var command = new Command("install", "Write the manifests of a Kubetrace topology and the control plane's tracing files")
         {
-            topology, kubernetes, ns, image, serviceIp, storageSize, storageClass, retention, rate, dryRun, outputDir,
+            topology, kubernetes, ns, image, serviceIp, storageSize, storageClass, retention, rate,
+            tlsSecret, agentAuth, agentClientSecret, issuer, audience, jwks, htpasswd, dryRun, outputDir,
         };
         command.SetAction(parse =>
         {
@@ -57,7 +69,9 @@ public static class InstallCommand
                 parse.GetValue(storageSize)!,
                 parse.GetValue(storageClass),
                 parse.GetValue(retention)!,
-                parse.GetValue(rate) ?? 100);
+                parse.GetValue(rate) ?? 100,
+                Security: new InstallSecurity(parse.GetValue(tlsSecret), parse.GetValue(agentAuth), parse.GetValue(agentClientSecret),
+                    parse.GetValue(issuer)!, parse.GetValue(audience)!, parse.GetValue(jwks)!, parse.GetValue(htpasswd)));
             if (request.Problem() is { } problem)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"kubetrace k8s install: {problem}");
@@ -92,4 +106,18 @@ public static class InstallCommand
         });
         return command;
     }
+
+    /// <summary>An option whose value is one of <paramref name="choices"/>' names; anything else is an error listing them.</summary>
+    private static Option<T> ChoiceOption<T>(string name, ChoiceNames<T> choices, string description) where T : struct, Enum => new(name)
+    {
+        Description = description,
+        HelpName = string.Join("|", choices.Names),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (choices.Parse(text) is { } parsed) return parsed;
+            result.AddError($"{name}: \"{text}\" is not one of {string.Join(", ", choices.Names)}");
+            return default;
+        },
+    };
 }

@@ -1,5 +1,6 @@
 using Kubetrace.Components;
 using Kubetrace.Exporters.Helper;
+using Kubetrace.Extensions.Auth;
 
 namespace Kubetrace.Exporters.Otlp;
 
@@ -12,6 +13,9 @@ public sealed class OtlpGrpcExporterConfig : IValidatableConfig, IExporterHelper
     public ClientTlsConfig Tls { get; set; } = new();
 
     public Dictionary<string, string> Headers { get; set; } = new();
+
+    /// <summary>A client authenticator extension whose credential each request carries (<c>bearertokenauth</c>).</summary>
+    public AuthenticationConfig? Auth { get; set; }
 
     public OtlpCompression Compression { get; set; } = OtlpCompression.Gzip;
 
@@ -42,6 +46,7 @@ public sealed class OtlpGrpcExporterConfig : IValidatableConfig, IExporterHelper
             yield return new ConfigProblem("endpoint", $"\"{Endpoint}\" is not host:port (optionally with http:// or https://)");
         }
         foreach (var problem in Tls.Validate()) yield return problem;
+        foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = "auth." + problem.Key };
         foreach (var problem in this.ValidateHelper()) yield return problem;
     }
 }

@@ -1,5 +1,6 @@
 using Kubetrace.Components;
 using Kubetrace.Exporters.Helper;
+using Kubetrace.Extensions.Auth;
 
 namespace Kubetrace.Exporters.Otlp;
 
@@ -7,5 +8,5 @@ namespace Kubetrace.Exporters.Otlp;
 public sealed class OtlpGrpcExporterFactory() : ExporterFactory<OtlpGrpcExporterConfig>("otlp")
 {
     protected override IExportSink CreateSink(ComponentSettings settings, OtlpGrpcExporterConfig config) =>
-        new OtlpGrpcSink(config, settings.CreateLogger());
+        new OtlpGrpcSink(config, settings.CreateLogger(), () => AuthenticationConfig.ResolveClient(config.Auth, settings.Directory));
 }

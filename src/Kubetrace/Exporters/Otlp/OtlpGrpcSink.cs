@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Kubetrace.Exporters.Helper;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Pipeline;
 using Microsoft.Extensions.Logging;
 
@@ -14,10 +15,14 @@ internal sealed class OtlpGrpcSink : IExportSink
     private readonly Metadata _headers = new();
     private readonly string _endpoint;
     private readonly ILogger _logger;
+    private readonly Func<IClientAuthenticator?> _resolveAuth;
+    private IClientAuthenticator? _auth;
 
-    public OtlpGrpcSink(OtlpGrpcExporterConfig config, ILogger logger)
+    /// <param name="resolveAuth">The <c>auth:</c> extension, looked up at start (extensions start before exporters).</param>
+    public OtlpGrpcSink(OtlpGrpcExporterConfig config, ILogger logger, Func<IClientAuthenticator?> resolveAuth)
     {
         _logger = logger;
+        _resolveAuth = resolveAuth;
         var address = config.Address();
         _endpoint = address.Authority;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -37,7 +42,7 @@ internal sealed class OtlpGrpcSink : IExportSink
         try
         {
             var response = await _invoker.AsyncUnaryCall(PassThroughMarshallers.Export, null,
-                new CallOptions(_headers, cancellationToken: cancellationToken), batch).ConfigureAwait(false);
+                new CallOptions(HeadersNow(), cancellationToken: cancellationToken), batch).ConfigureAwait(false);
             PartialSuccessLog.Report(_logger, response.PartialSuccess, _endpoint);
         }
         catch (RpcException error)
@@ -46,7 +51,22 @@ internal sealed class OtlpGrpcSink : IExportSink
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>The fixed headers, and the authenticator's credential as it is now (a token file may have rotated).</summary>
+    private Metadata HeadersNow()
+    {
+        if (_auth is null) return _headers;
+        var headers = new Metadata();
+        foreach (var entry in _headers) headers.Add(entry);
+        var (name, value) = _auth.Header();
+        headers.Add(name, value);
+        return headers;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _auth = _resolveAuth();
+        return Task.CompletedTask;
+    }
 
     public Task ShutdownAsync(CancellationToken cancellationToken)
     {

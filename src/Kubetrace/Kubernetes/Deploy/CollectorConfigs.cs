@@ -11,15 +11,18 @@ public static class CollectorConfigs
     public const string ConfigPath = "/etc/kubetrace";
     public const string ConfigFile = "config.yaml";
 
-    /// <summary>What agent and store receive with, and the memory limiter both put first.</summary>
-    private static readonly string ReceiverAndLimiter = $"""
+    /// <summary>
+    /// What agent and store receive with, and the memory limiter both put first. <paramref name="security"/> is the
+    /// listeners' <c>tls:</c> and <c>auth:</c> (the gateway of the agent topology), or empty.
+    /// </summary>
+    private static string ReceiverAndLimiter(string security) => $"""
         receivers:
           otlp:
             protocols:
               grpc:
-                endpoint: ":{Ports.OtlpGrpc}"
+                endpoint: ":{Ports.OtlpGrpc}"{Text.Indent(security, 8)}
               http:
-                endpoint: ":{Ports.OtlpHttp}"
+                endpoint: ":{Ports.OtlpHttp}"{Text.Indent(security, 8)}
         processors:
           memory_limiter:
             check_interval: 1s
@@ -36,12 +39,11 @@ public static class CollectorConfigs
     /// span to hundreds, and new entries are held in memory too until sent.
     /// </summary>
     public static string Agent(InstallRequest request) => $"""
-        {ReceiverAndLimiter}
+        {ReceiverAndLimiter("")}
         exporters:
           otlp:
             endpoint: {ManifestNames.Gateway}.{request.Namespace}.svc:{Ports.OtlpGrpc}
-            tls:
-              insecure: true
+            {Text.Indent(ListenerSecurity.AgentExporter(request), 4)}
             sending_queue:
               queue_size: 100000
               sizer: items
@@ -53,9 +55,9 @@ public static class CollectorConfigs
             endpoint: ":{Ports.Health}"
           file_storage:
             directory: {DataPath}/queue
-            create_directory: true
+            create_directory: true{Text.Indent(ListenerSecurity.AgentExtensions(request), 2)}
         service:
-          extensions: [health_check, file_storage]
+          extensions: [{ExtensionList(["health_check", "file_storage"], ListenerSecurity.AgentExtensionIds(request))}]
           telemetry:
             metrics:
               address: ":{Ports.Metrics}"
@@ -69,7 +71,7 @@ public static class CollectorConfigs
 
     /// <summary>Receives, stores durably (an Export is answered once the WAL has it) and serves queries.</summary>
     public static string Store(InstallRequest request) => $"""
-        {ReceiverAndLimiter}
+        {ReceiverAndLimiter(ListenerSecurity.GatewayReceiver(request))}
         exporters:
           kubetrace:
             directory: {DataPath}
@@ -84,9 +86,9 @@ public static class CollectorConfigs
             tempo_endpoint: ":{Ports.Tempo}"
             # Reached by Service names, port-forwards and an ingress's host: the Host check guards a browser on a
             # workstation against DNS rebinding, not a cluster Service. Narrow it to your ingress host if you expose one.
-            allowed_hosts: ["*"]
+            allowed_hosts: ["*"]{Text.Indent(ListenerSecurity.Query(request), 4)}{Text.Indent(ListenerSecurity.StoreExtensions(request), 2)}
         service:
-          extensions: [health_check, kubetrace_query]
+          extensions: [{ExtensionList(["health_check", "kubetrace_query"], ListenerSecurity.StoreExtensionIds(request))}]
           telemetry:
             metrics:
               address: ":{Ports.Metrics}"
@@ -97,4 +99,6 @@ public static class CollectorConfigs
               exporters: [kubetrace]
 
         """;
+
+    private static string ExtensionList(IEnumerable<string> always, IEnumerable<string> more) => string.Join(", ", always.Concat(more));
 }

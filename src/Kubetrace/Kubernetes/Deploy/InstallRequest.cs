@@ -25,7 +25,8 @@ public sealed record InstallRequest(
     string Retention = "72h",
     int SamplingRatePerMillion = 100,
     WorkloadResources? AgentResources = null,
-    WorkloadResources? StoreResources = null)
+    WorkloadResources? StoreResources = null,
+    InstallSecurity? Security = null)
 {
     public const string DefaultImage = "localhost/kubetrace:0.1.0";
 
@@ -35,6 +36,8 @@ public sealed record InstallRequest(
     public WorkloadResources Agent => AgentResources ?? WorkloadResources.AgentDefault;
 
     public WorkloadResources Store => StoreResources ?? WorkloadResources.StoreDefault;
+
+    public InstallSecurity Secure => Security ?? InstallSecurity.Off;
 
     /// <summary>Where the components send: the fixed Service address and the OTLP/gRPC port.</summary>
     public string ComponentEndpoint => $"{ServiceIp}:{Ports.OtlpGrpc}";
@@ -49,7 +52,7 @@ public sealed record InstallRequest(
         if (!Quantity.IsStorageSize(StorageSize)) return $"--storage-size \"{StorageSize}\" is not a size such as 10Gi";
         if (!SamplingRate.IsValid(SamplingRatePerMillion))
             return $"--sampling-rate-per-million must be from 0 to {SamplingRate.PerMillionMax}, got {SamplingRatePerMillion}";
-        return null;
+        return Secure.Problem(Topology);
     }
 }
 

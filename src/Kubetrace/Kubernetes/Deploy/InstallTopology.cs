@@ -13,14 +13,23 @@ public enum InstallTopology
     Single,
 }
 
-public static class InstallTopologies
+/// <summary>
+/// The names a user types for the values of an install choice (<c>k8s install</c>'s options, the chart's values), in
+/// the enum's order.
+/// </summary>
+public sealed class ChoiceNames<T>(params string[] names) where T : struct, Enum
 {
-    private static readonly string[] AllNames = ["agent", "gateway", "single"];
+    public IReadOnlyList<string> Names => names;
 
-    public static IReadOnlyList<string> Names => AllNames;
+    public string NameOf(T value) => names[Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)];
 
-    public static string NameOf(InstallTopology topology) => AllNames[(int)topology];
+    public T? Parse(string text) =>
+        Array.IndexOf(names, text.Trim().ToLowerInvariant()) is var index and >= 0 ? (T)Enum.ToObject(typeof(T), index) : null;
+}
 
-    public static InstallTopology? Parse(string text) =>
-        Array.IndexOf(AllNames, text.Trim().ToLowerInvariant()) is var index and >= 0 ? (InstallTopology)index : null;
+public static class InstallChoices
+{
+    public static readonly ChoiceNames<InstallTopology> Topology = new("agent", "gateway", "single");
+
+    public static readonly ChoiceNames<AgentAuthentication> AgentAuth = new("none", "mtls", "service-account-token");
 }

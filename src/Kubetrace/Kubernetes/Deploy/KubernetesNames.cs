@@ -7,6 +7,9 @@ public static partial class KubernetesNames
 {
     public static bool IsDnsLabel(string name) => name.Length is > 0 and <= 63 && DnsLabel().IsMatch(name);
 
+    /// <summary>An object name such as a Secret's or ConfigMap's: dot-separated DNS labels, at most 253 characters.</summary>
+    public static bool IsDnsSubdomain(string name) => name.Length is > 0 and <= 253 && name.Split('.').All(IsDnsLabel);
+
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex DnsLabel();
 }

@@ -33,11 +33,12 @@ internal static class PodTemplate
             - name: data
               {Text.Indent(dataVolume, 2)}
             """, 4);
+        var agent = component == "agent";
         return $"""
             metadata:
               labels:
                 app.kubernetes.io/name: {ManifestNames.App}
-                app.kubernetes.io/component: {component}
+                app.kubernetes.io/component: {component}{Text.Indent(CredentialVolumes.Annotation(request.Secure, agent), 2)}
             spec:
               serviceAccountName: {ManifestNames.ServiceAccount}
               automountServiceAccountToken: false
@@ -97,13 +98,13 @@ internal static class PodTemplate
                     - name: data
                       mountPath: {CollectorConfigs.DataPath}
                     - name: tmp
-                      mountPath: /tmp
+                      mountPath: /tmp{Text.Indent(CredentialVolumes.Mounts(request.Secure, agent), 8)}
               volumes:
                 - name: config
                   configMap:
                     name: {configMap}
                 - name: tmp
-                  emptyDir: {EmptyMap}{data}
+                  emptyDir: {EmptyMap}{data}{Text.Indent(CredentialVolumes.Volumes(request.Secure, agent), 4)}
             """;
     }
 }

@@ -7,11 +7,15 @@ namespace Kubetrace.Tests.EndToEnd.Harness;
 /// The agent topology of <c>kubetrace k8s install</c> on one machine: an agent process and a gateway process whose
 /// configurations are the ones the ConfigMaps carry (<see cref="CollectorConfigs"/>), with only what a pod has and
 /// this machine has not replaced: the pod's listen addresses by free loopback ports, the gateway's Service name by
-/// its port here, the data volume by a folder that outlives each process. The test starts, kills and restarts each.
+/// its port here, the data volume by a folder that outlives each process, and each credential volume (a Secret's,
+/// a projected token's) by a folder holding the same file names. The test starts, kills and restarts each.
 /// </summary>
-internal sealed class LocalAgentTopology : IAsyncDisposable
+/// <param name="request">The install's choices (default: the agent topology's defaults, plaintext).</param>
+/// <param name="credentials">Each credential mount path of the pods (<c>/etc/kubetrace-tls</c>, ...) and the local folder standing in for it.</param>
+internal sealed class LocalAgentTopology(InstallRequest? request = null, IReadOnlyList<(string Mount, string Folder)>? credentials = null) : IAsyncDisposable
 {
-    private static readonly InstallRequest Request = new(InstallTopology.Agent, KubernetesVersion.Of(31));
+    private readonly InstallRequest _request = request ?? new(InstallTopology.Agent, KubernetesVersion.Of(31));
+    private readonly IReadOnlyList<(string Mount, string Folder)> _credentials = credentials ?? [];
 
     private readonly TempDirectory _folder = new();
     private int[] _agentPorts = []; // OTLP gRPC, OTLP HTTP, health, metrics
@@ -29,7 +33,13 @@ internal sealed class LocalAgentTopology : IAsyncDisposable
 
     public Uri AgentMetricsUrl => new($"http://127.0.0.1:{_agentPorts[3]}/metrics");
 
-    public Uri GatewayQueryUrl => new($"http://127.0.0.1:{_gatewayPorts[2]}");
+    /// <summary>The query port: https when the install gives it a serving certificate.</summary>
+    public Uri GatewayQueryUrl => new($"{(_request.Secure.TlsSecret is null ? "http" : "https")}://127.0.0.1:{_gatewayPorts[2]}");
+
+    /// <summary>The gateway's OTLP/gRPC port, as the agents reach it.</summary>
+    public int GatewayGrpcPort => _gatewayPorts[0];
+
+    public Uri GatewayMetricsUrl => new($"http://127.0.0.1:{_gatewayPorts[5]}/metrics");
 
     /// <summary>Starts the agent on fresh ports and its own data folder (the same for every run), sending to the gateway's port.</summary>
     public async Task StartAgentAsync()
@@ -37,8 +47,8 @@ internal sealed class LocalAgentTopology : IAsyncDisposable
         _agent = await FreePorts.StartOnFreshAsync(4, async ports =>
         {
             _agentPorts = ports;
-            var config = await WriteAsync("agent.yaml", CollectorConfigs.Agent(Request), [
-                ($"{ManifestNames.Gateway}.{Request.Namespace}.svc:{Ports.OtlpGrpc}", $"127.0.0.1:{_gatewayPorts[0]}"),
+            var config = await WriteAsync("agent.yaml", CollectorConfigs.Agent(_request), [
+                ($"{ManifestNames.Gateway}.{_request.Namespace}.svc:{Ports.OtlpGrpc}", $"127.0.0.1:{_gatewayPorts[0]}"),
                 .. LocalConfig.Listeners(LocalConfig.AgentPorts, ports),
                 (CollectorConfigs.DataPath, _folder.File("agent-data"))]);
             return await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[1])]);
@@ -65,7 +75,7 @@ internal sealed class LocalAgentTopology : IAsyncDisposable
         {
             try
             {
-                var config = await WriteAsync("gateway.yaml", CollectorConfigs.Store(Request), [
+                var config = await WriteAsync("gateway.yaml", CollectorConfigs.Store(_request), [
                     .. LocalConfig.Listeners(LocalConfig.StorePorts, _gatewayPorts),
                     (CollectorConfigs.DataPath, _folder.File("gateway-data"))]);
                 _gateway = await KubetraceProcess.StartAsync(config, [("127.0.0.1", _gatewayPorts[0]), ("127.0.0.1", _gatewayPorts[2])]);
@@ -88,10 +98,12 @@ internal sealed class LocalAgentTopology : IAsyncDisposable
         _folder.Dispose();
     }
 
+    /// <summary>The config with the replacements, and each credential mount the config reads replaced by its folder.</summary>
     private async Task<string> WriteAsync(string name, string clusterConfig, IEnumerable<(string Cluster, string Local)> replacements)
     {
         var path = _folder.File(name);
-        await File.WriteAllTextAsync(path, LocalConfig.From(clusterConfig, replacements));
+        var mounts = _credentials.Where(c => clusterConfig.Contains(c.Mount + "/", StringComparison.Ordinal)).Select(c => (c.Mount + "/", c.Folder + "/"));
+        await File.WriteAllTextAsync(path, LocalConfig.From(clusterConfig, [.. replacements, .. mounts]));
         return path;
     }
 }

@@ -5,9 +5,10 @@ namespace Kubetrace.Tests.EndToEnd.Harness;
 
 /// <summary>Reads back what the store holds through the native query API (<c>/api/v1</c>), as a user's tool would.</summary>
 /// <param name="timeout">Per request (default 10 s).</param>
-internal sealed class StoredTraces(Uri queryUrl, TimeSpan? timeout = null) : IDisposable
+/// <param name="handler">For a query port with TLS: a handler that trusts its CA.</param>
+internal sealed class StoredTraces(Uri queryUrl, TimeSpan? timeout = null, HttpMessageHandler? handler = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = queryUrl, Timeout = timeout ?? TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new(handler ?? new SocketsHttpHandler()) { BaseAddress = queryUrl, Timeout = timeout ?? TimeSpan.FromSeconds(10) };
 
     /// <summary>The span IDs (lowercase hex) of one trace by <c>/api/v1/traces/{id}</c>; empty when it is unknown (404).</summary>
     public async Task<IReadOnlySet<string>> SpanIdsAsync(string traceId) => (await SpanIdListAsync(traceId)).ToHashSet();

@@ -27,6 +27,37 @@ public sealed class HelmChartTests
             """, new InstallRequest(InstallTopology.Gateway, KubernetesVersion.Of(27))),
         ["agent with every value changed"] = new("tracing", EveryValueChanged("agent", "1.34"), EveryValueChanged(InstallTopology.Agent, "tracing")),
         ["single with every value changed"] = new("tracing", EveryValueChanged("single", "1.34"), EveryValueChanged(InstallTopology.Single, "tracing")),
+        ["agent over mTLS, query ports with TLS and basic authentication"] = new("kubetrace", """
+            tls:
+              existingSecret: kubetrace-tls
+            auth:
+              agents:
+                mode: mtls
+                clientSecret: kubetrace-agent-tls
+              query:
+                htpasswdSecret: kubetrace-query-users
+            """, new InstallRequest(InstallTopology.Agent, KubernetesVersion.Of(31), Security: new InstallSecurity(
+                "kubetrace-tls", AgentAuthentication.Mtls, "kubetrace-agent-tls", QueryHtpasswdSecret: "kubetrace-query-users"))),
+        ["agent with ServiceAccount tokens, every security value changed"] = new("tracing", """
+            tls:
+              existingSecret: tracing-serving
+            auth:
+              agents:
+                mode: service-account-token
+                serviceAccountIssuer: https://oidc.example.com/cluster-7
+                audience: tracing-gateway
+                jwksConfigMap: cluster-7-keys
+            """, new InstallRequest(InstallTopology.Agent, KubernetesVersion.Of(31), "tracing", Security: new InstallSecurity(
+                "tracing-serving", AgentAuthentication.ServiceAccountToken, null, "https://oidc.example.com/cluster-7", "tracing-gateway", "cluster-7-keys"))),
+        ["single with TLS and basic authentication on the query ports"] = new("kubetrace", """
+            topology: single
+            tls:
+              existingSecret: kubetrace-tls
+            auth:
+              query:
+                htpasswdSecret: kubetrace-query-users
+            """, new InstallRequest(InstallTopology.Single, KubernetesVersion.Of(31), Security: new InstallSecurity(
+                "kubetrace-tls", QueryHtpasswdSecret: "kubetrace-query-users"))),
     };
 
     public static TheoryData<string> ChoiceNames() => new(Choices.Keys);
@@ -55,6 +86,39 @@ public sealed class HelmChartTests
         var result = ManifestCheck.Validate(await RenderChartAsync(ns, values), "helm template");
 
         Assert.Empty(result.Errors);
+    }
+
+    /// <summary>What k8s install refuses (<see cref="InstallSecurity.Problem"/>), the chart refuses with the same reason.</summary>
+    [SkippableTheory]
+    [InlineData("""
+        tls:
+          existingSecret: ""
+        auth:
+          agents:
+            mode: mtls
+            clientSecret: kubetrace-agent-tls
+        """, "needs tls.existingSecret: credentials are not sent in plaintext")]
+    [InlineData("""
+        topology: single
+        tls:
+          existingSecret: kubetrace-tls
+        auth:
+          agents:
+            mode: service-account-token
+        """, "is for the agent topology")]
+    [InlineData("""
+        tls:
+          existingSecret: kubetrace-tls
+        auth:
+          agents:
+            mode: mtls
+        """, "mtls needs auth.agents.clientSecret")]
+    public async Task The_chart_refuses_the_security_settings_k8s_install_refuses(string values, string reason)
+    {
+        var result = await RunHelmTemplateAsync("kubetrace", values);
+
+        Assert.NotEqual(0, result.Code);
+        Assert.Contains(reason, result.Output);
     }
 
     private static string EveryValueChanged(string topology, string release) => $"""
@@ -87,6 +151,13 @@ public sealed class HelmChartTests
     /// <summary><c>helm template kubetrace deploy/helm/kubetrace --namespace NS -f values.yaml</c>, its output.</summary>
     private static async Task<string> RenderChartAsync(string ns, string values)
     {
+        var result = await RunHelmTemplateAsync(ns, values);
+        Assert.True(result.Code == 0, $"helm template failed ({result.Code}):\n{result.Output}");
+        return result.Stdout;
+    }
+
+    private static async Task<CommandResult> RunHelmTemplateAsync(string ns, string values)
+    {
         var helm = CommandLine.Find("helm");
         Requires.Present(helm is null ? "helm is not on PATH" : null, "`.ci/run` installs it with scripts/install-helm.sh.");
         var valuesFile = Path.Combine(Directory.CreateTempSubdirectory("kubetrace-helm-").FullName, "values.yaml");
@@ -95,8 +166,7 @@ public sealed class HelmChartTests
             await File.WriteAllTextAsync(valuesFile, values);
             var result = await CommandLine.RunAsync(helm!,
                 ["template", "kubetrace", Path.Combine(RepoPaths.Root, "deploy", "helm", "kubetrace"), "--namespace", ns, "-f", valuesFile]);
-            Assert.True(result.Code == 0, $"helm template failed ({result.Code}):\n{result.Output}");
-            return result.Stdout;
+            return result;
         }
         finally
         {

@@ -19,7 +19,7 @@ public class InstallManifestsTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var topology in InstallTopologies.Names)
+        foreach (var topology in InstallChoices.Topology.Names)
         foreach (var release in new[] { "1.27", "1.31", "1.34" })
             data.Add(topology, release);
         return data;
@@ -86,8 +86,32 @@ public class InstallManifestsTests
         Assert.Contains("not a size", new InstallRequest(InstallTopology.Single, KubernetesVersion.Of(31), StorageSize: "ten gigs").Problem());
     }
 
+    [Theory]
+    [InlineData("agent", null, AgentAuthentication.Mtls, "kubetrace-agent-tls", "--agent-auth mtls needs --tls-secret: credentials are not sent in plaintext")]
+    [InlineData("agent", "kubetrace-tls", AgentAuthentication.Mtls, null, "--agent-auth mtls needs --agent-client-secret")]
+    [InlineData("single", "kubetrace-tls", AgentAuthentication.ServiceAccountToken, null, "is for the agent topology: in the single topology the components send to Kubetrace directly")]
+    [InlineData("agent", "kubetrace-tls", AgentAuthentication.ServiceAccountToken, "kubetrace-agent-tls", "--agent-client-secret is only used with --agent-auth mtls")]
+    [InlineData("agent", "Kubetrace_TLS", AgentAuthentication.None, null, "--tls-secret \"Kubetrace_TLS\" is not an object name")]
+    public void Security_settings_that_cannot_work_are_refused_with_the_reason(string topology, string? tlsSecret, AgentAuthentication auth, string? clientSecret, string reason)
+    {
+        var request = new InstallRequest(InstallChoices.Topology.Parse(topology)!.Value, KubernetesVersion.Of(31),
+            Security: new InstallSecurity(tlsSecret, auth, clientSecret));
+
+        Assert.Contains(reason, request.Problem());
+    }
+
+    [Fact]
+    public void Without_security_settings_the_objects_carry_no_credential_and_declare_no_user_made_object()
+    {
+        var text = File(Install("agent", "1.31"), InstallManifests.ClusterFile);
+
+        Assert.DoesNotContain("kubetrace/user-provided", text);
+        Assert.DoesNotContain("secret", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("insecure: true", text);
+    }
+
     internal static IReadOnlyList<InstallFile> Install(string topology, string release) =>
-        InstallManifests.Render(new InstallRequest(InstallTopologies.Parse(topology)!.Value, KubernetesVersion.TryParse(release, out var v) ? v.Value : default));
+        InstallManifests.Render(new InstallRequest(InstallChoices.Topology.Parse(topology)!.Value, KubernetesVersion.TryParse(release, out var v) ? v.Value : default));
 
     private static string File(IReadOnlyList<InstallFile> files, string path) => files.Single(f => f.Path == path).Content;
 

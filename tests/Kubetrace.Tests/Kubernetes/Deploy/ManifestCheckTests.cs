@@ -1,4 +1,6 @@
+using Kubetrace.Kubernetes.Deploy;
 using Kubetrace.Kubernetes.Deploy.Checks;
+using Kubetrace.Kubernetes.TracingConfig;
 
 namespace Kubetrace.Tests.Kubernetes.Deploy;
 
@@ -52,7 +54,7 @@ public class ManifestCheckTests
     }
 
     [Theory]
-    [InlineData("            name: kubetrace-agent\n", "            name: kubetrace-agents\n", "ConfigMap kubetrace-agents is not in this file")]
+    [InlineData("            name: kubetrace-agent\n", "            name: kubetrace-agents\n", "ConfigMap kubetrace-agents is neither in this file nor declared as made by the user")]
     [InlineData("              port: health\n            periodSeconds: 5", "              port: healthz\n            periodSeconds: 5", "readinessProbe uses port healthz, which the container does not name")]
     [InlineData("      targetPort: otlp-http", "      targetPort: otlp-https", "port otlp-https is not a port of the pods it selects")]
     [InlineData("      serviceAccountName: kubetrace", "      serviceAccountName: kubetrace-sa", "ServiceAccount kubetrace-sa is not in this file")]
@@ -62,6 +64,45 @@ public class ManifestCheckTests
         var result = Check(ReplaceFirst(Agent, find, replace));
 
         Assert.Contains(result.Errors, e => e.Message.Contains(expected));
+    }
+
+    /// <summary>The agent topology over mTLS with basic authentication on the query ports: three Secrets the user makes.</summary>
+    private static readonly string Secured = ClusterManifests.Render(new InstallRequest(InstallTopology.Agent, KubernetesVersion.Of(31),
+        Security: new InstallSecurity("kubetrace-tls", AgentAuthentication.Mtls, "kubetrace-agent-tls", QueryHtpasswdSecret: "kubetrace-query-users")));
+
+    [Fact]
+    public void Secrets_the_user_makes_are_accepted_when_the_pod_template_declares_them()
+    {
+        var result = Check(Secured);
+
+        Assert.Empty(result.Errors);
+        Assert.DoesNotContain("kind: Secret", Secured);
+    }
+
+    [Theory]
+    [InlineData("Secret/kubetrace-agent-tls", "Secret kubetrace-agent-tls", "DaemonSet kubetrace/kubetrace-agent")]
+    [InlineData("Secret/kubetrace-query-users", "Secret kubetrace-query-users", "StatefulSet kubetrace/kubetrace-gateway")]
+    public void A_secret_neither_in_the_file_nor_declared_as_the_users_is_an_error_naming_it(string declared, string named, string workload)
+    {
+        var undeclared = Secured.Replace("," + declared, "").Replace(declared + ",", "");
+
+        var result = Check(undeclared);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains($"{workload}: {named} is neither in this file nor declared as made by the user " +
+                        $"(pod template annotation kubetrace/user-provided: \"{declared}\")", error.Message);
+    }
+
+    [Fact]
+    public void A_misspelt_secret_name_in_a_projected_volume_is_an_error_although_the_right_one_is_declared()
+    {
+        var misspelt = ReplaceFirst(Secured, "          name: kubetrace-agent-tls", "          name: kubetrace-agent-tsl");
+
+        var result = Check(misspelt);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("Secret kubetrace-agent-tsl is neither in this file nor declared", error.Message);
+        Assert.Equal(LineOf(misspelt, "name: kubetrace-agent-tsl"), error.Line);
     }
 
     [Fact]

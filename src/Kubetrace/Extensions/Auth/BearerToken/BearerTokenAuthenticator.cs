@@ -7,9 +7,11 @@ namespace Kubetrace.Extensions.Auth.BearerToken;
 
 /// <summary>
 /// Accepts a request whose header holds one of the configured tokens (compared in constant time). The principal is
-/// the extension's ID (<c>bearertokenauth/agents</c>): a shared token names a kind of client, not a person.
+/// the extension's ID (<c>bearertokenauth/agents</c>): a shared token names a kind of client, not a person. As the
+/// Collector's, the same extension is a client authenticator too: an exporter naming it sends the first token (of
+/// the file as it is now: a projected ServiceAccount token that the kubelet renews).
 /// </summary>
-public sealed class BearerTokenAuthenticator : IServerAuthenticator, IExtension
+public sealed class BearerTokenAuthenticator : IServerAuthenticator, IClientAuthenticator, IExtension
 {
     private readonly BearerTokenAuthConfig _config;
     private readonly Principal _principal;
@@ -45,6 +47,12 @@ public sealed class BearerTokenAuthenticator : IServerAuthenticator, IExtension
             if (CryptographicOperations.FixedTimeEquals(accepted, bytes[..written])) return ValueTask.FromResult(AuthResult.Success(_principal));
         }
         return ValueTask.FromResult(AuthResult.Fail("invalid token"));
+    }
+
+    public (string Name, string Value) Header()
+    {
+        var token = Encoding.UTF8.GetString((_file?.Value ?? _fixed!)[0]);
+        return (_config.Header.ToLowerInvariant(), _config.Scheme.Length > 0 ? $"{_config.Scheme} {token}" : token);
     }
 
     private static byte[][] ParseFile(string text)

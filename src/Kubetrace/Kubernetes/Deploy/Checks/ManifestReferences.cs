@@ -6,7 +6,8 @@ namespace Kubetrace.Kubernetes.Deploy.Checks;
 /// What one object of a manifest file names in another must exist in the same file: the ConfigMaps, Secrets,
 /// claims and ServiceAccount a pod uses, the ports its probes, Services and NetworkPolicies name, the pods a
 /// selector selects, a StatefulSet's Service. Objects expected from elsewhere (the <c>default</c> ServiceAccount,
-/// an <c>optional</c> ConfigMap) are not required.
+/// an <c>optional</c> ConfigMap, and a Secret or ConfigMap the pod template declares as made by the user in its
+/// <c>kubetrace/user-provided</c> annotation) are not required.
 /// </summary>
 public static class ManifestReferences
 {
@@ -21,6 +22,12 @@ public static class ManifestReferences
             var doc = pod.Document;
             var ns = doc.Namespace;
             var spec = pod.Spec;
+            var userProvided = pod.UserProvided;
+            // A ConfigMap or Secret the pod names: in this file, or declared as the user's; anything else is a mistake.
+            string? Missing(string kind, string name) =>
+                Exists(kind, ns, name) || userProvided.Contains($"{kind}/{name}") ? null
+                    : $"{kind} {name} is neither in this file nor declared as made by the user " +
+                      $"(pod template annotation {WorkloadPod.UserProvidedAnnotation}: \"{kind}/{name}\")";
             if (spec.ServiceAccountName is { } account && account != "default" && !Exists("ServiceAccount", ns, account))
                 yield return (doc, $"{pod.Path}::serviceAccountName", $"ServiceAccount {account} is not in this file");
             var volumes = (spec.Volumes ?? []).Select(v => v.Name).Concat(pod.ClaimTemplates).ToHashSet();
@@ -30,7 +37,10 @@ public static class ManifestReferences
                 if (volume.ConfigMap is { Optional: not true } configMap)
                 {
                     var found = documents.FirstOrDefault(d => d.Kind == "ConfigMap" && d.Name == configMap.Name && d.Namespace == ns);
-                    if (found is null) yield return (doc, $"{at}::configMap::name", $"ConfigMap {configMap.Name} is not in this file");
+                    if (found is null)
+                    {
+                        if (Missing("ConfigMap", configMap.Name) is { } missing) yield return (doc, $"{at}::configMap::name", missing);
+                    }
                     else
                     {
                         var keys = ((V1ConfigMap)found.Model!).Data?.Keys ?? [];
@@ -40,8 +50,15 @@ public static class ManifestReferences
                         }
                     }
                 }
-                if (volume.Secret is { Optional: not true } secret && !Exists("Secret", ns, secret.SecretName))
-                    yield return (doc, $"{at}::secret::secretName", $"Secret {secret.SecretName} is not in this file");
+                if (volume.Secret is { Optional: not true } secret && Missing("Secret", secret.SecretName) is { } missingSecret)
+                    yield return (doc, $"{at}::secret::secretName", missingSecret);
+                foreach (var (source, j) in (volume.Projected?.Sources ?? []).Select((x, j) => (x, j)))
+                {
+                    if (source.Secret is { Optional: not true } projectedSecret && Missing("Secret", projectedSecret.Name) is { } m1)
+                        yield return (doc, $"{at}::projected::sources::{j}::secret::name", m1);
+                    if (source.ConfigMap is { Optional: not true } projectedMap && Missing("ConfigMap", projectedMap.Name) is { } m2)
+                        yield return (doc, $"{at}::projected::sources::{j}::configMap::name", m2);
+                }
                 if (volume.PersistentVolumeClaim is { } claim && !Exists("PersistentVolumeClaim", ns, claim.ClaimName))
                     yield return (doc, $"{at}::persistentVolumeClaim::claimName", $"PersistentVolumeClaim {claim.ClaimName} is not in this file");
             }
@@ -54,17 +71,17 @@ public static class ManifestReferences
                 }
                 foreach (var env in container.Env ?? [])
                 {
-                    if (env.ValueFrom?.ConfigMapKeyRef is { Optional: not true } cm && !Exists("ConfigMap", ns, cm.Name))
-                        yield return (doc, at, $"container {container.Name}: env {env.Name} reads ConfigMap {cm.Name}, which is not in this file");
-                    if (env.ValueFrom?.SecretKeyRef is { Optional: not true } sk && !Exists("Secret", ns, sk.Name))
-                        yield return (doc, at, $"container {container.Name}: env {env.Name} reads Secret {sk.Name}, which is not in this file");
+                    if (env.ValueFrom?.ConfigMapKeyRef is { Optional: not true } cm && Missing("ConfigMap", cm.Name) is { } m1)
+                        yield return (doc, at, $"container {container.Name}: env {env.Name}: {m1}");
+                    if (env.ValueFrom?.SecretKeyRef is { Optional: not true } sk && Missing("Secret", sk.Name) is { } m2)
+                        yield return (doc, at, $"container {container.Name}: env {env.Name}: {m2}");
                 }
                 foreach (var from in container.EnvFrom ?? [])
                 {
-                    if (from.ConfigMapRef is { Optional: not true } cm && !Exists("ConfigMap", ns, cm.Name))
-                        yield return (doc, at, $"container {container.Name}: envFrom ConfigMap {cm.Name} is not in this file");
-                    if (from.SecretRef is { Optional: not true } sr && !Exists("Secret", ns, sr.Name))
-                        yield return (doc, at, $"container {container.Name}: envFrom Secret {sr.Name} is not in this file");
+                    if (from.ConfigMapRef is { Optional: not true } cm && Missing("ConfigMap", cm.Name) is { } m1)
+                        yield return (doc, at, $"container {container.Name}: envFrom: {m1}");
+                    if (from.SecretRef is { Optional: not true } sr && Missing("Secret", sr.Name) is { } m2)
+                        yield return (doc, at, $"container {container.Name}: envFrom: {m2}");
                 }
                 var names = (container.Ports ?? []).Select(p => p.Name).OfType<string>().ToHashSet();
                 foreach (var (probe, kind) in new[] { (container.LivenessProbe, "livenessProbe"), (container.ReadinessProbe, "readinessProbe"), (container.StartupProbe, "startupProbe") })
