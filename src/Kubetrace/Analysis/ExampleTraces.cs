@@ -83,12 +83,15 @@ public sealed class ExampleTraces
         return x;
     }
 
+    /// <summary>The slowest, then the candidates in their fixed order: a state read back writes the same bytes.</summary>
     internal void WriteTo(ByteWriter writer)
     {
         writer.WriteVarint(_any ? _count + 1 : 0);
         if (!_any) return;
         Write(writer, _slowest);
-        for (var i = 0; i < _count; i++) Write(writer, _candidates[i]);
+        var ordered = _candidates[.._count];
+        Array.Sort(ordered, (a, b) => Before(a, b) ? -1 : Before(b, a) ? 1 : 0);
+        foreach (var candidate in ordered) Write(writer, candidate);
     }
 
     /// <summary>Adds what <see cref="WriteTo"/> wrote.</summary>

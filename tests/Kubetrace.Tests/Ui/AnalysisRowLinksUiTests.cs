@@ -130,7 +130,7 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     }
 
     [SkippableFact]
-    public async Task Dragging_a_column_edge_resizes_that_column_and_the_waterfall_name_column()
+    public async Task Dragging_a_column_edge_resizes_that_column_and_the_waterfall_name_column_and_the_widths_are_kept()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1600, 900);
@@ -144,9 +144,16 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
 
         Assert.InRange((await header.BoundingBoxAsync())!.Width, before + 115, before + 125);
         Assert.InRange((await other.BoundingBoxAsync())!.Width, otherBefore - 1, otherBefore + 1);
+        // Kept in the browser: the table opens again at the widths set; another analysis's table keeps its own.
+        await page.ReloadAsync();
+        await Expect(header).ToBeVisibleAsync();
+        Assert.InRange((await header.BoundingBoxAsync())!.Width, before + 115, before + 125);
+        await page.GotoAsync("/ui/analyses/etcd?since=1h");
+        await Expect(page.Locator(".analysis-table th").First).ToBeVisibleAsync();
+        Assert.Equal("auto", await page.Locator(".analysis-table table").EvaluateAsync<string>("t => getComputedStyle(t).tableLayout"));
 
-        var traceId = (await ui.ApiAsync("/api/v1/search?service=apiserver&limit=1"))["traces"]![0]!["traceId"]!.GetValue<string>();
-        await page.GotoAsync($"/ui/trace/{traceId}");
+        var traces = (await ui.ApiAsync("/api/v1/search?service=apiserver&limit=2"))["traces"]!.AsArray();
+        await page.GotoAsync($"/ui/trace/{traces[0]!["traceId"]}");
         var label = page.Locator(".wf-header .wf-label");
         var labelBefore = (await label.BoundingBoxAsync())!.Width;
         await DragAsync(page, page.GetByRole(AriaRole.Separator, new() { Name = "Resize Service and span" }), 150);
@@ -154,6 +161,9 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
         Assert.InRange(labelAfter, labelBefore + 145, labelBefore + 155);
         Assert.InRange((await page.Locator(".wf-rows .wf-row .wf-label").First.BoundingBoxAsync())!.Width, labelAfter - 1, labelAfter + 1);
         await UiServer.ScreenshotsAsync(page, "trace-resized-name-column");
+        await page.GotoAsync($"/ui/trace/{traces[1]!["traceId"]}");
+        await Expect(label).ToBeVisibleAsync();
+        Assert.InRange((await label.BoundingBoxAsync())!.Width, labelAfter - 1, labelAfter + 1);
         Assert.Empty(scriptErrors);
     }
 

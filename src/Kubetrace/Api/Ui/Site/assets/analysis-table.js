@@ -27,7 +27,9 @@ export function analysisTable(table, range = null) {
         h('thead', {}, h('tr', {}, table.columns.map(c => h('th', {}, c)), examples ? h('th', {}, 'Example traces') : null)),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
           row.map(cell => h('td', cellAttributes(cell), withTraceLinks(cell))),
-          examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null)))))),
+          examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null)))),
+        // Remembered per table shape: the same analysis keeps its widths from run to run.
+        `analysis:${table.columns.join('|')}`)),
     notesList(table.notes.slice(samplingNotes.length)));
 }
 
