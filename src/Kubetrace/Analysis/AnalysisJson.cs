@@ -16,10 +16,10 @@ public static class AnalysisJson
     };
 
     /// <summary>
-    /// The table as the API sends it: <c>{"title","columns","rows","notes","samples","searches","sampling"}</c>. When
+    /// The table as the API sends it: <c>{"title","columns","rows","notes","samples","searches","examples","sampling"}</c>. When
     /// the table says what its rows rest on (<see cref="AnalysisTable.Samples"/>), each row ends with its sampled
     /// traces (<see cref="TracesColumn"/>) and the answer's sampling notes come first; <c>searches</c> only when the
-    /// analysis gives its rows' (<see cref="AnalysisTable.Searches"/>).
+    /// analysis gives its rows' (<see cref="AnalysisTable.Searches"/>), <c>examples</c> likewise (<see cref="AnalysisTable.Examples"/>).
     /// </summary>
     public static void Write(Utf8JsonWriter writer, AnalysisTable table)
     {
@@ -58,6 +58,11 @@ public static class AnalysisJson
         {
             writer.WritePropertyName("searches");
             JsonSerializer.Serialize(writer, table.Searches, Options);
+        }
+        if (table.Examples.Count == table.Rows.Count && table.Rows.Count > 0)
+        {
+            writer.WritePropertyName("examples");
+            JsonSerializer.Serialize(writer, table.Examples, Options);
         }
         if (table.Sampling is { } sampling)
         {

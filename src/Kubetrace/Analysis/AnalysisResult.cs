@@ -30,6 +30,12 @@ public sealed record AnalysisTable(string Title, IReadOnlyList<string> Columns, 
     /// </summary>
     public IReadOnlyList<RowSearch?> Searches { get; init; } = [];
 
+    /// <summary>
+    /// Per row, in row order, concrete traces that show it (<see cref="RowExamples"/>: the slowest and a typical one,
+    /// chosen as the analysis classified its observations; null for a row without). Empty: the analysis gives none.
+    /// </summary>
+    public IReadOnlyList<RowExamples?> Examples { get; init; } = [];
+
     /// <summary>How much of the cluster's traffic the whole answer rests on (its notes come first under the table).</summary>
     public Sampling.SamplingSummary? Sampling { get; init; }
 }

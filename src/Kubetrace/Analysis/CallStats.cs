@@ -18,9 +18,15 @@ public sealed class CallStats
 
     public double ErrorRate => Calls == 0 ? 0 : (double)Errors / Calls;
 
-    /// <summary>A call measured on <paramref name="span"/> of the trace <paramref name="sampling"/> began.</summary>
-    public void Record(long nanos, bool error, TraceSampling sampling, ScannedSpan span) =>
+    /// <summary>The slowest and a typical call, each a trace and the span it was measured on.</summary>
+    public ExampleTraces Examples { get; } = new();
+
+    /// <summary>A call measured on <paramref name="span"/> of the trace <paramref name="sampling"/> began (the row's example too).</summary>
+    public void Record(long nanos, bool error, TraceSampling sampling, ScannedSpan span)
+    {
         Record(nanos, error, sampling.BasisOf(span), sampling.Stamp);
+        Examples.Record(sampling.TraceId, span.SpanId, nanos);
+    }
 
     /// <summary>A call whose sampling decision was read from its span earlier (see <see cref="SampleTally.Record(SamplingBasis, long, bool)"/>).</summary>
     public void Record(long nanos, bool error, SamplingBasis basis, long stamp)
@@ -35,6 +41,7 @@ public sealed class CallStats
         Latency.Merge(other.Latency);
         Errors += other.Errors;
         Sample.Merge(other.Sample);
+        Examples.Merge(other.Examples);
     }
 
     internal void WriteTo(ByteWriter writer)
@@ -42,6 +49,7 @@ public sealed class CallStats
         writer.WriteVarint(Errors);
         Latency.WriteTo(writer);
         Sample.WriteTo(writer);
+        Examples.WriteTo(writer);
     }
 
     /// <summary>Adds what <see cref="WriteTo"/> wrote.</summary>
@@ -50,5 +58,9 @@ public sealed class CallStats
         Errors += reader.ReadLong();
         Latency.Merge(LatencySketch.ReadFrom(reader));
         Sample.MergeFrom(reader);
+        Examples.MergeFrom(reader);
     }
+
+    /// <summary>The calls' examples, the typical one nearest their median.</summary>
+    public RowExamples? ExamplesReport() => Examples.Report(Latency.Percentile(0.5));
 }

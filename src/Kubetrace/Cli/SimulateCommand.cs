@@ -73,7 +73,7 @@ public static class SimulateCommand
         var extensionLatency = BenchCommand.DurationOption("--extension-latency", "slow-extension-apiserver: latency the metrics.k8s.io extension API server adds to each request", "400ms");
         var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
         var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
-        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: latency the KMS plugin adds to each envelope transform of a secret", "200ms");
+        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: the KMS plugin's time to decrypt a DEK, which a read waits for when its DEK is not cached", "200ms");
         var concurrency = BenchCommand.IntOption("--concurrency", "exports in flight", 4);
         var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };

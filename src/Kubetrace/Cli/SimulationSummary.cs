@@ -40,8 +40,9 @@ internal static class SimulationSummary
             output.WriteLine($"Planted apf-throttling: {flow.User} ({flow.FlowSchema} → {flow.PriorityLevel}) waits {Ms(flow.QueueWait)}; " +
                              $"{N(flow.Rejected)} of {N(flow.Requests)} requests rejected with 429");
         if (report.SlowKms is { } kms)
-            output.WriteLine($"Planted kms-slow: {kms.Provider} adds {Ms(kms.AddedLatency)} to each of {N(kms.Transforms)} envelope transforms " +
-                             $"of {kms.Resource} in {N(kms.Requests)} requests");
+            output.WriteLine($"Planted kms-slow: {kms.Provider} takes {Ms(kms.AddedLatency)} to decrypt a DEK, which the apiserver asks only " +
+                             $"on a DEK cache miss (the first read of each DEK since it started): {N(kms.DekDecryptions)} DEK decryptions for {kms.Resource} " +
+                             $"in {N(kms.Requests)} requests");
     }
 
     /// <summary>Each WriteLine a statement, wrapped.</summary>

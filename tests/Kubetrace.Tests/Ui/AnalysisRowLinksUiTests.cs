@@ -7,8 +7,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Kubetrace.Tests.Ui;
 
 /// <summary>
-/// Every analysis row that carries its search links to the traces behind it (the slowest, a typical one, all), and
-/// the search finds exactly the spans the row rests on; table columns and the waterfall's name column resize.
+/// Every analysis row links to concrete traces the analysis itself classified as the row's (the slowest and a typical
+/// one, opened at the measured span) and, where it carries its search, to all the traces behind it, the search finding
+/// exactly the spans the row rests on; table columns and the waterfall's name column resize.
 /// </summary>
 public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServer>
 {
@@ -36,37 +37,100 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
         }
     }
 
+    [Theory]
+    [InlineData("apiserver")]
+    [InlineData("webhooks")]
+    [InlineData("etcd")]
+    [InlineData("lists")]
+    [InlineData("pods", "&by=image")]
+    [InlineData("pods", "")]
+    [InlineData("red")]
+    [InlineData("graph")]
+    public async Task Every_row_links_concrete_traces_that_hold_the_span_it_measured(string analysis, string options = "")
+    {
+        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?since=1h{options}");
+        var table = answer["table"]!;
+        var rows = table["rows"]!.AsArray();
+        var examples = table["examples"]!.AsArray();
+        Assert.NotEmpty(rows);
+        Assert.Equal(rows.Count, examples.Count);
+
+        foreach (var (row, example) in rows.Zip(examples).Take(8))
+        {
+            var shown = string.Join(" | ", row!.AsArray().Select(c => c!.GetValue<string>()));
+            if (analysis == "graph" && row![2]!.GetValue<string>() == "link") continue; // a link edge is no call of a trace
+            Assert.True(example is not null, $"{analysis} row without an example: {shown}");
+            var slowest = example!["slowest"]!;
+            var trace = await ui.ApiAsync($"/api/v1/traces/{slowest["traceId"]!.GetValue<string>()}");
+            var spans = trace["resourceSpans"]!.AsArray().SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray()).ToList();
+            Assert.NotEmpty(spans);
+            if (slowest["spanId"]?.GetValue<string>() is not { } spanId) continue; // a pod's start-up: the whole trace
+            var span = spans.SingleOrDefault(s => s!["spanId"]!.GetValue<string>() == spanId);
+            Assert.True(span is not null, $"{analysis} row {shown}: span {spanId} is not in its example trace");
+            var durationMs = (long.Parse(span!["endTimeUnixNano"]!.GetValue<string>()) - long.Parse(span["startTimeUnixNano"]!.GetValue<string>())) / 1e6;
+            Assert.Equal(durationMs, slowest["durationMs"]!.GetValue<double>(), 3);
+            if (analysis == "apiserver" && row![1]!.GetValue<string>() is var resource && !resource.StartsWith('('))
+            {
+                // The request's server span: its route names the row's resource (the verb may come from the handler below it).
+                Assert.Equal(2, span["kind"]!.GetValue<int>());
+                Assert.Contains("/" + resource.Split('/', ' ', '.')[0], span["name"]!.GetValue<string>() + " " + Attribute(span, "http.target") + " " + Attribute(span, "url.path"));
+            }
+        }
+    }
+
+    private static string Attribute(JsonNode span, string key) =>
+        span["attributes"]?.AsArray().FirstOrDefault(a => a!["key"]!.GetValue<string>() == key)?["value"]?["stringValue"]?.GetValue<string>() ?? "";
+
     [SkippableFact]
-    public async Task A_rows_typical_and_slowest_links_open_a_prefilled_search_of_its_traces()
+    public async Task A_rows_slowest_and_typical_links_open_its_example_traces_at_the_measured_span_and_all_opens_a_prefilled_search()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         var webhook = ui.Report.SlowWebhook!.Webhook;
+        var answer = await ui.ApiAsync("/api/v1/analyze/webhooks?since=1h");
+        var index = answer["table"]!["rows"]!.AsArray().Select(r => r![1]!.GetValue<string>()).ToList().IndexOf(webhook);
+        var examples = answer["table"]!["examples"]![index]!;
 
         await page.GotoAsync("/ui/analyses/webhooks?since=1h");
         var row = page.Locator(".analysis-table tbody tr", new() { HasTextString = webhook });
-        await row.GetByRole(AriaRole.Link, new() { Name = "typical" }).ClickAsync();
-
-        await Expect(page).ToHaveURLAsync(new Regex($"/ui/search\\?name=Call\\+(mutating|validating)\\+webhook&attr=k8s.webhook.configuration%3D[^&]+&attr=k8s.webhook.name%3D{Regex.Escape(Uri.EscapeDataString(webhook))}&start=\\d+&end=\\d+&minDuration=\\d+us&maxDuration=\\d+us$"));
-        await Expect(page.Locator(".search-results tbody tr").First).ToBeVisibleAsync();
-        var query = HttpUtility.ParseQueryString(new Uri(page.Url).Query);
-        var (low, high) = (Micros(query["minDuration"]!), Micros(query["maxDuration"]!));
-        Assert.True(low < high, $"{low}..{high} µs");
+        await row.GetByRole(AriaRole.Link, new() { Name = "slowest" }).ClickAsync();
+        var slowest = examples["slowest"]!;
+        await Expect(page).ToHaveURLAsync($"{ui.BaseUrl}/ui/trace/{slowest["traceId"]}?span={slowest["spanId"]}");
+        // The trace opens at the webhook's call, the span the row measured.
+        await Expect(page.Locator(".wf-row.selected")).ToContainTextAsync(new Regex("Call (mutating|validating) webhook"));
 
         await page.GoBackAsync();
-        await row.GetByRole(AriaRole.Link, new() { Name = "slowest" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("minDuration=\\d+us&sort=duration$"));
-        var shown = await page.Locator(".search-results tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.traceId)");
-        Assert.NotEmpty(shown);
-        // The slowest call planted: the webhook's span is at least its p99's lower bound, so its trace is found.
-        var slowest = await ui.ApiAsync($"/api/v1/search?{new Uri(page.Url).Query.TrimStart('?').Replace("&sort=duration", "")}&limit=10000");
-        var found = slowest["traces"]!.AsArray().Select(t => t!["traceId"]!.GetValue<string>()).ToHashSet();
-        Assert.Equal(Math.Min(found.Count, 20), shown.Length); // the search page shows its limit (20) at most
-        Assert.Subset(found, shown.ToHashSet());
+        await row.GetByRole(AriaRole.Link, new() { Name = "typical" }).ClickAsync();
+        var typical = examples["typical"]!;
+        await Expect(page).ToHaveURLAsync($"{ui.BaseUrl}/ui/trace/{typical["traceId"]}?span={typical["spanId"]}");
+        Assert.True(typical["durationMs"]!.GetValue<double>() <= slowest["durationMs"]!.GetValue<double>());
+
+        await page.GoBackAsync();
+        await row.GetByRole(AriaRole.Link, new() { Name = "all" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/search\\?name=Call\\+(mutating|validating)\\+webhook&attr=k8s.webhook.configuration%3D[^&]+&attr=k8s.webhook.name%3D{Regex.Escape(Uri.EscapeDataString(webhook))}&start=\\d+&end=\\d+$"));
+        await Expect(page.Locator(".search-results tbody tr").First).ToBeVisibleAsync();
         Assert.Empty(scriptErrors);
     }
 
     [SkippableFact]
-    public async Task Dragging_a_column_edge_resizes_that_column_and_the_waterfall_name_column()
+    public async Task An_apiserver_rows_slowest_link_opens_the_request_it_classified_at_its_server_span()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var answer = await ui.ApiAsync("/api/v1/analyze/apiserver?since=1h");
+        var first = answer["table"]!["rows"]![0]!;
+        var slowest = answer["table"]!["examples"]![0]!["slowest"]!;
+
+        await page.GotoAsync("/ui/analyses/apiserver?since=1h");
+        await page.Locator(".analysis-table tbody tr").First.GetByRole(AriaRole.Link, new() { Name = "slowest" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync($"{ui.BaseUrl}/ui/trace/{slowest["traceId"]}?span={slowest["spanId"]}");
+        var resource = first[1]!.GetValue<string>().Split('/', ' ')[0];
+        await Expect(page.Locator(".wf-row.selected")).ToContainTextAsync(new Regex($"(GET|POST|PUT|PATCH|DELETE|KubernetesAPI).*{Regex.Escape(resource)}|KubernetesAPI"));
+        await UiServer.ScreenshotsAsync(page, "apiserver-row-example-trace");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Dragging_a_column_edge_resizes_that_column_and_the_waterfall_name_column_and_the_widths_are_kept()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1600, 900);
@@ -80,9 +144,16 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
 
         Assert.InRange((await header.BoundingBoxAsync())!.Width, before + 115, before + 125);
         Assert.InRange((await other.BoundingBoxAsync())!.Width, otherBefore - 1, otherBefore + 1);
+        // Kept in the browser: the table opens again at the widths set; another analysis's table keeps its own.
+        await page.ReloadAsync();
+        await Expect(header).ToBeVisibleAsync();
+        Assert.InRange((await header.BoundingBoxAsync())!.Width, before + 115, before + 125);
+        await page.GotoAsync("/ui/analyses/etcd?since=1h");
+        await Expect(page.Locator(".analysis-table th").First).ToBeVisibleAsync();
+        Assert.Equal("auto", await page.Locator(".analysis-table table").EvaluateAsync<string>("t => getComputedStyle(t).tableLayout"));
 
-        var traceId = (await ui.ApiAsync("/api/v1/search?service=apiserver&limit=1"))["traces"]![0]!["traceId"]!.GetValue<string>();
-        await page.GotoAsync($"/ui/trace/{traceId}");
+        var traces = (await ui.ApiAsync("/api/v1/search?service=apiserver&limit=2"))["traces"]!.AsArray();
+        await page.GotoAsync($"/ui/trace/{traces[0]!["traceId"]}");
         var label = page.Locator(".wf-header .wf-label");
         var labelBefore = (await label.BoundingBoxAsync())!.Width;
         await DragAsync(page, page.GetByRole(AriaRole.Separator, new() { Name = "Resize Service and span" }), 150);
@@ -90,6 +161,9 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
         Assert.InRange(labelAfter, labelBefore + 145, labelBefore + 155);
         Assert.InRange((await page.Locator(".wf-rows .wf-row .wf-label").First.BoundingBoxAsync())!.Width, labelAfter - 1, labelAfter + 1);
         await UiServer.ScreenshotsAsync(page, "trace-resized-name-column");
+        await page.GotoAsync($"/ui/trace/{traces[1]!["traceId"]}");
+        await Expect(label).ToBeVisibleAsync();
+        Assert.InRange((await label.BoundingBoxAsync())!.Width, labelAfter - 1, labelAfter + 1);
         Assert.Empty(scriptErrors);
     }
 
@@ -103,6 +177,4 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
         await page.Mouse.MoveAsync(x + pixels, y, new() { Steps = 4 });
         await page.Mouse.UpAsync();
     }
-
-    private static long Micros(string duration) => long.Parse(duration.TrimEnd('u', 's'), System.Globalization.CultureInfo.InvariantCulture);
 }

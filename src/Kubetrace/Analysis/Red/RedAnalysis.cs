@@ -9,6 +9,9 @@ public sealed record RedRow(string Service, string Operation, string Kind, long 
 {
     /// <summary>The sampled traces and spans behind the row, scaled (calls and rate); its percentiles' and error rate's bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical span of the operation (trace and span).</summary>
+    public RowExamples? Examples { get; init; }
 }
 
 public sealed record RedResult(IReadOnlyList<RedRow> Operations, double Seconds, long Spans)
@@ -54,6 +57,7 @@ public static class RedAnalysis
             Notes = [$"{result.Spans} spans over {AnalysisText.Number(result.Seconds)} s"],
             Samples = result.Operations.Select(r => r.Sample).ToList(),
             Searches = result.Operations.Select(r => new RowSearch(r.Service, r.Operation, r.Kind, [])).ToList(),
+            Examples = result.Operations.Select(r => r.Examples).ToList(),
             Sampling = result.Sampling,
         };
         return new AnalysisResult(result, table);

@@ -20,8 +20,8 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
     private readonly SampleTally _all = new();
     private readonly Dictionary<string, SampleTally> _byService = new(StringComparer.Ordinal);
 
-    /// <summary>The per-block aggregate (<c>red-2</c>: <c>red-1</c> had no sample tallies).</summary>
-    internal static StateRollup<RedState> Rollup { get; } = new("red-2", () => new RedState(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>red-3</c>: <c>red-2</c> had no example traces, <c>red-1</c> no sample tallies).</summary>
+    internal static StateRollup<RedState> Rollup { get; } = new("red-3", () => new RedState(TimeRange.All));
 
     /// <summary>Every trace of the range; only those touching <c>service</c> when one is given (its spans are all there).</summary>
     public SpanScanRequest ScanRequest => service is null
@@ -79,7 +79,7 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
                 var (calls, latency) = (o.Value.Calls, o.Value.Calls.Latency);
                 return new RedRow(o.Key.Service, o.Key.Name, ConditionMatcher.KindName(o.Key.Kind), calls.Calls,
                     calls.Calls / Math.Max(seconds, 1e-9), calls.Errors, calls.ErrorRate,
-                    latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99)) { Sample = samples.Of(calls, seconds) };
+                    latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99)) { Sample = samples.Of(calls, seconds), Examples = calls.ExamplesReport() };
             })
             .OrderByDescending(r => r.Errors).ThenByDescending(r => r.P99Nanos)
             .ThenBy(r => r.Service, StringComparer.Ordinal).ThenBy(r => r.Operation, StringComparer.Ordinal)

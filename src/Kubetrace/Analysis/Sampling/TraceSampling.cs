@@ -1,3 +1,4 @@
+using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Analysis.Sampling;
@@ -27,9 +28,13 @@ public sealed class TraceSampling
     /// <summary>A new stamp (never <see cref="SampleTally.CountedTrace"/>), for a trace read from kept observations.</summary>
     public static long NextStamp() => Interlocked.Increment(ref s_stamps);
 
+    /// <summary>The trace <see cref="Begin"/> was last called with: rows take their examples from it (<see cref="ExampleTraces"/>).</summary>
+    public TraceId TraceId { get; private set; }
+
     public void Begin(ScannedTrace trace)
     {
         Stamp = NextStamp();
+        TraceId = trace.TraceId;
         var decider = DeciderOf(trace.Spans);
         _root = decider is null ? new("", -1) : new(decider.Service, ThresholdOf(decider.TraceState));
     }

@@ -18,6 +18,9 @@ public sealed record ServiceEdge(string Parent, string Child, long Calls, long E
 
     /// <summary>The sampled traces and calls behind the edge, scaled; its percentiles' and error rate's bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical call of the edge (trace and the callee's span); none for link edges.</summary>
+    public RowExamples? Examples { get; init; }
 }
 
 public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces)
@@ -66,6 +69,7 @@ public static class ServiceGraphAnalysis
                 (result.UnresolvedLinks > 0 ? $" ({result.UnresolvedLinks} links to spans not found are left out)" : ""),
             ],
             Samples = result.Edges.Select(e => e.Sample).ToList(),
+            Examples = result.Edges.Select(e => e.Examples).ToList(),
             Sampling = result.Sampling,
         };
         return new AnalysisResult(result, table);

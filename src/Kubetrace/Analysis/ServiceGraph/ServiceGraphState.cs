@@ -50,10 +50,10 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     private enum LinkFlags : byte { Error = 1, FirstOfTrace = 2, TraceCounted = 4 }
 
     /// <summary>
-    /// The per-block aggregate (<c>graph-3</c>: <c>graph-2</c> had no links and callers, <c>graph-1</c> no sample
-    /// tallies).
+    /// The per-block aggregate (<c>graph-4</c>: <c>graph-3</c> had no example traces, <c>graph-2</c> no links and
+    /// callers, <c>graph-1</c> no sample tallies).
     /// </summary>
-    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-3", () => new ServiceGraphState(TimeRange.All));
+    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-4", () => new ServiceGraphState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => new(range, []);
 
@@ -146,7 +146,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
 
     private static IEnumerable<ServiceEdge> Edges(Dictionary<(string, string), CallStats> edges, string kind, RowSamples samples) =>
         edges.Select(e => new ServiceEdge(e.Key.Item1, e.Key.Item2, e.Value.Calls, e.Value.Errors,
-            e.Value.ErrorRate, e.Value.Latency.Percentile(0.5), e.Value.Latency.Percentile(0.99)) { Kind = kind, Sample = samples.Of(e.Value) });
+            e.Value.ErrorRate, e.Value.Latency.Percentile(0.5), e.Value.Latency.Percentile(0.99)) { Kind = kind, Sample = samples.Of(e.Value), Examples = e.Value.ExamplesReport() });
 
     void IRollupState<ServiceGraphState>.WriteTo(ByteWriter writer)
     {

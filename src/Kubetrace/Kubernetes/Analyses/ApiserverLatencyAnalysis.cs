@@ -34,6 +34,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     private long _longRunning;
     private long _withoutFilterSpans;
     private long _withNestedFilters;
+    // Requests with a KMS v2 envelope span: none in range means the KMS share cannot be told (n/a), not that it is 0.
+    private long _withEnvelopeSpans;
     // Authentication spans that are traces of their own (1.33+): their durations, apart from any request.
     private readonly LatencySketch _separateAuthentication = new();
 
@@ -46,9 +48,10 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     /// <summary>
     /// The per-block aggregate (<c>apiserver-3</c>): every request of the block, grouped. Version 2: requests rebuilt
     /// per release (1.33 extents, nested filters charged their own time, watches found by the query, authentication
-    /// apart where it is a trace of its own); version 3: each row's and the whole's sample tallies.
+    /// apart where it is a trace of its own); version 3: each row's and the whole's sample tallies; version 4: how many
+    /// requests carry a KMS envelope span (the KMS share is n/a without any), and each row's example traces.
     /// </summary>
-    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-3", () => new ApiserverLatencyAnalysis(TimeRange.All));
+    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-4", () => new ApiserverLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("apiserver",
         "kube-apiserver latency per verb and resource, and where it goes: authentication, authorization, priority and fairness, webhooks, etcd, serialization",
@@ -75,9 +78,12 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         }
         if (!request.HasNestedFilters) _withoutFilterSpans++;
         else _withNestedFilters++;
+        if (request.HasEnvelopeSpans) _withEnvelopeSpans++;
         var group = GroupOf(request.Verb, request.Resource);
         group.Latency.Record(request.DurationNanos);
         group.Sample.Record(_sampling, request.Root);
+        // The example is the request as this analysis classified it (its verb and resource may come from a child span).
+        group.Examples.Record(_sampling.TraceId, request.Root.SpanId, request.DurationNanos);
         _all.Record(_sampling, request.Root);
         if (request.HasNestedFilters) group.WithFilterSpans++;
         if (request.HasAuthenticationSpan) group.WithAuthenticationSpan++;
@@ -90,6 +96,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         _longRunning += other._longRunning;
         _withoutFilterSpans += other._withoutFilterSpans;
         _withNestedFilters += other._withNestedFilters;
+        _withEnvelopeSpans += other._withEnvelopeSpans;
         _separateAuthentication.Merge(other._separateAuthentication);
         _all.Merge(other._all);
         foreach (var ((verb, resource), theirs) in other._groups)
@@ -97,6 +104,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             var group = GroupOf(verb, resource);
             group.Latency.Merge(theirs.Latency);
             group.Sample.Merge(theirs.Sample);
+            group.Examples.Merge(theirs.Examples);
             group.WithFilterSpans += theirs.WithFilterSpans;
             group.WithAuthenticationSpan += theirs.WithAuthenticationSpan;
             for (var p = 0; p < theirs.PhaseTime.Length; p++)
@@ -109,6 +117,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         writer.WriteVarint(_longRunning);
         writer.WriteVarint(_withoutFilterSpans);
         writer.WriteVarint(_withNestedFilters);
+        writer.WriteVarint(_withEnvelopeSpans);
         _separateAuthentication.WriteTo(writer);
         _all.WriteTo(writer);
         writer.WriteEach(_phaseNames, writer.WriteString);
@@ -120,6 +129,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             writer.WriteVarint(group.Value.WithAuthenticationSpan);
             group.Value.Latency.WriteTo(writer);
             group.Value.Sample.WriteTo(writer);
+            group.Value.Examples.WriteTo(writer);
             writer.WriteEach(group.Value.PhaseTime, writer.WriteSigned);
         });
     }
@@ -133,6 +143,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         written._longRunning = reader.ReadLong();
         written._withoutFilterSpans = reader.ReadLong();
         written._withNestedFilters = reader.ReadLong();
+        written._withEnvelopeSpans = reader.ReadLong();
         written._separateAuthentication.Merge(LatencySketch.ReadFrom(reader));
         written._all.MergeFrom(reader);
         reader.ReadEach(() =>
@@ -147,6 +158,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             group.WithAuthenticationSpan = reader.ReadLong();
             group.Latency.Merge(LatencySketch.ReadFrom(reader));
             group.Sample.MergeFrom(reader);
+            group.Examples.MergeFrom(reader);
             var phase = 0;
             reader.ReadEach(() =>
             {
@@ -190,6 +202,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             .ToList();
         return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups, SeparateAuthentication())
         {
+            RequestsWithEnvelopeSpans = _withEnvelopeSpans,
             Sampling = SamplingSummary.Of("requests", samples.Of(_all), groups.Select(g => g.Sample).ToList()),
         };
     }
@@ -224,11 +237,14 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         var webhooks = total == 0 ? 0 : Fraction(group.PhaseTime.Skip(ApiserverPhase.FirstWebhook).Sum() / total);
         var shares = new ApiserverPhaseShares(AuthenticationShare(), FilterShare(ApiserverPhase.Authorization),
             FilterShare(ApiserverPhase.PriorityAndFairness), FilterShare(ApiserverPhase.OtherFilters), webhooks,
-            Share(ApiserverPhase.Etcd), Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook,
+            Share(ApiserverPhase.Etcd), _withEnvelopeSpans == 0 ? null : Share(ApiserverPhase.Encryption), Share(ApiserverPhase.Serialization), Share(ApiserverPhase.Rest), byWebhook,
             Share(ApiserverPhase.AggregatedApi), Share(ApiserverPhase.NestedRequests));
         var latency = group.Latency;
         return new ApiserverRequestGroup(verb, resource, latency.Count, Ms(latency.Percentile(0.5)), Ms(latency.Percentile(0.95)),
-            Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares) { Sample = samples.Of(group.Sample, latency) };
+            Ms(latency.Percentile(0.99)), Ms(latency.Mean), group.WithFilterSpans, shares)
+        {
+            Sample = samples.Of(group.Sample, latency), Examples = group.Examples.Report(latency.Percentile(0.5)),
+        };
     }
 
     public static AnalysisTable Table(ApiserverLatencyReport report)
@@ -248,8 +264,11 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         {
             $"{GroupedCount(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
             "Shares: each instant of a request goes to the deepest spans running then (split evenly between concurrent ones), so storage and its etcd calls are never counted twice and the shares add up to 100%.",
-            "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd. " +
-                "The apiserver traces them from Kubernetes 1.29, KMS v2 only: before 1.29, or with KMS v1, that time is in Rest.",
+            report.RequestsWithEnvelopeSpans > 0
+                ? "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd. " +
+                  "The apiserver traces them from Kubernetes 1.29, KMS v2 only: before 1.29, or with KMS v1, that time is in Rest."
+                : "KMS: n/a, no request in this range carries a KMS v2 envelope transformer span. The apiserver traces them from Kubernetes 1.29, " +
+                  "KMS v2 only: either nothing read or written here is encrypted by KMS v2, or the release (before 1.29, or KMS v1) cannot tell, and the time is in Rest.",
             "Rest: the request's own code outside any child span, plus the audit and impersonation filters (otherFilters in --json). Webhooks: all admission webhooks (see `kubetrace analyze webhooks`).",
             PercentileNote,
         };
@@ -278,6 +297,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest", .. (proxied ? ["Proxied"] : Array.Empty<string>())], rows)
         {
             Notes = notes, Samples = report.Groups.Select(g => g.Sample).ToList(), Sampling = report.Sampling,
+            // The (authentication) row, when there is one, comes last and has no example: it is joined to no request.
+            Examples = [.. report.Groups.Select(g => g.Examples), .. rows.Skip(report.Groups.Count).Select(_ => (RowExamples?)null)],
             // At 80 columns the anatomy (where the time goes) matters more than the spread of the latency.
             DropFirst = ["p95", "p50", "KMS", "Authn", "Serialize", "APF", "Count"],
         };
@@ -287,6 +308,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     {
         public readonly LatencySketch Latency = new();
         public readonly SampleTally Sample = new();
+        public readonly ExampleTraces Examples = new();
         public long[] PhaseTime = [];
         public long WithFilterSpans;
         public long WithAuthenticationSpan;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Kubetrace.Analysis.Sampling;
 
 namespace Kubetrace.Kubernetes.Analyses;
@@ -13,6 +14,9 @@ public sealed record ApiserverLatencyReport(
 {
     /// <summary>How much of the cluster's traffic the answer rests on.</summary>
     public SamplingSummary Sampling { get; init; } = SamplingSummary.None;
+
+    /// <summary>Requests carrying a KMS v2 envelope transformer span (1.29+): without any, every row's KMS share is n/a.</summary>
+    public long RequestsWithEnvelopeSpans { get; init; }
 }
 
 /// <summary>
@@ -36,22 +40,28 @@ public sealed record ApiserverRequestGroup(
 {
     /// <summary>The sampled traces and requests behind the row, scaled; its percentiles' bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical request of the row (trace, server span), as this analysis classified them.</summary>
+    public Analysis.RowExamples? Examples { get; init; }
 }
 
 /// <summary>
 /// Fractions of the group's total request time (they add up to 1). <see cref="Authentication"/> is null when no
 /// request of the group carried its authentication span (from 1.33 it is a trace of its own); the other filter
 /// phases are null when none carried the nested filter spans (before 1.34): that time is then inside <see cref="Rest"/>.
-/// <see cref="Encryption"/> is the KMS envelope transformer's time inside storage, not counted in <see cref="Etcd"/>.
+/// <see cref="Encryption"/> is the KMS envelope transformer's time inside storage, not counted in <see cref="Etcd"/>; null
+/// when no request in the range carries an envelope span (the spans carry no release: before 1.29, with KMS v1 or
+/// without KMS the time cannot be told, and is in <see cref="Rest"/>), a real 0 only where some request carries one.
+/// A share that cannot be told is written as JSON null, never left out.
 /// </summary>
 public sealed record ApiserverPhaseShares(
-    double? Authentication,
-    double? Authorization,
-    double? PriorityAndFairness,
-    double? OtherFilters,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Authentication,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Authorization,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? PriorityAndFairness,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? OtherFilters,
     double Webhooks,
     double Etcd,
-    double Encryption,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? Encryption,
     double Serialization,
     double Rest,
     IReadOnlyList<WebhookShare> ByWebhook,

@@ -5,7 +5,7 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// <summary>One admission webhook call of a request, as <see cref="WebhookLatencyAnalysis"/> reads it.</summary>
 public readonly record struct WebhookCall(
     int Phase, string Configuration, string Name, bool Mutating, string Resource, string Operation,
-    long DurationNanos, bool Failed, bool TimedOut);
+    long DurationNanos, bool Failed, bool TimedOut, ulong SpanId = 0);
 
 /// <summary>
 /// A request sent on from inside another: by the aggregation layer to an extension API server
@@ -49,6 +49,12 @@ public sealed class ApiserverRequest
     /// before, their time is in <see cref="ApiserverPhase.Rest"/>.
     /// </summary>
     public bool HasNestedFilters { get; internal set; }
+
+    /// <summary>
+    /// Whether it carries a KMS v2 envelope transformer span (1.29+, <see cref="ApiserverPhase.Encryption"/>): only
+    /// then can its time in encryption be told apart (before 1.29, or with KMS v1, that time is in Rest).
+    /// </summary>
+    public bool HasEnvelopeSpans { get; internal set; }
 
     /// <summary>Nanoseconds per phase, adding up to the duration; index with <see cref="ApiserverPhase"/> or a webhook's phase.</summary>
     public double[] PhaseTime { get; internal set; } = [];

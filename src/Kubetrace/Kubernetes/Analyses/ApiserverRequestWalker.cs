@@ -103,6 +103,7 @@ public sealed class ApiserverRequestWalker
         request.EndUnixNano = RebuiltEnd(root);
         request.HasAuthenticationSpan = false;
         request.HasNestedFilters = false;
+        request.HasEnvelopeSpans = false;
         request.Webhooks.Clear();
         request.Proxied.Clear();
         string? handlerVerb = null, verbAttribute = null, resource = null, subresource = null;
@@ -118,6 +119,7 @@ public sealed class ApiserverRequestWalker
             var own = n == 0 ? ApiserverPhase.Rest : ApiserverPhase.Of(span.Name);
             if (own == ApiserverPhase.Authentication) request.HasAuthenticationSpan = true;
             else if (ApiserverPhase.IsFilterPhase(own)) request.HasNestedFilters = true;
+            else if (own == ApiserverPhase.Encryption) request.HasEnvelopeSpans = true;
             if (own == ApiserverPhase.FirstWebhook) own = WebhookCallOf(index, span, request);
             _phase[n] = own == ApiserverPhase.None ? EnclosingPhase(n) : own;
             _underOutgoing[n] = false;
@@ -234,7 +236,7 @@ public sealed class ApiserverRequestWalker
         if (NonEmpty(Attributes.Get(span, K8sKeys.Subresource)) is { } sub) resource = LabelPool.Join(resource, '/', sub);
         var (failed, timedOut) = WebhookOutcome.Of(_tree, index, Attributes);
         request.Webhooks.Add(new WebhookCall(phase, configuration, name, span.Name == ApiserverSpans.MutatingWebhook, resource,
-            Attributes.Get(span, K8sKeys.AdmissionOperation) ?? "", span.DurationNanos, failed, timedOut));
+            Attributes.Get(span, K8sKeys.AdmissionOperation) ?? "", span.DurationNanos, failed, timedOut, span.SpanId));
         return phase;
     }
 

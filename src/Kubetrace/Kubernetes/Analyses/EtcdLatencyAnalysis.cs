@@ -39,8 +39,8 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         _context = new EtcdCallContext(_attributes, _tree);
     }
 
-    /// <summary>The per-block aggregate (<c>etcd-3</c>: <c>etcd-2</c> had no sample tallies; <c>etcd-1</c> grouped by key prefix, without etcd-side latency).</summary>
-    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-3", () => new EtcdLatencyAnalysis(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>etcd-4</c>: <c>etcd-3</c> had no example traces; <c>etcd-2</c> had no sample tallies; <c>etcd-1</c> grouped by key prefix, without etcd-side latency).</summary>
+    internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-4", () => new EtcdLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd",
         "etcd calls per operation and resource: rate, latency percentiles (apiserver and etcd side), errors",
@@ -143,7 +143,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
                 Ms(latency.Percentile(0.99)), Ms(latency.Mean), o.Value.Calls.Errors, Fraction(o.Value.Calls.ErrorRate),
                 etcd.Count, etcd.Count == 0 ? null : Ms(etcd.Percentile(0.5)), etcd.Count == 0 ? null : Ms(etcd.Percentile(0.99)))
             {
-                Sample = samples.Of(o.Value.Calls, Math.Max(seconds, 1)),
+                Sample = samples.Of(o.Value.Calls, Math.Max(seconds, 1)), Examples = o.Value.Calls.ExamplesReport(),
             };
         })
             .OrderByDescending(o => o.P99Ms).ThenByDescending(o => o.Calls)
@@ -175,6 +175,9 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         };
         return new AnalysisTable("etcd calls by resource and operation",
             ["Resource", "Method", "Operation", "Measured on", "Calls", "Rate", "p50", "p95", "p99", "etcd p99", "Errors", "Error %"], rows)
-        { Notes = notes, Samples = report.Operations.Select(o => o.Sample).ToList(), Sampling = report.Sampling };
+        {
+            Notes = notes, Samples = report.Operations.Select(o => o.Sample).ToList(), Sampling = report.Sampling,
+            Examples = report.Operations.Select(o => o.Examples).ToList(),
+        };
     }
 }

@@ -1,3 +1,4 @@
+using Kubetrace.Analysis;
 using Kubetrace.Analysis.Sampling;
 
 namespace Kubetrace.Kubernetes.Analyses;
@@ -39,4 +40,7 @@ public sealed record EtcdOperationLatency(
 {
     /// <summary>The sampled traces and calls behind the row, scaled (calls and rate); its percentiles' and error rate's bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical call (trace and span), as this analysis classified them.</summary>
+    public RowExamples? Examples { get; init; }
 }

@@ -37,8 +37,8 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
 
     public WebhookLatencyAnalysis(TimeRange range) => _walker = new ApiserverRequestWalker(range);
 
-    /// <summary>The per-block aggregate (<c>webhooks-3</c>: version 2 read requests per release, watches found by the query, but had no sample tallies).</summary>
-    internal static StateRollup<WebhookLatencyAnalysis> Rollup { get; } = new("webhooks-3", () => new WebhookLatencyAnalysis(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>webhooks-4</c>: version 3 had no example traces; version 2 read requests per release, watches found by the query, but had no sample tallies).</summary>
+    internal static StateRollup<WebhookLatencyAnalysis> Rollup { get; } = new("webhooks-4", () => new WebhookLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("webhooks",
         "Admission webhooks: calls, added latency, errors and timeouts, what they intercept, and their share of the apiserver's p99",
@@ -159,6 +159,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         {
             Notes = notes, Samples = report.Webhooks.Select(w => w.Sample).ToList(), Sampling = report.Sampling,
             Searches = report.Webhooks.Select(SearchOf).ToList(),
+            Examples = report.Webhooks.Select(w => w.Examples).ToList(),
         };
     }
 
@@ -171,6 +172,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
     {
         private readonly LatencySketch _latency = new();
         private readonly SampleTally _sample = new();
+        private readonly ExampleTraces _examples = new();
         private readonly Dictionary<(string Resource, string Operation), long> _intercepts = [];
         // The webhook's exclusive time in apiserver requests, by the request's latency bucket.
         private readonly Dictionary<int, long> _timeByRequestBucket = [];
@@ -184,6 +186,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         {
             _latency.Record(call.DurationNanos);
             _sample.Record(sampling, request, call.Failed);
+            _examples.Record(sampling.TraceId, call.SpanId, call.DurationNanos);
             if (call.Failed) _errors++;
             if (call.TimedOut) _timeouts++;
             if (call.Mutating) _mutating = true;
@@ -207,6 +210,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         {
             _latency.Merge(other._latency);
             _sample.Merge(other._sample);
+            _examples.Merge(other._examples);
             foreach (var ((resource, operation), calls) in other._intercepts) AddIntercepts(resource, operation, calls);
             foreach (var (bucket, nanos) in other._timeByRequestBucket) AddTime(bucket, nanos);
             _errors += other._errors;
@@ -225,6 +229,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
             writer.WriteVarint(_timeouts);
             _latency.WriteTo(writer);
             _sample.WriteTo(writer);
+            _examples.WriteTo(writer);
             writer.WriteEach(_intercepts, intercept =>
             {
                 writer.WriteString(intercept.Key.Resource);
@@ -248,6 +253,7 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
             _timeouts += reader.ReadLong();
             _latency.Merge(LatencySketch.ReadFrom(reader));
             _sample.MergeFrom(reader);
+            _examples.MergeFrom(reader);
             reader.ReadEach(() => AddIntercepts(reader.ReadString(), reader.ReadString(), reader.ReadLong()));
             reader.ReadEach(() => AddTime(reader.ReadInt(), reader.ReadLong()));
         }
@@ -265,7 +271,10 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
                 _intercepts.OrderByDescending(i => i.Value).ThenBy(i => i.Key.Resource, StringComparer.Ordinal)
                     .ThenBy(i => i.Key.Operation, StringComparer.Ordinal)
                     .Select(i => new WebhookIntercept(i.Key.Resource, i.Key.Operation, i.Value)).ToList(),
-                shareOfP99, meanAtP99Ms) { Sample = samples.Of(_sample, _latency, errors: true) };
+                shareOfP99, meanAtP99Ms)
+            {
+                Sample = samples.Of(_sample, _latency, errors: true), Examples = _examples.Report(_latency.Percentile(0.5)),
+            };
         }
     }
 }

@@ -41,6 +41,9 @@ public sealed record WebhookLatency(
 {
     /// <summary>The sampled traces and calls behind the row, scaled; its percentiles' and error rate's bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical call of the webhook (trace and its Call webhook span).</summary>
+    public Analysis.RowExamples? Examples { get; init; }
 }
 
 public sealed record WebhookIntercept(string Resource, string Operation, long Calls);

@@ -13,14 +13,7 @@ internal sealed record ApiCaller(string User, string UserAgent, string ClientIp,
     public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 
     /// <summary>The client's source port (<c>net.peer.port</c>): one per caller, from its address, so runs repeat.</summary>
-    public int ClientPort => field != 0 ? field : field = 32768 + (int)(Fnv(ClientIp + UserAgent) % 28000);
-
-    private static uint Fnv(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text) hash = (hash ^ c) * 16777619u;
-        return hash;
-    }
+    public int ClientPort => field != 0 ? field : field = 32768 + (int)(StableHash.Fnv(ClientIp + UserAgent) % 28000);
 
     public const string ProtobufAccept = "application/vnd.kubernetes.protobuf,application/json";
     public const string JsonAccept = "application/json";

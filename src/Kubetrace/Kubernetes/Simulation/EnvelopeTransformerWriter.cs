@@ -7,13 +7,13 @@ namespace Kubetrace.Kubernetes.Simulation;
 
 /// <summary>
 /// KMS v2 encryption at rest of secrets: the envelope transformer (kmsv2/envelope.go), traced from 1.29 with
-/// <c>transformer.provider.name</c> and its steps as events. With the data encryption key cached, as it is
-/// between key rotations, each transform is a local AES-GCM operation of tens of microseconds: the KMS plugin is
-/// not called per object. The kms-slow scenario plants the case where it is and answers slowly (a data key cache
-/// that keeps missing, as after key rotations): every read then shows "About to decrypt DEK using remote service"
-/// and waits for the plugin. A write never does: it encrypts with the current DEK from the transformer's state,
-/// which a background controller keeps (envelope.go TransformToStorage, stateFunc; TestData/Upstream/kms). Before
-/// 1.29 the transform takes its time without a span.
+/// <c>transformer.provider.name</c> and its steps as events. With the data encryption key cached, each transform is
+/// a local AES-GCM operation of tens of microseconds. The plugin is called only when a read does not find its DEK
+/// in the transformer's cache (<see cref="DekCache"/>): the first read of each DEK after the apiserver started (with
+/// the run), and again once its 24 h entry was collected. Such a read shows "About to decrypt DEK using remote
+/// service" and waits for the plugin: a few ms, or the kms-slow scenario's added latency. A write never does: it
+/// encrypts with the current DEK from the transformer's state, which a background controller keeps (envelope.go
+/// TransformToStorage, stateFunc; TestData/Upstream/kms). Before 1.29 the transform takes its time without a span.
 /// </summary>
 internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
 {
@@ -22,10 +22,17 @@ internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
 
     private static readonly KeyValue Provider = Str(StorageKeys.TransformerProvider, ProviderName);
 
+    private readonly DekCache _cache = new(expiredEntriesReadable: sim.Options.KubernetesVersion.Minor >= 28);
+    // The request whose decryption last called the plugin: the kms-slow report counts each such request once.
+    private SimulatedSpanContext _lastRemoteParent;
+
     private bool Traced => sim.Options.KubernetesVersion.Minor >= 29;
 
-    /// <summary>Decrypts one object read from etcd, starting at <paramref name="start"/>; returns when the apiserver goes on.</summary>
-    public long FromStorage(SimulatedSpanContext parent, long start)
+    /// <summary>The DEK the object at <paramref name="storageKey"/> was encrypted with (<see cref="DekCache.DekOf"/>).</summary>
+    public int DekOf(string storageKey) => _cache.DekOf(storageKey);
+
+    /// <summary>Decrypts one object read from etcd, encrypted with <paramref name="dek"/>, starting at <paramref name="start"/>; returns when the apiserver goes on.</summary>
+    public long FromStorage(SimulatedSpanContext parent, long start, int dek)
     {
         var random = sim.Random;
         var span = Open(StorageNames.TransformFromStorage, parent, start);
@@ -33,12 +40,12 @@ internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
         span.AddEvent(t, "About to decode encrypted object");
         t += random.Micros(2, 10);
         span.AddEvent(t, "Decoded encrypted object");
-        if (sim.Faults.SlowKmsReport is { } slow)
+        if (!_cache.Holds(dek, t))
         {
-            slow.Transforms++;
             span.AddEvent(t, StorageEvents.DecryptDekRemote);
-            t += sim.Options.KmsAddedLatency.Ticks * 100;
+            t += PluginDecrypt(parent);
             span.AddEvent(t, "DEK decryption succeeded");
+            _cache.Set(dek, t);
         }
         span.AddEvent(t, "About to decrypt data using DEK");
         t += random.Micros(15, 100);
@@ -46,12 +53,23 @@ internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
         return Close(span, t);
     }
 
-    /// <summary>Encrypts the object about to be written; returns when the apiserver goes on.</summary>
-    public long ToStorage(SimulatedSpanContext parent, long start)
+    /// <summary>The plugin's Decrypt of one DEK: a few ms from a plugin on the node, or kms-slow's added latency (counted in its report).</summary>
+    private long PluginDecrypt(SimulatedSpanContext parent)
+    {
+        if (sim.Faults.SlowKmsReport is not { } slow) return sim.Random.Micros(1_000, 5_000);
+        slow.DekDecryptions++;
+        if (parent != _lastRemoteParent) slow.Requests++;
+        _lastRemoteParent = parent;
+        return sim.Options.KmsAddedLatency.Ticks * 100;
+    }
+
+    /// <summary>Encrypts the object about to be written to <paramref name="storageKey"/>; returns when the apiserver goes on.</summary>
+    public long ToStorage(SimulatedSpanContext parent, long start, string storageKey)
     {
         var random = sim.Random;
         var span = Open(StorageNames.TransformToStorage, parent, start);
         var t = start + random.Micros(2, 8);
+        _cache.Written(storageKey, t); // envelope.go#L256 (v0.34.0): the current DEK is set before encrypting
         span.AddEvent(t, "About to encrypt data using DEK");
         t += random.Micros(15, 100);
         span.AddEvent(t, "Data encryption succeeded");

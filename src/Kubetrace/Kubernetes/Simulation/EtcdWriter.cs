@@ -42,7 +42,7 @@ internal sealed class EtcdWriter(SimulationContext sim)
         var storage = sim.Recorder.Child(handler, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase,
             create ? StorageNames.Create : StorageNames.GuaranteedUpdate, SpanKind.Internal, start);
         Describe(storage, auditId, key, resource.TypeName(list: false), resource);
-        var encrypted = Encrypted(resource, read: false);
+        var encrypted = Encrypted(resource);
         var size = (int)random.Between(600, 6_000);
 
         var t = start + random.Micros(5, 30);
@@ -58,7 +58,7 @@ internal sealed class EtcdWriter(SimulationContext sim)
         storage.AddEvent(t, StorageEvents.EncodeSucceeded, Int(StorageKeys.Len, size));
         var lease = 0L;
         if (create) t = Lease(resource, storage.Context, t, ref lease);
-        if (encrypted) t = _kms.ToStorage(storage.Context, t);
+        if (encrypted) t = _kms.ToStorage(storage.Context, t, key);
         storage.AddEvent(t, StorageEvents.TransformToStorageSucceeded);
         if (!create)
         {
@@ -90,7 +90,7 @@ internal sealed class EtcdWriter(SimulationContext sim)
         var random = sim.Random;
         var key = call.Resource.StorageKey(call.Namespace, call.Name);
         var t = Call(parent, GrpcMethod.EtcdRange, start, random.Micros(150, 900) + SlowEtcd(call.Resource), EtcdRequest.Get(ResourceEtcdKey(key), (int)random.Between(600, 6_000)));
-        if (Encrypted(call.Resource, read: true)) t = _kms.FromStorage(parent, t);
+        if (Encrypted(call.Resource)) t = _kms.FromStorage(parent, t, _kms.DekOf(key));
         return t + random.Micros(10, 100); // decoding
     }
 
@@ -117,8 +117,8 @@ internal sealed class EtcdWriter(SimulationContext sim)
         var work = random.Micros(1_000, 6_000) + objects * random.Micros(20, 60) + SlowEtcd(resource);
         var t = Call(span.Context, GrpcMethod.EtcdRange, start + random.Micros(5, 30), work,
             EtcdRequest.List(ResourceEtcdKey(key) + "/", ListLimit, objects * (int)random.Between(1_500, 4_000)));
-        if (objects > 0 && Encrypted(resource, read: true))
-            for (var i = 0; i < objects; i++) t = _kms.FromStorage(span.Context, t);
+        if (objects > 0 && Encrypted(resource))
+            for (var i = 0; i < objects; i++) t = _kms.FromStorage(span.Context, t, DekCache.DekOfListed(i));
         var end = t + objects * random.Micros(5, 40); // decoding and filtering what etcd returned
         sim.Recorder.End(span, end);
         return end;
@@ -221,13 +221,8 @@ internal sealed class EtcdWriter(SimulationContext sim)
         }
     }
 
-    /// <summary>Whether the resource is encrypted at rest; counts a read (which waits for a slow plugin) for the kms-slow report.</summary>
-    private bool Encrypted(ApiResource resource, bool read)
-    {
-        var encrypted = sim.Options.EffectiveKmsEncryption && resource == ApiResource.Secrets;
-        if (encrypted && read && sim.Faults.SlowKmsReport is { } slowKms) slowKms.Requests++;
-        return encrypted;
-    }
+    /// <summary>Whether the resource is encrypted at rest.</summary>
+    private bool Encrypted(ApiResource resource) => sim.Options.EffectiveKmsEncryption && resource == ApiResource.Secrets;
 
     private long SlowEtcd(ApiResource resource)
     {

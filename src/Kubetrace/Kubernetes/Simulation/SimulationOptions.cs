@@ -75,7 +75,7 @@ public sealed record SimulationOptions
     /// <summary>apf-throttling: how long the throttled flow's requests wait in their priority level's queue.</summary>
     public TimeSpan ApfQueueWait { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>kms-slow: what the KMS plugin adds to each envelope transform of a secret.</summary>
+    /// <summary>kms-slow: the KMS plugin's time to decrypt a DEK, which a read waits for when the DEK is not cached.</summary>
     public TimeSpan KmsAddedLatency { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>What the slow-extension-apiserver scenario adds to every request its extension API server serves.</summary>

@@ -208,7 +208,11 @@ public sealed class PlantedThrottledFlow
     public long Rejected { get; set; }
 }
 
-/// <summary>kms-slow: every decryption of this resource read from etcd misses the DEK cache and waits <see cref="AddedLatency"/> for the plugin (writes never call it).</summary>
+/// <summary>
+/// kms-slow: the KMS plugin takes <see cref="AddedLatency"/> to decrypt a DEK. A read of this resource from etcd calls
+/// it only when its DEK is not in the apiserver's cache (the first read of each DEK since the apiserver started, with
+/// the run, and again after its 24 h entry expired); writes never call it (envelope.go, <c>DekCache</c>).
+/// </summary>
 public sealed class PlantedSlowKms
 {
     public required string Resource { get; init; }
@@ -219,8 +223,8 @@ public sealed class PlantedSlowKms
     [JsonPropertyName("addedLatencyMs"), JsonConverter(typeof(MillisecondsConverter))]
     public required TimeSpan AddedLatency { get; init; }
 
-    /// <summary>Decryptions made (each waited for the plugin).</summary>
-    public long Transforms { get; set; }
+    /// <summary>DEK decryptions by the plugin (cache misses; each waited <see cref="AddedLatency"/>).</summary>
+    public long DekDecryptions { get; set; }
 
     /// <summary>Reads from etcd that made at least one.</summary>
     public long Requests { get; set; }

@@ -22,7 +22,7 @@ public enum SimulationScenario
     /// <summary>One flow (user) waits in an API Priority and Fairness queue; some of its requests get 429.</summary>
     ApfThrottling = 16,
 
-    /// <summary>The KMS plugin is slow and the DEK cache misses: every decryption of a secret read from etcd waits for it; writes do not (turns KMS encryption on).</summary>
+    /// <summary>The KMS plugin is slow: a read of a secret whose DEK is not cached (the first of each DEK since the apiserver started) waits for it; writes do not (turns KMS encryption on).</summary>
     KmsSlow = 32,
 
     /// <summary>The extension API server behind one aggregated API group (metrics.k8s.io) answers every request a fixed time late.</summary>

@@ -43,7 +43,7 @@ public sealed class StorageTimeTests
         var group = Assert.Single(Apiserver(EncryptedSecretGet()).Groups);
 
         Assert.Equal(("get", "secrets"), (group.Verb, group.Resource));
-        Assert.Equal((0.4, 0.2, 0.4), (group.Shares.Etcd, group.Shares.Encryption, group.Shares.Rest));
+        Assert.Equal((0.4, 0.2, 0.4), (group.Shares.Etcd, group.Shares.Encryption!.Value, group.Shares.Rest));
         var row = Assert.Single(ApiserverLatencyAnalysis.Table(Apiserver(EncryptedSecretGet())).Rows);
         Assert.Equal(("40%", "20%"), (row[10], row[11])); // the Etcd and KMS columns
     }

@@ -139,22 +139,35 @@ public sealed class PlantedReportTests
     }
 
     [Fact]
-    public void Every_decryption_of_a_secret_read_from_etcd_waits_for_the_slow_KMS_plugin_and_no_write_does()
+    public void Only_a_read_whose_DEK_is_not_cached_waits_for_the_slow_KMS_plugin_and_no_write_does()
     {
-        // A write encrypts with the DEK the transformer already holds (envelope.go TransformToStorage: stateFunc, no
-        // plugin call; TestData/Upstream/kms); only a read whose DEK is not cached calls the plugin.
+        // envelope.go (v0.34.0): a read calls the plugin's Decrypt only when its DEK is not in the transformer's cache
+        // (#L181-#L206), which starts empty with the apiserver and keeps an entry 24 h (#L77); a write encrypts with
+        // the DEK the transformer already holds (stateFunc, #L245) and caches it (#L256). The apiserver starts with
+        // the run and the objects stored before carry one of DekCache.EarlierDeks DEKs: each misses once.
         var planted = Simulated.Report.SlowKms!;
         var decryptions = Simulated.Of("apiserver").Where(s => s.Name == "TransformFromStorage with envelopeTransformer").ToList();
         var encryptions = Simulated.Of("apiserver").Where(s => s.Name == "TransformToStorage with envelopeTransformer").ToList();
+        var remote = decryptions.Where(CalledThePlugin).ToList();
 
         Assert.True(Simulated.Report.KmsEncryption, "kms-slow turns encryption on");
-        Assert.Equal(planted.Transforms, decryptions.Count);
-        Assert.Equal(planted.Requests, decryptions.Select(t => Simulated.Parent(t)!).Distinct().Count());
-        Assert.All(decryptions, t => Assert.InRange(t.Milliseconds, 150, 150.2));
+        Assert.Equal(planted.DekDecryptions, remote.Count);
+        Assert.InRange(remote.Count, 1, DekCache.EarlierDeks);
+        Assert.True(decryptions.Count > 10 * remote.Count, $"{remote.Count} of {decryptions.Count} decryptions called the plugin");
+        Assert.Equal(planted.Requests, remote.Select(t => Simulated.Parent(t)!).Distinct().Count());
+        Assert.All(remote, t => Assert.InRange(t.Milliseconds, 150, 150.2));
+        Assert.All(decryptions.Except(remote), t => Assert.True(t.Milliseconds < 1, $"{t.Milliseconds} ms"));
+        // A miss is the first read of its object in the run (a DEK once cached is not asked for again within 24 h).
+        var firstRead = decryptions.GroupBy(d => Simulated.Parent(d)!.Attr("key")).ToDictionary(g => g.Key!, g => g.Min(d => d.Span.StartTimeUnixNano));
+        Assert.All(remote.Where(r => !Simulated.Parent(r)!.Name.StartsWith("List", StringComparison.Ordinal)),
+            r => Assert.Equal(firstRead[Simulated.Parent(r)!.Attr("key")!], r.Span.StartTimeUnixNano));
         Assert.NotEmpty(encryptions);
         Assert.All(encryptions, t => Assert.True(t.Milliseconds < 1, $"{t.Milliseconds} ms"));
         Assert.All(decryptions.Concat(encryptions), t => Assert.StartsWith("/secrets", Simulated.Parent(t)!.Attr("key")));
     }
+
+    private static bool CalledThePlugin(EmittedSpan decryption) =>
+        decryption.Span.Events.Any(e => e.Name == "About to decrypt DEK using remote service");
 
     [Theory]
     [InlineData(0.02)]

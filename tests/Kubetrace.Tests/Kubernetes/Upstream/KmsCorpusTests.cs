@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Kubetrace.Analysis;
 using Kubetrace.Kubernetes.Analyses;
+using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Kubernetes.Catalog;
 using Kubetrace.Kubernetes.Simulation;
 using Kubetrace.Storage;
@@ -32,20 +35,22 @@ public sealed class KmsCorpusTests
         var corpus = Shapes(new ExportedSpans(UpstreamCorpus.Requests("kms", release)));
         var simulated = SimulatedReleases.Of(release, SimulationScenario.KmsSlow, seconds: 20);
 
-        // kms-slow plants the DEK cache miss of secret-get-dek-miss.json on every read from etcd; the simulator also
-        // decrypts under List(recursive=true) etcd3, a parent the corpus does not show.
+        // A read misses the DEK cache (secret-get-dek-miss.json) on the first read of each DEK since the apiserver
+        // started and hits it after (secret-get-dek-cached.json); the simulator also decrypts under
+        // List(recursive=true) etcd3, a parent the corpus does not show.
         var written = Shapes(simulated);
         Assert.Subset(written, corpus);
         Assert.Equal(corpus.Select(s => s.Split(" < ")[0] + s[s.IndexOf(" [", StringComparison.Ordinal)..]).ToHashSet(),
             written.Select(s => s.Split(" < ")[0] + s[s.IndexOf(" [", StringComparison.Ordinal)..]).ToHashSet());
         if (release == "1.27") Assert.Empty(corpus);
-        else Assert.Equal(2, corpus.Count);
+        else Assert.Equal(3, corpus.Count);
     }
 
     [Fact]
     public void A_write_never_waits_for_the_KMS_plugin_even_when_the_plugin_is_slow()
     {
         // envelope.go TransformToStorage takes the DEK from t.stateFunc() (v0.34.0 #L245): the plugin is not called.
+        // Only reads whose DEK is not cached call it (DekDecryptions).
         var simulated = SimulatedReleases.Of("1.34", SimulationScenario.KmsSlow, seconds: 20);
         var writes = simulated.Of("apiserver").Where(s => s.Name == StorageNames.TransformToStorage).ToList();
 
@@ -54,16 +59,21 @@ public sealed class KmsCorpusTests
         Assert.All(writes, w => Assert.DoesNotContain(w.Span.Events, e => e.Name == StorageEvents.DecryptDekRemote));
         var planted = simulated.Report.SlowKms!;
         // Only reads wait: the report counts the decryptions and the requests that made one.
-        Assert.Equal(simulated.Of("apiserver").Count(s => s.Name == StorageNames.TransformFromStorage), planted.Transforms);
-        Assert.InRange(planted.Requests, 1, planted.Transforms);
+        Assert.Equal(simulated.Of("apiserver").Count(s => s.Name == StorageNames.TransformFromStorage &&
+            s.Span.Events.Any(e => e.Name == StorageEvents.DecryptDekRemote)), planted.DekDecryptions);
+        Assert.InRange(planted.Requests, 1, planted.DekDecryptions);
     }
 
-    private static ApiserverLatencyReport Analyse(string release)
+    private static ApiserverLatencyReport Analyse(params IReadOnlyList<ExportTraceServiceRequest>[] corpora)
     {
         var analysis = new ApiserverLatencyAnalysis(TimeRange.All);
-        foreach (var trace in UpstreamCorpus.Traces(UpstreamCorpus.Requests("kms", release), analysis.ScanRequest)) analysis.Add(trace);
+        foreach (var trace in UpstreamCorpus.Traces(corpora.SelectMany(c => c), analysis.ScanRequest)) analysis.Add(trace);
         return analysis.Report();
     }
+
+    /// <summary>The create and the first read of the secret (its DEK not cached yet).</summary>
+    private static ApiserverLatencyReport Analyse(string release) =>
+        Analyse([UpstreamCorpus.Request("kms", release, "secret-create"), UpstreamCorpus.Request("kms", release, "secret-get-dek-miss")]);
 
     [Theory]
     [InlineData("1.34")]
@@ -74,22 +84,74 @@ public sealed class KmsCorpusTests
 
         var get = Assert.Single(report.Groups, g => (g.Verb, g.Resource) == ("get", "secrets"));
         Assert.Equal(201.174, get.P50Ms, 3);
-        Assert.Equal(200.1 / 201.174, get.Shares.Encryption, 3);
+        Assert.Equal(200.1 / 201.174, get.Shares.Encryption!.Value, 3);
         Assert.Equal(0.76 / 201.174, get.Shares.Etcd, 3);
         var create = Assert.Single(report.Groups, g => (g.Verb, g.Resource) == ("create", "secrets"));
-        Assert.Equal(0.05 / 2.645, create.Shares.Encryption, 3);
+        Assert.Equal(0.05 / 2.645, create.Shares.Encryption!.Value, 3);
         Assert.Equal("99%", Assert.Single(ApiserverLatencyAnalysis.Table(report).Rows, r => r[1] == "secrets" && r[0] == "get")[11]);
     }
 
+    [Theory]
+    [InlineData("1.34")]
+    [InlineData("1.36")]
+    public void A_read_whose_DEK_is_cached_spends_only_the_local_decryption_in_KMS(string release)
+    {
+        var report = Analyse([UpstreamCorpus.Request("kms", release, "secret-get-dek-cached")]);
+
+        var get = Assert.Single(report.Groups);
+        Assert.Equal(("get", "secrets"), (get.Verb, get.Resource));
+        Assert.Equal(1.174, get.P50Ms, 3);
+        Assert.Equal(0.1 / 1.174, get.Shares.Encryption!.Value, 3);
+        Assert.Equal(0.76 / 1.174, get.Shares.Etcd, 3);
+    }
+
     [Fact]
-    public void Before_1_29_the_decryption_has_no_span_and_its_time_is_the_handlers_own()
+    public void Each_row_links_the_requests_it_classified_the_slowest_and_the_one_nearest_its_median()
+    {
+        // get secrets: the first read (DEK decrypted by the plugin, 201 ms) and the cached one (1.2 ms), both at
+        // the server span whose verb and resource the handler span below it gave.
+        var report = Analyse(UpstreamCorpus.Requests("kms", "1.34"));
+
+        var get = Assert.Single(report.Groups, g => (g.Verb, g.Resource) == ("get", "secrets")).Examples!;
+        Assert.Equal(new RowExample("487f57ab3ca97c06b3d36c671bb953d9", "dc9372b4b6993d3a", 201.174), get.Slowest);
+        Assert.Equal(new RowExample("487f57ab3ca97c06b3d36c671bb9cafe", "dc9372b4b6993d3a", 1.174), get.Typical);
+        var create = Assert.Single(report.Groups, g => (g.Verb, g.Resource) == ("create", "secrets")).Examples!;
+        Assert.Equal(new RowExample("c5b1f0a15768a676250e09bb274f0701", "90a0dd17bb7c1ab4", 2.645), create.Slowest);
+        var table = ApiserverLatencyAnalysis.Table(report);
+        Assert.Equal(report.Groups.Select(g => g.Examples), table.Examples);
+    }
+
+    [Fact]
+    public void Before_1_29_the_decryption_has_no_span_its_time_is_the_handlers_own_and_the_KMS_share_is_not_applicable()
     {
         var report = Analyse("1.27");
 
         var get = Assert.Single(report.Groups, g => (g.Verb, g.Resource) == ("get", "secrets"));
         Assert.Equal(201.154, get.P50Ms, 3);
-        Assert.Equal(0, get.Shares.Encryption);
+        Assert.Null(get.Shares.Encryption);
         Assert.True(get.Shares.Rest > 0.99, $"Rest {get.Shares.Rest}");
-        Assert.Contains(ApiserverLatencyAnalysis.Table(report).Notes, n => n.Contains("before 1.29", StringComparison.Ordinal));
+        var table = ApiserverLatencyAnalysis.Table(report);
+        Assert.Equal("KMS", table.Columns[11]);
+        Assert.All(table.Rows, r => Assert.Equal("n/a", r[11]));
+        Assert.Contains(table.Notes, n => n.StartsWith("KMS: n/a", StringComparison.Ordinal) && n.Contains("before 1.29", StringComparison.Ordinal));
+        // n/a, not 0: written as null in the JSON, not left out.
+        var json = JsonSerializer.SerializeToNode(report, AnalysisJson.Options)!;
+        var shares = json["groups"]![0]!["shares"]!.AsObject();
+        Assert.True(shares.ContainsKey("encryption") && shares["encryption"] is null, shares.ToJsonString());
+    }
+
+    [Fact]
+    public void Where_some_request_carries_an_envelope_span_a_request_without_one_spends_a_real_0_percent_in_KMS()
+    {
+        // 1.34 without KMS (the storage corpus) cannot tell; beside the KMS corpus its pod reads spend nothing in KMS.
+        var alone = Analyse(UpstreamCorpus.Requests("storage", "1.34"));
+        var beside = Analyse(UpstreamCorpus.Requests("storage", "1.34"), UpstreamCorpus.Requests("kms", "1.34"));
+
+        Assert.All(alone.Groups, g => Assert.Null(g.Shares.Encryption));
+        Assert.Equal(0, alone.RequestsWithEnvelopeSpans);
+        Assert.Equal(3, beside.RequestsWithEnvelopeSpans); // the create and both reads
+        var pods = Assert.Single(beside.Groups, g => (g.Verb, g.Resource) == ("get", "pods"));
+        Assert.Equal(0, pods.Shares.Encryption);
+        Assert.Equal("0.0%", Assert.Single(ApiserverLatencyAnalysis.Table(beside).Rows, r => r[0] == "get" && r[1] == "pods")[11]);
     }
 }

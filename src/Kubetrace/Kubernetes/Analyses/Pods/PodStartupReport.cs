@@ -49,6 +49,9 @@ public sealed record ImagePullStats(string Image, int Pulls, int Errors, long P5
 {
     /// <summary>The sampled traces and pulls behind the row, scaled; its percentiles' and error rate's bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical pull of the image (trace and kubelet's PullImage span).</summary>
+    public Analysis.RowExamples? Examples { get; init; }
 }
 
 /// <summary>Start-up and pull times on one node.</summary>

@@ -43,10 +43,10 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     public PodStartupState(TimeRange range) => _attributes = new ScannedAttributes(range, Keys).ForServices("kubelet");
 
     /// <summary>
-    /// The per-block aggregate (<c>pods-4</c>: <c>pods-3</c> had no sample tallies; <c>pods-2</c> took fetchLayer for
+    /// The per-block aggregate (<c>pods-5</c>: <c>pods-4</c> had no example traces of pulls; <c>pods-3</c> had no sample tallies; <c>pods-2</c> took fetchLayer for
     /// unpack time and had no detached CRI calls or create syncs without CRI calls; <c>pods-1</c> had no pull split).
     /// </summary>
-    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-4", () => new PodStartupState(TimeRange.All));
+    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-5", () => new PodStartupState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
 

@@ -110,7 +110,10 @@ public static class PodsAnalysis
         var latency = pulls.Pulls.Latency;
         var p50 = latency.Percentile(0.5);
         return new ImagePullStats(image, (int)latency.Count, (int)pulls.Pulls.Errors, p50, latency.Percentile(0.99), latency.Max,
-            others.Count == 0 ? 0 : p50 - others.Percentile(0.5), pulls.Nodes.ToList(), pulls.Split.ToReport()) { Sample = samples.Of(pulls.Pulls) };
+            others.Count == 0 ? 0 : p50 - others.Percentile(0.5), pulls.Nodes.ToList(), pulls.Split.ToReport())
+        {
+            Sample = samples.Of(pulls.Pulls), Examples = pulls.Pulls.ExamplesReport(),
+        };
     }
 
     /// <summary>A node's start-ups: those of pods dropped from the slowest kept, and those kept.</summary>

@@ -21,6 +21,7 @@ public static class PodsTables
                     Signed(i.AddedP50Nanos), Mean(i.PullSplit, s => s.FetchNanos), Mean(i.PullSplit, s => s.UnpackNanos),
                     Mean(i.PullSplit, s => s.RestNanos), string.Join(", ", i.Nodes))).ToList())
                 { Notes = notes, Samples = Samples(report.Images.Select(i => i.Sample)), Sampling = report.Sampling.ForRows(Samples(report.Images.Select(i => i.Sample))),
+                  Examples = report.Images.Select(i => i.Examples).ToList(),
                   DropFirst = ["Nodes", "Max", "Pull rest (mean)", "p50 vs other images"] },
             "node" => new AnalysisTable("Pod start-up per node, slowest first",
                 ["Node", "Pods", "Start-up p50", "Start-up p99", "Pulls", "Pull p50", "Pull p99"],
@@ -33,9 +34,14 @@ public static class PodsTables
                     Sum(p.PullSplit, s => s.FetchNanos), Sum(p.PullSplit, s => s.UnpackNanos), Sum(p.PullSplit, s => s.RestNanos),
                     Phase(p, p.CreateNanos), Phase(p, p.StartNanos), Phase(p, p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
                     p.Error ? "error" : "ok")).ToList()) { Notes = notes, Samples = Samples(report.Pods.Select(p => p.Sample)), Sampling = report.Sampling,
+                Examples = report.Pods.Select(PodExample).ToList(),
                 DropFirst = ["Images", "Other", "Pull rest", "Fetch", "Unpack", "Create", "Sandbox"] },
         };
     }
+
+    /// <summary>A pod row's example: the trace of its start-up (kubelet's syncPod), which the row measured whole.</summary>
+    private static RowExamples? PodExample(PodStartup pod) =>
+        pod.TraceIds.Count == 0 ? null : new RowExamples(new RowExample(pod.TraceIds[0], null, ReportNumbers.Ms(pod.TotalNanos)), null);
 
     /// <summary>A pod's phase, or n/a where its CRI calls are not under its syncPod (the notes say why).</summary>
     private static string Phase(PodStartup pod, long nanos) => pod.PhasesKnown ? D(nanos) : NotAvailable;

@@ -18,7 +18,7 @@ namespace Kubetrace.Kubernetes.Analyses.Storage;
 /// objects it returned and how many bytes it wrote, from the events that carry them: the handler's
 /// "Writing http response done" (count), the cacher's "Listed items from cache" / "Filtered items" (count),
 /// SerializeObject's "Write call succeeded" (size). Where a span or event is missing, that cell says n/a.
-/// Each row carries the sampled traces behind it. States merge exactly: per-block rollups (<c>lists-2</c>; <c>lists-1</c> had no sample tallies).
+/// Each row carries the sampled traces behind it. States merge exactly: per-block rollups (<c>lists-3</c>; <c>lists-2</c> had no example traces, <c>lists-1</c> no sample tallies).
 /// </summary>
 public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
 {
@@ -42,7 +42,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         _attributes = new ScannedAttributes(range, [K8sKeys.Verb, K8sKeys.Resource, K8sKeys.ApiGroup, K8sKeys.UserAgent, K8sKeys.EtcdKey],
             [ApiserverKeys.Url, StorageKeys.Type, ReturnedKey, FilteredKey, ListedKey, WrittenKey]).ForServices(ApiserverRequestWalker.Services);
 
-    internal static StateRollup<ListsAnalysis> Rollup { get; } = new("lists-2", () => new ListsAnalysis(TimeRange.All));
+    internal static StateRollup<ListsAnalysis> Rollup { get; } = new("lists-3", () => new ListsAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("lists",
         "LIST requests per resource and caller: served from the watch cache or etcd, objects returned, bytes written",
@@ -91,6 +91,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
             var row = RowOf((resource, Caller(_attributes.Get(handler, K8sKeys.UserAgent)), served));
             row.Latency.Record(handler.DurationNanos);
             row.Sample.Record(_sampling, handler);
+            row.Examples.Record(_sampling.TraceId, handler.SpanId, handler.DurationNanos);
             _all.Record(_sampling, handler);
             row.Returned.Add(ValueOf(handler, ReturnedKey) ?? filtered);
             row.ReadFromCache.Add(listed);
@@ -149,7 +150,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
                 Ms(r.Value.Latency.Percentile(0.5)), Ms(r.Value.Latency.Percentile(0.99)),
                 r.Value.Returned.Summary(), r.Value.ReadFromCache.Summary(), r.Value.Written.Summary())
             {
-                Sample = samples.Of(r.Value.Sample, r.Value.Latency),
+                Sample = samples.Of(r.Value.Sample, r.Value.Latency), Examples = r.Value.Examples.Report(r.Value.Latency.Percentile(0.5)),
             })
             .OrderByDescending(r => r.Lists).ThenBy(r => r.Resource, StringComparer.Ordinal).ThenBy(r => r.Caller, StringComparer.Ordinal)
             .ThenBy(r => r.ServedFrom, StringComparer.Ordinal)
@@ -177,7 +178,10 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         };
         return new AnalysisTable("LIST requests by resource, caller and where they were served",
             ["Resource", "Caller", "Served from", "Lists", "p50", "p99", "Objects (mean)", "Objects (max)", "Read from cache (mean)", "Bytes (mean)", "Bytes (max)"], rows)
-        { Notes = notes, Samples = report.Rows.Select(r => r.Sample).ToList(), Sampling = report.Sampling };
+        {
+            Notes = notes, Samples = report.Rows.Select(r => r.Sample).ToList(), Sampling = report.Sampling,
+            Examples = report.Rows.Select(r => r.Examples).ToList(),
+        };
     }
 
     private static string Mean(ValueSummary? summary) => summary is { } s ? Number(Math.Round(s.Mean, 1)) : "n/a";
@@ -198,10 +202,14 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         /// <summary>The sampled traces and LISTs behind the row.</summary>
         public SampleTally Sample { get; } = new();
 
+        /// <summary>The slowest and a typical LIST (trace and handler span).</summary>
+        public ExampleTraces Examples { get; } = new();
+
         public void Merge(ListStats other)
         {
             Latency.Merge(other.Latency);
             Sample.Merge(other.Sample);
+            Examples.Merge(other.Examples);
             Returned.Merge(other.Returned);
             ReadFromCache.Merge(other.ReadFromCache);
             Written.Merge(other.Written);
@@ -211,6 +219,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         {
             Latency.WriteTo(writer);
             Sample.WriteTo(writer);
+            Examples.WriteTo(writer);
             Returned.WriteTo(writer);
             ReadFromCache.WriteTo(writer);
             Written.WriteTo(writer);
@@ -220,6 +229,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         {
             Latency.Merge(LatencySketch.ReadFrom(reader));
             Sample.MergeFrom(reader);
+            Examples.MergeFrom(reader);
             Returned.MergeFrom(reader);
             ReadFromCache.MergeFrom(reader);
             Written.MergeFrom(reader);

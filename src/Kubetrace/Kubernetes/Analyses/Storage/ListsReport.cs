@@ -19,6 +19,9 @@ public sealed record ListsRow(string Resource, string Caller, string ServedFrom,
 {
     /// <summary>The sampled traces and LISTs behind the row, scaled; its percentiles' bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical LIST of the row (trace and handler span).</summary>
+    public Analysis.RowExamples? Examples { get; init; }
 }
 
 /// <summary>A value over the requests that carried it: how many did, its mean and its maximum.</summary>

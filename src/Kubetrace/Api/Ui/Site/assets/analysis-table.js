@@ -2,8 +2,10 @@
 // rows in the analysis's own order (worst first), what the answer rests on above them, the notes underneath, and
 // trace IDs anywhere as links to the trace view. Rows resting on too small a sample are marked, and so are the
 // cells whose figure is scaled (≈) or cannot be bounded (≥, ≤, ?, an error rate's interval). A row that carries
-// its search (table.searches) links to the traces behind it within the analysis's range: the slowest, a typical
-// one and all of them. Columns are resizable.
+// its examples (table.examples: traces the analysis itself classified as the row's) links to its slowest and a
+// typical one, opened at the span measured; a row that carries its search (table.searches) links to all the traces
+// behind it within the analysis's range (and, without examples, to the slowest and typical ones the search finds).
+// Columns are resizable.
 import { h } from './dom.js';
 import { resizableColumns } from './resizable.js';
 
@@ -13,7 +15,8 @@ const traceIds = /\b([0-9a-f]{32})\b/;
 export function analysisTable(table, range = null) {
   const samples = table.samples ?? [];
   const searches = range ? table.searches ?? [] : [];
-  const examples = searches.some(Boolean);
+  const rowExamples = table.examples ?? [];
+  const examples = searches.some(Boolean) || rowExamples.some(Boolean);
   const samplingNotes = table.sampling?.notes ?? [];
   return h('div', { class: 'analysis-table' },
     h('h2', {}, table.title),
@@ -24,8 +27,23 @@ export function analysisTable(table, range = null) {
         h('thead', {}, h('tr', {}, table.columns.map(c => h('th', {}, c)), examples ? h('th', {}, 'Example traces') : null)),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
           row.map(cell => h('td', cellAttributes(cell), withTraceLinks(cell))),
-          examples ? h('td', { class: 'examples' }, exampleLinks(searches[i], samples[i], range)) : null)))))),
+          examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null)))),
+        // Remembered per table shape: the same analysis keeps its widths from run to run.
+        `analysis:${table.columns.join('|')}`)),
     notesList(table.notes.slice(samplingNotes.length)));
+}
+
+/** Links to a row's own examples (its slowest and a typical trace, at the measured span) and, with a search, to all. */
+function traceLinks(examples, search, range) {
+  const link = (text, example) => h('a', {
+    href: `/ui/trace/${example.traceId}${example.spanId ? `?span=${example.spanId}` : ''}`, class: 'example-link',
+    title: `The row's ${text} trace: ${example.durationMs} ms`, 'data-trace-id': example.traceId,
+  }, text);
+  return [
+    link('slowest', examples.slowest),
+    examples.typical ? link('typical', examples.typical) : null,
+    search ? exampleLinks(search, null, range).at(-1) : null,
+  ];
 }
 
 /**

@@ -178,5 +178,5 @@ function resultsTable(traces, query) {
         h('div', { class: 'meter' }, h('div', { style: { width: `${(100 * Number(t.durationNanos)) / longest}%` } }))),
       h('td', { class: 'number' }, t.spanCount),
       h('td', { class: t.errorCount > 0 ? 'number bad' : 'number' }, t.errorCount),
-      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s)))))))));
+      h('td', {}, t.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s))))))), 'search-results'));
 }

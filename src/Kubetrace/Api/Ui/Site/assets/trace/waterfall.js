@@ -3,7 +3,7 @@
 // events are ticks on its bar and its links a mark at its end; spans found by "find" are highlighted.
 import { h } from '../dom.js';
 import { duration, between, serviceColor } from '../format.js';
-import { resizeHandle } from '../resizable.js';
+import { rememberedWidths, rememberWidths, resizeHandle } from '../resizable.js';
 
 /**
  * trace: from buildTrace; critical: Set of span IDs on the critical path; onSelect(span) when a row is chosen.
@@ -22,8 +22,13 @@ export function createWaterfall(trace, { critical, onSelect }) {
       h('div', { class: 'wf-timeline' }, [0, 0.25, 0.5, 0.75, 1].map(f =>
         h('span', { class: 'wf-tick', style: { left: `${f * 100}%` } }, duration(f * trace.duration))))),
     rows);
-  label.append(resizeHandle('Service and span', () => label.getBoundingClientRect().width,
-    width => element.style.setProperty('--wf-name-width', `${width}px`)));
+  const setNameWidth = width => element.style.setProperty('--wf-name-width', `${width}px`);
+  label.append(resizeHandle('Service and span', () => label.getBoundingClientRect().width, width => {
+    setNameWidth(width);
+    rememberWidths('waterfall', { 'Service and span': width });
+  }));
+  const remembered = rememberedWidths('waterfall')?.['Service and span'];
+  if (Number.isFinite(remembered)) setNameWidth(Math.max(40, remembered));
 
   const percent = nanos => `${trace.duration === 0 ? 0 : (100 * nanos) / trace.duration}%`;
 
