@@ -206,8 +206,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         EnforceRetention((long)(frozen.SpanCount * bytesPerSpan * 1.25) + _wal.TotalBytes());
     }
 
-    /// <summary>Writes the current head as a block now (tests, shutdown of a benchmark); returns when written.</summary>
-    internal async Task FlushHeadAsync()
+    /// <summary>
+    /// Writes the current head as a block now and returns when it is written, so that its memory can be collected:
+    /// what the store does under memory pressure (<see cref="Kubetrace.Components.MemoryPressure"/>), and tests and benchmarks.
+    /// </summary>
+    public async Task FlushHeadAsync()
     {
         await _ingest.CutNowAsync().ConfigureAwait(false);
         while (!View.Flushing.IsEmpty) await Task.Delay(10).ConfigureAwait(false);

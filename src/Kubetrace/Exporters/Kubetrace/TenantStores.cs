@@ -52,6 +52,9 @@ internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactor
     /// <summary>The tenant's store if it has one (it wrote, now or before a restart).</summary>
     public TenantStore? ForRead(string tenant) => _open.GetValueOrDefault(tenant);
 
+    /// <summary>Writes every open store's head as a block (memory pressure: see <see cref="Components.MemoryPressure"/>).</summary>
+    public Task FlushHeadsAsync() => Task.WhenAll(_open.Values.Select(open => open.Store.FlushHeadAsync()));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var tenant in _open.Keys.ToList())
