@@ -24,6 +24,15 @@ public sealed class MemoryPressure
         return new Registration(() => _releases.TryRemove(key, out _));
     }
 
+    /// <summary>True while the memory limiter refuses data: background work that would allocate much (the store's
+    /// compaction and rollup builds) waits.</summary>
+    public bool IsHigh => Volatile.Read(ref _high);
+
+    private bool _high;
+
+    /// <summary>Set by the memory limiter as it starts and stops refusing.</summary>
+    public void Report(bool high) => Volatile.Write(ref _high, high);
+
     /// <summary>Whether anything registered: without, pressure can only be met by refusing and collecting.</summary>
     public bool CanRelease => !_releases.IsEmpty;
 

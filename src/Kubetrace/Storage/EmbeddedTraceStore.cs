@@ -290,9 +290,9 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                 if (DateTime.UtcNow >= nextCompaction)
                 {
                     nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
-                    await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                    if (!_options.UnderMemoryPressure()) await CompactAsync(_stopping.Token).ConfigureAwait(false);
                 }
-                if (DateTime.UtcNow >= nextRollup)
+                if (DateTime.UtcNow >= nextRollup && !_options.UnderMemoryPressure())
                 {
                     // One block at a time, so that retention and compaction are not held up behind a long backlog.
                     nextRollup = DateTime.UtcNow + _options.RollupInterval; // also after a failure, logged below

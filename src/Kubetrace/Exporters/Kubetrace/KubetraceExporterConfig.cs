@@ -79,11 +79,13 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <param name="observer">Sees every appended span (the spanmetrics of the query port).</param>
     /// <param name="tenant">Whose store: the single tenant's is the data folder itself (so turning multitenancy on
     /// keeps what was stored as the single tenant's), another tenant's is <c>tenants/ID</c> in it, with its overrides.</param>
-    public StoreOptions ToStoreOptions(ISpanObserver? observer = null, string tenant = Tenants.SingleTenant)
+    /// <param name="pressure">The service's memory pressure: compaction and rollup builds wait while it is high.</param>
+    public StoreOptions ToStoreOptions(ISpanObserver? observer = null, string tenant = Tenants.SingleTenant, MemoryPressure? pressure = null)
     {
         var overrides = Overrides.GetValueOrDefault(tenant);
         return new StoreOptions
         {
+            UnderMemoryPressure = pressure is null ? static () => false : () => pressure.IsHigh,
             SpanObserver = observer,
             Directory = TenantDirectory(ResolvedPath(), tenant),
             Retention = overrides?.BlockRetention ?? Retention,

@@ -40,7 +40,7 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var path = _config.ResolvedPath();
-        var stores = new TenantStores(_config, _settings.LoggerFactory);
+        var stores = new TenantStores(_config, _settings.LoggerFactory, _settings.MemoryPressure);
         try
         {
             stores.OpenExisting(_settings.MultitenancyEnabled);

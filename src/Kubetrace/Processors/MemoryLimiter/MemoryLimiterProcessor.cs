@@ -123,6 +123,7 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
         else if (!mustRefuse && _mustRefuse)
             _logger.LogInformation("Memory usage {InUseMiB} MiB is back within limits; accepting data", ToMiB(inUse));
         _mustRefuse = mustRefuse;
+        _pressure.Report(mustRefuse);
     }
 
     /// <summary>

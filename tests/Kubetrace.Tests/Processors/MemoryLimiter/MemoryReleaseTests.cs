@@ -46,6 +46,7 @@ public class MemoryReleaseTests
         Assert.Equal(1, _releases);
         Assert.Equal([false, true], _memory.Collections); // the GC before refusing, then the compacting one after the release
         Assert.False(_limiter.IsRefusing); // without waiting for the next check
+        Assert.False(_pressure.IsHigh);
     }
 
     [Fact]
@@ -61,6 +62,7 @@ public class MemoryReleaseTests
         await _limiter.Release;
         Assert.Equal(1, _releases);
         Assert.True(_limiter.IsRefusing);
+        Assert.True(_pressure.IsHigh); // the store's compaction waits meanwhile
 
         _limiter.CheckMemory();
         Assert.Equal(1, _releases);
