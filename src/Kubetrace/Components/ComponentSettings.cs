@@ -9,6 +9,9 @@ public sealed record ComponentSettings(ComponentId Id, ILoggerFactory LoggerFact
     /// <summary>Where components of the same service find each other by ID (see <see cref="ComponentDirectory"/>).</summary>
     public ComponentDirectory Directory { get; init; } = new();
 
+    /// <summary>Where the memory limiter asks components to give memory back (see <see cref="Components.MemoryPressure"/>).</summary>
+    public MemoryPressure MemoryPressure { get; init; } = new();
+
     /// <summary>The configuration's <c>multitenancy_enabled</c> (<see cref="Pipeline.Tenants"/>).</summary>
     public bool MultitenancyEnabled { get; init; }
 

@@ -50,7 +50,11 @@ public sealed class KubetraceService : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         ProcessMetrics.Register(Metrics);
         var directory = new ComponentDirectory();
-        var graph = ServiceGraph.Build(_config, id => new ComponentSettings(id, _loggerFactory, Metrics, Status) { Directory = directory, MultitenancyEnabled = _config.MultitenancyEnabled });
+        var pressure = new MemoryPressure();
+        var graph = ServiceGraph.Build(_config, id => new ComponentSettings(id, _loggerFactory, Metrics, Status)
+        {
+            Directory = directory, MemoryPressure = pressure, MultitenancyEnabled = _config.MultitenancyEnabled,
+        });
         try
         {
             if (_config.Telemetry.Metrics.EffectiveAddress is { } address)

@@ -206,8 +206,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         EnforceRetention((long)(frozen.SpanCount * bytesPerSpan * 1.25) + _wal.TotalBytes());
     }
 
-    /// <summary>Writes the current head as a block now (tests, shutdown of a benchmark); returns when written.</summary>
-    internal async Task FlushHeadAsync()
+    /// <summary>
+    /// Writes the current head as a block now and returns when it is written, so that its memory can be collected:
+    /// what the store does under memory pressure (<see cref="Kubetrace.Components.MemoryPressure"/>), and tests and benchmarks.
+    /// </summary>
+    public async Task FlushHeadAsync()
     {
         await _ingest.CutNowAsync().ConfigureAwait(false);
         while (!View.Flushing.IsEmpty) await Task.Delay(10).ConfigureAwait(false);
@@ -287,9 +290,9 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                 if (DateTime.UtcNow >= nextCompaction)
                 {
                     nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
-                    await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                    if (!_options.UnderMemoryPressure()) await CompactAsync(_stopping.Token).ConfigureAwait(false);
                 }
-                if (DateTime.UtcNow >= nextRollup)
+                if (DateTime.UtcNow >= nextRollup && !_options.UnderMemoryPressure())
                 {
                     // One block at a time, so that retention and compaction are not held up behind a long backlog.
                     nextRollup = DateTime.UtcNow + _options.RollupInterval; // also after a failure, logged below

@@ -163,7 +163,8 @@ internal sealed class IngestLoop : IAsyncDisposable
     {
         var head = Head;
         if (head.SpanCount == 0) return;
-        if (head.SpanCount < _options.MaxHeadSpans && _options.Clock.GetUtcNow() - head.CreatedAt < _options.MaxHeadAge) return;
+        if (head.SpanCount < _options.MaxHeadSpans && head.AppendedBytes < _options.MaxHeadBytes
+            && _options.Clock.GetUtcNow() - head.CreatedAt < _options.MaxHeadAge) return;
         ForceCut();
     }
 

@@ -15,8 +15,16 @@ public sealed class StoreOptions
     /// <summary>The head is cut into a block at this many spans…</summary>
     public int MaxHeadSpans { get; init; } = 500_000;
 
+    /// <summary>…or when it holds this many OTLP bytes (its memory is bounded in bytes, not only spans: a few
+    /// large spans would otherwise fill memory long before the span count is reached)…</summary>
+    public long MaxHeadBytes { get; init; } = DefaultMaxHeadBytes;
+
     /// <summary>…or when it is this old.</summary>
     public TimeSpan MaxHeadAge { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>128 MiB of OTLP: about 2 minutes at 1,000 spans/s of 15 attributes; see docs/storage.md for what a
+    /// head of this size costs in memory.</summary>
+    public const long DefaultMaxHeadBytes = 128L << 20;
 
     /// <summary>Rows each head allocates up front (0: grow on demand). Set to about <see cref="MaxHeadSpans"/> on a
     /// busy server: growing by doubling allocates large arrays that cost gen2 collections (docs/storage.md).</summary>
@@ -53,6 +61,11 @@ public sealed class StoreOptions
 
     /// <summary>A merged block holds at most this much time, so that retention still frees space in small steps.</summary>
     public TimeSpan CompactionMaxWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>True while the process is short of memory (the memory_limiter refuses data): compaction and rollup
+    /// builds, which read whole blocks into memory, wait for the next interval instead (their memory is not the
+    /// limiter's to refuse). Never: the default.</summary>
+    public Func<bool> UnderMemoryPressure { get; init; } = static () => false;
 
     /// <summary>How often compaction looks for blocks to merge (on the retention loop, never at the same time).</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(1);

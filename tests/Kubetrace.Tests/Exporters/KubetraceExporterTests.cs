@@ -87,4 +87,40 @@ public sealed class KubetraceExporterTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Under_memory_pressure_the_store_writes_its_head_as_a_block_and_keeps_every_span()
+    {
+        using var folder = new TempDirectory();
+        var pressure = new MemoryPressure();
+        var settings = new TestSettings("kubetrace").Settings with { MemoryPressure = pressure };
+        var exporter = new KubetraceExporterFactory().Create(settings, new KubetraceExporterConfig { Directory = folder.Path });
+        await exporter.StartAsync(CancellationToken.None);
+        await exporter.ConsumeAsync(TraceBatch.FromRequest(Request(Resource("apiserver", Span(1, 1, 0, "GET /api/v1/pods")))), CancellationToken.None);
+        var store = settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, settings.Id)!.Store!;
+        Assert.Equal((0, 1L), (store.GetStats().Blocks, store.GetStats().HeadSpans));
+
+        await pressure.ReleaseAsync();
+
+        Assert.Equal((1, 0L, 1L), (store.GetStats().Blocks, store.GetStats().HeadSpans, store.GetStats().Spans));
+        await exporter.ShutdownAsync(CancellationToken.None);
+        Assert.False(pressure.CanRelease); // a stopped exporter is no longer asked
+    }
+
+    [Fact]
+    public void Max_head_bytes_is_a_size_of_at_least_one_mebibyte()
+    {
+        var result = Load("""
+                max_head_bytes: 64MiB
+            """);
+        var config = (KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings;
+        Assert.Equal(64L << 20, config.ToStoreOptions().MaxHeadBytes);
+        Assert.Equal(StoreOptions.DefaultMaxHeadBytes, new KubetraceExporterConfig().ToStoreOptions().MaxHeadBytes);
+
+        var tooSmall = Load("""
+                max_head_bytes: 1000
+            """);
+        Assert.Contains(tooSmall.Errors, e => e.ToString().Contains("max_head_bytes", StringComparison.Ordinal)
+            && e.ToString().Contains("at least 1MiB", StringComparison.Ordinal));
+    }
 }

@@ -46,6 +46,22 @@ public sealed class InFlightBudgetTests
         receiver.Metrics.Counter("kubetrace_receiver_refused_requests", "", ("receiver", "otlp")).Value;
 
     [Fact]
+    public void While_memory_is_short_every_request_is_refused_at_its_first_bytes_and_admitted_again_after()
+    {
+        var memoryShort = true; // the memory_limiter refuses data
+        var budget = new Kubetrace.Receivers.Otlp.Admission.InFlightBytes(Limit, memoryShort: () => memoryShort);
+        using var lease = budget.Open();
+
+        Assert.False(lease.TryGrowTo(100));
+        Assert.Equal((ConsumerErrorKind.ResourceExhausted, "data refused due to high memory usage (memory_limiter); retry later"),
+            (lease.Refusal().Kind, lease.Refusal().Message));
+        Assert.Equal(0, budget.InUse);
+
+        memoryShort = false;
+        Assert.True(lease.TryGrowTo(100));
+    }
+
+    [Fact]
     public async Task Http_requests_over_the_budget_get_429_with_Retry_After_and_pass_once_it_frees()
     {
         await using var receiver = await RunningReceiver.StartAsync(OneMiBBudget);

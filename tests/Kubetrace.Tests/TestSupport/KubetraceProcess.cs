@@ -23,6 +23,9 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     public string Stderr => _stderr.Text;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process ID (for reading its memory from /proc).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Peak resident set size so far (VmHWM from /proc), in bytes; 0 where /proc is not available.</summary>
     public long PeakResidentBytes()
     {

@@ -109,8 +109,11 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
             var text = await Http.GetStringAsync(options.MetricsUrl);
             return (Sum(text, "kubetrace_receiver_refused_requests_total{"), Sum(text, "otelcol_receiver_refused_spans_total{"));
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
+            // An overloaded server may answer after the client's timeout: unknown this second (-1), not the end of
+            // the run. (Thrown out of the command, the TaskCanceledException ended it with exit code 1 and no message:
+            // System.CommandLine prints no OperationCanceledException.)
             return (-1, -1);
         }
     }
@@ -132,9 +135,20 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
         while (true)
         {
             long stored;
-            await using (var stream = await Http.GetStreamAsync(new Uri(queryUrl, "/api/v1/stats")))
-            using (var json = await JsonDocument.ParseAsync(stream))
+            try
+            {
+                await using var stream = await Http.GetStreamAsync(new Uri(queryUrl, "/api/v1/stats"));
+                using var json = await JsonDocument.ParseAsync(stream);
                 stored = json.RootElement.GetProperty("spans").GetInt64();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not an OperationCanceledException out of the command: that would end it with exit code 1, silently.
+                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
+                    throw new InvalidOperationException($"cannot read the stored span count from {queryUrl}: {e.Message}", e);
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                continue;
+            }
             if (stored >= acked || Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(10)) return stored;
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }

@@ -30,6 +30,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>The in-memory head is written as a block once it holds this many spans…</summary>
     public int MaxHeadSpans { get; set; } = 500_000;
 
+    /// <summary>…or once it holds this many bytes of OTLP (<c>128MiB</c>, as Tempo's <c>max_block_bytes</c>)…</summary>
+    public string MaxHeadBytes { get; set; } = "128MiB";
+
     /// <summary>…or once it is this old, whichever comes first.</summary>
     public TimeSpan MaxHeadAge { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -62,6 +65,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>Bounds that keep a head's arrays and a block's row groups sensible (docs/storage.md).</summary>
     public const int MaxHeadSpansLimit = 10_000_000, MinRowGroupSpans = 16, MaxRowGroupSpans = 65_536;
 
+    /// <summary>A head cut below this would write a block per few requests.</summary>
+    public const long MinHeadBytes = 1L << 20;
+
     /// <summary>The data folder: <c>path</c>, else <c>$KUBETRACE_DATA</c>, else <c>data</c> in the working directory.</summary>
     /// <param name="environment">Reads an environment variable (a test passes its own, so the machine's cannot decide).</param>
     public string ResolvedPath(Func<string, string?>? environment = null) =>
@@ -73,16 +79,19 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <param name="observer">Sees every appended span (the spanmetrics of the query port).</param>
     /// <param name="tenant">Whose store: the single tenant's is the data folder itself (so turning multitenancy on
     /// keeps what was stored as the single tenant's), another tenant's is <c>tenants/ID</c> in it, with its overrides.</param>
-    public StoreOptions ToStoreOptions(ISpanObserver? observer = null, string tenant = Tenants.SingleTenant)
+    /// <param name="pressure">The service's memory pressure: compaction and rollup builds wait while it is high.</param>
+    public StoreOptions ToStoreOptions(ISpanObserver? observer = null, string tenant = Tenants.SingleTenant, MemoryPressure? pressure = null)
     {
         var overrides = Overrides.GetValueOrDefault(tenant);
         return new StoreOptions
         {
+            UnderMemoryPressure = pressure is null ? static () => false : () => pressure.IsHigh,
             SpanObserver = observer,
             Directory = TenantDirectory(ResolvedPath(), tenant),
             Retention = overrides?.BlockRetention ?? Retention,
             MaxDiskBytes = overrides is { MaxDiskSize.Length: > 0 } && ByteSize.TryParse(overrides.MaxDiskSize, out var bytes) ? bytes : MaxDiskBytes(),
             MaxHeadSpans = MaxHeadSpans,
+            MaxHeadBytes = ByteSize.TryParse(MaxHeadBytes, out var headBytes) ? headBytes : StoreOptions.DefaultMaxHeadBytes,
             MaxHeadAge = MaxHeadAge,
             RowGroupSpans = RowGroupSpans,
             WalCompression = WalCompression,
@@ -114,6 +123,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         if (MaxHeadSpans is < 1 or > MaxHeadSpansLimit)
             yield return new ConfigProblem("max_head_spans",
                 $"must be between 1 and {MaxHeadSpansLimit:N0} (got {MaxHeadSpans}); the head holds this many spans in memory");
+        if (!ByteSize.TryParse(MaxHeadBytes, out var maxHeadBytes) || maxHeadBytes < MinHeadBytes)
+            yield return new ConfigProblem("max_head_bytes",
+                $"\"{MaxHeadBytes}\" is not a size of at least 1MiB; write e.g. 128MiB (the head holds this many bytes of spans in memory)");
         if (MaxHeadAge <= TimeSpan.Zero)
             yield return new ConfigProblem("max_head_age", $"must be a positive duration such as 5m or 30s (got {MaxHeadAge})");
         if (CompactionTargetSpans is < 0 or > MaxHeadSpansLimit)

@@ -20,6 +20,7 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
     private readonly KubetraceExporterConfig _config;
     private readonly ILogger _logger;
     private TenantStores? _stores;
+    private IDisposable? _onPressure;
 
     public StoreSink(ComponentSettings settings, KubetraceExporterConfig config)
     {
@@ -39,7 +40,7 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var path = _config.ResolvedPath();
-        var stores = new TenantStores(_config, _settings.LoggerFactory);
+        var stores = new TenantStores(_config, _settings.LoggerFactory, _settings.MemoryPressure);
         try
         {
             stores.OpenExisting(_settings.MultitenancyEnabled);
@@ -50,6 +51,8 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
             throw new IOException($"cannot open the trace store in {path}: {e.Message}", e);
         }
         _stores = stores;
+        // Under memory pressure the heads are written as blocks, so their spans leave memory (the limiter then collects).
+        _onPressure = _settings.MemoryPressure.OnPressure(stores.FlushHeadsAsync);
         _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} analysis rollups per block after {RollupSettle})",
             path, _config.Retention == TimeSpan.Zero ? "none" : GoDuration.Format(_config.Retention),
             _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, GoDuration.Format(_config.MaxHeadAge),
@@ -90,6 +93,7 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
+        _onPressure?.Dispose();
         var stores = Interlocked.Exchange(ref _stores, null);
         if (stores is not null) await stores.DisposeAsync().ConfigureAwait(false);
     }

@@ -16,7 +16,8 @@ internal sealed record TenantStore(EmbeddedTraceStore Store, SpanMetricsRecorder
 /// start (so retention runs for tenants that stopped writing); a new tenant's is created by its first write, never
 /// by a read (a query naming an unknown tenant reads <see cref="EmptyTraceStore"/>).
 /// </summary>
-internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactory loggerFactory,
+    Components.MemoryPressure? pressure = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, TenantStore> _open = new(StringComparer.Ordinal);
     private readonly Lock _opening = new();
@@ -41,7 +42,7 @@ internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactor
         {
             if (_open.TryGetValue(tenant, out open)) return open;
             var metrics = new SpanMetricsRecorder();
-            var options = config.ToStoreOptions(metrics, tenant);
+            var options = config.ToStoreOptions(metrics, tenant, pressure);
             Directory.CreateDirectory(options.Directory);
             open = new TenantStore(EmbeddedTraceStore.Open(options, loggerFactory), metrics);
             _open[tenant] = open;
@@ -51,6 +52,9 @@ internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactor
 
     /// <summary>The tenant's store if it has one (it wrote, now or before a restart).</summary>
     public TenantStore? ForRead(string tenant) => _open.GetValueOrDefault(tenant);
+
+    /// <summary>Writes every open store's head as a block (memory pressure: see <see cref="Components.MemoryPressure"/>).</summary>
+    public Task FlushHeadsAsync() => Task.WhenAll(_open.Values.Select(open => open.Store.FlushHeadAsync()));
 
     public async ValueTask DisposeAsync()
     {

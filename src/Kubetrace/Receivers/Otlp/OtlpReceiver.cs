@@ -48,7 +48,8 @@ public sealed class OtlpReceiver : IReceiver
         var id = _settings.Id.ToString();
         // One budget for both protocols: what bounds memory is the total held, whichever way it came in.
         var inFlight = InFlight = new InFlightBytes(_config.Admission.RequestLimitBytes, _settings.Metrics.Counter("kubetrace_receiver_refused_requests",
-            "Requests refused because the in-flight bytes budget (admission.request_limit_mib) was full.", ("receiver", id)));
+            "Requests refused because the in-flight bytes budget (admission.request_limit_mib) was full or memory was short (memory_limiter).",
+            ("receiver", id)), () => _settings.MemoryPressure.IsHigh);
         _settings.Metrics.Gauge("kubetrace_receiver_in_flight_bytes", "Decompressed request bytes the receiver holds now.",
             () => inFlight.InUse, ("receiver", id));
         try

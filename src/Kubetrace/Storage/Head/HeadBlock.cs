@@ -45,6 +45,10 @@ internal sealed class HeadBlock
 
     public DateTimeOffset CreatedAt { get; }
     public int SpanCount => Table.Count;
+
+    /// <summary>OTLP protobuf bytes appended so far: what the byte cut (<see cref="StoreOptions.MaxHeadBytes"/>)
+    /// counts, as Tempo's <c>max_block_bytes</c> counts a head block's encoded bytes (written by the writer only).</summary>
+    public long AppendedBytes { get; private set; }
     public int TraceCount => _traceFirstRow.Count;
     public ulong MinStart { get; private set; } = ulong.MaxValue;
     public ulong MaxEnd { get; private set; }
@@ -55,6 +59,7 @@ internal sealed class HeadBlock
     {
         _appender ??= new WireSpanAppender(Table, BeforePublish);
         var first = Table.Count;
+        AppendedBytes += request.Length;
         try
         {
             _appender.AppendRequest(request);

@@ -14,12 +14,14 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
     private readonly string _queryKeys;
     private readonly IReadOnlyDictionary<string, string>? _environment;
     private readonly Uri? _clickHouse;
+    private readonly IReadOnlyList<(string Name, string Keys)> _processors;
     private int[] _ports = [];
 
     private OtlpToStoreServer(string exporterKeys, string? dataDirectory, string queryKeys, IReadOnlyDictionary<string, string>? environment,
-        Uri? clickHouse)
+        Uri? clickHouse, IReadOnlyList<(string Name, string Keys)>? processors)
     {
         _clickHouse = clickHouse;
+        _processors = processors ?? [];
         _exporterKeys = exporterKeys;
         _dataDirectory = dataDirectory;
         _queryKeys = queryKeys;
@@ -57,10 +59,13 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
     /// <param name="environment">More environment variables of the server process.</param>
     /// <param name="clickHouse">Store in this ClickHouse server instead (the <c>clickhouse</c> exporter, with its sending
     /// queue persisted by <c>file_storage</c> in the data directory); <paramref name="exporterKeys"/> then go to it.</param>
+    /// <param name="processors">Processors of the pipeline, in order, each with its keys one per line (none by default,
+    /// as in the built-in config).</param>
     public static async Task<OtlpToStoreServer> StartAsync(string exporterKeys = "", string? dataDirectory = null,
-        string queryKeys = "", IReadOnlyDictionary<string, string>? environment = null, Uri? clickHouse = null)
+        string queryKeys = "", IReadOnlyDictionary<string, string>? environment = null, Uri? clickHouse = null,
+        IReadOnlyList<(string Name, string Keys)>? processors = null)
     {
-        var server = new OtlpToStoreServer(exporterKeys, dataDirectory, queryKeys, environment, clickHouse);
+        var server = new OtlpToStoreServer(exporterKeys, dataDirectory, queryKeys, environment, clickHouse, processors);
         try
         {
             await server.StartProcessAsync();
@@ -115,6 +120,7 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
                 endpoint: 127.0.0.1:{_ports[0]}
               http:
                 endpoint: 127.0.0.1:{_ports[1]}
+        {Processors()}
         exporters:
         {Exporter()}
         {Indented(_exporterKeys, "    ")}
@@ -135,8 +141,12 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
           pipelines:
             traces:
               receivers: [otlp]
+              {(_processors.Count == 0 ? "" : $"processors: [{string.Join(", ", _processors.Select(p => p.Name))}]")}
               exporters: [{ExporterId}]
         """;
+
+    private string Processors() => _processors.Count == 0 ? ""
+        : "processors:\n" + string.Join("\n", _processors.Select(p => $"  {p.Name}:\n{Indented(p.Keys, "    ")}"));
 
     private string ExporterId => _clickHouse is null ? "kubetrace" : "clickhouse";
 

@@ -17,14 +17,19 @@ namespace Kubetrace.Receivers.Otlp.Admission;
 public sealed class InFlightBytes
 {
     private readonly Counter? _refused;
+    private readonly Func<bool> _memoryShort;
     private long _inUse;
 
     /// <param name="refused">Counts the requests refused for want of room (a metric); none if null.</param>
-    public InFlightBytes(long limit, Counter? refused = null)
+    /// <param name="memoryShort">True while the process is short of memory (the memory_limiter refuses data): every
+    /// request is refused at its first bytes then, before it is decompressed and parsed only to be refused by the
+    /// limiter — under a flood that garbage alone held the process at its hard limit. Never, if null.</param>
+    public InFlightBytes(long limit, Counter? refused = null, Func<bool>? memoryShort = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         Limit = limit;
         _refused = refused;
+        _memoryShort = memoryShort ?? (static () => false);
     }
 
     public long Limit { get; }
@@ -41,7 +46,7 @@ public sealed class InFlightBytes
         var inUse = Interlocked.Read(ref _inUse);
         while (true)
         {
-            if (inUse + bytes > Limit)
+            if (inUse + bytes > Limit || _memoryShort())
             {
                 _refused?.Add(1);
                 return false;
@@ -59,6 +64,7 @@ public sealed class InFlightBytes
     /// OTLP specification makes retryable, so the client keeps the data and sends it again.
     /// </summary>
     public ExportFailure Refusal() => new(ConsumerErrorKind.ResourceExhausted,
-        $"receiver busy: {InUse} of {Limit} bytes of requests in flight (admission.request_limit_mib); retry later",
+        _memoryShort() ? "data refused due to high memory usage (memory_limiter); retry later"
+            : $"receiver busy: {InUse} of {Limit} bytes of requests in flight (admission.request_limit_mib); retry later",
         ExportFailure.DefaultRetryAfter);
 }

@@ -1,0 +1,34 @@
+using Kubetrace.Storage;
+using static Kubetrace.Tests.Storage.Spans;
+
+namespace Kubetrace.Tests.Storage;
+
+/// <summary>
+/// Compaction reads whole blocks into memory, and the memory limiter cannot refuse it: while the process is short of
+/// memory (the limiter refuses data) it waits, and merges the blocks once the pressure is gone.
+/// </summary>
+public class CompactionUnderMemoryPressureTests
+{
+    [Fact]
+    public async Task Blocks_are_not_merged_while_memory_is_short_and_are_merged_once_it_is_not()
+    {
+        var underPressure = true;
+        await using var temp = new TempStore(dir => new StoreOptions
+        {
+            Directory = dir, Retention = TimeSpan.Zero, Rollups = [], CompactionTargetSpans = 10_000,
+            CompactionInterval = TimeSpan.FromMilliseconds(100), UnderMemoryPressure = () => underPressure,
+        });
+        for (var block = 1; block <= 3; block++)
+        {
+            await temp.AppendAsync(Request(Resource("apiserver", Span(block, 1, 0, "GET /api/v1/pods", block * 100, 10))));
+            await temp.Store.FlushHeadAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // ten compaction intervals
+        Assert.Equal(3, temp.Store.GetStats().Blocks);
+
+        underPressure = false;
+        await Wait.UntilAsync(() => temp.Store.GetStats().Blocks == 1, "the three blocks are merged once memory is no longer short");
+        Assert.Equal(3, temp.Store.GetStats().Spans);
+    }
+}
