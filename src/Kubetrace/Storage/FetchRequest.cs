@@ -72,4 +72,11 @@ public sealed record FetchRequest(TimeRange Range, IReadOnlyList<Condition> Cond
 {
     /// <summary>How many matching spans to return per trace (0: summaries only, cheaper).</summary>
     public int SpansPerTrace { get; init; }
+
+    /// <summary>
+    /// Keys the matching span carries somewhere the conditions do not look (its own, resource, scope, event or link
+    /// attributes), as a Jaeger tag search needs: storage may skip data that holds one of them nowhere. A hint
+    /// for pruning only; the engine tests the tags itself.
+    /// </summary>
+    public IReadOnlyList<string> AnywhereKeys { get; init; } = [];
 }

@@ -16,6 +16,7 @@ internal static class TraceSearch
         {
             if (part.MinStart != ulong.MaxValue && !request.Range.Overlaps((long)part.MinStart, (long)Math.Min(part.MaxEnd, long.MaxValue)))
                 continue;
+            if (request.AnywhereKeys.Count > 0 && !part.MayHoldKeys(request.AnywhereKeys)) continue;
             part.FindCandidates(filter, candidates);
             cancellationToken.ThrowIfCancellationRequested();
         }
