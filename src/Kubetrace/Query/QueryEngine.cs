@@ -41,7 +41,13 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
             await CollectAsync(query, pushed, predicate, limit, found, examined, budget).ConfigureAwait(false);
         }
         if (found.Count < limit && budget.Stopped is null)
-            await CollectAsync(query, exact, predicate, limit, found, examined, budget).ConfigureAwait(false);
+        {
+            // The tags were not all in span or resource attributes: every trace the other conditions allow may have
+            // them in events, links or scopes. Storage skips the data that holds one of the keys nowhere.
+            var anywhere = query.Conditions.Where(c => c.Everywhere && c.Condition.Scope != AttributeScope.Intrinsic &&
+                !SpanPredicate.MayMatchWithoutKey(c.Condition.Key)).Select(c => c.Condition.Key).Distinct().ToList();
+            await CollectAsync(query, exact, predicate, limit, found, examined, budget, anywhere).ConfigureAwait(false);
+        }
         return new SearchResult(found.OrderByDescending(f => f.Summary.StartUnixNano).Take(limit).ToList(), budget.Stopped);
     }
 
@@ -63,25 +69,25 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
     /// <summary>Fetches with each variant of the pushed conditions (Kubernetes names have several raw forms,
     /// see <see cref="NormalisedConditions"/>) until the limit is filled.</summary>
     private async Task CollectAsync(TraceQuery query, List<Condition> pushed, SpanPredicate predicate, int limit,
-        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget)
+        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget, IReadOnlyList<string>? anywhereKeys = null)
     {
         // Each variant looks for the newest `wanted` traces on its own: the newest of the union are among them.
         var wanted = limit - found.Count;
         foreach (var variant in NormalisedConditions.Variants(pushed))
         {
             if (budget.Stopped is not null) return;
-            await CollectVariantAsync(query, variant, predicate, wanted, found, examined, budget).ConfigureAwait(false);
+            await CollectVariantAsync(query, variant, predicate, wanted, found, examined, budget, anywhereKeys ?? []).ConfigureAwait(false);
         }
     }
 
     private async Task CollectVariantAsync(TraceQuery query, IReadOnlyList<Condition> pushed, SpanPredicate predicate, int wanted,
-        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget)
+        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget, IReadOnlyList<string> anywhereKeys)
     {
         var limit = found.Count + wanted;
         var fetchLimit = Math.Max(1, wanted);
         while (true)
         {
-            var request = new FetchRequest(query.Range, pushed, AllConditions: true, fetchLimit);
+            var request = new FetchRequest(query.Range, pushed, AllConditions: true, fetchLimit) { AnywhereKeys = anywhereKeys };
             if (budget.TimedOut() || await budget.UntilDeadlineAsync(t => store.FetchAsync(request, t)).ConfigureAwait(false) is not { } matches)
                 return;
             foreach (var match in matches)

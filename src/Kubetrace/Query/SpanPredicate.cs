@@ -76,6 +76,18 @@ public sealed class SpanPredicate
         return DerivedTag(matcher.Condition.Key, view) is { } derived && matcher.Test(derived);
     }
 
+    /// <summary>
+    /// Keys a span may carry a matching tag under although no attribute has that key (derived from OTLP fields,
+    /// or a Kubernetes name normalised from other raw keys): storage cannot prune data by their absence.
+    /// </summary>
+    public static bool MayMatchWithoutKey(string key) => DerivedTagKeys.Contains(key) || NormalisedConditions.IsNormalised(key);
+
+    /// <summary>The keys <see cref="DerivedTag"/> answers.</summary>
+    private static readonly HashSet<string> DerivedTagKeys = new(StringComparer.Ordinal)
+    {
+        "error", "span.kind", "otel.status_code", "otel.scope.name", "otel.library.name", "otel.scope.version", "otel.library.version",
+    };
+
     /// <summary>The tags Jaeger shows (and so lets users search) that OTLP keeps in fields, not attributes.</summary>
     private static string? DerivedTag(string key, in SpanView view) => key switch
     {

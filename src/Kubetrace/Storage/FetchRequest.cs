@@ -70,6 +70,20 @@ public readonly record struct TimeRange(long StartUnixNano, long EndUnixNano)
 public sealed record FetchRequest(TimeRange Range, IReadOnlyList<Condition> Conditions, bool AllConditions = true,
     int Limit = 20)
 {
+    /// <summary>
+    /// Exactly the <see cref="Limit"/> matching traces that started last (Tempo's <c>most_recent</c> hint), rather than
+    /// the newest as far as each part can tell: a trace whose late spans lie in a newer part than its start ranks
+    /// by its start, which costs reading on until no older candidate can start later than the results.
+    /// </summary>
+    public bool MostRecent { get; init; }
+
     /// <summary>How many matching spans to return per trace (0: summaries only, cheaper).</summary>
     public int SpansPerTrace { get; init; }
+
+    /// <summary>
+    /// Keys the matching span carries somewhere the conditions do not look (its own, resource, scope, event or link
+    /// attributes), as a Jaeger tag search needs: storage may skip data that holds one of them nowhere. A hint
+    /// for pruning only; the engine tests the tags itself.
+    /// </summary>
+    public IReadOnlyList<string> AnywhereKeys { get; init; } = [];
 }

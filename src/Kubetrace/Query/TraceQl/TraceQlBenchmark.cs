@@ -36,6 +36,13 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
         await Search(store, hour, "{ status = error }");
         await Search(store, hour, $"{{ resource.service.name = \"{service}\" }} >> {{ resource.service.name = \"{other}\" }}");
         await Search(store, hour, $"{{ resource.service.name = \"{service}\" }} | count() > 2");
+        await Search(store, hour, $"{{ resource.service.name = \"{service}\" }} with(most_recent=true)");
+        await Time($"Jaeger search service={service} tags={{\"a\":\"x\"}} (a tag no span has: the fallback that reads events), last hour", async () =>
+        {
+            var query = new TraceQuery(hour, [Condition.Service(service), new QueryCondition(Condition.Attribute("a", "x"), Everywhere: true)], 20);
+            var result = await new QueryEngine(store).SearchAsync(query, CancellationToken.None);
+            return $"{result.Count} traces{(result.Incomplete is { } cut ? $", cut by {cut.Limit}" : "")}";
+        });
         await Metrics(store, hour, "{ } | rate() by (resource.service.name)");
         await Metrics(store, hour, $"{{ resource.service.name = \"{service}\" }} | quantile_over_time(duration, .99) by (name)");
         output.WriteLine($"load average (1/5/15 min): {(File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a")}");

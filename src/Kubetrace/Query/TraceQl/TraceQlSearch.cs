@@ -45,9 +45,10 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
         var fetchRange = Widen(request.Range);
         var examined = new HashSet<TraceId>();
         var fetchLimit = limit;
+        var mostRecent = MostRecent(request.Query);
         while (true)
         {
-            var fetch = new FetchRequest(fetchRange, conditions, AllConditions: true, fetchLimit);
+            var fetch = new FetchRequest(fetchRange, conditions, AllConditions: true, fetchLimit) { MostRecent = mostRecent };
             if (budget.TimedOut() || await budget.UntilDeadlineAsync(t => store.FetchAsync(fetch, t)).ConfigureAwait(false) is not { } matches)
                 return Result(found, limit, cost, budget);
             foreach (var match in matches)
@@ -70,6 +71,14 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
             fetchLimit = (int)Math.Min(int.MaxValue / 2, (long)fetchLimit * 4);
         }
     }
+
+    /// <summary>
+    /// <c>with(most_recent=true)</c>: the latest-starting traces, exactly (Tempo's mostRecentCombiner keeps the
+    /// <c>limit</c> traces of highest start time, pkg/traceql/combine.go; without the hint Tempo keeps any
+    /// <c>limit</c> found). Here searches always go newest first; the hint makes storage rank a trace by its
+    /// start even when its later spans are in a newer part.
+    /// </summary>
+    private static bool MostRecent(RootExpr query) => query.Hint("most_recent") is { Type: StaticType.Boolean, AsBool: true };
 
     /// <summary>The root as TraceQL sees it: a span whose parent is itself is disconnected, not a root.</summary>
     private static TraceSummary WithRoot(TraceSummary summary, TraceFacts facts) => facts.HasRoot

@@ -26,8 +26,8 @@ internal readonly record struct DependencyBucket(long Minute, int Parent, int Ch
 internal sealed class BlockFooter
 {
     /// <summary>Written by this version: 2 adds <see cref="Links"/> at the end, 3 the chunk checksums of each row
-    /// group; version 1 and 2 blocks still open.</summary>
-    public const int Version = 3;
+    /// group, 4 <see cref="ExtraKeys"/> after the links; version 1 to 3 blocks still open.</summary>
+    public const int Version = 4;
     private const int OldestReadable = 1;
 
     public long FirstSegment { get; set; }
@@ -48,6 +48,13 @@ internal sealed class BlockFooter
     public required int[] SpanKeys { get; init; }
     /// <summary>Who links to which trace; null for a version 1 block (found by reading its extras instead).</summary>
     public LinkIndex? Links { get; init; }
+
+    /// <summary>
+    /// The attribute keys of the block's span events and links (kept in the rows' extras, which no index reads),
+    /// so that a search for a tag that may be anywhere (Jaeger's tags) skips a block holding the key nowhere;
+    /// null for a block older than version 4 (it may hold any key).
+    /// </summary>
+    public string[]? ExtraKeys { get; init; }
 
     /// <summary>The version to write: <see cref="Version"/>, or 1 for a block as written before the link table
     /// (how tests make the old blocks that stores still hold).</summary>
@@ -131,6 +138,12 @@ internal sealed class BlockFooter
         }
         WriteInts(w, SpanKeys);
         if (FormatVersion >= 2) (Links ?? LinkIndex.Empty).Write(w, Traces);
+        if (FormatVersion >= 4)
+        {
+            var extraKeys = ExtraKeys ?? [];
+            w.WriteVarint(extraKeys.Length);
+            foreach (var key in extraKeys) w.WriteString(key);
+        }
     }
 
     public static BlockFooter Read(ByteReader r)
@@ -179,13 +192,19 @@ internal sealed class BlockFooter
         for (var i = 0; i < operations.Length; i++) operations[i] = (r.ReadInt(), r.ReadInt(), r.ReadInt());
         var spanKeys = ReadInts(r);
         var links = version >= 2 ? LinkIndex.Read(r, traces) : null;
+        string[]? extraKeys = null;
+        if (version >= 4)
+        {
+            extraKeys = new string[r.ReadInt()];
+            for (var i = 0; i < extraKeys.Length; i++) extraKeys[i] = r.ReadString();
+        }
 
         return new BlockFooter
         {
             FirstSegment = firstSegment, LastSegment = lastSegment, SpanCount = spanCount,
             MinStart = minStart, MaxEnd = maxEnd, Dictionaries = dictionaries, Shapes = shapes, Traces = traces,
             ServiceSets = serviceSets, RowGroups = rowGroups, Postings = postings, Dependencies = dependencies,
-            Operations = operations, SpanKeys = spanKeys, Links = links, FormatVersion = version,
+            Operations = operations, SpanKeys = spanKeys, Links = links, ExtraKeys = extraKeys, FormatVersion = version,
         };
     }
 

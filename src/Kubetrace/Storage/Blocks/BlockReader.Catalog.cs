@@ -28,6 +28,21 @@ internal sealed partial class BlockReader
         return names;
     }
 
+    public bool MayHoldKeys(IReadOnlyList<string> keys)
+    {
+        if (Footer.ExtraKeys is not { } extraKeys) return true; // written before version 4: events and links unknown
+        foreach (var key in keys)
+        {
+            var keyId = Strings.Find(key);
+            if (keyId >= 0 && Array.IndexOf(Footer.SpanKeys, keyId) >= 0) continue;
+            if (Array.BinarySearch(extraKeys, key, StringComparer.Ordinal) >= 0) continue;
+            if (Footer.Dictionaries.Resources.Items().Any(r => r.Find(key) is not null)) continue;
+            if (Footer.Dictionaries.Scopes.Items().Any(s => s.Scope.Attributes.Any(a => a.Key == key))) continue;
+            return false;
+        }
+        return true;
+    }
+
     public IEnumerable<string> AttributeValues(AttributeScope scope, string key)
     {
         var keyId = Strings.Find(key);

@@ -151,6 +151,7 @@ internal static class BlockWriter
             Operations = [.. operations],
             SpanKeys = shapes.ToArray().SelectMany(shape => shape).Distinct().ToArray(),
             Links = LinkTable(head, traceOrder),
+            ExtraKeys = ExtraKeys.Of(table),
             FormatVersion = formatVersion,
         };
         WriteFooter(file, footer, sealWith, ref sealBuffer);

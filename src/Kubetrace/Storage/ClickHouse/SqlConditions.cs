@@ -31,6 +31,39 @@ internal static class SqlConditions
         return (string.Join(" OR ", parts.Select(p => "(" + p.Clause + ")")), exact);
     }
 
+    /// <summary>
+    /// Spans that carry every key somewhere (<see cref="FetchRequest.AnywhereKeys"/>): among their attributes, their
+    /// resource's, or inside the OTLP bytes of their scope and extra (events, links), found as an encoded
+    /// KeyValue key (field 1, its length, its UTF-8 bytes). Holds for at least those spans; "1" without keys.
+    /// </summary>
+    public static string AnywhereKeys(IReadOnlyList<string> keys)
+    {
+        if (keys.Count == 0) return "1";
+        return string.Join(" AND ", keys.Select(key =>
+        {
+            var literal = Sql.String(key);
+            var needle = $"unhex('{EncodedKey(key)}')";
+            return $"(has(attr_keys, {literal}) OR has(res_keys, {literal}) OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
+        }));
+    }
+
+    private static string EncodedKey(string key)
+    {
+        var bytes = new List<byte> { 0x0A }; // field 1, length-delimited
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(key);
+        for (var length = (uint)utf8.Length; ; length >>= 7)
+        {
+            if (length < 0x80)
+            {
+                bytes.Add((byte)length);
+                break;
+            }
+            bytes.Add((byte)(length & 0x7F | 0x80));
+        }
+        bytes.AddRange(utf8);
+        return Convert.ToHexString(bytes.ToArray());
+    }
+
     private static (string Clause, bool Exact) ToSql(Condition condition)
     {
         var numeric = double.TryParse(condition.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number);

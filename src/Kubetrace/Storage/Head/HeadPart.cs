@@ -25,6 +25,9 @@ internal sealed class HeadPart(HeadBlock head) : ITracePart
         return rows.Count > 0;
     }
 
+    /// <summary>The head keeps no catalog of event and link keys (it is small and in memory): it may hold any.</summary>
+    public bool MayHoldKeys(IReadOnlyList<string> keys) => true;
+
     public void FindCandidates(SpanFilter filter, List<Candidate> candidates)
     {
         var count = Table.Count;

@@ -22,6 +22,10 @@ internal interface ITracePart
     /// <summary>Adds this part's share of the trace to the summary; false when it has none.</summary>
     bool AddToSummary(UInt128 traceId, SummaryBuilder summary);
 
+    /// <summary>False when no span of this part carries one of the keys in any attribute (span, resource, scope,
+    /// event or link), so that the part cannot hold a span of <see cref="FetchRequest.AnywhereKeys"/>.</summary>
+    bool MayHoldKeys(IReadOnlyList<string> keys);
+
     /// <summary>Traces that may match the filter; the part should use its indexes to read little.</summary>
     void FindCandidates(SpanFilter filter, List<Candidate> candidates);
 

@@ -11,25 +11,32 @@ internal static class TraceSearch
     public static List<TraceMatch> Run(IReadOnlyList<ITracePart> parts, FetchRequest request, CancellationToken cancellationToken)
     {
         var filter = new SpanFilter(request);
-        var candidates = new List<Candidate>();
-        foreach (var part in parts)
-        {
-            if (part.MinStart != ulong.MaxValue && !request.Range.Overlaps((long)part.MinStart, (long)Math.Min(part.MaxEnd, long.MaxValue)))
-                continue;
-            part.FindCandidates(filter, candidates);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        // Newest first, lazily: a broad search has a candidate for nearly every trace, but only the first few are
-        // needed, so the candidates are heapified (linear) and popped, never fully sorted.
-        var queue = new PriorityQueue<int, ulong>(candidates.Select((c, i) => (i, ulong.MaxValue - c.Start)));
+        // Newest parts first, asked for candidates only when they may hold one newer than the next to check: a
+        // search for the 20 newest traces reads the newest blocks and stops (a candidate starts before its part ends).
+        var pending = new Queue<ITracePart>(parts
+            .Where(part => part.MinStart == ulong.MaxValue || request.Range.Overlaps((long)part.MinStart, (long)Math.Min(part.MaxEnd, long.MaxValue)))
+            .Where(part => request.AnywhereKeys.Count == 0 || part.MayHoldKeys(request.AnywhereKeys))
+            .OrderByDescending(part => part.MaxEnd));
+        var found = new List<Candidate>();
+        var queue = new PriorityQueue<Candidate, ulong>();
         var results = new List<TraceMatch>();
         var considered = new HashSet<UInt128>();
         var rows = new List<(SpanTable Table, int Row)>();
         var limit = Math.Max(1, request.Limit);
-        while (results.Count < limit && queue.TryDequeue(out var index, out _))
+        var oldestResult = ulong.MaxValue;
+        while (true)
         {
-            var candidate = candidates[index];
+            while (pending.TryPeek(out var next) && (queue.Count == 0 || next.MaxEnd >= queue.Peek().Start))
+            {
+                found.Clear();
+                pending.Dequeue().FindCandidates(filter, found);
+                queue.EnqueueRange(found.Select(c => (c, ulong.MaxValue - c.Start))); // heapified in linear time into an empty queue
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            if (!queue.TryDequeue(out var candidate, out _)) break;
+            // Enough: unless the most recent are wanted exactly, and this candidate's trace (which started no
+            // later than this part of it) may still have started after the oldest result.
+            if (results.Count >= limit && (!request.MostRecent || candidate.Start < oldestResult)) break;
             if (!considered.Add(candidate.TraceId)) continue;
             cancellationToken.ThrowIfCancellationRequested();
             var exact = candidate.Exact;
@@ -46,11 +53,21 @@ internal static class TraceSearch
                 }
                 if (!exact) continue;
             }
-            results.Add(new TraceMatch(Summarize(parts, candidate.TraceId), matched));
+            var match = new TraceMatch(Summarize(parts, candidate.TraceId), matched);
+            results.Add(match);
+            if (request.MostRecent) oldestResult = results.Count < limit ? ulong.MaxValue : OldestOfNewest(results, limit);
         }
         // A trace spread over parts was ranked by the share that proposed it; show them by their real start.
         results.Sort((a, b) => b.Summary.StartUnixNano.CompareTo(a.Summary.StartUnixNano));
+        if (request.MostRecent && results.Count > limit) results.RemoveRange(limit, results.Count - limit);
         return results;
+    }
+
+    /// <summary>The start of the <paramref name="limit"/>-th latest trace of the results.</summary>
+    private static ulong OldestOfNewest(List<TraceMatch> results, int limit)
+    {
+        if (results.Count == limit) return (ulong)results.Min(r => r.Summary.StartUnixNano);
+        return (ulong)results.Select(r => r.Summary.StartUnixNano).OrderDescending().ElementAt(limit - 1);
     }
 
     public static TraceSummary Summarize(IReadOnlyList<ITracePart> parts, UInt128 traceId)
