@@ -2,6 +2,7 @@ using Kubetrace.Api.Authorization;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Query;
 using Kubetrace.Query.Budget;
+using Kubetrace.Storage;
 
 namespace Kubetrace.Api;
 
@@ -13,7 +14,7 @@ public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageNa
 {
     private readonly QueryLimits _limits = limits ?? QueryLimits.Default;
     // One engine per open store (a tenant's), dropped with it.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Storage.ITraceStore, QueryEngine> _engines = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ITraceStore, QueryEngine> _engines = new();
 
     public string StorageName => storageName;
 
@@ -25,16 +26,24 @@ public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageNa
 
     /// <summary>
     /// The engine over what the caller of <paramref name="context"/> may read, or null while the store is not open
-    /// (answered 503): the store of its tenant (<see cref="QueryAuthorization.TenantOf"/>) narrowed to its
-    /// namespaces (<see cref="QueryAuthorization.Scope"/>). The one place every API's reads are decided.
+    /// (answered 503): the store of its tenant (<see cref="QueryAuthorization.TenantsOf"/>; the tenants' stores read as
+    /// one, <see cref="FederatedTraceStore"/>, for a cross-tenant query) narrowed to its namespaces
+    /// (<see cref="QueryAuthorization.Scope"/>). The one place every API's reads are decided.
     /// </summary>
     /// <exception cref="MissingTenantException">Multitenancy is on and the request names no tenant.</exception>
     /// <exception cref="Query.Access.AccessDeniedException">The caller may not read this tenant, or nothing at all.</exception>
     public QueryEngine? For(Microsoft.AspNetCore.Http.HttpContext context)
     {
-        var tenant = Authorization.TenantOf(context);
-        var store = find()?.StoreOf(tenant);
-        if (store is null) return null;
-        return Authorization.Scope(context, _engines.GetValue(store, s => new QueryEngine(s, _limits)));
+        var tenants = Authorization.TenantsOf(context);
+        if (find() is not { } source) return null;
+        if (tenants is [var tenant])
+            return source.StoreOf(tenant) is { } store ? Authorization.Scope(context, _engines.GetValue(store, s => new QueryEngine(s, _limits))) : null;
+        var stores = new List<(string, ITraceStore)>(tenants.Count);
+        foreach (var each in tenants)
+        {
+            if (source.StoreOf(each) is not { } store) return null;
+            stores.Add((each, store));
+        }
+        return Authorization.Scope(context, new QueryEngine(new FederatedTraceStore(stores), _limits));
     }
 }

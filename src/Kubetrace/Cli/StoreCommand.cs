@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Pipeline;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Check;
 using Kubetrace.Storage.Encryption;
@@ -6,18 +8,20 @@ using Kubetrace.Storage.Encryption;
 namespace Kubetrace.Cli;
 
 /// <summary><c>kubetrace store check DIR</c>: verifies a store offline and lists the damage per file;
-/// <c>kubetrace store reencrypt --config FILE</c>: moves a stopped store's data to its newest key.</summary>
+/// <c>kubetrace store reencrypt --config FILE</c>: moves a stopped store's data to its newest key. Both work on
+/// every tenant's store of the data folder (<see cref="KubetraceExporterConfig.StoredTenants"/>): the folder's own
+/// and each <c>tenants/ID</c>.</summary>
 public static class StoreCommand
 {
     public static Command Create()
     {
-        var directory = new Argument<string>("DIR") { Description = "The store folder (the storage extension's directory: blocks/ and wal/)" };
+        var directory = new Argument<string>("DIR") { Description = "The store folder (the kubetrace exporter's path: blocks/, wal/ and tenants/*)" };
         var checkConfig = StoreConfigOption.CreateConfig();
         var checkExporter = StoreConfigOption.CreateExporter();
         var check = new Command("check",
             "Verify a store offline (stopped, or a copy): block footers and every row group's chunk checksums, WAL records, " +
-            "rollup sidecars. Lists each file with its damage; exits 1 when anything is damaged. Reads only. An encrypted " +
-            "store is checked with the keys of --config")
+            "rollup sidecars, of the folder's store and every tenant's (tenants/ID). Lists each file with its damage; exits 1 " +
+            "when anything is damaged. Reads only. An encrypted store is checked with the keys of --config")
         {
             directory, checkConfig, checkExporter,
         };
@@ -34,7 +38,7 @@ public static class StoreCommand
             }
             try
             {
-                files = StoreCheck.Run(parse.GetValue(directory)!, keys);
+                files = CheckEveryTenant(parse.GetValue(directory)!, keys);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -54,6 +58,28 @@ public static class StoreCommand
         return new Command("store", "Work on a store's files offline") { check, Reencrypt() };
     }
 
+    /// <summary>
+    /// The files of every tenant's store, named relative to <paramref name="dataFolder"/> (<c>tenants/acme/blocks/…</c>).
+    /// The folder's own store may be missing when tenants' are there (a copy of one tenant's); none at all is an error.
+    /// </summary>
+    private static List<CheckedFile> CheckEveryTenant(string dataFolder, StoreKeyRing keys)
+    {
+        var files = new List<CheckedFile>();
+        foreach (var tenant in KubetraceExporterConfig.StoredTenants(dataFolder))
+        {
+            var folder = KubetraceExporterConfig.TenantDirectory(dataFolder, tenant);
+            try
+            {
+                files.AddRange(StoreCheck.Run(folder, keys).Select(f => f with { Path = Path.GetRelativePath(dataFolder, Path.Combine(folder, f.Path)) }));
+            }
+            catch (DirectoryNotFoundException) when (tenant == Tenants.SingleTenant && Directory.Exists(Path.Combine(dataFolder, KubetraceExporterConfig.TenantsFolder)))
+            {
+                // only tenants' stores here
+            }
+        }
+        return files;
+    }
+
     private static Command Reencrypt()
     {
         var config = StoreConfigOption.CreateConfig();
@@ -61,7 +87,8 @@ public static class StoreCommand
         var command = new Command("reencrypt",
             "Rewrite a stopped store's data under the newest key of the kubetrace exporter's encryption::keys (the last listed): " +
             "the WAL goes into a block, every block under an older key (or none) is rewritten. Afterwards the older keys may be " +
-            "removed from the configuration. With no keys configured, it decrypts the store")
+            "removed from the configuration. With no keys configured, it decrypts the store. Works on the data folder's store and every " +
+            "tenant's (tenants/ID)")
         {
             config, exporter,
         };
@@ -75,17 +102,23 @@ public static class StoreCommand
                 return ExitCodes.Failure;
             }
             if (StoreConfigOption.Load(files, [], parse.GetValue(exporter), "reencrypt", error) is not { } settings) return ExitCodes.Failure;
-            var options = settings.ToStoreOptions();
-            var target = options.Keys.Active is { } active ? $"key \"{active.Id}\"" : "plaintext (no keys configured)";
+            var keys = settings.Encryption.ToKeyRing();
+            var target = keys.Active is { } active ? $"key \"{active.Id}\"" : "plaintext (no keys configured)";
             try
             {
-                await using var store = EmbeddedTraceStore.Open(options);
-                var (rewritten, damaged) = await store.ReencryptAsync(cancellationToken);
-                output.WriteLine($"{options.Directory}: {rewritten} blocks rewritten to {target}; WAL records moved into a block");
-                foreach (var block in damaged)
-                    output.WriteLine($"  {block}: has damaged row groups, left under its old key (kubetrace store check lists the damage)");
-                if (damaged.Count > 0) return ExitCodes.Failure;
-                var older = options.Keys.Keys.Where(k => k != options.Keys.Active).Select(k => $"\"{k.Id}\"").ToList();
+                var anyDamaged = false;
+                foreach (var tenant in KubetraceExporterConfig.StoredTenants(settings.ResolvedPath()))
+                {
+                    var options = settings.ToStoreOptions(tenant: tenant);
+                    await using var store = EmbeddedTraceStore.Open(options);
+                    var (rewritten, damaged) = await store.ReencryptAsync(cancellationToken);
+                    output.WriteLine($"{options.Directory}: {rewritten} blocks rewritten to {target}; WAL records moved into a block");
+                    foreach (var block in damaged)
+                        output.WriteLine($"  {block}: has damaged row groups, left under its old key (kubetrace store check lists the damage)");
+                    anyDamaged |= damaged.Count > 0;
+                }
+                if (anyDamaged) return ExitCodes.Failure;
+                var older = keys.Keys.Where(k => k != keys.Active).Select(k => $"\"{k.Id}\"").ToList();
                 if (older.Count > 0) output.WriteLine($"no data needs key {string.Join(", ", older)} any more: it may be removed from encryption::keys");
                 return ExitCodes.Ok;
             }

@@ -27,11 +27,11 @@ public static class Tenants
     /// <summary>
     /// Why <paramref name="id"/> is not a tenant ID, or null when it is. dskit's rules (tenant.ValidTenantID):
     /// letters, digits and <c>! - _ . * ' ( )</c>, at most 150 characters, not <c>.</c> or <c>..</c>; so an ID is
-    /// always a safe directory name. Tempo's cross-tenant form <c>a|b</c> is not supported.
+    /// always a safe directory name. Tempo's cross-tenant form <c>a|b</c> is for queries only (<see cref="ManyFromHeader"/>).
     /// </summary>
     public static string? Invalid(string id)
     {
-        if (id.Contains('|')) return $"tenant \"{Shown(id)}\": cross-tenant queries (a|b) are not supported; name one tenant";
+        if (id.Contains(Separator)) return $"tenant \"{Shown(id)}\": '|' separates the tenants of a cross-tenant query; a write names one tenant";
         if (id.Length > MaxLength) return $"a tenant ID is at most {MaxLength} characters (got {id.Length})";
         if (id is "." or "..") return $"tenant \"{id}\" is not allowed";
         foreach (var c in id)
@@ -50,6 +50,28 @@ public static class Tenants
         if (string.IsNullOrEmpty(header)) return null;
         error = Invalid(header);
         return error is null ? header : null;
+    }
+
+    /// <summary>Separates the tenants of a cross-tenant query in <c>X-Scope-OrgID</c> (dskit's <c>tenant.TenantIDsFromOrgID</c>).</summary>
+    public const char Separator = '|';
+
+    /// <summary>
+    /// The tenants a query names: one, or several for Tempo's cross-tenant query federation (<c>a|b</c>), each a valid
+    /// ID, sorted and without repeats as dskit normalises them (tenant.NormalizeTenantIDs); null with
+    /// <paramref name="error"/> null when the header names none, null with the reason when one is not valid.
+    /// </summary>
+    public static IReadOnlyList<string>? ManyFromHeader(string? header, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrEmpty(header)) return null;
+        var tenants = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var id in header.Split(Separator))
+        {
+            error = id.Length == 0 ? $"\"{Shown(header)}\" names an empty tenant" : Invalid(id);
+            if (error is not null) return null;
+            tenants.Add(id);
+        }
+        return [.. tenants];
     }
 
     /// <summary>The tenant the receiver recorded on a batch, null when none.</summary>

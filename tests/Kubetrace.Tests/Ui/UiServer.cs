@@ -9,22 +9,15 @@ namespace Kubetrace.Tests.Ui;
 
 /// <summary>
 /// One running server filled with a simulated cluster (slow-webhook planted) over real OTLP/HTTP, and one headless
-/// Debian chromium driven by Playwright, shared by the UI tests of a class. Chromium is never downloaded: without
-/// /usr/bin/chromium the tests skip with the reason, or fail under CI=true, where .ci/run installs it.
+/// Debian chromium (<see cref="HeadlessChromium"/>), shared by the UI tests of a class.
 /// </summary>
 public class UiServer : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private HeadlessChromium? _browser;
 
     public QueryServer Server { get; private set; } = null!;
 
     public SimulationReport Report { get; private set; } = null!;
-
-    /// <summary>Why no browser runs here (null when one does).</summary>
-    public string? BrowserProblem { get; private set; }
 
     public string BaseUrl => Server.Query.BaseAddress!.ToString().TrimEnd('/');
 
@@ -35,7 +28,7 @@ public class UiServer : IAsyncLifetime
     {
         Server = await QueryServer.StartAsync();
         if (Filled) await FillAsync();
-        await StartBrowserAsync();
+        _browser = await HeadlessChromium.StartAsync();
     }
 
     private async Task FillAsync()
@@ -54,44 +47,11 @@ public class UiServer : IAsyncLifetime
         Report = simulator.Report;
     }
 
-    private async Task StartBrowserAsync()
-    {
-        if (!File.Exists(Chromium))
-        {
-            BrowserProblem = $"Debian's chromium is not installed ({Chromium}; apt-get install -y chromium)";
-            return;
-        }
-        try
-        {
-            _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
-        }
-        catch (PlaywrightException e)
-        {
-            BrowserProblem = $"{Chromium} did not start under Playwright: {e.Message}";
-        }
-    }
-
     /// <summary>
     /// A fresh page (own history) on the UI, with the uncaught script errors it raises; skips or fails the test
     /// when there is no browser.
     /// </summary>
-    public async Task<(IPage Page, List<string> ScriptErrors)> NewPageAsync(string? timezoneId = null)
-    {
-        Requires.Present(BrowserProblem is { } why ? $"the web UI tests need a browser: {why}" : null, ".ci/run installs it when missing.");
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, TimezoneId = timezoneId });
-        context.SetDefaultTimeout(20_000);
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        // A Content-Security-Policy violation is reported on the console, not as a page error: count it as one, so
-        // every UI test also checks that the UI works under the strict policy (docs/security.md).
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) errors.Add($"CSP violation: {message.Text}");
-        };
-        return (page, errors);
-    }
+    public Task<(IPage Page, List<string> ScriptErrors)> NewPageAsync(string? timezoneId = null) => _browser!.NewPageAsync(BaseUrl, timezoneId);
 
     /// <summary>
     /// Full-page screenshots of what the page shows at 1024 and 1600 px wide, kept as test artifacts in the test
@@ -120,7 +80,6 @@ public class UiServer : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
         await Server.DisposeAsync();
     }
 }

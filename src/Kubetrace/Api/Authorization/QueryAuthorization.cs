@@ -34,26 +34,37 @@ public sealed class QueryAuthorization
 
     /// <summary>
     /// Whose data the caller of <paramref name="context"/> reads: <see cref="Tenants.SingleTenant"/> without
-    /// multitenancy; otherwise the tenant its <c>X-Scope-OrgID</c> header names, or, without the header, the tenant
-    /// its policy rule names (the authenticated identity carries the tenant). A reader whose rule names a tenant
-    /// reads that tenant only.
+    /// multitenancy; otherwise the tenants its <c>X-Scope-OrgID</c> header names (several for Tempo's cross-tenant
+    /// query federation, <c>a|b</c>: <see cref="Tenants.ManyFromHeader"/>), or, without the header, the tenant its
+    /// policy rule names (the authenticated identity carries the tenant). A reader whose rule names a tenant reads that
+    /// tenant only.
     /// </summary>
     /// <exception cref="MissingTenantException">Neither names a tenant (401 "no org id", as Tempo answers).</exception>
-    /// <exception cref="BadQueryException">The header is not a tenant ID (400).</exception>
+    /// <exception cref="BadQueryException">The header is not a tenant ID or a list of them (400).</exception>
     /// <exception cref="AccessDeniedException">The header names another tenant than the caller's rule (403).</exception>
-    public string TenantOf(HttpContext context)
+    public IReadOnlyList<string> TenantsOf(HttpContext context)
     {
-        if (!_multitenancy) return Tenants.SingleTenant;
-        if (context.Features.Get<QueryTenant>() is { } decided) return decided.Id;
-        var named = Tenants.FromHeader(context.Request.Headers[Tenants.HeaderName], out var invalid);
+        if (!_multitenancy) return [Tenants.SingleTenant];
+        if (context.Features.Get<QueryTenant>() is { } decided) return decided.Tenants;
+        var named = Tenants.ManyFromHeader(context.Request.Headers[Tenants.HeaderName], out var invalid);
         if (invalid is not null) throw new BadQueryException($"{Tenants.HeaderName}: {invalid}");
         var own = _policy is null ? null : GrantOf(context).Tenant;
-        if (named is not null && own is not null && named != own)
+        if (named is not null && own is not null && named.Any(tenant => tenant != own))
             throw new AccessDeniedException($"the policy file grants \"{AuthenticationGate.PrincipalOf(context)?.Subject ?? "(anonymous)"}\" tenant \"{own}\" only");
-        var tenant = named ?? own ?? throw new MissingTenantException();
-        context.Features.Set(new QueryTenant(tenant));
-        return tenant;
+        var tenants = named ?? (own is null ? throw new MissingTenantException() : [own]);
+        context.Features.Set(new QueryTenant(tenants));
+        return tenants;
     }
+
+    /// <summary>
+    /// The one tenant the caller of <paramref name="context"/> reads (<see cref="TenantsOf"/>), for answers that
+    /// cannot be combined across tenants (Tempo's "multi-tenant query unsupported", 400).
+    /// </summary>
+    public string TenantOf(HttpContext context) => TenantsOf(context) switch
+    {
+        [var one] => one,
+        _ => throw new BadQueryException($"{Tenants.HeaderName}: multi-tenant query unsupported here; name one tenant"),
+    };
 
     /// <summary>What the caller of <paramref name="context"/> may read (kept on the request for the audit log).</summary>
     public ReadGrant GrantOf(HttpContext context)
@@ -85,8 +96,12 @@ public sealed class QueryAuthorization
     }
 }
 
-/// <summary>The tenant a query reads, decided once per request (kept for the audit log).</summary>
-public sealed record QueryTenant(string Id);
+/// <summary>The tenants a query reads (one, or several for a cross-tenant query), decided once per request (kept for the audit log).</summary>
+public sealed record QueryTenant(IReadOnlyList<string> Tenants)
+{
+    /// <summary>As <c>X-Scope-OrgID</c> writes them (<c>a|b</c>).</summary>
+    public string Id => string.Join(Pipeline.Tenants.Separator, Tenants);
+}
 
 /// <summary>A query under multitenancy that names no tenant: Tempo's 401 "no org id".</summary>
 public sealed class MissingTenantException() : Exception(Tenants.NoOrgId);

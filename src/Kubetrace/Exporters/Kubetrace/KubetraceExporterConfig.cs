@@ -109,6 +109,20 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     public static string TenantDirectory(string dataFolder, string tenant) =>
         tenant == Tenants.SingleTenant ? dataFolder : Path.Combine(dataFolder, TenantsFolder, tenant);
 
+    /// <summary>
+    /// The tenants whose store lies in <paramref name="dataFolder"/>: the single tenant's (the folder itself) first,
+    /// then each <c>tenants/ID</c> folder with a valid ID, sorted; what the exporter opens at start and what the
+    /// <c>kubetrace store</c> commands work on.
+    /// </summary>
+    public static IEnumerable<string> StoredTenants(string dataFolder)
+    {
+        yield return Tenants.SingleTenant;
+        var folder = Path.Combine(dataFolder, TenantsFolder);
+        if (!System.IO.Directory.Exists(folder)) yield break;
+        foreach (var directory in System.IO.Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal))
+            if (Path.GetFileName(directory) is var tenant && Tenants.Invalid(tenant) is null) yield return tenant;
+    }
+
     /// <summary>The rollup of every analysis of the catalog that has one: what a store serving analyses keeps.</summary>
     public static IReadOnlyList<IRollup> AnalysisRollups() => AnalysisCatalog.All.Select(a => a.Rollup).OfType<IRollup>().ToList();
 

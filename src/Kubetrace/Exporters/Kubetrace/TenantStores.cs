@@ -27,11 +27,11 @@ internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactor
     /// <summary>Opens the single tenant's store and, under multitenancy, every tenant's store found on disk.</summary>
     public void OpenExisting(bool multitenancy)
     {
-        ForWrite(Pipeline.Tenants.SingleTenant);
-        var folder = Path.Combine(config.ResolvedPath(), KubetraceExporterConfig.TenantsFolder);
-        if (!multitenancy || !Directory.Exists(folder)) return;
-        foreach (var directory in Directory.EnumerateDirectories(folder))
-            if (Path.GetFileName(directory) is var tenant && Pipeline.Tenants.Invalid(tenant) is null) ForWrite(tenant);
+        foreach (var tenant in KubetraceExporterConfig.StoredTenants(config.ResolvedPath()))
+        {
+            ForWrite(tenant);
+            if (!multitenancy) return;
+        }
     }
 
     /// <summary>The tenant's store, opened (and its folder created) on first use.</summary>

@@ -36,6 +36,25 @@ public sealed class NamespaceScopingTests(ScopedQueryServer server) : IClassFixt
     }
 
     [Fact]
+    public async Task A_scoped_search_fills_its_limit_with_visible_traces_although_newer_foreign_traces_match_first()
+    {
+        // Newest first, the store holds foreign traces (team-c's apply, the crossing trace's team-b part...) among
+        // team-a's two: the limit counts what the reader sees.
+        using var alice = ScopedQueryServer.As("alice");
+        string[] own = [ThreeNamespaces.Hex(ThreeNamespaces.Crossing), ThreeNamespaces.Hex(ThreeNamespaces.TeamA)];
+        foreach (var limit in new[] { 1, 2, 3 })
+        {
+            var expected = own.Take(limit).ToList();
+            var native = JsonNode.Parse(await alice.GetStringAsync($"{server.QueryUrl}/api/v1/search?lookback=2h&limit={limit}"))!;
+            Assert.Equal(expected, native["traces"]!.AsArray().Select(t => (string)t!["traceId"]!));
+            var traceQl = JsonNode.Parse(await alice.GetStringAsync($"{server.QueryUrl}/api/v1/search?lookback=2h&limit={limit}&q={Uri.EscapeDataString("{ }")}"))!;
+            Assert.Equal(expected, traceQl["traces"]!.AsArray().Select(t => (string)t!["traceId"]!));
+            var tempo = JsonNode.Parse(await alice.GetStringAsync($"{server.TempoUrl}/api/search?q={Uri.EscapeDataString("{ }")}&limit={limit}"))!;
+            Assert.Equal(expected.Count, tempo["traces"]!.AsArray().Count);
+        }
+    }
+
+    [Fact]
     public async Task A_reader_granted_all_finds_every_namespace_through_the_same_sweep()
     {
         var answers = await RouteSweep.RunAsync(server, "root");

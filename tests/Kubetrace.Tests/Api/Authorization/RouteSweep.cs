@@ -124,8 +124,8 @@ internal static class RouteSweep
         };
     }
 
-    /// <summary>Each analysis with its required arguments filled from the data, and each option tried.</summary>
-    private static IEnumerable<string> AnalysisQueries(string name)
+    /// <summary>Each analysis with its required arguments filled from the data, and (<paramref name="options"/>) each option tried.</summary>
+    public static IEnumerable<string> AnalysisQueries(string name, bool options = true)
     {
         var analysis = AnalysisCatalog.Find(name)!;
         var traces = ThreeNamespaces.Traces.Select(ThreeNamespaces.Hex).ToList();
@@ -145,6 +145,7 @@ internal static class RouteSweep
         foreach (var query in combinations)
         {
             yield return query;
+            if (!options) continue;
             foreach (var option in analysis.Options.Concat(analysis.Arguments.Where(a => !a.Required)))
                 foreach (var value in Values(option.Name))
                     yield return $"{query}&{option.Name}={Uri.EscapeDataString(value)}";

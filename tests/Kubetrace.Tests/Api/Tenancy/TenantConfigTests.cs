@@ -62,6 +62,28 @@ public sealed class TenantConfigTests
     }
 
     [Fact]
+    public void A_mistake_inside_a_tenants_overrides_names_the_line_of_the_bad_key_not_the_block()
+    {
+        var result = Load(Config("multitenancy_enabled: true", """
+                  acme:
+                    block_retention: 1h
+                    block_retentoin: 2h
+                  globex:
+                    max_disk_size: 1GiB
+                    block_retention: soon
+                  initech:
+                    max_disk_size: [1, 2]
+            """));
+
+        Assert.Equal(
+        [
+            "config.yaml:12:9: exporters::kubetrace::overrides::acme::block_retentoin: unknown key \"block_retentoin\" (did you mean \"block_retention\"?)",
+            "config.yaml:15:26: exporters::kubetrace::overrides::globex::block_retention: invalid duration \"soon\" (use e.g. 5s, 200ms)",
+            "config.yaml:17:24: exporters::kubetrace::overrides::initech::max_disk_size: expected a single value, got a list",
+        ], result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void Tail_sampling_under_multitenancy_is_refused_at_its_line_since_its_traces_lose_their_tenant()
     {
         var result = Load("""
