@@ -2,7 +2,7 @@ using System.Buffers;
 using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Analysis;
 
@@ -17,7 +17,7 @@ internal static class ShopTraces
     {
         var set = Span(1, 3, 2, "SET", 20, 10);
         set.Status = new Status { Code = Status.Types.StatusCode.Error, Message = "OOM command not allowed" };
-        return Kubetrace.Tests.Storage.Spans.Request(
+        return Spans.Request(
             Resource("frontend", Span(1, 1, 0, "GET /checkout", 0, 100), Span(2, 1, 0, "GET /checkout", 1000, 200), Span(3, 1, 0, "GET /home", 2000, 50)),
             Resource("cart", Server(Span(1, 2, 1, "AddItem", 10, 40)), Server(Span(2, 2, 1, "AddItem", 1010, 60))),
             Resource("redis", set));

@@ -17,31 +17,15 @@ public sealed class QueryAuthenticationTests : IDisposable
     public async Task Every_query_route_answers_401_without_the_token_and_200_with_it()
     {
         var ports = FreePorts.Take(3);
-        var yaml = $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-                    endpoint: 127.0.0.1:{ports[0]}
-            exporters:
-              kubetrace:
-                path: {_data.Path}
-            extensions:
-              bearertokenauth/readers:
-                token: reader-token
-              kubetrace_query:
+        var yaml = new TestServiceConfig(ports[0])
+            .Exporter("kubetrace", $"path: {_data.Path}")
+            .Extension("bearertokenauth/readers", "token: reader-token")
+            .Extension("kubetrace_query", $"""
                 endpoint: 127.0.0.1:{ports[1]}
                 tempo_endpoint: 127.0.0.1:{ports[2]}
                 auth:
                   authenticator: bearertokenauth/readers
-            service:
-              extensions: [bearertokenauth/readers, kubetrace_query]
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-
-            """ + ServiceTestHost.Telemetry;
+                """).Yaml;
         await using var service = await ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default);
         using var http = new HttpClient();
         var paths = new[]

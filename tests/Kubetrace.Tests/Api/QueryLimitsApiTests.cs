@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Trace;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Api;
 

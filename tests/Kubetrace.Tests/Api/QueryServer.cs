@@ -62,53 +62,35 @@ public sealed class QueryServer : IAsyncDisposable
 
     private static string Yaml(int[] ports, TempDirectory data, string queryKeys, StoreBackend backend, string? database)
     {
-        var exporter = backend == StoreBackend.Embedded
-            ? $"""
-              kubetrace:
+        var (exporterId, exporter) = backend switch
+        {
+            StoreBackend.Embedded => ("kubetrace", $"""
                 path: {data.Path}
                 retention: 0s
-            """
-            : backend == StoreBackend.ClickHouse
-            ? $"""
-              clickhouse:
+                """),
+            StoreBackend.ClickHouse => ("clickhouse", $"""
                 endpoint: {ClickHouseTestServer.Shared.Endpoint}
                 database: {database}
                 ttl: 0s
                 rollups: false
-            """
-            : $"""
-              clickhouse:
+                """),
+            _ => ("clickhouse", $"""
                 endpoint: {ClickHouseTestServer.SharedShards[0].Endpoint}
                 database: {database}
                 ttl: 0s
                 rollups: false
                 cluster_name: {ClickHouseTestServer.ClusterName}
                 shard_endpoints: [{string.Join(", ", ClickHouseTestServer.SharedShards.Select(s => s.Endpoint))}]
-            """;
-        var exporterId = backend == StoreBackend.Embedded ? "kubetrace" : "clickhouse";
-        var yaml = $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-                    endpoint: 127.0.0.1:{ports[0]}
-            exporters:
-            {exporter}
-            extensions:
-              kubetrace_query:
+                """),
+        };
+        return new TestServiceConfig(ports[0])
+            .Exporter(exporterId, exporter)
+            .Extension("kubetrace_query", $"""
                 storage: {exporterId}
                 endpoint: 127.0.0.1:{ports[1]}
                 tempo_endpoint: 127.0.0.1:{ports[2]}
-            {string.Join("\n", queryKeys.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(k => "    " + k.Trim()))}
-            service:
-              extensions: [kubetrace_query]
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [{exporterId}]
-
-            """ + ServiceTestHost.Telemetry;
-        return yaml;
+                {string.Join("\n", queryKeys.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(k => k.Trim()))}
+                """).Yaml;
     }
 
     /// <summary>Posts OTLP JSON and asserts that every span was accepted (acknowledged means durable).</summary>

@@ -16,7 +16,7 @@ public sealed class SamplingRateConfigTests
     {
         await using var server = await QueryServer.StartAsync("sampling_rate_per_million: { apiserver: 100, \"*\": 1000000 }");
         var origin = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await server.PostOtlpJsonAsync(K8sTraceBuilder.OtlpJson([ApiserverFixtures.PodCreate127(origin), ApiserverFixtures.PodCreate127(origin)]), "two pod creates");
+        await server.PostOtlpJsonAsync(TraceBuilder.OtlpJson([ApiserverFixtures.PodCreate127(origin), ApiserverFixtures.PodCreate127(origin)]), "two pod creates");
 
         Assert.Equal(20_000, (await SampleAsync(server, ""))["estimated"]!.GetValue<double>());
         Assert.Equal(2_000, (await SampleAsync(server, "&sampling-rate-per-million=apiserver=1000"))["estimated"]!.GetValue<double>());

@@ -26,19 +26,10 @@ public sealed class QueryCredentialsTests : IAsyncLifetime
         await File.WriteAllTextAsync(TokenFile, Token + "\n");
         var (service, ports) = await FreePorts.StartOnFreshAsync(2, async ports =>
         {
-            var yaml = $"""
-                receivers:
-                  otlp:
-                    protocols:
-                      http:
-                        endpoint: 127.0.0.1:{ports[0]}
-                exporters:
-                  kubetrace:
-                    path: {Path.Combine(_folder.Path, "data")}
-                extensions:
-                  bearertokenauth/cli:
-                    filename: {TokenFile}
-                  kubetrace_query:
+            var yaml = new TestServiceConfig(ports[0])
+                .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
+                .Extension("bearertokenauth/cli", $"filename: {TokenFile}")
+                .Extension("kubetrace_query", $"""
                     endpoint: 127.0.0.1:{ports[1]}
                     tempo_endpoint: ""
                     tls:
@@ -46,14 +37,7 @@ public sealed class QueryCredentialsTests : IAsyncLifetime
                       key_file: {_pki.Server.KeyFile}
                     auth:
                       authenticator: bearertokenauth/cli
-                service:
-                  extensions: [bearertokenauth/cli, kubetrace_query]
-                  pipelines:
-                    traces:
-                      receivers: [otlp]
-                      exporters: [kubetrace]
-
-                """ + ServiceTestHost.Telemetry;
+                    """).Yaml;
             return (await ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default), ports);
         });
         _service = service;

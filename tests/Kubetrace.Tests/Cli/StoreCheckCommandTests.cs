@@ -1,7 +1,7 @@
 using Kubetrace.Storage;
 using Kubetrace.Tests.Storage;
 using Kubetrace.Tests.Storage.Integrity;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Cli;
 

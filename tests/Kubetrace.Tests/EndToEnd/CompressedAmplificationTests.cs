@@ -5,7 +5,7 @@ using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Tests.EndToEnd.Harness;
 using Xunit.Abstractions;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.EndToEnd;
 

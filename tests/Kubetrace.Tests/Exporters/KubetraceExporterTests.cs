@@ -4,7 +4,7 @@ using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Pipeline;
 using Kubetrace.Storage;
 using Kubetrace.Tests.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Exporters;
 

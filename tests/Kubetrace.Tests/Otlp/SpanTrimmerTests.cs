@@ -3,7 +3,7 @@ using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Otlp.Validation;
 using Google.Protobuf;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Otlp;
 

@@ -8,7 +8,7 @@ using Kubetrace.Query;
 using Kubetrace.Storage;
 using Kubetrace.Tests.Api;
 using Kubetrace.Tests.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Query;
 

@@ -3,7 +3,7 @@ using Kubetrace.Query;
 using Kubetrace.Query.Budget;
 using Kubetrace.Storage;
 using Kubetrace.Tests.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Query;
 

@@ -3,7 +3,7 @@ using Kubetrace.Pipeline;
 using Kubetrace.Storage;
 using Kubetrace.Storage.ClickHouse;
 using Kubetrace.Tests.TestSupport;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

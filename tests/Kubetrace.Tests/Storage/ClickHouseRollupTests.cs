@@ -4,7 +4,7 @@ using Kubetrace.Storage.Scan;
 using Kubetrace.Tests.Api;
 using Kubetrace.Tests.Storage.Rollups;
 using Kubetrace.Tests.TestSupport;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

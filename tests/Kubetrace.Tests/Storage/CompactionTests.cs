@@ -3,7 +3,7 @@ using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Benchmark;
 using Xunit.Abstractions;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

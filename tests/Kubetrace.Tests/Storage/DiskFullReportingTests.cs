@@ -4,7 +4,7 @@ using Kubetrace.Storage;
 using Kubetrace.Telemetry;
 using Kubetrace.Tests.EndToEnd.Harness;
 using Kubetrace.Tests.TestSupport;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

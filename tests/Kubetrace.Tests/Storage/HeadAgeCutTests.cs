@@ -1,6 +1,6 @@
 using Kubetrace.Storage;
 using Kubetrace.Tests.TestSupport;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

@@ -26,6 +26,9 @@ public sealed class ClickHouseTestServer : IDisposable
 
     public Uri Endpoint { get; }
 
+    /// <summary>The server's data and config folder; null for a server started elsewhere.</summary>
+    public string? Folder => _folder;
+
     public static bool Installed =>
         Environment.GetEnvironmentVariable("KUBETRACE_TEST_CLICKHOUSE") is { Length: > 0 } || File.Exists(Binary);
 
@@ -116,21 +119,21 @@ public sealed class ClickHouseTestServer : IDisposable
         return server;
     }
 
-    /// <summary>Starts the server process on its folder and ports (again, after <see cref="Kill"/>: a restart on the same data).</summary>
+    /// <summary>
+    /// Starts the server process on its folder and ports (again, after <see cref="Kill"/>: a restart on the same data).
+    /// It runs under <see cref="OwnedProcess"/>, so a test run that is killed does not leave it running.
+    /// </summary>
     public void Launch()
     {
         if (_folder is null || _process is { HasExited: false }) return;
         _process?.Dispose();
-        _process = Process.Start(new ProcessStartInfo(Binary, [$"--config-file={_folder}/config.xml"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder,
-        }) ?? throw new InvalidOperationException("clickhouse-server did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        File.Delete(Path.Combine(_folder, OwnedProcess.PidFile));
+        _process = OwnedProcess.Start(Binary, [$"--config-file={_folder}/config.xml"], _folder);
         WaitUntilReady();
     }
+
+    /// <summary>The clickhouse-server's own process id (its watchdog is its parent); null for a server started elsewhere.</summary>
+    public int? ServerProcessId => _folder is null ? null : OwnedProcess.CommandProcessId(_folder);
 
     private static ClickHouseTestServer Start()
     {
@@ -176,7 +179,7 @@ public sealed class ClickHouseTestServer : IDisposable
     /// <summary>Stops the server at once (SIGKILL: tests that stop it mid-stream mean a crash).</summary>
     public void Kill()
     {
-        if (_process is { HasExited: false }) _process.Kill();
+        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.WaitForExit();
     }
 

@@ -48,7 +48,7 @@ internal sealed class KubetraceProcess : IAsyncDisposable
         if (!File.Exists(RepoPaths.KubetraceDll))
             throw new FileNotFoundException("kubetrace.dll is not next to the test assembly; build the solution first.", RepoPaths.KubetraceDll);
 
-        var start = new ProcessStartInfo(DotnetHost(), ["exec", RepoPaths.KubetraceDll, "serve", "--config", configPath])
+        var start = new ProcessStartInfo(RepoPaths.DotnetHost, ["exec", RepoPaths.KubetraceDll, "serve", "--config", configPath])
         {
             WorkingDirectory = Path.GetDirectoryName(configPath)!,
         };
@@ -229,8 +229,4 @@ internal sealed class KubetraceProcess : IAsyncDisposable
             return false;
         }
     }
-
-    /// <summary>The dotnet host running these tests (set by the dotnet CLI), so the server runs on the same runtime.</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 }

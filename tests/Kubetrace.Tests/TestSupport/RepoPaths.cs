@@ -23,6 +23,13 @@ internal static class RepoPaths
     public static string KubetraceDll { get; } =
         Environment.GetEnvironmentVariable("KUBETRACE_TEST_DLL") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "kubetrace.dll");
 
+    /// <summary>The dotnet host running these tests (set by the dotnet CLI), so a child .NET process runs on the same runtime.</summary>
+    public static string DotnetHost { get; } =
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+
+    /// <summary>This test assembly, runnable as a program (<see cref="TestHostProgram"/>).</summary>
+    public static string TestAssembly { get; } = typeof(RepoPaths).Assembly.Location;
+
     /// <summary>A file of the shared folder (e.g. <c>conformance/otlp/trace.json</c>) from the first candidate that has it, or null.</summary>
     public static string? FindShared(string relativePath) =>
         SharedCandidates.Select(root => Path.Combine(root, relativePath)).FirstOrDefault(File.Exists);

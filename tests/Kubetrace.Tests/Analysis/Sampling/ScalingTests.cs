@@ -20,14 +20,14 @@ public sealed class ScalingTests
 {
     private static RowSamples Rates(params string[] rates) => new(SamplingRates.Unknown.With(rates));
 
-    private static ApiserverLatencyReport Apiserver(RowSamples samples, params K8sTraceBuilder[] traces)
+    private static ApiserverLatencyReport Apiserver(RowSamples samples, params TraceBuilder[] traces)
     {
         var analysis = new ApiserverLatencyAnalysis(TimeRange.All);
         foreach (var trace in traces) analysis.Add(trace.Scanned(analysis.ScanRequest));
         return analysis.Report(samples);
     }
 
-    private static RedResult Red(RowSamples samples, params K8sTraceBuilder[] traces)
+    private static RedResult Red(RowSamples samples, params TraceBuilder[] traces)
     {
         var state = new RedState(TimeRange.All);
         foreach (var trace in traces) state.Add(trace.Scanned(state.ScanRequest));
@@ -69,9 +69,9 @@ public sealed class ScalingTests
     }
 
     /// <summary>An apiserver request with two etcd calls, each with etcd's server span under the apiserver's client span.</summary>
-    private static K8sTraceBuilder RequestWithTwoEtcdCalls()
+    private static TraceBuilder RequestWithTwoEtcdCalls()
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var root = t.Add("apiserver", "KubernetesAPI", SpanKind.Server, null, 0, 100, ("http.method", "GET"), ("http.target", "/api/v1/pods"));
         foreach (var at in new[] { 10, 50 })
         {
@@ -85,7 +85,7 @@ public sealed class ScalingTests
     public void ParentBased_etcd_spans_under_a_sampled_apiserver_request_weigh_the_root_rate_and_count_their_trace_once()
     {
         // etcd samples everything of its own, but its spans under the apiserver were kept because the apiserver kept the request.
-        var ownEtcdCall = new K8sTraceBuilder();
+        var ownEtcdCall = new TraceBuilder();
         ownEtcdCall.Add("etcd", "etcdserverpb.KV/Range", SpanKind.Server, null, 0, 5);
 
         var red = Red(Rates("apiserver=100", "etcd=1000000"), RequestWithTwoEtcdCalls(), ownEtcdCall);
@@ -101,7 +101,7 @@ public sealed class ScalingTests
     [Fact]
     public void Containerd_spans_weigh_containerds_own_rate_it_ignores_the_parents_decision()
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var sync = t.Add("kubelet", "syncPod", SpanKind.Internal, null, 0, 100);
         var pull = t.Add("kubelet", "runtime.v1.ImageService/PullImage", SpanKind.Client, sync, 10, 90);
         t.Add("containerd", "runtime.v1.ImageService/PullImage", SpanKind.Server, pull, 11, 89);

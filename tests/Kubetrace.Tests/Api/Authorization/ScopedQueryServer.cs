@@ -50,24 +50,13 @@ public sealed class ScopedQueryServer : IAsyncLifetime
         var policy = Path.Combine(_folder.Path, "policy.yaml");
         await File.WriteAllTextAsync(policy, Policy);
         var sha = "{SHA}" + Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(Password)));
-        var users = string.Join("\n", new[] { "alice", "carol", "root", "mallory" }.Select(u => $"            {u}:{sha}"));
+        var users = string.Join("\n", new[] { "alice", "carol", "root", "mallory" }.Select(u => $"    {u}:{sha}"));
         var (service, ports) = await FreePorts.StartOnFreshAsync(3, async ports =>
         {
-            var yaml = $"""
-                receivers:
-                  otlp:
-                    protocols:
-                      http:
-                        endpoint: 127.0.0.1:{ports[0]}
-                exporters:
-                  kubetrace:
-                    path: {Path.Combine(_folder.Path, "data")}
-                extensions:
-                  basicauth/people:
-                    htpasswd:
-                      inline: |
-                {users}
-                  kubetrace_query:
+            var yaml = new TestServiceConfig(ports[0])
+                .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
+                .Extension("basicauth/people", "htpasswd:\n  inline: |\n" + users)
+                .Extension("kubetrace_query", $"""
                     endpoint: 127.0.0.1:{ports[1]}
                     tempo_endpoint: 127.0.0.1:{ports[2]}
                     auth:
@@ -76,14 +65,7 @@ public sealed class ScopedQueryServer : IAsyncLifetime
                       policy_file: {policy}
                     audit:
                       file: {AuditFile}
-                service:
-                  extensions: [basicauth/people, kubetrace_query]
-                  pipelines:
-                    traces:
-                      receivers: [otlp]
-                      exporters: [kubetrace]
-
-                """ + ServiceTestHost.Telemetry;
+                    """).Yaml;
             var started = new KubetraceService(ServiceTestHost.Load(yaml, ComponentCatalog.Default), TestSettings.Capturing(Log));
             await started.StartAsync(CancellationToken.None);
             return (started, ports);

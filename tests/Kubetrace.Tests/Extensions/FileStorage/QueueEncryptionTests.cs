@@ -70,33 +70,20 @@ public sealed class QueueEncryptionTests
         var nobody = FreePorts.Take(1)[0];
         var (service, ports) = await FreePorts.StartOnFreshAsync(1, async ports =>
         {
-            var yaml = $"""
-                receivers:
-                  otlp:
-                    protocols:
-                      http:
-                        endpoint: 127.0.0.1:{ports[0]}
-                exporters:
-                  otlp:
+            var yaml = new TestServiceConfig(ports[0])
+                .Exporter("otlp", $"""
                     endpoint: 127.0.0.1:{nobody}
                     tls:
                       insecure: true
                     sending_queue:
                       enabled: true
                       storage: file_storage
-                extensions:
-                  file_storage:
+                    """)
+                .Extension("file_storage", $"""
                     directory: {queue}
                     create_directory: true
-                {(encrypted ? $"    encryption:\n      keys:\n        - id: queue-1\n          key: {KeyText}" : "")}
-                service:
-                  extensions: [file_storage]
-                  pipelines:
-                    traces:
-                      receivers: [otlp]
-                      exporters: [otlp]
-
-                """ + ServiceTestHost.Telemetry;
+                    {(encrypted ? $"encryption:\n  keys:\n    - id: queue-1\n      key: {KeyText}" : "")}
+                    """).Yaml;
             var started = new KubetraceService(ServiceTestHost.Load(yaml, ComponentCatalog.Default), TestSettings.Capturing(new()));
             await started.StartAsync(CancellationToken.None);
             return (started, ports);

@@ -16,7 +16,7 @@ public sealed class RecentApiserverRequests : IAsyncLifetime
     {
         Server = await QueryServer.StartAsync();
         var origin = DateTimeOffset.UtcNow.AddMinutes(-5);
-        await Server.PostOtlpJsonAsync(K8sTraceBuilder.OtlpJson(
+        await Server.PostOtlpJsonAsync(TraceBuilder.OtlpJson(
         [
             ApiserverFixtures.PodCreate127(origin), ApiserverFixtures.PodGet136(origin.AddSeconds(1)),
             ApiserverFixtures.DeploymentUpdateWithParallelWebhooks(origin.AddSeconds(2)),

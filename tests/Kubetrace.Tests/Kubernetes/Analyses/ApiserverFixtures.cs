@@ -16,9 +16,9 @@ internal static class ApiserverFixtures
     /// <c>Create etcd3</c> 40–80, whose etcd client Txn 45–75 has etcd's server span 47–73.
     /// Time: authentication 2, webhook 20, etcd 40 (storage and client and server, once), serialization 8, rest 30.
     /// </summary>
-    public static K8sTraceBuilder PodCreate127(DateTimeOffset? origin = null, double webhookMs = 20)
+    public static TraceBuilder PodCreate127(DateTimeOffset? origin = null, double webhookMs = 20)
     {
-        var t = new K8sTraceBuilder(origin);
+        var t = new TraceBuilder(origin);
         var shift = webhookMs - 20;
         var root = t.Add("apiserver", "KubernetesAPI", SpanKind.Server, null, 0, 100 + shift,
             ("http.method", "POST"), ("http.target", "/api/v1/namespaces/default/pods"), ("http.status_code", 201));
@@ -47,9 +47,9 @@ internal static class ApiserverFixtures
     /// authentication span: from 1.33 it is a trace of its own.
     /// Time: audit and impersonation 2.2, APF 10.1, authorization 4.1, etcd 20, serialization 3, rest 10.6.
     /// </summary>
-    public static K8sTraceBuilder PodGet136(DateTimeOffset? origin = null, double queuedMs = 10)
+    public static TraceBuilder PodGet136(DateTimeOffset? origin = null, double queuedMs = 10)
     {
-        var t = new K8sTraceBuilder(origin);
+        var t = new TraceBuilder(origin);
         var shift = queuedMs - 10;
         var root = t.Add("apiserver", "GET /api/v1/namespaces/{:namespace}/pods/{:name}", SpanKind.Server, null, 0, 50 + shift,
             ("http.request.method", "GET"), ("url.path", "/api/v1/namespaces/default/pods/web-0"),
@@ -71,9 +71,9 @@ internal static class ApiserverFixtures
     /// Kubernetes 1.34: a deployment update, 0–40 ms, with two validating webhooks called in parallel, policy
     /// 10–30 and quota 10–20. Time: 10–20 is shared (5 each), so policy 15, quota 5, rest 20.
     /// </summary>
-    public static K8sTraceBuilder DeploymentUpdateWithParallelWebhooks(DateTimeOffset? origin = null)
+    public static TraceBuilder DeploymentUpdateWithParallelWebhooks(DateTimeOffset? origin = null)
     {
-        var t = new K8sTraceBuilder(origin);
+        var t = new TraceBuilder(origin);
         var root = t.Add("apiserver", "PUT /apis/apps/v1/namespaces/{:namespace}/deployments/{:name}", SpanKind.Server, null, 0, 40,
             ("http.method", "PUT"), ("http.target", "/apis/apps/v1/namespaces/shop/deployments/cart"));
         foreach (var (name, toMs) in new[] { ("policy.example.com", 30.0), ("quota.example.com", 20.0) })
@@ -87,9 +87,9 @@ internal static class ApiserverFixtures
     }
 
     /// <summary>A 1.36 pod list lasting <paramref name="durationMs"/>, all of it the handler's own time.</summary>
-    public static K8sTraceBuilder PodList(double durationMs, DateTimeOffset? origin = null)
+    public static TraceBuilder PodList(double durationMs, DateTimeOffset? origin = null)
     {
-        var t = new K8sTraceBuilder(origin);
+        var t = new TraceBuilder(origin);
         var root = t.Add("apiserver", "GET /api/v1/namespaces/{:namespace}/pods", SpanKind.Server, null, 0, durationMs,
             ("http.request.method", "GET"));
         t.Internal("List", root, 0, durationMs, ("verb", "LIST"), ("resource", "pods"));

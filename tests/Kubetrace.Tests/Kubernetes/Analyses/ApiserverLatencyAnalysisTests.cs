@@ -7,7 +7,7 @@ namespace Kubetrace.Tests.Kubernetes.Analyses;
 /// <summary>The <c>apiserver</c> analysis as a library, over hand-built requests of several Kubernetes versions.</summary>
 public sealed class ApiserverLatencyAnalysisTests
 {
-    private static ApiserverLatencyReport Analyse(params K8sTraceBuilder[] traces)
+    private static ApiserverLatencyReport Analyse(params TraceBuilder[] traces)
     {
         var analysis = new ApiserverLatencyAnalysis(new TimeRange(0, long.MaxValue));
         foreach (var trace in traces) analysis.Add(trace.Scanned(analysis.ScanRequest));
@@ -61,7 +61,7 @@ public sealed class ApiserverLatencyAnalysisTests
     [Fact]
     public void An_etcd_server_span_with_a_skewed_clock_is_kept_inside_the_client_call_it_serves()
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var root = t.Add("apiserver", "KubernetesAPI", SpanKind.Server, null, 0, 10, ("http.method", "GET"),
             ("http.target", "/api/v1/namespaces/default/configmaps/settings"));
         var storage = t.Internal("Get etcd3", root, 2, 6, ("key", "/registry/configmaps/default/settings"), ("resource", "configmaps"));
@@ -91,7 +91,7 @@ public sealed class ApiserverLatencyAnalysisTests
     [Fact]
     public void Watches_are_left_out_because_their_duration_is_not_latency()
     {
-        var watch = new K8sTraceBuilder();
+        var watch = new TraceBuilder();
         var root = watch.Add("apiserver", "GET /api/v1/pods", SpanKind.Server, null, 0, 300_000,
             ("http.request.method", "GET"), ("url.path", "/api/v1/pods"));
         watch.Internal("WatchList", root, 1, 299_999, ("resource", "pods"));
@@ -105,7 +105,7 @@ public sealed class ApiserverLatencyAnalysisTests
     [Fact]
     public void An_old_request_without_a_handler_span_is_a_watch_when_its_http_target_says_so()
     {
-        var watch = new K8sTraceBuilder();
+        var watch = new TraceBuilder();
         watch.Add("apiserver", "KubernetesAPI", SpanKind.Server, null, 0, 300_000,
             ("http.method", "GET"), ("http.target", "/api/v1/namespaces/default/pods?watch=true&resourceVersion=7"));
 
@@ -128,7 +128,7 @@ public sealed class ApiserverLatencyAnalysisTests
     [InlineData("GET /api/v1/namespaces/{:namespace}/pods/{:name}", "GET", "/api/v1/namespaces/default/pods/", "get", "pods")] // the route names one object
     public void Without_a_handler_span_verb_and_resource_come_from_the_route_or_path(string spanName, string method, string? path, string verb, string resource)
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var attributes = path is null ? new[] { ("http.method", (object)method) } : [("http.method", method), ("http.target", path)];
         t.Add("apiserver", spanName, SpanKind.Server, null, 0, 5, attributes);
 

@@ -12,7 +12,7 @@ namespace Kubetrace.Tests.Kubernetes.Analyses;
 /// </summary>
 public sealed class EtcdLatencyAnalysisTests
 {
-    private static EtcdLatencyReport Analyse(params K8sTraceBuilder[] traces)
+    private static EtcdLatencyReport Analyse(params TraceBuilder[] traces)
     {
         var analysis = new EtcdLatencyAnalysis(new TimeRange(0, long.MaxValue));
         foreach (var trace in traces) analysis.Add(trace.Scanned(analysis.ScanRequest));
@@ -22,9 +22,9 @@ public sealed class EtcdLatencyAnalysisTests
     private static readonly (string, object)[] OldRange = [("rpc.system", "grpc"), ("rpc.service", "etcdserverpb.KV"), ("rpc.method", "Range"), ("rpc.grpc.status_code", 0)];
 
     /// <summary>A 1.34 GET served by etcd: handler, <c>cacher.Get</c> (no storage span), the Range from both sides.</summary>
-    private static K8sTraceBuilder Get134(string resource, string group, double etcdMs)
+    private static TraceBuilder Get134(string resource, string group, double etcdMs)
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var root = t.Add("apiserver", "GET /apis/{group}/...", SpanKind.Server, null, 0, etcdMs + 3);
         var handler = t.Internal("Get", root, 0.2, etcdMs + 2.8, ("verb", "GET"), ("resource", resource), ("api-group", group), ("url", "/apis/x"));
         var cacher = t.Internal("cacher.Get", handler, 0.3, etcdMs + 2, ("key", $"/{resource}/shop/a"), ("resource-version", ""));
@@ -49,7 +49,7 @@ public sealed class EtcdLatencyAnalysisTests
     [InlineData("pods", "", "pods")]                           // the core group
     public void A_storage_spans_resource_is_group_resource_in_every_release(string resource, string? group, string expected)
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var root = t.Add("apiserver", "KubernetesAPI", SpanKind.Server, null, 0, 5);
         var attributes = new List<(string, object)> { ("key", "/deployments/shop/web"), ("resource", resource) };
         if (group is not null) attributes.Add(("group", group));
@@ -62,10 +62,10 @@ public sealed class EtcdLatencyAnalysisTests
     [Fact]
     public void An_etcd_server_span_without_a_client_span_above_it_is_measured_on_the_etcd_side_and_3_7_keys_name_its_resource()
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var server = t.Add("etcd", "etcdserverpb.KV/Txn", SpanKind.Server, null, 0, 3, ("rpc.system.name", "grpc"), ("rpc.method", "etcdserverpb.KV/Txn"), ("rpc.response.status_code", "OK"));
         t.Internal("txn", server, 0.1, 2.9, ("compare_first_key", "/registry/minions/worker-1"), ("success_first_key", "/registry/minions/worker-1"));
-        var lease = new K8sTraceBuilder();
+        var lease = new TraceBuilder();
         lease.Add("etcd", "etcdserverpb.Lease/LeaseGrant", SpanKind.Server, null, 0, 2, ("rpc.system", "grpc"), ("rpc.service", "etcdserverpb.Lease"), ("rpc.method", "LeaseGrant"));
 
         var operations = Analyse(t, lease).Operations;
@@ -77,10 +77,10 @@ public sealed class EtcdLatencyAnalysisTests
     [Fact]
     public void Watch_streams_stay_out_and_errors_come_from_the_status_or_a_grpc_code_other_than_OK()
     {
-        var traces = new List<K8sTraceBuilder>();
+        var traces = new List<TraceBuilder>();
         foreach (var (ms, code) in new[] { (2.0, "0"), (3.0, "4"), (250.0, "DEADLINE_EXCEEDED"), (1.0, "OK") })
         {
-            var t = new K8sTraceBuilder();
+            var t = new TraceBuilder();
             var root = t.Add("apiserver", "KubernetesAPI", SpanKind.Server, null, 0, ms + 2);
             var storage = t.Internal("GuaranteedUpdate etcd3", root, 0.5, ms + 1.5, ("key", "/leases/default/x"), ("resource", "leases.coordination.k8s.io"));
             var attributes = int.TryParse(code, out var number)
@@ -89,7 +89,7 @@ public sealed class EtcdLatencyAnalysisTests
             t.Add("apiserver", "etcdserverpb.KV/Txn", SpanKind.Client, storage, 1, ms + 1, attributes);
             traces.Add(t);
         }
-        var watch = new K8sTraceBuilder();
+        var watch = new TraceBuilder();
         var list = watch.Add("apiserver", "List", SpanKind.Internal, null, 0, 300_000, ("verb", "WATCH"), ("resource", "events"));
         watch.Add("apiserver", "etcdserverpb.Watch/Watch", SpanKind.Client, list, 1, 299_999, ("rpc.system", "grpc"), ("rpc.service", "etcdserverpb.Watch"), ("rpc.method", "Watch"));
 

@@ -12,7 +12,7 @@ public sealed class StorageTimeTests
 {
     private static readonly TimeRange All = new(0, long.MaxValue);
 
-    private static ApiserverLatencyReport Apiserver(params K8sTraceBuilder[] traces)
+    private static ApiserverLatencyReport Apiserver(params TraceBuilder[] traces)
     {
         var analysis = new ApiserverLatencyAnalysis(All);
         foreach (var trace in traces) analysis.Add(trace.Scanned(analysis.ScanRequest));
@@ -24,9 +24,9 @@ public sealed class StorageTimeTests
     /// 10–40, whose Range runs 12–20 and whose decryption runs 22–32. Etcd: storage's own 2 + 2 + 8 and the Range 8;
     /// encryption 10; the rest 20.
     /// </summary>
-    private static K8sTraceBuilder EncryptedSecretGet()
+    private static TraceBuilder EncryptedSecretGet()
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var root = t.Add("apiserver", "GET /api/v1/namespaces/{:namespace}/secrets/{:name}", SpanKind.Server, null, 0, 50,
             ("http.method", "GET"), ("http.target", "/api/v1/namespaces/shop/secrets/api-credentials"), ("http.status_code", 200));
         var handler = t.Internal("Get", root, 5, 45, ("verb", "GET"), ("resource", "secrets"), ("namespace", "shop"));
@@ -51,7 +51,7 @@ public sealed class StorageTimeTests
     [Fact]
     public void A_list_the_watch_cache_answers_spends_nothing_in_etcd()
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var root = t.Add("apiserver", "GET /apis/apps/v1/replicasets", SpanKind.Server, null, 0, 10,
             ("http.method", "GET"), ("http.target", "/apis/apps/v1/replicasets?resourceVersion=0"), ("http.status_code", 200));
         var handler = t.Internal("List", root, 1, 9, ("verb", "LIST"), ("resource", "replicasets"));
@@ -65,7 +65,7 @@ public sealed class StorageTimeTests
     [Fact]
     public void A_watch_is_left_out_of_apiserver_latency_and_its_etcd_stream_out_of_etcd_latency()
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var root = t.Add("apiserver", "GET /api/v1/events", SpanKind.Server, null, 0, 300_000,
             ("http.method", "GET"), ("http.target", "/api/v1/events?watch=true&resourceVersion=1200&timeoutSeconds=300"), ("http.status_code", 200));
         var handler = t.Internal("WatchList", root, 1, 299_999, ("verb", "WATCH"), ("resource", "events"));

@@ -7,7 +7,7 @@ namespace Kubetrace.Tests.Kubernetes.Analyses;
 /// <summary>The <c>webhooks</c> analysis as a library, over hand-built admission calls.</summary>
 public sealed class WebhookLatencyAnalysisTests
 {
-    private static WebhookLatencyReport Analyse(IEnumerable<K8sTraceBuilder> traces)
+    private static WebhookLatencyReport Analyse(IEnumerable<TraceBuilder> traces)
     {
         var analysis = new WebhookLatencyAnalysis(new TimeRange(0, long.MaxValue));
         foreach (var trace in traces) analysis.Add(trace.Scanned(analysis.ScanRequest));
@@ -18,9 +18,9 @@ public sealed class WebhookLatencyAnalysisTests
     private sealed record Outcome(int Status = 200, string? Error = null, string Url = "https://hook.svc:443/?timeout=10s");
 
     /// <summary>A 1.34 pod create (verb CREATE) whose handler calls the given webhooks one after another, then stops 1 ms later.</summary>
-    private static K8sTraceBuilder PodCreate(params (string Configuration, string Name, double Ms, Outcome Outcome)[] webhooks)
+    private static TraceBuilder PodCreate(params (string Configuration, string Name, double Ms, Outcome Outcome)[] webhooks)
     {
-        var t = new K8sTraceBuilder();
+        var t = new TraceBuilder();
         var total = 2 + webhooks.Sum(w => w.Ms);
         var root = t.Add("apiserver", "POST /api/v1/namespaces/{:namespace}/pods", SpanKind.Server, null, 0, total, ("http.method", "POST"));
         var handler = t.Internal("Create", root, 0.5, total - 0.5, ("verb", "POST"), ("resource", "pods"));
@@ -31,7 +31,7 @@ public sealed class WebhookLatencyAnalysisTests
                 ("configuration", configuration), ("webhook", name), ("resource", "pods"), ("subresource", ""), ("operation", "CREATE"));
             (string, object)[] attributes = outcome.Status == 0 ? [("http.url", outcome.Url)] : [("http.url", outcome.Url), ("http.status_code", outcome.Status)];
             var post = t.Add("apiserver", "HTTP POST", SpanKind.Client, call, at, at + ms, attributes);
-            if (outcome.Error is not null || outcome.Status >= 500) K8sTraceBuilder.Fail(post, outcome.Error ?? "");
+            if (outcome.Error is not null || outcome.Status >= 500) TraceBuilder.Fail(post, outcome.Error ?? "");
             at += ms;
         }
         return t;

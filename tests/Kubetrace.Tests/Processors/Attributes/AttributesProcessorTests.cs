@@ -24,11 +24,11 @@ public class AttributesProcessorTests
     {
         var next = new RecordingConsumer();
         var processor = new AttributesProcessor(TestSettings.For("attributes"), config, next);
-        await processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(SpanBuilder.Request(spans, service)), default);
-        return SpanBuilder.Spans(next.Received).ToList();
+        await processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(Spans.Request(spans, service)), default);
+        return Spans.All(next.Received).ToList();
     }
 
-    private static Span S(string name, params (string, object)[] attributes) => SpanBuilder.Span(ByteString.CopyFrom(new byte[16]), name, attributes: attributes);
+    private static Span S(string name, params (string, object)[] attributes) => Spans.Span(ByteString.CopyFrom(new byte[16]), name, attributes: attributes);
 
     private static string Render(Span span) => string.Join(", ", span.Attributes.Select(a => $"{a.Key}={AttributeValues.AsString(a.Value)}:{a.Value.ValueCase}"));
 
@@ -115,7 +115,7 @@ public class AttributesProcessorTests
                 new() { Key = "host.ip", Action = "delete" },
             ],
         }, next);
-        await processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(SpanBuilder.Request([S("a")], "kubelet", ("host.ip", "10.0.0.1"))), default);
+        await processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(Spans.Request([S("a")], "kubelet", ("host.ip", "10.0.0.1"))), default);
         var resource = Assert.Single(next.Received).Request.ResourceSpans.Single().Resource;
         Assert.Equal(["service.name=kubelet", "k8s.cluster.name=prod"], resource.Attributes.Select(a => $"{a.Key}={a.Value.StringValue}"));
     }

@@ -13,7 +13,7 @@ namespace Kubetrace.Tests.Processors.Ottl;
 public class OttlSubsetTests
 {
     private static Span Sample() =>
-        SpanBuilder.Span(ByteString.CopyFrom(new byte[16]), "GET /api/v1/pods", attributes:
+        Spans.Span(ByteString.CopyFrom(new byte[16]), "GET /api/v1/pods", attributes:
             [("http.method", "GET"), ("http.url", "https://10.0.0.1/api/v1/pods?token=abc"), ("k8s.pod.name", "web-0"), ("retries", 3), ("note", "a long note")]);
 
     private static async Task<Span> Transform(params string[] statements)
@@ -24,9 +24,9 @@ public class OttlSubsetTests
         var processor = new TransformProcessor(TestSettings.For("transform"), config, next);
         var span = Sample();
         var before = span.Clone();
-        await processor.ConsumeAsync(SpanBuilder.Batch(span), default);
+        await processor.ConsumeAsync(Spans.Batch(span), default);
         Assert.Equal(before, span); // never edited in place
-        return SpanBuilder.Spans(next.Received).Single();
+        return Spans.All(next.Received).Single();
     }
 
     private static async Task<bool> Kept(params string[] dropConditions)
@@ -35,7 +35,7 @@ public class OttlSubsetTests
         var config = new FilterConfig { Traces = new() { Span = [.. dropConditions] } };
         Assert.Empty(config.Validate());
         await new FilterProcessor(TestSettings.For("filter"), config, next).ConsumeAsync(
-            global::Kubetrace.Pipeline.TraceBatch.FromRequest(SpanBuilder.Request([Sample()], "apiserver")), default);
+            global::Kubetrace.Pipeline.TraceBatch.FromRequest(Spans.Request([Sample()], "apiserver")), default);
         return next.Received.Count == 1;
     }
 
@@ -102,7 +102,7 @@ public class OttlSubsetTests
         var span = Sample();
         span.Events.Add(new Span.Types.Event { Name = "retry" });
         span.Events.Add(new Span.Types.Event { Name = "other" });
-        await new TransformProcessor(TestSettings.For("transform"), config, next).ConsumeAsync(SpanBuilder.Batch(span), default);
+        await new TransformProcessor(TestSettings.For("transform"), config, next).ConsumeAsync(Spans.Batch(span), default);
 
         var request = Assert.Single(next.Received).Request;
         Assert.Contains(request.ResourceSpans[0].Resource.Attributes, a => a.Key == "k8s.cluster.name" && a.Value.StringValue == "prod");

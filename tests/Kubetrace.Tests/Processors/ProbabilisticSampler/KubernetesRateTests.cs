@@ -28,14 +28,14 @@ public class KubernetesRateTests
         var next = new RecordingConsumer();
         var processor = new ProbabilisticSamplerProcessor(TestSettings.For("probabilistic_sampler"),
             new ProbabilisticSamplerConfig { SamplingRatePerMillion = ratePerMillion }, next);
-        foreach (var chunk in spans.Chunk(10_000)) await processor.ConsumeAsync(SampleRequests.Encoded(SpanBuilder.Request(chunk)), default);
-        return SpanBuilder.Spans(next.Received).ToList();
+        foreach (var chunk in spans.Chunk(10_000)) await processor.ConsumeAsync(SampleRequests.Encoded(Spans.Request(chunk)), default);
+        return Spans.All(next.Received).ToList();
     }
 
     private static List<Span> RandomSpans(int count)
     {
         var random = new Random(12);
-        return Enumerable.Range(0, count).Select(_ => SpanBuilder.Span(SpanBuilder.RandomTraceId(random))).ToList();
+        return Enumerable.Range(0, count).Select(_ => Spans.Span(Spans.RandomTraceId(random))).ToList();
     }
 
     [Theory]

@@ -16,10 +16,10 @@ public class ProbabilisticSamplerTests
         var processor = new ProbabilisticSamplerProcessor((settings ?? new TestSettings("probabilistic_sampler")).Settings, config, next);
         foreach (var chunk in spans.Chunk(10_000))
         {
-            var request = SpanBuilder.Request(chunk);
+            var request = Spans.Request(chunk);
             await processor.ConsumeAsync(encoded ? SampleRequests.Encoded(request) : TraceBatch.FromRequest(request), default);
         }
-        return SpanBuilder.Spans(next.Received).ToList();
+        return Spans.All(next.Received).ToList();
     }
 
     [Theory]
@@ -42,18 +42,18 @@ public class ProbabilisticSamplerTests
         var next = new RecordingConsumer();
         var processor = new ProbabilisticSamplerProcessor(TestSettings.For("probabilistic_sampler"), new ProbabilisticSamplerConfig { SamplingPercentage = 100 }, next);
         var random = new Random(9);
-        await processor.ConsumeAsync(SampleRequests.Encoded(SpanBuilder.Request(RandomSpans(10, seed: 10))), default);
-        await processor.ConsumeAsync(SampleRequests.Encoded(SpanBuilder.Request([SpanBuilder.Span(SpanBuilder.RandomTraceId(random), traceState: "vendor=x")])), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(Spans.Request(RandomSpans(10, seed: 10))), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(Spans.Request([Spans.Span(Spans.RandomTraceId(random), traceState: "vendor=x")])), default);
 
         Assert.Equal([true, false], next.Received.Select(b => b.HasEncoded));
-        Assert.All(SpanBuilder.Spans([next.Received[0]]), s => Assert.Equal("ot=th:0", s.TraceState));
-        Assert.Equal("ot=th:0,vendor=x", SpanBuilder.Spans([next.Received[1]]).Single().TraceState);
+        Assert.All(Spans.All([next.Received[0]]), s => Assert.Equal("ot=th:0", s.TraceState));
+        Assert.Equal("ot=th:0,vendor=x", Spans.All([next.Received[1]]).Single().TraceState);
     }
 
     private static List<Span> RandomSpans(int count, int seed)
     {
         var random = new Random(seed);
-        return Enumerable.Range(0, count).Select(_ => SpanBuilder.Span(SpanBuilder.RandomTraceId(random))).ToList();
+        return Enumerable.Range(0, count).Select(_ => Spans.Span(Spans.RandomTraceId(random))).ToList();
     }
 
     [Theory]
@@ -80,17 +80,17 @@ public class ProbabilisticSamplerTests
         Assert.All(kept, s => Assert.Equal("ot=th:c", s.TraceState));
 
         // Arriving at 50% with explicit randomness: 50% × 50% = 25%; the README's rv 9b82… (< c) is then dropped.
-        var arriving = SpanBuilder.Span(SpanBuilder.RandomTraceId(random), traceState: "ot=th:8;rv:e0b8233f7e3a15,vendor=x");
+        var arriving = Spans.Span(Spans.RandomTraceId(random), traceState: "ot=th:8;rv:e0b8233f7e3a15,vendor=x");
         var output = Assert.Single(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 50 }, [arriving]));
         Assert.Equal("ot=th:c;rv:e0b8233f7e3a15,vendor=x", output.TraceState);
-        var readme = SpanBuilder.Span(SpanBuilder.RandomTraceId(random), traceState: "ot=th:8;rv:9b8233f7e3a151");
+        var readme = Spans.Span(Spans.RandomTraceId(random), traceState: "ot=th:8;rv:9b8233f7e3a151");
         Assert.Empty(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 50 }, [readme]));
     }
 
     [Fact]
     public async Task Equalizing_never_raises_a_probability_a_span_already_had_below_the_configured_one()
     {
-        var span = SpanBuilder.Span(SpanBuilder.RandomTraceId(new Random(3)), traceState: "ot=th:c;rv:ffffffffffffff");
+        var span = Spans.Span(Spans.RandomTraceId(new Random(3)), traceState: "ot=th:c;rv:ffffffffffffff");
         var output = Assert.Single(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 50, Mode = SamplerMode.Equalizing }, [span]));
         Assert.Equal("ot=th:c;rv:ffffffffffffff", output.TraceState);
     }
@@ -99,7 +99,7 @@ public class ProbabilisticSamplerTests
     public async Task An_arriving_th_that_the_randomness_contradicts_is_dropped_when_failing_closed_and_cleared_when_open()
     {
         // rv 0 is below any threshold but 0: "th:8" (50%) claims a decision this span could not have had.
-        var lie = SpanBuilder.Span(SpanBuilder.RandomTraceId(new Random(4)), traceState: "ot=th:8;rv:00000000000000");
+        var lie = Spans.Span(Spans.RandomTraceId(new Random(4)), traceState: "ot=th:8;rv:00000000000000");
         Assert.Empty(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 100 }, [lie]));
         var open = Assert.Single(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 100, FailClosed = false }, [lie]));
         Assert.Equal("ot=th:0;rv:00000000000000", open.TraceState);
@@ -108,7 +108,7 @@ public class ProbabilisticSamplerTests
     [Fact]
     public async Task An_all_zero_trace_id_has_no_randomness_and_is_dropped_unless_fail_closed_is_false()
     {
-        var empty = SpanBuilder.Span(ByteString.CopyFrom(new byte[16]));
+        var empty = Spans.Span(ByteString.CopyFrom(new byte[16]));
         Assert.Empty(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 100 }, [empty]));
         Assert.Single(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 100, FailClosed = false }, [empty]));
     }
@@ -117,8 +117,8 @@ public class ProbabilisticSamplerTests
     public async Task Sampling_priority_zero_drops_and_positive_keeps_whatever_the_rate()
     {
         var random = new Random(5);
-        var drop = SpanBuilder.Span(SpanBuilder.RandomTraceId(random), attributes: [("sampling.priority", 0)]);
-        var keep = SpanBuilder.Span(SpanBuilder.RandomTraceId(random), "keep", attributes: [("sampling.priority", "2")]);
+        var drop = Spans.Span(Spans.RandomTraceId(random), attributes: [("sampling.priority", 0)]);
+        var keep = Spans.Span(Spans.RandomTraceId(random), "keep", attributes: [("sampling.priority", "2")]);
         var settings = new TestSettings("probabilistic_sampler");
 
         Assert.Empty(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 100 }, [drop]));
@@ -137,7 +137,7 @@ public class ProbabilisticSamplerTests
         // The written rv decides like the hash did: a consistent sampler downstream keeps them all at 50%.
         Assert.All(kept, s => Assert.True(ulong.Parse(s.TraceState[^14..], System.Globalization.NumberStyles.HexNumber) >= 1UL << 55));
 
-        var withTh = SpanBuilder.Span(SpanBuilder.RandomTraceId(random), traceState: "ot=th:0");
+        var withTh = Spans.Span(Spans.RandomTraceId(random), traceState: "ot=th:0");
         Assert.Empty(await Run(new ProbabilisticSamplerConfig { SamplingPercentage = 100, HashSeed = 7 }, [withTh]));
     }
 

@@ -12,8 +12,8 @@ public class CollectorSemanticsTests
     {
         var next = new RecordingConsumer();
         var processor = new RedactionProcessor(TestSettings.For("redaction"), config, next);
-        await processor.ConsumeAsync(SpanBuilder.Batch(SpanBuilder.Span(ByteString.CopyFrom(new byte[16]), attributes: attributes)), default);
-        return Assert.Single(SpanBuilder.Spans(next.Received));
+        await processor.ConsumeAsync(Spans.Batch(Spans.Span(ByteString.CopyFrom(new byte[16]), attributes: attributes)), default);
+        return Assert.Single(Spans.All(next.Received));
     }
 
     private static Dictionary<string, string> Flat(Span span) =>

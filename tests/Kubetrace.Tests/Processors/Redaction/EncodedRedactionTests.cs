@@ -49,9 +49,9 @@ public class EncodedRedactionTests
             Span(2, "GET /api/v1/pods?access_token=s3cr3tT0kenValue1", ("http.request.header.authorization", "Bearer " + Jwt), ("note", "hunter2 here")),
             Span(3, "list", ("request.headers", Map(("accept", "json"), ("cookie", "session=4111111111111111"))), ("tags", List("a", Jwt)), ("attempt", 42)));
         spans.ScopeSpans[0].Spans[1].Status = new Status { Code = Status.Types.StatusCode.Error, Message = "401: Bearer " + Jwt };
-        spans.ScopeSpans[0].Spans[1].Events.Add(new Span.Types.Event { Name = "retry", Attributes = { SpanBuilder.Attribute("url.full", "https://u:pw0rd@h/x") } });
+        spans.ScopeSpans[0].Spans[1].Events.Add(new Span.Types.Event { Name = "retry", Attributes = { Spans.Attr("url.full", "https://u:pw0rd@h/x") } });
         var resource = Group("kubelet", Span(4, "syncPod", ("http.method", "GET")));
-        resource.Resource.Attributes.Add(SpanBuilder.Attribute("k8s.container.env.TOKEN", "abcdef.0123456789abcdef"));
+        resource.Resource.Attributes.Add(Spans.Attr("k8s.container.env.TOKEN", "abcdef.0123456789abcdef"));
         var cleanAgain = Group("etcd", Span(5, "Range etcd3", ("http.method", "GET")));
         return new ExportTraceServiceRequest { ResourceSpans = { clean, spans, resource, cleanAgain } };
     }
@@ -123,20 +123,20 @@ public class EncodedRedactionTests
     }
 
     private static ResourceSpans Group(string service, params Span[] spans) =>
-        SpanBuilder.Request(spans, service).ResourceSpans[0];
+        Spans.Request(spans, service).ResourceSpans[0];
 
     private static Span Span(byte id, string name, params (string Key, object Value)[] attributes)
     {
         var traceId = new byte[16];
         traceId[15] = id;
-        var span = SpanBuilder.Span(ByteString.CopyFrom(traceId), name);
+        var span = Spans.Span(ByteString.CopyFrom(traceId), name);
         span.Attributes.Clear();
-        span.Attributes.AddRange(attributes.Select(a => new KeyValue { Key = a.Key, Value = a.Value as AnyValue ?? SpanBuilder.Value(a.Value) }));
+        span.Attributes.AddRange(attributes.Select(a => new KeyValue { Key = a.Key, Value = a.Value as AnyValue ?? Spans.Value(a.Value) }));
         return span;
     }
 
     private static AnyValue List(params string[] items) => new() { ArrayValue = new ArrayValue { Values = { items.Select(i => new AnyValue { StringValue = i }) } } };
 
     private static AnyValue Map(params (string Key, string Value)[] entries) =>
-        new() { KvlistValue = new KeyValueList { Values = { entries.Select(e => SpanBuilder.Attribute(e.Key, e.Value)) } } };
+        new() { KvlistValue = new KeyValueList { Values = { entries.Select(e => Spans.Attr(e.Key, e.Value)) } } };
 }

@@ -83,9 +83,9 @@ public class PlantedSecretsTests
     private static AnyValue Array(params string[] items) => new() { ArrayValue = new ArrayValue { Values = { items.Select(i => new AnyValue { StringValue = i }) } } };
 
     private static AnyValue Map(params (string Key, string Value)[] entries) =>
-        new() { KvlistValue = new KeyValueList { Values = { entries.Select(e => SpanBuilder.Attribute(e.Key, e.Value)) } } };
+        new() { KvlistValue = new KeyValueList { Values = { entries.Select(e => Spans.Attr(e.Key, e.Value)) } } };
 
-    private static AnyValue ToValue(object value) => value as AnyValue ?? SpanBuilder.Value(value);
+    private static AnyValue ToValue(object value) => value as AnyValue ?? Spans.Value(value);
 
     private static async Task<Span> Redact(Span span, Resource? resource = null) => (await RedactWithResource(span, resource)).Span;
 
@@ -94,17 +94,17 @@ public class PlantedSecretsTests
         var next = new RecordingConsumer();
         var processor = new RedactionProcessor(TestSettings.For("redaction"),
             new RedactionConfig { AllowAllKeys = true, Preset = "kubernetes" }, next);
-        var request = SpanBuilder.Request([span]);
+        var request = Spans.Request([span]);
         if (resource is not null) request.ResourceSpans[0].Resource = resource;
         await processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(request), default);
         var received = Assert.Single(next.Received);
-        return (Assert.Single(SpanBuilder.Spans(next.Received)), received.Request.ResourceSpans[0].Resource);
+        return (Assert.Single(Spans.All(next.Received)), received.Request.ResourceSpans[0].Resource);
     }
 
     [Fact]
     public async Task Every_planted_secret_is_masked_in_place_and_every_clean_value_passes_unchanged()
     {
-        var span = SpanBuilder.Span(ByteString.CopyFrom(new byte[16] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 }));
+        var span = Spans.Span(ByteString.CopyFrom(new byte[16] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 }));
         span.Attributes.Clear();
         for (var i = 0; i < Planted.Length; i++) span.Attributes.Add(new KeyValue { Key = $"{Planted[i].Key}", Value = ToValue(Planted[i].Value) });
         foreach (var (key, value) in Clean) span.Attributes.Add(new KeyValue { Key = key, Value = ToValue(value) });
@@ -129,11 +129,11 @@ public class PlantedSecretsTests
     [Fact]
     public async Task Secrets_in_span_names_status_messages_events_and_resources_are_masked_too()
     {
-        var span = SpanBuilder.Span(ByteString.CopyFrom(new byte[16] { 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 }),
+        var span = Spans.Span(ByteString.CopyFrom(new byte[16] { 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 }),
             name: "GET /api/v1/watch/pods?access_token=" + StaticToken);
         span.Status = new Status { Code = Status.Types.StatusCode.Error, Message = "401: Bearer " + Jwt + " rejected" };
-        span.Events.Add(new Span.Types.Event { Name = "retry", Attributes = { SpanBuilder.Attribute("http.url", "https://u:pw0rd@h/x"), SpanBuilder.Attribute("attempt", 2) } });
-        var resource = new Resource { Attributes = { SpanBuilder.Attribute("service.name", "kube-apiserver"), SpanBuilder.Attribute("k8s.container.env.TOKEN", StaticToken) } };
+        span.Events.Add(new Span.Types.Event { Name = "retry", Attributes = { Spans.Attr("http.url", "https://u:pw0rd@h/x"), Spans.Attr("attempt", 2) } });
+        var resource = new Resource { Attributes = { Spans.Attr("service.name", "kube-apiserver"), Spans.Attr("k8s.container.env.TOKEN", StaticToken) } };
 
         var (output, outputResource) = await RedactWithResource(span, resource);
 
@@ -151,7 +151,7 @@ public class PlantedSecretsTests
     {
         var next = new RecordingConsumer();
         var processor = new RedactionProcessor(TestSettings.For("redaction"), new RedactionConfig { AllowAllKeys = true, Preset = "kubernetes" }, next);
-        var batch = SpanBuilder.Batch(SpanBuilder.Span(ByteString.CopyFrom(new byte[16]), attributes: Clean));
+        var batch = Spans.Batch(Spans.Span(ByteString.CopyFrom(new byte[16]), attributes: Clean));
 
         await processor.ConsumeAsync(batch, default);
 

@@ -55,7 +55,7 @@ public class EncodedBufferingTests
     public async Task Spans_of_one_request_are_regrouped_per_trace_and_dropped_traces_leave_nothing_behind()
     {
         var harness = new TailSamplingHarness(With(new PolicyConfig { Name = "errors", Type = "status_code", StatusCode = new() { StatusCodes = ["ERROR"] } }));
-        await harness.Processor.ConsumeAsync(SampleRequests.Encoded(SpanBuilder.Request([Span(1, "kept", status: Status.Types.StatusCode.Error), Span(2, "dropped"), Span(1, "kept-too")])), default);
+        await harness.Processor.ConsumeAsync(SampleRequests.Encoded(Spans.Request([Span(1, "kept", status: Status.Types.StatusCode.Error), Span(2, "dropped"), Span(1, "kept-too")])), default);
 
         await harness.DecideAsync();
 
@@ -67,10 +67,10 @@ public class EncodedBufferingTests
     /// and spans carrying every kind of field (a tracestate of another vendor, events, links, status, flags).</summary>
     private static ExportTraceServiceRequest TwoGroups()
     {
-        var a = SpanBuilder.Request([Span(7, "a1"), Span(7, "a2")], "apiserver", ("k8s.node.name", "node-1")).ResourceSpans[0];
-        var b = SpanBuilder.Request([Span(7, "b1")], "kubelet").ResourceSpans[0];
+        var a = Spans.Request([Span(7, "a1"), Span(7, "a2")], "apiserver", ("k8s.node.name", "node-1")).ResourceSpans[0];
+        var b = Spans.Request([Span(7, "b1")], "kubelet").ResourceSpans[0];
         a.SchemaUrl = "https://opentelemetry.io/schemas/1.24.0";
-        a.ScopeSpans[0].Scope = new InstrumentationScope { Name = "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp", Version = "0.53.0", Attributes = { SpanBuilder.Attribute("x", 1) } };
+        a.ScopeSpans[0].Scope = new InstrumentationScope { Name = "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp", Version = "0.53.0", Attributes = { Spans.Attr("x", 1) } };
         a.ScopeSpans[0].SchemaUrl = "https://opentelemetry.io/schemas/1.20.0";
         var rich = a.ScopeSpans[0].Spans[1];
         rich.TraceState = "vendor=x";

@@ -37,16 +37,16 @@ internal sealed class TailSamplingHarness
     public static Span Span(int trace, string name = "span", long durationMs = 10, Status.Types.StatusCode status = Status.Types.StatusCode.Unset,
         params (string Key, object Value)[] attributes)
     {
-        var span = SpanBuilder.Span(TraceId(trace), name, attributes: attributes);
+        var span = Spans.Span(TraceId(trace), name, attributes: attributes);
         span.EndTimeUnixNano = span.StartTimeUnixNano + (ulong)durationMs * 1_000_000;
         span.Status = new Status { Code = status };
         return span;
     }
 
-    public Task Send(params Span[] spans) => Processor.ConsumeAsync(SpanBuilder.Batch(spans), default).AsTask();
+    public Task Send(params Span[] spans) => Processor.ConsumeAsync(Spans.Batch(spans), default).AsTask();
 
     public Task SendFrom(string service, params Span[] spans) =>
-        Processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(SpanBuilder.Request(spans, service)), default).AsTask();
+        Processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(Spans.Request(spans, service)), default).AsTask();
 
     /// <summary>Lets decision_wait pass and runs the decision loop once.</summary>
     public async Task DecideAsync(TimeSpan? after = null)
@@ -55,7 +55,7 @@ internal sealed class TailSamplingHarness
         await Processor.DecideDueAsync(default);
     }
 
-    public List<Span> Forwarded => SpanBuilder.Spans(Next.Received).ToList();
+    public List<Span> Forwarded => Spans.All(Next.Received).ToList();
 
     public HashSet<int> ForwardedTraces => Forwarded.Select(s => BitConverter.ToInt32(s.TraceId.Span[..4])).ToHashSet();
 }

@@ -1,7 +1,7 @@
 using Kubetrace.Query.TraceQl;
 using Kubetrace.Storage;
 using Kubetrace.Tests.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 using AttributeScope = Kubetrace.Storage.AttributeScope;
 
 namespace Kubetrace.Tests.Query.TraceQl;

@@ -4,7 +4,7 @@ using Kubetrace.Storage;
 using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Scan;
 using Kubetrace.Tests.Storage.Rollups;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage.Encryption;
 

@@ -5,7 +5,7 @@ using Kubetrace.Storage.Scan;
 using Kubetrace.Tests.Storage.Encryption;
 using Kubetrace.Tests.Storage.Rollups;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage.Integrity;
 

@@ -4,7 +4,7 @@ using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Scan;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Kubetrace.Tests.Storage.Links.LinkedTraces;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage.Links;
 

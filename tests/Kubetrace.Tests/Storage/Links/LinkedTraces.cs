@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 using TraceId = Kubetrace.Storage.TraceId;
 
 namespace Kubetrace.Tests.Storage.Links;

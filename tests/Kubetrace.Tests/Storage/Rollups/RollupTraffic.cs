@@ -1,6 +1,6 @@
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage.Rollups;
 

@@ -5,7 +5,7 @@ using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 using TraceIdValue = Kubetrace.Storage.TraceId;
 
 namespace Kubetrace.Tests.Storage.Scan;

@@ -3,7 +3,7 @@ using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Scan;
 using Kubetrace.Storage.Scan.Columnar;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 using TraceIdValue = Kubetrace.Storage.TraceId;
 
 namespace Kubetrace.Tests.Storage.Scan;

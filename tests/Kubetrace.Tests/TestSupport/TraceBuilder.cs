@@ -10,20 +10,21 @@ using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
 using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 
-namespace Kubetrace.Tests.Kubernetes.Analyses;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>
-/// Hand-built traces as components send them (OTLP, one resource per service), with times in milliseconds
-/// after an origin. Analyses read them through the real flattening (<see cref="TraceObjectScan.Fill"/>), and
-/// the API tests post the same spans as OTLP JSON.
+/// One trace built fluently, as components send it (OTLP, one resource per service): spans added with their
+/// service, kind, parent and times in milliseconds after an origin get span ids in order. Analyses read it through
+/// the real flattening (<see cref="TraceObjectScan.Fill"/>), and the API tests post the same spans as OTLP JSON.
+/// Single spans and requests with numbered ids are built with <see cref="Spans"/>.
 /// </summary>
-internal sealed class K8sTraceBuilder
+internal sealed class TraceBuilder
 {
     private static ulong _nextTrace = 0x1000;
     private readonly List<(string Service, Span Span)> _spans = [];
     private ulong _nextSpan = 1;
 
-    public K8sTraceBuilder(DateTimeOffset? origin = null)
+    public TraceBuilder(DateTimeOffset? origin = null)
     {
         Origin = origin ?? new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
         TraceId = new TraceId(((UInt128)(ulong)Random.Shared.NextInt64(1, long.MaxValue) << 64) | Interlocked.Increment(ref _nextTrace));
@@ -33,7 +34,7 @@ internal sealed class K8sTraceBuilder
 
     public TraceId TraceId { get; }
 
-    /// <summary>Adds a span from <paramref name="fromMs"/> to <paramref name="toMs"/>; attributes as key, value pairs (long values become ints).</summary>
+    /// <summary>Adds a span from <paramref name="fromMs"/> to <paramref name="toMs"/>; attributes as key, value pairs (<see cref="Spans.Value"/>).</summary>
     public Span Add(string service, string name, SpanKind kind, Span? parent, double fromMs, double toMs, params (string Key, object Value)[] attributes)
     {
         var origin = Origin.ToUnixTimeMilliseconds() * 1_000_000L;
@@ -47,22 +48,13 @@ internal sealed class K8sTraceBuilder
             StartTimeUnixNano = (ulong)(origin + (long)Math.Round(fromMs * 1e6)),
             EndTimeUnixNano = (ulong)(origin + (long)Math.Round(toMs * 1e6)),
         };
-        foreach (var (key, value) in attributes)
-            span.Attributes.Add(new KeyValue
-            {
-                Key = key,
-                Value = value switch
-                {
-                    int or long => new AnyValue { IntValue = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) },
-                    _ => new AnyValue { StringValue = value.ToString() },
-                },
-            });
+        span.Attributes.AddRange(attributes.Select(a => Spans.Attr(a.Key, a.Value)));
         _spans.Add((service, span));
         return span;
     }
 
     /// <summary>Every span so far carries <paramref name="traceState"/> (as a ParentBased sampler propagates its root's).</summary>
-    public K8sTraceBuilder WithTraceState(string traceState)
+    public TraceBuilder WithTraceState(string traceState)
     {
         foreach (var (_, span) in _spans) span.TraceState = traceState;
         return this;
@@ -77,15 +69,8 @@ internal sealed class K8sTraceBuilder
         return span;
     }
 
-    public IReadOnlyList<ResourceSpans> ResourceSpans() => _spans.GroupBy(s => s.Service).Select(group =>
-    {
-        var resource = new ResourceSpans { Resource = new Resource() };
-        resource.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = group.Key } });
-        var scope = new ScopeSpans { Scope = new InstrumentationScope { Name = "test" } };
-        scope.Spans.AddRange(group.Select(s => s.Span));
-        resource.ScopeSpans.Add(scope);
-        return resource;
-    }).ToList();
+    public IReadOnlyList<ResourceSpans> ResourceSpans() =>
+        _spans.GroupBy(s => s.Service).Select(group => Spans.Resource(group.Key, group.Select(s => s.Span).ToArray())).ToList();
 
     /// <summary>The trace as a scan hands it to an analysis asking <paramref name="request"/>.</summary>
     public ScannedTrace Scanned(SpanScanRequest request)
@@ -96,7 +81,7 @@ internal sealed class K8sTraceBuilder
     }
 
     /// <summary>Several traces as one OTLP/JSON export request.</summary>
-    public static string OtlpJson(IEnumerable<K8sTraceBuilder> traces)
+    public static string OtlpJson(IEnumerable<TraceBuilder> traces)
     {
         var request = new ExportTraceServiceRequest();
         foreach (var trace in traces) request.ResourceSpans.AddRange(trace.ResourceSpans());
