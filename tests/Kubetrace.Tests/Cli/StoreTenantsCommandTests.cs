@@ -3,7 +3,7 @@ using Kubetrace.Storage.Encryption;
 using Kubetrace.Tests.Storage.Encryption;
 using Kubetrace.Tests.Storage.Integrity;
 using Kubetrace.Tests.TestSupport;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Cli;
 

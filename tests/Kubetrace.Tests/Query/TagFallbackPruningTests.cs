@@ -5,7 +5,7 @@ using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Head;
 using Kubetrace.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Query;
 

@@ -2,7 +2,7 @@ using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Query;
 using Kubetrace.Storage;
 using Kubetrace.Tests.TestSupport;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

@@ -1,5 +1,5 @@
 using Kubetrace.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Kubetrace.Storage;
 using Kubetrace.Tests.TestSupport;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Storage;
 

@@ -1,7 +1,7 @@
 using Kubetrace.Query.TraceQl;
 using Kubetrace.Storage;
 using Kubetrace.Tests.Storage;
-using static Kubetrace.Tests.Storage.Spans;
+using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Query.TraceQl;
 
