@@ -91,7 +91,7 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
         try
         {
             var inUse = _memory.InUseBytes();
-            if (inUse >= _limits.Hard && CollectedLongerAgoThan(_config.MinGcIntervalWhenHardLimited))
+            if (inUse >= _limits.Hard && LongerAgoThan(_lastCollection, _config.MinGcIntervalWhenHardLimited))
             {
                 _logger.LogWarning("Memory usage {InUseMiB} MiB is above the hard limit; forcing a GC", ToMiB(inUse));
                 inUse = CollectAndRead(compact: true);
@@ -99,7 +99,7 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
 
             var wasRefusing = _mustRefuse;
             var mustRefuse = inUse >= _limits.Soft;
-            if (mustRefuse && !wasRefusing && CollectedLongerAgoThan(_config.MinGcIntervalWhenSoftLimited))
+            if (mustRefuse && !wasRefusing && LongerAgoThan(_lastCollection, _config.MinGcIntervalWhenSoftLimited))
             {
                 // Perhaps it is only garbage: collect before starting to refuse.
                 inUse = CollectAndRead(compact: false);
@@ -107,7 +107,7 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
             }
             // Live data, then: ask for it to be written out when refusing starts, and again each soft GC interval
             // while it lasts (what was released may have been too little: the head was small).
-            if (mustRefuse && (!wasRefusing || ReleasedLongerAgoThan(_config.MinGcIntervalWhenSoftLimited))) ReleaseHeldMemory();
+            if (mustRefuse && (!wasRefusing || LongerAgoThan(_lastRelease, _config.MinGcIntervalWhenSoftLimited))) ReleaseHeldMemory();
             Decide(mustRefuse, inUse);
         }
         finally
@@ -153,11 +153,8 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
         });
     }
 
-    private bool ReleasedLongerAgoThan(TimeSpan interval) =>
-        _lastRelease is not { } last || _time.GetElapsedTime(last) >= interval;
-
-    private bool CollectedLongerAgoThan(TimeSpan interval) =>
-        _lastCollection is not { } last || _time.GetElapsedTime(last) >= interval;
+    /// <summary>Whether <paramref name="interval"/> has passed since <paramref name="last"/> (a TimeProvider timestamp; never: yes).</summary>
+    private bool LongerAgoThan(long? last, TimeSpan interval) => last is not { } then || _time.GetElapsedTime(then) >= interval;
 
     private long CollectAndRead(bool compact)
     {
