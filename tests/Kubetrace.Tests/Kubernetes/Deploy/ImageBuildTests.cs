@@ -8,8 +8,8 @@ namespace Kubetrace.Tests.Kubernetes.Deploy;
 /// filesystem mounted (<c>buildah mount</c>) and the binary started inside it with <c>chroot</c> as user 10001,
 /// with the image's own configuration (listen addresses made loopback ports). It must start, take a trace, answer
 /// the query for it and its health check, and stop cleanly on SIGTERM. Opt-in (<c>KUBETRACE_IMAGE_TEST=1</c>, as root
-/// with buildah and mmdebstrap installed; or the tag of an image built before, to run it without building): building the image publishes Kubetrace self-contained, which takes
-/// minutes, so CI does not run it (docs/deploy.md).
+/// with buildah and mmdebstrap installed; or the tag of an image built before, to run it without building). CI opts
+/// in: <c>.ci/run</c> installs the tools and sets the variable when it runs as root (docs/deploy.md).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ImageBuildTests
