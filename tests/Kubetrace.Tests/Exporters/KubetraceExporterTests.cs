@@ -8,6 +8,7 @@ using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Exporters;
 
+/// <summary>The kubetrace storage exporter: its config (sizes, folder, head bounds) and the spans it makes durable.</summary>
 public sealed class KubetraceExporterTests
 {
     private sealed class StubReceiverConfig;
@@ -49,6 +50,40 @@ public sealed class KubetraceExporterTests
         Assert.Equal(("/var/lib/kubetrace", TimeSpan.FromHours(24), "20GiB"), (config.Directory, config.Retention, config.MaxDiskSize));
         Assert.True(ByteSize.TryParse(config.MaxDiskSize, out var bytes));
         Assert.Equal(20L << 30, bytes);
+    }
+
+    [Theory]
+    [InlineData("10GiB", 10L << 30)]
+    [InlineData("500MB", 500_000_000L)]
+    [InlineData("1.5 TiB", 3L << 39)]
+    [InlineData("4096", 4096L)]
+    [InlineData("64Mi", 64L << 20)]
+    public void Disk_sizes_are_read_as_people_write_them(string text, long bytes)
+    {
+        Assert.True(ByteSize.TryParse(text, out var parsed));
+        Assert.Equal(bytes, parsed);
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("-5GiB")]
+    [InlineData("10 parsecs")]
+    public void A_bad_max_disk_size_is_a_config_problem(string text)
+    {
+        var problem = Assert.Single(new KubetraceExporterConfig { MaxDiskSize = text }.Validate());
+        Assert.Equal("max_disk_size", problem.Key);
+        Assert.Contains(text, problem.Message);
+    }
+
+    [Fact]
+    public void Data_folder_is_the_path_key_else_the_environment_variable_else_data_in_the_working_directory()
+    {
+        Func<string, string?> unset = _ => null;
+        Func<string, string?> set = name => name == "KUBETRACE_DATA" ? "/srv/traces" : null;
+
+        Assert.Equal(Path.GetFullPath("data"), new KubetraceExporterConfig().ResolvedPath(unset));
+        Assert.Equal("/srv/traces", new KubetraceExporterConfig().ResolvedPath(set));
+        Assert.Equal("/tmp/x", new KubetraceExporterConfig { Directory = "/tmp/x" }.ResolvedPath(set));
     }
 
     [Fact]

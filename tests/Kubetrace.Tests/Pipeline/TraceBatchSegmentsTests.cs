@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Tests.Processors;
 
 namespace Kubetrace.Tests.Pipeline;
 
@@ -10,8 +9,8 @@ public class TraceBatchSegmentsTests
     [Fact]
     public void A_batch_in_segments_reads_as_the_concatenated_request()
     {
-        var first = TestSpans.Request("a", 1, 2);
-        var second = TestSpans.Request("b", 2, 1);
+        var first = OriginLabelledRequests.Request("a", 1, 2);
+        var second = OriginLabelledRequests.Request("b", 2, 1);
         var firstBytes = first.ToByteArray();
         var secondBytes = second.ToByteArray();
 
@@ -28,7 +27,7 @@ public class TraceBatchSegmentsTests
     [Fact]
     public void Concurrent_readers_of_a_batch_in_segments_all_see_the_same_complete_bytes()
     {
-        var parts = Enumerable.Range(0, 8).Select(i => (ReadOnlyMemory<byte>)TestSpans.Request($"s{i}", 1, 50).ToByteArray()).ToArray();
+        var parts = Enumerable.Range(0, 8).Select(i => (ReadOnlyMemory<byte>)OriginLabelledRequests.Request($"s{i}", 1, 50).ToByteArray()).ToArray();
         var expected = parts.SelectMany(p => p.ToArray()).ToArray();
 
         for (var round = 0; round < 50; round++)

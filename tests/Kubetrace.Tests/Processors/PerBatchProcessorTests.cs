@@ -26,14 +26,14 @@ public class PerBatchProcessorTests
         var next = new RecordingConsumer();
         var metrics = new MetricsRegistry();
         var processor = new KeepFirstResource(TestSettings.For("filter/test", metrics), next);
-        var twoResources = TestSpans.Request("svc", 2, 3);
+        var twoResources = OriginLabelledRequests.Request("svc", 2, 3);
 
         await processor.ConsumeAsync(SampleRequests.Encoded(twoResources), default);
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("one", 1, 2)), default);
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("drop", 1, 4)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("one", 1, 2)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("drop", 1, 4)), default);
 
         Assert.Equal([3, 2], next.SpanCounts);
-        Assert.Equal(TestSpans.Flatten(twoResources).Take(3), TestSpans.Flatten([next.Received[0]]));
+        Assert.Equal(OriginLabelledRequests.Flatten(twoResources).Take(3), OriginLabelledRequests.Flatten([next.Received[0]]));
         var text = metrics.Render();
         Assert.Contains("otelcol_processor_accepted_spans_total{processor=\"filter/test\"} 12\n", text);
         Assert.Contains("otelcol_processor_dropped_spans_total{processor=\"filter/test\"} 7\n", text);

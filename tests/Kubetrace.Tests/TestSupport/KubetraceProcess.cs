@@ -23,7 +23,7 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     public string Stderr => _stderr.Text;
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The server's process ID (for reading its memory from /proc).</summary>
+    /// <summary>The server's process ID (for reading its memory from /proc): the command's own, run in place (<see cref="OwnedProcess.RunInPlace"/>).</summary>
     public int Id => _process.Id;
 
     /// <summary>Peak resident set size so far (VmHWM from /proc), in bytes; 0 where /proc is not available.</summary>
@@ -68,8 +68,7 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        start.RedirectStandardInput = true;
-        start.UseShellExecute = false;
+        OwnedProcess.RunInPlace(start); // a SIGKILLed test run must not leave the server running
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new KubetraceProcess(process);
         process.OutputDataReceived += (_, e) => server._stdout.Append(e.Data);

@@ -5,10 +5,10 @@ using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
 
-namespace Kubetrace.Tests.Processors;
+namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>Builds requests whose every span says where it came from, to check order and grouping after processing.</summary>
-internal static class TestSpans
+internal static class OriginLabelledRequests
 {
     private static int _nextSpan;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Kubetrace.Tests.TestSupport;
 
 /// <summary>
-/// Starts a long-lived helper process (a clickhouse-server) that ends with the test process, however the test
+/// Starts a long-lived helper process (a clickhouse-server, a <c>kubetrace serve</c>) that ends with the test process, however the test
 /// process ends. Exit handlers do not run when a test run is SIGKILLed (a CI timeout, a hang dump), and
 /// <c>prctl(PR_SET_PDEATHSIG)</c> cannot be set for a child of <see cref="Process.Start()"/>; so the command runs under
 /// a small shell watchdog whose standard input is a pipe only the test process writes to. The kernel closes that
@@ -47,6 +47,39 @@ internal static class OwnedProcess
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    // $1 on is the command. The shell starts a reader of the test process's pipe in the background and then becomes
+    // the command (exec), so the command keeps the process id the caller started, and signals the caller sends (SIGTERM,
+    // SIGKILL) reach it directly. The reader ends with the command (kill -0 each second) or, on end-of-file (the test
+    // process is gone), SIGKILLs it: $$ in the reader is the shell's id, which the command took over.
+    private const string ExecWatchdog = """
+        exec 3<&0
+        {
+          while kill -0 $$ 2>/dev/null; do
+            read -r -t 1 _ <&3; status=$?
+            if [ "$status" -gt 0 ] && [ "$status" -le 128 ]; then kill -9 $$ 2>/dev/null; exit 0; fi
+          done
+        } &
+        exec "$@" </dev/null 3<&-
+        """;
+
+    /// <summary>
+    /// Makes <paramref name="start"/> run its command in place under a watchdog (bash), so that the command ends with the
+    /// test process however that ends. Unlike <see cref="Start"/>, the process started IS the command (same process id:
+    /// signals and exit codes are its own), with standard input redirected from the test process (the pipe); its
+    /// environment and working directory are kept. For a <c>kubetrace serve</c> child that a killed test run would
+    /// otherwise leave running (issue 18).
+    /// </summary>
+    public static void RunInPlace(ProcessStartInfo start)
+    {
+        var command = start.FileName;
+        var args = start.ArgumentList.ToList();
+        start.FileName = "/bin/bash";
+        start.ArgumentList.Clear();
+        foreach (var arg in (string[])["-c", ExecWatchdog, "owned-process", command, .. args]) start.ArgumentList.Add(arg);
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
     }
 
     /// <summary>The command's process id, once the watchdog has started it; null before.</summary>

@@ -9,16 +9,34 @@ internal static class TestHostProgram
     /// <summary>Starts a ClickHouse server as a test does, prints its process id and folder, and waits to be killed.</summary>
     public const string ClickHouseOwner = "clickhouse-owner";
 
+    /// <summary>
+    /// <c>kubetrace-owner FOLDER</c>: starts <c>kubetrace serve</c> as a test does (<see cref="KubetraceProcess"/>, its
+    /// config in FOLDER), prints the server's process id once it is ready, and waits to be killed.
+    /// </summary>
+    public const string KubetraceOwner = "kubetrace-owner";
+
     public static async Task<int> Main(string[] args)
     {
-        if (args is not [ClickHouseOwner])
+        switch (args)
         {
-            await Console.Error.WriteLineAsync($"usage: Kubetrace.Tests {ClickHouseOwner}");
-            return 2;
+            case [ClickHouseOwner]:
+                var ports = FreePorts.Take(2);
+                var clickHouse = ClickHouseTestServer.StartProcess(ports[0], ports[1]);
+                Console.WriteLine($"{clickHouse.ServerProcessId} {clickHouse.Folder}");
+                break;
+            case [KubetraceOwner, var folder]:
+                var serve = await FreePorts.StartOnFreshAsync(1, async port =>
+                {
+                    var config = Path.Combine(folder, "serve.yaml");
+                    await File.WriteAllTextAsync(config, new TestServiceConfig(port[0]).Exporter("nop", "").Yaml);
+                    return await KubetraceProcess.StartAsync(config, [("127.0.0.1", port[0])]);
+                });
+                Console.WriteLine($"{serve.Id} {folder}");
+                break;
+            default:
+                await Console.Error.WriteLineAsync($"usage: Kubetrace.Tests {ClickHouseOwner} | {KubetraceOwner} FOLDER");
+                return 2;
         }
-        var ports = FreePorts.Take(2);
-        var server = ClickHouseTestServer.StartProcess(ports[0], ports[1]);
-        Console.WriteLine($"{server.ServerProcessId} {server.Folder}");
         await Task.Delay(Timeout.Infinite);
         return 0;
     }

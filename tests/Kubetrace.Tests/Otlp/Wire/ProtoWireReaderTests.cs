@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Kubetrace.Otlp.Wire;
 using Kubetrace.Processors.Batch;
-using Kubetrace.Tests.Processors;
 
 namespace Kubetrace.Tests.Otlp.Wire;
 
@@ -10,7 +9,7 @@ public class ProtoWireReaderTests
     [Fact]
     public void Walks_the_fields_of_a_message_and_locates_their_values()
     {
-        var request = TestSpans.Request("svc", 2, 1);
+        var request = OriginLabelledRequests.Request("svc", 2, 1);
         var bytes = request.ToByteArray();
 
         var fields = new List<WireField>();
@@ -60,7 +59,7 @@ public class ProtoWireReaderTests
     [Fact]
     public void The_encoded_splitter_gives_up_on_bytes_it_cannot_walk()
     {
-        var bytes = TestSpans.Request("svc", 1, 4).ToByteArray();
+        var bytes = OriginLabelledRequests.Request("svc", 1, 4).ToByteArray();
 
         Assert.False(EncodedTraceSplitter.TrySplit(bytes[..^3], 2, out _, out _));
         Assert.True(EncodedTraceSplitter.TrySplit(bytes, 2, out _, out _));

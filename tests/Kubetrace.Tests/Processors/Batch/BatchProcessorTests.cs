@@ -22,7 +22,7 @@ public class BatchProcessorTests
     {
         var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 10, Timeout = Never });
 
-        for (var i = 0; i < 5; i++) await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 4)), default);
+        for (var i = 0; i < 5; i++) await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 4)), default);
         await next.WaitForBatchesAsync(1);
         await processor.ShutdownAsync(default);
 
@@ -44,7 +44,7 @@ public class BatchProcessorTests
         // One input far below send_batch_size: only the timeout can send it (merging inputs is tested above; two
         // inputs here would race the 50 ms timeout on a starved machine).
         await processor.StartAsync(default);
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 3)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 3)), default);
         await next.WaitForBatchesAsync(1);
 
         Assert.Equal([3], next.SpanCounts);
@@ -59,7 +59,7 @@ public class BatchProcessorTests
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = TimeSpan.Zero });
 
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 3)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 3)), default);
         await next.WaitForBatchesAsync(1);
 
         Assert.Equal([3], next.SpanCounts);
@@ -71,14 +71,14 @@ public class BatchProcessorTests
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 10, SendBatchMaxSize = 10, Timeout = Never });
         // 6 spans each, over 2 resources x 2 scopes (2 + 1 spans), so that cuts fall inside resources and scopes.
-        var inputs = Enumerable.Range(0, 4).Select(i => TestSpans.Request($"svc{i}", 2, 2, 1)).ToList();
+        var inputs = Enumerable.Range(0, 4).Select(i => OriginLabelledRequests.Request($"svc{i}", 2, 2, 1)).ToList();
         // The second arrives as objects (JSON receiver), the others as bytes.
         var batches = inputs.Select((r, i) => i == 1 ? TraceBatch.FromRequest(r) : SampleRequests.Encoded(r));
         foreach (var batch in batches) await processor.ConsumeAsync(batch, default);
         await processor.ShutdownAsync(default);
 
         Assert.Equal([10, 10, 4], next.SpanCounts);
-        Assert.Equal(inputs.SelectMany(TestSpans.Flatten).ToList(), TestSpans.Flatten(next.Received));
+        Assert.Equal(inputs.SelectMany(OriginLabelledRequests.Flatten).ToList(), OriginLabelledRequests.Flatten(next.Received));
         // Each output is a valid request on its own: decoded from its bytes, it still holds its spans.
         Assert.All(next.Received, b =>
             Assert.Equal(b.SpanCount, TraceBatch.CountSpans(global::Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(b.Encoded.Span))));
@@ -88,7 +88,7 @@ public class BatchProcessorTests
     public async Task Merges_encoded_inputs_by_concatenating_their_bytes()
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 9, Timeout = Never });
-        var inputs = Enumerable.Range(0, 3).Select(i => SampleRequests.Encoded(TestSpans.Request($"svc{i}", 1, 1, 2))).ToList();
+        var inputs = Enumerable.Range(0, 3).Select(i => SampleRequests.Encoded(OriginLabelledRequests.Request($"svc{i}", 1, 1, 2))).ToList();
 
         foreach (var batch in inputs) await processor.ConsumeAsync(batch, default);
         await next.WaitForBatchesAsync(1);
@@ -106,15 +106,15 @@ public class BatchProcessorTests
     public async Task Shutdown_flushes_everything_accepted_and_later_input_is_refused_as_retryable()
     {
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = Never });
-        var inputs = Enumerable.Range(0, 5).Select(i => TestSpans.Request($"svc{i}", 1, 2)).ToList();
+        var inputs = Enumerable.Range(0, 5).Select(i => OriginLabelledRequests.Request($"svc{i}", 1, 2)).ToList();
         foreach (var input in inputs) await processor.ConsumeAsync(SampleRequests.Encoded(input), default);
 
         await processor.ShutdownAsync(default);
         await processor.ShutdownAsync(default); // idempotent
 
-        Assert.Equal(inputs.SelectMany(TestSpans.Flatten).ToList(), TestSpans.Flatten(next.Received));
+        Assert.Equal(inputs.SelectMany(OriginLabelledRequests.Flatten).ToList(), OriginLabelledRequests.Flatten(next.Received));
         var refused = await Assert.ThrowsAsync<ConsumerException>(() =>
-            processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("late", 1, 1)), default).AsTask());
+            processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("late", 1, 1)), default).AsTask());
         Assert.Equal(ConsumerErrorKind.Unavailable, refused.Kind);
     }
 
@@ -123,7 +123,7 @@ public class BatchProcessorTests
     {
         var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 1000, Timeout = Never });
         next.Hold(); // the exporter never answers
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 5)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 5)), default);
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await processor.ShutdownAsync(deadline.Token);
@@ -138,7 +138,7 @@ public class BatchProcessorTests
         var (processor, next, _) = Start(new BatchConfig { SendBatchSize = 1, Timeout = Never });
         next.Hold();
         var calls = new List<Task>();
-        var inputs = Enumerable.Range(0, BatchProcessor.InputCapacity + 10).Select(i => TestSpans.Request($"svc{i}", 1, 1)).ToList();
+        var inputs = Enumerable.Range(0, BatchProcessor.InputCapacity + 10).Select(i => OriginLabelledRequests.Request($"svc{i}", 1, 1)).ToList();
         foreach (var input in inputs) calls.Add(processor.ConsumeAsync(SampleRequests.Encoded(input), default).AsTask());
         await next.WaitForBatchesAsync(1);
 
@@ -152,7 +152,7 @@ public class BatchProcessorTests
         next.Release();
         await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
         await processor.ShutdownAsync(default);
-        Assert.Equal(inputs.SelectMany(TestSpans.Flatten).ToList(), TestSpans.Flatten(next.Received));
+        Assert.Equal(inputs.SelectMany(OriginLabelledRequests.Flatten).ToList(), OriginLabelledRequests.Flatten(next.Received));
     }
 
     [Fact]
@@ -161,10 +161,10 @@ public class BatchProcessorTests
         var (processor, next, metrics) = Start(new BatchConfig { SendBatchSize = 2, Timeout = Never });
         next.FailWith = ConsumerException.Unavailable("exporter down");
 
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 2)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 2)), default);
         await next.WaitForBatchesAsync(1);
         next.FailWith = null;
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, 3)), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 3)), default);
         await processor.ShutdownAsync(default);
 
         Assert.Equal([2, 3], next.SpanCounts);
@@ -182,11 +182,11 @@ public class BatchProcessorTests
         });
         Dictionary<string, string> Tenant(string name) => new() { ["x-tenant"] = name, ["user-agent"] = "test" };
 
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("a1", 1, 1), Tenant("a")), default);
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("b1", 1, 2), Tenant("b")), default);
-        await processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("a2", 1, 3), Tenant("a")), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("a1", 1, 1), Tenant("a")), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("b1", 1, 2), Tenant("b")), default);
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("a2", 1, 3), Tenant("a")), default);
         var refused = await Assert.ThrowsAsync<ConsumerException>(() =>
-            processor.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("c1", 1, 1), Tenant("c")), default).AsTask());
+            processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("c1", 1, 1), Tenant("c")), default).AsTask());
         Assert.Equal(ConsumerErrorKind.Permanent, refused.Kind);
         Assert.Contains("otelcol_processor_batch_metadata_cardinality{processor=\"batch\"} 2\n", metrics.Render());
         await processor.ShutdownAsync(default);

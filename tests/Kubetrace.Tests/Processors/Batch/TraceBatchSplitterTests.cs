@@ -13,8 +13,8 @@ public class TraceBatchSplitterTests
     // boundaries, at resource boundaries and next to the empty resource.
     private static ExportTraceServiceRequest Input()
     {
-        var request = TestSpans.Request("svc", 3, 3, 1);
-        request.ResourceSpans.Insert(1, TestSpans.Request("empty", 1, 0).ResourceSpans[0]);
+        var request = OriginLabelledRequests.Request("svc", 3, 3, 1);
+        request.ResourceSpans.Insert(1, OriginLabelledRequests.Request("empty", 1, 0).ResourceSpans[0]);
         return request;
     }
 
@@ -30,7 +30,7 @@ public class TraceBatchSplitterTests
 
         Assert.Equal(headSpans, head.SpanCount);
         Assert.Equal(12 - headSpans, tail.SpanCount);
-        Assert.Equal(TestSpans.Flatten(request).ToList(), TestSpans.Flatten([head, tail]));
+        Assert.Equal(OriginLabelledRequests.Flatten(request).ToList(), OriginLabelledRequests.Flatten([head, tail]));
         Assert.Same(batch.Metadata, head.Metadata);
         Assert.Same(batch.Metadata, tail.Metadata);
         Assert.Equal(before, batch.Request.ToByteArray());

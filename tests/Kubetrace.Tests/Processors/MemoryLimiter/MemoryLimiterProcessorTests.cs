@@ -24,7 +24,7 @@ public class MemoryLimiterProcessorTests
         _limiter = new MemoryLimiterProcessor(TestSettings.For("memory_limiter", _metrics), config, _next, Limits, _memory, _clock);
     }
 
-    private ValueTask Send(int spans) => _limiter.ConsumeAsync(SampleRequests.Encoded(TestSpans.Request("svc", 1, spans)), default);
+    private ValueTask Send(int spans) => _limiter.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, spans)), default);
 
     [Fact]
     public async Task Passes_data_on_below_the_soft_limit()
