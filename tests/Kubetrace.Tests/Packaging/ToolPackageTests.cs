@@ -12,7 +12,7 @@ public sealed class ToolPackageTests
         var toolPath = Directory.CreateTempSubdirectory("kubetrace-tool-").FullName;
         try
         {
-            var install = await CommandLine.RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "install-tool.sh"), "--tool-path", toolPath]);
+            var install = await ReleaseBuilds.RunScriptAsync("install-tool.sh", "--tool-path", toolPath);
             Assert.True(install.Code == 0, $"install-tool.sh failed ({install.Code}):\n{install.Output}");
 
             var version = await CommandLine.RunAsync(Path.Combine(toolPath, "kubetrace"), ["version"]);

@@ -24,7 +24,7 @@ public sealed class ImageBuildTests
 
         if (tag == Tag)
         {
-            var build = await CommandLine.RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "build-image.sh"), Tag]);
+            var build = await ReleaseBuilds.RunScriptAsync("build-image.sh", Tag);
             Assert.True(build.Code == 0, $"build-image.sh failed ({build.Code}):\n{build.Output}");
         }
         var container = await Must("buildah", "from", tag);
