@@ -22,6 +22,9 @@ public sealed class ExampleTraces
     private int _count;
     private int _worst; // the candidate with the largest rank
 
+    /// <summary>The span ID of an observation measured on a whole trace (a pod's start-up): its example names no span.</summary>
+    public const ulong WholeTrace = 0;
+
     public void Record(TraceId trace, ulong spanId, long nanos) => Add(new Example(trace, spanId, nanos, Rank(trace, spanId)));
 
     public void Merge(ExampleTraces other)
@@ -45,7 +48,7 @@ public sealed class ExampleTraces
     }
 
     private static RowExample Describe(Example e) =>
-        new(e.Trace.ToString(), e.SpanId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), ReportNumbers.Ms(e.Nanos));
+        new(e.Trace.ToString(), e.SpanId == WholeTrace ? null : e.SpanId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), ReportNumbers.Ms(e.Nanos));
 
     private void Add(Example e)
     {

@@ -19,10 +19,12 @@ public static class BenchClickHouseCommand
         var batch = new Option<int>("--batch-spans") { Description = "Spans per INSERT", DefaultValueFactory = _ => 10_000 };
         var queries = new Option<int>("--queries") { Description = "Trace-by-ID lookups to time", DefaultValueFactory = _ => 200 };
         var runs = new Option<int>("--runs") { Description = "Runs of each analysis (the best is reported)", DefaultValueFactory = _ => 3 };
+        var progress = new BenchProgressOptions();
         var command = new Command("clickhouse", "Benchmark the ClickHouse store (ingest, bytes/span, trace by ID, search, rollups, analyses)")
         {
             endpoint, database, cluster, shards, spans, dir, clients, batch, queries, runs,
         };
+        progress.AddTo(command);
         command.SetAction(result =>
         {
             var options = new ClickHouseOptions
@@ -32,7 +34,7 @@ public static class BenchClickHouseCommand
                 Retention = TimeSpan.Zero,
             };
             return new ClickHouseBenchmark(options, result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients), result.GetValue(batch),
-                result.GetValue(queries), Math.Max(1, result.GetValue(runs)), Console.Out).RunAsync();
+                result.GetValue(queries), Math.Max(1, result.GetValue(runs)), result.InvocationConfiguration.Output, progress.For(result)).RunAsync();
         });
         return command;
     }

@@ -24,19 +24,22 @@ public static class BenchStoreCommand
             DefaultValueFactory = _ => "off",
         };
         encryption.AcceptOnlyFromAmong("off", "on", "both");
+        var progress = new BenchProgressOptions();
         var command = new Command("store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
         {
             spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate, encryption,
         };
+        progress.AddTo(command);
         command.SetAction(async result =>
         {
             var mode = result.GetValue(encryption)!;
             foreach (var encrypted in mode == "both" ? new[] { false, true } : [mode == "on"])
             {
-                if (mode == "both") Console.Out.WriteLine($"== encryption at rest {(encrypted ? "on" : "off")} ==");
+                if (mode == "both") result.InvocationConfiguration.Output.WriteLine($"== encryption at rest {(encrypted ? "on" : "off")} ==");
                 var code = await new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
                     result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup),
-                    result.GetValue(skipScan), result.GetValue(preallocate), Console.Out, encrypted ? StoreBenchmark.BenchmarkKeys() : null).RunAsync();
+                    result.GetValue(skipScan), result.GetValue(preallocate), result.InvocationConfiguration.Output, encrypted ? StoreBenchmark.BenchmarkKeys() : null,
+                    progress.For(result)).RunAsync();
                 if (code != 0) return code;
             }
             return 0;

@@ -16,9 +16,11 @@ public static class BenchTraceQlCommand
         };
         var reuse = new Option<bool>("--reuse") { Description = "Reuse the store a previous run loaded into --dir" };
         var runs = new Option<int>("--runs") { Description = "Runs of each measurement (the best is reported)", DefaultValueFactory = _ => 3 };
+        var progress = new BenchProgressOptions();
         var command = new Command("traceql", "Benchmark TraceQL searches and metrics over N spans of the Kubernetes shape") { spans, dir, reuse, runs };
+        progress.AddTo(command);
         command.SetAction(result => new TraceQlBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(reuse),
-            Math.Max(1, result.GetValue(runs)), Console.Out).RunAsync());
+            Math.Max(1, result.GetValue(runs)), result.InvocationConfiguration.Output, progress.For(result)).RunAsync());
         return command;
     }
 }

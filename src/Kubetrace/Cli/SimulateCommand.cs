@@ -64,8 +64,9 @@ public static class SimulateCommand
         };
         var scenario = new Option<SimulationScenario>("--scenario")
         {
-            Description = $"what to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)}",
-            HelpName = "list", DefaultValueFactory = _ => SimulationScenario.Healthy,
+            // No default factory: help would print the enum's name (Healthy); absent means Healthy, the enum's zero.
+            Description = $"what to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)} [default: healthy]",
+            HelpName = "list",
             CustomParser = r => SimulationScenarios.TryParse(r.Tokens[0].Value, out var s, out var error) ? s : Error<SimulationScenario>(r, "--scenario: " + error),
         };
         var webhookLatency = BenchCommand.DurationOption("--webhook-latency", "slow-webhook: latency the slow webhook adds", "300ms");

@@ -1,4 +1,5 @@
 using Kubetrace.Cli;
+using Kubetrace.Tests.Cli;
 
 namespace Kubetrace.Tests.Bench;
 
@@ -42,6 +43,33 @@ public class BenchCommandTests
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Bench_store_and_analyze_into_a_pipe_print_progress_lines_on_standard_error_and_none_with_quiet()
+    {
+        using var folder = new TempDirectory();
+        string[] Store(string run, params string[] extra) =>
+            ["bench", "store", "--spans", "20000", "--clients", "1", "--batch-spans", "500", "--queries", "5", "--skip-scan", "--dir", Path.Combine(folder.Path, run), .. extra];
+
+        var shown = await CliRun.RunAsync(Store("shown", "--progress-interval", "1ms"));
+        var analyze = await CliRun.RunAsync("bench", "analyze", "--spans", "20000", "--runs", "1", "--analysis", "red", "--dir", Path.Combine(folder.Path, "analyze"),
+            "--progress-interval", "1ms");
+        var quiet = await CliRun.RunAsync(Store("quiet", "--progress-interval", "1ms", "--quiet"));
+
+        Assert.True(shown.Code == 0, shown.Error);
+        var lines = shown.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Generating and ingesting 20,000 spans takes longer than a millisecond: each phase shows itself at least once.
+        Assert.Contains(lines, line => line.StartsWith("generate: ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("ingest: ", StringComparison.Ordinal));
+        Assert.All(lines, line => Assert.Matches(@"^(generate|ingest): \d+% after \d+s, [\d,]+ of 20,000 spans\r?$", line));
+        Assert.True(analyze.Code == 0, analyze.Error);
+        Assert.Contains(analyze.Error.Split('\n'), line => line.StartsWith("load: ", StringComparison.Ordinal));
+        // The report stays on standard output, the same with or without progress.
+        Assert.Contains("spans acknowledged durable", shown.Output);
+        Assert.True(quiet.Code == 0, quiet.Error);
+        Assert.Equal("", quiet.Error);
+        Assert.Contains("spans acknowledged durable", quiet.Output);
     }
 
     [Fact]

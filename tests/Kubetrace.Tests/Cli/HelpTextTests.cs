@@ -17,6 +17,25 @@ public sealed class HelpTextTests
         Assert.DoesNotContain("[default: Grpc]", help.Output);
     }
 
+    [Theory]
+    [InlineData("demo")]
+    [InlineData("simulate")]
+    [InlineData("serve")]
+    [InlineData("bench", "store")]
+    [InlineData("bench", "analyze")]
+    [InlineData("bench", "soak")]
+    [InlineData("search")]
+    [InlineData("analyze")]
+    public async Task No_help_shows_a_dotnet_time_span_or_enum_name_as_a_default(params string[] command)
+    {
+        var help = await CliRun.RunAsync([.. command, "--help"]);
+
+        Assert.Equal(0, help.Code);
+        // 00:05:00 (a TimeSpan), Healthy or Grpc (an enum member): users type 5m, healthy, grpc.
+        Assert.DoesNotMatch(@"\[default: (-?\d+\.)?\d\d:\d\d:\d\d", help.Output);
+        Assert.DoesNotMatch(@"\[default: [A-Z][a-z]+[A-Za-z]*\]", help.Output);
+    }
+
     [Fact]
     public async Task A_duration_flag_takes_days_and_names_the_grammar_when_wrong()
     {

@@ -26,6 +26,21 @@ public sealed class TraceCommandTests(CliServer server) : IClassFixture<CliServe
     }
 
     [Fact]
+    public async Task On_a_narrow_terminal_span_names_are_cut_in_the_middle_and_the_guides_kept()
+    {
+        var result = await CliRun.RunAsync("trace", KnownTraces.PodsId, "--server", server.Url, "--width", "60");
+
+        var rows = result.Lines.Where(l => l.Contains(TraceView.Bar)).ToList();
+        Assert.True(rows.Count == 4, string.Join("\n", result.Lines));
+        // The span column is 21 wide at 60: the name's start and end both stay, the guides stay whole.
+        Assert.StartsWith("GET /api/v…fault/pods ", rows[0]);
+        Assert.StartsWith("├─ authorize ", rows[1]);
+        Assert.StartsWith("└─ etcd rang…y/pods ! ", rows[2]);
+        Assert.StartsWith("   └─ boltdb read ", rows[3]);
+        Assert.All(result.Lines, line => Assert.True(line.Length <= 60, $"wider than --width: \"{line}\""));
+    }
+
+    [Fact]
     public async Task Each_bar_starts_and_ends_where_its_span_does_on_the_trace_timeline()
     {
         var result = await CliRun.RunAsync("trace", KnownTraces.PodsId, "--server", server.Url, "--width", "120");

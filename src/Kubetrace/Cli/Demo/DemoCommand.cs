@@ -25,19 +25,13 @@ public static class DemoCommand
             DefaultValueFactory = _ => defaults.RequestsPerSecond,
             Validators = { r => { if (r.GetValueOrDefault<double>() is <= 0 or > 20_000) r.AddError("--rate must be above 0 and at most 20000"); } },
         };
-        var backfill = new Option<TimeSpan>("--backfill")
+        // In the one duration grammar, its default shown as typed ([default: 5m], not .NET's 00:05:00).
+        var backfill = CliDuration.Option("--backfill", "How much past traffic to simulate at start (e.g. 10m)", Config.GoDuration.Format(defaults.Backfill));
+        backfill.Validators.Add(r =>
         {
-            Description = "How much past traffic to simulate at start, as a Go duration (e.g. 10m)",
-            HelpName = "duration",
-            DefaultValueFactory = _ => defaults.Backfill,
-            CustomParser = r =>
-            {
-                var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (Config.GoDuration.TryParseWithDays(text, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromHours(24)) return value;
-                r.AddError($"--backfill must be a duration from 1s to 24h, such as 10m; got \"{text}\"");
-                return default;
-            },
-        };
+            var value = r.GetValueOrDefault<CliDuration>();
+            if (value.Text is not null && value.Value <= TimeSpan.Zero || value.Value > TimeSpan.FromHours(24)) r.AddError($"--backfill must be a duration from 1s to 24h, such as 10m; got \"{value.Text}\"");
+        });
         var scenario = new Option<string>("--scenario")
         {
             Description = $"Problems to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)}",

@@ -24,7 +24,7 @@ public static class TraceView
         var services = tree.Rows.Select(r => r.Service).ToList();
         var durationWidth = Math.Max("DURATION".Length, durations.Max(d => d.Length));
         // Each column but the last has one space of padding on its right. The timeline gets two fifths of the
-        // room at least, the service a fifth at most; long span names are shortened with "…" rather than wrapped.
+        // room at least, the service a fifth at most; long span names are cut in the middle rather than wrapped.
         var room = width - durationWidth - 3;
         var serviceWidth = Math.Min(Math.Max("SERVICE".Length, services.Max(s => s.Length)), Math.Max(8, room / 5));
         var labelWidth = Math.Min(Math.Max("SPAN".Length, labels.Max(l => l.Length)), Math.Max(12, room - serviceWidth - Math.Max(MinTimeline, room * 2 / 5)));
@@ -39,8 +39,8 @@ public static class TraceView
             var row = tree.Rows[i];
             var style = row.IsError ? new Style(Color.Red) : Style.Plain;
             table.AddRow(
-                new Text(Fit(labels[i], labelWidth), style),
-                new Text(Fit(services[i], serviceWidth), row.IsError ? style : new Style(Color.Aqua)),
+                new Text(FitLabel(labels[i], Guides(row), labelWidth), style),
+                new Text(Layout.FittedTable.CutMiddle(services[i], serviceWidth), row.IsError ? style : new Style(Color.Aqua)),
                 new Text(durations[i], style),
                 new Text(Timeline(row, tree, timeline), row.IsError ? style : new Style(Color.Green)));
         }
@@ -80,5 +80,17 @@ public static class TraceView
 
     private static TableColumn Column(string header, int width) => new TableColumn(header) { Width = width, NoWrap = true }.PadLeft(0).PadRight(1);
 
-    private static string Fit(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+    /// <summary>
+    /// A label that does not fit keeps its tree guides (up to half the column) and cuts the span's name in the middle:
+    /// both ends of a name tell (<c>runtime.v1.R…nPodSandbox</c>, <c>GET /a…/pods</c>).
+    /// </summary>
+    private static string FitLabel(string label, int guides, int width)
+    {
+        if (Layout.CellWidth.Of(label) <= width) return label;
+        var kept = Math.Min(guides, width / 2);
+        return label[..kept] + Layout.FittedTable.CutMiddle(label[guides..], width - kept);
+    }
+
+    /// <summary>How many characters of a row's label are tree guides (three per level: <see cref="Label"/>).</summary>
+    private static int Guides(TraceTreeRow row) => 3 * row.Depth;
 }

@@ -12,14 +12,14 @@ namespace Kubetrace.Query.TraceQl;
 /// structural query, a pipeline with <c>count()</c>, and <c>rate() by (resource.service.name)</c> over one hour in
 /// 1 min steps. Each figure is the best of the runs, wall and CPU.
 /// </summary>
-internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse, int runs, TextWriter output)
+internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse, int runs, TextWriter output, Bench.PhaseProgress? progress = null)
 {
     public async Task<int> RunAsync()
     {
         var storeDirectory = Path.Combine(directory, "store");
         var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = false };
         if (!reuse || !Directory.Exists(storeDirectory))
-            await new AnalysisBenchmark(spans, directory, reuse, runs, [], false, output).LoadAsync(options, storeDirectory);
+            await new AnalysisBenchmark(spans, directory, reuse, runs, [], false, output, progress: progress).LoadAsync(options, storeDirectory);
         await using var store = EmbeddedTraceStore.Open(options);
         var stats = store.GetStats();
         output.WriteLine($"store: {stats.Spans:N0} spans, {stats.Traces:N0} traces in {stats.Blocks} blocks");

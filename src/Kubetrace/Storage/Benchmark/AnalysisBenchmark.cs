@@ -17,8 +17,10 @@ namespace Kubetrace.Storage.Benchmark;
 /// apiserver requests per second (every scenario planted, sampled at 100%) instead of <paramref name="spans"/>
 /// spans of the <c>bench store</c> shape.</param>
 internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse, int runs, IReadOnlyList<string> only, bool fallback,
-    TextWriter output, double? simulatedRate = null, bool rollups = true)
+    TextWriter output, double? simulatedRate = null, bool rollups = true, Bench.PhaseProgress? progress = null)
 {
+    private readonly Bench.PhaseProgress _phases = progress ?? Bench.PhaseProgress.None;
+
     /// <summary>Four raw keys, as a typical analysis asks (namespace, resource, verb, pod).</summary>
     private static readonly string[] FourKeys = ["k8s.namespace.name", "k8s.resource", "k8s.verb", "k8s.pod.name"];
 
@@ -80,7 +82,7 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
         }
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var blocks = await store.BuildRollupsAsync(CancellationToken.None);
+        var blocks = await _phases.RunAsync("build rollups", 0, _ => store.BuildRollupsAsync(CancellationToken.None));
         var wall = watch.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var after = store.GetStats();
@@ -122,20 +124,20 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
         }
         var inputPath = Path.Combine(directory, "input.otlp");
         var watch = Stopwatch.StartNew();
-        BenchmarkInput.Generate(inputPath, spans, 1000, DateTimeOffset.UtcNow);
+        await _phases.RunAsync("generate", spans, counter => Task.Run(() => BenchmarkInput.Generate(inputPath, spans, 1000, DateTimeOffset.UtcNow, counter: counter)));
         Line($"generated {spans:N0} spans in {watch.Elapsed.TotalSeconds:F1}s");
         watch.Restart();
         await using var store = EmbeddedTraceStore.Open(options);
         var input = BenchmarkInput.Stream(inputPath);
-        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        await _phases.RunAsync("load", spans, counter => Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             await foreach (var (batch, buffer) in input.ReadAllAsync())
             {
                 await store.AppendAsync(batch, CancellationToken.None);
+                counter.Add(batch.SpanCount);
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
-        })).ToArray();
-        await Task.WhenAll(workers);
+        }))));
         await store.FlushHeadAsync();
         File.Delete(inputPath);
         Line($"loaded into {storeDirectory} in {watch.Elapsed.TotalSeconds:F1}s (not part of the figures below; --reuse skips it)");
@@ -156,14 +158,21 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
         });
         await using var store = EmbeddedTraceStore.Open(options);
         var queue = System.Threading.Channels.Channel.CreateBounded<Pipeline.TraceBatch>(64);
-        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        await _phases.RunAsync("simulate and load", 0, async counter =>
         {
-            await foreach (var batch in queue.Reader.ReadAllAsync()) await store.AppendAsync(batch, CancellationToken.None);
-        })).ToArray();
-        foreach (var batch in simulator.Batches())
-            await queue.Writer.WriteAsync(Pipeline.TraceBatch.FromEncoded(Google.Protobuf.MessageExtensions.ToByteArray(batch.Request), batch.SpanCount));
-        queue.Writer.Complete();
-        await Task.WhenAll(workers);
+            var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                await foreach (var batch in queue.Reader.ReadAllAsync())
+                {
+                    await store.AppendAsync(batch, CancellationToken.None);
+                    counter.Add(batch.SpanCount);
+                }
+            })).ToArray();
+            foreach (var batch in simulator.Batches())
+                await queue.Writer.WriteAsync(Pipeline.TraceBatch.FromEncoded(Google.Protobuf.MessageExtensions.ToByteArray(batch.Request), batch.SpanCount));
+            queue.Writer.Complete();
+            await Task.WhenAll(workers);
+        });
         await store.FlushHeadAsync();
         var report = simulator.Report;
         Line($"simulated 1h at {rate:N0} apiserver requests/s (scenarios {string.Join(", ", report.Scenarios)}): {report.Spans:N0} spans, " +

@@ -11,8 +11,8 @@ namespace Kubetrace.Storage.Benchmark;
 /// </summary>
 internal static class BenchmarkInput
 {
-    /// <summary>Writes <paramref name="spans"/> spans; returns every 100th trace ID (for trace-by-ID lookups).</summary>
-    public static List<TraceId> Generate(string path, long spans, int batchSpans, DateTimeOffset now, int seed = 42)
+    /// <summary>Writes <paramref name="spans"/> spans, counted in <paramref name="counter"/>; returns every 100th trace ID (for trace-by-ID lookups).</summary>
+    public static List<TraceId> Generate(string path, long spans, int batchSpans, DateTimeOffset now, int seed = 42, Bench.PhaseCounter? counter = null)
     {
         var generator = new KubernetesTraceGenerator(seed, now, TimeSpan.FromHours(2));
         var sample = new List<TraceId>();
@@ -27,9 +27,11 @@ internal static class BenchmarkInput
                 if (span.ParentSpanId.IsEmpty && traceNumber++ % 100 == 0) sample.Add(TraceId.FromByteString(span.TraceId));
             var bytes = request.ToByteArray();
             BinaryPrimitives.WriteInt32LittleEndian(header, bytes.Length);
-            BinaryPrimitives.WriteInt32LittleEndian(header[4..], TraceBatch.CountSpans(request));
+            var count = TraceBatch.CountSpans(request);
+            BinaryPrimitives.WriteInt32LittleEndian(header[4..], count);
             file.Write(header);
             file.Write(bytes);
+            counter?.Add(count);
         }
         return sample;
     }

@@ -13,7 +13,7 @@ namespace Kubetrace.Storage.Benchmark;
 /// the rollups and by scanning every span. The database is dropped and created again first.
 /// </summary>
 internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans, string directory, int clients, int batchSpans, int queries, int runs,
-    TextWriter output)
+    TextWriter output, Bench.PhaseProgress? progress = null)
 {
     public async Task<int> RunAsync()
     {
@@ -21,7 +21,8 @@ internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans,
         Directory.CreateDirectory(directory);
         var inputPath = Path.Combine(directory, "input.otlp");
         var now = DateTimeOffset.UtcNow;
-        var sample = BenchmarkInput.Generate(inputPath, spans, batchSpans, now);
+        var phases = progress ?? Bench.PhaseProgress.None;
+        var sample = await phases.RunAsync("generate", spans, counter => Task.Run(() => BenchmarkInput.Generate(inputPath, spans, batchSpans, now, counter: counter)));
         var servers = options.ShardEndpoints.Count > 0 ? options.ShardEndpoints : [options.Endpoint];
         Line($"ClickHouse at {string.Join(", ", servers)}{(options.Cluster.Length > 0 ? $" (cluster {options.Cluster})" : "")}, database {options.Database}");
         await DropDatabaseAsync(servers);
@@ -30,7 +31,7 @@ internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans,
         var rolling = options with { Rollups = Exporters.Kubetrace.KubetraceExporterConfig.AnalysisRollups(), RollupSettle = TimeSpan.Zero, RollupInterval = TimeSpan.Zero };
         await using var store = await ClickHouseTraceStore.OpenAsync(rolling);
         var cpu = CpuSeconds();
-        var (appended, seconds) = await measure.IngestAsync(store, inputPath, clients);
+        var (appended, seconds) = await phases.RunAsync("ingest", spans, counter => measure.IngestAsync(store, inputPath, clients, counter));
         File.Delete(inputPath);
         var ingestCpu = CpuSeconds() - cpu;
         Line(($"ingest: {appended:N0} spans acknowledged by ClickHouse in {seconds:F2}s = {appended / seconds:N0} spans/s " +
@@ -48,7 +49,7 @@ internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans,
 
         var watch = Stopwatch.StartNew();
         cpu = CpuSeconds();
-        var minutes = await store.BuildRollupsAsync(CancellationToken.None);
+        var minutes = await phases.RunAsync("build rollups", 0, _ => store.BuildRollupsAsync(CancellationToken.None));
         Line(($"rollups: {minutes} minutes rolled up in {watch.Elapsed.TotalSeconds:F1}s wall, Kubetrace CPU {CpuSeconds() - cpu:F1}s; " +
                   $"{store.GetStats().RollupBytes:N0} B"));
         await using var scanning = await ClickHouseTraceStore.OpenAsync(options with { Rollups = [] });

@@ -10,7 +10,7 @@ namespace Kubetrace.Storage.Benchmark;
 /// <paramref name="keys"/> the store encrypts at rest (<c>--encryption on|both</c>).
 /// </summary>
 internal sealed class StoreBenchmark(long spans, string directory, int clients, int batchSpans, int queries, bool profile, bool walCompression, int rowGroupSpans, bool skipScan, bool preallocate, TextWriter output,
-    Encryption.StoreKeyRing? keys = null)
+    Encryption.StoreKeyRing? keys = null, Bench.PhaseProgress? progress = null)
 {
     /// <summary>A fresh random key for a benchmark run with encryption on.</summary>
     public static Encryption.StoreKeyRing BenchmarkKeys() =>
@@ -26,7 +26,8 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         var now = DateTimeOffset.UtcNow;
 
         var watch = Stopwatch.StartNew();
-        var sample = BenchmarkInput.Generate(inputPath, spans, batchSpans, now);
+        var phases = progress ?? Bench.PhaseProgress.None;
+        var sample = await phases.RunAsync("generate", spans, counter => Task.Run(() => BenchmarkInput.Generate(inputPath, spans, batchSpans, now, counter: counter)));
         Line($"generated {spans:N0} spans ({new FileInfo(inputPath).Length / (double)spans:F0} B/span as OTLP protobuf) in {watch.Elapsed.TotalSeconds:F1}s (not timed)");
 
         if (profile) ComponentCosts.Measure(inputPath, 100, output);
@@ -37,7 +38,7 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
         var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
-        var (appended, ingestSeconds) = await measure.IngestAsync(store, inputPath, clients);
+        var (appended, ingestSeconds) = await phases.RunAsync("ingest", spans, counter => measure.IngestAsync(store, inputPath, clients, counter));
         var ingestCpu = CpuSeconds() - cpu;
         Line($"GC during ingest: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2 collections, " +
              $"{(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2}s paused; {GC.GetTotalAllocatedBytes() / (double)appended:F0} B allocated per span (whole run)");

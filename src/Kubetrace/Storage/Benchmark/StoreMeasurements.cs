@@ -10,7 +10,8 @@ namespace Kubetrace.Storage.Benchmark;
 /// </summary>
 internal sealed class StoreMeasurements(int queries, TextWriter output)
 {
-    public async Task<(long Spans, double Seconds)> IngestAsync(ITraceStore store, string inputPath, int clients)
+    /// <summary>Appends the generated input with <paramref name="clients"/> appenders, counting acknowledged spans in <paramref name="counter"/> too.</summary>
+    public async Task<(long Spans, double Seconds)> IngestAsync(ITraceStore store, string inputPath, int clients, Bench.PhaseCounter? counter = null)
     {
         var input = BenchmarkInput.Stream(inputPath);
         // Let the reader fill its buffer first so the timed part starts with batches ready.
@@ -23,6 +24,7 @@ internal sealed class StoreMeasurements(int queries, TextWriter output)
             {
                 await store.AppendAsync(batch, CancellationToken.None);
                 Interlocked.Add(ref appended, batch.SpanCount);
+                counter?.Add(batch.SpanCount);
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer); // the store keeps no reference after the append
             }
         })).ToArray();

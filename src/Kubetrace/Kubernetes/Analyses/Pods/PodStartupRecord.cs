@@ -31,6 +31,9 @@ internal sealed class PodStartupRecord(string pod, string? uid, string node)
 
     public SortedSet<string> Images { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The first of its traces by ID (the one its row links to): a start-up sync is in each.</summary>
+    public TraceId FirstTrace => _traces.Min;
+
     /// <summary>Its pulls that containerd 1.7's spans split into fetch, unpack and the rest.</summary>
     public PullSplitTotals PullSplit { get; } = new();
 

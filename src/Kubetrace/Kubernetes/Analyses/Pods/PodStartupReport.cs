@@ -60,6 +60,9 @@ public sealed record NodeStartupStats(string Node, int Pods, long StartupP50Nano
 {
     /// <summary>The sampled traces and start-up syncs behind the row, scaled; its start-up (<c>p50</c>, ...) and pull (<c>pull p50</c>, ...) percentiles' bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The node's slowest and a typical pod start-up (the trace of the pod's first start-up sync, whole).</summary>
+    public Analysis.RowExamples? Examples { get; init; }
 }
 
 /// <summary>What <c>pods</c> found: pods slowest first, images by pull p50 (slowest first), nodes by start-up p99.</summary>

@@ -11,6 +11,9 @@ public sealed class NodeStartups
 {
     public LatencySketch DroppedStartups { get; } = new();
 
+    /// <summary>The slowest and random picks among the start-ups in <see cref="DroppedStartups"/> (the kept pods join them in the report).</summary>
+    public ExampleTraces DroppedExamples { get; } = new();
+
     public LatencySketch Pulls { get; } = new();
 
     /// <summary>The sampled traces and start-up syncs of the node's pods.</summary>
@@ -19,6 +22,7 @@ public sealed class NodeStartups
     public void Merge(NodeStartups other)
     {
         DroppedStartups.Merge(other.DroppedStartups);
+        DroppedExamples.Merge(other.DroppedExamples);
         Pulls.Merge(other.Pulls);
         Sample.Merge(other.Sample);
     }
@@ -26,6 +30,7 @@ public sealed class NodeStartups
     internal void WriteTo(ByteWriter writer)
     {
         DroppedStartups.WriteTo(writer);
+        DroppedExamples.WriteTo(writer);
         Pulls.WriteTo(writer);
         Sample.WriteTo(writer);
     }
@@ -33,6 +38,7 @@ public sealed class NodeStartups
     internal void MergeFrom(ByteReader reader)
     {
         DroppedStartups.Merge(LatencySketch.ReadFrom(reader));
+        DroppedExamples.MergeFrom(reader);
         Pulls.Merge(LatencySketch.ReadFrom(reader));
         Sample.MergeFrom(reader);
     }

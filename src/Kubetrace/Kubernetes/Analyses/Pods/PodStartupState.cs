@@ -43,10 +43,11 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     public PodStartupState(TimeRange range) => _attributes = new ScannedAttributes(range, Keys).ForServices("kubelet");
 
     /// <summary>
-    /// The per-block aggregate (<c>pods-5</c>: <c>pods-4</c> had no example traces of pulls; <c>pods-3</c> had no sample tallies; <c>pods-2</c> took fetchLayer for
+    /// The per-block aggregate (<c>pods-6</c>: <c>pods-5</c> had no example start-ups of pods no longer kept whole;
+    /// <c>pods-4</c> had no example traces of pulls; <c>pods-3</c> had no sample tallies; <c>pods-2</c> took fetchLayer for
     /// unpack time and had no detached CRI calls or create syncs without CRI calls; <c>pods-1</c> had no pull split).
     /// </summary>
-    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-5", () => new PodStartupState(TimeRange.All));
+    internal static StateRollup<PodStartupState> Rollup { get; } = new("pods-6", () => new PodStartupState(TimeRange.All));
 
     public SpanScanRequest ScanRequest => _attributes.Request;
 
@@ -100,7 +101,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
     private void AddDetached(SpanTree.Node call, CriPhase phase)
     {
         DetachedCriCalls++;
-        if (phase == CriPhase.ImagePull) AddPull(call, _attributes.Get(call.Span, K8sKeys.Node) ?? "(unknown node)", record: null);
+        if (phase == CriPhase.ImagePull) AddPull(call, _attributes.Get(call.Span, K8sKeys.Node) ?? PodsTables.UnknownNode, record: null);
     }
 
     private void AddSyncPod(ScannedTrace trace, SpanTree.Node sync)
@@ -122,7 +123,7 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         var name = _attributes.Get(span, K8sKeys.PodName) ?? "?";
         var pod = ns is null ? name : ns + "/" + name;
         var uid = _attributes.Get(span, K8sKeys.PodUid);
-        var nodeName = _attributes.Get(span, K8sKeys.Node) ?? "(unknown node)";
+        var nodeName = _attributes.Get(span, K8sKeys.Node) ?? PodsTables.UnknownNode;
         var record = RecordOf(pod, uid, nodeName);
         record.AddSync(span, trace.TraceId, _sampling);
         NodeOf(record.Node).Sample.Record(_sampling, span, span.IsError);
@@ -229,14 +230,16 @@ public sealed class PodStartupState : IRollupState<PodStartupState>
         if (_pods.Count > 2 * KeptPods) Drop(_pods.Count - KeptPods);
     }
 
-    /// <summary>Drops the <paramref name="count"/> fastest pods, keeping their start-up time in their node's sketch.</summary>
+    /// <summary>Drops the <paramref name="count"/> fastest pods, keeping their start-up time in their node's sketch and examples.</summary>
     private void Drop(int count)
     {
         if (count <= 0) return;
         foreach (var record in _pods.Values.OrderBy(p => p.TotalNanos).ThenByDescending(p => p.Pod, StringComparer.Ordinal)
                      .ThenByDescending(p => p.Uid, StringComparer.Ordinal).Take(count).ToList())
         {
-            NodeOf(record.Node).DroppedStartups.Record(record.TotalNanos);
+            var node = NodeOf(record.Node);
+            node.DroppedStartups.Record(record.TotalNanos);
+            node.DroppedExamples.Record(record.FirstTrace, ExampleTraces.WholeTrace, record.TotalNanos);
             _pods.Remove(record.Uid ?? record.Pod);
         }
     }

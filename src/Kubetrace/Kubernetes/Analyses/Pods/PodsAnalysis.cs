@@ -116,17 +116,23 @@ public static class PodsAnalysis
         };
     }
 
-    /// <summary>A node's start-ups: those of pods dropped from the slowest kept, and those kept.</summary>
+    /// <summary>A node's start-ups: those of pods dropped from the slowest kept, and those kept; its examples are pods' start-up traces.</summary>
     private static NodeStartupStats NodeStats(string node, NodeStartups startups, IEnumerable<PodStartupRecord> kept, RowSamples samples)
     {
         var all = new LatencySketch();
         all.Merge(startups.DroppedStartups);
-        foreach (var pod in kept) all.Record(pod.TotalNanos);
+        var examples = new ExampleTraces();
+        examples.Merge(startups.DroppedExamples);
+        foreach (var pod in kept)
+        {
+            all.Record(pod.TotalNanos);
+            examples.Record(pod.FirstTrace, ExampleTraces.WholeTrace, pod.TotalNanos);
+        }
         var pulls = startups.Pulls;
         return new NodeStartupStats(node, (int)all.Count, all.Percentile(0.5), all.Percentile(0.99),
             (int)pulls.Count, pulls.Percentile(0.5), pulls.Percentile(0.99))
         {
-            Sample = RowSamples.With(samples.Of(startups.Sample, all), "pull", pulls),
+            Sample = RowSamples.With(samples.Of(startups.Sample, all), "pull", pulls), Examples = examples.Report(all.Percentile(0.5)),
         };
     }
 

@@ -1,5 +1,6 @@
 using Kubetrace.Analysis;
 using Kubetrace.Analysis.Sampling;
+using Kubetrace.Kubernetes.Semantics;
 
 namespace Kubetrace.Kubernetes.Analyses.Pods;
 
@@ -27,16 +28,35 @@ public static class PodsTables
                 ["Node", "Pods", "Start-up p50", "Start-up p99", "Pulls", "Pull p50", "Pull p99"],
                 report.Nodes.Select(n => Row(n.Node, N(n.Pods), P(n.Sample, "p50", n.StartupP50Nanos), P(n.Sample, "p99", n.StartupP99Nanos), N(n.Pulls),
                     P(n.Sample, "pull p50", n.PullP50Nanos), P(n.Sample, "pull p99", n.PullP99Nanos))).ToList())
-                { Notes = notes, Samples = Samples(report.Nodes.Select(n => n.Sample)), Sampling = report.Sampling.ForRows(Samples(report.Nodes.Select(n => n.Sample))) },
+                { Notes = notes, Samples = Samples(report.Nodes.Select(n => n.Sample)), Sampling = report.Sampling.ForRows(Samples(report.Nodes.Select(n => n.Sample))),
+                  Examples = report.Nodes.Select(n => n.Examples).ToList(),
+                  Searches = report.Nodes.Select(n => StartupSyncs(n.Node == UnknownNode ? [] : [$"{K8sKeys.Node}={n.Node}"])).ToList() },
             _ => new AnalysisTable("Pod start-up, slowest first",
                 ["Pod", "Node", "Total", "Sandbox", "Image pull", "Fetch", "Unpack", "Pull rest", "Create", "Start", "Other", "Images", "Status"],
                 report.Pods.Select(p => Row(p.Pod, p.Node, D(p.TotalNanos), Phase(p, p.SandboxNanos), Phase(p, p.ImagePullNanos),
                     Sum(p.PullSplit, s => s.FetchNanos), Sum(p.PullSplit, s => s.UnpackNanos), Sum(p.PullSplit, s => s.RestNanos),
                     Phase(p, p.CreateNanos), Phase(p, p.StartNanos), Phase(p, p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
                     p.Error ? "error" : "ok")).ToList()) { Notes = notes, Samples = Samples(report.Pods.Select(p => p.Sample)), Sampling = report.Sampling,
-                Examples = report.Pods.Select(PodExample).ToList(),
+                Examples = report.Pods.Select(PodExample).ToList(), Searches = report.Pods.Select(PodSearch).ToList(),
                 DropFirst = ["Images", "Other", "Pull rest", "Fetch", "Unpack", "Create", "Sandbox"] },
         };
+    }
+
+    /// <summary>
+    /// The kubelet's syncPod spans under <paramref name="attributes"/>: a row's start-up syncs, the spans its sample
+    /// counts. Exact where every syncPod of the range is a start-up (as simulated); a steady-state re-sync of the same
+    /// pod, which the row leaves out (no CRI call under it), is found too: one span cannot say what is under it.
+    /// </summary>
+    private static RowSearch? StartupSyncs(IReadOnlyList<string> attributes) =>
+        attributes.Count == 0 ? null : new RowSearch("kubelet", PodStartupState.SyncPod, null, attributes);
+
+    /// <summary>A pod's start-up syncs: by its UID, else its namespace and name.</summary>
+    private static RowSearch? PodSearch(PodStartup pod)
+    {
+        if (pod.Uid is { } uid) return StartupSyncs([$"{K8sKeys.PodUid}={uid}"]);
+        var slash = pod.Pod.IndexOf('/');
+        return slash < 0 || pod.Pod.EndsWith("/?", StringComparison.Ordinal) ? null
+            : StartupSyncs([$"{K8sKeys.Namespace}={pod.Pod[..slash]}", $"{K8sKeys.PodName}={pod.Pod[(slash + 1)..]}"]);
     }
 
     /// <summary>A pod row's example: the trace of its start-up (kubelet's syncPod), which the row measured whole.</summary>
@@ -53,6 +73,9 @@ public static class PodsTables
     private static string Mean(PullTimeSplit? split, Func<PullTimeSplit, long> part) => split is null ? NotAvailable : D(part(split) / split.Pulls);
 
     private const string NotAvailable = "n/a";
+
+    /// <summary>The node of a start-up whose syncPod names none (<see cref="PodStartupState"/>): no search can single it out.</summary>
+    internal const string UnknownNode = "(unknown node)";
 
     private static IReadOnlyList<string> Row(params string[] cells) => cells;
 

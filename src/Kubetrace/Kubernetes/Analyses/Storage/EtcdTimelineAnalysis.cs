@@ -18,7 +18,7 @@ namespace Kubetrace.Kubernetes.Analyses.Storage;
 /// etcd's server span; watch streams left out); a compaction is a <c>KV/Compact</c> call (every etcd version: the
 /// apiserver's compactor each 5 minutes), with the revision from etcd 3.7's <c>compact</c> span when stored. The
 /// summary compares the p99 of buckets with or just after a compaction to the others. States are per minute and
-/// merge exactly: per-block rollups (<c>etcd-timeline-2</c>; <c>etcd-timeline-1</c> had no sample tallies). Each bucket carries the
+/// merge exactly: per-block rollups (<c>etcd-timeline-3</c>; <c>etcd-timeline-2</c> had no example traces, <c>etcd-timeline-1</c> no sample tallies). Each bucket carries the
 /// sampled traces behind its calls, and its compactions are scaled like its calls (a compaction trace is the
 /// compactor's root, kept at the apiserver's rate).
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         _context = new EtcdCallContext(_attributes, _tree);
     }
 
-    internal static StateRollup<EtcdTimelineAnalysis> Rollup { get; } = new("etcd-timeline-2", () => new EtcdTimelineAnalysis(TimeRange.All));
+    internal static StateRollup<EtcdTimelineAnalysis> Rollup { get; } = new("etcd-timeline-3", () => new EtcdTimelineAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd-timeline",
         "etcd latency per time bucket beside compactions: does slowness follow compactions?",
@@ -91,6 +91,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             {
                 minute.Latency.Record(span.DurationNanos);
                 minute.Sample.Record(_sampling, span, error);
+                minute.Examples.Record(_sampling.TraceId, span.SpanId, span.DurationNanos);
             }
         }
     }
@@ -130,6 +131,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             minute.Value.Latency.WriteTo(writer);
             minute.Value.Sample.WriteTo(writer);
             minute.Value.CompactionSample.WriteTo(writer);
+            minute.Value.Examples.WriteTo(writer);
         });
     }
 
@@ -146,6 +148,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             minute.Latency.Merge(LatencySketch.ReadFrom(reader));
             minute.Sample.MergeFrom(reader);
             minute.CompactionSample.MergeFrom(reader);
+            minute.Examples.MergeFrom(reader);
         });
         return state;
     }
@@ -180,6 +183,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             {
                 Sample = samples.Of(b.Sample, b.Latency, bucket / 1e9, errors: true),
                 CompactionSample = samples.Of(b.CompactionSample),
+                Examples = b.Examples.Report(b.Latency.Percentile(0.5)),
             });
         }
         var compactions = rows.Sum(r => r.Compactions);
@@ -209,7 +213,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         };
         return new AnalysisTable("etcd latency over time beside compactions",
             ["Bucket (UTC)", "Calls", "p50", "p99", "Compactions", "Compaction took", "Compacted to revision"], rows)
-        { Notes = notes, Samples = report.Buckets.Select(b => b.Sample).ToList(), Sampling = report.Sampling };
+        { Notes = notes, Samples = report.Buckets.Select(b => b.Sample).ToList(), Sampling = report.Sampling, Examples = report.Buckets.Select(b => b.Examples).ToList() };
     }
 
     private sealed class MinuteStats
@@ -222,6 +226,9 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         /// <summary>The sampled traces and compaction calls behind <see cref="Compactions"/>.</summary>
         public SampleTally CompactionSample { get; } = new();
 
+        /// <summary>The slowest and a typical call behind <see cref="Latency"/>.</summary>
+        public ExampleTraces Examples { get; } = new();
+
         public long Compactions;
         public long CompactionNanosMax;
         public long CompactedRevision;
@@ -231,6 +238,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             Latency.Merge(other.Latency);
             Sample.Merge(other.Sample);
             CompactionSample.Merge(other.CompactionSample);
+            Examples.Merge(other.Examples);
             Compactions += other.Compactions;
             CompactionNanosMax = Math.Max(CompactionNanosMax, other.CompactionNanosMax);
             CompactedRevision = Math.Max(CompactedRevision, other.CompactedRevision);
@@ -256,4 +264,7 @@ public sealed record EtcdTimelineRow(long StartUnixNano, long Calls, double P50M
 
     /// <summary>The sampled traces and compaction calls behind <see cref="Compactions"/>, scaled.</summary>
     public RowSample CompactionSample { get; init; } = RowSample.None;
+
+    /// <summary>The bucket's slowest and a typical call (compactions aside), each at the span it was measured on.</summary>
+    public RowExamples? Examples { get; init; }
 }

@@ -106,9 +106,11 @@ const marks = [
   [/≈/, 'Estimated: the sampled count scaled by the sampling rate'],
 ];
 
+/** A marked figure says why on hover; a one-word cell (a name, a figure) is kept on one line, never broken inside. */
 function cellAttributes(cell) {
   const mark = marks.find(([pattern]) => pattern.test(cell));
-  return mark ? { class: 'sample-mark', title: mark[1] } : {};
+  const word = /\s/.test(cell.trim()) ? null : 'word';
+  return mark ? { class: [word, 'sample-mark'].filter(Boolean).join(' '), title: mark[1] } : word ? { class: word } : {};
 }
 
 /** Text with every trace ID in it made a link to the trace view (split keeps the captured IDs at odd indexes). */

@@ -70,6 +70,7 @@ export function resizableColumns(table, name = null) {
     const widths = headers.map(th => th.getBoundingClientRect().width);
     headers.forEach((th, i) => { th.style.width = `${widths[i]}px`; });
     table.style.tableLayout = 'fixed';
+    table.classList.add('resized');
   };
   const fitTable = () => { table.style.width = `${headers.reduce((sum, th) => sum + parseFloat(th.style.width), 0)}px`; };
   headers.forEach((th, i) => {
@@ -85,6 +86,7 @@ export function resizableColumns(table, name = null) {
   if (widths && labels.every(label => Number.isFinite(widths[label]))) {
     headers.forEach((th, i) => { th.style.width = `${Math.max(narrowest, widths[labels[i]])}px`; });
     table.style.tableLayout = 'fixed';
+    table.classList.add('resized');
     fitTable();
   }
   return table;
