@@ -43,6 +43,13 @@ public static class SimulateCommand
             CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not an etcd 3.5, 3.6 or 3.7 release (3.6, 3.5.3, 3.5.11)"),
         };
         var kms = new Option<bool>("--kms-encryption") { Description = "secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
+        var watchCacheSizes = new Option<string[]>("--watch-cache-sizes")
+        {
+            Description = "kube-apiserver's --watch-cache-sizes, comma-separated resource[.group]#size: size 0 turns that resource's watch cache off " +
+                "(secrets#0: their reads go to etcd and decrypt inside each request; kms-slow sets it) [default: every resource but events has one]",
+            HelpName = "resource#0,...",
+            CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+        };
         var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
         var containerdSampling = new Option<int?>("--containerd-sampling-rate-per-million") { Description = "containerd's own ratio × 1e6 [default: the same]" };
         var rate = new Option<double>("--rate") { Description = "kube-apiserver requests per second", DefaultValueFactory = _ => 50 };
@@ -74,7 +81,7 @@ public static class SimulateCommand
         var extensionLatency = BenchCommand.DurationOption("--extension-latency", "slow-extension-apiserver: latency the metrics.k8s.io extension API server adds to each request", "400ms");
         var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
         var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
-        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: the KMS plugin's time to decrypt a DEK, which a read waits for when its DEK is not cached", "200ms");
+        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: the KMS plugin's time to decrypt a DEK, which a traced read of a secret waits for when its DEK is not cached", "200ms");
         var concurrency = BenchCommand.IntOption("--concurrency", "exports in flight", 4);
         var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
@@ -84,7 +91,7 @@ public static class SimulateCommand
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {
-            endpoint, protocol, version, containerd, etcdVersion, kms, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed, runId,
+            endpoint, protocol, version, containerd, etcdVersion, kms, watchCacheSizes, sampling, containerdSampling, rate, duration, backfill, start, nodes, namespaces, seed, runId,
             scenario, webhookLatency, etcdLatency, pullTime, apfWait, kmsLatency, extensionLatency, concurrency, timeout, json, reportJson, progressEvery,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -103,6 +110,7 @@ public static class SimulateCommand
                 Containerd = parse.GetValue(containerd),
                 Etcd = parse.GetValue(etcdVersion),
                 KmsEncryption = parse.GetValue(kms),
+                WatchCacheSizes = parse.GetValue(watchCacheSizes) ?? [],
                 SamplingRatePerMillion = parse.GetValue(sampling),
                 ContainerdSamplingRatePerMillion = parse.GetValue(containerdSampling),
                 RequestsPerSecond = parse.GetValue(rate),

@@ -122,6 +122,24 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    [SkippableTheory]
+    [InlineData("lists", "LIST requests by resource, caller and where they were served")]
+    [InlineData("etcd-timeline", "etcd latency over time beside compactions")]
+    public async Task The_watch_cache_and_compaction_questions_show_their_tables_as_the_api_answers_them(string analysis, string title)
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?since=1h");
+        var rows = answer["table"]!["rows"]!.AsArray();
+
+        await page.GotoAsync($"/ui/analyses/{analysis}?since=1h");
+
+        await Expect(page.Locator(".analysis-table h2")).ToHaveTextAsync(title);
+        Assert.NotEmpty(rows);
+        Assert.Equal(rows[0]![0]!.GetValue<string>(), (await FirstRowAsync(page))[0]);
+        await Expect(page.Locator(".analysis-table tbody tr")).ToHaveCountAsync(rows.Count);
+        Assert.Empty(scriptErrors);
+    }
+
     [SkippableFact]
     public async Task The_service_graph_draws_apiserver_calling_etcd()
     {

@@ -179,7 +179,7 @@ public static class ApiserverStorageCatalog
         new()
         {
             Component = Apiserver, Releases = ReleaseRange.Kubernetes(29), Name = StorageNames.TransformFromStorage, Kind = SpanKind.Internal, Scope = ComponentBase,
-            Parent = "the storage span (or the handler / `cacher.Get` for a GET, which has no storage span), once per object decrypted",
+            Parent = "the storage span (or the handler / `cacher.Get` for a GET, which has no storage span; `GuaranteedUpdate etcd3` when a resource without a watch cache reads the stored object first), once per object decrypted",
             Ends = "`defer span.End(500 * time.Millisecond)`",
             Attributes = [new(StorageKeys.TransformerProvider, "string: the KMS provider's name in the EncryptionConfiguration")],
             Events =
@@ -189,8 +189,14 @@ public static class ApiserverStorageCatalog
                 new("DEK decryption succeeded", []),
                 new("About to decrypt data using DEK", []), new("Data decryption succeeded", []),
             ],
-            Sources = [Api(29, Kms, 140), Api(29, Kms, 182), Api(34, Kms, 143), Api(36, Kms, 168)],
-            Note = "KMS v2 only; before 1.29 the envelope transformer has no spans.",
+            Sources = [Api(29, Kms, 140), Api(29, Kms, 182), Api(34, Kms, 143), Api(36, Kms, 168), Api(34, Store, 1023, "getState: GuaranteedUpdate without a cached object decrypts the stored one"),
+                Api(34, "pkg/storage/cacher/lister_watcher.go", 73, "the cacher's initial LIST, context.Background(): its decryptions have no span"),
+                Api(34, "pkg/storage/etcd3/watcher.go", 706, "the cacher's watch decrypts each event, without a span"),
+                Api(34, "pkg/server/options/etcd.go", 449, "--watch-cache-sizes=<resource>#0: no cacher")],
+            Note = "KMS v2 only; before 1.29 the envelope transformer has no spans. The watch cache's own decryptions (its start-up " +
+                   "list and its watch) leave no span and cache every stored DEK, so with the resource's watch cache on (the default) " +
+                   "a request's decryption calls the plugin only once a DEK's 24 h cache entry expired; with `--watch-cache-sizes=secrets#0` " +
+                   "the first read of each DEK after the start does.",
         },
         new()
         {

@@ -5,8 +5,9 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// (<c>/apis/apps/v1/namespaces/shop/deployments/web</c>, <c>/registry/deployments/shop/web</c>, <c>*apps.Deployment</c>).
 /// </summary>
 /// <param name="WatchCached">
-/// Whether the apiserver keeps a watch cache of the resource (every resource but events, whose cache is off by
-/// default): watches and cached reads of it are served by the cacher and do not reach etcd.
+/// Whether the apiserver keeps a watch cache of the resource by default (every resource but events, whose cache is
+/// off): watches and cached reads of it are served by the cacher and do not reach etcd. <c>--watch-cache-sizes</c>
+/// can turn it off for others (<see cref="SimulationContext.WatchCached"/>).
 /// </param>
 /// <param name="Ttl">Objects are written with a TTL (events: one hour), so their creates attach an etcd lease.</param>
 /// <param name="StoragePrefix">The registry's key prefix when it is not the resource's name (nodes: <c>minions</c>).</param>

@@ -26,7 +26,7 @@ internal sealed class CacherWriter(SimulationContext sim, EtcdWriter etcd)
     public long Read(ApiCall call, in OpenSpan handler, string auditId, long start)
     {
         if (call.Verb.IsList) return List(call, handler.Context, auditId, start);
-        if (!call.Resource.WatchCached) return etcd.Get(call, handler.Context, start);
+        if (!sim.WatchCached(call.Resource)) return etcd.Get(call, handler.Context, start);
         return Minor >= 32 ? CachedGet(call, handler.Context, auditId, start) : LegacyGet(call, handler, start);
     }
 
@@ -86,7 +86,7 @@ internal sealed class CacherWriter(SimulationContext sim, EtcdWriter etcd)
     {
         var objects = ObjectsIn(call);
         var consistent = call.ResourceVersion.Length == 0 && Minor >= 31 && sim.Options.EffectiveEtcd.SupportsWatchProgress;
-        if (!call.Resource.WatchCached || !(call.ResourceVersion == "0" || consistent))
+        if (!sim.WatchCached(call.Resource) || !(call.ResourceVersion == "0" || consistent))
             return etcd.List(call, handler, auditId, start, objects);
 
         sim.Report.ReadsFromCache++;

@@ -80,6 +80,7 @@ public sealed class ClusterSimulator
         ContainerdVersion = Options.EffectiveContainerd.ToString(),
         EtcdVersion = EtcdVersions.Name(Options.EffectiveEtcd),
         KmsEncryption = Options.EffectiveKmsEncryption,
+        WatchCacheSizes = Options.EffectiveWatchCacheSizes,
         Seed = Options.Seed,
         RunId = Options.RunId,
         Scenarios = SimulationScenarios.ToNames(Options.Scenarios),

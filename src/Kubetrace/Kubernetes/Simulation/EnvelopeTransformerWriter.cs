@@ -9,11 +9,14 @@ namespace Kubetrace.Kubernetes.Simulation;
 /// KMS v2 encryption at rest of secrets: the envelope transformer (kmsv2/envelope.go), traced from 1.29 with
 /// <c>transformer.provider.name</c> and its steps as events. With the data encryption key cached, each transform is
 /// a local AES-GCM operation of tens of microseconds. The plugin is called only when a read does not find its DEK
-/// in the transformer's cache (<see cref="DekCache"/>): the first read of each DEK after the apiserver started (with
-/// the run), and again once its 24 h entry was collected. Such a read shows "About to decrypt DEK using remote
-/// service" and waits for the plugin: a few ms, or the kms-slow scenario's added latency. A write never does: it
-/// encrypts with the current DEK from the transformer's state, which a background controller keeps (envelope.go
-/// TransformToStorage, stateFunc; TestData/Upstream/kms). Before 1.29 the transform takes its time without a span.
+/// in the transformer's cache (<see cref="DekCache"/>). With secrets' watch cache on (the default) the cacher's
+/// untraced initial list has cached every stored DEK when the apiserver starts (with the run), so a traced read
+/// misses only once an entry expired (24 h) and was collected. With it off (<c>--watch-cache-sizes=secrets#0</c>,
+/// which kms-slow sets) the first traced read of each DEK misses. Such a read shows "About to decrypt DEK using
+/// remote service" and waits for the plugin: a few ms, or the kms-slow scenario's added latency. A write never calls
+/// the plugin: it encrypts with the current DEK from the transformer's state, which a background controller keeps
+/// (envelope.go TransformToStorage, stateFunc; TestData/Upstream/kms); an update without a watch cache reads (and
+/// decrypts) the stored object first. Before 1.29 the transform takes its time without a span.
 /// </summary>
 internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
 {
@@ -22,9 +25,17 @@ internal sealed class EnvelopeTransformerWriter(SimulationContext sim)
 
     private static readonly KeyValue Provider = Str(StorageKeys.TransformerProvider, ProviderName);
 
-    private readonly DekCache _cache = new(expiredEntriesReadable: sim.Options.KubernetesVersion.Minor >= 28);
+    private readonly DekCache _cache = NewCache(sim);
     // The request whose decryption last called the plugin: the kms-slow report counts each such request once.
     private SimulatedSpanContext _lastRemoteParent;
+
+    /// <summary>The transformer's cache when the apiserver starts (with the run): warmed by secrets' watch cache if they have one.</summary>
+    private static DekCache NewCache(SimulationContext sim)
+    {
+        var cache = new DekCache(expiredEntriesReadable: sim.Options.KubernetesVersion.Minor >= 28);
+        if (sim.WatchCached(ApiResource.Secrets)) cache.WarmedByWatchCache(sim.WindowStart);
+        return cache;
+    }
 
     private bool Traced => sim.Options.KubernetesVersion.Minor >= 29;
 

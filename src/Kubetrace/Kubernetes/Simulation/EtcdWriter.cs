@@ -48,8 +48,14 @@ internal sealed class EtcdWriter(SimulationContext sim)
         var t = start + random.Micros(5, 30);
         if (!create)
         {
-            // The cacher hands its copy of the object to GuaranteedUpdate; without a watch cache it is read first.
-            if (!resource.WatchCached) t = Call(storage.Context, GrpcMethod.EtcdRange, t, random.Micros(150, 900), EtcdRequest.Get(ResourceEtcdKey(key), size));
+            // The cacher hands its copy of the object to GuaranteedUpdate; without a watch cache it is read first
+            // and, encrypted, decrypted inside the request (store.go getCurrentState → getState's
+            // TransformFromStorage: #L904 at v0.27.0, #L973 at v0.33.0, #L476/#L1023 at v0.34.0, #L1038 at v0.36.0).
+            if (!sim.WatchCached(resource))
+            {
+                t = Call(storage.Context, GrpcMethod.EtcdRange, t, random.Micros(150, 900), EtcdRequest.Get(ResourceEtcdKey(key), size));
+                if (encrypted) t = _kms.FromStorage(storage.Context, t, _kms.DekOf(key));
+            }
             storage.AddEvent(t, StorageEvents.InitialValueRestored);
             t += random.Micros(10, 60); // the update function: admission, defaulting, validation of the new object
         }

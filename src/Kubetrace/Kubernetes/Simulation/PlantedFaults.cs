@@ -58,7 +58,7 @@ internal sealed class PlantedFaults
             SlowImageReport = new PlantedSlowImage { Image = SlowImage, PullTime = options.SlowImagePullTime, UsualPullTimeMax = UsualPullTimeMax };
         }
         if (scenarios.HasFlag(SimulationScenario.KmsSlow))
-            SlowKmsReport = new PlantedSlowKms { Resource = ApiResource.Secrets.Resource, Provider = "kms-v2 (kms-plugin)", AddedLatency = options.KmsAddedLatency };
+            SlowKmsReport = new PlantedSlowKms { Resource = ApiResource.Secrets.Resource, WatchCacheSize = SimulationOptions.KmsSlowWatchCacheSize, Provider = "kms-v2 (kms-plugin)", AddedLatency = options.KmsAddedLatency };
         if (scenarios.HasFlag(SimulationScenario.SlowExtensionApiserver))
         {
             var api = AggregatedApi.MetricsServer;

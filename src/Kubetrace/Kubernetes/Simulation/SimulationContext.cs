@@ -15,8 +15,21 @@ internal sealed class SimulationContext
         Sampler = new TraceIdRatioSampler(options.SamplingRatePerMillion);
         ContainerdSampler = new TraceIdRatioSampler(options.EffectiveContainerdSamplingRatePerMillion);
         Semconv = new SemanticConventions(options.KubernetesVersion, Attributes);
+        WindowStart = options.Start!.Value.ToUnixTimeMilliseconds() * 1_000_000;
         WindowEnd = (options.Start!.Value + options.Duration).ToUnixTimeMilliseconds() * 1_000_000;
+        WatchCacheSizes.TryParse(options.EffectiveWatchCacheSizes, out _watchCacheOff, out _);
     }
+
+    private readonly HashSet<string> _watchCacheOff;
+
+    /// <summary>
+    /// Whether the apiserver keeps a watch cache of <paramref name="resource"/>: by default every resource but events,
+    /// unless <c>--watch-cache-sizes</c> sets its size to 0 (<see cref="SimulationOptions.EffectiveWatchCacheSizes"/>).
+    /// </summary>
+    public bool WatchCached(ApiResource resource) => resource.WatchCached && !_watchCacheOff.Contains(resource.GroupResource);
+
+    /// <summary>The start of the simulated window (Unix nanoseconds): the simulated apiserver starts then.</summary>
+    public long WindowStart { get; }
 
     /// <summary>The end of the simulated window (Unix nanoseconds): long-running requests close by then.</summary>
     public long WindowEnd { get; }

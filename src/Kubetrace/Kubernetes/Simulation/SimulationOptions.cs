@@ -24,6 +24,20 @@ public sealed record SimulationOptions
     public bool EffectiveKmsEncryption => KmsEncryption || Scenarios.HasFlag(SimulationScenario.KmsSlow);
 
     /// <summary>
+    /// kube-apiserver's <c>--watch-cache-sizes</c>, e.g. <c>secrets#0</c> (<see cref="Simulation.WatchCacheSizes"/>): a
+    /// size of 0 turns that resource's watch cache off, so its reads and updates go to etcd (and, for an encrypted
+    /// resource, decrypt inside the request). Empty: every resource but events has a watch cache, as by default.
+    /// </summary>
+    public IReadOnlyList<string> WatchCacheSizes { get; init; } = [];
+
+    /// <summary>The settings in effect: <see cref="WatchCacheSizes"/>, and <c>secrets#0</c> when kms-slow plants it.</summary>
+    public IReadOnlyList<string> EffectiveWatchCacheSizes =>
+        Scenarios.HasFlag(SimulationScenario.KmsSlow) ? [.. WatchCacheSizes, KmsSlowWatchCacheSize] : WatchCacheSizes;
+
+    /// <summary>What kms-slow sets: no watch cache for secrets, so that their reads decrypt inside traced requests.</summary>
+    public const string KmsSlowWatchCacheSize = "secrets#0";
+
+    /// <summary>
     /// The apiserver's, kubelet's and etcd's <c>samplingRatePerMillion</c> (0..1,000,000), applied as
     /// ParentBased(TraceIDRatioBased(rate/1e6)).
     /// </summary>
@@ -110,6 +124,7 @@ public sealed record SimulationOptions
         if (Nodes is < 1 or > 5000) yield return $"nodes {Nodes} must be 1..5000";
         if (Namespaces is < 1 or > 10000) yield return $"namespaces {Namespaces} must be 1..10000";
         if (MaxSpansPerExport < 1) yield return "spans per export must be at least 1";
+        if (!Simulation.WatchCacheSizes.TryParse(WatchCacheSizes, out _, out var watchCacheError)) yield return "--watch-cache-sizes: " + watchCacheError;
         foreach (var (name, value) in new[]
                  {
                      ("webhook added latency", WebhookAddedLatency), ("etcd added latency", EtcdAddedLatency),

@@ -20,6 +20,9 @@ public sealed class SimulationReport
     /// <summary>Whether secrets were encrypted with a KMS v2 provider (envelope transformer spans on their storage calls).</summary>
     public bool KmsEncryption { get; init; }
 
+    /// <summary>The apiserver's <c>--watch-cache-sizes</c> in effect (<c>secrets#0</c>: secrets have no watch cache); empty: the default.</summary>
+    public IReadOnlyList<string> WatchCacheSizes { get; init; } = [];
+
     public required ulong Seed { get; init; }
 
     /// <summary>The run identity that, with the seed and start, keys the trace IDs (<see cref="SimulationOptions.RunId"/>).</summary>
@@ -209,13 +212,19 @@ public sealed class PlantedThrottledFlow
 }
 
 /// <summary>
-/// kms-slow: the KMS plugin takes <see cref="AddedLatency"/> to decrypt a DEK. A read of this resource from etcd calls
-/// it only when its DEK is not in the apiserver's cache (the first read of each DEK since the apiserver started, with
-/// the run, and again after its 24 h entry expired); writes never call it (envelope.go, <c>DekCache</c>).
+/// kms-slow: the KMS plugin takes <see cref="AddedLatency"/> to decrypt a DEK. The apiserver calls it only for a read
+/// whose DEK is not in its cache (envelope.go, <c>DekCache</c>), never for a write. By default the resource's watch
+/// cache decrypts every stored object when the apiserver starts and every change after, outside any request trace,
+/// so the cache is warm and no traced request waits until an entry expires (24 h). The scenario therefore also sets
+/// <see cref="WatchCacheSize"/> (<c>secrets#0</c>): without a watch cache every read and update of the resource
+/// decrypts inside its request, and the first of each DEK since the apiserver started (with the run) waits.
 /// </summary>
 public sealed class PlantedSlowKms
 {
     public required string Resource { get; init; }
+
+    /// <summary>The <c>--watch-cache-sizes</c> setting the scenario plants so that the slowness reaches request traces.</summary>
+    public required string WatchCacheSize { get; init; }
 
     /// <summary>The encryption provider of the EncryptionConfiguration.</summary>
     public required string Provider { get; init; }
@@ -226,7 +235,7 @@ public sealed class PlantedSlowKms
     /// <summary>DEK decryptions by the plugin (cache misses; each waited <see cref="AddedLatency"/>).</summary>
     public long DekDecryptions { get; set; }
 
-    /// <summary>Reads from etcd that made at least one.</summary>
+    /// <summary>Requests that made at least one (reads, and updates reading the stored object first).</summary>
     public long Requests { get; set; }
 }
 

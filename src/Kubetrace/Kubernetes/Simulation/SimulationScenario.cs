@@ -22,7 +22,12 @@ public enum SimulationScenario
     /// <summary>One flow (user) waits in an API Priority and Fairness queue; some of its requests get 429.</summary>
     ApfThrottling = 16,
 
-    /// <summary>The KMS plugin is slow: a read of a secret whose DEK is not cached (the first of each DEK since the apiserver started) waits for it; writes do not (turns KMS encryption on).</summary>
+    /// <summary>
+    /// The KMS plugin is slow to decrypt a DEK. Turns KMS encryption on and secrets' watch cache off
+    /// (<c>--watch-cache-sizes=secrets#0</c>): with the watch cache on, its untraced start-up list would cache every
+    /// DEK first. A traced read (or update) of a secret whose DEK is not cached, the first of each DEK since the
+    /// apiserver started, waits for the plugin; writes never call it.
+    /// </summary>
     KmsSlow = 32,
 
     /// <summary>The extension API server behind one aggregated API group (metrics.k8s.io) answers every request a fixed time late.</summary>

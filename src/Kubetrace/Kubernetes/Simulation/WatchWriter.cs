@@ -36,7 +36,7 @@ internal sealed class WatchWriter(SimulationContext sim, EtcdWriter etcd)
             // runs under it points at a parent no trace holds.
             parent = sim.Recorder.Child(parent, false, sim.Cluster.Apiserver, SimulatedScope.ComponentBase, ApiserverSpans.List, SpanKind.Internal, start).Context;
 
-        if (call.Resource.WatchCached) t = CacherWriter.RegisterWatch(sim, call, parent, auditId, t);
+        if (sim.WatchCached(call.Resource)) t = CacherWriter.RegisterWatch(sim, call, parent, auditId, t);
         else
             etcd.Call(parent, GrpcMethod.EtcdWatch, t, Math.Max(0, closeAt - t - random.Micros(100, 300)));
 

@@ -77,10 +77,12 @@ public sealed class SimulatedScenarioTests(SimulatedScenarios cluster) : IClassF
         var groups = answer["data"]!["groups"]!.AsArray();
         var first = groups[0]!;
         Assert.Equal(planted.Resource, Text(first, "resource"));
-        // The plugin is called on a DEK cache miss only (the first read of each DEK since the apiserver started):
-        // the secrets rows' time in KMS is those decryptions' (envelope.go#L181-#L206 at v0.34.0).
+        // The plugin is called on a DEK cache miss only (envelope.go#L181-#L206 at v0.34.0). kms-slow turns secrets'
+        // watch cache off (its untraced start-up list would have cached every DEK), so the first read of each DEK
+        // since the apiserver started misses inside a request: the secrets rows' time in KMS is those decryptions'.
         var kmsMs = groups.Where(g => Text(g!, "resource") == planted.Resource)
             .Sum(g => Number(g!["shares"]!, "encryption") * Number(g!, "meanMs") * Number(g!, "count"));
+        Assert.Equal("secrets#0", planted.WatchCacheSize);
         Assert.InRange(planted.DekDecryptions, 1, DekCache.EarlierDeks);
         AssertWithin10Percent(planted.AddedLatency.TotalMilliseconds * planted.DekDecryptions, kmsMs);
         Assert.InRange(planted.Requests, 1, planted.DekDecryptions);

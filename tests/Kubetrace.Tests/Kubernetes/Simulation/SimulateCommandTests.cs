@@ -69,6 +69,35 @@ public sealed class SimulateCommandTests
         Assert.Contains("--etcd-version: '3.4' is not an etcd 3.5, 3.6 or 3.7 release", etcd.Error);
     }
 
+    [Fact]
+    public async Task Kms_slow_says_it_turns_secrets_watch_cache_off_and_why_a_warm_cache_would_hide_the_plugin()
+    {
+        await using var server = await QueryServer.StartAsync();
+
+        var result = await CliRun.RunAsync("simulate", "--protocol", "http", "--endpoint", server.OtlpTracesUrl.ToString(),
+            "--start", "2026-03-02T10:00:00Z", "--duration", "10s", "--rate", "40", "--scenario", "kms-slow", "--seed", "3");
+
+        Assert.True(result.Code == 0, result.Output + result.Error);
+        Assert.Contains("secrets encrypted with KMS v2, --watch-cache-sizes=secrets#0)", result.Output);
+        Assert.Contains("Planted kms-slow: kms-v2 (kms-plugin) takes 200ms to decrypt a DEK, which the apiserver asks only on a DEK cache miss; " +
+                        "with --watch-cache-sizes=secrets#0 secrets are read from etcd inside each request, so the first read of each DEK " +
+                        "since the apiserver started waits", result.Output);
+        Assert.Contains("With the watch cache on (the default) its untraced start-up list caches every DEK first and no traced request " +
+                        "waits until an entry expires after 24 h", result.Output);
+    }
+
+    [Theory]
+    [InlineData("secrets", "invalid value of watch cache size: secrets")]
+    [InlineData("secrets#none", "invalid size of watch cache size: secrets#none")]
+    [InlineData("pods#100,secrets#-1", "watch cache size cannot be negative: secrets#-1")]
+    public async Task A_watch_cache_size_kube_apiserver_would_refuse_is_a_usage_error_with_its_message(string sizes, string message)
+    {
+        var result = await CliRun.RunAsync("simulate", "--watch-cache-sizes", sizes);
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("--watch-cache-sizes: " + message, result.Error);
+    }
+
     private static async Task<JsonNode> GetAsync(QueryServer server, string path)
     {
         using var response = await server.Query.GetAsync(path);

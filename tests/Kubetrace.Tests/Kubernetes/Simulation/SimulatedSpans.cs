@@ -55,6 +55,14 @@ internal class ExportedSpans
     public EmittedSpan? Parent(EmittedSpan span) =>
         span.Span.ParentSpanId.IsEmpty ? null : ById.GetValueOrDefault(span.TraceId + span.ParentId);
 
+    /// <summary>The server span of the request <paramref name="span"/> ran in: its nearest server-kind ancestor (itself if it is one).</summary>
+    public EmittedSpan Request(EmittedSpan span)
+    {
+        var request = span;
+        while (request.Kind != Span.Types.SpanKind.Server) request = Parent(request)!;
+        return request;
+    }
+
     public EmittedSpan? Find(ByteString traceId, ByteString spanId) => ById.GetValueOrDefault(traceId.ToBase64() + spanId.ToBase64());
 
     public IEnumerable<EmittedSpan> Of(string service) => Spans.Where(s => s.Service == service);
