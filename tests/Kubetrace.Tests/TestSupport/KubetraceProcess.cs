@@ -58,6 +58,45 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs a command that ends by itself (<c>kubetrace store reencrypt ...</c>) as a child process, with more
+    /// environment variables, and waits for its exit; the exited process is returned for its code and output.
+    /// </summary>
+    public static async Task<KubetraceProcess> RunToExitAsync(string[] args, IReadOnlyDictionary<string, string> environment,
+        TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(RepoPaths.DotnetHost, ["exec", RepoPaths.KubetraceDll, .. args])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        var process = new Process { StartInfo = start };
+        var run = new KubetraceProcess(process);
+        process.OutputDataReceived += (_, e) => run._stdout.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => run._stderr.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var waited = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(waited.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            var described = run.Describe();
+            process.Dispose();
+            throw new TimeoutException($"kubetrace {string.Join(' ', args)} did not exit within {timeout.TotalSeconds} s.\n{described}");
+        }
+        return run;
+    }
+
+    /// <summary>The exit code of a process that has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
     /// Starts another command that runs <c>kubetrace serve</c> (the image's binary under <c>chroot</c>) and waits as
     /// <see cref="StartAsync(string, IReadOnlyList{ValueTuple{string, int}}, IReadOnlyDictionary{string, string}?)"/> does.
     /// </summary>
