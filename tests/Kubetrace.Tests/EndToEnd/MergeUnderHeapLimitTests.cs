@@ -76,27 +76,12 @@ public sealed class MergeUnderHeapLimitTests(ITestOutputHelper output)
         return (store.GetStats().Spans, traces);
     }
 
+    /// <summary>The store's config with key k1 to seal with (the offline command binds no port).</summary>
     private static async Task<string> ConfigAsync(TempDirectory folder, string data)
     {
         var path = folder.File("config.yaml");
-        await File.WriteAllTextAsync(path, $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-            exporters:
-              kubetrace:
-                path: {data}
-                encryption:
-                  keys:
-                    - id: k1
-                      key: {TestKeys.Base64("k1")}
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-            """);
+        await File.WriteAllTextAsync(path, new TestServiceConfig(otlpHttpPort: 4318)
+            .Exporter("kubetrace", $"path: {data}\nencryption:\n  keys:\n    - id: k1\n      key: {TestKeys.Base64("k1")}").Yaml);
         return path;
     }
 }

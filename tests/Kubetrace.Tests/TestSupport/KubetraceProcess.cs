@@ -64,19 +64,11 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     public static async Task<KubetraceProcess> RunToExitAsync(string[] args, IReadOnlyDictionary<string, string> environment,
         TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(RepoPaths.DotnetHost, ["exec", RepoPaths.KubetraceDll, .. args])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(RepoPaths.DotnetHost, ["exec", RepoPaths.KubetraceDll, .. args]);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        var process = new Process { StartInfo = start };
-        var run = new KubetraceProcess(process);
-        process.OutputDataReceived += (_, e) => run._stdout.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => run._stderr.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var run = Launch(start);
+        var process = run._process;
         using var waited = new CancellationTokenSource(timeout);
         try
         {
@@ -105,18 +97,7 @@ internal sealed class KubetraceProcess : IAsyncDisposable
 
     private static async Task<KubetraceProcess> StartAsync(ProcessStartInfo start, IReadOnlyList<(string Host, int Port)> readyWhenListening)
     {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.RedirectStandardInput = true;
-        start.UseShellExecute = false;
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new KubetraceProcess(process);
-        process.OutputDataReceived += (_, e) => server._stdout.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server._stderr.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var server = Launch(start);
         try
         {
             await server.WaitUntilListeningAsync(readyWhenListening);
@@ -127,6 +108,23 @@ internal sealed class KubetraceProcess : IAsyncDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>Starts the process with its output captured.</summary>
+    private static KubetraceProcess Launch(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var launched = new KubetraceProcess(process);
+        process.OutputDataReceived += (_, e) => launched._stdout.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => launched._stderr.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return launched;
     }
 
     /// <summary>Waits until the health_check extension answers 200 (every pipeline started).</summary>
