@@ -16,13 +16,14 @@ internal static class BenchSoakCommand
         var concurrency = BenchCommand.IntOption("--concurrency", "batches in flight per exporter", 4);
         var spans = BenchCommand.IntOption("--spans-per-request", "spans per batch", 2000);
         var duration = BenchCommand.DurationOption("--duration", "how long to flood", "10m");
+        var rate = BenchCommand.IntOption("--rate", "spans per second offered in all, paced (0: as fast as the server acknowledges)", 0);
         var serverPid = new Option<int?>("--server-pid") { Description = "the server process whose RSS is sampled every second" };
         var query = new Option<string?>("--query-url") { Description = "the server's query API (stored spans from /api/v1/stats at the end)" };
         var metricsUrl = new Option<string?>("--metrics-url") { Description = "the server's Prometheus metrics URL (refusals every second)" };
         var command = new Command("soak", "Flood an OTLP/gRPC receiver through real exporters; print RSS and acknowledged/refused counts per second, " +
             "then acknowledged vs stored spans")
         {
-            endpoint, exporters, concurrency, spans, duration, serverPid, query, metricsUrl,
+            endpoint, exporters, concurrency, spans, duration, rate, serverPid, query, metricsUrl,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,6 +34,7 @@ internal static class BenchSoakCommand
                 Concurrency = parse.GetValue(concurrency),
                 SpansPerRequest = parse.GetValue(spans),
                 Duration = parse.GetValue(duration),
+                Rate = parse.GetValue(rate),
                 ServerPid = parse.GetValue(serverPid),
                 QueryUrl = parse.GetValue(query) is { } q ? new Uri(q) : null,
                 MetricsUrl = parse.GetValue(metricsUrl) is { } m ? new Uri(m) : null,
@@ -45,7 +47,9 @@ internal static class BenchSoakCommand
             }
             var result = await new SoakRun(options, Console.Out).RunAsync(cancellationToken);
             var rss = result.Samples.Select(s => s.RssMib).Where(r => r > 0).DefaultIfEmpty().ToList();
-            Console.WriteLine($"acknowledged: {result.AckedRequests} requests, {result.AckedSpans} spans; given up by the exporters: {result.LostSpans} spans");
+            Console.WriteLine($"acknowledged: {result.AckedRequests} requests, {result.AckedSpans} spans " +
+                $"({result.AckedSpans / Math.Max(1, options.Duration.TotalSeconds):F0} spans/s); given up by the exporters: {result.LostSpans} spans");
+            if (options.Rate > 0) Console.WriteLine($"offered: {result.OfferedSpans} spans ({result.OfferedSpans / Math.Max(1, options.Duration.TotalSeconds):F0} spans/s, asked {options.Rate})");
             Console.WriteLine($"server RSS: max {rss.Max()} MiB, last {rss[^1]} MiB");
             if (result.StoredSpans is { } stored)
                 Console.WriteLine($"stored: {stored} spans ({(stored >= result.AckedSpans ? "every acknowledged span stored" : $"{result.AckedSpans - stored} acknowledged spans missing")})");

@@ -62,9 +62,13 @@ public sealed class StoreOptions
     /// <summary>A merged block holds at most this much time, so that retention still frees space in small steps.</summary>
     public TimeSpan CompactionMaxWindow { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Most blocks merged at once: a merge holds one decoded row group of each (<see cref="Compaction.BlockMerger"/>),
+    /// so this and <see cref="RowGroupSpans"/> bound its memory; more small blocks are merged over several passes.</summary>
+    public int CompactionMaxBlocks { get; init; } = 32;
+
     /// <summary>True while the process is short of memory (the memory_limiter refuses data): compaction and rollup
-    /// builds, which read whole blocks into memory, wait for the next interval instead (their memory is not the
-    /// limiter's to refuse). Never: the default.</summary>
+    /// builds wait for the next interval instead (their memory, a few row groups per merge, is not the limiter's to
+    /// refuse). Never: the default.</summary>
     public Func<bool> UnderMemoryPressure { get; init; } = static () => false;
 
     /// <summary>How often compaction looks for blocks to merge (on the retention loop, never at the same time).</summary>

@@ -182,6 +182,86 @@ public sealed class CompactionTests(ITestOutputHelper output)
             $"merging should save the per-block dictionaries and indexes: {before.Stats.BlockBytesPerSpan:F1} → {after.Stats.BlockBytesPerSpan:F1} B/span");
     }
 
+    [Fact]
+    public async Task Every_trace_search_link_and_catalog_answers_as_before_the_merge()
+    {
+        var generator = new KubernetesTraceGenerator(seed: 5, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
+        await using var temp = new TempStore(dir => new StoreOptions
+        {
+            Directory = dir, RetentionInterval = TimeSpan.FromHours(1), CompactionInterval = TimeSpan.FromHours(1),
+            CompactionTargetSpans = 100_000, RowGroupSpans = 64, Rollups = [],
+        });
+        var ids = new HashSet<Kubetrace.Storage.TraceId>();
+        var linking = Span(9001, 1, 0, "watch", 0, 10, ("k8s.verb", "watch"));
+        linking.Links.Add(new Kubetrace.Otlp.Proto.Trace.Span.Types.Link { TraceId = TraceId(9002), SpanId = SpanId(7), Attributes = { Attr("link.kind", "cause") } });
+        linking.Events.Add(new Kubetrace.Otlp.Proto.Trace.Span.Types.Event { Name = "retry", TimeUnixNano = linking.StartTimeUnixNano, Attributes = { Attr("attempt", 2L) } });
+        var skewed = Span(9003, 1, 0, "skewed clock", 20, 10);
+        skewed.EndTimeUnixNano = skewed.StartTimeUnixNano - 5; // an end before the start is kept as sent
+        var duplicate = Request(Resource("etcd", Span(9004, 1, 0, "etcdserverpb.KV/Range", 30, 5, ("key", "/registry/pods"))));
+        for (var block = 0; block < 6; block++)
+        {
+            var request = generator.NextRequest(traces: 40);
+            ids.UnionWith(request.ResourceSpans.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans).Select(s => Kubetrace.Storage.TraceId.FromByteString(s.TraceId)));
+            await temp.AppendAsync(request);
+            if (block == 0) await temp.AppendAsync(Request(Resource("apiserver", linking, skewed)));
+            if (block == 2) await temp.AppendAsync(Request(Resource("etcd", Span(9001, 2, 1, "etcdserverpb.Watch/Watch", 1, 5)))); // trace 9001 split
+            if (block is 1 or 3) await temp.AppendAsync(duplicate); // the same span in two blocks, and twice in one
+            if (block == 3) await temp.AppendAsync(duplicate);
+            await temp.Store.FlushHeadAsync();
+        }
+        ids.UnionWith(new[] { 9001, 9003, 9004 }.Select(n => Kubetrace.Storage.TraceId.FromByteString(TraceId(n))));
+        var before = await AnswersAsync(temp.Store, ids);
+        var storedBefore = temp.Store.GetStats().Spans;
+
+        Assert.Equal(6, await temp.Store.CompactAsync(CancellationToken.None));
+
+        Assert.Equal(1, temp.Store.GetStats().Blocks);
+        var after = await AnswersAsync(temp.Store, ids);
+        Assert.Equal(before.Count, after.Count);
+        foreach (var (question, answer) in before) Assert.True(answer == after[question], $"{question}:\nbefore: {answer}\nafter:  {after[question]}");
+        Assert.Equal(storedBefore - 2, temp.Store.GetStats().Spans); // the span exported three times is stored once
+        Assert.Contains("link.kind", before["trace " + Kubetrace.Storage.TraceId.FromByteString(TraceId(9001))], StringComparison.Ordinal);
+    }
+
+    /// <summary>What the store answers, as order-independent text per question: every trace by ID, searches, the
+    /// traces linking to one, services, operations, dependencies, attribute names and values.</summary>
+    private static async Task<Dictionary<string, string>> AnswersAsync(EmbeddedTraceStore store, IEnumerable<Kubetrace.Storage.TraceId> ids)
+    {
+        var none = CancellationToken.None;
+        var answers = new Dictionary<string, string>();
+        foreach (var id in ids)
+        {
+            var trace = await store.GetTraceAsync(id, none) ?? [];
+            answers["trace " + id] = string.Join("\n", trace.SelectMany(r => r.ScopeSpans.SelectMany(s => s.Spans.Select(span =>
+                $"{r.Resource} {r.SchemaUrl} {s.Scope} {s.SchemaUrl} {span}"))).Order(StringComparer.Ordinal));
+        }
+        var searches = new Dictionary<string, Condition[]>
+        {
+            ["service"] = [Condition.Service("etcd")],
+            ["name"] = [Condition.SpanName("etcdserverpb.KV/Range")],
+            ["namespace"] = [Condition.Attribute("k8s.namespace.name", "kube-system")],
+            ["verb and service"] = [Condition.Attribute("k8s.verb", "watch"), Condition.Service("apiserver")],
+            ["audit ID (a UUID per span)"] = [new Condition(AttributeScope.Any, "k8s.audit.id", ConditionOp.Exists)],
+            ["slow"] = [Condition.MinDuration(TimeSpan.FromMilliseconds(50))],
+        };
+        foreach (var (name, conditions) in searches)
+        {
+            var found = await store.FetchAsync(new FetchRequest(TimeRange.All, conditions, Limit: 100_000), none);
+            answers["search " + name] = string.Join(",", found.Select(m => m.Summary.TraceId.ToString()).Order(StringComparer.Ordinal));
+        }
+        var linked = await store.FindLinkingTracesAsync([Kubetrace.Storage.TraceId.FromByteString(TraceId(9002))], TimeRange.All, 100, none);
+        answers["linking"] = string.Join(",", linked.Select(l => l.ToString()).Order(StringComparer.Ordinal));
+        var services = await store.GetServicesAsync(none);
+        answers["services"] = string.Join(",", services.Order(StringComparer.Ordinal));
+        foreach (var service in services)
+            answers["operations " + service] = string.Join(",", (await store.GetOperationsAsync(service, none)).Select(o => o.ToString()).Order(StringComparer.Ordinal));
+        answers["dependencies"] = string.Join(",", (await store.GetDependenciesAsync(TimeRange.All, none)).Select(d => d.ToString()).Order(StringComparer.Ordinal));
+        foreach (var scope in new[] { AttributeScope.Span, AttributeScope.Resource })
+            answers["attributes " + scope] = string.Join(",", (await store.GetAttributeNamesAsync(scope, none)).Order(StringComparer.Ordinal));
+        answers["namespaces"] = string.Join(",", (await store.GetAttributeValuesAsync(AttributeScope.Span, "k8s.namespace.name", 1000, none)).Order(StringComparer.Ordinal));
+        return answers;
+    }
+
     private static async Task<TimeSpan> TraceByIdAsync(EmbeddedTraceStore store, IReadOnlyList<Kubetrace.Storage.TraceId> ids)
     {
         var clock = Stopwatch.StartNew();

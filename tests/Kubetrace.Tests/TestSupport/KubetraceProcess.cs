@@ -58,6 +58,37 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs a command that ends by itself (<c>kubetrace store reencrypt ...</c>) as a child process, with more
+    /// environment variables, and waits for its exit; the exited process is returned for its code and output.
+    /// </summary>
+    public static async Task<KubetraceProcess> RunToExitAsync(string[] args, IReadOnlyDictionary<string, string> environment,
+        TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(RepoPaths.DotnetHost, ["exec", RepoPaths.KubetraceDll, .. args]);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        var run = Launch(start);
+        var process = run._process;
+        using var waited = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(waited.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            var described = run.Describe();
+            process.Dispose();
+            throw new TimeoutException($"kubetrace {string.Join(' ', args)} did not exit within {timeout.TotalSeconds} s.\n{described}");
+        }
+        return run;
+    }
+
+    /// <summary>The exit code of a process that has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
     /// Starts another command that runs <c>kubetrace serve</c> (the image's binary under <c>chroot</c>) and waits as
     /// <see cref="StartAsync(string, IReadOnlyList{ValueTuple{string, int}}, IReadOnlyDictionary{string, string}?)"/> does.
     /// </summary>
@@ -66,17 +97,7 @@ internal sealed class KubetraceProcess : IAsyncDisposable
 
     private static async Task<KubetraceProcess> StartAsync(ProcessStartInfo start, IReadOnlyList<(string Host, int Port)> readyWhenListening)
     {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        OwnedProcess.RunInPlace(start); // a SIGKILLed test run must not leave the server running
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new KubetraceProcess(process);
-        process.OutputDataReceived += (_, e) => server._stdout.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server._stderr.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var server = Launch(start);
         try
         {
             await server.WaitUntilListeningAsync(readyWhenListening);
@@ -87,6 +108,22 @@ internal sealed class KubetraceProcess : IAsyncDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>Starts the process with its output captured.</summary>
+    private static KubetraceProcess Launch(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        OwnedProcess.RunInPlace(start); // a SIGKILLed test run must not leave the process running
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var launched = new KubetraceProcess(process);
+        process.OutputDataReceived += (_, e) => launched._stdout.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => launched._stderr.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return launched;
     }
 
     /// <summary>Waits until the health_check extension answers 200 (every pipeline started).</summary>

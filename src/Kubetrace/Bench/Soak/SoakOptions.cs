@@ -16,6 +16,10 @@ internal sealed record SoakOptions
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Spans per second offered in all (batches started at that pace, as far as the exporters have a
+    /// batch free to send); 0: as fast as the server acknowledges (a flood).</summary>
+    public int Rate { get; init; }
+
     /// <summary>The server process whose RSS is sampled every second.</summary>
     public int? ServerPid { get; init; }
 
@@ -31,6 +35,7 @@ internal sealed record SoakOptions
         if (Concurrency is < 1 or > 64) yield return "--concurrency must be between 1 and 64";
         if (SpansPerRequest is < 1 or > 100_000) yield return "--spans-per-request must be between 1 and 100000";
         if (Duration <= TimeSpan.Zero) yield return "--duration must be positive";
+        if (Rate < 0) yield return "--rate must be 0 (a flood) or a number of spans per second";
         if (ServerPid is { } pid && !Directory.Exists($"/proc/{pid}")) yield return $"--server-pid {pid}: no such process";
     }
 }

@@ -20,6 +20,8 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
     private long _ackedSpans;
     private long _lostSpans;
     private long _ackedRequests;
+    private long _offeredRequests;
+    private long _pacingStart;
 
     public async Task<SoakResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +43,7 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(options.Duration);
         var runSeed = (ulong)Random.Shared.NextInt64();
+        _pacingStart = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, options.Exporters * options.Concurrency)
             .Select(i => Task.Run(() => SendAsync(exporters[i % exporters.Count], pool.CopiesFor(i, 2), (ulong)i, runSeed, stop.Token)))
             .ToArray();
@@ -73,13 +76,14 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
         foreach (var exporter in exporters) await exporter.ShutdownAsync(CancellationToken.None);
         var stored = options.QueryUrl is null ? (long?)null : await StoredSpansAsync(options.QueryUrl, Interlocked.Read(ref _ackedSpans));
         return new SoakResult(samples, Interlocked.Read(ref _ackedRequests), Interlocked.Read(ref _ackedSpans),
-            Interlocked.Read(ref _lostSpans), stored);
+            Interlocked.Read(ref _lostSpans), stored, Interlocked.Read(ref _offeredRequests) * options.SpansPerRequest);
     }
 
     private async Task SendAsync(IExporter exporter, RequestBody[] bodies, ulong worker, ulong runSeed, CancellationToken stop)
     {
         for (ulong sequence = 0; !stop.IsCancellationRequested; sequence++)
         {
+            if (!await PaceAsync(stop)) break;
             var body = bodies[sequence % (ulong)bodies.Length];
             body.Refresh(runSeed ^ (worker << 40) ^ sequence, UnixNanos.Now());
             // The exporter keeps the batch while it retries: it gets its own copy of the refreshed bytes.
@@ -94,6 +98,29 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
             {
                 Interlocked.Add(ref _lostSpans, body.SpanCount);
             }
+        }
+    }
+
+    /// <summary>
+    /// With <see cref="SoakOptions.Rate"/>, waits until the next batch is due: the n-th batch of the run (of any
+    /// worker) is due n × spans per request / rate seconds after the start, so the offered rate holds whatever the
+    /// answers' latency (while enough workers are free). False when the run ends first.
+    /// </summary>
+    private async Task<bool> PaceAsync(CancellationToken stop)
+    {
+        var n = Interlocked.Increment(ref _offeredRequests) - 1;
+        if (options.Rate <= 0) return true;
+        var due = TimeSpan.FromSeconds((double)n * options.SpansPerRequest / options.Rate) - Stopwatch.GetElapsedTime(_pacingStart);
+        if (due <= TimeSpan.Zero) return true;
+        try
+        {
+            await Task.Delay(due, stop);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref _offeredRequests); // due after the end: not offered
+            return false;
         }
     }
 
@@ -157,4 +184,5 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
 
 internal sealed record SoakSample(int Second, long RssMib, long AckedSpans, long AckedSpansPerSecond, long RefusedRequests, long RefusedSpans);
 
-internal sealed record SoakResult(IReadOnlyList<SoakSample> Samples, long AckedRequests, long AckedSpans, long LostSpans, long? StoredSpans);
+internal sealed record SoakResult(IReadOnlyList<SoakSample> Samples, long AckedRequests, long AckedSpans, long LostSpans, long? StoredSpans,
+    long OfferedSpans);

@@ -54,14 +54,19 @@ internal sealed class BlockDirectory
     }
 
     /// <param name="name">The file name; default: the head's last WAL segment (merged blocks name their range).</param>
-    public BlockReader Write(HeadBlock frozen, StoreOptions options, string? name = null)
+    public BlockReader Write(HeadBlock frozen, StoreOptions options, string? name = null) =>
+        Write(name ?? frozen.LastSegment.ToString("D12", CultureInfo.InvariantCulture) + Extension,
+            (temporary, key) => BlockWriter.Write(frozen, temporary, options.RowGroupSpans, sealWith: key));
+
+    /// <summary>Writes a block named <paramref name="name"/> by <paramref name="write"/> (given the temporary path to
+    /// write and the key to seal with), renames it into place once complete and opens it.</summary>
+    public BlockReader Write(string name, Action<string, StoreKey?> write)
     {
-        name ??= frozen.LastSegment.ToString("D12", CultureInfo.InvariantCulture) + Extension;
         var path = Path.Combine(_directory, name);
         var temporary = path + ".tmp";
         try
         {
-            BlockWriter.Write(frozen, temporary, options.RowGroupSpans, sealWith: _keys.Active);
+            write(temporary, _keys.Active);
             Rollups.RollupFiles.DeleteFor(path, _logger); // a retried write replaces the block: its rollups are stale
             File.Move(temporary, path, overwrite: true);
             DirectorySync.Sync(_directory);

@@ -1,5 +1,4 @@
 using Kubetrace.Storage.Encoding;
-using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Blocks;
 
@@ -13,27 +12,21 @@ internal static class ExtraKeys
     private const int EventAttributesField = 3, LinkAttributesField = 4; // Span.Event, Span.Link
     private const int KeyField = 1; // common.proto, KeyValue
 
-    public static string[] Of(SpanTable table)
+    /// <summary>Adds the event and link attribute keys of a row's extras (a partial OTLP Span) to <paramref name="keys"/>.</summary>
+    public static void Add(ReadOnlySpan<byte> extras, HashSet<string> keys)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var extras = table.Extra.Items;
-        for (var row = 0; row < table.Count; row++)
+        var span = new ProtoReader(extras);
+        while (span.TryReadTag(out var field, out var wire))
         {
-            if (extras[row] < 0) continue;
-            var span = new ProtoReader(table.ExtraData.Items[extras[row]].Span);
-            while (span.TryReadTag(out var field, out var wire))
+            var attributesField = (field, wire) switch
             {
-                var attributesField = (field, wire) switch
-                {
-                    (EventsField, 2) => EventAttributesField,
-                    (LinksField, 2) => LinkAttributesField,
-                    _ => 0,
-                };
-                if (attributesField == 0) span.Skip(wire);
-                else AddKeys(span.ReadBytes(), attributesField, keys);
-            }
+                (EventsField, 2) => EventAttributesField,
+                (LinksField, 2) => LinkAttributesField,
+                _ => 0,
+            };
+            if (attributesField == 0) span.Skip(wire);
+            else AddKeys(span.ReadBytes(), attributesField, keys);
         }
-        return [.. keys.Order(StringComparer.Ordinal)];
     }
 
     private static void AddKeys(ReadOnlySpan<byte> message, int attributesField, HashSet<string> keys)

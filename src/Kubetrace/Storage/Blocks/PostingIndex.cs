@@ -160,6 +160,9 @@ internal sealed class PostingIndex
 
         public void Add(ulong key, int traceOrdinal) => Add(Slot(key), traceOrdinal);
 
+        /// <summary>Keys seen so far (a key's slot is new when this grows).</summary>
+        public int SlotCount => _slots;
+
         private int NewSlot(ulong key, int tableIndex)
         {
             var slot = _slots++;
@@ -193,15 +196,19 @@ internal sealed class PostingIndex
             }
         }
 
-        public PostingIndex Build()
+        /// <param name="keep">Which keys' lists go into the index (null: all).</param>
+        public PostingIndex Build(Func<ulong, bool>? keep = null)
         {
-            var keys = _slotKeys.AsSpan(0, _slots).ToArray();
-            var order = new int[_slots];
-            for (var i = 0; i < order.Length; i++) order[i] = i;
+            var kept = new List<int>(_slots);
+            for (var slot = 0; slot < _slots; slot++)
+                if (keep is null || keep(_slotKeys[slot])) kept.Add(slot);
+            var order = kept.ToArray();
+            var keys = order.Select(slot => _slotKeys[slot]).ToArray();
             Array.Sort(keys, order);
             // Counting sort: each slot's entries go to a run at the slot's place in key order; entries arrive in
-            // ascending ordinal order, so every run ends up ascending.
+            // ascending ordinal order, so every run ends up ascending. Entries of slots left out are skipped.
             var next = new int[_slots];
+            Array.Fill(next, -1);
             var counts = new int[keys.Length];
             var position = 0;
             for (var i = 0; i < keys.Length; i++)
@@ -209,8 +216,12 @@ internal sealed class PostingIndex
                 next[order[i]] = position;
                 position += counts[i] = _slotCount[order[i]];
             }
-            var grouped = new int[_entries];
-            for (var e = 0; e < _entries; e++) grouped[next[_entrySlot[e]]++] = _entryTrace[e];
+            var grouped = new int[position];
+            for (var e = 0; e < _entries; e++)
+            {
+                ref var at = ref next[_entrySlot[e]];
+                if (at >= 0) grouped[at++] = _entryTrace[e];
+            }
             var offsets = new int[keys.Length];
             var blob = new ByteWriter(Math.Max(1 << 16, _entries * 2));
             position = 0;

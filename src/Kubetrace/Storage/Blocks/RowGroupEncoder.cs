@@ -7,8 +7,10 @@ namespace Kubetrace.Storage.Blocks;
 /// <summary>
 /// Encodes the rows of consecutive traces (already sorted) into the columns of one row group. One encoder serves
 /// every row group of a block (<see cref="Reset"/> after each): its column buffers are reused, not reallocated.
+/// The rows of one group may come from several tables over the same dictionaries (a merge writes its traces
+/// from one small head after another).
 /// </summary>
-internal sealed class RowGroupEncoder(SpanTable table, ShapeTable shapes)
+internal sealed class RowGroupEncoder(ShapeTable shapes)
 {
     private readonly ByteWriter[] _fixed = Enumerable.Range(0, RowGroupColumns.FixedCount).Select(_ => new ByteWriter(1 << 14)).ToArray();
     /// <summary>Value code and UUID columns by attribute key id (null until the key is seen).</summary>
@@ -22,12 +24,12 @@ internal sealed class RowGroupEncoder(SpanTable table, ShapeTable shapes)
 
     /// <summary>Adds the rows of one trace (sorted by start) whose earliest start is <paramref name="traceStart"/>;
     /// <paramref name="parents"/> gives each row's parent index among them (<see cref="TraceRows"/>).</summary>
-    public void AddTrace(ReadOnlySpan<int> rows, ReadOnlySpan<int> parents, ulong traceStart)
+    public void AddTrace(SpanTable table, ReadOnlySpan<int> rows, ReadOnlySpan<int> parents, ulong traceStart)
     {
-        for (var i = 0; i < rows.Length; i++) AddRow(rows[i], parents[i], traceStart);
+        for (var i = 0; i < rows.Length; i++) AddRow(table, rows[i], parents[i], traceStart);
     }
 
-    private void AddRow(int row, int parentIndex, ulong traceStart)
+    private void AddRow(SpanTable table, int row, int parentIndex, ulong traceStart)
     {
         _fixed[RowGroupColumns.SpanIds].WriteFixed64(table.SpanIds.Items[row]);
         if (parentIndex == TraceRows.Root) _fixed[RowGroupColumns.ParentCodes].WriteVarint(0);

@@ -1,38 +1,95 @@
 using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Storage.Blocks;
+using Kubetrace.Storage.Encryption;
 using Kubetrace.Storage.Head;
 using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Compaction;
 
 /// <summary>
-/// Reads the rows of several blocks back into one head, row group by row group, as the OTLP they were written
-/// from, so that the block writer (sorting by trace ID, dictionaries, postings, trace table) builds the merged block
-/// exactly as it builds any block. A trace split between the sources becomes one trace.
+/// Merges blocks into one as a k-way merge by trace ID: every block's traces are sorted by ID, so the sources are
+/// walked side by side, one decoded row group of each at a time, and each trace (its spans from every source, the
+/// same span exported twice kept once) is read back as the OTLP it was written from into a small head that the
+/// block builder writes out whenever it holds a row group's worth. A merge so holds about one row group per source
+/// and one for the output, whatever the size of its blocks (before, it read them whole into one head: about half
+/// a kilobyte per merged span, the memory limiter's overshoot during compactions); the dictionaries, the trace
+/// table and the posting lists of the new block are kept whole, as its reader keeps them once it is open.
 /// </summary>
 internal static class BlockMerger
 {
+    /// <summary>Writes the merged block to <paramref name="path"/>.</summary>
+    /// <returns>The most rows held in memory at once (decoded source row groups and the unwritten head).</returns>
     /// <exception cref="InvalidDataException">A row group of a source cannot be read: merging would drop it for good.</exception>
-    public static HeadBlock Merge(IReadOnlyList<BlockReader> sources, CancellationToken cancellationToken)
+    public static int Merge(IReadOnlyList<BlockReader> sources, string path, int rowGroupSpans, StoreKey? sealWith,
+        CancellationToken cancellationToken)
     {
-        var spans = sources.Sum(b => (long)b.SpanCount);
-        var merged = new HeadBlock(sources.Min(b => b.Footer.FirstSegment), (int)Math.Min(int.MaxValue - 1024, spans + 1024))
+        var dictionaries = new Dictionaries();
+        var firstSegment = sources.Min(b => b.Footer.FirstSegment);
+        var cursors = sources.Select(b => new SourceCursor(b)).ToArray();
+        using var block = new BlockBuilder(path, dictionaries, rowGroupSpans, sources.Sum(b => b.TraceCount), BlockFooter.Version, sealWith);
+        var window = NewWindow();
+        var peakRows = 0;
+        var traces = 0;
+        while (Lowest(cursors) is { } traceId)
         {
-            LastSegment = sources.Max(b => b.LastSegment),
-        };
-        foreach (var block in sources)
-        {
-            for (var group = 0; group < block.Footer.RowGroups.Length; group++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var table = block.DecodeUncached(group)
-                    ?? throw new InvalidDataException($"block {block.Path}: row group {group} is unreadable; not compacting it");
-                var assembler = new TraceAssembler();
-                for (var row = 0; row < table.Count; row++) assembler.Add(table, row);
-                merged.Append(new ExportTraceServiceRequest { ResourceSpans = { assembler.Result() } }.ToByteArray());
-            }
+            if ((++traces & 0xFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+            var assembler = new TraceAssembler();
+            foreach (var cursor in cursors)
+                if (cursor.At(traceId)) cursor.MoveInto(assembler);
+            window.Append(new ExportTraceServiceRequest { ResourceSpans = { assembler.Result() } }.ToByteArray());
+            peakRows = Math.Max(peakRows, cursors.Sum(c => c.RowsHeld) + window.SpanCount);
+            if (window.SpanCount < rowGroupSpans) continue;
+            block.AddHead(window);
+            window = NewWindow();
         }
-        return merged;
+        block.AddHead(window);
+        block.Finish(firstSegment, sources.Max(b => b.LastSegment));
+        return peakRows;
+
+        HeadBlock NewWindow() => new(firstSegment, rowGroupSpans + 64, DateTimeOffset.UnixEpoch, dictionaries);
+    }
+
+    private static UInt128? Lowest(SourceCursor[] cursors)
+    {
+        UInt128? lowest = null;
+        foreach (var cursor in cursors)
+            if (!cursor.Done && (lowest is null || cursor.Current < lowest)) lowest = cursor.Current;
+        return lowest;
+    }
+
+    /// <summary>Walks one source's traces in ID order, holding only the decoded row group of the current one.</summary>
+    private sealed class SourceCursor(BlockReader block)
+    {
+        private readonly TraceTable _traces = block.Footer.Traces;
+        private SpanTable? _table;
+        private int _trace;
+        private int _groupEnd;
+        private int _groupFirstRow;
+
+        public bool Done => _trace >= _traces.Count;
+
+        public UInt128 Current => _traces.Ids[_trace];
+
+        public bool At(UInt128 traceId) => !Done && Current == traceId;
+
+        public int RowsHeld => _table?.Count ?? 0;
+
+        /// <summary>Adds the current trace's spans to <paramref name="assembler"/> and moves to the next trace.</summary>
+        public void MoveInto(TraceAssembler assembler)
+        {
+            if (_table is null)
+            {
+                var group = block.GroupOf(_trace);
+                _table = block.DecodeUncached(group)
+                    ?? throw new InvalidDataException($"block {block.Path}: row group {group} is unreadable; not merging it");
+                var info = block.Footer.RowGroups[group];
+                _groupEnd = info.FirstTrace + info.TraceCount;
+                _groupFirstRow = info.FirstRow;
+            }
+            var first = _traces.FirstRows[_trace] - _groupFirstRow;
+            for (var i = 0; i < _traces.SpanCounts[_trace]; i++) assembler.Add(_table, first + i);
+            if (++_trace >= _groupEnd) _table = null; // the group is done: let it go before the next is decoded
+        }
     }
 }

@@ -6,7 +6,8 @@ namespace Kubetrace.Storage.Compaction;
 /// Which blocks to merge: runs of adjacent small blocks (in WAL segment order, which is ingest order and so time
 /// order) whose spans together stay within <see cref="StoreOptions.CompactionTargetSpans"/> and whose data spans at
 /// most <see cref="StoreOptions.CompactionMaxWindow"/>, so that retention, which deletes whole blocks oldest first,
-/// still reclaims space in steps of at most that window.
+/// still reclaims space in steps of at most that window. A run has at most <see cref="StoreOptions.CompactionMaxBlocks"/>
+/// blocks (a merge holds a row group of each); the merged blocks are merged again at a later pass.
 /// </summary>
 internal static class CompactionPlanner
 {
@@ -24,7 +25,8 @@ internal static class CompactionPlanner
                 Close();
                 continue;
             }
-            if (run.Count > 0 && (runSpans + block.SpanCount > target || Window(run, block) > options.CompactionMaxWindow)) Close();
+            if (run.Count > 0 && (runSpans + block.SpanCount > target || run.Count >= options.CompactionMaxBlocks ||
+                Window(run, block) > options.CompactionMaxWindow)) Close();
             run.Add(block);
             runSpans += block.SpanCount;
         }

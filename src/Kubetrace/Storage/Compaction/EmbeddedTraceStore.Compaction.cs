@@ -32,8 +32,8 @@ public sealed partial class EmbeddedTraceStore
             BlockReader block;
             try
             {
-                var head = BlockMerger.Merge(run, cancellationToken);
-                block = _blocks.Write(head, _options, CompactedBlocks.FileName(run));
+                block = _blocks.Write(CompactedBlocks.FileName(run),
+                    (path, key) => BlockMerger.Merge(run, path, _options.RowGroupSpans, key, cancellationToken));
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {

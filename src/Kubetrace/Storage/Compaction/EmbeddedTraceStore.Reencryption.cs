@@ -40,8 +40,8 @@ public sealed partial class EmbeddedTraceStore
             BlockReader replacement;
             try
             {
-                var head = BlockMerger.Merge([block], cancellationToken);
-                replacement = _blocks.Write(head, _options, Path.GetFileName(block.Path));
+                replacement = _blocks.Write(Path.GetFileName(block.Path),
+                    (path, key) => BlockMerger.Merge([block], path, _options.RowGroupSpans, key, cancellationToken));
             }
             catch (InvalidDataException e)
             {

@@ -21,9 +21,11 @@ internal sealed class HeadBlock
     /// columns (each doubling of a large column is a large-object-heap allocation, and those drive gen2 GCs).</param>
     /// <param name="createdAt">When the head was started, by the store's clock (its age decides the time cut);
     /// now by the system clock when not given.</param>
-    public HeadBlock(long firstSegment, int capacity = 4096, DateTimeOffset? createdAt = null)
+    /// <param name="dictionaries">Dictionaries shared with other heads (a merge writes one block from many small
+    /// heads); new ones when not given.</param>
+    public HeadBlock(long firstSegment, int capacity = 4096, DateTimeOffset? createdAt = null, Dictionaries? dictionaries = null)
     {
-        Table = new SpanTable(new Dictionaries(), capacity);
+        Table = new SpanTable(dictionaries ?? new Dictionaries(), capacity);
         _nextRowInTrace = new(capacity);
         _traceOfRow = new(capacity);
         _traceFirstRow = new(capacity / 4);

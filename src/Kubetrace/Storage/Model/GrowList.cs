@@ -34,6 +34,9 @@ internal sealed class GrowList<T>
     /// <summary>The live elements as a span (only for the writer or for frozen tables).</summary>
     public Span<T> AsSpan() => _items.AsSpan(0, _count);
 
+    /// <summary>The live elements in an array of their own length (the items themselves when they fill it).</summary>
+    public T[] ToArray() => _count == _items.Length ? _items : _items.AsSpan(0, _count).ToArray();
+
     public static GrowList<T> Wrap(T[] items)
     {
         var list = new GrowList<T>(0) { _items = items, _count = items.Length };
