@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Kubetrace.Components;
 using Kubetrace.Pipeline;
@@ -47,6 +48,9 @@ public sealed class TailSamplingProcessor : IProcessor
     private readonly DecisionCache _notSampledCache;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+
+    [ThreadStatic]
+    private static Dictionary<TraceKey, int>? t_spansInRequest;
 
     public TailSamplingProcessor(ComponentSettings settings, TailSamplingConfig config, ITraceConsumer next)
         : this(settings, config, next, TimeProvider.System)
@@ -102,7 +106,13 @@ public sealed class TailSamplingProcessor : IProcessor
         List<(TraceData Trace, List<BufferedSpan> Spans)>? early = null;
         var lateDropped = 0;
         // Cut outside the lock; bytes that cannot be walked go through the decoder (which reports what is wrong).
-        var spans = EncodedTraceRequest.Split(batch.Encoded) ?? EncodedTraceRequest.Split(batch.Request.ToByteArray())!;
+        var spans = EncodedTraceRequest.Split(batch.Encoded, batch.SpanCount) ?? EncodedTraceRequest.Split(batch.Request.ToByteArray())!;
+        // How many spans each trace has in this request, so that its list is sized once (records are 80 bytes: growing
+        // lists span by span allocated more than the spans' bytes).
+        var inRequest = t_spansInRequest ??= [];
+        inRequest.Clear();
+        foreach (var buffered in spans)
+            CollectionsMarshal.GetValueRefOrAddDefault(inRequest, TraceKey.Of(buffered.TraceId), out _)++;
         lock (_gate)
         {
             foreach (var buffered in spans)
@@ -110,13 +120,21 @@ public sealed class TailSamplingProcessor : IProcessor
                 var key = TraceKey.Of(buffered.TraceId);
                 if (_traces.TryGetValue(key, out var trace))
                 {
-                    if (trace.Decision is null) Hold(trace, buffered);
+                    if (trace.Decision is null)
+                    {
+                        if (inRequest.Remove(key, out var more)) trace.Spans.EnsureCapacity(trace.Spans.Count + more);
+                        Hold(trace, buffered);
+                    }
                     else if (trace.Decision.Sampled) (late ??= []).Add((buffered, trace.Decision));
                     else lateDropped++;
                 }
                 else if (_sampledCache.TryGet(key, out var sampled)) (late ??= []).Add((buffered, sampled));
                 else if (_notSampledCache.TryGet(key, out _)) lateDropped++;
-                else Hold(Admit(key, now), buffered);
+                else
+                {
+                    inRequest.Remove(key, out var count);
+                    Hold(Admit(key, now, count), buffered);
+                }
             }
             // Past the byte bound the oldest traces are decided now, on the spans they have, rather than dropped.
             while (_bufferedBytes > _config.MaxBufferedBytes && _pending.TryDequeue(out var oldest))
@@ -147,7 +165,7 @@ public sealed class TailSamplingProcessor : IProcessor
     }
 
     /// <summary>A new trace; beyond num_traces the oldest one leaves memory first (the Collector's eviction: dropped, counted).</summary>
-    private TraceData Admit(TraceKey key, long now)
+    private TraceData Admit(TraceKey key, long now, int expectedSpans)
     {
         while (_traces.Count >= _config.NumTraces && _age.TryDequeue(out var oldest))
         {
@@ -158,7 +176,7 @@ public sealed class TailSamplingProcessor : IProcessor
             _metrics.DroppedTooEarly.Add(1);
             _processorMetrics.Dropped.Add(spans.Count);
         }
-        var trace = new TraceData(key, now);
+        var trace = new TraceData(key, now, new List<BufferedSpan>(expectedSpans));
         _traces[key] = trace;
         _age.Enqueue(key);
         _pending.Enqueue(trace);
@@ -255,7 +273,7 @@ public sealed class TailSamplingProcessor : IProcessor
                 var now = _time.GetTimestamp();
                 foreach (var (trace, spans) in due)
                 {
-                    var decision = Decide(new TraceData(trace.Key, trace.Arrival) { Spans = spans }, now);
+                    var decision = Decide(new TraceData(trace.Key, trace.Arrival, spans), now);
                     List<BufferedSpan> arrivedMeanwhile;
                     lock (_gate)
                     {

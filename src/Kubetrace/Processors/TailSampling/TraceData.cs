@@ -62,7 +62,7 @@ internal readonly struct BufferedSpan
 }
 
 /// <summary>What the processor holds for one trace: its spans until the decision, then the decision for late spans.</summary>
-internal sealed class TraceData(TraceKey key, long arrival)
+internal sealed class TraceData(TraceKey key, long arrival, List<BufferedSpan> spans)
 {
     public TraceKey Key { get; } = key;
 
@@ -81,7 +81,7 @@ internal sealed class TraceData(TraceKey key, long arrival)
         }
     }
 
-    private List<BufferedSpan> _spans = [];
+    private List<BufferedSpan> _spans = spans;
 
     /// <summary>The encoded bytes of <see cref="Spans"/> (what the processor's byte bound counts).</summary>
     public long Bytes { get; set; }
