@@ -32,6 +32,7 @@ internal static class CpuTimePerOperation
 
         var process = Process.GetCurrentProcess();
         var (gen0, gen2) = (GC.CollectionCount(0), GC.CollectionCount(2));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var wall = Stopwatch.StartNew();
@@ -39,7 +40,8 @@ internal static class CpuTimePerOperation
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         Console.WriteLine($"{which}: {cpu.TotalMicroseconds / operations:F0} us CPU/op, {wall.Elapsed.TotalMicroseconds / operations:F0} us wall/op, " +
-            $"gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2} per {operations} ops" +
+            $"gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2} per {operations} ops, " +
+            $"{(GC.GetTotalAllocatedBytes(precise: true) - allocated) / operations:N0} B allocated/op" +
             (spansPerOperation > 0 ? $"; {cpu.TotalMicroseconds / operations / spansPerOperation:F3} us CPU/span" : ""));
     }
 

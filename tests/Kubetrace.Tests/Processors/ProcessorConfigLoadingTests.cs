@@ -92,4 +92,25 @@ public class ProcessorConfigLoadingTests
         Assert.Equal("processors::batch::send_batch_max_size", error.KeyPath);
         Assert.Equal("send_batch_max_size must be greater or equal to send_batch_size", error.Message);
     }
+
+    [Fact]
+    public void Tail_samplings_byte_bound_binds_and_a_non_positive_one_is_reported_at_its_key()
+    {
+        const string Bounded = """
+              memory_limiter:
+                check_interval: 1s
+                limit_mib: 4000
+              batch:
+              tail_sampling:
+                max_buffered_bytes: 1048576
+                policies: [{ name: all, type: always_sample }]
+            """;
+        var result = Load(Bounded);
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var tail = (Kubetrace.Processors.TailSampling.TailSamplingConfig)result.Config!.Processors[new ComponentId("tail_sampling", "")].Settings;
+        Assert.Equal(1_048_576, tail.MaxBufferedBytes);
+
+        var error = Assert.Single(Load(Bounded.Replace("1048576", "0")).Errors);
+        Assert.Equal(("processors::tail_sampling::max_buffered_bytes", "max_buffered_bytes must be greater than 0"), (error.KeyPath, error.Message));
+    }
 }

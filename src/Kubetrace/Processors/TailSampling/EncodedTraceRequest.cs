@@ -18,9 +18,9 @@ internal static class EncodedTraceRequest
     /// The request's spans in order, or null when the bytes cannot be walked. The pre-1.0 instrumentation-library
     /// groups (field 1000) are left out, as the object model's walk over scope groups always did.
     /// </summary>
-    public static List<BufferedSpan>? Split(ReadOnlyMemory<byte> request)
+    public static List<BufferedSpan>? Split(ReadOnlyMemory<byte> request, int expectedSpans = 0)
     {
-        var spans = new List<BufferedSpan>();
+        var spans = new List<BufferedSpan>(expectedSpans);
         var bytes = request.Span;
         var reader = new ProtoWireReader(bytes);
         while (!reader.AtEnd)
@@ -72,21 +72,19 @@ internal static class EncodedTraceRequest
     }
 
     /// <summary>One encoded request of the kept spans, grouped under their resources and scopes in first-seen order.</summary>
+    /// <remarks>Sized first, then written once into an array of exactly that size: writing into growing buffers
+    /// (per scope, per resource, the request, then a copy) allocated three times the kept bytes.</remarks>
     public static byte[] Assemble(List<(BufferedSpan Span, TraceDecision Decision)> kept)
     {
-        var resources = new Dictionary<ResourceGroup, Dictionary<ScopeGroup, ArrayBufferWriter<byte>>>(ReferenceEqualityComparer.Instance);
-        // Most spans carry no tracestate: theirs is then the same for every span of a trace, made once.
+        var resources = new Dictionary<ResourceGroup, Dictionary<ScopeGroup, ScopeOutput>>(ReferenceEqualityComparer.Instance);
+        // Most spans carry no tracestate: theirs is then the same for every span of a decision, made once.
         var fromEmpty = new Dictionary<TraceDecision, byte[]?>(ReferenceEqualityComparer.Instance);
         foreach (var (buffered, decision) in kept)
         {
             var group = buffered.Group;
             if (!resources.TryGetValue(group.Resource, out var scopes))
-                resources[group.Resource] = scopes = new Dictionary<ScopeGroup, ArrayBufferWriter<byte>>(ReferenceEqualityComparer.Instance);
-            if (!scopes.TryGetValue(group, out var spans))
-            {
-                scopes[group] = spans = new ArrayBufferWriter<byte>(4096);
-                spans.Write(group.Envelope);
-            }
+                resources[group.Resource] = scopes = new Dictionary<ScopeGroup, ScopeOutput>(ReferenceEqualityComparer.Instance);
+            if (!scopes.TryGetValue(group, out var scope)) scopes[group] = scope = new ScopeOutput(group.Envelope.Length);
             var current = buffered.TraceState;
             byte[]? traceState;
             if (current.IsEmpty)
@@ -94,48 +92,86 @@ internal static class EncodedTraceRequest
                 if (!fromEmpty.TryGetValue(decision, out traceState)) fromEmpty[decision] = traceState = Utf8(TraceStateWithRate("", decision));
             }
             else traceState = Utf8(TraceStateWithRate(System.Text.Encoding.UTF8.GetString(current), decision));
-            WriteSpan(spans, buffered, traceState);
+            scope.Add(buffered, traceState);
         }
-        var request = new ArrayBufferWriter<byte>(4096);
-        var resource = new ArrayBufferWriter<byte>(4096);
+        var total = 0;
+        foreach (var (group, scopes) in resources) total += ProtoWireWriter.LengthDelimitedSize(ResourceSize(group, scopes));
+        var request = new byte[total];
+        var output = request.AsSpan();
         foreach (var (group, scopes) in resources)
         {
-            resource.ResetWrittenCount();
-            resource.Write(group.Envelope);
-            foreach (var scope in scopes.Values) Write(resource, ScopeSpansField, scope.WrittenSpan);
-            Write(request, ResourceSpansField, resource.WrittenSpan);
+            output = output[ProtoWireWriter.WriteLengthDelimitedHeader(output, ResourceSpansField, ResourceSize(group, scopes))..];
+            output = Put(output, group.Envelope);
+            foreach (var (scopeGroup, scope) in scopes)
+            {
+                output = output[ProtoWireWriter.WriteLengthDelimitedHeader(output, ScopeSpansField, scope.Size)..];
+                output = Put(output, scopeGroup.Envelope);
+                for (var i = 0; i < scope.Spans.Count; i++) output = WriteSpan(output, scope.Spans[i], scope.TraceStates[i]);
+            }
         }
-        return request.WrittenSpan.ToArray();
+        return request;
+    }
+
+    private static int ResourceSize(ResourceGroup group, Dictionary<ScopeGroup, ScopeOutput> scopes)
+    {
+        var size = group.Envelope.Length;
+        foreach (var scope in scopes.Values) size += ProtoWireWriter.LengthDelimitedSize(scope.Size);
+        return size;
+    }
+
+    /// <summary>The spans of one scope group on their way out, with their new tracestates and the encoded size of the whole.</summary>
+    private sealed class ScopeOutput(int envelopeSize)
+    {
+        public List<BufferedSpan> Spans { get; } = [];
+
+        public List<byte[]?> TraceStates { get; } = [];
+
+        public int Size { get; private set; } = envelopeSize;
+
+        public void Add(BufferedSpan span, byte[]? traceState)
+        {
+            Spans.Add(span);
+            TraceStates.Add(traceState);
+            Size += ProtoWireWriter.LengthDelimitedSize(SpanSize(span, traceState));
+        }
+    }
+
+    private static Span<byte> Put(Span<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output);
+        return output[bytes.Length..];
     }
 
     private static byte[]? Utf8(string? text) => text is null ? null : System.Text.Encoding.UTF8.GetBytes(text);
 
-    /// <summary>A span field: the span's bytes as they are when its tracestate stays, otherwise its other fields
-    /// followed by the new tracestate (a span without a tracestate field, the common case, is copied whole).</summary>
-    private static void WriteSpan(ArrayBufferWriter<byte> output, BufferedSpan buffered, byte[]? traceState)
+    /// <summary>The encoded size of a span as <see cref="WriteSpan"/> writes it.</summary>
+    private static int SpanSize(BufferedSpan buffered, byte[]? traceState)
     {
         var span = buffered.Encoded.Span;
-        if (traceState is null)
-        {
-            Write(output, SpansField, span);
-            return;
-        }
+        if (traceState is null) return span.Length;
         var length = ProtoWireWriter.LengthDelimitedSize(traceState.Length);
-        if (buffered.Fields is { HasTraceStateField: false, WellFormed: true })
-        {
-            output.Advance(ProtoWireWriter.WriteLengthDelimitedHeader(output.GetSpan(6), SpansField, length + span.Length));
-            output.Write(span);
-            Write(output, TraceStateField, traceState);
-            return;
-        }
+        if (buffered.Fields is { HasTraceStateField: false, WellFormed: true }) return length + span.Length;
         var reader = new ProtoWireReader(span);
         while (!reader.AtEnd && reader.TryReadField(out var field))
             if (field.Number != TraceStateField) length += field.End - field.Start;
-        output.Advance(ProtoWireWriter.WriteLengthDelimitedHeader(output.GetSpan(6), SpansField, length));
-        reader = new ProtoWireReader(span);
-        while (!reader.AtEnd && reader.TryReadField(out var field))
-            if (field.Number != TraceStateField) output.Write(span[field.Start..field.End]);
-        Write(output, TraceStateField, traceState);
+        return length;
+    }
+
+    /// <summary>A span field: the span's bytes as they are when its tracestate stays, otherwise its other fields
+    /// followed by the new tracestate (a span without a tracestate field, the common case, is copied whole).</summary>
+    private static Span<byte> WriteSpan(Span<byte> output, BufferedSpan buffered, byte[]? traceState)
+    {
+        var span = buffered.Encoded.Span;
+        output = output[ProtoWireWriter.WriteLengthDelimitedHeader(output, SpansField, SpanSize(buffered, traceState))..];
+        if (traceState is null) return Put(output, span);
+        if (buffered.Fields is { HasTraceStateField: false, WellFormed: true }) output = Put(output, span);
+        else
+        {
+            var reader = new ProtoWireReader(span);
+            while (!reader.AtEnd && reader.TryReadField(out var field))
+                if (field.Number != TraceStateField) output = Put(output, span[field.Start..field.End]);
+        }
+        return output[ProtoWireWriter.WriteLengthDelimited(output, TraceStateField, traceState)..];
     }
 
     /// <summary>The tracestate with the decision's threshold (and randomness) recorded; null when it stays as it is
@@ -152,11 +188,5 @@ internal static class EncodedTraceRequest
         state.UpdateThreshold(decision.Threshold);
         var traceState = state.Serialize();
         return traceState == current ? null : traceState;
-    }
-
-    private static void Write(ArrayBufferWriter<byte> output, int fieldNumber, ReadOnlySpan<byte> value)
-    {
-        var destination = output.GetSpan(ProtoWireWriter.LengthDelimitedSize(value.Length));
-        output.Advance(ProtoWireWriter.WriteLengthDelimited(destination, fieldNumber, value));
     }
 }

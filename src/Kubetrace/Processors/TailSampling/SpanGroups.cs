@@ -12,6 +12,7 @@ internal sealed class ResourceGroup(byte[] envelope)
 {
     private Resource? _resource;
     private bool _decoded;
+    private string? _serviceName;
 
     /// <summary>An encoded <c>ResourceSpans</c> without scope groups.</summary>
     public byte[] Envelope { get; } = envelope;
@@ -27,6 +28,9 @@ internal sealed class ResourceGroup(byte[] envelope)
             return _resource;
         }
     }
+
+    /// <summary>The resource's service.name ("" when none), looked up once per group rather than once per span.</summary>
+    public string ServiceName => _serviceName ??= Resource is { } resource ? TraceData.Find(resource.Attributes, "service.name")?.StringValue ?? "" : "";
 }
 
 /// <summary>The envelope of one received <c>ScopeSpans</c> (scope and schema URL, as bytes) and the resource it was under.</summary>

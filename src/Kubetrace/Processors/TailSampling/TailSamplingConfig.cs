@@ -16,6 +16,13 @@ public sealed class TailSamplingConfig : IValidatableConfig
     /// <summary>Traces held in memory (pending and recently decided); the oldest is evicted beyond it.</summary>
     public long NumTraces { get; set; } = 50_000;
 
+    /// <summary>
+    /// Kubetrace extension: the encoded bytes of buffered spans at most; past it the oldest pending traces are decided
+    /// early on the spans they have (num_traces counts traces, whose sizes vary by orders of magnitude). The process
+    /// holds about this much plus ~100 bytes per buffered span and one arena slab (docs/benchmarks.md, issue 12).
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 512L * 1024 * 1024;
+
     /// <summary>A sizing hint in the Collector; Kubetrace pre-sizes its tables with it.</summary>
     public long ExpectedNewTracesPerSec { get; set; }
 
@@ -27,6 +34,7 @@ public sealed class TailSamplingConfig : IValidatableConfig
     {
         if (DecisionWait <= TimeSpan.Zero) yield return new("decision_wait", "decision_wait must be greater than 0");
         if (NumTraces <= 0) yield return new("num_traces", "num_traces must be greater than 0");
+        if (MaxBufferedBytes <= 0) yield return new("max_buffered_bytes", "max_buffered_bytes must be greater than 0");
         if (DecisionCache.SampledCacheSize < 0 || DecisionCache.NonSampledCacheSize < 0)
             yield return new("decision_cache", "decision cache sizes must not be negative");
         if (Policies.Count == 0) yield return new("policies", "no policies configured: at least one policy is required");

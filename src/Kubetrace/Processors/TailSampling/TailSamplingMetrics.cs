@@ -10,7 +10,7 @@ internal sealed class TailSamplingMetrics
     private readonly ComponentSettings _settings;
     private readonly Dictionary<(string Policy, bool Sampled), Counter> _byPolicy = [];
 
-    public TailSamplingMetrics(ComponentSettings settings, Func<double> tracesOnMemory)
+    public TailSamplingMetrics(ComponentSettings settings, Func<double> tracesOnMemory, Func<double> bufferedBytes, Func<double> bufferedSpans)
     {
         _settings = settings;
         var processor = ("processor", settings.Id.ToString());
@@ -24,6 +24,11 @@ internal sealed class TailSamplingMetrics
         LateSpansDropped = settings.Metrics.Counter("kubetrace_processor_tail_sampling_late_spans", "Spans that arrived after their trace's decision and followed it",
             processor, ("sampled", "false"));
         settings.Metrics.Gauge(Prefix + "sampling_traces_on_memory", "Traces held in memory (pending and decided)", tracesOnMemory, processor);
+        // Kubetrace's own: the byte bound (max_buffered_bytes) and what it counts.
+        DecidedEarly = settings.Metrics.Counter("kubetrace_processor_tail_sampling_traces_decided_early",
+            "Pending traces decided before decision_wait because the buffered spans reached max_buffered_bytes", processor);
+        settings.Metrics.Gauge("kubetrace_processor_tail_sampling_buffered_bytes", "Encoded bytes of the spans waiting for their trace's decision", bufferedBytes, processor);
+        settings.Metrics.Gauge("kubetrace_processor_tail_sampling_buffered_spans", "Spans waiting for their trace's decision", bufferedSpans, processor);
     }
 
     public Counter GlobalSampled { get; }
@@ -33,6 +38,8 @@ internal sealed class TailSamplingMetrics
     public Counter DroppedTooEarly { get; }
 
     public Counter NewTraces { get; }
+
+    public Counter DecidedEarly { get; }
 
     public Counter LateSpansKept { get; }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Kubetrace.Components;
 using Kubetrace.Pipeline;
@@ -12,12 +13,16 @@ namespace Kubetrace.Processors.TailSampling;
 /// policies on the whole trace, forwards it if kept, and lets spans that arrive later follow the decision.
 /// </summary>
 /// <remarks>
-/// Spans are buffered as their encoding (slices of the received request under shared resource and scope envelopes,
+/// Spans are buffered as their encoding (cut from the received request under shared resource and scope envelopes,
 /// see <see cref="EncodedTraceRequest"/>) and forwarded as bytes: the hot policies read the few fields they need
 /// from the bytes, and only the policies that need span objects decode them, at decision time.
-/// Memory is bounded by <c>num_traces</c>: pending and decided traces share one table; past it the oldest trace is
-/// evicted (counted in <c>sampling_trace_dropped_too_early</c> when it was still pending). A decided trace keeps
-/// only its entry (its spans are released), and the optional decision cache remembers decisions longer.
+/// Buffered spans are copied into a <see cref="SpanArena"/> (the request is not kept) and counted in bytes.
+/// Memory is bounded twice. By <c>num_traces</c>, as in the Collector: pending and decided traces share one table;
+/// past it the oldest trace is evicted (counted in <c>sampling_trace_dropped_too_early</c> when it was still pending).
+/// By Kubetrace's <c>max_buffered_bytes</c>: past it the oldest pending traces are decided at once on the spans they
+/// have (counted in <c>kubetrace_processor_tail_sampling_traces_decided_early</c>), so nothing acknowledged is lost.
+/// A decided trace keeps only its entry (its spans are released), and the optional decision cache remembers
+/// decisions longer.
 /// Final decision as in the Collector: a drop policy wins, then an inverted match ("not"), then any keep.
 /// Every kept span gets the applied rate in its tracestate (<c>ot=th:…</c>; <c>th:0</c> when a deterministic policy
 /// kept the trace) so that analyses can scale counts back.
@@ -32,6 +37,10 @@ public sealed class TailSamplingProcessor : IProcessor
     private readonly TailSamplingMetrics _metrics;
     private readonly SamplingPolicy[] _policies;
     private readonly Lock _gate = new();
+    private readonly Lock _deciding = new();
+    private readonly SpanArena _arena = new();
+    private long _bufferedBytes;
+    private long _bufferedSpans;
     private readonly Dictionary<TraceKey, TraceData> _traces;
     private readonly Queue<TraceKey> _age = new();
     private readonly Queue<TraceData> _pending = new();
@@ -39,6 +48,9 @@ public sealed class TailSamplingProcessor : IProcessor
     private readonly DecisionCache _notSampledCache;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+
+    [ThreadStatic]
+    private static Dictionary<TraceKey, int>? t_spansInRequest;
 
     public TailSamplingProcessor(ComponentSettings settings, TailSamplingConfig config, ITraceConsumer next)
         : this(settings, config, next, TimeProvider.System)
@@ -56,7 +68,7 @@ public sealed class TailSamplingProcessor : IProcessor
         _traces = new Dictionary<TraceKey, TraceData>((int)Math.Min(config.NumTraces, Math.Max(1024, config.ExpectedNewTracesPerSec * 2)));
         _sampledCache = new DecisionCache(config.DecisionCache.SampledCacheSize);
         _notSampledCache = new DecisionCache(config.DecisionCache.NonSampledCacheSize);
-        _metrics = new TailSamplingMetrics(settings, () => { lock (_gate) return _traces.Count; });
+        _metrics = new TailSamplingMetrics(settings, () => { lock (_gate) return _traces.Count; }, () => BufferedBytes, () => BufferedSpans);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -91,9 +103,16 @@ public sealed class TailSamplingProcessor : IProcessor
     {
         var now = _time.GetTimestamp();
         List<(BufferedSpan Span, TraceDecision Decision)>? late = null;
+        List<(TraceData Trace, List<BufferedSpan> Spans)>? early = null;
         var lateDropped = 0;
         // Cut outside the lock; bytes that cannot be walked go through the decoder (which reports what is wrong).
-        var spans = EncodedTraceRequest.Split(batch.Encoded) ?? EncodedTraceRequest.Split(batch.Request.ToByteArray())!;
+        var spans = EncodedTraceRequest.Split(batch.Encoded, batch.SpanCount) ?? EncodedTraceRequest.Split(batch.Request.ToByteArray())!;
+        // How many spans each trace has in this request, so that its list is sized once (records are 80 bytes: growing
+        // lists span by span allocated more than the spans' bytes).
+        var inRequest = t_spansInRequest ??= [];
+        inRequest.Clear();
+        foreach (var buffered in spans)
+            CollectionsMarshal.GetValueRefOrAddDefault(inRequest, TraceKey.Of(buffered.TraceId), out _)++;
         lock (_gate)
         {
             foreach (var buffered in spans)
@@ -101,13 +120,28 @@ public sealed class TailSamplingProcessor : IProcessor
                 var key = TraceKey.Of(buffered.TraceId);
                 if (_traces.TryGetValue(key, out var trace))
                 {
-                    if (trace.Decision is null) trace.Spans.Add(buffered);
+                    if (trace.Decision is null)
+                    {
+                        if (inRequest.Remove(key, out var more)) trace.Spans.EnsureCapacity(trace.Spans.Count + more);
+                        Hold(trace, buffered);
+                    }
                     else if (trace.Decision.Sampled) (late ??= []).Add((buffered, trace.Decision));
                     else lateDropped++;
                 }
                 else if (_sampledCache.TryGet(key, out var sampled)) (late ??= []).Add((buffered, sampled));
                 else if (_notSampledCache.TryGet(key, out _)) lateDropped++;
-                else Admit(key, now).Spans.Add(buffered);
+                else
+                {
+                    inRequest.Remove(key, out var count);
+                    Hold(Admit(key, now, count), buffered);
+                }
+            }
+            // Past the byte bound the oldest traces are decided now, on the spans they have, rather than dropped.
+            while (_bufferedBytes > _config.MaxBufferedBytes && _pending.TryDequeue(out var oldest))
+            {
+                if (oldest.Evicted) continue;
+                (early ??= []).Add((oldest, Detach(oldest)));
+                _metrics.DecidedEarly.Add(1);
             }
         }
         _processorMetrics.Accepted.Add(batch.SpanCount);
@@ -116,27 +150,91 @@ public sealed class TailSamplingProcessor : IProcessor
             _metrics.LateSpansDropped.Add(lateDropped);
             _processorMetrics.Dropped.Add(lateDropped);
         }
-        if (late is null) return ValueTask.CompletedTask;
-        _metrics.LateSpansKept.Add(late.Count);
-        return _next.ConsumeAsync(TraceBatch.FromEncoded(EncodedTraceRequest.Assemble(late), late.Count, batch.Metadata), cancellationToken);
+        if (late is null && early is null) return ValueTask.CompletedTask;
+        return ForwardAsync(late, early, batch.Metadata, cancellationToken);
     }
 
-    /// <summary>A new trace; beyond num_traces the oldest one leaves memory first.</summary>
-    private TraceData Admit(TraceKey key, long now)
+    private async ValueTask ForwardAsync(List<(BufferedSpan Span, TraceDecision Decision)>? late, List<(TraceData Trace, List<BufferedSpan> Spans)>? early,
+        IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
+    {
+        // The early decisions first: their spans are out of the buffer and must reach a decision whatever happens next.
+        if (early is not null) await DecideAndForwardAsync(early, cancellationToken);
+        if (late is null) return;
+        _metrics.LateSpansKept.Add(late.Count);
+        await _next.ConsumeAsync(TraceBatch.FromEncoded(EncodedTraceRequest.Assemble(late), late.Count, metadata), cancellationToken);
+    }
+
+    /// <summary>A new trace; beyond num_traces the oldest one leaves memory first (the Collector's eviction: dropped, counted).</summary>
+    private TraceData Admit(TraceKey key, long now, int expectedSpans)
     {
         while (_traces.Count >= _config.NumTraces && _age.TryDequeue(out var oldest))
         {
             if (!_traces.Remove(oldest, out var evicted) || evicted.Decision is not null) continue;
             evicted.Evicted = true;
+            var spans = Detach(evicted);
+            Release(spans);
             _metrics.DroppedTooEarly.Add(1);
-            _processorMetrics.Dropped.Add(evicted.Spans.Count);
+            _processorMetrics.Dropped.Add(spans.Count);
         }
-        var trace = new TraceData(key, now);
+        var trace = new TraceData(key, now, new List<BufferedSpan>(expectedSpans));
         _traces[key] = trace;
         _age.Enqueue(key);
         _pending.Enqueue(trace);
         _metrics.NewTraces.Add(1);
         return trace;
+    }
+
+    /// <summary>Buffers a span of a pending trace: its bytes copied into the arena (the request is not kept), counted.</summary>
+    private void Hold(TraceData trace, BufferedSpan span)
+    {
+        trace.Spans.Add(_arena.Hold(span));
+        trace.Bytes += span.Encoded.Length;
+        _bufferedBytes += span.Encoded.Length;
+        _bufferedSpans++;
+    }
+
+    /// <summary>Takes a trace's buffered spans out of the count (to be decided or dropped); the caller releases them.</summary>
+    private List<BufferedSpan> Detach(TraceData trace)
+    {
+        var spans = trace.Spans;
+        trace.Spans = [];
+        _bufferedBytes -= trace.Bytes;
+        _bufferedSpans -= spans.Count;
+        trace.Bytes = 0;
+        return spans;
+    }
+
+    /// <summary>Gives detached spans' arena bytes back; under the lock, once nothing reads them any more.</summary>
+    private void Release(List<BufferedSpan> spans)
+    {
+        foreach (var span in spans)
+            if (span.Slab is { } slab) _arena.Release(slab);
+    }
+
+    /// <summary>Bytes of the spans buffered (their encodings, as received), the quantity max_buffered_bytes bounds.</summary>
+    internal long BufferedBytes
+    {
+        get
+        {
+            lock (_gate) return _bufferedBytes;
+        }
+    }
+
+    internal long BufferedSpans
+    {
+        get
+        {
+            lock (_gate) return _bufferedSpans;
+        }
+    }
+
+    /// <summary>Bytes of arena slabs holding buffered spans: the memory behind <see cref="BufferedBytes"/>.</summary>
+    internal long ArenaBytesInUse
+    {
+        get
+        {
+            lock (_gate) return _arena.BytesInUse;
+        }
     }
 
     /// <summary>Decides every trace whose decision_wait has passed (the loop's tick; tests call it directly).</summary>
@@ -152,36 +250,55 @@ public sealed class TailSamplingProcessor : IProcessor
             {
                 _pending.Dequeue();
                 if (oldest.Evicted) continue;
-                due.Add((oldest, oldest.Spans));
-                oldest.Spans = [];
+                due.Add((oldest, Detach(oldest)));
             }
         }
-        if (due.Count == 0) return;
+        if (due.Count > 0) await DecideAndForwardAsync(due, cancellationToken);
+    }
 
-        var now = _time.GetTimestamp();
+    /// <summary>
+    /// Runs the policies on detached traces (one decider at a time: the decision loop, or a consumer past the byte
+    /// bound), records the decisions for late spans, forwards the kept spans as one request, and releases the bytes.
+    /// </summary>
+    private async Task DecideAndForwardAsync(List<(TraceData Trace, List<BufferedSpan> Spans)> due, CancellationToken cancellationToken)
+    {
+        var detached = due.Select(d => d.Spans).ToList();
         var kept = new List<(BufferedSpan Span, TraceDecision Decision)>();
         var dropped = 0;
-        foreach (var (trace, spans) in due)
-        {
-            var view = new TraceData(trace.Key, trace.Arrival) { Spans = spans };
-            var decision = Decide(view, now);
-            List<BufferedSpan> arrivedMeanwhile;
-            lock (_gate)
-            {
-                trace.Decision = decision;
-                arrivedMeanwhile = trace.Spans;
-                trace.Spans = [];
-                (decision.Sampled ? _sampledCache : _notSampledCache).Add(trace.Key, decision);
-            }
-            if (decision.Sampled)
-                foreach (var span in spans.Concat(arrivedMeanwhile)) kept.Add((span, decision));
-            else dropped += spans.Count + arrivedMeanwhile.Count;
-        }
-        if (dropped > 0) _processorMetrics.Dropped.Add(dropped);
-        if (kept.Count == 0) return;
+        byte[]? request = null;
         try
         {
-            await _next.ConsumeAsync(TraceBatch.FromEncoded(EncodedTraceRequest.Assemble(kept), kept.Count), cancellationToken);
+            lock (_deciding)
+            {
+                var now = _time.GetTimestamp();
+                foreach (var (trace, spans) in due)
+                {
+                    var decision = Decide(new TraceData(trace.Key, trace.Arrival, spans), now);
+                    List<BufferedSpan> arrivedMeanwhile;
+                    lock (_gate)
+                    {
+                        trace.Decision = decision;
+                        arrivedMeanwhile = Detach(trace);
+                        (decision.Sampled ? _sampledCache : _notSampledCache).Add(trace.Key, decision);
+                    }
+                    detached.Add(arrivedMeanwhile);
+                    if (decision.Sampled)
+                        foreach (var span in spans.Concat(arrivedMeanwhile)) kept.Add((span, decision));
+                    else dropped += spans.Count + arrivedMeanwhile.Count;
+                }
+            }
+            if (kept.Count > 0) request = EncodedTraceRequest.Assemble(kept);
+        }
+        finally
+        {
+            lock (_gate)
+                foreach (var spans in detached) Release(spans);
+        }
+        if (dropped > 0) _processorMetrics.Dropped.Add(dropped);
+        if (request is null) return;
+        try
+        {
+            await _next.ConsumeAsync(TraceBatch.FromEncoded(request, kept.Count), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -217,7 +334,7 @@ public sealed class TailSamplingProcessor : IProcessor
         var sampled = !dropped && !vetoed && (keptDeterministically || probabilistic is not null);
         (sampled ? _metrics.GlobalSampled : _metrics.GlobalNotSampled).Add(1);
         return keptDeterministically || !sampled
-            ? new TraceDecision(sampled, SamplingThreshold.Always, null)
+            ? sampled ? TraceDecision.KeptAlways : TraceDecision.NotSampled
             : new TraceDecision(true, probabilistic!.Value.Threshold!.Value, probabilistic.Value.Randomness);
     }
 }

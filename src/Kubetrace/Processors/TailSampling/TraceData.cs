@@ -15,20 +15,36 @@ internal readonly record struct TraceKey(ulong High, ulong Low)
 }
 
 /// <summary>
-/// One buffered span as its encoding (a slice of the received request, never copied) with the resource and scope
-/// group it came in. Its singular fields are read once, when it is buffered (<see cref="Fields"/>); the hot policies
-/// read its attributes and events from the bytes (<see cref="Wire"/>); the span object is decoded only for a policy
-/// that needs it (attribute, OTTL and trace_state policies), on the decision loop.
+/// One buffered span as its encoding with the resource and scope group it came in: a slice of the received request
+/// while it is being split, then a copy in the processor's <see cref="SpanArena"/> while it waits (<see cref="Slab"/>).
+/// Its singular fields are read once, when it is split (<see cref="Fields"/>); the hot policies read its attributes
+/// and events from the bytes (<see cref="Wire"/>); a policy that needs span objects decodes them through
+/// <see cref="TraceData.Decoded"/>, on the decision loop.
 /// </summary>
-internal sealed class BufferedSpan(ScopeGroup group, ReadOnlyMemory<byte> encoded)
+/// <remarks>A struct, stored inline in its trace's list: no object per buffered span for the collector to trace.</remarks>
+internal readonly struct BufferedSpan
 {
-    private Span? _span;
+    public BufferedSpan(ScopeGroup group, ReadOnlyMemory<byte> encoded)
+        : this(group, encoded, SpanFields.Read(encoded.Span), null)
+    {
+    }
 
-    public ScopeGroup Group { get; } = group;
+    private BufferedSpan(ScopeGroup group, ReadOnlyMemory<byte> encoded, SpanFields fields, Slab? slab)
+    {
+        Group = group;
+        Encoded = encoded;
+        Fields = fields;
+        Slab = slab;
+    }
 
-    public ReadOnlyMemory<byte> Encoded { get; } = encoded;
+    public ScopeGroup Group { get; }
 
-    public SpanFields Fields { get; } = SpanFields.Read(encoded.Span);
+    public ReadOnlyMemory<byte> Encoded { get; }
+
+    public SpanFields Fields { get; }
+
+    /// <summary>The arena slab its bytes are in; null for a slice of a request (a late span forwarded at once).</summary>
+    public Slab? Slab { get; }
 
     public ReadOnlySpan<byte> TraceId => Encoded.Span.Slice(Fields.TraceIdStart, Fields.TraceIdLength);
 
@@ -38,15 +54,15 @@ internal sealed class BufferedSpan(ScopeGroup group, ReadOnlyMemory<byte> encode
 
     public EncodedSpan Wire => new(Encoded.Span);
 
-    /// <summary>The decoded span, decoded on first use. Read-only (it is never forwarded; the bytes are).</summary>
-    public Span Span => _span ??= Span.Parser.ParseFrom(Encoded.Span);
-
-    /// <summary>The decoded resource it came with (null when none).</summary>
+    /// <summary>The decoded resource it came with (null when none), decoded once per group.</summary>
     public Resource? Resource => Group.Resource.Resource;
+
+    /// <summary>The same span with its bytes at <paramref name="copy"/> in <paramref name="slab"/> (the fields' offsets stay valid).</summary>
+    public BufferedSpan In(Slab slab, ReadOnlyMemory<byte> copy) => new(Group, copy, Fields, slab);
 }
 
 /// <summary>What the processor holds for one trace: its spans until the decision, then the decision for late spans.</summary>
-internal sealed class TraceData(TraceKey key, long arrival)
+internal sealed class TraceData(TraceKey key, long arrival, List<BufferedSpan> spans)
 {
     public TraceKey Key { get; } = key;
 
@@ -55,10 +71,33 @@ internal sealed class TraceData(TraceKey key, long arrival)
 
     /// <summary>Spans waiting for the decision; handed to the decision loop (and replaced by an empty list) when
     /// it starts deciding, so that spans arriving meanwhile are not lost and the loop reads a list no one writes.</summary>
-    public List<BufferedSpan> Spans { get; set; } = [];
+    public List<BufferedSpan> Spans
+    {
+        get => _spans;
+        set
+        {
+            _spans = value;
+            _decoded = null;
+        }
+    }
+
+    private List<BufferedSpan> _spans = spans;
+
+    /// <summary>The encoded bytes of <see cref="Spans"/> (what the processor's byte bound counts).</summary>
+    public long Bytes { get; set; }
 
     /// <summary>Removed from memory before its decision (num_traces exceeded).</summary>
     public bool Evicted { get; set; }
+
+    private Span?[]? _decoded;
+
+    /// <summary>Span <paramref name="index"/> of <see cref="Spans"/> decoded, once per trace view (only the policies that
+    /// need objects ask: attribute, OTTL). Read-only: the bytes are what is forwarded.</summary>
+    public Span Decoded(int index)
+    {
+        _decoded ??= new Span?[Spans.Count];
+        return _decoded[index] ??= Span.Parser.ParseFrom(Spans[index].Encoded.Span);
+    }
 
     /// <summary>Null while pending.</summary>
     public TraceDecision? Decision { get; set; }
@@ -90,13 +129,19 @@ internal sealed class TraceData(TraceKey key, long arrival)
     /// <summary>Every value of <paramref name="key"/> in the trace: on resources first, then on spans.</summary>
     public IEnumerable<AnyValue> Values(string key)
     {
-        foreach (var buffered in Spans)
+        for (var i = 0; i < Spans.Count; i++)
         {
-            if (buffered.Resource is { } resource && Find(resource.Attributes, key) is { } onResource) yield return onResource;
-            if (Find(buffered.Span.Attributes, key) is { } onSpan) yield return onSpan;
+            if (Spans[i].Resource is { } resource && Find(resource.Attributes, key) is { } onResource) yield return onResource;
+            if (Find(Decoded(i).Attributes, key) is { } onSpan) yield return onSpan;
         }
     }
 }
 
 /// <summary>A trace's final decision and, when kept, the threshold to record in its spans' tracestate.</summary>
-internal sealed record TraceDecision(bool Sampled, SamplingThreshold Threshold, ulong? Randomness);
+internal sealed record TraceDecision(bool Sampled, SamplingThreshold Threshold, ulong? Randomness)
+{
+    /// <summary>Kept by a deterministic policy (probability 1): one instance, so the forwarded spans' tracestate is made once per request.</summary>
+    public static TraceDecision KeptAlways { get; } = new(true, SamplingThreshold.Always, null);
+
+    public static TraceDecision NotSampled { get; } = new(false, SamplingThreshold.Always, null);
+}

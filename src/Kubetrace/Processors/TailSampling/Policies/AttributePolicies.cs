@@ -81,8 +81,8 @@ internal sealed class TraceStatePolicy(string name, TraceStateConfig config) : S
     {
         foreach (var buffered in trace.Spans)
         {
-            var state = buffered.Span.TraceState;
-            if (state.Length == 0) continue;
+            if (buffered.TraceState.IsEmpty) continue;
+            var state = System.Text.Encoding.UTF8.GetString(buffered.TraceState);
             foreach (var range in state.AsSpan().Split(','))
                 if (_members.Contains(state.AsSpan()[range].Trim().ToString())) return PolicyDecision.Sampled;
         }

@@ -40,7 +40,7 @@ internal sealed class KubernetesPolicy(string name, KubernetesPolicyConfig confi
         var milliseconds = (fields.EndTimeUnixNano - fields.StartTimeUnixNano) / 1_000_000.0;
         var isError = fields.StatusCode == (int)Status.Types.StatusCode.Error;
         var name = buffered.Name;
-        if (config.ApiserverErrors && (isError || HttpStatus(span) >= 500) && ServiceName(buffered) == "apiserver") return true;
+        if (config.ApiserverErrors && buffered.Group.Resource.ServiceName == "apiserver" && (isError || HttpStatus(span) >= 500)) return true;
         if (name.SequenceEqual("Call mutating webhook"u8) || name.SequenceEqual("Call validating webhook"u8))
         {
             if (config.WebhookFailures && (isError || !span.HasEvent("Request completed"u8))) return true;
@@ -56,9 +56,6 @@ internal sealed class KubernetesPolicy(string name, KubernetesPolicyConfig confi
         name.EndsWith(" etcd3"u8)
         || name.StartsWith("etcdserverpb."u8)
         || span.TryGetAttribute("rpc.service"u8, out var service) && service.TryGetString(out var text) && text.StartsWith("etcdserverpb."u8);
-
-    private static string? ServiceName(BufferedSpan buffered) =>
-        buffered.Resource is { } resource ? TraceData.Find(resource.Attributes, "service.name")?.StringValue : null;
 
     private static long HttpStatus(EncodedSpan span) =>
         span.TryGetAttribute("http.response.status_code"u8, fallback: "http.status_code"u8, out var status) && status.TryGetInt(out var code) ? code : 0;

@@ -16,11 +16,11 @@ internal sealed class OttlConditionPolicy(string name, OttlConditionConfig confi
     {
         try
         {
-            foreach (var buffered in trace.Spans)
+            for (var i = 0; i < trace.Spans.Count; i++)
             {
-                if (_spans.Conditions.Count > 0 && _spans.AnyCondition(OttlView.ForSpan(buffered.Span, buffered.Resource))) return PolicyDecision.Sampled;
+                if (_spans.Conditions.Count > 0 && _spans.AnyCondition(OttlView.ForSpan(trace.Decoded(i), trace.Spans[i].Resource))) return PolicyDecision.Sampled;
                 if (_events.Conditions.Count == 0) continue;
-                foreach (var spanEvent in buffered.Span.Events)
+                foreach (var spanEvent in trace.Decoded(i).Events)
                     if (_events.AnyCondition(OttlView.ForEvent(spanEvent))) return PolicyDecision.Sampled;
             }
         }
