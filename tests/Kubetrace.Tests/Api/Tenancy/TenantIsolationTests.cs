@@ -78,6 +78,22 @@ public abstract class TenantIsolationSuite<TServer>(TServer server) : IClassFixt
     }
 
     [Fact]
+    public async Task The_cli_reads_the_tenant_its_org_id_names_and_without_one_says_no_org_id()
+    {
+        var acme = await Kubetrace.Tests.Cli.CliRun.RunAsync("services", "--server", server.QueryUrl, "--org-id", TenantQueryServer.Acme);
+        var stats = await Kubetrace.Tests.Cli.CliRun.RunAsync("stats", "--server", server.QueryUrl, "--org-id", TenantQueryServer.Globex, "--json");
+        var none = await Kubetrace.Tests.Cli.CliRun.RunAsync("services", "--server", server.QueryUrl);
+
+        Assert.Equal(0, acme.Code);
+        Assert.Contains("frontend-a", acme.Lines);
+        Assert.DoesNotContain(acme.Lines, line => line.Contains(TenantQueryServer.Marker, StringComparison.Ordinal));
+        Assert.Equal(0, stats.Code);
+        Assert.True(System.Text.Json.Nodes.JsonNode.Parse(stats.Output)!["spans"]!.GetValue<double>() > 0, stats.Output);
+        Assert.NotEqual(0, none.Code);
+        Assert.Contains(Tenants.NoOrgId, none.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_header_that_is_not_a_tenant_id_is_a_bad_request_naming_the_character()
     {
         using var bad = TenantQueryServer.As("acme/../globex");
