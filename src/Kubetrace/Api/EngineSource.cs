@@ -31,11 +31,15 @@ public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageNa
     /// (<see cref="QueryAuthorization.Scope"/>). The one place every API's reads are decided.
     /// </summary>
     /// <exception cref="MissingTenantException">Multitenancy is on and the request names no tenant.</exception>
+    /// <exception cref="BadQueryException">A tenant it names cannot be stored by this storage (<see cref="Pipeline.ITenantRule"/>).</exception>
     /// <exception cref="Query.Access.AccessDeniedException">The caller may not read this tenant, or nothing at all.</exception>
     public QueryEngine? For(Microsoft.AspNetCore.Http.HttpContext context)
     {
         var tenants = Authorization.TenantsOf(context);
         if (find() is not { } source) return null;
+        if (source is Pipeline.ITenantRule rule)
+            foreach (var each in tenants)
+                if (rule.Refuses(each) is { } refusal) throw new BadQueryException($"{Pipeline.Tenants.HeaderName}: {refusal}");
         if (tenants is [var tenant])
             return source.StoreOf(tenant) is { } store ? Authorization.Scope(context, _engines.GetValue(store, s => new QueryEngine(s, _limits))) : null;
         var stores = new List<(string, ITraceStore)>(tenants.Count);

@@ -46,7 +46,22 @@ internal sealed record BenchOptions
     /// <summary>Seed of the span mix; the same seed encodes the same requests (IDs still differ per run).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>PEM file of the CA that signed an https endpoint's certificate (a private CA); null: the system's.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>PEM client certificate and key for a receiver that requires mTLS (<c>client_ca_file</c>); null: none.</summary>
+    public string? CertFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    /// <summary>Sent as <c>Authorization: Bearer</c> on every request (a receiver with <c>bearertokenauth</c>); null: none.</summary>
+    public string? BearerToken { get; init; }
+
     public int Workers => Connections * Concurrency;
+
+    /// <summary>The handler of one connection: trusting <see cref="CaFile"/> when given, otherwise the system's CAs.</summary>
+    public SocketsHttpHandler CreateHandler() => CaFile is null && CertFile is null ? new SocketsHttpHandler()
+        : Exporters.Otlp.ClientHandlerFactory.Create(new Exporters.Otlp.ClientTlsConfig { CaFile = CaFile, CertFile = CertFile, KeyFile = KeyFile });
 
     /// <summary>The URL requests go to: the endpoint for gRPC, the traces URL for HTTP.</summary>
     public Uri TargetUri => Protocol == BenchProtocol.Http && Endpoint.AbsolutePath is "" or "/"
@@ -64,6 +79,9 @@ internal sealed record BenchOptions
         if (SpansPerSecond is <= 0) yield return "--rate must be positive";
         if (DistinctRequests < 1) yield return "--distinct-requests must be at least 1";
         if (Endpoint.Scheme is not ("http" or "https")) yield return $"--endpoint must be an http:// or https:// URL, not {Endpoint}";
+        if (CaFile is not null && !File.Exists(CaFile)) yield return $"--ca-file {CaFile}: no such file";
+        if ((CertFile is null) != (KeyFile is null)) yield return "--cert-file and --key-file go together";
+        if (BearerToken is { Length: 0 }) yield return "--token-file holds no token";
         if (ServerPid is { } pid && !Directory.Exists($"/proc/{pid}")) yield return $"--server-pid {pid}: no such process";
     }
 }

@@ -75,8 +75,8 @@ internal sealed class LoadGenerator(BenchOptions options)
 
     private IOtlpSender CreateSender() => options.Protocol switch
     {
-        BenchProtocol.Grpc => new GrpcOtlpSender(options.TargetUri, options.Gzip, options.RequestTimeout),
-        _ => new HttpOtlpSender(options.TargetUri, options.Gzip, options.Concurrency, options.RequestTimeout),
+        BenchProtocol.Grpc => new GrpcOtlpSender(options.TargetUri, options.Gzip, options.RequestTimeout, options.CreateHandler(), options.BearerToken),
+        _ => new HttpOtlpSender(options.TargetUri, options.Gzip, options.Concurrency, options.RequestTimeout, options.CreateHandler(), options.BearerToken),
     };
 
     /// <summary>Enough private bodies per worker to use every template, within about 64 MiB over all workers.</summary>

@@ -42,17 +42,27 @@ public static class BenchCommand
         var distinct = IntOption("--distinct-requests", "distinct requests encoded before the run (each send also gets fresh IDs)", 16);
         var timeout = DurationOption("--timeout", "per-request timeout", "10s");
         var seed = IntOption("--seed", "seed of the span mix", 1);
+        var caFile = new Option<FileInfo?>("--ca-file") { Description = "PEM file of the CA that signed an https endpoint's certificate", HelpName = "FILE" };
+        var certFile = new Option<FileInfo?>("--cert-file") { Description = "PEM client certificate, for a receiver that requires mTLS", HelpName = "FILE" };
+        var keyFile = new Option<FileInfo?>("--key-file") { Description = "PEM key of --cert-file", HelpName = "FILE" };
+        var tokenFile = new Option<FileInfo?>("--token-file")
+        {
+            Description = "file whose first line is a bearer token, sent on every request (a receiver with bearertokenauth)",
+            HelpName = "FILE",
+        };
 
         var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory; " +
             "its subcommands measure the machine's ceiling (sink), the embedded store (store), the analyses (analyze) and the ClickHouse store (clickhouse)")
         {
             endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
+            caFile, certFile, keyFile, tokenFile,
             BenchSinkCommand.Create(),
             BenchStoreCommand.Create(),
             BenchAnalyzeCommand.Create(),
             BenchClickHouseCommand.Create(),
             BenchTraceQlCommand.Create(),
             BenchSoakCommand.Create(),
+            BenchQueryCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -76,6 +86,10 @@ public static class BenchCommand
                 DistinctRequests = parse.GetValue(distinct),
                 RequestTimeout = parse.GetValue(timeout),
                 Seed = parse.GetValue(seed),
+                CaFile = parse.GetValue(caFile)?.FullName,
+                CertFile = parse.GetValue(certFile)?.FullName,
+                KeyFile = parse.GetValue(keyFile)?.FullName,
+                BearerToken = parse.GetValue(tokenFile) is { } file ? BenchQueryCommand.ReadToken(file) : null,
             };
             var problems = options.Validate().ToList();
             if (problems.Count > 0)

@@ -20,4 +20,7 @@ public sealed class ComponentDirectory
 
     public T? Find<T>(ComponentKind kind, ComponentId id) where T : class =>
         _published.TryGetValue((kind, id), out var found) ? found as T : null;
+
+    /// <summary>Every published component that is a <typeparamref name="T"/>, whatever its kind and ID.</summary>
+    public IReadOnlyList<T> All<T>() where T : class => _published.Values.OfType<T>().ToList();
 }

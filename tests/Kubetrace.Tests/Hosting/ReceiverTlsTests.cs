@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using Kubetrace.Tests.EndToEnd;
+using Kubetrace.Tests.EndToEnd.Harness;
 using Kubetrace.Tests.Receivers;
 using OpenTelemetry.Exporter;
 
@@ -47,6 +48,26 @@ public sealed class ReceiverTlsTests : IDisposable
         SendWithSdk(protocol, receiver, () => new HttpClient(_pki.Handler(_pki.Client)));
 
         Assert.Equal(3, receiver.Consumer.SpanCount);
+    }
+
+    /// <summary>The OpenTelemetry JS exporters (tests/clients/js), given the private CA and, for mTLS, a client certificate.</summary>
+    [RequiresNodeClientsTheory]
+    [InlineData("grpc", false)]
+    [InlineData("grpc", true)]
+    [InlineData("proto", false)]
+    [InlineData("proto", true)]
+    [InlineData("http", true)]
+    public async Task The_js_exporters_export_over_TLS_and_mutual_TLS_trusting_only_the_private_ca(string protocol, bool mutual)
+    {
+        await using var receiver = await StartAsync(mutual);
+        var endpoint = protocol == "grpc" ? receiver.GrpcAddress : receiver.Receiver.HttpAddress!;
+        Assert.Equal("https", endpoint.Scheme);
+
+        var sent = await NodeClient.SendNestedTraceAsync(protocol, "none", endpoint,
+            (_pki.CaFile, mutual ? _pki.Client.CertFile : null, mutual ? _pki.Client.KeyFile : null));
+
+        Assert.Equal(sent.Spans.Count, receiver.Consumer.SpanCount);
+        Assert.Equal(4, receiver.Consumer.SpanCount);
     }
 
     [Fact]

@@ -2,11 +2,14 @@
 // was sent as JSON on stdout, so the Kubetrace end-to-end tests can compare it with what the server wrote.
 //
 //   node send.mjs --protocol grpc|proto|http --endpoint http://127.0.0.1:4317 [--compression gzip|none]
+//                 [--ca-file ca.crt [--cert-file client.crt --key-file client.key]]   (an https endpoint: TLS, mTLS)
 //
 // grpc = @opentelemetry/exporter-trace-otlp-grpc, proto = -proto (HTTP/protobuf), http = -http (HTTP/JSON).
 // For proto and http the endpoint is the receiver's base URL; /v1/traces is appended.
 // Exits 2 on bad arguments, 1 when the exporter reports a failure.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { credentials } from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, createTraceState, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -22,14 +25,17 @@ function usage(message) {
   process.exit(2);
 }
 
-function createExporter(protocol, endpoint, compression) {
+function createExporter(protocol, endpoint, compression, tls) {
   const base = endpoint.replace(/\/+$/, '');
   // The exporters take the CompressionAlgorithm enum, whose values are these strings.
   if (compression !== 'gzip' && compression !== 'none') return usage(`unknown compression: ${compression}`);
+  // TLS as each exporter takes it: grpc-js channel credentials, or the https agent's options (Node's tls settings).
+  const grpcTls = tls ? { credentials: credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null) } : {};
+  const httpTls = tls ? { httpAgentOptions: { ca: tls.ca, cert: tls.cert, key: tls.key } } : {};
   switch (protocol) {
-    case 'grpc': return new GrpcExporter({ url: base, compression });
-    case 'proto': return new ProtoExporter({ url: `${base}/v1/traces`, compression });
-    case 'http': return new JsonExporter({ url: `${base}/v1/traces`, compression });
+    case 'grpc': return new GrpcExporter({ url: base, compression, ...grpcTls });
+    case 'proto': return new ProtoExporter({ url: `${base}/v1/traces`, compression, ...httpTls });
+    case 'http': return new JsonExporter({ url: `${base}/v1/traces`, compression, ...httpTls });
     default: return usage(`unknown protocol: ${protocol}`);
   }
 }
@@ -132,11 +138,21 @@ function describe(span) {
 }
 
 const { values } = parseArgs({
-  options: { protocol: { type: 'string' }, endpoint: { type: 'string' }, compression: { type: 'string', default: 'none' } },
+  options: {
+    protocol: { type: 'string' }, endpoint: { type: 'string' }, compression: { type: 'string', default: 'none' },
+    'ca-file': { type: 'string' }, 'cert-file': { type: 'string' }, 'key-file': { type: 'string' },
+  },
 });
 if (!values.protocol || !values.endpoint) usage('--protocol and --endpoint are required');
+if (Boolean(values['cert-file']) !== Boolean(values['key-file'])) usage('--cert-file and --key-file go together');
+if (values['cert-file'] && !values['ca-file']) usage('--cert-file needs --ca-file');
+const tls = values['ca-file'] ? {
+  ca: readFileSync(values['ca-file']),
+  cert: values['cert-file'] ? readFileSync(values['cert-file']) : undefined,
+  key: values['key-file'] ? readFileSync(values['key-file']) : undefined,
+} : null;
 
-const exporter = new RecordingExporter(createExporter(values.protocol, values.endpoint, values.compression));
+const exporter = new RecordingExporter(createExporter(values.protocol, values.endpoint, values.compression, tls));
 const resource = resourceFromAttributes({
   'service.name': 'e2e-js-client',
   'service.version': '7.8.9',

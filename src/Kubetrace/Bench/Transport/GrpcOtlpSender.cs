@@ -31,21 +31,27 @@ internal sealed class GrpcOtlpSender : IOtlpSender
     private readonly Metadata? _headers;
     private readonly TimeSpan _timeout;
 
-    public GrpcOtlpSender(Uri endpoint, bool gzip, TimeSpan timeout)
+    /// <param name="handler">The connection's handler (TLS settings); its pooling is set here.</param>
+    /// <param name="bearerToken">Sent as <c>authorization: Bearer</c> metadata when given.</param>
+    public GrpcOtlpSender(Uri endpoint, bool gzip, TimeSpan timeout, SocketsHttpHandler? handler = null, string? bearerToken = null)
     {
+        handler ??= new SocketsHttpHandler();
+        handler.EnableMultipleHttp2Connections = false;
+        handler.PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan;
+        handler.PooledConnectionLifetime = Timeout.InfiniteTimeSpan;
         _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = false,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            },
+            HttpHandler = handler,
             MaxSendMessageSize = null,
             MaxReceiveMessageSize = 4 * 1024 * 1024,
         });
         _invoker = _channel.CreateCallInvoker();
         _headers = gzip ? GzipHeaders : null;
+        if (bearerToken is not null)
+        {
+            _headers = new Metadata { { "authorization", "Bearer " + bearerToken } };
+            if (gzip) _headers.Add(GzipHeaders[0]);
+        }
         _timeout = timeout;
     }
 

@@ -17,17 +17,16 @@ internal sealed class HttpOtlpSender : IOtlpSender
     private readonly Uri _tracesUri;
     private readonly bool _gzip;
 
-    public HttpOtlpSender(Uri tracesUri, bool gzip, int concurrency, TimeSpan timeout)
+    /// <param name="handler">The sockets' handler (TLS settings); its pooling is set here.</param>
+    /// <param name="bearerToken">Sent as <c>Authorization: Bearer</c> when given.</param>
+    public HttpOtlpSender(Uri tracesUri, bool gzip, int concurrency, TimeSpan timeout, SocketsHttpHandler? handler = null, string? bearerToken = null)
     {
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = concurrency,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        })
-        {
-            Timeout = timeout,
-        };
+        handler ??= new SocketsHttpHandler();
+        handler.MaxConnectionsPerServer = concurrency;
+        handler.PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan;
+        handler.PooledConnectionLifetime = Timeout.InfiniteTimeSpan;
+        _client = new HttpClient(handler) { Timeout = timeout };
+        if (bearerToken is not null) _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         _tracesUri = tracesUri;
         _gzip = gzip;
     }

@@ -30,7 +30,13 @@ public sealed class ConnectionOptions
         HelpName = "FILE",
     };
 
-    public IEnumerable<Option> All => [Server, Token, TokenFile, CaFile];
+    public Option<string> OrgId { get; } = new("--org-id")
+    {
+        Description = "Tenant to read (sent as X-Scope-OrgID, as tempo-cli's --org-id); a|b reads several. Needed when the server has multitenancy_enabled",
+        HelpName = "TENANT",
+    };
+
+    public IEnumerable<Option> All => [Server, Token, TokenFile, CaFile, OrgId];
 
     /// <summary>A client with these settings.</summary>
     /// <exception cref="QueryFailure">A file cannot be read, or both token options were given.</exception>
@@ -45,7 +51,7 @@ public sealed class ConnectionOptions
         }
         if (token is { Length: 0 }) throw new QueryFailure("--token is empty");
         var handler = parse.GetValue(CaFile) is { } ca ? CaHandler(ca) : new SocketsHttpHandler();
-        return new NativeApiClient(parse.GetValue(Server)!, token, handler);
+        return new NativeApiClient(parse.GetValue(Server)!, token, handler, parse.GetValue(OrgId));
     }
 
     private static SocketsHttpHandler CaHandler(FileInfo ca)

@@ -17,13 +17,15 @@ public sealed class NativeApiClient : IDisposable
 
     /// <param name="token">Sent as <c>Authorization: Bearer</c>; never written into a message.</param>
     /// <param name="handler">Connections (a private CA's trust); the system's defaults when null.</param>
-    public NativeApiClient(Uri server, string? token = null, HttpMessageHandler? handler = null)
+    /// <param name="tenant">Sent as <c>X-Scope-OrgID</c> (a server with <c>multitenancy_enabled</c>).</param>
+    public NativeApiClient(Uri server, string? token = null, HttpMessageHandler? handler = null, string? tenant = null)
     {
         _server = server.OriginalString.TrimEnd('/');
         // A trailing slash keeps a path prefix (a server behind a reverse proxy at http://host/kubetrace).
         var root = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
         _http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = root, Timeout = Timeout };
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        if (!string.IsNullOrEmpty(tenant)) _http.DefaultRequestHeaders.TryAddWithoutValidation(Pipeline.Tenants.HeaderName, tenant);
     }
 
     /// <summary>GETs <paramref name="path"/> (relative, e.g. <c>api/v1/services</c>) and returns the body of a 2xx answer.</summary>

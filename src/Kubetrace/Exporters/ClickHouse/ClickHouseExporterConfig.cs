@@ -1,6 +1,8 @@
 using Kubetrace.Components;
 using Kubetrace.Config;
 using Kubetrace.Exporters.Helper;
+using Kubetrace.Exporters.Kubetrace;
+using Kubetrace.Pipeline;
 using Kubetrace.Storage.ClickHouse;
 
 namespace Kubetrace.Exporters.ClickHouse;
@@ -51,21 +53,26 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
     /// <summary>How long a minute goes without new spans before it is rolled up (spans arriving later are not counted in it).</summary>
     public TimeSpan RollupSettle { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Per-tenant settings under <c>multitenancy_enabled</c>: tenant ID → its own <c>block_retention</c>
+    /// (Tempo's overrides, as the <c>kubetrace</c> exporter reads them; docs/security.md, Tenants on ClickHouse).</summary>
+    public Dictionary<string, TenantOverrides> Overrides { get; set; } = new(StringComparer.Ordinal);
+
     public QueueConfig SendingQueue { get; set; } = new() { Enabled = false };
 
     public RetryConfig RetryOnFailure { get; set; } = new() { Enabled = false };
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    public ClickHouseOptions ToOptions() => new()
+    /// <summary>The options of <paramref name="tenant"/>'s store: its database (<see cref="TenantDatabases"/>) and retention.</summary>
+    public ClickHouseOptions ToOptions(string tenant = Tenants.SingleTenant) => new()
     {
         Endpoint = new Uri(Endpoint),
-        Database = Database,
+        Database = TenantDatabases.Of(Database, tenant),
         Username = Username,
         Password = Password,
         Cluster = ClusterName,
         ShardEndpoints = ShardEndpoints.Select(e => new Uri(e)).ToList(),
-        Retention = Ttl,
+        Retention = Overrides.GetValueOrDefault(tenant)?.BlockRetention ?? Ttl,
         QueryTimeout = QueryTimeout,
         MaxQueryMemoryBytes = Kubetrace.ByteSize.TryParse(MaxQueryMemory, out var bytes) && bytes > 0 ? bytes : 1L << 30,
         Rollups = Rollups ? global::Kubetrace.Exporters.Kubetrace.KubetraceExporterConfig.AnalysisRollups() : [],
@@ -90,6 +97,10 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
             yield return new ConfigProblem("rollup_settle", $"must not be negative; a duration such as 30s or 2m (got {RollupSettle})");
         if (!Kubetrace.ByteSize.TryParse(MaxQueryMemory, out _))
             yield return new ConfigProblem("max_query_memory", $"\"{MaxQueryMemory}\" is not a size; write e.g. 1GiB or 500MB");
+        foreach (var problem in TenantOverrides.Validate(Overrides, diskBound: false)) yield return problem;
+        foreach (var (tenant, _) in Overrides)
+            if (Tenants.Invalid(tenant) is null && IsIdentifier(Database) && TenantDatabases.Refusal(Database, tenant) is { } refusal)
+                yield return new ConfigProblem(KeyPath.Join("overrides", tenant), refusal);
         foreach (var problem in this.ValidateHelper()) yield return problem;
     }
 

@@ -153,13 +153,6 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
             yield return new ConfigProblem("row_group_spans",
                 $"must be between {MinRowGroupSpans} and {MaxRowGroupSpans:N0} (got {RowGroupSpans})");
         foreach (var problem in Encryption.Validate("encryption")) yield return problem;
-        foreach (var (tenant, overrides) in Overrides)
-        {
-            var at = KeyPath.Join("overrides", tenant);
-            if (Tenants.Invalid(tenant) is { } error) yield return new ConfigProblem(at, error);
-            if (overrides.BlockRetention < TimeSpan.Zero) yield return new ConfigProblem(KeyPath.Join(at, "block_retention"), "must not be negative");
-            if (overrides.MaxDiskSize.Length > 0 && !ByteSize.TryParse(overrides.MaxDiskSize, out _))
-                yield return new ConfigProblem(KeyPath.Join(at, "max_disk_size"), $"\"{overrides.MaxDiskSize}\" is not a size; write e.g. 10GiB, 500MB or 1048576");
-        }
+        foreach (var problem in TenantOverrides.Validate(Overrides, diskBound: true)) yield return problem;
     }
 }

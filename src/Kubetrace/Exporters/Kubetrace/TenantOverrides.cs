@@ -1,3 +1,4 @@
+using Kubetrace.Components;
 using Kubetrace.Config;
 
 namespace Kubetrace.Exporters.Kubetrace;
@@ -14,4 +15,20 @@ public sealed class TenantOverrides
 
     /// <summary>Upper bound of this tenant's store on disk; empty: the store's <c>max_disk_size</c>.</summary>
     public string MaxDiskSize { get; set; } = "";
+
+    /// <summary>The problems of an exporter's <c>overrides</c>, each at its key; <paramref name="diskBound"/> false: the
+    /// store has no disk bound of its own (ClickHouse's disks are the server's), so <c>max_disk_size</c> is a mistake.</summary>
+    public static IEnumerable<ConfigProblem> Validate(IReadOnlyDictionary<string, TenantOverrides> overrides, bool diskBound)
+    {
+        foreach (var (tenant, each) in overrides)
+        {
+            var at = KeyPath.Join("overrides", tenant);
+            if (Pipeline.Tenants.Invalid(tenant) is { } error) yield return new ConfigProblem(at, error);
+            if (each.BlockRetention < TimeSpan.Zero) yield return new ConfigProblem(KeyPath.Join(at, "block_retention"), "must not be negative");
+            if (each.MaxDiskSize.Length > 0 && !diskBound)
+                yield return new ConfigProblem(KeyPath.Join(at, "max_disk_size"), "this exporter has no disk bound per tenant; only block_retention can be overridden");
+            else if (each.MaxDiskSize.Length > 0 && !ByteSize.TryParse(each.MaxDiskSize, out _))
+                yield return new ConfigProblem(KeyPath.Join(at, "max_disk_size"), $"\"{each.MaxDiskSize}\" is not a size; write e.g. 10GiB, 500MB or 1048576");
+        }
+    }
 }

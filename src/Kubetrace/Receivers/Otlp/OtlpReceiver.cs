@@ -52,13 +52,14 @@ public sealed class OtlpReceiver : IReceiver
             ("receiver", id)), () => _settings.MemoryPressure.IsHigh);
         _settings.Metrics.Gauge("kubetrace_receiver_in_flight_bytes", "Decompressed request bytes the receiver holds now.",
             () => inFlight.InUse, ("receiver", id));
+        var unstorable = ITenantRule.Combined(_settings.Directory.All<ITenantRule>());
         try
         {
             if (_config.Protocols.Grpc is { } grpc)
             {
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/gRPC)", grpc.Endpoint, grpc.Tls is not null, grpc.Auth is not null);
                 var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger, _config.SpanLimits.ToLimits())
-                    { MultitenancyEnabled = _settings.MultitenancyEnabled };
+                    { MultitenancyEnabled = _settings.MultitenancyEnabled, UnstorableTenant = unstorable };
                 GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, inFlight, AuthenticationConfig.Resolve(grpc.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/gRPC", grpc.Endpoint, "", cancellationToken).ConfigureAwait(false);
             }
@@ -66,7 +67,7 @@ public sealed class OtlpReceiver : IReceiver
             {
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/HTTP)", http.Endpoint, http.Tls is not null, http.Auth is not null);
                 var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger, _config.SpanLimits.ToLimits())
-                    { MultitenancyEnabled = _settings.MultitenancyEnabled };
+                    { MultitenancyEnabled = _settings.MultitenancyEnabled, UnstorableTenant = unstorable };
                 HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, inFlight, AuthenticationConfig.Resolve(http.Auth, _settings.Directory), _settings.LoggerFactory),
                     "OTLP/HTTP", http.Endpoint, $" (POST {http.TracesUrlPath})", cancellationToken).ConfigureAwait(false);
             }

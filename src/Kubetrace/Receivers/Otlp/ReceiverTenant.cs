@@ -13,11 +13,13 @@ internal readonly record struct TenantRefusal(bool Missing, string Message);
 internal static class ReceiverTenant
 {
     /// <returns>Null when the export may go on (its tenant now in <paramref name="metadata"/>); otherwise the refusal.</returns>
-    public static TenantRefusal? Apply(bool multitenancy, string? header, ref IReadOnlyDictionary<string, string>? metadata)
+    public static TenantRefusal? Apply(TraceExportService exports, string? header, ref IReadOnlyDictionary<string, string>? metadata)
     {
-        if (!multitenancy) return null;
+        if (!exports.MultitenancyEnabled) return null;
         var tenant = Tenants.FromHeader(header, out var error);
         if (tenant is null) return new TenantRefusal(error is null, error ?? Tenants.NoOrgId);
+        // Refused here, before it is acknowledged: a batch processor behind would accept it and the store then drop it.
+        if (exports.UnstorableTenant?.Invoke(tenant) is { } unstorable) return new TenantRefusal(false, unstorable);
         metadata = Tenants.WithTenant(metadata, tenant);
         return null;
     }

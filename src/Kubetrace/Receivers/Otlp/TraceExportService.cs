@@ -19,6 +19,9 @@ public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metr
     /// <summary>The configuration's <c>multitenancy_enabled</c>: each export must name its tenant (<see cref="ReceiverTenant"/>).</summary>
     public bool MultitenancyEnabled { get; init; }
 
+    /// <summary>Why a valid tenant ID cannot be stored by this service's stores (<see cref="ITenantRule"/>), or null when it can.</summary>
+    public Func<string, string?>? UnstorableTenant { get; init; }
+
     private static readonly ExportTraceServiceResponse Success = new();
 
     /// <returns>The response on success (partial or full), otherwise the failure to report.</returns>

@@ -10,9 +10,9 @@ namespace Kubetrace.Tests.Api.Tenancy;
 /// <summary>
 /// Tempo's cross-tenant query federation: <c>X-Scope-OrgID: acme|globex</c> reads both tenants' data through every
 /// route (search, TraceQL, trace by ID, listings, analyses), a trace both hold comes back with each resource
-/// marked with its tenant, and a write naming two tenants is refused.
+/// marked with its tenant, and a write naming two tenants is refused. On the embedded store and on ClickHouse.
 /// </summary>
-public sealed class CrossTenantQueryTests(IsolatedTenants server) : IClassFixture<IsolatedTenants>
+public abstract class CrossTenantQuerySuite<TServer>(TServer server) : IClassFixture<TServer> where TServer : TenantQueryServer
 {
     private const string Both = "acme|globex";
 
@@ -86,7 +86,7 @@ public sealed class CrossTenantQueryTests(IsolatedTenants server) : IClassFixtur
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         }
         Assert.Equal(HttpStatusCode.BadRequest, await server.PostAsync(Both, ThreeNamespaces.Request()));
-        Assert.False(Directory.Exists(Path.Combine(server.DataFolder, "tenants", Both)));
+        Assert.False(await server.HasStoreAsync(Both));
     }
 
     /// <summary>A trace only globex holds (the fixture's traces are in both tenants with the same span IDs, which a trace view shows once).</summary>
@@ -106,3 +106,7 @@ public sealed class CrossTenantQueryTests(IsolatedTenants server) : IClassFixtur
     private static string? Attribute(JsonNode resource, string key) =>
         resource["resource"]?["attributes"]?.AsArray().FirstOrDefault(a => (string)a!["key"]! == key)?["value"]?["stringValue"]?.ToString();
 }
+
+public sealed class CrossTenantQueryTests(IsolatedTenants server) : CrossTenantQuerySuite<IsolatedTenants>(server);
+
+public sealed class CrossTenantQueryOnClickHouseTests(IsolatedTenantsOnClickHouse server) : CrossTenantQuerySuite<IsolatedTenantsOnClickHouse>(server);

@@ -9,7 +9,7 @@ using Kubetrace.Tests.TestSupport;
 namespace Kubetrace.Tests.Api.Tenancy;
 
 /// <summary>Under <c>multitenancy_enabled</c> each export names its tenant, over OTLP/HTTP and OTLP/gRPC, or is refused as Tempo refuses it.</summary>
-public sealed class TenantIngestTests(IsolatedTenants server) : IClassFixture<IsolatedTenants>
+public abstract class TenantIngestSuite<TServer>(TServer server) : IClassFixture<TServer> where TServer : TenantQueryServer
 {
     private static ExportTraceServiceRequest OneSpan(int trace) => Spans.Request(Spans.Resource("ingest-test", Spans.Span(trace, 1, 0, "op")));
 
@@ -19,7 +19,7 @@ public sealed class TenantIngestTests(IsolatedTenants server) : IClassFixture<Is
         Assert.Equal(HttpStatusCode.Unauthorized, await server.PostAsync(null, OneSpan(0x1101)));
         Assert.Equal(HttpStatusCode.BadRequest, await server.PostAsync("acme|globex", OneSpan(0x1102)));
         Assert.Equal(HttpStatusCode.BadRequest, await server.PostAsync("../acme", OneSpan(0x1103)));
-        Assert.False(Directory.Exists(Path.Combine(server.DataFolder, "tenants", "..acme")));
+        Assert.False(await server.HasStoreAsync("..acme"));
     }
 
     [Fact]
@@ -39,6 +39,10 @@ public sealed class TenantIngestTests(IsolatedTenants server) : IClassFixture<Is
         var url = $"{server.QueryUrl}/api/v1/traces/{0x1202:x32}";
         await Wait.UntilAsync(async () => (await wayne.GetAsync(url)).StatusCode == HttpStatusCode.OK, "wayne's span is stored");
         Assert.Equal(HttpStatusCode.NotFound, (await acme.GetAsync(url)).StatusCode);
-        Assert.True(Directory.Exists(Path.Combine(server.DataFolder, "tenants", "wayne")));
+        Assert.True(await server.HasStoreAsync("wayne"));
     }
 }
+
+public sealed class TenantIngestTests(IsolatedTenants server) : TenantIngestSuite<IsolatedTenants>(server);
+
+public sealed class TenantIngestOnClickHouseTests(IsolatedTenantsOnClickHouse server) : TenantIngestSuite<IsolatedTenantsOnClickHouse>(server);

@@ -22,11 +22,18 @@ internal static class NodeClient
 
     /// <param name="protocol">grpc, proto (HTTP/protobuf) or http (HTTP/JSON): one JS exporter package each.</param>
     /// <param name="compression">gzip or none.</param>
-    public static async Task<SentTrace> SendNestedTraceAsync(string protocol, string compression, Uri endpoint)
+    /// <param name="tls">For an https endpoint: the CA file to trust and, for mTLS, the client certificate and key files.</param>
+    public static async Task<SentTrace> SendNestedTraceAsync(string protocol, string compression, Uri endpoint,
+        (string CaFile, string? CertFile, string? KeyFile)? tls = null)
     {
         var node = NodeExecutable ?? throw new InvalidOperationException("node is not on PATH");
-        var start = new ProcessStartInfo(node,
-            ["send.mjs", "--protocol", protocol, "--compression", compression, "--endpoint", endpoint.ToString()])
+        string[] arguments = ["send.mjs", "--protocol", protocol, "--compression", compression, "--endpoint", endpoint.ToString()];
+        if (tls is { } files)
+        {
+            arguments = [.. arguments, "--ca-file", files.CaFile];
+            if (files.CertFile is not null) arguments = [.. arguments, "--cert-file", files.CertFile, "--key-file", files.KeyFile!];
+        }
+        var start = new ProcessStartInfo(node, arguments)
         {
             WorkingDirectory = RepoPaths.JsClients,
             RedirectStandardOutput = true,

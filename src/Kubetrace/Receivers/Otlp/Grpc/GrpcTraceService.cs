@@ -17,7 +17,7 @@ internal sealed class GrpcTraceService(TraceExportService exports, bool includeM
         if (context.GetHttpContext().Features.Get<InFlightLease>() is { } lease && !lease.TryGrowTo(request.Length))
             throw ToRpcException(lease.Refusal());
         var metadata = includeMetadata ? ClientMetadata.From(context.RequestHeaders.Where(h => !h.IsBinary).Select(h => KeyValuePair.Create(h.Key, h.Value))) : null;
-        if (ReceiverTenant.Apply(exports.MultitenancyEnabled, context.RequestHeaders.GetValue(Pipeline.Tenants.MetadataKey), ref metadata) is { } refusal)
+        if (ReceiverTenant.Apply(exports, context.RequestHeaders.GetValue(Pipeline.Tenants.MetadataKey), ref metadata) is { } refusal)
             throw new RpcException(new Status(refusal.Missing ? StatusCode.Unauthenticated : StatusCode.InvalidArgument, refusal.Message));
         DecodedTraces decoded;
         try

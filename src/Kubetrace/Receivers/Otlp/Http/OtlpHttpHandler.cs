@@ -55,7 +55,7 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
         }
 
         var metadata = config.IncludeMetadata ? ClientMetadata.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))) : null;
-        if (ReceiverTenant.Apply(exports.MultitenancyEnabled, request.Headers[Pipeline.Tenants.HeaderName], ref metadata) is { } refusal)
+        if (ReceiverTenant.Apply(exports, request.Headers[Pipeline.Tenants.HeaderName], ref metadata) is { } refusal)
         {
             await HttpAnswers.WriteErrorAsync(response, refusal.Missing ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, encoding,
                 refusal.Missing ? GrpcCode.Unauthenticated : GrpcCode.InvalidArgument, refusal.Message).ConfigureAwait(false);
