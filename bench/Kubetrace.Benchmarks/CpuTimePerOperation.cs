@@ -6,7 +6,7 @@ using Kubetrace.Benchmarks.Storage;
 namespace Kubetrace.Benchmarks;
 
 /// <summary>
-/// <c>cpu scan|batch|decode|redaction|tail|head|block|wal|sim-head|sim-head-links|wal-encode|wal-crc|block-write|block-read|block-crc [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
+/// <c>cpu scan|batch|decode|redaction|tail|head|block|wal|sim-head|sim-head-links|wal-encode|wal-crc|block-write|block-read|block-crc|ch-decode|ch-encode [operations]</c>: the process's CPU time per operation (every thread, the GC's included) for
 /// one benchmark, beside wall time and the collections it caused. On a shared machine CPU time moves far less than
 /// BenchmarkDotNet's wall-clock figures, because time spent waiting for a core is not counted.
 /// </summary>
@@ -25,8 +25,9 @@ internal static class CpuTimePerOperation
             "head" or "block" or "wal" or "lz4" or "brotli0" => Store(which, out spansPerOperation),
             "sim-head" or "sim-head-links" => SimulatedHead(which, out spansPerOperation),
             "wal-encode" or "wal-crc" or "block-write" or "block-read" or "block-crc" => Checksums(which, out spansPerOperation),
+            "ch-decode" or "ch-encode" => ClickHouseEncode(which, out spansPerOperation),
             _ => throw new ArgumentException($"unknown benchmark '{which}' (scan, batch, decode, redaction, tail, head, block, wal, sim-head, sim-head-links, " +
-                "wal-encode, wal-crc, block-write, block-read, block-crc)"),
+                "wal-encode, wal-crc, block-write, block-read, block-crc, ch-decode, ch-encode)"),
         };
         for (var i = 0; i < operations / 5; i++) operation(); // warm-up: tiered compilation reaches its final code
 
@@ -77,6 +78,15 @@ internal static class CpuTimePerOperation
             "block-read" => benchmark.BlockReadAll,
             _ => benchmark.BlockChecksums,
         };
+    }
+
+    /// <summary>The ClickHouse store's RowBinary encoding of 100k spans (<see cref="Storage.ClickHouse.SpanRowEncoderBenchmarks"/>), or the decode alone.</summary>
+    private static Func<int> ClickHouseEncode(string which, out int spans)
+    {
+        var benchmark = new Storage.ClickHouse.SpanRowEncoderBenchmarks();
+        benchmark.Setup();
+        spans = benchmark.Spans;
+        return which == "ch-decode" ? benchmark.Decode : benchmark.Encode;
     }
 
     /// <summary>The head append on simulated cluster traffic, whole or only its link indexing.</summary>

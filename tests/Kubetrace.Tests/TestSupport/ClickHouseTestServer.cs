@@ -198,9 +198,16 @@ public sealed class ClickHouseTestServer : IDisposable
 /// <summary>A test that needs clickhouse-server: skipped where it is not installed, except in CI (which installs it).</summary>
 public sealed class RequiresClickHouseFactAttribute : FactAttribute
 {
-    public RequiresClickHouseFactAttribute()
-    {
-        if (!ClickHouseTestServer.Installed && Environment.GetEnvironmentVariable("CI") != "true")
-            Skip = $"clickhouse-server is not installed ({ClickHouseTestServer.Binary}); apt-get install clickhouse-server";
-    }
+    public RequiresClickHouseFactAttribute() => Skip = SkipReason;
+
+    /// <summary>Why a test that needs clickhouse-server is skipped here; null when it runs.</summary>
+    internal static string? SkipReason => !ClickHouseTestServer.Installed && Environment.GetEnvironmentVariable("CI") != "true"
+        ? $"clickhouse-server is not installed ({ClickHouseTestServer.Binary}); apt-get install clickhouse-server"
+        : null;
+}
+
+/// <summary><see cref="RequiresClickHouseFactAttribute"/> for a theory.</summary>
+public sealed class RequiresClickHouseTheoryAttribute : TheoryAttribute
+{
+    public RequiresClickHouseTheoryAttribute() => Skip = RequiresClickHouseFactAttribute.SkipReason;
 }

@@ -109,7 +109,7 @@ internal sealed class KubernetesTraceGenerator(int seed, DateTimeOffset now, Tim
             Add(span, "k8s.resource", resource);
             Add(span, "k8s.verb", verb);
             Add(span, "k8s.pod.name", pod);
-            Add(span, "k8s.audit.id", NextUuid());
+            Add(span, "audit-id", NextUuid()); // the apiserver's key (traceFields, trace_util.go)
             Add(span, "user_agent.original", UserAgents[_random.Next(UserAgents.Length)]);
             Add(span, "client.address", ClientIps[_random.Next(ClientIps.Length)]);
             Add(span, "http.request.method", Methods[_random.Next(Methods.Length)]);

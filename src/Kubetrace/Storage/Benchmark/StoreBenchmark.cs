@@ -60,7 +60,7 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         await measure.SearchesAsync(store, now);
         if (!skipScan) await measure.SearchAsync(store, "20 most recent, audit-id=<uuid> (unindexed: scans every row group), last hour", _ =>
             new FetchRequest(TimeRange.Last(TimeSpan.FromHours(1), now),
-                [Condition.Attribute("k8s.audit.id", "00000000-0000-4000-8000-000000000000", AttributeScope.Span)]), runs: 3);
+                [Condition.Attribute("audit-id", "00000000-0000-4000-8000-000000000000", AttributeScope.Span)]), runs: 3);
         Line($"load average (1/5/15 min): {StoreMeasurements.LoadAverage()}");
         Line($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
 

@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -39,11 +39,14 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
     /// <summary>Where the data lives: the table itself on one server, its shard-local part in a cluster.</summary>
     public string Local(string table) => Clustered ? table + "_local" : table;
 
-    /// <summary>The columns of a span row, in insert order (see <see cref="SpanRowEncoder"/>).</summary>
-    public const string SpanColumns = "date, trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, " +
-        "start_ns, end_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra";
+    /// <summary>The columns of a span row, in insert order (see <see cref="SpanRowEncoder"/>); end_ns is left to its
+    /// default (0) since version 3: the end is start_ns + duration_ns.</summary>
+    public static readonly string SpanColumns = "date, trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, " +
+        "start_ns, duration_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra, " +
+        PromotedAttributes.Columns;
 
-    public async Task MigrateAsync(ClickHouseHttp http, CancellationToken cancellationToken)
+    /// <param name="upTo">The version to reach: this build's, or an older one (tests write rows as an older build did).</param>
+    public async Task MigrateAsync(ClickHouseHttp http, CancellationToken cancellationToken, int upTo = Version)
     {
         await RunAsync(http, $"CREATE DATABASE IF NOT EXISTS {Identifier(options.Database)}{OnCluster}", cancellationToken, withoutDatabase: true)
             .ConfigureAwait(false);
@@ -53,10 +56,13 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
         if (applied > Version)
             throw new ClickHouseException($"the ClickHouse database {options.Database} has schema version {applied}, newer than " +
                 $"this Kubetrace's {Version}: upgrade Kubetrace", transient: false);
-        for (var version = applied + 1; version <= Version; version++)
+        for (var version = applied + 1; version <= upTo; version++)
         {
             foreach (var statement in Migration(version))
                 await RunAsync(http, statement, cancellationToken).ConfigureAwait(false);
+            if (version == 3)
+                foreach (var table in Clustered ? [Local(Spans), Spans] : new[] { Spans })
+                    await RetriedAsync(() => AddColumnsAsync(http, table, Version3Columns(), cancellationToken), cancellationToken).ConfigureAwait(false);
             // Idempotent in effect: the applied version is the max, so a row written twice (a retry, or a second
             // instance migrating at the same moment) changes nothing.
             await RunAsync(http, $"INSERT INTO schema_migrations VALUES ({version}, now())", cancellationToken).ConfigureAwait(false);
@@ -99,8 +105,17 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
     {
         1 => Version1(),
         2 => Version2(),
+        3 => [], // columns only: AddColumnsAsync
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
+
+    /// <summary>
+    /// Granules of 1024 rows instead of ClickHouse's 8192 for the tables trace by ID reads: a lookup reads whole
+    /// granules of every column, and with 8192 that was ~25 MB decompressed per trace (docs/storage.md, "Trace by ID";
+    /// +2 B/span of marks). Only tables created by this build have it: 18.16 cannot change a table's granularity, so a
+    /// database created before keeps 8192 (its version-1 tables exist already, and CREATE ... IF NOT EXISTS leaves them).
+    /// </summary>
+    private const string FineGranules = " SETTINGS index_granularity = 1024";
 
     /// <remarks>
     /// spans: one row per span, partitioned by day (retention drops partitions), ordered by (service, start) so
@@ -139,9 +154,9 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
             resource String,
             scope String,
             extra String
-            """, "MergeTree PARTITION BY date ORDER BY (service, start_ns)", "cityHash64(trace_id)")) yield return statement;
+            """, $"MergeTree PARTITION BY date ORDER BY (service, start_ns){FineGranules}", "cityHash64(trace_id)")) yield return statement;
         foreach (var statement in CreateTable(TraceIndex, "date Date, trace_id FixedString(16), service String, min_start UInt64, max_start UInt64",
-            "MergeTree PARTITION BY date ORDER BY (trace_id, service)", "cityHash64(trace_id)")) yield return statement;
+            $"MergeTree PARTITION BY date ORDER BY (trace_id, service){FineGranules}", "cityHash64(trace_id)")) yield return statement;
         yield return CreateView(TraceIndex, "SELECT date, trace_id, service, min(start_ns) AS min_start, max(start_ns) AS max_start " +
             $"FROM {Local(Spans)} GROUP BY date, trace_id, service");
         foreach (var statement in CreateTable(Operations, "date Date, service String, name String, kind UInt8",
@@ -176,6 +191,28 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
         foreach (var statement in CreateTable(Rollups,
             "date Date, rollup_id String, minute UInt64, min_start UInt64, max_start UInt64, traces UInt64, built UInt64, payload String",
             "ReplacingMergeTree(built) PARTITION BY date ORDER BY (rollup_id, minute)", "minute")) yield return statement;
+    }
+
+    /// <remarks>
+    /// Fewer bytes per span (docs/storage.md, "Bytes per span"): the duration instead of the end (small numbers
+    /// compress; the end is start_ns + duration_ns, exact modulo 2^64 even for an end before the start), and the
+    /// Kubernetes vocabulary's keys in columns of their own (<see cref="PromotedAttributes"/>). Added to the spans
+    /// table in place (18.16 has ALTER ADD COLUMN but no IF NOT EXISTS for it, hence <see cref="AddColumnsAsync"/>):
+    /// parts written before have no such columns, and ClickHouse computes them on read from their DEFAULT — the
+    /// duration from end_ns, a promoted value from the arrays — so every query reads old and new rows alike.
+    /// </remarks>
+    private static IEnumerable<string> Version3Columns() =>
+        [$"duration_ns UInt64 DEFAULT end_ns - start_ns AFTER end_ns", .. PromotedAttributes.All.Select(a => a.Definition)];
+
+    /// <summary>Adds the columns the table lacks, in one ALTER (idempotent: a column there already is left alone).</summary>
+    private async Task AddColumnsAsync(ClickHouseHttp http, string table, IEnumerable<string> definitions, CancellationToken cancellationToken)
+    {
+        var present = (await http.QueryLinesAsync(
+                $"SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {Sql.String(table)}", cancellationToken)
+            .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var missing = definitions.Where(d => !present.Contains(d[..d.IndexOf(' ')])).Select(d => "ADD COLUMN " + d).ToList();
+        if (missing.Count > 0)
+            await http.ExecuteAsync($"ALTER TABLE {table}{OnCluster} {string.Join(", ", missing)}", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The table (on every shard in a cluster) and, in a cluster, the Distributed table over it.</summary>

@@ -40,7 +40,7 @@ public sealed partial class ClickHouseTraceStore
         var values = string.Join("", keys.Select(key =>
         {
             var k = Sql.String(key);
-            return $", multiIf(has(attr_keys, {k}), toNullable(attr_values[indexOf(attr_keys, {k})]), " +
+            return $", multiIf(has(attr_keys, {k}), toNullable({PromotedAttributes.SpanValueSql(key)}), " +
                 $"has(res_keys, {k}), toNullable(res_values[indexOf(res_keys, {k})]), NULL)";
         }));
         var trace = new ScannedTrace();
@@ -49,7 +49,7 @@ public sealed partial class ClickHouseTraceStore
         {
             var slice = chunks == 1 ? "" : $" AND cityHash64(trace_id) % {chunks} = {chunk}";
             var data = await _http.QueryAsync(
-                "SELECT trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, end_ns, " +
+                "SELECT trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, start_ns + duration_ns, " +
                 $"link_trace_ids, link_span_ids{values} FROM {ClickHouseSchema.Spans} " +
                 $"WHERE {Sql.StartIn(b.Start, b.End + 1)}{slice} AND trace_id IN ({traces}{slice}) ORDER BY trace_id FORMAT RowBinary",
                 cancellationToken).ConfigureAwait(false);

@@ -117,21 +117,29 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     }
 
     /// <summary>
-    /// Every stored span of the traces, in the order written, in one query: the trace index names the traces'
-    /// services and first and last start (scalar subqueries, evaluated before the query is planned), so that
-    /// the spans table is read only in those partitions and those services' ranges of its primary key.
+    /// Every stored span of the traces, in the order written (docs/storage.md, "Trace by ID"). The trace index names,
+    /// per service, the first and last start of the traces' spans; the spans table is then read only in those services'
+    /// ranges of its primary key (and partitions), with trace_id as PREWHERE so that the other columns are read only in
+    /// the granules that hold the traces' rows. Two short queries: as one, the index's bounds were five scalar
+    /// subqueries, each reading the index again, and the bounds one range over every service.
     /// </summary>
     private async Task<List<StoredSpan>> ReadTracesAsync(IReadOnlyCollection<TraceId> traceIds, CancellationToken cancellationToken)
     {
         if (traceIds.Count == 0) return [];
         var ids = Sql.TraceIdList(traceIds);
-        var index = $"FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({ids})";
+        var bounds = await _http.QueryAsync(
+            $"SELECT service, min(min_start), max(max_start) FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({ids}) GROUP BY service " +
+            "FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+        var ranges = new List<string>();
+        var reader = new RowBinaryReader(bounds);
+        while (!reader.End)
+        {
+            var (service, first, last) = (reader.String(), (long)reader.UInt64(), (long)reader.UInt64());
+            ranges.Add($"(service = {Sql.String(service)} AND {Sql.StartIn(first, last + 1)})");
+        }
+        if (ranges.Count == 0) return [];
         var data = await _http.QueryAsync(
-            $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} WHERE trace_id IN ({ids}) " +
-            $"AND service IN (SELECT service {index}) " +
-            $"AND start_ns >= (SELECT min(min_start) {index}) AND start_ns <= (SELECT max(max_start) {index}) " +
-            $"AND date >= (SELECT toDate(intDiv(min(min_start), 86400000000000)) {index}) " +
-            $"AND date <= (SELECT toDate(intDiv(max(max_start), 86400000000000)) {index}) " +
+            $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} PREWHERE trace_id IN ({ids}) WHERE {string.Join(" OR ", ranges)} " +
             "ORDER BY written FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
         return StoredSpan.ReadAll(data);
     }
@@ -152,7 +160,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
             var data = await _http.QueryAsync(
                 $"SELECT trace_id, min(min_start) AS first FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN " +
                 $"(SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(request.Range.StartUnixNano, request.Range.EndUnixNano)} AND ({clause})) " +
-                $"GROUP BY trace_id ORDER BY first DESC, trace_id LIMIT {candidates} FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+                $"GROUP BY trace_id ORDER BY first DESC, trace_id LIMIT {candidates}{Sql.NoAutomaticPrewhere} FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
             var found = ReadTraceIds(data);
             var fresh = found.Where(considered.Add).ToList();
             foreach (var chunk in fresh.Chunk(500))
@@ -231,7 +239,8 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var k = Sql.String(key);
         var selects = new List<string>();
         if (scope != AttributeScope.Resource)
-            selects.Add($"SELECT DISTINCT attr_values[indexOf(attr_keys, {k})] AS v FROM {ClickHouseSchema.Spans} WHERE has(attr_keys, {k}) LIMIT {limit}");
+            selects.Add($"SELECT DISTINCT {PromotedAttributes.SpanValueSql(key)} AS v FROM {ClickHouseSchema.Spans} WHERE has(attr_keys, {k}) LIMIT {limit}" +
+                Sql.NoAutomaticPrewhere);
         if (scope != AttributeScope.Span)
             selects.Add($"SELECT DISTINCT res_values[indexOf(res_keys, {k})] AS v FROM {ClickHouseSchema.Spans} WHERE has(res_keys, {k}) LIMIT {limit}");
         var values = new SortedSet<string>(StringComparer.Ordinal);

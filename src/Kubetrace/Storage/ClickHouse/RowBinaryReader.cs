@@ -62,6 +62,14 @@ internal ref struct RowBinaryReader(ReadOnlySpan<byte> data)
         return bytes;
     }
 
+    /// <summary>A FixedString of <paramref name="length"/> bytes.</summary>
+    public ReadOnlySpan<byte> Fixed(int length)
+    {
+        var bytes = _data.Slice(_position, length);
+        _position += length;
+        return bytes;
+    }
+
     public string[] StringArray()
     {
         var count = VarUInt();

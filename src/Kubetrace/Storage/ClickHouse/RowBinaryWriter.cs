@@ -64,6 +64,13 @@ internal sealed class RowBinaryWriter
         _buffer.Advance(length);
     }
 
+    /// <summary>A FixedString: the bytes without a length.</summary>
+    public void Fixed(ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(_buffer.GetSpan(value.Length));
+        _buffer.Advance(value.Length);
+    }
+
     public void Bytes(ReadOnlySpan<byte> value)
     {
         VarUInt((ulong)value.Length);

@@ -21,6 +21,7 @@ internal static class SpanRowEncoder
     {
         var count = 0;
         var written = (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow);
+        var promoted = new PromotedValues();
         foreach (var resourceSpans in batch.Request.ResourceSpans)
         {
             var resource = new ResourceSpans { Resource = resourceSpans.Resource, SchemaUrl = resourceSpans.SchemaUrl }.ToByteArray();
@@ -39,7 +40,7 @@ internal static class SpanRowEncoder
                 var scope = new ScopeSpans { Scope = scopeSpans.Scope, SchemaUrl = scopeSpans.SchemaUrl }.ToByteArray();
                 foreach (var span in scopeSpans.Spans)
                 {
-                    WriteSpan(rows, span, service, resKeys, resValues, resource, scope, written + (ulong)count);
+                    WriteSpan(rows, span, service, resKeys, resValues, resource, scope, written + (ulong)count, promoted);
                     count++;
                 }
             }
@@ -48,7 +49,7 @@ internal static class SpanRowEncoder
     }
 
     private static void WriteSpan(RowBinaryWriter rows, Span span, string service, string[] resKeys, string[] resValues,
-        byte[] resource, byte[] scope, ulong written)
+        byte[] resource, byte[] scope, ulong written, PromotedValues promoted)
     {
         rows.UInt16((ushort)Math.Clamp((long)(span.StartTimeUnixNano / NanosPerDay), 0, ushort.MaxValue));
         rows.TraceId(TraceId.FromByteString(span.TraceId));
@@ -60,7 +61,7 @@ internal static class SpanRowEncoder
         rows.Byte((byte)(span.Status?.Code ?? 0));
         rows.String(span.Status?.Message ?? "");
         rows.UInt64(span.StartTimeUnixNano);
-        rows.UInt64(span.EndTimeUnixNano);
+        rows.UInt64(unchecked(span.EndTimeUnixNano - span.StartTimeUnixNano)); // duration_ns: the end back as start + duration, modulo 2^64
         rows.UInt64(written);
 
         var extra = new Span
@@ -74,7 +75,12 @@ internal static class SpanRowEncoder
         rows.VarUInt((ulong)attributes.Count);
         foreach (var attribute in attributes) rows.String(attribute.Key);
         rows.VarUInt((ulong)attributes.Count);
-        foreach (var attribute in attributes) rows.String(StoredValue.TextOf(attribute.Value ?? new AnyValue()));
+        promoted.Clear();
+        foreach (var attribute in attributes)
+        {
+            var text = StoredValue.TextOf(attribute.Value ?? new AnyValue());
+            rows.String(promoted.TryTake(attribute.Key, text, attribute.Value) ? "" : text);
+        }
         rows.VarUInt((ulong)attributes.Count);
         foreach (var attribute in attributes)
         {
@@ -91,12 +97,58 @@ internal static class SpanRowEncoder
         rows.Bytes(resource);
         rows.Bytes(scope);
         rows.Bytes(extra.CalculateSize() == 0 ? [] : extra.ToByteArray());
+        promoted.Write(rows);
     }
 
     private static void StringArray(RowBinaryWriter rows, string[] items)
     {
         rows.VarUInt((ulong)items.Length);
         foreach (var item in items) rows.String(item);
+    }
+}
+
+/// <summary>
+/// One span's values of the promoted keys (<see cref="PromotedAttributes"/>), reused from span to span: the first
+/// occurrence of a promoted key gives its value to the key's column (a UUID key only a canonical UUID string) and
+/// leaves "" in attr_values; later occurrences, and values a column cannot hold, stay in the arrays.
+/// </summary>
+internal sealed class PromotedValues
+{
+    private readonly string[] _texts = new string[PromotedAttributes.All.Count];
+    private readonly byte[] _uuids = new byte[16 * PromotedAttributes.All.Count];
+    private readonly bool[] _seen = new bool[PromotedAttributes.All.Count];
+
+    public void Clear()
+    {
+        Array.Fill(_texts, "");
+        Array.Clear(_uuids);
+        Array.Clear(_seen);
+    }
+
+    /// <summary>Takes the value into its key's column when it goes there; false when it stays in attr_values.</summary>
+    public bool TryTake(string key, string text, AnyValue? value)
+    {
+        var index = PromotedAttributes.IndexOf(key);
+        if (index < 0 || _seen[index]) return false;
+        _seen[index] = true;
+        if (PromotedAttributes.All[index].Kind == PromotedKind.Text)
+        {
+            _texts[index] = text;
+            return true;
+        }
+        var uuid = _uuids.AsSpan(16 * index, 16);
+        if (value?.ValueCase == AnyValue.ValueOneofCase.StringValue && PromotedAttribute.TryUuidBytes(text, uuid)) return true;
+        uuid.Clear();
+        return false;
+    }
+
+    public void Write(RowBinaryWriter rows)
+    {
+        for (var i = 0; i < _texts.Length; i++)
+        {
+            if (PromotedAttributes.All[i].Kind == PromotedKind.Text) rows.String(_texts[i]);
+            else rows.Fixed(_uuids.AsSpan(16 * i, 16));
+        }
     }
 }
 

@@ -25,6 +25,14 @@ internal static class Sql
         return text.Append('\'').ToString();
     }
 
+    /// <summary>
+    /// A query's settings clause that keeps ClickHouse from moving WHERE conditions to PREWHERE by itself: 18.16 fails
+    /// ("Unknown identifier: attr_keys ... while reading from part") when it moves a condition on the arrays to PREWHERE
+    /// and a promoted column of a part written before schema version 3 must then be computed from those arrays
+    /// (its DEFAULT). For queries whose conditions may read both; the others keep the optimisation.
+    /// </summary>
+    public const string NoAutomaticPrewhere = " SETTINGS optimize_move_to_prewhere = 0";
+
     public static string TraceId(TraceId id) => $"unhex('{id}')";
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -75,11 +75,13 @@ internal static class SqlConditions
             case Intrinsic.Status: return Code("status_code", StatusNames, condition);
             case Intrinsic.Duration:
                 if (!numeric || condition.Op is ConditionOp.Regex) return condition.Op == ConditionOp.Exists ? ("1", true) : ("1", false);
-                return ($"if(end_ns > start_ns, end_ns - start_ns, 0) {Operator(condition.Op)} {number.ToString("R", CultureInfo.InvariantCulture)}", true);
+                return ($"if(start_ns + duration_ns > start_ns, duration_ns, 0) {Operator(condition.Op)} {number.ToString("R", CultureInfo.InvariantCulture)}", true);
         }
         if (condition.Scope == AttributeScope.Intrinsic) return ("0", true); // an unknown intrinsic matches nothing
-        var span = Attribute("attr_keys", "attr_values", condition, numeric);
-        var resource = Attribute("res_keys", "res_values", condition, numeric);
+        var span = PromotedAttributes.IndexOf(condition.Key) is var promoted and >= 0
+            ? Promoted(PromotedAttributes.All[promoted], condition, numeric)
+            : Attribute("attr_keys", $"attr_values[indexOf(attr_keys, {Sql.String(condition.Key)})]", condition, numeric);
+        var resource = Attribute("res_keys", $"res_values[indexOf(res_keys, {Sql.String(condition.Key)})]", condition, numeric);
         return condition.Scope switch
         {
             AttributeScope.Span => span,
@@ -108,18 +110,37 @@ internal static class SqlConditions
         };
     }
 
-    private static (string Clause, bool Exact) Attribute(string keys, string values, Condition condition, bool numeric)
+    /// <param name="value">The SQL of the value of the key's first occurrence.</param>
+    private static (string Clause, bool Exact) Attribute(string keys, string value, Condition condition, bool numeric)
     {
-        var key = Sql.String(condition.Key);
-        var has = $"has({keys}, {key})";
+        var has = $"has({keys}, {Sql.String(condition.Key)})";
         return condition.Op switch
         {
             ConditionOp.Exists => (has, true),
             // One value per key in OTLP, so the first is the value.
-            ConditionOp.Equal when !numeric => ($"{has} AND {values}[indexOf({keys}, {key})] = {Sql.String(condition.Value ?? "")}", true),
-            ConditionOp.NotEqual when !numeric => ($"{has} AND {values}[indexOf({keys}, {key})] != {Sql.String(condition.Value ?? "")}", true),
+            ConditionOp.Equal when !numeric => ($"{has} AND {value} = {Sql.String(condition.Value ?? "")}", true),
+            ConditionOp.NotEqual when !numeric => ($"{has} AND {value} != {Sql.String(condition.Value ?? "")}", true),
             _ => (has, false),
         };
+    }
+
+    /// <summary>
+    /// A span attribute with a column of its own (<see cref="PromotedAttributes"/>). Equality
+    /// to a non-empty text reads only the column: a text column holds the value of the key's first occurrence whenever
+    /// the key is there (computed from the arrays for rows older than the column), and a UUID column holds every
+    /// canonical UUID string value, the only values whose text can be a canonical UUID.
+    /// </summary>
+    private static (string Clause, bool Exact) Promoted(PromotedAttribute promoted, Condition condition, bool numeric)
+    {
+        var text = condition.Value ?? "";
+        if (condition.Op == ConditionOp.Equal && text.Length > 0 && !numeric)
+        {
+            if (promoted.Kind == PromotedKind.Text) return ($"{promoted.Column} = {Sql.String(text)}", true);
+            Span<byte> uuid = stackalloc byte[16];
+            if (PromotedAttribute.TryUuidBytes(text, uuid))
+                return ($"{promoted.Column} = toFixedString(unhex('{Convert.ToHexString(uuid)}'), 16)", true);
+        }
+        return Attribute("attr_keys", PromotedAttributes.SpanValueSql(promoted.Key), condition, numeric);
     }
 
     private static string Operator(ConditionOp op) => op switch

@@ -8,9 +8,11 @@ namespace Kubetrace.Storage.ClickHouse;
 /// <summary>One row of the spans table as read back (<see cref="Columns"/>, in that order).</summary>
 internal sealed class StoredSpan
 {
-    /// <summary>What a read selects: every column but the partition date and the link columns (links are in <c>extra</c>).</summary>
-    public const string Columns = "trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, end_ns, written, " +
-        "attr_keys, attr_values, attr_types, res_keys, res_values, resource, scope, extra";
+    /// <summary>What a read selects: every column but the partition date, the link columns (links are in <c>extra</c>) and
+    /// the resource's keys and values (in <c>resource</c>: fewer columns to read per granule), the end as start + duration
+    /// (wrapping as it was written), the promoted attributes' columns last.</summary>
+    public static readonly string Columns = "trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, " +
+        "start_ns + duration_ns, written, attr_keys, attr_values, attr_types, resource, scope, extra, " + PromotedAttributes.Columns;
 
     public TraceId TraceId;
     public ulong SpanId;
@@ -37,21 +39,56 @@ internal sealed class StoredSpan
     public static List<StoredSpan> ReadAll(ReadOnlySpan<byte> data)
     {
         var spans = new List<StoredSpan>();
+        var resources = new Dictionary<ByteString, (string[] Keys, string[] Values)>();
         var reader = new RowBinaryReader(data);
         while (!reader.End)
         {
-            spans.Add(new StoredSpan
+            var span = new StoredSpan
             {
                 TraceId = reader.TraceId(), SpanId = reader.UInt64(), ParentSpanId = reader.UInt64(),
                 Service = reader.String(), Name = reader.String(), Kind = reader.UInt8(), StatusCode = reader.UInt8(),
                 StatusMessage = reader.String(), Start = reader.UInt64(), End = reader.UInt64(), Written = reader.UInt64(),
                 AttrKeys = reader.StringArray(), AttrValues = reader.StringArray(), AttrTypes = reader.UInt8Array(),
-                ResKeys = reader.StringArray(), ResValues = reader.StringArray(),
                 Resource = reader.Bytes().ToArray(), Scope = reader.Bytes().ToArray(), Extra = reader.Bytes().ToArray(),
-            });
+            };
+            span.ReadPromoted(ref reader);
+            (span.ResKeys, span.ResValues) = ResourceAttributes(span.Resource, resources);
+            spans.Add(span);
         }
         return spans;
     }
+
+    /// <summary>The resource's attribute keys and values as the encoder stored them in res_keys/res_values, from the
+    /// resource itself (parsed once per distinct resource of an answer).</summary>
+    private static (string[] Keys, string[] Values) ResourceAttributes(byte[] resource, Dictionary<ByteString, (string[], string[])> parsed)
+    {
+        var key = UnsafeByteOperations.UnsafeWrap(resource);
+        if (parsed.TryGetValue(key, out var known)) return known;
+        var attributes = ResourceSpans.Parser.ParseFrom(resource).Resource?.Attributes ?? [];
+        var keys = new string[attributes.Count];
+        var values = new string[attributes.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = attributes[i].Key;
+            values[i] = StoredValue.TextOf(attributes[i].Value ?? new AnyValue());
+        }
+        return parsed[key] = (keys, values);
+    }
+
+    /// <summary>Puts each promoted column's value back at its key's first occurrence in <see cref="AttrValues"/> (where
+    /// the encoder left ""), so that the span is whole again; a column left empty (or zero) gave nothing.</summary>
+    private void ReadPromoted(ref RowBinaryReader reader)
+    {
+        foreach (var promoted in PromotedAttributes.All)
+        {
+            var value = promoted.Kind == PromotedKind.Text ? reader.String() : UuidOrNull(reader.Fixed(16));
+            if (string.IsNullOrEmpty(value)) continue;
+            var i = Array.IndexOf(AttrKeys, promoted.Key);
+            if (i >= 0) AttrValues[i] = value;
+        }
+    }
+
+    private static string? UuidOrNull(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)0) < 0 ? null : PromotedAttribute.UuidText(bytes);
 
     /// <summary>The span as it was written.</summary>
     public Span ToSpan()
