@@ -134,6 +134,7 @@ internal static class BlockWriter
             MaxSpanDurations = maxDurations, RootServices = rootServices, RootNames = rootNames, HasRoot = hasRoot,
             ServiceSets = serviceSetIds,
         };
+        var extras = ExtraKeys.Of(table);
         var footer = new BlockFooter
         {
             FirstSegment = head.FirstSegment,
@@ -151,7 +152,8 @@ internal static class BlockWriter
             Operations = [.. operations],
             SpanKeys = shapes.ToArray().SelectMany(shape => shape).Distinct().ToArray(),
             Links = LinkTable(head, traceOrder),
-            ExtraKeys = ExtraKeys.Of(table),
+            ExtraKeys = extras.Keys,
+            EventNames = extras.EventNames,
             FormatVersion = formatVersion,
         };
         WriteFooter(file, footer, sealWith, ref sealBuffer);

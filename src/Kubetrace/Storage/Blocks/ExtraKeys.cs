@@ -5,17 +5,20 @@ namespace Kubetrace.Storage.Blocks;
 
 /// <summary>
 /// The attribute keys of span events and links, read from the rows' extras (a partial OTLP Span) when a block is
-/// written, for <see cref="BlockFooter.ExtraKeys"/>. Only rows with extras are read, and only their keys decoded.
+/// written, for <see cref="BlockFooter.ExtraKeys"/>, and the events' names (<see cref="BlockFooter.EventNames"/>).
+/// Only rows with extras are read, and only their keys and names decoded.
 /// </summary>
 internal static class ExtraKeys
 {
     private const int EventsField = 11, LinksField = 13; // opentelemetry/proto/trace/v1/trace.proto, Span
+    private const int EventNameField = 2; // Span.Event
     private const int EventAttributesField = 3, LinkAttributesField = 4; // Span.Event, Span.Link
     private const int KeyField = 1; // common.proto, KeyValue
 
-    public static string[] Of(SpanTable table)
+    public static (string[] Keys, string[] EventNames) Of(SpanTable table)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var extras = table.Extra.Items;
         for (var row = 0; row < table.Count; row++)
         {
@@ -29,11 +32,46 @@ internal static class ExtraKeys
                     (LinksField, 2) => LinkAttributesField,
                     _ => 0,
                 };
-                if (attributesField == 0) span.Skip(wire);
-                else AddKeys(span.ReadBytes(), attributesField, keys);
+                if (attributesField == 0)
+                {
+                    span.Skip(wire);
+                    continue;
+                }
+                var message = span.ReadBytes();
+                AddKeys(message, attributesField, keys);
+                if (field == EventsField) names.Add(EventName(message));
             }
         }
-        return [.. keys.Order(StringComparer.Ordinal)];
+        return ([.. keys.Order(StringComparer.Ordinal)], [.. names.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Whether some event of the span whose extras are <paramref name="extra"/> has a name <paramref name="test"/> accepts
+    /// (no Span object is built: the events' name fields are read in place).</summary>
+    public static bool AnyEventName(ReadOnlySpan<byte> extra, Func<string, bool> test)
+    {
+        var span = new ProtoReader(extra);
+        while (span.TryReadTag(out var field, out var wire))
+        {
+            if (field != EventsField || wire != 2)
+            {
+                span.Skip(wire);
+                continue;
+            }
+            if (test(EventName(span.ReadBytes()))) return true;
+        }
+        return false;
+    }
+
+    private static string EventName(ReadOnlySpan<byte> message)
+    {
+        var reader = new ProtoReader(message);
+        var name = "";
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            if (field == EventNameField && wire == 2) name = System.Text.Encoding.UTF8.GetString(reader.ReadBytes());
+            else reader.Skip(wire);
+        }
+        return name;
     }
 
     private static void AddKeys(ReadOnlySpan<byte> message, int attributesField, HashSet<string> keys)

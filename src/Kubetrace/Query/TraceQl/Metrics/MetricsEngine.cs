@@ -91,7 +91,10 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
         if (ScanFields.Covers(pipeline, metrics))
         {
             string? refused = null;
-            var scanRequest = new Storage.Scan.SpanScanRequest(range, []);
+            // A range query drops spans before its first interval itself (rollup cells are seconds, intervals whole
+            // seconds): a block at the range's start edge is read from its rollup too. An instant query's interval is
+            // closed at its start, which a right-closed second can straddle: only rollups inside the range serve it.
+            var scanRequest = new Storage.Scan.SpanScanRequest(range, []) { RollupDropsEarlierSpans = !request.Instant };
             void Visit(Storage.Scan.ScannedTrace scanned)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -109,7 +112,7 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
             return;
         }
         var conditions = Pushdown.Conditions(pipeline);
-        var matches = await store.FetchAsync(new FetchRequest(range, conditions, AllConditions: true, _limits.MaxTracesInspected + 1), cancellationToken)
+        var matches = await store.FetchAsync(new FetchRequest(range, conditions, AllConditions: true, _limits.MaxTracesInspected + 1) { AnywhereKeys = Pushdown.AnywhereKeys(pipeline) }, cancellationToken)
             .ConfigureAwait(false);
         foreach (var match in matches)
         {
