@@ -126,6 +126,7 @@ public sealed class TraceQlEventPushdownTests : IAsyncLifetime
         using var block = BlockReader.Open(current, new RowGroupCache(1024), NullLogger.Instance);
 
         Assert.Equal((4, null), (old.Footer.FormatVersion, old.Footer.EventNames));
-        Assert.Equal((BlockFooter.Version, new[] { "etcd", "log" }), (block.Footer.FormatVersion, block.Footer.EventNames!));
+        Assert.Equal(BlockFooter.Version, block.Footer.FormatVersion);
+        Assert.Equal(["etcd", "log"], block.Footer.EventNames!);
     }
 }
