@@ -62,6 +62,7 @@ public sealed class SpanPredicate
             case Intrinsic.Kind: return matcher.Test(ConditionMatcher.KindName((int)span.Kind));
             case Intrinsic.Status: return matcher.Test(ConditionMatcher.StatusName((int)(span.Status?.Code ?? 0)));
             case Intrinsic.Duration: return matcher.TestNumber(view.DurationNanos);
+            case Intrinsic.EventName: return span.Events.Any(e => matcher.Test(e.Name));
         }
         var scope = matcher.Condition.Scope;
         if (scope == AttributeScope.Intrinsic) return false;

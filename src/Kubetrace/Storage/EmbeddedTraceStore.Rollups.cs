@@ -25,7 +25,7 @@ public sealed partial class EmbeddedTraceStore
         if (_rollups.IsRegistered(rollup.Id))
             foreach (var block in view.Blocks)
             {
-                if (_rollups.Find(block, rollup.Id) is not { } sidecar || !sidecar.LiesIn(request.Range) ||
+                if (_rollups.Find(block, rollup.Id) is not { } sidecar || !sidecar.Serves(request) ||
                     !ColumnarScan.InReach(reach, block.MinStart, block.MaxEnd)) continue;
                 byte[] payload;
                 try

@@ -4,7 +4,7 @@ namespace Kubetrace.Storage;
 public enum AttributeScope { Span, Resource, Any, Intrinsic }
 
 /// <summary>The span fields a condition can test besides attributes.</summary>
-public enum Intrinsic { None, Service, Name, Kind, Status, Duration }
+public enum Intrinsic { None, Service, Name, Kind, Status, Duration, EventName }
 
 public enum ConditionOp { Equal, NotEqual, Less, LessOrEqual, Greater, GreaterOrEqual, Regex, Exists }
 
@@ -42,6 +42,7 @@ internal static class IntrinsicNames
         "kind" => Intrinsic.Kind,
         "status" => Intrinsic.Status,
         "duration" => Intrinsic.Duration,
+        "event:name" => Intrinsic.EventName,
         _ => Intrinsic.None,
     };
 }

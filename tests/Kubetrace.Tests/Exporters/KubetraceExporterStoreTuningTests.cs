@@ -45,11 +45,12 @@ public sealed class KubetraceExporterStoreTuningTests
     }
 
     [Fact]
-    public void By_default_the_store_keeps_the_rollup_of_every_analysis_that_has_one_after_30_seconds()
+    public void By_default_the_store_keeps_the_rollup_of_every_analysis_that_has_one_and_the_TraceQL_metrics_rollup_after_30_seconds()
     {
         var options = new KubetraceExporterConfig { Directory = "/data" }.ToStoreOptions();
 
-        Assert.Equal(Kubetrace.Analysis.AnalysisCatalog.All.Where(a => a.Rollup is not null).Select(a => a.Rollup!.Id), options.Rollups.Select(r => r.Id));
+        Assert.Equal(Kubetrace.Analysis.AnalysisCatalog.All.Where(a => a.Rollup is not null).Select(a => a.Rollup!.Id)
+            .Append(Kubetrace.Query.TraceQl.Metrics.SpanMetricsRollup.Instance.Id), options.Rollups.Select(r => r.Id));
         Assert.Equal(TimeSpan.FromSeconds(30), options.RollupSettle);
     }
 

@@ -103,16 +103,4 @@ public sealed class TagFallbackPruningTests : IAsyncLifetime
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    /// <summary>The real store, counting which traces the engine reads whole.</summary>
-    private sealed class ReadCounter(ITraceStore inner) : DelegatingTraceStore(inner)
-    {
-        public List<int> Read { get; } = [];
-
-        public override ValueTask<IReadOnlyList<ResourceSpans>?> GetTraceAsync(Kubetrace.Storage.TraceId traceId, CancellationToken cancellationToken)
-        {
-            lock (Read) Read.Add((int)traceId.Value);
-            return base.GetTraceAsync(traceId, cancellationToken);
-        }
-    }
 }

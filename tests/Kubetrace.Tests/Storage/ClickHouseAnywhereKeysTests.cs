@@ -47,6 +47,19 @@ public sealed class ClickHouseAnywhereKeysTests : IAsyncLifetime
     }
 
     [RequiresClickHouseFact]
+    public async Task An_event_name_condition_fetches_only_spans_with_such_an_event()
+    {
+        async Task<int[]> Fetch(ConditionOp op, string name) =>
+            (await _temp.Store.FetchAsync(new FetchRequest(TimeRange.All, [new Condition(AttributeScope.Intrinsic, "event:name", op, name)], Limit: 50),
+                CancellationToken.None)).Select(m => (int)m.Summary.TraceId.Value).Order().ToArray();
+
+        Assert.Equal(new[] { 13 }, await Fetch(ConditionOp.Equal, "evicted"));
+        Assert.Equal(new[] { 13 }, await Fetch(ConditionOp.Regex, "ev.*"));
+        Assert.Empty(await Fetch(ConditionOp.Equal, "oom")); // an attribute's value, not an event's name
+        Assert.Empty(await Fetch(ConditionOp.Equal, "absent"));
+    }
+
+    [RequiresClickHouseFact]
     public async Task A_tag_only_in_an_event_is_still_found_by_the_engine()
     {
         var found = await new QueryEngine(_temp.Store).SearchAsync(new TraceQuery(TimeRange.All,

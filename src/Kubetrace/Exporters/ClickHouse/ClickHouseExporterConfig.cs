@@ -75,7 +75,7 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
         Retention = Overrides.GetValueOrDefault(tenant)?.BlockRetention ?? Ttl,
         QueryTimeout = QueryTimeout,
         MaxQueryMemoryBytes = Kubetrace.ByteSize.TryParse(MaxQueryMemory, out var bytes) && bytes > 0 ? bytes : 1L << 30,
-        Rollups = Rollups ? global::Kubetrace.Exporters.Kubetrace.KubetraceExporterConfig.AnalysisRollups() : [],
+        Rollups = Rollups ? global::Kubetrace.Exporters.Kubetrace.KubetraceExporterConfig.StoreRollups() : [],
         RollupSettle = RollupSettle,
     };
 

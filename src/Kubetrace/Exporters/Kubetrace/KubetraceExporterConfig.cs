@@ -97,7 +97,7 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
             WalCompression = WalCompression,
             CompactionTargetSpans = CompactionTargetSpans,
             CompactionInterval = CompactionInterval,
-            Rollups = Rollups ? AnalysisRollups() : [],
+            Rollups = Rollups ? StoreRollups() : [],
             RollupSettle = RollupSettle,
             Keys = Encryption.ToKeyRing(),
         };
@@ -124,6 +124,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     }
 
     /// <summary>The rollup of every analysis of the catalog that has one: what a store serving analyses keeps.</summary>
+    /// <summary>What a store serving queries keeps: the analyses' rollups and the TraceQL metrics rollup.</summary>
+    public static IReadOnlyList<IRollup> StoreRollups() => [.. AnalysisRollups(), Query.TraceQl.Metrics.SpanMetricsRollup.Instance];
+
     public static IReadOnlyList<IRollup> AnalysisRollups() => AnalysisCatalog.All.Select(a => a.Rollup).OfType<IRollup>().ToList();
 
     /// <summary>Bytes, 0 for unlimited (only valid after <see cref="Validate"/> passed).</summary>

@@ -53,10 +53,10 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
         _stores = stores;
         // Under memory pressure the heads are written as blocks, so their spans leave memory (the limiter then collects).
         _onPressure = _settings.MemoryPressure.OnPressure(stores.FlushHeadsAsync);
-        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} analysis rollups per block after {RollupSettle})",
+        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} rollups per block (analyses, TraceQL metrics) after {RollupSettle})",
             path, _config.Retention == TimeSpan.Zero ? "none" : GoDuration.Format(_config.Retention),
             _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, GoDuration.Format(_config.MaxHeadAge),
-            _config.Rollups ? KubetraceExporterConfig.AnalysisRollups().Count : 0, GoDuration.Format(_config.RollupSettle));
+            _config.Rollups ? KubetraceExporterConfig.StoreRollups().Count : 0, GoDuration.Format(_config.RollupSettle));
         if (_settings.MultitenancyEnabled)
             _logger.LogInformation("Multitenancy on: each tenant's store in {Folder}/ID ({Count} found), {Overrides} with overrides",
                 Path.Combine(path, KubetraceExporterConfig.TenantsFolder), stores.Tenants.Count() - 1, _config.Overrides.Count);

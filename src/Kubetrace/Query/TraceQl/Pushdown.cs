@@ -22,6 +22,41 @@ public static class Pushdown
         return conditions;
     }
 
+    /// <summary>
+    /// The event and link attribute keys the first required filter tests for a value or for existence: the matching
+    /// span carries them (in an event or a link), so storage may skip data holding them nowhere
+    /// (<see cref="FetchRequest.AnywhereKeys"/>). A test for absence (<c>= nil</c>) is not one of them.
+    /// </summary>
+    public static List<string> AnywhereKeys(Pipeline pipeline)
+    {
+        var keys = new List<string>();
+        if (pipeline.Elements.Count > 0 && Required(pipeline.Elements[0]) is { } filter) CollectKeys(filter.Expression, keys);
+        return keys;
+    }
+
+    private static void CollectKeys(FieldExpr e, List<string> keys)
+    {
+        switch (e)
+        {
+            case BinaryExpr { Op: Op.And } and:
+                CollectKeys(and.Lhs, keys);
+                CollectKeys(and.Rhs, keys);
+                return;
+            case UnaryExpr { Op: Op.Exists, Operand: AttributeRef a }:
+                AddKey(a, keys);
+                return;
+            case BinaryExpr { Op: Op.Equal or Op.NotEqual or Op.Regex or Op.NotRegex or Op.Greater or Op.GreaterEqual or Op.Less or Op.LessEqual } b:
+                if (b is { Lhs: AttributeRef l, Rhs: Literal { Value.Type: not StaticType.Nil } }) AddKey(l, keys);
+                else if (b is { Rhs: AttributeRef r, Lhs: Literal { Value.Type: not StaticType.Nil } }) AddKey(r, keys);
+                return;
+        }
+    }
+
+    private static void AddKey(AttributeRef a, List<string> keys)
+    {
+        if (a is { Parent: false, Intrinsic: Intrinsic.None, Scope: AttributeScope.Event or AttributeScope.Link } && !keys.Contains(a.Name)) keys.Add(a.Name);
+    }
+
     /// <summary>A filter that a span of every trace the element returns must pass.</summary>
     private static SpansetFilter? Required(Element element) => element switch
     {
@@ -66,6 +101,8 @@ public static class Pushdown
         {
             case Intrinsic.Name when value.Type == StaticType.String && cop is ConditionOp.Equal or ConditionOp.Regex:
                 return new Condition(StorageScope.Intrinsic, "name", cop, Text(value, cop));
+            case Intrinsic.EventName when value.Type == StaticType.String && cop is ConditionOp.Equal or ConditionOp.Regex:
+                return new Condition(StorageScope.Intrinsic, "event:name", cop, Text(value, cop));
             case Intrinsic.Status when value.Type == StaticType.Status && cop == ConditionOp.Equal:
                 return new Condition(StorageScope.Intrinsic, "status", cop, value.ToString());
             case Intrinsic.Kind when value.Type == StaticType.Kind && cop == ConditionOp.Equal:

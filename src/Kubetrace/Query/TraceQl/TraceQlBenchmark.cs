@@ -20,9 +20,17 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
         var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = false };
         if (!reuse || !Directory.Exists(storeDirectory))
             await new AnalysisBenchmark(spans, directory, reuse, runs, [], false, output, progress: progress).LoadAsync(options, storeDirectory);
-        await using var store = EmbeddedTraceStore.Open(options);
+        // The TraceQL metrics rollup is built here, timed, for every block (settled or not: the load has ended).
+        await using var store = EmbeddedTraceStore.Open(new StoreOptions
+        {
+            Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = false, Rollups = [SpanMetricsRollup.Instance], RollupSettle = TimeSpan.Zero,
+        });
+        var buildCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var buildWatch = Stopwatch.StartNew();
+        var built = await store.BuildRollupsAsync(CancellationToken.None);
         var stats = store.GetStats();
-        output.WriteLine($"store: {stats.Spans:N0} spans, {stats.Traces:N0} traces in {stats.Blocks} blocks");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"store: {stats.Spans:N0} spans, {stats.Traces:N0} traces in {stats.Blocks} blocks; metrics rollup built for {built} blocks in {buildWatch.Elapsed.TotalSeconds:F1} s (CPU {(Process.GetCurrentProcess().TotalProcessorTime - buildCpu).TotalSeconds:F1} s), {stats.RollupBytes:N0} bytes of rollups"));
 
         // "The last hour" of the data: up to the newest trace, wherever the data lies in time.
         var newest = (await store.FetchAsync(new FetchRequest(TimeRange.All, [], Limit: 1), CancellationToken.None))[0].Summary;
@@ -43,8 +51,20 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
             var result = await new QueryEngine(store).SearchAsync(query, CancellationToken.None);
             return $"{result.Count} traces{(result.Incomplete is { } cut ? $", cut by {cut.Limit}" : "")}";
         });
-        await Metrics(store, hour, "{ } | rate() by (resource.service.name)");
-        await Metrics(store, hour, $"{{ resource.service.name = \"{service}\" }} | quantile_over_time(duration, .99) by (name)");
+        // The goal's query, then Grafana's (Traces Drilldown: root spans, its step for an hour is 3600/50 = 72 s), each
+        // from the rollup and scanning; then one the rollup cannot answer (a span attribute).
+        foreach (var (query, step) in new[]
+                 {
+                     ("{ } | rate() by (resource.service.name)", 60L), ("{nestedSetParent<0 && true} | rate() by (resource.service.name)", 72L),
+                     ("{nestedSetParent<0 && true && status=error} | rate()", 72L), ("{} | histogram_over_time(duration)", 72L),
+                     ("{kind=server} | quantile_over_time(duration, .9)", 72L),
+                     ($"{{ resource.service.name = \"{service}\" }} | quantile_over_time(duration, .99) by (name)", 60L),
+                 })
+        {
+            await Metrics(store, hour, query, step, rollups: true);
+            await Metrics(store, hour, query, step, rollups: false);
+        }
+        await Metrics(store, hour, "{ span.http.method = \"GET\" } | rate()", 60, rollups: true);
         output.WriteLine($"load average (1/5/15 min): {(File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a")}");
         return 0;
     }
@@ -55,12 +75,13 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
         return $"{result.Traces.Count} traces, {result.Cost.InspectedTraces} inspected";
     });
 
-    private Task Metrics(ITraceStore store, TimeRange range, string query) => Time($"metrics {query} (1 h, step 1 min)", async () =>
-    {
-        var request = new MetricsRequest(Parser.Parse(query), range.StartUnixNano, range.EndUnixNano, 60_000_000_000);
-        var result = await new MetricsEngine(store).QueryAsync(request, CancellationToken.None);
-        return $"{result.Series.Count} series, {result.Cost.InspectedSpans:N0} spans inspected";
-    });
+    private Task Metrics(ITraceStore store, TimeRange range, string query, long stepSeconds, bool rollups) =>
+        Time($"metrics {query} (1 h, step {stepSeconds} s, {(rollups ? "rollups" : "scanning")})", async () =>
+        {
+            var request = new MetricsRequest(Parser.Parse(query), range.StartUnixNano, range.EndUnixNano, stepSeconds * 1_000_000_000);
+            var result = await new MetricsEngine(store) { UseRollups = rollups }.QueryAsync(request, CancellationToken.None);
+            return $"{result.Series.Count} series, {result.Cost.InspectedSpans:N0} spans read, {result.Cost.RolledUpSpans:N0} counted from rollups";
+        });
 
     private async Task Time(string name, Func<Task<string>> run)
     {

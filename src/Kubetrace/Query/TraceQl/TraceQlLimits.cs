@@ -35,6 +35,11 @@ public sealed class QueryCost(TraceQlLimits limits)
 
     public long InspectedSpans { get; private set; }
 
+    /// <summary>Spans a metrics query counted from rollups instead of reading them (not bounded: a count is cheap).</summary>
+    public long RolledUpSpans { get; private set; }
+
+    public void CountRolledUp(long spans) => RolledUpSpans += spans;
+
     /// <summary>Set when a limit stopped the query early.</summary>
     public string? LimitReached { get; private set; }
 

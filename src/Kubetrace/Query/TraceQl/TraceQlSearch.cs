@@ -46,9 +46,13 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
         var examined = new HashSet<TraceId>();
         var fetchLimit = limit;
         var mostRecent = MostRecent(request.Query);
+        var anywhereKeys = Pushdown.AnywhereKeys(pipeline);
         while (true)
         {
-            var fetch = new FetchRequest(fetchRange, conditions, AllConditions: true, fetchLimit) { MostRecent = mostRecent };
+            var fetch = new FetchRequest(fetchRange, conditions, AllConditions: true, fetchLimit)
+            {
+                MostRecent = mostRecent, AnywhereKeys = anywhereKeys,
+            };
             if (budget.TimedOut() || await budget.UntilDeadlineAsync(t => store.FetchAsync(fetch, t)).ConfigureAwait(false) is not { } matches)
                 return Result(found, limit, cost, budget);
             foreach (var match in matches)

@@ -45,6 +45,7 @@ internal sealed class BlockBuilder : IDisposable
     private readonly List<RowGroupInfo> _rowGroups = [];
     private readonly LinkIndex.Builder _links = new();
     private readonly HashSet<string> _extraKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _eventNames = new(StringComparer.Ordinal);
     private readonly RowGroupEncoder _encoder;
     private readonly TraceRows _trace = new();
     private readonly List<int> _serviceBuffer = [];
@@ -145,7 +146,7 @@ internal sealed class BlockBuilder : IDisposable
             _operations.Add((service, table.Names.Items[row], table.Kind(row)));
             _postingSlots.Add(table, row, t, service);
             var extra = table.Extra.Items[row];
-            if (extra >= 0) ExtraKeys.Add(table.ExtraData.Items[extra].Span, _extraKeys);
+            if (extra >= 0) ExtraKeys.Add(table.ExtraData.Items[extra].Span, _extraKeys, _eventNames);
         }
         if (!hasRoot && earliestNonRoot >= 0)
         {
@@ -229,6 +230,7 @@ internal sealed class BlockBuilder : IDisposable
             SpanKeys = _shapes.ToArray().SelectMany(shape => shape).Distinct().ToArray(),
             Links = _links.Build(),
             ExtraKeys = [.. _extraKeys.Order(StringComparer.Ordinal)],
+            EventNames = [.. _eventNames.Order(StringComparer.Ordinal)],
             FormatVersion = _formatVersion,
         };
         WriteFooter(footer);

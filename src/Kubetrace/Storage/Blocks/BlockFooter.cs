@@ -26,8 +26,9 @@ internal readonly record struct DependencyBucket(long Minute, int Parent, int Ch
 internal sealed class BlockFooter
 {
     /// <summary>Written by this version: 2 adds <see cref="Links"/> at the end, 3 the chunk checksums of each row
-    /// group, 4 <see cref="ExtraKeys"/> after the links; version 1 to 3 blocks still open.</summary>
-    public const int Version = 4;
+    /// group, 4 <see cref="ExtraKeys"/> after the links, 5 <see cref="EventNames"/> after them; version 1 to 4 blocks
+    /// still open.</summary>
+    public const int Version = 5;
     private const int OldestReadable = 1;
 
     public long FirstSegment { get; set; }
@@ -55,6 +56,10 @@ internal sealed class BlockFooter
     /// null for a block older than version 4 (it may hold any key).
     /// </summary>
     public string[]? ExtraKeys { get; init; }
+
+    /// <summary>The names of the block's span events, sorted, so that <c>{ event:name = "x" }</c> skips a block without
+    /// them; null for a block older than version 5 (it may hold any name).</summary>
+    public string[]? EventNames { get; init; }
 
     /// <summary>The version to write: <see cref="Version"/>, or 1 for a block as written before the link table
     /// (how tests make the old blocks that stores still hold).</summary>
@@ -144,6 +149,12 @@ internal sealed class BlockFooter
             w.WriteVarint(extraKeys.Length);
             foreach (var key in extraKeys) w.WriteString(key);
         }
+        if (FormatVersion >= 5)
+        {
+            var eventNames = EventNames ?? [];
+            w.WriteVarint(eventNames.Length);
+            foreach (var name in eventNames) w.WriteString(name);
+        }
     }
 
     public static BlockFooter Read(ByteReader r)
@@ -198,13 +209,19 @@ internal sealed class BlockFooter
             extraKeys = new string[r.ReadInt()];
             for (var i = 0; i < extraKeys.Length; i++) extraKeys[i] = r.ReadString();
         }
+        string[]? eventNames = null;
+        if (version >= 5)
+        {
+            eventNames = new string[r.ReadInt()];
+            for (var i = 0; i < eventNames.Length; i++) eventNames[i] = r.ReadString();
+        }
 
         return new BlockFooter
         {
             FirstSegment = firstSegment, LastSegment = lastSegment, SpanCount = spanCount,
             MinStart = minStart, MaxEnd = maxEnd, Dictionaries = dictionaries, Shapes = shapes, Traces = traces,
             ServiceSets = serviceSets, RowGroups = rowGroups, Postings = postings, Dependencies = dependencies,
-            Operations = operations, SpanKeys = spanKeys, Links = links, ExtraKeys = extraKeys, FormatVersion = version,
+            Operations = operations, SpanKeys = spanKeys, Links = links, ExtraKeys = extraKeys, EventNames = eventNames, FormatVersion = version,
         };
     }
 

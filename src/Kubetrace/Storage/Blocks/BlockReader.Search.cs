@@ -85,6 +85,10 @@ internal sealed partial class BlockReader
             case Intrinsic.Name: return FromPostings(PostingKind.Name, 0, matcher);
             case Intrinsic.Duration when condition.Op is ConditionOp.Greater or ConditionOp.GreaterOrEqual:
                 return FromTraceTable(t => matcher.TestNumber((long)Footer.Traces.MaxSpanDurations[t]));
+            case Intrinsic.EventName:
+                // A block listing its event names (format 5) without one the condition accepts holds no match; else
+                // its rows are read, and only rows with extras are looked into.
+                return Footer.EventNames is { } names && !names.Any(name => matcher.Test(name)) ? new Selection([], true) : new Selection(null, false);
             case Intrinsic.Status when condition.Op == ConditionOp.Equal && condition.Value == "error":
                 return FromTraceTable(t => Footer.Traces.Errors[t] > 0);
             case Intrinsic.None when condition.Scope != AttributeScope.Intrinsic:

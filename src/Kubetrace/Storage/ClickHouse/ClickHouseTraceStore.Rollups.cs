@@ -37,7 +37,7 @@ public sealed partial class ClickHouseTraceStore
             "SELECT minute, argMax(traces, built) AS t, argMax(min_start, built) AS lo, argMax(max_start, built) AS hi, " +
             $"argMax(payload, built) FROM {ClickHouseSchema.Rollups} WHERE rollup_id = {Sql.String(rollup.Id)} " +
             $"AND minute >= {Sql.Number(Math.Max(0, start / Window - 1))} AND minute <= {Sql.Number(end / Window)} " +
-            $"GROUP BY minute HAVING t = 0 OR (lo >= {Sql.Number(start)} AND hi < {Sql.Number(end)}) ORDER BY minute FORMAT RowBinary",
+            $"GROUP BY minute HAVING t = 0 OR ({(request.RollupDropsEarlierSpans ? "1" : $"lo >= {Sql.Number(start)}")} AND hi < {Sql.Number(end)}) ORDER BY minute FORMAT RowBinary",
             cancellationToken).ConfigureAwait(false);
         var windows = new List<ulong>();
         var reader = new RowBinaryReader(data);

@@ -80,7 +80,7 @@ public sealed partial class ClickHouseTraceStore
             span.Service = reader.String();
             span.Name = reader.String();
             span.Kind = (Otlp.Proto.Trace.Span.Types.SpanKind)reader.UInt8();
-            span.IsError = reader.UInt8() == 2;
+            span.StatusCode = reader.UInt8();
             var message = reader.String();
             span.StatusMessage = message.Length == 0 ? null : message;
             span.StartUnixNano = (long)reader.UInt64();

@@ -47,9 +47,13 @@ internal static class SqlConditions
         }));
     }
 
-    private static string EncodedKey(string key)
+    private static string EncodedKey(string key) => Encoded(1, key);
+
+    /// <summary>A length-delimited protobuf field with <paramref name="text"/> as its value, in hex.</summary>
+    private static string Encoded(int field, string text)
     {
-        var bytes = new List<byte> { 0x0A }; // field 1, length-delimited
+        var key = text;
+        var bytes = new List<byte> { (byte)(field << 3 | 2) };
         var utf8 = System.Text.Encoding.UTF8.GetBytes(key);
         for (var length = (uint)utf8.Length; ; length >>= 7)
         {
@@ -76,6 +80,12 @@ internal static class SqlConditions
             case Intrinsic.Duration:
                 if (!numeric || condition.Op is ConditionOp.Regex) return condition.Op == ConditionOp.Exists ? ("1", true) : ("1", false);
                 return ($"if(start_ns + duration_ns > start_ns, duration_ns, 0) {Operator(condition.Op)} {number.ToString("R", CultureInfo.InvariantCulture)}", true);
+            case Intrinsic.EventName:
+                // The name as an event encodes it (field 2, its length, its bytes) somewhere in the span's extra: at
+                // least every span with such an event; the rows are then checked.
+                return condition.Op == ConditionOp.Equal
+                    ? ($"length(extra) > 0 AND position(extra, unhex('{Encoded(2, condition.Value ?? "")}')) > 0", false)
+                    : ("length(extra) > 0", false);
         }
         if (condition.Scope == AttributeScope.Intrinsic) return ("0", true); // an unknown intrinsic matches nothing
         var span = PromotedAttributes.IndexOf(condition.Key) is var promoted and >= 0
@@ -180,6 +190,7 @@ internal sealed class StoredSpanFilter(FetchRequest request)
             case Intrinsic.Kind: return matcher.Test(ConditionMatcher.KindName(span.Kind));
             case Intrinsic.Status: return matcher.Test(ConditionMatcher.StatusName(span.StatusCode));
             case Intrinsic.Duration: return matcher.TestNumber(span.Duration);
+            case Intrinsic.EventName: return span.Extra.Length > 0 && Blocks.ExtraKeys.AnyEventName(span.Extra, name => matcher.Test(name));
         }
         var scope = matcher.Condition.Scope;
         if (scope == AttributeScope.Intrinsic) return false;

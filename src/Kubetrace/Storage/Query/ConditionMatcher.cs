@@ -81,6 +81,10 @@ internal sealed class ConditionMatcher
             case Intrinsic.Kind: return Test(KindName(table.Kind(row)));
             case Intrinsic.Status: return Test(StatusName(table.StatusCode(row)));
             case Intrinsic.Duration: return TestNumber(table.Duration(row));
+            case Intrinsic.EventName:
+                // Only a row with extras has events: the others are decided without reading anything.
+                var extra = table.Extra.Items[row];
+                return extra >= 0 && Blocks.ExtraKeys.AnyEventName(table.ExtraData.Items[extra].Span, name => Test(name));
         }
         if (Condition.Scope == AttributeScope.Intrinsic) return false;
         if (Condition.Scope != AttributeScope.Resource && MatchesSpanAttribute(table, row)) return true;

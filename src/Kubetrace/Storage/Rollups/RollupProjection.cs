@@ -40,7 +40,7 @@ internal sealed class RollupProjection
             to.Kind = from.Kind;
             to.StartUnixNano = from.StartUnixNano;
             to.EndUnixNano = from.EndUnixNano;
-            to.IsError = from.IsError;
+            to.StatusCode = from.StatusCode;
             to.StatusMessage = from.StatusMessage;
             to.Links = from.Links;
             to.TraceState = from.TraceState;

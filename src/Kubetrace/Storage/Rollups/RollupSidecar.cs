@@ -58,6 +58,11 @@ internal sealed class RollupSidecar
     public bool LiesIn(TimeRange range) =>
         OwnedTraces == 0 || range.Contains((long)Math.Min(MinStart, long.MaxValue)) && range.Contains((long)Math.Min(MaxStart, long.MaxValue));
 
+    /// <summary>As <see cref="LiesIn"/>, or, when the caller drops spans before the range itself
+    /// (<see cref="Scan.SpanScanRequest.RollupDropsEarlierSpans"/>), no counted span starts at or after its end.</summary>
+    public bool Serves(Scan.SpanScanRequest request) =>
+        LiesIn(request.Range) || request.RollupDropsEarlierSpans && (OwnedTraces == 0 || MaxStart < (ulong)Math.Max(0, request.Range.EndUnixNano));
+
     /// <summary>Whether this sidecar was built for <paramref name="block"/> as it is now.</summary>
     public bool Matches(BlockReader block, string rollupId) =>
         RollupId == rollupId && BlockFileSize == block.FileSize && BlockTraces == block.TraceCount && Owned.Length == BitmapLength(block.TraceCount);

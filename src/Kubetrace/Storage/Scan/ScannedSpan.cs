@@ -31,7 +31,15 @@ public sealed class ScannedSpan
 
     public long DurationNanos => Math.Max(0, EndUnixNano - StartUnixNano);
 
-    public bool IsError { get; set; }
+    /// <summary>OTLP status code (0 unset, 1 ok, 2 error).</summary>
+    public int StatusCode { get; set; }
+
+    /// <summary>Status error; setting it sets <see cref="StatusCode"/> to error or unset.</summary>
+    public bool IsError
+    {
+        get => StatusCode == 2;
+        set => StatusCode = value ? 2 : 0;
+    }
 
     public string? StatusMessage { get; set; }
 
@@ -57,7 +65,7 @@ public sealed class ScannedSpan
     public ScannedSpan Clone() => new()
     {
         SpanId = SpanId, ParentSpanId = ParentSpanId, Service = Service, Name = Name, Kind = Kind,
-        StartUnixNano = StartUnixNano, EndUnixNano = EndUnixNano, IsError = IsError, StatusMessage = StatusMessage,
+        StartUnixNano = StartUnixNano, EndUnixNano = EndUnixNano, StatusCode = StatusCode, StatusMessage = StatusMessage,
         Values = (string?[])Values.Clone(), Links = Links.Count == 0 ? NoLinks : Links.ToArray(), TraceState = TraceState,
     };
 }

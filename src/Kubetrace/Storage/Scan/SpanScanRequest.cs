@@ -11,6 +11,13 @@ namespace Kubetrace.Storage.Scan;
 /// </remarks>
 public sealed record SpanScanRequest(TimeRange Range, IReadOnlyList<string> AttributeKeys)
 {
+    /// <summary>
+    /// For a rolled-up scan (<see cref="ITraceStore.ScanRolledUpAsync"/>): the rollup keeps each span's start and the
+    /// caller drops what it counted before the range's start, so a rollup whose spans start before the range but none
+    /// at or after its end stands in for its traces too (at a range's start edge, the block is not scanned).
+    /// </summary>
+    public bool RollupDropsEarlierSpans { get; init; }
+
     /// <summary>When set, only traces with at least one span of one of these services are delivered.</summary>
     public IReadOnlySet<string>? Services { get; init; }
 

@@ -63,7 +63,7 @@ public static class TraceObjectScan
             Kind = span.Kind,
             StartUnixNano = (long)span.StartTimeUnixNano,
             EndUnixNano = (long)span.EndTimeUnixNano,
-            IsError = span.Status?.Code == Status.Types.StatusCode.Error,
+            StatusCode = (int)(span.Status?.Code ?? Status.Types.StatusCode.Unset),
             StatusMessage = string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message,
             Values = values,
             TraceState = span.TraceState.Length == 0 ? null : span.TraceState,

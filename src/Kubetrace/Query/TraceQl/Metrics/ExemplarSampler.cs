@@ -14,10 +14,13 @@ internal sealed class ExemplarSampler(MetricsRequest request)
     public bool Enabled => _limit > 0;
 
     /// <summary>Whether this span may stand for its trace: the first one seen of a trace, while traces remain.</summary>
-    public bool Claims(SpanRecord span)
+    public bool Claims(SpanRecord span) => Claims(span.Span.TraceId.Span);
+
+    /// <summary>As <see cref="Claims(SpanRecord)"/>, for a span known by its trace id only (a rollup's exemplar).</summary>
+    public bool Claims(ReadOnlySpan<byte> traceId)
     {
         if (_traces.Count >= _limit) return false;
-        return _traces.Add(Convert.ToHexString(span.Span.TraceId.Span));
+        return _traces.Add(Convert.ToHexString(traceId));
     }
 
     public ExemplarBuckets NewBuckets() => new(_limit, request.AlignedStart / 1_000_000, request.AlignedEnd / 1_000_000);

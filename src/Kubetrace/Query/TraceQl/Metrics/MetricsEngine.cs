@@ -22,6 +22,10 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
     private readonly TraceQlLimits _limits = limits ?? TraceQlLimits.Default;
     private readonly QueryLimits _queryLimits = queryLimits ?? QueryLimits.Default;
 
+    /// <summary>Whether queries of the shape <see cref="RolledUpMetrics.Allows"/> read the store's rollups (off: scan
+    /// every span, as <c>kubetrace bench traceql</c> does to compare).</summary>
+    public bool UseRollups { get; init; } = true;
+
     public async Task<MetricsResult> QueryAsync(MetricsRequest request, CancellationToken cancellationToken)
     {
         if (!request.Query.Expression.IsMetrics)
@@ -58,8 +62,11 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
             IFirstStage stage = e.Metrics!.Op == MetricsOp.Compare
                 ? new CompareAggregator(e.Metrics, request, sampler)
                 : new SeriesAggregator(e.Metrics, request, _limits, sampler);
-            await ForEachSpanAsync(e.Pipeline!, e.Metrics, request, cost, span => stage.Add(span, sampler.Enabled && sampler.Claims(span)), cancellationToken)
-                .ConfigureAwait(false);
+            var rolledUp = UseRollups && stage is SeriesAggregator counts && RolledUpMetrics.Allows(e.Pipeline!, e.Metrics, request)
+                ? new RolledUpCells(e.Pipeline!, request, counts, sampler, cost)
+                : null;
+            await ForEachSpanAsync(e.Pipeline!, e.Metrics, request, cost, span => stage.Add(span, sampler.Enabled && sampler.Claims(span)), rolledUp,
+                cancellationToken).ConfigureAwait(false);
             series = stage.Results();
         }
         else
@@ -72,16 +79,23 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
         return series;
     }
 
-    /// <summary>Every span the pipeline returns for traces with spans in the range, once each.</summary>
+    /// <summary>
+    /// Every span the pipeline returns for traces with spans in the range, once each; with <paramref name="rolledUp"/>,
+    /// those of the traces the store's <see cref="SpanMetricsRollup"/> counted go to it as counts instead.
+    /// </summary>
     private async Task ForEachSpanAsync(Pipeline pipeline, MetricsAggregate metrics, MetricsRequest request, QueryCost cost,
-        Action<SpanRecord> visit, CancellationToken cancellationToken)
+        Action<SpanRecord> visit, RolledUpCells? rolledUp, CancellationToken cancellationToken)
     {
         var evaluator = new PipelineEvaluator();
         var range = new TimeRange(request.Instant ? request.Start : request.AlignedStart, request.End + 1);
         if (ScanFields.Covers(pipeline, metrics))
         {
             string? refused = null;
-            await store.ScanAsync(new Storage.Scan.SpanScanRequest(range, []), scanned =>
+            // A range query drops spans before its first interval itself (rollup cells are seconds, intervals whole
+            // seconds): a block at the range's start edge is read from its rollup too. An instant query's interval is
+            // closed at its start, which a right-closed second can straddle: only rollups inside the range serve it.
+            var scanRequest = new Storage.Scan.SpanScanRequest(range, []) { RollupDropsEarlierSpans = !request.Instant };
+            void Visit(Storage.Scan.ScannedTrace scanned)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (refused is not null) return;
@@ -91,12 +105,14 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
                     return;
                 }
                 EvaluateTrace(evaluator, pipeline, ScanFields.ToTrace(scanned), visit);
-            }, cancellationToken).ConfigureAwait(false);
+            }
+            if (rolledUp is null) await store.ScanAsync(scanRequest, Visit, cancellationToken).ConfigureAwait(false);
+            else await store.ScanRolledUpAsync(scanRequest, SpanMetricsRollup.Instance, Visit, rolledUp.Merge, cancellationToken).ConfigureAwait(false);
             if (refused is not null) throw Refused(refused);
             return;
         }
         var conditions = Pushdown.Conditions(pipeline);
-        var matches = await store.FetchAsync(new FetchRequest(range, conditions, AllConditions: true, _limits.MaxTracesInspected + 1), cancellationToken)
+        var matches = await store.FetchAsync(new FetchRequest(range, conditions, AllConditions: true, _limits.MaxTracesInspected + 1) { AnywhereKeys = Pushdown.AnywhereKeys(pipeline) }, cancellationToken)
             .ConfigureAwait(false);
         foreach (var match in matches)
         {

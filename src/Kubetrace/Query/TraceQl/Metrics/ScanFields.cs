@@ -51,8 +51,8 @@ internal static class ScanFields
                 StartTimeUnixNano = (ulong)s.StartUnixNano,
                 EndTimeUnixNano = (ulong)s.EndUnixNano,
             };
-            if (s.IsError || s.StatusMessage is not null)
-                span.Status = new Status { Code = s.IsError ? Status.Types.StatusCode.Error : Status.Types.StatusCode.Unset, Message = s.StatusMessage ?? "" };
+            if (s.StatusCode != 0 || s.StatusMessage is not null)
+                span.Status = new Status { Code = (Status.Types.StatusCode)s.StatusCode, Message = s.StatusMessage ?? "" };
             scope.Spans.Add(span);
         }
         return trace;

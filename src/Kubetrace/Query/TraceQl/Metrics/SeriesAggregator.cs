@@ -33,6 +33,9 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
         }
     }
 
+    /// <summary>Whether the function counts per duration bucket (histograms and quantiles).</summary>
+    public bool UsesBuckets => aggregate.Op is MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime;
+
     public void Add(SpanRecord span, bool exemplar)
     {
         var interval = request.Interval(span.StartUnixNano);
@@ -45,6 +48,55 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
             // Durations count in seconds, as Tempo reports them.
             value = v.Type == StaticType.Duration ? v.AsInt / 1e9 : v.AsFloat;
         }
+        var group = GroupOf(span);
+        group.Count[interval]++;
+        group.Sum[interval] += value;
+        if (!(group.Min[interval] <= value)) group.Min[interval] = value;
+        if (!(group.Max[interval] >= value)) group.Max[interval] = value;
+        double bucket = 0;
+        if (aggregate.Op is MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime)
+        {
+            bucket = Log2Bucket(value, aggregate.Attribute!);
+            Bucket(group, bucket)[interval]++;
+        }
+        if (exemplar && group.ExemplarBuckets!.TryTake(span.StartUnixNano / 1_000_000))
+        {
+            var valued = aggregate.Op is not (MetricsOp.Rate or MetricsOp.CountOverTime or MetricsOp.HistogramOverTime);
+            group.Exemplars.Add((bucket, Exemplar.Of(span, interval, valued ? value : double.NaN)));
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> spans with <paramref name="like"/>'s by() values in <paramref name="interval"/>, of
+    /// histogram bucket <paramref name="bucket"/> (<see cref="BucketOf"/>; ignored by rate and count): spans a
+    /// rollup counted (<see cref="RolledUpMetrics"/>), for the functions that need only counts.
+    /// </summary>
+    public void AddCounted(SpanRecord like, int interval, double bucket, long count)
+    {
+        var group = GroupOf(like);
+        group.Count[interval] += count;
+        if (aggregate.Op is MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime) Bucket(group, bucket)[interval] += count;
+    }
+
+    /// <summary>A rolled-up span offered as an exemplar (its trace already claimed), with its duration.</summary>
+    public void AddCountedExemplar(SpanRecord like, Exemplar exemplar, double durationSeconds)
+    {
+        var group = GroupOf(like);
+        if (!group.ExemplarBuckets!.TryTake(exemplar.TimestampMs)) return;
+        var valued = aggregate.Op is not (MetricsOp.Rate or MetricsOp.CountOverTime or MetricsOp.HistogramOverTime);
+        var bucket = aggregate.Op is MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime ? Log2Bucket(durationSeconds, aggregate.Attribute!) : 0;
+        if (valued) exemplar.Value = durationSeconds;
+        group.Exemplars.Add((bucket, exemplar));
+    }
+
+    private double[] Bucket(Group group, double bucket)
+    {
+        if (!group.Buckets.TryGetValue(bucket, out var counts)) group.Buckets[bucket] = counts = new double[_intervals];
+        return counts;
+    }
+
+    private Group GroupOf(SpanRecord span)
+    {
         var values = new Static[aggregate.By.Count];
         for (var i = 0; i < values.Length; i++) values[i] = Evaluator.Lookup(aggregate.By[i], new Evaluator.SpanContext(span));
         // One by() value (the common case) keys by the value itself; more by their joined text.
@@ -63,32 +115,29 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
                 labels.Add(new("__name__", Static.String(aggregate.Name)));
             _groups[key] = group = new Group(labels, _intervals, sampler.Enabled ? sampler.NewBuckets() : null);
         }
-        group.Count[interval]++;
-        group.Sum[interval] += value;
-        if (!(group.Min[interval] <= value)) group.Min[interval] = value;
-        if (!(group.Max[interval] >= value)) group.Max[interval] = value;
-        double bucket = 0;
-        if (aggregate.Op is MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime)
-        {
-            bucket = Log2Bucket(value, aggregate.Attribute!);
-            if (!group.Buckets.TryGetValue(bucket, out var counts)) group.Buckets[bucket] = counts = new double[_intervals];
-            counts[interval]++;
-        }
-        if (exemplar && group.ExemplarBuckets!.TryTake(span.StartUnixNano / 1_000_000))
-        {
-            var valued = aggregate.Op is not (MetricsOp.Rate or MetricsOp.CountOverTime or MetricsOp.HistogramOverTime);
-            group.Exemplars.Add((bucket, Exemplar.Of(span, interval, valued ? value : double.NaN)));
-        }
+        return group;
     }
 
     /// <summary>Tempo's Log2Bucketize: the next power of two (of nanoseconds for durations, reported in seconds).</summary>
     private static double Log2Bucket(double value, AttributeRef attribute)
     {
         var isDuration = attribute.Intrinsic is Intrinsic.Duration or Intrinsic.TraceDuration or Intrinsic.EventTimeSinceStart;
+        return BucketOf(Log2Power(value, isDuration), isDuration);
+    }
+
+    /// <summary>The power of two of <see cref="Log2Bucket"/>'s bucket; -1 for values below 2 (of nanoseconds for durations).</summary>
+    internal static int Log2Power(double value, bool isDuration)
+    {
         var raw = isDuration ? value * 1e9 : value;
         if (raw < 2) return -1;
         var v = (ulong)Math.Round(raw);
-        var power = 64 - System.Numerics.BitOperations.LeadingZeroCount(v - 1);
+        return 64 - System.Numerics.BitOperations.LeadingZeroCount(v - 1);
+    }
+
+    /// <summary>The bucket of a power from <see cref="Log2Power"/>, in seconds for durations.</summary>
+    internal static double BucketOf(int power, bool isDuration)
+    {
+        if (power < 0) return -1;
         var bucket = power >= 64 ? double.MaxValue : (double)(1UL << power);
         return isDuration ? bucket / 1e9 : bucket;
     }

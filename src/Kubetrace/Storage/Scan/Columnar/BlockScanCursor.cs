@@ -95,7 +95,7 @@ internal sealed class BlockScanCursor : IScanCursor
             span.Name = strings[rows.Names[row]];
             var kindStatus = rows.KindStatus[row];
             span.Kind = (Otlp.Proto.Trace.Span.Types.SpanKind)(kindStatus & 0xF);
-            span.IsError = kindStatus >> 4 == 2;
+            span.StatusCode = kindStatus >> 4;
             var message = rows.StatusMessages[row];
             span.StatusMessage = message == 0 ? null : strings[message];
             span.StartUnixNano = (long)rows.Starts[row];

@@ -108,7 +108,7 @@ internal sealed class HeadScanCursor : IScanCursor
             span.Name = t.Dictionaries.Strings[t.Names.Items[row]];
             var kindStatus = t.KindStatus.Items[row];
             span.Kind = (Otlp.Proto.Trace.Span.Types.SpanKind)(kindStatus & 0xF);
-            span.IsError = kindStatus >> 4 == 2;
+            span.StatusCode = kindStatus >> 4;
             var message = t.StatusMessages.Items[row];
             span.StatusMessage = message == 0 ? null : t.Dictionaries.Strings[message];
             span.StartUnixNano = (long)t.Starts.Items[row];
