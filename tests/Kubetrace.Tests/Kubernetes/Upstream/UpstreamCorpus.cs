@@ -15,7 +15,7 @@ namespace Kubetrace.Tests.Kubernetes.Upstream;
 internal static class UpstreamCorpus
 {
     /// <summary>The kube-apiserver releases the corpus holds.</summary>
-    public static TheoryData<string> ApiserverReleases => new("1.27", "1.28", "1.30", "1.32", "1.33", "1.34", "1.35", "1.36");
+    public static TheoryData<string> ApiserverReleases => new("1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36");
 
     public static string Folder(string component, string release) =>
         Path.Combine(RepoPaths.Root, "tests", "Kubetrace.Tests", "TestData", "Upstream", component, release);
