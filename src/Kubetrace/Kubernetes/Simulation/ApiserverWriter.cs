@@ -92,6 +92,7 @@ internal sealed class ApiserverWriter(SimulationContext sim, SimulatedComponent?
 
         var (t, opened, rejected) = RunFilters(call, server, auditId, authenticated + random.Micros(2, 10), ref requestContext);
         int status;
+        var bodies = HttpBodies.Unknown; // the aggregator's proxy and watches: not simulated, not recorded
         if (rejected)
             status = 429;
         else if (call.Resource.Aggregated is not null && !IsExtension)
@@ -99,14 +100,14 @@ internal sealed class ApiserverWriter(SimulationContext sim, SimulatedComponent?
         else if (call.Verb.IsWatch)
             (t, status) = Watches.Serve(call, requestContext, auditId, t);
         else
-            (t, status) = Handlers.Handle(call, requestContext, auditId, t);
+            (t, status, bodies) = Handlers.Handle(call, requestContext, auditId, t);
 
         // From 1.34 every filter span ends as its deferred End runs, innermost first, when the handler returns.
         for (var i = opened - 1; i >= 0; i--) recorder.End(_filterSpans[i], t += random.Micros(1, 5));
         var end = t + random.Micros(10, 50);
         if (!version.ServerSpanEndsAfterAudit)
         {
-            sim.Semconv.HttpServer(server, call, auditId, status);
+            sim.Semconv.HttpServer(server, call, auditId, status, bodies);
             recorder.End(server, end, status >= 500 ? "" : null);
         }
         if (version.NestedFilterSpans) recorder.End(authentication, end + random.Micros(1, 5));
@@ -169,7 +170,7 @@ internal sealed class ApiserverWriter(SimulationContext sim, SimulatedComponent?
             if (filter == ApiserverSpans.Audit && version.ServerSpanEndsAfterAudit)
             {
                 // trackCompleted after the audit filter ends SpanFromContext: the server span, before otelhttp sets its status.
-                sim.Semconv.HttpServer(server, call, auditId, null);
+                sim.Semconv.HttpServer(server, call, auditId, null, HttpBodies.Unknown);
                 sim.Recorder.End(server, t);
             }
             if (rejected) return (t, opened, true);

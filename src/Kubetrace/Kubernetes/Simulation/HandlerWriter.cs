@@ -21,8 +21,12 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, Simu
 
     private CacherWriter Cacher => field ??= new(sim, etcd);
 
-    /// <summary>Writes the handler starting at <paramref name="start"/> under <paramref name="parent"/> (the request context's span); returns when it ended and the status.</summary>
-    public (long End, int Status) Handle(ApiCall call, SimulatedSpanContext parent, string auditId, long start)
+    /// <summary>
+    /// Writes the handler starting at <paramref name="start"/> under <paramref name="parent"/> (the request context's span);
+    /// returns when it ended, the status, and the request body read and the response written, in bytes (otelhttp
+    /// records both on the server span).
+    /// </summary>
+    public (long End, int Status, HttpBodies Bodies) Handle(ApiCall call, SimulatedSpanContext parent, string auditId, long start)
     {
         var random = sim.Random;
         var verb = call.Verb;
@@ -62,9 +66,10 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, Simu
             if (verb == ApiVerb.Create || verb == ApiVerb.Update)
                 handler.AddEvent(t += random.Micros(20, 80), E.WriteFailed, Int(K.Len, bodyLength),
                     Str(K.Err, "Internal error occurred: failed calling webhook"));
-            var failedAt = Serialize(call, handler, parent, auditId, t, 412) + random.Micros(5, 20);
+            const int statusSize = 412;
+            var failedAt = Serialize(call, handler, parent, auditId, t, statusSize) + random.Micros(5, 20);
             sim.Recorder.End(handler, failedAt);
-            return (failedAt, 500);
+            return (failedAt, 500, new HttpBodies(bodyLength, statusSize));
         }
 
         if (verb.AdmissionOperation == "CREATE" && loopback is not null) t = loopback.ChargeQuota(call, t);
@@ -81,7 +86,8 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, Simu
         else if (verb.IsList && version.ListEvents) handler.AddEvent(t += random.Micros(2, 8), E.ListingDone);
         if (!verb.IsList) handler.AddEvent(t += random.Micros(2, 8), E.AboutToWriteResponse);
 
-        var written = Serialize(call, handler, parent, auditId, t, verb.IsList ? count * 2_000 : 2_000);
+        var size = verb.IsList ? count * 2_000 : 2_000;
+        var written = Serialize(call, handler, parent, auditId, t, size);
         var end = written + random.Micros(5, 30);
         if (verb.IsList)
         {
@@ -89,7 +95,7 @@ internal sealed class HandlerWriter(SimulationContext sim, EtcdWriter etcd, Simu
         }
         else handler.AddEvent(end - 1_000, E.ResponseDone);
         sim.Recorder.End(handler, end);
-        return (end, verb.SuccessStatus);
+        return (end, verb.SuccessStatus, new HttpBodies(bodyLength, size));
     }
 
     /// <summary>SerializeObject from <paramref name="start"/>, under the handler from 1.32, else beside it; returns when it ended.</summary>

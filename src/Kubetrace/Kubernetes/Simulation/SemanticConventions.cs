@@ -21,9 +21,10 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
     /// <summary>
     /// The apiserver's otelhttp server span: the attributes otelhttp sets when the span starts, Kubernetes'
     /// <c>http.target</c> (the request URI, query included) and <c>audit-id</c>, and, unless 1.33's audit filter
-    /// already ended the span (<paramref name="status"/> null), the status attributes otelhttp sets at the end.
+    /// already ended the span (<paramref name="status"/> null), the status and body sizes otelhttp sets at the end
+    /// (each size only when above 0, as otelhttp's setAfterServeAttributes writes them).
     /// </summary>
-    public void HttpServer(OpenSpan span, ApiCall call, string auditId, int? status)
+    public void HttpServer(OpenSpan span, ApiCall call, string auditId, int? status, HttpBodies bodies)
     {
         if (span.Proto is not { } proto) return;
         var a = proto.Attributes;
@@ -35,14 +36,16 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
                 a.Add(cache.Str("net.peer.ip", caller.ClientIp));
                 a.Add(Int("net.peer.port", caller.ClientPort));
                 a.Add(cache.Str("net.host.name", Host));
+                a.Add(Int("net.host.port", 443)); // otelhttp 0.35 records the Host header's port, default or not
                 a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
                 a.Add(cache.Str("http.server_name", ApiserverSpans.LegacyServerSpan));
                 a.Add(cache.Str("http.user_agent", caller.UserAgent));
+                if (bodies.Read > 0) a.Add(Int("http.request_content_length", bodies.Read)); // the Content-Length header, at start
                 a.Add(cache.Str("http.scheme", "https"));
                 a.Add(cache.Str("http.host", Host + ":443"));
                 a.Add(cache.Str("http.flavor", "2"));
                 a.Add(cache.Str("http.method", call.Verb.Method));
-                if (status is { } s112) a.Add(Int("http.status_code", s112));
+                if (status is { } s112) AfterServe(a, "http.read_bytes", "http.wrote_bytes", bodies, "http.status_code", s112);
                 break;
             case HttpServerConventions.Semconv117:
                 a.Add(cache.Str("http.method", call.Verb.Method));
@@ -53,7 +56,7 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
                 a.Add(Int("net.sock.peer.port", caller.ClientPort));
                 a.Add(cache.Str("http.user_agent", caller.UserAgent));
                 a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
-                if (status is { } s117) a.Add(Int("http.status_code", s117));
+                if (status is { } s117) AfterServe(a, "http.read_bytes", "http.wrote_bytes", bodies, "http.status_code", s117);
                 break;
             case HttpServerConventions.Semconv120:
                 a.Add(cache.Str("http.method", call.Verb.Method));
@@ -65,7 +68,7 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
                 a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
                 a.Add(cache.Str("net.protocol.version", "2"));
                 if (version.ServerSpanAuditId) a.Add(Str(ApiserverKeys.AuditId, auditId));
-                if (status is { } s120) a.Add(Int("http.status_code", s120));
+                if (status is { } s120) AfterServe(a, "http.request_content_length", "http.response_content_length", bodies, "http.status_code", s120);
                 break;
             default:
                 a.Add(cache.Str("server.address", Host));
@@ -79,9 +82,17 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
                 a.Add(cache.Str("network.protocol.version", "2"));
                 a.Add(Str(ApiserverKeys.HttpTarget, call.Url));
                 a.Add(Str(ApiserverKeys.AuditId, auditId));
-                if (status is { } stable) a.Add(Int("http.response.status_code", stable));
+                if (status is { } stable) AfterServe(a, "http.request.body.size", "http.response.body.size", bodies, "http.response.status_code", stable);
                 break;
         }
+    }
+
+    /// <summary>What otelhttp records when the handler returns: the bytes read and written (each only when above 0), then the status.</summary>
+    private static void AfterServe(Google.Protobuf.Collections.RepeatedField<KeyValue> a, string readKey, string wroteKey, HttpBodies bodies, string statusKey, int status)
+    {
+        if (bodies.Read > 0) a.Add(Int(readKey, bodies.Read));
+        if (bodies.Written > 0) a.Add(Int(wroteKey, bodies.Written));
+        a.Add(Int(statusKey, status));
     }
 
     /// <summary>The otelhttp client span of an admission webhook call (<c>HTTP POST</c>); <paramref name="status"/> 0 when no response came.</summary>
