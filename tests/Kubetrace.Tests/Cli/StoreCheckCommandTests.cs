@@ -18,7 +18,7 @@ public sealed class StoreCheckCommandTests
 
             Assert.Equal(0, result.Code);
             Assert.Contains(result.Lines, l => l.StartsWith("blocks/", StringComparison.Ordinal) && l.Contains("ok", StringComparison.Ordinal)
-                                               && l.Contains("block format 4, 2 row groups, 4 traces, 8 spans", StringComparison.Ordinal));
+                                               && l.Contains($"block format {Kubetrace.Storage.Blocks.BlockFooter.Version}, 2 row groups, 4 traces, 8 spans", StringComparison.Ordinal));
             Assert.Contains(result.Lines, l => l.StartsWith("wal/", StringComparison.Ordinal) && l.Contains("WAL segment, 3 records", StringComparison.Ordinal));
             Assert.Equal("checked 3 files: no damage", result.Lines[^1]);
         }
