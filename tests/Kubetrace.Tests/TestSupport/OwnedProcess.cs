@@ -67,8 +67,8 @@ internal static class OwnedProcess
     /// <summary>
     /// Makes <paramref name="start"/> run its command in place under a watchdog (bash), so that the command ends with the
     /// test process however that ends. Unlike <see cref="Start"/>, the process started IS the command (same process id:
-    /// signals and exit codes are its own), with standard input redirected from the test process (the pipe); its
-    /// environment and working directory are kept. For a <c>kubetrace serve</c> child that a killed test run would
+    /// signals and exit codes are its own) and reads its standard input from /dev/null: the redirected standard input
+    /// is the pipe the watchdog's reader holds. Its environment and working directory are kept. For a <c>kubetrace serve</c> child that a killed test run would
     /// otherwise leave running (issue 18).
     /// </summary>
     public static void RunInPlace(ProcessStartInfo start)
