@@ -83,6 +83,13 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         return _ingest.AppendAsync(batch, cancellationToken);
     }
 
+    /// <summary>Retention passes that deleted blocks (a part of <see cref="Generation"/>).</summary>
+    private long _deletions;
+
+    /// <summary>Changes with every batch appended to the head and every deletion of blocks; not with block writes,
+    /// merges or re-encryption, which move spans without changing them.</summary>
+    public long? Generation => _ingest.Appended + Interlocked.Read(ref _deletions);
+
     public ValueTask<IReadOnlyList<ResourceSpans>?> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken)
     {
         var rows = new List<(SpanTable Table, int Row)>();
@@ -187,6 +194,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             {
                 _view = _view with { Blocks = _view.Blocks.RemoveRange(doomed) };
             }
+            Interlocked.Increment(ref _deletions);
             foreach (var block in doomed) _blocks.Delete(block);
             _logger.LogInformation("retention deleted {Count} blocks", doomed.Count);
         }
