@@ -167,6 +167,8 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount),
             RollupsBuilt = rollups.Built, RollupsPending = rollups.Pending, RollupBytes = rollups.Bytes,
             DamagedRowGroups = view.Blocks.Sum(b => b.DamagedGroups),
+            BlocksUnderOlderKeys = view.Blocks.Count(b => b.Key != _options.Keys.Active),
+            WalSegmentsUnderOlderKeys = _wal.SegmentsUnderOlderKeys(),
         };
     }
 
@@ -298,7 +300,12 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                 if (DateTime.UtcNow >= nextCompaction)
                 {
                     nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
-                    if (!_options.UnderMemoryPressure()) await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                    if (!_options.UnderMemoryPressure())
+                    {
+                        await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                        // A key rotation moves one block at a time (as rollups), so that retention is not held up behind it.
+                        if (await ReencryptNextAsync(_stopping.Token).ConfigureAwait(false)) nextCompaction = DateTime.UtcNow;
+                    }
                 }
                 if (DateTime.UtcNow >= nextRollup && !_options.UnderMemoryPressure())
                 {
