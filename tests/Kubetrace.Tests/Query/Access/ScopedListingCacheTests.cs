@@ -1,4 +1,3 @@
-using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Query.Access;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
@@ -79,8 +78,8 @@ public sealed class ScopedListingCacheTests
 
         await store.AppendAsync(Spans.Request(
         [
-            Workload("checkout-a", "team-a", Spans.Span(0x7a09, 1, 0, "POST /order", 900, 10, ("order.channel", "web-a"))),
-            Workload("refunds-b", "team-b", Spans.Span(0x7b09, 1, 0, "POST /refund", 910, 10, ("order.channel", "branch-b"))),
+            ThreeNamespaces.Workload("checkout-a", "team-a", Spans.Span(0x7a09, 1, 0, "POST /order", 900, 10, ("order.channel", "web-a"))),
+            ThreeNamespaces.Workload("refunds-b", "team-b", Spans.Span(0x7b09, 1, 0, "POST /refund", 910, 10, ("order.channel", "branch-b"))),
         ]));
         await store.Store.FlushHeadAsync();
 
@@ -130,13 +129,6 @@ public sealed class ScopedListingCacheTests
 
     private static ReadGrant Grant(bool cluster, params string[] namespaces) =>
         new(false, namespaces.Select(n => NamespacePattern.TryParse(n, out _)!).ToList(), cluster);
-
-    private static ResourceSpans Workload(string service, string ns, params Span[] spans)
-    {
-        var resource = Spans.Resource(service, spans);
-        resource.Resource.Attributes.Add(Spans.Attr("k8s.namespace.name", ns));
-        return resource;
-    }
 
     /// <summary>The real store, counting the scans it runs.</summary>
     private sealed class ScanCounter(ITraceStore inner) : DelegatingTraceStore(inner), ITraceStore
