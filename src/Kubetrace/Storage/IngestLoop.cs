@@ -53,6 +53,11 @@ internal sealed class IngestLoop : IAsyncDisposable
 
     public HeadBlock Head { get; private set; }
 
+    private long _appended;
+
+    /// <summary>Batches appended to a head since the loop started, counted once each is queryable.</summary>
+    public long Appended => Interlocked.Read(ref _appended);
+
     public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
         // Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes.
@@ -188,6 +193,7 @@ internal sealed class IngestLoop : IAsyncDisposable
             {
                 var firstRow = Head.SpanCount;
                 Head.Append(pending.Otlp.Span);
+                Interlocked.Increment(ref _appended);
                 if (_options.SpanObserver is { } observer) Observe(observer, Head.Table, firstRow);
             }
             catch (Exception e)
