@@ -1,13 +1,26 @@
 namespace Kubetrace.Analysis;
 
 /// <summary>
-/// The native search (<c>GET /api/v1/search</c>, docs/api.md) for the spans one analysis row measured: every
-/// condition holds on the same span, so within the analysis's range (a span counts when it starts in it, as the
-/// search's <c>start</c>/<c>end</c>) it finds the row's own spans and their traces. The UI links each row to it: the
-/// slowest (from the p99), a typical one (within the p50's bounds) and all.
+/// The search for the spans one analysis row measured, within the analysis's range. Either the native search
+/// (<c>GET /api/v1/search</c>, docs/api.md): every condition holds on the same span, and a span counts when it
+/// starts in the range (the search's <c>start</c>/<c>end</c>); or, where a row is told by what is around its span
+/// (a handler under a request, an attribute that is absent, the first of several names present), a TraceQL query
+/// (<see cref="TraceQl"/>, the search's <c>q</c>) whose spansets are the row's spans; TraceQL finds the traces
+/// that overlap the range, so a row's span that started just before it is found too. The UI links each row to it:
+/// the slowest (from the p99), a typical one (within the p50's bounds) and all.
 /// </summary>
 /// <param name="Service">The spans' <c>service.name</c>; null: any.</param>
 /// <param name="Name">The span name; null: any.</param>
 /// <param name="Kind">The span kind as the search takes it (<c>server</c>, <c>client</c>, ...); null: any.</param>
 /// <param name="Attributes"><c>key=value</c> conditions as <c>attr=</c> takes them (Kubetrace's normalised Kubernetes names).</param>
-public sealed record RowSearch(string? Service, string? Name, string? Kind, IReadOnlyList<string> Attributes);
+public sealed record RowSearch(string? Service, string? Name, string? Kind, IReadOnlyList<string> Attributes)
+{
+    /// <summary>
+    /// A TraceQL query instead of the native conditions (which are then empty): its spans are the row's. Written
+    /// so that a pipeline stage (<c>| { duration &gt;= 300ms }</c>) narrows it to the row's slowest or typical spans.
+    /// </summary>
+    public string? TraceQl { get; init; }
+
+    /// <summary>The row's spans as a TraceQL query's (<see cref="TraceQlText"/> writes it).</summary>
+    public static RowSearch Query(string traceQl) => new(null, null, null, []) { TraceQl = traceQl };
+}

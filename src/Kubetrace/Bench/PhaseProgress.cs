@@ -20,10 +20,13 @@ internal sealed class PhaseProgress(TextWriter plain, bool interactive, TimeSpan
     public async Task<T> RunAsync<T>(string phase, long total, Func<PhaseCounter, Task<T>> work)
     {
         var counter = new PhaseCounter();
-        var task = work(counter);
-        if (quiet) return await task.ConfigureAwait(false);
-        return await LiveProgress.RunAsync(phase, () => counter.Reading(total), task, plain, interactive, interval).ConfigureAwait(false);
+        return await ShowAsync(phase, () => counter.Reading(total), work(counter)).ConfigureAwait(false);
     }
+
+    /// <summary>Shows <paramref name="work"/> that keeps its own reading (the demo's backfill: simulated traffic sent).</summary>
+    public async Task<T> ShowAsync<T>(string title, Func<ProgressReading> read, Task<T> work) => quiet
+        ? await work.ConfigureAwait(false)
+        : await LiveProgress.RunAsync(title, read, work, plain, interactive, interval).ConfigureAwait(false);
 
     /// <summary>A phase without a result.</summary>
     public Task RunAsync(string phase, long total, Func<PhaseCounter, Task> work) =>

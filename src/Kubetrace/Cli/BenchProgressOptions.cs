@@ -5,14 +5,12 @@ namespace Kubetrace.Cli;
 
 /// <summary>
 /// The in-process benchmarks' progress flags (<c>bench store</c>, <c>analyze</c>, <c>traceql</c>, <c>clickhouse</c>):
-/// <c>--progress-interval</c> as <c>simulate</c> has it, and <c>--quiet</c> for none (<see cref="PhaseProgress"/>).
+/// <c>--progress-interval</c> as <c>simulate</c> has it, and <c>--quiet</c> for none (<see cref="PhaseProgress"/>); the
+/// demo's backfill takes the same two.
 /// </summary>
-internal sealed class BenchProgressOptions
+internal sealed class BenchProgressOptions(string quietDescription = "show no progress on standard error while the input is generated, loaded or ingested")
 {
-    public Option<bool> Quiet { get; } = new("--quiet")
-    {
-        Description = "show no progress on standard error while the input is generated, loaded or ingested",
-    };
+    public Option<bool> Quiet { get; } = new("--quiet") { Description = quietDescription };
 
     public Option<CliDuration> Interval { get; } = BenchCommand.DurationOption("--progress-interval",
         "when standard error is not a terminal: how often to print a progress line (a terminal shows a live bar)", "10s");

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using Kubetrace.Bench;
 using Kubetrace.Kubernetes.Simulation;
 
@@ -143,7 +142,7 @@ public static class SimulateCommand
                 // A window that starts in the past (backfill, or --start) has nothing to wait for.
                 RealTime = options.Start + window > now && parse.GetValue(backfill) is null,
             };
-            var sent = await LiveProgress.RunAsync("simulate", () => Reading(progress, simulator),
+            var sent = await LiveProgress.RunAsync("simulate", () => SimulationProgress.Reading(progress, simulator),
                 SimulationSender.SendAsync(simulator, sendOptions, cancellationToken), error, LiveProgress.Interactive, parse.GetValue(progressEvery));
             var report = simulator.Report;
             if (parse.GetValue(reportJson) is { } path)
@@ -155,15 +154,6 @@ public static class SimulateCommand
             return sent.Batches > 0 && sent.FailedBatches == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
-    }
-
-    private static ProgressReading Reading(SimulationSendProgress progress, ClusterSimulator simulator)
-    {
-        var reached = progress.Reached ?? simulator.Start;
-        var failed = progress.FailedBatches;
-        return new ProgressReading((reached - simulator.Start) / (simulator.End - simulator.Start),
-            string.Create(CultureInfo.InvariantCulture,
-                $"{progress.Spans:N0} spans sent{(failed > 0 ? $", {failed:N0} exports failed" : "")}, simulated up to {reached.UtcDateTime:HH:mm:ss}Z"));
     }
 
     private delegate bool TryParser<T>(string text, out T value);

@@ -38,6 +38,42 @@ public sealed class DemoCommandTests
         Assert.Equal($"  Web UI       http://localhost:{ports[2]}/", lines[whereToLook + 1]);
     }
 
+    [Fact]
+    public async Task The_demos_backfill_prints_progress_lines_that_fit_80_columns_on_standard_error_and_none_with_quiet()
+    {
+        var shown = await DemoAsync("--progress-interval", "1ms");
+        var quiet = await DemoAsync("--progress-interval", "1ms", "--quiet");
+
+        Assert.True(shown.Code == 0, shown.Output + shown.Error);
+        var lines = ProgressLines(shown);
+        // Sending a minute of simulated traffic takes longer than a millisecond: the backfill shows itself.
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => Assert.Matches(@"^backfill: \d+% after \d+s, [\d,]+ spans sent, simulated up to \d\d:\d\d:\d\dZ$", line));
+        Assert.All(lines, line => Assert.True(line.Length <= 80, $"{line.Length} columns: {line}"));
+        // The summary stays on standard output, the same with or without progress, and reads at 80 columns.
+        Assert.Contains(shown.Lines, l => l.StartsWith("Where to look", StringComparison.Ordinal));
+        Assert.All(shown.Lines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        Assert.True(quiet.Code == 0, quiet.Output + quiet.Error);
+        Assert.Empty(ProgressLines(quiet));
+        Assert.Contains(quiet.Lines, l => l.StartsWith("Where to look", StringComparison.Ordinal));
+    }
+
+    private static List<string> ProgressLines(CliResult result) =>
+        result.Error.ReplaceLineEndings("\n").Split('\n').Where(l => l.StartsWith("backfill", StringComparison.Ordinal)).ToList();
+
+    /// <summary>A short demo that exits after its summary, on fresh ports and in its own data folder.</summary>
+    private static async Task<CliResult> DemoAsync(params string[] extra)
+    {
+        using var data = new TempDirectory();
+        return await FreePorts.StartOnFreshAsync(4, async ports =>
+        {
+            var run = await CliRun.RunAsync(["demo", "--exit", "--backfill", "1m", "--rate", "10", "--width", "80",
+                "--otlp-port", $"{ports[0]}", "--otlp-http-port", $"{ports[1]}", "--query-port", $"{ports[2]}", "--tempo-port", $"{ports[3]}",
+                "--data", data.Path, .. extra]);
+            return FreePorts.IsBindRace(run.Error) ? throw new IOException(run.Error) : run;
+        });
+    }
+
     /// <summary>The first data row of the table printed under a question: the line after the header rule.</summary>
     private static string FirstRowAfter(string[] lines, string question)
     {

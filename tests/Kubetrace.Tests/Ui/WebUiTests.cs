@@ -91,6 +91,8 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
         var (traceId, spanId, link) = await SpanWithLinkAsync();
 
         await page.GotoAsync($"/ui/trace/{traceId}?span={spanId}");
+        // On the timeline the span's row says it has links to other traces.
+        await Expect(page.Locator($".wf-row[data-span-id='{spanId}'] .wf-link")).ToHaveTextAsync(new Regex("⇢ [1-9]\\d*$"));
         await page.Locator(".span-details .links a").ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{link.TraceId}\\?span={link.SpanId}$"));

@@ -40,10 +40,11 @@ public static class DemoCommand
         };
         var width = QueryOptions.Width();
         var exit = new Option<bool>("--exit") { Description = "Exit after the summary instead of serving until Ctrl+C" };
-        var command = new Command("demo", "Start kubetrace with a simulated cluster and show what is slow in it")
+        var progress = new BenchProgressOptions("show no progress on standard error while the backfill is sent");
+        var command = progress.AddTo(new Command("demo", "Start kubetrace with a simulated cluster and show what is slow in it")
         {
             otlp, otlpHttp, query, tempo, data, rate, backfill, scenario, width.Width, width.Wide, exit,
-        };
+        });
         command.SetAction(async (parse, stop) =>
         {
             SimulationScenarios.TryParse(parse.GetValue(scenario) ?? "", out var scenarios, out _);
@@ -61,7 +62,7 @@ public static class DemoCommand
             };
             var invocation = parse.InvocationConfiguration;
             var console = QueryConsole.Create(invocation, width.Resolve(parse));
-            return await new DemoRun(options, console, invocation.Output).RunAsync(stop);
+            return await new DemoRun(options, console, invocation.Output, progress.For(parse)).RunAsync(stop);
         });
         return command;
     }

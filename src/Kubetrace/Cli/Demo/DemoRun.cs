@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kubetrace.Analysis;
+using Kubetrace.Bench;
 using Kubetrace.Cli.Layout;
 using Kubetrace.Cli.Query;
 using Kubetrace.Config;
@@ -15,7 +16,7 @@ namespace Kubetrace.Cli.Demo;
 /// problems planted, ask the analyses what is slow (through the query API, as <c>kubetrace analyze</c> does), show
 /// what they found next to what was planted, say where to look, then keep the cluster "running" until Ctrl+C.
 /// </summary>
-internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWriter output)
+internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWriter output, PhaseProgress progress)
 {
     /// <summary>The analyses the demo summarises, each answering one operator question.</summary>
     private static readonly (string Analysis, string Question)[] Questions =
@@ -52,7 +53,10 @@ internal sealed class DemoRun(DemoOptions options, IAnsiConsole console, TextWri
             Say($"Simulating the last {Minutes(options.Backfill)} of a cluster at {options.RequestsPerSecond} apiserver requests/s " +
                 $"with problems planted ({string.Join(", ", SimulationScenarios.ToNames(options.Scenarios))})...");
             var grpc = new Uri($"http://{options.Host}:{options.OtlpGrpcPort}");
-            var sent = await SimulationSender.SendAsync(simulator, new SimulationSendOptions { Endpoint = grpc }, stop);
+            var sending = new SimulationSendProgress();
+            // Minutes of backfill print nothing otherwise: a bar on a terminal, a line each --progress-interval elsewhere.
+            var sent = await progress.ShowAsync("backfill", () => SimulationProgress.Reading(sending, simulator),
+                SimulationSender.SendAsync(simulator, new SimulationSendOptions { Endpoint = grpc, Progress = sending }, stop));
             if (sent.FailedBatches > 0)
             {
                 console.MarkupLine($"[red]The server refused simulated traffic:[/] {Markup.Escape(sent.FirstError ?? "")}");

@@ -178,6 +178,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         {
             Notes = notes, Samples = report.Operations.Select(o => o.Sample).ToList(), Sampling = report.Sampling,
             Examples = report.Operations.Select(o => o.Examples).ToList(),
+            Searches = report.Operations.Select(EtcdRowSearch.Of).ToList(),
         };
     }
 }

@@ -22,7 +22,7 @@ public static class PodsTables
                     Signed(i.AddedP50Nanos), Mean(i.PullSplit, s => s.FetchNanos), Mean(i.PullSplit, s => s.UnpackNanos),
                     Mean(i.PullSplit, s => s.RestNanos), string.Join(", ", i.Nodes))).ToList())
                 { Notes = notes, Samples = Samples(report.Images.Select(i => i.Sample)), Sampling = report.Sampling.ForRows(Samples(report.Images.Select(i => i.Sample))),
-                  Examples = report.Images.Select(i => i.Examples).ToList(),
+                  Examples = report.Images.Select(i => i.Examples).ToList(), Searches = report.Images.Select(i => ImagePullSearch.Of(i.Image)).ToList(),
                   DropFirst = ["Nodes", "Max", "Pull rest (mean)", "p50 vs other images"] },
             "node" => new AnalysisTable("Pod start-up per node, slowest first",
                 ["Node", "Pods", "Start-up p50", "Start-up p99", "Pulls", "Pull p50", "Pull p99"],

@@ -181,6 +181,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         {
             Notes = notes, Samples = report.Rows.Select(r => r.Sample).ToList(), Sampling = report.Sampling,
             Examples = report.Rows.Select(r => r.Examples).ToList(),
+            Searches = report.Rows.Select(ListsRowSearch.Of).ToList(),
         };
     }
 

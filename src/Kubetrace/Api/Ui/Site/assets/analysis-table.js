@@ -3,8 +3,9 @@
 // trace IDs anywhere as links to the trace view. Rows resting on too small a sample are marked, and so are the
 // cells whose figure is scaled (≈) or cannot be bounded (≥, ≤, ?, an error rate's interval). A row that carries
 // its examples (table.examples: traces the analysis itself classified as the row's) links to its slowest and a
-// typical one, opened at the span measured; a row that carries its search (table.searches) links to all the traces
-// behind it within the analysis's range (and, without examples, to the slowest and typical ones the search finds).
+// typical one, opened at the span measured; a row that carries its search (table.searches: native conditions or a
+// TraceQL query) links to all the traces behind it within the analysis's range (and, without examples, to the
+// slowest and typical ones the search finds).
 // Columns are resizable.
 import { h } from './dom.js';
 import { resizableColumns } from './resizable.js';
@@ -56,15 +57,24 @@ function traceLinks(examples, search, range) {
 function exampleLinks(search, sample, range) {
   if (!search) return null;
   const base = new URLSearchParams();
+  if (search.traceQl) base.set('q', search.traceQl);
   if (search.service) base.set('service', search.service);
   if (search.name) base.set('name', search.name);
   if (search.kind) base.set('kind', search.kind);
-  for (const attribute of search.attributes) base.append('attr', attribute);
+  for (const attribute of search.attributes ?? []) base.append('attr', attribute);
   base.set('start', BigInt(range.start).toString());
   base.set('end', BigInt(range.end).toString());
-  const link = (text, title, extra) => {
+  const link = (text, title, { minDuration, maxDuration, sort }) => {
     const params = new URLSearchParams(base);
-    for (const [key, value] of Object.entries(extra)) params.set(key, value);
+    if (search.traceQl) {
+      // TraceQL takes no duration parameters: a pipeline stage keeps the row's spans within the bounds.
+      const bounds = [minDuration && `duration >= ${minDuration}`, maxDuration && `duration <= ${maxDuration}`].filter(Boolean);
+      if (bounds.length) params.set('q', `${search.traceQl} | { ${bounds.join(' && ')} }`);
+    } else {
+      if (minDuration) params.set('minDuration', minDuration);
+      if (maxDuration) params.set('maxDuration', maxDuration);
+    }
+    if (sort) params.set('sort', sort);
     return h('a', { href: `/ui/search?${params}`, title, class: 'example-link' }, text);
   };
   const bound = name => sample?.percentiles?.find(p => p.name === name);
