@@ -4,6 +4,7 @@
 #   docs/bench/processors/run.sh                        # 5 s warm-up + 20 s each
 #   DURATION=30s ONLY="redaction tail_sampling" docs/bench/processors/run.sh
 #   PORT=24317 METRICS_PORT=28888 ...                  # the ports every config is moved to (a shared machine)
+#   KUBETRACE=/tmp/base/kubetrace LABEL=base ...        # another build (not built here); results named base-*
 # Results: a table per run on the terminal, JSON in $OUT (default /tmp/kubetrace-bench-processors).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -14,12 +15,15 @@ OUT="${OUT:-/tmp/kubetrace-bench-processors}"
 PORT="${PORT:-24317}"
 METRICS_PORT="${METRICS_PORT:-28888}"
 mkdir -p "$OUT"
-dotnet build -c Release src/Kubetrace -v quiet -nologo >/dev/null
-K=src/Kubetrace/bin/Release/net10.0/kubetrace
+PREFIX="${LABEL:+$LABEL-}"
+if [[ -n "${KUBETRACE:-}" ]]; then K="$KUBETRACE"; else
+  dotnet build -c Release src/Kubetrace -v quiet -nologo >/dev/null
+  K=src/Kubetrace/bin/Release/net10.0/kubetrace
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 measure() {
-  local name="$1" config="$OUT/$1.yaml"
+  local name="$PREFIX$1" config="$OUT/$PREFIX$1.yaml"
   sed -e "s/127.0.0.1:4317/127.0.0.1:$PORT/; s/127.0.0.1:8888/127.0.0.1:$METRICS_PORT/; /127.0.0.1:4318/d; /^      http:$/d" "$2" >"$config"
   "$K" serve --config "$config" >"$OUT/$name.server.log" 2>&1 &
   local pid=$!

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Kubetrace.Components;
 using Kubetrace.Pipeline;
@@ -39,18 +38,25 @@ public sealed class TailSamplingProcessor : IProcessor
     private readonly Lock _gate = new();
     private readonly Lock _deciding = new();
     private readonly SpanArena _arena = new();
+    private readonly SpanListPool _lists = new();
     private long _bufferedBytes;
     private long _bufferedSpans;
     private readonly Dictionary<TraceKey, TraceData> _traces;
     private readonly Queue<TraceKey> _age = new();
     private readonly Queue<TraceData> _pending = new();
+    private readonly List<(BufferedSpan Span, TraceDecision Decision)> _kept = []; // the decider's, under _deciding
     private readonly DecisionCache _sampledCache;
     private readonly DecisionCache _notSampledCache;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
-    [ThreadStatic]
-    private static Dictionary<TraceKey, int>? t_spansInRequest;
+    /// <summary>
+    /// About how many bytes of kept spans go into one forwarded request. A decision tick keeps thousands of traces
+    /// (at 250k spans/s, ≈ 14 MB every 500 ms): as one array that went to the large object heap each tick, whose
+    /// budget then started full (gen2) collections of the whole buffer. Below LOHThreshold (Kubetrace.csproj, 2 MiB),
+    /// like the received requests themselves.
+    /// </summary>
+    internal const int ForwardedRequestBytes = 1024 * 1024;
 
     public TailSamplingProcessor(ComponentSettings settings, TailSamplingConfig config, ITraceConsumer next)
         : this(settings, config, next, TimeProvider.System)
@@ -107,34 +113,22 @@ public sealed class TailSamplingProcessor : IProcessor
         var lateDropped = 0;
         // Cut outside the lock; bytes that cannot be walked go through the decoder (which reports what is wrong).
         var spans = EncodedTraceRequest.Split(batch.Encoded, batch.SpanCount) ?? EncodedTraceRequest.Split(batch.Request.ToByteArray())!;
-        // How many spans each trace has in this request, so that its list is sized once (records are 80 bytes: growing
-        // lists span by span allocated more than the spans' bytes).
-        var inRequest = t_spansInRequest ??= [];
-        inRequest.Clear();
-        foreach (var buffered in spans)
-            CollectionsMarshal.GetValueRefOrAddDefault(inRequest, TraceKey.Of(buffered.TraceId), out _)++;
+        var traces = RequestTraces.Of(spans);
         lock (_gate)
         {
-            foreach (var buffered in spans)
+            for (var t = 0; t < traces.Count; t++)
             {
-                var key = TraceKey.Of(buffered.TraceId);
+                var key = traces.Key(t);
+                var ofTrace = traces.SpansOf(t);
                 if (_traces.TryGetValue(key, out var trace))
                 {
-                    if (trace.Decision is null)
-                    {
-                        if (inRequest.Remove(key, out var more)) trace.Spans.EnsureCapacity(trace.Spans.Count + more);
-                        Hold(trace, buffered);
-                    }
-                    else if (trace.Decision.Sampled) (late ??= []).Add((buffered, trace.Decision));
-                    else lateDropped++;
+                    if (trace.Decision is null) Hold(trace, spans, ofTrace);
+                    else if (trace.Decision.Sampled) Follow(ref late, spans, ofTrace, trace.Decision);
+                    else lateDropped += ofTrace.Length;
                 }
-                else if (_sampledCache.TryGet(key, out var sampled)) (late ??= []).Add((buffered, sampled));
-                else if (_notSampledCache.TryGet(key, out _)) lateDropped++;
-                else
-                {
-                    inRequest.Remove(key, out var count);
-                    Hold(Admit(key, now, count), buffered);
-                }
+                else if (_sampledCache.TryGet(key, out var sampled)) Follow(ref late, spans, ofTrace, sampled);
+                else if (_notSampledCache.TryGet(key, out _)) lateDropped += ofTrace.Length;
+                else Hold(Admit(key, now, ofTrace.Length), spans, ofTrace);
             }
             // Past the byte bound the oldest traces are decided now, on the spans they have, rather than dropped.
             while (_bufferedBytes > _config.MaxBufferedBytes && _pending.TryDequeue(out var oldest))
@@ -172,16 +166,33 @@ public sealed class TailSamplingProcessor : IProcessor
             if (!_traces.Remove(oldest, out var evicted) || evicted.Decision is not null) continue;
             evicted.Evicted = true;
             var spans = Detach(evicted);
+            var count = spans.Count;
             Release(spans);
             _metrics.DroppedTooEarly.Add(1);
-            _processorMetrics.Dropped.Add(spans.Count);
+            _processorMetrics.Dropped.Add(count);
         }
-        var trace = new TraceData(key, now, new List<BufferedSpan>(expectedSpans));
+        var trace = new TraceData(key, now, _lists.Rent(expectedSpans));
         _traces[key] = trace;
         _age.Enqueue(key);
         _pending.Enqueue(trace);
         _metrics.NewTraces.Add(1);
         return trace;
+    }
+
+    /// <summary>Buffers spans of a pending trace (its list grown once: records are 80 bytes, and growing span by span
+    /// allocated more than the spans' bytes).</summary>
+    private void Hold(TraceData trace, List<BufferedSpan> spans, ReadOnlySpan<int> ofTrace)
+    {
+        // Spans of a trace being decided start a list of their own (the decider took the first).
+        if (ReferenceEquals(trace.Spans, SpanListPool.None)) trace.Spans = _lists.Rent(ofTrace.Length);
+        else trace.Spans.EnsureCapacity(trace.Spans.Count + ofTrace.Length);
+        foreach (var i in ofTrace) Hold(trace, spans[i]);
+    }
+
+    private static void Follow(ref List<(BufferedSpan Span, TraceDecision Decision)>? late, List<BufferedSpan> spans, ReadOnlySpan<int> ofTrace, TraceDecision decision)
+    {
+        late ??= [];
+        foreach (var i in ofTrace) late.Add((spans[i], decision));
     }
 
     /// <summary>Buffers a span of a pending trace: its bytes copied into the arena (the request is not kept), counted.</summary>
@@ -197,18 +208,19 @@ public sealed class TailSamplingProcessor : IProcessor
     private List<BufferedSpan> Detach(TraceData trace)
     {
         var spans = trace.Spans;
-        trace.Spans = [];
+        trace.Spans = SpanListPool.None;
         _bufferedBytes -= trace.Bytes;
         _bufferedSpans -= spans.Count;
         trace.Bytes = 0;
         return spans;
     }
 
-    /// <summary>Gives detached spans' arena bytes back; under the lock, once nothing reads them any more.</summary>
+    /// <summary>Gives detached spans' arena bytes and their list back; under the lock, once nothing reads them any more.</summary>
     private void Release(List<BufferedSpan> spans)
     {
         foreach (var span in spans)
             if (span.Slab is { } slab) _arena.Release(slab);
+        _lists.Return(spans, _pending.Count / 4 + 64);
     }
 
     /// <summary>Bytes of the spans buffered (their encodings, as received), the quantity max_buffered_bytes bounds.</summary>
@@ -258,18 +270,20 @@ public sealed class TailSamplingProcessor : IProcessor
 
     /// <summary>
     /// Runs the policies on detached traces (one decider at a time: the decision loop, or a consumer past the byte
-    /// bound), records the decisions for late spans, forwards the kept spans as one request, and releases the bytes.
+    /// bound), records the decisions for late spans, forwards the kept spans as requests of about
+    /// <see cref="ForwardedRequestBytes"/>, and releases the bytes.
     /// </summary>
     private async Task DecideAndForwardAsync(List<(TraceData Trace, List<BufferedSpan> Spans)> due, CancellationToken cancellationToken)
     {
         var detached = due.Select(d => d.Spans).ToList();
-        var kept = new List<(BufferedSpan Span, TraceDecision Decision)>();
+        var requests = new List<(byte[] Request, int Spans)>();
         var dropped = 0;
-        byte[]? request = null;
         try
         {
             lock (_deciding)
             {
+                var kept = _kept;
+                var keptBytes = 0L;
                 var now = _time.GetTimestamp();
                 foreach (var (trace, spans) in due)
                 {
@@ -282,12 +296,20 @@ public sealed class TailSamplingProcessor : IProcessor
                         (decision.Sampled ? _sampledCache : _notSampledCache).Add(trace.Key, decision);
                     }
                     detached.Add(arrivedMeanwhile);
-                    if (decision.Sampled)
-                        foreach (var span in spans.Concat(arrivedMeanwhile)) kept.Add((span, decision));
-                    else dropped += spans.Count + arrivedMeanwhile.Count;
+                    if (!decision.Sampled)
+                    {
+                        dropped += spans.Count + arrivedMeanwhile.Count;
+                        continue;
+                    }
+                    keptBytes += Keep(kept, spans, decision) + Keep(kept, arrivedMeanwhile, decision);
+                    if (keptBytes < ForwardedRequestBytes) continue;
+                    requests.Add((EncodedTraceRequest.Assemble(kept), kept.Count));
+                    kept.Clear();
+                    keptBytes = 0;
                 }
+                if (kept.Count > 0) requests.Add((EncodedTraceRequest.Assemble(kept), kept.Count));
+                kept.Clear();
             }
-            if (kept.Count > 0) request = EncodedTraceRequest.Assemble(kept);
         }
         finally
         {
@@ -295,16 +317,30 @@ public sealed class TailSamplingProcessor : IProcessor
                 foreach (var spans in detached) Release(spans);
         }
         if (dropped > 0) _processorMetrics.Dropped.Add(dropped);
-        if (request is null) return;
-        try
+        foreach (var (request, spans) in requests)
         {
-            await _next.ConsumeAsync(TraceBatch.FromEncoded(request, kept.Count), cancellationToken);
+            try
+            {
+                await _next.ConsumeAsync(TraceBatch.FromEncoded(request, spans), cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _processorMetrics.Dropped.Add(spans);
+                _logger.LogWarning(e, "Dropping {Spans} sampled spans: the next component refused them", spans);
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+    }
+
+    /// <summary>Adds a kept trace's spans to the request being assembled; returns their bytes.</summary>
+    private static long Keep(List<(BufferedSpan Span, TraceDecision Decision)> kept, List<BufferedSpan> spans, TraceDecision decision)
+    {
+        var bytes = 0L;
+        foreach (var span in spans)
         {
-            _processorMetrics.Dropped.Add(kept.Count);
-            _logger.LogWarning(e, "Dropping {Spans} sampled spans: the next component refused them", kept.Count);
+            kept.Add((span, decision));
+            bytes += span.Encoded.Length;
         }
+        return bytes;
     }
 
     private TraceDecision Decide(TraceData trace, long now)

@@ -70,7 +70,7 @@ internal sealed class TraceData(TraceKey key, long arrival, List<BufferedSpan> s
     public long Arrival { get; } = arrival;
 
     /// <summary>Spans waiting for the decision; handed to the decision loop (and replaced by an empty list) when
-    /// it starts deciding, so that spans arriving meanwhile are not lost and the loop reads a list no one writes.</summary>
+    /// it starts deciding (by <see cref="SpanListPool.None"/>), so that spans arriving meanwhile are not lost and the loop reads a list no one writes.</summary>
     public List<BufferedSpan> Spans
     {
         get => _spans;

@@ -99,4 +99,19 @@ public class TailSamplingProcessorTests
         Assert.Equal(["apiserver", "kubelet"], request.ResourceSpans.Select(r => r.Resource.Attributes[0].Value.StringValue));
         Assert.Equal(["a", "b"], request.ResourceSpans[0].ScopeSpans.Single().Spans.Select(s => s.Name));
     }
+
+    [Fact]
+    public async Task Kept_spans_go_out_in_requests_of_about_a_megabyte_not_one_request_per_decision_tick()
+    {
+        // 3 MB of kept spans decided in one tick: 600 traces of one span with a 5,000-character attribute.
+        var harness = new TailSamplingHarness(With(new PolicyConfig { Name = "all", Type = "always_sample" }));
+        for (var trace = 0; trace < 600; trace += 50)
+            await harness.Send(Enumerable.Range(trace, 50).Select(t => Span(t, $"span-{t}", attributes: ("http.target", new string('t', 5000)))).ToArray());
+
+        await harness.DecideAsync();
+
+        Assert.Equal(Enumerable.Range(0, 600).Select(t => $"span-{t}"), harness.Forwarded.Select(s => s.Name));
+        Assert.InRange(harness.Next.Received.Count, 3, 4);
+        Assert.All(harness.Next.Received, batch => Assert.InRange(batch.EncodedSize, 1, TailSamplingProcessor.ForwardedRequestBytes + 16 * 1024));
+    }
 }
