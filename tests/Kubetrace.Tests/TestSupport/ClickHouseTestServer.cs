@@ -42,6 +42,9 @@ public sealed class ClickHouseTestServer : IDisposable
 
     private static readonly Lazy<IReadOnlyList<ClickHouseTestServer>> SharedCluster = new(StartCluster, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>A user of the servers started here whose queries go to system.query_log (a test reads what they read).</summary>
+    public const string LoggedUser = "logged";
+
     /// <summary>Options for a store of its own: a fresh database on the shared server, no retention.</summary>
     public static ClickHouseOptions NewOptions() => NewOptions(Shared.Endpoint);
 
@@ -103,14 +106,17 @@ public sealed class ClickHouseTestServer : IDisposable
               <background_pool_size>2</background_pool_size>
               <background_schedule_pool_size>2</background_schedule_pool_size>
               <timezone>UTC</timezone>
+              <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>7500</flush_interval_milliseconds></query_log>
               {extraConfig}
             </yandex>
             """);
         File.WriteAllText(Path.Combine(folder, "users.xml"), """
             <?xml version="1.0"?>
             <yandex>
-              <profiles><default><max_threads>2</max_threads><max_memory_usage>1000000000</max_memory_usage></default></profiles>
-              <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+              <profiles><default><max_threads>2</max_threads><max_memory_usage>1000000000</max_memory_usage></default>
+                <logged><max_threads>2</max_threads><max_memory_usage>1000000000</max_memory_usage><log_queries>1</log_queries></logged></profiles>
+              <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
+                <logged><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>logged</profile><quota>default</quota></logged></users>
               <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
             </yandex>
             """);

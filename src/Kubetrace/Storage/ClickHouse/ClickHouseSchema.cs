@@ -8,10 +8,10 @@ namespace Kubetrace.Storage.ClickHouse;
 /// that several instances starting at once, or one restarting half-way, end with the same schema.
 /// Written for ClickHouse 18.16 (Debian's package); docs/storage.md says what a newer server allows.
 /// </summary>
-internal sealed class ClickHouseSchema(ClickHouseOptions options)
+internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -63,6 +63,7 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
             if (version == 3)
                 foreach (var table in Clustered ? [Local(Spans), Spans] : new[] { Spans })
                     await RetriedAsync(() => AddColumnsAsync(http, table, Version3Columns(), cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (version == 4) await RetriedAsync(() => OrderSpansByTraceAsync(http, cancellationToken), cancellationToken).ConfigureAwait(false);
             // Idempotent in effect: the applied version is the max, so a row written twice (a retry, or a second
             // instance migrating at the same moment) changes nothing.
             await RunAsync(http, $"INSERT INTO schema_migrations VALUES ({version}, now())", cancellationToken).ConfigureAwait(false);
@@ -106,6 +107,7 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
         1 => Version1(),
         2 => Version2(),
         3 => [], // columns only: AddColumnsAsync
+        4 => [], // the spans table ordered by trace: OrderSpansByTraceAsync
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 
@@ -118,13 +120,13 @@ internal sealed class ClickHouseSchema(ClickHouseOptions options)
     private const string FineGranules = " SETTINGS index_granularity = 1024";
 
     /// <remarks>
-    /// spans: one row per span, partitioned by day (retention drops partitions), ordered by (service, start) so
-    /// that "recent traces of a service" reads a narrow range. Attributes as parallel arrays of keys and text
+    /// spans: one row per span, partitioned by day (retention drops partitions), ordered by (service, start) until
+    /// version 4 orders it by (minute, trace ID, start) (ClickHouseSchema.TraceOrder.cs). Attributes as parallel arrays of keys and text
     /// values, so that equality and existence are <c>has</c>/<c>indexOf</c> over two arrays (no Map on 18.16);
     /// attr_types keeps the OTLP type of scalar values, and <c>extra</c> (an OTLP Span message) what has no column:
     /// events, links in full, trace state, flags, dropped counts and non-scalar attribute values.
     /// trace_index: (trace ID, service, first and last start) per inserted block, ordered by trace ID — trace by
-    /// ID reads it, then only the (service, start) ranges of spans it names.
+    /// ID reads it, then only the minutes of the spans table where the trace's spans start.
     /// written: when the batch arrived (Unix ns) plus the span's position in it, so that a trace comes back in
     /// the order it was written (ClickHouse keeps no row order of its own), as the embedded store returns it.
     /// operations and attribute_keys: the small catalogs behind service, operation and tag-name lists.

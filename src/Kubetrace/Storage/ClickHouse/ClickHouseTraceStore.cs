@@ -23,6 +23,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     private readonly CancellationTokenSource _stopping = new();
     private readonly ClickHouseStats _stats;
     private readonly SemaphoreSlim _migrating = new(1, 1);
+    private readonly RowBufferPool _rowBuffers = new();
     private volatile bool _migrated;
     private int _disposed;
 
@@ -84,9 +85,20 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0) throw ConsumerException.Unavailable("the ClickHouse trace store is closed");
-        var rows = new RowBinaryWriter();
-        var count = SpanRowEncoder.Write(batch, rows);
-        if (count == 0) return;
+        var rows = _rowBuffers.Rent();
+        try
+        {
+            var count = SpanRowEncoder.Write(batch, rows);
+            if (count > 0) await InsertAsync(rows, count, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _rowBuffers.Return(rows);
+        }
+    }
+
+    private async Task InsertAsync(RowBinaryWriter rows, int count, CancellationToken cancellationToken)
+    {
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -117,30 +129,33 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     }
 
     /// <summary>
-    /// Every stored span of the traces, in the order written (docs/storage.md, "Trace by ID"). The trace index names,
-    /// per service, the first and last start of the traces' spans; the spans table is then read only in those services'
-    /// ranges of its primary key (and partitions), with trace_id as PREWHERE so that the other columns are read only in
-    /// the granules that hold the traces' rows. Two short queries: as one, the index's bounds were five scalar
-    /// subqueries, each reading the index again, and the bounds one range over every service.
+    /// Every stored span of the traces, in the order written (docs/storage.md, "Trace by ID"). The trace index gives
+    /// each trace's first and last span start; the spans table, ordered by (minute, trace ID), is then read only at
+    /// those minutes and that trace — one short range of the key per trace and minute, where ordered by service it
+    /// was one per service — with trace_id as PREWHERE so that the other columns are read only in the granules that
+    /// hold the traces' rows. Traces starting and ending in the same minutes share one condition.
     /// </summary>
     private async Task<List<StoredSpan>> ReadTracesAsync(IReadOnlyCollection<TraceId> traceIds, CancellationToken cancellationToken)
     {
         if (traceIds.Count == 0) return [];
-        var ids = Sql.TraceIdList(traceIds);
         var bounds = await _http.QueryAsync(
-            $"SELECT service, min(min_start), max(max_start) FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({ids}) GROUP BY service " +
-            "FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
-        var ranges = new List<string>();
+            $"SELECT trace_id, min(min_start), max(max_start) FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({Sql.TraceIdList(traceIds)}) " +
+            "GROUP BY trace_id FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+        var byMinutes = new Dictionary<(long First, long Last), List<TraceId>>();
         var reader = new RowBinaryReader(bounds);
         while (!reader.End)
         {
-            var (service, first, last) = (reader.String(), (long)reader.UInt64(), (long)reader.UInt64());
-            ranges.Add($"(service = {Sql.String(service)} AND {Sql.StartIn(first, last + 1)})");
+            var (traceId, first, last) = (reader.TraceId(), (long)reader.UInt64(), (long)reader.UInt64());
+            var minutes = (first / ClickHouseSchema.RollupWindowNanos, last / ClickHouseSchema.RollupWindowNanos);
+            if (!byMinutes.TryGetValue(minutes, out var traces)) byMinutes[minutes] = traces = [];
+            traces.Add(traceId);
         }
-        if (ranges.Count == 0) return [];
+        if (byMinutes.Count == 0) return [];
+        var ranges = byMinutes.Select(m => $"(trace_id IN ({Sql.TraceIdList(m.Value)}) AND " +
+            $"{Sql.StartIn(m.Key.First * ClickHouseSchema.RollupWindowNanos, (m.Key.Last + 1) * ClickHouseSchema.RollupWindowNanos)})");
         var data = await _http.QueryAsync(
-            $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} PREWHERE trace_id IN ({ids}) WHERE {string.Join(" OR ", ranges)} " +
-            "ORDER BY written FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
+            $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} PREWHERE trace_id IN ({Sql.TraceIdList(byMinutes.Values.SelectMany(t => t))}) " +
+            $"WHERE {string.Join(" OR ", ranges)} ORDER BY written FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
         return StoredSpan.ReadAll(data);
     }
 

@@ -16,7 +16,11 @@ internal sealed class RowBinaryWriter
 
     public ReadOnlyMemory<byte> Written => _buffer.WrittenMemory;
 
-    public void Clear() => _buffer.Clear();
+    /// <summary>Bytes held, written or not (a reused writer keeps its buffer).</summary>
+    public int Capacity => _buffer.Capacity;
+
+    /// <summary>Forgets what was written and keeps the buffer (without zeroing it: the next rows overwrite it).</summary>
+    public void Clear() => _buffer.ResetWrittenCount();
 
     public void Byte(byte value)
     {
@@ -43,9 +47,10 @@ internal sealed class RowBinaryWriter
         _buffer.Advance(16);
     }
 
-    public void VarUInt(ulong value)
+    public void VarUInt(ulong value) => _buffer.Advance(VarUInt(_buffer.GetSpan(10), value));
+
+    private static int VarUInt(Span<byte> span, ulong value)
     {
-        var span = _buffer.GetSpan(10);
         var i = 0;
         while (value >= 0x80)
         {
@@ -53,15 +58,25 @@ internal sealed class RowBinaryWriter
             value >>= 7;
         }
         span[i++] = (byte)value;
-        _buffer.Advance(i);
+        return i;
     }
 
+    private static int VarUIntSize(ulong value) => value < 0x80 ? 1 : (70 - System.Numerics.BitOperations.LeadingZeroCount(value)) / 7;
+
+    /// <summary>
+    /// The text as UTF-8 after its length, encoded in one pass: the bytes go after room for the longest prefix the text
+    /// could need, and move back when the real length needs a shorter one (only texts of more than 41 chars can).
+    /// </summary>
     public void String(string value)
     {
-        var length = System.Text.Encoding.UTF8.GetByteCount(value);
-        VarUInt((ulong)length);
-        System.Text.Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
-        _buffer.Advance(length);
+        var most = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+        var room = VarUIntSize((ulong)most);
+        var span = _buffer.GetSpan(room + most);
+        var length = System.Text.Encoding.UTF8.GetBytes(value, span[room..]);
+        var prefix = VarUIntSize((ulong)length);
+        if (prefix < room) span.Slice(room, length).CopyTo(span[prefix..]);
+        VarUInt(span, (ulong)length);
+        _buffer.Advance(prefix + length);
     }
 
     /// <summary>A FixedString: the bytes without a length.</summary>

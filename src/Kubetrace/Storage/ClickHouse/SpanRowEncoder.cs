@@ -64,13 +64,6 @@ internal static class SpanRowEncoder
         rows.UInt64(unchecked(span.EndTimeUnixNano - span.StartTimeUnixNano)); // duration_ns: the end back as start + duration, modulo 2^64
         rows.UInt64(written);
 
-        var extra = new Span
-        {
-            TraceState = span.TraceState, Flags = span.Flags, DroppedAttributesCount = span.DroppedAttributesCount,
-            DroppedEventsCount = span.DroppedEventsCount, DroppedLinksCount = span.DroppedLinksCount,
-        };
-        extra.Events.Add(span.Events);
-        extra.Links.Add(span.Links);
         var attributes = span.Attributes;
         rows.VarUInt((ulong)attributes.Count);
         foreach (var attribute in attributes) rows.String(attribute.Key);
@@ -81,12 +74,14 @@ internal static class SpanRowEncoder
             var text = StoredValue.TextOf(attribute.Value ?? new AnyValue());
             rows.String(promoted.TryTake(attribute.Key, text, attribute.Value) ? "" : text);
         }
+        // extra is built only for a span that has something for it: most spans have none, and then the column is "".
+        var extra = HasExtra(span) ? Extra(span) : null;
         rows.VarUInt((ulong)attributes.Count);
         foreach (var attribute in attributes)
         {
             var type = AttributeTypes.Of(attribute.Value);
             rows.Byte((byte)type);
-            if (type == AttributeType.Other) extra.Attributes.Add(attribute);
+            if (type == AttributeType.Other) (extra ??= Extra(span)).Attributes.Add(attribute);
         }
         StringArray(rows, resKeys);
         StringArray(rows, resValues);
@@ -96,8 +91,26 @@ internal static class SpanRowEncoder
         foreach (var link in span.Links) rows.UInt64(SpanIds.FromByteString(link.SpanId));
         rows.Bytes(resource);
         rows.Bytes(scope);
-        rows.Bytes(extra.CalculateSize() == 0 ? [] : extra.ToByteArray());
+        rows.Bytes(extra is null ? [] : extra.ToByteArray());
         promoted.Write(rows);
+    }
+
+    /// <summary>Whether the span has a field that only <c>extra</c> keeps (beside non-scalar attribute values).</summary>
+    private static bool HasExtra(Span span) =>
+        span.TraceState.Length > 0 || span.Flags != 0 || span.DroppedAttributesCount != 0 || span.DroppedEventsCount != 0 ||
+        span.DroppedLinksCount != 0 || span.Events.Count > 0 || span.Links.Count > 0;
+
+    /// <summary>The span's fields that have no column of their own, as an OTLP Span (its attributes added by the caller).</summary>
+    private static Span Extra(Span span)
+    {
+        var extra = new Span
+        {
+            TraceState = span.TraceState, Flags = span.Flags, DroppedAttributesCount = span.DroppedAttributesCount,
+            DroppedEventsCount = span.DroppedEventsCount, DroppedLinksCount = span.DroppedLinksCount,
+        };
+        extra.Events.Add(span.Events);
+        extra.Links.Add(span.Links);
+        return extra;
     }
 
     private static void StringArray(RowBinaryWriter rows, string[] items)
