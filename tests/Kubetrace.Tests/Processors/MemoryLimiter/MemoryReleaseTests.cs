@@ -32,6 +32,7 @@ public class MemoryReleaseTests
         _releases++;
         if (written is not null) await written.Task;
         _memory.InUse = after * MiB;
+        return true;
     });
 
     [Fact]
