@@ -296,11 +296,15 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                     nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
                     if (!_options.UnderMemoryPressure()) await CompactAsync(_stopping.Token).ConfigureAwait(false);
                 }
-                if (DateTime.UtcNow >= nextRollup && !_options.UnderMemoryPressure())
+                if (DateTime.UtcNow >= nextRollup)
                 {
-                    // One block at a time, so that retention and compaction are not held up behind a long backlog.
+                    // Rescheduled before anything else, also when memory pressure skips this pass: a due time left in
+                    // the past would turn this loop into a busy spin for as long as the pressure lasts (a soak at twice
+                    // the sustainable rate found one core spinning here while the limiter refused every request).
                     nextRollup = DateTime.UtcNow + _options.RollupInterval; // also after a failure, logged below
-                    if (await BuildRollupsAsync(_stopping.Token, maxBlocks: 1).ConfigureAwait(false) > 0) nextRollup = DateTime.UtcNow;
+                    // One block at a time, so that retention and compaction are not held up behind a long backlog.
+                    if (!_options.UnderMemoryPressure()
+                        && await BuildRollupsAsync(_stopping.Token, maxBlocks: 1).ConfigureAwait(false) > 0) nextRollup = DateTime.UtcNow;
                 }
             }
             catch (OperationCanceledException)
