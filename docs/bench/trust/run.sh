@@ -112,7 +112,7 @@ for mode in $MODES; do
   "$KUBETRACE" bench --endpoint "$scheme://127.0.0.1:$GRPC" "${client[@]}" --duration "$DURATION" --warmup "$WARMUP" \
     --server-pid "$pid" --json-file "$OUT/$mode.json" "${EXTRA[@]}" 2>/dev/null | tee "$OUT/$mode.txt" || true
   "$KUBETRACE" bench query --server "$scheme://127.0.0.1:$QUERY" "${query_client[@]}" --requests "$QUERIES" | tee "$OUT/$mode.query.txt" || true
-  INGEST[$mode]="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r[\"acceptedSpansPerSecond\"]:,.0f} | {r.get(\"spansPerServerCoreSecond\") or 0:,.0f}")' "$OUT/$mode.json" 2>/dev/null || echo "? | ?")"
+  INGEST[$mode]="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); a=r["acceptedSpansPerSecond"]; c=r.get("spansPerServerCoreSecond") or 0; print(f"{a:,.0f} | {c:,.0f}")' "$OUT/$mode.json" 2>/dev/null || echo "? | ?")"
   QUERY_LINES[$mode]="$(tr '\n' ' ' < "$OUT/$mode.query.txt")"
   kill -TERM "$pid"
   wait "$pid" || true

@@ -24,10 +24,15 @@ public static class BenchStoreCommand
             DefaultValueFactory = _ => "off",
         };
         encryption.AcceptOnlyFromAmong("off", "on", "both");
+        var maxBytesPerTrace = new Option<long>("--max-bytes-per-trace")
+        {
+            Description = "The store's max_bytes_per_trace (bytes; 0: off, the store's own default; the kubetrace exporter's is 5000000): what counting every trace's bytes costs",
+            DefaultValueFactory = _ => 0,
+        };
         var progress = new BenchProgressOptions();
         var command = new Command("store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
         {
-            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate, encryption,
+            spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate, encryption, maxBytesPerTrace,
         };
         progress.AddTo(command);
         command.SetAction(async result =>
@@ -39,7 +44,7 @@ public static class BenchStoreCommand
                 var code = await new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
                     result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup),
                     result.GetValue(skipScan), result.GetValue(preallocate), result.InvocationConfiguration.Output, encrypted ? StoreBenchmark.BenchmarkKeys() : null,
-                    progress.For(result)).RunAsync();
+                    progress.For(result)) { MaxBytesPerTrace = result.GetValue(maxBytesPerTrace) }.RunAsync();
                 if (code != 0) return code;
             }
             return 0;

@@ -45,6 +45,10 @@ public sealed class TraceBatch
     /// <summary>Client metadata (request headers) when the receiver has <c>include_metadata</c>; otherwise null.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; }
 
+    /// <summary>Where consumers report spans they refused of this batch (<see cref="ExportReceipt"/>); set by the
+    /// receiver before it hands the batch on, kept by the batches derived from it; null: nobody is told.</summary>
+    public ExportReceipt? Receipt { get; set; }
+
     /// <summary>True when the protobuf encoding is available without serializing.</summary>
     public bool HasEncoded => _encoded.HasValue || _segments is not null;
 
@@ -83,8 +87,21 @@ public sealed class TraceBatch
     public static TraceBatch FromRequest(ExportTraceServiceRequest request,
         IReadOnlyDictionary<string, string>? metadata = null) => new(request, null, CountSpans(request), metadata);
 
-    /// <summary>A new batch with changed content and the same metadata (for processors that modify data).</summary>
-    public TraceBatch WithRequest(ExportTraceServiceRequest request) => FromRequest(request, Metadata);
+    /// <summary>A new batch with changed content and the same metadata and receipt (for processors that modify data).</summary>
+    public TraceBatch WithRequest(ExportTraceServiceRequest request) => Derived(FromRequest(request, Metadata));
+
+    /// <summary>A new batch of changed encoded content, with the same metadata and receipt.</summary>
+    public TraceBatch WithEncoded(ReadOnlyMemory<byte> encoded, int spanCount) => Derived(FromEncoded(encoded, spanCount, Metadata));
+
+    /// <summary>A new batch of changed encoded content in pieces (<see cref="FromEncodedSegments"/>), with the same metadata and receipt.</summary>
+    public TraceBatch WithEncodedSegments(ReadOnlyMemory<byte>[] segments, int spanCount) =>
+        Derived(FromEncodedSegments(segments, spanCount, Metadata));
+
+    private TraceBatch Derived(TraceBatch derived)
+    {
+        derived.Receipt = Receipt;
+        return derived;
+    }
 
     /// <summary>The object model, decoded on first use. Read-only by the ownership rule.</summary>
     public ExportTraceServiceRequest Request

@@ -16,6 +16,15 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
 
     public ITraceStore Store => store;
 
+    private Access.ScopedListingCache? _scopedListings;
+
+    /// <summary>The listings namespace-scoped readers of <see cref="Store"/> got (one engine per store: shared by all of them).</summary>
+    public Access.ScopedListingCache ScopedListings
+    {
+        get => LazyInitializer.EnsureInitialized(ref _scopedListings, () => new Access.ScopedListingCache());
+        init => _scopedListings = value;
+    }
+
     /// <summary>What one query may cost (the <c>kubetrace_query</c> keys); every search here keeps to them.</summary>
     public QueryLimits Limits { get; } = limits ?? QueryLimits.Default;
 

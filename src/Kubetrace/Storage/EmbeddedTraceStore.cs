@@ -83,6 +83,13 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         return _ingest.AppendAsync(batch, cancellationToken);
     }
 
+    /// <summary>Retention passes that deleted blocks (a part of <see cref="Generation"/>).</summary>
+    private long _deletions;
+
+    /// <summary>Changes with every batch appended to the head and every deletion of blocks; not with block writes,
+    /// merges or re-encryption, which move spans without changing them.</summary>
+    public long? Generation => _ingest.Appended + Interlocked.Read(ref _deletions);
+
     public ValueTask<IReadOnlyList<ResourceSpans>?> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken)
     {
         var rows = new List<(SpanTable Table, int Row)>();
@@ -160,6 +167,8 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             BlockBytes = blockBytes, BlockSpans = view.Blocks.Sum(b => (long)b.SpanCount),
             RollupsBuilt = rollups.Built, RollupsPending = rollups.Pending, RollupBytes = rollups.Bytes,
             DamagedRowGroups = view.Blocks.Sum(b => b.DamagedGroups),
+            BlocksUnderOlderKeys = view.Blocks.Count(b => b.Key != _options.Keys.Active),
+            WalSegmentsUnderOlderKeys = _wal.SegmentsUnderOlderKeys(),
         };
     }
 
@@ -187,6 +196,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
             {
                 _view = _view with { Blocks = _view.Blocks.RemoveRange(doomed) };
             }
+            Interlocked.Increment(ref _deletions);
             foreach (var block in doomed) _blocks.Delete(block);
             _logger.LogInformation("retention deleted {Count} blocks", doomed.Count);
         }
@@ -294,7 +304,12 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                 if (DateTime.UtcNow >= nextCompaction)
                 {
                     nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
-                    if (!_options.UnderMemoryPressure()) await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                    if (!_options.UnderMemoryPressure())
+                    {
+                        await CompactAsync(_stopping.Token).ConfigureAwait(false);
+                        // A key rotation moves one block at a time (as rollups), so that retention is not held up behind it.
+                        if (await ReencryptNextAsync(_stopping.Token).ConfigureAwait(false)) nextCompaction = DateTime.UtcNow;
+                    }
                 }
                 if (DateTime.UtcNow >= nextRollup)
                 {

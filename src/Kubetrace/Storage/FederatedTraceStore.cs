@@ -126,7 +126,8 @@ public sealed class FederatedTraceStore(IReadOnlyList<(string Tenant, ITraceStor
         {
             BlockBytes = sum.BlockBytes + s.BlockBytes, BlockSpans = sum.BlockSpans + s.BlockSpans, RollupsBuilt = sum.RollupsBuilt + s.RollupsBuilt,
             RollupsPending = sum.RollupsPending + s.RollupsPending, RollupBytes = sum.RollupBytes + s.RollupBytes,
-            DamagedRowGroups = sum.DamagedRowGroups + s.DamagedRowGroups,
+            DamagedRowGroups = sum.DamagedRowGroups + s.DamagedRowGroups, BlocksUnderOlderKeys = sum.BlocksUnderOlderKeys + s.BlocksUnderOlderKeys,
+            WalSegmentsUnderOlderKeys = sum.WalSegmentsUnderOlderKeys + s.WalSegmentsUnderOlderKeys,
         });
 
     public async ValueTask EnforceRetentionAsync(CancellationToken cancellationToken)

@@ -75,6 +75,13 @@ public interface ITraceStore : IAsyncDisposable
         CancellationToken cancellationToken) =>
         LinkScan.FindAsync(this, targets, range, limit, cancellationToken);
 
+    /// <summary>
+    /// A number that changes whenever what the store answers may have changed (spans appended, data deleted), read
+    /// before a computation to tell whether its answer still holds (<see cref="Kubetrace.Query.Access.ScopedListingCache"/>);
+    /// null: the store cannot tell (another process writes to it).
+    /// </summary>
+    long? Generation => null;
+
     /// <summary>What is stored and what it costs on disk.</summary>
     StoreStats GetStats();
 

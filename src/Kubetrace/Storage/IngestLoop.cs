@@ -28,6 +28,8 @@ internal sealed class IngestLoop : IAsyncDisposable
     private readonly List<Pending> _batch = [];
     private readonly Task _loop;
     private readonly Telemetry.LogThrottle _walFailures;
+    private readonly Telemetry.LogThrottle _refusals;
+    private readonly TraceSizeLimit? _traceSizes;
 
     /// <param name="head">The head to append to (possibly filled by replay).</param>
     /// <param name="onCut">Called on the loop with (frozen head, new head) when the head is cut.</param>
@@ -39,6 +41,8 @@ internal sealed class IngestLoop : IAsyncDisposable
         _logger = logger;
         _onCut = onCut;
         _walFailures = new Telemetry.LogThrottle(options.FailureLogInterval, options.Clock);
+        _refusals = new Telemetry.LogThrottle(options.FailureLogInterval, options.Clock);
+        if (options.MaxBytesPerTrace > 0) _traceSizes = new TraceSizeLimit(options.MaxBytesPerTrace, Math.Max(1024, options.MaxHeadSpans));
         _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxPendingAppends)
         {
             SingleReader = true,
@@ -49,13 +53,39 @@ internal sealed class IngestLoop : IAsyncDisposable
 
     public HeadBlock Head { get; private set; }
 
+    private long _appended;
+
+    /// <summary>Batches appended to a head since the loop started, counted once each is queryable.</summary>
+    public long Appended => Interlocked.Read(ref _appended);
+
     public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
         // Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes.
         var otlp = batch.Encoded;
+        var spans = batch.SpanCount;
+        if (_traceSizes is { } limit)
+        {
+            var admitted = Admit(limit, otlp, spans);
+            if (admitted.RefusedSpans > 0) Refused(batch, admitted);
+            if (admitted.Spans == 0) return;
+            (otlp, spans) = (admitted.Request, admitted.Spans);
+        }
+        try
+        {
+            await WriteAsync(otlp, spans, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (_traceSizes is not null)
+        {
+            _traceSizes.GiveBack(otlp);
+            throw;
+        }
+    }
+
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> otlp, int spans, CancellationToken cancellationToken)
+    {
         // Compressed (and sealed) here, on the caller's thread, so that callers compress in parallel and the writer only copies.
         var (codec, payload, rented) = WalCodec.Encode(otlp, _options.WalCompression, _options.Keys.Active);
-        var pending = new Pending(codec, payload, rented, otlp, batch.SpanCount,
+        var pending = new Pending(codec, payload, rented, otlp, spans,
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
@@ -66,6 +96,28 @@ internal sealed class IngestLoop : IAsyncDisposable
             throw ConsumerException.Unavailable("the trace store is shutting down");
         }
         await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    private static TraceAdmission Admit(TraceSizeLimit limit, ReadOnlyMemory<byte> otlp, int spans)
+    {
+        try
+        {
+            return limit.Admit(otlp, spans);
+        }
+        catch (Otlp.Wire.ProtobufFormatException e)
+        {
+            throw ConsumerException.Permanent($"the batch is not a valid OTLP request: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Spans refused by <c>max_bytes_per_trace</c>: told to the client (partial_success), counted, and logged
+    /// once per interval with a count.</summary>
+    private void Refused(TraceBatch batch, TraceAdmission admitted)
+    {
+        batch.Receipt?.Refuse(admitted.RefusedSpans, admitted.Message!);
+        _options.DiscardedSpans?.Add(admitted.RefusedSpans);
+        if (_refusals.TryReport(out var held))
+            _logger.LogWarning("{Message} ({Held} more refused requests since the last report)", admitted.Message, held);
     }
 
     /// <summary>Cuts the head now, after the appends queued before this call.</summary>
@@ -141,6 +193,7 @@ internal sealed class IngestLoop : IAsyncDisposable
             {
                 var firstRow = Head.SpanCount;
                 Head.Append(pending.Otlp.Span);
+                Interlocked.Increment(ref _appended);
                 if (_options.SpanObserver is { } observer) Observe(observer, Head.Table, firstRow);
             }
             catch (Exception e)
@@ -175,6 +228,7 @@ internal sealed class IngestLoop : IAsyncDisposable
         frozen.LastSegment = _wal.CurrentSequence;
         var next = new HeadBlock(_wal.StartNewSegment(), HeadCapacity(_options), _options.Clock.GetUtcNow());
         Head = next;
+        _traceSizes?.OnHeadCut();
         _onCut(frozen, next);
     }
 

@@ -26,6 +26,15 @@ public sealed class StoreOptions
     /// head of this size costs in memory.</summary>
     public const long DefaultMaxHeadBytes = 128L << 20;
 
+    /// <summary>Tempo's <c>max_bytes_per_trace</c>: a trace's spans in a request that takes its total past this many
+    /// bytes are refused (<see cref="TraceSizeLimit"/>); 0: no limit (the store's own default; the <c>kubetrace</c>
+    /// exporter sets Tempo's 5 MB).</summary>
+    public long MaxBytesPerTrace { get; init; }
+
+    /// <summary>Counts the spans <see cref="MaxBytesPerTrace"/> refused (the exporter's
+    /// <c>kubetrace_exporter_discarded_spans{reason="trace_too_large"}</c>); null: not counted.</summary>
+    public Telemetry.Counter? DiscardedSpans { get; init; }
+
     /// <summary>Rows each head allocates up front (0: grow on demand). Set to about <see cref="MaxHeadSpans"/> on a
     /// busy server: growing by doubling allocates large arrays that cost gen2 collections (docs/storage.md).</summary>
     public int HeadCapacity { get; init; }

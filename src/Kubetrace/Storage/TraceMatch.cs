@@ -53,6 +53,11 @@ public sealed record StoreStats(long Spans, long Traces, long BytesOnDisk, int B
     /// <summary>Row groups of open blocks found damaged and quarantined (their spans are left out of answers).</summary>
     public int DamagedRowGroups { get; init; }
 
+    /// <summary>Blocks, and WAL segments, holding data sealed with another key than the newest (or, with no keys,
+    /// sealed at all): while either is above 0 the older keys must stay listed (a rotation in progress).</summary>
+    public int BlocksUnderOlderKeys { get; init; }
+    public int WalSegmentsUnderOlderKeys { get; init; }
+
     /// <summary>Figures of a store kept in database servers (ClickHouse); null for the embedded store.</summary>
     public BackendStats? Backend { get; init; }
 

@@ -1,3 +1,4 @@
+using Kubetrace.Tests.TestSupport;
 using Kubetrace.Bench.Measurement;
 using Kubetrace.Bench.Soak;
 using Kubetrace.Tests.EndToEnd.Harness;
@@ -18,7 +19,7 @@ namespace Kubetrace.Tests.EndToEnd;
 /// tests: the limiter acts on a 1 s check and a GC, and a server starved of CPU by a whole suite beside it (a CI run's
 /// first minutes, an image build) overshot to 300 MiB where alone it holds 231–255.
 /// </remarks>
-[Collection(Kubetrace.Tests.Receivers.MeasuredAloneCollection.Name)]
+[Collection(RunsAloneCollection.Name)]
 public sealed class MemoryLimiterFloodTests(ITestOutputHelper output)
 {
     private const int LimitMib = 256;

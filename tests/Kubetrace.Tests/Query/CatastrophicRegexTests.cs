@@ -1,3 +1,4 @@
+using Kubetrace.Tests.TestSupport;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -13,7 +14,7 @@ namespace Kubetrace.Tests.Query;
 /// 2^40 ways to split the a's) is matched in linear time by every search path, so it neither fails the query nor
 /// takes the CPU that ingest needs; an invalid pattern is a 400 naming it on every API.
 /// </summary>
-[Collection(Kubetrace.Tests.Receivers.MeasuredAloneCollection.Name)]
+[Collection(RunsAloneCollection.Name)]
 public sealed class CatastrophicRegexTests(ITestOutputHelper output)
 {
     private const string Evil = "(a+)+b", Ordinary = "a+b";

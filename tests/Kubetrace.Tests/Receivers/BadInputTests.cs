@@ -1,3 +1,4 @@
+using Kubetrace.Tests.TestSupport;
 using System.IO.Compression;
 using System.Net;
 using System.Diagnostics;
@@ -14,7 +15,7 @@ namespace Kubetrace.Tests.Receivers;
 /// Each kind of bad input gets its specified answer while valid traffic (gRPC, HTTP protobuf, HTTP JSON gzip)
 /// flows beside it, and that traffic is all accepted and arrives unchanged.
 /// </summary>
-[Collection(MeasuredAloneCollection.Name)]
+[Collection(RunsAloneCollection.Name)]
 public class BadInputTests
 {
     private const long BodyLimit = 4 * 1024 * 1024;

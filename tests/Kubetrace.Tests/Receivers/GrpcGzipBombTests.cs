@@ -1,9 +1,10 @@
+using Kubetrace.Tests.TestSupport;
 using System.Buffers.Binary;
 using System.Net;
 
 namespace Kubetrace.Tests.Receivers;
 
-[Collection(MeasuredAloneCollection.Name)]
+[Collection(RunsAloneCollection.Name)]
 public class GrpcGzipBombTests
 {
     [Fact]

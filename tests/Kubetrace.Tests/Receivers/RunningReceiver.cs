@@ -26,8 +26,9 @@ internal sealed class RunningReceiver : IAsyncDisposable
     public Uri TracesUrl => new(Receiver.HttpAddress!, "/v1/traces");
 
     /// <param name="loggerFactory">Where the receiver and its servers log; nowhere by default.</param>
+    /// <param name="multitenancy">The configuration's <c>multitenancy_enabled</c>.</param>
     public static async Task<RunningReceiver> StartAsync(Action<OtlpReceiverConfig>? configure = null,
-        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, ComponentDirectory? directory = null)
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, ComponentDirectory? directory = null, bool multitenancy = false)
     {
         var config = new OtlpReceiverConfig
         {
@@ -44,6 +45,7 @@ internal sealed class RunningReceiver : IAsyncDisposable
         var settings = new ComponentSettings(new ComponentId("otlp", ""), loggerFactory ?? NullLoggerFactory.Instance, metrics, new ServiceStatus())
         {
             Directory = directory ?? new ComponentDirectory(),
+            MultitenancyEnabled = multitenancy,
         };
         var receiver = new OtlpReceiver(settings, config, consumer);
         await receiver.StartAsync(CancellationToken.None);

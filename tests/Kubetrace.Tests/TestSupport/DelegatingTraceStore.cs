@@ -36,6 +36,8 @@ internal abstract class DelegatingTraceStore(ITraceStore inner) : ITraceStore
     public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
         inner.ScanAsync(request, visitor, cancellationToken);
 
+    public long? Generation => inner.Generation;
+
     public StoreStats GetStats() => inner.GetStats();
 
     public ValueTask EnforceRetentionAsync(CancellationToken cancellationToken) => inner.EnforceRetentionAsync(cancellationToken);

@@ -51,14 +51,19 @@ internal static class OwnedProcess
 
     // $1 on is the command. The shell starts a reader of the test process's pipe in the background and then becomes
     // the command (exec), so the command keeps the process id the caller started, and signals the caller sends (SIGTERM,
-    // SIGKILL) reach it directly. The reader ends with the command (kill -0 each second) or, on end-of-file (the test
-    // process is gone), SIGKILLs it: $$ in the reader is the shell's id, which the command took over.
+    // SIGKILL) reach it directly. The reader ends with the command (checked each second) or, on end-of-file (the test
+    // process is gone), SIGKILLs it: $$ in the reader is the shell's id, which the command took over. "The command" is
+    // that id with the start time it had when the reader began (field 22 of /proc/<pid>/stat, kept across exec; read
+    // after the ") " that ends the name, which may hold spaces), so a process that reuses the id after the command
+    // has ended is never taken for it.
     private const string ExecWatchdog = """
         exec 3<&0
         {
-          while kill -0 $$ 2>/dev/null; do
+          started() { s=$(cat /proc/$$/stat 2>/dev/null) && s=${s##*) } && set -- $s && echo "${20}"; }
+          own=$(started)
+          while [ -n "$own" ] && [ "$(started)" = "$own" ]; do
             read -r -t 1 _ <&3; status=$?
-            if [ "$status" -gt 0 ] && [ "$status" -le 128 ]; then kill -9 $$ 2>/dev/null; exit 0; fi
+            if [ "$status" -gt 0 ] && [ "$status" -le 128 ] && [ "$(started)" = "$own" ]; then kill -9 $$ 2>/dev/null; exit 0; fi
           done
         } &
         exec "$@" </dev/null 3<&-

@@ -160,6 +160,8 @@ public static class NativeApi
         w.WriteNumber("rollupsPending", stats.RollupsPending);
         w.WriteNumber("rollupBytes", stats.RollupBytes);
         w.WriteNumber("damagedRowGroups", stats.DamagedRowGroups);
+        w.WriteNumber("blocksUnderOlderKeys", stats.BlocksUnderOlderKeys);
+        w.WriteNumber("walSegmentsUnderOlderKeys", stats.WalSegmentsUnderOlderKeys);
         if (stats.Backend is { } backend) WriteBackend(w, backend);
         w.WriteEndObject();
     }

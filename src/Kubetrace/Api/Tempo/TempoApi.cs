@@ -46,10 +46,7 @@ public static class TempoApi
         }
         if (context.Request.Headers.Accept.ToString().Contains("application/protobuf", StringComparison.OrdinalIgnoreCase))
         {
-            var bytes = TempoTraceWriter.Protobuf(trace, v2);
-            context.Response.ContentType = "application/protobuf";
-            context.Response.ContentLength = bytes.Length;
-            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            await JsonBody.WriteFinishedAsync(context, 200, "application/protobuf", TempoTraceWriter.Protobuf(trace, v2));
             return;
         }
         await JsonBody.WriteAsync(context, 200, w => TempoTraceWriter.Json(w, trace, v2));

@@ -39,6 +39,11 @@ public static class StatsCommand
             table.AddRow("Rollup bytes", HumanText.Bytes(Get("rollupBytes")));
             if (Get("damagedRowGroups") is > 0 and var damaged)
                 table.AddRow("Damaged row groups (quarantined)", Count(damaged));
+            // A key rotation in progress: the old key is still needed until both are 0 (docs/security.md).
+            if (Get("blocksUnderOlderKeys") is > 0 and var olderBlocks)
+                table.AddRow("Blocks under older keys", Count(olderBlocks));
+            if (Get("walSegmentsUnderOlderKeys") is > 0 and var olderSegments)
+                table.AddRow("WAL segments under older keys", Count(olderSegments));
             if (stats.TryGetProperty("backend", out var backend)) AddBackend(table, backend);
             table.Write(context.Console);
         });

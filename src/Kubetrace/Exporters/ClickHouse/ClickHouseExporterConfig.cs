@@ -97,7 +97,7 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
             yield return new ConfigProblem("rollup_settle", $"must not be negative; a duration such as 30s or 2m (got {RollupSettle})");
         if (!Kubetrace.ByteSize.TryParse(MaxQueryMemory, out _))
             yield return new ConfigProblem("max_query_memory", $"\"{MaxQueryMemory}\" is not a size; write e.g. 1GiB or 500MB");
-        foreach (var problem in TenantOverrides.Validate(Overrides, diskBound: false)) yield return problem;
+        foreach (var problem in TenantOverrides.Validate(Overrides, embeddedStore: false)) yield return problem;
         foreach (var (tenant, _) in Overrides)
             if (Tenants.Invalid(tenant) is null && IsIdentifier(Database) && TenantDatabases.Refusal(Database, tenant) is { } refusal)
                 yield return new ConfigProblem(KeyPath.Join("overrides", tenant), refusal);

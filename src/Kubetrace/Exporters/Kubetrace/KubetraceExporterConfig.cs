@@ -36,6 +36,14 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>…or once it is this old, whichever comes first.</summary>
     public TimeSpan MaxHeadAge { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Tempo's <c>max_bytes_per_trace</c> (a size; <c>0</c>: no limit): the spans of a trace in a request that
+    /// takes the trace past this many bytes are refused, and reported in the OTLP partial_success (docs/storage.md,
+    /// Bytes per trace). Tempo's default, 5,000,000 bytes.</summary>
+    public string MaxBytesPerTrace { get; set; } = "5MB";
+
+    /// <summary>The smallest <see cref="MaxBytesPerTrace"/> accepted besides 0: a smaller one is surely a unit left out.</summary>
+    public const long MinBytesPerTrace = 1024;
+
     /// <summary>Spans per row group of a block: the unit a trace-by-ID query reads and decompresses.</summary>
     public int RowGroupSpans { get; set; } = 1024;
 
@@ -80,7 +88,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <param name="tenant">Whose store: the single tenant's is the data folder itself (so turning multitenancy on
     /// keeps what was stored as the single tenant's), another tenant's is <c>tenants/ID</c> in it, with its overrides.</param>
     /// <param name="pressure">The service's memory pressure: compaction and rollup builds wait while it is high.</param>
-    public StoreOptions ToStoreOptions(ISpanObserver? observer = null, string tenant = Tenants.SingleTenant, MemoryPressure? pressure = null)
+    /// <param name="discardedSpans">Counts the spans <c>max_bytes_per_trace</c> refuses in this tenant's store.</param>
+    public StoreOptions ToStoreOptions(ISpanObserver? observer = null, string tenant = Tenants.SingleTenant, MemoryPressure? pressure = null,
+        Telemetry.Counter? discardedSpans = null)
     {
         var overrides = Overrides.GetValueOrDefault(tenant);
         return new StoreOptions
@@ -93,6 +103,8 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
             MaxHeadSpans = MaxHeadSpans,
             MaxHeadBytes = ByteSize.TryParse(MaxHeadBytes, out var headBytes) ? headBytes : StoreOptions.DefaultMaxHeadBytes,
             MaxHeadAge = MaxHeadAge,
+            MaxBytesPerTrace = ByteSize.TryParse(overrides is { MaxBytesPerTrace.Length: > 0 } ? overrides.MaxBytesPerTrace : MaxBytesPerTrace, out var traceBytes) ? traceBytes : 0,
+            DiscardedSpans = discardedSpans,
             RowGroupSpans = RowGroupSpans,
             WalCompression = WalCompression,
             CompactionTargetSpans = CompactionTargetSpans,
@@ -129,6 +141,12 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
 
     public static IReadOnlyList<IRollup> AnalysisRollups() => AnalysisCatalog.All.Select(a => a.Rollup).OfType<IRollup>().ToList();
 
+    /// <summary>What is wrong with a <c>max_bytes_per_trace</c> value (here or in <c>overrides</c>); null when it is valid.</summary>
+    internal static string? BytesPerTraceProblem(string value) =>
+        !ByteSize.TryParse(value, out var bytes) ? $"\"{value}\" is not a size; write e.g. 5MB, 10MiB or 5000000 (0: no limit)"
+        : bytes is > 0 and < MinBytesPerTrace ? $"must be 0 (no limit) or at least {MinBytesPerTrace} bytes (got {value}); write e.g. 5MB"
+        : null;
+
     /// <summary>Bytes, 0 for unlimited (only valid after <see cref="Validate"/> passed).</summary>
     public long MaxDiskBytes() => ByteSize.TryParse(MaxDiskSize, out var bytes) ? bytes : 0;
 
@@ -143,6 +161,7 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         if (!ByteSize.TryParse(MaxHeadBytes, out var maxHeadBytes) || maxHeadBytes < MinHeadBytes)
             yield return new ConfigProblem("max_head_bytes",
                 $"\"{MaxHeadBytes}\" is not a size of at least 1MiB; write e.g. 128MiB (the head holds this many bytes of spans in memory)");
+        if (BytesPerTraceProblem(MaxBytesPerTrace) is { } traceBytesProblem) yield return new ConfigProblem("max_bytes_per_trace", traceBytesProblem);
         if (MaxHeadAge <= TimeSpan.Zero)
             yield return new ConfigProblem("max_head_age", $"must be a positive duration such as 5m or 30s (got {MaxHeadAge})");
         if (CompactionTargetSpans is < 0 or > MaxHeadSpansLimit)
@@ -156,6 +175,6 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
             yield return new ConfigProblem("row_group_spans",
                 $"must be between {MinRowGroupSpans} and {MaxRowGroupSpans:N0} (got {RowGroupSpans})");
         foreach (var problem in Encryption.Validate("encryption")) yield return problem;
-        foreach (var problem in TenantOverrides.Validate(Overrides, diskBound: true)) yield return problem;
+        foreach (var problem in TenantOverrides.Validate(Overrides, embeddedStore: true)) yield return problem;
     }
 }

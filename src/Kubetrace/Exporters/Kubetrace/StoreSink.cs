@@ -40,7 +40,7 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var path = _config.ResolvedPath();
-        var stores = new TenantStores(_config, _settings.LoggerFactory, _settings.MemoryPressure);
+        var stores = new TenantStores(_config, _settings.LoggerFactory, _settings.MemoryPressure, DiscardedSpans);
         try
         {
             stores.OpenExisting(_settings.MultitenancyEnabled);
@@ -53,9 +53,11 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
         _stores = stores;
         // Under memory pressure the heads are written as blocks, so their spans leave memory (the limiter then collects).
         _onPressure = _settings.MemoryPressure.OnPressure(stores.FlushHeadsAsync);
-        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} rollups per block (analyses, TraceQL metrics) after {RollupSettle})",
+        _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, max bytes per trace {MaxTraceBytes}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} rollups per block (analyses, TraceQL metrics) after {RollupSettle})",
             path, _config.Retention == TimeSpan.Zero ? "none" : GoDuration.Format(_config.Retention),
-            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize, _config.MaxHeadSpans, GoDuration.Format(_config.MaxHeadAge),
+            _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize,
+            ByteSize.TryParse(_config.MaxBytesPerTrace, out var traceBytes) && traceBytes > 0 ? _config.MaxBytesPerTrace : "unlimited",
+            _config.MaxHeadSpans, GoDuration.Format(_config.MaxHeadAge),
             _config.Rollups ? KubetraceExporterConfig.StoreRollups().Count : 0, GoDuration.Format(_config.RollupSettle));
         if (_settings.MultitenancyEnabled)
             _logger.LogInformation("Multitenancy on: each tenant's store in {Folder}/ID ({Count} found), {Overrides} with overrides",
@@ -64,6 +66,11 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
             _logger.LogWarning("overrides name tenants but multitenancy_enabled is off: every span is the single tenant's");
         return Task.CompletedTask;
     }
+
+    /// <summary>Tempo's <c>tempo_discarded_spans_total{reason="trace_too_large", tenant}</c>, per exporter.</summary>
+    private Telemetry.Counter DiscardedSpans(string tenant) => _settings.Metrics.Counter("kubetrace_exporter_discarded_spans",
+        "Spans the store refused, by reason (trace_too_large: max_bytes_per_trace) and tenant",
+        ("exporter", _settings.Id.ToString()), ("reason", "trace_too_large"), ("tenant", tenant));
 
     public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {

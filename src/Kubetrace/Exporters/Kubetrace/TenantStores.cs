@@ -16,8 +16,9 @@ internal sealed record TenantStore(EmbeddedTraceStore Store, SpanMetricsRecorder
 /// start (so retention runs for tenants that stopped writing); a new tenant's is created by its first write, never
 /// by a read (a query naming an unknown tenant reads <see cref="EmptyTraceStore"/>).
 /// </summary>
+/// <param name="discardedSpans">The counter of a tenant's spans refused by <c>max_bytes_per_trace</c>; null: not counted.</param>
 internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactory loggerFactory,
-    Components.MemoryPressure? pressure = null) : IAsyncDisposable
+    Components.MemoryPressure? pressure = null, Func<string, Telemetry.Counter>? discardedSpans = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, TenantStore> _open = new(StringComparer.Ordinal);
     private readonly Lock _opening = new();
@@ -42,7 +43,7 @@ internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactor
         {
             if (_open.TryGetValue(tenant, out open)) return open;
             var metrics = new SpanMetricsRecorder();
-            var options = config.ToStoreOptions(metrics, tenant, pressure);
+            var options = config.ToStoreOptions(metrics, tenant, pressure, discardedSpans?.Invoke(tenant));
             Directory.CreateDirectory(options.Directory);
             open = new TenantStore(EmbeddedTraceStore.Open(options, loggerFactory), metrics);
             _open[tenant] = open;

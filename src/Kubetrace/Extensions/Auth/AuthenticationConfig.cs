@@ -8,10 +8,18 @@ public sealed class AuthenticationConfig
     /// <summary>ID of an authenticator extension listed in <c>service.extensions</c>.</summary>
     public string Authenticator { get; set; } = "";
 
+    /// <summary>
+    /// Kubetrace's addition, on a receiver under <c>multitenancy_enabled</c>: the claim of the authenticated principal
+    /// that names its tenant (<c>sub</c>: the subject, such as a basicauth user or a token's subject; any other: that
+    /// claim of an OIDC token). The sender's <c>X-Scope-OrgID</c> may then only repeat it (docs/security.md, Tenants).
+    /// </summary>
+    public string? TenantClaim { get; set; }
+
     public IEnumerable<ConfigProblem> Validate()
     {
         if (Authenticator.Length == 0) yield return new("authenticator", "is required: the ID of an authenticator extension (bearertokenauth, basicauth, oidc)");
         else if (!ComponentId.TryParse(Authenticator, out _, out var error)) yield return new("authenticator", error ?? "is not a component ID");
+        if (TenantClaim is { Length: 0 }) yield return new("tenant_claim", "is empty: name a claim (sub for the subject) or leave the key out");
     }
 
     /// <summary>

@@ -1,13 +1,11 @@
-using System.Buffers;
 using Kubetrace.Otlp.Wire;
 
 namespace Kubetrace.Processors.ProbabilisticSampler;
 
 /// <summary>
-/// Samples an encoded request without building objects: walks resource → scope → span fields with
-/// <see cref="ProtoWireReader"/>, asks for each span's trace ID whether it is kept (and with which tracestate), and
-/// writes the kept spans' bytes with that tracestate appended as field 3 (the span has none, and a later value of a
-/// field wins anyway), inside copies of their scope and resource envelopes.
+/// Samples an encoded request without building objects (<see cref="EncodedSpanRewriter"/>): asks for each span's
+/// trace ID whether it is kept (and with which tracestate), and writes the kept spans' bytes with that tracestate
+/// appended as field 3 (the span has none, and a later value of a field wins anyway).
 /// </summary>
 /// <remarks>
 /// Only the common case is handled here: spans without tracestate and without a <c>sampling.priority</c>
@@ -20,7 +18,7 @@ internal static class EncodedSpanSampler
     public delegate string? Decide(ReadOnlySpan<byte> traceId);
 
     private const int ResourceSpansField = 1, ScopeSpansField = 2, SpansField = 2;
-    private const int TraceIdField = 1, TraceStateField = 3, AttributesField = 9, KeyField = 1;
+    private const int TraceStateField = 3, AttributesField = 9, KeyField = 1;
     private const int LegacyScopeSpansField = 1000;
 
     public static byte[]? TrySample(ReadOnlySpan<byte> request, Decide decide, out int keptSpans)
@@ -28,51 +26,16 @@ internal static class EncodedSpanSampler
         keptSpans = 0;
         if (!CanSample(request)) return null;
         var kept = 0;
-        RewriteChild keepSpan = span =>
+        var output = EncodedSpanRewriter.Rewrite(request, span =>
         {
-            var traceState = decide(TraceId(span));
+            var traceState = decide(EncodedSpanWalker.TraceId(span));
             if (traceState is null) return null;
             kept++;
             return WithTraceState(span, traceState);
-        };
-        RewriteChild keepScope = scope => Rewrite(scope, SpansField, keepSpan);
-        var output = new ArrayBufferWriter<byte>(request.Length / 4 + 64);
-        var reader = new ProtoWireReader(request);
-        while (!reader.AtEnd)
-        {
-            reader.TryReadField(out var field);
-            if (Rewrite(request[field.ValueStart..field.End], ScopeSpansField, keepScope) is { } resource) Write(output, ResourceSpansField, resource);
-        }
+        });
         keptSpans = kept;
-        return output.WrittenSpan.ToArray();
+        return output;
     }
-
-    /// <summary>A message with its <paramref name="childField"/> entries replaced by what <paramref name="rewrite"/>
-    /// returns (null: left out); other fields copied as they are. Null when no child is left.</summary>
-    private static byte[]? Rewrite(ReadOnlySpan<byte> message, int childField, RewriteChild rewrite)
-    {
-        var output = new ArrayBufferWriter<byte>(message.Length + 64);
-        var anyChild = false;
-        var reader = new ProtoWireReader(message);
-        while (!reader.AtEnd)
-        {
-            reader.TryReadField(out var field);
-            if (field.Number == childField && field.IsLengthDelimited)
-            {
-                var child = rewrite(message[field.ValueStart..field.End]);
-                if (child is null) continue;
-                Write(output, childField, child);
-                anyChild = true;
-            }
-            else
-            {
-                output.Write(message[field.Start..field.End]);
-            }
-        }
-        return anyChild ? output.WrittenSpan.ToArray() : null;
-    }
-
-    private delegate byte[]? RewriteChild(ReadOnlySpan<byte> child);
 
     private static byte[] WithTraceState(ReadOnlySpan<byte> span, string traceState)
     {
@@ -81,23 +44,6 @@ internal static class EncodedSpanSampler
         span.CopyTo(output);
         ProtoWireWriter.WriteLengthDelimited(output.AsSpan(span.Length), TraceStateField, state);
         return output;
-    }
-
-    private static void Write(ArrayBufferWriter<byte> output, int fieldNumber, ReadOnlySpan<byte> value)
-    {
-        var destination = output.GetSpan(ProtoWireWriter.LengthDelimitedSize(value.Length));
-        output.Advance(ProtoWireWriter.WriteLengthDelimited(destination, fieldNumber, value));
-    }
-
-    private static ReadOnlySpan<byte> TraceId(ReadOnlySpan<byte> span)
-    {
-        var reader = new ProtoWireReader(span);
-        while (!reader.AtEnd)
-        {
-            reader.TryReadField(out var field);
-            if (field.Number == TraceIdField && field.IsLengthDelimited) return span[field.ValueStart..field.End];
-        }
-        return default;
     }
 
     /// <summary>True when the whole request is well-formed and in the common case this path handles.</summary>

@@ -50,7 +50,7 @@ public sealed class ProbabilisticSamplerProcessor : PerBatchProcessor
     {
         // The common case (no tracestate, no sampling.priority) is decided on the encoded bytes, without objects.
         if (batch.HasEncoded && EncodedSpanSampler.TrySample(batch.Encoded.Span, _decideEncoded, out var kept) is { } encoded)
-            return kept == 0 ? null : TraceBatch.FromEncoded(encoded, kept, batch.Metadata);
+            return kept == 0 ? null : batch.WithEncoded(encoded, kept);
         var output = SpanRewriter.Rewrite(batch.Request, _rewrite);
         return ReferenceEquals(output, batch.Request) ? batch : batch.WithRequest(output);
     }

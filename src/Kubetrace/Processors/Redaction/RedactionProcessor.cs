@@ -65,7 +65,7 @@ public sealed class RedactionProcessor : PerBatchProcessor
             segments.Add(SpanRewriter.Rewrite(group, _rewriteSpan, _rewriteResource).ToByteArray());
         }
         if (encoded.Length > cleanStart) segments.Add(encoded[cleanStart..]);
-        return TraceBatch.FromEncodedSegments([.. segments], batch.SpanCount, batch.Metadata);
+        return batch.WithEncodedSegments([.. segments], batch.SpanCount);
     }
 
     private Resource RedactResource(Resource resource)

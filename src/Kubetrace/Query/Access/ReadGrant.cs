@@ -19,6 +19,11 @@ public sealed record ReadGrant(bool All, IReadOnlyList<NamespacePattern> Namespa
 
     public bool IsNothing => !All && !Cluster && Namespaces.Count == 0;
 
+    /// <summary>Equal for grants that allow the same spans (whatever the order or repetition of their patterns):
+    /// what answers computed through a grant are kept under (<see cref="ScopedListingCache"/>).</summary>
+    public string Key => All ? "all"
+        : string.Join(",", Namespaces.Select(n => n.Text).Distinct().Order(StringComparer.Ordinal)) + (Cluster ? "|cluster" : "|");
+
     /// <summary>Whether a span decided as <paramref name="ns"/> ("" for cluster-scoped) is visible.</summary>
     public bool Allows(string ns)
     {

@@ -17,19 +17,27 @@ namespace Kubetrace.Query.Access;
 /// engine, analysis, listing or count sees them, so every API answers from the same scoped data. A trace keeps
 /// the reader's spans only, each of its resources marked with how many were removed (<see cref="HiddenSpansKey"/>);
 /// a trace with none of them does not exist for the reader. Indexes and rollups cover every namespace, so listings
-/// (services, operations, tag names and values) and dependency edges are computed from scoped scans, rolled-up
-/// analyses read raw spans, and store statistics are refused (<see cref="AccessDeniedException"/>).
+/// (services, operations, tag names and values) and dependency edges are computed from scoped scans — listings kept
+/// per grant in the store's <see cref="ScopedListingCache"/>, so a scan runs once per grant while the store is
+/// unchanged and at most once per refresh while it changes —, rolled-up analyses read raw spans, and store
+/// statistics are refused (<see cref="AccessDeniedException"/>).
 /// </summary>
 /// <remarks>With <see cref="ReadGrant.All"/> the view passes everything through and only counts (<see cref="ReadTally"/>).</remarks>
-public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTally? tally = null) : ITraceStore
+public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTally? tally = null, ScopedListingCache? listings = null)
+    : ITraceStore
 {
     /// <summary>Resource attribute on the spans of a trace some of whose spans the reader may not see: how many.</summary>
     public const string HiddenSpansKey = "kubetrace.hidden_spans";
 
     private readonly ReadTally _tally = tally ?? new ReadTally();
-    private readonly Dictionary<string, bool> _allowed = new(StringComparer.Ordinal);
+    // Without the store's cache, one for this view: the listings of one request still share their scans.
+    private readonly ScopedListingCache _listings = listings ?? new ScopedListingCache();
+    // Concurrent: a listing's scan runs on its own task (and may outlive the request that started it).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _allowed = new(StringComparer.Ordinal);
 
     public ReadGrant Grant => grant;
+
+    public long? Generation => inner.Generation;
 
     public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken) =>
         throw new NotSupportedException("a scoped view of a store only reads");
@@ -64,54 +72,72 @@ public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTal
     public async ValueTask<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken)
     {
         if (grant.All) return _tally.Counted(await inner.GetServicesAsync(cancellationToken).ConfigureAwait(false));
-        var services = new SortedSet<string>(StringComparer.Ordinal);
-        await ScanAsync(new SpanScanRequest(TimeRange.All, []), trace =>
-        {
-            foreach (var span in trace.Spans) services.Add(span.Service);
-        }, cancellationToken).ConfigureAwait(false);
-        return _tally.Counted(services.ToList());
+        return _tally.Counted((await NamesAsync(cancellationToken).ConfigureAwait(false)).Services);
     }
 
     public async ValueTask<IReadOnlyList<Operation>> GetOperationsAsync(string service, CancellationToken cancellationToken)
     {
         if (grant.All) return _tally.Counted(await inner.GetOperationsAsync(service, cancellationToken).ConfigureAwait(false));
-        var operations = new SortedSet<(string Name, int Kind)>();
-        var request = new SpanScanRequest(TimeRange.All, []) { Services = new HashSet<string>([service], StringComparer.Ordinal) };
-        await ScanAsync(request, trace =>
-        {
-            foreach (var span in trace.Spans)
-                if (span.Service == service) operations.Add((span.Name, (int)span.Kind));
-        }, cancellationToken).ConfigureAwait(false);
-        return _tally.Counted(operations.Select(o => new Operation(o.Name, ConditionMatcher.KindName(o.Kind))).ToList());
+        return _tally.Counted((await NamesAsync(cancellationToken).ConfigureAwait(false)).Operations.GetValueOrDefault(service) ?? []);
     }
 
     public async ValueTask<IReadOnlyList<string>> GetAttributeNamesAsync(AttributeScope scope, CancellationToken cancellationToken)
     {
-        var names = await inner.GetAttributeNamesAsync(scope, cancellationToken).ConfigureAwait(false);
-        if (grant.All || names.Count == 0) return _tally.Counted(names);
-        // The index spans every namespace: keep the names some visible span carries.
-        var seen = new bool[names.Count];
-        await ScanAsync(new SpanScanRequest(TimeRange.All, names), trace =>
+        if (grant.All) return _tally.Counted(await inner.GetAttributeNamesAsync(scope, cancellationToken).ConfigureAwait(false));
+        return _tally.Counted(await ListingAsync($"attribute names|{scope}", async () =>
         {
-            foreach (var span in trace.Spans)
-                for (var i = 0; i < seen.Length; i++)
-                    seen[i] |= span.Value(i) is not null;
-        }, cancellationToken).ConfigureAwait(false);
-        return _tally.Counted(names.Where((_, i) => seen[i]).ToList());
+            var names = await inner.GetAttributeNamesAsync(scope, CancellationToken.None).ConfigureAwait(false);
+            if (names.Count == 0) return names;
+            // The index spans every namespace: keep the names some visible span carries.
+            var seen = new bool[names.Count];
+            await ScanVisibleAsync(new SpanScanRequest(TimeRange.All, names), trace =>
+            {
+                foreach (var span in trace.Spans)
+                    for (var i = 0; i < seen.Length; i++)
+                        seen[i] |= span.Value(i) is not null;
+            }, CancellationToken.None).ConfigureAwait(false);
+            return names.Where((_, i) => seen[i]).ToList();
+        }, cancellationToken).ConfigureAwait(false));
     }
 
     public async ValueTask<IReadOnlyList<string>> GetAttributeValuesAsync(AttributeScope scope, string key, int limit,
         CancellationToken cancellationToken)
     {
         if (grant.All) return _tally.Counted(await inner.GetAttributeValuesAsync(scope, key, limit, cancellationToken).ConfigureAwait(false));
-        var values = new SortedSet<string>(StringComparer.Ordinal);
-        await ScanAsync(new SpanScanRequest(TimeRange.All, [key]), trace =>
+        return _tally.Counted(await ListingAsync($"attribute values|{scope}|{limit}|{key}", async () =>
+        {
+            var values = new SortedSet<string>(StringComparer.Ordinal);
+            await ScanVisibleAsync(new SpanScanRequest(TimeRange.All, [key]), trace =>
+            {
+                foreach (var span in trace.Spans)
+                    if (values.Count < limit && span.Value(0) is { } value) values.Add(value);
+            }, CancellationToken.None).ConfigureAwait(false);
+            return (IReadOnlyList<string>)values.ToList();
+        }, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The services and each service's operations of the reader's spans: one scan serves both listings.</summary>
+    private ValueTask<ScopedNames> NamesAsync(CancellationToken cancellationToken) => ListingAsync("services", async () =>
+    {
+        var services = new SortedSet<string>(StringComparer.Ordinal);
+        var operations = new Dictionary<string, SortedSet<(string Name, int Kind)>>(StringComparer.Ordinal);
+        await ScanVisibleAsync(new SpanScanRequest(TimeRange.All, []), trace =>
         {
             foreach (var span in trace.Spans)
-                if (values.Count < limit && span.Value(0) is { } value) values.Add(value);
-        }, cancellationToken).ConfigureAwait(false);
-        return _tally.Counted(values.ToList());
-    }
+            {
+                if (services.Add(span.Service)) operations[span.Service] = [];
+                operations[span.Service].Add((span.Name, (int)span.Kind));
+            }
+        }, CancellationToken.None).ConfigureAwait(false);
+        return new ScopedNames([.. services], operations.ToDictionary(o => o.Key,
+            o => (IReadOnlyList<Operation>)o.Value.Select(op => new Operation(op.Name, ConditionMatcher.KindName(op.Kind))).ToList(), StringComparer.Ordinal));
+    }, cancellationToken);
+
+    /// <summary>A listing through the reader's grant, from the store's cache when it still holds (<see cref="ScopedListingCache"/>).</summary>
+    private ValueTask<T> ListingAsync<T>(string listing, Func<Task<T>> compute, CancellationToken cancellationToken) where T : class =>
+        _listings.GetAsync($"{grant.Key}|{listing}", inner.Generation, compute, cancellationToken);
+
+    private sealed record ScopedNames(IReadOnlyList<string> Services, IReadOnlyDictionary<string, IReadOnlyList<Operation>> Operations);
 
     public async ValueTask<IReadOnlyList<DependencyEdge>> GetDependenciesAsync(TimeRange range, CancellationToken cancellationToken)
     {
@@ -145,6 +171,16 @@ public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTal
             }, cancellationToken).ConfigureAwait(false);
             return;
         }
+        await ScanVisibleAsync(request, trace =>
+        {
+            _tally.Add(1);
+            visitor(trace);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every trace with a span of the reader's, reduced to the reader's spans (not counted: listings count their names).</summary>
+    private async ValueTask ScanVisibleAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    {
         // The deciding keys go after the caller's, so the caller's values keep their positions.
         string[] keys = [.. request.AttributeKeys, .. SpanNamespace.RawKeys.Except(request.AttributeKeys)];
         var visible = new ScannedTrace();
@@ -159,7 +195,6 @@ public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTal
                 if (Allows(namespaces.NamespaceOf(i))) visible.Spans.Add(trace.Spans[i]);
             if (visible.Spans.Count == 0) return;
             visible.TraceId = trace.TraceId;
-            _tally.Add(1);
             visitor(visible);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -29,11 +29,16 @@ public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metr
         DecodedTraces decoded, CancellationToken cancellationToken)
     {
         if (decoded.RejectedSpans > 0) metrics.RefusedSpans.Add(decoded.RejectedSpans);
+        var (rejected, message) = (decoded.RejectedSpans, decoded.ErrorMessage);
         if (decoded.Batch is { } batch)
         {
             try
             {
+                var receipt = batch.Receipt = new ExportReceipt();
                 await next.ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
+                // Spans a store refused after taking the batch (max_bytes_per_trace): a fan-out's stores may refuse the same ones.
+                if (receipt.Message is { } refused)
+                    (rejected, message) = (rejected + Math.Min(receipt.RefusedSpans, batch.SpanCount), message is null ? refused : $"{message}; {refused}");
                 metrics.AcceptedSpans.Add(batch.SpanCount);
             }
             catch (ConsumerException e)
@@ -55,10 +60,10 @@ public sealed class TraceExportService(ITraceConsumer next, ReceiverMetrics metr
                 return (null, new ExportFailure(ConsumerErrorKind.Unavailable, $"pipeline error: {ClientText.WithoutPaths(e.Message)}", null));
             }
         }
-        if (decoded.ErrorMessage is null) return (Success, null);
+        if (message is null) return (Success, null);
         return (new ExportTraceServiceResponse
         {
-            PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = decoded.RejectedSpans, ErrorMessage = decoded.ErrorMessage },
+            PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = message },
         }, null);
     }
 }

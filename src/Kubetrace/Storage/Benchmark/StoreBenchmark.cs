@@ -16,6 +16,9 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
     public static Encryption.StoreKeyRing BenchmarkKeys() =>
         new([new Encryption.StoreKey("bench", System.Security.Cryptography.RandomNumberGenerator.GetBytes(Encryption.StoreKey.KeySize))]);
 
+    /// <summary>The store's <see cref="StoreOptions.MaxBytesPerTrace"/> (0: off).</summary>
+    public long MaxBytesPerTrace { get; init; }
+
     public async Task<int> RunAsync()
     {
         var measure = new StoreMeasurements(queries, output);
@@ -33,8 +36,8 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         if (profile) ComponentCosts.Measure(inputPath, 100, output);
 
         var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans,
-            HeadCapacity = preallocate ? 500_000 : 0, Keys = keys ?? Encryption.StoreKeyRing.None };
-        Line($"encryption at rest: {(options.Keys.Active is null ? "off" : "on (AES-256-GCM)")}");
+            HeadCapacity = preallocate ? 500_000 : 0, Keys = keys ?? Encryption.StoreKeyRing.None, MaxBytesPerTrace = MaxBytesPerTrace };
+        Line($"encryption at rest: {(options.Keys.Active is null ? "off" : "on (AES-256-GCM)")}; max_bytes_per_trace: {(MaxBytesPerTrace > 0 ? MaxBytesPerTrace.ToString("N0", CultureInfo.InvariantCulture) : "off")}");
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
         var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());

@@ -27,37 +27,69 @@ public sealed partial class EmbeddedTraceStore
 
     private (int, IReadOnlyList<string>) ReencryptBlocks(CancellationToken cancellationToken)
     {
-        var active = _options.Keys.Active;
         var rewritten = 0;
         var damaged = new List<string>();
-        foreach (var block in View.Blocks.Where(b => b.Key != active).ToList())
-        {
-            if (block.DamagedGroups > 0)
-            {
-                damaged.Add(Path.GetFileName(block.Path));
-                continue;
-            }
-            BlockReader replacement;
-            try
-            {
-                replacement = _blocks.Write(Path.GetFileName(block.Path),
-                    (path, key) => BlockMerger.Merge([block], path, _options.RowGroupSpans, key, cancellationToken));
-            }
-            catch (InvalidDataException e)
-            {
-                _logger.LogWarning(e, "block {Path} cannot be re-encrypted; it stays under key {Key}", block.Path, block.Key?.Id ?? "(none)");
-                damaged.Add(Path.GetFileName(block.Path));
-                continue;
-            }
-            lock (_viewGate)
-            {
-                _view = _view with { Blocks = _view.Blocks.Replace(block, replacement) };
-            }
-            _blocks.Retire(block);
-            rewritten++;
-            _logger.LogInformation("re-encrypted block {Path} from key {Old} to {New}", block.Path, block.Key?.Id ?? "(none)", active?.Id ?? "(none)");
-        }
+        foreach (var block in View.Blocks.Where(b => b.Key != _options.Keys.Active).ToList())
+            if (ReencryptBlock(block, cancellationToken)) rewritten++;
+            else damaged.Add(Path.GetFileName(block.Path));
         _rollups.Retain(View.Blocks);
         return (rewritten, damaged);
+    }
+
+    /// <summary>
+    /// Key rotation in a running store (docs/security.md, Encryption at rest): once a key is appended to the list
+    /// (a restart), the maintenance loop calls this after compaction until nothing is left under older keys — the
+    /// head replayed from WAL segments sealed with an older key is written as a block (its segments go), then one
+    /// block under an older key is rewritten per call, as <see cref="ReencryptAsync"/> does; queries read the old
+    /// block until the new one replaces it. A block that cannot be rewritten is skipped until the next start.
+    /// </summary>
+    /// <returns>Whether something was moved to the newest key (the loop then calls again at once).</returns>
+    internal async Task<bool> ReencryptNextAsync(CancellationToken cancellationToken)
+    {
+        // (An empty head is not cut: its segments go with the next head that holds spans.)
+        if (_wal.SegmentsUnderOlderKeys() > 0 && View.Head.SpanCount > 0)
+        {
+            await FlushHeadAsync().ConfigureAwait(false);
+            return true;
+        }
+        return await Task.Run(() =>
+        {
+            lock (_compactionGate)
+            {
+                var active = _options.Keys.Active;
+                if (View.Blocks.FirstOrDefault(b => b.Key != active && !_reencryptFailures.Contains(b)) is not { } block) return false;
+                if (!ReencryptBlock(block, cancellationToken)) _reencryptFailures.Add(block);
+                _rollups.Retain(View.Blocks);
+                return true;
+            }
+        }, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Blocks the background re-encryption could not rewrite (guarded by the compaction gate).</summary>
+    private readonly HashSet<BlockReader> _reencryptFailures = [];
+
+    /// <summary>Rewrites one block under the newest key; false when it is damaged and stays as it is (caller holds the compaction gate).</summary>
+    private bool ReencryptBlock(BlockReader block, CancellationToken cancellationToken)
+    {
+        var active = _options.Keys.Active;
+        if (block.DamagedGroups > 0) return false;
+        BlockReader replacement;
+        try
+        {
+            replacement = _blocks.Write(Path.GetFileName(block.Path),
+                (path, key) => BlockMerger.Merge([block], path, _options.RowGroupSpans, key, cancellationToken));
+        }
+        catch (InvalidDataException e)
+        {
+            _logger.LogWarning(e, "block {Path} cannot be re-encrypted; it stays under key {Key}", block.Path, block.Key?.Id ?? "(none)");
+            return false;
+        }
+        lock (_viewGate)
+        {
+            _view = _view with { Blocks = _view.Blocks.Replace(block, replacement) };
+        }
+        _blocks.Retire(block);
+        _logger.LogInformation("re-encrypted block {Path} from key {Old} to {New}", block.Path, block.Key?.Id ?? "(none)", active?.Id ?? "(none)");
+        return true;
     }
 }

@@ -56,6 +56,10 @@ internal static class WalCodec
         return (sealedCodec, buffer.AsMemory(0, prefix + length), buffer);
     }
 
+    /// <summary>The key a record that decodes was sealed with; null: plaintext.</summary>
+    public static StoreKey? SealedWith(byte codec, ReadOnlySpan<byte> payload, StoreKeyRing keys, string what) =>
+        (codec & Encrypted) == 0 ? null : keys.Resolve(payload, what, out _);
+
     /// <summary>The OTLP bytes of a record.</summary>
     /// <param name="keys">Opens a sealed record; <paramref name="what"/> names the segment in a key error.</param>
     /// <exception cref="InvalidDataException">The record does not decode or was changed (damage: skipped).</exception>

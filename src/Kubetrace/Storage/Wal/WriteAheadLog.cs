@@ -16,6 +16,7 @@ internal sealed class WriteAheadLog : IDisposable
     private readonly StoreKeyRing _keys;
     private WalSegmentWriter? _current;
     private long _coveredThrough;
+    private long _olderKeysThrough;
 
     public WriteAheadLog(string directory, ILogger logger, StoreKeyRing keys)
     {
@@ -63,6 +64,7 @@ internal sealed class WriteAheadLog : IDisposable
                 try
                 {
                     otlp = WalCodec.Decode(codec, frame, _keys, $"WAL segment {Path.GetFileName(path)}");
+                    if (WalCodec.SealedWith(codec, frame.Span, _keys, path) != _keys.Active) _olderKeysThrough = sequence;
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException)
                 {
@@ -85,6 +87,12 @@ internal sealed class WriteAheadLog : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Replayed segments still on disk that hold a record sealed with another key than the newest (a key rotation):
+    /// they go, as every segment, once the head they were replayed into is written as a block.
+    /// </summary>
+    public int SegmentsUnderOlderKeys() => _olderKeysThrough == 0 ? 0 : Segments().Count(s => s <= _olderKeysThrough);
 
     /// <summary>Closes the current segment (if any) and opens the next one; returns its sequence.</summary>
     public long StartNewSegment()

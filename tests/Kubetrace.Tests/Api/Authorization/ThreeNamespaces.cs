@@ -57,7 +57,8 @@ internal static class ThreeNamespaces
         yield return Spans.Resource("etcd", Spans.Span(trace, 4, 3, "etcdserverpb.KV/Range", at + 3, 3, ("key", key)));
     }
 
-    private static ResourceSpans Workload(string service, string ns, params Span[] spans)
+    /// <summary>A workload's resource: its service and namespace (<c>k8s.namespace.name</c>).</summary>
+    public static ResourceSpans Workload(string service, string ns, params Span[] spans)
     {
         var resource = Spans.Resource(service, spans);
         resource.Resource.Attributes.Add(Spans.Attr("k8s.namespace.name", ns));

@@ -28,7 +28,7 @@ internal sealed class AuthWorld : IDisposable
         HtpasswdFile = Write("htpasswd",
             $"alice:{BCrypt.Net.BCrypt.HashPassword("alice-password", workFactor: 5)}\n" +
             $"bob:{{SHA}}{Convert.ToBase64String(SHA1.HashData("bob-password"u8))}\n");
-        JwksFile = Write("jwks.json", Jwks(IssuerKey, "issuer-key-1"));
+        JwksFile = Write("jwks.json", IssuerJwks);
         Bearer = new BearerTokenAuthenticator(Settings("bearertokenauth"), new BearerTokenAuthConfig { Filename = TokenFile });
         Basic = new BasicAuthenticator(Settings("basicauth"), new BasicAuthConfig { Htpasswd = new HtpasswdConfig { File = HtpasswdFile } });
         Oidc = new OidcAuthenticator(Settings("oidc"), new OidcAuthConfig
@@ -55,13 +55,13 @@ internal sealed class AuthWorld : IDisposable
 
     /// <summary>A ServiceAccount-style token signed by the issuer (or by a stranger's key), valid for an hour unless said otherwise.</summary>
     public string Jwt(string subject = "system:serviceaccount:kube-system:node-agent", bool expired = false, bool stranger = false,
-        string audience = Audience)
+        string audience = Audience, string issuer = Issuer)
     {
         var now = DateTime.UtcNow;
         var key = new ECDsaSecurityKey(stranger ? StrangerKey : IssuerKey) { KeyId = "issuer-key-1" };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = Issuer,
+            Issuer = issuer,
             Audience = audience,
             IssuedAt = expired ? now.AddHours(-2) : now,
             NotBefore = expired ? now.AddHours(-2) : now,
@@ -86,7 +86,10 @@ internal sealed class AuthWorld : IDisposable
         return path;
     }
 
-    private ComponentSettings Settings(string id) => TestSettings.For(id) with { Directory = Directory };
+    /// <summary>The issuer's signing keys as it publishes them (a JWKS document).</summary>
+    public static string IssuerJwks => Jwks(IssuerKey, "issuer-key-1");
+
+    public ComponentSettings Settings(string id) => TestSettings.For(id) with { Directory = Directory };
 
     private static string Jwks(ECDsa key, string keyId)
     {

@@ -26,9 +26,11 @@ public sealed class EncryptionAtRestTests
 
     private static readonly SnapshotRollup Snapshot = new("test-snapshot-1", "secret.key.q7x", "k8s.namespace.name");
 
-    private static StoreOptions Options(string directory, StoreKeyRing keys, TimeProvider? clock = null) => new()
+    /// <param name="maintenance">How often the maintenance loop compacts and re-encrypts (the default's minute outlasts most tests).</param>
+    private static StoreOptions Options(string directory, StoreKeyRing keys, TimeProvider? clock = null, TimeSpan? maintenance = null) => new()
     {
         Directory = directory, Keys = keys, Clock = clock ?? TimeProvider.System, RowGroupSpans = 4, CompactionTargetSpans = 0,
+        CompactionInterval = maintenance ?? TimeSpan.FromMinutes(1),
         WalCompression = false, // the strictest case: without encryption every string would lie in the WAL as written
         Rollups = [Snapshot], RollupInterval = TimeSpan.FromHours(1), RetentionInterval = TimeSpan.FromHours(1),
     };
@@ -191,6 +193,35 @@ public sealed class EncryptionAtRestTests
         }
         Assert.Equal(["k2", "k2"], KeysOfBlocks(temp.Directory, TestKeys.Ring("k1", "k2"))); // the old block and the WAL's
         Assert.Empty(Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.rollup")); // rebuilt under k2 later
+
+        await using var withoutOldKey = EmbeddedTraceStore.Open(Options(temp.Directory, TestKeys.Ring("k2")));
+        Assert.Equal(expected, await AnswersAsync(withoutOldKey));
+        Assert.Empty(PlaintextFound(temp.Directory));
+    }
+
+    [Fact]
+    public async Task A_running_store_moves_its_data_to_a_newly_added_key_answering_throughout_and_the_old_key_can_then_be_dropped()
+    {
+        await using var temp = await EveryKindOfFileAsync(TestKeys.Ring("k1"));
+        var expected = await AnswersAsync(temp.Store);
+        await temp.Store.DisposeAsync();
+
+        // The operator appends k2 and restarts; the store moves the k1 block and the WAL replayed from k1 records by
+        // itself, answering all the while, and says when nothing under an older key is left.
+        var answersDuring = 0;
+        await using (var rotating = EmbeddedTraceStore.Open(Options(temp.Directory, TestKeys.Ring("k1", "k2"), maintenance: TimeSpan.FromMilliseconds(20))))
+        {
+            await Wait.UntilAsync(async () =>
+            {
+                Assert.Equal(expected, await AnswersAsync(rotating));
+                answersDuring++;
+                var stats = rotating.GetStats();
+                return stats is { BlocksUnderOlderKeys: 0, WalSegmentsUnderOlderKeys: 0 };
+            }, "the store's data to move to k2");
+            Assert.Equal(expected, await AnswersAsync(rotating));
+        }
+        Assert.True(answersDuring > 0);
+        Assert.Equal(["k2", "k2"], KeysOfBlocks(temp.Directory, TestKeys.Ring("k1", "k2"))); // the old block and the replayed WAL's
 
         await using var withoutOldKey = EmbeddedTraceStore.Open(Options(temp.Directory, TestKeys.Ring("k2")));
         Assert.Equal(expected, await AnswersAsync(withoutOldKey));

@@ -36,7 +36,7 @@ internal static class GrpcTraceServer
             options.EnableDetailedErrors = false;
             options.CompressionProviders = [new CheckedGzipProvider()];
         });
-        builder.Services.AddSingleton(new GrpcTraceService(exports, config.IncludeMetadata));
+        builder.Services.AddSingleton(new GrpcTraceService(exports, config.IncludeMetadata, config.Auth?.TenantClaim));
         builder.Services.AddSingleton<IServiceMethodProvider<GrpcTraceService>, GrpcTraceMethodProvider>();
 
         var app = builder.Build();

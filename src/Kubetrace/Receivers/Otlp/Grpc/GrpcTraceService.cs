@@ -9,7 +9,8 @@ using Kubetrace.Receivers.Otlp.Admission;
 namespace Kubetrace.Receivers.Otlp.Grpc;
 
 /// <summary>The gRPC adapter: raw request bytes in, <see cref="TraceExportService"/>, gRPC status out.</summary>
-internal sealed class GrpcTraceService(TraceExportService exports, bool includeMetadata)
+/// <param name="tenantClaim">The listener's <c>auth.tenant_claim</c> (<see cref="ReceiverTenant"/>).</param>
+internal sealed class GrpcTraceService(TraceExportService exports, bool includeMetadata, string? tenantClaim = null)
 {
     public async Task<ExportTraceServiceResponse> Export(byte[] request, ServerCallContext context)
     {
@@ -17,8 +18,14 @@ internal sealed class GrpcTraceService(TraceExportService exports, bool includeM
         if (context.GetHttpContext().Features.Get<InFlightLease>() is { } lease && !lease.TryGrowTo(request.Length))
             throw ToRpcException(lease.Refusal());
         var metadata = includeMetadata ? ClientMetadata.From(context.RequestHeaders.Where(h => !h.IsBinary).Select(h => KeyValuePair.Create(h.Key, h.Value))) : null;
-        if (ReceiverTenant.Apply(exports, context.RequestHeaders.GetValue(Pipeline.Tenants.MetadataKey), ref metadata) is { } refusal)
-            throw new RpcException(new Status(refusal.Missing ? StatusCode.Unauthenticated : StatusCode.InvalidArgument, refusal.Message));
+        if (ReceiverTenant.Apply(exports, context.RequestHeaders.GetValue(Pipeline.Tenants.MetadataKey),
+                Kubetrace.Extensions.Auth.AuthenticationGate.PrincipalOf(context.GetHttpContext()), tenantClaim, ref metadata) is { } refusal)
+            throw new RpcException(new Status(refusal.Kind switch
+            {
+                TenantRefusalKind.Missing => StatusCode.Unauthenticated,
+                TenantRefusalKind.Forbidden => StatusCode.PermissionDenied,
+                _ => StatusCode.InvalidArgument,
+            }, refusal.Message));
         DecodedTraces decoded;
         try
         {

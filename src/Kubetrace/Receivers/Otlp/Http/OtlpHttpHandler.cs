@@ -55,10 +55,16 @@ internal sealed class OtlpHttpHandler(HttpServerConfig config, TraceExportServic
         }
 
         var metadata = config.IncludeMetadata ? ClientMetadata.From(request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString()))) : null;
-        if (ReceiverTenant.Apply(exports, request.Headers[Pipeline.Tenants.HeaderName], ref metadata) is { } refusal)
+        if (ReceiverTenant.Apply(exports, request.Headers[Pipeline.Tenants.HeaderName], Kubetrace.Extensions.Auth.AuthenticationGate.PrincipalOf(context),
+                config.Auth?.TenantClaim, ref metadata) is { } refusal)
         {
-            await HttpAnswers.WriteErrorAsync(response, refusal.Missing ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, encoding,
-                refusal.Missing ? GrpcCode.Unauthenticated : GrpcCode.InvalidArgument, refusal.Message).ConfigureAwait(false);
+            var (status, code) = refusal.Kind switch
+            {
+                TenantRefusalKind.Missing => (StatusCodes.Status401Unauthorized, GrpcCode.Unauthenticated),
+                TenantRefusalKind.Forbidden => (StatusCodes.Status403Forbidden, GrpcCode.PermissionDenied),
+                _ => (StatusCodes.Status400BadRequest, GrpcCode.InvalidArgument),
+            };
+            await HttpAnswers.WriteErrorAsync(response, status, encoding, code, refusal.Message).ConfigureAwait(false);
             return;
         }
 

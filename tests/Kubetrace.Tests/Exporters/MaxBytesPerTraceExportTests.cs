@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Protobuf;
+using Kubetrace.Config;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Pipeline;
+using Kubetrace.Service;
+
+namespace Kubetrace.Tests.Exporters;
+
+/// <summary>
+/// The <c>kubetrace</c> exporter's <c>max_bytes_per_trace</c> (Tempo's override of that name) as a client sees it:
+/// an OTLP export whose spans take a trace past the limit is answered 200 with partial_success counting the refused
+/// spans and naming the limit, the store counts them in <c>kubetrace_exporter_discarded_spans{reason="trace_too_large"}</c>
+/// per tenant, a tenant's <c>overrides</c> entry sets its own limit, and bad values are config errors at their key.
+/// </summary>
+public sealed class MaxBytesPerTraceExportTests
+{
+    [Fact]
+    public async Task An_export_over_the_limit_is_a_partial_success_counted_per_tenant_and_a_tenants_override_holds()
+    {
+        using var data = new TempDirectory();
+        var (service, url) = await FreePorts.StartOnFreshAsync(1, async ports =>
+            (await ServiceTestHost.StartAsync(Yaml(ports[0], data.Path), ComponentCatalog.Default), $"http://127.0.0.1:{ports[0]}/v1/traces"));
+        try
+        {
+            var first = await ExportAsync(url, "globex", Sized(1, 1, 1500), Sized(1, 2, 1500));
+            var second = await ExportAsync(url, "globex", Sized(1, 3, 1500), Sized(2, 4, 100), Sized(1, 5, 100));
+            var overridden = new[]
+            {
+                await ExportAsync(url, "acme", Sized(1, 1, 1500), Sized(1, 2, 1500)),
+                await ExportAsync(url, "acme", Sized(1, 3, 1500), Sized(2, 4, 100), Sized(1, 5, 100)),
+            };
+
+            Assert.Null(first.PartialSuccess);
+            Assert.Equal(2, second.PartialSuccess.RejectedSpans);
+            Assert.StartsWith("2 of 3 spans refused: TRACE_TOO_LARGE: max size of trace (4096) exceeded while adding ", second.PartialSuccess.ErrorMessage);
+            Assert.EndsWith("(max_bytes_per_trace)", second.PartialSuccess.ErrorMessage);
+            Assert.All(overridden, answer => Assert.Null(answer.PartialSuccess));
+            var metrics = service.Metrics.Render();
+            Assert.Contains("kubetrace_exporter_discarded_spans_total{exporter=\"kubetrace\",reason=\"trace_too_large\",tenant=\"globex\"} 2\n", metrics);
+            Assert.Contains("kubetrace_exporter_discarded_spans_total{exporter=\"kubetrace\",reason=\"trace_too_large\",tenant=\"acme\"} 0\n", metrics);
+        }
+        finally
+        {
+            await service.ShutdownAsync();
+        }
+    }
+
+    [Fact]
+    public void Bad_values_are_config_errors_naming_the_key()
+    {
+        var errors = new ConfigLoader(ComponentCatalog.Default, _ => null).Load("""
+            multitenancy_enabled: true
+            receivers:
+              otlp:
+                protocols:
+                  http:
+            exporters:
+              kubetrace:
+                path: /tmp/unused
+                max_bytes_per_trace: lots
+                overrides:
+                  acme:
+                    max_bytes_per_trace: 5
+              clickhouse:
+                overrides:
+                  acme:
+                    max_bytes_per_trace: 5MB
+            service:
+              pipelines:
+                traces:
+                  receivers: [otlp]
+                  exporters: [kubetrace, clickhouse]
+            """, "config.yaml").Errors.Select(e => e.ToString()).ToList();
+
+        Assert.Equal(3, errors.Count);
+        Assert.Contains(errors, e => e.EndsWith("exporters::kubetrace::max_bytes_per_trace: \"lots\" is not a size; write e.g. 5MB, 10MiB or 5000000 (0: no limit)"));
+        Assert.Contains(errors, e => e.EndsWith("exporters::kubetrace::overrides::acme::max_bytes_per_trace: must be 0 (no limit) or at least 1024 bytes (got 5); write e.g. 5MB"));
+        Assert.Contains(errors, e => e.EndsWith("exporters::clickhouse::overrides::acme::max_bytes_per_trace: this exporter has no per-trace byte limit; only block_retention can be overridden"));
+    }
+
+    private static string Yaml(int port, string data) => $"""
+        multitenancy_enabled: true
+        receivers:
+          otlp:
+            protocols:
+              http:
+                endpoint: 127.0.0.1:{port}
+        exporters:
+          kubetrace:
+            path: {data}
+            retention: 0s
+            max_bytes_per_trace: 4KiB
+            overrides:
+              acme:
+                max_bytes_per_trace: 1MB
+        service:
+          pipelines:
+            traces:
+              receivers: [otlp]
+              exporters: [kubetrace]
+
+        """ + ServiceTestHost.Telemetry;
+
+    private static OtlpSpan Sized(int trace, int id, int payloadBytes) =>
+        Spans.Span(trace, id, 0, "op", attributes: ("payload", new string('x', payloadBytes)));
+
+    private static async Task<ExportTraceServiceResponse> ExportAsync(string url, string tenant, params OtlpSpan[] spans)
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Add(Tenants.HeaderName, tenant);
+        using var content = new ByteArrayContent(Spans.Request(spans.AsEnumerable()).ToByteArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        using var response = await http.PostAsync(url, content);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
+        return ExportTraceServiceResponse.Parser.ParseFrom(body);
+    }
+}
