@@ -14,10 +14,11 @@ namespace Kubetrace.Components;
 /// </remarks>
 public sealed class MemoryPressure
 {
-    private readonly ConcurrentDictionary<object, Func<Task>> _releases = new();
+    private readonly ConcurrentDictionary<object, Func<Task<bool>>> _releases = new();
 
     /// <summary>Registers what to do under memory pressure; disposing the result unregisters it.</summary>
-    public IDisposable OnPressure(Func<Task> release)
+    /// <param name="release">Releases what the component holds; true if it held anything (false: nothing to give up).</param>
+    public IDisposable OnPressure(Func<Task<bool>> release)
     {
         var key = new object();
         _releases[key] = release;
@@ -36,8 +37,9 @@ public sealed class MemoryPressure
     /// <summary>Whether anything registered: without, pressure can only be met by refusing and collecting.</summary>
     public bool CanRelease => !_releases.IsEmpty;
 
-    /// <summary>Asks every registered component to release what it holds; completes when all have.</summary>
-    public Task ReleaseAsync() => Task.WhenAll(_releases.Values.Select(release => release()));
+    /// <summary>Asks every registered component to release what it holds; completes when all have, with true if any
+    /// held something. False tells the limiter that memory still above its limit is not data it could shed.</summary>
+    public async Task<bool> ReleaseAsync() => (await Task.WhenAll(_releases.Values.Select(release => release())).ConfigureAwait(false)).Contains(true);
 
     private sealed class Registration(Action remove) : IDisposable
     {

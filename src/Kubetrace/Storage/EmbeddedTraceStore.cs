@@ -219,11 +219,15 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     /// <summary>
     /// Writes the current head as a block now and returns when it is written, so that its memory can be collected:
     /// what the store does under memory pressure (<see cref="Kubetrace.Components.MemoryPressure"/>), and tests and benchmarks.
+    /// True if there was anything to write (spans in the head or heads still being written).
     /// </summary>
-    public async Task FlushHeadAsync()
+    public async Task<bool> FlushHeadAsync()
     {
+        var view = View;
+        var held = view.Head.SpanCount > 0 || !view.Flushing.IsEmpty;
         await _ingest.CutNowAsync().ConfigureAwait(false);
         while (!View.Flushing.IsEmpty) await Task.Delay(10).ConfigureAwait(false);
+        return held;
     }
 
     private void OnCut(HeadBlock frozen, HeadBlock next)

@@ -135,9 +135,11 @@ public sealed class KubetraceExporterTests
         var store = settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, settings.Id)!.Store!;
         Assert.Equal((0, 1L), (store.GetStats().Blocks, store.GetStats().HeadSpans));
 
-        await pressure.ReleaseAsync();
+        Assert.True(await pressure.ReleaseAsync());
 
         Assert.Equal((1, 0L, 1L), (store.GetStats().Blocks, store.GetStats().HeadSpans, store.GetStats().Spans));
+        Assert.False(await pressure.ReleaseAsync()); // an empty head: nothing left to give up (the limiter's floor)
+        Assert.Equal(1, store.GetStats().Blocks);
         await exporter.ShutdownAsync(CancellationToken.None);
         Assert.False(pressure.CanRelease); // a stopped exporter is no longer asked
     }

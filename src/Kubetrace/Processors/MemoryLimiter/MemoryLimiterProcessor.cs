@@ -16,11 +16,19 @@ namespace Kubetrace.Processors.MemoryLimiter;
 /// Why the release: the Collector's limiter only refuses and calls <c>runtime.GC()</c>, because what it holds is in
 /// flight and drains to the exporters. Here the store's head holds up to <c>max_head_bytes</c> of spans until it is
 /// cut; refusing would not shrink it, and a process held above its soft limit by the head would refuse forever.
+/// And when even an empty head and a compacting GC leave the process above its soft limit, what remains is its floor
+/// (runtime, compiled code, the store's block indexes), which no refusal sheds: the limit is below what the process
+/// needs, a misconfiguration rather than overload. The limiter says so once and from then on refuses only while memory
+/// grows above that floor (<see cref="MemoryLimits.AboveFloor"/>), as the Collector's does in effect (its Go heap
+/// falls back once data drains). Without any component to release (no embedded store) it refuses as the Collector
+/// does: what it holds is in flight and drains.
 /// </remarks>
 public sealed class MemoryLimiterProcessor : PerBatchProcessor
 {
     private readonly MemoryLimiterConfig _config;
     private readonly MemoryLimits _limits;
+    private MemoryLimits _effective; // _limits, or above the process's floor once one was found (under _checkGate)
+    private long? _floor;
     private readonly IProcessMemory _memory;
     private readonly MemoryPressure _pressure;
     private readonly TimeProvider _time;
@@ -43,6 +51,7 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
     {
         _config = config;
         _limits = limits;
+        _effective = limits;
         _memory = memory;
         _pressure = settings.MemoryPressure;
         _time = time;
@@ -70,6 +79,13 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
                 "The memory limit ({LimitMiB} MiB) is above what the .NET GC may use ({GcMiB} MiB); lower limit_mib/limit_percentage or raise DOTNET_GCHeapHardLimitPercent",
                 ToMiB(_limits.Hard), ToMiB(gcHeapLimit));
         }
+        var atStart = _memory.InUseBytes();
+        if (atStart >= _limits.Soft)
+        {
+            _logger.LogWarning(
+                "The process already uses {InUseMiB} MiB at start, above the soft limit of {SoftMiB} MiB ({Key} {Value}): data would be refused from the first request; raise {KeyToRaise}",
+                ToMiB(atStart), ToMiB(_limits.Soft), LimitKey, LimitValue, LimitKey);
+        }
         _timer ??= _time.CreateTimer(_ => CheckMemory(), null, TimeSpan.Zero, _config.CheckInterval);
         return Task.CompletedTask;
     }
@@ -91,19 +107,19 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
         try
         {
             var inUse = _memory.InUseBytes();
-            if (inUse >= _limits.Hard && LongerAgoThan(_lastCollection, _config.MinGcIntervalWhenHardLimited))
+            if (inUse >= _effective.Hard && LongerAgoThan(_lastCollection, _config.MinGcIntervalWhenHardLimited))
             {
                 _logger.LogWarning("Memory usage {InUseMiB} MiB is above the hard limit; forcing a GC", ToMiB(inUse));
                 inUse = CollectAndRead(compact: true);
             }
 
             var wasRefusing = _mustRefuse;
-            var mustRefuse = inUse >= _limits.Soft;
+            var mustRefuse = inUse >= _effective.Soft;
             if (mustRefuse && !wasRefusing && LongerAgoThan(_lastCollection, _config.MinGcIntervalWhenSoftLimited))
             {
                 // Perhaps it is only garbage: collect before starting to refuse.
                 inUse = CollectAndRead(compact: false);
-                mustRefuse = inUse >= _limits.Soft;
+                mustRefuse = inUse >= _effective.Soft;
             }
             // Live data, then: ask for it to be written out when refusing starts, and again each soft GC interval
             // while it lasts (what was released may have been too little: the head was small).
@@ -137,9 +153,10 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
         _lastRelease = _time.GetTimestamp();
         _release = Task.Run(async () =>
         {
+            var held = true; // unknown after a failure: keep refusing until memory falls
             try
             {
-                await _pressure.ReleaseAsync().ConfigureAwait(false);
+                held = await _pressure.ReleaseAsync().ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -148,10 +165,35 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
             using (_checkGate.EnterScope())
             {
                 var inUse = CollectAndRead(compact: true);
-                Decide(inUse >= _limits.Soft, inUse);
+                // Nothing was held and nothing came in (data is refused meanwhile): this is the process's floor.
+                if (!held && inUse >= _effective.Soft) TakeFloor(inUse);
+                Decide(inUse >= _effective.Soft, inUse);
             }
         });
     }
+
+    /// <summary>Takes <paramref name="floor"/>, measured with nothing left to release, as the baseline to refuse above.</summary>
+    private void TakeFloor(long floor)
+    {
+        var first = _floor is null;
+        _floor = floor;
+        _effective = _limits.AboveFloor(floor);
+        if (first)
+        {
+            _logger.LogWarning(
+                "Memory usage stays at {FloorMiB} MiB with nothing left to release (the store's head written out, a compacting GC done): {Key} {Value} (soft limit {SoftMiB} MiB) is below this process's floor, and refusing data cannot bring memory under it. Refusing now only while memory grows above that floor: {Limits}. Set {KeyToRaise} so that its soft limit is above {AtLeastMiB} MiB plus room for data",
+                ToMiB(floor), LimitKey, LimitValue, ToMiB(_limits.Soft), _effective, LimitKey, ToMiB(floor));
+        }
+        else
+        {
+            _logger.LogInformation("The process's floor is now {FloorMiB} MiB; {Limits}", ToMiB(floor), _effective);
+        }
+    }
+
+    /// <summary>The key that set the limit, for messages: the one a user would change.</summary>
+    private string LimitKey => _config.LimitMib > 0 ? "limit_mib" : "limit_percentage";
+
+    private int LimitValue => _config.LimitMib > 0 ? _config.LimitMib : _config.LimitPercentage;
 
     /// <summary>Whether <paramref name="interval"/> has passed since <paramref name="last"/> (a TimeProvider timestamp; never: yes).</summary>
     private bool LongerAgoThan(long? last, TimeSpan interval) => last is not { } then || _time.GetElapsedTime(then) >= interval;

@@ -23,5 +23,18 @@ public readonly record struct MemoryLimits(long Hard, long Spike)
         return new(limit, config.SpikeLimitPercentage > 0 ? total / 100 * config.SpikeLimitPercentage : limit / 5);
     }
 
+    /// <summary>
+    /// The limits for a process that needs <paramref name="floor"/> bytes with no data held (runtime, compiled code,
+    /// the store's block indexes) when that is above the soft limit: data is refused once memory has grown half a spike
+    /// above the floor, and a GC is forced from there on (never below the configured limits). Refusing at the
+    /// configured soft limit could never succeed: nothing refusal sheds would bring memory under it.
+    /// </summary>
+    public MemoryLimits AboveFloor(long floor)
+    {
+        var soft = Math.Max(Soft, floor + Spike / 2);
+        var hard = Math.Max(Hard, soft);
+        return new(hard, hard - soft);
+    }
+
     public override string ToString() => $"hard limit {Hard / MiB} MiB, soft limit {Soft / MiB} MiB";
 }
