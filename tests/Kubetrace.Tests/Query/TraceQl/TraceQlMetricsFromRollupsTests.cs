@@ -120,11 +120,7 @@ public sealed class TraceQlMetricsFromRollupsTests : MetricsFromRollupsSuite
     public async Task Metrics_from_rollups_equal_metrics_from_scanning_every_span()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var rolled = new TempStore(dir => new StoreOptions
-        {
-            Directory = dir, Clock = clock, Rollups = [SpanMetricsRollup.Instance], RollupInterval = TimeSpan.FromHours(1), CompactionTargetSpans = 0,
-            Retention = TimeSpan.Zero,
-        });
+        await using var rolled = RolledUpStore(clock);
         await using var scanned = new TempStore(dir => new StoreOptions { Directory = dir, CompactionTargetSpans = 0, Retention = TimeSpan.Zero });
         await LoadCuttingEveryTwoMinutes(rolled.Store);
         await LoadCuttingEveryTwoMinutes(scanned.Store);
@@ -133,6 +129,13 @@ public sealed class TraceQlMetricsFromRollupsTests : MetricsFromRollupsSuite
 
         await AssertRolledUpEqualsScanned(rolled.Store, scanned.Store);
     }
+
+    /// <summary>A store that rolls up blocks settled by <paramref name="clock"/> when told to (tests call BuildRollupsAsync).</summary>
+    private static TempStore RolledUpStore(ManualClock clock) => new(dir => new StoreOptions
+    {
+        Directory = dir, Clock = clock, Rollups = [SpanMetricsRollup.Instance], RollupInterval = TimeSpan.FromHours(1), CompactionTargetSpans = 0,
+        Retention = TimeSpan.Zero,
+    });
 
     /// <summary>The traffic with the head cut every two minutes of it: traces straddle blocks and the head.</summary>
     private static async Task LoadCuttingEveryTwoMinutes(EmbeddedTraceStore store)
@@ -152,11 +155,7 @@ public sealed class TraceQlMetricsFromRollupsTests : MetricsFromRollupsSuite
     public async Task An_instant_query_ending_inside_a_second_counts_the_rolled_up_spans_of_that_second()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var store = new TempStore(dir => new StoreOptions
-        {
-            Directory = dir, Clock = clock, Rollups = [SpanMetricsRollup.Instance], RollupInterval = TimeSpan.FromHours(1), CompactionTargetSpans = 0,
-            Retention = TimeSpan.Zero,
-        });
+        await using var store = RolledUpStore(clock);
         var second = ((long)Spans.BaseTime / Second + 1) * Second;
         var secondMs = (second - (long)Spans.BaseTime) / 1_000_000;
         await store.AppendAsync(Spans.Request(new[] { Spans.Span(1, 1, 0, "root", secondMs + 200), Spans.Span(1, 2, 1, "child", secondMs + 700) }));
