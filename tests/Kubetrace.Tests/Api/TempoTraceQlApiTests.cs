@@ -159,6 +159,34 @@ public abstract class TempoTraceQlApiSuite(JaegerFixtures fixtures)
         Assert.All(metaTypes, l => Assert.Equal("__meta_type", l["key"]!.GetValue<string>()));
         Assert.Contains(metaTypes, l => l["value"]!["stringValue"]!.GetValue<string>() == "baseline_total");
     }
+
+    [RequiresSharedFolderFact]
+    public async Task Metrics_summary_answers_Tempos_shape_for_Grafanas_aggregate_by()
+    {
+        var q = Uri.EscapeDataString("{ resource.service.name != nil }");
+        var answer = JsonNode.Parse(await Tempo.GetStringAsync($"/api/metrics/summary?q={q}&groupBy={Uri.EscapeDataString("resource.service.name, kind")}&start=1485388800&end=1485475200"))!;
+        var summaries = answer["summaries"]!.AsArray();
+        Assert.NotEmpty(summaries);
+        foreach (var summary in summaries)
+        {
+            Assert.True(ulong.Parse(summary!["spanCount"]!.GetValue<string>()) >= 1); // uint64 as jsonpb writes it: a string
+            Assert.True(ulong.Parse(summary["p99"]!.GetValue<string>()) >= ulong.Parse(summary["p50"]!.GetValue<string>()));
+            var series = summary["series"]!.AsArray();
+            Assert.Equal(new[] { "resource.service.name", "kind" }, series.Select(s => s!["key"]!.GetValue<string>()));
+            Assert.Equal(5, series[0]!["value"]!["type"]!.GetValue<int>()); // string
+            Assert.NotEmpty(series[0]!["value"]!["s"]!.GetValue<string>());
+            Assert.Equal(13, series[1]!["value"]!["type"]!.GetValue<int>()); // kind, as Tempo 2.9 numbers it
+        }
+        Assert.Contains(summaries, s => s!["series"]![0]!["value"]!["s"]!.GetValue<string>() == "query22-service");
+
+        var none = await Tempo.GetStringAsync($"/api/metrics/summary?q={Uri.EscapeDataString("{ name = \"no such span\" }")}&groupBy=name&start=1485388800&end=1485475200");
+        Assert.Equal("{}", none);
+        foreach (var bad in new[] { $"q={q}", $"q={q}&groupBy=a,b,c,d,e,f", $"q={Uri.EscapeDataString("{ } | rate()")}&groupBy=name", $"q={q}&groupBy=name&start=x" })
+        {
+            using var refused = await Tempo.GetAsync("/api/metrics/summary?" + bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+    }
 }
 
 /// <summary>The suite on the embedded store.</summary>

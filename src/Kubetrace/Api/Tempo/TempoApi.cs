@@ -29,6 +29,7 @@ public static class TempoApi
         app.MapGet("/api/v2/search/tag/{tag}/values", api.Handle((c, e) => TempoTags.ValuesAsync(c, e, v2: true)));
         app.MapGet("/api/metrics/query_range", api.Handle(TempoMetricsApi.QueryRangeAsync));
         app.MapGet("/api/metrics/query", api.Handle(TempoMetricsApi.QueryInstantAsync));
+        app.MapGet("/api/metrics/summary", api.Handle(TempoMetricsSummaryApi.SummaryAsync));
     }
 
     private static async Task Trace(HttpContext context, QueryEngine engine, bool v2)

@@ -53,9 +53,11 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
         });
         // The goal's query, then Grafana's (Traces Drilldown: root spans, its step for an hour is 3600/50 = 72 s), each
         // from the rollup and scanning; then one the rollup cannot answer (a span attribute).
+        var goal = await Metrics(store, hour, GoalQuery, 60, rollups: true);
+        await Metrics(store, hour, GoalQuery, 60, rollups: false);
         foreach (var (query, step) in new[]
                  {
-                     ("{ } | rate() by (resource.service.name)", 60L), ("{nestedSetParent<0 && true} | rate() by (resource.service.name)", 72L),
+                     ("{nestedSetParent<0 && true} | rate() by (resource.service.name)", 72L),
                      ("{nestedSetParent<0 && true && status=error} | rate()", 72L), ("{} | histogram_over_time(duration)", 72L),
                      ("{kind=server} | quantile_over_time(duration, .9)", 72L),
                      ($"{{ resource.service.name = \"{service}\" }} | quantile_over_time(duration, .99) by (name)", 60L),
@@ -65,6 +67,8 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
             await Metrics(store, hour, query, step, rollups: false);
         }
         await Metrics(store, hour, "{ span.http.method = \"GET\" } | rate()", 60, rollups: true);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"GOAL (issue 13): {GoalQuery} over 1 h in 1 min steps at {stats.Spans:N0} spans: {goal.Wall:F1} ms wall, CPU {goal.Cpu:F1} ms (goal: at most 1,000 ms at 10,000,000 spans)"));
         output.WriteLine($"load average (1/5/15 min): {(File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a")}");
         return 0;
     }
@@ -75,15 +79,25 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
         return $"{result.Traces.Count} traces, {result.Cost.InspectedTraces} inspected";
     });
 
-    private Task Metrics(ITraceStore store, TimeRange range, string query, long stepSeconds, bool rollups) =>
+    /// <summary>The scanning comparison reads every trace of the hour (500k at 10M spans, past the service's default
+    /// 100k budget) and may take minutes on a loaded machine: it measures, it is not a served query.</summary>
+    private static readonly TraceQlLimits ScanEverything = new() { MaxTracesInspected = int.MaxValue, MaxSpansInspected = long.MaxValue };
+
+    private static readonly Budget.QueryLimits Unbounded = new() { QueryTimeout = TimeSpan.FromHours(1) };
+
+    /// <summary>Issue 13's goal: at most 1 s for this over one hour in 1 min steps at 10M spans.</summary>
+    private const string GoalQuery = "{ } | rate() by (resource.service.name)";
+
+    private Task<(double Wall, double Cpu)> Metrics(ITraceStore store, TimeRange range, string query, long stepSeconds, bool rollups) =>
         Time($"metrics {query} (1 h, step {stepSeconds} s, {(rollups ? "rollups" : "scanning")})", async () =>
         {
             var request = new MetricsRequest(Parser.Parse(query), range.StartUnixNano, range.EndUnixNano, stepSeconds * 1_000_000_000);
-            var result = await new MetricsEngine(store) { UseRollups = rollups }.QueryAsync(request, CancellationToken.None);
-            return $"{result.Series.Count} series, {result.Cost.InspectedSpans:N0} spans read, {result.Cost.RolledUpSpans:N0} counted from rollups";
+            var result = await new MetricsEngine(store, Unbounded, ScanEverything) { UseRollups = rollups }.QueryAsync(request, CancellationToken.None);
+            return $"{result.Series.Count} series, {result.Cost.InspectedSpans:N0} spans read, {result.Cost.RolledUpSpans:N0} counted from rollups ({result.Cost.RolledUpCells:N0} cells)";
         });
 
-    private async Task Time(string name, Func<Task<string>> run)
+    /// <summary>Runs <paramref name="run"/> --runs times; prints and returns the best wall and CPU times (ms).</summary>
+    private async Task<(double Wall, double Cpu)> Time(string name, Func<Task<string>> run)
     {
         var walls = new List<double>();
         var cpus = new List<double>();
@@ -97,5 +111,6 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
             cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: best of {runs} {walls.Min():F1} ms wall, CPU {cpus.Min():F1} ms; {note}"));
+        return (walls.Min(), cpus.Min());
     }
 }

@@ -40,6 +40,11 @@ public sealed class QueryCost(TraceQlLimits limits)
 
     public void CountRolledUp(long spans) => RolledUpSpans += spans;
 
+    /// <summary>Rollup cells a metrics query added up (what its rolled-up share cost).</summary>
+    public long RolledUpCells { get; private set; }
+
+    public void CountRolledUpCells(long cells) => RolledUpCells += cells;
+
     /// <summary>Set when a limit stopped the query early.</summary>
     public string? LimitReached { get; private set; }
 

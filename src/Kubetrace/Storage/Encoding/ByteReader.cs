@@ -10,6 +10,12 @@ internal sealed class ByteReader(byte[] buffer, int offset = 0, int? length = nu
 
     public bool AtEnd => _position >= _end;
 
+    /// <summary>Where the next read starts, as an offset into the buffer.</summary>
+    public int Position => _position;
+
+    /// <summary>Passes over <paramref name="count"/> bytes unread.</summary>
+    public void Skip(int count) => Take(count);
+
     public byte ReadByte()
     {
         if (_position >= _end) throw Truncated();

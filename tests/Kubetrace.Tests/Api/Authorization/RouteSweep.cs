@@ -120,6 +120,11 @@ internal static class RouteSweep
                 "q=" + Uri.EscapeDataString("{} | rate() by (resource.service.name)") + "&since=2h",
                 "q=" + Uri.EscapeDataString("{} | count_over_time() by (span.namespace)") + "&since=2h",
             ],
+            "/api/metrics/summary" =>
+            [
+                "q=" + Uri.EscapeDataString("{ }") + "&groupBy=" + Uri.EscapeDataString("resource.service.name, span.namespace") + "&" + tempoRange,
+                "q=" + Uri.EscapeDataString("{ span.namespace = \"team-b\" }") + "&groupBy=name&" + tempoRange,
+            ],
             _ => [""],
         };
     }

@@ -50,6 +50,10 @@ public sealed class SimulatedMetricsTraffic : IAsyncLifetime
         return (await new MetricsEngine(_store.Store).QueryAsync(request, CancellationToken.None)).Series;
     }
 
+    /// <summary>Tempo's metrics summary over [<see cref="From"/>, <see cref="End"/>).</summary>
+    public Task<IReadOnlyList<SpanMetricsSummary.Group>> Summary(string traceQl, string groupBy) =>
+        SpanMetricsSummary.QueryAsync(new MetricsEngine(_store.Store), Parser.Parse(traceQl), SpanMetricsSummary.ParseGroupBy(groupBy), From, End, CancellationToken.None);
+
     /// <summary>The step a span falls in (right-closed, aligned to the step), -1 outside the range.</summary>
     public int IntervalOf(Span span) => IntervalOfTime((long)span.StartTimeUnixNano);
 

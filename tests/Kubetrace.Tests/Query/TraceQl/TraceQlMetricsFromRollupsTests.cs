@@ -60,13 +60,15 @@ public abstract class MetricsFromRollupsSuite
         }).Batches().Select(b => b.Request);
 
     /// <summary>(start, end, step) in nanoseconds: the whole traffic by the minute, a range off every boundary in
-    /// Drilldown's step for it (range / 50 s), Tempo's 15 s default for an hour, and an instant query (step 0).</summary>
+    /// Drilldown's step for it (range / 50 s) and in whole minutes (read from minute cells), Tempo's 15 s default
+    /// for an hour, and an instant query (step 0).</summary>
     protected static IEnumerable<(long Start, long End, long Step)> Ranges()
     {
         var start = TimeRange.ToNanos(Start);
         yield return (start - 60 * Second, start + 11 * 60 * Second, 60 * Second);
         var off = (start + 37 * Second + 123_456_789, start + 8 * 60 * Second + 500_000_000);
         yield return (off.Item1, off.Item2, (off.Item2 - off.Item1) / 50 / Second * Second);
+        yield return (off.Item1, off.Item2, 120 * Second);
         yield return (start + 2 * 60 * Second, start + 9 * 60 * Second, 15 * Second);
         yield return (start - 60 * Second, start + 11 * 60 * Second, 0);
     }
@@ -118,11 +120,7 @@ public sealed class TraceQlMetricsFromRollupsTests : MetricsFromRollupsSuite
     public async Task Metrics_from_rollups_equal_metrics_from_scanning_every_span()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        await using var rolled = new TempStore(dir => new StoreOptions
-        {
-            Directory = dir, Clock = clock, Rollups = [SpanMetricsRollup.Instance], RollupInterval = TimeSpan.FromHours(1), CompactionTargetSpans = 0,
-            Retention = TimeSpan.Zero,
-        });
+        await using var rolled = RolledUpStore(clock);
         await using var scanned = new TempStore(dir => new StoreOptions { Directory = dir, CompactionTargetSpans = 0, Retention = TimeSpan.Zero });
         await LoadCuttingEveryTwoMinutes(rolled.Store);
         await LoadCuttingEveryTwoMinutes(scanned.Store);
@@ -131,6 +129,13 @@ public sealed class TraceQlMetricsFromRollupsTests : MetricsFromRollupsSuite
 
         await AssertRolledUpEqualsScanned(rolled.Store, scanned.Store);
     }
+
+    /// <summary>A store that rolls up blocks settled by <paramref name="clock"/> when told to (tests call BuildRollupsAsync).</summary>
+    private static TempStore RolledUpStore(ManualClock clock) => new(dir => new StoreOptions
+    {
+        Directory = dir, Clock = clock, Rollups = [SpanMetricsRollup.Instance], RollupInterval = TimeSpan.FromHours(1), CompactionTargetSpans = 0,
+        Retention = TimeSpan.Zero,
+    });
 
     /// <summary>The traffic with the head cut every two minutes of it: traces straddle blocks and the head.</summary>
     private static async Task LoadCuttingEveryTwoMinutes(EmbeddedTraceStore store)
@@ -144,6 +149,24 @@ public sealed class TraceQlMetricsFromRollupsTests : MetricsFromRollupsSuite
             await store.FlushHeadAsync();
             nextCut += TimeSpan.FromMinutes(2);
         }
+    }
+
+    [Fact]
+    public async Task An_instant_query_ending_inside_a_second_counts_the_rolled_up_spans_of_that_second()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var store = RolledUpStore(clock);
+        var second = ((long)Spans.BaseTime / Second + 1) * Second;
+        var secondMs = (second - (long)Spans.BaseTime) / 1_000_000;
+        await store.AppendAsync(Spans.Request(new[] { Spans.Span(1, 1, 0, "root", secondMs + 200), Spans.Span(1, 2, 1, "child", secondMs + 700) }));
+        await store.Store.FlushHeadAsync();
+        RollupTraffic.SettleEveryBlock(clock);
+        Assert.Equal(1, await store.Store.BuildRollupsAsync(CancellationToken.None));
+
+        var result = await Run(store.Store, "{ } | count_over_time()", (second, second + 800_000_000, 0));
+
+        Assert.Equal(2, result.Cost.RolledUpSpans);
+        Assert.Equal(2, Assert.Single(result.Series).Values[0]);
     }
 
     [Fact]

@@ -13,13 +13,16 @@ internal sealed class ExemplarSampler(MetricsRequest request)
 
     public bool Enabled => _limit > 0;
 
+    /// <summary>Whether every trace the limit allows has been claimed (then nothing more is offered).</summary>
+    public bool Full => _traces.Count >= _limit;
+
     /// <summary>Whether this span may stand for its trace: the first one seen of a trace, while traces remain.</summary>
     public bool Claims(SpanRecord span) => Claims(span.Span.TraceId.Span);
 
     /// <summary>As <see cref="Claims(SpanRecord)"/>, for a span known by its trace id only (a rollup's exemplar).</summary>
     public bool Claims(ReadOnlySpan<byte> traceId)
     {
-        if (_traces.Count >= _limit) return false;
+        if (Full) return false;
         return _traces.Add(Convert.ToHexString(traceId));
     }
 

@@ -15,7 +15,7 @@ internal static class RolledUpMetrics
     /// Whether the rollup can answer the query: one spanset filter reading only service name (resource-scoped),
     /// name, kind, status, and <c>nestedSetParent</c> compared with a number ≤ 0 (the rollup knows root / not
     /// reached / child, and no other value of it tells those apart); <c>rate</c>, <c>count_over_time</c>, or the
-    /// histogram or quantiles of <c>duration</c>; by() on those fields; a step of whole seconds (cells are seconds).
+    /// histogram or quantiles of <c>duration</c>; by() on those fields; a step of whole seconds (the finest cells are seconds).
     /// </summary>
     public static bool Allows(Pipeline pipeline, MetricsAggregate metrics, MetricsRequest request)
     {
@@ -51,46 +51,99 @@ internal static class RolledUpMetrics
     private static bool AtMostZero(Literal l) => l.Value.Type == StaticType.Int && l.Value.AsInt <= 0;
 }
 
-/// <summary>One query's reader of rollup payloads into its first stage.</summary>
+/// <summary>
+/// One query's reader of rollup payloads into its first stage. Per payload it reads the coarsest cells the step
+/// allows; per key (not per block or cell) it runs the filter and finds the series once; per cell it adds a count
+/// to an array, finding the interval by a division only when the cells cross into another one.
+/// </summary>
 internal sealed class RolledUpCells(Pipeline pipeline, MetricsRequest request, SeriesAggregator stage, ExemplarSampler sampler, QueryCost cost)
-    : SpanMetricsRollup.IReader
 {
     private readonly PipelineEvaluator _evaluator = new();
-    private readonly Dictionary<SpanMetricsRollup.Key, SpanRecord?> _standIns = [];
-    private readonly List<SpanRecord?> _payloadKeys = [];
+    private readonly Dictionary<SpanMetricsRollup.Key, SeriesCounts?> _series = [];
     private readonly bool _buckets = stage.UsesBuckets;
 
-    public void Merge(ReadOnlyMemory<byte> payload)
+    public void Merge(ReadOnlyMemory<byte> bytes)
     {
-        _payloadKeys.Clear();
-        SpanMetricsRollup.Read(payload, this);
+        var payload = SpanMetricsPayload.Open(bytes);
+        var level = payload.LevelFor(request);
+        var cellNanos = payload.CellNanos(level);
+        var series = new SeriesCounts?[payload.Keys.Count];
+        for (var k = 0; k < series.Length; k++)
+        {
+            var key = payload.Keys[k];
+            if (!_series.TryGetValue(key, out var counts)) _series[key] = counts = Matching(key) is { } standIn ? new SeriesCounts(stage, standIn) : null;
+            series[k] = counts;
+            var cells = payload.Cells(level, k);
+            cost.CountRolledUp(cells.Total); // counted as rolled up even when the filter drops them
+            if (counts is null) continue;
+            cost.CountRolledUpCells(cells.CellCount);
+            Add(cells, cellNanos, counts);
+        }
+        if (sampler.Enabled) payload.ForEachExemplar((key, candidate) => Exemplar(series[key], candidate));
     }
 
-    public bool Key(int index, SpanMetricsRollup.Key key)
+    private void Add(SpanMetricsPayload.CellReader cells, long cellNanos, SeriesCounts counts)
     {
-        if (!_standIns.TryGetValue(key, out var standIn)) _standIns[key] = standIn = Matching(key);
-        _payloadKeys.Add(standIn);
-        return true; // its cells are counted as rolled up even when the filter drops them
+        var intervals = new IntervalWalk(request, cellNanos);
+        while (cells.Next(out var cell, out var count))
+        {
+            var interval = intervals.Of(cell);
+            if (interval >= 0) counts.Count[interval] += count;
+            if (!_buckets) continue;
+            for (var b = cells.NextBuckets(); b > 0; b--)
+            {
+                var (power, spans) = cells.NextBucket();
+                if (interval >= 0) counts.Bucket(power)[interval] += spans;
+            }
+        }
     }
 
-    public void Cell(int key, long cell, int power, long count)
+    private void Exemplar(SeriesCounts? counts, SpanMetricsRollup.Candidate candidate)
     {
-        cost.CountRolledUp(count);
-        if (_payloadKeys[key] is null) return;
-        var interval = request.Instant ? 0 : request.Interval((cell + 1) * SpanMetricsRollup.CellNanos);
-        if (interval < 0) return;
-        stage.AddCounted(_payloadKeys[key]!, interval, _buckets ? SeriesAggregator.BucketOf(power, isDuration: true) : 0, count);
-    }
-
-    public void Exemplar(int key, SpanMetricsRollup.Candidate candidate)
-    {
-        if (!sampler.Enabled || _payloadKeys[key] is null) return;
+        if (counts is null || sampler.Full) return;
         var interval = request.Interval(candidate.StartUnixNano);
         if (interval < 0) return;
         var traceId = new TraceId(candidate.TraceId).ToBytes();
         if (!sampler.Claims(traceId)) return;
         var exemplar = new Exemplar(Evaluator.TrimmedHex(traceId), candidate.SpanId.ToString("x16"), candidate.StartUnixNano / 1_000_000, interval, double.NaN);
-        stage.AddCountedExemplar(_payloadKeys[key]!, exemplar, candidate.DurationNanos / 1e9);
+        stage.AddCountedExemplar(counts.StandIn, exemplar, candidate.DurationNanos / 1e9);
+    }
+
+    /// <summary>A key's series: found at its first count in the range (a key with none makes no series, as in a
+    /// scan), then its arrays are written directly.</summary>
+    private sealed class SeriesCounts(SeriesAggregator stage, SpanRecord standIn)
+    {
+        private SeriesAggregator.Group? _group;
+        private readonly double[]?[] _byPower = new double[SpanMetricsRollup.PowerSlots][];
+
+        public SpanRecord StandIn => standIn;
+
+        public double[] Count => (_group ??= stage.GroupOf(standIn)).Count;
+
+        public double[] Bucket(int power) => _byPower[power + 1] ??= stage.Bucket(_group ??= stage.GroupOf(standIn), SeriesAggregator.BucketOf(power, isDuration: true));
+    }
+
+    /// <summary>Maps a key's cells, in time order, to the query's intervals (-1: outside them). A range query's
+    /// interval of a cell is that of the cell's end (cells and intervals are right-closed); an instant query's one
+    /// interval holds every cell of a rollup it reads (the store serves it only rollups inside its range).</summary>
+    private struct IntervalWalk(MetricsRequest request, long cellNanos)
+    {
+        private long _low = long.MaxValue, _high = long.MinValue;
+        private int _interval;
+
+        public int Of(long cell)
+        {
+            if (request.Instant) return 0;
+            var end = (cell + 1) * cellNanos;
+            if (end > _low && end <= _high) return _interval;
+            _interval = request.Interval(end);
+            if (_interval >= 0)
+            {
+                _low = request.AlignedStart + _interval * request.Step;
+                _high = _low + request.Step;
+            }
+            return _interval;
+        }
     }
 
     /// <summary>The key's stand-in span when the query's filter keeps it, else null.</summary>

@@ -12,7 +12,8 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
     private readonly Dictionary<object, Group> _groups = [];
     private readonly int _intervals = request.IntervalCount;
 
-    private sealed class Group(List<KeyValuePair<string, Static>> labels, int intervals, ExemplarBuckets? exemplarBuckets)
+    /// <summary>One series group's values per interval (a rolled-up query writes its counts directly).</summary>
+    internal sealed class Group(List<KeyValuePair<string, Static>> labels, int intervals, ExemplarBuckets? exemplarBuckets)
     {
         public List<KeyValuePair<string, Static>> Labels { get; } = labels;
         public ExemplarBuckets? ExemplarBuckets { get; } = exemplarBuckets;
@@ -66,18 +67,6 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
         }
     }
 
-    /// <summary>
-    /// <paramref name="count"/> spans with <paramref name="like"/>'s by() values in <paramref name="interval"/>, of
-    /// histogram bucket <paramref name="bucket"/> (<see cref="BucketOf"/>; ignored by rate and count): spans a
-    /// rollup counted (<see cref="RolledUpMetrics"/>), for the functions that need only counts.
-    /// </summary>
-    public void AddCounted(SpanRecord like, int interval, double bucket, long count)
-    {
-        var group = GroupOf(like);
-        group.Count[interval] += count;
-        if (aggregate.Op is MetricsOp.QuantileOverTime or MetricsOp.HistogramOverTime) Bucket(group, bucket)[interval] += count;
-    }
-
     /// <summary>A rolled-up span offered as an exemplar (its trace already claimed), with its duration.</summary>
     public void AddCountedExemplar(SpanRecord like, Exemplar exemplar, double durationSeconds)
     {
@@ -89,13 +78,15 @@ internal sealed class SeriesAggregator(MetricsAggregate aggregate, MetricsReques
         group.Exemplars.Add((bucket, exemplar));
     }
 
-    private double[] Bucket(Group group, double bucket)
+    /// <summary>A group's counts per interval of one histogram bucket.</summary>
+    internal double[] Bucket(Group group, double bucket)
     {
         if (!group.Buckets.TryGetValue(bucket, out var counts)) group.Buckets[bucket] = counts = new double[_intervals];
         return counts;
     }
 
-    private Group GroupOf(SpanRecord span)
+    /// <summary>The group of <paramref name="span"/>'s by() values, created at first use (counted against the series limit).</summary>
+    internal Group GroupOf(SpanRecord span)
     {
         var values = new Static[aggregate.By.Count];
         for (var i = 0; i < values.Length; i++) values[i] = Evaluator.Lookup(aggregate.By[i], new Evaluator.SpanContext(span));

@@ -5,17 +5,24 @@ using Kubetrace.Storage.Scan;
 namespace Kubetrace.Query.TraceQl.Metrics;
 
 /// <summary>
-/// The TraceQL metrics rollup: per block (per minute window on ClickHouse), how many spans started in each second
-/// per (service, name, kind, status, root or not), split by Tempo's power-of-two duration buckets, and one exemplar
-/// candidate per key and minute. Enough to answer <c>rate</c>, <c>count_over_time</c>, <c>histogram_over_time(duration)</c>
-/// and <c>quantile_over_time(duration, ...)</c> with filters and <c>by()</c> on those fields exactly as a scan would
-/// (<see cref="RolledUpMetrics"/>): seconds, because Grafana's steps are whole seconds (Traces Drilldown asks for
-/// range/50, e.g. 72 s for an hour) and Tempo's default steps for ranges of a minute or more are too.
+/// The TraceQL metrics rollup: per block (per minute window on ClickHouse), how many spans started in each cell of
+/// time per (service, name, kind, status, root or not), split by Tempo's power-of-two duration buckets, and one
+/// exemplar candidate per key and minute. Enough to answer <c>rate</c>, <c>count_over_time</c>,
+/// <c>histogram_over_time(duration)</c> and <c>quantile_over_time(duration, ...)</c> with filters and <c>by()</c> on
+/// those fields exactly as a scan would (<see cref="RolledUpMetrics"/>). Cells come in two widths
+/// (<see cref="LevelSeconds"/>): seconds, because Grafana's steps are whole seconds (Traces Drilldown asks for
+/// range/50, e.g. 72 s for an hour) and Tempo's default steps for ranges of a minute or more are too; and minutes,
+/// read instead when the step is whole minutes (the usual dashboard step), which the data's many span names and
+/// durations otherwise make nearly one cell per span.
 /// </summary>
 /// <remarks>
 /// The spans are those the scan path evaluates (<see cref="ScanFields.ToTrace"/> then <see cref="TraceSpans.Build"/>:
 /// duplicates removed, nested sets numbered), so a key's fields, its root class and its duration bucket are what the
 /// engine would have seen. Change <see cref="Id"/>'s version when the bytes change: older sidecars are rebuilt.
+/// Layout (<see cref="SpanMetricsPayload"/> reads it): strings; keys; per level its width in seconds and, per key,
+/// two length-prefixed parts, so a query skips the keys its filter drops and a count skips the buckets: counts
+/// (the key's span total, its cell count, then per cell the cell's delta and its span count) and buckets (per
+/// cell, its bucket count, then per bucket power + 1 and span count); then the exemplar candidates.
 /// </remarks>
 internal sealed class SpanMetricsRollup : IRollup
 {
@@ -25,18 +32,27 @@ internal sealed class SpanMetricsRollup : IRollup
     {
     }
 
-    public string Id => "traceql-metrics-1";
+    /// <summary>Version 2: minute cells beside second cells, counts apart from buckets (version 1: seconds only).</summary>
+    public string Id => "traceql-metrics-2";
 
     public IReadOnlyList<string> AttributeKeys => [];
 
     public IRollupAccumulator CreateAccumulator() => new Accumulator();
 
-    /// <summary>Cell width: one second, in nanoseconds. A cell holds spans starting in (second, second + 1 s],
-    /// right-closed like the query's intervals, so a cell never straddles two intervals of a whole-second step.</summary>
+    /// <summary>The finest cell width: one second, in nanoseconds. A cell of width w holds spans starting in
+    /// (c·w, (c + 1)·w], right-closed like the query's intervals, so a cell never straddles two intervals of a step
+    /// that is a whole number of cells (the intervals are aligned to the step, so to the cells too).</summary>
     public const long CellNanos = 1_000_000_000;
 
-    /// <summary>The cell of a span starting at <paramref name="startUnixNano"/>.</summary>
+    /// <summary>The cell widths kept, in seconds, finest first: each divides the next, so a second cell lies in
+    /// exactly one minute cell.</summary>
+    public static readonly IReadOnlyList<long> LevelSeconds = [1, 60];
+
+    /// <summary>The second cell of a span starting at <paramref name="startUnixNano"/> (-1: at or before the epoch).</summary>
     public static long CellOf(long startUnixNano) => startUnixNano <= 0 ? -1 : (startUnixNano - 1) / CellNanos;
+
+    /// <summary>The cell of <paramref name="seconds"/> width holding second cell <paramref name="cell"/>.</summary>
+    public static long Coarser(long cell, long seconds) => cell < 0 ? -1 : cell / seconds;
 
     /// <summary>Exemplar candidates are kept one per key and this many cells.</summary>
     private const long ExemplarCells = 60;
@@ -102,34 +118,21 @@ internal sealed class SpanMetricsRollup : IRollup
                 writer.WriteByte((byte)key.Status);
                 writer.WriteByte((byte)key.Place);
             }
-            // Per key, its cells by time, each with its buckets: (key, cell, power) sorted.
-            var cells = _cells.OrderBy(c => c.Key.Key).ThenBy(c => c.Key.Cell).ThenBy(c => c.Key.Power).ToList();
-            var at = 0;
-            for (var k = 0; k < _keyList.Count; k++)
+            var cells = _cells.Select(c => (c.Key.Key, c.Key.Cell, c.Key.Power, Count: c.Value))
+                .OrderBy(c => c.Key).ThenBy(c => c.Cell).ThenBy(c => c.Power).ToArray();
+            writer.WriteVarint(LevelSeconds.Count);
+            var level = new LevelWriter();
+            foreach (var seconds in LevelSeconds)
             {
-                var end = at;
-                var cellCount = 0;
-                for (long previous = long.MinValue; end < cells.Count && cells[end].Key.Key == k; end++)
-                    if (cells[end].Key.Cell != previous)
-                    {
-                        cellCount++;
-                        previous = cells[end].Key.Cell;
-                    }
-                writer.WriteVarint(cellCount);
-                var last = 0L;
-                while (at < end)
+                writer.WriteVarint(seconds);
+                var at = 0;
+                for (var k = 0; k < _keyList.Count; k++)
                 {
-                    var cell = cells[at].Key.Cell;
-                    writer.WriteSigned(cell - last);
-                    last = cell;
-                    var buckets = 0;
-                    while (at + buckets < end && cells[at + buckets].Key.Cell == cell) buckets++;
-                    writer.WriteVarint(buckets);
-                    for (var b = 0; b < buckets; b++, at++)
-                    {
-                        writer.WriteSigned(cells[at].Key.Power);
-                        writer.WriteVarint(cells[at].Value);
-                    }
+                    var end = at;
+                    while (end < cells.Length && cells[end].Key == k) end++;
+                    level.Start();
+                    for (; at < end; at++) level.Add(Coarser(cells[at].Cell, seconds), cells[at].Power, cells[at].Count);
+                    level.WriteTo(writer);
                 }
             }
             writer.WriteVarint(_exemplars.Count);
@@ -145,61 +148,70 @@ internal sealed class SpanMetricsRollup : IRollup
         }
     }
 
-    /// <summary>Reads a payload: keys, then per key its cells (cell, buckets of (power, count)), then exemplar candidates.</summary>
-    public interface IReader
+    /// <summary>One key's cells at one width, as two parts (see the layout above); cells come in time order.</summary>
+    private sealed class LevelWriter
     {
-        /// <summary>A key; returns whether its cells are wanted (false: they are skipped unread).</summary>
-        bool Key(int index, Key key);
+        private readonly ByteWriter _counts = new(256);
+        private readonly ByteWriter _buckets = new(256);
+        private readonly long[] _byPower = new long[PowerSlots];
+        private readonly List<int> _powers = [];
+        private long _cell, _lastCell, _total;
+        private int _cellCount;
 
-        void Cell(int key, long cell, int power, long count);
+        public void Start()
+        {
+            _counts.Clear();
+            _buckets.Clear();
+            _cell = long.MinValue;
+            _lastCell = _total = 0;
+            _cellCount = 0;
+        }
 
-        void Exemplar(int key, Candidate candidate);
+        public void Add(long cell, int power, long count)
+        {
+            if (cell != _cell)
+            {
+                EndCell();
+                _cell = cell;
+            }
+            if (_byPower[power + 1] == 0) _powers.Add(power + 1);
+            _byPower[power + 1] += count;
+        }
+
+        public void WriteTo(ByteWriter writer)
+        {
+            EndCell();
+            var head = new ByteWriter(16);
+            head.WriteVarint(_total);
+            head.WriteVarint(_cellCount);
+            writer.WriteVarint(head.Length + _counts.Length);
+            writer.WriteRaw(head.WrittenSpan);
+            writer.WriteRaw(_counts.WrittenSpan);
+            writer.WriteBytes(_buckets.WrittenSpan);
+        }
+
+        private void EndCell()
+        {
+            if (_powers.Count == 0) return;
+            _powers.Sort();
+            var sum = 0L;
+            _buckets.WriteVarint(_powers.Count);
+            foreach (var slot in _powers)
+            {
+                _buckets.WriteVarint(slot);
+                _buckets.WriteVarint(_byPower[slot]);
+                sum += _byPower[slot];
+                _byPower[slot] = 0;
+            }
+            _powers.Clear();
+            _counts.WriteSigned(_cell - _lastCell);
+            _counts.WriteVarint(sum);
+            _lastCell = _cell;
+            _total += sum;
+            _cellCount++;
+        }
     }
 
-    public static void Read(ReadOnlyMemory<byte> payload, IReader reader)
-    {
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var segment)
-            ? new ByteReader(segment.Array!, segment.Offset, segment.Count)
-            : new ByteReader(payload.ToArray());
-        try
-        {
-            var strings = new string[bytes.ReadInt()];
-            for (var i = 0; i < strings.Length; i++) strings[i] = bytes.ReadString();
-            var keyCount = bytes.ReadInt();
-            var wanted = new bool[keyCount];
-            for (var k = 0; k < keyCount; k++)
-            {
-                var key = new Key(strings[bytes.ReadInt()], strings[bytes.ReadInt()], bytes.ReadByte(), bytes.ReadByte(), (TreePlace)bytes.ReadByte());
-                wanted[k] = reader.Key(k, key);
-            }
-            for (var k = 0; k < keyCount; k++)
-            {
-                var cells = bytes.ReadInt();
-                var cell = 0L;
-                for (var c = 0; c < cells; c++)
-                {
-                    cell += bytes.ReadSigned();
-                    var buckets = bytes.ReadInt();
-                    for (var b = 0; b < buckets; b++)
-                    {
-                        var power = (int)bytes.ReadSigned();
-                        var count = bytes.ReadLong();
-                        if (wanted[k]) reader.Cell(k, cell, power, count);
-                    }
-                }
-            }
-            var exemplars = bytes.ReadInt();
-            for (var e = 0; e < exemplars; e++)
-            {
-                var key = bytes.ReadInt();
-                var candidate = new Candidate(bytes.ReadUInt128(), bytes.ReadFixed64(), bytes.ReadSigned(), bytes.ReadSigned());
-                if (wanted[key]) reader.Exemplar(key, candidate);
-            }
-            if (!bytes.AtEnd) throw new InvalidDataException("bytes left after the payload");
-        }
-        catch (Exception e) when (e is IndexOutOfRangeException or OverflowException or ArgumentException)
-        {
-            throw new InvalidDataException($"rollup {Instance.Id}: unreadable payload ({e.Message})", e);
-        }
-    }
+    /// <summary>Duration powers of two are -1 (under 2 ns) to 64: stored as power + 1.</summary>
+    internal const int PowerSlots = 66;
 }
