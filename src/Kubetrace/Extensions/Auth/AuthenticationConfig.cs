@@ -15,11 +15,15 @@ public sealed class AuthenticationConfig
     /// </summary>
     public string? TenantClaim { get; set; }
 
-    public IEnumerable<ConfigProblem> Validate()
+    /// <param name="namesTenants">True on an otlp receiver's listener, the only place where the principal names the
+    /// tenant of what it sends; anywhere else <c>tenant_claim</c> would be silently ignored, so it is refused.</param>
+    public IEnumerable<ConfigProblem> Validate(bool namesTenants = false)
     {
         if (Authenticator.Length == 0) yield return new("authenticator", "is required: the ID of an authenticator extension (bearertokenauth, basicauth, oidc)");
         else if (!ComponentId.TryParse(Authenticator, out _, out var error)) yield return new("authenticator", error ?? "is not a component ID");
-        if (TenantClaim is { Length: 0 }) yield return new("tenant_claim", "is empty: name a claim (sub for the subject) or leave the key out");
+        if (TenantClaim is not null && !namesTenants)
+            yield return new("tenant_claim", "is read only on an otlp receiver's grpc or http listener, where it names the tenant a write goes to; here it would be ignored: remove it (readers' tenants come from X-Scope-OrgID and authorization)");
+        else if (TenantClaim is { Length: 0 }) yield return new("tenant_claim", "is empty: name a claim (sub for the subject) or leave the key out");
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed class GrpcServerConfig
         if (!EndpointAddress.TryParse(Endpoint, out _, out var error)) yield return new("endpoint", error!);
         if (MaxRecvMsgSizeMib <= 0 || MaxRecvMsgSizeMib > 2047)
             yield return new("max_recv_msg_size_mib", "max_recv_msg_size_mib must be between 1 and 2047");
-        foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
+        foreach (var problem in Auth?.Validate(namesTenants: true) ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
         foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
         if (Keepalive.ServerParameters.MaxConnectionIdle <= TimeSpan.Zero)
             yield return new("keepalive.server_parameters.max_connection_idle", "max_connection_idle must be positive");

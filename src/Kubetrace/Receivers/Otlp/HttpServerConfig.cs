@@ -47,7 +47,7 @@ public sealed class HttpServerConfig
         if (ReadHeaderTimeout <= TimeSpan.Zero) yield return new("read_header_timeout", "read_header_timeout must be positive");
         if (IdleTimeout <= TimeSpan.Zero) yield return new("idle_timeout", "idle_timeout must be positive");
         if (ReceiverConnections.CheckMax(MaxConcurrentConnections) is { } connections) yield return connections;
-        foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
+        foreach (var problem in Auth?.Validate(namesTenants: true) ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
         foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
         if (Cors is not null)
         {
