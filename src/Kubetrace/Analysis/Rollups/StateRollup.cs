@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Encoding;
 using Kubetrace.Storage.Rollups;
@@ -39,9 +38,7 @@ internal sealed class StateRollup<TState>(string id, Func<TState> allTime) : IRo
     /// <summary>A state read back from its bytes; a clear error naming the rollup when they are not one.</summary>
     public TState Read(ReadOnlyMemory<byte> bytes)
     {
-        var reader = MemoryMarshal.TryGetArray(bytes, out var segment)
-            ? new ByteReader(segment.Array!, segment.Offset, segment.Count)
-            : new ByteReader(bytes.ToArray());
+        var reader = ByteReader.Over(bytes);
         try
         {
             var state = TState.ReadFrom(reader);

@@ -8,6 +8,18 @@ internal sealed class ByteReader(byte[] buffer, int offset = 0, int? length = nu
     private readonly int _end = offset + (length ?? buffer.Length - offset);
     private int _position = offset;
 
+    /// <summary>A reader of <paramref name="bytes"/>, over the array behind them when there is one (no copy).</summary>
+    public static ByteReader Over(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new ByteReader(segment.Array!, segment.Offset, segment.Count)
+            : new ByteReader(bytes.ToArray());
+
+    /// <summary>The array read from; offsets such as <see cref="Position"/> and <see cref="End"/> point into it.</summary>
+    public byte[] Buffer => buffer;
+
+    /// <summary>The offset just past the last byte this reader may read.</summary>
+    public int End => _end;
+
     public bool AtEnd => _position >= _end;
 
     /// <summary>Where the next read starts, as an offset into the buffer.</summary>

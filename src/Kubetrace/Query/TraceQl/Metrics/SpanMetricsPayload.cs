@@ -32,10 +32,7 @@ internal sealed class SpanMetricsPayload
     /// <exception cref="InvalidDataException">Not a payload of this version.</exception>
     public static SpanMetricsPayload Open(ReadOnlyMemory<byte> payload)
     {
-        var (array, offset, length) = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var segment)
-            ? (segment.Array!, segment.Offset, segment.Count)
-            : (payload.ToArray(), 0, payload.Length);
-        var bytes = new ByteReader(array, offset, length);
+        var bytes = ByteReader.Over(payload);
         return Unreadable(() =>
         {
             var strings = new string[bytes.ReadInt()];
@@ -58,8 +55,8 @@ internal sealed class SpanMetricsPayload
                 }
             }
             if (levels.Length == 0 || levels[0] != SpanMetricsRollup.CellNanos / 1_000_000_000) throw new InvalidDataException("no second cells");
-            var exemplars = new Part(bytes.Position, offset + length - bytes.Position);
-            return new SpanMetricsPayload(array, keys, levels, counts, buckets, exemplars);
+            var exemplars = new Part(bytes.Position, bytes.End - bytes.Position);
+            return new SpanMetricsPayload(bytes.Buffer, keys, levels, counts, buckets, exemplars);
         });
     }
 
