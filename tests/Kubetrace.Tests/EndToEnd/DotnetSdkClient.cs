@@ -77,6 +77,15 @@ internal static class DotnetSdkClient
     /// <param name="httpClientFactory">The SDK's own hook for the client it sends with (TLS trust, client certificate).</param>
     public static SentTrace SendNestedTrace(OtlpExportProtocol protocol, Uri endpoint, Func<HttpClient>? httpClientFactory = null)
     {
+        // Every provider built here listens to the same source name (the expected scope), so two tests sending at
+        // once would each export the other's spans too: one sender at a time.
+        lock (OneSenderAtATime) return SendNestedTraceAlone(protocol, endpoint, httpClientFactory);
+    }
+
+    private static readonly Lock OneSenderAtATime = new();
+
+    private static SentTrace SendNestedTraceAlone(OtlpExportProtocol protocol, Uri endpoint, Func<HttpClient>? httpClientFactory)
+    {
         using var source = new ActivitySource(ScopeName, ScopeVersion);
         using var provider = Sdk.CreateTracerProviderBuilder()
             .AddSource(ScopeName)
