@@ -18,10 +18,11 @@ internal static class ClickHouseVersion2Rows
     private const string Columns = "date, trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, " +
         "start_ns, end_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra";
 
-    public static async Task CreateAsync(ClickHouseOptions options, ExportTraceServiceRequest request)
+    /// <param name="version">2, or 1: the same spans table without version 2's rollup tables.</param>
+    public static async Task CreateAsync(ClickHouseOptions options, ExportTraceServiceRequest request, int version = 2)
     {
         using var http = new ClickHouseHttp(options);
-        await new ClickHouseSchema(options).MigrateAsync(http, CancellationToken.None, upTo: 2);
+        await new ClickHouseSchema(options).MigrateAsync(http, CancellationToken.None, upTo: version);
         await http.InsertAsync(ClickHouseSchema.Spans, Columns, Rows(request), CancellationToken.None);
     }
 

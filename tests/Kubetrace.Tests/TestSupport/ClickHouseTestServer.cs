@@ -151,17 +151,34 @@ public sealed class ClickHouseTestServer : IDisposable
         return server;
     }
 
-    /// <summary>Two servers, each knowing both as the shards of <see cref="ClusterName"/> (native TCP between them).</summary>
+    /// <summary>
+    /// Two servers, each knowing both as the shards of <see cref="ClusterName"/> (native TCP between them), and, where
+    /// Debian's zookeeper is installed, a ZooKeeper for their distributed DDL (<see cref="ClusterRunsOnClusterDdl"/>).
+    /// </summary>
     private static IReadOnlyList<ClickHouseTestServer> StartCluster()
     {
-        var ports = FreePorts.Take(4);
+        var ports = FreePorts.Take(5);
+        var zooKeeper = ZooKeeperTestServer.Installed ? ZooKeeperTestServer.Start(ports[4]) : null;
         var remoteServers = $"<remote_servers><{ClusterName}>" +
             string.Concat(new[] { ports[1], ports[3] }.Select(tcp => $"<shard><replica><host>127.0.0.1</host><port>{tcp}</port></replica></shard>")) +
-            $"</{ClusterName}></remote_servers>";
+            $"</{ClusterName}></remote_servers>" + zooKeeper?.ClickHouseConfig;
         var shards = new[] { StartProcess(ports[0], ports[1], remoteServers), StartProcess(ports[2], ports[3], remoteServers) };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { foreach (var shard in shards) shard.Dispose(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var shard in shards) shard.Dispose();
+            zooKeeper?.Dispose();
+        };
         return shards;
     }
+
+    /// <summary>Whether <see cref="SharedShards"/> run <c>ON CLUSTER</c> statements (they have a ZooKeeper).</summary>
+    public static bool ClusterRunsOnClusterDdl => ZooKeeperTestServer.Installed;
+
+    /// <summary>
+    /// Options for a store of its own on the two-shard cluster, given only the first shard's endpoint: its tables are
+    /// created and migrated on every shard by <c>ON CLUSTER</c> statements (distributed DDL through ZooKeeper).
+    /// </summary>
+    public static ClickHouseOptions NewOnClusterOptions() => NewOptions(SharedShards[0].Endpoint) with { Cluster = ClusterName };
 
     private void WaitUntilReady()
     {
@@ -199,6 +216,15 @@ public sealed class ClickHouseTestServer : IDisposable
             catch (IOException) { }
         }
     }
+}
+
+/// <summary>A test that needs the ClickHouse cluster's distributed DDL (Debian's zookeeper): skipped where it is not installed, except in CI.</summary>
+public sealed class RequiresClickHouseOnClusterFactAttribute : FactAttribute
+{
+    public RequiresClickHouseOnClusterFactAttribute() => Skip = RequiresClickHouseFactAttribute.SkipReason ??
+        (!ZooKeeperTestServer.Installed && Environment.GetEnvironmentVariable("CI") != "true"
+            ? $"zookeeper is not installed ({ZooKeeperTestServer.Script}); apt-get install zookeeper"
+            : null);
 }
 
 /// <summary>A test that needs clickhouse-server: skipped where it is not installed, except in CI (which installs it).</summary>

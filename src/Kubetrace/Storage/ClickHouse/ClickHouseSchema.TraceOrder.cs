@@ -29,16 +29,16 @@ internal sealed partial class ClickHouseSchema
             if (key != ServiceSortingKey || keys.ContainsKey(old))
                 throw new ClickHouseException($"cannot migrate {http.Options.Database}.{spans} (ordered by {key}) to schema version 4: " +
                     $"expected it ordered by ({ServiceSortingKey}) and no table {old}", transient: false);
-            await http.ExecuteAsync($"RENAME TABLE {spans} TO {old}{OnCluster}", cancellationToken).ConfigureAwait(false);
+            await http.ExecuteAsync($"RENAME TABLE {Table(spans)} TO {Table(old)}{OnCluster}", cancellationToken).ConfigureAwait(false);
         }
         else if (!keys.ContainsKey(old))
         {
             return; // ordered by trace already
         }
-        await http.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {spans}{OnCluster} AS {old} " +
+        await http.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {OnEveryShard(spans)} AS {Table(old)} " +
             $"ENGINE = MergeTree PARTITION BY date ORDER BY ({SpansSortingKey}){FineGranules}", cancellationToken).ConfigureAwait(false);
         await CopyOldSpansAsync(http, old, cancellationToken).ConfigureAwait(false);
-        await http.ExecuteAsync($"DROP TABLE IF EXISTS {old}{OnCluster}", cancellationToken).ConfigureAwait(false);
+        await http.ExecuteAsync($"DROP TABLE IF EXISTS {OnEveryShard(old)}", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ internal sealed partial class ClickHouseSchema
             await copier.ExecuteAsync($"INSERT INTO {target} SELECT * FROM {source} WHERE date = toDate({day})" +
                 $"{Sql.NoAutomaticPrewhere}, min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 67108864",
                 cancellationToken).ConfigureAwait(false);
-            await copier.ExecuteAsync($"ALTER TABLE {old}{OnCluster} DROP PARTITION {day}", cancellationToken).ConfigureAwait(false);
+            await copier.ExecuteAsync($"ALTER TABLE {OnEveryShard(old)} DROP PARTITION {day}", cancellationToken).ConfigureAwait(false);
         }
     }
 

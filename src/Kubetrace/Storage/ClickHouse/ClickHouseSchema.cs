@@ -15,10 +15,19 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
 
     private bool Clustered => options.Cluster.Length > 0;
 
-    public string OnClusterClause => OnCluster;
-
     /// <summary>Statements for every shard go through distributed DDL unless Kubetrace runs them on each shard itself.</summary>
     private string OnCluster => Clustered && options.ShardEndpoints.Count == 0 ? $" ON CLUSTER {Identifier(options.Cluster)}" : "";
+
+    /// <summary>
+    /// A table as a schema statement names it. ON CLUSTER statements run on the other servers in their DEFAULT database
+    /// (18.16 names the database of neither a CREATE's <c>AS</c> table, nor a view's <c>TO</c> table or <c>SELECT</c>, nor
+    /// a RENAME's tables: "Table default.spans_local doesn't exist", found by ClickHouseOnClusterTests), so there every
+    /// table is named with its database.
+    /// </summary>
+    private string Table(string name) => OnCluster.Length > 0 ? $"{Identifier(options.Database)}.{name}" : name;
+
+    /// <summary>The table, and the clause that runs a statement on it on every shard: <c>ALTER TABLE {this} DROP PARTITION ...</c>.</summary>
+    public string OnEveryShard(string table) => Table(table) + OnCluster;
 
     /// <summary>The table queries read and inserts write: the table itself, or the Distributed table over the shards.</summary>
     public static string Spans => "spans";
@@ -50,7 +59,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     {
         await RunAsync(http, $"CREATE DATABASE IF NOT EXISTS {Identifier(options.Database)}{OnCluster}", cancellationToken, withoutDatabase: true)
             .ConfigureAwait(false);
-        await RunAsync(http, $"CREATE TABLE IF NOT EXISTS schema_migrations{OnCluster} (version UInt32, applied DateTime) ENGINE = TinyLog",
+        await RunAsync(http, $"CREATE TABLE IF NOT EXISTS {OnEveryShard("schema_migrations")} (version UInt32, applied DateTime) ENGINE = TinyLog",
             cancellationToken).ConfigureAwait(false);
         var applied = await RetriedAsync(() => AppliedVersionAsync(http, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (applied > Version)
@@ -160,16 +169,16 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         foreach (var statement in CreateTable(TraceIndex, "date Date, trace_id FixedString(16), service String, min_start UInt64, max_start UInt64",
             $"MergeTree PARTITION BY date ORDER BY (trace_id, service){FineGranules}", "cityHash64(trace_id)")) yield return statement;
         yield return CreateView(TraceIndex, "SELECT date, trace_id, service, min(start_ns) AS min_start, max(start_ns) AS max_start " +
-            $"FROM {Local(Spans)} GROUP BY date, trace_id, service");
+            $"FROM {Table(Local(Spans))} GROUP BY date, trace_id, service");
         foreach (var statement in CreateTable(Operations, "date Date, service String, name String, kind UInt8",
             "ReplacingMergeTree PARTITION BY date ORDER BY (service, name, kind)", "rand()")) yield return statement;
-        yield return CreateView(Operations, $"SELECT date, service, name, kind FROM {Local(Spans)} GROUP BY date, service, name, kind");
+        yield return CreateView(Operations, $"SELECT date, service, name, kind FROM {Table(Local(Spans))} GROUP BY date, service, name, kind");
         foreach (var statement in CreateTable(AttributeKeys, "date Date, scope UInt8, key String",
             "ReplacingMergeTree PARTITION BY date ORDER BY (scope, key)", "rand()")) yield return statement;
         yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)AttributeScope.Span}) AS scope, arrayJoin(attr_keys) AS key " +
-            $"FROM {Local(Spans)} GROUP BY date, scope, key", "span_keys");
+            $"FROM {Table(Local(Spans))} GROUP BY date, scope, key", "span_keys");
         yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)AttributeScope.Resource}) AS scope, arrayJoin(res_keys) AS key " +
-            $"FROM {Local(Spans)} GROUP BY date, scope, key", "resource_keys");
+            $"FROM {Table(Local(Spans))} GROUP BY date, scope, key", "resource_keys");
     }
 
     /// <remarks>
@@ -183,11 +192,15 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     {
         foreach (var statement in CreateTable(SpanWindows, "date Date, minute UInt64, last_written AggregateFunction(max, UInt64)",
             "AggregatingMergeTree PARTITION BY date ORDER BY minute", "minute")) yield return statement;
-        var windows = $"SELECT date, intDiv(start_ns, {RollupWindowNanos}) AS minute, maxState(written) AS last_written FROM {Local(Spans)} " +
-            "GROUP BY date, minute";
-        yield return CreateView(SpanWindows, windows);
-        // Spans stored before this version: on this server (each shard runs its own migration; ON CLUSTER runs it on one).
-        yield return $"INSERT INTO {Local(SpanWindows)} {windows}";
+        string Windows(string spans) => $"SELECT date, intDiv(start_ns, {RollupWindowNanos}) AS minute, maxState(written) AS last_written " +
+            $"FROM {spans} GROUP BY date, minute";
+        yield return CreateView(SpanWindows, Windows(Table(Local(Spans))));
+        // Spans stored before this version. Run on each shard, each backfills its own; ON CLUSTER runs this statement on
+        // one server, which reads every shard's spans and writes through the Distributed table (windows are merged across
+        // shards when read, so where a window's row lands does not matter).
+        yield return OnCluster.Length > 0
+            ? $"INSERT INTO {Table(SpanWindows)} {Windows($"cluster({Identifier(options.Cluster)}, {Identifier(options.Database)}, {Local(Spans)})")}"
+            : $"INSERT INTO {Local(SpanWindows)} {Windows(Local(Spans))}";
         foreach (var statement in CreateTable(RollupTraces, "date Date, minute UInt64, trace_id FixedString(16)",
             "MergeTree PARTITION BY date ORDER BY (minute, trace_id)", "cityHash64(trace_id)")) yield return statement;
         foreach (var statement in CreateTable(Rollups,
@@ -214,21 +227,21 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
             .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var missing = definitions.Where(d => !present.Contains(d[..d.IndexOf(' ')])).Select(d => "ADD COLUMN " + d).ToList();
         if (missing.Count > 0)
-            await http.ExecuteAsync($"ALTER TABLE {table}{OnCluster} {string.Join(", ", missing)}", cancellationToken).ConfigureAwait(false);
+            await http.ExecuteAsync($"ALTER TABLE {OnEveryShard(table)} {string.Join(", ", missing)}", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The table (on every shard in a cluster) and, in a cluster, the Distributed table over it.</summary>
     private IEnumerable<string> CreateTable(string name, string columns, string engine, string shardingKey)
     {
-        yield return $"CREATE TABLE IF NOT EXISTS {Local(name)}{OnCluster} ({columns}) ENGINE = {engine}";
+        yield return $"CREATE TABLE IF NOT EXISTS {OnEveryShard(Local(name))} ({columns}) ENGINE = {engine}";
         if (Clustered)
-            yield return $"CREATE TABLE IF NOT EXISTS {name}{OnCluster} AS {Local(name)} " +
+            yield return $"CREATE TABLE IF NOT EXISTS {OnEveryShard(name)} AS {Table(Local(name))} " +
                 $"ENGINE = Distributed({Identifier(options.Cluster)}, {Identifier(options.Database)}, {Local(name)}, {shardingKey})";
     }
 
     /// <summary>A materialized view filling a shard-local table from the shard-local spans (so a trace's index stays beside it).</summary>
     private string CreateView(string target, string select, string? suffix = null) =>
-        $"CREATE MATERIALIZED VIEW IF NOT EXISTS {Local(target)}_{suffix ?? "mv"}{OnCluster} TO {Local(target)} AS {select}";
+        $"CREATE MATERIALIZED VIEW IF NOT EXISTS {OnEveryShard($"{Local(target)}_{suffix ?? "mv"}")} TO {Table(Local(target))} AS {select}";
 
     public static string Identifier(string name) =>
         name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && name.Length > 0

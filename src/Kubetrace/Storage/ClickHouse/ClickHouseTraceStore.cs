@@ -327,7 +327,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
                 cancellationToken).ConfigureAwait(false);
             foreach (var partition in partitions)
             {
-                await shard.ExecuteAsync($"ALTER TABLE {table}{_schema.OnClusterClause} DROP PARTITION {Sql.String(partition)}", cancellationToken)
+                await shard.ExecuteAsync($"ALTER TABLE {_schema.OnEveryShard(table)} DROP PARTITION {Sql.String(partition)}", cancellationToken)
                     .ConfigureAwait(false);
                 _logger.LogInformation("retention dropped partition {Partition} of {Table} on {Server}", partition, table, shard.Options.Endpoint);
             }
