@@ -81,8 +81,8 @@ public sealed class ClickHouseTestServer : IDisposable
         }
     }
 
-    /// <summary>Starts a server process on free ports; <paramref name="extraConfig"/> is XML inserted into its config (e.g. remote_servers).</summary>
-    public static ClickHouseTestServer StartProcess(int httpPort, int tcpPort, string extraConfig = "")
+    /// <summary>Starts a server process on the given ports; <paramref name="extraConfig"/> is XML inserted into its config (e.g. remote_servers).</summary>
+    private static ClickHouseTestServer StartProcess(int httpPort, int tcpPort, string extraConfig = "")
     {
         var folder = Path.Combine(Path.GetTempPath(), "kubetrace-clickhouse-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -121,9 +121,23 @@ public sealed class ClickHouseTestServer : IDisposable
             </yandex>
             """);
         var server = new ClickHouseTestServer(new Uri($"http://127.0.0.1:{httpPort}"), null, folder);
-        server.Launch();
-        return server;
+        try
+        {
+            server.Launch();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Starts a server process on free ports, choosing again when a port was taken before clickhouse-server bound it
+    /// (its error log, in the start failure, says "Address already in use").
+    /// </summary>
+    public static ClickHouseTestServer StartOnFreePorts() => FreePorts.StartOnFresh(2, ports => StartProcess(ports[0], ports[1]));
 
     /// <summary>
     /// Starts the server process on its folder and ports (again, after <see cref="Kill"/>: a restart on the same data).
@@ -145,8 +159,7 @@ public sealed class ClickHouseTestServer : IDisposable
     {
         if (Environment.GetEnvironmentVariable("KUBETRACE_TEST_CLICKHOUSE") is { Length: > 0 } url)
             return new ClickHouseTestServer(new Uri(url), null, null);
-        var ports = FreePorts.Take(2);
-        var server = StartProcess(ports[0], ports[1]);
+        var server = StartOnFreePorts();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         return server;
     }
@@ -154,11 +167,22 @@ public sealed class ClickHouseTestServer : IDisposable
     /// <summary>Two servers, each knowing both as the shards of <see cref="ClusterName"/> (native TCP between them).</summary>
     private static IReadOnlyList<ClickHouseTestServer> StartCluster()
     {
-        var ports = FreePorts.Take(4);
-        var remoteServers = $"<remote_servers><{ClusterName}>" +
-            string.Concat(new[] { ports[1], ports[3] }.Select(tcp => $"<shard><replica><host>127.0.0.1</host><port>{tcp}</port></replica></shard>")) +
-            $"</{ClusterName}></remote_servers>";
-        var shards = new[] { StartProcess(ports[0], ports[1], remoteServers), StartProcess(ports[2], ports[3], remoteServers) };
+        var shards = FreePorts.StartOnFresh(4, ports =>
+        {
+            var remoteServers = $"<remote_servers><{ClusterName}>" +
+                string.Concat(new[] { ports[1], ports[3] }.Select(tcp => $"<shard><replica><host>127.0.0.1</host><port>{tcp}</port></replica></shard>")) +
+                $"</{ClusterName}></remote_servers>";
+            var first = StartProcess(ports[0], ports[1], remoteServers);
+            try
+            {
+                return new[] { first, StartProcess(ports[2], ports[3], remoteServers) };
+            }
+            catch
+            {
+                first.Dispose();
+                throw;
+            }
+        });
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { foreach (var shard in shards) shard.Dispose(); };
         return shards;
     }

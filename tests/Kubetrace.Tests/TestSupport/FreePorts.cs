@@ -31,6 +31,29 @@ internal static class FreePorts
         }
     }
 
+    /// <inheritdoc cref="StartOnFreshAsync{T}"/>
+    /// <remarks>For servers started synchronously (a clickhouse-server process waited for on the calling thread).</remarks>
+    public static T StartOnFresh<T>(int count, Func<int[], T> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return start(Take(count));
+            }
+            catch (Exception e) when (attempt < Attempts && IsBindRace(e))
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// A loopback port where nothing listens, for tests of a server that is not there: held bound (never listening)
+    /// until disposed, so connections to it are refused and no port-0 bind in the meantime (another test's server,
+    /// <see cref="Take"/>) is handed it. A port chosen by <see cref="Take"/> and released could be.
+    /// </summary>
+    public static ClosedPort Closed() => new();
+
     /// <summary>Whether a start failed because an address was in use, as Kestrel says it (also inside a child's output).</summary>
     public static bool IsBindRace(Exception e) => IsBindRace(e.ToString());
 
@@ -55,4 +78,20 @@ internal static class FreePorts
             foreach (var listener in listeners) listener.Stop();
         }
     }
+}
+
+/// <summary>A loopback port held bound and not listening (<see cref="FreePorts.Closed"/>): connecting to it is refused.</summary>
+internal sealed class ClosedPort : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+    public ClosedPort()
+    {
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+    }
+
+    public int Port { get; }
+
+    public void Dispose() => _socket.Dispose();
 }
