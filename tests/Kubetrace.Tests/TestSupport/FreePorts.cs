@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Kubetrace.Config;
+using Kubetrace.Hosting;
+using Kubetrace.Service;
 
 namespace Kubetrace.Tests.TestSupport;
 
@@ -54,6 +58,23 @@ internal static class FreePorts
     /// </summary>
     public static ClosedPort Closed() => new();
 
+    /// <summary>Every port <see cref="Take"/> has handed out in this test run.</summary>
+    private static readonly ConcurrentDictionary<int, bool> Chosen = new();
+
+    /// <summary>
+    /// Fails when the service would listen on a port that is neither 0 nor one chosen here: a listener left on its
+    /// default (kubetrace_query's tempo_endpoint is localhost:3200 unless set) is a fixed port that two test runs, or
+    /// a developer's own server, would fight over.
+    /// </summary>
+    public static void AssertNoFixedPort(ServiceConfig config)
+    {
+        var fixedPorts = ListenAddresses.Of(config)
+            .Where(l => EndpointAddress.TryParse(l.Endpoint, out var address, out _) && address.Port != 0 && !Chosen.ContainsKey(address.Port))
+            .Select(l => $"{l.Key}: {l.Endpoint}").ToList();
+        Assert.True(fixedPorts.Count == 0,
+            $"a test service listens on a fixed port (set the endpoint from FreePorts, 127.0.0.1:0, or \"\" to turn it off): {string.Join("; ", fixedPorts)}");
+    }
+
     /// <summary>Whether a start failed because an address was in use, as Kestrel says it (also inside a child's output).</summary>
     public static bool IsBindRace(Exception e) => IsBindRace(e.ToString());
 
@@ -71,7 +92,9 @@ internal static class FreePorts
                 listener.Start();
                 listeners.Add(listener);
             }
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            foreach (var port in ports) Chosen.TryAdd(port, true);
+            return ports;
         }
         finally
         {

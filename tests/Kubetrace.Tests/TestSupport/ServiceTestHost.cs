@@ -21,7 +21,9 @@ public static class ServiceTestHost
     /// <param name="logs">Where the service logs (e.g. <see cref="TestSettings.Capturing"/>); nowhere by default.</param>
     public static async Task<KubetraceService> StartAsync(string yaml, ComponentCatalog catalog, TimeSpan? shutdownTimeout = null, ILoggerFactory? logs = null)
     {
-        var service = new KubetraceService(Load(yaml, catalog), logs ?? NullLoggerFactory.Instance, shutdownTimeout);
+        var config = Load(yaml, catalog);
+        FreePorts.AssertNoFixedPort(config);
+        var service = new KubetraceService(config, logs ?? NullLoggerFactory.Instance, shutdownTimeout);
         await service.StartAsync(CancellationToken.None);
         return service;
     }
