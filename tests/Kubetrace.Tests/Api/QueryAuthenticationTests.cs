@@ -16,8 +16,7 @@ public sealed class QueryAuthenticationTests : IDisposable
     [Fact]
     public async Task Every_query_route_answers_401_without_the_token_and_200_with_it()
     {
-        var ports = FreePorts.Take(3);
-        var yaml = new TestServiceConfig(ports[0])
+        var (service, ports) = await ServiceTestHost.StartOnFreshAsync(3, ports => new TestServiceConfig(ports[0])
             .Exporter("kubetrace", $"path: {_data.Path}")
             .Extension("bearertokenauth/readers", "token: reader-token")
             .Extension("kubetrace_query", $"""
@@ -25,8 +24,8 @@ public sealed class QueryAuthenticationTests : IDisposable
                 tempo_endpoint: 127.0.0.1:{ports[2]}
                 auth:
                   authenticator: bearertokenauth/readers
-                """).Yaml;
-        await using var service = await ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default);
+                """).Yaml);
+        await using var running = service;
         using var http = new HttpClient();
         var paths = new[]
         {

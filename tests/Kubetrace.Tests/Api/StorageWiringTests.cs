@@ -24,27 +24,13 @@ public sealed class StorageWiringTests
     [Fact]
     public async Task Query_extension_naming_a_missing_storage_fails_at_start_with_the_name()
     {
-        var yaml = """
-            receivers:
-              otlp:
-                protocols:
-                  http:
-                    endpoint: 127.0.0.1:0
-            exporters:
-              nop:
-            extensions:
-              kubetrace_query:
+        var yaml = new TestServiceConfig(0)
+            .Exporter("nop")
+            .Extension("kubetrace_query", """
                 storage: kubetrace/missing
                 endpoint: 127.0.0.1:0
                 tempo_endpoint: ""
-            service:
-              extensions: [kubetrace_query]
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [nop]
-
-            """ + ServiceTestHost.Telemetry;
+                """).Yaml;
         var error = await Assert.ThrowsAsync<ServiceStartException>(() => ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default));
         Assert.Contains("storage \"kubetrace/missing\"", error.Message);
     }

@@ -75,10 +75,10 @@ public class BenchCommandTests
     [Fact]
     public async Task A_run_in_which_no_request_got_through_exits_with_failure()
     {
-        var unused = FreePorts.Take(1)[0];
+        using var nothing = FreePorts.Closed();
 
         var exit = await KubetraceCommand.RunAsync(
-            ["bench", "--endpoint", $"127.0.0.1:{unused}", "--duration", "300ms", "--warmup", "0s", "--connections", "1", "--concurrency", "1", "--json"]);
+            ["bench", "--endpoint", $"127.0.0.1:{nothing.Port}", "--duration", "300ms", "--warmup", "0s", "--connections", "1", "--concurrency", "1", "--json"]);
 
         Assert.Equal(ExitCodes.Failure, exit);
     }

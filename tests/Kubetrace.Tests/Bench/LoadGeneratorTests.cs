@@ -57,7 +57,8 @@ public class LoadGeneratorTests
     {
         // Long enough for a refused connection to come back even on a loaded machine (a request still connecting
         // when the run ends is not counted).
-        var options = SmallRun(new Uri($"http://127.0.0.1:{FreePorts.Take(1)[0]}"), protocol) with
+        using var nothing = FreePorts.Closed();
+        var options = SmallRun(new Uri($"http://127.0.0.1:{nothing.Port}"), protocol) with
         {
             Duration = TimeSpan.FromSeconds(2),
             Warmup = TimeSpan.Zero,

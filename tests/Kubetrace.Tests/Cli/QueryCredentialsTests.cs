@@ -24,22 +24,18 @@ public sealed class QueryCredentialsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(TokenFile, Token + "\n");
-        var (service, ports) = await FreePorts.StartOnFreshAsync(2, async ports =>
-        {
-            var yaml = new TestServiceConfig(ports[0])
-                .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
-                .Extension("bearertokenauth/cli", $"filename: {TokenFile}")
-                .Extension("kubetrace_query", $"""
-                    endpoint: 127.0.0.1:{ports[1]}
-                    tempo_endpoint: ""
-                    tls:
-                      cert_file: {_pki.Server.CertFile}
-                      key_file: {_pki.Server.KeyFile}
-                    auth:
-                      authenticator: bearertokenauth/cli
-                    """).Yaml;
-            return (await ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default), ports);
-        });
+        var (service, ports) = await ServiceTestHost.StartOnFreshAsync(2, ports => new TestServiceConfig(ports[0])
+            .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
+            .Extension("bearertokenauth/cli", $"filename: {TokenFile}")
+            .Extension("kubetrace_query", $"""
+                endpoint: 127.0.0.1:{ports[1]}
+                tempo_endpoint: ""
+                tls:
+                  cert_file: {_pki.Server.CertFile}
+                  key_file: {_pki.Server.KeyFile}
+                auth:
+                  authenticator: bearertokenauth/cli
+                """).Yaml);
         _service = service;
         _url = $"https://localhost:{ports[1]}";
         using var http = new HttpClient();

@@ -13,7 +13,8 @@ public sealed class QueryErrorTests(EmptyServer empty) : IClassFixture<EmptyServ
     [InlineData("stats")]
     public async Task A_server_that_is_not_there_is_one_line_and_exit_code_1(params string[] command)
     {
-        var url = $"http://127.0.0.1:{FreePorts.Take(1)[0]}"; // free now, so nothing listens there
+        using var nothing = FreePorts.Closed();
+        var url = $"http://127.0.0.1:{nothing.Port}";
 
         var result = await CliRun.RunAsync([.. command, "--server", url]);
 

@@ -69,25 +69,12 @@ public sealed class StoreTenantsCommandTests : IDisposable
     private async Task<string> ConfigAsync(params string[] keys)
     {
         var path = Path.Combine(_folder.Path, $"config-{string.Join("-", keys)}.yaml");
-        await File.WriteAllTextAsync(path, $"""
-            multitenancy_enabled: true
-            receivers:
-              otlp:
-                protocols:
-                  http:
-            exporters:
-              kubetrace:
-                path: {Data}
-                encryption:
-                  keys:
-            {string.Join("\n", keys.Select(k => $"          - id: {k}\n            key: {TestKeys.Base64(k)}"))}
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-            """);
-        return path;
+        return await new TestServiceConfig()
+            .TopLevel("multitenancy_enabled: true")
+            .OtlpHttp()
+            .Exporter("kubetrace", $"path: {Data}\n" + TestServiceConfig.Nested("encryption", "keys:\n" +
+                string.Join("\n", keys.Select(k => $"  - id: {k}\n    key: {TestKeys.Base64(k)}"))))
+            .WriteToAsync(path);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -17,8 +17,7 @@ public sealed class ClickHouseDurabilityTests(ITestOutputHelper output)
     [RequiresClickHouseFact]
     public async Task ClickHouse_down_then_kubetrace_SIGKILLed_loses_no_acknowledged_span_and_stores_each_once()
     {
-        var ports = FreePorts.Take(2);
-        using var clickHouse = ClickHouseTestServer.StartProcess(ports[0], ports[1]);
+        using var clickHouse = ClickHouseTestServer.StartOnFreePorts();
         await using var server = await OtlpToStoreServer.StartAsync(clickHouse: clickHouse.Endpoint);
 
         var acknowledgedWhileDown = 0;

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Google.Protobuf;
-using Kubetrace.Config;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
-using Kubetrace.Service;
 
 namespace Kubetrace.Tests.Exporters;
 
@@ -20,8 +18,17 @@ public sealed class MaxBytesPerTraceExportTests
     public async Task An_export_over_the_limit_is_a_partial_success_counted_per_tenant_and_a_tenants_override_holds()
     {
         using var data = new TempDirectory();
-        var (service, url) = await FreePorts.StartOnFreshAsync(1, async ports =>
-            (await ServiceTestHost.StartAsync(Yaml(ports[0], data.Path), ComponentCatalog.Default), $"http://127.0.0.1:{ports[0]}/v1/traces"));
+        var (service, ports) = await ServiceTestHost.StartOnFreshAsync(1, ports => new TestServiceConfig(ports[0])
+            .TopLevel("multitenancy_enabled: true")
+            .Exporter("kubetrace", $"""
+                path: {data.Path}
+                retention: 0s
+                max_bytes_per_trace: 4KiB
+                overrides:
+                  acme:
+                    max_bytes_per_trace: 1MB
+                """).Yaml);
+        var url = $"http://127.0.0.1:{ports[0]}/v1/traces";
         try
         {
             var first = await ExportAsync(url, "globex", Sized(1, 1, 1500), Sized(1, 2, 1500));
@@ -50,58 +57,27 @@ public sealed class MaxBytesPerTraceExportTests
     [Fact]
     public void Bad_values_are_config_errors_naming_the_key()
     {
-        var errors = new ConfigLoader(ComponentCatalog.Default, _ => null).Load("""
-            multitenancy_enabled: true
-            receivers:
-              otlp:
-                protocols:
-                  http:
-            exporters:
-              kubetrace:
+        var errors = new TestServiceConfig()
+            .TopLevel("multitenancy_enabled: true")
+            .OtlpHttp()
+            .Exporter("kubetrace", """
                 path: /tmp/unused
                 max_bytes_per_trace: lots
                 overrides:
                   acme:
                     max_bytes_per_trace: 5
-              clickhouse:
+                """)
+            .Exporter("clickhouse", """
                 overrides:
                   acme:
                     max_bytes_per_trace: 5MB
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace, clickhouse]
-            """, "config.yaml").Errors.Select(e => e.ToString()).ToList();
+                """).Load().Errors.Select(e => e.ToString()).ToList();
 
         Assert.Equal(3, errors.Count);
         Assert.Contains(errors, e => e.EndsWith("exporters::kubetrace::max_bytes_per_trace: \"lots\" is not a size; write e.g. 5MB, 10MiB or 5000000 (0: no limit)"));
         Assert.Contains(errors, e => e.EndsWith("exporters::kubetrace::overrides::acme::max_bytes_per_trace: must be 0 (no limit) or at least 1024 bytes (got 5); write e.g. 5MB"));
         Assert.Contains(errors, e => e.EndsWith("exporters::clickhouse::overrides::acme::max_bytes_per_trace: this exporter has no per-trace byte limit; only block_retention can be overridden"));
     }
-
-    private static string Yaml(int port, string data) => $"""
-        multitenancy_enabled: true
-        receivers:
-          otlp:
-            protocols:
-              http:
-                endpoint: 127.0.0.1:{port}
-        exporters:
-          kubetrace:
-            path: {data}
-            retention: 0s
-            max_bytes_per_trace: 4KiB
-            overrides:
-              acme:
-                max_bytes_per_trace: 1MB
-        service:
-          pipelines:
-            traces:
-              receivers: [otlp]
-              exporters: [kubetrace]
-
-        """ + ServiceTestHost.Telemetry;
 
     private static OtlpSpan Sized(int trace, int id, int payloadBytes) =>
         Spans.Span(trace, id, 0, "op", attributes: ("payload", new string('x', payloadBytes)));

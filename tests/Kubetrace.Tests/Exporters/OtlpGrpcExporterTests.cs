@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Kubetrace.Components;
 using Kubetrace.Exporters.File;
 using Kubetrace.Exporters.Helper;
@@ -138,7 +136,8 @@ public sealed class OtlpGrpcExporterTests
     [Fact]
     public async Task A_dead_endpoint_is_retried_then_dropped_and_counted_while_a_file_exporter_gets_everything()
     {
-        var deadEndpoint = $"127.0.0.1:{UnusedPort()}";
+        using var dead = FreePorts.Closed();
+        var deadEndpoint = $"127.0.0.1:{dead.Port}";
         var (otlp, otlpTest) = await Start(Config(deadEndpoint, maxElapsed: TimeSpan.FromMilliseconds(500)));
         var directory = Directory.CreateTempSubdirectory("kubetrace-dead-").FullName;
         try
@@ -194,12 +193,5 @@ public sealed class OtlpGrpcExporterTests
         var config = new OtlpGrpcExporterConfig { Endpoint = endpoint, Tls = new ClientTlsConfig { Insecure = insecure } };
 
         Assert.Equal(expected, config.Address().ToString());
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

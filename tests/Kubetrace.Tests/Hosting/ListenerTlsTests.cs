@@ -23,47 +23,20 @@ public sealed class ListenerTlsTests : IDisposable
     [Fact]
     public async Task Every_listener_serves_mutual_TLS_from_the_same_collector_keys_and_nothing_in_plain_text()
     {
-        var ports = FreePorts.Take(5);
-        var tls = $"""
-            tls:
-              cert_file: {_pki.Server.CertFile}
-              key_file: {_pki.Server.KeyFile}
-              client_ca_file: {_pki.CaFile}
-              min_version: "1.2"
-              reload_interval: 1m
-            """;
-        string Indent(int spaces) => string.Join("\n", tls.Split('\n').Select(l => new string(' ', spaces) + l));
-        var yaml = $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-                    endpoint: 127.0.0.1:{ports[0]}
-            {Indent(8)}
-            exporters:
-              kubetrace:
-                path: {_data.Path}
-            extensions:
-              kubetrace_query:
-                endpoint: 127.0.0.1:{ports[1]}
-                tempo_endpoint: 127.0.0.1:{ports[2]}
-            {Indent(4)}
-              health_check:
-                endpoint: 127.0.0.1:{ports[3]}
-            {Indent(4)}
-            service:
-              extensions: [kubetrace_query, health_check]
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-              telemetry:
-                metrics:
-                  address: 127.0.0.1:{ports[4]}
-            {Indent(6)}
-
-            """;
-        await using var service = await ServiceTestHost.StartAsync(yaml, ComponentCatalog.Default);
+        var tls = TestServiceConfig.Nested("tls", $"""
+            cert_file: {_pki.Server.CertFile}
+            key_file: {_pki.Server.KeyFile}
+            client_ca_file: {_pki.CaFile}
+            min_version: "1.2"
+            reload_interval: 1m
+            """);
+        var (service, ports) = await ServiceTestHost.StartOnFreshAsync(5, ports => new TestServiceConfig()
+            .Receiver("otlp", TestServiceConfig.Nested("protocols", TestServiceConfig.Nested("http", $"endpoint: 127.0.0.1:{ports[0]}\n{tls}")))
+            .Exporter("kubetrace", $"path: {_data.Path}")
+            .Extension("kubetrace_query", $"endpoint: 127.0.0.1:{ports[1]}\ntempo_endpoint: 127.0.0.1:{ports[2]}\n{tls}")
+            .Extension("health_check", $"endpoint: 127.0.0.1:{ports[3]}\n{tls}")
+            .Telemetry(TestServiceConfig.Nested("metrics", $"address: 127.0.0.1:{ports[4]}\n{tls}")).Yaml);
+        await using var running = service;
         using var client = new HttpClient(_pki.Handler(_pki.Client)) { Timeout = TimeSpan.FromSeconds(10) };
         using var anonymous = new HttpClient(_pki.Handler()) { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -87,24 +60,13 @@ public sealed class ListenerTlsTests : IDisposable
     [Fact]
     public void A_missing_key_file_or_an_old_tls_version_is_a_config_error_naming_the_key_and_line()
     {
-        var yaml = $"""
-            receivers:
-              otlp:
-                protocols:
-                  grpc:
-                    tls:
-                      cert_file: {_pki.Server.CertFile}
-                      min_version: "1.1"
-            exporters:
-              nop:
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [nop]
-
-            """;
-        var result = new ConfigLoader(ComponentCatalog.Default, _ => null).Load(yaml, "tls.yaml");
+        var result = new TestServiceConfig()
+            .Receiver("otlp", TestServiceConfig.Nested("protocols", TestServiceConfig.Nested("grpc", TestServiceConfig.Nested("tls", $"""
+                cert_file: {_pki.Server.CertFile}
+                min_version: "1.1"
+                """))))
+            .Exporter("nop")
+            .Load(fileName: "tls.yaml");
 
         var errors = string.Join("\n", result.Errors);
         Assert.Contains("receivers::otlp::protocols::grpc::tls::key_file: is required when tls is set", errors);

@@ -71,6 +71,13 @@ public sealed partial class SuiteHygieneTests
     }
 
     [Fact]
+    public void No_test_changes_state_the_whole_test_process_shares()
+    {
+        AssertNone(Offences(ProcessWideChange()),
+            "test classes run in parallel in one process: give the code under test its own (an environment function, a folder, a writer) instead");
+    }
+
+    [Fact]
     public void Clocks_and_signals_come_from_the_shared_harness()
     {
         AssertNone(Offences(OwnTimeProvider(), allowedIn: ["TestSupport/ManualClock.cs"]), "use TestSupport/ManualClock");
@@ -98,6 +105,12 @@ public sealed partial class SuiteHygieneTests
         Assert.DoesNotMatch(FixedListenPort(), "                endpoint: 127.0.0.1:{ports[0]}");
         Assert.DoesNotMatch(FixedListenPort(), "      address: 127.0.0.1:0");
         Assert.Matches(OwnTimeProvider(), "internal sealed class ManualTime : TimeProvider");
+        Assert.Matches(ProcessWideChange(), "        Environment.SetEnvironmentVariable(\"KUBETRACE_DATA\", dir);");
+        Assert.Matches(ProcessWideChange(), "        Console.SetOut(writer);");
+        Assert.Matches(ProcessWideChange(), "        Directory.SetCurrentDirectory(folder.Path);");
+        Assert.Matches(ProcessWideChange(), "        CultureInfo.CurrentCulture = new CultureInfo(\"de-DE\");");
+        Assert.DoesNotMatch(ProcessWideChange(), "        start.Environment[\"DOTNET_gcServer\"] = \"0\";");
+        Assert.DoesNotMatch(ProcessWideChange(), "        var value = Environment.GetEnvironmentVariable(\"CI\");");
 
         string[] test =
         [
@@ -186,6 +199,9 @@ public sealed partial class SuiteHygieneTests
 
     [GeneratedRegex(@"\b(endpoint|address):\s*""?(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1?\]|\[::\]):[1-9]\d*\b")]
     private static partial Regex FixedListenPort();
+
+    [GeneratedRegex(@"\bEnvironment\.SetEnvironmentVariable\(|\bDirectory\.SetCurrentDirectory\(|\bEnvironment\.CurrentDirectory\s*=[^=]|\bConsole\.Set(Out|Error|In)\(|\bCultureInfo\.(Current|DefaultThreadCurrent)U?I?Culture\s*=[^=]|\bThreadPool\.Set(Min|Max)Threads\(|\bAppContext\.SetSwitch\(")]
+    private static partial Regex ProcessWideChange();
 
     [GeneratedRegex(@"class\s+\w+(\([^)]*\))?\s*:\s*TimeProvider\b")]
     private static partial Regex OwnTimeProvider();

@@ -7,17 +7,8 @@ namespace Kubetrace.Tests.Receivers;
 
 public class OtlpReceiverConfigTests
 {
-    private static ConfigLoadResult Load(string receiverYaml) => new ConfigLoader(ComponentCatalog.Default, _ => null).Load($$"""
-        receivers:
-        {{receiverYaml}}
-        exporters:
-          nop:
-        service:
-          pipelines:
-            traces:
-              receivers: [otlp]
-              exporters: [nop]
-        """, "test.yaml");
+    /// <summary>A config whose <c>otlp</c> receiver has <paramref name="otlp"/> as its keys.</summary>
+    private static ConfigLoadResult Load(string otlp) => new TestServiceConfig().Receiver("otlp", otlp).Exporter("nop").Load(fileName: "test.yaml");
 
     private static OtlpReceiverConfig Receiver(ConfigLoadResult result)
     {
@@ -29,10 +20,9 @@ public class OtlpReceiverConfigTests
     public void The_seed_config_enables_grpc_with_the_collector_defaults_and_leaves_http_off()
     {
         var config = Receiver(Load("""
-              otlp:
                 protocols:
                   grpc:
-            """));
+                """));
 
         var grpc = config.Protocols.Grpc!;
         Assert.Equal("localhost:4317", grpc.Endpoint);
@@ -45,7 +35,6 @@ public class OtlpReceiverConfigTests
     public void Every_collector_key_binds()
     {
         var config = Receiver(Load("""
-              otlp:
                 protocols:
                   grpc:
                     endpoint: 0.0.0.0:14317
@@ -70,7 +59,7 @@ public class OtlpReceiverConfigTests
                       max_age: 7200
                 admission:
                   request_limit_mib: 64
-            """));
+                """));
 
         var grpc = config.Protocols.Grpc!;
         Assert.Equal(("0.0.0.0:14317", 16, 50, true), (grpc.Endpoint, grpc.MaxRecvMsgSizeMib, grpc.MaxConcurrentStreams, grpc.IncludeMetadata));
@@ -98,11 +87,11 @@ public class OtlpReceiverConfigTests
     [InlineData("protocols: { http: { cors: { max_age: -1 } } }", "max_age must not be negative")]
     [InlineData("protocols: { http: { max_concurrent_connections: 0 } }", "max_concurrent_connections must be at least 1")]
     [InlineData("protocols: { grpc: { keepalive: { server_parameters: { max_connection_idle: 0s } } } }", "max_connection_idle must be positive")]
-    [InlineData("protocols: { grpc: { max_recv_msg_size_mib: 16 } }\n    admission: { request_limit_mib: 8 }", "less than protocols.grpc.max_recv_msg_size_mib (16 MiB)")]
-    [InlineData("protocols: { grpc: }\n    admission: { request_limit_mib: 0 }", "must be positive")]
+    [InlineData("protocols: { grpc: { max_recv_msg_size_mib: 16 } }\nadmission: { request_limit_mib: 8 }", "less than protocols.grpc.max_recv_msg_size_mib (16 MiB)")]
+    [InlineData("protocols: { grpc: }\nadmission: { request_limit_mib: 0 }", "must be positive")]
     public void Invalid_settings_are_reported(string protocols, string expected)
     {
-        var result = Load($"  otlp:\n    {protocols}");
+        var result = Load(protocols);
 
         Assert.False(result.IsValid);
         Assert.Contains(result.Errors, e => e.Message.Contains(expected, StringComparison.Ordinal));

@@ -74,34 +74,29 @@ public class ListenAddressesTests
     [SkippableFact]
     public async Task A_service_started_after_listen_all_accepts_connections_on_a_non_loopback_address()
     {
-        var port = FreePort();
-        var data = Directory.CreateTempSubdirectory("kubetrace-listen-");
-        var config = ConfigOption.Load([], [
-            $"receivers::otlp::protocols::grpc::endpoint=localhost:{port}",
-            "receivers::otlp::protocols::http::endpoint=localhost:0",
-            "extensions::kubetrace_query::endpoint=localhost:0",
-            "extensions::kubetrace_query::tempo_endpoint=",
-            "service::telemetry::metrics::level=none",
-            $"exporters::kubetrace::directory={data.FullName}",
-        ]).Config!;
-        ListenAddresses.OpenToAllInterfaces(config);
         var other = Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
         Requires.Present(other is null ? "this machine has no non-loopback IPv4 address" : null, "CI machines have a network interface.");
+        using var data = new TempDirectory();
 
-        await using var service = new KubetraceService(config, NullLoggerFactory.Instance);
-        await service.StartAsync(default);
+        var (service, port) = await FreePorts.StartOnFreshAsync(1, async ports =>
+        {
+            var config = ConfigOption.Load([], [
+                $"receivers::otlp::protocols::grpc::endpoint=localhost:{ports[0]}",
+                "receivers::otlp::protocols::http::endpoint=localhost:0",
+                "extensions::kubetrace_query::endpoint=localhost:0",
+                "extensions::kubetrace_query::tempo_endpoint=",
+                "service::telemetry::metrics::level=none",
+                $"exporters::kubetrace::directory={data.Path}",
+            ]).Config!;
+            ListenAddresses.OpenToAllInterfaces(config);
+            var started = new KubetraceService(config, NullLoggerFactory.Instance);
+            await started.StartAsync(default);
+            return (started, ports[0]);
+        });
+        await using var running = service;
         using var client = new TcpClient();
         await client.ConnectAsync(other!, port);
 
         Assert.True(client.Connected);
-        await service.DisposeAsync();
-        data.Delete(recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -22,50 +22,25 @@ public sealed class SecretsNeverLoggedTests : IDisposable
     [Fact]
     public async Task No_token_or_password_appears_in_the_output_of_a_run_with_failed_and_successful_authentication()
     {
-        var config = Path.Combine(_folder.Path, "config.yaml");
-        int otlp = 0, query = 0, health = 0;
-        await using var server = await FreePorts.StartOnFreshAsync(3, async ports =>
-        {
-            (otlp, query, health) = (ports[0], ports[1], ports[2]);
-            await File.WriteAllTextAsync(config, $"""
-                receivers:
-                  otlp:
-                    protocols:
-                      http:
-                        endpoint: 127.0.0.1:{otlp}
-                        auth:
-                          authenticator: bearertokenauth/agents
-                exporters:
-                  kubetrace:
-                    path: {Path.Combine(_folder.Path, "data")}
-                extensions:
-                  bearertokenauth/agents:
-                    token: {AgentToken}
-                  basicauth/readers:
-                    htpasswd:
-                      inline: "reader:{BCrypt.Net.BCrypt.HashPassword(Password, workFactor: 5)}"
-                  health_check:
-                    endpoint: 127.0.0.1:{health}
+        await using var server = await KubetraceProcess.ServeAsync(Path.Combine(_folder.Path, "config.yaml"), 3, ports => new TestServiceConfig()
+            .Receiver("otlp", $"""
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:{ports[0]}
                     auth:
                       authenticator: bearertokenauth/agents
-                  kubetrace_query:
-                    endpoint: 127.0.0.1:{query}
-                    auth:
-                      authenticator: basicauth/readers
-                service:
-                  extensions: [bearertokenauth/agents, basicauth/readers, health_check, kubetrace_query]
-                  telemetry:
-                    logs:
-                      level: debug
-                    metrics:
-                      level: none
-                  pipelines:
-                    traces:
-                      receivers: [otlp]
-                      exporters: [kubetrace]
-                """);
-            return await KubetraceProcess.StartAsync(config, [("127.0.0.1", otlp), ("127.0.0.1", query), ("127.0.0.1", health)]);
-        });
+                """)
+            .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
+            .Extension("bearertokenauth/agents", $"token: {AgentToken}")
+            .Extension("basicauth/readers", $"""
+                htpasswd:
+                  inline: "reader:{BCrypt.Net.BCrypt.HashPassword(Password, workFactor: 5)}"
+                """)
+            .Extension("health_check", $"endpoint: 127.0.0.1:{ports[2]}\nauth:\n  authenticator: bearertokenauth/agents")
+            // tempo_endpoint off: its default is the fixed localhost:3200
+            .Extension("kubetrace_query", $"endpoint: 127.0.0.1:{ports[1]}\ntempo_endpoint: \"\"\nauth:\n  authenticator: basicauth/readers")
+            .Telemetry("logs:\n  level: debug\nmetrics:\n  level: none").Yaml);
+        var (otlp, query, health) = (server.Ports[0], server.Ports[1], server.Ports[2]);
         using var http = new HttpClient();
         const string span = """{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /api/v1/pods","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000500000000"}]}]}]}""";
 

@@ -15,39 +15,14 @@ public class ServeProcessTests
         Requires.Present(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? null : "SIGTERM is a POSIX signal", "CI runs on Linux.");
         using var folder = new TempDirectory();
         var output = folder.File("spans.jsonl");
-        var config = folder.File("config.yaml");
-        var httpPort = 0;
-        await using var server = await FreePorts.StartOnFreshAsync(1, async ports =>
-        {
-            httpPort = ports[0];
-            await File.WriteAllTextAsync(config, $"""
-                receivers:
-                  otlp:
-                    protocols:
-                      http:
-                        endpoint: 127.0.0.1:{httpPort}
-                processors:
-                  batch:
-                    timeout: 1h
-                exporters:
-                  file:
-                    path: {output}
-                service:
-                  telemetry:
-                    metrics:
-                      level: none
-                  pipelines:
-                    traces:
-                      receivers: [otlp]
-                      processors: [batch]
-                      exporters: [file]
-                """);
-            return await KubetraceProcess.StartAsync(config, [("127.0.0.1", httpPort)]);
-        });
+        await using var server = await KubetraceProcess.ServeAsync(folder.File("config.yaml"), 1, ports => new TestServiceConfig(ports[0])
+            .Processor("batch", "timeout: 1h")
+            .Exporter("file", $"path: {output}")
+            .MetricsOff().Yaml);
 
         using var http = new HttpClient();
         const string span = """{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /api/v1/pods","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000500000000"}]}]}]}""";
-        using var response = await http.PostAsync($"http://127.0.0.1:{httpPort}/v1/traces", new StringContent(span, Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync($"http://127.0.0.1:{server.Ports[0]}/v1/traces", new StringContent(span, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(File.Exists(output) && File.ReadAllText(output).Contains("5b8efff798038103d269b633813fc60c"),
             "the batch processor (timeout 1h) should still hold the span");

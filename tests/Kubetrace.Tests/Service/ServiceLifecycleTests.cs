@@ -9,19 +9,7 @@ namespace Kubetrace.Tests.Service;
 /// <summary>Failures during start and shutdown: nothing is left running and nothing hangs.</summary>
 public class ServiceLifecycleTests
 {
-    private const string Pipeline = """
-        receivers:
-          otlp:
-        exporters:
-          debug:
-          stuck:
-        service:
-          pipelines:
-            traces:
-              receivers: [otlp]
-              exporters: [debug, stuck]
-
-        """ + ServiceTestHost.Telemetry;
+    private static readonly string Pipeline = new TestServiceConfig().Receiver("otlp").Exporter("debug").Exporter("stuck").Yaml;
 
     [Fact]
     public async Task A_component_that_fails_to_start_stops_what_had_started()

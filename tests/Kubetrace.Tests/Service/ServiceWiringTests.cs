@@ -6,33 +6,14 @@ namespace Kubetrace.Tests.Service;
 /// <summary>How the service wires receivers, processors and exporters, and in which order it starts and stops them.</summary>
 public class ServiceWiringTests
 {
-    private const string TwoPipelines = """
-        receivers:
-          otlp:
-          otlp/2:
-        processors:
-          tag:
-            send_batch_size: 1
-          tag/2:
-            send_batch_size: 1
-        exporters:
-          debug:
-          otlp:
-          otlp/other:
-        extensions:
-          health_check:
-        service:
-          extensions: [health_check]
-          pipelines:
-            traces:
-              receivers: [otlp]
-              processors: [tag, tag/2]
-              exporters: [debug, otlp]
-            traces/2:
-              receivers: [otlp, otlp/2]
-              exporters: [debug, otlp/other]
-
-        """ + ServiceTestHost.Telemetry;
+    private static readonly string TwoPipelines = new TestServiceConfig()
+        .Receiver("otlp").Receiver("otlp/2")
+        .Processor("tag", "send_batch_size: 1").Processor("tag/2", "send_batch_size: 1")
+        .Exporter("debug").Exporter("otlp").Exporter("otlp/other")
+        .Extension("health_check")
+        .Pipeline("traces", receivers: ["otlp"], processors: ["tag", "tag/2"], exporters: ["debug", "otlp"])
+        .Pipeline("traces/2", receivers: ["otlp", "otlp/2"], exporters: ["debug", "otlp/other"])
+        .Yaml;
 
     [Fact]
     public async Task Every_exporter_of_every_pipeline_gets_the_batch_and_shared_components_are_built_once()
@@ -57,20 +38,11 @@ public class ServiceWiringTests
     [Fact]
     public async Task A_failing_exporter_does_not_stop_the_others_and_the_receiver_gets_a_retryable_error()
     {
-        const string yaml = """
-            receivers:
-              otlp:
-            exporters:
-              otlp/down:
-                fail: true
-              debug:
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [otlp/down, debug]
-
-            """ + ServiceTestHost.Telemetry;
+        var yaml = new TestServiceConfig()
+            .Receiver("otlp")
+            .Exporter("otlp/down", "fail: true")
+            .Exporter("debug")
+            .Yaml;
         var world = new TestWorld();
         await using var service = await ServiceTestHost.StartAsync(yaml, world.Catalog);
         var batch = ServiceTestHost.EmptyBatch();
@@ -85,24 +57,12 @@ public class ServiceWiringTests
     [Fact]
     public async Task Starts_downstream_first_and_stops_in_reverse_so_held_data_is_flushed_before_exporters_stop()
     {
-        const string yaml = """
-            receivers:
-              otlp:
-            processors:
-              batch:
-            exporters:
-              debug:
-            extensions:
-              health_check:
-            service:
-              extensions: [health_check]
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  processors: [batch]
-                  exporters: [debug]
-
-            """ + ServiceTestHost.Telemetry;
+        var yaml = new TestServiceConfig()
+            .Receiver("otlp")
+            .Processor("batch")
+            .Exporter("debug")
+            .Extension("health_check")
+            .Yaml;
         var world = new TestWorld();
         var service = await ServiceTestHost.StartAsync(yaml, world.Catalog);
         await world.Receivers["otlp"].PushAsync(ServiceTestHost.EmptyBatch()); // held by the batch processor

@@ -18,7 +18,7 @@ public class TelemetryEndpointTests
     public async Task Serves_process_metrics_in_Prometheus_text_format()
     {
         var world = new TestWorld();
-        const string yaml = "receivers:\n  otlp:\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n" + ServiceTestHost.Telemetry;
+        var yaml = new TestServiceConfig().Receiver("otlp").Exporter("debug").Yaml;
         await using var service = await ServiceTestHost.StartAsync(yaml, world.Catalog);
 
         using var response = await Http.GetAsync(service.MetricsUrls[0] + "/metrics");

@@ -81,8 +81,8 @@ public sealed class ClickHouseTestServer : IDisposable
         }
     }
 
-    /// <summary>Starts a server process on free ports; <paramref name="extraConfig"/> is XML inserted into its config (e.g. remote_servers).</summary>
-    public static ClickHouseTestServer StartProcess(int httpPort, int tcpPort, string extraConfig = "")
+    /// <summary>Starts a server process on the given ports; <paramref name="extraConfig"/> is XML inserted into its config (e.g. remote_servers).</summary>
+    private static ClickHouseTestServer StartProcess(int httpPort, int tcpPort, string extraConfig = "")
     {
         var folder = Path.Combine(Path.GetTempPath(), "kubetrace-clickhouse-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -121,9 +121,23 @@ public sealed class ClickHouseTestServer : IDisposable
             </yandex>
             """);
         var server = new ClickHouseTestServer(new Uri($"http://127.0.0.1:{httpPort}"), null, folder);
-        server.Launch();
-        return server;
+        try
+        {
+            server.Launch();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Starts a server process on free ports, choosing again when a port was taken before clickhouse-server bound it
+    /// (its error log, in the start failure, says "Address already in use").
+    /// </summary>
+    public static ClickHouseTestServer StartOnFreePorts() => FreePorts.StartOnFresh(2, ports => StartProcess(ports[0], ports[1]));
 
     /// <summary>
     /// Starts the server process on its folder and ports (again, after <see cref="Kill"/>: a restart on the same data).
@@ -145,24 +159,34 @@ public sealed class ClickHouseTestServer : IDisposable
     {
         if (Environment.GetEnvironmentVariable("KUBETRACE_TEST_CLICKHOUSE") is { Length: > 0 } url)
             return new ClickHouseTestServer(new Uri(url), null, null);
-        var ports = FreePorts.Take(2);
-        var server = StartProcess(ports[0], ports[1]);
+        var server = StartOnFreePorts();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
         return server;
     }
 
     /// <summary>
     /// Two servers, each knowing both as the shards of <see cref="ClusterName"/> (native TCP between them), and, where
-    /// Debian's zookeeper is installed, a ZooKeeper for their distributed DDL (<see cref="ClusterRunsOnClusterDdl"/>).
+    /// Debian's zookeeper is installed, a ZooKeeper for their distributed DDL (<c>ON CLUSTER</c>).
     /// </summary>
     private static IReadOnlyList<ClickHouseTestServer> StartCluster()
     {
-        var ports = FreePorts.Take(5);
-        var zooKeeper = ZooKeeperTestServer.Installed ? ZooKeeperTestServer.Start(ports[4]) : null;
-        var remoteServers = $"<remote_servers><{ClusterName}>" +
-            string.Concat(new[] { ports[1], ports[3] }.Select(tcp => $"<shard><replica><host>127.0.0.1</host><port>{tcp}</port></replica></shard>")) +
-            $"</{ClusterName}></remote_servers>" + zooKeeper?.ClickHouseConfig;
-        var shards = new[] { StartProcess(ports[0], ports[1], remoteServers), StartProcess(ports[2], ports[3], remoteServers) };
+        var zooKeeper = ZooKeeperTestServer.Installed ? ZooKeeperTestServer.Start(FreePorts.Take(1)[0]) : null;
+        var shards = FreePorts.StartOnFresh(4, ports =>
+        {
+            var remoteServers = $"<remote_servers><{ClusterName}>" +
+                string.Concat(new[] { ports[1], ports[3] }.Select(tcp => $"<shard><replica><host>127.0.0.1</host><port>{tcp}</port></replica></shard>")) +
+                $"</{ClusterName}></remote_servers>" + zooKeeper?.ClickHouseConfig;
+            var first = StartProcess(ports[0], ports[1], remoteServers);
+            try
+            {
+                return new[] { first, StartProcess(ports[2], ports[3], remoteServers) };
+            }
+            catch
+            {
+                first.Dispose();
+                throw;
+            }
+        });
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             foreach (var shard in shards) shard.Dispose();
@@ -170,9 +194,6 @@ public sealed class ClickHouseTestServer : IDisposable
         };
         return shards;
     }
-
-    /// <summary>Whether <see cref="SharedShards"/> run <c>ON CLUSTER</c> statements (they have a ZooKeeper).</summary>
-    public static bool ClusterRunsOnClusterDdl => ZooKeeperTestServer.Installed;
 
     /// <summary>
     /// Options for a store of its own on the two-shard cluster, given only the first shard's endpoint: its tables are

@@ -58,6 +58,28 @@ internal sealed class KubetraceProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts <c>kubetrace serve</c> on <paramref name="portCount"/> fresh loopback ports: writes the config
+    /// <paramref name="yaml"/> makes of them to <paramref name="configPath"/> and waits until every one of them accepts
+    /// connections; when a port was taken before the server bound it, chooses new ports and starts again
+    /// (<see cref="FreePorts.StartOnFreshAsync{T}"/>). The ports are the process's <see cref="Ports"/>, in that order;
+    /// a config that would listen on any other port fails first (<see cref="FreePorts.AssertNoFixedPort"/>).
+    /// </summary>
+    public static Task<KubetraceProcess> ServeAsync(string configPath, int portCount, Func<int[], string> yaml,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        FreePorts.StartOnFreshAsync(portCount, async ports =>
+        {
+            var text = yaml(ports);
+            FreePorts.AssertNoFixedPort(ServiceTestHost.Load(text, Kubetrace.Config.ComponentCatalog.Default));
+            await File.WriteAllTextAsync(configPath, text);
+            var server = await StartAsync(configPath, [.. ports.Select(port => ("127.0.0.1", port))], environment);
+            server.Ports = ports;
+            return server;
+        });
+
+    /// <summary>The ports <see cref="ServeAsync"/> chose for the server, in the order its config was given them.</summary>
+    public int[] Ports { get; private set; } = [];
+
+    /// <summary>
     /// Runs a command that ends by itself (<c>kubetrace store reencrypt ...</c>) as a child process, with more
     /// environment variables, and waits for its exit; the exited process is returned for its code and output.
     /// </summary>

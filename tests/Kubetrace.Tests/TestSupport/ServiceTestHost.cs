@@ -3,6 +3,7 @@ using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
 using Kubetrace.Service;
 using Kubetrace.Tests.Config;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubetrace.Tests.TestSupport;
@@ -10,9 +11,6 @@ namespace Kubetrace.Tests.TestSupport;
 /// <summary>Starts a <see cref="KubetraceService"/> from inline YAML over the test components of <see cref="TestWorld"/>.</summary>
 public static class ServiceTestHost
 {
-    /// <summary>Appended to every test config: the metrics endpoint on a free loopback port, never the fixed 8888.</summary>
-    public const string Telemetry = "  telemetry:\n    metrics:\n      address: 127.0.0.1:0\n";
-
     public static ServiceConfig Load(string yaml, ComponentCatalog catalog)
     {
         var result = new ConfigLoader(catalog, _ => null).Load(yaml, "test.yaml");
@@ -20,12 +18,22 @@ public static class ServiceTestHost
         return result.Config!;
     }
 
-    public static async Task<KubetraceService> StartAsync(string yaml, ComponentCatalog catalog, TimeSpan? shutdownTimeout = null)
+    /// <param name="logs">Where the service logs (e.g. <see cref="TestSettings.Capturing"/>); nowhere by default.</param>
+    public static async Task<KubetraceService> StartAsync(string yaml, ComponentCatalog catalog, TimeSpan? shutdownTimeout = null, ILoggerFactory? logs = null)
     {
-        var service = new KubetraceService(Load(yaml, catalog), NullLoggerFactory.Instance, shutdownTimeout);
+        var config = Load(yaml, catalog);
+        FreePorts.AssertNoFixedPort(config);
+        var service = new KubetraceService(config, logs ?? NullLoggerFactory.Instance, shutdownTimeout);
         await service.StartAsync(CancellationToken.None);
         return service;
     }
+
+    /// <summary>
+    /// Starts the service on <paramref name="portCount"/> fresh loopback ports that <paramref name="yaml"/> writes into
+    /// its config, choosing again when a port was taken before the service bound it (<see cref="FreePorts.StartOnFreshAsync{T}"/>).
+    /// </summary>
+    public static Task<(KubetraceService Service, int[] Ports)> StartOnFreshAsync(int portCount, Func<int[], string> yaml, ILoggerFactory? logs = null) =>
+        FreePorts.StartOnFreshAsync(portCount, async ports => (await StartAsync(yaml(ports), ComponentCatalog.Default, logs: logs), ports));
 
     public static TraceBatch EmptyBatch() => TraceBatch.FromRequest(new ExportTraceServiceRequest());
 }

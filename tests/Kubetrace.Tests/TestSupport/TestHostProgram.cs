@@ -20,8 +20,7 @@ internal static class TestHostProgram
         switch (args)
         {
             case [ClickHouseOwner]:
-                var ports = FreePorts.Take(2);
-                var clickHouse = ClickHouseTestServer.StartProcess(ports[0], ports[1]);
+                var clickHouse = ClickHouseTestServer.StartOnFreePorts();
                 Console.WriteLine($"{clickHouse.ServerProcessId} {clickHouse.Folder}");
                 break;
             case [KubetraceOwner, var folder]:

@@ -59,31 +59,17 @@ public sealed class AccessPolicyFileTests : IDisposable
     {
         var policy = Path.Combine(_folder.Path, "policy.yaml");
         File.WriteAllText(policy, "readers:\n  - subjects: [alice]\n    namespaces: [team-a]\n  - subjects: [bob]\n    clustr: true\n");
-        var yaml = $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-            exporters:
-              kubetrace:
-                path: {Path.Combine(_folder.Path, "data")}
-            extensions:
-              bearertokenauth:
-                token: t
-              kubetrace_query:
+        var result = new TestServiceConfig()
+            .OtlpHttp()
+            .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
+            .Extension("bearertokenauth", "token: t")
+            .Extension("kubetrace_query", $"""
                 auth:
                   authenticator: bearertokenauth
                 authorization:
                   policy_file: {policy}
-            service:
-              extensions: [bearertokenauth, kubetrace_query]
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-            """;
-
-        var result = new ConfigLoader(ComponentCatalog.Default, _ => null).Load(yaml, "config.yaml");
+                """)
+            .Load();
 
         Assert.False(result.IsValid);
         var error = Assert.Single(result.Errors).ToString();
@@ -96,27 +82,11 @@ public sealed class AccessPolicyFileTests : IDisposable
     {
         var policy = Path.Combine(_folder.Path, "policy.yaml");
         File.WriteAllText(policy, "readers:\n  - subjects: [alice]\n    all: true\n");
-        var yaml = $"""
-            receivers:
-              otlp:
-                protocols:
-                  http:
-            exporters:
-              kubetrace:
-                path: {Path.Combine(_folder.Path, "data")}
-            extensions:
-              kubetrace_query:
-                authorization:
-                  policy_file: {policy}
-            service:
-              extensions: [kubetrace_query]
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-            """;
-
-        var result = new ConfigLoader(ComponentCatalog.Default, _ => null).Load(yaml, "config.yaml");
+        var result = new TestServiceConfig()
+            .OtlpHttp()
+            .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
+            .Extension("kubetrace_query", $"authorization:\n  policy_file: {policy}")
+            .Load();
 
         Assert.Contains("needs auth:", Assert.Single(result.Errors).ToString(), StringComparison.Ordinal);
     }

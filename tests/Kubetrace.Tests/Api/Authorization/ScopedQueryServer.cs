@@ -51,25 +51,20 @@ public sealed class ScopedQueryServer : IAsyncLifetime
         await File.WriteAllTextAsync(policy, Policy);
         var sha = "{SHA}" + Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(Password)));
         var users = string.Join("\n", new[] { "alice", "carol", "root", "mallory" }.Select(u => $"    {u}:{sha}"));
-        var (service, ports) = await FreePorts.StartOnFreshAsync(3, async ports =>
-        {
-            var yaml = new TestServiceConfig(ports[0])
-                .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
-                .Extension("basicauth/people", "htpasswd:\n  inline: |\n" + users)
-                .Extension("kubetrace_query", $"""
-                    endpoint: 127.0.0.1:{ports[1]}
-                    tempo_endpoint: 127.0.0.1:{ports[2]}
-                    auth:
-                      authenticator: basicauth/people
-                    authorization:
-                      policy_file: {policy}
-                    audit:
-                      file: {AuditFile}
-                    """).Yaml;
-            var started = new KubetraceService(ServiceTestHost.Load(yaml, ComponentCatalog.Default), TestSettings.Capturing(Log));
-            await started.StartAsync(CancellationToken.None);
-            return (started, ports);
-        });
+        var (service, ports) = await ServiceTestHost.StartOnFreshAsync(3, ports => new TestServiceConfig(ports[0])
+            .Exporter("kubetrace", $"path: {Path.Combine(_folder.Path, "data")}")
+            .Extension("basicauth/people", "htpasswd:\n  inline: |\n" + users)
+            .Extension("kubetrace_query", $"""
+                endpoint: 127.0.0.1:{ports[1]}
+                tempo_endpoint: 127.0.0.1:{ports[2]}
+                auth:
+                  authenticator: basicauth/people
+                authorization:
+                  policy_file: {policy}
+                audit:
+                  file: {AuditFile}
+                """).Yaml,
+            logs: TestSettings.Capturing(Log));
         _service = service;
         QueryUrl = $"http://127.0.0.1:{ports[1]}";
         TempoUrl = $"http://127.0.0.1:{ports[2]}";

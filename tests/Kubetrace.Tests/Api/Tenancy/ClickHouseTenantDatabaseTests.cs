@@ -140,15 +140,9 @@ public sealed class ClickHouseTenantStoresTests
                     await writing.ForWrite(tenant).AppendAsync(OldSpan(0x3201), CancellationToken.None);
             }
 
-            var service = await ServiceTestHost.StartAsync($"""
-                multitenancy_enabled: true
-                receivers:
-                  otlp:
-                    protocols:
-                      http:
-                        endpoint: 127.0.0.1:0
-                exporters:
-                  clickhouse:
+            var service = await ServiceTestHost.StartAsync(new TestServiceConfig(0)
+                .TopLevel("multitenancy_enabled: true")
+                .Exporter("clickhouse", $"""
                     endpoint: {config.Endpoint}
                     database: {config.Database}
                     ttl: 48h
@@ -158,13 +152,7 @@ public sealed class ClickHouseTenantStoresTests
                         block_retention: 24h
                       globex:
                         block_retention: 0s
-                service:
-                  pipelines:
-                    traces:
-                      receivers: [otlp]
-                      exporters: [clickhouse]
-
-                """ + ServiceTestHost.Telemetry, Kubetrace.Config.ComponentCatalog.Default);
+                    """).Yaml, Kubetrace.Config.ComponentCatalog.Default);
             try
             {
                 // ttl 48h drops the single tenant's three-day-old day, acme's 24h its own; globex keeps its spans forever.

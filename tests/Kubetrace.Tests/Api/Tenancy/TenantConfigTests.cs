@@ -14,43 +14,29 @@ namespace Kubetrace.Tests.Api.Tenancy;
 /// <summary>The tenancy settings (top-level <c>multitenancy_enabled</c>, the store's per-tenant <c>overrides</c>) and the tenant of a query.</summary>
 public sealed class TenantConfigTests
 {
-    private static string Config(string top, string overrides) => $"""
-        {top}
-        receivers:
-          otlp:
-            protocols:
-              http:
-        exporters:
-          kubetrace:
-            path: /tmp/unused
-            overrides:
-        {overrides}
-        service:
-          pipelines:
-            traces:
-              receivers: [otlp]
-              exporters: [kubetrace]
-        """;
-
-    private static ConfigLoadResult Load(string yaml) => new ConfigLoader(ComponentCatalog.Default, _ => null).Load(yaml, "config.yaml");
+    /// <summary>A config whose store has the given tenants' <c>overrides</c> (their keys, unindented), with <paramref name="top"/> first.</summary>
+    private static TestServiceConfig Config(string top, string overrides) => new TestServiceConfig()
+        .TopLevel(top)
+        .OtlpHttp()
+        .Exporter("kubetrace", "path: /tmp/unused\n" + TestServiceConfig.Nested("overrides", overrides));
 
     [Fact]
     public void Multitenancy_is_off_by_default_and_read_from_the_top_level_as_in_Tempo()
     {
-        Assert.False(Load(Config("", "      acme: {}")).Config!.MultitenancyEnabled);
-        Assert.True(Load(Config("multitenancy_enabled: true", "      acme: {}")).Config!.MultitenancyEnabled);
+        Assert.False(Config("", "acme: {}").Load().Config!.MultitenancyEnabled);
+        Assert.True(Config("multitenancy_enabled: true", "acme: {}").Load().Config!.MultitenancyEnabled);
     }
 
     [Fact]
     public void Mistakes_name_the_key_and_line()
     {
-        var result = Load(Config("multitenancy_enabled: maybe", """
+        var result = Config("multitenancy_enabled: maybe", """
                   "acme/x":
                     block_retention: 1h
                   globex:
                     block_retention: -5m
                     max_disk_size: lots
-            """));
+                  """).Load();
 
         Assert.Equal(
         [
@@ -64,7 +50,7 @@ public sealed class TenantConfigTests
     [Fact]
     public void A_mistake_inside_a_tenants_overrides_names_the_line_of_the_bad_key_not_the_block()
     {
-        var result = Load(Config("multitenancy_enabled: true", """
+        var result = Config("multitenancy_enabled: true", """
                   acme:
                     block_retention: 1h
                     block_retentoin: 2h
@@ -73,7 +59,7 @@ public sealed class TenantConfigTests
                     block_retention: soon
                   initech:
                     max_disk_size: [1, 2]
-            """));
+                  """).Load();
 
         Assert.Equal(
         [
@@ -86,36 +72,23 @@ public sealed class TenantConfigTests
     [Fact]
     public void Tail_sampling_under_multitenancy_is_refused_at_its_line_since_its_traces_lose_their_tenant()
     {
-        var result = Load("""
-            multitenancy_enabled: true
-            receivers:
-              otlp:
-                protocols:
-                  http:
-            processors:
-              tail_sampling/errors:
-                policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]
-            exporters:
-              kubetrace:
-                path: /tmp/unused
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  processors: [tail_sampling/errors]
-                  exporters: [kubetrace]
-            """);
+        var result = new TestServiceConfig()
+            .TopLevel("multitenancy_enabled: true")
+            .OtlpHttp()
+            .Processor("tail_sampling/errors", "policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]")
+            .Exporter("kubetrace", "path: /tmp/unused")
+            .Load();
 
         var error = Assert.Single(result.Errors);
         Assert.StartsWith("config.yaml:7:3: processors::tail_sampling/errors: tail_sampling cannot run with multitenancy_enabled", error.ToString());
-        Assert.True(Load(Config("", "      acme: {}")).Errors.Count == 0);
+        Assert.True(Config("", "acme: {}").Load().Errors.Count == 0);
     }
 
     [Fact]
     public async Task A_tenants_block_retention_override_deletes_its_old_blocks_and_keeps_the_others()
     {
         using var folder = new TempDirectory();
-        var loaded = Load(Config("multitenancy_enabled: true", "      acme:\n        retention: 1h"));
+        var loaded = Config("multitenancy_enabled: true", "acme:\n  retention: 1h").Load();
         var exporter = (KubetraceExporterConfig)loaded.Config!.Exporters.Single().Value.Settings;
         exporter.Directory = folder.Path;
         await using var stores = new TenantStores(exporter, NullLoggerFactory.Instance);

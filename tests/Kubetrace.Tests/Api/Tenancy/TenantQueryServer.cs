@@ -52,40 +52,17 @@ public abstract class TenantQueryServer(bool isolated, bool onClickHouse = false
 
     public async Task InitializeAsync()
     {
-        var (service, ports) = await FreePorts.StartOnFreshAsync(4, async ports =>
-        {
-            var yaml = $"""
-                multitenancy_enabled: {(isolated ? "true" : "false")}
-                receivers:
-                  otlp:
-                    protocols:
-                      http:
-                        endpoint: 127.0.0.1:{ports[0]}
-                      grpc:
-                        endpoint: 127.0.0.1:{ports[3]}
-                processors:
-                  batch:
-                    timeout: 100ms
-                exporters:
-                {(onClickHouse ? ClickHouseExporter() : KubetraceExporter())}
-                extensions:
-                  kubetrace_query:
-                    storage: {Exporter}
-                    endpoint: 127.0.0.1:{ports[1]}
-                    tempo_endpoint: 127.0.0.1:{ports[2]}
-                service:
-                  extensions: [kubetrace_query]
-                  pipelines:
-                    traces:
-                      receivers: [otlp]
-                      processors: [batch]
-                      exporters: [{Exporter}]
-
-                """ + ServiceTestHost.Telemetry;
-            var started = new KubetraceService(ServiceTestHost.Load(yaml, ComponentCatalog.Default), TestSettings.Capturing(Log));
-            await started.StartAsync(CancellationToken.None);
-            return (started, ports);
-        });
+        var (service, ports) = await ServiceTestHost.StartOnFreshAsync(4, ports => new TestServiceConfig()
+            .TopLevel($"multitenancy_enabled: {(isolated ? "true" : "false")}")
+            .OtlpHttp(ports[0], grpcPort: ports[3])
+            .Processor("batch", "timeout: 100ms")
+            .Exporter(Exporter, onClickHouse ? ClickHouseExporter() : KubetraceExporter())
+            .Extension("kubetrace_query", $"""
+                storage: {Exporter}
+                endpoint: 127.0.0.1:{ports[1]}
+                tempo_endpoint: 127.0.0.1:{ports[2]}
+                """).Yaml,
+            logs: TestSettings.Capturing(Log));
         _service = service;
         HttpReceiverUrl = $"http://127.0.0.1:{ports[0]}/v1/traces";
         GrpcReceiverUrl = $"http://127.0.0.1:{ports[3]}";
@@ -104,22 +81,20 @@ public abstract class TenantQueryServer(bool isolated, bool onClickHouse = false
     private string Exporter => onClickHouse ? "clickhouse" : "kubetrace";
 
     private string KubetraceExporter() => $"""
-          kubetrace:
-            path: {DataFolder}
-            overrides:
-              {Acme}:
-                block_retention: 1h
+        path: {DataFolder}
+        overrides:
+          {Acme}:
+            block_retention: 1h
         """;
 
     private string ClickHouseExporter() => $"""
-          clickhouse:
-            endpoint: {ClickHouseTestServer.Shared.Endpoint}
-            database: {Database}
-            ttl: 0s
-            max_query_memory: 256MiB
-            overrides:
-              {Acme}:
-                block_retention: 1h
+        endpoint: {ClickHouseTestServer.Shared.Endpoint}
+        database: {Database}
+        ttl: 0s
+        max_query_memory: 256MiB
+        overrides:
+          {Acme}:
+            block_retention: 1h
         """;
 
     /// <summary>Whether <paramref name="tenant"/> has a store: its folder (<c>tenants/ID</c>), or its ClickHouse database.</summary>

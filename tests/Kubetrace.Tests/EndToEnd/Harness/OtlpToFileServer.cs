@@ -47,13 +47,8 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
         var folder = new TempDirectory();
         try
         {
-            var server = await FreePorts.StartOnFreshAsync(4, async ports =>
-            {
-                var config = folder.File("config.yaml");
-                await File.WriteAllTextAsync(config, Yaml(ports, folder.File("spans.jsonl"), processors));
-                var process = await KubetraceProcess.StartAsync(config, [("127.0.0.1", ports[0]), ("127.0.0.1", ports[1])]);
-                return new OtlpToFileServer(folder, process, ports);
-            });
+            var process = await KubetraceProcess.ServeAsync(folder.File("config.yaml"), 4, ports => Yaml(ports, folder.File("spans.jsonl"), processors));
+            var server = new OtlpToFileServer(folder, process, process.Ports);
             await server.Process.WaitUntilHealthyAsync(server.HealthUrl);
             return server;
         }
@@ -86,35 +81,12 @@ internal sealed class OtlpToFileServer : IAsyncDisposable
     // Every endpoint gets a free port: the Collector's defaults (8888, 13133) would collide between tests.
     private static string Yaml(int[] ports, string outputPath, (string Id, string Settings)[] processors)
     {
-        var processorsSection = processors.Length == 0
-            ? ""
-            : "processors:\n" + string.Concat(processors.Select(p => $"  {p.Id}: {p.Settings}\n"));
-        var pipelineProcessors = processors.Length == 0
-            ? ""
-            : $"      processors: [{string.Join(", ", processors.Select(p => p.Id))}]\n";
-        return $"""
-        receivers:
-          otlp:
-            protocols:
-              grpc:
-                endpoint: 127.0.0.1:{ports[0]}
-              http:
-                endpoint: 127.0.0.1:{ports[1]}
-        {processorsSection}exporters:
-          file:
-            path: {outputPath}
-        extensions:
-          health_check:
-            endpoint: 127.0.0.1:{ports[3]}
-        service:
-          extensions: [health_check]
-          telemetry:
-            metrics:
-              address: 127.0.0.1:{ports[2]}
-          pipelines:
-            traces:
-              receivers: [otlp]
-        {pipelineProcessors}      exporters: [file]
-        """;
+        var config = new TestServiceConfig().OtlpHttp(ports[1], grpcPort: ports[0]);
+        foreach (var (id, settings) in processors) config.Processor(id, settings);
+        return config
+            .Exporter("file", $"path: {outputPath}")
+            .Extension("health_check", $"endpoint: 127.0.0.1:{ports[3]}")
+            .Telemetry($"metrics:\n  address: 127.0.0.1:{ports[2]}")
+            .Yaml;
     }
 }

@@ -100,61 +100,39 @@ internal sealed class OtlpToStoreServer : IAsyncDisposable
 
     private async Task StartProcessAsync()
     {
-        _process = await FreePorts.StartOnFreshAsync(6, async ports =>
+        _process = await KubetraceProcess.ServeAsync(_folder.File("config.yaml"), 6, ports =>
         {
             _ports = ports;
-            var config = _folder.File("config.yaml");
-            await File.WriteAllTextAsync(config, Yaml());
-            return await KubetraceProcess.StartAsync(config,
-                [("127.0.0.1", _ports[0]), ("127.0.0.1", _ports[1]), ("127.0.0.1", _ports[2])], _environment);
-        });
+            return Yaml();
+        }, _environment);
         await Process.WaitUntilHealthyAsync(HealthUrl);
     }
 
     // No batch processor, as in the built-in config: an Export is acknowledged only once the store has it durably.
-    private string Yaml() => $"""
-        receivers:
-          otlp:
-            protocols:
-              grpc:
-                endpoint: 127.0.0.1:{_ports[0]}
-              http:
-                endpoint: 127.0.0.1:{_ports[1]}
-        {Processors()}
-        exporters:
-        {Exporter()}
-        {Indented(_exporterKeys, "    ")}
-        extensions:
-          kubetrace_query:
-            storage: {ExporterId}
-            endpoint: 127.0.0.1:{_ports[2]}
-            tempo_endpoint: 127.0.0.1:{_ports[3]}
-        {Indented(_queryKeys, "    ")}
-          health_check:
-            endpoint: 127.0.0.1:{_ports[4]}
-        {(_clickHouse is null ? "" : $"  file_storage:\n    directory: {DataDirectory}\n    create_directory: true\n    fsync: true")}
-        service:
-          extensions: [kubetrace_query, health_check{(_clickHouse is null ? "" : ", file_storage")}]
-          telemetry:
-            metrics:
-              address: 127.0.0.1:{_ports[5]}
-          pipelines:
-            traces:
-              receivers: [otlp]
-              {(_processors.Count == 0 ? "" : $"processors: [{string.Join(", ", _processors.Select(p => p.Name))}]")}
-              exporters: [{ExporterId}]
-        """;
-
-    private string Processors() => _processors.Count == 0 ? ""
-        : "processors:\n" + string.Join("\n", _processors.Select(p => $"  {p.Name}:\n{Indented(p.Keys, "    ")}"));
+    private string Yaml()
+    {
+        var config = new TestServiceConfig().OtlpHttp(_ports[1], grpcPort: _ports[0]);
+        foreach (var (name, keys) in _processors) config.Processor(name, Unindented(keys));
+        config.Exporter(ExporterId, Exporter() + "\n" + Unindented(_exporterKeys))
+            .Extension("kubetrace_query", $"""
+                storage: {ExporterId}
+                endpoint: 127.0.0.1:{_ports[2]}
+                tempo_endpoint: 127.0.0.1:{_ports[3]}
+                {Unindented(_queryKeys)}
+                """)
+            .Extension("health_check", $"endpoint: 127.0.0.1:{_ports[4]}");
+        if (_clickHouse is not null) config.Extension("file_storage", $"directory: {DataDirectory}\ncreate_directory: true\nfsync: true");
+        return config.Telemetry($"metrics:\n  address: 127.0.0.1:{_ports[5]}").Yaml;
+    }
 
     private string ExporterId => _clickHouse is null ? "kubetrace" : "clickhouse";
 
     private string Exporter() => _clickHouse is null
-        ? $"  kubetrace:\n    path: {DataDirectory}"
-        : $"  clickhouse:\n    endpoint: {_clickHouse}\n    database: kubetrace\n    ttl: 0s\n" +
-          "    sending_queue:\n      enabled: true\n      storage: file_storage\n      queue_size: 100000\n      sizer: items";
+        ? $"path: {DataDirectory}"
+        : $"endpoint: {_clickHouse}\ndatabase: kubetrace\nttl: 0s\n" +
+          "sending_queue:\n  enabled: true\n  storage: file_storage\n  queue_size: 100000\n  sizer: items";
 
-    private static string Indented(string lines, string indent) =>
-        string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => indent + line.Trim()));
+    /// <summary>Keys given one per line, each with its own indentation removed.</summary>
+    private static string Unindented(string lines) =>
+        string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim()));
 }

@@ -67,27 +67,22 @@ public sealed class QueueEncryptionTests
     private static async Task QueueWhileTheBackendIsDownAsync(string folder, bool encrypted)
     {
         var queue = Path.Combine(folder, "queue");
-        var nobody = FreePorts.Take(1)[0];
-        var (service, ports) = await FreePorts.StartOnFreshAsync(1, async ports =>
-        {
-            var yaml = new TestServiceConfig(ports[0])
-                .Exporter("otlp", $"""
-                    endpoint: 127.0.0.1:{nobody}
-                    tls:
-                      insecure: true
-                    sending_queue:
-                      enabled: true
-                      storage: file_storage
-                    """)
-                .Extension("file_storage", $"""
-                    directory: {queue}
-                    create_directory: true
-                    {(encrypted ? $"encryption:\n  keys:\n    - id: queue-1\n      key: {KeyText}" : "")}
-                    """).Yaml;
-            var started = new KubetraceService(ServiceTestHost.Load(yaml, ComponentCatalog.Default), TestSettings.Capturing(new()));
-            await started.StartAsync(CancellationToken.None);
-            return (started, ports);
-        });
+        using var nobody = FreePorts.Closed();
+        var (service, ports) = await ServiceTestHost.StartOnFreshAsync(1, ports => new TestServiceConfig(ports[0])
+            .Exporter("otlp", $"""
+                endpoint: 127.0.0.1:{nobody.Port}
+                tls:
+                  insecure: true
+                sending_queue:
+                  enabled: true
+                  storage: file_storage
+                """)
+            .Extension("file_storage", $"""
+                directory: {queue}
+                create_directory: true
+                {(encrypted ? $"encryption:\n  keys:\n    - id: queue-1\n      key: {KeyText}" : "")}
+                """).Yaml,
+            logs: TestSettings.Capturing(new()));
         try
         {
             using var http = new HttpClient();

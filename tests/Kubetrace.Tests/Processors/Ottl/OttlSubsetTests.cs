@@ -127,26 +127,16 @@ public class OttlSubsetTests
     [InlineData("set(attributes[\"a\"] = 1)", "unsupported operator \"=\"")]
     public void Unsupported_or_malformed_statements_are_config_errors_naming_the_part(string statement, string message)
     {
-        var result = new ConfigLoader(ComponentCatalog.Default).Load($$"""
-            receivers:
-              otlp:
-                protocols:
-                  grpc:
-            processors:
-              transform:
+        var result = new TestServiceConfig()
+            .Receiver("otlp", "protocols:\n  grpc:")
+            .Processor("transform", $$"""
                 trace_statements:
                   - context: span
                     statements:
                       - '{{statement.Replace("'", "''")}}'
-            exporters:
-              nop:
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  processors: [transform]
-                  exporters: [nop]
-            """, "config.yaml");
+                """)
+            .Exporter("nop")
+            .Load();
         var error = Assert.Single(result.Errors);
         Assert.Equal("processors::transform::trace_statements::0::statements::0", error.KeyPath);
         Assert.Contains(message, error.Message);
