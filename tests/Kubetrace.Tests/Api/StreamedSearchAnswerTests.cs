@@ -15,7 +15,6 @@ using Kubetrace.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Kubetrace.Tests.TestSupport.Spans;
 
 namespace Kubetrace.Tests.Api;
 
@@ -85,22 +84,7 @@ public sealed class StreamedSearchAnswerTests
     private static string Name(int trace) => $"trace-{trace:00}";
 
     /// <summary>Ten traces (trace-01 newest … trace-10 oldest), each of 3 spans with a 4 KB attribute: ~12 kB each.</summary>
-    private static async Task<TempStore> StoreWithTracesAsync()
-    {
-        var store = new TempStore();
-        var payload = new string('x', 4096);
-        var resources = new List<ResourceSpans>();
-        for (var trace = 1; trace <= Traces; trace++)
-        {
-            var start = (Traces - trace) * 100;
-            resources.Add(Resource("apiserver",
-                Span(trace, 1, 0, Name(trace), start, 50, ("blob", payload)),
-                Span(trace, 2, 1, "etcd get", start + 1, 10, ("blob", payload)),
-                Span(trace, 3, 1, "etcd list", start + 2, 10, ("blob", payload))));
-        }
-        await store.AppendAsync(Request([.. resources]));
-        return store;
-    }
+    private static Task<TempStore> StoreWithTracesAsync() => Query.BulkyTraces.StoreAsync(Traces, Name);
 
     private static List<string> RootNames(string api, JsonNode answer) => api switch
     {
