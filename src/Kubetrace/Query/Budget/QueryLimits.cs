@@ -27,7 +27,7 @@ public sealed record QueryLimits
 
     /// <summary>Most bytes (OTLP protobuf size) of spans one search answers with. The answer is streamed
     /// (<see cref="StreamedSearch{T}"/>): a search holds at most <see cref="HeldBytesPerQuery"/> of it at once, plus
-    /// one trace being written (docs/benchmarks.md, "Query memory").</summary>
+    /// one trace being written (docs/benchmarks.md, "Memory per query").</summary>
     public long MaxBytesPerQuery { get; init; } = 8L << 20;
 
     /// <summary>Most bytes of the answer a search keeps in memory while it looks for the rest (an eighth of
