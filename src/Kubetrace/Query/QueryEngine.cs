@@ -21,7 +21,7 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
     /// <summary>The listings namespace-scoped readers of <see cref="Store"/> got (one engine per store: shared by all of them).</summary>
     public Access.ScopedListingCache ScopedListings
     {
-        get => LazyInitializer.EnsureInitialized(ref _scopedListings, () => new Access.ScopedListingCache());
+        get => LazyInitializer.EnsureInitialized(ref _scopedListings, () => new Access.ScopedListingCache(timeout: Limits.QueryTimeout));
         init => _scopedListings = value;
     }
 
@@ -31,33 +31,57 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
     /// <summary>
     /// Runs a search within <see cref="Limits"/>: a request asking for more than they allow is refused
     /// (<see cref="QueryLimitException"/>); one that reaches a limit while it runs answers what it found so far,
-    /// with <see cref="SearchResult.Incomplete"/> naming the limit.
+    /// with <see cref="SearchResult.Incomplete"/> naming the limit. The whole answer at once: the APIs stream it
+    /// (<see cref="StreamAsync"/>).
     /// </summary>
     public async Task<SearchResult> SearchAsync(TraceQuery query, CancellationToken cancellationToken)
     {
+        using var answer = await StreamAsync(query, cancellationToken).ConfigureAwait(false);
+        var traces = await answer.ToListAsync().ConfigureAwait(false);
+        return new SearchResult(traces, answer.Incomplete);
+    }
+
+    /// <summary>
+    /// Chooses the answer's traces within <see cref="Limits"/> (as <see cref="SearchAsync"/>), holding their summaries
+    /// and at most <see cref="QueryLimits.HeldBytesPerQuery"/> of their spans; the answer reads the rest again as it
+    /// is written. Dispose the answer.
+    /// </summary>
+    public async Task<StreamedSearch<FoundTrace>> StreamAsync(TraceQuery query, CancellationToken cancellationToken)
+    {
         query = Admit(query);
-        using var budget = new QueryBudget(Limits, cancellationToken);
-        var limit = Math.Clamp(query.Limit, 1, TraceQuery.MaxLimit);
-        var predicate = new SpanPredicate(query);
-        var found = new List<FoundTrace>();
-        var examined = new HashSet<TraceId>();
-        var exact = query.Conditions.Where(c => !c.Everywhere).Select(c => c.Condition).ToList();
-        if (query.Conditions.Any(c => c.Everywhere))
+        var budget = new QueryBudget(Limits, cancellationToken);
+        try
         {
-            // Fast path through the indexes: most tags are span or resource attributes. Only when that does not
-            // fill the limit does the engine look at every candidate for tags in events, scopes and links.
-            var pushed = exact.Concat(query.Conditions.Where(c => c.Everywhere).Select(AsSpanOrResource)).ToList();
-            await CollectAsync(query, pushed, predicate, limit, found, examined, budget).ConfigureAwait(false);
+            var limit = Math.Clamp(query.Limit, 1, TraceQuery.MaxLimit);
+            var predicate = new SpanPredicate(query);
+            var found = new AnswerSelection<FoundTrace>(budget);
+            var examined = new HashSet<TraceId>();
+            var exact = query.Conditions.Where(c => !c.Everywhere).Select(c => c.Condition).ToList();
+            if (query.Conditions.Any(c => c.Everywhere))
+            {
+                // Fast path through the indexes: most tags are span or resource attributes. Only when that does not
+                // fill the limit does the engine look at every candidate for tags in events, scopes and links.
+                var pushed = exact.Concat(query.Conditions.Where(c => c.Everywhere).Select(AsSpanOrResource)).ToList();
+                await CollectAsync(query, pushed, predicate, limit, found, examined, budget).ConfigureAwait(false);
+            }
+            if (found.Count < limit && budget.Stopped is null)
+            {
+                // The tags were not all in span or resource attributes: every trace the other conditions allow may have
+                // them in events, links or scopes. Storage skips the data that holds one of the keys nowhere.
+                var anywhere = query.Conditions.Where(c => c.Everywhere && c.Condition.Scope != AttributeScope.Intrinsic &&
+                    !SpanPredicate.MayMatchWithoutKey(c.Condition.Key)).Select(c => c.Condition.Key).Distinct().ToList();
+                await CollectAsync(query, exact, predicate, limit, found, examined, budget, anywhere).ConfigureAwait(false);
+            }
+            return found.Answer(limit, async (summary, token) =>
+                await store.GetTraceAsync(summary.TraceId, token).ConfigureAwait(false) is { } spans
+                    ? Evaluate(summary, spans, predicate, query)
+                    : null);
         }
-        if (found.Count < limit && budget.Stopped is null)
+        catch
         {
-            // The tags were not all in span or resource attributes: every trace the other conditions allow may have
-            // them in events, links or scopes. Storage skips the data that holds one of the keys nowhere.
-            var anywhere = query.Conditions.Where(c => c.Everywhere && c.Condition.Scope != AttributeScope.Intrinsic &&
-                !SpanPredicate.MayMatchWithoutKey(c.Condition.Key)).Select(c => c.Condition.Key).Distinct().ToList();
-            await CollectAsync(query, exact, predicate, limit, found, examined, budget, anywhere).ConfigureAwait(false);
+            budget.Dispose();
+            throw;
         }
-        return new SearchResult(found.OrderByDescending(f => f.Summary.StartUnixNano).Take(limit).ToList(), budget.Stopped);
     }
 
     /// <summary>Checks a query against the limits that can be judged before it runs (400 naming the key).</summary>
@@ -78,7 +102,7 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
     /// <summary>Fetches with each variant of the pushed conditions (Kubernetes names have several raw forms,
     /// see <see cref="NormalisedConditions"/>) until the limit is filled.</summary>
     private async Task CollectAsync(TraceQuery query, List<Condition> pushed, SpanPredicate predicate, int limit,
-        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget, IReadOnlyList<string>? anywhereKeys = null)
+        AnswerSelection<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget, IReadOnlyList<string>? anywhereKeys = null)
     {
         // Each variant looks for the newest `wanted` traces on its own: the newest of the union are among them.
         var wanted = limit - found.Count;
@@ -90,7 +114,7 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
     }
 
     private async Task CollectVariantAsync(TraceQuery query, IReadOnlyList<Condition> pushed, SpanPredicate predicate, int wanted,
-        List<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget, IReadOnlyList<string> anywhereKeys)
+        AnswerSelection<FoundTrace> found, HashSet<TraceId> examined, QueryBudget budget, IReadOnlyList<string> anywhereKeys)
     {
         var limit = found.Count + wanted;
         var fetchLimit = Math.Max(1, wanted);
@@ -109,15 +133,14 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
                 if (spans is null) continue; // deleted by retention between fetch and read
                 if (Evaluate(match.Summary, spans, predicate, query) is not { } result) continue;
                 var (heldSpans, heldBytes) = Held(result);
-                if (!budget.TryHold(heldSpans, heldBytes)) return;
-                found.Add(result);
+                if (!found.TryAdd(match.Summary, result, heldSpans, heldBytes)) return;
             }
             if (found.Count >= limit || matches.Count < fetchLimit || fetchLimit >= MaxCandidates) return;
             fetchLimit = Math.Min(MaxCandidates, fetchLimit * 4);
         }
     }
 
-    /// <summary>What a found trace keeps in memory for the answer: spans and their OTLP protobuf bytes.</summary>
+    /// <summary>What a found trace adds to the answer: spans and their OTLP protobuf bytes.</summary>
     private static (int Spans, long Bytes) Held(FoundTrace trace)
     {
         if (trace.Spans.Count > 0) return (trace.Summary.SpanCount, trace.Spans.Sum(r => (long)r.CalculateSize()));

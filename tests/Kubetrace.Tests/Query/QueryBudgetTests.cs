@@ -17,22 +17,7 @@ public sealed class QueryBudgetTests
     private const int Traces = 40;
 
     /// <summary>40 traces (1 newest … 40 oldest), each of 3 spans with a 4 KB attribute: ~12 KB per trace.</summary>
-    private static async Task<TempStore> StoreWithBulkyTracesAsync()
-    {
-        var store = new TempStore();
-        var payload = new string('x', 4096);
-        var resources = new List<ResourceSpans>();
-        for (var trace = 1; trace <= Traces; trace++)
-        {
-            var start = (Traces - trace) * 100;
-            resources.Add(Resource("apiserver",
-                Span(trace, 1, 0, "GET /api/v1/pods", start, 50, ("blob", payload)),
-                Span(trace, 2, 1, "etcd get", start + 1, 10, ("blob", payload)),
-                Span(trace, 3, 1, "etcd list", start + 2, 10, ("blob", payload))));
-        }
-        await store.AppendAsync(Request([.. resources]));
-        return store;
-    }
+    private static Task<TempStore> StoreWithBulkyTracesAsync() => BulkyTraces.StoreAsync(Traces);
 
     private static TraceQuery Everything(int limit = Traces) => new(TimeRange.All, [Condition.Service("apiserver")], limit);
 

@@ -62,29 +62,46 @@ public static class JaegerApi
         }, operations.Count);
     }
 
+    /// <summary>
+    /// The traces found, then those asked for by ID, streamed as they are read; the errors (an incomplete search, an
+    /// unknown ID) follow them in the envelope's <c>errors</c>, written last.
+    /// </summary>
     private static async Task Search(HttpContext context, QueryEngine engine)
     {
         var search = JaegerSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
-        var traces = new List<(TraceId Id, IReadOnlyList<Otlp.Proto.Trace.ResourceSpans> Spans)>();
+        using var answer = search.Query is { } query
+            ? await engine.StreamAsync(query with { SpansPerTrace = 0, WholeTraces = true }, context.RequestAborted)
+            : null;
         var errors = new List<JaegerError>();
-        if (search.Query is { } query)
+        IncompleteAnswer.Mark(context, answer?.Incomplete);
+        await StreamedJsonAnswer.WriteAsync(context, Traces(engine, answer, search.TraceIds, errors, context.RequestAborted),
+            w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("data");
+            },
+            (w, trace) => JaegerTraceWriter.Write(w, trace.Id, trace.Spans),
+            w =>
+            {
+                w.WriteEndArray();
+                if (answer?.Incomplete is { } incomplete) errors.Insert(0, new JaegerError(0, $"incomplete result: {incomplete.Message}"));
+                JaegerEnvelope.WriteTail(w, 0, errors);
+            },
+            JaegerEnvelope.PrettyPrint(context));
+    }
+
+    private static async IAsyncEnumerable<(TraceId Id, IReadOnlyList<Otlp.Proto.Trace.ResourceSpans> Spans)> Traces(QueryEngine engine,
+        Query.Budget.StreamedSearch<FoundTrace>? answer, IReadOnlyList<TraceId> ids, List<JaegerError> errors,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (answer is not null)
+            await foreach (var found in answer.ReadAsync().ConfigureAwait(false))
+                yield return (found.Summary.TraceId, found.Spans);
+        foreach (var id in ids)
         {
-            var result = await engine.SearchAsync(query with { SpansPerTrace = 0, WholeTraces = true }, context.RequestAborted);
-            foreach (var found in result) traces.Add((found.Summary.TraceId, found.Spans));
-            IncompleteAnswer.Mark(context, result);
-            if (result.Incomplete is { } incomplete) errors.Add(new JaegerError(0, $"incomplete result: {incomplete.Message}"));
-        }
-        foreach (var id in search.TraceIds)
-        {
-            if (await engine.GetTraceAsync(id, context.RequestAborted) is { } spans) traces.Add((id, spans));
+            if (await engine.GetTraceAsync(id, cancellationToken).ConfigureAwait(false) is { } spans) yield return (id, spans);
             else errors.Add(new JaegerError(0, "trace not found", JaegerIds.Format(id)));
         }
-        await JaegerEnvelope.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartArray();
-            foreach (var (id, spans) in traces) JaegerTraceWriter.Write(w, id, spans);
-            w.WriteEndArray();
-        }, errors: errors);
     }
 
     private static async Task Trace(HttpContext context, QueryEngine engine)

@@ -18,26 +18,32 @@ public static class JaegerEnvelope
             writer.WritePropertyName("data");
             if (data is null) writer.WriteNullValue();
             else data(writer);
-            writer.WriteNumber("total", total);
-            writer.WriteNumber("limit", 0);
-            writer.WriteNumber("offset", 0);
-            writer.WritePropertyName("errors");
-            if (errors is null || errors.Count == 0) writer.WriteNullValue();
-            else
-            {
-                writer.WriteStartArray();
-                foreach (var error in errors)
-                {
-                    writer.WriteStartObject();
-                    if (error.Code != 0) writer.WriteNumber("code", error.Code);
-                    writer.WriteString("msg", error.Message);
-                    if (error.TraceId is not null) writer.WriteString("traceID", error.TraceId);
-                    writer.WriteEndObject();
-                }
-                writer.WriteEndArray();
-            }
-            writer.WriteEndObject();
+            WriteTail(writer, total, errors);
         }, indented: PrettyPrint(context));
+
+    /// <summary>Everything after <c>data</c>: <c>"total","limit","offset","errors"</c> and the envelope's end.</summary>
+    public static void WriteTail(Utf8JsonWriter writer, int total, IReadOnlyList<JaegerError>? errors)
+    {
+        writer.WriteNumber("total", total);
+        writer.WriteNumber("limit", 0);
+        writer.WriteNumber("offset", 0);
+        writer.WritePropertyName("errors");
+        if (errors is null || errors.Count == 0) writer.WriteNullValue();
+        else
+        {
+            writer.WriteStartArray();
+            foreach (var error in errors)
+            {
+                writer.WriteStartObject();
+                if (error.Code != 0) writer.WriteNumber("code", error.Code);
+                writer.WriteString("msg", error.Message);
+                if (error.TraceId is not null) writer.WriteString("traceID", error.TraceId);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
 
     /// <summary>Jaeger indents when <c>prettyPrint</c> is present with any value but <c>false</c>.</summary>
     internal static bool PrettyPrint(HttpContext context) =>

@@ -58,35 +58,42 @@ public static class NativeApi
 
     private static async Task Search(HttpContext context, QueryEngine engine)
     {
-        IReadOnlyList<FoundTrace> found;
-        Incompleteness? stopped;
         if (NativeSearchParser.ParseTraceQl(context.Request.Query, DateTimeOffset.UtcNow) is { } traceQl)
         {
             engine.Limits.CheckSpansPerSpanSet(traceQl.SpansPerSpanset);
-            var result = await TempoTraceQl.Run(() => engine.TraceQl().SearchAsync(traceQl, context.RequestAborted));
-            (found, stopped) = (result.Traces.Select(match => NativeWriter.Found(match, traceQl.SpansPerSpanset)).ToList(), result.Incomplete);
+            using var result = await TempoTraceQl.Run(() => engine.TraceQl().StreamAsync(traceQl, context.RequestAborted));
+            await WriteSearchAsync(context, result.Traces,
+                result.Traces.ReadAsync().Select(match => NativeWriter.Found(match, traceQl.SpansPerSpanset)));
+            return;
         }
-        else
-        {
-            var result = await engine.SearchAsync(NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow), context.RequestAborted);
-            (found, stopped) = (result, result.Incomplete);
-        }
-        IncompleteAnswer.Mark(context, stopped);
-        await JsonBody.WriteAsync(context, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("traces");
-            foreach (var trace in found) NativeWriter.WriteSummary(w, trace);
-            w.WriteEndArray();
-            if (stopped is { } incomplete)
+        using var answer = await engine.StreamAsync(NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow), context.RequestAborted);
+        await WriteSearchAsync(context, answer, answer.ReadAsync());
+    }
+
+    /// <summary><c>{"traces":[summary,...],"incomplete":{"limit","message"}}</c>, streamed as the traces are read.</summary>
+    private static async Task WriteSearchAsync<T>(HttpContext context, StreamedSearch<T> answer, IAsyncEnumerable<FoundTrace> traces)
+        where T : class
+    {
+        IncompleteAnswer.Mark(context, answer.Incomplete);
+        await StreamedJsonAnswer.WriteAsync(context, traces,
+            w =>
             {
-                w.WriteStartObject("incomplete");
-                w.WriteString("limit", incomplete.Limit);
-                w.WriteString("message", incomplete.Message);
+                w.WriteStartObject();
+                w.WriteStartArray("traces");
+            },
+            NativeWriter.WriteSummary,
+            w =>
+            {
+                w.WriteEndArray();
+                if (answer.Incomplete is { } incomplete)
+                {
+                    w.WriteStartObject("incomplete");
+                    w.WriteString("limit", incomplete.Limit);
+                    w.WriteString("message", incomplete.Message);
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        });
+            });
     }
 
     private static async Task Trace(HttpContext context, QueryEngine engine)

@@ -62,17 +62,30 @@ public static class TempoApi
             return;
         }
         var query = TempoSearchParser.ToTraceQuery(request);
-        var found = await engine.SearchAsync(query, context.RequestAborted);
-        IncompleteAnswer.Mark(context, found);
-        await JsonBody.WriteAsync(context, 200, w => TempoSearchWriter.Write(w, found, query));
+        using var answer = await engine.StreamAsync(query, context.RequestAborted);
+        var written = 0;
+        var write = TempoSearchWriter.TraceWriter(query);
+        await WriteSearchAsync(context, answer, answer.ReadAsync(), (w, trace) =>
+        {
+            written++;
+            write(w, trace);
+        }, w => TempoSearchWriter.WriteEnd(w, written, null, answer.Incomplete is null));
     }
 
     private static async Task TraceQlSearchAsync(HttpContext context, QueryEngine engine, TempoSearchRequest request)
     {
         var search = TempoSearchParser.ToTraceQlSearch(request);
         engine.Limits.CheckSpansPerSpanSet(search.SpansPerSpanset);
-        var result = await TempoTraceQl.Run(() => engine.TraceQl().SearchAsync(search, context.RequestAborted));
-        IncompleteAnswer.Mark(context, result.Incomplete);
-        await JsonBody.WriteAsync(context, 200, w => TempoTraceQlWriter.Write(w, result, search.Query, search.SpansPerSpanset));
+        using var result = await TempoTraceQl.Run(() => engine.TraceQl().StreamAsync(search, context.RequestAborted));
+        await WriteSearchAsync(context, result.Traces, result.Traces.ReadAsync(), TempoTraceQlWriter.TraceWriter(search.Query, search.SpansPerSpanset),
+            w => TempoSearchWriter.WriteEnd(w, result.Cost.InspectedTraces, result.Cost.InspectedSpans, result.Traces.Incomplete is null));
+    }
+
+    /// <summary>A SearchResponse streamed as its traces are read (<see cref="StreamedJsonAnswer"/>).</summary>
+    private static Task WriteSearchAsync<T>(HttpContext context, Query.Budget.StreamedSearch<T> answer, IAsyncEnumerable<T> traces,
+        Action<System.Text.Json.Utf8JsonWriter, T> write, Action<System.Text.Json.Utf8JsonWriter> end) where T : class
+    {
+        IncompleteAnswer.Mark(context, answer.Incomplete);
+        return StreamedJsonAnswer.WriteAsync(context, traces, TempoSearchWriter.WriteStart, write, end);
     }
 }

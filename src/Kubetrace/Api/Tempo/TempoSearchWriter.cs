@@ -17,20 +17,43 @@ public static class TempoSearchWriter
 {
     public const string NoRoot = "<root span not yet received>";
 
-    public static void Write(Utf8JsonWriter w, IReadOnlyList<FoundTrace> traces, TraceQuery query)
+    /// <summary>The answer up to its first trace (<c>{"traces":[</c>), as every Tempo search answer opens.</summary>
+    public static void WriteStart(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("traces");
+    }
+
+    /// <summary>Writes one found trace, showing the attributes <paramref name="query"/> mentions.</summary>
+    public static Action<Utf8JsonWriter, FoundTrace> TraceWriter(TraceQuery query)
     {
         var keys = query.Conditions.Select(c => c.Condition)
             .Where(c => c.Scope != AttributeScope.Intrinsic || c.Key is "status" or "kind" or "service")
             .Select(c => (c.Scope == AttributeScope.Intrinsic, c.Key)).Distinct().ToArray();
-        w.WriteStartObject();
-        w.WriteStartArray("traces");
-        foreach (var trace in traces) WriteTrace(w, trace, keys);
+        return (w, trace) => WriteTrace(w, trace, keys);
+    }
+
+    /// <summary>
+    /// The answer after its last trace: Tempo's SearchMetrics (one job: the query runs in one process) and the end.
+    /// A search cut short by a limit did not complete its job: <c>completedJobs</c> 0 of <c>totalJobs</c> 1, as
+    /// Tempo reports a search whose jobs did not all finish (the <c>Kubetrace-Incomplete</c> header names the limit
+    /// when it was known before the answer started).
+    /// </summary>
+    public static void WriteEnd(Utf8JsonWriter w, long inspectedTraces, long? inspectedSpans, bool complete)
+    {
         w.WriteEndArray();
-        w.WriteStartObject("metrics");
-        w.WriteNumber("inspectedTraces", traces.Count);
-        w.WriteNumber("completedJobs", 1);
-        w.WriteNumber("totalJobs", 1);
+        WriteMetrics(w, inspectedTraces, inspectedSpans, complete);
         w.WriteEndObject();
+    }
+
+    /// <summary>Tempo's SearchMetrics: what the query read (one job: the query runs in one process).</summary>
+    public static void WriteMetrics(Utf8JsonWriter w, long inspectedTraces, long? inspectedSpans, bool complete)
+    {
+        w.WriteStartObject("metrics");
+        w.WriteNumber("inspectedTraces", inspectedTraces);
+        if (inspectedSpans is { } spans) w.WriteString("inspectedSpans", spans.ToString(CultureInfo.InvariantCulture));
+        w.WriteNumber("completedJobs", complete ? 1 : 0);
+        w.WriteNumber("totalJobs", 1);
         w.WriteEndObject();
     }
 

@@ -17,26 +17,23 @@ public static class TempoTraceQlWriter
 {
     public static void Write(Utf8JsonWriter w, TraceQlSearchResult result, RootExpr query, int spansPerSpanset)
     {
-        var shown = ShownAttributes(query.SearchPipeline!);
-        var showName = shown.Remove(AttributeRef.Of(Intrinsic.Name));
-        w.WriteStartObject();
-        w.WriteStartArray("traces");
-        foreach (var trace in result.Traces) WriteTrace(w, trace, shown, showName, spansPerSpanset);
-        w.WriteEndArray();
-        WriteMetrics(w, result.Cost);
-        w.WriteEndObject();
+        var write = TraceWriter(query, spansPerSpanset);
+        TempoSearchWriter.WriteStart(w);
+        foreach (var trace in result.Traces) write(w, trace);
+        TempoSearchWriter.WriteEnd(w, result.Cost.InspectedTraces, result.Cost.InspectedSpans, result.Incomplete is null);
     }
 
-    /// <summary>Tempo's SearchMetrics: what the query read (one job: the query runs in one process).</summary>
-    public static void WriteMetrics(Utf8JsonWriter w, QueryCost cost)
+    /// <summary>Writes one match: its spansets with the attributes the query reads.</summary>
+    public static Action<Utf8JsonWriter, TraceQlMatch> TraceWriter(RootExpr query, int spansPerSpanset)
     {
-        w.WriteStartObject("metrics");
-        w.WriteNumber("inspectedTraces", cost.InspectedTraces);
-        w.WriteString("inspectedSpans", cost.InspectedSpans.ToString(CultureInfo.InvariantCulture));
-        w.WriteNumber("completedJobs", 1);
-        w.WriteNumber("totalJobs", 1);
-        w.WriteEndObject();
+        var shown = ShownAttributes(query.SearchPipeline!);
+        var showName = shown.Remove(AttributeRef.Of(Intrinsic.Name));
+        return (w, trace) => WriteTrace(w, trace, shown, showName, spansPerSpanset);
     }
+
+    /// <summary>Tempo's SearchMetrics of a query that ran to its end.</summary>
+    public static void WriteMetrics(Utf8JsonWriter w, QueryCost cost) =>
+        TempoSearchWriter.WriteMetrics(w, cost.InspectedTraces, cost.InspectedSpans, complete: true);
 
     private static void WriteTrace(Utf8JsonWriter w, TraceQlMatch trace, HashSet<AttributeRef> shown, bool showName, int spss)
     {

@@ -84,9 +84,9 @@ public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTal
     public async ValueTask<IReadOnlyList<string>> GetAttributeNamesAsync(AttributeScope scope, CancellationToken cancellationToken)
     {
         if (grant.All) return _tally.Counted(await inner.GetAttributeNamesAsync(scope, cancellationToken).ConfigureAwait(false));
-        return _tally.Counted(await ListingAsync($"attribute names|{scope}", async () =>
+        return _tally.Counted(await ListingAsync($"attribute names|{scope}", async token =>
         {
-            var names = await inner.GetAttributeNamesAsync(scope, CancellationToken.None).ConfigureAwait(false);
+            var names = await inner.GetAttributeNamesAsync(scope, token).ConfigureAwait(false);
             if (names.Count == 0) return names;
             // The index spans every namespace: keep the names some visible span carries.
             var seen = new bool[names.Count];
@@ -95,7 +95,7 @@ public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTal
                 foreach (var span in trace.Spans)
                     for (var i = 0; i < seen.Length; i++)
                         seen[i] |= span.Value(i) is not null;
-            }, CancellationToken.None).ConfigureAwait(false);
+            }, token).ConfigureAwait(false);
             return names.Where((_, i) => seen[i]).ToList();
         }, cancellationToken).ConfigureAwait(false));
     }
@@ -104,20 +104,20 @@ public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTal
         CancellationToken cancellationToken)
     {
         if (grant.All) return _tally.Counted(await inner.GetAttributeValuesAsync(scope, key, limit, cancellationToken).ConfigureAwait(false));
-        return _tally.Counted(await ListingAsync($"attribute values|{scope}|{limit}|{key}", async () =>
+        return _tally.Counted(await ListingAsync($"attribute values|{scope}|{limit}|{key}", async token =>
         {
             var values = new SortedSet<string>(StringComparer.Ordinal);
             await ScanVisibleAsync(new SpanScanRequest(TimeRange.All, [key]), trace =>
             {
                 foreach (var span in trace.Spans)
                     if (values.Count < limit && span.Value(0) is { } value) values.Add(value);
-            }, CancellationToken.None).ConfigureAwait(false);
+            }, token).ConfigureAwait(false);
             return (IReadOnlyList<string>)values.ToList();
         }, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The services and each service's operations of the reader's spans: one scan serves both listings.</summary>
-    private ValueTask<ScopedNames> NamesAsync(CancellationToken cancellationToken) => ListingAsync("services", async () =>
+    private ValueTask<ScopedNames> NamesAsync(CancellationToken cancellationToken) => ListingAsync("services", async token =>
     {
         var services = new SortedSet<string>(StringComparer.Ordinal);
         var operations = new Dictionary<string, SortedSet<(string Name, int Kind)>>(StringComparer.Ordinal);
@@ -128,13 +128,13 @@ public sealed class ScopedTraceStore(ITraceStore inner, ReadGrant grant, ReadTal
                 if (services.Add(span.Service)) operations[span.Service] = [];
                 operations[span.Service].Add((span.Name, (int)span.Kind));
             }
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, token).ConfigureAwait(false);
         return new ScopedNames([.. services], operations.ToDictionary(o => o.Key,
             o => (IReadOnlyList<Operation>)o.Value.Select(op => new Operation(op.Name, ConditionMatcher.KindName(op.Kind))).ToList(), StringComparer.Ordinal));
     }, cancellationToken);
 
     /// <summary>A listing through the reader's grant, from the store's cache when it still holds (<see cref="ScopedListingCache"/>).</summary>
-    private ValueTask<T> ListingAsync<T>(string listing, Func<Task<T>> compute, CancellationToken cancellationToken) where T : class =>
+    private ValueTask<T> ListingAsync<T>(string listing, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken) where T : class =>
         _listings.GetAsync($"{grant.Key}|{listing}", inner.Generation, compute, cancellationToken);
 
     private sealed record ScopedNames(IReadOnlyList<string> Services, IReadOnlyDictionary<string, IReadOnlyList<Operation>> Operations);

@@ -28,6 +28,8 @@ public sealed class QueryBudget : IDisposable
     /// <summary>Why the search stopped before it was complete; null while it is within every limit.</summary>
     public Incompleteness? Stopped { get; private set; }
 
+    public QueryLimits Limits => _limits;
+
     public long Spans => _spans;
     public long Bytes => _bytes;
 
@@ -54,6 +56,19 @@ public sealed class QueryBudget : IDisposable
         if (!_deadline.IsCancellationRequested) return Stopped is not null;
         if (Stopped is null)
             Stop("query_timeout", $"the search reached query_timeout ({GoDurationText(_limits.QueryTimeout)})");
+        return true;
+    }
+
+    /// <summary>
+    /// True (and recorded, unless a limit stopped the search before) once the query's time is up, whatever else
+    /// stopped it: an answer being read after its search stopped at a limit still reads only while there is time.
+    /// Throws if the client went away.
+    /// </summary>
+    public bool OutOfTime()
+    {
+        _clientGone.ThrowIfCancellationRequested();
+        if (!_deadline.IsCancellationRequested) return false;
+        TimedOut();
         return true;
     }
 

@@ -25,10 +25,14 @@ public sealed record QueryLimits
     /// <summary>Most spans a search holds for its answer (whole traces for Jaeger, matching spans otherwise).</summary>
     public int MaxSpansPerQuery { get; init; } = 200_000;
 
-    /// <summary>Most bytes (OTLP protobuf size) of spans a search holds for its answer. The .NET objects holding them
-    /// and the JSON answer take several times as much (docs/benchmarks.md, "Query memory"): with the default 4
-    /// queries at once, 8 MiB each keeps the widest searches of every API within a 512 MiB heap.</summary>
+    /// <summary>Most bytes (OTLP protobuf size) of spans one search answers with. The answer is streamed
+    /// (<see cref="StreamedSearch{T}"/>): a search holds at most <see cref="HeldBytesPerQuery"/> of it at once, plus
+    /// one trace being written (docs/benchmarks.md, "Memory per query").</summary>
     public long MaxBytesPerQuery { get; init; } = 8L << 20;
+
+    /// <summary>Most bytes of the answer a search keeps in memory while it looks for the rest (an eighth of
+    /// <see cref="MaxBytesPerQuery"/>): the traces beyond it are read again when the streamed answer reaches them.</summary>
+    public long HeldBytesPerQuery => MaxBytesPerQuery / 8;
 
     /// <summary>A search stops collecting after this long and answers with what it has; any query still running
     /// <see cref="CancelGrace"/> later is cancelled (503).</summary>

@@ -18,6 +18,12 @@ public sealed record TraceQlMatch(TraceSummary Summary, IReadOnlyList<ResourceSp
 /// <summary>The matches, newest first, what the query read, and the limit that cut it short (null when complete).</summary>
 public sealed record TraceQlSearchResult(IReadOnlyList<TraceQlMatch> Traces, QueryCost Cost, Incompleteness? Incomplete = null);
 
+/// <summary>The matches as a streamed answer (dispose it), and what the query read to choose them.</summary>
+public sealed record TraceQlStreamedResult(StreamedSearch<TraceQlMatch> Traces, QueryCost Cost) : IDisposable
+{
+    public void Dispose() => Traces.Dispose();
+}
+
 /// <summary>
 /// Runs TraceQL searches over the storage fetch layer, as Tempo's engine does over its blocks: conditions that can be
 /// are pushed down (<see cref="Pushdown"/>), storage returns candidate traces newest first (it may over-return),
@@ -30,17 +36,51 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
     private readonly TraceQlLimits _limits = limits ?? TraceQlLimits.Default;
     private readonly QueryLimits _queryLimits = queryLimits ?? QueryLimits.Default;
 
+    /// <summary>The whole answer at once (the APIs stream it: <see cref="StreamAsync"/>).</summary>
     public async Task<TraceQlSearchResult> SearchAsync(TraceQlSearchRequest request, CancellationToken cancellationToken)
+    {
+        using var result = await StreamAsync(request, cancellationToken).ConfigureAwait(false);
+        var traces = await result.Traces.ToListAsync().ConfigureAwait(false);
+        return new TraceQlSearchResult(traces, result.Cost, result.Traces.Incomplete);
+    }
+
+    /// <summary>
+    /// Chooses the matching traces within the limits, holding their summaries and at most
+    /// <see cref="QueryLimits.HeldBytesPerQuery"/> of their spans; the answer reads and evaluates the rest again as
+    /// it is written (<see cref="AnswerSelection{T}"/>).
+    /// </summary>
+    public async Task<TraceQlStreamedResult> StreamAsync(TraceQlSearchRequest request, CancellationToken cancellationToken)
     {
         var pipeline = request.Query.SearchPipeline
                        ?? throw new TraceQlException(TraceQlErrorKind.Validation, "a metrics query cannot be used for search: use /api/metrics/query_range");
         _queryLimits.CheckRange(request.Range);
         _queryLimits.CheckResultLimit(request.Limit);
-        using var budget = new QueryBudget(_queryLimits, cancellationToken);
-        var cost = new QueryCost(_limits);
-        var found = new List<TraceQlMatch>();
-        var limit = Math.Max(1, request.Limit);
-        var evaluator = new PipelineEvaluator();
+        var budget = new QueryBudget(_queryLimits, cancellationToken);
+        try
+        {
+            var cost = new QueryCost(_limits);
+            var found = new AnswerSelection<TraceQlMatch>(budget);
+            var limit = Math.Max(1, request.Limit);
+            var evaluator = new PipelineEvaluator();
+            await CollectAsync(request, pipeline, evaluator, found, limit, cost, budget).ConfigureAwait(false);
+            var answer = found.Answer(limit, async (summary, token) =>
+                await store.GetTraceAsync(summary.TraceId, token).ConfigureAwait(false) is { } trace &&
+                Evaluate(pipeline, evaluator, summary, trace) is { } match
+                    ? match
+                    : null,
+                cost.LimitReached is { } read ? new Incompleteness("traceql_inspection", $"the search {read}") : null);
+            return new TraceQlStreamedResult(answer, cost);
+        }
+        catch
+        {
+            budget.Dispose();
+            throw;
+        }
+    }
+
+    private async Task CollectAsync(TraceQlSearchRequest request, Pipeline pipeline, PipelineEvaluator evaluator,
+        AnswerSelection<TraceQlMatch> found, int limit, QueryCost cost, QueryBudget budget)
+    {
         var conditions = Pushdown.Conditions(pipeline);
         var fetchRange = Widen(request.Range);
         var examined = new HashSet<TraceId>();
@@ -54,26 +94,31 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
                 MostRecent = mostRecent, AnywhereKeys = anywhereKeys,
             };
             if (budget.TimedOut() || await budget.UntilDeadlineAsync(t => store.FetchAsync(fetch, t)).ConfigureAwait(false) is not { } matches)
-                return Result(found, limit, cost, budget);
+                return;
             foreach (var match in matches)
             {
                 var summary = match.Summary;
                 if (!examined.Add(summary.TraceId) || !Overlaps(request.Range, summary) || !AcceptsDuration(request, summary)) continue;
-                if (!cost.TryInspect(summary.SpanCount) || budget.TimedOut()) return Result(found, limit, cost, budget);
+                if (!cost.TryInspect(summary.SpanCount) || budget.TimedOut()) return;
                 var trace = await budget.UntilDeadlineAsync(t => store.GetTraceAsync(summary.TraceId, t)).ConfigureAwait(false);
-                if (budget.Stopped is not null) return Result(found, limit, cost, budget);
+                if (budget.Stopped is not null) return;
                 if (trace is null) continue; // removed by retention since the fetch
-                var spans = TraceSpans.Build(trace);
-                var spansets = spans.Count == 0 ? [] : evaluator.Evaluate(pipeline, [new Spanset(spans)]);
-                if (spansets.Count == 0) continue;
+                if (Evaluate(pipeline, evaluator, summary, trace) is not { } matched) continue;
                 // A match holds its whole trace for the answer (its spansets point into it).
-                if (!budget.TryHold(summary.SpanCount, trace.Sum(r => (long)r.CalculateSize()))) return Result(found, limit, cost, budget);
-                found.Add(new TraceQlMatch(WithRoot(summary, spans[0].Trace), trace, spansets));
+                if (!found.TryAdd(matched.Summary, matched, summary.SpanCount, trace.Sum(r => (long)r.CalculateSize()))) return;
             }
             // Storage returns the newest traces first: once `limit` matched, older candidates cannot displace them.
-            if (found.Count >= limit || matches.Count < fetchLimit) return Result(found, limit, cost, budget);
+            if (found.Count >= limit || matches.Count < fetchLimit) return;
             fetchLimit = (int)Math.Min(int.MaxValue / 2, (long)fetchLimit * 4);
         }
+    }
+
+    /// <summary>The trace as a match of the pipeline (its spansets), or null when the pipeline keeps nothing.</summary>
+    private static TraceQlMatch? Evaluate(Pipeline pipeline, PipelineEvaluator evaluator, TraceSummary summary, IReadOnlyList<ResourceSpans> trace)
+    {
+        var spans = TraceSpans.Build(trace);
+        var spansets = spans.Count == 0 ? [] : evaluator.Evaluate(pipeline, [new Spanset(spans)]);
+        return spansets.Count == 0 ? null : new TraceQlMatch(WithRoot(summary, spans[0].Trace), trace, spansets);
     }
 
     /// <summary>
@@ -88,10 +133,6 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
     private static TraceSummary WithRoot(TraceSummary summary, TraceFacts facts) => facts.HasRoot
         ? summary with { RootService = facts.RootService, RootName = facts.RootName, HasRoot = true }
         : summary;
-
-    private static TraceQlSearchResult Result(List<TraceQlMatch> found, int limit, QueryCost cost, QueryBudget budget) =>
-        new(found.OrderByDescending(f => f.Summary.StartUnixNano).Take(limit).ToList(), cost,
-            budget.Stopped ?? (cost.LimitReached is { } read ? new Incompleteness("traceql_inspection", $"the search {read}") : null));
 
     private TimeRange Widen(TimeRange range) => range.StartUnixNano == 0
         ? range
