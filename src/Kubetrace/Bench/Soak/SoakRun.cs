@@ -72,9 +72,9 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
             {
             }
             var acked = Interlocked.Read(ref _ackedSpans);
-            var offered = Interlocked.Read(ref _offeredRequests) * options.SpansPerRequest;
-            var clientRefused = Interlocked.Read(ref _refusedSpans);
             var notOffered = Interlocked.Read(ref _notOfferedSpans);
+            var offered = Interlocked.Read(ref _offeredRequests) * options.SpansPerRequest - notOffered;
+            var clientRefused = Interlocked.Read(ref _refusedSpans);
             var (refusedRequests, refusedSpans) = await ServerRefusalsAsync();
             var sample = new SoakSample((int)Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds),
                 options.ServerPid is { } pid && ProcFs.Memory(pid) is { } memory ? memory.RssKib / 1024 : 0, acked, acked - previous,
@@ -90,7 +90,7 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
         foreach (var exporter in exporters) await exporter.ShutdownAsync(CancellationToken.None);
         var stored = options.QueryUrl is null ? (long?)null : await StoredSpansAsync(options.QueryUrl, Interlocked.Read(ref _ackedSpans));
         return new SoakResult(samples, Interlocked.Read(ref _ackedRequests), Interlocked.Read(ref _ackedSpans),
-            Interlocked.Read(ref _lostSpans), stored, Interlocked.Read(ref _offeredRequests) * options.SpansPerRequest,
+            Interlocked.Read(ref _lostSpans), stored, Interlocked.Read(ref _offeredRequests) * options.SpansPerRequest - Interlocked.Read(ref _notOfferedSpans),
             Interlocked.Read(ref _refusedSpans), Interlocked.Read(ref _notOfferedSpans));
     }
 
@@ -109,7 +109,7 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
         {
             if (Volatile.Read(ref _inFlight) >= cap)
             {
-                Interlocked.Decrement(ref _offeredRequests);
+                // Its time slot passes unused (counted in _offeredRequests by the pacing, taken off as not offered).
                 Interlocked.Add(ref _notOfferedSpans, options.SpansPerRequest);
                 continue;
             }
