@@ -4,8 +4,9 @@ using Kubetrace.Bench.Soak;
 namespace Kubetrace.Cli;
 
 /// <summary>
-/// <c>kubetrace bench soak</c>: floods a receiver through real otlp exporters (with retries) for a while, printing
-/// the server's RSS and the acknowledged and refused counts every second, then acknowledged against stored spans.
+/// <c>kubetrace bench soak</c>: floods a receiver through real otlp exporters for a while (a closed loop with retries,
+/// or with --rate an open loop offering a fixed rate, refusals counted and not retried), printing the server's RSS
+/// and the offered, acknowledged and refused counts every second, then acknowledged against stored spans.
 /// </summary>
 internal static class BenchSoakCommand
 {
@@ -16,7 +17,7 @@ internal static class BenchSoakCommand
         var concurrency = BenchCommand.IntOption("--concurrency", "batches in flight per exporter", 4);
         var spans = BenchCommand.IntOption("--spans-per-request", "spans per batch", 2000);
         var duration = BenchCommand.DurationOption("--duration", "how long to flood", "10m");
-        var rate = BenchCommand.IntOption("--rate", "spans per second offered in all, paced (0: as fast as the server acknowledges)", 0);
+        var rate = BenchCommand.IntOption("--rate", "spans per second offered in all, open loop: batches start at this pace whatever the answers, a refused one is counted and not retried (0: a closed loop as fast as the server acknowledges, retrying refusals)", 0);
         var serverPid = new Option<int?>("--server-pid") { Description = "the server process whose RSS is sampled every second" };
         var query = new Option<string?>("--query-url") { Description = "the server's query API (stored spans from /api/v1/stats at the end)" };
         var metricsUrl = new Option<string?>("--metrics-url") { Description = "the server's Prometheus metrics URL (refusals every second)" };
@@ -49,7 +50,9 @@ internal static class BenchSoakCommand
             var rss = result.Samples.Select(s => s.RssMib).Where(r => r > 0).DefaultIfEmpty().ToList();
             Console.WriteLine($"acknowledged: {result.AckedRequests} requests, {result.AckedSpans} spans " +
                 $"({result.AckedSpans / Math.Max(1, options.Duration.TotalSeconds):F0} spans/s); given up by the exporters: {result.LostSpans} spans");
-            if (options.Rate > 0) Console.WriteLine($"offered: {result.OfferedSpans} spans ({result.OfferedSpans / Math.Max(1, options.Duration.TotalSeconds):F0} spans/s, asked {options.Rate})");
+            if (options.Rate > 0)
+                Console.WriteLine($"offered: {result.OfferedSpans} spans ({result.OfferedSpans / Math.Max(1, options.Duration.TotalSeconds):F0} spans/s, asked {options.Rate}); " +
+                    $"refused (not retried): {result.RefusedSpans} spans; not offered (every batch in flight): {result.NotOfferedSpans} spans");
             Console.WriteLine($"server RSS: max {rss.Max()} MiB, last {rss[^1]} MiB");
             if (result.StoredSpans is { } stored)
                 Console.WriteLine($"stored: {stored} spans ({(stored >= result.AckedSpans ? "every acknowledged span stored" : $"{result.AckedSpans - stored} acknowledged spans missing")})");

@@ -230,6 +230,19 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
         return held;
     }
 
+    /// <summary>
+    /// What the store gives up under memory pressure: writes the head as a block (<see cref="FlushHeadAsync"/>) and
+    /// drops what open blocks cache for queries (decoded row groups, decoded values and the maps from value text to
+    /// id: <see cref="BlockReader.DropCaches"/>), which the next query decodes again. True if anything was held.
+    /// </summary>
+    public async Task<bool> ReleaseMemoryAsync()
+    {
+        var flushed = await FlushHeadAsync().ConfigureAwait(false);
+        var dropped = _blocks.Cache.Clear();
+        foreach (var block in View.Blocks) dropped |= block.DropCaches();
+        return flushed || dropped;
+    }
+
     private void OnCut(HeadBlock frozen, HeadBlock next)
     {
         lock (_viewGate)

@@ -80,6 +80,10 @@ public sealed class StoreOptions
     /// refuse). Never: the default.</summary>
     public Func<bool> UnderMemoryPressure { get; init; } = static () => false;
 
+    /// <summary>How long a merge pauses while <see cref="UnderMemoryPressure"/> before it gives up (its sources stay
+    /// for a later pass): <see cref="Compaction.MergePressure"/>.</summary>
+    public TimeSpan CompactionPatience { get; init; } = Compaction.MergePressure.DefaultPatience;
+
     /// <summary>How often compaction looks for blocks to merge (on the retention loop, never at the same time).</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(1);
 

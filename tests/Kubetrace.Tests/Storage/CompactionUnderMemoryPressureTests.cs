@@ -4,8 +4,9 @@ using static Kubetrace.Tests.TestSupport.Spans;
 namespace Kubetrace.Tests.Storage;
 
 /// <summary>
-/// Compaction reads whole blocks into memory, and the memory limiter cannot refuse it: while the process is short of
-/// memory (the limiter refuses data) it waits, and merges the blocks once the pressure is gone.
+/// Compaction allocates, and the memory limiter cannot refuse it: while the process is short of memory (the limiter
+/// refuses data) it waits, and merges the blocks once the pressure is gone; a merge that memory pressure meets midway
+/// gives up (after a patience) and leaves its blocks for a later pass.
 /// </summary>
 public class CompactionUnderMemoryPressureTests
 {
@@ -52,5 +53,33 @@ public class CompactionUnderMemoryPressureTests
         var during = Volatile.Read(ref asked) - first;
 
         Assert.True(during <= 20, $"the loop asked {during:N0} times in one second: it spins while memory is short");
+    }
+
+    [Fact]
+    public async Task A_merge_that_meets_memory_pressure_gives_up_and_leaves_its_blocks_for_a_later_pass()
+    {
+        // Memory turns short after the merge started (it starts only while memory is not short) and stays short.
+        var shortOfMemory = false;
+        await using var temp = new TempStore(dir => new StoreOptions
+        {
+            Directory = dir, Retention = TimeSpan.Zero, Rollups = [], CompactionTargetSpans = 100_000,
+            CompactionInterval = TimeSpan.FromHours(1), CompactionPatience = TimeSpan.Zero, UnderMemoryPressure = () => shortOfMemory,
+        });
+        for (var block = 0; block < 3; block++)
+        {
+            var traces = Enumerable.Range(1 + block * 100, 100).Select(t => Span(t, 1, 0, "GET /api/v1/pods", t, 10));
+            await temp.AppendAsync(Request(Resource("apiserver", [.. traces])));
+            await temp.Store.FlushHeadAsync();
+        }
+
+        shortOfMemory = true;
+        Assert.Equal(0, await temp.Store.CompactAsync(CancellationToken.None));
+        Assert.Equal((3, 300L), (temp.Store.GetStats().Blocks, temp.Store.GetStats().Spans));
+        Assert.Empty(Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.tmp"));
+
+        shortOfMemory = false;
+        Assert.Equal(3, await temp.Store.CompactAsync(CancellationToken.None));
+        Assert.Equal((1, 300L), (temp.Store.GetStats().Blocks, temp.Store.GetStats().Spans));
+        Assert.NotNull(await temp.Store.GetTraceAsync(new TraceId(250), CancellationToken.None));
     }
 }

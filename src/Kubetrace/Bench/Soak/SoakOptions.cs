@@ -6,7 +6,7 @@ internal sealed record SoakOptions
     /// <summary>The receiver's OTLP/gRPC host:port.</summary>
     public string Endpoint { get; init; } = "127.0.0.1:4317";
 
-    /// <summary>Kubetrace otlp exporters, each its own connection, with the default retry_on_failure.</summary>
+    /// <summary>Kubetrace otlp exporters, each its own connection, with the default retry_on_failure (off with a <see cref="Rate"/>).</summary>
     public int Exporters { get; init; } = 16;
 
     /// <summary>Batches each exporter has in flight at once.</summary>
@@ -16,8 +16,9 @@ internal sealed record SoakOptions
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Spans per second offered in all (batches started at that pace, as far as the exporters have a
-    /// batch free to send); 0: as fast as the server acknowledges (a flood).</summary>
+    /// <summary>Spans per second offered in all, open loop (batches started at that pace whatever the answers; a
+    /// refused batch is counted, not retried; at most <see cref="Exporters"/> × <see cref="Concurrency"/> in flight);
+    /// 0: a closed loop as fast as the server acknowledges (a flood, refusals retried).</summary>
     public int Rate { get; init; }
 
     /// <summary>The server process whose RSS is sampled every second.</summary>

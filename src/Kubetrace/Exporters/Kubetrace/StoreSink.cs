@@ -51,8 +51,9 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
             throw new IOException($"cannot open the trace store in {path}: {e.Message}", e);
         }
         _stores = stores;
-        // Under memory pressure the heads are written as blocks, so their spans leave memory (the limiter then collects).
-        _onPressure = _settings.MemoryPressure.OnPressure(stores.FlushHeadsAsync);
+        // Under memory pressure the heads are written as blocks, so their spans leave memory, and the blocks drop their
+        // query caches (the limiter then collects).
+        _onPressure = _settings.MemoryPressure.OnPressure(stores.ReleaseMemoryAsync);
         _logger.LogInformation("Trace store in {Path} (retention {Retention}, max disk size {MaxDisk}, max bytes per trace {MaxTraceBytes}, head cut at {MaxHeadSpans} spans or {MaxHeadAge}, {Rollups} rollups per block (analyses, TraceQL metrics) after {RollupSettle})",
             path, _config.Retention == TimeSpan.Zero ? "none" : GoDuration.Format(_config.Retention),
             _config.MaxDiskSize.Length == 0 ? "unlimited" : _config.MaxDiskSize,

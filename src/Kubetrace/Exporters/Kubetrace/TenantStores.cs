@@ -54,10 +54,10 @@ internal sealed class TenantStores(KubetraceExporterConfig config, ILoggerFactor
     /// <summary>The tenant's store if it has one (it wrote, now or before a restart).</summary>
     public TenantStore? ForRead(string tenant) => _open.GetValueOrDefault(tenant);
 
-    /// <summary>Writes every open store's head as a block (memory pressure: see <see cref="Components.MemoryPressure"/>);
-    /// true if any head held spans.</summary>
-    public async Task<bool> FlushHeadsAsync() =>
-        (await Task.WhenAll(_open.Values.Select(open => open.Store.FlushHeadAsync())).ConfigureAwait(false)).Contains(true);
+    /// <summary>Writes every open store's head as a block and drops the blocks' query caches (memory pressure: see
+    /// <see cref="Components.MemoryPressure"/>, <see cref="EmbeddedTraceStore.ReleaseMemoryAsync"/>); true if any store held something.</summary>
+    public async Task<bool> ReleaseMemoryAsync() =>
+        (await Task.WhenAll(_open.Values.Select(open => open.Store.ReleaseMemoryAsync())).ConfigureAwait(false)).Contains(true);
 
     public async ValueTask DisposeAsync()
     {

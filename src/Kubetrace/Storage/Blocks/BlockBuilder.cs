@@ -310,7 +310,7 @@ internal sealed class BlockBuilder : IDisposable
             if (resource >= _resourceSlots.Length) Array.Resize(ref _resourceSlots, Math.Max(resource + 1, _resourceSlots.Length * 2));
             return _resourceSlots[resource] ??= [.. dictionaries.Resources[resource].Attributes
                 .Select(a => postings.Slot(PostingIndex.Pack(PostingKind.ResourceAttribute, dictionaries.Strings.Intern(a.Key),
-                    dictionaries.Values.InternString(a.Value))))];
+                    dictionaries.InternedValues.InternString(a.Value))))];
         }
 
         /// <summary>The slot of (key, value); -1 once the key has too many distinct values to be indexed.</summary>

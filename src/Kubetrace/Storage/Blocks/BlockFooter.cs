@@ -77,21 +77,7 @@ internal sealed class BlockFooter
         var strings = Dictionaries.Strings.ToArray();
         w.WriteVarint(strings.Length);
         foreach (var s in strings) w.WriteString(s);
-        var values = Dictionaries.Values.ToArray();
-        w.WriteVarint(values.Length);
-        foreach (var v in values)
-        {
-            if (v.Encoded is { } encoded)
-            {
-                w.WriteByte(1);
-                w.WriteBytes(encoded.Span);
-            }
-            else
-            {
-                w.WriteByte(0);
-                w.WriteString(v.Text);
-            }
-        }
+        Dictionaries.Values.Write(w);
         var resources = Dictionaries.Resources.ToArray();
         w.WriteVarint(resources.Length);
         foreach (var r in resources)
@@ -169,18 +155,14 @@ internal sealed class BlockFooter
 
         var strings = new string[r.ReadInt()];
         for (var i = 0; i < strings.Length; i++) strings[i] = r.ReadString();
-        var values = new StoredValue[r.ReadInt()];
-        for (var i = 0; i < values.Length; i++)
-            values[i] = r.ReadByte() == 1
-                ? StoredValue.FromEncoded(ByteString.CopyFrom(r.ReadBytes()))
-                : StoredValue.FromString(r.ReadString());
+        var values = EncodedValueTable.Read(r);
         var resources = new ResourceEntry[r.ReadInt()];
         for (var i = 0; i < resources.Length; i++)
             resources[i] = new ResourceEntry(Resource.Parser.ParseFrom(r.ReadBytes()), r.ReadString());
         var scopes = new ScopeEntry[r.ReadInt()];
         for (var i = 0; i < scopes.Length; i++)
             scopes[i] = new ScopeEntry(InstrumentationScope.Parser.ParseFrom(r.ReadBytes()), r.ReadString());
-        var dictionaries = new Dictionaries(new StringTable(strings), new ValueTable(values),
+        var dictionaries = new Dictionaries(new StringTable(strings), values,
             new EntryTable<ResourceEntry>(resources), new EntryTable<ScopeEntry>(scopes));
         var shapes = ReadJagged(r);
         var traces = TraceTable.Read(r, minStart);

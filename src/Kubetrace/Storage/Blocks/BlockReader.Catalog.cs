@@ -56,7 +56,7 @@ internal sealed partial class BlockReader
     private IEnumerable<string> ValuesOf(PostingKind kind, int keyId)
     {
         var (start, end) = Footer.Postings.Range(kind, keyId);
-        for (var i = start; i < end; i++) yield return Footer.Dictionaries.Values[PostingIndex.ValueOf(Footer.Postings.KeyAt(i))].Text;
+        for (var i = start; i < end; i++) yield return Footer.Dictionaries.Values.Text(PostingIndex.ValueOf(Footer.Postings.KeyAt(i)));
     }
 
     public void AddDependencies(TimeRange range, Dictionary<(string Parent, string Child), (long Calls, long Errors)> edges)

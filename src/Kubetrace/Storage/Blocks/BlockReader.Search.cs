@@ -130,7 +130,7 @@ internal sealed partial class BlockReader
             for (var i = start; i < end; i++)
             {
                 var value = PostingIndex.ValueOf(postings.KeyAt(i));
-                var text = kind is PostingKind.Name or PostingKind.Service ? Strings[value] : Footer.Dictionaries.Values[value].Text;
+                var text = kind is PostingKind.Name or PostingKind.Service ? Strings[value] : Footer.Dictionaries.Values.Text(value);
                 if (matcher.Test(text)) lists.Add(postings.Decode(i));
             }
         }

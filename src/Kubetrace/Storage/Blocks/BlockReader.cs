@@ -199,6 +199,10 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
         return true;
     }
 
+    /// <summary>Drops what the block decoded for queries and keeps for the next ones (the values' texts and text
+    /// map); true if it held any. Queries afterwards decode again.</summary>
+    public bool DropCaches() => Footer.Dictionaries.Values is EncodedValueTable values && values.DropCaches();
+
     public void Dispose() => _file.Dispose();
 
     private static byte[] ReadAt(SafeFileHandle file, long offset, int length)

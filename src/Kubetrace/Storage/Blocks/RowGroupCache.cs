@@ -40,6 +40,19 @@ internal sealed class RowGroupCache(int maxSpans)
         return table;
     }
 
+    /// <summary>Drops every cached row group (memory pressure); true if any was cached.</summary>
+    public bool Clear()
+    {
+        lock (_gate)
+        {
+            var held = _entries.Count > 0;
+            _entries.Clear();
+            _lru.Clear();
+            _spans = 0;
+            return held;
+        }
+    }
+
     public void Evict(BlockReader block)
     {
         lock (_gate)

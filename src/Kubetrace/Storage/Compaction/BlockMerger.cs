@@ -20,9 +20,11 @@ internal static class BlockMerger
 {
     /// <summary>Writes the merged block to <paramref name="path"/>.</summary>
     /// <returns>The most rows held in memory at once (decoded source row groups and the unwritten head).</returns>
+    /// <param name="pressure">Pauses the merge while memory is short, and gives it up if that lasts (none: runs through).</param>
     /// <exception cref="InvalidDataException">A row group of a source cannot be read: merging would drop it for good.</exception>
+    /// <exception cref="MemoryShortException">Memory stayed short (<paramref name="pressure"/>).</exception>
     public static int Merge(IReadOnlyList<BlockReader> sources, string path, int rowGroupSpans, StoreKey? sealWith,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, MergePressure? pressure = null)
     {
         var dictionaries = new Dictionaries();
         var firstSegment = sources.Min(b => b.Footer.FirstSegment);
@@ -33,7 +35,11 @@ internal static class BlockMerger
         var traces = 0;
         while (Lowest(cursors) is { } traceId)
         {
-            if ((++traces & 0xFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+            if ((++traces & 0xFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                pressure?.WaitWhileShort(cancellationToken);
+            }
             var assembler = new TraceAssembler();
             foreach (var cursor in cursors)
                 if (cursor.At(traceId)) cursor.MoveInto(assembler);

@@ -25,6 +25,7 @@ public sealed partial class EmbeddedTraceStore
     private int CompactRuns(CancellationToken cancellationToken)
     {
         var merged = 0;
+        var pressure = new MergePressure(_options.UnderMemoryPressure, _options.CompactionPatience);
         foreach (var run in CompactionPlanner.Plan(View.Blocks, _options))
         {
             // Merging would drop a quarantined row group for good: such a block stays as it is.
@@ -33,7 +34,13 @@ public sealed partial class EmbeddedTraceStore
             try
             {
                 block = _blocks.Write(CompactedBlocks.FileName(run),
-                    (path, key) => BlockMerger.Merge(run, path, _options.RowGroupSpans, key, cancellationToken));
+                    (path, key) => BlockMerger.Merge(run, path, _options.RowGroupSpans, key, cancellationToken, pressure));
+            }
+            catch (MemoryShortException e)
+            {
+                // What the merge held is garbage now; the sources stay, and a pass with memory to spare merges them.
+                _logger.LogInformation("compacting {Count} blocks given up: {Reason}; they stay as they are until a later pass", run.Count, e.Message);
+                break;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {

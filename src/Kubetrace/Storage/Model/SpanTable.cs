@@ -74,7 +74,7 @@ internal sealed class SpanTable
     public (int Start, int End) AttrRange(int row) => (row == 0 ? 0 : AttrEnds.Items[row - 1], AttrEnds.Items[row]);
 
     public string ValueText(int valueId) =>
-        valueId >= 0 ? Dictionaries.Values[valueId].Text : Uuid.Format(Uuids.Items[~valueId]);
+        valueId >= 0 ? Dictionaries.Values.Text(valueId) : Uuid.Format(Uuids.Items[~valueId]);
 
     public int AddUuid(UInt128 value)
     {

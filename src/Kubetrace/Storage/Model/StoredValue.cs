@@ -5,35 +5,28 @@ using Kubetrace.Otlp.Proto.Common;
 namespace Kubetrace.Storage.Model;
 
 /// <summary>
-/// An attribute value in a dictionary: its text (what conditions compare against) and, for anything but a
-/// string, the original OTLP value so that reads return exactly what was written.
+/// An attribute value in a head's dictionary: its text (what conditions compare against) and, for anything but a
+/// string, the original OTLP value's encoding so that reads return exactly what was written (parsed when read:
+/// keeping the parsed AnyValue too cost two more objects per distinct value for the life of the head).
 /// </summary>
 internal sealed class StoredValue
 {
-    private StoredValue(string text, AnyValue? nonString, ByteString? encoded)
+    private StoredValue(string text, ByteString? encoded)
     {
         Text = text;
-        NonString = nonString;
         Encoded = encoded;
     }
 
     public string Text { get; }
 
-    /// <summary>The OTLP value when it is not a plain string; null for strings.</summary>
-    public AnyValue? NonString { get; }
-
-    /// <summary>Protobuf encoding of <see cref="NonString"/> (the dictionary key for non-strings).</summary>
+    /// <summary>The AnyValue encoding of a value that is not a plain string (the dictionary key for non-strings); null for strings.</summary>
     public ByteString? Encoded { get; }
 
-    public static StoredValue FromString(string text) => new(text, null, null);
+    public static StoredValue FromString(string text) => new(text, null);
 
-    public static StoredValue FromAnyValue(AnyValue value) =>
-        new(TextOf(value), value, value.ToByteString());
+    public static StoredValue FromAnyValue(AnyValue value, ByteString encoded) => new(TextOf(value), encoded);
 
-    public static StoredValue FromEncoded(ByteString encoded) =>
-        FromAnyValue(AnyValue.Parser.ParseFrom(encoded));
-
-    public AnyValue ToAnyValue() => NonString ?? new AnyValue { StringValue = Text };
+    public AnyValue ToAnyValue() => Encoded is { } encoded ? AnyValue.Parser.ParseFrom(encoded) : new AnyValue { StringValue = Text };
 
     public static string TextOf(AnyValue value) => value.ValueCase switch
     {

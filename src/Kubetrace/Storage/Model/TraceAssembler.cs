@@ -97,7 +97,7 @@ internal sealed class TraceAssembler
         {
             var valueId = table.AttrValues.Items[i];
             var value = valueId >= 0
-                ? dictionaries.Values[valueId].ToAnyValue()
+                ? dictionaries.Values.ToAnyValue(valueId)
                 : new AnyValue { StringValue = Uuid.Format(table.Uuids.Items[~valueId]) };
             span.Attributes.Add(new KeyValue { Key = dictionaries.Strings[table.AttrKeys.Items[i]], Value = value });
         }

@@ -157,7 +157,7 @@ internal sealed class WireSpanAppender(SpanTable table, Action<UInt128, int, ulo
 
     private int InternValue(ReadOnlySpan<byte> anyValue, bool present)
     {
-        var values = table.Dictionaries.Values;
+        var values = table.Dictionaries.InternedValues;
         if (present)
         {
             var reader = new ProtoReader(anyValue);

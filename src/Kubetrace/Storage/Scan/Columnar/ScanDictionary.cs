@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.Scan.Columnar;
 internal sealed class ScanDictionary
 {
     private readonly Dictionaries _dictionaries;
-    private readonly StoredValue[] _values;
+    private readonly ValueTable _values;
     private readonly SpanScanRequest _request;
     private readonly int[] _slotOfKey;
     private readonly string?[]?[] _resourceValues;
@@ -23,7 +23,7 @@ internal sealed class ScanDictionary
     public ScanDictionary(Dictionaries dictionaries, SpanScanRequest request, int stringCount, int resourceCount)
     {
         _dictionaries = dictionaries;
-        _values = dictionaries.Values.Snapshot();
+        _values = dictionaries.Values;
         _request = request;
         KeyIds = request.AttributeKeys.Select(dictionaries.Strings.Find).ToArray();
         _slotOfKey = new int[stringCount];
@@ -47,7 +47,7 @@ internal sealed class ScanDictionary
 
     /// <summary>Text of a value id: the dictionary's string, or a formatted UUID (<paramref name="uuids"/>, id &lt; 0).</summary>
     public string ValueText(int valueId, UInt128[] uuids) =>
-        valueId >= 0 ? _values[valueId].Text : Uuid.Format(uuids[~valueId]);
+        valueId >= 0 ? _values.Text(valueId) : Uuid.Format(uuids[~valueId]);
 
     /// <summary>The resource attribute <c>service.name</c> as a string ("" when missing or not a string).</summary>
     public string Service(int resource)
