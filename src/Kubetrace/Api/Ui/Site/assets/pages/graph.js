@@ -160,18 +160,11 @@ function edgePath(edge, from, to, select) {
     svg('title', {}, `${edge.parent} → ${edge.child} (via ${edge.kind}): ${label}`),
     svg('path', { d: `M${x1},${y1} C${curve[1]} ${curve[2]} ${x2},${y2}`, 'stroke-width': 1 + Math.log10(1 + edge.calls), 'marker-end': 'url(#arrow)' }),
     text);
-  return { group, text, curve, width: labelWidth(label) + 6, below: edge.kind === 'link' };
+  return { group, text, curve, width: label.length * labelCharWidth, below: edge.kind === 'link' };
 }
 
-// Edge labels are 11px text (app.css .graph-edge text) in the page's font: measured, not guessed per character.
-const labelHeight = 13;
-let measure;
-
-function labelWidth(label) {
-  measure ??= document.createElement('canvas').getContext('2d');
-  measure.font = `11px ${getComputedStyle(document.body).fontFamily}`;
-  return measure.measureText(label).width;
-}
+// Edge labels are 11px text: about this wide per character, this high.
+const labelCharWidth = 5.6, labelHeight = 12;
 
 /**
  * Puts each edge's label on its curve where it overlaps no label placed before it and no node: the middle first,
