@@ -132,7 +132,7 @@ function graphSvg(listed, edges, select) {
   return svg('svg', { class: 'service-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Service graph' },
     svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' },
       svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: 'context-stroke' }))),
-    placeLabels(edges.map(e => edgePath(e, place.get(e.parent), place.get(e.child), select)), [...place.values()]),
+    edges.map(e => edgePath(e, place.get(e.parent), place.get(e.child), select)),
     services.map(s => {
       const { x, y } = place.get(s);
       return svg('g', { class: 'graph-node', 'data-service': s, 'data-key': s, onclick: () => select(s) },
@@ -154,41 +154,8 @@ function edgePath(edge, from, to, select) {
   const failing = edge.errors > 0;
   const label = `${edge.calls} ${edge.kind === 'link' ? 'linked ' : ''}calls${failing ? `, ${(edge.errorRate * 100).toFixed(1)}% errors` : ''}, p99 ${duration(edge.p99Nanos)}`;
   const key = `${edge.parent}>${edge.child}`;
-  const curve = [[x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2, y2]];
-  const text = svg('text', { 'text-anchor': 'middle' }, label);
-  const group = svg('g', { class: `graph-edge ${edge.kind}${failing ? ' failing' : ''}`, 'data-key': key, 'data-kind': edge.kind, onclick: () => select(key) },
+  return svg('g', { class: `graph-edge ${edge.kind}${failing ? ' failing' : ''}`, 'data-key': key, 'data-kind': edge.kind, onclick: () => select(key) },
     svg('title', {}, `${edge.parent} → ${edge.child} (via ${edge.kind}): ${label}`),
-    svg('path', { d: `M${x1},${y1} C${curve[1]} ${curve[2]} ${x2},${y2}`, 'stroke-width': 1 + Math.log10(1 + edge.calls), 'marker-end': 'url(#arrow)' }),
-    text);
-  return { group, text, curve, width: label.length * labelCharWidth, below: edge.kind === 'link' };
-}
-
-// Edge labels are 11px text: about this wide per character, this high.
-const labelCharWidth = 5.6, labelHeight = 12;
-
-/**
- * Puts each edge's label on its curve where it overlaps no label placed before it and no node: the middle first,
- * then further along either way (edges leaving one service cross near their middles). Returns the edges' groups.
- */
-function placeLabels(edges, nodes) {
-  const taken = nodes.map(n => ({ x: n.x, y: n.y, width: node.width, height: node.height }));
-  const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-  for (const edge of edges) {
-    const boxAt = t => {
-      const [x, y] = bezier(edge.curve, t);
-      const top = edge.below ? y + 3 : y - 3 - labelHeight;
-      return { x: x - edge.width / 2, y: top, width: edge.width, height: labelHeight, at: [x, top + labelHeight - 2] };
-    };
-    const box = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(boxAt).find(b => !taken.some(t => overlaps(b, t))) ?? boxAt(0.5);
-    taken.push(box);
-    edge.text.setAttribute('x', box.at[0]);
-    edge.text.setAttribute('y', box.at[1]);
-  }
-  return edges.map(e => e.group);
-}
-
-/** The point at t of a cubic Bézier curve given as its four points. */
-function bezier([p0, p1, p2, p3], t) {
-  const u = 1 - t;
-  return [0, 1].map(i => u * u * u * p0[i] + 3 * u * u * t * p1[i] + 3 * u * t * t * p2[i] + t * t * t * p3[i]);
+    svg('path', { d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`, 'stroke-width': 1 + Math.log10(1 + edge.calls), 'marker-end': 'url(#arrow)' }),
+    svg('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + (edge.kind === 'link' ? 14 : -6), 'text-anchor': 'middle' }, label));
 }
