@@ -64,6 +64,11 @@ public static class AnalysisJson
             writer.WritePropertyName("examples");
             JsonSerializer.Serialize(writer, table.Examples, Options);
         }
+        if (table.Objects.Count == table.Rows.Count && table.Rows.Count > 0)
+        {
+            writer.WritePropertyName("objects");
+            JsonSerializer.Serialize(writer, table.Objects, Options);
+        }
         if (table.Sampling is { } sampling)
         {
             writer.WritePropertyName("sampling");

@@ -36,6 +36,15 @@ public sealed record AnalysisTable(string Title, IReadOnlyList<string> Columns, 
     /// </summary>
     public IReadOnlyList<RowExamples?> Examples { get; init; } = [];
 
+    /// <summary>
+    /// Per row, in row order, the one Kubernetes object the row is about (<see cref="RowObject"/>: a pod of the
+    /// <c>pods</c> table), which the UI links to its object timeline; null for a row about none. Empty: the analysis gives none.
+    /// </summary>
+    public IReadOnlyList<RowObject?> Objects { get; init; } = [];
+
     /// <summary>How much of the cluster's traffic the whole answer rests on (its notes come first under the table).</summary>
     public Sampling.SamplingSummary? Sampling { get; init; }
 }
+
+/// <summary>A Kubernetes object as the <c>object</c> analysis takes it: <c>namespace/name</c> (or a cluster-scoped name) and its resource.</summary>
+public sealed record RowObject(string Object, string Resource);

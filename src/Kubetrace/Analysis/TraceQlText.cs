@@ -23,18 +23,31 @@ public static class TraceQlText
     /// <summary>The attribute's whole value matches the regular expression.</summary>
     public static string Matches(string key, string regex) => $"{Span(key)} =~ {Quote(regex)}";
 
+    /// <summary>The attribute is present and its whole value does not match the regular expression.</summary>
+    public static string NotMatches(string key, string regex) => $"{Span(key)} !~ {Quote(regex)}";
+
     public static string Absent(string key) => $"{Span(key)} = nil";
 
     /// <summary>Absent or empty: what the analyses read as "not said" (<c>subresource=""</c> on a request for the object itself).</summary>
     public static string Unset(string key) => Any(Absent(key), Equal(key, ""));
 
-    /// <summary>Every condition (nulls left out), each already parenthesised where it holds an <c>||</c>.</summary>
-    public static string All(params string?[] conditions) => string.Join(" && ", conditions.Where(c => c is not null));
+    /// <summary>
+    /// Every condition (nulls left out), parenthesised when there are several: TraceQL gives <c>&amp;&amp;</c> and
+    /// <c>||</c> the same precedence, left to right (Tempo's expr.y), so <c>a || b &amp;&amp; c</c> is <c>(a || b) &amp;&amp; c</c>.
+    /// </summary>
+    public static string All(params string?[] conditions) => Joined(" && ", conditions, parenthesised: true);
 
-    public static string Any(params string[] conditions) => conditions.Length == 1 ? conditions[0] : "(" + string.Join(" || ", conditions) + ")";
+    /// <summary>Any condition, parenthesised when there are several (see <see cref="All"/>).</summary>
+    public static string Any(params string[] conditions) => Joined(" || ", conditions, parenthesised: true);
 
     /// <summary>A spanset filter: <c>{ a &amp;&amp; b }</c>.</summary>
-    public static string Filter(params string?[] conditions) => "{ " + All(conditions) + " }";
+    public static string Filter(params string?[] conditions) => "{ " + Joined(" && ", conditions, parenthesised: false) + " }";
+
+    private static string Joined(string separator, string?[] conditions, bool parenthesised)
+    {
+        var present = conditions.Where(c => c is not null).ToList();
+        return present.Count == 1 || !parenthesised ? string.Join(separator, present) : "(" + string.Join(separator, present) + ")";
+    }
 
     /// <summary>
     /// The normalised key's value meets <paramref name="test"/> (given a raw key, the condition on it): its first
@@ -44,9 +57,17 @@ public static class TraceQlText
     public static string Normalised(string key, Func<string, string> test)
     {
         if (!K8sVocabulary.IsVerbatim(key)) throw new ArgumentException($"{key} is not read verbatim from its sources", nameof(key));
-        var sources = K8sVocabulary.SourcesOf(key);
-        var text = test(sources[^1]);
-        for (var i = sources.Count - 2; i >= 0; i--) text = Any(test(sources[i]), All(Absent(sources[i]), text));
+        return FirstPresent(K8sVocabulary.SourcesOf(key), test);
+    }
+
+    /// <summary>
+    /// The first of <paramref name="keys"/> present on the span meets <paramref name="test"/> (the ones before it
+    /// absent); with none present, <paramref name="otherwise"/> holds (null: false).
+    /// </summary>
+    public static string FirstPresent(IReadOnlyList<string> keys, Func<string, string> test, string? otherwise = null)
+    {
+        var text = otherwise is null ? test(keys[^1]) : Any(test(keys[^1]), All(Absent(keys[^1]), otherwise));
+        for (var i = keys.Count - 2; i >= 0; i--) text = Any(test(keys[i]), All(Absent(keys[i]), text));
         return text;
     }
 

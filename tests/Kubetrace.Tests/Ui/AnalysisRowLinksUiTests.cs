@@ -21,6 +21,7 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     [InlineData("pods", "&by=image")]
     [InlineData("etcd")]
     [InlineData("lists")]
+    // apiserver: Kubernetes/Analyses/ApiserverRowSearchTests, every row of every release's shape.
     public async Task Each_rows_search_finds_exactly_the_spans_the_row_rests_on(string analysis, string options = "")
     {
         var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?since=1h{options}");

@@ -1,10 +1,14 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Kubetrace.Tests.Ui;
 
-/// <summary>Kubernetes navigation: an object named in a span's request URL links to its object timeline.</summary>
+/// <summary>
+/// Kubernetes navigation: an object named in a span (its request URL, or an apiserver handler's namespace, name and
+/// resource, for every resource, cluster-scoped ones too) links to its object timeline.
+/// </summary>
 public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiServer>
 {
     private static readonly Regex ObjectPath = new(@"^/apis?/(?:[^/]+/)?[^/]+/namespaces/([^/]+)/([^/]+)/([^/?{]+)");
@@ -27,6 +31,46 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
         await Expect(page.Locator(".object-lanes .lane-bar")).ToHaveCountAsync(rows);
         await Expect(page.Locator(".object-lanes .lane[data-lane^='apiserver']").First).ToBeVisibleAsync();
         await UiServer.ScreenshotsAsync(page, "object-timeline");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task A_handler_span_links_the_object_its_attributes_name_to_its_timeline_for_a_cluster_scoped_resource()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        // kubelet's node status updates: the Patch handler names the node (no namespace) in its own attributes.
+        var found = await ui.ApiAsync("/api/v1/search?" + $"q={Uri.EscapeDataString("{ name = \"Patch\" && span.resource = \"nodes\" && span.name != \"\" }")}&limit=1&spans=1");
+        var summary = found["traces"]![0]!;
+        var traceId = summary["traceId"]!.GetValue<string>();
+        var handler = summary["spans"]![0]!["spanId"]!.GetValue<string>();
+        var trace = await ui.ApiAsync($"/api/v1/traces/{traceId}");
+        var node = trace["resourceSpans"]!.AsArray().SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray())
+            .Single(s => s!["spanId"]!.GetValue<string>() == handler)!["attributes"]!.AsArray()
+            .Single(a => a!["key"]!.GetValue<string>() == "name")!["value"]!["stringValue"]!.GetValue<string>();
+
+        await page.GotoAsync($"/ui/trace/{traceId}?span={handler}");
+        await Expect(page.Locator(".span-details h2")).ToHaveTextAsync("Patch");
+        await page.Locator(".span-details .k8s-objects a", new() { HasTextString = $"nodes {node} timeline" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(node)}&since=24h&resource=nodes$"));
+        await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator(".analysis-table")).ToContainTextAsync(traceId);
+        await UiServer.ScreenshotsAsync(page, "object-timeline-of-a-node");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task A_pods_rows_pod_links_to_the_pods_object_timeline()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var pod = (await ui.ApiAsync("/api/v1/analyze/pods?since=1h"))["table"]!["rows"]![0]![0]!.GetValue<string>();
+
+        await page.GotoAsync("/ui/analyses/pods?since=1h");
+        await page.Locator(".analysis-table tbody tr").First.GetByRole(AriaRole.Link, new() { Name = pod, Exact = true }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(Uri.EscapeDataString(pod))}&since=24h&resource=pods$"));
+        // The timeline is built from the store on request: on a loaded machine it takes a while.
+        await Expect(page.Locator(".object-lanes .lane[data-lane^='kubelet']").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         Assert.Empty(scriptErrors);
     }
 

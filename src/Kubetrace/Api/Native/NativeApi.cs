@@ -41,6 +41,7 @@ public static class NativeApi
         }));
         app.MapGet("/api/v1/search", api.Handle(Search));
         app.MapGet("/api/v1/traces/{traceId}", api.Handle(Trace));
+        app.MapGet("/api/v1/traces/{traceId}/objects", api.Handle(TraceObjectsApi.WriteAsync));
         app.MapGet("/api/v1/attributes", api.Handle(async (context, engine) =>
         {
             var names = await engine.Store.GetAttributeNamesAsync(Scope(context), context.RequestAborted);
@@ -98,18 +99,21 @@ public static class NativeApi
 
     private static async Task Trace(HttpContext context, QueryEngine engine)
     {
+        if (await TraceOfRouteAsync(context, engine) is not { } spans) return;
+        var request = new Otlp.Proto.Collector.ExportTraceServiceRequest();
+        request.ResourceSpans.AddRange(spans);
+        await JsonBody.WriteAsync(context, 200, w => OtlpJson.Write(w, request));
+    }
+
+    /// <summary>The trace the route's <c>{traceId}</c> names, or null when it is not stored (the 404 is written).</summary>
+    internal static async Task<IReadOnlyList<Otlp.Proto.Trace.ResourceSpans>?> TraceOfRouteAsync(HttpContext context, QueryEngine engine)
+    {
         var text = RouteText.Get(context, "traceId");
         if (!TraceId.TryParse(text, out var id))
             throw new BadQueryException($"\"{text}\" is not a trace ID (1 to 32 hex digits)");
         var spans = await engine.GetTraceAsync(id, context.RequestAborted);
-        if (spans is null)
-        {
-            await NativeErrors.Instance.WriteAsync(context, 404, $"trace {id} not found");
-            return;
-        }
-        var request = new Otlp.Proto.Collector.ExportTraceServiceRequest();
-        request.ResourceSpans.AddRange(spans);
-        await JsonBody.WriteAsync(context, 200, w => OtlpJson.Write(w, request));
+        if (spans is null) await NativeErrors.Instance.WriteAsync(context, 404, $"trace {id} not found");
+        return spans;
     }
 
     private static async Task Dependencies(HttpContext context, QueryEngine engine)

@@ -299,6 +299,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             Notes = notes, Samples = report.Groups.Select(g => g.Sample).ToList(), Sampling = report.Sampling,
             // The (authentication) row, when there is one, comes last and has no example: it is joined to no request.
             Examples = [.. report.Groups.Select(g => g.Examples), .. rows.Skip(report.Groups.Count).Select(_ => (RowExamples?)null)],
+            Searches = [.. report.Groups.Select(ApiserverRowSearch.Of), .. rows.Skip(report.Groups.Count).Select(_ => (RowSearch?)null)],
             // At 80 columns the anatomy (where the time goes) matters more than the spread of the latency.
             DropFirst = ["p95", "p50", "KMS", "Authn", "Serialize", "APF", "Count"],
         };

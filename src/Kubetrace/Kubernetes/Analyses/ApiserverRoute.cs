@@ -39,6 +39,22 @@ public static class ApiserverRoute
     }
 
     /// <summary>
+    /// The one object an API path addresses (<c>/apis/apps/v1/namespaces/shop/deployments/web/scale</c> → shop,
+    /// deployments, web): its namespace ("" for a cluster-scoped object, the namespace object itself included), its
+    /// resource and name; null for a collection, a non-resource path or a route template (<c>{:name}</c>).
+    /// </summary>
+    public static (string Namespace, string Resource, string Name)? ObjectOf(ReadOnlySpan<char> path)
+    {
+        Span<Range> segments = stackalloc Range[9];
+        if (!TryRead(ref path, segments, out var count, out var first, out var namespaceSegment) || count - first < 2) return null;
+        var name = path[segments[first + 1]];
+        if (name.StartsWith("{")) return null;
+        var resource = path[segments[first]].ToString();
+        var ns = namespaceSegment < 0 || resource == "namespaces" ? "" : path[segments[namespaceSegment]].ToString();
+        return (ns, resource, name.ToString());
+    }
+
+    /// <summary>
     /// Splits an API path (<c>/api/v1/...</c>, <c>/apis/group/version/...</c>, a full URL, with or without a query)
     /// into its first segments: <paramref name="first"/> is the resource's, <paramref name="namespaceSegment"/> the
     /// namespace's (-1 when the path names none). False for a path that names no resource.
@@ -82,7 +98,8 @@ public static class ApiserverRoute
         return null;
     }
 
-    private static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    /// <summary>The methods a route-style server span name starts with.</summary>
+    public static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
     /// <summary>A handler span's name as a Kubernetes verb (<c>Create</c> → <c>create</c>); null for other spans.</summary>
     public static string? VerbOfHandler(string spanName) => spanName switch
@@ -113,6 +130,25 @@ public static class ApiserverRoute
                     _ => verb,
                 };
         return verbOrMethod.ToLowerInvariant(); // returns the same instance when already lower case
+    }
+
+    /// <summary>
+    /// The inverse of <see cref="VerbOf"/>: the words (methods, verb attributes) it reads as <paramref name="verb"/>,
+    /// each with whether the request must then name one object (null: either way) and whether it must not ask for
+    /// a watch (a read). An unknown word is its own verb.
+    /// </summary>
+    public static IEnumerable<(string Word, bool? Named, bool NotWatch)> WordsOf(string verb)
+    {
+        var known = false;
+        foreach (var (word, read) in Verbs)
+        {
+            if (read == verb) yield return (word, null, false);
+            else if (read == Reads && verb is "get" or "list") yield return (word, verb == "get", true);
+            else if (read == Deletes && verb is "delete" or "deletecollection") yield return (word, verb == "delete", false);
+            else continue;
+            known = true;
+        }
+        if (!known && verb is not ("watch" or "connect")) yield return (verb.ToUpperInvariant(), null, false);
     }
 
     private const string Deletes = "(delete)";

@@ -17,4 +17,7 @@ public static class BuiltInApiGroups
     };
 
     public static bool Contains(string group) => Groups.Contains(group);
+
+    /// <summary>Every built-in group, the core group ("") first.</summary>
+    public static IEnumerable<string> All => Groups.OrderBy(g => g, StringComparer.Ordinal);
 }

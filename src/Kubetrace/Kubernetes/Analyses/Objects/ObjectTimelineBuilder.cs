@@ -87,7 +87,7 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
         foreach (var (trace, _, _) in _traces.Values)
         foreach (var span in trace.Spans)
         {
-            if (_attributes.Get(span, K8sKeys.ObjectName) != target.Name || _attributes.Get(span, K8sKeys.Namespace) != target.Namespace) continue;
+            if (_attributes.Get(span, K8sKeys.ObjectName) != target.Name || ClusterScopedAsNull(_attributes.Get(span, K8sKeys.Namespace)) != target.Namespace) continue;
             var spanResource = _attributes.Get(span, K8sKeys.Resource);
             if (spanResource is null) resources.Add((null, "pods")); // kubelet's spans: the object is a pod
             else if (resource is null || spanResource == resource) resources.Add((_attributes.Get(span, K8sKeys.ApiGroup), spanResource));
@@ -102,6 +102,9 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
             if (!string.IsNullOrEmpty(group)) yield return $"{prefix}/{group}/{stored}/{objectPath}";
         }
     }
+
+    /// <summary>A handler span of a cluster-scoped object (a node) says <c>namespace=""</c>; the target then has none.</summary>
+    private static string? ClusterScopedAsNull(string? ns) => string.IsNullOrEmpty(ns) ? null : ns;
 
     private static readonly string[] KeyPrefixes = ["", "/registry"];
 
@@ -187,7 +190,7 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
         if (_urlResource is { } byUrl && target.Namespace is { } ns && _attributes.Get(span, K8sKeys.ObjectName) is null
             && _attributes.Get(span, K8sKeys.UrlPath) is { } path && IsPathOf(path, CorePath(ns, byUrl, target.Name)))
             return $"request path {path}";
-        if (_attributes.Get(span, K8sKeys.ObjectName) != target.Name || _attributes.Get(span, K8sKeys.Namespace) != target.Namespace) return null;
+        if (_attributes.Get(span, K8sKeys.ObjectName) != target.Name || ClusterScopedAsNull(_attributes.Get(span, K8sKeys.Namespace)) != target.Namespace) return null;
         var spanResource = _attributes.Get(span, K8sKeys.Resource);
         if (resource is not null && (spanResource ?? "pods") != resource) return null;
         return spanResource is not null ? $"{spanResource} {target}" : "k8s.pod " + target;

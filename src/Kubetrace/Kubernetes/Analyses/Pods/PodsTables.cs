@@ -37,7 +37,7 @@ public static class PodsTables
                     Sum(p.PullSplit, s => s.FetchNanos), Sum(p.PullSplit, s => s.UnpackNanos), Sum(p.PullSplit, s => s.RestNanos),
                     Phase(p, p.CreateNanos), Phase(p, p.StartNanos), Phase(p, p.OtherNanos), p.Images.Count == 0 ? "—" : string.Join(", ", p.Images),
                     p.Error ? "error" : "ok")).ToList()) { Notes = notes, Samples = Samples(report.Pods.Select(p => p.Sample)), Sampling = report.Sampling,
-                Examples = report.Pods.Select(PodExample).ToList(), Searches = report.Pods.Select(PodSearch).ToList(),
+                Examples = report.Pods.Select(PodExample).ToList(), Searches = report.Pods.Select(PodSearch).ToList(), Objects = report.Pods.Select(PodObject).ToList(),
                 DropFirst = ["Images", "Other", "Pull rest", "Fetch", "Unpack", "Create", "Sandbox"] },
         };
     }
@@ -49,6 +49,10 @@ public static class PodsTables
     /// </summary>
     private static RowSearch? StartupSyncs(IReadOnlyList<string> attributes) =>
         attributes.Count == 0 ? null : new RowSearch("kubelet", PodStartupState.SyncPod, null, attributes);
+
+    /// <summary>The pod itself, for its object timeline; null when its name is not known (<c>ns/?</c>).</summary>
+    private static RowObject? PodObject(PodStartup pod) =>
+        pod.Pod.IndexOf('/') > 0 && !pod.Pod.EndsWith("/?", StringComparison.Ordinal) ? new RowObject(pod.Pod, "pods") : null;
 
     /// <summary>A pod's start-up syncs: by its UID, else its namespace and name.</summary>
     private static RowSearch? PodSearch(PodStartup pod)

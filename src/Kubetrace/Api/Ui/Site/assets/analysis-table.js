@@ -6,9 +6,11 @@
 // typical one, opened at the span measured; a row that carries its search (table.searches: native conditions or a
 // TraceQL query) links to all the traces behind it within the analysis's range (and, without examples, to the
 // slowest and typical ones the search finds).
-// Columns are resizable.
+// A row about one Kubernetes object (table.objects: a pod of the pods table) links its first cell to the object's
+// timeline. Columns are resizable.
 import { h } from './dom.js';
 import { resizableColumns } from './resizable.js';
+import { objectTimelineUrl } from './trace/k8s-objects.js';
 
 const traceIds = /\b([0-9a-f]{32})\b/;
 
@@ -17,6 +19,7 @@ export function analysisTable(table, range = null) {
   const samples = table.samples ?? [];
   const searches = range ? table.searches ?? [] : [];
   const rowExamples = table.examples ?? [];
+  const objects = table.objects ?? [];
   const examples = searches.some(Boolean) || rowExamples.some(Boolean);
   const samplingNotes = table.sampling?.notes ?? [];
   return h('div', { class: 'analysis-table' },
@@ -27,7 +30,9 @@ export function analysisTable(table, range = null) {
       : h('div', { class: 'table-scroll' }, resizableColumns(h('table', { class: 'grid' },
         h('thead', {}, h('tr', {}, table.columns.map(c => h('th', {}, c)), examples ? h('th', {}, 'Example traces') : null)),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
-          row.map(cell => h('td', cellAttributes(cell), withTraceLinks(cell))),
+          row.map((cell, c) => h('td', cellAttributes(cell), c === 0 && objects[i]
+            ? h('a', { href: objectTimelineUrl(objects[i]), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, cell)
+            : withTraceLinks(cell))),
           examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null)))),
         // Remembered per table shape: the same analysis keeps its widths from run to run.
         `analysis:${table.columns.join('|')}`)),

@@ -7,6 +7,7 @@ import { duration, time, serviceColor } from '../format.js';
 import { buildTrace } from '../trace/trace-model.js';
 import { createWaterfall } from '../trace/waterfall.js';
 import { spanDetails } from '../trace/span-details.js';
+import { objectsOfTrace } from '../trace/k8s-objects.js';
 import { findSpans } from '../trace/find.js';
 import { flameGraph } from '../trace/flame-graph.js';
 import { statisticsTable } from '../trace/self-time.js';
@@ -23,7 +24,7 @@ export async function renderTrace(view, { argument: id, query }) {
     view.replaceChildren(h('h1', {}, 'Trace'), errorBox(e));
     return;
   }
-  const critical = await criticalPath(trace.traceId);
+  const [critical, objects] = await Promise.all([criticalPath(trace.traceId), objectsOfTrace(trace.traceId)]);
 
   const state = { span: null, view: views[query.get('view')] ? query.get('view') : 'timeline', find: query.get('find') ?? '' };
   // The page's state is its URL (a link to this span, view and search), unless the user has already left the page.
@@ -40,7 +41,7 @@ export async function renderTrace(view, { argument: id, query }) {
     critical: critical.spans,
     onSelect: span => {
       state.span = span.spanId;
-      details.replaceChildren(spanDetails(span, trace));
+      details.replaceChildren(spanDetails(span, trace, objects.get(span.spanId)));
       if (state.view === 'flame') drawMain();
       remember();
     },

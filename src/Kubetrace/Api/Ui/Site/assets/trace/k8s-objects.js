@@ -1,24 +1,22 @@
-// The Kubernetes objects a span names, each a link to its object timeline (the `object` analysis): the pod of
-// the resource or span attributes (k8s.namespace.name + k8s.pod.name), and the object of an apiserver request's
-// URL (/api/v1/namespaces/{ns}/{resource}/{name}, /apis/{group}/{version}/namespaces/{ns}/{resource}/{name}).
-const requestPath = /^\/apis?\/(?:[^/]+\/)?[^/]+\/namespaces\/([^/]+)\/([^/]+)\/([^/?]+)/;
-const urlKeys = ['url.path', 'http.target', 'http.url', 'url.full'];
+// The Kubernetes objects a trace's spans name, each a link to its object timeline (the `object` analysis). The
+// server reads them (GET /api/v1/traces/{id}/objects, Kubernetes/Analyses/Objects/NamedObjects): an apiserver
+// handler's namespace, name and resource, the object of a request path, a pod's k8s.namespace.name + k8s.pod.name
+// or kubelet's k8s.pod, for every resource, cluster-scoped ones included.
+import { getJson } from '../api.js';
 
-/** [{ label, object, resource }] for the span, without repeats. */
-export function objectsOf(span) {
-  const values = new Map([...span.resource, ...span.attributes]);
-  const found = new Map();
-  const add = (object, resource) => found.set(`${resource ?? ''} ${object}`, { object, resource, label: `${resource ? `${resource} ` : ''}${object}` });
-  const namespace = values.get('k8s.namespace.name'), pod = values.get('k8s.pod.name');
-  if (namespace && pod) add(`${namespace}/${pod}`, 'pods');
-  for (const key of urlKeys) {
-    const value = values.get(key);
-    if (!value) continue;
-    const path = value.startsWith('http') ? new URL(value).pathname : value;
-    const match = path.match(requestPath);
-    if (match && !match[3].startsWith('{')) add(`${decodeURIComponent(match[1])}/${decodeURIComponent(match[3])}`, match[2]);
+/** Map of span ID → [{ label, object, resource }]; empty when the server cannot say (the trace shows without links). */
+export async function objectsOfTrace(traceId) {
+  const bySpan = new Map();
+  try {
+    const { objects } = await getJson(`/api/v1/traces/${encodeURIComponent(traceId)}/objects`);
+    for (const { spanId, object, resource } of objects) {
+      if (!bySpan.has(spanId)) bySpan.set(spanId, []);
+      bySpan.get(spanId).push({ object, resource, label: `${resource} ${object}` });
+    }
+  } catch {
+    // No links: the trace itself is still shown.
   }
-  return [...found.values()];
+  return bySpan;
 }
 
 export function objectTimelineUrl({ object, resource }) {

@@ -1,10 +1,11 @@
 // The details of one span: its identity and timing, attributes, resource, scope, events and links. A link opens
-// the linked trace with the linked span selected.
+// the linked trace with the linked span selected; every Kubernetes object the span names links to its timeline
+// (objects: the span's, from objectsOfTrace).
 import { h } from '../dom.js';
 import { duration, between, serviceColor } from '../format.js';
-import { objectsOf, objectTimelineUrl } from './k8s-objects.js';
+import { objectTimelineUrl } from './k8s-objects.js';
 
-export function spanDetails(span, trace) {
+export function spanDetails(span, trace, objects = []) {
   return h('div', { class: 'span-details' },
     h('h2', {}, span.name),
     h('p', {}, h('span', { class: 'chip', style: { borderColor: serviceColor(span.service) } }, span.service),
@@ -15,7 +16,7 @@ export function spanDetails(span, trace) {
       ['status', span.statusMessage ? `${span.status}: ${span.statusMessage}` : span.status],
       ['scope', [span.scope.name, span.scope.version].filter(Boolean).join(' ')],
     ]),
-    kubernetesObjects(span),
+    kubernetesObjects(objects),
     keyValues('Attributes', span.attributes),
     keyValues('Resource', span.resource),
     span.events.length === 0 ? null : h('section', {},
@@ -31,8 +32,7 @@ export function spanDetails(span, trace) {
 }
 
 /** Links to the object timeline of every Kubernetes object the span names. */
-function kubernetesObjects(span) {
-  const objects = objectsOf(span);
+function kubernetesObjects(objects) {
   return objects.length === 0 ? null : h('section', { class: 'k8s-objects' },
     h('h3', {}, 'Kubernetes objects'),
     objects.map(o => h('div', {}, h('a', { href: objectTimelineUrl(o), class: 'nowrap' }, `${o.label} timeline`))));
