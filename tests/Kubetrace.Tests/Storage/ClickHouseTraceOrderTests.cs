@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Pipeline;
@@ -147,7 +148,7 @@ public sealed class ClickHouseTraceOrderTests : IAsyncLifetime
         foreach (var request in Requests())
         {
             var rows = new RowBinaryWriter();
-            SpanRowEncoder.Write(TraceBatch.FromRequest(request), rows);
+            SpanRowEncoder.Write(request.ToByteArray(), rows);
             await http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, CancellationToken.None);
         }
     }
