@@ -49,32 +49,10 @@ internal static class SpanRowEncoder
     {
         var resource = scratch.Resource;
         resource.Reset();
-        var envelope = scratch.Envelope;
-        envelope.Clear();
-        var schemaUrl = (Start: 0, End: 0); // an empty schema_url is not written, as a serializer leaves it out
-        var reader = new ProtoWireReader(message);
-        while (!reader.AtEnd)
-        {
-            var start = reader.Offset;
-            var (field, type) = reader.ReadTag();
-            if (field == 1 && type == WireType.LengthDelimited)
-            {
-                var body = reader.ReadNested();
-                envelope.Raw(message[start..reader.Offset]); // a resource given twice merges: both copied, in order
-                resource.AddAttributes(body);
-            }
-            else if (field == 3 && type == WireType.LengthDelimited)
-            {
-                reader.ReadLengthDelimited();
-                schemaUrl = (start, reader.Offset);
-            }
-            else reader.Skip(field, type, 0);
-        }
-        if (schemaUrl.End - schemaUrl.Start > 2) envelope.Raw(message[schemaUrl.Start..schemaUrl.End]);
-        resource.Seal(message, envelope.Written.Span);
-
+        CopyEnvelope(message, scratch.Envelope, resource);
+        resource.Seal(message, scratch.Envelope.Written.Span);
         var count = 0;
-        reader = new ProtoWireReader(message);
+        var reader = new ProtoWireReader(message);
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();
@@ -88,33 +66,11 @@ internal static class SpanRowEncoder
     /// <summary>ScopeSpans: 1 scope, 2 spans, 3 schema_url.</summary>
     private static int WriteScopeSpans(ReadOnlySpan<byte> message, RowBinaryWriter rows, ulong written, EncoderScratch scratch)
     {
-        var scope = scratch.Scope;
-        scope.Clear();
-        var envelope = scratch.Envelope;
-        envelope.Clear();
-        var schemaUrl = (Start: 0, End: 0); // an empty schema_url is not written, as a serializer leaves it out
-        var reader = new ProtoWireReader(message);
-        while (!reader.AtEnd)
-        {
-            var start = reader.Offset;
-            var (field, type) = reader.ReadTag();
-            if (field == 1 && type == WireType.LengthDelimited)
-            {
-                reader.ReadLengthDelimited();
-                envelope.Raw(message[start..reader.Offset]);
-            }
-            else if (field == 3 && type == WireType.LengthDelimited)
-            {
-                reader.ReadLengthDelimited();
-                schemaUrl = (start, reader.Offset);
-            }
-            else reader.Skip(field, type, 0);
-        }
-        if (schemaUrl.End - schemaUrl.Start > 2) envelope.Raw(message[schemaUrl.Start..schemaUrl.End]);
-        scope.Bytes(envelope.Written.Span);
-
+        CopyEnvelope(message, scratch.Envelope, resource: null);
+        scratch.Scope.Clear();
+        scratch.Scope.Bytes(scratch.Envelope.Written.Span);
         var count = 0;
-        reader = new ProtoWireReader(message);
+        var reader = new ProtoWireReader(message);
         while (!reader.AtEnd)
         {
             var (field, type) = reader.ReadTag();
@@ -126,6 +82,36 @@ internal static class SpanRowEncoder
             else reader.Skip(field, type, 0);
         }
         return count;
+    }
+
+    /// <summary>
+    /// A ResourceSpans or ScopeSpans without its children, as a serializer writes it: field 1 (the resource or scope;
+    /// given twice it merges, so every occurrence is copied, in order), then field 3 (the schema URL: the last one,
+    /// left out when empty). The resource's attributes are collected on the way.
+    /// </summary>
+    private static void CopyEnvelope(ReadOnlySpan<byte> message, RowBinaryWriter envelope, ResourceColumns? resource)
+    {
+        envelope.Clear();
+        var schemaUrl = (Start: 0, End: 0);
+        var reader = new ProtoWireReader(message);
+        while (!reader.AtEnd)
+        {
+            var start = reader.Offset;
+            var (field, type) = reader.ReadTag();
+            if (field == 1 && type == WireType.LengthDelimited)
+            {
+                var body = reader.ReadNested();
+                envelope.Raw(message[start..reader.Offset]);
+                resource?.AddAttributes(body);
+            }
+            else if (field == 3 && type == WireType.LengthDelimited)
+            {
+                reader.ReadLengthDelimited();
+                schemaUrl = (start, reader.Offset);
+            }
+            else reader.Skip(field, type, 0);
+        }
+        if (schemaUrl.End - schemaUrl.Start > 2) envelope.Raw(message[schemaUrl.Start..schemaUrl.End]);
     }
 
     /// <summary>The partition date of a span start (days since 1970, as ClickHouse's Date).</summary>
