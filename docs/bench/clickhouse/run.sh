@@ -3,11 +3,15 @@
 # clickhouse-server, 18.16), each started here on free loopback ports with a temporary folder and stopped (by its
 # PID) at the end. Usage: SPANS=1000000 docs/bench/clickhouse/run.sh  (Release build of src/Kubetrace first).
 # COMPRESSION=zstd writes every part with zstd instead of the server's default LZ4 (on 18.16 the method is a server
-# setting, not a column codec: docs/storage.md, "Bytes per span").
+# setting, not a column codec: docs/storage.md, "Bytes per span"). PORT_BASE picks the servers' ports (PORT_BASE+1..
+# for HTTP, PORT_BASE+101.. for TCP). The servers' PIDs go to the benchmark, which reports their CPU per span beside
+# Kubetrace's (from /proc/<pid>/stat).
 set -euo pipefail
 SPANS=${SPANS:-1000000}
 RUNS=${RUNS:-3}
 COMPRESSION=${COMPRESSION:-lz4}
+PORT_BASE=${PORT_BASE:-38122}
+EXTRA=${EXTRA:-}  # more options of bench clickhouse, e.g. EXTRA=--ingest-only
 KUBETRACE=${KUBETRACE:-dotnet src/Kubetrace/bin/Release/net10.0/kubetrace.dll}
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -45,13 +49,15 @@ XML
 }
 
 echo "== one server (load average $(cut -d' ' -f1-3 /proc/loadavg)) =="
-start single 38123 39000
-$KUBETRACE bench clickhouse --endpoint http://127.0.0.1:38123 --spans "$SPANS" --runs "$RUNS"
+start single $((PORT_BASE + 1)) $((PORT_BASE + 101))
+$KUBETRACE bench clickhouse --endpoint http://127.0.0.1:$((PORT_BASE + 1)) --spans "$SPANS" --runs "$RUNS" --server-pid "${pids[@]}" $EXTRA
 cleanup; pids=()
 
+[ "${SHARDS:-yes}" = no ] && exit 0
 echo "== two shards (load average $(cut -d' ' -f1-3 /proc/loadavg)) =="
-remote="<remote_servers><bench><shard><replica><host>127.0.0.1</host><port>39001</port></replica></shard><shard><replica><host>127.0.0.1</host><port>39002</port></replica></shard></bench></remote_servers>"
-start shard1 38124 39001 "$remote"
-start shard2 38125 39002 "$remote"
-$KUBETRACE bench clickhouse --endpoint http://127.0.0.1:38124 --cluster bench \
-  --shard-endpoints http://127.0.0.1:38124 http://127.0.0.1:38125 --spans "$SPANS" --runs "$RUNS"
+tcp1=$((PORT_BASE + 102)) tcp2=$((PORT_BASE + 103)) http1=$((PORT_BASE + 2)) http2=$((PORT_BASE + 3))
+remote="<remote_servers><bench><shard><replica><host>127.0.0.1</host><port>$tcp1</port></replica></shard><shard><replica><host>127.0.0.1</host><port>$tcp2</port></replica></shard></bench></remote_servers>"
+start shard1 $http1 $tcp1 "$remote"
+start shard2 $http2 $tcp2 "$remote"
+$KUBETRACE bench clickhouse --endpoint http://127.0.0.1:$http1 --cluster bench \
+  --shard-endpoints http://127.0.0.1:$http1 http://127.0.0.1:$http2 --spans "$SPANS" --runs "$RUNS" --server-pid "${pids[@]}" $EXTRA

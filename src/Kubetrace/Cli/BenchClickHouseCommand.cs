@@ -19,10 +19,16 @@ public static class BenchClickHouseCommand
         var batch = new Option<int>("--batch-spans") { Description = "Spans per INSERT", DefaultValueFactory = _ => 10_000 };
         var queries = new Option<int>("--queries") { Description = "Trace-by-ID lookups to time", DefaultValueFactory = _ => 200 };
         var runs = new Option<int>("--runs") { Description = "Runs of each analysis (the best is reported)", DefaultValueFactory = _ => 3 };
+        var serverPids = new Option<int[]>("--server-pid")
+        {
+            Description = "PID of each ClickHouse server on this machine: its CPU per span is measured beside Kubetrace's",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var ingestOnly = new Option<bool>("--ingest-only") { Description = "Stop after the ingest and bytes per span (profiling the insert path)" };
         var progress = new BenchProgressOptions();
         var command = new Command("clickhouse", "Benchmark the ClickHouse store (ingest, bytes/span, trace by ID, search, rollups, analyses)")
         {
-            endpoint, database, cluster, shards, spans, dir, clients, batch, queries, runs,
+            endpoint, database, cluster, shards, spans, dir, clients, batch, queries, runs, serverPids, ingestOnly,
         };
         progress.AddTo(command);
         command.SetAction(result =>
@@ -34,7 +40,8 @@ public static class BenchClickHouseCommand
                 Retention = TimeSpan.Zero,
             };
             return new ClickHouseBenchmark(options, result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients), result.GetValue(batch),
-                result.GetValue(queries), Math.Max(1, result.GetValue(runs)), result.InvocationConfiguration.Output, progress.For(result)).RunAsync();
+                result.GetValue(queries), Math.Max(1, result.GetValue(runs)), result.InvocationConfiguration.Output, progress.For(result),
+                result.GetValue(serverPids) ?? [], result.GetValue(ingestOnly)).RunAsync();
         });
         return command;
     }

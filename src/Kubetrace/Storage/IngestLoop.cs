@@ -28,8 +28,8 @@ internal sealed class IngestLoop : IAsyncDisposable
     private readonly List<Pending> _batch = [];
     private readonly Task _loop;
     private readonly Telemetry.LogThrottle _walFailures;
-    private readonly Telemetry.LogThrottle _refusals;
-    private readonly TraceSizeLimit? _traceSizes;
+    private readonly TraceSizeGate? _traceSizes;
+    private readonly Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> _write;
 
     /// <param name="head">The head to append to (possibly filled by replay).</param>
     /// <param name="onCut">Called on the loop with (frozen head, new head) when the head is cut.</param>
@@ -41,8 +41,10 @@ internal sealed class IngestLoop : IAsyncDisposable
         _logger = logger;
         _onCut = onCut;
         _walFailures = new Telemetry.LogThrottle(options.FailureLogInterval, options.Clock);
-        _refusals = new Telemetry.LogThrottle(options.FailureLogInterval, options.Clock);
-        if (options.MaxBytesPerTrace > 0) _traceSizes = new TraceSizeLimit(options.MaxBytesPerTrace, Math.Max(1024, options.MaxHeadSpans));
+        _write = WriteAsync;
+        if (options.MaxBytesPerTrace > 0)
+            _traceSizes = new TraceSizeGate(new TraceSizeLimit(options.MaxBytesPerTrace, Math.Max(1024, options.MaxHeadSpans)),
+                options.DiscardedSpans, logger, new Telemetry.LogThrottle(options.FailureLogInterval, options.Clock));
         _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxPendingAppends)
         {
             SingleReader = true,
@@ -58,28 +60,9 @@ internal sealed class IngestLoop : IAsyncDisposable
     /// <summary>Batches appended to a head since the loop started, counted once each is queryable.</summary>
     public long Appended => Interlocked.Read(ref _appended);
 
-    public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
-    {
-        // Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes.
-        var otlp = batch.Encoded;
-        var spans = batch.SpanCount;
-        if (_traceSizes is { } limit)
-        {
-            var admitted = Admit(limit, otlp, spans);
-            if (admitted.RefusedSpans > 0) Refused(batch, admitted);
-            if (admitted.Spans == 0) return;
-            (otlp, spans) = (admitted.Request, admitted.Spans);
-        }
-        try
-        {
-            await WriteAsync(otlp, spans, cancellationToken).ConfigureAwait(false);
-        }
-        catch when (_traceSizes is not null)
-        {
-            _traceSizes.GiveBack(otlp);
-            throw;
-        }
-    }
+    /// <remarks>Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes.</remarks>
+    public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken) =>
+        _traceSizes is { } gate ? gate.WriteAsync(batch, _write, cancellationToken) : WriteAsync(batch.Encoded, batch.SpanCount, cancellationToken);
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> otlp, int spans, CancellationToken cancellationToken)
     {
@@ -96,28 +79,6 @@ internal sealed class IngestLoop : IAsyncDisposable
             throw ConsumerException.Unavailable("the trace store is shutting down");
         }
         await pending.Done.Task.ConfigureAwait(false);
-    }
-
-    private static TraceAdmission Admit(TraceSizeLimit limit, ReadOnlyMemory<byte> otlp, int spans)
-    {
-        try
-        {
-            return limit.Admit(otlp, spans);
-        }
-        catch (Otlp.Wire.ProtobufFormatException e)
-        {
-            throw ConsumerException.Permanent($"the batch is not a valid OTLP request: {e.Message}", e);
-        }
-    }
-
-    /// <summary>Spans refused by <c>max_bytes_per_trace</c>: told to the client (partial_success), counted, and logged
-    /// once per interval with a count.</summary>
-    private void Refused(TraceBatch batch, TraceAdmission admitted)
-    {
-        batch.Receipt?.Refuse(admitted.RefusedSpans, admitted.Message!);
-        _options.DiscardedSpans?.Add(admitted.RefusedSpans);
-        if (_refusals.TryReport(out var held))
-            _logger.LogWarning("{Message} ({Held} more refused requests since the last report)", admitted.Message, held);
     }
 
     /// <summary>Cuts the head now, after the appends queued before this call.</summary>
@@ -228,7 +189,7 @@ internal sealed class IngestLoop : IAsyncDisposable
         frozen.LastSegment = _wal.CurrentSequence;
         var next = new HeadBlock(_wal.StartNewSegment(), HeadCapacity(_options), _options.Clock.GetUtcNow());
         Head = next;
-        _traceSizes?.OnHeadCut();
+        _traceSizes?.Limit.ForgetUnseen();
         _onCut(frozen, next);
     }
 

@@ -7,11 +7,12 @@ using Kubetrace.Otlp.Wire;
 namespace Kubetrace.Storage;
 
 /// <summary>
-/// Tempo's <c>max_bytes_per_trace</c> on the way into the store (docs/storage.md, Bytes per trace): each trace's
+/// Tempo's <c>max_bytes_per_trace</c> on the way into a store (docs/storage.md, Bytes per trace; both stores, through
+/// <see cref="TraceSizeGate"/>): each trace's
 /// bytes are added up across requests, and the spans of a trace in a request that takes its total past the limit
 /// are refused, all of them, before they reach the WAL; so are the trace's later parts while it stays known. As
 /// Tempo's live-store (pkg/tracesizes), the total keeps growing with refused parts too, so a long-running trace stays
-/// cut off, and a trace not seen since the previous head cut is forgotten at the next one.
+/// cut off, and a trace not seen since the previous head cut (ClickHouse: window) is forgotten at the next one.
 /// </summary>
 /// <remarks>
 /// A trace's bytes are its spans' protobuf bytes as they arrive (each span field with its tag and length; the
@@ -89,8 +90,9 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
         }
     }
 
-    /// <summary>At a head cut: the traces not seen since the previous cut are forgotten.</summary>
-    public void OnHeadCut()
+    /// <summary>At a head cut (the embedded store) or at the end of a window of time (ClickHouse, which has no head): the
+    /// traces not seen since the previous call are forgotten.</summary>
+    public void ForgetUnseen()
     {
         lock (_gate) Rotate();
     }

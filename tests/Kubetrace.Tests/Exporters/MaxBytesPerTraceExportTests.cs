@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Google.Protobuf;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Pipeline;
+using Kubetrace.Storage.ClickHouse;
 
 namespace Kubetrace.Tests.Exporters;
 
@@ -18,11 +19,38 @@ public sealed class MaxBytesPerTraceExportTests
     public async Task An_export_over_the_limit_is_a_partial_success_counted_per_tenant_and_a_tenants_override_holds()
     {
         using var data = new TempDirectory();
+        await ExportOverTheLimitAsync("kubetrace", $"path: {data.Path}\nretention: 0s", async () => { await Task.CompletedTask; });
+    }
+
+    /// <summary>The same on the ClickHouse store, one mechanism (Storage/TraceSizeGate): the refused spans are not stored.</summary>
+    [RequiresClickHouseFact]
+    public async Task The_clickhouse_exporter_refuses_the_same_spans_the_same_way_and_stores_none_of_them()
+    {
+        var database = ClickHouseTestServer.NewDatabase();
+        try
+        {
+            await ExportOverTheLimitAsync("clickhouse", $"endpoint: {ClickHouseTestServer.Shared.Endpoint}\ndatabase: {database}\nttl: 0s\nrollups: false",
+                async () =>
+                {
+                    Assert.Equal(["1:1", "1:2", "2:4"], await StoredSpansAsync(TenantDatabases.Of(database, "globex")));
+                    Assert.Equal(["1:1", "1:2", "1:3", "1:5", "2:4"], await StoredSpansAsync(TenantDatabases.Of(database, "acme")));
+                });
+        }
+        finally
+        {
+            foreach (var each in new[] { database, TenantDatabases.Of(database, "globex"), TenantDatabases.Of(database, "acme") })
+                await ClickHouseTestServer.DropDatabaseAsync([ClickHouseTestServer.Shared.Endpoint], each);
+        }
+    }
+
+    /// <summary>globex (limit 4 KiB): trace 1 takes 3 KB, then a request adding 1.5 KB more to it is refused with trace 1's
+    /// other span in that request, while trace 2's span passes; acme's override (1 MB) takes everything.</summary>
+    private static async Task ExportOverTheLimitAsync(string exporter, string settings, Func<Task> stored)
+    {
         var (service, ports) = await ServiceTestHost.StartOnFreshAsync(1, ports => new TestServiceConfig(ports[0])
             .TopLevel("multitenancy_enabled: true")
-            .Exporter("kubetrace", $"""
-                path: {data.Path}
-                retention: 0s
+            .Exporter(exporter, $"""
+                {settings}
                 max_bytes_per_trace: 4KiB
                 overrides:
                   acme:
@@ -45,13 +73,22 @@ public sealed class MaxBytesPerTraceExportTests
             Assert.EndsWith("(max_bytes_per_trace)", second.PartialSuccess.ErrorMessage);
             Assert.All(overridden, answer => Assert.Null(answer.PartialSuccess));
             var metrics = service.Metrics.Render();
-            Assert.Contains("kubetrace_exporter_discarded_spans_total{exporter=\"kubetrace\",reason=\"trace_too_large\",tenant=\"globex\"} 2\n", metrics);
-            Assert.Contains("kubetrace_exporter_discarded_spans_total{exporter=\"kubetrace\",reason=\"trace_too_large\",tenant=\"acme\"} 0\n", metrics);
+            Assert.Contains($"kubetrace_exporter_discarded_spans_total{{exporter=\"{exporter}\",reason=\"trace_too_large\",tenant=\"globex\"}} 2\n", metrics);
+            Assert.Contains($"kubetrace_exporter_discarded_spans_total{{exporter=\"{exporter}\",reason=\"trace_too_large\",tenant=\"acme\"}} 0\n", metrics);
+            await stored();
         }
         finally
         {
             await service.ShutdownAsync();
         }
+    }
+
+    /// <summary>The spans of a database as "trace:span" (the test's small numbers), in order.</summary>
+    private static async Task<List<string>> StoredSpansAsync(string database)
+    {
+        using var http = new ClickHouseHttp(ClickHouseTestServer.NewOptions() with { Database = database });
+        var lines = await http.QueryLinesAsync("SELECT reinterpretAsUInt8(substring(trace_id, 16, 1)), span_id FROM spans", CancellationToken.None);
+        return lines.Select(line => line.Replace('\t', ':')).Order(StringComparer.Ordinal).ToList();
     }
 
     [Fact]
@@ -68,6 +105,7 @@ public sealed class MaxBytesPerTraceExportTests
                     max_bytes_per_trace: 5
                 """)
             .Exporter("clickhouse", """
+                max_bytes_per_trace: 1
                 overrides:
                   acme:
                     max_bytes_per_trace: 5MB
@@ -76,7 +114,7 @@ public sealed class MaxBytesPerTraceExportTests
         Assert.Equal(3, errors.Count);
         Assert.Contains(errors, e => e.EndsWith("exporters::kubetrace::max_bytes_per_trace: \"lots\" is not a size; write e.g. 5MB, 10MiB or 5000000 (0: no limit)"));
         Assert.Contains(errors, e => e.EndsWith("exporters::kubetrace::overrides::acme::max_bytes_per_trace: must be 0 (no limit) or at least 1024 bytes (got 5); write e.g. 5MB"));
-        Assert.Contains(errors, e => e.EndsWith("exporters::clickhouse::overrides::acme::max_bytes_per_trace: this exporter has no per-trace byte limit; only block_retention can be overridden"));
+        Assert.Contains(errors, e => e.EndsWith("exporters::clickhouse::max_bytes_per_trace: must be 0 (no limit) or at least 1024 bytes (got 1); write e.g. 5MB"));
     }
 
     private static OtlpSpan Sized(int trace, int id, int payloadBytes) =>

@@ -53,8 +53,12 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
     /// <summary>How long a minute goes without new spans before it is rolled up (spans arriving later are not counted in it).</summary>
     public TimeSpan RollupSettle { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Per-tenant settings under <c>multitenancy_enabled</c>: tenant ID → its own <c>block_retention</c>
-    /// (Tempo's overrides, as the <c>kubetrace</c> exporter reads them; docs/security.md, Tenants on ClickHouse).</summary>
+    /// <summary>Tempo's <c>max_bytes_per_trace</c>, as the <c>kubetrace</c> exporter has it (same default, semantics,
+    /// partial success and metric); counted per Kubetrace instance (docs/storage.md, Bytes per trace).</summary>
+    public string MaxBytesPerTrace { get; set; } = "5MB";
+
+    /// <summary>Per-tenant settings under <c>multitenancy_enabled</c>: tenant ID → its own <c>block_retention</c> and
+    /// <c>max_bytes_per_trace</c> (Tempo's overrides, as the <c>kubetrace</c> exporter reads them; docs/security.md, Tenants on ClickHouse).</summary>
     public Dictionary<string, TenantOverrides> Overrides { get; set; } = new(StringComparer.Ordinal);
 
     public QueueConfig SendingQueue { get; set; } = new() { Enabled = false };
@@ -73,6 +77,8 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
         Cluster = ClusterName,
         ShardEndpoints = ShardEndpoints.Select(e => new Uri(e)).ToList(),
         Retention = Overrides.GetValueOrDefault(tenant)?.BlockRetention ?? Ttl,
+        MaxBytesPerTrace = Kubetrace.ByteSize.TryParse(Overrides.GetValueOrDefault(tenant) is { MaxBytesPerTrace.Length: > 0 } overrides
+            ? overrides.MaxBytesPerTrace : MaxBytesPerTrace, out var traceBytes) ? traceBytes : 0,
         QueryTimeout = QueryTimeout,
         MaxQueryMemoryBytes = Kubetrace.ByteSize.TryParse(MaxQueryMemory, out var bytes) && bytes > 0 ? bytes : 1L << 30,
         Rollups = Rollups ? global::Kubetrace.Exporters.Kubetrace.KubetraceExporterConfig.StoreRollups() : [],
@@ -95,6 +101,8 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
         if (QueryTimeout < TimeSpan.Zero) yield return new ConfigProblem("query_timeout", "must not be negative");
         if (RollupSettle < TimeSpan.Zero)
             yield return new ConfigProblem("rollup_settle", $"must not be negative; a duration such as 30s or 2m (got {RollupSettle})");
+        if (KubetraceExporterConfig.BytesPerTraceProblem(MaxBytesPerTrace) is { } traceBytesProblem)
+            yield return new ConfigProblem("max_bytes_per_trace", traceBytesProblem);
         if (!Kubetrace.ByteSize.TryParse(MaxQueryMemory, out _))
             yield return new ConfigProblem("max_query_memory", $"\"{MaxQueryMemory}\" is not a size; write e.g. 1GiB or 500MB");
         foreach (var problem in TenantOverrides.Validate(Overrides, embeddedStore: false)) yield return problem;

@@ -48,7 +48,8 @@ internal sealed class ClickHouseSink : IExportSink, ITraceStoreSource, ITenantRu
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = _config.ToOptions();
-        var stores = new ClickHouseTenantStores(_config, _settings.LoggerFactory);
+        var stores = new ClickHouseTenantStores(_config, _settings.LoggerFactory,
+            tenant => TraceSizeGate.DiscardedSpans(_settings.Metrics, _settings.Id.ToString(), tenant));
         try
         {
             await stores.ForWrite(Tenants.SingleTenant).EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -67,9 +68,10 @@ internal sealed class ClickHouseSink : IExportSink, ITraceStoreSource, ITenantRu
         }
         _stores = stores;
         _maintenance = Task.Run(() => MaintainAsync(stores, _stopping.Token));
-        _logger.LogInformation("Trace store in ClickHouse at {Endpoint}, database {Database}{Cluster}, ttl {Ttl}",
+        _logger.LogInformation("Trace store in ClickHouse at {Endpoint}, database {Database}{Cluster}, ttl {Ttl}, max bytes per trace {MaxTraceBytes} (this instance's)",
             options.Endpoint, options.Database, options.Cluster.Length > 0 ? $", cluster {options.Cluster}" : "",
-            options.Retention == TimeSpan.Zero ? "none" : Config.GoDuration.Format(options.Retention));
+            options.Retention == TimeSpan.Zero ? "none" : Config.GoDuration.Format(options.Retention),
+            options.MaxBytesPerTrace > 0 ? _config.MaxBytesPerTrace : "unlimited");
         if (_settings.MultitenancyEnabled)
             _logger.LogInformation("Multitenancy on: each tenant's spans in the database {Database}{Separator}ID ({Count} found), {Overrides} with overrides",
                 options.Database, TenantDatabases.Separator, stores.Tenants.Count() - 1, _config.Overrides.Count);

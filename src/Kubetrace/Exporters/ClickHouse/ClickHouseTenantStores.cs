@@ -13,7 +13,9 @@ namespace Kubetrace.Exporters.ClickHouse;
 /// has none and reads nothing. Tenants whose databases exist on the server (written before a restart, or through
 /// another instance) are found by <see cref="OpenStoredAsync"/>, so that they are readable and their retention runs.
 /// </summary>
-internal sealed class ClickHouseTenantStores(ClickHouseExporterConfig config, ILoggerFactory loggerFactory) : IAsyncDisposable
+/// <param name="discardedSpans">Each tenant's counter of spans <c>max_bytes_per_trace</c> refused (null: not counted).</param>
+internal sealed class ClickHouseTenantStores(ClickHouseExporterConfig config, ILoggerFactory loggerFactory,
+    Func<string, global::Kubetrace.Telemetry.Counter>? discardedSpans = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ClickHouseTraceStore> _open = new(StringComparer.Ordinal);
     private readonly Lock _opening = new();
@@ -27,7 +29,7 @@ internal sealed class ClickHouseTenantStores(ClickHouseExporterConfig config, IL
         lock (_opening)
         {
             if (_open.TryGetValue(tenant, out open)) return open;
-            open = ClickHouseTraceStore.Open(config.ToOptions(tenant), loggerFactory);
+            open = ClickHouseTraceStore.Open(config.ToOptions(tenant) with { DiscardedSpans = discardedSpans?.Invoke(tenant) }, loggerFactory);
             _open[tenant] = open;
             return open;
         }

@@ -68,10 +68,7 @@ internal sealed class StoreSink : IExportSink, ITraceStoreSource, ISpanMetricsSo
         return Task.CompletedTask;
     }
 
-    /// <summary>Tempo's <c>tempo_discarded_spans_total{reason="trace_too_large", tenant}</c>, per exporter.</summary>
-    private Telemetry.Counter DiscardedSpans(string tenant) => _settings.Metrics.Counter("kubetrace_exporter_discarded_spans",
-        "Spans the store refused, by reason (trace_too_large: max_bytes_per_trace) and tenant",
-        ("exporter", _settings.Id.ToString()), ("reason", "trace_too_large"), ("tenant", tenant));
+    private Telemetry.Counter DiscardedSpans(string tenant) => TraceSizeGate.DiscardedSpans(_settings.Metrics, _settings.Id.ToString(), tenant);
 
     public async ValueTask ConsumeAsync(TraceBatch batch, CancellationToken cancellationToken)
     {

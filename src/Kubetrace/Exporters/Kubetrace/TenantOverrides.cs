@@ -20,8 +20,7 @@ public sealed class TenantOverrides
     public string MaxBytesPerTrace { get; set; } = "";
 
     /// <summary>The problems of an exporter's <c>overrides</c>, each at its key; <paramref name="embeddedStore"/> false:
-    /// the store has no disk bound of its own (ClickHouse's disks are the server's) and no per-trace byte limit, so
-    /// <c>max_disk_size</c> and <c>max_bytes_per_trace</c> are mistakes.</summary>
+    /// the store has no disk bound of its own (ClickHouse's disks are the server's), so <c>max_disk_size</c> is a mistake.</summary>
     public static IEnumerable<ConfigProblem> Validate(IReadOnlyDictionary<string, TenantOverrides> overrides, bool embeddedStore)
     {
         foreach (var (tenant, each) in overrides)
@@ -30,12 +29,11 @@ public sealed class TenantOverrides
             if (Pipeline.Tenants.Invalid(tenant) is { } error) yield return new ConfigProblem(at, error);
             if (each.BlockRetention < TimeSpan.Zero) yield return new ConfigProblem(KeyPath.Join(at, "block_retention"), "must not be negative");
             if (each.MaxDiskSize.Length > 0 && !embeddedStore)
-                yield return new ConfigProblem(KeyPath.Join(at, "max_disk_size"), "this exporter has no disk bound per tenant; only block_retention can be overridden");
+                yield return new ConfigProblem(KeyPath.Join(at, "max_disk_size"),
+                    "this exporter has no disk bound per tenant; only block_retention and max_bytes_per_trace can be overridden");
             else if (each.MaxDiskSize.Length > 0 && !ByteSize.TryParse(each.MaxDiskSize, out _))
                 yield return new ConfigProblem(KeyPath.Join(at, "max_disk_size"), $"\"{each.MaxDiskSize}\" is not a size; write e.g. 10GiB, 500MB or 1048576");
-            if (each.MaxBytesPerTrace.Length > 0 && !embeddedStore)
-                yield return new ConfigProblem(KeyPath.Join(at, "max_bytes_per_trace"), "this exporter has no per-trace byte limit; only block_retention can be overridden");
-            else if (each.MaxBytesPerTrace.Length > 0 && KubetraceExporterConfig.BytesPerTraceProblem(each.MaxBytesPerTrace) is { } problem)
+            if (each.MaxBytesPerTrace.Length > 0 && KubetraceExporterConfig.BytesPerTraceProblem(each.MaxBytesPerTrace) is { } problem)
                 yield return new ConfigProblem(KeyPath.Join(at, "max_bytes_per_trace"), problem);
         }
     }

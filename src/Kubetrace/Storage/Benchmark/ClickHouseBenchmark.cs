@@ -13,8 +13,11 @@ namespace Kubetrace.Storage.Benchmark;
 /// the rollups and by scanning every span. The database is dropped and created again first.
 /// </summary>
 internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans, string directory, int clients, int batchSpans, int queries, int runs,
-    TextWriter output, Bench.PhaseProgress? progress = null)
+    TextWriter output, Bench.PhaseProgress? progress = null, IReadOnlyList<int>? serverPids = null, bool ingestOnly = false)
 {
+    /// <summary>Longest wait for the servers' merges after the ingest, so that their cost is counted with it.</summary>
+    private static readonly TimeSpan MergesSettle = TimeSpan.FromMinutes(3);
+
     public async Task<int> RunAsync()
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // figures as the docs write them
@@ -31,11 +34,14 @@ internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans,
         var rolling = options with { Rollups = Exporters.Kubetrace.KubetraceExporterConfig.AnalysisRollups(), RollupSettle = TimeSpan.Zero, RollupInterval = TimeSpan.Zero };
         await using var store = await ClickHouseTraceStore.OpenAsync(rolling);
         var cpu = CpuSeconds();
+        var serverCpu = ServerCpuSeconds();
         var (appended, seconds) = await phases.RunAsync("ingest", spans, counter => measure.IngestAsync(store, inputPath, clients, counter));
         File.Delete(inputPath);
         var ingestCpu = CpuSeconds() - cpu;
         Line(($"ingest: {appended:N0} spans acknowledged by ClickHouse in {seconds:F2}s = {appended / seconds:N0} spans/s " +
-                  $"({clients} clients, {batchSpans} spans/batch, one INSERT per batch); Kubetrace CPU {ingestCpu:F2}s"));
+                  $"({clients} clients, {batchSpans} spans/batch, one INSERT per batch); Kubetrace CPU {ingestCpu:F2}s = " +
+                  $"{ingestCpu * 1e6 / Math.Max(1, appended):F1} µs/span"));
+        await ServerCpuAsync(servers, serverCpu, appended, seconds);
         var stats = store.GetStats();
         Line(($"disk: spans table {stats.BlockBytes:N0} B = {stats.BlockBytesPerSpan:F1} B/span; every table (indexes, catalogs) " +
                   $"{stats.BytesOnDisk:N0} B = {stats.BytesOnDisk / (double)Math.Max(1, stats.Spans):F1} B/span (parts as inserted, before merges)"));
@@ -44,6 +50,7 @@ internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans,
                 Line(($"  {server.Endpoint}: {server.SpanRows:N0} spans, {server.BytesOnDisk:N0} B, {server.Parts} parts; " +
                           $"insert latency mean {backend.MeanInsertLatency.TotalMilliseconds:F1} ms, max {backend.MaxInsertLatency.TotalMilliseconds:F1} ms"));
 
+        if (ingestOnly) return 0;
         await measure.TraceByIdAsync(store, sample);
         await measure.SearchesAsync(store, now);
 
@@ -89,6 +96,38 @@ internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans,
     }
 
     private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    /// <summary>CPU time the servers (<c>--server-pid</c>, on this machine) have used so far; null when none is named.</summary>
+    private double? ServerCpuSeconds() =>
+        serverPids is { Count: > 0 } ? serverPids.Sum(pid => Bench.Measurement.ProcFs.CpuTime(pid)?.TotalSeconds ?? 0) : null;
+
+    /// <summary>
+    /// The servers' CPU per span: during the ingest, and with the merges the ingest left behind (waited for, at most
+    /// <see cref="MergesSettle"/>), since ClickHouse's cost of an insert is both.
+    /// </summary>
+    private async Task ServerCpuAsync(IEnumerable<Uri> servers, double? before, long appended, double seconds)
+    {
+        if (before is not { } start) return;
+        var during = ServerCpuSeconds()!.Value - start;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < MergesSettle && await MergesRunningAsync(servers) > 0) await Task.Delay(500);
+        var merged = ServerCpuSeconds()!.Value - start;
+        var perSpan = 1e6 / Math.Max(1, appended);
+        Line(($"ClickHouse server CPU: {during:F2}s during the ingest = {during * perSpan:F1} µs/span ({during / seconds:F2} cores); " +
+                  $"{merged:F2}s = {merged * perSpan:F1} µs/span with the merges that followed ({watch.Elapsed.TotalSeconds:F0}s after)"));
+    }
+
+    private async Task<long> MergesRunningAsync(IEnumerable<Uri> servers)
+    {
+        long merges = 0;
+        foreach (var server in servers)
+        {
+            using var http = new ClickHouseHttp(options with { Endpoint = server });
+            var lines = await http.QueryLinesAsync("SELECT count() FROM system.merges", CancellationToken.None);
+            merges += lines.Count > 0 ? long.Parse(lines[0], CultureInfo.InvariantCulture) : 0;
+        }
+        return merges;
+    }
 
     private void Line(string text) => output.WriteLine(text);
 }

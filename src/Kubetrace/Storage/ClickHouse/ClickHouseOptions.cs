@@ -47,5 +47,20 @@ public sealed record ClickHouseOptions
     /// <summary>How often settled windows are looked for; zero: only when <see cref="ClickHouseTraceStore.BuildRollupsAsync"/> is called.</summary>
     public TimeSpan RollupInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Tempo's <c>max_bytes_per_trace</c>, as the embedded store has it (<see cref="TraceSizeGate"/>); 0: no limit.
+    /// Counted by each Kubetrace instance over the spans it receives: several instances behind a load balancer each
+    /// allow a trace this many bytes of what reaches them (docs/storage.md, Bytes per trace).</summary>
+    public long MaxBytesPerTrace { get; init; }
+
+    /// <summary>Counts the spans <see cref="MaxBytesPerTrace"/> refused; null: not counted.</summary>
+    public Telemetry.Counter? DiscardedSpans { get; init; }
+
+    /// <summary>The store has no head whose cut forgets traces: a trace not seen for this long, then as long again, is
+    /// forgotten by <see cref="MaxBytesPerTrace"/>'s table (the embedded store's default head age).</summary>
+    public TimeSpan TraceSizeWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Traces whose sizes the table holds per window (the embedded store's default head, in spans).</summary>
+    public int MaxTrackedTraces { get; init; } = 500_000;
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

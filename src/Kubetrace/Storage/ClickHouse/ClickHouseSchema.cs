@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -117,6 +117,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         2 => Version2(),
         3 => [], // columns only: AddColumnsAsync
         4 => [], // the spans table ordered by trace: OrderSpansByTraceAsync
+        5 => Version5(),
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 
@@ -206,6 +207,23 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         foreach (var statement in CreateTable(Rollups,
             "date Date, rollup_id String, minute UInt64, min_start UInt64, max_start UInt64, traces UInt64, built UInt64, payload String",
             "ReplacingMergeTree(built) PARTITION BY date ORDER BY (rollup_id, minute)", "minute")) yield return statement;
+    }
+
+    /// <remarks>
+    /// The attribute-key catalog's views without arrayJoin over the inserted block: on 18.16 arrayJoin copies every
+    /// column of the block once per key (~12 per span here), which made version 1's span_keys view ~44 µs of server CPU
+    /// per span, seven times the spans table's own insert (docs/benchmarks.md, issue 16). Each block's distinct keys
+    /// per day (groupUniqArrayArray) are unfolded after the aggregation instead: ~2 µs per span. The old views are
+    /// dropped first; keys of spans inserted in between are found again with the next spans that carry them.
+    /// </remarks>
+    private IEnumerable<string> Version5()
+    {
+        foreach (var (suffix, scope, column) in new[] { ("span_keys", AttributeScope.Span, "attr_keys"), ("resource_keys", AttributeScope.Resource, "res_keys") })
+        {
+            yield return $"DROP TABLE IF EXISTS {Local(AttributeKeys)}_{suffix}{OnCluster}";
+            yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)scope}) AS scope, arrayJoin(groupUniqArrayArray({column})) AS key " +
+                $"FROM {Local(Spans)} GROUP BY date", suffix.Replace("_keys", "_key_sets"));
+        }
     }
 
     /// <remarks>

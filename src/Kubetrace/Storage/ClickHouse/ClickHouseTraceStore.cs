@@ -24,6 +24,9 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     private readonly ClickHouseStats _stats;
     private readonly SemaphoreSlim _migrating = new(1, 1);
     private readonly RowBufferPool _rowBuffers = new();
+    private readonly TraceSizeGate? _traceSizes;
+    private readonly Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> _insert;
+    private long _traceSizesForgotten;
     private volatile bool _migrated;
     private int _disposed;
 
@@ -37,6 +40,11 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
             : [_http];
         _schema = new ClickHouseSchema(options);
         _stats = new ClickHouseStats(_http, _shards, _schema);
+        _insert = InsertAsync;
+        if (options.MaxBytesPerTrace > 0)
+            _traceSizes = new TraceSizeGate(new TraceSizeLimit(options.MaxBytesPerTrace, Math.Max(1024, options.MaxTrackedTraces)),
+                options.DiscardedSpans, logger, new Telemetry.LogThrottle(TimeSpan.FromSeconds(30), options.Clock));
+        _traceSizesForgotten = options.Clock.GetTimestamp();
         if (options.Rollups.Count > 0 && options.RollupInterval > TimeSpan.Zero) _ = Task.Run(RollUpInBackgroundAsync);
     }
 
@@ -81,14 +89,39 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         }
     }
 
-    /// <summary>Inserts the batch in one INSERT (atomic on the server for up to a million rows); completes once ClickHouse has written it.</summary>
-    public async ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
+    /// <summary>Inserts the batch in one INSERT (atomic on the server for up to a million rows); completes once ClickHouse
+    /// has written it. <c>max_bytes_per_trace</c> first, as the embedded store (<see cref="TraceSizeGate"/>).</summary>
+    public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0) throw ConsumerException.Unavailable("the ClickHouse trace store is closed");
+        if (_traceSizes is not { } gate) return InsertAsync(batch.Encoded, batch.SpanCount, cancellationToken);
+        ForgetUnseenTraces(gate.Limit);
+        return gate.WriteAsync(batch, _insert, cancellationToken);
+    }
+
+    /// <summary>Once per <see cref="ClickHouseOptions.TraceSizeWindow"/>: what the embedded store does at a head cut.</summary>
+    private void ForgetUnseenTraces(TraceSizeLimit limit)
+    {
+        var last = Interlocked.Read(ref _traceSizesForgotten);
+        var now = Options.Clock.GetTimestamp();
+        if (Options.Clock.GetElapsedTime(last, now) >= Options.TraceSizeWindow && Interlocked.CompareExchange(ref _traceSizesForgotten, now, last) == last)
+            limit.ForgetUnseen();
+    }
+
+    private async ValueTask InsertAsync(ReadOnlyMemory<byte> otlp, int spans, CancellationToken cancellationToken)
+    {
         var rows = _rowBuffers.Rent();
         try
         {
-            var count = SpanRowEncoder.Write(batch, rows);
+            int count;
+            try
+            {
+                count = SpanRowEncoder.Write(otlp.Span, rows);
+            }
+            catch (Otlp.Wire.ProtobufFormatException e)
+            {
+                throw ConsumerException.Permanent($"the batch is not a valid OTLP request: {e.Message}", e);
+            }
             if (count > 0) await InsertAsync(rows, count, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -38,8 +38,18 @@ internal static class PromotedAttributes
     private static readonly FrozenDictionary<string, int> IndexByKey =
         All.Select((a, i) => KeyValuePair.Create(a.Key, i)).ToFrozenDictionary(StringComparer.Ordinal);
 
+    private static readonly byte[][] Utf8Keys = All.Select(a => System.Text.Encoding.UTF8.GetBytes(a.Key)).ToArray();
+
     /// <summary>The position of the key's column in <see cref="All"/>, or −1 when the key has none.</summary>
     public static int IndexOf(string key) => IndexByKey.TryGetValue(key, out var index) ? index : -1;
+
+    /// <summary>The same for a key's UTF-8 bytes as they arrived (the encoder's; a few keys, told apart by length first).</summary>
+    public static int IndexOf(ReadOnlySpan<byte> key)
+    {
+        for (var i = 0; i < Utf8Keys.Length; i++)
+            if (Utf8Keys[i].Length == key.Length && key.SequenceEqual(Utf8Keys[i])) return i;
+        return -1;
+    }
 
     /// <summary>The promoted columns, comma-separated, in <see cref="All"/>'s order (as inserted and read).</summary>
     public static string Columns => string.Join(", ", All.Select(a => a.Column));
@@ -91,7 +101,18 @@ internal sealed record PromotedAttribute(string Key, string Column, PromotedKind
     private const string CanonicalUuidPattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
     /// <summary>The 16 bytes of <paramref name="text"/> when it is a canonical lowercase non-zero UUID.</summary>
-    public static bool TryUuidBytes(string text, Span<byte> bytes)
+    public static bool TryUuidBytes(string text, Span<byte> bytes) => TryUuidBytes(text.AsSpan(), bytes);
+
+    /// <summary>The same for the text's UTF-8 bytes (a UUID is ASCII).</summary>
+    public static bool TryUuidBytes(ReadOnlySpan<byte> text, Span<byte> bytes)
+    {
+        Span<char> chars = stackalloc char[36];
+        if (text.Length != 36) return false;
+        for (var i = 0; i < 36; i++) chars[i] = (char)text[i];
+        return TryUuidBytes(chars, bytes);
+    }
+
+    private static bool TryUuidBytes(ReadOnlySpan<char> text, Span<byte> bytes)
     {
         if (text.Length != 36) return false;
         var nonZero = false;

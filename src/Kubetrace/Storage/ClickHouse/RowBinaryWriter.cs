@@ -8,9 +8,9 @@ namespace Kubetrace.Storage.ClickHouse;
 /// Writes rows in ClickHouse's RowBinary format (little-endian numbers, strings and arrays prefixed with a LEB128
 /// length), the cheapest way to insert over HTTP: no text escaping, no parsing on the server.
 /// </summary>
-internal sealed class RowBinaryWriter
+internal sealed class RowBinaryWriter(int capacity = 64 * 1024)
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _buffer = new(capacity);
 
     public int Length => _buffer.WrittenCount;
 
@@ -79,17 +79,38 @@ internal sealed class RowBinaryWriter
         _buffer.Advance(prefix + length);
     }
 
-    /// <summary>A FixedString: the bytes without a length.</summary>
-    public void Fixed(ReadOnlySpan<byte> value)
+    /// <summary>The bytes as they are, without a length: a FixedString, or values encoded before (copied into each row).</summary>
+    public void Raw(ReadOnlySpan<byte> value)
     {
         value.CopyTo(_buffer.GetSpan(value.Length));
         _buffer.Advance(value.Length);
     }
 
+    /// <summary>A String of bytes as they are (UTF-8 text taken from the request).</summary>
     public void Bytes(ReadOnlySpan<byte> value)
     {
         VarUInt((ulong)value.Length);
         value.CopyTo(_buffer.GetSpan(value.Length));
         _buffer.Advance(value.Length);
+    }
+
+    /// <summary>A String holding a number's invariant text (<paramref name="format"/> as <c>ToString</c> takes it); the
+    /// texts written here are short, so their length is one byte.</summary>
+    public void Text<T>(T value, ReadOnlySpan<char> format) where T : IUtf8SpanFormattable
+    {
+        var span = _buffer.GetSpan(64);
+        if (!value.TryFormat(span[1..], out var length, format, System.Globalization.CultureInfo.InvariantCulture) || length >= 0x80)
+            throw new InvalidOperationException($"{value} does not format in 127 bytes");
+        span[0] = (byte)length;
+        _buffer.Advance(1 + length);
+    }
+
+    /// <summary>A String holding the bytes in base64 (as <see cref="Convert.ToBase64String(byte[])"/> writes them).</summary>
+    public void Base64(ReadOnlySpan<byte> value)
+    {
+        var length = System.Buffers.Text.Base64.GetMaxEncodedToUtf8Length(value.Length);
+        VarUInt((ulong)length);
+        System.Buffers.Text.Base64.EncodeToUtf8(value, _buffer.GetSpan(length), out _, out var written);
+        _buffer.Advance(written);
     }
 }

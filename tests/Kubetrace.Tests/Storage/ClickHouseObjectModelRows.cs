@@ -1,0 +1,123 @@
+using Google.Protobuf;
+using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Otlp.Proto.Common;
+using Kubetrace.Otlp.Proto.Trace;
+using Kubetrace.Storage.ClickHouse;
+using Kubetrace.Storage.Model;
+
+namespace Kubetrace.Tests.Storage;
+
+/// <summary>
+/// The spans table's rows as the encoder wrote them from OTLP objects (SpanRowEncoder at 8aa9f7d, before it read the
+/// protobuf bytes directly): the reference the wire encoder is held to, byte for byte.
+/// </summary>
+internal static class ClickHouseObjectModelRows
+{
+    public static byte[] Write(ExportTraceServiceRequest request, ulong written)
+    {
+        var rows = new RowBinaryWriter();
+        var count = 0UL;
+        foreach (var resourceSpans in request.ResourceSpans)
+        {
+            var resource = new ResourceSpans { Resource = resourceSpans.Resource, SchemaUrl = resourceSpans.SchemaUrl }.ToByteArray();
+            var resourceAttributes = resourceSpans.Resource?.Attributes ?? [];
+            var service = "";
+            var resKeys = new string[resourceAttributes.Count];
+            var resValues = new string[resourceAttributes.Count];
+            for (var i = 0; i < resKeys.Length; i++)
+            {
+                resKeys[i] = resourceAttributes[i].Key;
+                resValues[i] = StoredValue.TextOf(resourceAttributes[i].Value ?? new AnyValue());
+                if (resKeys[i] == "service.name") service = resValues[i];
+            }
+            foreach (var scopeSpans in resourceSpans.ScopeSpans)
+            {
+                var scope = new ScopeSpans { Scope = scopeSpans.Scope, SchemaUrl = scopeSpans.SchemaUrl }.ToByteArray();
+                foreach (var span in scopeSpans.Spans) WriteSpan(rows, span, service, resKeys, resValues, resource, scope, written + count++);
+            }
+        }
+        return rows.Written.ToArray();
+    }
+
+    private static void WriteSpan(RowBinaryWriter rows, Span span, string service, string[] resKeys, string[] resValues,
+        byte[] resource, byte[] scope, ulong written)
+    {
+        rows.UInt16((ushort)Math.Clamp((long)(span.StartTimeUnixNano / 86_400_000_000_000), 0, ushort.MaxValue));
+        rows.TraceId(Kubetrace.Storage.TraceId.FromByteString(span.TraceId));
+        rows.UInt64(SpanIds.FromByteString(span.SpanId));
+        rows.UInt64(span.ParentSpanId.IsEmpty ? 0 : SpanIds.FromByteString(span.ParentSpanId));
+        rows.String(service);
+        rows.String(span.Name);
+        rows.Byte((byte)span.Kind);
+        rows.Byte((byte)(span.Status?.Code ?? 0));
+        rows.String(span.Status?.Message ?? "");
+        rows.UInt64(span.StartTimeUnixNano);
+        rows.UInt64(unchecked(span.EndTimeUnixNano - span.StartTimeUnixNano));
+        rows.UInt64(written);
+        var attributes = span.Attributes;
+        rows.VarUInt((ulong)attributes.Count);
+        foreach (var attribute in attributes) rows.String(attribute.Key);
+        rows.VarUInt((ulong)attributes.Count);
+        var texts = new string[PromotedAttributes.All.Count];
+        Array.Fill(texts, "");
+        var uuids = new byte[16 * PromotedAttributes.All.Count];
+        var seen = new bool[PromotedAttributes.All.Count];
+        foreach (var attribute in attributes)
+        {
+            var text = StoredValue.TextOf(attribute.Value ?? new AnyValue());
+            var index = PromotedAttributes.IndexOf(attribute.Key);
+            var taken = false;
+            if (index >= 0 && !seen[index])
+            {
+                seen[index] = true;
+                if (PromotedAttributes.All[index].Kind == PromotedKind.Text) (texts[index], taken) = (text, true);
+                else if (attribute.Value?.ValueCase == AnyValue.ValueOneofCase.StringValue &&
+                         PromotedAttribute.TryUuidBytes(text, uuids.AsSpan(16 * index, 16))) taken = true;
+                else uuids.AsSpan(16 * index, 16).Clear();
+            }
+            rows.String(taken ? "" : text);
+        }
+        var hasExtra = span.TraceState.Length > 0 || span.Flags != 0 || span.DroppedAttributesCount != 0 || span.DroppedEventsCount != 0 ||
+            span.DroppedLinksCount != 0 || span.Events.Count > 0 || span.Links.Count > 0;
+        var extra = hasExtra ? Extra(span) : null;
+        rows.VarUInt((ulong)attributes.Count);
+        foreach (var attribute in attributes)
+        {
+            var type = AttributeTypes.Of(attribute.Value);
+            rows.Byte((byte)type);
+            if (type == AttributeType.Other) (extra ??= Extra(span)).Attributes.Add(attribute);
+        }
+        Strings(rows, resKeys);
+        Strings(rows, resValues);
+        rows.VarUInt((ulong)span.Links.Count);
+        foreach (var link in span.Links) rows.TraceId(Kubetrace.Storage.TraceId.FromByteString(link.TraceId));
+        rows.VarUInt((ulong)span.Links.Count);
+        foreach (var link in span.Links) rows.UInt64(SpanIds.FromByteString(link.SpanId));
+        rows.Bytes(resource);
+        rows.Bytes(scope);
+        rows.Bytes(extra is null ? [] : extra.ToByteArray());
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (PromotedAttributes.All[i].Kind == PromotedKind.Text) rows.String(texts[i]);
+            else rows.Raw(uuids.AsSpan(16 * i, 16));
+        }
+    }
+
+    private static Span Extra(Span span)
+    {
+        var extra = new Span
+        {
+            TraceState = span.TraceState, Flags = span.Flags, DroppedAttributesCount = span.DroppedAttributesCount,
+            DroppedEventsCount = span.DroppedEventsCount, DroppedLinksCount = span.DroppedLinksCount,
+        };
+        extra.Events.Add(span.Events);
+        extra.Links.Add(span.Links);
+        return extra;
+    }
+
+    private static void Strings(RowBinaryWriter rows, string[] items)
+    {
+        rows.VarUInt((ulong)items.Length);
+        foreach (var item in items) rows.String(item);
+    }
+}
