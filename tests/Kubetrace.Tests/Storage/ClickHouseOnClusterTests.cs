@@ -51,14 +51,14 @@ public sealed class ClickHouseOnClusterTests : IAsyncLifetime
     }
 
     [RequiresClickHouseOnClusterFact]
-    public async Task A_version_3_cluster_is_migrated_on_every_shard_by_statements_sent_to_one_endpoint()
+    public async Task A_version_3_cluster_is_migrated_to_this_version_on_every_shard_by_statements_sent_to_one_endpoint()
     {
         using (var http = new ClickHouseHttp(_options))
         {
             // Written as a Kubetrace of schema version 3 wrote it: tables on every shard, rows through the Distributed table.
             await new ClickHouseSchema(_options).MigrateAsync(http, CancellationToken.None, upTo: 3);
             var rows = new RowBinaryWriter();
-            SpanRowEncoder.Write(TraceBatch.FromRequest(TwoServiceTraces()), rows);
+            SpanRowEncoder.Write(TwoServiceTraces().ToByteArray(), rows);
             await http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, CancellationToken.None);
         }
         var before = await SpanRowsPerTraceAndShardAsync();
@@ -75,7 +75,10 @@ public sealed class ClickHouseOnClusterTests : IAsyncLifetime
         }
         Assert.Equal(before, await SpanRowsPerTraceAndShardAsync()); // every span kept, on the shard it was on
         await AssertEveryTraceWholeAsync(store);
-        Assert.Equal("4", await ScalarAsync(Shards[0], $"SELECT max(version) FROM {_options.Database}.schema_migrations"));
+        Assert.Equal($"{ClickHouseSchema.Version}", await ScalarAsync(Shards[0], $"SELECT max(version) FROM {_options.Database}.schema_migrations"));
+        foreach (var shard in Shards) // version 5's key catalog views, made ON CLUSTER, on each shard
+            Assert.Equal("['attribute_keys_local_resource_key_sets','attribute_keys_local_span_key_sets']", await ScalarAsync(shard,
+                $"SELECT groupArray(name) FROM (SELECT name FROM system.tables WHERE database = '{_options.Database}' AND name LIKE 'attribute_keys_local_%' ORDER BY name)"));
     }
 
     [RequiresClickHouseOnClusterFact]

@@ -220,9 +220,9 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     {
         foreach (var (suffix, scope, column) in new[] { ("span_keys", AttributeScope.Span, "attr_keys"), ("resource_keys", AttributeScope.Resource, "res_keys") })
         {
-            yield return $"DROP TABLE IF EXISTS {Local(AttributeKeys)}_{suffix}{OnCluster}";
+            yield return $"DROP TABLE IF EXISTS {OnEveryShard($"{Local(AttributeKeys)}_{suffix}")}";
             yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)scope}) AS scope, arrayJoin(groupUniqArrayArray({column})) AS key " +
-                $"FROM {Local(Spans)} GROUP BY date", suffix.Replace("_keys", "_key_sets"));
+                $"FROM {Table(Local(Spans))} GROUP BY date", suffix.Replace("_keys", "_key_sets"));
         }
     }
 
