@@ -9,6 +9,10 @@ public interface IProcessMemory
     /// <summary>Forces a full collection; <paramref name="compact"/> also compacts the large object heap and gives
     /// the freed memory back to the system.</summary>
     void Collect(bool compact);
+
+    /// <summary>Collects the young generations only (no compaction of the old, no memory given back): cheap, and
+    /// what stops garbage made in a burst from growing the heap.</summary>
+    void CollectYoung();
 }
 
 /// <summary>
@@ -27,6 +31,8 @@ public sealed class ResidentMemory : IProcessMemory
     public static ResidentMemory Instance { get; } = new();
 
     public long InUseBytes() => Environment.WorkingSet;
+
+    public void CollectYoung() => GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
 
     public void Collect(bool compact)
     {

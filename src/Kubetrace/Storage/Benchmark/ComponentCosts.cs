@@ -34,11 +34,13 @@ internal static class ComponentCosts
         {
             action(); // warm up
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var watch = Stopwatch.StartNew();
             action();
             var seconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             var ratio = outputBytes is { } o ? $", {totalBytes / (double)o:F1}x → {o / (double)spans:F0} B/span" : "";
-            output.WriteLine($"  {step,-34} {seconds * 1e6 / spans,6:F2} µs/span CPU ({watch.Elapsed.TotalSeconds * 1e6 / spans:F2} µs wall){ratio}");
+            output.WriteLine($"  {step,-34} {seconds * 1e6 / spans,6:F2} µs/span CPU ({watch.Elapsed.TotalSeconds * 1e6 / spans:F2} µs wall, {allocated / (double)spans:F0} B/span allocated){ratio}");
         }
 
         output.WriteLine($"component costs over {spans:N0} spans ({totalBytes / (double)spans:F0} B/span OTLP):");

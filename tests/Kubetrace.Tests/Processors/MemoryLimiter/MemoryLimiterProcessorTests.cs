@@ -2,6 +2,7 @@ using Kubetrace.Components;
 using Kubetrace.Pipeline;
 using Kubetrace.Processors.MemoryLimiter;
 using Kubetrace.Telemetry;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Kubetrace.Tests.Processors.MemoryLimiter;
 
@@ -107,6 +108,73 @@ public class MemoryLimiterProcessorTests
         await _limiter.StartAsync(default);
         await Wait.UntilAsync(() => _limiter.IsRefusing, "the background check saw 85 MiB in use and began refusing");
         await _limiter.ShutdownAsync(default);
+    }
+
+    [Fact]
+    public async Task Measures_before_its_next_tick_once_a_sixteenth_of_the_room_under_the_soft_limit_has_been_let_through()
+    {
+        _memory.InUse = 48 * MiB; // 32 MiB of room under the soft limit: measured again after 2 MiB of data
+        _limiter.CheckMemory();
+        var batch = SampleRequests.Batch(2000);
+        var sentBeforeTheStep = (int)(2 * MiB / batch.EncodedSize);
+        for (var i = 0; i < sentBeforeTheStep; i++) await _limiter.ConsumeAsync(batch, default);
+
+        _memory.InUse = 81 * MiB; // the data took more than the room, faster than one check interval
+        Assert.False(_limiter.IsRefusing);
+        await _limiter.ConsumeAsync(batch, default); // the batch that uses the allowance up: passes, and measures
+
+        await Wait.UntilAsync(() => _limiter.IsRefusing, "refusing on a measurement the admitted data asked for, with the clock standing still");
+        await Assert.ThrowsAsync<ConsumerException>(() => _limiter.ConsumeAsync(batch, default).AsTask());
+    }
+
+    [Fact]
+    public void While_refusing_it_collects_the_young_generations_whenever_memory_grew_since_the_last_measurement()
+    {
+        _memory.InUse = 85 * MiB;
+        _limiter.CheckMemory(); // refusing starts (a GC first: perhaps it was garbage)
+        Assert.True(_limiter.IsRefusing);
+
+        _memory.InUse = 90 * MiB; // the release's garbage, below the hard limit
+        _limiter.CheckMemory();
+        _limiter.CheckMemory(); // no growth: nothing to collect
+        _memory.InUse = 88 * MiB;
+        _limiter.CheckMemory();
+
+        Assert.Equal(1, _memory.YoungCollections);
+        Assert.Equal([false], _memory.Collections); // no full GC in between: min_gc_interval_when_soft_limited
+    }
+
+    [Fact]
+    public void Accepting_it_never_collects_young_generations_on_its_own()
+    {
+        _memory.InUse = 40 * MiB;
+        _limiter.CheckMemory();
+        _memory.InUse = 70 * MiB;
+        _limiter.CheckMemory();
+
+        Assert.Equal(0, _memory.YoungCollections);
+    }
+
+    [Fact]
+    public async Task While_refusing_it_measures_four_times_per_check_interval_and_accepting_again_once()
+    {
+        var time = new FakeTimeProvider();
+        var memory = new ScriptedMemory { InUse = 85 * MiB };
+        var config = new MemoryLimiterConfig { CheckInterval = TimeSpan.FromSeconds(2), LimitMib = 100, SpikeLimitMib = 20 };
+        var limiter = new MemoryLimiterProcessor(TestSettings.For("memory_limiter", _metrics), config, _next, Limits, memory, time);
+        await limiter.StartAsync(default); // the first measurement at once: refusing
+        Assert.True(limiter.IsRefusing);
+
+        var readings = memory.Readings;
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(readings + 4, memory.Readings);
+
+        memory.InUse = 50 * MiB;
+        time.Advance(TimeSpan.FromMilliseconds(500)); // accepting from here
+        readings = memory.Readings;
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(readings + 1, memory.Readings);
+        await limiter.ShutdownAsync(default);
     }
 
     [Fact]

@@ -12,7 +12,18 @@ internal sealed class ScriptedMemory : IProcessMemory
 
     public List<bool> Collections { get; } = []; // the compact flag of each forced GC
 
-    public long InUseBytes() => InUse;
+    public int YoungCollections { get; private set; }
+
+    /// <summary>Measurements taken so far.</summary>
+    public int Readings { get; private set; }
+
+    public long InUseBytes()
+    {
+        Readings++;
+        return InUse;
+    }
+
+    public void CollectYoung() => YoungCollections++;
 
     public void Collect(bool compact)
     {
