@@ -15,18 +15,26 @@ namespace Kubetrace.Api.Jaeger;
 /// </summary>
 public static class JaegerTraceSummaries
 {
-    public static void Write(Utf8JsonWriter w, IEnumerable<IReadOnlyList<ResourceSpans>> traces)
+    /// <summary>The answer written one trace at a time (a streamed search): the list is left out when empty, as
+    /// proto3 JSON leaves out an empty repeated field.</summary>
+    public sealed class Writer
     {
-        w.WriteStartObject();
-        var any = false;
-        foreach (var trace in traces)
+        private bool _any;
+
+        public void Open(Utf8JsonWriter w) => w.WriteStartObject();
+
+        public void Write(Utf8JsonWriter w, IReadOnlyList<ResourceSpans> trace)
         {
-            if (!any) w.WriteStartArray("summaries");
-            any = true;
+            if (!_any) w.WriteStartArray("summaries");
+            _any = true;
             WriteSummary(w, DuplicateSpans.Remove(trace));
         }
-        if (any) w.WriteEndArray();
-        w.WriteEndObject();
+
+        public void Close(Utf8JsonWriter w)
+        {
+            if (_any) w.WriteEndArray();
+            w.WriteEndObject();
+        }
     }
 
     private sealed class ServiceCounts

@@ -33,42 +33,59 @@ public static class JaegerV3Api
         await WriteTracesAsync(context, trace is null ? [] : [trace], raw);
     }
 
+    /// <summary>The traces found, streamed as they are read (<see cref="StreamedJsonAnswer"/>): the answer is never
+    /// built whole. A search that chose none is Jaeger's 404.</summary>
     private static async Task Search(HttpContext context, QueryEngine engine)
     {
         var search = JaegerV3Params.ParseSearch(context.Request.Query);
-        var result = await engine.SearchAsync(search.Query, context.RequestAborted);
-        IncompleteAnswer.Mark(context, result);
-        await WriteTracesAsync(context, result.Select(found => found.Spans).ToList(), search.RawTraces);
+        using var answer = await engine.StreamAsync(search.Query, context.RequestAborted);
+        if (answer.Count == 0) throw new NotFoundException("No traces found");
+        IncompleteAnswer.Mark(context, answer.Incomplete);
+        await StreamedJsonAnswer.WriteAsync(context, answer.ReadAsync(), OpenTraces, (w, found) => WriteTrace(w, found.Spans, search.RawTraces), CloseTraces);
     }
 
-    /// <summary>The same search answered as Jaeger UI's result list reads it (<see cref="JaegerTraceSummaries"/>).</summary>
+    /// <summary>The same search answered as Jaeger UI's result list reads it (<see cref="JaegerTraceSummaries"/>), streamed.</summary>
     private static async Task Summaries(HttpContext context, QueryEngine engine)
     {
         var search = JaegerV3Params.ParseSearch(context.Request.Query);
-        var result = await engine.SearchAsync(search.Query, context.RequestAborted);
-        IncompleteAnswer.Mark(context, result);
-        await JsonBody.WriteAsync(context, 200, w => JaegerTraceSummaries.Write(w, result.Select(found => found.Spans)));
+        using var answer = await engine.StreamAsync(search.Query, context.RequestAborted);
+        IncompleteAnswer.Mark(context, answer.Incomplete);
+        var summaries = new JaegerTraceSummaries.Writer();
+        await StreamedJsonAnswer.WriteAsync(context, answer.ReadAsync(), summaries.Open, (w, found) => summaries.Write(w, found.Spans), summaries.Close);
     }
 
-    /// <summary>
-    /// The traces' resource spans in one OTLP object (Jaeger combines them). Unless raw, each trace as Jaeger's
-    /// adjusters leave it: a span stored twice (a client's retry) appears once.
-    /// </summary>
     private static Task WriteTracesAsync(HttpContext context, IReadOnlyList<IReadOnlyList<ResourceSpans>> traces, bool raw)
     {
         if (traces.Count == 0) throw new NotFoundException("No traces found");
         return JsonBody.WriteAsync(context, 200, w =>
         {
-            w.WriteStartObject();
-            w.WriteStartObject("result");
-            w.WriteStartArray("resourceSpans");
-            foreach (var trace in traces)
-            foreach (var resourceSpans in raw ? trace : DuplicateSpans.Remove(trace))
-                OtlpJson.Write(w, resourceSpans);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
+            OpenTraces(w);
+            foreach (var trace in traces) WriteTrace(w, trace, raw);
+            CloseTraces(w);
         });
+    }
+
+    /// <summary>The traces' resource spans go in one OTLP object (Jaeger combines them).</summary>
+    private static void OpenTraces(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("result");
+        w.WriteStartArray("resourceSpans");
+    }
+
+    /// <summary>One trace's resource spans; unless raw, as Jaeger's adjusters leave them: a span stored twice (a
+    /// client's retry) appears once.</summary>
+    private static void WriteTrace(Utf8JsonWriter w, IReadOnlyList<ResourceSpans> trace, bool raw)
+    {
+        foreach (var resourceSpans in raw ? trace : DuplicateSpans.Remove(trace))
+            OtlpJson.Write(w, resourceSpans);
+    }
+
+    private static void CloseTraces(Utf8JsonWriter w)
+    {
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private static async Task Services(HttpContext context, QueryEngine engine)
