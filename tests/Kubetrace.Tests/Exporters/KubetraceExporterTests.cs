@@ -160,4 +160,21 @@ public sealed class KubetraceExporterTests
         Assert.Contains(tooSmall.Errors, e => e.ToString().Contains("max_head_bytes", StringComparison.Ordinal)
             && e.ToString().Contains("at least 1MiB", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Index_cache_size_is_a_size_that_bounds_the_block_indexes_held_for_queries()
+    {
+        var result = Load("""
+                index_cache_size: 16MiB
+            """);
+        var config = (KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings;
+        Assert.Equal(16L << 20, config.ToStoreOptions().IndexCacheBytes);
+        Assert.Equal(64L << 20, new KubetraceExporterConfig().ToStoreOptions().IndexCacheBytes);
+
+        var notASize = Load("""
+                index_cache_size: lots
+            """);
+        Assert.Contains(notASize.Errors, e => e.ToString().Contains("index_cache_size", StringComparison.Ordinal)
+            && e.ToString().Contains("is not a size", StringComparison.Ordinal));
+    }
 }
