@@ -147,11 +147,9 @@ public sealed class KubetraceExporterTests
     [Fact]
     public void Max_head_bytes_is_a_size_of_at_least_one_mebibyte()
     {
-        var result = Load("""
+        Assert.Equal(64L << 20, StoreOptionsOf("""
                 max_head_bytes: 64MiB
-            """);
-        var config = (KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings;
-        Assert.Equal(64L << 20, config.ToStoreOptions().MaxHeadBytes);
+            """).MaxHeadBytes);
         Assert.Equal(StoreOptions.DefaultMaxHeadBytes, new KubetraceExporterConfig().ToStoreOptions().MaxHeadBytes);
 
         var tooSmall = Load("""
@@ -164,11 +162,9 @@ public sealed class KubetraceExporterTests
     [Fact]
     public void Index_cache_size_is_a_size_that_bounds_the_block_indexes_held_for_queries()
     {
-        var result = Load("""
+        Assert.Equal(16L << 20, StoreOptionsOf("""
                 index_cache_size: 16MiB
-            """);
-        var config = (KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings;
-        Assert.Equal(16L << 20, config.ToStoreOptions().IndexCacheBytes);
+            """).IndexCacheBytes);
         Assert.Equal(64L << 20, new KubetraceExporterConfig().ToStoreOptions().IndexCacheBytes);
 
         var notASize = Load("""
@@ -177,4 +173,8 @@ public sealed class KubetraceExporterTests
         Assert.Contains(notASize.Errors, e => e.ToString().Contains("index_cache_size", StringComparison.Ordinal)
             && e.ToString().Contains("is not a size", StringComparison.Ordinal));
     }
+
+    /// <summary>The store's options from an exporter config of these keys.</summary>
+    private static StoreOptions StoreOptionsOf(string keys) =>
+        ((KubetraceExporterConfig)Load(keys).Config!.Exporters[new ComponentId("kubetrace", "")].Settings).ToStoreOptions();
 }

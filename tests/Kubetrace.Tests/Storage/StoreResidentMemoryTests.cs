@@ -1,5 +1,3 @@
-using Kubetrace.Bench.Workload;
-using Kubetrace.Pipeline;
 using Kubetrace.Storage;
 using Kubetrace.Tests.TestSupport;
 using Xunit.Abstractions;
@@ -16,29 +14,16 @@ namespace Kubetrace.Tests.Storage;
 [Collection(RunsAloneCollection.Name)]
 public sealed class StoreResidentMemoryTests(ITestOutputHelper output)
 {
-    private const int BlocksPerStep = 8, RequestsPerBlock = 8, SpansPerRequest = 500, MeasuredSteps = 3;
+    private const int BlocksPerStep = 8, RequestsPerBlock = 8, MeasuredSteps = 3;
 
     [Fact]
     public async Task A_store_keeps_a_few_bytes_per_stored_span_in_memory_however_many_blocks_it_holds()
     {
-        await using var temp = new TempStore(dir => new StoreOptions
-        {
-            Directory = dir, CompactionTargetSpans = 0, Rollups = [], Retention = TimeSpan.Zero, MaxHeadBytes = 1L << 30,
-        });
-        var bodies = new RequestPool(distinctRequests: 16, SpansPerRequest, attributesPerSpan: 15).CopiesFor(0, 16);
-        var sequence = 0UL;
+        await using var temp = SoakBlocks.NewStore();
+        var soak = new SoakBlocks(temp.Store, RequestsPerBlock);
         async Task<(long Spans, long Bytes)> WriteBlocksAsync()
         {
-            for (var block = 0; block < BlocksPerStep; block++)
-            {
-                for (var request = 0; request < RequestsPerBlock; request++)
-                {
-                    var body = bodies[sequence % (ulong)bodies.Length];
-                    body.Refresh(++sequence * 0x9E3779B97F4A7C15, UnixNanos.Now());
-                    await temp.Store.AppendAsync(TraceBatch.FromEncoded(body.Bytes.ToArray(), body.SpanCount), CancellationToken.None);
-                }
-                await temp.Store.FlushHeadAsync();
-            }
+            await soak.WriteAsync(BlocksPerStep);
             var spans = temp.Store.GetStats().BlockSpans;
             await temp.Store.ReleaseMemoryAsync();
             return (spans, GC.GetTotalMemory(forceFullCollection: true));
@@ -50,7 +35,7 @@ public sealed class StoreResidentMemoryTests(ITestOutputHelper output)
         var steps = new List<(long Spans, long Bytes)> { await WriteBlocksAsync() };
         for (var step = 0; step < MeasuredSteps; step++) steps.Add(await WriteBlocksAsync());
 
-        Assert.Equal((2L + MeasuredSteps) * BlocksPerStep * RequestsPerBlock * SpansPerRequest, steps[^1].Spans);
+        Assert.Equal((2L + MeasuredSteps) * BlocksPerStep * RequestsPerBlock * SoakBlocks.SpansPerRequest, steps[^1].Spans);
         foreach (var (from, to) in steps.Zip(steps.Skip(1)))
             output.WriteLine($"{from.Spans} → {to.Spans} stored spans: managed memory {from.Bytes:N0} → {to.Bytes:N0} B, " +
                 $"{(double)(to.Bytes - from.Bytes) / (to.Spans - from.Spans):F2} B per span added");
