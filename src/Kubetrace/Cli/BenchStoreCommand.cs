@@ -29,10 +29,16 @@ public static class BenchStoreCommand
             Description = "The store's max_bytes_per_trace (bytes; 0: off, the store's own default; the kubetrace exporter's is 5000000): what counting every trace's bytes costs",
             DefaultValueFactory = _ => 0,
         };
+        var indexCache = new Option<long>("--index-cache")
+        {
+            Description = "The store's index cache (bytes of block footers held for queries; the kubetrace exporter's index_cache_size): what reading indexes again costs when they do not fit",
+            DefaultValueFactory = _ => Storage.Blocks.FooterCache.DefaultBytes,
+        };
         var progress = new BenchProgressOptions();
         var command = new Command("store", "Benchmark the embedded trace store (ingest, bytes/span, trace by ID, search)")
         {
             spans, dir, clients, batch, queries, profile, walCompression, rowGroup, skipScan, preallocate, encryption, maxBytesPerTrace,
+            indexCache,
         };
         progress.AddTo(command);
         command.SetAction(async result =>
@@ -44,7 +50,7 @@ public static class BenchStoreCommand
                 var code = await new StoreBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients),
                     result.GetValue(batch), result.GetValue(queries), result.GetValue(profile), result.GetValue(walCompression), result.GetValue(rowGroup),
                     result.GetValue(skipScan), result.GetValue(preallocate), result.InvocationConfiguration.Output, encrypted ? StoreBenchmark.BenchmarkKeys() : null,
-                    progress.For(result)) { MaxBytesPerTrace = result.GetValue(maxBytesPerTrace) }.RunAsync();
+                    progress.For(result)) { MaxBytesPerTrace = result.GetValue(maxBytesPerTrace), IndexCacheBytes = result.GetValue(indexCache) }.RunAsync();
                 if (code != 0) return code;
             }
             return 0;

@@ -42,7 +42,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     {
         _options = options;
         _logger = logger;
-        _blocks = new BlockDirectory(Path.Combine(options.Directory, "blocks"), logger, options.Keys);
+        _blocks = new BlockDirectory(Path.Combine(options.Directory, "blocks"), logger, options.Keys, options.IndexCacheBytes);
         _wal = new WriteAheadLog(Path.Combine(options.Directory, "wal"), logger, options.Keys);
 
         var blocks = DropMergedBlocks(_blocks.OpenAll());
@@ -232,16 +232,20 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
 
     /// <summary>
     /// What the store gives up under memory pressure: writes the head as a block (<see cref="FlushHeadAsync"/>) and
-    /// drops what open blocks cache for queries (decoded row groups, decoded values and the maps from value text to
-    /// id: <see cref="BlockReader.DropCaches"/>), which the next query decodes again. True if anything was held.
+    /// drops what it caches of its blocks for queries — decoded row groups, and the footers (dictionaries with their
+    /// decoded values, trace tables, postings: <see cref="FooterCache"/>) — which the next query reads again. An open
+    /// block keeps only its <see cref="BlockSummary"/>. True if anything was held.
     /// </summary>
     public async Task<bool> ReleaseMemoryAsync()
     {
         var flushed = await FlushHeadAsync().ConfigureAwait(false);
         var dropped = _blocks.Cache.Clear();
-        foreach (var block in View.Blocks) dropped |= block.DropCaches();
+        dropped |= _blocks.Footers.Clear();
         return flushed || dropped;
     }
+
+    /// <summary>Estimated bytes of the block footers held for queries now (bounded by <see cref="StoreOptions.IndexCacheBytes"/>).</summary>
+    internal long IndexCacheBytes => _blocks.Footers.Bytes;
 
     private void OnCut(HeadBlock frozen, HeadBlock next)
     {

@@ -61,6 +61,14 @@ public sealed class StoreOptions
     /// <summary>Told about every appended span once durable (e.g. span metrics); null: none.</summary>
     public ISpanObserver? SpanObserver { get; init; }
 
+    /// <summary>
+    /// Bound, in estimated managed bytes, of the block indexes held for queries (footers: dictionaries, trace tables,
+    /// postings; <see cref="Blocks.FooterCache"/>). Past it the least recently used are dropped and read again when
+    /// needed; memory pressure drops them all. An open block keeps only a summary (~1.3 B per trace) otherwise, so
+    /// the store's memory does not grow with what it holds on disk.
+    /// </summary>
+    public long IndexCacheBytes { get; init; } = Blocks.FooterCache.DefaultBytes;
+
     /// <summary>Spans per row group in a block: the unit read and decompressed for a trace.</summary>
     public int RowGroupSpans { get; init; } = 1024;
 

@@ -147,11 +147,9 @@ public sealed class KubetraceExporterTests
     [Fact]
     public void Max_head_bytes_is_a_size_of_at_least_one_mebibyte()
     {
-        var result = Load("""
+        Assert.Equal(64L << 20, StoreOptionsOf("""
                 max_head_bytes: 64MiB
-            """);
-        var config = (KubetraceExporterConfig)result.Config!.Exporters[new ComponentId("kubetrace", "")].Settings;
-        Assert.Equal(64L << 20, config.ToStoreOptions().MaxHeadBytes);
+            """).MaxHeadBytes);
         Assert.Equal(StoreOptions.DefaultMaxHeadBytes, new KubetraceExporterConfig().ToStoreOptions().MaxHeadBytes);
 
         var tooSmall = Load("""
@@ -160,4 +158,23 @@ public sealed class KubetraceExporterTests
         Assert.Contains(tooSmall.Errors, e => e.ToString().Contains("max_head_bytes", StringComparison.Ordinal)
             && e.ToString().Contains("at least 1MiB", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Index_cache_size_is_a_size_that_bounds_the_block_indexes_held_for_queries()
+    {
+        Assert.Equal(16L << 20, StoreOptionsOf("""
+                index_cache_size: 16MiB
+            """).IndexCacheBytes);
+        Assert.Equal(64L << 20, new KubetraceExporterConfig().ToStoreOptions().IndexCacheBytes);
+
+        var notASize = Load("""
+                index_cache_size: lots
+            """);
+        Assert.Contains(notASize.Errors, e => e.ToString().Contains("index_cache_size", StringComparison.Ordinal)
+            && e.ToString().Contains("is not a size", StringComparison.Ordinal));
+    }
+
+    /// <summary>The store's options from an exporter config of these keys.</summary>
+    private static StoreOptions StoreOptionsOf(string keys) =>
+        ((KubetraceExporterConfig)Load(keys).Config!.Exporters[new ComponentId("kubetrace", "")].Settings).ToStoreOptions();
 }

@@ -1,6 +1,3 @@
-using Kubetrace.Bench.Workload;
-using Kubetrace.Pipeline;
-using Kubetrace.Storage;
 using Kubetrace.Storage.Blocks;
 using Kubetrace.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,28 +14,13 @@ namespace Kubetrace.Tests.Storage;
 [Collection(RunsAloneCollection.Name)]
 public sealed class OpenBlockMemoryTests(ITestOutputHelper output)
 {
-    private const int Blocks = 6, RequestsPerBlock = 8, SpansPerRequest = 500;
+    private const int Blocks = 6, RequestsPerBlock = 8;
 
     [Fact]
     public async Task An_open_block_of_soak_spans_keeps_a_small_index_in_managed_memory()
     {
-        await using var temp = new TempStore(dir => new StoreOptions
-        {
-            Directory = dir, CompactionTargetSpans = 0, Rollups = [], Retention = TimeSpan.Zero, MaxHeadBytes = 1L << 30,
-        });
-        var pool = new RequestPool(distinctRequests: 16, SpansPerRequest, attributesPerSpan: 15);
-        var bodies = pool.CopiesFor(0, 16);
-        var sequence = 0UL;
-        for (var block = 0; block < Blocks; block++)
-        {
-            for (var request = 0; request < RequestsPerBlock; request++)
-            {
-                var body = bodies[sequence % (ulong)bodies.Length];
-                body.Refresh(++sequence * 0x9E3779B97F4A7C15, UnixNanos.Now());
-                await temp.Store.AppendAsync(TraceBatch.FromEncoded(body.Bytes.ToArray(), body.SpanCount), CancellationToken.None);
-            }
-            await temp.Store.FlushHeadAsync();
-        }
+        await using var temp = SoakBlocks.NewStore();
+        await new SoakBlocks(temp.Store, RequestsPerBlock).WriteAsync(Blocks);
         var paths = Directory.GetFiles(Path.Combine(temp.Directory, "blocks"), "*.ktb");
         Assert.Equal(Blocks, paths.Length);
 
@@ -52,7 +34,7 @@ public sealed class OpenBlockMemoryTests(ITestOutputHelper output)
             var perBlock = (after - before) / Blocks;
             var perSpan = (double)(after - before) / spans;
             output.WriteLine($"{Blocks} blocks, {spans} spans: {after - before} managed bytes kept open, {perBlock} per block, {perSpan:F1} per span");
-            Assert.Equal(Blocks * RequestsPerBlock * SpansPerRequest, spans);
+            Assert.Equal(Blocks * RequestsPerBlock * SoakBlocks.SpansPerRequest, spans);
             Assert.True(perSpan <= Bound, $"{perSpan:F1} managed bytes per stored span kept by open blocks ({perBlock} per block); bound {Bound}");
         }
         finally

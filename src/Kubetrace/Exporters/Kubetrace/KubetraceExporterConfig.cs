@@ -33,6 +33,10 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
     /// <summary>…or once it holds this many bytes of OTLP (<c>128MiB</c>, as Tempo's <c>max_block_bytes</c>)…</summary>
     public string MaxHeadBytes { get; set; } = "128MiB";
 
+    /// <summary>Bound of the block indexes (footers) held in memory for queries (<c>64MiB</c>; <see cref="StoreOptions.IndexCacheBytes"/>):
+    /// an open block keeps only a small summary, so the store's memory does not grow with what it holds on disk.</summary>
+    public string IndexCacheSize { get; set; } = "64MiB";
+
     /// <summary>…or once it is this old, whichever comes first.</summary>
     public TimeSpan MaxHeadAge { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -103,6 +107,7 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
             MaxHeadSpans = MaxHeadSpans,
             MaxHeadBytes = ByteSize.TryParse(MaxHeadBytes, out var headBytes) ? headBytes : StoreOptions.DefaultMaxHeadBytes,
             MaxHeadAge = MaxHeadAge,
+            IndexCacheBytes = ByteSize.TryParse(IndexCacheSize, out var indexCacheBytes) ? indexCacheBytes : Storage.Blocks.FooterCache.DefaultBytes,
             MaxBytesPerTrace = ByteSize.TryParse(overrides is { MaxBytesPerTrace.Length: > 0 } ? overrides.MaxBytesPerTrace : MaxBytesPerTrace, out var traceBytes) ? traceBytes : 0,
             DiscardedSpans = discardedSpans,
             RowGroupSpans = RowGroupSpans,
@@ -161,6 +166,9 @@ public sealed class KubetraceExporterConfig : IValidatableConfig
         if (!ByteSize.TryParse(MaxHeadBytes, out var maxHeadBytes) || maxHeadBytes < MinHeadBytes)
             yield return new ConfigProblem("max_head_bytes",
                 $"\"{MaxHeadBytes}\" is not a size of at least 1MiB; write e.g. 128MiB (the head holds this many bytes of spans in memory)");
+        if (!ByteSize.TryParse(IndexCacheSize, out _))
+            yield return new ConfigProblem("index_cache_size",
+                $"\"{IndexCacheSize}\" is not a size; write e.g. 64MiB (block indexes held in memory for queries; 0: read them for every query)");
         if (BytesPerTraceProblem(MaxBytesPerTrace) is { } traceBytesProblem) yield return new ConfigProblem("max_bytes_per_trace", traceBytesProblem);
         if (MaxHeadAge <= TimeSpan.Zero)
             yield return new ConfigProblem("max_head_age", $"must be a positive duration such as 5m or 30s (got {MaxHeadAge})");

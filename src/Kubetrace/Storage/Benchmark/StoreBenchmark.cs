@@ -19,6 +19,9 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
     /// <summary>The store's <see cref="StoreOptions.MaxBytesPerTrace"/> (0: off).</summary>
     public long MaxBytesPerTrace { get; init; }
 
+    /// <summary>The store's <see cref="StoreOptions.IndexCacheBytes"/>.</summary>
+    public long IndexCacheBytes { get; init; } = Blocks.FooterCache.DefaultBytes;
+
     public async Task<int> RunAsync()
     {
         var measure = new StoreMeasurements(queries, output);
@@ -36,8 +39,10 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         if (profile) ComponentCosts.Measure(inputPath, 100, output);
 
         var options = new StoreOptions { Directory = storeDirectory, Retention = TimeSpan.Zero, WalCompression = walCompression, RowGroupSpans = rowGroupSpans,
-            HeadCapacity = preallocate ? 500_000 : 0, Keys = keys ?? Encryption.StoreKeyRing.None, MaxBytesPerTrace = MaxBytesPerTrace };
-        Line($"encryption at rest: {(options.Keys.Active is null ? "off" : "on (AES-256-GCM)")}; max_bytes_per_trace: {(MaxBytesPerTrace > 0 ? MaxBytesPerTrace.ToString("N0", CultureInfo.InvariantCulture) : "off")}");
+            HeadCapacity = preallocate ? 500_000 : 0, Keys = keys ?? Encryption.StoreKeyRing.None, MaxBytesPerTrace = MaxBytesPerTrace,
+            IndexCacheBytes = IndexCacheBytes };
+        Line($"encryption at rest: {(options.Keys.Active is null ? "off" : "on (AES-256-GCM)")}; max_bytes_per_trace: {(MaxBytesPerTrace > 0 ? MaxBytesPerTrace.ToString("N0", CultureInfo.InvariantCulture) : "off")}; " +
+            $"index cache: {IndexCacheBytes.ToString("N0", CultureInfo.InvariantCulture)} B");
         var store = EmbeddedTraceStore.Open(options);
         var cpu = CpuSeconds();
         var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());

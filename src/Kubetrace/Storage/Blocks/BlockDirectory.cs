@@ -14,16 +14,21 @@ internal sealed class BlockDirectory
     private readonly ILogger _logger;
     private readonly StoreKeyRing _keys;
 
-    public BlockDirectory(string directory, ILogger logger, StoreKeyRing keys, int cacheSpans = 256 * 1024)
+    /// <param name="footerBytes">Bound of the footers held for queries (<see cref="StoreOptions.IndexCacheBytes"/>).</param>
+    public BlockDirectory(string directory, ILogger logger, StoreKeyRing keys, long footerBytes = FooterCache.DefaultBytes, int cacheSpans = 256 * 1024)
     {
         _directory = directory;
         _logger = logger;
         _keys = keys;
         Cache = new RowGroupCache(cacheSpans);
+        Footers = new FooterCache(footerBytes);
         Directory.CreateDirectory(directory);
     }
 
     public RowGroupCache Cache { get; }
+
+    /// <summary>The footers of the open blocks that queries read recently.</summary>
+    public FooterCache Footers { get; }
 
     /// <summary>The folder (rollup sidecars live beside the blocks).</summary>
     public string Folder => _directory;
@@ -37,7 +42,7 @@ internal sealed class BlockDirectory
         {
             try
             {
-                blocks.Add(BlockReader.Open(path, Cache, _logger, _keys));
+                blocks.Add(BlockReader.Open(path, Cache, _logger, _keys, Footers));
             }
             catch (StoreKeyException)
             {
@@ -76,7 +81,7 @@ internal sealed class BlockDirectory
             TryDelete(temporary);
             throw;
         }
-        return BlockReader.Open(path, Cache, _logger, _keys);
+        return BlockReader.Open(path, Cache, _logger, _keys, Footers);
     }
 
     /// <summary>Deletes the file now; the open handle keeps serving queries that already hold the block and is

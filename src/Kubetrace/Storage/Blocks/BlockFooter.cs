@@ -18,7 +18,8 @@ internal sealed record RowGroupInfo(int FirstTrace, int TraceCount, int FirstRow
 internal readonly record struct DependencyBucket(long Minute, int Parent, int Child, long Calls, long Errors);
 
 /// <summary>
-/// The metadata and indexes of a block, kept in memory while the block is open: dictionaries, the sorted trace
+/// The metadata and indexes of a block, read when a query needs them and held in the <see cref="FooterCache"/>
+/// while used (the block itself keeps only its <see cref="BlockSummary"/>): dictionaries, the sorted trace
 /// table (trace by ID and trace summaries without reading rows), row group directory, posting lists from
 /// (service | name | attribute value) to trace ordinals, dependency edges per minute, the catalog, and (from
 /// version 2) the reverse link table; from version 3 every column chunk carries a CRC-32C.
@@ -64,6 +65,29 @@ internal sealed class BlockFooter
     /// <summary>The version to write: <see cref="Version"/>, or 1 for a block as written before the link table
     /// (how tests make the old blocks that stores still hold).</summary>
     public int FormatVersion { get; init; } = Version;
+
+    /// <summary>The footer's length decoded (uncompressed), from <see cref="Read"/>; 0 for a footer being written.</summary>
+    public int RawBytes { get; init; }
+
+    /// <summary>
+    /// Managed bytes this footer keeps, estimated for the <see cref="FooterCache"/>'s bound: the decoded arrays of
+    /// the trace table (69 B per trace), the postings and the link table, plus the footer's raw bytes for the rest
+    /// (dictionaries kept encoded cost about their bytes; the encoded trace table and postings, counted again, are the margin).
+    /// </summary>
+    public long EstimatedBytes => Traces.Count * 69L + Postings.Bytes + ((Links ?? ScannedLinks)?.Bytes ?? 0) + RawBytes;
+
+    /// <summary>The link table of a version 1 block, built once by reading its rows (<see cref="BlockReader.Links"/>)
+    /// and dropped with the footer.</summary>
+    internal LinkIndex? ScannedLinks;
+
+    /// <summary>What a block whose footer cannot be read any more (closed, or damaged since it was opened) answers
+    /// with: no traces, no row groups, nothing indexed.</summary>
+    public static BlockFooter Empty { get; } = new()
+    {
+        Dictionaries = new Dictionaries(), Shapes = [],
+        Traces = TraceTable.Empty, ServiceSets = [], RowGroups = [], Postings = PostingIndex.Empty, Dependencies = [],
+        Operations = [], SpanKeys = [], Links = LinkIndex.Empty, ExtraKeys = [], EventNames = [],
+    };
 
     public void Write(ByteWriter w)
     {
@@ -145,6 +169,7 @@ internal sealed class BlockFooter
 
     public static BlockFooter Read(ByteReader r)
     {
+        var rawBytes = r.End - r.Position;
         var version = r.ReadInt();
         if (version is < OldestReadable or > Version) throw new InvalidDataException($"unsupported block version {version}");
         var firstSegment = r.ReadLong();
@@ -204,6 +229,7 @@ internal sealed class BlockFooter
             MinStart = minStart, MaxEnd = maxEnd, Dictionaries = dictionaries, Shapes = shapes, Traces = traces,
             ServiceSets = serviceSets, RowGroups = rowGroups, Postings = postings, Dependencies = dependencies,
             Operations = operations, SpanKeys = spanKeys, Links = links, ExtraKeys = extraKeys, EventNames = eventNames, FormatVersion = version,
+            RawBytes = rawBytes,
         };
     }
 

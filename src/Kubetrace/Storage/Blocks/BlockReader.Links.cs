@@ -6,40 +6,42 @@ namespace Kubetrace.Storage.Blocks;
 
 internal sealed partial class BlockReader
 {
-    private LinkIndex? _scannedLinks;
-
     /// <summary>
     /// The block's reverse link table: the footer's, or for a version 1 block (written before the table) one built
-    /// on first use by reading only the extras and start columns of its row groups, then kept.
+    /// on first use by reading only the extras and start columns of its row groups, then kept with the footer.
     /// </summary>
-    public LinkIndex Links => Footer.Links ?? LazyInitializer.EnsureInitialized(ref _scannedLinks, ScanLinks);
+    public LinkIndex Links => LinksOf(Footer);
+
+    private LinkIndex LinksOf(BlockFooter footer) =>
+        footer.Links ?? LazyInitializer.EnsureInitialized(ref footer.ScannedLinks, () => ScanLinks(footer));
 
     public void FindLinkingTraces(IReadOnlyCollection<UInt128> targets, TimeRange range, List<LinkingTrace> found)
     {
-        var links = Links;
-        var ids = Footer.Traces.Ids;
+        var footer = Footer;
+        var links = LinksOf(footer);
+        var ids = footer.Traces.Ids;
         foreach (var target in targets)
             links.Find(target, range, (to, trace, start) => found.Add(new LinkingTrace(new TraceId(ids[trace]), new TraceId(to), (long)start)));
     }
 
-    private LinkIndex ScanLinks()
+    private LinkIndex ScanLinks(BlockFooter footer)
     {
         var builder = new LinkIndex.Builder();
         var links = new List<ScannedLink>();
-        for (var group = 0; group < Footer.RowGroups.Length; group++)
+        for (var group = 0; group < footer.RowGroups.Length; group++)
         {
             var g = group;
-            TryRead(group, () => ScanGroupLinks(g, builder, links)); // an unreadable group is logged and skipped
+            TryRead(group, () => ScanGroupLinks(footer, g, builder, links)); // an unreadable group is logged and skipped
         }
         return builder.Build();
     }
 
-    private void ScanGroupLinks(int group, LinkIndex.Builder builder, List<ScannedLink> links)
+    private void ScanGroupLinks(BlockFooter footer, int group, LinkIndex.Builder builder, List<ScannedLink> links)
     {
-        var info = Footer.RowGroups[group];
-        var extras = Column(group, RowGroupColumns.Extras);
-        var starts = Column(group, RowGroupColumns.StartDeltas);
-        var traces = Footer.Traces;
+        var info = footer.RowGroups[group];
+        var extras = Column(info, group, RowGroupColumns.Extras);
+        var starts = Column(info, group, RowGroupColumns.StartDeltas);
+        var traces = footer.Traces;
         for (var trace = info.FirstTrace; trace < info.FirstTrace + info.TraceCount; trace++)
         for (var i = 0; i < traces.SpanCounts[trace]; i++)
         {
@@ -52,9 +54,8 @@ internal sealed partial class BlockReader
     }
 
     /// <summary>One decompressed column of a row group, read alone.</summary>
-    private ByteReader Column(int group, int column)
+    private ByteReader Column(RowGroupInfo info, int group, int column)
     {
-        var info = Footer.RowGroups[group];
         var offset = 0;
         for (var i = 0; i < column; i++) offset += info.CompressedLengths[i];
         if (info.RawLengths[column] == 0) return new ByteReader([]);

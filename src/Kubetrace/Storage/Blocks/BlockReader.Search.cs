@@ -14,13 +14,14 @@ internal sealed partial class BlockReader
 
     public void FindCandidates(SpanFilter filter, List<Candidate> candidates)
     {
-        var selection = Select(filter);
+        var footer = Footer;
+        var selection = Select(footer, filter);
         if (selection.Traces is null && !selection.Exact)
         {
-            Scan(filter, candidates);
+            Scan(footer, filter, candidates);
             return;
         }
-        var traces = Footer.Traces;
+        var traces = footer.Traces;
         var range = filter.Request.Range;
         void Consider(int t)
         {
@@ -39,12 +40,12 @@ internal sealed partial class BlockReader
     /// No index narrows the search (e.g. an unindexed high-cardinality attribute): read every row group once, in
     /// file order, and check the rows. Decoded groups bypass the cache so a scan does not evict hot traces.
     /// </summary>
-    private void Scan(SpanFilter filter, List<Candidate> candidates)
+    private void Scan(BlockFooter footer, SpanFilter filter, List<Candidate> candidates)
     {
-        var traces = Footer.Traces;
-        for (var group = 0; group < Footer.RowGroups.Length; group++)
+        var traces = footer.Traces;
+        for (var group = 0; group < footer.RowGroups.Length; group++)
         {
-            var info = Footer.RowGroups[group];
+            var info = footer.RowGroups[group];
             if (DecodeUncached(group) is not { } table) continue;
             var row = 0;
             for (var trace = info.FirstTrace; trace < info.FirstTrace + info.TraceCount; trace++)
@@ -61,13 +62,13 @@ internal sealed partial class BlockReader
         }
     }
 
-    private Selection Select(SpanFilter filter)
+    private static Selection Select(BlockFooter footer, SpanFilter filter)
     {
         if (filter.Matchers.Length == 0) return new Selection(null, true);
         Selection? combined = null;
         foreach (var matcher in filter.Matchers)
         {
-            var next = SelectOne(matcher);
+            var next = SelectOne(footer, matcher);
             combined = combined is not { } current ? next
                 : filter.Request.AllConditions ? Intersect(current, next) : Union(current, next);
         }
@@ -76,51 +77,52 @@ internal sealed partial class BlockReader
         return filter.Request.AllConditions && filter.Matchers.Length > 1 ? result with { Exact = false } : result;
     }
 
-    private Selection SelectOne(ConditionMatcher matcher)
+    private static Selection SelectOne(BlockFooter footer, ConditionMatcher matcher)
     {
         var condition = matcher.Condition;
         switch (matcher.Intrinsic)
         {
-            case Intrinsic.Service: return FromPostings(PostingKind.Service, 0, matcher);
-            case Intrinsic.Name: return FromPostings(PostingKind.Name, 0, matcher);
+            case Intrinsic.Service: return FromPostings(footer, PostingKind.Service, 0, matcher);
+            case Intrinsic.Name: return FromPostings(footer, PostingKind.Name, 0, matcher);
             case Intrinsic.Duration when condition.Op is ConditionOp.Greater or ConditionOp.GreaterOrEqual:
-                return FromTraceTable(t => matcher.TestNumber((long)Footer.Traces.MaxSpanDurations[t]));
+                return FromTraceTable(footer.Traces, t => matcher.TestNumber((long)footer.Traces.MaxSpanDurations[t]));
             case Intrinsic.EventName:
                 // A block listing its event names (format 5) without one the condition accepts holds no match; else
                 // its rows are read, and only rows with extras are looked into.
-                return Footer.EventNames is { } names && !names.Any(name => matcher.Test(name)) ? new Selection([], true) : new Selection(null, false);
+                return footer.EventNames is { } names && !names.Any(name => matcher.Test(name)) ? new Selection([], true) : new Selection(null, false);
             case Intrinsic.Status when condition.Op == ConditionOp.Equal && condition.Value == "error":
-                return FromTraceTable(t => Footer.Traces.Errors[t] > 0);
+                return FromTraceTable(footer.Traces, t => footer.Traces.Errors[t] > 0);
             case Intrinsic.None when condition.Scope != AttributeScope.Intrinsic:
-                var keyId = Strings.Find(condition.Key);
+                var keyId = footer.Dictionaries.Strings.Find(condition.Key);
                 if (keyId < 0) return new Selection([], true);
                 var selections = new List<Selection>();
                 if (condition.Scope != AttributeScope.Resource)
                 {
-                    var indexed = Footer.Postings.Range(PostingKind.SpanAttribute, keyId);
-                    var hasKey = Array.IndexOf(Footer.SpanKeys, keyId) >= 0;
+                    var indexed = footer.Postings.Range(PostingKind.SpanAttribute, keyId);
+                    var hasKey = Array.IndexOf(footer.SpanKeys, keyId) >= 0;
                     selections.Add(indexed.Start < indexed.End || !hasKey
-                        ? FromPostings(PostingKind.SpanAttribute, keyId, matcher)
+                        ? FromPostings(footer, PostingKind.SpanAttribute, keyId, matcher)
                         : new Selection(null, false));
                 }
                 if (condition.Scope != AttributeScope.Span)
-                    selections.Add(FromPostings(PostingKind.ResourceAttribute, keyId, matcher));
+                    selections.Add(FromPostings(footer, PostingKind.ResourceAttribute, keyId, matcher));
                 return selections.Aggregate(Union);
             default:
                 return new Selection(null, false);
         }
     }
 
-    private Selection FromPostings(PostingKind kind, int keyId, ConditionMatcher matcher)
+    private static Selection FromPostings(BlockFooter footer, PostingKind kind, int keyId, ConditionMatcher matcher)
     {
-        var postings = Footer.Postings;
+        var postings = footer.Postings;
+        var strings = footer.Dictionaries.Strings;
         var lists = new List<int[]>();
         if (matcher.Condition.Op == ConditionOp.Equal)
         {
             // Names and services are in the string table; attribute values in the value table.
             var found = kind is PostingKind.Name or PostingKind.Service
-                ? Strings.Find(matcher.Condition.Value ?? "")
-                : Footer.Dictionaries.Values.TryFindText(matcher.Condition.Value ?? "", out var valueId) ? valueId : -1;
+                ? strings.Find(matcher.Condition.Value ?? "")
+                : footer.Dictionaries.Values.TryFindText(matcher.Condition.Value ?? "", out var valueId) ? valueId : -1;
             var index = found < 0 ? -1 : postings.Find(kind, keyId, found);
             if (index >= 0) lists.Add(postings.Decode(index));
         }
@@ -130,17 +132,17 @@ internal sealed partial class BlockReader
             for (var i = start; i < end; i++)
             {
                 var value = PostingIndex.ValueOf(postings.KeyAt(i));
-                var text = kind is PostingKind.Name or PostingKind.Service ? Strings[value] : Footer.Dictionaries.Values.Text(value);
+                var text = kind is PostingKind.Name or PostingKind.Service ? strings[value] : footer.Dictionaries.Values.Text(value);
                 if (matcher.Test(text)) lists.Add(postings.Decode(i));
             }
         }
         return new Selection(Merge(lists), true);
     }
 
-    private Selection FromTraceTable(Func<int, bool> predicate)
+    private static Selection FromTraceTable(TraceTable traces, Func<int, bool> predicate)
     {
         var selected = new List<int>();
-        for (var t = 0; t < Footer.Traces.Count; t++)
+        for (var t = 0; t < traces.Count; t++)
             if (predicate(t)) selected.Add(t);
         return new Selection([.. selected], true);
     }

@@ -9,28 +9,41 @@ using Microsoft.Win32.SafeHandles;
 namespace Kubetrace.Storage.Blocks;
 
 /// <summary>
-/// An open block: its footer in memory, its row groups read with positional reads on demand (through a shared
-/// cache). Immutable, so any number of queries read it concurrently.
+/// An open block: its <see cref="BlockSummary"/> in memory, its footer read on demand (through a shared
+/// <see cref="FooterCache"/>), its row groups read with positional reads on demand (through a shared cache).
+/// Immutable, so any number of queries read it concurrently.
 /// </summary>
 internal sealed partial class BlockReader : ITracePart, IDisposable
 {
     private readonly SafeFileHandle _file;
     private readonly RowGroupCache _cache;
+    private readonly FooterCache _footers;
+    private readonly FooterSlot _footer = new();
+    private readonly FooterPlace _footerPlace;
     private readonly ILogger _logger;
     /// <summary>Per row group, 1 once it was found damaged: quarantined, never read again by this process.</summary>
     private readonly int[] _damaged;
     private int _damagedCount;
+    /// <summary>1 once the footer failed its checksum on a later read: the block answers as empty from then on.</summary>
+    private int _footerDamaged;
 
-    private BlockReader(string path, SafeFileHandle file, long fileSize, BlockFooter footer, RowGroupCache cache, ILogger logger, StoreKey? key)
+    /// <summary>Where the footer lies in the file and what its trailer says of it.</summary>
+    private readonly record struct FooterPlace(long Offset, int StoredLength, int RawLength, uint Crc);
+
+    private BlockReader(string path, SafeFileHandle file, long fileSize, BlockFooter footer, FooterPlace place,
+        RowGroupCache cache, FooterCache footers, ILogger logger, StoreKey? key)
     {
         Path = path;
         Key = key;
         _file = file;
         FileSize = fileSize;
-        Footer = footer;
+        Summary = BlockSummary.Of(footer);
+        _footerPlace = place;
         _cache = cache;
+        _footers = footers;
         _logger = logger;
-        _damaged = new int[footer.RowGroups.Length];
+        _damaged = new int[Summary.RowGroups];
+        footers.Admit(_footer, footer);
     }
 
     public string Path { get; }
@@ -38,20 +51,37 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     /// <summary>The key that sealed the block; null: a plaintext block.</summary>
     public StoreKey? Key { get; }
     public long FileSize { get; }
-    public BlockFooter Footer { get; }
-    public int SpanCount => Footer.SpanCount;
-    public int TraceCount => Footer.Traces.Count;
-    public long LastSegment => Footer.LastSegment;
-    public ulong MinStart => Footer.MinStart;
-    public ulong MaxEnd => Footer.MaxEnd;
+
+    /// <summary>What the block keeps in memory while open.</summary>
+    public BlockSummary Summary { get; }
+
+    /// <summary>
+    /// The block's footer, from the cache or read again (checksum verified). A caller keeps the instance for the
+    /// whole of what it does with it (the cache may drop it meanwhile, and a footer read again is a new instance with
+    /// the same ids). <see cref="BlockFooter.Empty"/> once the block is closed or its footer damaged since it was opened.
+    /// </summary>
+    public BlockFooter Footer => Volatile.Read(ref _footerDamaged) != 0 ? BlockFooter.Empty : _footers.Get(_footer, ReadFooterAgain);
+
+    /// <summary>Like <see cref="Footer"/> without filling the cache (for a pass over every block, as <c>stats</c>
+    /// counting traces: it would evict what queries use, and refill what memory pressure just emptied).</summary>
+    public BlockFooter FooterUncached() =>
+        Volatile.Read(ref _footer.Footer) ?? (Volatile.Read(ref _footerDamaged) != 0 ? null : ReadFooterAgain()) ?? BlockFooter.Empty;
+
+    public int SpanCount => Summary.SpanCount;
+    public int TraceCount => Summary.TraceCount;
+    public long FirstSegment => Summary.FirstSegment;
+    public long LastSegment => Summary.LastSegment;
+    public ulong MinStart => Summary.MinStart;
+    public ulong MaxEnd => Summary.MaxEnd;
 
     /// <summary>Row groups found damaged (checksum mismatch or undecodable) and quarantined so far.</summary>
     public int DamagedGroups => Volatile.Read(ref _damagedCount);
 
     /// <summary>Opens a block, checking its trailer and footer checksum; throws <see cref="InvalidDataException"/> if damaged.</summary>
     /// <param name="keys">Opens a sealed block (none given: only plaintext blocks open).</param>
+    /// <param name="footers">Holds the footer while queries use it; none given: a cache of the block's own.</param>
     /// <exception cref="StoreKeyException">The block is sealed with a key not listed, or a wrong one.</exception>
-    public static BlockReader Open(string path, RowGroupCache cache, ILogger logger, StoreKeyRing? keys = null)
+    public static BlockReader Open(string path, RowGroupCache cache, ILogger logger, StoreKeyRing? keys = null, FooterCache? footers = null)
     {
         var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
@@ -72,21 +102,55 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
                     keys ?? StoreKeyRing.None, $"block {System.IO.Path.GetFileName(path)}");
             var footerOffset = size - BlockWriter.TrailerSize - storedLength;
             if (footerOffset < dataStart || sealedBlock && storedLength < StoreKey.Overhead) throw new InvalidDataException("bad footer length");
-            var stored = ReadAt(file, footerOffset, (int)storedLength);
-            if (Crc32C.Compute(stored) != crc) throw new InvalidDataException("footer checksum mismatch");
-            var compressed = stored.AsSpan();
-            if (key is not null)
-            {
-                compressed = compressed[StoreKey.Overhead..];
-                BlockSealing.Open(key, stored.AsSpan(0, StoreKey.Overhead), compressed, -1);
-            }
-            var footer = BlockFooter.Read(new ByteReader(Codec.Decompress(compressed, (int)rawLength)));
-            return new BlockReader(path, file, size, footer, cache, logger, key);
+            var place = new FooterPlace(footerOffset, checked((int)storedLength), checked((int)rawLength), crc);
+            var footer = ReadFooter(file, place, key);
+            return new BlockReader(path, file, size, footer, place, cache, footers ?? new FooterCache(FooterCache.DefaultBytes), logger, key);
         }
         catch
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <exception cref="InvalidDataException">The footer fails its checksum or does not decode.</exception>
+    private static BlockFooter ReadFooter(SafeFileHandle file, FooterPlace place, StoreKey? key)
+    {
+        var stored = ReadAt(file, place.Offset, place.StoredLength);
+        if (Crc32C.Compute(stored) != place.Crc) throw new InvalidDataException("footer checksum mismatch");
+        var compressed = stored.AsSpan();
+        if (key is not null)
+        {
+            compressed = compressed[StoreKey.Overhead..];
+            BlockSealing.Open(key, stored.AsSpan(0, StoreKey.Overhead), compressed, -1);
+        }
+        return BlockFooter.Read(new ByteReader(Codec.Decompress(compressed, place.RawLength)));
+    }
+
+    /// <summary>
+    /// Reads the footer again for the cache (it was dropped); null when it cannot be any more: the block was closed
+    /// (retired: its data is elsewhere now), or the footer is damaged since the block was opened, which is reported
+    /// once and makes the block answer as empty (all its row groups counted damaged).
+    /// </summary>
+    private BlockFooter? ReadFooterAgain()
+    {
+        try
+        {
+            return ReadFooter(_file, _footerPlace, Key);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException or IndexOutOfRangeException)
+        {
+            if (Interlocked.Exchange(ref _footerDamaged, 1) == 0)
+            {
+                Interlocked.Exchange(ref _damagedCount, _damaged.Length);
+                _logger.LogError("block {Block}: its footer is damaged ({Reason}); quarantined: its {Spans} spans are left out of every answer " +
+                    "(kubetrace store check lists the damage)", System.IO.Path.GetFileName(Path), e.Message, SpanCount);
+            }
+            return null;
         }
     }
 
@@ -148,10 +212,11 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
             if (Interlocked.Exchange(ref _damaged[group], 1) == 0)
             {
                 Interlocked.Increment(ref _damagedCount);
-                var info = Footer.RowGroups[group];
+                var groups = Footer.RowGroups;
+                var (spans, traces) = group < groups.Length ? (groups[group].RowCount, groups[group].TraceCount) : (0, 0);
                 _logger.LogError("block {Block}: row group {Group} ({Spans} spans of {Traces} traces) is damaged ({Reason}); quarantined: " +
                     "its spans are left out of every answer (kubetrace store check lists the damage)",
-                    System.IO.Path.GetFileName(Path), group, info.RowCount, info.TraceCount, e.Message);
+                    System.IO.Path.GetFileName(Path), group, spans, traces, e.Message);
             }
             return false;
         }
@@ -163,9 +228,9 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     }
 
     /// <summary>The row group holding a trace ordinal.</summary>
-    public int GroupOf(int trace)
+    public static int GroupOf(BlockFooter footer, int trace)
     {
-        var groups = Footer.RowGroups;
+        var groups = footer.RowGroups;
         int lo = 0, hi = groups.Length - 1;
         while (lo < hi)
         {
@@ -176,34 +241,47 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
         return lo;
     }
 
+    /// <summary>The trace's ordinal in the footer's trace table, or -1; the footer is read only when the block's
+    /// trace-ID filter says it may hold the trace.</summary>
+    public int FindTrace(UInt128 traceId, out BlockFooter footer)
+    {
+        if (!Summary.TraceIds.MayHold(traceId))
+        {
+            footer = BlockFooter.Empty;
+            return -1;
+        }
+        footer = Footer;
+        return footer.Traces.Find(traceId) is var trace and >= 0 ? trace : -1;
+    }
+
     public void CollectRows(UInt128 traceId, List<(SpanTable Table, int Row)> rows)
     {
-        var trace = Footer.Traces.Find(traceId);
+        var trace = FindTrace(traceId, out var footer);
         if (trace < 0) return;
-        var group = GroupOf(trace);
+        var group = GroupOf(footer, trace);
         if (LoadGroup(group) is not { } table) return;
-        var first = Footer.Traces.FirstRows[trace] - Footer.RowGroups[group].FirstRow;
-        for (var i = 0; i < Footer.Traces.SpanCounts[trace]; i++) rows.Add((table, first + i));
+        var first = footer.Traces.FirstRows[trace] - footer.RowGroups[group].FirstRow;
+        for (var i = 0; i < footer.Traces.SpanCounts[trace]; i++) rows.Add((table, first + i));
     }
 
     public bool AddToSummary(UInt128 traceId, SummaryBuilder summary)
     {
-        var t = Footer.Traces;
-        var trace = t.Find(traceId);
+        var trace = FindTrace(traceId, out var footer);
         if (trace < 0) return false;
-        var strings = Footer.Dictionaries.Strings;
+        var t = footer.Traces;
+        var strings = footer.Dictionaries.Strings;
         summary.AddPart(t.Starts[trace], t.Ends[trace], t.SpanCounts[trace], t.Errors[trace],
-            Footer.ServiceSets[t.ServiceSets[trace]].Select(s => strings[s]));
+            footer.ServiceSets[t.ServiceSets[trace]].Select(s => strings[s]));
         if (t.HasRoot[trace]) summary.SetRoot(strings[t.RootServices[trace]], strings[t.RootNames[trace]]);
         else summary.NoteEarliest(t.Starts[trace], strings[t.RootServices[trace]], strings[t.RootNames[trace]]);
         return true;
     }
 
-    /// <summary>Drops what the block decoded for queries and keeps for the next ones (the values' texts and text
-    /// map); true if it held any. Queries afterwards decode again.</summary>
-    public bool DropCaches() => Footer.Dictionaries.Values is EncodedValueTable values && values.DropCaches();
-
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _footers.Evict(_footer);
+        _file.Dispose();
+    }
 
     private static byte[] ReadAt(SafeFileHandle file, long offset, int length)
     {

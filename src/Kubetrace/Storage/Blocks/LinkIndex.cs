@@ -26,6 +26,9 @@ internal sealed class LinkIndex
 
     public int Count => Targets.Length;
 
+    /// <summary>Managed bytes of the table's arrays.</summary>
+    public long Bytes => Count * 28L + 3 * 24;
+
     /// <summary>Calls <paramref name="found"/>(target, trace ordinal, start) for each link to <paramref name="target"/> whose linking span starts in the range.</summary>
     public void Find(UInt128 target, TimeRange range, Action<UInt128, int, ulong> found)
     {

@@ -27,6 +27,11 @@ internal sealed class PostingIndex
 
     public int Count => _keys.Length;
 
+    public static PostingIndex Empty { get; } = new([], [], [], []);
+
+    /// <summary>Managed bytes of the index's arrays.</summary>
+    public long Bytes => _keys.Length * 16L + _blob.Length + 4 * 24;
+
     /// <summary>Name/service use key 0 and the string id as value; attributes use key and value ids.</summary>
     public static ulong Pack(PostingKind kind, int key, int value) =>
         ((ulong)kind << 62) | ((ulong)(uint)key << 32) | (uint)value;

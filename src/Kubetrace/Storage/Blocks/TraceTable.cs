@@ -25,6 +25,12 @@ internal sealed class TraceTable
 
     public int Count => Ids.Length;
 
+    public static TraceTable Empty { get; } = new()
+    {
+        Ids = [], SpanCounts = [], Starts = [], Ends = [], Errors = [], MaxSpanDurations = [], RootServices = [], RootNames = [],
+        HasRoot = [], ServiceSets = [],
+    };
+
     public int Find(UInt128 traceId) => Array.BinarySearch(Ids, traceId);
 
     public void Write(ByteWriter w, ulong minStart)

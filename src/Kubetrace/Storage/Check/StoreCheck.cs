@@ -34,11 +34,12 @@ public static class StoreCheck
         var files = new List<CheckedFile>();
         var blocks = new Dictionary<string, BlockReader>(StringComparer.Ordinal);
         var cache = new RowGroupCache(1);
+        var footers = new FooterCache(FooterCache.DefaultBytes);
         try
         {
             foreach (var path in Files(blocksFolder, "*.ktb"))
             {
-                var (file, block) = CheckBlock(directory, path, cache, keys);
+                var (file, block) = CheckBlock(directory, path, cache, footers, keys);
                 files.Add(file);
                 if (block is not null) blocks[Path.GetFileNameWithoutExtension(path)] = block;
             }
@@ -57,7 +58,7 @@ public static class StoreCheck
         return files;
     }
 
-    private static (CheckedFile, BlockReader?) CheckBlock(string directory, string path, RowGroupCache cache, StoreKeyRing keys)
+    private static (CheckedFile, BlockReader?) CheckBlock(string directory, string path, RowGroupCache cache, FooterCache footers, StoreKeyRing keys)
     {
         var damage = new List<string>();
         using (var stream = File.OpenRead(path))
@@ -69,7 +70,7 @@ public static class StoreCheck
         BlockReader block;
         try
         {
-            block = BlockReader.Open(path, cache, NullLogger.Instance, keys);
+            block = BlockReader.Open(path, cache, NullLogger.Instance, keys, footers);
         }
         catch (StoreKeyException e)
         {

@@ -27,7 +27,7 @@ internal static class BlockMerger
         CancellationToken cancellationToken, MergePressure? pressure = null)
     {
         var dictionaries = new Dictionaries();
-        var firstSegment = sources.Min(b => b.Footer.FirstSegment);
+        var firstSegment = sources.Min(b => b.FirstSegment);
         var cursors = sources.Select(b => new SourceCursor(b)).ToArray();
         using var block = new BlockBuilder(path, dictionaries, rowGroupSpans, sources.Sum(b => b.TraceCount), BlockFooter.Version, sealWith);
         var window = NewWindow();
@@ -67,15 +67,17 @@ internal static class BlockMerger
     /// <summary>Walks one source's traces in ID order, holding only the decoded row group of the current one.</summary>
     private sealed class SourceCursor(BlockReader block)
     {
-        private readonly TraceTable _traces = block.Footer.Traces;
+        private readonly BlockFooter _footer = block.Footer is var footer && footer.Traces.Count == block.TraceCount ? footer
+            : throw new InvalidDataException($"block {block.Path}: its footer is unreadable; not merging it");
+        private TraceTable Traces => _footer.Traces;
         private SpanTable? _table;
         private int _trace;
         private int _groupEnd;
         private int _groupFirstRow;
 
-        public bool Done => _trace >= _traces.Count;
+        public bool Done => _trace >= Traces.Count;
 
-        public UInt128 Current => _traces.Ids[_trace];
+        public UInt128 Current => Traces.Ids[_trace];
 
         public bool At(UInt128 traceId) => !Done && Current == traceId;
 
@@ -86,15 +88,15 @@ internal static class BlockMerger
         {
             if (_table is null)
             {
-                var group = block.GroupOf(_trace);
+                var group = BlockReader.GroupOf(_footer, _trace);
                 _table = block.DecodeUncached(group)
                     ?? throw new InvalidDataException($"block {block.Path}: row group {group} is unreadable; not merging it");
-                var info = block.Footer.RowGroups[group];
+                var info = _footer.RowGroups[group];
                 _groupEnd = info.FirstTrace + info.TraceCount;
                 _groupFirstRow = info.FirstRow;
             }
-            var first = _traces.FirstRows[_trace] - _groupFirstRow;
-            for (var i = 0; i < _traces.SpanCounts[_trace]; i++) assembler.Add(_table, first + i);
+            var first = Traces.FirstRows[_trace] - _groupFirstRow;
+            for (var i = 0; i < Traces.SpanCounts[_trace]; i++) assembler.Add(_table, first + i);
             if (++_trace >= _groupEnd) _table = null; // the group is done: let it go before the next is decoded
         }
     }

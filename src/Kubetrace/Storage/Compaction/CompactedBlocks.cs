@@ -14,7 +14,7 @@ internal static class CompactedBlocks
     /// so the rename never replaces a source that queries may still read by path.</summary>
     public static string FileName(IReadOnlyList<BlockReader> sources) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{sources.Min(b => b.Footer.FirstSegment):D12}-{sources.Max(b => b.LastSegment):D12}.ktb");
+            $"{sources.Min(b => b.FirstSegment):D12}-{sources.Max(b => b.LastSegment):D12}.ktb");
 
     /// <summary>The blocks already merged into another one (to delete); the rest is returned in <paramref name="kept"/>.</summary>
     public static List<BlockReader> Replaced(IReadOnlyList<BlockReader> blocks, out List<BlockReader> kept)
@@ -31,5 +31,5 @@ internal static class CompactedBlocks
     }
 
     private static bool Contains(BlockReader outer, BlockReader inner) =>
-        outer.Footer.FirstSegment <= inner.Footer.FirstSegment && inner.LastSegment <= outer.LastSegment;
+        outer.FirstSegment <= inner.FirstSegment && inner.LastSegment <= outer.LastSegment;
 }

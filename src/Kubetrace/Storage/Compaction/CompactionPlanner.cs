@@ -18,7 +18,7 @@ internal static class CompactionPlanner
         if (target <= 0) return runs;
         var run = new List<BlockReader>();
         long runSpans = 0;
-        foreach (var block in blocks.OrderBy(b => b.Footer.FirstSegment))
+        foreach (var block in blocks.OrderBy(b => b.FirstSegment))
         {
             if (block.SpanCount > target / 2)
             {

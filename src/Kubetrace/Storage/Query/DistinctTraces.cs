@@ -26,10 +26,11 @@ internal static class DistinctTraces
         return count;
     }
 
-    /// <summary>A block's trace table is sorted already; a head's IDs are in arrival order.</summary>
+    /// <summary>A block's trace table is sorted already (read without filling the footer cache: stats read every
+    /// block's IDs); a head's IDs are in arrival order.</summary>
     private static UInt128[] SortedIds(ITracePart part)
     {
-        if (part is BlockReader block) return block.Footer.Traces.Ids;
+        if (part is BlockReader block) return block.FooterUncached().Traces.Ids;
         var ids = part.TraceIds().ToArray();
         Array.Sort(ids);
         return ids;

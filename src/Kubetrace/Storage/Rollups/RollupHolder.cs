@@ -50,7 +50,7 @@ internal sealed class RollupHolder
         else
         {
             // The trace table alone answers most probes: the block's cursor (dictionaries) is made on the first hit.
-            _ordinal = _block.Footer.Traces.Find(traceId);
+            _ordinal = _block.FindTrace(traceId, out _);
             if (_ordinal < 0) return false;
             var cursor = (BlockScanCursor)(_cursor ??= new BlockScanCursor(_block, _request, probing: true));
             cursor.MoveTo(_ordinal);
@@ -74,7 +74,7 @@ internal sealed class RollupHolder
 /// then by WAL segments (ingest order; a merged block takes its oldest source's place).</summary>
 internal readonly record struct PartOrder(bool IsHead, long FirstSegment, long LastSegment) : IComparable<PartOrder>
 {
-    public static PartOrder Of(BlockReader block) => new(false, block.Footer.FirstSegment, block.LastSegment);
+    public static PartOrder Of(BlockReader block) => new(false, block.FirstSegment, block.LastSegment);
 
     public static PartOrder Of(HeadBlock head) => new(true, head.FirstSegment, head.LastSegment);
 

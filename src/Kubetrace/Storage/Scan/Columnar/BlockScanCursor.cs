@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.Scan.Columnar;
 /// </summary>
 internal sealed class BlockScanCursor : IScanCursor
 {
-    private readonly BlockReader _block;
+    private readonly BlockFooter _footer;
     private readonly TraceTable _traces;
     private readonly ScanDictionary _dictionary;
     private readonly RowGroupPipeline _groups;
@@ -22,12 +22,12 @@ internal sealed class BlockScanCursor : IScanCursor
     /// <param name="probing">Only <see cref="Seek"/> or <see cref="MoveTo"/> is used, for a few traces: never decode row groups ahead.</param>
     public BlockScanCursor(BlockReader block, SpanScanRequest request, bool probing = false)
     {
-        _block = block;
-        _traces = block.Footer.Traces;
-        var dictionaries = block.Footer.Dictionaries;
+        _footer = block.Footer;
+        _traces = _footer.Traces;
+        var dictionaries = _footer.Dictionaries;
         _dictionary = new ScanDictionary(dictionaries, request, dictionaries.Strings.Count, dictionaries.Resources.Count);
-        var shapeSlots = block.Footer.Shapes.Select(shape => shape.Select(_dictionary.SlotOf).Where(s => s >= 0).ToArray()).ToArray();
-        _services = new QualifyingServiceSets(block.Footer, request.Services);
+        var shapeSlots = _footer.Shapes.Select(shape => shape.Select(_dictionary.SlotOf).Where(s => s >= 0).ToArray()).ToArray();
+        _services = new QualifyingServiceSets(_footer, request.Services);
         // Decode the next group the scan will read ahead on another core, skipping the groups it will not.
         var readAhead = probing ? null : RowGroupsToRead.Of(block, request.Range, _services);
         _groups = new RowGroupPipeline(block, _dictionary.KeyIds, shapeSlots, readAhead);
@@ -38,7 +38,7 @@ internal sealed class BlockScanCursor : IScanCursor
     public bool MoveNext()
     {
         if (++_trace >= _traces.Count) return false;
-        var groups = _block.Footer.RowGroups;
+        var groups = _footer.RowGroups;
         while (_group + 1 < groups.Length && groups[_group + 1].FirstTrace <= _trace) _group++;
         return true;
     }
@@ -55,7 +55,7 @@ internal sealed class BlockScanCursor : IScanCursor
     public void MoveTo(int trace)
     {
         _trace = trace;
-        _group = _block.GroupOf(trace);
+        _group = BlockReader.GroupOf(_footer, trace);
     }
 
     /// <summary>The current trace's ordinal in the block's trace table.</summary>
@@ -126,7 +126,7 @@ internal sealed class BlockScanCursor : IScanCursor
 
     private (int First, int End) RowsOfTrace()
     {
-        var first = _traces.FirstRows[_trace] - _block.Footer.RowGroups[_group].FirstRow;
+        var first = _traces.FirstRows[_trace] - _footer.RowGroups[_group].FirstRow;
         return (first, first + _traces.SpanCounts[_trace]);
     }
 }

@@ -11,6 +11,9 @@ internal sealed class QualifyingServiceSets(BlockFooter footer, IReadOnlySet<str
 {
     private readonly sbyte[] _qualifies = new sbyte[footer.ServiceSets.Length];
 
+    /// <summary>The block footer the sets are of.</summary>
+    public BlockFooter Footer => footer;
+
     /// <summary>Whether the scan asks for every service (no filter).</summary>
     public bool All => services is null;
 

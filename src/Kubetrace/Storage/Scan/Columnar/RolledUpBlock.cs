@@ -19,7 +19,7 @@ internal sealed class RolledUpBlock(BlockReader block, RollupSidecar rollup, Spa
     /// <summary>Whether the rollup counted <paramref name="traceId"/> (then no part may deliver it).</summary>
     public bool Counted(UInt128 traceId)
     {
-        var trace = block.Footer.Traces.Find(traceId);
+        var trace = block.FindTrace(traceId, out _);
         return trace >= 0 && rollup.Claims(trace);
     }
 
@@ -52,7 +52,7 @@ internal sealed class RolledUpBlock(BlockReader block, RollupSidecar rollup, Spa
 
     public bool Seek(UInt128 traceId)
     {
-        var trace = block.Footer.Traces.Find(traceId);
+        var trace = block.FindTrace(traceId, out _);
         if (trace < 0 || rollup.Claims(trace)) return false;
         (_cursor ??= new BlockScanCursor(block, request, probing: true)).MoveTo(_trace = trace);
         return true;

@@ -12,14 +12,15 @@ internal static class RowGroupsToRead
 {
     public static bool[] Of(BlockReader block, TimeRange range, QualifyingServiceSets services)
     {
-        var groups = block.Footer.RowGroups;
+        var footer = services.Footer;
+        var groups = footer.RowGroups;
         var read = new bool[groups.Length];
         if (services.All && range.Contains((long)block.MinStart) && range.Contains((long)block.MaxEnd))
         {
             Array.Fill(read, true); // every trace qualifies: every group is read
             return read;
         }
-        var traces = block.Footer.Traces;
+        var traces = footer.Traces;
         for (var group = 0; group < groups.Length; group++)
         {
             var end = groups[group].FirstTrace + groups[group].TraceCount;

@@ -1,0 +1,91 @@
+using Kubetrace.Storage;
+using static Kubetrace.Tests.TestSupport.Spans;
+
+namespace Kubetrace.Tests.Storage;
+
+/// <summary>
+/// A block's indexes (its footer: dictionaries, trace table, postings) are read on demand into a cache bounded in
+/// bytes (<see cref="StoreOptions.IndexCacheBytes"/>) that memory pressure empties; an open block keeps only a
+/// summary. Queries answer the same whatever the cache holds.
+/// </summary>
+public sealed class IndexCacheTests
+{
+    private const int Blocks = 4, TracesPerBlock = 20;
+
+    [Fact]
+    public async Task A_release_empties_the_index_cache_and_a_trace_by_id_reads_the_index_of_its_block_only()
+    {
+        await using var temp = new TempStore();
+        await WriteBlocksAsync(temp);
+        Assert.True(temp.Store.IndexCacheBytes > 0, "the blocks just written keep their indexes for the next queries");
+
+        Assert.True(await temp.Store.ReleaseMemoryAsync());
+        Assert.Equal(0, temp.Store.IndexCacheBytes);
+
+        var trace = await temp.Store.GetTraceAsync(new TraceId(TraceOf(block: 2, 5)), CancellationToken.None);
+        Assert.Equal(2, trace!.Sum(r => r.ScopeSpans.Sum(s => s.Spans.Count)));
+        var oneBlock = temp.Store.IndexCacheBytes;
+        Assert.True(oneBlock > 0);
+
+        Assert.Equal(Enumerable.Range(0, Blocks).Select(b => $"svc{b}"), await temp.Store.GetServicesAsync(CancellationToken.None));
+        Assert.True(temp.Store.IndexCacheBytes >= 3 * oneBlock, $"the services of every block read every index ({temp.Store.IndexCacheBytes} B held, {oneBlock} B for one)");
+
+        Assert.True(await temp.Store.ReleaseMemoryAsync());
+        Assert.Equal(0, temp.Store.IndexCacheBytes);
+    }
+
+    [Fact]
+    public async Task Queries_answer_the_same_with_an_index_cache_too_small_for_one_block()
+    {
+        await using var roomy = new TempStore();
+        await using var tiny = new TempStore(dir => new StoreOptions { Directory = dir, Retention = TimeSpan.Zero, IndexCacheBytes = 1 });
+        await WriteBlocksAsync(roomy);
+        await WriteBlocksAsync(tiny);
+
+        var expected = await AnswersAsync(roomy.Store);
+        Assert.Equal(Blocks * TracesPerBlock * 2, expected.SpansById.Sum());
+        Assert.Equal(TracesPerBlock, expected.Searched.Length);
+        var answers = await AnswersAsync(tiny.Store);
+        Assert.Equal(expected.SpansById, answers.SpansById);
+        Assert.Equal(expected.Searched, answers.Searched);
+        Assert.Equal(expected.Services, answers.Services);
+        Assert.Equal(expected.Values, answers.Values);
+    }
+
+    private static UInt128 TraceOf(int block, int trace) => (UInt128)(100 * block + trace + 1);
+
+    /// <summary>Blocks of <see cref="TracesPerBlock"/> traces of two spans each, block b's of service <c>svc{b}</c>.</summary>
+    private static async Task WriteBlocksAsync(TempStore temp)
+    {
+        for (var block = 0; block < Blocks; block++)
+        {
+            var spans = Enumerable.Range(0, TracesPerBlock).SelectMany(t =>
+            {
+                var trace = (int)TraceOf(block, t);
+                return new[]
+                {
+                    Span(trace, 1, 0, "GET /api/v1/pods", t, 20, ("k8s.namespace.name", $"ns{block}")),
+                    Span(trace, 2, 1, "etcd get", t + 1, 5),
+                };
+            }).ToArray();
+            await temp.AppendAsync(Request(Resource($"svc{block}", spans)));
+            await temp.Store.FlushHeadAsync();
+        }
+    }
+
+    private static async Task<(int[] SpansById, UInt128[] Searched, string[] Services, string[] Values)> AnswersAsync(EmbeddedTraceStore store)
+    {
+        var spans = new List<int>();
+        for (var block = 0; block < Blocks; block++)
+        for (var t = 0; t < TracesPerBlock; t++)
+        {
+            var trace = await store.GetTraceAsync(new TraceId(TraceOf(block, t)), CancellationToken.None);
+            spans.Add(trace?.Sum(r => r.ScopeSpans.Sum(s => s.Spans.Count)) ?? 0);
+        }
+        var matches = await store.FetchAsync(new FetchRequest(TimeRange.All, [Condition.Attribute("k8s.namespace.name", "ns2")], Limit: 100),
+            CancellationToken.None);
+        var services = await store.GetServicesAsync(CancellationToken.None);
+        var values = await store.GetAttributeValuesAsync(AttributeScope.Span, "k8s.namespace.name", 100, CancellationToken.None);
+        return ([.. spans], [.. matches.Select(m => m.Summary.TraceId.Value).Order()], [.. services], [.. values.Order()]);
+    }
+}
