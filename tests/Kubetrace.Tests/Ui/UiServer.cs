@@ -18,7 +18,7 @@ public class UiServer : IAsyncLifetime
 
     public SimulationReport Report { get; private set; } = null!;
 
-    public string BaseUrl => Server.Query.BaseAddress!.ToString().TrimEnd('/');
+    public string BaseUrl => Server.QueryUrl;
 
     /// <summary>Whether the server is filled with the simulated cluster (an empty one shows the first-run page).</summary>
     protected virtual bool Filled => true;

@@ -22,7 +22,7 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
 
         public SimulationReport Planted { get; private set; } = null!;
 
-        public string Url => Server.Query.BaseAddress!.OriginalString.TrimEnd('/');
+        public string Url => Server.QueryUrl;
 
         public async Task InitializeAsync()
         {
