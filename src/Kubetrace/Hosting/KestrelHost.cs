@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Kubetrace.Hosting.Tls;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Kubetrace.Hosting;
 
@@ -47,6 +48,16 @@ internal static class KestrelHost
         {
             foreach (var ip in address.Resolve()) options.Listen(ip, address.Port, Configure);
         }
+    }
+
+    /// <summary>
+    /// The connection limits the host's Kestrel holds, read back from its options: what <see cref="ConnectionLimits.Apply"/>
+    /// set, so a test can check that a listener runs with the configured limits without timing how soon it drops a client.
+    /// </summary>
+    public static ConnectionLimits AppliedLimits(WebApplication app)
+    {
+        var limits = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+        return new ConnectionLimits(limits.RequestHeadersTimeout, limits.KeepAliveTimeout, (int)(limits.MaxConcurrentConnections ?? -1));
     }
 
     /// <summary>The addresses actually bound (the port is known only after start when 0 was configured).</summary>

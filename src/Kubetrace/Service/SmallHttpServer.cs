@@ -21,6 +21,9 @@ public sealed class SmallHttpServer : IAsyncDisposable
     /// <summary>The URLs actually bound (with the real port when the endpoint asked for port 0).</summary>
     public IReadOnlyList<string> Urls => KestrelHost.BoundAddresses(_app);
 
+    /// <summary>The connection limits the running server applies (read back from Kestrel).</summary>
+    public ConnectionLimits Limits => KestrelHost.AppliedLimits(_app);
+
     /// <summary>The routes mapped (from the routing table), so that tests can reach every one.</summary>
     public IReadOnlyList<Microsoft.AspNetCore.Routing.RouteEndpoint> Routes =>
         ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints)

@@ -9,7 +9,7 @@ public sealed class ServiceGraphAndRedTests : IAsyncLifetime
 {
     private QueryServer _server = null!;
 
-    private string Url => _server.Query.BaseAddress!.OriginalString.TrimEnd('/');
+    private string Url => _server.QueryUrl;
 
     public async Task InitializeAsync()
     {

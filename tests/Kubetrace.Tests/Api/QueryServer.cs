@@ -37,6 +37,9 @@ public sealed class QueryServer : IAsyncDisposable
     /// <summary>The native and Jaeger API port.</summary>
     public HttpClient Query { get; }
 
+    /// <summary>The native API port's base URL without a trailing slash, as <c>--server</c> and the UI's pages take it.</summary>
+    public string QueryUrl => Query.BaseAddress!.OriginalString.TrimEnd('/');
+
     /// <summary>The Tempo API port.</summary>
     public HttpClient Tempo { get; }
 

@@ -8,7 +8,7 @@ public sealed class CliServer : IAsyncLifetime
     public QueryServer Server { get; private set; } = null!;
 
     /// <summary>The query port's URL, as a user passes it to <c>--server</c>.</summary>
-    public string Url => Server.Query.BaseAddress!.OriginalString.TrimEnd('/');
+    public string Url => Server.QueryUrl;
 
     public async Task InitializeAsync()
     {

@@ -32,11 +32,11 @@ public sealed class ConformanceTests
         Assert.Equal(SpanKind.Server, exported.Span.Kind);
         Assert.Equal(1544712660000000000UL, exported.Span.StartTimeUnixNano);
         Assert.Equal(1544712661000000000UL, exported.Span.EndTimeUnixNano);
-        Assert.Equal(OtlpValues.Attribute("my.span.attr", "some value"), Assert.Single(exported.Span.Attributes));
-        Assert.Equal(OtlpValues.Attribute("service.name", "my.service"), Assert.Single(exported.Resource.Attributes));
+        Assert.Equal(Spans.Attr("my.span.attr", "some value"), Assert.Single(exported.Span.Attributes));
+        Assert.Equal(Spans.Attr("service.name", "my.service"), Assert.Single(exported.Resource.Attributes));
         Assert.Equal("my.library", exported.Scope.Name);
         Assert.Equal("1.0.0", exported.Scope.Version);
-        Assert.Equal(OtlpValues.Attribute("my.scope.attribute", "some scope attribute"), Assert.Single(exported.Scope.Attributes));
+        Assert.Equal(Spans.Attr("my.scope.attribute", "some scope attribute"), Assert.Single(exported.Scope.Attributes));
     }
 
     [RequiresSharedFolderFact]

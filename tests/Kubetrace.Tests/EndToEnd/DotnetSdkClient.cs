@@ -134,7 +134,7 @@ internal static class DotnetSdkClient
         Assert.True(provider.ForceFlush(10_000), "the .NET SDK did not flush its OTLP exporter");
 
         var resource = new Resource();
-        resource.Attributes.Add(provider.GetResource().Attributes.Select(a => OtlpValues.Attribute(a.Key, a.Value)));
+        resource.Attributes.Add(provider.GetResource().Attributes.Select(a => Spans.Attr(a.Key, a.Value)));
         return new SentTrace(resource, new InstrumentationScope { Name = ScopeName, Version = ScopeVersion }, spans);
     }
 
@@ -162,7 +162,7 @@ internal static class DotnetSdkClient
         foreach (var e in activity.Events)
         {
             var otlpEvent = new OtlpSpan.Types.Event { Name = e.Name, TimeUnixNano = UnixNanos(e.Timestamp.UtcDateTime) };
-            otlpEvent.Attributes.Add(e.Tags.Select(t => OtlpValues.Attribute(t.Key, t.Value!)));
+            otlpEvent.Attributes.Add(e.Tags.Select(t => Spans.Attr(t.Key, t.Value!)));
             span.Events.Add(otlpEvent);
         }
         foreach (var l in activity.Links)
@@ -174,7 +174,7 @@ internal static class DotnetSdkClient
                 TraceState = l.Context.TraceState ?? "",
                 Flags = SpanFlags(l.Context.TraceFlags, l.Context.IsRemote),
             };
-            link.Attributes.Add((l.Tags ?? []).Select(t => OtlpValues.Attribute(t.Key, t.Value!)));
+            link.Attributes.Add((l.Tags ?? []).Select(t => Spans.Attr(t.Key, t.Value!)));
             span.Links.Add(link);
         }
         return span;

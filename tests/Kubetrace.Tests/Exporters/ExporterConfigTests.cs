@@ -11,28 +11,12 @@ namespace Kubetrace.Tests.Exporters;
 /// <summary>Exporter sections of real Collector-format files bind to "the defaults plus these changes".</summary>
 public sealed class ExporterConfigTests
 {
-    private sealed class StubReceiverConfig;
-
-    private sealed class StubReceiverFactory() : ComponentFactory<StubReceiverConfig>("otlp", ComponentKind.Receiver), IReceiverFactory
+    /// <summary>The config with these exporters, all of them in its traces pipeline, loaded.</summary>
+    private static ConfigLoadResult Load(params (string Id, string Body)[] exporters)
     {
-        public IReceiver Create(ComponentSettings settings, object config, ITraceConsumer next) => throw new NotSupportedException();
-    }
-
-    private static ConfigLoadResult Load(string exporters, string used)
-    {
-        var catalog = new ComponentCatalog(ComponentRegistry.Exporters.Cast<IComponentFactory>().Append(new StubReceiverFactory()));
-        var yaml = $"""
-            receivers:
-              otlp:
-            exporters:
-            {exporters}
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [{used}]
-            """;
-        return new ConfigLoader(catalog, _ => null).Load(yaml, "config.yaml");
+        var config = new TestServiceConfig().OtlpHttp();
+        foreach (var (id, body) in exporters) config.Exporter(id, body);
+        return config.Load();
     }
 
     private static T Exporter<T>(ConfigLoadResult result, string id)
@@ -45,10 +29,7 @@ public sealed class ExporterConfigTests
     [Fact]
     public void The_seed_logging_config_binds_logLevel_debug_to_detailed()
     {
-        var result = Load("""
-              logging:
-                logLevel: debug
-            """, "logging");
+        var result = Load(("logging", "logLevel: debug"));
 
         var config = Exporter<LoggingExporterConfig>(result, "logging");
 
@@ -58,12 +39,11 @@ public sealed class ExporterConfigTests
     [Fact]
     public void Debug_takes_verbosity_and_sampling()
     {
-        var result = Load("""
-              debug/verbose:
-                verbosity: detailed
-                sampling_initial: 5
-                sampling_thereafter: 200
-            """, "debug/verbose");
+        var result = Load(("debug/verbose", """
+            verbosity: detailed
+            sampling_initial: 5
+            sampling_thereafter: 200
+            """));
 
         var config = Exporter<DebugExporterConfig>(result, "debug/verbose");
 
@@ -73,24 +53,23 @@ public sealed class ExporterConfigTests
     [Fact]
     public void Otlp_binds_tls_headers_compression_queue_and_retry_over_the_defaults()
     {
-        var result = Load("""
-              otlp/tempo:
-                endpoint: tempo.monitoring:4317
-                tls:
-                  insecure: true
-                headers:
-                  x-scope-orgid: cluster-a
-                compression: none
-                timeout: 10s
-                sending_queue:
-                  num_consumers: 4
-                  queue_size: 5000
-                  sizer: items
-                  blocking: true
-                retry_on_failure:
-                  initial_interval: 1s
-                  max_elapsed_time: 1m
-            """, "otlp/tempo");
+        var result = Load(("otlp/tempo", """
+            endpoint: tempo.monitoring:4317
+            tls:
+              insecure: true
+            headers:
+              x-scope-orgid: cluster-a
+            compression: none
+            timeout: 10s
+            sending_queue:
+              num_consumers: 4
+              queue_size: 5000
+              sizer: items
+              blocking: true
+            retry_on_failure:
+              initial_interval: 1s
+              max_elapsed_time: 1m
+            """));
 
         var config = Exporter<OtlpGrpcExporterConfig>(result, "otlp/tempo");
 
@@ -110,11 +89,12 @@ public sealed class ExporterConfigTests
     [Fact]
     public void Otlphttp_and_file_bind_their_own_keys()
     {
-        var result = Load("""
-              otlphttp:
+        var result = Load(
+            ("otlphttp", """
                 traces_endpoint: https://backend.example/otlp/v1/traces
                 encoding: json
-              file:
+                """),
+            ("file", """
                 path: /var/lib/kubetrace/traces.jsonl
                 format: proto
                 flush_interval: 200ms
@@ -122,7 +102,7 @@ public sealed class ExporterConfigTests
                   max_megabytes: 10
                   max_backups: 3
                   localtime: true
-            """, "otlphttp, file");
+                """));
 
         var http = Exporter<OtlpHttpExporterConfig>(result, "otlphttp");
         var file = Exporter<FileExporterConfig>(result, "file");
@@ -136,19 +116,19 @@ public sealed class ExporterConfigTests
     }
 
     [Theory]
-    [InlineData("  otlp:\n    endpoint: ''\n", "otlp", "exporters::otlp::endpoint: is required (host:port)")]
-    [InlineData("  file:\n    format: json\n", "file", "exporters::file::path: is required")]
-    [InlineData("  otlp:\n    endpoint: a:1\n    sending_queue:\n      queue_size: 0\n", "otlp",
+    [InlineData("otlp", "endpoint: ''", "exporters::otlp::endpoint: is required (host:port)")]
+    [InlineData("file", "format: json", "exporters::file::path: is required")]
+    [InlineData("otlp", "endpoint: a:1\nsending_queue:\n  queue_size: 0",
         "exporters::otlp::sending_queue::queue_size: must be at least 1")]
-    [InlineData("  logging:\n    loglevel: verbose\n", "logging",
+    [InlineData("logging", "loglevel: verbose",
         "exporters::logging::loglevel: unknown level \"verbose\": use one of debug, info, warn, error")]
-    [InlineData("  clickhouse:\n    shard_endpoints: [http://a:8123]\n", "clickhouse",
+    [InlineData("clickhouse", "shard_endpoints: [http://a:8123]",
         "exporters::clickhouse::shard_endpoints: needs cluster_name: the shards are those of a cluster in the servers' remote_servers")]
-    [InlineData("  clickhouse:\n    cluster_name: traces\n    shard_endpoints: [a:9000]\n", "clickhouse",
+    [InlineData("clickhouse", "cluster_name: traces\nshard_endpoints: [a:9000]",
         "exporters::clickhouse::shard_endpoints: \"a:9000\" is not the http:// or https:// URL of a shard's HTTP interface")]
-    public void Broken_exporter_configs_are_reported_with_the_key_path(string exporters, string used, string expected)
+    public void Broken_exporter_configs_are_reported_with_the_key_path(string id, string body, string expected)
     {
-        var result = Load(exporters, used);
+        var result = Load((id, body));
 
         var error = Assert.Single(result.Errors);
         Assert.EndsWith(expected, error.ToString());

@@ -11,38 +11,16 @@ namespace Kubetrace.Tests.Exporters;
 /// <summary>The kubetrace storage exporter: its config (sizes, folder, head bounds) and the spans it makes durable.</summary>
 public sealed class KubetraceExporterTests
 {
-    private sealed class StubReceiverConfig;
-
-    private sealed class StubReceiverFactory() : ComponentFactory<StubReceiverConfig>("otlp", ComponentKind.Receiver), IReceiverFactory
-    {
-        public IReceiver Create(ComponentSettings settings, object config, ITraceConsumer next) => throw new NotSupportedException();
-    }
-
-    internal static ConfigLoadResult Load(string section)
-    {
-        var catalog = new ComponentCatalog(ComponentRegistry.Exporters.Cast<IComponentFactory>().Append(new StubReceiverFactory()));
-        var yaml = $"""
-            receivers:
-              otlp:
-            exporters:
-              kubetrace:
-            {section}
-            service:
-              pipelines:
-                traces:
-                  receivers: [otlp]
-                  exporters: [kubetrace]
-            """;
-        return new ConfigLoader(catalog, _ => null).Load(yaml, "config.yaml");
-    }
+    /// <summary>A config whose one exporter is <c>kubetrace</c> with <paramref name="keys"/> (unindented), loaded.</summary>
+    internal static ConfigLoadResult Load(string keys) => new TestServiceConfig().OtlpHttp().Exporter("kubetrace", keys).Load();
 
     [Fact]
     public void Config_takes_directory_retention_and_max_disk_size()
     {
         var result = Load("""
-                directory: /var/lib/kubetrace
-                retention: 24h
-                max_disk_size: 20GiB
+            directory: /var/lib/kubetrace
+            retention: 24h
+            max_disk_size: 20GiB
             """);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
@@ -89,9 +67,7 @@ public sealed class KubetraceExporterTests
     [Fact]
     public void A_bad_size_is_reported_with_its_key()
     {
-        var result = Load("""
-                max_disk_size: lots
-            """);
+        var result = Load("max_disk_size: lots");
 
         Assert.False(result.IsValid);
         Assert.Contains(result.Errors, e => e.ToString().Contains("max_disk_size", StringComparison.Ordinal));
@@ -100,27 +76,19 @@ public sealed class KubetraceExporterTests
     [Fact]
     public async Task Exported_spans_are_in_the_store_once_the_export_returns()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "kubetrace-exporter-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var factory = new KubetraceExporterFactory();
-            var exporter = factory.Create(new TestSettings("kubetrace").Settings, new KubetraceExporterConfig { Directory = directory });
-            await exporter.StartAsync(CancellationToken.None);
-            await exporter.ConsumeAsync(TraceBatch.FromRequest(Request(Resource("apiserver", Span(1, 1, 0, "GET /api/v1/pods")))), CancellationToken.None);
-            await exporter.ShutdownAsync(CancellationToken.None);
+        using var folder = new TempDirectory();
+        var exporter = new KubetraceExporterFactory().Create(new TestSettings("kubetrace").Settings, new KubetraceExporterConfig { Directory = folder.Path });
+        await exporter.StartAsync(CancellationToken.None);
+        await exporter.ConsumeAsync(TraceBatch.FromRequest(Request(Resource("apiserver", Span(1, 1, 0, "GET /api/v1/pods")))), CancellationToken.None);
+        await exporter.ShutdownAsync(CancellationToken.None);
 
-            await using var store = EmbeddedTraceStore.Open(new StoreOptions { Directory = directory });
-            var stored = await store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(1)), CancellationToken.None);
-            var resource = Assert.Single(stored!);
-            Assert.Contains(resource.Resource.Attributes, a => a.Key == "service.name" && a.Value.StringValue == "apiserver");
-            var span = Assert.Single(resource.ScopeSpans.SelectMany(s => s.Spans));
-            Assert.Equal("GET /api/v1/pods", span.Name);
-            Assert.Equal(TraceId(1), span.TraceId);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        await using var store = EmbeddedTraceStore.Open(new StoreOptions { Directory = folder.Path });
+        var stored = await store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(TraceId(1)), CancellationToken.None);
+        var resource = Assert.Single(stored!);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "service.name" && a.Value.StringValue == "apiserver");
+        var span = Assert.Single(resource.ScopeSpans.SelectMany(s => s.Spans));
+        Assert.Equal("GET /api/v1/pods", span.Name);
+        Assert.Equal(TraceId(1), span.TraceId);
     }
 
     [Fact]
@@ -152,9 +120,7 @@ public sealed class KubetraceExporterTests
             """).MaxHeadBytes);
         Assert.Equal(StoreOptions.DefaultMaxHeadBytes, new KubetraceExporterConfig().ToStoreOptions().MaxHeadBytes);
 
-        var tooSmall = Load("""
-                max_head_bytes: 1000
-            """);
+        var tooSmall = Load("max_head_bytes: 1000");
         Assert.Contains(tooSmall.Errors, e => e.ToString().Contains("max_head_bytes", StringComparison.Ordinal)
             && e.ToString().Contains("at least 1MiB", StringComparison.Ordinal));
     }

@@ -6,22 +6,23 @@ using Microsoft.AspNetCore.Builder;
 namespace Kubetrace.Tests.Hosting;
 
 /// <summary>
-/// Every kind of listener (OTLP/HTTP, OTLP/gRPC, and the small servers behind query, metrics and health_check) drops
-/// a client that never finishes its headers, closes an idle keep-alive connection, and closes connections beyond its
-/// maximum. Limits here are 1 s and 2 connections; Kestrel's own defaults are 30 s, 130 s and unlimited, so each
-/// wait (20 s at most) passes only if the configured limit applied. No test sleeps: each waits for the outcome.
+/// Every kind of listener (OTLP/HTTP, OTLP/gRPC, and the small servers behind query, metrics and health_check) runs
+/// with exactly the configured limits (read back from its Kestrel: 1 s and 2 connections here, where Kestrel's own
+/// defaults are 30 s, 130 s and unlimited), drops a client that never finishes its headers with the header timeout's
+/// 408, closes an idle keep-alive connection, and closes connections beyond its maximum. No test sleeps or bounds how
+/// soon something happens: each waits for the outcome.
 /// </summary>
 public sealed class ConnectionLimitsTests
 {
     private static readonly TimeSpan Short = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan WellBeforeKestrelsDefaults = TimeSpan.FromSeconds(20);
 
     private const string HttpRequest = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n";
 
     /// <summary>The HTTP/2 connection preface and an empty SETTINGS frame: what a gRPC client says first.</summary>
     private const string Http2Hello = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\u0004\0\0\0\0\0";
 
-    private sealed record Listener(Uri Address, string Hello, IAsyncDisposable Server) : IAsyncDisposable
+    /// <param name="Applied">The limits the running listener's Kestrel holds.</param>
+    private sealed record Listener(Uri Address, string Hello, ConnectionLimits Applied, IAsyncDisposable Server) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
@@ -38,7 +39,7 @@ public sealed class ConnectionLimitsTests
         {
             var server = await SmallHttpServer.StartAsync("127.0.0.1:0", null, app => app.MapGet("/ping", () => "pong"), default,
                 new ConnectionLimits(Short, idleTimeout, MaxConcurrentConnections: 2));
-            return new Listener(new Uri(server.Urls[0]), HttpRequest, server);
+            return new Listener(new Uri(server.Urls[0]), HttpRequest, server.Limits, server);
         }
         var receiver = await RunningReceiver.StartAsync(c =>
         {
@@ -49,8 +50,19 @@ public sealed class ConnectionLimitsTests
             c.Protocols.Grpc.MaxConcurrentConnections = 2;
         });
         return kind == "otlp http"
-            ? new Listener(receiver.TracesUrl, HttpRequest, receiver)
-            : new Listener(receiver.GrpcAddress, Http2Hello, receiver);
+            ? new Listener(receiver.TracesUrl, HttpRequest, receiver.Receiver.HttpLimits!, receiver)
+            : new Listener(receiver.GrpcAddress, Http2Hello, receiver.Receiver.GrpcLimits!, receiver);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Each_listener_runs_with_exactly_the_configured_limits(string kind)
+    {
+        await using var listener = await StartAsync(kind);
+
+        // HTTP/2 clients send their headers at once: gRPC's header timeout is a fixed 10 s, not configured.
+        var headerTimeout = kind == "otlp grpc" ? TimeSpan.FromSeconds(10) : Short;
+        Assert.Equal(new ConnectionLimits(headerTimeout, Short, MaxConcurrentConnections: 2), listener.Applied);
     }
 
     [Theory]
@@ -60,7 +72,8 @@ public sealed class ConnectionLimitsTests
         await using var listener = await StartAsync(kind);
         using var slowloris = await HeldConnection.OpenAsync(listener.Address, "GET /ping HTTP/1.1\r\nHost: x\r\nX-Slow");
 
-        await Wait.UntilAsync(() => slowloris.IsClosed, "the server dropped the client", WellBeforeKestrelsDefaults);
+        await Wait.UntilAsync(() => slowloris.IsClosed, "the server dropped the client");
+        Assert.StartsWith("HTTP/1.1 408 Request Timeout\r\n", slowloris.Received); // the header timeout's answer
     }
 
     [Theory]
@@ -71,7 +84,7 @@ public sealed class ConnectionLimitsTests
         using var idle = await HeldConnection.OpenAsync(listener.Address, listener.Hello);
         await Wait.UntilAsync(() => idle.Received.Length > 0, "the server answered");
 
-        await Wait.UntilAsync(() => idle.IsClosed, "the server closed the idle connection", WellBeforeKestrelsDefaults);
+        await Wait.UntilAsync(() => idle.IsClosed, "the server closed the idle connection");
     }
 
     [Theory]

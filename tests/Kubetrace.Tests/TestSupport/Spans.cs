@@ -71,7 +71,10 @@ internal static class Spans
 
     public static KeyValue Attr(string key, object value) => new() { Key = key, Value = Value(value) };
 
-    /// <summary>An attribute value from a C# value: string, bool, int or long, double, bytes, an AnyValue as it is; anything else as its text.</summary>
+    /// <summary>
+    /// An attribute value from a C# value: string, bool, int or long, double, bytes, a sequence as an array of such
+    /// values, an AnyValue as it is; anything else as its text (as the OpenTelemetry SDKs export it).
+    /// </summary>
     public static AnyValue Value(object value) => value switch
     {
         AnyValue any => any,
@@ -81,8 +84,16 @@ internal static class Spans
         long l => new AnyValue { IntValue = l },
         double d => new AnyValue { DoubleValue = d },
         byte[] bytes => new AnyValue { BytesValue = ByteString.CopyFrom(bytes) },
+        System.Collections.IEnumerable items => Array(items),
         _ => new AnyValue { StringValue = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) },
     };
+
+    private static AnyValue Array(System.Collections.IEnumerable items)
+    {
+        var array = new ArrayValue();
+        foreach (var item in items) array.Values.Add(Value(item!));
+        return new AnyValue { ArrayValue = array };
+    }
 
     /// <summary>The spans as one resource of <paramref name="service"/>, in one scope named "test".</summary>
     public static ResourceSpans Resource(string service, params Span[] spans) => new()

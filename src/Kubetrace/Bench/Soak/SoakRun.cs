@@ -129,13 +129,7 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
     {
         try
         {
-            await exporter.ConsumeAsync(batch, CancellationToken.None);
-            Interlocked.Add(ref _ackedSpans, batch.SpanCount);
-            Interlocked.Increment(ref _ackedRequests);
-        }
-        catch (ConsumerException)
-        {
-            Interlocked.Add(ref _refusedSpans, batch.SpanCount);
+            await ExportAsync(exporter, batch);
         }
         finally
         {
@@ -151,17 +145,27 @@ internal sealed class SoakRun(SoakOptions options, TextWriter output)
             var body = bodies[sequence % (ulong)bodies.Length];
             body.Refresh(runSeed ^ (worker << 40) ^ sequence, UnixNanos.Now());
             // The exporter keeps the batch while it retries: it gets its own copy of the refreshed bytes.
-            var batch = TraceBatch.FromEncoded(body.Bytes.ToArray(), body.SpanCount);
-            try
-            {
-                await exporter.ConsumeAsync(batch, CancellationToken.None);
-                Interlocked.Add(ref _ackedSpans, body.SpanCount);
-                Interlocked.Increment(ref _ackedRequests);
-            }
-            catch (ConsumerException)
-            {
-                Interlocked.Add(ref _lostSpans, body.SpanCount);
-            }
+            await ExportAsync(exporter, TraceBatch.FromEncoded(body.Bytes.ToArray(), body.SpanCount));
+        }
+    }
+
+    /// <summary>
+    /// Exports one batch and books its outcome, the one place both loops count: acknowledged (spans and request), or
+    /// an error the exporter gave up on — refused in the open loop (not retried), lost in the closed loop (its
+    /// retries ran out).
+    /// </summary>
+    private async Task ExportAsync(IExporter exporter, TraceBatch batch)
+    {
+        try
+        {
+            await exporter.ConsumeAsync(batch, CancellationToken.None);
+            Interlocked.Add(ref _ackedSpans, batch.SpanCount);
+            Interlocked.Increment(ref _ackedRequests);
+        }
+        catch (ConsumerException)
+        {
+            if (options.Rate > 0) Interlocked.Add(ref _refusedSpans, batch.SpanCount);
+            else Interlocked.Add(ref _lostSpans, batch.SpanCount);
         }
     }
 

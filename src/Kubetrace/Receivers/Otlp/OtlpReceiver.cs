@@ -40,6 +40,12 @@ public sealed class OtlpReceiver : IReceiver
     /// <summary>The address the HTTP listener is bound to once started; null if off.</summary>
     public Uri? HttpAddress { get; private set; }
 
+    /// <summary>The connection limits the gRPC listener applies once started, read back from its Kestrel; null if off.</summary>
+    public ConnectionLimits? GrpcLimits { get; private set; }
+
+    /// <summary>The connection limits the HTTP listener applies once started, read back from its Kestrel; null if off.</summary>
+    public ConnectionLimits? HttpLimits { get; private set; }
+
     /// <summary>The in-flight bytes budget both listeners share, once started.</summary>
     public InFlightBytes? InFlight { get; private set; }
 
@@ -60,16 +66,18 @@ public sealed class OtlpReceiver : IReceiver
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/gRPC)", grpc.Endpoint, grpc.Tls is not null, grpc.Auth is not null);
                 var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "grpc"), _logger, _config.SpanLimits.ToLimits())
                     { MultitenancyEnabled = _settings.MultitenancyEnabled, UnstorableTenant = unstorable };
-                GrpcAddress = await StartHostAsync(GrpcTraceServer.Build(grpc, exports, inFlight, AuthenticationConfig.Resolve(grpc.Auth, _settings.Directory), _settings.LoggerFactory),
-                    "OTLP/gRPC", grpc.Endpoint, "", cancellationToken).ConfigureAwait(false);
+                var host = GrpcTraceServer.Build(grpc, exports, inFlight, AuthenticationConfig.Resolve(grpc.Auth, _settings.Directory), _settings.LoggerFactory);
+                GrpcAddress = await StartHostAsync(host, "OTLP/gRPC", grpc.Endpoint, "", cancellationToken).ConfigureAwait(false);
+                GrpcLimits = KestrelHost.AppliedLimits(host);
             }
             if (_config.Protocols.Http is { } http)
             {
                 ExposureWarning.Check(_logger, $"Receiver {_settings.Id} (OTLP/HTTP)", http.Endpoint, http.Tls is not null, http.Auth is not null);
                 var exports = new TraceExportService(_next, new ReceiverMetrics(_settings.Metrics, id, "http"), _logger, _config.SpanLimits.ToLimits())
                     { MultitenancyEnabled = _settings.MultitenancyEnabled, UnstorableTenant = unstorable };
-                HttpAddress = await StartHostAsync(HttpTraceServer.Build(http, exports, inFlight, AuthenticationConfig.Resolve(http.Auth, _settings.Directory), _settings.LoggerFactory),
-                    "OTLP/HTTP", http.Endpoint, $" (POST {http.TracesUrlPath})", cancellationToken).ConfigureAwait(false);
+                var host = HttpTraceServer.Build(http, exports, inFlight, AuthenticationConfig.Resolve(http.Auth, _settings.Directory), _settings.LoggerFactory);
+                HttpAddress = await StartHostAsync(host, "OTLP/HTTP", http.Endpoint, $" (POST {http.TracesUrlPath})", cancellationToken).ConfigureAwait(false);
+                HttpLimits = KestrelHost.AppliedLimits(host);
             }
         }
         catch

@@ -114,7 +114,7 @@ internal sealed class OtlpSender : ITraceSender
             {
                 new ResourceSpans
                 {
-                    Resource = new Resource { Attributes = { OtlpValues.Attribute("service.name", service) } },
+                    Resource = new Resource { Attributes = { Spans.Attr("service.name", service) } },
                     ScopeSpans = { scope },
                 },
             },

@@ -1,10 +1,9 @@
-using System.Text;
-using System.Text.Json;
 using Kubetrace.Analysis;
 using Kubetrace.Exporters.Kubetrace;
 using Kubetrace.Query;
 using Kubetrace.Storage;
 using Kubetrace.Storage.Scan;
+using static Kubetrace.Tests.TestSupport.AnalysisAnswers;
 
 namespace Kubetrace.Tests.Kubernetes.Analyses;
 
@@ -95,20 +94,6 @@ public abstract class AnalysesOnClickHouseSuite(MixedScenarioStore embedded, Mix
         $"{m.Summary.TraceId} {m.Summary.RootService}/{m.Summary.RootName} {m.Summary.StartUnixNano}+{m.Summary.DurationNano} " +
         $"spans={m.Summary.SpanCount} errors={m.Summary.ErrorCount} [{string.Join(",", m.Summary.Services)}] matched=" +
         string.Join(";", m.Spans.Select(s => $"{s.SpanId:x}:{s.Name}:{string.Join(",", s.Attributes)}").Order(StringComparer.Ordinal))).ToList();
-
-    private static async Task<AnalysisResult> RunAsync(AnalysisDefinition definition, ITraceStore store, string parameters)
-    {
-        var given = parameters.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
-            .ToDictionary(p => p[0], p => p[1]);
-        return await definition.RunAsync(new AnalysisRequest(new QueryEngine(store), TimeRange.All, given), CancellationToken.None);
-    }
-
-    private static string Json(AnalysisResult result)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer)) AnalysisJson.Write(writer, result.Table);
-        return JsonSerializer.Serialize(result.Data, result.Data.GetType(), AnalysisJson.Options) + Encoding.UTF8.GetString(buffer.ToArray());
-    }
 }
 
 /// <summary>The comparison against one ClickHouse server.</summary>

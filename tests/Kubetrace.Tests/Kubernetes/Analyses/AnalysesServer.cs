@@ -11,7 +11,7 @@ public sealed class AnalysesServer : IAsyncLifetime
 {
     public QueryServer Server { get; private set; } = null!;
 
-    public string Url => Server.Query.BaseAddress!.OriginalString.TrimEnd('/');
+    public string Url => Server.QueryUrl;
 
     public async Task InitializeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Kubetrace.Bench;
 using Kubetrace.Kubernetes.Simulation;
 using Kubetrace.Tests.Api;
 using Kubetrace.Tests.Cli;
@@ -23,22 +22,18 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
 
         public SimulationReport Planted { get; private set; } = null!;
 
-        public string Url => Server.Query.BaseAddress!.OriginalString.TrimEnd('/');
+        public string Url => Server.QueryUrl;
 
         public async Task InitializeAsync()
         {
             Server = await QueryServer.StartAsync();
-            var simulator = new ClusterSimulator(new SimulationOptions
+            Planted = await SimulatedTraffic.SendAsync(Server.OtlpTracesUrl, new SimulationOptions
             {
                 Scenarios = SimulationScenario.ImagePullSlow,
                 Start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-20).ToUnixTimeSeconds()),
                 Duration = TimeSpan.FromSeconds(60),
                 Seed = 7,
             });
-            var sent = await SimulationSender.SendAsync(simulator,
-                new SimulationSendOptions { Endpoint = Server.OtlpTracesUrl, Protocol = BenchProtocol.Http }, CancellationToken.None);
-            Assert.True(sent.FailedSpans == 0 && sent.RejectedSpans == 0, $"spans lost on the way: {sent}");
-            Planted = simulator.Report;
         }
 
         public async Task DisposeAsync() => await Server.DisposeAsync();

@@ -1,9 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using Kubetrace.Analysis;
-using Kubetrace.Query;
 using Kubetrace.Storage;
 using Kubetrace.Tests.Analysis;
+using static Kubetrace.Tests.TestSupport.AnalysisAnswers;
 
 namespace Kubetrace.Tests.Kubernetes.Analyses;
 
@@ -62,20 +61,5 @@ public sealed class RolledUpAnalysesTests(MixedScenarioStore cluster) : IClassFi
 
         Assert.StartsWith($"rollup {rollup.Id}: unreadable state", error.Message, StringComparison.Ordinal);
         Assert.Matches("^apiserver-[0-9]+$", rollup.Id);
-    }
-
-    private static async Task<AnalysisResult> RunAsync(AnalysisDefinition definition, ITraceStore store, string parameters)
-    {
-        var given = parameters.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
-            .ToDictionary(p => p[0], p => p[1]);
-        return await definition.RunAsync(new AnalysisRequest(new QueryEngine(store), TimeRange.All, given), CancellationToken.None);
-    }
-
-    /// <summary>The answer as the API writes it: the data, then the table.</summary>
-    private static string Json(AnalysisResult result)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer)) AnalysisJson.Write(writer, result.Table);
-        return JsonSerializer.Serialize(result.Data, result.Data.GetType(), AnalysisJson.Options) + Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -98,7 +98,7 @@ public sealed class FlowCorpusCliTests : IAsyncLifetime
     public async Task Analyze_flow_names_and_measures_the_gaps_and_the_missing_status_patch()
     {
         // The corpus is dated 2026-03-02: the range reaches back to it.
-        var url = _server.Query.BaseAddress!.OriginalString.TrimEnd('/');
+        var url = _server.QueryUrl;
         var json = await Kubetrace.Tests.Cli.CliRun.RunAsync("analyze", "flow", "deployment/shop/checkout", "--server", url, "--since", "3650d", "--json");
         var text = await Kubetrace.Tests.Cli.CliRun.RunAsync("analyze", "flow", "deployment/shop/checkout", "--server", url, "--since", "3650d", "--width", "250");
 
