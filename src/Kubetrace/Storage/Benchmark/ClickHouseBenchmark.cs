@@ -38,8 +38,9 @@ internal sealed class ClickHouseBenchmark(ClickHouseOptions options, long spans,
         var (appended, seconds) = await phases.RunAsync("ingest", spans, counter => measure.IngestAsync(store, inputPath, clients, counter));
         File.Delete(inputPath);
         var ingestCpu = CpuSeconds() - cpu;
+        var inserts = store.GetStats().Backend?.Inserts ?? 0;
         Line(($"ingest: {appended:N0} spans acknowledged by ClickHouse in {seconds:F2}s = {appended / seconds:N0} spans/s " +
-                  $"({clients} clients, {batchSpans} spans/batch, one INSERT per batch); Kubetrace CPU {ingestCpu:F2}s = " +
+                  $"({clients} clients, {batchSpans} spans/batch, {inserts:N0} INSERTs: batches waiting for one go together); Kubetrace CPU {ingestCpu:F2}s = " +
                   $"{ingestCpu * 1e6 / Math.Max(1, appended):F1} µs/span"));
         await ServerCpuAsync(servers, serverCpu, appended, seconds);
         var stats = store.GetStats();

@@ -82,11 +82,35 @@ internal sealed class ClickHouseHttp : IDisposable
     }
 
     /// <summary>Inserts RowBinary rows into a table; returns once the server has written them.</summary>
-    public async Task InsertAsync(string table, string columns, ReadOnlyMemory<byte> rows, CancellationToken cancellationToken)
+    public Task InsertAsync(string table, string columns, ReadOnlyMemory<byte> rows, CancellationToken cancellationToken) =>
+        InsertAsync(table, columns, [rows], cancellationToken);
+
+    /// <summary>Inserts several runs of RowBinary rows as one INSERT (one body, the runs one after the other: atomic on
+    /// the server up to max_insert_block_size rows); returns once the server has written them.</summary>
+    public async Task InsertAsync(string table, string columns, IReadOnlyList<ReadOnlyMemory<byte>> rows, CancellationToken cancellationToken)
     {
         var query = _baseQuery + "&query=" + Uri.EscapeDataString($"INSERT INTO {table} ({columns}) FORMAT RowBinary");
-        using var content = new ReadOnlyMemoryContent(rows);
+        using var content = new ConcatenatedContent(rows);
         using var response = await SendAsync(query, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A body of several buffers sent one after the other, without copying them into one.</summary>
+    private sealed class ConcatenatedContent(IReadOnlyList<ReadOnlyMemory<byte>> parts) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            foreach (var part in parts) await stream.WriteAsync(part, cancellationToken).ConfigureAwait(false);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            foreach (var part in parts) length += part.Length;
+            return true;
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(string query, HttpContent content, CancellationToken cancellationToken)

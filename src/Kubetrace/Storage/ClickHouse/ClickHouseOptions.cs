@@ -37,6 +37,14 @@ public sealed record ClickHouseOptions
     /// <summary>Threads per query on the server; zero: the server's default.</summary>
     public int MaxThreads { get; init; }
 
+    /// <summary>INSERTs of spans running at once; batches arriving meanwhile wait and go together in the next one
+    /// (<see cref="GroupedInserts{T}"/>: fewer, larger parts for the server to write and merge).</summary>
+    public int MaxInsertsInFlight { get; init; } = 2;
+
+    /// <summary>RowBinary bytes one INSERT gathers from waiting batches at most (a larger batch goes alone). The server
+    /// holds ~2.5 times this while it writes the part, beside ~100 MB of buffers per INSERT.</summary>
+    public long MaxInsertBytes { get; init; } = 32L << 20;
+
     /// <summary>The analyses' rollups kept per minute of trace start (docs/storage.md, Rollups on ClickHouse); empty: none,
     /// every analysis scans its spans.</summary>
     public IReadOnlyList<Rollups.IRollup> Rollups { get; init; } = [];

@@ -26,6 +26,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     private readonly RowBufferPool _rowBuffers = new();
     private readonly TraceSizeGate? _traceSizes;
     private readonly Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> _insert;
+    private readonly GroupedInserts<RowBinaryWriter> _spanInserts;
     private long _traceSizesForgotten;
     private volatile bool _migrated;
     private int _disposed;
@@ -41,6 +42,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         _schema = new ClickHouseSchema(options);
         _stats = new ClickHouseStats(_http, _shards, _schema);
         _insert = InsertAsync;
+        _spanInserts = new GroupedInserts<RowBinaryWriter>(SendSpansAsync, Math.Max(1, options.MaxInsertsInFlight), options.MaxInsertBytes);
         if (options.MaxBytesPerTrace > 0)
             _traceSizes = new TraceSizeGate(new TraceSizeLimit(options.MaxBytesPerTrace, Math.Max(1024, options.MaxTrackedTraces)),
                 options.DiscardedSpans, logger, new Telemetry.LogThrottle(TimeSpan.FromSeconds(30), options.Clock));
@@ -89,8 +91,8 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         }
     }
 
-    /// <summary>Inserts the batch in one INSERT (atomic on the server for up to a million rows); completes once ClickHouse
-    /// has written it. <c>max_bytes_per_trace</c> first, as the embedded store (<see cref="TraceSizeGate"/>).</summary>
+    /// <summary>Inserts the batch in one INSERT (atomic on the server for up to a million rows), with other batches waiting
+    /// at the same time (<see cref="GroupedInserts{T}"/>); completes once ClickHouse has written it. <c>max_bytes_per_trace</c> first, as the embedded store (<see cref="TraceSizeGate"/>).</summary>
     public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0) throw ConsumerException.Unavailable("the ClickHouse trace store is closed");
@@ -111,26 +113,40 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     private async ValueTask InsertAsync(ReadOnlyMemory<byte> otlp, int spans, CancellationToken cancellationToken)
     {
         var rows = _rowBuffers.Rent();
+        int count;
         try
         {
-            int count;
-            try
-            {
-                count = SpanRowEncoder.Write(otlp.Span, rows);
-            }
-            catch (Otlp.Wire.ProtobufFormatException e)
-            {
-                throw ConsumerException.Permanent($"the batch is not a valid OTLP request: {e.Message}", e);
-            }
-            if (count > 0) await InsertAsync(rows, count, cancellationToken).ConfigureAwait(false);
+            count = Encode(otlp, rows);
+            if (count > 0) await EnsureSchemaOrUnavailableAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch
         {
             _rowBuffers.Return(rows);
+            throw;
+        }
+        if (count == 0)
+        {
+            _rowBuffers.Return(rows);
+            return;
+        }
+        // From here the rows belong to the INSERT that carries them (SendSpansAsync returns the buffer): a caller that
+        // gives up stops waiting, the INSERT goes on.
+        await _spanInserts.InsertAsync(rows, count, rows.Length).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static int Encode(ReadOnlyMemory<byte> otlp, RowBinaryWriter rows)
+    {
+        try
+        {
+            return SpanRowEncoder.Write(otlp.Span, rows);
+        }
+        catch (Otlp.Wire.ProtobufFormatException e)
+        {
+            throw ConsumerException.Permanent($"the batch is not a valid OTLP request: {e.Message}", e);
         }
     }
 
-    private async Task InsertAsync(RowBinaryWriter rows, int count, CancellationToken cancellationToken)
+    private async ValueTask EnsureSchemaOrUnavailableAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -140,17 +156,29 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         {
             throw ConsumerException.Unavailable(e.Message, inner: e);
         }
+    }
+
+    /// <summary>One INSERT of the batches <see cref="_spanInserts"/> grouped; their buffers go back to the pool after it.</summary>
+    private async Task SendSpansAsync(IReadOnlyList<RowBinaryWriter> group, int count)
+    {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _stats.InsertStarted();
         try
         {
-            await _http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, cancellationToken).ConfigureAwait(false);
+            await _http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, group.Select(rows => rows.Written).ToList(), _stopping.Token)
+                .ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _stats.InsertFailed();
             if (e is ClickHouseException clickHouse) throw ConsumerException.Unavailable(clickHouse.Message, inner: clickHouse);
+            if (e is OperationCanceledException or ObjectDisposedException && Volatile.Read(ref _disposed) != 0)
+                throw ConsumerException.Unavailable("the ClickHouse trace store is closed", inner: e);
             throw;
+        }
+        finally
+        {
+            foreach (var rows in group) _rowBuffers.Return(rows);
         }
         _stats.RecordInsert(count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
