@@ -31,7 +31,8 @@ public class UiServer : IAsyncLifetime
         _browser = await HeadlessChromium.StartAsync();
     }
 
-    private async Task FillAsync()
+    /// <summary>Stores what the pages show: the simulated cluster, unless a fixture needs other traces.</summary>
+    protected virtual async Task FillAsync()
     {
         var simulator = new ClusterSimulator(new SimulationOptions
         {
