@@ -24,15 +24,19 @@ public static class BenchAnalyzeCommand
         {
             Description = "Do not build or use the analyses' per-block rollups: every analysis scans every span (the cold figure)",
         };
+        var rowSearches = new Option<bool>("--row-searches")
+        {
+            Description = "Also time each TraceQL search the analyses' rows link to (their \"all\" link: the last hour, 20 traces, no timeout)",
+        };
         var progress = new BenchProgressOptions();
         var command = new Command("analyze", "Benchmark the span scan and each analysis over N spans of the Kubernetes shape")
         {
-            spans, dir, reuse, runs, only, fallback, simulated, noRollups,
+            spans, dir, reuse, runs, only, fallback, simulated, noRollups, rowSearches,
         };
         progress.AddTo(command);
         command.SetAction(result => new AnalysisBenchmark(result.GetValue(spans), result.GetValue(dir)!, result.GetValue(reuse),
             Math.Max(1, result.GetValue(runs)), result.GetValue(only) ?? [], result.GetValue(fallback), result.InvocationConfiguration.Output,
-            result.GetValue(simulated), rollups: !result.GetValue(noRollups), progress.For(result)).RunAsync());
+            result.GetValue(simulated), rollups: !result.GetValue(noRollups), progress.For(result), result.GetValue(rowSearches)).RunAsync());
         return command;
     }
 }

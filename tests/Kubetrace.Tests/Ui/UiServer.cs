@@ -30,7 +30,8 @@ public class UiServer : IAsyncLifetime
         _browser = await HeadlessChromium.StartAsync();
     }
 
-    private async Task FillAsync() =>
+    /// <summary>Stores what the pages show: the simulated cluster, unless a fixture needs other traces.</summary>
+    protected virtual async Task FillAsync() =>
         Report = await SimulatedTraffic.SendAsync(Server.OtlpTracesUrl, new SimulationOptions
         {
             Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.SlowScheduling,

@@ -36,8 +36,11 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     private long _withNestedFilters;
     // Requests with a KMS v2 envelope span: none in range means the KMS share cannot be told (n/a), not that it is 0.
     private long _withEnvelopeSpans;
-    // Authentication spans that are traces of their own (1.33+): their durations, apart from any request.
+    // Authentication spans that are traces of their own (1.33+): their durations, apart from any request; the
+    // traces they rest on and examples, as every row's (the (authentication) row is one).
     private readonly LatencySketch _separateAuthentication = new();
+    private readonly SampleTally _separateAuthenticationSample = new();
+    private readonly ExampleTraces _separateAuthenticationExamples = new();
 
     public ApiserverLatencyAnalysis(TimeRange range)
     {
@@ -49,9 +52,10 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     /// The per-block aggregate (<c>apiserver-3</c>): every request of the block, grouped. Version 2: requests rebuilt
     /// per release (1.33 extents, nested filters charged their own time, watches found by the query, authentication
     /// apart where it is a trace of its own); version 3: each row's and the whole's sample tallies; version 4: how many
-    /// requests carry a KMS envelope span (the KMS share is n/a without any), and each row's example traces.
+    /// requests carry a KMS envelope span (the KMS share is n/a without any), and each row's example traces; version
+    /// 5: the separate authentication spans' sample tally and examples (1.33's (authentication) row).
     /// </summary>
-    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-4", () => new ApiserverLatencyAnalysis(TimeRange.All));
+    internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-5", () => new ApiserverLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("apiserver",
         "kube-apiserver latency per verb and resource, and where it goes: authentication, authorization, priority and fairness, webhooks, etcd, serialization",
@@ -66,7 +70,14 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     public void Add(ScannedTrace trace)
     {
         _sampling.Begin(trace);
-        _walker.Walk(trace, Add, span => _separateAuthentication.Record(span.DurationNanos));
+        _walker.Walk(trace, Add, AddSeparateAuthentication);
+    }
+
+    private void AddSeparateAuthentication(ScannedSpan span)
+    {
+        _separateAuthentication.Record(span.DurationNanos);
+        _separateAuthenticationSample.Record(_sampling, span);
+        _separateAuthenticationExamples.Record(_sampling.TraceId, span.SpanId, span.DurationNanos);
     }
 
     private void Add(ApiserverRequest request)
@@ -98,6 +109,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         _withNestedFilters += other._withNestedFilters;
         _withEnvelopeSpans += other._withEnvelopeSpans;
         _separateAuthentication.Merge(other._separateAuthentication);
+        _separateAuthenticationSample.Merge(other._separateAuthenticationSample);
+        _separateAuthenticationExamples.Merge(other._separateAuthenticationExamples);
         _all.Merge(other._all);
         foreach (var ((verb, resource), theirs) in other._groups)
         {
@@ -119,6 +132,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         writer.WriteVarint(_withNestedFilters);
         writer.WriteVarint(_withEnvelopeSpans);
         _separateAuthentication.WriteTo(writer);
+        _separateAuthenticationSample.WriteTo(writer);
+        _separateAuthenticationExamples.WriteTo(writer);
         _all.WriteTo(writer);
         writer.WriteEach(_phaseNames, writer.WriteString);
         writer.WriteEach(_groups, group =>
@@ -145,6 +160,8 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         written._withNestedFilters = reader.ReadLong();
         written._withEnvelopeSpans = reader.ReadLong();
         written._separateAuthentication.Merge(LatencySketch.ReadFrom(reader));
+        written._separateAuthenticationSample.MergeFrom(reader);
+        written._separateAuthenticationExamples.MergeFrom(reader);
         written._all.MergeFrom(reader);
         reader.ReadEach(() =>
         {
@@ -200,10 +217,11 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             .Select(g => Describe(g.Key.Verb, g.Key.Resource, g.Value, samples))
             .OrderByDescending(g => g.P99Ms).ThenByDescending(g => g.Count).ThenBy(g => g.Verb, StringComparer.Ordinal).ThenBy(g => g.Resource, StringComparer.Ordinal)
             .ToList();
-        return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups, SeparateAuthentication())
+        var authentication = SeparateAuthentication(samples);
+        return new ApiserverLatencyReport(groups.Sum(g => g.Count), _longRunning, _withoutFilterSpans, "p99", groups, authentication)
         {
             RequestsWithEnvelopeSpans = _withEnvelopeSpans,
-            Sampling = SamplingSummary.Of("requests", samples.Of(_all), groups.Select(g => g.Sample).ToList()),
+            Sampling = SamplingSummary.Of("requests", samples.Of(_all), [.. groups.Select(g => g.Sample), .. AuthenticationRow(authentication).Select(a => a.Sample)]),
         };
     }
 
@@ -212,7 +230,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     /// each lasts the authentication; from 1.34 (requests with nested filter spans) it lasts until its request ends,
     /// so its duration is not the authentication's and none can be given.
     /// </summary>
-    private SeparateAuthentication? SeparateAuthentication()
+    private SeparateAuthentication? SeparateAuthentication(RowSamples samples)
     {
         var spans = _separateAuthentication.Count;
         if (spans == 0) return null;
@@ -221,8 +239,16 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
                 "from Kubernetes 1.34 the authentication span is a trace of its own that lasts until its request ends (filterlatency defers its End): " +
                 "its duration is the whole request, and no trace ID joins it to the request, so the authentication time cannot be read from spans");
         return new SeparateAuthentication(spans, Ms(_separateAuthentication.Percentile(0.5)), Ms(_separateAuthentication.Percentile(0.95)),
-            Ms(_separateAuthentication.Percentile(0.99)), null);
+            Ms(_separateAuthentication.Percentile(0.99)), null)
+        {
+            Sample = samples.Of(_separateAuthenticationSample, _separateAuthentication),
+            Examples = _separateAuthenticationExamples.Report(_separateAuthentication.Percentile(0.5)),
+        };
     }
+
+    /// <summary>The separate authentication spans when the table gives them a row of their own (1.33: their duration is the authentication's).</summary>
+    private static IEnumerable<SeparateAuthentication> AuthenticationRow(SeparateAuthentication? authentication) =>
+        authentication is { NotApplicable: null } ? [authentication] : [];
 
     private ApiserverRequestGroup Describe(string verb, string resource, Group group, RowSamples samples)
     {
@@ -276,16 +302,15 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             notes.Add($"{GroupedCount(report.RequestsWithoutFilterSpans)} of {GroupedCount(report.Requests)} requests carry no authorization or priority-and-fairness spans " +
                 "(the apiserver traces those filters from Kubernetes 1.34): their time is inside Rest, and rows without any show n/a. " +
                 "Authn is read from the request's own authentication span (through 1.32); from 1.33 authentication is a trace of its own and the column shows n/a.");
-        if (report.SeparateAuthentication is { } authentication)
+        if (report.SeparateAuthentication is { NotApplicable: { } reason } notApplicable)
+            notes.Add($"Authentication: n/a for {GroupedCount(notApplicable.Spans)} authentication traces: {reason}.");
+        var authentication = AuthenticationRow(report.SeparateAuthentication).ToList();
+        foreach (var a in authentication)
         {
-            if (authentication.NotApplicable is { } reason)
-                notes.Add($"Authentication: n/a for {GroupedCount(authentication.Spans)} authentication traces: {reason}.");
-            else
-                rows.Add(["(authentication)", "(own traces)", GroupedCount(authentication.Spans), DurationMs(authentication.P50Ms!.Value),
-                    DurationMs(authentication.P95Ms!.Value), DurationMs(authentication.P99Ms!.Value), "100%", "", "", "", "", "", "", "", .. (proxied ? [""] : Array.Empty<string>())]);
-            if (authentication.NotApplicable is null)
-                notes.Add("(authentication): Kubernetes 1.33 traces authentication as a one-span trace of its own, joined to no request by trace ID: " +
-                    "its latency is shown apart, and the request rows' time starts after it.");
+            rows.Add([ApiserverRowSearch.AuthenticationVerb, ApiserverRowSearch.AuthenticationResource, SampleText.Count(a.Sample), SampleText.Percentile(a.Sample, "p50", a.P50Ms!.Value),
+                SampleText.Percentile(a.Sample, "p95", a.P95Ms!.Value), SampleText.Percentile(a.Sample, "p99", a.P99Ms!.Value), "100%", "", "", "", "", "", "", "", .. (proxied ? [""] : Array.Empty<string>())]);
+            notes.Add("(authentication): Kubernetes 1.33 traces authentication as a one-span trace of its own, joined to no request by trace ID: " +
+                "its latency is shown apart, and the request rows' time starts after it.");
         }
         if (proxied)
             notes.Add("Proxied: time in requests sent on from inside the request, with everything under them counted once: the aggregation layer's proxy to an " +
@@ -296,10 +321,10 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         return new AnalysisTable("kube-apiserver latency by verb and resource",
             ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest", .. (proxied ? ["Proxied"] : Array.Empty<string>())], rows)
         {
-            Notes = notes, Samples = report.Groups.Select(g => g.Sample).ToList(), Sampling = report.Sampling,
-            // The (authentication) row, when there is one, comes last and has no example: it is joined to no request.
-            Examples = [.. report.Groups.Select(g => g.Examples), .. rows.Skip(report.Groups.Count).Select(_ => (RowExamples?)null)],
-            Searches = [.. report.Groups.Select(ApiserverRowSearch.Of), .. rows.Skip(report.Groups.Count).Select(_ => (RowSearch?)null)],
+            // The (authentication) row, when there is one, comes last: its examples and search are authentication traces.
+            Notes = notes, Samples = [.. report.Groups.Select(g => g.Sample), .. authentication.Select(a => a.Sample)], Sampling = report.Sampling,
+            Examples = [.. report.Groups.Select(g => g.Examples), .. authentication.Select(a => a.Examples)],
+            Searches = [.. report.Groups.Select(ApiserverRowSearch.Of), .. authentication.Select(_ => ApiserverRowSearch.SeparateAuthentication)],
             // At 80 columns the anatomy (where the time goes) matters more than the spread of the latency.
             DropFirst = ["p95", "p50", "KMS", "Authn", "Serialize", "APF", "Count"],
         };

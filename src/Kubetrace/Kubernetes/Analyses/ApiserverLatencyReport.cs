@@ -23,7 +23,14 @@ public sealed record ApiserverLatencyReport(
 /// Authentication spans that are traces of their own (Kubernetes 1.33+), joined to no request: their latency (1.33),
 /// or why it cannot be read (<see cref="NotApplicable"/>, 1.34+, where the span lasts until its request ends).
 /// </summary>
-public sealed record SeparateAuthentication(long Spans, double? P50Ms, double? P95Ms, double? P99Ms, string? NotApplicable);
+public sealed record SeparateAuthentication(long Spans, double? P50Ms, double? P95Ms, double? P99Ms, string? NotApplicable)
+{
+    /// <summary>The sampled traces behind the (authentication) row, scaled; its percentiles' bounds (none when n/a).</summary>
+    public RowSample Sample { get; init; } = RowSample.None;
+
+    /// <summary>The slowest and a typical authentication trace (none when n/a).</summary>
+    public Analysis.RowExamples? Examples { get; init; }
+}
 
 /// <summary>One verb and resource: latency percentiles (ms) and where the time went.</summary>
 public sealed record ApiserverRequestGroup(

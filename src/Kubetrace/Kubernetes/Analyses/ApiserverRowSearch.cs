@@ -22,13 +22,14 @@ namespace Kubetrace.Kubernetes.Analyses;
 /// </list>
 /// </summary>
 /// <remarks>
-/// Null for rows no search can single out: watches (left out), <c>(non-resource)</c> and the <c>(authentication)</c>
-/// row. Read as the walker reads them for spans as the releases record them; not found alike (no release or
+/// Null for rows no search can single out: watches (left out) and <c>(non-resource)</c>; the <c>(authentication)</c>
+/// row's is <see cref="SeparateAuthentication"/>. Read as the walker reads them for spans as the releases record them; not found alike (no release or
 /// simulated cluster has them): a request with two handler spans of its own, or a resource named only by a storage
 /// span (the walker takes the first in breadth-first order); a handler below a loopback call inside the request (the
 /// walker skips it; loopback calls start traces of their own); a server span without <c>http.target</c> or
 /// without an HTTP method attribute; a route naming one object where the path does not; a query repeating
-/// <c>watch</c>; a path with doubled slashes.
+/// <c>watch</c>; a path with doubled slashes; an <c>authentication</c> span whose parent span was not stored (it is
+/// always a trace's root).
 /// </remarks>
 internal static class ApiserverRowSearch
 {
@@ -37,9 +38,23 @@ internal static class ApiserverRowSearch
 
     private static readonly string Apiserver = $"resource.service.name =~ {Quote("apiserver|kube-apiserver")}";
 
-    /// <summary>The request's own server span: <c>KubernetesAPI</c> before 1.31, the method and route (or a bare method) after.</summary>
-    private static readonly string Request = All("kind = server", "duration > 0ns", Any($"name = {Quote(ApiserverSpans.LegacyServerSpan)}",
+    /// <summary>A request's server span as <see cref="ApiserverRequestWalker.IsRequestSpan"/> tells it: <c>KubernetesAPI</c> before 1.31, the method and route (or a bare method) after.</summary>
+    private static readonly string ServerSpan = All("kind = server", Any($"name = {Quote(ApiserverSpans.LegacyServerSpan)}",
         All(Apiserver, $"name =~ {Quote($"({string.Join('|', ApiserverRoute.HttpMethods)})( .*)?")}")));
+
+    /// <summary>The request's own server span, of some duration.</summary>
+    private static readonly string Request = All(ServerSpan, "duration > 0ns");
+
+    /// <summary>The verb and resource cells of the row of authentication spans that are traces of their own (1.33).</summary>
+    public const string AuthenticationVerb = "(authentication)", AuthenticationResource = "(own traces)";
+
+    /// <summary>
+    /// The <c>(authentication)</c> row's spans: an apiserver's <c>authentication</c> span that is the root of its
+    /// trace and has no request's server span below it (from 1.33 tracing starts after authentication; a
+    /// system:masters request without a traceparent still hangs its server span under it).
+    /// </summary>
+    public static RowSearch SeparateAuthentication { get; } = RowSearch.Query(
+        $"({Filter(ServerSpan)} !< {Filter(Apiserver, $"name = {Quote(ApiserverSpans.Authentication)}", "nestedSetParent = -1")})");
 
     private const string Loopback = "127\\.0\\.0\\.1|::1|localhost|\\[::1\\]";
 

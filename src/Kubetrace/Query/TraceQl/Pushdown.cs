@@ -1,12 +1,17 @@
 using System.Globalization;
 using Kubetrace.Storage;
+using StorageIntrinsic = Kubetrace.Storage.Intrinsic;
 using StorageScope = Kubetrace.Storage.AttributeScope;
 
 namespace Kubetrace.Query.TraceQl;
 
 /// <summary>
 /// The storage conditions implied by a query: comparisons that every matching trace must satisfy on one span,
-/// taken from the first spanset filter that the pipeline requires. Storage compares text (or numbers when both
+/// taken from the first spanset filter that the pipeline requires (the first side of a structural operator that
+/// gives any, the right side of a negated one). A union (<c>A || B</c>) matches a trace through either side: it
+/// asks for any one of one condition per side, each the one an index narrows best, so that a query such as an
+/// analysis row's (several shapes of one request, joined by <c>||</c>) reads only the traces that can hold one
+/// instead of every trace of the range. Storage compares text (or numbers when both
 /// sides are numbers), so it may return traces TraceQL's strict typing rejects — never fewer; the engine decides.
 /// An unscoped attribute (<c>.x</c>) is pushed down as "span or resource attribute" (storage's <c>Any</c>), which is
 /// where Tempo's fetch layer looks for it (vparquet4 <c>categorizeConditions</c> puts a scope-less condition on the
@@ -15,10 +20,59 @@ namespace Kubetrace.Query.TraceQl;
 /// </summary>
 public static class Pushdown
 {
-    public static List<Condition> Conditions(Pipeline pipeline)
+    /// <summary>What to ask storage for: conditions on one span, all of them (<c>All</c>) or any one of them.</summary>
+    public static (List<Condition> Conditions, bool All) Conditions(Pipeline pipeline) =>
+        pipeline.Elements.Count > 0 && Pushed(pipeline.Elements[0]) is { } pushed ? pushed : ([], true);
+
+    private static (List<Condition> Conditions, bool All)? Pushed(Element element) => element switch
+    {
+        SpansetFilter f => Collected(f.Expression) is { Count: > 0 } conditions ? (conditions, true) : null,
+        Pipeline { Elements.Count: > 0 } p => Pushed(p.Elements[0]),
+        SpansetOperation { Op: Op.SpansetUnion } o => EitherOf(Pushed(o.Lhs), Pushed(o.Rhs)),
+        SpansetOperation { Op: Op.SpansetNotChild or Op.SpansetNotParent or Op.SpansetNotDescendant or Op.SpansetNotAncestor or Op.SpansetNotSibling } o =>
+            Pushed(o.Rhs),
+        SpansetOperation o => Pushed(o.Lhs) ?? Pushed(o.Rhs),
+        _ => null,
+    };
+
+    /// <summary>A union's: any one of each side's narrowest condition (a side already "any one of" gives all of its own); none when a side has no condition an index narrows.</summary>
+    private static (List<Condition> Conditions, bool All)? EitherOf((List<Condition> Conditions, bool All)? lhs, (List<Condition> Conditions, bool All)? rhs)
+    {
+        if (Alternatives(lhs) is not { } left || Alternatives(rhs) is not { } right) return null;
+        return ([.. left.Concat(right).Distinct()], false);
+    }
+
+    private static IEnumerable<Condition>? Alternatives((List<Condition> Conditions, bool All)? side) => side switch
+    {
+        null => null,
+        { All: false } any => any.Conditions,
+        { } all => all.Conditions.Where(c => Narrowness(c) < Unnarrowed).OrderBy(Narrowness).Take(1) is var best && best.Any() ? best : null,
+    };
+
+    private const int Unnarrowed = int.MaxValue;
+
+    /// <summary>
+    /// How well the indexes storage keeps narrow a condition, best first: an attribute's exact value, a span name,
+    /// a service, then the same as patterns, then errors and long durations (the trace table); a kind, a short
+    /// duration or another status narrow nothing (every trace would be read for them).
+    /// </summary>
+    private static int Narrowness(Condition c) => (c.Intrinsic, c.Op) switch
+    {
+        (StorageIntrinsic.None, ConditionOp.Equal) => 0,
+        (StorageIntrinsic.Name, ConditionOp.Equal) => 1,
+        (StorageIntrinsic.Service, ConditionOp.Equal) => 2,
+        (StorageIntrinsic.None, ConditionOp.Regex) => 3,
+        (StorageIntrinsic.Name, ConditionOp.Regex) => 4,
+        (StorageIntrinsic.Service, ConditionOp.Regex) => 5,
+        (StorageIntrinsic.Status, ConditionOp.Equal) when c.Value == "error" => 6,
+        (StorageIntrinsic.Duration, ConditionOp.Greater or ConditionOp.GreaterOrEqual) => 6,
+        _ => Unnarrowed,
+    };
+
+    private static List<Condition> Collected(FieldExpr expression)
     {
         var conditions = new List<Condition>();
-        if (pipeline.Elements.Count > 0 && Required(pipeline.Elements[0]) is { } filter) Collect(filter.Expression, conditions);
+        Collect(expression, conditions);
         return conditions;
     }
 
@@ -57,7 +111,7 @@ public static class Pushdown
         if (a is { Parent: false, Intrinsic: Intrinsic.None, Scope: AttributeScope.Event or AttributeScope.Link } && !keys.Contains(a.Name)) keys.Add(a.Name);
     }
 
-    /// <summary>A filter that a span of every trace the element returns must pass.</summary>
+    /// <summary>A filter that a span of every trace the element returns must pass (none through a union).</summary>
     private static SpansetFilter? Required(Element element) => element switch
     {
         SpansetFilter f => f,

@@ -33,9 +33,7 @@ internal sealed class TraceQlBenchmark(long spans, string directory, bool reuse,
             $"store: {stats.Spans:N0} spans, {stats.Traces:N0} traces in {stats.Blocks} blocks; metrics rollup built for {built} blocks in {buildWatch.Elapsed.TotalSeconds:F1} s (CPU {(Process.GetCurrentProcess().TotalProcessorTime - buildCpu).TotalSeconds:F1} s), {stats.RollupBytes:N0} bytes of rollups"));
 
         // "The last hour" of the data: up to the newest trace, wherever the data lies in time.
-        var newest = (await store.FetchAsync(new FetchRequest(TimeRange.All, [], Limit: 1), CancellationToken.None))[0].Summary;
-        var end = newest.StartUnixNano + 1_000_000_000;
-        var hour = new TimeRange(end - 3_600_000_000_000, end);
+        var hour = await RowSearchBenchmark.LastHourAsync(store);
         var services = await store.GetServicesAsync(CancellationToken.None);
         var service = services.Contains("kube-apiserver") ? "kube-apiserver" : services[0];
         var other = services.FirstOrDefault(s => s is "etcd") ?? services.First(s => s != service);

@@ -81,7 +81,7 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
     private async Task CollectAsync(TraceQlSearchRequest request, Pipeline pipeline, PipelineEvaluator evaluator,
         AnswerSelection<TraceQlMatch> found, int limit, QueryCost cost, QueryBudget budget)
     {
-        var conditions = Pushdown.Conditions(pipeline);
+        var (conditions, all) = Pushdown.Conditions(pipeline);
         var fetchRange = Widen(request.Range);
         var examined = new HashSet<TraceId>();
         var fetchLimit = limit;
@@ -89,7 +89,7 @@ public sealed class TraceQlSearch(ITraceStore store, QueryLimits? queryLimits = 
         var anywhereKeys = Pushdown.AnywhereKeys(pipeline);
         while (true)
         {
-            var fetch = new FetchRequest(fetchRange, conditions, AllConditions: true, fetchLimit)
+            var fetch = new FetchRequest(fetchRange, conditions, all, fetchLimit)
             {
                 MostRecent = mostRecent, AnywhereKeys = anywhereKeys,
             };

@@ -17,7 +17,7 @@ namespace Kubetrace.Storage.Benchmark;
 /// apiserver requests per second (every scenario planted, sampled at 100%) instead of <paramref name="spans"/>
 /// spans of the <c>bench store</c> shape.</param>
 internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse, int runs, IReadOnlyList<string> only, bool fallback,
-    TextWriter output, double? simulatedRate = null, bool rollups = true, Bench.PhaseProgress? progress = null)
+    TextWriter output, double? simulatedRate = null, bool rollups = true, Bench.PhaseProgress? progress = null, bool rowSearches = false)
 {
     private readonly Bench.PhaseProgress _phases = progress ?? Bench.PhaseProgress.None;
 
@@ -49,6 +49,7 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
 
         var engine = new QueryEngine(store);
         var samples = await SampleArgumentsAsync(store, range);
+        var tables = new List<(string Analysis, AnalysisTable Table)>();
         foreach (var analysis in AnalysisCatalog.All.Where(a => only.Count == 0 || only.Contains(a.Name)))
         {
             var missing = analysis.Arguments.Where(a => a.Required && !samples.ContainsKey(a.Name)).Select(a => a.Name).ToList();
@@ -63,9 +64,15 @@ internal sealed class AnalysisBenchmark(long spans, string directory, bool reuse
             {
                 var result = analysis.RunAsync(new AnalysisRequest(engine, range, parameters), CancellationToken.None)
                     .GetAwaiter().GetResult();
+                if (tables.Count == 0 || tables[^1].Analysis != analysis.Name) tables.Add((analysis.Name, result.Table));
                 // A per-span rate only for analyses that read the whole range (not one or two traces).
                 return (parameters.Count == 0 ? stats.Spans : 0, $"{result.Table.Rows.Count} rows");
             });
+        }
+        if (rowSearches)
+        {
+            var hour = await RowSearchBenchmark.LastHourAsync(store);
+            foreach (var (analysis, table) in tables) await new RowSearchBenchmark(store, runs, output).RunAsync(analysis, table, hour);
         }
         Line($"load average (1/5/15 min): {(File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a")}");
         return 0;

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kubetrace.Analysis;
 using Kubetrace.Kubernetes.Analyses;
 using Kubetrace.Storage;
 
@@ -138,6 +142,49 @@ public sealed class ApiserverCorpusTests
             Assert.Contains("lasts until its request ends", authentication.NotApplicable);
             Assert.Contains(ApiserverLatencyAnalysis.Table(report).Notes!, note => note.StartsWith("Authentication: n/a", StringComparison.Ordinal));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
+    public void Every_row_of_the_table_says_the_traces_it_rests_on_and_1_33s_authentication_row_its_own(string release)
+    {
+        var table = TableJson(Apiserver(release));
+        var rows = table["rows"]!.AsArray();
+
+        Assert.Equal(AnalysisJson.TracesColumn, table["columns"]!.AsArray()[^1]!.GetValue<string>());
+        Assert.Equal(rows.Count, table["samples"]!.AsArray().Count);
+        Assert.StartsWith("Rests on ", table["notes"]!.AsArray()[0]!.GetValue<string>());
+        var authentication = rows.Select((row, i) => (Row: row!.AsArray(), Index: i)).Where(r => r.Row[0]!.GetValue<string>() == "(authentication)").ToList();
+        if (Minor(release) != 33)
+        {
+            Assert.Empty(authentication); // through 1.32 a share of each request; from 1.34 n/a
+            return;
+        }
+        var (row, index) = Assert.Single(authentication);
+        Assert.Equal("6", row[^1]!.GetValue<string>()); // its six one-span traces
+        Assert.Equal(6, table["samples"]![index]!["sampled"]!.GetValue<long>());
+        Assert.NotNull(table["examples"]![index]!["slowest"]);
+        Assert.Contains("name = \"authentication\"", table["searches"]![index]!["traceQl"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(UpstreamCorpus.ApiserverReleases), MemberType = typeof(UpstreamCorpus))]
+    public void The_report_read_back_from_the_rollup_is_the_same_authentication_row_included(string release)
+    {
+        var analysis = new ApiserverLatencyAnalysis(TimeRange.All);
+        foreach (var trace in UpstreamCorpus.Traces(UpstreamCorpus.Requests(Component, release), analysis.ScanRequest)) analysis.Add(trace);
+
+        var read = ApiserverLatencyAnalysis.Rollup.Read(Kubetrace.Analysis.Rollups.StateRollup<ApiserverLatencyAnalysis>.ToBytes(analysis));
+
+        Assert.Equal(JsonSerializer.Serialize(analysis.Report(), AnalysisJson.Options), JsonSerializer.Serialize(read.Report(), AnalysisJson.Options));
+    }
+
+    /// <summary>The table as the API and <c>--json</c> write it.</summary>
+    private static JsonNode TableJson(ApiserverLatencyReport report)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) AnalysisJson.Write(writer, ApiserverLatencyAnalysis.Table(report));
+        return JsonNode.Parse(buffer.WrittenSpan)!;
     }
 
     [Theory]

@@ -31,6 +31,28 @@ public sealed class TraceQlPushdownTests
         Assert.Contains(new Condition(AttributeScope.Any, "team", ConditionOp.Equal, "checkout"), asked.Conditions);
     }
 
+    [Fact]
+    public async Task A_union_asks_storage_for_either_sides_narrowest_condition_and_reads_only_the_traces_that_hold_one()
+    {
+        await using var temp = new TempStore();
+        await temp.AppendAsync(Request(Resource("payments", Span(1, 1, 0, "charge", 0, 10, ("team", "checkout")))));
+        await temp.AppendAsync(Request(Resource("cart", Span(2, 1, 0, "add", 0, 10, ("team", "search")), Span(2, 2, 1, "select", 1, 5))));
+        await temp.AppendAsync(Request(Resource("cart", Span(3, 1, 0, "add", 0, 10, ("team", "checkout")), Span(3, 2, 1, "select", 1, 5))));
+        await temp.AppendAsync(Request(Resource("cart", Span(4, 1, 0, "remove", 0, 10, ("team", "cart")))));
+        var store = new RecordingStore(temp.Store);
+
+        // Each side's kind narrows nothing (every trace has a server span): its name and its attribute do.
+        var found = await new TraceQlSearch(store).SearchAsync(new TraceQlSearchRequest(
+            Parser.Parse("{ kind = server && name = \"charge\" } || ({ span.team = \"search\" && kind = server } > { name = \"select\" })"), TimeRange.All, 20), CancellationToken.None);
+
+        Assert.Equal([Kubetrace.Storage.TraceId.FromByteString(TraceId(1)), Kubetrace.Storage.TraceId.FromByteString(TraceId(2))], found.Traces.Select(t => t.Summary.TraceId).Order().ToList());
+        var asked = Assert.Single(store.Requests);
+        Assert.False(asked.AllConditions);
+        Assert.Equal([new Condition(AttributeScope.Intrinsic, "name", ConditionOp.Equal, "charge"), new Condition(AttributeScope.Span, "team", ConditionOp.Equal, "search")],
+            asked.Conditions);
+        Assert.Equal(2, found.Cost.InspectedTraces); // charge's trace and the search team's, not the two others
+    }
+
     private sealed class RecordingStore(ITraceStore inner) : DelegatingTraceStore(inner)
     {
         public List<FetchRequest> Requests { get; } = [];

@@ -111,8 +111,8 @@ public sealed class MetricsEngine(ITraceStore store, QueryLimits? queryLimits = 
             if (refused is not null) throw Refused(refused);
             return;
         }
-        var conditions = Pushdown.Conditions(pipeline);
-        var matches = await store.FetchAsync(new FetchRequest(range, conditions, AllConditions: true, _limits.MaxTracesInspected + 1) { AnywhereKeys = Pushdown.AnywhereKeys(pipeline) }, cancellationToken)
+        var (conditions, all) = Pushdown.Conditions(pipeline);
+        var matches = await store.FetchAsync(new FetchRequest(range, conditions, all, _limits.MaxTracesInspected + 1) { AnywhereKeys = Pushdown.AnywhereKeys(pipeline) }, cancellationToken)
             .ConfigureAwait(false);
         foreach (var match in matches)
         {

@@ -37,7 +37,10 @@ export async function renderGraph(view, { query }) {
       for (const element of result.querySelectorAll('[data-key]')) element.classList.toggle('selected', element.dataset.key === key);
       details.replaceChildren(...detailsOf(key, data.edges, red));
     };
-    result.replaceChildren(legend(), h('div', { class: 'graph-layout' }, graphSvg(data.services, data.edges, select), details), analysisTable(table));
+    const graph = graphSvg(data.services, data.edges, select);
+    result.replaceChildren(legend(), h('div', { class: 'graph-layout' }, graph.element, details), analysisTable(table));
+    // Labels are placed once the page has drawn them: their size is the font's, known only then.
+    placeLabels(graph);
     select(selected);
   } catch (e) {
     result.replaceChildren(errorBox(e));
@@ -129,16 +132,18 @@ function graphSvg(listed, edges, select) {
   const width = 20 + (Math.max(...column.values()) + 1) * (node.width + node.columnGap) - node.columnGap;
   const height = 20 + (Math.max(...row.values()) + 1) * (node.height + node.rowGap) - node.rowGap;
 
-  return svg('svg', { class: 'service-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Service graph' },
+  const drawn = edges.map(e => edgePath(e, place.get(e.parent), place.get(e.child), select));
+  const element = svg('svg', { class: 'service-graph', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'Service graph' },
     svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' },
       svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: 'context-stroke' }))),
-    edges.map(e => edgePath(e, place.get(e.parent), place.get(e.child), select)),
+    drawn.map(d => d.group),
     services.map(s => {
       const { x, y } = place.get(s);
       return svg('g', { class: 'graph-node', 'data-service': s, 'data-key': s, onclick: () => select(s) },
         svg('rect', { x, y, width: node.width, height: node.height, rx: 6, stroke: serviceColor(s) }),
         svg('text', { x: x + node.width / 2, y: y + node.height / 2 + 5, 'text-anchor': 'middle' }, s));
     }));
+  return { element, edges: drawn, nodes: [...place.values()].map(({ x, y }) => ({ x, y, width: node.width, height: node.height })), width, height };
 }
 
 function mean(values) {
@@ -154,8 +159,89 @@ function edgePath(edge, from, to, select) {
   const failing = edge.errors > 0;
   const label = `${edge.calls} ${edge.kind === 'link' ? 'linked ' : ''}calls${failing ? `, ${(edge.errorRate * 100).toFixed(1)}% errors` : ''}, p99 ${duration(edge.p99Nanos)}`;
   const key = `${edge.parent}>${edge.child}`;
-  return svg('g', { class: `graph-edge ${edge.kind}${failing ? ' failing' : ''}`, 'data-key': key, 'data-kind': edge.kind, onclick: () => select(key) },
+  const curve = [[x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2, y2]];
+  const text = svg('text', { 'text-anchor': 'middle' }, label);
+  const group = svg('g', { class: `graph-edge ${edge.kind}${failing ? ' failing' : ''}`, 'data-key': key, 'data-kind': edge.kind, onclick: () => select(key) },
     svg('title', {}, `${edge.parent} → ${edge.child} (via ${edge.kind}): ${label}`),
-    svg('path', { d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`, 'stroke-width': 1 + Math.log10(1 + edge.calls), 'marker-end': 'url(#arrow)' }),
-    svg('text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + (edge.kind === 'link' ? 14 : -6), 'text-anchor': 'middle' }, label));
+    svg('path', { d: `M${x1},${y1} C${curve[1]} ${curve[2]} ${x2},${y2}`, 'stroke-width': 1 + Math.log10(1 + edge.calls), 'marker-end': 'url(#arrow)' }),
+    text);
+  // A link edge's label goes below its curve first, a call's above: the two between one pair of services part.
+  return { group, text, curve, below: edge.kind === 'link' };
+}
+
+// Where along a curve a label may sit, best first (the middle; never at the ends, which are the services), and how
+// it may sit against the point: centred on it, or with a corner on it (room beside a crowded middle).
+const alongCurve = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88];
+const againstPoint = [0.5, 0.9, 0.1];
+// A label's distance from its curve, and the free margin kept around labels and services.
+const labelGap = 3, labelMargin = 2;
+
+/**
+ * Puts each edge's label by its curve where it covers no label placed before it and no service: the first free
+ * place of alongCurve × againstPoint × above/below, edges in the analysis's order (errors first, then the slowest),
+ * so the most telling labels get the middles. Where every such place is taken, the label moves away from the
+ * middle of its curve until it is free, joined to it by a thin line. The picture grows to hold every label.
+ */
+function placeLabels(graph) {
+  const taken = graph.nodes.map(n => grow(n, labelMargin));
+  const free = box => !taken.some(t => overlap(box, t));
+  let bounds = { x: 0, y: 0, width: graph.width, height: graph.height };
+  for (const edge of graph.edges) {
+    const size = edge.text.getBBox(); // at x = y = 0: the text's extent from its anchor and baseline
+    const boxAt = ([x, y], side, against) => ({
+      x: x - size.width * against, y: side === 'above' ? y - labelGap - size.height : y + labelGap, width: size.width, height: size.height,
+    });
+    const sides = edge.below ? ['below', 'above'] : ['above', 'below'];
+    let box = null;
+    search: for (const t of alongCurve) {
+      for (const against of againstPoint) {
+        for (const side of sides) {
+          const candidate = boxAt(bezier(edge.curve, t), side, against);
+          if (free(grow(candidate, labelMargin))) { box = candidate; break search; }
+        }
+      }
+    }
+    if (box === null) box = awayFromCurve(edge, boxAt, sides, free);
+    taken.push(grow(box, labelMargin));
+    bounds = union(bounds, grow(box, labelMargin));
+    edge.text.setAttribute('x', box.x + size.width / 2);
+    edge.text.setAttribute('y', box.y - size.y);
+  }
+  graph.element.setAttribute('viewBox', `${bounds.x} ${bounds.y} ${bounds.width} ${bounds.height}`);
+  graph.element.setAttribute('width', bounds.width);
+  graph.element.setAttribute('height', bounds.height);
+}
+
+/** A crowded label's place: from the middle of its curve, one label height further away each step, until free; a line joins it to its curve. */
+function awayFromCurve(edge, boxAt, sides, free) {
+  const middle = bezier(edge.curve, 0.5);
+  for (let step = 1; ; step++) {
+    for (const side of sides) {
+      const start = boxAt(middle, side, 0.5);
+      const box = { ...start, y: start.y + (side === 'above' ? -1 : 1) * step * (start.height + labelMargin) };
+      if (!free(grow(box, labelMargin))) continue;
+      const y = side === 'above' ? box.y + box.height : box.y;
+      edge.group.insertBefore(svg('line', { class: 'label-leader', x1: middle[0], y1: middle[1], x2: middle[0], y2: y }), edge.text);
+      return box;
+    }
+  }
+}
+
+function overlap(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function grow(box, by) {
+  return { x: box.x - by, y: box.y - by, width: box.width + 2 * by, height: box.height + 2 * by };
+}
+
+function union(a, b) {
+  const x = Math.min(a.x, b.x), y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
+/** The point at t of a cubic Bézier curve given as its four points. */
+function bezier([p0, p1, p2, p3], t) {
+  const u = 1 - t;
+  return [0, 1].map(i => u * u * u * p0[i] + 3 * u * u * t * p1[i] + 3 * u * t * t * p2[i] + t * t * t * p3[i]);
 }
