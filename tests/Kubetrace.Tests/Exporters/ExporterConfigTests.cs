@@ -126,11 +126,27 @@ public sealed class ExporterConfigTests
         "exporters::clickhouse::shard_endpoints: needs cluster_name: the shards are those of a cluster in the servers' remote_servers")]
     [InlineData("clickhouse", "cluster_name: traces\nshard_endpoints: [a:9000]",
         "exporters::clickhouse::shard_endpoints: \"a:9000\" is not the http:// or https:// URL of a shard's HTTP interface")]
+    [InlineData("clickhouse", "max_inserts_in_flight: 0",
+        "exporters::clickhouse::max_inserts_in_flight: must be at least 1 (got 0)")]
+    [InlineData("clickhouse", "max_insert_size: lots",
+        "exporters::clickhouse::max_insert_size: \"lots\" is not a positive size; write e.g. 32MiB")]
     public void Broken_exporter_configs_are_reported_with_the_key_path(string id, string body, string expected)
     {
         var result = Load((id, body));
 
         var error = Assert.Single(result.Errors);
         Assert.EndsWith(expected, error.ToString());
+    }
+
+    [Fact]
+    public void The_clickhouse_exporter_groups_inserts_as_configured()
+    {
+        var result = Load(("clickhouse", "max_inserts_in_flight: 4\nmax_insert_size: 8MiB"));
+
+        Assert.Empty(result.Errors);
+        var options = ((Kubetrace.Exporters.ClickHouse.ClickHouseExporterConfig)result.Config!.Exporters[new ComponentId("clickhouse", "")].Settings).ToOptions();
+        Assert.Equal((4, 8L << 20), (options.MaxInsertsInFlight, options.MaxInsertBytes));
+        var defaults = new Kubetrace.Exporters.ClickHouse.ClickHouseExporterConfig().ToOptions();
+        Assert.Equal((2, 32L << 20), (defaults.MaxInsertsInFlight, defaults.MaxInsertBytes));
     }
 }

@@ -46,6 +46,13 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
     /// <summary>Memory one query may use on the server (<c>1GiB</c>, <c>500MB</c>).</summary>
     public string MaxQueryMemory { get; set; } = "1GiB";
 
+    /// <summary>INSERTs of spans running at once; batches arriving meanwhile go together in the next one (docs/storage.md,
+    /// Grouped INSERTs).</summary>
+    public int MaxInsertsInFlight { get; set; } = 2;
+
+    /// <summary>Rows one INSERT gathers from waiting batches at most (<c>32MiB</c>; a larger batch goes alone).</summary>
+    public string MaxInsertSize { get; set; } = "32MiB";
+
     /// <summary>Keep the analyses' rollups per minute of trace start, so <c>kubetrace analyze</c> merges them instead of
     /// scanning old spans (docs/storage.md, Rollups on ClickHouse).</summary>
     public bool Rollups { get; set; } = true;
@@ -83,6 +90,8 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
         MaxQueryMemoryBytes = Kubetrace.ByteSize.TryParse(MaxQueryMemory, out var bytes) && bytes > 0 ? bytes : 1L << 30,
         Rollups = Rollups ? global::Kubetrace.Exporters.Kubetrace.KubetraceExporterConfig.StoreRollups() : [],
         RollupSettle = RollupSettle,
+        MaxInsertsInFlight = MaxInsertsInFlight,
+        MaxInsertBytes = Kubetrace.ByteSize.TryParse(MaxInsertSize, out var insertBytes) && insertBytes > 0 ? insertBytes : 32L << 20,
     };
 
     public IEnumerable<ConfigProblem> Validate()
@@ -103,6 +112,9 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
             yield return new ConfigProblem("rollup_settle", $"must not be negative; a duration such as 30s or 2m (got {RollupSettle})");
         if (KubetraceExporterConfig.BytesPerTraceProblem(MaxBytesPerTrace) is { } traceBytesProblem)
             yield return new ConfigProblem("max_bytes_per_trace", traceBytesProblem);
+        if (MaxInsertsInFlight < 1) yield return new ConfigProblem("max_inserts_in_flight", $"must be at least 1 (got {MaxInsertsInFlight})");
+        if (!Kubetrace.ByteSize.TryParse(MaxInsertSize, out var maxInsert) || maxInsert <= 0)
+            yield return new ConfigProblem("max_insert_size", $"\"{MaxInsertSize}\" is not a positive size; write e.g. 32MiB");
         if (!Kubetrace.ByteSize.TryParse(MaxQueryMemory, out _))
             yield return new ConfigProblem("max_query_memory", $"\"{MaxQueryMemory}\" is not a size; write e.g. 1GiB or 500MB");
         foreach (var problem in TenantOverrides.Validate(Overrides, embeddedStore: false)) yield return problem;
