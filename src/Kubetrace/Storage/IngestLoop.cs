@@ -60,8 +60,39 @@ internal sealed class IngestLoop : IAsyncDisposable
     /// <summary>Batches appended to a head since the loop started, counted once each is queryable.</summary>
     public long Appended => Interlocked.Read(ref _appended);
 
-    /// <remarks>Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes.</remarks>
-    public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken) =>
+    /// <remarks>Batches arrive validated (the receiver's wire scan); the head reads the spans from these bytes. A batch
+    /// in segments (the batch processor's, merged from many requests) is appended segment by segment, each a whole
+    /// request, never joined: joined, an 8,192-span batch is one ~5 MB array on the large object heap, which only a
+    /// gen2 collection frees — at twice the sustainable rate under memory_limiter that heap held 80 MB
+    /// (docs/benchmarks.md, the soak at 2R again). The segments are queued in order and committed together (the loop
+    /// writes what is queued in one WAL write).</remarks>
+    public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
+    {
+        var segments = batch.EncodedSegments;
+        return segments.Count == 1 ? AppendRequestAsync(batch, cancellationToken) : AppendSegmentsAsync(batch, segments, cancellationToken);
+    }
+
+    private async ValueTask AppendSegmentsAsync(TraceBatch batch, IReadOnlyList<ReadOnlyMemory<byte>> segments, CancellationToken cancellationToken)
+    {
+        // Every segment walked before any is queued: a malformed one refuses the whole batch, as a joined one would be.
+        var requests = new TraceBatch[segments.Count];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            try
+            {
+                requests[i] = batch.WithEncoded(segments[i], Otlp.Wire.EncodedSpanWalker.Count(segments[i].Span));
+            }
+            catch (Otlp.Wire.ProtobufFormatException e)
+            {
+                throw ConsumerException.Permanent($"the batch is not a valid OTLP request: {e.Message}", e);
+            }
+        }
+        var appends = new Task[requests.Length];
+        for (var i = 0; i < appends.Length; i++) appends[i] = AppendRequestAsync(requests[i], cancellationToken).AsTask();
+        await Task.WhenAll(appends).ConfigureAwait(false);
+    }
+
+    private ValueTask AppendRequestAsync(TraceBatch batch, CancellationToken cancellationToken) =>
         _traceSizes is { } gate ? gate.WriteAsync(batch, _write, cancellationToken) : WriteAsync(batch.Encoded, batch.SpanCount, cancellationToken);
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> otlp, int spans, CancellationToken cancellationToken)

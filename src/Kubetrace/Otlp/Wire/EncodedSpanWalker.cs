@@ -23,6 +23,16 @@ internal ref struct EncodedSpanWalker
         _resources = new ProtoWireReader(request);
     }
 
+    /// <summary>Spans in an encoded request.</summary>
+    /// <exception cref="ProtobufFormatException">The bytes cannot be walked.</exception>
+    public static int Count(ReadOnlySpan<byte> request)
+    {
+        var walker = new EncodedSpanWalker(request);
+        var count = 0;
+        while (walker.MoveNext(out _, out _)) count++;
+        return count;
+    }
+
     /// <summary>Moves to the next span; false after the last one.</summary>
     /// <exception cref="ProtobufFormatException">The bytes cannot be walked.</exception>
     public bool MoveNext(out ReadOnlySpan<byte> span, out int encodedSize)
