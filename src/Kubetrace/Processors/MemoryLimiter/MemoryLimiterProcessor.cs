@@ -12,8 +12,8 @@ namespace Kubetrace.Processors.MemoryLimiter;
 /// <remarks>
 /// Memory is measured every <c>check_interval</c> in the background, and sooner when the data let through since the
 /// last measurement could have used up a share of the room left (<see cref="GrowthAllowance"/>); never on the hot
-/// path, which only reads a flag and adds a batch's size. Refusals are RESOURCE_EXHAUSTED / 429 with a retry delay of one check interval, the soonest the answer
-/// can change. Place it first in the pipeline so that refused data has cost nothing yet.
+/// path, which only reads a flag and adds a batch's size. Refusals are RESOURCE_EXHAUSTED / 429 with a retry delay
+/// of one check interval, the soonest the answer can change. Place it first in the pipeline so that refused data has cost nothing yet.
 /// Why the release: the Collector's limiter only refuses and calls <c>runtime.GC()</c>, because what it holds is in
 /// flight and drains to the exporters. Here the store's head holds up to <c>max_head_bytes</c> of spans until it is
 /// cut; refusing would not shrink it, and a process held above its soft limit by the head would refuse forever.
@@ -124,9 +124,9 @@ public sealed class MemoryLimiterProcessor : PerBatchProcessor
             }
             else if (_mustRefuse && inUse > _lastInUse)
             {
-                // Refusing and still growing: the release's garbage (see Interval), which the GC would let grow to its
-                // gen0 budget (tens of MiB per heap under the server GC). A young collection costs milliseconds, and
-                // the allocations that follow reuse what it freed instead of taking more from the system.
+                // Refusing and still growing: the release's garbage (see Interval), which the GC lets grow until its
+                // gen0 budget is spent. A young collection costs milliseconds, and the allocations that follow reuse
+                // what it freed instead of taking more from the system.
                 _memory.CollectYoung();
             }
             _lastInUse = inUse;
