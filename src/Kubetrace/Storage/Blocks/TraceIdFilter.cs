@@ -28,14 +28,13 @@ internal sealed class TraceIdFilter
         if (sortedIds.Length == 0) return new TraceIdFilter([], UInt128.MaxValue, UInt128.MinValue);
         var bits = new ulong[Math.Max(1, (int)(((long)sortedIds.Length * BitsPerTrace + 63) / 64))];
         var filter = new TraceIdFilter(bits, sortedIds[0], sortedIds[^1]);
-        var size = (ulong)bits.Length * 64;
         foreach (var id in sortedIds)
         {
             var (h1, h2) = Hashes(id);
             for (var i = 0UL; i < Probes; i++)
             {
-                var bit = (h1 + i * h2) % size;
-                bits[bit >> 6] |= 1UL << (int)(bit & 63);
+                var (word, mask) = filter.Bit(h1, h2, i);
+                bits[word] |= mask;
             }
         }
         return filter;
@@ -46,13 +45,19 @@ internal sealed class TraceIdFilter
     {
         if (id < _lowest || id > _highest) return false;
         var (h1, h2) = Hashes(id);
-        var size = (ulong)_bits.Length * 64;
         for (var i = 0UL; i < Probes; i++)
         {
-            var bit = (h1 + i * h2) % size;
-            if ((_bits[bit >> 6] & (1UL << (int)(bit & 63))) == 0) return false;
+            var (word, mask) = Bit(h1, h2, i);
+            if ((_bits[word] & mask) == 0) return false;
         }
         return true;
+    }
+
+    /// <summary>The <paramref name="probe"/>-th bit of an ID's hashes (double hashing): its word and its mask in it.</summary>
+    private (int Word, ulong Mask) Bit(ulong h1, ulong h2, ulong probe)
+    {
+        var bit = (h1 + probe * h2) % ((ulong)_bits.Length * 64);
+        return ((int)(bit >> 6), 1UL << (int)(bit & 63));
     }
 
     /// <summary>Two independent hashes of the ID for double hashing (IDs are not always random: tests and some

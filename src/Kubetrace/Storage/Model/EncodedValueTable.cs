@@ -6,8 +6,8 @@ namespace Kubetrace.Storage.Model;
 /// <summary>
 /// The values of an open block, kept as the footer stores them: one byte array (per value a tag, a length and the
 /// bytes) and the offset of each value in it, about 4 bytes per value beside the bytes themselves. Texts are decoded
-/// when first asked for and kept in a cache, as is the map from text to id that equality searches use;
-/// <see cref="DropCaches"/> gives both up (memory pressure), and they come back on the next query.
+/// when first asked for and kept in a cache, as is the map from text to id that equality searches use; both go with
+/// the footer when memory pressure empties the <see cref="Blocks.FooterCache"/>.
 /// </summary>
 /// <remarks>
 /// Holding each value as objects (a <see cref="StoredValue"/>, its parsed AnyValue, a ByteString, a boxed Int64:
@@ -76,18 +76,6 @@ internal sealed class EncodedValueTable : ValueTable
     {
         w.WriteVarint(Count);
         w.WriteRaw(_entries);
-    }
-
-    /// <summary>Gives up the decoded texts and the text map; true if there were any.</summary>
-    public bool DropCaches()
-    {
-        lock (_gate)
-        {
-            var held = _texts is not null || _byText is not null;
-            Volatile.Write(ref _texts, null);
-            _byText = null;
-            return held;
-        }
     }
 
     private string Decode(int id)
