@@ -28,6 +28,23 @@ public sealed class ExposureWarningTests
         Assert.DoesNotContain(local.Log, l => l.StartsWith("Warning:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_health_check_on_all_interfaces_without_tls_or_auth_warns_and_one_on_loopback_does_not()
+    {
+        var exposed = new TestSettings("health_check");
+        var local = new TestSettings("health_check");
+        foreach (var (test, endpoint) in new[] { (exposed, "0.0.0.0:0"), (local, "127.0.0.1:0") })
+        {
+            var extension = new Kubetrace.Extensions.HealthCheck.HealthCheckFactory().Create(test.Settings,
+                new Kubetrace.Extensions.HealthCheck.HealthCheckConfig { Endpoint = endpoint });
+            await extension.StartAsync(CancellationToken.None);
+            await extension.ShutdownAsync(CancellationToken.None);
+        }
+
+        Assert.Contains(exposed.Log, l => l.StartsWith("Warning: Extension health_check listens on 0.0.0.0:0, reachable from other machines, with neither TLS nor authentication", StringComparison.Ordinal));
+        Assert.DoesNotContain(local.Log, l => l.StartsWith("Warning:", StringComparison.Ordinal));
+    }
+
     private static Kubetrace.Components.ComponentDirectory WithBearerToken()
     {
         var settings = TestSettings.For("bearertokenauth");

@@ -19,7 +19,8 @@ public sealed class QueryAuditLog : IDisposable
 {
     public const string Redacted = "[redacted]";
 
-    private static readonly string[] SecretWords = ["token", "password", "passwd", "secret", "credential", "authorization", "apikey", "api_key", "auth"];
+    private static readonly string[] SecretWords =
+        ["token", "password", "passwd", "secret", "credential", "authorization", "apikey", "api_key", "api-key", "auth", "jwt", "sig", "session", "cookie"];
 
     private readonly FileStream _file;
     private readonly Lock _lock = new();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Kubetrace.Components;
 using Kubetrace.Extensions.Auth;
+using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Service;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,9 @@ public sealed class HealthCheckExtension(ComponentSettings settings, HealthCheck
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var authenticator = AuthenticationConfig.Resolve(config.Auth, settings.Directory);
-        _server = await SmallHttpServer.StartAsync(config.Endpoint, ServerTls.Create(config.Tls, _logger), app =>
+        var tls = ServerTls.Create(config.Tls, _logger);
+        ExposureWarning.Check(_logger, $"Extension {settings.Id}", config.Endpoint, tls is not null, authenticator is not null);
+        _server = await SmallHttpServer.StartAsync(config.Endpoint, tls, app =>
         {
             AuthenticationGate.RequireHttp(app, authenticator);
             app.MapGet(config.Path, Answer);

@@ -31,6 +31,29 @@ public sealed class QueryAuditTests(ScopedQueryServer server) : IClassFixture<Sc
         Assert.Contains(lines, l => l["principal"] is null && (int)l["status"]! == 401 && (string?)l["path"] == "/api/v1/services");
     }
 
+    /// <summary>Names under which clients and proxies pass credentials in a query string (signed URLs, API keys, JWTs).</summary>
+    [Theory]
+    [InlineData("access_token")]
+    [InlineData("id_token")]
+    [InlineData("Password")]
+    [InlineData("api_key")]
+    [InlineData("x-api-key")]
+    [InlineData("jwt")]
+    [InlineData("X-Amz-Signature")]
+    [InlineData("sig")]
+    [InlineData("session_id")]
+    [InlineData("client_secret")]
+    public void A_parameter_named_for_a_credential_is_redacted(string name) => Assert.True(QueryAuditLog.IsSecret(name), name);
+
+    [Theory]
+    [InlineData("service")]
+    [InlineData("key")]
+    [InlineData("traceId")]
+    [InlineData("q")]
+    [InlineData("tags")]
+    [InlineData("lookback")]
+    public void A_query_parameter_is_written_as_it_is(string name) => Assert.False(QueryAuditLog.IsSecret(name), name);
+
     [Fact]
     public async Task Credentials_never_reach_the_audit_file_or_the_log()
     {

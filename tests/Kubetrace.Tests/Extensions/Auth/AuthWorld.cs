@@ -79,6 +79,9 @@ internal sealed class AuthWorld : IDisposable
         return $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
     }
 
+    /// <summary>Something shaped like a JWT (three dot-separated parts) with this header and payload text and no real signature.</summary>
+    public static string Forged(string header, string payload) => $"{Base64UrlEncoder.Encode(header)}.{Base64UrlEncoder.Encode(payload)}.AAAA";
+
     public string Write(string name, string text)
     {
         var path = Path.Combine(_directory, name);

@@ -41,6 +41,11 @@ public sealed class ReceiverAuthenticationTests : IDisposable
             { "oidc", "tampered", "Bearer " + world.TamperedJwt(), "token signature is not valid for the issuer's keys" },
             { "oidc", "wrong audience", "Bearer " + world.Jwt(audience: "someone-else"), "token audience is not \"kubetrace\"" },
             { "oidc", "not a jwt", "Bearer s3cret-agent-token", "token is not a JWT" },
+            // Hostile shapes: three parts that are not JSON, JSON that is not an object, fields of the wrong type.
+            { "oidc", "parts not json", "Bearer a.b." + new string('A', 300), "token is not a JWT" },
+            { "oidc", "header an array", "Bearer " + AuthWorld.Forged("[1,2]", "\"x\""), "token is not a JWT" },
+            { "oidc", "key id a number", "Bearer " + AuthWorld.Forged("""{"alg":"ES256","kid":5}""", """{"sub":"x"}"""), "token is not a JWT" },
+            { "oidc", "claims of wrong types", "Bearer " + AuthWorld.Forged("""{"alg":"ES256","kid":"issuer-key-1"}""", """{"exp":1e400,"aud":[1,{}],"sub":{}}"""), "token is not a JWT" },
         };
     }
 

@@ -27,20 +27,27 @@ public sealed class OidcAuthenticator : IServerAuthenticator, IExtension
         var value = headers[_config.Attribute].ToString();
         if (value.Length == 0) return AuthResult.Fail($"missing {_config.Attribute} header");
         if (!value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthResult.Fail($"{_config.Attribute} header is not \"Bearer <token>\"");
-        var token = value[7..].Trim();
-        if (!_handler.CanReadToken(token)) return AuthResult.Fail("token is not a JWT");
-        var keyId = _handler.ReadJsonWebToken(token).Kid;
-        var keys = await _keys.GetAsync(keyId, cancellationToken).ConfigureAwait(false);
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        if (Read(value[7..].Trim()) is not { } token) return AuthResult.Fail("token is not a JWT");
+        var keys = await _keys.GetAsync(token.Kid, cancellationToken).ConfigureAwait(false);
+        TokenValidationResult result;
+        try
         {
-            ValidIssuer = _config.IssuerUrl,
-            ValidAudience = _config.Audience,
-            IssuerSigningKeys = keys,
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            ValidateLifetime = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
-        }).ConfigureAwait(false);
+            result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+            {
+                ValidIssuer = _config.IssuerUrl,
+                ValidAudience = _config.Audience,
+                IssuerSigningKeys = keys,
+                RequireSignedTokens = true,
+                RequireExpirationTime = true,
+                ValidateLifetime = true,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            }).ConfigureAwait(false);
+        }
+        catch (Exception error) when (IsMalformed(error))
+        {
+            // Claims of a type the checks cannot read (an "exp" that is no number): the sender's error, not ours.
+            return AuthResult.Fail("token is not a JWT");
+        }
         if (!result.IsValid) return AuthResult.Fail(Explain(result.Exception));
         var jwt = (JsonWebToken)result.SecurityToken;
         foreach (var (claim, expected) in _config.RequiredClaims)
@@ -53,6 +60,27 @@ public sealed class OidcAuthenticator : IServerAuthenticator, IExtension
         var claims = jwt.Claims.GroupBy(c => c.Type).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(c => c.Value).ToList());
         return AuthResult.Success(new Principal(subject, groups, claims));
     }
+
+    /// <summary>The token as a JWT, or null when it is not one: the library throws on a header or payload that is
+    /// not a JSON object of the expected types, which is anyone's input and must be a 401, never a 500.</summary>
+    private JsonWebToken? Read(string token)
+    {
+        if (!_handler.CanReadToken(token)) return null;
+        try
+        {
+            var jwt = _handler.ReadJsonWebToken(token);
+            _ = jwt.Kid; // read lazily, and throws when it is not a string: read it here, where that is a refusal
+            return jwt;
+        }
+        catch (Exception error) when (IsMalformed(error))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the library throws for a token it cannot parse or read the claims of.</summary>
+    private static bool IsMalformed(Exception error) =>
+        error is ArgumentException or SecurityTokenException or FormatException or System.Text.Json.JsonException or InvalidOperationException or OverflowException;
 
     private static List<string> Values(JsonWebToken jwt, string claim) => jwt.Claims.Where(c => c.Type == claim).Select(c => c.Value).ToList();
 
