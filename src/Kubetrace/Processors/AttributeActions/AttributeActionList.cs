@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -23,8 +24,18 @@ public sealed class AttributeActionList
     private static CompiledAction Compile(ActionConfig config) => new(
         config.Key, config.Action.ToLowerInvariant(), config.Value is null ? null : AttributeValues.FromYaml(config.Value),
         config.Pattern.Length > 0 ? CollectorRegex.Compile(config.Pattern) : null, config.FromAttribute,
-        config.FromContext.StartsWith("metadata.", StringComparison.Ordinal) ? config.FromContext["metadata.".Length..] : null,
+        MetadataKey(config.FromContext),
         config.ConvertedType);
+
+    /// <summary>
+    /// The client metadata key <c>from_context</c> reads, as the Collector resolves it: <c>metadata.&lt;key&gt;</c>, or
+    /// any other name itself (its fallback for older configs); <c>auth.*</c> and <c>client.address</c> (which
+    /// Kubetrace's receivers do not record) never match.
+    /// </summary>
+    private static string? MetadataKey(string fromContext) =>
+        fromContext.Length == 0 || fromContext.StartsWith("auth.", StringComparison.Ordinal) || fromContext == "client.address" ? null
+        : fromContext.StartsWith("metadata.", StringComparison.Ordinal) ? fromContext["metadata.".Length..]
+        : fromContext;
 
     /// <returns>The new list, or null when no action changed anything.</returns>
     public List<KeyValue>? Apply(RepeatedField<KeyValue> input, IReadOnlyDictionary<string, string>? metadata)
@@ -49,14 +60,15 @@ public sealed class AttributeActionList
                     {
                         var attribute = (output ?? (IReadOnlyList<KeyValue>)input)[i];
                         if (attribute.Key != action.Key && action.Pattern?.IsMatch(attribute.Key) != true) continue;
-                        Set(ref output, input, attribute.Key, new AnyValue { StringValue = Sha256(AttributeValues.AsString(attribute.Value)) });
+                        Set(ref output, input, attribute.Key, new AnyValue { StringValue = HashValue(attribute.Value) });
                     }
                     break;
                 case "extract" when index >= 0 && current[index].Value?.ValueCase == AnyValue.ValueOneofCase.StringValue:
                     var match = action.Pattern!.Match(current[index].Value.StringValue);
                     if (!match.Success) break;
+                    // Every named group, "" for one that took no part in the match (Go's FindStringSubmatch).
                     foreach (var name in action.Pattern.GetGroupNames())
-                        if (!int.TryParse(name, out _) && match.Groups[name].Success)
+                        if (!int.TryParse(name, out _))
                             Set(ref output, input, name, new AnyValue { StringValue = match.Groups[name].Value });
                     break;
                 case "convert" when index >= 0 && Convert(current[index].Value, action.ConvertedType) is { } converted:
@@ -96,8 +108,36 @@ public sealed class AttributeActionList
         output.RemoveAll(a => predicate(a.Key));
     }
 
-    /// <summary>The Collector's hash action: lowercase hex SHA-256 of the value's text.</summary>
+    /// <summary>Lowercase hex SHA-256 of a text's UTF-8 bytes (OTTL's SHA256).</summary>
     public static string Sha256(string text) => System.Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>
+    /// The Collector's hash action (attraction/hasher.go): SHA-256 of a string's bytes, of an int's or a double's 8
+    /// bytes (little-endian; the double's IEEE bits), of a bool's one byte (1 or 0); nothing to hash (an empty string,
+    /// a list, a map, bytes) gives the empty string.
+    /// </summary>
+    public static string HashValue(AnyValue? value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        switch (value?.ValueCase)
+        {
+            case AnyValue.ValueOneofCase.StringValue when value.StringValue.Length > 0:
+                return Sha256(value.StringValue);
+            case AnyValue.ValueOneofCase.IntValue:
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, value.IntValue);
+                break;
+            case AnyValue.ValueOneofCase.DoubleValue:
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, BitConverter.DoubleToInt64Bits(value.DoubleValue));
+                break;
+            case AnyValue.ValueOneofCase.BoolValue:
+                bytes = bytes[..1];
+                bytes[0] = value.BoolValue ? (byte)1 : (byte)0;
+                break;
+            default:
+                return "";
+        }
+        return System.Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
 
     private static AnyValue? Convert(AnyValue? value, string type)
     {

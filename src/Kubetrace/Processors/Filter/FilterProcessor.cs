@@ -9,7 +9,8 @@ namespace Kubetrace.Processors.Filter;
 /// <summary>
 /// The <c>filter</c> processor: drops spans for which any <c>traces.span</c> condition holds, and span events for
 /// which any <c>traces.spanevent</c> condition holds; or, in the legacy form, spans outside include / inside exclude.
-/// Dropped spans are counted by <see cref="PerBatchProcessor"/> in <c>otelcol_processor_dropped_spans</c>.
+/// Dropped spans are counted by <see cref="PerBatchProcessor"/> in <c>otelcol_processor_dropped_spans</c>, and in the
+/// Collector's own <c>otelcol_processor_filter_spans.filtered</c> (Prometheus: <c>otelcol_processor_filter_spans_filtered_total</c>).
 /// </summary>
 public sealed class FilterProcessor : PerBatchProcessor
 {
@@ -19,6 +20,7 @@ public sealed class FilterProcessor : PerBatchProcessor
     private readonly SpanMatcher? _exclude;
     private readonly OttlErrorMode _errors;
     private readonly SpanRewrite _rewrite;
+    private readonly Telemetry.Counter _filtered;
 
     public FilterProcessor(ComponentSettings settings, FilterConfig config, ITraceConsumer next) : base(settings, next)
     {
@@ -28,12 +30,17 @@ public sealed class FilterProcessor : PerBatchProcessor
         _exclude = config.Spans?.Exclude is { } exclude ? new SpanMatcher(exclude) : null;
         _errors = new OttlErrorMode(config.ErrorMode, settings.CreateLogger());
         _rewrite = Filter;
+        _filtered = settings.Metrics.Counter("otelcol_processor_filter_spans_filtered", "Number of spans dropped by the filter processor",
+            ("processor", settings.Id.ToString()));
     }
 
     protected override TraceBatch? Process(TraceBatch batch)
     {
         var output = SpanRewriter.Rewrite(batch.Request, _rewrite);
-        return ReferenceEquals(output, batch.Request) ? batch : batch.WithRequest(output);
+        if (ReferenceEquals(output, batch.Request)) return batch;
+        var filtered = batch.WithRequest(output);
+        _filtered.Add(batch.SpanCount - filtered.SpanCount);
+        return filtered;
     }
 
     private Span? Filter(ResourceSpans resource, ScopeSpans scope, Span span)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Processors.AttributeActions;
@@ -141,7 +143,7 @@ internal sealed class OttlProgram
     {
         LiteralExpr literal => literal.Value,
         PathExpr path => view.Get(path.Path),
-        CallExpr { Function: "IsMatch" } call => Value(call.Arguments[0], view) is string s && _regexes[(string)((LiteralExpr)call.Arguments[1]).Value!].IsMatch(s),
+        CallExpr { Function: "IsMatch" } call => StringLike(Value(call.Arguments[0], view)) is { } s && _regexes[(string)((LiteralExpr)call.Arguments[1]).Value!].IsMatch(s),
         CallExpr { Function: "SHA256" } call => Value(call.Arguments[0], view) is { } v ? AttributeActionList.Sha256(AttributeValues.AsString(OttlView.Wrap(v))) : null,
         _ => IsTrue(expr, view),
     };
@@ -196,8 +198,8 @@ internal sealed class OttlProgram
             case "truncate_all":
                 var limit = (int)Math.Min(int.MaxValue, (long)((LiteralExpr)call.Arguments[1]).Value!);
                 for (var i = 0; i < view.Map(path).Count; i++)
-                    if (view.Map(path)[i].Value?.StringValue is { } s && view.Map(path)[i].Value.ValueCase == AnyValue.ValueOneofCase.StringValue && s.Length > limit)
-                        view.EditableMap(path)[i] = new KeyValue { Key = view.Map(path)[i].Key, Value = new AnyValue { StringValue = s[..limit] } };
+                    if (view.Map(path)[i].Value is { ValueCase: AnyValue.ValueOneofCase.StringValue } value && Utf8Prefix(value.StringValue, limit) is { } cut)
+                        view.EditableMap(path)[i] = new KeyValue { Key = view.Map(path)[i].Key, Value = new AnyValue { StringValue = cut } };
                 break;
             case "limit":
                 Limit(view, path, (int)Math.Min(int.MaxValue, (long)((LiteralExpr)call.Arguments[1]).Value!),
@@ -218,6 +220,24 @@ internal sealed class OttlProgram
         }
     }
 
+    /// <summary>
+    /// The Collector's truncate_all: at most <paramref name="limit"/> bytes of the UTF-8 text, backed up to the start
+    /// of a character (its utf8_safe default); null when the text fits.
+    /// </summary>
+    private static string? Utf8Prefix(string text, int limit)
+    {
+        if (text.Length <= limit / 3 || Encoding.UTF8.GetByteCount(text) <= limit) return null;
+        int bytes = 0, chars = 0;
+        while (chars < text.Length)
+        {
+            Rune.DecodeFromUtf16(text.AsSpan(chars), out var rune, out var consumed);
+            if (bytes + rune.Utf8SequenceLength > limit) break;
+            bytes += rune.Utf8SequenceLength;
+            chars += consumed;
+        }
+        return text[..chars];
+    }
+
     /// <summary>limit: keeps at most <paramref name="limit"/> attributes, the priority keys first, then in order.</summary>
     private static void Limit(OttlView view, OttlPath path, int limit, List<string> priority)
     {
@@ -232,4 +252,26 @@ internal sealed class OttlProgram
     }
 
     private static string AsString(object? value) => value is null ? "" : AttributeValues.AsString(OttlView.Wrap(value));
+
+    /// <summary>
+    /// The text a StringLikeGetter sees (IsMatch's target): strings as they are, integers in decimal, floats in Go's
+    /// shortest plain form, booleans as true/false, other values as their AsString; nil stays nil (no match).
+    /// </summary>
+    private static string? StringLike(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        double d => GoPlainFloat(d),
+        _ => AsString(value),
+    };
+
+    /// <summary>Go's strconv.FormatFloat(d, 'f', -1, 64): the shortest digits that read back as d, never an exponent.</summary>
+    private static string GoPlainFloat(double d)
+    {
+        if (double.IsNaN(d)) return "NaN";
+        if (double.IsInfinity(d)) return d > 0 ? "+Inf" : "-Inf";
+        var shortest = d.ToString("R", CultureInfo.InvariantCulture);
+        if (!shortest.Contains('E')) return shortest;
+        return Math.Abs(d) >= 1 ? d.ToString("F0", CultureInfo.InvariantCulture) : ((decimal)d).ToString(CultureInfo.InvariantCulture);
+    }
 }

@@ -6,10 +6,12 @@ namespace Kubetrace.Processors.Redaction;
 /// <summary>A configuration compiled once: key sets, key patterns, value rules, allowed values and the masker.</summary>
 internal sealed class RedactionRules
 {
-    /// <summary>The processor's own summary attributes, always allowed (as the Collector's allow list adds them).</summary>
+    /// <summary>The processor's own summary attributes, always allowed (as the Collector's allow list adds them), so that a
+    /// second redaction processor adds to the first one's summary instead of removing it.</summary>
     public static readonly string[] SummaryKeys =
     [
-        "redaction.redacted.keys", "redaction.redacted.count", "redaction.masked.keys", "redaction.masked.count", "redaction.ignored.count",
+        "redaction.redacted.keys", "redaction.redacted.count", "redaction.masked.keys", "redaction.masked.count",
+        "redaction.allowed.keys", "redaction.allowed.count", "redaction.ignored.count",
     ];
 
     private readonly HashSet<string> _allowedKeys;

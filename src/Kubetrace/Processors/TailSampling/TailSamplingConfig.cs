@@ -41,7 +41,8 @@ public sealed class TailSamplingConfig : IValidatableConfig
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Policies.Count; i++)
         {
-            if (!names.Add(Policies[i].Name))
+            if (Policies[i].Name.Length == 0) yield return new($"policies::{i}::name", "policy name cannot be empty");
+            else if (!names.Add(Policies[i].Name))
                 yield return new($"policies::{i}::name", $"duplicate policy name \"{Policies[i].Name}\"");
             foreach (var problem in Policies[i].Validate($"policies::{i}")) yield return problem;
         }

@@ -70,7 +70,9 @@ public sealed class TailSamplingProcessor : IProcessor
         _time = time;
         _logger = settings.CreateLogger();
         _processorMetrics = new ProcessorMetrics(settings);
-        _policies = config.Policies.Select(PolicyBuilder.Build).ToArray();
+        // Drop policies first, as the Collector orders them: a dropped trace is decided at once and spends no
+        // rate_limiting or composite budget of the policies after it.
+        _policies = config.Policies.OrderBy(p => p.Type == "drop" ? 0 : 1).Select(PolicyBuilder.Build).ToArray();
         _traces = new Dictionary<TraceKey, TraceData>((int)Math.Min(config.NumTraces, Math.Max(1024, config.ExpectedNewTracesPerSec * 2)));
         _sampledCache = new DecisionCache(config.DecisionCache.SampledCacheSize);
         _notSampledCache = new DecisionCache(config.DecisionCache.NonSampledCacheSize);
@@ -343,9 +345,14 @@ public sealed class TailSamplingProcessor : IProcessor
         return bytes;
     }
 
+    /// <summary>
+    /// The trace's decision with the Collector's precedence (processor.go makeDecision): a drop wins and ends the
+    /// evaluation; then an inverted "no" (invert_match matched); then any plain "yes"; an inverted "yes" keeps only
+    /// when no policy answered a plain "no".
+    /// </summary>
     private TraceDecision Decide(TraceData trace, long now)
     {
-        bool dropped = false, vetoed = false, keptDeterministically = false;
+        bool dropped = false, vetoed = false, keptDeterministically = false, invertKept = false, notSampled = false;
         PolicyDecision? probabilistic = null;
         foreach (var policy in _policies)
         {
@@ -359,14 +366,22 @@ public sealed class TailSamplingProcessor : IProcessor
                 case Decision.InvertNotSampled:
                     vetoed = true;
                     break;
-                case Decision.Sampled or Decision.InvertSampled when decision.Threshold is { } threshold:
+                case Decision.NotSampled:
+                    notSampled = true;
+                    break;
+                case Decision.InvertSampled:
+                    invertKept = true;
+                    break;
+                case Decision.Sampled when decision.Threshold is { } threshold:
                     if (probabilistic?.Threshold is not { } best || best.IsLessProbableThan(threshold)) probabilistic = decision;
                     break;
-                case Decision.Sampled or Decision.InvertSampled:
+                case Decision.Sampled:
                     keptDeterministically = true;
                     break;
             }
+            if (dropped) break;
         }
+        keptDeterministically |= invertKept && !notSampled;
         var sampled = !dropped && !vetoed && (keptDeterministically || probabilistic is not null);
         (sampled ? _metrics.GlobalSampled : _metrics.GlobalNotSampled).Add(1);
         return keptDeterministically || !sampled

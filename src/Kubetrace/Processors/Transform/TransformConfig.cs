@@ -24,7 +24,7 @@ public sealed class TransformConfig : IValidatableConfig
             var node = TraceStatements[i];
             if (node is YamlScalarNode scalar)
             {
-                groups.Add(new StatementGroup(OttlContext.Span, [], [scalar.Value ?? ""], $"trace_statements::{i}"));
+                groups.Add(new StatementGroup(OttlContext.Span, [], [scalar.Value ?? ""], $"trace_statements::{i}", null));
                 continue;
             }
             if (node is not YamlMappingNode mapping)
@@ -33,6 +33,7 @@ public sealed class TransformConfig : IValidatableConfig
                 continue;
             }
             var context = OttlContext.Span;
+            string? errorMode = null;
             List<string> statements = [], conditions = [];
             foreach (var (keyNode, value) in mapping.Children)
             {
@@ -50,13 +51,15 @@ public sealed class TransformConfig : IValidatableConfig
                         (key == "statements" ? statements : conditions).AddRange(items.Children.Select(c => (c as YamlScalarNode)?.Value ?? ""));
                         break;
                     case "error_mode":
+                        errorMode = (value as YamlScalarNode)?.Value ?? "";
+                        problems?.AddRange(OttlErrorMode.Validate(errorMode).Select(p => p with { Key = $"trace_statements::{i}::error_mode" }));
                         break;
                     default:
                         problems?.Add(new($"trace_statements::{i}::{key}", $"unknown key \"{key}\" (expected context, conditions, statements)"));
                         break;
                 }
             }
-            groups.Add(new StatementGroup(context, conditions, statements, $"trace_statements::{i}"));
+            groups.Add(new StatementGroup(context, conditions, statements, $"trace_statements::{i}", errorMode));
         }
         return groups;
     }
@@ -73,4 +76,5 @@ public sealed class TransformConfig : IValidatableConfig
     }
 }
 
-internal sealed record StatementGroup(OttlContext Context, List<string> Conditions, List<string> Statements, string Key);
+/// <summary>One group of statements; its own <c>error_mode</c>, when set, overrides the processor's (as in the Collector).</summary>
+internal sealed record StatementGroup(OttlContext Context, List<string> Conditions, List<string> Statements, string Key, string? ErrorMode);

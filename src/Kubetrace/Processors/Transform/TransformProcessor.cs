@@ -11,15 +11,15 @@ namespace Kubetrace.Processors.Transform;
 /// </summary>
 public sealed class TransformProcessor : PerBatchProcessor
 {
-    private readonly (OttlProgram Statements, OttlProgram Conditions)[] _groups;
-    private readonly OttlErrorMode _errors;
+    private readonly (OttlProgram Statements, OttlProgram Conditions, OttlErrorMode Errors)[] _groups;
     private readonly SpanRewrite _rewriteSpan;
     private readonly ResourceRewrite _rewriteResource;
 
     public TransformProcessor(ComponentSettings settings, TransformConfig config, ITraceConsumer next) : base(settings, next)
     {
-        _groups = config.Groups().Select(g => (OttlProgram.ForStatements(g.Statements, g.Context), OttlProgram.ForConditions(g.Conditions, g.Context))).ToArray();
-        _errors = new OttlErrorMode(config.ErrorMode, settings.CreateLogger());
+        var logger = settings.CreateLogger();
+        _groups = config.Groups().Select(g => (OttlProgram.ForStatements(g.Statements, g.Context), OttlProgram.ForConditions(g.Conditions, g.Context),
+            new OttlErrorMode(g.ErrorMode ?? config.ErrorMode, logger))).ToArray();
         _rewriteSpan = RewriteSpan;
         _rewriteResource = RewriteResource;
     }
@@ -33,29 +33,29 @@ public sealed class TransformProcessor : PerBatchProcessor
     private Otlp.Proto.Resource.Resource RewriteResource(Otlp.Proto.Resource.Resource resource)
     {
         var view = OttlView.ForResource(resource);
-        foreach (var (statements, conditions) in _groups)
-            if (statements.Context == OttlContext.Resource) Run(statements, conditions, view);
+        foreach (var (statements, conditions, errors) in _groups)
+            if (statements.Context == OttlContext.Resource) Run(statements, conditions, errors, view);
         return view.Changed ? view.Resource : resource;
     }
 
     private Span RewriteSpan(ResourceSpans resource, ScopeSpans scope, Span span)
     {
         var view = OttlView.ForSpan(span, resource.Resource);
-        foreach (var (statements, conditions) in _groups)
+        foreach (var (statements, conditions, errors) in _groups)
         {
-            if (statements.Context == OttlContext.Span) Run(statements, conditions, view);
-            else if (statements.Context == OttlContext.SpanEvent) RunOnEvents(statements, conditions, view);
+            if (statements.Context == OttlContext.Span) Run(statements, conditions, errors, view);
+            else if (statements.Context == OttlContext.SpanEvent) RunOnEvents(statements, conditions, errors, view);
         }
         return view.Changed ? view.Span : span;
     }
 
-    private void RunOnEvents(OttlProgram statements, OttlProgram conditions, OttlView spanView)
+    private static void RunOnEvents(OttlProgram statements, OttlProgram conditions, OttlErrorMode errors, OttlView spanView)
     {
         var events = spanView.Span.Events;
         for (var i = 0; i < events.Count; i++)
         {
             var eventView = OttlView.ForEvent(events[i]);
-            Run(statements, conditions, eventView);
+            Run(statements, conditions, errors, eventView);
             if (!eventView.Changed) continue;
             // The span must change too; an editable map of its own attributes makes it a copy.
             spanView.EditableMap(new OttlPath(PathTarget.Attributes, null));
@@ -64,13 +64,13 @@ public sealed class TransformProcessor : PerBatchProcessor
         }
     }
 
-    private void Run(OttlProgram statements, OttlProgram conditions, OttlView view)
+    private static void Run(OttlProgram statements, OttlProgram conditions, OttlErrorMode errors, OttlView view)
     {
         if (conditions.Conditions.Count > 0)
         {
             var holds = false;
-            if (!_errors.Try(() => holds = conditions.AnyCondition(view)) || !holds) return;
+            if (!errors.Try(() => holds = conditions.AnyCondition(view)) || !holds) return;
         }
-        _errors.Try(() => statements.Execute(view));
+        errors.Try(() => statements.Execute(view));
     }
 }

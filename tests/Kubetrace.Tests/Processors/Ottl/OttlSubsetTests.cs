@@ -50,11 +50,69 @@ public class OttlSubsetTests
     [InlineData("not (name == \"x\") and (attributes[\"missing\"] == nil or false)")]
     [InlineData("span.attributes[\"k8s.pod.name\"] == \"web-0\"")]
     [InlineData("SHA256(\"a\") == \"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb\"")]
+    [InlineData("IsMatch(attributes[\"retries\"], \"^3$\")")] // a number matched through its text, as the Collector's StringLikeGetter
     public async Task Each_path_converter_and_operator_drops_the_span_when_true(string condition)
     {
         Assert.False(await Kept(condition));
         Assert.True(await Kept($"not ({condition})"));
     }
+
+    [Fact]
+    public async Task The_filter_counts_the_spans_it_drops_under_the_collectors_metric()
+    {
+        var settings = new TestSettings("filter");
+        var config = new FilterConfig { Traces = new() { Span = ["attributes[\"retries\"] == 3"] } };
+        var filter = new FilterProcessor(settings.Settings, config, new RecordingConsumer());
+        var other = Sample();
+        other.Attributes.RemoveAt(3);
+        await filter.ConsumeAsync(Spans.Batch(Sample(), other, Sample()), default);
+        Assert.Contains("otelcol_processor_filter_spans_filtered_total{processor=\"filter\"} 2\n", settings.Metrics.Render());
+    }
+
+    private static async Task<List<Span>> TransformGroups(string yaml, Span span)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        var config = new TransformConfig
+        {
+            ErrorMode = "propagate",
+            TraceStatements = ((YamlSequenceNode)root.Children[new YamlScalarNode("trace_statements")]).Children.ToList(),
+        };
+        Assert.Empty(config.Validate());
+        var next = new RecordingConsumer();
+        await new TransformProcessor(TestSettings.For("transform"), config, next).ConsumeAsync(Spans.Batch(span), default);
+        return Spans.All(next.Received).ToList();
+    }
+
+    [Fact]
+    public async Task Truncate_all_counts_utf8_bytes_and_never_cuts_a_character_in_two()
+    {
+        // The Collector's limit is in bytes of the UTF-8 text, backed up to the start of a character.
+        var span = Spans.Span(ByteString.CopyFrom(new byte[16]), "s", attributes: [("city", "Zürich"), ("two", "Zü"), ("count", 12345)]);
+        var output = await TransformGroups("""
+            trace_statements:
+              - context: span
+                statements: ['truncate_all(attributes, 2)']
+            """, span);
+        Assert.Equal(["city=Z", "two=Z", "count=12345"], output.Single().Attributes.Select(a => $"{a.Key}={AttributeValuesText(a.Value)}"));
+    }
+
+    [Fact]
+    public async Task A_groups_own_error_mode_overrides_the_processors()
+    {
+        // set(name, <an int>) fails at run time; the group says ignore, so the batch passes with the span unchanged.
+        var output = await TransformGroups("""
+            trace_statements:
+              - context: span
+                error_mode: ignore
+                statements: ['set(name, attributes["retries"])']
+            """, Sample());
+        Assert.Equal("GET /api/v1/pods", output.Single().Name);
+    }
+
+    private static string AttributeValuesText(global::Kubetrace.Otlp.Proto.Common.AnyValue value) =>
+        global::Kubetrace.Processors.AttributeActions.AttributeValues.AsString(value);
 
     [Fact]
     public async Task Set_and_delete_key_edit_the_span()

@@ -43,6 +43,31 @@ public class CollectorSemanticsTests
     }
 
     [Fact]
+    public async Task A_second_redaction_processor_keeps_and_adds_to_the_first_ones_summary()
+    {
+        // The Collector allows every summary attribute it writes (redaction.allowed.* too), so that a chain of
+        // redaction processors accumulates the summary instead of removing it as keys not allowed.
+        var config = new RedactionConfig
+        {
+            AllowedKeys = ["email"],
+            BlockedValues = ["@"],
+            AllowedValues = ["@support\\.example\\.com$"],
+            Summary = "debug",
+        };
+        var last = new RecordingConsumer();
+        var second = new RedactionProcessor(TestSettings.For("redaction/2"), config, last);
+        var first = new RedactionProcessor(TestSettings.For("redaction/1"), config, second);
+        await first.ConsumeAsync(Spans.Batch(Spans.Span(ByteString.CopyFrom(new byte[16]), attributes: [("email", "a@support.example.com")])), default);
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["email"] = "a@support.example.com",
+            ["redaction.allowed.keys"] = "email,email",
+            ["redaction.allowed.count"] = "2",
+        }, Flat(Assert.Single(Spans.All(last.Received))));
+    }
+
+    [Fact]
     public async Task Allowed_values_win_over_blocked_values_and_ignored_keys_pass_untouched()
     {
         var span = await Redact(new RedactionConfig

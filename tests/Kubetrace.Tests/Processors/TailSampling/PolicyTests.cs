@@ -180,6 +180,45 @@ public class PolicyTests
         Assert.All(harness.Forwarded, s => Assert.Matches("^ot=th:c;rv:[0-9a-f]{14}$", s.TraceState));
     }
 
+    [Fact]
+    public async Task An_inverted_keep_does_not_keep_a_trace_another_policy_did_not_sample()
+    {
+        // The Collector's precedence (processor.go makeDecision): dropped, then an inverted "no", then a plain "yes";
+        // an inverted "yes" keeps only when no policy answered a plain "no".
+        var notHealth = new PolicyConfig { Name = "not-health", Type = "string_attribute", StringAttribute = new() { Key = "url.path", Values = ["/healthz"], InvertMatch = true } };
+        var errors = new PolicyConfig { Name = "errors", Type = "status_code", StatusCode = new() { StatusCodes = ["ERROR"] } };
+        var harness = new TailSamplingHarness(With(notHealth, errors));
+        await harness.Send(Span(1, status: Error, attributes: [("url.path", "/api")])); // inverted yes + yes
+        await harness.Send(Span(2, status: Ok, attributes: [("url.path", "/api")])); // inverted yes + no
+        await harness.Send(Span(3, status: Error, attributes: [("url.path", "/healthz")])); // inverted no + yes
+        await harness.DecideAsync();
+        Assert.Equal([1], harness.ForwardedTraces);
+    }
+
+    [Fact]
+    public async Task Drop_policies_decide_first_so_a_dropped_trace_spends_no_rate_limit()
+    {
+        // The Collector evaluates drop policies before the others and stops at a drop.
+        var limit = new PolicyConfig { Name = "limit", Type = "rate_limiting", RateLimiting = new() { SpansPerSecond = 1 } };
+        var drop = new PolicyConfig
+        {
+            Name = "drop-health", Type = "drop",
+            Drop = new() { DropSubPolicy = [new() { Name = "h", Type = "string_attribute", StringAttribute = new() { Key = "url.path", Values = ["/healthz"] } }] },
+        };
+        var harness = new TailSamplingHarness(With(limit, drop));
+        await harness.Send(Span(1, attributes: [("url.path", "/healthz")]));
+        await harness.Send(Span(2, attributes: [("url.path", "/api")]));
+        await harness.DecideAsync();
+        Assert.Equal([2], harness.ForwardedTraces);
+    }
+
+    [Fact]
+    public void A_policy_without_a_name_is_refused_as_the_collector_refuses_it()
+    {
+        var problem = Assert.Single(With(new PolicyConfig { Type = "always_sample" }).Validate());
+        Assert.Equal(("policies::0::name", "policy name cannot be empty"), (problem.Key, problem.Message));
+    }
+
     private static Span SpanWithState(int trace, string state)
     {
         var span = Span(trace);
