@@ -99,6 +99,13 @@ public abstract class TempoTraceQlApiSuite(JaegerFixtures fixtures)
     }
 
     [RequiresSharedFolderFact]
+    public async Task Scope_none_asks_for_the_tags_of_every_scope_as_Tempo_reads_it()
+    {
+        Assert.Equal(await Tempo.GetStringAsync("/api/v2/search/tags"), await Tempo.GetStringAsync("/api/v2/search/tags?scope=none"));
+        Assert.Equal(await Tempo.GetStringAsync("/api/search/tags"), await Tempo.GetStringAsync("/api/search/tags?scope=none"));
+    }
+
+    [RequiresSharedFolderFact]
     public async Task Tag_values_are_typed_and_filtered_by_the_query()
     {
         var all = JsonNode.Parse(await Tempo.GetStringAsync("/api/v2/search/tag/resource.service.name/values"))!["tagValues"]!.AsArray();

@@ -35,8 +35,10 @@ public static class TempoTags
     public static async Task TagsAsync(HttpContext context, QueryEngine engine, bool v2)
     {
         var scope = context.Request.Query["scope"].ToString();
-        if (scope is not ("" or "all") && !Scopes.Contains(scope)) throw new BadQueryException($"invalid scope: {scope}");
-        var wanted = scope is "" or "all" ? Scopes : [scope];
+        // "none" is Tempo's own word for every scope (traceql.AttributeScopeFromString), as an absent scope is.
+        var every = scope is "" or "none" or "all";
+        if (!every && !Scopes.Contains(scope)) throw new BadQueryException($"invalid scope: {scope}");
+        var wanted = every ? Scopes : [scope];
         var filter = Filter(context);
         var names = new Dictionary<string, IReadOnlyCollection<string>>();
         List<SpanRecord>? sample = null;
