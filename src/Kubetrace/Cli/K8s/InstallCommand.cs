@@ -101,7 +101,9 @@ public static class InstallCommand
             output.WriteLine($"  kubectl apply -f {Path.Combine(root, InstallManifests.ClusterFile)}");
             output.WriteLine($"  on each control-plane node: copy {ControlPlaneFiles.Directory}/tracing-config.yaml to {ApiServerTracing.SuggestedPath}, then");
             output.WriteLine($"    kubeadm upgrade node --patches {Path.Combine(root, ControlPlaneFiles.PatchesDirectory)}   (apiserver, etcd, kubelet)");
-            output.WriteLine($"  on each node: merge {ControlPlaneFiles.Directory}/containerd-tracing.toml into {ContainerdTracing.ConfigPath} and restart containerd");
+            output.WriteLine($"  on each node: copy {ControlPlaneFiles.Directory}/containerd-tracing.conf to {ContainerdTracing.DropInPath}");
+            output.WriteLine($"    (containerd 1.7.0-1.7.15: merge {ControlPlaneFiles.Directory}/containerd-tracing.toml into {ContainerdTracing.ConfigPath} too),");
+            output.WriteLine("    then systemctl daemon-reload && systemctl restart containerd");
             return ExitCodes.Ok;
         });
         return command;

@@ -25,6 +25,7 @@ public static class ControlPlaneFiles
         yield return new($"{Directory}/etcd-tracing.flags", etcd.Render());
         yield return new($"{PatchesDirectory}/etcd+json.yaml", FlagsPatch("etcd", etcd.Flags, []));
         yield return new($"{Directory}/containerd-tracing.toml", containerd.Render());
+        yield return new($"{Directory}/containerd-tracing.conf", ContainerdTracing.SystemdDropIn(containerd));
     }
 
     private static GeneratedConfig Generate(InstallRequest request, TracedComponent component)

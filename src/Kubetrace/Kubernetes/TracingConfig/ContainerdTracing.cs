@@ -15,6 +15,9 @@ public static class ContainerdTracing
     public const string TracingPlugin = "io.containerd.internal.v1.tracing";
     public const string ConfigPath = "/etc/containerd/config.toml";
 
+    /// <summary>Where <see cref="SystemdDropIn"/> goes on a node.</summary>
+    public const string DropInPath = "/etc/systemd/system/containerd.service.d/kubetrace-tracing.conf";
+
     public static readonly ComponentVersion DefaultVersion = new(1, 7);
     private static readonly ComponentVersion FirstWithTracing = new(1, 6);
     private static readonly ComponentVersion FirstParentBased = new(1, 7);
@@ -54,7 +57,8 @@ public static class ContainerdTracing
             : "1.6.32+ read only these environment variables (the file's sections are ignored and tracing stays off without them), e.g. in a systemd drop-in:");
         comments.AddRange(environment.Select(e => $"  Environment=\"{e.Key}={e.Value}\""));
         if (parentBased)
-            comments.Add("1.7.16–1.7.18 ignore these TOML sections (the plugin reads the environment only; 1.7.19 converts the file again): there, use the variables.");
+            comments.Add("From 1.7.16 use the variables: 1.7.16–1.7.18 ignore these TOML sections (the plugin reads the environment only), and 1.7.19+ " +
+                         "copy endpoint into OTEL_EXPORTER_OTLP_ENDPOINT as written, where host:port is no URL and the SDK sends to localhost:4317.");
         var body = $"""
             version = 2
 
@@ -69,5 +73,23 @@ public static class ContainerdTracing
 
             """;
         return GenerationResult.Ok(new GeneratedConfig(TracedComponent.Containerd, "toml", comments, body, [], environment));
+    }
+
+    /// <summary>
+    /// <paramref name="containerd"/>'s environment as a systemd drop-in for containerd.service, the one form every
+    /// release from 1.7.16 reads: 2.x and 1.7.16–1.7.18 take the exporter from the environment only, and 1.7.19+
+    /// copy the TOML's endpoint into OTEL_EXPORTER_OTLP_ENDPOINT as written (v1.7.20 tracing/plugin/otlp.go:150),
+    /// where host:port is no URL to the SDK's url.Parse and the exporter falls back to localhost:4317. A variable that
+    /// is set wins over the file; 1.7.0–1.7.15 ignore the variables and read the TOML, whose gRPC endpoint is host:port.
+    /// </summary>
+    public static string SystemdDropIn(GeneratedConfig containerd)
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+        writer.WriteLine("# containerd tracing through the OpenTelemetry environment: 2.x, 1.7.16+ and 1.6.32+ read it (and prefer it");
+        writer.WriteLine("# to config.toml); 1.7.0-1.7.15 read containerd-tracing.toml instead. On every node:");
+        writer.WriteLine($"#   copy to {DropInPath}, then systemctl daemon-reload && systemctl restart containerd");
+        writer.WriteLine("[Service]");
+        foreach (var (name, value) in containerd.Environment) writer.WriteLine($"Environment=\"{name}={value}\"");
+        return writer.ToString();
     }
 }

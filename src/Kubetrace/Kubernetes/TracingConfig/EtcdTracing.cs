@@ -37,12 +37,16 @@ public static class EtcdTracing
             $"--{prefix}distributed-tracing-address={request.Endpoint}",
             $"--{prefix}distributed-tracing-service-name=etcd",
         };
-        if (sampling == EtcdSampling.RatioRoots) flags.Add($"--{prefix}distributed-tracing-sampling-rate={request.SamplingRatePerMillion}");
+        // 0 is the flag's default wherever it exists (v3.5.11 server/etcdmain/config.go:279, v3.6.0 and v3.7.0
+        // server/embed/config.go), so it is written only for another rate: etcd refuses to start on a flag it does not
+        // know, and kubeadm 1.27.0 deploys 3.5.7 (k8s install cannot know the patch a cluster runs).
+        var rateFlag = sampling == EtcdSampling.RatioRoots && request.SamplingRatePerMillion != 0;
+        if (rateFlag) flags.Add($"--{prefix}distributed-tracing-sampling-rate={request.SamplingRatePerMillion}");
         var comments = new List<string>
         {
             $"etcd {version} tracing: add these flags to every etcd member (kubeadm: /etc/kubernetes/manifests/etcd.yaml).",
             prefix.Length > 0
-                ? version.Patch is null
+                ? version.Patch is null && rateFlag
                     ? "etcd 3.5 knows only the experimental- names; --experimental-distributed-tracing-sampling-rate needs 3.5.11 or later (give the patch, e.g. --etcd-version 3.5.9, for an earlier one)."
                     : "etcd 3.5 knows only the experimental- names."
                 : version.CompareTo(NewestKnown) < 0
@@ -53,7 +57,7 @@ public static class EtcdTracing
             sampling switch
             {
                 EtcdSampling.AlwaysOnRoots or EtcdSampling.NeverRoots => $"etcd {version} has no sampling-rate flag and samples {SamplerWithoutRate(version)}.",
-                _ when request.SamplingRatePerMillion == 0 => "Rate 0: etcd starts no traces of its own and records the requests whose apiserver trace was sampled (ParentBased).",
+                _ when request.SamplingRatePerMillion == 0 => "Rate 0 (the flag's default, so not written): etcd starts no traces of its own and records the requests whose apiserver trace was sampled (ParentBased).",
                 _ => $"etcd follows a sampled apiserver parent (ParentBased) and also starts {SamplingRate.Describe(request.SamplingRatePerMillion)} of requests without one.",
             },
         };

@@ -70,6 +70,55 @@ public class InstallManifestsTests
         Assert.Contains("value: \"--tracing-config-file=/etc/kubernetes/tracing-config.yaml\"", File(files, "control-plane/patches/kube-apiserver+json.yaml"));
     }
 
+    /// <summary>
+    /// The install cannot know the etcd patch a cluster runs: kubeadm 1.27.0 deploys 3.5.7, which has no
+    /// sampling-rate flag (3.5.11 added it), and etcd refuses to start on a flag it does not know. The flags must start
+    /// every patch of the minor kubeadm deploys with the release.
+    /// </summary>
+    [Theory]
+    [InlineData("1.27", "3.5.0")]
+    [InlineData("1.27", "3.5.7")]
+    [InlineData("1.31", "3.5.10")]
+    [InlineData("1.34", "3.6.0")]
+    public void The_etcd_flags_start_every_patch_of_the_etcd_minor_kubeadm_deploys(string release, string etcd)
+    {
+        var files = Install("agent", release);
+        var flags = File(files, "control-plane/etcd-tracing.flags");
+
+        var result = EtcdFlagsCheck.Validate(flags, "etcd.flags", ComponentVersion.TryParse(etcd, out var version) ? version : null);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var flagLines = flags.Split('\n').Where(l => l.StartsWith("--", StringComparison.Ordinal));
+        Assert.All(flagLines, flag => Assert.Contains($"value: \"{flag}\"", File(files, "control-plane/patches/etcd+json.yaml")));
+    }
+
+    /// <summary>
+    /// containerd 2.x and 1.7.16–1.7.18 read the exporter only from the OTEL_* environment (the TOML's sections are
+    /// ignored), and 1.7.19+ copy the TOML's endpoint into OTEL_EXPORTER_OTLP_ENDPOINT as written, where host:port is
+    /// no URL (the SDK falls back to localhost:4317). So the install also writes the environment as a systemd drop-in,
+    /// the endpoint as an http:// URL; where both are read the environment wins. The TOML keeps host:port, which
+    /// 1.7.0–1.7.15 dial.
+    /// </summary>
+    [Fact]
+    public void Containerd_gets_the_endpoint_as_a_url_from_a_systemd_drop_in_and_as_host_and_port_from_the_toml()
+    {
+        var files = Install("agent", "1.34");
+
+        var dropIn = File(files, "control-plane/containerd-tracing.conf").Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#'));
+
+        Assert.Equal(
+            [
+                "[Service]",
+                "Environment=\"OTEL_EXPORTER_OTLP_ENDPOINT=http://10.96.0.50:4317\"",
+                "Environment=\"OTEL_EXPORTER_OTLP_PROTOCOL=grpc\"",
+                "Environment=\"OTEL_SERVICE_NAME=containerd\"",
+                "Environment=\"OTEL_TRACES_SAMPLER=parentbased_traceidratio\"",
+                "Environment=\"OTEL_TRACES_SAMPLER_ARG=0.0001\"",
+            ],
+            dropIn);
+        Assert.Contains("endpoint = \"10.96.0.50:4317\"", File(files, "control-plane/containerd-tracing.toml"));
+    }
+
     [Fact]
     public void The_agent_topology_for_1_31_is_written_as_in_the_golden_file()
     {

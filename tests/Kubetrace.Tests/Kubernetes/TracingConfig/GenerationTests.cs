@@ -102,11 +102,10 @@ public class GenerationTests
                 $"--{prefix}enable-distributed-tracing=true",
                 $"--{prefix}distributed-tracing-address=collector.observability:4317",
                 $"--{prefix}distributed-tracing-service-name=etcd",
-                $"--{prefix}distributed-tracing-sampling-rate=0",
             ],
             config.Flags);
         Assert.Equal(string.Concat(config.Flags.Select(f => f + "\n")), config.Body);
-        Assert.Contains(new KeyValuePair<string, string>($"ETCD_{prefix.ToUpperInvariant().Replace('-', '_')}DISTRIBUTED_TRACING_SAMPLING_RATE", "0"), config.Environment);
+        Assert.Contains(new KeyValuePair<string, string>($"ETCD_{prefix.ToUpperInvariant().Replace('-', '_')}DISTRIBUTED_TRACING_SERVICE_NAME", "etcd"), config.Environment);
         // Every line of the printed file is a comment or a flag, so it can be pasted into a manifest's command.
         Assert.All(config.Render().TrimEnd('\n').Split('\n'), line => Assert.True(line.StartsWith('#') || line.StartsWith("--"), line));
         Assert.True(EtcdFlagsCheck.IsEtcdFlagsFile(config.Render()));
