@@ -247,6 +247,9 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     /// <summary>Estimated bytes of the block footers held for queries now (bounded by <see cref="StoreOptions.IndexCacheBytes"/>).</summary>
     internal long IndexCacheBytes => _blocks.Footers.Bytes;
 
+    /// <summary>Block footers read again from disk since the store opened (<see cref="FooterCache.Reads"/>).</summary>
+    internal long IndexReads => _blocks.Footers.Reads;
+
     private void OnCut(HeadBlock frozen, HeadBlock next)
     {
         lock (_viewGate)
