@@ -234,18 +234,23 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     /// What the store gives up under memory pressure: writes the head as a block (<see cref="FlushHeadAsync"/>) and
     /// drops what it caches of its blocks for queries — decoded row groups, and the footers (dictionaries with their
     /// decoded values, trace tables, postings: <see cref="FooterCache"/>) — which the next query reads again. An open
-    /// block keeps only its <see cref="BlockSummary"/>. True if anything was held.
+    /// block keeps only its <see cref="BlockSummary"/>; and the large ingest buffers pooled for reuse
+    /// (<see cref="IngestBuffers"/>, shared by the process's stores and receivers). True if anything was held.
     /// </summary>
     public async Task<bool> ReleaseMemoryAsync()
     {
         var flushed = await FlushHeadAsync().ConfigureAwait(false);
         var dropped = _blocks.Cache.Clear();
         dropped |= _blocks.Footers.Clear();
+        dropped |= IngestBuffers.Shared.Release() > 0;
         return flushed || dropped;
     }
 
     /// <summary>Estimated bytes of the block footers held for queries now (bounded by <see cref="StoreOptions.IndexCacheBytes"/>).</summary>
     internal long IndexCacheBytes => _blocks.Footers.Bytes;
+
+    /// <summary>Block footers read again from disk since the store opened (<see cref="FooterCache.Reads"/>).</summary>
+    internal long IndexReads => _blocks.Footers.Reads;
 
     private void OnCut(HeadBlock frozen, HeadBlock next)
     {

@@ -52,6 +52,41 @@ public sealed class IndexCacheTests
         Assert.Equal(expected.Values, answers.Values);
     }
 
+    [Fact]
+    public async Task Stats_count_spans_and_traces_without_reading_any_block_index()
+    {
+        await using var temp = new TempStore();
+        await WriteBlocksAsync(temp);
+        await temp.AppendAsync(Request(Resource("svc0", Span((int)TraceOf(0, 0), 3, 1, "late child"))));
+        Assert.True(await temp.Store.ReleaseMemoryAsync()); // the late span becomes a fifth block, its trace in the first too
+        var reads = temp.Store.IndexReads;
+
+        var stats = temp.Store.GetStats();
+
+        Assert.Equal((Blocks * TracesPerBlock * 2L + 1, (long)Blocks * TracesPerBlock, Blocks + 1), (stats.Spans, stats.Traces, stats.Blocks));
+        Assert.Equal((reads, 0L), (temp.Store.IndexReads, temp.Store.IndexCacheBytes));
+    }
+
+    [Fact]
+    public async Task Texts_decoded_from_a_held_index_count_in_the_cache_bytes()
+    {
+        const int Values = 50, Length = 1000;
+        await using var temp = new TempStore();
+        var spans = Enumerable.Range(1, Values)
+            .Select(t => Span(t, 1, 0, "GET", t, 20, ("long.value", new string((char)('a' + t % 26), Length) + t))).ToArray();
+        await temp.AppendAsync(Request(Resource("svc", spans)));
+        Assert.True(await temp.Store.ReleaseMemoryAsync());
+        Assert.Equal(["svc"], await temp.Store.GetServicesAsync(CancellationToken.None));
+        var undecoded = temp.Store.IndexCacheBytes;
+
+        var values = await temp.Store.GetAttributeValuesAsync(AttributeScope.Span, "long.value", Values, CancellationToken.None);
+
+        Assert.Equal(Values, values.Count);
+        var decoded = temp.Store.IndexCacheBytes;
+        Assert.True(decoded - undecoded >= Values * Length * 2L,
+            $"{Values} texts of {Length} characters decoded: the cache counts {undecoded} → {decoded} B for the index holding them");
+    }
+
     private static UInt128 TraceOf(int block, int trace) => (UInt128)(100 * block + trace + 1);
 
     /// <summary>Blocks of <see cref="TracesPerBlock"/> traces of two spans each, block b's of service <c>svc{b}</c>.</summary>

@@ -44,7 +44,8 @@ public sealed class StoreResidentMemoryTests(ITestOutputHelper output)
     }
 
     /// <summary>Bytes per stored span the store may keep for its blocks after a release: their summaries (time range,
-    /// counts, a trace-ID filter of ~1.3 B per trace: ~0.3 B per span here), not their indexes (~72 B per span here
-    /// before), with room for the measurement's noise.</summary>
+    /// counts, a trace-ID filter of ~1.3 B per trace: ~0.3 B per span here; a trace-count sketch of at most 4 KiB a
+    /// block: at most ~1 B per span of these 4,000-span blocks), not their indexes (~72 B per span here before), with
+    /// room for the measurement's noise.</summary>
     private const double Bound = 8;
 }

@@ -72,9 +72,12 @@ internal sealed class BlockFooter
     /// <summary>
     /// Managed bytes this footer keeps, estimated for the <see cref="FooterCache"/>'s bound: the decoded arrays of
     /// the trace table (69 B per trace), the postings and the link table, plus the footer's raw bytes for the rest
-    /// (dictionaries kept encoded cost about their bytes; the encoded trace table and postings, counted again, are the margin).
+    /// (dictionaries kept encoded cost about their bytes; the encoded trace table and postings, counted again, are the
+    /// margin), plus what queries have decoded of it since (the texts of its values, a version 1 block's link table):
+    /// it grows while the footer is held, and the cache counts it again.
     /// </summary>
-    public long EstimatedBytes => Traces.Count * 69L + Postings.Bytes + ((Links ?? ScannedLinks)?.Bytes ?? 0) + RawBytes;
+    public long EstimatedBytes => Traces.Count * 69L + Postings.Bytes + ((Links ?? ScannedLinks)?.Bytes ?? 0) + RawBytes +
+        ((Dictionaries.Values as EncodedValueTable)?.DecodedBytes ?? 0);
 
     /// <summary>The link table of a version 1 block, built once by reading its rows (<see cref="BlockReader.Links"/>)
     /// and dropped with the footer.</summary>

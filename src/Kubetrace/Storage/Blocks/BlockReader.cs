@@ -62,11 +62,6 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     /// </summary>
     public BlockFooter Footer => Volatile.Read(ref _footerDamaged) != 0 ? BlockFooter.Empty : _footers.Get(_footer, ReadFooterAgain);
 
-    /// <summary>Like <see cref="Footer"/> without filling the cache (for a pass over every block, as <c>stats</c>
-    /// counting traces: it would evict what queries use, and refill what memory pressure just emptied).</summary>
-    public BlockFooter FooterUncached() =>
-        Volatile.Read(ref _footer.Footer) ?? (Volatile.Read(ref _footerDamaged) != 0 ? null : ReadFooterAgain()) ?? BlockFooter.Empty;
-
     public int SpanCount => Summary.SpanCount;
     public int TraceCount => Summary.TraceCount;
     public long FirstSegment => Summary.FirstSegment;
@@ -136,6 +131,7 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     {
         try
         {
+            _footers.NoteRead();
             return ReadFooter(_file, _footerPlace, Key);
         }
         catch (ObjectDisposedException)

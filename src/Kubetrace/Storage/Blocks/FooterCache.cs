@@ -2,7 +2,8 @@ namespace Kubetrace.Storage.Blocks;
 
 /// <summary>
 /// The footers of open blocks that queries read recently, shared by the blocks of a store and bounded by their
-/// estimated managed bytes (<see cref="BlockFooter.EstimatedBytes"/>): past the bound the least recently used go,
+/// estimated managed bytes (<see cref="BlockFooter.EstimatedBytes"/>, which grow as queries decode texts of a footer
+/// held: counted again at each use of it and each footer admitted): past the bound the least recently used go,
 /// and memory pressure empties it (<see cref="Clear"/>). A block keeps only its <see cref="BlockSummary"/> otherwise,
 /// and reads its footer again (checksum verified) when a query needs it.
 /// </summary>
@@ -15,17 +16,32 @@ internal sealed class FooterCache(long maxBytes)
     private readonly HashSet<FooterSlot> _held = [];
     private long _bytes;
     private long _clock;
+    private long _reads;
 
     /// <summary>Estimated bytes of the footers held now.</summary>
     public long Bytes
     {
-        get { lock (_gate) return _bytes; }
+        get
+        {
+            lock (_gate)
+            {
+                Recount();
+                return _bytes;
+            }
+        }
     }
 
     public int Count
     {
         get { lock (_gate) return _held.Count; }
     }
+
+    /// <summary>Footers read again from disk by the blocks sharing this cache (not at opening): what a query past
+    /// the cache costs, counted so that what must not read any (stats) can be checked.</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>Counts a footer read again from disk (<see cref="Reads"/>).</summary>
+    public void NoteRead() => Interlocked.Increment(ref _reads);
 
     /// <summary>
     /// The slot's footer, loaded by <paramref name="load"/> (once at a time per slot) when not held; a footer
@@ -38,6 +54,7 @@ internal sealed class FooterCache(long maxBytes)
             // Approximate LRU without a lock on the hit path: a footer used since the last load is as recent as any.
             var now = Volatile.Read(ref _clock);
             if (slot.LastUse != now) slot.LastUse = now;
+            if (held.EstimatedBytes != Volatile.Read(ref slot.Bytes)) Grown(slot);
             return held;
         }
         lock (slot.Loading)
@@ -60,9 +77,38 @@ internal sealed class FooterCache(long maxBytes)
             slot.LastUse = ++_clock;
             _held.Add(slot);
             _bytes += slot.Bytes;
-            while (_bytes > maxBytes && _held.Count > 1)
-                Forget(_held.Where(s => s != slot).MinBy(s => s.LastUse)!);
+            Recount();
+            KeepWithinBound(slot);
         }
+    }
+
+    /// <summary>A footer held grew since counted (texts decoded): counted again, and others dropped past the bound.</summary>
+    private void Grown(FooterSlot slot)
+    {
+        lock (_gate)
+        {
+            if (slot.Footer is null) return;
+            Recount();
+            KeepWithinBound(slot);
+        }
+    }
+
+    /// <summary>Counts the footers held at their bytes now.</summary>
+    private void Recount()
+    {
+        foreach (var slot in _held)
+        {
+            var bytes = slot.Footer!.EstimatedBytes;
+            _bytes += bytes - slot.Bytes;
+            Volatile.Write(ref slot.Bytes, bytes);
+        }
+    }
+
+    /// <summary>Drops the least recently used footers but <paramref name="kept"/> (the one in use) while past the bound.</summary>
+    private void KeepWithinBound(FooterSlot kept)
+    {
+        while (_bytes > maxBytes && _held.Count > 1)
+            Forget(_held.Where(s => s != kept).MinBy(s => s.LastUse)!);
     }
 
     /// <summary>Drops every footer (memory pressure); true if any was held. Queries afterwards read them again.</summary>

@@ -62,7 +62,7 @@ internal sealed class TraceIdFilter
 
     /// <summary>Two independent hashes of the ID for double hashing (IDs are not always random: tests and some
     /// clients count up), from SplitMix64's finaliser.</summary>
-    private static (ulong, ulong) Hashes(UInt128 id)
+    internal static (ulong, ulong) Hashes(UInt128 id)
     {
         var low = (ulong)id;
         var high = (ulong)(id >> 64);

@@ -7,7 +7,8 @@ namespace Kubetrace.Storage.Model;
 /// The values of an open block, kept as the footer stores them: one byte array (per value a tag, a length and the
 /// bytes) and the offset of each value in it, about 4 bytes per value beside the bytes themselves. Texts are decoded
 /// when first asked for and kept in a cache, as is the map from text to id that equality searches use; both go with
-/// the footer when memory pressure empties the <see cref="Blocks.FooterCache"/>.
+/// the footer when memory pressure empties the <see cref="Blocks.FooterCache"/>, which counts them in the footer's
+/// bytes as they are decoded (<see cref="DecodedBytes"/>).
 /// </summary>
 /// <remarks>
 /// Holding each value as objects (a <see cref="StoredValue"/>, its parsed AnyValue, a ByteString, a boxed Int64:
@@ -20,6 +21,7 @@ internal sealed class EncodedValueTable : ValueTable
     private readonly int[] _starts;
     private string?[]? _texts;
     private Dictionary<string, int>? _byText;
+    private long _decodedBytes;
     private readonly Lock _gate = new();
 
     private EncodedValueTable(byte[] entries, int[] starts)
@@ -48,6 +50,10 @@ internal sealed class EncodedValueTable : ValueTable
     /// <summary>Bytes held whatever is queried (the entries and their offsets).</summary>
     public long ResidentBytes => _entries.Length + 4L * _starts.Length;
 
+    /// <summary>Managed bytes of what was decoded since the table was read: the texts (and their array), the map
+    /// from text to id. Grows as queries ask; the <see cref="Blocks.FooterCache"/> counts it.</summary>
+    public long DecodedBytes => Volatile.Read(ref _decodedBytes);
+
     public override string Text(int id)
     {
         var texts = Volatile.Read(ref _texts);
@@ -55,8 +61,13 @@ internal sealed class EncodedValueTable : ValueTable
         {
             var fresh = new string?[Count];
             texts = Interlocked.CompareExchange(ref _texts, fresh, null) ?? fresh;
+            if (texts == fresh) Interlocked.Add(ref _decodedBytes, 24 + 8L * fresh.Length);
         }
-        return texts[id] ??= Decode(id);
+        if (Volatile.Read(ref texts[id]) is { } text) return text;
+        var decoded = Decode(id);
+        if (Interlocked.CompareExchange(ref texts[id], decoded, null) is { } raced) return raced;
+        Interlocked.Add(ref _decodedBytes, 22 + 2L * decoded.Length); // a string's header, characters and terminator
+        return decoded;
     }
 
     public override AnyValue ToAnyValue(int id)
@@ -96,6 +107,7 @@ internal sealed class EncodedValueTable : ValueTable
     {
         var map = new Dictionary<string, int>(Count, StringComparer.Ordinal);
         for (var i = 0; i < Count; i++) map.TryAdd(Text(i), i);
+        Interlocked.Add(ref _decodedBytes, 80 + 28L * map.Count); // per entry its slot (hash, next, key, value) and bucket
         return map;
     }
 }

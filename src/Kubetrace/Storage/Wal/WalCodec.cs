@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using Kubetrace.Storage.Encryption;
 
@@ -27,29 +26,33 @@ internal static class WalCodec
     /// <summary>Brotli's fastest quality; the decoder does not care which quality wrote a record.</summary>
     private const int BrotliQuality = 0;
 
-    /// <summary>The payload to write; <c>Rented</c> (when not null) goes back to the shared pool once written.
-    /// Batches are hundreds of KB: fresh buffers would land on the large object heap and force gen2 collections.</summary>
+    /// <summary>The payload to write; <c>Rented</c> (when not null) goes back through <see cref="Return"/> once written.
+    /// Batches are hundreds of KB: fresh buffers would land on the large object heap and force gen2 collections; a
+    /// request of several MiB takes its buffer from <see cref="IngestBuffers"/>, which the store's release empties.</summary>
     /// <param name="key">Seals the payload (in the same buffer, after compressing into it); null: plaintext.</param>
     public static (byte Codec, ReadOnlyMemory<byte> Payload, byte[]? Rented) Encode(ReadOnlyMemory<byte> otlp, bool compress, StoreKey? key = null)
     {
         var prefix = key is null ? 0 : StoreKeyRing.ReferenceSize(key) + StoreKey.Overhead;
         if (!compress)
             return key is null ? (Raw, otlp, null) : Seal(Raw, otlp.Span, null, prefix, key);
-        var buffer = ArrayPool<byte>.Shared.Rent(prefix + BrotliEncoder.GetMaxCompressedLength(otlp.Length));
+        var buffer = IngestBuffers.Shared.Rent(prefix + BrotliEncoder.GetMaxCompressedLength(otlp.Length));
         if (!BrotliEncoder.TryCompress(otlp.Span, buffer.AsSpan(prefix), out var written, quality: BrotliQuality, window: 22))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            IngestBuffers.Shared.Return(buffer);
             return key is null ? (Raw, otlp, null) : Seal(Raw, otlp.Span, null, prefix, key);
         }
         return key is null ? (Brotli, buffer.AsMemory(0, written), buffer) : Seal(Brotli, buffer.AsSpan(prefix, written), buffer, prefix, key);
     }
+
+    /// <summary>Gives back the <c>Rented</c> buffer of <see cref="Encode"/> once its record is written.</summary>
+    public static void Return(byte[] rented) => IngestBuffers.Shared.Return(rented);
 
     /// <summary>Seals <paramref name="plain"/> behind the key reference; in place when it already sits at
     /// <paramref name="prefix"/> in <paramref name="buffer"/>.</summary>
     private static (byte, ReadOnlyMemory<byte>, byte[]) Seal(byte codec, ReadOnlySpan<byte> plain, byte[]? buffer, int prefix, StoreKey key)
     {
         var length = plain.Length;
-        buffer ??= ArrayPool<byte>.Shared.Rent(prefix + length);
+        buffer ??= IngestBuffers.Shared.Rent(prefix + length);
         var reference = StoreKeyRing.WriteReference(key, buffer);
         var sealedCodec = (byte)(codec | Encrypted);
         key.Seal(plain, buffer.AsSpan(reference, StoreKey.Overhead + length), [sealedCodec]);

@@ -1,8 +1,8 @@
-using System.Buffers;
+using Kubetrace.Storage;
 
 namespace Kubetrace.Receivers.Otlp.Http;
 
-/// <summary>A request body in a buffer rented from the shared pool; dispose to return it.</summary>
+/// <summary>A request body in a buffer rented from <see cref="IngestBuffers"/>; dispose to return it.</summary>
 internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
 {
     private byte[]? _buffer = buffer;
@@ -20,6 +20,6 @@ internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _buffer, null) is { } rented) ArrayPool<byte>.Shared.Return(rented);
+        if (Interlocked.Exchange(ref _buffer, null) is { } rented) IngestBuffers.Shared.Return(rented);
     }
 }

@@ -1,5 +1,5 @@
-using System.Buffers;
 using Kubetrace.Receivers.Otlp.Admission;
+using Kubetrace.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Kubetrace.Receivers.Otlp.Http;
@@ -72,7 +72,7 @@ internal static class RequestBodyReader
     private static async ValueTask<PooledBody> ReadLimitedAsync(Stream source, long limit, int initialSize, InFlightLease lease,
         CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(initialSize);
+        var buffer = IngestBuffers.Shared.Rent(initialSize);
         var length = 0;
         try
         {
@@ -80,9 +80,9 @@ internal static class RequestBodyReader
             {
                 if (length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + ChunkSize));
+                    var larger = IngestBuffers.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + ChunkSize));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    IngestBuffers.Shared.Return(buffer);
                     buffer = larger;
                 }
                 var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
@@ -99,7 +99,7 @@ internal static class RequestBodyReader
         }
         finally
         {
-            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) IngestBuffers.Shared.Return(buffer);
         }
     }
 }
