@@ -78,6 +78,39 @@ public sealed class TraceTreeTests
         ], tree.Rows.Select(TraceView.Label));
     }
 
+    [Theory]
+    [InlineData(80)]
+    [InlineData(100)]
+    public void On_a_narrow_terminal_every_row_of_a_deep_trace_starts_its_name_right_of_its_parents(int width)
+    {
+        // Ten levels, as an apiserver request's filters nest (audit > impersonation > APF > authorization > handler >
+        // webhook > HTTP POST), the last level two siblings: at 80 columns the guides no longer fit whole.
+        var spans = Enumerable.Range(0, 10)
+            .Select(d => Span($"L{d} span name long enough to be cut", id: d + 1, parent: d, startMs: d, lengthMs: 100 - d))
+            .Append(Span("L9 second child of L8 also cut", id: 11, parent: 9, startMs: 50, lengthMs: 10));
+        var tree = TraceTree.From(SampleRequests.WithSpans([.. spans]));
+
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No, ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = width;
+        console.Write(TraceView.Render("0af7651916cd43dd8448eb211c80319c", tree, width));
+        var rows = output.ToString().ReplaceLineEndings("\n").Split('\n').Where(l => l.Contains(TraceView.Bar)).ToList();
+
+        Assert.Equal(11, rows.Count);
+        Assert.All(rows, r => Assert.True(r.Length <= width, $"wider than {width}: {r}"));
+        var starts = rows.Select((r, i) => r.IndexOf($"L{Math.Min(i, 9)} ", StringComparison.Ordinal)).ToList();
+        Assert.All(starts, s => Assert.True(s >= 0, string.Join("\n", rows)));
+        for (var d = 1; d < 10; d++)
+            Assert.True(starts[d] > starts[d - 1], $"L{d} does not start right of its parent L{d - 1}:\n{string.Join("\n", rows)}");
+        Assert.Equal(starts[9], starts[10]); // siblings line up
+        Assert.Contains("├", rows[9][..starts[9]]); // the first of two siblings, the second the last
+        Assert.Contains("└", rows[10][..starts[10]]);
+    }
+
     private static OtlpSpan Span(string name, int id, int parent, int startMs, int lengthMs = 10)
     {
         var span = SampleRequests.ValidSpan(name);

@@ -4,7 +4,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Kubetrace.Tests.Ui;
 
-/// <summary>The search results: the duration scatter plot, sorting, the 7d lookback, choosing two traces to compare, the time zone.</summary>
+/// <summary>The search results: the duration scatter plot, sorting, whether the limit cut them short, the 7d lookback, choosing two
+/// traces to compare, the time zone.</summary>
 public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
 {
     [SkippableFact]
@@ -28,6 +29,28 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
         await UiServer.ScreenshotsAsync(page, "search-scatter");
         await page.Locator($".scatter circle[data-trace-id='{longest}']").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{longest}"));
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Results_that_reach_the_limit_say_more_may_match_and_fewer_give_only_their_count()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var durations = (await ui.ApiAsync("/api/v1/search?lookback=1h&limit=10000"))["traces"]!.AsArray()
+            .Select(t => long.Parse(t!["durationNanos"]!.ToString())).OrderDescending().ToList();
+        Assert.True(durations.Count > 5, $"only {durations.Count} traces");
+
+        // An analysis row's search opens without a limit: the API's 20, while the row may rest on thousands.
+        await page.GotoAsync("/ui/search?lookback=1h&limit=5");
+        await Expect(page.Locator(".search-results tbody tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator(".results-count")).ToHaveTextAsync("5 traces: the limit; more may match (raise Limit to see them)");
+
+        // The longest few of them, all found within a limit of 10,000.
+        var longest = $"lookback=1h&limit=10000&minDuration={durations[Math.Min(9, durations.Count - 1)] / 1000}us";
+        var few = (await ui.ApiAsync($"/api/v1/search?{longest}"))["traces"]!.AsArray().Count;
+        await page.GotoAsync($"/ui/search?{longest}");
+        await Expect(page.Locator(".search-results tbody tr")).ToHaveCountAsync(few);
+        await Expect(page.Locator(".results-count")).ToHaveTextAsync($"{few} traces");
         Assert.Empty(scriptErrors);
     }
 

@@ -59,6 +59,8 @@ public static class RedAnalysis
             Searches = result.Operations.Select(r => new RowSearch(r.Service, r.Operation, r.Kind, [])).ToList(),
             Examples = result.Operations.Select(r => r.Examples).ToList(),
             Sampling = result.Sampling,
+            // At 80 columns each of rate (as calls), errors and duration keeps a column.
+            DropFirst = ["p95", "rate", "error rate", "kind"],
         };
         return new AnalysisResult(result, table);
     }

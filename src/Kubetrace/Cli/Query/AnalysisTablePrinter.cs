@@ -55,8 +55,9 @@ public static partial class AnalysisTablePrinter
     /// <summary>Longest word shown whole in a column of words ("error", "create", "ok").</summary>
     private const int ShortWord = 12;
 
-    /// <summary>A count, duration, rate, size, percentage, signed difference or time: "1,234", "12.5ms", "+3.1s", "46%", "—",
-    /// "2026-01-02 10:00:00.123".</summary>
-    [GeneratedRegex(@"^([-+]?[\d.,]+\s?[a-zA-Zµ%/]{0,4}(/s)?|—|-|n/a|\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?Z?)$")]
+    /// <summary>A count, duration, rate, size, percentage, signed difference or time: "1,234", "12.5ms", "4m26s", "+3.1s", "46%",
+    /// "—", "2026-01-02 10:00:00.123"; with the marks of a figure resting on a small sample (SampleText): "≥205ms",
+    /// "6.96ms?", "≈25/s", "25 (≈250,000)", "0% (0–98%)".</summary>
+    [GeneratedRegex(@"^([≥≤≈]?[-+]?[\d.,]+\s?[a-zA-Zµ%/]{0,4}(\d+[a-zµ]{1,2})?(/s)?\??( \((≈[\d.,]+|[\d.,]+%?–[\d.,]+%)\))?|—|-|n/a|\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?Z?)$")]
     private static partial Regex Numeric();
 }

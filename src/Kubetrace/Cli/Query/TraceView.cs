@@ -20,14 +20,23 @@ public static class TraceView
     public static IRenderable Render(string traceId, TraceTree tree, int width)
     {
         var durations = tree.Rows.Select(r => HumanText.Duration(r.DurationNanos)).ToList();
-        var labels = tree.Rows.Select(Label).ToList();
         var services = tree.Rows.Select(r => r.Service).ToList();
         var durationWidth = Math.Max("DURATION".Length, durations.Max(d => d.Length));
         // Each column but the last has one space of padding on its right. The timeline gets two fifths of the
         // room at least, the service a fifth at most; long span names are cut in the middle rather than wrapped.
         var room = width - durationWidth - 3;
         var serviceWidth = Math.Min(Math.Max("SERVICE".Length, services.Max(s => s.Length)), Math.Max(8, room / 5));
-        var labelWidth = Math.Min(Math.Max("SPAN".Length, labels.Max(l => l.Length)), Math.Max(12, room - serviceWidth - Math.Max(MinTimeline, room * 2 / 5)));
+        var unit = FullUnit;
+        var labels = tree.Rows.Select(r => LabelWithGuides(r, unit)).ToList();
+        var labelWidth = LabelWidth();
+        // A deep tree whose names are cut draws narrower guides rather than cut them: every row's depth stays readable.
+        var maxDepth = tree.Rows.Max(r => r.Depth);
+        if (labels.Any(l => Layout.CellWidth.Of(l) > labelWidth) && GuideWidth(maxDepth, unit) > labelWidth / 2)
+        {
+            unit = GuideWidth(maxDepth, 2) <= labelWidth / 2 ? 2 : 1;
+            labels = tree.Rows.Select(r => LabelWithGuides(r, unit)).ToList();
+            labelWidth = LabelWidth();
+        }
         var timeline = Math.Max(MinTimeline, room - labelWidth - serviceWidth);
         var table = new Table().Border(TableBorder.None).ShowHeaders();
         table.AddColumn(Column("SPAN", labelWidth));
@@ -39,7 +48,7 @@ public static class TraceView
             var row = tree.Rows[i];
             var style = row.IsError ? new Style(Color.Red) : Style.Plain;
             table.AddRow(
-                new Text(FitLabel(labels[i], Guides(row), labelWidth), style),
+                new Text(FitLabel(labels[i], GuideWidth(row.Depth, unit), labelWidth), style),
                 new Text(Layout.FittedTable.CutMiddle(services[i], serviceWidth), row.IsError ? style : new Style(Color.Aqua)),
                 new Text(durations[i], style),
                 new Text(Timeline(row, tree, timeline), row.IsError ? style : new Style(Color.Green)));
@@ -50,6 +59,9 @@ public static class TraceView
             $"{HumanText.Time(tree.StartNanos)} UTC  {HumanText.Duration(tree.DurationNanos)}  {Plural(tree.Rows.Count, "span")}  " +
             $"{Plural(tree.Rows.Select(r => r.Service).Distinct().Count(), "service")}  {Plural(errors, "error")}");
         return new Rows(header, table);
+
+        int LabelWidth() => Math.Min(Math.Max("SPAN".Length, labels.Max(l => l.Length)),
+            Math.Max(12, room - serviceWidth - Math.Max(MinTimeline, room * 2 / 5)));
     }
 
     /// <summary>The bar of one span: offset and length proportional to the trace, at least one cell so short spans show.</summary>
@@ -65,12 +77,18 @@ public static class TraceView
     /// The span's name behind its tree guides: one column per ancestor below the root, a <c>│</c> where that ancestor
     /// has later siblings (so its line goes on below), blank where it was the last of them.
     /// </summary>
-    public static string Label(TraceTreeRow row)
+    public static string Label(TraceTreeRow row) => LabelWithGuides(row, FullUnit);
+
+    /// <summary>
+    /// The same with <paramref name="unit"/> columns per ancestor: 3 (<c>│  </c>, <c>└─ </c>), 2 (<c>│ </c>, <c>└ </c>)
+    /// or 1 (<c>│</c>, and <c>└ </c> so a space still parts the guide from the name).
+    /// </summary>
+    public static string LabelWithGuides(TraceTreeRow row, int unit)
     {
         var text = new StringBuilder();
         // LastAtLevel[i] tells whether the ancestor at depth i + 1 (the row itself for the last entry) is a last child.
-        for (var depth = 1; depth < row.Depth; depth++) text.Append(row.LastAtLevel[depth - 1] ? "   " : "│  ");
-        if (row.Depth > 0) text.Append(row.LastAtLevel[^1] ? "└─ " : "├─ ");
+        for (var depth = 1; depth < row.Depth; depth++) text.Append(row.LastAtLevel[depth - 1] ? ' ' : '│').Append(' ', unit - 1);
+        if (row.Depth > 0) text.Append(row.LastAtLevel[^1] ? '└' : '├').Append(unit == FullUnit ? "─ " : " ");
         text.Append(row.Name);
         if (row.IsError) text.Append(" !");
         return text.ToString();
@@ -91,6 +109,9 @@ public static class TraceView
         return label[..kept] + Layout.FittedTable.CutMiddle(label[guides..], width - kept);
     }
 
-    /// <summary>How many characters of a row's label are tree guides (three per level: <see cref="Label"/>).</summary>
-    private static int Guides(TraceTreeRow row) => 3 * row.Depth;
+    /// <summary>Columns per tree level when the guides fit: <c>│  </c>.</summary>
+    private const int FullUnit = 3;
+
+    /// <summary>How many characters of a label at <paramref name="depth"/> are tree guides (<see cref="LabelWithGuides"/>).</summary>
+    private static int GuideWidth(int depth, int unit) => depth == 0 ? 0 : unit * (depth - 1) + Math.Max(unit, 2);
 }

@@ -79,6 +79,44 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
         Assert.DoesNotContain("p95", header);
     }
 
+    [Fact]
+    public void At_80_columns_every_table_that_measures_latency_keeps_a_p99()
+    {
+        var measured = tables.All.Where(t => t.Table.Columns.Any(IsP99)).ToList();
+        Assert.Contains(measured, t => t.Name == "etcd");
+        Assert.Contains(measured, t => t.Name == "red");
+        foreach (var (name, table) in measured)
+        {
+            var header = Regex.Split(Render(Json(table), 80, notes: false)[1].Trim(), " {2,}");
+            Assert.True(header.Any(IsP99), $"{name} at 80 columns shows no p99: {string.Join(" | ", header)}");
+        }
+
+        static bool IsP99(string column) => Regex.IsMatch(column, @"\bp99\b", RegexOptions.IgnoreCase);
+    }
+
+    [Fact]
+    public void Figures_are_right_aligned_with_their_sampling_marks_and_in_minutes()
+    {
+        var json = JsonDocument.Parse("""
+            {"title":"t","columns":["Name","p99","Rate","Error %","Calls"],"notes":[],"rows":[
+              ["a","≥205ms","≈25/s","0% (0–98%)","25 (≈250,000)"],
+              ["bb","4m26s","2.2/s","2.0%","1,234"],
+              ["ccc","6.96ms?","0/s","0%","7"]]}
+            """).RootElement;
+        var lines = Render(json, 200, notes: false);
+        var header = lines[1];
+
+        foreach (var column in new[] { "p99", "Rate", "Error %", "Calls" })
+        {
+            var end = header.IndexOf(column, StringComparison.Ordinal) + column.Length;
+            var cells = json.GetProperty("rows").EnumerateArray()
+                .Select(r => r[Array.IndexOf(["Name", "p99", "Rate", "Error %", "Calls"], column)].GetString()!);
+            foreach (var (cell, line) in cells.Zip(lines.Skip(3)))
+                Assert.True(line.IndexOf(cell, StringComparison.Ordinal) + cell.Length == end,
+                    $"\"{cell}\" does not end under \"{column}\" (right-aligned):\n{header}\n{line}");
+        }
+    }
+
     /// <summary>The table as the API's JSON carries it.</summary>
     private sealed record Sent(string Title, List<string> Columns, List<string[]> Rows, List<string> Notes)
     {

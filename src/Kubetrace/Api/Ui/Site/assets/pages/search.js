@@ -120,8 +120,8 @@ async function runSearch(results, query) {
     // The page's own parameters (sort) are not the API's.
     const apiQuery = new URLSearchParams(query);
     apiQuery.delete('sort');
-    const { traces } = await getJson('/api/v1/search', apiQuery);
-    if (traces.length > 0) results.replaceChildren(scatterPlot(traces), resultsTable(traces, query));
+    const { traces, incomplete } = await getJson('/api/v1/search', apiQuery);
+    if (traces.length > 0) results.replaceChildren(scatterPlot(traces), resultsTable(traces, query, incomplete));
     else results.replaceChildren(await storeIsEmpty()
       ? firstRunHelp()
       : h('p', { class: 'muted' }, 'No traces match. Widen the lookback or remove a condition.'));
@@ -145,8 +145,15 @@ const orders = {
   spans: (a, b) => b.spanCount - a.spanCount,
 };
 
+/** How many traces are shown, and whether that is all: the server stopped at one of its limits (its message), or the
+ * results reached the Limit so more may match (an analysis row's search often matches more traces than that). */
+function countText(count, limit, incomplete) {
+  if (incomplete) return `${count} traces, not all that match: ${incomplete.message}`;
+  return count >= limit ? `${count} traces: the limit; more may match (raise Limit to see them)` : `${count} traces`;
+}
+
 /** The results, sorted as ?sort= says (the API's order by default), with two to tick for a side-by-side compare. */
-function resultsTable(traces, query) {
+function resultsTable(traces, query, incomplete) {
   const longest = Math.max(...traces.map(t => Number(t.durationNanos)), 1);
   const sort = query.get('sort');
   const sorted = orders[sort] ? [...traces].sort(orders[sort]) : traces;
@@ -164,7 +171,7 @@ function resultsTable(traces, query) {
     .map(([value, label]) => h('option', { value, selected: (sort ?? '') === value }, label)));
   return h('div', {},
     h('div', { class: 'results-bar' }, h('label', {}, 'Sort by ', sortSelect), compare,
-      h('span', { class: 'muted' }, `${traces.length} traces`)),
+      h('span', { class: 'muted results-count' }, countText(traces.length, Number(query.get('limit') ?? 20), incomplete))),
     resizableColumns(h('table', { class: 'grid search-results' },
     h('thead', {}, h('tr', {}, ['', 'Start', 'Trace', 'Duration', 'Spans', 'Errors', 'Services'].map(c => h('th', {}, c)))),
     h('tbody', {}, sorted.map(t => h('tr', { 'data-trace-id': t.traceId },
