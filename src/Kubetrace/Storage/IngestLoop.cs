@@ -151,7 +151,7 @@ internal sealed class IngestLoop : IAsyncDisposable
             }
             if (_batch.Count > 0) CommitGroup();
             foreach (var written in _batch)
-                if (written.Rented is { } buffer) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                if (written.Rented is { } buffer) WalCodec.Return(buffer);
             if (cutRequest is not null)
             {
                 if (Head.SpanCount > 0) ForceCut();

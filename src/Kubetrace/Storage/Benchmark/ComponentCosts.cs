@@ -69,7 +69,7 @@ internal static class ComponentCosts
             {
                 var (_, payload, rented) = WalCodec.Encode(b, compress: true);
                 brotli0 += payload.Length;
-                if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                if (rented is not null) WalCodec.Return(rented);
             }
         });
         Report("brotli quality 0 (ratio)", () => { }, brotli0);
