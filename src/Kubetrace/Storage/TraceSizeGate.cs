@@ -14,21 +14,32 @@ internal sealed class TraceSizeGate(TraceSizeLimit limit, Telemetry.Counter? dis
 {
     public TraceSizeLimit Limit => limit;
 
-    /// <summary>Writes what the limit admits of the batch (nothing when every span is refused).</summary>
+    /// <summary>Writes what the limit admits of a batch of one segment (nothing when every span is refused): for a store
+    /// that writes one request at a time (the embedded store appends a batch in segments segment by segment).</summary>
     /// <param name="write">Stores the admitted request (its bytes and spans); completes once they are stored.</param>
-    public async ValueTask WriteAsync(TraceBatch batch, Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> write,
+    public ValueTask WriteAsync(TraceBatch batch, Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> write,
+        CancellationToken cancellationToken) =>
+        WriteAsync(batch, (requests, spans, cancel) => requests.Count == 1 ? write(requests[0], spans, cancel)
+            : throw new ArgumentException($"a batch of {requests.Count} segments given to a store that writes one request at a time"),
+            cancellationToken);
+
+    /// <summary>Writes what the limit admits of the batch, its segments as they are, never joined (nothing when every
+    /// span is refused).</summary>
+    /// <param name="write">Stores the admitted request (its segments, whose concatenation is the request, and its spans)
+    /// at once; completes once they are stored.</param>
+    public async ValueTask WriteAsync(TraceBatch batch, Func<IReadOnlyList<ReadOnlyMemory<byte>>, int, CancellationToken, ValueTask> write,
         CancellationToken cancellationToken)
     {
-        var admitted = Admit(batch.Encoded, batch.SpanCount);
+        var admitted = Admit(batch.EncodedSegments, batch.SpanCount);
         if (admitted.RefusedSpans > 0) Refused(batch, admitted);
         if (admitted.Spans == 0) return;
         try
         {
-            await write(admitted.Request, admitted.Spans, cancellationToken).ConfigureAwait(false);
+            await write(admitted.Requests, admitted.Spans, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            limit.GiveBack(admitted.Request);
+            limit.GiveBack(admitted.Requests);
             throw;
         }
     }
@@ -38,11 +49,11 @@ internal sealed class TraceSizeGate(TraceSizeLimit limit, Telemetry.Counter? dis
         "kubetrace_exporter_discarded_spans", "Spans the store refused, by reason (trace_too_large: max_bytes_per_trace) and tenant",
         ("exporter", exporter), ("reason", "trace_too_large"), ("tenant", tenant));
 
-    private TraceAdmission Admit(ReadOnlyMemory<byte> otlp, int spans)
+    private TraceAdmission Admit(IReadOnlyList<ReadOnlyMemory<byte>> segments, int spans)
     {
         try
         {
-            return limit.Admit(otlp, spans);
+            return limit.Admit(segments, spans);
         }
         catch (Otlp.Wire.ProtobufFormatException e)
         {

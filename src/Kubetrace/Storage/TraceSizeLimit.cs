@@ -45,15 +45,22 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
     /// trace stays within the limit, otherwise a copy without the refused traces' spans and a sentence naming them.
     /// </summary>
     /// <exception cref="ProtobufFormatException">The request cannot be walked.</exception>
-    public TraceAdmission Admit(ReadOnlyMemory<byte> request, int spanCount)
+    public TraceAdmission Admit(ReadOnlyMemory<byte> request, int spanCount) => Admit([request], spanCount);
+
+    /// <summary>The same for a request in segments (a batch the batch processor merged: their concatenation is the
+    /// request), each taken as it is, never joined; a refusal rewrites each segment without the refused traces' spans.</summary>
+    public TraceAdmission Admit(IReadOnlyList<ReadOnlyMemory<byte>> segments, int spanCount)
     {
         var parts = t_parts ??= [];
         parts.Clear();
-        var walker = new EncodedSpanWalker(request.Span);
-        while (walker.MoveNext(out var span, out var size))
+        foreach (var segment in segments)
         {
-            ref var part = ref CollectionsMarshal.GetValueRefOrAddDefault(parts, Key(span), out _);
-            part = (part.Bytes + size, part.Spans + 1);
+            var walker = new EncodedSpanWalker(segment.Span);
+            while (walker.MoveNext(out var span, out var size))
+            {
+                ref var part = ref CollectionsMarshal.GetValueRefOrAddDefault(parts, Key(span), out _);
+                part = (part.Bytes + size, part.Spans + 1);
+            }
         }
         List<(UInt128 Trace, long Adding, long Total)>? refused = null;
         var refusedSpans = 0;
@@ -68,24 +75,28 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
             }
         }
         if (parts.Count > MaxScratchTraces) t_parts = null; // a request of very many traces does not pin its table to the thread
-        if (refused is null) return new TraceAdmission(request, spanCount, 0, null);
+        if (refused is null) return new TraceAdmission(segments, spanCount, 0, null);
         var refusedTraces = refused.Select(r => r.Trace).ToHashSet();
-        var kept = refusedSpans == spanCount ? ReadOnlyMemory<byte>.Empty
-            : EncodedSpanRewriter.Rewrite(request.Span, span => refusedTraces.Contains(Key(span)) ? null : span.ToArray());
+        IReadOnlyList<ReadOnlyMemory<byte>> kept = refusedSpans == spanCount ? []
+            : segments.Select(segment => (ReadOnlyMemory<byte>)EncodedSpanRewriter.Rewrite(segment.Span,
+                span => refusedTraces.Contains(Key(span)) ? null : span.ToArray())).ToList();
         return new TraceAdmission(kept, spanCount - refusedSpans, refusedSpans, Message(refused, refusedSpans, spanCount));
     }
 
     /// <summary>Takes back what an admission let through that could not be stored (the WAL refused it), so that the
     /// client's retry is counted once.</summary>
-    public void GiveBack(ReadOnlyMemory<byte> admitted)
+    public void GiveBack(IReadOnlyList<ReadOnlyMemory<byte>> admitted)
     {
-        var walker = new EncodedSpanWalker(admitted.Span);
         lock (_gate)
         {
-            while (walker.MoveNext(out var span, out var size))
+            foreach (var segment in admitted)
             {
-                var trace = Key(span);
-                if (_current.TryGetValue(trace, out var total)) _current[trace] = Math.Max(0, total - size);
+                var walker = new EncodedSpanWalker(segment.Span);
+                while (walker.MoveNext(out var span, out var size))
+                {
+                    var trace = Key(span);
+                    if (_current.TryGetValue(trace, out var total)) _current[trace] = Math.Max(0, total - size);
+                }
             }
         }
     }
@@ -146,6 +157,6 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
 }
 
 /// <summary>What <see cref="TraceSizeLimit.Admit"/> lets into the store.</summary>
-/// <param name="Request">The spans to store (empty when every span was refused).</param>
+/// <param name="Requests">The spans to store, as segments whose concatenation is the request (none when every span was refused).</param>
 /// <param name="Message">The partial_success sentence; null when nothing was refused.</param>
-internal readonly record struct TraceAdmission(ReadOnlyMemory<byte> Request, int Spans, int RefusedSpans, string? Message);
+internal readonly record struct TraceAdmission(IReadOnlyList<ReadOnlyMemory<byte>> Requests, int Spans, int RefusedSpans, string? Message);

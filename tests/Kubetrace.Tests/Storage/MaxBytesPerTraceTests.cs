@@ -92,6 +92,21 @@ public sealed class MaxBytesPerTraceTests
         Assert.InRange(limit.TrackedTraces, 100, 200);
     }
 
+    [Fact]
+    public void A_request_in_segments_is_admitted_as_one_request_and_a_refused_trace_is_taken_out_of_every_segment()
+    {
+        var limit = new TraceSizeLimit(Limit, maxTrackedTraces: 100);
+        ReadOnlyMemory<byte> Segment(params OtlpSpan[] spans) => Spans.Request(spans.AsEnumerable()).ToByteArray();
+
+        // Trace 1 has 3,000 bytes in each segment: within the limit in either, past it in the request they make together.
+        var admitted = limit.Admit([Segment(Sized(1, 1, 3000), Sized(2, 2, 100)), Segment(Sized(1, 3, 3000), Sized(3, 4, 100))], 4);
+
+        Assert.Equal(2, admitted.RefusedSpans);
+        Assert.Equal(2, admitted.Spans);
+        Assert.Equal([[2], [4]], admitted.Requests.Select(segment => Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(segment.Span)
+            .ResourceSpans.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans).Select(SpanIdOf).ToArray()));
+    }
+
     private static OtlpSpan Sized(int trace, int id, int payloadBytes) =>
         Spans.Span(trace, id, 0, "op", attributes: ("payload", new string('x', payloadBytes)));
 
@@ -107,9 +122,10 @@ public sealed class MaxBytesPerTraceTests
     {
         var stored = await store.GetTraceAsync(TraceId.FromByteString(Spans.TraceId(trace)), CancellationToken.None);
         return stored is null ? [] : stored.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans)
-            .Select(s => (int)Convert.ToUInt64(Convert.ToHexString(s.SpanId.ToByteArray()), 16))
-            .Order().ToArray();
+            .Select(SpanIdOf).Order().ToArray();
     }
+
+    private static int SpanIdOf(OtlpSpan span) => (int)Convert.ToUInt64(Convert.ToHexString(span.SpanId.ToByteArray()), 16);
 
     private static string Hex(int trace) => Convert.ToHexStringLower(Spans.TraceId(trace).ToByteArray());
 }

@@ -25,7 +25,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     private readonly SemaphoreSlim _migrating = new(1, 1);
     private readonly RowBufferPool _rowBuffers = new();
     private readonly TraceSizeGate? _traceSizes;
-    private readonly Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> _insert;
+    private readonly Func<IReadOnlyList<ReadOnlyMemory<byte>>, int, CancellationToken, ValueTask> _insert;
     private readonly GroupedInserts<RowBinaryWriter> _spanInserts;
     private long _traceSizesForgotten;
     private volatile bool _migrated;
@@ -92,11 +92,13 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
     }
 
     /// <summary>Inserts the batch in one INSERT (atomic on the server for up to a million rows), with other batches waiting
-    /// at the same time (<see cref="GroupedInserts{T}"/>); completes once ClickHouse has written it. <c>max_bytes_per_trace</c> first, as the embedded store (<see cref="TraceSizeGate"/>).</summary>
+    /// at the same time (<see cref="GroupedInserts{T}"/>); completes once ClickHouse has written it. <c>max_bytes_per_trace</c> first, as the embedded store (<see cref="TraceSizeGate"/>).
+    /// A batch in segments (the batch processor's) is encoded segment by segment into the one INSERT's rows (RowBinary
+    /// rows concatenate), never joined: joined, an 8,192-span batch is one ~5 MB array on the large object heap.</summary>
     public ValueTask AppendAsync(TraceBatch batch, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0) throw ConsumerException.Unavailable("the ClickHouse trace store is closed");
-        if (_traceSizes is not { } gate) return InsertAsync(batch.Encoded, batch.SpanCount, cancellationToken);
+        if (_traceSizes is not { } gate) return InsertAsync(batch.EncodedSegments, batch.SpanCount, cancellationToken);
         ForgetUnseenTraces(gate.Limit);
         return gate.WriteAsync(batch, _insert, cancellationToken);
     }
@@ -110,7 +112,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
             limit.ForgetUnseen();
     }
 
-    private async ValueTask InsertAsync(ReadOnlyMemory<byte> otlp, int spans, CancellationToken cancellationToken)
+    private async ValueTask InsertAsync(IReadOnlyList<ReadOnlyMemory<byte>> otlp, int spans, CancellationToken cancellationToken)
     {
         var rows = _rowBuffers.Rent();
         int count;
@@ -134,11 +136,11 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         await _spanInserts.InsertAsync(rows, count, rows.Length).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static int Encode(ReadOnlyMemory<byte> otlp, RowBinaryWriter rows)
+    private static int Encode(IReadOnlyList<ReadOnlyMemory<byte>> otlp, RowBinaryWriter rows)
     {
         try
         {
-            return SpanRowEncoder.Write(otlp.Span, rows);
+            return SpanRowEncoder.Write(otlp, rows);
         }
         catch (Otlp.Wire.ProtobufFormatException e)
         {

@@ -27,6 +27,16 @@ internal static class SpanRowEncoder
     public static int Write(ReadOnlySpan<byte> request, RowBinaryWriter rows) =>
         Write(request, rows, (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow));
 
+    /// <summary>The same for a request in segments (their concatenation is the request), each read where it is: the
+    /// rows follow one another as the segments do, numbered on from one arrival time.</summary>
+    public static int Write(IReadOnlyList<ReadOnlyMemory<byte>> segments, RowBinaryWriter rows)
+    {
+        var written = (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow);
+        var count = 0;
+        foreach (var segment in segments) count += Write(segment.Span, rows, written + (ulong)count);
+        return count;
+    }
+
     /// <param name="written">The arrival time (Unix ns) of the first span; each next span is one more, so that a trace comes
     /// back in the order written.</param>
     public static int Write(ReadOnlySpan<byte> request, RowBinaryWriter rows, ulong written)
