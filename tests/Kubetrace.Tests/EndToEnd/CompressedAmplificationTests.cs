@@ -44,11 +44,12 @@ public sealed class CompressedAmplificationTests(ITestOutputHelper output)
             answers.AddRange(await Task.WhenAll(sends));
         }
         using var stored = await http.GetAsync(new Uri(server.QueryUrl, "/api/v1/search?service=amplifier&limit=100"));
-        var found = System.Text.Json.Nodes.JsonNode.Parse(await stored.Content.ReadAsStringAsync())!["traces"]!.AsArray().Count;
+        var answer = await stored.Content.ReadAsStringAsync();
+        var found = System.Text.Json.Nodes.JsonNode.Parse(answer)!["traces"]!.AsArray().Count;
         output.WriteLine($"{wireBytes:N0} bytes on the wire; peak RSS {server.Process.PeakResidentBytes() >> 20} MiB");
 
         Assert.All(answers, a => Assert.Equal("cut to the span limits: 1 values cut to 4096 bytes (max_attribute_value_bytes)", a));
-        Assert.Equal(40, found);
+        Assert.True(found == 40, $"{found} of the 40 acknowledged traces found; the search answered {(int)stored.StatusCode}: {answer[..Math.Min(answer.Length, 2000)]}");
         Assert.False(server.Process.HasExited);
         await server.Process.StopCleanlyAsync();
     }

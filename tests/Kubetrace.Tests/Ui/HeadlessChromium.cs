@@ -11,6 +11,13 @@ public sealed class HeadlessChromium : IAsyncDisposable
 {
     private const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>How long an action (a click, a navigation) and an expectation (<c>Expect(...).ToHaveTextAsync</c>)
+    /// may wait for the page: a deadline for a page that never gets there, not a bound on speed. Playwright's 5 s
+    /// default for expectations failed UI tests squeezed onto one busy core (docs/testing.md).</summary>
+    private const float ActionTimeoutMs = 20_000;
+
+    static HeadlessChromium() => Assertions.SetDefaultExpectTimeout(ActionTimeoutMs);
+
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -47,7 +54,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
     {
         Requires.Present(Problem is { } why ? $"the web UI tests need a browser: {why}" : null, ".ci/run installs it when missing.");
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, TimezoneId = timezoneId, ExtraHTTPHeaders = headers });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(ActionTimeoutMs);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
