@@ -40,7 +40,10 @@ public sealed class ServiceSectionReader(ConfigDiagnostics diagnostics, IReadOnl
             var errorsBefore = diagnostics.Errors.Count;
             new ConfigBinder(diagnostics).BindObject(telemetryNode, telemetry, telemetryPath);
             if (diagnostics.Errors.Count == errorsBefore)
+            {
                 ValidationReporter.Report(diagnostics, telemetry, telemetryKey, telemetryNode, telemetryPath);
+                ValidationReporter.ReportErrors(diagnostics, telemetry.CheckReferences(extensions), telemetry, telemetryKey, telemetryNode, telemetryPath);
+            }
         }
         return (extensions, pipelineList, telemetry);
     }

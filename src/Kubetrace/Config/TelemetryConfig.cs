@@ -1,4 +1,5 @@
 using Kubetrace.Components;
+using Kubetrace.Extensions.Auth;
 using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 
@@ -13,6 +14,17 @@ public sealed class TelemetryConfig : IValidatableConfig
 
     public IEnumerable<ConfigProblem> Validate() =>
         Metrics.Validate().Select(p => p with { Key = p.Key.Length == 0 ? "metrics" : "metrics." + p.Key });
+
+    /// <summary>
+    /// The cross-reference <see cref="Validate"/> cannot see: the metrics endpoint's authenticator must be an extension
+    /// the service runs. Checked at load, so that a misspelt ID is reported at its line, not when the service starts.
+    /// </summary>
+    public IEnumerable<ConfigProblem> CheckReferences(IReadOnlyCollection<ComponentId> extensions)
+    {
+        if (Metrics.Auth is not { } auth || !ComponentId.TryParse(auth.Authenticator, out var id, out _) || extensions.Contains(id)) yield break;
+        yield return new ConfigProblem("metrics.auth.authenticator",
+            $"\"{auth.Authenticator}\" is not listed in service::extensions: define the authenticator under extensions: and list it there");
+    }
 }
 
 public sealed class TelemetryLogsConfig
@@ -55,6 +67,10 @@ public sealed class TelemetryMetricsConfig
     /// <summary>TLS on the metrics endpoint, with the Collector's server keys (a Kubetrace addition here); null: plain text.</summary>
     public TlsServerConfig? Tls { get; set; }
 
+    /// <summary>The Collector's <c>auth: authenticator:</c>, as on every other listener: scrapers must then send
+    /// credentials (Prometheus through <c>authorization:</c> or <c>basic_auth:</c>); null: anyone reaching the port may scrape.</summary>
+    public AuthenticationConfig? Auth { get; set; }
+
     /// <summary>host:port to serve <c>/metrics</c> on, or null when metrics are off.</summary>
     public string? EffectiveAddress =>
         Level == MetricsLevel.None ? null
@@ -73,6 +89,7 @@ public sealed class TelemetryMetricsConfig
         if (Address is not null && Readers.Count > 0)
             yield return new ConfigProblem("address", "set either address or readers, not both");
         foreach (var problem in Tls?.Validate() ?? []) yield return problem with { Key = $"tls.{problem.Key}" };
+        foreach (var problem in Auth?.Validate() ?? []) yield return problem with { Key = $"auth.{problem.Key}" };
         if (Readers.Count > 1)
             yield return new ConfigProblem("readers", "Kubetrace serves its metrics on one endpoint; give a single reader");
         for (var i = 0; i < Readers.Count; i++)

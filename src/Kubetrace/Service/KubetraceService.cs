@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Kubetrace.Components;
 using Kubetrace.Config;
+using Kubetrace.Extensions.Auth;
+using Kubetrace.Hosting;
 using Kubetrace.Hosting.Tls;
 using Kubetrace.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -57,11 +59,7 @@ public sealed class KubetraceService : IAsyncDisposable
         });
         try
         {
-            if (_config.Telemetry.Metrics.EffectiveAddress is { } address)
-            {
-                _metricsServer = await MetricsEndpoint.StartAsync(address, ServerTls.Create(_config.Telemetry.Metrics.Tls, _logger), Metrics, cancellationToken);
-                _logger.LogInformation("Serving the service metrics at {Urls}", string.Join(", ", _metricsServer.Urls.Select(u => u + "/metrics")));
-            }
+            if (_config.Telemetry.Metrics.EffectiveAddress is { } address) await StartMetricsEndpointAsync(address, directory, cancellationToken);
             foreach (var component in graph.StartOrder)
             {
                 _logger.LogDebug("Starting {Component}", component.Label);
@@ -85,6 +83,26 @@ public sealed class KubetraceService : IAsyncDisposable
         foreach (var summary in graph.PipelineSummaries) _logger.LogInformation("Pipeline {Pipeline}", summary);
         Status.MarkReady();
         _logger.LogInformation("Everything is ready. Begin running and processing data (started in {Elapsed} ms)", clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>The service's own metrics listener, secured like every other: TLS and the authenticator of <c>service.telemetry.metrics</c>.</summary>
+    private async Task StartMetricsEndpointAsync(string address, ComponentDirectory directory, CancellationToken cancellationToken)
+    {
+        var settings = _config.Telemetry.Metrics;
+        IServerAuthenticator? authenticator;
+        try
+        {
+            // The authenticator extensions were built with the graph (their StartAsync does nothing), so they answer now.
+            authenticator = AuthenticationConfig.Resolve(settings.Auth, directory);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ServiceStartException($"cannot start the metrics endpoint (service.telemetry.metrics): {e.Message}", e);
+        }
+        var tls = ServerTls.Create(settings.Tls, _logger);
+        ExposureWarning.Check(_logger, "Service metrics", address, tls is not null, authenticator is not null);
+        _metricsServer = await MetricsEndpoint.StartAsync(address, tls, authenticator, Metrics, cancellationToken);
+        _logger.LogInformation("Serving the service metrics at {Urls}", string.Join(", ", _metricsServer.Urls.Select(u => u + "/metrics")));
     }
 
     /// <summary>
