@@ -1,4 +1,5 @@
 using Kubetrace.Otlp.Proto.Collector;
+using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Resource;
 using Kubetrace.Otlp.Proto.Trace;
 
@@ -13,6 +14,9 @@ public delegate Span? SpanRewrite(ResourceSpans resource, ScopeSpans scope, Span
 /// <summary>What a processor does to a resource: return it unchanged or a replacement (never the input edited).</summary>
 public delegate Resource ResourceRewrite(Resource resource);
 
+/// <summary>What a processor does to an instrumentation scope: return it unchanged or a replacement (never the input edited).</summary>
+public delegate InstrumentationScope ScopeRewrite(InstrumentationScope scope);
+
 /// <summary>
 /// The one way processors change spans without breaking the ownership rule (a batch is immutable once handed
 /// on): walks a request, applies a <see cref="SpanRewrite"/> to each span, and builds a new request only when some
@@ -21,7 +25,8 @@ public delegate Resource ResourceRewrite(Resource resource);
 public static class SpanRewriter
 {
     /// <returns>The input itself when nothing changed; otherwise a new request (without emptied scopes and resources).</returns>
-    public static ExportTraceServiceRequest Rewrite(ExportTraceServiceRequest request, SpanRewrite rewrite, ResourceRewrite? resourceRewrite = null)
+    public static ExportTraceServiceRequest Rewrite(ExportTraceServiceRequest request, SpanRewrite rewrite, ResourceRewrite? resourceRewrite = null,
+        ScopeRewrite? scopeRewrite = null)
     {
         ExportTraceServiceRequest? output = null;
         for (var r = 0; r < request.ResourceSpans.Count; r++)
@@ -38,6 +43,12 @@ public static class SpanRewriter
             {
                 var scopeSpans = resourceSpans.ScopeSpans[s];
                 ScopeSpans? newScope = null;
+                if (scopeRewrite is not null && scopeSpans.Scope is { } scope
+                    && scopeRewrite(scope) is var rewrittenScope && !ReferenceEquals(rewrittenScope, scope))
+                {
+                    newScope = CopyScopeWithSpans(scopeSpans, 0);
+                    newScope.Scope = rewrittenScope;
+                }
                 for (var i = 0; i < scopeSpans.Spans.Count; i++)
                 {
                     var span = scopeSpans.Spans[i];

@@ -15,7 +15,7 @@ namespace Kubetrace.Processors.Redaction;
 /// </summary>
 /// <remarks>
 /// The scan is a superset test: it reads every place the object path redacts (resource, span and span event
-/// attributes, nested lists and maps, span and event names, status messages) with the same rules, and calls a group
+/// attributes, scope attributes, nested lists and maps, span and event names, status messages) with the same rules, and calls a group
 /// dirty when anything there matches a rule at all, even where the object path would then change nothing; a group
 /// with a field it does not expect (a repeated key or value, an unknown field, malformed bytes) is dirty too. So a
 /// clean group is one the object path would hand on unchanged, and a dirty one goes through the object path itself.
@@ -29,6 +29,7 @@ internal sealed class EncodedRedactionScan(RedactionRules rules)
     private const int ResourceField = 1, ScopeSpansField = 2, ResourceSchemaUrlField = 3;
     private const int ResourceAttributesField = 1, ResourceDroppedField = 2;
     private const int ScopeField = 1, SpansField = 2, ScopeSchemaUrlField = 3;
+    private const int ScopeNameField = 1, ScopeVersionField = 2, ScopeAttributesField = 3, ScopeDroppedField = 4;
     private const int SpanNameField = 5, SpanAttributesField = 9, SpanEventsField = 11, SpanStatusField = 15;
     private const int EventNameField = 2, EventAttributesField = 3;
     private const int StatusMessageField = 2;
@@ -99,7 +100,25 @@ internal sealed class EncodedRedactionScan(RedactionRules rules)
             var clean = field.Number switch
             {
                 SpansField => field.IsLengthDelimited && IsCleanSpan(message[field.ValueStart..field.End]),
-                ScopeField or ScopeSchemaUrlField => true,
+                ScopeField => field.IsLengthDelimited && IsCleanScope(message[field.ValueStart..field.End]),
+                ScopeSchemaUrlField => true,
+                _ => false,
+            };
+            if (!clean) return false;
+        }
+        return true;
+    }
+
+    private bool IsCleanScope(ReadOnlySpan<byte> scope)
+    {
+        var reader = new ProtoWireReader(scope);
+        while (!reader.AtEnd)
+        {
+            if (!reader.TryReadField(out var field)) return false;
+            var clean = field.Number switch
+            {
+                ScopeAttributesField => field.IsLengthDelimited && IsCleanAttribute(scope[field.ValueStart..field.End]),
+                ScopeNameField or ScopeVersionField or ScopeDroppedField => true,
                 _ => false,
             };
             if (!clean) return false;

@@ -3,8 +3,9 @@ using System.Text;
 
 namespace Kubetrace.Processors.Redaction;
 
-/// <summary>What a masked match becomes: the masking string (<c>****</c> by default) or the hex digest of the match.</summary>
-internal sealed class Masker(string hashFunction, string? maskingString)
+/// <summary>What a masked match becomes: the masking string (<c>****</c> by default) or the hex digest of the match
+/// (for hmac-sha256 / hmac-sha512, keyed with the UTF-8 bytes of hmac_key, as the Collector's maskValue).</summary>
+internal sealed class Masker(string hashFunction, string hmacKey, string? maskingString)
 {
     public const string DefaultMask = "****";
 
@@ -13,6 +14,8 @@ internal sealed class Masker(string hashFunction, string? maskingString)
         "md5" => MD5.HashData,
         "sha1" => SHA1.HashData,
         "sha3" => SHA3_256.HashData,
+        "hmac-sha256" => data => HMACSHA256.HashData(Encoding.UTF8.GetBytes(hmacKey), data),
+        "hmac-sha512" => data => HMACSHA512.HashData(Encoding.UTF8.GetBytes(hmacKey), data),
         _ => null,
     };
 

@@ -17,6 +17,9 @@ public sealed class RedactionConfig : IValidatableConfig, IConfigWithWarnings
     /// <summary>Keys passed through untouched: neither removed nor masked.</summary>
     public List<string> IgnoredKeys { get; set; } = [];
 
+    /// <summary>Regexes on keys: a matching key passes untouched, as one in ignored_keys does.</summary>
+    public List<string> IgnoredKeyPatterns { get; set; } = [];
+
     /// <summary>Regexes on keys: the whole value of a matching key is masked.</summary>
     public List<string> BlockedKeyPatterns { get; set; } = [];
 
@@ -26,8 +29,11 @@ public sealed class RedactionConfig : IValidatableConfig, IConfigWithWarnings
     /// <summary>Regexes on values: a value that matches one is left alone, even if blocked (allowed wins).</summary>
     public List<string> AllowedValues { get; set; } = [];
 
-    /// <summary>Replace matches with their md5, sha1 or sha3 (SHA3-256) hex digest instead of the masking string.</summary>
+    /// <summary>Replace matches with their md5, sha1, sha3 (SHA3-256), hmac-sha256 or hmac-sha512 hex digest instead of the masking string.</summary>
     public string HashFunction { get; set; } = "";
+
+    /// <summary>The key of hmac-sha256 / hmac-sha512 (its UTF-8 bytes, as the Collector uses it).</summary>
+    public string HmacKey { get; set; } = "";
 
     /// <summary>What replaces a masked match; "****" when unset. Excludes hash_function.</summary>
     public string? MaskingString { get; set; }
@@ -49,15 +55,19 @@ public sealed class RedactionConfig : IValidatableConfig, IConfigWithWarnings
 
     public IEnumerable<ConfigProblem> Validate()
     {
-        if (HashFunction.ToLowerInvariant() is not ("" or "md5" or "sha1" or "sha3"))
-            yield return new("hash_function", $"unknown HashFunction {HashFunction.ToLowerInvariant()}, allowed functions are sha1, sha3 and md5");
+        var hashFunction = HashFunction.ToLowerInvariant();
+        if (hashFunction is not ("" or "md5" or "sha1" or "sha3" or "hmac-sha256" or "hmac-sha512"))
+            yield return new("hash_function", $"unknown HashFunction {hashFunction}, allowed functions are sha1, sha3, md5, hmac-sha256 and hmac-sha512");
+        // Kubetrace refuses an empty key: an HMAC keyed with nothing is a plain digest anyone can recompute.
+        if (hashFunction is "hmac-sha256" or "hmac-sha512" && HmacKey.Length == 0)
+            yield return new("hmac_key", $"hash_function {hashFunction} needs hmac_key (the secret that keys the digest)");
         if (MaskingString is not null && HashFunction.Length > 0)
             yield return new("masking_string", "masking_string and hash_function cannot be set together: a match is either masked or hashed");
         if (Preset is not ("" or KubernetesPreset.Name))
             yield return new("preset", $"unknown preset \"{Preset}\" (known: {KubernetesPreset.Name})");
         foreach (var (key, patterns) in new[]
                  {
-                     ("blocked_key_patterns", BlockedKeyPatterns), ("blocked_values", BlockedValues), ("allowed_values", AllowedValues),
+                     ("ignored_key_patterns", IgnoredKeyPatterns), ("blocked_key_patterns", BlockedKeyPatterns), ("blocked_values", BlockedValues), ("allowed_values", AllowedValues),
                  })
         {
             for (var i = 0; i < patterns.Count; i++)

@@ -9,7 +9,7 @@ namespace Kubetrace.Processors.Redaction;
 
 /// <summary>
 /// The <c>redaction</c> processor: removes attributes whose keys are not allowed and masks secrets in the rest —
-/// on resources, spans and span events, as the Collector does — before anything is stored or exported.
+/// on resources, instrumentation scopes, spans and span events, as the Collector does — before anything is stored or exported.
 /// </summary>
 /// <remarks>
 /// Copy on write: a span (or resource) is copied only when one of its values changes; a clean batch is handed on
@@ -25,6 +25,7 @@ public sealed class RedactionProcessor : PerBatchProcessor
     private readonly AttributeRedactor _attributes;
     private readonly SpanRewrite _rewriteSpan;
     private readonly ResourceRewrite _rewriteResource;
+    private readonly ScopeRewrite _rewriteScope;
     private readonly EncodedRedactionScan? _scan;
 
     public RedactionProcessor(ComponentSettings settings, RedactionConfig config, ITraceConsumer next) : base(settings, next)
@@ -33,6 +34,7 @@ public sealed class RedactionProcessor : PerBatchProcessor
         _attributes = new AttributeRedactor(_rules);
         _rewriteSpan = RedactSpan;
         _rewriteResource = RedactResource;
+        _rewriteScope = RedactScope;
         // A rule that matches the empty text would change absent names and messages, which the bytes do not show.
         _scan = _rules.CouldRedact("") ? null : new EncodedRedactionScan(_rules);
     }
@@ -41,7 +43,7 @@ public sealed class RedactionProcessor : PerBatchProcessor
     {
         if (_scan is not null && batch.HasEncoded && _scan.DirtyResources(batch.Encoded.Span) is { } dirty)
             return dirty.Count == 0 ? batch : RedactEncoded(batch, dirty);
-        var output = SpanRewriter.Rewrite(batch.Request, _rewriteSpan, _rewriteResource);
+        var output = SpanRewriter.Rewrite(batch.Request, _rewriteSpan, _rewriteResource, _rewriteScope);
         return ReferenceEquals(output, batch.Request) ? batch : batch.WithRequest(output);
     }
 
@@ -62,7 +64,7 @@ public sealed class RedactionProcessor : PerBatchProcessor
             if (field.Start > cleanStart) segments.Add(encoded[cleanStart..field.Start]);
             cleanStart = field.End;
             var group = new ExportTraceServiceRequest { ResourceSpans = { ResourceSpans.Parser.ParseFrom(encoded.Span[field.ValueStart..field.End]) } };
-            segments.Add(SpanRewriter.Rewrite(group, _rewriteSpan, _rewriteResource).ToByteArray());
+            segments.Add(SpanRewriter.Rewrite(group, _rewriteSpan, _rewriteResource, _rewriteScope).ToByteArray());
         }
         if (encoded.Length > cleanStart) segments.Add(encoded[cleanStart..]);
         return batch.WithEncodedSegments([.. segments], batch.SpanCount);
@@ -72,6 +74,18 @@ public sealed class RedactionProcessor : PerBatchProcessor
     {
         if (_attributes.Redact(resource.Attributes) is not { } attributes) return resource;
         var copy = new Resource { DroppedAttributesCount = resource.DroppedAttributesCount };
+        copy.Attributes.AddRange(attributes);
+        return copy;
+    }
+
+    /// <summary>Scope (instrumentation library) attributes, redacted as the Collector's processResourceSpan does.</summary>
+    private Otlp.Proto.Common.InstrumentationScope RedactScope(Otlp.Proto.Common.InstrumentationScope scope)
+    {
+        if (_attributes.Redact(scope.Attributes) is not { } attributes) return scope;
+        var copy = new Otlp.Proto.Common.InstrumentationScope
+        {
+            Name = scope.Name, Version = scope.Version, DroppedAttributesCount = scope.DroppedAttributesCount,
+        };
         copy.Attributes.AddRange(attributes);
         return copy;
     }

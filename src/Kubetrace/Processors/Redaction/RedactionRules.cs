@@ -16,6 +16,7 @@ internal sealed class RedactionRules
 
     private readonly HashSet<string> _allowedKeys;
     private readonly HashSet<string> _ignoredKeys;
+    private readonly Regex[] _ignoredKeyPatterns;
     private readonly Regex[] _blockedKeys;
     private readonly Regex[] _allowedValues;
     private readonly Regex? _anyValueRule;
@@ -27,6 +28,7 @@ internal sealed class RedactionRules
         AllowAllKeys = config.AllowAllKeys;
         _allowedKeys = new HashSet<string>(config.AllowedKeys.Concat(SummaryKeys), StringComparer.Ordinal);
         _ignoredKeys = new HashSet<string>(config.IgnoredKeys, StringComparer.Ordinal);
+        _ignoredKeyPatterns = config.IgnoredKeyPatterns.Select(p => CollectorRegex.Compile(p)).ToArray();
         _blockedKeys = config.BlockedKeyPatterns.Concat(preset ? KubernetesPreset.KeyPatterns : [])
             .Select(p => CollectorRegex.Compile(p)).ToArray();
         _allowedValues = config.AllowedValues.Select(p => CollectorRegex.Compile(p)).ToArray();
@@ -35,7 +37,7 @@ internal sealed class RedactionRules
         _anyValueRule = AnyOf(valuePatterns);
         // Only the preset's patterns come with the literals they need; a user's blocked_values are always run.
         _triggers = preset && config.BlockedValues.Count == 0 ? new LiteralPrefilter(KubernetesPreset.ValueTriggers) : null;
-        Masker = new Masker(config.HashFunction, config.MaskingString);
+        Masker = new Masker(config.HashFunction, config.HmacKey, config.MaskingString);
         ScanAllTypes = config.RedactAllTypes;
         ScanNestedStrings = preset || config.RedactAllTypes;
         ScanSpanText = preset;
@@ -59,13 +61,16 @@ internal sealed class RedactionRules
 
     public string Summary { get; }
 
-    public bool IsIgnored(string key) => _ignoredKeys.Contains(key);
+    /// <summary>In ignored_keys, or matching an ignored_key_patterns regex (the Collector's shouldIgnoreKey).</summary>
+    public bool IsIgnored(string key) => _ignoredKeys.Contains(key) || AnyMatch(_ignoredKeyPatterns, key);
 
     public bool MustRemove(string key) => !AllowAllKeys && !_allowedKeys.Contains(key);
 
-    public bool IsBlockedKey(string key)
+    public bool IsBlockedKey(string key) => AnyMatch(_blockedKeys, key);
+
+    private static bool AnyMatch(Regex[] patterns, string key)
     {
-        foreach (var regex in _blockedKeys)
+        foreach (var regex in patterns)
             if (regex.IsMatch(key)) return true;
         return false;
     }

@@ -16,8 +16,10 @@ public class CollectorSemanticsTests
         return Assert.Single(Spans.All(next.Received));
     }
 
-    private static Dictionary<string, string> Flat(Span span) =>
-        span.Attributes.ToDictionary(a => a.Key, a => a.Value.ValueCase == global::Kubetrace.Otlp.Proto.Common.AnyValue.ValueOneofCase.IntValue
+    private static Dictionary<string, string> Flat(Span span) => Flat(span.Attributes);
+
+    private static Dictionary<string, string> Flat(IEnumerable<global::Kubetrace.Otlp.Proto.Common.KeyValue> attributes) =>
+        attributes.ToDictionary(a => a.Key, a => a.Value.ValueCase == global::Kubetrace.Otlp.Proto.Common.AnyValue.ValueOneofCase.IntValue
             ? a.Value.IntValue.ToString() : a.Value.StringValue);
 
     [Fact]
@@ -113,5 +115,88 @@ public class CollectorSemanticsTests
 
         Assert.Equal("****", span.StringAttribute("card"));
         Assert.Equal(3, span.Attributes[1].Value.IntValue);
+    }
+
+    [Fact]
+    public async Task Scope_attributes_are_redacted_like_any_other_with_their_own_summary()
+    {
+        var next = new RecordingConsumer();
+        var processor = new RedactionProcessor(TestSettings.For("redaction"), new RedactionConfig
+        {
+            AllowedKeys = ["library.note"],
+            BlockedValues = ["hunter2"],
+            Summary = "debug",
+        }, next);
+        var request = Spans.Request([Spans.Span(ByteString.CopyFrom(new byte[16]))]);
+        request.ResourceSpans[0].ScopeSpans[0].Scope.Attributes.Add(Spans.Attr("library.note", "pw hunter2"));
+        request.ResourceSpans[0].ScopeSpans[0].Scope.Attributes.Add(Spans.Attr("library.token", "t0ken"));
+
+        await processor.ConsumeAsync(global::Kubetrace.Pipeline.TraceBatch.FromRequest(request), default);
+
+        var scope = Assert.Single(next.Received).Request.ResourceSpans[0].ScopeSpans[0].Scope;
+        Assert.Equal("test", scope.Name);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["library.note"] = "pw ****",
+            ["redaction.redacted.keys"] = "library.token",
+            ["redaction.redacted.count"] = "1",
+            ["redaction.masked.keys"] = "library.note",
+            ["redaction.masked.count"] = "1",
+        }, Flat(scope.Attributes));
+    }
+
+    [Fact]
+    public async Task Ignored_key_patterns_pass_matching_keys_untouched_as_ignored_keys_do()
+    {
+        var span = await Redact(new RedactionConfig
+        {
+            AllowedKeys = ["note"],
+            IgnoredKeyPatterns = ["^safe\\."],
+            BlockedValues = ["hunter2"],
+            Summary = "info",
+        }, ("safe.password", "hunter2"), ("note", "hunter2"), ("unsafe.password", "hunter2"));
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["safe.password"] = "hunter2",
+            ["note"] = "****",
+            ["redaction.redacted.count"] = "1",
+            ["redaction.masked.count"] = "1",
+            ["redaction.ignored.count"] = "1",
+        }, Flat(span));
+    }
+
+    [Theory]
+    [InlineData("hmac-sha256", "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8")]
+    [InlineData("hmac-sha512", "b42af09057bac1e2d41708e48a902e09b5ff7f12ab428a4fe86653c73dd248fb82f948a549f7b791a5b41915ee4d1ec3935357e4e2317250d0372afa2ebeeb3a")]
+    public async Task Hmac_hash_functions_replace_a_match_with_its_keyed_hex_digest(string function, string digest)
+    {
+        // RFC 4231-style vector: HMAC(key "key", "The quick brown fox jumps over the lazy dog").
+        var span = await Redact(new RedactionConfig
+        {
+            AllowAllKeys = true,
+            BlockedKeyPatterns = ["^text$"],
+            HashFunction = function,
+            HmacKey = "key",
+        }, ("text", "The quick brown fox jumps over the lazy dog"));
+
+        Assert.Equal(digest, span.StringAttribute("text"));
+    }
+
+    [Theory]
+    [InlineData("hmac-sha256", "", "hmac_key")]
+    [InlineData("HMAC-SHA512", "", "hmac_key")]
+    [InlineData("sha256", "k", "hash_function")]
+    public void An_hmac_function_needs_a_key_and_unknown_functions_name_the_allowed_ones(string function, string key, string problemKey)
+    {
+        var problems = new RedactionConfig { AllowAllKeys = true, HashFunction = function, HmacKey = key }.Validate().ToList();
+
+        Assert.Equal(problemKey, Assert.Single(problems).Key);
+    }
+
+    [Fact]
+    public void Hmac_functions_with_a_key_are_accepted()
+    {
+        Assert.Empty(new RedactionConfig { AllowAllKeys = true, HashFunction = "hmac-sha512", HmacKey = "k" }.Validate());
     }
 }

@@ -40,8 +40,9 @@ public class EncodedRedactionTests
         _ => new RedactionConfig { AllowAllKeys = true, RedactAllTypes = true, BlockedValues = ["^42$", "hunter2"], Preset = "kubernetes" },
     };
 
-    /// <summary>Four resource groups: clean, secrets on spans (attributes, nested, events, names, status), a secret on
-    /// the resource only, clean again; a few values each config treats differently.</summary>
+    /// <summary>Five resource groups: clean, secrets on spans (attributes, nested, events, names, status), a secret on
+    /// the resource only, clean again, a secret on the instrumentation scope only; a few values each config treats
+    /// differently.</summary>
     private static ExportTraceServiceRequest Corpus()
     {
         var clean = Group("web", Span(1, "GET /healthz", ("http.method", "GET"), ("retry", 42), ("url.full", "https://10.96.0.1/api?limit=500")));
@@ -53,7 +54,9 @@ public class EncodedRedactionTests
         var resource = Group("kubelet", Span(4, "syncPod", ("http.method", "GET")));
         resource.Resource.Attributes.Add(Spans.Attr("k8s.container.env.TOKEN", "abcdef.0123456789abcdef"));
         var cleanAgain = Group("etcd", Span(5, "Range etcd3", ("http.method", "GET")));
-        return new ExportTraceServiceRequest { ResourceSpans = { clean, spans, resource, cleanAgain } };
+        var scope = Group("controller", Span(6, "reconcile", ("http.method", "GET")));
+        scope.ScopeSpans[0].Scope.Attributes.Add(Spans.Attr("scope.credentials", "hunter2 Bearer " + Jwt));
+        return new ExportTraceServiceRequest { ResourceSpans = { clean, spans, resource, cleanAgain, scope } };
     }
 
     [Theory]
@@ -79,9 +82,10 @@ public class EncodedRedactionTests
 
         var segments = output.EncodedSegments.Select(s => s.ToArray()).ToList();
         Assert.Equal(groups[0], segments[0]);
-        Assert.Equal(groups[3], segments[^1]);
+        Assert.Equal(groups[3], segments[3]);
         Assert.NotEqual(groups[1], segments[1]);
         Assert.NotEqual(groups[2], segments[2]);
+        Assert.NotEqual(groups[4], segments[4]);
         Assert.DoesNotContain(Jwt, ExportTraceServiceRequest.Parser.ParseFrom(output.Encoded.Span).ToString());
     }
 
@@ -106,7 +110,8 @@ public class EncodedRedactionTests
         var request = Corpus();
         var redactor = new AttributeRedactor(rules);
         var changedByObjects = request.ResourceSpans
-            .Select((group, index) => (index, changed: redactor.Redact(group.Resource.Attributes) is not null || group.ScopeSpans[0].Spans.Any(s =>
+            .Select((group, index) => (index, changed: redactor.Redact(group.Resource.Attributes) is not null
+                || redactor.Redact(group.ScopeSpans[0].Scope.Attributes) is not null || group.ScopeSpans[0].Spans.Any(s =>
                 redactor.Redact(s.Attributes) is not null || s.Events.Any(e => redactor.Redact(e.Attributes) is not null)
                 || rules.ScanSpanText && (rules.RedactText(s.Name) is not null || rules.RedactText(s.Status?.Message ?? "") is not null))))
             .Where(g => g.changed).Select(g => g.index).ToList();
