@@ -26,6 +26,20 @@ public static class Wait
     }
 
     /// <summary>
+    /// Waits until <paramref name="condition"/> holds; the failure names what was awaited and what was last seen, as
+    /// <paramref name="describe"/> tells it at the deadline (counts so far, who is still missing).
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, Func<string> describe, TimeSpan? timeout = null)
+    {
+        if (!await HoldsWithinAsync(condition, timeout ?? DefaultTimeout))
+            throw new TimeoutException($"timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting until {describe()}");
+    }
+
+    /// <summary>Synchronous form of <see cref="UntilAsync(Func{Task{bool}}, Func{string}, TimeSpan?)"/>.</summary>
+    public static Task UntilAsync(Func<bool> condition, Func<string> describe, TimeSpan? timeout = null) =>
+        UntilAsync(() => Task.FromResult(condition()), describe, timeout);
+
+    /// <summary>
     /// Polls until <paramref name="condition"/> holds or the timeout passes, and says which: for callers that add
     /// their own context (a process's output) to the failure.
     /// </summary>

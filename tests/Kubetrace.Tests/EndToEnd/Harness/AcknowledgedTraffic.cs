@@ -54,8 +54,13 @@ internal sealed class AcknowledgedTraffic
     /// so this is bounded. There is deliberately no "stop" request: it would race with the kill, and a client ending
     /// between two requests could not show that it was still sending when the server died.
     /// </summary>
-    public async Task<IReadOnlyList<ClientOutcome>> WaitUntilAllFailedAsync() =>
-        await Task.WhenAll(_clients).WaitAsync(TimeSpan.FromSeconds(30));
+    public async Task<IReadOnlyList<ClientOutcome>> WaitUntilAllFailedAsync()
+    {
+        await Wait.UntilAsync(() => _clients.All(c => c.IsCompleted), () =>
+            $"every client stopped at a failed request after the kill: {_clients.Count(c => c.IsCompleted)} of {_clients.Count} " +
+            $"stopped, {_acknowledged.Count} traces acknowledged in all");
+        return await Task.WhenAll(_clients);
+    }
 
     private async Task<ClientOutcome> RunAsync(string name, ITraceSender sender, string service, int spansPerTrace)
     {

@@ -10,7 +10,8 @@ internal static class ExporterQueueSize
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var text = await http.GetStringAsync(metricsUrl);
-        var line = text.Split('\n').First(l => l.StartsWith("otelcol_exporter_queue_size{", StringComparison.Ordinal));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("otelcol_exporter_queue_size{", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"{metricsUrl} has no otelcol_exporter_queue_size sample:\n{text}");
         return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 }

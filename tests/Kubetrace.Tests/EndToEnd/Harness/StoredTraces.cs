@@ -92,12 +92,36 @@ internal sealed class StoredTraces(Uri queryUrl, TimeSpan? timeout = null, HttpM
 
     /// <summary>
     /// Polls <see cref="NotExactlyOnceAsync"/> until it finds nothing (the spans still on their way arrived) or the
-    /// timeout passes, and returns its last finding.
+    /// timeout passes, and returns its last finding. A poll whose request fails (a query that timed out on a starved
+    /// machine) is retried at the next; when the deadline passes on a failed poll, the exception names what was
+    /// awaited, how many polls answered, the last finding and the last error.
     /// </summary>
     public async Task<IReadOnlyList<string>> NotExactlyOnceWithinAsync(IReadOnlyCollection<SentTraceIds> acknowledged, TimeSpan timeout)
     {
-        IReadOnlyList<string> found = [];
-        await Wait.HoldsWithinAsync(async () => (found = await NotExactlyOnceAsync(acknowledged)).Count == 0, timeout);
+        IReadOnlyList<string>? found = null;
+        Exception? failure = null;
+        int polls = 0, answered = 0;
+        await Wait.HoldsWithinAsync(async () =>
+        {
+            polls++;
+            try
+            {
+                found = await NotExactlyOnceAsync(acknowledged);
+                answered++;
+                failure = null;
+                return found.Count == 0;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                failure = e;
+                return false;
+            }
+        }, timeout);
+        if (failure is not null || found is null)
+            throw new Xunit.Sdk.XunitException(
+                $"waiting {timeout.TotalSeconds:0} s until the {acknowledged.Sum(t => t.SpanIds.Count)} spans of {acknowledged.Count} acknowledged traces " +
+                $"were stored exactly once: {answered} of {polls} polls of {_http.BaseAddress} answered, " +
+                $"the last that did found {found?.Count.ToString() ?? "none"} wrong; the last failed with {failure}");
         return found;
     }
 
