@@ -11,6 +11,7 @@
 import { h } from './dom.js';
 import { resizableColumns } from './resizable.js';
 import { objectTimelineUrl } from './trace/k8s-objects.js';
+import { count } from './format.js';
 
 const traceIds = /\b([0-9a-f]{32})\b/;
 
@@ -109,7 +110,7 @@ function rowAttributes(sample) {
   return {
     class: sample.small ? 'small-sample' : null,
     'data-traces': String(sample.traces),
-    title: sample.small ? `Small sample: ${sample.sampled} sampled, from ${sample.traces} trace(s); marked figures cannot be bounded at 95%` : null,
+    title: sample.small ? `Small sample: ${count(sample.sampled)} sampled, from ${count(sample.traces)} trace(s); marked figures cannot be bounded at 95%` : null,
   };
 }
 
