@@ -35,7 +35,7 @@ public static class AnalysisJson
         {
             writer.WriteStartArray();
             foreach (var cell in table.Rows[r]) writer.WriteStringValue(cell);
-            if (sampled) writer.WriteStringValue(AnalysisText.GroupedCount(table.Samples[r].Traces));
+            if (sampled) writer.WriteStringValue(AnalysisText.Count(table.Samples[r].Traces));
             writer.WriteEndArray();
         }
         writer.WriteEndArray();

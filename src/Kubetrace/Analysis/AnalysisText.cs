@@ -29,10 +29,8 @@ public static class AnalysisText
 
     public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    public static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A count with thousands separators (<c>1,234,567</c>), for the totals in the Kubernetes analyses' notes and tables.</summary>
-    public static string GroupedCount(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    /// <summary>As every command writes counts (<see cref="Cli.Query.HumanText.Count"/>): <c>1,234,567</c>.</summary>
+    public static string Count(long value) => Cli.Query.HumanText.Count(value);
 
     /// <summary>Events per second: whole from 10/s, two decimals at most below (<c>250/s</c>, <c>0.25/s</c>).</summary>
     public static string Rate(double perSecond) => perSecond.ToString(perSecond >= 10 ? "0" : "0.##", CultureInfo.InvariantCulture) + "/s";

@@ -40,4 +40,21 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
         await UiServer.ScreenshotsAsync(page, "service-graph");
         Assert.Empty(scriptErrors);
     }
+
+    [SkippableFact]
+    public async Task Edge_labels_write_their_calls_with_thousands_separators()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var edges = (await ui.ApiAsync("/api/v1/analyze/graph?since=15m"))["data"]!["edges"]!.AsArray();
+        await page.GotoAsync("/ui/graph?since=15m");
+        // This cluster's edges carry fewer than 1,000 calls: the page's own count formatting shows a demo's 19,760.
+        Assert.Equal("19,760 calls", await page.EvaluateAsync<string>("async () => `${(await import('/ui/assets/format.js')).count(19760)} calls`"));
+        foreach (var e in edges)
+        {
+            var key = $"{e!["parent"]}>{e["child"]}";
+            var calls = e["calls"]!.GetValue<long>().ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+            await Expect(page.Locator($".graph-edge.{e["kind"]}[data-key='{key}'] > text")).ToHaveTextAsync(new Regex($"^{calls} (linked )?calls"));
+        }
+        Assert.Empty(scriptErrors);
+    }
 }

@@ -115,6 +115,36 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    [SkippableFact]
+    public async Task At_1024_px_every_row_of_a_deep_trace_shows_its_name_and_is_indented_right_of_its_parent()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(1024, 768);
+        var (traceId, spans) = await WebhookTraceAsync();
+        var parents = spans.ToDictionary(s => s["spanId"]!.GetValue<string>(), s => s["parentSpanId"]?.GetValue<string>() ?? "");
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        await Expect(page.Locator(".wf-rows .wf-row")).ToHaveCountAsync(spans.Count);
+        // Per row: its span, where the row starts after its indent (the toggle), and how much of the name is visible
+        // inside the name column (the name itself starts after the service, whose width varies).
+        var ids = await page.Locator(".wf-rows .wf-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.spanId)");
+        var boxes = await page.Locator(".wf-rows .wf-row").EvaluateAllAsync<double[][]>(
+            "rows => rows.map(r => { const label = r.querySelector('.wf-label').getBoundingClientRect(); " +
+            "const name = r.querySelector('.wf-name').getBoundingClientRect(); " +
+            "return [r.querySelector('.wf-toggle').getBoundingClientRect().left, Math.min(name.right, label.right) - name.left]; })");
+        var left = ids.Zip(boxes).ToDictionary(r => r.First, r => r.Second[0]);
+        var shown = ids.Zip(boxes).ToDictionary(r => r.First, r => r.Second[1]);
+        Assert.True(spans.Max(s => depth(s["spanId"]!.GetValue<string>())) >= 6, "the webhook trace is not deep enough to show the rule");
+
+        Assert.All(shown, r => Assert.True(r.Value >= 48, $"span {r.Key} at depth {depth(r.Key)} shows {r.Value:0} px of its name"));
+        foreach (var (id, parent) in parents.Where(p => p.Value != "" && left.ContainsKey(p.Value)))
+            Assert.True(left[id] > left[parent], $"span {id} at depth {depth(id)} is indented to {left[id]:0}, not right of its parent's {left[parent]:0}");
+        await UiServer.ScreenshotsAsync(page, "trace-deep-1024");
+        Assert.Empty(scriptErrors);
+
+        int depth(string id) => parents.TryGetValue(id, out var parent) && parent != "" ? 1 + depth(parent) : 0;
+    }
+
     /// <summary>A trace with a call to the planted slow webhook, and its spans as the native API gives them.</summary>
     private async Task<(string TraceId, List<JsonNode> Spans)> WebhookTraceAsync()
     {

@@ -39,7 +39,7 @@ public static class CompareAnalysis
         var notes = new List<string>
         {
             $"A {c.TraceA}: {AnalysisText.Duration(c.DurationA)}; B {c.TraceB}: {AnalysisText.Duration(c.DurationB)} ({Signed(c.DurationB - c.DurationA)}); " +
-            $"{c.Matched} spans matched by path, {c.OnlyInA.Count} only in A, {c.OnlyInB.Count} only in B",
+            $"{AnalysisText.Count(c.Matched)} spans matched by path, {AnalysisText.Count(c.OnlyInA.Count)} only in A, {AnalysisText.Count(c.OnlyInB.Count)} only in B",
         };
         if (c.Spans.Where(s => s.SelfDifferenceNanos != 0).MaxBy(s => Math.Abs(s.SelfDifferenceNanos)) is { } culprit)
             notes.Add($"biggest change of a span's own time: {culprit.Service} {culprit.Name} ({Signed(culprit.SelfDifferenceNanos)}) — {culprit.Path}");

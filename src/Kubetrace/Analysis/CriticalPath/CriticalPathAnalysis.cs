@@ -94,7 +94,7 @@ public static class CriticalPathAnalysis
         var notes = new List<string>
         {
             $"trace {report.TraceId}: {report.RootService} {report.RootName}, {AnalysisText.Duration(report.DurationNanos)}; " +
-            $"{report.Path.Count} spans on the critical path (# is the order along the path); their self time sums to the trace's duration",
+            $"{AnalysisText.Count(report.Path.Count)} spans on the critical path (# is the order along the path); their self time sums to the trace's duration",
         };
         notes.AddRange(report.Notes);
         return new AnalysisTable($"Critical path of {report.TraceId}",

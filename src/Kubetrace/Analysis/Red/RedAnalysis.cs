@@ -54,7 +54,7 @@ public static class RedAnalysis
         var table = new AnalysisTable("Rate, errors, duration per operation (most errors first)",
             ["service", "operation", "kind", "calls", "rate", "errors", "error rate", "p50", "p95", "p99"], rows)
         {
-            Notes = [$"{result.Spans} spans over {AnalysisText.Number(result.Seconds)} s"],
+            Notes = [$"{AnalysisText.Count(result.Spans)} spans over {AnalysisText.Number(result.Seconds)} s"],
             Samples = result.Operations.Select(r => r.Sample).ToList(),
             Searches = result.Operations.Select(r => new RowSearch(r.Service, r.Operation, r.Kind, [])).ToList(),
             Examples = result.Operations.Select(r => r.Examples).ToList(),

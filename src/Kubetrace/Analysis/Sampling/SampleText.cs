@@ -25,7 +25,7 @@ public static class SampleText
 
     /// <summary>A sampled count, and what it stands for when the rate is known: <c>25 (≈250,000)</c>.</summary>
     public static string Count(RowSample sample) =>
-        AnalysisText.GroupedCount(sample.Sampled) + (sample.Estimated is { } estimated ? $" (≈{AnalysisText.GroupedCount((long)Math.Round(estimated))})" : "");
+        AnalysisText.Count(sample.Sampled) + (sample.Estimated is { } estimated ? $" (≈{AnalysisText.Count((long)Math.Round(estimated))})" : "");
 
     /// <summary>A rate per second: the scaled estimate (<c>≈25/s</c>) when the rate is known, else the sampled one.</summary>
     public static string Rate(RowSample sample, double sampledPerSecond) =>

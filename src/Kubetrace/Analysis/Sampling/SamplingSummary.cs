@@ -54,7 +54,7 @@ public sealed record SamplingSummary(
 
     /// <summary><c>1 request</c>, <c>2 requests</c>, <c>1 webhook call</c>: the unit's last word in the singular for one.</summary>
     private static string Counted(long count, string unit) =>
-        AnalysisText.GroupedCount(count) + " " + (count == 1 && unit.EndsWith('s') ? unit[..^1] : unit);
+        AnalysisText.Count(count) + " " + (count == 1 && unit.EndsWith('s') ? unit[..^1] : unit);
 
     private static string SmallSampleNote(int small, int rows) =>
         $"Small samples in {small} of {rows} rows: ≥ marks a percentile with too few samples for a 95% upper bound " +

@@ -64,9 +64,9 @@ public static class ServiceGraphAnalysis
         {
             Notes =
             [
-                $"{result.Edges.Count} edges between {result.Services.Count} services, from {result.SpansRead} spans of {result.Traces} traces",
+                $"{AnalysisText.Count(result.Edges.Count)} edges between {AnalysisText.Count(result.Services.Count)} services, from {AnalysisText.Count(result.SpansRead)} spans of {AnalysisText.Count(result.Traces)} traces",
                 $"via call: parent and child spans (as the Jaeger dependencies API counts); via link: the callee's span links the caller's span in another trace" +
-                (result.UnresolvedLinks > 0 ? $" ({result.UnresolvedLinks} links to spans not found are left out)" : ""),
+                (result.UnresolvedLinks > 0 ? $" ({AnalysisText.Count(result.UnresolvedLinks)} links to spans not found are left out)" : ""),
             ],
             Samples = result.Edges.Select(e => e.Sample).ToList(),
             Examples = result.Edges.Select(e => e.Examples).ToList(),

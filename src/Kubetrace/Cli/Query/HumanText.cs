@@ -19,6 +19,12 @@ public static class HumanText
             : string.Create(CultureInfo.InvariantCulture, $"{time.Minutes}m{time.Seconds:00}s");
     }
 
+    /// <summary>
+    /// A count as people read it, thousands grouped (<c>19,760</c>): the one way every command, analysis note and table
+    /// writes how many of something there are (the UI's format.js count() writes them the same).
+    /// </summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
     /// <summary>UTC (the same on every machine, and sortable), to the millisecond or the second.</summary>
     public static string Time(long unixNanos, bool milliseconds = true) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixNanos / 1_000_000).UtcDateTime

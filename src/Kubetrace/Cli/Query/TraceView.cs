@@ -94,7 +94,7 @@ public static class TraceView
         return text.ToString();
     }
 
-    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{HumanText.Count(count)} {noun}s";
 
     private static TableColumn Column(string header, int width) => new TableColumn(header) { Width = width, NoWrap = true }.PadLeft(0).PadRight(1);
 

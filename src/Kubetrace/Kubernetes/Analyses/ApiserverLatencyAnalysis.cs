@@ -288,7 +288,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
         ]).ToList();
         var notes = new List<string>
         {
-            $"{GroupedCount(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
+            $"{Count(report.Requests)} apiserver requests, sorted by p99 latency, worst first.",
             "Shares: each instant of a request goes to the deepest spans running then (split evenly between concurrent ones), so storage and its etcd calls are never counted twice and the shares add up to 100%.",
             report.RequestsWithEnvelopeSpans > 0
                 ? "KMS: encrypting and decrypting stored objects (KMS v2 envelope transformer spans inside storage), not counted in Etcd. " +
@@ -299,11 +299,11 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
             PercentileNote,
         };
         if (report.RequestsWithoutFilterSpans > 0)
-            notes.Add($"{GroupedCount(report.RequestsWithoutFilterSpans)} of {GroupedCount(report.Requests)} requests carry no authorization or priority-and-fairness spans " +
+            notes.Add($"{Count(report.RequestsWithoutFilterSpans)} of {Count(report.Requests)} requests carry no authorization or priority-and-fairness spans " +
                 "(the apiserver traces those filters from Kubernetes 1.34): their time is inside Rest, and rows without any show n/a. " +
                 "Authn is read from the request's own authentication span (through 1.32); from 1.33 authentication is a trace of its own and the column shows n/a.");
         if (report.SeparateAuthentication is { NotApplicable: { } reason } notApplicable)
-            notes.Add($"Authentication: n/a for {GroupedCount(notApplicable.Spans)} authentication traces: {reason}.");
+            notes.Add($"Authentication: n/a for {Count(notApplicable.Spans)} authentication traces: {reason}.");
         var authentication = AuthenticationRow(report.SeparateAuthentication).ToList();
         foreach (var a in authentication)
         {
@@ -317,7 +317,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
                 "extension API server (traced from Kubernetes 1.31; the row's resource names the API group and the address the proxy dialled, a service IP) " +
                 "and loopback calls. The extension server's own request, when it followed the trace context (1.33+, system:masters callers), is a row of its own marked (extension).");
         if (report.LongRunningLeftOut > 0)
-            notes.Add($"{GroupedCount(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
+            notes.Add($"{Count(report.LongRunningLeftOut)} watch/connect requests left out: their duration is how long the client stayed, not latency.");
         return new AnalysisTable("kube-apiserver latency by verb and resource",
             ["Verb", "Resource", "Count", "p50", "p95", "p99", "Authn", "Authz", "APF", "Webhooks", "Etcd", "KMS", "Serialize", "Rest", .. (proxied ? ["Proxied"] : Array.Empty<string>())], rows)
         {

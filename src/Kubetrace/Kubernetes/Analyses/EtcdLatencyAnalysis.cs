@@ -162,12 +162,12 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
         [
             o.Resource, o.Method, o.StorageOperation.Length == 0 ? "-" : o.StorageOperation, o.MeasuredOn, SampleText.Count(o.Sample),
             SampleText.Rate(o.Sample, o.RatePerSecond), SampleText.Percentile(o.Sample, "p50", o.P50Ms), SampleText.Percentile(o.Sample, "p95", o.P95Ms),
-            SampleText.Percentile(o.Sample, "p99", o.P99Ms), o.EtcdP99Ms is { } etcd ? DurationMs(etcd) : "n/a", GroupedCount(o.Errors),
+            SampleText.Percentile(o.Sample, "p99", o.P99Ms), o.EtcdP99Ms is { } etcd ? DurationMs(etcd) : "n/a", Count(o.Errors),
             SampleText.ErrorRate(o.Sample, ShortPercent(o.ErrorRate)),
         ]).ToList();
         var notes = new List<string>
         {
-            $"{GroupedCount(report.Calls)} etcd calls over {Number(report.ObservedSeconds)} s (first call to last; rates are per second of that), sorted by p99, worst first.",
+            $"{Count(report.Calls)} etcd calls over {Number(report.ObservedSeconds)} s (first call to last; rates are per second of that), sorted by p99, worst first.",
             "Each call counted once: on the apiserver's etcd client span when there is one, else on etcd's server span (Measured on). Errors: error status or a gRPC status other than OK.",
             "etcd p99: etcd's own server span for the same calls (the rest of the apiserver's time is network and the gRPC client); n/a where etcd's spans were not stored (etcd not tracing, or not sampled).",
             "Operation: the apiserver span the call ran under (a GET has no storage span: its handler, or cacher.Get from 1.32). Watch streams are left out. (unknown): no span around the call names a resource (the compactor's and the apiserver's own background calls before etcd 3.7).",

@@ -149,9 +149,9 @@ public sealed class WebhookLatencyAnalysis : IRollupState<WebhookLatencyAnalysis
         ]).ToList();
         var notes = new List<string>
         {
-            $"{GroupedCount(report.Calls)} webhook calls. Worst first: {report.SortedBy}.",
+            $"{Count(report.Calls)} webhook calls. Worst first: {report.SortedBy}.",
             "Added latency: the Call mutating/validating webhook span. Errors: the call or its HTTP POST failed (4xx/5xx included); timeouts: the failure says deadline/timeout, or lasted the timeout in the webhook URL. Errors include timeouts.",
-            $"p99 share: of the time of the {GroupedCount(report.ApiserverP99Requests)} apiserver requests at or above the apiserver p99 ({DurationMs(report.ApiserverP99Ms)}), the webhook's exclusive part; 'at p99' is its mean time per such request.",
+            $"p99 share: of the time of the {Count(report.ApiserverP99Requests)} apiserver requests at or above the apiserver p99 ({DurationMs(report.ApiserverP99Ms)}), the webhook's exclusive part; 'at p99' is its mean time per such request.",
             PercentileNote,
         };
         return new AnalysisTable("Admission webhooks, worst first",

@@ -68,7 +68,7 @@ public static class FlowAnalysis
             numbers[s.TraceId],
             s.JoinedBy,
         ]).ToList();
-        var notes = new List<string> { $"{flow.Kind} {flow.Object}: {flow.Steps.Count} steps in {flow.Traces.Count} traces, {flow.Pods.Count} pods, in time order" };
+        var notes = new List<string> { $"{flow.Kind} {flow.Object}: {AnalysisText.Count(flow.Steps.Count)} steps in {AnalysisText.Count(flow.Traces.Count)} traces, {AnalysisText.Count(flow.Pods.Count)} pods, in time order" };
         notes.AddRange(flow.Gaps.Where(g => g.Pod is null && g.Nanos is not null).Select(g => $"{g.Name}: {AnalysisText.Duration(g.Nanos!.Value)} ({g.Meaning})"));
         foreach (var pod in flow.Pods)
             notes.Add($"{pod}: " + string.Join(", ", flow.Gaps.Where(g => g.Pod == pod)

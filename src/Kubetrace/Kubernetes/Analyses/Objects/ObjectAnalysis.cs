@@ -67,7 +67,7 @@ public static class ObjectAnalysis
         ]).ToList();
         var notes = new List<string>
         {
-            $"{timeline.Object}: {timeline.Entries.Count} spans in {timeline.Traces.Count} traces, in time order",
+            $"{timeline.Object}: {AnalysisText.Count(timeline.Entries.Count)} spans in {AnalysisText.Count(timeline.Traces.Count)} traces, in time order",
         };
         var traces = timeline.Traces.ToDictionary(t => t.TraceId, StringComparer.Ordinal);
         foreach (var (id, number) in numbers)

@@ -209,7 +209,7 @@ public sealed partial class ObjectTimelineBuilder(ITraceStore store, TimeRange r
             .OrderBy(r => r.Node.Span.StartUnixNano).ThenBy(r => r.Node.Depth).ThenBy(r => r.Node.Span.SpanId)
             .ToList();
         if (ordered.Count > MaxEntries)
-            _notes.Add($"the timeline has {ordered.Count} spans: the first {MaxEntries} are shown (narrow it with --since or --resource)");
+            _notes.Add($"the timeline has {AnalysisText.Count(ordered.Count)} spans: the first {MaxEntries} are shown (narrow it with --since or --resource)");
         var entries = ordered.Take(MaxEntries).Select(Entry).ToList();
         var traces = entries.Select(e => e.TraceId).Distinct()
             .Select(id => _traces.First(t => t.Key.ToString() == id))

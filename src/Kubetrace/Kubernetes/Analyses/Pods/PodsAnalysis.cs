@@ -64,11 +64,11 @@ public static class PodsAnalysis
         var pulls = state.Nodes.Values.Sum(n => n.Pulls.Count);
         var notes = new List<string>
         {
-            $"{podCount} pod start-ups, {pulls} image pulls, from {state.SpansRead:N0} spans" +
-            (state.SyncsWithoutStartup > 0 ? $"; {state.SyncsWithoutStartup} syncPod calls without CRI work (re-syncs) left out" : ""),
+            $"{AnalysisText.Count(podCount)} pod start-ups, {AnalysisText.Count(pulls)} image pulls, from {AnalysisText.Count(state.SpansRead)} spans" +
+            (state.SyncsWithoutStartup > 0 ? $"; {AnalysisText.Count(state.SyncsWithoutStartup)} syncPod calls without CRI work (re-syncs) left out" : ""),
         };
         if (state.UnattributedPulls > 0)
-            notes.Add($"{state.UnattributedPulls} of {pulls} image pulls name no image (neither the PullImage span nor containerd spans under it " +
+            notes.Add($"{AnalysisText.Count(state.UnattributedPulls)} of {AnalysisText.Count(pulls)} image pulls name no image (neither the PullImage span nor containerd spans under it " +
                 "carry image.ref / container.image.name: containerd 1.6 has no internal spans, or containerd is not traced); they count per pod and node, not per image");
         if (pulls > 0) notes.Add(SplitNote(state.SplitPulls, pulls));
         var startups = kept.Take(limit).Select(p => p.ToStartup(samples)).ToList();
@@ -89,15 +89,15 @@ public static class PodsAnalysis
             "Unpack while only a pkg.unpack.unpacker.unpackLayer runs (its wait for its layer's download counts as Fetch), Pull rest the remainder " +
             "(CRI and gRPC hops, writing the image record); per image they are means per pull";
         if (split == 0)
-            return $"{Meaning}. n/a: none of the {pulls} pulls has containerd's pull spans (containerd 1.6 traces only its gRPC server, or containerd is not traced)";
+            return $"{Meaning}. n/a: none of the {AnalysisText.Count(pulls)} pulls has containerd's pull spans (containerd 1.6 traces only its gRPC server, or containerd is not traced)";
         return split == pulls
             ? $"{Meaning}; every pull has them"
-            : $"{Meaning}; {split} of {pulls} pulls have them and the split covers those alone";
+            : $"{Meaning}; {AnalysisText.Count(split)} of {AnalysisText.Count(pulls)} pulls have them and the split covers those alone";
     }
 
     /// <summary>Why a pod's sandbox / pull / create / start columns are n/a.</summary>
     private static string DetachedNote(long detached, int pods) =>
-        $"{detached} start-up CRI calls are roots of traces of their own, not under a syncPod (kubelet 1.28–1.29: the runtime's SyncPod gets a fresh " +
+        $"{AnalysisText.Count(detached)} start-up CRI calls are roots of traces of their own, not under a syncPod (kubelet 1.28–1.29: the runtime's SyncPod gets a fresh " +
         "context, kubernetes#121192, fixed in 1.30 by #122087); their pulls count per image and node. " +
         $"n/a for {pods} pods' Sandbox, Image pull, Create, Start and Other: no span names the pod of a detached call, and a node runs several pod " +
         "syncs at once, so joining them by time would guess";

@@ -13,7 +13,7 @@ public static class PodsTables
         if (report.Images.FirstOrDefault() is { } slowest && report.Images.Count > 1)
             notes.Add($"slowest image: {slowest.Image}, pull p50 {D(slowest.P50Nanos)} ({Signed(slowest.AddedP50Nanos)} over the other images' p50), p99 {D(slowest.P99Nanos)}");
         if (by == "pod" && report.Pods.Count < report.PodCount)
-            notes.Add($"showing the {report.Pods.Count} slowest of {report.PodCount} pods (--limit)");
+            notes.Add($"showing the {N(report.Pods.Count)} slowest of {N(report.PodCount)} pods (--limit)");
         return by switch
         {
             "image" => new AnalysisTable("Image pulls, slowest image first",

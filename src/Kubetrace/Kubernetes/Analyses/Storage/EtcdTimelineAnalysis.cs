@@ -206,7 +206,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         ]).ToList();
         var notes = new List<string>
         {
-            $"{GroupedCount(report.Calls)} etcd calls in {report.BucketSeconds / 60}-minute buckets, {GroupedCount(report.Compactions)} compactions (KV/Compact calls; the revision from etcd 3.7's compact span).",
+            $"{Count(report.Calls)} etcd calls in {report.BucketSeconds / 60}-minute buckets, {Count(report.Compactions)} compactions (KV/Compact calls; the revision from etcd 3.7's compact span).",
             report.Unanswered ?? $"p99 in buckets with or right after a compaction: {DurationMs(report.P99NearCompactionMs ?? 0)}; elsewhere: {DurationMs(report.P99ElsewhereMs ?? 0)}.",
             "Each call measured once, as in etcd (the apiserver's client span, else etcd's server span); compaction calls are not in the latency; watch streams are left out.",
             PercentileNote,

@@ -171,7 +171,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
         ]).ToList();
         var notes = new List<string>
         {
-            $"{GroupedCount(report.Lists)} LIST requests: {GroupedCount(report.FromCache)} served from the watch cache, {GroupedCount(report.FromEtcd)} from etcd; most frequent first.",
+            $"{Count(report.Lists)} LIST requests: {Count(report.FromCache)} served from the watch cache, {Count(report.FromEtcd)} from etcd; most frequent first.",
             "Served from: the watch cache when a cacher list span (cacher list through 1.31, cacher.GetList from 1.32) ran under the request and no List(recursive=true) etcd3 did; etcd when one did (a consistent read's one-object revision probe, List(recursive=false), does not count).",
             "Objects: the handler's \"Writing http response done\" count (every release), else the cacher's \"Filtered items\"; read from cache: \"Listed items from cache\" (before selectors); bytes: SerializeObject's \"Write call succeeded\" sizes. n/a: no such event was stored (etcd lists have no read count: their storage span carries none).",
             PercentileNote,
@@ -187,7 +187,7 @@ public sealed class ListsAnalysis : IRollupState<ListsAnalysis>
 
     private static string Mean(ValueSummary? summary) => summary is { } s ? Number(Math.Round(s.Mean, 1)) : "n/a";
 
-    private static string Max(ValueSummary? summary) => summary is { } s ? GroupedCount(s.Max) : "n/a";
+    private static string Max(ValueSummary? summary) => summary is { } s ? Count(s.Max) : "n/a";
 
     /// <summary>The lists of one row: their latency and the event values that were present.</summary>
     private sealed class ListStats

@@ -11,6 +11,7 @@
 import { h } from './dom.js';
 import { resizableColumns } from './resizable.js';
 import { objectTimelineUrl } from './trace/k8s-objects.js';
+import { count } from './format.js';
 
 const traceIds = /\b([0-9a-f]{32})\b/;
 
@@ -28,12 +29,13 @@ export function analysisTable(table, range = null) {
     table.rows.length === 0
       ? h('p', { class: 'muted' }, 'No rows: nothing in this range matched the analysis.')
       : h('div', { class: 'table-scroll' }, resizableColumns(h('table', { class: 'grid' },
-        h('thead', {}, h('tr', {}, table.columns.map(c => h('th', {}, c)), examples ? h('th', {}, 'Example traces') : null)),
+        // The example links come first: on a narrow page a wide row's names cannot push them off the right edge.
+        h('thead', {}, h('tr', {}, examples ? h('th', {}, 'Example traces') : null, table.columns.map(c => h('th', {}, c)))),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
+          examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null,
           row.map((cell, c) => h('td', cellAttributes(cell), c === 0 && objects[i]
-            ? h('a', { href: objectTimelineUrl(objects[i]), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, cell)
-            : withTraceLinks(cell))),
-          examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null)))),
+            ? h('a', { href: objectTimelineUrl(objects[i]), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, shortName(cell))
+            : cellText(cell))))))),
         // Remembered per table shape: the same analysis keeps its widths from run to run.
         `analysis:${table.columns.join('|')}`)),
     notesList(table.notes.slice(samplingNotes.length)));
@@ -109,7 +111,7 @@ function rowAttributes(sample) {
   return {
     class: sample.small ? 'small-sample' : null,
     'data-traces': String(sample.traces),
-    title: sample.small ? `Small sample: ${sample.sampled} sampled, from ${sample.traces} trace(s); marked figures cannot be bounded at 95%` : null,
+    title: sample.small ? `Small sample: ${count(sample.sampled)} sampled, from ${count(sample.traces)} trace(s); marked figures cannot be bounded at 95%` : null,
   };
 }
 
@@ -121,11 +123,36 @@ const marks = [
   [/≈/, 'Estimated: the sampled count scaled by the sampling rate'],
 ];
 
-/** A marked figure says why on hover; a one-word cell (a name, a figure) is kept on one line, never broken inside. */
+const times = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( [A-Z]+)?$/;
+
+/**
+ * A marked figure says why on hover; a one-word cell (a name, a figure) or a time is kept on one line, never broken
+ * inside; a cell of several words may break anywhere when the table needs the room, so the table fits the page.
+ */
 function cellAttributes(cell) {
   const mark = marks.find(([pattern]) => pattern.test(cell));
-  const word = /\s/.test(cell.trim()) ? null : 'word';
-  return mark ? { class: [word, 'sample-mark'].filter(Boolean).join(' '), title: mark[1] } : word ? { class: word } : {};
+  const kind = /\s/.test(cell.trim()) && !times.test(cell.trim()) ? 'words' : 'word';
+  const long = kind === 'word' && shortName(cell) !== cell ? cell : null;
+  return { class: [kind, mark && 'sample-mark'].filter(Boolean).join(' '), title: mark ? mark[1] : long };
+}
+
+/** Names longer than this are cut in the middle (their start and end tell names apart), whole in the cell's title. */
+const longestName = 44;
+
+function shortName(text) {
+  if (text.length <= longestName || /\s/.test(text.trim())) return text;
+  const head = Math.ceil((longestName - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (longestName - 1 - head))}`;
+}
+
+/**
+ * A cell's text: a long name cut in the middle, trace IDs as links, and a leading indent (an operation's depth,
+ * two spaces a level) as a margin, so the lines it wraps onto keep it.
+ */
+function cellText(cell) {
+  const indent = cell.length - cell.trimStart().length;
+  const text = withTraceLinks(shortName(cell.trimStart()));
+  return indent === 0 ? text : h('span', { class: 'indented', style: { paddingLeft: `${indent}ch` } }, text);
 }
 
 /** Text with every trace ID in it made a link to the trace view (split keeps the captured IDs at odd indexes). */

@@ -16,6 +16,11 @@ function trim(value) {
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 }
 
+/** A count as people read it, the thousands grouped as the CLI and the analyses write them: 19760 → "19,760". */
+export function count(n) {
+  return Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
 /**
  * "1764101234000000000" → "2026-11-25 20:07:14.000 UTC": UTC by default, as the CLI and the analyses print times,
  * or the browser's zone when the header's toggle says so; the zone is always written out.

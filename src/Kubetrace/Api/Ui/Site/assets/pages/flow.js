@@ -4,7 +4,7 @@
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
-import { duration, serviceColor } from '../format.js';
+import { count, duration, serviceColor } from '../format.js';
 import { sinceInput } from '../analysis-table.js';
 
 export async function renderFlow(view, { argument: object, query }) {
@@ -56,7 +56,7 @@ function drawFlow(flow) {
   const endToEnd = flow.gaps.find(g => g.name === 'action to last container started' && g.nanos !== undefined);
   return h('div', { class: 'flow' },
     h('h2', {}, `${flow.kind} ${flow.object}`),
-    h('p', { class: 'summary' }, `${flow.steps.length} steps in ${flow.traces.length} traces, ${flow.pods.length} pods` +
+    h('p', { class: 'summary' }, `${count(flow.steps.length)} steps in ${count(flow.traces.length)} traces, ${count(flow.pods.length)} pods` +
       (endToEnd ? `; ${duration(endToEnd.nanos)} from the action to the last container started` : '')),
     // What the flow rests on: its sampled traces, and what they stand for at the components' rates.
     (flow.sampling?.notes ?? []).length === 0 ? null

@@ -6,7 +6,7 @@
 import { h, svg, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
-import { duration, serviceColor } from '../format.js';
+import { count, duration, serviceColor } from '../format.js';
 import { analysisTable, sinceInput } from '../analysis-table.js';
 
 const node = { width: 170, height: 40, columnGap: 200, rowGap: 36 };
@@ -157,7 +157,7 @@ function edgePath(edge, from, to, select) {
   const x2 = to.x, y2 = to.y + node.height / 2 + shift;
   const bend = Math.max(40, Math.abs(x2 - x1) / 2);
   const failing = edge.errors > 0;
-  const label = `${edge.calls} ${edge.kind === 'link' ? 'linked ' : ''}calls${failing ? `, ${(edge.errorRate * 100).toFixed(1)}% errors` : ''}, p99 ${duration(edge.p99Nanos)}`;
+  const label = `${count(edge.calls)} ${edge.kind === 'link' ? 'linked ' : ''}calls${failing ? `, ${(edge.errorRate * 100).toFixed(1)}% errors` : ''}, p99 ${duration(edge.p99Nanos)}`;
   const key = `${edge.parent}>${edge.child}`;
   const curve = [[x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2, y2]];
   const text = svg('text', { 'text-anchor': 'middle' }, label);

@@ -3,7 +3,7 @@
 // Everything is in the URL: /ui/trace/{id}?span={spanId}&view=timeline|flame|stats&find={text}.
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
-import { duration, time, serviceColor } from '../format.js';
+import { count, duration, time, serviceColor } from '../format.js';
 import { buildTrace } from '../trace/trace-model.js';
 import { createWaterfall } from '../trace/waterfall.js';
 import { spanDetails } from '../trace/span-details.js';
@@ -65,7 +65,7 @@ export async function renderTrace(view, { argument: id, query }) {
     state.find = text;
     const matches = findSpans(trace, text);
     waterfall.highlight(matches);
-    found.textContent = text.trim() ? `${matches.size} of ${trace.spans.length} spans match` : '';
+    found.textContent = text.trim() ? `${count(matches.size)} of ${count(trace.spans.length)} spans match` : '';
     if (state.view === 'flame') drawMain();
     remember();
   };
@@ -79,7 +79,7 @@ export async function renderTrace(view, { argument: id, query }) {
     h('h1', {}, `${trace.root.service}: ${trace.root.name}`),
     h('p', { class: 'summary' },
       h('span', { class: 'mono' }, trace.traceId),
-      ` · ${time(trace.start)} · ${duration(trace.duration)} · ${trace.spans.length} spans · `,
+      ` · ${time(trace.start)} · ${duration(trace.duration)} · ${count(trace.spans.length)} spans · `,
       h('span', { class: trace.errors > 0 ? 'bad' : null }, `${trace.errors} errors`), ' · ',
       trace.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s))),
     h('div', { class: 'toolbar' },

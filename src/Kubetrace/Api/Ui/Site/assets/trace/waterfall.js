@@ -30,6 +30,11 @@ export function createWaterfall(trace, { critical, onSelect }) {
   const remembered = rememberedWidths('waterfall')?.['Service and span'];
   if (Number.isFinite(remembered)) setNameWidth(Math.max(40, remembered));
 
+  // A level's indent: 14px while the deepest row's indent stays within a fifth of the name column, less (down to a
+  // few pixels) in a deeper trace, so every row keeps its depth and its name (as the CLI's tree narrows its guides).
+  const deepest = Math.max(1, ...trace.spans.map(s => s.depth));
+  const indent = depth => `calc(8px + ${depth} * min(14px, ${20 / deepest}%))`;
+
   const percent = nanos => `${trace.duration === 0 ? 0 : (100 * nanos) / trace.duration}%`;
 
   function draw() {
@@ -64,10 +69,10 @@ export function createWaterfall(trace, { critical, onSelect }) {
       onclick: () => select(span.spanId),
       onkeydown: event => { if (event.key === 'Enter') select(span.spanId); },
     },
-    h('div', { class: 'wf-label', style: { paddingLeft: `${8 + span.depth * 14}px` } },
+    h('div', { class: 'wf-label', style: { paddingLeft: indent(span.depth) } },
       toggle,
-      h('span', { class: 'wf-service', style: { borderColor: serviceColor(span.service) } }, span.service),
-      h('span', { class: 'wf-name' }, span.name)),
+      h('span', { class: 'wf-service', title: span.service, style: { borderColor: serviceColor(span.service) } }, span.service),
+      h('span', { class: 'wf-name', title: span.name }, span.name)),
     h('div', { class: 'wf-timeline' },
       h('div', { class: 'wf-bar', style: { left: percent(span.offset), width: percent(span.duration), background: serviceColor(span.service) } }),
       span.events.map(e => h('span', { class: 'wf-event', title: `event ${e.name} at +${duration(between(trace.start, e.time))}`,
