@@ -6,7 +6,7 @@ namespace Kubetrace.Tests.Ui;
 /// <summary>
 /// What a page shows fits the window it is read in: at 1024 px every analysis row's example links are on screen
 /// without scrolling sideways, whatever the width of the names in the row; at 1440 px an object's timeline table is
-/// read with its times on one line each and its operations' indent kept on every line they wrap onto.
+/// read with its times on one line each.
 /// </summary>
 public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
 {
