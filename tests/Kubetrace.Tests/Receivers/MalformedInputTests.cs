@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Net;
 using Google.Protobuf;
 using Kubetrace.Tests.TestSupport;
@@ -52,12 +50,9 @@ public sealed class MalformedInputTests
             "length 0xFFFFFFFF" => ((byte)0, 0xFFFFFFFFL, message, false),
             _ => ((byte)2, -1L, message, false),
         };
-        var frame = new byte[5 + payload.Length];
-        frame[0] = flag;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)(length >= 0 ? length : payload.Length));
-        payload.CopyTo(frame, 5);
+        var frame = RawGrpcCall.Frame(flag, payload, length >= 0 ? length : null);
 
-        var (grpcStatus, grpcMessage) = await SendGrpcFrameAsync(receiver, frame, gzip);
+        var (grpcStatus, grpcMessage) = await RawGrpcCall.SendAsync(receiver, frame, gzip);
 
         Assert.Equal(status, grpcStatus);
         Assert.Contains(messagePart, grpcMessage);
@@ -67,29 +62,8 @@ public sealed class MalformedInputTests
 
     private static byte[] CorruptGzip(byte[] message)
     {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(message);
-        var bytes = output.ToArray();
+        var bytes = RawGrpcCall.Gzip(message);
         for (var i = 12; i < bytes.Length - 8; i += 3) bytes[i] ^= 0x5A; // the deflate stream, not the header
         return bytes;
-    }
-
-    private static async Task<(string Status, string Message)> SendGrpcFrameAsync(RunningReceiver receiver, byte[] frame, bool gzip)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(receiver.GrpcAddress, "/opentelemetry.proto.collector.trace.v1.TraceService/Export"))
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(frame),
-        };
-        request.Content.Headers.ContentType = new("application/grpc");
-        if (gzip) request.Headers.Add("grpc-encoding", "gzip");
-        request.Headers.TE.Add(new("trailers"));
-        using var response = await Http.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        string Header(string name) =>
-            response.TrailingHeaders.TryGetValues(name, out var values) ? values.Single()
-            : response.Headers.TryGetValues(name, out var headers) ? headers.Single() : "";
-        return (Header("grpc-status"), Uri.UnescapeDataString(Header("grpc-message")));
     }
 }

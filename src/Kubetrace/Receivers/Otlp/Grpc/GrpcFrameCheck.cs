@@ -12,7 +12,8 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 /// grpc-go does (rpc_util.go, <c>recvMsg</c> and <c>checkRecvPayload</c>): a compressed flag other than 0 or 1 is
 /// INTERNAL "grpc: received unexpected payload format N", flag 1 without a grpc-encoding is INTERNAL, a length over
 /// max_recv_msg_size is RESOURCE_EXHAUSTED "grpc: received message larger than max (N vs. M)". Left to the
-/// framework, these answered UNKNOWN and logged a stack trace per request. The header is peeked, not consumed.
+/// framework, these answered UNKNOWN and logged a stack trace per request. The header is peeked, not consumed; a gzip
+/// message is then read and decompressed here (<see cref="GzipMessageInflater"/>), the rest left to gRPC.
 /// </summary>
 /// <remarks>
 /// The header's length is also what the request first takes from the receiver's <see cref="InFlightBytes"/>, before
@@ -23,6 +24,7 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 internal sealed class GrpcFrameCheck(long maxMessageBytes, InFlightBytes inFlight)
 {
     private const int HeaderSize = 5;
+    private readonly GzipMessageInflater _inflater = new(maxMessageBytes);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -31,7 +33,8 @@ internal sealed class GrpcFrameCheck(long maxMessageBytes, InFlightBytes inFligh
             await next(context);
             return;
         }
-        var (refusal, length) = await CheckAsync(context);
+        var encoding = context.Request.Headers["grpc-encoding"].ToString();
+        var (refusal, compressed, length) = await CheckAsync(context, encoding);
         if (refusal is not null)
         {
             Answer(context.Response, refusal.Value);
@@ -44,21 +47,48 @@ internal sealed class GrpcFrameCheck(long maxMessageBytes, InFlightBytes inFligh
             return;
         }
         context.Features.Set(lease);
+        if (compressed && encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) && !await InflateOrAnswerAsync(context, (int)length, lease)) return;
         await next(context);
     }
 
-    private async Task<(Status? Refusal, long Length)> CheckAsync(HttpContext context)
+    /// <summary>
+    /// Decompresses a gzip message itself (<see cref="GzipMessageInflater"/>), answering as grpc-go does when it cannot
+    /// (rpc_util.go, <c>recvAndDecompress</c>); true if the call goes on to gRPC.
+    /// </summary>
+    private async Task<bool> InflateOrAnswerAsync(HttpContext context, int length, InFlightLease lease)
+    {
+        try
+        {
+            await _inflater.TryInflateAsync(context, length, lease);
+            return true;
+        }
+        catch (BodyTooLargeException)
+        {
+            Answer(context.Response, new Status(StatusCode.ResourceExhausted, $"grpc: received message after decompression larger than max {maxMessageBytes}"));
+        }
+        catch (InvalidDataException e)
+        {
+            Answer(context.Response, new Status(StatusCode.Internal, $"grpc: failed to decompress the received message: {e.Message}"));
+        }
+        catch (RequestOverBudgetException e)
+        {
+            AnswerRetryable(context.Response, e.Lease.Refusal());
+        }
+        return false;
+    }
+
+    private async Task<(Status? Refusal, bool Compressed, long Length)> CheckAsync(HttpContext context, string encoding)
     {
         var reader = context.Request.BodyReader;
         var result = await reader.ReadAtLeastAsync(HeaderSize, context.RequestAborted);
         var buffer = result.Buffer;
-        (Status?, long) outcome = (null, 0);
+        (Status?, bool, long) outcome = (null, false, 0);
         if (buffer.Length >= HeaderSize)
         {
             Span<byte> header = stackalloc byte[HeaderSize];
             buffer.Slice(0, HeaderSize).CopyTo(header);
             var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-            outcome = (Check(header[0], length, context.Request.Headers["grpc-encoding"].ToString()), length);
+            outcome = (Check(header[0], length, encoding), header[0] == 1, length);
         }
         reader.AdvanceTo(buffer.Start); // nothing consumed: gRPC reads the same bytes
         return outcome;

@@ -12,8 +12,10 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 /// <param name="tenantClaim">The listener's <c>auth.tenant_claim</c> (<see cref="ReceiverTenant"/>).</param>
 internal sealed class GrpcTraceService(TraceExportService exports, bool includeMetadata, string? tenantClaim = null)
 {
-    public async Task<ExportTraceServiceResponse> Export(byte[] request, ServerCallContext context)
+    public async Task<ExportTraceServiceResponse> Export(byte[] message, ServerCallContext context)
     {
+        // A gzip message was decompressed before gRPC read the (then empty) body: GzipMessageInflater.
+        var request = context.GetHttpContext().Features.Get<InflatedMessage>()?.Payload ?? message;
         // Taken with the frame's (perhaps compressed) length before the message was read; now its decompressed size.
         if (context.GetHttpContext().Features.Get<InFlightLease>() is { } lease && !lease.TryGrowTo(request.Length))
             throw ToRpcException(lease.Refusal());

@@ -1,18 +1,15 @@
 using Kubetrace.Receivers.Otlp.Admission;
-using Kubetrace.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Kubetrace.Receivers.Otlp.Http;
 
 /// <summary>
-/// Reads a request body, enforcing the size limit on the decompressed bytes while they are read: a gzip bomb stops
-/// at the limit, having used at most that much memory. Every decompressed byte is taken from the request's
-/// <see cref="InFlightLease"/> before it is kept, so that all requests together stay within the receiver's budget.
+/// Reads an OTLP/HTTP request body, enforcing the size limit on the decompressed bytes while they are read
+/// (<see cref="DecodedBodyReader"/>). Every decompressed byte is taken from the request's <see cref="InFlightLease"/>
+/// before it is kept, so that all requests together stay within the receiver's budget.
 /// </summary>
 internal static class RequestBodyReader
 {
-    private const int ChunkSize = 64 * 1024;
-
     /// <summary>
     /// Up to this declared length the buffer is sized before the body arrives. Larger bodies grow with the bytes
     /// actually received, so that a client declaring a big Content-Length and then stalling does not make the
@@ -33,7 +30,7 @@ internal static class RequestBodyReader
         var declared = CheckDeclaredLength(request, limit);
         if (coding == ContentCoding.Identity && declared is { } length and <= UpFrontLimit)
         {
-            Take(lease, length);
+            DecodedBodyReader.Take(lease, length);
             // Not zeroed first: ReadExactlyAsync fills every byte or throws.
             var body = GC.AllocateUninitializedArray<byte>((int)length);
             await request.Body.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
@@ -51,14 +48,9 @@ internal static class RequestBodyReader
         CancellationToken cancellationToken)
     {
         var declared = CheckDeclaredLength(request, limit);
-        var initial = coding == ContentCoding.Identity && declared is { } length and <= UpFrontLimit ? (int)length + 1 : ChunkSize;
+        var initial = coding == ContentCoding.Identity && declared is { } length and <= UpFrontLimit ? (int)length + 1 : DecodedBodyReader.ChunkSize;
         await using var source = ContentCodings.Decode(coding, request.Body);
-        return await ReadLimitedAsync(source, limit, initial, lease, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void Take(InFlightLease lease, long total)
-    {
-        if (!lease.TryGrowTo(total)) throw new RequestOverBudgetException(lease);
+        return await DecodedBodyReader.ReadAsync(source, limit, initial, lease, "max_request_body_size", cancellationToken).ConfigureAwait(false);
     }
 
     private static long? CheckDeclaredLength(HttpRequest request, long limit)
@@ -66,40 +58,5 @@ internal static class RequestBodyReader
         var declared = request.ContentLength;
         if (declared > limit) throw new BodyTooLargeException(limit);
         return declared;
-    }
-
-    /// <summary>Reads into a pooled buffer that grows by doubling, never past <paramref name="limit"/> + one chunk.</summary>
-    private static async ValueTask<PooledBody> ReadLimitedAsync(Stream source, long limit, int initialSize, InFlightLease lease,
-        CancellationToken cancellationToken)
-    {
-        var buffer = IngestBuffers.Shared.Rent(initialSize);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    var larger = IngestBuffers.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + ChunkSize));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    IngestBuffers.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    var body = new PooledBody(buffer, length);
-                    buffer = null;
-                    return body;
-                }
-                length += read;
-                if (length > limit) throw new BodyTooLargeException(limit);
-                Take(lease, length);
-            }
-        }
-        finally
-        {
-            if (buffer is not null) IngestBuffers.Shared.Return(buffer);
-        }
     }
 }

@@ -1,6 +1,6 @@
 using Kubetrace.Storage;
 
-namespace Kubetrace.Receivers.Otlp.Http;
+namespace Kubetrace.Receivers.Otlp;
 
 /// <summary>A request body in a buffer rented from <see cref="IngestBuffers"/>; dispose to return it.</summary>
 internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
