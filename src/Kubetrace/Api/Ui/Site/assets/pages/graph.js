@@ -116,7 +116,7 @@ function latency(calls, nanos) {
 }
 
 function watchesText(watches) {
-  return watches ? `${count(watches)} (in calls, not in p50/p99: open as long as their client watches)` : '0';
+  return watches ? `${count(watches)} (in calls, left out of the percentiles: open as long as their client watches)` : '0';
 }
 
 function kv(pairs) {
