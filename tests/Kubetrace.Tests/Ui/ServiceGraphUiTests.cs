@@ -10,9 +10,7 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Kubelet_calls_recorded_as_links_are_a_dashed_edge_whose_details_give_rate_errors_and_p99()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var graph = await ui.ApiAsync("/api/v1/analyze/graph?since=15m");
-        var linkEdge = graph["data"]!["edges"]!.AsArray()
-            .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
+        var linkEdge = await KubeletLinkEdgeAsync();
 
         await page.GotoAsync("/ui/graph?since=15m");
         var edge = page.Locator(".graph-edge.link[data-key='kubelet>apiserver']");
@@ -45,9 +43,7 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task A_link_edges_details_link_its_example_traces_and_count_its_watches_apart_from_the_p99()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var graph = await ui.ApiAsync("/api/v1/analyze/graph?since=15m");
-        var linkEdge = graph["data"]!["edges"]!.AsArray()
-            .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
+        var linkEdge = await KubeletLinkEdgeAsync();
         var slowest = linkEdge["examples"]!["slowest"]!;
 
         await page.GotoAsync("/ui/graph?since=15m&select=kubelet%3Eapiserver");
@@ -65,6 +61,11 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{slowest["traceId"]}"));
         Assert.Empty(scriptErrors);
     }
+
+    /// <summary>The kubelet → apiserver link edge as the graph API gives it.</summary>
+    private async Task<System.Text.Json.Nodes.JsonNode> KubeletLinkEdgeAsync() =>
+        (await ui.ApiAsync("/api/v1/analyze/graph?since=15m"))["data"]!["edges"]!.AsArray()
+            .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
 
     [SkippableFact]
     public async Task Edge_labels_write_their_calls_with_thousands_separators()
