@@ -10,9 +10,7 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Kubelet_calls_recorded_as_links_are_a_dashed_edge_whose_details_give_rate_errors_and_p99()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var graph = await ui.ApiAsync("/api/v1/analyze/graph?since=15m");
-        var linkEdge = graph["data"]!["edges"]!.AsArray()
-            .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
+        var linkEdge = await KubeletLinkEdgeAsync();
 
         await page.GotoAsync("/ui/graph?since=15m");
         var edge = page.Locator(".graph-edge.link[data-key='kubelet>apiserver']");
@@ -40,6 +38,34 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
         await UiServer.ScreenshotsAsync(page, "service-graph");
         Assert.Empty(scriptErrors);
     }
+
+    [SkippableFact]
+    public async Task A_link_edges_details_link_its_example_traces_and_count_its_watches_apart_from_the_p99()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var linkEdge = await KubeletLinkEdgeAsync();
+        var slowest = linkEdge["examples"]!["slowest"]!;
+
+        await page.GotoAsync("/ui/graph?since=15m&select=kubelet%3Eapiserver");
+        var details = page.Locator(".graph-details");
+        await Expect(details.Locator("h2")).ToHaveTextAsync("kubelet → apiserver");
+        var link = details.Locator(".edge-examples a", new() { HasTextString = "slowest" });
+        await Expect(link).ToHaveAttributeAsync("href", $"/ui/trace/{slowest["traceId"]}?span={slowest["spanId"]}");
+        await Expect(details.Locator(".edge-examples a", new() { HasTextString = "typical" })).ToBeVisibleAsync();
+        var watches = linkEdge["watches"]!.GetValue<long>();
+        await Expect(details.Locator("tr", new() { HasTextString = "watch streams" }))
+            .ToContainTextAsync(watches == 0 ? "0" : $"{watches.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (in calls, left out of the percentiles");
+        await Expect(page.Locator(".graph-legend")).ToContainTextAsync("p50/p99 leave out watch streams");
+
+        await link.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{slowest["traceId"]}"));
+        Assert.Empty(scriptErrors);
+    }
+
+    /// <summary>The kubelet → apiserver link edge as the graph API gives it.</summary>
+    private async Task<System.Text.Json.Nodes.JsonNode> KubeletLinkEdgeAsync() =>
+        (await ui.ApiAsync("/api/v1/analyze/graph?since=15m"))["data"]!["edges"]!.AsArray()
+            .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
 
     [SkippableFact]
     public async Task Edge_labels_write_their_calls_with_thousands_separators()

@@ -12,6 +12,9 @@ public sealed record RedRow(string Service, string Operation, string Kind, long 
 
     /// <summary>The slowest and a typical span of the operation (trace and span).</summary>
     public RowExamples? Examples { get; init; }
+
+    /// <summary>Calls that are watch streams (<see cref="WatchStreams"/>): in <see cref="Calls"/>, not in the percentiles.</summary>
+    public long Watches { get; init; }
 }
 
 public sealed record RedResult(IReadOnlyList<RedRow> Operations, double Seconds, long Spans)
@@ -46,21 +49,21 @@ public static class RedAnalysis
     {
         var rows = result.Operations.Select(r => (IReadOnlyList<string>)
         [
-            r.Service, r.Operation, r.Kind, SampleText.Count(r.Sample), SampleText.Rate(r.Sample, r.RatePerSecond),
+            r.Service, r.Operation, r.Kind, SampleText.Count(r.Sample), AnalysisText.Count(r.Watches), SampleText.Rate(r.Sample, r.RatePerSecond),
             AnalysisText.Count(r.Errors), SampleText.ErrorRate(r.Sample, AnalysisText.Percent(r.ErrorRate)),
             SampleText.PercentileNanos(r.Sample, "p50", r.P50Nanos), SampleText.PercentileNanos(r.Sample, "p95", r.P95Nanos),
             SampleText.PercentileNanos(r.Sample, "p99", r.P99Nanos),
         ]).ToList();
         var table = new AnalysisTable("Rate, errors, duration per operation (most errors first)",
-            ["service", "operation", "kind", "calls", "rate", "errors", "error rate", "p50", "p95", "p99"], rows)
+            ["service", "operation", "kind", "calls", "watches", "rate", "errors", "error rate", "p50", "p95", "p99"], rows)
         {
-            Notes = [$"{AnalysisText.Count(result.Spans)} spans over {AnalysisText.Number(result.Seconds)} s"],
+            Notes = [$"{AnalysisText.Count(result.Spans)} spans over {AnalysisText.Number(result.Seconds)} s", WatchStreams.Note],
             Samples = result.Operations.Select(r => r.Sample).ToList(),
             Searches = result.Operations.Select(r => new RowSearch(r.Service, r.Operation, r.Kind, [])).ToList(),
             Examples = result.Operations.Select(r => r.Examples).ToList(),
             Sampling = result.Sampling,
             // At 80 columns each of rate (as calls), errors and duration keeps a column.
-            DropFirst = ["p95", "rate", "error rate", "kind"],
+            DropFirst = ["watches", "p95", "rate", "error rate", "kind"],
         };
         return new AnalysisResult(result, table);
     }

@@ -9,7 +9,7 @@ namespace Kubetrace.Analysis.Red;
 
 /// <summary>
 /// What <c>red</c> adds up, per service and operation (span name + kind) over the spans that start in the range:
-/// calls, errors, latency, first and last start. Kept for every service, so that <c>--service</c> is applied
+/// calls, errors, latency (watch streams counted apart: <see cref="WatchStreams"/>), first and last start. Kept for every service, so that <c>--service</c> is applied
 /// when reporting and a per-block rollup (over all services) answers it too.
 /// </summary>
 public sealed class RedState(TimeRange range, string? service = null) : IRollupState<RedState>
@@ -20,13 +20,15 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
     private readonly SampleTally _all = new();
     private readonly Dictionary<string, SampleTally> _byService = new(StringComparer.Ordinal);
 
-    /// <summary>The per-block aggregate (<c>red-3</c>: <c>red-2</c> had no example traces, <c>red-1</c> no sample tallies).</summary>
-    internal static StateRollup<RedState> Rollup { get; } = new("red-3", () => new RedState(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>red-4</c>: <c>red-3</c> counted watches in the latency, <c>red-2</c> had no
+    /// example traces, <c>red-1</c> no sample tallies).</summary>
+    internal static StateRollup<RedState> Rollup { get; } = new("red-4", () => new RedState(TimeRange.All));
 
-    /// <summary>Every trace of the range; only those touching <c>service</c> when one is given (its spans are all there).</summary>
+    /// <summary>Every trace of the range, with the request URIs that tell watch streams apart; only those touching
+    /// <c>service</c> when one is given (its spans are all there).</summary>
     public SpanScanRequest ScanRequest => service is null
-        ? new SpanScanRequest(range, [])
-        : new SpanScanRequest(range, []) { Services = new HashSet<string>(StringComparer.Ordinal) { service } };
+        ? new SpanScanRequest(range, WatchStreams.UriKeys)
+        : new SpanScanRequest(range, WatchStreams.UriKeys) { Services = new HashSet<string>(StringComparer.Ordinal) { service } };
 
     public void Add(ScannedTrace trace)
     {
@@ -35,7 +37,7 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
         {
             if (!range.Contains(span.StartUnixNano) || (service is not null && span.Service != service)) continue;
             var operation = OperationOf((span.Service, span.Name, (int)span.Kind));
-            operation.Calls.Record(span.DurationNanos, span.IsError, _sampling, span);
+            operation.Calls.Record(span.DurationNanos, span.IsError, _sampling, span, WatchStreams.IsWatch(span, 0));
             _all.Record(_sampling, span, span.IsError);
             ServiceTally(span.Service).Record(_sampling, span, span.IsError);
             operation.FirstStart = Math.Min(operation.FirstStart, span.StartUnixNano);
@@ -79,7 +81,10 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
                 var (calls, latency) = (o.Value.Calls, o.Value.Calls.Latency);
                 return new RedRow(o.Key.Service, o.Key.Name, ConditionMatcher.KindName(o.Key.Kind), calls.Calls,
                     calls.Calls / Math.Max(seconds, 1e-9), calls.Errors, calls.ErrorRate,
-                    latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99)) { Sample = samples.Of(calls, seconds), Examples = calls.ExamplesReport() };
+                    latency.Percentile(0.5), latency.Percentile(0.95), latency.Percentile(0.99))
+                {
+                    Watches = calls.Watches, Sample = samples.Of(calls, seconds), Examples = calls.ExamplesReport(),
+                };
             })
             .OrderByDescending(r => r.Errors).ThenByDescending(r => r.P99Nanos)
             .ThenBy(r => r.Service, StringComparer.Ordinal).ThenBy(r => r.Operation, StringComparer.Ordinal)
@@ -104,6 +109,7 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
             writer.WriteSigned(operation.Value.FirstStart);
             writer.WriteSigned(operation.Value.LastStart);
             operation.Value.Calls.WriteTo(writer);
+            operation.Value.Calls.WriteWatchesTo(writer);
         });
     }
 
@@ -118,6 +124,7 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
             operation.FirstStart = Math.Min(operation.FirstStart, reader.ReadSigned());
             operation.LastStart = Math.Max(operation.LastStart, reader.ReadSigned());
             operation.Calls.MergeFrom(reader);
+            operation.Calls.MergeWatchesFrom(reader);
         });
         return state;
     }

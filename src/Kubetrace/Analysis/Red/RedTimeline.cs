@@ -21,12 +21,18 @@ public sealed record RedTimelineRequest(IReadOnlySet<string> Services, IReadOnly
     public long FirstPoint => EndUnixNano - LookbackNanos;
 }
 
-/// <summary>One point of a <see cref="RedTimeline"/>: the calls of its window.</summary>
-public readonly record struct RedWindow(long TimeUnixNano, long Calls, long Errors, double Seconds, Func<LatencySketch> Latency);
+/// <summary>One point of a <see cref="RedTimeline"/>: the calls of its window; <see cref="Watches"/> of them are
+/// watch streams, counted in the calls and errors but not in <see cref="Latency"/> (<see cref="WatchStreams"/>).</summary>
+public readonly record struct RedWindow(long TimeUnixNano, long Calls, long Errors, double Seconds, Func<LatencySketch> Latency, long Watches = 0)
+{
+    /// <summary>Calls with a latency: those <see cref="Latency"/> holds.</summary>
+    public long Timed => Calls - Watches;
+}
 
 /// <summary>
 /// Computes <see cref="RedTimelineRequest"/> in one scan: each span counts in the step it starts in (a calls and
-/// errors count and a <see cref="LatencySketch"/>, the measures of <see cref="RedState"/>), and each point adds up
+/// errors count and a <see cref="LatencySketch"/> of the calls that are not watch streams, the measures of
+/// <see cref="RedState"/>), and each point adds up
 /// the steps of its window. The per-block <c>red</c> rollups cannot serve it: they hold a block's totals without
 /// time, and a point needs its window's calls alone.
 /// </summary>
@@ -51,7 +57,7 @@ public sealed class RedTimeline
     public static async Task<RedTimeline> ComputeAsync(ITraceStore store, RedTimelineRequest request, CancellationToken cancellationToken)
     {
         var timeline = new RedTimeline(request);
-        var scan = new SpanScanRequest(ScanRange(request), []) { Services = request.Services };
+        var scan = new SpanScanRequest(ScanRange(request), WatchStreams.UriKeys) { Services = request.Services };
         await store.ScanAsync(scan, timeline.Add, cancellationToken).ConfigureAwait(false);
         return timeline;
     }
@@ -68,7 +74,8 @@ public sealed class RedTimeline
             var key = (span.Service, _request.ByOperation ? span.Name : null);
             if (!_series.TryGetValue(key, out var steps)) _series.Add(key, steps = new Step?[_steps]);
             var step = steps[index] ??= new Step();
-            step.Latency.Record(span.DurationNanos);
+            if (WatchStreams.IsWatch(span, 0)) step.Watches++;
+            else step.Latency.Record(span.DurationNanos);
             if (span.IsError) step.Errors++;
         }
     }
@@ -83,18 +90,20 @@ public sealed class RedTimeline
         var window = (int)_request.WindowSteps;
         var seconds = window * _request.StepNanos / 1e9;
         // Running sums over the window: each point adds the step entering it and drops the one leaving.
-        long calls = 0, errors = 0;
-        for (var i = 0; i < window - 1; i++) (calls, errors) = (calls + (steps[i]?.Latency.Count ?? 0), errors + (steps[i]?.Errors ?? 0));
+        long calls = 0, errors = 0, watches = 0;
+        for (var i = 0; i < window - 1; i++) (calls, errors, watches) = (calls + (steps[i]?.Calls ?? 0), errors + (steps[i]?.Errors ?? 0), watches + (steps[i]?.Watches ?? 0));
         for (var point = 0; point < _request.Points; point++)
         {
             var entering = steps[point + window - 1];
-            calls += entering?.Latency.Count ?? 0;
+            calls += entering?.Calls ?? 0;
             errors += entering?.Errors ?? 0;
+            watches += entering?.Watches ?? 0;
             var first = point;
-            yield return new RedWindow(_request.FirstPoint + point * _request.StepNanos, calls, errors, seconds, () => Merge(steps, first, window));
+            yield return new RedWindow(_request.FirstPoint + point * _request.StepNanos, calls, errors, seconds, () => Merge(steps, first, window), watches);
             var leaving = steps[point];
-            calls -= leaving?.Latency.Count ?? 0;
+            calls -= leaving?.Calls ?? 0;
             errors -= leaving?.Errors ?? 0;
+            watches -= leaving?.Watches ?? 0;
         }
     }
 
@@ -110,5 +119,8 @@ public sealed class RedTimeline
     {
         public readonly LatencySketch Latency = new();
         public long Errors;
+        public long Watches;
+
+        public long Calls => Latency.Count + Watches;
     }
 }

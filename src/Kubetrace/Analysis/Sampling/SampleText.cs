@@ -7,10 +7,12 @@ namespace Kubetrace.Analysis.Sampling;
 /// </summary>
 public static class SampleText
 {
-    /// <summary>The percentile <paramref name="name"/> of the row: its value, or its bound and mark when the sample is too small.</summary>
+    /// <summary>The percentile <paramref name="name"/> of the row: its value, or its bound and mark when the sample is too small;
+    /// "–" when the row has calls but none with a latency (all watch streams: <see cref="WatchStreams"/>).</summary>
     public static string Percentile(RowSample sample, string name, double valueMs)
     {
         var bound = sample.Percentile(name);
+        if (bound is { Samples: 0 } && sample.Sampled > 0) return "–";
         return bound?.Mark switch
         {
             "≥" => "≥" + AnalysisText.DurationMs(bound.LowMs ?? valueMs),

@@ -4,7 +4,7 @@ using Kubetrace.Storage;
 namespace Kubetrace.Analysis.ServiceGraph;
 
 /// <summary>One dependency: calls from <see cref="Parent"/> to <see cref="Child"/> (child spans whose parent span
-/// belongs to another service), with the child spans' errors and latency.</summary>
+/// belongs to another service), with the child spans' errors and latency (watch streams left out of the latency).</summary>
 public sealed record ServiceEdge(string Parent, string Child, long Calls, long Errors, double ErrorRate, long P50Nanos, long P99Nanos)
 {
     public const string Call = "call";
@@ -19,8 +19,11 @@ public sealed record ServiceEdge(string Parent, string Child, long Calls, long E
     /// <summary>The sampled traces and calls behind the edge, scaled; its percentiles' and error rate's bounds.</summary>
     public RowSample Sample { get; init; } = RowSample.None;
 
-    /// <summary>The slowest and a typical call of the edge (trace and the callee's span); none for link edges.</summary>
+    /// <summary>The slowest and a typical call of the edge (trace and the callee's span: the linking span of a link edge).</summary>
     public RowExamples? Examples { get; init; }
+
+    /// <summary>Calls that are watch streams (<see cref="WatchStreams"/>): in <see cref="Calls"/>, not in the percentiles.</summary>
+    public long Watches { get; init; }
 }
 
 public sealed record ServiceGraphResult(IReadOnlyList<string> Services, IReadOnlyList<ServiceEdge> Edges, long SpansRead, long Traces)
@@ -56,21 +59,23 @@ public static class ServiceGraphAnalysis
     {
         var rows = result.Edges.Select(e => (IReadOnlyList<string>)
         [
-            e.Parent, e.Child, e.Kind, SampleText.Count(e.Sample), AnalysisText.Count(e.Errors), SampleText.ErrorRate(e.Sample, AnalysisText.Percent(e.ErrorRate)),
+            e.Parent, e.Child, e.Kind, SampleText.Count(e.Sample), AnalysisText.Count(e.Watches), AnalysisText.Count(e.Errors), SampleText.ErrorRate(e.Sample, AnalysisText.Percent(e.ErrorRate)),
             SampleText.PercentileNanos(e.Sample, "p50", e.P50Nanos), SampleText.PercentileNanos(e.Sample, "p99", e.P99Nanos),
         ]).ToList();
         var table = new AnalysisTable("Service dependencies (worst first)",
-            ["caller", "callee", "via", "calls", "errors", "error rate", "p50", "p99"], rows)
+            ["caller", "callee", "via", "calls", "watches", "errors", "error rate", "p50", "p99"], rows)
         {
             Notes =
             [
                 $"{AnalysisText.Count(result.Edges.Count)} edges between {AnalysisText.Count(result.Services.Count)} services, from {AnalysisText.Count(result.SpansRead)} spans of {AnalysisText.Count(result.Traces)} traces",
                 $"via call: parent and child spans (as the Jaeger dependencies API counts); via link: the callee's span links the caller's span in another trace" +
                 (result.UnresolvedLinks > 0 ? $" ({AnalysisText.Count(result.UnresolvedLinks)} links to spans not found are left out)" : ""),
+                WatchStreams.Note,
             ],
             Samples = result.Edges.Select(e => e.Sample).ToList(),
             Examples = result.Edges.Select(e => e.Examples).ToList(),
             Sampling = result.Sampling,
+            DropFirst = ["watches"],
         };
         return new AnalysisResult(result, table);
     }

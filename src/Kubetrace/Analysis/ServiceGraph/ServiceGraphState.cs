@@ -20,6 +20,10 @@ namespace Kubetrace.Analysis.ServiceGraph;
 /// bytes, so links between traces in different blocks match as in a plain scan. A link whose span is never seen
 /// (unsampled, outside the stored range) is counted as unresolved.
 /// </para>
+/// <para>
+/// Watch streams (<see cref="WatchStreams"/>: the callee's span asks for a watch) count as calls but not in the
+/// latency percentiles, on call and link edges alike.
+/// </para>
 /// </summary>
 public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGraphState>
 {
@@ -34,28 +38,32 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     private long _spans, _traces;
 
     /// <summary>
-    /// A link of a span in the range, with what its call edge needs once matched: the linking span's service,
-    /// latency, status and sampling decision. A trace's links are kept together (Add appends them at once, Merge
+    /// A link of a span in the range, with what its call edge needs once matched: the linking span itself (the
+    /// edge's example), its service, latency, status, whether it is a watch, and its sampling decision. A trace's links are kept together (Add appends them at once, Merge
     /// and the rollup bytes keep the order), so <see cref="FirstOfTrace"/> tells each link edge where a trace
     /// begins; <see cref="TraceCounted"/>: the trace already counts in the call edges' total.
     /// </summary>
-    private readonly record struct PendingLink(ScannedLink Target, string Service, long Nanos, SamplingBasis Basis, LinkFlags Flags)
+    private readonly record struct PendingLink(ScannedLink Target, ScannedLink Source, string Service, long Nanos, SamplingBasis Basis, LinkFlags Flags)
     {
         public bool Error => (Flags & LinkFlags.Error) != 0;
+        public bool Watch => (Flags & LinkFlags.Watch) != 0;
         public bool FirstOfTrace => (Flags & LinkFlags.FirstOfTrace) != 0;
         public bool TraceCounted => (Flags & LinkFlags.TraceCounted) != 0;
     }
 
     [Flags]
-    private enum LinkFlags : byte { Error = 1, FirstOfTrace = 2, TraceCounted = 4 }
+    private enum LinkFlags : byte { Error = 1, FirstOfTrace = 2, TraceCounted = 4, Watch = 8 }
 
     /// <summary>
-    /// The per-block aggregate (<c>graph-4</c>: <c>graph-3</c> had no example traces, <c>graph-2</c> no links and
-    /// callers, <c>graph-1</c> no sample tallies).
+    /// The per-block aggregate (<c>graph-5</c>: <c>graph-4</c> had no link edge examples and counted watches in the
+    /// latency, <c>graph-3</c> had no example traces, <c>graph-2</c> no links and callers, <c>graph-1</c> no sample
+    /// tallies). Sidecars of an older version are deleted when the store opens and rebuilt; their blocks are scanned
+    /// meanwhile (RollupCatalog.Load).
     /// </summary>
-    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-4", () => new ServiceGraphState(TimeRange.All));
+    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-5", () => new ServiceGraphState(TimeRange.All));
 
-    public SpanScanRequest ScanRequest => new(range, []);
+    /// <summary>Every trace of the range, with the request URIs that tell watch streams apart.</summary>
+    public SpanScanRequest ScanRequest => new(range, WatchStreams.UriKeys);
 
     public void Add(ScannedTrace trace)
     {
@@ -76,14 +84,15 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             if (span.Kind is SpanKind.Client or SpanKind.Producer && !_parents.Contains(span.SpanId))
                 _callers.TryAdd((trace.TraceId, span.SpanId), span.Service);
             if (!range.Contains(span.StartUnixNano)) continue;
+            var watch = WatchStreams.IsWatch(span, 0);
             foreach (var link in span.Links)
             {
-                var flags = (span.IsError ? LinkFlags.Error : 0) | (_links.Count == firstLink ? LinkFlags.FirstOfTrace : 0);
-                _links.Add(new PendingLink(link, span.Service, span.DurationNanos, _sampling.BasisOf(span), flags));
+                var flags = (span.IsError ? LinkFlags.Error : 0) | (_links.Count == firstLink ? LinkFlags.FirstOfTrace : 0) | (watch ? LinkFlags.Watch : 0);
+                _links.Add(new PendingLink(link, new ScannedLink(trace.TraceId, span.SpanId), span.Service, span.DurationNanos, _sampling.BasisOf(span), flags));
             }
             _services.Add(span.Service);
             if (span.IsRoot || !_byId.TryGetValue(span.ParentSpanId, out var parent) || parent.Service == span.Service) continue;
-            EdgeOf(parent.Service, span.Service).Record(span.DurationNanos, span.IsError, _sampling, span);
+            EdgeOf(parent.Service, span.Service).Record(span.DurationNanos, span.IsError, _sampling, span, watch);
             _all.Record(_sampling, span, span.IsError);
         }
         if (_all.Traces == tracesCounted) return;
@@ -120,7 +129,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             if (!_callers.TryGetValue((link.Target.TraceId, link.Target.SpanId), out var caller)) unresolved++;
             else if (caller != link.Service)
             {
-                StatsOf(edges, caller, link.Service).Record(link.Nanos, link.Error, link.Basis, stamp);
+                StatsOf(edges, caller, link.Service).Record(link.Nanos, link.Error, link.Basis, stamp, link.Source.TraceId, link.Source.SpanId, link.Watch);
                 all.Record(link.Basis, counted ? SampleTally.CountedTrace : stamp, link.Error);
             }
         }
@@ -146,7 +155,10 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
 
     private static IEnumerable<ServiceEdge> Edges(Dictionary<(string, string), CallStats> edges, string kind, RowSamples samples) =>
         edges.Select(e => new ServiceEdge(e.Key.Item1, e.Key.Item2, e.Value.Calls, e.Value.Errors,
-            e.Value.ErrorRate, e.Value.Latency.Percentile(0.5), e.Value.Latency.Percentile(0.99)) { Kind = kind, Sample = samples.Of(e.Value), Examples = e.Value.ExamplesReport() });
+            e.Value.ErrorRate, e.Value.Latency.Percentile(0.5), e.Value.Latency.Percentile(0.99))
+        {
+            Kind = kind, Watches = e.Value.Watches, Sample = samples.Of(e.Value), Examples = e.Value.ExamplesReport(),
+        });
 
     void IRollupState<ServiceGraphState>.WriteTo(ByteWriter writer)
     {
@@ -159,6 +171,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             writer.WriteString(edge.Key.Parent);
             writer.WriteString(edge.Key.Child);
             edge.Value.WriteTo(writer);
+            edge.Value.WriteWatchesTo(writer);
         });
         writer.WriteEach(_callers, caller =>
         {
@@ -170,6 +183,8 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
         {
             writer.WriteUInt128(link.Target.TraceId.Value);
             writer.WriteFixed64(link.Target.SpanId);
+            writer.WriteUInt128(link.Source.TraceId.Value);
+            writer.WriteFixed64(link.Source.SpanId);
             writer.WriteString(link.Service);
             writer.WriteVarint(link.Nanos);
             writer.WriteString(link.Basis.Decider);
@@ -183,10 +198,15 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
         var state = new ServiceGraphState(TimeRange.All) { _traces = reader.ReadLong(), _spans = reader.ReadLong() };
         state._all.MergeFrom(reader);
         reader.ReadEach(() => state._services.Add(reader.ReadString()));
-        reader.ReadEach(() => state.EdgeOf(reader.ReadString(), reader.ReadString()).MergeFrom(reader));
+        reader.ReadEach(() =>
+        {
+            var edge = state.EdgeOf(reader.ReadString(), reader.ReadString());
+            edge.MergeFrom(reader);
+            edge.MergeWatchesFrom(reader);
+        });
         reader.ReadEach(() => state._callers.TryAdd((new TraceId(reader.ReadUInt128()), reader.ReadFixed64()), reader.ReadString()));
         reader.ReadEach(() => state._links.Add(new PendingLink(new ScannedLink(new TraceId(reader.ReadUInt128()), reader.ReadFixed64()),
-            reader.ReadString(), reader.ReadLong(), new SamplingBasis(LabelPool.Get(reader.ReadString()), reader.ReadSigned()),
+            new ScannedLink(new TraceId(reader.ReadUInt128()), reader.ReadFixed64()), reader.ReadString(), reader.ReadLong(), new SamplingBasis(LabelPool.Get(reader.ReadString()), reader.ReadSigned()),
             (LinkFlags)reader.ReadByte())));
         return state;
     }

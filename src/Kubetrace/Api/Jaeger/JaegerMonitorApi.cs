@@ -75,11 +75,12 @@ public static class JaegerMonitorApi
                 $"the metrics query ran past query_timeout ({QueryBudget.GoDurationText(engine.Limits.QueryTimeout)}): narrow the lookback or the services",
                 TimeSpan.FromSeconds(1));
         }
-        await JsonBody.WriteAsync(context, 200, w => WriteFamily(w, name, help, timeline, value, allPoints), indented: JaegerEnvelope.PrettyPrint(context));
+        await JsonBody.WriteAsync(context, 200, w => WriteFamily(w, name, help, timeline, value, allPoints, latency), indented: JaegerEnvelope.PrettyPrint(context));
     }
 
     /// <summary>Jaeger's <c>MetricFamily</c> in proto3 JSON (gogo jsonpb): empty fields left out, timestamps in RFC 3339.</summary>
-    private static void WriteFamily(Utf8JsonWriter w, string name, string help, RedTimeline timeline, Func<RedWindow, double> value, bool allPoints)
+    /// <remarks>A latency point rests on the window's calls that are not watch streams: a window of watches only has none.</remarks>
+    private static void WriteFamily(Utf8JsonWriter w, string name, string help, RedTimeline timeline, Func<RedWindow, double> value, bool allPoints, bool latency)
     {
         w.WriteStartObject();
         w.WriteString("name", name);
@@ -98,7 +99,7 @@ public static class JaegerMonitorApi
             w.WriteStartArray("metricPoints");
             foreach (var point in points)
             {
-                if (!allPoints && point.Calls == 0) continue;
+                if (!allPoints && (latency ? point.Timed : point.Calls) == 0) continue;
                 w.WriteStartObject();
                 w.WriteStartObject("gaugeValue");
                 w.WriteNumber("doubleValue", value(point));

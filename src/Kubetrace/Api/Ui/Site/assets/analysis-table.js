@@ -42,7 +42,7 @@ export function analysisTable(table, range = null) {
 }
 
 /** Links to a row's own examples (its slowest and a typical trace, at the measured span) and, with a search, to all. */
-function traceLinks(examples, search, range) {
+export function traceLinks(examples, search = null, range = null) {
   const link = (text, example) => h('a', {
     href: `/ui/trace/${example.traceId}${example.spanId ? `?span=${example.spanId}` : ''}`, class: 'example-link',
     title: `The row's ${text} trace: ${example.durationMs} ms`, 'data-trace-id': example.traceId,

@@ -3,11 +3,13 @@
 // Call edges (parent/child spans, what the dependencies API counts) are solid; link edges (the callee's trace links
 // the caller's span, as the apiserver does for kubelets and operators) are dashed. Clicking a service or an edge
 // shows its request rate, error rate and p99 from the RED analysis (deep link: ?select=service or caller>callee).
+// Watch streams (requests with watch=true, open for minutes by design) count as calls but not in any p50/p99:
+// the analyses count them apart (watches), and the labels and details say so.
 import { h, svg, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { count, duration, serviceColor } from '../format.js';
-import { analysisTable, sinceInput } from '../analysis-table.js';
+import { analysisTable, sinceInput, traceLinks } from '../analysis-table.js';
 
 const node = { width: 170, height: 40, columnGap: 200, rowGap: 36 };
 
@@ -70,7 +72,8 @@ function legend() {
   return h('p', { class: 'graph-legend muted' },
     sample('legend-call', 'call (parent → child span; the dependencies API counts these)'),
     sample('legend-link', 'link (the callee\'s trace links the caller\'s span)'),
-    sample('legend-failing', 'with errors'));
+    sample('legend-failing', 'with errors'),
+    h('span', { class: 'legend-item' }, 'p50/p99 leave out watch streams (watch=true: open for minutes by design), counted apart'));
 }
 
 /** The details of a service (its operations' RED rows) or of an edge ("caller>callee"). */
@@ -83,8 +86,9 @@ function detailsOf(key, edges, red) {
   if (callee !== undefined) {
     return edges.filter(e => e.parent === caller && e.child === callee).map(e => h('div', { class: 'edge-details' },
       h('h2', {}, `${caller} → ${callee}`), h('p', { class: 'muted' }, `via ${e.kind}`),
-      kv([['request rate', rate(e.calls)], ['calls', String(e.calls)], ['error rate', percent(e.errorRate)],
-        ['p50', duration(e.p50Nanos)], ['p99', duration(e.p99Nanos)]]),
+      kv([['request rate', rate(e.calls)], ['calls', count(e.calls)], ['watch streams', watchesText(e.watches)], ['error rate', percent(e.errorRate)],
+        ['p50', latency(e, e.p50Nanos)], ['p99', latency(e, e.p99Nanos)]]),
+      e.examples ? h('p', { class: 'edge-examples' }, 'Example traces: ', ...traceLinks(e.examples).filter(Boolean).flatMap((a, i) => i ? [' ', a] : [a])) : null,
       h('p', {}, h('a', { href: `/ui/search?service=${encodeURIComponent(callee)}` }, `Search ${callee}'s traces`))));
   }
   const operations = (red?.operations ?? []).filter(o => o.service === key);
@@ -92,16 +96,27 @@ function detailsOf(key, edges, red) {
   const entry = operations.filter(o => o.kind === 'server' || o.kind === 'consumer');
   const counted = entry.length > 0 ? entry : operations;
   const calls = counted.reduce((sum, o) => sum + o.calls, 0);
+  const timed = counted.filter(o => o.calls > (o.watches ?? 0));
   const errors = counted.reduce((sum, o) => sum + o.errors, 0);
   return [h('h2', {}, key),
     red === null ? h('p', { class: 'muted' }, 'The RED analysis did not answer.') : kv([
       ['request rate', rate(calls)], ['error rate', calls ? percent(errors / calls) : '–'],
-      ['p99 (worst operation)', counted.length ? duration(Math.max(...counted.map(o => o.p99Nanos))) : '–']]),
+      ['watch streams', watchesText(counted.reduce((sum, o) => sum + (o.watches ?? 0), 0))],
+      ['p99 (worst operation)', timed.length ? duration(Math.max(...timed.map(o => o.p99Nanos))) : '–']]),
     h('table', { class: 'grid compact' },
       h('thead', {}, h('tr', {}, [counted === entry ? 'served operation' : 'operation', 'kind', 'rate', 'errors', 'p99'].map(c => h('th', {}, c)))),
       h('tbody', {}, [...counted].sort((a, b) => b.calls - a.calls).slice(0, 12).map(o => h('tr', {}, h('td', {}, o.operation), h('td', {}, o.kind), h('td', { class: 'number' }, `${o.ratePerSecond.toFixed(2)}/s`),
-        h('td', { class: 'number' }, percent(o.errorRate)), h('td', { class: 'number' }, duration(o.p99Nanos)))))),
+        h('td', { class: 'number' }, percent(o.errorRate)), h('td', { class: 'number', title: o.watches ? watchesText(o.watches) : null }, latency(o, o.p99Nanos)))))),
     h('p', {}, h('a', { href: `/ui/search?service=${encodeURIComponent(key)}` }, `Search ${key}'s traces`))];
+}
+
+/** A latency of calls that may all be watch streams: none then, not 0 s. */
+function latency(calls, nanos) {
+  return calls.calls > (calls.watches ?? 0) ? duration(nanos) : '–';
+}
+
+function watchesText(watches) {
+  return watches ? `${count(watches)} (in calls, left out of the percentiles: open as long as their client watches)` : '0';
 }
 
 function kv(pairs) {
@@ -157,7 +172,8 @@ function edgePath(edge, from, to, select) {
   const x2 = to.x, y2 = to.y + node.height / 2 + shift;
   const bend = Math.max(40, Math.abs(x2 - x1) / 2);
   const failing = edge.errors > 0;
-  const label = `${count(edge.calls)} ${edge.kind === 'link' ? 'linked ' : ''}calls${failing ? `, ${(edge.errorRate * 100).toFixed(1)}% errors` : ''}, p99 ${duration(edge.p99Nanos)}`;
+  const watches = edge.watches ? ` (${count(edge.watches)} watches apart)` : '';
+  const label = `${count(edge.calls)} ${edge.kind === 'link' ? 'linked ' : ''}calls${failing ? `, ${(edge.errorRate * 100).toFixed(1)}% errors` : ''}, p99 ${latency(edge, edge.p99Nanos)}${watches}`;
   const key = `${edge.parent}>${edge.child}`;
   const curve = [[x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2, y2]];
   const text = svg('text', { 'text-anchor': 'middle' }, label);
