@@ -14,7 +14,9 @@ namespace Kubetrace.Tests.TestSupport;
 /// </summary>
 internal static class Spans
 {
-    public static readonly ulong BaseTime = (ulong)(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds() * 1_000_000);
+    /// <summary>Ten minutes before this type first loads (less <see cref="TestDataAge.Extra"/>): one time for the whole
+    /// test process, so data made late in a long suite run lies as far back as the servers' clocks have moved on.</summary>
+    public static readonly ulong BaseTime = (ulong)(TestDataAge.Now.AddMinutes(-10).ToUnixTimeMilliseconds() * 1_000_000);
 
     /// <summary>Unix nanoseconds of <paramref name="ms"/> milliseconds after <see cref="BaseTime"/>.</summary>
     public static long StartNanos(long ms) => (long)BaseTime + ms * 1_000_000;
