@@ -20,6 +20,11 @@ internal static class TestDataAge
     /// <summary>The clock less <see cref="Extra"/>: the time from which a fixture dates the data it makes.</summary>
     public static DateTimeOffset Now => DateTimeOffset.UtcNow - Extra;
 
+    /// <summary>A <c>since</c> (whole seconds, rounded up) that reaches from now back to <paramref name="earliest"/>, for a
+    /// query whose only range is a look-back from the server's clock (the analyze command's <c>--since</c>).</summary>
+    public static string Since(DateTimeOffset earliest) =>
+        ((long)Math.Ceiling((DateTimeOffset.UtcNow - earliest).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "s";
+
     private static TimeSpan Parse(string? text)
     {
         if (string.IsNullOrEmpty(text)) return TimeSpan.Zero;
