@@ -5,8 +5,8 @@ using Kubetrace.Tests.Cli;
 namespace Kubetrace.Tests.Analysis;
 
 /// <summary><c>graph</c>, <c>red</c> and <c>/metrics/spans</c> on a real server holding <see cref="ShopTraces"/>.
-/// The traces lie at <see cref="TestSupport.Spans.BaseTime"/> (ten minutes before the test process started), so the
-/// queries reach a day back: a suite on one busy core runs past the hour the default looks back.</summary>
+/// The traces lie at <see cref="Spans.BaseTime"/>, dated once for the test process, so the queries name the hour they
+/// were made in (<see cref="Spans.Window"/>): a suite on one busy core runs past the hour the default looks back.</summary>
 public sealed class ServiceGraphAndRedTests : IAsyncLifetime
 {
     private QueryServer _server = null!;
@@ -24,7 +24,7 @@ public sealed class ServiceGraphAndRedTests : IAsyncLifetime
     [Fact]
     public async Task The_graph_has_one_edge_per_caller_and_callee_with_exact_counts_and_latencies()
     {
-        using var answer = JsonDocument.Parse(await _server.Query.GetStringAsync("/api/v1/analyze/graph?since=24h"));
+        using var answer = JsonDocument.Parse(await _server.Query.GetStringAsync($"/api/v1/analyze/graph?{Spans.WindowQuery}"));
         var data = answer.RootElement.GetProperty("data");
 
         Assert.Equal(["cart", "frontend", "redis"], data.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
@@ -41,7 +41,7 @@ public sealed class ServiceGraphAndRedTests : IAsyncLifetime
     [Fact]
     public async Task Red_gives_rate_errors_and_percentiles_per_service_and_operation()
     {
-        using var answer = JsonDocument.Parse(await _server.Query.GetStringAsync("/api/v1/analyze/red?since=24h"));
+        using var answer = JsonDocument.Parse(await _server.Query.GetStringAsync($"/api/v1/analyze/red?{Spans.WindowQuery}"));
         var rows = answer.RootElement.GetProperty("data").GetProperty("operations").EnumerateArray().Select(r =>
             $"{r.GetProperty("service")} {r.GetProperty("operation")} {r.GetProperty("kind")} calls={r.GetProperty("calls")} " +
             $"errors={r.GetProperty("errors")} p50={r.GetProperty("p50Nanos")} p95={r.GetProperty("p95Nanos")} p99={r.GetProperty("p99Nanos")}").ToList();
@@ -58,7 +58,7 @@ public sealed class ServiceGraphAndRedTests : IAsyncLifetime
     [Fact]
     public async Task Red_for_one_service_lists_only_its_operations()
     {
-        using var answer = JsonDocument.Parse(await _server.Query.GetStringAsync("/api/v1/analyze/red?since=24h&service=cart"));
+        using var answer = JsonDocument.Parse(await _server.Query.GetStringAsync($"/api/v1/analyze/red?{Spans.WindowQuery}&service=cart"));
         var rows = answer.RootElement.GetProperty("data").GetProperty("operations").EnumerateArray().ToList();
 
         Assert.Equal("AddItem", Assert.Single(rows).GetProperty("operation").GetString());
@@ -67,7 +67,7 @@ public sealed class ServiceGraphAndRedTests : IAsyncLifetime
     [Fact]
     public async Task The_analyze_command_draws_the_graph_worst_edge_first()
     {
-        var result = await CliRun.RunAsync("analyze", "graph", "--server", Url, "--since", "24h", "--width", "160");
+        var result = await CliRun.RunAsync("analyze", "graph", "--server", Url, "--since", Spans.SinceWindowStart, "--width", "160");
 
         Assert.Equal(0, result.Code);
         var redisRow = Array.FindIndex(result.Lines, l => l.Contains("cart", StringComparison.Ordinal) && l.Contains("redis", StringComparison.Ordinal));
@@ -82,7 +82,7 @@ public sealed class ServiceGraphAndRedTests : IAsyncLifetime
     [Fact]
     public async Task The_analyze_command_prints_red_as_json()
     {
-        var result = await CliRun.RunAsync("analyze", "red", "--server", Url, "--since", "24h", "--json", "--service", "redis");
+        var result = await CliRun.RunAsync("analyze", "red", "--server", Url, "--since", Spans.SinceWindowStart, "--json", "--service", "redis");
 
         Assert.Equal(0, result.Code);
         using var data = JsonDocument.Parse(result.Output);

@@ -27,11 +27,12 @@ public sealed class StreamedSearchAnswerTests
 {
     private const int Traces = 10;
 
-    /// <summary>Every API's wide search over the ten traces (the native and Tempo ones list the 3 spans of each).</summary>
+    /// <summary>Every API's wide search over the ten traces (the native and Tempo ones list the 3 spans of each); the
+    /// native ones over the hour the traces were made in (<see cref="Spans.Window"/>), not the last hour.</summary>
     public static TheoryData<string, string> Searches => new()
     {
-        { "native", "/api/v1/search?service=apiserver&limit=10&spans=3" },
-        { "native", "/api/v1/search?q=%7Bresource.service.name%3D%22apiserver%22%7D&limit=10&spans=3" },
+        { "native", $"/api/v1/search?service=apiserver&limit=10&spans=3&{Spans.WindowQuery}" },
+        { "native", $"/api/v1/search?q=%7Bresource.service.name%3D%22apiserver%22%7D&limit=10&spans=3&{Spans.WindowQuery}" },
         { "jaeger", "/api/traces?service=apiserver&limit=10" },
         { "tempo", "/api/search?tags=service.name%3Dapiserver&limit=10" },
         { "tempo", "/api/search?q=%7Bresource.service.name%3D%22apiserver%22%7D&limit=10" },
@@ -44,8 +45,8 @@ public sealed class StreamedSearchAnswerTests
         get
         {
             var all = Searches;
-            var now = DateTimeOffset.UtcNow;
-            var window = $"query.start_time_min={now.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}&query.start_time_max={now.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}";
+            var made = Spans.Made.UtcDateTime;
+            var window = $"query.start_time_min={made.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}&query.start_time_max={made.AddHours(1):yyyy-MM-ddTHH:mm:ssZ}";
             all.Add("jaeger-v3", $"/api/v3/traces?query.service_name=apiserver&query.num_traces=10&{window}");
             all.Add("jaeger-v3-summaries", $"/api/v3/trace-summaries?query.service_name=apiserver&query.num_traces=10&{window}");
             return all;

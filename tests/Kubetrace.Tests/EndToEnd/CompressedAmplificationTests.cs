@@ -43,7 +43,7 @@ public sealed class CompressedAmplificationTests(ITestOutputHelper output)
             });
             answers.AddRange(await Task.WhenAll(sends));
         }
-        using var stored = await http.GetAsync(new Uri(server.QueryUrl, "/api/v1/search?service=amplifier&limit=100"));
+        using var stored = await http.GetAsync(new Uri(server.QueryUrl, $"/api/v1/search?service=amplifier&limit=100&{WindowQuery}"));
         var answer = await stored.Content.ReadAsStringAsync();
         var found = System.Text.Json.Nodes.JsonNode.Parse(answer)!["traces"]!.AsArray().Count;
         output.WriteLine($"{wireBytes:N0} bytes on the wire; peak RSS {server.Process.PeakResidentBytes() >> 20} MiB");

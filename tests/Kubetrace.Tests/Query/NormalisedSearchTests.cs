@@ -89,12 +89,12 @@ public class NormalisedSearchTests
         OtlpJson.WriteTo(json, Cluster());
         await server.PostOtlpJsonAsync(System.Text.Encoding.UTF8.GetString(json.WrittenSpan), "cluster");
 
-        using var native = JsonDocument.Parse(await server.Query.GetStringAsync("/api/v1/search?attr=k8s.namespace.name=kube-system&lookback=24h"));
+        using var native = JsonDocument.Parse(await server.Query.GetStringAsync($"/api/v1/search?attr=k8s.namespace.name=kube-system&{WindowQuery}"));
         Assert.Equal(InKubeSystem, native.RootElement.GetProperty("traces").EnumerateArray()
             .Select(t => t.GetProperty("rootName").GetString()!).Order(StringComparer.Ordinal));
 
         var tags = Uri.EscapeDataString("{\"k8s.namespace.name\":\"kube-system\"}");
-        using var jaeger = JsonDocument.Parse(await server.Query.GetStringAsync($"/api/traces?service=k8s&tags={tags}&lookback=24h&limit=20"));
+        using var jaeger = JsonDocument.Parse(await server.Query.GetStringAsync($"/api/traces?service=k8s&tags={tags}&{JaegerWindowQuery}&limit=20"));
         Assert.Equal(InKubeSystem, jaeger.RootElement.GetProperty("data").EnumerateArray()
             .Select(t => t.GetProperty("spans")[0].GetProperty("operationName").GetString()!).Order(StringComparer.Ordinal));
 

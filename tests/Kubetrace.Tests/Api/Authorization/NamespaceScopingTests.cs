@@ -45,9 +45,9 @@ public sealed class NamespaceScopingTests(ScopedQueryServer server) : IClassFixt
         foreach (var limit in new[] { 1, 2, 3 })
         {
             var expected = own.Take(limit).ToList();
-            var native = JsonNode.Parse(await alice.GetStringAsync($"{server.QueryUrl}/api/v1/search?lookback=2h&limit={limit}"))!;
+            var native = JsonNode.Parse(await alice.GetStringAsync($"{server.QueryUrl}/api/v1/search?{Spans.WindowQuery}&limit={limit}"))!;
             Assert.Equal(expected, native["traces"]!.AsArray().Select(t => (string)t!["traceId"]!));
-            var traceQl = JsonNode.Parse(await alice.GetStringAsync($"{server.QueryUrl}/api/v1/search?lookback=2h&limit={limit}&q={Uri.EscapeDataString("{ }")}"))!;
+            var traceQl = JsonNode.Parse(await alice.GetStringAsync($"{server.QueryUrl}/api/v1/search?{Spans.WindowQuery}&limit={limit}&q={Uri.EscapeDataString("{ }")}"))!;
             Assert.Equal(expected, traceQl["traces"]!.AsArray().Select(t => (string)t!["traceId"]!));
             var tempo = JsonNode.Parse(await alice.GetStringAsync($"{server.TempoUrl}/api/search?q={Uri.EscapeDataString("{ }")}&limit={limit}"))!;
             Assert.Equal(expected.Count, tempo["traces"]!.AsArray().Count);

@@ -12,7 +12,7 @@ public sealed class QueryAuditTests(ScopedQueryServer server) : IClassFixture<Sc
     {
         using var carol = ScopedQueryServer.As("carol");
         using var mallory = ScopedQueryServer.As("mallory");
-        using var search = await carol.GetAsync($"{server.QueryUrl}/api/v1/search?service=frontend-a&lookback=2h");
+        using var search = await carol.GetAsync($"{server.QueryUrl}/api/v1/search?service=frontend-a&{Spans.WindowQuery}");
         using var refused = await mallory.GetAsync($"{server.TempoUrl}/api/search");
         using var anonymous = new HttpClient();
         using var unauthenticated = await anonymous.GetAsync($"{server.QueryUrl}/api/v1/services");

@@ -70,21 +70,33 @@ internal static class RouteSweep
             yield return (pattern[..parameter.Index] + Uri.EscapeDataString(value) + pattern[(parameter.Index + parameter.Length)..], [value]);
     }
 
+    /// <summary>
+    /// Every query's range: the two hours before <see cref="ThreeNamespaces"/>' spans were made (<see cref="Spans.Made"/>,
+    /// dated once for the test process) and a minute after, not the last two hours, which a long suite run outlives.
+    /// </summary>
+    private static (DateTimeOffset Start, DateTimeOffset End) Range => (Spans.Made.AddHours(-2), Spans.Made.AddMinutes(1));
+
+    /// <summary><see cref="Range"/> as the native API's <c>start</c> and <c>end</c> (Unix nanoseconds; searches and analyses).</summary>
+    private static string NativeRange =>
+        $"start={Kubetrace.Storage.TimeRange.ToNanos(Range.Start)}&end={Kubetrace.Storage.TimeRange.ToNanos(Range.End)}";
+
     private static IEnumerable<string> Queries(string pattern, string path)
     {
-        var now = DateTimeOffset.UtcNow;
-        var tempoRange = $"start={now.AddHours(-2).ToUnixTimeSeconds()}&end={now.AddMinutes(1).ToUnixTimeSeconds()}";
+        var (start, end) = Range;
+        var nativeRange = NativeRange;
+        var jaegerRange = $"start={start.ToUnixTimeMilliseconds() * 1000}&end={end.ToUnixTimeMilliseconds() * 1000}";
+        var tempoRange = $"start={start.ToUnixTimeSeconds()}&end={end.ToUnixTimeSeconds()}";
         string[] services = ["frontend-a", "payments-b", "kube-apiserver", "ledger-c"];
-        var v3Range = $"query.start_time_min={Uri.EscapeDataString(now.AddHours(-2).ToString("O"))}&query.start_time_max={Uri.EscapeDataString(now.AddMinutes(1).ToString("O"))}";
-        var monitorRange = $"endTs={now.AddMinutes(1).ToUnixTimeMilliseconds()}&lookback=7200000&step=60000";
+        var v3Range = $"query.start_time_min={Uri.EscapeDataString(start.ToString("O"))}&query.start_time_max={Uri.EscapeDataString(end.ToString("O"))}";
+        var monitorRange = $"endTs={end.ToUnixTimeMilliseconds()}&lookback={(long)(end - start).TotalMilliseconds}&step=60000";
         return pattern switch
         {
             "/api/v1/search" =>
             [
-                "lookback=2h&limit=100&spans=100", .. services.Select(s => $"service={s}&lookback=2h&spans=100"),
-                "attr=" + Uri.EscapeDataString("namespace=team-b") + "&lookback=2h", "name=apply&lookback=2h&spans=100",
-                "q=" + Uri.EscapeDataString("{ span.namespace = \"team-b\" }") + "&lookback=2h&spans=100",
-                "q=" + Uri.EscapeDataString("{ resource.service.name = \"payments-b\" } >> { }") + "&lookback=2h&spans=100",
+                $"{nativeRange}&limit=100&spans=100", .. services.Select(s => $"service={s}&{nativeRange}&spans=100"),
+                "attr=" + Uri.EscapeDataString("namespace=team-b") + "&" + nativeRange, $"name=apply&{nativeRange}&spans=100",
+                "q=" + Uri.EscapeDataString("{ span.namespace = \"team-b\" }") + $"&{nativeRange}&spans=100",
+                "q=" + Uri.EscapeDataString("{ resource.service.name = \"payments-b\" } >> { }") + $"&{nativeRange}&spans=100",
             ],
             "/api/v3/traces" or "/api/v3/trace-summaries" =>
             [
@@ -97,17 +109,17 @@ internal static class RouteSweep
                 [.. services.Select(s => $"service={s}&{monitorRange}"), .. services.Select(s => $"service={s}&{monitorRange}&groupByOperation=true")],
             "/api/metrics/latencies" =>
                 [.. services.Select(s => $"service={s}&{monitorRange}&quantile=0.95"), .. services.Select(s => $"service={s}&{monitorRange}&quantile=0.5&groupByOperation=true")],
-            "/api/v1/dependencies" => ["lookback=2h"],
+            "/api/v1/dependencies" => [nativeRange],
             "/api/v1/attributes" or "/api/v1/attributes/{key}/values" or "/api/search/tags" or "/api/v2/search/tags" => ["", "scope=span", "scope=resource"],
             "/api/v1/analyze/{name}" => AnalysisQueries(path[(path.LastIndexOf('/') + 1)..]),
             "/api/traces" =>
             [
-                .. services.Select(s => $"service={s}&lookback=2h&limit=100"),
+                .. services.Select(s => $"service={s}&{jaegerRange}&limit=100"),
                 string.Join("&", ThreeNamespaces.Traces.Select(t => "traceID=" + ThreeNamespaces.Hex(t))),
-                "service=kube-apiserver&lookback=2h&tags=" + Uri.EscapeDataString("{\"namespace\":\"team-b\"}"),
+                $"service=kube-apiserver&{jaegerRange}&tags=" + Uri.EscapeDataString("{\"namespace\":\"team-b\"}"),
             ],
             "/api/operations" => services.Select(s => "service=" + s),
-            "/api/dependencies" => [$"endTs={now.ToUnixTimeMilliseconds()}&lookback=7200000"],
+            "/api/dependencies" => [$"endTs={end.ToUnixTimeMilliseconds()}&lookback={(long)(end - start).TotalMilliseconds}"],
             "/api/search" =>
             [
                 $"q={Uri.EscapeDataString("{}")}&limit=100&spss=100&{tempoRange}",
@@ -117,8 +129,8 @@ internal static class RouteSweep
             "/api/search/tag/{tag}/values" or "/api/v2/search/tag/{tag}/values" => ["", $"q={Uri.EscapeDataString("{}")}&{tempoRange}"],
             "/api/metrics/query_range" or "/api/metrics/query" =>
             [
-                "q=" + Uri.EscapeDataString("{} | rate() by (resource.service.name)") + "&since=2h",
-                "q=" + Uri.EscapeDataString("{} | count_over_time() by (span.namespace)") + "&since=2h",
+                "q=" + Uri.EscapeDataString("{} | rate() by (resource.service.name)") + "&" + tempoRange,
+                "q=" + Uri.EscapeDataString("{} | count_over_time() by (span.namespace)") + "&" + tempoRange,
             ],
             "/api/metrics/summary" =>
             [
@@ -144,7 +156,7 @@ internal static class RouteSweep
             _ => [],
         };
         var required = analysis.Arguments.Where(a => a.Required).ToList();
-        IEnumerable<string> combinations = ["since=2h"];
+        IEnumerable<string> combinations = [NativeRange];
         foreach (var argument in required)
             combinations = combinations.SelectMany(q => Values(argument.Name).Select(v => $"{q}&{argument.Name}={Uri.EscapeDataString(v)}")).ToList();
         foreach (var query in combinations)

@@ -44,7 +44,7 @@ public abstract class CrossTenantQuerySuite<TServer>(TServer server) : IClassFix
         foreach (var header in new[] { Both, "globex|acme|globex" })
         {
             using var http = TenantQueryServer.As(header);
-            var native = JsonNode.Parse(await http.GetStringAsync($"{server.QueryUrl}/api/v1/search?q={query}&lookback=2h&limit=20"))!;
+            var native = JsonNode.Parse(await http.GetStringAsync($"{server.QueryUrl}/api/v1/search?q={query}&{Spans.WindowQuery}&limit=20"))!;
             found.Add([.. native["traces"]!.AsArray().Select(t => (string)t!["traceId"]!).Order()]);
             var tempo = await http.GetStringAsync($"{server.TempoUrl}/api/search?q={query}&limit=20");
             Assert.Contains($"\"{GlobexOnly:x}\"", tempo, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public abstract class CrossTenantQuerySuite<TServer>(TServer server) : IClassFix
         Assert.Equal([ThreeNamespaces.Hex(ThreeNamespaces.Crossing), $"{GlobexOnly:x32}"], found[0]);
         Assert.Equal(found[0], found[1]);
         using var acme = TenantQueryServer.As(TenantQueryServer.Acme);
-        var alone = JsonNode.Parse(await acme.GetStringAsync($"{server.QueryUrl}/api/v1/search?q={query}&lookback=2h&limit=20"))!;
+        var alone = JsonNode.Parse(await acme.GetStringAsync($"{server.QueryUrl}/api/v1/search?q={query}&{Spans.WindowQuery}&limit=20"))!;
         Assert.Equal([ThreeNamespaces.Hex(ThreeNamespaces.Crossing)], alone["traces"]!.AsArray().Select(t => (string)t!["traceId"]!));
     }
 

@@ -37,7 +37,7 @@ public sealed class AnalysisNotFoundTests(AnalysesServer server) : IClassFixture
     public async Task Object_that_no_span_names_is_404_saying_what_was_searched()
     {
         var message = await MessageAsync("/api/v1/analyze/object?object=shop/nothing");
-        var asConfigMap = await MessageAsync("/api/v1/analyze/object?object=shop/web-1&resource=configmaps");
+        var asConfigMap = await MessageAsync($"/api/v1/analyze/object?object=shop/web-1&resource=configmaps&{Spans.WindowQuery}");
 
         Assert.StartsWith("no span in the range names shop/nothing: apiserver handler spans", message, StringComparison.Ordinal);
         Assert.StartsWith("no span in the range names shop/web-1 as configmaps:", asConfigMap, StringComparison.Ordinal);

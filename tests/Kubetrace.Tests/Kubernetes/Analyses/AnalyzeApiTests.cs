@@ -26,7 +26,7 @@ public sealed class AnalyzeApiTests(AnalysesServer server) : IClassFixture<Analy
     [Fact]
     public async Task Object_timeline_over_the_api_joins_the_linked_traces()
     {
-        var answer = await server.GetAsync("/api/v1/analyze/object?object=shop/web-1");
+        var answer = await server.GetAsync($"/api/v1/analyze/object?object=shop/web-1&{Spans.WindowQuery}");
 
         var traces = answer["data"]!["traces"]!.AsArray().Select(t => t!["traceId"]!.GetValue<string>());
         Assert.Equal([Hex(Kubectl), Hex(CreateRequest), Hex(KubeletSync), Hex(PatchRequest)], traces);
@@ -62,7 +62,7 @@ public sealed class AnalyzeApiTests(AnalysesServer server) : IClassFixture<Analy
     [Fact]
     public async Task Pods_over_the_api_lists_the_pod_start_ups_slowest_first()
     {
-        var data = (await server.GetAsync("/api/v1/analyze/pods?by=image"))["data"]!;
+        var data = (await server.GetAsync($"/api/v1/analyze/pods?by=image&{Spans.WindowQuery}"))["data"]!;
 
         Assert.Equal(["shop/web-1", "shop/web-2"], data["pods"]!.AsArray().Select(p => p!["pod"]!.GetValue<string>()));
         Assert.Equal("registry.example/web:1", data["images"]![0]!["image"]!.GetValue<string>());
@@ -83,7 +83,7 @@ public sealed class AnalyzeApiTests(AnalysesServer server) : IClassFixture<Analy
     [Fact]
     public async Task The_command_draws_the_timeline_table_and_prints_data_as_json()
     {
-        var table = await CliRun.RunAsync("analyze", "object", "shop/web-1", "--server", server.Url, "--width", "250");
+        var table = await CliRun.RunAsync("analyze", "object", "shop/web-1", "--server", server.Url, "--since", Spans.SinceWindowStart, "--width", "250");
         var json = await CliRun.RunAsync("analyze", "critical-path", Hex(KubeletSync), "--server", server.Url, "--json");
 
         Assert.Equal(0, table.Code);

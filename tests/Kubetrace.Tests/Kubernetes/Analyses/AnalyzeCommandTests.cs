@@ -12,14 +12,19 @@ public sealed class RecentApiserverRequests : IAsyncLifetime
 
     public string Url => Server.QueryUrl;
 
+    /// <summary>When the requests were sent as made (a few minutes before the fixture started).</summary>
+    public DateTimeOffset Origin { get; } = TestDataAge.Now.AddMinutes(-5);
+
+    /// <summary>A <c>since</c> reaching back to <see cref="Origin"/>, however long the class has run.</summary>
+    public string Since => TestDataAge.Since(Origin);
+
     public async Task InitializeAsync()
     {
         Server = await QueryServer.StartAsync();
-        var origin = DateTimeOffset.UtcNow.AddMinutes(-5);
         await Server.PostOtlpJsonAsync(TraceBuilder.OtlpJson(
         [
-            ApiserverFixtures.PodCreate127(origin), ApiserverFixtures.PodGet136(origin.AddSeconds(1)),
-            ApiserverFixtures.DeploymentUpdateWithParallelWebhooks(origin.AddSeconds(2)),
+            ApiserverFixtures.PodCreate127(Origin), ApiserverFixtures.PodGet136(Origin.AddSeconds(1)),
+            ApiserverFixtures.DeploymentUpdateWithParallelWebhooks(Origin.AddSeconds(2)),
         ]), "apiserver requests");
     }
 
@@ -32,7 +37,7 @@ public sealed class AnalyzeCommandTests(RecentApiserverRequests server) : IClass
     [Fact]
     public async Task Analyze_apiserver_prints_one_row_per_verb_and_resource_worst_p99_first_with_the_shares()
     {
-        var result = await CliRun.RunAsync("analyze", "apiserver", "--server", server.Url, "--since", "1h", "--width", "160");
+        var result = await CliRun.RunAsync("analyze", "apiserver", "--server", server.Url, "--since", server.Since, "--width", "160");
 
         Assert.Equal(0, result.Code);
         var rows = result.Lines.Where(l => Regex.IsMatch(l, "^ *(create|get|update) ")).Select(l => l.Trim()).ToList();
@@ -48,7 +53,7 @@ public sealed class AnalyzeCommandTests(RecentApiserverRequests server) : IClass
     [Fact]
     public async Task Analyze_webhooks_as_json_gives_every_webhook_with_its_latency_and_what_it_intercepts()
     {
-        var result = await CliRun.RunAsync("analyze", "webhooks", "--server", server.Url, "--json");
+        var result = await CliRun.RunAsync("analyze", "webhooks", "--server", server.Url, "--since", server.Since, "--json");
 
         Assert.Equal(0, result.Code);
         var webhooks = JsonNode.Parse(result.Output)!["webhooks"]!.AsArray();
@@ -64,7 +69,7 @@ public sealed class AnalyzeCommandTests(RecentApiserverRequests server) : IClass
     [Fact]
     public async Task Analyze_etcd_through_the_api_counts_each_call_once_by_resource()
     {
-        using var response = await server.Server.Query.GetAsync("/api/v1/analyze/etcd?since=1h");
+        using var response = await server.Server.Query.GetAsync($"/api/v1/analyze/etcd?since={server.Since}");
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal("etcd", answer["analysis"]!.GetValue<string>());

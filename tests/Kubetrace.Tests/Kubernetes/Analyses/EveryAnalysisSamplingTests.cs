@@ -29,7 +29,8 @@ public sealed class EveryAnalysisSamplingTests(AnalysesServer server) : IClassFi
     {
         var analysis = AnalysisCatalog.Find(name)!;
         var query = analysis.Arguments.Select(a => Assert.Contains(a.Name, (IDictionary<string, string>)Arguments) is var value ? $"{a.Name}={value}" : "")
-            .Append("sampling-rate-per-million=apiserver=100,kubelet=100,etcd=100,containerd=100,kubectl=100");
+            .Append("sampling-rate-per-million=apiserver=100,kubelet=100,etcd=100,containerd=100,kubectl=100")
+            .Append(Spans.WindowQuery); // the object traces' hour: the default one moves on with the clock
         var answer = await server.GetAsync($"/api/v1/analyze/{name}?{string.Join('&', query)}");
 
         var table = answer["table"]!;

@@ -24,13 +24,16 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
 
         public string Url => Server.QueryUrl;
 
+        /// <summary>A <c>--since</c> reaching back to the simulation's start, however long the class has run.</summary>
+        public string Since => TestDataAge.Since(Planted.Start);
+
         public async Task InitializeAsync()
         {
             Server = await QueryServer.StartAsync();
             Planted = await SimulatedTraffic.SendAsync(Server.OtlpTracesUrl, new SimulationOptions
             {
                 Scenarios = SimulationScenario.ImagePullSlow,
-                Start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-20).ToUnixTimeSeconds()),
+                Start = DateTimeOffset.FromUnixTimeSeconds(TestDataAge.Now.AddMinutes(-20).ToUnixTimeSeconds()),
                 Duration = TimeSpan.FromSeconds(60),
                 Seed = 7,
             });
@@ -45,7 +48,7 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
         var planted = cluster.Planted.SlowImage!;
         Assert.True(planted.Pulls >= 2, $"the simulation pulled the slow image {planted.Pulls} times: too few to measure");
 
-        var result = await CliRun.RunAsync("analyze", "pods", "--by", "image", "--since", "1h", "--server", cluster.Url, "--json");
+        var result = await CliRun.RunAsync("analyze", "pods", "--by", "image", "--since", cluster.Since, "--server", cluster.Url, "--json");
 
         Assert.True(result.Code == 0, result.Error);
         var images = JsonNode.Parse(result.Output)!["images"]!.AsArray();
@@ -64,7 +67,7 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
     {
         var planted = cluster.Planted.SlowImage!;
 
-        var images = (await CliJsonAsync("analyze", "pods", "--by", "image", "--since", "1h"))["images"]!.AsArray();
+        var images = (await CliJsonAsync("analyze", "pods", "--by", "image", "--since", cluster.Since))["images"]!.AsArray();
 
         var split = images.Single(i => i!["image"]!.GetValue<string>() == planted.Image)!["pullSplit"]!;
         Assert.Equal(planted.Pulls, split["pulls"]!.GetValue<int>()); // containerd 1.7 (1.34's default) traced every pull
@@ -82,8 +85,8 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
     [Fact]
     public async Task The_pod_table_puts_a_pod_of_the_slow_image_first_and_the_image_table_says_so()
     {
-        var pods = await CliRun.RunAsync("analyze", "pods", "--since", "1h", "--server", cluster.Url, "--width", "250");
-        var images = await CliRun.RunAsync("analyze", "pods", "--by", "image", "--since", "1h", "--server", cluster.Url, "--width", "250");
+        var pods = await CliRun.RunAsync("analyze", "pods", "--since", cluster.Since, "--server", cluster.Url, "--width", "250");
+        var images = await CliRun.RunAsync("analyze", "pods", "--by", "image", "--since", cluster.Since, "--server", cluster.Url, "--width", "250");
 
         Assert.True(pods.Code == 0, pods.Error);
         var firstRow = pods.Lines.SkipWhile(l => !l.StartsWith('─')).Skip(1).First();
@@ -94,10 +97,10 @@ public sealed class ImagePullSlowScenarioTests(ImagePullSlowScenarioTests.Cluste
     [Fact]
     public async Task The_slowest_pods_object_timeline_follows_it_from_creation_to_its_status_update()
     {
-        var pods = (await CliJsonAsync("analyze", "pods", "--since", "1h", "--limit", "1"))["pods"]!.AsArray();
+        var pods = (await CliJsonAsync("analyze", "pods", "--since", cluster.Since, "--limit", "1"))["pods"]!.AsArray();
         var pod = pods[0]!["pod"]!.GetValue<string>();
 
-        var timeline = await CliJsonAsync("analyze", "object", pod, "--since", "1h");
+        var timeline = await CliJsonAsync("analyze", "object", pod, "--since", cluster.Since);
 
         var operations = timeline["entries"]!.AsArray().Select(e => e!["spanName"]!.GetValue<string>()).ToList();
         Assert.Contains("Create", operations);          // the deployer's create, then the scheduler's binding

@@ -25,7 +25,7 @@ public sealed class SimulatedScenarios : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await QueryServer.StartAsync();
-        var origin = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddMinutes(-50);
+        var origin = DateTimeOffset.FromUnixTimeSeconds(TestDataAge.Now.ToUnixTimeSeconds()).AddMinutes(-50);
         for (var i = 0; i < Planted.Length; i++)
         {
             _reports[Planted[i]] = await SimulatedTraffic.SendAsync(Server.OtlpTracesUrl, new SimulationOptions
