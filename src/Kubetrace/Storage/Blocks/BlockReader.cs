@@ -131,7 +131,7 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     {
         try
         {
-            _footers.NoteRead();
+            _footers.NoteRead(_footerPlace.StoredLength);
             return ReadFooter(_file, _footerPlace, Key);
         }
         catch (ObjectDisposedException)
