@@ -252,6 +252,10 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     /// <summary>Block footers read again from disk since the store opened (<see cref="FooterCache.Reads"/>).</summary>
     internal long IndexReads => _blocks.Footers.Reads;
 
+    /// <summary>Bytes of block footers (or their sections) read again from disk since the store opened, as stored
+    /// (<see cref="FooterCache.BytesRead"/>).</summary>
+    internal long IndexBytesRead => _blocks.Footers.BytesRead;
+
     private void OnCut(HeadBlock frozen, HeadBlock next)
     {
         lock (_viewGate)

@@ -64,8 +64,11 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         Line($"row groups of {rowGroupSpans} spans; head columns {(preallocate ? "preallocated" : "grown on demand")}");
         Line($"disk: {stats.BlockBytes:N0} B in {stats.Blocks} blocks = {stats.BlockBytesPerSpan:F1} B/span (blocks); WAL now {stats.WalBytes:N0} B");
 
+        var indexRead = (store.IndexReads, store.IndexBytesRead);
         await measure.TraceByIdAsync(store, sample);
+        indexRead = IndexReadLine("the trace-by-ID lookups", store, indexRead);
         await measure.SearchesAsync(store, now);
+        IndexReadLine("the searches", store, indexRead);
         if (!skipScan) await measure.SearchAsync(store, "20 most recent, audit-id=<uuid> (unindexed: scans every row group), last hour", _ =>
             new FetchRequest(TimeRange.Last(TimeSpan.FromHours(1), now),
                 [Condition.Attribute("audit-id", "00000000-0000-4000-8000-000000000000", AttributeScope.Span)]), runs: 3);
@@ -79,6 +82,15 @@ internal sealed class StoreBenchmark(long spans, string directory, int clients, 
         await measure.TraceByIdAsync(store, sample);
         await store.DisposeAsync();
         return 0;
+    }
+
+    /// <summary>What queries read of the block indexes (footers) from disk since <paramref name="since"/>: past the
+    /// index cache, the price of each query.</summary>
+    private (long Reads, long Bytes) IndexReadLine(string what, EmbeddedTraceStore store, (long Reads, long Bytes) since)
+    {
+        var now = (store.IndexReads, store.IndexBytesRead);
+        Line($"block index read from disk by {what}: {now.IndexReads - since.Reads:N0} reads, {(now.IndexBytesRead - since.Bytes) / (double)(1 << 20):N1} MiB");
+        return now;
     }
 
     private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

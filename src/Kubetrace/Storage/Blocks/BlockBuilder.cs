@@ -237,24 +237,46 @@ internal sealed class BlockBuilder : IDisposable
         _file.Flush(flushToDisk: true);
     }
 
+    /// <summary>Writes the footer (from version 6 its sections, then the table of where they lie) and the trailer,
+    /// which points at the footer (or the table) and carries its CRC-32C.</summary>
     private void WriteFooter(BlockFooter footer)
     {
         var raw = new ByteWriter(1 << 20);
-        footer.Write(raw);
+        if (_formatVersion >= BlockFooter.SectionedVersion)
+        {
+            var sections = new List<FooterPlace>();
+            foreach (var section in Enum.GetValues<FooterSection>())
+            {
+                raw.Clear();
+                footer.WriteSection(raw, section);
+                sections.Add(WriteUnit(raw, BlockSealing.FooterUnit - 1 - (int)section));
+            }
+            raw.Clear();
+            footer.WriteTable(raw, sections);
+        }
+        else footer.Write(raw);
+        var table = WriteUnit(raw, BlockSealing.FooterUnit);
+        var trailer = new ByteWriter(BlockWriter.TrailerSize);
+        trailer.WriteFixed32((uint)table.StoredLength);
+        trailer.WriteFixed32((uint)table.RawLength);
+        trailer.WriteFixed32(table.Crc);
+        trailer.WriteRaw(_sealWith is null ? BlockWriter.Magic : BlockSealing.Magic);
+        _file.Write(trailer.WrittenSpan);
+    }
+
+    /// <summary>Writes <paramref name="raw"/> compressed (and sealed as <paramref name="unit"/>) at the file's end.</summary>
+    private FooterPlace WriteUnit(ByteWriter raw, int unit)
+    {
+        var offset = _file.Position;
         var compressed = Codec.Compress(raw.WrittenSpan);
         ReadOnlySpan<byte> stored = compressed;
         if (_sealWith is not null)
         {
-            var length = BlockSealing.WriteSealed(_file, _sealWith, compressed, -1, ref _sealBuffer);
+            var length = BlockSealing.WriteSealed(_file, _sealWith, compressed, unit, ref _sealBuffer);
             stored = _sealBuffer.AsSpan(0, length);
         }
         else _file.Write(compressed);
-        var trailer = new ByteWriter(BlockWriter.TrailerSize);
-        trailer.WriteFixed32((uint)stored.Length);
-        trailer.WriteFixed32((uint)raw.Length);
-        trailer.WriteFixed32(Crc32C.Compute(stored));
-        trailer.WriteRaw(_sealWith is null ? BlockWriter.Magic : BlockSealing.Magic);
-        _file.Write(trailer.WrittenSpan);
+        return new FooterPlace(offset, stored.Length, raw.Length, Crc32C.Compute(stored));
     }
 
     public void Dispose()

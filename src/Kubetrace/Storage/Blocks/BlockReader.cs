@@ -13,22 +13,23 @@ namespace Kubetrace.Storage.Blocks;
 /// <see cref="FooterCache"/>), its row groups read with positional reads on demand (through a shared cache).
 /// Immutable, so any number of queries read it concurrently.
 /// </summary>
-internal sealed partial class BlockReader : ITracePart, IDisposable
+internal sealed partial class BlockReader : ITracePart, IFooterSections, IDisposable
 {
     private readonly SafeFileHandle _file;
     private readonly RowGroupCache _cache;
     private readonly FooterCache _footers;
-    private readonly FooterSlot _footer = new();
+    /// <summary>The footer's place in the cache; of a version 6 block, one per <see cref="FooterSection"/>.</summary>
+    private readonly FooterSlot[] _slots;
     private readonly FooterPlace _footerPlace;
+    /// <summary>A version 6 block's section table (the header and where each section lies); null for an older block.</summary>
+    private readonly BlockFooter? _table;
     private readonly ILogger _logger;
     /// <summary>Per row group, 1 once it was found damaged: quarantined, never read again by this process.</summary>
     private readonly int[] _damaged;
     private int _damagedCount;
-    /// <summary>1 once the footer failed its checksum on a later read: the block answers as empty from then on.</summary>
+    /// <summary>1 once the footer (or a section of it) failed its checksum on a later read: the block answers as
+    /// empty from then on.</summary>
     private int _footerDamaged;
-
-    /// <summary>Where the footer lies in the file and what its trailer says of it.</summary>
-    private readonly record struct FooterPlace(long Offset, int StoredLength, int RawLength, uint Crc);
 
     private BlockReader(string path, SafeFileHandle file, long fileSize, BlockFooter footer, FooterPlace place,
         RowGroupCache cache, FooterCache footers, ILogger logger, StoreKey? key)
@@ -43,7 +44,11 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
         _footers = footers;
         _logger = logger;
         _damaged = new int[Summary.RowGroups];
-        footers.Admit(_footer, footer);
+        _table = footer.Sections is null ? null : footer;
+        _slots = [.. Enumerable.Range(0, _table is null ? 1 : footer.Sections!.Length).Select(_ => new FooterSlot())];
+        // What opening read stays for the next queries: the whole footer of an older block, the trace table of a newer one.
+        if (_table is null) footers.Admit(_slots[0], footer);
+        else footers.Admit(_slots[(int)FooterSection.Traces], footer.TracesPart!);
     }
 
     public string Path { get; }
@@ -56,11 +61,18 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     public BlockSummary Summary { get; }
 
     /// <summary>
-    /// The block's footer, from the cache or read again (checksum verified). A caller keeps the instance for the
-    /// whole of what it does with it (the cache may drop it meanwhile, and a footer read again is a new instance with
-    /// the same ids). <see cref="BlockFooter.Empty"/> once the block is closed or its footer damaged since it was opened.
+    /// The block's footer, from the cache or read again (checksum verified); of a version 6 block, a footer that
+    /// reads each section on first use (from the cache, or the file). A caller keeps the instance for the whole of
+    /// what it does with it (the cache may drop it meanwhile, and a footer read again is a new instance with the same
+    /// ids); within a <see cref="FooterLease"/> (a search) the block answers the same instance each time.
+    /// <see cref="BlockFooter.Empty"/> once the block is closed or its footer damaged since it was opened.
     /// </summary>
-    public BlockFooter Footer => Volatile.Read(ref _footerDamaged) != 0 ? BlockFooter.Empty : _footers.Get(_footer, ReadFooterAgain);
+    public BlockFooter Footer => Volatile.Read(ref _footerDamaged) != 0 ? BlockFooter.Empty : FooterLease.Keep(_slots[0], LoadFooter);
+
+    private BlockFooter LoadFooter() => _table is { } table ? table.Bind(this) : _footers.Get(_slots[0], ReadFooterAgain);
+
+    /// <summary>False once the footer (or a section of it) was found damaged after the block was opened.</summary>
+    public bool FooterIntact => Volatile.Read(ref _footerDamaged) == 0;
 
     public int SpanCount => Summary.SpanCount;
     public int TraceCount => Summary.TraceCount;
@@ -72,7 +84,9 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     /// <summary>Row groups found damaged (checksum mismatch or undecodable) and quarantined so far.</summary>
     public int DamagedGroups => Volatile.Read(ref _damagedCount);
 
-    /// <summary>Opens a block, checking its trailer and footer checksum; throws <see cref="InvalidDataException"/> if damaged.</summary>
+    /// <summary>Opens a block, checking its trailer and footer checksums (of a version 6 block, every section's);
+    /// throws <see cref="InvalidDataException"/> if damaged (naming each damaged section in its data,
+    /// <see cref="DamagedSections"/>).</summary>
     /// <param name="keys">Opens a sealed block (none given: only plaintext blocks open).</param>
     /// <param name="footers">Holds the footer while queries use it; none given: a cache of the block's own.</param>
     /// <exception cref="StoreKeyException">The block is sealed with a key not listed, or a wrong one.</exception>
@@ -98,7 +112,8 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
             var footerOffset = size - BlockWriter.TrailerSize - storedLength;
             if (footerOffset < dataStart || sealedBlock && storedLength < StoreKey.Overhead) throw new InvalidDataException("bad footer length");
             var place = new FooterPlace(footerOffset, checked((int)storedLength), checked((int)rawLength), crc);
-            var footer = ReadFooter(file, place, key);
+            var footer = BlockFooter.Read(new ByteReader(ReadStored(file, place, key, BlockSealing.FooterUnit, "footer")));
+            if (footer.Sections is { } sections) footer = OpenSections(file, footer, sections, dataStart, footerOffset, key);
             return new BlockReader(path, file, size, footer, place, cache, footers ?? new FooterCache(FooterCache.DefaultBytes), logger, key);
         }
         catch
@@ -108,43 +123,133 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
         }
     }
 
-    /// <exception cref="InvalidDataException">The footer fails its checksum or does not decode.</exception>
-    private static BlockFooter ReadFooter(SafeFileHandle file, FooterPlace place, StoreKey? key)
+    /// <summary>
+    /// Checks every section of a version 6 footer (so that a damaged one sets the block aside at open, as a damaged
+    /// footer always did) and reads the trace table, which the block's summary is made from; answers the footer bound
+    /// to nothing yet with that table taken.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Sections fail their checksums, or lie outside the footer's room (one line
+    /// each in its <see cref="Exception.Data"/>, <see cref="DamagedSections"/>).</exception>
+    private static BlockFooter OpenSections(SafeFileHandle file, BlockFooter table, FooterPlace[] sections, long dataStart, long footerOffset, StoreKey? key)
+    {
+        var damaged = new List<string>();
+        BlockFooter? traces = null;
+        for (var s = 0; s < sections.Length; s++)
+        {
+            var place = sections[s];
+            var name = SectionName(s);
+            try
+            {
+                if (place.Offset < dataStart || place.Offset + place.StoredLength > footerOffset || place.StoredLength < 0)
+                    throw new InvalidDataException($"footer section {name} lies outside the footer");
+                var stored = ReadAt(file, place.Offset, place.StoredLength);
+                if (Crc32C.Compute(stored) != place.Crc) throw new InvalidDataException($"footer section {name}: checksum mismatch");
+                if (s == (int)FooterSection.Traces)
+                    traces = table.ReadSection(new ByteReader(Unseal(stored, place, key, SectionUnit(s))), FooterSection.Traces);
+            }
+            catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException or IndexOutOfRangeException or OverflowException)
+            {
+                damaged.Add(e.Message.StartsWith("footer section", StringComparison.Ordinal) ? e.Message : $"footer section {name}: {e.Message}");
+            }
+        }
+        if (damaged.Count > 0) throw new InvalidDataException(string.Join("; ", damaged)) { Data = { [DamagedSections] = damaged.ToArray() } };
+        var opened = table.Bind(null);
+        opened.Take(traces!, FooterSection.Traces);
+        opened.TracesPart = traces;
+        return opened;
+    }
+
+    /// <summary>The key of an <see cref="InvalidDataException"/>'s data under which opening lists the damaged footer
+    /// sections, one line each (<c>footer section postings: checksum mismatch</c>).</summary>
+    internal const string DamagedSections = "footer sections";
+
+    private static string SectionName(int section) =>
+        Enum.IsDefined((FooterSection)section) ? ((FooterSection)section).ToString().ToLowerInvariant() : $"#{section}";
+
+    /// <summary>The unit a section is sealed as (<see cref="BlockSealing"/>): below the footer's own.</summary>
+    private static int SectionUnit(int section) => BlockSealing.FooterUnit - 1 - section;
+
+    /// <summary>Reads a stored unit of the footer and answers its decompressed bytes.</summary>
+    /// <exception cref="InvalidDataException">It fails its checksum or does not open.</exception>
+    private static byte[] ReadStored(SafeFileHandle file, FooterPlace place, StoreKey? key, int unit, string what)
     {
         var stored = ReadAt(file, place.Offset, place.StoredLength);
-        if (Crc32C.Compute(stored) != place.Crc) throw new InvalidDataException("footer checksum mismatch");
+        if (Crc32C.Compute(stored) != place.Crc) throw new InvalidDataException($"{what} checksum mismatch");
+        return Unseal(stored, place, key, unit);
+    }
+
+    private static byte[] Unseal(byte[] stored, FooterPlace place, StoreKey? key, int unit)
+    {
         var compressed = stored.AsSpan();
         if (key is not null)
         {
             compressed = compressed[StoreKey.Overhead..];
-            BlockSealing.Open(key, stored.AsSpan(0, StoreKey.Overhead), compressed, -1);
+            BlockSealing.Open(key, stored.AsSpan(0, StoreKey.Overhead), compressed, unit);
         }
-        return BlockFooter.Read(new ByteReader(Codec.Decompress(compressed, place.RawLength)));
+        return Codec.Decompress(compressed, place.RawLength);
+    }
+
+    /// <summary>Reads the footer of an older block again for the cache (it was dropped).</summary>
+    private BlockFooter? ReadFooterAgain() => ReadAgain("its footer", _footerPlace, () =>
+        BlockFooter.Read(new ByteReader(ReadStored(_file, _footerPlace, Key, BlockSealing.FooterUnit, "footer"))));
+
+    /// <summary>A section of the version 6 footer, from the cache or read again (checksum verified).</summary>
+    public BlockFooter Section(FooterSection section) =>
+        Volatile.Read(ref _footerDamaged) != 0 ? BlockFooter.Empty : _footers.Get(_slots[(int)section], () => ReadSectionAgain(section));
+
+    private BlockFooter? ReadSectionAgain(FooterSection section)
+    {
+        // The link table refers to traces by ordinal: it is read with the trace table.
+        var traces = section == FooterSection.Links ? Section(FooterSection.Traces).TracesOrNull : null;
+        var place = _table!.Sections![(int)section];
+        return ReadAgain($"its footer section {SectionName((int)section)}", place, () =>
+            _table.ReadSection(new ByteReader(ReadStored(_file, place, Key, SectionUnit((int)section), $"footer section {SectionName((int)section)}")),
+                section, traces));
+    }
+
+    /// <summary>Reads a section of the footer as <see cref="Section"/> does but throwing on damage and without the cache
+    /// (<c>kubetrace store check</c>).</summary>
+    /// <exception cref="InvalidDataException">The section fails its checksum or does not decode.</exception>
+    internal void CheckSection(FooterSection section)
+    {
+        var name = SectionName((int)section);
+        try
+        {
+            var place = _table!.Sections![(int)section];
+            var traces = section == FooterSection.Links ? Section(FooterSection.Traces).TracesOrNull : null;
+            _table.ReadSection(new ByteReader(ReadStored(_file, place, Key, SectionUnit((int)section), $"footer section {name}:")), section, traces);
+        }
+        catch (Exception e) when (e is ZstdSharp.ZstdException or IndexOutOfRangeException or OverflowException or
+                                      Google.Protobuf.InvalidProtocolBufferException or InvalidDataException)
+        {
+            throw new InvalidDataException(e.Message.StartsWith("footer section", StringComparison.Ordinal) ? e.Message : $"footer section {name}: {e.Message}", e);
+        }
     }
 
     /// <summary>
-    /// Reads the footer again for the cache (it was dropped); null when it cannot be any more: the block was closed
+    /// Reads (part of) the footer again for the cache; null when it cannot be any more: the block was closed
     /// (retired: its data is elsewhere now), or the footer is damaged since the block was opened, which is reported
     /// once and makes the block answer as empty (all its row groups counted damaged).
     /// </summary>
-    private BlockFooter? ReadFooterAgain()
+    private BlockFooter? ReadAgain(string what, FooterPlace place, Func<BlockFooter> read)
     {
         try
         {
-            _footers.NoteRead();
-            return ReadFooter(_file, _footerPlace, Key);
+            _footers.NoteRead(place.StoredLength);
+            return read();
         }
         catch (ObjectDisposedException)
         {
             return null;
         }
-        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException or IndexOutOfRangeException)
+        catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException or IndexOutOfRangeException or OverflowException or
+                                      Google.Protobuf.InvalidProtocolBufferException)
         {
             if (Interlocked.Exchange(ref _footerDamaged, 1) == 0)
             {
                 Interlocked.Exchange(ref _damagedCount, _damaged.Length);
-                _logger.LogError("block {Block}: its footer is damaged ({Reason}); quarantined: its {Spans} spans are left out of every answer " +
-                    "(kubetrace store check lists the damage)", System.IO.Path.GetFileName(Path), e.Message, SpanCount);
+                _logger.LogError("block {Block}: {Part} is damaged ({Reason}); quarantined: its {Spans} spans are left out of every answer " +
+                    "(kubetrace store check lists the damage)", System.IO.Path.GetFileName(Path), what, e.Message, SpanCount);
             }
             return null;
         }
@@ -177,10 +282,11 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
     /// <exception cref="InvalidDataException">A chunk fails its checksum or does not decode.</exception>
     internal SpanTable Decode(int group)
     {
-        var info = Footer.RowGroups[group];
+        var footer = Footer;
+        var info = footer.RowGroups[group];
         var bytes = new byte[checked((int)info.Length)];
         ReadRowGroup(group, bytes);
-        return RowGroupDecoder.Decode(Footer, info, bytes);
+        return RowGroupDecoder.Decode(footer, info, bytes);
     }
 
     private SpanTable? Guarded(int group, Func<SpanTable> load)
@@ -275,7 +381,7 @@ internal sealed partial class BlockReader : ITracePart, IDisposable
 
     public void Dispose()
     {
-        _footers.Evict(_footer);
+        foreach (var slot in _slots) _footers.Evict(slot);
         _file.Dispose();
     }
 

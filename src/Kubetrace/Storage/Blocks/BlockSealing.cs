@@ -16,7 +16,9 @@ internal static class BlockSealing
 {
     public static readonly byte[] Magic = "KTBE"u8.ToArray();
 
-    private const uint FooterUnit = uint.MaxValue;
+    /// <summary>The unit the footer (of a version 6 block, its section table) is sealed as; its sections are the
+    /// units below it (-2, -3, ...).</summary>
+    public const int FooterUnit = -1;
 
     public static bool IsBlockMagic(ReadOnlySpan<byte> magic) => magic.SequenceEqual(BlockWriter.Magic) || magic.SequenceEqual(Magic);
 
@@ -53,7 +55,7 @@ internal static class BlockSealing
     /// <summary>Most bytes <see cref="ReadHeader"/> looks at.</summary>
     public const int MaxHeaderSize = 4 + 1 + 255 + 8 + 4;
 
-    /// <summary>Writes <paramref name="plain"/> sealed as row group <paramref name="group"/> (or the footer, -1),
+    /// <summary>Writes <paramref name="plain"/> sealed as row group <paramref name="group"/> (or the footer, <see cref="FooterUnit"/>, or a footer section),
     /// through <paramref name="scratch"/>, which grows as needed and is kept for the next unit.</summary>
     public static int WriteSealed(Stream file, StoreKey key, ReadOnlySpan<byte> plain, int group, ref byte[] scratch)
     {
@@ -72,7 +74,7 @@ internal static class BlockSealing
 
     private static ReadOnlySpan<byte> Context(int group, Span<byte> buffer)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer, group < 0 ? FooterUnit : (uint)group);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, unchecked((uint)group));
         return buffer;
     }
 }

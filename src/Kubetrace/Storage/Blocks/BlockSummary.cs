@@ -11,6 +11,6 @@ internal sealed record BlockSummary(long FirstSegment, long LastSegment, int Spa
     int RowGroups, TraceIdFilter TraceIds, TraceCountSketch TraceCounts)
 {
     public static BlockSummary Of(BlockFooter footer) => new(footer.FirstSegment, footer.LastSegment, footer.SpanCount,
-        footer.Traces.Count, footer.MinStart, footer.MaxEnd, footer.RowGroups.Length, TraceIdFilter.Of(footer.Traces.Ids),
+        footer.Traces.Count, footer.MinStart, footer.MaxEnd, footer.RowGroupCount, TraceIdFilter.Of(footer.Traces.Ids),
         TraceCountSketch.Of(footer.Traces.Ids));
 }

@@ -17,6 +17,7 @@ internal sealed class FooterCache(long maxBytes)
     private long _bytes;
     private long _clock;
     private long _reads;
+    private long _bytesRead;
 
     /// <summary>Estimated bytes of the footers held now.</summary>
     public long Bytes
@@ -40,8 +41,15 @@ internal sealed class FooterCache(long maxBytes)
     /// the cache costs, counted so that what must not read any (stats) can be checked.</summary>
     public long Reads => Interlocked.Read(ref _reads);
 
-    /// <summary>Counts a footer read again from disk (<see cref="Reads"/>).</summary>
-    public void NoteRead() => Interlocked.Increment(ref _reads);
+    /// <summary>Bytes of footers (or footer sections) read again from disk, as stored: what the <see cref="Reads"/> cost.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Counts a footer (or footer section) of <paramref name="bytes"/> stored bytes read again from disk.</summary>
+    public void NoteRead(long bytes)
+    {
+        Interlocked.Increment(ref _reads);
+        Interlocked.Add(ref _bytesRead, bytes);
+    }
 
     /// <summary>
     /// The slot's footer, loaded by <paramref name="load"/> (once at a time per slot) when not held; a footer

@@ -16,7 +16,7 @@ public sealed record CheckedFile(string Path, string Contents, IReadOnlyList<str
 
 /// <summary>
 /// Verifies a store offline (<c>kubetrace store check DIR</c>, an fsck): every block's magic, trailer and footer
-/// checksum and every row group's chunk checksums (decoding it too, which is all a block older than footer
+/// checksum (of a version 6 footer, each section's, each damaged section reported on its own line) and every row group's chunk checksums (decoding it too, which is all a block older than footer
 /// version 3 can be checked by); every WAL record's checksum and codec; every rollup sidecar's checksums and that
 /// its block is there, as built. Reads only: nothing is renamed, truncated or deleted (the store does that when it
 /// opens), so the store should be stopped, or the check run on a copy. Sealed files are checked with
@@ -76,12 +76,28 @@ public static class StoreCheck
         {
             return (new CheckedFile(Relative(directory, path), "a sealed block", [$"{e.Message}: not checked (give its key)"]), null);
         }
+        catch (InvalidDataException e) when (e.Data[BlockReader.DamagedSections] is string[] damagedSections)
+        {
+            damage.AddRange(damagedSections.Select(section => $"{section}: the whole block is set aside when the store opens"));
+            return (new CheckedFile(Relative(directory, path), "a block", damage), null);
+        }
         catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException or Google.Protobuf.InvalidProtocolBufferException)
         {
             damage.Add($"footer unreadable ({e.Message}): the whole block is set aside when the store opens");
             return (new CheckedFile(Relative(directory, path), "a block", damage), null);
         }
         var footer = block.Footer;
+        foreach (var section in footer.Sections is null ? Array.Empty<FooterSection>() : Enum.GetValues<FooterSection>())
+        {
+            try
+            {
+                block.CheckSection(section);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                damage.Add($"{e.Message}: the block is left out of every answer once a query reads that section");
+            }
+        }
         for (var group = 0; group < footer.RowGroups.Length; group++)
         {
             var info = footer.RowGroups[group];
@@ -94,9 +110,10 @@ public static class StoreCheck
                 damage.Add($"row group {group} (traces {info.FirstTrace}-{info.FirstTrace + info.TraceCount - 1}, {info.RowCount} spans): {e.Message}");
             }
         }
+        var sectionCount = footer.Sections?.Length ?? 0;
         var contents = string.Create(CultureInfo.InvariantCulture,
             $"block format {footer.FormatVersion}{(block.Key is { } key ? $", sealed with key \"{key.Id}\"" : "")}{(footer.FormatVersion < 3 ? " (no chunk checksums: row groups checked by decoding)" : "")}, " +
-            $"{footer.RowGroups.Length} row groups, {block.TraceCount} traces, {block.SpanCount} spans");
+            $"{footer.RowGroups.Length} row groups, {block.TraceCount} traces, {block.SpanCount} spans{(sectionCount > 0 ? $", {sectionCount} footer sections" : "")}");
         return (new CheckedFile(Relative(directory, path), contents, damage), block);
     }
 

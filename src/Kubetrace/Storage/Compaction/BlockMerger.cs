@@ -50,6 +50,9 @@ internal static class BlockMerger
             window = NewWindow();
         }
         block.AddHead(window);
+        // A footer section found damaged meanwhile answered as empty: what was merged from that source is not all it holds.
+        if (sources.FirstOrDefault(source => !source.FooterIntact) is { } damaged)
+            throw new InvalidDataException($"block {damaged.Path}: its footer is unreadable; not merging it");
         block.Finish(firstSegment, sources.Max(b => b.LastSegment));
         return peakRows;
 

@@ -1,3 +1,4 @@
+using Kubetrace.Storage.Blocks;
 using Kubetrace.Storage.Model;
 
 namespace Kubetrace.Storage.Query;
@@ -10,6 +11,7 @@ internal static class TraceSearch
 {
     public static List<TraceMatch> Run(IReadOnlyList<ITracePart> parts, FetchRequest request, CancellationToken cancellationToken)
     {
+        using var footers = FooterLease.Begin(); // each block's footer once for the whole search, not per candidate
         var filter = new SpanFilter(request);
         // Newest parts first, asked for candidates only when they may hold one newer than the next to check: a
         // search for the 20 newest traces reads the newest blocks and stops (a candidate starts before its part ends).

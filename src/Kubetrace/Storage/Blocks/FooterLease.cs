@@ -1,0 +1,42 @@
+namespace Kubetrace.Storage.Blocks;
+
+/// <summary>
+/// Keeps the footers a query uses for the query's whole length: within a lease, a block answers the footer it gave
+/// first (with the sections loaded into it since) instead of asking the <see cref="FooterCache"/> again. A search
+/// asks a block's footer once for its candidates and again for each candidate's summary and rows; with a cache too
+/// small for the blocks in play, those asks evicted each other's footers and read them again and again (1 MiB
+/// cache: searches of 0.7–1.1 s and 1.4 GiB of garbage at 1M spans, docs/benchmarks.md). What a lease holds is the
+/// query's own memory, beyond the cache's bound, and goes with the lease. Ambient (an <see cref="AsyncLocal{T}"/>),
+/// so that the parts' interface need not carry it.
+/// </summary>
+internal sealed class FooterLease : IDisposable
+{
+    private static readonly AsyncLocal<FooterLease?> Current = new();
+    private readonly Dictionary<FooterSlot, BlockFooter> _held = [];
+    private readonly FooterLease? _outer;
+
+    private FooterLease(FooterLease? outer) => _outer = outer;
+
+    /// <summary>Starts a lease for what runs on this flow until it is disposed (a lease already running goes on).</summary>
+    public static FooterLease Begin()
+    {
+        var lease = new FooterLease(Current.Value);
+        Current.Value = lease;
+        return lease;
+    }
+
+    /// <summary>The footer held for <paramref name="slot"/> by the running lease, else loaded (and held by it).</summary>
+    public static BlockFooter Keep(FooterSlot slot, Func<BlockFooter> load)
+    {
+        if (Current.Value is not { } lease) return load();
+        lock (lease._held)
+        {
+            if (lease._held.TryGetValue(slot, out var held)) return held;
+        }
+        var footer = load();
+        if (ReferenceEquals(footer, BlockFooter.Empty)) return footer; // gone or damaged: asked again next time
+        lock (lease._held) return lease._held.TryAdd(slot, footer) ? footer : lease._held[slot];
+    }
+
+    public void Dispose() => Current.Value = _outer;
+}
