@@ -19,7 +19,7 @@ public static class BenchCommand
         var protocol = new Option<BenchProtocol>("--protocol")
         {
             // No default factory: help would print the enum's name (Grpc); absent means the first member, Grpc.
-            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf) [default: grpc]",
+            Description = "Protocol: grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf) [default: grpc]",
             HelpName = "grpc|http",
             CustomParser = ParseProtocol,
         };
@@ -28,26 +28,26 @@ public static class BenchCommand
             Description = "OTLP endpoint, host:port or URL [default: http://127.0.0.1:4317 for grpc, http://127.0.0.1:4318 for http; " +
                           "an http URL without a path gets /v1/traces]",
         };
-        var connections = IntOption("--connections", "separate connections (each its own GrpcChannel / socket pool)", 4);
-        var concurrency = IntOption("--concurrency", "requests in flight per connection", 2);
-        var spans = IntOption("--spans-per-request", "spans per request (the issue's workload: 100-1000)", 500);
-        var attributes = IntOption("--attributes", "attributes per span (the issue's workload: 10-20)", 15);
-        var duration = DurationOption("--duration", "measured time after the warm-up", "30s");
-        var warmup = DurationOption("--warmup", "load before the measured window", "5s");
-        var rate = new Option<double?>("--rate") { Description = "target spans/s over all connections [default: as fast as the server answers]" };
-        var gzip = new Option<bool>("--gzip") { Description = "gzip request bodies" };
-        var serverPid = new Option<int?>("--server-pid") { Description = "measure this process's CPU and peak RSS over the window (from /proc)" };
-        var json = new Option<bool>("--json") { Description = "print the result as JSON" };
-        var jsonFile = new Option<string?>("--json-file") { Description = "also write the result as JSON to this file" };
-        var distinct = IntOption("--distinct-requests", "distinct requests encoded before the run (each send also gets fresh IDs)", 16);
-        var timeout = DurationOption("--timeout", "per-request timeout", "10s");
-        var seed = IntOption("--seed", "seed of the span mix", 1);
+        var connections = IntOption("--connections", "Separate connections (each its own GrpcChannel / socket pool)", 4);
+        var concurrency = IntOption("--concurrency", "Requests in flight per connection", 2);
+        var spans = IntOption("--spans-per-request", "Spans per request (the issue's workload: 100-1000)", 500);
+        var attributes = IntOption("--attributes", "Attributes per span (the issue's workload: 10-20)", 15);
+        var duration = DurationOption("--duration", "Measured time after the warm-up", "30s");
+        var warmup = DurationOption("--warmup", "Load before the measured window", "5s");
+        var rate = new Option<double?>("--rate") { Description = "Target spans/s over all connections [default: as fast as the server answers]" };
+        var gzip = new Option<bool>("--gzip") { Description = "Gzip request bodies" };
+        var serverPid = new Option<int?>("--server-pid") { Description = "Measure this process's CPU and peak RSS over the window (from /proc)" };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var jsonFile = new Option<string?>("--json-file") { Description = "Also write the result as JSON to this file" };
+        var distinct = IntOption("--distinct-requests", "Distinct requests encoded before the run (each send also gets fresh IDs)", 16);
+        var timeout = DurationOption("--timeout", "Timeout of each request", "10s");
+        var seed = IntOption("--seed", "Seed of the span mix", 1);
         var caFile = new Option<FileInfo?>("--ca-file") { Description = "PEM file of the CA that signed an https endpoint's certificate", HelpName = "FILE" };
         var certFile = new Option<FileInfo?>("--cert-file") { Description = "PEM client certificate, for a receiver that requires mTLS", HelpName = "FILE" };
         var keyFile = new Option<FileInfo?>("--key-file") { Description = "PEM key of --cert-file", HelpName = "FILE" };
         var tokenFile = new Option<FileInfo?>("--token-file")
         {
-            Description = "file whose first line is a bearer token, sent on every request (a receiver with bearertokenauth)",
+            Description = "File whose first line is a bearer token, sent on every request (a receiver with bearertokenauth)",
             HelpName = "FILE",
         };
 

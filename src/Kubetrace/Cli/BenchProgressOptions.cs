@@ -8,12 +8,12 @@ namespace Kubetrace.Cli;
 /// <c>--progress-interval</c> as <c>simulate</c> has it, and <c>--quiet</c> for none (<see cref="PhaseProgress"/>); the
 /// demo's backfill takes the same two.
 /// </summary>
-internal sealed class BenchProgressOptions(string quietDescription = "show no progress on standard error while the input is generated, loaded or ingested")
+internal sealed class BenchProgressOptions(string quietDescription = "Show no progress on standard error while the input is generated, loaded or ingested")
 {
     public Option<bool> Quiet { get; } = new("--quiet") { Description = quietDescription };
 
     public Option<CliDuration> Interval { get; } = BenchCommand.DurationOption("--progress-interval",
-        "when standard error is not a terminal: how often to print a progress line (a terminal shows a live bar)", "10s");
+        "When standard error is not a terminal: how often to print a progress line (a terminal shows a live bar)", "10s");
 
     /// <summary>Adds both flags to <paramref name="command"/>, refusing an interval of zero or less.</summary>
     public Command AddTo(Command command)

@@ -15,8 +15,8 @@ public static class BenchQueryCommand
     public static Command Create()
     {
         var connection = QueryOptions.Connection();
-        var requests = BenchCommand.IntOption("--requests", "requests of each kind (trace by ID, search)", 200);
-        var lookback = new Option<string>("--lookback") { Description = "search range back from now", DefaultValueFactory = _ => "1h" };
+        var requests = BenchCommand.IntOption("--requests", "Requests of each kind (trace by ID, search)", 200);
+        var lookback = new Option<string>("--lookback") { Description = "Search range back from now", DefaultValueFactory = _ => "1h" };
         var command = new Command("query", "Measure trace-by-ID and search latency (p50, p99) of a running kubetrace over its query port")
         {
             requests, lookback,

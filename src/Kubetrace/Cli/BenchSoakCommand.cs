@@ -12,15 +12,15 @@ internal static class BenchSoakCommand
 {
     public static Command Create()
     {
-        var endpoint = new Option<string>("--endpoint") { Description = "the receiver's OTLP/gRPC host:port", DefaultValueFactory = _ => "127.0.0.1:4317" };
-        var exporters = BenchCommand.IntOption("--exporters", "otlp exporters (each its own connection, default retry_on_failure, no queue)", 16);
-        var concurrency = BenchCommand.IntOption("--concurrency", "batches in flight per exporter", 4);
-        var spans = BenchCommand.IntOption("--spans-per-request", "spans per batch", 2000);
-        var duration = BenchCommand.DurationOption("--duration", "how long to flood", "10m");
-        var rate = BenchCommand.IntOption("--rate", "spans per second offered in all, open loop: batches start at this pace whatever the answers, a refused one is counted and not retried (0: a closed loop as fast as the server acknowledges, retrying refusals)", 0);
-        var serverPid = new Option<int?>("--server-pid") { Description = "the server process whose RSS is sampled every second" };
-        var query = new Option<string?>("--query-url") { Description = "the server's query API (stored spans from /api/v1/stats at the end)" };
-        var metricsUrl = new Option<string?>("--metrics-url") { Description = "the server's Prometheus metrics URL (refusals every second)" };
+        var endpoint = new Option<string>("--endpoint") { Description = "The receiver's OTLP/gRPC host:port", DefaultValueFactory = _ => "127.0.0.1:4317" };
+        var exporters = BenchCommand.IntOption("--exporters", "OTLP exporters (each its own connection, default retry_on_failure, no queue)", 16);
+        var concurrency = BenchCommand.IntOption("--concurrency", "Batches in flight per exporter", 4);
+        var spans = BenchCommand.IntOption("--spans-per-request", "Spans per batch", 2000);
+        var duration = BenchCommand.DurationOption("--duration", "How long to flood", "10m");
+        var rate = BenchCommand.IntOption("--rate", "Spans per second offered in all, open loop: batches start at this pace whatever the answers, a refused one is counted and not retried (0: a closed loop as fast as the server acknowledges, retrying refusals)", 0);
+        var serverPid = new Option<int?>("--server-pid") { Description = "The server process whose RSS is sampled every second" };
+        var query = new Option<string?>("--query-url") { Description = "The server's query API (stored spans from /api/v1/stats at the end)" };
+        var metricsUrl = new Option<string?>("--metrics-url") { Description = "The server's Prometheus metrics URL (refusals every second)" };
         var command = new Command("soak", "Flood an OTLP/gRPC receiver through real exporters; print RSS and acknowledged/refused counts per second, " +
             "then acknowledged vs stored spans")
         {

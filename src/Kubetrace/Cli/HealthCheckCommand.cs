@@ -10,7 +10,7 @@ public static class HealthCheckCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--url") { Description = "health_check endpoint to ask", DefaultValueFactory = _ => "http://localhost:13133/" };
+        var url = new Option<string>("--url") { Description = "The health_check endpoint to ask", DefaultValueFactory = _ => "http://localhost:13133/" };
         var command = new Command("healthcheck", "Exit 0 when a running Kubetrace's health_check answers that it is ready") { url };
         command.SetAction(async (parse, cancel) =>
         {

@@ -20,73 +20,73 @@ public static class SimulateCommand
         };
         var protocol = new Option<BenchProtocol>("--protocol")
         {
-            Description = "grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf) [default: grpc]", HelpName = "grpc|http",
+            Description = "Protocol: grpc (OTLP/gRPC) or http (OTLP/HTTP protobuf) [default: grpc]", HelpName = "grpc|http",
             CustomParser = BenchCommand.ParseProtocol,
         };
         var version = new Option<KubernetesVersion>("--kubernetes-version")
         {
-            Description = "the components' Kubernetes version: span names and conventions follow it (1.27 and later)",
+            Description = "The components' Kubernetes version: span names and conventions follow it (1.27 and later)",
             HelpName = "1.xx", DefaultValueFactory = _ => new KubernetesVersion(1, 34),
             CustomParser = r => Parse(r, "1.34", (string t, out KubernetesVersion v) => KubernetesVersion.TryParse(t, out v), "is not a version such as 1.34"),
         };
         var containerd = new Option<ContainerdVersion?>("--containerd-version")
         {
-            Description = "containerd release: 1.6.x, 1.7.x or 2.x; a bare 1.6 / 1.7 means 1.6.20 / 1.7.20 " +
+            Description = "The containerd release: 1.6.x, 1.7.x or 2.x; a bare 1.6 / 1.7 means 1.6.20 / 1.7.20 " +
                 "[default: 1.6.20 with Kubernetes 1.27, 1.7.20 through 1.35, 2.1.0 from 1.36]", HelpName = "1.6|1.7|1.7.16|2.1",
             CustomParser = r => ContainerdVersion.TryParse(r.Tokens[0].Value, out var v)
                 ? v : Error<ContainerdVersion?>(r, $"--containerd-version: '{r.Tokens[0].Value}' is not a containerd release 1.6.x, 1.7.x or 2.x"),
         };
         var etcdVersion = new Option<EtcdVersion?>("--etcd-version")
         {
-            Description = "etcd 3.5, 3.6 or 3.7, with a patch where tracing changes (3.5.0-3.5.4 sample roots always, 3.5.5-3.5.10 never, 3.5.11+ by rate; 3.7 adds its request spans) [default: the etcd the apiserver's go.mod pins, e.g. 3.5.7 for 1.27, 3.6.4 for 1.34]", HelpName = "3.x[.y]",
+            Description = "The etcd release: 3.5, 3.6 or 3.7, with a patch where tracing changes (3.5.0-3.5.4 sample roots always, 3.5.5-3.5.10 never, 3.5.11+ by rate; 3.7 adds its request spans) [default: the etcd the apiserver's go.mod pins, e.g. 3.5.7 for 1.27, 3.6.4 for 1.34]", HelpName = "3.x[.y]",
             CustomParser = r => EtcdVersions.TryParse(r.Tokens[0].Value, out var v) ? v : Error<EtcdVersion?>(r, $"--etcd-version: '{r.Tokens[0].Value}' is not an etcd 3.5, 3.6 or 3.7 release (3.6, 3.5.3, 3.5.11)"),
         };
-        var kms = new Option<bool>("--kms-encryption") { Description = "secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
+        var kms = new Option<bool>("--kms-encryption") { Description = "Secrets are encrypted at rest with KMS v2 (envelope transformer spans on their storage calls)" };
         var watchCacheSizes = new Option<string[]>("--watch-cache-sizes")
         {
-            Description = "kube-apiserver's --watch-cache-sizes, comma-separated resource[.group]#size: size 0 turns that resource's watch cache off " +
+            Description = "The kube-apiserver's --watch-cache-sizes, comma-separated resource[.group]#size: size 0 turns that resource's watch cache off " +
                 "(secrets#0: their reads go to etcd and decrypt inside each request; kms-slow sets it) [default: every resource but events has one]",
             HelpName = "resource#0,...",
             CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
         };
-        var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
-        var containerdSampling = new Option<int?>("--containerd-sampling-rate-per-million") { Description = "containerd's own ratio × 1e6 [default: the same]" };
-        var rate = new Option<double>("--rate") { Description = "kube-apiserver requests per second", DefaultValueFactory = _ => 50 };
-        var duration = BenchCommand.DurationOption("--duration", "real time: how long to send", "30s");
+        var sampling = BenchCommand.IntOption("--sampling-rate-per-million", "The samplingRatePerMillion of the apiserver, kubelets and etcd (ParentBased)", 1_000_000);
+        var containerdSampling = new Option<int?>("--containerd-sampling-rate-per-million") { Description = "The samplingRatePerMillion of containerd, its own [default: the same]" };
+        var rate = new Option<double>("--rate") { Description = "Requests per second to the kube-apiserver", DefaultValueFactory = _ => 50 };
+        var duration = BenchCommand.DurationOption("--duration", "Real time: how long to send", "30s");
         var backfill = new Option<TimeSpan?>("--backfill")
         {
-            Description = "instead of real time: generate this much past traffic ending now (e.g. 1h), sent as fast as the backend accepts",
+            Description = "Instead of real time: generate this much past traffic ending now (e.g. 1h), sent as fast as the backend accepts",
             HelpName = "duration",
             CustomParser = r => Parse(r, "", (string t, out TimeSpan v) => Config.GoDuration.TryParseWithDays(t, out v), "is not a duration"),
         };
-        var start = new Option<DateTimeOffset?>("--start") { Description = "the window's start (RFC 3339) instead of now: the same seed and start give the same spans" };
-        var nodes = BenchCommand.IntOption("--nodes", "worker nodes (a kubelet and a containerd each)", 3);
-        var namespaces = BenchCommand.IntOption("--namespaces", "namespaces the workloads run in", 4);
-        var seed = new Option<ulong>("--seed") { Description = "seed: the same seed, options, start and run id give the same output", DefaultValueFactory = _ => 1 };
+        var start = new Option<DateTimeOffset?>("--start") { Description = "The window's start (RFC 3339) instead of now: the same seed and start give the same spans" };
+        var nodes = BenchCommand.IntOption("--nodes", "Worker nodes (a kubelet and a containerd each)", 3);
+        var namespaces = BenchCommand.IntOption("--namespaces", "Namespaces the workloads run in", 4);
+        var seed = new Option<ulong>("--seed") { Description = "Seed: the same seed, options, start and run id give the same output", DefaultValueFactory = _ => 1 };
         var runId = new Option<ulong?>("--run-id")
         {
-            Description = "the run identity that, with the seed and start, keys the trace IDs [default: 0 with --start, else random: runs never share trace IDs]",
+            Description = "The run identity that, with the seed and start, keys the trace IDs [default: 0 with --start, else random: runs never share trace IDs]",
             HelpName = "number",
         };
         var scenario = new Option<SimulationScenario>("--scenario")
         {
             // No default factory: help would print the enum's name (Healthy); absent means Healthy, the enum's zero.
-            Description = $"what to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)} [default: healthy]",
+            Description = $"What to plant, comma-separated: {string.Join(", ", SimulationScenarios.AllNames)} [default: healthy]",
             HelpName = "list",
             CustomParser = r => SimulationScenarios.TryParse(r.Tokens[0].Value, out var s, out var error) ? s : Error<SimulationScenario>(r, "--scenario: " + error),
         };
-        var webhookLatency = BenchCommand.DurationOption("--webhook-latency", "slow-webhook: latency the slow webhook adds", "300ms");
-        var etcdLatency = BenchCommand.DurationOption("--etcd-latency", "etcd-slow: latency added to the slow resource's etcd operations", "200ms");
-        var extensionLatency = BenchCommand.DurationOption("--extension-latency", "slow-extension-apiserver: latency the metrics.k8s.io extension API server adds to each request", "400ms");
-        var pullTime = BenchCommand.DurationOption("--image-pull-time", "image-pull-slow: pull time of the slow image", "20s");
-        var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "apf-throttling: queue wait of the throttled flow", "500ms");
-        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "kms-slow: the KMS plugin's time to decrypt a DEK, which a traced read of a secret waits for when its DEK is not cached", "200ms");
-        var concurrency = BenchCommand.IntOption("--concurrency", "exports in flight", 4);
-        var timeout = BenchCommand.DurationOption("--timeout", "per-export timeout", "10s");
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var reportJson = new Option<string?>("--report-json") { Description = "also write the report as JSON to this file", HelpName = "file" };
+        var webhookLatency = BenchCommand.DurationOption("--webhook-latency", "Latency the slow webhook adds (slow-webhook)", "300ms");
+        var etcdLatency = BenchCommand.DurationOption("--etcd-latency", "Latency added to the slow resource's etcd operations (etcd-slow)", "200ms");
+        var extensionLatency = BenchCommand.DurationOption("--extension-latency", "Latency the metrics.k8s.io extension API server adds to each request (slow-extension-apiserver)", "400ms");
+        var pullTime = BenchCommand.DurationOption("--image-pull-time", "Pull time of the slow image (image-pull-slow)", "20s");
+        var apfWait = BenchCommand.DurationOption("--apf-queue-wait", "Queue wait of the throttled flow (apf-throttling)", "500ms");
+        var kmsLatency = BenchCommand.DurationOption("--kms-latency", "The KMS plugin's time to decrypt a DEK, which a traced read of a secret waits for when its DEK is not cached", "200ms");
+        var concurrency = BenchCommand.IntOption("--concurrency", "Exports in flight", 4);
+        var timeout = BenchCommand.DurationOption("--timeout", "Timeout of each export", "10s");
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var reportJson = new Option<string?>("--report-json") { Description = "Also write the report as JSON to this file", HelpName = "file" };
         var progressEvery = BenchCommand.DurationOption("--progress-interval",
-            "when output is not a terminal: how often to print a progress line (a terminal shows a live bar)", "10s");
+            "When output is not a terminal: how often to print a progress line (a terminal shows a live bar)", "10s");
 
         var command = new Command("simulate", "Send a simulated Kubernetes control plane's traces over OTLP, with planted problems, and report what was planted")
         {

@@ -24,8 +24,8 @@ public static class NormalisedConditions
     /// <summary>
     /// What storage can look for instead of a condition on a normalised key: one condition per raw source. A
     /// source whose value is the normalised value gets the same test; a composite or reformatted one (k8s.pod,
-    /// http.target, rpc.grpc.status_code) gets the closest test storage can run (a regex on the pod's part, else
-    /// "exists"), which may over-return; the engine re-evaluates. Other conditions are their own alternative.
+    /// http.target, rpc.grpc.status_code) gets the closest test storage can run (a regex on the pod's part or on the
+    /// target's path, else "exists"), which may over-return; the engine re-evaluates. Other conditions are their own alternative.
     /// </summary>
     public static IReadOnlyList<Condition> Alternatives(Condition condition)
     {
@@ -42,6 +42,11 @@ public static class NormalisedConditions
             var pattern = condition.Key == K8sKeys.Namespace ? escaped + "/.*" : "(?:.*/)?" + escaped;
             return new Condition(condition.Scope, source, ConditionOp.Regex, pattern);
         }
+        // A request path is http.target's part before the query (a proxy's absolute form adds a scheme and host):
+        // its pattern finds the value in the target's postings, where "exists" asked for every request.
+        if (condition.Key == K8sKeys.UrlPath && source == "http.target" && condition.Op == ConditionOp.Equal && condition.Value is { } path && path.StartsWith('/') &&
+            $@"(?:[A-Za-z][A-Za-z0-9+.-]*://[^/]*)?{Regex.Escape(path)}(?:\?.*)?" is { Length: <= UserRegex.MaxPatternLength } target)
+            return new Condition(condition.Scope, source, ConditionOp.Regex, target);
         return new Condition(condition.Scope, source, ConditionOp.Exists);
     }
 

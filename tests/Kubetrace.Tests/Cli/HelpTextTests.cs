@@ -1,6 +1,8 @@
+using System.Text.RegularExpressions;
+
 namespace Kubetrace.Tests.Cli;
 
-/// <summary>Help shows defaults as users type them, not as .NET prints them.</summary>
+/// <summary>Help shows defaults as users type them, not as .NET prints them, and describes in sentences alike.</summary>
 public sealed class HelpTextTests
 {
     [Theory]
@@ -43,5 +45,38 @@ public sealed class HelpTextTests
 
         Assert.NotEqual(0, result.Code);
         Assert.Contains("--duration: 'a while' is not a duration (use e.g. 200ms, 5m, 1h, 7d, 2w)", result.Error + result.Output);
+    }
+
+    /// <summary>
+    /// Every command's help, the root's and each subcommand's found from its parent's list, describes each command,
+    /// argument and option as System.CommandLine describes its own (<c>Show help and usage information</c>): a phrase
+    /// that starts with a capital letter, so `demo --help` no longer mixes "Simulated apiserver requests per second"
+    /// with "query API port" and "show no progress".
+    /// </summary>
+    [Fact]
+    public async Task Every_command_argument_and_option_is_described_starting_with_a_capital()
+    {
+        var lowercase = new List<string>();
+        var seen = 0;
+        var pending = new Queue<string[]>([[]]);
+        while (pending.TryDequeue(out var command))
+        {
+            var help = await CliRun.RunAsync([.. command, "--help"]);
+            Assert.Equal(0, help.Code);
+            seen++;
+            string? section = null;
+            foreach (var line in help.Lines)
+            {
+                if (line.Length > 0 && line[0] != ' ') section = line.TrimEnd(':');
+                // A name (an option with its aliases and value), two spaces or more, its description; a description
+                // wrapped onto more lines continues further right.
+                if (section is not ("Commands" or "Arguments" or "Options") || Regex.Match(line, @"^  (\S.*?)\s{2,}(\S.*)$") is not { Success: true } entry) continue;
+                var (name, description) = (entry.Groups[1].Value, entry.Groups[2].Value);
+                if (char.IsLower(description[0])) lowercase.Add($"kubetrace {string.Join(' ', command)} {name}: {description}");
+                if (section == "Commands") pending.Enqueue([.. command, name.Split(' ')[0]]);
+            }
+        }
+        Assert.True(seen > 20, $"only {seen} commands' help read");
+        Assert.True(lowercase.Count == 0, $"{lowercase.Count} descriptions start lowercase:\n{string.Join('\n', lowercase)}");
     }
 }

@@ -41,10 +41,10 @@ public sealed class FlowViewTests(UiServer ui) : IClassFixture<UiServer>
         {
             // The gap row sits right before the pod's binding step, and reads the planted delay.
             var gap = page.Locator($".flow-gap[data-gap='scheduling delay'][data-pod='{pod.Name}']");
-            await Expect(gap.Locator(".flow-gap-value")).ToHaveTextAsync(Seconds(planted));
+            await Expect(gap.Locator(".flow-gap-value")).ToHaveTextAsync(Written(planted));
             var next = await gap.EvaluateAsync<string>("row => row.nextElementSibling.dataset.kind");
             Assert.Equal("binding", next);
-            await Expect(page.Locator($".flow-phases tr[data-pod='{pod.Name}'] td[data-gap='scheduling delay']")).ToHaveTextAsync(Seconds(planted));
+            await Expect(page.Locator($".flow-phases tr[data-pod='{pod.Name}'] td[data-gap='scheduling delay']")).ToHaveTextAsync(Written(planted));
         }
         await Expect(page.Locator(".flow-missing")).ToHaveCountAsync(0);
         Assert.Empty(scriptErrors);
@@ -61,6 +61,6 @@ public sealed class FlowViewTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
-    /// <summary>As the UI's duration() writes whole seconds under ten: 4 s → "4.00s".</summary>
-    private static string Seconds(TimeSpan value) => $"{value.TotalSeconds:0.00}s";
+    /// <summary>As the UI's duration() writes it, by the CLI's rules: 4 s → "4s".</summary>
+    private static string Written(TimeSpan value) => Kubetrace.Cli.Query.HumanText.Duration(value.Ticks * 100);
 }

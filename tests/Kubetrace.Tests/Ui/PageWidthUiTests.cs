@@ -5,8 +5,8 @@ namespace Kubetrace.Tests.Ui;
 
 /// <summary>
 /// What a page shows fits the window it is read in: at 1024 px every analysis row's example links are on screen
-/// without scrolling sideways, whatever the width of the names in the row; at 1440 px an object's timeline table is
-/// read with its times on one line each.
+/// without scrolling sideways, whatever the width of the names in the row; an object's timeline fits at 1440 and
+/// 1024 px, its times on one line each and its operations keeping their depth's indent on every line.
 /// </summary>
 public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
 {
@@ -44,20 +44,89 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1440, 900);
-        var pod = (await ui.ApiAsync("/api/v1/analyze/pods?since=1h"))["table"]!["rows"]![0]![0]!.GetValue<string>();
-        var url = $"/analyses/object?object={Uri.EscapeDataString(pod)}&since=24h&resource=pods";
-        var table = (await ui.ApiAsync("/api/v1/analyze" + url[9..]))["table"]!;
+        var (url, table) = await ObjectTimelineAsync();
         var columns = table["columns"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
 
-        await page.GotoAsync("/ui" + url);
+        await page.GotoAsync(url);
         var rows = page.Locator(".analysis-table tbody tr");
         await Expect(rows).ToHaveCountAsync(table["rows"]!.AsArray().Count);
 
-        // How many line boxes (distinct tops) each time cell's text takes.
-        const string Lines = "td => { const r = document.createRange(); r.selectNodeContents(td); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }";
-        var times = await page.Locator($".analysis-table tbody td:nth-child({columns.IndexOf("Time (UTC)") + 1})").EvaluateAllAsync<int[]>($"cells => cells.map({Lines})");
-        Assert.All(times, lines => Assert.Equal(1, lines));
+        var times = await page.Locator($".analysis-table tbody td:nth-child({columns.IndexOf("Time (UTC)") + 1})").EvaluateAllAsync<double[][]>($"cells => cells.map({LineStarts})");
+        Assert.All(times, lines => Assert.Single(lines));
         await UiServer.ScreenshotsAsync(page, "object-timeline");
         Assert.Empty(scriptErrors);
+    }
+
+    [SkippableTheory]
+    [InlineData(1440)]
+    [InlineData(1024)]
+    public async Task An_object_timeline_fits_the_page_without_scrolling_sideways(int width)
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(width, 900);
+        await page.GotoAsync((await ObjectTimelineAsync()).Url);
+        await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync();
+
+        // The page's width against the window's, and the table's against the box it would scroll in.
+        var widths = await page.EvaluateAsync<double[]>("() => { const box = document.querySelector('.analysis-table .table-scroll'); " +
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth, box.scrollWidth, box.clientWidth]; }");
+        Assert.True(widths[0] <= widths[1], $"at {width} px the page is {widths[0]} px wide in a {widths[1]} px window");
+        Assert.True(widths[2] <= widths[3], $"at {width} px the timeline's table is {widths[2]} px wide in its {widths[3]} px box");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task An_object_timelines_operations_keep_their_indent_on_every_line_they_wrap_onto()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(1024, 900);
+        var (url, table) = await ObjectTimelineAsync();
+        var columns = table["columns"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        var operation = columns.IndexOf("Operation");
+        // How deep each row's operation is: the analysis indents it two spaces a level.
+        var depths = table["rows"]!.AsArray().Select(r => r![operation]!.GetValue<string>()).Select(o => (o.Length - o.TrimStart().Length) / 2).ToList();
+        Assert.Contains(depths, d => d > 0);
+
+        await page.GotoAsync(url);
+        await Expect(page.Locator(".analysis-table tbody tr")).ToHaveCountAsync(depths.Count);
+        // A reader narrows the Operation column (its handle, 16 px an arrow key) until operations wrap.
+        var header = page.Locator(".analysis-table th").Nth(operation);
+        var handle = header.Locator(".col-resizer");
+        while (await header.EvaluateAsync<double>("th => th.getBoundingClientRect().width") > 200) await handle.PressAsync("ArrowLeft");
+
+        var lines = await page.Locator($".analysis-table tbody td:nth-child({operation + 1})").EvaluateAllAsync<double[][]>($"cells => cells.map({LineStarts})");
+        Assert.Contains(depths.Select((d, i) => d > 0 && lines[i].Length > 1), wrapped => wrapped);
+        // Every line of a row starts where its first does, and the first starts further right the deeper the row.
+        var firstLineAt = new Dictionary<int, double>();
+        for (var i = 0; i < depths.Count; i++)
+        {
+            var row = lines[i];
+            Assert.All(row, at => Assert.True(Math.Abs(at - row[0]) <= 1, $"row {i} (depth {depths[i]}) starts its lines at {string.Join(", ", row.Select(x => $"{x:0}"))} px"));
+            if (firstLineAt.TryGetValue(depths[i], out var same)) Assert.True(Math.Abs(row[0] - same) <= 1, $"rows of depth {depths[i]} start at {same:0} and {row[0]:0} px");
+            else firstLineAt[depths[i]] = row[0];
+        }
+        var byDepth = firstLineAt.OrderBy(d => d.Key).Select(d => d.Value).ToList();
+        Assert.True(byDepth.Zip(byDepth.Skip(1)).All(p => p.Second > p.First + 4), $"first lines by depth start at {string.Join(", ", byDepth.Select(x => $"{x:0}"))} px");
+        await UiServer.ScreenshotsAsync(page, "object-timeline-narrowed");
+        Assert.Empty(scriptErrors);
+    }
+
+    /// <summary>
+    /// Where each line of a cell's text starts, from the cell's content box, top line first: the boxes of its text
+    /// nodes (an element's own box, as the indent's, is not a line).
+    /// </summary>
+    private const string LineStarts = "td => { const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT); const starts = new Map(); " +
+        "const left = td.getBoundingClientRect().left + parseFloat(getComputedStyle(td).paddingLeft); " +
+        "for (let node; (node = walker.nextNode());) { const range = document.createRange(); range.selectNodeContents(node); " +
+        "for (const box of range.getClientRects()) { if (box.width === 0) continue; const top = Math.round(box.top); " +
+        "starts.set(top, Math.min(starts.get(top) ?? Infinity, box.left - left)); } } " +
+        "return [...starts.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1]); }";
+
+    /// <summary>The timeline of the pods table's first pod: its page and the table the API answers for it.</summary>
+    private async Task<(string Url, System.Text.Json.Nodes.JsonNode Table)> ObjectTimelineAsync()
+    {
+        var pod = (await ui.ApiAsync("/api/v1/analyze/pods?since=1h"))["table"]!["rows"]![0]![0]!.GetValue<string>();
+        var query = $"object={Uri.EscapeDataString(pod)}&since=24h&resource=pods";
+        return ($"/ui/analyses/object?{query}", (await ui.ApiAsync($"/api/v1/analyze/object?{query}"))["table"]!);
     }
 }

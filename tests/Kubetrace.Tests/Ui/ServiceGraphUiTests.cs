@@ -68,6 +68,20 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
             .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
 
     [SkippableFact]
+    public async Task Edge_labels_write_their_p99_as_the_tables_and_the_cli_do()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var edges = (await ui.ApiAsync("/api/v1/analyze/graph?since=15m"))["data"]!["edges"]!.AsArray();
+        await page.GotoAsync("/ui/graph?since=15m");
+        foreach (var e in edges)
+        {
+            var p99 = Kubetrace.Cli.Query.HumanText.Duration(e!["p99Nanos"]!.GetValue<long>());
+            await Expect(page.Locator($".graph-edge.{e["kind"]}[data-key='{e["parent"]}>{e["child"]}'] > text")).ToHaveTextAsync(new Regex($", p99 {Regex.Escape(p99)}( \\([0-9,]+ watches apart\\))?$"));
+        }
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
     public async Task Edge_labels_write_their_calls_with_thousands_separators()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();

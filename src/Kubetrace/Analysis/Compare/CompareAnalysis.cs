@@ -11,8 +11,8 @@ public static class CompareAnalysis
     {
         Arguments =
         [
-            new AnalysisParameter("trace-a", "the reference trace (hex)"),
-            new AnalysisParameter("trace-b", "the trace compared with it (hex)"),
+            new AnalysisParameter("trace-a", "The reference trace (hex)"),
+            new AnalysisParameter("trace-b", "The trace compared with it (hex)"),
         ],
     };
 

@@ -17,7 +17,7 @@ public static class CriticalPathAnalysis
         "The chain of spans that set a trace's end-to-end latency (concurrent children and clock skew handled)",
         RunAsync)
     {
-        Arguments = [new AnalysisParameter("trace-id", "the trace to analyse (hex)")],
+        Arguments = [new AnalysisParameter("trace-id", "The trace to analyse (hex)")],
     };
 
     private static async Task<AnalysisResult> RunAsync(AnalysisRequest request, CancellationToken cancellationToken)

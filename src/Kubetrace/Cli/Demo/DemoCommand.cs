@@ -16,7 +16,7 @@ public static class DemoCommand
         var defaults = new DemoOptions();
         var otlp = Port("--otlp-port", "OTLP/gRPC port", defaults.OtlpGrpcPort);
         var otlpHttp = Port("--otlp-http-port", "OTLP/HTTP port", defaults.OtlpHttpPort);
-        var query = Port("--query-port", "query API port (native and Jaeger)", defaults.QueryPort);
+        var query = Port("--query-port", "Query API port (native and Jaeger)", defaults.QueryPort);
         var tempo = Port("--tempo-port", "Tempo API port", defaults.TempoPort);
         var data = new Option<string?>("--data") { Description = "Keep the demo's traces in this folder (default: a temporary folder, deleted on exit)", HelpName = "dir" };
         var rate = new Option<double>("--rate")
@@ -40,7 +40,7 @@ public static class DemoCommand
         };
         var width = QueryOptions.Width();
         var exit = new Option<bool>("--exit") { Description = "Exit after the summary instead of serving until Ctrl+C" };
-        var progress = new BenchProgressOptions("show no progress on standard error while the backfill is sent");
+        var progress = new BenchProgressOptions("Show no progress on standard error while the backfill is sent");
         var command = progress.AddTo(new Command("demo", "Start kubetrace with a simulated cluster and show what is slow in it")
         {
             otlp, otlpHttp, query, tempo, data, rate, backfill, scenario, width.Width, width.Wide, exit,

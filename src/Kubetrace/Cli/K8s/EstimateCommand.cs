@@ -17,7 +17,7 @@ public static class EstimateCommand
     {
         var requests = new Option<double>("--requests-per-second")
         {
-            Description = "apiserver requests per second (apiserver_request_total rate)",
+            Description = "Requests per second to the apiserver (apiserver_request_total rate)",
             HelpName = "R",
             Required = true,
             Validators = { result => { if (result.GetValueOrDefault<double>() is < 0 or double.NaN) result.AddError("--requests-per-second must not be negative"); } },
@@ -37,12 +37,12 @@ public static class EstimateCommand
         };
         var spans = new Option<double?>("--spans-per-request")
         {
-            Description = "apiserver spans per sampled request [default: 10 from Kubernetes 1.34 (filter spans), 6 before]",
+            Description = "Spans the apiserver writes per sampled request [default: 10 from Kubernetes 1.34 (filter spans), 6 before]",
             HelpName = "S",
         };
         var etcdSpans = new Option<double>("--etcd-spans-per-request")
         {
-            Description = "etcd server spans per sampled request",
+            Description = "Spans the etcd server writes per sampled request",
             HelpName = "E",
             DefaultValueFactory = _ => TracingVolumeInput.DefaultEtcdSpansPerRequest,
         };

@@ -14,7 +14,7 @@ public static class InstallCommand
     public static Command Create()
     {
         var topology = ChoiceOption("--topology", InstallChoices.Topology,
-            "agent: a DaemonSet on every node forwarding to a gateway with the store; gateway: the store alone; single: one Deployment");
+            "Agent: a DaemonSet on every node forwarding to a gateway with the store; gateway: the store alone; single: one Deployment");
         topology.Required = true;
         var kubernetes = K8sOptions.KubernetesVersionOption("Kubernetes release of the cluster", withDefault: true);
         var ns = new Option<string>("--namespace") { Description = "Namespace of Kubetrace's objects", DefaultValueFactory = _ => "kubetrace" };

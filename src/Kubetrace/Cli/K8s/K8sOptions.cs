@@ -23,7 +23,7 @@ public static class K8sOptions
 
     public static Option<ComponentVersion?> ComponentVersionOption(string name, string component, string choices, string defaultText) => new(name)
     {
-        Description = $"{component} release [{defaultText}]",
+        Description = $"The {component} release [{defaultText}]",
         HelpName = choices,
         CustomParser = result =>
         {

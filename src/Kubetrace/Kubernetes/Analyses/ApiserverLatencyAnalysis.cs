@@ -58,7 +58,7 @@ public sealed class ApiserverLatencyAnalysis : IRollupState<ApiserverLatencyAnal
     internal static StateRollup<ApiserverLatencyAnalysis> Rollup { get; } = new("apiserver-5", () => new ApiserverLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("apiserver",
-        "kube-apiserver latency per verb and resource, and where it goes: authentication, authorization, priority and fairness, webhooks, etcd, serialization",
+        "The kube-apiserver's latency per verb and resource, and where it goes: authentication, authorization, priority and fairness, webhooks, etcd, serialization",
         request => new ApiserverLatencyAnalysis(request.Range),
         (analysis, request) => Result(analysis.Report(request.Samples)));
 

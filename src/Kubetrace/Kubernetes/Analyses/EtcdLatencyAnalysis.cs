@@ -43,7 +43,7 @@ public sealed class EtcdLatencyAnalysis : IRollupState<EtcdLatencyAnalysis>
     internal static StateRollup<EtcdLatencyAnalysis> Rollup { get; } = new("etcd-4", () => new EtcdLatencyAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd",
-        "etcd calls per operation and resource: rate, latency percentiles (apiserver and etcd side), errors",
+        "The etcd calls per operation and resource: rate, latency percentiles (apiserver and etcd side), errors",
         request => new EtcdLatencyAnalysis(request.Range),
         (analysis, request) => Result(analysis.Report(request.Samples)));
 

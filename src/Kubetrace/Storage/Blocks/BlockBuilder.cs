@@ -66,7 +66,7 @@ internal sealed class BlockBuilder : IDisposable
         var capacity = Math.Max(16, expectedTraces);
         (_ids, _spanCounts, _starts, _ends, _errors) = (new(capacity), new(capacity), new(capacity), new(capacity), new(capacity));
         (_maxDurations, _rootServices, _rootNames, _hasRoot, _serviceSetIds) = (new(capacity), new(capacity), new(capacity), new(capacity), new(capacity));
-        _postingSlots = new PostingSlots(dictionaries, _postings, IndexedKeyLimit(expectedTraces));
+        _postingSlots = new PostingSlots(dictionaries, _postings, AttributeIndexPolicy.KeyLimit(expectedTraces));
         _encoder = new RowGroupEncoder(_shapes);
         _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         _plainGroup = sealWith is null ? null : new MemoryStream();
@@ -74,10 +74,6 @@ internal sealed class BlockBuilder : IDisposable
     }
 
     public int TraceCount => _ids.Count;
-
-    /// <summary>Most distinct values a span attribute key may have in a block of this many traces and still get
-    /// posting lists (more: it is nearly unique per trace, a UUID in all but form, and scans find it).</summary>
-    private static int IndexedKeyLimit(int traces) => Math.Max(256, traces / 2);
 
     /// <summary>Adds every trace of a frozen head, sorted by trace ID, and the head's links. The head's traces must
     /// all sort after those added before, and its table use this block's dictionaries.</summary>
@@ -211,7 +207,7 @@ internal sealed class BlockBuilder : IDisposable
             MaxSpanDurations = _maxDurations.ToArray(), RootServices = _rootServices.ToArray(), RootNames = _rootNames.ToArray(),
             HasRoot = _hasRoot.ToArray(), ServiceSets = _serviceSetIds.ToArray(),
         };
-        var limit = IndexedKeyLimit(TraceCount);
+        var limit = AttributeIndexPolicy.KeyLimit(TraceCount);
         var footer = new BlockFooter
         {
             FirstSegment = firstSegment,
@@ -289,8 +285,8 @@ internal sealed class BlockBuilder : IDisposable
     /// Adds a row's posting keys (service, name, span attribute values, resource attributes) to the builder,
     /// remembering the slots of the keys that repeat on every span (services, names, resources) so that only span
     /// attribute values are looked up. A span attribute key stops getting entries once it has more distinct values
-    /// than any block of the expected size indexes; which keys keep their lists is decided at the end
-    /// (<see cref="Indexed"/>), when the number of traces is known.
+    /// than any block of the expected size indexes, unless it is a request target (<see cref="AttributeIndexPolicy"/>);
+    /// which keys keep their lists is decided at the end (<see cref="Indexed"/>), when the number of traces is known.
     /// </summary>
     private sealed class PostingSlots(Dictionaries dictionaries, PostingIndex.Builder postings, int keyLimitBound)
     {
@@ -302,6 +298,8 @@ internal sealed class BlockBuilder : IDisposable
         private int[] _lastSlot = [];
         // Per attribute key, its distinct values (value ids ≥ 0) seen so far.
         private int[] _distinct = [];
+        // Per attribute key, whether it is indexed whatever its values: 0 not looked up yet, 1 yes, -1 no.
+        private sbyte[] _always = [];
 
         public void Add(SpanTable table, int row, int trace, int service)
         {
@@ -324,7 +322,14 @@ internal sealed class BlockBuilder : IDisposable
         {
             if ((PostingKind)(packed >> 62) != PostingKind.SpanAttribute) return true;
             var key = (int)((packed >> 32) & 0x3FFF_FFFF);
-            return _distinct[key] <= limit;
+            return _distinct[key] <= limit || AlwaysIndexed(key);
+        }
+
+        /// <summary>Whether <paramref name="key"/> keeps its postings however many values it has, read once per key.</summary>
+        private bool AlwaysIndexed(int key)
+        {
+            if (_always[key] == 0) _always[key] = AttributeIndexPolicy.AlwaysIndexed(dictionaries.Strings[key]) ? (sbyte)1 : (sbyte)-1;
+            return _always[key] > 0;
         }
 
         private int[] ResourceSlots(int resource)
@@ -347,9 +352,10 @@ internal sealed class BlockBuilder : IDisposable
                 _lastValue = grown;
                 Array.Resize(ref _lastSlot, size);
                 Array.Resize(ref _distinct, size);
+                Array.Resize(ref _always, size);
             }
             if (_lastValue[key] == value) return _lastSlot[key];
-            if (_distinct[key] > keyLimitBound) return -1;
+            if (_distinct[key] > keyLimitBound && !AlwaysIndexed(key)) return -1;
             var slots = postings.SlotCount;
             var slot = postings.Slot(PostingIndex.Pack(PostingKind.SpanAttribute, key, value));
             if (postings.SlotCount > slots) _distinct[key]++;

@@ -19,11 +19,11 @@ public static class FlowAnalysis
         "The flow of one action (a Deployment applied, a pod created) across components and traces on one time axis, its gaps named and measured",
         RunAsync)
     {
-        Arguments = [new AnalysisParameter("object", "deployment/namespace/name, pod/namespace/name, namespace/name (a Deployment if one is named, else a pod), or a pod UID")],
+        Arguments = [new AnalysisParameter("object", "A deployment/namespace/name, pod/namespace/name, namespace/name (a Deployment if one is named, else a pod), or a pod UID")],
         Options =
         [
-            new AnalysisParameter("pods", $"most pods of the Deployment to follow, the first created (default {FlowBuilder.DefaultMaxPods})", Required: false),
-            new AnalysisParameter("limit", $"most traces per lookup, the most recent (default {DefaultLimit})", Required: false),
+            new AnalysisParameter("pods", $"Most pods of the Deployment to follow, the first created (default {FlowBuilder.DefaultMaxPods})", Required: false),
+            new AnalysisParameter("limit", $"Most traces per lookup, the most recent (default {DefaultLimit})", Required: false),
         ],
     };
 

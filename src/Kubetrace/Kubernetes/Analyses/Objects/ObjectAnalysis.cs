@@ -22,11 +22,11 @@ public static class ObjectAnalysis
         "The timeline of everything that touched one object across traces and components (links, audit-id, pod UID, namespace/name)",
         RunAsync)
     {
-        Arguments = [new AnalysisParameter("object", "namespace/name, a pod UID, or the name of a cluster-scoped object")],
+        Arguments = [new AnalysisParameter("object", "A namespace/name, a pod UID, or the name of a cluster-scoped object")],
         Options =
         [
-            new AnalysisParameter("resource", "only this resource's requests (e.g. pods, configmaps)", Required: false),
-            new AnalysisParameter("limit", $"most traces per lookup, the most recent (default {DefaultLimit})", Required: false),
+            new AnalysisParameter("resource", "Only this resource's requests (e.g. pods, configmaps)", Required: false),
+            new AnalysisParameter("limit", $"Most traces per lookup, the most recent (default {DefaultLimit})", Required: false),
         ],
     };
 

@@ -21,8 +21,8 @@ public static class PodsAnalysis
     {
         Options =
         [
-            new AnalysisParameter("by", "rows per pod (default), image or node", Required: false),
-            new AnalysisParameter("limit", $"most pods listed (default {DefaultLimit}, at most {PodStartupState.KeptPods})", Required: false),
+            new AnalysisParameter("by", "Rows per pod (default), image or node", Required: false),
+            new AnalysisParameter("limit", $"Most pods listed (default {DefaultLimit}, at most {PodStartupState.KeptPods})", Required: false),
         ],
     };
 

@@ -44,7 +44,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
     internal static StateRollup<EtcdTimelineAnalysis> Rollup { get; } = new("etcd-timeline-3", () => new EtcdTimelineAnalysis(TimeRange.All));
 
     public static AnalysisDefinition Definition { get; } = Rollup.Define("etcd-timeline",
-        "etcd latency per time bucket beside compactions: does slowness follow compactions?",
+        "The etcd latency per time bucket beside compactions: does slowness follow compactions?",
         request =>
         {
             _ = BucketOf(request); // a bad bucket is refused before anything is read
@@ -56,7 +56,7 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             return new AnalysisResult(report, Table(report));
         }) with
     {
-        Options = [new AnalysisParameter("bucket", "bucket size, whole minutes (default: 1m, wider when the range needs more than 240 rows)", Required: false)],
+        Options = [new AnalysisParameter("bucket", "Bucket size, whole minutes (default: 1m, wider when the range needs more than 240 rows)", Required: false)],
     };
 
     private static long? BucketOf(AnalysisRequest request)

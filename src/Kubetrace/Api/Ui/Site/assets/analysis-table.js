@@ -23,6 +23,8 @@ export function analysisTable(table, range = null) {
   const objects = table.objects ?? [];
   const examples = searches.some(Boolean) || rowExamples.some(Boolean);
   const samplingNotes = table.sampling?.notes ?? [];
+  // A tree column (an operation indented by its depth, as the object timeline's) wraps its names, keeping the indent.
+  const trees = table.columns.map((_, c) => table.rows.some(row => row[c] !== row[c].trimStart()));
   return h('div', { class: 'analysis-table' },
     h('h2', {}, table.title),
     samplingNotes.length === 0 ? null : h('div', { class: 'sampling-summary', role: 'note' }, samplingNotes.map(n => h('p', {}, n))),
@@ -33,9 +35,9 @@ export function analysisTable(table, range = null) {
         h('thead', {}, h('tr', {}, examples ? h('th', {}, 'Example traces') : null, table.columns.map(c => h('th', {}, c)))),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
           examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null,
-          row.map((cell, c) => h('td', cellAttributes(cell), c === 0 && objects[i]
+          row.map((cell, c) => h('td', trees[c] ? { class: 'tree' } : cellAttributes(cell), c === 0 && objects[i]
             ? h('a', { href: objectTimelineUrl(objects[i]), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, shortName(cell))
-            : cellText(cell))))))),
+            : trees[c] ? treeText(cell) : cellText(cell))))))),
         // Remembered per table shape: the same analysis keeps its widths from run to run.
         `analysis:${table.columns.join('|')}`)),
     notesList(table.notes.slice(samplingNotes.length)));
@@ -145,14 +147,20 @@ function shortName(text) {
   return `${text.slice(0, head)}…${text.slice(text.length - (longestName - 1 - head))}`;
 }
 
-/**
- * A cell's text: a long name cut in the middle, trace IDs as links, and a leading indent (an operation's depth,
- * two spaces a level) as a margin, so the lines it wraps onto keep it.
- */
+/** A cell's text: a long name cut in the middle, trace IDs as links. */
 function cellText(cell) {
+  return withTraceLinks(shortName(cell));
+}
+
+/**
+ * A tree column's cell: its leading indent (the depth, two spaces a level) as a margin, so every line the name wraps
+ * onto keeps it, and the name whole, free to break after a dot or a slash first (remotes.docker.resolver.│HTTPRequest),
+ * anywhere if it must: the column takes the room the table has left.
+ */
+function treeText(cell) {
   const indent = cell.length - cell.trimStart().length;
-  const text = withTraceLinks(shortName(cell.trimStart()));
-  return indent === 0 ? text : h('span', { class: 'indented', style: { paddingLeft: `${indent}ch` } }, text);
+  const parts = cell.trimStart().split(/(?<=[./])(?=.)/).flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), part]));
+  return h('span', { class: 'indented', style: { paddingLeft: `${indent}ch` } }, parts);
 }
 
 /** Text with every trace ID in it made a link to the trace view (split keeps the captured IDs at odd indexes). */
