@@ -103,7 +103,7 @@ public sealed class MaxBytesPerTraceTests
 
         Assert.Equal(2, admitted.RefusedSpans);
         Assert.Equal(2, admitted.Spans);
-        Assert.Equal([[2], [4]], admitted.Requests.Select(segment => Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(segment.Span)
+        Assert.Equal([[2], [4]], admitted.Kept!.Select(segment => Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(segment.Span)
             .ResourceSpans.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans).Select(SpanIdOf).ToArray()));
     }
 
