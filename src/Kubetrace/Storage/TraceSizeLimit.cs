@@ -107,7 +107,7 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
     }
 
     /// <summary>Takes back what an admission let through that could not be stored (the WAL refused it), so that the
-    /// client's retry is counted once.</summary>
+    /// client's retry is counted once: in whichever generation the trace is now (a head cut may have come in between).</summary>
     public void GiveBack(IReadOnlyList<ReadOnlyMemory<byte>> admitted)
     {
         lock (_gate)
@@ -118,7 +118,8 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
                 while (walker.MoveNext(out var span, out var size))
                 {
                     var trace = Key(span);
-                    if (_current.TryGetValue(trace, out var total)) _current[trace] = Math.Max(0, total - size);
+                    var generation = _current.ContainsKey(trace) ? _current : _previous;
+                    if (generation.TryGetValue(trace, out var total)) generation[trace] = Math.Max(0, total - size);
                 }
             }
         }
