@@ -102,6 +102,30 @@ public sealed class TraceSizeGateTests
         Assert.Equal(2, spans);
     }
 
+    [Fact]
+    public async Task A_write_that_fails_at_once_or_later_gives_back_what_it_admitted_so_that_the_retry_is_stored()
+    {
+        var gate = Gate(Limit);
+        var batch = TraceBatch.FromEncoded(Request(Sized(1, 1, 3000)), 1); // twice over the limit if counted twice
+        Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> failsAtOnce = (_, _, _) => throw new IOException("disk full");
+        Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> failsLater = async (_, _, _) =>
+        {
+            await Task.Yield();
+            throw new IOException("disk full");
+        };
+        var stored = 0;
+
+        await Assert.ThrowsAsync<IOException>(() => gate.WriteAsync(batch, failsAtOnce, CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<IOException>(() => gate.WriteAsync(batch, failsLater, CancellationToken.None).AsTask());
+        await gate.WriteAsync(batch, (ReadOnlyMemory<byte> _, int spans, CancellationToken _) =>
+        {
+            stored += spans;
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Equal(1, stored);
+    }
+
     private static TraceSizeGate Gate(long maxBytesPerTrace) => new(new TraceSizeLimit(maxBytesPerTrace, maxTrackedTraces: 1024), null,
         NullLogger.Instance, new Kubetrace.Telemetry.LogThrottle(TimeSpan.FromSeconds(30), TimeProvider.System));
 
