@@ -14,34 +14,80 @@ internal sealed class TraceSizeGate(TraceSizeLimit limit, Telemetry.Counter? dis
 {
     public TraceSizeLimit Limit => limit;
 
-    /// <summary>Writes what the limit admits of a batch of one segment (nothing when every span is refused): for a store
-    /// that writes one request at a time (the embedded store appends a batch in segments segment by segment).</summary>
+    /// <summary>Writes what the limit admits of the batch (nothing when every span is refused) to a store that writes one
+    /// request at a time (the embedded store's WAL record; it hands a batch in segments over segment by segment, so a
+    /// batch in segments is joined here only for another such store).</summary>
     /// <param name="write">Stores the admitted request (its bytes and spans); completes once they are stored.</param>
     public ValueTask WriteAsync(TraceBatch batch, Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> write,
-        CancellationToken cancellationToken) =>
-        WriteAsync(batch, (requests, spans, cancel) => requests.Count == 1 ? write(requests[0], spans, cancel)
-            : throw new ArgumentException($"a batch of {requests.Count} segments given to a store that writes one request at a time"),
-            cancellationToken);
+        CancellationToken cancellationToken) => WriteAsync(batch, new OneRequest(write), cancellationToken);
 
-    /// <summary>Writes what the limit admits of the batch, its segments as they are, never joined (nothing when every
-    /// span is refused).</summary>
+    /// <summary>Writes what the limit admits of the batch (nothing when every span is refused) to a store that takes its
+    /// segments as they are, never joined (ClickHouse: one INSERT of every segment's rows).</summary>
     /// <param name="write">Stores the admitted request (its segments, whose concatenation is the request, and its spans)
     /// at once; completes once they are stored.</param>
-    public async ValueTask WriteAsync(TraceBatch batch, Func<IReadOnlyList<ReadOnlyMemory<byte>>, int, CancellationToken, ValueTask> write,
-        CancellationToken cancellationToken)
+    public ValueTask WriteAsync(TraceBatch batch, Func<IReadOnlyList<ReadOnlyMemory<byte>>, int, CancellationToken, ValueTask> write,
+        CancellationToken cancellationToken) => WriteAsync(batch, new Segments(write), cancellationToken);
+
+    /// <summary>The one mechanism behind both shapes of store: admit, report what was refused, write what was admitted (the
+    /// batch as given when nothing was refused), give it back when it could not be written.</summary>
+    /// <remarks>Generic over a struct, and asynchronous only once the write is, so that an append within the limit
+    /// allocates nothing here (no closure, no list, no state machine for a write that completes at once).</remarks>
+    private ValueTask WriteAsync<TStore>(TraceBatch batch, TStore store, CancellationToken cancellationToken) where TStore : struct, IStore
     {
-        var admitted = Admit(batch.EncodedSegments, batch.SpanCount);
+        var admitted = Admit(batch, store);
         if (admitted.RefusedSpans > 0) Refused(batch, admitted);
-        if (admitted.Spans == 0) return;
+        if (admitted.Spans == 0) return ValueTask.CompletedTask;
+        ValueTask written;
         try
         {
-            await write(admitted.Requests, admitted.Spans, cancellationToken).ConfigureAwait(false);
+            written = store.WriteAsync(batch, admitted, cancellationToken);
         }
         catch
         {
-            limit.GiveBack(admitted.Requests);
+            GiveBack(batch, admitted);
             throw;
         }
+        return written.IsCompletedSuccessfully ? written : GiveBackIfNotWrittenAsync(written, batch, admitted);
+    }
+
+    private async ValueTask GiveBackIfNotWrittenAsync(ValueTask written, TraceBatch batch, TraceAdmission admitted)
+    {
+        try
+        {
+            await written.ConfigureAwait(false);
+        }
+        catch
+        {
+            GiveBack(batch, admitted);
+            throw;
+        }
+    }
+
+    private void GiveBack(TraceBatch batch, TraceAdmission admitted) => limit.GiveBack(admitted.Kept ?? batch.EncodedSegments);
+
+    /// <summary>How a store takes a batch: what the limit walks, and what the store is given.</summary>
+    private interface IStore
+    {
+        TraceAdmission Admit(TraceSizeLimit limit, TraceBatch batch);
+
+        ValueTask WriteAsync(TraceBatch batch, TraceAdmission admitted, CancellationToken cancellationToken);
+    }
+
+    private readonly struct OneRequest(Func<ReadOnlyMemory<byte>, int, CancellationToken, ValueTask> write) : IStore
+    {
+        public TraceAdmission Admit(TraceSizeLimit limit, TraceBatch batch) => limit.Admit(batch.Encoded, batch.SpanCount);
+
+        // One request walked, so at most one kept.
+        public ValueTask WriteAsync(TraceBatch batch, TraceAdmission admitted, CancellationToken cancellationToken) =>
+            write(admitted.Kept is { } kept ? kept[0] : batch.Encoded, admitted.Spans, cancellationToken);
+    }
+
+    private readonly struct Segments(Func<IReadOnlyList<ReadOnlyMemory<byte>>, int, CancellationToken, ValueTask> write) : IStore
+    {
+        public TraceAdmission Admit(TraceSizeLimit limit, TraceBatch batch) => limit.Admit(batch.EncodedSegments, batch.SpanCount);
+
+        public ValueTask WriteAsync(TraceBatch batch, TraceAdmission admitted, CancellationToken cancellationToken) =>
+            write(admitted.Kept ?? batch.EncodedSegments, admitted.Spans, cancellationToken);
     }
 
     /// <summary>Tempo's <c>tempo_discarded_spans_total{reason="trace_too_large", tenant}</c>, per exporter.</summary>
@@ -49,11 +95,11 @@ internal sealed class TraceSizeGate(TraceSizeLimit limit, Telemetry.Counter? dis
         "kubetrace_exporter_discarded_spans", "Spans the store refused, by reason (trace_too_large: max_bytes_per_trace) and tenant",
         ("exporter", exporter), ("reason", "trace_too_large"), ("tenant", tenant));
 
-    private TraceAdmission Admit(IReadOnlyList<ReadOnlyMemory<byte>> segments, int spans)
+    private TraceAdmission Admit<TStore>(TraceBatch batch, TStore store) where TStore : struct, IStore
     {
         try
         {
-            return limit.Admit(segments, spans);
+            return store.Admit(limit, batch);
         }
         catch (Otlp.Wire.ProtobufFormatException e)
         {

@@ -41,21 +41,27 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
     }
 
     /// <summary>
-    /// Adds the request's spans to their traces' totals and returns what may be stored: the request itself when every
-    /// trace stays within the limit, otherwise a copy without the refused traces' spans and a sentence naming them.
+    /// Adds the request's spans to their traces' totals and returns what may be stored: nothing to change when every
+    /// trace stays within the limit, otherwise the request without the refused traces' spans and a sentence naming them.
+    /// Within the limit (every append but a refusal) it allocates nothing.
     /// </summary>
     /// <exception cref="ProtobufFormatException">The request cannot be walked.</exception>
-    public TraceAdmission Admit(ReadOnlyMemory<byte> request, int spanCount) => Admit([request], spanCount);
+    public TraceAdmission Admit(ReadOnlyMemory<byte> request, int spanCount) => Admit(new OneSegment(request), spanCount);
 
     /// <summary>The same for a request in segments (a batch the batch processor merged: their concatenation is the
-    /// request), each taken as it is, never joined; a refusal rewrites each segment without the refused traces' spans.</summary>
-    public TraceAdmission Admit(IReadOnlyList<ReadOnlyMemory<byte>> segments, int spanCount)
+    /// request), each taken as it is, never joined; a refusal rewrites only the segments that hold a refused trace.</summary>
+    public TraceAdmission Admit(IReadOnlyList<ReadOnlyMemory<byte>> segments, int spanCount) =>
+        Admit<IReadOnlyList<ReadOnlyMemory<byte>>>(segments, spanCount);
+
+    /// <remarks>Generic so that one request goes through as a struct (no list allocated per append) and a list without an
+    /// enumerator; both by index.</remarks>
+    private TraceAdmission Admit<TSegments>(TSegments segments, int spanCount) where TSegments : IReadOnlyList<ReadOnlyMemory<byte>>
     {
         var parts = t_parts ??= [];
         parts.Clear();
-        foreach (var segment in segments)
+        for (var i = 0; i < segments.Count; i++)
         {
-            var walker = new EncodedSpanWalker(segment.Span);
+            var walker = new EncodedSpanWalker(segments[i].Span);
             while (walker.MoveNext(out var span, out var size))
             {
                 ref var part = ref CollectionsMarshal.GetValueRefOrAddDefault(parts, Key(span), out _);
@@ -75,16 +81,33 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
             }
         }
         if (parts.Count > MaxScratchTraces) t_parts = null; // a request of very many traces does not pin its table to the thread
-        if (refused is null) return new TraceAdmission(segments, spanCount, 0, null);
-        var refusedTraces = refused.Select(r => r.Trace).ToHashSet();
-        IReadOnlyList<ReadOnlyMemory<byte>> kept = refusedSpans == spanCount ? []
-            : segments.Select(segment => (ReadOnlyMemory<byte>)EncodedSpanRewriter.Rewrite(segment.Span,
-                span => refusedTraces.Contains(Key(span)) ? null : span.ToArray())).ToList();
+        if (refused is null) return new TraceAdmission(null, spanCount, 0, null);
+        var kept = refusedSpans == spanCount ? [] : Kept(segments, refused.Select(r => r.Trace).ToHashSet());
         return new TraceAdmission(kept, spanCount - refusedSpans, refusedSpans, Message(refused, refusedSpans, spanCount));
     }
 
+    /// <summary>What to store in place of the segments: a segment without a refused trace as it is (not copied), one
+    /// with a refused trace rewritten without its spans, or left out when it has no other span.</summary>
+    private static List<ReadOnlyMemory<byte>> Kept<TSegments>(TSegments segments, HashSet<UInt128> refused)
+        where TSegments : IReadOnlyList<ReadOnlyMemory<byte>>
+    {
+        var kept = new List<ReadOnlyMemory<byte>>(segments.Count);
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            var (keptSpans, refusedSpans) = (0, 0);
+            var walker = new EncodedSpanWalker(segment.Span);
+            while (walker.MoveNext(out var span, out _))
+                if (refused.Contains(Key(span))) refusedSpans++;
+                else keptSpans++;
+            if (refusedSpans == 0) kept.Add(segment);
+            else if (keptSpans > 0) kept.Add(EncodedSpanRewriter.Rewrite(segment.Span, span => refused.Contains(Key(span)) ? null : span.ToArray()));
+        }
+        return kept;
+    }
+
     /// <summary>Takes back what an admission let through that could not be stored (the WAL refused it), so that the
-    /// client's retry is counted once.</summary>
+    /// client's retry is counted once: in whichever generation the trace is now (a head cut may have come in between).</summary>
     public void GiveBack(IReadOnlyList<ReadOnlyMemory<byte>> admitted)
     {
         lock (_gate)
@@ -95,7 +118,8 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
                 while (walker.MoveNext(out var span, out var size))
                 {
                     var trace = Key(span);
-                    if (_current.TryGetValue(trace, out var total)) _current[trace] = Math.Max(0, total - size);
+                    var generation = _current.ContainsKey(trace) ? _current : _previous;
+                    if (generation.TryGetValue(trace, out var total)) generation[trace] = Math.Max(0, total - size);
                 }
             }
         }
@@ -148,6 +172,18 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
         return BinaryPrimitives.ReadUInt128BigEndian(padded);
     }
 
+    /// <summary>One request as a list of one segment, without allocating one.</summary>
+    private readonly struct OneSegment(ReadOnlyMemory<byte> request) : IReadOnlyList<ReadOnlyMemory<byte>>
+    {
+        public int Count => 1;
+
+        public ReadOnlyMemory<byte> this[int index] => index == 0 ? request : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<ReadOnlyMemory<byte>> GetEnumerator() => ((IEnumerable<ReadOnlyMemory<byte>>)[request]).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
     private static string Hex(UInt128 trace)
     {
         Span<byte> bytes = stackalloc byte[16];
@@ -157,6 +193,7 @@ internal sealed class TraceSizeLimit(long maxBytesPerTrace, int maxTrackedTraces
 }
 
 /// <summary>What <see cref="TraceSizeLimit.Admit"/> lets into the store.</summary>
-/// <param name="Requests">The spans to store, as segments whose concatenation is the request (none when every span was refused).</param>
+/// <param name="Kept">Null when nothing was refused: the request is stored as given. Otherwise the spans to store in its
+/// place, as segments whose concatenation is the request (none when every span was refused).</param>
 /// <param name="Message">The partial_success sentence; null when nothing was refused.</param>
-internal readonly record struct TraceAdmission(IReadOnlyList<ReadOnlyMemory<byte>> Requests, int Spans, int RefusedSpans, string? Message);
+internal readonly record struct TraceAdmission(IReadOnlyList<ReadOnlyMemory<byte>>? Kept, int Spans, int RefusedSpans, string? Message);

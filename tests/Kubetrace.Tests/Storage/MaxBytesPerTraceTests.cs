@@ -79,6 +79,37 @@ public sealed class MaxBytesPerTraceTests
     }
 
     [Fact]
+    public async Task A_trace_sent_in_many_parts_across_a_head_cut_and_a_crash_keeps_every_acknowledged_span_and_no_refused_one()
+    {
+        await using var store = new TempStore(dir => new StoreOptions { Directory = dir, Retention = TimeSpan.Zero, MaxBytesPerTrace = Limit });
+        var acknowledged = new List<int>();
+        for (var id = 1; id <= 8; id++)
+        {
+            if ((await AppendAsync(store.Store, Sized(1, id, 850))).RefusedSpans == 0) acknowledged.Add(id);
+            if (id == 2) await store.Store.FlushHeadAsync();              // the trace's size outlives the cut
+            if (id == 5) await AppendAsync(store.Store, Sized(1, 4, 850)); // a part sent again counts again
+        }
+
+        var restarted = store.Crash();
+
+        Assert.Equal([1, 2, 3, 4], acknowledged);
+        Assert.Equal(new[] { 1, 2, 3, 4 }, await SpanIdsAsync(restarted, 1));
+    }
+
+    [Fact]
+    public void What_could_not_be_written_is_given_back_even_after_a_head_cut_so_the_retry_is_counted_once()
+    {
+        var limit = new TraceSizeLimit(Limit, maxTrackedTraces: 100);
+        ReadOnlyMemory<byte> request = Spans.Request(new[] { Sized(1, 1, 3000) }.AsEnumerable()).ToByteArray();
+
+        Assert.Equal(0, limit.Admit(request, 1).RefusedSpans);
+        limit.ForgetUnseen();        // the head is cut while the write fails (the WAL's disk is full)
+        limit.GiveBack([request]);
+
+        Assert.Equal(0, limit.Admit(request, 1).RefusedSpans);
+    }
+
+    [Fact]
     public void The_table_of_trace_sizes_holds_at_most_two_generations_of_its_bound()
     {
         var limit = new TraceSizeLimit(Limit, maxTrackedTraces: 100);
@@ -103,7 +134,7 @@ public sealed class MaxBytesPerTraceTests
 
         Assert.Equal(2, admitted.RefusedSpans);
         Assert.Equal(2, admitted.Spans);
-        Assert.Equal([[2], [4]], admitted.Requests.Select(segment => Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(segment.Span)
+        Assert.Equal([[2], [4]], admitted.Kept!.Select(segment => Kubetrace.Otlp.Proto.Collector.ExportTraceServiceRequest.Parser.ParseFrom(segment.Span)
             .ResourceSpans.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans).Select(SpanIdOf).ToArray()));
     }
 
