@@ -219,7 +219,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var data = await _http.QueryAsync(
             $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} PREWHERE trace_id IN ({Sql.TraceIdList(byMinutes.Values.SelectMany(t => t))}) " +
             $"WHERE {string.Join(" OR ", ranges)} ORDER BY written FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
-        return StoredSpan.ReadAll(data);
+        return await WithResourcesAsync(StoredSpan.ReadAll(data), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<TraceMatch>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)

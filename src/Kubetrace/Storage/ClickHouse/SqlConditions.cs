@@ -43,7 +43,7 @@ internal static class SqlConditions
         {
             var literal = Sql.String(key);
             var needle = $"unhex('{EncodedKey(key)}')";
-            return $"(has(attr_keys, {literal}) OR has(res_keys, {literal}) OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
+            return $"(has(attr_keys, {literal}) OR {OnResource($"has(res_keys, {literal})")} OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
         }));
     }
 
@@ -91,7 +91,8 @@ internal static class SqlConditions
         var span = PromotedAttributes.IndexOf(condition.Key) is var promoted and >= 0
             ? Promoted(PromotedAttributes.All[promoted], condition, numeric)
             : Attribute("attr_keys", $"attr_values[indexOf(attr_keys, {Sql.String(condition.Key)})]", condition, numeric);
-        var resource = Attribute("res_keys", $"res_values[indexOf(res_keys, {Sql.String(condition.Key)})]", condition, numeric);
+        var onRow = Attribute("res_keys", $"res_values[indexOf(res_keys, {Sql.String(condition.Key)})]", condition, numeric);
+        (string Clause, bool Exact) resource = (OnResource(onRow.Clause), onRow.Exact);
         return condition.Scope switch
         {
             AttributeScope.Span => span,
@@ -99,6 +100,15 @@ internal static class SqlConditions
             _ => ($"({span.Clause}) OR ({resource.Clause})", span.Exact && resource.Exact),
         };
     }
+
+    /// <summary>
+    /// A condition on a span's resource attributes: on the row's own (a row that carries its resource, or one written
+    /// before schema version 6), or on the resource the row names (<see cref="ClickHouseSchema.ResourceHash"/>). GLOBAL: in
+    /// a cluster the resource's row may be on another shard than the spans naming it, so the set is read through the
+    /// Distributed table once, not from each shard's local table.
+    /// </summary>
+    private static string OnResource(string onRow) =>
+        $"({onRow}) OR {ClickHouseSchema.ResourceHash} GLOBAL IN (SELECT {ClickHouseSchema.ResourceHash} FROM {ClickHouseSchema.Resources} WHERE {onRow})";
 
     private static (string, bool) Text(string column, Condition condition, bool numeric) => condition.Op switch
     {
