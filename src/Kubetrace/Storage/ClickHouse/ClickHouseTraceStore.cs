@@ -224,8 +224,9 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
 
     public async ValueTask<IReadOnlyList<TraceMatch>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
-        var (clause, exact) = SqlConditions.Where(request.Conditions, request.AllConditions);
-        if (request.AnywhereKeys.Count > 0) clause = $"({clause}) AND {SqlConditions.AnywhereKeys(request.AnywhereKeys)}";
+        var resources = _schema.OnEveryShardAtOnce(ClickHouseSchema.Resources);
+        var (clause, exact) = SqlConditions.Where(request.Conditions, request.AllConditions, resources);
+        if (request.AnywhereKeys.Count > 0) clause = $"({clause}) AND {SqlConditions.AnywhereKeys(request.AnywhereKeys, resources)}";
         var filter = new StoredSpanFilter(request);
         var limit = Math.Max(1, request.Limit);
         // When SQL cannot decide exactly, ask for more candidates than needed, and for more again while too few pass.
