@@ -42,6 +42,10 @@ public sealed class ClickHouseClusterTests
         }
         var found = await reader.FetchAsync(new FetchRequest(TimeRange.All, [Condition.Service("etcd")], AllConditions: true, Traces * 2), CancellationToken.None);
         Assert.Equal(Traces, found.Count);
+        // By a resource attribute: each resource is written once per INSERT, on one shard, for spans on both.
+        var byResource = await reader.FetchAsync(new FetchRequest(TimeRange.All,
+            [Condition.Attribute("service.name", "apiserver", AttributeScope.Resource)], AllConditions: true, Traces * 2), CancellationToken.None);
+        Assert.Equal(Traces, byResource.Count);
         Assert.Equal(["apiserver", "etcd"], await reader.GetServicesAsync(CancellationToken.None));
         var edge = Assert.Single(await reader.GetDependenciesAsync(TimeRange.All, CancellationToken.None));
         Assert.Equal(("apiserver", "etcd", (long)Traces), (edge.Parent, edge.Child, edge.CallCount));

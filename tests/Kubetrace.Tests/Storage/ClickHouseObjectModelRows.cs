@@ -9,7 +9,9 @@ namespace Kubetrace.Tests.Storage;
 
 /// <summary>
 /// The spans table's rows as the encoder wrote them from OTLP objects (SpanRowEncoder at 8aa9f7d, before it read the
-/// protobuf bytes directly): the reference the wire encoder is held to, byte for byte.
+/// protobuf bytes directly): the reference the wire encoder is held to, byte for byte. Since schema version 6 each
+/// resource's columns are in the first row of its spans per day only, every row naming it by the first 16 bytes of its
+/// envelope's SHA-256 (zero, and the columns as they are, for a resource without an envelope).
 /// </summary>
 internal static class ClickHouseObjectModelRows
 {
@@ -17,9 +19,11 @@ internal static class ClickHouseObjectModelRows
     {
         var rows = new RowBinaryWriter();
         var count = 0UL;
+        var carried = new HashSet<(string Hash, ushort Date)>();
         foreach (var resourceSpans in request.ResourceSpans)
         {
             var resource = new ResourceSpans { Resource = resourceSpans.Resource, SchemaUrl = resourceSpans.SchemaUrl }.ToByteArray();
+            var hash = resource.Length == 0 ? new byte[16] : System.Security.Cryptography.SHA256.HashData(resource)[..16];
             var resourceAttributes = resourceSpans.Resource?.Attributes ?? [];
             var service = "";
             var resKeys = new string[resourceAttributes.Count];
@@ -33,13 +37,18 @@ internal static class ClickHouseObjectModelRows
             foreach (var scopeSpans in resourceSpans.ScopeSpans)
             {
                 var scope = new ScopeSpans { Scope = scopeSpans.Scope, SchemaUrl = scopeSpans.SchemaUrl }.ToByteArray();
-                foreach (var span in scopeSpans.Spans) WriteSpan(rows, span, service, resKeys, resValues, resource, scope, written + count++);
+                foreach (var span in scopeSpans.Spans)
+                {
+                    var date = (ushort)Math.Clamp((long)(span.StartTimeUnixNano / 86_400_000_000_000), 0, ushort.MaxValue);
+                    var carries = resource.Length == 0 || carried.Add((Convert.ToHexString(hash), date));
+                    WriteSpan(rows, span, service, carries ? resKeys : [], carries ? resValues : [], hash, carries ? resource : [], scope, written + count++);
+                }
             }
         }
         return rows.Written.ToArray();
     }
 
-    private static void WriteSpan(RowBinaryWriter rows, Span span, string service, string[] resKeys, string[] resValues,
+    private static void WriteSpan(RowBinaryWriter rows, Span span, string service, string[] resKeys, string[] resValues, byte[] resourceHash,
         byte[] resource, byte[] scope, ulong written)
     {
         rows.UInt16((ushort)Math.Clamp((long)(span.StartTimeUnixNano / 86_400_000_000_000), 0, ushort.MaxValue));
@@ -89,6 +98,7 @@ internal static class ClickHouseObjectModelRows
         }
         Strings(rows, resKeys);
         Strings(rows, resValues);
+        rows.Raw(resourceHash);
         rows.VarUInt((ulong)span.Links.Count);
         foreach (var link in span.Links) rows.TraceId(Kubetrace.Storage.TraceId.FromByteString(link.TraceId));
         rows.VarUInt((ulong)span.Links.Count);

@@ -38,6 +38,10 @@ public sealed class ClickHouseOnClusterTests : IAsyncLifetime
 
         var reader = await OpenAsync();
         await AssertEveryTraceWholeAsync(reader);
+        // By a resource attribute: each resource is written once per INSERT, on one shard, for spans on both.
+        var byResource = await reader.FetchAsync(new FetchRequest(TimeRange.All,
+            [Condition.Attribute("service.name", "etcd", AttributeScope.Resource)], AllConditions: true, Traces * 2), CancellationToken.None);
+        Assert.Equal(Traces, byResource.Count);
         var tables = await Task.WhenAll(Shards.Select(shard => ScalarAsync(shard,
             $"SELECT groupArray(name) FROM (SELECT name FROM system.tables WHERE database = '{_options.Database}' ORDER BY name)")));
         Assert.Contains("'spans_local'", tables[0]);
@@ -57,9 +61,7 @@ public sealed class ClickHouseOnClusterTests : IAsyncLifetime
         {
             // Written as a Kubetrace of schema version 3 wrote it: tables on every shard, rows through the Distributed table.
             await new ClickHouseSchema(_options).MigrateAsync(http, CancellationToken.None, upTo: 3);
-            var rows = new RowBinaryWriter();
-            SpanRowEncoder.Write(TwoServiceTraces().ToByteArray(), rows);
-            await http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, CancellationToken.None);
+            await ClickHouseVersion2Rows.InsertAsync(http, TwoServiceTraces());
         }
         var before = await SpanRowsPerTraceAndShardAsync();
         Assert.All(before, shard => Assert.NotEmpty(shard));

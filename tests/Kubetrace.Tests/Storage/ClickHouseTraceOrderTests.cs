@@ -147,17 +147,12 @@ public sealed class ClickHouseTraceOrderTests : IAsyncLifetime
         return store;
     }
 
-    /// <summary>The requests as a Kubetrace of schema version 3 wrote them (same columns as today, spans ordered by service).</summary>
+    /// <summary>The requests as a Kubetrace of schema version 3 wrote them (every span with its resource, spans ordered by service).</summary>
     private static async Task WriteAtVersion3Async(ClickHouseOptions options)
     {
         using var http = new ClickHouseHttp(options);
         await new ClickHouseSchema(options).MigrateAsync(http, CancellationToken.None, upTo: 3);
-        foreach (var request in Requests())
-        {
-            var rows = new RowBinaryWriter();
-            SpanRowEncoder.Write(request.ToByteArray(), rows);
-            await http.InsertAsync(ClickHouseSchema.Spans, ClickHouseSchema.SpanColumns, rows.Written, CancellationToken.None);
-        }
+        foreach (var request in Requests()) await ClickHouseVersion2Rows.InsertAsync(http, request);
     }
 
     private async Task AssertEveryTraceAsWrittenAsync(ITraceStore store)

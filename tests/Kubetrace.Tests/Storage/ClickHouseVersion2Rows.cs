@@ -18,13 +18,19 @@ internal static class ClickHouseVersion2Rows
     private const string Columns = "date, trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, " +
         "start_ns, end_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra";
 
-    /// <param name="version">2, or 1: the same spans table without version 2's rollup tables.</param>
+    /// <param name="version">2, or 1 (the same spans table without version 2's rollup tables), or a later version up to 5:
+    /// the columns added since then computed from their DEFAULTs, every span carrying its resource whole, as every build
+    /// before version 6 wrote it.</param>
     public static async Task CreateAsync(ClickHouseOptions options, ExportTraceServiceRequest request, int version = 2)
     {
         using var http = new ClickHouseHttp(options);
         await new ClickHouseSchema(options).MigrateAsync(http, CancellationToken.None, upTo: version);
-        await http.InsertAsync(ClickHouseSchema.Spans, Columns, Rows(request), CancellationToken.None);
+        await InsertAsync(http, request);
     }
+
+    /// <summary>The request's spans in version 2's row format, into a database at version 5 or before.</summary>
+    public static Task InsertAsync(ClickHouseHttp http, ExportTraceServiceRequest request) =>
+        http.InsertAsync(ClickHouseSchema.Spans, Columns, Rows(request), CancellationToken.None);
 
     private static ReadOnlyMemory<byte> Rows(ExportTraceServiceRequest request)
     {

@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -37,13 +37,24 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     public static string SpanWindows => "span_windows";
     public static string RollupTraces => "rollup_traces";
     public static string Rollups => "rollups";
+    public static string Resources => "resources";
 
     /// <summary>The span-start windows rollups are built for: one minute, fixed by the schema (span_windows' view).</summary>
     public const long RollupWindowNanos = 60_000_000_000;
 
     /// <summary>The tables whose daily partitions retention drops (on every shard in a cluster).</summary>
     public IEnumerable<string> StoredTables =>
-        [Local(Spans), Local(TraceIndex), Local(Operations), Local(AttributeKeys), Local(SpanWindows), Local(RollupTraces), Local(Rollups)];
+        [Local(Spans), Local(TraceIndex), Local(Operations), Local(AttributeKeys), Local(SpanWindows), Local(RollupTraces), Local(Rollups), Local(Resources)];
+
+    /// <summary>
+    /// A table read whole from anywhere, also inside a subquery that runs on each shard: the table itself on one server,
+    /// <c>cluster(...)</c> over its shard-local parts in a cluster. The Distributed table would not do there: with
+    /// <c>distributed_product_mode=local</c> a subquery's Distributed table becomes the shard's local one, also under
+    /// GLOBAL IN nested in such a subquery (ClickHouseClusterTests found half the traces of a resource).
+    /// </summary>
+    public string OnEveryShardAtOnce(string table) => Clustered
+        ? $"cluster({Identifier(options.Cluster)}, {Identifier(options.Database)}, {Local(table)})"
+        : table;
 
     /// <summary>Where the data lives: the table itself on one server, its shard-local part in a cluster.</summary>
     public string Local(string table) => Clustered ? table + "_local" : table;
@@ -51,7 +62,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     /// <summary>The columns of a span row, in insert order (see <see cref="SpanRowEncoder"/>); end_ns is left to its
     /// default (0) since version 3: the end is start_ns + duration_ns.</summary>
     public static readonly string SpanColumns = "date, trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, " +
-        "start_ns, duration_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, link_trace_ids, link_span_ids, resource, scope, extra, " +
+        "start_ns, duration_ns, written, attr_keys, attr_values, attr_types, res_keys, res_values, res_hash, link_trace_ids, link_span_ids, resource, scope, extra, " +
         PromotedAttributes.Columns;
 
     /// <param name="upTo">The version to reach: this build's, or an older one (tests write rows as an older build did).</param>
@@ -67,11 +78,12 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
                 $"this Kubetrace's {Version}: upgrade Kubetrace", transient: false);
         for (var version = applied + 1; version <= upTo; version++)
         {
+            // Columns first: a migration's views may read them.
+            if (AddedColumns(version) is { Count: > 0 } columns)
+                foreach (var table in Clustered ? [Local(Spans), Spans] : new[] { Spans })
+                    await RetriedAsync(() => AddColumnsAsync(http, table, columns, cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var statement in Migration(version))
                 await RunAsync(http, statement, cancellationToken).ConfigureAwait(false);
-            if (version == 3)
-                foreach (var table in Clustered ? [Local(Spans), Spans] : new[] { Spans })
-                    await RetriedAsync(() => AddColumnsAsync(http, table, Version3Columns(), cancellationToken), cancellationToken).ConfigureAwait(false);
             if (version == 4) await RetriedAsync(() => OrderSpansByTraceAsync(http, cancellationToken), cancellationToken).ConfigureAwait(false);
             // Idempotent in effect: the applied version is the max, so a row written twice (a retry, or a second
             // instance migrating at the same moment) changes nothing.
@@ -118,6 +130,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         3 => [], // columns only: AddColumnsAsync
         4 => [], // the spans table ordered by trace: OrderSpansByTraceAsync
         5 => Version5(),
+        6 => Version6(),
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 
@@ -226,6 +239,42 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         }
     }
 
+    /// <summary>The columns a version adds to the spans table (<see cref="AddColumnsAsync"/>), before its statements run.</summary>
+    private static IReadOnlyList<string> AddedColumns(int version) => version switch
+    {
+        3 => Version3Columns(),
+        6 => [$"{ResourceHash} FixedString(16)"],
+        _ => [],
+    };
+
+    /// <summary>The spans table's column naming a span's resource in the resources table (zero: the row carries its resource).</summary>
+    public const string ResourceHash = "res_hash";
+
+    /// <remarks>
+    /// A resource written once (docs/storage.md, "Resources written once"): the service and k8s.* resource attributes are
+    /// the same for thousands of spans, and repeated in every row (the <c>resource</c> envelope, 90 B, and res_keys and
+    /// res_values, 85 B, of ~711 B of RowBinary per span) they were parsed, sorted, compressed and merged per span by the
+    /// server. Since this version the encoder writes a resource's columns in one row per INSERT and day — the carrier —
+    /// and leaves them empty in the others; every row names its resource by <see cref="ResourceHash"/>, a hash of the
+    /// envelope (<see cref="ResourceColumns"/>), and this view copies each carrier's resource into the resources table.
+    /// Kept in the same INSERT as the spans (no second INSERT, no resource without its spans), and in the same daily
+    /// partitions (the carrier's day: retention drops a day's resources with its spans). The carrier stays a whole row,
+    /// so that whatever read res_keys of the spans table (the key catalog's view, attribute values) finds every resource
+    /// there still; a row written before this version has its resource whole and a zero hash, and is read as it was.
+    /// In a cluster the carrier is on one shard and the spans naming it on any: the resources are read through the
+    /// Distributed table, or through <c>cluster()</c> in conditions (<see cref="OnEveryShardAtOnce"/>).
+    /// </remarks>
+    private IEnumerable<string> Version6()
+    {
+        foreach (var statement in CreateTable(Resources, $"date Date, {ResourceHash} FixedString(16), res_keys Array(String), res_values Array(String), resource String",
+            $"ReplacingMergeTree PARTITION BY date ORDER BY {ResourceHash}{FineGranules}", $"cityHash64({ResourceHash})")) yield return statement;
+        yield return CreateView(Resources, $"SELECT date, {ResourceHash}, res_keys, res_values, resource FROM {Table(Local(Spans))} " +
+            $"WHERE length(resource) > 0 AND {ResourceHash} != {NoResourceHash}");
+    }
+
+    /// <summary>The hash of a row that carries its resource itself (every row before version 6, and resources without an envelope).</summary>
+    public const string NoResourceHash = "toFixedString('', 16)";
+
     /// <remarks>
     /// Fewer bytes per span (docs/storage.md, "Bytes per span"): the duration instead of the end (small numbers
     /// compress; the end is start_ns + duration_ns, exact modulo 2^64 even for an end before the start), and the
@@ -234,7 +283,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     /// parts written before have no such columns, and ClickHouse computes them on read from their DEFAULT — the
     /// duration from end_ns, a promoted value from the arrays — so every query reads old and new rows alike.
     /// </remarks>
-    private static IEnumerable<string> Version3Columns() =>
+    private static IReadOnlyList<string> Version3Columns() =>
         [$"duration_ns UInt64 DEFAULT end_ns - start_ns AFTER end_ns", .. PromotedAttributes.All.Select(a => a.Definition)];
 
     /// <summary>Adds the columns the table lacks, in one ALTER (idempotent: a column there already is left alone).</summary>

@@ -37,6 +37,8 @@ public sealed partial class ClickHouseTraceStore
             $"SELECT count() FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(b.Start, b.End + 1)}", cancellationToken).ConfigureAwait(false);
         var chunks = (int)Math.Max(1, (long.Parse(spansInBounds[0], System.Globalization.CultureInfo.InvariantCulture) + SpansPerScanQuery - 1) / SpansPerScanQuery);
 
+        // A row that names its resource (schema version 6) has no res_keys: its resource's values come from the resources table.
+        var resources = keys.Count == 0 ? new Dictionary<UInt128, (string[] Keys, string[] Values)>() : await ResourceAttributesAsync(b.Start, b.End, cancellationToken).ConfigureAwait(false);
         var values = string.Join("", keys.Select(key =>
         {
             var k = Sql.String(key);
@@ -50,15 +52,16 @@ public sealed partial class ClickHouseTraceStore
             var slice = chunks == 1 ? "" : $" AND cityHash64(trace_id) % {chunks} = {chunk}";
             var data = await _http.QueryAsync(
                 "SELECT trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, start_ns + duration_ns, " +
-                $"link_trace_ids, link_span_ids{values} FROM {ClickHouseSchema.Spans} " +
+                $"link_trace_ids, link_span_ids, {ClickHouseSchema.ResourceHash}{values} FROM {ClickHouseSchema.Spans} " +
                 $"WHERE {Sql.StartIn(b.Start, b.End + 1)}{slice} AND trace_id IN ({traces}{slice}) ORDER BY trace_id FORMAT RowBinary",
                 cancellationToken).ConfigureAwait(false);
-            Deliver(data, keys.Count, trace, pool, visitor);
+            Deliver(data, keys, resources, trace, pool, visitor);
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
-    private static void Deliver(ReadOnlySpan<byte> data, int keys, ScannedTrace trace, List<ScannedSpan> pool, Action<ScannedTrace> visitor)
+    private static void Deliver(ReadOnlySpan<byte> data, IReadOnlyList<string> keys, Dictionary<UInt128, (string[] Keys, string[] Values)> resources,
+        ScannedTrace trace, List<ScannedSpan> pool, Action<ScannedTrace> visitor)
     {
         var reader = new RowBinaryReader(data);
         trace.Spans.Clear();
@@ -91,8 +94,12 @@ public sealed partial class ClickHouseTraceStore
             var links = new ScannedLink[reader.VarUInt()];
             for (var i = 0; i < links.Length; i++) links[i] = new ScannedLink(linkTraces[i], reader.UInt64());
             span.Links = links;
-            if (span.Values.Length != keys) span.Values = new string?[keys];
-            for (var i = 0; i < keys; i++) span.Values[i] = reader.UInt8() == 1 ? null : reader.String();
+            resources.TryGetValue(ResourceHashes.Read(ref reader), out var resource);
+            if (span.Values.Length != keys.Count) span.Values = new string?[keys.Count];
+            for (var i = 0; i < keys.Count; i++)
+                span.Values[i] = reader.UInt8() == 1
+                    ? resource.Keys is null ? null : StoredSpan.Find(resource.Keys, resource.Values, keys[i])
+                    : reader.String();
             trace.Spans.Add(span);
         }
         if (trace.Spans.Count > 0) visitor(trace);

@@ -219,13 +219,14 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var data = await _http.QueryAsync(
             $"SELECT {StoredSpan.Columns} FROM {ClickHouseSchema.Spans} PREWHERE trace_id IN ({Sql.TraceIdList(byMinutes.Values.SelectMany(t => t))}) " +
             $"WHERE {string.Join(" OR ", ranges)} ORDER BY written FORMAT RowBinary", cancellationToken).ConfigureAwait(false);
-        return StoredSpan.ReadAll(data);
+        return await WithResourcesAsync(StoredSpan.ReadAll(data), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<TraceMatch>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
     {
-        var (clause, exact) = SqlConditions.Where(request.Conditions, request.AllConditions);
-        if (request.AnywhereKeys.Count > 0) clause = $"({clause}) AND {SqlConditions.AnywhereKeys(request.AnywhereKeys)}";
+        var resources = _schema.OnEveryShardAtOnce(ClickHouseSchema.Resources);
+        var (clause, exact) = SqlConditions.Where(request.Conditions, request.AllConditions, resources);
+        if (request.AnywhereKeys.Count > 0) clause = $"({clause}) AND {SqlConditions.AnywhereKeys(request.AnywhereKeys, resources)}";
         var filter = new StoredSpanFilter(request);
         var limit = Math.Max(1, request.Limit);
         // When SQL cannot decide exactly, ask for more candidates than needed, and for more again while too few pass.

@@ -6,7 +6,8 @@ namespace Kubetrace.Storage.ClickHouse;
 /// <summary>
 /// Turns an encoded OTLP request into RowBinary rows of the spans table (<see cref="ClickHouseSchema.SpanColumns"/>)
 /// straight from its protobuf bytes: no OTLP objects, no strings. A text column gets the UTF-8 bytes as they arrived;
-/// a resource's and a scope's columns are encoded once and copied into each of their spans' rows. Scalar attribute
+/// a resource's and a scope's columns are encoded once; a scope's are copied into each of its spans' rows, a resource's
+/// into one row per call and day, the others naming it by its hash (<see cref="ResourceColumns"/>, schema version 6). Scalar attribute
 /// values are stored as text with their type (<see cref="AttributeType"/>), so that they are searchable and come back
 /// exactly; everything else of a span travels in <c>extra</c>, an OTLP Span message of the fields copied as they came.
 /// </summary>
@@ -32,16 +33,28 @@ internal static class SpanRowEncoder
     public static int Write(IReadOnlyList<ReadOnlyMemory<byte>> segments, RowBinaryWriter rows)
     {
         var written = (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow);
+        var scratch = StartBatch();
         var count = 0;
-        foreach (var segment in segments) count += Write(segment.Span, rows, written + (ulong)count);
+        foreach (var segment in segments) count += WriteRequest(segment.Span, rows, written + (ulong)count, scratch);
         return count;
     }
 
     /// <param name="written">The arrival time (Unix ns) of the first span; each next span is one more, so that a trace comes
     /// back in the order written.</param>
-    public static int Write(ReadOnlySpan<byte> request, RowBinaryWriter rows, ulong written)
+    public static int Write(ReadOnlySpan<byte> request, RowBinaryWriter rows, ulong written) =>
+        WriteRequest(request, rows, written, StartBatch());
+
+    /// <summary>The thread's scratch, with no resource carried yet: the rows written until the next call carry each of
+    /// their resources once (they are one INSERT's, or a part of one).</summary>
+    private static EncoderScratch StartBatch()
     {
         var scratch = t_scratch ??= new EncoderScratch();
+        scratch.Resource.StartBatch();
+        return scratch;
+    }
+
+    private static int WriteRequest(ReadOnlySpan<byte> request, RowBinaryWriter rows, ulong written, EncoderScratch scratch)
+    {
         var count = 0;
         var reader = new ProtoWireReader(request);
         while (!reader.AtEnd)

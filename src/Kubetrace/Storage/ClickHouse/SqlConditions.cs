@@ -16,10 +16,11 @@ internal static class SqlConditions
     private static readonly string[] StatusNames = ["unset", "ok", "error"];
 
     /// <returns>The clause, and whether it selects exactly the spans the conditions match.</returns>
-    public static (string Clause, bool Exact) Where(IReadOnlyList<Condition> conditions, bool all)
+    /// <param name="resources">Where the resources table is read (<see cref="ClickHouseSchema.OnEveryShardAtOnce"/>).</param>
+    public static (string Clause, bool Exact) Where(IReadOnlyList<Condition> conditions, bool all, string resources)
     {
         if (conditions.Count == 0) return ("1", true);
-        var parts = conditions.Select(ToSql).ToList();
+        var parts = conditions.Select(c => ToSql(c, resources)).ToList();
         var exact = parts.All(p => p.Exact);
         if (all)
         {
@@ -36,14 +37,14 @@ internal static class SqlConditions
     /// resource's, or inside the OTLP bytes of their scope and extra (events, links), found as an encoded
     /// KeyValue key (field 1, its length, its UTF-8 bytes). Holds for at least those spans; "1" without keys.
     /// </summary>
-    public static string AnywhereKeys(IReadOnlyList<string> keys)
+    public static string AnywhereKeys(IReadOnlyList<string> keys, string resources)
     {
         if (keys.Count == 0) return "1";
         return string.Join(" AND ", keys.Select(key =>
         {
             var literal = Sql.String(key);
             var needle = $"unhex('{EncodedKey(key)}')";
-            return $"(has(attr_keys, {literal}) OR has(res_keys, {literal}) OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
+            return $"(has(attr_keys, {literal}) OR {OnResource($"has(res_keys, {literal})", resources)} OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
         }));
     }
 
@@ -68,7 +69,7 @@ internal static class SqlConditions
         return Convert.ToHexString(bytes.ToArray());
     }
 
-    private static (string Clause, bool Exact) ToSql(Condition condition)
+    private static (string Clause, bool Exact) ToSql(Condition condition, string resources)
     {
         var numeric = double.TryParse(condition.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number);
         switch (condition.Intrinsic)
@@ -91,7 +92,8 @@ internal static class SqlConditions
         var span = PromotedAttributes.IndexOf(condition.Key) is var promoted and >= 0
             ? Promoted(PromotedAttributes.All[promoted], condition, numeric)
             : Attribute("attr_keys", $"attr_values[indexOf(attr_keys, {Sql.String(condition.Key)})]", condition, numeric);
-        var resource = Attribute("res_keys", $"res_values[indexOf(res_keys, {Sql.String(condition.Key)})]", condition, numeric);
+        var onRow = Attribute("res_keys", $"res_values[indexOf(res_keys, {Sql.String(condition.Key)})]", condition, numeric);
+        (string Clause, bool Exact) resource = (OnResource(onRow.Clause, resources), onRow.Exact);
         return condition.Scope switch
         {
             AttributeScope.Span => span,
@@ -99,6 +101,14 @@ internal static class SqlConditions
             _ => ($"({span.Clause}) OR ({resource.Clause})", span.Exact && resource.Exact),
         };
     }
+
+    /// <summary>
+    /// A condition on a span's resource attributes: on the row's own (a row that carries its resource, or one written
+    /// before schema version 6), or on the resource the row names (<see cref="ClickHouseSchema.ResourceHash"/>). In a cluster
+    /// the resource's row may be on another shard than the spans naming it: <paramref name="resources"/> reads every shard.
+    /// </summary>
+    private static string OnResource(string onRow, string resources) =>
+        $"({onRow}) OR {ClickHouseSchema.ResourceHash} IN (SELECT {ClickHouseSchema.ResourceHash} FROM {resources} WHERE {onRow})";
 
     private static (string, bool) Text(string column, Condition condition, bool numeric) => condition.Op switch
     {

@@ -10,9 +10,11 @@ internal sealed class StoredSpan
 {
     /// <summary>What a read selects: every column but the partition date, the link columns (links are in <c>extra</c>) and
     /// the resource's keys and values (in <c>resource</c>: fewer columns to read per granule), the end as start + duration
-    /// (wrapping as it was written), the promoted attributes' columns last.</summary>
+    /// (wrapping as it was written), the promoted attributes' columns last. A row that does not carry its resource names
+    /// it by res_hash (schema version 6): <see cref="AttachResources"/> gives it the resource.</summary>
     public static readonly string Columns = "trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, " +
-        "start_ns + duration_ns, written, attr_keys, attr_values, attr_types, resource, scope, extra, " + PromotedAttributes.Columns;
+        $"start_ns + duration_ns, written, attr_keys, attr_values, attr_types, resource, {ClickHouseSchema.ResourceHash}, scope, extra, " +
+        PromotedAttributes.Columns;
 
     public TraceId TraceId;
     public ulong SpanId;
@@ -31,6 +33,8 @@ internal sealed class StoredSpan
     public string[] ResKeys = [];
     public string[] ResValues = [];
     public byte[] Resource = [];
+    /// <summary>The resource's name in the resources table when the row does not carry it; zero when it does.</summary>
+    public UInt128 ResourceHash;
     public byte[] Scope = [];
     public byte[] Extra = [];
 
@@ -39,7 +43,6 @@ internal sealed class StoredSpan
     public static List<StoredSpan> ReadAll(ReadOnlySpan<byte> data)
     {
         var spans = new List<StoredSpan>();
-        var resources = new Dictionary<ByteString, (string[] Keys, string[] Values)>();
         var reader = new RowBinaryReader(data);
         while (!reader.End)
         {
@@ -49,13 +52,29 @@ internal sealed class StoredSpan
                 Service = reader.String(), Name = reader.String(), Kind = reader.UInt8(), StatusCode = reader.UInt8(),
                 StatusMessage = reader.String(), Start = reader.UInt64(), End = reader.UInt64(), Written = reader.UInt64(),
                 AttrKeys = reader.StringArray(), AttrValues = reader.StringArray(), AttrTypes = reader.UInt8Array(),
-                Resource = reader.Bytes().ToArray(), Scope = reader.Bytes().ToArray(), Extra = reader.Bytes().ToArray(),
+                Resource = reader.Bytes().ToArray(), ResourceHash = ResourceHashes.Read(ref reader),
+                Scope = reader.Bytes().ToArray(), Extra = reader.Bytes().ToArray(),
             };
             span.ReadPromoted(ref reader);
-            (span.ResKeys, span.ResValues) = ResourceAttributes(span.Resource, resources);
             spans.Add(span);
         }
         return spans;
+    }
+
+    /// <summary>The resources the rows name rather than carry.</summary>
+    public static IReadOnlyCollection<UInt128> NamedResources(IEnumerable<StoredSpan> spans) =>
+        spans.Where(s => s.Resource.Length == 0 && s.ResourceHash != UInt128.Zero).Select(s => s.ResourceHash).ToHashSet();
+
+    /// <summary>Gives each row its resource — its own, or the one it names, from <paramref name="named"/> — and the resource's
+    /// attributes, parsed once per distinct resource.</summary>
+    public static void AttachResources(IEnumerable<StoredSpan> spans, IReadOnlyDictionary<UInt128, byte[]> named)
+    {
+        var parsed = new Dictionary<ByteString, (string[] Keys, string[] Values)>();
+        foreach (var span in spans)
+        {
+            if (span.Resource.Length == 0 && named.TryGetValue(span.ResourceHash, out var resource)) span.Resource = resource;
+            (span.ResKeys, span.ResValues) = ResourceAttributes(span.Resource, parsed);
+        }
     }
 
     /// <summary>The resource's attribute keys and values as the encoder stored them in res_keys/res_values, from the

@@ -63,7 +63,8 @@ internal static class WireSpan
             }
         }
 
-        rows.UInt16(SpanRowEncoder.Date(start));
+        var date = SpanRowEncoder.Date(start);
+        rows.UInt16(date);
         rows.TraceId(TraceId.FromBytes(traceId));
         rows.UInt64(SpanIds.FromBytes(spanId));
         rows.UInt64(SpanIds.FromBytes(parent));
@@ -94,13 +95,15 @@ internal static class WireSpan
             rows.Byte((byte)attribute.Type);
             others |= attribute.Type == AttributeType.Other;
         }
-        rows.Raw(scratch.Resource.Arrays);
+        var carries = scratch.Resource.Carries(date);
+        rows.Raw(scratch.Resource.Arrays(carries));
+        rows.Raw(scratch.Resource.Hash);
         var eachLink = CollectionsMarshal.AsSpan(links);
         rows.VarUInt((ulong)eachLink.Length);
         foreach (ref readonly var l in eachLink) rows.TraceId(l.TraceId);
         rows.VarUInt((ulong)eachLink.Length);
         foreach (ref readonly var l in eachLink) rows.UInt64(l.SpanId);
-        rows.Raw(scratch.Resource.Column);
+        rows.Raw(scratch.Resource.Column(carries));
         rows.Raw(scratch.Scope.Written.Span);
 
         // extra is written only for a span that has something for it: most spans have none, and then the column is "".
