@@ -101,7 +101,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
     }
 
     public ValueTask<IReadOnlyList<TraceMatch>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<TraceMatch>>(TraceSearch.Run(View.Parts().ToList(), request, cancellationToken));
+        ValueTask.FromResult<IReadOnlyList<TraceMatch>>(TraceSearch.Run(View.Parts().ToList(), request, _options.SearchIndexBytes, cancellationToken));
 
     public ValueTask<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken) =>
         Sorted(View.Parts().SelectMany(p => p.Services()));

@@ -69,6 +69,14 @@ public sealed class StoreOptions
     /// </summary>
     public long IndexCacheBytes { get; init; } = Blocks.FooterCache.DefaultBytes;
 
+    /// <summary>
+    /// Bound, in estimated managed bytes, of the block indexes one search holds for its whole length beside the cache
+    /// (<see cref="Blocks.FooterLease"/>), so that a search over many blocks neither reads each index again per
+    /// candidate nor holds every index it touched. Not configurable: the query's own budget
+    /// (<c>max_bytes_per_query</c>) bounds what it materialises; this bounds what it keeps to read faster.
+    /// </summary>
+    internal long SearchIndexBytes { get; init; } = Blocks.FooterCache.DefaultBytes;
+
     /// <summary>Spans per row group in a block: the unit read and decompressed for a trace.</summary>
     public int RowGroupSpans { get; init; } = 1024;
 

@@ -9,9 +9,10 @@ namespace Kubetrace.Storage.Query;
 /// </summary>
 internal static class TraceSearch
 {
-    public static List<TraceMatch> Run(IReadOnlyList<ITracePart> parts, FetchRequest request, CancellationToken cancellationToken)
+    /// <param name="indexBytes">Bytes of block indexes the search may hold for its whole length (<see cref="FooterLease"/>).</param>
+    public static List<TraceMatch> Run(IReadOnlyList<ITracePart> parts, FetchRequest request, long indexBytes, CancellationToken cancellationToken)
     {
-        using var footers = FooterLease.Begin(); // each block's footer once for the whole search, not per candidate
+        using var footers = FooterLease.Begin(indexBytes); // each block's footer once for the whole search, not per candidate
         var filter = new SpanFilter(request);
         // Newest parts first, asked for candidates only when they may hold one newer than the next to check: a
         // search for the 20 newest traces reads the newest blocks and stops (a candidate starts before its part ends).
