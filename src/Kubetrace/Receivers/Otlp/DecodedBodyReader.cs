@@ -19,7 +19,7 @@ internal static class DecodedBodyReader
     /// <exception cref="InvalidDataException">The compressed source is corrupt.</exception>
     /// <exception cref="RequestOverBudgetException">The bytes read so far do not fit in the in-flight budget.</exception>
     public static async ValueTask<PooledBody> ReadAsync(Stream source, long limit, int initialSize, InFlightLease lease,
-        string limitKey, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var buffer = IngestBuffers.Shared.Rent(initialSize);
         var length = 0;
@@ -42,7 +42,7 @@ internal static class DecodedBodyReader
                     return body;
                 }
                 length += read;
-                if (length > limit) throw new BodyTooLargeException(limit, limitKey);
+                if (length > limit) throw new BodyTooLargeException(limit);
                 Take(lease, length);
             }
         }

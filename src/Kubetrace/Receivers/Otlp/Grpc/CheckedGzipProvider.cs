@@ -19,6 +19,10 @@ internal sealed class CheckedGzipProvider : ICompressionProvider
 
     public Stream CreateDecompressionStream(Stream stream) => new Checked(_gzip.CreateDecompressionStream(stream));
 
+    /// <summary>grpc-go's answer to a message that does not decompress; also <see cref="GzipMessageInflater"/>'s.</summary>
+    public static Status DecompressionFailed(InvalidDataException e) =>
+        new(StatusCode.Internal, $"grpc: failed to decompress the received message: {e.Message}");
+
     /// <summary>Reads through the gzip stream, turning damage into the gRPC status.</summary>
     private sealed class Checked(Stream inner) : Stream
     {
@@ -57,8 +61,7 @@ internal sealed class CheckedGzipProvider : ICompressionProvider
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        private static RpcException Failed(InvalidDataException e) =>
-            new(new Status(StatusCode.Internal, $"grpc: failed to decompress the received message: {e.Message}"));
+        private static RpcException Failed(InvalidDataException e) => new(DecompressionFailed(e));
 
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

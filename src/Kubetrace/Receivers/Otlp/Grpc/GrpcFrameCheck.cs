@@ -68,7 +68,7 @@ internal sealed class GrpcFrameCheck(long maxMessageBytes, InFlightBytes inFligh
         }
         catch (InvalidDataException e)
         {
-            Answer(context.Response, new Status(StatusCode.Internal, $"grpc: failed to decompress the received message: {e.Message}"));
+            Answer(context.Response, CheckedGzipProvider.DecompressionFailed(e));
         }
         catch (RequestOverBudgetException e)
         {

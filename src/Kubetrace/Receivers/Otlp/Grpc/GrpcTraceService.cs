@@ -14,10 +14,11 @@ internal sealed class GrpcTraceService(TraceExportService exports, bool includeM
 {
     public async Task<ExportTraceServiceResponse> Export(byte[] message, ServerCallContext context)
     {
+        var features = context.GetHttpContext().Features;
         // A gzip message was decompressed before gRPC read the (then empty) body: GzipMessageInflater.
-        var request = context.GetHttpContext().Features.Get<InflatedMessage>()?.Payload ?? message;
+        var request = features.Get<InflatedMessage>()?.Payload ?? message;
         // Taken with the frame's (perhaps compressed) length before the message was read; now its decompressed size.
-        if (context.GetHttpContext().Features.Get<InFlightLease>() is { } lease && !lease.TryGrowTo(request.Length))
+        if (features.Get<InFlightLease>() is { } lease && !lease.TryGrowTo(request.Length))
             throw ToRpcException(lease.Refusal());
         var metadata = includeMetadata ? ClientMetadata.From(context.RequestHeaders.Where(h => !h.IsBinary).Select(h => KeyValuePair.Create(h.Key, h.Value))) : null;
         if (ReceiverTenant.Apply(exports, context.RequestHeaders.GetValue(Pipeline.Tenants.MetadataKey),

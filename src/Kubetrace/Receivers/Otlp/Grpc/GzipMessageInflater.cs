@@ -21,7 +21,6 @@ namespace Kubetrace.Receivers.Otlp.Grpc;
 internal sealed class GzipMessageInflater(long maxMessageBytes)
 {
     private const int HeaderSize = 5;
-    private const string LimitKey = "max_recv_msg_size_mib";
 
     /// <summary>An empty uncompressed message: the body gRPC reads once the real one has been taken.</summary>
     private static readonly byte[] EmptyMessage = new byte[HeaderSize];
@@ -50,11 +49,11 @@ internal sealed class GzipMessageInflater(long maxMessageBytes)
             frame.Slice(HeaderSize, length).CopyTo(compressed);
             reader.AdvanceTo(frame.GetPosition(HeaderSize + length));
             var stated = StatedSize(compressed.AsSpan(0, length));
-            if (stated > maxMessageBytes) throw new BodyTooLargeException(maxMessageBytes, LimitKey);
+            if (stated > maxMessageBytes) throw new BodyTooLargeException(maxMessageBytes);
             DecodedBodyReader.Take(lease, stated);
             await using var gzip = new GZipStream(new MemoryStream(compressed, 0, length, writable: false), CompressionMode.Decompress);
             // One more than the stated size: the read that finds the end needs room, or the buffer would double for it.
-            using var message = await DecodedBodyReader.ReadAsync(gzip, maxMessageBytes, (int)stated + 1, lease, LimitKey, context.RequestAborted);
+            using var message = await DecodedBodyReader.ReadAsync(gzip, maxMessageBytes, (int)stated + 1, lease, context.RequestAborted);
             context.Features.Set(new InflatedMessage(message.ToArray()));
         }
         finally

@@ -50,7 +50,7 @@ internal static class RequestBodyReader
         var declared = CheckDeclaredLength(request, limit);
         var initial = coding == ContentCoding.Identity && declared is { } length and <= UpFrontLimit ? (int)length + 1 : DecodedBodyReader.ChunkSize;
         await using var source = ContentCodings.Decode(coding, request.Body);
-        return await DecodedBodyReader.ReadAsync(source, limit, initial, lease, "max_request_body_size", cancellationToken).ConfigureAwait(false);
+        return await DecodedBodyReader.ReadAsync(source, limit, initial, lease, cancellationToken).ConfigureAwait(false);
     }
 
     private static long? CheckDeclaredLength(HttpRequest request, long limit)
