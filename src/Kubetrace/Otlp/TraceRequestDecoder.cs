@@ -27,6 +27,8 @@ public static class TraceRequestDecoder
         if (scan.IsPassThrough)
             return new DecodedTraces(scan.SpanCount == 0 ? null : TraceBatch.FromEncoded(body, scan.SpanCount, metadata), 0, null);
 
+        // Long values shortened on the wire first: parsed whole, each would be a string twice its size, cut at once.
+        if (scan.HasLongValues && LongValueShortener.Shorten(body.Span, limits ?? SpanLimits.Default) is { } shortened) body = shortened;
         ExportTraceServiceRequest request;
         try
         {

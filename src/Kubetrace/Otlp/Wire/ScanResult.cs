@@ -14,6 +14,10 @@ public struct ScanResult
     /// <summary>Something is over one of <see cref="Limits"/> (a value, a count, a span's size): the request must be cut.</summary>
     public bool ExceedsLimits;
 
+    /// <summary>A string or bytes value is longer than <see cref="Validation.SpanLimits.MaxAttributeValueBytes"/>
+    /// (<see cref="LongValueShortener"/> shortens it before the parse).</summary>
+    public bool HasLongValues;
+
     /// <summary>The limits the scan checked against.</summary>
     public Validation.SpanLimits? Limits;
 

@@ -180,10 +180,10 @@ public static class TraceRequestScanner
             switch (field)
             {
                 case 1: // string_value
-                    if (ReadString(ref reader) > result.Limits!.MaxAttributeValueBytes) result.ExceedsLimits = true;
+                    if (ReadString(ref reader) > result.Limits!.MaxAttributeValueBytes) result.ExceedsLimits = result.HasLongValues = true;
                     break;
                 case 7: // bytes_value
-                    if (reader.ReadLengthDelimited().Length > result.Limits!.MaxAttributeValueBytes) result.ExceedsLimits = true;
+                    if (reader.ReadLengthDelimited().Length > result.Limits!.MaxAttributeValueBytes) result.ExceedsLimits = result.HasLongValues = true;
                     break;
                 case 5: ScanValueList(Nested(ref reader), ref result, depth + 1, elementsAreKeyValues: false); break; // ArrayValue
                 case 6: ScanValueList(Nested(ref reader), ref result, depth + 1, elementsAreKeyValues: true); break; // KeyValueList
