@@ -44,7 +44,7 @@ public static class TraceRequestDecoder
     /// <exception cref="OtlpJsonException">Not JSON, or not an ExportTraceServiceRequest.</exception>
     public static DecodedTraces DecodeJson(ReadOnlySpan<byte> body, IReadOnlyDictionary<string, string>? metadata = null,
         SpanLimits? limits = null) =>
-        Sanitize(OtlpJson.ParseRequest(body), metadata, limits);
+        Sanitize(OtlpJson.ParseRequest(body, (limits ?? SpanLimits.Default).MaxAttributeValueBytes), metadata, limits);
 
     /// <summary>Folds legacy spans, removes invalid ones and cuts the rest to their limits, in a decoded request
     /// which the batch then owns. The message says what was refused and what was cut (a warning with 0 rejected).</summary>

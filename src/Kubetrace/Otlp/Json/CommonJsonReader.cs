@@ -18,6 +18,11 @@ internal static class CommonJsonReader
     private static readonly JsonFieldReader<ArrayValue> ArrayValueFields = ReadArrayValueField;
     private static readonly JsonFieldReader<KeyValueList> KeyValueListFields = ReadKeyValueListField;
 
+    /// <summary>How much of a long string value to read (0: all of it), set by <see cref="OtlpJson.ParseRequest(ReadOnlySpan{byte}, int)"/>
+    /// for the length of one read: a read is synchronous on one thread, and the field readers are delegates without a
+    /// context to carry it.</summary>
+    [ThreadStatic] internal static int KeepValueBytes;
+
     public static Resource ReadResource(ref Utf8JsonReader reader) => JsonObject.Read(ref reader, new Resource(), ResourceFields);
 
     public static InstrumentationScope ReadScope(ref Utf8JsonReader reader) => JsonObject.Read(ref reader, new InstrumentationScope(), ScopeFields);
@@ -62,7 +67,7 @@ internal static class CommonJsonReader
     {
         switch (name)
         {
-            case "stringvalue": field = "stringValue"; value.StringValue = JsonValueReader.ReadString(ref reader); return true;
+            case "stringvalue": field = "stringValue"; value.StringValue = JsonValueReader.ReadString(ref reader, KeepValueBytes); return true;
             case "boolvalue": field = "boolValue"; value.BoolValue = JsonValueReader.ReadBool(ref reader); return true;
             case "intvalue": field = "intValue"; value.IntValue = JsonValueReader.ReadInt64(ref reader); return true;
             case "doublevalue": field = "doubleValue"; value.DoubleValue = JsonValueReader.ReadDouble(ref reader); return true;

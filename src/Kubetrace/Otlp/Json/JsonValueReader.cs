@@ -16,6 +16,23 @@ internal static class JsonValueReader
         return Text(ref reader);
     }
 
+    /// <summary>
+    /// A string value, read only as far as one character past <paramref name="keepBytes"/> when it is much longer (0:
+    /// read whole): the trimmer cuts it to the limit anyway, and read whole a 19 MiB value is a 38 MiB string first.
+    /// Escaped text is read whole (its bytes are not its characters); every byte is still checked to be UTF-8, so
+    /// what is refused does not change.
+    /// </summary>
+    public static string ReadString(ref Utf8JsonReader reader, int keepBytes)
+    {
+        Expect(ref reader, JsonTokenType.String, "a string");
+        if (keepBytes == 0 || reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length <= keepBytes + 4) return Text(ref reader);
+        var text = reader.ValueSpan;
+        if (!System.Text.Unicode.Utf8.IsValid(text)) return Text(ref reader); // throws with the message every string gets
+        var end = keepBytes + 1;
+        while ((text[end] & 0xC0) == 0x80) end++; // text[end] continues the character that starts before it
+        return System.Text.Encoding.UTF8.GetString(text[..end]);
+    }
+
     /// <summary>The text of the string token the reader stands on (a property name or a value).</summary>
     /// <exception cref="OtlpJsonException">It is not UTF-8 text: an invalid byte sequence, or an escape that is a lone
     /// surrogate (<c>"\ud800"</c>); the message gives the byte where the string starts.</exception>

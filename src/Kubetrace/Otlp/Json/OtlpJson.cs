@@ -74,10 +74,21 @@ public static class OtlpJson
     // ---- reading ----
 
     /// <exception cref="OtlpJsonException">The text is not JSON or not an ExportTraceServiceRequest.</exception>
-    public static ExportTraceServiceRequest ParseRequest(ReadOnlySpan<byte> utf8)
+    /// <param name="keepValueBytes">String values much longer than this are read only one character past it (0: read
+    /// whole); the receiver passes its max_attribute_value_bytes, which the trimmer then applies.</param>
+    public static ExportTraceServiceRequest ParseRequest(ReadOnlySpan<byte> utf8, int keepValueBytes = 0)
     {
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
-        return ReadDocument(ref reader, TraceJsonReader.ReadRequest);
+        var outer = CommonJsonReader.KeepValueBytes;
+        CommonJsonReader.KeepValueBytes = keepValueBytes;
+        try
+        {
+            return ReadDocument(ref reader, TraceJsonReader.ReadRequest);
+        }
+        finally
+        {
+            CommonJsonReader.KeepValueBytes = outer;
+        }
     }
 
     /// <exception cref="OtlpJsonException">The text is not JSON or not an ExportTraceServiceRequest.</exception>

@@ -1,5 +1,7 @@
 using Google.Protobuf;
+using System.Text;
 using Kubetrace.Otlp;
+using Kubetrace.Otlp.Json;
 using Kubetrace.Otlp.Proto.Collector;
 using Kubetrace.Otlp.Proto.Common;
 using Kubetrace.Otlp.Proto.Trace;
@@ -9,11 +11,11 @@ using static Kubetrace.Tests.TestSupport.Spans;
 namespace Kubetrace.Tests.Otlp;
 
 /// <summary>
-/// Long values are shortened on the wire before a protobuf request is parsed, so a 19 MiB value never becomes a
-/// 38 MiB string; what the client is told and what is kept are exactly what cutting the parsed request gives, in
-/// every place a value can be and for every rule that decides the count.
+/// Long values are shortened on the wire before a protobuf request is parsed, and read only as far as the limit from
+/// JSON, so a 19 MiB value never becomes a 38 MiB string; what the client is told and what is kept are exactly what
+/// cutting the whole parsed request gives, in every place a value can be and for every rule that decides the count.
 /// </summary>
-public sealed class LongValueShortenerTests
+public sealed class LongValueDecodingTests
 {
     private static readonly SpanLimits Limits = new()
     {
@@ -37,19 +39,70 @@ public sealed class LongValueShortenerTests
         Assert.Contains("values cut to 128 bytes", decoded.ErrorMessage);
     }
 
-    [Fact]
-    public void A_19_MiB_value_is_never_held_as_a_string()
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_JSON_request_with_long_values_decodes_as_cutting_the_whole_parsed_request_does(string name)
     {
-        var bytes = Request(Resource("amplifier", Span(1, 1, 0, "big", 0, 10, ("blob", new string('x', 19 << 20))))).ToByteArray();
-        TraceRequestDecoder.DecodeProtobuf(bytes, limits: Limits); // the code paths run once before measuring
+        var json = OtlpJson.ToUtf8Bytes(ExportTraceServiceRequest.Parser.ParseFrom(RequestCases[name]()));
+
+        var decoded = TraceRequestDecoder.DecodeJson(json, limits: Limits);
+        var reference = TraceRequestDecoder.Sanitize(OtlpJson.ParseRequest(json), limits: Limits);
+
+        Assert.Equal(reference.ErrorMessage, decoded.ErrorMessage);
+        Assert.Equal(reference.Batch?.Request, decoded.Batch?.Request);
+        Assert.Contains("values cut to 128 bytes", decoded.ErrorMessage);
+    }
+
+    [Fact]
+    public void An_escaped_JSON_string_is_read_whole_and_cut_at_the_same_character()
+    {
+        var json = Encoding.UTF8.GetBytes(OtlpJsonRequest("x" + string.Concat(Enumerable.Repeat("\\u00e9\\n", 300))));
+
+        var decoded = TraceRequestDecoder.DecodeJson(json, limits: Limits);
+
+        var value = decoded.Batch!.Request.ResourceSpans[0].ScopeSpans[0].Spans[0].Attributes[0].Value.StringValue;
+        Assert.Equal("x" + string.Concat(Enumerable.Repeat("é\n", 42)), value); // 1 + 42 × 3 = 127 bytes: 'é' would make 129
+        Assert.Equal("cut to the span limits: 1 values cut to 128 bytes (max_attribute_value_bytes)", decoded.ErrorMessage);
+    }
+
+    [Fact]
+    public void A_JSON_string_of_invalid_UTF8_is_refused_however_long()
+    {
+        var json = Encoding.UTF8.GetBytes(OtlpJsonRequest(new string('x', 5000) + "INVALID"));
+        var invalid = Encoding.UTF8.GetBytes("INVALID");
+        var at = json.AsSpan().IndexOf(invalid);
+        json[at] = 0xC3; // a two-byte lead followed by an ASCII byte
+        json[at + 1] = (byte)'x';
+
+        var error = Assert.Throws<OtlpJsonException>(() => TraceRequestDecoder.DecodeJson(json, limits: Limits));
+
+        Assert.Contains("is not valid UTF-8 text", error.Message);
+    }
+
+    [Theory]
+    [InlineData("protobuf")]
+    [InlineData("json")]
+    public void A_19_MiB_value_is_never_held_as_a_string(string encoding)
+    {
+        var request = Request(Resource("amplifier", Span(1, 1, 0, "big", 0, 10, ("blob", new string('x', 19 << 20)))));
+        var bytes = encoding == "json" ? OtlpJson.ToUtf8Bytes(request) : request.ToByteArray();
+        Func<DecodedTraces> decode = encoding == "json"
+            ? () => TraceRequestDecoder.DecodeJson(bytes, limits: Limits)
+            : () => TraceRequestDecoder.DecodeProtobuf(bytes, limits: Limits);
+        decode(); // the code paths run once before measuring
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var decoded = TraceRequestDecoder.DecodeProtobuf(bytes, limits: Limits);
+        var decoded = decode();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(new string('x', 128), decoded.Batch!.Request.ResourceSpans[0].ScopeSpans[0].Spans[0].Attributes[0].Value.StringValue);
         Assert.True(allocated < 1 << 20, $"decoding allocated {allocated:N0} bytes for a {bytes.Length:N0}-byte request");
     }
+
+    /// <summary>A request of one valid span with one attribute whose JSON string text is <paramref name="valueText"/> as written.</summary>
+    private static string OtlpJsonRequest(string valueText) =>
+        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0102030405060708090a0b0c0d0e0f10\",\"spanId\":\"0102030405060708\"," +
+        "\"name\":\"s\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":[{\"key\":\"a\",\"value\":{\"stringValue\":\"" + valueText + "\"}}]}]}]}]}";
 
     private static readonly Dictionary<string, Func<byte[]>> RequestCases = new()
     {
