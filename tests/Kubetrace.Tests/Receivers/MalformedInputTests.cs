@@ -60,6 +60,37 @@ public sealed class MalformedInputTests
         Assert.DoesNotContain(log, line => line.Contains("   at ", StringComparison.Ordinal));
     }
 
+    /// <summary>A gzip body cut short (a proxy that dropped its end) is refused, as Go's gzip reader refuses it with
+    /// "unexpected EOF": inflated as far as it goes, it can end on a span boundary and be stored as a silent part.</summary>
+    [Theory]
+    [InlineData("http")]
+    [InlineData("grpc")]
+    public async Task A_gzip_message_cut_short_is_refused_not_stored_in_part(string transport)
+    {
+        var log = new ConcurrentQueue<string>();
+        await using var receiver = await RunningReceiver.StartAsync(loggerFactory: TestSettings.Capturing(log));
+        var gzip = RawGrpcCall.Gzip(SampleRequests.Valid(200).ToByteArray());
+        var truncated = gzip[..(gzip.Length / 2)];
+
+        string status, message;
+        if (transport == "http")
+        {
+            var content = OtlpHttpClient.Body(truncated, "application/x-protobuf");
+            content.Headers.ContentEncoding.Add("gzip");
+            using var response = await Http.PostAsync(receiver.TracesUrl, content);
+            (status, message) = (((int)response.StatusCode).ToString(), (await OtlpHttpClient.ReadStatusAsync(response)).Message);
+        }
+        else
+        {
+            (status, message) = await RawGrpcCall.SendAsync(receiver, RawGrpcCall.Frame(1, truncated, null), true);
+        }
+
+        Assert.Equal(transport == "http" ? "400" : "13", status);
+        Assert.Contains("truncated", message);
+        Assert.Empty(receiver.Consumer.Batches);
+        Assert.DoesNotContain(log, line => line.Contains("   at ", StringComparison.Ordinal));
+    }
+
     private static byte[] CorruptGzip(byte[] message)
     {
         var bytes = RawGrpcCall.Gzip(message);

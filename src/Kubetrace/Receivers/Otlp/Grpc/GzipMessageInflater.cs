@@ -53,7 +53,7 @@ internal sealed class GzipMessageInflater(long maxMessageBytes)
             DecodedBodyReader.Take(lease, stated);
             await using var gzip = new GZipStream(new MemoryStream(compressed, 0, length, writable: false), CompressionMode.Decompress);
             // One more than the stated size: the read that finds the end needs room, or the buffer would double for it.
-            using var message = await DecodedBodyReader.ReadAsync(gzip, maxMessageBytes, (int)stated + 1, lease, context.RequestAborted);
+            using var message = await DecodedBodyReader.ReadAsync(gzip, maxMessageBytes, stated > 0 ? (int)stated + 1 : DecodedBodyReader.ChunkSize, lease, context.RequestAborted);
             context.Features.Set(new InflatedMessage(message.ToArray()));
         }
         finally
@@ -64,9 +64,17 @@ internal sealed class GzipMessageInflater(long maxMessageBytes)
         return true;
     }
 
-    /// <summary>The gzip trailer's ISIZE, or 0 for bytes too short to hold one (the inflater then says what is wrong).</summary>
-    private static long StatedSize(ReadOnlySpan<byte> gzip) =>
-        gzip.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(gzip[^4..]) : 0;
+    /// <summary>Deflate's largest expansion (zlib's technical notes: 1032 to 1): a larger ISIZE is no trailer at all.</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    /// <summary>The gzip trailer's ISIZE, or 0 when there can be none: bytes too short to hold one, or a size deflate cannot
+    /// reach from these bytes (a message cut short ends in whatever it was cut at). The inflater then says what is wrong.</summary>
+    private static long StatedSize(ReadOnlySpan<byte> gzip)
+    {
+        if (gzip.Length < 18) return 0;
+        long stated = BinaryPrimitives.ReadUInt32LittleEndian(gzip[^4..]);
+        return stated <= gzip.Length * MaxDeflateRatio ? stated : 0;
+    }
 }
 
 /// <summary>A request's gRPC message decompressed by <see cref="GzipMessageInflater"/>: what the handler decodes
