@@ -11,10 +11,11 @@ using static Kubetrace.Tests.TestSupport.Spans;
 namespace Kubetrace.Tests.Storage;
 
 /// <summary>
-/// Schema version 3 on ClickHouse (docs/storage.md, "Bytes per span"): the Kubernetes vocabulary's span attributes in
-/// columns of their own and the duration instead of the end. The same spans are kept three ways — the embedded store,
-/// ClickHouse written at version 3, and ClickHouse written at version 2 then migrated to 3 — and every store must
-/// give back each span exactly as written and answer every condition on a promoted key alike.
+/// Schema versions 3 and 7 on ClickHouse (docs/storage.md, "Bytes per span"): the Kubernetes vocabulary's span
+/// attributes in columns of their own and the duration instead of the end (3), and those keys out of the arrays (7).
+/// The same spans are kept four ways — the embedded store, ClickHouse written by this build, ClickHouse written at
+/// version 2 and at version 6 then migrated — and every store must give back each span exactly as written and answer
+/// every condition on a promoted key, value list and key list alike.
 /// </summary>
 public sealed class ClickHousePromotedAttributesTests : IAsyncLifetime
 {
@@ -22,6 +23,7 @@ public sealed class ClickHousePromotedAttributesTests : IAsyncLifetime
     private readonly TempStore _embedded = new();
     private readonly ClickHouseTempStore _current = new();
     private readonly ClickHouseTempStore _migrated = new();
+    private readonly ClickHouseTempStore _migratedFrom6 = new();
 
     /// <summary>One trace per case: promoted keys with string, typed, repeated, empty and unrepresentable values, on
     /// the span or only on the resource, beside keys that stay in the arrays, in an order the columns must not change.</summary>
@@ -65,6 +67,7 @@ public sealed class ClickHousePromotedAttributesTests : IAsyncLifetime
         await _embedded.AppendAsync(request);
         await _current.AppendAsync(request);
         await ClickHouseVersion2Rows.CreateAsync(_migrated.Options, request);
+        await ClickHouseObjectModelRows.CreateVersion6Async(_migratedFrom6.Options, request);
     }
 
     public async Task DisposeAsync()
@@ -72,10 +75,12 @@ public sealed class ClickHousePromotedAttributesTests : IAsyncLifetime
         await _embedded.DisposeAsync();
         await _current.DisposeAsync();
         await _migrated.DisposeAsync();
+        await _migratedFrom6.DisposeAsync();
     }
 
     private IEnumerable<(string Name, ITraceStore Store)> ClickHouseStores =>
-        [("written at version 3", _current.Store), ("written at version 2, migrated", _migrated.Store)];
+        [("written by this build", _current.Store), ("written at version 2, migrated", _migrated.Store),
+         ("written at version 6, migrated", _migratedFrom6.Store)];
 
     [RequiresClickHouseFact]
     public async Task Every_span_reads_back_as_written_whether_written_before_or_after_the_migration()
@@ -103,14 +108,27 @@ public sealed class ClickHousePromotedAttributesTests : IAsyncLifetime
     }
 
     [RequiresClickHouseFact]
-    public async Task Promoted_values_live_in_their_columns_and_not_in_the_arrays()
+    public async Task Promoted_values_live_in_their_columns_and_neither_their_keys_nor_their_values_in_the_arrays()
     {
         using var http = new ClickHouseHttp(_current.Options);
         var lines = await http.QueryLinesAsync(
-            "SELECT span_id, a_verb, a_namespace, hex(a_audit_id), arrayStringConcat(attr_values, '|'), end_ns, duration_ns FROM spans " +
+            "SELECT span_id, a_verb, a_namespace, hex(a_audit_id), arrayStringConcat(attr_keys, '|'), arrayStringConcat(attr_values, '|'), " +
+            "length(attr_types), end_ns, duration_ns FROM spans " +
             $"WHERE trace_id = unhex('{Convert.ToHexString(TraceId(1).ToByteArray())}')", CancellationToken.None);
 
-        Assert.Equal($"1\tget\tdefault\t{AuditId.Replace("-", "").ToUpperInvariant()}\tGET|||||||\t0\t20000000", Assert.Single(lines));
+        Assert.Equal($"1\tget\tdefault\t{AuditId.Replace("-", "").ToUpperInvariant()}\thttp.method\tGET\t1\t0\t20000000", Assert.Single(lines));
+    }
+
+    [RequiresClickHouseFact]
+    public async Task Key_lists_name_the_promoted_keys_as_the_embedded_store_does()
+    {
+        foreach (var scope in new[] { AttributeScope.Span, AttributeScope.Resource, AttributeScope.Any })
+        {
+            var expected = await _embedded.Store.GetAttributeNamesAsync(scope, CancellationToken.None);
+            foreach (var (name, store) in ClickHouseStores)
+                Assert.True(expected.SequenceEqual(await store.GetAttributeNamesAsync(scope, CancellationToken.None)),
+                    $"{name}, {scope}: [{string.Join(",", await store.GetAttributeNamesAsync(scope, CancellationToken.None))}], embedded [{string.Join(",", expected)}]");
+        }
     }
 
     public static TheoryData<string, ConditionOp, string?, AttributeScope> Conditions => new()
@@ -128,6 +146,9 @@ public sealed class ClickHousePromotedAttributesTests : IAsyncLifetime
         { "verb", ConditionOp.Equal, "get", AttributeScope.Span },
         { "verb", ConditionOp.Equal, "true", AttributeScope.Span },
         { "verb", ConditionOp.NotEqual, "get", AttributeScope.Span },
+        { "verb", ConditionOp.Exists, null, AttributeScope.Span },
+        { "k8s.pod.name", ConditionOp.Exists, null, AttributeScope.Span },
+        { "resource", ConditionOp.Exists, null, AttributeScope.Span },
         { "name", ConditionOp.Equal, "true", AttributeScope.Span },
         { "url", ConditionOp.Equal, "AQID", AttributeScope.Span },
         { "audit-id", ConditionOp.Equal, AuditId, AttributeScope.Span },

@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -131,6 +131,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         4 => [], // the spans table ordered by trace: OrderSpansByTraceAsync
         5 => Version5(),
         6 => Version6(),
+        7 => Version7(),
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 
@@ -244,6 +245,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     {
         3 => Version3Columns(),
         6 => [$"{ResourceHash} FixedString(16)"],
+        7 => [PromotedAttributes.PositionsDefinition],
         _ => [],
     };
 
@@ -270,6 +272,24 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
             $"ReplacingMergeTree PARTITION BY date ORDER BY {ResourceHash}{FineGranules}", $"cityHash64({ResourceHash})")) yield return statement;
         yield return CreateView(Resources, $"SELECT date, {ResourceHash}, res_keys, res_values, resource FROM {Table(Local(Spans))} " +
             $"WHERE length(resource) > 0 AND {ResourceHash} != {NoResourceHash}");
+    }
+
+    /// <remarks>
+    /// Promoted keys out of the arrays (docs/storage.md, "Bytes per span"): the first occurrence of a promoted key
+    /// leaves attr_keys, attr_values and attr_types when its column holds its value, its place and type kept in
+    /// <see cref="PromotedAttributes.Positions"/> (<see cref="PromotedValues"/>). The span keys' view then finds those
+    /// keys in the columns as well as in attr_keys (which still has them in rows written before this version): each
+    /// block's promoted columns that hold a value, per day, aggregated as the arrays' keys are (no arrayJoin over the block).
+    /// Replaced like version 5's: keys of spans inserted between the DROP and the CREATE are found with the next spans.
+    /// </remarks>
+    private IEnumerable<string> Version7()
+    {
+        yield return $"DROP TABLE IF EXISTS {OnEveryShard($"{Local(AttributeKeys)}_span_key_sets")}";
+        var promoted = string.Join(", ", PromotedAttributes.All.Select(p =>
+            $"if(max({p.HoldsValueSql}), {Sql.String(p.Key)}, '')"));
+        yield return CreateView(AttributeKeys, $"SELECT date, toUInt8({(int)AttributeScope.Span}) AS scope, " +
+            $"arrayJoin(arrayConcat(groupUniqArrayArray(attr_keys), arrayFilter(k -> k != '', [{promoted}]))) AS key " +
+            $"FROM {Table(Local(Spans))} GROUP BY date", "span_key_sets");
     }
 
     /// <summary>The hash of a row that carries its resource itself (every row before version 6, and resources without an envelope).</summary>

@@ -42,7 +42,7 @@ public sealed partial class ClickHouseTraceStore
         var values = string.Join("", keys.Select(key =>
         {
             var k = Sql.String(key);
-            return $", multiIf(has(attr_keys, {k}), toNullable({PromotedAttributes.SpanValueSql(key)}), " +
+            return $", multiIf({PromotedAttributes.SpanHasSql(key)}, toNullable({PromotedAttributes.SpanValueSql(key)}), " +
                 $"has(res_keys, {k}), toNullable(res_values[indexOf(res_keys, {k})]), NULL)";
         }));
         var trace = new ScannedTrace();

@@ -318,7 +318,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore
         var k = Sql.String(key);
         var selects = new List<string>();
         if (scope != AttributeScope.Resource)
-            selects.Add($"SELECT DISTINCT {PromotedAttributes.SpanValueSql(key)} AS v FROM {ClickHouseSchema.Spans} WHERE has(attr_keys, {k}) LIMIT {limit}" +
+            selects.Add($"SELECT DISTINCT {PromotedAttributes.SpanValueSql(key)} AS v FROM {ClickHouseSchema.Spans} WHERE {PromotedAttributes.SpanHasSql(key)} LIMIT {limit}" +
                 Sql.NoAutomaticPrewhere);
         if (scope != AttributeScope.Span)
             selects.Add($"SELECT DISTINCT res_values[indexOf(res_keys, {k})] AS v FROM {ClickHouseSchema.Spans} WHERE has(res_keys, {k}) LIMIT {limit}");

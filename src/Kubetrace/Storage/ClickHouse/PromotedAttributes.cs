@@ -6,8 +6,10 @@ namespace Kubetrace.Storage.ClickHouse;
 /// Span attribute keys of the Kubernetes vocabulary that have a column of their own in the spans table (schema
 /// version 3, docs/storage.md "Bytes per span"): the values of one key side by side compress far better than
 /// twelve keys' values interleaved in <c>attr_values</c>, and a condition on the key reads one column instead of
-/// two arrays. The key itself stays in <c>attr_keys</c> (so order, existence and the key catalog are as before);
-/// the value of its first occurrence moves to the column and <c>attr_values</c> holds "" there.
+/// two arrays. Since version 7 the first occurrence of a promoted key leaves the arrays altogether when its column
+/// holds its value (<see cref="PromotedValues"/>): its key was ~40% of attr_keys' bytes (docs/benchmarks.md), and
+/// its place among the span's attributes and its type are kept in <see cref="Positions"/> so the span reads back as
+/// written. Rows written by versions 3 to 6 kept the key in attr_keys with "" in attr_values; they read as before.
 /// </summary>
 /// <remarks>
 /// Chosen from system.columns on the benchmark data and from what the components emit: the apiserver's handler
@@ -51,13 +53,43 @@ internal static class PromotedAttributes
         return -1;
     }
 
-    /// <summary>The promoted columns, comma-separated, in <see cref="All"/>'s order (as inserted and read).</summary>
-    public static string Columns => string.Join(", ", All.Select(a => a.Column));
+    /// <summary>The promoted columns, comma-separated, in <see cref="All"/>'s order, then <see cref="Positions"/> (as
+    /// inserted and read).</summary>
+    public static string Columns => string.Join(", ", All.Select(a => a.Column).Append(Positions));
+
+    /// <summary>
+    /// Where the values in promoted columns were among the span's attributes (schema version 7): per column holding a
+    /// value, in <see cref="All"/>'s order, a varint of the attribute's position times 8 plus its
+    /// <see cref="AttributeType"/>. "" in rows written before version 7 (their promoted keys are in attr_keys).
+    /// </summary>
+    public const string Positions = "a_positions";
+
+    /// <summary>The column's definition, added by version 7.</summary>
+    public const string PositionsDefinition = $"{Positions} String DEFAULT ''";
+
+    /// <summary>One entry of <see cref="Positions"/>.</summary>
+    public static ulong Place(int position, AttributeType type) => (ulong)position << 3 | (byte)type;
+
+    /// <summary>The inverse of <see cref="Place"/>.</summary>
+    public static (int Position, AttributeType Type) FromPlace(ulong place) => ((int)(place >> 3), (AttributeType)(place & 7));
+
+    /// <summary>
+    /// Whether the span has an attribute of that key, as SQL: in the arrays, or (a promoted key) in its column — a
+    /// column holds a value only when the key's first occurrence gave it one (an empty text stays in the arrays).
+    /// </summary>
+    public static string SpanHasSql(string key)
+    {
+        var inArrays = $"has(attr_keys, {Sql.String(key)})";
+        var index = IndexOf(key);
+        if (index < 0) return inArrays;
+        return $"({All[index].HoldsValueSql} OR {inArrays})";
+    }
 
     /// <summary>
     /// The text of a span attribute's value (of its first occurrence, as <c>indexOf</c> finds it) as SQL: its column
     /// when promoted and set, else <c>attr_values</c>. Rows written before version 3 have their columns computed from
-    /// the arrays (the columns' DEFAULT), so the expression holds for old and new rows alike.
+    /// the arrays (the columns' DEFAULT), so the expression holds for old and new rows alike. A text column alone is
+    /// the value: it is empty only when the key is absent or its first value's text is "" (kept in the arrays).
     /// </summary>
     public static string SpanValueSql(string key)
     {
@@ -67,10 +99,10 @@ internal static class PromotedAttributes
         var promoted = All[index];
         return promoted.Kind == PromotedKind.Text
             ? promoted.Column
-            : $"if({promoted.Column} != {ZeroUuid}, UUIDNumToString({promoted.Column}), {inArrays})";
+            : $"if({promoted.HoldsValueSql}, UUIDNumToString({promoted.Column}), {inArrays})";
     }
 
-    private const string ZeroUuid = "toFixedString(unhex('00000000000000000000000000000000'), 16)";
+    internal const string ZeroUuid = "toFixedString(unhex('00000000000000000000000000000000'), 16)";
 }
 
 internal enum PromotedKind
@@ -97,6 +129,9 @@ internal sealed record PromotedAttribute(string Key, string Column, PromotedKind
                   $"'00000000-0000-0000-0000-000000000000', unhex(replaceAll({inArrays}, '-', '')), ''), 'FixedString(16)')";
         }
     }
+
+    /// <summary>Whether the column holds a value, as SQL (a text column one not empty, a UUID column one not zero).</summary>
+    public string HoldsValueSql => $"{Column} != {(Kind == PromotedKind.Text ? "''" : PromotedAttributes.ZeroUuid)}";
 
     private const string CanonicalUuidPattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 

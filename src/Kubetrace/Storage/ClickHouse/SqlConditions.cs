@@ -44,7 +44,7 @@ internal static class SqlConditions
         {
             var literal = Sql.String(key);
             var needle = $"unhex('{EncodedKey(key)}')";
-            return $"(has(attr_keys, {literal}) OR {OnResource($"has(res_keys, {literal})", resources)} OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
+            return $"({PromotedAttributes.SpanHasSql(key)} OR {OnResource($"has(res_keys, {literal})", resources)} OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
         }));
     }
 
@@ -91,8 +91,8 @@ internal static class SqlConditions
         if (condition.Scope == AttributeScope.Intrinsic) return ("0", true); // an unknown intrinsic matches nothing
         var span = PromotedAttributes.IndexOf(condition.Key) is var promoted and >= 0
             ? Promoted(PromotedAttributes.All[promoted], condition, numeric)
-            : Attribute("attr_keys", $"attr_values[indexOf(attr_keys, {Sql.String(condition.Key)})]", condition, numeric);
-        var onRow = Attribute("res_keys", $"res_values[indexOf(res_keys, {Sql.String(condition.Key)})]", condition, numeric);
+            : Attribute(PromotedAttributes.SpanHasSql(condition.Key), PromotedAttributes.SpanValueSql(condition.Key), condition, numeric);
+        var onRow = Attribute($"has(res_keys, {Sql.String(condition.Key)})", $"res_values[indexOf(res_keys, {Sql.String(condition.Key)})]", condition, numeric);
         (string Clause, bool Exact) resource = (OnResource(onRow.Clause, resources), onRow.Exact);
         return condition.Scope switch
         {
@@ -130,10 +130,10 @@ internal static class SqlConditions
         };
     }
 
+    /// <param name="has">The SQL of the key's existence.</param>
     /// <param name="value">The SQL of the value of the key's first occurrence.</param>
-    private static (string Clause, bool Exact) Attribute(string keys, string value, Condition condition, bool numeric)
+    private static (string Clause, bool Exact) Attribute(string has, string value, Condition condition, bool numeric)
     {
-        var has = $"has({keys}, {Sql.String(condition.Key)})";
         return condition.Op switch
         {
             ConditionOp.Exists => (has, true),
@@ -160,7 +160,7 @@ internal static class SqlConditions
             if (PromotedAttribute.TryUuidBytes(text, uuid))
                 return ($"{promoted.Column} = toFixedString(unhex('{Convert.ToHexString(uuid)}'), 16)", true);
         }
-        return Attribute("attr_keys", PromotedAttributes.SpanValueSql(promoted.Key), condition, numeric);
+        return Attribute(PromotedAttributes.SpanHasSql(promoted.Key), PromotedAttributes.SpanValueSql(promoted.Key), condition, numeric);
     }
 
     private static string Operator(ConditionOp op) => op switch

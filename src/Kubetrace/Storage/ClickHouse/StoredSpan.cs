@@ -94,17 +94,46 @@ internal sealed class StoredSpan
         return parsed[key] = (keys, values);
     }
 
-    /// <summary>Puts each promoted column's value back at its key's first occurrence in <see cref="AttrValues"/> (where
-    /// the encoder left ""), so that the span is whole again; a column left empty (or zero) gave nothing.</summary>
+    /// <summary>
+    /// Puts each promoted column's value back among the span's attributes, so that the span is whole again: at the
+    /// place <see cref="PromotedAttributes.Positions"/> gives (schema version 7: the key left the arrays), or, in a row
+    /// written before (no positions), at its key's first occurrence in <see cref="AttrValues"/>, where the encoder left "".
+    /// A column left empty (or zero) gave nothing.
+    /// </summary>
     private void ReadPromoted(ref RowBinaryReader reader)
     {
+        List<(string Value, PromotedAttribute Promoted)>? taken = null;
         foreach (var promoted in PromotedAttributes.All)
         {
             var value = promoted.Kind == PromotedKind.Text ? reader.String() : UuidOrNull(reader.Fixed(16));
-            if (string.IsNullOrEmpty(value)) continue;
-            var i = Array.IndexOf(AttrKeys, promoted.Key);
-            if (i >= 0) AttrValues[i] = value;
+            if (!string.IsNullOrEmpty(value)) (taken ??= []).Add((value, promoted));
         }
+        var positions = new RowBinaryReader(reader.Bytes());
+        if (taken is null) return;
+        if (positions.End)
+        {
+            foreach (var (value, promoted) in taken)
+                if (Array.IndexOf(AttrKeys, promoted.Key) is var i and >= 0) AttrValues[i] = value;
+            return;
+        }
+        var places = new (int Position, AttributeType Type, string Key, string Value)[taken.Count];
+        for (var i = 0; i < places.Length; i++)
+        {
+            var (position, type) = PromotedAttributes.FromPlace((ulong)positions.VarUInt());
+            places[i] = (position, type, taken[i].Promoted.Key, taken[i].Value);
+        }
+        Array.Sort(places, (a, b) => a.Position.CompareTo(b.Position));
+        var keys = AttrKeys.ToList();
+        var values = AttrValues.ToList();
+        var types = AttrTypes.ToList();
+        foreach (var (position, type, key, value) in places)
+        {
+            var at = Math.Min(position, keys.Count);
+            keys.Insert(at, key);
+            values.Insert(at, value);
+            types.Insert(at, (byte)type);
+        }
+        (AttrKeys, AttrValues, AttrTypes) = (keys.ToArray(), values.ToArray(), types.ToArray());
     }
 
     private static string? UuidOrNull(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept((byte)0) < 0 ? null : PromotedAttribute.UuidText(bytes);

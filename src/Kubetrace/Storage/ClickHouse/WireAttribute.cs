@@ -20,6 +20,8 @@ internal struct WireAttribute
     public ulong Bits;
     /// <summary>The KeyValue message, and the whole field (tag and length included) as it is copied into <c>extra</c>.</summary>
     public int BodyStart, BodyEnd, FieldStart, FieldEnd;
+    /// <summary>A span attribute whose value went to a promoted column, not to the arrays (set by the span's encoder).</summary>
+    public bool InColumn;
 
     public readonly ReadOnlySpan<byte> Key(ReadOnlySpan<byte> container) => container.Slice(KeyStart, KeyLength);
 

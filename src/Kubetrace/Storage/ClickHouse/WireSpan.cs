@@ -77,22 +77,27 @@ internal static class WireSpan
         rows.UInt64(unchecked(end - start)); // duration_ns: the end back as start + duration, modulo 2^64
         rows.UInt64(written);
 
+        // The arrays hold the attributes that no promoted column took (PromotedValues), in order.
         var each = CollectionsMarshal.AsSpan(attributes);
-        rows.VarUInt((ulong)each.Length);
-        foreach (ref readonly var attribute in each) rows.Bytes(attribute.Key(span));
         var promoted = scratch.Promoted;
         promoted.Clear();
-        rows.VarUInt((ulong)each.Length);
-        foreach (ref readonly var attribute in each)
+        var kept = 0;
+        for (var i = 0; i < each.Length; i++)
         {
-            if (promoted.TryTake(span, attribute)) rows.Bytes([]);
-            else attribute.WriteText(span, rows);
+            each[i].InColumn = promoted.TryTake(span, each[i], i);
+            if (!each[i].InColumn) kept++;
         }
-        rows.VarUInt((ulong)each.Length);
+        rows.VarUInt((ulong)kept);
+        foreach (ref readonly var attribute in each)
+            if (!attribute.InColumn) rows.Bytes(attribute.Key(span));
+        rows.VarUInt((ulong)kept);
+        foreach (ref readonly var attribute in each)
+            if (!attribute.InColumn) attribute.WriteText(span, rows);
+        rows.VarUInt((ulong)kept);
         var others = false;
         foreach (ref readonly var attribute in each)
         {
-            rows.Byte((byte)attribute.Type);
+            if (!attribute.InColumn) rows.Byte((byte)attribute.Type);
             others |= attribute.Type == AttributeType.Other;
         }
         var carries = scratch.Resource.Carries(date);
