@@ -162,23 +162,13 @@ public static class ApiserverRoute
     ];
 
     /// <summary>
-    /// Whether the request URI's query asks for a watch: a <c>watch</c> parameter Go's strconv.ParseBool reads as
-    /// true (<c>true</c>, <c>1</c>, <c>t</c>, ...), as the apiserver decodes ListOptions.
+    /// Whether the request URI's query asks for a watch, as the apiserver decodes ListOptions
+    /// (<see cref="LongRunningRequests.AsksForWatch"/>).
     /// </summary>
     public static bool IsWatchQuery(ReadOnlySpan<char> uri)
     {
         var query = uri.IndexOf('?');
-        if (query < 0) return false;
-        var rest = uri[(query + 1)..];
-        while (!rest.IsEmpty)
-        {
-            var amp = rest.IndexOf('&');
-            var parameter = amp < 0 ? rest : rest[..amp];
-            if (parameter.StartsWith("watch=", StringComparison.Ordinal))
-                return parameter["watch=".Length..] is "true" or "1" or "t" or "T" or "TRUE" or "True";
-            rest = amp < 0 ? default : rest[(amp + 1)..];
-        }
-        return false;
+        return query >= 0 && LongRunningRequests.AsksForWatch(uri[(query + 1)..]);
     }
 
     /// <summary>Watches and connections last as long as the client keeps them: their duration is not latency.</summary>
