@@ -49,6 +49,8 @@ public sealed class SpanVocabularyTests
         };
         // A write sends a body (client-go sets its Content-Length): the old conventions record its length.
         string[] write = version == "1.36" ? http : [.. http, "http.request_content_length"];
+        // The failing webhook answers 500 to some creates: the stable conventions record error.type on a 4xx/5xx.
+        string[] failingCreate = version == "1.36" ? [.. write, "error.type"] : write;
         var (kubeletMethod, kubeletStatus) = version == "1.36" ? ("http.request.method", "http.response.status_code") : ("http.method", "http.status_code");
         var table = new Dictionary<(string, string, string), string[]>
         {
@@ -65,8 +67,8 @@ public sealed class SpanVocabularyTests
             // Traced clients of the simulated cluster (not Kubernetes components): plain otelhttp client spans.
             [("config-operator", Client, "HTTP GET")] = http,
             [("config-operator", Client, "HTTP PUT")] = write,
-            [("config-operator", Client, "HTTP POST")] = version == "1.36" ? [.. write, "error.type"] : write, // the failing webhook answers 500 to some of its creates
-            [("platform-deployer", Client, "HTTP POST")] = write,
+            [("config-operator", Client, "HTTP POST")] = failingCreate,
+            [("platform-deployer", Client, "HTTP POST")] = failingCreate,
             [("platform-deployer", Client, "HTTP GET")] = http, // kubectl top: pod metrics through the aggregation layer
             [("platform-deployer", Client, "HTTP DELETE")] = write,
             [("platform-deployer", Client, "HTTP PATCH")] = write, // a Deployment rollout: the pod template patched
