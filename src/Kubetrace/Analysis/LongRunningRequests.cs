@@ -1,4 +1,5 @@
 using System.Buffers;
+using Kubetrace.Kubernetes.Analyses;
 using Kubetrace.Storage.Scan;
 
 namespace Kubetrace.Analysis;
@@ -16,7 +17,7 @@ namespace Kubetrace.Analysis;
 /// (kube-apiserver's BuildGenericConfig: kubernetes/kubernetes pkg/controlplane/apiserver/config.go:184–187 at
 /// 008b3652; 1.27's buildGenericConfig in cmd/kube-apiserver/app/server.go sets the same; a generic apiserver's
 /// default is watch alone, k8s.io/apiserver pkg/server/config.go:435 at v0.27.0, :469 at v0.34.0), applied to the
-/// request info the apiserver reads from the method and URL (pkg/endpoints/request/requestinfo.go:117–264 at
+/// request info the apiserver reads from the method and URL (pkg/endpoints/request/requestinfo.go:117–247 at
 /// v0.27.0, :129–278 at v0.31.0 and v0.34.0), which <see cref="IsLongRunning(string?, ReadOnlySpan{char}, ReadOnlySpan{char})"/>
 /// follows step by step.</para>
 /// <para>What a span says of its request: kube-apiserver's server span (otelhttp's, named <c>KubernetesAPI</c>
@@ -59,13 +60,7 @@ public static class LongRunningRequests
     /// <summary>Whether a request of <paramref name="method"/> to <paramref name="uri"/> (a request URI, or a full URL) is long-running.</summary>
     public static bool IsLongRunning(string? method, ReadOnlySpan<char> uri)
     {
-        var scheme = uri.IndexOf("://", StringComparison.Ordinal);
-        if (scheme > 0 && uri[..scheme].IndexOfAny('/', '?') < 0)
-        {
-            var authority = uri[(scheme + 3)..];
-            var end = authority.IndexOfAny('/', '?');
-            uri = end < 0 ? default : authority[end..];
-        }
+        uri = ApiserverRoute.RequestUri(uri);
         var fragment = uri.IndexOf('#');
         if (fragment >= 0) uri = uri[..fragment];
         var question = uri.IndexOf('?');

@@ -14,7 +14,7 @@ namespace Kubetrace.Tests.Analysis;
 /// <c>red</c> (and the service graph and RED timeline, by the same rule) counts them apart from the percentiles. The
 /// cases follow kube-apiserver's own check (k8s.io/apiserver pkg/server/filters/longrunning.go:28 with
 /// kube-apiserver's verbs watch, proxy and subresources attach, exec, proxy, log, portforward) over its request info
-/// (pkg/endpoints/request/requestinfo.go:129–278 at v0.27.0, v0.31.0, v0.34.0), read from the span's attributes in
+/// (pkg/endpoints/request/requestinfo.go:117–247 at v0.27.0, :129–278 at v0.31.0 and v0.34.0), read from the span's attributes in
 /// each release's conventions.
 /// </summary>
 public sealed class LongRunningRequestsTests
