@@ -7,8 +7,8 @@ namespace Kubetrace.Analysis;
 
 /// <summary>Calls of one kind (an edge, an operation): their latency, how many failed, and the sample they rest on. Merges exactly.</summary>
 /// <remarks>
-/// Watch streams (<see cref="WatchStreams"/>) count as calls (and errors) but not in <see cref="Latency"/>: their
-/// duration is how long the client watched. Their examples are kept apart, given only when the calls are all watches.
+/// Long-running requests (<see cref="LongRunningRequests"/>: watches, exec sessions, logs, ...; "watches" here for
+/// short) count as calls (and errors) but not in <see cref="Latency"/>: their duration is how long the client kept them. Their examples are kept apart, given only when the calls are all watches.
 /// </remarks>
 public sealed class CallStats
 {

@@ -13,7 +13,7 @@ public sealed record RedRow(string Service, string Operation, string Kind, long 
     /// <summary>The slowest and a typical span of the operation (trace and span).</summary>
     public RowExamples? Examples { get; init; }
 
-    /// <summary>Calls that are watch streams (<see cref="WatchStreams"/>): in <see cref="Calls"/>, not in the percentiles.</summary>
+    /// <summary>Calls that are watch streams (<see cref="LongRunningRequests"/>): in <see cref="Calls"/>, not in the percentiles.</summary>
     public long Watches { get; init; }
 }
 
@@ -57,7 +57,7 @@ public static class RedAnalysis
         var table = new AnalysisTable("Rate, errors, duration per operation (most errors first)",
             ["service", "operation", "kind", "calls", "watches", "rate", "errors", "error rate", "p50", "p95", "p99"], rows)
         {
-            Notes = [$"{AnalysisText.Count(result.Spans)} spans over {AnalysisText.Number(result.Seconds)} s", WatchStreams.Note],
+            Notes = [$"{AnalysisText.Count(result.Spans)} spans over {AnalysisText.Number(result.Seconds)} s", LongRunningRequests.Note],
             Samples = result.Operations.Select(r => r.Sample).ToList(),
             Searches = result.Operations.Select(r => new RowSearch(r.Service, r.Operation, r.Kind, [])).ToList(),
             Examples = result.Operations.Select(r => r.Examples).ToList(),

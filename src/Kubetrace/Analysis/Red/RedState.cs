@@ -9,7 +9,7 @@ namespace Kubetrace.Analysis.Red;
 
 /// <summary>
 /// What <c>red</c> adds up, per service and operation (span name + kind) over the spans that start in the range:
-/// calls, errors, latency (watch streams counted apart: <see cref="WatchStreams"/>), first and last start. Kept for every service, so that <c>--service</c> is applied
+/// calls, errors, latency (long-running requests counted apart: <see cref="LongRunningRequests"/>), first and last start. Kept for every service, so that <c>--service</c> is applied
 /// when reporting and a per-block rollup (over all services) answers it too.
 /// </summary>
 public sealed class RedState(TimeRange range, string? service = null) : IRollupState<RedState>
@@ -20,15 +20,16 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
     private readonly SampleTally _all = new();
     private readonly Dictionary<string, SampleTally> _byService = new(StringComparer.Ordinal);
 
-    /// <summary>The per-block aggregate (<c>red-4</c>: <c>red-3</c> counted watches in the latency, <c>red-2</c> had no
-    /// example traces, <c>red-1</c> no sample tallies).</summary>
-    internal static StateRollup<RedState> Rollup { get; } = new("red-4", () => new RedState(TimeRange.All));
+    /// <summary>The per-block aggregate (<c>red-5</c>: <c>red-4</c> left only watches out of the latency, not the other
+    /// long-running requests, and read no client span's method; <c>red-3</c> counted watches in the latency,
+    /// <c>red-2</c> had no example traces, <c>red-1</c> no sample tallies).</summary>
+    internal static StateRollup<RedState> Rollup { get; } = new("red-5", () => new RedState(TimeRange.All));
 
-    /// <summary>Every trace of the range, with the request URIs that tell watch streams apart; only those touching
+    /// <summary>Every trace of the range, with the request URIs and methods that tell long-running requests apart; only those touching
     /// <c>service</c> when one is given (its spans are all there).</summary>
     public SpanScanRequest ScanRequest => service is null
-        ? new SpanScanRequest(range, WatchStreams.UriKeys)
-        : new SpanScanRequest(range, WatchStreams.UriKeys) { Services = new HashSet<string>(StringComparer.Ordinal) { service } };
+        ? new SpanScanRequest(range, LongRunningRequests.Keys)
+        : new SpanScanRequest(range, LongRunningRequests.Keys) { Services = new HashSet<string>(StringComparer.Ordinal) { service } };
 
     public void Add(ScannedTrace trace)
     {
@@ -37,7 +38,7 @@ public sealed class RedState(TimeRange range, string? service = null) : IRollupS
         {
             if (!range.Contains(span.StartUnixNano) || (service is not null && span.Service != service)) continue;
             var operation = OperationOf((span.Service, span.Name, (int)span.Kind));
-            operation.Calls.Record(span.DurationNanos, span.IsError, _sampling, span, WatchStreams.IsWatch(span, 0));
+            operation.Calls.Record(span.DurationNanos, span.IsError, _sampling, span, LongRunningRequests.IsLongRunning(span, 0));
             _all.Record(_sampling, span, span.IsError);
             ServiceTally(span.Service).Record(_sampling, span, span.IsError);
             operation.FirstStart = Math.Min(operation.FirstStart, span.StartUnixNano);

@@ -22,7 +22,7 @@ public sealed record RedTimelineRequest(IReadOnlySet<string> Services, IReadOnly
 }
 
 /// <summary>One point of a <see cref="RedTimeline"/>: the calls of its window; <see cref="Watches"/> of them are
-/// watch streams, counted in the calls and errors but not in <see cref="Latency"/> (<see cref="WatchStreams"/>).</summary>
+/// watch streams, counted in the calls and errors but not in <see cref="Latency"/> (<see cref="LongRunningRequests"/>).</summary>
 public readonly record struct RedWindow(long TimeUnixNano, long Calls, long Errors, double Seconds, Func<LatencySketch> Latency, long Watches = 0)
 {
     /// <summary>Calls with a latency: those <see cref="Latency"/> holds.</summary>
@@ -57,7 +57,7 @@ public sealed class RedTimeline
     public static async Task<RedTimeline> ComputeAsync(ITraceStore store, RedTimelineRequest request, CancellationToken cancellationToken)
     {
         var timeline = new RedTimeline(request);
-        var scan = new SpanScanRequest(ScanRange(request), WatchStreams.UriKeys) { Services = request.Services };
+        var scan = new SpanScanRequest(ScanRange(request), LongRunningRequests.Keys) { Services = request.Services };
         await store.ScanAsync(scan, timeline.Add, cancellationToken).ConfigureAwait(false);
         return timeline;
     }
@@ -74,7 +74,7 @@ public sealed class RedTimeline
             var key = (span.Service, _request.ByOperation ? span.Name : null);
             if (!_series.TryGetValue(key, out var steps)) _series.Add(key, steps = new Step?[_steps]);
             var step = steps[index] ??= new Step();
-            if (WatchStreams.IsWatch(span, 0)) step.Watches++;
+            if (LongRunningRequests.IsLongRunning(span, 0)) step.Watches++;
             else step.Latency.Record(span.DurationNanos);
             if (span.IsError) step.Errors++;
         }

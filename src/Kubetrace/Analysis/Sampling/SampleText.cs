@@ -8,7 +8,7 @@ namespace Kubetrace.Analysis.Sampling;
 public static class SampleText
 {
     /// <summary>The percentile <paramref name="name"/> of the row: its value, or its bound and mark when the sample is too small;
-    /// "–" when the row has calls but none with a latency (all watch streams: <see cref="WatchStreams"/>).</summary>
+    /// "–" when the row has calls but none with a latency (all watch streams: <see cref="LongRunningRequests"/>).</summary>
     public static string Percentile(RowSample sample, string name, double valueMs)
     {
         var bound = sample.Percentile(name);

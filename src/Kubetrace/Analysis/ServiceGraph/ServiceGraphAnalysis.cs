@@ -22,7 +22,7 @@ public sealed record ServiceEdge(string Parent, string Child, long Calls, long E
     /// <summary>The slowest and a typical call of the edge (trace and the callee's span: the linking span of a link edge).</summary>
     public RowExamples? Examples { get; init; }
 
-    /// <summary>Calls that are watch streams (<see cref="WatchStreams"/>): in <see cref="Calls"/>, not in the percentiles.</summary>
+    /// <summary>Calls that are watch streams (<see cref="LongRunningRequests"/>): in <see cref="Calls"/>, not in the percentiles.</summary>
     public long Watches { get; init; }
 }
 
@@ -70,7 +70,7 @@ public static class ServiceGraphAnalysis
                 $"{AnalysisText.Count(result.Edges.Count)} edges between {AnalysisText.Count(result.Services.Count)} services, from {AnalysisText.Count(result.SpansRead)} spans of {AnalysisText.Count(result.Traces)} traces",
                 $"via call: parent and child spans (as the Jaeger dependencies API counts); via link: the callee's span links the caller's span in another trace" +
                 (result.UnresolvedLinks > 0 ? $" ({AnalysisText.Count(result.UnresolvedLinks)} links to spans not found are left out)" : ""),
-                WatchStreams.Note,
+                LongRunningRequests.Note,
             ],
             Samples = result.Edges.Select(e => e.Sample).ToList(),
             Examples = result.Edges.Select(e => e.Examples).ToList(),

@@ -21,7 +21,7 @@ namespace Kubetrace.Analysis.ServiceGraph;
 /// (unsampled, outside the stored range) is counted as unresolved.
 /// </para>
 /// <para>
-/// Watch streams (<see cref="WatchStreams"/>: the callee's span asks for a watch) count as calls but not in the
+/// Long-running requests (<see cref="LongRunningRequests"/>: the callee's span is a watch, an exec, a log, ...) count as calls but not in the
 /// latency percentiles, on call and link edges alike.
 /// </para>
 /// </summary>
@@ -55,15 +55,16 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     private enum LinkFlags : byte { Error = 1, FirstOfTrace = 2, TraceCounted = 4, Watch = 8 }
 
     /// <summary>
-    /// The per-block aggregate (<c>graph-5</c>: <c>graph-4</c> had no link edge examples and counted watches in the
+    /// The per-block aggregate (<c>graph-6</c>: <c>graph-5</c> left only watches out of the latency, not the other
+    /// long-running requests; <c>graph-4</c> had no link edge examples and counted watches in the
     /// latency, <c>graph-3</c> had no example traces, <c>graph-2</c> no links and callers, <c>graph-1</c> no sample
     /// tallies). Sidecars of an older version are deleted when the store opens and rebuilt; their blocks are scanned
     /// meanwhile (RollupCatalog.Load).
     /// </summary>
-    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-5", () => new ServiceGraphState(TimeRange.All));
+    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-6", () => new ServiceGraphState(TimeRange.All));
 
-    /// <summary>Every trace of the range, with the request URIs that tell watch streams apart.</summary>
-    public SpanScanRequest ScanRequest => new(range, WatchStreams.UriKeys);
+    /// <summary>Every trace of the range, with the request URIs and methods that tell long-running requests apart.</summary>
+    public SpanScanRequest ScanRequest => new(range, LongRunningRequests.Keys);
 
     public void Add(ScannedTrace trace)
     {
@@ -84,7 +85,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             if (span.Kind is SpanKind.Client or SpanKind.Producer && !_parents.Contains(span.SpanId))
                 _callers.TryAdd((trace.TraceId, span.SpanId), span.Service);
             if (!range.Contains(span.StartUnixNano)) continue;
-            var watch = WatchStreams.IsWatch(span, 0);
+            var watch = LongRunningRequests.IsLongRunning(span, 0);
             foreach (var link in span.Links)
             {
                 var flags = (span.IsError ? LinkFlags.Error : 0) | (_links.Count == firstLink ? LinkFlags.FirstOfTrace : 0) | (watch ? LinkFlags.Watch : 0);

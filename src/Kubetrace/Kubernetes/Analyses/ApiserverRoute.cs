@@ -62,13 +62,7 @@ public static class ApiserverRoute
     private static bool TryRead(ref ReadOnlySpan<char> path, scoped Span<Range> segments, out int count, out int first, out int namespaceSegment)
     {
         namespaceSegment = -1;
-        var scheme = path.IndexOf("://", StringComparison.Ordinal);
-        if (scheme > 0 && path[..scheme].IndexOfAny('/', '?') < 0)
-        {
-            var host = path[(scheme + 3)..];
-            var slash = host.IndexOfAny('/', '?');
-            path = slash < 0 ? default : host[slash..];
-        }
+        path = RequestUri(path);
         var query = path.IndexOf('?');
         if (query >= 0) path = path[..query];
         // The deepest segment read is the 8th (apis/group/version/namespaces/ns/resource/name/subresource); a 9th
@@ -79,6 +73,16 @@ public static class ApiserverRoute
         if (path[segments[first]] is "namespaces" && count - first >= 2) namespaceSegment = first + 1;
         if (path[segments[first]] is "namespaces" && count - first >= 3) first += 2;
         return true;
+    }
+
+    /// <summary>The request URI (path and query) of a full URL (<c>https://host:443/api/v1/pods?watch=true</c>); a request URI as it is.</summary>
+    public static ReadOnlySpan<char> RequestUri(ReadOnlySpan<char> uri)
+    {
+        var scheme = uri.IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0 || uri[..scheme].IndexOfAny('/', '?') >= 0) return uri;
+        var authority = uri[(scheme + 3)..];
+        var end = authority.IndexOfAny('/', '?');
+        return end < 0 ? default : authority[end..];
     }
 
     /// <summary>The path of a route-style span name (<c>GET /api/v1/...</c>); empty for <c>KubernetesAPI</c> or a bare <c>GET</c>.</summary>
@@ -162,23 +166,13 @@ public static class ApiserverRoute
     ];
 
     /// <summary>
-    /// Whether the request URI's query asks for a watch: a <c>watch</c> parameter Go's strconv.ParseBool reads as
-    /// true (<c>true</c>, <c>1</c>, <c>t</c>, ...), as the apiserver decodes ListOptions.
+    /// Whether the request URI's query asks for a watch, as the apiserver decodes ListOptions
+    /// (<see cref="LongRunningRequests.AsksForWatch"/>).
     /// </summary>
     public static bool IsWatchQuery(ReadOnlySpan<char> uri)
     {
         var query = uri.IndexOf('?');
-        if (query < 0) return false;
-        var rest = uri[(query + 1)..];
-        while (!rest.IsEmpty)
-        {
-            var amp = rest.IndexOf('&');
-            var parameter = amp < 0 ? rest : rest[..amp];
-            if (parameter.StartsWith("watch=", StringComparison.Ordinal))
-                return parameter["watch=".Length..] is "true" or "1" or "t" or "T" or "TRUE" or "True";
-            rest = amp < 0 ? default : rest[(amp + 1)..];
-        }
-        return false;
+        return query >= 0 && LongRunningRequests.AsksForWatch(uri[(query + 1)..]);
     }
 
     /// <summary>Watches and connections last as long as the client keeps them: their duration is not latency.</summary>

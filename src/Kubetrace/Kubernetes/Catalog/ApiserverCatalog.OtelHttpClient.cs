@@ -20,7 +20,7 @@ public static partial class ApiserverCatalog
     {
         27 =>
         [
-            Str("http.url", url), Str("http.scheme", "https"), Str("http.host", host), Str("http.flavor", "1.1 or 2"),
+            Str("http.url", url), Str("http.scheme", "http (otel 1.10 reads request.TLS, which a client's request never has)"), Str("http.host", host), Str("http.flavor", "1.1 or 2"),
             Str("http.method", method), Str("http.user_agent", "the apiserver's user agent", optional: true),
             Int("http.request_content_length", "request body length", optional: true), Int("http.status_code", "the response status", optional: true),
         ],

@@ -113,15 +113,33 @@ public static class KubeletCatalog
             Ends = "when the response body is read or closed (otelhttp transport)",
             Attributes =
             [
-                new("http.method", "string", ReleaseRange.Kubernetes(27, 34)), new("http.status_code", "int", ReleaseRange.Kubernetes(27, 34)),
-                new("http.url", "string", ReleaseRange.Kubernetes(27, 34), Optional: true), new("net.peer.name", "string", ReleaseRange.Kubernetes(27, 34), Optional: true),
-                new("http.request.method", "string", ReleaseRange.Kubernetes(35)), new("http.response.status_code", "int", ReleaseRange.Kubernetes(35)),
-                new("url.full", "string", ReleaseRange.Kubernetes(35), Optional: true), new("server.address", "string", ReleaseRange.Kubernetes(35), Optional: true),
+                // otelhttp 0.35.1 (1.27–1.28): otel 1.10's semconv HTTPClientAttributesFromHTTPRequest.
+                new("http.url", "string: the full URL with its query, e.g. https://<apiserver>/api/v1/pods?...&watch=true", ReleaseRange.Kubernetes(27, 34)),
+                new("http.user_agent", "string: client-go's User-Agent (kubelet/v1.27.0 ...)", ReleaseRange.Kubernetes(27, 30), Optional: true),
+                new("http.request_content_length", "int: the body's Content-Length (writes)", ReleaseRange.Kubernetes(27, 34), Optional: true),
+                new("http.scheme", "string: http (from request.TLS, which a client's request never has)", ReleaseRange.Kubernetes(27, 28)),
+                new("http.host", "string: the URL's host:port", ReleaseRange.Kubernetes(27, 28)),
+                new("http.flavor", "string: 1.1 (http.NewRequest's protocol)", ReleaseRange.Kubernetes(27, 30)),
+                new("http.method", "string", ReleaseRange.Kubernetes(27, 34)),
+                // otelhttp 0.44–0.60 (1.29–1.34): semconvutil's ClientRequest.
+                new("net.peer.name", "string: the URL's host", ReleaseRange.Kubernetes(29, 34)),
+                new("net.peer.port", "int: the URL's port when not the scheme's default", ReleaseRange.Kubernetes(29, 34), Optional: true),
+                new("user_agent.original", "string: client-go's User-Agent", ReleaseRange.Kubernetes(31, 34), Optional: true),
+                new("http.status_code", "int", ReleaseRange.Kubernetes(27, 34)),
+                // otelhttp 0.61+ (1.35+): the stable conventions.
+                new("http.request.method", "string", ReleaseRange.Kubernetes(35)), new("url.full", "string: the full URL with its query", ReleaseRange.Kubernetes(35)),
+                new("server.address", "string: the URL's host", ReleaseRange.Kubernetes(35)),
+                new("server.port", "int: the URL's port when not the scheme's default", ReleaseRange.Kubernetes(35), Optional: true),
+                new("network.protocol.version", "string: 1.1", ReleaseRange.Kubernetes(35)), new("http.response.status_code", "int", ReleaseRange.Kubernetes(35)),
+                new("error.type", "string: the status code on a 4xx/5xx", ReleaseRange.Kubernetes(35), Optional: true),
             ],
             Sources =
             [
                 new(K8s, CmdCommit, "cmd/kubelet/app/server.go", 1121, "buildKubeletClientConfig: clientConfig.Wrap(tracing.WrapperFor(tp)) (unconditional here; earlier releases behind the KubeletTracing gate)"),
                 new("kubernetes/component-base", "v0.34.0", "tracing/utils.go", 119, "WrapperFor: otelhttp.NewTransport with the W3C propagators"),
+                new("kubernetes/client-go", "v0.34.0", "transport/round_trippers.go", 43, "WrapTransport innermost, inside the user-agent round tripper (:62): otelhttp sees the User-Agent"),
+                new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.35.1", "instrumentation/net/http/otelhttp/transport.go", 113, "1.27–1.28: HTTPClientAttributesFromHTTPRequest (otel v1.10.0 semconv/internal/http.go:147–208: http.scheme from request.TLS)"),
+                new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.53.0", "instrumentation/net/http/otelhttp/internal/semconvutil/httpconv.go", 185, "1.31–1.34: ClientRequest (the same at v0.58.0, through RequestTraceAttrs without OTEL_SEMCONV_STABILITY_OPT_IN)"),
                 new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.44.0", "instrumentation/net/http/otelhttp/transport.go", 80, "span name \"HTTP \" + method"),
                 new("open-telemetry/opentelemetry-go-contrib", "instrumentation/net/http/otelhttp/v0.61.0", "instrumentation/net/http/otelhttp/internal/semconv/env.go", 226, "1.35 (otelhttp v0.61): stable client attributes by default"),
             ],

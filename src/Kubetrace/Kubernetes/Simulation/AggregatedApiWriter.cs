@@ -30,7 +30,7 @@ internal sealed class AggregatedApiWriter(SimulationContext sim)
         var end = served.End + random.Micros(150, 500);
         if (proxy is { } span)
         {
-            sim.Semconv.ApiserverClient(span, call.Verb.Method, $"https://{api.ServiceAddress}{call.Url}", api.ServiceIp, api.Port, served.Status);
+            sim.Semconv.HttpClient(span, call.Verb.Method, $"https://{api.ServiceAddress}{call.Url}", api.ServiceIp, api.Port, served.Status);
             sim.Recorder.End(span, end, served.Failed ? $"HTTP {served.Status}" : null);
         }
         return (end + random.Micros(5, 20), served.Status);

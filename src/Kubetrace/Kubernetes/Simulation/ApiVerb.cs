@@ -65,8 +65,8 @@ internal sealed record ApiCall(ApiVerb Verb, ApiResource Resource, string Subres
     public string Scope => NamedInUrl || Verb == ApiVerb.Create ? "resource" : Namespace.Length > 0 ? "namespace" : "cluster";
 }
 
-/// <summary>How a request ended: when its server span ended and the status code it answered.</summary>
-internal readonly record struct ApiResult(long End, int Status)
+/// <summary>How a request ended: when its server span ended and the status code it answered; the request body's length (0: none or not simulated).</summary>
+internal readonly record struct ApiResult(long End, int Status, int RequestBytes = 0)
 {
     public bool Failed => Status >= 400;
 }

@@ -111,7 +111,7 @@ internal sealed class ApiserverWriter(SimulationContext sim, SimulatedComponent?
             recorder.End(server, end, status >= 500 ? "" : null);
         }
         if (version.NestedFilterSpans) recorder.End(authentication, end + random.Micros(1, 5));
-        return new ApiResult(end, status);
+        return new ApiResult(end, status, bodies.Read);
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ internal sealed class LoopbackWriter(SimulationContext sim, ApiserverWriter apis
         var client = sim.Recorder.Root(sim.Cluster.Apiserver, SimulatedScope.OtelHttp, "HTTP " + update.Verb.Method, SpanKind.Client, start, sim.Sampler);
         var served = apiserver.Write(update, start + random.Micros(30, 120), client.Context);
         var end = served.End + random.Micros(30, 120);
-        sim.Semconv.ApiserverClient(client, update.Verb.Method, "https://127.0.0.1:6443" + update.Url, "127.0.0.1", 6443, served.Status);
+        sim.Semconv.HttpClient(client, update.Verb.Method, "https://127.0.0.1:6443" + update.Url, "127.0.0.1", 6443, served.Status);
         sim.Recorder.End(client, end, served.Failed ? $"HTTP {served.Status}" : null);
         return end + random.Micros(5, 20);
     }

@@ -18,6 +18,12 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
     private static readonly KeyValue NewRpcOk = Str("rpc.response.status_code", "OK");
     private const string Host = "kubernetes.default.svc";
 
+    /// <summary>The apiserver's URL as its callers address it (the Host their server spans record, on port 443).</summary>
+    public const string ApiserverUrl = "https://" + Host + ":443";
+
+    /// <summary>The apiserver's host name as its callers address it.</summary>
+    public const string ApiserverHost = Host;
+
     /// <summary>
     /// The apiserver's otelhttp server span: the attributes otelhttp sets when the span starts, Kubernetes'
     /// <c>http.target</c> (the request URI, query included) and <c>audit-id</c>, and, unless 1.33's audit filter
@@ -96,14 +102,20 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
     }
 
     /// <summary>The otelhttp client span of an admission webhook call (<c>HTTP POST</c>); <paramref name="status"/> 0 when no response came.</summary>
-    public void WebhookPost(OpenSpan span, string url, string host, int status) => ApiserverClient(span, "POST", url, host, 443, status);
+    public void WebhookPost(OpenSpan span, string url, string host, int status) => HttpClient(span, "POST", url, host, 443, status);
 
     /// <summary>
-    /// An otelhttp client span of the apiserver (component-base's WrapperFor: webhooks, the loopback client, the
-    /// aggregator's proxy) with the request attributes of the otelhttp its release pins; <paramref name="status"/> 0
-    /// when no response came. The port is recorded where it is not the scheme's default.
+    /// An otelhttp client span: a client-go transport wrapped by component-base's <c>tracing.WrapperFor</c>
+    /// (k8s.io/component-base tracing/utils.go:109–118 at v0.27.0, :119–128 at v0.31.0 and v0.34.0) — the kubelet's
+    /// and traced callers' requests to the apiserver, and the apiserver's own webhooks, loopback client and
+    /// aggregator proxy — with the request attributes of the otelhttp its release pins, in otelhttp's order;
+    /// <paramref name="status"/> 0 when no response came. client-go wraps the transport innermost
+    /// (client-go transport/round_trippers.go:40–41 at v0.27.0, :42–43 at v0.34.0), inside the user-agent round
+    /// tripper (:59–60, :61–62), so otelhttp sees the User-Agent header (<paramref name="userAgent"/>, null when the
+    /// caller sets none here) and a body's Content-Length (<paramref name="requestBytes"/>, 0 for none). The port is
+    /// recorded where it is not the scheme's default. The response's Content-Length is not simulated.
     /// </summary>
-    public void ApiserverClient(OpenSpan span, string method, string url, string host, int port, int status)
+    public void HttpClient(OpenSpan span, string method, string url, string host, int port, int status, string? userAgent = null, int requestBytes = 0)
     {
         if (span.Proto is not { } proto) return;
         var a = proto.Attributes;
@@ -111,8 +123,13 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
         switch (version.ServerConventions)
         {
             case HttpServerConventions.Semconv112:
+                // otelhttp 0.35.1 transport.go:113, otel v1.10.0 semconv/internal/http.go:147–208: the URL without
+                // user info, user agent and body length when present, then the scheme from request.TLS, which a
+                // client's request never has (http), the Host, the protocol of http.NewRequest (1.1) and the method.
                 a.Add(cache.Str("http.url", url));
-                a.Add(cache.Str("http.scheme", "https"));
+                if (userAgent is not null) a.Add(cache.Str("http.user_agent", userAgent));
+                if (requestBytes > 0) a.Add(Int("http.request_content_length", requestBytes));
+                a.Add(cache.Str("http.scheme", "http"));
                 a.Add(cache.Str("http.host", host + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 a.Add(cache.Str("http.flavor", "1.1"));
                 a.Add(cache.Str("http.method", method));
@@ -120,11 +137,14 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
                 break;
             case HttpServerConventions.Semconv117:
             case HttpServerConventions.Semconv120:
+                // otelhttp 0.44–0.58 semconvutil ClientRequest (httpconv.go:185–253 at v0.53.0 and v0.58.0; 0.44 adds http.flavor).
                 a.Add(cache.Str("http.method", method));
                 if (version.ServerConventions == HttpServerConventions.Semconv117) a.Add(cache.Str("http.flavor", "1.1"));
                 a.Add(cache.Str("http.url", url));
                 a.Add(cache.Str("net.peer.name", host));
                 if (otherPort) a.Add(Int("net.peer.port", port));
+                if (userAgent is not null) a.Add(cache.Str(version.ServerConventions == HttpServerConventions.Semconv117 ? "http.user_agent" : "user_agent.original", userAgent));
+                if (requestBytes > 0) a.Add(Int("http.request_content_length", requestBytes));
                 if (status > 0) a.Add(Int("http.status_code", status));
                 break;
             default:
@@ -137,14 +157,6 @@ internal sealed class SemanticConventions(KubernetesVersion version, AttributeCa
                 if (status >= 400) a.Add(cache.Str("error.type", status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 break;
         }
-    }
-
-    /// <summary>An otelhttp client span (<c>HTTP GET</c>): a kubelet's or a client's call, a webhook call.</summary>
-    public void HttpClient(OpenSpan span, string method, int status)
-    {
-        if (span.Proto is not { } proto) return;
-        proto.Attributes.Add(cache.Str(version.StableHttpConventions ? "http.request.method" : "http.method", method));
-        proto.Attributes.Add(Int(version.StableHttpConventions ? "http.response.status_code" : "http.status_code", status));
     }
 
     /// <summary>The kubelet's go-restful (otelrestful) server span, named after the route it matched and recording it.</summary>

@@ -20,8 +20,12 @@ public sealed class SpanVocabularyTests
 
     private static readonly string[] OldRpc = ["rpc.system", "rpc.service", "rpc.method", "rpc.grpc.status_code"];
     private static readonly string[] NewRpc = ["rpc.system.name", "rpc.method", "rpc.response.status_code"];
-    private static readonly string[] OldHttpClient = ["http.method", "http.status_code"];
-    private static readonly string[] NewHttpClient = ["http.request.method", "http.response.status_code"];
+    // otelhttp's client span as client-go's wrapped transport records it (SemanticConventions.HttpClient cites the lines):
+    // 0.35.1 (1.27) with otel 1.10's semconv, 0.53/0.58 (1.31, 1.34) semconvutil's ClientRequest, 0.65 (1.36) the
+    // stable conventions (no user agent); a request with a body adds its length, a stable-conventions failure its error.type.
+    private static readonly string[] Http112Client = ["http.url", "http.user_agent", "http.scheme", "http.host", "http.flavor", "http.method", "http.status_code"];
+    private static readonly string[] Http120Client = ["http.method", "http.url", "net.peer.name", "user_agent.original", "http.status_code"];
+    private static readonly string[] NewHttpClient = ["http.request.method", "url.full", "server.address", "network.protocol.version", "http.response.status_code"];
     private static readonly string[] SyncPod = ["k8s.pod.uid", "k8s.pod", "k8s.pod.name", "k8s.pod.update_type", "k8s.namespace.name"];
     private static readonly string[] PodTermination = ["k8s.pod.uid", "k8s.pod", "k8s.pod.name", "k8s.namespace.name"];
 
@@ -38,10 +42,15 @@ public sealed class SpanVocabularyTests
     {
         var (http, rpc) = version switch
         {
-            "1.27" or "1.31" or "1.34" => (OldHttpClient, OldRpc),
+            "1.27" => (Http112Client, OldRpc),
+            "1.31" or "1.34" => (Http120Client, OldRpc),
             "1.36" => (NewHttpClient, NewRpc),
             _ => throw new ArgumentException(version),
         };
+        // A write sends a body (client-go sets its Content-Length): the old conventions record its length.
+        string[] write = version == "1.36" ? http : [.. http, "http.request_content_length"];
+        // The failing webhook answers 500 to some creates: the stable conventions record error.type on a 4xx/5xx.
+        string[] failingCreate = version == "1.36" ? [.. write, "error.type"] : write;
         var (kubeletMethod, kubeletStatus) = version == "1.36" ? ("http.request.method", "http.response.status_code") : ("http.method", "http.status_code");
         var table = new Dictionary<(string, string, string), string[]>
         {
@@ -52,17 +61,17 @@ public sealed class SpanVocabularyTests
             [("kubelet", Server, "/stats/summary")] = [kubeletMethod, "http.route", kubeletStatus, "user_agent.original"],
             [("kubelet", Internal, "syncPod")] = SyncPod,
             [("kubelet", Client, "HTTP GET")] = http,
-            [("kubelet", Client, "HTTP PATCH")] = http,
-            [("kubelet", Client, "HTTP PUT")] = http,
-            [("kubelet", Client, "HTTP POST")] = http, // events
+            [("kubelet", Client, "HTTP PATCH")] = write,
+            [("kubelet", Client, "HTTP PUT")] = write,
+            [("kubelet", Client, "HTTP POST")] = write, // events
             // Traced clients of the simulated cluster (not Kubernetes components): plain otelhttp client spans.
             [("config-operator", Client, "HTTP GET")] = http,
-            [("config-operator", Client, "HTTP PUT")] = http,
-            [("config-operator", Client, "HTTP POST")] = http,
-            [("platform-deployer", Client, "HTTP POST")] = http,
+            [("config-operator", Client, "HTTP PUT")] = write,
+            [("config-operator", Client, "HTTP POST")] = failingCreate,
+            [("platform-deployer", Client, "HTTP POST")] = failingCreate,
             [("platform-deployer", Client, "HTTP GET")] = http, // kubectl top: pod metrics through the aggregation layer
-            [("platform-deployer", Client, "HTTP DELETE")] = http,
-            [("platform-deployer", Client, "HTTP PATCH")] = http, // a Deployment rollout: the pod template patched
+            [("platform-deployer", Client, "HTTP DELETE")] = write,
+            [("platform-deployer", Client, "HTTP PATCH")] = write, // a Deployment rollout: the pod template patched
         };
         return table;
     }

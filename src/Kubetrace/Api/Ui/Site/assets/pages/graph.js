@@ -3,8 +3,9 @@
 // Call edges (parent/child spans, what the dependencies API counts) are solid; link edges (the callee's trace links
 // the caller's span, as the apiserver does for kubelets and operators) are dashed. Clicking a service or an edge
 // shows its request rate, error rate and p99 from the RED analysis (deep link: ?select=service or caller>callee).
-// Watch streams (requests with watch=true, open for minutes by design) count as calls but not in any p50/p99:
-// the analyses count them apart (watches), and the labels and details say so.
+// Long-running requests (watches, exec, attach, port-forward, log, proxy: open as long as their client keeps them,
+// by kube-apiserver's own rule) count as calls but not in any p50/p99: the analyses count them apart ("watches"),
+// and the labels and details say so.
 import { h, svg, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
@@ -73,7 +74,7 @@ function legend() {
     sample('legend-call', 'call (parent → child span; the dependencies API counts these)'),
     sample('legend-link', 'link (the callee\'s trace links the caller\'s span)'),
     sample('legend-failing', 'with errors'),
-    h('span', { class: 'legend-item' }, 'p50/p99 leave out watch streams (watch=true: open for minutes by design), counted apart'));
+    h('span', { class: 'legend-item' }, 'p50/p99 leave out watch streams and the other requests kube-apiserver holds open (exec, attach, port-forward, log, proxy), counted apart'));
 }
 
 /** The details of a service (its operations' RED rows) or of an edge ("caller>callee"). */
@@ -116,7 +117,7 @@ function latency(calls, nanos) {
 }
 
 function watchesText(watches) {
-  return watches ? `${count(watches)} (in calls, left out of the percentiles: open as long as their client watches)` : '0';
+  return watches ? `${count(watches)} (in calls, left out of the percentiles: watches, exec sessions, logs and other requests open as long as their client keeps them)` : '0';
 }
 
 function kv(pairs) {
