@@ -44,7 +44,9 @@ internal sealed partial class BlockReader : ITracePart, IFooterSections, IDispos
         _footers = footers;
         _logger = logger;
         _damaged = new int[Summary.RowGroups];
-        _table = footer.Sections is null ? null : footer;
+        // Of a version 6 block only the section table stays with the block, none of the parts opening read: those go
+        // to the cache, which a memory release empties (kept here, the trace table stayed for good, ~70 B a trace).
+        _table = footer.Sections is null ? null : footer.Bind(null);
         _slots = [.. Enumerable.Range(0, _table is null ? 1 : footer.Sections!.Length).Select(_ => new FooterSlot())];
         // What opening read stays for the next queries: the whole footer of an older block, the trace table of a newer one.
         if (_table is null) footers.Admit(_slots[0], footer);
