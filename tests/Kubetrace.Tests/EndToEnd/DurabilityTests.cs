@@ -90,7 +90,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             foreach (var sender in new[] { grpc, http })
             {
                 var (trace, failure) = await sender.SendTraceAsync(service, SpansPerTrace);
-                Assert.True(trace is not null, $"{sender.Transport} export {i} was not acknowledged: {failure}\n{server.Process.Describe()}");
+                if (trace is null) throw await server.Process.FailureAsync($"{sender.Transport} export {i} was not acknowledged: {failure}");
                 sent.Add(trace);
             }
         }
@@ -107,8 +107,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     {
         using var stored = new StoredTraces(server.QueryUrl);
         var missing = await stored.MissingAsync(acknowledged);
-        Assert.True(missing.Count == 0,
-            $"{missing.Count} of {acknowledged.Count * SpansPerTrace} acknowledged spans are missing after the crash, e.g. " +
-            $"{string.Join(", ", missing.Take(10))}\n{server.Process.Describe()}");
+        if (missing.Count > 0)
+            throw await server.Process.FailureAsync($"{missing.Count} of {acknowledged.Count * SpansPerTrace} acknowledged spans are missing after the crash, e.g. " +
+                string.Join(", ", missing.Take(10)));
     }
 }

@@ -37,7 +37,7 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
             refusals.AddRange(refused);
         }
         output.WriteLine($"while full: {string.Join(" | ", refusals.Distinct())}");
-        Assert.False(server.Process.HasExited, $"the server died on a full disk\n{server.Process.Describe()}");
+        if (server.Process.HasExited) throw await server.Process.FailureAsync("the server died on a full disk");
         Assert.All(refusals, refusal => Assert.Matches(RetryableRefusal(), refusal));
 
         File.Delete(filler);
@@ -71,8 +71,8 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
 
         var acknowledged = await SendAcknowledgedAsync(grpc, "full-blocks-disk", traces);
 
-        Assert.True(await server.Process.WaitForLogAsync("writing a block failed", TimeSpan.FromSeconds(30)),
-            $"the head was not cut into a block at {traces * SpansPerTrace} spans\n{server.Process.Describe()}");
+        if (!await server.Process.WaitForLogAsync("writing a block failed", TimeSpan.FromSeconds(30)))
+            throw await server.Process.FailureAsync($"the head was not cut into a block at {traces * SpansPerTrace} spans");
         Assert.Empty(Directory.GetFiles(blocksDisk.Path, "*.ktb*"));
         Assert.True(WalBytes(data) > 0, "the WAL segments of the head that could not be written as a block are gone");
         using (var stored = new StoredTraces(server.QueryUrl))
@@ -87,7 +87,7 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
         }
         else File.Delete(filler);
         var blockWritten = await Wait.HoldsWithinAsync(() => Directory.GetFiles(blocksDisk.Path, "*.ktb").Length > 0, Wait.DefaultTimeout);
-        Assert.True(blockWritten, $"no block was written after space was freed\n{server.Process.Describe()}");
+        if (!blockWritten) throw await server.Process.FailureAsync("no block was written after space was freed");
         await server.Process.KillAsync();
         await server.RestartAsync();
 
@@ -146,8 +146,8 @@ public sealed partial class FullDiskTests(ITestOutputHelper output)
         using var stored = new StoredTraces(server.QueryUrl);
         var wrong = await stored.NotExactlyOnceAsync(acknowledged);
         output.WriteLine($"{acknowledged.Count} traces acknowledged; after the restart: {wrong.Count} spans not stored exactly once");
-        Assert.True(wrong.Count == 0, $"{wrong.Count} acknowledged spans are not stored exactly once, e.g.\n" +
-            $"{string.Join("\n", wrong.Take(10))}\n{server.Process.Describe()}");
+        if (wrong.Count > 0)
+            throw await server.Process.FailureAsync($"{wrong.Count} acknowledged spans are not stored exactly once, e.g.\n{string.Join("\n", wrong.Take(10))}");
         Assert.Empty(Directory.GetFiles(server.DataDirectory, "*.corrupt", SearchOption.AllDirectories));
         Assert.DoesNotContain("corrupt", server.Process.Stderr, StringComparison.OrdinalIgnoreCase);
     }

@@ -234,7 +234,26 @@ internal sealed class KubetraceProcess : IAsyncDisposable
         return condition(output());
     }
 
-    /// <summary>The process state and its output, for assertion messages.</summary>
+    /// <summary>
+    /// The process state and its whole output, for the message about an unexpected answer or outcome: stops the process
+    /// first (SIGTERM, so the console logger writes out its queue; SIGKILL if it has not exited within the stop timeout)
+    /// and reads its output to the end. <see cref="Describe"/> on a running server shows only what the logger has
+    /// written so far, which may not yet hold the line that explains the answer (a 500 in CompressedAmplificationTests
+    /// once came with a log that did not say why). The process is stopped: call it only when the test fails.
+    /// </summary>
+    private async Task<string> StopAndDescribeAsync()
+    {
+        if (!_process.HasExited) await TerminateThenKillAsync(StopTimeout);
+        await _process.WaitForExitAsync(); // and the end of its redirected output
+        return Describe();
+    }
+
+    /// <summary>The test failure to throw for an unexpected answer or outcome: <paramref name="message"/> and the process's
+    /// whole output (<see cref="StopAndDescribeAsync"/>), as in <c>throw await server.FailureAsync("...")</c>.</summary>
+    public async Task<Exception> FailureAsync(string message) => new Xunit.Sdk.XunitException($"{message}\n{await StopAndDescribeAsync()}");
+
+    /// <summary>The process state and its output so far, for assertion messages (a running process's log may lag:
+    /// <see cref="StopAndDescribeAsync"/>).</summary>
     public string Describe() =>
         $"--- exited: {(_process.HasExited ? _process.ExitCode.ToString() : "no")}\n" +
         $"--- stdout:\n{Stdout}--- stderr:\n{Stderr}---";

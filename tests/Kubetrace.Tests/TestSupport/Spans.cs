@@ -23,21 +23,21 @@ internal static class Spans
     /// window (the last hour) to hold when the test process starts.</summary>
     public static readonly ulong BaseTime = (ulong)(Made.AddMinutes(-10).ToUnixTimeMilliseconds() * 1_000_000);
 
-    /// <summary>
-    /// The hour before <see cref="Made"/>: what a server's default window (the last hour) held when the data was made.
-    /// Queries over this data name it (<see cref="WindowQuery"/>, <see cref="SinceWindowStart"/>) instead of leaning on
-    /// the default, which moves on with the clock and has left the data behind once a suite has run fifty minutes.
-    /// </summary>
-    public static Kubetrace.Storage.TimeRange Window => Kubetrace.Storage.TimeRange.Last(TimeSpan.FromHours(1), Made);
+    /// <summary>The range queries over this data name (<see cref="DataWindow"/>): the hour before <see cref="Made"/>,
+    /// what a server's default window held when the data was made.</summary>
+    public static DataWindow Data => new(Made);
 
-    /// <summary><see cref="Window"/> as the native search's and the analyses' <c>start</c> and <c>end</c> (Unix nanoseconds).</summary>
-    public static string WindowQuery => $"start={Window.StartUnixNano}&end={Window.EndUnixNano}";
+    /// <summary><see cref="Data"/>'s range.</summary>
+    public static Kubetrace.Storage.TimeRange Window => Data.Range;
 
-    /// <summary><see cref="Window"/> as the Jaeger search's <c>start</c> and <c>end</c> (Unix microseconds).</summary>
-    public static string JaegerWindowQuery => $"start={Window.StartUnixNano / 1000}&end={Window.EndUnixNano / 1000}";
+    /// <summary><see cref="Data"/> as the native search's and the analyses' <c>start</c> and <c>end</c>.</summary>
+    public static string WindowQuery => Data.Query;
 
-    /// <summary>A <c>--since</c> from <see cref="Window"/>'s start until now, for the analyze command (whose one range option it is).</summary>
-    public static string SinceWindowStart => TestDataAge.Since(Made.AddHours(-1));
+    /// <summary><see cref="Data"/> as the Jaeger search's <c>start</c> and <c>end</c>.</summary>
+    public static string JaegerWindowQuery => Data.JaegerQuery;
+
+    /// <summary><see cref="Data"/> as the analyze command's <c>--since</c>.</summary>
+    public static string SinceWindowStart => Data.Since;
 
     /// <summary>Unix nanoseconds of <paramref name="ms"/> milliseconds after <see cref="BaseTime"/>.</summary>
     public static long StartNanos(long ms) => (long)BaseTime + ms * 1_000_000;

@@ -24,7 +24,7 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     // apiserver: Kubernetes/Analyses/ApiserverRowSearchTests, every row of every release's shape.
     public async Task Each_rows_search_finds_exactly_the_spans_the_row_rests_on(string analysis, string options = "")
     {
-        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?since=1h{options}");
+        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?{ui.Data.Query}{options}");
         var table = answer["table"]!;
         var rows = table["rows"]!.AsArray();
         var searches = table["searches"]!.AsArray();
@@ -89,7 +89,7 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     [InlineData("graph")]
     public async Task Every_row_links_concrete_traces_that_hold_the_span_it_measured(string analysis, string options = "")
     {
-        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?since=1h{options}");
+        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?{ui.Data.Query}{options}");
         var table = answer["table"]!;
         var rows = table["rows"]!.AsArray();
         var examples = table["examples"]!.AsArray();
@@ -128,11 +128,11 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         var webhook = ui.Report.SlowWebhook!.Webhook;
-        var answer = await ui.ApiAsync("/api/v1/analyze/webhooks?since=1h");
+        var answer = await ui.ApiAsync($"/api/v1/analyze/webhooks?{ui.Data.Query}");
         var index = answer["table"]!["rows"]!.AsArray().Select(r => r![1]!.GetValue<string>()).ToList().IndexOf(webhook);
         var examples = answer["table"]!["examples"]![index]!;
 
-        await page.GotoAsync("/ui/analyses/webhooks?since=1h");
+        await page.GotoAsync($"/ui/analyses/webhooks?{ui.Data.Query}");
         var row = page.Locator(".analysis-table tbody tr", new() { HasTextString = webhook });
         await row.GetByRole(AriaRole.Link, new() { Name = "slowest" }).ClickAsync();
         var slowest = examples["slowest"]!;
@@ -157,11 +157,11 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     public async Task A_lists_rows_all_link_opens_its_TraceQL_search_prefilled_with_the_rows_LISTs()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var answer = await ui.ApiAsync("/api/v1/analyze/lists?since=1h");
+        var answer = await ui.ApiAsync($"/api/v1/analyze/lists?{ui.Data.Query}");
         var traceQl = answer["table"]!["searches"]![0]!["traceQl"]!.GetValue<string>();
         var lists = answer["table"]!["samples"]![0]!["sampled"]!.GetValue<long>();
 
-        await page.GotoAsync("/ui/analyses/lists?since=1h");
+        await page.GotoAsync($"/ui/analyses/lists?{ui.Data.Query}");
         await page.Locator(".analysis-table tbody tr").First.GetByRole(AriaRole.Link, new() { Name = "all" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/ui/search\\?q=[^&]+&start=\\d+&end=\\d+$"));
@@ -177,11 +177,11 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     public async Task An_apiserver_rows_slowest_link_opens_the_request_it_classified_at_its_server_span()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var answer = await ui.ApiAsync("/api/v1/analyze/apiserver?since=1h");
+        var answer = await ui.ApiAsync($"/api/v1/analyze/apiserver?{ui.Data.Query}");
         var first = answer["table"]!["rows"]![0]!;
         var slowest = answer["table"]!["examples"]![0]!["slowest"]!;
 
-        await page.GotoAsync("/ui/analyses/apiserver?since=1h");
+        await page.GotoAsync($"/ui/analyses/apiserver?{ui.Data.Query}");
         await page.Locator(".analysis-table tbody tr").First.GetByRole(AriaRole.Link, new() { Name = "slowest" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync($"{ui.BaseUrl}/ui/trace/{slowest["traceId"]}?span={slowest["spanId"]}");
@@ -196,7 +196,7 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1600, 900);
-        await page.GotoAsync("/ui/analyses/red?since=1h");
+        await page.GotoAsync($"/ui/analyses/red?{ui.Data.Query}");
         var header = page.Locator(".analysis-table th", new() { HasTextString = "operation" });
         var before = (await header.BoundingBoxAsync())!.Width;
         var other = page.Locator(".analysis-table th", new() { HasTextString = "kind" });
@@ -210,11 +210,11 @@ public sealed class AnalysisRowLinksUiTests(UiServer ui) : IClassFixture<UiServe
         await page.ReloadAsync();
         await Expect(header).ToBeVisibleAsync();
         Assert.InRange((await header.BoundingBoxAsync())!.Width, before + 115, before + 125);
-        await page.GotoAsync("/ui/analyses/etcd?since=1h");
+        await page.GotoAsync($"/ui/analyses/etcd?{ui.Data.Query}");
         await Expect(page.Locator(".analysis-table th").First).ToBeVisibleAsync();
         Assert.Equal("auto", await page.Locator(".analysis-table table").EvaluateAsync<string>("t => getComputedStyle(t).tableLayout"));
 
-        var traces = (await ui.ApiAsync("/api/v1/search?service=apiserver&limit=2"))["traces"]!.AsArray();
+        var traces = (await ui.ApiAsync($"/api/v1/search?service=apiserver&limit=2&{ui.Data.Query}"))["traces"]!.AsArray();
         await page.GotoAsync($"/ui/trace/{traces[0]!["traceId"]}");
         var label = page.Locator(".wf-header .wf-label");
         var labelBefore = (await label.BoundingBoxAsync())!.Width;

@@ -32,7 +32,7 @@ public sealed class DenseGraphUiServer : UiServer
 
     protected override async Task FillAsync()
     {
-        var origin = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var origin = Data.Made.AddMinutes(-3);
         var traces = new List<TraceBuilder>();
         foreach (var (caller, callee, calls, failEvery, ms) in Calls)
             for (var i = 0; i < calls; i++)

@@ -21,13 +21,15 @@ public sealed class FlowViewTests(UiServer ui) : IClassFixture<UiServer>
             ui.Report.Rollouts.Count(o => o.Namespace == r.Namespace && o.Deployment == r.Deployment) == 1);
         var planted = ui.Report.SlowScheduling!.Delay;
         var target = $"deployment/{rollout.Namespace}/{rollout.Deployment}";
-        var expected = (await ui.ApiAsync($"/api/v1/analyze/flow?object={Uri.EscapeDataString(target)}&since=1h"))["data"]!;
+        var expected = (await ui.ApiAsync($"/api/v1/analyze/flow?object={Uri.EscapeDataString(target)}&{ui.Data.Query}"))["data"]!;
+        var since = ui.Data.Since;
 
         await page.GotoAsync("/ui/flow");
         await page.GetByLabel("Object").FillAsync(target);
+        await page.GetByLabel("Since").FillAsync(since);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show flow" }).ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex($"/ui/flow/{Regex.Escape(Uri.EscapeDataString(target))}\\?since=1h$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/flow/{Regex.Escape(Uri.EscapeDataString(target))}\\?since={since}$"));
         await Expect(page.Locator(".flow h2")).ToHaveTextAsync($"Deployment {rollout.Namespace}/{rollout.Deployment}");
         await Expect(page.Locator(".flow-step")).ToHaveCountAsync(expected["steps"]!.AsArray().Count);
         var kinds = await page.Locator(".flow-step").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)");
@@ -55,7 +57,7 @@ public sealed class FlowViewTests(UiServer ui) : IClassFixture<UiServer>
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
 
-        await page.GotoAsync("/ui/flow/pod%2Fshop%2Fno-such-pod?since=1h");
+        await page.GotoAsync($"/ui/flow/pod%2Fshop%2Fno-such-pod?{ui.Data.Query}");
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("no span in the range names shop/no-such-pod");
         Assert.Empty(scriptErrors);

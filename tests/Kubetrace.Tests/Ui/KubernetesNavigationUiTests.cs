@@ -39,7 +39,7 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         // kubelet's node status updates: the Patch handler names the node (no namespace) in its own attributes.
-        var found = await ui.ApiAsync("/api/v1/search?" + $"q={Uri.EscapeDataString("{ name = \"Patch\" && span.resource = \"nodes\" && span.name != \"\" }")}&limit=1&spans=1");
+        var found = await ui.ApiAsync("/api/v1/search?" + $"q={Uri.EscapeDataString("{ name = \"Patch\" && span.resource = \"nodes\" && span.name != \"\" }")}&limit=1&spans=1&{ui.Data.Query}");
         var summary = found["traces"]![0]!;
         var traceId = summary["traceId"]!.GetValue<string>();
         var handler = summary["spans"]![0]!["spanId"]!.GetValue<string>();
@@ -63,9 +63,9 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
     public async Task A_pods_rows_pod_links_to_the_pods_object_timeline()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var pod = (await ui.ApiAsync("/api/v1/analyze/pods?since=1h"))["table"]!["rows"]![0]![0]!.GetValue<string>();
+        var pod = (await ui.ApiAsync($"/api/v1/analyze/pods?{ui.Data.Query}"))["table"]!["rows"]![0]![0]!.GetValue<string>();
 
-        await page.GotoAsync("/ui/analyses/pods?since=1h");
+        await page.GotoAsync($"/ui/analyses/pods?{ui.Data.Query}");
         await page.Locator(".analysis-table tbody tr").First.GetByRole(AriaRole.Link, new() { Name = pod, Exact = true }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(Uri.EscapeDataString(pod))}&since=24h&resource=pods$"));
@@ -76,7 +76,7 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
 
     private async Task<(string TraceId, string SpanId, string Namespace, string Resource, string Name)> SpanNamingAnObjectAsync()
     {
-        var found = await ui.ApiAsync("/api/v1/search?service=apiserver&kind=server&limit=100");
+        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&kind=server&limit=100&{ui.Data.Query}");
         foreach (var summary in found["traces"]!.AsArray())
         {
             var traceId = summary!["traceId"]!.GetValue<string>();

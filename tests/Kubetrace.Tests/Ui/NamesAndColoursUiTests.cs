@@ -19,7 +19,7 @@ public sealed class NamesAndColoursUiTests(UiServer ui) : IClassFixture<UiServer
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1024, 768);
 
-        await page.GotoAsync($"/ui/analyses/pods?since=1h{options}");
+        await page.GotoAsync($"/ui/analyses/pods?{ui.Data.Query}{options}");
         var headers = page.Locator(".analysis-table thead th");
         await Expect(headers.First).ToBeVisibleAsync();
         var index = (await headers.AllTextContentsAsync()).ToList().IndexOf(column);
@@ -40,7 +40,7 @@ public sealed class NamesAndColoursUiTests(UiServer ui) : IClassFixture<UiServer
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         // A pod start-up: kubelet, containerd and the apiserver in one trace.
-        var traces = (await ui.ApiAsync("/api/v1/search?service=kubelet&name=syncPod&limit=1&lookback=1h"))["traces"]!.AsArray();
+        var traces = (await ui.ApiAsync($"/api/v1/search?service=kubelet&name=syncPod&limit=1&{ui.Data.Query}"))["traces"]!.AsArray();
         Assert.NotEmpty(traces);
 
         await page.GotoAsync($"/ui/trace/{traces[0]!["traceId"]}");

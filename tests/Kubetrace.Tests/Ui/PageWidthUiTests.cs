@@ -24,7 +24,7 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1024, 768);
 
-        await page.GotoAsync($"/ui/analyses/{analysis}?since=1h{options}");
+        await page.GotoAsync($"/ui/analyses/{analysis}?{ui.Data.Query}{options}");
         var links = page.Locator(".analysis-table tbody .example-link");
         await Expect(links.First).ToBeVisibleAsync();
         // Each link's box against the window and against the table's scrolling box, neither scrolled.
@@ -125,8 +125,8 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
     /// <summary>The timeline of the pods table's first pod: its page and the table the API answers for it.</summary>
     private async Task<(string Url, System.Text.Json.Nodes.JsonNode Table)> ObjectTimelineAsync()
     {
-        var pod = (await ui.ApiAsync("/api/v1/analyze/pods?since=1h"))["table"]!["rows"]![0]![0]!.GetValue<string>();
-        var query = $"object={Uri.EscapeDataString(pod)}&since=24h&resource=pods";
+        var pod = (await ui.ApiAsync($"/api/v1/analyze/pods?{ui.Data.Query}"))["table"]!["rows"]![0]![0]!.GetValue<string>();
+        var query = $"object={Uri.EscapeDataString(pod)}&{ui.Data.Query}&resource=pods";
         return ($"/ui/analyses/object?{query}", (await ui.ApiAsync($"/api/v1/analyze/object?{query}"))["table"]!);
     }
 }

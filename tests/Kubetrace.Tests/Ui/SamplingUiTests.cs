@@ -14,9 +14,11 @@ public sealed class SamplingUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task An_analysis_shows_each_rows_traces_the_sampling_summary_and_marks_small_samples()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var expected = await ui.ApiAsync("/api/v1/analyze/apiserver?since=15m&sampling-rate-per-million=100");
+        var expected = await ui.ApiAsync($"/api/v1/analyze/apiserver?{ui.Data.Query}&sampling-rate-per-million=100");
 
-        await page.GotoAsync("/ui/analyses/apiserver?since=15m");
+        // The form's range is a look-back (Since): one that reaches the fixture's data.
+        await page.GotoAsync("/ui/analyses/apiserver");
+        await page.GetByLabel("Since").FillAsync(ui.Data.Since);
         await page.GetByLabel("Sampling rate per million").FillAsync("100");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
 

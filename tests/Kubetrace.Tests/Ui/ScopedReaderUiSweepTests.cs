@@ -54,15 +54,15 @@ public sealed class ScopedReaderUiSweepTests(ScopedUiServer ui) : IClassFixture<
     private static IEnumerable<(string Url, string[] Asked)> Pages()
     {
         var traces = ThreeNamespaces.Traces.Select(ThreeNamespaces.Hex).ToList();
-        yield return ("/ui/search?lookback=24h&limit=100", []);
+        yield return ($"/ui/search?{Spans.WindowQuery}&limit=100", []);
         foreach (var service in ThreeNamespaces.Services)
-            yield return ($"/ui/search?lookback=24h&service={service}", [service]);
+            yield return ($"/ui/search?{Spans.WindowQuery}&service={service}", [service]);
         foreach (var ns in new[] { "team-a", "team-b", "team-c" })
         {
-            yield return ($"/ui/search?lookback=24h&attr=k8s.namespace.name%3D{ns}", [ns]);
-            yield return ($"/ui/search?lookback=24h&q={Uri.EscapeDataString($"{{ span.namespace = \"{ns}\" }}")}", [ns]);
+            yield return ($"/ui/search?{Spans.WindowQuery}&attr=k8s.namespace.name%3D{ns}", [ns]);
+            yield return ($"/ui/search?{Spans.WindowQuery}&q={Uri.EscapeDataString($"{{ span.namespace = \"{ns}\" }}")}", [ns]);
         }
-        yield return ($"/ui/search?lookback=24h&q={Uri.EscapeDataString("{ } >> { }")}", []);
+        yield return ($"/ui/search?{Spans.WindowQuery}&q={Uri.EscapeDataString("{ } >> { }")}", []);
         foreach (var trace in traces)
             yield return ($"/ui/trace/{trace}", []);
         foreach (var other in traces.Where(t => t != ThreeNamespaces.Hex(ThreeNamespaces.TeamA)))
@@ -72,10 +72,10 @@ public sealed class ScopedReaderUiSweepTests(ScopedUiServer ui) : IClassFixture<
         foreach (var query in RouteSweep.AnalysisQueries(analysis.Name, options: false))
             yield return ($"/ui/analyses/{analysis.Name}?{query}", [.. query.Split('&').Select(p => Uri.UnescapeDataString(p[(p.IndexOf('=') + 1)..]))]);
         yield return ("/ui/graph", []);
-        yield return ("/ui/graph?since=2h", []);
+        yield return ($"/ui/graph?since={Spans.SinceWindowStart}", []);
         yield return ("/ui/flow", []);
         foreach (var target in new[] { "pod/team-a/app-a-0", "deployment/team-b/secret-object-b", "pod/team-c/payroll-c", "deployment/team-a/frontend-a" })
-            yield return ($"/ui/flow/{Uri.EscapeDataString(target)}?since=2h", [target, .. target.Split('/')]);
+            yield return ($"/ui/flow/{Uri.EscapeDataString(target)}?{Spans.WindowQuery}", [target, .. target.Split('/')]);
     }
 
     /// <summary>What typed into the TraceQL box asks for completions: scopes, each scope's names, each attribute's values.</summary>

@@ -36,17 +36,17 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Results_that_reach_the_limit_say_more_may_match_and_fewer_give_only_their_count()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var durations = (await ui.ApiAsync("/api/v1/search?lookback=1h&limit=10000"))["traces"]!.AsArray()
+        var durations = (await ui.ApiAsync($"/api/v1/search?{ui.Data.Query}&limit=10000"))["traces"]!.AsArray()
             .Select(t => long.Parse(t!["durationNanos"]!.ToString())).OrderDescending().ToList();
         Assert.True(durations.Count > 5, $"only {durations.Count} traces");
 
         // An analysis row's search opens without a limit: the API's 20, while the row may rest on thousands.
-        await page.GotoAsync("/ui/search?lookback=1h&limit=5");
+        await page.GotoAsync($"/ui/search?{ui.Data.Query}&limit=5");
         await Expect(page.Locator(".search-results tbody tr")).ToHaveCountAsync(5);
         await Expect(page.Locator(".results-count")).ToHaveTextAsync("5 traces: the limit; more may match (raise Limit to see them)");
 
         // The longest few of them, all found within a limit of 10,000.
-        var longest = $"lookback=1h&limit=10000&minDuration={durations[Math.Min(9, durations.Count - 1)] / 1000}us";
+        var longest = $"{ui.Data.Query}&limit=10000&minDuration={durations[Math.Min(9, durations.Count - 1)] / 1000}us";
         var few = (await ui.ApiAsync($"/api/v1/search?{longest}"))["traces"]!.AsArray().Count;
         await page.GotoAsync($"/ui/search?{longest}");
         await Expect(page.Locator(".search-results tbody tr")).ToHaveCountAsync(few);
@@ -59,11 +59,11 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
 
-        await page.GotoAsync("/ui/search?lookback=1h&limit=25");
+        await page.GotoAsync($"/ui/search?{ui.Data.Query}&limit=25");
         await page.GetByLabel("Sort by").SelectOptionAsync("duration");
         await Expect(page).ToHaveURLAsync(new Regex("sort=duration$"));
         await Expect(page.Locator(".search-results tbody tr")).ToHaveCountAsync(25);
-        var durationOf = (await ui.ApiAsync("/api/v1/search?lookback=1h&limit=25"))["traces"]!.AsArray()
+        var durationOf = (await ui.ApiAsync($"/api/v1/search?{ui.Data.Query}&limit=25"))["traces"]!.AsArray()
             .ToDictionary(t => t!["traceId"]!.GetValue<string>(), t => long.Parse(t!["durationNanos"]!.ToString()));
         var shown = await page.Locator(".search-results tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.traceId)");
         Assert.Equal(durationOf.Values.OrderDescending(), shown.Select(id => durationOf[id]));
@@ -81,10 +81,10 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Two_ticked_results_open_side_by_side_with_the_compare_table()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var found = await ui.ApiAsync("/api/v1/search?service=apiserver&name=Call%20validating%20webhook&limit=2");
+        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&name=Call%20validating%20webhook&limit=2&{ui.Data.Query}");
         var (a, b) = (found["traces"]![0]!["traceId"]!.GetValue<string>(), found["traces"]![1]!["traceId"]!.GetValue<string>());
 
-        await page.GotoAsync("/ui/search?service=apiserver&name=Call%20validating%20webhook&limit=2");
+        await page.GotoAsync($"/ui/search?service=apiserver&name=Call%20validating%20webhook&limit=2&{ui.Data.Query}");
         var compare = page.GetByRole(AriaRole.Button, new() { Name = "Compare 2 traces" });
         await page.GetByLabel($"Compare {a}").CheckAsync();
         await Expect(compare).ToBeDisabledAsync();
@@ -122,7 +122,7 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
         // A browser in New York, so that its zone is not UTC.
         var (page, scriptErrors) = await ui.NewPageAsync("America/New_York");
 
-        await page.GotoAsync("/ui/search?limit=1");
+        await page.GotoAsync($"/ui/search?limit=1&{ui.Data.Query}");
         var start = page.Locator(".search-results tbody td.nowrap").First;
         await Expect(start).ToHaveTextAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Times: UTC" }).ClickAsync();

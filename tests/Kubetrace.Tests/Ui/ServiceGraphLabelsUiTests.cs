@@ -51,7 +51,7 @@ public sealed class ServiceGraphLabelsUiTests(DenseGraphUiServer ui) : IClassFix
     public async Task No_edge_label_covers_another_label_or_a_service_and_each_sits_by_its_edge()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        await page.GotoAsync("/ui/graph?since=15m");
+        await page.GotoAsync($"/ui/graph?since={ui.Data.Since}");
         await Expect(page.Locator(".graph-edge text")).ToHaveCountAsync(DenseGraphUiServer.Edges);
 
         var drawn = await page.EvaluateAsync<Drawn[]>(DrawnScript);

@@ -11,8 +11,9 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         var linkEdge = await KubeletLinkEdgeAsync();
+        var since = ui.Data.Since;
 
-        await page.GotoAsync("/ui/graph?since=15m");
+        await page.GotoAsync($"/ui/graph?since={since}");
         var edge = page.Locator(".graph-edge.link[data-key='kubelet>apiserver']");
         await Expect(edge).ToBeVisibleAsync();
         Assert.Equal("6 4", await edge.Locator("path").EvaluateAsync<string>("p => getComputedStyle(p).strokeDasharray.replaceAll('px', '').replaceAll(',', '')"));
@@ -20,7 +21,7 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(edge.Locator("text")).ToContainTextAsync($"{linkEdge["calls"]} linked calls");
 
         await edge.ClickAsync(new() { Force = true });
-        await Expect(page).ToHaveURLAsync(new Regex("/ui/graph\\?since=15m&select=kubelet%3Eapiserver$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/graph\\?since={since}&select=kubelet%3Eapiserver$"));
         var details = page.Locator(".graph-details");
         await Expect(details.Locator("h2")).ToHaveTextAsync("kubelet → apiserver");
         await Expect(details).ToContainTextAsync("via link");
@@ -46,7 +47,7 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
         var linkEdge = await KubeletLinkEdgeAsync();
         var slowest = linkEdge["examples"]!["slowest"]!;
 
-        await page.GotoAsync("/ui/graph?since=15m&select=kubelet%3Eapiserver");
+        await page.GotoAsync($"/ui/graph?since={ui.Data.Since}&select=kubelet%3Eapiserver");
         var details = page.Locator(".graph-details");
         await Expect(details.Locator("h2")).ToHaveTextAsync("kubelet → apiserver");
         var link = details.Locator(".edge-examples a", new() { HasTextString = "slowest" });
@@ -64,15 +65,15 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
 
     /// <summary>The kubelet → apiserver link edge as the graph API gives it.</summary>
     private async Task<System.Text.Json.Nodes.JsonNode> KubeletLinkEdgeAsync() =>
-        (await ui.ApiAsync("/api/v1/analyze/graph?since=15m"))["data"]!["edges"]!.AsArray()
+        (await ui.ApiAsync($"/api/v1/analyze/graph?{ui.Data.Query}"))["data"]!["edges"]!.AsArray()
             .Single(e => e!["kind"]!.GetValue<string>() == "link" && e["parent"]!.GetValue<string>() == "kubelet" && e["child"]!.GetValue<string>() == "apiserver")!;
 
     [SkippableFact]
     public async Task Edge_labels_write_their_p99_as_the_tables_and_the_cli_do()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var edges = (await ui.ApiAsync("/api/v1/analyze/graph?since=15m"))["data"]!["edges"]!.AsArray();
-        await page.GotoAsync("/ui/graph?since=15m");
+        var edges = (await ui.ApiAsync($"/api/v1/analyze/graph?{ui.Data.Query}"))["data"]!["edges"]!.AsArray();
+        await page.GotoAsync($"/ui/graph?since={ui.Data.Since}");
         foreach (var e in edges)
         {
             var p99 = Kubetrace.Cli.Query.HumanText.Duration(e!["p99Nanos"]!.GetValue<long>());
@@ -85,8 +86,8 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Edge_labels_write_their_calls_with_thousands_separators()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var edges = (await ui.ApiAsync("/api/v1/analyze/graph?since=15m"))["data"]!["edges"]!.AsArray();
-        await page.GotoAsync("/ui/graph?since=15m");
+        var edges = (await ui.ApiAsync($"/api/v1/analyze/graph?{ui.Data.Query}"))["data"]!["edges"]!.AsArray();
+        await page.GotoAsync($"/ui/graph?since={ui.Data.Since}");
         // This cluster's edges carry fewer than 1,000 calls: the page's own count formatting shows a demo's 19,760.
         Assert.Equal("19,760 calls", await page.EvaluateAsync<string>("async () => `${(await import('/ui/assets/format.js')).count(19760)} calls`"));
         foreach (var e in edges)

@@ -149,7 +149,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     private async Task<(string TraceId, List<JsonNode> Spans)> WebhookTraceAsync()
     {
         var webhook = ui.Report.SlowWebhook!.Webhook;
-        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&attr=webhook%3D{Uri.EscapeDataString(webhook)}&limit=1");
+        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&attr=webhook%3D{Uri.EscapeDataString(webhook)}&limit=1&{ui.Data.Query}");
         var traceId = found["traces"]![0]!["traceId"]!.GetValue<string>();
         var trace = await ui.ApiAsync($"/api/v1/traces/{traceId}");
         return (traceId, trace["resourceSpans"]!.AsArray().SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray()).Select(s => s!).ToList());

@@ -20,6 +20,10 @@ public class UiServer : IAsyncLifetime
 
     public string BaseUrl => Server.QueryUrl;
 
+    /// <summary>The range the pages and API calls over the fixture's data name (docs/testing.md rule 7): the data is made
+    /// once when the fixture starts, while a page's default range (the last hour) moves on with the clock.</summary>
+    public DataWindow Data { get; } = new(TestDataAge.Now);
+
     /// <summary>Whether the server is filled with the simulated cluster (an empty one shows the first-run page).</summary>
     protected virtual bool Filled => true;
 
@@ -35,7 +39,7 @@ public class UiServer : IAsyncLifetime
         Report = await SimulatedTraffic.SendAsync(Server.OtlpTracesUrl, new SimulationOptions
         {
             Scenarios = SimulationScenario.SlowWebhook | SimulationScenario.SlowScheduling,
-            Start = DateTimeOffset.UtcNow.AddMinutes(-5),
+            Start = Data.Made.AddMinutes(-5),
             Duration = TimeSpan.FromSeconds(20),
             RequestsPerSecond = 50,
             Seed = 7,

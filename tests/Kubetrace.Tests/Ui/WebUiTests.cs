@@ -20,6 +20,7 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
         await page.GotoAsync("/");
         await page.GetByLabel("Service").SelectOptionAsync("apiserver");
         await page.GetByLabel("Operation").SelectOptionAsync("Call validating webhook");
+        await page.GetByLabel("Lookback").SelectOptionAsync(LongestLookback);
         await page.GetByLabel("Limit").FillAsync("5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await page.Locator($"tr[data-trace-id='{expected.TraceId}'] a").ClickAsync();
@@ -43,14 +44,15 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task The_search_form_sends_tags_and_kubernetes_fields_as_native_search_attributes()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var expected = await ui.ApiAsync("/api/v1/search?attr=resource%3Dconfigmaps&attr=k8s.namespace.name%3Dpayments");
+        var expected = await ui.ApiAsync($"/api/v1/search?attr=resource%3Dconfigmaps&attr=k8s.namespace.name%3Dpayments&{ui.Data.Query}");
 
         await page.GotoAsync("/ui/search");
         await page.GetByLabel("Tags").FillAsync("resource=configmaps");
         await page.GetByLabel("Namespace").FillAsync("payments");
+        await page.GetByLabel("Lookback").SelectOptionAsync(LongestLookback);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex("\\?lookback=1h&limit=20&attr=resource%3Dconfigmaps&attr=k8s.namespace.name%3Dpayments$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"\\?lookback={LongestLookback}&limit=20&attr=resource%3Dconfigmaps&attr=k8s.namespace.name%3Dpayments$"));
         var rows = page.Locator(".search-results tbody tr");
         await Expect(rows.First).ToBeVisibleAsync();
         var shown = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.traceId)");
@@ -109,16 +111,19 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
 
         await page.GotoAsync("/ui/analyses");
         await page.GetByRole(AriaRole.Link, new() { Name = "apiserver", Exact = true }).First.ClickAsync();
-        await page.GetByLabel("Since").FillAsync("15m");
+        var since = ui.Data.Since;
+        await page.GetByLabel("Since").FillAsync(since);
         await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex("/ui/analyses/apiserver\\?since=15m$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/apiserver\\?since={since}$"));
         await Expect(page.Locator(".analysis-table h2")).ToHaveTextAsync("kube-apiserver latency by verb and resource");
         var apiserverFirst = await FirstRowAsync(page);
         Assert.Contains(apiserverFirst[1], planted.Resources);
         await Expect(page.Locator(".notes")).ToContainTextAsync("sorted by p99 latency, worst first");
 
+        // Another analysis from the menu runs over the same range.
         await page.Locator(".side-menu").GetByRole(AriaRole.Link, new() { Name = "webhooks" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/webhooks\\?since={since}$"));
         await Expect(page.Locator(".analysis-table h2")).ToContainTextAsync("webhook");
         Assert.Contains(planted.Webhook, string.Join(" ", await FirstRowAsync(page)));
         Assert.Empty(scriptErrors);
@@ -130,10 +135,10 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task The_watch_cache_and_compaction_questions_show_their_tables_as_the_api_answers_them(string analysis, string title)
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?since=1h");
+        var answer = await ui.ApiAsync($"/api/v1/analyze/{analysis}?{ui.Data.Query}");
         var rows = answer["table"]!["rows"]!.AsArray();
 
-        await page.GotoAsync($"/ui/analyses/{analysis}?since=1h");
+        await page.GotoAsync($"/ui/analyses/{analysis}?{ui.Data.Query}");
 
         await Expect(page.Locator(".analysis-table h2")).ToHaveTextAsync(title);
         Assert.NotEmpty(rows);
@@ -147,7 +152,7 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
 
-        await page.GotoAsync("/ui/graph?since=15m");
+        await page.GotoAsync($"/ui/graph?since={ui.Data.Since}");
 
         await Expect(page.Locator(".graph-node[data-service='apiserver']")).ToBeVisibleAsync();
         await Expect(page.Locator(".graph-node[data-service='etcd']")).ToBeVisibleAsync();
@@ -177,7 +182,7 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Rows_of_spans_in_error_are_as_high_as_the_others_and_marked()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var found = await ui.ApiAsync("/api/v1/search?status=error&limit=1");
+        var found = await ui.ApiAsync($"/api/v1/search?status=error&limit=1&{ui.Data.Query}");
         var traceId = found["traces"]![0]!["traceId"]!.GetValue<string>();
 
         await page.GotoAsync($"/ui/trace/{traceId}");
@@ -191,6 +196,10 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    /// <summary>The search form's longest look-back: its ranges are look-backs from now (no start and end), and this one
+    /// reaches the fixture's data however long the suite has run.</summary>
+    private const string LongestLookback = "7d";
+
     private static async Task<string[]> FirstRowAsync(IPage page)
     {
         var first = page.Locator(".analysis-table tbody tr").First;
@@ -203,7 +212,7 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
     /// <summary>The most recent trace with a span of that name, read through the native API, with that span.</summary>
     private async Task<ExpectedTrace> TraceWithSpanAsync(string spanName)
     {
-        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&name={Uri.EscapeDataString(spanName)}&limit=1");
+        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&name={Uri.EscapeDataString(spanName)}&limit=1&{ui.Data.Query}");
         var traceId = found["traces"]![0]!["traceId"]!.GetValue<string>();
         var spans = Spans(await ui.ApiAsync($"/api/v1/traces/{traceId}")).ToList();
         var root = spans.Single(s => s["parentSpanId"] is null);
@@ -218,7 +227,7 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
     /// <summary>An apiserver request made by a traced caller: its server span links to the caller's client span.</summary>
     private async Task<(string TraceId, string SpanId, Link Link)> SpanWithLinkAsync()
     {
-        var found = await ui.ApiAsync("/api/v1/search?service=apiserver&kind=server&limit=200");
+        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&kind=server&limit=200&{ui.Data.Query}");
         foreach (var summary in found["traces"]!.AsArray())
         {
             var traceId = summary!["traceId"]!.GetValue<string>();

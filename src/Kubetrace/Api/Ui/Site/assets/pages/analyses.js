@@ -17,14 +17,17 @@ export async function renderAnalyses(view, { argument: name, query }) {
     return;
   }
   const analysis = analyses.find(a => a.name === name);
+  // Another analysis opens over the range this page was given, as a reader comparing two answers expects.
+  const range = new URLSearchParams([...query].filter(([key]) => ['since', 'start', 'end'].includes(key))).toString();
+  const href = a => `/ui/analyses/${a.name}${range ? `?${range}` : ''}`;
   const menu = h('nav', { class: 'side-menu', 'aria-label': 'Analyses' }, analyses.map(a =>
-    h('a', { href: `/ui/analyses/${a.name}`, class: a === analysis ? 'active' : null }, a.name)));
+    h('a', { href: href(a), class: a === analysis ? 'active' : null }, a.name)));
   const main = h('div', { class: 'analysis' });
   view.replaceChildren(h('div', { class: 'with-menu' }, menu, main));
 
   if (!name) {
     main.append(h('h1', {}, 'Analyses'), h('dl', { class: 'catalog' }, analyses.map(a => [
-      h('dt', {}, h('a', { href: `/ui/analyses/${a.name}` }, a.name)),
+      h('dt', {}, h('a', { href: href(a) }, a.name)),
       h('dd', {}, a.summary)])));
   } else if (!analysis) {
     main.append(errorBox(`There is no analysis "${name}"; choose one on the left.`));
