@@ -169,9 +169,11 @@ function withTraceLinks(text) {
 }
 
 /** The analyses' range, as `kubetrace analyze --since` takes it (Go's units plus d and w), with common choices offered. */
-export function sinceInput(value) {
+export function sinceInput(value, placeholder = null) {
   return [
-    h('input', { name: 'since', value: value ?? '1h', list: 'since-choices', size: 6, autocomplete: 'off', 'aria-label': 'Since' }),
+    h('input', {
+      name: 'since', value: value ?? '1h', placeholder, list: 'since-choices', size: placeholder?.length ?? 6, autocomplete: 'off', 'aria-label': 'Since',
+    }),
     h('datalist', { id: 'since-choices' }, ['5m', '15m', '1h', '3h', '6h', '24h', '7d'].map(v => h('option', { value: v }))),
   ];
 }

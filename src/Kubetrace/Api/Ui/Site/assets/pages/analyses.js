@@ -6,6 +6,7 @@ import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { analysisTable, samplingRateInput, sinceInput } from '../analysis-table.js';
 import { objectLanes } from '../object-lanes.js';
+import { hasKeptRange, keptRangeFields, keptRangeText } from '../kept-range.js';
 
 export async function renderAnalyses(view, { argument: name, query }) {
   view.append(loading('the analyses'));
@@ -38,8 +39,12 @@ export async function renderAnalyses(view, { argument: name, query }) {
 
 async function showAnalysis(main, analysis, query) {
   const parameters = [...analysis.arguments, ...analysis.options];
+  // Opened over a start/end (no since), the form keeps that range until a since is entered.
+  const kept = hasKeptRange(query) && !query.get('since');
+  const [since, sinceChoices] = sinceInput(kept ? '' : query.get('since'), kept ? keptRangeText(query) : null);
   const form = h('form', { class: 'analysis-form' },
-    h('label', {}, h('span', {}, 'Since'), sinceInput(query.get('since'))),
+    h('label', {}, h('span', {}, 'Since'), since, sinceChoices),
+    kept ? keptRangeFields(query, since) : null,
     h('label', {}, h('span', {}, 'Sampling rate per million'), samplingRateInput(query.get('sampling-rate-per-million'))),
     parameters.map(p => h('label', { title: p.description },
       h('span', {}, p.required ? `${p.name} *` : p.name),

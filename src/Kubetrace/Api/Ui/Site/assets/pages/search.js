@@ -10,6 +10,7 @@ import { scatterPlot } from '../search/scatter.js';
 import { withTagSuggestions } from '../search/tag-suggestions.js';
 import { traceQlBox, traceQlProblem } from '../search/traceql-box.js';
 import { resizableColumns } from '../resizable.js';
+import { hasKeptRange, keptRangeFields, keptRangeText } from '../kept-range.js';
 
 /** Kubernetes fields of the form, searched through Kubetrace's normalised names (any raw form matches). */
 const kubernetesKeys = { namespace: 'k8s.namespace.name', pod: 'k8s.pod.name' };
@@ -33,6 +34,12 @@ function searchForm(query) {
   service.addEventListener('change', () => fillOperations(operation, service.value, ''));
 
   const field = (label, control) => h('label', {}, h('span', {}, label), control);
+  // Opened over a start/end (an analysis row's search), the range is the Lookback's first choice and is kept until
+  // another is chosen.
+  const kept = hasKeptRange(query) && !query.get('lookback');
+  const lookback = h('select', { name: 'lookback' },
+    kept ? h('option', { value: '', selected: true }, keptRangeText(query)) : null,
+    lookbacks.map(l => h('option', { value: l, selected: !kept && l === (query.get('lookback') ?? '1h') }, `last ${l}`)));
   const text = (name, value, placeholder) => h('input', { name, value: value ?? '', placeholder, autocomplete: 'off', spellcheck: 'false' });
   const form = h('form', { class: 'search-form' },
     h('label', { class: 'wide' }, h('span', {}, 'TraceQL (instead of the fields below)'), traceQlBox(query.get('q'))),
@@ -43,8 +50,8 @@ function searchForm(query) {
     field('Pod', text('pod', kubernetes('pod'), 'coredns-7db6d8ff4d-x2v9k')),
     field('Min duration', text('minDuration', query.get('minDuration'), '300ms')),
     field('Max duration', text('maxDuration', query.get('maxDuration'), '2s')),
-    field('Lookback', h('select', { name: 'lookback' },
-      lookbacks.map(l => h('option', { value: l, selected: l === (query.get('lookback') ?? '1h') }, `last ${l}`)))),
+    field('Lookback', lookback),
+    kept ? keptRangeFields(query, lookback) : null,
     field('Limit', h('input', { name: 'limit', type: 'number', min: 1, max: 10000, value: query.get('limit') ?? 20 })),
     h('button', { type: 'submit', class: 'primary' }, 'Search'),
     problem);
@@ -62,6 +69,9 @@ function searchForm(query) {
 /** The fields a TraceQL query replaces. */
 const conditionFields = ['service', 'name', 'tags', 'namespace', 'pod', 'minDuration', 'maxDuration'];
 
+/** The fields that say which traces and how many, with or without TraceQL: the range kept or the look-back, the limit. */
+const rangeFields = ['start', 'end', 'lookback', 'limit'];
+
 /** The form as native search parameters; a malformed tag, or TraceQL mixed with fields, is reported here rather than sent. */
 function toQuery(data) {
   const params = new URLSearchParams();
@@ -70,10 +80,13 @@ function toQuery(data) {
     const mixed = conditionFields.filter(name => String(data.get(name) ?? '').trim());
     if (mixed.length) throw new Error(`A TraceQL query replaces the other conditions: clear ${mixed.join(', ')} or the TraceQL box.`);
     params.set('q', traceQl);
-    for (const name of ['lookback', 'limit']) params.set(name, String(data.get(name)).trim());
+    for (const name of rangeFields) {
+      const value = String(data.get(name) ?? '').trim();
+      if (value) params.set(name, value);
+    }
     return params;
   }
-  for (const name of ['service', 'name', 'minDuration', 'maxDuration', 'lookback', 'limit']) {
+  for (const name of ['service', 'name', 'minDuration', 'maxDuration', ...rangeFields]) {
     const value = String(data.get(name) ?? '').trim();
     if (value) params.set(name, value);
   }
