@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using System.Web;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -7,7 +8,8 @@ namespace Kubetrace.Tests.Ui;
 
 /// <summary>
 /// Kubernetes navigation: an object named in a span (its request URL, or an apiserver handler's namespace, name and
-/// resource, for every resource, cluster-scoped ones too) links to its object timeline.
+/// resource, for every resource, cluster-scoped ones too) links to its object timeline over the trace's own time (however
+/// old the trace is), with the day before it.
 /// </summary>
 public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiServer>
 {
@@ -17,13 +19,18 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
     public async Task An_object_in_a_spans_request_url_links_to_its_object_timeline()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spanId, ns, resource, name) = await SpanNamingAnObjectAsync();
+        var (traceId, spanId, ns, resource, name, spanStart, spanEnd) = await SpanNamingAnObjectAsync();
 
         await page.GotoAsync($"/ui/trace/{traceId}?span={spanId}");
         var link = page.Locator(".span-details .k8s-objects a", new() { HasTextString = $"{resource} {ns}/{name} timeline" });
         await link.ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(Uri.EscapeDataString($"{ns}/{name}"))}&since=24h&resource={resource}$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(Uri.EscapeDataString($"{ns}/{name}"))}&start=\\d+&end=\\d+&resource={resource}$"));
+        var range = HttpUtility.ParseQueryString(new Uri(page.Url).Query);
+        // The trace's own time, the day before it (what led to it) and the hour after: not a look-back from now.
+        Assert.True(long.Parse(range["start"]!) <= spanStart - Nanos(TimeSpan.FromDays(1)), $"start {range["start"]}, span {spanStart}");
+        Assert.True(long.Parse(range["end"]!) >= spanEnd + Nanos(TimeSpan.FromHours(1)), $"end {range["end"]}, span {spanEnd}");
+        Assert.True(long.Parse(range["end"]!) - long.Parse(range["start"]!) < Nanos(TimeSpan.FromDays(2)), "a range about the trace");
         await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync();
         await Expect(page.Locator(".analysis-table")).ToContainTextAsync(traceId);
         // The same timeline drawn as lanes per component: the request we came from is a bar that opens its trace.
@@ -52,7 +59,7 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
         await Expect(page.Locator(".span-details h2")).ToHaveTextAsync("Patch");
         await page.Locator(".span-details .k8s-objects a", new() { HasTextString = $"nodes {node} timeline" }).ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(node)}&since=24h&resource=nodes$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/analyses/object\\?object={Regex.Escape(node)}&start=\\d+&end=\\d+&resource=nodes$"));
         await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator(".analysis-table")).ToContainTextAsync(traceId);
         await UiServer.ScreenshotsAsync(page, "object-timeline-of-a-node");
@@ -74,7 +81,9 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
         Assert.Empty(scriptErrors);
     }
 
-    private async Task<(string TraceId, string SpanId, string Namespace, string Resource, string Name)> SpanNamingAnObjectAsync()
+    private static long Nanos(TimeSpan span) => span.Ticks * 100;
+
+    private async Task<(string TraceId, string SpanId, string Namespace, string Resource, string Name, long Start, long End)> SpanNamingAnObjectAsync()
     {
         var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&kind=server&limit=100&{ui.Data.Query}");
         foreach (var summary in found["traces"]!.AsArray())
@@ -85,7 +94,8 @@ public sealed class KubernetesNavigationUiTests(UiServer ui) : IClassFixture<UiS
                 foreach (var attribute in span!["attributes"]?.AsArray() ?? [])
                     if (attribute!["key"]!.GetValue<string>() is "url.path" or "http.target"
                         && ObjectPath.Match(attribute["value"]!["stringValue"]?.GetValue<string>() ?? "") is { Success: true } m)
-                        return (traceId, span["spanId"]!.GetValue<string>(), m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value);
+                        return (traceId, span["spanId"]!.GetValue<string>(), m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value,
+                            long.Parse(span["startTimeUnixNano"]!.GetValue<string>()), long.Parse(span["endTimeUnixNano"]!.GetValue<string>()));
         }
         throw new InvalidOperationException("no apiserver span names a namespaced object in its URL among 100 simulated requests");
     }

@@ -19,8 +19,19 @@ export async function objectsOfTrace(traceId) {
   return bySpan;
 }
 
-export function objectTimelineUrl({ object, resource }) {
-  const params = new URLSearchParams({ object, since: '24h' });
+const hourNanos = 3_600_000_000_000n;
+
+/**
+ * The object timeline's range around a trace (its model: start, duration): the day before it, what led to it, and
+ * the hour after, so a trace older than a day links to its own time, not to a look-back from now.
+ */
+export function aroundTrace(trace) {
+  return { start: trace.start - 24n * hourNanos, end: trace.start + BigInt(Math.ceil(trace.duration)) + hourNanos };
+}
+
+/** The link to an object's timeline over range ({ start, end } in Unix nanoseconds), or the last day without one. */
+export function objectTimelineUrl({ object, resource }, range = null) {
+  const params = new URLSearchParams(range ? { object, start: String(range.start), end: String(range.end) } : { object, since: '24h' });
   if (resource) params.set('resource', resource);
   return `/ui/analyses/object?${params}`;
 }

@@ -3,7 +3,7 @@
 // (objects: the span's, from objectsOfTrace).
 import { h } from '../dom.js';
 import { duration, between, serviceColor } from '../format.js';
-import { objectTimelineUrl } from './k8s-objects.js';
+import { aroundTrace, objectTimelineUrl } from './k8s-objects.js';
 
 export function spanDetails(span, trace, objects = []) {
   return h('div', { class: 'span-details' },
@@ -16,7 +16,7 @@ export function spanDetails(span, trace, objects = []) {
       ['status', span.statusMessage ? `${span.status}: ${span.statusMessage}` : span.status],
       ['scope', [span.scope.name, span.scope.version].filter(Boolean).join(' ')],
     ]),
-    kubernetesObjects(objects),
+    kubernetesObjects(objects, trace),
     keyValues('Attributes', span.attributes),
     keyValues('Resource', span.resource),
     span.events.length === 0 ? null : h('section', {},
@@ -31,11 +31,11 @@ export function spanDetails(span, trace, objects = []) {
         keyValues(null, link.attributes)))));
 }
 
-/** Links to the object timeline of every Kubernetes object the span names. */
-function kubernetesObjects(objects) {
+/** Links to the object timeline of every Kubernetes object the span names, around the trace's own time. */
+function kubernetesObjects(objects, trace) {
   return objects.length === 0 ? null : h('section', { class: 'k8s-objects' },
     h('h3', {}, 'Kubernetes objects'),
-    objects.map(o => h('div', {}, h('a', { href: objectTimelineUrl(o), class: 'nowrap' }, `${o.label} timeline`))));
+    objects.map(o => h('div', {}, h('a', { href: objectTimelineUrl(o, aroundTrace(trace)), class: 'nowrap' }, `${o.label} timeline`))));
 }
 
 function keyValues(title, pairs) {
