@@ -129,8 +129,14 @@ internal sealed class PostingIndex
         private ulong[] _slotKeys = new ulong[1 << 10];
         private int[] _slotLastTrace = new int[1 << 10];
         private int[] _slotCount = new int[1 << 10];
-        private int[] _entryTrace = new int[1 << 16];
-        private int[] _entrySlot = new int[1 << 16];
+        // Entries are kept in fixed chunks below the large-object threshold rather than in arrays doubled as they
+        // fill: a merge of a 200,000-span block holds over a million entries, and doubling two arrays of them needed
+        // the old and the new arrays at once (8 MiB more than the entries) and left the old ones as holes in the
+        // uncompacted large-object heap: the OutOfMemoryException of a merge under a 48 MiB heap (docs/benchmarks.md).
+        private const int ChunkShift = 14; // 16,384 ints: 64 KiB, under the 85,000-byte large-object threshold
+        private const int ChunkMask = (1 << ChunkShift) - 1;
+        private readonly List<int[]> _entryTrace = [];
+        private readonly List<int[]> _entrySlot = [];
         private int _slots;
         private int _entries;
 
@@ -153,13 +159,14 @@ internal sealed class PostingIndex
         {
             if (_slotLastTrace[slot] == traceOrdinal) return;
             _slotLastTrace[slot] = traceOrdinal;
-            if (_entries == _entryTrace.Length)
+            if (_entries >> ChunkShift == _entryTrace.Count) // the last chunk is full
             {
-                Array.Resize(ref _entryTrace, _entries * 2);
-                Array.Resize(ref _entrySlot, _entries * 2);
+                _entryTrace.Add(new int[1 << ChunkShift]);
+                _entrySlot.Add(new int[1 << ChunkShift]);
             }
-            _entryTrace[_entries] = traceOrdinal;
-            _entrySlot[_entries++] = slot;
+            _entryTrace[_entries >> ChunkShift][_entries & ChunkMask] = traceOrdinal;
+            _entrySlot[_entries >> ChunkShift][_entries & ChunkMask] = slot;
+            _entries++;
             _slotCount[slot]++;
         }
 
@@ -224,8 +231,8 @@ internal sealed class PostingIndex
             var grouped = new int[position];
             for (var e = 0; e < _entries; e++)
             {
-                ref var at = ref next[_entrySlot[e]];
-                if (at >= 0) grouped[at++] = _entryTrace[e];
+                ref var at = ref next[_entrySlot[e >> ChunkShift][e & ChunkMask]];
+                if (at >= 0) grouped[at++] = _entryTrace[e >> ChunkShift][e & ChunkMask];
             }
             var offsets = new int[keys.Length];
             var blob = new ByteWriter(Math.Max(1 << 16, _entries * 2));
