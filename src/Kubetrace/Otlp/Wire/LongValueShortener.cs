@@ -97,7 +97,7 @@ internal static class LongValueShortener
                 if (newLength != valueLength)
                 {
                     walk.NewLengths[start + field.ValueStart] = newLength;
-                    fieldSize = VarintSize((uint)field.Number << 3) + VarintSize((uint)newLength) + newLength;
+                    fieldSize = ProtoWireWriter.VarintSize((uint)field.Number << 3) + ProtoWireWriter.VarintSize((uint)newLength) + newLength;
                 }
             }
             size += fieldSize;
@@ -140,32 +140,10 @@ internal static class LongValueShortener
         return end;
     }
 
+    /// <summary>A length-delimited field's tag (any field number: the legacy 1000 takes two bytes) and length.</summary>
     private static int WriteHeader(Span<byte> output, int field, int length)
     {
-        var written = WriteVarint(output, ((uint)field << 3) | (uint)WireType.LengthDelimited);
-        return written + WriteVarint(output[written..], (uint)length);
-    }
-
-    private static int WriteVarint(Span<byte> output, uint value)
-    {
-        var position = 0;
-        while (value >= 0x80)
-        {
-            output[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        output[position++] = (byte)value;
-        return position;
-    }
-
-    private static int VarintSize(uint value)
-    {
-        var size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
-        return size;
+        var written = ProtoWireWriter.WriteVarint(output, ((uint)field << 3) | (uint)WireType.LengthDelimited);
+        return written + ProtoWireWriter.WriteVarint(output[written..], (uint)length);
     }
 }

@@ -2,7 +2,7 @@ namespace Kubetrace.Otlp.Wire;
 
 /// <summary>
 /// The few writes needed to re-wrap encoded messages (the batch processor's splitter writes new envelopes around
-/// fields copied as raw bytes): length-delimited fields with one-byte tags.
+/// fields copied as raw bytes): length-delimited fields with one-byte tags, and varints.
 /// </summary>
 internal static class ProtoWireWriter
 {
@@ -22,18 +22,23 @@ internal static class ProtoWireWriter
     public static int WriteLengthDelimitedHeader(Span<byte> destination, int fieldNumber, int valueLength)
     {
         destination[0] = (byte)((fieldNumber << 3) | (int)WireType.LengthDelimited);
-        var position = 1;
-        var length = (uint)valueLength;
-        while (length >= 0x80)
+        return 1 + WriteVarint(destination[1..], (uint)valueLength);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as a varint; returns the bytes written (at most 5).</summary>
+    public static int WriteVarint(Span<byte> destination, uint value)
+    {
+        var position = 0;
+        while (value >= 0x80)
         {
-            destination[position++] = (byte)(length | 0x80);
-            length >>= 7;
+            destination[position++] = (byte)(value | 0x80);
+            value >>= 7;
         }
-        destination[position++] = (byte)length;
+        destination[position++] = (byte)value;
         return position;
     }
 
-    private static int VarintSize(uint value)
+    public static int VarintSize(uint value)
     {
         var size = 1;
         while (value >= 0x80)
