@@ -57,20 +57,36 @@ internal static class ApiserverPathPattern
     public const string AnyResource = "([/?].*)?";
 
     /// <summary>
-    /// A query asking for a watch, as <see cref="ApiserverRoute.IsWatchQuery"/> reads it: a <c>watch</c> parameter
-    /// Go reads as true (the parser takes the first <c>watch</c> parameter; a query repeating it is read by any).
+    /// A query asking for a watch, as <see cref="Analysis.LongRunningRequests.AsksForWatch"/> reads it: a <c>watch</c>
+    /// parameter whose value the apiserver reads as true — any but <c>0</c> or <c>false</c> in any case, none at all
+    /// too (<c>watch</c>, <c>watch=</c>). What a regular expression cannot follow: the rule takes the first
+    /// <c>watch</c> parameter (a query repeating it is read here by any), and decodes escapes (<c>watch=%30</c>).
     /// </summary>
-    public const string Watch = "[^?]*\\?([^&]*&)*watch=(true|1|t|T|TRUE|True)(&.*)?";
+    public static readonly string Watch = $"[^?]*\\?([^&]*&)*watch(=({NotZero}|[^&]{{2,4}}|[^&]{{6,}}|{BuildNotLiteral("false", "&", ignoreCase: true, lengthOnly: true)})?)?(&.*)?";
+
+    private const string NotZero = "[^&0]";
 
     /// <summary>A path segment other than <c>namespaces</c>: shorter, longer, or differing at some position.</summary>
-    private static readonly string NotNamespaces = BuildNotLiteral("namespaces");
+    private static readonly string NotNamespaces = BuildNotLiteral("namespaces", "/?");
 
-    private static string BuildNotLiteral(string literal)
+    /// <summary>
+    /// A run of characters outside <paramref name="stops"/> other than <paramref name="literal"/>: shorter, longer, or
+    /// differing at some position (only the last, of the literal's own length, when <paramref name="lengthOnly"/>), in
+    /// any case when <paramref name="ignoreCase"/> (the literal is lower-case letters then).
+    /// </summary>
+    private static string BuildNotLiteral(string literal, string stops, bool ignoreCase = false, bool lengthOnly = false)
     {
+        var any = $"[^{stops}]";
+        string Same(char c) => ignoreCase ? $"[{c}{char.ToUpperInvariant(c)}]" : c.ToString();
+        string Other(char c) => ignoreCase ? $"[^{stops}{c}{char.ToUpperInvariant(c)}]" : $"[^{stops}{c}]";
         var text = new StringBuilder("(");
-        text.Append($"[^/?]{{1,{literal.Length - 1}}}|[^/?]{{{literal.Length + 1},}}");
+        if (!lengthOnly) text.Append($"{any}{{1,{literal.Length - 1}}}|{any}{{{literal.Length + 1},}}|");
         for (var i = 0; i < literal.Length; i++)
-            text.Append('|').Append(literal[..i]).Append($"[^/?{literal[i]}]").Append(i + 1 < literal.Length ? $"[^/?]{{{literal.Length - i - 1}}}" : "");
+        {
+            if (i > 0) text.Append('|');
+            foreach (var c in literal[..i]) text.Append(Same(c));
+            text.Append(Other(literal[i])).Append(i + 1 < literal.Length ? $"{any}{{{literal.Length - i - 1}}}" : "");
+        }
         return text.Append(')').ToString();
     }
 }
