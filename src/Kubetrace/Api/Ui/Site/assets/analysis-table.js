@@ -7,7 +7,7 @@
 // TraceQL query) links to all the traces behind it within the analysis's range (and, without examples, to the
 // slowest and typical ones the search finds).
 // A row about one Kubernetes object (table.objects: a pod of the pods table) links its first cell to the object's
-// timeline. Columns are resizable.
+// timeline over the analysis's range. Columns are resizable.
 import { h } from './dom.js';
 import { resizableColumns } from './resizable.js';
 import { objectTimelineUrl } from './trace/k8s-objects.js';
@@ -23,6 +23,8 @@ export function analysisTable(table, range = null) {
   const objects = table.objects ?? [];
   const examples = searches.some(Boolean) || rowExamples.some(Boolean);
   const samplingNotes = table.sampling?.notes ?? [];
+  // A row's object (a pod the pods table started) is seen over the analysis's own range, not a fixed last day.
+  const objectRange = range ? { start: BigInt(range.start), end: BigInt(range.end) } : null;
   // A tree column (an operation indented by its depth, as the object timeline's) wraps its names, keeping the indent.
   const trees = table.columns.map((_, c) => table.rows.some(row => row[c] !== row[c].trimStart()));
   return h('div', { class: 'analysis-table' },
@@ -36,7 +38,7 @@ export function analysisTable(table, range = null) {
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
           examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null,
           row.map((cell, c) => h('td', trees[c] ? { class: 'tree' } : cellAttributes(cell), c === 0 && objects[i]
-            ? h('a', { href: objectTimelineUrl(objects[i]), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, shortName(cell))
+            ? h('a', { href: objectTimelineUrl(objects[i], objectRange), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, shortName(cell))
             : trees[c] ? treeText(cell) : cellText(cell))))))),
         // Remembered per table shape: the same analysis keeps its widths from run to run.
         `analysis:${table.columns.join('|')}`)),
