@@ -25,12 +25,11 @@ internal static class JsonValueReader
     public static string ReadString(ref Utf8JsonReader reader, int keepBytes)
     {
         Expect(ref reader, JsonTokenType.String, "a string");
-        if (keepBytes == 0 || reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length <= keepBytes + 4) return Text(ref reader);
+        if (keepBytes == 0 || reader.HasValueSequence || reader.ValueIsEscaped) return Text(ref reader);
         var text = reader.ValueSpan;
-        if (!System.Text.Unicode.Utf8.IsValid(text)) return Text(ref reader); // throws with the message every string gets
-        var end = keepBytes + 1;
-        while ((text[end] & 0xC0) == 0x80) end++; // text[end] continues the character that starts before it
-        return System.Text.Encoding.UTF8.GetString(text[..end]);
+        var kept = Validation.SpanTrimmer.KeptBeforeParse(text, keepBytes, utf8: true);
+        if (kept == text.Length || !System.Text.Unicode.Utf8.IsValid(text)) return Text(ref reader); // invalid: throws with the message every string gets
+        return System.Text.Encoding.UTF8.GetString(text[..kept]);
     }
 
     /// <summary>The text of the string token the reader stands on (a property name or a value).</summary>

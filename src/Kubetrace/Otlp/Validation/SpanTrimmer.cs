@@ -77,6 +77,21 @@ public static class SpanTrimmer
         }
     }
 
+    /// <summary>
+    /// How much of a value longer than <paramref name="limit"/> a decoder may keep before the parse (the wire shortener,
+    /// the JSON reader): one byte past the limit (bytes) or the character that crosses it (valid UTF-8 text), so that
+    /// this trimmer still cuts it where it would have and counts it. Within a few bytes of the limit nothing is gained:
+    /// the whole length.
+    /// </summary>
+    public static int KeptBeforeParse(ReadOnlySpan<byte> value, int limit, bool utf8)
+    {
+        if (value.Length <= limit + 4) return value.Length;
+        var end = limit + 1;
+        if (utf8)
+            while (end < value.Length && (value[end] & 0xC0) == 0x80) end++; // value[end] continues the character that starts before it
+        return end;
+    }
+
     /// <summary>The longest prefix of <paramref name="text"/> whose UTF-8 fits <paramref name="maxBytes"/>, never
     /// splitting a character.</summary>
     private static string Utf8Prefix(string text, int maxBytes)

@@ -92,7 +92,7 @@ internal static class LongValueShortener
                 var valueLength = field.End - field.ValueStart;
                 var newLength = child != Message.None
                     ? Measure(request, start + field.ValueStart, valueLength, child, walk)
-                    : ShortenedLength(message.Slice(field.ValueStart, valueLength), field.Number, walk.Limits.MaxAttributeValueBytes);
+                    : SpanTrimmer.KeptBeforeParse(message.Slice(field.ValueStart, valueLength), walk.Limits.MaxAttributeValueBytes, utf8: field.Number == StringValueField);
                 if (walk.Malformed) return length;
                 if (newLength != valueLength)
                 {
@@ -126,18 +126,6 @@ internal static class LongValueShortener
             written += newLength;
         }
         return written;
-    }
-
-    /// <summary>How long a value is once shortened: still over the limit by one byte (bytes) or one character (UTF-8),
-    /// so that the trimmer cuts and counts it.</summary>
-    private static int ShortenedLength(ReadOnlySpan<byte> value, int field, int limit)
-    {
-        // Within a few bytes of the limit nothing is gained: left as it is.
-        if (value.Length <= limit + 4) return value.Length;
-        var end = limit + 1;
-        if (field == StringValueField)
-            while ((value[end] & 0xC0) == 0x80) end++; // value[end] continues the character that starts before it
-        return end;
     }
 
     /// <summary>A length-delimited field's tag (any field number: the legacy 1000 takes two bytes) and length.</summary>
