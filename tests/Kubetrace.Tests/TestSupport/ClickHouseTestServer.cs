@@ -170,7 +170,7 @@ public sealed class ClickHouseTestServer : IDisposable
     /// </summary>
     private static IReadOnlyList<ClickHouseTestServer> StartCluster()
     {
-        var zooKeeper = ZooKeeperTestServer.Installed ? ZooKeeperTestServer.Start(FreePorts.Take(1)[0]) : null;
+        var zooKeeper = ZooKeeperTestServer.Installed ? ZooKeeperTestServer.StartOnFreePort() : null;
         var shards = FreePorts.StartOnFresh(4, ports =>
         {
             var remoteServers = $"<remote_servers><{ClusterName}>" +
@@ -231,11 +231,7 @@ public sealed class ClickHouseTestServer : IDisposable
     {
         Kill();
         _process?.Dispose();
-        if (_folder is not null)
-        {
-            try { Directory.Delete(_folder, recursive: true); }
-            catch (IOException) { }
-        }
+        if (_folder is not null) TempDirectory.Remove(_folder);
     }
 }
 

@@ -81,6 +81,24 @@ internal static class FreePorts
     /// <inheritdoc cref="IsBindRace(Exception)"/>
     public static bool IsBindRace(string failure) => failure.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether another socket holds <paramref name="port"/> on 127.0.0.1 now: for a server that exited without saying
+    /// why (its log elsewhere), to tell a port taken before it bound it from another failure.
+    /// </summary>
+    public static bool IsHeld(int port)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return false;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
+    }
+
     public static int[] Take(int count)
     {
         var listeners = new List<TcpListener>(count);
