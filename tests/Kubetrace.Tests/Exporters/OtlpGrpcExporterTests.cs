@@ -21,11 +21,11 @@ public sealed class OtlpGrpcExporterTests
         },
     };
 
-    private static async Task<(IExporter Exporter, TestSettings Test)> Start(OtlpGrpcExporterConfig config)
+    private static async Task<(IExporter Exporter, TestSettings Test)> Start(OtlpGrpcExporterConfig config, TimeProvider? clock = null)
     {
         var test = new TestSettings("otlp");
         Assert.Empty(config.Validate());
-        var exporter = new OtlpGrpcExporterFactory().Create(test.Settings, config);
+        var exporter = new OtlpGrpcExporterFactory(clock).Create(test.Settings, config);
         await exporter.StartAsync(default);
         return (exporter, test);
     }
@@ -72,15 +72,15 @@ public sealed class OtlpGrpcExporterTests
     {
         await using var server = await TestOtlpServer.StartAsync();
         server.Script = n => n == 1 ? ScriptedAnswer.Throttled(TimeSpan.FromMilliseconds(600)) : null;
-        var (exporter, _) = await Start(Config(server.GrpcEndpoint));
+        var clock = new ManualClock();
+        var (exporter, _) = await Start(Config(server.GrpcEndpoint), clock);
 
-        var started = DateTime.UtcNow;
         await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, server.Calls);
         Assert.Single(server.Accepted);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(600));
+        Assert.Equal([TimeSpan.FromMilliseconds(600)], clock.TimersAsked); // RetryInfo's delay, not the 20 ms back-off
     }
 
     [Fact]
