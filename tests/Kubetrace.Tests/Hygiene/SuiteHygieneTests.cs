@@ -75,6 +75,9 @@ public sealed partial class SuiteHygieneTests
         AssertNone(Offences(SkipCall(), allowedIn: ["TestSupport/Requires.cs"]),
             "use Requires.Present / Requires.SharedFile: a skip on a developer machine, a failure under CI=true");
         AssertNone(Offences(SkipInAttribute()), "a test that cannot run is removed or made to run, not skipped forever");
+        AssertNone(Offences(SkipSetOtherwise()),
+            "a test attribute skips through Requires.SkipReason, which gives no reason under CI=true (the test then runs and fails)");
+        AssertNone(Offences(CiVariableRead(), allowedIn: ["TestSupport/Requires.cs"]), "ask Requires.InCi");
     }
 
     [Fact]
@@ -140,6 +143,10 @@ public sealed partial class SuiteHygieneTests
         Assert.Matches(PortsTakenAlone(), "        var ports = FreePorts.Take(3);");
         Assert.Matches(SkipCall(), "        Skip.If(path is null, \"missing\");");
         Assert.Matches(SkipInAttribute(), "    [Fact(Skip = \"flaky\")]");
+        Assert.Matches(SkipSetOtherwise(), "            Skip = \"node is not installed\";");
+        Assert.DoesNotMatch(SkipSetOtherwise(), "    public RequiresSharedFolderFactAttribute() => Skip = Requires.SkipReason(missing);");
+        Assert.DoesNotMatch(SkipSetOtherwise(), "    public X() => Skip = RequiresClickHouseFactAttribute.SkipReason ??");
+        Assert.Matches(CiVariableRead(), "        if (Environment.GetEnvironmentVariable(\"CI\") == \"true\") return;");
         Assert.Matches(ReturnStatement(), "        if (!OperatingSystem.IsLinux()) return; // POSIX only");
         Assert.DoesNotMatch(ReturnStatement(), "        return result;");
         Assert.Matches(FixedListenPort(), "                endpoint: 127.0.0.1:4317");
@@ -247,6 +254,12 @@ public sealed partial class SuiteHygieneTests
 
     [GeneratedRegex(@"\[\w*(Fact|Theory)\(.*\bSkip\s*=")]
     private static partial Regex SkipInAttribute();
+
+    [GeneratedRegex(@"\bSkip\s*=(?![=>])(?!\s*(Requires(ClickHouseFactAttribute)?\.)?SkipReason\b)")]
+    private static partial Regex SkipSetOtherwise();
+
+    [GeneratedRegex(@"GetEnvironmentVariable\(\s*""CI""")]
+    private static partial Regex CiVariableRead();
 
     [GeneratedRegex(@"^\s*\[\w*(Fact|Theory)\b")]
     private static partial Regex TestAttribute();
