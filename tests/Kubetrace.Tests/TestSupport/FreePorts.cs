@@ -82,20 +82,22 @@ internal static class FreePorts
     public static bool IsBindRace(string failure) => failure.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Whether another socket holds <paramref name="port"/> on 127.0.0.1 now: for a server that exited without saying
-    /// why (its log elsewhere), to tell a port taken before it bound it from another failure.
+    /// Whether another socket holds <paramref name="port"/> on <paramref name="address"/> (127.0.0.1 unless given)
+    /// now: for a server that exited without saying why (its log elsewhere), to tell a port taken before it bound it
+    /// from another failure, and to wait for a fixed port to be free. An address this machine lacks (no ::1) holds nothing.
     /// </summary>
-    public static bool IsHeld(int port)
+    public static bool IsHeld(int port, IPAddress? address = null)
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        address ??= IPAddress.Loopback;
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            probe.Bind(new IPEndPoint(address, port));
             return false;
         }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        catch (SocketException e)
         {
-            return true;
+            return e.SocketErrorCode == SocketError.AddressAlreadyInUse;
         }
     }
 
