@@ -21,6 +21,7 @@ public sealed class QueryAdmissionTests : IAsyncLifetime
 {
     private readonly TempStore _store = new();
     private ApiHandler _api = null!;
+    private QueryGate _gate = null!;
 
     private static readonly QueryLimits Limits = new()
     {
@@ -30,7 +31,9 @@ public sealed class QueryAdmissionTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _api = new ApiHandler(new EngineSource(() => new Source(_store.Store), "kubetrace", Limits), NativeErrors.Instance, NullLogger.Instance);
+        var engines = new EngineSource(() => new Source(_store.Store), "kubetrace", Limits);
+        _gate = engines.Gate;
+        _api = new ApiHandler(engines, NativeErrors.Instance, NullLogger.Instance);
         return Task.CompletedTask;
     }
 
@@ -42,7 +45,7 @@ public sealed class QueryAdmissionTests : IAsyncLifetime
         var release = new TaskCompletionSource();
         var running = Run(_ => release.Task);               // holds the only slot
         var queued = Run(_ => Task.CompletedTask);          // waits for it
-        await Task.Delay(50);
+        await Wait.UntilAsync(() => _gate.Waiting == 1, "the second query waits in the queue");
         var refused = await Run(_ => Task.CompletedTask);   // the queue is full
 
         var waitedTooLong = await queued;

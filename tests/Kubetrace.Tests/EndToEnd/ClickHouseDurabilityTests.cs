@@ -26,8 +26,9 @@ public sealed class ClickHouseDurabilityTests(ITestOutputHelper output)
             {
                 clickHouse.Kill();
                 var before = await ExporterQueueSize.ReadAsync(server.MetricsUrl);
-                await Task.Delay(TimeSpan.FromSeconds(2)); // clients go on: their exports now wait in the persistent queue
-                acknowledgedWhileDown = (int)(await ExporterQueueSize.ReadAsync(server.MetricsUrl) - before);
+                // Clients go on: their exports now wait in the persistent queue.
+                await Wait.UntilAsync(async () => (acknowledgedWhileDown = (int)(await ExporterQueueSize.ReadAsync(server.MetricsUrl) - before)) > 0,
+                    "spans acknowledged while ClickHouse is down wait in the exporter's persistent queue");
                 await process.KillAsync();
             });
 

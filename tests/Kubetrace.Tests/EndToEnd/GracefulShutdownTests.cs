@@ -17,7 +17,7 @@ public sealed class GracefulShutdownTests
 
         var sent = DotnetSdkClient.SendNestedTrace(OtlpExportProtocol.Grpc, server.GrpcEndpoint);
         // Longer than the file exporter's flush interval (1s): had the batch been passed on, it would be written.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // not a wait: a time in which nothing may leave the processor
         var beforeShutdown = server.ReadOutputSoFar();
         var output = await server.StopAndReadOutputAsync();
 

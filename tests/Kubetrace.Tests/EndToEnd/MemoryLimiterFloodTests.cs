@@ -38,7 +38,7 @@ public sealed class MemoryLimiterFloodTests(ITestOutputHelper output)
         var flood = new SoakRun(Options(server, pid, exporters: 4, concurrency: 2, spans: 2000, TimeSpan.FromMinutes(2)), log).RunAsync(flooding.Token);
         var refusing = await server.Process.WaitForLogAsync(RefusingLine, TimeSpan.FromMinutes(2));
         var refusingSince = DateTime.UtcNow;
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(10)); // not a wait: how long the flood holds the limiter refusing
         flooding.Cancel();
         var refused = await RefusedAsync(server);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Kubetrace.Tests.EndToEnd.Harness;
 using OpenTelemetry.Exporter;
 
@@ -110,21 +109,7 @@ public sealed class SeedConfigTests
     /// <summary>Waits until nothing listens on <paramref name="port"/> of either loopback address (the config says localhost).</summary>
     private static async Task WaitUntilFreeAsync(int port)
     {
-        if (!await Wait.HoldsWithinAsync(() => IsFree(IPAddress.Loopback, port) && IsFree(IPAddress.IPv6Loopback, port), PortsTimeout))
+        if (!await Wait.HoldsWithinAsync(() => !FreePorts.IsHeld(port, IPAddress.Loopback) && !FreePorts.IsHeld(port, IPAddress.IPv6Loopback), PortsTimeout))
             Assert.Fail($"port {port} stayed in use for {PortsTimeout.TotalSeconds} s; the seed config uses the Collector's default ports");
-    }
-
-    private static bool IsFree(IPAddress address, int port)
-    {
-        try
-        {
-            using var probe = new TcpListener(address, port);
-            probe.Start();
-            return true;
-        }
-        catch (SocketException e)
-        {
-            return e.SocketErrorCode != SocketError.AddressAlreadyInUse; // e.g. no ::1 on this machine: nothing to wait for
-        }
     }
 }

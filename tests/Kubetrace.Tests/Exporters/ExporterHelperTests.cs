@@ -8,11 +8,11 @@ public sealed class ExporterHelperTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private static (IExporter Exporter, ScriptedSink Sink, TestSettings Test) Build(HelperConfig? config)
+    private static (IExporter Exporter, ScriptedSink Sink, TestSettings Test) Build(HelperConfig? config, TimeProvider? clock = null)
     {
         var test = new TestSettings("otlp/helper");
         var sink = new ScriptedSink();
-        return (ExporterBuilder.Build(test.Settings, sink, config), sink, test);
+        return (ExporterBuilder.Build(test.Settings, sink, config, clock), sink, test);
     }
 
     private static HelperConfig Queue(int size, int consumers = 1, bool blocking = false,
@@ -80,7 +80,7 @@ public sealed class ExporterHelperTests
         await exporter.ConsumeAsync(SampleRequests.Batch(1), default); // fills the queue
 
         var waiting = exporter.ConsumeAsync(SampleRequests.Batch(1), default).AsTask();
-        await Task.Delay(200);
+        await Task.Delay(200); // not a wait: a time in which the producer must stay blocked (nothing to wait for)
         Assert.False(waiting.IsCompleted);
 
         sink.Gate.SetResult();
@@ -128,11 +128,11 @@ public sealed class ExporterHelperTests
     {
         var config = Queue(size: 10);
         config.RetryOnFailure = new RetryConfig { InitialInterval = TimeSpan.FromMilliseconds(20), Multiplier = 2 };
-        var (exporter, sink, test) = Build(config);
+        var clock = new ManualClock();
+        var (exporter, sink, test) = Build(config, clock);
         sink.Outcome = n => n <= 3 ? ConsumerException.Unavailable("connection refused") : null;
         await exporter.StartAsync(default);
 
-        var started = DateTime.UtcNow;
         await exporter.ConsumeAsync(SampleRequests.Batch(4), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
@@ -140,8 +140,9 @@ public sealed class ExporterHelperTests
         Assert.Single(sink.Received);
         Assert.Equal(4, test.Counter("otelcol_exporter_sent_spans"));
         Assert.Equal(0, test.Counter("otelcol_exporter_send_failed_spans"));
-        // 20 + 40 + 80 ms, each at least halved by the jitter.
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(70));
+        // 20, 40 and 80 ms, each within the jitter's ±50%.
+        Assert.Collection(clock.TimersAsked,
+            d => Assert.InRange(d.TotalMilliseconds, 10, 30), d => Assert.InRange(d.TotalMilliseconds, 20, 60), d => Assert.InRange(d.TotalMilliseconds, 40, 120));
     }
 
     [Fact]
@@ -149,18 +150,17 @@ public sealed class ExporterHelperTests
     {
         var config = Queue(size: 10);
         config.RetryOnFailure = new RetryConfig { InitialInterval = TimeSpan.FromMilliseconds(1) };
-        var (exporter, sink, _) = Build(config);
+        var clock = new ManualClock();
+        var (exporter, sink, _) = Build(config, clock);
         sink.Outcome = n => n == 1 ? ConsumerException.ResourceExhausted("slow down", TimeSpan.FromMilliseconds(400)) : null;
         await exporter.StartAsync(default);
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
         await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, sink.Calls);
-        // .NET timers count whole milliseconds of a coarser clock, so a 400 ms delay may end a few milliseconds
-        // before 400 ms of Stopwatch time (398 ms was seen); the back-off alone (1 ms) would retry at once.
-        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(390), $"retried after {started.Elapsed.TotalMilliseconds} ms");
+        // The server's 400 ms, not the back-off's 1 ms (±50%).
+        Assert.Equal([TimeSpan.FromMilliseconds(400)], clock.TimersAsked);
     }
 
     [Fact]
@@ -193,12 +193,11 @@ public sealed class ExporterHelperTests
         sink.Outcome = _ => ConsumerException.Unavailable("connection refused");
         await exporter.StartAsync(default);
 
-        var started = DateTime.UtcNow;
         await exporter.ConsumeAsync(SampleRequests.Batch(3), default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
+        // Given up by itself (the log says so), not cut short by the shutdown's deadline.
         Assert.True(sink.Calls > 2);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3));
         Assert.Equal(3, test.Counter("otelcol_exporter_send_failed_spans"));
         var line = Assert.Single(test.Log);
         Assert.StartsWith("Error: Exporting failed. Dropped 3 spans of exporter otlp/helper: no more retries left after", line);

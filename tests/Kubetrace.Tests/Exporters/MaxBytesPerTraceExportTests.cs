@@ -19,7 +19,11 @@ public sealed class MaxBytesPerTraceExportTests
     public async Task An_export_over_the_limit_is_a_partial_success_counted_per_tenant_and_a_tenants_override_holds()
     {
         using var data = new TempDirectory();
-        await ExportOverTheLimitAsync("kubetrace", $"path: {data.Path}\nretention: 0s", async () => { await Task.CompletedTask; });
+        await ExportOverTheLimitAsync("kubetrace", $"path: {data.Path}\nretention: 0s", async () =>
+        {
+            Assert.Equal(["1:1", "1:2", "2:4"], await EmbeddedSpansAsync(Path.Combine(data.Path, "tenants", "globex")));
+            Assert.Equal(["1:1", "1:2", "1:3", "1:5", "2:4"], await EmbeddedSpansAsync(Path.Combine(data.Path, "tenants", "acme")));
+        });
     }
 
     /// <summary>The same on the ClickHouse store, one mechanism (Storage/TraceSizeGate): the refused spans are not stored.</summary>
@@ -75,12 +79,27 @@ public sealed class MaxBytesPerTraceExportTests
             var metrics = service.Metrics.Render();
             Assert.Contains($"kubetrace_exporter_discarded_spans_total{{exporter=\"{exporter}\",reason=\"trace_too_large\",tenant=\"globex\"}} 2\n", metrics);
             Assert.Contains($"kubetrace_exporter_discarded_spans_total{{exporter=\"{exporter}\",reason=\"trace_too_large\",tenant=\"acme\"}} 0\n", metrics);
-            await stored();
         }
         finally
         {
             await service.ShutdownAsync();
         }
+        await stored(); // once the service has let go of its stores
+    }
+
+    /// <summary>The spans of traces 1 and 2 in the embedded store at <paramref name="directory"/> as "trace:span"
+    /// (the test's small numbers), in order.</summary>
+    private static async Task<List<string>> EmbeddedSpansAsync(string directory)
+    {
+        await using var store = Kubetrace.Storage.EmbeddedTraceStore.Open(new Kubetrace.Storage.StoreOptions { Directory = directory, Retention = TimeSpan.Zero });
+        var spans = new List<string>();
+        foreach (var t in new[] { 1, 2 })
+        {
+            var found = await store.GetTraceAsync(Kubetrace.Storage.TraceId.FromByteString(Spans.TraceId(t)), CancellationToken.None) ?? [];
+            spans.AddRange(found.SelectMany(r => r.ScopeSpans).SelectMany(s => s.Spans)
+                .Select(span => $"{t}:{System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(span.SpanId.Span)}"));
+        }
+        return spans.Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The spans of a database as "trace:span" (the test's small numbers), in order.</summary>

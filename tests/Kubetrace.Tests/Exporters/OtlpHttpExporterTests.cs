@@ -20,12 +20,16 @@ public sealed class OtlpHttpExporterTests
         RetryOnFailure = new RetryConfig { InitialInterval = TimeSpan.FromMilliseconds(20) },
     };
 
-    private static async Task<(TestSettings Test, int Calls)> Export(OtlpHttpExporterConfig config, TestOtlpServer server,
+    private static Task<(TestSettings Test, int Calls)> Export(OtlpHttpExporterConfig config, TestOtlpServer server,
+        params TraceBatch[] batches) => ExportOn(TimeProvider.System, config, server, batches);
+
+    /// <summary><see cref="Export"/> with the exporter on <paramref name="clock"/> (its retries' delays).</summary>
+    private static async Task<(TestSettings Test, int Calls)> ExportOn(TimeProvider clock, OtlpHttpExporterConfig config, TestOtlpServer server,
         params TraceBatch[] batches)
     {
         var test = new TestSettings("otlphttp");
         Assert.Empty(config.Validate());
-        var exporter = new OtlpHttpExporterFactory().Create(test.Settings, config);
+        var exporter = new OtlpHttpExporterFactory(time: clock).Create(test.Settings, config);
         await exporter.StartAsync(default);
         foreach (var batch in batches) await exporter.ConsumeAsync(batch, default);
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
@@ -72,12 +76,12 @@ public sealed class OtlpHttpExporterTests
         await using var server = await TestOtlpServer.StartAsync();
         server.Script = n => n == 1 ? ScriptedAnswer.Unavailable(TimeSpan.FromSeconds(1)) : null;
 
-        var started = DateTime.UtcNow;
-        var (test, calls) = await Export(Config(server), server, SampleRequests.Batch(2));
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var (test, calls) = await ExportOn(clock, Config(server), server, SampleRequests.Batch(2));
 
         Assert.Equal(2, calls);
         Assert.Single(server.Accepted);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1), "Retry-After: 1 was not honoured");
+        Assert.Equal([TimeSpan.FromSeconds(1)], clock.TimersAsked); // Retry-After: 1, not the 20 ms back-off
         Assert.Equal(2, test.Counter("otelcol_exporter_sent_spans"));
     }
 

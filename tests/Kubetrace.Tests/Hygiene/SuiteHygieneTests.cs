@@ -31,7 +31,35 @@ public sealed partial class SuiteHygieneTests
     [Fact]
     public void No_test_bounds_how_long_something_took()
     {
-        AssertNone(Offences(UpperBoundOnElapsed()), "a busy CI machine is slow, not broken: assert the outcome, and measure speed with a benchmark");
+        // Lower bounds too: a wait the code chose is read from ManualClock.TimersAsked, exactly, instead of timed.
+        AssertNone(Offences(BoundOnElapsed()), "a busy CI machine is slow, not broken: assert the outcome, and measure speed with a benchmark");
+    }
+
+    [Fact]
+    public void No_test_waits_by_sleeping_a_task()
+    {
+        // A delay that stands for something else says which: a handler that never answers (Timeout.Infinite),
+        // cancellable simulated work or pacing (a token), or a time something must NOT happen in (`// not a wait`).
+        AssertNone(Offences(TaskDelay(), allowedIn: HarnessFiles, allowedWhere: line => DelayThatIsNoWait().IsMatch(line)),
+            "wait for a condition with Wait.UntilAsync (it fails saying what was awaited); a delay that is no wait says so with `// not a wait: ...`");
+    }
+
+    [Fact]
+    public void No_test_times_what_it_runs()
+    {
+        // Timing belongs to the benchmarks; a Stopwatch in a test ends up in a bound or a printed figure.
+        AssertNone(Offences(StopwatchUse(), allowedIn: [.. HarnessFiles,
+                "EndToEnd/Harness/AcknowledgedTraffic.cs", // when each client stopped, to check it was after the kill
+                "EndToEnd/SeedConfigTests.cs"]), // how long to retry the Collector's fixed ports, not a bound on the server
+            "assert the outcome (Wait.UntilAsync for something that takes time, ManualClock.TimersAsked for a delay the code chose)");
+    }
+
+    [Fact]
+    public void Ports_are_chosen_where_the_server_is_started_again_on_a_bind_race()
+    {
+        AssertNone(Offences(PortsTakenAlone(), allowedIn: [.. HarnessFiles,
+                "EndToEnd/Harness/LocalAgentTopology.cs"]), // the gateway's ports outlive its restarts; it chooses again on a bind race itself
+            "start the server inside FreePorts.StartOnFreshAsync (a port chosen and released can be taken before the server binds it)");
     }
 
     [Fact]
@@ -47,6 +75,9 @@ public sealed partial class SuiteHygieneTests
         AssertNone(Offences(SkipCall(), allowedIn: ["TestSupport/Requires.cs"]),
             "use Requires.Present / Requires.SharedFile: a skip on a developer machine, a failure under CI=true");
         AssertNone(Offences(SkipInAttribute()), "a test that cannot run is removed or made to run, not skipped forever");
+        AssertNone(Offences(SkipSetOtherwise()),
+            "a test attribute skips through Requires.SkipReason, which gives no reason under CI=true (the test then runs and fails)");
+        AssertNone(Offences(CiVariableRead(), allowedIn: ["TestSupport/Requires.cs"]), "ask Requires.InCi");
     }
 
     [Fact]
@@ -92,12 +123,30 @@ public sealed partial class SuiteHygieneTests
         Assert.Matches(WallClockDeadline(), "        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);");
         Assert.Matches(WallClockDeadline(), "        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; )");
         Assert.DoesNotMatch(WallClockDeadline(), "        var response = await client.ExportAsync(request, deadline: DateTime.UtcNow + RequestTimeout);");
-        Assert.Matches(UpperBoundOnElapsed(), "        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $\"took {clock.Elapsed}\");");
-        Assert.Matches(UpperBoundOnElapsed(), "        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));");
-        Assert.DoesNotMatch(UpperBoundOnElapsed(), "        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(399));");
-        Assert.DoesNotMatch(UpperBoundOnElapsed(), "        for (var i = 0; clock.Elapsed < patience; i++)");
+        Assert.Matches(BoundOnElapsed(), "        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $\"took {clock.Elapsed}\");");
+        Assert.Matches(BoundOnElapsed(), "        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));");
+        Assert.Matches(BoundOnElapsed(), "        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(399));");
+        Assert.DoesNotMatch(BoundOnElapsed(), "        for (var i = 0; clock.Elapsed < patience; i++)");
+        Assert.Matches(BoundOnElapsed(), "            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(3), \"the fan-out waited\");");
+        Assert.Matches(BoundOnElapsed(), "        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(3));");
+        Assert.Matches(BoundOnElapsed(), "        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(600));");
+        Assert.DoesNotMatch(BoundOnElapsed(), "        Assert.Equal([TimeSpan.FromMilliseconds(600)], clock.TimersAsked);");
+        Assert.Matches(TaskDelay(), "        await Task.Delay(50);");
+        Assert.DoesNotMatch(DelayThatIsNoWait(), "        await Task.Delay(TimeSpan.FromSeconds(2)); // clients go on meanwhile");
+        Assert.DoesNotMatch(DelayThatIsNoWait(), "        await Task.Delay(500, CancellationToken.None);");
+        Assert.Matches(DelayThatIsNoWait(), "        await Task.Delay(200); // not a wait: a time in which no caller may be accepted");
+        Assert.Matches(DelayThatIsNoWait(), "                await Task.Delay(10, _stop.Token);");
+        Assert.Matches(DelayThatIsNoWait(), "            await Task.Delay(delay, cancellationToken);");
+        Assert.Matches(DelayThatIsNoWait(), "        var answered = await Run(context => Task.Delay(Timeout.Infinite, context.RequestAborted));");
+        Assert.Matches(StopwatchUse(), "        var clock = Stopwatch.StartNew();");
+        Assert.Matches(StopwatchUse(), "        var started = System.Diagnostics.Stopwatch.GetTimestamp();");
+        Assert.Matches(PortsTakenAlone(), "        var ports = FreePorts.Take(3);");
         Assert.Matches(SkipCall(), "        Skip.If(path is null, \"missing\");");
         Assert.Matches(SkipInAttribute(), "    [Fact(Skip = \"flaky\")]");
+        Assert.Matches(SkipSetOtherwise(), "            Skip = \"node is not installed\";");
+        Assert.DoesNotMatch(SkipSetOtherwise(), "    public RequiresSharedFolderFactAttribute() => Skip = Requires.SkipReason(missing);");
+        Assert.DoesNotMatch(SkipSetOtherwise(), "    public X() => Skip = RequiresClickHouseFactAttribute.SkipReason ??");
+        Assert.Matches(CiVariableRead(), "        if (Environment.GetEnvironmentVariable(\"CI\") == \"true\") return;");
         Assert.Matches(ReturnStatement(), "        if (!OperatingSystem.IsLinux()) return; // POSIX only");
         Assert.DoesNotMatch(ReturnStatement(), "        return result;");
         Assert.Matches(FixedListenPort(), "                endpoint: 127.0.0.1:4317");
@@ -179,8 +228,23 @@ public sealed partial class SuiteHygieneTests
     [GeneratedRegex(@"\bdeadline\s*=\s*DateTime\.(Utc)?Now")]
     private static partial Regex WallClockDeadline();
 
-    [GeneratedRegex(@"Assert\.\w+\(.*Elapsed\s*<|InRange\([^,]*Elapsed")]
-    private static partial Regex UpperBoundOnElapsed();
+    [GeneratedRegex(@"Assert\.\w+\(.*(Elapsed|UtcNow\s*-\s*\w+|GetElapsedTime\([^)]*\))\s*[<>]|InRange\([^,]*Elapsed")]
+    private static partial Regex BoundOnElapsed();
+
+    /// <summary>The harness itself: its waits and process starts are where delays, clocks and port choices live.</summary>
+    private static readonly string[] HarnessFiles = [.. Sources.Value.Select(s => s.Path).Where(p => p.StartsWith("TestSupport/", StringComparison.Ordinal))];
+
+    [GeneratedRegex(@"\bTask\.Delay\(")]
+    private static partial Regex TaskDelay();
+
+    [GeneratedRegex(@"Timeout\.Infinite|//\s*not a wait\b|\bTask\.Delay\([^;]*,\s*[\w.]*(Token|token|stop)\b(?!\.None)")]
+    private static partial Regex DelayThatIsNoWait();
+
+    [GeneratedRegex(@"\bStopwatch\b")]
+    private static partial Regex StopwatchUse();
+
+    [GeneratedRegex(@"\bFreePorts\.Take\(")]
+    private static partial Regex PortsTakenAlone();
 
     [GeneratedRegex(@"\bThread\.Sleep\(")]
     private static partial Regex ThreadSleep();
@@ -190,6 +254,12 @@ public sealed partial class SuiteHygieneTests
 
     [GeneratedRegex(@"\[\w*(Fact|Theory)\(.*\bSkip\s*=")]
     private static partial Regex SkipInAttribute();
+
+    [GeneratedRegex(@"\bSkip\s*=(?![=>])(?!\s*(Requires(ClickHouseFactAttribute)?\.)?SkipReason\b)")]
+    private static partial Regex SkipSetOtherwise();
+
+    [GeneratedRegex(@"GetEnvironmentVariable\(\s*""CI""")]
+    private static partial Regex CiVariableRead();
 
     [GeneratedRegex(@"^\s*\[\w*(Fact|Theory)\b")]
     private static partial Regex TestAttribute();

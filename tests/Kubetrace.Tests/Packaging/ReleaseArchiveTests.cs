@@ -29,24 +29,15 @@ public sealed class ReleaseArchiveTests
         Assert.Equal(0, printed.Code);
         Assert.StartsWith(version + "+", printed.Stdout.Trim());
 
-        var ports = FreePorts.Take(3);
         var config = folder.File("config.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            extensions:
-              health_check: {"{"} endpoint: 127.0.0.1:{ports[2]} {"}"}
-            receivers:
-              otlp:
-                protocols:
-                  grpc: {"{"} endpoint: 127.0.0.1:{ports[0]} {"}"}
-                  http: {"{"} endpoint: 127.0.0.1:{ports[1]} {"}"}
-            exporters:
-              debug: {"{"}{"}"}
-            service:
-              extensions: [health_check]
-              pipelines:
-                traces: {"{"} receivers: [otlp], exporters: [debug] {"}"}
-            """);
-        await using var server = await KubetraceProcess.StartCommandAsync(binary, ["serve", "--config", config], [("127.0.0.1", ports[0])]);
+        // Ports chosen again when one was taken between the choice and the archive's server binding it.
+        var (started, ports) = await FreePorts.StartOnFreshAsync(3, async ports =>
+        {
+            await new TestServiceConfig().OtlpHttp(ports[1], grpcPort: ports[0]).Exporter("debug")
+                .Extension("health_check", $"endpoint: 127.0.0.1:{ports[2]}").WriteToAsync(config);
+            return (await KubetraceProcess.StartCommandAsync(binary, ["serve", "--config", config], [.. ports.Select(port => ("127.0.0.1", port))]), ports);
+        });
+        await using var server = started;
         await server.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{ports[2]}/"));
         var health = await CommandLine.RunAsync(binary, ["healthcheck", "--url", $"http://127.0.0.1:{ports[2]}/"]);
         Assert.True(health.Code == 0, $"the archive's health check failed ({health.Code}): {health.Output}");

@@ -14,10 +14,12 @@ public class CompactionUnderMemoryPressureTests
     public async Task Blocks_are_not_merged_while_memory_is_short_and_are_merged_once_it_is_not()
     {
         var underPressure = true;
+        var asked = 0;
         await using var temp = new TempStore(dir => new StoreOptions
         {
             Directory = dir, Retention = TimeSpan.Zero, Rollups = [], CompactionTargetSpans = 10_000,
-            CompactionInterval = TimeSpan.FromMilliseconds(100), UnderMemoryPressure = () => underPressure,
+            CompactionInterval = TimeSpan.FromMilliseconds(100),
+            UnderMemoryPressure = () => { Interlocked.Increment(ref asked); return underPressure; },
         });
         for (var block = 1; block <= 3; block++)
         {
@@ -25,7 +27,9 @@ public class CompactionUnderMemoryPressureTests
             await temp.Store.FlushHeadAsync();
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1)); // ten compaction intervals
+        // Compaction passes (every 100 ms; the rollups' 5 s interval is later) that find memory short.
+        var flushed = Volatile.Read(ref asked);
+        await Wait.UntilAsync(() => Volatile.Read(ref asked) >= flushed + 3, "three compaction passes found memory short");
         Assert.Equal(3, temp.Store.GetStats().Blocks);
 
         underPressure = false;
@@ -49,7 +53,7 @@ public class CompactionUnderMemoryPressureTests
         await Wait.UntilAsync(() => Volatile.Read(ref asked) > 0, "the background loop asks about memory for its first rollup pass");
 
         var first = Volatile.Read(ref asked);
-        await Task.Delay(TimeSpan.FromSeconds(1)); // ten rollup intervals: at most about ten more questions
+        await Task.Delay(TimeSpan.FromSeconds(1)); // not a wait: ten rollup intervals, at most about ten more questions (fewer on a slow machine)
         var during = Volatile.Read(ref asked) - first;
 
         Assert.True(during <= 20, $"the loop asked {during:N0} times in one second: it spins while memory is short");

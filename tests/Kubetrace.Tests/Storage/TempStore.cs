@@ -52,7 +52,6 @@ internal sealed class TempStore : ITestStore
     {
         await Store.DisposeAsync();
         foreach (var store in _abandoned) await store.DisposeAsync();
-        try { System.IO.Directory.Delete(Directory, recursive: true); }
-        catch (IOException) { }
+        TempDirectory.Remove(Directory);
     }
 }

@@ -170,7 +170,7 @@ public sealed class ClickHouseTestServer : IDisposable
     /// </summary>
     private static IReadOnlyList<ClickHouseTestServer> StartCluster()
     {
-        var zooKeeper = ZooKeeperTestServer.Installed ? ZooKeeperTestServer.Start(FreePorts.Take(1)[0]) : null;
+        var zooKeeper = ZooKeeperTestServer.Installed ? ZooKeeperTestServer.StartOnFreePort() : null;
         var shards = FreePorts.StartOnFresh(4, ports =>
         {
             var remoteServers = $"<remote_servers><{ClusterName}>" +
@@ -231,11 +231,7 @@ public sealed class ClickHouseTestServer : IDisposable
     {
         Kill();
         _process?.Dispose();
-        if (_folder is not null)
-        {
-            try { Directory.Delete(_folder, recursive: true); }
-            catch (IOException) { }
-        }
+        if (_folder is not null) TempDirectory.Remove(_folder);
     }
 }
 
@@ -243,9 +239,7 @@ public sealed class ClickHouseTestServer : IDisposable
 public sealed class RequiresClickHouseOnClusterFactAttribute : FactAttribute
 {
     public RequiresClickHouseOnClusterFactAttribute() => Skip = RequiresClickHouseFactAttribute.SkipReason ??
-        (!ZooKeeperTestServer.Installed && Environment.GetEnvironmentVariable("CI") != "true"
-            ? $"zookeeper is not installed ({ZooKeeperTestServer.Script}); apt-get install zookeeper"
-            : null);
+        Requires.SkipReason(ZooKeeperTestServer.Installed ? null : $"zookeeper is not installed ({ZooKeeperTestServer.Script}); apt-get install zookeeper");
 }
 
 /// <summary>A test that needs clickhouse-server: skipped where it is not installed, except in CI (which installs it).</summary>
@@ -254,9 +248,8 @@ public sealed class RequiresClickHouseFactAttribute : FactAttribute
     public RequiresClickHouseFactAttribute() => Skip = SkipReason;
 
     /// <summary>Why a test that needs clickhouse-server is skipped here; null when it runs.</summary>
-    internal static string? SkipReason => !ClickHouseTestServer.Installed && Environment.GetEnvironmentVariable("CI") != "true"
-        ? $"clickhouse-server is not installed ({ClickHouseTestServer.Binary}); apt-get install clickhouse-server"
-        : null;
+    internal static string? SkipReason => Requires.SkipReason(ClickHouseTestServer.Installed ? null
+        : $"clickhouse-server is not installed ({ClickHouseTestServer.Binary}); apt-get install clickhouse-server");
 }
 
 /// <summary><see cref="RequiresClickHouseFactAttribute"/> for a theory.</summary>

@@ -81,6 +81,26 @@ internal static class FreePorts
     /// <inheritdoc cref="IsBindRace(Exception)"/>
     public static bool IsBindRace(string failure) => failure.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether another socket holds <paramref name="port"/> on <paramref name="address"/> (127.0.0.1 unless given)
+    /// now: for a server that exited without saying why (its log elsewhere), to tell a port taken before it bound it
+    /// from another failure, and to wait for a fixed port to be free. An address this machine lacks (no ::1) holds nothing.
+    /// </summary>
+    public static bool IsHeld(int port, IPAddress? address = null)
+    {
+        address ??= IPAddress.Loopback;
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(new IPEndPoint(address, port));
+            return false;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode == SocketError.AddressAlreadyInUse;
+        }
+    }
+
     public static int[] Take(int count)
     {
         var listeners = new List<TcpListener>(count);

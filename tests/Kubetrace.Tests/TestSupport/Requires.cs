@@ -21,6 +21,13 @@ internal static class Requires
     }
 
     /// <summary>
+    /// The reason for a test attribute's <c>Skip</c> (a <c>[RequiresClickHouseFact]</c>, decided before the test runs):
+    /// <paramref name="missing"/> on a developer machine, none under CI, where the test then runs and fails on what
+    /// is missing. The one way an attribute skips.
+    /// </summary>
+    public static string? SkipReason(string? missing) => InCi ? null : missing;
+
+    /// <summary>
     /// An opt-in test, one CI deliberately does not run (too slow for its budget, e.g. building the image): skipped,
     /// under CI too, unless <paramref name="variable"/> is set. Returns the variable's value.
     /// </summary>

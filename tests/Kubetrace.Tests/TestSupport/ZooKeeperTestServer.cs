@@ -26,8 +26,14 @@ public sealed class ZooKeeperTestServer : IDisposable
 
     public static bool Installed => File.Exists(Script);
 
+    /// <summary>
+    /// Starts a server on a free port, choosing again when the port was taken between the choice and ZooKeeper binding
+    /// it (<see cref="FreePorts.StartOnFresh{T}"/>).
+    /// </summary>
+    public static ZooKeeperTestServer StartOnFreePort() => FreePorts.StartOnFresh(1, ports => Start(ports[0]));
+
     /// <summary>Starts a server on <paramref name="port"/> and waits until it answers <c>ruok</c>.</summary>
-    public static ZooKeeperTestServer Start(int port)
+    private static ZooKeeperTestServer Start(int port)
     {
         var folder = Path.Combine(Path.GetTempPath(), "kubetrace-zookeeper-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "data"));
@@ -43,13 +49,24 @@ public sealed class ZooKeeperTestServer : IDisposable
         // zkServer.sh execs java in the foreground, so the watchdog's child is the JVM itself; a small heap is plenty.
         var process = OwnedProcess.Start("/usr/bin/env", ["JVMFLAGS=-Xmx128m", Script, "start-foreground", config], folder);
         var server = new ZooKeeperTestServer(port, process, folder);
-        Wait.UntilAsync(server.AnswersAsync, $"zookeeper answering ruok on 127.0.0.1:{port}").GetAwaiter().GetResult();
+        try
+        {
+            Wait.UntilAsync(server.AnswersAsync, $"zookeeper answering ruok on 127.0.0.1:{port}").GetAwaiter().GetResult();
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
         return server;
     }
 
     private async Task<bool> AnswersAsync()
     {
-        if (_process.HasExited) throw new InvalidOperationException($"zookeeper exited with {_process.ExitCode}");
+        // Its log goes to a file of the package's, not to us: a port another process holds now tells a bind race.
+        if (_process.HasExited)
+            throw new InvalidOperationException($"zookeeper exited with {_process.ExitCode}" +
+                (FreePorts.IsHeld(Port) ? $": 127.0.0.1:{Port}: address already in use" : ""));
         try
         {
             using var tcp = new TcpClient();
@@ -76,7 +93,6 @@ public sealed class ZooKeeperTestServer : IDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
         _process.Dispose();
-        try { Directory.Delete(_folder, recursive: true); }
-        catch (IOException) { }
+        TempDirectory.Remove(_folder);
     }
 }

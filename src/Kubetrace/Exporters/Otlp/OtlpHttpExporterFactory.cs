@@ -5,8 +5,8 @@ namespace Kubetrace.Exporters.Otlp;
 
 /// <summary><c>otlphttp</c>: OTLP over HTTP (protobuf or JSON) to another collector or backend.</summary>
 public sealed class OtlpHttpExporterFactory(OtlpJsonWriter? jsonWriter = null, TimeProvider? time = null)
-    : ExporterFactory<OtlpHttpExporterConfig>("otlphttp")
+    : ExporterFactory<OtlpHttpExporterConfig>("otlphttp", time)
 {
     protected override IExportSink CreateSink(ComponentSettings settings, OtlpHttpExporterConfig config) =>
-        new OtlpHttpSink(config, jsonWriter ?? OtlpJsonWriters.Default, settings.CreateLogger(), time ?? TimeProvider.System);
+        new OtlpHttpSink(config, jsonWriter ?? OtlpJsonWriters.Default, settings.CreateLogger(), Time);
 }

@@ -14,6 +14,9 @@ public sealed class QueryGate(QueryLimits limits)
 
     public QueryLimits Limits => limits;
 
+    /// <summary>Queries waiting for a slot now: how full the queue is.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
     /// <summary>Waits for a slot; dispose the result to give it back.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {

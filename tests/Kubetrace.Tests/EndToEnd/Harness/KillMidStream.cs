@@ -20,7 +20,7 @@ internal static class KillMidStream
         TimeSpan sendFor, ITestOutputHelper output, Func<KubetraceProcess, Task>? kill = null)
     {
         await traffic.WaitUntilEveryClientWasAcknowledgedAsync(TimeSpan.FromSeconds(30));
-        await Task.Delay(sendFor);
+        await Task.Delay(sendFor); // not a wait: how long the clients send before the kill
         var killedAt = traffic.Elapsed;
         await (kill ?? (p => p.KillAsync()))(process);
         var outcomes = await traffic.WaitUntilAllFailedAsync();

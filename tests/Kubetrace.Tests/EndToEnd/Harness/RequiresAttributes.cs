@@ -7,14 +7,10 @@ namespace Kubetrace.Tests.EndToEnd.Harness;
 /// </summary>
 public sealed class RequiresNodeClientsTheoryAttribute : TheoryAttribute
 {
-    public RequiresNodeClientsTheoryAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("CI") == "true") return;
-        if (NodeClient.NodeExecutable is null)
-            Skip = "node is not installed (apt-get install nodejs npm); the JS client tests need it";
-        else if (!Directory.Exists(Path.Combine(RepoPaths.JsClients, "node_modules")))
-            Skip = "tests/clients/js/node_modules is missing: run `npm ci` there (./test.sh does it when npm exists)";
-    }
+    public RequiresNodeClientsTheoryAttribute() => Skip = Requires.SkipReason(
+        NodeClient.NodeExecutable is null ? "node is not installed (apt-get install nodejs npm); the JS client tests need it"
+        : !Directory.Exists(Path.Combine(RepoPaths.JsClients, "node_modules")) ? "tests/clients/js/node_modules is missing: run `npm ci` there (./test.sh does it when npm exists)"
+        : null);
 }
 
 /// <summary>
@@ -23,9 +19,7 @@ public sealed class RequiresNodeClientsTheoryAttribute : TheoryAttribute
 /// </summary>
 public sealed class RequiresSharedFolderFactAttribute : FactAttribute
 {
-    public RequiresSharedFolderFactAttribute()
-    {
-        if (RepoPaths.Shared is null && Environment.GetEnvironmentVariable("CI") != "true")
-            Skip = $"the shared folder is missing (looked for {Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared"))} and /work/shared)";
-    }
+    public RequiresSharedFolderFactAttribute() => Skip = Requires.SkipReason(RepoPaths.Shared is null
+        ? $"the shared folder is missing (looked for {Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared"))} and /work/shared)"
+        : null);
 }

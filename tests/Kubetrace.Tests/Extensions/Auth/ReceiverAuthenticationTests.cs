@@ -118,11 +118,8 @@ public sealed class ReceiverAuthenticationTests : IDisposable
 
         await File.WriteAllTextAsync(_world.TokenFile, "rotated-token-with-another-length\n");
         var status = HttpStatusCode.OK;
-        for (var attempt = 0; attempt < 40 && status == HttpStatusCode.OK; attempt++)
-        {
-            await Task.Delay(100);
-            status = await SendAsync("s3cret-agent-token");
-        }
+        await Wait.UntilAsync(async () => (status = await SendAsync("s3cret-agent-token")) != HttpStatusCode.OK,
+            () => $"the old token is no longer taken after the token file was rotated (last answer: {(int)status})");
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal(HttpStatusCode.OK, await SendAsync("rotated-token-with-another-length"));

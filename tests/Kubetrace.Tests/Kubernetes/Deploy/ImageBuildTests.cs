@@ -55,13 +55,16 @@ public sealed class ImageBuildTests
     private static async Task ServesAndStopsAsync(string root)
     {
         var imageConfig = await File.ReadAllTextAsync(Path.Combine(root, "etc", "kubetrace", "config.yaml"));
-        var ports = FreePorts.Take(6);
-        await File.WriteAllTextAsync(Path.Combine(root, "tmp", "test-config.yaml"),
-            LocalConfig.From(imageConfig, LocalConfig.Listeners(LocalConfig.StorePorts, ports)));
-
-        await using var server = await KubetraceProcess.StartCommandAsync("chroot",
-            ["--userspec=10001:10001", root, "/app/kubetrace", "serve", "--config", "/tmp/test-config.yaml"],
-            [("127.0.0.1", ports[0]), ("127.0.0.1", ports[2])]);
+        // Ports chosen again when one was taken between the choice and the image's server binding it.
+        var (started, ports) = await FreePorts.StartOnFreshAsync(6, async ports =>
+        {
+            await File.WriteAllTextAsync(Path.Combine(root, "tmp", "test-config.yaml"),
+                LocalConfig.From(imageConfig, LocalConfig.Listeners(LocalConfig.StorePorts, ports)));
+            return (await KubetraceProcess.StartCommandAsync("chroot",
+                ["--userspec=10001:10001", root, "/app/kubetrace", "serve", "--config", "/tmp/test-config.yaml"],
+                [("127.0.0.1", ports[0]), ("127.0.0.1", ports[2])]), ports);
+        });
+        await using var server = started;
         using (var sender = OtlpSender.Grpc(new Uri($"http://127.0.0.1:{ports[0]}")))
         {
             var (sent, failure) = await sender.SendTraceAsync("image-test", 2);

@@ -27,7 +27,8 @@ public class ImageFilesTests
     [Fact]
     public async Task Healthcheck_exits_1_when_no_health_check_answers()
     {
-        var result = await CliRun.RunAsync("healthcheck", "--url", "http://127.0.0.1:1/");
+        using var nothing = FreePorts.Closed();
+        var result = await CliRun.RunAsync("healthcheck", "--url", $"http://127.0.0.1:{nothing.Port}/");
 
         Assert.Equal(1, result.Code);
         Assert.StartsWith("unhealthy:", result.Error);

@@ -145,7 +145,7 @@ public class BatchProcessorTests
         // One batch is being sent, the input queue is full, every later caller waits.
         var expectedAccepted = BatchProcessor.InputCapacity + 1;
         await Wait.UntilAsync(() => calls.Count(c => c.IsCompleted) >= expectedAccepted, $"{expectedAccepted} callers accepted");
-        await Task.Delay(200);
+        await Task.Delay(200); // not a wait: a time in which no further caller may be accepted
         Assert.Equal(expectedAccepted, calls.Count(c => c.IsCompletedSuccessfully));
         Assert.Single(next.Received);
 

@@ -54,7 +54,6 @@ internal sealed class DamagedCopy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
-        try { System.IO.Directory.Delete(Directory, recursive: true); }
-        catch (IOException) { }
+        TempDirectory.Remove(Directory);
     }
 }

@@ -23,7 +23,7 @@ public sealed class BasicAuthenticator : IServerAuthenticator, IExtension
     {
         _inline = HtpasswdFile.Parse(config.Htpasswd.Inline ?? "");
         if (!string.IsNullOrEmpty(config.Htpasswd.File))
-            _file = new WatchedFile<HtpasswdFile>(config.Htpasswd.File, text => HtpasswdFile.Parse(text).Merge(_inline), settings.CreateLogger());
+            _file = new WatchedFile<HtpasswdFile>(config.Htpasswd.File, text => HtpasswdFile.Parse(text).Merge(_inline), settings.CreateLogger(), settings.Clock);
         settings.Directory.Publish(ComponentKind.Extension, settings.Id, this);
     }
 

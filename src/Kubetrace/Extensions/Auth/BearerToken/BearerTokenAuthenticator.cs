@@ -23,7 +23,7 @@ public sealed class BearerTokenAuthenticator : IServerAuthenticator, IClientAuth
         _config = config;
         _principal = Principal.Named(settings.Id.ToString());
         if (!string.IsNullOrEmpty(config.Filename))
-            _file = new WatchedFile<byte[][]>(config.Filename, ParseFile, settings.CreateLogger());
+            _file = new WatchedFile<byte[][]>(config.Filename, ParseFile, settings.CreateLogger(), settings.Clock);
         else
             _fixed = (config.Tokens.Count > 0 ? config.Tokens : [config.Token!]).Select(t => Encoding.UTF8.GetBytes(t)).ToArray();
         settings.Directory.Publish(ComponentKind.Extension, settings.Id, this);

@@ -18,7 +18,7 @@ public sealed class OidcAuthenticator : IServerAuthenticator, IExtension
     public OidcAuthenticator(ComponentSettings settings, OidcAuthConfig config)
     {
         _config = config;
-        _keys = new SigningKeys(config, settings.CreateLogger());
+        _keys = new SigningKeys(config, settings.CreateLogger(), settings.Clock);
         settings.Directory.Publish(ComponentKind.Extension, settings.Id, this);
     }
 

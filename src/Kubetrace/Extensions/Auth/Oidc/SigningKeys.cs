@@ -19,17 +19,19 @@ internal sealed class SigningKeys
     private readonly WatchedFile<JsonWebKeySet>? _file;
     private readonly HttpClient? _http;
     private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private JsonWebKeySet? _fetched;
-    private DateTime _fetchedAt;
+    private DateTimeOffset _fetchedAt;
 
-    public SigningKeys(OidcAuthConfig config, ILogger logger)
+    public SigningKeys(OidcAuthConfig config, ILogger logger, TimeProvider clock)
     {
         _config = config;
         _logger = logger;
+        _clock = clock;
         if (config.JwksFile is not null)
         {
-            _file = new WatchedFile<JsonWebKeySet>(config.JwksFile, Parse, logger);
+            _file = new WatchedFile<JsonWebKeySet>(config.JwksFile, Parse, logger, clock);
             return;
         }
         var handler = new SocketsHttpHandler();
@@ -48,7 +50,7 @@ internal sealed class SigningKeys
     public async ValueTask<IList<SecurityKey>> GetAsync(string? keyId, CancellationToken cancellationToken)
     {
         if (_file is not null) return _file.Value.GetSigningKeys();
-        var age = DateTime.UtcNow - _fetchedAt;
+        var age = _clock.GetUtcNow() - _fetchedAt;
         var unknown = _fetched is not null && keyId is not null && _fetched.Keys.All(k => k.Kid != keyId);
         if (_fetched is null || age > KeepFor || (unknown && age > RefetchUnknownAfter)) await FetchAsync(cancellationToken).ConfigureAwait(false);
         return _fetched?.GetSigningKeys() ?? [];
@@ -69,7 +71,7 @@ internal sealed class SigningKeys
         }
         finally
         {
-            _fetchedAt = DateTime.UtcNow;
+            _fetchedAt = _clock.GetUtcNow();
             _fetching.Release();
         }
     }
