@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using Kubetrace.Bench;
 using Kubetrace.Bench.Report;
 using Kubetrace.Config;
-using Spectre.Console;
 
 namespace Kubetrace.Cli;
 
@@ -45,6 +44,7 @@ public static class BenchCommand
         var caFile = new Option<FileInfo?>("--ca-file") { Description = "PEM file of the CA that signed an https endpoint's certificate", HelpName = "FILE" };
         var certFile = new Option<FileInfo?>("--cert-file") { Description = "PEM client certificate, for a receiver that requires mTLS", HelpName = "FILE" };
         var keyFile = new Option<FileInfo?>("--key-file") { Description = "PEM key of --cert-file", HelpName = "FILE" };
+        var width = Query.QueryOptions.Width();
         var tokenFile = new Option<FileInfo?>("--token-file")
         {
             Description = "File whose first line is a bearer token, sent on every request (a receiver with bearertokenauth)",
@@ -55,7 +55,7 @@ public static class BenchCommand
             "its subcommands measure the machine's ceiling (sink), the embedded store (store), the analyses (analyze) and the ClickHouse store (clickhouse)")
         {
             endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
-            caFile, certFile, keyFile, tokenFile,
+            caFile, certFile, keyFile, tokenFile, width.Width, width.Wide,
             BenchSinkCommand.Create(),
             BenchStoreCommand.Create(),
             BenchAnalyzeCommand.Create(),
@@ -102,19 +102,11 @@ public static class BenchCommand
             if (asJson)
                 Console.WriteLine(BenchReport.ToJson(result));
             else
-                BenchReport.WriteTable(result, WideConsole());
+                BenchReport.WriteTable(result, Query.QueryConsole.Create(parse.InvocationConfiguration, width.Resolve(parse)));
             // A run in which nothing got through is a failure, so that scripts notice a wrong endpoint.
             return result.Requests > 0 && result.FailedRequests < result.Requests ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
-    }
-
-    /// <summary>The console, at least 120 columns wide so that a table piped to a file is not wrapped at 80.</summary>
-    private static IAnsiConsole WideConsole()
-    {
-        var console = AnsiConsole.Console;
-        if (Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, 120);
-        return console;
     }
 
     /// <summary>The command as typed (options in the order given), to paste into a report.</summary>

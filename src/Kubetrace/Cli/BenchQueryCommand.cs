@@ -16,7 +16,7 @@ public static class BenchQueryCommand
     {
         var connection = QueryOptions.Connection();
         var requests = BenchCommand.IntOption("--requests", "Requests of each kind (trace by ID, search)", 200);
-        var lookback = new Option<string>("--lookback") { Description = "Search range back from now", DefaultValueFactory = _ => "1h" };
+        var lookback = CliDuration.Option("--lookback", "Search range back from now", "1h");
         var command = new Command("query", "Measure trace-by-ID and search latency (p50, p99) of a running kubetrace over its query port")
         {
             requests, lookback,
@@ -26,7 +26,7 @@ public static class BenchQueryCommand
         QueryAction.Set(command, connection, width, async (parse, context, cancel) =>
         {
             var count = Math.Max(1, parse.GetValue(requests));
-            var range = Uri.EscapeDataString(parse.GetValue(lookback)!);
+            var range = Uri.EscapeDataString(parse.GetValue(lookback).Text);
             // What to ask for: the stored traces' IDs and services, from one wide search.
             var found = await context.Api.GetJsonAsync($"api/v1/search?lookback={range}&limit=1000", cancel);
             var traces = found.GetProperty("traces").EnumerateArray().ToList();

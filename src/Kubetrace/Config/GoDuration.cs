@@ -29,12 +29,13 @@ public static class GoDuration
     /// <summary>
     /// <paramref name="value"/> in the flags' grammar, as short as it reads: <c>3d</c> for whole days, else hours,
     /// minutes, seconds and below (<c>36h</c>, <c>1h30m</c>, <c>300ms</c>, <c>1s500ms</c>); parses back to the same value.
+    /// Without <paramref name="withDays"/>, in Go's grammar (<c>168h</c>), which a configuration file takes.
     /// </summary>
-    public static string Format(TimeSpan value)
+    public static string Format(TimeSpan value, bool withDays = true)
     {
         if (value == TimeSpan.Zero) return "0s";
-        if (value < TimeSpan.Zero) return "-" + Format(value.Duration());
-        if (value.Ticks % TimeSpan.TicksPerDay == 0) return $"{value.Ticks / TimeSpan.TicksPerDay}d";
+        if (value < TimeSpan.Zero) return "-" + Format(value.Duration(), withDays);
+        if (withDays && value.Ticks % TimeSpan.TicksPerDay == 0) return $"{value.Ticks / TimeSpan.TicksPerDay}d";
         var text = new System.Text.StringBuilder();
         var ticks = value.Ticks;
         foreach (var (unit, size) in FormatUnits)

@@ -82,7 +82,7 @@ public sealed class KubetraceService : IAsyncDisposable
 
         foreach (var summary in graph.PipelineSummaries) _logger.LogInformation("Pipeline {Pipeline}", summary);
         Status.MarkReady();
-        _logger.LogInformation("Everything is ready. Begin running and processing data (started in {Elapsed} ms)", clock.ElapsedMilliseconds);
+        _logger.LogInformation("Everything is ready. Begin running and processing data (started in {Elapsed})", Cli.Query.HumanText.Duration(clock.Elapsed.Ticks * 100));
     }
 
     /// <summary>The service's own metrics listener, secured like every other: TLS and the authenticator of <c>service.telemetry.metrics</c>.</summary>
@@ -114,7 +114,7 @@ public sealed class KubetraceService : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _shutdownStarted, 1) == 1) return;
         Status.MarkStopping();
-        _logger.LogInformation("Shutting down (timeout {Timeout} s)", _shutdownTimeout.TotalSeconds);
+        _logger.LogInformation("Shutting down (timeout {Timeout})", GoDuration.Format(_shutdownTimeout));
 
         var deadline = Stopwatch.StartNew();
         for (var i = _started.Count - 1; i >= 0; i--)

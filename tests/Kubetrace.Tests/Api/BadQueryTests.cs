@@ -64,6 +64,7 @@ public sealed class BadQueryTests(JaegerFixtures fixtures) : IClassFixture<Jaege
     [Theory]
     [InlineData("native", "/api/v1/search?since=7d")]
     [InlineData("native", "/api/v1/analyze/red?since=2w")]
+    [InlineData("native", "/api/v1/analyze/etcd-timeline?since=2w&bucket=1d")]
     [InlineData("jaeger", "/api/traces?service=a&minDuration=1d")]
     [InlineData("tempo", "/api/search?minDuration=1d")]
     public async Task Duration_parameters_take_days_and_weeks(string api, string url)

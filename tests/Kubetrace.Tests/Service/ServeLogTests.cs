@@ -18,4 +18,20 @@ public class ServeLogTests
         Assert.DoesNotContain(".00:00:00", line, StringComparison.Ordinal);
         await server.StopCleanlyAsync();
     }
+
+    [SkippableFact]
+    public async Task Start_up_and_shutdown_times_read_as_every_duration_reads()
+    {
+        using var folder = new TempDirectory();
+        await using var server = await KubetraceProcess.ServeAsync(folder.File("config.yaml"), 1, ports => new TestServiceConfig(ports[0])
+            .Exporter("kubetrace", $"path: {folder.File("store")}")
+            .MetricsOff().Yaml);
+
+        await server.StopCleanlyAsync();
+
+        var log = server.Stderr.ReplaceLineEndings("\n");
+        // 8.22s and 25s, as the CLI and the config write durations; not "8218 ms" or "25 s".
+        Assert.Matches(@"Everything is ready\. Begin running and processing data \(started in \d+(\.\d+)?(µs|ms|s)\)\n", log);
+        Assert.Matches(@"Shutting down \(timeout \d+s\)\n", log);
+    }
 }

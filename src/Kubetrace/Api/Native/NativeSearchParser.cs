@@ -83,7 +83,7 @@ public static class NativeSearchParser
     {
         if (Text(query, name) is not { } text) return null;
         if (!GoText.TryParseDuration(text, out var value, out var error) || value < TimeSpan.Zero)
-            throw new BadQueryException($"{name}: {(error.Length > 0 ? error : "must not be negative")} (use e.g. 250ms, 1.5s, 2m)");
+            throw new BadQueryException($"{name}: {(error.Length > 0 ? error : "must not be negative")} ({Config.GoDuration.HintWithDays})");
         return value;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Kubetrace.Cli.Layout;
 using Spectre.Console;
 
 namespace Kubetrace.Bench.Report;
@@ -17,13 +18,18 @@ internal static class BenchReport
 
     public static string ToJson(BenchResult result) => JsonSerializer.Serialize(result, Json);
 
+    /// <summary>
+    /// One measure a line, laid out as every CLI table is (<see cref="FittedTable"/>): within the console's width down
+    /// to 80 columns, a long value (an endpoint, an error's example) cut in the middle, never wrapped onto a second line.
+    /// </summary>
     public static void WriteTable(BenchResult result, IAnsiConsole console)
     {
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        var table = new FittedTable([new FittedColumn("measure", FittedKind.Name), new FittedColumn("value", FittedKind.Name, RightAligned: true)]) { HeaderRule = true };
+        void Row(string name, string value) => table.AddRow(name, value);
 
         Row("endpoint", $"{result.Endpoint} ({result.Protocol}{(result.Gzip ? ", gzip" : "")})");
-        Row("load", $"{result.Connections} connections x {result.Concurrency} in flight, {result.SpansPerRequest} spans x {result.AttributesPerSpan} attributes per request");
+        Row("load", $"{result.Connections} connections x {result.Concurrency} in flight");
+        Row("request", $"{result.SpansPerRequest} spans x {result.AttributesPerSpan} attributes");
         Row("request size", $"{result.AverageRequestBytes / 1024.0:N1} KiB (uncompressed)");
         if (result.TargetSpansPerSecond is { } target) Row("target rate", $"{target:N0} spans/s");
         Row("measured", $"{result.MeasuredSeconds:N1} s");
@@ -37,7 +43,7 @@ internal static class BenchReport
         {
             Row($"  {error}", $"{count:N0}");
             if (result.ErrorExamples.TryGetValue(error, out var example))
-                table.AddRow(new Text(""), new Text(example.Length > 200 ? example[..200] + "..." : example));
+                Row("", example.Length > 200 ? example[..200] + "..." : example);
         }
         if (result.Resources is { } usage)
         {
@@ -51,7 +57,9 @@ internal static class BenchReport
         }
         Row("whole run", $"{result.Totals.Requests:N0} requests, {result.Totals.Spans:N0} spans, {result.Totals.Bytes / 1048576.0:N1} MiB");
 
-        console.Write(table);
-        console.WriteLine(result.CommandLine);
+        table.Write(console);
+        // The command to paste into a report: one line whatever the width (a terminal folds it; a break would cut it).
+        console.Profile.Out.Writer.WriteLine(result.CommandLine);
+        console.Profile.Out.Writer.Flush();
     }
 }

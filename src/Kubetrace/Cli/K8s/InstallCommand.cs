@@ -26,7 +26,7 @@ public static class InstallCommand
         };
         var storageSize = new Option<string>("--storage-size") { Description = "Volume of the embedded store", DefaultValueFactory = _ => "10Gi" };
         var storageClass = new Option<string?>("--storage-class") { Description = "StorageClass of the store's volume [default: the cluster's default]" };
-        var retention = new Option<string>("--retention") { Description = "How long traces are kept", DefaultValueFactory = _ => "72h" };
+        var retention = CliDuration.Option("--retention", "How long traces are kept (e.g. 72h, 7d, 2w)", "72h");
         var rate = K8sOptions.SamplingRateOption("New traces the apiserver, kubelet and containerd start per million [default: 100]; etcd follows the apiserver");
         var tlsSecret = new Option<string?>("--tls-secret")
         {
@@ -68,7 +68,8 @@ public static class InstallCommand
                 parse.GetValue(serviceIp)!,
                 parse.GetValue(storageSize)!,
                 parse.GetValue(storageClass),
-                parse.GetValue(retention)!,
+                // The store's configuration reads Go's units only, as the Collector's does: 7d is written 168h.
+                Config.GoDuration.Format(parse.GetValue(retention), withDays: false),
                 parse.GetValue(rate) ?? 100,
                 Security: new InstallSecurity(parse.GetValue(tlsSecret), parse.GetValue(agentAuth), parse.GetValue(agentClientSecret),
                     parse.GetValue(issuer)!, parse.GetValue(audience)!, parse.GetValue(jwks)!, parse.GetValue(htpasswd)));

@@ -46,7 +46,8 @@ public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
         if (Title is { Length: > 0 } title) console.WriteLine(Cut(title, layout.Width, Truncation.End));
         if (ShowHeaders) WriteLine(console, layout, columns.Select(c => new FittedCell(c.Header)).ToArray());
         if (ShowHeaders && HeaderRule) console.WriteLine(new string('─', Math.Min(layout.Width, layout.LineWidth)));
-        foreach (var row in _rows) WriteLine(console, layout, row);
+        var indents = layout.Shown.ToDictionary(i => i, i => Indents(_rows.Select(r => r[i].Text), layout.Widths[i]));
+        foreach (var row in _rows) WriteLine(console, layout, row.Select((cell, i) => indents.TryGetValue(i, out var indent) ? cell with { Text = indent(cell.Text) } : cell).ToArray());
         if (layout.Hidden.Count > 0)
             foreach (var line in WrappedLines.Wrap($"({string.Join(", ", layout.Hidden.Select(i => columns[i].Header))} not shown at {layout.Width} columns: --wide shows every column)", layout.Width))
                 console.WriteLine(line);
@@ -105,6 +106,23 @@ public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
         }
         console.WriteLine();
     }
+
+    /// <summary>
+    /// A tree column's indents (a nested span two columns right of its parent) at <paramref name="width"/>: kept
+    /// while the deepest fits in half the column (a cut name keeps no more indent than that), else narrowed to one
+    /// column a level, else spread over that half — so a cut name stays right of its parent's instead of every level
+    /// below the fourth piling up at one indent.
+    /// </summary>
+    private static Func<string, string> Indents(IEnumerable<string> cells, int width)
+    {
+        var levels = cells.Select(IndentOf).Where(i => i > 0).Distinct().Order().ToList();
+        var room = width / 2;
+        if (levels.Count == 0 || levels[^1] <= room) return text => text;
+        var narrowed = levels.Select((indent, n) => (indent, to: (n + 1) * Math.Min(room, levels.Count) / levels.Count)).ToDictionary(l => l.indent, l => l.to);
+        return text => IndentOf(text) is var indent and > 0 ? new string(' ', narrowed[indent]) + text[indent..] : text;
+    }
+
+    private static int IndentOf(string text) => text.Length - text.TrimStart(' ').Length;
 
     private enum Truncation { Middle, End }
 

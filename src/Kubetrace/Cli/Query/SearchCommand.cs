@@ -25,7 +25,7 @@ public static class SearchCommand
         var kind = new Option<string>("--kind") { Description = "Span kind" };
         kind.AcceptOnlyFromAmong("server", "client", "internal", "producer", "consumer", "unspecified");
         var traceQl = new Option<string>("--traceql", "-q") { Description = "A TraceQL query instead of the filters above, e.g. '{ resource.service.name = \"etcd\" && duration > 100ms }'", HelpName = "query" };
-        var since = Duration("--since", "Search the spans that started this long ago until now (server default 1h)");
+        var since = Duration("--since", "Search the spans that started this long ago until now (server default 1h)", "15m, 1h, 7d");
         var start = Time("--start", "Spans that started at or after this time");
         var end = Time("--end", "Spans that started before this time");
         var limit = new Option<int>("--limit") { Description = "Traces to list, most recent first", DefaultValueFactory = _ => 20 };
@@ -105,10 +105,10 @@ public static class SearchCommand
         table.Write(console);
     }
 
-    /// <summary>A Go duration (<c>100ms</c>, <c>1.5s</c>), checked here so that a typo is a usage error, and sent as typed.</summary>
-    private static Option<string> Duration(string flag, string description) => new(flag)
+    /// <summary>A duration in the flags' grammar (<c>100ms</c>, <c>7d</c>), checked here so that a typo is a usage error, and sent as typed.</summary>
+    private static Option<string> Duration(string flag, string description, string examples = "100ms, 1.5s, 2h") => new(flag)
     {
-        Description = $"{description}, e.g. 100ms, 1.5s, 2h",
+        Description = $"{description}, e.g. {examples}",
         HelpName = "duration",
         Validators = { r => { if (r.GetValueOrDefault<string>() is { } text && (!GoDuration.TryParseWithDays(text, out var value) || value < TimeSpan.Zero)) r.AddError($"{flag}: \"{text}\" is not a duration ({GoDuration.HintWithDays})"); } },
     };

@@ -70,6 +70,24 @@ public sealed class FittedTableTests
     }
 
     [Fact]
+    public void Indented_names_cut_to_fit_keep_every_depth_right_of_the_one_above()
+    {
+        // A span nested nine levels deep, two columns a level (as the object timeline, compare and critical-path
+        // indent their operations), in a column cut to its 16-column minimum: half of it is too little for the indent
+        // of the deepest levels, so the levels narrow to one column each instead of piling up at the same indent.
+        var table = new FittedTable([new FittedColumn("OPERATION", FittedKind.Name), new FittedColumn("DURATION", RightAligned: true)]);
+        for (var depth = 0; depth <= 8; depth++) table.AddRow(new string(' ', 2 * depth) + "priorityandfairness", "318ms");
+
+        var lines = Render(table, 26);
+
+        Assert.All(lines, l => Assert.True(l.Length <= 26, $"{l.Length}: {l}"));
+        var indents = lines[1..].Select(l => l.Length - l.TrimStart(' ').Length).ToList();
+        for (var depth = 1; depth <= 8; depth++)
+            Assert.True(indents[depth] > indents[depth - 1], $"depth {depth} at {indents[depth]} columns, its parent at {indents[depth - 1]}:\n{string.Join("\n", lines)}");
+        Assert.All(lines[1..], l => Assert.Matches(@"^ *pr\S*…\S*ss +318ms$", l));
+    }
+
+    [Fact]
     public void Numbers_are_never_cut_even_when_the_line_cannot_fit()
     {
         var table = new FittedTable([new FittedColumn("ID"), new FittedColumn("COUNT", RightAligned: true)])
@@ -93,7 +111,10 @@ public sealed class FittedTableTests
         Assert.DoesNotContain(lines, l => l.Any(char.IsSurrogate) && !System.Text.Unicode.Utf8.IsValid(System.Text.Encoding.UTF8.GetBytes(l)));
     }
 
-    internal static string[] Render(FittedTable table, int width)
+    internal static string[] Render(FittedTable table, int width) => RenderWith(console => table.Write(console), width);
+
+    /// <summary>What <paramref name="write"/> draws on a plain console <paramref name="width"/> columns wide, line by line.</summary>
+    internal static string[] RenderWith(Action<IAnsiConsole> write, int width)
     {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -102,7 +123,7 @@ public sealed class FittedTableTests
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = width;
-        table.Write(console);
+        write(console);
         return output.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
     }
 }

@@ -29,8 +29,33 @@ public sealed class InstallCommandTests : IDisposable
         Assert.DoesNotContain("kind: Secret", manifests);
     }
 
+    [Fact]
+    public async Task A_retention_in_days_is_written_as_the_configuration_reads_it()
+    {
+        var output = _folder.File("install-7d");
+
+        var install = await CliRun.RunAsync(["k8s", "install", "--topology", "single", "--retention", "7d", "-o", output]);
+        var config = _folder.File("config.yaml");
+        File.WriteAllText(config, ConfigMapConfig(File.ReadAllText(Path.Combine(output, "kubetrace.yaml"))));
+        var validated = await CliRun.RunAsync("validate", config);
+
+        Assert.True(install.Code == 0, install.Error);
+        Assert.True(validated.Code == 0, validated.Output + validated.Error); // a config file takes Go's units: no d
+        Assert.Contains("retention: 168h", File.ReadAllText(config));
+    }
+
+    /// <summary>The Collector configuration the manifests' ConfigMap holds (its <c>config.yaml: |</c> block).</summary>
+    private static string ConfigMapConfig(string manifests)
+    {
+        var lines = manifests.ReplaceLineEndings("\n").Split('\n');
+        var start = Array.FindIndex(lines, l => l.Trim() == "config.yaml: |") + 1;
+        Assert.True(start > 0, "no config.yaml in the manifests");
+        return string.Join('\n', lines.Skip(start).TakeWhile(l => l.Length == 0 || l.StartsWith("    ", StringComparison.Ordinal)).Select(l => l.Length == 0 ? l : l[4..]));
+    }
+
     [Theory]
     [InlineData(new[] { "--agent-auth", "mtls", "--agent-client-secret", "a" }, "--agent-auth mtls needs --tls-secret: credentials are not sent in plaintext")]
+    [InlineData(new[] { "--retention", "7x" }, "--retention: '7x' is not a duration (use e.g. 200ms, 5m, 1h, 7d, 2w)")]
     [InlineData(new[] { "--agent-auth", "tokens" }, "--agent-auth: \"tokens\" is not one of none, mtls, service-account-token")]
     [InlineData(new[] { "--tls-secret", "t", "--agent-auth", "service-account-token", "--service-account-issuer", "http://issuer" }, "--service-account-issuer \"http://issuer\" is not an https URL")]
     public async Task Settings_that_cannot_work_are_refused_with_the_reason(string[] options, string reason)

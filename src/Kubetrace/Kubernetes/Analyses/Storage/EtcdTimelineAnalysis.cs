@@ -56,14 +56,14 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
             return new AnalysisResult(report, Table(report));
         }) with
     {
-        Options = [new AnalysisParameter("bucket", "Bucket size, whole minutes (default: 1m, wider when the range needs more than 240 rows)", Required: false)],
+        Options = [new AnalysisParameter("bucket", "Bucket size, whole minutes up to 7d (default: 1m, wider when the range needs more than 240 rows)", Required: false)],
     };
 
     private static long? BucketOf(AnalysisRequest request)
     {
         if (request.Get("bucket") is not { } text) return null;
-        if (!Config.GoDuration.TryParse(text, out var duration) || duration < TimeSpan.FromMinutes(1) || duration.Ticks % TimeSpan.TicksPerMinute != 0 || duration > TimeSpan.FromDays(7))
-            throw new BadQueryException($"bucket: \"{text}\" is not a whole number of minutes from 1m to 168h");
+        if (!Config.GoDuration.TryParseWithDays(text, out var duration) || duration < TimeSpan.FromMinutes(1) || duration.Ticks % TimeSpan.TicksPerMinute != 0 || duration > TimeSpan.FromDays(7))
+            throw new BadQueryException($"bucket: \"{text}\" is not a whole number of minutes from 1m to 7d");
         return duration.Ticks * 100;
     }
 
