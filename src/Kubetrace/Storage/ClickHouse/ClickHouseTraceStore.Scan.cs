@@ -47,6 +47,7 @@ public sealed partial class ClickHouseTraceStore
         }));
         var trace = new ScannedTrace();
         var pool = new List<ScannedSpan>();
+        var identities = new SpanIdentities();
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var slice = chunks == 1 ? "" : $" AND cityHash64(trace_id) % {chunks} = {chunk}";
@@ -55,16 +56,18 @@ public sealed partial class ClickHouseTraceStore
                 $"link_trace_ids, link_span_ids, {ClickHouseSchema.ResourceHash}{values} FROM {ClickHouseSchema.Spans} " +
                 $"WHERE {Sql.StartIn(b.Start, b.End + 1)}{slice} AND trace_id IN ({traces}{slice}) ORDER BY trace_id FORMAT RowBinary",
                 cancellationToken).ConfigureAwait(false);
-            Deliver(data, keys, resources, trace, pool, visitor);
+            Deliver(data, keys, resources, trace, pool, identities, visitor);
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
+    /// <summary>Hands each trace of the answer (rows ordered by trace ID) to the visitor, each of its spans once (<see cref="SpanIdentities"/>).</summary>
     private static void Deliver(ReadOnlySpan<byte> data, IReadOnlyList<string> keys, Dictionary<UInt128, (string[] Keys, string[] Values)> resources,
-        ScannedTrace trace, List<ScannedSpan> pool, Action<ScannedTrace> visitor)
+        ScannedTrace trace, List<ScannedSpan> pool, SpanIdentities identities, Action<ScannedTrace> visitor)
     {
         var reader = new RowBinaryReader(data);
         trace.Spans.Clear();
+        identities.Clear();
         var used = 0;
         while (!reader.End)
         {
@@ -73,6 +76,7 @@ public sealed partial class ClickHouseTraceStore
             {
                 visitor(trace);
                 trace.Spans.Clear();
+                identities.Clear();
                 used = 0;
             }
             trace.TraceId = traceId;
@@ -100,7 +104,8 @@ public sealed partial class ClickHouseTraceStore
                 span.Values[i] = reader.UInt8() == 1
                     ? resource.Keys is null ? null : StoredSpan.Find(resource.Keys, resource.Values, keys[i])
                     : reader.String();
-            trace.Spans.Add(span);
+            if (identities.First(span.SpanId, (ulong)span.StartUnixNano)) trace.Spans.Add(span);
+            else used--; // a copy a retried write left: its pooled object takes the next row
         }
         if (trace.Spans.Count > 0) visitor(trace);
         trace.Spans.Clear();
