@@ -100,6 +100,7 @@ public sealed class SeedConfigTests
             }
             catch (InvalidOperationException e) when (FreePorts.IsBindRace(e) && System.Diagnostics.Stopwatch.GetElapsedTime(started) < PortsTimeout)
             {
+                // A port taken between the check and the bind: wait for both again.
             }
         }
     }

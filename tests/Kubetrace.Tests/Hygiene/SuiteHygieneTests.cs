@@ -94,6 +94,18 @@ public sealed partial class SuiteHygieneTests
     }
 
     [Fact]
+    public void No_exception_is_swallowed_without_saying_why()
+    {
+        var offences = new List<string>();
+        foreach (var (path, lines) in Sources.Value)
+        {
+            if (path == Self) continue;
+            offences.AddRange(SilentCatches(lines).Select(i => $"{path}:{i + 1}: {lines[i].Trim()}"));
+        }
+        AssertNone(offences, "an empty catch says in a comment why the exception is no failure (a cleanup, a stop, a retry), or the test lets it fail");
+    }
+
+    [Fact]
     public void No_test_server_listens_on_a_fixed_port()
     {
         // Configs that are only parsed, never started, may name any port.
@@ -171,9 +183,29 @@ public sealed partial class SuiteHygieneTests
             "    }",
             "    private static void Helper() { return; }",
         ];
+        Assert.Equal([0, 3], SilentCatches(["        catch (IOException) { }", "        catch (IOException) { /* held open */ }",
+            "        catch (SocketException)", "        catch (ObjectDisposedException) when (stopping)", "        {", "        }",
+            "        catch (InvalidDataException)", "        {", "            // the one allowed", "        }"]));
         Assert.Equal([(2, 5)], TestMethodBodies(test));
         Assert.Equal([3], ReturnsBeforeAsserting(test, 2, 5));
         Assert.Empty(ReturnsBeforeAsserting(["    {", "        if (v == \"1.27\")", "        {", "            Assert.Equal(1, n);", "            return;", "        }", "    }"], 0, 6));
+    }
+
+    /// <summary>The lines of the catch clauses whose block holds neither code nor a comment.</summary>
+    private static IEnumerable<int> SilentCatches(string[] lines)
+    {
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var at = CatchClause().Match(lines[i]);
+            if (!at.Success) continue;
+            var rest = lines[i][(at.Index + at.Length)..];
+            var (open, from) = rest.Contains('{') ? (i, rest[rest.IndexOf('{')..]) : (i + 1, i + 1 < lines.Length ? lines[i + 1].Trim() : "");
+            if (!from.StartsWith('{')) continue;
+            var block = from;
+            for (var j = open + 1; block.Count(c => c == '{') > block.Count(c => c == '}') && j < lines.Length; j++) block += "\n" + lines[j];
+            var end = block.IndexOf('}');
+            if (end > 0 && block[1..end].Trim().Length == 0) yield return i;
+        }
     }
 
     /// <summary>The lines of a test body with a <c>return;</c> before the body's first assertion.</summary>
@@ -260,6 +292,9 @@ public sealed partial class SuiteHygieneTests
 
     [GeneratedRegex(@"GetEnvironmentVariable\(\s*""CI""")]
     private static partial Regex CiVariableRead();
+
+    [GeneratedRegex(@"\bcatch\b(\s*\([^)]*\))?(\s*when\s*\(.*\))?")]
+    private static partial Regex CatchClause();
 
     [GeneratedRegex(@"^\s*\[\w*(Fact|Theory)\b")]
     private static partial Regex TestAttribute();

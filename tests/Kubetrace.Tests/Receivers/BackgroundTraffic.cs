@@ -75,6 +75,7 @@ internal sealed class BackgroundTraffic : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
+                // Stopped during the pause: the loop ends.
             }
         }
     });

@@ -150,6 +150,7 @@ public sealed class FooterSectionTests
             }
             catch (InvalidDataException) when (failed++ == 0)
             {
+                // The one query allowed to meet the damage; a second failure is not caught.
             }
         }
     }

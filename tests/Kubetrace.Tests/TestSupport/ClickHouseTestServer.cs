@@ -77,7 +77,7 @@ public sealed class ClickHouseTestServer : IDisposable
         foreach (var server in servers)
         {
             try { (await http.PostAsync(server, new StringContent($"DROP DATABASE IF EXISTS {database}"))).Dispose(); }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { /* tidiness only */ }
         }
     }
 

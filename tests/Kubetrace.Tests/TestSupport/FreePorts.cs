@@ -31,6 +31,7 @@ internal static class FreePorts
             }
             catch (Exception e) when (attempt < Attempts && IsBindRace(e))
             {
+                // Taken before the server bound it: fresh ports.
             }
         }
     }
@@ -47,6 +48,7 @@ internal static class FreePorts
             }
             catch (Exception e) when (attempt < Attempts && IsBindRace(e))
             {
+                // Taken before the server bound it: fresh ports.
             }
         }
     }

@@ -57,9 +57,11 @@ internal sealed class HeldConnection : IDisposable
         }
         catch (SocketException)
         {
+            // Reset by the server: what it sent before is in Received, and the connection counts as closed.
         }
         catch (ObjectDisposedException)
         {
+            // Disposed by the test while reading.
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class TmpfsMount : IDisposable
         }
         finally
         {
-            try { Directory.Delete(folder); } catch (IOException) { }
+            try { Directory.Delete(folder); } catch (IOException) { /* still mounted: left in the temporary folder */ }
         }
     });
 
