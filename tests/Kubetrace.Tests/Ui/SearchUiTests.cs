@@ -116,6 +116,27 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    [SkippableTheory]
+    [InlineData("Namespace", "k8s.namespace.name")]
+    [InlineData("Pod", "k8s.pod.name")]
+    public async Task The_namespace_and_pod_fields_suggest_the_stored_values(string field, string key)
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var stored = (await ui.ApiAsync($"/api/v1/attributes/{key}/values?scope=any"))["values"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+        var wanted = stored[stored.Count / 2];
+        var prefix = wanted[..Math.Max(1, wanted.Length - 3)];
+
+        await page.GotoAsync("/ui/search");
+        var input = page.GetByLabel(field, new() { Exact = true });
+        await input.FillAsync(prefix);
+
+        await Expect(input).ToHaveAttributeAsync("list", new Regex(".+"));
+        var list = await input.GetAttributeAsync("list");
+        await Expect(page.Locator($"#{list} option")).ToHaveCountAsync(stored.Count(v => v.StartsWith(prefix, StringComparison.Ordinal)));
+        await Expect(page.Locator($"#{list} option[value='{wanted}']")).ToHaveCountAsync(1);
+        Assert.Empty(scriptErrors);
+    }
+
     [SkippableFact]
     public async Task Times_say_their_zone_and_the_header_switches_between_utc_and_the_browsers_zone()
     {

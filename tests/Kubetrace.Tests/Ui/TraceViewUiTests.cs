@@ -145,6 +145,149 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
         int depth(string id) => parents.TryGetValue(id, out var parent) && parent != "" ? 1 + depth(parent) : 0;
     }
 
+    [SkippableFact]
+    public async Task At_1024_px_a_span_name_too_long_for_its_column_keeps_its_end_on_screen_cut_in_the_middle()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(1024, 768);
+        var (traceId, spans) = await WebhookTraceAsync();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        await Expect(page.Locator(".wf-rows .wf-row")).ToHaveCountAsync(spans.Count);
+        // Per row: the name, whether its first and last characters are drawn inside the name column, and whether the
+        // name was cut (an ellipsis shown): a cut name keeps its start and end (Call v…webhook), as the CLI's tree does.
+        var read = await page.Locator(".wf-rows .wf-row").EvaluateAllAsync<string>("""
+            rows => JSON.stringify(rows.map(r => {
+              const label = r.querySelector('.wf-label').getBoundingClientRect();
+              const name = r.querySelector('.wf-name');
+              const texts = [];
+              const walker = document.createTreeWalker(name, NodeFilter.SHOW_TEXT);
+              while (walker.nextNode()) if (walker.currentNode.length) texts.push(walker.currentNode);
+              const drawn = (node, at) => {
+                const range = document.createRange();
+                range.setStart(node, at); range.setEnd(node, at + 1);
+                const box = range.getBoundingClientRect();
+                // Inside the label and inside every clipping box between the character and the label.
+                for (let e = node.parentElement; e && e !== r; e = e.parentElement) {
+                  const clip = e.getBoundingClientRect();
+                  if (getComputedStyle(e).overflow !== 'visible' && (box.left < clip.left - 0.5 || box.right > clip.right + 0.5)) return false;
+                }
+                return box.width > 0 && box.right <= label.right + 0.5;
+              };
+              const last = texts.at(-1);
+              return { name: name.title, text: texts.map(t => t.data).join(''),
+                       first: drawn(texts[0], 0), last: drawn(last, last.length - 1),
+                       cut: [...name.querySelectorAll('*'), name].some(e => e.scrollWidth > e.clientWidth + 0.5) };
+            }))
+            """);
+        var rows = JsonNode.Parse(read)!.AsArray().Select(r => (name: (string)r!["name"]!, text: (string)r["text"]!,
+            first: (bool)r["first"]!, last: (bool)r["last"]!, cut: (bool)r["cut"]!)).ToList();
+
+        Assert.Contains(rows, r => r.cut);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(r.name, r.text);
+            Assert.True(r.first && r.last, $"'{r.name}' shows its first character: {r.first}, its last: {r.last}");
+        });
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Find_steps_through_the_matches_selecting_each_in_turn_and_wraps_around()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, _) = await WebhookTraceAsync();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        await page.GetByLabel("Find in trace").FillAsync("webhook");
+        var matches = await page.Locator(".wf-rows .wf-row.match").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.spanId)");
+        Assert.True(matches.Length >= 3, $"the webhook trace has {matches.Length} spans about a webhook");
+        var selected = page.Locator(".wf-row.selected");
+
+        await page.GetByLabel("Find in trace").PressAsync("Enter");
+        await Expect(selected).ToHaveAttributeAsync("data-span-id", matches[0]);
+        await Expect(page.Locator(".find-position")).ToHaveTextAsync($"1 of {matches.Length}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next match" }).ClickAsync();
+        await Expect(selected).ToHaveAttributeAsync("data-span-id", matches[1]);
+        await Expect(page.Locator(".find-position")).ToHaveTextAsync($"2 of {matches.Length}");
+        await Expect(page).ToHaveURLAsync(new Regex($"span={matches[1]}"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Previous match" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Previous match" }).ClickAsync();
+        await Expect(selected).ToHaveAttributeAsync("data-span-id", matches[^1]);
+        await Expect(page.Locator(".find-position")).ToHaveTextAsync($"{matches.Length} of {matches.Length}");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Collapse_all_and_expand_all_act_on_every_subtree_and_the_collapsed_ones_are_kept_in_the_url()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spans) = await WebhookTraceAsync();
+        var rows = page.Locator(".wf-rows .wf-row");
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        await Expect(rows).ToHaveCountAsync(spans.Count);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Collapse all" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+        await page.ReloadAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+
+        // Opening the root shows its children, each still collapsed.
+        var root = await rows.First.GetAttributeAsync("data-span-id");
+        var children = spans.Count(s => s["parentSpanId"]?.GetValue<string>() == root);
+        await rows.First.Locator("button.wf-toggle").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(1 + children);
+        await page.ReloadAsync();
+        await Expect(rows).ToHaveCountAsync(1 + children);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Expand all" }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync(spans.Count);
+        await Expect(page).Not.ToHaveURLAsync(new Regex("collapsed="));
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task Dragging_across_the_minimap_zooms_the_timeline_to_that_part_of_the_trace_and_the_url_keeps_it()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var (traceId, spans) = await WebhookTraceAsync();
+        var root = spans.Single(s => string.IsNullOrEmpty(s["parentSpanId"]?.GetValue<string>()));
+        var rootStart = ulong.Parse(root["startTimeUnixNano"]!.GetValue<string>());
+        var rootEnd = ulong.Parse(root["endTimeUnixNano"]!.GetValue<string>());
+        // A span over before the middle of the trace: out of a zoom on its second half.
+        var early = spans.First(s => ulong.Parse(s["endTimeUnixNano"]!.GetValue<string>()) < rootStart + (rootEnd - rootStart) / 3)["spanId"]!.GetValue<string>();
+
+        await page.GotoAsync($"/ui/trace/{traceId}");
+        var firstTick = page.Locator(".wf-header .wf-tick").First;
+        await Expect(firstTick).ToHaveTextAsync("0ns");
+        var box = (await page.Locator(".minimap svg").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * 3 / 4, box.Y + box.Height / 2, new() { Steps = 5 });
+        await page.Mouse.MoveAsync(box.X + box.Width - 1, box.Y + box.Height / 2, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("zoom=0\\.5"));
+        await Expect(firstTick).Not.ToHaveTextAsync("0ns");
+        var zoomedTick = await firstTick.TextContentAsync();
+        await Expect(page.Locator($".wf-row[data-span-id='{early}'] .wf-bar")).ToBeHiddenAsync();
+        // The root lasts the whole trace: its bar fills the zoomed timeline.
+        var (bar, timeline) = (await page.Locator(".wf-rows .wf-row").First.Locator(".wf-bar").BoundingBoxAsync(),
+            await page.Locator(".wf-rows .wf-row").First.Locator(".wf-timeline").BoundingBoxAsync());
+        Assert.InRange(bar!.X, timeline!.X - 1, timeline.X + 1);
+        Assert.InRange(bar.X + bar.Width, timeline.X + timeline.Width - 2, timeline.X + timeline.Width + 1);
+
+        await page.ReloadAsync();
+        await Expect(firstTick).ToHaveTextAsync(zoomedTick!);
+        await Expect(page.Locator($".wf-row[data-span-id='{early}'] .wf-bar")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset zoom" }).ClickAsync();
+        await Expect(firstTick).ToHaveTextAsync("0ns");
+        await Expect(page.Locator($".wf-row[data-span-id='{early}'] .wf-bar")).ToBeVisibleAsync();
+        await Expect(page).Not.ToHaveURLAsync(new Regex("zoom="));
+        Assert.Empty(scriptErrors);
+    }
+
     /// <summary>A trace with a call to the planted slow webhook, and its spans as the native API gives them.</summary>
     private async Task<(string TraceId, List<JsonNode> Spans)> WebhookTraceAsync()
     {

@@ -7,7 +7,7 @@ import { navigate } from '../router.js';
 import { count, duration, time, serviceColor } from '../format.js';
 import { firstRunHelp } from '../first-run.js';
 import { scatterPlot } from '../search/scatter.js';
-import { withTagSuggestions } from '../search/tag-suggestions.js';
+import { withTagSuggestions, withValueSuggestions } from '../search/tag-suggestions.js';
 import { traceQlBox, traceQlProblem } from '../search/traceql-box.js';
 import { resizableColumns } from '../resizable.js';
 import { hasKeptRange, keptRangeFields, keptRangeText } from '../kept-range.js';
@@ -46,8 +46,8 @@ function searchForm(query) {
     field('Service', service),
     field('Operation', operation),
     field('Tags', withTagSuggestions(text('tags', tags, 'key=value key2=value2'), 'tag-suggestions')),
-    field('Namespace', text('namespace', kubernetes('namespace'), 'kube-system')),
-    field('Pod', text('pod', kubernetes('pod'), 'coredns-7db6d8ff4d-x2v9k')),
+    field('Namespace', withValueSuggestions(text('namespace', kubernetes('namespace'), 'kube-system'), 'namespace-suggestions', kubernetesKeys.namespace)),
+    field('Pod', withValueSuggestions(text('pod', kubernetes('pod'), 'coredns-7db6d8ff4d-x2v9k'), 'pod-suggestions', kubernetesKeys.pod)),
     field('Min duration', text('minDuration', query.get('minDuration'), '300ms')),
     field('Max duration', text('maxDuration', query.get('maxDuration'), '2s')),
     field('Lookback', lookback),

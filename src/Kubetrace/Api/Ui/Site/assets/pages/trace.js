@@ -1,6 +1,8 @@
 // The trace view: a summary, the minimap, the waterfall with the critical path marked (from the critical-path
 // analysis) or the flame graph or the trace statistics, find-in-trace, downloads, and the selected span's details.
-// Everything is in the URL: /ui/trace/{id}?span={spanId}&view=timeline|flame|stats&find={text}.
+// Find steps through its matches (Enter, Shift+Enter, the arrows), selecting each in turn as Jaeger's and Grafana's do.
+// Dragging across the minimap zooms the timeline. Everything is in the URL:
+// /ui/trace/{id}?span={spanId}&view=timeline|flame|stats&find={text}&collapsed={spanId,...}&zoom={from}-{to}.
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { count, duration, time, serviceColor } from '../format.js';
@@ -11,7 +13,7 @@ import { objectsOfTrace } from '../trace/k8s-objects.js';
 import { findSpans } from '../trace/find.js';
 import { flameGraph } from '../trace/flame-graph.js';
 import { statisticsTable } from '../trace/self-time.js';
-import { minimap } from '../trace/minimap.js';
+import { createMinimap } from '../trace/minimap.js';
 
 const views = { timeline: 'Timeline', flame: 'Flame graph', stats: 'Statistics' };
 
@@ -26,7 +28,8 @@ export async function renderTrace(view, { argument: id, query }) {
   }
   const [critical, objects] = await Promise.all([criticalPath(trace.traceId), objectsOfTrace(trace.traceId)]);
 
-  const state = { span: null, view: views[query.get('view')] ? query.get('view') : 'timeline', find: query.get('find') ?? '' };
+  const state = { span: null, view: views[query.get('view')] ? query.get('view') : 'timeline', find: query.get('find') ?? '',
+    collapsed: (query.get('collapsed') ?? '').split(',').filter(Boolean), zoom: zoomOf(query.get('zoom')) };
   // The page's state is its URL (a link to this span, view and search), unless the user has already left the page.
   const remember = () => {
     if (!view.isConnected) return;
@@ -34,11 +37,19 @@ export async function renderTrace(view, { argument: id, query }) {
     if (state.span) params.set('span', state.span);
     if (state.view !== 'timeline') params.set('view', state.view);
     if (state.find) params.set('find', state.find);
+    if (state.collapsed.length) params.set('collapsed', state.collapsed.join(','));
+    if (state.zoom) params.set('zoom', state.zoom.map(f => Number(f.toFixed(4))).join('-'));
     history.replaceState(null, '', `${location.pathname}?${params}`);
   };
   const details = h('aside', { class: 'details-pane' }, h('p', { class: 'muted' }, 'Select a span to see its details.'));
   const waterfall = createWaterfall(trace, {
     critical: critical.spans,
+    collapsed: state.collapsed,
+    onCollapse: ids => {
+      state.collapsed = ids;
+      remember();
+    },
+    zoom: state.zoom ?? [0, 1],
     onSelect: span => {
       state.span = span.spanId;
       details.replaceChildren(spanDetails(span, trace, objects.get(span.spanId)));
@@ -61,17 +72,48 @@ export async function renderTrace(view, { argument: id, query }) {
       remember();
     } }, label)));
   const found = h('span', { class: 'muted', 'aria-live': 'polite' });
-  const find = text => {
+  const position = h('span', { class: 'find-position muted' });
+  // The matches in waterfall order, and which of them was last stepped to (-1: none yet).
+  let matched = [], at = -1;
+  const find = (text, reveal = true) => {
     state.find = text;
     const matches = findSpans(trace, text);
-    waterfall.highlight(matches);
+    matched = trace.spans.filter(span => matches.has(span.spanId)).map(span => span.spanId);
+    at = -1;
+    position.textContent = '';
+    waterfall.highlight(matches, { reveal });
     found.textContent = text.trim() ? `${count(matches.size)} of ${count(trace.spans.length)} spans match` : '';
     if (state.view === 'flame') drawMain();
     remember();
   };
+  const step = by => {
+    if (matched.length === 0) return;
+    at = at < 0 ? (by > 0 ? 0 : matched.length - 1) : (at + by + matched.length) % matched.length;
+    position.textContent = `${count(at + 1)} of ${count(matched.length)}`;
+    waterfall.select(matched[at]);
+  };
   const findBox = h('label', { class: 'find-box' }, 'Find ',
     h('input', { type: 'search', value: state.find, placeholder: 'name, service, attribute', 'aria-label': 'Find in trace',
-      oninput: event => find(event.target.value) }));
+      oninput: event => find(event.target.value),
+      onkeydown: event => {
+        if (event.key !== 'Enter') return;
+        event.preventDefault();
+        step(event.shiftKey ? -1 : 1);
+      } }));
+  const stepButtons = [['Previous match', '↑', -1], ['Next match', '↓', 1]].map(([label, arrow, by]) =>
+    h('button', { type: 'button', class: 'find-step', 'aria-label': label, title: `${label} (${by > 0 ? 'Enter' : 'Shift+Enter'})`, onclick: () => step(by) }, arrow));
+  const resetZoom = h('button', { type: 'button', hidden: !state.zoom, onclick: () => zoom(null) }, 'Reset zoom');
+  const map = createMinimap(trace, { onSelect: id => waterfall.select(id), onZoom: (from, to) => zoom([from, to]) });
+  const zoom = range => {
+    state.zoom = range;
+    resetZoom.hidden = !range;
+    map.showZoom(...(range ?? [0, 1]));
+    waterfall.zoomTo(...(range ?? [0, 1]));
+    remember();
+  };
+  if (state.zoom) map.showZoom(...state.zoom);
+  const treeButtons = [['Collapse all', () => waterfall.collapseAll()], ['Expand all', () => waterfall.expandAll()]].map(([label, act]) =>
+    h('button', { type: 'button', onclick: act }, label));
   const showCritical = h('input', { type: 'checkbox', checked: critical.spans.size > 0, disabled: critical.spans.size === 0,
     onchange: event => layout.classList.toggle('show-critical', event.target.checked) });
 
@@ -90,12 +132,14 @@ export async function renderTrace(view, { argument: id, query }) {
         'Traces of this operation'),
       h('a', { href: `/api/v1/traces/${trace.traceId}`, download: `trace-${trace.traceId}.otlp.json` }, 'Download OTLP JSON'),
       h('a', { href: `/api/traces/${trace.traceId}`, download: `trace-${trace.traceId}.jaeger.json` }, 'Download Jaeger JSON')),
-    h('div', { class: 'toolbar' }, tabs, findBox, found),
-    minimap(trace, id => waterfall.select(id)),
+    h('div', { class: 'toolbar' }, tabs, treeButtons, findBox, stepButtons, position, found),
+    h('div', { class: 'minimap-bar' }, map.element, resetZoom),
     layout);
+  // A URL that says which spans are collapsed is shown as it says; otherwise the way to its span and matches opens.
+  const reveal = !query.has('collapsed');
   const wanted = query.get('span');
-  waterfall.select(trace.byId.has(wanted) ? wanted : trace.root.spanId);
-  if (state.find) find(state.find);
+  waterfall.select(trace.byId.has(wanted) ? wanted : trace.root.spanId, { reveal });
+  if (state.find) find(state.find, reveal);
   drawMain();
 }
 
@@ -107,4 +151,10 @@ async function criticalPath(traceId) {
   } catch (e) {
     return { spans: new Set(), problem: e.message };
   }
+}
+
+/** "0.25-0.5" → [0.25, 0.5]; anything else (no zoom, or not a part of the trace) → null. */
+function zoomOf(text) {
+  const [from, to] = (text ?? '').split('-').map(Number);
+  return Number.isFinite(from) && Number.isFinite(to) && from >= 0 && to <= 1 && from < to && (from > 0 || to < 1) ? [from, to] : null;
 }

@@ -35,7 +35,7 @@ export function spanDetails(span, trace, objects = []) {
 function kubernetesObjects(objects, trace) {
   return objects.length === 0 ? null : h('section', { class: 'k8s-objects' },
     h('h3', {}, 'Kubernetes objects'),
-    objects.map(o => h('div', {}, h('a', { href: objectTimelineUrl(o, aroundTrace(trace)), class: 'nowrap' }, `${o.label} timeline`))));
+    objects.map(o => h('div', {}, h('a', { href: objectTimelineUrl(o, aroundTrace(trace)) }, `${o.label} timeline`))));
 }
 
 function keyValues(title, pairs) {

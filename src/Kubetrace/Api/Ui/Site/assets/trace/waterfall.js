@@ -1,27 +1,30 @@
 // The waterfall: one row per span in tree order, indented by depth, with a bar placed on the trace's time axis in
-// its service's colour. A span with children can be collapsed; spans on the critical path are marked; the span's
-// events are ticks on its bar and its links a mark at its end; spans found by "find" are highlighted.
+// its service's colour. A span with children can be collapsed (one by one, or all at once); spans on the critical
+// path are marked; the span's events are ticks on its bar and its links a mark at its end; spans found by "find" are
+// highlighted. A name too long for its column is cut in the middle, as the CLI's tree cuts it: its end stays. The time
+// axis can be zoomed to a part of the trace (chosen on the minimap): spans outside it keep their rows without a bar.
 import { h } from '../dom.js';
 import { duration, between, serviceColor } from '../format.js';
 import { rememberedWidths, rememberWidths, resizeHandle } from '../resizable.js';
 
 /**
- * trace: from buildTrace; critical: Set of span IDs on the critical path; onSelect(span) when a row is chosen.
- * Returns { element, select(spanId), highlight(spanIds) }.
+ * trace: from buildTrace; critical: Set of span IDs on the critical path; onSelect(span) when a row is chosen;
+ * collapsed: the IDs of the spans shown collapsed at first; onCollapse(ids) whenever the collapsed spans change;
+ * zoom: [from, to], the part of the trace shown, as fractions of its duration.
+ * Returns { element, select(spanId), highlight(spanIds), collapseAll(), expandAll(), zoomTo(from, to) }.
  */
-export function createWaterfall(trace, { critical, onSelect }) {
-  const collapsed = new Set();
+export function createWaterfall(trace, { critical, onSelect, collapsed: collapsedAtFirst = [], onCollapse = () => {}, zoom = [0, 1] }) {
+  let [from, to] = zoom;
+  const collapsed = new Set(collapsedAtFirst.filter(id => trace.byId.get(id)?.children.length > 0));
   let matches = new Set();
   let selectedId = null;
   const rows = h('div', { class: 'wf-rows', role: 'tree' });
   // The name column's width is one variable on the waterfall, so the header's handle resizes every row at once.
   const label = h('div', { class: 'wf-label' }, 'Service and span');
-  const element = h('div', { class: 'waterfall' },
-    h('div', { class: 'wf-row wf-header' },
-      label,
-      h('div', { class: 'wf-timeline' }, [0, 0.25, 0.5, 0.75, 1].map(f =>
-        h('span', { class: 'wf-tick', style: { left: `${f * 100}%` } }, duration(f * trace.duration))))),
-    rows);
+  const axis = h('div', { class: 'wf-timeline' });
+  const element = h('div', { class: 'waterfall' }, h('div', { class: 'wf-row wf-header' }, label, axis), rows);
+  const drawAxis = () => axis.replaceChildren(...[0, 0.25, 0.5, 0.75, 1].map(f =>
+    h('span', { class: 'wf-tick', style: { left: `${f * 100}%` } }, duration((from + f * (to - from)) * trace.duration))));
   const setNameWidth = width => element.style.setProperty('--wf-name-width', `${width}px`);
   label.append(resizeHandle('Service and span', () => label.getBoundingClientRect().width, width => {
     setNameWidth(width);
@@ -35,7 +38,10 @@ export function createWaterfall(trace, { critical, onSelect }) {
   const deepest = Math.max(1, ...trace.spans.map(s => s.depth));
   const indent = depth => `calc(8px + ${depth} * min(14px, ${20 / deepest}%))`;
 
-  const percent = nanos => `${trace.duration === 0 ? 0 : (100 * nanos) / trace.duration}%`;
+  // Where a time (nanoseconds from the trace's start) falls on the zoomed axis, and whether it is on it.
+  const fraction = nanos => (trace.duration === 0 ? 0 : nanos / trace.duration);
+  const percent = nanos => `${(100 * (fraction(nanos) - from)) / (to - from)}%`;
+  const shown = nanos => fraction(nanos) >= from && fraction(nanos) <= to;
 
   function draw() {
     const visible = [];
@@ -46,6 +52,7 @@ export function createWaterfall(trace, { critical, onSelect }) {
       visible.push(row(span));
     }
     rows.replaceChildren(...visible);
+    onCollapse([...collapsed]);
   }
 
   function row(span) {
@@ -72,21 +79,28 @@ export function createWaterfall(trace, { critical, onSelect }) {
     h('div', { class: 'wf-label', style: { paddingLeft: indent(span.depth) } },
       toggle,
       h('span', { class: 'wf-service', title: span.service, style: { borderColor: serviceColor(span.service) } }, span.service),
-      h('span', { class: 'wf-name', title: span.name }, span.name)),
-    h('div', { class: 'wf-timeline' },
-      h('div', { class: 'wf-bar', style: { left: percent(span.offset), width: percent(span.duration), background: serviceColor(span.service) } }),
-      span.events.map(e => h('span', { class: 'wf-event', title: `event ${e.name} at +${duration(between(trace.start, e.time))}`,
-        style: { left: percent(between(trace.start, e.time)) } })),
-      h('span', { class: 'wf-duration', style: { left: percent(span.offset + span.duration) } }, duration(span.duration),
-        span.links.length === 0 ? null : h('span', { class: 'wf-link', title: `${span.links.length} link(s) to other traces: see the span's details` }, ` ⇢ ${span.links.length}`))));
+      spanName(span.name)),
+    bar(span));
   }
 
-  function select(spanId) {
+  /** A span's bar on the (zoomed) axis, cut to it, with its events, its duration and its links' mark; none outside it. */
+  function bar(span) {
+    const start = Math.max(span.offset, from * trace.duration), end = Math.min(span.offset + span.duration, to * trace.duration);
+    if (end < start) return h('div', { class: 'wf-timeline' });
+    return h('div', { class: 'wf-timeline' },
+      h('div', { class: 'wf-bar', style: { left: percent(start), width: `calc(${percent(end)} - ${percent(start)})`, background: serviceColor(span.service) } }),
+      span.events.filter(e => shown(between(trace.start, e.time))).map(e => h('span', { class: 'wf-event', title: `event ${e.name} at +${duration(between(trace.start, e.time))}`,
+        style: { left: percent(between(trace.start, e.time)) } })),
+      h('span', { class: 'wf-duration', style: { left: percent(end) } }, duration(span.duration),
+        span.links.length === 0 ? null : h('span', { class: 'wf-link', title: `${span.links.length} link(s) to other traces: see the span's details` }, ` ⇢ ${span.links.length}`)));
+  }
+
+  /** Selects a span, opening the way to it (a link may ask for one under a collapsed ancestor) unless told not to. */
+  function select(spanId, { reveal = true } = {}) {
     const span = trace.byId.get(spanId);
     if (!span) return;
     selectedId = spanId;
-    // A span asked for by a link may sit under a collapsed ancestor: open the way to it.
-    for (let parent = trace.byId.get(span.parentSpanId); parent; parent = trace.byId.get(parent.parentSpanId)) {
+    for (let parent = trace.byId.get(span.parentSpanId); reveal && parent; parent = trace.byId.get(parent.parentSpanId)) {
       collapsed.delete(parent.spanId);
     }
     draw();
@@ -94,15 +108,45 @@ export function createWaterfall(trace, { critical, onSelect }) {
     onSelect(span);
   }
 
-  /** Highlights the spans found, opening the way to each. */
-  function highlight(spanIds) {
+  /** Highlights the spans found, opening the way to each unless told not to. */
+  function highlight(spanIds, { reveal = true } = {}) {
     matches = spanIds;
-    for (const id of spanIds) {
+    for (const id of reveal ? spanIds : []) {
       for (let parent = trace.byId.get(trace.byId.get(id)?.parentSpanId); parent; parent = trace.byId.get(parent.parentSpanId)) collapsed.delete(parent.spanId);
     }
     draw();
   }
 
+  const collapseAll = () => {
+    for (const span of trace.spans) if (span.children.length > 0) collapsed.add(span.spanId);
+    draw();
+  };
+  const expandAll = () => {
+    collapsed.clear();
+    draw();
+  };
+
+  const zoomTo = (start, end) => {
+    [from, to] = [start, end];
+    drawAxis();
+    draw();
+  };
+
+  drawAxis();
   draw();
-  return { element, select, highlight };
+  return { element, select, highlight, collapseAll, expandAll, zoomTo };
+}
+
+/**
+ * A span's name in two parts: the head gives way first (cut with an ellipsis) and the tail stays — from the last '/',
+ * '.' or space when that leaves at most 16 characters, else the last 12 but at most half the name — so a cut name
+ * reads "runtime.v1.Ru…/RunPodSandbox" rather than losing the end that tells calls apart; whole in the title. A name
+ * of 12 characters or fewer is not split (it fits but in the narrowest column, and is then cut at its end).
+ */
+function spanName(name) {
+  const separator = Math.max(...['/', '.', ' '].map(c => name.lastIndexOf(c)));
+  const cut = name.length <= 12 ? name.length
+    : separator > 0 && name.length - separator <= 16 ? separator : Math.max(name.length - 12, Math.floor(name.length / 2));
+  return h('span', { class: 'wf-name', title: name },
+    h('span', { class: 'wf-name-head' }, name.slice(0, cut)), h('span', { class: 'wf-name-tail' }, name.slice(cut)));
 }
