@@ -56,5 +56,6 @@ internal static class SimulationSummary
 
     private static string N(double value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
 
-    private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("#,0.###", CultureInfo.InvariantCulture) + "ms";
+    /// <summary>As every command writes a duration (300ms, 3s, 20s, 2.5s), not 3,000ms.</summary>
+    private static string Ms(TimeSpan value) => Query.HumanText.Duration(value.Ticks * 100);
 }

@@ -26,6 +26,7 @@ public sealed class SimulateCommandTests
         var report = SimulationReport.FromJson(await File.ReadAllTextAsync(reportFile));
         Assert.Contains($"Planted slow-webhook: {report.SlowWebhook!.Type} {report.SlowWebhook.Configuration}/{report.SlowWebhook.Webhook} adds 300ms",
             result.Output);
+        Assert.Contains("calls timed out at 3s", result.Output); // as every duration reads: not 3,000ms
         Assert.Contains($"{report.Spans:#,0} spans accepted, 0 rejected, 0 exports failed", result.Output);
 
         var stats = await GetAsync(server, "/api/v1/stats");
