@@ -73,6 +73,40 @@ public sealed class ClickHouseGroupedInsertsTests
     }
 
     [Fact]
+    public async Task A_second_insert_runs_beside_the_first_only_once_a_full_insert_waits()
+    {
+        var sends = new List<(string[] Rows, TaskCompletionSource Answer)>();
+        var inserts = new GroupedInserts<string>((rows, _) =>
+        {
+            var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (sends) sends.Add(([.. rows], answer));
+            return answer.Task;
+        }, maxInFlight: 2, maxBytes: 100);
+
+        var first = inserts.InsertAsync("a", 1, 60);
+        var gathering = new[] { inserts.InsertAsync("b", 1, 40), inserts.InsertAsync("c", 1, 30) };
+        Assert.Equal([["a"]], Sent()); // 70 bytes wait: less than an INSERT carries, so they gather for the next one
+
+        var full = inserts.InsertAsync("d", 1, 50); // 120 bytes wait: a full INSERT runs beside the first
+        await Wait.UntilAsync(() => Sent().Length == 2, "the second INSERT, beside the first");
+        Assert.Equal(["b", "c"], Sent()[1]);
+        Assert.False(first.IsCompleted);
+
+        sends[0].Answer.SetResult();
+        await first;
+        await Wait.UntilAsync(() => Sent().Length == 3, "the third INSERT, once the first ended");
+        Assert.Equal(["d"], Sent()[2]);
+        sends[1].Answer.SetResult();
+        sends[2].Answer.SetResult();
+        await Task.WhenAll([.. gathering, full]);
+
+        string[][] Sent()
+        {
+            lock (sends) return [.. sends.Select(s => s.Rows)];
+        }
+    }
+
+    [Fact]
     public async Task A_failed_insert_fails_every_batch_it_carried_and_the_next_batches_are_still_sent()
     {
         var calls = 0;

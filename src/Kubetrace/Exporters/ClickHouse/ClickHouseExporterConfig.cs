@@ -46,8 +46,8 @@ public sealed class ClickHouseExporterConfig : IValidatableConfig, IExporterHelp
     /// <summary>Memory one query may use on the server (<c>1GiB</c>, <c>500MB</c>).</summary>
     public string MaxQueryMemory { get; set; } = "1GiB";
 
-    /// <summary>INSERTs of spans running at once; batches arriving meanwhile go together in the next one (docs/storage.md,
-    /// Grouped INSERTs).</summary>
+    /// <summary>INSERTs of spans running at once at most; batches arriving meanwhile go together in the next one, and a second
+    /// runs beside the first only once a full one (<see cref="MaxInsertSize"/>) waits (docs/storage.md, Grouped INSERTs).</summary>
     public int MaxInsertsInFlight { get; set; } = 2;
 
     /// <summary>Rows one INSERT gathers from waiting batches at most (<c>32MiB</c>; a larger batch goes alone).</summary>

@@ -37,8 +37,9 @@ public sealed record ClickHouseOptions
     /// <summary>Threads per query on the server; zero: the server's default.</summary>
     public int MaxThreads { get; init; }
 
-    /// <summary>INSERTs of spans running at once; batches arriving meanwhile wait and go together in the next one
-    /// (<see cref="GroupedInserts{T}"/>: fewer, larger parts for the server to write and merge).</summary>
+    /// <summary>INSERTs of spans running at once at most; batches arriving meanwhile wait and go together in the next one
+    /// (<see cref="GroupedInserts{T}"/>: fewer, larger parts for the server to write and merge). A second runs beside the
+    /// first only once a full INSERT (<see cref="MaxInsertBytes"/>) waits.</summary>
     public int MaxInsertsInFlight { get; init; } = 2;
 
     /// <summary>RowBinary bytes one INSERT gathers from waiting batches at most (a larger batch goes alone). The server

@@ -1,21 +1,26 @@
 namespace Kubetrace.Storage.ClickHouse;
 
 /// <summary>
-/// Group commit for the spans table: batches that arrive while <c>maxInFlight</c> INSERTs are running wait, and the
-/// next INSERT carries every waiting batch (RowBinary rows concatenate) up to <c>maxBytes</c> of rows. Each caller completes
-/// once the INSERT holding its rows has been answered, and fails as it failed, so an acknowledged span is still one
-/// ClickHouse has written; a batch is never split (one INSERT is atomic on the server).
+/// Group commit for the spans table: batches that arrive while an INSERT is running wait, and the next INSERT carries
+/// every waiting batch (RowBinary rows concatenate) up to <c>maxBytes</c> of rows. A further INSERT runs beside the
+/// first (up to <c>maxInFlight</c>) only once a full INSERT's worth waits: until then the batches gather for the next
+/// one. Each caller completes once the INSERT holding its rows has been answered, and fails as it failed, so an
+/// acknowledged span is still one ClickHouse has written; a batch is never split (one INSERT is atomic on the server).
 /// </summary>
 /// <remarks>
 /// Why: on 18.16 every INSERT costs the server a part of its own (~60 files, a 1 MiB buffer per column stream, ~20 ms
 /// of system CPU) and merges rewrite every part again: 1,000-span INSERTs cost ~80 µs of server CPU per span, 10,000-span
 /// ones ~25 (docs/benchmarks.md, issue 16). Clients send what they have — an SDK exports 512 spans at a time — so the
-/// store makes the INSERTs large instead of trusting the batches to be.
+/// store makes the INSERTs large instead of trusting the batches to be. A second INSERT started as soon as a batch waited
+/// kept them small: with 4 clients sending 10,000-span batches the INSERTs carried ~12,500 spans, where one at a time they
+/// carry ~19,600 and the server spends ~24% less CPU per span on parts and merges (docs/benchmarks.md, issue 16, "ClickHouse
+/// INSERT size"). Under a load one INSERT cannot keep up with, full INSERTs wait and run side by side.
 /// </remarks>
 internal sealed class GroupedInserts<T>(Func<IReadOnlyList<T>, int, Task> send, int maxInFlight, long maxBytes)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _waiting = new();
+    private long _waitingBytes;
     private int _inFlight;
 
     /// <summary>Completes once an INSERT holding these rows has succeeded. The rows must stay readable until then: the
@@ -26,7 +31,8 @@ internal sealed class GroupedInserts<T>(Func<IReadOnlyList<T>, int, Task> send, 
         lock (_gate)
         {
             _waiting.Enqueue(waiting);
-            if (_inFlight >= maxInFlight) return waiting.Done.Task;
+            _waitingBytes += bytes;
+            if (_inFlight > 0 && (_inFlight >= maxInFlight || _waitingBytes < maxBytes)) return waiting.Done.Task;
             _inFlight++;
         }
         _ = SendWhileWaitingAsync();
@@ -72,6 +78,7 @@ internal sealed class GroupedInserts<T>(Func<IReadOnlyList<T>, int, Task> send, 
             group.Add(_waiting.Dequeue());
             bytes += next.Bytes;
         }
+        _waitingBytes -= bytes;
         return group;
     }
 
