@@ -38,6 +38,11 @@ export function count(n) {
   return Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 });
 }
 
+/** A count with its noun, singular for one: (1, 'span') → "1 span", (1200, 'span') → "1,200 spans". */
+export function counted(n, noun) {
+  return `${count(n)} ${Number(n) === 1 ? noun : `${noun}s`}`;
+}
+
 /**
  * "1764101234000000000" → "2026-11-25 20:07:14.000 UTC": UTC by default, as the CLI and the analyses print times,
  * or the browser's zone when the header's toggle says so; the zone is always written out.

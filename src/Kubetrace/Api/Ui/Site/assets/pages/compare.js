@@ -3,7 +3,7 @@
 // latency difference of each) underneath.
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
-import { count, duration, time } from '../format.js';
+import { counted, duration, time } from '../format.js';
 import { buildTrace } from '../trace/trace-model.js';
 import { createWaterfall } from '../trace/waterfall.js';
 import { analysisTable } from '../analysis-table.js';
@@ -33,6 +33,6 @@ function side(label, trace) {
   return h('div', { class: 'compare-side', 'data-side': label },
     h('h2', {}, `${label}: `, h('a', { href: `/ui/trace/${trace.traceId}` }, `${trace.root.service}: ${trace.root.name}`)),
     h('p', { class: 'summary' }, h('span', { class: 'mono' }, trace.traceId),
-      ` · ${time(trace.start)} · ${duration(trace.duration)} · ${count(trace.spans.length)} spans`),
+      ` · ${time(trace.start)} · ${duration(trace.duration)} · ${counted(trace.spans.length, 'span')}`),
     waterfall.element);
 }

@@ -4,7 +4,7 @@
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
-import { count, duration, time, serviceColor } from '../format.js';
+import { counted, duration, time, serviceColor } from '../format.js';
 import { firstRunHelp } from '../first-run.js';
 import { scatterPlot } from '../search/scatter.js';
 import { withTagSuggestions, withValueSuggestions } from '../search/tag-suggestions.js';
@@ -161,8 +161,8 @@ const orders = {
 /** How many traces are shown, and whether that is all: the server stopped at one of its limits (its message), or the
  * results reached the Limit so more may match (an analysis row's search often matches more traces than that). */
 function countText(shown, limit, incomplete) {
-  if (incomplete) return `${count(shown)} traces, not all that match: ${incomplete.message}`;
-  return shown >= limit ? `${count(shown)} traces: the limit; more may match (raise Limit to see them)` : `${count(shown)} traces`;
+  if (incomplete) return `${counted(shown, 'trace')}, not all that match: ${incomplete.message}`;
+  return shown >= limit ? `${counted(shown, 'trace')}: the limit; more may match (raise Limit to see them)` : counted(shown, 'trace');
 }
 
 /** The results, sorted as ?sort= says (the API's order by default), with two to tick for a side-by-side compare. */

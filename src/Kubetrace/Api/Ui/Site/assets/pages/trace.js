@@ -5,7 +5,7 @@
 // /ui/trace/{id}?span={spanId}&view=timeline|flame|stats&find={text}&collapsed={spanId,...}&zoom={from}-{to}.
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
-import { count, duration, time, serviceColor } from '../format.js';
+import { count, counted, duration, time, serviceColor } from '../format.js';
 import { buildTrace } from '../trace/trace-model.js';
 import { createWaterfall } from '../trace/waterfall.js';
 import { spanDetails } from '../trace/span-details.js';
@@ -121,8 +121,8 @@ export async function renderTrace(view, { argument: id, query }) {
     h('h1', {}, `${trace.root.service}: ${trace.root.name}`),
     h('p', { class: 'summary' },
       h('span', { class: 'mono' }, trace.traceId),
-      ` · ${time(trace.start)} · ${duration(trace.duration)} · ${count(trace.spans.length)} spans · `,
-      h('span', { class: trace.errors > 0 ? 'bad' : null }, `${trace.errors} errors`), ' · ',
+      ` · ${time(trace.start)} · ${duration(trace.duration)} · ${counted(trace.spans.length, 'span')} · `,
+      h('span', { class: trace.errors > 0 ? 'bad' : null }, counted(trace.errors, 'error')), ' · ',
       trace.services.map(s => h('span', { class: 'chip', style: { borderColor: serviceColor(s) } }, s))),
     h('div', { class: 'toolbar' },
       h('label', {}, showCritical, ' Highlight the critical path'),

@@ -1,7 +1,7 @@
 // The duration scatter plot over search results: one dot per trace, start time across, duration up (errors in
 // red), so outliers stand out; clicking a dot opens its trace.
 import { h, svg } from '../dom.js';
-import { count, duration, time, between } from '../format.js';
+import { counted, duration, time, between } from '../format.js';
 import { navigate } from '../router.js';
 
 const size = { width: 900, height: 180, left: 64, right: 12, top: 10, bottom: 24 };
@@ -24,5 +24,5 @@ export function scatterPlot(traces) {
       traces.map(t => svg('circle', {
         cx: x(t), cy: y(t), r: 5, class: t.errorCount > 0 ? 'dot error' : 'dot', 'data-trace-id': t.traceId,
         onclick: () => navigate(`/ui/trace/${t.traceId}`),
-      }, svg('title', {}, `${t.rootService}: ${t.rootName} · ${duration(t.durationNanos)} · ${count(t.spanCount)} spans · ${time(t.startTimeUnixNano)}`)))));
+      }, svg('title', {}, `${t.rootService}: ${t.rootName} · ${duration(t.durationNanos)} · ${counted(t.spanCount, 'span')} · ${time(t.startTimeUnixNano)}`)))));
 }
