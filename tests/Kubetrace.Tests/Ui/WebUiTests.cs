@@ -174,7 +174,7 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
 
         await page.GotoAsync("/ui/search?minDuration=fast");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("minDuration:");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("(use e.g. 250ms, 1.5s, 2m)");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("(use e.g. 200ms, 5m, 1h, 7d, 2w)");
         Assert.Empty(scriptErrors);
     }
 
