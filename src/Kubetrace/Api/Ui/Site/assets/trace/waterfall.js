@@ -100,9 +100,7 @@ export function createWaterfall(trace, { critical, onSelect, collapsed: collapse
     const span = trace.byId.get(spanId);
     if (!span) return;
     selectedId = spanId;
-    for (let parent = trace.byId.get(span.parentSpanId); reveal && parent; parent = trace.byId.get(parent.parentSpanId)) {
-      collapsed.delete(parent.spanId);
-    }
+    if (reveal) openWayTo(span);
     draw();
     rows.querySelector(`[data-span-id="${CSS.escape(spanId)}"]`)?.scrollIntoView({ block: 'nearest' });
     onSelect(span);
@@ -111,10 +109,13 @@ export function createWaterfall(trace, { critical, onSelect, collapsed: collapse
   /** Highlights the spans found, opening the way to each unless told not to. */
   function highlight(spanIds, { reveal = true } = {}) {
     matches = spanIds;
-    for (const id of reveal ? spanIds : []) {
-      for (let parent = trace.byId.get(trace.byId.get(id)?.parentSpanId); parent; parent = trace.byId.get(parent.parentSpanId)) collapsed.delete(parent.spanId);
-    }
+    if (reveal) for (const id of spanIds) openWayTo(trace.byId.get(id));
     draw();
+  }
+
+  /** Expands every collapsed ancestor of a span, so that its row is drawn. */
+  function openWayTo(span) {
+    for (let parent = trace.byId.get(span?.parentSpanId); parent; parent = trace.byId.get(parent.parentSpanId)) collapsed.delete(parent.spanId);
   }
 
   const collapseAll = () => {
