@@ -11,7 +11,7 @@ SPANS=${SPANS:-1000000}
 RUNS=${RUNS:-3}
 COMPRESSION=${COMPRESSION:-lz4}
 PORT_BASE=${PORT_BASE:-38122}
-EXTRA=${EXTRA:-}  # more options of bench clickhouse, e.g. EXTRA=--ingest-only
+EXTRA=${EXTRA:-}  # more options of bench clickhouse, e.g. EXTRA=--ingest-only or --skip-scan
 KUBETRACE=${KUBETRACE:-dotnet src/Kubetrace/bin/Release/net10.0/kubetrace.dll}
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }

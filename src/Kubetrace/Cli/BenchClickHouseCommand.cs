@@ -25,10 +25,11 @@ public static class BenchClickHouseCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var ingestOnly = new Option<bool>("--ingest-only") { Description = "Stop after the ingest and bytes per span (profiling the insert path)" };
+        var skipScan = new Option<bool>("--skip-scan") { Description = "Time the analyses with the rollups only, not also by scanning every span (minutes each at 10M spans)" };
         var progress = new BenchProgressOptions();
         var command = new Command("clickhouse", "Benchmark the ClickHouse store (ingest, bytes/span, trace by ID, search, rollups, analyses)")
         {
-            endpoint, database, cluster, shards, spans, dir, clients, batch, queries, runs, serverPids, ingestOnly,
+            endpoint, database, cluster, shards, spans, dir, clients, batch, queries, runs, serverPids, ingestOnly, skipScan,
         };
         progress.AddTo(command);
         command.SetAction(result =>
@@ -41,7 +42,7 @@ public static class BenchClickHouseCommand
             };
             return new ClickHouseBenchmark(options, result.GetValue(spans), result.GetValue(dir)!, result.GetValue(clients), result.GetValue(batch),
                 result.GetValue(queries), Math.Max(1, result.GetValue(runs)), result.InvocationConfiguration.Output, progress.For(result),
-                result.GetValue(serverPids) ?? [], result.GetValue(ingestOnly)).RunAsync();
+                result.GetValue(serverPids) ?? [], result.GetValue(ingestOnly), result.GetValue(skipScan)).RunAsync();
         });
         return command;
     }
