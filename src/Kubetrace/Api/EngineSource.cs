@@ -21,6 +21,9 @@ public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageNa
     /// <summary>What each caller may read (<see cref="QueryAuthorization.None"/>: everything).</summary>
     public QueryAuthorization Authorization { get; init; } = QueryAuthorization.None;
 
+    /// <summary>"Now" for every engine's APIs (<see cref="QueryEngine.Clock"/>): the query extension's clock.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The query slots every API of this server shares.</summary>
     public QueryGate Gate { get; } = new(limits ?? QueryLimits.Default);
 
@@ -41,13 +44,13 @@ public sealed class EngineSource(Func<ITraceStoreSource?> find, string storageNa
             foreach (var each in tenants)
                 if (rule.Refuses(each) is { } refusal) throw new BadQueryException($"{Pipeline.Tenants.HeaderName}: {refusal}");
         if (tenants is [var tenant])
-            return source.StoreOf(tenant) is { } store ? Authorization.Scope(context, _engines.GetValue(store, s => new QueryEngine(s, _limits))) : null;
+            return source.StoreOf(tenant) is { } store ? Authorization.Scope(context, _engines.GetValue(store, s => new QueryEngine(s, _limits, Clock))) : null;
         var stores = new List<(string, ITraceStore)>(tenants.Count);
         foreach (var each in tenants)
         {
             if (source.StoreOf(each) is not { } store) return null;
             stores.Add((each, store));
         }
-        return Authorization.Scope(context, new QueryEngine(new FederatedTraceStore(stores), _limits));
+        return Authorization.Scope(context, new QueryEngine(new FederatedTraceStore(stores), _limits, Clock));
     }
 }

@@ -15,8 +15,8 @@ public sealed record ComponentSettings(ComponentId Id, ILoggerFactory LoggerFact
     /// <summary>The configuration's <c>multitenancy_enabled</c> (<see cref="Pipeline.Tenants"/>).</summary>
     public bool MultitenancyEnabled { get; init; }
 
-    /// <summary>The clock for what a component decides by time on its request path (when to look at a watched file
-    /// again, how old fetched keys are); tests give a ManualClock.</summary>
+    /// <summary>The clock for what a component decides by time (when to look at a watched file again, how old fetched
+    /// keys are, when the batch processor's timeout sends a partial batch); tests give a ManualClock.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public ILogger CreateLogger() => LoggerFactory.CreateLogger($"Kubetrace.{Id}");

@@ -9,7 +9,7 @@ namespace Kubetrace.Query;
 /// down what storage can evaluate, re-evaluates every condition on the stored spans (storage may over-return),
 /// and returns trace summaries with their matching spans. Every API (native, Jaeger, Tempo) searches through here.
 /// </summary>
-public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
+public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null, TimeProvider? clock = null)
 {
     /// <summary>Most candidate traces one search examines when storage could not apply every condition.</summary>
     public const int MaxCandidates = 20_000;
@@ -27,6 +27,10 @@ public sealed class QueryEngine(ITraceStore store, QueryLimits? limits = null)
 
     /// <summary>What one query may cost (the <c>kubetrace_query</c> keys); every search here keeps to them.</summary>
     public QueryLimits Limits { get; } = limits ?? QueryLimits.Default;
+
+    /// <summary>"Now" for the APIs: the end of a request's default window (the last hour, when it names none). The
+    /// query extension's clock, so that a test moves it.</summary>
+    public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
 
     /// <summary>
     /// Runs a search within <see cref="Limits"/>: a request asking for more than they allow is refused

@@ -301,51 +301,56 @@ public sealed partial class EmbeddedTraceStore : ITraceStore
                     // first (space freed by an operator or by retention), then every 30 s.
                     var delay = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5)));
                     _logger.LogError(e, "writing a block failed; its spans stay in the WAL; retrying in {Delay}s", delay.TotalSeconds);
-                    try { await Task.Delay(delay, _stopping.Token).ConfigureAwait(false); }
+                    try { await Task.Delay(delay, _options.Clock, _stopping.Token).ConfigureAwait(false); }
                     catch (OperationCanceledException) { return; }
                 }
             }
         }
     }
 
+    /// <summary>
+    /// Retention, compaction and rollups, each every its own interval of the store's clock (<see cref="StoreOptions.Clock"/>),
+    /// so that a test moves the clock through a schedule instead of waiting for it.
+    /// </summary>
     private async Task RetentionLoopAsync()
     {
-        var nextRetention = DateTime.UtcNow + _options.RetentionInterval;
-        var nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
-        var nextRollup = DateTime.UtcNow + _options.RollupInterval;
+        var clock = _options.Clock;
+        var nextRetention = clock.GetUtcNow() + _options.RetentionInterval;
+        var nextCompaction = clock.GetUtcNow() + _options.CompactionInterval;
+        var nextRollup = clock.GetUtcNow() + _options.RollupInterval;
         while (!_stopping.IsCancellationRequested)
         {
             try
             {
                 // One loop for all three, so that retention never deletes a block while it is being merged or
                 // rolled up (or read as another part of a trace being rolled up).
-                var now = DateTime.UtcNow;
+                var now = clock.GetUtcNow();
                 var next = new[] { nextRetention, nextCompaction, nextRollup }.Min();
-                if (next > now) await Task.Delay(next - now, _stopping.Token).ConfigureAwait(false);
-                if (DateTime.UtcNow >= nextRetention)
+                if (next > now) await Task.Delay(next - now, clock, _stopping.Token).ConfigureAwait(false);
+                if (clock.GetUtcNow() >= nextRetention)
                 {
-                    nextRetention = DateTime.UtcNow + _options.RetentionInterval;
+                    nextRetention = clock.GetUtcNow() + _options.RetentionInterval;
                     await EnforceRetentionAsync(_stopping.Token).ConfigureAwait(false);
                 }
-                if (DateTime.UtcNow >= nextCompaction)
+                if (clock.GetUtcNow() >= nextCompaction)
                 {
-                    nextCompaction = DateTime.UtcNow + _options.CompactionInterval;
+                    nextCompaction = clock.GetUtcNow() + _options.CompactionInterval;
                     if (!_options.UnderMemoryPressure())
                     {
                         await CompactAsync(_stopping.Token).ConfigureAwait(false);
                         // A key rotation moves one block at a time (as rollups), so that retention is not held up behind it.
-                        if (await ReencryptNextAsync(_stopping.Token).ConfigureAwait(false)) nextCompaction = DateTime.UtcNow;
+                        if (await ReencryptNextAsync(_stopping.Token).ConfigureAwait(false)) nextCompaction = clock.GetUtcNow();
                     }
                 }
-                if (DateTime.UtcNow >= nextRollup)
+                if (clock.GetUtcNow() >= nextRollup)
                 {
                     // Rescheduled before anything else, also when memory pressure skips this pass: a due time left in
                     // the past would turn this loop into a busy spin for as long as the pressure lasts (a soak at twice
                     // the sustainable rate found one core spinning here while the limiter refused every request).
-                    nextRollup = DateTime.UtcNow + _options.RollupInterval; // also after a failure, logged below
+                    nextRollup = clock.GetUtcNow() + _options.RollupInterval; // also after a failure, logged below
                     // One block at a time, so that retention and compaction are not held up behind a long backlog.
                     if (!_options.UnderMemoryPressure()
-                        && await BuildRollupsAsync(_stopping.Token, maxBlocks: 1).ConfigureAwait(false) > 0) nextRollup = DateTime.UtcNow;
+                        && await BuildRollupsAsync(_stopping.Token, maxBlocks: 1).ConfigureAwait(false) > 0) nextRollup = clock.GetUtcNow();
                 }
             }
             catch (OperationCanceledException)

@@ -48,7 +48,8 @@ public sealed class StoreOptions
     /// <summary>A failure repeating on every write (a full disk) is logged once per this interval, with a count.</summary>
     public TimeSpan FailureLogInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Clock for retention (tests move it).</summary>
+    /// <summary>Clock for retention, the head's age, rollup settling and the maintenance schedule (retention, compaction
+    /// and rollup intervals, a failed block write's retry): tests move it instead of waiting.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Compress WAL records (Brotli q0): ~5.1x less disk bandwidth for ~1 µs of CPU per span.</summary>

@@ -31,7 +31,7 @@ public sealed class QueryAdmissionTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var engines = new EngineSource(() => new Source(_store.Store), "kubetrace", Limits);
+        var engines = new EngineSource(() => new StoreSource(_store.Store), "kubetrace", Limits);
         _gate = engines.Gate;
         _api = new ApiHandler(engines, NativeErrors.Instance, NullLogger.Instance);
         return Task.CompletedTask;
@@ -168,10 +168,5 @@ public sealed class QueryAdmissionTests : IAsyncLifetime
         public bool HasStarted { get; private set; }
         public void OnStarting(Func<object, Task> callback, object state) { }
         public void OnCompleted(Func<object, Task> callback, object state) { }
-    }
-
-    private sealed class Source(ITraceStore store) : ITraceStoreSource
-    {
-        public ITraceStore? Store => store;
     }
 }

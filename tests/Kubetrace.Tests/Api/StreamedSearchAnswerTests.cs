@@ -1,20 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Kubetrace.Api;
-using Kubetrace.Api.Jaeger;
-using Kubetrace.Api.Native;
-using Kubetrace.Api.Tempo;
-using Kubetrace.Exporters.Kubetrace;
-using Kubetrace.Hosting;
 using Kubetrace.Otlp.Proto.Trace;
 using Kubetrace.Query.Budget;
 using Kubetrace.Storage;
 using Kubetrace.Tests.Storage;
 using Kubetrace.Tests.TestSupport;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kubetrace.Tests.Api;
 
@@ -173,38 +164,5 @@ public sealed class StreamedSearchAnswerTests
             }
             return await base.GetTraceAsync(traceId, cancellationToken);
         }
-    }
-
-    /// <summary>One API (native, Jaeger or Tempo) served by Kestrel on a free loopback port over the given store.</summary>
-    private sealed class ApiHost(WebApplication app, HttpClient client) : IAsyncDisposable
-    {
-        public HttpClient Client => client;
-
-        public static async Task<ApiHost> StartAsync(string api, ITraceStore store, QueryLimits limits)
-        {
-            var builder = KestrelHost.CreateBuilder(NullLoggerFactory.Instance);
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var engines = new EngineSource(() => new Source(store), "kubetrace", limits);
-            switch (api)
-            {
-                case "native": NativeApi.Map(app, new ApiHandler(engines, NativeErrors.Instance, NullLogger.Instance)); break;
-                case "jaeger" or "jaeger-v3" or "jaeger-v3-summaries": JaegerApi.Map(app, new ApiHandler(engines, JaegerErrors.Instance, NullLogger.Instance)); break;
-                default: TempoApi.Map(app, new ApiHandler(engines, TempoErrors.Instance, NullLogger.Instance)); break;
-            }
-            await app.StartAsync();
-            return new ApiHost(app, new HttpClient { BaseAddress = new Uri(KestrelHost.BoundAddresses(app).Single()) });
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            client.Dispose();
-            await app.DisposeAsync();
-        }
-    }
-
-    private sealed class Source(ITraceStore store) : ITraceStoreSource
-    {
-        public ITraceStore? Store => store;
     }
 }

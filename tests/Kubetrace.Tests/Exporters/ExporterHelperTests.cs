@@ -134,6 +134,7 @@ public sealed class ExporterHelperTests
         await exporter.StartAsync(default);
 
         await exporter.ConsumeAsync(SampleRequests.Batch(4), default);
+        for (var retry = 1; retry <= 3; retry++) await clock.PassNextTimerAsync($"back-off {retry}");
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(4, sink.Calls);
@@ -156,6 +157,7 @@ public sealed class ExporterHelperTests
         await exporter.StartAsync(default);
 
         await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
+        await clock.PassNextTimerAsync("the wait the server asked for");
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, sink.Calls);

@@ -76,6 +76,7 @@ public sealed class OtlpGrpcExporterTests
         var (exporter, _) = await Start(Config(server.GrpcEndpoint), clock);
 
         await exporter.ConsumeAsync(SampleRequests.Batch(1), default);
+        await clock.PassNextTimerAsync("the wait RetryInfo asked for");
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
 
         Assert.Equal(2, server.Calls);

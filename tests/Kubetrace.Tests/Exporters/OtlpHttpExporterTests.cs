@@ -21,17 +21,19 @@ public sealed class OtlpHttpExporterTests
     };
 
     private static Task<(TestSettings Test, int Calls)> Export(OtlpHttpExporterConfig config, TestOtlpServer server,
-        params TraceBatch[] batches) => ExportOn(TimeProvider.System, config, server, batches);
+        params TraceBatch[] batches) => ExportOn(TimeProvider.System, passRetries: null, config, server, batches);
 
-    /// <summary><see cref="Export"/> with the exporter on <paramref name="clock"/> (its retries' delays).</summary>
-    private static async Task<(TestSettings Test, int Calls)> ExportOn(TimeProvider clock, OtlpHttpExporterConfig config, TestOtlpServer server,
-        params TraceBatch[] batches)
+    /// <summary><see cref="Export"/> with the exporter on <paramref name="clock"/> (its retries' delays), which
+    /// <paramref name="passRetries"/> moves past them before the shutdown flushes.</summary>
+    private static async Task<(TestSettings Test, int Calls)> ExportOn(TimeProvider clock, Func<Task>? passRetries,
+        OtlpHttpExporterConfig config, TestOtlpServer server, params TraceBatch[] batches)
     {
         var test = new TestSettings("otlphttp");
         Assert.Empty(config.Validate());
         var exporter = new OtlpHttpExporterFactory(time: clock).Create(test.Settings, config);
         await exporter.StartAsync(default);
         foreach (var batch in batches) await exporter.ConsumeAsync(batch, default);
+        if (passRetries is not null) await passRetries();
         await exporter.ShutdownAsync(new CancellationTokenSource(Patience).Token);
         return (test, server.Calls);
     }
@@ -77,7 +79,8 @@ public sealed class OtlpHttpExporterTests
         server.Script = n => n == 1 ? ScriptedAnswer.Unavailable(TimeSpan.FromSeconds(1)) : null;
 
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        var (test, calls) = await ExportOn(clock, Config(server), server, SampleRequests.Batch(2));
+        var (test, calls) = await ExportOn(clock, () => clock.PassNextTimerAsync("the wait Retry-After asked for"),
+            Config(server), server, SampleRequests.Batch(2));
 
         Assert.Equal(2, calls);
         Assert.Single(server.Accepted);

@@ -124,6 +124,8 @@ public sealed partial class SuiteHygieneTests
     public void Clocks_and_signals_come_from_the_shared_harness()
     {
         AssertNone(Offences(OwnTimeProvider(), allowedIn: ["TestSupport/ManualClock.cs"]), "use TestSupport/ManualClock");
+        // One fake clock: ManualClock is FakeTimeProvider's timers with what the suite adds (TimersAsked, PassNextTimerAsync).
+        AssertNone(Offences(FakeClock(), allowedIn: ["TestSupport/ManualClock.cs"]), "use TestSupport/ManualClock (a FakeTimeProvider that records its timers)");
         AssertNone(Offences(PInvoke(), allowedIn: ["TestSupport/ProcessSignals.cs"]), "use TestSupport/ProcessSignals");
     }
 
@@ -166,6 +168,7 @@ public sealed partial class SuiteHygieneTests
         Assert.DoesNotMatch(FixedListenPort(), "                endpoint: 127.0.0.1:{ports[0]}");
         Assert.DoesNotMatch(FixedListenPort(), "      address: 127.0.0.1:0");
         Assert.Matches(OwnTimeProvider(), "internal sealed class ManualTime : TimeProvider");
+        Assert.Matches(FakeClock(), "        var time = new FakeTimeProvider();");
         Assert.Matches(ProcessWideChange(), "        Environment.SetEnvironmentVariable(\"KUBETRACE_DATA\", dir);");
         Assert.Matches(ProcessWideChange(), "        Console.SetOut(writer);");
         Assert.Matches(ProcessWideChange(), "        Directory.SetCurrentDirectory(folder.Path);");
@@ -310,6 +313,9 @@ public sealed partial class SuiteHygieneTests
 
     [GeneratedRegex(@"class\s+\w+(\([^)]*\))?\s*:\s*TimeProvider\b")]
     private static partial Regex OwnTimeProvider();
+
+    [GeneratedRegex(@"\bFakeTimeProvider\b")]
+    private static partial Regex FakeClock();
 
     [GeneratedRegex(@"\[(DllImport|LibraryImport)\(")]
     private static partial Regex PInvoke();

@@ -10,15 +10,18 @@ namespace Kubetrace.Tests.Storage;
 /// </summary>
 public class CompactionUnderMemoryPressureTests
 {
+    private static readonly TimeSpan Rarely = TimeSpan.FromDays(1);
+
     [Fact]
     public async Task Blocks_are_not_merged_while_memory_is_short_and_are_merged_once_it_is_not()
     {
         var underPressure = true;
         var asked = 0;
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         await using var temp = new TempStore(dir => new StoreOptions
         {
-            Directory = dir, Retention = TimeSpan.Zero, Rollups = [], CompactionTargetSpans = 10_000,
-            CompactionInterval = TimeSpan.FromMilliseconds(100),
+            Directory = dir, Clock = clock, Retention = TimeSpan.Zero, Rollups = [], CompactionTargetSpans = 10_000,
+            CompactionInterval = TimeSpan.FromMinutes(1), RollupInterval = Rarely, RetentionInterval = Rarely,
             UnderMemoryPressure = () => { Interlocked.Increment(ref asked); return underPressure; },
         });
         for (var block = 1; block <= 3; block++)
@@ -27,12 +30,13 @@ public class CompactionUnderMemoryPressureTests
             await temp.Store.FlushHeadAsync();
         }
 
-        // Compaction passes (every 100 ms; the rollups' 5 s interval is later) that find memory short.
-        var flushed = Volatile.Read(ref asked);
-        await Wait.UntilAsync(() => Volatile.Read(ref asked) >= flushed + 3, "three compaction passes found memory short");
+        // Three compaction passes that find memory short.
+        for (var pass = 1; pass <= 3; pass++) await clock.PassNextTimerAsync("a compaction pass");
+        await Wait.UntilAsync(() => Volatile.Read(ref asked) == 3, "three compaction passes found memory short");
         Assert.Equal(3, temp.Store.GetStats().Blocks);
 
         underPressure = false;
+        await clock.PassNextTimerAsync("a compaction pass");
         await Wait.UntilAsync(() => temp.Store.GetStats().Blocks == 1, "the three blocks are merged once memory is no longer short");
         Assert.Equal(3, temp.Store.GetStats().Spans);
     }
@@ -40,23 +44,26 @@ public class CompactionUnderMemoryPressureTests
     [Fact]
     public async Task While_memory_is_short_the_background_loop_waits_for_its_next_interval_instead_of_spinning()
     {
-        // Counts how often the loop asks whether memory is short. Rollups are due every 100 ms; compaction and
-        // retention once an hour. A loop that waits asks about once per rollup interval; one that spins (a rollup due
-        // time left in the past while the pressure lasts) asks millions of times a second and holds a core.
+        // Rollups are due every 5 s of the store's clock; compaction and retention once a day. A loop that waits asks
+        // once per rollup pass whether memory is short, then waits one interval again; one that spins (a rollup due
+        // time left in the past while the pressure lasts) asks again at once, without waiting, and holds a core.
         var asked = 0;
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var interval = TimeSpan.FromSeconds(5);
         await using var temp = new TempStore(dir => new StoreOptions
         {
-            Directory = dir, Retention = TimeSpan.Zero, RollupInterval = TimeSpan.FromMilliseconds(100),
-            CompactionInterval = TimeSpan.FromHours(1), RetentionInterval = TimeSpan.FromHours(1),
+            Directory = dir, Clock = clock, Retention = TimeSpan.Zero, RollupInterval = interval,
+            CompactionInterval = Rarely, RetentionInterval = Rarely,
             UnderMemoryPressure = () => { Interlocked.Increment(ref asked); return true; },
         });
-        await Wait.UntilAsync(() => Volatile.Read(ref asked) > 0, "the background loop asks about memory for its first rollup pass");
 
-        var first = Volatile.Read(ref asked);
-        await Task.Delay(TimeSpan.FromSeconds(1)); // not a wait: ten rollup intervals, at most about ten more questions (fewer on a slow machine)
-        var during = Volatile.Read(ref asked) - first;
-
-        Assert.True(during <= 20, $"the loop asked {during:N0} times in one second: it spins while memory is short");
+        for (var pass = 1; pass <= 3; pass++)
+        {
+            await clock.PassNextTimerAsync("a rollup pass");
+            await Wait.UntilAsync(() => clock.TimersAsked.Count == pass + 1, $"the loop waits again after rollup pass {pass}");
+            Assert.Equal(pass, Volatile.Read(ref asked));
+        }
+        Assert.All(clock.TimersAsked, due => Assert.Equal(interval, due));
     }
 
     [Fact]
@@ -67,7 +74,7 @@ public class CompactionUnderMemoryPressureTests
         await using var temp = new TempStore(dir => new StoreOptions
         {
             Directory = dir, Retention = TimeSpan.Zero, Rollups = [], CompactionTargetSpans = 100_000,
-            CompactionInterval = TimeSpan.FromHours(1), CompactionPatience = TimeSpan.Zero, UnderMemoryPressure = () => shortOfMemory,
+            CompactionInterval = Rarely, CompactionPatience = TimeSpan.Zero, UnderMemoryPressure = () => shortOfMemory,
         });
         for (var block = 0; block < 3; block++)
         {

@@ -86,18 +86,4 @@ public class RetentionTests
         Assert.True(await Has(temp, 701));  // the newest block stays
         Assert.False(await Has(temp, 1));   // the oldest went first
     }
-
-    [Fact]
-    public async Task Retention_runs_by_itself_in_the_background()
-    {
-        await using var temp = new TempStore(dir => new StoreOptions
-        {
-            Directory = dir, Retention = TimeSpan.FromHours(1), RetentionInterval = TimeSpan.FromMilliseconds(50),
-        });
-        await AddBlock(temp, 1, startMs: -(long)TimeSpan.FromHours(3).TotalMilliseconds);
-
-        await Wait.UntilAsync(() => temp.Store.GetStats().Blocks == 0, "the retention loop removed the expired block");
-
-        Assert.False(await Has(temp, 1));
-    }
 }

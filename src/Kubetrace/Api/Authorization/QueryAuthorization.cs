@@ -85,7 +85,7 @@ public sealed class QueryAuthorization
         if (grant.IsNothing)
             throw new AccessDeniedException($"the policy file grants \"{AuthenticationGate.PrincipalOf(context)?.Subject ?? "(anonymous)"}\" no reads");
         var tally = context.Features.Get<ReadTally>();
-        return grant.All && tally is null ? engine : new QueryEngine(new ScopedTraceStore(engine.Store, grant, tally, engine.ScopedListings), engine.Limits);
+        return grant.All && tally is null ? engine : new QueryEngine(new ScopedTraceStore(engine.Store, grant, tally, engine.ScopedListings), engine.Limits, engine.Clock);
     }
 
     /// <summary>For answers aggregated over every namespace that cannot be scoped (span metrics): refuses readers without <c>all</c>.</summary>

@@ -44,7 +44,7 @@ public sealed class KubetraceQueryExtension(ComponentSettings settings, Kubetrac
                 $"storage \"{config.Storage}\" is not a storage exporter (e.g. kubetrace) used in a pipeline of this configuration");
         var authorization = QueryAuthorization.FromConfig(config.Authorization, _logger, settings.MultitenancyEnabled);
         var engines = new EngineSource(() => settings.Directory.Find<ITraceStoreSource>(ComponentKind.Exporter, storageId), config.Storage,
-            config.ToLimits()) { Authorization = authorization };
+            config.ToLimits()) { Authorization = authorization, Clock = settings.Clock };
         _audit = QueryAuditLog.Open(config.Audit?.File);
 
         // Loaded once: both ports present the same certificate and reload it together.

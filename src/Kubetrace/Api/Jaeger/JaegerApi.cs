@@ -68,7 +68,7 @@ public static class JaegerApi
     /// </summary>
     private static async Task Search(HttpContext context, QueryEngine engine)
     {
-        var search = JaegerSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
+        var search = JaegerSearchParser.Parse(context.Request.Query, engine.Clock.GetUtcNow());
         using var answer = search.Query is { } query
             ? await engine.StreamAsync(query with { SpansPerTrace = 0, WholeTraces = true }, context.RequestAborted)
             : null;
@@ -123,7 +123,7 @@ public static class JaegerApi
 
     private static async Task Dependencies(HttpContext context, QueryEngine engine)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = engine.Clock.GetUtcNow();
         var endMs = Millis(context, "endTs") ?? now.ToUnixTimeMilliseconds();
         var lookbackMs = Millis(context, "lookback") ?? (long)DefaultDependencyLookback.TotalMilliseconds;
         if (lookbackMs < 0) throw new BadQueryException("unable to parse param 'lookback': must not be negative");

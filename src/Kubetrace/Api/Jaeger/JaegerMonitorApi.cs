@@ -58,7 +58,7 @@ public static class JaegerMonitorApi
     private static async Task WriteAsync(HttpContext context, QueryEngine engine, string name, string help,
         Func<RedWindow, double> value, bool allPoints = false, bool latency = false)
     {
-        var request = Parse(context.Request.Query, DateTimeOffset.UtcNow);
+        var request = Parse(context.Request.Query, engine.Clock.GetUtcNow());
         if (latency && request.Points * request.WindowSteps > MaxLatencyMerges)
             throw new BadQueryException($"unable to parse param 'step': {request.Points} points over windows of {request.WindowSteps} steps " +
                 $"are more than {MaxLatencyMerges} steps to merge: use a larger step or a shorter ratePer");

@@ -33,7 +33,7 @@ public static class AnalyzeApi
         var name = RouteText.Get(context, "name");
         var analysis = AnalysisCatalog.Find(name) ?? throw new BadQueryException(
             $"unknown analysis \"{name}\"; known: {string.Join(", ", AnalysisCatalog.All.Select(a => a.Name))}");
-        var range = Range(context.Request.Query, DateTimeOffset.UtcNow);
+        var range = Range(context.Request.Query, engine.Clock.GetUtcNow());
         var parameters = Parameters(context.Request.Query, analysis);
         var rates = configured.With(context.Request.Query[SamplingRateParameter].Select(v => v ?? ""));
         var result = await analysis.RunAsync(new AnalysisRequest(engine, range, parameters) { Sampling = rates }, context.RequestAborted);

@@ -59,7 +59,7 @@ public static class NativeApi
 
     private static async Task Search(HttpContext context, QueryEngine engine)
     {
-        if (NativeSearchParser.ParseTraceQl(context.Request.Query, DateTimeOffset.UtcNow) is { } traceQl)
+        if (NativeSearchParser.ParseTraceQl(context.Request.Query, engine.Clock.GetUtcNow()) is { } traceQl)
         {
             engine.Limits.CheckSpansPerSpanSet(traceQl.SpansPerSpanset);
             using var result = await TempoTraceQl.Run(() => engine.TraceQl().StreamAsync(traceQl, context.RequestAborted));
@@ -67,7 +67,7 @@ public static class NativeApi
                 result.Traces.ReadAsync().Select(match => NativeWriter.Found(match, traceQl.SpansPerSpanset)));
             return;
         }
-        using var answer = await engine.StreamAsync(NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow), context.RequestAborted);
+        using var answer = await engine.StreamAsync(NativeSearchParser.Parse(context.Request.Query, engine.Clock.GetUtcNow()), context.RequestAborted);
         await WriteSearchAsync(context, answer, answer.ReadAsync());
     }
 
@@ -118,7 +118,7 @@ public static class NativeApi
 
     private static async Task Dependencies(HttpContext context, QueryEngine engine)
     {
-        var query = NativeSearchParser.Parse(context.Request.Query, DateTimeOffset.UtcNow);
+        var query = NativeSearchParser.Parse(context.Request.Query, engine.Clock.GetUtcNow());
         var edges = await engine.Store.GetDependenciesAsync(query.Range, context.RequestAborted);
         await JsonBody.WriteAsync(context, 200, w =>
         {

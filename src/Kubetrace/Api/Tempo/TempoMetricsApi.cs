@@ -23,7 +23,7 @@ public static class TempoMetricsApi
 
     private static async Task RunAsync(HttpContext context, QueryEngine engine, bool instant)
     {
-        var request = ParseRequest(context.Request.Query, DateTimeOffset.UtcNow, instant);
+        var request = ParseRequest(context.Request.Query, engine.Clock.GetUtcNow(), instant);
         var result = await TempoTraceQl.Run(() => engine.Metrics().QueryAsync(request, context.RequestAborted));
         await JsonBody.WriteAsync(context, 200, w => Write(w, result, request));
     }

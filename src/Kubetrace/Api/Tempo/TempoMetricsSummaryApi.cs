@@ -22,7 +22,7 @@ public static class TempoMetricsSummaryApi
         if (q.Length == 0) throw new BadQueryException("invalid request: q (a TraceQL query) is required");
         var root = TempoTraceQl.Parse(q);
         var groupBy = Validated(() => SpanMetricsSummary.ParseGroupBy(query["groupBy"].ToString()));
-        var end = Seconds(query, "end") ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var end = Seconds(query, "end") ?? engine.Clock.GetUtcNow().ToUnixTimeSeconds();
         var start = Seconds(query, "start") ?? end - 3600;
         var groups = await TempoTraceQl.Run(() => SpanMetricsSummary.QueryAsync(engine.Metrics(), root, groupBy, start * 1_000_000_000, end * 1_000_000_000, context.RequestAborted));
         await JsonBody.WriteAsync(context, 200, w => Write(w, groups));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Kubetrace.Components;
 using Kubetrace.Pipeline;
@@ -15,7 +14,8 @@ namespace Kubetrace.Processors.Batch;
 /// protects memory, and the exporters behind have their own queues and retries, so a failure of the next consumer
 /// is counted and logged, not reported back. One background loop does all the sending. The input queue is
 /// bounded: while the next consumer is slow, the loop stops taking input and callers wait (back-pressure), so
-/// at most <see cref="InputCapacity"/> inputs plus one batch per shard are held.
+/// at most <see cref="InputCapacity"/> inputs plus one batch per shard are held. The timeout runs on the component's
+/// clock (<see cref="ComponentSettings.Clock"/>), so that a test moves it instead of waiting.
 /// </remarks>
 public sealed class BatchProcessor : IProcessor
 {
@@ -29,7 +29,8 @@ public sealed class BatchProcessor : IProcessor
     private readonly CancellationTokenSource _abort = new(); // cancels sends when shutdown runs out of time
     private readonly SendFailureLog _failures;
     private readonly Lock _startGate = new();
-    private CancellationTokenSource _deadlineTimer = new();
+    private readonly TimeProvider _clock;
+    private CancellationTokenSource _deadlineTimer;
     private long _nextDeadline = long.MaxValue; // earliest shard deadline, or earlier (then the check finds nothing)
     private Task? _loop;
 
@@ -37,8 +38,10 @@ public sealed class BatchProcessor : IProcessor
     {
         _config = config;
         _next = next;
+        _clock = settings.Clock;
+        _deadlineTimer = NewDeadlineTimer();
         _logger = settings.CreateLogger();
-        _failures = new SendFailureLog(_logger);
+        _failures = new SendFailureLog(_logger, _clock);
         // Under multitenancy a batch never mixes tenants: the tenant is always one of the keys that separate batches.
         var keys = settings.MultitenancyEnabled && !config.MetadataKeys.Contains(Tenants.MetadataKey, StringComparer.OrdinalIgnoreCase)
             ? [.. config.MetadataKeys, Tenants.MetadataKey] : config.MetadataKeys;
@@ -139,7 +142,7 @@ public sealed class BatchProcessor : IProcessor
             {
                 await AddAsync(item.Shard, item.Batch);
                 // Under sustained input the queue may never run dry: timeouts must not wait for a quiet moment.
-                if (Stopwatch.GetTimestamp() >= _nextDeadline) await SendExpiredAsync();
+                if (_clock.GetTimestamp() >= _nextDeadline) await SendExpiredAsync();
             }
 
             var outcome = await WaitForInputAsync(_nextDeadline);
@@ -157,7 +160,7 @@ public sealed class BatchProcessor : IProcessor
     {
         if (shard.SpanCount == 0)
         {
-            shard.Deadline = Stopwatch.GetTimestamp() + TimeoutTicks;
+            shard.Deadline = _clock.GetTimestamp() + TimeoutTicks;
             _waiting.Add(shard);
             _nextDeadline = Math.Min(_nextDeadline, shard.Deadline);
         }
@@ -173,12 +176,12 @@ public sealed class BatchProcessor : IProcessor
         }
         if (!sent) return;
         if (shard.SpanCount == 0) _waiting.Remove(shard);
-        else shard.Deadline = Stopwatch.GetTimestamp() + TimeoutTicks;
+        else shard.Deadline = _clock.GetTimestamp() + TimeoutTicks;
     }
 
     private async ValueTask SendExpiredAsync()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock.GetTimestamp();
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {
             var shard = _waiting[i];
@@ -226,7 +229,10 @@ public sealed class BatchProcessor : IProcessor
     }
 
     // Clamped so that an absurd timeout (years) cannot overflow a timestamp into the past.
-    private long TimeoutTicks => (long)Math.Min(_config.Timeout.TotalSeconds * Stopwatch.Frequency, long.MaxValue / 4);
+    private long TimeoutTicks => (long)Math.Min(_config.Timeout.TotalSeconds * _clock.TimestampFrequency, long.MaxValue / 4);
+
+    // Its timer is the clock's, and so is every CancelAfter on it.
+    private CancellationTokenSource NewDeadlineTimer() => new(Timeout.InfiniteTimeSpan, _clock);
 
     // CancelAfter takes at most ~49 days; longer waits simply wake up once a day and wait again.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
@@ -244,14 +250,14 @@ public sealed class BatchProcessor : IProcessor
         if (deadline == long.MaxValue)
             return await reader.WaitToReadAsync() ? WaitOutcome.InputAvailable : WaitOutcome.InputCompleted;
 
-        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        var remaining = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
         if (remaining <= TimeSpan.Zero) return WaitOutcome.DeadlinePassed;
 
         // One timer source reused across waits: this runs for every input when traffic is light.
         if (!_deadlineTimer.TryReset())
         {
             _deadlineTimer.Dispose();
-            _deadlineTimer = new CancellationTokenSource();
+            _deadlineTimer = NewDeadlineTimer();
         }
         _deadlineTimer.CancelAfter(remaining < LongestWait ? remaining : LongestWait);
         try

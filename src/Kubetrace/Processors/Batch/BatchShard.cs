@@ -17,7 +17,7 @@ internal sealed class BatchShard(IReadOnlyDictionary<string, string>? metadata)
 
     public int SpanCount { get; private set; }
 
-    /// <summary>When the pending spans must go out, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
+    /// <summary>When the pending spans must go out, as a timestamp of the processor's clock (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long Deadline { get; set; }
 
     public void Add(TraceBatch batch)

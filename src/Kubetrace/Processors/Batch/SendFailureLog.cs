@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Kubetrace.Processors.Batch;
@@ -7,8 +6,8 @@ namespace Kubetrace.Processors.Batch;
 /// Logs failures of the next consumer at most once per interval with the spans lost since the last line, so that
 /// a dead downstream under load writes a few lines a minute rather than one per batch.
 /// </summary>
-/// <remarks>Used by the batch processor's single loop only: not synchronized.</remarks>
-internal sealed class SendFailureLog(ILogger logger)
+/// <remarks>Used by the batch processor's single loop only: not synchronized. The interval runs on the processor's clock.</remarks>
+internal sealed class SendFailureLog(ILogger logger, TimeProvider clock)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private long _lastLogged = long.MinValue;
@@ -21,7 +20,7 @@ internal sealed class SendFailureLog(ILogger logger)
         _unloggedSpans += spans;
         _unloggedFailures++;
         _lastError = error;
-        if (_lastLogged == long.MinValue || Stopwatch.GetElapsedTime(_lastLogged) >= Interval) Flush();
+        if (_lastLogged == long.MinValue || clock.GetElapsedTime(_lastLogged) >= Interval) Flush();
     }
 
     /// <summary>Writes what has not been logged yet (also called at shutdown).</summary>
@@ -31,7 +30,7 @@ internal sealed class SendFailureLog(ILogger logger)
         logger.LogError(_lastError,
             "The next consumer failed {Failures} batch(es); {Spans} span(s) were dropped after being accepted. Last error: {Error}",
             _unloggedFailures, _unloggedSpans, _lastError?.Message);
-        _lastLogged = Stopwatch.GetTimestamp();
+        _lastLogged = clock.GetTimestamp();
         _unloggedSpans = 0;
         _unloggedFailures = 0;
         _lastError = null;

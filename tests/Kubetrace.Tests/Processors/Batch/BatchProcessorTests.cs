@@ -34,21 +34,30 @@ public class BatchProcessorTests
     }
 
     [Fact]
-    public async Task Sends_what_is_pending_after_the_timeout()
+    public async Task A_partial_batch_is_sent_when_the_clock_passes_the_timeout_and_not_before()
     {
+        var clock = new ManualClock();
+        var timeout = TimeSpan.FromSeconds(10);
         var next = new RecordingConsumer();
-        var metrics = new MetricsRegistry();
-        var processor = new BatchProcessor(TestSettings.For("batch", metrics),
-            new BatchConfig { SendBatchSize = 1000, Timeout = TimeSpan.FromMilliseconds(50) }, next);
-
-        // One input far below send_batch_size: only the timeout can send it (merging inputs is tested above; two
-        // inputs here would race the 50 ms timeout on a starved machine).
+        var test = new TestSettings("batch");
+        var processor = new BatchProcessor(test.Settings with { Clock = clock }, new BatchConfig { SendBatchSize = 1000, Timeout = timeout }, next);
         await processor.StartAsync(default);
+
         await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 3)), default);
+        await Wait.UntilAsync(() => clock.TimersAsked.Count == 1, "the processor set its timeout for the pending spans");
+        clock.Advance(timeout - TimeSpan.FromMilliseconds(1));
+        await processor.ConsumeAsync(SampleRequests.Encoded(OriginLabelledRequests.Request("svc", 1, 2)), default);
+        await Wait.UntilAsync(() => clock.TimersAsked.Count == 2, "the processor took the second input and waited again");
+
+        // 1 ms before the timeout the second input joined the pending batch, and the processor waits for the rest.
+        Assert.Empty(next.Received);
+        Assert.Equal([timeout, TimeSpan.FromMilliseconds(1)], clock.TimersAsked);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         await next.WaitForBatchesAsync(1);
 
-        Assert.Equal([3], next.SpanCounts);
-        var text = metrics.Render();
+        Assert.Equal([5], next.SpanCounts);
+        var text = test.Metrics.Render();
         Assert.Contains("otelcol_processor_batch_timeout_trigger_send_total{processor=\"batch\"} 1\n", text);
         Assert.Contains("otelcol_processor_batch_batch_size_trigger_send_total{processor=\"batch\"} 0\n", text);
         await processor.ShutdownAsync(default);

@@ -2,7 +2,6 @@ using Kubetrace.Components;
 using Kubetrace.Pipeline;
 using Kubetrace.Processors.MemoryLimiter;
 using Kubetrace.Telemetry;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Kubetrace.Tests.Processors.MemoryLimiter;
 
@@ -158,7 +157,7 @@ public class MemoryLimiterProcessorTests
     [Fact]
     public async Task While_refusing_it_measures_four_times_per_check_interval_and_accepting_again_once()
     {
-        var time = new FakeTimeProvider();
+        var time = new ManualClock();
         var memory = new ScriptedMemory { InUse = 85 * MiB };
         var config = new MemoryLimiterConfig { CheckInterval = TimeSpan.FromSeconds(2), LimitMib = 100, SpikeLimitMib = 20 };
         var limiter = new MemoryLimiterProcessor(TestSettings.For("memory_limiter", _metrics), config, _next, Limits, memory, time);
