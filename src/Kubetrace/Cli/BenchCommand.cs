@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Kubetrace.Bench;
 using Kubetrace.Bench.Report;
+using Kubetrace.Cli.Output;
 using Kubetrace.Config;
 
 namespace Kubetrace.Cli;
@@ -36,7 +37,6 @@ public static class BenchCommand
         var rate = new Option<double?>("--rate") { Description = "Target spans/s over all connections [default: as fast as the server answers]" };
         var gzip = new Option<bool>("--gzip") { Description = "Gzip request bodies" };
         var serverPid = new Option<int?>("--server-pid") { Description = "Measure this process's CPU and peak RSS over the window (from /proc)" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var jsonFile = new Option<string?>("--json-file") { Description = "Also write the result as JSON to this file" };
         var distinct = IntOption("--distinct-requests", "Distinct requests encoded before the run (each send also gets fresh IDs)", 16);
         var timeout = DurationOption("--timeout", "Timeout of each request", "10s");
@@ -44,7 +44,7 @@ public static class BenchCommand
         var caFile = new Option<FileInfo?>("--ca-file") { Description = "PEM file of the CA that signed an https endpoint's certificate", HelpName = "FILE" };
         var certFile = new Option<FileInfo?>("--cert-file") { Description = "PEM client certificate, for a receiver that requires mTLS", HelpName = "FILE" };
         var keyFile = new Option<FileInfo?>("--key-file") { Description = "PEM key of --cert-file", HelpName = "FILE" };
-        var width = Query.QueryOptions.Width();
+        var output = Query.QueryOptions.Output("the result");
         var tokenFile = new Option<FileInfo?>("--token-file")
         {
             Description = "File whose first line is a bearer token, sent on every request (a receiver with bearertokenauth)",
@@ -54,8 +54,8 @@ public static class BenchCommand
         var command = new Command("bench", "Send a realistic Kubernetes OTLP trace load to an endpoint and report accepted spans/s, latency, CPU and memory; " +
             "its subcommands measure the machine's ceiling (sink), the embedded store (store), the analyses (analyze) and the ClickHouse store (clickhouse)")
         {
-            endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, json, jsonFile, distinct, timeout, seed,
-            caFile, certFile, keyFile, tokenFile, width.Width, width.Wide,
+            endpoint, protocol, connections, concurrency, spans, attributes, duration, warmup, rate, gzip, serverPid, jsonFile, distinct, timeout, seed,
+            caFile, certFile, keyFile, tokenFile,
             BenchSinkCommand.Create(),
             BenchStoreCommand.Create(),
             BenchAnalyzeCommand.Create(),
@@ -64,6 +64,7 @@ public static class BenchCommand
             BenchSoakCommand.Create(),
             BenchQueryCommand.Create(),
         };
+        output.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var chosenProtocol = parse.GetValue(protocol);
@@ -95,14 +96,13 @@ public static class BenchCommand
             if (problems.Count > 0)
                 return Fail(string.Join(Environment.NewLine, problems));
 
-            var asJson = parse.GetValue(json);
             var result = await new LoadGenerator(options).RunAsync(CommandLine(parse), Console.Error, cancellationToken);
             if (parse.GetValue(jsonFile) is { } path)
                 await File.WriteAllTextAsync(path, BenchReport.ToJson(result) + Environment.NewLine, CancellationToken.None);
-            if (asJson)
-                Console.WriteLine(BenchReport.ToJson(result));
+            if (output.Format(parse) is var format && format.IsData())
+                await DataOutput.WriteAsync(parse.InvocationConfiguration.Output, format, BenchReport.ToJson(result));
             else
-                BenchReport.WriteTable(result, Query.QueryConsole.Create(parse.InvocationConfiguration, width.Resolve(parse)));
+                BenchReport.WriteTable(result, Query.QueryConsole.Create(parse.InvocationConfiguration, output.ResolveWidth(parse)));
             // A run in which nothing got through is a failure, so that scripts notice a wrong endpoint.
             return result.Requests > 0 && result.FailedRequests < result.Requests ? ExitCodes.Ok : ExitCodes.Failure;
         });

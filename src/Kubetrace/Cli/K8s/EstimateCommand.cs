@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Kubetrace.Cli.Query;
 using Kubetrace.Kubernetes.TracingConfig;
-using Spectre.Console;
+using Kubetrace.Cli.Layout;
+using Kubetrace.Cli.Output;
 
 namespace Kubetrace.Cli.K8s;
 
@@ -53,18 +54,18 @@ public static class EstimateCommand
             DefaultValueFactory = _ => StoredSpanSize.MeasuredBytesPerSpan,
         };
         var kubernetes = K8sOptions.KubernetesVersionOption("Kubernetes release, for the default spans per request", withDefault: true);
-        var json = QueryOptions.Json("the estimate");
-        var width = QueryOptions.Width();
+        var output = QueryOptions.Output("the estimate");
 
         var command = new Command("estimate", "Estimate spans/s and storage for tracing the apiserver at a sampling rate")
         {
-            requests, rate, retention, spans, etcdSpans, bytes, kubernetes, json, width.Width, width.Wide,
+            requests, rate, retention, spans, etcdSpans, bytes, kubernetes,
         };
-        command.SetAction(parse =>
+        output.AddTo(command);
+        command.SetAction(async parse =>
         {
             if (Problem(parse.GetValue(spans), parse.GetValue(etcdSpans), parse.GetValue(bytes)) is { } problem)
             {
-                parse.InvocationConfiguration.Error.WriteLine($"kubetrace k8s estimate: {problem}");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"kubetrace k8s estimate: {problem}");
                 return ExitCodes.Usage;
             }
             var version = parse.GetValue(kubernetes) ?? KubernetesTracingReleases.Default;
@@ -76,10 +77,10 @@ public static class EstimateCommand
                 parse.GetValue(etcdSpans),
                 parse.GetValue(bytes));
             var estimate = TracingVolumeEstimate.Of(input);
-            if (parse.GetValue(json))
-                parse.InvocationConfiguration.Output.WriteLine(ToJson(estimate));
+            if (output.Format(parse) is var format && format.IsData())
+                await DataOutput.WriteAsync(parse.InvocationConfiguration.Output, format, ToJson(estimate));
             else
-                QueryConsole.Create(parse.InvocationConfiguration, width.Resolve(parse)).Write(Table(estimate));
+                Table(estimate).Write(QueryConsole.Create(parse.InvocationConfiguration, output.ResolveWidth(parse)));
             return ExitCodes.Ok;
         });
         return command;
@@ -93,16 +94,22 @@ public static class EstimateCommand
         : bytes <= 0 ? "--bytes-per-span must be positive"
         : null;
 
-    private static Table Table(TracingVolumeEstimate estimate)
+    /// <summary>
+    /// One figure a line, laid out as every CLI table is (<see cref="FittedTable"/>): on a narrow terminal what the
+    /// figure is made of is cut, then left out (Spectre's table wrapped it onto lines of their own); the figure never.
+    /// </summary>
+    private static FittedTable Table(TracingVolumeEstimate estimate)
     {
         var input = estimate.Input;
-        var table = new Table().Border(TableBorder.None).HideHeaders().AddColumn("").AddColumn(new TableColumn("").RightAligned()).AddColumn("");
+        var table = new FittedTable([
+            new FittedColumn("MEASURE", FittedKind.Name), new FittedColumn("VALUE", RightAligned: true), new FittedColumn("FROM", FittedKind.Name, DropRank: 1),
+        ]) { ShowHeaders = false };
         table.AddRow("Sampled apiserver requests", PerSecond(estimate.SampledRequestsPerSecond),
-            Markup.Escape($"{SamplingRate.Fraction(input.SamplingRatePerMillion)} of {Number(input.RequestsPerSecond)} requests/s"));
-        table.AddRow("apiserver spans", PerSecond(estimate.ApiServerSpansPerSecond), Markup.Escape($"{Number(input.ApiServerSpansPerRequest)} per sampled request"));
-        table.AddRow("etcd spans", PerSecond(estimate.EtcdSpansPerSecond), Markup.Escape($"{Number(input.EtcdSpansPerRequest)} per sampled request (ParentBased)"));
-        table.AddRow("Spans", PerSecond(estimate.SpansPerSecond), Markup.Escape($"{Number(estimate.SpansPerDay)} per day"));
-        table.AddRow("Stored per day", HumanText.Bytes((long)Math.Round(estimate.BytesPerDay)), Markup.Escape($"{Number(input.BytesPerSpan)} B/span"));
+            $"{SamplingRate.Fraction(input.SamplingRatePerMillion)} of {Number(input.RequestsPerSecond)} requests/s");
+        table.AddRow("apiserver spans", PerSecond(estimate.ApiServerSpansPerSecond), $"{Number(input.ApiServerSpansPerRequest)} per sampled request");
+        table.AddRow("etcd spans", PerSecond(estimate.EtcdSpansPerSecond), $"{Number(input.EtcdSpansPerRequest)} per sampled request (ParentBased)");
+        table.AddRow("Spans", PerSecond(estimate.SpansPerSecond), $"{Number(estimate.SpansPerDay)} per day");
+        table.AddRow("Stored per day", HumanText.Bytes((long)Math.Round(estimate.BytesPerDay)), $"{Number(input.BytesPerSpan)} B/span");
         table.AddRow($"Stored for {RetentionText.Format(input.Retention)}", HumanText.Bytes((long)Math.Round(estimate.BytesForRetention)), "");
         return table;
     }

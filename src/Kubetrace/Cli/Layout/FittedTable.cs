@@ -92,15 +92,21 @@ public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
 
     private int MinWidth(int column) => Math.Max(MinNameWidth, CellWidth.Of(columns[column].Header));
 
+    /// <summary>
+    /// One row. The line ends at its last cell with text: empty cells on the right (a service's second operation, a
+    /// measure without a note) leave no padding behind, so no line ends in spaces.
+    /// </summary>
     private void WriteLine(IAnsiConsole console, TableLayout layout, FittedCell[] row)
     {
-        for (var n = 0; n < layout.Shown.Count; n++)
+        var written = layout.Shown.Count;
+        while (written > 0 && string.IsNullOrWhiteSpace(row[layout.Shown[written - 1]].Text)) written--;
+        for (var n = 0; n < written; n++)
         {
             var i = layout.Shown[n];
-            var last = n == layout.Shown.Count - 1;
+            var last = n == written - 1;
             var text = Cut(row[i].Text, layout.Widths[i], Truncation.Middle);
             var pad = layout.Widths[i] - CellWidth.Of(text);
-            var cell = columns[i].RightAligned ? new string(' ', pad) + text : last ? text : text + new string(' ', pad);
+            var cell = columns[i].RightAligned ? new string(' ', pad) + text : last ? text.TrimEnd(' ') : text + new string(' ', pad);
             console.Write(new Text(cell, row[i].Style ?? Style.Plain));
             if (!last) console.Write(new string(' ', Gap));
         }

@@ -1,13 +1,12 @@
 using System.CommandLine;
-using System.Text.Json;
 using Kubetrace.Analysis;
 
 namespace Kubetrace.Cli.Query;
 
 /// <summary>
-/// <c>kubetrace analyze &lt;what&gt; --server URL [--since 1h] [--json]</c>: one subcommand per entry of
+/// <c>kubetrace analyze &lt;what&gt; --server URL [--since 1h] [-o json|yaml|wide]</c>: one subcommand per entry of
 /// <see cref="AnalysisCatalog"/>, each calling <c>/api/v1/analyze/{name}</c> on a running server and drawing the
-/// table it answers (or printing its data as JSON).
+/// table it answers (or printing its data as JSON or YAML).
 /// </summary>
 public static class AnalyzeCommand
 {
@@ -21,8 +20,7 @@ public static class AnalyzeCommand
     private static Command Create(AnalysisDefinition analysis)
     {
         var server = QueryOptions.Connection();
-        var json = QueryOptions.Json("the analysis result");
-        var width = QueryOptions.Width();
+        var output = QueryOptions.Output("the analysis result");
         var since = new Option<string?>("--since") { Description = "How far back to look (e.g. 15m, 1h, 7d; default 1h)", HelpName = "duration" };
         var sampling = new Option<string[]>("--" + Api.Native.AnalyzeApi.SamplingRateParameter)
         {
@@ -30,7 +28,7 @@ public static class AnalyzeCommand
                 "or component=N (apiserver, kubelet, etcd, containerd), repeated or comma-separated; overrides the server's configuration",
             HelpName = "[component=]N",
         };
-        var command = new Command(analysis.Name, analysis.Summary) { server, json, width.Width, width.Wide, since, sampling };
+        var command = new Command(analysis.Name, analysis.Summary) { server, since, sampling };
         var arguments = analysis.Arguments.Select(a =>
         {
             var argument = new Argument<string>(a.Name) { Description = a.Description, Arity = a.Required ? ArgumentArity.ExactlyOne : ArgumentArity.ZeroOrOne };
@@ -43,7 +41,7 @@ public static class AnalyzeCommand
             command.Options.Add(option);
             return (o.Name, option);
         }).ToList();
-        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        QueryAction.Set(command, server, output, async (parse, context, cancel) =>
         {
             var query = new List<string>();
             if (parse.GetValue(since) is { } lookback) query.Add("since=" + Uri.EscapeDataString(lookback));
@@ -55,8 +53,8 @@ public static class AnalyzeCommand
                 if (parse.GetValue(option) is { Length: > 0 } value) query.Add(name + "=" + Uri.EscapeDataString(value));
             var path = $"api/v1/analyze/{Uri.EscapeDataString(analysis.Name)}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
             var answer = await context.Api.GetJsonAsync(path, cancel);
-            if (parse.GetValue(json))
-                await QueryAction.WriteRawAsync(context.Output, JsonSerializer.SerializeToUtf8Bytes(answer.GetProperty("data")));
+            if (context.WantsData)
+                await context.WriteDataAsync(answer.GetProperty("data"));
             else
                 AnalysisTablePrinter.Print(context.Console, answer.GetProperty("table"));
         });

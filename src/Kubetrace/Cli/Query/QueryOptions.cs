@@ -3,7 +3,8 @@ using System.CommandLine;
 namespace Kubetrace.Cli.Query;
 
 /// <summary>The options every command that talks to a running server shares: <c>--server</c> with its credentials
-/// (<see cref="ConnectionOptions"/>), <c>--json</c>, <c>--width</c>.</summary>
+/// (<see cref="ConnectionOptions"/>) and <c>--width</c>; a command that prints a table has <see cref="Output.OutputOptions"/>
+/// (<c>-o</c>, <c>--json</c>, <c>--width</c>, <c>--wide</c>).</summary>
 public static class QueryOptions
 {
     public const string DefaultServer = "http://localhost:16686";
@@ -36,10 +37,11 @@ public static class QueryOptions
         },
     };
 
-    public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} as JSON instead of a table" };
-
     /// <summary><c>--width</c> and <c>--wide</c>: the columns of the output, the terminal's by default.</summary>
     public static WidthOptions Width() => new();
+
+    /// <summary><c>-o table|wide|json|yaml</c>, <c>--json</c>, <c>--width</c> and <c>--wide</c>, for a command that prints a table of <paramref name="what"/>.</summary>
+    public static Output.OutputOptions Output(string what) => new(what);
 
     private static Uri? ParseServer(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;

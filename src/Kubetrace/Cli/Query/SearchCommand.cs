@@ -31,11 +31,10 @@ public static class SearchCommand
         var limit = new Option<int>("--limit") { Description = "Traces to list, most recent first", DefaultValueFactory = _ => 20 };
         limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10000) r.AddError("--limit must be from 1 to 10000"); });
         var server = QueryOptions.Connection();
-        var json = QueryOptions.Json("the search answer");
-        var width = QueryOptions.Width();
+        var output = QueryOptions.Output("the search answer");
         var command = new Command("search", "Find traces in a running kubetrace; every filter must hold on the same span")
         {
-            service, name, attr, min, max, status, kind, traceQl, since, start, end, limit, server, json, width.Width, width.Wide,
+            service, name, attr, min, max, status, kind, traceQl, since, start, end, limit, server,
         };
         command.Validators.Add(r =>
         {
@@ -47,7 +46,7 @@ public static class SearchCommand
             if (r.GetValue(since) is not null && (r.GetValue(start) is not null || r.GetValue(end) is not null))
                 r.AddError("give either --since or --start/--end, not both");
         });
-        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        QueryAction.Set(command, server, output, async (parse, context, cancel) =>
         {
             var query = new List<(string, string)>();
             void Add(string key, string? value) { if (!string.IsNullOrEmpty(value)) query.Add((key, value)); }
@@ -64,8 +63,8 @@ public static class SearchCommand
             Add("end", parse.GetValue(end));
             Add("limit", parse.GetValue(limit).ToString(CultureInfo.InvariantCulture));
             var path = "api/v1/search?" + string.Join('&', query.Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2)}"));
-            if (parse.GetValue(json))
-                await QueryAction.WriteRawAsync(context.Output, await context.Api.GetBytesAsync(path, cancel));
+            if (context.WantsData)
+                await context.WriteDataAsync(await context.Api.GetBytesAsync(path, cancel));
             else
                 Print(context.Console, await context.Api.GetJsonAsync(path, cancel));
         });

@@ -10,17 +10,17 @@ public static class ServicesCommand
 {
     public static Command Create()
     {
-        var operations = new Option<bool>("--operations", "-o") { Description = "Also list each service's operations (span names) with their span kind" };
+        // Not -o: that is --output, as on every command that prints a table (kubectl's -o).
+        var operations = new Option<bool>("--operations") { Description = "Also list each service's operations (span names) with their span kind" };
         var server = QueryOptions.Connection();
-        var json = QueryOptions.Json("the services");
-        var width = QueryOptions.Width();
-        var command = new Command("services", "List the services (and operations) stored in a running kubetrace") { operations, server, json, width.Width, width.Wide };
-        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        var output = QueryOptions.Output("the services");
+        var command = new Command("services", "List the services (and operations) stored in a running kubetrace") { operations, server };
+        QueryAction.Set(command, server, output, async (parse, context, cancel) =>
         {
             if (!parse.GetValue(operations))
             {
-                if (parse.GetValue(json))
-                    await QueryAction.WriteRawAsync(context.Output, await context.Api.GetBytesAsync("api/v1/services", cancel));
+                if (context.WantsData)
+                    await context.WriteDataAsync(await context.Api.GetBytesAsync("api/v1/services", cancel));
                 else
                     foreach (var name in Names(await context.Api.GetJsonAsync("api/v1/services", cancel))) context.Console.WriteLine(name);
                 return;
@@ -31,7 +31,7 @@ public static class ServicesCommand
                 var answer = await context.Api.GetJsonAsync($"api/v1/services/{Uri.EscapeDataString(name)}/operations", cancel);
                 all.Add((name, answer.GetProperty("operations")));
             }
-            if (parse.GetValue(json)) await WriteJsonAsync(context.Output, all);
+            if (context.WantsData) await context.WriteDataAsync(Json(all));
             else Print(context.Console, all);
         });
         return command;
@@ -57,7 +57,7 @@ public static class ServicesCommand
     }
 
     /// <summary><c>{"services":[{"name":"apiserver","operations":[{"name","spanKind"}]}]}</c>.</summary>
-    private static async Task WriteJsonAsync(TextWriter output, List<(string Service, JsonElement Operations)> all)
+    private static byte[] Json(List<(string Service, JsonElement Operations)> all)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -75,6 +75,6 @@ public static class ServicesCommand
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        await QueryAction.WriteRawAsync(output, buffer.ToArray());
+        return buffer.ToArray();
     }
 }

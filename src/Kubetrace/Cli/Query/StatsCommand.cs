@@ -10,14 +10,13 @@ public static class StatsCommand
     public static Command Create()
     {
         var server = QueryOptions.Connection();
-        var json = QueryOptions.Json("the store statistics");
-        var width = QueryOptions.Width();
-        var command = new Command("stats", "Show the stored spans, traces and bytes on disk of a running kubetrace") { server, json, width.Width, width.Wide };
-        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        var output = QueryOptions.Output("the store statistics");
+        var command = new Command("stats", "Show the stored spans, traces and bytes on disk of a running kubetrace") { server };
+        QueryAction.Set(command, server, output, async (parse, context, cancel) =>
         {
-            if (parse.GetValue(json))
+            if (context.WantsData)
             {
-                await QueryAction.WriteRawAsync(context.Output, await context.Api.GetBytesAsync("api/v1/stats", cancel));
+                await context.WriteDataAsync(await context.Api.GetBytesAsync("api/v1/stats", cancel));
                 return;
             }
             var stats = await context.Api.GetJsonAsync("api/v1/stats", cancel);

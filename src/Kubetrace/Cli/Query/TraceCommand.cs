@@ -10,21 +10,20 @@ public static class TraceCommand
     {
         var id = new Argument<string>("ID") { Description = "Trace ID, 1 to 32 hex digits" };
         var server = QueryOptions.Connection();
-        var json = QueryOptions.Json("the trace (OTLP JSON)");
-        var width = QueryOptions.Width();
-        var command = new Command("trace", "Show one trace of a running kubetrace as a span tree with duration bars") { id, server, json, width.Width, width.Wide };
+        var output = QueryOptions.Output("the trace (OTLP JSON)");
+        var command = new Command("trace", "Show one trace of a running kubetrace as a span tree with duration bars") { id, server };
         id.Validators.Add(result =>
         {
             var text = result.GetValueOrDefault<string>() ?? "";
             if (text.Length is 0 or > 32 || !text.All(char.IsAsciiHexDigit))
                 result.AddError($"the trace ID must be 1 to 32 hex digits, got \"{text}\"");
         });
-        QueryAction.Set(command, server, width, async (parse, context, cancel) =>
+        QueryAction.Set(command, server, output, async (parse, context, cancel) =>
         {
             var body = await context.Api.GetBytesAsync("api/v1/traces/" + parse.GetValue(id), cancel);
-            if (parse.GetValue(json))
+            if (context.WantsData)
             {
-                await QueryAction.WriteRawAsync(context.Output, body);
+                await context.WriteDataAsync(body);
                 return;
             }
             TraceTree tree;

@@ -38,27 +38,27 @@ public static class TraceView
             labelWidth = LabelWidth();
         }
         var timeline = Math.Max(MinTimeline, room - labelWidth - serviceWidth);
-        var table = new Table().Border(TableBorder.None).ShowHeaders();
-        table.AddColumn(Column("SPAN", labelWidth));
-        table.AddColumn(Column("SERVICE", serviceWidth));
-        table.AddColumn(Column("DURATION", durationWidth).RightAligned());
-        table.AddColumn(Column("TIMELINE", timeline).PadRight(0));
+        // Each column but the last is followed by one space; a line ends where its bar does (no trailing spaces).
+        var lines = new List<IRenderable>
+        {
+            Line((Pad("SPAN", labelWidth), Style.Plain), (Pad("SERVICE", serviceWidth), Style.Plain), (PadLeft("DURATION", durationWidth), Style.Plain), ("TIMELINE", Style.Plain)),
+        };
         for (var i = 0; i < tree.Rows.Count; i++)
         {
             var row = tree.Rows[i];
             var style = row.IsError ? new Style(Color.Red) : Style.Plain;
-            table.AddRow(
-                new Text(FitLabel(labels[i], GuideWidth(row.Depth, unit), labelWidth), style),
-                new Text(Layout.FittedTable.CutMiddle(services[i], serviceWidth), row.IsError ? style : new Style(Color.Aqua)),
-                new Text(durations[i], style),
-                new Text(Timeline(row, tree, timeline), row.IsError ? style : new Style(Color.Green)));
+            lines.Add(Line(
+                (Pad(FitLabel(labels[i], GuideWidth(row.Depth, unit), labelWidth), labelWidth), style),
+                (Pad(Layout.FittedTable.CutMiddle(services[i], serviceWidth), serviceWidth), row.IsError ? style : new Style(Color.Aqua)),
+                (PadLeft(durations[i], durationWidth), style),
+                (Timeline(row, tree, timeline).TrimEnd(' '), row.IsError ? style : new Style(Color.Green))));
         }
         var errors = tree.Rows.Count(r => r.IsError);
         // Two short lines rather than one that wraps on a narrow terminal.
         var header = new Text($"trace {traceId}\n" +
             $"{HumanText.Time(tree.StartNanos)} UTC  {HumanText.Duration(tree.DurationNanos)}  {Plural(tree.Rows.Count, "span")}  " +
             $"{Plural(tree.Rows.Select(r => r.Service).Distinct().Count(), "service")}  {Plural(errors, "error")}");
-        return new Rows(header, table);
+        return new Rows([header, .. lines]);
 
         int LabelWidth() => Math.Min(Math.Max("SPAN".Length, labels.Max(l => l.Length)),
             Math.Max(12, room - serviceWidth - Math.Max(MinTimeline, room * 2 / 5)));
@@ -96,7 +96,17 @@ public static class TraceView
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{HumanText.Count(count)} {noun}s";
 
-    private static TableColumn Column(string header, int width) => new TableColumn(header) { Width = width, NoWrap = true }.PadLeft(0).PadRight(1);
+    /// <summary>One line of cells, each followed by a space but the last.</summary>
+    private static Paragraph Line(params (string Text, Style Style)[] cells)
+    {
+        var line = new Paragraph();
+        for (var i = 0; i < cells.Length; i++) line.Append(i < cells.Length - 1 ? cells[i].Text + " " : cells[i].Text, cells[i].Style);
+        return line;
+    }
+
+    private static string Pad(string text, int width) => text + new string(' ', Math.Max(0, width - Layout.CellWidth.Of(text)));
+
+    private static string PadLeft(string text, int width) => new string(' ', Math.Max(0, width - Layout.CellWidth.Of(text))) + text;
 
     /// <summary>
     /// A label that does not fit keeps its tree guides (up to half the column) and cuts the span's name in the middle:

@@ -69,6 +69,16 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
         }
     }
 
+    /// <summary>No line ends in spaces, also whole (piped, --wide): a row ends at its last text (<see cref="FittedTableTests.A_row_ends_at_its_last_cell_with_text"/>).</summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    [InlineData(QueryConsole.WideWidth)]
+    public void No_line_ends_in_spaces(int width)
+    {
+        foreach (var (name, record) in tables.All)
+            Assert.All(Render(Json(record), width, notes: true), l => Assert.False(l.EndsWith(' '), $"{name} at {width}: a line ends in spaces: \"{l}\""));
+    }
+
     [Fact]
     public void At_80_columns_the_apiserver_anatomy_keeps_its_phases_and_drops_the_spread_first()
     {

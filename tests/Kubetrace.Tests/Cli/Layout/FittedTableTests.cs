@@ -111,6 +111,26 @@ public sealed class FittedTableTests
         Assert.DoesNotContain(lines, l => l.Any(char.IsSurrogate) && !System.Text.Unicode.Utf8.IsValid(System.Text.Encoding.UTF8.GetBytes(l)));
     }
 
+    [Theory]
+    [InlineData(80)]
+    [InlineData(4096)]
+    public void A_row_ends_at_its_last_cell_with_text(int width)
+    {
+        // An etcd-timeline bucket without errors, a flow step without a note, a service's second operation.
+        var table = new FittedTable([
+                new FittedColumn("BUCKET"), new FittedColumn("CALLS", RightAligned: true), new FittedColumn("ERRORS", RightAligned: true),
+                new FittedColumn("NOTE", FittedKind.Name, DropRank: 1),
+            ])
+            .AddRow("10:00", "564", "1", "slowest: /registry/pods")
+            .AddRow("10:01", "1,124", "", "")
+            .AddRow("10:02", "1,115", "2", "")
+            .AddRow("10:03", "", "", "");
+
+        var lines = Render(table, width);
+
+        Assert.Equal(["BUCKET  CALLS  ERRORS  NOTE", "10:00     564       1  slowest: /registry/pods", "10:01   1,124", "10:02   1,115       2", "10:03"], lines);
+    }
+
     internal static string[] Render(FittedTable table, int width) => RenderWith(console => table.Write(console), width);
 
     /// <summary>What <paramref name="write"/> draws on a plain console <paramref name="width"/> columns wide, line by line.</summary>
