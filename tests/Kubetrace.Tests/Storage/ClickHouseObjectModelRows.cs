@@ -14,30 +14,30 @@ namespace Kubetrace.Tests.Storage;
 /// resource's columns are in the first row of its spans per day only, every row naming it by the first 16 bytes of its
 /// envelope's SHA-256 (zero, and the columns as they are, for a resource without an envelope). Since version 7 the
 /// first occurrence of a promoted key whose column holds its value (a non-empty text, a canonical UUID) is in the column
-/// only, its position and type in a_positions; version 6 kept its key in attr_keys and "" in attr_values. Since version 8
-/// the envelope is the resource's and the scope's (a ResourceSpans without spans holding the one ScopeSpans of the span,
-/// never empty), carried once per (resource, scope) and day, and the scope column is empty.
+/// only, its position and type in a_positions; version 6 kept its key in attr_keys and "" in attr_values.
 /// </summary>
 internal static class ClickHouseObjectModelRows
 {
-    /// <summary>A database as a version-6 or version-7 Kubetrace left it, with the request's spans in that version's rows.</summary>
-    public static async Task CreateVersionAsync(ClickHouseOptions options, ExportTraceServiceRequest request, int version)
+    /// <summary>A database as a version-6 Kubetrace left it, with the request's spans in version 6's rows.</summary>
+    public static async Task CreateVersion6Async(ClickHouseOptions options, ExportTraceServiceRequest request)
     {
         using var http = new ClickHouseHttp(options);
-        await new ClickHouseSchema(options).MigrateAsync(http, CancellationToken.None, upTo: version);
-        var columns = version >= 7 ? ClickHouseSchema.SpanColumns : ClickHouseSchema.SpanColumns.Replace($", {PromotedAttributes.Positions}", "");
-        await http.InsertAsync(ClickHouseSchema.Spans, columns, Write(request, (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow), version),
+        await new ClickHouseSchema(options).MigrateAsync(http, CancellationToken.None, upTo: 6);
+        var columns = ClickHouseSchema.SpanColumns.Replace($", {PromotedAttributes.Positions}", "");
+        await http.InsertAsync(ClickHouseSchema.Spans, columns, Write(request, (ulong)TimeRange.ToNanos(DateTimeOffset.UtcNow), version: 6),
             CancellationToken.None);
     }
 
-    /// <param name="version">8 (this build's rows), or 6 or 7: rows as the last build of that version wrote them, for the migration tests.</param>
-    public static byte[] Write(ExportTraceServiceRequest request, ulong written, int version = ClickHouseSchema.Version)
+    /// <param name="version">7 (this build's rows), or 6: rows as the last version-6 build wrote them, for the migration tests.</param>
+    public static byte[] Write(ExportTraceServiceRequest request, ulong written, int version = 7)
     {
         var rows = new RowBinaryWriter();
         var count = 0UL;
         var carried = new HashSet<(string Hash, ushort Date)>();
         foreach (var resourceSpans in request.ResourceSpans)
         {
+            var resource = new ResourceSpans { Resource = resourceSpans.Resource, SchemaUrl = resourceSpans.SchemaUrl }.ToByteArray();
+            var hash = resource.Length == 0 ? new byte[16] : System.Security.Cryptography.SHA256.HashData(resource)[..16];
             var resourceAttributes = resourceSpans.Resource?.Attributes ?? [];
             var service = "";
             var resKeys = new string[resourceAttributes.Count];
@@ -50,17 +50,12 @@ internal static class ClickHouseObjectModelRows
             }
             foreach (var scopeSpans in resourceSpans.ScopeSpans)
             {
-                var scope = new ScopeSpans { Scope = scopeSpans.Scope, SchemaUrl = scopeSpans.SchemaUrl };
-                var resource = new ResourceSpans { Resource = resourceSpans.Resource, SchemaUrl = resourceSpans.SchemaUrl };
-                if (version >= 8) resource.ScopeSpans.Add(scope);
-                var envelope = resource.ToByteArray();
-                var hash = envelope.Length == 0 ? new byte[16] : System.Security.Cryptography.SHA256.HashData(envelope)[..16];
+                var scope = new ScopeSpans { Scope = scopeSpans.Scope, SchemaUrl = scopeSpans.SchemaUrl }.ToByteArray();
                 foreach (var span in scopeSpans.Spans)
                 {
                     var date = (ushort)Math.Clamp((long)(span.StartTimeUnixNano / 86_400_000_000_000), 0, ushort.MaxValue);
-                    var carries = envelope.Length == 0 || carried.Add((Convert.ToHexString(hash), date));
-                    WriteSpan(rows, span, service, carries ? resKeys : [], carries ? resValues : [], hash, carries ? envelope : [],
-                        version >= 8 ? [] : scope.ToByteArray(), written + count++, version);
+                    var carries = resource.Length == 0 || carried.Add((Convert.ToHexString(hash), date));
+                    WriteSpan(rows, span, service, carries ? resKeys : [], carries ? resValues : [], hash, carries ? resource : [], scope, written + count++, version);
                 }
             }
         }

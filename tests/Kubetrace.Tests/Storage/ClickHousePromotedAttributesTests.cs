@@ -67,7 +67,7 @@ public sealed class ClickHousePromotedAttributesTests : IAsyncLifetime
         await _embedded.AppendAsync(request);
         await _current.AppendAsync(request);
         await ClickHouseVersion2Rows.CreateAsync(_migrated.Options, request);
-        await ClickHouseObjectModelRows.CreateVersionAsync(_migratedFrom6.Options, request, version: 6);
+        await ClickHouseObjectModelRows.CreateVersion6Async(_migratedFrom6.Options, request);
     }
 
     public async Task DisposeAsync()

@@ -19,7 +19,8 @@ public sealed class ClickHouseResourcesTests : IAsyncLifetime
     private const int Traces = 50;
     private const int SpansPerTrace = 10;
 
-    private readonly ClickHouseBesideEmbedded _stores = new();
+    private readonly TempStore _embedded = new();
+    private readonly List<ClickHouseTempStore> _clickHouse = [];
 
     /// <summary>A pod's resource shared by <see cref="Traces"/> × <see cref="SpansPerTrace"/> spans, and a second, smaller one.</summary>
     private static ExportTraceServiceRequest Pods(int firstTrace, string pod)
@@ -34,19 +35,23 @@ public sealed class ClickHouseResourcesTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _stores.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _embedded.DisposeAsync();
+        foreach (var store in _clickHouse) await store.DisposeAsync();
+    }
 
     [RequiresClickHouseFact]
     public async Task A_resource_shared_by_many_spans_is_stored_once_and_every_span_reads_back_with_it()
     {
-        var store = _stores.Open(ClickHouseTestServer.NewOptions());
-        await _stores.AppendBothAsync(store, Pods(1, "apiserver-1"));
+        var store = Open(ClickHouseTestServer.NewOptions());
+        await AppendBothAsync(store, Pods(1, "apiserver-1"));
 
-        Assert.Equal("2", await ClickHouseBesideEmbedded.ScalarAsync(store, "SELECT count() FROM resources"));
-        Assert.Equal("2", await ClickHouseBesideEmbedded.ScalarAsync(store, "SELECT countIf(length(resource) > 0) FROM spans"));
-        Assert.Equal($"{Traces * SpansPerTrace + 1}", await ClickHouseBesideEmbedded.ScalarAsync(store, "SELECT count() FROM spans"));
+        Assert.Equal("2", await ScalarAsync(store, "SELECT count() FROM resources"));
+        Assert.Equal("2", await ScalarAsync(store, "SELECT countIf(length(resource) > 0) FROM spans"));
+        Assert.Equal($"{Traces * SpansPerTrace + 1}", await ScalarAsync(store, "SELECT count() FROM spans"));
 
-        await _stores.AssertTracesAsWrittenAsync(store, 1, 5, Traces);
+        await AssertTracesAsWrittenAsync(store, 1, 5, Traces);
         var inPod = await FetchAsync(store, Condition.Attribute("k8s.pod.name", "apiserver-1", AttributeScope.Resource));
         Assert.Equal(Traces, inPod.Count);
         Assert.All(inPod, match => Assert.Equal(SpansPerTrace, match.Summary.SpanCount));
@@ -70,19 +75,19 @@ public sealed class ClickHouseResourcesTests : IAsyncLifetime
         var options = ClickHouseTestServer.NewOptions();
         var old = Pods(1, "apiserver-1");
         await ClickHouseVersion2Rows.CreateAsync(options, old, version: 5);
-        await _stores.Embedded.AppendAsync(old);
+        await _embedded.AppendAsync(old);
 
-        var store = _stores.Open(options);
-        await _stores.AppendBothAsync(store, Pods(Traces + 1, "apiserver-2"));
+        var store = Open(options);
+        await AppendBothAsync(store, Pods(Traces + 1, "apiserver-2"));
 
-        Assert.Equal("2", await ClickHouseBesideEmbedded.ScalarAsync(store, "SELECT count() FROM resources")); // the new spans' resources only
+        Assert.Equal("2", await ScalarAsync(store, "SELECT count() FROM resources")); // the new spans' resources only
         var inNamespace = await FetchAsync(store, Condition.Attribute("k8s.namespace.name", "kube-system", AttributeScope.Resource));
         Assert.Equal(2 * Traces, inNamespace.Count);
         Assert.Equal(Traces, (await FetchAsync(store, Condition.Attribute("k8s.pod.name", "apiserver-1"))).Count);
         Assert.Equal(Traces, (await FetchAsync(store, Condition.Attribute("k8s.pod.name", "apiserver-2", AttributeScope.Resource))).Count);
         Assert.Equal(["apiserver-1", "apiserver-2"],
             await store.Store.GetAttributeValuesAsync(AttributeScope.Resource, "k8s.pod.name", 10, CancellationToken.None));
-        await _stores.AssertTracesAsWrittenAsync(store, 1, Traces, Traces + 1, 2 * Traces);
+        await AssertTracesAsWrittenAsync(store, 1, Traces, Traces + 1, 2 * Traces);
 
         var pods = new List<string?>();
         await ((ClickHouseTraceStore)store.Store).ScanAsync(new SpanScanRequest(TimeRange.All, ["k8s.pod.name"]),
@@ -91,6 +96,39 @@ public sealed class ClickHouseResourcesTests : IAsyncLifetime
         Assert.Equal(Traces * SpansPerTrace, pods.Count(p => p == "apiserver-2"));
     }
 
+    private ClickHouseTempStore Open(ClickHouseOptions options)
+    {
+        var store = new ClickHouseTempStore(options);
+        _clickHouse.Add(store);
+        return store;
+    }
+
+    private async Task AppendBothAsync(ClickHouseTempStore store, ExportTraceServiceRequest request)
+    {
+        await _embedded.AppendAsync(request);
+        await store.AppendAsync(request);
+    }
+
     private static async Task<IReadOnlyList<TraceMatch>> FetchAsync(ClickHouseTempStore store, Condition condition) =>
         await store.Store.FetchAsync(new FetchRequest(TimeRange.All, [condition], AllConditions: true, 4 * Traces), CancellationToken.None);
+
+    /// <summary>The traces read back from ClickHouse as the embedded store gives them, resource and all.</summary>
+    private async Task AssertTracesAsWrittenAsync(ClickHouseTempStore store, params int[] traces)
+    {
+        foreach (var trace in traces)
+        {
+            var id = Kubetrace.Storage.TraceId.FromByteString(TraceId(trace));
+            var expected = new ExportTraceServiceRequest { ResourceSpans = { await _embedded.Store.GetTraceAsync(id, CancellationToken.None) } };
+            var stored = await store.Store.GetTraceAsync(id, CancellationToken.None);
+            Assert.NotNull(stored);
+            var actual = new ExportTraceServiceRequest { ResourceSpans = { stored } };
+            Assert.True(expected.Equals(actual), $"trace {trace}:\n{actual}\nexpected\n{expected}");
+        }
+    }
+
+    private static async Task<string> ScalarAsync(ClickHouseTempStore store, string sql)
+    {
+        using var http = new ClickHouseHttp(store.Options);
+        return string.Join("\n", await http.QueryLinesAsync(sql, CancellationToken.None));
+    }
 }

@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 8;
+    public const int Version = 7;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -132,7 +132,6 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         5 => Version5(),
         6 => Version6(),
         7 => Version7(),
-        8 => [], // the scope in the resource envelope: a write shape, no statement (below)
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 
@@ -292,13 +291,6 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
             $"arrayJoin(arrayConcat(groupUniqArrayArray(attr_keys), arrayFilter(k -> k != '', [{promoted}]))) AS key " +
             $"FROM {Table(Local(Spans))} GROUP BY date", "span_key_sets");
     }
-
-    // Version 8 (docs/storage.md, "Scopes written once"): the scope of a span — its ScopeSpans envelope, 42 B per span
-    // on the benchmark data, until now written into the scope column of every row — travels in the resource envelope, as
-    // its one ScopeSpans (ResourceColumns.WithScope), so it is written once per INSERT, day and (resource, scope) by the
-    // carrier and copied by version 6's view into the resources table; res_hash names the pair. No table changes: the
-    // version is recorded so that an older Kubetrace, which would read these rows without their scope, refuses the
-    // database. Rows written before keep their scope in their own column and are read as before (StoredEnvelope).
 
     /// <summary>The hash of a row that carries its resource itself (every row before version 6, and resources without an envelope).</summary>
     public const string NoResourceHash = "toFixedString('', 16)";

@@ -7,6 +7,9 @@ internal sealed class EncoderScratch
 {
     public ResourceColumns Resource { get; } = new();
 
+    /// <summary>The scope column of the spans being written (a RowBinary String of the ScopeSpans envelope).</summary>
+    public RowBinaryWriter Scope { get; } = new(256);
+
     /// <summary>A ResourceSpans or ScopeSpans envelope being put together (its fields copied as they came).</summary>
     public RowBinaryWriter Envelope { get; } = new(1024);
 
@@ -23,10 +26,9 @@ internal sealed class EncoderScratch
 
 /// <summary>
 /// The columns a resource gives its spans, encoded once: service (the text of its last <c>service.name</c>, as the
-/// object model found it) for every span; res_keys and res_values, and resource — the ResourceSpans envelope without its
-/// spans, holding the one ScopeSpans envelope of the spans being written (schema version 8) — for the one span per batch,
-/// day and (resource, scope) that carries them (schema version 6, docs/storage.md "Resources written once"), the others
-/// naming them by their hash.
+/// object model found it) for every span; res_keys and res_values, and resource (the ResourceSpans envelope without its
+/// spans) for the one span per batch and day that carries the resource (schema version 6, docs/storage.md "Resources
+/// written once"), the others naming it by its hash.
 /// </summary>
 internal sealed class ResourceColumns
 {
@@ -36,15 +38,9 @@ internal sealed class ResourceColumns
     /// <summary>resource of a span that does not carry it: an empty String.</summary>
     private static readonly byte[] NoColumn = [0];
 
-    /// <summary>The tag of ResourceSpans' field 2 (scope_spans, length-delimited).</summary>
-    private const byte ScopeSpansTag = 2 << 3 | 2;
-
     private readonly List<WireAttribute> _attributes = new(16);
     private readonly RowBinaryWriter _service = new(256);
     private readonly RowBinaryWriter _arrays = new(1024);
-    private readonly RowBinaryWriter _resource = new(1024);
-    private int _attributesEnd;
-    private readonly RowBinaryWriter _envelope = new(1024);
     private readonly RowBinaryWriter _column = new(1024);
     private readonly byte[] _hash = new byte[16];
     private readonly byte[] _lastEnvelope = new byte[1024];
@@ -55,7 +51,7 @@ internal sealed class ResourceColumns
 
     public ReadOnlySpan<byte> Service => _service.Written.Span;
 
-    /// <summary>res_hash: the hash of the envelope (resource and scope) the span's row names.</summary>
+    /// <summary>res_hash: the envelope's hash, zero for a resource without an envelope (nothing to look up).</summary>
     public ReadOnlySpan<byte> Hash => _hash;
 
     /// <summary>Forgets which resources the batch carried: each batch (each INSERT) carries the resources of its spans.</summary>
@@ -70,14 +66,16 @@ internal sealed class ResourceColumns
         _attributes.Clear();
         _service.Clear();
         _arrays.Clear();
-        _resource.Clear();
+        _column.Clear();
         _carriedDate = -1;
     }
 
-    /// <summary>Whether a span of the resource and scope starting on <paramref name="date"/> carries them: the first in this
-    /// batch and day does, the others name them by <see cref="Hash"/>.</summary>
+    /// <summary>Whether a span of the resource starting on <paramref name="date"/> carries it: the first in this batch and
+    /// day does, the others name it by <see cref="Hash"/>. A resource without an envelope has nothing to name: its (empty)
+    /// columns are written as they are.</summary>
     public bool Carries(ushort date)
     {
+        if (_key == UInt128.Zero) return true;
         if (date == _carriedDate || !_carried.Add((_key, date))) return false;
         _carriedDate = date;
         return true;
@@ -105,13 +103,10 @@ internal sealed class ResourceColumns
         }
     }
 
-    /// <summary>Encodes the columns once every attribute is known; <paramref name="message"/> is the ResourceSpans,
-    /// <paramref name="envelope"/> its envelope, whose resource fields end at <paramref name="attributesEnd"/> (its schema
-    /// URL follows).</summary>
-    public void Seal(ReadOnlySpan<byte> message, ReadOnlySpan<byte> envelope, int attributesEnd)
+    /// <summary>Encodes the columns once every attribute is known; <paramref name="message"/> is the ResourceSpans.</summary>
+    public void Seal(ReadOnlySpan<byte> message, ReadOnlySpan<byte> envelope)
     {
-        _resource.Raw(envelope);
-        _attributesEnd = attributesEnd;
+        HashEnvelope(envelope);
         var service = -1;
         for (var i = 0; i < _attributes.Count; i++)
             if (_attributes[i].Key(message).SequenceEqual("service.name"u8)) service = i;
@@ -121,38 +116,21 @@ internal sealed class ResourceColumns
         foreach (var attribute in _attributes) _arrays.Bytes(attribute.Key(message));
         _arrays.VarUInt((ulong)_attributes.Count);
         foreach (var attribute in _attributes) attribute.WriteText(message, _arrays);
-    }
-
-    /// <summary>
-    /// The scope of the spans written next (a ScopeSpans envelope): since schema version 8 it travels in the resource
-    /// envelope as the ResourceSpans' one ScopeSpans (field 2, between the resource and the schema URL, as a serializer
-    /// orders them) — written once per carrier, not per span (42 B per span on the benchmark data) — so the envelope,
-    /// its hash and its carriers are the (resource, scope) pair's. Always present, even empty: an envelope with a field 2
-    /// is one of this version, read as such (<see cref="StoredEnvelope"/>).
-    /// </summary>
-    public void WithScope(ReadOnlySpan<byte> scope)
-    {
-        var resource = _resource.Written.Span;
-        _envelope.Clear();
-        _envelope.Raw(resource[.._attributesEnd]);
-        _envelope.Byte(ScopeSpansTag);
-        _envelope.Bytes(scope); // a varint length, then the bytes: protobuf's length-delimited value is RowBinary's String
-        _envelope.Raw(resource[_attributesEnd..]);
-        var envelope = _envelope.Written.Span;
-        HashEnvelope(envelope);
-        _column.Clear();
         _column.Bytes(envelope);
-        _carriedDate = -1;
     }
 
     /// <summary>
     /// The first 16 bytes of the envelope's SHA-256: a resource's name for as long as its rows are kept, which a 64-bit
-    /// hash would not guarantee over billions of resources. Computed once per ScopeSpans, and not again when the
+    /// hash would not guarantee over billions of resources. Computed once per ResourceSpans, and not again when the
     /// envelope is the previous one's (requests often repeat one resource per trace).
     /// </summary>
     private void HashEnvelope(ReadOnlySpan<byte> envelope)
     {
-        if (_lastEnvelopeLength != envelope.Length || !envelope.SequenceEqual(_lastEnvelope.AsSpan(0, envelope.Length)))
+        if (envelope.IsEmpty)
+        {
+            _hash.AsSpan().Clear();
+        }
+        else if (_lastEnvelopeLength != envelope.Length || !envelope.SequenceEqual(_lastEnvelope.AsSpan(0, envelope.Length)))
         {
             Span<byte> digest = stackalloc byte[32];
             System.Security.Cryptography.SHA256.HashData(envelope, digest);

@@ -6,8 +6,8 @@ namespace Kubetrace.Storage.ClickHouse;
 /// <summary>
 /// Turns an encoded OTLP request into RowBinary rows of the spans table (<see cref="ClickHouseSchema.SpanColumns"/>)
 /// straight from its protobuf bytes: no OTLP objects, no strings. A text column gets the UTF-8 bytes as they arrived;
-/// a resource's and a scope's columns are encoded once, into one row per call, day and (resource, scope), the others
-/// naming them by their hash (<see cref="ResourceColumns"/>, schema versions 6 and 8). Scalar attribute
+/// a resource's and a scope's columns are encoded once; a scope's are copied into each of its spans' rows, a resource's
+/// into one row per call and day, the others naming it by its hash (<see cref="ResourceColumns"/>, schema version 6). Scalar attribute
 /// values are stored as text with their type (<see cref="AttributeType"/>), so that they are searchable and come back
 /// exactly; everything else of a span travels in <c>extra</c>, an OTLP Span message of the fields copied as they came.
 /// </summary>
@@ -72,8 +72,8 @@ internal static class SpanRowEncoder
     {
         var resource = scratch.Resource;
         resource.Reset();
-        var attributesEnd = CopyEnvelope(message, scratch.Envelope, resource);
-        resource.Seal(message, scratch.Envelope.Written.Span, attributesEnd);
+        CopyEnvelope(message, scratch.Envelope, resource);
+        resource.Seal(message, scratch.Envelope.Written.Span);
         var count = 0;
         var reader = new ProtoWireReader(message);
         while (!reader.AtEnd)
@@ -90,7 +90,8 @@ internal static class SpanRowEncoder
     private static int WriteScopeSpans(ReadOnlySpan<byte> message, RowBinaryWriter rows, ulong written, EncoderScratch scratch)
     {
         CopyEnvelope(message, scratch.Envelope, resource: null);
-        scratch.Resource.WithScope(scratch.Envelope.Written.Span);
+        scratch.Scope.Clear();
+        scratch.Scope.Bytes(scratch.Envelope.Written.Span);
         var count = 0;
         var reader = new ProtoWireReader(message);
         while (!reader.AtEnd)
@@ -111,8 +112,7 @@ internal static class SpanRowEncoder
     /// given twice it merges, so every occurrence is copied, in order), then field 3 (the schema URL: the last one,
     /// left out when empty). The resource's attributes are collected on the way.
     /// </summary>
-    /// <returns>Where field 1's occurrences end in the envelope (before the schema URL).</returns>
-    private static int CopyEnvelope(ReadOnlySpan<byte> message, RowBinaryWriter envelope, ResourceColumns? resource)
+    private static void CopyEnvelope(ReadOnlySpan<byte> message, RowBinaryWriter envelope, ResourceColumns? resource)
     {
         envelope.Clear();
         var schemaUrl = (Start: 0, End: 0);
@@ -134,9 +134,7 @@ internal static class SpanRowEncoder
             }
             else reader.Skip(field, type, 0);
         }
-        var fieldOneEnd = envelope.Length;
         if (schemaUrl.End - schemaUrl.Start > 2) envelope.Raw(message[schemaUrl.Start..schemaUrl.End]);
-        return fieldOneEnd;
     }
 
     /// <summary>The partition date of a span start (days since 1970, as ClickHouse's Date).</summary>

@@ -34,7 +34,7 @@ internal static class SqlConditions
 
     /// <summary>
     /// Spans that carry every key somewhere (<see cref="FetchRequest.AnywhereKeys"/>): among their attributes, their
-    /// resource's, or inside the OTLP bytes of their resource envelope (its scope), scope and extra (events, links), found as an encoded
+    /// resource's, or inside the OTLP bytes of their scope and extra (events, links), found as an encoded
     /// KeyValue key (field 1, its length, its UTF-8 bytes). Holds for at least those spans; "1" without keys.
     /// </summary>
     public static string AnywhereKeys(IReadOnlyList<string> keys, string resources)
@@ -44,9 +44,7 @@ internal static class SqlConditions
         {
             var literal = Sql.String(key);
             var needle = $"unhex('{EncodedKey(key)}')";
-            // A scope is in the resource envelope since schema version 8, in the row's scope column before.
-            return $"({PromotedAttributes.SpanHasSql(key)} OR {OnResource($"has(res_keys, {literal}) OR position(resource, {needle}) > 0", resources)} " +
-                $"OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
+            return $"({PromotedAttributes.SpanHasSql(key)} OR {OnResource($"has(res_keys, {literal})", resources)} OR position(extra, {needle}) > 0 OR position(scope, {needle}) > 0)";
         }));
     }
 

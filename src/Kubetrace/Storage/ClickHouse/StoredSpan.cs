@@ -66,16 +66,13 @@ internal sealed class StoredSpan
         spans.Where(s => s.Resource.Length == 0 && s.ResourceHash != UInt128.Zero).Select(s => s.ResourceHash).ToHashSet();
 
     /// <summary>Gives each row its resource — its own, or the one it names, from <paramref name="named"/> — and the resource's
-    /// attributes, parsed once per distinct resource, and its scope when the envelope holds it (<see cref="StoredEnvelope"/>).</summary>
+    /// attributes, parsed once per distinct resource.</summary>
     public static void AttachResources(IEnumerable<StoredSpan> spans, IReadOnlyDictionary<UInt128, byte[]> named)
     {
         var parsed = new Dictionary<ByteString, (string[] Keys, string[] Values)>();
-        var split = new Dictionary<ByteString, (byte[], byte[]?)>();
         foreach (var span in spans)
         {
             if (span.Resource.Length == 0 && named.TryGetValue(span.ResourceHash, out var resource)) span.Resource = resource;
-            (span.Resource, var scope) = StoredEnvelope.Split(span.Resource, split);
-            if (scope is not null) span.Scope = scope;
             (span.ResKeys, span.ResValues) = ResourceAttributes(span.Resource, parsed);
         }
     }

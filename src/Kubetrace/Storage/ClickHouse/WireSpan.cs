@@ -109,7 +109,7 @@ internal static class WireSpan
         rows.VarUInt((ulong)eachLink.Length);
         foreach (ref readonly var l in eachLink) rows.UInt64(l.SpanId);
         rows.Raw(scratch.Resource.Column(carries));
-        rows.Byte(0); // scope: "" since schema version 8, the scope is in the resource envelope (ResourceColumns.WithScope)
+        rows.Raw(scratch.Scope.Written.Span);
 
         // extra is written only for a span that has something for it: most spans have none, and then the column is "".
         if (!others && traceState.IsEmpty && flags == 0 && droppedAttributes == 0 && droppedEvents == 0 && droppedLinks == 0 &&
