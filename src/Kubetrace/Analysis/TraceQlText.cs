@@ -16,7 +16,21 @@ public static class TraceQlText
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     /// <summary>A span attribute (<c>span.resource</c>), its name quoted where TraceQL would end it early.</summary>
-    public static string Span(string key) => "span." + (key.All(Lexer.IsAttributeRune) && !key.Contains('"') ? key : Quote(key));
+    public static string Span(string key) => "span." + Name(key);
+
+    /// <summary>A resource attribute (<c>resource.service.name</c>), quoted as <see cref="Span"/>.</summary>
+    public static string Resource(string key) => "resource." + Name(key);
+
+    private static string Name(string key) => key.All(Lexer.IsAttributeRune) && !key.Contains('"') ? key : Quote(key);
+
+    /// <summary>
+    /// The span's service is <paramref name="service"/> as the stores name it: a resource without <c>service.name</c>
+    /// is read as <c>unknown_service</c> by the embedded store and as the empty name by ClickHouse, so those two
+    /// names take such spans too.
+    /// </summary>
+    public static string Service(string service) => service is "" or "unknown_service"
+        ? Any($"{Resource("service.name")} = {Quote(service)}", $"{Resource("service.name")} = nil")
+        : $"{Resource("service.name")} = {Quote(service)}";
 
     public static string Equal(string key, string value) => $"{Span(key)} = {Quote(value)}";
 

@@ -55,6 +55,15 @@ public static class ServiceGraphAnalysis
         return state.Result();
     }
 
+    /// <summary>
+    /// A call edge's spans: the callee's spans whose parent span is the caller's (<c>{ caller } &gt; { callee }</c>;
+    /// the engine relates a span to the parent it names also under a span whose own parent is missing, as the graph
+    /// counts). A link edge has none: its caller's span is in another trace, and TraceQL reads one trace at a time.
+    /// </summary>
+    internal static RowSearch? SearchOf(ServiceEdge edge) => edge.Kind == ServiceEdge.Call
+        ? RowSearch.Query($"{TraceQlText.Filter(TraceQlText.Service(edge.Parent))} > {TraceQlText.Filter(TraceQlText.Service(edge.Child))}")
+        : null;
+
     private static AnalysisResult Result(ServiceGraphResult result)
     {
         var rows = result.Edges.Select(e => (IReadOnlyList<string>)
@@ -74,6 +83,7 @@ public static class ServiceGraphAnalysis
             ],
             Samples = result.Edges.Select(e => e.Sample).ToList(),
             Examples = result.Edges.Select(e => e.Examples).ToList(),
+            Searches = result.Edges.Select(SearchOf).ToList(),
             Sampling = result.Sampling,
             DropFirst = ["watches"],
         };

@@ -3,8 +3,10 @@ namespace Kubetrace.Query.TraceQl;
 /// <summary>
 /// The structural operators over nested-set numbers (Tempo's ChildOf, DescendantOf, SiblingOf): each returns the
 /// right-hand spans that have (or, negated, have not) the relation to some left-hand span; the union forms return
-/// the spans of both sides that take part in it. Spans outside the numbered tree take part in none. Each relation
-/// is answered in O(n log n) from the left side's numbers, so a trace with many spans stays cheap.
+/// the spans of both sides that take part in it. The numbers are the tree's (<see cref="SpanRecord.TreeLeft"/>:
+/// Tempo's, and also the subtrees under a missing parent, which Tempo leaves out); spans in no tree take part in
+/// nothing, and spans under the same missing parent are not siblings (the parent that would make them so is not
+/// there). Each relation is answered in O(n log n) from the left side's numbers, so a trace with many spans stays cheap.
 /// </summary>
 internal static class Structural
 {
@@ -35,7 +37,7 @@ internal static class Structural
         };
     }
 
-    private static bool Numbered(SpanRecord s) => s.NestedSetLeft != 0 && s.NestedSetRight != 0;
+    private static bool Numbered(SpanRecord s) => s.TreeLeft != 0 && s.TreeRight != 0;
 
     /// <summary>Both sides' spans in the relation (<paramref name="inverse"/> is the relation seen from the left).</summary>
     private static List<SpanRecord> Union(Relation relation, Relation inverse, List<SpanRecord> lhs, List<SpanRecord> rhs)
@@ -52,38 +54,38 @@ internal static class Structural
         switch (relation)
         {
             case Relation.ChildOf:
-                var lefts = lhs.Select(l => l.NestedSetLeft).ToHashSet();
-                related = r => lefts.Contains(r.NestedSetParent);
+                var lefts = lhs.Select(l => l.TreeLeft).ToHashSet();
+                related = r => lefts.Contains(r.TreeParent);
                 break;
             case Relation.ParentOf:
-                var parents = lhs.Where(l => l.NestedSetParent > 0).Select(l => l.NestedSetParent).ToHashSet();
-                related = r => parents.Contains(r.NestedSetLeft);
+                var parents = lhs.Where(l => l.TreeParent > 0).Select(l => l.TreeParent).ToHashSet();
+                related = r => parents.Contains(r.TreeLeft);
                 break;
             case Relation.SiblingOf:
                 var byParent = new Dictionary<int, int>();
-                foreach (var l in lhs) byParent[l.NestedSetParent] = byParent.GetValueOrDefault(l.NestedSetParent) + 1;
+                foreach (var l in lhs) byParent[l.TreeParent] = byParent.GetValueOrDefault(l.TreeParent) + 1;
                 var inLhs = lhs.ToHashSet();
-                related = r => byParent.GetValueOrDefault(r.NestedSetParent) - (inLhs.Contains(r) ? 1 : 0) > 0;
+                related = r => r.TreeParent != 0 && byParent.GetValueOrDefault(r.TreeParent) - (inLhs.Contains(r) ? 1 : 0) > 0;
                 break;
             case Relation.DescendantOf:
                 // Intervals nest or are disjoint, so among left spans starting before r, the one reaching furthest
                 // right contains r exactly when some left span does.
-                var sorted = lhs.OrderBy(l => l.NestedSetLeft).ToArray();
-                var starts = sorted.Select(l => l.NestedSetLeft).ToArray();
+                var sorted = lhs.OrderBy(l => l.TreeLeft).ToArray();
+                var starts = sorted.Select(l => l.TreeLeft).ToArray();
                 var reach = new int[sorted.Length];
-                for (var i = 0; i < sorted.Length; i++) reach[i] = Math.Max(i > 0 ? reach[i - 1] : 0, sorted[i].NestedSetRight);
+                for (var i = 0; i < sorted.Length; i++) reach[i] = Math.Max(i > 0 ? reach[i - 1] : 0, sorted[i].TreeRight);
                 related = r =>
                 {
-                    var before = LowerBound(starts, r.NestedSetLeft) - 1;
-                    return before >= 0 && reach[before] > r.NestedSetRight;
+                    var before = LowerBound(starts, r.TreeLeft) - 1;
+                    return before >= 0 && reach[before] > r.TreeRight;
                 };
                 break;
             default: // AncestorOf: some left span starts strictly inside r.
-                var leftStarts = lhs.Select(l => l.NestedSetLeft).Order().ToArray();
+                var leftStarts = lhs.Select(l => l.TreeLeft).Order().ToArray();
                 related = r =>
                 {
-                    var i = LowerBound(leftStarts, r.NestedSetLeft + 1);
-                    return i < leftStarts.Length && leftStarts[i] < r.NestedSetRight;
+                    var i = LowerBound(leftStarts, r.TreeLeft + 1);
+                    return i < leftStarts.Length && leftStarts[i] < r.TreeRight;
                 };
                 break;
         }

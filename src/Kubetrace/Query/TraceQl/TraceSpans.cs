@@ -44,9 +44,13 @@ public static class TraceSpans
 
     /// <summary>
     /// Depth-first numbering from each root (Tempo's assignNestedSetModelBounds): entering a span takes the next
-    /// number as its left bound, leaving it the next as its right; the parent is the parent's left bound. Spans
-    /// that no root reaches keep zeros, which never match a structural relation. Span ids seen more than twice make
-    /// the tree unusable: nothing is numbered, as in Tempo.
+    /// number as its left bound, leaving it the next as its right; the parent is the parent's left bound. Tempo stops
+    /// there: spans that no root reaches keep zeros, so a span under a missing parent, and everything below it, takes
+    /// part in no structural relation, and a trace without a root in none at all. The numbering goes on, after the
+    /// roots', from each span whose parent is missing (parent 0: unknown), so the structural operators relate every
+    /// span to the parent it names when that parent is in the trace; the <c>nestedSet*</c> intrinsics and
+    /// <c>childCount</c> stay Tempo's (<see cref="SpanRecord.Rooted"/>). Span ids seen more than twice make the tree
+    /// unusable: nothing is numbered, as in Tempo.
     /// </summary>
     private static void AssignNestedSets(List<SpanRecord> spans)
     {
@@ -60,38 +64,51 @@ public static class TraceSpans
             list.Add(span);
             if (list.Count > 2) return;
         }
-        if (roots.Count == 0) return;
         var children = new Dictionary<SpanRecord, List<SpanRecord>>();
+        var underMissingParents = new List<SpanRecord>();
         foreach (var span in spans)
         {
             if (IsRoot(span.Span)) continue;
-            if (FindParent(byId, span) is not { } parent) continue;
+            if (FindParent(byId, span) is not { } parent)
+            {
+                underMissingParents.Add(span);
+                continue;
+            }
             if (!children.TryGetValue(parent, out var list)) children[parent] = list = [];
             list.Add(span);
-            parent.ChildCount++;
         }
+        // Tempo counts children only in a trace with a root.
+        if (roots.Count > 0)
+            foreach (var (parent, list) in children) parent.ChildCount = list.Count;
         var bound = 1;
+        foreach (var root in roots) bound = Number(root, -1, rooted: true, children, bound);
+        foreach (var top in underMissingParents) bound = Number(top, 0, rooted: false, children, bound);
+    }
+
+    /// <summary>Numbers the tree below <paramref name="top"/> from <paramref name="bound"/>; the next free number.</summary>
+    private static int Number(SpanRecord top, int parent, bool rooted, Dictionary<SpanRecord, List<SpanRecord>> children, int bound)
+    {
+        top.TreeLeft = bound++;
+        top.TreeParent = parent;
+        top.Rooted = rooted;
         var stack = new Stack<(SpanRecord Span, int NextChild)>();
-        foreach (var root in roots)
+        stack.Push((top, 0));
+        while (stack.Count > 0)
         {
-            root.NestedSetLeft = bound++;
-            root.NestedSetParent = -1;
-            stack.Push((root, 0));
-            while (stack.Count > 0)
+            var (node, next) = stack.Pop();
+            if (children.TryGetValue(node, out var list) && next < list.Count)
             {
-                var (node, next) = stack.Pop();
-                if (children.TryGetValue(node, out var list) && next < list.Count)
-                {
-                    stack.Push((node, next + 1));
-                    var child = list[next];
-                    if (child.NestedSetLeft != 0) continue; // a cycle: never number a span twice
-                    child.NestedSetLeft = bound++;
-                    child.NestedSetParent = node.NestedSetLeft;
-                    stack.Push((child, 0));
-                }
-                else node.NestedSetRight = bound++;
+                stack.Push((node, next + 1));
+                var child = list[next];
+                if (child.TreeLeft != 0) continue; // a cycle: never number a span twice
+                child.TreeLeft = bound++;
+                child.TreeParent = node.TreeLeft;
+                child.Rooted = rooted;
+                stack.Push((child, 0));
             }
+            else node.TreeRight = bound++;
         }
+        return bound;
     }
 
     /// <summary>The parent span; of two spans sharing an id (Zipkin client/server), the one of the other kind.</summary>
