@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -6,7 +7,8 @@ namespace Kubetrace.Tests.Ui;
 /// <summary>
 /// What a page shows fits the window it is read in: at 1024 px every analysis row's example links are on screen
 /// without scrolling sideways, whatever the width of the names in the row; an object's timeline fits at 1440 and
-/// 1024 px, its times on one line each and its operations keeping their depth's indent on every line.
+/// 1024 px (its table beside its lanes where both fit, at 1600 px, below them at 1024), its times on one line each and
+/// its operations keeping their depth's indent on every line.
 /// </summary>
 public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
 {
@@ -58,6 +60,7 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
     }
 
     [SkippableTheory]
+    [InlineData(1600)]
     [InlineData(1440)]
     [InlineData(1024)]
     public async Task An_object_timeline_fits_the_page_without_scrolling_sideways(int width)
@@ -71,7 +74,36 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
         var widths = await page.EvaluateAsync<double[]>("() => { const box = document.querySelector('.analysis-table .table-scroll'); " +
             "return [document.documentElement.scrollWidth, document.documentElement.clientWidth, box.scrollWidth, box.clientWidth]; }");
         Assert.True(widths[0] <= widths[1], $"at {width} px the page is {widths[0]} px wide in a {widths[1]} px window");
-        Assert.True(widths[2] <= widths[3], $"at {width} px the timeline's table is {widths[2]} px wide in its {widths[3]} px box");
+        Assert.True(widths[2] <= widths[3], $"at {width} px the timeline's table is {widths[2]} px wide in its {widths[3]} px box: {await ColumnsAsync(page)}");
+        Assert.Empty(scriptErrors);
+    }
+
+    [SkippableTheory]
+    [InlineData(1600, true)]
+    [InlineData(1024, false)]
+    public async Task An_object_timelines_table_stands_beside_its_lanes_in_a_wide_window_and_below_them_in_a_narrow_one(int width, bool beside)
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(width, 900);
+        await page.GotoAsync((await ObjectTimelineAsync()).Url);
+        await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync();
+
+        var lanes = (await page.Locator(".object-lanes").BoundingBoxAsync())!;
+        var table = (await page.Locator(".analysis-table").BoundingBoxAsync())!;
+        if (beside)
+        {
+            Assert.True(table.X >= lanes.X + lanes.Width, $"at {width} px the table starts at {table.X:0} px, left of the lanes' right edge at {lanes.X + lanes.Width:0}");
+            Assert.True(table.Y < lanes.Y + lanes.Height, $"at {width} px the table starts at {table.Y:0} px, below the lanes ending at {lanes.Y + lanes.Height:0}");
+        }
+        else Assert.True(table.Y >= lanes.Y + lanes.Height, $"at {width} px the table starts at {table.Y:0} px, beside the lanes ending at {lanes.Y + lanes.Height:0}");
+        // Each lane keeps its label readable, whatever room the lanes are given.
+        var labels = await page.Locator(".object-lanes .lane-label").EvaluateAllAsync<double[]>("labels => labels.map(l => l.getBoundingClientRect().height)");
+        Assert.All(labels, height => Assert.True(height >= 10, $"at {width} px a lane's label is {height:0.0} px high"));
+        // A bar still opens its trace at the span.
+        var bar = page.Locator(".object-lanes .lane-bar").First;
+        var (traceId, spanId) = (await bar.GetAttributeAsync("data-trace-id"), await bar.GetAttributeAsync("data-span-id"));
+        await bar.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{traceId}\\?span={spanId}$"));
         Assert.Empty(scriptErrors);
     }
 
@@ -110,6 +142,12 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
         await UiServer.ScreenshotsAsync(page, "object-timeline-narrowed");
         Assert.Empty(scriptErrors);
     }
+
+    /// <summary>What makes a table too wide: each column's width and its widest cell's text, for a failure's message.</summary>
+    private static Task<string> ColumnsAsync(IPage page) => page.EvaluateAsync<string>(
+        "() => [...document.querySelectorAll('.analysis-table th')].map((th, c) => { const cells = [...document.querySelectorAll(`.analysis-table tbody td:nth-child(${c + 1})`)]; " +
+        "const widest = cells.reduce((a, td) => td.scrollWidth > (a?.scrollWidth ?? -1) ? td : a, null); " +
+        "return `${th.textContent} ${Math.round(th.getBoundingClientRect().width)} px ('${widest?.textContent.trim().slice(0, 60)}')`; }).join(', ')");
 
     /// <summary>
     /// Where each line of a cell's text starts, from the cell's content box, top line first: the boxes of its text

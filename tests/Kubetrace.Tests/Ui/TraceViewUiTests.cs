@@ -5,14 +5,14 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Kubetrace.Tests.Ui;
 
-/// <summary>The trace view's tools: find with highlight, the flame graph, the statistics (self time), downloads, the minimap, deep links.</summary>
+/// <summary>The trace view's tools: find with highlight, the flame graph, the statistics (self time), downloads, the minimap's click, deep links (its zoom: <see cref="TraceZoomUiTests"/>).</summary>
 public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
 {
     [SkippableFact]
     public async Task Find_highlights_the_spans_carrying_the_text_and_is_kept_in_the_url()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
         var webhook = ui.Report.SlowWebhook!.Webhook;
         var expected = spans.Where(s => (s["attributes"]?.AsArray() ?? []).Any(a => a!["value"]!["stringValue"]?.GetValue<string>()?.Contains(webhook) == true)
                                         || s["name"]!.GetValue<string>().Contains(webhook))
@@ -37,7 +37,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task The_flame_graph_draws_a_box_per_span_and_a_click_selects_it()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
         var webhookSpan = spans.First(s => s["name"]!.GetValue<string>() == "Call validating webhook")["spanId"]!.GetValue<string>();
 
         await page.GotoAsync($"/ui/trace/{traceId}?view=flame");
@@ -57,7 +57,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task The_statistics_give_self_time_per_service_and_operation_adding_up_to_the_busy_time()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
 
         await page.GotoAsync($"/ui/trace/{traceId}");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Trace views" }).GetByRole(AriaRole.Link, new() { Name = "Statistics" }).ClickAsync();
@@ -80,7 +80,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task The_downloads_give_the_trace_as_otlp_json_and_as_jaeger_json()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
 
         await page.GotoAsync($"/ui/trace/{traceId}");
         var otlp = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download OTLP JSON" }).ClickAsync());
@@ -101,7 +101,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task The_minimap_selects_the_span_drawn_where_it_is_clicked_and_events_are_ticks_on_the_bars()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
 
         await page.GotoAsync($"/ui/trace/{traceId}");
         var map = page.Locator(".minimap svg");
@@ -120,7 +120,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1024, 768);
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
         var parents = spans.ToDictionary(s => s["spanId"]!.GetValue<string>(), s => s["parentSpanId"]?.GetValue<string>() ?? "");
 
         await page.GotoAsync($"/ui/trace/{traceId}");
@@ -150,7 +150,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
         await page.SetViewportSizeAsync(1024, 768);
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
 
         await page.GotoAsync($"/ui/trace/{traceId}");
         await Expect(page.Locator(".wf-rows .wf-row")).ToHaveCountAsync(spans.Count);
@@ -196,7 +196,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Find_steps_through_the_matches_selecting_each_in_turn_and_wraps_around()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, _) = await WebhookTraceAsync();
+        var (traceId, _) = await ui.WebhookTraceAsync();
 
         await page.GotoAsync($"/ui/trace/{traceId}");
         await page.GetByLabel("Find in trace").FillAsync("webhook");
@@ -223,7 +223,7 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
     public async Task Collapse_all_and_expand_all_act_on_every_subtree_and_the_collapsed_ones_are_kept_in_the_url()
     {
         var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spans) = await WebhookTraceAsync();
+        var (traceId, spans) = await ui.WebhookTraceAsync();
         var rows = page.Locator(".wf-rows .wf-row");
 
         await page.GotoAsync($"/ui/trace/{traceId}");
@@ -245,56 +245,5 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(rows).ToHaveCountAsync(spans.Count);
         await Expect(page).Not.ToHaveURLAsync(new Regex("collapsed="));
         Assert.Empty(scriptErrors);
-    }
-
-    [SkippableFact]
-    public async Task Dragging_across_the_minimap_zooms_the_timeline_to_that_part_of_the_trace_and_the_url_keeps_it()
-    {
-        var (page, scriptErrors) = await ui.NewPageAsync();
-        var (traceId, spans) = await WebhookTraceAsync();
-        var root = spans.Single(s => string.IsNullOrEmpty(s["parentSpanId"]?.GetValue<string>()));
-        var rootStart = ulong.Parse(root["startTimeUnixNano"]!.GetValue<string>());
-        var rootEnd = ulong.Parse(root["endTimeUnixNano"]!.GetValue<string>());
-        // A span over before the middle of the trace: out of a zoom on its second half.
-        var early = spans.First(s => ulong.Parse(s["endTimeUnixNano"]!.GetValue<string>()) < rootStart + (rootEnd - rootStart) / 3)["spanId"]!.GetValue<string>();
-
-        await page.GotoAsync($"/ui/trace/{traceId}");
-        var firstTick = page.Locator(".wf-header .wf-tick").First;
-        await Expect(firstTick).ToHaveTextAsync("0ns");
-        var box = (await page.Locator(".minimap svg").BoundingBoxAsync())!;
-        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(box.X + box.Width * 3 / 4, box.Y + box.Height / 2, new() { Steps = 5 });
-        await page.Mouse.MoveAsync(box.X + box.Width - 1, box.Y + box.Height / 2, new() { Steps = 5 });
-        await page.Mouse.UpAsync();
-
-        await Expect(page).ToHaveURLAsync(new Regex("zoom=0\\.5"));
-        await Expect(firstTick).Not.ToHaveTextAsync("0ns");
-        var zoomedTick = await firstTick.TextContentAsync();
-        await Expect(page.Locator($".wf-row[data-span-id='{early}'] .wf-bar")).ToBeHiddenAsync();
-        // The root lasts the whole trace: its bar fills the zoomed timeline.
-        var (bar, timeline) = (await page.Locator(".wf-rows .wf-row").First.Locator(".wf-bar").BoundingBoxAsync(),
-            await page.Locator(".wf-rows .wf-row").First.Locator(".wf-timeline").BoundingBoxAsync());
-        Assert.InRange(bar!.X, timeline!.X - 1, timeline.X + 1);
-        Assert.InRange(bar.X + bar.Width, timeline.X + timeline.Width - 2, timeline.X + timeline.Width + 1);
-
-        await page.ReloadAsync();
-        await Expect(firstTick).ToHaveTextAsync(zoomedTick!);
-        await Expect(page.Locator($".wf-row[data-span-id='{early}'] .wf-bar")).ToBeHiddenAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Reset zoom" }).ClickAsync();
-        await Expect(firstTick).ToHaveTextAsync("0ns");
-        await Expect(page.Locator($".wf-row[data-span-id='{early}'] .wf-bar")).ToBeVisibleAsync();
-        await Expect(page).Not.ToHaveURLAsync(new Regex("zoom="));
-        Assert.Empty(scriptErrors);
-    }
-
-    /// <summary>A trace with a call to the planted slow webhook, and its spans as the native API gives them.</summary>
-    private async Task<(string TraceId, List<JsonNode> Spans)> WebhookTraceAsync()
-    {
-        var webhook = ui.Report.SlowWebhook!.Webhook;
-        var found = await ui.ApiAsync($"/api/v1/search?service=apiserver&attr=webhook%3D{Uri.EscapeDataString(webhook)}&limit=1&{ui.Data.Query}");
-        var traceId = found["traces"]![0]!["traceId"]!.GetValue<string>();
-        var trace = await ui.ApiAsync($"/api/v1/traces/{traceId}");
-        return (traceId, trace["resourceSpans"]!.AsArray().SelectMany(r => r!["scopeSpans"]!.AsArray()).SelectMany(s => s!["spans"]!.AsArray()).Select(s => s!).ToList());
     }
 }

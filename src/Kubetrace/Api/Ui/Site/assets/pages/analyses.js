@@ -5,7 +5,7 @@ import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { analysisTable, samplingRateInput, sinceInput } from '../analysis-table.js';
-import { objectLanes } from '../object-lanes.js';
+import { objectLanes, showObjectTimeline } from '../object-lanes.js';
 import { hasKeptRange, keptRangeFields, keptRangeText } from '../kept-range.js';
 
 export async function renderAnalyses(view, { argument: name, query }) {
@@ -67,8 +67,12 @@ async function showAnalysis(main, analysis, query) {
   result.append(loading(analysis.name));
   try {
     const answer = await getJson(`/api/v1/analyze/${encodeURIComponent(analysis.name)}`, query);
-    // The object timeline is also drawn as lanes per component; every analysis has its table.
-    result.replaceChildren(...[analysis.name === 'object' ? objectLanes(answer.data?.entries) : null, analysisTable(answer.table, answer)].filter(Boolean));
+    // The object timeline is also drawn as lanes per component, its table beside them when both fit; every analysis
+    // has its table.
+    const table = analysisTable(answer.table, answer);
+    const lanes = analysis.name === 'object' ? objectLanes(answer.data?.entries) : null;
+    if (lanes) showObjectTimeline(result, lanes, table);
+    else result.replaceChildren(table);
   } catch (e) {
     result.replaceChildren(errorBox(e));
   }

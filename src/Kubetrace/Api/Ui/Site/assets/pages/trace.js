@@ -1,7 +1,7 @@
 // The trace view: a summary, the minimap, the waterfall with the critical path marked (from the critical-path
 // analysis) or the flame graph or the trace statistics, find-in-trace, downloads, and the selected span's details.
 // Find steps through its matches (Enter, Shift+Enter, the arrows), selecting each in turn as Jaeger's and Grafana's do.
-// Dragging across the minimap zooms the timeline. Everything is in the URL:
+// Dragging across the minimap zooms the waterfall and the flame graph to that part of the trace. Everything is in the URL:
 // /ui/trace/{id}?span={spanId}&view=timeline|flame|stats&find={text}&collapsed={spanId,...}&zoom={from}-{to}.
 import { h, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
@@ -59,7 +59,7 @@ export async function renderTrace(view, { argument: id, query }) {
   });
   const main = h('div', {});
   const drawMain = () => main.replaceChildren(
-    state.view === 'flame' ? flameGraph(trace, { matches: findSpans(trace, state.find), selectedId: state.span, onSelect: id => waterfall.select(id) })
+    state.view === 'flame' ? flameGraph(trace, { matches: findSpans(trace, state.find), selectedId: state.span, zoom: state.zoom ?? [0, 1], onSelect: id => waterfall.select(id) })
       : state.view === 'stats' ? statisticsTable(trace)
         : waterfall.element);
   const layout = h('div', { class: 'trace-layout show-critical' }, main, details);
@@ -109,6 +109,7 @@ export async function renderTrace(view, { argument: id, query }) {
     resetZoom.hidden = !range;
     map.showZoom(...(range ?? [0, 1]));
     waterfall.zoomTo(...(range ?? [0, 1]));
+    if (state.view === 'flame') drawMain();
     remember();
   };
   if (state.zoom) map.showZoom(...state.zoom);
@@ -153,8 +154,14 @@ async function criticalPath(traceId) {
   }
 }
 
-/** "0.25-0.5" → [0.25, 0.5]; anything else (no zoom, or not a part of the trace) → null. */
+/**
+ * "0.25-0.5" → [0.25, 0.5]: two fractions of the trace's duration, from below to, within [0, 1] and not the whole
+ * trace. Anything else (no zoom, a range that is empty, reversed or outside the trace, a sign, a third number) → null:
+ * the page shows the whole trace and drops it from the URL.
+ */
 function zoomOf(text) {
-  const [from, to] = (text ?? '').split('-').map(Number);
-  return Number.isFinite(from) && Number.isFinite(to) && from >= 0 && to <= 1 && from < to && (from > 0 || to < 1) ? [from, to] : null;
+  const fractions = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(text ?? '');
+  if (!fractions) return null;
+  const [from, to] = [Number(fractions[1]), Number(fractions[2])];
+  return to <= 1 && from < to && (from > 0 || to < 1) ? [from, to] : null;
 }

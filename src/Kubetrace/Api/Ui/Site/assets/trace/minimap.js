@@ -1,6 +1,8 @@
 // The minimap: every span of the trace as a thin bar, one row per span in waterfall order, so the trace's shape
 // shows at a glance however long it is. Clicking it selects the span drawn nearest that row; dragging across it
-// zooms the timeline to that part of the trace (as Jaeger's minimap does), shaded on the map.
+// zooms the timeline to that part of the trace (as Jaeger's minimap does), shaded on the map. A drag that covers no
+// part of the trace (begun on the map's very edge and gone on beyond it, where both ends read as that edge) zooms
+// nothing: the zoom shown before stays.
 import { svg, h } from '../dom.js';
 import { serviceColor } from '../format.js';
 
@@ -15,10 +17,16 @@ export function createMinimap(trace, { onSelect, onZoom }) {
   const picture = svg('svg', { viewBox: `0 0 1000 ${rows}`, width: '100%', height, preserveAspectRatio: 'none', role: 'img', 'aria-label': 'Trace minimap' },
     trace.spans.map((span, i) => svg('rect', { x: span.offset * scale, y: i, width: Math.max(1, span.duration * scale), height: 0.8, fill: serviceColor(span.service) })),
     shade);
-  const showZoom = (from, to) => {
+  const shadeOver = (from, to) => {
     const zoomed = from > 0 || to < 1;
     shade.setAttribute('x', zoomed ? from * 1000 : 0);
     shade.setAttribute('width', zoomed ? (to - from) * 1000 : 0);
+  };
+  // The zoom in force, shaded again when a drag ends without one of its own.
+  let current = [0, 1];
+  const showZoom = (from, to) => {
+    current = [from, to];
+    shadeOver(from, to);
   };
   const at = event => {
     const box = picture.getBoundingClientRect();
@@ -32,7 +40,7 @@ export function createMinimap(trace, { onSelect, onZoom }) {
       element.setPointerCapture(event.pointerId);
     },
     onpointermove: event => {
-      if (start && Math.abs(event.clientX - start.clientX) >= dragAtLeast) showZoom(Math.min(start.x, at(event).x), Math.max(start.x, at(event).x));
+      if (start && Math.abs(event.clientX - start.clientX) >= dragAtLeast) shadeOver(Math.min(start.x, at(event).x), Math.max(start.x, at(event).x));
     },
     onpointerup: event => {
       if (!start) return;
@@ -43,8 +51,16 @@ export function createMinimap(trace, { onSelect, onZoom }) {
         return;
       }
       const [from, to] = [Math.min(begun.x, at(event).x), Math.max(begun.x, at(event).x)];
+      if (to <= from) {
+        shadeOver(...current);
+        return;
+      }
       showZoom(from, to);
       onZoom(from, to);
+    },
+    onpointercancel: () => {
+      start = null;
+      shadeOver(...current);
     },
   }, picture);
   return { element, showZoom };
