@@ -1,4 +1,7 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using System.Web;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Kubetrace.Tests.Ui;
@@ -61,6 +64,52 @@ public sealed class ServiceGraphUiTests(UiServer ui) : IClassFixture<UiServer>
         await link.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{slowest["traceId"]}"));
         Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task A_call_edges_row_and_details_link_all_its_calls_over_the_pages_range_and_a_link_edge_neither()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        var answer = await OpenAsync("");
+        var edges = answer["data"]!["edges"]!.AsArray().Select(e => (Parent: e!["parent"]!.GetValue<string>(), Child: e["child"]!.GetValue<string>(), Kind: e["kind"]!.GetValue<string>())).ToList();
+        var call = edges.FindIndex(e => e.Kind == "call" && e.Parent != e.Child && e.Parent is not ("" or "unknown_service"));
+        var link = edges.FindIndex(e => e.Kind == "link");
+        Assert.True(call >= 0 && link >= 0, $"edges: {string.Join(", ", edges)}");
+        var (caller, callee, _) = edges[call];
+        var rows = page.Locator(".analysis-table tbody tr");
+        await Expect(rows.Nth(link).GetByRole(AriaRole.Link, new() { Name = "slowest" })).ToBeVisibleAsync();
+        await Expect(rows.Nth(link).GetByRole(AriaRole.Link, new() { Name = "all", Exact = true })).ToHaveCountAsync(0);
+        await AssertOpensEdgeSearchAsync(rows.Nth(call).GetByRole(AriaRole.Link, new() { Name = "all", Exact = true }), answer);
+
+        answer = await OpenAsync($"&select={Uri.EscapeDataString($"{caller}>{callee}")}");
+        var details = page.Locator(".graph-details .edge-details", new() { HasTextString = "via call" });
+        await AssertOpensEdgeSearchAsync(details.Locator(".edge-examples").GetByRole(AriaRole.Link, new() { Name = "all", Exact = true }), answer);
+
+        var (linkCaller, linkCallee, _) = edges[link];
+        await OpenAsync($"&select={Uri.EscapeDataString($"{linkCaller}>{linkCallee}")}");
+        var linkDetails = page.Locator(".graph-details .edge-details", new() { HasTextString = "via link" });
+        await Expect(linkDetails.Locator(".edge-examples").GetByRole(AriaRole.Link, new() { Name = "slowest" })).ToBeVisibleAsync();
+        await Expect(linkDetails.GetByRole(AriaRole.Link, new() { Name = "all", Exact = true })).ToHaveCountAsync(0);
+        Assert.Empty(scriptErrors);
+
+        // The graph page over the fixture's data, and the answer it drew: its range (a since, from the server's clock) and its edges.
+        async Task<JsonNode> OpenAsync(string select)
+        {
+            var response = await page.RunAndWaitForResponseAsync(() => page.GotoAsync($"/ui/graph?since={ui.Data.Since}{select}"),
+                r => r.Url.Contains("/api/v1/analyze/graph"));
+            return JsonNode.Parse(await response.TextAsync())!;
+        }
+
+        async Task AssertOpensEdgeSearchAsync(ILocator all, JsonNode drawn)
+        {
+            await all.ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/ui/search\\?"));
+            var query = HttpUtility.ParseQueryString(new Uri(page.Url).Query);
+            Assert.Equal($"{{ resource.service.name = \"{caller}\" }} > {{ resource.service.name = \"{callee}\" }}", query["q"]);
+            Assert.Equal(drawn["start"]!.ToString(), query["start"]);
+            Assert.Equal(drawn["end"]!.ToString(), query["end"]);
+            await Expect(page.Locator(".search-results tbody tr").First).ToBeVisibleAsync();
+        }
     }
 
     /// <summary>The kubelet → apiserver link edge as the graph API gives it.</summary>

@@ -36,13 +36,21 @@ export function analysisTable(table, range = null) {
         // The example links come first: on a narrow page a wide row's names cannot push them off the right edge.
         h('thead', {}, h('tr', {}, examples ? h('th', {}, 'Example traces') : null, table.columns.map(c => h('th', {}, c)))),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
-          examples ? h('td', { class: 'examples' }, rowExamples[i] ? traceLinks(rowExamples[i], searches[i], range) : exampleLinks(searches[i], samples[i], range)) : null,
+          examples ? h('td', { class: 'examples' }, rowLinks(rowExamples[i], searches[i], samples[i], range)) : null,
           row.map((cell, c) => h('td', trees[c] ? { class: 'tree' } : cellAttributes(cell), c === 0 && objects[i]
             ? h('a', { href: objectTimelineUrl(objects[i], objectRange), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, shortName(cell))
             : trees[c] ? treeText(cell) : cellText(cell))))))),
         // Remembered per table shape: the same analysis keeps its widths from run to run.
         `analysis:${table.columns.join('|')}`)),
     notesList(table.notes.slice(samplingNotes.length)));
+}
+
+/**
+ * A row's links: its own examples (and, with a search, all), or without examples the ones its search finds; null
+ * for a row with neither. range: the answer's { start, end }, which the search is bounded by.
+ */
+export function rowLinks(examples, search, sample, range) {
+  return examples ? traceLinks(examples, search, range) : exampleLinks(search, sample, range);
 }
 
 /** Links to a row's own examples (its slowest and a typical trace, at the measured span) and, with a search, to all. */

@@ -20,10 +20,20 @@ export async function getJson(path, params) {
   }
   const text = await response.text();
   let body = null;
-  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
+  try { body = text ? JSON.parse(text, exactRange) : null; } catch { /* not JSON: reported below */ }
   if (!response.ok) {
     throw new ApiError(response.status, body?.error?.message ?? `${response.status} ${response.statusText} ${text.slice(0, 200)}`);
   }
   if (body === null) throw new ApiError(response.status, `${url} answered without JSON.`);
   return body;
+}
+
+/**
+ * An answer's range (an analysis's `start` and `end`, Unix nanoseconds, about 1.8e18) is beyond the integers a Number
+ * holds exactly: parsed as one it moves by up to 128 ns, and a row's search over it could miss a span at its edge. It
+ * is kept as its decimal text (BigInt(text) reads it exactly); a browser that gives no source text parses it as before.
+ */
+function exactRange(key, value, context) {
+  const exact = (key === 'start' || key === 'end') && typeof value === 'number' && !Number.isSafeInteger(value) && /^\d+$/.test(context?.source ?? '');
+  return exact ? context.source : value;
 }

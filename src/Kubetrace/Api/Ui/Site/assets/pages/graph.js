@@ -2,7 +2,9 @@
 // left of the services they call), one arrow per edge with its calls, errors and p99, and the analysis's table.
 // Call edges (parent/child spans, what the dependencies API counts) are solid; link edges (the callee's trace links
 // the caller's span, as the apiserver does for kubelets and operators) are dashed. Clicking a service or an edge
-// shows its request rate, error rate and p99 from the RED analysis (deep link: ?select=service or caller>callee).
+// shows its request rate, error rate and p99 from the RED analysis (deep link: ?select=service or caller>callee), and
+// an edge's links as its table row gives them: its example traces and, for a call edge, all its calls (a search over
+// the answer's range; a link edge has none, its caller's span being in another trace).
 // Long-running requests (watches, exec, attach, port-forward, log, proxy: open as long as their client keeps them,
 // by kube-apiserver's own rule) count as calls but not in any p50/p99: the analyses count them apart ("watches"),
 // and the labels and details say so.
@@ -10,7 +12,7 @@ import { h, svg, errorBox, loading } from '../dom.js';
 import { getJson } from '../api.js';
 import { navigate } from '../router.js';
 import { count, duration, serviceColor } from '../format.js';
-import { analysisTable, sinceInput, traceLinks } from '../analysis-table.js';
+import { analysisTable, rowLinks, sinceInput } from '../analysis-table.js';
 
 const node = { width: 170, height: 40, columnGap: 200, rowGap: 36 };
 
@@ -26,22 +28,23 @@ export async function renderGraph(view, { query }) {
   const result = h('div', {}, loading('the service graph'));
   view.append(h('h1', {}, 'Service graph'), form, result);
   try {
-    const [{ data, table }, red] = await Promise.all([
+    const [answer, red] = await Promise.all([
       getJson('/api/v1/analyze/graph', { since }),
       getJson('/api/v1/analyze/red', { since }).then(r => r.data, () => null),
     ]);
+    const { data, table } = answer;
     if (data.edges.length === 0) {
-      result.replaceChildren(h('p', { class: 'muted' }, 'No calls between services in this range.'), analysisTable(table));
+      result.replaceChildren(h('p', { class: 'muted' }, 'No calls between services in this range.'), analysisTable(table, answer));
       return;
     }
     const details = h('aside', { class: 'graph-details' });
     const select = key => {
       history.replaceState(null, '', `/ui/graph?since=${encodeURIComponent(since)}${key ? `&select=${encodeURIComponent(key)}` : ''}`);
       for (const element of result.querySelectorAll('[data-key]')) element.classList.toggle('selected', element.dataset.key === key);
-      details.replaceChildren(...detailsOf(key, data.edges, red));
+      details.replaceChildren(...detailsOf(key, answer, red));
     };
     const graph = graphSvg(data.services, data.edges, select);
-    result.replaceChildren(legend(), h('div', { class: 'graph-layout' }, graph.element, details), analysisTable(table));
+    result.replaceChildren(legend(), h('div', { class: 'graph-layout' }, graph.element, details), analysisTable(table, answer));
     // Labels are placed once the page has drawn them: their size is the font's, known only then.
     placeLabels(graph);
     select(selected);
@@ -77,19 +80,25 @@ function legend() {
     h('span', { class: 'legend-item' }, 'p50/p99 leave out watch streams and the other requests kube-apiserver holds open (exec, attach, port-forward, log, proxy), counted apart'));
 }
 
-/** The details of a service (its operations' RED rows) or of an edge ("caller>callee"). */
-function detailsOf(key, edges, red) {
+/**
+ * The details of a service (its operations' RED rows) or of an edge ("caller>callee"): an edge's links are its table
+ * row's (table.searches[i] is data.edges[i]'s search), over the answer's range.
+ */
+function detailsOf(key, answer, red) {
   if (!key) return [h('p', { class: 'muted' }, 'Click a service or an edge for its request rate, error rate and p99.')];
   const seconds = red?.seconds || null;
   const rate = calls => (seconds ? `${(calls / seconds).toFixed(2)}/s` : '–');
   const percent = value => `${(value * 100).toFixed(1)}%`;
   const [caller, callee] = key.split('>');
   if (callee !== undefined) {
-    return edges.filter(e => e.parent === caller && e.child === callee).map(e => h('div', { class: 'edge-details' },
+    const { data: { edges }, table } = answer;
+    const linksOf = i => rowLinks(edges[i].examples, table.searches?.[i], table.samples?.[i], answer);
+    const matching = edges.flatMap((e, i) => (e.parent === caller && e.child === callee ? [[e, linksOf(i)]] : []));
+    return matching.map(([e, links]) => h('div', { class: 'edge-details' },
       h('h2', {}, `${caller} → ${callee}`), h('p', { class: 'muted' }, `via ${e.kind}`),
       kv([['request rate', rate(e.calls)], ['calls', count(e.calls)], ['watch streams', watchesText(e.watches)], ['error rate', percent(e.errorRate)],
         ['p50', latency(e, e.p50Nanos)], ['p99', latency(e, e.p99Nanos)]]),
-      e.examples ? h('p', { class: 'edge-examples' }, 'Example traces: ', ...traceLinks(e.examples).filter(Boolean).flatMap((a, i) => i ? [' ', a] : [a])) : null,
+      links ? h('p', { class: 'edge-examples' }, 'Example traces: ', ...links.filter(Boolean).flatMap((a, i) => i ? [' ', a] : [a])) : null,
       h('p', {}, h('a', { href: `/ui/search?service=${encodeURIComponent(callee)}` }, `Search ${callee}'s traces`))));
   }
   const operations = (red?.operations ?? []).filter(o => o.service === key);
