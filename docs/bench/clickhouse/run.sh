@@ -4,7 +4,7 @@
 # PID) at the end. Usage: SPANS=1000000 docs/bench/clickhouse/run.sh  (Release build of src/Kubetrace first).
 # COMPRESSION=zstd writes every part with zstd instead of the server's default LZ4 (on 18.16 the method is a server
 # setting, not a column codec: docs/storage.md, "Bytes per span"). PORT_BASE picks the servers' ports (PORT_BASE+1..
-# for HTTP, PORT_BASE+101.. for TCP). The servers' PIDs go to the benchmark, which reports their CPU per span beside
+# for HTTP, PORT_BASE+101.. for TCP). SHARDS=no runs the one server only, SINGLE=no the two shards only. The servers' PIDs go to the benchmark, which reports their CPU per span beside
 # Kubetrace's (from /proc/<pid>/stat).
 set -euo pipefail
 SPANS=${SPANS:-1000000}
@@ -48,10 +48,12 @@ XML
   echo "clickhouse-server $1 did not start" >&2; exit 1
 }
 
+if [ "${SINGLE:-yes}" != no ]; then
 echo "== one server (load average $(cut -d' ' -f1-3 /proc/loadavg)) =="
 start single $((PORT_BASE + 1)) $((PORT_BASE + 101))
 $KUBETRACE bench clickhouse --endpoint http://127.0.0.1:$((PORT_BASE + 1)) --spans "$SPANS" --runs "$RUNS" --server-pid "${pids[@]}" $EXTRA
 cleanup; pids=()
+fi
 
 [ "${SHARDS:-yes}" = no ] && exit 0
 echo "== two shards (load average $(cut -d' ' -f1-3 /proc/loadavg)) =="
