@@ -20,7 +20,7 @@ public abstract class ClickHouseRollupSuite(StoreBackend backend) : IAsyncLifeti
     private const long HourAgoMs = -3_600_000;
     private static readonly SnapshotRollup Snapshot = new("test-snapshot-1", "k8s.namespace.name");
     private readonly ClickHouseTempStore _temp = new((backend == StoreBackend.ClickHouse ? ClickHouseTestServer.NewOptions() : ClickHouseTestServer.NewClusterOptions())
-        with { Rollups = [Snapshot], RollupSettle = TimeSpan.Zero, RollupInterval = TimeSpan.Zero });
+        with { Rollups = [Snapshot], RollupSettle = TimeSpan.Zero, RollupInterval = TimeSpan.Zero, ArrivalMargin = TimeSpan.Zero });
 
     private ClickHouseTraceStore Store => (ClickHouseTraceStore)_temp.Store;
 
@@ -66,6 +66,49 @@ public abstract class ClickHouseRollupSuite(StoreBackend backend) : IAsyncLifeti
 
         Assert.Equal(1, scan.Visited);
     }
+
+    [RequiresClickHouseFact]
+    public async Task The_rest_beside_merged_minutes_is_read_from_their_guests_and_the_spans_of_the_ranges_edge_minutes_only()
+    {
+        // A watch-like trace owned by a minute before the range, with spans in two minutes inside it: their guest.
+        await _temp.AppendAsync(Request(
+            Resource("apiserver", Span(LongTrace, 1, 0, "WATCH /api/v1/pods", At(2, 0), 400_000)),
+            Resource("etcd", Span(LongTrace, 2, 1, "etcdserverpb.Watch/Watch", At(12, 0), 10), Span(LongTrace, 3, 1, "etcdserverpb.Watch/Watch", At(20, 0), 10))));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var logged = await ClickHouseTraceStore.OpenAsync(_temp.Options, TestSettings.Capturing(log));
+        var range = new TimeRange(StartNanos(At(4, 30)), StartNanos(At(23, 30)));
+        await BuildAfterEveryArrivalAsync();
+
+        var cut = await RolledUpScan.AssertSameAsFullScanAsync(logged, range, Snapshot);
+
+        Assert.Contains(LongTrace, Visited(cut));
+        Assert.Contains(log, line => line.Contains($"the spans of the minutes {Minute(range.StartUnixNano)}, {Minute(range.EndUnixNano - 1)}", StringComparison.Ordinal));
+
+        // A span arriving after its minute's build: that minute is read from its spans again, the trace counted.
+        var late = At(12, 5_000);
+        await _temp.AppendAsync(Request(Resource("kubelet", Span(LongTrace + 1, 1, 0, "late", late, 10))));
+        log.Clear();
+        cut = await RolledUpScan.AssertSameAsFullScanAsync(logged, range, Snapshot);
+        Assert.Contains(LongTrace + 1, Visited(cut));
+        Assert.Contains(log, line => line.Contains($"the spans of the minutes {Minute(range.StartUnixNano)}, {Minute(StartNanos(late))}, {Minute(range.EndUnixNano - 1)}", StringComparison.Ordinal));
+    }
+
+    private const int LongTrace = 1000;
+
+    /// <summary>Builds the minutes once the server's clock has passed every arrival, so that each minute's guests stand for its spans.</summary>
+    private async Task BuildAfterEveryArrivalAsync()
+    {
+        using var http = new ClickHouseHttp(_temp.Options);
+        async Task<ulong> ScalarAsync(string sql) => ulong.Parse((await http.QueryLinesAsync(sql, CancellationToken.None))[0], System.Globalization.CultureInfo.InvariantCulture);
+        var lastArrival = await ScalarAsync($"SELECT toUInt32(maxMerge(last_arrival)) FROM {ClickHouseSchema.SpanArrivals}");
+        await Wait.UntilAsync(async () => await ScalarAsync("SELECT toUInt32(now())") > lastArrival, "the server's clock passing the last arrival");
+        Assert.True(await Store.BuildRollupsAsync(CancellationToken.None) > 0);
+    }
+
+    private static IEnumerable<int> Visited(RolledUpScan scan) => scan.VisitedTraces.Select(id => Convert.ToInt32(id, 16));
+
+    private static string Minute(long unixNanos) =>
+        DateTimeOffset.FromUnixTimeSeconds(unixNanos / 60_000_000_000 * 60).ToString("yyyy-MM-ddTHH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     [RequiresClickHouseFact]
     public async Task Two_instances_rolling_up_the_same_minutes_count_each_trace_once()

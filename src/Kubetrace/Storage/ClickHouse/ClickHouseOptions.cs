@@ -53,6 +53,10 @@ public sealed record ClickHouseOptions
     /// <summary>How long a window must go without a new span before it is rolled up (later spans are not counted in it).</summary>
     public TimeSpan RollupSettle { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How far apart the clocks of a cluster's servers may be: a rolled-up minute's recorded guests stand for its
+    /// spans only when its last span arrived this long before the recording began (ClickHouseTraceStore.RollupRest.cs).</summary>
+    public TimeSpan ArrivalMargin { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often settled windows are looked for; zero: only when <see cref="ClickHouseTraceStore.BuildRollupsAsync"/> is called.</summary>
     public TimeSpan RollupInterval { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -11,7 +11,7 @@ namespace Kubetrace.Storage.ClickHouse;
 internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
 {
     /// <summary>The version this build writes and reads.</summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     private bool Clustered => options.Cluster.Length > 0;
 
@@ -38,13 +38,16 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     public static string RollupTraces => "rollup_traces";
     public static string Rollups => "rollups";
     public static string Resources => "resources";
+    public static string RollupGuests => "rollup_guests";
+    public static string SpanArrivals => "span_arrivals";
 
     /// <summary>The span-start windows rollups are built for: one minute, fixed by the schema (span_windows' view).</summary>
     public const long RollupWindowNanos = 60_000_000_000;
 
     /// <summary>The tables whose daily partitions retention drops (on every shard in a cluster).</summary>
     public IEnumerable<string> StoredTables =>
-        [Local(Spans), Local(TraceIndex), Local(Operations), Local(AttributeKeys), Local(SpanWindows), Local(RollupTraces), Local(Rollups), Local(Resources)];
+        [Local(Spans), Local(TraceIndex), Local(Operations), Local(AttributeKeys), Local(SpanWindows), Local(RollupTraces), Local(Rollups), Local(Resources),
+         Local(RollupGuests), Local(SpanArrivals)];
 
     /// <summary>
     /// A table read whole from anywhere, also inside a subquery that runs on each shard: the table itself on one server,
@@ -79,8 +82,9 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         for (var version = applied + 1; version <= upTo; version++)
         {
             // Columns first: a migration's views may read them.
-            if (AddedColumns(version) is { Count: > 0 } columns)
-                foreach (var table in Clustered ? [Local(Spans), Spans] : new[] { Spans })
+            var (added, columns) = AddedColumns(version);
+            if (columns.Count > 0)
+                foreach (var table in Clustered ? [Local(added), added] : new[] { added })
                     await RetriedAsync(() => AddColumnsAsync(http, table, columns, cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var statement in Migration(version))
                 await RunAsync(http, statement, cancellationToken).ConfigureAwait(false);
@@ -132,6 +136,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         5 => Version5(),
         6 => Version6(),
         7 => Version7(),
+        8 => Version8(),
         _ => throw new ArgumentOutOfRangeException(nameof(version)),
     };
 
@@ -240,13 +245,14 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         }
     }
 
-    /// <summary>The columns a version adds to the spans table (<see cref="AddColumnsAsync"/>), before its statements run.</summary>
-    private static IReadOnlyList<string> AddedColumns(int version) => version switch
+    /// <summary>The columns a version adds to a table (<see cref="AddColumnsAsync"/>), before its statements run.</summary>
+    private static (string Table, IReadOnlyList<string> Columns) AddedColumns(int version) => version switch
     {
-        3 => Version3Columns(),
-        6 => [$"{ResourceHash} FixedString(16)"],
-        7 => [PromotedAttributes.PositionsDefinition],
-        _ => [],
+        3 => (Spans, Version3Columns()),
+        6 => (Spans, [$"{ResourceHash} FixedString(16)"]),
+        7 => (Spans, [PromotedAttributes.PositionsDefinition]),
+        8 => (Rollups, [$"{GuestsRecorded} UInt64 DEFAULT 0"]),
+        _ => (Spans, []),
     };
 
     /// <summary>The spans table's column naming a span's resource in the resources table (zero: the row carries its resource).</summary>

@@ -19,7 +19,8 @@ public sealed partial class ClickHouseTraceStore
 
     /// <summary>
     /// The rollup's stored state for every window whose traces all start inside the range, then a scan as
-    /// <see cref="ScanAsync(SpanScanRequest, Action{ScannedTrace}, CancellationToken)"/> less those windows' traces.
+    /// <see cref="ScanAsync(SpanScanRequest, Action{ScannedTrace}, CancellationToken)"/> less those windows' traces
+    /// (<see cref="RestOfMergedAsync"/>).
     /// As on the embedded store, <see cref="SpanScanRequest.Services"/> narrows only the traces scanned.
     /// </summary>
     public async ValueTask ScanRolledUpAsync(SpanScanRequest request, IRollup rollup, Action<ScannedTrace> visitor,
@@ -35,23 +36,29 @@ public sealed partial class ClickHouseTraceStore
         // Several builds of one window (two instances at once) are one: the newest stands.
         var data = await _http.QueryAsync(
             "SELECT minute, argMax(traces, built) AS t, argMax(min_start, built) AS lo, argMax(max_start, built) AS hi, " +
-            $"argMax(payload, built) FROM {ClickHouseSchema.Rollups} WHERE rollup_id = {Sql.String(rollup.Id)} " +
+            $"argMax({ClickHouseSchema.GuestsRecorded}, built), argMax(payload, built) FROM {ClickHouseSchema.Rollups} WHERE rollup_id = {Sql.String(rollup.Id)} " +
             $"AND minute >= {Sql.Number(Math.Max(0, start / Window - 1))} AND minute <= {Sql.Number(end / Window)} " +
             $"GROUP BY minute HAVING t = 0 OR ({(request.RollupDropsEarlierSpans ? "1" : $"lo >= {Sql.Number(start)}")} AND hi < {Sql.Number(end)}) ORDER BY minute FORMAT RowBinary",
             cancellationToken).ConfigureAwait(false);
-        var windows = new List<ulong>();
+        var merged = new List<MergedMinute>();
         var reader = new RowBinaryReader(data);
         while (!reader.End)
         {
-            windows.Add(reader.UInt64());
+            var minute = reader.UInt64();
             reader.UInt64();
             reader.UInt64();
             reader.UInt64();
+            merged.Add(new MergedMinute(minute, reader.UInt64()));
             rolledUp(reader.Bytes().ToArray());
         }
-        var excluded = windows.Count == 0 ? null
-            : $"SELECT trace_id FROM {ClickHouseSchema.RollupTraces} WHERE minute IN ({string.Join(",", windows.Select(Sql.Number))})";
-        await ScanAsync(request, excluded, visitor, cancellationToken).ConfigureAwait(false);
+        if (merged.Count == 0)
+        {
+            await ScanAsync(request, visitor, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (request.Services is { Count: 0 }) return;
+        if (await RestOfMergedAsync(request, merged, cancellationToken).ConfigureAwait(false) is { } rest)
+            await ScanTracesAsync(rest, request.AttributeKeys, visitor, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -76,7 +83,8 @@ public sealed partial class ClickHouseTraceStore
             }
             var ids = string.Join(",", Options.Rollups.Select(r => Sql.String(r.Id)));
             var built = (await _http.QueryLinesAsync(
-                    $"SELECT rollup_id, minute FROM {ClickHouseSchema.Rollups} WHERE rollup_id IN ({ids}) GROUP BY rollup_id, minute", cancellationToken)
+                    $"SELECT rollup_id, minute FROM {ClickHouseSchema.Rollups} WHERE rollup_id IN ({ids}) AND {ClickHouseSchema.GuestsRecorded} > 0 " +
+                    "GROUP BY rollup_id, minute", cancellationToken)
                 .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var count = 0;
             foreach (var window in lastWritten.Keys.Order())
@@ -121,6 +129,15 @@ public sealed partial class ClickHouseTraceStore
                 cancellationToken).ConfigureAwait(false);
         }
 
+        // The minute's guests, recorded from a moment on the server's clock: a span arriving later marks the minute
+        // (span_arrivals), whose spans an analysis then reads instead (ClickHouseTraceStore.RollupRest.cs).
+        var guestsRecorded = await ServerSecondsAsync(cancellationToken).ConfigureAwait(false);
+        await _http.ExecuteAsync(
+            $"INSERT INTO {ClickHouseSchema.RollupGuests} (date, minute, trace_id, service) " +
+            $"SELECT {Sql.Date(start)}, {Sql.Number(window)}, trace_id, service FROM {ClickHouseSchema.Spans} " +
+            $"WHERE {Sql.StartIn(start, end)} AND trace_id NOT IN ({owned}) GROUP BY trace_id, service",
+            cancellationToken).ConfigureAwait(false);
+
         var keys = RollupProjection.Union(rollups);
         var accumulators = rollups.Select(r => r.CreateAccumulator()).ToArray();
         var projections = rollups.Select(r => new RollupProjection(r.AttributeKeys, keys)).ToArray();
@@ -147,9 +164,10 @@ public sealed partial class ClickHouseTraceStore
             rows.UInt64(maxStart);
             rows.UInt64(traces);
             rows.UInt64(builtAt);
+            rows.UInt64(guestsRecorded);
             rows.Bytes(accumulators[r].ToBytes());
         }
-        await _http.InsertAsync(ClickHouseSchema.Rollups, "date, rollup_id, minute, min_start, max_start, traces, built, payload", rows.Written,
+        await _http.InsertAsync(ClickHouseSchema.Rollups, $"date, rollup_id, minute, min_start, max_start, traces, built, {ClickHouseSchema.GuestsRecorded}, payload", rows.Written,
             cancellationToken).ConfigureAwait(false);
         _logger.LogDebug("rolled up the minute from {Start} ({Traces} traces, {Rollups} rollups) in {Milliseconds} ms",
             DateTimeOffset.FromUnixTimeMilliseconds(start / 1_000_000), traces, rollups.Count, watch.ElapsedMilliseconds);

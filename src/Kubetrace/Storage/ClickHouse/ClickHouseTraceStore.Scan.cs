@@ -12,18 +12,12 @@ public sealed partial class ClickHouseTraceStore
     /// answer comes ordered by trace ID, so each trace is handed to the visitor as soon as its rows are read.
     /// Only the columns analyses use are read, the requested attributes resolved by ClickHouse.
     /// </summary>
-    public ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken) =>
-        ScanAsync(request, excluded: null, visitor, cancellationToken);
-
-    /// <summary><see cref="ScanAsync(SpanScanRequest, Action{ScannedTrace}, CancellationToken)"/> less the traces the
-    /// <paramref name="excluded"/> subquery names (those a rollup counted).</summary>
-    private async ValueTask ScanAsync(SpanScanRequest request, string? excluded, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
+    public async ValueTask ScanAsync(SpanScanRequest request, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
     {
         var inRange = Sql.StartIn(request.Range.StartUnixNano, request.Range.EndUnixNano);
         if (request.Services is { Count: > 0 } services)
             inRange += $" AND service IN ({string.Join(",", services.Select(Sql.String))})";
         else if (request.Services is { Count: 0 }) return;
-        if (excluded is not null) inRange += $" AND trace_id NOT IN ({excluded})";
         await ScanTracesAsync($"SELECT trace_id FROM {ClickHouseSchema.Spans} WHERE {inRange}", request.AttributeKeys, visitor, cancellationToken)
             .ConfigureAwait(false);
     }
@@ -31,14 +25,15 @@ public sealed partial class ClickHouseTraceStore
     /// <summary>Every trace the subquery names, whole, in trace-ID order, with the values of <paramref name="keys"/>.</summary>
     private async ValueTask ScanTracesAsync(string traces, IReadOnlyList<string> keys, Action<ScannedTrace> visitor, CancellationToken cancellationToken)
     {
-        var bounds = await TraceBoundsAsync(traces, cancellationToken).ConfigureAwait(false);
-        if (bounds is not { } b) return;
+        var minutes = await TraceMinutesAsync(traces, cancellationToken).ConfigureAwait(false);
+        if (minutes is not { } m) return;
+        var where = Sql.StartIn(m.Start, m.End + 1) + (m.Runs.Count <= MaxMinuteRuns ? " AND " + Sql.MinutesIn(m.Runs) : "");
         var spansInBounds = await _http.QueryLinesAsync(
-            $"SELECT count() FROM {ClickHouseSchema.Spans} WHERE {Sql.StartIn(b.Start, b.End + 1)}", cancellationToken).ConfigureAwait(false);
+            $"SELECT count() FROM {ClickHouseSchema.Spans} WHERE {where}", cancellationToken).ConfigureAwait(false);
         var chunks = (int)Math.Max(1, (long.Parse(spansInBounds[0], System.Globalization.CultureInfo.InvariantCulture) + SpansPerScanQuery - 1) / SpansPerScanQuery);
 
         // A row that names its resource (schema version 6) has no res_keys: its resource's values come from the resources table.
-        var resources = keys.Count == 0 ? new Dictionary<UInt128, (string[] Keys, string[] Values)>() : await ResourceAttributesAsync(b.Start, b.End, cancellationToken).ConfigureAwait(false);
+        var resources = keys.Count == 0 ? new Dictionary<UInt128, (string[] Keys, string[] Values)>() : await ResourceAttributesAsync(m.Start, m.End, cancellationToken).ConfigureAwait(false);
         var values = string.Join("", keys.Select(key =>
         {
             var k = Sql.String(key);
@@ -54,11 +49,33 @@ public sealed partial class ClickHouseTraceStore
             var data = await _http.QueryAsync(
                 "SELECT trace_id, span_id, parent_span_id, service, name, kind, status_code, status_message, start_ns, start_ns + duration_ns, " +
                 $"link_trace_ids, link_span_ids, {ClickHouseSchema.ResourceHash}{values} FROM {ClickHouseSchema.Spans} " +
-                $"WHERE {Sql.StartIn(b.Start, b.End + 1)}{slice} AND trace_id IN ({traces}{slice}) ORDER BY trace_id FORMAT RowBinary",
+                $"WHERE {where}{slice} AND trace_id IN ({traces}{slice}) ORDER BY trace_id FORMAT RowBinary",
                 cancellationToken).ConfigureAwait(false);
             Deliver(data, keys, resources, trace, pool, identities, visitor);
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>
+    /// Where the traces' spans are: their first and last start, and the runs of minutes they have spans in (from the
+    /// trace index's first and last start per inserted block) — the traces an analysis scans beside its rollups lie
+    /// mostly at its range's ends, and reading every minute between for them cost as much as the full scan.
+    /// </summary>
+    private async Task<(long Start, long End, List<(ulong From, ulong To)> Runs)?> TraceMinutesAsync(string traces, CancellationToken cancellationToken)
+    {
+        var data = await _http.QueryAsync(
+            $"SELECT intDiv(min_start, {Sql.Number(Window)}) AS first_minute, intDiv(max_start, {Sql.Number(Window)}) AS last_minute, min(min_start), max(max_start) " +
+            $"FROM {ClickHouseSchema.TraceIndex} WHERE trace_id IN ({traces}) GROUP BY first_minute, last_minute ORDER BY first_minute, last_minute FORMAT RowBinary",
+            cancellationToken).ConfigureAwait(false);
+        var reader = new RowBinaryReader(data);
+        var intervals = new List<(ulong From, ulong To)>();
+        (ulong Start, ulong End) bounds = (ulong.MaxValue, 0);
+        while (!reader.End)
+        {
+            intervals.Add((reader.UInt64(), reader.UInt64()));
+            bounds = (Math.Min(bounds.Start, reader.UInt64()), Math.Max(bounds.End, reader.UInt64()));
+        }
+        return intervals.Count == 0 ? null : ((long)bounds.Start, (long)bounds.End, Sql.Runs(intervals));
     }
 
     /// <summary>Hands each trace of the answer (rows ordered by trace ID) to the visitor, each of its spans once (<see cref="SpanIdentities"/>).</summary>

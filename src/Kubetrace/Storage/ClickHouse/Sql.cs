@@ -57,6 +57,23 @@ internal static class Sql
         return clause;
     }
 
+    /// <summary>Runs of consecutive key minutes (inclusive) as one condition the spans table's key prunes by: each run
+    /// becomes a range of the key's first column, so only those minutes' granules are read.</summary>
+    public static string MinutesIn(IReadOnlyList<(ulong From, ulong To)> runs) => runs.Count == 0 ? "0"
+        : "(" + string.Join(" OR ", runs.Select(r => $"({MinuteKey} >= {Number(r.From)} AND {MinuteKey} <= {Number(r.To)})")) + ")";
+
+    /// <summary>Intervals of minutes (inclusive, sorted by their first minute) merged into runs where they overlap or touch.</summary>
+    public static List<(ulong From, ulong To)> Runs(IEnumerable<(ulong From, ulong To)> sorted)
+    {
+        var runs = new List<(ulong From, ulong To)>();
+        foreach (var (from, to) in sorted)
+        {
+            if (runs.Count > 0 && runs[^1].To + 1 >= from) runs[^1] = (runs[^1].From, Math.Max(runs[^1].To, to));
+            else runs.Add((from, to));
+        }
+        return runs;
+    }
+
     /// <summary>The partition date of a time (a Date literal), as the encoder computes it.</summary>
     public static string Date(long unixNanos) =>
         $"toDate({Number(Math.Clamp(unixNanos / 86_400_000_000_000, 0, ushort.MaxValue))})";

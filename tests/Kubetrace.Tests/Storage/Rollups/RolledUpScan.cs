@@ -5,12 +5,16 @@ using Kubetrace.Tests.Storage.Scan;
 namespace Kubetrace.Tests.Storage.Rollups;
 
 /// <summary>A rolled-up scan taken apart: the traces its rollups counted and those its visitor got, merged.</summary>
-internal sealed record RolledUpScan(SortedDictionary<string, string> Traces, int Payloads, int Visited)
+internal sealed record RolledUpScan(SortedDictionary<string, string> Traces, int Payloads, IReadOnlySet<string> VisitedTraces)
 {
+    /// <summary>How many traces the visitor got (those no merged rollup counted).</summary>
+    public int Visited => VisitedTraces.Count;
+
     public static async Task<RolledUpScan> TakeAsync(ITraceStore store, SpanScanRequest request, SnapshotRollup rollup)
     {
         var traces = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        int payloads = 0, visited = 0;
+        var payloads = 0;
+        var visited = new HashSet<string>(StringComparer.Ordinal);
         void Add(string traceId, string spans)
         {
             Assert.False(traces.ContainsKey(traceId), $"trace {traceId} counted twice");
@@ -19,7 +23,7 @@ internal sealed record RolledUpScan(SortedDictionary<string, string> Traces, int
         await store.ScanRolledUpAsync(request, rollup,
             trace =>
             {
-                visited++;
+                visited.Add(trace.TraceId.ToString());
                 Add(trace.TraceId.ToString(), SnapshotRollup.Describe(trace));
             },
             payload =>
