@@ -36,7 +36,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
     public static string AttributeKeys => "attribute_keys";
     public static string SpanWindows => "span_windows";
     public static string RollupTraces => "rollup_traces";
-    public static string Rollups => "rollups";
+    public static string Rollups => "rollup_states";
     public static string Resources => "resources";
     public static string RollupGuests => "rollup_guests";
     public static string SpanArrivals => "span_arrivals";
@@ -82,9 +82,8 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         for (var version = applied + 1; version <= upTo; version++)
         {
             // Columns first: a migration's views may read them.
-            var (added, columns) = AddedColumns(version);
-            if (columns.Count > 0)
-                foreach (var table in Clustered ? [Local(added), added] : new[] { added })
+            if (AddedColumns(version) is { Count: > 0 } columns)
+                foreach (var table in Clustered ? [Local(Spans), Spans] : new[] { Spans })
                     await RetriedAsync(() => AddColumnsAsync(http, table, columns, cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var statement in Migration(version))
                 await RunAsync(http, statement, cancellationToken).ConfigureAwait(false);
@@ -223,7 +222,7 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
             : $"INSERT INTO {Local(SpanWindows)} {Windows(Local(Spans))}";
         foreach (var statement in CreateTable(RollupTraces, "date Date, minute UInt64, trace_id FixedString(16)",
             "MergeTree PARTITION BY date ORDER BY (minute, trace_id)", "cityHash64(trace_id)")) yield return statement;
-        foreach (var statement in CreateTable(Rollups,
+        foreach (var statement in CreateTable(RollupsBeforeVersion8,
             "date Date, rollup_id String, minute UInt64, min_start UInt64, max_start UInt64, traces UInt64, built UInt64, payload String",
             "ReplacingMergeTree(built) PARTITION BY date ORDER BY (rollup_id, minute)", "minute")) yield return statement;
     }
@@ -245,14 +244,13 @@ internal sealed partial class ClickHouseSchema(ClickHouseOptions options)
         }
     }
 
-    /// <summary>The columns a version adds to a table (<see cref="AddColumnsAsync"/>), before its statements run.</summary>
-    private static (string Table, IReadOnlyList<string> Columns) AddedColumns(int version) => version switch
+    /// <summary>The columns a version adds to the spans table (<see cref="AddColumnsAsync"/>), before its statements run.</summary>
+    private static IReadOnlyList<string> AddedColumns(int version) => version switch
     {
-        3 => (Spans, Version3Columns()),
-        6 => (Spans, [$"{ResourceHash} FixedString(16)"]),
-        7 => (Spans, [PromotedAttributes.PositionsDefinition]),
-        8 => (Rollups, [$"{GuestsRecorded} UInt64 DEFAULT 0"]),
-        _ => (Spans, []),
+        3 => Version3Columns(),
+        6 => [$"{ResourceHash} FixedString(16)"],
+        7 => [PromotedAttributes.PositionsDefinition],
+        _ => [],
     };
 
     /// <summary>The spans table's column naming a span's resource in the resources table (zero: the row carries its resource).</summary>

@@ -16,7 +16,7 @@ public sealed partial class ClickHouseTraceStore
     /// <summary>Minute runs past which a condition stops naming each run (the key then prunes by the range's ends only).</summary>
     private const int MaxMinuteRuns = 256;
 
-    /// <summary>A merged minute and when its build began recording its guests (server Unix seconds; 0: not recorded).</summary>
+    /// <summary>A merged minute and when its build began recording its guests (server Unix seconds).</summary>
     private readonly record struct MergedMinute(ulong Minute, ulong GuestsRecorded);
 
     /// <summary>
@@ -30,7 +30,7 @@ public sealed partial class ClickHouseTraceStore
         var (start, end) = (Math.Max(0, request.Range.StartUnixNano), request.Range.EndUnixNano);
         var services = request.Services is { Count: > 0 } names ? $" AND service IN ({string.Join(",", names.Select(Sql.String))})" : "";
         var trusted = await GuestsStandingForSpansAsync(
-            merged.Where(m => m.GuestsRecorded > 0 && (long)m.Minute * Window >= start && ((long)m.Minute + 1) * Window <= end).ToList(),
+            merged.Where(m => (long)m.Minute * Window >= start && ((long)m.Minute + 1) * Window <= end).ToList(),
             cancellationToken).ConfigureAwait(false);
 
         var candidates = new List<string>();

@@ -83,8 +83,7 @@ public sealed partial class ClickHouseTraceStore
             }
             var ids = string.Join(",", Options.Rollups.Select(r => Sql.String(r.Id)));
             var built = (await _http.QueryLinesAsync(
-                    $"SELECT rollup_id, minute FROM {ClickHouseSchema.Rollups} WHERE rollup_id IN ({ids}) AND {ClickHouseSchema.GuestsRecorded} > 0 " +
-                    "GROUP BY rollup_id, minute", cancellationToken)
+                    $"SELECT rollup_id, minute FROM {ClickHouseSchema.Rollups} WHERE rollup_id IN ({ids}) GROUP BY rollup_id, minute", cancellationToken)
                 .ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var count = 0;
             foreach (var window in lastWritten.Keys.Order())
