@@ -21,6 +21,22 @@ public sealed record RowSearch(string? Service, string? Name, string? Kind, IRea
     /// </summary>
     public string? TraceQl { get; init; }
 
+    /// <summary>
+    /// The search's own range (Unix nanoseconds, <c>start</c> and <c>end</c> in the JSON), where the row is a part of the
+    /// analysis's (an <c>etcd-timeline</c> bucket); null: the analysis's range.
+    /// </summary>
+    public long? Start { get; init; }
+
+    /// <summary>The end of <see cref="Start"/>'s range (exclusive).</summary>
+    public long? End { get; init; }
+
+    /// <summary>
+    /// Null when the search finds exactly the row's spans; otherwise why no search can, and what this one finds
+    /// besides them (the UI labels its link so). Offered only where the nearest expressible search still holds every
+    /// span of the row.
+    /// </summary>
+    public string? Inexact { get; init; }
+
     /// <summary>The row's spans as a TraceQL query's (<see cref="TraceQlText"/> writes it).</summary>
     public static RowSearch Query(string traceQl) => new(null, null, null, []) { TraceQl = traceQl };
 }

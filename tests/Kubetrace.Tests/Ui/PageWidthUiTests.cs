@@ -7,8 +7,8 @@ namespace Kubetrace.Tests.Ui;
 /// <summary>
 /// What a page shows fits the window it is read in: at 1024 px every analysis row's example links are on screen
 /// without scrolling sideways, whatever the width of the names in the row; an object's timeline fits at 1440 and
-/// 1024 px (its table beside its lanes where both fit, at 1600 px, below them at 1024), its times on one line each and
-/// its operations keeping their depth's indent on every line.
+/// 1024 px (its table beside its lanes where both fit, at 1600 px, below them at 1024), its times on one line each,
+/// no word of its cells broken at 1600 and 1024 px, and its operations keeping their depth's indent on every line.
 /// </summary>
 public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
 {
@@ -106,6 +106,42 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(page).ToHaveURLAsync(new Regex($"/ui/trace/{traceId}\\?span={spanId}$"));
         Assert.Empty(scriptErrors);
     }
+
+    [SkippableTheory]
+    [InlineData(1600)]
+    [InlineData(1024)]
+    public async Task An_object_timelines_cells_break_no_word(int width)
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(width, 900);
+        await page.GotoAsync((await ObjectTimelineAsync()).Url);
+        await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync();
+
+        // Every word of every cell on one line: a line may end between words and after a dot, slash or hyphen (a path's parts).
+        var broken = await page.Locator(".analysis-table tbody td").EvaluateAllAsync<string[]>(BrokenWords);
+        Assert.True(broken.Length == 0, $"at {width} px words broken across lines: {string.Join("; ", broken.Take(8))}; columns: {await ColumnsAsync(page)}; longest words: {await LongestWordsAsync(page)}");
+        await UiServer.ScreenshotsAsync(page, "object-timeline-words");
+        Assert.Empty(scriptErrors);
+    }
+
+    /// <summary>Each column's longest word and its width, for a failure's message.</summary>
+    private static Task<string> LongestWordsAsync(IPage page) => page.EvaluateAsync<string>(
+        "() => [...document.querySelectorAll('.analysis-table th')].map((th, c) => { let best = ['', 0]; " +
+        "for (const td of document.querySelectorAll(`.analysis-table tbody td:nth-child(${c + 1})`)) { const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT); " +
+        "for (let node; (node = walker.nextNode());) for (const word of node.textContent.matchAll(/[^\\s.\\/-]+/g)) { const range = document.createRange(); " +
+        "range.setStart(node, word.index); range.setEnd(node, word.index + word[0].length); const w = [...range.getClientRects()].reduce((a, r) => a + r.width, 0); " +
+        "if (w > best[1]) best = [word[0], w]; } } return `${th.textContent} '${best[0]}' ${Math.round(best[1])} px`; }).join(', ')");
+
+    /// <summary>
+    /// The words of the cells that lie on more than one line: each run of characters in a text node up to a space,
+    /// dot, slash or hyphen, the lines told apart by the tops of its boxes. Returns "column: word (n lines)".
+    /// </summary>
+    private const string BrokenWords = "cells => cells.flatMap(td => { const found = []; const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT); " +
+        "for (let node; (node = walker.nextNode());) for (const word of node.textContent.matchAll(/[^\\s.\\/-]+/g)) { " +
+        "const range = document.createRange(); range.setStart(node, word.index); range.setEnd(node, word.index + word[0].length); " +
+        "const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))); " +
+        "if (tops.size > 1) found.push(`${td.closest('table').querySelectorAll('th')[td.cellIndex].textContent}: ${word[0]} (${tops.size} lines)`); } " +
+        "return found; })";
 
     [SkippableFact]
     public async Task An_object_timelines_operations_keep_their_indent_on_every_line_they_wrap_onto()

@@ -11,9 +11,10 @@ namespace Kubetrace.Kubernetes.Analyses.Storage;
 /// <c>resource</c> and <c>api-group</c>). A TraceQL query: the resource is on the spans above the call.
 /// </summary>
 /// <remarks>
-/// Null for rows measured on etcd's side (no client span above), rows without an operation or a named resource
-/// (the compactor's calls, <c>(unknown)</c>): what tells those apart is spread over several spans. A call whose
-/// operation span sits further up than its parent (none does in the catalog's releases) would not be found.
+/// Rows that no span names a resource for, <c>(compaction)</c> and <c>(unknown)</c>, are told by what is absent:
+/// <see cref="EtcdUnnamedRowSearch"/>. Null for named rows measured on etcd's side (no client span above) and named
+/// rows without an operation. A call whose operation span sits further up than its parent (none does in the
+/// catalog's releases) would not be found.
 /// </remarks>
 internal static class EtcdRowSearch
 {
@@ -31,9 +32,10 @@ internal static class EtcdRowSearch
 
     public static RowSearch? Of(EtcdOperationLatency row)
     {
+        if (EtcdUnnamedRowSearch.Of(row) is { } unnamed) return unnamed;
         if (row.MeasuredOn != "apiserver" || row.StorageOperation.Length == 0 || !ResourceConditions.IsNamed(row.Resource)) return null;
         var operation = $"name = {Quote(row.StorageOperation)}";
-        var call = Filter("kind = client", $"name = {Quote("etcdserverpb." + row.Method)}");
+        var call = EtcdCallConditions.OnApiserver(EtcdCallConditions.Method(row.Method));
         // Named by the operation itself, or (a storage span without resource attributes, such as a LIST's) by a span above it.
         return RowSearch.Query($"({Filter(operation, Naming(row.StorageOperation, row.Resource))} > {call}) || " +
                                $"({Filter(Any(Storage(row.Resource), Cacher(row.Resource), Handler(row.Resource)))} >> ({Filter(operation)} > {call}))");

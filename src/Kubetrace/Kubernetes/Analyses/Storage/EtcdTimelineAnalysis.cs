@@ -213,7 +213,10 @@ public sealed class EtcdTimelineAnalysis : IRollupState<EtcdTimelineAnalysis>
         };
         return new AnalysisTable("etcd latency over time beside compactions",
             ["Bucket (UTC)", "Calls", "p50", "p99", "Compactions", "Compaction took", "Compacted to revision"], rows)
-        { Notes = notes, Samples = report.Buckets.Select(b => b.Sample).ToList(), Sampling = report.Sampling, Examples = report.Buckets.Select(b => b.Examples).ToList() };
+        {
+            Notes = notes, Samples = report.Buckets.Select(b => b.Sample).ToList(), Sampling = report.Sampling, Examples = report.Buckets.Select(b => b.Examples).ToList(),
+            Searches = report.Buckets.Select(b => EtcdBucketSearch.Of(b, report.BucketSeconds)).ToList(),
+        };
     }
 
     private sealed class MinuteStats

@@ -19,10 +19,18 @@ internal static class ResourceConditions
     /// <summary>A cacher span's: its <c>type</c>.</summary>
     public static string OnCacher(string resource) => Equal(StorageKeys.Type, resource);
 
-    /// <summary>A handler span's: <c>resource</c> and <c>api-group</c> (handlers carry the group from 1.29; before, only their URL does).</summary>
+    /// <summary>
+    /// A handler span's: <c>resource</c> and <c>api-group</c>; handlers carry the group from 1.29, before only their
+    /// <c>url</c> does (<c>/apis/apps/v1/…</c>: <see cref="StorageResource.FromHandler"/> reads its first segment).
+    /// </summary>
     public static string OnHandler(string resource) => Split(resource) is var (name, group) && group is not null
-        ? All(Equal(ApiserverKeys.Resource, name), Equal(ApiserverKeys.ApiGroup, group))
-        : All(Equal(ApiserverKeys.Resource, resource), Unset(ApiserverKeys.ApiGroup));
+        ? All(Equal(ApiserverKeys.Resource, name),
+            Any(Equal(ApiserverKeys.ApiGroup, group), All(Absent(ApiserverKeys.ApiGroup), Matches(ApiserverKeys.Url, GroupUrl + EscapeRegex(group) + "(/.*)?"))))
+        : All(Equal(ApiserverKeys.Resource, resource),
+            Any(Equal(ApiserverKeys.ApiGroup, ""), All(Absent(ApiserverKeys.ApiGroup), Any(Absent(ApiserverKeys.Url), NotMatches(ApiserverKeys.Url, GroupUrl + "[^/].*")))));
+
+    /// <summary>A URL's path up to its group's segment, as <see cref="StorageResource.FromHandler"/> skips it.</summary>
+    private const string GroupUrl = "/apis//*";
 
     /// <summary>Whether a row's resource is one these conditions can name: not a placeholder such as <c>(unknown)</c>.</summary>
     public static bool IsNamed(string resource) => resource.Length > 0 && !resource.StartsWith('(') && !resource.Contains(' ');

@@ -27,6 +27,8 @@ export function analysisTable(table, range = null) {
   const objectRange = range ? { start: BigInt(range.start), end: BigInt(range.end) } : null;
   // A tree column (an operation indented by its depth, as the object timeline's) wraps its names, keeping the indent.
   const trees = table.columns.map((_, c) => table.rows.some(row => row[c] !== row[c].trimStart()));
+  // A column of times all on one day says the day once, in its header, and each row its time of day.
+  const days = table.columns.map((_, c) => sharedDay(table.rows.map(row => row[c])));
   return h('div', { class: 'analysis-table' },
     h('h2', {}, table.title),
     samplingNotes.length === 0 ? null : h('div', { class: 'sampling-summary', role: 'note' }, samplingNotes.map(n => h('p', {}, n))),
@@ -34,12 +36,12 @@ export function analysisTable(table, range = null) {
       ? h('p', { class: 'muted' }, 'No rows: nothing in this range matched the analysis.')
       : h('div', { class: 'table-scroll' }, resizableColumns(h('table', { class: 'grid' },
         // The example links come first: on a narrow page a wide row's names cannot push them off the right edge.
-        h('thead', {}, h('tr', {}, examples ? h('th', {}, 'Example traces') : null, table.columns.map(c => h('th', {}, c)))),
+        h('thead', {}, h('tr', {}, examples ? h('th', {}, 'Example traces') : null, table.columns.map((c, i) => h('th', {}, c, days[i] ? ` ${days[i]}` : null)))),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
           examples ? h('td', { class: 'examples' }, rowLinks(rowExamples[i], searches[i], samples[i], range)) : null,
           row.map((cell, c) => h('td', trees[c] ? { class: 'tree' } : cellAttributes(cell), c === 0 && objects[i]
             ? h('a', { href: objectTimelineUrl(objects[i], objectRange), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, shortName(cell))
-            : trees[c] ? treeText(cell) : cellText(cell))))))),
+            : trees[c] ? treeText(cell) : cellText(days[c] ? cell.slice(days[c].length + 1) : cell))))))),
         // Remembered per table shape: the same analysis keeps its widths from run to run.
         `analysis:${table.columns.join('|')}`)),
     notesList(table.notes.slice(samplingNotes.length)));
@@ -67,7 +69,8 @@ export function traceLinks(examples, search = null, range = null) {
 }
 
 /**
- * Links to the search that finds a row's spans (all conditions on one span, started within the analysis's range):
+ * Links to the search that finds a row's spans (all conditions on one span, started within the analysis's range, or
+ * the row's own, a bucket's; a search marked inexact holds them and more, and its link says so):
  * the slowest (at or above the p99's lower bound, longest first), a typical one (within the p50's 95% bounds) and
  * all. A percentile bound is the mean of one latency-sketch bucket, whose values lie within 1/128 of it
  * (Analysis/LatencySketch), and comes in ms rounded to the microsecond: each bound is widened outwards by that
@@ -81,8 +84,9 @@ function exampleLinks(search, sample, range) {
   if (search.name) base.set('name', search.name);
   if (search.kind) base.set('kind', search.kind);
   for (const attribute of search.attributes ?? []) base.append('attr', attribute);
-  base.set('start', BigInt(range.start).toString());
-  base.set('end', BigInt(range.end).toString());
+  // A row that is a part of the range (an etcd-timeline bucket) carries its own.
+  base.set('start', BigInt(search.start ?? range.start).toString());
+  base.set('end', BigInt(search.end ?? range.end).toString());
   const link = (text, title, { minDuration, maxDuration, sort }) => {
     const params = new URLSearchParams(base);
     if (search.traceQl) {
@@ -109,7 +113,10 @@ function exampleLinks(search, sample, range) {
     p50?.lowMs != null && p50?.highMs != null
       ? link('typical', 'The row\'s traces within its p50\'s bounds', { minDuration: micros(p50.lowMs, below), maxDuration: micros(p50.highMs, above) })
       : null,
-    link('all', 'A search for the row\'s spans, pre-filled', {}),
+    // A search that finds more than the row's spans says so: its link is "≈all", the reason on hover.
+    search.inexact
+      ? link('≈all', `A search holding the row's spans and more, pre-filled. ${search.inexact}`, {})
+      : link('all', 'A search for the row\'s spans, pre-filled', {}),
   ];
 }
 
@@ -157,25 +164,47 @@ function shortName(text) {
   return `${text.slice(0, head)}…${text.slice(text.length - (longestName - 1 - head))}`;
 }
 
-/** A cell's text: a long name cut in the middle, trace IDs as links. */
+/**
+ * A cell's text: a long name cut in the middle, trace IDs as links; text of several words may also break after a
+ * dot or a slash (a path in a relation: under POST /api/v1/namespaces/…/binding), so a table that keeps its words
+ * whole (the object timeline's) still fits.
+ */
 function cellText(cell) {
-  return withTraceLinks(shortName(cell));
+  const kind = cellAttributes(cell).class;
+  return withTraceLinks(shortName(cell), true).flatMap(part => (typeof part === 'string' && kind.startsWith('words') ? breakable(part) : [part]));
 }
 
 /**
- * A tree column's cell: its leading indent (the depth, two spaces a level) as a margin, so every line the name wraps
+ * A tree column's cell: its leading indent (the depth, two spaces a level) as a margin of 1ch a level, so every line the name wraps
  * onto keeps it, and the name whole, free to break after a dot or a slash first (remotes.docker.resolver.│HTTPRequest),
  * anywhere if it must: the column takes the room the table has left.
  */
 function treeText(cell) {
+  // 1ch a level (the analysis indents two spaces): a call nine levels down keeps its name the room beside the lanes.
   const indent = cell.length - cell.trimStart().length;
-  const parts = cell.trimStart().split(/(?<=[./])(?=.)/).flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), part]));
-  return h('span', { class: 'indented', style: { paddingLeft: `${indent}ch` } }, parts);
+  return h('span', { class: 'indented', style: { paddingLeft: `${indent / 2}ch` } }, breakable(cell.trimStart()));
 }
 
-/** Text with every trace ID in it made a link to the trace view (split keeps the captured IDs at odd indexes). */
-function withTraceLinks(text) {
-  return text.split(traceIds).map((part, i) => (i % 2 === 1 ? h('a', { href: `/ui/trace/${part}`, class: 'mono' }, part) : part));
+/** Text with a line-break opportunity (<wbr>) after each dot or slash inside it: remotes.docker.│resolver.│HTTPRequest. */
+function breakable(text) {
+  return text.split(/(?<=[./])(?=.)/).flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), part]));
+}
+
+/**
+ * Text with every trace ID in it made a link to the trace view (split keeps the captured IDs at odd indexes); in a
+ * table's cell (short) the link shows the ID's first 8 digits, the whole ID on hover: 32 digits were the widest word
+ * of a row (the object timeline's "links to … (trace 7470bdc9…)").
+ */
+function withTraceLinks(text, short = false) {
+  return text.split(traceIds).map((part, i) => (i % 2 === 1
+    ? h('a', { href: `/ui/trace/${part}`, class: 'mono', title: short ? part : null }, short ? `${part.slice(0, 8)}…` : part)
+    : part));
+}
+
+/** The day (YYYY-MM-DD) every cell's time is on, or null: a column of times over one day. */
+function sharedDay(cells) {
+  const day = cells[0]?.slice(0, 10);
+  return cells.length > 0 && cells.every(cell => times.test(cell) && cell.startsWith(`${day} `)) ? day : null;
 }
 
 /** The analyses' range, as `kubetrace analyze --since` takes it (Go's units plus d and w), with common choices offered. */
