@@ -16,7 +16,7 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var config = ConfigOption.Create("Collector-format configuration file (default: a built-in otlp → batch → debug pipeline)");
+        var config = ConfigOption.Create("Collector-format configuration file (default: the built-in otlp → kubetrace pipeline: OTLP on localhost:4317 and :4318 into the embedded store in ./data or $KUBETRACE_DATA, queries on :16686 and :3200)");
         var set = ConfigOption.CreateSet();
         var listenAll = new Option<bool>("--listen-all")
         {

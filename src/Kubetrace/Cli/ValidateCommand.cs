@@ -15,8 +15,8 @@ public static class ValidateCommand
         var set = ConfigOption.CreateSet();
         var kubernetes = K8sOptions.KubernetesVersionOption(
             "For Kubernetes files: the release to check against (apiVersions, feature gates) [default: what holds for every release]", withDefault: false);
-        var etcd = K8sOptions.ComponentVersionOption("--etcd-version", "For an etcd flags file: the etcd", "3.5|3.5.9|3.6|3.7",
-            "default: what holds for every release");
+        var etcd = K8sOptions.ComponentVersionOption("--etcd-version", "etcd", "3.5|3.5.9|3.6|3.7",
+            "default: what holds for every release", purpose: "For an etcd flags file");
         var command = new Command("validate",
             "Check a Collector-format configuration, or a component's tracing configuration (Kubernetes TracingConfiguration / " +
             "KubeletConfiguration, containerd config.toml, etcd flags), and report every error")

@@ -38,6 +38,30 @@ public sealed class HelpTextTests
         Assert.DoesNotMatch(@"\[default: [A-Z][a-z]+[A-Za-z]*\]", help.Output);
     }
 
+    /// <summary>`serve --help` said the built-in configuration was "otlp → batch → debug" while serve runs
+    /// otlp → kubetrace, the store and the query APIs (Config/DefaultConfig, README).</summary>
+    [Fact]
+    public async Task Serve_help_names_the_pipeline_it_runs_without_a_config()
+    {
+        var help = await CliRun.RunAsync("serve", "--help");
+
+        Assert.Equal(0, help.Code);
+        Assert.Contains("otlp → kubetrace", help.Output);
+        Assert.DoesNotContain("debug", help.Output);
+    }
+
+    /// <summary>`validate --etcd-version` read "The For an etcd flags file: the etcd release" in help, and a wrong
+    /// value "is not a For an etcd flags file: the etcd release".</summary>
+    [Fact]
+    public async Task Validate_etcd_version_reads_as_a_sentence_in_help_and_in_its_error()
+    {
+        var help = await CliRun.RunAsync("validate", "--help");
+        var wrong = await CliRun.RunAsync("validate", "--etcd-version", "x", "--config", "none.yaml");
+
+        Assert.Contains("For an etcd flags file: the etcd release [default: what holds for every release]", help.Output);
+        Assert.Contains("--etcd-version: \"x\" is not an etcd release such as 3.5", wrong.Error + wrong.Output);
+    }
+
     [Fact]
     public async Task A_duration_flag_takes_days_and_names_the_grammar_when_wrong()
     {

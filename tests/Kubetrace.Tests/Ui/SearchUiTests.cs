@@ -100,6 +100,27 @@ public sealed class SearchUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    /// <summary>A side's title is its root span's name, an apiserver request's a long path with no space: it ran out
+    /// of its half, and B's out of the page, at 1024 px.</summary>
+    [SkippableFact]
+    public async Task At_1024_px_each_compare_title_stays_within_its_half()
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(1024, 768);
+        var found = (await ui.ApiAsync($"/api/v1/search?service=apiserver&limit=200&{ui.Data.Query}"))["traces"]!.AsArray()
+            .OrderByDescending(t => t!["rootName"]!.GetValue<string>().Length).Take(2).Select(t => t!["traceId"]!.GetValue<string>()).ToList();
+        Assert.Equal(2, found.Count);
+
+        await page.GotoAsync($"/ui/compare?a={found[0]}&b={found[1]}");
+        await Expect(page.Locator(".compare-side h2")).ToHaveCountAsync(2);
+        var overflows = await page.Locator(".compare-side").EvaluateAllAsync<string[]>(
+            "sides => sides.filter(s => s.querySelector('h2').getBoundingClientRect().right > s.getBoundingClientRect().right + 0.5 " +
+            "|| s.querySelector('h2').scrollWidth > s.querySelector('h2').clientWidth).map(s => s.querySelector('h2').textContent)");
+        Assert.Empty(overflows);
+        await UiServer.ScreenshotsAsync(page, "compare-long-titles");
+        Assert.Empty(scriptErrors);
+    }
+
     [SkippableFact]
     public async Task The_tags_field_suggests_stored_attribute_keys_then_the_keys_values()
     {

@@ -103,6 +103,29 @@ public sealed class WebUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    /// <summary>
+    /// A bar's duration and link mark follow its end; a root's bar ends at the axis's end, so its "3.35ms ⇢ 1" ran
+    /// past the waterfall's edge and lost the count. Every row's label is now whole inside the waterfall.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(1024)]
+    [InlineData(1600)]
+    public async Task Every_duration_and_link_mark_is_whole_inside_the_waterfall(int width)
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(width, 900);
+        var (traceId, spanId, _) = await SpanWithLinkAsync();
+
+        await page.GotoAsync($"/ui/trace/{traceId}?span={spanId}");
+        await Expect(page.Locator($".wf-row[data-span-id='{spanId}'] .wf-link")).ToBeVisibleAsync();
+        var outside = await page.Locator(".wf-rows .wf-duration").EvaluateAllAsync<string[]>(
+            "labels => { const edge = document.querySelector('.waterfall').getBoundingClientRect(); " +
+            "return labels.filter(l => { const r = l.getBoundingClientRect(); return r.right > edge.right - 1 || r.left < edge.left; }).map(l => l.textContent); }");
+        Assert.Empty(outside);
+        await UiServer.ScreenshotsAsync(page, $"trace-labels-{width}");
+        Assert.Empty(scriptErrors);
+    }
+
     [SkippableFact]
     public async Task The_analyses_page_runs_apiserver_and_webhooks_and_the_planted_slow_webhook_comes_first()
     {

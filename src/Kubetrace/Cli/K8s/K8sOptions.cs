@@ -21,15 +21,15 @@ public static class K8sOptions
         },
     };
 
-    public static Option<ComponentVersion?> ComponentVersionOption(string name, string component, string choices, string defaultText) => new(name)
+    public static Option<ComponentVersion?> ComponentVersionOption(string name, string component, string choices, string defaultText, string? purpose = null) => new(name)
     {
-        Description = $"The {component} release [{defaultText}]",
+        Description = purpose is null ? $"The {component} release [{defaultText}]" : $"{purpose}: the {component} release [{defaultText}]",
         HelpName = choices,
         CustomParser = result =>
         {
             var text = Token(result);
             if (ComponentVersion.TryParse(text, out var version)) return version;
-            result.AddError($"{name}: \"{text}\" is not a {component} release such as {choices.Split('|')[0]}");
+            result.AddError($"{name}: \"{text}\" is not {("aeiou".Contains(component[0]) ? "an" : "a")} {component} release such as {choices.Split('|')[0]}");
             return null;
         },
     };

@@ -7,8 +7,10 @@ namespace Kubetrace.Cli.Query;
 
 /// <summary>
 /// Draws an analysis table as the native API sends it (<c>{"title","columns","rows","notes","dropFirst"}</c>), fitted
-/// to the console: the first column is the row's key and always shown; columns of names are cut in the middle;
-/// on a narrow terminal the columns the analysis named in <c>dropFirst</c> are left out first, then the rightmost.
+/// to the console: the row's key (the first column the analysis does not name in <c>dropFirst</c>) is always shown;
+/// columns of names are cut in the middle; on a narrow terminal the columns named in <c>dropFirst</c> are left out
+/// first, then the rightmost. A timeline names its first column, the time, so that its offsets (<c>+</c>) carry the
+/// order and the step keeps its room at 80 columns.
 /// </summary>
 public static partial class AnalysisTablePrinter
 {
@@ -39,6 +41,7 @@ public static partial class AnalysisTablePrinter
     private static List<FittedColumn> Columns(List<string> headers, List<string[]> rows, List<string> dropFirst)
     {
         var columns = new List<FittedColumn>();
+        var key = KeyColumn(headers, dropFirst);
         for (var i = 0; i < headers.Count; i++)
         {
             var cells = rows.Select(r => i < r.Length ? r[i] : "").Where(c => c.Length > 0).ToList();
@@ -46,11 +49,15 @@ public static partial class AnalysisTablePrinter
             var atom = cells.All(c => c.Length <= ShortWord || Numeric().IsMatch(c));
             var named = dropFirst.IndexOf(headers[i]);
             // Named columns go first (the first named, the highest rank), then the rest from the right; the key column never.
-            var rank = i == 0 ? 0 : named >= 0 ? headers.Count + dropFirst.Count - named : i;
+            var rank = i == key ? 0 : named >= 0 ? headers.Count + dropFirst.Count - named : i;
             columns.Add(new FittedColumn(headers[i], atom ? FittedKind.Atom : FittedKind.Name, rank, RightAligned: numeric));
         }
         return columns;
     }
+
+    /// <summary>The column always shown: the first the analysis does not name to be left out first.</summary>
+    public static int KeyColumn(IReadOnlyList<string> headers, IReadOnlyList<string> dropFirst) =>
+        Math.Max(0, headers.ToList().FindIndex(h => !dropFirst.Contains(h)));
 
     /// <summary>Longest word shown whole in a column of words ("error", "create", "ok").</summary>
     private const int ShortWord = 12;

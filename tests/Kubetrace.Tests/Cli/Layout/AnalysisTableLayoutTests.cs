@@ -34,7 +34,9 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
 
             Assert.All(lines, l => Assert.True(l.Length <= width, $"{name} at {width}: a line of {l.Length}: {l}"));
             Assert.Equal(table.Title.Length <= width ? table.Title : table.Title[..(width - 1)] + "…", lines[0]);
-            Assert.StartsWith(table.Columns[0], lines[1].TrimStart(), StringComparison.Ordinal);
+            var key = table.Key;
+            Assert.Contains(table.Columns[key], Regex.Split(lines[1].Trim(), " {2,}"));
+            if (key == 0) Assert.StartsWith(table.Columns[0], lines[1].TrimStart(), StringComparison.Ordinal);
             Assert.StartsWith("───", lines[2], StringComparison.Ordinal);
             var rows = lines.Skip(3).Take(table.Rows.Count).ToList();
             Assert.Equal(table.Rows.Count, rows.Count);
@@ -43,7 +45,8 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
             for (var r = 0; r < rows.Count; r++)
             {
                 var cells = Regex.Split(rows[r].Trim(), " {2,}");
-                Assert.True(IsShownAs(table.Rows[r][0], cells[0]), $"{name} at {width}: row {r} starts with \"{cells[0]}\", not its key \"{table.Rows[r][0]}\"");
+                Assert.True(key == 0 ? IsShownAs(table.Rows[r][0], cells[0]) : cells.Any(c => IsShownAs(table.Rows[r][key], c)),
+                    $"{name} at {width}: row {r} does not show its key \"{table.Rows[r][key]}\": {rows[r]}");
                 foreach (var cell in cells)
                     Assert.True(table.Rows[r].Any(value => IsShownAs(value, cell)), $"{name} at {width}: \"{cell}\" is no cell of row {r} (broken?)\n{rows[r]}\n{string.Join(" | ", table.Rows[r])}");
             }
@@ -89,6 +92,26 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
         Assert.DoesNotContain("p95", header);
     }
 
+    /// <summary>
+    /// A timeline names its time column to be left out first (the offsets carry the order): the flow kept the time,
+    /// a column the printer held as the row's key, and left out its steps and their durations at 80 columns.
+    /// </summary>
+    [Theory]
+    [InlineData("flow", "Step")]
+    [InlineData("object", "Operation")]
+    public void At_80_columns_a_timeline_leaves_out_the_time_and_keeps_what_happened_and_how_long(string analysis, string what)
+    {
+        var (_, table) = tables.All.Single(t => t.Name == analysis);
+        var lines = Render(Json(table), 80, notes: false);
+        var header = Regex.Split(lines[1].Trim(), " {2,}");
+
+        Assert.Equal(["+", "Component"], header[..2]);
+        Assert.Contains(what, header);
+        Assert.Contains("Duration", header);
+        Assert.DoesNotContain("Time (UTC)", header);
+        Assert.Contains(lines, l => l.StartsWith("(Time (UTC)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void At_80_columns_every_table_that_measures_latency_keeps_a_p99()
     {
@@ -128,13 +151,17 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
     }
 
     /// <summary>The table as the API's JSON carries it.</summary>
-    private sealed record Sent(string Title, List<string> Columns, List<string[]> Rows, List<string> Notes)
+    private sealed record Sent(string Title, List<string> Columns, List<string[]> Rows, List<string> Notes, List<string> DropFirst)
     {
+        /// <summary>The column every width shows: the first the analysis does not name to be left out first.</summary>
+        public int Key => Columns.FindIndex(c => !DropFirst.Contains(c));
+
         public static Sent Of(JsonElement json) => new(
             json.GetProperty("title").GetString()!,
             json.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList(),
             json.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetString()!).ToArray()).ToList(),
-            json.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList());
+            json.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!).ToList(),
+            json.TryGetProperty("dropFirst", out var named) ? named.EnumerateArray().Select(c => c.GetString()!).ToList() : []);
     }
 
     /// <summary>The value whole, or cut in the middle: its start, "…", its end.</summary>

@@ -91,8 +91,23 @@ export function createWaterfall(trace, { critical, onSelect, collapsed: collapse
       h('div', { class: 'wf-bar', style: { left: percent(start), width: `calc(${percent(end)} - ${percent(start)})`, background: serviceColor(span.service) } }),
       span.events.filter(e => shown(between(trace.start, e.time))).map(e => h('span', { class: 'wf-event', title: `event ${e.name} at +${duration(between(trace.start, e.time))}`,
         style: { left: percent(between(trace.start, e.time)) } })),
-      h('span', { class: 'wf-duration', style: { left: percent(end) } }, duration(span.duration),
+      h('span', { class: `wf-duration ${labelPlace(start, end)}`, style: labelPosition(start, end) }, duration(span.duration),
         span.links.length === 0 ? null : h('span', { class: 'wf-link', title: `${span.links.length} link(s) to other traces: see the span's details` }, ` ⇢ ${span.links.length}`)));
+  }
+
+  /**
+   * Where a bar's duration (and links' mark) goes: after the bar's end, as a rule; a bar that ends near the axis's
+   * end would push it past the waterfall's edge, cut off (a root's "3.35ms ⇢ 1" lost its count), so it goes before
+   * the bar's start when there is room there, else inside the bar at its end, as Jaeger places it.
+   */
+  function labelPlace(start, end) {
+    if (fraction(end) - from < 0.85 * (to - from)) return 'after';
+    return fraction(start) - from >= 0.3 * (to - from) ? 'before' : 'inside';
+  }
+
+  function labelPosition(start, end) {
+    const place = labelPlace(start, end);
+    return place === 'after' ? { left: percent(end) } : { right: `calc(100% - ${percent(place === 'before' ? start : end)})` };
   }
 
   /** Selects a span, opening the way to it (a link may ask for one under a collapsed ancestor) unless told not to. */
