@@ -5,8 +5,9 @@ namespace Kubetrace.Cli.Layout;
 /// <summary>
 /// A table laid out to the console's width, as <c>kubectl get</c> lays out its columns: cells never wrap. When the
 /// natural widths do not fit, names are first cut in the middle (<c>payments/w…er-7f9c</c>, so both the
-/// namespace and the distinguishing suffix stay), then the least important columns are left out, and a last line
-/// says which (<c>--wide</c> shows them). Numbers, durations and IDs are never cut: a cut number would be a wrong one.
+/// namespace and the distinguishing suffix stay) down to a readable width while a column declared to go first
+/// (<see cref="FittedColumn.GoesFirst"/>) can be left out instead, then shorter, and then the least important columns
+/// are left out; a last line says which (<c>--wide</c> shows them). Numbers, durations and IDs are never cut: a cut number would be a wrong one.
 /// Every table of the CLI draws through here, so every table behaves the same at 80 columns.
 /// </summary>
 public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
@@ -16,6 +17,13 @@ public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
 
     /// <summary>A name is cut no shorter than this (or its header, if longer).</summary>
     public const int MinNameWidth = 16;
+
+    /// <summary>
+    /// A name is cut no shorter than this (or its whole length, if shorter) while a column declared to go first is
+    /// still shown: at 80 columns an operation cut to 16 (<c>POST /ap…ce}/pods</c>) no longer says what happened,
+    /// and leaving out a trace number or an audit ID costs less.
+    /// </summary>
+    public const int ReadableNameWidth = 30;
 
     private readonly List<FittedCell[]> _rows = [];
 
@@ -63,8 +71,10 @@ public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
         {
             var widths = (int[])natural.Clone();
             if (Shrink(shown, widths, width)) return new TableLayout(width, shown, widths, hidden);
-            // Leave out the least important column still shown (the rightmost of equal rank); never a key column.
-            var drop = shown.Where(i => columns[i].DropRank > 0).OrderByDescending(i => columns[i].DropRank).ThenByDescending(i => i).Cast<int?>().FirstOrDefault();
+            // Leave out the least important column still shown (those declared to go first first, then the highest
+            // rank, the rightmost of equal rank); never a key column.
+            var drop = shown.Where(i => columns[i].DropRank > 0).OrderByDescending(i => columns[i].GoesFirst)
+                .ThenByDescending(i => columns[i].DropRank).ThenByDescending(i => i).Cast<int?>().FirstOrDefault();
             if (drop is not { } index)
                 return new TableLayout(width, shown, widths, hidden); // only key columns left: lines may be longer
             shown.Remove(index);
@@ -83,14 +93,23 @@ public sealed class FittedTable(IReadOnlyList<FittedColumn> columns)
         foreach (var i in shown.Where(i => columns[i].Kind == FittedKind.Name).OrderByDescending(i => columns[i].DropRank).ThenByDescending(i => widths[i]))
         {
             if (excess <= 0) break;
-            var cut = Math.Min(excess, Math.Max(0, widths[i] - MinWidth(i)));
+            var cut = Math.Min(excess, Math.Max(0, widths[i] - MinWidth(i, shown, widths[i])));
             widths[i] -= cut;
             excess -= cut;
         }
         return excess <= 0;
     }
 
-    private int MinWidth(int column) => Math.Max(MinNameWidth, CellWidth.Of(columns[column].Header));
+    /// <summary>
+    /// How short a name column may be cut: readable (<see cref="ReadableNameWidth"/>, or whole if shorter) while a
+    /// column declared to go first is shown — that column is left out instead —, else <see cref="MinNameWidth"/>.
+    /// </summary>
+    private int MinWidth(int column, List<int> shown, int natural)
+    {
+        var least = Math.Max(MinNameWidth, CellWidth.Of(columns[column].Header));
+        var readable = !columns[column].GoesFirst && shown.Any(i => columns[i].GoesFirst);
+        return readable ? Math.Max(least, Math.Min(natural, ReadableNameWidth)) : least;
+    }
 
     /// <summary>
     /// One row. The line ends at its last cell with text: empty cells on the right (a service's second operation, a
@@ -164,8 +183,10 @@ public enum FittedKind { Atom, Name }
 /// <summary>
 /// A column: its header, whether its cells are names (<see cref="FittedKind.Name"/>, cut in the middle to fit) or
 /// atoms, and how soon it is left out on a narrow terminal: 0 never (a key column), otherwise the highest rank first.
+/// <paramref name="GoesFirst"/>: the table declares it less important than its names being readable (an analysis's
+/// <c>dropFirst</c>), so it is left out before any other name is cut below <see cref="FittedTable.ReadableNameWidth"/>.
 /// </summary>
-public sealed record FittedColumn(string Header, FittedKind Kind = FittedKind.Atom, int DropRank = 0, bool RightAligned = false);
+public sealed record FittedColumn(string Header, FittedKind Kind = FittedKind.Atom, int DropRank = 0, bool RightAligned = false, bool GoesFirst = false);
 
 /// <summary>A cell's text and, where it matters (errors in red), its style.</summary>
 public readonly record struct FittedCell(string Text, Style? Style = null);

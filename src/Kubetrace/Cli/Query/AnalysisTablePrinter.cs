@@ -8,8 +8,8 @@ namespace Kubetrace.Cli.Query;
 /// <summary>
 /// Draws an analysis table as the native API sends it (<c>{"title","columns","rows","notes","dropFirst"}</c>), fitted
 /// to the console: the row's key (the first column the analysis does not name in <c>dropFirst</c>) is always shown;
-/// columns of names are cut in the middle; on a narrow terminal the columns named in <c>dropFirst</c> are left out
-/// first, then the rightmost. A timeline names its first column, the time, so that its offsets (<c>+</c>) carry the
+/// columns of names are cut in the middle, no shorter than readable while a column named in <c>dropFirst</c> (or the
+/// Traces count) is shown; on a narrow terminal those are left out first, then the rightmost. A timeline names its first column, the time, so that its offsets (<c>+</c>) carry the
 /// order and the step keeps its room at 80 columns.
 /// </summary>
 public static partial class AnalysisTablePrinter
@@ -50,7 +50,9 @@ public static partial class AnalysisTablePrinter
             var named = dropFirst.IndexOf(headers[i]);
             // Named columns go first (the first named, the highest rank), then the rest from the right; the key column never.
             var rank = i == key ? 0 : named >= 0 ? headers.Count + dropFirst.Count - named : i;
-            columns.Add(new FittedColumn(headers[i], atom ? FittedKind.Atom : FittedKind.Name, rank, RightAligned: numeric));
+            // The named columns, and the sampling mechanism's trace count, go before a name is cut below readable.
+            var goesFirst = i != key && (named >= 0 || headers[i] == Kubetrace.Analysis.AnalysisJson.TracesColumn);
+            columns.Add(new FittedColumn(headers[i], atom ? FittedKind.Atom : FittedKind.Name, rank, RightAligned: numeric, GoesFirst: goesFirst));
         }
         return columns;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Kubetrace.Analysis;
+using Kubetrace.Cli.Layout;
 using Kubetrace.Cli.Query;
 using Kubetrace.Kubernetes.Simulation;
 using Kubetrace.Pipeline;
@@ -80,6 +81,39 @@ public sealed class AnalysisTableLayoutTests(AnalysisTableLayoutTests.SimulatedT
     {
         foreach (var (name, record) in tables.All)
             Assert.All(Render(Json(record), width, notes: true), l => Assert.False(l.EndsWith(' '), $"{name} at {width}: a line ends in spaces: \"{l}\""));
+    }
+
+    /// <summary>As FittedTable.ReadableNameWidth: a name cut shorter no longer reads.</summary>
+    private const int ReadableWidth = 30;
+
+    /// <summary>
+    /// The object timeline at 80 columns: its operations were cut to 16 columns (<c>POST /api…}/pods</c>) while
+    /// the trace number stayed; now a name is cut below <see cref="ReadableWidth"/> only when no column
+    /// the analysis declares to go first is left to leave out. Each operation is whole or cut no shorter than that (indent included),
+    /// no line is over 80 and no cell is broken.
+    /// </summary>
+    [Fact]
+    public void At_80_columns_the_object_timeline_keeps_its_operations_readable()
+    {
+        var (_, record) = tables.All.Single(t => t.Name == "object");
+        var table = Sent.Of(Json(record));
+        var lines = Render(Json(record), 80, notes: false);
+        var operation = table.Columns.IndexOf("Operation");
+        var start = lines[1].IndexOf("Operation", StringComparison.Ordinal);
+
+        Assert.True(start > 0, lines[1]);
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"a line of {l.Length}: {l}"));
+        Assert.Contains(table.Rows, r => r[operation].Length > ReadableWidth);
+        var levels = table.Rows.Select(r => r[operation].Length - r[operation].TrimStart(' ').Length).Where(i => i > 0).Distinct().Count();
+        for (var r = 0; r < table.Rows.Count; r++)
+        {
+            var value = table.Rows[r][operation];
+            var shown = Regex.Match(lines[3 + r][start..], @"^ *\S+( \S+)*").Value;
+            Assert.True(IsShownAs(value, shown.Trim()), $"\"{shown}\" is not \"{value}\" (broken?)");
+            // Cut, the name keeps the readable width less at most a column a level of indent.
+            Assert.True(shown.Trim() == value.Trim() || shown.Length >= ReadableWidth && shown.Trim().Length >= ReadableWidth - levels,
+                $"\"{value}\" cut to {shown.Length} columns: \"{shown}\"");
+        }
     }
 
     [Fact]
