@@ -59,7 +59,8 @@ public interface ITraceStore : IAsyncDisposable
     /// rollup of <paramref name="rollup"/> whose traces all lie inside the range, it hands over the rollup's bytes
     /// (<paramref name="rolledUp"/>) instead of those traces; every other trace goes to <paramref name="visitor"/>.
     /// Each trace counts exactly once, in one rollup or through the visitor, so the merged result equals a full
-    /// scan's. The request's attribute keys must be the rollup's. Calls are sequential, never concurrent.
+    /// scan's. The request's attribute keys must be the rollup's. Calls are sequential, never concurrent; the bytes
+    /// handed over are the caller's to keep (a state may read them later: PossibleCallers).
     /// Stores without rollups deliver every trace to the visitor.
     /// </summary>
     ValueTask ScanRolledUpAsync(SpanScanRequest request, IRollup rollup, Action<ScannedTrace> visitor,

@@ -30,7 +30,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     private readonly Dictionary<(string Parent, string Child), CallStats> _edges = [];
     private readonly HashSet<string> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, ScannedSpan> _byId = []; // scratch, per trace
-    private readonly Dictionary<(TraceId Trace, ulong Span), string> _callers = []; // childless client/producer spans' services
+    private readonly PossibleCallers _callers = new(); // childless client/producer spans' services
     private readonly List<PendingLink> _links = []; // links of spans in the range, matched to callers by Result
     private readonly HashSet<ulong> _parents = []; // scratch, per trace
     private readonly TraceSampling _sampling = new();
@@ -55,13 +55,14 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
     private enum LinkFlags : byte { Error = 1, FirstOfTrace = 2, TraceCounted = 4, Watch = 8 }
 
     /// <summary>
-    /// The per-block aggregate (<c>graph-6</c>: <c>graph-5</c> left only watches out of the latency, not the other
+    /// The per-block aggregate (<c>graph-7</c>: <c>graph-6</c> wrote the possible callers entry by entry, not as one
+    /// section read when a link asks (<see cref="PossibleCallers"/>); <c>graph-5</c> left only watches out of the latency, not the other
     /// long-running requests; <c>graph-4</c> had no link edge examples and counted watches in the
     /// latency, <c>graph-3</c> had no example traces, <c>graph-2</c> no links and callers, <c>graph-1</c> no sample
     /// tallies). Sidecars of an older version are deleted when the store opens and rebuilt; their blocks are scanned
     /// meanwhile (RollupCatalog.Load).
     /// </summary>
-    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-6", () => new ServiceGraphState(TimeRange.All));
+    internal static StateRollup<ServiceGraphState> Rollup { get; } = new("graph-7", () => new ServiceGraphState(TimeRange.All));
 
     /// <summary>Every trace of the range, with the request URIs and methods that tell long-running requests apart.</summary>
     public SpanScanRequest ScanRequest => new(range, LongRunningRequests.Keys);
@@ -83,7 +84,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
         foreach (var span in trace.Spans)
         {
             if (span.Kind is SpanKind.Client or SpanKind.Producer && !_parents.Contains(span.SpanId))
-                _callers.TryAdd((trace.TraceId, span.SpanId), span.Service);
+                _callers.Add(trace.TraceId, span.SpanId, span.Service);
             if (!range.Contains(span.StartUnixNano)) continue;
             var watch = LongRunningRequests.IsLongRunning(span, 0);
             foreach (var link in span.Links)
@@ -107,7 +108,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
         _all.Merge(other._all);
         _services.UnionWith(other._services);
         foreach (var ((parent, child), calls) in other._edges) EdgeOf(parent, child).Merge(calls);
-        foreach (var (target, service) in other._callers) _callers.TryAdd(target, service);
+        _callers.Merge(other._callers);
         _links.AddRange(other._links);
     }
 
@@ -120,6 +121,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
         var edges = new Dictionary<(string, string), CallStats>();
         long unresolved = 0, stamp = 0;
         var counted = false;
+        var callers = _callers.Find(_links.Select(link => (link.Target.TraceId, link.Target.SpanId)).ToList());
         foreach (var link in _links)
         {
             if (link.FirstOfTrace)
@@ -127,7 +129,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
                 stamp = TraceSampling.NextStamp();
                 counted = link.TraceCounted;
             }
-            if (!_callers.TryGetValue((link.Target.TraceId, link.Target.SpanId), out var caller)) unresolved++;
+            if (!callers.TryGetValue((link.Target.TraceId, link.Target.SpanId), out var caller)) unresolved++;
             else if (caller != link.Service)
             {
                 StatsOf(edges, caller, link.Service).Record(link.Nanos, link.Error, link.Basis, stamp, link.Source.TraceId, link.Source.SpanId, link.Watch);
@@ -174,12 +176,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             edge.Value.WriteTo(writer);
             edge.Value.WriteWatchesTo(writer);
         });
-        writer.WriteEach(_callers, caller =>
-        {
-            writer.WriteUInt128(caller.Key.Trace.Value);
-            writer.WriteFixed64(caller.Key.Span);
-            writer.WriteString(caller.Value);
-        });
+        _callers.WriteTo(writer);
         writer.WriteEach(_links, link =>
         {
             writer.WriteUInt128(link.Target.TraceId.Value);
@@ -205,7 +202,7 @@ public sealed class ServiceGraphState(TimeRange range) : IRollupState<ServiceGra
             edge.MergeFrom(reader);
             edge.MergeWatchesFrom(reader);
         });
-        reader.ReadEach(() => state._callers.TryAdd((new TraceId(reader.ReadUInt128()), reader.ReadFixed64()), reader.ReadString()));
+        state._callers.Merge(PossibleCallers.ReadFrom(reader));
         reader.ReadEach(() => state._links.Add(new PendingLink(new ScannedLink(new TraceId(reader.ReadUInt128()), reader.ReadFixed64()),
             new ScannedLink(new TraceId(reader.ReadUInt128()), reader.ReadFixed64()), reader.ReadString(), reader.ReadLong(), new SamplingBasis(LabelPool.Get(reader.ReadString()), reader.ReadSigned()),
             (LinkFlags)reader.ReadByte())));

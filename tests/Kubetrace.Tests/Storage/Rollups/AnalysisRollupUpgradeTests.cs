@@ -8,7 +8,7 @@ using static Kubetrace.Tests.TestSupport.AnalysisAnswers;
 namespace Kubetrace.Tests.Storage.Rollups;
 
 /// <summary>
-/// A store written by a release before graph-5 and red-4 (now graph-6 and red-5; TestData/Rollups/graph-4: its blocks with the sidecars
+/// A store written by a release before graph-5 and red-4 (now graph-7 and red-5; TestData/Rollups/graph-4: its blocks with the sidecars
 /// that release built, graph-4 and red-3 among them; README there) opened by this one: the sidecars of the older
 /// versions are deleted, their blocks scanned until the new ones are built, and the answers are the same before and
 /// after the rebuild — with the link edges' examples and the watches apart that the old sidecars did not hold.
