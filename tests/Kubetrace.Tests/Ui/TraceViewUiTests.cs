@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Kubetrace.Tests.TestSupport;
 using Microsoft.Playwright;
+using SpanKind = Kubetrace.Otlp.Proto.Trace.Span.Types.SpanKind;
 using static Microsoft.Playwright.Assertions;
 
 namespace Kubetrace.Tests.Ui;
@@ -51,6 +53,57 @@ public sealed class TraceViewUiTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(page).ToHaveURLAsync(new Regex($"span={webhookSpan}&view=flame$"));
         await UiServer.ScreenshotsAsync(page, "trace-flame-graph");
         Assert.Empty(scriptErrors);
+    }
+
+    [SkippableFact]
+    public async Task The_flame_graph_puts_concurrent_siblings_and_their_subtrees_in_rows_of_their_own_so_no_boxes_overlap()
+    {
+        // A root with calls running at once: a and b overlap (each with a child), c overlaps only b, so it fits beside a.
+        var trace = new TraceBuilder(ui.Data.Made.AddMinutes(-2));
+        var root = trace.Add("flame-gateway", "GET /checkout", SpanKind.Server, null, 0, 100);
+        var a = trace.Add("flame-cart", "load cart", SpanKind.Client, root, 10, 60);
+        trace.Add("flame-cart", "query cart", SpanKind.Internal, a, 15, 50);
+        var b = trace.Add("flame-payments", "authorize payment", SpanKind.Client, root, 30, 90);
+        trace.Add("flame-payments", "call bank", SpanKind.Internal, b, 35, 80);
+        var c = trace.Add("flame-mail", "send receipt", SpanKind.Client, root, 70, 95);
+        await ui.Server.PostOtlpJsonAsync(TraceBuilder.OtlpJson([trace]), "a trace with concurrent calls");
+        var (page, scriptErrors) = await ui.NewPageAsync();
+
+        await page.GotoAsync($"/ui/trace/{Convert.ToHexStringLower(trace.TraceId.ToBytes())}?view=flame");
+
+        var boxes = page.Locator(".flame-graph .flame-box rect");
+        await Expect(boxes).ToHaveCountAsync(6);
+        foreach (var width in new[] { 1024, 1600 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            var rects = await boxes.EvaluateAllAsync<Box[]>("rects => rects.map(r => { const b = r.getBoundingClientRect(); return { x: b.x, y: b.y, width: b.width, height: b.height }; })");
+            for (var i = 0; i < rects.Length; i++)
+                for (var j = i + 1; j < rects.Length; j++)
+                    Assert.False(rects[i].Intersects(rects[j]), $"at {width} px flame boxes {i} and {j} overlap: {rects[i]} and {rects[j]}");
+        }
+        // Each call is still below its caller, and the call that overlaps no sibling stays in the first row under the root.
+        var top = await boxes.EvaluateAllAsync<double[]>("rects => rects.map(r => r.getBoundingClientRect().y)");
+        var rowOf = (await page.Locator(".flame-graph .flame-box").EvaluateAllAsync<string[]>("boxes => boxes.map(b => b.dataset.spanId)"))
+            .Select((id, i) => (id, top[i])).ToDictionary(x => x.id, x => x.Item2);
+        string Id(Kubetrace.Otlp.Proto.Trace.Span span) => Convert.ToHexStringLower(span.SpanId.ToByteArray());
+        Assert.True(rowOf[Id(a)] > rowOf[Id(root)] && rowOf[Id(b)] > rowOf[Id(a)], "a below the root, b below a");
+        Assert.Equal(rowOf[Id(a)], rowOf[Id(c)]);
+        await UiServer.ScreenshotsAsync(page, "trace-flame-graph-concurrent");
+        Assert.Empty(scriptErrors);
+    }
+
+    /// <summary>A drawn box's place on the page, in CSS pixels.</summary>
+    private sealed record Box
+    {
+        public double X { get; init; }
+        public double Y { get; init; }
+        public double Width { get; init; }
+        public double Height { get; init; }
+
+
+        // Boxes that only touch (a call ending as the next starts) do not overlap: a fraction of a pixel is allowed.
+        public bool Intersects(Box other) =>
+            X + Width - 0.5 > other.X && other.X + other.Width - 0.5 > X && Y + Height - 0.5 > other.Y && other.Y + other.Height - 0.5 > Y;
     }
 
     [SkippableFact]

@@ -205,29 +205,27 @@ const labelGap = 3, labelMargin = 2;
 /**
  * Puts each edge's label by its curve where it covers no label placed before it and no service: the first free
  * place of alongCurve × againstPoint × above/below, edges in the analysis's order (errors first, then the slowest),
- * so the most telling labels get the middles. Where every such place is taken, the label moves away from the
- * middle of its curve until it is free, joined to it by a thin line. The picture grows to hold every label.
+ * so the most telling labels get the middles. A place no other edge's curve crosses comes first (a line through a
+ * label makes it hard to read); only where there is none does a label sit over a crossing edge (its halo, app.css,
+ * keeps it legible). Where every place is taken, the label moves away from the middle of its curve until it is
+ * free, joined to it by a thin line. The picture grows to hold every label.
  */
 function placeLabels(graph) {
   const taken = graph.nodes.map(n => grow(n, labelMargin));
   const free = box => !taken.some(t => overlap(box, t));
   let bounds = { x: 0, y: 0, width: graph.width, height: graph.height };
+  // Each curve as a polyline fine enough that a label crossed by it is seen crossed.
+  const polylines = graph.edges.map(e => Array.from({ length: 65 }, (_, i) => bezier(e.curve, i / 64)));
   for (const edge of graph.edges) {
     const size = edge.text.getBBox(); // at x = y = 0: the text's extent from its anchor and baseline
     const boxAt = ([x, y], side, against) => ({
       x: x - size.width * against, y: side === 'above' ? y - labelGap - size.height : y + labelGap, width: size.width, height: size.height,
     });
     const sides = edge.below ? ['below', 'above'] : ['above', 'below'];
-    let box = null;
-    search: for (const t of alongCurve) {
-      for (const against of againstPoint) {
-        for (const side of sides) {
-          const candidate = boxAt(bezier(edge.curve, t), side, against);
-          if (free(grow(candidate, labelMargin))) { box = candidate; break search; }
-        }
-      }
-    }
-    if (box === null) box = awayFromCurve(edge, boxAt, sides, free);
+    const places = alongCurve.flatMap(t => againstPoint.flatMap(against => sides.map(side => boxAt(bezier(edge.curve, t), side, against))))
+      .filter(candidate => free(grow(candidate, labelMargin)));
+    const uncrossed = candidate => !graph.edges.some((other, i) => other !== edge && polylines[i].some((p, j) => j > 0 && segmentHitsBox(polylines[i][j - 1], p, candidate)));
+    const box = places.find(uncrossed) ?? places[0] ?? awayFromCurve(edge, boxAt, sides, free);
     taken.push(grow(box, labelMargin));
     bounds = union(bounds, grow(box, labelMargin));
     edge.text.setAttribute('x', box.x + size.width / 2);
@@ -251,6 +249,19 @@ function awayFromCurve(edge, boxAt, sides, free) {
       return box;
     }
   }
+}
+
+/** Whether the segment from p to q passes through the box (Liang–Barsky clipping). */
+function segmentHitsBox([px, py], [qx, qy], box) {
+  let enter = 0, leave = 1;
+  const dx = qx - px, dy = qy - py;
+  for (const [p, q] of [[-dx, px - box.x], [dx, box.x + box.width - px], [-dy, py - box.y], [dy, box.y + box.height - py]]) {
+    if (p === 0) { if (q < 0) return false; continue; }
+    const r = q / p;
+    if (p < 0) enter = Math.max(enter, r); else leave = Math.min(leave, r);
+    if (enter > leave) return false;
+  }
+  return true;
 }
 
 function overlap(a, b) {
