@@ -41,6 +41,39 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
         Assert.Empty(scriptErrors);
     }
 
+    /// <summary>
+    /// The pods tables (by pod, node and image) fit a 1024 px window, each row one line high or two at most: their
+    /// names on one line, cut in the middle when long, and the columns the analysis names in dropFirst giving way
+    /// first. At 1024 px the pods table ran past the page's right edge with rows about 250 px tall.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("")]
+    [InlineData("&by=node")]
+    [InlineData("&by=image")]
+    public async Task At_1024_px_a_pods_table_fits_the_page_with_rows_of_one_or_two_lines(string options)
+    {
+        var (page, scriptErrors) = await ui.NewPageAsync();
+        await page.SetViewportSizeAsync(1024, 768);
+
+        await page.GotoAsync($"/ui/analyses/pods?{ui.Data.Query}{options}");
+        await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync();
+        // The table is fitted to its box as it is laid out, before it is painted: read it once it has been.
+        await page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
+
+        var widths = await page.EvaluateAsync<double[]>(PageAndTableWidths);
+        Assert.True(widths[0] <= widths[1], $"the page is {widths[0]} px wide in a {widths[1]} px window: {await ColumnsAsync(page)}");
+        Assert.True(widths[2] <= widths[3], $"the table is {widths[2]} px wide in its {widths[3]} px box: {await ColumnsAsync(page)}");
+        // A row's height against two lines of its text (an example link's box is one line) and the cells' padding.
+        var tall = await page.Locator(".analysis-table tbody tr").EvaluateAllAsync<string[]>(
+            "rows => rows.map(tr => { const line = tr.querySelector('.example-link').getBoundingClientRect().height; " +
+            "const td = tr.cells[0], style = getComputedStyle(td); const most = 2 * line + parseFloat(style.paddingTop) + parseFloat(style.paddingBottom) + 2; " +
+            "const height = tr.getBoundingClientRect().height; " +
+            "return height <= most ? null : `'${tr.cells[1].textContent}' is ${Math.round(height)} px high (two lines: ${Math.round(most)})`; }).filter(Boolean)");
+        Assert.True(tall.Length == 0, $"rows taller than two lines: {string.Join("; ", tall.Take(5))}; columns: {await ColumnsAsync(page)}");
+        await UiServer.ScreenshotsAsync(page, $"pods-table-fits{options.Replace("&by=", "-")}");
+        Assert.Empty(scriptErrors);
+    }
+
     [SkippableFact]
     public async Task At_1440_px_an_object_timeline_has_its_times_on_one_line()
     {
@@ -71,8 +104,7 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
         await Expect(page.Locator(".analysis-table tbody tr").First).ToBeVisibleAsync();
 
         // The page's width against the window's, and the table's against the box it would scroll in.
-        var widths = await page.EvaluateAsync<double[]>("() => { const box = document.querySelector('.analysis-table .table-scroll'); " +
-            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth, box.scrollWidth, box.clientWidth]; }");
+        var widths = await page.EvaluateAsync<double[]>(PageAndTableWidths);
         Assert.True(widths[0] <= widths[1], $"at {width} px the page is {widths[0]} px wide in a {widths[1]} px window");
         Assert.True(widths[2] <= widths[3], $"at {width} px the timeline's table is {widths[2]} px wide in its {widths[3]} px box: {await ColumnsAsync(page)}");
         Assert.Empty(scriptErrors);
@@ -178,6 +210,10 @@ public sealed class PageWidthUiTests(UiServer ui) : IClassFixture<UiServer>
         await UiServer.ScreenshotsAsync(page, "object-timeline-narrowed");
         Assert.Empty(scriptErrors);
     }
+
+    /// <summary>The page's width and the window's, the analysis table's and its scrolling box's.</summary>
+    private const string PageAndTableWidths = "() => { const box = document.querySelector('.analysis-table .table-scroll'); " +
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth, box.scrollWidth, box.clientWidth]; }";
 
     /// <summary>What makes a table too wide: each column's width and its widest cell's text, for a failure's message.</summary>
     private static Task<string> ColumnsAsync(IPage page) => page.EvaluateAsync<string>(

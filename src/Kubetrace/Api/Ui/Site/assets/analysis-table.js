@@ -29,22 +29,58 @@ export function analysisTable(table, range = null) {
   const trees = table.columns.map((_, c) => table.rows.some(row => row[c] !== row[c].trimStart()));
   // A column of times all on one day says the day once, in its header, and each row its time of day.
   const days = table.columns.map((_, c) => sharedDay(table.rows.map(row => row[c])));
+  // The columns that give way first (a pod's images): one line each, cut with an ellipsis, whole on hover, and left
+  // out of a table too wide for its box. Not in a table with a tree column (the object timeline's), which fits its
+  // window otherwise: its words whole, beside its lanes or below them (object-lanes.js).
+  const dropFirst = trees.some(Boolean) ? [] : table.dropFirst ?? [];
+  const droppable = table.columns.map(c => dropFirst.includes(c));
   return h('div', { class: 'analysis-table' },
     h('h2', {}, table.title),
     samplingNotes.length === 0 ? null : h('div', { class: 'sampling-summary', role: 'note' }, samplingNotes.map(n => h('p', {}, n))),
     table.rows.length === 0
       ? h('p', { class: 'muted' }, 'No rows: nothing in this range matched the analysis.')
-      : h('div', { class: 'table-scroll' }, resizableColumns(h('table', { class: 'grid' },
+      : fitByDropping(h('div', { class: 'table-scroll' }, resizableColumns(h('table', { class: 'grid' },
         // The example links come first: on a narrow page a wide row's names cannot push them off the right edge.
         h('thead', {}, h('tr', {}, examples ? h('th', {}, 'Example traces') : null, table.columns.map((c, i) => h('th', {}, c, days[i] ? ` ${days[i]}` : null)))),
         h('tbody', {}, table.rows.map((row, i) => h('tr', rowAttributes(samples[i]),
           examples ? h('td', { class: 'examples' }, rowLinks(rowExamples[i], searches[i], samples[i], range)) : null,
           row.map((cell, c) => h('td', trees[c] ? { class: 'tree' } : cellAttributes(cell), c === 0 && objects[i]
             ? h('a', { href: objectTimelineUrl(objects[i], objectRange), class: 'object-link', title: `The timeline of ${objects[i].resource} ${objects[i].object}` }, shortName(cell))
-            : trees[c] ? treeText(cell) : cellText(days[c] ? cell.slice(days[c].length + 1) : cell))))))),
+            : trees[c] ? treeText(cell) : droppable[c] ? cutText(cell) : cellText(days[c] ? cell.slice(days[c].length + 1) : cell))))))),
         // Remembered per table shape: the same analysis keeps its widths from run to run.
-        `analysis:${table.columns.join('|')}`)),
+        `analysis:${table.columns.join('|')}`)), dropFirst.map(c => table.columns.indexOf(c) + (examples ? 1 : 0)).filter(i => i >= (examples ? 1 : 0))),
     notesList(table.notes.slice(samplingNotes.length)));
+}
+
+/**
+ * A table wider than its box leaves out the columns the analysis names in dropFirst (`columns`: their indexes, the
+ * first to go first) until it fits, as the CLI does in a narrow console; the box says which, and a wider window shows
+ * them again. A table whose columns the user sized keeps them all: its widths are the user's choice.
+ */
+function fitByDropping(box, columns) {
+  if (columns.length === 0) return box;
+  const table = box.querySelector('table');
+  const said = h('p', { class: 'muted dropped-columns', hidden: true });
+  const headers = [...table.querySelectorAll('thead th')];
+  const show = (column, shown) => {
+    for (const row of table.rows) row.cells[column]?.classList.toggle('dropped', !shown);
+  };
+  let width = null;
+  // Measured again whenever the box's width changes; a change of its height only (rows growing) is not a new width.
+  new ResizeObserver(() => {
+    if (box.clientWidth === width || table.classList.contains('resized')) return;
+    width = box.clientWidth;
+    columns.forEach(c => show(c, true));
+    const dropped = [];
+    for (const c of columns) {
+      if (box.scrollWidth <= box.clientWidth) break;
+      show(c, false);
+      dropped.push(headers[c].textContent);
+    }
+    said.hidden = dropped.length === 0;
+    said.textContent = `Left out to fit the window (a wider one shows them): ${dropped.join(', ')}`;
+  }).observe(box);
+  return [said, box];
 }
 
 /**
@@ -153,6 +189,11 @@ function cellAttributes(cell) {
   const kind = /\s/.test(cell.trim()) && !times.test(cell.trim()) ? 'words' : 'word';
   const long = kind === 'word' && shortName(cell) !== cell ? cell : null;
   return { class: [kind, mark && 'sample-mark'].filter(Boolean).join(' '), title: mark ? mark[1] : long };
+}
+
+/** A cell of a column that gives way first: one line, cut with an ellipsis where the column is narrow, whole on hover. */
+function cutText(cell) {
+  return h('span', { class: 'cut', title: cell }, cellText(cell));
 }
 
 /** Names longer than this are cut in the middle (their start and end tell names apart), whole in the cell's title. */
