@@ -92,12 +92,16 @@ export function traceQlBox(value) {
   };
   const offer = async () => {
     const cursor = input.selectionStart ?? input.value.length;
+    const value = input.value;
     let found = null;
     try {
-      found = await completionsFor(input.value.slice(0, cursor));
+      found = await completionsFor(value.slice(0, cursor));
     } catch {
       found = null; // completions are a help; the search itself reports errors
     }
+    // Each keystroke offers anew and the answers may come back out of order: completions for an older text would
+    // replace the wrong part of the newer one (a space typed after "=" was lost), so an outdated answer is dropped.
+    if (input.value !== value || (input.selectionStart ?? input.value.length) !== cursor) return;
     typed = found ? { start: found.start } : null;
     options = found ? found.items.slice(0, 50) : [];
     active = -1;
